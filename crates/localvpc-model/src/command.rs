@@ -1,0 +1,45 @@
+//! The writes the API can ask the model for, and what they return.
+
+use crate::ec2::subnet::{CreateSubnet, Subnet, SubnetAttribute};
+use crate::ec2::vpc::{CidrBlockAssociation, CreateVpc, Vpc, VpcAttribute};
+use crate::id::{SubnetId, VpcCidrAssociationId, VpcId};
+use serde::{Deserialize, Serialize};
+
+/// A write against one (account, region) scope, given by the [`crate::Ctx`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Command {
+    /// Sets up a scope on its first use: the default DHCP options and, when
+    /// `default_vpc`, the default VPC. A no-op for a scope already set up.
+    EnsureScope { default_vpc: bool },
+    CreateVpc(CreateVpc),
+    DeleteVpc { vpc_id: VpcId },
+    ModifyVpcAttribute { vpc_id: VpcId, attribute: VpcAttribute },
+    AssociateVpcCidrBlock { vpc_id: VpcId, cidr_block: String },
+    DisassociateVpcCidrBlock { association_id: VpcCidrAssociationId },
+    CreateDefaultVpc,
+    CreateSubnet(CreateSubnet),
+    DeleteSubnet { subnet_id: SubnetId },
+    ModifySubnetAttribute { subnet_id: SubnetId, attribute: SubnetAttribute },
+    /// Adds or overwrites tags on each resource; all or nothing.
+    CreateTags { resource_ids: Vec<String>, tags: Vec<(String, String)> },
+    /// Removes tags by key, or by key and value when a value is given.
+    DeleteTags { resource_ids: Vec<String>, tags: Vec<(String, Option<String>)> },
+    /// Clears every account and region.
+    Reset,
+}
+
+impl Command {
+    /// Whether the command needs its scope set up first (everything but Reset).
+    pub fn needs_scope(&self) -> bool {
+        !matches!(self, Self::Reset | Self::EnsureScope { .. })
+    }
+}
+
+/// What a successful command returns to the API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Done,
+    Vpc(Vpc),
+    Subnet(Subnet),
+    CidrAssociation { vpc_id: VpcId, association: CidrBlockAssociation },
+}

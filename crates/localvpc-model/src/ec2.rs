@@ -1,0 +1,9 @@
+//! EC2 VPC resources and the rules AWS applies when they are created, changed and deleted.
+
+pub(crate) mod dhcp;
+pub(crate) mod network_acl;
+pub(crate) mod route_table;
+pub(crate) mod security_group;
+pub(crate) mod subnet;
+pub(crate) mod tags;
+pub(crate) mod vpc;

@@ -1,0 +1,381 @@
+//! VPCs: creation with their default companions, CIDR blocks, DNS attributes, deletion.
+
+use crate::cidr::{self, Family, Ipv4Cidr, parse_ipv4_cidr};
+use crate::ec2::network_acl::{NetworkAcl, NetworkAclAssociation};
+use crate::ec2::route_table::{RouteTable, RouteTableAssociation};
+use crate::ec2::security_group::{SecurityGroup, SecurityGroupRule, SgPeer};
+use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::error::ModelError;
+use crate::id::{
+    NetworkAclAssociationId, NetworkAclId, RouteTableAssociationId, RouteTableId, SecurityGroupId,
+    SecurityGroupRuleId, Timestamp, VpcCidrAssociationId, VpcId,
+};
+use crate::model::Txn;
+use crate::resource::{Resource, ResourceRef};
+use crate::scope::Scope;
+use serde::{Deserialize, Serialize};
+
+/// AWS's default quota of IPv4 CIDR blocks per VPC (primary included).
+pub(crate) const MAX_IPV4_CIDRS: usize = 5;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vpc {
+    pub id: VpcId,
+    pub scope: Scope,
+    /// The primary block: the one the Resolver's +2 address derives from.
+    pub cidr_block: Ipv4Cidr,
+    /// Every IPv4 block, primary first.
+    pub cidr_associations: Vec<CidrBlockAssociation>,
+    pub dhcp_options_id: crate::id::DhcpOptionsId,
+    pub instance_tenancy: String,
+    pub is_default: bool,
+    pub enable_dns_support: bool,
+    pub enable_dns_hostnames: bool,
+    pub enable_network_address_usage_metrics: bool,
+    pub main_route_table_id: RouteTableId,
+    pub default_network_acl_id: NetworkAclId,
+    pub default_security_group_id: SecurityGroupId,
+    pub tags: Tags,
+    pub created: Timestamp,
+}
+
+impl Vpc {
+    /// The blocks currently associated (the ones subnets and routes may use).
+    pub fn associated_cidrs(&self) -> impl Iterator<Item = &Ipv4Cidr> {
+        self.cidr_associations.iter().filter(|a| a.state == CidrBlockState::Associated).map(|a| &a.cidr)
+    }
+
+    /// The Route 53 Resolver's address: the primary block's base + 2 (spec §1.4).
+    pub fn resolver_address(&self) -> std::net::Ipv4Addr {
+        cidr::nth(&self.cidr_block, 2)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CidrBlockAssociation {
+    pub id: VpcCidrAssociationId,
+    pub cidr: Ipv4Cidr,
+    pub state: CidrBlockState,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CidrBlockState {
+    Associated,
+    Disassociated,
+}
+
+impl CidrBlockState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Associated => "associated",
+            Self::Disassociated => "disassociated",
+        }
+    }
+}
+
+/// CreateVpc's input, as decoded from the wire.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateVpc {
+    pub cidr_block: Option<String>,
+    pub instance_tenancy: Option<String>,
+    pub amazon_provided_ipv6_cidr_block: bool,
+    pub tag_specifications: Vec<TagSpecification>,
+}
+
+/// One VPC attribute of ModifyVpcAttribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum VpcAttribute {
+    EnableDnsSupport(bool),
+    EnableDnsHostnames(bool),
+    EnableNetworkAddressUsageMetrics(bool),
+}
+
+/// The default VPC's block in every region (spec §1; AWS's documented default).
+pub(crate) const DEFAULT_VPC_CIDR: &str = "172.31.0.0/16";
+
+impl Txn<'_, '_> {
+    pub(crate) fn create_vpc(&mut self, input: &CreateVpc) -> Result<Vpc, ModelError> {
+        let Some(text) = input.cidr_block.as_deref() else {
+            return Err(ModelError::missing("Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided."));
+        };
+        if input.amazon_provided_ipv6_cidr_block {
+            return Err(ModelError::invalid_value(
+                "localvpc does not emulate IPv6 VPC blocks yet (AmazonProvidedIpv6CidrBlock)",
+            ));
+        }
+        let cidr = parse_ipv4_cidr(text, "cidrBlock")?;
+        if !(16..=28).contains(&cidr.prefix_len()) {
+            return Err(ModelError::InvalidVpcRange { cidr: text.to_owned() });
+        }
+        let tenancy = match input.instance_tenancy.as_deref() {
+            None => "default",
+            Some(t @ ("default" | "dedicated")) => t,
+            Some(other) => {
+                return Err(ModelError::invalid_value(format!(
+                    "Value ({other}) for parameter instanceTenancy is invalid."
+                )));
+            }
+        };
+        let id = VpcId::generate(self.ctx.ids);
+        let tags = tags_for(&input.tag_specifications, "vpc", id.as_str())?;
+        self.insert_vpc(id, cidr, tenancy, false, tags)
+    }
+
+    /// Creates a VPC with its main route table, default network ACL and default security
+    /// group, as AWS does.
+    pub(crate) fn insert_vpc(
+        &mut self,
+        id: VpcId,
+        cidr: Ipv4Cidr,
+        tenancy: &str,
+        is_default: bool,
+        tags: Tags,
+    ) -> Result<Vpc, ModelError> {
+        let scope = self.ctx.scope.clone();
+        let dhcp_options_id = self.scope_state()?.default_dhcp_options_id.clone();
+        let ids = &mut *self.ctx.ids;
+        let rtb = RouteTable {
+            id: RouteTableId::generate(ids),
+            scope: scope.clone(),
+            vpc_id: id.clone(),
+            routes: vec![RouteTable::local_route(cidr)],
+            associations: vec![RouteTableAssociation {
+                id: RouteTableAssociationId::generate(ids),
+                main: true,
+                subnet_id: None,
+            }],
+            tags: Tags::new(),
+        };
+        let acl = NetworkAcl {
+            id: NetworkAclId::generate(ids),
+            scope: scope.clone(),
+            vpc_id: id.clone(),
+            is_default: true,
+            entries: NetworkAcl::default_entries(),
+            associations: Vec::new(),
+            tags: Tags::new(),
+        };
+        let sg_id = SecurityGroupId::generate(ids);
+        let mut all = |peer| SecurityGroupRule {
+            id: SecurityGroupRuleId::generate(ids),
+            protocol: "-1".to_owned(),
+            from_port: None,
+            to_port: None,
+            peer,
+            description: None,
+        };
+        let ingress = vec![all(SgPeer::Group(sg_id.clone()))];
+        let egress = vec![all(SgPeer::Cidr(Ipv4Cidr::default()))];
+        let sg = SecurityGroup {
+            id: sg_id,
+            scope: scope.clone(),
+            vpc_id: id.clone(),
+            name: "default".to_owned(),
+            description: "default VPC security group".to_owned(),
+            ingress,
+            egress,
+            tags: Tags::new(),
+        };
+        let vpc = Vpc {
+            id,
+            scope,
+            cidr_block: cidr,
+            cidr_associations: vec![CidrBlockAssociation {
+                id: VpcCidrAssociationId::generate(ids),
+                cidr,
+                state: CidrBlockState::Associated,
+            }],
+            dhcp_options_id,
+            instance_tenancy: tenancy.to_owned(),
+            is_default,
+            enable_dns_support: true,
+            enable_dns_hostnames: is_default,
+            enable_network_address_usage_metrics: false,
+            main_route_table_id: rtb.id.clone(),
+            default_network_acl_id: acl.id.clone(),
+            default_security_group_id: sg.id.clone(),
+            tags,
+            created: self.ctx.now,
+        };
+        self.put(Resource::RouteTable(rtb));
+        self.put(Resource::NetworkAcl(acl));
+        self.put(Resource::SecurityGroup(sg));
+        self.put(Resource::Vpc(vpc.clone()));
+        Ok(vpc)
+    }
+
+    pub(crate) fn delete_vpc(&mut self, vpc_id: &VpcId) -> Result<(), ModelError> {
+        let vpc = self.model.vpc(self.ctx.scope, vpc_id)?.clone();
+        let has_dependents = self.model.subnets.values().any(|s| &s.vpc_id == vpc_id)
+            || self.model.route_tables.values().any(|t| &t.vpc_id == vpc_id && t.id != vpc.main_route_table_id)
+            || self.model.network_acls.values().any(|a| &a.vpc_id == vpc_id && !a.is_default)
+            || self.model.security_groups.values().any(|g| &g.vpc_id == vpc_id && !g.is_default());
+        if has_dependents {
+            return Err(ModelError::dependency(format!(
+                "The vpc '{vpc_id}' has dependencies and cannot be deleted."
+            )));
+        }
+        self.delete(ResourceRef::RouteTable(vpc.main_route_table_id.clone()));
+        self.delete(ResourceRef::NetworkAcl(vpc.default_network_acl_id.clone()));
+        self.delete(ResourceRef::SecurityGroup(vpc.default_security_group_id.clone()));
+        self.delete(ResourceRef::Vpc(vpc.id));
+        Ok(())
+    }
+
+    pub(crate) fn modify_vpc_attribute(&mut self, vpc_id: &VpcId, attribute: VpcAttribute) -> Result<(), ModelError> {
+        let mut vpc = self.model.vpc(self.ctx.scope, vpc_id)?.clone();
+        match attribute {
+            VpcAttribute::EnableDnsSupport(v) => vpc.enable_dns_support = v,
+            VpcAttribute::EnableDnsHostnames(v) => {
+                if v && !vpc.enable_dns_support {
+                    // The model documents that hostnames need DNS support (spec §1.4).
+                    return Err(ModelError::invalid_value(
+                        "Cannot enable DNS hostnames: enableDnsSupport is disabled for this VPC",
+                    ));
+                }
+                vpc.enable_dns_hostnames = v;
+            }
+            VpcAttribute::EnableNetworkAddressUsageMetrics(v) => vpc.enable_network_address_usage_metrics = v,
+        }
+        self.put(Resource::Vpc(vpc));
+        Ok(())
+    }
+
+    pub(crate) fn associate_vpc_cidr_block(
+        &mut self,
+        vpc_id: &VpcId,
+        text: &str,
+    ) -> Result<CidrBlockAssociation, ModelError> {
+        let mut vpc = self.model.vpc(self.ctx.scope, vpc_id)?.clone();
+        let cidr = parse_ipv4_cidr(text, "cidrBlock")?;
+        if !(16..=28).contains(&cidr.prefix_len()) {
+            return Err(ModelError::InvalidVpcRange { cidr: text.to_owned() });
+        }
+        if vpc.associated_cidrs().count() >= MAX_IPV4_CIDRS {
+            return Err(ModelError::CidrLimitExceeded { vpc_id: vpc_id.to_string(), limit: MAX_IPV4_CIDRS });
+        }
+        // AWS documents only `InvalidVpc.Range` for unusable secondary blocks; we use it for
+        // overlaps and for the RFC 1918 family restrictions alike (docs/aws-choices.md).
+        if let Some(existing) = vpc.associated_cidrs().find(|c| cidr::overlaps(c, &cidr)) {
+            return Err(ModelError::VpcRangeDetail {
+                message: format!("The CIDR '{cidr}' conflicts with the VPC's existing CIDR '{existing}'."),
+            });
+        }
+        if restricted(cidr::family(&vpc.cidr_block), cidr::family(&cidr)) {
+            return Err(ModelError::VpcRangeDetail {
+                message: format!(
+                    "The CIDR '{cidr}' is restricted. Use a CIDR from the same private address range \
+                     as the current VPC CIDR, or use a publicly-routable CIDR."
+                ),
+            });
+        }
+        let association = CidrBlockAssociation {
+            id: VpcCidrAssociationId::generate(self.ctx.ids),
+            cidr,
+            state: CidrBlockState::Associated,
+        };
+        vpc.cidr_associations.push(association.clone());
+        // Every route table of the VPC gains a local route for the new block (spec §1.2).
+        let tables: Vec<RouteTable> =
+            self.model.route_tables.values().filter(|t| &t.vpc_id == vpc_id).cloned().collect();
+        for mut table in tables {
+            table.routes.push(RouteTable::local_route(cidr));
+            self.put(Resource::RouteTable(table));
+        }
+        self.put(Resource::Vpc(vpc));
+        Ok(association)
+    }
+
+    pub(crate) fn disassociate_vpc_cidr_block(
+        &mut self,
+        association_id: &VpcCidrAssociationId,
+    ) -> Result<(VpcId, CidrBlockAssociation), ModelError> {
+        let scope = self.ctx.scope;
+        let found = self.model.vpcs.values().find(|v| {
+            &v.scope == scope && v.cidr_associations.iter().any(|a| &a.id == association_id)
+        });
+        let Some(mut vpc) = found.cloned() else {
+            return Err(association_id.not_found());
+        };
+        let Some(index) = vpc.cidr_associations.iter().position(|a| &a.id == association_id) else {
+            return Err(association_id.not_found());
+        };
+        let association = vpc.cidr_associations.remove(index);
+        if association.cidr == vpc.cidr_block {
+            return Err(ModelError::OperationNotPermitted {
+                message: format!(
+                    "The vpc CIDR block with association ID {association_id} may not be disassociated. \
+                     It is the primary IPv4 CIDR block of the VPC"
+                ),
+            });
+        }
+        if let Some(subnet) = self
+            .model
+            .subnets
+            .values()
+            .find(|s| s.vpc_id == vpc.id && association.cidr.contains(&s.cidr_block))
+        {
+            return Err(ModelError::dependency(format!(
+                "The vpc CIDR block with association ID {association_id} may not be disassociated. \
+                 It has subnets (for example {}) that are still in use",
+                subnet.id
+            )));
+        }
+        let tables: Vec<RouteTable> =
+            self.model.route_tables.values().filter(|t| t.vpc_id == vpc.id).cloned().collect();
+        for mut table in tables {
+            table.routes.retain(|r| r.destination != association.cidr);
+            self.put(Resource::RouteTable(table));
+        }
+        let vpc_id = vpc.id.clone();
+        self.put(Resource::Vpc(vpc));
+        Ok((vpc_id, CidrBlockAssociation { state: CidrBlockState::Disassociated, ..association }))
+    }
+
+    /// Creates the account's default VPC with one default subnet per AZ (spec §1; AWS docs
+    /// "Default VPCs"): 172.31.0.0/16, /20 subnets in zone-name order.
+    pub(crate) fn create_default_vpc(&mut self) -> Result<Vpc, ModelError> {
+        let scope = self.ctx.scope;
+        if self.model.vpcs.values().any(|v| &v.scope == scope && v.is_default) {
+            return Err(ModelError::DefaultVpcAlreadyExists);
+        }
+        let cidr = parse_ipv4_cidr(DEFAULT_VPC_CIDR, "cidrBlock")?;
+        let id = VpcId::generate(self.ctx.ids);
+        let vpc = self.insert_vpc(id, cidr, "default", true, Tags::new())?;
+        let zones = self.ctx.catalog.zones(&scope.account, &scope.region);
+        let mut blocks = cidr.subnets(20).map_err(|_| ModelError::NoDefaultSubnetSpace)?;
+        for zone in zones {
+            let block = blocks.next().ok_or(ModelError::NoDefaultSubnetSpace)?;
+            self.insert_subnet(&vpc, block, &zone, true, Tags::new())?;
+        }
+        Ok(vpc)
+    }
+
+    /// Associates a new subnet with the VPC's default network ACL.
+    pub(crate) fn attach_default_acl(&mut self, vpc: &Vpc, subnet_id: &crate::id::SubnetId) -> Result<(), ModelError> {
+        let mut acl = self
+            .model
+            .network_acls
+            .get(&vpc.default_network_acl_id)
+            .cloned()
+            .ok_or_else(|| vpc.default_network_acl_id.not_found())?;
+        acl.associations.push(NetworkAclAssociation {
+            id: NetworkAclAssociationId::generate(self.ctx.ids),
+            subnet_id: subnet_id.clone(),
+        });
+        self.put(Resource::NetworkAcl(acl));
+        Ok(())
+    }
+}
+
+/// AWS's "IPv4 CIDR block association restrictions" table (spec §1.2).
+fn restricted(primary: Family, new: Family) -> bool {
+    use Family::*;
+    match primary {
+        Ten => matches!(new, OneSevenTwo | OneNineTwo | OneNineEight),
+        OneSevenTwo => matches!(new, Ten | OneNineTwo | OneNineEight),
+        OneNineTwo => matches!(new, Ten | OneSevenTwo | OneNineEight),
+        OneNineEight => matches!(new, Ten | OneSevenTwo | OneNineTwo),
+        Other => matches!(new, Ten | OneSevenTwo | OneNineTwo | OneNineEight),
+    }
+}

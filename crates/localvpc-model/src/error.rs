@@ -1,0 +1,98 @@
+//! Every refusal the model can make, each with the AWS error code it is known by.
+
+use crate::id::ResourceKind;
+use thiserror::Error;
+
+/// Whether the caller or the service is at fault (HTTP 4xx or 5xx).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorClass {
+    Client,
+    Server,
+}
+
+/// A refusal by the model. [`ModelError::code`] is the AWS error code on the wire;
+/// `Display` is the message.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    #[error("The {} '{id}' does not exist", kind.noun())]
+    NotFound { kind: ResourceKind, id: String },
+    #[error("Invalid id: \"{id}\" (expecting \"{}-...\")", kind.prefix())]
+    Malformed { kind: ResourceKind, id: String },
+    #[error("The ID '{id}' is not valid")]
+    InvalidId { id: String },
+    #[error("{message}")]
+    InvalidParameterValue { message: String },
+    #[error("{message}")]
+    InvalidParameterCombination { message: String },
+    #[error("{message}")]
+    InvalidParameter { message: String },
+    #[error("{message}")]
+    MissingParameter { message: String },
+    #[error("The CIDR '{cidr}' is invalid.")]
+    InvalidVpcRange { cidr: String },
+    #[error("The CIDR '{cidr}' is invalid.")]
+    InvalidSubnetRange { cidr: String },
+    #[error("The CIDR '{cidr}' conflicts with another subnet")]
+    InvalidSubnetConflict { cidr: String },
+    #[error("{message}")]
+    VpcRangeDetail { message: String },
+    #[error("This network '{vpc_id}' has met its maximum number of allowed CIDRs: {limit}")]
+    CidrLimitExceeded { vpc_id: String, limit: usize },
+    #[error("{message}")]
+    DependencyViolation { message: String },
+    #[error("{message}")]
+    OperationNotPermitted { message: String },
+    #[error("A Default VPC already exists for this account in this region.")]
+    DefaultVpcAlreadyExists,
+    #[error("The maximum number of tags for resource '{resource_id}' has been reached ({limit}).")]
+    TagLimitExceeded { resource_id: String, limit: usize },
+    #[error("The specified network contains more than one subnet in availability zone")]
+    NoDefaultSubnetSpace,
+}
+
+impl ModelError {
+    /// The AWS error code, e.g. `InvalidVpcID.NotFound`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound { kind, .. } => kind.not_found_code(),
+            Self::Malformed { kind, .. } => kind.malformed_code(),
+            Self::InvalidId { .. } => "InvalidID",
+            Self::InvalidParameterValue { .. } => "InvalidParameterValue",
+            Self::InvalidParameterCombination { .. } => "InvalidParameterCombination",
+            Self::InvalidParameter { .. } => "InvalidParameter",
+            Self::MissingParameter { .. } => "MissingParameter",
+            Self::InvalidVpcRange { .. } => "InvalidVpc.Range",
+            Self::InvalidSubnetRange { .. } => "InvalidSubnet.Range",
+            Self::InvalidSubnetConflict { .. } => "InvalidSubnet.Conflict",
+            Self::VpcRangeDetail { .. } => "InvalidVpc.Range",
+            Self::CidrLimitExceeded { .. } => "CidrLimitExceeded",
+            Self::DependencyViolation { .. } => "DependencyViolation",
+            Self::OperationNotPermitted { .. } => "OperationNotPermitted",
+            Self::DefaultVpcAlreadyExists => "DefaultVpcAlreadyExists",
+            Self::TagLimitExceeded { .. } => "TagLimitExceeded",
+            Self::NoDefaultSubnetSpace => "InvalidParameterValue",
+        }
+    }
+
+    /// Every model refusal is the caller's fault; server faults come from the edges.
+    pub fn class(&self) -> ErrorClass {
+        ErrorClass::Client
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::NotFound { .. })
+    }
+
+    pub(crate) fn invalid_value(message: impl Into<String>) -> Self {
+        Self::InvalidParameterValue { message: message.into() }
+    }
+
+    pub(crate) fn missing(message: impl Into<String>) -> Self {
+        Self::MissingParameter { message: message.into() }
+    }
+
+    pub(crate) fn dependency(message: impl Into<String>) -> Self {
+        Self::DependencyViolation { message: message.into() }
+    }
+}

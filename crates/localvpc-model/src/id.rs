@@ -1,0 +1,283 @@
+//! AWS resource ids, and the injected sources of ids and time.
+
+use crate::error::ModelError;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Milliseconds since the Unix epoch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Timestamp(pub u64);
+
+/// The model never reads the system clock; the server injects one.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> Timestamp;
+}
+
+/// A clock that always answers the same instant (tests).
+#[derive(Clone, Copy, Debug)]
+pub struct FixedClock(pub Timestamp);
+
+impl Clock for FixedClock {
+    fn now(&self) -> Timestamp {
+        self.0
+    }
+}
+
+/// Source of the random part of resource ids.
+pub trait IdGen: Send {
+    /// `len` lowercase hex digits.
+    fn hex(&mut self, len: usize) -> String;
+}
+
+/// Deterministic ids for tests: 1, 2, 3… zero-padded.
+#[derive(Clone, Debug, Default)]
+pub struct SequentialIds(u64);
+
+impl IdGen for SequentialIds {
+    fn hex(&mut self, len: usize) -> String {
+        self.0 += 1;
+        format!("{:0len$x}", self.0)
+    }
+}
+
+/// The kinds of EC2 resource localvpc knows, with their AWS spellings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ResourceKind {
+    Vpc,
+    Subnet,
+    RouteTable,
+    NetworkAcl,
+    SecurityGroup,
+    DhcpOptions,
+    VpcCidrAssociation,
+}
+
+impl ResourceKind {
+    pub const ALL: [Self; 7] = [
+        Self::Vpc,
+        Self::Subnet,
+        Self::RouteTable,
+        Self::NetworkAcl,
+        Self::SecurityGroup,
+        Self::DhcpOptions,
+        Self::VpcCidrAssociation,
+    ];
+
+    /// The id prefix without the dash.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Self::Vpc => "vpc",
+            Self::Subnet => "subnet",
+            Self::RouteTable => "rtb",
+            Self::NetworkAcl => "acl",
+            Self::SecurityGroup => "sg",
+            Self::DhcpOptions => "dopt",
+            Self::VpcCidrAssociation => "vpc-cidr-assoc",
+        }
+    }
+
+    /// Error code for a well-formed id that names nothing.
+    pub fn not_found_code(self) -> &'static str {
+        match self {
+            Self::Vpc => "InvalidVpcID.NotFound",
+            Self::Subnet => "InvalidSubnetID.NotFound",
+            Self::RouteTable => "InvalidRouteTableID.NotFound",
+            Self::NetworkAcl => "InvalidNetworkAclID.NotFound",
+            Self::SecurityGroup => "InvalidGroup.NotFound",
+            Self::DhcpOptions => "InvalidDhcpOptionID.NotFound",
+            Self::VpcCidrAssociation => "InvalidVpcCidrBlockAssociationID.NotFound",
+        }
+    }
+
+    /// Error code for an id that is not of this kind's form.
+    pub fn malformed_code(self) -> &'static str {
+        match self {
+            Self::Vpc => "InvalidVpcID.Malformed",
+            Self::Subnet => "InvalidSubnetID.Malformed",
+            Self::RouteTable => "InvalidRouteTableId.Malformed",
+            Self::NetworkAcl => "InvalidNetworkAclId.Malformed",
+            Self::SecurityGroup => "InvalidGroupId.Malformed",
+            Self::DhcpOptions => "InvalidDhcpOptionsId.Malformed",
+            Self::VpcCidrAssociation => "InvalidVpcCidrBlockAssociationId.Malformed",
+        }
+    }
+
+    /// How AWS names the id in "The … 'x' does not exist".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Vpc => "vpc ID",
+            Self::Subnet => "subnet ID",
+            Self::RouteTable => "routeTable ID",
+            Self::NetworkAcl => "networkAcl ID",
+            Self::SecurityGroup => "security group",
+            Self::DhcpOptions => "dhcpOption ID",
+            Self::VpcCidrAssociation => "vpc cidr block association ID",
+        }
+    }
+
+    /// The `resource-type` of DescribeTags and TagSpecification, when taggable.
+    pub fn tag_resource_type(self) -> Option<&'static str> {
+        match self {
+            Self::Vpc => Some("vpc"),
+            Self::Subnet => Some("subnet"),
+            Self::RouteTable => Some("route-table"),
+            Self::NetworkAcl => Some("network-acl"),
+            Self::SecurityGroup => Some("security-group"),
+            Self::DhcpOptions => Some("dhcp-options"),
+            Self::VpcCidrAssociation => None,
+        }
+    }
+
+    /// Checks the AWS id form `<prefix>-<8 or 17 lowercase hex digits>`.
+    pub fn is_well_formed(self, id: &str) -> bool {
+        id.strip_prefix(self.prefix())
+            .and_then(|rest| rest.strip_prefix('-'))
+            .is_some_and(|hex| {
+                (hex.len() == 8 || hex.len() == 17)
+                    && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            })
+    }
+
+    fn malformed(self, id: &str) -> ModelError {
+        ModelError::Malformed { kind: self, id: id.to_owned() }
+    }
+
+    /// Which taggable kind an id names, judged by its prefix alone.
+    pub fn of_id(id: &str) -> Option<Self> {
+        // Longest prefix first: `vpc-cidr-assoc-` also starts with `vpc-`.
+        let mut kinds = Self::ALL;
+        kinds.sort_by_key(|k| std::cmp::Reverse(k.prefix().len()));
+        kinds.into_iter().find(|k| {
+            id.strip_prefix(k.prefix()).is_some_and(|rest| rest.starts_with('-'))
+        })
+    }
+}
+
+/// Parses an id of any taggable kind (CreateTags, DeleteTags): `InvalidID` if unrecognisable.
+pub fn parse_resource_id(id: &str) -> Result<(ResourceKind, String), ModelError> {
+    match ResourceKind::of_id(id) {
+        Some(kind) if kind.is_well_formed(id) => Ok((kind, id.to_owned())),
+        _ => Err(ModelError::InvalidId { id: id.to_owned() }),
+    }
+}
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $kind:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub const KIND: ResourceKind = $kind;
+
+            /// Accepts only the AWS form for this kind (`…Malformed` otherwise).
+            pub fn parse(s: &str) -> Result<Self, ModelError> {
+                if Self::KIND.is_well_formed(s) {
+                    Ok(Self(s.to_owned()))
+                } else {
+                    Err(Self::KIND.malformed(s))
+                }
+            }
+
+            pub(crate) fn generate(ids: &mut dyn IdGen) -> Self {
+                Self(format!("{}-{}", Self::KIND.prefix(), ids.hex(17)))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The `…NotFound` error for this id.
+            pub fn not_found(&self) -> ModelError {
+                ModelError::NotFound { kind: Self::KIND, id: self.0.clone() }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+id_type!(/// `vpc-…`
+    VpcId, ResourceKind::Vpc);
+id_type!(/// `subnet-…`
+    SubnetId, ResourceKind::Subnet);
+id_type!(/// `rtb-…`
+    RouteTableId, ResourceKind::RouteTable);
+id_type!(/// `acl-…`
+    NetworkAclId, ResourceKind::NetworkAcl);
+id_type!(/// `sg-…`
+    SecurityGroupId, ResourceKind::SecurityGroup);
+id_type!(/// `dopt-…`
+    DhcpOptionsId, ResourceKind::DhcpOptions);
+id_type!(/// `vpc-cidr-assoc-…`
+    VpcCidrAssociationId, ResourceKind::VpcCidrAssociation);
+
+/// Ids that are never looked up on their own, so need no kind or NotFound code.
+macro_rules! plain_id {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub(crate) fn generate(ids: &mut dyn IdGen) -> Self {
+                Self(format!(concat!($prefix, "-{}"), ids.hex(17)))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+plain_id!(/// `rtbassoc-…`
+    RouteTableAssociationId, "rtbassoc");
+plain_id!(/// `aclassoc-…`
+    NetworkAclAssociationId, "aclassoc");
+plain_id!(/// `sgr-…`
+    SecurityGroupRuleId, "sgr");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn well_formed_ids() {
+        assert!(VpcId::parse("vpc-0123456789abcdef0").is_ok());
+        assert!(VpcId::parse("vpc-12345678").is_ok());
+        for bad in ["vpc-123", "vpc-0123456789ABCDEF0", "subnet-12345678", "vpc", "", "vpc-"] {
+            let err = VpcId::parse(bad).unwrap_err();
+            assert_eq!(err.code(), "InvalidVpcID.Malformed", "{bad}");
+        }
+    }
+
+    #[test]
+    fn kind_of_id_prefers_longest_prefix() {
+        assert_eq!(ResourceKind::of_id("vpc-cidr-assoc-1"), Some(ResourceKind::VpcCidrAssociation));
+        assert_eq!(ResourceKind::of_id("vpc-1"), Some(ResourceKind::Vpc));
+        assert_eq!(ResourceKind::of_id("vpcx-1"), None);
+        assert_eq!(ResourceKind::of_id("sg-1"), Some(ResourceKind::SecurityGroup));
+    }
+
+    #[test]
+    fn generated_ids_are_well_formed() {
+        let mut ids = SequentialIds::default();
+        let id = VpcId::generate(&mut ids);
+        assert_eq!(id.as_str(), "vpc-00000000000000001");
+        assert!(VpcId::parse(id.as_str()).is_ok());
+    }
+}

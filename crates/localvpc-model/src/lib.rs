@@ -1,0 +1,43 @@
+//! The localvpc domain model: every resource localvpc emulates, the rules AWS applies to
+//! them, and the one function through which state changes.
+//!
+//! This crate is pure: no sockets, no files, no clock, no randomness. Time and ids come in
+//! through [`Clock`] and [`IdGen`], so the same commands give the same state in tests.
+//!
+//! - [`Model`] is the whole state of one localvpc, all accounts and regions. It is cheap to
+//!   clone (persistent maps), which is how readers get consistent snapshots and how a failing
+//!   command leaves no partial state: commands run on a clone that is dropped on error.
+//! - [`Command`]s are the writes the API can ask for. [`Model::execute`] validates one
+//!   against AWS's rules and returns its [`Outcome`] and the [`Change`]s it made.
+//! - [`Change`]s are what the store persists; [`Model::apply_change`] replays them.
+//! - [`ModelError`] carries the AWS error code of every refusal.
+
+mod catalog;
+mod cidr;
+mod command;
+mod ec2;
+mod error;
+mod id;
+mod model;
+mod resource;
+mod scope;
+
+pub use catalog::{AvailabilityZone, Catalog, RegionInfo};
+pub use cidr::{Ipv4Cidr, parse_ipv4_cidr};
+pub use command::{Command, Outcome};
+pub use ec2::dhcp::DhcpOptions;
+pub use ec2::network_acl::{NetworkAcl, NetworkAclAssociation, NetworkAclEntry, RuleAction};
+pub use ec2::route_table::{Route, RouteOrigin, RouteState, RouteTable, RouteTableAssociation, RouteTarget};
+pub use ec2::security_group::{SecurityGroup, SecurityGroupRule, SgPeer};
+pub use ec2::subnet::{CreateSubnet, HostnameType, Subnet, SubnetAttribute};
+pub use ec2::tags::{TagFilterTarget, TagSpecification, Tags};
+pub use ec2::vpc::{CidrBlockAssociation, CidrBlockState, CreateVpc, Vpc, VpcAttribute};
+pub use error::{ErrorClass, ModelError};
+pub use id::{
+    Clock, DhcpOptionsId, FixedClock, IdGen, NetworkAclAssociationId, NetworkAclId,
+    ResourceKind, RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId,
+    SequentialIds, SubnetId, Timestamp, VpcCidrAssociationId, VpcId, parse_resource_id,
+};
+pub use model::{Ctx, Model, ScopeState};
+pub use resource::{Change, Resource, ResourceRef};
+pub use scope::{AccountId, Scope};

@@ -1,0 +1,210 @@
+"""Fixtures for the localvpc end-to-end suite.
+
+Environment:
+  LOCALVPC_BIN         path to the binary (default: <repo>/target/debug/localvpc;
+                       relative paths are taken from the repo root).
+  LOCALVPC_ENDPOINT    test an already-running server instead of spawning one
+                       (tests that need their own process are skipped).
+  LOCALVPC_RESET_PATH  reset route used between tests (default /_localvpc/reset;
+                       set /moto-api/reset when pointing at moto_server).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+import helpers
+from helpers import (
+    SHARED_ACCOUNTS,
+    AwsCli,
+    ExternalServer,
+    LocalVpcServer,
+    ServerStartError,
+    find_aws_cli,
+    new_ec2_client,
+    reset_server,
+    resolve_binary,
+    take_wire_violations,
+)
+
+EXTERNAL = os.environ.get("LOCALVPC_ENDPOINT", "").rstrip("/") or None
+
+_EMPTY_DIR = Path(tempfile.mkdtemp(prefix="localvpc-e2e-awsconfig-"))
+EMPTY_AWS_CONFIG = _EMPTY_DIR / "empty"
+EMPTY_AWS_CONFIG.write_text("")
+
+
+def pytest_configure(config):
+    # Never let the host's AWS configuration (profiles, endpoints, retry settings,
+    # credentials) influence boto3 in this process.
+    for key in list(os.environ):
+        if key.startswith("AWS_"):
+            del os.environ[key]
+    os.environ["AWS_CONFIG_FILE"] = str(EMPTY_AWS_CONFIG)
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = str(EMPTY_AWS_CONFIG)
+    os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+    no_proxy = ",".join(x for x in (os.environ.get("NO_PROXY", ""), "127.0.0.1,localhost") if x)
+    os.environ["NO_PROXY"] = os.environ["no_proxy"] = no_proxy
+
+
+# ---------------------------------------------------------------------------
+# Server processes
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def is_external() -> bool:
+    return EXTERNAL is not None
+
+
+@pytest.fixture
+def spawn_server(tmp_path_factory, request):
+    """Factory for dedicated server processes; every process is stopped at teardown.
+
+    spawn_server(data_dir=None|Path, ephemeral=False, accounts={}, no_default_vpc=False)
+    With data_dir=None and ephemeral=False a fresh temp data dir is used.
+    """
+    if EXTERNAL:
+        pytest.skip("needs its own localvpc process; LOCALVPC_ENDPOINT targets an external server")
+    binary = resolve_binary()
+    if not binary.exists():
+        pytest.fail(f"localvpc binary not found at {binary} (set LOCALVPC_BIN or build first)", pytrace=False)
+    started: list[LocalVpcServer] = []
+    workdir = tmp_path_factory.mktemp("spawned")
+
+    def factory(*, data_dir: Path | None = None, ephemeral: bool = False, accounts=None,
+                no_default_vpc: bool = False, extra_args=(), start: bool = True) -> LocalVpcServer:
+        if data_dir is None and not ephemeral:
+            data_dir = tmp_path_factory.mktemp("data")
+        srv = LocalVpcServer(binary=binary, workdir=workdir, data_dir=data_dir, ephemeral=ephemeral,
+                             accounts=dict(accounts or {}), no_default_vpc=no_default_vpc,
+                             extra_args=tuple(extra_args))
+        started.append(srv)
+        if start:
+            try:
+                srv.start()
+            except ServerStartError as exc:
+                pytest.fail(str(exc), pytrace=False)
+        return srv
+
+    yield factory
+    failed = request.node.rep_call.failed if hasattr(request.node, "rep_call") else False
+    for srv in started:
+        if srv.alive():
+            try:
+                srv.terminate(timeout=10)
+            except AssertionError:
+                srv.kill()
+        if failed:
+            print(f"\n--- localvpc stderr ({srv.stderr_path}) ---\n{srv.stderr_tail()}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, request):
+    """One server per test module (persistent data dir, the shared account map)."""
+    if EXTERNAL:
+        yield ExternalServer(EXTERNAL)
+        return
+    binary = resolve_binary()
+    if not binary.exists():
+        pytest.fail(
+            f"localvpc binary not found at {binary}. Build it first (cargo build) or set LOCALVPC_BIN; "
+            "set LOCALVPC_ENDPOINT to test an already-running server.",
+            pytrace=False,
+        )
+    srv = LocalVpcServer(
+        binary=binary,
+        workdir=tmp_path_factory.mktemp("shared-server"),
+        data_dir=tmp_path_factory.mktemp("shared-data"),
+        accounts=SHARED_ACCOUNTS,
+    )
+    try:
+        srv.start()
+    except ServerStartError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield srv
+    if srv.alive():
+        code = srv.terminate(timeout=15)
+        if code != 0:
+            print(f"\nshared localvpc exited with {code}\n{srv.stderr_tail()}")
+
+
+@pytest.fixture
+def endpoint(server) -> str:
+    """URL of a freshly reset server."""
+    if not server.alive():
+        pytest.fail(f"shared localvpc died earlier in this module\n{server.stderr_tail()}", pytrace=False)
+    reset_server(server.url)
+    return server.url
+
+
+# ---------------------------------------------------------------------------
+# Clients
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_client(endpoint):
+    """make_client(access_key=..., region=..., parameter_validation=True, endpoint_url=None)"""
+
+    def factory(access_key: str = helpers.DEFAULT_ACCESS_KEY, region: str = helpers.DEFAULT_REGION,
+                parameter_validation: bool = True, endpoint_url: str | None = None, **kw):
+        return new_ec2_client(endpoint_url or endpoint, access_key=access_key, region=region,
+                              parameter_validation=parameter_validation, **kw)
+
+    return factory
+
+
+@pytest.fixture
+def ec2(make_client):
+    """ap-northeast-1, unknown access key (account 000000000000)."""
+    return make_client()
+
+
+@pytest.fixture
+def ec2_raw(make_client):
+    """Like ec2 but without botocore's client-side parameter validation, so the
+    server's own validation (MissingParameter, MaxResults bounds...) is exercised."""
+    return make_client(parameter_validation=False)
+
+
+@pytest.fixture(scope="session")
+def aws_cli_path() -> str:
+    path = find_aws_cli()
+    if not path:
+        pytest.fail("the `aws` CLI is not installed (pip install -r tests/e2e/requirements.txt)", pytrace=False)
+    return path
+
+
+@pytest.fixture
+def cli(endpoint, aws_cli_path) -> AwsCli:
+    return AwsCli(endpoint, EMPTY_AWS_CONFIG, aws_cli_path)
+
+
+# ---------------------------------------------------------------------------
+# Wire-fidelity guard bookkeeping
+# ---------------------------------------------------------------------------
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    rep = yield
+    setattr(item, "rep_" + rep.when, rep)
+    return rep
+
+
+@pytest.fixture(autouse=True)
+def wire_guard_check(request):
+    """Fail a test whose clients saw a response the botocore model does not describe,
+    even if the test swallowed the exception the guard raised (e.g. in a thread)."""
+    take_wire_violations()
+    yield
+    problems = take_wire_violations()
+    rep = getattr(request.node, "rep_call", None)
+    if problems and not (rep is not None and rep.failed):
+        uniq = list(dict.fromkeys(problems))
+        pytest.fail("wire-fidelity guard found problems:\n  " + "\n  ".join(uniq[:50]), pytrace=False)
