@@ -26,7 +26,11 @@ impl RegionInfo {
 
     /// `opt-in-not-required` or `opted-in`, as DescribeRegions reports it.
     pub fn opt_in_status(&self) -> &'static str {
-        if self.opt_in_required { "opted-in" } else { "opt-in-not-required" }
+        if self.opt_in_required {
+            "opted-in"
+        } else {
+            "opt-in-not-required"
+        }
     }
 }
 
@@ -56,7 +60,8 @@ impl Catalog {
 
     /// Maps a zone name to another zone id, for one account or (None) for all.
     pub fn map_az(&mut self, account: Option<AccountId>, zone_name: &str, zone_id: &str) {
-        self.overrides.insert((account, zone_name.to_owned()), zone_id.to_owned());
+        self.overrides
+            .insert((account, zone_name.to_owned()), zone_id.to_owned());
     }
 
     /// The zones of a region as `account` sees them, ordered by name.
@@ -74,13 +79,22 @@ impl Catalog {
                     .or_else(|| self.overrides.get(&(None, name.clone())))
                     .cloned()
                     .unwrap_or_else(|| (*default_id).to_owned());
-                AvailabilityZone { region: info.name, name, id }
+                AvailabilityZone {
+                    region: info.name,
+                    name,
+                    id,
+                }
             })
             .collect()
     }
 
     /// Finds a zone of the account's region by name or by id.
-    pub fn zone(&self, account: &AccountId, region: &str, name_or_id: &str) -> Option<AvailabilityZone> {
+    pub fn zone(
+        &self,
+        account: &AccountId,
+        region: &str,
+        name_or_id: &str,
+    ) -> Option<AvailabilityZone> {
         self.zones(account, region)
             .into_iter()
             .find(|z| z.name == name_or_id || z.id == name_or_id)
@@ -95,10 +109,17 @@ mod tests {
     fn tokyo_defaults_follow_the_spec() {
         let c = Catalog::default();
         let zones = c.zones(&AccountId::default_account(), "ap-northeast-1");
-        let pairs: Vec<_> = zones.iter().map(|z| (z.name.as_str(), z.id.as_str())).collect();
+        let pairs: Vec<_> = zones
+            .iter()
+            .map(|z| (z.name.as_str(), z.id.as_str()))
+            .collect();
         assert_eq!(
             pairs,
-            [("ap-northeast-1a", "apne1-az4"), ("ap-northeast-1c", "apne1-az1"), ("ap-northeast-1d", "apne1-az2")]
+            [
+                ("ap-northeast-1a", "apne1-az4"),
+                ("ap-northeast-1c", "apne1-az1"),
+                ("ap-northeast-1d", "apne1-az2")
+            ]
         );
     }
 
@@ -107,9 +128,19 @@ mod tests {
         let mut c = Catalog::default();
         let acct = AccountId::parse("111111111111").unwrap();
         c.map_az(Some(acct.clone()), "ap-northeast-1a", "apne1-az1");
-        assert_eq!(c.zone(&acct, "ap-northeast-1", "ap-northeast-1a").unwrap().id, "apne1-az1");
+        assert_eq!(
+            c.zone(&acct, "ap-northeast-1", "ap-northeast-1a")
+                .unwrap()
+                .id,
+            "apne1-az1"
+        );
         let other = AccountId::default_account();
-        assert_eq!(c.zone(&other, "ap-northeast-1", "ap-northeast-1a").unwrap().id, "apne1-az4");
+        assert_eq!(
+            c.zone(&other, "ap-northeast-1", "ap-northeast-1a")
+                .unwrap()
+                .id,
+            "apne1-az4"
+        );
     }
 
     #[test]

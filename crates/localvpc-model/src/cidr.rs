@@ -55,9 +55,7 @@ pub(crate) enum Family {
 }
 
 pub(crate) fn family(net: &Ipv4Cidr) -> Family {
-    let inside = |outer: &str| {
-        outer.parse::<Ipv4Cidr>().is_ok_and(|o| o.contains(net))
-    };
+    let inside = |outer: &str| outer.parse::<Ipv4Cidr>().is_ok_and(|o| o.contains(net));
     if inside("10.0.0.0/8") {
         Family::Ten
     } else if inside("172.16.0.0/12") {
@@ -77,12 +75,25 @@ mod tests {
 
     #[test]
     fn canonicalises() {
-        assert_eq!(parse_ipv4_cidr("100.68.0.18/18", "cidrBlock").unwrap().to_string(), "100.68.0.0/18");
+        assert_eq!(
+            parse_ipv4_cidr("100.68.0.18/18", "cidrBlock")
+                .unwrap()
+                .to_string(),
+            "100.68.0.0/18"
+        );
     }
 
     #[test]
     fn rejects_non_cidrs() {
-        for bad in ["10.0.0.0", "10.0.0/16", "10.0.0.0/33", "x/16", "10.0.0.0/", "10.0.0.0/016x", " 10.0.0.0/16"] {
+        for bad in [
+            "10.0.0.0",
+            "10.0.0/16",
+            "10.0.0.0/33",
+            "x/16",
+            "10.0.0.0/",
+            "10.0.0.0/016x",
+            " 10.0.0.0/16",
+        ] {
             let err = parse_ipv4_cidr(bad, "cidrBlock").unwrap_err();
             assert_eq!(err.code(), "InvalidParameterValue", "{bad}");
         }

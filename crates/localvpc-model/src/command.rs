@@ -10,20 +10,43 @@ use serde::{Deserialize, Serialize};
 pub enum Command {
     /// Sets up a scope on its first use: the default DHCP options and, when
     /// `default_vpc`, the default VPC. A no-op for a scope already set up.
-    EnsureScope { default_vpc: bool },
+    EnsureScope {
+        default_vpc: bool,
+    },
     CreateVpc(CreateVpc),
-    DeleteVpc { vpc_id: VpcId },
-    ModifyVpcAttribute { vpc_id: VpcId, attribute: VpcAttribute },
-    AssociateVpcCidrBlock { vpc_id: VpcId, cidr_block: String },
-    DisassociateVpcCidrBlock { association_id: VpcCidrAssociationId },
+    DeleteVpc {
+        vpc_id: VpcId,
+    },
+    ModifyVpcAttribute {
+        vpc_id: VpcId,
+        attribute: VpcAttribute,
+    },
+    AssociateVpcCidrBlock {
+        vpc_id: VpcId,
+        cidr_block: String,
+    },
+    DisassociateVpcCidrBlock {
+        association_id: VpcCidrAssociationId,
+    },
     CreateDefaultVpc,
     CreateSubnet(CreateSubnet),
-    DeleteSubnet { subnet_id: SubnetId },
-    ModifySubnetAttribute { subnet_id: SubnetId, attribute: SubnetAttribute },
+    DeleteSubnet {
+        subnet_id: SubnetId,
+    },
+    ModifySubnetAttribute {
+        subnet_id: SubnetId,
+        attribute: SubnetAttribute,
+    },
     /// Adds or overwrites tags on each resource; all or nothing.
-    CreateTags { resource_ids: Vec<String>, tags: Vec<(String, String)> },
+    CreateTags {
+        resource_ids: Vec<String>,
+        tags: Vec<(String, String)>,
+    },
     /// Removes tags by key, or by key and value when a value is given.
-    DeleteTags { resource_ids: Vec<String>, tags: Vec<(String, Option<String>)> },
+    DeleteTags {
+        resource_ids: Vec<String>,
+        tags: Vec<(String, Option<String>)>,
+    },
     /// Clears every account and region.
     Reset,
 }
@@ -41,5 +64,8 @@ pub enum Outcome {
     Done,
     Vpc(Vpc),
     Subnet(Subnet),
-    CidrAssociation { vpc_id: VpcId, association: CidrBlockAssociation },
+    CidrAssociation {
+        vpc_id: VpcId,
+        association: CidrBlockAssociation,
+    },
 }

@@ -85,14 +85,20 @@ impl ModelError {
     }
 
     pub(crate) fn invalid_value(message: impl Into<String>) -> Self {
-        Self::InvalidParameterValue { message: message.into() }
+        Self::InvalidParameterValue {
+            message: message.into(),
+        }
     }
 
     pub(crate) fn missing(message: impl Into<String>) -> Self {
-        Self::MissingParameter { message: message.into() }
+        Self::MissingParameter {
+            message: message.into(),
+        }
     }
 
     pub(crate) fn dependency(message: impl Into<String>) -> Self {
-        Self::DependencyViolation { message: message.into() }
+        Self::DependencyViolation {
+            message: message.into(),
+        }
     }
 }

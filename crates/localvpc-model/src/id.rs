@@ -135,12 +135,17 @@ impl ResourceKind {
             .and_then(|rest| rest.strip_prefix('-'))
             .is_some_and(|hex| {
                 (hex.len() == 8 || hex.len() == 17)
-                    && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                    && hex
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
             })
     }
 
     fn malformed(self, id: &str) -> ModelError {
-        ModelError::Malformed { kind: self, id: id.to_owned() }
+        ModelError::Malformed {
+            kind: self,
+            id: id.to_owned(),
+        }
     }
 
     /// Which taggable kind an id names, judged by its prefix alone.
@@ -149,7 +154,8 @@ impl ResourceKind {
         let mut kinds = Self::ALL;
         kinds.sort_by_key(|k| std::cmp::Reverse(k.prefix().len()));
         kinds.into_iter().find(|k| {
-            id.strip_prefix(k.prefix()).is_some_and(|rest| rest.starts_with('-'))
+            id.strip_prefix(k.prefix())
+                .is_some_and(|rest| rest.starts_with('-'))
         })
     }
 }
@@ -259,7 +265,14 @@ mod tests {
     fn well_formed_ids() {
         assert!(VpcId::parse("vpc-0123456789abcdef0").is_ok());
         assert!(VpcId::parse("vpc-12345678").is_ok());
-        for bad in ["vpc-123", "vpc-0123456789ABCDEF0", "subnet-12345678", "vpc", "", "vpc-"] {
+        for bad in [
+            "vpc-123",
+            "vpc-0123456789ABCDEF0",
+            "subnet-12345678",
+            "vpc",
+            "",
+            "vpc-",
+        ] {
             let err = VpcId::parse(bad).unwrap_err();
             assert_eq!(err.code(), "InvalidVpcID.Malformed", "{bad}");
         }
@@ -267,10 +280,16 @@ mod tests {
 
     #[test]
     fn kind_of_id_prefers_longest_prefix() {
-        assert_eq!(ResourceKind::of_id("vpc-cidr-assoc-1"), Some(ResourceKind::VpcCidrAssociation));
+        assert_eq!(
+            ResourceKind::of_id("vpc-cidr-assoc-1"),
+            Some(ResourceKind::VpcCidrAssociation)
+        );
         assert_eq!(ResourceKind::of_id("vpc-1"), Some(ResourceKind::Vpc));
         assert_eq!(ResourceKind::of_id("vpcx-1"), None);
-        assert_eq!(ResourceKind::of_id("sg-1"), Some(ResourceKind::SecurityGroup));
+        assert_eq!(
+            ResourceKind::of_id("sg-1"),
+            Some(ResourceKind::SecurityGroup)
+        );
     }
 
     #[test]

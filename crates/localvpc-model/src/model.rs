@@ -11,8 +11,8 @@ use crate::ec2::tags::{Tags, merge_tags, validate_tag};
 use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{
-    DhcpOptionsId, IdGen, NetworkAclId, ResourceKind, RouteTableId, SecurityGroupId, SubnetId, Timestamp,
-    VpcId, parse_resource_id,
+    DhcpOptionsId, IdGen, NetworkAclId, ResourceKind, RouteTableId, SecurityGroupId, SubnetId,
+    Timestamp, VpcId, parse_resource_id,
 };
 use crate::resource::{Change, Resource, ResourceRef};
 use crate::scope::Scope;
@@ -32,7 +32,7 @@ pub struct ScopeState {
 /// readers and a scratch copy for a command cost nothing up front.
 // INVARIANT: every resource's `scope` is in `scopes`, and every VPC's main route table,
 // default ACL and default security group exist.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Model {
     pub(crate) scopes: OrdMap<Scope, ScopeState>,
     pub(crate) vpcs: OrdMap<VpcId, Vpc>,
@@ -72,9 +72,15 @@ impl Txn<'_, '_> {
     }
 
     pub(crate) fn scope_state(&self) -> Result<&ScopeState, ModelError> {
-        self.model.scopes.get(self.ctx.scope).ok_or_else(|| ModelError::InvalidParameterValue {
-            message: format!("the region '{}' is not set up for this account", self.ctx.scope.region),
-        })
+        self.model
+            .scopes
+            .get(self.ctx.scope)
+            .ok_or_else(|| ModelError::InvalidParameterValue {
+                message: format!(
+                    "the region '{}' is not set up for this account",
+                    self.ctx.scope.region
+                ),
+            })
     }
 
     fn ensure_scope(&mut self, default_vpc: bool) -> Result<(), ModelError> {
@@ -83,7 +89,10 @@ impl Txn<'_, '_> {
         }
         let scope = self.ctx.scope.clone();
         let dhcp = DhcpOptions::default_for(DhcpOptionsId::generate(self.ctx.ids), scope.clone());
-        self.put(Resource::Scope(ScopeState { scope, default_dhcp_options_id: dhcp.id.clone() }));
+        self.put(Resource::Scope(ScopeState {
+            scope,
+            default_dhcp_options_id: dhcp.id.clone(),
+        }));
         self.put(Resource::DhcpOptions(dhcp));
         if default_vpc {
             self.create_default_vpc()?;
@@ -108,11 +117,17 @@ impl Txn<'_, '_> {
             }
             Command::AssociateVpcCidrBlock { vpc_id, cidr_block } => {
                 let association = self.associate_vpc_cidr_block(vpc_id, cidr_block)?;
-                Outcome::CidrAssociation { vpc_id: vpc_id.clone(), association }
+                Outcome::CidrAssociation {
+                    vpc_id: vpc_id.clone(),
+                    association,
+                }
             }
             Command::DisassociateVpcCidrBlock { association_id } => {
                 let (vpc_id, association) = self.disassociate_vpc_cidr_block(association_id)?;
-                Outcome::CidrAssociation { vpc_id, association }
+                Outcome::CidrAssociation {
+                    vpc_id,
+                    association,
+                }
             }
             Command::CreateDefaultVpc => Outcome::Vpc(self.create_default_vpc()?),
             Command::CreateSubnet(input) => Outcome::Subnet(self.create_subnet(input)?),
@@ -120,7 +135,10 @@ impl Txn<'_, '_> {
                 self.delete_subnet(subnet_id)?;
                 Outcome::Done
             }
-            Command::ModifySubnetAttribute { subnet_id, attribute } => {
+            Command::ModifySubnetAttribute {
+                subnet_id,
+                attribute,
+            } => {
                 self.modify_subnet_attribute(subnet_id, *attribute)?;
                 Outcome::Done
             }
@@ -165,7 +183,10 @@ impl Txn<'_, '_> {
     ) -> Result<(), ModelError> {
         let (kind, id) = parse_resource_id(id)?;
         let scope = self.ctx.scope;
-        let not_found = || ModelError::NotFound { kind, id: id.clone() };
+        let not_found = || ModelError::NotFound {
+            kind,
+            id: id.clone(),
+        };
         let resource = match kind {
             ResourceKind::Vpc => {
                 let mut r = self.model.vpc(scope, &VpcId::parse(&id)?)?.clone();
@@ -179,25 +200,33 @@ impl Txn<'_, '_> {
             }
             ResourceKind::RouteTable => {
                 let key = RouteTableId::parse(&id)?;
-                let mut r = scoped(self.model.route_tables.get(&key), scope).ok_or_else(not_found)?.clone();
+                let mut r = scoped(self.model.route_tables.get(&key), scope)
+                    .ok_or_else(not_found)?
+                    .clone();
                 edit(&mut r.tags, &id)?;
                 Resource::RouteTable(r)
             }
             ResourceKind::NetworkAcl => {
                 let key = NetworkAclId::parse(&id)?;
-                let mut r = scoped(self.model.network_acls.get(&key), scope).ok_or_else(not_found)?.clone();
+                let mut r = scoped(self.model.network_acls.get(&key), scope)
+                    .ok_or_else(not_found)?
+                    .clone();
                 edit(&mut r.tags, &id)?;
                 Resource::NetworkAcl(r)
             }
             ResourceKind::SecurityGroup => {
                 let key = SecurityGroupId::parse(&id)?;
-                let mut r = scoped(self.model.security_groups.get(&key), scope).ok_or_else(not_found)?.clone();
+                let mut r = scoped(self.model.security_groups.get(&key), scope)
+                    .ok_or_else(not_found)?
+                    .clone();
                 edit(&mut r.tags, &id)?;
                 Resource::SecurityGroup(r)
             }
             ResourceKind::DhcpOptions => {
                 let key = DhcpOptionsId::parse(&id)?;
-                let mut r = scoped(self.model.dhcp_options.get(&key), scope).ok_or_else(not_found)?.clone();
+                let mut r = scoped(self.model.dhcp_options.get(&key), scope)
+                    .ok_or_else(not_found)?
+                    .clone();
                 edit(&mut r.tags, &id)?;
                 Resource::DhcpOptions(r)
             }
@@ -216,7 +245,14 @@ pub(crate) trait Scoped {
 macro_rules! scoped_impl {
     ($($t:ty),*) => { $(impl Scoped for $t { fn scope(&self) -> &Scope { &self.scope } })* };
 }
-scoped_impl!(Vpc, Subnet, RouteTable, NetworkAcl, SecurityGroup, DhcpOptions);
+scoped_impl!(
+    Vpc,
+    Subnet,
+    RouteTable,
+    NetworkAcl,
+    SecurityGroup,
+    DhcpOptions
+);
 
 /// A resource is visible only from its own scope: others get NotFound, as in AWS.
 fn scoped<'a, T: Scoped>(found: Option<&'a T>, scope: &Scope) -> Option<&'a T> {
@@ -226,9 +262,17 @@ fn scoped<'a, T: Scoped>(found: Option<&'a T>, scope: &Scope) -> Option<&'a T> {
 impl Model {
     /// Runs a command against a copy of the model. On success returns the new model, the
     /// outcome, and the changes to persist; on error the model is untouched.
-    pub fn execute(&self, command: &Command, ctx: &mut Ctx<'_>) -> Result<(Model, Outcome, Vec<Change>), ModelError> {
+    pub fn execute(
+        &self,
+        command: &Command,
+        ctx: &mut Ctx<'_>,
+    ) -> Result<(Model, Outcome, Vec<Change>), ModelError> {
         let mut next = self.clone();
-        let mut txn = Txn { model: &mut next, ctx, changes: Vec::new() };
+        let mut txn = Txn {
+            model: &mut next,
+            ctx,
+            changes: Vec::new(),
+        };
         let outcome = txn.run(command)?;
         let changes = txn.changes;
         Ok((next, outcome, changes))
@@ -310,20 +354,40 @@ impl Model {
         self.subnets.values().filter(move |s| &s.scope == scope)
     }
 
-    pub fn route_tables<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a RouteTable> + 'a {
-        self.route_tables.values().filter(move |s| &s.scope == scope)
+    pub fn route_tables<'a>(
+        &'a self,
+        scope: &'a Scope,
+    ) -> impl Iterator<Item = &'a RouteTable> + 'a {
+        self.route_tables
+            .values()
+            .filter(move |s| &s.scope == scope)
     }
 
-    pub fn network_acls<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a NetworkAcl> + 'a {
-        self.network_acls.values().filter(move |s| &s.scope == scope)
+    pub fn network_acls<'a>(
+        &'a self,
+        scope: &'a Scope,
+    ) -> impl Iterator<Item = &'a NetworkAcl> + 'a {
+        self.network_acls
+            .values()
+            .filter(move |s| &s.scope == scope)
     }
 
-    pub fn security_groups<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a SecurityGroup> + 'a {
-        self.security_groups.values().filter(move |s| &s.scope == scope)
+    pub fn security_groups<'a>(
+        &'a self,
+        scope: &'a Scope,
+    ) -> impl Iterator<Item = &'a SecurityGroup> + 'a {
+        self.security_groups
+            .values()
+            .filter(move |s| &s.scope == scope)
     }
 
-    pub fn dhcp_options<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a DhcpOptions> + 'a {
-        self.dhcp_options.values().filter(move |s| &s.scope == scope)
+    pub fn dhcp_options<'a>(
+        &'a self,
+        scope: &'a Scope,
+    ) -> impl Iterator<Item = &'a DhcpOptions> + 'a {
+        self.dhcp_options
+            .values()
+            .filter(move |s| &s.scope == scope)
     }
 
     /// Addresses still free in a subnet (AvailableIpAddressCount).
@@ -335,12 +399,34 @@ impl Model {
     /// Every stored resource, for snapshots.
     pub fn resources(&self) -> impl Iterator<Item = Resource> + '_ {
         let scopes = self.scopes.values().cloned().map(Resource::Scope);
-        let dhcp = self.dhcp_options.values().cloned().map(Resource::DhcpOptions);
+        let dhcp = self
+            .dhcp_options
+            .values()
+            .cloned()
+            .map(Resource::DhcpOptions);
         let vpcs = self.vpcs.values().cloned().map(Resource::Vpc);
         let subnets = self.subnets.values().cloned().map(Resource::Subnet);
-        let rtbs = self.route_tables.values().cloned().map(Resource::RouteTable);
-        let acls = self.network_acls.values().cloned().map(Resource::NetworkAcl);
-        let sgs = self.security_groups.values().cloned().map(Resource::SecurityGroup);
-        scopes.chain(dhcp).chain(vpcs).chain(subnets).chain(rtbs).chain(acls).chain(sgs)
+        let rtbs = self
+            .route_tables
+            .values()
+            .cloned()
+            .map(Resource::RouteTable);
+        let acls = self
+            .network_acls
+            .values()
+            .cloned()
+            .map(Resource::NetworkAcl);
+        let sgs = self
+            .security_groups
+            .values()
+            .cloned()
+            .map(Resource::SecurityGroup);
+        scopes
+            .chain(dhcp)
+            .chain(vpcs)
+            .chain(subnets)
+            .chain(rtbs)
+            .chain(acls)
+            .chain(sgs)
     }
 }

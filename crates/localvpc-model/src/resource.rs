@@ -36,6 +36,10 @@ pub enum ResourceRef {
 }
 
 /// One committed change. A command's changes are applied and persisted together.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "changes are few per write and mostly Puts; boxing buys nothing"
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change {
     Put(Resource),

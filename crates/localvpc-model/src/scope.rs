@@ -41,7 +41,10 @@ pub struct Scope {
 
 impl Scope {
     pub fn new(account: AccountId, region: impl Into<String>) -> Self {
-        Self { account, region: region.into() }
+        Self {
+            account,
+            region: region.into(),
+        }
     }
 
     /// `arn:aws:ec2:<region>:<account>:<kind>/<id>`.

@@ -1,1 +1,17 @@
-//! placeholder
+//! The running localvpc: one writer applies commands and commits them durably, readers get
+//! immutable snapshots, and one HTTP listener routes every AWS request by its SigV4
+//! credential scope to the service it names.
+//!
+//! ```text
+//! HTTP ──▶ route (service, account, region) ──▶ localvpc-api ──┬─▶ snapshot (ArcSwap, no wait)
+//!                                                             └─▶ Writer thread ─▶ Store ─▶ publish
+//! ```
+
+mod config;
+mod http;
+mod state;
+mod writer;
+
+pub use config::{Config, StoreConfig};
+pub use http::serve;
+pub use state::{DATABASE_FILE, StartError, State};

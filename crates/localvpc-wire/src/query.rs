@@ -11,7 +11,9 @@ pub struct QueryParams {
 impl QueryParams {
     /// Decodes a form body or query string. Later duplicates win, as in AWS's parser.
     pub fn parse(input: &[u8]) -> Self {
-        let values = form_urlencoded::parse(input).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        let values = form_urlencoded::parse(input)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
         Self { values }
     }
 
@@ -59,7 +61,11 @@ impl QueryParams {
             let Ok(index) = index.parse::<u32>() else {
                 continue;
             };
-            groups.entry(index).or_default().values.insert(member.to_owned(), v.clone());
+            groups
+                .entry(index)
+                .or_default()
+                .values
+                .insert(member.to_owned(), v.clone());
         }
         groups.into_values().collect()
     }
@@ -69,7 +75,12 @@ impl QueryParams {
         let values: BTreeMap<String, String> = self
             .values
             .iter()
-            .filter_map(|(k, v)| Some((k.strip_prefix(name)?.strip_prefix('.')?.to_owned(), v.clone())))
+            .filter_map(|(k, v)| {
+                Some((
+                    k.strip_prefix(name)?.strip_prefix('.')?.to_owned(),
+                    v.clone(),
+                ))
+            })
             .collect();
         (!values.is_empty()).then_some(Self { values })
     }
@@ -94,7 +105,10 @@ mod tests {
         assert_eq!(filters[0].list("Value"), ["x", "y"]);
         assert_eq!(filters[1].get("Name"), Some("tag:Env"));
         assert_eq!(filters[1].list("Value"), ["prod a"]);
-        assert_eq!(p.nested("EnableDnsHostnames").unwrap().get("Value"), Some("true"));
+        assert_eq!(
+            p.nested("EnableDnsHostnames").unwrap().get("Value"),
+            Some("true")
+        );
         assert!(p.nested("EnableDnsSupport").is_none());
     }
 

@@ -29,7 +29,12 @@ impl CredentialScope {
         let region = parts.next()?.to_owned();
         let service = parts.next()?.to_owned();
         (parts.next() == Some("aws4_request") && !access_key_id.is_empty() && !region.is_empty())
-            .then_some(Self { access_key_id, date, region, service })
+            .then_some(Self {
+                access_key_id,
+                date,
+                region,
+                service,
+            })
     }
 }
 

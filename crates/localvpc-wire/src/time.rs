@@ -12,6 +12,9 @@ pub fn iso8601_millis(epoch_millis: u64) -> String {
 mod tests {
     #[test]
     fn formats_with_millis() {
-        assert_eq!(super::iso8601_millis(1_614_955_576_030), "2021-03-05T14:46:16.030Z");
+        assert_eq!(
+            super::iso8601_millis(1_614_955_576_030),
+            "2021-03-05T14:46:16.030Z"
+        );
     }
 }

@@ -13,7 +13,9 @@ pub struct XmlWriter {
 
 impl XmlWriter {
     pub fn new() -> Self {
-        Self { buf: String::with_capacity(512) }
+        Self {
+            buf: String::with_capacity(512),
+        }
     }
 
     pub fn open(&mut self, tag: &str) -> &mut Self {
@@ -55,7 +57,12 @@ impl XmlWriter {
     }
 
     /// `<tag><item>…</item>…</tag>`, each item written by `each`; `<tag/>` when empty.
-    pub fn list<T>(&mut self, tag: &str, items: impl IntoIterator<Item = T>, mut each: impl FnMut(&mut Self, T)) -> &mut Self {
+    pub fn list<T>(
+        &mut self,
+        tag: &str,
+        items: impl IntoIterator<Item = T>,
+        mut each: impl FnMut(&mut Self, T),
+    ) -> &mut Self {
         let mark = self.buf.len();
         self.open(tag);
         let mut any = false;
@@ -102,7 +109,10 @@ fn escape_into(buf: &mut String, text: &str) {
 /// `<?xml …?><{Action}Response xmlns=…><requestId>…</requestId>{body}</{Action}Response>`.
 pub fn ec2_response(action: &str, request_id: &str, body: impl FnOnce(&mut XmlWriter)) -> String {
     let mut w = XmlWriter::new();
-    let _ = write!(w.buf, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{action}Response xmlns=\"{EC2_NAMESPACE}\">");
+    let _ = write!(
+        w.buf,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{action}Response xmlns=\"{EC2_NAMESPACE}\">"
+    );
     w.leaf("requestId", request_id);
     body(&mut w);
     let _ = write!(w.buf, "</{action}Response>");
@@ -112,7 +122,8 @@ pub fn ec2_response(action: &str, request_id: &str, body: impl FnOnce(&mut XmlWr
 /// The EC2 error envelope: `<Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response>`.
 pub fn ec2_error(code: &str, message: &str, request_id: &str) -> String {
     let mut w = XmlWriter::new();
-    w.buf.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    w.buf
+        .push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     w.node("Response", |w| {
         w.node("Errors", |w| {
             w.node("Error", |w| {
@@ -128,10 +139,13 @@ pub fn ec2_error(code: &str, message: &str, request_id: &str) -> String {
 /// `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`.
 pub fn query_error(sender_fault: bool, code: &str, message: &str, request_id: &str) -> String {
     let mut w = XmlWriter::new();
-    w.buf.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    w.buf
+        .push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     w.node("ErrorResponse", |w| {
         w.node("Error", |w| {
-            w.leaf("Type", if sender_fault { "Sender" } else { "Receiver" }).leaf("Code", code).leaf("Message", message);
+            w.leaf("Type", if sender_fault { "Sender" } else { "Receiver" })
+                .leaf("Code", code)
+                .leaf("Message", message);
         });
         w.leaf("RequestId", request_id);
     });
@@ -160,7 +174,9 @@ mod tests {
             });
             w.list("emptySet", Vec::<u8>::new(), |_, _| {});
         });
-        assert!(body.contains("<tagSet><item><key>a&lt;b</key><value>x&amp;y</value></item></tagSet>"));
+        assert!(
+            body.contains("<tagSet><item><key>a&lt;b</key><value>x&amp;y</value></item></tagSet>")
+        );
         assert!(body.contains("<emptySet/>"));
         assert!(body.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DescribeTagsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r1</requestId>"));
     }

@@ -1,8 +1,8 @@
 //! DHCP option sets: every region has a default one that every VPC starts with.
 
+use crate::ec2::tags::Tags;
 use crate::id::DhcpOptionsId;
 use crate::scope::Scope;
-use crate::ec2::tags::Tags;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,7 +28,10 @@ impl DhcpOptions {
             scope,
             configurations: vec![
                 ("domain-name".to_owned(), vec![domain]),
-                ("domain-name-servers".to_owned(), vec!["AmazonProvidedDNS".to_owned()]),
+                (
+                    "domain-name-servers".to_owned(),
+                    vec!["AmazonProvidedDNS".to_owned()],
+                ),
             ],
             tags: Tags::new(),
         }

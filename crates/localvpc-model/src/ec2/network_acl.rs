@@ -59,8 +59,16 @@ impl NetworkAcl {
         let all = Ipv4Cidr::default();
         let mut entries = Vec::new();
         for egress in [false, true] {
-            for (rule_number, action) in [(100, RuleAction::Allow), (CATCH_ALL_RULE, RuleAction::Deny)] {
-                entries.push(NetworkAclEntry { rule_number, egress, protocol: "-1".to_owned(), action, cidr: all });
+            for (rule_number, action) in
+                [(100, RuleAction::Allow), (CATCH_ALL_RULE, RuleAction::Deny)]
+            {
+                entries.push(NetworkAclEntry {
+                    rule_number,
+                    egress,
+                    protocol: "-1".to_owned(),
+                    action,
+                    cidr: all,
+                });
             }
         }
         entries

@@ -77,6 +77,11 @@ pub struct RouteTableAssociation {
 
 impl RouteTable {
     pub(crate) fn local_route(destination: Ipv4Cidr) -> Route {
-        Route { destination, target: RouteTarget::Local, origin: RouteOrigin::CreateRouteTable, state: RouteState::Active }
+        Route {
+            destination,
+            target: RouteTarget::Local,
+            origin: RouteOrigin::CreateRouteTable,
+            state: RouteState::Active,
+        }
     }
 }

@@ -94,19 +94,33 @@ impl Txn<'_, '_> {
     pub(crate) fn create_subnet(&mut self, input: &CreateSubnet) -> Result<Subnet, ModelError> {
         let vpc = self.model.vpc(self.ctx.scope, &input.vpc_id)?.clone();
         if input.ipv6_native || input.ipv6_cidr_block.is_some() {
-            return Err(ModelError::invalid_value("localvpc does not emulate IPv6 subnets yet"));
+            return Err(ModelError::invalid_value(
+                "localvpc does not emulate IPv6 subnets yet",
+            ));
         }
         let Some(text) = input.cidr_block.as_deref() else {
-            return Err(ModelError::missing("Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided."));
+            return Err(ModelError::missing(
+                "Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.",
+            ));
         };
         let cidr = parse_ipv4_cidr(text, "cidrBlock")?;
-        if !(16..=28).contains(&cidr.prefix_len()) || !vpc.associated_cidrs().any(|block| block.contains(&cidr)) {
-            return Err(ModelError::InvalidSubnetRange { cidr: text.to_owned() });
+        if !(16..=28).contains(&cidr.prefix_len())
+            || !vpc.associated_cidrs().any(|block| block.contains(&cidr))
+        {
+            return Err(ModelError::InvalidSubnetRange {
+                cidr: text.to_owned(),
+            });
         }
         let zone = self.choose_zone(&vpc, input)?;
-        let conflict = self.model.subnets.values().any(|s| s.vpc_id == vpc.id && cidr::overlaps(&s.cidr_block, &cidr));
+        let conflict = self
+            .model
+            .subnets
+            .values()
+            .any(|s| s.vpc_id == vpc.id && cidr::overlaps(&s.cidr_block, &cidr));
         if conflict {
-            return Err(ModelError::InvalidSubnetConflict { cidr: text.to_owned() });
+            return Err(ModelError::InvalidSubnetConflict {
+                cidr: text.to_owned(),
+            });
         }
         let id = SubnetId::generate(self.ctx.ids);
         let tags = tags_for(&input.tag_specifications, "subnet", id.as_str())?;
@@ -163,7 +177,13 @@ impl Txn<'_, '_> {
     fn choose_zone(&self, vpc: &Vpc, input: &CreateSubnet) -> Result<AvailabilityZone, ModelError> {
         let scope = self.ctx.scope;
         let zones = self.ctx.catalog.zones(&scope.account, &scope.region);
-        let offered = || zones.iter().map(|z| z.name.as_str()).collect::<Vec<_>>().join(", ");
+        let offered = || {
+            zones
+                .iter()
+                .map(|z| z.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         match (&input.availability_zone, &input.availability_zone_id) {
             (Some(_), Some(_)) => Err(ModelError::InvalidParameterCombination {
                 message: "Only one of availabilityZone or availabilityZoneId may be specified".to_owned(),
@@ -211,18 +231,28 @@ impl Txn<'_, '_> {
             .model
             .route_tables
             .values()
-            .filter(|t| t.associations.iter().any(|x| x.subnet_id.as_ref() == Some(subnet_id)))
+            .filter(|t| {
+                t.associations
+                    .iter()
+                    .any(|x| x.subnet_id.as_ref() == Some(subnet_id))
+            })
             .cloned()
             .collect();
         for mut table in tables {
-            table.associations.retain(|x| x.subnet_id.as_ref() != Some(subnet_id));
+            table
+                .associations
+                .retain(|x| x.subnet_id.as_ref() != Some(subnet_id));
             self.put(Resource::RouteTable(table));
         }
         self.delete(ResourceRef::Subnet(subnet.id));
         Ok(())
     }
 
-    pub(crate) fn modify_subnet_attribute(&mut self, subnet_id: &SubnetId, attribute: SubnetAttribute) -> Result<(), ModelError> {
+    pub(crate) fn modify_subnet_attribute(
+        &mut self,
+        subnet_id: &SubnetId,
+        attribute: SubnetAttribute,
+    ) -> Result<(), ModelError> {
         let mut subnet = self.model.subnet(self.ctx.scope, subnet_id)?.clone();
         match attribute {
             SubnetAttribute::MapPublicIpOnLaunch(v) => subnet.map_public_ip_on_launch = v,
@@ -246,7 +276,9 @@ impl Txn<'_, '_> {
             }
             SubnetAttribute::EnableDns64(v) => subnet.enable_dns64 = v,
             SubnetAttribute::PrivateDnsHostnameTypeOnLaunch(t) => subnet.hostname_type = t,
-            SubnetAttribute::EnableResourceNameDnsARecordOnLaunch(v) => subnet.enable_resource_name_dns_a_record = v,
+            SubnetAttribute::EnableResourceNameDnsARecordOnLaunch(v) => {
+                subnet.enable_resource_name_dns_a_record = v
+            }
             SubnetAttribute::EnableResourceNameDnsAaaaRecordOnLaunch(v) => {
                 subnet.enable_resource_name_dns_aaaa_record = v;
             }

@@ -43,14 +43,21 @@ pub(crate) fn validate_tag(key: &str, value: &str) -> Result<(), ModelError> {
 }
 
 /// Adds `new` to `tags` (overwriting equal keys), enforcing the per-resource limit.
-pub(crate) fn merge_tags(tags: &mut Tags, new: &[(String, String)], resource_id: &str) -> Result<(), ModelError> {
+pub(crate) fn merge_tags(
+    tags: &mut Tags,
+    new: &[(String, String)],
+    resource_id: &str,
+) -> Result<(), ModelError> {
     for (k, v) in new {
         validate_tag(k, v)?;
     }
     let mut merged = tags.clone();
     merged.extend(new.iter().cloned());
     if merged.len() > MAX_TAGS {
-        return Err(ModelError::TagLimitExceeded { resource_id: resource_id.to_owned(), limit: MAX_TAGS });
+        return Err(ModelError::TagLimitExceeded {
+            resource_id: resource_id.to_owned(),
+            limit: MAX_TAGS,
+        });
     }
     *tags = merged;
     Ok(())
@@ -58,7 +65,11 @@ pub(crate) fn merge_tags(tags: &mut Tags, new: &[(String, String)], resource_id:
 
 /// Collects the tags of every specification for `resource_type`; any other type is refused,
 /// as AWS refuses tagging a resource the operation does not create.
-pub(crate) fn tags_for(specs: &[TagSpecification], resource_type: &str, resource_id: &str) -> Result<Tags, ModelError> {
+pub(crate) fn tags_for(
+    specs: &[TagSpecification],
+    resource_type: &str,
+    resource_id: &str,
+) -> Result<Tags, ModelError> {
     let mut tags = Tags::new();
     for spec in specs {
         if spec.resource_type != resource_type {

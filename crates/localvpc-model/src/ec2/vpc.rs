@@ -42,7 +42,10 @@ pub struct Vpc {
 impl Vpc {
     /// The blocks currently associated (the ones subnets and routes may use).
     pub fn associated_cidrs(&self) -> impl Iterator<Item = &Ipv4Cidr> {
-        self.cidr_associations.iter().filter(|a| a.state == CidrBlockState::Associated).map(|a| &a.cidr)
+        self.cidr_associations
+            .iter()
+            .filter(|a| a.state == CidrBlockState::Associated)
+            .map(|a| &a.cidr)
     }
 
     /// The Route 53 Resolver's address: the primary block's base + 2 (spec §1.4).
@@ -96,7 +99,9 @@ pub(crate) const DEFAULT_VPC_CIDR: &str = "172.31.0.0/16";
 impl Txn<'_, '_> {
     pub(crate) fn create_vpc(&mut self, input: &CreateVpc) -> Result<Vpc, ModelError> {
         let Some(text) = input.cidr_block.as_deref() else {
-            return Err(ModelError::missing("Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided."));
+            return Err(ModelError::missing(
+                "Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.",
+            ));
         };
         if input.amazon_provided_ipv6_cidr_block {
             return Err(ModelError::invalid_value(
@@ -105,7 +110,9 @@ impl Txn<'_, '_> {
         }
         let cidr = parse_ipv4_cidr(text, "cidrBlock")?;
         if !(16..=28).contains(&cidr.prefix_len()) {
-            return Err(ModelError::InvalidVpcRange { cidr: text.to_owned() });
+            return Err(ModelError::InvalidVpcRange {
+                cidr: text.to_owned(),
+            });
         }
         let tenancy = match input.instance_tenancy.as_deref() {
             None => "default",
@@ -207,9 +214,21 @@ impl Txn<'_, '_> {
     pub(crate) fn delete_vpc(&mut self, vpc_id: &VpcId) -> Result<(), ModelError> {
         let vpc = self.model.vpc(self.ctx.scope, vpc_id)?.clone();
         let has_dependents = self.model.subnets.values().any(|s| &s.vpc_id == vpc_id)
-            || self.model.route_tables.values().any(|t| &t.vpc_id == vpc_id && t.id != vpc.main_route_table_id)
-            || self.model.network_acls.values().any(|a| &a.vpc_id == vpc_id && !a.is_default)
-            || self.model.security_groups.values().any(|g| &g.vpc_id == vpc_id && !g.is_default());
+            || self
+                .model
+                .route_tables
+                .values()
+                .any(|t| &t.vpc_id == vpc_id && t.id != vpc.main_route_table_id)
+            || self
+                .model
+                .network_acls
+                .values()
+                .any(|a| &a.vpc_id == vpc_id && !a.is_default)
+            || self
+                .model
+                .security_groups
+                .values()
+                .any(|g| &g.vpc_id == vpc_id && !g.is_default());
         if has_dependents {
             return Err(ModelError::dependency(format!(
                 "The vpc '{vpc_id}' has dependencies and cannot be deleted."
@@ -217,12 +236,18 @@ impl Txn<'_, '_> {
         }
         self.delete(ResourceRef::RouteTable(vpc.main_route_table_id.clone()));
         self.delete(ResourceRef::NetworkAcl(vpc.default_network_acl_id.clone()));
-        self.delete(ResourceRef::SecurityGroup(vpc.default_security_group_id.clone()));
+        self.delete(ResourceRef::SecurityGroup(
+            vpc.default_security_group_id.clone(),
+        ));
         self.delete(ResourceRef::Vpc(vpc.id));
         Ok(())
     }
 
-    pub(crate) fn modify_vpc_attribute(&mut self, vpc_id: &VpcId, attribute: VpcAttribute) -> Result<(), ModelError> {
+    pub(crate) fn modify_vpc_attribute(
+        &mut self,
+        vpc_id: &VpcId,
+        attribute: VpcAttribute,
+    ) -> Result<(), ModelError> {
         let mut vpc = self.model.vpc(self.ctx.scope, vpc_id)?.clone();
         match attribute {
             VpcAttribute::EnableDnsSupport(v) => vpc.enable_dns_support = v,
@@ -235,7 +260,9 @@ impl Txn<'_, '_> {
                 }
                 vpc.enable_dns_hostnames = v;
             }
-            VpcAttribute::EnableNetworkAddressUsageMetrics(v) => vpc.enable_network_address_usage_metrics = v,
+            VpcAttribute::EnableNetworkAddressUsageMetrics(v) => {
+                vpc.enable_network_address_usage_metrics = v
+            }
         }
         self.put(Resource::Vpc(vpc));
         Ok(())
@@ -249,16 +276,23 @@ impl Txn<'_, '_> {
         let mut vpc = self.model.vpc(self.ctx.scope, vpc_id)?.clone();
         let cidr = parse_ipv4_cidr(text, "cidrBlock")?;
         if !(16..=28).contains(&cidr.prefix_len()) {
-            return Err(ModelError::InvalidVpcRange { cidr: text.to_owned() });
+            return Err(ModelError::InvalidVpcRange {
+                cidr: text.to_owned(),
+            });
         }
         if vpc.associated_cidrs().count() >= MAX_IPV4_CIDRS {
-            return Err(ModelError::CidrLimitExceeded { vpc_id: vpc_id.to_string(), limit: MAX_IPV4_CIDRS });
+            return Err(ModelError::CidrLimitExceeded {
+                vpc_id: vpc_id.to_string(),
+                limit: MAX_IPV4_CIDRS,
+            });
         }
         // AWS documents only `InvalidVpc.Range` for unusable secondary blocks; we use it for
         // overlaps and for the RFC 1918 family restrictions alike (docs/aws-choices.md).
         if let Some(existing) = vpc.associated_cidrs().find(|c| cidr::overlaps(c, &cidr)) {
             return Err(ModelError::VpcRangeDetail {
-                message: format!("The CIDR '{cidr}' conflicts with the VPC's existing CIDR '{existing}'."),
+                message: format!(
+                    "The CIDR '{cidr}' conflicts with the VPC's existing CIDR '{existing}'."
+                ),
             });
         }
         if restricted(cidr::family(&vpc.cidr_block), cidr::family(&cidr)) {
@@ -276,8 +310,13 @@ impl Txn<'_, '_> {
         };
         vpc.cidr_associations.push(association.clone());
         // Every route table of the VPC gains a local route for the new block (spec §1.2).
-        let tables: Vec<RouteTable> =
-            self.model.route_tables.values().filter(|t| &t.vpc_id == vpc_id).cloned().collect();
+        let tables: Vec<RouteTable> = self
+            .model
+            .route_tables
+            .values()
+            .filter(|t| &t.vpc_id == vpc_id)
+            .cloned()
+            .collect();
         for mut table in tables {
             table.routes.push(RouteTable::local_route(cidr));
             self.put(Resource::RouteTable(table));
@@ -297,7 +336,11 @@ impl Txn<'_, '_> {
         let Some(mut vpc) = found.cloned() else {
             return Err(association_id.not_found());
         };
-        let Some(index) = vpc.cidr_associations.iter().position(|a| &a.id == association_id) else {
+        let Some(index) = vpc
+            .cidr_associations
+            .iter()
+            .position(|a| &a.id == association_id)
+        else {
             return Err(association_id.not_found());
         };
         let association = vpc.cidr_associations.remove(index);
@@ -321,29 +364,47 @@ impl Txn<'_, '_> {
                 subnet.id
             )));
         }
-        let tables: Vec<RouteTable> =
-            self.model.route_tables.values().filter(|t| t.vpc_id == vpc.id).cloned().collect();
+        let tables: Vec<RouteTable> = self
+            .model
+            .route_tables
+            .values()
+            .filter(|t| t.vpc_id == vpc.id)
+            .cloned()
+            .collect();
         for mut table in tables {
             table.routes.retain(|r| r.destination != association.cidr);
             self.put(Resource::RouteTable(table));
         }
         let vpc_id = vpc.id.clone();
         self.put(Resource::Vpc(vpc));
-        Ok((vpc_id, CidrBlockAssociation { state: CidrBlockState::Disassociated, ..association }))
+        Ok((
+            vpc_id,
+            CidrBlockAssociation {
+                state: CidrBlockState::Disassociated,
+                ..association
+            },
+        ))
     }
 
     /// Creates the account's default VPC with one default subnet per AZ (spec §1; AWS docs
     /// "Default VPCs"): 172.31.0.0/16, /20 subnets in zone-name order.
     pub(crate) fn create_default_vpc(&mut self) -> Result<Vpc, ModelError> {
         let scope = self.ctx.scope;
-        if self.model.vpcs.values().any(|v| &v.scope == scope && v.is_default) {
+        if self
+            .model
+            .vpcs
+            .values()
+            .any(|v| &v.scope == scope && v.is_default)
+        {
             return Err(ModelError::DefaultVpcAlreadyExists);
         }
         let cidr = parse_ipv4_cidr(DEFAULT_VPC_CIDR, "cidrBlock")?;
         let id = VpcId::generate(self.ctx.ids);
         let vpc = self.insert_vpc(id, cidr, "default", true, Tags::new())?;
         let zones = self.ctx.catalog.zones(&scope.account, &scope.region);
-        let mut blocks = cidr.subnets(20).map_err(|_| ModelError::NoDefaultSubnetSpace)?;
+        let mut blocks = cidr
+            .subnets(20)
+            .map_err(|_| ModelError::NoDefaultSubnetSpace)?;
         for zone in zones {
             let block = blocks.next().ok_or(ModelError::NoDefaultSubnetSpace)?;
             self.insert_subnet(&vpc, block, &zone, true, Tags::new())?;
@@ -352,7 +413,11 @@ impl Txn<'_, '_> {
     }
 
     /// Associates a new subnet with the VPC's default network ACL.
-    pub(crate) fn attach_default_acl(&mut self, vpc: &Vpc, subnet_id: &crate::id::SubnetId) -> Result<(), ModelError> {
+    pub(crate) fn attach_default_acl(
+        &mut self,
+        vpc: &Vpc,
+        subnet_id: &crate::id::SubnetId,
+    ) -> Result<(), ModelError> {
         let mut acl = self
             .model
             .network_acls

@@ -1,0 +1,168 @@
+//! The EC2 query protocol (`Action=…&Version=2016-11-15`): routing and the operations.
+//!
+//! One file per resource family; each operation decodes its [`QueryParams`], answers
+//! DryRun after validation, then runs a command or reads a snapshot and writes the
+//! `…Response` XML with the member names of the botocore `ec2/2016-11-15` model.
+
+mod filter;
+mod input;
+mod region;
+mod subnet;
+mod tags;
+mod vpc;
+
+use crate::{ApiError, ApiResponse, Backend, RequestCtx};
+use localvpc_model::{Command, Model, Outcome};
+use localvpc_wire::query::QueryParams;
+use localvpc_wire::xml::{XmlWriter, ec2_error, ec2_response};
+use std::sync::Arc;
+
+/// The API version every EC2 operation here speaks.
+pub const VERSION: &str = "2016-11-15";
+
+/// Every action this module serves (also the list `InvalidAction` is judged against).
+pub const ACTIONS: &[&str] = &[
+    "AssociateVpcCidrBlock",
+    "CreateDefaultVpc",
+    "CreateSubnet",
+    "CreateTags",
+    "CreateVpc",
+    "DeleteSubnet",
+    "DeleteTags",
+    "DeleteVpc",
+    "DescribeAvailabilityZones",
+    "DescribeRegions",
+    "DescribeSubnets",
+    "DescribeTags",
+    "DescribeVpcAttribute",
+    "DescribeVpcs",
+    "DisassociateVpcCidrBlock",
+    "ModifySubnetAttribute",
+    "ModifyVpcAttribute",
+];
+
+/// Serves one EC2 request.
+pub async fn handle<B: Backend>(
+    backend: &B,
+    ctx: &RequestCtx,
+    params: &QueryParams,
+) -> ApiResponse {
+    let action = params.get("Action").unwrap_or_default();
+    match dispatch(backend, ctx, action, params).await {
+        Ok(body) => ApiResponse::xml(200, body),
+        Err(e) => error_response(&e, &ctx.request_id),
+    }
+}
+
+/// Renders an error in the EC2 envelope.
+pub fn error_response(e: &ApiError, request_id: &str) -> ApiResponse {
+    ApiResponse::xml(e.status, ec2_error(&e.code, &e.message, request_id))
+}
+
+/// What an operation hands back: the XML of its result members.
+type Body = Result<String, ApiError>;
+
+async fn dispatch<B: Backend>(
+    backend: &B,
+    ctx: &RequestCtx,
+    action: &str,
+    params: &QueryParams,
+) -> Body {
+    if action.is_empty() {
+        return Err(ApiError::missing("Action"));
+    }
+    if !ACTIONS.contains(&action) {
+        return Err(ApiError::new(
+            400,
+            "InvalidAction",
+            format!("The action {action} is not valid for this web service."),
+        ));
+    }
+    let op = Op {
+        backend,
+        ctx,
+        action,
+        params: input::Input::new(params),
+    };
+    op.ensure_scope().await?;
+    match action {
+        "DescribeRegions" => region::describe_regions(&op),
+        "DescribeAvailabilityZones" => region::describe_availability_zones(&op),
+        "CreateVpc" => vpc::create_vpc(&op).await,
+        "CreateDefaultVpc" => vpc::create_default_vpc(&op).await,
+        "DescribeVpcs" => vpc::describe_vpcs(&op),
+        "DeleteVpc" => vpc::delete_vpc(&op).await,
+        "ModifyVpcAttribute" => vpc::modify_vpc_attribute(&op).await,
+        "DescribeVpcAttribute" => vpc::describe_vpc_attribute(&op),
+        "AssociateVpcCidrBlock" => vpc::associate_vpc_cidr_block(&op).await,
+        "DisassociateVpcCidrBlock" => vpc::disassociate_vpc_cidr_block(&op).await,
+        "CreateSubnet" => subnet::create_subnet(&op).await,
+        "DescribeSubnets" => subnet::describe_subnets(&op),
+        "DeleteSubnet" => subnet::delete_subnet(&op).await,
+        "ModifySubnetAttribute" => subnet::modify_subnet_attribute(&op).await,
+        "CreateTags" => tags::create_tags(&op).await,
+        "DeleteTags" => tags::delete_tags(&op).await,
+        "DescribeTags" => tags::describe_tags(&op),
+        _ => Err(ApiError::new(
+            400,
+            "InvalidAction",
+            format!("The action {action} is not valid for this web service."),
+        )),
+    }
+}
+
+/// One operation in progress.
+struct Op<'a, B> {
+    backend: &'a B,
+    ctx: &'a RequestCtx,
+    action: &'a str,
+    params: input::Input<'a>,
+}
+
+impl<B: Backend> Op<'_, B> {
+    /// Sets the caller's scope up on first use (default VPC), as AWS accounts come with one.
+    async fn ensure_scope(&self) -> Result<(), ApiError> {
+        if self.backend.snapshot().has_scope(&self.ctx.scope) {
+            return Ok(());
+        }
+        let command = Command::EnsureScope {
+            default_vpc: self.backend.default_vpc(),
+        };
+        self.backend
+            .execute(self.ctx.scope.clone(), command)
+            .await?;
+        Ok(())
+    }
+
+    fn snapshot(&self) -> Arc<Model> {
+        self.backend.snapshot()
+    }
+
+    /// Answers DryRun once the input has been validated.
+    fn check_dry_run(&self) -> Result<(), ApiError> {
+        if self.params.bool("DryRun")?.unwrap_or(false) {
+            return Err(ApiError::dry_run());
+        }
+        Ok(())
+    }
+
+    async fn run(&self, command: Command) -> Result<Outcome, ApiError> {
+        self.check_dry_run()?;
+        Ok(self
+            .backend
+            .execute(self.ctx.scope.clone(), command)
+            .await?)
+    }
+
+    /// The response envelope around `body`.
+    fn respond(&self, body: impl FnOnce(&mut XmlWriter)) -> Body {
+        Ok(ec2_response(self.action, &self.ctx.request_id, body))
+    }
+
+    /// `<return>true</return>`, the answer of EC2's boolean operations.
+    fn respond_true(&self) -> Body {
+        self.respond(|w| {
+            w.bool("return", true);
+        })
+    }
+}

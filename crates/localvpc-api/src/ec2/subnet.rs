@@ -1,0 +1,233 @@
+//! CreateSubnet, DescribeSubnets, DeleteSubnet, ModifySubnetAttribute.
+
+use super::filter::{DESCRIBE_BOUNDS, Filters, paginate};
+use super::vpc::unexpected;
+use super::{Body, Op};
+use crate::{ApiError, Backend};
+use localvpc_model::{
+    Command, CreateSubnet, HostnameType, Model, Outcome, Subnet, SubnetAttribute, SubnetId, VpcId,
+};
+use localvpc_wire::xml::XmlWriter;
+
+const FILTERS: &[&str] = &[
+    "availability-zone",
+    "availabilityZone",
+    "availability-zone-id",
+    "availabilityZoneId",
+    "available-ip-address-count",
+    "cidr",
+    "cidr-block",
+    "cidrBlock",
+    "customer-owned-ipv4-pool",
+    "default-for-az",
+    "defaultForAz",
+    "enable-dns64",
+    "enable-lni-at-device-index",
+    "ipv6-cidr-block-association.association-id",
+    "ipv6-cidr-block-association.ipv6-cidr-block",
+    "ipv6-cidr-block-association.state",
+    "ipv6-native",
+    "map-customer-owned-ip-on-launch",
+    "map-public-ip-on-launch",
+    "outpost-arn",
+    "owner-id",
+    "private-dns-name-options-on-launch.enable-resource-name-dns-a-record",
+    "private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record",
+    "private-dns-name-options-on-launch.hostname-type",
+    "state",
+    "subnet-arn",
+    "subnet-id",
+    "vpc-id",
+];
+
+/// The XML of one `Subnet` shape.
+pub(super) fn write_subnet(w: &mut XmlWriter, model: &Model, s: &Subnet) {
+    w.leaf("subnetId", s.id.as_str())
+        .leaf("subnetArn", &s.arn())
+        .leaf("state", "available")
+        .leaf("ownerId", s.scope.account.as_str())
+        .leaf("vpcId", s.vpc_id.as_str())
+        .leaf("cidrBlock", &s.cidr_block.to_string())
+        .list("ipv6CidrBlockAssociationSet", Vec::<()>::new(), |_, ()| {})
+        .num("availableIpAddressCount", model.available_ip_count(s))
+        .leaf("availabilityZone", &s.availability_zone)
+        .leaf("availabilityZoneId", &s.availability_zone_id)
+        .bool("defaultForAz", s.default_for_az)
+        .bool("mapPublicIpOnLaunch", s.map_public_ip_on_launch)
+        .bool(
+            "mapCustomerOwnedIpOnLaunch",
+            s.map_customer_owned_ip_on_launch,
+        )
+        .bool(
+            "assignIpv6AddressOnCreation",
+            s.assign_ipv6_address_on_creation,
+        )
+        .bool("enableDns64", s.enable_dns64)
+        .bool("ipv6Native", false)
+        .node("privateDnsNameOptionsOnLaunch", |w| {
+            w.leaf("hostnameType", s.hostname_type.as_str())
+                .bool(
+                    "enableResourceNameDnsARecord",
+                    s.enable_resource_name_dns_a_record,
+                )
+                .bool(
+                    "enableResourceNameDnsAAAARecord",
+                    s.enable_resource_name_dns_aaaa_record,
+                );
+        })
+        .node("blockPublicAccessStates", |w| {
+            w.leaf("internetGatewayBlockMode", "off");
+        });
+    super::tags::write_tag_set(w, &s.tags);
+}
+
+fn filter_values(model: &Model, s: &Subnet, name: &str) -> Vec<String> {
+    let one = |v: String| vec![v];
+    match name {
+        "availability-zone" | "availabilityZone" => one(s.availability_zone.clone()),
+        "availability-zone-id" | "availabilityZoneId" => one(s.availability_zone_id.clone()),
+        "available-ip-address-count" => one(model.available_ip_count(s).to_string()),
+        "cidr" | "cidr-block" | "cidrBlock" => one(s.cidr_block.to_string()),
+        "default-for-az" | "defaultForAz" => one(s.default_for_az.to_string()),
+        "enable-dns64" => one(s.enable_dns64.to_string()),
+        "ipv6-native" => one("false".to_owned()),
+        "map-customer-owned-ip-on-launch" => one(s.map_customer_owned_ip_on_launch.to_string()),
+        "map-public-ip-on-launch" => one(s.map_public_ip_on_launch.to_string()),
+        "owner-id" => one(s.scope.account.to_string()),
+        "private-dns-name-options-on-launch.enable-resource-name-dns-a-record" => {
+            one(s.enable_resource_name_dns_a_record.to_string())
+        }
+        "private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record" => {
+            one(s.enable_resource_name_dns_aaaa_record.to_string())
+        }
+        "private-dns-name-options-on-launch.hostname-type" => {
+            one(s.hostname_type.as_str().to_owned())
+        }
+        "state" => one("available".to_owned()),
+        "subnet-arn" => one(s.arn()),
+        "subnet-id" => one(s.id.to_string()),
+        "vpc-id" => one(s.vpc_id.to_string()),
+        _ => Vec::new(),
+    }
+}
+
+pub(super) async fn create_subnet<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let vpc_id = VpcId::parse(p.required("VpcId")?)?;
+    let input = CreateSubnet {
+        vpc_id,
+        cidr_block: p.opt("CidrBlock").map(str::to_owned),
+        availability_zone: p.opt("AvailabilityZone").map(str::to_owned),
+        availability_zone_id: p.opt("AvailabilityZoneId").map(str::to_owned),
+        ipv6_cidr_block: p.opt("Ipv6CidrBlock").map(str::to_owned),
+        ipv6_native: p.bool("Ipv6Native")?.unwrap_or(false),
+        tag_specifications: p.tag_specifications()?,
+    };
+    if input.cidr_block.is_none() && !input.ipv6_native && p.opt("Ipv4IpamPoolId").is_none() {
+        return Err(ApiError::missing("CidrBlock"));
+    }
+    match op.run(Command::CreateSubnet(input)).await? {
+        Outcome::Subnet(subnet) => {
+            let model = op.snapshot();
+            op.respond(|w| {
+                w.node("subnet", |w| write_subnet(w, &model, &subnet));
+            })
+        }
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) fn describe_subnets<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let ids = p
+        .list("SubnetId")
+        .into_iter()
+        .map(SubnetId::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let filters = Filters::parse(p.params(), FILTERS, true)?;
+    let max_results = p.int("MaxResults")?;
+    let next_token = p.opt("NextToken");
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    let chosen: Vec<&Subnet> = if ids.is_empty() {
+        model.subnets(scope).collect()
+    } else {
+        ids.iter()
+            .map(|id| model.subnet(scope, id))
+            .collect::<Result<_, _>>()?
+    };
+    let matching: Vec<&Subnet> = chosen
+        .into_iter()
+        .filter(|s| filters.matches(Some(&s.tags), |f| filter_values(&model, s, f)))
+        .collect();
+    let (page, token) = paginate(
+        matching,
+        |s| s.id.as_str(),
+        max_results,
+        next_token,
+        &DESCRIBE_BOUNDS,
+    )?;
+    op.respond(|w| {
+        w.list("subnetSet", page, |w, s| write_subnet(w, &model, s));
+        w.leaf_opt("nextToken", token.as_deref());
+    })
+}
+
+pub(super) async fn delete_subnet<B: Backend>(op: &Op<'_, B>) -> Body {
+    let subnet_id = SubnetId::parse(op.params.required("SubnetId")?)?;
+    op.run(Command::DeleteSubnet { subnet_id }).await?;
+    op.respond_true()
+}
+
+pub(super) async fn modify_subnet_attribute<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let subnet_id = SubnetId::parse(p.required("SubnetId")?)?;
+    let hostname_type = p
+        .opt("PrivateDnsHostnameTypeOnLaunch")
+        .map(|v| {
+            HostnameType::parse(v).ok_or_else(|| {
+                ApiError::invalid_value(format!(
+                    "Value ({v}) for parameter privateDnsHostnameTypeOnLaunch is invalid."
+                ))
+            })
+        })
+        .transpose()?;
+    if p.opt("EnableLniAtDeviceIndex").is_some() || p.opt("CustomerOwnedIpv4Pool").is_some() {
+        return Err(ApiError::invalid_value(
+            "This attribute applies only to Outposts subnets",
+        ));
+    }
+    let given = [
+        p.attribute_bool("MapPublicIpOnLaunch")?
+            .map(SubnetAttribute::MapPublicIpOnLaunch),
+        p.attribute_bool("MapCustomerOwnedIpOnLaunch")?
+            .map(SubnetAttribute::MapCustomerOwnedIpOnLaunch),
+        p.attribute_bool("AssignIpv6AddressOnCreation")?
+            .map(SubnetAttribute::AssignIpv6AddressOnCreation),
+        p.attribute_bool("EnableDns64")?
+            .map(SubnetAttribute::EnableDns64),
+        hostname_type.map(SubnetAttribute::PrivateDnsHostnameTypeOnLaunch),
+        p.attribute_bool("EnableResourceNameDnsARecordOnLaunch")?
+            .map(SubnetAttribute::EnableResourceNameDnsARecordOnLaunch),
+        p.attribute_bool("EnableResourceNameDnsAAAARecordOnLaunch")?
+            .map(SubnetAttribute::EnableResourceNameDnsAaaaRecordOnLaunch),
+    ];
+    let mut attributes = given.into_iter().flatten();
+    let Some(attribute) = attributes.next() else {
+        return Err(ApiError::missing(
+            "an attribute to modify (for example MapPublicIpOnLaunch)",
+        ));
+    };
+    if attributes.next().is_some() {
+        return Err(ApiError::combination(
+            "Only one attribute can be modified at a time",
+        ));
+    }
+    op.run(Command::ModifySubnetAttribute {
+        subnet_id,
+        attribute,
+    })
+    .await?;
+    op.respond_true()
+}

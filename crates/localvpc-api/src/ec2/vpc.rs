@@ -1,0 +1,262 @@
+//! CreateVpc, DescribeVpcs, DeleteVpc, Modify/DescribeVpcAttribute, CIDR blocks, CreateDefaultVpc.
+
+use super::filter::{DESCRIBE_BOUNDS, Filters, paginate};
+use super::{Body, Op};
+use crate::{ApiError, Backend};
+use localvpc_model::{
+    CidrBlockAssociation, Command, CreateVpc, Model, Outcome, Vpc, VpcAttribute,
+    VpcCidrAssociationId, VpcId,
+};
+use localvpc_wire::xml::XmlWriter;
+
+const FILTERS: &[&str] = &[
+    "cidr",
+    "cidr-block-association.association-id",
+    "cidr-block-association.cidr-block",
+    "cidr-block-association.state",
+    "dhcp-options-id",
+    "ipv6-cidr-block-association.association-id",
+    "ipv6-cidr-block-association.ipv6-cidr-block",
+    "ipv6-cidr-block-association.ipv6-pool",
+    "ipv6-cidr-block-association.state",
+    "is-default",
+    "isDefault",
+    "owner-id",
+    "state",
+    "vpc-id",
+];
+
+/// The XML of one `Vpc` shape.
+pub(super) fn write_vpc(w: &mut XmlWriter, vpc: &Vpc) {
+    w.leaf("vpcId", vpc.id.as_str())
+        .leaf("ownerId", vpc.scope.account.as_str())
+        .leaf("state", "available")
+        .leaf("cidrBlock", &vpc.cidr_block.to_string())
+        .list(
+            "cidrBlockAssociationSet",
+            &vpc.cidr_associations,
+            write_cidr_association,
+        )
+        .list("ipv6CidrBlockAssociationSet", Vec::<()>::new(), |_, ()| {})
+        .leaf("dhcpOptionsId", vpc.dhcp_options_id.as_str())
+        .leaf("instanceTenancy", &vpc.instance_tenancy)
+        .bool("isDefault", vpc.is_default)
+        .node("blockPublicAccessStates", |w| {
+            w.leaf("internetGatewayBlockMode", "off");
+        });
+    super::tags::write_tag_set(w, &vpc.tags);
+}
+
+fn write_cidr_association(w: &mut XmlWriter, a: &CidrBlockAssociation) {
+    w.leaf("associationId", a.id.as_str())
+        .leaf("cidrBlock", &a.cidr.to_string())
+        .node("cidrBlockState", |w| {
+            w.leaf("state", a.state.as_str());
+        });
+}
+
+fn filter_values(vpc: &Vpc, name: &str) -> Vec<String> {
+    let assoc = || vpc.cidr_associations.iter();
+    match name {
+        "cidr" => vec![vpc.cidr_block.to_string()],
+        "cidr-block-association.association-id" => assoc().map(|a| a.id.to_string()).collect(),
+        "cidr-block-association.cidr-block" => assoc().map(|a| a.cidr.to_string()).collect(),
+        "cidr-block-association.state" => assoc().map(|a| a.state.as_str().to_owned()).collect(),
+        "dhcp-options-id" => vec![vpc.dhcp_options_id.to_string()],
+        "is-default" | "isDefault" => vec![vpc.is_default.to_string()],
+        "owner-id" => vec![vpc.scope.account.to_string()],
+        "state" => vec!["available".to_owned()],
+        "vpc-id" => vec![vpc.id.to_string()],
+        _ => Vec::new(),
+    }
+}
+
+fn vpc_id(op_params: &super::input::Input<'_>, name: &str) -> Result<VpcId, ApiError> {
+    Ok(VpcId::parse(op_params.required(name)?)?)
+}
+
+pub(super) async fn create_vpc<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let input = CreateVpc {
+        cidr_block: p.opt("CidrBlock").map(str::to_owned),
+        instance_tenancy: p.opt("InstanceTenancy").map(str::to_owned),
+        amazon_provided_ipv6_cidr_block: p.bool("AmazonProvidedIpv6CidrBlock")?.unwrap_or(false),
+        tag_specifications: p.tag_specifications()?,
+    };
+    if input.cidr_block.is_none() && p.opt("Ipv4IpamPoolId").is_none() {
+        return Err(ApiError::missing("CidrBlock"));
+    }
+    if p.opt("Ipv4IpamPoolId").is_some() {
+        return Err(ApiError::invalid_value(
+            "localvpc does not emulate IPAM pools (Ipv4IpamPoolId)",
+        ));
+    }
+    match op.run(Command::CreateVpc(input)).await? {
+        Outcome::Vpc(vpc) => op.respond(|w| {
+            w.node("vpc", |w| write_vpc(w, &vpc));
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn create_default_vpc<B: Backend>(op: &Op<'_, B>) -> Body {
+    match op.run(Command::CreateDefaultVpc).await? {
+        Outcome::Vpc(vpc) => op.respond(|w| {
+            w.node("vpc", |w| write_vpc(w, &vpc));
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) fn describe_vpcs<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let ids = p
+        .list("VpcId")
+        .into_iter()
+        .map(VpcId::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let filters = Filters::parse(p.params(), FILTERS, true)?;
+    let max_results = p.int("MaxResults")?;
+    let next_token = p.opt("NextToken");
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    let chosen: Vec<&Vpc> = if ids.is_empty() {
+        model.vpcs(scope).collect()
+    } else {
+        ids.iter()
+            .map(|id| model.vpc(scope, id))
+            .collect::<Result<_, _>>()?
+    };
+    let matching: Vec<&Vpc> = chosen
+        .into_iter()
+        .filter(|v| filters.matches(Some(&v.tags), |f| filter_values(v, f)))
+        .collect();
+    let (page, token) = paginate(
+        matching,
+        |v| v.id.as_str(),
+        max_results,
+        next_token,
+        &DESCRIBE_BOUNDS,
+    )?;
+    op.respond(|w| {
+        w.list("vpcSet", page, write_vpc);
+        w.leaf_opt("nextToken", token.as_deref());
+    })
+}
+
+pub(super) async fn delete_vpc<B: Backend>(op: &Op<'_, B>) -> Body {
+    let vpc_id = vpc_id(&op.params, "VpcId")?;
+    op.run(Command::DeleteVpc { vpc_id }).await?;
+    op.respond_true()
+}
+
+pub(super) async fn modify_vpc_attribute<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let vpc_id = vpc_id(p, "VpcId")?;
+    let given = [
+        p.attribute_bool("EnableDnsSupport")?
+            .map(VpcAttribute::EnableDnsSupport),
+        p.attribute_bool("EnableDnsHostnames")?
+            .map(VpcAttribute::EnableDnsHostnames),
+        p.attribute_bool("EnableNetworkAddressUsageMetrics")?
+            .map(VpcAttribute::EnableNetworkAddressUsageMetrics),
+    ];
+    let mut attributes = given.into_iter().flatten();
+    let Some(attribute) = attributes.next() else {
+        return Err(ApiError::missing(
+            "EnableDnsSupport, EnableDnsHostnames or EnableNetworkAddressUsageMetrics",
+        ));
+    };
+    if attributes.next().is_some() {
+        // The model documents one attribute per request (spec §1.4).
+        return Err(ApiError::combination(
+            "Only one attribute can be modified at a time",
+        ));
+    }
+    op.run(Command::ModifyVpcAttribute { vpc_id, attribute })
+        .await?;
+    op.respond_true()
+}
+
+pub(super) fn describe_vpc_attribute<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let attribute = p.required("Attribute")?;
+    let vpc_id = vpc_id(p, "VpcId")?;
+    let value = |vpc: &Vpc| match attribute {
+        "enableDnsSupport" => Ok(vpc.enable_dns_support),
+        "enableDnsHostnames" => Ok(vpc.enable_dns_hostnames),
+        "enableNetworkAddressUsageMetrics" => Ok(vpc.enable_network_address_usage_metrics),
+        other => Err(ApiError::invalid_value(format!(
+            "Value ({other}) for parameter attribute is invalid. Unknown attribute."
+        ))),
+    };
+    let model: std::sync::Arc<Model> = op.snapshot();
+    let vpc = model.vpc(&op.ctx.scope, &vpc_id)?;
+    let v = value(vpc)?;
+    op.check_dry_run()?;
+    op.respond(|w| {
+        w.leaf("vpcId", vpc_id.as_str()).node(attribute, |w| {
+            w.bool("value", v);
+        });
+    })
+}
+
+pub(super) async fn associate_vpc_cidr_block<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let vpc_id = vpc_id(p, "VpcId")?;
+    if p.bool("AmazonProvidedIpv6CidrBlock")?.unwrap_or(false) || p.opt("Ipv6CidrBlock").is_some() {
+        return Err(ApiError::invalid_value(
+            "localvpc does not emulate IPv6 VPC blocks yet",
+        ));
+    }
+    let cidr_block = p.required("CidrBlock")?.to_owned();
+    match op
+        .run(Command::AssociateVpcCidrBlock { vpc_id, cidr_block })
+        .await?
+    {
+        Outcome::CidrAssociation {
+            vpc_id,
+            association,
+        } => op.respond(|w| {
+            w.node("cidrBlockAssociation", |w| {
+                // AWS reports the new block as `associating` in the response itself.
+                w.leaf("associationId", association.id.as_str())
+                    .leaf("cidrBlock", &association.cidr.to_string())
+                    .node("cidrBlockState", |w| {
+                        w.leaf("state", "associating");
+                    });
+            });
+            w.leaf("vpcId", vpc_id.as_str());
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn disassociate_vpc_cidr_block<B: Backend>(op: &Op<'_, B>) -> Body {
+    let association_id = VpcCidrAssociationId::parse(op.params.required("AssociationId")?)?;
+    match op
+        .run(Command::DisassociateVpcCidrBlock { association_id })
+        .await?
+    {
+        Outcome::CidrAssociation {
+            vpc_id,
+            association,
+        } => op.respond(|w| {
+            w.node("cidrBlockAssociation", |w| {
+                w.leaf("associationId", association.id.as_str())
+                    .leaf("cidrBlock", &association.cidr.to_string())
+                    .node("cidrBlockState", |w| {
+                        w.leaf("state", "disassociating");
+                    });
+            });
+            w.leaf("vpcId", vpc_id.as_str());
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// A command answered with the wrong outcome: a bug of ours, reported as InternalError.
+pub(super) fn unexpected(outcome: &Outcome) -> ApiError {
+    ApiError::internal(format!("unexpected outcome {outcome:?}"))
+}

@@ -1,0 +1,187 @@
+//! `localvpc serve`: parse flags (each with a `LOCALVPC_*` variable), resolve the
+//! configuration, run the server until SIGINT or SIGTERM.
+
+use anyhow::{Context, bail};
+use clap::Args;
+use localvpc_model::{AccountId, Catalog};
+use localvpc_server::{Config, StoreConfig};
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Args, Debug)]
+pub(crate) struct ServeArgs {
+    /// Address of the AWS API (all services share it).
+    #[arg(long, env = "LOCALVPC_LISTEN", default_value = "127.0.0.1:4566")]
+    listen: SocketAddr,
+
+    /// Directory of the embedded database [default: the platform data directory + /localvpc].
+    #[arg(long, env = "LOCALVPC_DATA_DIR", conflicts_with = "ephemeral")]
+    data_dir: Option<PathBuf>,
+
+    /// Keep everything in memory and write nothing.
+    #[arg(long, env = "LOCALVPC_EPHEMERAL")]
+    ephemeral: bool,
+
+    /// Map an access key id to an account: `AKID=123456789012` (repeatable;
+    /// LOCALVPC_ACCOUNT takes a comma-separated list).
+    #[arg(
+        long = "account",
+        env = "LOCALVPC_ACCOUNT",
+        value_delimiter = ',',
+        value_name = "AKID=ACCOUNT"
+    )]
+    accounts: Vec<String>,
+
+    /// A file of `AKID=ACCOUNT` lines (`#` starts a comment).
+    #[arg(long, env = "LOCALVPC_ACCOUNTS_FILE")]
+    accounts_file: Option<PathBuf>,
+
+    /// Do not create a default VPC in each account and region.
+    #[arg(long, env = "LOCALVPC_NO_DEFAULT_VPC")]
+    no_default_vpc: bool,
+
+    /// Map an AZ name to an AZ id: `ap-northeast-1a=apne1-az1`, or for one account only
+    /// `111111111111:ap-northeast-1a=apne1-az1` (repeatable).
+    #[arg(
+        long = "az-id",
+        env = "LOCALVPC_AZ_ID",
+        value_delimiter = ',',
+        value_name = "[ACCOUNT:]ZONE=AZID"
+    )]
+    az_ids: Vec<String>,
+
+    /// Region of unsigned requests, which carry no SigV4 credential scope.
+    #[arg(long, env = "LOCALVPC_DEFAULT_REGION", default_value = "us-east-1")]
+    default_region: String,
+
+    /// Log filter (tracing `EnvFilter` syntax).
+    #[arg(long, env = "LOCALVPC_LOG", default_value = "info")]
+    log: String,
+}
+
+pub(crate) fn run(args: ServeArgs) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&args.log).context("invalid --log filter")?,
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+    let config = resolve(&args)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the runtime")?;
+    runtime.block_on(async move {
+        let state = localvpc_server::State::start(config)?;
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        let addr = listener.local_addr()?;
+        // One machine-readable line on stdout: tests and scripts wait for it.
+        let mut out = std::io::stdout();
+        writeln!(out, "listening on http://{addr}")?;
+        out.flush()?;
+        tracing::info!(%addr, store = ?state.config.store, "localvpc is ready");
+        localvpc_server::serve(listener, state, shutdown_signal()).await;
+        tracing::info!("stopped");
+        anyhow::Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+fn resolve(args: &ServeArgs) -> anyhow::Result<Config> {
+    let store = if args.ephemeral {
+        StoreConfig::Ephemeral
+    } else {
+        let dir = match &args.data_dir {
+            Some(d) => d.clone(),
+            None => dirs::data_dir()
+                .context("no platform data directory; pass --data-dir")?
+                .join("localvpc"),
+        };
+        StoreConfig::DataDir(dir)
+    };
+    let mut accounts = BTreeMap::new();
+    if let Some(file) = &args.accounts_file {
+        for line in read_lines(file)? {
+            insert_account(&mut accounts, &line)?;
+        }
+    }
+    for pair in &args.accounts {
+        insert_account(&mut accounts, pair)?;
+    }
+    let mut catalog = Catalog::default();
+    for spec in &args.az_ids {
+        let (account, mapping) = match spec.split_once(':') {
+            Some((acct, rest)) => (
+                Some(
+                    AccountId::parse(acct)
+                        .with_context(|| format!("`{acct}` is not a 12-digit account id"))?,
+                ),
+                rest,
+            ),
+            None => (None, spec.as_str()),
+        };
+        let Some((zone, id)) = mapping.split_once('=') else {
+            bail!("--az-id expects ZONE=AZID, got `{spec}`");
+        };
+        catalog.map_az(account, zone, id);
+    }
+    if catalog.region(&args.default_region).is_none() {
+        bail!(
+            "--default-region `{}` is not a known region",
+            args.default_region
+        );
+    }
+    Ok(Config {
+        store,
+        accounts,
+        default_vpc: !args.no_default_vpc,
+        default_region: args.default_region.clone(),
+        catalog,
+    })
+}
+
+fn read_lines(path: &Path) -> anyhow::Result<Vec<String>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(text
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or_default().trim().to_owned())
+        .filter(|l| !l.is_empty())
+        .collect())
+}
+
+fn insert_account(accounts: &mut BTreeMap<String, AccountId>, pair: &str) -> anyhow::Result<()> {
+    let Some((akid, account)) = pair.split_once('=') else {
+        bail!("--account expects AKID=ACCOUNT, got `{pair}`");
+    };
+    let account = AccountId::parse(account.trim())
+        .with_context(|| format!("`{account}` is not a 12-digit account id"))?;
+    accounts.insert(akid.trim().to_owned(), account);
+    Ok(())
+}

@@ -1,0 +1,47 @@
+//! Resolved server configuration (the CLI parses flags into this).
+
+use localvpc_model::{AccountId, Catalog};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Where state is kept.
+#[derive(Clone, Debug)]
+pub enum StoreConfig {
+    /// The embedded database file in this directory.
+    DataDir(PathBuf),
+    /// In memory only; nothing is written.
+    Ephemeral,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub store: StoreConfig,
+    /// Access key id → account. Unknown keys map to `000000000000`.
+    pub accounts: BTreeMap<String, AccountId>,
+    /// Whether each account and region gets a default VPC on first use.
+    pub default_vpc: bool,
+    /// The region of unsigned requests, which carry no credential scope.
+    pub default_region: String,
+    pub catalog: Catalog,
+}
+
+impl Config {
+    pub fn account_for(&self, access_key_id: &str) -> AccountId {
+        self.accounts
+            .get(access_key_id)
+            .cloned()
+            .unwrap_or_else(AccountId::default_account)
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            store: StoreConfig::Ephemeral,
+            accounts: BTreeMap::new(),
+            default_vpc: true,
+            default_region: "us-east-1".to_owned(),
+            catalog: Catalog::default(),
+        }
+    }
+}

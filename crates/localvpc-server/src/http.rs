@@ -1,0 +1,227 @@
+//! The HTTP front door: localvpc's own endpoints, then AWS requests routed by service.
+
+use crate::state::State;
+use bytes::Bytes;
+use http::{HeaderMap, Method, Request, Response, StatusCode, header};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
+use localvpc_api::{ApiError, ApiResponse, Backend, RequestCtx, ec2};
+use localvpc_model::{Command, Scope};
+use localvpc_wire::query::QueryParams;
+use localvpc_wire::sigv4::CredentialScope;
+use localvpc_wire::xml::query_error;
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// Requests larger than this are refused before they are read whole.
+const MAX_BODY: usize = 8 * 1024 * 1024;
+
+/// Serves until `shutdown` resolves, then lets open requests finish (up to 10 s).
+pub async fn serve(listener: TcpListener, state: Arc<State>, shutdown: impl Future<Output = ()>) {
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, _) = match accepted {
+                    Ok(conn) => conn,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "accept failed");
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let state = state.clone();
+                let service = service_fn(move |req| {
+                    let state = state.clone();
+                    async move { Ok::<_, Infallible>(handle(&state, req).await) }
+                });
+                let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    if let Err(e) = conn.await {
+                        tracing::debug!(error = %e, "connection ended with an error");
+                    }
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    if tokio::time::timeout(Duration::from_secs(10), graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("some connections were still open after 10 s");
+    }
+}
+
+async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    let request_id = request_id();
+    let (parts, body) = req.into_parts();
+    let route = Route::of(state, &parts.method, &parts.uri, &parts.headers);
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            let e = ApiError::new(
+                413,
+                "RequestEntityTooLarge",
+                format!("Request body exceeds the {MAX_BODY}-byte limit"),
+            );
+            return render(route.error_response(&e, &request_id), &request_id);
+        }
+    };
+    let response = match route {
+        Route::Health => json(200, r#"{"status":"ready","services":{"ec2":"running"}}"#),
+        Route::Reset => reset(state, &request_id).await,
+        Route::Aws { service, scope } => {
+            aws(state, &service, scope, &parts.uri, &body, &request_id).await
+        }
+        Route::NotFound => json(404, r#"{"error":"no such localvpc endpoint"}"#),
+    };
+    render(response, &request_id)
+}
+
+enum Route {
+    Health,
+    Reset,
+    Aws { service: String, scope: Scope },
+    NotFound,
+}
+
+impl Route {
+    fn of(state: &State, method: &Method, uri: &http::Uri, headers: &HeaderMap) -> Self {
+        match (method, uri.path()) {
+            (&Method::GET, "/_localvpc/health") => return Self::Health,
+            (&Method::POST, "/_localvpc/reset" | "/moto-api/reset") => return Self::Reset,
+            (_, p) if p.starts_with("/_localvpc/") => return Self::NotFound,
+            _ => {}
+        }
+        let credential = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(CredentialScope::from_authorization)
+            .or_else(|| {
+                let query = QueryParams::parse(uri.query().unwrap_or_default().as_bytes());
+                query
+                    .get("X-Amz-Credential")
+                    .and_then(CredentialScope::from_credential)
+            });
+        match credential {
+            Some(c) => Self::Aws {
+                service: c.service.clone(),
+                scope: Scope::new(state.config.account_for(&c.access_key_id), c.region),
+            },
+            // Unsigned requests (curl) are EC2 in the default account and region
+            // (docs/aws-choices.md).
+            None => Self::Aws {
+                service: "ec2".to_owned(),
+                scope: Scope::new(
+                    localvpc_model::AccountId::default_account(),
+                    state.config.default_region.clone(),
+                ),
+            },
+        }
+    }
+
+    fn error_response(&self, e: &ApiError, request_id: &str) -> ApiResponse {
+        match self {
+            Self::Aws { service, .. } if service == "ec2" => ec2::error_response(e, request_id),
+            _ => ApiResponse::xml(
+                e.status,
+                query_error(e.status < 500, &e.code, &e.message, request_id),
+            ),
+        }
+    }
+}
+
+async fn aws(
+    state: &State,
+    service: &str,
+    scope: Scope,
+    uri: &http::Uri,
+    body: &Bytes,
+    request_id: &str,
+) -> ApiResponse {
+    let ctx = RequestCtx {
+        scope,
+        request_id: request_id.to_owned(),
+    };
+    match service {
+        "ec2" => {
+            // GET puts everything in the query string; POST in the body. Accept both together.
+            let mut params = QueryParams::parse(uri.query().unwrap_or_default().as_bytes());
+            params.extend(QueryParams::parse(body));
+            ec2::handle(state, &ctx, &params).await
+        }
+        other => {
+            let e = ApiError::new(
+                400,
+                "InvalidAction",
+                format!("localvpc does not serve the AWS service `{other}` (it serves: ec2)"),
+            );
+            ApiResponse::xml(400, query_error(true, &e.code, &e.message, request_id))
+        }
+    }
+}
+
+async fn reset(state: &State, request_id: &str) -> ApiResponse {
+    // Reset is not scoped; the writer needs some scope for its context.
+    let scope = Scope::new(
+        localvpc_model::AccountId::default_account(),
+        state.config.default_region.clone(),
+    );
+    match state.execute(scope, Command::Reset).await {
+        Ok(_) => json(200, r#"{"reset":true}"#),
+        Err(e) => {
+            let e = ApiError::from(e);
+            tracing::error!(request_id, error = %e.message, "reset failed");
+            json(500, r#"{"reset":false}"#)
+        }
+    }
+}
+
+fn json(status: u16, body: &str) -> ApiResponse {
+    ApiResponse {
+        status,
+        content_type: "application/json",
+        body: body.to_owned(),
+    }
+}
+
+fn render(r: ApiResponse, request_id: &str) -> Response<Full<Bytes>> {
+    let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = Response::new(Full::new(Bytes::from(r.body)));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static(r.content_type),
+    );
+    if let Ok(v) = header::HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-requestid", v);
+    }
+    response
+}
+
+/// A UUID-shaped request id, as AWS returns.
+fn request_id() -> String {
+    let n = fastrand::u128(..);
+    let h = format!("{n:032x}");
+    let part = |a: usize, b: usize| h.get(a..b).unwrap_or_default();
+    format!(
+        "{}-{}-{}-{}-{}",
+        part(0, 8),
+        part(8, 12),
+        part(12, 16),
+        part(16, 20),
+        part(20, 32)
+    )
+}

@@ -1,0 +1,87 @@
+//! The shared state every request handler sees: snapshots to read, a queue to write.
+
+use crate::config::{Config, StoreConfig};
+use crate::writer::{self, Job};
+use arc_swap::ArcSwap;
+use localvpc_api::{Backend, ExecuteError};
+use localvpc_model::{Catalog, Command, Model, Outcome, Scope};
+use localvpc_store::{MemoryStore, RedbStore, Store, StoreError};
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
+
+/// The database file inside `--data-dir`.
+pub const DATABASE_FILE: &str = "localvpc.redb";
+
+pub struct State {
+    pub config: Config,
+    published: Arc<ArcSwap<Model>>,
+    jobs: mpsc::Sender<Job>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot create the data directory `{path}`: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot start the writer thread: {0}")]
+    Thread(std::io::Error),
+}
+
+impl State {
+    /// Opens the store, loads the committed state and starts the writer.
+    pub fn start(config: Config) -> Result<Arc<Self>, StartError> {
+        let mut store: Box<dyn Store> = match &config.store {
+            StoreConfig::Ephemeral => Box::new(MemoryStore),
+            StoreConfig::DataDir(dir) => {
+                std::fs::create_dir_all(dir).map_err(|source| StartError::DataDir {
+                    path: dir.display().to_string(),
+                    source,
+                })?;
+                Box::new(RedbStore::open(&dir.join(DATABASE_FILE))?)
+            }
+        };
+        let model = store.load()?;
+        let published = Arc::new(ArcSwap::from_pointee(model.clone()));
+        let (tx, rx) = mpsc::channel(4096);
+        writer::spawn(store, model, published.clone(), config.catalog.clone(), rx)
+            .map_err(StartError::Thread)?;
+        Ok(Arc::new(Self {
+            config,
+            published,
+            jobs: tx,
+        }))
+    }
+}
+
+impl Backend for State {
+    fn snapshot(&self) -> Arc<Model> {
+        self.published.load_full()
+    }
+
+    fn catalog(&self) -> &Catalog {
+        &self.config.catalog
+    }
+
+    fn default_vpc(&self) -> bool {
+        self.config.default_vpc
+    }
+
+    async fn execute(&self, scope: Scope, command: Command) -> Result<Outcome, ExecuteError> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send(Job {
+                scope,
+                command,
+                reply,
+            })
+            .await
+            .map_err(|_| ExecuteError::Unavailable("the writer has stopped".to_owned()))?;
+        answer
+            .await
+            .map_err(|_| ExecuteError::Unavailable("the writer dropped the request".to_owned()))?
+    }
+}
