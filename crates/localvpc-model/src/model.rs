@@ -430,3 +430,350 @@ impl Model {
             .chain(sgs)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ec2::subnet::CreateSubnet;
+    use crate::ec2::vpc::{CreateVpc, VpcAttribute};
+    use crate::id::SequentialIds;
+    use crate::scope::AccountId;
+
+    /// A model plus the context to run commands in one scope.
+    struct Harness {
+        model: Model,
+        ids: SequentialIds,
+        catalog: Catalog,
+        scope: Scope,
+    }
+
+    impl Harness {
+        fn new(default_vpc: bool) -> Self {
+            let mut h = Self {
+                model: Model::default(),
+                ids: SequentialIds::default(),
+                catalog: Catalog::default(),
+                scope: Scope::new(AccountId::default_account(), "ap-northeast-1"),
+            };
+            h.run(Command::EnsureScope { default_vpc }).unwrap();
+            h
+        }
+
+        fn run(&mut self, command: Command) -> Result<Outcome, ModelError> {
+            let mut ctx = Ctx {
+                scope: &self.scope,
+                now: Timestamp(0),
+                ids: &mut self.ids,
+                catalog: &self.catalog,
+            };
+            let (next, outcome, changes) = self.model.execute(&command, &mut ctx)?;
+            // Replaying the changes onto the old model must give the same state.
+            let mut replayed = self.model.clone();
+            for c in &changes {
+                replayed.apply_change(c);
+            }
+            assert_eq!(replayed, next);
+            self.model = next;
+            Ok(outcome)
+        }
+
+        fn vpc(&mut self, cidr: &str) -> Vpc {
+            let cmd = Command::CreateVpc(CreateVpc {
+                cidr_block: Some(cidr.into()),
+                ..CreateVpc::default()
+            });
+            match self.run(cmd).unwrap() {
+                Outcome::Vpc(v) => v,
+                o => panic!("{o:?}"),
+            }
+        }
+
+        fn subnet(&mut self, vpc: &Vpc, cidr: &str, az: &str) -> Result<Subnet, ModelError> {
+            let cmd = Command::CreateSubnet(CreateSubnet {
+                vpc_id: vpc.id.clone(),
+                cidr_block: Some(cidr.into()),
+                availability_zone: Some(az.into()),
+                availability_zone_id: None,
+                ipv6_cidr_block: None,
+                ipv6_native: false,
+                tag_specifications: Vec::new(),
+            });
+            self.run(cmd).map(|o| match o {
+                Outcome::Subnet(s) => s,
+                o => panic!("{o:?}"),
+            })
+        }
+    }
+
+    #[test]
+    fn default_vpc_has_one_default_subnet_per_zone() {
+        let h = Harness::new(true);
+        let vpcs: Vec<_> = h.model.vpcs(&h.scope).collect();
+        assert_eq!(vpcs.len(), 1);
+        assert!(vpcs[0].is_default && vpcs[0].enable_dns_hostnames);
+        let subnets: Vec<_> = h
+            .model
+            .subnets(&h.scope)
+            .map(|s| (s.cidr_block.to_string(), s.availability_zone.clone()))
+            .collect();
+        let mut subnets = subnets;
+        subnets.sort();
+        assert_eq!(
+            subnets,
+            [
+                ("172.31.0.0/20".to_owned(), "ap-northeast-1a".to_owned()),
+                ("172.31.16.0/20".to_owned(), "ap-northeast-1c".to_owned()),
+                ("172.31.32.0/20".to_owned(), "ap-northeast-1d".to_owned()),
+            ]
+        );
+        let mut h = h;
+        assert_eq!(
+            h.run(Command::CreateDefaultVpc).unwrap_err().code(),
+            "DefaultVpcAlreadyExists"
+        );
+    }
+
+    #[test]
+    fn vpc_comes_with_main_table_default_acl_and_group() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.18/16");
+        assert_eq!(vpc.cidr_block.to_string(), "10.0.0.0/16");
+        assert!(vpc.enable_dns_support && !vpc.enable_dns_hostnames);
+        assert_eq!(vpc.resolver_address().to_string(), "10.0.0.2");
+        let rtb = &h.model.route_tables[&vpc.main_route_table_id];
+        assert!(rtb.is_main());
+        assert_eq!(rtb.routes.len(), 1);
+        let acl = &h.model.network_acls[&vpc.default_network_acl_id];
+        assert!(acl.is_default);
+        assert_eq!(acl.entries.len(), 4);
+        let sg = &h.model.security_groups[&vpc.default_security_group_id];
+        assert_eq!(sg.name, "default");
+        assert_eq!(sg.ingress[0].peer, crate::SgPeer::Group(sg.id.clone()));
+    }
+
+    #[test]
+    fn vpc_cidr_must_be_16_to_28() {
+        let mut h = Harness::new(false);
+        for bad in ["10.0.0.0/8", "10.0.0.0/15", "10.0.0.0/29"] {
+            let cmd = Command::CreateVpc(CreateVpc {
+                cidr_block: Some(bad.into()),
+                ..CreateVpc::default()
+            });
+            assert_eq!(h.run(cmd).unwrap_err().code(), "InvalidVpc.Range", "{bad}");
+        }
+    }
+
+    #[test]
+    fn subnets_stay_inside_and_apart() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let s = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a").unwrap();
+        assert_eq!(s.availability_zone_id, "apne1-az4");
+        assert_eq!(h.model.available_ip_count(&s), 251);
+        assert_eq!(
+            h.subnet(&vpc, "10.0.1.128/25", "ap-northeast-1a")
+                .unwrap_err()
+                .code(),
+            "InvalidSubnet.Conflict"
+        );
+        assert_eq!(
+            h.subnet(&vpc, "10.0.0.0/15", "ap-northeast-1a")
+                .unwrap_err()
+                .code(),
+            "InvalidSubnet.Range"
+        );
+        assert_eq!(
+            h.subnet(&vpc, "10.1.0.0/24", "ap-northeast-1a")
+                .unwrap_err()
+                .code(),
+            "InvalidSubnet.Range"
+        );
+        assert_eq!(
+            h.subnet(&vpc, "10.0.2.0/29", "ap-northeast-1a")
+                .unwrap_err()
+                .code(),
+            "InvalidSubnet.Range"
+        );
+        assert_eq!(
+            h.subnet(&vpc, "10.0.2.0/24", "ap-northeast-1b")
+                .unwrap_err()
+                .code(),
+            "InvalidParameterValue"
+        );
+        // The subnet joined the default ACL.
+        let acl = &h.model.network_acls[&vpc.default_network_acl_id];
+        assert_eq!(acl.associations.len(), 1);
+    }
+
+    #[test]
+    fn delete_vpc_waits_for_its_subnets() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let s = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1c").unwrap();
+        assert_eq!(
+            h.run(Command::DeleteVpc {
+                vpc_id: vpc.id.clone()
+            })
+            .unwrap_err()
+            .code(),
+            "DependencyViolation"
+        );
+        h.run(Command::DeleteSubnet { subnet_id: s.id }).unwrap();
+        h.run(Command::DeleteVpc {
+            vpc_id: vpc.id.clone(),
+        })
+        .unwrap();
+        assert!(h.model.route_tables.is_empty() && h.model.network_acls.is_empty());
+        assert!(h.model.security_groups.is_empty());
+        assert_eq!(
+            h.run(Command::DeleteVpc { vpc_id: vpc.id })
+                .unwrap_err()
+                .code(),
+            "InvalidVpcID.NotFound"
+        );
+    }
+
+    #[test]
+    fn other_scopes_see_nothing() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let other = Scope::new(AccountId::parse("111111111111").unwrap(), "ap-northeast-1");
+        assert_eq!(
+            h.model.vpc(&other, &vpc.id).unwrap_err().code(),
+            "InvalidVpcID.NotFound"
+        );
+        let tokyo_us = Scope::new(AccountId::default_account(), "us-east-1");
+        assert!(h.model.vpcs(&tokyo_us).next().is_none());
+    }
+
+    #[test]
+    fn secondary_blocks_follow_the_family_table() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let assoc = |cidr: &str| Command::AssociateVpcCidrBlock {
+            vpc_id: vpc.id.clone(),
+            cidr_block: cidr.into(),
+        };
+        assert!(h.run(assoc("10.1.0.0/16")).is_ok());
+        assert!(h.run(assoc("100.64.0.0/16")).is_ok());
+        assert_eq!(
+            h.run(assoc("192.168.0.0/16")).unwrap_err().code(),
+            "InvalidVpc.Range"
+        );
+        assert_eq!(
+            h.run(assoc("10.0.128.0/17")).unwrap_err().code(),
+            "InvalidVpc.Range"
+        );
+        // The new block has a local route in the main table.
+        let rtb = &h.model.route_tables[&vpc.main_route_table_id];
+        assert_eq!(rtb.routes.len(), 3);
+        assert!(h.run(assoc("10.2.0.0/16")).is_ok());
+        assert!(h.run(assoc("10.3.0.0/16")).is_ok());
+        assert_eq!(
+            h.run(assoc("10.4.0.0/16")).unwrap_err().code(),
+            "CidrLimitExceeded"
+        );
+    }
+
+    #[test]
+    fn disassociation_protects_primary_and_used_blocks() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let primary = vpc.cidr_associations[0].id.clone();
+        let cmd = Command::DisassociateVpcCidrBlock {
+            association_id: primary,
+        };
+        assert_eq!(h.run(cmd).unwrap_err().code(), "OperationNotPermitted");
+        let Outcome::CidrAssociation { association, .. } = h
+            .run(Command::AssociateVpcCidrBlock {
+                vpc_id: vpc.id.clone(),
+                cidr_block: "10.1.0.0/16".into(),
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        let s = h.subnet(&vpc, "10.1.0.0/24", "ap-northeast-1a").unwrap();
+        let cmd = Command::DisassociateVpcCidrBlock {
+            association_id: association.id.clone(),
+        };
+        assert_eq!(
+            h.run(cmd.clone()).unwrap_err().code(),
+            "DependencyViolation"
+        );
+        h.run(Command::DeleteSubnet { subnet_id: s.id }).unwrap();
+        h.run(cmd).unwrap();
+        assert_eq!(
+            h.model.route_tables[&vpc.main_route_table_id].routes.len(),
+            1
+        );
+    }
+
+    #[test]
+    fn dns_hostnames_need_dns_support() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let set = |a| Command::ModifyVpcAttribute {
+            vpc_id: vpc.id.clone(),
+            attribute: a,
+        };
+        h.run(set(VpcAttribute::EnableDnsSupport(false))).unwrap();
+        assert_eq!(
+            h.run(set(VpcAttribute::EnableDnsHostnames(true)))
+                .unwrap_err()
+                .code(),
+            "InvalidParameterValue"
+        );
+        h.run(set(VpcAttribute::EnableDnsSupport(true))).unwrap();
+        h.run(set(VpcAttribute::EnableDnsHostnames(true))).unwrap();
+        assert!(h.model.vpcs[&vpc.id].enable_dns_hostnames);
+    }
+
+    #[test]
+    fn tags_are_all_or_nothing() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let tag = |k: &str| (k.to_owned(), "v".to_owned());
+        let missing = "subnet-0123456789abcdef0".to_owned();
+        let cmd = Command::CreateTags {
+            resource_ids: vec![vpc.id.to_string(), missing],
+            tags: vec![tag("a")],
+        };
+        assert_eq!(h.run(cmd).unwrap_err().code(), "InvalidSubnetID.NotFound");
+        assert!(h.model.vpcs[&vpc.id].tags.is_empty());
+        let cmd = Command::CreateTags {
+            resource_ids: vec!["bogus".into()],
+            tags: vec![tag("a")],
+        };
+        assert_eq!(h.run(cmd).unwrap_err().code(), "InvalidID");
+        let cmd = Command::CreateTags {
+            resource_ids: vec![vpc.id.to_string()],
+            tags: vec![tag("aws:x")],
+        };
+        assert_eq!(h.run(cmd).unwrap_err().code(), "InvalidParameterValue");
+        let many: Vec<_> = (0..51).map(|i| tag(&format!("k{i}"))).collect();
+        let cmd = Command::CreateTags {
+            resource_ids: vec![vpc.id.to_string()],
+            tags: many,
+        };
+        assert_eq!(h.run(cmd).unwrap_err().code(), "TagLimitExceeded");
+        let cmd = Command::CreateTags {
+            resource_ids: vec![vpc.id.to_string()],
+            tags: vec![tag("a"), tag("b")],
+        };
+        h.run(cmd).unwrap();
+        let cmd = Command::DeleteTags {
+            resource_ids: vec![vpc.id.to_string()],
+            tags: vec![("a".into(), Some("other".into())), ("b".into(), None)],
+        };
+        h.run(cmd).unwrap();
+        assert_eq!(h.model.vpcs[&vpc.id].tags.keys().collect::<Vec<_>>(), ["a"]);
+    }
+
+    #[test]
+    fn reset_clears_everything() {
+        let mut h = Harness::new(true);
+        h.run(Command::Reset).unwrap();
+        assert_eq!(h.model, Model::default());
+    }
+}
