@@ -6,6 +6,7 @@
 
 mod filter;
 mod input;
+mod params;
 mod region;
 mod subnet;
 mod tags;
@@ -78,6 +79,7 @@ async fn dispatch<B: Backend>(
             format!("The action {action} is not valid for this web service."),
         ));
     }
+    check_parameters(action, params)?;
     let op = Op {
         backend,
         ctx,
@@ -108,6 +110,47 @@ async fn dispatch<B: Backend>(
             "InvalidAction",
             format!("The action {action} is not valid for this web service."),
         )),
+    }
+}
+
+/// Refuses any parameter the action does not define, as EC2 does (`UnknownParameter`).
+fn check_parameters(action: &str, params: &QueryParams) -> Result<(), ApiError> {
+    let accepted = params::PARAMS
+        .iter()
+        .find(|(a, _)| *a == action)
+        .map(|(_, p)| *p)
+        .unwrap_or_default();
+    for key in params.keys() {
+        // The envelope and SigV4 query authentication are not operation parameters.
+        if key == "Action" || key == "Version" || key.starts_with("X-Amz-") {
+            continue;
+        }
+        if !accepted.iter().any(|pattern| matches_pattern(pattern, key)) {
+            return Err(ApiError::new(
+                400,
+                "UnknownParameter",
+                format!("The parameter {key} is not recognized"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `Filter.#.Value.#` matches `Filter.1.Value.2`: `#` is a list index (1 or more).
+fn matches_pattern(pattern: &str, key: &str) -> bool {
+    let mut want = pattern.split('.');
+    let mut have = key.split('.');
+    loop {
+        match (want.next(), have.next()) {
+            (None, None) => return true,
+            (Some("#"), Some(index)) => {
+                if index.parse::<u32>().map_or(true, |i| i == 0) || index.starts_with('0') {
+                    return false;
+                }
+            }
+            (Some(w), Some(h)) if w == h => {}
+            _ => return false,
+        }
     }
 }
 
@@ -164,5 +207,39 @@ impl<B: Backend> Op<'_, B> {
         self.respond(|w| {
             w.bool("return", true);
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameter_patterns() {
+        assert!(matches_pattern("Filter.#.Value.#", "Filter.1.Value.12"));
+        assert!(!matches_pattern("Filter.#.Value.#", "Filter.x.Value.1"));
+        assert!(!matches_pattern("Filter.#.Value.#", "Filter.0.Value.1"));
+        assert!(!matches_pattern("Filter.#.Value.#", "Filter.1.Value"));
+        assert!(!matches_pattern("VpcId.#", "VpcId.01"));
+        assert!(matches_pattern("DryRun", "DryRun"));
+    }
+
+    #[test]
+    fn every_action_has_its_parameter_table() {
+        for action in ACTIONS {
+            assert!(
+                params::PARAMS.iter().any(|(a, _)| a == action),
+                "{action}: run scripts/gen-ec2-params.py"
+            );
+        }
+        let p = QueryParams::parse(
+            b"Action=DescribeVpcs&VpcId.1=vpc-1&Filter.1.Name=a&Filter.1.Value.1=b&MaxResults=5",
+        );
+        assert!(check_parameters("DescribeVpcs", &p).is_ok());
+        let p = QueryParams::parse(b"Action=DescribeVpcs&VpcIds.1=vpc-1");
+        assert_eq!(
+            check_parameters("DescribeVpcs", &p).unwrap_err().code,
+            "UnknownParameter"
+        );
     }
 }
