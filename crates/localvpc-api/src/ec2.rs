@@ -8,6 +8,7 @@ mod filter;
 mod input;
 mod params;
 mod region;
+mod security_group;
 mod subnet;
 mod tags;
 mod vpc;
@@ -24,22 +25,31 @@ pub const VERSION: &str = "2016-11-15";
 /// Every action this module serves (also the list `InvalidAction` is judged against).
 pub const ACTIONS: &[&str] = &[
     "AssociateVpcCidrBlock",
+    "AuthorizeSecurityGroupEgress",
+    "AuthorizeSecurityGroupIngress",
     "CreateDefaultVpc",
+    "CreateSecurityGroup",
     "CreateSubnet",
     "CreateTags",
     "CreateVpc",
+    "DeleteSecurityGroup",
     "DeleteSubnet",
     "DeleteTags",
     "DeleteVpc",
     "DescribeAvailabilityZones",
     "DescribeRegions",
+    "DescribeSecurityGroupRules",
+    "DescribeSecurityGroups",
     "DescribeSubnets",
     "DescribeTags",
     "DescribeVpcAttribute",
     "DescribeVpcs",
     "DisassociateVpcCidrBlock",
+    "ModifySecurityGroupRules",
     "ModifySubnetAttribute",
     "ModifyVpcAttribute",
+    "RevokeSecurityGroupEgress",
+    "RevokeSecurityGroupIngress",
 ];
 
 /// Serves one EC2 request.
@@ -102,6 +112,15 @@ async fn dispatch<B: Backend>(
         "DescribeSubnets" => subnet::describe_subnets(&op),
         "DeleteSubnet" => subnet::delete_subnet(&op).await,
         "ModifySubnetAttribute" => subnet::modify_subnet_attribute(&op).await,
+        "CreateSecurityGroup" => security_group::create_security_group(&op).await,
+        "DeleteSecurityGroup" => security_group::delete_security_group(&op).await,
+        "DescribeSecurityGroups" => security_group::describe_security_groups(&op),
+        "AuthorizeSecurityGroupIngress" => security_group::authorize(&op, false).await,
+        "AuthorizeSecurityGroupEgress" => security_group::authorize(&op, true).await,
+        "RevokeSecurityGroupIngress" => security_group::revoke(&op, false).await,
+        "RevokeSecurityGroupEgress" => security_group::revoke(&op, true).await,
+        "DescribeSecurityGroupRules" => security_group::describe_security_group_rules(&op),
+        "ModifySecurityGroupRules" => security_group::modify_security_group_rules(&op).await,
         "CreateTags" => tags::create_tags(&op).await,
         "DeleteTags" => tags::delete_tags(&op).await,
         "DescribeTags" => tags::describe_tags(&op),

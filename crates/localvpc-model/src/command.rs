@@ -1,8 +1,11 @@
 //! The writes the API can ask the model for, and what they return.
 
+use crate::ec2::security_group::{
+    CreateSecurityGroup, GroupRef, IpPermission, SecurityGroup, SecurityGroupRule,
+};
 use crate::ec2::subnet::{CreateSubnet, Subnet, SubnetAttribute};
 use crate::ec2::vpc::{CidrBlockAssociation, CreateVpc, Vpc, VpcAttribute};
-use crate::id::{SubnetId, VpcCidrAssociationId, VpcId};
+use crate::id::{SecurityGroupId, SecurityGroupRuleId, SubnetId, VpcCidrAssociationId, VpcId};
 use serde::{Deserialize, Serialize};
 
 /// A write against one (account, region) scope, given by the [`crate::Ctx`].
@@ -47,6 +50,28 @@ pub enum Command {
         resource_ids: Vec<String>,
         tags: Vec<(String, Option<String>)>,
     },
+    CreateSecurityGroup(CreateSecurityGroup),
+    DeleteSecurityGroup {
+        group: GroupRef,
+    },
+    /// AuthorizeSecurityGroupIngress (egress = false) or …Egress.
+    AuthorizeSecurityGroup {
+        group: GroupRef,
+        egress: bool,
+        permissions: Vec<IpPermission>,
+    },
+    /// RevokeSecurityGroupIngress/Egress by permissions and/or rule ids.
+    RevokeSecurityGroup {
+        group: GroupRef,
+        egress: bool,
+        permissions: Vec<IpPermission>,
+        rule_ids: Vec<SecurityGroupRuleId>,
+    },
+    /// Each rule id with its replacement (exactly one peer).
+    ModifySecurityGroupRules {
+        group_id: SecurityGroupId,
+        rules: Vec<(SecurityGroupRuleId, IpPermission)>,
+    },
     /// Clears every account and region.
     Reset,
 }
@@ -68,4 +93,8 @@ pub enum Outcome {
         vpc_id: VpcId,
         association: CidrBlockAssociation,
     },
+    SecurityGroup(SecurityGroup),
+    SecurityGroupId(SecurityGroupId),
+    /// Rules just created, with their group.
+    Rules(Vec<(SecurityGroupId, SecurityGroupRule)>),
 }

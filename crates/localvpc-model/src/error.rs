@@ -49,6 +49,26 @@ pub enum ModelError {
     TagLimitExceeded { resource_id: String, limit: usize },
     #[error("The specified network contains more than one subnet in availability zone")]
     NoDefaultSubnetSpace,
+    #[error("The security group '{name}' does not exist in the default VPC")]
+    GroupNameNotFound { name: String },
+    #[error("No default VPC for this user")]
+    VpcIdNotSpecified,
+    #[error("The security group '{name}' is reserved")]
+    GroupReserved { name: String },
+    #[error("The security group '{name}' already exists for VPC '{vpc_id}'")]
+    GroupDuplicate { name: String, vpc_id: String },
+    #[error("{message}")]
+    CannotDelete { message: String },
+    #[error("The prefix list ID '{id}' does not exist")]
+    PrefixListNotFound { id: String },
+    #[error("the specified rule \"{rule}\" already exists")]
+    PermissionDuplicate { rule: String },
+    #[error("The specified rule \"{rule}\" does not exist in this security group.")]
+    PermissionNotFound { rule: String },
+    #[error("The security group rule ID '{id}' does not exist")]
+    RuleNotFound { id: String },
+    #[error("The maximum number of rules per security group has been reached.")]
+    RulesLimitExceeded,
 }
 
 impl ModelError {
@@ -72,6 +92,16 @@ impl ModelError {
             Self::DefaultVpcAlreadyExists => "DefaultVpcAlreadyExists",
             Self::TagLimitExceeded { .. } => "TagLimitExceeded",
             Self::NoDefaultSubnetSpace => "InvalidParameterValue",
+            Self::GroupNameNotFound { .. } => "InvalidGroup.NotFound",
+            Self::VpcIdNotSpecified => "VPCIdNotSpecified",
+            Self::GroupReserved { .. } => "InvalidGroup.Reserved",
+            Self::GroupDuplicate { .. } => "InvalidGroup.Duplicate",
+            Self::CannotDelete { .. } => "CannotDelete",
+            Self::PrefixListNotFound { .. } => "InvalidPrefixListID.NotFound",
+            Self::PermissionDuplicate { .. } => "InvalidPermission.Duplicate",
+            Self::PermissionNotFound { .. } => "InvalidPermission.NotFound",
+            Self::RuleNotFound { .. } => "InvalidSecurityGroupRuleId.NotFound",
+            Self::RulesLimitExceeded => "RulesPerSecurityGroupLimitExceeded",
         }
     }
 

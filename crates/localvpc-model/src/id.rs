@@ -51,10 +51,11 @@ pub enum ResourceKind {
     SecurityGroup,
     DhcpOptions,
     VpcCidrAssociation,
+    SecurityGroupRule,
 }
 
 impl ResourceKind {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Vpc,
         Self::Subnet,
         Self::RouteTable,
@@ -62,6 +63,7 @@ impl ResourceKind {
         Self::SecurityGroup,
         Self::DhcpOptions,
         Self::VpcCidrAssociation,
+        Self::SecurityGroupRule,
     ];
 
     /// The id prefix without the dash.
@@ -74,6 +76,7 @@ impl ResourceKind {
             Self::SecurityGroup => "sg",
             Self::DhcpOptions => "dopt",
             Self::VpcCidrAssociation => "vpc-cidr-assoc",
+            Self::SecurityGroupRule => "sgr",
         }
     }
 
@@ -87,6 +90,7 @@ impl ResourceKind {
             Self::SecurityGroup => "InvalidGroup.NotFound",
             Self::DhcpOptions => "InvalidDhcpOptionID.NotFound",
             Self::VpcCidrAssociation => "InvalidVpcCidrBlockAssociationID.NotFound",
+            Self::SecurityGroupRule => "InvalidSecurityGroupRuleId.NotFound",
         }
     }
 
@@ -100,6 +104,7 @@ impl ResourceKind {
             Self::SecurityGroup => "InvalidGroupId.Malformed",
             Self::DhcpOptions => "InvalidDhcpOptionsId.Malformed",
             Self::VpcCidrAssociation => "InvalidVpcCidrBlockAssociationId.Malformed",
+            Self::SecurityGroupRule => "InvalidSecurityGroupRuleId.Malformed",
         }
     }
 
@@ -113,6 +118,7 @@ impl ResourceKind {
             Self::SecurityGroup => "security group",
             Self::DhcpOptions => "dhcpOption ID",
             Self::VpcCidrAssociation => "vpc cidr block association ID",
+            Self::SecurityGroupRule => "security group rule ID",
         }
     }
 
@@ -126,6 +132,7 @@ impl ResourceKind {
             Self::SecurityGroup => Some("security-group"),
             Self::DhcpOptions => Some("dhcp-options"),
             Self::VpcCidrAssociation => None,
+            Self::SecurityGroupRule => Some("security-group-rule"),
         }
     }
 
@@ -223,6 +230,8 @@ id_type!(/// `dopt-…`
     DhcpOptionsId, ResourceKind::DhcpOptions);
 id_type!(/// `vpc-cidr-assoc-…`
     VpcCidrAssociationId, ResourceKind::VpcCidrAssociation);
+id_type!(/// `sgr-…`
+    SecurityGroupRuleId, ResourceKind::SecurityGroupRule);
 
 /// Ids that are never looked up on their own, so need no kind or NotFound code.
 macro_rules! plain_id {
@@ -254,8 +263,6 @@ plain_id!(/// `rtbassoc-…`
     RouteTableAssociationId, "rtbassoc");
 plain_id!(/// `aclassoc-…`
     NetworkAclAssociationId, "aclassoc");
-plain_id!(/// `sgr-…`
-    SecurityGroupRuleId, "sgr");
 
 #[cfg(test)]
 mod tests {

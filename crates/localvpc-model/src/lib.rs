@@ -30,7 +30,9 @@ pub use ec2::network_acl::{NetworkAcl, NetworkAclAssociation, NetworkAclEntry, R
 pub use ec2::route_table::{
     Route, RouteOrigin, RouteState, RouteTable, RouteTableAssociation, RouteTarget,
 };
-pub use ec2::security_group::{SecurityGroup, SecurityGroupRule, SgPeer};
+pub use ec2::security_group::{
+    CreateSecurityGroup, GroupRef, IpPermission, SecurityGroup, SecurityGroupRule, SgPeer,
+};
 pub use ec2::subnet::{CreateSubnet, HostnameType, Subnet, SubnetAttribute};
 pub use ec2::tags::{TagFilterTarget, TagSpecification, Tags};
 pub use ec2::vpc::{CidrBlockAssociation, CidrBlockState, CreateVpc, Vpc, VpcAttribute};

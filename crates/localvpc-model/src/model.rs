@@ -165,6 +165,33 @@ impl Txn<'_, '_> {
                 }
                 Outcome::Done
             }
+            Command::CreateSecurityGroup(input) => {
+                Outcome::SecurityGroup(self.create_security_group(input)?)
+            }
+            Command::DeleteSecurityGroup { group } => {
+                Outcome::SecurityGroupId(self.delete_security_group(group)?)
+            }
+            Command::AuthorizeSecurityGroup {
+                group,
+                egress,
+                permissions,
+            } => {
+                let rules = self.authorize(group, *egress, permissions)?;
+                Outcome::Rules(rules.into_iter().map(|(g, r)| (g.id, r)).collect())
+            }
+            Command::RevokeSecurityGroup {
+                group,
+                egress,
+                permissions,
+                rule_ids,
+            } => {
+                let (group_id, removed) = self.revoke(group, *egress, permissions, rule_ids)?;
+                Outcome::Rules(removed.into_iter().map(|r| (group_id.clone(), r)).collect())
+            }
+            Command::ModifySecurityGroupRules { group_id, rules } => {
+                self.modify_rules(group_id, rules)?;
+                Outcome::Done
+            }
             Command::Reset => {
                 self.model.apply_change(&Change::Reset);
                 self.changes.push(Change::Reset);
@@ -231,6 +258,11 @@ impl Txn<'_, '_> {
                 Resource::DhcpOptions(r)
             }
             ResourceKind::VpcCidrAssociation => return Err(ModelError::InvalidId { id }),
+            ResourceKind::SecurityGroupRule => {
+                return Err(ModelError::invalid_value(
+                    "localvpc does not tag security group rules yet",
+                ));
+            }
         };
         self.put(resource);
         Ok(())
@@ -338,6 +370,25 @@ impl Model {
 
     pub fn vpc(&self, scope: &Scope, id: &VpcId) -> Result<&Vpc, ModelError> {
         scoped(self.vpcs.get(id), scope).ok_or_else(|| id.not_found())
+    }
+
+    pub fn security_group(
+        &self,
+        scope: &Scope,
+        id: &SecurityGroupId,
+    ) -> Result<&SecurityGroup, ModelError> {
+        scoped(self.security_groups.get(id), scope).ok_or_else(|| id.not_found())
+    }
+
+    /// A security group of any scope (cross-account references across a peering).
+    pub fn security_group_any(&self, id: &SecurityGroupId) -> Option<&SecurityGroup> {
+        self.security_groups.get(id)
+    }
+
+    /// Whether `id` names a prefix list usable in this scope. Managed prefix lists arrive
+    /// with their own API; until then none exist.
+    pub fn prefix_list_exists(&self, _scope: &Scope, _id: &str) -> bool {
+        false
     }
 
     pub fn subnet(&self, scope: &Scope, id: &SubnetId) -> Result<&Subnet, ModelError> {
@@ -548,7 +599,13 @@ mod tests {
         assert_eq!(acl.entries.len(), 4);
         let sg = &h.model.security_groups[&vpc.default_security_group_id];
         assert_eq!(sg.name, "default");
-        assert_eq!(sg.ingress[0].peer, crate::SgPeer::Group(sg.id.clone()));
+        assert_eq!(
+            sg.ingress[0].peer,
+            crate::SgPeer::Group {
+                group_id: sg.id.clone(),
+                account: None
+            }
+        );
     }
 
     #[test]
@@ -768,6 +825,143 @@ mod tests {
         };
         h.run(cmd).unwrap();
         assert_eq!(h.model.vpcs[&vpc.id].tags.keys().collect::<Vec<_>>(), ["a"]);
+    }
+
+    fn sg(h: &mut Harness, vpc: &Vpc, name: &str) -> Result<SecurityGroup, ModelError> {
+        let cmd = Command::CreateSecurityGroup(crate::CreateSecurityGroup {
+            vpc_id: Some(vpc.id.clone()),
+            group_name: name.into(),
+            description: "d".into(),
+            tag_specifications: Vec::new(),
+        });
+        h.run(cmd).map(|o| match o {
+            Outcome::SecurityGroup(g) => g,
+            o => panic!("{o:?}"),
+        })
+    }
+
+    fn tcp(port: i32, cidr: &str) -> crate::IpPermission {
+        crate::IpPermission {
+            protocol: "tcp".into(),
+            from_port: Some(port),
+            to_port: Some(port),
+            ipv4_ranges: vec![(cidr.into(), None)],
+            ..crate::IpPermission::default()
+        }
+    }
+
+    #[test]
+    fn security_group_names_and_rules_follow_aws() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let web = sg(&mut h, &vpc, "web").unwrap();
+        assert_eq!(web.egress.len(), 1);
+        assert!(web.ingress.is_empty());
+        assert_eq!(
+            sg(&mut h, &vpc, "web").unwrap_err().code(),
+            "InvalidGroup.Duplicate"
+        );
+        assert_eq!(
+            sg(&mut h, &vpc, "default").unwrap_err().code(),
+            "InvalidGroup.Reserved"
+        );
+        assert_eq!(
+            sg(&mut h, &vpc, "sg-x").unwrap_err().code(),
+            "InvalidParameterValue"
+        );
+        let web_ref = crate::GroupRef::Id(web.id.clone());
+        let auth = |p: Vec<crate::IpPermission>| Command::AuthorizeSecurityGroup {
+            group: web_ref.clone(),
+            egress: false,
+            permissions: p,
+        };
+        h.run(auth(vec![tcp(443, "10.0.0.0/16")])).unwrap();
+        assert_eq!(
+            h.run(auth(vec![tcp(443, "10.0.0.0/16")]))
+                .unwrap_err()
+                .code(),
+            "InvalidPermission.Duplicate"
+        );
+        assert_eq!(
+            h.run(auth(vec![tcp(70000, "10.0.0.0/16")]))
+                .unwrap_err()
+                .code(),
+            "InvalidParameterValue"
+        );
+        let mut bad = tcp(1, "0.0.0.0/0");
+        bad.protocol = "bogus".into();
+        assert_eq!(
+            h.run(auth(vec![bad])).unwrap_err().code(),
+            "InvalidParameterValue"
+        );
+        let many: Vec<_> = (1..=60).map(|p| tcp(p, "10.1.0.0/16")).collect();
+        assert_eq!(
+            h.run(auth(many)).unwrap_err().code(),
+            "RulesPerSecurityGroupLimitExceeded"
+        );
+        // A reference to another group makes that group undeletable.
+        let app = sg(&mut h, &vpc, "app").unwrap();
+        let from_app = crate::IpPermission {
+            protocol: "-1".into(),
+            groups: vec![(app.id.clone(), None, None)],
+            ..crate::IpPermission::default()
+        };
+        h.run(auth(vec![from_app.clone()])).unwrap();
+        let del_app = Command::DeleteSecurityGroup {
+            group: crate::GroupRef::Id(app.id.clone()),
+        };
+        assert_eq!(
+            h.run(del_app.clone()).unwrap_err().code(),
+            "DependencyViolation"
+        );
+        let revoke = Command::RevokeSecurityGroup {
+            group: web_ref.clone(),
+            egress: false,
+            permissions: vec![from_app],
+            rule_ids: vec![],
+        };
+        h.run(revoke.clone()).unwrap();
+        assert_eq!(
+            h.run(revoke).unwrap_err().code(),
+            "InvalidPermission.NotFound"
+        );
+        h.run(del_app).unwrap();
+        let def = crate::GroupRef::Id(vpc.default_security_group_id.clone());
+        assert_eq!(
+            h.run(Command::DeleteSecurityGroup { group: def })
+                .unwrap_err()
+                .code(),
+            "CannotDelete"
+        );
+        // A VPC with a custom group is not deletable until the group goes.
+        assert_eq!(
+            h.run(Command::DeleteVpc {
+                vpc_id: vpc.id.clone()
+            })
+            .unwrap_err()
+            .code(),
+            "DependencyViolation"
+        );
+    }
+
+    #[test]
+    fn groups_of_other_vpcs_cannot_be_referenced() {
+        let mut h = Harness::new(false);
+        let a = h.vpc("10.0.0.0/16");
+        let b = h.vpc("10.1.0.0/16");
+        let ga = sg(&mut h, &a, "a").unwrap();
+        let gb = sg(&mut h, &b, "b").unwrap();
+        let p = crate::IpPermission {
+            protocol: "-1".into(),
+            groups: vec![(gb.id, None, None)],
+            ..Default::default()
+        };
+        let cmd = Command::AuthorizeSecurityGroup {
+            group: crate::GroupRef::Id(ga.id),
+            egress: false,
+            permissions: vec![p],
+        };
+        assert_eq!(h.run(cmd).unwrap_err().code(), "InvalidParameterValue");
     }
 
     #[test]

@@ -1,11 +1,18 @@
-//! Security groups. Every VPC has a `default` group that cannot be deleted; the security
-//! group API itself arrives with the network issue.
+//! Security groups: the VPC's `default` group (created with the VPC, never deletable) and
+//! groups users create; rules with CIDR, IPv6, prefix-list or security-group peers.
 
-use crate::cidr::Ipv4Cidr;
-use crate::ec2::tags::Tags;
+use crate::cidr::{Ipv4Cidr, parse_ipv4_cidr};
+use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::error::ModelError;
 use crate::id::{SecurityGroupId, SecurityGroupRuleId, VpcId};
-use crate::scope::Scope;
+use crate::model::Txn;
+use crate::resource::{Resource, ResourceRef};
+use crate::scope::{AccountId, Scope};
+use ipnet::Ipv6Net;
 use serde::{Deserialize, Serialize};
+
+/// AWS's default quota of inbound (and, separately, outbound) rules per group.
+pub(crate) const MAX_RULES_PER_DIRECTION: usize = 60;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityGroup {
@@ -23,21 +30,458 @@ impl SecurityGroup {
     pub fn is_default(&self) -> bool {
         self.name == "default"
     }
+
+    pub fn arn(&self) -> String {
+        self.scope.ec2_arn("security-group", self.id.as_str())
+    }
+
+    pub fn rules(&self, egress: bool) -> &[SecurityGroupRule] {
+        if egress { &self.egress } else { &self.ingress }
+    }
+
+    fn rules_mut(&mut self, egress: bool) -> &mut Vec<SecurityGroupRule> {
+        if egress {
+            &mut self.egress
+        } else {
+            &mut self.ingress
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityGroupRule {
     pub id: SecurityGroupRuleId,
-    /// `-1` (all), `tcp`, `udp`, `icmp`, or a protocol number.
+    /// `-1` (all), `tcp`, `udp`, `icmp`, `icmpv6`, or an IP protocol number.
     pub protocol: String,
+    /// Absent for protocols without ports; for ICMP the type.
     pub from_port: Option<i32>,
+    /// Absent for protocols without ports; for ICMP the code.
     pub to_port: Option<i32>,
     pub peer: SgPeer,
     pub description: Option<String>,
 }
 
+impl SecurityGroupRule {
+    /// Two rules are the same rule when everything but id and description matches.
+    fn same_permission(&self, other: &Self) -> bool {
+        self.protocol == other.protocol
+            && self.from_port == other.from_port
+            && self.to_port == other.to_port
+            && self.peer == other.peer
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SgPeer {
     Cidr(Ipv4Cidr),
-    Group(SecurityGroupId),
+    Cidr6(Ipv6Net),
+    /// A security group, possibly of another account (across a peering).
+    Group {
+        group_id: SecurityGroupId,
+        account: Option<AccountId>,
+    },
+    PrefixList(String),
+}
+
+/// One `IpPermissions.N` of Authorize/Revoke: a protocol and port range with its peers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IpPermission {
+    pub protocol: String,
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    pub ipv4_ranges: Vec<(String, Option<String>)>,
+    pub ipv6_ranges: Vec<(String, Option<String>)>,
+    pub prefix_list_ids: Vec<(String, Option<String>)>,
+    /// (group id, owning account, description).
+    pub groups: Vec<(SecurityGroupId, Option<String>, Option<String>)>,
+}
+
+/// CreateSecurityGroup's input.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateSecurityGroup {
+    /// None means the default VPC.
+    pub vpc_id: Option<VpcId>,
+    pub group_name: String,
+    pub description: String,
+    pub tag_specifications: Vec<TagSpecification>,
+}
+
+/// Which group a request names: by id, or by name in the default VPC.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GroupRef {
+    Id(SecurityGroupId),
+    Name(String),
+}
+
+/// Canonical protocol: names AWS knows as numbers become names, `all` becomes `-1`.
+fn normalize_protocol(p: &str) -> Result<String, ModelError> {
+    let lower = p.to_ascii_lowercase();
+    Ok(match lower.as_str() {
+        "-1" | "all" => "-1".to_owned(),
+        "tcp" | "6" => "tcp".to_owned(),
+        "udp" | "17" => "udp".to_owned(),
+        "icmp" | "1" => "icmp".to_owned(),
+        "icmpv6" | "58" => "icmpv6".to_owned(),
+        n if n.parse::<u8>().is_ok() => n.to_owned(),
+        _ => {
+            return Err(ModelError::invalid_value(format!(
+                "Invalid value '{p}' for IP protocol. Unknown protocol."
+            )));
+        }
+    })
+}
+
+/// Ports as AWS stores them: none for all-traffic and portless protocols; a checked range
+/// for TCP/UDP; type/code (−1 = any) for ICMP.
+fn normalize_ports(
+    protocol: &str,
+    from: Option<i32>,
+    to: Option<i32>,
+) -> Result<(Option<i32>, Option<i32>), ModelError> {
+    match protocol {
+        "tcp" | "udp" => {
+            let (Some(from), Some(to)) = (from, to) else {
+                return Err(ModelError::invalid_value(
+                    "Invalid value for portRange. Must specify both from and to ports with TCP/UDP.",
+                ));
+            };
+            if !(0..=65535).contains(&from) || !(0..=65535).contains(&to) || from > to {
+                return Err(ModelError::invalid_value(format!(
+                    "Invalid value for portRange. From port {from} must be less than or equal to to port {to}, \
+                     both between 0 and 65535."
+                )));
+            }
+            Ok((Some(from), Some(to)))
+        }
+        "icmp" | "icmpv6" => {
+            let from = from.unwrap_or(-1);
+            let to = to.unwrap_or(-1);
+            if !(-1..=255).contains(&from) || !(-1..=255).contains(&to) {
+                return Err(ModelError::invalid_value(format!(
+                    "Invalid value for ICMP type {from} or code {to}"
+                )));
+            }
+            Ok((Some(from), Some(to)))
+        }
+        _ => Ok((None, None)),
+    }
+}
+
+impl Txn<'_, '_> {
+    /// The group a request names, in the caller's scope.
+    pub(crate) fn resolve_group(&self, group: &GroupRef) -> Result<SecurityGroup, ModelError> {
+        let scope = self.ctx.scope;
+        match group {
+            GroupRef::Id(id) => self.model.security_group(scope, id).cloned(),
+            GroupRef::Name(name) => {
+                let default_vpc = self
+                    .model
+                    .vpcs(scope)
+                    .find(|v| v.is_default)
+                    .map(|v| v.id.clone());
+                self.model
+                    .security_groups(scope)
+                    .find(|g| &g.name == name && Some(&g.vpc_id) == default_vpc.as_ref())
+                    .cloned()
+                    .ok_or_else(|| ModelError::GroupNameNotFound { name: name.clone() })
+            }
+        }
+    }
+
+    pub(crate) fn create_security_group(
+        &mut self,
+        input: &CreateSecurityGroup,
+    ) -> Result<SecurityGroup, ModelError> {
+        let scope = self.ctx.scope;
+        let vpc = match &input.vpc_id {
+            Some(id) => self.model.vpc(scope, id)?.clone(),
+            None => self
+                .model
+                .vpcs(scope)
+                .find(|v| v.is_default)
+                .cloned()
+                .ok_or(ModelError::VpcIdNotSpecified)?,
+        };
+        let name = input.group_name.as_str();
+        if name.is_empty() {
+            return Err(ModelError::missing(
+                "The request must contain the parameter groupName",
+            ));
+        }
+        if name.chars().count() > 255 || input.description.chars().count() > 255 {
+            return Err(ModelError::invalid_value(
+                "Group name and description must be at most 255 characters long",
+            ));
+        }
+        if name.eq_ignore_ascii_case("default") {
+            return Err(ModelError::GroupReserved {
+                name: name.to_owned(),
+            });
+        }
+        if name.to_ascii_lowercase().starts_with("sg-") {
+            return Err(ModelError::invalid_value(
+                "Group names may not be in the format sg-*.",
+            ));
+        }
+        if self
+            .model
+            .security_groups
+            .values()
+            .any(|g| g.vpc_id == vpc.id && g.name == name)
+        {
+            return Err(ModelError::GroupDuplicate {
+                name: name.to_owned(),
+                vpc_id: vpc.id.to_string(),
+            });
+        }
+        let id = SecurityGroupId::generate(self.ctx.ids);
+        let tags = tags_for(&input.tag_specifications, "security-group", id.as_str())?;
+        let egress = vec![SecurityGroupRule {
+            id: SecurityGroupRuleId::generate(self.ctx.ids),
+            protocol: "-1".to_owned(),
+            from_port: None,
+            to_port: None,
+            peer: SgPeer::Cidr(Ipv4Cidr::default()),
+            description: None,
+        }];
+        let group = SecurityGroup {
+            id,
+            scope: scope.clone(),
+            vpc_id: vpc.id,
+            name: name.to_owned(),
+            description: input.description.clone(),
+            ingress: Vec::new(),
+            egress,
+            tags,
+        };
+        self.put(Resource::SecurityGroup(group.clone()));
+        Ok(group)
+    }
+
+    pub(crate) fn delete_security_group(
+        &mut self,
+        group: &GroupRef,
+    ) -> Result<SecurityGroupId, ModelError> {
+        let group = self.resolve_group(group)?;
+        if group.is_default() {
+            return Err(ModelError::CannotDelete {
+                message: format!(
+                    "the specified group: \"{}\" name: \"default\" cannot be deleted by a user",
+                    group.id
+                ),
+            });
+        }
+        let referenced = self.model.security_groups.values().any(|g| {
+            g.id != group.id
+                && g.ingress.iter().chain(&g.egress).any(
+                    |r| matches!(&r.peer, SgPeer::Group { group_id, .. } if group_id == &group.id),
+                )
+        });
+        if referenced {
+            return Err(ModelError::dependency(format!(
+                "resource {} has a dependent object",
+                group.id
+            )));
+        }
+        self.delete(ResourceRef::SecurityGroup(group.id.clone()));
+        Ok(group.id)
+    }
+
+    /// Turns permissions into rules, checking protocols, ports, peers and references.
+    fn rules_from(
+        &mut self,
+        group: &SecurityGroup,
+        permissions: &[IpPermission],
+    ) -> Result<Vec<SecurityGroupRule>, ModelError> {
+        let mut rules = Vec::new();
+        for p in permissions {
+            let protocol = normalize_protocol(&p.protocol)?;
+            let (from_port, to_port) = normalize_ports(&protocol, p.from_port, p.to_port)?;
+            let mut peers: Vec<(SgPeer, Option<String>)> = Vec::new();
+            for (cidr, d) in &p.ipv4_ranges {
+                peers.push((SgPeer::Cidr(parse_ipv4_cidr(cidr, "cidrIp")?), d.clone()));
+            }
+            for (cidr, d) in &p.ipv6_ranges {
+                let net: Ipv6Net = cidr.parse().map_err(|_| {
+                    ModelError::invalid_value(format!(
+                        "Value ({cidr}) for parameter cidrIpv6 is invalid."
+                    ))
+                })?;
+                peers.push((SgPeer::Cidr6(net.trunc()), d.clone()));
+            }
+            for (pl, d) in &p.prefix_list_ids {
+                if !self.model.prefix_list_exists(self.ctx.scope, pl) {
+                    return Err(ModelError::PrefixListNotFound { id: pl.clone() });
+                }
+                peers.push((SgPeer::PrefixList(pl.clone()), d.clone()));
+            }
+            for (group_id, account, d) in &p.groups {
+                let account = account.as_deref().map(|a| {
+                    AccountId::parse(a)
+                        .ok_or_else(|| ModelError::invalid_value(format!("Invalid user id '{a}'")))
+                });
+                let account = account.transpose()?;
+                // Same-account references must name a group of the same VPC (or a peer's:
+                // the peering issue widens this check).
+                let same_account = account
+                    .as_ref()
+                    .is_none_or(|a| a == &self.ctx.scope.account);
+                if same_account {
+                    let target = self.model.security_group(self.ctx.scope, group_id)?;
+                    if target.vpc_id != group.vpc_id {
+                        return Err(ModelError::invalid_value(format!(
+                            "You have specified two resources that belong to different networks: {} and {}",
+                            group.id, target.id
+                        )));
+                    }
+                } else if !self.model.security_groups.contains_key(group_id) {
+                    return Err(group_id.not_found());
+                }
+                peers.push((
+                    SgPeer::Group {
+                        group_id: group_id.clone(),
+                        account: if same_account { None } else { account },
+                    },
+                    d.clone(),
+                ));
+            }
+            if peers.is_empty() {
+                return Err(ModelError::missing(
+                    "The request must contain at least one of IpRanges, Ipv6Ranges, PrefixListIds or UserIdGroupPairs",
+                ));
+            }
+            for (peer, description) in peers {
+                rules.push(SecurityGroupRule {
+                    id: SecurityGroupRuleId::generate(self.ctx.ids),
+                    protocol: protocol.clone(),
+                    from_port,
+                    to_port,
+                    peer,
+                    description,
+                });
+            }
+        }
+        Ok(rules)
+    }
+
+    pub(crate) fn authorize(
+        &mut self,
+        group: &GroupRef,
+        egress: bool,
+        permissions: &[IpPermission],
+    ) -> Result<Vec<(SecurityGroup, SecurityGroupRule)>, ModelError> {
+        let mut group = self.resolve_group(group)?;
+        let rules = self.rules_from(&group, permissions)?;
+        for (i, rule) in rules.iter().enumerate() {
+            let duplicate_in_request = rules.iter().take(i).any(|r| r.same_permission(rule));
+            if duplicate_in_request || group.rules(egress).iter().any(|r| r.same_permission(rule)) {
+                return Err(ModelError::PermissionDuplicate {
+                    rule: describe_rule(rule),
+                });
+            }
+        }
+        if group.rules(egress).len() + rules.len() > MAX_RULES_PER_DIRECTION {
+            return Err(ModelError::RulesLimitExceeded);
+        }
+        group.rules_mut(egress).extend(rules.iter().cloned());
+        self.put(Resource::SecurityGroup(group.clone()));
+        Ok(rules.into_iter().map(|r| (group.clone(), r)).collect())
+    }
+
+    /// Removes rules given as permissions or as rule ids; every one must exist. Returns the
+    /// group and the rules removed.
+    pub(crate) fn revoke(
+        &mut self,
+        group: &GroupRef,
+        egress: bool,
+        permissions: &[IpPermission],
+        rule_ids: &[SecurityGroupRuleId],
+    ) -> Result<(SecurityGroupId, Vec<SecurityGroupRule>), ModelError> {
+        let mut group = self.resolve_group(group)?;
+        let wanted = self.rules_from(&group, permissions)?;
+        let mut removed = Vec::new();
+        for rule in &wanted {
+            let Some(i) = group
+                .rules(egress)
+                .iter()
+                .position(|r| r.same_permission(rule))
+            else {
+                return Err(ModelError::PermissionNotFound {
+                    rule: describe_rule(rule),
+                });
+            };
+            removed.push(group.rules_mut(egress).remove(i));
+        }
+        for id in rule_ids {
+            let Some(i) = group.rules(egress).iter().position(|r| &r.id == id) else {
+                return Err(ModelError::RuleNotFound { id: id.to_string() });
+            };
+            removed.push(group.rules_mut(egress).remove(i));
+        }
+        let id = group.id.clone();
+        self.put(Resource::SecurityGroup(group));
+        Ok((id, removed))
+    }
+
+    /// ModifySecurityGroupRules: replaces rules by id, keeping their ids.
+    pub(crate) fn modify_rules(
+        &mut self,
+        group_id: &SecurityGroupId,
+        updates: &[(SecurityGroupRuleId, IpPermission)],
+    ) -> Result<(), ModelError> {
+        let mut group = self.model.security_group(self.ctx.scope, group_id)?.clone();
+        for (rule_id, permission) in updates {
+            let egress = if group.ingress.iter().any(|r| &r.id == rule_id) {
+                false
+            } else if group.egress.iter().any(|r| &r.id == rule_id) {
+                true
+            } else {
+                return Err(ModelError::RuleNotFound {
+                    id: rule_id.to_string(),
+                });
+            };
+            let mut replacement = self.rules_from(&group, std::slice::from_ref(permission))?;
+            let Some(mut new_rule) = replacement.pop().filter(|_| replacement.is_empty()) else {
+                return Err(ModelError::invalid_value(
+                    "A security group rule has exactly one peer",
+                ));
+            };
+            new_rule.id = rule_id.clone();
+            let rules = group.rules_mut(egress);
+            if rules
+                .iter()
+                .any(|r| &r.id != rule_id && r.same_permission(&new_rule))
+            {
+                return Err(ModelError::PermissionDuplicate {
+                    rule: describe_rule(&new_rule),
+                });
+            }
+            if let Some(slot) = rules.iter_mut().find(|r| &r.id == rule_id) {
+                *slot = new_rule;
+            }
+        }
+        self.put(Resource::SecurityGroup(group));
+        Ok(())
+    }
+}
+
+/// AWS's wording of a rule in duplicate/not-found messages.
+fn describe_rule(rule: &SecurityGroupRule) -> String {
+    let peer = match &rule.peer {
+        SgPeer::Cidr(c) => c.to_string(),
+        SgPeer::Cidr6(c) => c.to_string(),
+        SgPeer::Group { group_id, .. } => group_id.to_string(),
+        SgPeer::PrefixList(p) => p.clone(),
+    };
+    let protocol = if rule.protocol == "-1" {
+        "ALL".to_owned()
+    } else {
+        rule.protocol.to_ascii_uppercase()
+    };
+    match (rule.from_port, rule.to_port) {
+        (Some(f), Some(t)) => {
+            format!("peer: {peer}, {protocol}, from port: {f}, to port: {t}, ALLOW")
+        }
+        _ => format!("peer: {peer}, {protocol}, ALLOW"),
+    }
 }

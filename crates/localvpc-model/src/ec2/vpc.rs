@@ -171,7 +171,10 @@ impl Txn<'_, '_> {
             peer,
             description: None,
         };
-        let ingress = vec![all(SgPeer::Group(sg_id.clone()))];
+        let ingress = vec![all(SgPeer::Group {
+            group_id: sg_id.clone(),
+            account: None,
+        })];
         let egress = vec![all(SgPeer::Cidr(Ipv4Cidr::default()))];
         let sg = SecurityGroup {
             id: sg_id,

@@ -1,0 +1,571 @@
+//! Security groups: Create/Delete/DescribeSecurityGroups, Authorize/Revoke ingress and
+//! egress, DescribeSecurityGroupRules, ModifySecurityGroupRules.
+
+use super::filter::{DESCRIBE_BOUNDS, Filters, paginate};
+use super::input::Input;
+use super::vpc::unexpected;
+use super::{Body, Op};
+use crate::{ApiError, Backend};
+use localvpc_model::{
+    Command, CreateSecurityGroup, GroupRef, IpPermission, Model, Outcome, Scope, SecurityGroup,
+    SecurityGroupId, SecurityGroupRule, SecurityGroupRuleId, SgPeer, VpcId,
+};
+use localvpc_wire::query::QueryParams;
+use localvpc_wire::xml::XmlWriter;
+
+const PERMISSION_FILTERS: &[&str] = &[
+    "cidr",
+    "from-port",
+    "group-id",
+    "group-name",
+    "ipv6-cidr",
+    "prefix-list-id",
+    "protocol",
+    "to-port",
+    "user-id",
+];
+
+fn group_ref(p: &Input<'_>) -> Result<GroupRef, ApiError> {
+    match (p.opt("GroupId"), p.opt("GroupName")) {
+        (Some(id), _) => Ok(GroupRef::Id(SecurityGroupId::parse(id)?)),
+        (None, Some(name)) => Ok(GroupRef::Name(name.to_owned())),
+        (None, None) => Err(ApiError::missing("GroupId")),
+    }
+}
+
+fn int(params: &QueryParams, name: &str) -> Result<Option<i32>, ApiError> {
+    params
+        .get(name)
+        .map(|v| {
+            v.trim().parse::<i32>().map_err(|_| {
+                ApiError::invalid_value(format!(
+                    "Invalid value '{v}' for {name}. It must be an integer."
+                ))
+            })
+        })
+        .transpose()
+}
+
+fn described(s: &QueryParams, key: &str) -> Option<(String, Option<String>)> {
+    Some((
+        s.get(key)?.to_owned(),
+        s.get("Description").map(str::to_owned),
+    ))
+}
+
+/// `IpPermissions.N.*`, plus the legacy flat parameters (`IpProtocol`, `CidrIp`, …).
+fn permissions(p: &Input<'_>) -> Result<Vec<IpPermission>, ApiError> {
+    let mut out = Vec::new();
+    for perm in p.params().structs("IpPermissions") {
+        let protocol = perm
+            .get("IpProtocol")
+            .ok_or_else(|| ApiError::missing("IpPermissions.N.IpProtocol"))?;
+        let mut groups = Vec::new();
+        for g in perm.structs("Groups") {
+            let Some(id) = g.get("GroupId") else {
+                return Err(ApiError::missing("IpPermissions.N.Groups.N.GroupId"));
+            };
+            groups.push((
+                SecurityGroupId::parse(id)?,
+                g.get("UserId").map(str::to_owned),
+                g.get("Description").map(str::to_owned),
+            ));
+        }
+        out.push(IpPermission {
+            protocol: protocol.to_owned(),
+            from_port: int(&perm, "FromPort")?,
+            to_port: int(&perm, "ToPort")?,
+            ipv4_ranges: perm
+                .structs("IpRanges")
+                .iter()
+                .filter_map(|r| described(r, "CidrIp"))
+                .collect(),
+            ipv6_ranges: perm
+                .structs("Ipv6Ranges")
+                .iter()
+                .filter_map(|r| described(r, "CidrIpv6"))
+                .collect(),
+            prefix_list_ids: perm
+                .structs("PrefixListIds")
+                .iter()
+                .filter_map(|r| described(r, "PrefixListId"))
+                .collect(),
+            groups,
+        });
+    }
+    let legacy = [
+        "IpProtocol",
+        "CidrIp",
+        "SourceSecurityGroupName",
+        "FromPort",
+        "ToPort",
+    ]
+    .iter()
+    .any(|k| p.opt(k).is_some());
+    if legacy {
+        if !out.is_empty() {
+            return Err(ApiError::combination(
+                "The parameter IpPermissions cannot be used with the parameters IpProtocol, CidrIp or SourceSecurityGroupName",
+            ));
+        }
+        if p.opt("SourceSecurityGroupName").is_some() {
+            return Err(ApiError::invalid_value(
+                "SourceSecurityGroupName is an EC2-Classic parameter; use IpPermissions with a group id",
+            ));
+        }
+        out.push(IpPermission {
+            protocol: p.opt("IpProtocol").unwrap_or("-1").to_owned(),
+            from_port: int(p.params(), "FromPort")?,
+            to_port: int(p.params(), "ToPort")?,
+            ipv4_ranges: p
+                .opt("CidrIp")
+                .map(|c| (c.to_owned(), None))
+                .into_iter()
+                .collect(),
+            ..IpPermission::default()
+        });
+    }
+    Ok(out)
+}
+
+/// Rules grouped into `IpPermission` items by protocol and ports, in first-seen order.
+fn write_permissions(w: &mut XmlWriter, tag: &str, model: &Model, rules: &[SecurityGroupRule]) {
+    let mut keys: Vec<(&str, Option<i32>, Option<i32>)> = Vec::new();
+    for r in rules {
+        let k = (r.protocol.as_str(), r.from_port, r.to_port);
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    w.list(tag, keys, |w, (protocol, from, to)| {
+        let same: Vec<&SecurityGroupRule> = rules
+            .iter()
+            .filter(|r| r.protocol == protocol && r.from_port == from && r.to_port == to)
+            .collect();
+        w.leaf("ipProtocol", protocol);
+        if let Some(f) = from {
+            w.num("fromPort", f);
+        }
+        if let Some(t) = to {
+            w.num("toPort", t);
+        }
+        w.list(
+            "groups",
+            same.iter()
+                .filter(|r| matches!(r.peer, SgPeer::Group { .. })),
+            |w, r| {
+                if let SgPeer::Group { group_id, account } = &r.peer {
+                    let owner = account.as_ref().map(|a| a.to_string()).or_else(|| {
+                        model
+                            .security_group_any(group_id)
+                            .map(|g| g.scope.account.to_string())
+                    });
+                    w.leaf_opt("userId", owner.as_deref())
+                        .leaf("groupId", group_id.as_str());
+                    w.leaf_opt("description", r.description.as_deref());
+                }
+            },
+        );
+        w.list(
+            "ipRanges",
+            same.iter().filter(|r| matches!(r.peer, SgPeer::Cidr(_))),
+            |w, r| {
+                if let SgPeer::Cidr(c) = &r.peer {
+                    w.leaf("cidrIp", &c.to_string())
+                        .leaf_opt("description", r.description.as_deref());
+                }
+            },
+        );
+        w.list(
+            "ipv6Ranges",
+            same.iter().filter(|r| matches!(r.peer, SgPeer::Cidr6(_))),
+            |w, r| {
+                if let SgPeer::Cidr6(c) = &r.peer {
+                    w.leaf("cidrIpv6", &c.to_string())
+                        .leaf_opt("description", r.description.as_deref());
+                }
+            },
+        );
+        w.list(
+            "prefixListIds",
+            same.iter()
+                .filter(|r| matches!(r.peer, SgPeer::PrefixList(_))),
+            |w, r| {
+                if let SgPeer::PrefixList(p) = &r.peer {
+                    w.leaf("prefixListId", p)
+                        .leaf_opt("description", r.description.as_deref());
+                }
+            },
+        );
+    });
+}
+
+fn write_group(w: &mut XmlWriter, model: &Model, g: &SecurityGroup) {
+    w.leaf("ownerId", g.scope.account.as_str())
+        .leaf("groupId", g.id.as_str())
+        .leaf("groupName", &g.name)
+        .leaf("groupDescription", &g.description)
+        .leaf("vpcId", g.vpc_id.as_str())
+        .leaf("securityGroupArn", &g.arn());
+    write_permissions(w, "ipPermissions", model, &g.ingress);
+    write_permissions(w, "ipPermissionsEgress", model, &g.egress);
+    super::tags::write_tag_set(w, &g.tags);
+}
+
+/// The `SecurityGroupRule` shape (DescribeSecurityGroupRules, Authorize responses).
+fn write_rule(
+    w: &mut XmlWriter,
+    model: &Model,
+    scope: &Scope,
+    group_id: &SecurityGroupId,
+    egress: bool,
+    r: &SecurityGroupRule,
+) {
+    w.leaf("securityGroupRuleId", r.id.as_str())
+        .leaf("groupId", group_id.as_str())
+        .leaf("groupOwnerId", scope.account.as_str())
+        .bool("isEgress", egress)
+        .leaf("ipProtocol", &r.protocol)
+        .num("fromPort", r.from_port.unwrap_or(-1))
+        .num("toPort", r.to_port.unwrap_or(-1));
+    match &r.peer {
+        SgPeer::Cidr(c) => {
+            w.leaf("cidrIpv4", &c.to_string());
+        }
+        SgPeer::Cidr6(c) => {
+            w.leaf("cidrIpv6", &c.to_string());
+        }
+        SgPeer::PrefixList(p) => {
+            w.leaf("prefixListId", p);
+        }
+        SgPeer::Group { group_id, account } => {
+            let owner = account.as_ref().map(|a| a.to_string()).or_else(|| {
+                model
+                    .security_group_any(group_id)
+                    .map(|g| g.scope.account.to_string())
+            });
+            w.node("referencedGroupInfo", |w| {
+                w.leaf("groupId", group_id.as_str())
+                    .leaf_opt("userId", owner.as_deref());
+            });
+        }
+    }
+    w.leaf_opt("description", r.description.as_deref());
+    w.list("tagSet", Vec::<()>::new(), |_, ()| {});
+    w.leaf(
+        "securityGroupRuleArn",
+        &scope.ec2_arn("security-group-rule", r.id.as_str()),
+    );
+}
+
+fn permission_values(model: &Model, rules: &[SecurityGroupRule], field: &str) -> Vec<String> {
+    rules
+        .iter()
+        .filter_map(|r| match (field, &r.peer) {
+            ("cidr", SgPeer::Cidr(c)) => Some(c.to_string()),
+            ("ipv6-cidr", SgPeer::Cidr6(c)) => Some(c.to_string()),
+            ("prefix-list-id", SgPeer::PrefixList(p)) => Some(p.clone()),
+            ("group-id", SgPeer::Group { group_id, .. }) => Some(group_id.to_string()),
+            ("group-name", SgPeer::Group { group_id, .. }) => {
+                model.security_group_any(group_id).map(|g| g.name.clone())
+            }
+            ("user-id", SgPeer::Group { group_id, account }) => {
+                account.as_ref().map(|a| a.to_string()).or_else(|| {
+                    model
+                        .security_group_any(group_id)
+                        .map(|g| g.scope.account.to_string())
+                })
+            }
+            ("protocol", _) => Some(r.protocol.clone()),
+            ("from-port", _) => Some(r.from_port.unwrap_or(-1).to_string()),
+            ("to-port", _) => Some(r.to_port.unwrap_or(-1).to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn group_filter_values(model: &Model, g: &SecurityGroup, name: &str) -> Vec<String> {
+    if let Some(field) = name.strip_prefix("egress.ip-permission.") {
+        return permission_values(model, &g.egress, field);
+    }
+    if let Some(field) = name.strip_prefix("ip-permission.") {
+        return permission_values(model, &g.ingress, field);
+    }
+    match name {
+        "description" => vec![g.description.clone()],
+        "group-id" => vec![g.id.to_string()],
+        "group-name" => vec![g.name.clone()],
+        "owner-id" => vec![g.scope.account.to_string()],
+        "vpc-id" => vec![g.vpc_id.to_string()],
+        _ => Vec::new(),
+    }
+}
+
+pub(super) async fn create_security_group<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let input = CreateSecurityGroup {
+        vpc_id: p.opt("VpcId").map(VpcId::parse).transpose()?,
+        group_name: p.required("GroupName")?.to_owned(),
+        description: p.required("GroupDescription")?.to_owned(),
+        tag_specifications: p.tag_specifications()?,
+    };
+    match op.run(Command::CreateSecurityGroup(input)).await? {
+        Outcome::SecurityGroup(g) => op.respond(|w| {
+            w.leaf("groupId", g.id.as_str());
+            super::tags::write_tag_set(w, &g.tags);
+            w.leaf("securityGroupArn", &g.arn());
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn delete_security_group<B: Backend>(op: &Op<'_, B>) -> Body {
+    let group = group_ref(&op.params)?;
+    match op.run(Command::DeleteSecurityGroup { group }).await? {
+        Outcome::SecurityGroupId(id) => op.respond(|w| {
+            w.bool("return", true).leaf("groupId", id.as_str());
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) fn describe_security_groups<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let ids = p
+        .list("GroupId")
+        .into_iter()
+        .map(SecurityGroupId::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let names = p.list("GroupName");
+    let mut known: Vec<String> = [
+        "description",
+        "group-id",
+        "group-name",
+        "owner-id",
+        "vpc-id",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    for f in PERMISSION_FILTERS {
+        known.push(format!("ip-permission.{f}"));
+        known.push(format!("egress.ip-permission.{f}"));
+    }
+    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+    let filters = Filters::parse(p.params(), &known, true)?;
+    let max_results = p.int("MaxResults")?;
+    let next_token = p.opt("NextToken");
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    let mut chosen: Vec<&SecurityGroup> = Vec::new();
+    for id in &ids {
+        chosen.push(model.security_group(scope, id)?);
+    }
+    if !names.is_empty() {
+        let default_vpc = model
+            .vpcs(scope)
+            .find(|v| v.is_default)
+            .map(|v| v.id.clone());
+        for name in &names {
+            let found = model
+                .security_groups(scope)
+                .find(|g| g.name == *name && Some(&g.vpc_id) == default_vpc.as_ref());
+            chosen.push(found.ok_or_else(|| {
+                ApiError::new(
+                    400,
+                    "InvalidGroup.NotFound",
+                    format!("The security group '{name}' does not exist in default VPC"),
+                )
+            })?);
+        }
+    }
+    if ids.is_empty() && names.is_empty() {
+        chosen = model.security_groups(scope).collect();
+    }
+    let matching: Vec<&SecurityGroup> = chosen
+        .into_iter()
+        .filter(|g| filters.matches(Some(&g.tags), |f| group_filter_values(&model, g, f)))
+        .collect();
+    let (page, token) = paginate(
+        matching,
+        |g| g.id.as_str(),
+        max_results,
+        next_token,
+        &DESCRIBE_BOUNDS,
+    )?;
+    op.respond(|w| {
+        w.list("securityGroupInfo", page, |w, g| write_group(w, &model, g));
+        w.leaf_opt("nextToken", token.as_deref());
+    })
+}
+
+pub(super) async fn authorize<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body {
+    let p = &op.params;
+    let group = group_ref(p)?;
+    let permissions = permissions(p)?;
+    if permissions.is_empty() {
+        return Err(ApiError::missing("IpPermissions"));
+    }
+    match op
+        .run(Command::AuthorizeSecurityGroup {
+            group,
+            egress,
+            permissions,
+        })
+        .await?
+    {
+        Outcome::Rules(rules) => {
+            let model = op.snapshot();
+            let scope = &op.ctx.scope;
+            op.respond(|w| {
+                w.bool("return", true);
+                w.list("securityGroupRuleSet", &rules, |w, (g, r)| {
+                    write_rule(w, &model, scope, g, egress, r)
+                });
+            })
+        }
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn revoke<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body {
+    let p = &op.params;
+    let group = group_ref(p)?;
+    let permissions = permissions(p)?;
+    let rule_ids = p
+        .list("SecurityGroupRuleId")
+        .into_iter()
+        .map(SecurityGroupRuleId::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    if permissions.is_empty() && rule_ids.is_empty() {
+        return Err(ApiError::missing("IpPermissions or SecurityGroupRuleId"));
+    }
+    match op
+        .run(Command::RevokeSecurityGroup {
+            group,
+            egress,
+            permissions,
+            rule_ids,
+        })
+        .await?
+    {
+        Outcome::Rules(rules) => op.respond(|w| {
+            w.bool("return", true);
+            w.list("revokedSecurityGroupRuleSet", &rules, |w, (g, r)| {
+                w.leaf("securityGroupRuleId", r.id.as_str())
+                    .leaf("groupId", g.as_str())
+                    .bool("isEgress", egress)
+                    .leaf("ipProtocol", &r.protocol)
+                    .num("fromPort", r.from_port.unwrap_or(-1))
+                    .num("toPort", r.to_port.unwrap_or(-1));
+                match &r.peer {
+                    SgPeer::Cidr(c) => w.leaf("cidrIpv4", &c.to_string()),
+                    SgPeer::Cidr6(c) => w.leaf("cidrIpv6", &c.to_string()),
+                    SgPeer::PrefixList(pl) => w.leaf("prefixListId", pl),
+                    SgPeer::Group { group_id, .. } => {
+                        w.leaf("referencedGroupId", group_id.as_str())
+                    }
+                };
+                w.leaf_opt("description", r.description.as_deref());
+            });
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) fn describe_security_group_rules<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let ids = p
+        .list("SecurityGroupRuleId")
+        .into_iter()
+        .map(SecurityGroupRuleId::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let filters = Filters::parse(p.params(), &["group-id", "security-group-rule-id"], true)?;
+    let max_results = p.int("MaxResults")?;
+    let next_token = p.opt("NextToken");
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    let mut rows: Vec<(&SecurityGroup, bool, &SecurityGroupRule)> = Vec::new();
+    for g in model.security_groups(scope) {
+        for (egress, rules) in [(false, &g.ingress), (true, &g.egress)] {
+            rows.extend(rules.iter().map(|r| (g, egress, r)));
+        }
+    }
+    for id in &ids {
+        if !rows.iter().any(|(_, _, r)| &r.id == id) {
+            return Err(ApiError::new(
+                400,
+                "InvalidSecurityGroupRuleId.NotFound",
+                format!("The security group rule ID '{id}' does not exist"),
+            ));
+        }
+    }
+    let no_tags = localvpc_model::Tags::new();
+    let mut rows: Vec<_> = rows
+        .into_iter()
+        .filter(|(_, _, r)| ids.is_empty() || ids.contains(&r.id))
+        .filter(|(g, _, r)| {
+            filters.matches(Some(&no_tags), |f| match f {
+                "group-id" => vec![g.id.to_string()],
+                "security-group-rule-id" => vec![r.id.to_string()],
+                _ => Vec::new(),
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| a.2.id.cmp(&b.2.id));
+    let (page, token) = paginate(
+        rows,
+        |(_, _, r)| r.id.as_str(),
+        max_results,
+        next_token,
+        &DESCRIBE_BOUNDS,
+    )?;
+    op.respond(|w| {
+        w.list("securityGroupRuleSet", page, |w, (g, egress, r)| {
+            write_rule(w, &model, scope, &g.id, egress, r)
+        });
+        w.leaf_opt("nextToken", token.as_deref());
+    })
+}
+
+pub(super) async fn modify_security_group_rules<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let group_id = SecurityGroupId::parse(p.required("GroupId")?)?;
+    let mut rules = Vec::new();
+    for update in p.params().structs("SecurityGroupRule") {
+        let id = update
+            .get("SecurityGroupRuleId")
+            .ok_or_else(|| ApiError::missing("SecurityGroupRule.N.SecurityGroupRuleId"))?;
+        let rule = update
+            .nested("SecurityGroupRule")
+            .ok_or_else(|| ApiError::missing("SecurityGroupRule.N.SecurityGroupRule"))?;
+        let description = rule.get("Description").map(str::to_owned);
+        let one = |key: &str| rule.get(key).map(|v| (v.to_owned(), description.clone()));
+        let groups = match rule.get("ReferencedGroupId") {
+            Some(g) => vec![(SecurityGroupId::parse(g)?, None, description.clone())],
+            None => Vec::new(),
+        };
+        let permission = IpPermission {
+            protocol: rule
+                .get("IpProtocol")
+                .ok_or_else(|| {
+                    ApiError::missing("SecurityGroupRule.N.SecurityGroupRule.IpProtocol")
+                })?
+                .to_owned(),
+            from_port: int(&rule, "FromPort")?,
+            to_port: int(&rule, "ToPort")?,
+            ipv4_ranges: one("CidrIpv4").into_iter().collect(),
+            ipv6_ranges: one("CidrIpv6").into_iter().collect(),
+            prefix_list_ids: one("PrefixListId").into_iter().collect(),
+            groups,
+        };
+        rules.push((SecurityGroupRuleId::parse(id)?, permission));
+    }
+    if rules.is_empty() {
+        return Err(ApiError::missing("SecurityGroupRule"));
+    }
+    op.run(Command::ModifySecurityGroupRules { group_id, rules })
+        .await?;
+    op.respond_true()
+}
