@@ -17,6 +17,7 @@ use crate::id::{
 use crate::resource::{Change, Resource, ResourceRef};
 use crate::scope::Scope;
 use imbl::OrdMap;
+use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 /// Per-scope bookkeeping: a scope exists once it has been set up.
@@ -29,18 +30,20 @@ pub struct ScopeState {
 /// Every resource of every account and region.
 ///
 /// Maps are persistent (`imbl`), so `clone` is O(1) and shares structure: a snapshot for
-/// readers and a scratch copy for a command cost nothing up front.
+/// readers and a scratch copy for a command cost nothing up front. Values are `Arc`s because
+/// a write copies the B-tree node it touches, and copying 64 pointers is far cheaper than
+/// deep-cloning 64 resources.
 // INVARIANT: every resource's `scope` is in `scopes`, and every VPC's main route table,
 // default ACL and default security group exist.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Model {
-    pub(crate) scopes: OrdMap<Scope, ScopeState>,
-    pub(crate) vpcs: OrdMap<VpcId, Vpc>,
-    pub(crate) subnets: OrdMap<SubnetId, Subnet>,
-    pub(crate) route_tables: OrdMap<RouteTableId, RouteTable>,
-    pub(crate) network_acls: OrdMap<NetworkAclId, NetworkAcl>,
-    pub(crate) security_groups: OrdMap<SecurityGroupId, SecurityGroup>,
-    pub(crate) dhcp_options: OrdMap<DhcpOptionsId, DhcpOptions>,
+    pub(crate) scopes: OrdMap<Scope, Arc<ScopeState>>,
+    pub(crate) vpcs: OrdMap<VpcId, Arc<Vpc>>,
+    pub(crate) subnets: OrdMap<SubnetId, Arc<Subnet>>,
+    pub(crate) route_tables: OrdMap<RouteTableId, Arc<RouteTable>>,
+    pub(crate) network_acls: OrdMap<NetworkAclId, Arc<NetworkAcl>>,
+    pub(crate) security_groups: OrdMap<SecurityGroupId, Arc<SecurityGroup>>,
+    pub(crate) dhcp_options: OrdMap<DhcpOptionsId, Arc<DhcpOptions>>,
 }
 
 /// What a command runs with: whose it is, when, and where ids come from.
@@ -75,6 +78,7 @@ impl Txn<'_, '_> {
         self.model
             .scopes
             .get(self.ctx.scope)
+            .map(Arc::as_ref)
             .ok_or_else(|| ModelError::InvalidParameterValue {
                 message: format!(
                     "the region '{}' is not set up for this account",
@@ -287,8 +291,8 @@ scoped_impl!(
 );
 
 /// A resource is visible only from its own scope: others get NotFound, as in AWS.
-fn scoped<'a, T: Scoped>(found: Option<&'a T>, scope: &Scope) -> Option<&'a T> {
-    found.filter(|r| r.scope() == scope)
+fn scoped<'a, T: Scoped>(found: Option<&'a Arc<T>>, scope: &Scope) -> Option<&'a T> {
+    found.map(Arc::as_ref).filter(|r| r.scope() == scope)
 }
 
 impl Model {
@@ -316,25 +320,25 @@ impl Model {
             Change::Reset => *self = Model::default(),
             Change::Put(resource) => match resource.clone() {
                 Resource::Scope(s) => {
-                    self.scopes.insert(s.scope.clone(), s);
+                    self.scopes.insert(s.scope.clone(), Arc::new(s));
                 }
                 Resource::Vpc(r) => {
-                    self.vpcs.insert(r.id.clone(), r);
+                    self.vpcs.insert(r.id.clone(), Arc::new(r));
                 }
                 Resource::Subnet(r) => {
-                    self.subnets.insert(r.id.clone(), r);
+                    self.subnets.insert(r.id.clone(), Arc::new(r));
                 }
                 Resource::RouteTable(r) => {
-                    self.route_tables.insert(r.id.clone(), r);
+                    self.route_tables.insert(r.id.clone(), Arc::new(r));
                 }
                 Resource::NetworkAcl(r) => {
-                    self.network_acls.insert(r.id.clone(), r);
+                    self.network_acls.insert(r.id.clone(), Arc::new(r));
                 }
                 Resource::SecurityGroup(r) => {
-                    self.security_groups.insert(r.id.clone(), r);
+                    self.security_groups.insert(r.id.clone(), Arc::new(r));
                 }
                 Resource::DhcpOptions(r) => {
-                    self.dhcp_options.insert(r.id.clone(), r);
+                    self.dhcp_options.insert(r.id.clone(), Arc::new(r));
                 }
             },
             Change::Delete(key) => match key {
@@ -382,7 +386,7 @@ impl Model {
 
     /// A security group of any scope (cross-account references across a peering).
     pub fn security_group_any(&self, id: &SecurityGroupId) -> Option<&SecurityGroup> {
-        self.security_groups.get(id)
+        self.security_groups.get(id).map(Arc::as_ref)
     }
 
     /// Whether `id` names a prefix list usable in this scope. Managed prefix lists arrive
@@ -397,12 +401,12 @@ impl Model {
 
     /// The scope's VPCs in id order.
     pub fn vpcs<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a Vpc> + 'a {
-        self.vpcs.values().filter(move |v| &v.scope == scope)
+        self.vpcs.values().map(Arc::as_ref).filter(move |v| &v.scope == scope)
     }
 
     /// The scope's subnets in id order.
     pub fn subnets<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a Subnet> + 'a {
-        self.subnets.values().filter(move |s| &s.scope == scope)
+        self.subnets.values().map(Arc::as_ref).filter(move |s| &s.scope == scope)
     }
 
     pub fn route_tables<'a>(
@@ -411,6 +415,7 @@ impl Model {
     ) -> impl Iterator<Item = &'a RouteTable> + 'a {
         self.route_tables
             .values()
+            .map(Arc::as_ref)
             .filter(move |s| &s.scope == scope)
     }
 
@@ -420,6 +425,7 @@ impl Model {
     ) -> impl Iterator<Item = &'a NetworkAcl> + 'a {
         self.network_acls
             .values()
+            .map(Arc::as_ref)
             .filter(move |s| &s.scope == scope)
     }
 
@@ -429,6 +435,7 @@ impl Model {
     ) -> impl Iterator<Item = &'a SecurityGroup> + 'a {
         self.security_groups
             .values()
+            .map(Arc::as_ref)
             .filter(move |s| &s.scope == scope)
     }
 
@@ -438,6 +445,7 @@ impl Model {
     ) -> impl Iterator<Item = &'a DhcpOptions> + 'a {
         self.dhcp_options
             .values()
+            .map(Arc::as_ref)
             .filter(move |s| &s.scope == scope)
     }
 
@@ -449,29 +457,21 @@ impl Model {
 
     /// Every stored resource, for snapshots.
     pub fn resources(&self) -> impl Iterator<Item = Resource> + '_ {
-        let scopes = self.scopes.values().cloned().map(Resource::Scope);
+        let scopes = self.scopes.values().map(|r| Resource::Scope((**r).clone()));
         let dhcp = self
             .dhcp_options
-            .values()
-            .cloned()
-            .map(Resource::DhcpOptions);
-        let vpcs = self.vpcs.values().cloned().map(Resource::Vpc);
-        let subnets = self.subnets.values().cloned().map(Resource::Subnet);
+            .values().map(|r| Resource::DhcpOptions((**r).clone()));
+        let vpcs = self.vpcs.values().map(|r| Resource::Vpc((**r).clone()));
+        let subnets = self.subnets.values().map(|r| Resource::Subnet((**r).clone()));
         let rtbs = self
             .route_tables
-            .values()
-            .cloned()
-            .map(Resource::RouteTable);
+            .values().map(|r| Resource::RouteTable((**r).clone()));
         let acls = self
             .network_acls
-            .values()
-            .cloned()
-            .map(Resource::NetworkAcl);
+            .values().map(|r| Resource::NetworkAcl((**r).clone()));
         let sgs = self
             .security_groups
-            .values()
-            .cloned()
-            .map(Resource::SecurityGroup);
+            .values().map(|r| Resource::SecurityGroup((**r).clone()));
         scopes
             .chain(dhcp)
             .chain(vpcs)

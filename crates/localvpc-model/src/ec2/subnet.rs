@@ -221,7 +221,7 @@ impl Txn<'_, '_> {
             .network_acls
             .values()
             .filter(|a| a.associations.iter().any(|x| &x.subnet_id == subnet_id))
-            .cloned()
+            .map(|r| (**r).clone())
             .collect();
         for mut acl in acls {
             acl.associations.retain(|x| &x.subnet_id != subnet_id);
@@ -236,7 +236,7 @@ impl Txn<'_, '_> {
                     .iter()
                     .any(|x| x.subnet_id.as_ref() == Some(subnet_id))
             })
-            .cloned()
+            .map(|r| (**r).clone())
             .collect();
         for mut table in tables {
             table

@@ -318,7 +318,7 @@ impl Txn<'_, '_> {
             .route_tables
             .values()
             .filter(|t| &t.vpc_id == vpc_id)
-            .cloned()
+            .map(|r| (**r).clone())
             .collect();
         for mut table in tables {
             table.routes.push(RouteTable::local_route(cidr));
@@ -336,7 +336,7 @@ impl Txn<'_, '_> {
         let found = self.model.vpcs.values().find(|v| {
             &v.scope == scope && v.cidr_associations.iter().any(|a| &a.id == association_id)
         });
-        let Some(mut vpc) = found.cloned() else {
+        let Some(mut vpc) = found.map(|v| (**v).clone()) else {
             return Err(association_id.not_found());
         };
         let Some(index) = vpc
@@ -372,7 +372,7 @@ impl Txn<'_, '_> {
             .route_tables
             .values()
             .filter(|t| t.vpc_id == vpc.id)
-            .cloned()
+            .map(|r| (**r).clone())
             .collect();
         for mut table in tables {
             table.routes.retain(|r| r.destination != association.cidr);
@@ -425,7 +425,7 @@ impl Txn<'_, '_> {
             .model
             .network_acls
             .get(&vpc.default_network_acl_id)
-            .cloned()
+            .map(|a| (**a).clone())
             .ok_or_else(|| vpc.default_network_acl_id.not_found())?;
         acl.associations.push(NetworkAclAssociation {
             id: NetworkAclAssociationId::generate(self.ctx.ids),
