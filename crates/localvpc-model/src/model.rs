@@ -17,8 +17,8 @@ use crate::id::{
 use crate::resource::{Change, Resource, ResourceRef};
 use crate::scope::Scope;
 use imbl::OrdMap;
-use std::sync::Arc;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Per-scope bookkeeping: a scope exists once it has been set up.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -401,12 +401,18 @@ impl Model {
 
     /// The scope's VPCs in id order.
     pub fn vpcs<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a Vpc> + 'a {
-        self.vpcs.values().map(Arc::as_ref).filter(move |v| &v.scope == scope)
+        self.vpcs
+            .values()
+            .map(Arc::as_ref)
+            .filter(move |v| &v.scope == scope)
     }
 
     /// The scope's subnets in id order.
     pub fn subnets<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a Subnet> + 'a {
-        self.subnets.values().map(Arc::as_ref).filter(move |s| &s.scope == scope)
+        self.subnets
+            .values()
+            .map(Arc::as_ref)
+            .filter(move |s| &s.scope == scope)
     }
 
     pub fn route_tables<'a>(
@@ -460,18 +466,25 @@ impl Model {
         let scopes = self.scopes.values().map(|r| Resource::Scope((**r).clone()));
         let dhcp = self
             .dhcp_options
-            .values().map(|r| Resource::DhcpOptions((**r).clone()));
+            .values()
+            .map(|r| Resource::DhcpOptions((**r).clone()));
         let vpcs = self.vpcs.values().map(|r| Resource::Vpc((**r).clone()));
-        let subnets = self.subnets.values().map(|r| Resource::Subnet((**r).clone()));
+        let subnets = self
+            .subnets
+            .values()
+            .map(|r| Resource::Subnet((**r).clone()));
         let rtbs = self
             .route_tables
-            .values().map(|r| Resource::RouteTable((**r).clone()));
+            .values()
+            .map(|r| Resource::RouteTable((**r).clone()));
         let acls = self
             .network_acls
-            .values().map(|r| Resource::NetworkAcl((**r).clone()));
+            .values()
+            .map(|r| Resource::NetworkAcl((**r).clone()));
         let sgs = self
             .security_groups
-            .values().map(|r| Resource::SecurityGroup((**r).clone()));
+            .values()
+            .map(|r| Resource::SecurityGroup((**r).clone()));
         scopes
             .chain(dhcp)
             .chain(vpcs)
