@@ -6,8 +6,10 @@
 
 mod filter;
 mod input;
+mod internet_gateway;
 mod params;
 mod region;
+mod route_table;
 mod security_group;
 mod subnet;
 mod tags;
@@ -24,30 +26,44 @@ pub const VERSION: &str = "2016-11-15";
 
 /// Every action this module serves (also the list `InvalidAction` is judged against).
 pub const ACTIONS: &[&str] = &[
+    "AssociateRouteTable",
     "AssociateVpcCidrBlock",
+    "AttachInternetGateway",
     "AuthorizeSecurityGroupEgress",
     "AuthorizeSecurityGroupIngress",
     "CreateDefaultVpc",
+    "CreateInternetGateway",
+    "CreateRoute",
+    "CreateRouteTable",
     "CreateSecurityGroup",
     "CreateSubnet",
     "CreateTags",
     "CreateVpc",
+    "DeleteInternetGateway",
+    "DeleteRoute",
+    "DeleteRouteTable",
     "DeleteSecurityGroup",
     "DeleteSubnet",
     "DeleteTags",
     "DeleteVpc",
     "DescribeAvailabilityZones",
+    "DescribeInternetGateways",
     "DescribeRegions",
+    "DescribeRouteTables",
     "DescribeSecurityGroupRules",
     "DescribeSecurityGroups",
     "DescribeSubnets",
     "DescribeTags",
     "DescribeVpcAttribute",
     "DescribeVpcs",
+    "DetachInternetGateway",
+    "DisassociateRouteTable",
     "DisassociateVpcCidrBlock",
     "ModifySecurityGroupRules",
     "ModifySubnetAttribute",
     "ModifyVpcAttribute",
+    "ReplaceRoute",
+    "ReplaceRouteTableAssociation",
     "RevokeSecurityGroupEgress",
     "RevokeSecurityGroupIngress",
 ];
@@ -121,6 +137,20 @@ async fn dispatch<B: Backend>(
         "RevokeSecurityGroupEgress" => security_group::revoke(&op, true).await,
         "DescribeSecurityGroupRules" => security_group::describe_security_group_rules(&op),
         "ModifySecurityGroupRules" => security_group::modify_security_group_rules(&op).await,
+        "CreateInternetGateway" => internet_gateway::create(&op).await,
+        "AttachInternetGateway" => internet_gateway::attach(&op).await,
+        "DetachInternetGateway" => internet_gateway::detach(&op).await,
+        "DeleteInternetGateway" => internet_gateway::delete(&op).await,
+        "DescribeInternetGateways" => internet_gateway::describe(&op),
+        "CreateRouteTable" => route_table::create_route_table(&op).await,
+        "DeleteRouteTable" => route_table::delete_route_table(&op).await,
+        "DescribeRouteTables" => route_table::describe_route_tables(&op),
+        "AssociateRouteTable" => route_table::associate_route_table(&op).await,
+        "DisassociateRouteTable" => route_table::disassociate_route_table(&op).await,
+        "ReplaceRouteTableAssociation" => route_table::replace_route_table_association(&op).await,
+        "CreateRoute" => route_table::create_route(&op).await,
+        "ReplaceRoute" => route_table::replace_route(&op).await,
+        "DeleteRoute" => route_table::delete_route(&op).await,
         "CreateTags" => tags::create_tags(&op).await,
         "DeleteTags" => tags::delete_tags(&op).await,
         "DescribeTags" => tags::describe_tags(&op),

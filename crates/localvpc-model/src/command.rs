@@ -1,11 +1,17 @@
 //! The writes the API can ask the model for, and what they return.
 
+use crate::ec2::internet_gateway::InternetGateway;
+use crate::ec2::route_table::{RouteDestination, RouteSpec, RouteTable};
 use crate::ec2::security_group::{
     CreateSecurityGroup, GroupRef, IpPermission, SecurityGroup, SecurityGroupRule,
 };
 use crate::ec2::subnet::{CreateSubnet, Subnet, SubnetAttribute};
+use crate::ec2::tags::TagSpecification;
 use crate::ec2::vpc::{CidrBlockAssociation, CreateVpc, Vpc, VpcAttribute};
-use crate::id::{SecurityGroupId, SecurityGroupRuleId, SubnetId, VpcCidrAssociationId, VpcId};
+use crate::id::{
+    InternetGatewayId, RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId,
+    SubnetId, VpcCidrAssociationId, VpcId,
+};
 use serde::{Deserialize, Serialize};
 
 /// A write against one (account, region) scope, given by the [`crate::Ctx`].
@@ -72,6 +78,52 @@ pub enum Command {
         group_id: SecurityGroupId,
         rules: Vec<(SecurityGroupRuleId, IpPermission)>,
     },
+    CreateInternetGateway {
+        tag_specifications: Vec<TagSpecification>,
+    },
+    AttachInternetGateway {
+        internet_gateway_id: InternetGatewayId,
+        vpc_id: VpcId,
+    },
+    DetachInternetGateway {
+        internet_gateway_id: InternetGatewayId,
+        vpc_id: VpcId,
+    },
+    DeleteInternetGateway {
+        internet_gateway_id: InternetGatewayId,
+    },
+    CreateRouteTable {
+        vpc_id: VpcId,
+        tag_specifications: Vec<TagSpecification>,
+    },
+    DeleteRouteTable {
+        route_table_id: RouteTableId,
+    },
+    /// With a subnet, or (edge association) with an internet gateway.
+    AssociateRouteTable {
+        route_table_id: RouteTableId,
+        subnet_id: Option<SubnetId>,
+        gateway_id: Option<InternetGatewayId>,
+    },
+    DisassociateRouteTable {
+        association_id: String,
+    },
+    ReplaceRouteTableAssociation {
+        association_id: String,
+        route_table_id: RouteTableId,
+    },
+    CreateRoute {
+        route_table_id: RouteTableId,
+        route: RouteSpec,
+    },
+    ReplaceRoute {
+        route_table_id: RouteTableId,
+        route: RouteSpec,
+    },
+    DeleteRoute {
+        route_table_id: RouteTableId,
+        destination: RouteDestination,
+    },
     /// Clears every account and region.
     Reset,
 }
@@ -97,4 +149,7 @@ pub enum Outcome {
     SecurityGroupId(SecurityGroupId),
     /// Rules just created, with their group.
     Rules(Vec<(SecurityGroupId, SecurityGroupRule)>),
+    InternetGateway(InternetGateway),
+    RouteTable(RouteTable),
+    RouteTableAssociation(RouteTableAssociationId),
 }

@@ -1,6 +1,7 @@
 //! EC2 VPC resources and the rules AWS applies when they are created, changed and deleted.
 
 pub(crate) mod dhcp;
+pub(crate) mod internet_gateway;
 pub(crate) mod network_acl;
 pub(crate) mod route_table;
 pub(crate) mod security_group;

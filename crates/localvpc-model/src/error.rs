@@ -69,6 +69,18 @@ pub enum ModelError {
     RuleNotFound { id: String },
     #[error("The maximum number of rules per security group has been reached.")]
     RulesLimitExceeded,
+    #[error("{message}")]
+    AlreadyAssociated { message: String },
+    #[error("{message}")]
+    GatewayNotAttached { message: String },
+    #[error("The association ID '{id}' does not exist")]
+    AssociationNotFound { id: String },
+    #[error("The route identified by {destination} already exists.")]
+    RouteAlreadyExists { destination: String, table: String },
+    #[error("no route with destination-cidr-block {destination} in route table {table}")]
+    RouteNotFound { destination: String, table: String },
+    #[error("The maximum number of routes has been reached for route table {table}.")]
+    RouteLimitExceeded { table: String },
 }
 
 impl ModelError {
@@ -102,6 +114,12 @@ impl ModelError {
             Self::PermissionNotFound { .. } => "InvalidPermission.NotFound",
             Self::RuleNotFound { .. } => "InvalidSecurityGroupRuleId.NotFound",
             Self::RulesLimitExceeded => "RulesPerSecurityGroupLimitExceeded",
+            Self::AlreadyAssociated { .. } => "Resource.AlreadyAssociated",
+            Self::GatewayNotAttached { .. } => "Gateway.NotAttached",
+            Self::AssociationNotFound { .. } => "InvalidAssociationID.NotFound",
+            Self::RouteAlreadyExists { .. } => "RouteAlreadyExists",
+            Self::RouteNotFound { .. } => "InvalidRoute.NotFound",
+            Self::RouteLimitExceeded { .. } => "RouteLimitExceeded",
         }
     }
 

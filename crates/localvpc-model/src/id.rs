@@ -52,10 +52,11 @@ pub enum ResourceKind {
     DhcpOptions,
     VpcCidrAssociation,
     SecurityGroupRule,
+    InternetGateway,
 }
 
 impl ResourceKind {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Vpc,
         Self::Subnet,
         Self::RouteTable,
@@ -64,6 +65,7 @@ impl ResourceKind {
         Self::DhcpOptions,
         Self::VpcCidrAssociation,
         Self::SecurityGroupRule,
+        Self::InternetGateway,
     ];
 
     /// The id prefix without the dash.
@@ -77,6 +79,7 @@ impl ResourceKind {
             Self::DhcpOptions => "dopt",
             Self::VpcCidrAssociation => "vpc-cidr-assoc",
             Self::SecurityGroupRule => "sgr",
+            Self::InternetGateway => "igw",
         }
     }
 
@@ -91,6 +94,7 @@ impl ResourceKind {
             Self::DhcpOptions => "InvalidDhcpOptionID.NotFound",
             Self::VpcCidrAssociation => "InvalidVpcCidrBlockAssociationID.NotFound",
             Self::SecurityGroupRule => "InvalidSecurityGroupRuleId.NotFound",
+            Self::InternetGateway => "InvalidInternetGatewayID.NotFound",
         }
     }
 
@@ -105,6 +109,7 @@ impl ResourceKind {
             Self::DhcpOptions => "InvalidDhcpOptionsId.Malformed",
             Self::VpcCidrAssociation => "InvalidVpcCidrBlockAssociationId.Malformed",
             Self::SecurityGroupRule => "InvalidSecurityGroupRuleId.Malformed",
+            Self::InternetGateway => "InvalidInternetGatewayId.Malformed",
         }
     }
 
@@ -119,6 +124,7 @@ impl ResourceKind {
             Self::DhcpOptions => "dhcpOption ID",
             Self::VpcCidrAssociation => "vpc cidr block association ID",
             Self::SecurityGroupRule => "security group rule ID",
+            Self::InternetGateway => "internetGateway ID",
         }
     }
 
@@ -133,6 +139,7 @@ impl ResourceKind {
             Self::DhcpOptions => Some("dhcp-options"),
             Self::VpcCidrAssociation => None,
             Self::SecurityGroupRule => Some("security-group-rule"),
+            Self::InternetGateway => Some("internet-gateway"),
         }
     }
 
@@ -232,6 +239,8 @@ id_type!(/// `vpc-cidr-assoc-…`
     VpcCidrAssociationId, ResourceKind::VpcCidrAssociation);
 id_type!(/// `sgr-…`
     SecurityGroupRuleId, ResourceKind::SecurityGroupRule);
+id_type!(/// `igw-…`
+    InternetGatewayId, ResourceKind::InternetGateway);
 
 /// Ids that are never looked up on their own, so need no kind or NotFound code.
 macro_rules! plain_id {

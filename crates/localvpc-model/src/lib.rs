@@ -26,9 +26,11 @@ pub use catalog::{AvailabilityZone, Catalog, RegionInfo};
 pub use cidr::{Ipv4Cidr, parse_ipv4_cidr};
 pub use command::{Command, Outcome};
 pub use ec2::dhcp::DhcpOptions;
+pub use ec2::internet_gateway::InternetGateway;
 pub use ec2::network_acl::{NetworkAcl, NetworkAclAssociation, NetworkAclEntry, RuleAction};
 pub use ec2::route_table::{
-    Route, RouteOrigin, RouteState, RouteTable, RouteTableAssociation, RouteTarget,
+    Route, RouteDestination, RouteOrigin, RouteSpec, RouteState, RouteTable, RouteTableAssociation,
+    RouteTarget,
 };
 pub use ec2::security_group::{
     CreateSecurityGroup, GroupRef, IpPermission, SecurityGroup, SecurityGroupRule, SgPeer,
@@ -38,10 +40,11 @@ pub use ec2::tags::{TagFilterTarget, TagSpecification, Tags};
 pub use ec2::vpc::{CidrBlockAssociation, CidrBlockState, CreateVpc, Vpc, VpcAttribute};
 pub use error::{ErrorClass, ModelError};
 pub use id::{
-    Clock, DhcpOptionsId, FixedClock, IdGen, NetworkAclAssociationId, NetworkAclId, ResourceKind,
-    RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId, SequentialIds,
-    SubnetId, Timestamp, VpcCidrAssociationId, VpcId, parse_resource_id,
+    Clock, DhcpOptionsId, FixedClock, IdGen, InternetGatewayId, NetworkAclAssociationId,
+    NetworkAclId, ResourceKind, RouteTableAssociationId, RouteTableId, SecurityGroupId,
+    SecurityGroupRuleId, SequentialIds, SubnetId, Timestamp, VpcCidrAssociationId, VpcId,
+    parse_resource_id,
 };
-pub use model::{Ctx, Model, ScopeState};
-pub use resource::{Change, Resource, ResourceRef};
+pub use model::{Ctx, ScopeState};
+pub use resource::{Change, Model, Resource, ResourceRef};
 pub use scope::{AccountId, Scope};

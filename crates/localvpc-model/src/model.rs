@@ -11,12 +11,11 @@ use crate::ec2::tags::{Tags, merge_tags, validate_tag};
 use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{
-    DhcpOptionsId, IdGen, NetworkAclId, ResourceKind, RouteTableId, SecurityGroupId, SubnetId,
-    Timestamp, VpcId, parse_resource_id,
+    DhcpOptionsId, IdGen, ResourceKind, SecurityGroupId, SubnetId, Timestamp, VpcId,
+    parse_resource_id,
 };
-use crate::resource::{Change, Resource, ResourceRef};
+use crate::resource::{Change, Model, Resource, ResourceRef};
 use crate::scope::Scope;
-use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -25,25 +24,6 @@ use std::sync::Arc;
 pub struct ScopeState {
     pub scope: Scope,
     pub default_dhcp_options_id: DhcpOptionsId,
-}
-
-/// Every resource of every account and region.
-///
-/// Maps are persistent (`imbl`), so `clone` is O(1) and shares structure: a snapshot for
-/// readers and a scratch copy for a command cost nothing up front. Values are `Arc`s because
-/// a write copies the B-tree node it touches, and copying 64 pointers is far cheaper than
-/// deep-cloning 64 resources.
-// INVARIANT: every resource's `scope` is in `scopes`, and every VPC's main route table,
-// default ACL and default security group exist.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Model {
-    pub(crate) scopes: OrdMap<Scope, Arc<ScopeState>>,
-    pub(crate) vpcs: OrdMap<VpcId, Arc<Vpc>>,
-    pub(crate) subnets: OrdMap<SubnetId, Arc<Subnet>>,
-    pub(crate) route_tables: OrdMap<RouteTableId, Arc<RouteTable>>,
-    pub(crate) network_acls: OrdMap<NetworkAclId, Arc<NetworkAcl>>,
-    pub(crate) security_groups: OrdMap<SecurityGroupId, Arc<SecurityGroup>>,
-    pub(crate) dhcp_options: OrdMap<DhcpOptionsId, Arc<DhcpOptions>>,
 }
 
 /// What a command runs with: whose it is, when, and where ids come from.
@@ -196,6 +176,77 @@ impl Txn<'_, '_> {
                 self.modify_rules(group_id, rules)?;
                 Outcome::Done
             }
+            Command::CreateInternetGateway { tag_specifications } => {
+                Outcome::InternetGateway(self.create_internet_gateway(tag_specifications)?)
+            }
+            Command::AttachInternetGateway {
+                internet_gateway_id,
+                vpc_id,
+            } => {
+                self.attach_internet_gateway(internet_gateway_id, vpc_id)?;
+                Outcome::Done
+            }
+            Command::DetachInternetGateway {
+                internet_gateway_id,
+                vpc_id,
+            } => {
+                self.detach_internet_gateway(internet_gateway_id, vpc_id)?;
+                Outcome::Done
+            }
+            Command::DeleteInternetGateway {
+                internet_gateway_id,
+            } => {
+                self.delete_internet_gateway(internet_gateway_id)?;
+                Outcome::Done
+            }
+            Command::CreateRouteTable {
+                vpc_id,
+                tag_specifications,
+            } => Outcome::RouteTable(self.create_route_table(vpc_id, tag_specifications)?),
+            Command::DeleteRouteTable { route_table_id } => {
+                self.delete_route_table(route_table_id)?;
+                Outcome::Done
+            }
+            Command::AssociateRouteTable {
+                route_table_id,
+                subnet_id,
+                gateway_id,
+            } => Outcome::RouteTableAssociation(self.associate_route_table(
+                route_table_id,
+                subnet_id.as_ref(),
+                gateway_id.as_ref(),
+            )?),
+            Command::DisassociateRouteTable { association_id } => {
+                self.disassociate_route_table(association_id)?;
+                Outcome::Done
+            }
+            Command::ReplaceRouteTableAssociation {
+                association_id,
+                route_table_id,
+            } => Outcome::RouteTableAssociation(
+                self.replace_route_table_association(association_id, route_table_id)?,
+            ),
+            Command::CreateRoute {
+                route_table_id,
+                route,
+            } => {
+                self.create_route(route_table_id, route)?;
+                Outcome::Done
+            }
+            Command::ReplaceRoute {
+                route_table_id,
+                route,
+            } => {
+                self.replace_route(route_table_id, route)?;
+                Outcome::Done
+            }
+            Command::DeleteRoute {
+                route_table_id,
+                destination,
+            } => {
+                self.delete_route(route_table_id, destination)?;
+                Outcome::Done
+            }
             Command::Reset => {
                 self.model.apply_change(&Change::Reset);
                 self.changes.push(Change::Reset);
@@ -213,63 +264,12 @@ impl Txn<'_, '_> {
         edit: impl FnOnce(&mut Tags, &str) -> Result<(), ModelError>,
     ) -> Result<(), ModelError> {
         let (kind, id) = parse_resource_id(id)?;
-        let scope = self.ctx.scope;
-        let not_found = || ModelError::NotFound {
-            kind,
-            id: id.clone(),
-        };
-        let resource = match kind {
-            ResourceKind::Vpc => {
-                let mut r = self.model.vpc(scope, &VpcId::parse(&id)?)?.clone();
-                edit(&mut r.tags, &id)?;
-                Resource::Vpc(r)
-            }
-            ResourceKind::Subnet => {
-                let mut r = self.model.subnet(scope, &SubnetId::parse(&id)?)?.clone();
-                edit(&mut r.tags, &id)?;
-                Resource::Subnet(r)
-            }
-            ResourceKind::RouteTable => {
-                let key = RouteTableId::parse(&id)?;
-                let mut r = scoped(self.model.route_tables.get(&key), scope)
-                    .ok_or_else(not_found)?
-                    .clone();
-                edit(&mut r.tags, &id)?;
-                Resource::RouteTable(r)
-            }
-            ResourceKind::NetworkAcl => {
-                let key = NetworkAclId::parse(&id)?;
-                let mut r = scoped(self.model.network_acls.get(&key), scope)
-                    .ok_or_else(not_found)?
-                    .clone();
-                edit(&mut r.tags, &id)?;
-                Resource::NetworkAcl(r)
-            }
-            ResourceKind::SecurityGroup => {
-                let key = SecurityGroupId::parse(&id)?;
-                let mut r = scoped(self.model.security_groups.get(&key), scope)
-                    .ok_or_else(not_found)?
-                    .clone();
-                edit(&mut r.tags, &id)?;
-                Resource::SecurityGroup(r)
-            }
-            ResourceKind::DhcpOptions => {
-                let key = DhcpOptionsId::parse(&id)?;
-                let mut r = scoped(self.model.dhcp_options.get(&key), scope)
-                    .ok_or_else(not_found)?
-                    .clone();
-                edit(&mut r.tags, &id)?;
-                Resource::DhcpOptions(r)
-            }
-            ResourceKind::VpcCidrAssociation => return Err(ModelError::InvalidId { id }),
-            ResourceKind::SecurityGroupRule => {
-                return Err(ModelError::invalid_value(
-                    "localvpc does not tag security group rules yet",
-                ));
-            }
-        };
-        self.put(resource);
-        Ok(())
+        if kind == ResourceKind::SecurityGroupRule {
+            return Err(ModelError::invalid_value(
+                "localvpc does not tag security group rules yet",
+            ));
+        }
+        self.edit_tags(kind, &id, edit)
     }
 }
 
@@ -287,7 +287,8 @@ scoped_impl!(
     RouteTable,
     NetworkAcl,
     SecurityGroup,
-    DhcpOptions
+    DhcpOptions,
+    crate::ec2::internet_gateway::InternetGateway
 );
 
 /// A resource is visible only from its own scope: others get NotFound, as in AWS.
@@ -318,52 +319,8 @@ impl Model {
     pub fn apply_change(&mut self, change: &Change) {
         match change {
             Change::Reset => *self = Model::default(),
-            Change::Put(resource) => match resource.clone() {
-                Resource::Scope(s) => {
-                    self.scopes.insert(s.scope.clone(), Arc::new(s));
-                }
-                Resource::Vpc(r) => {
-                    self.vpcs.insert(r.id.clone(), Arc::new(r));
-                }
-                Resource::Subnet(r) => {
-                    self.subnets.insert(r.id.clone(), Arc::new(r));
-                }
-                Resource::RouteTable(r) => {
-                    self.route_tables.insert(r.id.clone(), Arc::new(r));
-                }
-                Resource::NetworkAcl(r) => {
-                    self.network_acls.insert(r.id.clone(), Arc::new(r));
-                }
-                Resource::SecurityGroup(r) => {
-                    self.security_groups.insert(r.id.clone(), Arc::new(r));
-                }
-                Resource::DhcpOptions(r) => {
-                    self.dhcp_options.insert(r.id.clone(), Arc::new(r));
-                }
-            },
-            Change::Delete(key) => match key {
-                ResourceRef::Scope(k) => {
-                    self.scopes.remove(k);
-                }
-                ResourceRef::Vpc(k) => {
-                    self.vpcs.remove(k);
-                }
-                ResourceRef::Subnet(k) => {
-                    self.subnets.remove(k);
-                }
-                ResourceRef::RouteTable(k) => {
-                    self.route_tables.remove(k);
-                }
-                ResourceRef::NetworkAcl(k) => {
-                    self.network_acls.remove(k);
-                }
-                ResourceRef::SecurityGroup(k) => {
-                    self.security_groups.remove(k);
-                }
-                ResourceRef::DhcpOptions(k) => {
-                    self.dhcp_options.remove(k);
-                }
-            },
+            Change::Put(resource) => self.put_resource(resource.clone()),
+            Change::Delete(key) => self.delete_resource(key),
         }
     }
 
@@ -393,6 +350,32 @@ impl Model {
     /// with their own API; until then none exist.
     pub fn prefix_list_exists(&self, _scope: &Scope, _id: &str) -> bool {
         false
+    }
+
+    pub fn route_table(
+        &self,
+        scope: &Scope,
+        id: &crate::id::RouteTableId,
+    ) -> Result<&RouteTable, ModelError> {
+        scoped(self.route_tables.get(id), scope).ok_or_else(|| id.not_found())
+    }
+
+    pub fn internet_gateways_in<'a>(
+        &'a self,
+        scope: &'a Scope,
+    ) -> impl Iterator<Item = &'a crate::ec2::internet_gateway::InternetGateway> + 'a {
+        self.internet_gateways
+            .values()
+            .map(Arc::as_ref)
+            .filter(move |g| &g.scope == scope)
+    }
+
+    pub fn internet_gateway(
+        &self,
+        scope: &Scope,
+        id: &crate::id::InternetGatewayId,
+    ) -> Result<&crate::ec2::internet_gateway::InternetGateway, ModelError> {
+        scoped(self.internet_gateways.get(id), scope).ok_or_else(|| id.not_found())
     }
 
     pub fn subnet(&self, scope: &Scope, id: &SubnetId) -> Result<&Subnet, ModelError> {
@@ -459,39 +442,6 @@ impl Model {
     pub fn available_ip_count(&self, subnet: &Subnet) -> u64 {
         // No ENIs exist yet; the network issue subtracts their addresses here.
         subnet.usable_addresses()
-    }
-
-    /// Every stored resource, for snapshots.
-    pub fn resources(&self) -> impl Iterator<Item = Resource> + '_ {
-        let scopes = self.scopes.values().map(|r| Resource::Scope((**r).clone()));
-        let dhcp = self
-            .dhcp_options
-            .values()
-            .map(|r| Resource::DhcpOptions((**r).clone()));
-        let vpcs = self.vpcs.values().map(|r| Resource::Vpc((**r).clone()));
-        let subnets = self
-            .subnets
-            .values()
-            .map(|r| Resource::Subnet((**r).clone()));
-        let rtbs = self
-            .route_tables
-            .values()
-            .map(|r| Resource::RouteTable((**r).clone()));
-        let acls = self
-            .network_acls
-            .values()
-            .map(|r| Resource::NetworkAcl((**r).clone()));
-        let sgs = self
-            .security_groups
-            .values()
-            .map(|r| Resource::SecurityGroup((**r).clone()));
-        scopes
-            .chain(dhcp)
-            .chain(vpcs)
-            .chain(subnets)
-            .chain(rtbs)
-            .chain(acls)
-            .chain(sgs)
     }
 }
 
@@ -604,7 +554,7 @@ mod tests {
         assert_eq!(vpc.cidr_block.to_string(), "10.0.0.0/16");
         assert!(vpc.enable_dns_support && !vpc.enable_dns_hostnames);
         assert_eq!(vpc.resolver_address().to_string(), "10.0.0.2");
-        let rtb = &h.model.route_tables[&vpc.main_route_table_id];
+        let rtb = &h.model.route_tables[&h.model.main_route_table(&vpc.id).unwrap().id.clone()];
         assert!(rtb.is_main());
         assert_eq!(rtb.routes.len(), 1);
         let acl = &h.model.network_acls[&vpc.default_network_acl_id];
@@ -735,7 +685,7 @@ mod tests {
             "InvalidVpc.Range"
         );
         // The new block has a local route in the main table.
-        let rtb = &h.model.route_tables[&vpc.main_route_table_id];
+        let rtb = &h.model.route_tables[&h.model.main_route_table(&vpc.id).unwrap().id.clone()];
         assert_eq!(rtb.routes.len(), 3);
         assert!(h.run(assoc("10.2.0.0/16")).is_ok());
         assert!(h.run(assoc("10.3.0.0/16")).is_ok());
@@ -774,7 +724,9 @@ mod tests {
         h.run(Command::DeleteSubnet { subnet_id: s.id }).unwrap();
         h.run(cmd).unwrap();
         assert_eq!(
-            h.model.route_tables[&vpc.main_route_table_id].routes.len(),
+            h.model.route_tables[&h.model.main_route_table(&vpc.id).unwrap().id.clone()]
+                .routes
+                .len(),
             1
         );
     }
@@ -975,6 +927,220 @@ mod tests {
             permissions: vec![p],
         };
         assert_eq!(h.run(cmd).unwrap_err().code(), "InvalidParameterValue");
+    }
+
+    #[test]
+    fn routes_follow_aws_rules_and_lookup_is_longest_prefix() {
+        use crate::ec2::route_table::{RouteDestination, RouteSpec, RouteState, RouteTarget};
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let Outcome::InternetGateway(igw) = h
+            .run(Command::CreateInternetGateway {
+                tag_specifications: vec![],
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        let cidr = |c: &str| RouteDestination::Ipv4(crate::parse_ipv4_cidr(c, "c").unwrap());
+        let to_igw = |c: &str| RouteSpec {
+            destination: cidr(c),
+            target: RouteTarget::InternetGateway(igw.id.clone()),
+        };
+        let rtb = h.model.main_route_table(&vpc.id).unwrap().id.clone();
+        let create = |spec| Command::CreateRoute {
+            route_table_id: rtb.clone(),
+            route: spec,
+        };
+        // Not attached to this VPC yet.
+        assert_eq!(
+            h.run(create(to_igw("0.0.0.0/0"))).unwrap_err().code(),
+            "InvalidParameterValue"
+        );
+        h.run(Command::AttachInternetGateway {
+            internet_gateway_id: igw.id.clone(),
+            vpc_id: vpc.id.clone(),
+        })
+        .unwrap();
+        h.run(create(to_igw("0.0.0.0/0"))).unwrap();
+        h.run(create(to_igw("192.168.0.0/16"))).unwrap();
+        assert_eq!(
+            h.run(create(to_igw("0.0.0.0/0"))).unwrap_err().code(),
+            "RouteAlreadyExists"
+        );
+        assert_eq!(
+            h.run(create(to_igw("10.0.1.0/24"))).unwrap_err().code(),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            h.run(create(to_igw("169.254.169.0/24")))
+                .unwrap_err()
+                .code(),
+            "InvalidParameterValue"
+        );
+        let del_local = Command::DeleteRoute {
+            route_table_id: rtb.clone(),
+            destination: cidr("10.0.0.0/16"),
+        };
+        assert_eq!(
+            h.run(del_local).unwrap_err().code(),
+            "InvalidParameterValue"
+        );
+        let del_missing = Command::DeleteRoute {
+            route_table_id: rtb.clone(),
+            destination: cidr("8.8.8.0/24"),
+        };
+        assert_eq!(
+            h.run(del_missing).unwrap_err().code(),
+            "InvalidRoute.NotFound"
+        );
+
+        let table = h.model.route_tables[&rtb].clone();
+        let hop = |ip: &str| {
+            let (route, _) = h
+                .model
+                .lookup_route(&table, ip.parse().unwrap(), |_| Vec::new())
+                .unwrap();
+            route.destination.to_string()
+        };
+        assert_eq!(hop("10.0.3.4"), "10.0.0.0/16");
+        assert_eq!(hop("192.168.1.1"), "192.168.0.0/16");
+        assert_eq!(hop("8.8.8.8"), "0.0.0.0/0");
+        // Detaching the gateway leaves its routes in place, as blackholes.
+        h.run(Command::DetachInternetGateway {
+            internet_gateway_id: igw.id.clone(),
+            vpc_id: vpc.id.clone(),
+        })
+        .unwrap();
+        let table = h.model.route_tables[&rtb].clone();
+        let states: Vec<_> = table
+            .routes
+            .iter()
+            .map(|r| h.model.route_state(&table, r))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                RouteState::Active,
+                RouteState::Blackhole,
+                RouteState::Blackhole
+            ]
+        );
+    }
+
+    #[test]
+    fn prefix_list_routes_lose_ties_to_cidr_routes() {
+        use crate::ec2::route_table::{Route, RouteDestination, RouteOrigin, RouteTarget};
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let mut table = h.model.route_tables
+            [&h.model.main_route_table(&vpc.id).unwrap().id.clone()]
+            .as_ref()
+            .clone();
+        let igw = crate::id::InternetGatewayId::parse("igw-00000000000000099").unwrap();
+        table.routes.push(Route {
+            destination: RouteDestination::PrefixList("pl-61a54008".into()),
+            target: RouteTarget::InternetGateway(igw.clone()),
+            origin: RouteOrigin::CreateRoute,
+        });
+        table.routes.push(Route {
+            destination: RouteDestination::Ipv4("52.219.0.0/20".parse().unwrap()),
+            target: RouteTarget::Local,
+            origin: RouteOrigin::CreateRoute,
+        });
+        let lists = |id: &str| {
+            if id == "pl-61a54008" {
+                vec![
+                    "52.219.0.0/20".parse().unwrap(),
+                    "3.5.0.0/16".parse().unwrap(),
+                ]
+            } else {
+                vec![]
+            }
+        };
+        let (r, _) = h
+            .model
+            .lookup_route(&table, "52.219.1.1".parse().unwrap(), lists)
+            .unwrap();
+        assert_eq!(
+            r.destination,
+            RouteDestination::Ipv4("52.219.0.0/20".parse().unwrap())
+        );
+        let (r, matched) = h
+            .model
+            .lookup_route(&table, "3.5.1.1".parse().unwrap(), lists)
+            .unwrap();
+        assert_eq!(
+            r.destination,
+            RouteDestination::PrefixList("pl-61a54008".into())
+        );
+        assert_eq!(matched.to_string(), "3.5.0.0/16");
+        assert!(
+            h.model
+                .lookup_route(&table, "8.8.8.8".parse().unwrap(), lists)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn associations_move_and_protect_the_main_table() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let main_id = h.model.main_route_table(&vpc.id).unwrap().id.clone();
+        let s = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a").unwrap();
+        let Outcome::RouteTable(custom) = h
+            .run(Command::CreateRouteTable {
+                vpc_id: vpc.id.clone(),
+                tag_specifications: vec![],
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(h.model.route_table_for_subnet(&s.id).unwrap().id, main_id);
+        let assoc = |t: &crate::id::RouteTableId| Command::AssociateRouteTable {
+            route_table_id: t.clone(),
+            subnet_id: Some(s.id.clone()),
+            gateway_id: None,
+        };
+        let Outcome::RouteTableAssociation(a) = h.run(assoc(&custom.id)).unwrap() else {
+            panic!()
+        };
+        assert_eq!(h.model.route_table_for_subnet(&s.id).unwrap().id, custom.id);
+        assert_eq!(
+            h.run(assoc(&main_id)).unwrap_err().code(),
+            "Resource.AlreadyAssociated"
+        );
+        let del = Command::DeleteRouteTable {
+            route_table_id: custom.id.clone(),
+        };
+        assert_eq!(
+            h.run(del.clone()).unwrap_err().code(),
+            "DependencyViolation"
+        );
+        // Make the custom table the main one, then the old main can go.
+        let main_assoc = h.model.route_tables[&main_id].associations[0]
+            .id
+            .to_string();
+        let cmd = Command::DisassociateRouteTable {
+            association_id: main_assoc.clone(),
+        };
+        assert_eq!(h.run(cmd).unwrap_err().code(), "InvalidParameterValue");
+        h.run(Command::ReplaceRouteTableAssociation {
+            association_id: main_assoc,
+            route_table_id: custom.id.clone(),
+        })
+        .unwrap();
+        assert!(h.model.route_tables[&custom.id].is_main());
+        h.run(Command::DeleteRouteTable {
+            route_table_id: main_id.clone(),
+        })
+        .unwrap();
+        h.run(Command::DisassociateRouteTable {
+            association_id: a.to_string(),
+        })
+        .unwrap();
+        assert_eq!(h.model.route_table_for_subnet(&s.id).unwrap().id, custom.id);
     }
 
     #[test]

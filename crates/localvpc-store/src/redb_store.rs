@@ -83,7 +83,7 @@ impl RedbStore {
     ) -> Result<(), StoreError> {
         let bytes = serde_json::to_vec(&SnapshotRef {
             seq,
-            resources: model.resources().collect(),
+            resources: model.resources(),
         })
         .map_err(io)?;
         meta.insert("snapshot", bytes.as_slice()).map_err(io)?;

@@ -3,6 +3,16 @@
 
 pub(super) const PARAMS: &[(&str, &[&str])] = &[
     (
+        "AssociateRouteTable",
+        &[
+            "DryRun",
+            "GatewayId",
+            "PublicIpv4Pool",
+            "RouteTableId",
+            "SubnetId",
+        ],
+    ),
+    (
         "AssociateVpcCidrBlock",
         &[
             "AmazonProvidedIpv6CidrBlock",
@@ -16,6 +26,10 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "Ipv6Pool",
             "VpcId",
         ],
+    ),
+    (
+        "AttachInternetGateway",
+        &["DryRun", "InternetGatewayId", "VpcId"],
     ),
     (
         "AuthorizeSecurityGroupEgress",
@@ -84,6 +98,48 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
     ),
     ("CreateDefaultVpc", &["DryRun"]),
     (
+        "CreateInternetGateway",
+        &[
+            "DryRun",
+            "TagSpecification.#.ResourceType",
+            "TagSpecification.#.Tag.#.Key",
+            "TagSpecification.#.Tag.#.Value",
+        ],
+    ),
+    (
+        "CreateRoute",
+        &[
+            "CarrierGatewayId",
+            "CoreNetworkArn",
+            "DestinationCidrBlock",
+            "DestinationIpv6CidrBlock",
+            "DestinationPrefixListId",
+            "DryRun",
+            "EgressOnlyInternetGatewayId",
+            "GatewayId",
+            "InstanceId",
+            "LocalGatewayId",
+            "NatGatewayId",
+            "NetworkInterfaceId",
+            "OdbNetworkArn",
+            "RouteTableId",
+            "TransitGatewayId",
+            "VpcEndpointId",
+            "VpcPeeringConnectionId",
+        ],
+    ),
+    (
+        "CreateRouteTable",
+        &[
+            "ClientToken",
+            "DryRun",
+            "TagSpecification.#.ResourceType",
+            "TagSpecification.#.Tag.#.Key",
+            "TagSpecification.#.Tag.#.Value",
+            "VpcId",
+        ],
+    ),
+    (
         "CreateSecurityGroup",
         &[
             "DryRun",
@@ -147,6 +203,18 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "VpcEncryptionControl.VpcPeeringExclusion",
         ],
     ),
+    ("DeleteInternetGateway", &["DryRun", "InternetGatewayId"]),
+    (
+        "DeleteRoute",
+        &[
+            "DestinationCidrBlock",
+            "DestinationIpv6CidrBlock",
+            "DestinationPrefixListId",
+            "DryRun",
+            "RouteTableId",
+        ],
+    ),
+    ("DeleteRouteTable", &["DryRun", "RouteTableId"]),
     ("DeleteSecurityGroup", &["DryRun", "GroupId", "GroupName"]),
     ("DeleteSubnet", &["DryRun", "SubnetId"]),
     (
@@ -166,6 +234,17 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "DescribeInternetGateways",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "InternetGatewayId.#",
+            "MaxResults",
+            "NextToken",
+        ],
+    ),
+    (
         "DescribeRegions",
         &[
             "AllRegions",
@@ -173,6 +252,17 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "Filter.#.Name",
             "Filter.#.Value.#",
             "RegionName.#",
+        ],
+    ),
+    (
+        "DescribeRouteTables",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
+            "RouteTableId.#",
         ],
     ),
     (
@@ -231,6 +321,11 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "VpcId.#",
         ],
     ),
+    (
+        "DetachInternetGateway",
+        &["DryRun", "InternetGatewayId", "VpcId"],
+    ),
+    ("DisassociateRouteTable", &["AssociationId", "DryRun"]),
     ("DisassociateVpcCidrBlock", &["AssociationId"]),
     (
         "ModifySecurityGroupRules",
@@ -272,6 +367,33 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "EnableNetworkAddressUsageMetrics.Value",
             "VpcId",
         ],
+    ),
+    (
+        "ReplaceRoute",
+        &[
+            "CarrierGatewayId",
+            "CoreNetworkArn",
+            "DestinationCidrBlock",
+            "DestinationIpv6CidrBlock",
+            "DestinationPrefixListId",
+            "DryRun",
+            "EgressOnlyInternetGatewayId",
+            "GatewayId",
+            "InstanceId",
+            "LocalGatewayId",
+            "LocalTarget",
+            "NatGatewayId",
+            "NetworkInterfaceId",
+            "OdbNetworkArn",
+            "RouteTableId",
+            "TransitGatewayId",
+            "VpcEndpointId",
+            "VpcPeeringConnectionId",
+        ],
+    ),
+    (
+        "ReplaceRouteTableAssociation",
+        &["AssociationId", "DryRun", "RouteTableId"],
     ),
     (
         "RevokeSecurityGroupEgress",

@@ -68,40 +68,9 @@ fn all_tag_keys(model: &Model, scope: &Scope, ids: &[String]) -> Vec<(String, Op
     keys
 }
 
-/// Every taggable resource of the scope: (id, resource-type, tags), in a stable order.
+/// Every taggable resource of the scope: (id, resource-type, tags).
 fn tagged<'a>(model: &'a Model, scope: &'a Scope) -> Vec<(&'a str, ResourceKind, &'a Tags)> {
-    let mut out: Vec<(&str, ResourceKind, &Tags)> = Vec::new();
-    out.extend(
-        model
-            .vpcs(scope)
-            .map(|r| (r.id.as_str(), ResourceKind::Vpc, &r.tags)),
-    );
-    out.extend(
-        model
-            .subnets(scope)
-            .map(|r| (r.id.as_str(), ResourceKind::Subnet, &r.tags)),
-    );
-    out.extend(
-        model
-            .route_tables(scope)
-            .map(|r| (r.id.as_str(), ResourceKind::RouteTable, &r.tags)),
-    );
-    out.extend(
-        model
-            .network_acls(scope)
-            .map(|r| (r.id.as_str(), ResourceKind::NetworkAcl, &r.tags)),
-    );
-    out.extend(
-        model
-            .security_groups(scope)
-            .map(|r| (r.id.as_str(), ResourceKind::SecurityGroup, &r.tags)),
-    );
-    out.extend(
-        model
-            .dhcp_options(scope)
-            .map(|r| (r.id.as_str(), ResourceKind::DhcpOptions, &r.tags)),
-    );
-    out
+    model.tagged(scope)
 }
 
 pub(super) fn describe_tags<B: Backend>(op: &Op<'_, B>) -> Body {

@@ -1,11 +1,19 @@
-//! Route tables. A VPC's main table is created with the VPC and holds one `local` route per
-//! VPC CIDR; the route-table API itself arrives with the network issue.
+//! Route tables: the main table created with each VPC, custom tables, subnet and gateway
+//! associations, routes with their AWS rules, and the pure longest-prefix-match lookup the
+//! data plane and explainer will share (spec §1.5).
 
-use crate::cidr::Ipv4Cidr;
-use crate::ec2::tags::Tags;
-use crate::id::{RouteTableAssociationId, RouteTableId, SubnetId, VpcId};
+use crate::cidr::{Ipv4Cidr, parse_ipv4_cidr};
+use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::error::ModelError;
+use crate::id::{InternetGatewayId, RouteTableAssociationId, RouteTableId, SubnetId, VpcId};
+use crate::model::Txn;
+use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::Scope;
 use serde::{Deserialize, Serialize};
+use std::net::Ipv4Addr;
+
+/// AWS's default quota of routes per table (non-propagated).
+pub(crate) const MAX_ROUTES: usize = 50;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RouteTable {
@@ -21,20 +29,66 @@ impl RouteTable {
     pub fn is_main(&self) -> bool {
         self.associations.iter().any(|a| a.main)
     }
+
+    pub fn arn(&self) -> String {
+        self.scope.ec2_arn("route-table", self.id.as_str())
+    }
+
+    pub(crate) fn local_route(destination: Ipv4Cidr) -> Route {
+        Route {
+            destination: RouteDestination::Ipv4(destination),
+            target: RouteTarget::Local,
+            origin: RouteOrigin::CreateRouteTable,
+        }
+    }
+
+    fn find(&self, destination: &RouteDestination) -> Option<usize> {
+        self.routes
+            .iter()
+            .position(|r| &r.destination == destination)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Route {
-    pub destination: Ipv4Cidr,
+    pub destination: RouteDestination,
     pub target: RouteTarget,
     pub origin: RouteOrigin,
-    pub state: RouteState,
 }
 
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RouteDestination {
+    Ipv4(Ipv4Cidr),
+    /// A managed prefix list (`pl-…`), expanded to its CIDRs for lookups.
+    PrefixList(String),
+}
+
+impl std::fmt::Display for RouteDestination {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Ipv4(c) => write!(f, "{c}"),
+            Self::PrefixList(p) => f.write_str(p),
+        }
+    }
+}
+
+/// Where a route sends traffic. Targets whose resources localvpc does not model yet can
+/// still be named in the model so later issues only add validation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RouteTarget {
     /// The VPC's own CIDR (`gatewayId=local`).
     Local,
+    InternetGateway(InternetGatewayId),
+}
+
+impl RouteTarget {
+    /// The DescribeRouteTables element carrying the target and its value (spec §1.5 table).
+    pub fn wire(&self) -> (&'static str, &str) {
+        match self {
+            Self::Local => ("gatewayId", "local"),
+            Self::InternetGateway(id) => ("gatewayId", id.as_str()),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,15 +127,418 @@ pub struct RouteTableAssociation {
     /// The main association has no subnet: it stands for every subnet without its own.
     pub main: bool,
     pub subnet_id: Option<SubnetId>,
+    /// An edge association with an internet gateway (ingress routing).
+    pub gateway_id: Option<InternetGatewayId>,
 }
 
-impl RouteTable {
-    pub(crate) fn local_route(destination: Ipv4Cidr) -> Route {
-        Route {
-            destination,
-            target: RouteTarget::Local,
-            origin: RouteOrigin::CreateRouteTable,
-            state: RouteState::Active,
+/// CreateRoute/ReplaceRoute input: exactly one destination and one target, as decoded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteSpec {
+    pub destination: RouteDestination,
+    /// None only for ReplaceRoute with `LocalTarget=true`.
+    pub target: RouteTarget,
+}
+
+impl Model {
+    /// Whether a route's target can carry traffic now; otherwise AWS shows `blackhole`.
+    pub fn route_state(&self, table: &RouteTable, route: &Route) -> RouteState {
+        let alive = match &route.target {
+            RouteTarget::Local => true,
+            RouteTarget::InternetGateway(id) => self
+                .internet_gateways
+                .get(id)
+                .is_some_and(|g| g.attached_vpc.as_ref() == Some(&table.vpc_id)),
+        };
+        if alive {
+            RouteState::Active
+        } else {
+            RouteState::Blackhole
         }
+    }
+
+    /// The VPC's main route table (the one holding the main association).
+    pub fn main_route_table(&self, vpc_id: &VpcId) -> Option<&RouteTable> {
+        self.route_tables
+            .values()
+            .map(AsRef::as_ref)
+            .find(|t| &t.vpc_id == vpc_id && t.is_main())
+    }
+
+    /// The table that routes a subnet's traffic: its explicit association, else the main one.
+    pub fn route_table_for_subnet(&self, subnet_id: &SubnetId) -> Option<&RouteTable> {
+        let subnet = self.subnets.get(subnet_id)?;
+        let tables = || {
+            self.route_tables
+                .values()
+                .filter(|t| t.vpc_id == subnet.vpc_id)
+        };
+        tables()
+            .find(|t| {
+                t.associations
+                    .iter()
+                    .any(|a| a.subnet_id.as_ref() == Some(subnet_id))
+            })
+            .or_else(|| tables().find(|t| t.is_main()))
+            .map(AsRef::as_ref)
+    }
+
+    /// Longest-prefix match over a table (spec §1.5): the most specific destination wins;
+    /// for equal prefixes a CIDR route beats a prefix-list route. `prefix_list` expands a
+    /// list id into its CIDRs. Returns the route and the matched prefix.
+    pub fn lookup_route<'t>(
+        &self,
+        table: &'t RouteTable,
+        destination: Ipv4Addr,
+        prefix_list: impl Fn(&str) -> Vec<Ipv4Cidr>,
+    ) -> Option<(&'t Route, Ipv4Cidr)> {
+        let mut best: Option<(&Route, Ipv4Cidr, bool)> = None;
+        for route in &table.routes {
+            let (cidrs, from_list) = match &route.destination {
+                RouteDestination::Ipv4(c) => (vec![*c], false),
+                RouteDestination::PrefixList(p) => (prefix_list(p), true),
+            };
+            for cidr in cidrs.into_iter().filter(|c| c.contains(&destination)) {
+                let better = match &best {
+                    None => true,
+                    Some((_, b, b_list)) => {
+                        cidr.prefix_len() > b.prefix_len()
+                            || (cidr.prefix_len() == b.prefix_len() && *b_list && !from_list)
+                    }
+                };
+                if better {
+                    best = Some((route, cidr, from_list));
+                }
+            }
+        }
+        best.map(|(r, c, _)| (r, c))
+    }
+}
+
+/// Reserved for IMDS, DNS and other link-local services: no route may point into it.
+const RESERVED: &str = "169.254.168.0/22";
+
+impl Txn<'_, '_> {
+    pub(crate) fn create_route_table(
+        &mut self,
+        vpc_id: &VpcId,
+        specs: &[TagSpecification],
+    ) -> Result<RouteTable, ModelError> {
+        let vpc = self.model.vpc(self.ctx.scope, vpc_id)?;
+        let routes = vpc
+            .associated_cidrs()
+            .map(|c| RouteTable::local_route(*c))
+            .collect();
+        let id = RouteTableId::generate(self.ctx.ids);
+        let tags = tags_for(specs, "route-table", id.as_str())?;
+        let table = RouteTable {
+            id,
+            scope: self.ctx.scope.clone(),
+            vpc_id: vpc_id.clone(),
+            routes,
+            associations: Vec::new(),
+            tags,
+        };
+        self.put(Resource::RouteTable(table.clone()));
+        Ok(table)
+    }
+
+    fn table(&self, id: &RouteTableId) -> Result<RouteTable, ModelError> {
+        self.model.route_table(self.ctx.scope, id).cloned()
+    }
+
+    pub(crate) fn delete_route_table(&mut self, id: &RouteTableId) -> Result<(), ModelError> {
+        let table = self.table(id)?;
+        if !table.associations.is_empty() {
+            return Err(ModelError::dependency(format!(
+                "The routeTable '{id}' has dependencies and cannot be deleted."
+            )));
+        }
+        self.delete(ResourceRef::RouteTable(id.clone()));
+        Ok(())
+    }
+
+    /// Associates a table with a subnet or (edge association) an internet gateway.
+    pub(crate) fn associate_route_table(
+        &mut self,
+        id: &RouteTableId,
+        subnet_id: Option<&SubnetId>,
+        gateway_id: Option<&InternetGatewayId>,
+    ) -> Result<RouteTableAssociationId, ModelError> {
+        let mut table = self.table(id)?;
+        let association_id = RouteTableAssociationId::generate(self.ctx.ids);
+        match (subnet_id, gateway_id) {
+            (Some(subnet_id), None) => {
+                let subnet = self.model.subnet(self.ctx.scope, subnet_id)?;
+                if subnet.vpc_id != table.vpc_id {
+                    return Err(ModelError::invalid_value(format!(
+                        "route table {id} and subnet {subnet_id} belong to different networks"
+                    )));
+                }
+                let existing = self.model.route_tables.values().find(|t| {
+                    t.associations
+                        .iter()
+                        .any(|a| a.subnet_id.as_ref() == Some(subnet_id))
+                });
+                if let Some(existing) = existing {
+                    return Err(ModelError::AlreadyAssociated {
+                        message: format!(
+                            "the specified association for route table {} conflicts with an existing association",
+                            existing.id
+                        ),
+                    });
+                }
+                table.associations.push(RouteTableAssociation {
+                    id: association_id.clone(),
+                    main: false,
+                    subnet_id: Some(subnet_id.clone()),
+                    gateway_id: None,
+                });
+            }
+            (None, Some(gateway_id)) => {
+                let igw = self.model.internet_gateway(self.ctx.scope, gateway_id)?;
+                if igw.attached_vpc.as_ref() != Some(&table.vpc_id) {
+                    return Err(ModelError::invalid_value(format!(
+                        "route table {id} and network gateway {gateway_id} belong to different networks"
+                    )));
+                }
+                let taken = self.model.route_tables.values().any(|t| {
+                    t.associations
+                        .iter()
+                        .any(|a| a.gateway_id.as_ref() == Some(gateway_id))
+                });
+                if taken {
+                    return Err(ModelError::AlreadyAssociated {
+                        message: format!(
+                            "the gateway {gateway_id} already has a route table association"
+                        ),
+                    });
+                }
+                table.associations.push(RouteTableAssociation {
+                    id: association_id.clone(),
+                    main: false,
+                    subnet_id: None,
+                    gateway_id: Some(gateway_id.clone()),
+                });
+            }
+            _ => {
+                return Err(ModelError::InvalidParameterCombination {
+                    message: "Exactly one of SubnetId or GatewayId must be specified".to_owned(),
+                });
+            }
+        }
+        self.put(Resource::RouteTable(table));
+        Ok(association_id)
+    }
+
+    fn table_with_association(&self, association_id: &str) -> Result<RouteTable, ModelError> {
+        self.model
+            .route_tables(self.ctx.scope)
+            .find(|t| {
+                t.associations
+                    .iter()
+                    .any(|a| a.id.as_str() == association_id)
+            })
+            .cloned()
+            .ok_or_else(|| ModelError::AssociationNotFound {
+                id: association_id.to_owned(),
+            })
+    }
+
+    pub(crate) fn disassociate_route_table(
+        &mut self,
+        association_id: &str,
+    ) -> Result<(), ModelError> {
+        let mut table = self.table_with_association(association_id)?;
+        if table
+            .associations
+            .iter()
+            .any(|a| a.main && a.id.as_str() == association_id)
+        {
+            return Err(ModelError::invalid_value(format!(
+                "cannot disassociate the main route table association {association_id}"
+            )));
+        }
+        table
+            .associations
+            .retain(|a| a.id.as_str() != association_id);
+        self.put(Resource::RouteTable(table));
+        Ok(())
+    }
+
+    /// Moves an association (the main one included) to another table of the same VPC.
+    pub(crate) fn replace_route_table_association(
+        &mut self,
+        association_id: &str,
+        new_table_id: &RouteTableId,
+    ) -> Result<RouteTableAssociationId, ModelError> {
+        let mut old = self.table_with_association(association_id)?;
+        let mut new = self.table(new_table_id)?;
+        if new.vpc_id != old.vpc_id {
+            return Err(ModelError::invalid_value(format!(
+                "route table {new_table_id} and association {association_id} belong to different networks"
+            )));
+        }
+        let Some(index) = old
+            .associations
+            .iter()
+            .position(|a| a.id.as_str() == association_id)
+        else {
+            return Err(ModelError::AssociationNotFound {
+                id: association_id.to_owned(),
+            });
+        };
+        let moved = old.associations.remove(index);
+        let new_id = RouteTableAssociationId::generate(self.ctx.ids);
+        if old.id == new.id {
+            old.associations.push(RouteTableAssociation {
+                id: new_id.clone(),
+                ..moved
+            });
+            self.put(Resource::RouteTable(old));
+        } else {
+            new.associations.push(RouteTableAssociation {
+                id: new_id.clone(),
+                ..moved
+            });
+            self.put(Resource::RouteTable(old));
+            self.put(Resource::RouteTable(new));
+        }
+        Ok(new_id)
+    }
+
+    /// Checks a route's destination and target against the table's VPC (spec §1.5).
+    fn check_route(&self, table: &RouteTable, spec: &RouteSpec) -> Result<(), ModelError> {
+        let vpc = self.model.vpc(self.ctx.scope, &table.vpc_id)?;
+        if let RouteDestination::Ipv4(cidr) = &spec.destination {
+            let reserved = parse_ipv4_cidr(RESERVED, "destinationCidrBlock")?;
+            if reserved.contains(cidr) {
+                return Err(ModelError::invalid_value(format!(
+                    "The destination CIDR block {cidr} is reserved (169.254.168.0/22) and cannot be routed"
+                )));
+            }
+            // Routes as specific as or more specific than a VPC block may only target a
+            // middlebox (NAT gateway, ENI, GWLB endpoint), which localvpc does not model yet.
+            if vpc.associated_cidrs().any(|block| block.contains(cidr)) {
+                return Err(ModelError::invalid_value(format!(
+                    "The destination CIDR block {cidr} is equal to or more specific than one of this VPC's CIDR \
+                     blocks. This route can target only an interface, an instance, a NAT gateway or a Gateway \
+                     Load Balancer endpoint."
+                )));
+            }
+        }
+        if let RouteDestination::PrefixList(pl) = &spec.destination
+            && !self.model.prefix_list_exists(self.ctx.scope, pl)
+        {
+            return Err(ModelError::PrefixListNotFound { id: pl.clone() });
+        }
+        match &spec.target {
+            RouteTarget::Local => Err(ModelError::invalid_value(
+                "A route cannot target local; use LocalTarget on ReplaceRoute",
+            )),
+            RouteTarget::InternetGateway(id) => {
+                let igw = self.model.internet_gateway(self.ctx.scope, id)?;
+                if igw.attached_vpc.as_ref() != Some(&table.vpc_id) {
+                    return Err(ModelError::invalid_value(format!(
+                        "route table {} and network gateway {id} belong to different networks",
+                        table.id
+                    )));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) fn create_route(
+        &mut self,
+        id: &RouteTableId,
+        spec: &RouteSpec,
+    ) -> Result<(), ModelError> {
+        let mut table = self.table(id)?;
+        if table.find(&spec.destination).is_some() {
+            return Err(ModelError::RouteAlreadyExists {
+                destination: spec.destination.to_string(),
+                table: id.to_string(),
+            });
+        }
+        self.check_route(&table, spec)?;
+        if table
+            .routes
+            .iter()
+            .filter(|r| r.target != RouteTarget::Local)
+            .count()
+            >= MAX_ROUTES
+        {
+            return Err(ModelError::RouteLimitExceeded {
+                table: id.to_string(),
+            });
+        }
+        table.routes.push(Route {
+            destination: spec.destination.clone(),
+            target: spec.target.clone(),
+            origin: RouteOrigin::CreateRoute,
+        });
+        self.put(Resource::RouteTable(table));
+        Ok(())
+    }
+
+    pub(crate) fn replace_route(
+        &mut self,
+        id: &RouteTableId,
+        spec: &RouteSpec,
+    ) -> Result<(), ModelError> {
+        let mut table = self.table(id)?;
+        let Some(index) = table.find(&spec.destination) else {
+            return Err(ModelError::RouteNotFound {
+                destination: spec.destination.to_string(),
+                table: id.to_string(),
+            });
+        };
+        let is_local = table
+            .routes
+            .get(index)
+            .is_some_and(|r| r.origin == RouteOrigin::CreateRouteTable);
+        if is_local {
+            // Only a middlebox may replace a local route's target (not modelled yet).
+            if spec.target == RouteTarget::Local {
+                return Ok(());
+            }
+            return Err(ModelError::invalid_value(format!(
+                "The local route {} can only be replaced with a network interface, NAT gateway or Gateway Load \
+                 Balancer endpoint target",
+                spec.destination
+            )));
+        }
+        self.check_route(&table, spec)?;
+        if let Some(route) = table.routes.get_mut(index) {
+            route.target = spec.target.clone();
+        }
+        self.put(Resource::RouteTable(table));
+        Ok(())
+    }
+
+    pub(crate) fn delete_route(
+        &mut self,
+        id: &RouteTableId,
+        destination: &RouteDestination,
+    ) -> Result<(), ModelError> {
+        let mut table = self.table(id)?;
+        let Some(index) = table.find(destination) else {
+            return Err(ModelError::RouteNotFound {
+                destination: destination.to_string(),
+                table: id.to_string(),
+            });
+        };
+        if table
+            .routes
+            .get(index)
+            .is_some_and(|r| r.target == RouteTarget::Local)
+        {
+            return Err(ModelError::invalid_value(format!(
+                "cannot remove local route {destination} in route table {id}"
+            )));
+        }
+        table.routes.remove(index);
+        self.put(Resource::RouteTable(table));
+        Ok(())
     }
 }

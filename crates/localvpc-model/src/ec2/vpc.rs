@@ -32,7 +32,6 @@ pub struct Vpc {
     pub enable_dns_support: bool,
     pub enable_dns_hostnames: bool,
     pub enable_network_address_usage_metrics: bool,
-    pub main_route_table_id: RouteTableId,
     pub default_network_acl_id: NetworkAclId,
     pub default_security_group_id: SecurityGroupId,
     pub tags: Tags,
@@ -150,6 +149,7 @@ impl Txn<'_, '_> {
                 id: RouteTableAssociationId::generate(ids),
                 main: true,
                 subnet_id: None,
+                gateway_id: None,
             }],
             tags: Tags::new(),
         };
@@ -201,7 +201,6 @@ impl Txn<'_, '_> {
             enable_dns_support: true,
             enable_dns_hostnames: is_default,
             enable_network_address_usage_metrics: false,
-            main_route_table_id: rtb.id.clone(),
             default_network_acl_id: acl.id.clone(),
             default_security_group_id: sg.id.clone(),
             tags,
@@ -221,7 +220,7 @@ impl Txn<'_, '_> {
                 .model
                 .route_tables
                 .values()
-                .any(|t| &t.vpc_id == vpc_id && t.id != vpc.main_route_table_id)
+                .any(|t| &t.vpc_id == vpc_id && !t.is_main())
             || self
                 .model
                 .network_acls
@@ -231,13 +230,20 @@ impl Txn<'_, '_> {
                 .model
                 .security_groups
                 .values()
-                .any(|g| &g.vpc_id == vpc_id && !g.is_default());
+                .any(|g| &g.vpc_id == vpc_id && !g.is_default())
+            || self
+                .model
+                .internet_gateways
+                .values()
+                .any(|g| g.attached_vpc.as_ref() == Some(vpc_id));
         if has_dependents {
             return Err(ModelError::dependency(format!(
                 "The vpc '{vpc_id}' has dependencies and cannot be deleted."
             )));
         }
-        self.delete(ResourceRef::RouteTable(vpc.main_route_table_id.clone()));
+        if let Some(main) = self.model.main_route_table(vpc_id).map(|t| t.id.clone()) {
+            self.delete(ResourceRef::RouteTable(main));
+        }
         self.delete(ResourceRef::NetworkAcl(vpc.default_network_acl_id.clone()));
         self.delete(ResourceRef::SecurityGroup(
             vpc.default_security_group_id.clone(),
@@ -375,7 +381,9 @@ impl Txn<'_, '_> {
             .map(|r| (**r).clone())
             .collect();
         for mut table in tables {
-            table.routes.retain(|r| r.destination != association.cidr);
+            table.routes.retain(|r| {
+                r.destination != crate::ec2::route_table::RouteDestination::Ipv4(association.cidr)
+            });
             self.put(Resource::RouteTable(table));
         }
         let vpc_id = vpc.id.clone();
@@ -404,6 +412,21 @@ impl Txn<'_, '_> {
         let cidr = parse_ipv4_cidr(DEFAULT_VPC_CIDR, "cidrBlock")?;
         let id = VpcId::generate(self.ctx.ids);
         let vpc = self.insert_vpc(id, cidr, "default", true, Tags::new())?;
+        // The default VPC is public: an attached internet gateway and a default route to it.
+        let igw = self.create_internet_gateway(&[])?;
+        self.attach_internet_gateway(&igw.id, &vpc.id)?;
+        let route = crate::ec2::route_table::RouteSpec {
+            destination: crate::ec2::route_table::RouteDestination::Ipv4(Ipv4Cidr::default()),
+            target: crate::ec2::route_table::RouteTarget::InternetGateway(igw.id),
+        };
+        let main = self
+            .model
+            .main_route_table(&vpc.id)
+            .map(|t| t.id.clone())
+            .ok_or_else(|| ModelError::InvalidParameterValue {
+                message: "the default VPC has no main route table".to_owned(),
+            })?;
+        self.create_route(&main, &route)?;
         let zones = self.ctx.catalog.zones(&scope.account, &scope.region);
         let mut blocks = cidr
             .subnets(20)

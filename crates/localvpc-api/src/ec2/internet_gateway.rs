@@ -1,0 +1,125 @@
+//! Create/Attach/Detach/Delete/DescribeInternetGateways.
+
+use super::filter::{DESCRIBE_BOUNDS, Filters, paginate};
+use super::vpc::unexpected;
+use super::{Body, Op};
+use crate::Backend;
+use localvpc_model::{Command, InternetGateway, InternetGatewayId, Outcome, VpcId};
+use localvpc_wire::xml::XmlWriter;
+
+pub(super) fn write_internet_gateway(w: &mut XmlWriter, g: &InternetGateway) {
+    w.list("attachmentSet", g.attached_vpc.iter(), |w, vpc| {
+        w.leaf("state", "available").leaf("vpcId", vpc.as_str());
+    })
+    .leaf("internetGatewayId", g.id.as_str())
+    .leaf("ownerId", g.scope.account.as_str());
+    super::tags::write_tag_set(w, &g.tags);
+}
+
+fn ids<B: Backend>(op: &Op<'_, B>) -> Result<(InternetGatewayId, VpcId), crate::ApiError> {
+    let p = &op.params;
+    Ok((
+        InternetGatewayId::parse(p.required("InternetGatewayId")?)?,
+        VpcId::parse(p.required("VpcId")?)?,
+    ))
+}
+
+pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
+    let tag_specifications = op.params.tag_specifications()?;
+    match op
+        .run(Command::CreateInternetGateway { tag_specifications })
+        .await?
+    {
+        Outcome::InternetGateway(g) => op.respond(|w| {
+            w.node("internetGateway", |w| write_internet_gateway(w, &g));
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn attach<B: Backend>(op: &Op<'_, B>) -> Body {
+    let (internet_gateway_id, vpc_id) = ids(op)?;
+    op.run(Command::AttachInternetGateway {
+        internet_gateway_id,
+        vpc_id,
+    })
+    .await?;
+    op.respond_true()
+}
+
+pub(super) async fn detach<B: Backend>(op: &Op<'_, B>) -> Body {
+    let (internet_gateway_id, vpc_id) = ids(op)?;
+    op.run(Command::DetachInternetGateway {
+        internet_gateway_id,
+        vpc_id,
+    })
+    .await?;
+    op.respond_true()
+}
+
+pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
+    let internet_gateway_id = InternetGatewayId::parse(op.params.required("InternetGatewayId")?)?;
+    op.run(Command::DeleteInternetGateway {
+        internet_gateway_id,
+    })
+    .await?;
+    op.respond_true()
+}
+
+pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let ids = p
+        .list("InternetGatewayId")
+        .into_iter()
+        .map(InternetGatewayId::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let filters = Filters::parse(
+        p.params(),
+        &[
+            "attachment.state",
+            "attachment.vpc-id",
+            "internet-gateway-id",
+            "owner-id",
+        ],
+        true,
+    )?;
+    let max_results = p.int("MaxResults")?;
+    let next_token = p.opt("NextToken");
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    let chosen: Vec<&InternetGateway> = if ids.is_empty() {
+        model.internet_gateways_in(scope).collect()
+    } else {
+        ids.iter()
+            .map(|id| model.internet_gateway(scope, id))
+            .collect::<Result<_, _>>()?
+    };
+    let matching: Vec<&InternetGateway> = chosen
+        .into_iter()
+        .filter(|g| {
+            filters.matches(Some(&g.tags), |f| match f {
+                "attachment.state" => g
+                    .attached_vpc
+                    .iter()
+                    .map(|_| "available".to_owned())
+                    .collect(),
+                "attachment.vpc-id" => g.attached_vpc.iter().map(ToString::to_string).collect(),
+                "internet-gateway-id" => vec![g.id.to_string()],
+                "owner-id" => vec![g.scope.account.to_string()],
+                _ => Vec::new(),
+            })
+        })
+        .collect();
+    let (page, token) = paginate(
+        matching,
+        |g| g.id.as_str(),
+        max_results,
+        next_token,
+        &DESCRIBE_BOUNDS,
+    )?;
+    op.respond(|w| {
+        w.list("internetGatewaySet", page, write_internet_gateway);
+        w.leaf_opt("nextToken", token.as_deref());
+    })
+}
