@@ -7,11 +7,15 @@ Environment:
                        (tests that need their own process are skipped).
   LOCALVPC_RESET_PATH  reset route used between tests (default /_localvpc/reset;
                        set /moto-api/reset when pointing at moto_server).
+  LOCALVPC_WIRE_LAX_NAMESPACE=1  let the wire guard accept the namespace without its
+                       trailing slash (moto); real EC2 sends ".../2016-11-15/".
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -36,6 +40,7 @@ EXTERNAL = os.environ.get("LOCALVPC_ENDPOINT", "").rstrip("/") or None
 _EMPTY_DIR = Path(tempfile.mkdtemp(prefix="localvpc-e2e-awsconfig-"))
 EMPTY_AWS_CONFIG = _EMPTY_DIR / "empty"
 EMPTY_AWS_CONFIG.write_text("")
+atexit.register(shutil.rmtree, _EMPTY_DIR, True)
 
 
 def pytest_configure(config):
@@ -77,12 +82,13 @@ def spawn_server(tmp_path_factory, request):
     workdir = tmp_path_factory.mktemp("spawned")
 
     def factory(*, data_dir: Path | None = None, ephemeral: bool = False, accounts=None,
-                no_default_vpc: bool = False, extra_args=(), start: bool = True) -> LocalVpcServer:
+                no_default_vpc: bool = False, extra_args=(), env=None, cwd=None,
+                start: bool = True) -> LocalVpcServer:
         if data_dir is None and not ephemeral:
             data_dir = tmp_path_factory.mktemp("data")
         srv = LocalVpcServer(binary=binary, workdir=workdir, data_dir=data_dir, ephemeral=ephemeral,
                              accounts=dict(accounts or {}), no_default_vpc=no_default_vpc,
-                             extra_args=tuple(extra_args))
+                             extra_args=tuple(extra_args), env=env, cwd=cwd)
         started.append(srv)
         if start:
             try:

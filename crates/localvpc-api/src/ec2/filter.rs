@@ -1,12 +1,17 @@
 //! Describe* filters (`Filter.N.Name` / `Filter.N.Value.M`) and pagination, with AWS's rules:
 //! names are case-sensitive and must be known, values within a filter are OR-ed, filters are
-//! AND-ed, `*` and `?` are wildcards (`\` escapes them).
+//! AND-ed, `*` matches any run of characters and `?` zero or one character, as the EC2
+//! User Guide states (`\` escapes both). At most 50 filters and 200 values per request.
 
 use crate::ApiError;
 use localvpc_model::Tags;
 use localvpc_wire::query::QueryParams;
 
 pub(super) struct Filters(Vec<(String, Vec<String>)>);
+
+/// EC2 User Guide, "Filter your resources": 50 filters and 200 values per call.
+const MAX_FILTERS: usize = 50;
+const MAX_FILTER_VALUES: usize = 200;
 
 impl Filters {
     /// Reads the filters, refusing names outside `known` (plus `tag:<key>` when `tags`).
@@ -15,8 +20,20 @@ impl Filters {
         known: &[&str],
         tags: bool,
     ) -> Result<Self, ApiError> {
+        let structs = params.structs("Filter");
+        let values: usize = structs.iter().map(|f| f.list("Value").len()).sum();
+        if structs.len() > MAX_FILTERS || values > MAX_FILTER_VALUES {
+            return Err(ApiError::new(
+                400,
+                "FilterLimitExceeded",
+                format!(
+                    "The maximum number of filter values specified on a single call is {MAX_FILTER_VALUES} \
+                     (and of filters {MAX_FILTERS})"
+                ),
+            ));
+        }
         let mut filters = Vec::new();
-        for f in params.structs("Filter") {
+        for f in structs {
             let name = f
                 .get("Name")
                 .ok_or_else(|| ApiError::missing("Filter.N.Name"))?;
@@ -52,52 +69,57 @@ impl Filters {
     }
 }
 
-/// `*` = any run, `?` = one character, `\x` = literal x.
+/// `*` = any run, `?` = zero or one character, `\x` = literal x.
 pub(super) fn glob(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    // Iterative matcher with star backtracking.
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        let (token, next) = match p.get(pi) {
-            Some('\\') => (p.get(pi + 1).map(|c| Token::Lit(*c)), pi + 2),
-            Some('*') => (Some(Token::Star), pi + 1),
-            Some('?') => (Some(Token::Any), pi + 1),
-            Some(c) => (Some(Token::Lit(*c)), pi + 1),
-            None => (None, pi),
-        };
-        match token {
-            Some(Token::Star) => {
-                star = Some((next, ti));
-                pi = next;
-                continue;
-            }
-            Some(Token::Any) => {
-                pi = next;
-                ti += 1;
-                continue;
-            }
-            Some(Token::Lit(c)) if t.get(ti) == Some(&c) => {
-                pi = next;
-                ti += 1;
-                continue;
-            }
-            _ => {}
-        }
-        match star {
-            Some((sp, st)) => {
-                pi = sp;
-                ti = st + 1;
-                star = Some((sp, st + 1));
-            }
-            None => return false,
-        }
+    let tokens = tokenize(pattern);
+    let text: Vec<char> = text.chars().collect();
+    // positions[i] = can the first i text chars be consumed so far (NFA over the text).
+    let mut positions = vec![false; text.len() + 1];
+    if let Some(first) = positions.first_mut() {
+        *first = true;
     }
-    while p.get(pi) == Some(&'*') {
-        pi += 1;
+    for token in &tokens {
+        let mut next = vec![false; text.len() + 1];
+        for (i, _) in positions
+            .iter()
+            .enumerate()
+            .filter(|(_, reached)| **reached)
+        {
+            match token {
+                Token::Star => next.iter_mut().skip(i).for_each(|n| *n = true),
+                Token::Any => {
+                    for j in [i, i + 1] {
+                        if let Some(n) = next.get_mut(j) {
+                            *n = true;
+                        }
+                    }
+                }
+                Token::Lit(c) => {
+                    if text.get(i) == Some(c)
+                        && let Some(n) = next.get_mut(i + 1)
+                    {
+                        *n = true;
+                    }
+                }
+            }
+        }
+        positions = next;
     }
-    pi == p.len()
+    positions.last().copied().unwrap_or(false)
+}
+
+fn tokenize(pattern: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        tokens.push(match c {
+            '\\' => Token::Lit(chars.next().unwrap_or('\\')),
+            '*' => Token::Star,
+            '?' => Token::Any,
+            c => Token::Lit(c),
+        });
+    }
+    tokens
 }
 
 enum Token {
@@ -187,6 +209,10 @@ mod tests {
         assert!(glob("*", ""));
         assert!(glob("10.0.?.0/24", "10.0.1.0/24"));
         assert!(!glob("10.0.?.0/24", "10.0.12.0/24"));
+        // The EC2 User Guide: `?` matches zero or one character (`database?` ~ `database`).
+        assert!(glob("database?", "database"));
+        assert!(glob("database?", "database1"));
+        assert!(!glob("database?", "database12"));
         assert!(glob("*prod*", "my-prod-vpc"));
         assert!(!glob("prod", "production"));
         assert!(glob("a\\*b", "a*b"));

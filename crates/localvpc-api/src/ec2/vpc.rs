@@ -26,11 +26,16 @@ const FILTERS: &[&str] = &[
     "vpc-id",
 ];
 
-/// The XML of one `Vpc` shape.
+/// The XML of one `Vpc` shape as Describe shows it.
 pub(super) fn write_vpc(w: &mut XmlWriter, vpc: &Vpc) {
+    write_vpc_in_state(w, vpc, "available");
+}
+
+/// CreateVpc answers `pending`, as AWS does; the VPC is `available` on the next Describe.
+fn write_vpc_in_state(w: &mut XmlWriter, vpc: &Vpc, state: &str) {
     w.leaf("vpcId", vpc.id.as_str())
         .leaf("ownerId", vpc.scope.account.as_str())
-        .leaf("state", "available")
+        .leaf("state", state)
         .leaf("cidrBlock", &vpc.cidr_block.to_string())
         .list(
             "cidrBlockAssociationSet",
@@ -93,7 +98,7 @@ pub(super) async fn create_vpc<B: Backend>(op: &Op<'_, B>) -> Body {
     }
     match op.run(Command::CreateVpc(input)).await? {
         Outcome::Vpc(vpc) => op.respond(|w| {
-            w.node("vpc", |w| write_vpc(w, &vpc));
+            w.node("vpc", |w| write_vpc_in_state(w, &vpc, "pending"));
         }),
         other => Err(unexpected(&other)),
     }
@@ -102,7 +107,7 @@ pub(super) async fn create_vpc<B: Backend>(op: &Op<'_, B>) -> Body {
 pub(super) async fn create_default_vpc<B: Backend>(op: &Op<'_, B>) -> Body {
     match op.run(Command::CreateDefaultVpc).await? {
         Outcome::Vpc(vpc) => op.respond(|w| {
-            w.node("vpc", |w| write_vpc(w, &vpc));
+            w.node("vpc", |w| write_vpc_in_state(w, &vpc, "pending"));
         }),
         other => Err(unexpected(&other)),
     }
