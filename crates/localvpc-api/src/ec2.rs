@@ -7,6 +7,7 @@
 mod filter;
 mod input;
 mod internet_gateway;
+mod network_acl;
 mod params;
 mod region;
 mod route_table;
@@ -33,6 +34,8 @@ pub const ACTIONS: &[&str] = &[
     "AuthorizeSecurityGroupIngress",
     "CreateDefaultVpc",
     "CreateInternetGateway",
+    "CreateNetworkAcl",
+    "CreateNetworkAclEntry",
     "CreateRoute",
     "CreateRouteTable",
     "CreateSecurityGroup",
@@ -40,6 +43,8 @@ pub const ACTIONS: &[&str] = &[
     "CreateTags",
     "CreateVpc",
     "DeleteInternetGateway",
+    "DeleteNetworkAcl",
+    "DeleteNetworkAclEntry",
     "DeleteRoute",
     "DeleteRouteTable",
     "DeleteSecurityGroup",
@@ -48,6 +53,7 @@ pub const ACTIONS: &[&str] = &[
     "DeleteVpc",
     "DescribeAvailabilityZones",
     "DescribeInternetGateways",
+    "DescribeNetworkAcls",
     "DescribeRegions",
     "DescribeRouteTables",
     "DescribeSecurityGroupRules",
@@ -62,6 +68,8 @@ pub const ACTIONS: &[&str] = &[
     "ModifySecurityGroupRules",
     "ModifySubnetAttribute",
     "ModifyVpcAttribute",
+    "ReplaceNetworkAclAssociation",
+    "ReplaceNetworkAclEntry",
     "ReplaceRoute",
     "ReplaceRouteTableAssociation",
     "RevokeSecurityGroupEgress",
@@ -151,6 +159,13 @@ async fn dispatch<B: Backend>(
         "CreateRoute" => route_table::create_route(&op).await,
         "ReplaceRoute" => route_table::replace_route(&op).await,
         "DeleteRoute" => route_table::delete_route(&op).await,
+        "CreateNetworkAcl" => network_acl::create_network_acl(&op).await,
+        "DeleteNetworkAcl" => network_acl::delete_network_acl(&op).await,
+        "DescribeNetworkAcls" => network_acl::describe_network_acls(&op),
+        "CreateNetworkAclEntry" => network_acl::create_network_acl_entry(&op).await,
+        "ReplaceNetworkAclEntry" => network_acl::replace_network_acl_entry(&op).await,
+        "DeleteNetworkAclEntry" => network_acl::delete_network_acl_entry(&op).await,
+        "ReplaceNetworkAclAssociation" => network_acl::replace_network_acl_association(&op).await,
         "CreateTags" => tags::create_tags(&op).await,
         "DeleteTags" => tags::delete_tags(&op).await,
         "DescribeTags" => tags::describe_tags(&op),

@@ -1,6 +1,7 @@
 //! The writes the API can ask the model for, and what they return.
 
 use crate::ec2::internet_gateway::InternetGateway;
+use crate::ec2::network_acl::{NetworkAcl, NetworkAclEntrySpec};
 use crate::ec2::route_table::{RouteDestination, RouteSpec, RouteTable};
 use crate::ec2::security_group::{
     CreateSecurityGroup, GroupRef, IpPermission, SecurityGroup, SecurityGroupRule,
@@ -9,8 +10,8 @@ use crate::ec2::subnet::{CreateSubnet, Subnet, SubnetAttribute};
 use crate::ec2::tags::TagSpecification;
 use crate::ec2::vpc::{CidrBlockAssociation, CreateVpc, Vpc, VpcAttribute};
 use crate::id::{
-    InternetGatewayId, RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId,
-    SubnetId, VpcCidrAssociationId, VpcId,
+    InternetGatewayId, NetworkAclAssociationId, NetworkAclId, RouteTableAssociationId,
+    RouteTableId, SecurityGroupId, SecurityGroupRuleId, SubnetId, VpcCidrAssociationId, VpcId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -124,6 +125,30 @@ pub enum Command {
         route_table_id: RouteTableId,
         destination: RouteDestination,
     },
+    CreateNetworkAcl {
+        vpc_id: VpcId,
+        tag_specifications: Vec<TagSpecification>,
+    },
+    DeleteNetworkAcl {
+        network_acl_id: NetworkAclId,
+    },
+    CreateNetworkAclEntry {
+        network_acl_id: NetworkAclId,
+        entry: NetworkAclEntrySpec,
+    },
+    ReplaceNetworkAclEntry {
+        network_acl_id: NetworkAclId,
+        entry: NetworkAclEntrySpec,
+    },
+    DeleteNetworkAclEntry {
+        network_acl_id: NetworkAclId,
+        rule_number: i64,
+        egress: bool,
+    },
+    ReplaceNetworkAclAssociation {
+        association_id: String,
+        network_acl_id: NetworkAclId,
+    },
     /// Clears every account and region.
     Reset,
 }
@@ -152,4 +177,6 @@ pub enum Outcome {
     InternetGateway(InternetGateway),
     RouteTable(RouteTable),
     RouteTableAssociation(RouteTableAssociationId),
+    NetworkAcl(NetworkAcl),
+    NetworkAclAssociation(NetworkAclAssociationId),
 }

@@ -81,6 +81,14 @@ pub enum ModelError {
     RouteNotFound { destination: String, table: String },
     #[error("The maximum number of routes has been reached for route table {table}.")]
     RouteLimitExceeded { table: String },
+    #[error("The network acl entry identified by {rule_number} already exists.")]
+    AclEntryAlreadyExists { rule_number: u16 },
+    #[error(
+        "The specified rule does not exist in this network ACL (rule {rule_number}, egress {egress})"
+    )]
+    AclEntryNotFound { rule_number: u16, egress: bool },
+    #[error("The maximum number of network acl entries has been reached.")]
+    AclEntryLimitExceeded,
 }
 
 impl ModelError {
@@ -120,6 +128,9 @@ impl ModelError {
             Self::RouteAlreadyExists { .. } => "RouteAlreadyExists",
             Self::RouteNotFound { .. } => "InvalidRoute.NotFound",
             Self::RouteLimitExceeded { .. } => "RouteLimitExceeded",
+            Self::AclEntryAlreadyExists { .. } => "NetworkAclEntryAlreadyExists",
+            Self::AclEntryNotFound { .. } => "InvalidNetworkAclEntry.NotFound",
+            Self::AclEntryLimitExceeded => "NetworkAclEntryLimitExceeded",
         }
     }
 

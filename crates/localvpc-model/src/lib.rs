@@ -27,7 +27,9 @@ pub use cidr::{Ipv4Cidr, parse_ipv4_cidr};
 pub use command::{Command, Outcome};
 pub use ec2::dhcp::DhcpOptions;
 pub use ec2::internet_gateway::InternetGateway;
-pub use ec2::network_acl::{NetworkAcl, NetworkAclAssociation, NetworkAclEntry, RuleAction};
+pub use ec2::network_acl::{
+    NetworkAcl, NetworkAclAssociation, NetworkAclEntry, NetworkAclEntrySpec, RuleAction,
+};
 pub use ec2::route_table::{
     Route, RouteDestination, RouteOrigin, RouteSpec, RouteState, RouteTable, RouteTableAssociation,
     RouteTarget,

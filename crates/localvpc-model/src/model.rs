@@ -247,6 +247,42 @@ impl Txn<'_, '_> {
                 self.delete_route(route_table_id, destination)?;
                 Outcome::Done
             }
+            Command::CreateNetworkAcl {
+                vpc_id,
+                tag_specifications,
+            } => Outcome::NetworkAcl(self.create_network_acl(vpc_id, tag_specifications)?),
+            Command::DeleteNetworkAcl { network_acl_id } => {
+                self.delete_network_acl(network_acl_id)?;
+                Outcome::Done
+            }
+            Command::CreateNetworkAclEntry {
+                network_acl_id,
+                entry,
+            } => {
+                self.create_network_acl_entry(network_acl_id, entry)?;
+                Outcome::Done
+            }
+            Command::ReplaceNetworkAclEntry {
+                network_acl_id,
+                entry,
+            } => {
+                self.replace_network_acl_entry(network_acl_id, entry)?;
+                Outcome::Done
+            }
+            Command::DeleteNetworkAclEntry {
+                network_acl_id,
+                rule_number,
+                egress,
+            } => {
+                self.delete_network_acl_entry(network_acl_id, *rule_number, *egress)?;
+                Outcome::Done
+            }
+            Command::ReplaceNetworkAclAssociation {
+                association_id,
+                network_acl_id,
+            } => Outcome::NetworkAclAssociation(
+                self.replace_network_acl_association(association_id, network_acl_id)?,
+            ),
             Command::Reset => {
                 self.model.apply_change(&Change::Reset);
                 self.changes.push(Change::Reset);
@@ -358,6 +394,14 @@ impl Model {
         id: &crate::id::RouteTableId,
     ) -> Result<&RouteTable, ModelError> {
         scoped(self.route_tables.get(id), scope).ok_or_else(|| id.not_found())
+    }
+
+    pub fn network_acl(
+        &self,
+        scope: &Scope,
+        id: &crate::id::NetworkAclId,
+    ) -> Result<&NetworkAcl, ModelError> {
+        scoped(self.network_acls.get(id), scope).ok_or_else(|| id.not_found())
     }
 
     pub fn internet_gateways_in<'a>(

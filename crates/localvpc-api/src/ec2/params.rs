@@ -107,6 +107,34 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "CreateNetworkAcl",
+        &[
+            "ClientToken",
+            "DryRun",
+            "TagSpecification.#.ResourceType",
+            "TagSpecification.#.Tag.#.Key",
+            "TagSpecification.#.Tag.#.Value",
+            "VpcId",
+        ],
+    ),
+    (
+        "CreateNetworkAclEntry",
+        &[
+            "CidrBlock",
+            "DryRun",
+            "Egress",
+            "Icmp.Code",
+            "Icmp.Type",
+            "Ipv6CidrBlock",
+            "NetworkAclId",
+            "PortRange.From",
+            "PortRange.To",
+            "Protocol",
+            "RuleAction",
+            "RuleNumber",
+        ],
+    ),
+    (
         "CreateRoute",
         &[
             "CarrierGatewayId",
@@ -204,6 +232,11 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         ],
     ),
     ("DeleteInternetGateway", &["DryRun", "InternetGatewayId"]),
+    ("DeleteNetworkAcl", &["DryRun", "NetworkAclId"]),
+    (
+        "DeleteNetworkAclEntry",
+        &["DryRun", "Egress", "NetworkAclId", "RuleNumber"],
+    ),
     (
         "DeleteRoute",
         &[
@@ -241,6 +274,17 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "Filter.#.Value.#",
             "InternetGatewayId.#",
             "MaxResults",
+            "NextToken",
+        ],
+    ),
+    (
+        "DescribeNetworkAcls",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NetworkAclId.#",
             "NextToken",
         ],
     ),
@@ -366,6 +410,27 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "EnableDnsSupport.Value",
             "EnableNetworkAddressUsageMetrics.Value",
             "VpcId",
+        ],
+    ),
+    (
+        "ReplaceNetworkAclAssociation",
+        &["AssociationId", "DryRun", "NetworkAclId"],
+    ),
+    (
+        "ReplaceNetworkAclEntry",
+        &[
+            "CidrBlock",
+            "DryRun",
+            "Egress",
+            "Icmp.Code",
+            "Icmp.Type",
+            "Ipv6CidrBlock",
+            "NetworkAclId",
+            "PortRange.From",
+            "PortRange.To",
+            "Protocol",
+            "RuleAction",
+            "RuleNumber",
         ],
     ),
     (

@@ -1,0 +1,262 @@
+//! Network ACLs: Create/Delete/DescribeNetworkAcls, entries, and association replacement.
+
+use super::filter::{DESCRIBE_BOUNDS, Filters, paginate};
+use super::input::Input;
+use super::vpc::unexpected;
+use super::{Body, Op};
+use crate::{ApiError, Backend};
+use localvpc_model::{
+    Command, NetworkAcl, NetworkAclEntrySpec, NetworkAclId, Outcome, RuleAction, VpcId,
+    parse_ipv4_cidr,
+};
+use localvpc_wire::xml::XmlWriter;
+
+const FILTERS: &[&str] = &[
+    "association.association-id",
+    "association.network-acl-id",
+    "association.subnet-id",
+    "default",
+    "entry.cidr",
+    "entry.egress",
+    "entry.icmp.code",
+    "entry.icmp.type",
+    "entry.ipv6-cidr",
+    "entry.port-range.from",
+    "entry.port-range.to",
+    "entry.protocol",
+    "entry.rule-action",
+    "entry.rule-number",
+    "network-acl-id",
+    "owner-id",
+    "vpc-id",
+];
+
+fn write_acl(w: &mut XmlWriter, acl: &NetworkAcl) {
+    w.list("associationSet", &acl.associations, |w, a| {
+        w.leaf("networkAclAssociationId", a.id.as_str())
+            .leaf("networkAclId", acl.id.as_str())
+            .leaf("subnetId", a.subnet_id.as_str());
+    })
+    .list("entrySet", &acl.entries, |w, e| {
+        w.leaf("cidrBlock", &e.cidr.to_string())
+            .bool("egress", e.egress);
+        if let Some((t, c)) = e.icmp {
+            w.node("icmpTypeCode", |w| {
+                w.num("code", c).num("type", t);
+            });
+        }
+        if let Some((from, to)) = e.port_range {
+            w.node("portRange", |w| {
+                w.num("from", from).num("to", to);
+            });
+        }
+        w.leaf("protocol", &e.protocol)
+            .leaf("ruleAction", e.action.as_str())
+            .num("ruleNumber", e.rule_number);
+    })
+    .bool("default", acl.is_default)
+    .leaf("networkAclId", acl.id.as_str());
+    super::tags::write_tag_set(w, &acl.tags);
+    w.leaf("vpcId", acl.vpc_id.as_str())
+        .leaf("ownerId", acl.scope.account.as_str());
+}
+
+fn filter_values(acl: &NetworkAcl, name: &str) -> Vec<String> {
+    let entries = || acl.entries.iter();
+    let assoc = || acl.associations.iter();
+    match name {
+        "association.association-id" => assoc().map(|a| a.id.to_string()).collect(),
+        "association.network-acl-id" => assoc().map(|_| acl.id.to_string()).collect(),
+        "association.subnet-id" => assoc().map(|a| a.subnet_id.to_string()).collect(),
+        "default" => vec![acl.is_default.to_string()],
+        "entry.cidr" => entries().map(|e| e.cidr.to_string()).collect(),
+        "entry.egress" => entries().map(|e| e.egress.to_string()).collect(),
+        "entry.icmp.code" => entries()
+            .filter_map(|e| e.icmp.map(|(_, c)| c.to_string()))
+            .collect(),
+        "entry.icmp.type" => entries()
+            .filter_map(|e| e.icmp.map(|(t, _)| t.to_string()))
+            .collect(),
+        "entry.port-range.from" => entries()
+            .filter_map(|e| e.port_range.map(|(f, _)| f.to_string()))
+            .collect(),
+        "entry.port-range.to" => entries()
+            .filter_map(|e| e.port_range.map(|(_, t)| t.to_string()))
+            .collect(),
+        "entry.protocol" => entries().map(|e| e.protocol.clone()).collect(),
+        "entry.rule-action" => entries().map(|e| e.action.as_str().to_owned()).collect(),
+        "entry.rule-number" => entries().map(|e| e.rule_number.to_string()).collect(),
+        "network-acl-id" => vec![acl.id.to_string()],
+        "owner-id" => vec![acl.scope.account.to_string()],
+        "vpc-id" => vec![acl.vpc_id.to_string()],
+        _ => Vec::new(),
+    }
+}
+
+fn acl_id(p: &Input<'_>) -> Result<NetworkAclId, ApiError> {
+    Ok(NetworkAclId::parse(p.required("NetworkAclId")?)?)
+}
+
+fn required_int(p: &Input<'_>, name: &str) -> Result<i64, ApiError> {
+    p.int(name)?.ok_or_else(|| ApiError::missing(name))
+}
+
+fn required_bool(p: &Input<'_>, name: &str) -> Result<bool, ApiError> {
+    p.bool(name)?.ok_or_else(|| ApiError::missing(name))
+}
+
+fn entry(p: &Input<'_>) -> Result<NetworkAclEntrySpec, ApiError> {
+    let action = p.required("RuleAction")?;
+    let action = RuleAction::parse(action).ok_or_else(|| {
+        ApiError::invalid_value(format!(
+            "Value ({action}) for parameter ruleAction is invalid."
+        ))
+    })?;
+    if p.opt("Ipv6CidrBlock").is_some() {
+        return Err(ApiError::invalid_value(
+            "localvpc does not emulate IPv6 network ACL entries yet",
+        ));
+    }
+    let cidr = parse_ipv4_cidr(p.required("CidrBlock")?, "cidrBlock")?;
+    let pair = |prefix: &str, a: &str, b: &str| -> Result<Option<(i64, i64)>, ApiError> {
+        let x = p.int(&format!("{prefix}.{a}"))?;
+        let y = p.int(&format!("{prefix}.{b}"))?;
+        Ok(match (x, y) {
+            (None, None) => None,
+            (Some(x), Some(y)) => Some((x, y)),
+            _ => {
+                return Err(ApiError::missing(&format!(
+                    "{prefix}.{}",
+                    if x.is_none() { a } else { b }
+                )));
+            }
+        })
+    };
+    Ok(NetworkAclEntrySpec {
+        rule_number: required_int(p, "RuleNumber")?,
+        egress: required_bool(p, "Egress")?,
+        protocol: p.required("Protocol")?.to_owned(),
+        action,
+        cidr,
+        port_range: pair("PortRange", "From", "To")?,
+        icmp: pair("Icmp", "Type", "Code")?,
+    })
+}
+
+pub(super) async fn create_network_acl<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let vpc_id = VpcId::parse(p.required("VpcId")?)?;
+    let tag_specifications = p.tag_specifications()?;
+    match op
+        .run(Command::CreateNetworkAcl {
+            vpc_id,
+            tag_specifications,
+        })
+        .await?
+    {
+        Outcome::NetworkAcl(acl) => op.respond(|w| {
+            w.node("networkAcl", |w| write_acl(w, &acl));
+            w.leaf_opt("clientToken", p.opt("ClientToken"));
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn delete_network_acl<B: Backend>(op: &Op<'_, B>) -> Body {
+    let network_acl_id = acl_id(&op.params)?;
+    op.run(Command::DeleteNetworkAcl { network_acl_id }).await?;
+    op.respond_true()
+}
+
+pub(super) fn describe_network_acls<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let ids = p
+        .list("NetworkAclId")
+        .into_iter()
+        .map(NetworkAclId::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let filters = Filters::parse(p.params(), FILTERS, true)?;
+    let max_results = p.int("MaxResults")?;
+    let next_token = p.opt("NextToken");
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    let chosen: Vec<&NetworkAcl> = if ids.is_empty() {
+        model.network_acls(scope).collect()
+    } else {
+        ids.iter()
+            .map(|id| model.network_acl(scope, id))
+            .collect::<Result<_, _>>()?
+    };
+    let matching: Vec<&NetworkAcl> = chosen
+        .into_iter()
+        .filter(|a| filters.matches(Some(&a.tags), |f| filter_values(a, f)))
+        .collect();
+    let (page, token) = paginate(
+        matching,
+        |a| a.id.as_str(),
+        max_results,
+        next_token,
+        &DESCRIBE_BOUNDS,
+    )?;
+    op.respond(|w| {
+        w.list("networkAclSet", page, write_acl);
+        w.leaf_opt("nextToken", token.as_deref());
+    })
+}
+
+pub(super) async fn create_network_acl_entry<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let network_acl_id = acl_id(p)?;
+    let entry = entry(p)?;
+    op.run(Command::CreateNetworkAclEntry {
+        network_acl_id,
+        entry,
+    })
+    .await?;
+    op.respond_true()
+}
+
+pub(super) async fn replace_network_acl_entry<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let network_acl_id = acl_id(p)?;
+    let entry = entry(p)?;
+    op.run(Command::ReplaceNetworkAclEntry {
+        network_acl_id,
+        entry,
+    })
+    .await?;
+    op.respond_true()
+}
+
+pub(super) async fn delete_network_acl_entry<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let network_acl_id = acl_id(p)?;
+    let rule_number = required_int(p, "RuleNumber")?;
+    let egress = required_bool(p, "Egress")?;
+    op.run(Command::DeleteNetworkAclEntry {
+        network_acl_id,
+        rule_number,
+        egress,
+    })
+    .await?;
+    op.respond_true()
+}
+
+pub(super) async fn replace_network_acl_association<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let association_id = p.required("AssociationId")?.to_owned();
+    let network_acl_id = acl_id(p)?;
+    match op
+        .run(Command::ReplaceNetworkAclAssociation {
+            association_id,
+            network_acl_id,
+        })
+        .await?
+    {
+        Outcome::NetworkAclAssociation(id) => op.respond(|w| {
+            w.leaf("newAssociationId", id.as_str());
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
