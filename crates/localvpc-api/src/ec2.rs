@@ -8,6 +8,7 @@ mod filter;
 mod input;
 mod internet_gateway;
 mod network_acl;
+mod network_interface;
 mod params;
 mod region;
 mod route_table;
@@ -27,6 +28,7 @@ pub const VERSION: &str = "2016-11-15";
 
 /// Every action this module serves (also the list `InvalidAction` is judged against).
 pub const ACTIONS: &[&str] = &[
+    "AssignPrivateIpAddresses",
     "AssociateRouteTable",
     "AssociateVpcCidrBlock",
     "AttachInternetGateway",
@@ -36,6 +38,7 @@ pub const ACTIONS: &[&str] = &[
     "CreateInternetGateway",
     "CreateNetworkAcl",
     "CreateNetworkAclEntry",
+    "CreateNetworkInterface",
     "CreateRoute",
     "CreateRouteTable",
     "CreateSecurityGroup",
@@ -45,6 +48,7 @@ pub const ACTIONS: &[&str] = &[
     "DeleteInternetGateway",
     "DeleteNetworkAcl",
     "DeleteNetworkAclEntry",
+    "DeleteNetworkInterface",
     "DeleteRoute",
     "DeleteRouteTable",
     "DeleteSecurityGroup",
@@ -54,6 +58,7 @@ pub const ACTIONS: &[&str] = &[
     "DescribeAvailabilityZones",
     "DescribeInternetGateways",
     "DescribeNetworkAcls",
+    "DescribeNetworkInterfaces",
     "DescribeRegions",
     "DescribeRouteTables",
     "DescribeSecurityGroupRules",
@@ -65,6 +70,7 @@ pub const ACTIONS: &[&str] = &[
     "DetachInternetGateway",
     "DisassociateRouteTable",
     "DisassociateVpcCidrBlock",
+    "ModifyNetworkInterfaceAttribute",
     "ModifySecurityGroupRules",
     "ModifySubnetAttribute",
     "ModifyVpcAttribute",
@@ -74,6 +80,7 @@ pub const ACTIONS: &[&str] = &[
     "ReplaceRouteTableAssociation",
     "RevokeSecurityGroupEgress",
     "RevokeSecurityGroupIngress",
+    "UnassignPrivateIpAddresses",
 ];
 
 /// Serves one EC2 request.
@@ -166,6 +173,12 @@ async fn dispatch<B: Backend>(
         "ReplaceNetworkAclEntry" => network_acl::replace_network_acl_entry(&op).await,
         "DeleteNetworkAclEntry" => network_acl::delete_network_acl_entry(&op).await,
         "ReplaceNetworkAclAssociation" => network_acl::replace_network_acl_association(&op).await,
+        "CreateNetworkInterface" => network_interface::create(&op).await,
+        "DeleteNetworkInterface" => network_interface::delete(&op).await,
+        "DescribeNetworkInterfaces" => network_interface::describe(&op),
+        "ModifyNetworkInterfaceAttribute" => network_interface::modify(&op).await,
+        "AssignPrivateIpAddresses" => network_interface::assign(&op).await,
+        "UnassignPrivateIpAddresses" => network_interface::unassign(&op).await,
         "CreateTags" => tags::create_tags(&op).await,
         "DeleteTags" => tags::delete_tags(&op).await,
         "DescribeTags" => tags::describe_tags(&op),

@@ -2,6 +2,9 @@
 
 use crate::ec2::internet_gateway::InternetGateway;
 use crate::ec2::network_acl::{NetworkAcl, NetworkAclEntrySpec};
+use crate::ec2::network_interface::{
+    CreateNetworkInterface, NetworkInterface, NetworkInterfaceAttribute,
+};
 use crate::ec2::route_table::{RouteDestination, RouteSpec, RouteTable};
 use crate::ec2::security_group::{
     CreateSecurityGroup, GroupRef, IpPermission, SecurityGroup, SecurityGroupRule,
@@ -10,8 +13,9 @@ use crate::ec2::subnet::{CreateSubnet, Subnet, SubnetAttribute};
 use crate::ec2::tags::TagSpecification;
 use crate::ec2::vpc::{CidrBlockAssociation, CreateVpc, Vpc, VpcAttribute};
 use crate::id::{
-    InternetGatewayId, NetworkAclAssociationId, NetworkAclId, RouteTableAssociationId,
-    RouteTableId, SecurityGroupId, SecurityGroupRuleId, SubnetId, VpcCidrAssociationId, VpcId,
+    InternetGatewayId, NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId,
+    RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId, SubnetId,
+    VpcCidrAssociationId, VpcId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -149,6 +153,23 @@ pub enum Command {
         association_id: String,
         network_acl_id: NetworkAclId,
     },
+    CreateNetworkInterface(CreateNetworkInterface),
+    DeleteNetworkInterface {
+        network_interface_id: NetworkInterfaceId,
+    },
+    ModifyNetworkInterfaceAttribute {
+        network_interface_id: NetworkInterfaceId,
+        attribute: NetworkInterfaceAttribute,
+    },
+    AssignPrivateIpAddresses {
+        network_interface_id: NetworkInterfaceId,
+        addresses: Vec<std::net::Ipv4Addr>,
+        count: u32,
+    },
+    UnassignPrivateIpAddresses {
+        network_interface_id: NetworkInterfaceId,
+        addresses: Vec<std::net::Ipv4Addr>,
+    },
     /// Clears every account and region.
     Reset,
 }
@@ -179,4 +200,6 @@ pub enum Outcome {
     RouteTableAssociation(RouteTableAssociationId),
     NetworkAcl(NetworkAcl),
     NetworkAclAssociation(NetworkAclAssociationId),
+    NetworkInterface(NetworkInterface),
+    AssignedAddresses(NetworkInterfaceId, Vec<std::net::Ipv4Addr>),
 }

@@ -3,6 +3,7 @@
 pub(crate) mod dhcp;
 pub(crate) mod internet_gateway;
 pub(crate) mod network_acl;
+pub(crate) mod network_interface;
 pub(crate) mod route_table;
 pub(crate) mod security_group;
 pub(crate) mod subnet;

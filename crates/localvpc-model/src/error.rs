@@ -89,6 +89,14 @@ pub enum ModelError {
     AclEntryNotFound { rule_number: u16, egress: bool },
     #[error("The maximum number of network acl entries has been reached.")]
     AclEntryLimitExceeded,
+    #[error("The specified address {ip} is already in use.")]
+    AddressInUse { ip: String },
+    #[error(
+        "There are not enough free addresses in subnet '{subnet_id}' to satisfy the requested number of instances."
+    )]
+    InsufficientFreeAddresses { subnet_id: String },
+    #[error("The maximum number of security groups per interface has been reached.")]
+    SecurityGroupsPerInterfaceLimitExceeded,
 }
 
 impl ModelError {
@@ -131,6 +139,11 @@ impl ModelError {
             Self::AclEntryAlreadyExists { .. } => "NetworkAclEntryAlreadyExists",
             Self::AclEntryNotFound { .. } => "InvalidNetworkAclEntry.NotFound",
             Self::AclEntryLimitExceeded => "NetworkAclEntryLimitExceeded",
+            Self::AddressInUse { .. } => "InvalidIPAddress.InUse",
+            Self::InsufficientFreeAddresses { .. } => "InsufficientFreeAddressesInSubnet",
+            Self::SecurityGroupsPerInterfaceLimitExceeded => {
+                "SecurityGroupsPerInterfaceLimitExceeded"
+            }
         }
     }
 

@@ -53,10 +53,11 @@ pub enum ResourceKind {
     VpcCidrAssociation,
     SecurityGroupRule,
     InternetGateway,
+    NetworkInterface,
 }
 
 impl ResourceKind {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Vpc,
         Self::Subnet,
         Self::RouteTable,
@@ -66,6 +67,7 @@ impl ResourceKind {
         Self::VpcCidrAssociation,
         Self::SecurityGroupRule,
         Self::InternetGateway,
+        Self::NetworkInterface,
     ];
 
     /// The id prefix without the dash.
@@ -80,6 +82,7 @@ impl ResourceKind {
             Self::VpcCidrAssociation => "vpc-cidr-assoc",
             Self::SecurityGroupRule => "sgr",
             Self::InternetGateway => "igw",
+            Self::NetworkInterface => "eni",
         }
     }
 
@@ -95,6 +98,7 @@ impl ResourceKind {
             Self::VpcCidrAssociation => "InvalidVpcCidrBlockAssociationID.NotFound",
             Self::SecurityGroupRule => "InvalidSecurityGroupRuleId.NotFound",
             Self::InternetGateway => "InvalidInternetGatewayID.NotFound",
+            Self::NetworkInterface => "InvalidNetworkInterfaceID.NotFound",
         }
     }
 
@@ -110,6 +114,7 @@ impl ResourceKind {
             Self::VpcCidrAssociation => "InvalidVpcCidrBlockAssociationId.Malformed",
             Self::SecurityGroupRule => "InvalidSecurityGroupRuleId.Malformed",
             Self::InternetGateway => "InvalidInternetGatewayId.Malformed",
+            Self::NetworkInterface => "InvalidNetworkInterfaceID.Malformed",
         }
     }
 
@@ -125,6 +130,7 @@ impl ResourceKind {
             Self::VpcCidrAssociation => "vpc cidr block association ID",
             Self::SecurityGroupRule => "security group rule ID",
             Self::InternetGateway => "internetGateway ID",
+            Self::NetworkInterface => "networkInterface ID",
         }
     }
 
@@ -140,6 +146,7 @@ impl ResourceKind {
             Self::VpcCidrAssociation => None,
             Self::SecurityGroupRule => Some("security-group-rule"),
             Self::InternetGateway => Some("internet-gateway"),
+            Self::NetworkInterface => Some("network-interface"),
         }
     }
 
@@ -241,6 +248,8 @@ id_type!(/// `sgr-…`
     SecurityGroupRuleId, ResourceKind::SecurityGroupRule);
 id_type!(/// `igw-…`
     InternetGatewayId, ResourceKind::InternetGateway);
+id_type!(/// `eni-…`
+    NetworkInterfaceId, ResourceKind::NetworkInterface);
 
 /// Ids that are never looked up on their own, so need no kind or NotFound code.
 macro_rules! plain_id {

@@ -30,6 +30,9 @@ pub use ec2::internet_gateway::InternetGateway;
 pub use ec2::network_acl::{
     NetworkAcl, NetworkAclAssociation, NetworkAclEntry, NetworkAclEntrySpec, RuleAction,
 };
+pub use ec2::network_interface::{
+    CreateNetworkInterface, NetworkInterface, NetworkInterfaceAttribute, private_dns_name,
+};
 pub use ec2::route_table::{
     Route, RouteDestination, RouteOrigin, RouteSpec, RouteState, RouteTable, RouteTableAssociation,
     RouteTarget,
@@ -43,9 +46,9 @@ pub use ec2::vpc::{CidrBlockAssociation, CidrBlockState, CreateVpc, Vpc, VpcAttr
 pub use error::{ErrorClass, ModelError};
 pub use id::{
     Clock, DhcpOptionsId, FixedClock, IdGen, InternetGatewayId, NetworkAclAssociationId,
-    NetworkAclId, ResourceKind, RouteTableAssociationId, RouteTableId, SecurityGroupId,
-    SecurityGroupRuleId, SequentialIds, SubnetId, Timestamp, VpcCidrAssociationId, VpcId,
-    parse_resource_id,
+    NetworkAclId, NetworkInterfaceId, ResourceKind, RouteTableAssociationId, RouteTableId,
+    SecurityGroupId, SecurityGroupRuleId, SequentialIds, SubnetId, Timestamp, VpcCidrAssociationId,
+    VpcId, parse_resource_id,
 };
 pub use model::{Ctx, ScopeState};
 pub use resource::{Change, Model, Resource, ResourceRef};

@@ -283,6 +283,37 @@ impl Txn<'_, '_> {
             } => Outcome::NetworkAclAssociation(
                 self.replace_network_acl_association(association_id, network_acl_id)?,
             ),
+            Command::CreateNetworkInterface(input) => {
+                Outcome::NetworkInterface(self.create_network_interface(input)?)
+            }
+            Command::DeleteNetworkInterface {
+                network_interface_id,
+            } => {
+                self.delete_network_interface(network_interface_id)?;
+                Outcome::Done
+            }
+            Command::ModifyNetworkInterfaceAttribute {
+                network_interface_id,
+                attribute,
+            } => {
+                self.modify_network_interface(network_interface_id, attribute)?;
+                Outcome::Done
+            }
+            Command::AssignPrivateIpAddresses {
+                network_interface_id,
+                addresses,
+                count,
+            } => {
+                let added = self.assign_private_ips(network_interface_id, addresses, *count)?;
+                Outcome::AssignedAddresses(network_interface_id.clone(), added)
+            }
+            Command::UnassignPrivateIpAddresses {
+                network_interface_id,
+                addresses,
+            } => {
+                self.unassign_private_ips(network_interface_id, addresses)?;
+                Outcome::Done
+            }
             Command::Reset => {
                 self.model.apply_change(&Change::Reset);
                 self.changes.push(Change::Reset);
@@ -324,7 +355,8 @@ scoped_impl!(
     NetworkAcl,
     SecurityGroup,
     DhcpOptions,
-    crate::ec2::internet_gateway::InternetGateway
+    crate::ec2::internet_gateway::InternetGateway,
+    crate::ec2::network_interface::NetworkInterface
 );
 
 /// A resource is visible only from its own scope: others get NotFound, as in AWS.
@@ -402,6 +434,14 @@ impl Model {
         id: &crate::id::NetworkAclId,
     ) -> Result<&NetworkAcl, ModelError> {
         scoped(self.network_acls.get(id), scope).ok_or_else(|| id.not_found())
+    }
+
+    pub fn network_interface(
+        &self,
+        scope: &Scope,
+        id: &crate::id::NetworkInterfaceId,
+    ) -> Result<&crate::ec2::network_interface::NetworkInterface, ModelError> {
+        scoped(self.network_interfaces.get(id), scope).ok_or_else(|| id.not_found())
     }
 
     pub fn internet_gateways_in<'a>(
@@ -484,8 +524,13 @@ impl Model {
 
     /// Addresses still free in a subnet (AvailableIpAddressCount).
     pub fn available_ip_count(&self, subnet: &Subnet) -> u64 {
-        // No ENIs exist yet; the network issue subtracts their addresses here.
-        subnet.usable_addresses()
+        let used = self
+            .network_interfaces
+            .values()
+            .filter(|e| e.subnet_id == subnet.id)
+            .map(|e| 1 + e.secondary_ips.len() as u64)
+            .sum::<u64>();
+        subnet.usable_addresses().saturating_sub(used)
     }
 }
 
@@ -1185,6 +1230,108 @@ mod tests {
         })
         .unwrap();
         assert_eq!(h.model.route_table_for_subnet(&s.id).unwrap().id, custom.id);
+    }
+
+    #[test]
+    fn interfaces_take_free_usable_addresses_and_block_deletes() {
+        use crate::ec2::network_interface::{
+            CreateNetworkInterface, ManagedInterface, NetworkInterfaceAttribute,
+        };
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let s = h.subnet(&vpc, "10.0.1.0/28", "ap-northeast-1a").unwrap();
+        let create = |ip: Option<&str>| {
+            Command::CreateNetworkInterface(CreateNetworkInterface {
+                subnet_id: Some(s.id.clone()),
+                private_ip: ip.map(|i| i.parse().unwrap()),
+                ..Default::default()
+            })
+        };
+        let Outcome::NetworkInterface(first) = h.run(create(None)).unwrap() else {
+            panic!()
+        };
+        assert_eq!(first.private_ip.to_string(), "10.0.1.4");
+        assert_eq!(first.groups, vec![vpc.default_security_group_id.clone()]);
+        assert_eq!(
+            h.run(create(Some("10.0.1.4"))).unwrap_err().code(),
+            "InvalidIPAddress.InUse"
+        );
+        for reserved in [
+            "10.0.1.0",
+            "10.0.1.1",
+            "10.0.1.2",
+            "10.0.1.3",
+            "10.0.1.15",
+            "10.0.2.4",
+        ] {
+            assert_eq!(
+                h.run(create(Some(reserved))).unwrap_err().code(),
+                "InvalidParameterValue",
+                "{reserved}"
+            );
+        }
+        assert_eq!(h.model.available_ip_count(&h.model.subnets[&s.id]), 10);
+        for _ in 0..10 {
+            h.run(create(None)).unwrap();
+        }
+        assert_eq!(
+            h.run(create(None)).unwrap_err().code(),
+            "InsufficientFreeAddressesInSubnet"
+        );
+        assert_eq!(
+            h.run(Command::DeleteSubnet {
+                subnet_id: s.id.clone()
+            })
+            .unwrap_err()
+            .code(),
+            "DependencyViolation"
+        );
+        let del_sg = Command::DeleteSecurityGroup {
+            group: crate::GroupRef::Id(vpc.default_security_group_id.clone()),
+        };
+        assert_eq!(h.run(del_sg).unwrap_err().code(), "CannotDelete");
+        // A managed interface is visible but not the user's to change.
+        h.run(Command::DeleteNetworkInterface {
+            network_interface_id: first.id.clone(),
+        })
+        .unwrap();
+        let scope = h.scope.clone();
+        let catalog = h.catalog.clone();
+        let mut ctx = Ctx {
+            scope: &scope,
+            now: Timestamp(0),
+            ids: &mut h.ids,
+            catalog: &catalog,
+        };
+        let mut next = h.model.clone();
+        let mut txn = Txn {
+            model: &mut next,
+            ctx: &mut ctx,
+            changes: Vec::new(),
+        };
+        let managed = txn
+            .create_managed_interface(ManagedInterface {
+                subnet_id: &s.id,
+                ip: None,
+                groups: vec![],
+                description: "VPC Endpoint Interface vpce-1".into(),
+                interface_type: "vpc_endpoint",
+                requester_id: "727180483921",
+            })
+            .unwrap();
+        assert_eq!(managed.private_ip.to_string(), "10.0.1.4");
+        h.model = next;
+        let err = h
+            .run(Command::DeleteNetworkInterface {
+                network_interface_id: managed.id.clone(),
+            })
+            .unwrap_err();
+        assert_eq!(err.code(), "OperationNotPermitted");
+        let modify = Command::ModifyNetworkInterfaceAttribute {
+            network_interface_id: managed.id,
+            attribute: NetworkInterfaceAttribute::SourceDestCheck(false),
+        };
+        assert_eq!(h.run(modify).unwrap_err().code(), "OperationNotPermitted");
     }
 
     #[test]

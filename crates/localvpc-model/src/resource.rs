@@ -5,6 +5,7 @@
 use crate::ec2::dhcp::DhcpOptions;
 use crate::ec2::internet_gateway::InternetGateway;
 use crate::ec2::network_acl::NetworkAcl;
+use crate::ec2::network_interface::NetworkInterface;
 use crate::ec2::route_table::RouteTable;
 use crate::ec2::security_group::SecurityGroup;
 use crate::ec2::subnet::Subnet;
@@ -12,8 +13,8 @@ use crate::ec2::tags::Tags;
 use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{
-    DhcpOptionsId, InternetGatewayId, NetworkAclId, ResourceKind, RouteTableId, SecurityGroupId,
-    SubnetId, VpcId,
+    DhcpOptionsId, InternetGatewayId, NetworkAclId, NetworkInterfaceId, ResourceKind, RouteTableId,
+    SecurityGroupId, SubnetId, VpcId,
 };
 use crate::model::{ScopeState, Txn};
 use crate::scope::Scope;
@@ -128,9 +129,15 @@ stored_resources! {
     NetworkAcl(NetworkAcl, NetworkAclId) in network_acls as NetworkAcl;
     SecurityGroup(SecurityGroup, SecurityGroupId) in security_groups as SecurityGroup;
     InternetGateway(InternetGateway, InternetGatewayId) in internet_gateways as InternetGateway;
+    NetworkInterface(NetworkInterface, NetworkInterfaceId) in network_interfaces as NetworkInterface;
 }
 
 /// One committed change. A command's changes are applied and persisted together.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "changes are few per write and mostly Puts; boxing buys nothing (allow, not expect: \
+              whether it fires depends on the largest resource)"
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change {
     Put(Resource),

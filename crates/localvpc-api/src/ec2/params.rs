@@ -3,6 +3,17 @@
 
 pub(super) const PARAMS: &[(&str, &[&str])] = &[
     (
+        "AssignPrivateIpAddresses",
+        &[
+            "AllowReassignment",
+            "Ipv4Prefix.#",
+            "Ipv4PrefixCount",
+            "NetworkInterfaceId",
+            "PrivateIpAddress.#",
+            "SecondaryPrivateIpAddressCount",
+        ],
+    ),
+    (
         "AssociateRouteTable",
         &[
             "DryRun",
@@ -135,6 +146,36 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "CreateNetworkInterface",
+        &[
+            "ClientToken",
+            "ConnectionTrackingSpecification.TcpEstablishedTimeout",
+            "ConnectionTrackingSpecification.UdpStreamTimeout",
+            "ConnectionTrackingSpecification.UdpTimeout",
+            "Description",
+            "DryRun",
+            "EnablePrimaryIpv6",
+            "InterfaceType",
+            "Ipv4Prefix.#.Ipv4Prefix",
+            "Ipv4PrefixCount",
+            "Ipv6AddressCount",
+            "Ipv6Addresses.#.Ipv6Address",
+            "Ipv6Addresses.#.IsPrimaryIpv6",
+            "Ipv6Prefix.#.Ipv6Prefix",
+            "Ipv6PrefixCount",
+            "Operator.Principal",
+            "PrivateIpAddress",
+            "PrivateIpAddresses.#.Primary",
+            "PrivateIpAddresses.#.PrivateIpAddress",
+            "SecondaryPrivateIpAddressCount",
+            "SecurityGroupId.#",
+            "SubnetId",
+            "TagSpecification.#.ResourceType",
+            "TagSpecification.#.Tag.#.Key",
+            "TagSpecification.#.Tag.#.Value",
+        ],
+    ),
+    (
         "CreateRoute",
         &[
             "CarrierGatewayId",
@@ -237,6 +278,7 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         "DeleteNetworkAclEntry",
         &["DryRun", "Egress", "NetworkAclId", "RuleNumber"],
     ),
+    ("DeleteNetworkInterface", &["DryRun", "NetworkInterfaceId"]),
     (
         "DeleteRoute",
         &[
@@ -285,6 +327,18 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "Filter.#.Value.#",
             "MaxResults",
             "NetworkAclId.#",
+            "NextToken",
+        ],
+    ),
+    (
+        "DescribeNetworkInterfaces",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "IncludeManagedResources",
+            "MaxResults",
+            "NetworkInterfaceId.#",
             "NextToken",
         ],
     ),
@@ -371,6 +425,28 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
     ),
     ("DisassociateRouteTable", &["AssociationId", "DryRun"]),
     ("DisassociateVpcCidrBlock", &["AssociationId"]),
+    (
+        "ModifyNetworkInterfaceAttribute",
+        &[
+            "AssociatePublicIpAddress",
+            "AssociatedSubnetId.#",
+            "Attachment.AttachmentId",
+            "Attachment.DefaultEnaQueueCount",
+            "Attachment.DeleteOnTermination",
+            "Attachment.EnaQueueCount",
+            "ConnectionTrackingSpecification.TcpEstablishedTimeout",
+            "ConnectionTrackingSpecification.UdpStreamTimeout",
+            "ConnectionTrackingSpecification.UdpTimeout",
+            "Description.Value",
+            "DryRun",
+            "EnaSrdSpecification.EnaSrdEnabled",
+            "EnaSrdSpecification.EnaSrdUdpSpecification.EnaSrdUdpEnabled",
+            "EnablePrimaryIpv6",
+            "NetworkInterfaceId",
+            "SecurityGroupId.#",
+            "SourceDestCheck.Value",
+        ],
+    ),
     (
         "ModifySecurityGroupRules",
         &[
@@ -520,5 +596,9 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "SourceSecurityGroupOwnerId",
             "ToPort",
         ],
+    ),
+    (
+        "UnassignPrivateIpAddresses",
+        &["Ipv4Prefix.#", "NetworkInterfaceId", "PrivateIpAddress.#"],
     ),
 ];

@@ -277,7 +277,12 @@ impl Txn<'_, '_> {
                     |r| matches!(&r.peer, SgPeer::Group { group_id, .. } if group_id == &group.id),
                 )
         });
-        if referenced {
+        let in_use = self
+            .model
+            .network_interfaces
+            .values()
+            .any(|e| e.groups.contains(&group.id));
+        if referenced || in_use {
             return Err(ModelError::dependency(format!(
                 "resource {} has a dependent object",
                 group.id

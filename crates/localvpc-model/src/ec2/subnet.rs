@@ -215,6 +215,16 @@ impl Txn<'_, '_> {
 
     pub(crate) fn delete_subnet(&mut self, subnet_id: &SubnetId) -> Result<(), ModelError> {
         let subnet = self.model.subnet(self.ctx.scope, subnet_id)?.clone();
+        if self
+            .model
+            .network_interfaces
+            .values()
+            .any(|e| &e.subnet_id == subnet_id)
+        {
+            return Err(ModelError::dependency(format!(
+                "The subnet '{subnet_id}' has dependencies and cannot be deleted."
+            )));
+        }
         // A subnet leaves every ACL and route-table association with it.
         let acls: Vec<_> = self
             .model

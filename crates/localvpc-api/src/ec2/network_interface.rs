@@ -1,0 +1,332 @@
+//! Network interfaces: Create/Delete/DescribeNetworkInterfaces,
+//! ModifyNetworkInterfaceAttribute, Assign/UnassignPrivateIpAddresses.
+
+use super::filter::{DESCRIBE_BOUNDS, Filters, paginate};
+use super::input::Input;
+use super::vpc::unexpected;
+use super::{Body, Op};
+use crate::{ApiError, Backend};
+use localvpc_model::{
+    Command, CreateNetworkInterface, Model, NetworkInterface, NetworkInterfaceAttribute,
+    NetworkInterfaceId, Outcome, SecurityGroupId, SubnetId, private_dns_name,
+};
+use localvpc_wire::xml::XmlWriter;
+use std::net::Ipv4Addr;
+
+const FILTERS: &[&str] = &[
+    "addresses.primary",
+    "addresses.private-ip-address",
+    "association.public-ip",
+    "attachment.attachment-id",
+    "attachment.instance-id",
+    "attachment.status",
+    "availability-zone",
+    "description",
+    "group-id",
+    "group-name",
+    "interface-type",
+    "mac-address",
+    "network-interface-id",
+    "owner-id",
+    "private-dns-name",
+    "private-ip-address",
+    "requester-id",
+    "requester-managed",
+    "source-dest-check",
+    "status",
+    "subnet-id",
+    "vpc-id",
+];
+
+pub(super) fn write_interface(w: &mut XmlWriter, model: &Model, e: &NetworkInterface) {
+    let region = &e.scope.region;
+    w.leaf("availabilityZone", &e.availability_zone)
+        .leaf("availabilityZoneId", &e.availability_zone_id)
+        .leaf("description", &e.description)
+        .list("groupSet", &e.groups, |w, g| {
+            let name = model
+                .security_group_any(g)
+                .map(|x| x.name.clone())
+                .unwrap_or_default();
+            w.leaf("groupId", g.as_str()).leaf("groupName", &name);
+        })
+        .leaf("interfaceType", &e.interface_type)
+        .list("ipv6AddressesSet", Vec::<()>::new(), |_, ()| {})
+        .leaf("macAddress", &e.mac_address)
+        .leaf("networkInterfaceId", e.id.as_str())
+        .leaf("ownerId", e.scope.account.as_str())
+        .leaf("privateDnsName", &private_dns_name(region, e.private_ip))
+        .leaf("privateIpAddress", &e.private_ip.to_string())
+        .list(
+            "privateIpAddressesSet",
+            e.addresses().enumerate().collect::<Vec<_>>(),
+            |w, (i, ip)| {
+                w.bool("primary", i == 0)
+                    .leaf("privateDnsName", &private_dns_name(region, ip))
+                    .leaf("privateIpAddress", &ip.to_string());
+            },
+        )
+        .leaf_opt("requesterId", e.requester_id.as_deref())
+        .bool("requesterManaged", e.requester_managed)
+        .bool("sourceDestCheck", e.source_dest_check)
+        .leaf("status", e.status())
+        .leaf("subnetId", e.subnet_id.as_str());
+    super::tags::write_tag_set(w, &e.tags);
+    w.leaf("vpcId", e.vpc_id.as_str());
+}
+
+fn filter_values(model: &Model, e: &NetworkInterface, name: &str) -> Vec<String> {
+    let one = |v: String| vec![v];
+    match name {
+        "addresses.private-ip-address" | "private-ip-address" => {
+            e.addresses().map(|a| a.to_string()).collect()
+        }
+        "addresses.primary" => e
+            .addresses()
+            .enumerate()
+            .map(|(i, _)| (i == 0).to_string())
+            .collect(),
+        "availability-zone" => one(e.availability_zone.clone()),
+        "description" => one(e.description.clone()),
+        "group-id" => e.groups.iter().map(ToString::to_string).collect(),
+        "group-name" => e
+            .groups
+            .iter()
+            .filter_map(|g| model.security_group_any(g).map(|x| x.name.clone()))
+            .collect(),
+        "interface-type" => one(e.interface_type.clone()),
+        "mac-address" => one(e.mac_address.clone()),
+        "network-interface-id" => one(e.id.to_string()),
+        "owner-id" => one(e.scope.account.to_string()),
+        "private-dns-name" => one(private_dns_name(&e.scope.region, e.private_ip)),
+        "requester-id" => e.requester_id.iter().cloned().collect(),
+        "requester-managed" => one(e.requester_managed.to_string()),
+        "source-dest-check" => one(e.source_dest_check.to_string()),
+        "status" => one(e.status().to_owned()),
+        "subnet-id" => one(e.subnet_id.to_string()),
+        "vpc-id" => one(e.vpc_id.to_string()),
+        _ => Vec::new(),
+    }
+}
+
+fn ip(text: &str, param: &str) -> Result<Ipv4Addr, ApiError> {
+    text.parse().map_err(|_| {
+        ApiError::invalid_value(format!("Value ({text}) for parameter {param} is invalid."))
+    })
+}
+
+fn eni_id(p: &Input<'_>) -> Result<NetworkInterfaceId, ApiError> {
+    Ok(NetworkInterfaceId::parse(
+        p.required("NetworkInterfaceId")?,
+    )?)
+}
+
+fn count(p: &Input<'_>, name: &str) -> Result<u32, ApiError> {
+    match p.int(name)? {
+        None => Ok(0),
+        Some(n) => u32::try_from(n)
+            .map_err(|_| ApiError::invalid_value(format!("Invalid value '{n}' for {name}"))),
+    }
+}
+
+pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let subnet_id = SubnetId::parse(p.required("SubnetId")?)?;
+    let groups = p
+        .list("SecurityGroupId")
+        .into_iter()
+        .map(SecurityGroupId::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut private_ip = p
+        .opt("PrivateIpAddress")
+        .map(|v| ip(v, "privateIpAddress"))
+        .transpose()?;
+    let mut secondary_ips = Vec::new();
+    for spec in p.params().structs("PrivateIpAddresses") {
+        let Some(addr) = spec.get("PrivateIpAddress") else {
+            return Err(ApiError::missing("PrivateIpAddresses.N.PrivateIpAddress"));
+        };
+        let addr = ip(addr, "privateIpAddress")?;
+        if spec
+            .get("Primary")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        {
+            if private_ip.is_some_and(|p| p != addr) {
+                return Err(ApiError::combination(
+                    "Only one primary private IP address may be specified",
+                ));
+            }
+            private_ip = Some(addr);
+        } else {
+            secondary_ips.push(addr);
+        }
+    }
+    if p.opt("Ipv6AddressCount").is_some() || !p.params().structs("Ipv6Addresses").is_empty() {
+        return Err(ApiError::invalid_value(
+            "localvpc does not emulate IPv6 addresses yet",
+        ));
+    }
+    if p.opt("InterfaceType").is_some() {
+        return Err(ApiError::invalid_value(
+            "localvpc emulates only standard interfaces (InterfaceType)",
+        ));
+    }
+    let input = CreateNetworkInterface {
+        subnet_id: Some(subnet_id),
+        description: p.opt("Description").map(str::to_owned),
+        private_ip,
+        secondary_ips,
+        secondary_count: count(p, "SecondaryPrivateIpAddressCount")?,
+        groups,
+        tag_specifications: p.tag_specifications()?,
+    };
+    match op.run(Command::CreateNetworkInterface(input)).await? {
+        Outcome::NetworkInterface(e) => {
+            let model = op.snapshot();
+            op.respond(|w| {
+                w.node("networkInterface", |w| write_interface(w, &model, &e));
+                w.leaf_opt("clientToken", p.opt("ClientToken"));
+            })
+        }
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
+    let network_interface_id = eni_id(&op.params)?;
+    op.run(Command::DeleteNetworkInterface {
+        network_interface_id,
+    })
+    .await?;
+    op.respond_true()
+}
+
+pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let ids = p
+        .list("NetworkInterfaceId")
+        .into_iter()
+        .map(NetworkInterfaceId::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let filters = Filters::parse(p.params(), FILTERS, true)?;
+    let max_results = p.int("MaxResults")?;
+    let next_token = p.opt("NextToken");
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    let chosen: Vec<&NetworkInterface> = if ids.is_empty() {
+        model.interfaces_in(scope).collect()
+    } else {
+        ids.iter()
+            .map(|id| model.network_interface(scope, id))
+            .collect::<Result<_, _>>()?
+    };
+    let matching: Vec<&NetworkInterface> = chosen
+        .into_iter()
+        .filter(|e| filters.matches(Some(&e.tags), |f| filter_values(&model, e, f)))
+        .collect();
+    let (page, token) = paginate(
+        matching,
+        |e| e.id.as_str(),
+        max_results,
+        next_token,
+        &DESCRIBE_BOUNDS,
+    )?;
+    op.respond(|w| {
+        w.list("networkInterfaceSet", page, |w, e| {
+            write_interface(w, &model, e)
+        });
+        w.leaf_opt("nextToken", token.as_deref());
+    })
+}
+
+pub(super) async fn modify<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let network_interface_id = eni_id(p)?;
+    let groups = p
+        .list("SecurityGroupId")
+        .into_iter()
+        .map(SecurityGroupId::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let description = p
+        .params()
+        .nested("Description")
+        .map(|d| d.get("Value").unwrap_or_default().to_owned());
+    let given = [
+        description.map(NetworkInterfaceAttribute::Description),
+        p.attribute_bool("SourceDestCheck")?
+            .map(NetworkInterfaceAttribute::SourceDestCheck),
+        (!groups.is_empty()).then_some(NetworkInterfaceAttribute::Groups(groups)),
+    ];
+    let mut attributes = given.into_iter().flatten();
+    let Some(attribute) = attributes.next() else {
+        return Err(ApiError::missing(
+            "Description, SourceDestCheck or SecurityGroupId",
+        ));
+    };
+    if attributes.next().is_some() {
+        return Err(ApiError::combination(
+            "Fields for multiple attribute types specified",
+        ));
+    }
+    op.run(Command::ModifyNetworkInterfaceAttribute {
+        network_interface_id,
+        attribute,
+    })
+    .await?;
+    op.respond_true()
+}
+
+pub(super) async fn assign<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let network_interface_id = eni_id(p)?;
+    let addresses = p
+        .list("PrivateIpAddress")
+        .into_iter()
+        .map(|v| ip(v, "privateIpAddress"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let count = count(p, "SecondaryPrivateIpAddressCount")?;
+    if addresses.is_empty() && count == 0 {
+        return Err(ApiError::missing(
+            "PrivateIpAddress or SecondaryPrivateIpAddressCount",
+        ));
+    }
+    match op
+        .run(Command::AssignPrivateIpAddresses {
+            network_interface_id,
+            addresses,
+            count,
+        })
+        .await?
+    {
+        Outcome::AssignedAddresses(id, added) => op.respond(|w| {
+            w.leaf("networkInterfaceId", id.as_str()).list(
+                "assignedPrivateIpAddressesSet",
+                added,
+                |w, a| {
+                    w.leaf("privateIpAddress", &a.to_string());
+                },
+            );
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn unassign<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let network_interface_id = eni_id(p)?;
+    let addresses = p
+        .list("PrivateIpAddress")
+        .into_iter()
+        .map(|v| ip(v, "privateIpAddress"))
+        .collect::<Result<Vec<_>, _>>()?;
+    if addresses.is_empty() {
+        return Err(ApiError::missing("PrivateIpAddress"));
+    }
+    op.run(Command::UnassignPrivateIpAddresses {
+        network_interface_id,
+        addresses,
+    })
+    .await?;
+    op.respond_true()
+}

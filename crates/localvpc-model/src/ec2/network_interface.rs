@@ -1,0 +1,383 @@
+//! Elastic network interfaces: one subnet, a primary private IP (plus secondaries), security
+//! groups. Endpoints, load balancers and resolver endpoints create requester-managed
+//! interfaces the user can see but not delete or modify.
+
+use crate::cidr;
+use crate::ec2::subnet::Subnet;
+use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::error::ModelError;
+use crate::id::{NetworkInterfaceId, SecurityGroupId, SubnetId, VpcId};
+use crate::model::Txn;
+use crate::resource::{Model, Resource, ResourceRef};
+use crate::scope::Scope;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::net::Ipv4Addr;
+
+/// AWS's quota of security groups per interface.
+pub(crate) const MAX_GROUPS: usize = 5;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkInterface {
+    pub id: NetworkInterfaceId,
+    pub scope: Scope,
+    pub vpc_id: VpcId,
+    pub subnet_id: SubnetId,
+    pub availability_zone: String,
+    pub availability_zone_id: String,
+    pub description: String,
+    /// `interface`, or `vpc_endpoint`, `network_load_balancer`, … for managed ones.
+    pub interface_type: String,
+    /// Who created it on the user's behalf (`amazon-elb`, the service principal…).
+    pub requester_id: Option<String>,
+    pub requester_managed: bool,
+    pub private_ip: Ipv4Addr,
+    pub secondary_ips: Vec<Ipv4Addr>,
+    pub groups: Vec<SecurityGroupId>,
+    pub source_dest_check: bool,
+    pub mac_address: String,
+    pub tags: Tags,
+}
+
+impl NetworkInterface {
+    pub fn addresses(&self) -> impl Iterator<Item = Ipv4Addr> + '_ {
+        std::iter::once(self.private_ip).chain(self.secondary_ips.iter().copied())
+    }
+
+    pub fn status(&self) -> &'static str {
+        // Managed interfaces are in use by their service; attachments arrive with instances.
+        if self.requester_managed {
+            "in-use"
+        } else {
+            "available"
+        }
+    }
+}
+
+/// Amazon-provided private DNS name of an address (spec §1.4).
+pub fn private_dns_name(region: &str, ip: Ipv4Addr) -> String {
+    let dashed = ip.to_string().replace('.', "-");
+    if region == "us-east-1" {
+        format!("ip-{dashed}.ec2.internal")
+    } else {
+        format!("ip-{dashed}.{region}.compute.internal")
+    }
+}
+
+/// CreateNetworkInterface's input.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateNetworkInterface {
+    pub subnet_id: Option<SubnetId>,
+    pub description: Option<String>,
+    pub private_ip: Option<Ipv4Addr>,
+    pub secondary_ips: Vec<Ipv4Addr>,
+    pub secondary_count: u32,
+    pub groups: Vec<SecurityGroupId>,
+    pub tag_specifications: Vec<TagSpecification>,
+}
+
+/// An interface created by a service for the user (endpoint, load balancer, resolver).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ManagedInterface<'a> {
+    pub(crate) subnet_id: &'a SubnetId,
+    pub(crate) ip: Option<Ipv4Addr>,
+    pub(crate) groups: Vec<SecurityGroupId>,
+    pub(crate) description: String,
+    pub(crate) interface_type: &'a str,
+    pub(crate) requester_id: &'a str,
+}
+
+/// One attribute of ModifyNetworkInterfaceAttribute.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NetworkInterfaceAttribute {
+    Description(String),
+    SourceDestCheck(bool),
+    Groups(Vec<SecurityGroupId>),
+}
+
+impl Model {
+    /// Addresses taken in a subnet by any interface.
+    pub fn used_addresses(&self, subnet_id: &SubnetId) -> BTreeSet<Ipv4Addr> {
+        self.network_interfaces
+            .values()
+            .filter(|e| &e.subnet_id == subnet_id)
+            .flat_map(|e| e.addresses().collect::<Vec<_>>())
+            .collect()
+    }
+
+    pub fn interfaces_in<'a>(
+        &'a self,
+        scope: &'a Scope,
+    ) -> impl Iterator<Item = &'a NetworkInterface> + 'a {
+        self.network_interfaces
+            .values()
+            .map(AsRef::as_ref)
+            .filter(move |e| &e.scope == scope)
+    }
+}
+
+/// Why an address cannot be used in a subnet, if it cannot (spec §1.3).
+fn check_address(
+    subnet: &Subnet,
+    ip: Ipv4Addr,
+    used: &BTreeSet<Ipv4Addr>,
+) -> Result<(), ModelError> {
+    if !subnet.cidr_block.contains(&ip) {
+        return Err(ModelError::invalid_value(format!(
+            "Address {ip} does not fall within the subnet's address range"
+        )));
+    }
+    let offset = u32::from(ip) - u32::from(subnet.cidr_block.network());
+    let size = u32::try_from(cidr::size(&subnet.cidr_block)).unwrap_or(u32::MAX);
+    if offset < 4 || offset + 1 == size {
+        return Err(ModelError::invalid_value(format!(
+            "Address {ip} is in subnet's reserved address range"
+        )));
+    }
+    if used.contains(&ip) {
+        return Err(ModelError::AddressInUse { ip: ip.to_string() });
+    }
+    Ok(())
+}
+
+/// The lowest free usable address (AWS picks any free one; lowest is repeatable).
+fn first_free(subnet: &Subnet, used: &BTreeSet<Ipv4Addr>) -> Result<Ipv4Addr, ModelError> {
+    let size = u32::try_from(cidr::size(&subnet.cidr_block)).unwrap_or(u32::MAX);
+    (4..size.saturating_sub(1))
+        .map(|n| cidr::nth(&subnet.cidr_block, n))
+        .find(|ip| !used.contains(ip))
+        .ok_or_else(|| ModelError::InsufficientFreeAddresses {
+            subnet_id: subnet.id.to_string(),
+        })
+}
+
+impl Txn<'_, '_> {
+    /// Checks that every group exists in the scope and belongs to the VPC.
+    fn check_groups(&self, vpc_id: &VpcId, groups: &[SecurityGroupId]) -> Result<(), ModelError> {
+        if groups.len() > MAX_GROUPS {
+            return Err(ModelError::SecurityGroupsPerInterfaceLimitExceeded);
+        }
+        for g in groups {
+            let group = self.model.security_group(self.ctx.scope, g)?;
+            if &group.vpc_id != vpc_id {
+                return Err(ModelError::invalid_value(format!(
+                    "The security group '{g}' does not belong to VPC '{vpc_id}'"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn new_interface(
+        &mut self,
+        subnet: &Subnet,
+        primary: Option<Ipv4Addr>,
+        secondary: &[Ipv4Addr],
+        secondary_count: u32,
+        groups: Vec<SecurityGroupId>,
+    ) -> Result<NetworkInterface, ModelError> {
+        let mut used = self.model.used_addresses(&subnet.id);
+        let private_ip = match primary {
+            Some(ip) => {
+                check_address(subnet, ip, &used)?;
+                ip
+            }
+            None => first_free(subnet, &used)?,
+        };
+        used.insert(private_ip);
+        let mut secondary_ips = Vec::new();
+        for ip in secondary {
+            check_address(subnet, *ip, &used)?;
+            used.insert(*ip);
+            secondary_ips.push(*ip);
+        }
+        for _ in 0..secondary_count {
+            let ip = first_free(subnet, &used)?;
+            used.insert(ip);
+            secondary_ips.push(ip);
+        }
+        let id = NetworkInterfaceId::generate(self.ctx.ids);
+        let mac = self.ctx.ids.hex(10);
+        let mac_address = format!(
+            "0e:{}:{}:{}:{}:{}",
+            mac.get(0..2).unwrap_or("00"),
+            mac.get(2..4).unwrap_or("00"),
+            mac.get(4..6).unwrap_or("00"),
+            mac.get(6..8).unwrap_or("00"),
+            mac.get(8..10).unwrap_or("00")
+        );
+        Ok(NetworkInterface {
+            id,
+            scope: self.ctx.scope.clone(),
+            vpc_id: subnet.vpc_id.clone(),
+            subnet_id: subnet.id.clone(),
+            availability_zone: subnet.availability_zone.clone(),
+            availability_zone_id: subnet.availability_zone_id.clone(),
+            description: String::new(),
+            interface_type: "interface".to_owned(),
+            requester_id: None,
+            requester_managed: false,
+            private_ip,
+            secondary_ips,
+            groups,
+            source_dest_check: true,
+            mac_address,
+            tags: Tags::new(),
+        })
+    }
+
+    pub(crate) fn create_network_interface(
+        &mut self,
+        input: &CreateNetworkInterface,
+    ) -> Result<NetworkInterface, ModelError> {
+        let Some(subnet_id) = &input.subnet_id else {
+            return Err(ModelError::missing(
+                "The request must contain the parameter SubnetId",
+            ));
+        };
+        let subnet = self.model.subnet(self.ctx.scope, subnet_id)?.clone();
+        let groups = if input.groups.is_empty() {
+            let default = self
+                .model
+                .security_groups(self.ctx.scope)
+                .find(|g| g.vpc_id == subnet.vpc_id && g.is_default());
+            default.map(|g| vec![g.id.clone()]).unwrap_or_default()
+        } else {
+            input.groups.clone()
+        };
+        self.check_groups(&subnet.vpc_id, &groups)?;
+        let mut eni = self.new_interface(
+            &subnet,
+            input.private_ip,
+            &input.secondary_ips,
+            input.secondary_count,
+            groups,
+        )?;
+        eni.description = input.description.clone().unwrap_or_default();
+        eni.tags = tags_for(
+            &input.tag_specifications,
+            "network-interface",
+            eni.id.as_str(),
+        )?;
+        self.put(Resource::NetworkInterface(eni.clone()));
+        Ok(eni)
+    }
+
+    /// Creates a requester-managed interface for a service (endpoint, NLB, resolver).
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "used by the endpoint and resolver issues next")
+    )]
+    pub(crate) fn create_managed_interface(
+        &mut self,
+        spec: ManagedInterface<'_>,
+    ) -> Result<NetworkInterface, ModelError> {
+        let subnet = self.model.subnet(self.ctx.scope, spec.subnet_id)?.clone();
+        self.check_groups(&subnet.vpc_id, &spec.groups)?;
+        let mut eni = self.new_interface(&subnet, spec.ip, &[], 0, spec.groups)?;
+        eni.description = spec.description;
+        eni.interface_type = spec.interface_type.to_owned();
+        eni.requester_id = Some(spec.requester_id.to_owned());
+        eni.requester_managed = true;
+        eni.source_dest_check = true;
+        self.put(Resource::NetworkInterface(eni.clone()));
+        Ok(eni)
+    }
+
+    fn user_interface(
+        &self,
+        id: &NetworkInterfaceId,
+        action: &str,
+    ) -> Result<NetworkInterface, ModelError> {
+        let eni = self.model.network_interface(self.ctx.scope, id)?;
+        if eni.requester_managed {
+            return Err(ModelError::OperationNotPermitted {
+                message: format!(
+                    "You do not have permission to {action} the specified network interface {id}: it is managed by {}",
+                    eni.requester_id.as_deref().unwrap_or("an AWS service")
+                ),
+            });
+        }
+        Ok(eni.clone())
+    }
+
+    pub(crate) fn delete_network_interface(
+        &mut self,
+        id: &NetworkInterfaceId,
+    ) -> Result<(), ModelError> {
+        self.user_interface(id, "delete")?;
+        self.delete(ResourceRef::NetworkInterface(id.clone()));
+        Ok(())
+    }
+
+    pub(crate) fn modify_network_interface(
+        &mut self,
+        id: &NetworkInterfaceId,
+        attribute: &NetworkInterfaceAttribute,
+    ) -> Result<(), ModelError> {
+        let mut eni = self.user_interface(id, "modify")?;
+        match attribute {
+            NetworkInterfaceAttribute::Description(d) => eni.description = d.clone(),
+            NetworkInterfaceAttribute::SourceDestCheck(v) => eni.source_dest_check = *v,
+            NetworkInterfaceAttribute::Groups(groups) => {
+                if groups.is_empty() {
+                    return Err(ModelError::missing(
+                        "The request must contain the parameter groupId",
+                    ));
+                }
+                self.check_groups(&eni.vpc_id, groups)?;
+                eni.groups = groups.clone();
+            }
+        }
+        self.put(Resource::NetworkInterface(eni));
+        Ok(())
+    }
+
+    pub(crate) fn assign_private_ips(
+        &mut self,
+        id: &NetworkInterfaceId,
+        ips: &[Ipv4Addr],
+        count: u32,
+    ) -> Result<Vec<Ipv4Addr>, ModelError> {
+        let mut eni = self.user_interface(id, "modify")?;
+        let subnet = self.model.subnet(self.ctx.scope, &eni.subnet_id)?.clone();
+        let mut used = self.model.used_addresses(&subnet.id);
+        let mut added = Vec::new();
+        for ip in ips {
+            check_address(&subnet, *ip, &used)?;
+            used.insert(*ip);
+            added.push(*ip);
+        }
+        for _ in 0..count {
+            let ip = first_free(&subnet, &used)?;
+            used.insert(ip);
+            added.push(ip);
+        }
+        eni.secondary_ips.extend(added.iter().copied());
+        self.put(Resource::NetworkInterface(eni));
+        Ok(added)
+    }
+
+    pub(crate) fn unassign_private_ips(
+        &mut self,
+        id: &NetworkInterfaceId,
+        ips: &[Ipv4Addr],
+    ) -> Result<(), ModelError> {
+        let mut eni = self.user_interface(id, "modify")?;
+        for ip in ips {
+            if *ip == eni.private_ip {
+                return Err(ModelError::invalid_value(format!(
+                    "The primary private IP address {ip} of a network interface cannot be unassigned"
+                )));
+            }
+            if !eni.secondary_ips.contains(ip) {
+                return Err(ModelError::invalid_value(format!(
+                    "Some of the specified addresses are not assigned to interface {id}: {ip}"
+                )));
+            }
+        }
+        eni.secondary_ips.retain(|ip| !ips.contains(ip));
+        self.put(Resource::NetworkInterface(eni));
+        Ok(())
+    }
+}
