@@ -4,6 +4,7 @@
 //! DryRun after validation, then runs a command or reads a snapshot and writes the
 //! `…Response` XML with the member names of the botocore `ec2/2016-11-15` model.
 
+mod dhcp;
 mod filter;
 mod input;
 mod internet_gateway;
@@ -29,12 +30,14 @@ pub const VERSION: &str = "2016-11-15";
 /// Every action this module serves (also the list `InvalidAction` is judged against).
 pub const ACTIONS: &[&str] = &[
     "AssignPrivateIpAddresses",
+    "AssociateDhcpOptions",
     "AssociateRouteTable",
     "AssociateVpcCidrBlock",
     "AttachInternetGateway",
     "AuthorizeSecurityGroupEgress",
     "AuthorizeSecurityGroupIngress",
     "CreateDefaultVpc",
+    "CreateDhcpOptions",
     "CreateInternetGateway",
     "CreateNetworkAcl",
     "CreateNetworkAclEntry",
@@ -45,6 +48,7 @@ pub const ACTIONS: &[&str] = &[
     "CreateSubnet",
     "CreateTags",
     "CreateVpc",
+    "DeleteDhcpOptions",
     "DeleteInternetGateway",
     "DeleteNetworkAcl",
     "DeleteNetworkAclEntry",
@@ -56,6 +60,7 @@ pub const ACTIONS: &[&str] = &[
     "DeleteTags",
     "DeleteVpc",
     "DescribeAvailabilityZones",
+    "DescribeDhcpOptions",
     "DescribeInternetGateways",
     "DescribeNetworkAcls",
     "DescribeNetworkInterfaces",
@@ -179,6 +184,10 @@ async fn dispatch<B: Backend>(
         "ModifyNetworkInterfaceAttribute" => network_interface::modify(&op).await,
         "AssignPrivateIpAddresses" => network_interface::assign(&op).await,
         "UnassignPrivateIpAddresses" => network_interface::unassign(&op).await,
+        "CreateDhcpOptions" => dhcp::create(&op).await,
+        "AssociateDhcpOptions" => dhcp::associate(&op).await,
+        "DeleteDhcpOptions" => dhcp::delete(&op).await,
+        "DescribeDhcpOptions" => dhcp::describe(&op),
         "CreateTags" => tags::create_tags(&op).await,
         "DeleteTags" => tags::delete_tags(&op).await,
         "DescribeTags" => tags::describe_tags(&op),

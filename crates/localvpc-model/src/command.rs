@@ -1,5 +1,6 @@
 //! The writes the API can ask the model for, and what they return.
 
+use crate::ec2::dhcp::DhcpOptions;
 use crate::ec2::internet_gateway::InternetGateway;
 use crate::ec2::network_acl::{NetworkAcl, NetworkAclEntrySpec};
 use crate::ec2::network_interface::{
@@ -13,7 +14,7 @@ use crate::ec2::subnet::{CreateSubnet, Subnet, SubnetAttribute};
 use crate::ec2::tags::TagSpecification;
 use crate::ec2::vpc::{CidrBlockAssociation, CreateVpc, Vpc, VpcAttribute};
 use crate::id::{
-    InternetGatewayId, NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId,
+    DhcpOptionsId, InternetGatewayId, NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId,
     RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId, SubnetId,
     VpcCidrAssociationId, VpcId,
 };
@@ -170,6 +171,18 @@ pub enum Command {
         network_interface_id: NetworkInterfaceId,
         addresses: Vec<std::net::Ipv4Addr>,
     },
+    CreateDhcpOptions {
+        configurations: Vec<(String, Vec<String>)>,
+        tag_specifications: Vec<TagSpecification>,
+    },
+    /// `None` associates AWS's `default` (no option set).
+    AssociateDhcpOptions {
+        dhcp_options_id: Option<DhcpOptionsId>,
+        vpc_id: VpcId,
+    },
+    DeleteDhcpOptions {
+        dhcp_options_id: DhcpOptionsId,
+    },
     /// Clears every account and region.
     Reset,
 }
@@ -202,4 +215,5 @@ pub enum Outcome {
     NetworkAclAssociation(NetworkAclAssociationId),
     NetworkInterface(NetworkInterface),
     AssignedAddresses(NetworkInterfaceId, Vec<std::net::Ipv4Addr>),
+    DhcpOptions(DhcpOptions),
 }

@@ -314,6 +314,23 @@ impl Txn<'_, '_> {
                 self.unassign_private_ips(network_interface_id, addresses)?;
                 Outcome::Done
             }
+            Command::CreateDhcpOptions {
+                configurations,
+                tag_specifications,
+            } => {
+                Outcome::DhcpOptions(self.create_dhcp_options(configurations, tag_specifications)?)
+            }
+            Command::AssociateDhcpOptions {
+                dhcp_options_id,
+                vpc_id,
+            } => {
+                self.associate_dhcp_options(dhcp_options_id.as_ref(), vpc_id)?;
+                Outcome::Done
+            }
+            Command::DeleteDhcpOptions { dhcp_options_id } => {
+                self.delete_dhcp_options(dhcp_options_id)?;
+                Outcome::Done
+            }
             Command::Reset => {
                 self.model.apply_change(&Change::Reset);
                 self.changes.push(Change::Reset);
@@ -426,6 +443,14 @@ impl Model {
         id: &crate::id::RouteTableId,
     ) -> Result<&RouteTable, ModelError> {
         scoped(self.route_tables.get(id), scope).ok_or_else(|| id.not_found())
+    }
+
+    pub fn dhcp_options_set(
+        &self,
+        scope: &Scope,
+        id: &DhcpOptionsId,
+    ) -> Result<&DhcpOptions, ModelError> {
+        scoped(self.dhcp_options.get(id), scope).ok_or_else(|| id.not_found())
     }
 
     pub fn network_acl(

@@ -14,6 +14,10 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "AssociateDhcpOptions",
+        &["DhcpOptionsId", "DryRun", "VpcId"],
+    ),
+    (
         "AssociateRouteTable",
         &[
             "DryRun",
@@ -108,6 +112,17 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         ],
     ),
     ("CreateDefaultVpc", &["DryRun"]),
+    (
+        "CreateDhcpOptions",
+        &[
+            "DhcpConfiguration.#.Key",
+            "DhcpConfiguration.#.Value.#",
+            "DryRun",
+            "TagSpecification.#.ResourceType",
+            "TagSpecification.#.Tag.#.Key",
+            "TagSpecification.#.Tag.#.Value",
+        ],
+    ),
     (
         "CreateInternetGateway",
         &[
@@ -272,6 +287,7 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "VpcEncryptionControl.VpcPeeringExclusion",
         ],
     ),
+    ("DeleteDhcpOptions", &["DhcpOptionsId", "DryRun"]),
     ("DeleteInternetGateway", &["DryRun", "InternetGatewayId"]),
     ("DeleteNetworkAcl", &["DryRun", "NetworkAclId"]),
     (
@@ -306,6 +322,17 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "Filter.#.Value.#",
             "ZoneId.#",
             "ZoneName.#",
+        ],
+    ),
+    (
+        "DescribeDhcpOptions",
+        &[
+            "DhcpOptionsId.#",
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
         ],
     ),
     (

@@ -43,7 +43,12 @@ fn write_vpc_in_state(w: &mut XmlWriter, vpc: &Vpc, state: &str) {
             write_cidr_association,
         )
         .list("ipv6CidrBlockAssociationSet", Vec::<()>::new(), |_, ()| {})
-        .leaf("dhcpOptionsId", vpc.dhcp_options_id.as_str())
+        .leaf(
+            "dhcpOptionsId",
+            vpc.dhcp_options_id
+                .as_ref()
+                .map_or("default", |d| d.as_str()),
+        )
         .leaf("instanceTenancy", &vpc.instance_tenancy)
         .bool("isDefault", vpc.is_default)
         .node("blockPublicAccessStates", |w| {
@@ -67,7 +72,11 @@ fn filter_values(vpc: &Vpc, name: &str) -> Vec<String> {
         "cidr-block-association.association-id" => assoc().map(|a| a.id.to_string()).collect(),
         "cidr-block-association.cidr-block" => assoc().map(|a| a.cidr.to_string()).collect(),
         "cidr-block-association.state" => assoc().map(|a| a.state.as_str().to_owned()).collect(),
-        "dhcp-options-id" => vec![vpc.dhcp_options_id.to_string()],
+        "dhcp-options-id" => vec![
+            vpc.dhcp_options_id
+                .as_ref()
+                .map_or_else(|| "default".to_owned(), ToString::to_string),
+        ],
         "is-default" | "isDefault" => vec![vpc.is_default.to_string()],
         "owner-id" => vec![vpc.scope.account.to_string()],
         "state" => vec!["available".to_owned()],

@@ -26,7 +26,8 @@ pub struct Vpc {
     pub cidr_block: Ipv4Cidr,
     /// Every IPv4 block, primary first.
     pub cidr_associations: Vec<CidrBlockAssociation>,
-    pub dhcp_options_id: crate::id::DhcpOptionsId,
+    /// None once `default` (no option set) is associated.
+    pub dhcp_options_id: Option<crate::id::DhcpOptionsId>,
     pub instance_tenancy: String,
     pub is_default: bool,
     pub enable_dns_support: bool,
@@ -138,7 +139,7 @@ impl Txn<'_, '_> {
         tags: Tags,
     ) -> Result<Vpc, ModelError> {
         let scope = self.ctx.scope.clone();
-        let dhcp_options_id = self.scope_state()?.default_dhcp_options_id.clone();
+        let dhcp_options_id = Some(self.scope_state()?.default_dhcp_options_id.clone());
         let ids = &mut *self.ctx.ids;
         let rtb = RouteTable {
             id: RouteTableId::generate(ids),

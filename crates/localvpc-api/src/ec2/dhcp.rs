@@ -1,0 +1,125 @@
+//! DHCP option sets: Create/Delete/Describe/AssociateDhcpOptions.
+
+use super::filter::{DESCRIBE_BOUNDS, Filters, paginate};
+use super::vpc::unexpected;
+use super::{Body, Op};
+use crate::{ApiError, Backend};
+use localvpc_model::{Command, DhcpOptions, DhcpOptionsId, Outcome, VpcId};
+use localvpc_wire::xml::XmlWriter;
+
+fn write_options(w: &mut XmlWriter, d: &DhcpOptions) {
+    w.list(
+        "dhcpConfigurationSet",
+        &d.configurations,
+        |w, (key, values)| {
+            w.leaf("key", key).list("valueSet", values, |w, v| {
+                w.leaf("value", v);
+            });
+        },
+    )
+    .leaf("dhcpOptionsId", d.id.as_str())
+    .leaf("ownerId", d.scope.account.as_str());
+    super::tags::write_tag_set(w, &d.tags);
+}
+
+pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let mut configurations = Vec::new();
+    for c in p.params().structs("DhcpConfiguration") {
+        let key = c
+            .get("Key")
+            .ok_or_else(|| ApiError::missing("DhcpConfiguration.N.Key"))?;
+        let values: Vec<String> = c.list("Value").into_iter().map(str::to_owned).collect();
+        configurations.push((key.to_owned(), values));
+    }
+    let tag_specifications = p.tag_specifications()?;
+    match op
+        .run(Command::CreateDhcpOptions {
+            configurations,
+            tag_specifications,
+        })
+        .await?
+    {
+        Outcome::DhcpOptions(d) => op.respond(|w| {
+            w.node("dhcpOptions", |w| write_options(w, &d));
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn associate<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let id = p.required("DhcpOptionsId")?;
+    let dhcp_options_id = if id == "default" {
+        None
+    } else {
+        Some(DhcpOptionsId::parse(id)?)
+    };
+    let vpc_id = VpcId::parse(p.required("VpcId")?)?;
+    op.run(Command::AssociateDhcpOptions {
+        dhcp_options_id,
+        vpc_id,
+    })
+    .await?;
+    op.respond_true()
+}
+
+pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
+    let dhcp_options_id = DhcpOptionsId::parse(op.params.required("DhcpOptionsId")?)?;
+    op.run(Command::DeleteDhcpOptions { dhcp_options_id })
+        .await?;
+    op.respond_true()
+}
+
+pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let ids = p
+        .list("DhcpOptionsId")
+        .into_iter()
+        .map(DhcpOptionsId::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let filters = Filters::parse(
+        p.params(),
+        &["dhcp-options-id", "key", "owner-id", "value"],
+        true,
+    )?;
+    let max_results = p.int("MaxResults")?;
+    let next_token = p.opt("NextToken");
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    let chosen: Vec<&DhcpOptions> = if ids.is_empty() {
+        model.dhcp_options(scope).collect()
+    } else {
+        ids.iter()
+            .map(|id| model.dhcp_options_set(scope, id))
+            .collect::<Result<_, _>>()?
+    };
+    let matching: Vec<&DhcpOptions> = chosen
+        .into_iter()
+        .filter(|d| {
+            filters.matches(Some(&d.tags), |f| match f {
+                "dhcp-options-id" => vec![d.id.to_string()],
+                "key" => d.configurations.iter().map(|(k, _)| k.clone()).collect(),
+                "value" => d
+                    .configurations
+                    .iter()
+                    .flat_map(|(_, v)| v.clone())
+                    .collect(),
+                "owner-id" => vec![d.scope.account.to_string()],
+                _ => Vec::new(),
+            })
+        })
+        .collect();
+    let (page, token) = paginate(
+        matching,
+        |d| d.id.as_str(),
+        max_results,
+        next_token,
+        &DESCRIBE_BOUNDS,
+    )?;
+    op.respond(|w| {
+        w.list("dhcpOptionsSet", page, write_options);
+        w.leaf_opt("nextToken", token.as_deref());
+    })
+}
