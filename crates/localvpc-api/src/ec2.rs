@@ -17,6 +17,7 @@ mod security_group;
 mod subnet;
 mod tags;
 mod vpc;
+mod vpc_peering;
 
 use crate::{ApiError, ApiResponse, Backend, RequestCtx};
 use localvpc_model::{Command, Model, Outcome};
@@ -29,6 +30,7 @@ pub const VERSION: &str = "2016-11-15";
 
 /// Every action this module serves (also the list `InvalidAction` is judged against).
 pub const ACTIONS: &[&str] = &[
+    "AcceptVpcPeeringConnection",
     "AssignPrivateIpAddresses",
     "AssociateDhcpOptions",
     "AssociateRouteTable",
@@ -48,6 +50,7 @@ pub const ACTIONS: &[&str] = &[
     "CreateSubnet",
     "CreateTags",
     "CreateVpc",
+    "CreateVpcPeeringConnection",
     "DeleteDhcpOptions",
     "DeleteInternetGateway",
     "DeleteNetworkAcl",
@@ -59,6 +62,7 @@ pub const ACTIONS: &[&str] = &[
     "DeleteSubnet",
     "DeleteTags",
     "DeleteVpc",
+    "DeleteVpcPeeringConnection",
     "DescribeAvailabilityZones",
     "DescribeDhcpOptions",
     "DescribeInternetGateways",
@@ -71,6 +75,7 @@ pub const ACTIONS: &[&str] = &[
     "DescribeSubnets",
     "DescribeTags",
     "DescribeVpcAttribute",
+    "DescribeVpcPeeringConnections",
     "DescribeVpcs",
     "DetachInternetGateway",
     "DisassociateRouteTable",
@@ -79,6 +84,8 @@ pub const ACTIONS: &[&str] = &[
     "ModifySecurityGroupRules",
     "ModifySubnetAttribute",
     "ModifyVpcAttribute",
+    "ModifyVpcPeeringConnectionOptions",
+    "RejectVpcPeeringConnection",
     "ReplaceNetworkAclAssociation",
     "ReplaceNetworkAclEntry",
     "ReplaceRoute",
@@ -188,6 +195,12 @@ async fn dispatch<B: Backend>(
         "AssociateDhcpOptions" => dhcp::associate(&op).await,
         "DeleteDhcpOptions" => dhcp::delete(&op).await,
         "DescribeDhcpOptions" => dhcp::describe(&op),
+        "CreateVpcPeeringConnection" => vpc_peering::create(&op).await,
+        "AcceptVpcPeeringConnection" => vpc_peering::accept(&op).await,
+        "RejectVpcPeeringConnection" => vpc_peering::reject(&op).await,
+        "DeleteVpcPeeringConnection" => vpc_peering::delete(&op).await,
+        "DescribeVpcPeeringConnections" => vpc_peering::describe(&op),
+        "ModifyVpcPeeringConnectionOptions" => vpc_peering::modify_options(&op).await,
         "CreateTags" => tags::create_tags(&op).await,
         "DeleteTags" => tags::delete_tags(&op).await,
         "DescribeTags" => tags::describe_tags(&op),

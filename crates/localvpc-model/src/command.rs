@@ -13,10 +13,11 @@ use crate::ec2::security_group::{
 use crate::ec2::subnet::{CreateSubnet, Subnet, SubnetAttribute};
 use crate::ec2::tags::TagSpecification;
 use crate::ec2::vpc::{CidrBlockAssociation, CreateVpc, Vpc, VpcAttribute};
+use crate::ec2::vpc_peering::{CreateVpcPeering, PeeringOptions, VpcPeeringConnection};
 use crate::id::{
     DhcpOptionsId, InternetGatewayId, NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId,
     RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId, SubnetId,
-    VpcCidrAssociationId, VpcId,
+    VpcCidrAssociationId, VpcId, VpcPeeringConnectionId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -183,6 +184,21 @@ pub enum Command {
     DeleteDhcpOptions {
         dhcp_options_id: DhcpOptionsId,
     },
+    CreateVpcPeeringConnection(CreateVpcPeering),
+    AcceptVpcPeeringConnection {
+        id: VpcPeeringConnectionId,
+    },
+    RejectVpcPeeringConnection {
+        id: VpcPeeringConnectionId,
+    },
+    DeleteVpcPeeringConnection {
+        id: VpcPeeringConnectionId,
+    },
+    ModifyVpcPeeringConnectionOptions {
+        id: VpcPeeringConnectionId,
+        requester: Option<PeeringOptions>,
+        accepter: Option<PeeringOptions>,
+    },
     /// Clears every account and region.
     Reset,
 }
@@ -216,4 +232,5 @@ pub enum Outcome {
     NetworkInterface(NetworkInterface),
     AssignedAddresses(NetworkInterfaceId, Vec<std::net::Ipv4Addr>),
     DhcpOptions(DhcpOptions),
+    VpcPeeringConnection(VpcPeeringConnection),
 }

@@ -9,3 +9,4 @@ pub(crate) mod security_group;
 pub(crate) mod subnet;
 pub(crate) mod tags;
 pub(crate) mod vpc;
+pub(crate) mod vpc_peering;

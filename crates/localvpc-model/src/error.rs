@@ -97,6 +97,18 @@ pub enum ModelError {
     InsufficientFreeAddresses { subnet_id: String },
     #[error("The maximum number of security groups per interface has been reached.")]
     SecurityGroupsPerInterfaceLimitExceeded,
+    #[error("A VPC peering connection between {vpc_id} and {peer} already exists")]
+    PeeringAlreadyExists { vpc_id: String, peer: String },
+    #[error("Invalid state transition for {id}, attempted to transition from {from} to {to}")]
+    InvalidStateTransition {
+        id: String,
+        from: &'static str,
+        to: &'static str,
+    },
+    #[error("The VPC peering connection {id} is not active (it is {status})")]
+    PeeringNotActive { id: String, status: &'static str },
+    #[error("DNS resolution over {id} needs enableDnsHostnames and enableDnsSupport on both VPCs")]
+    PeeringDnsHostnamesDisabled { id: String },
 }
 
 impl ModelError {
@@ -143,6 +155,12 @@ impl ModelError {
             Self::InsufficientFreeAddresses { .. } => "InsufficientFreeAddressesInSubnet",
             Self::SecurityGroupsPerInterfaceLimitExceeded => {
                 "SecurityGroupsPerInterfaceLimitExceeded"
+            }
+            Self::PeeringAlreadyExists { .. } => "VpcPeeringConnectionAlreadyExists",
+            Self::InvalidStateTransition { .. } => "InvalidStateTransition",
+            Self::PeeringNotActive { .. } => "InvalidVpcPeeringConnectionState",
+            Self::PeeringDnsHostnamesDisabled { .. } => {
+                "InvalidVpcPeeringConnectionState.DnsHostnamesDisabled"
             }
         }
     }

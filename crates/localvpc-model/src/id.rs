@@ -54,10 +54,11 @@ pub enum ResourceKind {
     SecurityGroupRule,
     InternetGateway,
     NetworkInterface,
+    VpcPeeringConnection,
 }
 
 impl ResourceKind {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::Vpc,
         Self::Subnet,
         Self::RouteTable,
@@ -68,6 +69,7 @@ impl ResourceKind {
         Self::SecurityGroupRule,
         Self::InternetGateway,
         Self::NetworkInterface,
+        Self::VpcPeeringConnection,
     ];
 
     /// The id prefix without the dash.
@@ -83,6 +85,7 @@ impl ResourceKind {
             Self::SecurityGroupRule => "sgr",
             Self::InternetGateway => "igw",
             Self::NetworkInterface => "eni",
+            Self::VpcPeeringConnection => "pcx",
         }
     }
 
@@ -99,6 +102,7 @@ impl ResourceKind {
             Self::SecurityGroupRule => "InvalidSecurityGroupRuleId.NotFound",
             Self::InternetGateway => "InvalidInternetGatewayID.NotFound",
             Self::NetworkInterface => "InvalidNetworkInterfaceID.NotFound",
+            Self::VpcPeeringConnection => "InvalidVpcPeeringConnectionID.NotFound",
         }
     }
 
@@ -115,6 +119,7 @@ impl ResourceKind {
             Self::SecurityGroupRule => "InvalidSecurityGroupRuleId.Malformed",
             Self::InternetGateway => "InvalidInternetGatewayId.Malformed",
             Self::NetworkInterface => "InvalidNetworkInterfaceID.Malformed",
+            Self::VpcPeeringConnection => "InvalidVpcPeeringConnectionId.Malformed",
         }
     }
 
@@ -131,6 +136,7 @@ impl ResourceKind {
             Self::SecurityGroupRule => "security group rule ID",
             Self::InternetGateway => "internetGateway ID",
             Self::NetworkInterface => "networkInterface ID",
+            Self::VpcPeeringConnection => "vpcPeeringConnection ID",
         }
     }
 
@@ -147,6 +153,7 @@ impl ResourceKind {
             Self::SecurityGroupRule => Some("security-group-rule"),
             Self::InternetGateway => Some("internet-gateway"),
             Self::NetworkInterface => Some("network-interface"),
+            Self::VpcPeeringConnection => Some("vpc-peering-connection"),
         }
     }
 
@@ -250,6 +257,8 @@ id_type!(/// `igw-…`
     InternetGatewayId, ResourceKind::InternetGateway);
 id_type!(/// `eni-…`
     NetworkInterfaceId, ResourceKind::NetworkInterface);
+id_type!(/// `pcx-…`
+    VpcPeeringConnectionId, ResourceKind::VpcPeeringConnection);
 
 /// Ids that are never looked up on their own, so need no kind or NotFound code.
 macro_rules! plain_id {

@@ -43,12 +43,15 @@ pub use ec2::security_group::{
 pub use ec2::subnet::{CreateSubnet, HostnameType, Subnet, SubnetAttribute};
 pub use ec2::tags::{TagFilterTarget, TagSpecification, Tags};
 pub use ec2::vpc::{CidrBlockAssociation, CidrBlockState, CreateVpc, Vpc, VpcAttribute};
+pub use ec2::vpc_peering::{
+    CreateVpcPeering, PeeringOptions, PeeringSide, PeeringStatus, VpcPeeringConnection,
+};
 pub use error::{ErrorClass, ModelError};
 pub use id::{
     Clock, DhcpOptionsId, FixedClock, IdGen, InternetGatewayId, NetworkAclAssociationId,
     NetworkAclId, NetworkInterfaceId, ResourceKind, RouteTableAssociationId, RouteTableId,
     SecurityGroupId, SecurityGroupRuleId, SequentialIds, SubnetId, Timestamp, VpcCidrAssociationId,
-    VpcId, parse_resource_id,
+    VpcId, VpcPeeringConnectionId, parse_resource_id,
 };
 pub use model::{Ctx, ScopeState};
 pub use resource::{Change, Model, Resource, ResourceRef};

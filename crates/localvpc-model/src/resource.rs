@@ -11,10 +11,11 @@ use crate::ec2::security_group::SecurityGroup;
 use crate::ec2::subnet::Subnet;
 use crate::ec2::tags::Tags;
 use crate::ec2::vpc::Vpc;
+use crate::ec2::vpc_peering::VpcPeeringConnection;
 use crate::error::ModelError;
 use crate::id::{
     DhcpOptionsId, InternetGatewayId, NetworkAclId, NetworkInterfaceId, ResourceKind, RouteTableId,
-    SecurityGroupId, SubnetId, VpcId,
+    SecurityGroupId, SubnetId, VpcId, VpcPeeringConnectionId,
 };
 use crate::model::{ScopeState, Txn};
 use crate::scope::Scope;
@@ -130,6 +131,7 @@ stored_resources! {
     SecurityGroup(SecurityGroup, SecurityGroupId) in security_groups as SecurityGroup;
     InternetGateway(InternetGateway, InternetGatewayId) in internet_gateways as InternetGateway;
     NetworkInterface(NetworkInterface, NetworkInterfaceId) in network_interfaces as NetworkInterface;
+    VpcPeeringConnection(VpcPeeringConnection, VpcPeeringConnectionId) in vpc_peering_connections as VpcPeeringConnection;
 }
 
 /// One committed change. A command's changes are applied and persisted together.

@@ -3,6 +3,10 @@
 
 pub(super) const PARAMS: &[(&str, &[&str])] = &[
     (
+        "AcceptVpcPeeringConnection",
+        &["DryRun", "VpcPeeringConnectionId"],
+    ),
+    (
         "AssignPrivateIpAddresses",
         &[
             "AllowReassignment",
@@ -287,6 +291,19 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "VpcEncryptionControl.VpcPeeringExclusion",
         ],
     ),
+    (
+        "CreateVpcPeeringConnection",
+        &[
+            "DryRun",
+            "PeerOwnerId",
+            "PeerRegion",
+            "PeerVpcId",
+            "TagSpecification.#.ResourceType",
+            "TagSpecification.#.Tag.#.Key",
+            "TagSpecification.#.Tag.#.Value",
+            "VpcId",
+        ],
+    ),
     ("DeleteDhcpOptions", &["DhcpOptionsId", "DryRun"]),
     ("DeleteInternetGateway", &["DryRun", "InternetGatewayId"]),
     ("DeleteNetworkAcl", &["DryRun", "NetworkAclId"]),
@@ -313,6 +330,10 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         &["DryRun", "ResourceId.#", "Tag.#.Key", "Tag.#.Value"],
     ),
     ("DeleteVpc", &["DryRun", "VpcId"]),
+    (
+        "DeleteVpcPeeringConnection",
+        &["DryRun", "VpcPeeringConnectionId"],
+    ),
     (
         "DescribeAvailabilityZones",
         &[
@@ -436,6 +457,17 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
     ),
     ("DescribeVpcAttribute", &["Attribute", "DryRun", "VpcId"]),
     (
+        "DescribeVpcPeeringConnections",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
+            "VpcPeeringConnectionId.#",
+        ],
+    ),
+    (
         "DescribeVpcs",
         &[
             "DryRun",
@@ -514,6 +546,23 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "EnableNetworkAddressUsageMetrics.Value",
             "VpcId",
         ],
+    ),
+    (
+        "ModifyVpcPeeringConnectionOptions",
+        &[
+            "AccepterPeeringConnectionOptions.AllowDnsResolutionFromRemoteVpc",
+            "AccepterPeeringConnectionOptions.AllowEgressFromLocalClassicLinkToRemoteVpc",
+            "AccepterPeeringConnectionOptions.AllowEgressFromLocalVpcToRemoteClassicLink",
+            "DryRun",
+            "RequesterPeeringConnectionOptions.AllowDnsResolutionFromRemoteVpc",
+            "RequesterPeeringConnectionOptions.AllowEgressFromLocalClassicLinkToRemoteVpc",
+            "RequesterPeeringConnectionOptions.AllowEgressFromLocalVpcToRemoteClassicLink",
+            "VpcPeeringConnectionId",
+        ],
+    ),
+    (
+        "RejectVpcPeeringConnection",
+        &["DryRun", "VpcPeeringConnectionId"],
     ),
     (
         "ReplaceNetworkAclAssociation",

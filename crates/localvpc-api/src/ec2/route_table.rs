@@ -7,7 +7,7 @@ use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
     Command, InternetGatewayId, Model, Outcome, RouteDestination, RouteSpec, RouteTable,
-    RouteTableId, RouteTarget, SubnetId, VpcId, parse_ipv4_cidr,
+    RouteTableId, RouteTarget, SubnetId, VpcId, VpcPeeringConnectionId, parse_ipv4_cidr,
 };
 use localvpc_wire::xml::XmlWriter;
 
@@ -94,6 +94,12 @@ fn filter_values(model: &Model, t: &RouteTable, name: &str) -> Vec<String> {
                 RouteDestination::Ipv4(_) => None,
             })
             .collect(),
+        "route.vpc-peering-connection-id" => routes()
+            .filter_map(|r| match r.target.wire() {
+                ("vpcPeeringConnectionId", v) => Some(v.to_owned()),
+                _ => None,
+            })
+            .collect(),
         "route.gateway-id" => routes()
             .filter_map(|r| match r.target.wire() {
                 ("gatewayId", v) => Some(v.to_owned()),
@@ -139,10 +145,6 @@ fn target(p: &Input<'_>) -> Result<RouteTarget, ApiError> {
         ("NatGatewayId", "InvalidNatGatewayID.NotFound"),
         ("NetworkInterfaceId", "InvalidNetworkInterfaceID.NotFound"),
         ("InstanceId", "InvalidInstanceID.NotFound"),
-        (
-            "VpcPeeringConnectionId",
-            "InvalidVpcPeeringConnectionID.NotFound",
-        ),
         ("TransitGatewayId", "InvalidTransitGatewayID.NotFound"),
         ("EgressOnlyInternetGatewayId", "InvalidGatewayID.NotFound"),
         ("VpcEndpointId", "InvalidVpcEndpointId.NotFound"),
@@ -164,6 +166,13 @@ fn target(p: &Input<'_>) -> Result<RouteTarget, ApiError> {
                 format!("The gateway ID '{g}' does not exist"),
             ))
         });
+    }
+    if let Some(v) = p.opt("VpcPeeringConnectionId") {
+        found.push(
+            VpcPeeringConnectionId::parse(v)
+                .map(RouteTarget::VpcPeeringConnection)
+                .map_err(ApiError::from),
+        );
     }
     for (param, code) in OTHERS {
         if let Some(v) = p.opt(param) {

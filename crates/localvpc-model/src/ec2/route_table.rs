@@ -5,7 +5,10 @@
 use crate::cidr::{Ipv4Cidr, parse_ipv4_cidr};
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
-use crate::id::{InternetGatewayId, RouteTableAssociationId, RouteTableId, SubnetId, VpcId};
+use crate::id::{
+    InternetGatewayId, RouteTableAssociationId, RouteTableId, SubnetId, VpcId,
+    VpcPeeringConnectionId,
+};
 use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::Scope;
@@ -79,6 +82,7 @@ pub enum RouteTarget {
     /// The VPC's own CIDR (`gatewayId=local`).
     Local,
     InternetGateway(InternetGatewayId),
+    VpcPeeringConnection(VpcPeeringConnectionId),
 }
 
 impl RouteTarget {
@@ -87,6 +91,7 @@ impl RouteTarget {
         match self {
             Self::Local => ("gatewayId", "local"),
             Self::InternetGateway(id) => ("gatewayId", id.as_str()),
+            Self::VpcPeeringConnection(id) => ("vpcPeeringConnectionId", id.as_str()),
         }
     }
 }
@@ -148,6 +153,10 @@ impl Model {
                 .internet_gateways
                 .get(id)
                 .is_some_and(|g| g.attached_vpc.as_ref() == Some(&table.vpc_id)),
+            RouteTarget::VpcPeeringConnection(id) => self
+                .vpc_peering_connections
+                .get(id)
+                .is_some_and(|p| p.is_active() && p.involves(&table.vpc_id)),
         };
         if alive {
             RouteState::Active
@@ -442,6 +451,27 @@ impl Txn<'_, '_> {
                         "route table {} and network gateway {id} belong to different networks",
                         table.id
                     )));
+                }
+                Ok(())
+            }
+            RouteTarget::VpcPeeringConnection(id) => {
+                let peering = self.model.vpc_peering(self.ctx.scope, id)?;
+                if !peering.involves(&table.vpc_id) {
+                    return Err(ModelError::invalid_value(format!(
+                        "route table {} and VPC peering connection {id} belong to different networks",
+                        table.id
+                    )));
+                }
+                if matches!(
+                    peering.status,
+                    crate::ec2::vpc_peering::PeeringStatus::Deleted
+                        | crate::ec2::vpc_peering::PeeringStatus::Rejected
+                        | crate::ec2::vpc_peering::PeeringStatus::Failed
+                ) {
+                    return Err(ModelError::PeeringNotActive {
+                        id: id.to_string(),
+                        status: peering.status.as_str(),
+                    });
                 }
                 Ok(())
             }

@@ -333,14 +333,24 @@ impl Txn<'_, '_> {
                     .is_none_or(|a| a == &self.ctx.scope.account);
                 if same_account {
                     let target = self.model.security_group(self.ctx.scope, group_id)?;
-                    if target.vpc_id != group.vpc_id {
+                    // Another VPC's group is allowed across an active same-region peering.
+                    if target.vpc_id != group.vpc_id
+                        && !self.model.peered(&target.vpc_id, &group.vpc_id)
+                    {
                         return Err(ModelError::invalid_value(format!(
                             "You have specified two resources that belong to different networks: {} and {}",
                             group.id, target.id
                         )));
                     }
-                } else if !self.model.security_groups.contains_key(group_id) {
-                    return Err(group_id.not_found());
+                } else {
+                    let peered = self
+                        .model
+                        .security_groups
+                        .get(group_id)
+                        .is_some_and(|target| self.model.peered(&target.vpc_id, &group.vpc_id));
+                    if !peered {
+                        return Err(group_id.not_found());
+                    }
                 }
                 peers.push((
                     SgPeer::Group {

@@ -242,6 +242,7 @@ impl Txn<'_, '_> {
                 "The vpc '{vpc_id}' has dependencies and cannot be deleted."
             )));
         }
+        self.delete_peerings_of(vpc_id);
         if let Some(main) = self.model.main_route_table(vpc_id).map(|t| t.id.clone()) {
             self.delete(ResourceRef::RouteTable(main));
         }
