@@ -227,7 +227,7 @@ impl Txn<'_, '_> {
             .model
             .security_groups
             .values()
-            .any(|g| g.vpc_id == vpc.id && g.name == name)
+            .any(|g| g.vpc_id == vpc.id && g.name.eq_ignore_ascii_case(name))
         {
             return Err(ModelError::GroupDuplicate {
                 name: name.to_owned(),
