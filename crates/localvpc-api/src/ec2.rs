@@ -5,9 +5,11 @@
 //! `…Response` XML with the member names of the botocore `ec2/2016-11-15` model.
 
 mod dhcp;
+mod elastic_ip;
 mod filter;
 mod input;
 mod internet_gateway;
+mod nat_gateway;
 mod network_acl;
 mod network_interface;
 mod params;
@@ -31,7 +33,9 @@ pub const VERSION: &str = "2016-11-15";
 /// Every action this module serves (also the list `InvalidAction` is judged against).
 pub const ACTIONS: &[&str] = &[
     "AcceptVpcPeeringConnection",
+    "AllocateAddress",
     "AssignPrivateIpAddresses",
+    "AssociateAddress",
     "AssociateDhcpOptions",
     "AssociateRouteTable",
     "AssociateVpcCidrBlock",
@@ -41,6 +45,7 @@ pub const ACTIONS: &[&str] = &[
     "CreateDefaultVpc",
     "CreateDhcpOptions",
     "CreateInternetGateway",
+    "CreateNatGateway",
     "CreateNetworkAcl",
     "CreateNetworkAclEntry",
     "CreateNetworkInterface",
@@ -53,6 +58,7 @@ pub const ACTIONS: &[&str] = &[
     "CreateVpcPeeringConnection",
     "DeleteDhcpOptions",
     "DeleteInternetGateway",
+    "DeleteNatGateway",
     "DeleteNetworkAcl",
     "DeleteNetworkAclEntry",
     "DeleteNetworkInterface",
@@ -63,9 +69,11 @@ pub const ACTIONS: &[&str] = &[
     "DeleteTags",
     "DeleteVpc",
     "DeleteVpcPeeringConnection",
+    "DescribeAddresses",
     "DescribeAvailabilityZones",
     "DescribeDhcpOptions",
     "DescribeInternetGateways",
+    "DescribeNatGateways",
     "DescribeNetworkAcls",
     "DescribeNetworkInterfaces",
     "DescribeRegions",
@@ -78,6 +86,7 @@ pub const ACTIONS: &[&str] = &[
     "DescribeVpcPeeringConnections",
     "DescribeVpcs",
     "DetachInternetGateway",
+    "DisassociateAddress",
     "DisassociateRouteTable",
     "DisassociateVpcCidrBlock",
     "ModifyNetworkInterfaceAttribute",
@@ -86,6 +95,7 @@ pub const ACTIONS: &[&str] = &[
     "ModifyVpcAttribute",
     "ModifyVpcPeeringConnectionOptions",
     "RejectVpcPeeringConnection",
+    "ReleaseAddress",
     "ReplaceNetworkAclAssociation",
     "ReplaceNetworkAclEntry",
     "ReplaceRoute",
@@ -201,6 +211,14 @@ async fn dispatch<B: Backend>(
         "DeleteVpcPeeringConnection" => vpc_peering::delete(&op).await,
         "DescribeVpcPeeringConnections" => vpc_peering::describe(&op),
         "ModifyVpcPeeringConnectionOptions" => vpc_peering::modify_options(&op).await,
+        "AllocateAddress" => elastic_ip::allocate(&op).await,
+        "AssociateAddress" => elastic_ip::associate(&op).await,
+        "DisassociateAddress" => elastic_ip::disassociate(&op).await,
+        "ReleaseAddress" => elastic_ip::release(&op).await,
+        "DescribeAddresses" => elastic_ip::describe(&op),
+        "CreateNatGateway" => nat_gateway::create(&op).await,
+        "DeleteNatGateway" => nat_gateway::delete(&op).await,
+        "DescribeNatGateways" => nat_gateway::describe(&op),
         "CreateTags" => tags::create_tags(&op).await,
         "DeleteTags" => tags::delete_tags(&op).await,
         "DescribeTags" => tags::describe_tags(&op),

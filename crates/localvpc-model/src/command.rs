@@ -1,7 +1,9 @@
 //! The writes the API can ask the model for, and what they return.
 
 use crate::ec2::dhcp::DhcpOptions;
+use crate::ec2::elastic_ip::ElasticIp;
 use crate::ec2::internet_gateway::InternetGateway;
+use crate::ec2::nat_gateway::{CreateNatGateway, NatGateway};
 use crate::ec2::network_acl::{NetworkAcl, NetworkAclEntrySpec};
 use crate::ec2::network_interface::{
     CreateNetworkInterface, NetworkInterface, NetworkInterfaceAttribute,
@@ -15,9 +17,10 @@ use crate::ec2::tags::TagSpecification;
 use crate::ec2::vpc::{CidrBlockAssociation, CreateVpc, Vpc, VpcAttribute};
 use crate::ec2::vpc_peering::{CreateVpcPeering, PeeringOptions, VpcPeeringConnection};
 use crate::id::{
-    DhcpOptionsId, InternetGatewayId, NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId,
-    RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId, SubnetId,
-    VpcCidrAssociationId, VpcId, VpcPeeringConnectionId,
+    AllocationId, DhcpOptionsId, ElasticIpAssociationId, InternetGatewayId, NatGatewayId,
+    NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId, RouteTableAssociationId,
+    RouteTableId, SecurityGroupId, SecurityGroupRuleId, SubnetId, VpcCidrAssociationId, VpcId,
+    VpcPeeringConnectionId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -199,6 +202,25 @@ pub enum Command {
         requester: Option<PeeringOptions>,
         accepter: Option<PeeringOptions>,
     },
+    AllocateAddress {
+        tag_specifications: Vec<TagSpecification>,
+    },
+    AssociateAddress {
+        allocation_id: AllocationId,
+        network_interface_id: NetworkInterfaceId,
+        private_ip: Option<std::net::Ipv4Addr>,
+        allow_reassociation: bool,
+    },
+    DisassociateAddress {
+        association_id: ElasticIpAssociationId,
+    },
+    ReleaseAddress {
+        allocation_id: AllocationId,
+    },
+    CreateNatGateway(CreateNatGateway),
+    DeleteNatGateway {
+        nat_gateway_id: NatGatewayId,
+    },
     /// Clears every account and region.
     Reset,
 }
@@ -233,4 +255,7 @@ pub enum Outcome {
     AssignedAddresses(NetworkInterfaceId, Vec<std::net::Ipv4Addr>),
     DhcpOptions(DhcpOptions),
     VpcPeeringConnection(VpcPeeringConnection),
+    ElasticIp(ElasticIp),
+    ElasticIpAssociation(ElasticIpAssociationId),
+    NatGateway(NatGateway),
 }

@@ -1,7 +1,9 @@
 //! EC2 VPC resources and the rules AWS applies when they are created, changed and deleted.
 
 pub(crate) mod dhcp;
+pub(crate) mod elastic_ip;
 pub(crate) mod internet_gateway;
+pub(crate) mod nat_gateway;
 pub(crate) mod network_acl;
 pub(crate) mod network_interface;
 pub(crate) mod route_table;

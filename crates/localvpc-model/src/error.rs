@@ -109,6 +109,10 @@ pub enum ModelError {
     PeeringNotActive { id: String, status: &'static str },
     #[error("DNS resolution over {id} needs enableDnsHostnames and enableDnsSupport on both VPCs")]
     PeeringDnsHostnamesDisabled { id: String },
+    #[error("The maximum number of addresses has been reached.")]
+    AddressLimitExceeded,
+    #[error("The NAT gateway {id} was deleted")]
+    NatGatewayDeleted { id: String },
 }
 
 impl ModelError {
@@ -162,6 +166,8 @@ impl ModelError {
             Self::PeeringDnsHostnamesDisabled { .. } => {
                 "InvalidVpcPeeringConnectionState.DnsHostnamesDisabled"
             }
+            Self::AddressLimitExceeded => "AddressLimitExceeded",
+            Self::NatGatewayDeleted { .. } => "InvalidNatGatewayID.NotFound",
         }
     }
 

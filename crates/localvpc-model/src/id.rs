@@ -55,10 +55,13 @@ pub enum ResourceKind {
     InternetGateway,
     NetworkInterface,
     VpcPeeringConnection,
+    ElasticIp,
+    ElasticIpAssociation,
+    NatGateway,
 }
 
 impl ResourceKind {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 14] = [
         Self::Vpc,
         Self::Subnet,
         Self::RouteTable,
@@ -70,6 +73,9 @@ impl ResourceKind {
         Self::InternetGateway,
         Self::NetworkInterface,
         Self::VpcPeeringConnection,
+        Self::ElasticIp,
+        Self::ElasticIpAssociation,
+        Self::NatGateway,
     ];
 
     /// The id prefix without the dash.
@@ -86,6 +92,9 @@ impl ResourceKind {
             Self::InternetGateway => "igw",
             Self::NetworkInterface => "eni",
             Self::VpcPeeringConnection => "pcx",
+            Self::ElasticIp => "eipalloc",
+            Self::ElasticIpAssociation => "eipassoc",
+            Self::NatGateway => "nat",
         }
     }
 
@@ -103,6 +112,9 @@ impl ResourceKind {
             Self::InternetGateway => "InvalidInternetGatewayID.NotFound",
             Self::NetworkInterface => "InvalidNetworkInterfaceID.NotFound",
             Self::VpcPeeringConnection => "InvalidVpcPeeringConnectionID.NotFound",
+            Self::ElasticIp => "InvalidAllocationID.NotFound",
+            Self::ElasticIpAssociation => "InvalidAssociationID.NotFound",
+            Self::NatGateway => "NatGatewayNotFound",
         }
     }
 
@@ -120,6 +132,9 @@ impl ResourceKind {
             Self::InternetGateway => "InvalidInternetGatewayId.Malformed",
             Self::NetworkInterface => "InvalidNetworkInterfaceID.Malformed",
             Self::VpcPeeringConnection => "InvalidVpcPeeringConnectionId.Malformed",
+            Self::ElasticIp => "InvalidAllocationID.Malformed",
+            Self::ElasticIpAssociation => "InvalidAssociationID.Malformed",
+            Self::NatGateway => "InvalidNatGatewayID.Malformed",
         }
     }
 
@@ -137,6 +152,9 @@ impl ResourceKind {
             Self::InternetGateway => "internetGateway ID",
             Self::NetworkInterface => "networkInterface ID",
             Self::VpcPeeringConnection => "vpcPeeringConnection ID",
+            Self::ElasticIp => "allocation ID",
+            Self::ElasticIpAssociation => "association ID",
+            Self::NatGateway => "NAT gateway",
         }
     }
 
@@ -154,6 +172,9 @@ impl ResourceKind {
             Self::InternetGateway => Some("internet-gateway"),
             Self::NetworkInterface => Some("network-interface"),
             Self::VpcPeeringConnection => Some("vpc-peering-connection"),
+            Self::ElasticIp => Some("elastic-ip"),
+            Self::ElasticIpAssociation => None,
+            Self::NatGateway => Some("natgateway"),
         }
     }
 
@@ -259,6 +280,12 @@ id_type!(/// `eni-…`
     NetworkInterfaceId, ResourceKind::NetworkInterface);
 id_type!(/// `pcx-…`
     VpcPeeringConnectionId, ResourceKind::VpcPeeringConnection);
+id_type!(/// `eipalloc-…`
+    AllocationId, ResourceKind::ElasticIp);
+id_type!(/// `eipassoc-…`
+    ElasticIpAssociationId, ResourceKind::ElasticIpAssociation);
+id_type!(/// `nat-…`
+    NatGatewayId, ResourceKind::NatGateway);
 
 /// Ids that are never looked up on their own, so need no kind or NotFound code.
 macro_rules! plain_id {

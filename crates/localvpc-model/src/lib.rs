@@ -26,7 +26,9 @@ pub use catalog::{AvailabilityZone, Catalog, RegionInfo};
 pub use cidr::{Ipv4Cidr, parse_ipv4_cidr};
 pub use command::{Command, Outcome};
 pub use ec2::dhcp::DhcpOptions;
+pub use ec2::elastic_ip::{EipAssociation, ElasticIp};
 pub use ec2::internet_gateway::InternetGateway;
+pub use ec2::nat_gateway::{CreateNatGateway, NatGateway, NatGatewayState};
 pub use ec2::network_acl::{
     NetworkAcl, NetworkAclAssociation, NetworkAclEntry, NetworkAclEntrySpec, RuleAction,
 };
@@ -48,10 +50,11 @@ pub use ec2::vpc_peering::{
 };
 pub use error::{ErrorClass, ModelError};
 pub use id::{
-    Clock, DhcpOptionsId, FixedClock, IdGen, InternetGatewayId, NetworkAclAssociationId,
-    NetworkAclId, NetworkInterfaceId, ResourceKind, RouteTableAssociationId, RouteTableId,
-    SecurityGroupId, SecurityGroupRuleId, SequentialIds, SubnetId, Timestamp, VpcCidrAssociationId,
-    VpcId, VpcPeeringConnectionId, parse_resource_id,
+    AllocationId, Clock, DhcpOptionsId, ElasticIpAssociationId, FixedClock, IdGen,
+    InternetGatewayId, NatGatewayId, NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId,
+    ResourceKind, RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId,
+    SequentialIds, SubnetId, Timestamp, VpcCidrAssociationId, VpcId, VpcPeeringConnectionId,
+    parse_resource_id,
 };
 pub use model::{Ctx, ScopeState};
 pub use resource::{Change, Model, Resource, ResourceRef};

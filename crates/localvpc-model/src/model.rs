@@ -352,6 +352,35 @@ impl Txn<'_, '_> {
             } => Outcome::VpcPeeringConnection(
                 self.modify_vpc_peering_options(id, *requester, *accepter)?,
             ),
+            Command::AllocateAddress { tag_specifications } => {
+                Outcome::ElasticIp(self.allocate_address(tag_specifications)?)
+            }
+            Command::AssociateAddress {
+                allocation_id,
+                network_interface_id,
+                private_ip,
+                allow_reassociation,
+            } => Outcome::ElasticIpAssociation(self.associate_address(
+                allocation_id,
+                network_interface_id,
+                *private_ip,
+                *allow_reassociation,
+            )?),
+            Command::DisassociateAddress { association_id } => {
+                self.disassociate_address(association_id)?;
+                Outcome::Done
+            }
+            Command::ReleaseAddress { allocation_id } => {
+                self.release_address(allocation_id)?;
+                Outcome::Done
+            }
+            Command::CreateNatGateway(input) => {
+                Outcome::NatGateway(self.create_nat_gateway(input)?)
+            }
+            Command::DeleteNatGateway { nat_gateway_id } => {
+                self.delete_nat_gateway(nat_gateway_id)?;
+                Outcome::Done
+            }
             Command::Reset => {
                 self.model.apply_change(&Change::Reset);
                 self.changes.push(Change::Reset);

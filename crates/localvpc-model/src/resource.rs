@@ -3,7 +3,9 @@
 //! snapshot listing, and tag editing — so a new kind is one line here plus its module.
 
 use crate::ec2::dhcp::DhcpOptions;
+use crate::ec2::elastic_ip::ElasticIp;
 use crate::ec2::internet_gateway::InternetGateway;
+use crate::ec2::nat_gateway::NatGateway;
 use crate::ec2::network_acl::NetworkAcl;
 use crate::ec2::network_interface::NetworkInterface;
 use crate::ec2::route_table::RouteTable;
@@ -14,8 +16,8 @@ use crate::ec2::vpc::Vpc;
 use crate::ec2::vpc_peering::VpcPeeringConnection;
 use crate::error::ModelError;
 use crate::id::{
-    DhcpOptionsId, InternetGatewayId, NetworkAclId, NetworkInterfaceId, ResourceKind, RouteTableId,
-    SecurityGroupId, SubnetId, VpcId, VpcPeeringConnectionId,
+    AllocationId, DhcpOptionsId, InternetGatewayId, NatGatewayId, NetworkAclId, NetworkInterfaceId,
+    ResourceKind, RouteTableId, SecurityGroupId, SubnetId, VpcId, VpcPeeringConnectionId,
 };
 use crate::model::{ScopeState, Txn};
 use crate::scope::Scope;
@@ -132,6 +134,8 @@ stored_resources! {
     InternetGateway(InternetGateway, InternetGatewayId) in internet_gateways as InternetGateway;
     NetworkInterface(NetworkInterface, NetworkInterfaceId) in network_interfaces as NetworkInterface;
     VpcPeeringConnection(VpcPeeringConnection, VpcPeeringConnectionId) in vpc_peering_connections as VpcPeeringConnection;
+    ElasticIp(ElasticIp, AllocationId) in elastic_ips as ElasticIp;
+    NatGateway(NatGateway, NatGatewayId) in nat_gateways as NatGateway;
 }
 
 /// One committed change. A command's changes are applied and persisted together.

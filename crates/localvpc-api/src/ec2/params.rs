@@ -7,6 +7,21 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         &["DryRun", "VpcPeeringConnectionId"],
     ),
     (
+        "AllocateAddress",
+        &[
+            "Address",
+            "CustomerOwnedIpv4Pool",
+            "Domain",
+            "DryRun",
+            "IpamPoolId",
+            "NetworkBorderGroup",
+            "PublicIpv4Pool",
+            "TagSpecification.#.ResourceType",
+            "TagSpecification.#.Tag.#.Key",
+            "TagSpecification.#.Tag.#.Value",
+        ],
+    ),
+    (
         "AssignPrivateIpAddresses",
         &[
             "AllowReassignment",
@@ -15,6 +30,18 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "NetworkInterfaceId",
             "PrivateIpAddress.#",
             "SecondaryPrivateIpAddressCount",
+        ],
+    ),
+    (
+        "AssociateAddress",
+        &[
+            "AllocationId",
+            "AllowReassociation",
+            "DryRun",
+            "InstanceId",
+            "NetworkInterfaceId",
+            "PrivateIpAddress",
+            "PublicIp",
         ],
     ),
     (
@@ -134,6 +161,28 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "TagSpecification.#.ResourceType",
             "TagSpecification.#.Tag.#.Key",
             "TagSpecification.#.Tag.#.Value",
+        ],
+    ),
+    (
+        "CreateNatGateway",
+        &[
+            "AllocationId",
+            "AvailabilityMode",
+            "AvailabilityZoneAddress.#.AllocationId.#",
+            "AvailabilityZoneAddress.#.AvailabilityZone",
+            "AvailabilityZoneAddress.#.AvailabilityZoneId",
+            "ClientToken",
+            "ConnectivityType",
+            "DryRun",
+            "PrivateIpAddress",
+            "SecondaryAllocationId.#",
+            "SecondaryPrivateIpAddress.#",
+            "SecondaryPrivateIpAddressCount",
+            "SubnetId",
+            "TagSpecification.#.ResourceType",
+            "TagSpecification.#.Tag.#.Key",
+            "TagSpecification.#.Tag.#.Value",
+            "VpcId",
         ],
     ),
     (
@@ -306,6 +355,7 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
     ),
     ("DeleteDhcpOptions", &["DhcpOptionsId", "DryRun"]),
     ("DeleteInternetGateway", &["DryRun", "InternetGatewayId"]),
+    ("DeleteNatGateway", &["DryRun", "NatGatewayId"]),
     ("DeleteNetworkAcl", &["DryRun", "NetworkAclId"]),
     (
         "DeleteNetworkAclEntry",
@@ -333,6 +383,16 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
     (
         "DeleteVpcPeeringConnection",
         &["DryRun", "VpcPeeringConnectionId"],
+    ),
+    (
+        "DescribeAddresses",
+        &[
+            "AllocationId.#",
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "PublicIp.#",
+        ],
     ),
     (
         "DescribeAvailabilityZones",
@@ -364,6 +424,17 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "Filter.#.Value.#",
             "InternetGatewayId.#",
             "MaxResults",
+            "NextToken",
+        ],
+    ),
+    (
+        "DescribeNatGateways",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NatGatewayId.#",
             "NextToken",
         ],
     ),
@@ -482,6 +553,10 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         "DetachInternetGateway",
         &["DryRun", "InternetGatewayId", "VpcId"],
     ),
+    (
+        "DisassociateAddress",
+        &["AssociationId", "DryRun", "PublicIp"],
+    ),
     ("DisassociateRouteTable", &["AssociationId", "DryRun"]),
     ("DisassociateVpcCidrBlock", &["AssociationId"]),
     (
@@ -563,6 +638,10 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
     (
         "RejectVpcPeeringConnection",
         &["DryRun", "VpcPeeringConnectionId"],
+    ),
+    (
+        "ReleaseAddress",
+        &["AllocationId", "DryRun", "NetworkBorderGroup", "PublicIp"],
     ),
     (
         "ReplaceNetworkAclAssociation",

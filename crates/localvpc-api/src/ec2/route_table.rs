@@ -6,8 +6,9 @@ use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    Command, InternetGatewayId, Model, Outcome, RouteDestination, RouteSpec, RouteTable,
-    RouteTableId, RouteTarget, SubnetId, VpcId, VpcPeeringConnectionId, parse_ipv4_cidr,
+    Command, InternetGatewayId, Model, NatGatewayId, NetworkInterfaceId, Outcome, RouteDestination,
+    RouteSpec, RouteTable, RouteTableId, RouteTarget, SubnetId, VpcId, VpcPeeringConnectionId,
+    parse_ipv4_cidr,
 };
 use localvpc_wire::xml::XmlWriter;
 
@@ -100,6 +101,12 @@ fn filter_values(model: &Model, t: &RouteTable, name: &str) -> Vec<String> {
                 _ => None,
             })
             .collect(),
+        "route.nat-gateway-id" => routes()
+            .filter_map(|r| match r.target.wire() {
+                ("natGatewayId", v) => Some(v.to_owned()),
+                _ => None,
+            })
+            .collect(),
         "route.gateway-id" => routes()
             .filter_map(|r| match r.target.wire() {
                 ("gatewayId", v) => Some(v.to_owned()),
@@ -142,8 +149,6 @@ fn destination(p: &Input<'_>) -> Result<RouteDestination, ApiError> {
 /// that kind's NotFound, as AWS answers for an unknown id.
 fn target(p: &Input<'_>) -> Result<RouteTarget, ApiError> {
     const OTHERS: &[(&str, &str)] = &[
-        ("NatGatewayId", "InvalidNatGatewayID.NotFound"),
-        ("NetworkInterfaceId", "InvalidNetworkInterfaceID.NotFound"),
         ("InstanceId", "InvalidInstanceID.NotFound"),
         ("TransitGatewayId", "InvalidTransitGatewayID.NotFound"),
         ("EgressOnlyInternetGatewayId", "InvalidGatewayID.NotFound"),
@@ -166,6 +171,20 @@ fn target(p: &Input<'_>) -> Result<RouteTarget, ApiError> {
                 format!("The gateway ID '{g}' does not exist"),
             ))
         });
+    }
+    if let Some(v) = p.opt("NatGatewayId") {
+        found.push(
+            NatGatewayId::parse(v)
+                .map(RouteTarget::NatGateway)
+                .map_err(ApiError::from),
+        );
+    }
+    if let Some(v) = p.opt("NetworkInterfaceId") {
+        found.push(
+            NetworkInterfaceId::parse(v)
+                .map(RouteTarget::NetworkInterface)
+                .map_err(ApiError::from),
+        );
     }
     if let Some(v) = p.opt("VpcPeeringConnectionId") {
         found.push(

@@ -82,6 +82,20 @@ impl Txn<'_, '_> {
                 message: format!("resource {igw_id} is not attached to network {vpc_id}"),
             });
         }
+        let mapped = self.model.elastic_ips.values().any(|e| {
+            e.association.as_ref().is_some_and(|a| {
+                self.model
+                    .network_interfaces
+                    .get(&a.network_interface_id)
+                    .is_some_and(|n| &n.vpc_id == vpc_id)
+            })
+        });
+        if mapped {
+            return Err(ModelError::dependency(format!(
+                "Network {vpc_id} has some mapped public address(es). Please unmap those public address(es) \
+                 before detaching the gateway."
+            )));
+        }
         igw.attached_vpc = None;
         self.put(Resource::InternetGateway(igw));
         Ok(())

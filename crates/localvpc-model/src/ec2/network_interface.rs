@@ -105,6 +105,11 @@ impl Model {
             .collect()
     }
 
+    /// An interface of any scope (the owner of an address association).
+    pub fn network_interfaces_any(&self, id: &NetworkInterfaceId) -> Option<&NetworkInterface> {
+        self.network_interfaces.get(id).map(AsRef::as_ref)
+    }
+
     pub fn interfaces_in<'a>(
         &'a self,
         scope: &'a Scope,
@@ -264,10 +269,6 @@ impl Txn<'_, '_> {
     }
 
     /// Creates a requester-managed interface for a service (endpoint, NLB, resolver).
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "used by the endpoint and resolver issues next")
-    )]
     pub(crate) fn create_managed_interface(
         &mut self,
         spec: ManagedInterface<'_>,

@@ -6,8 +6,8 @@ use crate::cidr::{Ipv4Cidr, parse_ipv4_cidr};
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
 use crate::id::{
-    InternetGatewayId, RouteTableAssociationId, RouteTableId, SubnetId, VpcId,
-    VpcPeeringConnectionId,
+    InternetGatewayId, NatGatewayId, NetworkInterfaceId, RouteTableAssociationId, RouteTableId,
+    SubnetId, VpcId, VpcPeeringConnectionId,
 };
 use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
@@ -83,6 +83,8 @@ pub enum RouteTarget {
     Local,
     InternetGateway(InternetGatewayId),
     VpcPeeringConnection(VpcPeeringConnectionId),
+    NatGateway(NatGatewayId),
+    NetworkInterface(NetworkInterfaceId),
 }
 
 impl RouteTarget {
@@ -92,7 +94,14 @@ impl RouteTarget {
             Self::Local => ("gatewayId", "local"),
             Self::InternetGateway(id) => ("gatewayId", id.as_str()),
             Self::VpcPeeringConnection(id) => ("vpcPeeringConnectionId", id.as_str()),
+            Self::NatGateway(id) => ("natGatewayId", id.as_str()),
+            Self::NetworkInterface(id) => ("networkInterfaceId", id.as_str()),
         }
+    }
+
+    /// Targets a route more specific than a VPC block may use: middleboxes (spec §1.5).
+    fn is_middlebox(&self) -> bool {
+        matches!(self, Self::NatGateway(_) | Self::NetworkInterface(_))
     }
 }
 
@@ -157,6 +166,11 @@ impl Model {
                 .vpc_peering_connections
                 .get(id)
                 .is_some_and(|p| p.is_active() && p.involves(&table.vpc_id)),
+            RouteTarget::NatGateway(id) => self
+                .nat_gateways
+                .get(id)
+                .is_some_and(|n| n.state == crate::ec2::nat_gateway::NatGatewayState::Available),
+            RouteTarget::NetworkInterface(id) => self.network_interfaces.contains_key(id),
         };
         if alive {
             RouteState::Active
@@ -427,7 +441,14 @@ impl Txn<'_, '_> {
             }
             // Routes as specific as or more specific than a VPC block may only target a
             // middlebox (NAT gateway, ENI, GWLB endpoint), which localvpc does not model yet.
-            if vpc.associated_cidrs().any(|block| block.contains(cidr)) {
+            let whole_subnet = self
+                .model
+                .subnets
+                .values()
+                .any(|s| s.vpc_id == table.vpc_id && &s.cidr_block == cidr);
+            if vpc.associated_cidrs().any(|block| block.contains(cidr))
+                && !(spec.target.is_middlebox() && whole_subnet)
+            {
                 return Err(ModelError::invalid_value(format!(
                     "The destination CIDR block {cidr} is equal to or more specific than one of this VPC's CIDR \
                      blocks. This route can target only an interface, an instance, a NAT gateway or a Gateway \
@@ -440,7 +461,16 @@ impl Txn<'_, '_> {
         {
             return Err(ModelError::PrefixListNotFound { id: pl.clone() });
         }
-        match &spec.target {
+        self.check_route_target(table, &spec.target)
+    }
+
+    /// Checks a route target: it exists in the caller's scope and serves the table's VPC.
+    fn check_route_target(
+        &self,
+        table: &RouteTable,
+        target: &RouteTarget,
+    ) -> Result<(), ModelError> {
+        match target {
             RouteTarget::Local => Err(ModelError::invalid_value(
                 "A route cannot target local; use LocalTarget on ReplaceRoute",
             )),
@@ -449,6 +479,26 @@ impl Txn<'_, '_> {
                 if igw.attached_vpc.as_ref() != Some(&table.vpc_id) {
                     return Err(ModelError::invalid_value(format!(
                         "route table {} and network gateway {id} belong to different networks",
+                        table.id
+                    )));
+                }
+                Ok(())
+            }
+            RouteTarget::NatGateway(id) => {
+                let nat = self.model.nat_gateway(self.ctx.scope, id)?;
+                if nat.vpc_id != table.vpc_id {
+                    return Err(ModelError::invalid_value(format!(
+                        "route table {} and NAT gateway {id} belong to different networks",
+                        table.id
+                    )));
+                }
+                Ok(())
+            }
+            RouteTarget::NetworkInterface(id) => {
+                let eni = self.model.network_interface(self.ctx.scope, id)?;
+                if eni.vpc_id != table.vpc_id {
+                    return Err(ModelError::invalid_value(format!(
+                        "route table {} and interface {id} belong to different networks",
                         table.id
                     )));
                 }
@@ -528,8 +578,15 @@ impl Txn<'_, '_> {
             .get(index)
             .is_some_and(|r| r.origin == RouteOrigin::CreateRouteTable);
         if is_local {
-            // Only a middlebox may replace a local route's target (not modelled yet).
-            if spec.target == RouteTarget::Local {
+            // A local route's target may be a middlebox, or restored to `local`.
+            if spec.target == RouteTarget::Local || spec.target.is_middlebox() {
+                if spec.target.is_middlebox() {
+                    self.check_route_target(&table, &spec.target)?;
+                }
+                if let Some(route) = table.routes.get_mut(index) {
+                    route.target = spec.target.clone();
+                }
+                self.put(Resource::RouteTable(table));
                 return Ok(());
             }
             return Err(ModelError::invalid_value(format!(

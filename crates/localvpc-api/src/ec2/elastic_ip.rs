@@ -1,0 +1,242 @@
+//! Elastic IPs: Allocate/Associate/Disassociate/Release/DescribeAddresses.
+
+use super::filter::Filters;
+use super::vpc::unexpected;
+use super::{Body, Op};
+use crate::{ApiError, Backend};
+use localvpc_model::{
+    AllocationId, Command, ElasticIp, ElasticIpAssociationId, Model, NetworkInterfaceId, Outcome,
+};
+use localvpc_wire::xml::XmlWriter;
+
+fn write_address(w: &mut XmlWriter, model: &Model, e: &ElasticIp) {
+    w.leaf("allocationId", e.id.as_str());
+    if let Some(a) = &e.association {
+        let eni = model.network_interfaces_any(&a.network_interface_id);
+        w.leaf("associationId", a.id.as_str())
+            .leaf("networkInterfaceId", a.network_interface_id.as_str())
+            .leaf_opt(
+                "networkInterfaceOwnerId",
+                eni.map(|n| n.scope.account.as_str()),
+            )
+            .leaf("privateIpAddress", &a.private_ip.to_string())
+            .leaf_opt("subnetId", eni.map(|n| n.subnet_id.as_str()));
+    }
+    w.leaf("domain", "vpc")
+        .leaf("publicIpv4Pool", "amazon")
+        .leaf("networkBorderGroup", &e.scope.region)
+        .leaf("publicIp", &e.public_ip.to_string());
+    super::tags::write_tag_set(w, &e.tags);
+}
+
+pub(super) async fn allocate<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    if p.opt("Domain").is_some_and(|d| d != "vpc") {
+        return Err(ApiError::invalid_value(
+            "EC2-Classic addresses do not exist: use Domain=vpc",
+        ));
+    }
+    if p.opt("Address").is_some() || p.opt("PublicIpv4Pool").is_some_and(|v| v != "amazon") {
+        return Err(ApiError::invalid_value(
+            "localvpc allocates addresses only from the amazon pool",
+        ));
+    }
+    let tag_specifications = p.tag_specifications()?;
+    match op
+        .run(Command::AllocateAddress { tag_specifications })
+        .await?
+    {
+        Outcome::ElasticIp(e) => op.respond(|w| {
+            w.leaf("publicIp", &e.public_ip.to_string())
+                .leaf("domain", "vpc")
+                .leaf("allocationId", e.id.as_str())
+                .leaf("publicIpv4Pool", "amazon")
+                .leaf("networkBorderGroup", &e.scope.region);
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn associate<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let allocation_id = match (p.opt("AllocationId"), p.opt("PublicIp")) {
+        (Some(id), _) => AllocationId::parse(id)?,
+        (None, Some(ip)) => {
+            let model = op.snapshot();
+            let found = model
+                .elastic_ips(&op.ctx.scope)
+                .find(|e| e.public_ip.to_string() == ip)
+                .map(|e| e.id.clone());
+            found.ok_or_else(|| {
+                ApiError::new(
+                    400,
+                    "InvalidAddress.NotFound",
+                    format!("Address '{ip}' not found."),
+                )
+            })?
+        }
+        (None, None) => return Err(ApiError::missing("AllocationId")),
+    };
+    let network_interface_id = match (p.opt("NetworkInterfaceId"), p.opt("InstanceId")) {
+        (Some(id), None) => NetworkInterfaceId::parse(id)?,
+        (None, Some(i)) => {
+            return Err(ApiError::new(
+                400,
+                "InvalidInstanceID.NotFound",
+                format!("The instance ID '{i}' does not exist"),
+            ));
+        }
+        (None, None) => return Err(ApiError::missing("NetworkInterfaceId")),
+        (Some(_), Some(_)) => {
+            return Err(ApiError::combination(
+                "Specify an instance or a network interface, not both",
+            ));
+        }
+    };
+    let private_ip = p
+        .opt("PrivateIpAddress")
+        .map(|v| {
+            v.parse()
+                .map_err(|_| ApiError::invalid_value(format!("Invalid private IP address '{v}'")))
+        })
+        .transpose()?;
+    let allow_reassociation = p.bool("AllowReassociation")?.unwrap_or(false);
+    let command = Command::AssociateAddress {
+        allocation_id,
+        network_interface_id,
+        private_ip,
+        allow_reassociation,
+    };
+    match op.run(command).await? {
+        Outcome::ElasticIpAssociation(id) => op.respond(|w| {
+            w.bool("return", true).leaf("associationId", id.as_str());
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn disassociate<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let association_id = match (p.opt("AssociationId"), p.opt("PublicIp")) {
+        (Some(id), _) => ElasticIpAssociationId::parse(id)?,
+        (None, Some(ip)) => {
+            let model = op.snapshot();
+            let found = model
+                .elastic_ips(&op.ctx.scope)
+                .find(|e| e.public_ip.to_string() == ip)
+                .and_then(|e| e.association.as_ref().map(|a| a.id.clone()));
+            found.ok_or_else(|| {
+                ApiError::new(
+                    400,
+                    "InvalidAssociationID.NotFound",
+                    format!("Address '{ip}' is not associated"),
+                )
+            })?
+        }
+        (None, None) => return Err(ApiError::missing("AssociationId")),
+    };
+    op.run(Command::DisassociateAddress { association_id })
+        .await?;
+    op.respond_true()
+}
+
+pub(super) async fn release<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let allocation_id = match (p.opt("AllocationId"), p.opt("PublicIp")) {
+        (Some(id), _) => AllocationId::parse(id)?,
+        (None, Some(ip)) => {
+            let model = op.snapshot();
+            let found = model
+                .elastic_ips(&op.ctx.scope)
+                .find(|e| e.public_ip.to_string() == ip)
+                .map(|e| e.id.clone());
+            found.ok_or_else(|| {
+                ApiError::new(
+                    400,
+                    "InvalidAddress.NotFound",
+                    format!("Address '{ip}' not found."),
+                )
+            })?
+        }
+        (None, None) => return Err(ApiError::missing("AllocationId")),
+    };
+    op.run(Command::ReleaseAddress { allocation_id }).await?;
+    op.respond_true()
+}
+
+pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let ids = p
+        .list("AllocationId")
+        .into_iter()
+        .map(AllocationId::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let ips = p.list("PublicIp");
+    let filters = Filters::parse(
+        p.params(),
+        &[
+            "allocation-id",
+            "association-id",
+            "domain",
+            "instance-id",
+            "network-border-group",
+            "network-interface-id",
+            "network-interface-owner-id",
+            "private-ip-address",
+            "public-ip",
+        ],
+        true,
+    )?;
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    for id in &ids {
+        model.elastic_ip(scope, id)?;
+    }
+    for ip in &ips {
+        if !model
+            .elastic_ips(scope)
+            .any(|e| e.public_ip.to_string() == *ip)
+        {
+            return Err(ApiError::new(
+                400,
+                "InvalidAddress.NotFound",
+                format!("Address '{ip}' not found."),
+            ));
+        }
+    }
+    let chosen: Vec<&ElasticIp> = model
+        .elastic_ips(scope)
+        .filter(|e| {
+            (ids.is_empty() && ips.is_empty())
+                || ids.contains(&e.id)
+                || ips.contains(&e.public_ip.to_string().as_str())
+        })
+        .filter(|e| {
+            filters.matches(Some(&e.tags), |f| {
+                let a = e.association.as_ref();
+                match f {
+                    "allocation-id" => vec![e.id.to_string()],
+                    "association-id" => a.map(|a| a.id.to_string()).into_iter().collect(),
+                    "domain" => vec!["vpc".to_owned()],
+                    "network-border-group" => vec![e.scope.region.clone()],
+                    "network-interface-id" => a
+                        .map(|a| a.network_interface_id.to_string())
+                        .into_iter()
+                        .collect(),
+                    "network-interface-owner-id" => {
+                        a.map(|_| e.scope.account.to_string()).into_iter().collect()
+                    }
+                    "private-ip-address" => {
+                        a.map(|a| a.private_ip.to_string()).into_iter().collect()
+                    }
+                    "public-ip" => vec![e.public_ip.to_string()],
+                    _ => Vec::new(),
+                }
+            })
+        })
+        .collect();
+    op.respond(|w| {
+        w.list("addressesSet", chosen, |w, e| write_address(w, &model, e));
+    })
+}

@@ -1,0 +1,159 @@
+//! NAT gateways: Create/Delete/DescribeNatGateways.
+
+use super::filter::{DESCRIBE_BOUNDS, Filters, paginate};
+use super::vpc::unexpected;
+use super::{Body, Op};
+use crate::{ApiError, Backend};
+use localvpc_model::{
+    AllocationId, Command, CreateNatGateway, NatGateway, NatGatewayId, Outcome, SubnetId,
+};
+use localvpc_wire::time::iso8601_millis;
+use localvpc_wire::xml::XmlWriter;
+
+fn write_nat(w: &mut XmlWriter, n: &NatGateway, state: &str) {
+    w.leaf("createTime", &iso8601_millis(n.created.0));
+    if let Some(t) = n.deleted {
+        w.leaf("deleteTime", &iso8601_millis(t.0));
+    }
+    if let Some((code, message)) = &n.failure {
+        w.leaf("failureCode", code).leaf("failureMessage", message);
+    }
+    let addresses: Vec<&NatGateway> =
+        if n.network_interface_id.is_some() || n.allocation_id.is_some() {
+            vec![n]
+        } else {
+            vec![]
+        };
+    w.list("natGatewayAddressSet", addresses, |w, n| {
+        w.leaf_opt(
+            "allocationId",
+            n.allocation_id.as_ref().map(AllocationId::as_str),
+        )
+        .leaf_opt(
+            "networkInterfaceId",
+            n.network_interface_id.as_ref().map(|e| e.as_str()),
+        )
+        .leaf_opt("privateIp", n.private_ip.map(|i| i.to_string()).as_deref())
+        .leaf_opt("publicIp", n.public_ip.map(|i| i.to_string()).as_deref())
+        .bool("isPrimary", true)
+        .leaf(
+            "status",
+            if n.network_interface_id.is_some() {
+                "succeeded"
+            } else {
+                "failed"
+            },
+        );
+    })
+    .leaf("natGatewayId", n.id.as_str())
+    .leaf("state", state)
+    .leaf("subnetId", n.subnet_id.as_str())
+    .leaf("vpcId", n.vpc_id.as_str());
+    super::tags::write_tag_set(w, &n.tags);
+    w.leaf(
+        "connectivityType",
+        if n.public { "public" } else { "private" },
+    );
+}
+
+pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let public = match p.opt("ConnectivityType").unwrap_or("public") {
+        "public" => true,
+        "private" => false,
+        other => {
+            return Err(ApiError::invalid_value(format!(
+                "Value ({other}) for parameter connectivityType is invalid."
+            )));
+        }
+    };
+    if p.opt("AvailabilityMode").is_some_and(|m| m == "regional") {
+        return Err(ApiError::invalid_value(
+            "localvpc emulates zonal NAT gateways only",
+        ));
+    }
+    let input = CreateNatGateway {
+        subnet_id: SubnetId::parse(p.required("SubnetId")?)?,
+        public,
+        allocation_id: p.opt("AllocationId").map(AllocationId::parse).transpose()?,
+        private_ip: p
+            .opt("PrivateIpAddress")
+            .map(|v| {
+                v.parse().map_err(|_| {
+                    ApiError::invalid_value(format!("Invalid private IP address '{v}'"))
+                })
+            })
+            .transpose()?,
+        tag_specifications: p.tag_specifications()?,
+    };
+    match op.run(Command::CreateNatGateway(input)).await? {
+        Outcome::NatGateway(n) => op.respond(|w| {
+            w.leaf_opt("clientToken", p.opt("ClientToken"));
+            // AWS answers `pending`; the gateway is `available` (or `failed`) on the next Describe.
+            w.node("natGateway", |w| write_nat(w, &n, "pending"));
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
+    let nat_gateway_id = NatGatewayId::parse(op.params.required("NatGatewayId")?)?;
+    op.run(Command::DeleteNatGateway {
+        nat_gateway_id: nat_gateway_id.clone(),
+    })
+    .await?;
+    op.respond(|w| {
+        w.leaf("natGatewayId", nat_gateway_id.as_str());
+    })
+}
+
+pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let ids = p
+        .list("NatGatewayId")
+        .into_iter()
+        .map(NatGatewayId::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let filters = Filters::parse(
+        p.params(),
+        &["nat-gateway-id", "state", "subnet-id", "vpc-id"],
+        true,
+    )?;
+    let max_results = p.int("MaxResults")?;
+    let next_token = p.opt("NextToken");
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    let chosen: Vec<&NatGateway> = if ids.is_empty() {
+        model.nat_gateways_in(scope).collect()
+    } else {
+        ids.iter()
+            .map(|id| model.nat_gateway(scope, id))
+            .collect::<Result<_, _>>()?
+    };
+    let matching: Vec<&NatGateway> = chosen
+        .into_iter()
+        .filter(|n| {
+            filters.matches(Some(&n.tags), |f| match f {
+                "nat-gateway-id" => vec![n.id.to_string()],
+                "state" => vec![n.state.as_str().to_owned()],
+                "subnet-id" => vec![n.subnet_id.to_string()],
+                "vpc-id" => vec![n.vpc_id.to_string()],
+                _ => Vec::new(),
+            })
+        })
+        .collect();
+    let (page, token) = paginate(
+        matching,
+        |n| n.id.as_str(),
+        max_results,
+        next_token,
+        &DESCRIBE_BOUNDS,
+    )?;
+    op.respond(|w| {
+        w.list("natGatewaySet", page, |w, n| {
+            write_nat(w, n, n.state.as_str())
+        });
+        w.leaf_opt("nextToken", token.as_deref());
+    })
+}
