@@ -18,6 +18,7 @@ mod route_table;
 mod security_group;
 mod subnet;
 mod tags;
+mod transit_gateway;
 mod vpc;
 mod vpc_peering;
 
@@ -32,12 +33,14 @@ pub const VERSION: &str = "2016-11-15";
 
 /// Every action this module serves (also the list `InvalidAction` is judged against).
 pub const ACTIONS: &[&str] = &[
+    "AcceptTransitGatewayVpcAttachment",
     "AcceptVpcPeeringConnection",
     "AllocateAddress",
     "AssignPrivateIpAddresses",
     "AssociateAddress",
     "AssociateDhcpOptions",
     "AssociateRouteTable",
+    "AssociateTransitGatewayRouteTable",
     "AssociateVpcCidrBlock",
     "AttachInternetGateway",
     "AuthorizeSecurityGroupEgress",
@@ -54,6 +57,10 @@ pub const ACTIONS: &[&str] = &[
     "CreateSecurityGroup",
     "CreateSubnet",
     "CreateTags",
+    "CreateTransitGateway",
+    "CreateTransitGatewayRoute",
+    "CreateTransitGatewayRouteTable",
+    "CreateTransitGatewayVpcAttachment",
     "CreateVpc",
     "CreateVpcPeeringConnection",
     "DeleteDhcpOptions",
@@ -67,6 +74,10 @@ pub const ACTIONS: &[&str] = &[
     "DeleteSecurityGroup",
     "DeleteSubnet",
     "DeleteTags",
+    "DeleteTransitGateway",
+    "DeleteTransitGatewayRoute",
+    "DeleteTransitGatewayRouteTable",
+    "DeleteTransitGatewayVpcAttachment",
     "DeleteVpc",
     "DeleteVpcPeeringConnection",
     "DescribeAddresses",
@@ -82,26 +93,39 @@ pub const ACTIONS: &[&str] = &[
     "DescribeSecurityGroups",
     "DescribeSubnets",
     "DescribeTags",
+    "DescribeTransitGatewayAttachments",
+    "DescribeTransitGatewayRouteTables",
+    "DescribeTransitGatewayVpcAttachments",
+    "DescribeTransitGateways",
     "DescribeVpcAttribute",
     "DescribeVpcPeeringConnections",
     "DescribeVpcs",
     "DetachInternetGateway",
+    "DisableTransitGatewayRouteTablePropagation",
     "DisassociateAddress",
     "DisassociateRouteTable",
+    "DisassociateTransitGatewayRouteTable",
     "DisassociateVpcCidrBlock",
+    "EnableTransitGatewayRouteTablePropagation",
+    "GetTransitGatewayRouteTableAssociations",
+    "GetTransitGatewayRouteTablePropagations",
     "ModifyNetworkInterfaceAttribute",
     "ModifySecurityGroupRules",
     "ModifySubnetAttribute",
+    "ModifyTransitGatewayVpcAttachment",
     "ModifyVpcAttribute",
     "ModifyVpcPeeringConnectionOptions",
+    "RejectTransitGatewayVpcAttachment",
     "RejectVpcPeeringConnection",
     "ReleaseAddress",
     "ReplaceNetworkAclAssociation",
     "ReplaceNetworkAclEntry",
     "ReplaceRoute",
     "ReplaceRouteTableAssociation",
+    "ReplaceTransitGatewayRoute",
     "RevokeSecurityGroupEgress",
     "RevokeSecurityGroupIngress",
+    "SearchTransitGatewayRoutes",
     "UnassignPrivateIpAddresses",
 ];
 
@@ -219,6 +243,35 @@ async fn dispatch<B: Backend>(
         "CreateNatGateway" => nat_gateway::create(&op).await,
         "DeleteNatGateway" => nat_gateway::delete(&op).await,
         "DescribeNatGateways" => nat_gateway::describe(&op),
+        "CreateTransitGateway" => transit_gateway::create(&op).await,
+        "DeleteTransitGateway" => transit_gateway::delete(&op).await,
+        "DescribeTransitGateways" => transit_gateway::describe(&op),
+        "CreateTransitGatewayVpcAttachment" => transit_gateway::create_vpc_attachment(&op).await,
+        "AcceptTransitGatewayVpcAttachment" => transit_gateway::accept_vpc_attachment(&op).await,
+        "RejectTransitGatewayVpcAttachment" => transit_gateway::reject_vpc_attachment(&op).await,
+        "DeleteTransitGatewayVpcAttachment" => transit_gateway::delete_vpc_attachment(&op).await,
+        "ModifyTransitGatewayVpcAttachment" => transit_gateway::modify_vpc_attachment(&op).await,
+        "DescribeTransitGatewayVpcAttachments" => transit_gateway::describe_vpc_attachments(&op),
+        "DescribeTransitGatewayAttachments" => transit_gateway::describe_attachments(&op),
+        "CreateTransitGatewayRouteTable" => transit_gateway::create_route_table(&op).await,
+        "DeleteTransitGatewayRouteTable" => transit_gateway::delete_route_table(&op).await,
+        "DescribeTransitGatewayRouteTables" => transit_gateway::describe_route_tables(&op),
+        "AssociateTransitGatewayRouteTable" => transit_gateway::associate_route_table(&op).await,
+        "DisassociateTransitGatewayRouteTable" => {
+            transit_gateway::disassociate_route_table(&op).await
+        }
+        "EnableTransitGatewayRouteTablePropagation" => {
+            transit_gateway::set_propagation(&op, true).await
+        }
+        "DisableTransitGatewayRouteTablePropagation" => {
+            transit_gateway::set_propagation(&op, false).await
+        }
+        "GetTransitGatewayRouteTableAssociations" => transit_gateway::get_associations(&op),
+        "GetTransitGatewayRouteTablePropagations" => transit_gateway::get_propagations(&op),
+        "CreateTransitGatewayRoute" => transit_gateway::create_route(&op).await,
+        "ReplaceTransitGatewayRoute" => transit_gateway::replace_route(&op).await,
+        "DeleteTransitGatewayRoute" => transit_gateway::delete_route(&op).await,
+        "SearchTransitGatewayRoutes" => transit_gateway::search_routes(&op),
         "CreateTags" => tags::create_tags(&op).await,
         "DeleteTags" => tags::delete_tags(&op).await,
         "DescribeTags" => tags::describe_tags(&op),

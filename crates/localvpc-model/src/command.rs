@@ -14,12 +14,17 @@ use crate::ec2::security_group::{
 };
 use crate::ec2::subnet::{CreateSubnet, Subnet, SubnetAttribute};
 use crate::ec2::tags::TagSpecification;
+use crate::ec2::transit_gateway::{
+    CreateTgwVpcAttachment, TransitGateway, TransitGatewayAttachment, TransitGatewayOptions,
+    TransitGatewayRouteTable,
+};
 use crate::ec2::vpc::{CidrBlockAssociation, CreateVpc, Vpc, VpcAttribute};
 use crate::ec2::vpc_peering::{CreateVpcPeering, PeeringOptions, VpcPeeringConnection};
 use crate::id::{
     AllocationId, DhcpOptionsId, ElasticIpAssociationId, InternetGatewayId, NatGatewayId,
     NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId, RouteTableAssociationId,
-    RouteTableId, SecurityGroupId, SecurityGroupRuleId, SubnetId, VpcCidrAssociationId, VpcId,
+    RouteTableId, SecurityGroupId, SecurityGroupRuleId, SubnetId, TransitGatewayAttachmentId,
+    TransitGatewayId, TransitGatewayRouteTableId, VpcCidrAssociationId, VpcId,
     VpcPeeringConnectionId,
 };
 use serde::{Deserialize, Serialize};
@@ -221,6 +226,64 @@ pub enum Command {
     DeleteNatGateway {
         nat_gateway_id: NatGatewayId,
     },
+    CreateTransitGateway {
+        description: String,
+        options: TransitGatewayOptions,
+        tag_specifications: Vec<TagSpecification>,
+    },
+    DeleteTransitGateway {
+        id: TransitGatewayId,
+    },
+    CreateTransitGatewayVpcAttachment(CreateTgwVpcAttachment),
+    AcceptTransitGatewayVpcAttachment {
+        id: TransitGatewayAttachmentId,
+    },
+    RejectTransitGatewayVpcAttachment {
+        id: TransitGatewayAttachmentId,
+    },
+    DeleteTransitGatewayVpcAttachment {
+        id: TransitGatewayAttachmentId,
+    },
+    ModifyTransitGatewayVpcAttachment {
+        id: TransitGatewayAttachmentId,
+        add_subnets: Vec<SubnetId>,
+        remove_subnets: Vec<SubnetId>,
+    },
+    CreateTransitGatewayRouteTable {
+        transit_gateway_id: TransitGatewayId,
+        tag_specifications: Vec<TagSpecification>,
+    },
+    DeleteTransitGatewayRouteTable {
+        id: TransitGatewayRouteTableId,
+    },
+    AssociateTransitGatewayRouteTable {
+        table: TransitGatewayRouteTableId,
+        attachment: TransitGatewayAttachmentId,
+    },
+    DisassociateTransitGatewayRouteTable {
+        table: TransitGatewayRouteTableId,
+        attachment: TransitGatewayAttachmentId,
+    },
+    SetTransitGatewayRouteTablePropagation {
+        table: TransitGatewayRouteTableId,
+        attachment: TransitGatewayAttachmentId,
+        enable: bool,
+    },
+    /// `attachment: None` is a blackhole route.
+    CreateTransitGatewayRoute {
+        table: TransitGatewayRouteTableId,
+        destination: crate::cidr::Ipv4Cidr,
+        attachment: Option<TransitGatewayAttachmentId>,
+    },
+    ReplaceTransitGatewayRoute {
+        table: TransitGatewayRouteTableId,
+        destination: crate::cidr::Ipv4Cidr,
+        attachment: Option<TransitGatewayAttachmentId>,
+    },
+    DeleteTransitGatewayRoute {
+        table: TransitGatewayRouteTableId,
+        destination: crate::cidr::Ipv4Cidr,
+    },
     /// Clears every account and region.
     Reset,
 }
@@ -258,4 +321,7 @@ pub enum Outcome {
     ElasticIp(ElasticIp),
     ElasticIpAssociation(ElasticIpAssociationId),
     NatGateway(NatGateway),
+    TransitGateway(TransitGateway),
+    TransitGatewayAttachment(TransitGatewayAttachment),
+    TransitGatewayRouteTable(TransitGatewayRouteTable),
 }

@@ -10,5 +10,6 @@ pub(crate) mod route_table;
 pub(crate) mod security_group;
 pub(crate) mod subnet;
 pub(crate) mod tags;
+pub(crate) mod transit_gateway;
 pub(crate) mod vpc;
 pub(crate) mod vpc_peering;

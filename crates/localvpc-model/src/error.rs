@@ -113,6 +113,16 @@ pub enum ModelError {
     AddressLimitExceeded,
     #[error("The NAT gateway {id} was deleted")]
     NatGatewayDeleted { id: String },
+    #[error("{message}")]
+    IncorrectState { message: String },
+    #[error("Duplicate subnets in the same Availability Zone: {subnet_id}")]
+    DuplicateSubnetsInSameZone { subnet_id: String },
+    #[error("{message}")]
+    DuplicateTransitGatewayAttachment { message: String },
+    #[error("{message}")]
+    PropagationDuplicate { message: String },
+    #[error("{message}")]
+    PropagationNotFound { message: String },
 }
 
 impl ModelError {
@@ -168,6 +178,11 @@ impl ModelError {
             }
             Self::AddressLimitExceeded => "AddressLimitExceeded",
             Self::NatGatewayDeleted { .. } => "InvalidNatGatewayID.NotFound",
+            Self::IncorrectState { .. } => "IncorrectState",
+            Self::DuplicateSubnetsInSameZone { .. } => "DuplicateSubnetsInSameZone",
+            Self::DuplicateTransitGatewayAttachment { .. } => "DuplicateTransitGatewayAttachment",
+            Self::PropagationDuplicate { .. } => "TransitGatewayRouteTablePropagation.Duplicate",
+            Self::PropagationNotFound { .. } => "TransitGatewayRouteTablePropagation.NotFound",
         }
     }
 

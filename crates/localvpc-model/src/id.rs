@@ -58,10 +58,13 @@ pub enum ResourceKind {
     ElasticIp,
     ElasticIpAssociation,
     NatGateway,
+    TransitGateway,
+    TransitGatewayAttachment,
+    TransitGatewayRouteTable,
 }
 
 impl ResourceKind {
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 17] = [
         Self::Vpc,
         Self::Subnet,
         Self::RouteTable,
@@ -76,6 +79,9 @@ impl ResourceKind {
         Self::ElasticIp,
         Self::ElasticIpAssociation,
         Self::NatGateway,
+        Self::TransitGateway,
+        Self::TransitGatewayAttachment,
+        Self::TransitGatewayRouteTable,
     ];
 
     /// The id prefix without the dash.
@@ -95,6 +101,9 @@ impl ResourceKind {
             Self::ElasticIp => "eipalloc",
             Self::ElasticIpAssociation => "eipassoc",
             Self::NatGateway => "nat",
+            Self::TransitGateway => "tgw",
+            Self::TransitGatewayAttachment => "tgw-attach",
+            Self::TransitGatewayRouteTable => "tgw-rtb",
         }
     }
 
@@ -115,6 +124,9 @@ impl ResourceKind {
             Self::ElasticIp => "InvalidAllocationID.NotFound",
             Self::ElasticIpAssociation => "InvalidAssociationID.NotFound",
             Self::NatGateway => "NatGatewayNotFound",
+            Self::TransitGateway => "InvalidTransitGatewayID.NotFound",
+            Self::TransitGatewayAttachment => "InvalidTransitGatewayAttachmentID.NotFound",
+            Self::TransitGatewayRouteTable => "InvalidRouteTableID.NotFound",
         }
     }
 
@@ -135,6 +147,9 @@ impl ResourceKind {
             Self::ElasticIp => "InvalidAllocationID.Malformed",
             Self::ElasticIpAssociation => "InvalidAssociationID.Malformed",
             Self::NatGateway => "InvalidNatGatewayID.Malformed",
+            Self::TransitGateway => "InvalidTransitGatewayID.Malformed",
+            Self::TransitGatewayAttachment => "InvalidTransitGatewayAttachmentID.Malformed",
+            Self::TransitGatewayRouteTable => "InvalidRouteTableId.Malformed",
         }
     }
 
@@ -155,6 +170,9 @@ impl ResourceKind {
             Self::ElasticIp => "allocation ID",
             Self::ElasticIpAssociation => "association ID",
             Self::NatGateway => "NAT gateway",
+            Self::TransitGateway => "transit gateway ID",
+            Self::TransitGatewayAttachment => "transit gateway attachment ID",
+            Self::TransitGatewayRouteTable => "transit gateway route table ID",
         }
     }
 
@@ -175,6 +193,9 @@ impl ResourceKind {
             Self::ElasticIp => Some("elastic-ip"),
             Self::ElasticIpAssociation => None,
             Self::NatGateway => Some("natgateway"),
+            Self::TransitGateway => Some("transit-gateway"),
+            Self::TransitGatewayAttachment => Some("transit-gateway-attachment"),
+            Self::TransitGatewayRouteTable => Some("transit-gateway-route-table"),
         }
     }
 
@@ -286,6 +307,12 @@ id_type!(/// `eipassoc-…`
     ElasticIpAssociationId, ResourceKind::ElasticIpAssociation);
 id_type!(/// `nat-…`
     NatGatewayId, ResourceKind::NatGateway);
+id_type!(/// `tgw-…`
+    TransitGatewayId, ResourceKind::TransitGateway);
+id_type!(/// `tgw-attach-…`
+    TransitGatewayAttachmentId, ResourceKind::TransitGatewayAttachment);
+id_type!(/// `tgw-rtb-…`
+    TransitGatewayRouteTableId, ResourceKind::TransitGatewayRouteTable);
 
 /// Ids that are never looked up on their own, so need no kind or NotFound code.
 macro_rules! plain_id {

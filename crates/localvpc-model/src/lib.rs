@@ -44,6 +44,10 @@ pub use ec2::security_group::{
 };
 pub use ec2::subnet::{CreateSubnet, HostnameType, Subnet, SubnetAttribute};
 pub use ec2::tags::{TagFilterTarget, TagSpecification, Tags};
+pub use ec2::transit_gateway::{
+    AttachmentState, CreateTgwVpcAttachment, TgwRoute, TgwStaticRoute, TransitGateway,
+    TransitGatewayAttachment, TransitGatewayOptions, TransitGatewayRouteTable,
+};
 pub use ec2::vpc::{CidrBlockAssociation, CidrBlockState, CreateVpc, Vpc, VpcAttribute};
 pub use ec2::vpc_peering::{
     CreateVpcPeering, PeeringOptions, PeeringSide, PeeringStatus, VpcPeeringConnection,
@@ -53,7 +57,8 @@ pub use id::{
     AllocationId, Clock, DhcpOptionsId, ElasticIpAssociationId, FixedClock, IdGen,
     InternetGatewayId, NatGatewayId, NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId,
     ResourceKind, RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId,
-    SequentialIds, SubnetId, Timestamp, VpcCidrAssociationId, VpcId, VpcPeeringConnectionId,
+    SequentialIds, SubnetId, Timestamp, TransitGatewayAttachmentId, TransitGatewayId,
+    TransitGatewayRouteTableId, VpcCidrAssociationId, VpcId, VpcPeeringConnectionId,
     parse_resource_id,
 };
 pub use model::{Ctx, ScopeState};

@@ -381,6 +381,84 @@ impl Txn<'_, '_> {
                 self.delete_nat_gateway(nat_gateway_id)?;
                 Outcome::Done
             }
+            Command::CreateTransitGateway {
+                description,
+                options,
+                tag_specifications,
+            } => Outcome::TransitGateway(self.create_transit_gateway(
+                description,
+                options.clone(),
+                tag_specifications,
+            )?),
+            Command::DeleteTransitGateway { id } => {
+                Outcome::TransitGateway(self.delete_transit_gateway(id)?)
+            }
+            Command::CreateTransitGatewayVpcAttachment(input) => {
+                Outcome::TransitGatewayAttachment(self.create_tgw_vpc_attachment(input)?)
+            }
+            Command::AcceptTransitGatewayVpcAttachment { id } => {
+                Outcome::TransitGatewayAttachment(self.accept_tgw_attachment(id)?)
+            }
+            Command::RejectTransitGatewayVpcAttachment { id } => {
+                Outcome::TransitGatewayAttachment(self.reject_tgw_attachment(id)?)
+            }
+            Command::DeleteTransitGatewayVpcAttachment { id } => {
+                Outcome::TransitGatewayAttachment(self.delete_tgw_attachment(id)?)
+            }
+            Command::ModifyTransitGatewayVpcAttachment {
+                id,
+                add_subnets,
+                remove_subnets,
+            } => Outcome::TransitGatewayAttachment(self.modify_tgw_attachment(
+                id,
+                add_subnets,
+                remove_subnets,
+            )?),
+            Command::CreateTransitGatewayRouteTable {
+                transit_gateway_id,
+                tag_specifications,
+            } => Outcome::TransitGatewayRouteTable(
+                self.create_tgw_route_table(transit_gateway_id, tag_specifications)?,
+            ),
+            Command::DeleteTransitGatewayRouteTable { id } => {
+                Outcome::TransitGatewayRouteTable(self.delete_tgw_route_table(id)?)
+            }
+            Command::AssociateTransitGatewayRouteTable { table, attachment } => {
+                self.associate_tgw_route_table(table, attachment)?;
+                Outcome::Done
+            }
+            Command::DisassociateTransitGatewayRouteTable { table, attachment } => {
+                self.disassociate_tgw_route_table(table, attachment)?;
+                Outcome::Done
+            }
+            Command::SetTransitGatewayRouteTablePropagation {
+                table,
+                attachment,
+                enable,
+            } => {
+                self.set_tgw_propagation(table, attachment, *enable)?;
+                Outcome::Done
+            }
+            Command::CreateTransitGatewayRoute {
+                table,
+                destination,
+                attachment,
+            } => {
+                self.create_tgw_route(table, *destination, attachment.clone())?;
+                Outcome::Done
+            }
+            Command::ReplaceTransitGatewayRoute {
+                table,
+                destination,
+                attachment,
+            } => {
+                self.replace_tgw_route(table, *destination, attachment.clone())?;
+                Outcome::Done
+            }
+            Command::DeleteTransitGatewayRoute { table, destination } => {
+                self.delete_tgw_route(table, *destination)?;
+                Outcome::Done
+            }
             Command::Reset => {
                 self.model.apply_change(&Change::Reset);
                 self.changes.push(Change::Reset);
@@ -1463,6 +1541,100 @@ mod tests {
         assert_eq!(
             h.model.vpc_peering_connections[&p.id].status,
             PeeringStatus::Deleted
+        );
+    }
+
+    #[test]
+    fn transit_gateway_defaults_acceptance_and_lookup() {
+        use crate::ec2::transit_gateway::{
+            AttachmentState, CreateTgwVpcAttachment, TransitGatewayOptions,
+        };
+        let mut h = Harness::new(false);
+        let Outcome::TransitGateway(tgw) = h
+            .run(Command::CreateTransitGateway {
+                description: "hub".into(),
+                options: TransitGatewayOptions::default(),
+                tag_specifications: vec![],
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        let rtb = tgw
+            .options
+            .association_default_route_table_id
+            .clone()
+            .unwrap();
+        let hub = h.vpc("10.0.0.0/16");
+        let hs = h.subnet(&hub, "10.0.1.0/24", "ap-northeast-1a").unwrap();
+        let attach = |vpc: &Vpc, subnets: Vec<SubnetId>| {
+            Command::CreateTransitGatewayVpcAttachment(CreateTgwVpcAttachment {
+                transit_gateway_id: tgw.id.clone(),
+                vpc_id: vpc.id.clone(),
+                subnet_ids: subnets,
+                dns_support: true,
+                tag_specifications: vec![],
+            })
+        };
+        let Outcome::TransitGatewayAttachment(a) =
+            h.run(attach(&hub, vec![hs.id.clone()])).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(a.state, AttachmentState::Available);
+        assert_eq!(a.association.as_ref(), Some(&rtb));
+        assert_eq!(
+            h.run(attach(&hub, vec![hs.id.clone()])).unwrap_err().code(),
+            "DuplicateTransitGatewayAttachment"
+        );
+        // Another account's attachment waits for the owner.
+        let owner = h.scope.clone();
+        h.scope = Scope::new(AccountId::parse("222222222222").unwrap(), "ap-northeast-1");
+        h.run(Command::EnsureScope { default_vpc: false }).unwrap();
+        let spoke = h.vpc("10.1.0.0/16");
+        let s1 = h.subnet(&spoke, "10.1.1.0/24", "ap-northeast-1a").unwrap();
+        let s2 = h.subnet(&spoke, "10.1.2.0/24", "ap-northeast-1a").unwrap();
+        let err = h
+            .run(attach(&spoke, vec![s1.id.clone(), s2.id.clone()]))
+            .unwrap_err();
+        assert_eq!(err.code(), "DuplicateSubnetsInSameZone");
+        let Outcome::TransitGatewayAttachment(b) =
+            h.run(attach(&spoke, vec![s1.id.clone()])).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(b.state, AttachmentState::PendingAcceptance);
+        let accept = Command::AcceptTransitGatewayVpcAttachment { id: b.id.clone() };
+        assert_eq!(
+            h.run(accept.clone()).unwrap_err().code(),
+            "OperationNotPermitted"
+        );
+        h.scope = owner;
+        h.run(accept).unwrap();
+        let table = h.model.transit_gateway_route_tables[&rtb].as_ref().clone();
+        let hop = h
+            .model
+            .tgw_lookup(&table, "10.1.1.9".parse().unwrap())
+            .unwrap();
+        assert!(hop.propagated && hop.active);
+        assert_eq!(hop.attachment.as_ref(), Some(&b.id));
+        let blackhole = Command::CreateTransitGatewayRoute {
+            table: rtb.clone(),
+            destination: "10.1.1.0/24".parse().unwrap(),
+            attachment: None,
+        };
+        h.run(blackhole).unwrap();
+        let table = h.model.transit_gateway_route_tables[&rtb].as_ref().clone();
+        let hop = h
+            .model
+            .tgw_lookup(&table, "10.1.1.9".parse().unwrap())
+            .unwrap();
+        assert!(!hop.active && !hop.propagated);
+        assert_eq!(
+            h.run(Command::DeleteTransitGateway { id: tgw.id.clone() })
+                .unwrap_err()
+                .code(),
+            "IncorrectState"
         );
     }
 

@@ -12,12 +12,16 @@ use crate::ec2::route_table::RouteTable;
 use crate::ec2::security_group::SecurityGroup;
 use crate::ec2::subnet::Subnet;
 use crate::ec2::tags::Tags;
+use crate::ec2::transit_gateway::{
+    TransitGateway, TransitGatewayAttachment, TransitGatewayRouteTable,
+};
 use crate::ec2::vpc::Vpc;
 use crate::ec2::vpc_peering::VpcPeeringConnection;
 use crate::error::ModelError;
 use crate::id::{
     AllocationId, DhcpOptionsId, InternetGatewayId, NatGatewayId, NetworkAclId, NetworkInterfaceId,
-    ResourceKind, RouteTableId, SecurityGroupId, SubnetId, VpcId, VpcPeeringConnectionId,
+    ResourceKind, RouteTableId, SecurityGroupId, SubnetId, TransitGatewayAttachmentId,
+    TransitGatewayId, TransitGatewayRouteTableId, VpcId, VpcPeeringConnectionId,
 };
 use crate::model::{ScopeState, Txn};
 use crate::scope::Scope;
@@ -136,6 +140,9 @@ stored_resources! {
     VpcPeeringConnection(VpcPeeringConnection, VpcPeeringConnectionId) in vpc_peering_connections as VpcPeeringConnection;
     ElasticIp(ElasticIp, AllocationId) in elastic_ips as ElasticIp;
     NatGateway(NatGateway, NatGatewayId) in nat_gateways as NatGateway;
+    TransitGateway(TransitGateway, TransitGatewayId) in transit_gateways as TransitGateway;
+    TransitGatewayAttachment(TransitGatewayAttachment, TransitGatewayAttachmentId) in transit_gateway_attachments as TransitGatewayAttachment;
+    TransitGatewayRouteTable(TransitGatewayRouteTable, TransitGatewayRouteTableId) in transit_gateway_route_tables as TransitGatewayRouteTable;
 }
 
 /// One committed change. A command's changes are applied and persisted together.

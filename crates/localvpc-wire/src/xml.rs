@@ -39,6 +39,12 @@ impl XmlWriter {
         self.close(tag)
     }
 
+    /// Escaped character data at the current position (a bare list item's value).
+    pub fn text(&mut self, text: &str) -> &mut Self {
+        escape_into(&mut self.buf, text);
+        self
+    }
+
     pub fn leaf_opt(&mut self, tag: &str, text: Option<&str>) -> &mut Self {
         if let Some(text) = text {
             self.leaf(tag, text);

@@ -50,6 +50,12 @@ impl Filters {
         Ok(Self(filters))
     }
 
+    /// Drops the filters an operation evaluates itself (e.g. prefix comparisons).
+    pub(super) fn without(mut self, evaluated_apart: impl Fn(&str) -> bool) -> Self {
+        self.0.retain(|(name, _)| !evaluated_apart(name));
+        self
+    }
+
     /// Whether an item passes every filter. `values(name)` gives the item's values for a
     /// (non-tag) filter name; `tags` its tags.
     pub(super) fn matches(

@@ -61,9 +61,14 @@ impl<'a> Input<'a> {
     }
 
     /// `TagSpecification.N.ResourceType` + `TagSpecification.N.Tag.M.{Key,Value}`.
+    /// Most actions name the list `TagSpecification`; some (transit gateways) name it
+    /// `TagSpecifications` — the parameter check admits only the action's own spelling.
     pub(super) fn tag_specifications(&self) -> Result<Vec<TagSpecification>, ApiError> {
-        self.params
-            .structs("TagSpecification")
+        let mut specs = self.params.structs("TagSpecification");
+        if specs.is_empty() {
+            specs = self.params.structs("TagSpecifications");
+        }
+        specs
             .iter()
             .map(|spec| {
                 let resource_type = spec

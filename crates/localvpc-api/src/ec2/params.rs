@@ -3,6 +3,10 @@
 
 pub(super) const PARAMS: &[(&str, &[&str])] = &[
     (
+        "AcceptTransitGatewayVpcAttachment",
+        &["DryRun", "TransitGatewayAttachmentId"],
+    ),
+    (
         "AcceptVpcPeeringConnection",
         &["DryRun", "VpcPeeringConnectionId"],
     ),
@@ -56,6 +60,14 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "PublicIpv4Pool",
             "RouteTableId",
             "SubnetId",
+        ],
+    ),
+    (
+        "AssociateTransitGatewayRouteTable",
+        &[
+            "DryRun",
+            "TransitGatewayAttachmentId",
+            "TransitGatewayRouteTableId",
         ],
     ),
     (
@@ -313,6 +325,61 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         &["DryRun", "ResourceId.#", "Tag.#.Key", "Tag.#.Value"],
     ),
     (
+        "CreateTransitGateway",
+        &[
+            "Description",
+            "DryRun",
+            "Options.AmazonSideAsn",
+            "Options.AutoAcceptSharedAttachments",
+            "Options.DefaultRouteTableAssociation",
+            "Options.DefaultRouteTablePropagation",
+            "Options.DnsSupport",
+            "Options.MulticastSupport",
+            "Options.SecurityGroupReferencingSupport",
+            "Options.TransitGatewayCidrBlocks.#",
+            "Options.VpnEcmpSupport",
+            "TagSpecification.#.ResourceType",
+            "TagSpecification.#.Tag.#.Key",
+            "TagSpecification.#.Tag.#.Value",
+        ],
+    ),
+    (
+        "CreateTransitGatewayRoute",
+        &[
+            "Blackhole",
+            "DestinationCidrBlock",
+            "DryRun",
+            "TransitGatewayAttachmentId",
+            "TransitGatewayRouteTableId",
+        ],
+    ),
+    (
+        "CreateTransitGatewayRouteTable",
+        &[
+            "DryRun",
+            "TagSpecifications.#.ResourceType",
+            "TagSpecifications.#.Tag.#.Key",
+            "TagSpecifications.#.Tag.#.Value",
+            "TransitGatewayId",
+        ],
+    ),
+    (
+        "CreateTransitGatewayVpcAttachment",
+        &[
+            "DryRun",
+            "Options.ApplianceModeSupport",
+            "Options.DnsSupport",
+            "Options.Ipv6Support",
+            "Options.SecurityGroupReferencingSupport",
+            "SubnetIds.#",
+            "TagSpecifications.#.ResourceType",
+            "TagSpecifications.#.Tag.#.Key",
+            "TagSpecifications.#.Tag.#.Value",
+            "TransitGatewayId",
+            "VpcId",
+        ],
+    ),
+    (
         "CreateVpc",
         &[
             "AmazonProvidedIpv6CidrBlock",
@@ -378,6 +445,23 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
     (
         "DeleteTags",
         &["DryRun", "ResourceId.#", "Tag.#.Key", "Tag.#.Value"],
+    ),
+    ("DeleteTransitGateway", &["DryRun", "TransitGatewayId"]),
+    (
+        "DeleteTransitGatewayRoute",
+        &[
+            "DestinationCidrBlock",
+            "DryRun",
+            "TransitGatewayRouteTableId",
+        ],
+    ),
+    (
+        "DeleteTransitGatewayRouteTable",
+        &["DryRun", "TransitGatewayRouteTableId"],
+    ),
+    (
+        "DeleteTransitGatewayVpcAttachment",
+        &["DryRun", "TransitGatewayAttachmentId"],
     ),
     ("DeleteVpc", &["DryRun", "VpcId"]),
     (
@@ -526,6 +610,50 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "NextToken",
         ],
     ),
+    (
+        "DescribeTransitGatewayAttachments",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
+            "TransitGatewayAttachmentIds.#",
+        ],
+    ),
+    (
+        "DescribeTransitGatewayRouteTables",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
+            "TransitGatewayRouteTableIds.#",
+        ],
+    ),
+    (
+        "DescribeTransitGatewayVpcAttachments",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
+            "TransitGatewayAttachmentIds.#",
+        ],
+    ),
+    (
+        "DescribeTransitGateways",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
+            "TransitGatewayIds.#",
+        ],
+    ),
     ("DescribeVpcAttribute", &["Attribute", "DryRun", "VpcId"]),
     (
         "DescribeVpcPeeringConnections",
@@ -554,11 +682,59 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         &["DryRun", "InternetGatewayId", "VpcId"],
     ),
     (
+        "DisableTransitGatewayRouteTablePropagation",
+        &[
+            "DryRun",
+            "TransitGatewayAttachmentId",
+            "TransitGatewayRouteTableAnnouncementId",
+            "TransitGatewayRouteTableId",
+        ],
+    ),
+    (
         "DisassociateAddress",
         &["AssociationId", "DryRun", "PublicIp"],
     ),
     ("DisassociateRouteTable", &["AssociationId", "DryRun"]),
+    (
+        "DisassociateTransitGatewayRouteTable",
+        &[
+            "DryRun",
+            "TransitGatewayAttachmentId",
+            "TransitGatewayRouteTableId",
+        ],
+    ),
     ("DisassociateVpcCidrBlock", &["AssociationId"]),
+    (
+        "EnableTransitGatewayRouteTablePropagation",
+        &[
+            "DryRun",
+            "TransitGatewayAttachmentId",
+            "TransitGatewayRouteTableAnnouncementId",
+            "TransitGatewayRouteTableId",
+        ],
+    ),
+    (
+        "GetTransitGatewayRouteTableAssociations",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
+            "TransitGatewayRouteTableId",
+        ],
+    ),
+    (
+        "GetTransitGatewayRouteTablePropagations",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
+            "TransitGatewayRouteTableId",
+        ],
+    ),
     (
         "ModifyNetworkInterfaceAttribute",
         &[
@@ -614,6 +790,19 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "ModifyTransitGatewayVpcAttachment",
+        &[
+            "AddSubnetIds.#",
+            "DryRun",
+            "Options.ApplianceModeSupport",
+            "Options.DnsSupport",
+            "Options.Ipv6Support",
+            "Options.SecurityGroupReferencingSupport",
+            "RemoveSubnetIds.#",
+            "TransitGatewayAttachmentId",
+        ],
+    ),
+    (
         "ModifyVpcAttribute",
         &[
             "EnableDnsHostnames.Value",
@@ -634,6 +823,10 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "RequesterPeeringConnectionOptions.AllowEgressFromLocalVpcToRemoteClassicLink",
             "VpcPeeringConnectionId",
         ],
+    ),
+    (
+        "RejectTransitGatewayVpcAttachment",
+        &["DryRun", "TransitGatewayAttachmentId"],
     ),
     (
         "RejectVpcPeeringConnection",
@@ -690,6 +883,16 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
     (
         "ReplaceRouteTableAssociation",
         &["AssociationId", "DryRun", "RouteTableId"],
+    ),
+    (
+        "ReplaceTransitGatewayRoute",
+        &[
+            "Blackhole",
+            "DestinationCidrBlock",
+            "DryRun",
+            "TransitGatewayAttachmentId",
+            "TransitGatewayRouteTableId",
+        ],
     ),
     (
         "RevokeSecurityGroupEgress",
@@ -750,6 +953,17 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "SourceSecurityGroupName",
             "SourceSecurityGroupOwnerId",
             "ToPort",
+        ],
+    ),
+    (
+        "SearchTransitGatewayRoutes",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
+            "TransitGatewayRouteTableId",
         ],
     ),
     (

@@ -7,8 +7,8 @@ use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
     Command, InternetGatewayId, Model, NatGatewayId, NetworkInterfaceId, Outcome, RouteDestination,
-    RouteSpec, RouteTable, RouteTableId, RouteTarget, SubnetId, VpcId, VpcPeeringConnectionId,
-    parse_ipv4_cidr,
+    RouteSpec, RouteTable, RouteTableId, RouteTarget, SubnetId, TransitGatewayId, VpcId,
+    VpcPeeringConnectionId, parse_ipv4_cidr,
 };
 use localvpc_wire::xml::XmlWriter;
 
@@ -107,6 +107,12 @@ fn filter_values(model: &Model, t: &RouteTable, name: &str) -> Vec<String> {
                 _ => None,
             })
             .collect(),
+        "route.transit-gateway-id" => routes()
+            .filter_map(|r| match r.target.wire() {
+                ("transitGatewayId", v) => Some(v.to_owned()),
+                _ => None,
+            })
+            .collect(),
         "route.gateway-id" => routes()
             .filter_map(|r| match r.target.wire() {
                 ("gatewayId", v) => Some(v.to_owned()),
@@ -150,7 +156,6 @@ fn destination(p: &Input<'_>) -> Result<RouteDestination, ApiError> {
 fn target(p: &Input<'_>) -> Result<RouteTarget, ApiError> {
     const OTHERS: &[(&str, &str)] = &[
         ("InstanceId", "InvalidInstanceID.NotFound"),
-        ("TransitGatewayId", "InvalidTransitGatewayID.NotFound"),
         ("EgressOnlyInternetGatewayId", "InvalidGatewayID.NotFound"),
         ("VpcEndpointId", "InvalidVpcEndpointId.NotFound"),
         ("LocalGatewayId", "InvalidLocalGatewayID.NotFound"),
@@ -183,6 +188,13 @@ fn target(p: &Input<'_>) -> Result<RouteTarget, ApiError> {
         found.push(
             NetworkInterfaceId::parse(v)
                 .map(RouteTarget::NetworkInterface)
+                .map_err(ApiError::from),
+        );
+    }
+    if let Some(v) = p.opt("TransitGatewayId") {
+        found.push(
+            TransitGatewayId::parse(v)
+                .map(RouteTarget::TransitGateway)
                 .map_err(ApiError::from),
         );
     }

@@ -7,7 +7,7 @@ use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
 use crate::id::{
     InternetGatewayId, NatGatewayId, NetworkInterfaceId, RouteTableAssociationId, RouteTableId,
-    SubnetId, VpcId, VpcPeeringConnectionId,
+    SubnetId, TransitGatewayId, VpcId, VpcPeeringConnectionId,
 };
 use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
@@ -85,6 +85,7 @@ pub enum RouteTarget {
     VpcPeeringConnection(VpcPeeringConnectionId),
     NatGateway(NatGatewayId),
     NetworkInterface(NetworkInterfaceId),
+    TransitGateway(TransitGatewayId),
 }
 
 impl RouteTarget {
@@ -96,6 +97,7 @@ impl RouteTarget {
             Self::VpcPeeringConnection(id) => ("vpcPeeringConnectionId", id.as_str()),
             Self::NatGateway(id) => ("natGatewayId", id.as_str()),
             Self::NetworkInterface(id) => ("networkInterfaceId", id.as_str()),
+            Self::TransitGateway(id) => ("transitGatewayId", id.as_str()),
         }
     }
 
@@ -171,6 +173,11 @@ impl Model {
                 .get(id)
                 .is_some_and(|n| n.state == crate::ec2::nat_gateway::NatGatewayState::Available),
             RouteTarget::NetworkInterface(id) => self.network_interfaces.contains_key(id),
+            RouteTarget::TransitGateway(id) => self.transit_gateway_attachments.values().any(|a| {
+                &a.transit_gateway_id == id
+                    && a.vpc_id == table.vpc_id
+                    && a.state == crate::ec2::transit_gateway::AttachmentState::Available
+            }),
         };
         if alive {
             RouteState::Active
@@ -500,6 +507,25 @@ impl Txn<'_, '_> {
                     return Err(ModelError::invalid_value(format!(
                         "route table {} and interface {id} belong to different networks",
                         table.id
+                    )));
+                }
+                Ok(())
+            }
+            RouteTarget::TransitGateway(id) => {
+                self.model.transit_gateway(self.ctx.scope, id)?;
+                let attached = self.model.transit_gateway_attachments.values().any(|a| {
+                    &a.transit_gateway_id == id
+                        && a.vpc_id == table.vpc_id
+                        && matches!(
+                            a.state,
+                            crate::ec2::transit_gateway::AttachmentState::Available
+                                | crate::ec2::transit_gateway::AttachmentState::PendingAcceptance
+                        )
+                });
+                if !attached {
+                    return Err(ModelError::invalid_value(format!(
+                        "The transit gateway {id} is not attached to the VPC {} of route table {}",
+                        table.vpc_id, table.id
                     )));
                 }
                 Ok(())

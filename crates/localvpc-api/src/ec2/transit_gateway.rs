@@ -1,0 +1,888 @@
+//! Transit gateways: gateways, VPC attachments (with acceptance), route tables,
+//! associations, propagations, static/blackhole routes and SearchTransitGatewayRoutes.
+
+use super::filter::{Bounds, Filters, paginate};
+use super::input::Input;
+use super::vpc::unexpected;
+use super::{Body, Op};
+use crate::{ApiError, Backend};
+use localvpc_model::{
+    Command, CreateTgwVpcAttachment, Model, Outcome, SubnetId, TgwRoute, TransitGateway,
+    TransitGatewayAttachment, TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayOptions,
+    TransitGatewayRouteTable, TransitGatewayRouteTableId, VpcId, parse_ipv4_cidr,
+};
+use localvpc_wire::time::iso8601_millis;
+use localvpc_wire::xml::XmlWriter;
+
+/// `TransitGatewayMaxResults`: 5–1000.
+const BOUNDS: Bounds = Bounds { min: 5, max: 1000 };
+
+fn flag(v: bool) -> &'static str {
+    if v { "enable" } else { "disable" }
+}
+
+fn write_tgw(w: &mut XmlWriter, t: &TransitGateway) {
+    let o = &t.options;
+    w.leaf("transitGatewayId", t.id.as_str())
+        .leaf("transitGatewayArn", &t.arn())
+        .leaf("state", if t.deleted { "deleted" } else { "available" })
+        .leaf("ownerId", t.scope.account.as_str())
+        .leaf("description", &t.description)
+        .leaf("creationTime", &iso8601_millis(t.created.0))
+        .node("options", |w| {
+            w.num("amazonSideAsn", o.amazon_side_asn)
+                .leaf(
+                    "autoAcceptSharedAttachments",
+                    flag(o.auto_accept_shared_attachments),
+                )
+                .leaf(
+                    "defaultRouteTableAssociation",
+                    flag(o.default_route_table_association),
+                )
+                .leaf_opt(
+                    "associationDefaultRouteTableId",
+                    o.association_default_route_table_id
+                        .as_ref()
+                        .map(|x| x.as_str()),
+                )
+                .leaf(
+                    "defaultRouteTablePropagation",
+                    flag(o.default_route_table_propagation),
+                )
+                .leaf_opt(
+                    "propagationDefaultRouteTableId",
+                    o.propagation_default_route_table_id
+                        .as_ref()
+                        .map(|x| x.as_str()),
+                )
+                .leaf("vpnEcmpSupport", flag(o.vpn_ecmp_support))
+                .leaf("dnsSupport", flag(o.dns_support))
+                .leaf("securityGroupReferencingSupport", "disable")
+                .leaf("multicastSupport", "disable");
+        });
+    super::tags::write_tag_set(w, &t.tags);
+}
+
+fn write_vpc_attachment(w: &mut XmlWriter, a: &TransitGatewayAttachment) {
+    w.leaf("transitGatewayAttachmentId", a.id.as_str())
+        .leaf("transitGatewayId", a.transit_gateway_id.as_str())
+        .leaf("vpcId", a.vpc_id.as_str())
+        .leaf("vpcOwnerId", a.scope.account.as_str())
+        .leaf("state", a.state.as_str())
+        .list("subnetIds", &a.subnet_ids, |w, s| {
+            w.text(s.as_str());
+        })
+        .leaf("creationTime", &iso8601_millis(a.created.0))
+        .node("options", |w| {
+            w.leaf("dnsSupport", flag(a.dns_support))
+                .leaf("securityGroupReferencingSupport", "disable")
+                .leaf("ipv6Support", "disable")
+                .leaf("applianceModeSupport", "disable");
+        });
+    super::tags::write_tag_set(w, &a.tags);
+}
+
+fn write_attachment(w: &mut XmlWriter, a: &TransitGatewayAttachment) {
+    w.leaf("transitGatewayAttachmentId", a.id.as_str())
+        .leaf("transitGatewayId", a.transit_gateway_id.as_str())
+        .leaf(
+            "transitGatewayOwnerId",
+            a.transit_gateway_scope.account.as_str(),
+        )
+        .leaf("resourceOwnerId", a.scope.account.as_str())
+        .leaf("resourceType", "vpc")
+        .leaf("resourceId", a.vpc_id.as_str())
+        .leaf("state", a.state.as_str());
+    if let Some(t) = &a.association {
+        w.node("association", |w| {
+            w.leaf("transitGatewayRouteTableId", t.as_str())
+                .leaf("state", "associated");
+        });
+    }
+    w.leaf("creationTime", &iso8601_millis(a.created.0));
+    super::tags::write_tag_set(w, &a.tags);
+}
+
+fn write_route_table(w: &mut XmlWriter, model: &Model, t: &TransitGatewayRouteTable) {
+    let tgw = model.transit_gateway_any(&t.transit_gateway_id);
+    let default_assoc =
+        tgw.is_some_and(|g| g.options.association_default_route_table_id.as_ref() == Some(&t.id));
+    let default_prop =
+        tgw.is_some_and(|g| g.options.propagation_default_route_table_id.as_ref() == Some(&t.id));
+    w.leaf("transitGatewayRouteTableId", t.id.as_str())
+        .leaf("transitGatewayId", t.transit_gateway_id.as_str())
+        .leaf("state", "available")
+        .bool("defaultAssociationRouteTable", default_assoc)
+        .bool("defaultPropagationRouteTable", default_prop)
+        .leaf("creationTime", &iso8601_millis(t.created.0));
+    super::tags::write_tag_set(w, &t.tags);
+}
+
+fn write_route(w: &mut XmlWriter, model: &Model, r: &TgwRoute) {
+    w.leaf("destinationCidrBlock", &r.destination.to_string());
+    let attachment = r
+        .attachment
+        .as_ref()
+        .and_then(|a| model.tgw_attachment_any(a));
+    w.list("transitGatewayAttachments", attachment, |w, a| {
+        w.leaf("resourceId", a.vpc_id.as_str())
+            .leaf("transitGatewayAttachmentId", a.id.as_str())
+            .leaf("resourceType", "vpc");
+    })
+    .leaf("type", if r.propagated { "propagated" } else { "static" })
+    .leaf("state", if r.active { "active" } else { "blackhole" });
+}
+
+fn ids<T>(
+    p: &Input<'_>,
+    name: &str,
+    parse: impl Fn(&str) -> Result<T, localvpc_model::ModelError>,
+) -> Result<Vec<T>, ApiError> {
+    p.list(name)
+        .into_iter()
+        .map(|v| parse(v).map_err(ApiError::from))
+        .collect()
+}
+
+fn enable(p: &Input<'_>, name: &str, default: bool) -> Result<bool, ApiError> {
+    match p.opt(name) {
+        None => Ok(default),
+        Some("enable") => Ok(true),
+        Some("disable") => Ok(false),
+        Some(v) => Err(ApiError::invalid_value(format!(
+            "Value ({v}) for parameter {name} is invalid."
+        ))),
+    }
+}
+
+fn tgw_id(p: &Input<'_>) -> Result<TransitGatewayId, ApiError> {
+    Ok(TransitGatewayId::parse(p.required("TransitGatewayId")?)?)
+}
+
+fn attachment_id(p: &Input<'_>) -> Result<TransitGatewayAttachmentId, ApiError> {
+    Ok(TransitGatewayAttachmentId::parse(
+        p.required("TransitGatewayAttachmentId")?,
+    )?)
+}
+
+fn table_id(p: &Input<'_>) -> Result<TransitGatewayRouteTableId, ApiError> {
+    Ok(TransitGatewayRouteTableId::parse(
+        p.required("TransitGatewayRouteTableId")?,
+    )?)
+}
+
+pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let defaults = TransitGatewayOptions::default();
+    let asn = match p.int("Options.AmazonSideAsn")? {
+        None => defaults.amazon_side_asn,
+        Some(n) => u32::try_from(n)
+            .map_err(|_| ApiError::invalid_value(format!("Invalid Amazon side ASN {n}")))?,
+    };
+    if p.opt("Options.MulticastSupport") == Some("enable") {
+        return Err(ApiError::invalid_value(
+            "localvpc does not emulate transit gateway multicast",
+        ));
+    }
+    let options = TransitGatewayOptions {
+        amazon_side_asn: asn,
+        auto_accept_shared_attachments: enable(
+            p,
+            "Options.AutoAcceptSharedAttachments",
+            defaults.auto_accept_shared_attachments,
+        )?,
+        default_route_table_association: enable(
+            p,
+            "Options.DefaultRouteTableAssociation",
+            defaults.default_route_table_association,
+        )?,
+        default_route_table_propagation: enable(
+            p,
+            "Options.DefaultRouteTablePropagation",
+            defaults.default_route_table_propagation,
+        )?,
+        dns_support: enable(p, "Options.DnsSupport", defaults.dns_support)?,
+        vpn_ecmp_support: enable(p, "Options.VpnEcmpSupport", defaults.vpn_ecmp_support)?,
+        ..defaults
+    };
+    let description = p.opt("Description").unwrap_or_default().to_owned();
+    let tag_specifications = p.tag_specifications()?;
+    match op
+        .run(Command::CreateTransitGateway {
+            description,
+            options,
+            tag_specifications,
+        })
+        .await?
+    {
+        Outcome::TransitGateway(t) => op.respond(|w| {
+            w.node("transitGateway", |w| write_tgw(w, &t));
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
+    let id = tgw_id(&op.params)?;
+    match op.run(Command::DeleteTransitGateway { id }).await? {
+        Outcome::TransitGateway(t) => op.respond(|w| {
+            w.node("transitGateway", |w| write_tgw(w, &t));
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let wanted = ids(p, "TransitGatewayIds", TransitGatewayId::parse)?;
+    let filters = Filters::parse(
+        p.params(),
+        &[
+            "options.amazon-side-asn",
+            "options.association-default-route-table-id",
+            "options.auto-accept-shared-attachments",
+            "options.default-route-table-association",
+            "options.default-route-table-propagation",
+            "options.dns-support",
+            "options.propagation-default-route-table-id",
+            "options.vpn-ecmp-support",
+            "owner-id",
+            "state",
+            "transit-gateway-id",
+        ],
+        true,
+    )?;
+    let (max_results, next_token) = (p.int("MaxResults")?, p.opt("NextToken"));
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    for id in &wanted {
+        if !model.transit_gateways_in(scope).any(|t| &t.id == id) {
+            return Err(id.not_found().into());
+        }
+    }
+    let matching: Vec<&TransitGateway> = model
+        .transit_gateways_in(scope)
+        .filter(|t| wanted.is_empty() || wanted.contains(&t.id))
+        .filter(|t| {
+            let o = &t.options;
+            filters.matches(Some(&t.tags), |f| match f {
+                "options.amazon-side-asn" => vec![o.amazon_side_asn.to_string()],
+                "options.association-default-route-table-id" => o
+                    .association_default_route_table_id
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+                "options.propagation-default-route-table-id" => o
+                    .propagation_default_route_table_id
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+                "options.auto-accept-shared-attachments" => {
+                    vec![flag(o.auto_accept_shared_attachments).to_owned()]
+                }
+                "options.default-route-table-association" => {
+                    vec![flag(o.default_route_table_association).to_owned()]
+                }
+                "options.default-route-table-propagation" => {
+                    vec![flag(o.default_route_table_propagation).to_owned()]
+                }
+                "options.dns-support" => vec![flag(o.dns_support).to_owned()],
+                "options.vpn-ecmp-support" => vec![flag(o.vpn_ecmp_support).to_owned()],
+                "owner-id" => vec![t.scope.account.to_string()],
+                "state" => vec![(if t.deleted { "deleted" } else { "available" }).to_owned()],
+                "transit-gateway-id" => vec![t.id.to_string()],
+                _ => Vec::new(),
+            })
+        })
+        .collect();
+    let (page, token) = paginate(
+        matching,
+        |t| t.id.as_str(),
+        max_results,
+        next_token,
+        &BOUNDS,
+    )?;
+    op.respond(|w| {
+        w.list("transitGatewaySet", page, write_tgw);
+        w.leaf_opt("nextToken", token.as_deref());
+    })
+}
+
+fn respond_vpc_attachment<B: Backend>(op: &Op<'_, B>, outcome: Outcome) -> Body {
+    match outcome {
+        Outcome::TransitGatewayAttachment(a) => op.respond(|w| {
+            w.node("transitGatewayVpcAttachment", |w| {
+                write_vpc_attachment(w, &a)
+            });
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn create_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let input = CreateTgwVpcAttachment {
+        transit_gateway_id: tgw_id(p)?,
+        vpc_id: VpcId::parse(p.required("VpcId")?)?,
+        subnet_ids: ids(p, "SubnetIds", SubnetId::parse)?,
+        dns_support: enable(p, "Options.DnsSupport", true)?,
+        tag_specifications: p.tag_specifications()?,
+    };
+    if p.opt("Options.Ipv6Support") == Some("enable")
+        || p.opt("Options.ApplianceModeSupport") == Some("enable")
+    {
+        return Err(ApiError::invalid_value(
+            "localvpc does not emulate IPv6 or appliance mode on attachments",
+        ));
+    }
+    let outcome = op
+        .run(Command::CreateTransitGatewayVpcAttachment(input))
+        .await?;
+    respond_vpc_attachment(op, outcome)
+}
+
+pub(super) async fn accept_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
+    let id = attachment_id(&op.params)?;
+    let outcome = op
+        .run(Command::AcceptTransitGatewayVpcAttachment { id })
+        .await?;
+    respond_vpc_attachment(op, outcome)
+}
+
+pub(super) async fn reject_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
+    let id = attachment_id(&op.params)?;
+    let outcome = op
+        .run(Command::RejectTransitGatewayVpcAttachment { id })
+        .await?;
+    respond_vpc_attachment(op, outcome)
+}
+
+pub(super) async fn delete_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
+    let id = attachment_id(&op.params)?;
+    let outcome = op
+        .run(Command::DeleteTransitGatewayVpcAttachment { id })
+        .await?;
+    respond_vpc_attachment(op, outcome)
+}
+
+pub(super) async fn modify_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let id = attachment_id(p)?;
+    let add_subnets = ids(p, "AddSubnetIds", SubnetId::parse)?;
+    let remove_subnets = ids(p, "RemoveSubnetIds", SubnetId::parse)?;
+    let outcome = op
+        .run(Command::ModifyTransitGatewayVpcAttachment {
+            id,
+            add_subnets,
+            remove_subnets,
+        })
+        .await?;
+    respond_vpc_attachment(op, outcome)
+}
+
+fn attachment_filters(p: &Input<'_>, known: &[&str]) -> Result<Filters, ApiError> {
+    Filters::parse(p.params(), known, true)
+}
+
+fn attachment_values(a: &TransitGatewayAttachment, name: &str) -> Vec<String> {
+    match name {
+        "association.state" => a
+            .association
+            .iter()
+            .map(|_| "associated".to_owned())
+            .collect(),
+        "association.transit-gateway-route-table-id" => {
+            a.association.iter().map(ToString::to_string).collect()
+        }
+        "resource-id" | "vpc-id" => vec![a.vpc_id.to_string()],
+        "resource-owner-id" => vec![a.scope.account.to_string()],
+        "resource-type" => vec!["vpc".to_owned()],
+        "state" => vec![a.state.as_str().to_owned()],
+        "transit-gateway-attachment-id" => vec![a.id.to_string()],
+        "transit-gateway-id" => vec![a.transit_gateway_id.to_string()],
+        "transit-gateway-owner-id" => vec![a.transit_gateway_scope.account.to_string()],
+        _ => Vec::new(),
+    }
+}
+
+fn describe_attachments_with<B: Backend>(
+    op: &Op<'_, B>,
+    known: &[&str],
+    list_tag: &str,
+    write: fn(&mut XmlWriter, &TransitGatewayAttachment),
+) -> Body {
+    let p = &op.params;
+    let wanted = ids(
+        p,
+        "TransitGatewayAttachmentIds",
+        TransitGatewayAttachmentId::parse,
+    )?;
+    let filters = attachment_filters(p, known)?;
+    let (max_results, next_token) = (p.int("MaxResults")?, p.opt("NextToken"));
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    for id in &wanted {
+        model.tgw_attachment(scope, id)?;
+    }
+    let matching: Vec<&TransitGatewayAttachment> = model
+        .tgw_attachments_visible(scope)
+        .filter(|a| wanted.is_empty() || wanted.contains(&a.id))
+        .filter(|a| filters.matches(Some(&a.tags), |f| attachment_values(a, f)))
+        .collect();
+    let (page, token) = paginate(
+        matching,
+        |a| a.id.as_str(),
+        max_results,
+        next_token,
+        &BOUNDS,
+    )?;
+    op.respond(|w| {
+        w.list(list_tag, page, write);
+        w.leaf_opt("nextToken", token.as_deref());
+    })
+}
+
+pub(super) fn describe_vpc_attachments<B: Backend>(op: &Op<'_, B>) -> Body {
+    describe_attachments_with(
+        op,
+        &[
+            "state",
+            "transit-gateway-attachment-id",
+            "transit-gateway-id",
+            "vpc-id",
+        ],
+        "transitGatewayVpcAttachments",
+        write_vpc_attachment,
+    )
+}
+
+pub(super) fn describe_attachments<B: Backend>(op: &Op<'_, B>) -> Body {
+    describe_attachments_with(
+        op,
+        &[
+            "association.state",
+            "association.transit-gateway-route-table-id",
+            "resource-id",
+            "resource-owner-id",
+            "resource-type",
+            "state",
+            "transit-gateway-attachment-id",
+            "transit-gateway-id",
+            "transit-gateway-owner-id",
+        ],
+        "transitGatewayAttachments",
+        write_attachment,
+    )
+}
+
+pub(super) async fn create_route_table<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let transit_gateway_id = tgw_id(p)?;
+    let tag_specifications = p.tag_specifications()?;
+    match op
+        .run(Command::CreateTransitGatewayRouteTable {
+            transit_gateway_id,
+            tag_specifications,
+        })
+        .await?
+    {
+        Outcome::TransitGatewayRouteTable(t) => {
+            let model = op.snapshot();
+            op.respond(|w| {
+                w.node("transitGatewayRouteTable", |w| {
+                    write_route_table(w, &model, &t)
+                });
+            })
+        }
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn delete_route_table<B: Backend>(op: &Op<'_, B>) -> Body {
+    let id = table_id(&op.params)?;
+    match op
+        .run(Command::DeleteTransitGatewayRouteTable { id })
+        .await?
+    {
+        Outcome::TransitGatewayRouteTable(t) => {
+            let model = op.snapshot();
+            op.respond(|w| {
+                w.node("transitGatewayRouteTable", |w| {
+                    write_route_table(w, &model, &t)
+                });
+            })
+        }
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) fn describe_route_tables<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let wanted = ids(
+        p,
+        "TransitGatewayRouteTableIds",
+        TransitGatewayRouteTableId::parse,
+    )?;
+    let filters = Filters::parse(
+        p.params(),
+        &[
+            "default-association-route-table",
+            "default-propagation-route-table",
+            "state",
+            "transit-gateway-id",
+            "transit-gateway-route-table-id",
+        ],
+        true,
+    )?;
+    let (max_results, next_token) = (p.int("MaxResults")?, p.opt("NextToken"));
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    for id in &wanted {
+        model.tgw_route_table(scope, id)?;
+    }
+    let matching: Vec<&TransitGatewayRouteTable> = model
+        .tgw_route_tables_in(scope)
+        .filter(|t| wanted.is_empty() || wanted.contains(&t.id))
+        .filter(|t| {
+            let tgw = model.transit_gateway_any(&t.transit_gateway_id);
+            filters.matches(Some(&t.tags), |f| match f {
+                "default-association-route-table" => vec![
+                    tgw.is_some_and(|g| {
+                        g.options.association_default_route_table_id.as_ref() == Some(&t.id)
+                    })
+                    .to_string(),
+                ],
+                "default-propagation-route-table" => vec![
+                    tgw.is_some_and(|g| {
+                        g.options.propagation_default_route_table_id.as_ref() == Some(&t.id)
+                    })
+                    .to_string(),
+                ],
+                "state" => vec!["available".to_owned()],
+                "transit-gateway-id" => vec![t.transit_gateway_id.to_string()],
+                "transit-gateway-route-table-id" => vec![t.id.to_string()],
+                _ => Vec::new(),
+            })
+        })
+        .collect();
+    let (page, token) = paginate(
+        matching,
+        |t| t.id.as_str(),
+        max_results,
+        next_token,
+        &BOUNDS,
+    )?;
+    op.respond(|w| {
+        w.list("transitGatewayRouteTables", page, |w, t| {
+            write_route_table(w, &model, t)
+        });
+        w.leaf_opt("nextToken", token.as_deref());
+    })
+}
+
+fn pair(
+    p: &Input<'_>,
+) -> Result<(TransitGatewayRouteTableId, TransitGatewayAttachmentId), ApiError> {
+    Ok((table_id(p)?, attachment_id(p)?))
+}
+
+fn write_link(
+    w: &mut XmlWriter,
+    tag: &str,
+    table: &TransitGatewayRouteTableId,
+    a: &TransitGatewayAttachmentId,
+    model: &Model,
+    state: &str,
+) {
+    let vpc = model
+        .tgw_attachment_any(a)
+        .map(|x| x.vpc_id.to_string())
+        .unwrap_or_default();
+    w.node(tag, |w| {
+        w.leaf("transitGatewayRouteTableId", table.as_str())
+            .leaf("transitGatewayAttachmentId", a.as_str())
+            .leaf("resourceId", &vpc)
+            .leaf("resourceType", "vpc")
+            .leaf("state", state);
+    });
+}
+
+pub(super) async fn associate_route_table<B: Backend>(op: &Op<'_, B>) -> Body {
+    let (table, attachment) = pair(&op.params)?;
+    op.run(Command::AssociateTransitGatewayRouteTable {
+        table: table.clone(),
+        attachment: attachment.clone(),
+    })
+    .await?;
+    let model = op.snapshot();
+    op.respond(|w| write_link(w, "association", &table, &attachment, &model, "associated"))
+}
+
+pub(super) async fn disassociate_route_table<B: Backend>(op: &Op<'_, B>) -> Body {
+    let (table, attachment) = pair(&op.params)?;
+    op.run(Command::DisassociateTransitGatewayRouteTable {
+        table: table.clone(),
+        attachment: attachment.clone(),
+    })
+    .await?;
+    let model = op.snapshot();
+    op.respond(|w| {
+        write_link(
+            w,
+            "association",
+            &table,
+            &attachment,
+            &model,
+            "disassociated",
+        )
+    })
+}
+
+pub(super) async fn set_propagation<B: Backend>(op: &Op<'_, B>, enable: bool) -> Body {
+    let (table, attachment) = pair(&op.params)?;
+    op.run(Command::SetTransitGatewayRouteTablePropagation {
+        table: table.clone(),
+        attachment: attachment.clone(),
+        enable,
+    })
+    .await?;
+    let model = op.snapshot();
+    op.respond(|w| {
+        write_link(
+            w,
+            "propagation",
+            &table,
+            &attachment,
+            &model,
+            if enable { "enabled" } else { "disabled" },
+        )
+    })
+}
+
+fn get_links<B: Backend>(op: &Op<'_, B>, propagations: bool) -> Body {
+    let p = &op.params;
+    let table = table_id(p)?;
+    let filters = Filters::parse(
+        p.params(),
+        &[
+            "resource-id",
+            "resource-type",
+            "transit-gateway-attachment-id",
+        ],
+        false,
+    )?;
+    let (max_results, next_token) = (p.int("MaxResults")?, p.opt("NextToken"));
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    model.tgw_route_table(&op.ctx.scope, &table)?;
+    let attachments = if propagations {
+        model.tgw_propagations(&table)
+    } else {
+        model.tgw_associations(&table)
+    };
+    let matching: Vec<&TransitGatewayAttachment> = attachments
+        .into_iter()
+        .filter(|a| filters.matches(None, |f| attachment_values(a, f)))
+        .collect();
+    let (page, token) = paginate(
+        matching,
+        |a| a.id.as_str(),
+        max_results,
+        next_token,
+        &BOUNDS,
+    )?;
+    let (list, state) = if propagations {
+        ("transitGatewayRouteTablePropagations", "enabled")
+    } else {
+        ("associations", "associated")
+    };
+    op.respond(|w| {
+        w.list(list, page, |w, a| {
+            w.leaf("transitGatewayAttachmentId", a.id.as_str())
+                .leaf("resourceId", a.vpc_id.as_str())
+                .leaf("resourceType", "vpc")
+                .leaf("state", state);
+        });
+        w.leaf_opt("nextToken", token.as_deref());
+    })
+}
+
+pub(super) fn get_associations<B: Backend>(op: &Op<'_, B>) -> Body {
+    get_links(op, false)
+}
+
+pub(super) fn get_propagations<B: Backend>(op: &Op<'_, B>) -> Body {
+    get_links(op, true)
+}
+
+/// The route target: an attachment, or `Blackhole=true`.
+fn route_target(p: &Input<'_>) -> Result<Option<TransitGatewayAttachmentId>, ApiError> {
+    match (
+        p.opt("TransitGatewayAttachmentId"),
+        p.bool("Blackhole")?.unwrap_or(false),
+    ) {
+        (Some(a), false) => Ok(Some(TransitGatewayAttachmentId::parse(a)?)),
+        (None, true) => Ok(None),
+        (Some(_), true) => Err(ApiError::combination(
+            "Specify either TransitGatewayAttachmentId or Blackhole, not both",
+        )),
+        (None, false) => Err(ApiError::missing("TransitGatewayAttachmentId")),
+    }
+}
+
+fn respond_route<B: Backend>(
+    op: &Op<'_, B>,
+    table: &TransitGatewayRouteTableId,
+    destination: localvpc_model::Ipv4Cidr,
+) -> Body {
+    let model = op.snapshot();
+    let t = model.tgw_route_table(&op.ctx.scope, table)?;
+    let route = model
+        .tgw_routes(t)
+        .into_iter()
+        .find(|r| r.destination == destination)
+        .unwrap_or(TgwRoute {
+            destination,
+            attachment: None,
+            propagated: false,
+            active: false,
+        });
+    op.respond(|w| {
+        w.node("route", |w| write_route(w, &model, &route));
+    })
+}
+
+pub(super) async fn create_route<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let table = table_id(p)?;
+    let destination = parse_ipv4_cidr(p.required("DestinationCidrBlock")?, "destinationCidrBlock")?;
+    let attachment = route_target(p)?;
+    op.run(Command::CreateTransitGatewayRoute {
+        table: table.clone(),
+        destination,
+        attachment,
+    })
+    .await?;
+    respond_route(op, &table, destination)
+}
+
+pub(super) async fn replace_route<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let table = table_id(p)?;
+    let destination = parse_ipv4_cidr(p.required("DestinationCidrBlock")?, "destinationCidrBlock")?;
+    let attachment = route_target(p)?;
+    op.run(Command::ReplaceTransitGatewayRoute {
+        table: table.clone(),
+        destination,
+        attachment,
+    })
+    .await?;
+    respond_route(op, &table, destination)
+}
+
+pub(super) async fn delete_route<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let table = table_id(p)?;
+    let destination = parse_ipv4_cidr(p.required("DestinationCidrBlock")?, "destinationCidrBlock")?;
+    let before = {
+        let model = op.snapshot();
+        let t = model.tgw_route_table(&op.ctx.scope, &table)?;
+        model
+            .tgw_routes(t)
+            .into_iter()
+            .find(|r| r.destination == destination && !r.propagated)
+    };
+    op.run(Command::DeleteTransitGatewayRoute { table, destination })
+        .await?;
+    let model = op.snapshot();
+    op.respond(|w| {
+        if let Some(r) = &before {
+            w.node("route", |w| write_route(w, &model, r));
+        }
+    })
+}
+
+/// SearchTransitGatewayRoutes: the documented route-search filters over the table's routes.
+pub(super) fn search_routes<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let table = table_id(p)?;
+    let known = [
+        "attachment.resource-id",
+        "attachment.resource-type",
+        "attachment.transit-gateway-attachment-id",
+        "prefix-list-id",
+        "route-search.exact-match",
+        "route-search.longest-prefix-match",
+        "route-search.subnet-of-match",
+        "route-search.supernet-of-match",
+        "state",
+        "type",
+    ];
+    if p.params().structs("Filter").is_empty() {
+        return Err(ApiError::missing("Filters"));
+    }
+    let filters =
+        Filters::parse(p.params(), &known, false)?.without(|n| n.starts_with("route-search."));
+    let max = p.int("MaxResults")?.unwrap_or(1000).clamp(1, 1000);
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let t = model.tgw_route_table(&op.ctx.scope, &table)?;
+    let routes = model.tgw_routes(t);
+    // Route-search filters compare prefixes, not strings: evaluate them apart.
+    let mut search = Vec::new();
+    for f in p.params().structs("Filter") {
+        if let Some(name) = f.get("Name").filter(|n| n.starts_with("route-search.")) {
+            for v in f.list("Value") {
+                search.push((name.to_owned(), parse_ipv4_cidr(v, name)?));
+            }
+        }
+    }
+    let mut matching: Vec<&TgwRoute> = routes
+        .iter()
+        .filter(|r| {
+            search.iter().all(|(name, cidr)| match name.as_str() {
+                "route-search.exact-match" => &r.destination == cidr,
+                "route-search.subnet-of-match" => cidr.contains(&r.destination),
+                "route-search.supernet-of-match" => r.destination.contains(cidr),
+                _ => r.destination.contains(&cidr.network()),
+            })
+        })
+        .filter(|r| {
+            filters.matches(None, |f| match f {
+                "attachment.resource-id" => r
+                    .attachment
+                    .as_ref()
+                    .and_then(|a| model.tgw_attachment_any(a))
+                    .map(|a| a.vpc_id.to_string())
+                    .into_iter()
+                    .collect(),
+                "attachment.resource-type" => {
+                    r.attachment.iter().map(|_| "vpc".to_owned()).collect()
+                }
+                "attachment.transit-gateway-attachment-id" => {
+                    r.attachment.iter().map(ToString::to_string).collect()
+                }
+                "state" => vec![(if r.active { "active" } else { "blackhole" }).to_owned()],
+                "type" => vec![(if r.propagated { "propagated" } else { "static" }).to_owned()],
+                _ => Vec::new(),
+            })
+        })
+        .collect();
+    if search
+        .iter()
+        .any(|(n, _)| n == "route-search.longest-prefix-match")
+    {
+        let best = matching.iter().map(|r| r.destination.prefix_len()).max();
+        matching.retain(|r| Some(r.destination.prefix_len()) == best);
+    }
+    let limit = usize::try_from(max).unwrap_or(1000);
+    let more = matching.len() > limit;
+    matching.truncate(limit);
+    op.respond(|w| {
+        w.list("routeSet", matching, |w, r| write_route(w, &model, r));
+        w.bool("additionalRoutesAvailable", more);
+    })
+}

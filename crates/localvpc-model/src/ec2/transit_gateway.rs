@@ -1,0 +1,829 @@
+//! Transit gateways (spec §1.9): VPC attachments with one interface per chosen subnet (one
+//! subnet per AZ), route tables, one association per attachment, any number of
+//! propagations, static and blackhole routes. Propagated routes are derived from the
+//! propagating attachments, never stored, so they cannot go stale.
+
+use crate::cidr::Ipv4Cidr;
+use crate::ec2::network_interface::ManagedInterface;
+use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::error::ModelError;
+use crate::id::{
+    NetworkInterfaceId, SubnetId, Timestamp, TransitGatewayAttachmentId, TransitGatewayId,
+    TransitGatewayRouteTableId, VpcId,
+};
+use crate::model::Txn;
+use crate::resource::{Model, Resource, ResourceRef};
+use crate::scope::Scope;
+use serde::{Deserialize, Serialize};
+use std::net::Ipv4Addr;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransitGateway {
+    pub id: TransitGatewayId,
+    pub scope: Scope,
+    pub description: String,
+    pub options: TransitGatewayOptions,
+    pub deleted: bool,
+    pub created: Timestamp,
+    pub tags: Tags,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransitGatewayOptions {
+    pub amazon_side_asn: u32,
+    pub auto_accept_shared_attachments: bool,
+    pub default_route_table_association: bool,
+    pub default_route_table_propagation: bool,
+    pub association_default_route_table_id: Option<TransitGatewayRouteTableId>,
+    pub propagation_default_route_table_id: Option<TransitGatewayRouteTableId>,
+    pub dns_support: bool,
+    pub vpn_ecmp_support: bool,
+}
+
+impl Default for TransitGatewayOptions {
+    /// AWS's defaults (CreateTransitGateway API reference).
+    fn default() -> Self {
+        Self {
+            amazon_side_asn: 64512,
+            auto_accept_shared_attachments: false,
+            default_route_table_association: true,
+            default_route_table_propagation: true,
+            association_default_route_table_id: None,
+            propagation_default_route_table_id: None,
+            dns_support: true,
+            vpn_ecmp_support: true,
+        }
+    }
+}
+
+impl TransitGateway {
+    pub fn arn(&self) -> String {
+        self.scope.ec2_arn("transit-gateway", self.id.as_str())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransitGatewayRouteTable {
+    pub id: TransitGatewayRouteTableId,
+    pub scope: Scope,
+    pub transit_gateway_id: TransitGatewayId,
+    pub routes: Vec<TgwStaticRoute>,
+    pub created: Timestamp,
+    pub tags: Tags,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TgwStaticRoute {
+    pub destination: Ipv4Cidr,
+    /// None is a blackhole route.
+    pub attachment: Option<TransitGatewayAttachmentId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransitGatewayAttachment {
+    pub id: TransitGatewayAttachmentId,
+    /// The attached resource's owner (the VPC's scope).
+    pub scope: Scope,
+    pub transit_gateway_id: TransitGatewayId,
+    pub transit_gateway_scope: Scope,
+    pub vpc_id: VpcId,
+    pub subnet_ids: Vec<SubnetId>,
+    pub interfaces: Vec<NetworkInterfaceId>,
+    pub state: AttachmentState,
+    pub association: Option<TransitGatewayRouteTableId>,
+    pub propagations: Vec<TransitGatewayRouteTableId>,
+    pub dns_support: bool,
+    pub created: Timestamp,
+    pub tags: Tags,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AttachmentState {
+    PendingAcceptance,
+    Available,
+    Rejected,
+    Deleted,
+}
+
+impl AttachmentState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PendingAcceptance => "pendingAcceptance",
+            Self::Available => "available",
+            Self::Rejected => "rejected",
+            Self::Deleted => "deleted",
+        }
+    }
+
+    fn is_live(self) -> bool {
+        matches!(self, Self::PendingAcceptance | Self::Available)
+    }
+}
+
+impl TransitGatewayAttachment {
+    pub fn visible_to(&self, scope: &Scope) -> bool {
+        &self.scope == scope || &self.transit_gateway_scope == scope
+    }
+}
+
+/// A route as DescribeRoutes/SearchTransitGatewayRoutes show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TgwRoute {
+    pub destination: Ipv4Cidr,
+    pub attachment: Option<TransitGatewayAttachmentId>,
+    pub propagated: bool,
+    /// `active` or `blackhole`.
+    pub active: bool,
+}
+
+/// CreateTransitGatewayVpcAttachment's input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateTgwVpcAttachment {
+    pub transit_gateway_id: TransitGatewayId,
+    pub vpc_id: VpcId,
+    pub subnet_ids: Vec<SubnetId>,
+    pub dns_support: bool,
+    pub tag_specifications: Vec<TagSpecification>,
+}
+
+impl Model {
+    /// A transit gateway usable from `scope`: its own, or (RAM sharing is implied) any in
+    /// the same region.
+    pub fn transit_gateway(
+        &self,
+        scope: &Scope,
+        id: &TransitGatewayId,
+    ) -> Result<&TransitGateway, ModelError> {
+        self.transit_gateways
+            .get(id)
+            .map(AsRef::as_ref)
+            .filter(|t| t.scope.region == scope.region && !t.deleted)
+            .ok_or_else(|| id.not_found())
+    }
+
+    pub fn transit_gateway_any(&self, id: &TransitGatewayId) -> Option<&TransitGateway> {
+        self.transit_gateways.get(id).map(AsRef::as_ref)
+    }
+
+    pub fn tgw_attachment_any(
+        &self,
+        id: &TransitGatewayAttachmentId,
+    ) -> Option<&TransitGatewayAttachment> {
+        self.transit_gateway_attachments.get(id).map(AsRef::as_ref)
+    }
+
+    pub fn transit_gateways_in<'a>(
+        &'a self,
+        scope: &'a Scope,
+    ) -> impl Iterator<Item = &'a TransitGateway> + 'a {
+        self.transit_gateways
+            .values()
+            .map(AsRef::as_ref)
+            .filter(move |t| &t.scope == scope)
+    }
+
+    pub fn tgw_attachment(
+        &self,
+        scope: &Scope,
+        id: &TransitGatewayAttachmentId,
+    ) -> Result<&TransitGatewayAttachment, ModelError> {
+        self.transit_gateway_attachments
+            .get(id)
+            .map(AsRef::as_ref)
+            .filter(|a| a.visible_to(scope))
+            .ok_or_else(|| id.not_found())
+    }
+
+    pub fn tgw_attachments_visible<'a>(
+        &'a self,
+        scope: &'a Scope,
+    ) -> impl Iterator<Item = &'a TransitGatewayAttachment> + 'a {
+        self.transit_gateway_attachments
+            .values()
+            .map(AsRef::as_ref)
+            .filter(move |a| a.visible_to(scope))
+    }
+
+    pub fn tgw_route_table(
+        &self,
+        scope: &Scope,
+        id: &TransitGatewayRouteTableId,
+    ) -> Result<&TransitGatewayRouteTable, ModelError> {
+        self.transit_gateway_route_tables
+            .get(id)
+            .map(AsRef::as_ref)
+            .filter(|t| &t.scope == scope)
+            .ok_or_else(|| id.not_found())
+    }
+
+    pub fn tgw_route_tables_in<'a>(
+        &'a self,
+        scope: &'a Scope,
+    ) -> impl Iterator<Item = &'a TransitGatewayRouteTable> + 'a {
+        self.transit_gateway_route_tables
+            .values()
+            .map(AsRef::as_ref)
+            .filter(move |t| &t.scope == scope)
+    }
+
+    /// Attachments associated with a route table.
+    pub fn tgw_associations(
+        &self,
+        table: &TransitGatewayRouteTableId,
+    ) -> Vec<&TransitGatewayAttachment> {
+        self.transit_gateway_attachments
+            .values()
+            .filter(|a| a.association.as_ref() == Some(table))
+            .map(AsRef::as_ref)
+            .collect()
+    }
+
+    /// Attachments propagating into a route table.
+    pub fn tgw_propagations(
+        &self,
+        table: &TransitGatewayRouteTableId,
+    ) -> Vec<&TransitGatewayAttachment> {
+        self.transit_gateway_attachments
+            .values()
+            .filter(|a| a.propagations.contains(table))
+            .map(AsRef::as_ref)
+            .collect()
+    }
+
+    /// Static routes plus routes propagated from attachments; static wins for equal prefixes.
+    pub fn tgw_routes(&self, table: &TransitGatewayRouteTable) -> Vec<TgwRoute> {
+        let mut routes: Vec<TgwRoute> = table
+            .routes
+            .iter()
+            .map(|r| TgwRoute {
+                destination: r.destination,
+                attachment: r.attachment.clone(),
+                propagated: false,
+                active: r.attachment.as_ref().is_some_and(|a| {
+                    self.transit_gateway_attachments
+                        .get(a)
+                        .is_some_and(|a| a.state == AttachmentState::Available)
+                }),
+            })
+            .collect();
+        for attachment in self.tgw_propagations(&table.id) {
+            if attachment.state != AttachmentState::Available {
+                continue;
+            }
+            let Some(vpc) = self.vpcs.get(&attachment.vpc_id) else {
+                continue;
+            };
+            for cidr in vpc.associated_cidrs() {
+                if !routes.iter().any(|r| &r.destination == cidr) {
+                    routes.push(TgwRoute {
+                        destination: *cidr,
+                        attachment: Some(attachment.id.clone()),
+                        propagated: true,
+                        active: true,
+                    });
+                }
+            }
+        }
+        routes.sort_by(|a, b| {
+            (a.destination.network(), a.destination.prefix_len())
+                .cmp(&(b.destination.network(), b.destination.prefix_len()))
+        });
+        routes
+    }
+
+    /// Longest-prefix match in a transit gateway route table.
+    pub fn tgw_lookup(
+        &self,
+        table: &TransitGatewayRouteTable,
+        destination: Ipv4Addr,
+    ) -> Option<TgwRoute> {
+        self.tgw_routes(table)
+            .into_iter()
+            .filter(|r| r.destination.contains(&destination))
+            .max_by_key(|r| r.destination.prefix_len())
+    }
+}
+
+impl Txn<'_, '_> {
+    pub(crate) fn create_transit_gateway(
+        &mut self,
+        description: &str,
+        mut options: TransitGatewayOptions,
+        specs: &[TagSpecification],
+    ) -> Result<TransitGateway, ModelError> {
+        let asn = options.amazon_side_asn;
+        let private_16 = (64512..=65534).contains(&asn);
+        let private_32 = (4_200_000_000..=4_294_967_294).contains(&asn);
+        if !private_16 && !private_32 {
+            return Err(ModelError::invalid_value(format!(
+                "Amazon side ASN {asn} must be in 64512-65534 or 4200000000-4294967294"
+            )));
+        }
+        let id = TransitGatewayId::generate(self.ctx.ids);
+        let tags = tags_for(specs, "transit-gateway", id.as_str())?;
+        if options.default_route_table_association || options.default_route_table_propagation {
+            let table = self.new_tgw_route_table(&id, Tags::new());
+            if options.default_route_table_association {
+                options.association_default_route_table_id = Some(table.clone());
+            }
+            if options.default_route_table_propagation {
+                options.propagation_default_route_table_id = Some(table);
+            }
+        }
+        let tgw = TransitGateway {
+            id,
+            scope: self.ctx.scope.clone(),
+            description: description.to_owned(),
+            options,
+            deleted: false,
+            created: self.ctx.now,
+            tags,
+        };
+        self.put(Resource::TransitGateway(tgw.clone()));
+        Ok(tgw)
+    }
+
+    fn new_tgw_route_table(
+        &mut self,
+        tgw: &TransitGatewayId,
+        tags: Tags,
+    ) -> TransitGatewayRouteTableId {
+        let table = TransitGatewayRouteTable {
+            id: TransitGatewayRouteTableId::generate(self.ctx.ids),
+            scope: self.ctx.scope.clone(),
+            transit_gateway_id: tgw.clone(),
+            routes: Vec::new(),
+            created: self.ctx.now,
+            tags,
+        };
+        let id = table.id.clone();
+        self.put(Resource::TransitGatewayRouteTable(table));
+        id
+    }
+
+    fn own_tgw(&self, id: &TransitGatewayId) -> Result<TransitGateway, ModelError> {
+        let tgw = self.model.transit_gateway(self.ctx.scope, id)?;
+        if &tgw.scope != self.ctx.scope {
+            return Err(id.not_found());
+        }
+        Ok(tgw.clone())
+    }
+
+    pub(crate) fn delete_transit_gateway(
+        &mut self,
+        id: &TransitGatewayId,
+    ) -> Result<TransitGateway, ModelError> {
+        let mut tgw = self.own_tgw(id)?;
+        let attached = self
+            .model
+            .transit_gateway_attachments
+            .values()
+            .any(|a| &a.transit_gateway_id == id && a.state.is_live());
+        if attached {
+            return Err(ModelError::IncorrectState {
+                message: format!("{id} has non-deleted Transit Gateway Attachments"),
+            });
+        }
+        let tables: Vec<_> = self
+            .model
+            .transit_gateway_route_tables
+            .values()
+            .filter(|t| &t.transit_gateway_id == id)
+            .map(|t| t.id.clone())
+            .collect();
+        for t in tables {
+            self.delete(ResourceRef::TransitGatewayRouteTable(t));
+        }
+        tgw.deleted = true;
+        self.put(Resource::TransitGateway(tgw.clone()));
+        Ok(tgw)
+    }
+
+    pub(crate) fn create_tgw_vpc_attachment(
+        &mut self,
+        input: &CreateTgwVpcAttachment,
+    ) -> Result<TransitGatewayAttachment, ModelError> {
+        let scope = self.ctx.scope.clone();
+        let tgw = self
+            .model
+            .transit_gateway(&scope, &input.transit_gateway_id)?
+            .clone();
+        self.model.vpc(&scope, &input.vpc_id)?;
+        if input.subnet_ids.is_empty() {
+            return Err(ModelError::missing(
+                "The request must contain the parameter SubnetIds",
+            ));
+        }
+        let mut zones = Vec::new();
+        for subnet_id in &input.subnet_ids {
+            let subnet = self.model.subnet(&scope, subnet_id)?;
+            if subnet.vpc_id != input.vpc_id {
+                return Err(ModelError::invalid_value(format!(
+                    "Subnet {subnet_id} does not belong to VPC {}",
+                    input.vpc_id
+                )));
+            }
+            if zones.contains(&subnet.availability_zone) {
+                return Err(ModelError::DuplicateSubnetsInSameZone {
+                    subnet_id: subnet_id.to_string(),
+                });
+            }
+            zones.push(subnet.availability_zone.clone());
+        }
+        let duplicate = self.model.transit_gateway_attachments.values().any(|a| {
+            a.vpc_id == input.vpc_id
+                && a.transit_gateway_id == input.transit_gateway_id
+                && a.state.is_live()
+        });
+        if duplicate {
+            return Err(ModelError::DuplicateTransitGatewayAttachment {
+                message: format!(
+                    "{} has a non-deleted attachment to {}",
+                    input.vpc_id, input.transit_gateway_id
+                ),
+            });
+        }
+        let id = TransitGatewayAttachmentId::generate(self.ctx.ids);
+        let tags = tags_for(
+            &input.tag_specifications,
+            "transit-gateway-attachment",
+            id.as_str(),
+        )?;
+        let mut interfaces = Vec::new();
+        for subnet_id in &input.subnet_ids {
+            let eni = self.create_managed_interface(ManagedInterface {
+                subnet_id,
+                ip: None,
+                groups: Vec::new(),
+                description: format!("Network Interface for Transit Gateway Attachment {id}"),
+                interface_type: "transit_gateway",
+                requester_id: "amazon-transit-gateway",
+            })?;
+            interfaces.push(eni.id);
+        }
+        let same_owner = tgw.scope.account == scope.account;
+        let mut attachment = TransitGatewayAttachment {
+            id,
+            scope,
+            transit_gateway_id: tgw.id.clone(),
+            transit_gateway_scope: tgw.scope.clone(),
+            vpc_id: input.vpc_id.clone(),
+            subnet_ids: input.subnet_ids.clone(),
+            interfaces,
+            state: AttachmentState::PendingAcceptance,
+            association: None,
+            propagations: Vec::new(),
+            dns_support: input.dns_support,
+            created: self.ctx.now,
+            tags,
+        };
+        if same_owner || tgw.options.auto_accept_shared_attachments {
+            make_available(&mut attachment, &tgw);
+        }
+        self.put(Resource::TransitGatewayAttachment(attachment.clone()));
+        Ok(attachment)
+    }
+
+    fn attachment_for_owner(
+        &self,
+        id: &TransitGatewayAttachmentId,
+    ) -> Result<TransitGatewayAttachment, ModelError> {
+        let attachment = self.model.tgw_attachment(self.ctx.scope, id)?;
+        if &attachment.transit_gateway_scope != self.ctx.scope {
+            return Err(ModelError::OperationNotPermitted {
+                message: format!(
+                    "Only the owner of {} can accept or reject {id}",
+                    attachment.transit_gateway_id
+                ),
+            });
+        }
+        Ok(attachment.clone())
+    }
+
+    pub(crate) fn accept_tgw_attachment(
+        &mut self,
+        id: &TransitGatewayAttachmentId,
+    ) -> Result<TransitGatewayAttachment, ModelError> {
+        let mut attachment = self.attachment_for_owner(id)?;
+        if attachment.state != AttachmentState::PendingAcceptance {
+            return Err(ModelError::IncorrectState {
+                message: format!("{id} is in state {}", attachment.state.as_str()),
+            });
+        }
+        let tgw = self
+            .model
+            .transit_gateway(self.ctx.scope, &attachment.transit_gateway_id)?
+            .clone();
+        make_available(&mut attachment, &tgw);
+        self.put(Resource::TransitGatewayAttachment(attachment.clone()));
+        Ok(attachment)
+    }
+
+    fn end_attachment(
+        &mut self,
+        mut attachment: TransitGatewayAttachment,
+        state: AttachmentState,
+    ) -> TransitGatewayAttachment {
+        for eni in std::mem::take(&mut attachment.interfaces) {
+            self.delete(ResourceRef::NetworkInterface(eni));
+        }
+        attachment.association = None;
+        attachment.propagations.clear();
+        attachment.state = state;
+        self.put(Resource::TransitGatewayAttachment(attachment.clone()));
+        attachment
+    }
+
+    pub(crate) fn reject_tgw_attachment(
+        &mut self,
+        id: &TransitGatewayAttachmentId,
+    ) -> Result<TransitGatewayAttachment, ModelError> {
+        let attachment = self.attachment_for_owner(id)?;
+        if attachment.state != AttachmentState::PendingAcceptance {
+            return Err(ModelError::IncorrectState {
+                message: format!("{id} is in state {}", attachment.state.as_str()),
+            });
+        }
+        Ok(self.end_attachment(attachment, AttachmentState::Rejected))
+    }
+
+    pub(crate) fn delete_tgw_attachment(
+        &mut self,
+        id: &TransitGatewayAttachmentId,
+    ) -> Result<TransitGatewayAttachment, ModelError> {
+        let attachment = self.model.tgw_attachment(self.ctx.scope, id)?.clone();
+        if !attachment.state.is_live() {
+            return Err(ModelError::IncorrectState {
+                message: format!("{id} is in state {}", attachment.state.as_str()),
+            });
+        }
+        Ok(self.end_attachment(attachment, AttachmentState::Deleted))
+    }
+
+    pub(crate) fn modify_tgw_attachment(
+        &mut self,
+        id: &TransitGatewayAttachmentId,
+        add: &[SubnetId],
+        remove: &[SubnetId],
+    ) -> Result<TransitGatewayAttachment, ModelError> {
+        let mut attachment = self.model.tgw_attachment(self.ctx.scope, id)?.clone();
+        if &attachment.scope != self.ctx.scope {
+            return Err(id.not_found());
+        }
+        for subnet_id in remove {
+            let Some(i) = attachment.subnet_ids.iter().position(|s| s == subnet_id) else {
+                return Err(ModelError::invalid_value(format!(
+                    "Subnet {subnet_id} is not part of {id}"
+                )));
+            };
+            attachment.subnet_ids.remove(i);
+            if i < attachment.interfaces.len() {
+                let eni = attachment.interfaces.remove(i);
+                self.delete(ResourceRef::NetworkInterface(eni));
+            }
+        }
+        for subnet_id in add {
+            let subnet = self.model.subnet(self.ctx.scope, subnet_id)?.clone();
+            if subnet.vpc_id != attachment.vpc_id {
+                return Err(ModelError::invalid_value(format!(
+                    "Subnet {subnet_id} does not belong to VPC {}",
+                    attachment.vpc_id
+                )));
+            }
+            let taken = attachment.subnet_ids.iter().any(|s| {
+                self.model
+                    .subnets
+                    .get(s)
+                    .is_some_and(|x| x.availability_zone == subnet.availability_zone)
+            });
+            if taken {
+                return Err(ModelError::DuplicateSubnetsInSameZone {
+                    subnet_id: subnet_id.to_string(),
+                });
+            }
+            let eni = self.create_managed_interface(ManagedInterface {
+                subnet_id,
+                ip: None,
+                groups: Vec::new(),
+                description: format!("Network Interface for Transit Gateway Attachment {id}"),
+                interface_type: "transit_gateway",
+                requester_id: "amazon-transit-gateway",
+            })?;
+            attachment.subnet_ids.push(subnet_id.clone());
+            attachment.interfaces.push(eni.id);
+        }
+        self.put(Resource::TransitGatewayAttachment(attachment.clone()));
+        Ok(attachment)
+    }
+
+    pub(crate) fn create_tgw_route_table(
+        &mut self,
+        tgw: &TransitGatewayId,
+        specs: &[TagSpecification],
+    ) -> Result<TransitGatewayRouteTable, ModelError> {
+        self.own_tgw(tgw)?;
+        let tags = tags_for(specs, "transit-gateway-route-table", tgw.as_str())?;
+        let id = self.new_tgw_route_table(tgw, tags);
+        Ok(self.model.tgw_route_table(self.ctx.scope, &id)?.clone())
+    }
+
+    pub(crate) fn delete_tgw_route_table(
+        &mut self,
+        id: &TransitGatewayRouteTableId,
+    ) -> Result<TransitGatewayRouteTable, ModelError> {
+        let table = self.model.tgw_route_table(self.ctx.scope, id)?.clone();
+        let tgw = self.own_tgw(&table.transit_gateway_id)?;
+        let is_default = tgw.options.association_default_route_table_id.as_ref() == Some(id)
+            || tgw.options.propagation_default_route_table_id.as_ref() == Some(id);
+        if is_default {
+            return Err(ModelError::IncorrectState {
+                message: format!("{id} is the default route table of {}", tgw.id),
+            });
+        }
+        if !self.model.tgw_associations(id).is_empty()
+            || !self.model.tgw_propagations(id).is_empty()
+        {
+            return Err(ModelError::IncorrectState {
+                message: format!("{id} has associations or propagations"),
+            });
+        }
+        self.delete(ResourceRef::TransitGatewayRouteTable(id.clone()));
+        Ok(table)
+    }
+
+    /// The table and the attachment, both of the same transit gateway of the caller.
+    fn table_and_attachment(
+        &self,
+        table: &TransitGatewayRouteTableId,
+        attachment: &TransitGatewayAttachmentId,
+    ) -> Result<(TransitGatewayRouteTable, TransitGatewayAttachment), ModelError> {
+        let table = self.model.tgw_route_table(self.ctx.scope, table)?.clone();
+        let attachment = self
+            .model
+            .tgw_attachment(self.ctx.scope, attachment)?
+            .clone();
+        if attachment.transit_gateway_id != table.transit_gateway_id {
+            return Err(ModelError::invalid_value(format!(
+                "{} and {} belong to different transit gateways",
+                table.id, attachment.id
+            )));
+        }
+        if attachment.state != AttachmentState::Available {
+            return Err(ModelError::IncorrectState {
+                message: format!(
+                    "{} is in state {}",
+                    attachment.id,
+                    attachment.state.as_str()
+                ),
+            });
+        }
+        Ok((table, attachment))
+    }
+
+    pub(crate) fn associate_tgw_route_table(
+        &mut self,
+        table: &TransitGatewayRouteTableId,
+        attachment: &TransitGatewayAttachmentId,
+    ) -> Result<(), ModelError> {
+        let (table, mut attachment) = self.table_and_attachment(table, attachment)?;
+        if let Some(current) = &attachment.association {
+            return Err(ModelError::AlreadyAssociated {
+                message: format!("{} is already associated with {current}", attachment.id),
+            });
+        }
+        attachment.association = Some(table.id);
+        self.put(Resource::TransitGatewayAttachment(attachment));
+        Ok(())
+    }
+
+    pub(crate) fn disassociate_tgw_route_table(
+        &mut self,
+        table: &TransitGatewayRouteTableId,
+        attachment: &TransitGatewayAttachmentId,
+    ) -> Result<(), ModelError> {
+        let (table, mut attachment) = self.table_and_attachment(table, attachment)?;
+        if attachment.association.as_ref() != Some(&table.id) {
+            return Err(ModelError::AssociationNotFound {
+                id: format!("{}/{}", table.id, attachment.id),
+            });
+        }
+        attachment.association = None;
+        self.put(Resource::TransitGatewayAttachment(attachment));
+        Ok(())
+    }
+
+    pub(crate) fn set_tgw_propagation(
+        &mut self,
+        table: &TransitGatewayRouteTableId,
+        attachment: &TransitGatewayAttachmentId,
+        enable: bool,
+    ) -> Result<(), ModelError> {
+        let (table, mut attachment) = self.table_and_attachment(table, attachment)?;
+        let present = attachment.propagations.contains(&table.id);
+        match (enable, present) {
+            (true, true) => {
+                return Err(ModelError::PropagationDuplicate {
+                    message: format!("{} already propagates to {}", attachment.id, table.id),
+                });
+            }
+            (false, false) => {
+                return Err(ModelError::PropagationNotFound {
+                    message: format!("{} does not propagate to {}", attachment.id, table.id),
+                });
+            }
+            (true, false) => attachment.propagations.push(table.id),
+            (false, true) => attachment.propagations.retain(|t| t != &table.id),
+        }
+        self.put(Resource::TransitGatewayAttachment(attachment));
+        Ok(())
+    }
+
+    fn check_tgw_route_attachment(
+        &self,
+        table: &TransitGatewayRouteTable,
+        attachment: Option<&TransitGatewayAttachmentId>,
+    ) -> Result<(), ModelError> {
+        if let Some(a) = attachment {
+            let found = self.model.tgw_attachment(self.ctx.scope, a)?;
+            if found.transit_gateway_id != table.transit_gateway_id {
+                return Err(ModelError::invalid_value(format!(
+                    "{a} is not an attachment of {}",
+                    table.transit_gateway_id
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn create_tgw_route(
+        &mut self,
+        table: &TransitGatewayRouteTableId,
+        destination: Ipv4Cidr,
+        attachment: Option<TransitGatewayAttachmentId>,
+    ) -> Result<(), ModelError> {
+        let mut t = self.model.tgw_route_table(self.ctx.scope, table)?.clone();
+        if t.routes.iter().any(|r| r.destination == destination) {
+            return Err(ModelError::RouteAlreadyExists {
+                destination: destination.to_string(),
+                table: table.to_string(),
+            });
+        }
+        self.check_tgw_route_attachment(&t, attachment.as_ref())?;
+        t.routes.push(TgwStaticRoute {
+            destination,
+            attachment,
+        });
+        self.put(Resource::TransitGatewayRouteTable(t));
+        Ok(())
+    }
+
+    pub(crate) fn replace_tgw_route(
+        &mut self,
+        table: &TransitGatewayRouteTableId,
+        destination: Ipv4Cidr,
+        attachment: Option<TransitGatewayAttachmentId>,
+    ) -> Result<(), ModelError> {
+        let mut t = self.model.tgw_route_table(self.ctx.scope, table)?.clone();
+        self.check_tgw_route_attachment(&t, attachment.as_ref())?;
+        let Some(route) = t.routes.iter_mut().find(|r| r.destination == destination) else {
+            return Err(ModelError::RouteNotFound {
+                destination: destination.to_string(),
+                table: table.to_string(),
+            });
+        };
+        route.attachment = attachment;
+        self.put(Resource::TransitGatewayRouteTable(t));
+        Ok(())
+    }
+
+    pub(crate) fn delete_tgw_route(
+        &mut self,
+        table: &TransitGatewayRouteTableId,
+        destination: Ipv4Cidr,
+    ) -> Result<(), ModelError> {
+        let mut t = self.model.tgw_route_table(self.ctx.scope, table)?.clone();
+        let before = t.routes.len();
+        t.routes.retain(|r| r.destination != destination);
+        if t.routes.len() == before {
+            return Err(ModelError::RouteNotFound {
+                destination: destination.to_string(),
+                table: table.to_string(),
+            });
+        }
+        self.put(Resource::TransitGatewayRouteTable(t));
+        Ok(())
+    }
+}
+
+/// Accepting an attachment applies the gateway's default association and propagation.
+fn make_available(attachment: &mut TransitGatewayAttachment, tgw: &TransitGateway) {
+    attachment.state = AttachmentState::Available;
+    if tgw.options.default_route_table_association {
+        attachment.association = tgw.options.association_default_route_table_id.clone();
+    }
+    if tgw.options.default_route_table_propagation
+        && let Some(t) = &tgw.options.propagation_default_route_table_id
+    {
+        attachment.propagations = vec![t.clone()];
+    }
+}
