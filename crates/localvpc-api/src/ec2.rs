@@ -8,6 +8,7 @@ mod dhcp;
 mod elastic_ip;
 mod filter;
 mod input;
+mod instance;
 mod internet_gateway;
 mod nat_gateway;
 mod network_acl;
@@ -83,6 +84,9 @@ pub const ACTIONS: &[&str] = &[
     "DescribeAddresses",
     "DescribeAvailabilityZones",
     "DescribeDhcpOptions",
+    "DescribeImages",
+    "DescribeInstanceStatus",
+    "DescribeInstances",
     "DescribeInternetGateways",
     "DescribeNatGateways",
     "DescribeNetworkAcls",
@@ -125,7 +129,11 @@ pub const ACTIONS: &[&str] = &[
     "ReplaceTransitGatewayRoute",
     "RevokeSecurityGroupEgress",
     "RevokeSecurityGroupIngress",
+    "RunInstances",
     "SearchTransitGatewayRoutes",
+    "StartInstances",
+    "StopInstances",
+    "TerminateInstances",
     "UnassignPrivateIpAddresses",
 ];
 
@@ -272,6 +280,19 @@ async fn dispatch<B: Backend>(
         "ReplaceTransitGatewayRoute" => transit_gateway::replace_route(&op).await,
         "DeleteTransitGatewayRoute" => transit_gateway::delete_route(&op).await,
         "SearchTransitGatewayRoutes" => transit_gateway::search_routes(&op),
+        "RunInstances" => instance::run(&op).await,
+        "DescribeInstances" => instance::describe(&op),
+        "TerminateInstances" => {
+            instance::change_state(&op, localvpc_model::InstanceState::Terminated).await
+        }
+        "StopInstances" => {
+            instance::change_state(&op, localvpc_model::InstanceState::Stopped).await
+        }
+        "StartInstances" => {
+            instance::change_state(&op, localvpc_model::InstanceState::Running).await
+        }
+        "DescribeInstanceStatus" => instance::describe_status(&op),
+        "DescribeImages" => instance::describe_images(&op),
         "CreateTags" => tags::create_tags(&op).await,
         "DeleteTags" => tags::delete_tags(&op).await,
         "DescribeTags" => tags::describe_tags(&op),

@@ -2,6 +2,7 @@
 
 use crate::ec2::dhcp::DhcpOptions;
 use crate::ec2::elastic_ip::ElasticIp;
+use crate::ec2::instance::{Instance, InstanceState, RunInstances};
 use crate::ec2::internet_gateway::InternetGateway;
 use crate::ec2::nat_gateway::{CreateNatGateway, NatGateway};
 use crate::ec2::network_acl::{NetworkAcl, NetworkAclEntrySpec};
@@ -21,11 +22,11 @@ use crate::ec2::transit_gateway::{
 use crate::ec2::vpc::{CidrBlockAssociation, CreateVpc, Vpc, VpcAttribute};
 use crate::ec2::vpc_peering::{CreateVpcPeering, PeeringOptions, VpcPeeringConnection};
 use crate::id::{
-    AllocationId, DhcpOptionsId, ElasticIpAssociationId, InternetGatewayId, NatGatewayId,
-    NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId, RouteTableAssociationId,
-    RouteTableId, SecurityGroupId, SecurityGroupRuleId, SubnetId, TransitGatewayAttachmentId,
-    TransitGatewayId, TransitGatewayRouteTableId, VpcCidrAssociationId, VpcId,
-    VpcPeeringConnectionId,
+    AllocationId, DhcpOptionsId, ElasticIpAssociationId, InstanceId, InternetGatewayId,
+    NatGatewayId, NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId,
+    RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId, SubnetId,
+    TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId, VpcCidrAssociationId,
+    VpcId, VpcPeeringConnectionId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -284,6 +285,12 @@ pub enum Command {
         table: TransitGatewayRouteTableId,
         destination: crate::cidr::Ipv4Cidr,
     },
+    RunInstances(RunInstances),
+    /// Terminate/Stop/StartInstances.
+    ChangeInstanceStates {
+        instance_ids: Vec<InstanceId>,
+        target: InstanceState,
+    },
     /// Clears every account and region.
     Reset,
 }
@@ -324,4 +331,7 @@ pub enum Outcome {
     TransitGateway(TransitGateway),
     TransitGatewayAttachment(TransitGatewayAttachment),
     TransitGatewayRouteTable(TransitGatewayRouteTable),
+    Instances(Vec<Instance>),
+    /// (instance, previous state, current state).
+    InstanceStateChanges(Vec<(InstanceId, InstanceState, InstanceState)>),
 }

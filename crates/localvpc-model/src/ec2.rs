@@ -2,6 +2,8 @@
 
 pub(crate) mod dhcp;
 pub(crate) mod elastic_ip;
+pub(crate) mod image;
+pub(crate) mod instance;
 pub(crate) mod internet_gateway;
 pub(crate) mod nat_gateway;
 pub(crate) mod network_acl;

@@ -123,6 +123,12 @@ pub enum ModelError {
     PropagationDuplicate { message: String },
     #[error("{message}")]
     PropagationNotFound { message: String },
+    #[error("Invalid id: \"{id}\" (expecting \"ami-...\")")]
+    InvalidAmiMalformed { id: String },
+    #[error("The instance '{id}' is not in a state from which it can be changed ({state})")]
+    IncorrectInstanceState { id: String, state: &'static str },
+    #[error("Interface {id} is currently in use by instance {instance}.")]
+    InterfaceInUse { id: String, instance: String },
 }
 
 impl ModelError {
@@ -183,6 +189,9 @@ impl ModelError {
             Self::DuplicateTransitGatewayAttachment { .. } => "DuplicateTransitGatewayAttachment",
             Self::PropagationDuplicate { .. } => "TransitGatewayRouteTablePropagation.Duplicate",
             Self::PropagationNotFound { .. } => "TransitGatewayRouteTablePropagation.NotFound",
+            Self::InvalidAmiMalformed { .. } => "InvalidAMIID.Malformed",
+            Self::IncorrectInstanceState { .. } => "IncorrectInstanceState",
+            Self::InterfaceInUse { .. } => "InvalidNetworkInterface.InUse",
         }
     }
 

@@ -61,10 +61,11 @@ pub enum ResourceKind {
     TransitGateway,
     TransitGatewayAttachment,
     TransitGatewayRouteTable,
+    Instance,
 }
 
 impl ResourceKind {
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 18] = [
         Self::Vpc,
         Self::Subnet,
         Self::RouteTable,
@@ -82,6 +83,7 @@ impl ResourceKind {
         Self::TransitGateway,
         Self::TransitGatewayAttachment,
         Self::TransitGatewayRouteTable,
+        Self::Instance,
     ];
 
     /// The id prefix without the dash.
@@ -104,6 +106,7 @@ impl ResourceKind {
             Self::TransitGateway => "tgw",
             Self::TransitGatewayAttachment => "tgw-attach",
             Self::TransitGatewayRouteTable => "tgw-rtb",
+            Self::Instance => "i",
         }
     }
 
@@ -127,6 +130,7 @@ impl ResourceKind {
             Self::TransitGateway => "InvalidTransitGatewayID.NotFound",
             Self::TransitGatewayAttachment => "InvalidTransitGatewayAttachmentID.NotFound",
             Self::TransitGatewayRouteTable => "InvalidRouteTableID.NotFound",
+            Self::Instance => "InvalidInstanceID.NotFound",
         }
     }
 
@@ -150,6 +154,7 @@ impl ResourceKind {
             Self::TransitGateway => "InvalidTransitGatewayID.Malformed",
             Self::TransitGatewayAttachment => "InvalidTransitGatewayAttachmentID.Malformed",
             Self::TransitGatewayRouteTable => "InvalidRouteTableId.Malformed",
+            Self::Instance => "InvalidInstanceID.Malformed",
         }
     }
 
@@ -173,6 +178,7 @@ impl ResourceKind {
             Self::TransitGateway => "transit gateway ID",
             Self::TransitGatewayAttachment => "transit gateway attachment ID",
             Self::TransitGatewayRouteTable => "transit gateway route table ID",
+            Self::Instance => "instance ID",
         }
     }
 
@@ -196,6 +202,7 @@ impl ResourceKind {
             Self::TransitGateway => Some("transit-gateway"),
             Self::TransitGatewayAttachment => Some("transit-gateway-attachment"),
             Self::TransitGatewayRouteTable => Some("transit-gateway-route-table"),
+            Self::Instance => Some("instance"),
         }
     }
 
@@ -313,6 +320,8 @@ id_type!(/// `tgw-attach-…`
     TransitGatewayAttachmentId, ResourceKind::TransitGatewayAttachment);
 id_type!(/// `tgw-rtb-…`
     TransitGatewayRouteTableId, ResourceKind::TransitGatewayRouteTable);
+id_type!(/// `i-…`
+    InstanceId, ResourceKind::Instance);
 
 /// Ids that are never looked up on their own, so need no kind or NotFound code.
 macro_rules! plain_id {

@@ -27,6 +27,10 @@ pub use cidr::{Ipv4Cidr, parse_ipv4_cidr};
 pub use command::{Command, Outcome};
 pub use ec2::dhcp::DhcpOptions;
 pub use ec2::elastic_ip::{EipAssociation, ElasticIp};
+pub use ec2::image::{
+    AMAZON_OWNER, BUILTIN_IMAGES, BuiltinImage, builtin_image_id, valid_image_id,
+};
+pub use ec2::instance::{Instance, InstanceState, InterfaceAttachment, RunInstances};
 pub use ec2::internet_gateway::InternetGateway;
 pub use ec2::nat_gateway::{CreateNatGateway, NatGateway, NatGatewayState};
 pub use ec2::network_acl::{
@@ -54,7 +58,7 @@ pub use ec2::vpc_peering::{
 };
 pub use error::{ErrorClass, ModelError};
 pub use id::{
-    AllocationId, Clock, DhcpOptionsId, ElasticIpAssociationId, FixedClock, IdGen,
+    AllocationId, Clock, DhcpOptionsId, ElasticIpAssociationId, FixedClock, IdGen, InstanceId,
     InternetGatewayId, NatGatewayId, NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId,
     ResourceKind, RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId,
     SequentialIds, SubnetId, Timestamp, TransitGatewayAttachmentId, TransitGatewayId,

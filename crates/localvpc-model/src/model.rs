@@ -459,6 +459,11 @@ impl Txn<'_, '_> {
                 self.delete_tgw_route(table, *destination)?;
                 Outcome::Done
             }
+            Command::RunInstances(input) => Outcome::Instances(self.run_instances(input)?),
+            Command::ChangeInstanceStates {
+                instance_ids,
+                target,
+            } => Outcome::InstanceStateChanges(self.change_instance_states(instance_ids, *target)?),
             Command::Reset => {
                 self.model.apply_change(&Change::Reset);
                 self.changes.push(Change::Reset);

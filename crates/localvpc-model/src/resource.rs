@@ -4,6 +4,7 @@
 
 use crate::ec2::dhcp::DhcpOptions;
 use crate::ec2::elastic_ip::ElasticIp;
+use crate::ec2::instance::Instance;
 use crate::ec2::internet_gateway::InternetGateway;
 use crate::ec2::nat_gateway::NatGateway;
 use crate::ec2::network_acl::NetworkAcl;
@@ -19,9 +20,10 @@ use crate::ec2::vpc::Vpc;
 use crate::ec2::vpc_peering::VpcPeeringConnection;
 use crate::error::ModelError;
 use crate::id::{
-    AllocationId, DhcpOptionsId, InternetGatewayId, NatGatewayId, NetworkAclId, NetworkInterfaceId,
-    ResourceKind, RouteTableId, SecurityGroupId, SubnetId, TransitGatewayAttachmentId,
-    TransitGatewayId, TransitGatewayRouteTableId, VpcId, VpcPeeringConnectionId,
+    AllocationId, DhcpOptionsId, InstanceId, InternetGatewayId, NatGatewayId, NetworkAclId,
+    NetworkInterfaceId, ResourceKind, RouteTableId, SecurityGroupId, SubnetId,
+    TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId, VpcId,
+    VpcPeeringConnectionId,
 };
 use crate::model::{ScopeState, Txn};
 use crate::scope::Scope;
@@ -143,6 +145,7 @@ stored_resources! {
     TransitGateway(TransitGateway, TransitGatewayId) in transit_gateways as TransitGateway;
     TransitGatewayAttachment(TransitGatewayAttachment, TransitGatewayAttachmentId) in transit_gateway_attachments as TransitGatewayAttachment;
     TransitGatewayRouteTable(TransitGatewayRouteTable, TransitGatewayRouteTableId) in transit_gateway_route_tables as TransitGatewayRouteTable;
+    Instance(Instance, InstanceId) in instances as Instance;
 }
 
 /// One committed change. A command's changes are applied and persisted together.

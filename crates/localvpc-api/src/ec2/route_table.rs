@@ -155,7 +155,6 @@ fn destination(p: &Input<'_>) -> Result<RouteDestination, ApiError> {
 /// that kind's NotFound, as AWS answers for an unknown id.
 fn target(p: &Input<'_>) -> Result<RouteTarget, ApiError> {
     const OTHERS: &[(&str, &str)] = &[
-        ("InstanceId", "InvalidInstanceID.NotFound"),
         ("EgressOnlyInternetGatewayId", "InvalidGatewayID.NotFound"),
         ("VpcEndpointId", "InvalidVpcEndpointId.NotFound"),
         ("LocalGatewayId", "InvalidLocalGatewayID.NotFound"),
@@ -190,6 +189,12 @@ fn target(p: &Input<'_>) -> Result<RouteTarget, ApiError> {
                 .map(RouteTarget::NetworkInterface)
                 .map_err(ApiError::from),
         );
+    }
+    if let Some(v) = p.opt("InstanceId") {
+        // An instance target means its primary interface, as AWS stores it.
+        found.push(localvpc_model::InstanceId::parse(v).map_err(ApiError::from).and_then(|_| {
+            Err(ApiError::invalid_value("Route to an instance: use its primary network interface (NetworkInterfaceId)"))
+        }));
     }
     if let Some(v) = p.opt("TransitGatewayId") {
         found.push(

@@ -61,6 +61,20 @@ impl Model {
     }
 }
 
+/// The lowest public address of the pool that no Elastic IP or instance holds (addresses
+/// are unique across accounts and regions, like real public addresses).
+pub(crate) fn allocate_public_ip(model: &Model) -> Result<Ipv4Addr, ModelError> {
+    let mut taken: std::collections::BTreeSet<Ipv4Addr> =
+        model.elastic_ips.values().map(|e| e.public_ip).collect();
+    taken.extend(model.instances.values().filter_map(|i| i.public_ip));
+    POOL.iter()
+        .flat_map(|(base, len)| {
+            (1..len.saturating_sub(1)).map(move |n| Ipv4Addr::from(u32::from(*base) + n))
+        })
+        .find(|ip| !taken.contains(ip))
+        .ok_or(ModelError::AddressLimitExceeded)
+}
+
 impl Txn<'_, '_> {
     /// Takes the lowest free address of the pool (any account, any region: addresses are
     /// unique like real public addresses).

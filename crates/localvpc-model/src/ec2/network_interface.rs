@@ -36,6 +36,9 @@ pub struct NetworkInterface {
     pub groups: Vec<SecurityGroupId>,
     pub source_dest_check: bool,
     pub mac_address: String,
+    /// Set while attached to an instance.
+    #[serde(default)]
+    pub attachment: Option<crate::ec2::instance::InterfaceAttachment>,
     pub tags: Tags,
 }
 
@@ -227,6 +230,7 @@ impl Txn<'_, '_> {
             groups,
             source_dest_check: true,
             mac_address,
+            attachment: None,
             tags: Tags::new(),
         })
     }

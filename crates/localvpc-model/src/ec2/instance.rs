@@ -1,0 +1,371 @@
+//! Instances: no virtual machine, only their place in the network — a primary interface in
+//! a subnet, security groups, a private name and address, and (when the subnet maps public
+//! addresses or the request asks) a public address. Workloads run "inside" one later.
+
+use crate::ec2::network_interface::{NetworkInterface, private_dns_name};
+use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::error::ModelError;
+use crate::id::{InstanceId, NetworkInterfaceId, SecurityGroupId, SubnetId, Timestamp, VpcId};
+use crate::model::Txn;
+use crate::resource::{Model, Resource, ResourceRef};
+use crate::scope::Scope;
+use serde::{Deserialize, Serialize};
+use std::net::Ipv4Addr;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Instance {
+    pub id: InstanceId,
+    pub scope: Scope,
+    pub reservation_id: String,
+    pub image_id: String,
+    pub instance_type: String,
+    pub key_name: Option<String>,
+    pub state: InstanceState,
+    pub vpc_id: VpcId,
+    pub subnet_id: SubnetId,
+    pub availability_zone: String,
+    pub primary_interface: NetworkInterfaceId,
+    pub private_ip: Ipv4Addr,
+    /// An auto-assigned public address (not an Elastic IP); released on stop.
+    pub public_ip: Option<Ipv4Addr>,
+    pub map_public_ip: bool,
+    pub launch_index: u32,
+    pub launched: Timestamp,
+    pub client_token: Option<String>,
+    pub tags: Tags,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InstanceState {
+    Running,
+    Stopped,
+    Terminated,
+}
+
+impl InstanceState {
+    /// The API's (code, name) pair.
+    pub fn code_name(self) -> (u8, &'static str) {
+        match self {
+            Self::Running => (16, "running"),
+            Self::Stopped => (80, "stopped"),
+            Self::Terminated => (48, "terminated"),
+        }
+    }
+}
+
+impl Instance {
+    pub fn private_dns_name(&self) -> String {
+        private_dns_name(&self.scope.region, self.private_ip)
+    }
+
+    /// `ec2-203-0-113-5.<region>.compute.amazonaws.com` (us-east-1: `compute-1`), spec §1.4.
+    pub fn public_dns_name(&self, public_ip: Ipv4Addr) -> String {
+        let dashed = public_ip.to_string().replace('.', "-");
+        if self.scope.region == "us-east-1" {
+            format!("ec2-{dashed}.compute-1.amazonaws.com")
+        } else {
+            format!("ec2-{dashed}.{}.compute.amazonaws.com", self.scope.region)
+        }
+    }
+}
+
+/// RunInstances' input.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunInstances {
+    pub image_id: String,
+    pub instance_type: String,
+    pub min_count: u32,
+    pub max_count: u32,
+    pub subnet_id: Option<SubnetId>,
+    pub availability_zone: Option<String>,
+    pub groups: Vec<SecurityGroupId>,
+    pub private_ip: Option<Ipv4Addr>,
+    pub associate_public_ip: Option<bool>,
+    pub key_name: Option<String>,
+    pub client_token: Option<String>,
+    pub tag_specifications: Vec<TagSpecification>,
+}
+
+/// An interface attached to an instance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterfaceAttachment {
+    pub id: String,
+    pub instance_id: InstanceId,
+    pub device_index: u32,
+    pub delete_on_termination: bool,
+}
+
+impl Model {
+    pub fn instance(&self, scope: &Scope, id: &InstanceId) -> Result<&Instance, ModelError> {
+        self.instances
+            .get(id)
+            .map(AsRef::as_ref)
+            .filter(|i| &i.scope == scope)
+            .ok_or_else(|| id.not_found())
+    }
+
+    pub fn instances_in<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a Instance> + 'a {
+        self.instances
+            .values()
+            .map(AsRef::as_ref)
+            .filter(move |i| &i.scope == scope)
+    }
+}
+
+/// The shapes AWS accepts as an instance type: family, generation and size (`t3.micro`).
+fn valid_instance_type(t: &str) -> bool {
+    t.split_once('.').is_some_and(|(family, size)| {
+        !family.is_empty()
+            && !size.is_empty()
+            && family
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && size
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
+}
+
+impl Txn<'_, '_> {
+    pub(crate) fn run_instances(
+        &mut self,
+        input: &RunInstances,
+    ) -> Result<Vec<Instance>, ModelError> {
+        let scope = self.ctx.scope.clone();
+        if !crate::ec2::image::valid_image_id(&input.image_id) {
+            return Err(ModelError::InvalidAmiMalformed {
+                id: input.image_id.clone(),
+            });
+        }
+        if !valid_instance_type(&input.instance_type) {
+            return Err(ModelError::invalid_value(format!(
+                "The instance type '{}' does not exist in this region",
+                input.instance_type
+            )));
+        }
+        if input.min_count == 0 || input.max_count < input.min_count {
+            return Err(ModelError::invalid_value(format!(
+                "Invalid MinCount {} / MaxCount {}: MinCount must be at least 1 and not exceed MaxCount",
+                input.min_count, input.max_count
+            )));
+        }
+        if input.private_ip.is_some() && input.max_count > 1 {
+            return Err(ModelError::InvalidParameterCombination {
+                message: "A private IP address can be given for one instance only".to_owned(),
+            });
+        }
+        let subnet = match &input.subnet_id {
+            Some(id) => self.model.subnet(&scope, id)?.clone(),
+            None => {
+                let default_vpc = self
+                    .model
+                    .vpcs(&scope)
+                    .find(|v| v.is_default)
+                    .cloned()
+                    .ok_or(ModelError::VpcIdNotSpecified)?;
+                let mut candidates: Vec<_> = self
+                    .model
+                    .subnets(&scope)
+                    .filter(|s| s.vpc_id == default_vpc.id && s.default_for_az)
+                    .cloned()
+                    .collect();
+                candidates.sort_by(|a, b| a.availability_zone.cmp(&b.availability_zone));
+                let chosen = match &input.availability_zone {
+                    Some(az) => candidates.into_iter().find(|s| &s.availability_zone == az),
+                    None => candidates.into_iter().next(),
+                };
+                chosen.ok_or_else(|| {
+                    ModelError::invalid_value("No default subnet for the requested placement")
+                })?
+            }
+        };
+        if input
+            .availability_zone
+            .as_ref()
+            .is_some_and(|az| az != &subnet.availability_zone)
+        {
+            return Err(ModelError::invalid_value(format!(
+                "The subnet {} is not in the requested availability zone",
+                subnet.id
+            )));
+        }
+        let free = self.model.available_ip_count(&subnet);
+        let count = u64::from(input.max_count).min(free);
+        if count < u64::from(input.min_count) {
+            return Err(ModelError::InsufficientFreeAddresses {
+                subnet_id: subnet.id.to_string(),
+            });
+        }
+        let reservation_id = format!("r-{}", self.ctx.ids.hex(17));
+        let map_public_ip = input
+            .associate_public_ip
+            .unwrap_or(subnet.map_public_ip_on_launch);
+        if map_public_ip
+            && !self
+                .model
+                .internet_gateways
+                .values()
+                .any(|g| g.attached_vpc.as_ref() == Some(&subnet.vpc_id))
+            && input.associate_public_ip == Some(true)
+        {
+            return Err(ModelError::invalid_value(format!(
+                "Network {} has no internet gateway attached; a public IP address cannot be associated",
+                subnet.vpc_id
+            )));
+        }
+        let mut launched = Vec::new();
+        for index in 0..u32::try_from(count).unwrap_or(u32::MAX) {
+            let id = InstanceId::generate(self.ctx.ids);
+            let eni = self.create_network_interface(
+                &crate::ec2::network_interface::CreateNetworkInterface {
+                    subnet_id: Some(subnet.id.clone()),
+                    description: Some(String::new()),
+                    private_ip: input.private_ip,
+                    groups: input.groups.clone(),
+                    ..Default::default()
+                },
+            )?;
+            let mut eni: NetworkInterface = eni;
+            eni.attachment = Some(InterfaceAttachment {
+                id: format!("eni-attach-{}", self.ctx.ids.hex(17)),
+                instance_id: id.clone(),
+                device_index: 0,
+                delete_on_termination: true,
+            });
+            self.put(Resource::NetworkInterface(eni.clone()));
+            let public_ip = if map_public_ip {
+                Some(crate::ec2::elastic_ip::allocate_public_ip(self.model)?)
+            } else {
+                None
+            };
+            let tags = tags_for(
+                &input
+                    .tag_specifications
+                    .iter()
+                    .filter(|s| s.resource_type == "instance")
+                    .cloned()
+                    .collect::<Vec<_>>(),
+                "instance",
+                id.as_str(),
+            )?;
+            let instance = Instance {
+                id,
+                scope: scope.clone(),
+                reservation_id: reservation_id.clone(),
+                image_id: input.image_id.clone(),
+                instance_type: input.instance_type.clone(),
+                key_name: input.key_name.clone(),
+                state: InstanceState::Running,
+                vpc_id: subnet.vpc_id.clone(),
+                subnet_id: subnet.id.clone(),
+                availability_zone: subnet.availability_zone.clone(),
+                primary_interface: eni.id.clone(),
+                private_ip: eni.private_ip,
+                public_ip,
+                map_public_ip,
+                launch_index: index,
+                launched: self.ctx.now,
+                client_token: input.client_token.clone(),
+                tags,
+            };
+            self.put(Resource::Instance(instance.clone()));
+            launched.push(instance);
+        }
+        for spec in &input.tag_specifications {
+            if !matches!(
+                spec.resource_type.as_str(),
+                "instance" | "network-interface" | "volume"
+            ) {
+                return Err(ModelError::invalid_value(format!(
+                    "'{}' is not a valid taggable resource type for this operation.",
+                    spec.resource_type
+                )));
+            }
+        }
+        Ok(launched)
+    }
+
+    fn instance_mut(&self, id: &InstanceId) -> Result<Instance, ModelError> {
+        Ok(self.model.instance(self.ctx.scope, id)?.clone())
+    }
+
+    /// Changes each instance's state; returns (id, previous, current) as the API reports.
+    pub(crate) fn change_instance_states(
+        &mut self,
+        ids: &[InstanceId],
+        target: InstanceState,
+    ) -> Result<Vec<(InstanceId, InstanceState, InstanceState)>, ModelError> {
+        let mut changes = Vec::new();
+        for id in ids {
+            let mut instance = self.instance_mut(id)?;
+            let previous = instance.state;
+            if previous == InstanceState::Terminated && target != InstanceState::Terminated {
+                return Err(ModelError::IncorrectInstanceState {
+                    id: id.to_string(),
+                    state: "terminated",
+                });
+            }
+            if previous != target {
+                match target {
+                    InstanceState::Terminated => self.terminate(&mut instance)?,
+                    InstanceState::Stopped => instance.public_ip = None,
+                    InstanceState::Running => {
+                        if instance.map_public_ip {
+                            instance.public_ip =
+                                Some(crate::ec2::elastic_ip::allocate_public_ip(self.model)?);
+                        }
+                    }
+                }
+                instance.state = target;
+                self.put(Resource::Instance(instance));
+            }
+            changes.push((id.clone(), previous, target));
+        }
+        Ok(changes)
+    }
+
+    /// Releases what a terminated instance held: its public address and the interfaces
+    /// deleted on termination (their Elastic IPs are disassociated, not released).
+    fn terminate(&mut self, instance: &mut Instance) -> Result<(), ModelError> {
+        instance.public_ip = None;
+        let attached: Vec<NetworkInterface> = self
+            .model
+            .network_interfaces
+            .values()
+            .filter(|e| {
+                e.attachment
+                    .as_ref()
+                    .is_some_and(|a| a.instance_id == instance.id)
+            })
+            .map(|e| (**e).clone())
+            .collect();
+        for mut eni in attached {
+            let delete = eni
+                .attachment
+                .as_ref()
+                .is_some_and(|a| a.delete_on_termination);
+            let mapped: Vec<_> = self
+                .model
+                .elastic_ips
+                .values()
+                .filter(|e| {
+                    e.association
+                        .as_ref()
+                        .is_some_and(|a| a.network_interface_id == eni.id)
+                })
+                .map(|e| (**e).clone())
+                .collect();
+            for mut eip in mapped {
+                eip.association = None;
+                self.put(Resource::ElasticIp(eip));
+            }
+            if delete {
+                self.delete(ResourceRef::NetworkInterface(eni.id.clone()));
+            } else {
+                eni.attachment = None;
+                self.put(Resource::NetworkInterface(eni));
+            }
+        }
+        Ok(())
+    }
+}
