@@ -126,6 +126,16 @@ _ERROR_ENVELOPE = {
 _ROOT_EXTRAS = {"requestId", "return"}
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$")
 
+# Enum values AWS documents (and sends) although the botocore model's enum lacks them:
+# (enum shape name, regex on the element path) -> extra values.
+# - InternetGatewayAttachment.State: "For an internet gateway, the state is available when
+#   attached to a VPC" (EC2 API reference, InternetGatewayAttachment), while the shared
+#   AttachmentStatus enum only lists attaching|attached|detaching|detached.
+_ENUM_EXTRAS: list[tuple[str, re.Pattern, frozenset]] = [
+    ("AttachmentStatus", re.compile(r"/internetGateway(Set/item)?/attachmentSet/item/state$"),
+     frozenset({"available"})),
+]
+
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
@@ -292,7 +302,9 @@ def _check_scalar(text, shape, path, problems):
             problems.append(f"{path}: ISO-8601 timestamp expected, got {text!r}")
     elif t == "string":
         enum = shape.enum
-        if enum and text not in enum:
+        if enum and text not in enum and not any(
+            name == shape.name and where.search(path) and text in extra for name, where, extra in _ENUM_EXTRAS
+        ):
             problems.append(f"{path}: {text!r} is not in enum {shape.name} {sorted(enum)}")
 
 

@@ -1,4 +1,5 @@
-"""Persistence: graceful restarts, kill -9 during concurrent writes, --ephemeral."""
+"""Persistence: graceful restarts (VPCs, subnets, tags; security groups, route tables,
+internet gateways), kill -9 during concurrent writes, --ephemeral."""
 
 import ipaddress
 import os
@@ -70,6 +71,141 @@ def test_state_survives_sigterm_restart(spawn_server, tmp_path):
     assert srv.terminate(signal.SIGTERM) == 0
     srv.start()
     assert snapshot(new_ec2_client(srv.url)) == before2
+
+
+def network_snapshot(ec2):
+    """Security groups with their rules, route tables, routes, associations and internet
+    gateways, in a stable order."""
+    groups = sorted(ec2.describe_security_groups()["SecurityGroups"], key=lambda g: g["GroupId"])
+    for g in groups:
+        for direction in ("IpPermissions", "IpPermissionsEgress"):
+            perms = []
+            for p in g[direction]:
+                p = dict(p)
+                for k in ("IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs"):
+                    p[k] = sorted(p.get(k, []), key=repr)
+                perms.append(p)
+            g[direction] = sorted(perms, key=repr)
+        g["Tags"] = sorted(g.get("Tags", []), key=lambda t: t["Key"])
+    rules = sorted(ec2.describe_security_group_rules()["SecurityGroupRules"], key=lambda r: r["SecurityGroupRuleId"])
+    tables = sorted(ec2.describe_route_tables()["RouteTables"], key=lambda t: t["RouteTableId"])
+    for t in tables:
+        t["Routes"] = sorted(t["Routes"], key=repr)
+        t["Associations"] = sorted(t["Associations"], key=lambda a: a["RouteTableAssociationId"])
+        t["Tags"] = sorted(t.get("Tags", []), key=lambda x: x["Key"])
+    gateways = sorted(ec2.describe_internet_gateways()["InternetGateways"], key=lambda g: g["InternetGatewayId"])
+    return {"groups": groups, "rules": rules, "tables": tables, "gateways": gateways}
+
+
+def test_network_state_survives_restart(spawn_server, tmp_path):
+    """Security group rules (with their ids), route tables, routes, associations (the main one
+    moved), blackholes and internet gateway attachments survive a graceful restart."""
+    data = tmp_path / "data"
+    data.mkdir()
+    srv = spawn_server(data_dir=data)
+    ec2 = new_ec2_client(srv.url)
+
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    sub = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    web = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc,
+                                    TagSpecifications=tag_spec("security-group", Tier="web"))["GroupId"]
+    app = ec2.create_security_group(GroupName="app", Description="app", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=web, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+         "IpRanges": [{"CidrIp": "10.0.0.0/16", "Description": "vpc"}], "Ipv6Ranges": [{"CidrIpv6": "2001:db8::/32"}]},
+        {"IpProtocol": "icmp", "FromPort": 8, "ToPort": -1, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    ec2.authorize_security_group_ingress(GroupId=app, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "UserIdGroupPairs": [{"GroupId": web}]}])
+    ec2.revoke_security_group_egress(GroupId=app, IpPermissions=[
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    ec2.authorize_security_group_egress(GroupId=app, IpPermissions=[
+        {"IpProtocol": "udp", "FromPort": 53, "ToPort": 53, "IpRanges": [{"CidrIp": "10.0.0.2/32"}]}])
+
+    igw = ec2.create_internet_gateway(TagSpecifications=tag_spec("internet-gateway", Name="edge"))[
+        "InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    spare = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]  # never attached
+    public = ec2.create_route_table(VpcId=vpc, TagSpecifications=tag_spec("route-table", Name="public"))[
+        "RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=public, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    ec2.create_route(RouteTableId=public, DestinationCidrBlock="198.51.100.0/24", GatewayId=igw)
+    assoc = ec2.associate_route_table(RouteTableId=public, SubnetId=sub)["AssociationId"]
+    # Move the main association to a new table.
+    new_main = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    main_assoc = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                                    {"Name": "association.main", "Values": ["true"]}])[
+        "RouteTables"][0]["Associations"][0]["RouteTableAssociationId"]
+    ec2.replace_route_table_association(AssociationId=main_assoc, RouteTableId=new_main)
+    # A second VPC whose gateway was detached: its route is a blackhole.
+    vpc2 = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    igw2 = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw2, VpcId=vpc2)
+    rt2 = ec2.create_route_table(VpcId=vpc2)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=rt2, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw2)
+    ec2.detach_internet_gateway(InternetGatewayId=igw2, VpcId=vpc2)
+    # Deleted things stay deleted.
+    gone_sg = ec2.create_security_group(GroupName="gone", Description="x", VpcId=vpc)["GroupId"]
+    ec2.delete_security_group(GroupId=gone_sg)
+
+    before = network_snapshot(ec2)
+    assert srv.terminate(signal.SIGTERM) == 0, srv.stderr_tail()
+    srv.start()
+    ec2 = new_ec2_client(srv.url)
+    after = network_snapshot(ec2)
+    assert after == before
+
+    # Spot checks of what the snapshot covers.
+    tables = {t["RouteTableId"]: t for t in after["tables"]}
+    assert {(r["DestinationCidrBlock"], r["GatewayId"], r["State"]) for r in tables[public]["Routes"]} == {
+        ("10.0.0.0/16", "local", "active"), ("0.0.0.0/0", igw, "active"), ("198.51.100.0/24", igw, "active")}
+    assert [(a["SubnetId"], a["RouteTableAssociationId"]) for a in tables[public]["Associations"]] == [(sub, assoc)]
+    assert [a["Main"] for a in tables[new_main]["Associations"]] == [True]
+    assert [r["State"] for r in tables[rt2]["Routes"] if r["DestinationCidrBlock"] == "0.0.0.0/0"] == ["blackhole"]
+    gateways = {g["InternetGatewayId"]: g for g in after["gateways"]}
+    assert gateways[igw]["Attachments"] == [{"State": "available", "VpcId": vpc}]
+    assert gateways[spare]["Attachments"] == [] and gateways[igw2]["Attachments"] == []
+    assert gone_sg not in {g["GroupId"] for g in after["groups"]}
+
+    # The restored state still enforces its rules...
+    for call, kwargs in [
+        (ec2.delete_security_group, {"GroupId": web}),         # referenced by app
+        (ec2.delete_internet_gateway, {"InternetGatewayId": igw}),  # attached
+        (ec2.delete_route_table, {"RouteTableId": public}),    # associated
+        (ec2.delete_vpc, {"VpcId": vpc}),
+    ]:
+        try:
+            call(**kwargs)
+        except ClientError as exc:
+            assert exc.response["Error"]["Code"] == "DependencyViolation", exc.response["Error"]
+        else:
+            raise AssertionError(f"{call.__name__}({kwargs}) succeeded after the restart")
+    try:
+        ec2.authorize_security_group_ingress(GroupId=web, IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}])
+    except ClientError as exc:
+        assert exc.response["Error"]["Code"] == "InvalidPermission.Duplicate"
+    else:
+        raise AssertionError("a duplicate rule was accepted after the restart")
+
+    # ...and takes new writes, which persist too.
+    ec2.revoke_security_group_ingress(GroupId=app, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "UserIdGroupPairs": [{"GroupId": web}]}])
+    ec2.delete_route(RouteTableId=public, DestinationCidrBlock="198.51.100.0/24")
+    ec2.detach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    ec2.attach_internet_gateway(InternetGatewayId=igw2, VpcId=vpc2)
+    new_rules = {r["SecurityGroupRuleId"] for r in ec2.authorize_security_group_ingress(GroupId=web, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "192.0.2.0/24"}]}])[
+        "SecurityGroupRules"]}
+    assert not new_rules & {r["SecurityGroupRuleId"] for r in before["rules"]}
+    before2 = network_snapshot(ec2)
+    assert srv.terminate(signal.SIGTERM) == 0
+    srv.start()
+    after2 = network_snapshot(new_ec2_client(srv.url))
+    assert after2 == before2
+    tables2 = {t["RouteTableId"]: t for t in after2["tables"]}
+    assert [r["State"] for r in tables2[rt2]["Routes"] if r["DestinationCidrBlock"] == "0.0.0.0/0"] == ["active"]
+    assert [r["State"] for r in tables2[public]["Routes"] if r["DestinationCidrBlock"] == "0.0.0.0/0"] == [
+        "blackhole"]
 
 
 def test_sigint_is_graceful_and_durable(spawn_server, tmp_path):

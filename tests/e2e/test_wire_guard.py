@@ -100,3 +100,32 @@ def test_error_envelope():
 
 def test_html_success_body_is_flagged():
     assert problems("DescribeVpcs", "<!doctype html><html></html>")
+
+
+def _igw_body(op, state, wrapper):
+    inner = (f"<attachmentSet><item><state>{state}</state><vpcId>vpc-0123456789abcdef0</vpcId></item>"
+             f"</attachmentSet><internetGatewayId>igw-0123456789abcdef0</internetGatewayId>"
+             f"<ownerId>000000000000</ownerId><tagSet/>")
+    if wrapper == "set":
+        inner = f"<internetGatewaySet><item>{inner}</item></internetGatewaySet>"
+    else:
+        inner = f"<internetGateway>{inner}</internetGateway>"
+    return f"<{op}Response {NS}><requestId>r</requestId>{inner}</{op}Response>"
+
+
+def test_internet_gateway_attachment_state_available_is_accepted():
+    # The EC2 API reference (InternetGatewayAttachment) documents state=available for an
+    # attached internet gateway although the shared AttachmentStatus enum lacks it.
+    assert problems("DescribeInternetGateways", _igw_body("DescribeInternetGateways", "available", "set")) == []
+    assert problems("CreateInternetGateway", _igw_body("CreateInternetGateway", "available", "one")) == []
+    bad = problems("DescribeInternetGateways", _igw_body("DescribeInternetGateways", "up", "set"))
+    assert any("not in enum" in p for p in bad), bad
+
+
+def test_available_stays_invalid_for_other_attachment_enums():
+    body = (f"<DescribeEgressOnlyInternetGatewaysResponse {NS}><requestId>r</requestId>"
+            "<egressOnlyInternetGatewaySet><item><attachmentSet><item><state>available</state>"
+            "<vpcId>vpc-0123456789abcdef0</vpcId></item></attachmentSet>"
+            "<egressOnlyInternetGatewayId>eigw-0123456789abcdef0</egressOnlyInternetGatewayId>"
+            "</item></egressOnlyInternetGatewaySet></DescribeEgressOnlyInternetGatewaysResponse>")
+    assert any("not in enum" in p for p in problems("DescribeEgressOnlyInternetGateways", body))

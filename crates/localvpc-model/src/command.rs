@@ -316,6 +316,8 @@ pub enum Outcome {
     SecurityGroupId(SecurityGroupId),
     /// Rules just created, with their group.
     Rules(Vec<(SecurityGroupId, SecurityGroupRule)>),
+    /// Rules revoked, and (default VPC only) requested rules that matched nothing.
+    Revoked { group_id: SecurityGroupId, removed: Vec<SecurityGroupRule>, unknown: Vec<SecurityGroupRule> },
     InternetGateway(InternetGateway),
     RouteTable(RouteTable),
     RouteTableAssociation(RouteTableAssociationId),

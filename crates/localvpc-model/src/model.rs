@@ -169,8 +169,8 @@ impl Txn<'_, '_> {
                 permissions,
                 rule_ids,
             } => {
-                let (group_id, removed) = self.revoke(group, *egress, permissions, rule_ids)?;
-                Outcome::Rules(removed.into_iter().map(|r| (group_id.clone(), r)).collect())
+                let (group_id, removed, unknown) = self.revoke(group, *egress, permissions, rule_ids)?;
+                Outcome::Revoked { group_id, removed, unknown }
             }
             Command::ModifySecurityGroupRules { group_id, rules } => {
                 self.modify_rules(group_id, rules)?;

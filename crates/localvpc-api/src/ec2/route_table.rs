@@ -153,7 +153,11 @@ fn destination(p: &Input<'_>) -> Result<RouteDestination, ApiError> {
 
 /// Exactly one target. Kinds localvpc does not model yet cannot exist, so naming one gets
 /// that kind's NotFound, as AWS answers for an unknown id.
-fn target(p: &Input<'_>) -> Result<RouteTarget, ApiError> {
+fn target(
+    p: &Input<'_>,
+    model: &Model,
+    scope: &localvpc_model::Scope,
+) -> Result<RouteTarget, ApiError> {
     const OTHERS: &[(&str, &str)] = &[
         ("EgressOnlyInternetGatewayId", "InvalidGatewayID.NotFound"),
         ("VpcEndpointId", "InvalidVpcEndpointId.NotFound"),
@@ -191,10 +195,16 @@ fn target(p: &Input<'_>) -> Result<RouteTarget, ApiError> {
         );
     }
     if let Some(v) = p.opt("InstanceId") {
-        // An instance target means its primary interface, as AWS stores it.
-        found.push(localvpc_model::InstanceId::parse(v).map_err(ApiError::from).and_then(|_| {
-            Err(ApiError::invalid_value("Route to an instance: use its primary network interface (NetworkInterfaceId)"))
-        }));
+        // AWS routes to an instance through its primary network interface.
+        let resolved = localvpc_model::InstanceId::parse(v)
+            .map_err(ApiError::from)
+            .and_then(|id| {
+                let instance = model.instance(scope, &id)?;
+                Ok(RouteTarget::NetworkInterface(
+                    instance.primary_interface.clone(),
+                ))
+            });
+        found.push(resolved);
     }
     if let Some(v) = p.opt("TransitGatewayId") {
         found.push(
@@ -361,7 +371,7 @@ pub(super) async fn create_route<B: Backend>(op: &Op<'_, B>) -> Body {
     let route_table_id = table_id(p)?;
     let route = RouteSpec {
         destination: destination(p)?,
-        target: target(p)?,
+        target: target(p, &op.snapshot(), &op.ctx.scope)?,
     };
     op.run(Command::CreateRoute {
         route_table_id,
@@ -378,7 +388,7 @@ pub(super) async fn replace_route<B: Backend>(op: &Op<'_, B>) -> Body {
     let target = if p.bool("LocalTarget")?.unwrap_or(false) {
         RouteTarget::Local
     } else {
-        target(p)?
+        target(p, &op.snapshot(), &op.ctx.scope)?
     };
     op.run(Command::ReplaceRoute {
         route_table_id,

@@ -53,8 +53,37 @@ fn described(s: &QueryParams, key: &str) -> Option<(String, Option<String>)> {
     ))
 }
 
-/// `IpPermissions.N.*`, plus the legacy flat parameters (`IpProtocol`, `CidrIp`, …).
-fn permissions(p: &Input<'_>) -> Result<Vec<IpPermission>, ApiError> {
+/// A group named in the caller's default VPC (the `[Default VPC]` name forms).
+fn default_vpc_group(
+    model: &Model,
+    scope: &Scope,
+    name: &str,
+) -> Result<SecurityGroupId, ApiError> {
+    let default_vpc = model
+        .vpcs(scope)
+        .find(|v| v.is_default)
+        .map(|v| v.id.clone());
+    model
+        .security_groups(scope)
+        .find(|g| g.name == name && Some(&g.vpc_id) == default_vpc.as_ref())
+        .map(|g| g.id.clone())
+        .ok_or_else(|| {
+            ApiError::new(
+                400,
+                "InvalidGroup.NotFound",
+                format!("The security group '{name}' does not exist in default VPC"),
+            )
+        })
+}
+
+/// `IpPermissions.N.*`, plus the legacy flat parameters (`IpProtocol`, `CidrIp`,
+/// `SourceSecurityGroupName`), which only ingress accepts.
+fn permissions(
+    p: &Input<'_>,
+    model: &Model,
+    scope: &Scope,
+    egress: bool,
+) -> Result<Vec<IpPermission>, ApiError> {
     let mut out = Vec::new();
     for perm in p.params().structs("IpPermissions") {
         let protocol = perm
@@ -62,11 +91,13 @@ fn permissions(p: &Input<'_>) -> Result<Vec<IpPermission>, ApiError> {
             .ok_or_else(|| ApiError::missing("IpPermissions.N.IpProtocol"))?;
         let mut groups = Vec::new();
         for g in perm.structs("Groups") {
-            let Some(id) = g.get("GroupId") else {
-                return Err(ApiError::missing("IpPermissions.N.Groups.N.GroupId"));
+            let id = match (g.get("GroupId"), g.get("GroupName")) {
+                (Some(id), _) => SecurityGroupId::parse(id)?,
+                (None, Some(name)) => default_vpc_group(model, scope, name)?,
+                (None, None) => return Err(ApiError::missing("IpPermissions.N.Groups.N.GroupId")),
             };
             groups.push((
-                SecurityGroupId::parse(id)?,
+                id,
                 g.get("UserId").map(str::to_owned),
                 g.get("Description").map(str::to_owned),
             ));
@@ -97,21 +128,39 @@ fn permissions(p: &Input<'_>) -> Result<Vec<IpPermission>, ApiError> {
         "IpProtocol",
         "CidrIp",
         "SourceSecurityGroupName",
+        "SourceSecurityGroupOwnerId",
         "FromPort",
         "ToPort",
     ]
     .iter()
     .any(|k| p.opt(k).is_some());
     if legacy {
+        if egress {
+            // The egress API reference marks these "Not supported. Use a set of IP permissions".
+            return Err(ApiError::invalid_value(
+                "AuthorizeSecurityGroupEgress/RevokeSecurityGroupEgress do not support IpProtocol, FromPort, ToPort, \
+                 CidrIp or SourceSecurityGroupName: use IpPermissions",
+            ));
+        }
         if !out.is_empty() {
             return Err(ApiError::combination(
                 "The parameter IpPermissions cannot be used with the parameters IpProtocol, CidrIp or SourceSecurityGroupName",
             ));
         }
-        if p.opt("SourceSecurityGroupName").is_some() {
-            return Err(ApiError::invalid_value(
-                "SourceSecurityGroupName is an EC2-Classic parameter; use IpPermissions with a group id",
-            ));
+        if let Some(name) = p.opt("SourceSecurityGroupName") {
+            // [Default VPC] access from a source group covers all of ICMP, TCP and UDP.
+            let source = default_vpc_group(model, scope, name)?;
+            let owner = p.opt("SourceSecurityGroupOwnerId").map(str::to_owned);
+            for (protocol, from, to) in [("icmp", -1, -1), ("tcp", 0, 65535), ("udp", 0, 65535)] {
+                out.push(IpPermission {
+                    protocol: protocol.to_owned(),
+                    from_port: Some(from),
+                    to_port: Some(to),
+                    groups: vec![(source.clone(), owner.clone(), None)],
+                    ..IpPermission::default()
+                });
+            }
+            return Ok(out);
         }
         out.push(IpPermission {
             protocol: p.opt("IpProtocol").unwrap_or("-1").to_owned(),
@@ -402,7 +451,7 @@ pub(super) fn describe_security_groups<B: Backend>(op: &Op<'_, B>) -> Body {
 pub(super) async fn authorize<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body {
     let p = &op.params;
     let group = group_ref(p)?;
-    let permissions = permissions(p)?;
+    let permissions = permissions(p, &op.snapshot(), &op.ctx.scope, egress)?;
     if permissions.is_empty() {
         return Err(ApiError::missing("IpPermissions"));
     }
@@ -431,7 +480,7 @@ pub(super) async fn authorize<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body 
 pub(super) async fn revoke<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body {
     let p = &op.params;
     let group = group_ref(p)?;
-    let permissions = permissions(p)?;
+    let permissions = permissions(p, &op.snapshot(), &op.ctx.scope, egress)?;
     let rule_ids = p
         .list("SecurityGroupRuleId")
         .into_iter()
@@ -449,26 +498,36 @@ pub(super) async fn revoke<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body {
         })
         .await?
     {
-        Outcome::Rules(rules) => op.respond(|w| {
-            w.bool("return", true);
-            w.list("revokedSecurityGroupRuleSet", &rules, |w, (g, r)| {
-                w.leaf("securityGroupRuleId", r.id.as_str())
-                    .leaf("groupId", g.as_str())
-                    .bool("isEgress", egress)
-                    .leaf("ipProtocol", &r.protocol)
-                    .num("fromPort", r.from_port.unwrap_or(-1))
-                    .num("toPort", r.to_port.unwrap_or(-1));
-                match &r.peer {
-                    SgPeer::Cidr(c) => w.leaf("cidrIpv4", &c.to_string()),
-                    SgPeer::Cidr6(c) => w.leaf("cidrIpv6", &c.to_string()),
-                    SgPeer::PrefixList(pl) => w.leaf("prefixListId", pl),
-                    SgPeer::Group { group_id, .. } => {
-                        w.leaf("referencedGroupId", group_id.as_str())
-                    }
-                };
-                w.leaf_opt("description", r.description.as_deref());
-            });
-        }),
+        Outcome::Revoked {
+            group_id,
+            removed,
+            unknown,
+        } => {
+            let model = op.snapshot();
+            op.respond(|w| {
+                w.bool("return", true);
+                if !unknown.is_empty() {
+                    write_permissions(w, "unknownIpPermissionSet", &model, &unknown);
+                }
+                w.list("revokedSecurityGroupRuleSet", &removed, |w, r| {
+                    w.leaf("securityGroupRuleId", r.id.as_str())
+                        .leaf("groupId", group_id.as_str())
+                        .bool("isEgress", egress)
+                        .leaf("ipProtocol", &r.protocol)
+                        .num("fromPort", r.from_port.unwrap_or(-1))
+                        .num("toPort", r.to_port.unwrap_or(-1));
+                    match &r.peer {
+                        SgPeer::Cidr(c) => w.leaf("cidrIpv4", &c.to_string()),
+                        SgPeer::Cidr6(c) => w.leaf("cidrIpv6", &c.to_string()),
+                        SgPeer::PrefixList(pl) => w.leaf("prefixListId", pl),
+                        SgPeer::Group { group_id, .. } => {
+                            w.leaf("referencedGroupId", group_id.as_str())
+                        }
+                    };
+                    w.leaf_opt("description", r.description.as_deref());
+                });
+            })
+        }
         other => Err(unexpected(&other)),
     }
 }

@@ -37,6 +37,11 @@ impl RouteTable {
         self.scope.ec2_arn("route-table", self.id.as_str())
     }
 
+    /// A gateway route table: edge-associated with an internet gateway (ingress routing).
+    pub fn is_gateway_table(&self) -> bool {
+        self.associations.iter().any(|a| a.gateway_id.is_some())
+    }
+
     pub(crate) fn local_route(destination: Ipv4Cidr) -> Route {
         Route {
             destination: RouteDestination::Ipv4(destination),
@@ -102,7 +107,7 @@ impl RouteTarget {
     }
 
     /// Targets a route more specific than a VPC block may use: middleboxes (spec §1.5).
-    fn is_middlebox(&self) -> bool {
+    pub(crate) fn is_middlebox(&self) -> bool {
         matches!(self, Self::NatGateway(_) | Self::NetworkInterface(_))
     }
 }
@@ -325,6 +330,15 @@ impl Txn<'_, '_> {
                 });
             }
             (None, Some(gateway_id)) => {
+                // A gateway route table may only send traffic to the VPC itself or a
+                // middlebox in it (VPC User Guide, "Gateway route tables").
+                let outside = table.routes.iter().any(|r| !matches!(r.target, RouteTarget::Local) && !r.target.is_middlebox());
+                if outside {
+                    return Err(ModelError::invalid_value(format!(
+                        "route table {id} has routes that are not valid in a gateway route table (targets other \
+                         than local, a network interface or a Gateway Load Balancer endpoint)"
+                    )));
+                }
                 let igw = self.model.internet_gateway(self.ctx.scope, gateway_id)?;
                 if igw.attached_vpc.as_ref() != Some(&table.vpc_id) {
                     return Err(ModelError::invalid_value(format!(
@@ -439,6 +453,22 @@ impl Txn<'_, '_> {
     /// Checks a route's destination and target against the table's VPC (spec §1.5).
     fn check_route(&self, table: &RouteTable, spec: &RouteSpec) -> Result<(), ModelError> {
         let vpc = self.model.vpc(self.ctx.scope, &table.vpc_id)?;
+        if table.is_gateway_table() {
+            let inside = match &spec.destination {
+                RouteDestination::Ipv4(cidr) => {
+                    vpc.associated_cidrs().any(|b| b == cidr)
+                        || self.model.subnets.values().any(|s| s.vpc_id == table.vpc_id && &s.cidr_block == cidr)
+                }
+                RouteDestination::PrefixList(_) => false,
+            };
+            if !inside || !spec.target.is_middlebox() {
+                return Err(ModelError::invalid_value(format!(
+                    "Gateway route table {} accepts only routes to the VPC CIDR or a whole subnet CIDR with a \
+                     network interface or Gateway Load Balancer endpoint target",
+                    table.id
+                )));
+            }
+        }
         if let RouteDestination::Ipv4(cidr) = &spec.destination {
             let reserved = parse_ipv4_cidr(RESERVED, "destinationCidrBlock")?;
             if reserved.contains(cidr) {

@@ -113,6 +113,25 @@ pub enum GroupRef {
     Name(String),
 }
 
+/// Characters AWS allows in VPC security group names, descriptions and rule descriptions:
+/// `a-z A-Z 0-9 spaces ._-:/()#,@[]+=&;{}!$*` (CreateSecurityGroup API reference).
+fn allowed_text(text: &str) -> bool {
+    text.chars().all(|c| c.is_ascii_alphanumeric() || " ._-:/()#,@[]+=&;{}!$*".contains(c))
+}
+
+fn check_text(what: &str, text: &str) -> Result<(), ModelError> {
+    if text.chars().count() > 255 {
+        return Err(ModelError::invalid_value(format!("{what} must be at most 255 characters long")));
+    }
+    if !allowed_text(text) {
+        return Err(ModelError::invalid_value(format!(
+            "Invalid {what}: character sets beyond ASCII (and some ASCII punctuation) are not supported. \
+             Allowed: a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{{}}!$*"
+        )));
+    }
+    Ok(())
+}
+
 /// Canonical protocol: names AWS knows as numbers become names, `all` becomes `-1`.
 fn normalize_protocol(p: &str) -> Result<String, ModelError> {
     let lower = p.to_ascii_lowercase();
@@ -208,11 +227,8 @@ impl Txn<'_, '_> {
                 "The request must contain the parameter groupName",
             ));
         }
-        if name.chars().count() > 255 || input.description.chars().count() > 255 {
-            return Err(ModelError::invalid_value(
-                "Group name and description must be at most 255 characters long",
-            ));
-        }
+        check_text("group name", name)?;
+        check_text("group description", &input.description)?;
         if name.eq_ignore_ascii_case("default") {
             return Err(ModelError::GroupReserved {
                 name: name.to_owned(),
@@ -366,6 +382,9 @@ impl Txn<'_, '_> {
                 ));
             }
             for (peer, description) in peers {
+                if let Some(d) = &description {
+                    check_text("rule description", d)?;
+                }
                 rules.push(SecurityGroupRule {
                     id: SecurityGroupRuleId::generate(self.ctx.ids),
                     protocol: protocol.clone(),
@@ -388,8 +407,10 @@ impl Txn<'_, '_> {
         let mut group = self.resolve_group(group)?;
         let rules = self.rules_from(&group, permissions)?;
         for (i, rule) in rules.iter().enumerate() {
-            let duplicate_in_request = rules.iter().take(i).any(|r| r.same_permission(rule));
-            if duplicate_in_request || group.rules(egress).iter().any(|r| r.same_permission(rule)) {
+            if rules.iter().take(i).any(|r| r.same_permission(rule)) {
+                return Err(ModelError::invalid_value("The same permission must not appear multiple times"));
+            }
+            if group.rules(egress).iter().any(|r| r.same_permission(rule)) {
                 return Err(ModelError::PermissionDuplicate {
                     rule: describe_rule(rule),
                 });
@@ -403,29 +424,28 @@ impl Txn<'_, '_> {
         Ok(rules.into_iter().map(|r| (group.clone(), r)).collect())
     }
 
-    /// Removes rules given as permissions or as rule ids; every one must exist. Returns the
-    /// group and the rules removed.
+    /// Removes rules given as permissions or as rule ids. Outside the default VPC every one
+    /// must exist; in the default VPC the ones that match nothing are returned instead
+    /// (RevokeSecurityGroupIngress API reference). Returns the group, the rules removed, and
+    /// the unmatched rules.
     pub(crate) fn revoke(
         &mut self,
         group: &GroupRef,
         egress: bool,
         permissions: &[IpPermission],
         rule_ids: &[SecurityGroupRuleId],
-    ) -> Result<(SecurityGroupId, Vec<SecurityGroupRule>), ModelError> {
+    ) -> Result<(SecurityGroupId, Vec<SecurityGroupRule>, Vec<SecurityGroupRule>), ModelError> {
         let mut group = self.resolve_group(group)?;
+        let in_default_vpc = self.model.vpcs.get(&group.vpc_id).is_some_and(|v| v.is_default);
         let wanted = self.rules_from(&group, permissions)?;
         let mut removed = Vec::new();
-        for rule in &wanted {
-            let Some(i) = group
-                .rules(egress)
-                .iter()
-                .position(|r| r.same_permission(rule))
-            else {
-                return Err(ModelError::PermissionNotFound {
-                    rule: describe_rule(rule),
-                });
-            };
-            removed.push(group.rules_mut(egress).remove(i));
+        let mut unknown = Vec::new();
+        for rule in wanted {
+            match group.rules(egress).iter().position(|r| r.same_permission(&rule)) {
+                Some(i) => removed.push(group.rules_mut(egress).remove(i)),
+                None if in_default_vpc => unknown.push(rule),
+                None => return Err(ModelError::PermissionNotFound { rule: describe_rule(&rule) }),
+            }
         }
         for id in rule_ids {
             let Some(i) = group.rules(egress).iter().position(|r| &r.id == id) else {
@@ -435,7 +455,7 @@ impl Txn<'_, '_> {
         }
         let id = group.id.clone();
         self.put(Resource::SecurityGroup(group));
-        Ok((id, removed))
+        Ok((id, removed, unknown))
     }
 
     /// ModifySecurityGroupRules: replaces rules by id, keeping their ids.
