@@ -21,12 +21,13 @@ use crate::ec2::transit_gateway::{
 };
 use crate::ec2::vpc::{CidrBlockAssociation, CreateVpc, Vpc, VpcAttribute};
 use crate::ec2::vpc_peering::{CreateVpcPeering, PeeringOptions, VpcPeeringConnection};
+use crate::ec2::vpn::{CustomerGateway, VpnConnection, VpnGateway};
 use crate::id::{
-    AllocationId, DhcpOptionsId, ElasticIpAssociationId, InstanceId, InternetGatewayId,
-    NatGatewayId, NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId,
+    AllocationId, CustomerGatewayId, DhcpOptionsId, ElasticIpAssociationId, InstanceId,
+    InternetGatewayId, NatGatewayId, NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId,
     RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId, SubnetId,
     TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId, VpcCidrAssociationId,
-    VpcId, VpcPeeringConnectionId,
+    VpcId, VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -291,6 +292,50 @@ pub enum Command {
         instance_ids: Vec<InstanceId>,
         target: InstanceState,
     },
+    CreateCustomerGateway {
+        bgp_asn: u32,
+        ip_address: std::net::Ipv4Addr,
+        device_name: Option<String>,
+        tag_specifications: Vec<TagSpecification>,
+    },
+    DeleteCustomerGateway {
+        id: CustomerGatewayId,
+    },
+    CreateVpnGateway {
+        amazon_side_asn: Option<u32>,
+        tag_specifications: Vec<TagSpecification>,
+    },
+    AttachVpnGateway {
+        id: VpnGatewayId,
+        vpc_id: VpcId,
+    },
+    DetachVpnGateway {
+        id: VpnGatewayId,
+        vpc_id: VpcId,
+    },
+    DeleteVpnGateway {
+        id: VpnGatewayId,
+    },
+    CreateVpnConnection {
+        customer_gateway_id: CustomerGatewayId,
+        vpn_gateway_id: VpnGatewayId,
+        static_routes_only: bool,
+        tag_specifications: Vec<TagSpecification>,
+    },
+    DeleteVpnConnection {
+        id: VpnConnectionId,
+    },
+    /// Create (`present`) or delete a static route of a VPN connection.
+    SetVpnConnectionRoute {
+        id: VpnConnectionId,
+        cidr: crate::cidr::Ipv4Cidr,
+        present: bool,
+    },
+    SetVgwRoutePropagation {
+        route_table_id: RouteTableId,
+        vpn_gateway_id: VpnGatewayId,
+        enable: bool,
+    },
     /// Clears every account and region.
     Reset,
 }
@@ -317,7 +362,11 @@ pub enum Outcome {
     /// Rules just created, with their group.
     Rules(Vec<(SecurityGroupId, SecurityGroupRule)>),
     /// Rules revoked, and (default VPC only) requested rules that matched nothing.
-    Revoked { group_id: SecurityGroupId, removed: Vec<SecurityGroupRule>, unknown: Vec<SecurityGroupRule> },
+    Revoked {
+        group_id: SecurityGroupId,
+        removed: Vec<SecurityGroupRule>,
+        unknown: Vec<SecurityGroupRule>,
+    },
     InternetGateway(InternetGateway),
     RouteTable(RouteTable),
     RouteTableAssociation(RouteTableAssociationId),
@@ -336,4 +385,7 @@ pub enum Outcome {
     Instances(Vec<Instance>),
     /// (instance, previous state, current state).
     InstanceStateChanges(Vec<(InstanceId, InstanceState, InstanceState)>),
+    CustomerGateway(CustomerGateway),
+    VpnGateway(VpnGateway),
+    VpnConnection(VpnConnection),
 }

@@ -15,3 +15,4 @@ pub(crate) mod tags;
 pub(crate) mod transit_gateway;
 pub(crate) mod vpc;
 pub(crate) mod vpc_peering;
+pub(crate) mod vpn;

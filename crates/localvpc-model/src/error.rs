@@ -129,6 +129,8 @@ pub enum ModelError {
     IncorrectInstanceState { id: String, state: &'static str },
     #[error("Interface {id} is currently in use by instance {instance}.")]
     InterfaceInUse { id: String, instance: String },
+    #[error("The attachment with vpn gateway ID '{vgw}' and vpc ID '{vpc}' does not exist")]
+    VpnAttachmentNotFound { vgw: String, vpc: String },
 }
 
 impl ModelError {
@@ -192,6 +194,7 @@ impl ModelError {
             Self::InvalidAmiMalformed { .. } => "InvalidAMIID.Malformed",
             Self::IncorrectInstanceState { .. } => "IncorrectInstanceState",
             Self::InterfaceInUse { .. } => "InvalidNetworkInterface.InUse",
+            Self::VpnAttachmentNotFound { .. } => "InvalidVpnGatewayAttachment.NotFound",
         }
     }
 

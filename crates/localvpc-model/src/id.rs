@@ -62,10 +62,13 @@ pub enum ResourceKind {
     TransitGatewayAttachment,
     TransitGatewayRouteTable,
     Instance,
+    CustomerGateway,
+    VpnGateway,
+    VpnConnection,
 }
 
 impl ResourceKind {
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 21] = [
         Self::Vpc,
         Self::Subnet,
         Self::RouteTable,
@@ -84,6 +87,9 @@ impl ResourceKind {
         Self::TransitGatewayAttachment,
         Self::TransitGatewayRouteTable,
         Self::Instance,
+        Self::CustomerGateway,
+        Self::VpnGateway,
+        Self::VpnConnection,
     ];
 
     /// The id prefix without the dash.
@@ -107,6 +113,9 @@ impl ResourceKind {
             Self::TransitGatewayAttachment => "tgw-attach",
             Self::TransitGatewayRouteTable => "tgw-rtb",
             Self::Instance => "i",
+            Self::CustomerGateway => "cgw",
+            Self::VpnGateway => "vgw",
+            Self::VpnConnection => "vpn",
         }
     }
 
@@ -131,6 +140,9 @@ impl ResourceKind {
             Self::TransitGatewayAttachment => "InvalidTransitGatewayAttachmentID.NotFound",
             Self::TransitGatewayRouteTable => "InvalidRouteTableID.NotFound",
             Self::Instance => "InvalidInstanceID.NotFound",
+            Self::CustomerGateway => "InvalidCustomerGatewayID.NotFound",
+            Self::VpnGateway => "InvalidVpnGatewayID.NotFound",
+            Self::VpnConnection => "InvalidVpnConnectionID.NotFound",
         }
     }
 
@@ -155,6 +167,9 @@ impl ResourceKind {
             Self::TransitGatewayAttachment => "InvalidTransitGatewayAttachmentID.Malformed",
             Self::TransitGatewayRouteTable => "InvalidRouteTableId.Malformed",
             Self::Instance => "InvalidInstanceID.Malformed",
+            Self::CustomerGateway => "InvalidCustomerGatewayId.Malformed",
+            Self::VpnGateway => "InvalidVpnGatewayId.Malformed",
+            Self::VpnConnection => "InvalidVpnConnectionID.Malformed",
         }
     }
 
@@ -179,6 +194,9 @@ impl ResourceKind {
             Self::TransitGatewayAttachment => "transit gateway attachment ID",
             Self::TransitGatewayRouteTable => "transit gateway route table ID",
             Self::Instance => "instance ID",
+            Self::CustomerGateway => "customerGateway ID",
+            Self::VpnGateway => "vpnGateway ID",
+            Self::VpnConnection => "vpnConnection ID",
         }
     }
 
@@ -203,6 +221,9 @@ impl ResourceKind {
             Self::TransitGatewayAttachment => Some("transit-gateway-attachment"),
             Self::TransitGatewayRouteTable => Some("transit-gateway-route-table"),
             Self::Instance => Some("instance"),
+            Self::CustomerGateway => Some("customer-gateway"),
+            Self::VpnGateway => Some("vpn-gateway"),
+            Self::VpnConnection => Some("vpn-connection"),
         }
     }
 
@@ -322,6 +343,12 @@ id_type!(/// `tgw-rtb-…`
     TransitGatewayRouteTableId, ResourceKind::TransitGatewayRouteTable);
 id_type!(/// `i-…`
     InstanceId, ResourceKind::Instance);
+id_type!(/// `cgw-…`
+    CustomerGatewayId, ResourceKind::CustomerGateway);
+id_type!(/// `vgw-…`
+    VpnGatewayId, ResourceKind::VpnGateway);
+id_type!(/// `vpn-…`
+    VpnConnectionId, ResourceKind::VpnConnection);
 
 /// Ids that are never looked up on their own, so need no kind or NotFound code.
 macro_rules! plain_id {

@@ -56,14 +56,15 @@ pub use ec2::vpc::{CidrBlockAssociation, CidrBlockState, CreateVpc, Vpc, VpcAttr
 pub use ec2::vpc_peering::{
     CreateVpcPeering, PeeringOptions, PeeringSide, PeeringStatus, VpcPeeringConnection,
 };
+pub use ec2::vpn::{CustomerGateway, VpnConnection, VpnGateway};
 pub use error::{ErrorClass, ModelError};
 pub use id::{
-    AllocationId, Clock, DhcpOptionsId, ElasticIpAssociationId, FixedClock, IdGen, InstanceId,
-    InternetGatewayId, NatGatewayId, NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId,
-    ResourceKind, RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId,
-    SequentialIds, SubnetId, Timestamp, TransitGatewayAttachmentId, TransitGatewayId,
-    TransitGatewayRouteTableId, VpcCidrAssociationId, VpcId, VpcPeeringConnectionId,
-    parse_resource_id,
+    AllocationId, Clock, CustomerGatewayId, DhcpOptionsId, ElasticIpAssociationId, FixedClock,
+    IdGen, InstanceId, InternetGatewayId, NatGatewayId, NetworkAclAssociationId, NetworkAclId,
+    NetworkInterfaceId, ResourceKind, RouteTableAssociationId, RouteTableId, SecurityGroupId,
+    SecurityGroupRuleId, SequentialIds, SubnetId, Timestamp, TransitGatewayAttachmentId,
+    TransitGatewayId, TransitGatewayRouteTableId, VpcCidrAssociationId, VpcId,
+    VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId, parse_resource_id,
 };
 pub use model::{Ctx, ScopeState};
 pub use resource::{Change, Model, Resource, ResourceRef};

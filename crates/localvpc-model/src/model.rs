@@ -169,8 +169,13 @@ impl Txn<'_, '_> {
                 permissions,
                 rule_ids,
             } => {
-                let (group_id, removed, unknown) = self.revoke(group, *egress, permissions, rule_ids)?;
-                Outcome::Revoked { group_id, removed, unknown }
+                let (group_id, removed, unknown) =
+                    self.revoke(group, *egress, permissions, rule_ids)?;
+                Outcome::Revoked {
+                    group_id,
+                    removed,
+                    unknown,
+                }
             }
             Command::ModifySecurityGroupRules { group_id, rules } => {
                 self.modify_rules(group_id, rules)?;
@@ -464,6 +469,66 @@ impl Txn<'_, '_> {
                 instance_ids,
                 target,
             } => Outcome::InstanceStateChanges(self.change_instance_states(instance_ids, *target)?),
+            Command::CreateCustomerGateway {
+                bgp_asn,
+                ip_address,
+                device_name,
+                tag_specifications,
+            } => Outcome::CustomerGateway(self.create_customer_gateway(
+                *bgp_asn,
+                *ip_address,
+                device_name.clone(),
+                tag_specifications,
+            )?),
+            Command::DeleteCustomerGateway { id } => {
+                self.delete_customer_gateway(id)?;
+                Outcome::Done
+            }
+            Command::CreateVpnGateway {
+                amazon_side_asn,
+                tag_specifications,
+            } => {
+                Outcome::VpnGateway(self.create_vpn_gateway(*amazon_side_asn, tag_specifications)?)
+            }
+            Command::AttachVpnGateway { id, vpc_id } => {
+                self.attach_vpn_gateway(id, vpc_id)?;
+                Outcome::Done
+            }
+            Command::DetachVpnGateway { id, vpc_id } => {
+                self.detach_vpn_gateway(id, vpc_id)?;
+                Outcome::Done
+            }
+            Command::DeleteVpnGateway { id } => {
+                self.delete_vpn_gateway(id)?;
+                Outcome::Done
+            }
+            Command::CreateVpnConnection {
+                customer_gateway_id,
+                vpn_gateway_id,
+                static_routes_only,
+                tag_specifications,
+            } => Outcome::VpnConnection(self.create_vpn_connection(
+                customer_gateway_id,
+                vpn_gateway_id,
+                *static_routes_only,
+                tag_specifications,
+            )?),
+            Command::DeleteVpnConnection { id } => {
+                self.delete_vpn_connection(id)?;
+                Outcome::Done
+            }
+            Command::SetVpnConnectionRoute { id, cidr, present } => {
+                self.set_vpn_connection_route(id, *cidr, *present)?;
+                Outcome::Done
+            }
+            Command::SetVgwRoutePropagation {
+                route_table_id,
+                vpn_gateway_id,
+                enable,
+            } => {
+                self.set_vgw_route_propagation(route_table_id, vpn_gateway_id, *enable)?;
+                Outcome::Done
+            }
             Command::Reset => {
                 self.model.apply_change(&Change::Reset);
                 self.changes.push(Change::Reset);

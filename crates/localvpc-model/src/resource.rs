@@ -18,12 +18,13 @@ use crate::ec2::transit_gateway::{
 };
 use crate::ec2::vpc::Vpc;
 use crate::ec2::vpc_peering::VpcPeeringConnection;
+use crate::ec2::vpn::{CustomerGateway, VpnConnection, VpnGateway};
 use crate::error::ModelError;
 use crate::id::{
-    AllocationId, DhcpOptionsId, InstanceId, InternetGatewayId, NatGatewayId, NetworkAclId,
-    NetworkInterfaceId, ResourceKind, RouteTableId, SecurityGroupId, SubnetId,
+    AllocationId, CustomerGatewayId, DhcpOptionsId, InstanceId, InternetGatewayId, NatGatewayId,
+    NetworkAclId, NetworkInterfaceId, ResourceKind, RouteTableId, SecurityGroupId, SubnetId,
     TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId, VpcId,
-    VpcPeeringConnectionId,
+    VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
 };
 use crate::model::{ScopeState, Txn};
 use crate::scope::Scope;
@@ -146,6 +147,9 @@ stored_resources! {
     TransitGatewayAttachment(TransitGatewayAttachment, TransitGatewayAttachmentId) in transit_gateway_attachments as TransitGatewayAttachment;
     TransitGatewayRouteTable(TransitGatewayRouteTable, TransitGatewayRouteTableId) in transit_gateway_route_tables as TransitGatewayRouteTable;
     Instance(Instance, InstanceId) in instances as Instance;
+    CustomerGateway(CustomerGateway, CustomerGatewayId) in customer_gateways as CustomerGateway;
+    VpnGateway(VpnGateway, VpnGatewayId) in vpn_gateways as VpnGateway;
+    VpnConnection(VpnConnection, VpnConnectionId) in vpn_connections as VpnConnection;
 }
 
 /// One committed change. A command's changes are applied and persisted together.

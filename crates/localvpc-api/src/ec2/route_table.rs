@@ -51,9 +51,11 @@ fn write_table(w: &mut XmlWriter, model: &Model, t: &RouteTable) {
                 w.leaf("state", "associated");
             });
     })
-    .list("propagatingVgwSet", Vec::<()>::new(), |_, ()| {})
+    .list("propagatingVgwSet", &t.propagating_vgws, |w, g| {
+        w.leaf("gatewayId", g.as_str());
+    })
     .leaf("routeTableId", t.id.as_str())
-    .list("routeSet", &t.routes, |w, r| {
+    .list("routeSet", model.effective_routes(t), |w, r| {
         match &r.destination {
             RouteDestination::Ipv4(c) => w.leaf("destinationCidrBlock", &c.to_string()),
             RouteDestination::PrefixList(p) => w.leaf("destinationPrefixListId", p),
@@ -61,7 +63,7 @@ fn write_table(w: &mut XmlWriter, model: &Model, t: &RouteTable) {
         let (element, value) = r.target.wire();
         w.leaf(element, value)
             .leaf("origin", r.origin.as_str())
-            .leaf("state", model.route_state(t, r).as_str());
+            .leaf("state", model.route_state(t, &r).as_str());
     });
     super::tags::write_tag_set(w, &t.tags);
     w.leaf("vpcId", t.vpc_id.as_str())
@@ -70,7 +72,8 @@ fn write_table(w: &mut XmlWriter, model: &Model, t: &RouteTable) {
 
 fn filter_values(model: &Model, t: &RouteTable, name: &str) -> Vec<String> {
     let assoc = || t.associations.iter();
-    let routes = || t.routes.iter();
+    let effective = model.effective_routes(t);
+    let routes = || effective.iter();
     match name {
         "association.gateway-id" => assoc()
             .filter_map(|a| a.gateway_id.as_ref().map(ToString::to_string))
@@ -171,6 +174,10 @@ fn target(
         found.push(if g.starts_with("igw-") {
             InternetGatewayId::parse(g)
                 .map(RouteTarget::InternetGateway)
+                .map_err(ApiError::from)
+        } else if g.starts_with("vgw-") {
+            localvpc_model::VpnGatewayId::parse(g)
+                .map(RouteTarget::VpnGateway)
                 .map_err(ApiError::from)
         } else {
             Err(ApiError::new(

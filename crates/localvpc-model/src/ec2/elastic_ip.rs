@@ -10,12 +10,12 @@ use crate::scope::Scope;
 use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
 
-/// The public address space localvpc hands out: the three documentation blocks
-/// (RFC 5737), so an emulated public address can never be mistaken for a real one.
+/// The public address space localvpc hands out: two of the documentation blocks
+/// (RFC 5737), so an emulated public address can never be mistaken for a real one. The third,
+/// 192.0.2.0/24, holds the AWS-side VPN tunnel endpoints.
 const POOL: &[(Ipv4Addr, u32)] = &[
     (Ipv4Addr::new(203, 0, 113, 0), 256),
     (Ipv4Addr::new(198, 51, 100, 0), 256),
-    (Ipv4Addr::new(192, 0, 2, 0), 256),
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

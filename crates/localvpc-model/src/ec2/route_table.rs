@@ -7,7 +7,7 @@ use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
 use crate::id::{
     InternetGatewayId, NatGatewayId, NetworkInterfaceId, RouteTableAssociationId, RouteTableId,
-    SubnetId, TransitGatewayId, VpcId, VpcPeeringConnectionId,
+    SubnetId, TransitGatewayId, VpcId, VpcPeeringConnectionId, VpnGatewayId,
 };
 use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
@@ -25,6 +25,9 @@ pub struct RouteTable {
     pub vpc_id: VpcId,
     pub routes: Vec<Route>,
     pub associations: Vec<RouteTableAssociation>,
+    /// Virtual private gateways whose routes propagate into this table.
+    #[serde(default)]
+    pub propagating_vgws: Vec<VpnGatewayId>,
     pub tags: Tags,
 }
 
@@ -91,6 +94,7 @@ pub enum RouteTarget {
     NatGateway(NatGatewayId),
     NetworkInterface(NetworkInterfaceId),
     TransitGateway(TransitGatewayId),
+    VpnGateway(VpnGatewayId),
 }
 
 impl RouteTarget {
@@ -103,6 +107,7 @@ impl RouteTarget {
             Self::NatGateway(id) => ("natGatewayId", id.as_str()),
             Self::NetworkInterface(id) => ("networkInterfaceId", id.as_str()),
             Self::TransitGateway(id) => ("transitGatewayId", id.as_str()),
+            Self::VpnGateway(id) => ("gatewayId", id.as_str()),
         }
     }
 
@@ -116,6 +121,7 @@ impl RouteTarget {
 pub enum RouteOrigin {
     CreateRouteTable,
     CreateRoute,
+    EnableVgwRoutePropagation,
 }
 
 impl RouteOrigin {
@@ -123,6 +129,7 @@ impl RouteOrigin {
         match self {
             Self::CreateRouteTable => "CreateRouteTable",
             Self::CreateRoute => "CreateRoute",
+            Self::EnableVgwRoutePropagation => "EnableVgwRoutePropagation",
         }
     }
 }
@@ -178,6 +185,10 @@ impl Model {
                 .get(id)
                 .is_some_and(|n| n.state == crate::ec2::nat_gateway::NatGatewayState::Available),
             RouteTarget::NetworkInterface(id) => self.network_interfaces.contains_key(id),
+            RouteTarget::VpnGateway(id) => self
+                .vpn_gateways
+                .get(id)
+                .is_some_and(|g| !g.deleted && g.attached_vpc.as_ref() == Some(&table.vpc_id)),
             RouteTarget::TransitGateway(id) => self.transit_gateway_attachments.values().any(|a| {
                 &a.transit_gateway_id == id
                     && a.vpc_id == table.vpc_id
@@ -217,17 +228,37 @@ impl Model {
             .map(AsRef::as_ref)
     }
 
-    /// Longest-prefix match over a table (spec §1.5): the most specific destination wins;
-    /// for equal prefixes a CIDR route beats a prefix-list route. `prefix_list` expands a
-    /// list id into its CIDRs. Returns the route and the matched prefix.
-    pub fn lookup_route<'t>(
+    /// The table's routes as AWS lists them: its own, then one per CIDR propagated by each
+    /// attached virtual private gateway (origin `EnableVgwRoutePropagation`), unless a
+    /// static route has the same destination (static beats propagated, spec §1.5).
+    pub fn effective_routes(&self, table: &RouteTable) -> Vec<Route> {
+        let mut routes = table.routes.clone();
+        for vgw in &table.propagating_vgws {
+            for cidr in self.vgw_routes(vgw) {
+                let destination = RouteDestination::Ipv4(cidr);
+                if !routes.iter().any(|r| r.destination == destination) {
+                    routes.push(Route {
+                        destination,
+                        target: RouteTarget::VpnGateway(vgw.clone()),
+                        origin: RouteOrigin::EnableVgwRoutePropagation,
+                    });
+                }
+            }
+        }
+        routes
+    }
+
+    /// Longest-prefix match over a table's effective routes (spec §1.5): the most specific
+    /// destination wins; for equal prefixes a CIDR route beats a prefix-list route.
+    /// `prefix_list` expands a list id into its CIDRs. Returns the route and the matched prefix.
+    pub fn lookup_route(
         &self,
-        table: &'t RouteTable,
+        table: &RouteTable,
         destination: Ipv4Addr,
         prefix_list: impl Fn(&str) -> Vec<Ipv4Cidr>,
-    ) -> Option<(&'t Route, Ipv4Cidr)> {
-        let mut best: Option<(&Route, Ipv4Cidr, bool)> = None;
-        for route in &table.routes {
+    ) -> Option<(Route, Ipv4Cidr)> {
+        let mut best: Option<(Route, Ipv4Cidr, bool)> = None;
+        for route in self.effective_routes(table) {
             let (cidrs, from_list) = match &route.destination {
                 RouteDestination::Ipv4(c) => (vec![*c], false),
                 RouteDestination::PrefixList(p) => (prefix_list(p), true),
@@ -241,7 +272,7 @@ impl Model {
                     }
                 };
                 if better {
-                    best = Some((route, cidr, from_list));
+                    best = Some((route.clone(), cidr, from_list));
                 }
             }
         }
@@ -271,6 +302,7 @@ impl Txn<'_, '_> {
             vpc_id: vpc_id.clone(),
             routes,
             associations: Vec::new(),
+            propagating_vgws: Vec::new(),
             tags,
         };
         self.put(Resource::RouteTable(table.clone()));
@@ -332,7 +364,10 @@ impl Txn<'_, '_> {
             (None, Some(gateway_id)) => {
                 // A gateway route table may only send traffic to the VPC itself or a
                 // middlebox in it (VPC User Guide, "Gateway route tables").
-                let outside = table.routes.iter().any(|r| !matches!(r.target, RouteTarget::Local) && !r.target.is_middlebox());
+                let outside = table
+                    .routes
+                    .iter()
+                    .any(|r| !matches!(r.target, RouteTarget::Local) && !r.target.is_middlebox());
                 if outside {
                     return Err(ModelError::invalid_value(format!(
                         "route table {id} has routes that are not valid in a gateway route table (targets other \
@@ -457,7 +492,11 @@ impl Txn<'_, '_> {
             let inside = match &spec.destination {
                 RouteDestination::Ipv4(cidr) => {
                     vpc.associated_cidrs().any(|b| b == cidr)
-                        || self.model.subnets.values().any(|s| s.vpc_id == table.vpc_id && &s.cidr_block == cidr)
+                        || self
+                            .model
+                            .subnets
+                            .values()
+                            .any(|s| s.vpc_id == table.vpc_id && &s.cidr_block == cidr)
                 }
                 RouteDestination::PrefixList(_) => false,
             };
@@ -536,6 +575,16 @@ impl Txn<'_, '_> {
                 if eni.vpc_id != table.vpc_id {
                     return Err(ModelError::invalid_value(format!(
                         "route table {} and interface {id} belong to different networks",
+                        table.id
+                    )));
+                }
+                Ok(())
+            }
+            RouteTarget::VpnGateway(id) => {
+                let vgw = self.model.vpn_gateway(self.ctx.scope, id)?;
+                if vgw.attached_vpc.as_ref() != Some(&table.vpc_id) {
+                    return Err(ModelError::invalid_value(format!(
+                        "route table {} and network gateway {id} belong to different networks",
                         table.id
                     )));
                 }

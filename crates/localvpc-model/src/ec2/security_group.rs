@@ -116,12 +116,15 @@ pub enum GroupRef {
 /// Characters AWS allows in VPC security group names, descriptions and rule descriptions:
 /// `a-z A-Z 0-9 spaces ._-:/()#,@[]+=&;{}!$*` (CreateSecurityGroup API reference).
 fn allowed_text(text: &str) -> bool {
-    text.chars().all(|c| c.is_ascii_alphanumeric() || " ._-:/()#,@[]+=&;{}!$*".contains(c))
+    text.chars()
+        .all(|c| c.is_ascii_alphanumeric() || " ._-:/()#,@[]+=&;{}!$*".contains(c))
 }
 
 fn check_text(what: &str, text: &str) -> Result<(), ModelError> {
     if text.chars().count() > 255 {
-        return Err(ModelError::invalid_value(format!("{what} must be at most 255 characters long")));
+        return Err(ModelError::invalid_value(format!(
+            "{what} must be at most 255 characters long"
+        )));
     }
     if !allowed_text(text) {
         return Err(ModelError::invalid_value(format!(
@@ -408,7 +411,9 @@ impl Txn<'_, '_> {
         let rules = self.rules_from(&group, permissions)?;
         for (i, rule) in rules.iter().enumerate() {
             if rules.iter().take(i).any(|r| r.same_permission(rule)) {
-                return Err(ModelError::invalid_value("The same permission must not appear multiple times"));
+                return Err(ModelError::invalid_value(
+                    "The same permission must not appear multiple times",
+                ));
             }
             if group.rules(egress).iter().any(|r| r.same_permission(rule)) {
                 return Err(ModelError::PermissionDuplicate {
@@ -434,17 +439,36 @@ impl Txn<'_, '_> {
         egress: bool,
         permissions: &[IpPermission],
         rule_ids: &[SecurityGroupRuleId],
-    ) -> Result<(SecurityGroupId, Vec<SecurityGroupRule>, Vec<SecurityGroupRule>), ModelError> {
+    ) -> Result<
+        (
+            SecurityGroupId,
+            Vec<SecurityGroupRule>,
+            Vec<SecurityGroupRule>,
+        ),
+        ModelError,
+    > {
         let mut group = self.resolve_group(group)?;
-        let in_default_vpc = self.model.vpcs.get(&group.vpc_id).is_some_and(|v| v.is_default);
+        let in_default_vpc = self
+            .model
+            .vpcs
+            .get(&group.vpc_id)
+            .is_some_and(|v| v.is_default);
         let wanted = self.rules_from(&group, permissions)?;
         let mut removed = Vec::new();
         let mut unknown = Vec::new();
         for rule in wanted {
-            match group.rules(egress).iter().position(|r| r.same_permission(&rule)) {
+            match group
+                .rules(egress)
+                .iter()
+                .position(|r| r.same_permission(&rule))
+            {
                 Some(i) => removed.push(group.rules_mut(egress).remove(i)),
                 None if in_default_vpc => unknown.push(rule),
-                None => return Err(ModelError::PermissionNotFound { rule: describe_rule(&rule) }),
+                None => {
+                    return Err(ModelError::PermissionNotFound {
+                        rule: describe_rule(&rule),
+                    });
+                }
             }
         }
         for id in rule_ids {

@@ -152,6 +152,7 @@ impl Txn<'_, '_> {
                 subnet_id: None,
                 gateway_id: None,
             }],
+            propagating_vgws: Vec::new(),
             tags: Tags::new(),
         };
         let acl = NetworkAcl {
@@ -236,7 +237,12 @@ impl Txn<'_, '_> {
                 .model
                 .internet_gateways
                 .values()
-                .any(|g| g.attached_vpc.as_ref() == Some(vpc_id));
+                .any(|g| g.attached_vpc.as_ref() == Some(vpc_id))
+            || self
+                .model
+                .vpn_gateways
+                .values()
+                .any(|g| !g.deleted && g.attached_vpc.as_ref() == Some(vpc_id));
         if has_dependents {
             return Err(ModelError::dependency(format!(
                 "The vpc '{vpc_id}' has dependencies and cannot be deleted."

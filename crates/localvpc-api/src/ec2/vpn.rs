@@ -1,0 +1,357 @@
+//! Site-to-site VPN: customer gateways, virtual private gateways, VPN connections with
+//! static routes, and Enable/DisableVgwRoutePropagation.
+
+use super::filter::Filters;
+use super::input::Input;
+use super::vpc::unexpected;
+use super::{Body, Op};
+use crate::{ApiError, Backend};
+use localvpc_model::{
+    Command, CustomerGateway, CustomerGatewayId, Model, Outcome, RouteTableId, VpcId,
+    VpnConnection, VpnConnectionId, VpnGateway, VpnGatewayId, parse_ipv4_cidr,
+};
+use localvpc_wire::xml::XmlWriter;
+
+fn write_cgw(w: &mut XmlWriter, g: &CustomerGateway) {
+    w.leaf("customerGatewayId", g.id.as_str())
+        .leaf("state", if g.deleted { "deleted" } else { "available" })
+        .leaf("type", "ipsec.1")
+        .leaf("ipAddress", &g.ip_address.to_string())
+        .leaf("bgpAsn", &g.bgp_asn.to_string())
+        .leaf_opt("deviceName", g.device_name.as_deref());
+    super::tags::write_tag_set(w, &g.tags);
+}
+
+fn write_vgw(w: &mut XmlWriter, g: &VpnGateway) {
+    w.leaf("vpnGatewayId", g.id.as_str())
+        .leaf("state", if g.deleted { "deleted" } else { "available" })
+        .leaf("type", "ipsec.1")
+        .list("attachments", g.attached_vpc.iter(), |w, vpc| {
+            w.leaf("vpcId", vpc.as_str()).leaf("state", "attached");
+        })
+        .num("amazonSideAsn", g.amazon_side_asn);
+    super::tags::write_tag_set(w, &g.tags);
+}
+
+fn write_vpn(w: &mut XmlWriter, c: &VpnConnection) {
+    w.leaf("vpnConnectionId", c.id.as_str())
+        .leaf("state", if c.deleted { "deleted" } else { "available" })
+        .leaf("type", "ipsec.1")
+        .leaf("customerGatewayId", c.customer_gateway_id.as_str())
+        .leaf("vpnGatewayId", c.vpn_gateway_id.as_str())
+        .leaf("category", "VPN")
+        .node("options", |w| {
+            w.bool("staticRoutesOnly", c.static_routes_only)
+                .bool("enableAcceleration", false)
+                .leaf("localIpv4NetworkCidr", "0.0.0.0/0")
+                .leaf("remoteIpv4NetworkCidr", "0.0.0.0/0")
+                .leaf("tunnelInsideIpVersion", "ipv4");
+        })
+        .list("routes", &c.routes, |w, r| {
+            w.leaf("destinationCidrBlock", &r.to_string())
+                .leaf("source", "Static")
+                .leaf("state", "available");
+        })
+        .list("vgwTelemetry", c.tunnel_outside_ips, |w, ip| {
+            w.num("acceptedRouteCount", c.routes.len())
+                .leaf("outsideIpAddress", &ip.to_string())
+                .leaf("status", "UP")
+                .leaf("statusMessage", "");
+        });
+    super::tags::write_tag_set(w, &c.tags);
+}
+
+fn vgw_id(p: &Input<'_>) -> Result<VpnGatewayId, ApiError> {
+    Ok(VpnGatewayId::parse(p.required("VpnGatewayId")?)?)
+}
+
+pub(super) async fn create_customer_gateway<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let ip = p
+        .opt("IpAddress")
+        .or_else(|| p.opt("PublicIp"))
+        .ok_or_else(|| ApiError::missing("IpAddress"))?;
+    let ip_address = ip.parse().map_err(|_| {
+        ApiError::invalid_value(format!("Value ({ip}) for parameter ipAddress is invalid."))
+    })?;
+    let asn = p
+        .int("BgpAsn")?
+        .or(p.int("BgpAsnExtended")?)
+        .unwrap_or(65000);
+    let bgp_asn = u32::try_from(asn)
+        .ok()
+        .filter(|a| *a >= 1)
+        .ok_or_else(|| ApiError::invalid_value(format!("Invalid BGP ASN {asn}")))?;
+    if p.opt("Type").is_some_and(|t| t != "ipsec.1") {
+        return Err(ApiError::invalid_value(
+            "The only customer gateway type is ipsec.1",
+        ));
+    }
+    let command = Command::CreateCustomerGateway {
+        bgp_asn,
+        ip_address,
+        device_name: p.opt("DeviceName").map(str::to_owned),
+        tag_specifications: p.tag_specifications()?,
+    };
+    match op.run(command).await? {
+        Outcome::CustomerGateway(g) => op.respond(|w| {
+            w.node("customerGateway", |w| write_cgw(w, &g));
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn delete_customer_gateway<B: Backend>(op: &Op<'_, B>) -> Body {
+    let id = CustomerGatewayId::parse(op.params.required("CustomerGatewayId")?)?;
+    op.run(Command::DeleteCustomerGateway { id }).await?;
+    op.respond_true()
+}
+
+pub(super) fn describe_customer_gateways<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let ids = p
+        .list("CustomerGatewayId")
+        .into_iter()
+        .map(CustomerGatewayId::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let filters = Filters::parse(
+        p.params(),
+        &[
+            "bgp-asn",
+            "customer-gateway-id",
+            "ip-address",
+            "state",
+            "type",
+        ],
+        true,
+    )?;
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    for id in &ids {
+        model.customer_gateway(scope, id)?;
+    }
+    let selected: Vec<&CustomerGateway> = model
+        .customer_gateways_in(scope)
+        .filter(|g| ids.is_empty() || ids.contains(&g.id))
+        .filter(|g| {
+            filters.matches(Some(&g.tags), |f| match f {
+                "bgp-asn" => vec![g.bgp_asn.to_string()],
+                "customer-gateway-id" => vec![g.id.to_string()],
+                "ip-address" => vec![g.ip_address.to_string()],
+                "state" => vec![(if g.deleted { "deleted" } else { "available" }).to_owned()],
+                "type" => vec!["ipsec.1".to_owned()],
+                _ => Vec::new(),
+            })
+        })
+        .collect();
+    op.respond(|w| {
+        w.list("customerGatewaySet", selected, write_cgw);
+    })
+}
+
+pub(super) async fn create_vpn_gateway<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let amazon_side_asn = p
+        .int("AmazonSideAsn")?
+        .map(|a| {
+            u32::try_from(a)
+                .map_err(|_| ApiError::invalid_value(format!("Invalid Amazon side ASN {a}")))
+        })
+        .transpose()?;
+    let tag_specifications = p.tag_specifications()?;
+    match op
+        .run(Command::CreateVpnGateway {
+            amazon_side_asn,
+            tag_specifications,
+        })
+        .await?
+    {
+        Outcome::VpnGateway(g) => op.respond(|w| {
+            w.node("vpnGateway", |w| write_vgw(w, &g));
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn attach_vpn_gateway<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let (id, vpc_id) = (vgw_id(p)?, VpcId::parse(p.required("VpcId")?)?);
+    op.run(Command::AttachVpnGateway {
+        id,
+        vpc_id: vpc_id.clone(),
+    })
+    .await?;
+    op.respond(|w| {
+        w.node("attachment", |w| {
+            w.leaf("vpcId", vpc_id.as_str()).leaf("state", "attached");
+        });
+    })
+}
+
+pub(super) async fn detach_vpn_gateway<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let (id, vpc_id) = (vgw_id(p)?, VpcId::parse(p.required("VpcId")?)?);
+    op.run(Command::DetachVpnGateway { id, vpc_id }).await?;
+    op.respond_true()
+}
+
+pub(super) async fn delete_vpn_gateway<B: Backend>(op: &Op<'_, B>) -> Body {
+    let id = vgw_id(&op.params)?;
+    op.run(Command::DeleteVpnGateway { id }).await?;
+    op.respond_true()
+}
+
+pub(super) fn describe_vpn_gateways<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let ids = p
+        .list("VpnGatewayId")
+        .into_iter()
+        .map(VpnGatewayId::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let filters = Filters::parse(
+        p.params(),
+        &[
+            "amazon-side-asn",
+            "attachment.state",
+            "attachment.vpc-id",
+            "availability-zone",
+            "state",
+            "type",
+            "vpn-gateway-id",
+        ],
+        true,
+    )?;
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    for id in &ids {
+        model.vpn_gateway(scope, id)?;
+    }
+    let selected: Vec<&VpnGateway> = model
+        .vpn_gateways_in(scope)
+        .filter(|g| ids.is_empty() || ids.contains(&g.id))
+        .filter(|g| {
+            filters.matches(Some(&g.tags), |f| match f {
+                "amazon-side-asn" => vec![g.amazon_side_asn.to_string()],
+                "attachment.state" => g
+                    .attached_vpc
+                    .iter()
+                    .map(|_| "attached".to_owned())
+                    .collect(),
+                "attachment.vpc-id" => g.attached_vpc.iter().map(ToString::to_string).collect(),
+                "state" => vec![(if g.deleted { "deleted" } else { "available" }).to_owned()],
+                "type" => vec!["ipsec.1".to_owned()],
+                "vpn-gateway-id" => vec![g.id.to_string()],
+                _ => Vec::new(),
+            })
+        })
+        .collect();
+    op.respond(|w| {
+        w.list("vpnGatewaySet", selected, write_vgw);
+    })
+}
+
+pub(super) async fn create_vpn_connection<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    if p.opt("TransitGatewayId").is_some() || p.opt("VpnConcentratorId").is_some() {
+        return Err(ApiError::invalid_value(
+            "localvpc emulates VPN connections on virtual private gateways; transit gateway VPN attachments are not emulated yet",
+        ));
+    }
+    if p.opt("Type").is_some_and(|t| t != "ipsec.1") {
+        return Err(ApiError::invalid_value(
+            "The only VPN connection type is ipsec.1",
+        ));
+    }
+    p.required("Type")?;
+    let command = Command::CreateVpnConnection {
+        customer_gateway_id: CustomerGatewayId::parse(p.required("CustomerGatewayId")?)?,
+        vpn_gateway_id: vgw_id(p)?,
+        static_routes_only: p.bool("Options.StaticRoutesOnly")?.unwrap_or(false),
+        tag_specifications: p.tag_specifications()?,
+    };
+    match op.run(command).await? {
+        Outcome::VpnConnection(c) => op.respond(|w| {
+            w.node("vpnConnection", |w| write_vpn(w, &c));
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn delete_vpn_connection<B: Backend>(op: &Op<'_, B>) -> Body {
+    let id = VpnConnectionId::parse(op.params.required("VpnConnectionId")?)?;
+    op.run(Command::DeleteVpnConnection { id }).await?;
+    op.respond_true()
+}
+
+pub(super) async fn vpn_connection_route<B: Backend>(op: &Op<'_, B>, present: bool) -> Body {
+    let p = &op.params;
+    let id = VpnConnectionId::parse(p.required("VpnConnectionId")?)?;
+    let cidr = parse_ipv4_cidr(p.required("DestinationCidrBlock")?, "destinationCidrBlock")?;
+    op.run(Command::SetVpnConnectionRoute { id, cidr, present })
+        .await?;
+    op.respond_true()
+}
+
+pub(super) fn describe_vpn_connections<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let ids = p
+        .list("VpnConnectionId")
+        .into_iter()
+        .map(VpnConnectionId::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let filters = Filters::parse(
+        p.params(),
+        &[
+            "customer-gateway-id",
+            "option.static-routes-only",
+            "route.destination-cidr-block",
+            "state",
+            "type",
+            "vpn-connection-id",
+            "vpn-gateway-id",
+        ],
+        true,
+    )?;
+    op.check_dry_run()?;
+    let model: std::sync::Arc<Model> = op.snapshot();
+    let scope = &op.ctx.scope;
+    for id in &ids {
+        model.vpn_connection(scope, id)?;
+    }
+    let selected: Vec<&VpnConnection> = model
+        .vpn_connections_in(scope)
+        .filter(|c| ids.is_empty() || ids.contains(&c.id))
+        .filter(|c| {
+            filters.matches(Some(&c.tags), |f| match f {
+                "customer-gateway-id" => vec![c.customer_gateway_id.to_string()],
+                "option.static-routes-only" => vec![c.static_routes_only.to_string()],
+                "route.destination-cidr-block" => {
+                    c.routes.iter().map(ToString::to_string).collect()
+                }
+                "state" => vec![(if c.deleted { "deleted" } else { "available" }).to_owned()],
+                "type" => vec!["ipsec.1".to_owned()],
+                "vpn-connection-id" => vec![c.id.to_string()],
+                "vpn-gateway-id" => vec![c.vpn_gateway_id.to_string()],
+                _ => Vec::new(),
+            })
+        })
+        .collect();
+    op.respond(|w| {
+        w.list("vpnConnectionSet", selected, write_vpn);
+    })
+}
+
+pub(super) async fn vgw_route_propagation<B: Backend>(op: &Op<'_, B>, enable: bool) -> Body {
+    let p = &op.params;
+    let route_table_id = RouteTableId::parse(p.required("RouteTableId")?)?;
+    let vpn_gateway_id = VpnGatewayId::parse(p.required("GatewayId")?)?;
+    op.run(Command::SetVgwRoutePropagation {
+        route_table_id,
+        vpn_gateway_id,
+        enable,
+    })
+    .await?;
+    op.respond_true()
+}

@@ -1,0 +1,407 @@
+//! Site-to-site VPN for on-premises networks: customer gateways, virtual private gateways
+//! attached to a VPC, VPN connections with static routes, and route propagation from a
+//! virtual private gateway into VPC route tables (propagated routes are derived).
+
+use crate::cidr::Ipv4Cidr;
+use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::error::ModelError;
+use crate::id::{CustomerGatewayId, RouteTableId, VpcId, VpnConnectionId, VpnGatewayId};
+use crate::model::Txn;
+use crate::resource::{Model, Resource};
+use crate::scope::Scope;
+use serde::{Deserialize, Serialize};
+use std::net::Ipv4Addr;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerGateway {
+    pub id: CustomerGatewayId,
+    pub scope: Scope,
+    pub bgp_asn: u32,
+    pub ip_address: Ipv4Addr,
+    pub device_name: Option<String>,
+    pub deleted: bool,
+    pub tags: Tags,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VpnGateway {
+    pub id: VpnGatewayId,
+    pub scope: Scope,
+    pub amazon_side_asn: u32,
+    /// The VPC it is attached to.
+    pub attached_vpc: Option<VpcId>,
+    pub deleted: bool,
+    pub tags: Tags,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VpnConnection {
+    pub id: VpnConnectionId,
+    pub scope: Scope,
+    pub customer_gateway_id: CustomerGatewayId,
+    pub vpn_gateway_id: VpnGatewayId,
+    pub static_routes_only: bool,
+    pub routes: Vec<Ipv4Cidr>,
+    /// The two AWS-side tunnel endpoints.
+    pub tunnel_outside_ips: [Ipv4Addr; 2],
+    pub deleted: bool,
+    pub tags: Tags,
+}
+
+impl Model {
+    pub fn customer_gateway(
+        &self,
+        scope: &Scope,
+        id: &CustomerGatewayId,
+    ) -> Result<&CustomerGateway, ModelError> {
+        self.customer_gateways
+            .get(id)
+            .map(AsRef::as_ref)
+            .filter(|g| &g.scope == scope)
+            .ok_or_else(|| id.not_found())
+    }
+
+    pub fn customer_gateways_in<'a>(
+        &'a self,
+        scope: &'a Scope,
+    ) -> impl Iterator<Item = &'a CustomerGateway> + 'a {
+        self.customer_gateways
+            .values()
+            .map(AsRef::as_ref)
+            .filter(move |g| &g.scope == scope)
+    }
+
+    pub fn vpn_gateway(&self, scope: &Scope, id: &VpnGatewayId) -> Result<&VpnGateway, ModelError> {
+        self.vpn_gateways
+            .get(id)
+            .map(AsRef::as_ref)
+            .filter(|g| &g.scope == scope)
+            .ok_or_else(|| id.not_found())
+    }
+
+    pub fn vpn_gateways_in<'a>(
+        &'a self,
+        scope: &'a Scope,
+    ) -> impl Iterator<Item = &'a VpnGateway> + 'a {
+        self.vpn_gateways
+            .values()
+            .map(AsRef::as_ref)
+            .filter(move |g| &g.scope == scope)
+    }
+
+    pub fn vpn_connection(
+        &self,
+        scope: &Scope,
+        id: &VpnConnectionId,
+    ) -> Result<&VpnConnection, ModelError> {
+        self.vpn_connections
+            .get(id)
+            .map(AsRef::as_ref)
+            .filter(|c| &c.scope == scope)
+            .ok_or_else(|| id.not_found())
+    }
+
+    pub fn vpn_connections_in<'a>(
+        &'a self,
+        scope: &'a Scope,
+    ) -> impl Iterator<Item = &'a VpnConnection> + 'a {
+        self.vpn_connections
+            .values()
+            .map(AsRef::as_ref)
+            .filter(move |c| &c.scope == scope)
+    }
+
+    /// Routes a virtual private gateway propagates: the static routes of its live VPN
+    /// connections (BGP-learned routes are not emulated).
+    pub fn vgw_routes(&self, vgw: &VpnGatewayId) -> Vec<Ipv4Cidr> {
+        let mut routes: Vec<Ipv4Cidr> = self
+            .vpn_connections
+            .values()
+            .filter(|c| &c.vpn_gateway_id == vgw && !c.deleted)
+            .flat_map(|c| c.routes.clone())
+            .collect();
+        routes.sort();
+        routes.dedup();
+        routes
+    }
+}
+
+/// The tunnel endpoints of a connection: two addresses of the emulated public pool's last
+/// documentation block, derived from the id so they are stable.
+fn tunnel_ips(id: &VpnConnectionId) -> [Ipv4Addr; 2] {
+    let seed = id
+        .as_str()
+        .bytes()
+        .fold(0u8, |acc, b| acc.wrapping_mul(31).wrapping_add(b));
+    let a = seed % 127 * 2 + 1;
+    [Ipv4Addr::new(192, 0, 2, a), Ipv4Addr::new(192, 0, 2, a + 1)]
+}
+
+impl Txn<'_, '_> {
+    pub(crate) fn create_customer_gateway(
+        &mut self,
+        bgp_asn: u32,
+        ip_address: Ipv4Addr,
+        device_name: Option<String>,
+        specs: &[TagSpecification],
+    ) -> Result<CustomerGateway, ModelError> {
+        // The same address and ASN return the existing gateway (CreateCustomerGateway docs).
+        if let Some(existing) = self
+            .model
+            .customer_gateways_in(self.ctx.scope)
+            .find(|g| !g.deleted && g.ip_address == ip_address && g.bgp_asn == bgp_asn)
+        {
+            return Ok(existing.clone());
+        }
+        let id = CustomerGatewayId::generate(self.ctx.ids);
+        let tags = tags_for(specs, "customer-gateway", id.as_str())?;
+        let gateway = CustomerGateway {
+            id,
+            scope: self.ctx.scope.clone(),
+            bgp_asn,
+            ip_address,
+            device_name,
+            deleted: false,
+            tags,
+        };
+        self.put(Resource::CustomerGateway(gateway.clone()));
+        Ok(gateway)
+    }
+
+    pub(crate) fn delete_customer_gateway(
+        &mut self,
+        id: &CustomerGatewayId,
+    ) -> Result<(), ModelError> {
+        let mut gateway = self.model.customer_gateway(self.ctx.scope, id)?.clone();
+        let in_use = self
+            .model
+            .vpn_connections
+            .values()
+            .any(|c| &c.customer_gateway_id == id && !c.deleted);
+        if in_use {
+            return Err(ModelError::IncorrectState {
+                message: format!("The customer gateway {id} is in use by a VPN connection"),
+            });
+        }
+        gateway.deleted = true;
+        self.put(Resource::CustomerGateway(gateway));
+        Ok(())
+    }
+
+    pub(crate) fn create_vpn_gateway(
+        &mut self,
+        asn: Option<u32>,
+        specs: &[TagSpecification],
+    ) -> Result<VpnGateway, ModelError> {
+        let amazon_side_asn = asn.unwrap_or(64512);
+        let private = (64512..=65534).contains(&amazon_side_asn)
+            || (4_200_000_000..=4_294_967_294).contains(&amazon_side_asn);
+        if !private {
+            return Err(ModelError::invalid_value(format!(
+                "Invalid Amazon side ASN {amazon_side_asn}"
+            )));
+        }
+        let id = VpnGatewayId::generate(self.ctx.ids);
+        let tags = tags_for(specs, "vpn-gateway", id.as_str())?;
+        let gateway = VpnGateway {
+            id,
+            scope: self.ctx.scope.clone(),
+            amazon_side_asn,
+            attached_vpc: None,
+            deleted: false,
+            tags,
+        };
+        self.put(Resource::VpnGateway(gateway.clone()));
+        Ok(gateway)
+    }
+
+    fn live_vgw(&self, id: &VpnGatewayId) -> Result<VpnGateway, ModelError> {
+        let gateway = self.model.vpn_gateway(self.ctx.scope, id)?;
+        if gateway.deleted {
+            return Err(ModelError::IncorrectState {
+                message: format!("The VPN gateway {id} is deleted"),
+            });
+        }
+        Ok(gateway.clone())
+    }
+
+    pub(crate) fn attach_vpn_gateway(
+        &mut self,
+        id: &VpnGatewayId,
+        vpc_id: &VpcId,
+    ) -> Result<(), ModelError> {
+        let mut gateway = self.live_vgw(id)?;
+        self.model.vpc(self.ctx.scope, vpc_id)?;
+        if let Some(vpc) = &gateway.attached_vpc {
+            return Err(ModelError::AlreadyAssociated {
+                message: format!("resource {id} is already attached to network {vpc}"),
+            });
+        }
+        let taken = self
+            .model
+            .vpn_gateways
+            .values()
+            .any(|g| !g.deleted && g.attached_vpc.as_ref() == Some(vpc_id));
+        if taken {
+            return Err(ModelError::AlreadyAssociated {
+                message: format!("network {vpc_id} already has a virtual private gateway attached"),
+            });
+        }
+        gateway.attached_vpc = Some(vpc_id.clone());
+        self.put(Resource::VpnGateway(gateway));
+        Ok(())
+    }
+
+    pub(crate) fn detach_vpn_gateway(
+        &mut self,
+        id: &VpnGatewayId,
+        vpc_id: &VpcId,
+    ) -> Result<(), ModelError> {
+        let mut gateway = self.live_vgw(id)?;
+        if gateway.attached_vpc.as_ref() != Some(vpc_id) {
+            return Err(ModelError::VpnAttachmentNotFound {
+                vgw: id.to_string(),
+                vpc: vpc_id.to_string(),
+            });
+        }
+        gateway.attached_vpc = None;
+        self.put(Resource::VpnGateway(gateway));
+        Ok(())
+    }
+
+    pub(crate) fn delete_vpn_gateway(&mut self, id: &VpnGatewayId) -> Result<(), ModelError> {
+        let mut gateway = self.live_vgw(id)?;
+        let connected = self
+            .model
+            .vpn_connections
+            .values()
+            .any(|c| &c.vpn_gateway_id == id && !c.deleted);
+        if gateway.attached_vpc.is_some() || connected {
+            return Err(ModelError::IncorrectState {
+                message: format!(
+                    "The VPN gateway {id} is attached to a VPC or has VPN connections"
+                ),
+            });
+        }
+        gateway.deleted = true;
+        self.put(Resource::VpnGateway(gateway));
+        Ok(())
+    }
+
+    pub(crate) fn create_vpn_connection(
+        &mut self,
+        customer_gateway_id: &CustomerGatewayId,
+        vpn_gateway_id: &VpnGatewayId,
+        static_routes_only: bool,
+        specs: &[TagSpecification],
+    ) -> Result<VpnConnection, ModelError> {
+        let cgw = self
+            .model
+            .customer_gateway(self.ctx.scope, customer_gateway_id)?;
+        if cgw.deleted {
+            return Err(ModelError::IncorrectState {
+                message: format!("The customer gateway {customer_gateway_id} is deleted"),
+            });
+        }
+        self.live_vgw(vpn_gateway_id)?;
+        let duplicate = self.model.vpn_connections.values().any(|c| {
+            !c.deleted
+                && &c.customer_gateway_id == customer_gateway_id
+                && &c.vpn_gateway_id == vpn_gateway_id
+        });
+        if duplicate {
+            return Err(ModelError::invalid_value(format!(
+                "A VPN connection between {customer_gateway_id} and {vpn_gateway_id} already exists"
+            )));
+        }
+        let id = VpnConnectionId::generate(self.ctx.ids);
+        let tags = tags_for(specs, "vpn-connection", id.as_str())?;
+        let connection = VpnConnection {
+            tunnel_outside_ips: tunnel_ips(&id),
+            id,
+            scope: self.ctx.scope.clone(),
+            customer_gateway_id: customer_gateway_id.clone(),
+            vpn_gateway_id: vpn_gateway_id.clone(),
+            static_routes_only,
+            routes: Vec::new(),
+            deleted: false,
+            tags,
+        };
+        self.put(Resource::VpnConnection(connection.clone()));
+        Ok(connection)
+    }
+
+    fn live_connection(&self, id: &VpnConnectionId) -> Result<VpnConnection, ModelError> {
+        let connection = self.model.vpn_connection(self.ctx.scope, id)?;
+        if connection.deleted {
+            return Err(ModelError::IncorrectState {
+                message: format!("The VPN connection {id} is deleted"),
+            });
+        }
+        Ok(connection.clone())
+    }
+
+    pub(crate) fn delete_vpn_connection(&mut self, id: &VpnConnectionId) -> Result<(), ModelError> {
+        let mut connection = self.live_connection(id)?;
+        connection.deleted = true;
+        self.put(Resource::VpnConnection(connection));
+        Ok(())
+    }
+
+    pub(crate) fn set_vpn_connection_route(
+        &mut self,
+        id: &VpnConnectionId,
+        cidr: Ipv4Cidr,
+        present: bool,
+    ) -> Result<(), ModelError> {
+        let mut connection = self.live_connection(id)?;
+        if !connection.static_routes_only {
+            return Err(ModelError::invalid_value(format!(
+                "The VPN connection {id} uses dynamic (BGP) routing; static routes need StaticRoutesOnly"
+            )));
+        }
+        let exists = connection.routes.contains(&cidr);
+        match (present, exists) {
+            (true, true) => {
+                return Err(ModelError::RouteAlreadyExists {
+                    destination: cidr.to_string(),
+                    table: id.to_string(),
+                });
+            }
+            (false, false) => {
+                return Err(ModelError::RouteNotFound {
+                    destination: cidr.to_string(),
+                    table: id.to_string(),
+                });
+            }
+            (true, false) => connection.routes.push(cidr),
+            (false, true) => connection.routes.retain(|c| c != &cidr),
+        }
+        self.put(Resource::VpnConnection(connection));
+        Ok(())
+    }
+
+    pub(crate) fn set_vgw_route_propagation(
+        &mut self,
+        table: &RouteTableId,
+        vgw: &VpnGatewayId,
+        enable: bool,
+    ) -> Result<(), ModelError> {
+        let mut t = self.model.route_table(self.ctx.scope, table)?.clone();
+        let gateway = self.live_vgw(vgw)?;
+        if gateway.attached_vpc.as_ref() != Some(&t.vpc_id) {
+            return Err(ModelError::GatewayNotAttached {
+                message: format!("resource {vgw} is not attached to network {}", t.vpc_id),
+            });
+        }
+        let present = t.propagating_vgws.contains(vgw);
+        match (enable, present) {
+            (true, false) => t.propagating_vgws.push(vgw.clone()),
+            (false, true) => t.propagating_vgws.retain(|g| g != vgw),
+            // Enabling twice or disabling what is off is accepted silently, as AWS does.
+            _ => return Ok(()),
+        }
+        self.put(Resource::RouteTable(t));
+        Ok(())
+    }
+}
