@@ -1,6 +1,6 @@
 //! DHCP option sets: Create/Delete/Describe/AssociateDhcpOptions.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate};
+use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
 use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
@@ -88,16 +88,11 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
     op.check_dry_run()?;
     let model = op.snapshot();
     let scope = &op.ctx.scope;
-    let chosen: Vec<&DhcpOptions> = if ids.is_empty() {
-        model.dhcp_options(scope).collect()
-    } else {
-        ids.iter()
-            .map(|id| model.dhcp_options_set(scope, id))
-            .collect::<Result<_, _>>()?
-    };
-    let matching: Vec<&DhcpOptions> = chosen
-        .into_iter()
-        .filter(|d| {
+    let matching: Vec<&DhcpOptions> = select(
+        &ids,
+        |id| model.dhcp_options_set(scope, id),
+        model.dhcp_options(scope),
+        |d| {
             filters.matches(Some(&d.tags), |f| match f {
                 "dhcp-options-id" => vec![d.id.to_string()],
                 "key" => d.configurations.iter().map(|(k, _)| k.clone()).collect(),
@@ -109,8 +104,8 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
                 "owner-id" => vec![d.scope.account.to_string()],
                 _ => Vec::new(),
             })
-        })
-        .collect();
+        },
+    )?;
     let (page, token) = paginate(
         matching,
         |d| d.id.as_str(),

@@ -134,6 +134,22 @@ enum Token {
     Lit(char),
 }
 
+/// A Describe call's items: the ones named by id (each must exist, else its `…NotFound`),
+/// or all of the caller's; then those the filters keep.
+pub(super) fn select<'m, T: ?Sized, Id>(
+    ids: &[Id],
+    get: impl Fn(&Id) -> Result<&'m T, localvpc_model::ModelError>,
+    all: impl Iterator<Item = &'m T>,
+    keep: impl FnMut(&&'m T) -> bool,
+) -> Result<Vec<&'m T>, ApiError> {
+    let chosen: Vec<&T> = if ids.is_empty() {
+        all.collect()
+    } else {
+        ids.iter().map(get).collect::<Result<_, _>>()?
+    };
+    Ok(chosen.into_iter().filter(keep).collect())
+}
+
 /// `MaxResults` bounds of an operation, from the botocore model.
 pub(super) struct Bounds {
     pub(super) min: i64,

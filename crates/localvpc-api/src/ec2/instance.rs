@@ -1,7 +1,7 @@
 //! Instances: RunInstances, DescribeInstances, Terminate/Stop/StartInstances,
 //! DescribeInstanceStatus, and DescribeImages (a built-in catalogue; docs/aws-choices.md).
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate};
+use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -342,17 +342,12 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
     op.check_dry_run()?;
     let model = op.snapshot();
     let scope = &op.ctx.scope;
-    let chosen: Vec<&Instance> = if ids.is_empty() {
-        model.instances_in(scope).collect()
-    } else {
-        ids.iter()
-            .map(|id| model.instance(scope, id))
-            .collect::<Result<_, _>>()?
-    };
-    let matching: Vec<&Instance> = chosen
-        .into_iter()
-        .filter(|i| filters.matches(Some(&i.tags), |f| instance_values(&model, i, f)))
-        .collect();
+    let matching: Vec<&Instance> = select(
+        &ids,
+        |id| model.instance(scope, id),
+        model.instances_in(scope),
+        |i| filters.matches(Some(&i.tags), |f| instance_values(&model, i, f)),
+    )?;
     let (page, token) = paginate(
         matching,
         |i| i.id.as_str(),

@@ -1,6 +1,6 @@
 //! Create/Attach/Detach/Delete/DescribeInternetGateways.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate};
+use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
 use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::Backend;
@@ -88,16 +88,11 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
     op.check_dry_run()?;
     let model = op.snapshot();
     let scope = &op.ctx.scope;
-    let chosen: Vec<&InternetGateway> = if ids.is_empty() {
-        model.internet_gateways_in(scope).collect()
-    } else {
-        ids.iter()
-            .map(|id| model.internet_gateway(scope, id))
-            .collect::<Result<_, _>>()?
-    };
-    let matching: Vec<&InternetGateway> = chosen
-        .into_iter()
-        .filter(|g| {
+    let matching: Vec<&InternetGateway> = select(
+        &ids,
+        |id| model.internet_gateway(scope, id),
+        model.internet_gateways_in(scope),
+        |g| {
             filters.matches(Some(&g.tags), |f| match f {
                 "attachment.state" => g
                     .attached_vpc
@@ -109,8 +104,8 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
                 "owner-id" => vec![g.scope.account.to_string()],
                 _ => Vec::new(),
             })
-        })
-        .collect();
+        },
+    )?;
     let (page, token) = paginate(
         matching,
         |g| g.id.as_str(),

@@ -1,6 +1,6 @@
 //! NAT gateways: Create/Delete/DescribeNatGateways.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate};
+use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
 use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
@@ -124,16 +124,11 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
     op.check_dry_run()?;
     let model = op.snapshot();
     let scope = &op.ctx.scope;
-    let chosen: Vec<&NatGateway> = if ids.is_empty() {
-        model.nat_gateways_in(scope).collect()
-    } else {
-        ids.iter()
-            .map(|id| model.nat_gateway(scope, id))
-            .collect::<Result<_, _>>()?
-    };
-    let matching: Vec<&NatGateway> = chosen
-        .into_iter()
-        .filter(|n| {
+    let matching: Vec<&NatGateway> = select(
+        &ids,
+        |id| model.nat_gateway(scope, id),
+        model.nat_gateways_in(scope),
+        |n| {
             filters.matches(Some(&n.tags), |f| match f {
                 "nat-gateway-id" => vec![n.id.to_string()],
                 "state" => vec![n.state.as_str().to_owned()],
@@ -141,8 +136,8 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
                 "vpc-id" => vec![n.vpc_id.to_string()],
                 _ => Vec::new(),
             })
-        })
-        .collect();
+        },
+    )?;
     let (page, token) = paginate(
         matching,
         |n| n.id.as_str(),

@@ -1,6 +1,6 @@
 //! Network ACLs: Create/Delete/DescribeNetworkAcls, entries, and association replacement.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate};
+use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -181,17 +181,12 @@ pub(super) fn describe_network_acls<B: Backend>(op: &Op<'_, B>) -> Body {
     op.check_dry_run()?;
     let model = op.snapshot();
     let scope = &op.ctx.scope;
-    let chosen: Vec<&NetworkAcl> = if ids.is_empty() {
-        model.network_acls(scope).collect()
-    } else {
-        ids.iter()
-            .map(|id| model.network_acl(scope, id))
-            .collect::<Result<_, _>>()?
-    };
-    let matching: Vec<&NetworkAcl> = chosen
-        .into_iter()
-        .filter(|a| filters.matches(Some(&a.tags), |f| filter_values(a, f)))
-        .collect();
+    let matching: Vec<&NetworkAcl> = select(
+        &ids,
+        |id| model.network_acl(scope, id),
+        model.network_acls(scope),
+        |a| filters.matches(Some(&a.tags), |f| filter_values(a, f)),
+    )?;
     let (page, token) = paginate(
         matching,
         |a| a.id.as_str(),

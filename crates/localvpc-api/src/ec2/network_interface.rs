@@ -1,7 +1,7 @@
 //! Network interfaces: Create/Delete/DescribeNetworkInterfaces,
 //! ModifyNetworkInterfaceAttribute, Assign/UnassignPrivateIpAddresses.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate};
+use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -214,17 +214,12 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
     op.check_dry_run()?;
     let model = op.snapshot();
     let scope = &op.ctx.scope;
-    let chosen: Vec<&NetworkInterface> = if ids.is_empty() {
-        model.interfaces_in(scope).collect()
-    } else {
-        ids.iter()
-            .map(|id| model.network_interface(scope, id))
-            .collect::<Result<_, _>>()?
-    };
-    let matching: Vec<&NetworkInterface> = chosen
-        .into_iter()
-        .filter(|e| filters.matches(Some(&e.tags), |f| filter_values(&model, e, f)))
-        .collect();
+    let matching: Vec<&NetworkInterface> = select(
+        &ids,
+        |id| model.network_interface(scope, id),
+        model.interfaces_in(scope),
+        |e| filters.matches(Some(&e.tags), |f| filter_values(&model, e, f)),
+    )?;
     let (page, token) = paginate(
         matching,
         |e| e.id.as_str(),

@@ -1,6 +1,6 @@
 //! Route tables: Create/Delete/DescribeRouteTables, associations, and routes.
 
-use super::filter::{Bounds, Filters, paginate};
+use super::filter::{Bounds, Filters, paginate, select};
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -292,17 +292,12 @@ pub(super) fn describe_route_tables<B: Backend>(op: &Op<'_, B>) -> Body {
     op.check_dry_run()?;
     let model = op.snapshot();
     let scope = &op.ctx.scope;
-    let chosen: Vec<&RouteTable> = if ids.is_empty() {
-        model.route_tables(scope).collect()
-    } else {
-        ids.iter()
-            .map(|id| model.route_table(scope, id))
-            .collect::<Result<_, _>>()?
-    };
-    let matching: Vec<&RouteTable> = chosen
-        .into_iter()
-        .filter(|t| filters.matches(Some(&t.tags), |f| filter_values(&model, t, f)))
-        .collect();
+    let matching: Vec<&RouteTable> = select(
+        &ids,
+        |id| model.route_table(scope, id),
+        model.route_tables(scope),
+        |t| filters.matches(Some(&t.tags), |f| filter_values(&model, t, f)),
+    )?;
     let (page, token) = paginate(
         matching,
         |t| t.id.as_str(),

@@ -1,6 +1,6 @@
 //! CreateSubnet, DescribeSubnets, DeleteSubnet, ModifySubnetAttribute.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate};
+use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
 use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
@@ -150,17 +150,12 @@ pub(super) fn describe_subnets<B: Backend>(op: &Op<'_, B>) -> Body {
     op.check_dry_run()?;
     let model = op.snapshot();
     let scope = &op.ctx.scope;
-    let chosen: Vec<&Subnet> = if ids.is_empty() {
-        model.subnets(scope).collect()
-    } else {
-        ids.iter()
-            .map(|id| model.subnet(scope, id))
-            .collect::<Result<_, _>>()?
-    };
-    let matching: Vec<&Subnet> = chosen
-        .into_iter()
-        .filter(|s| filters.matches(Some(&s.tags), |f| filter_values(&model, s, f)))
-        .collect();
+    let matching: Vec<&Subnet> = select(
+        &ids,
+        |id| model.subnet(scope, id),
+        model.subnets(scope),
+        |s| filters.matches(Some(&s.tags), |f| filter_values(&model, s, f)),
+    )?;
     let (page, token) = paginate(
         matching,
         |s| s.id.as_str(),

@@ -1,6 +1,6 @@
 //! CreateVpc, DescribeVpcs, DeleteVpc, Modify/DescribeVpcAttribute, CIDR blocks, CreateDefaultVpc.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate};
+use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
@@ -135,17 +135,12 @@ pub(super) fn describe_vpcs<B: Backend>(op: &Op<'_, B>) -> Body {
     op.check_dry_run()?;
     let model = op.snapshot();
     let scope = &op.ctx.scope;
-    let chosen: Vec<&Vpc> = if ids.is_empty() {
-        model.vpcs(scope).collect()
-    } else {
-        ids.iter()
-            .map(|id| model.vpc(scope, id))
-            .collect::<Result<_, _>>()?
-    };
-    let matching: Vec<&Vpc> = chosen
-        .into_iter()
-        .filter(|v| filters.matches(Some(&v.tags), |f| filter_values(v, f)))
-        .collect();
+    let matching: Vec<&Vpc> = select(
+        &ids,
+        |id| model.vpc(scope, id),
+        model.vpcs(scope),
+        |v| filters.matches(Some(&v.tags), |f| filter_values(v, f)),
+    )?;
     let (page, token) = paginate(
         matching,
         |v| v.id.as_str(),

@@ -1,7 +1,7 @@
 //! VPC peering: Create/Accept/Reject/Delete/DescribeVpcPeeringConnections and
 //! ModifyVpcPeeringConnectionOptions. Both sides see a connection.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate};
+use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -223,17 +223,12 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
     op.check_dry_run()?;
     let model = op.snapshot();
     let scope = &op.ctx.scope;
-    let chosen: Vec<&VpcPeeringConnection> = if ids.is_empty() {
-        model.vpc_peerings_visible(scope).collect()
-    } else {
-        ids.iter()
-            .map(|id| model.vpc_peering(scope, id))
-            .collect::<Result<_, _>>()?
-    };
-    let matching: Vec<&VpcPeeringConnection> = chosen
-        .into_iter()
-        .filter(|c| filters.matches(Some(&c.tags), |f| filter_values(c, f)))
-        .collect();
+    let matching: Vec<&VpcPeeringConnection> = select(
+        &ids,
+        |id| model.vpc_peering(scope, id),
+        model.vpc_peerings_visible(scope),
+        |c| filters.matches(Some(&c.tags), |f| filter_values(c, f)),
+    )?;
     let (page, token) = paginate(
         matching,
         |c| c.id.as_str(),
