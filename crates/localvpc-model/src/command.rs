@@ -177,6 +177,7 @@ pub enum Command {
         network_interface_id: NetworkInterfaceId,
         addresses: Vec<std::net::Ipv4Addr>,
         count: u32,
+        allow_reassignment: bool,
     },
     UnassignPrivateIpAddresses {
         network_interface_id: NetworkInterfaceId,

@@ -308,8 +308,14 @@ impl Txn<'_, '_> {
                 network_interface_id,
                 addresses,
                 count,
+                allow_reassignment,
             } => {
-                let added = self.assign_private_ips(network_interface_id, addresses, *count)?;
+                let added = self.assign_private_ips(
+                    network_interface_id,
+                    addresses,
+                    *count,
+                    *allow_reassignment,
+                )?;
                 Outcome::AssignedAddresses(network_interface_id.clone(), added)
             }
             Command::UnassignPrivateIpAddresses {

@@ -281,6 +281,7 @@ pub(super) async fn assign<B: Backend>(op: &Op<'_, B>) -> Body {
         .map(|v| ip(v, "privateIpAddress"))
         .collect::<Result<Vec<_>, _>>()?;
     let count = count(p, "SecondaryPrivateIpAddressCount")?;
+    let allow_reassignment = p.bool("AllowReassignment")?.unwrap_or(false);
     if addresses.is_empty() && count == 0 {
         return Err(ApiError::missing(
             "PrivateIpAddress or SecondaryPrivateIpAddressCount",
@@ -291,6 +292,7 @@ pub(super) async fn assign<B: Backend>(op: &Op<'_, B>) -> Body {
             network_interface_id,
             addresses,
             count,
+            allow_reassignment,
         })
         .await?
     {

@@ -338,14 +338,35 @@ impl Txn<'_, '_> {
         Ok(())
     }
 
+    /// Adds secondary addresses. With `allow_reassignment`, an address held as a secondary
+    /// by another interface of the subnet moves here (AssignPrivateIpAddresses API reference);
+    /// a primary address never moves.
     pub(crate) fn assign_private_ips(
         &mut self,
         id: &NetworkInterfaceId,
         ips: &[Ipv4Addr],
         count: u32,
+        allow_reassignment: bool,
     ) -> Result<Vec<Ipv4Addr>, ModelError> {
         let mut eni = self.user_interface(id, "modify")?;
         let subnet = self.model.subnet(self.ctx.scope, &eni.subnet_id)?.clone();
+        if allow_reassignment {
+            let holders: Vec<NetworkInterface> = self
+                .model
+                .network_interfaces
+                .values()
+                .filter(|e| {
+                    e.id != eni.id
+                        && e.subnet_id == subnet.id
+                        && e.secondary_ips.iter().any(|a| ips.contains(a))
+                })
+                .map(|e| (**e).clone())
+                .collect();
+            for mut holder in holders {
+                holder.secondary_ips.retain(|a| !ips.contains(a));
+                self.put(Resource::NetworkInterface(holder));
+            }
+        }
         let mut used = self.model.used_addresses(&subnet.id);
         let mut added = Vec::new();
         for ip in ips {
