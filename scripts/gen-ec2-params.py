@@ -62,5 +62,10 @@ for action in actions:
     lines += [f'        "{p}",' for p in pats]
     lines.append("    ]),")
 lines.append("];")
+lines.append("")
+lines.append("/// Every instance type the EC2 model knows (`InstanceType` enum).")
+lines.append("pub(super) const INSTANCE_TYPES: &[&str] = &[")
+lines += [f'    "{t}",' for t in sorted(shapes["InstanceType"]["enum"])]
+lines.append("];")
 open(OUT, "w").write("\n".join(lines) + "\n")
 print(f"wrote {OUT}: {len(actions)} actions", file=sys.stderr)

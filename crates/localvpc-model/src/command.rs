@@ -82,6 +82,7 @@ pub enum Command {
         group: GroupRef,
         egress: bool,
         permissions: Vec<IpPermission>,
+        tag_specifications: Vec<TagSpecification>,
     },
     /// RevokeSecurityGroupIngress/Egress by permissions and/or rule ids.
     RevokeSecurityGroup {

@@ -28,7 +28,7 @@ pub use command::{Command, Outcome};
 pub use ec2::dhcp::DhcpOptions;
 pub use ec2::elastic_ip::{EipAssociation, ElasticIp};
 pub use ec2::image::{
-    AMAZON_OWNER, BUILTIN_IMAGES, BuiltinImage, builtin_image_id, valid_image_id,
+    AMAZON_OWNER, BUILTIN_IMAGES, BuiltinImage, CANONICAL_OWNER, builtin_image_id, valid_image_id,
 };
 pub use ec2::instance::{Instance, InstanceState, InterfaceAttachment, RunInstances};
 pub use ec2::internet_gateway::InternetGateway;

@@ -159,8 +159,9 @@ impl Txn<'_, '_> {
                 group,
                 egress,
                 permissions,
+                tag_specifications,
             } => {
-                let rules = self.authorize(group, *egress, permissions)?;
+                let rules = self.authorize(group, *egress, permissions, tag_specifications)?;
                 Outcome::Rules(rules.into_iter().map(|(g, r)| (g.id, r)).collect())
             }
             Command::RevokeSecurityGroup {
@@ -552,12 +553,12 @@ impl Txn<'_, '_> {
         edit: impl FnOnce(&mut Tags, &str) -> Result<(), ModelError>,
     ) -> Result<(), ModelError> {
         let (kind, id) = parse_resource_id(id)?;
-        if kind == ResourceKind::SecurityGroupRule {
-            return Err(ModelError::invalid_value(
-                "localvpc does not tag security group rules yet",
-            ));
+        match kind {
+            // Rule tags live inside their group; peering tags are kept per side.
+            ResourceKind::SecurityGroupRule => self.edit_rule_tags(&id, edit),
+            ResourceKind::VpcPeeringConnection => self.edit_peering_tags(&id, edit),
+            _ => self.edit_tags(kind, &id, edit),
         }
-        self.edit_tags(kind, &id, edit)
     }
 }
 
@@ -611,6 +612,37 @@ impl Model {
             Change::Put(resource) => self.put_resource(resource.clone()),
             Change::Delete(key) => self.delete_resource(key),
         }
+    }
+
+    /// Every taggable resource a scope sees, with the tags it sees: its own resources, its
+    /// side of peering connections, and its security group rules.
+    pub fn tagged<'a>(&'a self, scope: &'a Scope) -> Vec<(&'a str, ResourceKind, &'a Tags)> {
+        let mut out: Vec<(&str, ResourceKind, &Tags)> = self
+            .tagged_stored(scope)
+            .into_iter()
+            .filter(|(_, kind, _)| *kind != ResourceKind::VpcPeeringConnection)
+            .collect();
+        out.extend(
+            self.vpc_peering_connections
+                .values()
+                .filter(|p| p.visible_to(scope))
+                .map(|p| {
+                    (
+                        p.id.as_str(),
+                        ResourceKind::VpcPeeringConnection,
+                        p.tags_for(scope),
+                    )
+                }),
+        );
+        for g in self.security_groups(scope) {
+            out.extend(
+                g.ingress
+                    .iter()
+                    .chain(&g.egress)
+                    .map(|r| (r.id.as_str(), ResourceKind::SecurityGroupRule, &r.tags)),
+            );
+        }
+        out
     }
 
     /// Whether the scope has been set up (default DHCP options, default VPC).
@@ -1157,6 +1189,7 @@ mod tests {
             group: web_ref.clone(),
             egress: false,
             permissions: p,
+            tag_specifications: vec![],
         };
         h.run(auth(vec![tcp(443, "10.0.0.0/16")])).unwrap();
         assert_eq!(
@@ -1243,6 +1276,7 @@ mod tests {
             group: crate::GroupRef::Id(ga.id),
             egress: false,
             permissions: vec![p],
+            tag_specifications: vec![],
         };
         assert_eq!(h.run(cmd).unwrap_err().code(), "InvalidParameterValue");
     }
@@ -1546,6 +1580,7 @@ mod tests {
                 description: "VPC Endpoint Interface vpce-1".into(),
                 interface_type: "vpc_endpoint",
                 requester_id: "727180483921",
+                source_dest_check: true,
             })
             .unwrap();
         assert_eq!(managed.private_ip.to_string(), "10.0.1.4");

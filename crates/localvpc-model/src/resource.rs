@@ -93,8 +93,8 @@ macro_rules! stored_resources {
                 out
             }
 
-            /// Every taggable resource of a scope: (id, kind, tags), kinds in table order.
-            pub fn tagged<'a>(&'a self, scope: &'a Scope) -> Vec<(&'a str, ResourceKind, &'a Tags)> {
+            /// Every stored resource of a scope with its own tags (see `Model::tagged`).
+            pub(crate) fn tagged_stored<'a>(&'a self, scope: &'a Scope) -> Vec<(&'a str, ResourceKind, &'a Tags)> {
                 let mut out: Vec<(&str, ResourceKind, &Tags)> = Vec::new();
                 $( out.extend(
                     self.$field.values().filter(|r| &r.scope == scope).map(|r| (r.id.as_str(), ResourceKind::$kind, &r.tags)),

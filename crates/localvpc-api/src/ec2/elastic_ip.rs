@@ -14,6 +14,11 @@ fn write_address(w: &mut XmlWriter, model: &Model, e: &ElasticIp) {
     if let Some(a) = &e.association {
         let eni = model.network_interfaces_any(&a.network_interface_id);
         w.leaf("associationId", a.id.as_str())
+            .leaf_opt(
+                "instanceId",
+                eni.and_then(|n| n.attachment.as_ref())
+                    .map(|x| x.instance_id.as_str()),
+            )
             .leaf("networkInterfaceId", a.network_interface_id.as_str())
             .leaf_opt(
                 "networkInterfaceOwnerId",
@@ -80,11 +85,12 @@ pub(super) async fn associate<B: Backend>(op: &Op<'_, B>) -> Body {
     let network_interface_id = match (p.opt("NetworkInterfaceId"), p.opt("InstanceId")) {
         (Some(id), None) => NetworkInterfaceId::parse(id)?,
         (None, Some(i)) => {
-            return Err(ApiError::new(
-                400,
-                "InvalidInstanceID.NotFound",
-                format!("The instance ID '{i}' does not exist"),
-            ));
+            // An instance's address goes on its primary interface.
+            let id = localvpc_model::InstanceId::parse(i)?;
+            op.snapshot()
+                .instance(&op.ctx.scope, &id)?
+                .primary_interface
+                .clone()
         }
         (None, None) => return Err(ApiError::missing("NetworkInterfaceId")),
         (Some(_), Some(_)) => {
@@ -100,7 +106,8 @@ pub(super) async fn associate<B: Backend>(op: &Op<'_, B>) -> Body {
                 .map_err(|_| ApiError::invalid_value(format!("Invalid private IP address '{v}'")))
         })
         .transpose()?;
-    let allow_reassociation = p.bool("AllowReassociation")?.unwrap_or(false);
+    // "Reassociation is automatic, but you can specify false to ensure the operation fails".
+    let allow_reassociation = p.bool("AllowReassociation")?.unwrap_or(true);
     let command = Command::AssociateAddress {
         allocation_id,
         network_interface_id,
@@ -219,6 +226,12 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
                     "allocation-id" => vec![e.id.to_string()],
                     "association-id" => a.map(|a| a.id.to_string()).into_iter().collect(),
                     "domain" => vec!["vpc".to_owned()],
+                    "instance-id" => a
+                        .and_then(|a| model.network_interfaces_any(&a.network_interface_id))
+                        .and_then(|n| n.attachment.as_ref())
+                        .map(|x| x.instance_id.to_string())
+                        .into_iter()
+                        .collect(),
                     "network-border-group" => vec![e.scope.region.clone()],
                     "network-interface-id" => a
                         .map(|a| a.network_interface_id.to_string())

@@ -285,9 +285,15 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
             "Use SecurityGroupId: group names are an EC2-Classic/default-VPC form localvpc does not take",
         ));
     }
+    let instance_type = p.opt("InstanceType").unwrap_or("m1.small");
+    if !super::params::INSTANCE_TYPES.contains(&instance_type) {
+        return Err(ApiError::invalid_value(format!(
+            "Invalid value '{instance_type}' for InstanceType."
+        )));
+    }
     let input = RunInstances {
         image_id: p.required("ImageId")?.to_owned(),
-        instance_type: p.opt("InstanceType").unwrap_or("m1.small").to_owned(),
+        instance_type: instance_type.to_owned(),
         min_count: count(p, "MinCount")?,
         max_count: count(p, "MaxCount")?,
         subnet_id,
@@ -457,15 +463,15 @@ pub(super) fn describe_status<B: Backend>(op: &Op<'_, B>) -> Body {
             write_state(w, "instanceState", i.state);
             for tag in ["systemStatus", "instanceStatus"] {
                 w.node(tag, |w| {
-                    w.leaf("status", status).list("details", [status], |w, s| {
-                        w.leaf("name", "reachability").leaf(
-                            "status",
-                            if s == "ok" {
-                                "passed"
-                            } else {
-                                "not-applicable"
-                            },
-                        );
+                    w.leaf("status", status);
+                    // Reachability details exist only while the instance runs.
+                    let details: Vec<&str> = if status == "ok" {
+                        vec!["passed"]
+                    } else {
+                        Vec::new()
+                    };
+                    w.list("details", details, |w, s| {
+                        w.leaf("name", "reachability").leaf("status", s);
                     });
                 });
             }
@@ -506,7 +512,16 @@ pub(super) fn describe_images<B: Backend>(op: &Op<'_, B>) -> Body {
     )?;
     op.check_dry_run()?;
     let region = op.ctx.scope.region.clone();
-    let mut images: Vec<(String, &str, &str, &str)> = BUILTIN_IMAGES
+    // (id, name, architecture, description, owner, alias)
+    type Row = (
+        String,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+    );
+    let mut images: Vec<Row> = BUILTIN_IMAGES
         .iter()
         .map(|i| {
             (
@@ -514,6 +529,8 @@ pub(super) fn describe_images<B: Backend>(op: &Op<'_, B>) -> Body {
                 i.name,
                 i.architecture,
                 i.description,
+                i.owner,
+                i.owner_alias,
             )
         })
         .collect();
@@ -525,26 +542,33 @@ pub(super) fn describe_images<B: Backend>(op: &Op<'_, B>) -> Body {
                 "localvpc-accepted-image",
                 "x86_64",
                 "An image id localvpc accepts",
+                AMAZON_OWNER,
+                Some("amazon"),
             ));
         }
     }
-    let owner_ok = |owners: &[&str]| {
-        owners.is_empty() || owners.iter().any(|o| matches!(*o, "amazon" | AMAZON_OWNER))
+    let owner_ok = |owner: &str, alias: Option<&str>| {
+        owners.is_empty()
+            || owners.iter().any(|o| {
+                *o == owner
+                    || Some(*o) == alias
+                    || (*o == "self" && owner == op.ctx.scope.account.as_str())
+            })
     };
     let no_tags = localvpc_model::Tags::new();
-    let selected: Vec<_> = images
+    let selected: Vec<Row> = images
         .into_iter()
         .filter(|(id, ..)| wanted.is_empty() || wanted.contains(&id.as_str()))
-        .filter(|_| owner_ok(&owners))
-        .filter(|(id, name, arch, _)| {
+        .filter(|(_, _, _, _, owner, alias)| owner_ok(owner, *alias))
+        .filter(|(id, name, arch, _, owner, alias)| {
             filters.matches(Some(&no_tags), |f| match f {
                 "architecture" => vec![(*arch).to_owned()],
                 "image-id" => vec![id.clone()],
                 "image-type" => vec!["machine".to_owned()],
                 "is-public" => vec!["true".to_owned()],
                 "name" => vec![(*name).to_owned()],
-                "owner-alias" => vec!["amazon".to_owned()],
-                "owner-id" => vec![AMAZON_OWNER.to_owned()],
+                "owner-alias" => alias.iter().map(|a| (*a).to_owned()).collect(),
+                "owner-id" => vec![(*owner).to_owned()],
                 "platform-details" => vec!["Linux/UNIX".to_owned()],
                 "root-device-type" => vec!["ebs".to_owned()],
                 "state" => vec!["available".to_owned()],
@@ -554,26 +578,30 @@ pub(super) fn describe_images<B: Backend>(op: &Op<'_, B>) -> Body {
         })
         .collect();
     op.respond(|w| {
-        w.list("imagesSet", selected, |w, (id, name, arch, description)| {
-            w.leaf("imageId", &id)
-                .leaf("imageLocation", &format!("amazon/{name}"))
-                .leaf("imageState", "available")
-                .leaf("imageOwnerId", AMAZON_OWNER)
-                .leaf("creationDate", "2024-12-12T00:00:00.000Z")
-                .bool("isPublic", true)
-                .leaf("architecture", arch)
-                .leaf("imageType", "machine")
-                .leaf("imageOwnerAlias", "amazon")
-                .leaf("name", name)
-                .leaf("description", description)
-                .leaf("rootDeviceType", "ebs")
-                .leaf("rootDeviceName", "/dev/xvda")
-                .list("blockDeviceMapping", Vec::<()>::new(), |_, ()| {})
-                .leaf("virtualizationType", "hvm")
-                .leaf("hypervisor", "xen")
-                .bool("enaSupport", true)
-                .leaf("platformDetails", "Linux/UNIX")
-                .leaf("usageOperation", "RunInstances");
-        });
+        w.list(
+            "imagesSet",
+            selected,
+            |w, (id, name, arch, description, owner, alias)| {
+                w.leaf("imageId", &id)
+                    .leaf("imageLocation", &format!("amazon/{name}"))
+                    .leaf("imageState", "available")
+                    .leaf("imageOwnerId", owner)
+                    .leaf("creationDate", "2024-12-12T00:00:00.000Z")
+                    .bool("isPublic", true)
+                    .leaf("architecture", arch)
+                    .leaf("imageType", "machine")
+                    .leaf_opt("imageOwnerAlias", alias)
+                    .leaf("name", name)
+                    .leaf("description", description)
+                    .leaf("rootDeviceType", "ebs")
+                    .leaf("rootDeviceName", "/dev/xvda")
+                    .list("blockDeviceMapping", Vec::<()>::new(), |_, ()| {})
+                    .leaf("virtualizationType", "hvm")
+                    .leaf("hypervisor", "xen")
+                    .bool("enaSupport", true)
+                    .leaf("platformDetails", "Linux/UNIX")
+                    .leaf("usageOperation", "RunInstances");
+            },
+        );
     })
 }

@@ -15,7 +15,7 @@ fn write_nat(w: &mut XmlWriter, n: &NatGateway, state: &str) {
     if let Some(t) = n.deleted {
         w.leaf("deleteTime", &iso8601_millis(t.0));
     }
-    if let Some((code, message)) = &n.failure {
+    if let Some((code, message)) = n.failure.as_ref().filter(|_| state != "pending") {
         w.leaf("failureCode", code).leaf("failureMessage", message);
     }
     let addresses: Vec<&NatGateway> =

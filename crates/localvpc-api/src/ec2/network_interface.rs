@@ -38,8 +38,72 @@ const FILTERS: &[&str] = &[
     "vpc-id",
 ];
 
+/// The public address mapped to one private address: an Elastic IP, or the owning
+/// instance's auto-assigned address on its primary address.
+fn public_ip<'m>(
+    model: &'m Model,
+    e: &NetworkInterface,
+    private_ip: Ipv4Addr,
+) -> Option<(Ipv4Addr, Option<&'m localvpc_model::ElasticIp>)> {
+    if let Some(eip) = model.elastic_ip_for(&e.id, private_ip) {
+        return Some((eip.public_ip, Some(eip)));
+    }
+    let instance = e
+        .attachment
+        .as_ref()
+        .and_then(|a| model.instance_any(&a.instance_id))?;
+    (private_ip == e.private_ip)
+        .then_some(instance.public_ip)
+        .flatten()
+        .map(|p| (p, None))
+}
+
+fn write_association(
+    w: &mut XmlWriter,
+    e: &NetworkInterface,
+    ip: Option<(Ipv4Addr, Option<&localvpc_model::ElasticIp>)>,
+) {
+    if let Some((p, eip)) = ip {
+        let dashed = p.to_string().replace('.', "-");
+        let dns = if e.scope.region == "us-east-1" {
+            format!("ec2-{dashed}.compute-1.amazonaws.com")
+        } else {
+            format!("ec2-{dashed}.{}.compute.amazonaws.com", e.scope.region)
+        };
+        w.node("association", |w| {
+            w.leaf_opt("allocationId", eip.map(|x| x.id.as_str()))
+                .leaf_opt(
+                    "associationId",
+                    eip.and_then(|x| x.association.as_ref())
+                        .map(|a| a.id.as_str()),
+                )
+                .leaf(
+                    "ipOwnerId",
+                    if eip.is_some() {
+                        e.scope.account.as_str()
+                    } else {
+                        "amazon"
+                    },
+                )
+                .leaf("publicDnsName", &dns)
+                .leaf("publicIp", &p.to_string());
+        });
+    }
+}
+
 pub(super) fn write_interface(w: &mut XmlWriter, model: &Model, e: &NetworkInterface) {
     let region = &e.scope.region;
+    write_association(w, e, public_ip(model, e, e.private_ip));
+    if let Some(a) = &e.attachment {
+        w.node("attachment", |w| {
+            w.leaf("attachmentId", &a.id)
+                .bool("deleteOnTermination", a.delete_on_termination)
+                .num("deviceIndex", a.device_index)
+                .leaf("instanceId", a.instance_id.as_str())
+                .leaf("instanceOwnerId", e.scope.account.as_str())
+                .leaf("status", "attached");
+        });
+    }
     w.leaf("availabilityZone", &e.availability_zone)
         .leaf("availabilityZoneId", &e.availability_zone_id)
         .leaf("description", &e.description)
@@ -61,6 +125,7 @@ pub(super) fn write_interface(w: &mut XmlWriter, model: &Model, e: &NetworkInter
             "privateIpAddressesSet",
             e.addresses().enumerate().collect::<Vec<_>>(),
             |w, (i, ip)| {
+                write_association(w, e, public_ip(model, e, ip));
                 w.bool("primary", i == 0)
                     .leaf("privateDnsName", &private_dns_name(region, ip))
                     .leaf("privateIpAddress", &ip.to_string());
@@ -87,6 +152,17 @@ fn filter_values(model: &Model, e: &NetworkInterface, name: &str) -> Vec<String>
             .map(|(i, _)| (i == 0).to_string())
             .collect(),
         "availability-zone" => one(e.availability_zone.clone()),
+        "association.public-ip" => e
+            .addresses()
+            .filter_map(|a| public_ip(model, e, a).map(|(p, _)| p.to_string()))
+            .collect(),
+        "attachment.attachment-id" => e.attachment.iter().map(|a| a.id.clone()).collect(),
+        "attachment.instance-id" => e
+            .attachment
+            .iter()
+            .map(|a| a.instance_id.to_string())
+            .collect(),
+        "attachment.status" => e.attachment.iter().map(|_| "attached".to_owned()).collect(),
         "description" => one(e.description.clone()),
         "group-id" => e.groups.iter().map(ToString::to_string).collect(),
         "group-name" => e

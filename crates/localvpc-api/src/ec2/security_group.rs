@@ -300,7 +300,7 @@ fn write_rule(
         }
     }
     w.leaf_opt("description", r.description.as_deref());
-    w.list("tagSet", Vec::<()>::new(), |_, ()| {});
+    super::tags::write_tag_set(w, &r.tags);
     w.leaf(
         "securityGroupRuleArn",
         &scope.ec2_arn("security-group-rule", r.id.as_str()),
@@ -460,6 +460,7 @@ pub(super) async fn authorize<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body 
             group,
             egress,
             permissions,
+            tag_specifications: p.tag_specifications()?,
         })
         .await?
     {
@@ -560,12 +561,11 @@ pub(super) fn describe_security_group_rules<B: Backend>(op: &Op<'_, B>) -> Body 
             ));
         }
     }
-    let no_tags = localvpc_model::Tags::new();
     let mut rows: Vec<_> = rows
         .into_iter()
         .filter(|(_, _, r)| ids.is_empty() || ids.contains(&r.id))
         .filter(|(g, _, r)| {
-            filters.matches(Some(&no_tags), |f| match f {
+            filters.matches(Some(&r.tags), |f| match f {
                 "group-id" => vec![g.id.to_string()],
                 "security-group-rule-id" => vec![r.id.to_string()],
                 _ => Vec::new(),

@@ -104,6 +104,15 @@ fn write_attachment(w: &mut XmlWriter, a: &TransitGatewayAttachment) {
 }
 
 fn write_route_table(w: &mut XmlWriter, model: &Model, t: &TransitGatewayRouteTable) {
+    write_route_table_in_state(w, model, t, "available");
+}
+
+fn write_route_table_in_state(
+    w: &mut XmlWriter,
+    model: &Model,
+    t: &TransitGatewayRouteTable,
+    state: &str,
+) {
     let tgw = model.transit_gateway_any(&t.transit_gateway_id);
     let default_assoc =
         tgw.is_some_and(|g| g.options.association_default_route_table_id.as_ref() == Some(&t.id));
@@ -111,7 +120,7 @@ fn write_route_table(w: &mut XmlWriter, model: &Model, t: &TransitGatewayRouteTa
         tgw.is_some_and(|g| g.options.propagation_default_route_table_id.as_ref() == Some(&t.id));
     w.leaf("transitGatewayRouteTableId", t.id.as_str())
         .leaf("transitGatewayId", t.transit_gateway_id.as_str())
-        .leaf("state", "available")
+        .leaf("state", state)
         .bool("defaultAssociationRouteTable", default_assoc)
         .bool("defaultPropagationRouteTable", default_prop)
         .leaf("creationTime", &iso8601_millis(t.created.0));
@@ -510,7 +519,7 @@ pub(super) async fn delete_route_table<B: Backend>(op: &Op<'_, B>) -> Body {
             let model = op.snapshot();
             op.respond(|w| {
                 w.node("transitGatewayRouteTable", |w| {
-                    write_route_table(w, &model, &t)
+                    write_route_table_in_state(w, &model, &t, "deleting")
                 });
             })
         }

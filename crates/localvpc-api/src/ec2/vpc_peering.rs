@@ -50,7 +50,7 @@ fn write_side(w: &mut XmlWriter, tag: &str, side: &PeeringSide, show_cidrs: bool
     });
 }
 
-fn write_peering(w: &mut XmlWriter, p: &VpcPeeringConnection) {
+fn write_peering(w: &mut XmlWriter, p: &VpcPeeringConnection, viewer: &localvpc_model::Scope) {
     // AWS shows the accepter's blocks only once the connection is active.
     write_side(
         w,
@@ -66,7 +66,7 @@ fn write_peering(w: &mut XmlWriter, p: &VpcPeeringConnection) {
         w.leaf("code", p.status.as_str())
             .leaf("message", &p.status_message);
     });
-    super::tags::write_tag_set(w, &p.tags);
+    super::tags::write_tag_set(w, p.tags_for(viewer));
     w.leaf("vpcPeeringConnectionId", p.id.as_str());
 }
 
@@ -107,7 +107,9 @@ fn pcx(p: &Input<'_>) -> Result<VpcPeeringConnectionId, ApiError> {
 fn respond_peering<B: Backend>(op: &Op<'_, B>, outcome: Outcome) -> Body {
     match outcome {
         Outcome::VpcPeeringConnection(p) => op.respond(|w| {
-            w.node("vpcPeeringConnection", |w| write_peering(w, &p));
+            w.node("vpcPeeringConnection", |w| {
+                write_peering(w, &p, &op.ctx.scope)
+            });
         }),
         other => Err(unexpected(&other)),
     }
@@ -227,7 +229,7 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
         &ids,
         |id| model.vpc_peering(scope, id),
         model.vpc_peerings_visible(scope),
-        |c| filters.matches(Some(&c.tags), |f| filter_values(c, f)),
+        |c| filters.matches(Some(c.tags_for(scope)), |f| filter_values(c, f)),
     )?;
     let (page, token) = paginate(
         matching,
@@ -237,7 +239,9 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
         &DESCRIBE_BOUNDS,
     )?;
     op.respond(|w| {
-        w.list("vpcPeeringConnectionSet", page, write_peering);
+        w.list("vpcPeeringConnectionSet", page, |w, c| {
+            write_peering(w, c, scope)
+        });
         w.leaf_opt("nextToken", token.as_deref());
     })
 }

@@ -50,6 +50,19 @@ impl Model {
             .ok_or_else(|| id.not_found())
     }
 
+    /// The Elastic IP mapped to an interface's private address, if any.
+    pub fn elastic_ip_for(
+        &self,
+        eni: &NetworkInterfaceId,
+        private_ip: Ipv4Addr,
+    ) -> Option<&ElasticIp> {
+        self.elastic_ips.values().map(AsRef::as_ref).find(|e| {
+            e.association
+                .as_ref()
+                .is_some_and(|a| &a.network_interface_id == eni && a.private_ip == private_ip)
+        })
+    }
+
     /// The public address mapped to an interface's private address, if any.
     pub fn public_ip_of(&self, eni: &NetworkInterfaceId, private_ip: Ipv4Addr) -> Option<Ipv4Addr> {
         self.elastic_ips.values().find_map(|e| {
@@ -154,7 +167,8 @@ impl Txn<'_, '_> {
                 ),
             });
         }
-        // Another address mapped to the same private address is displaced, as in AWS.
+        // Another address mapped to the same private address is displaced, as in AWS
+        // (AssociateAddress: "the previously associated address is disassociated").
         let displaced: Vec<ElasticIp> = self
             .model
             .elastic_ips

@@ -18,6 +18,10 @@ pub struct BuiltinImage {
     pub name: &'static str,
     pub architecture: &'static str,
     pub description: &'static str,
+    /// The publishing account.
+    pub owner: &'static str,
+    /// `amazon` for Amazon's own images; None for other publishers.
+    pub owner_alias: Option<&'static str>,
 }
 
 pub const BUILTIN_IMAGES: &[BuiltinImage] = &[
@@ -25,21 +29,30 @@ pub const BUILTIN_IMAGES: &[BuiltinImage] = &[
         name: "al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64",
         architecture: "x86_64",
         description: "Amazon Linux 2023 AMI 2023.6.20241212.0 x86_64 HVM kernel-6.1",
+        owner: AMAZON_OWNER,
+        owner_alias: Some("amazon"),
     },
     BuiltinImage {
         name: "al2023-ami-2023.6.20241212.0-kernel-6.1-arm64",
         architecture: "arm64",
         description: "Amazon Linux 2023 AMI 2023.6.20241212.0 arm64 HVM kernel-6.1",
+        owner: AMAZON_OWNER,
+        owner_alias: Some("amazon"),
     },
     BuiltinImage {
         name: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20241206",
         architecture: "x86_64",
         description: "Canonical, Ubuntu, 24.04, amd64 noble image",
+        owner: CANONICAL_OWNER,
+        owner_alias: None,
     },
 ];
 
 /// The owner AWS shows for Amazon-published images.
 pub const AMAZON_OWNER: &str = "137112412989";
+
+/// Canonical's publishing account (Ubuntu images).
+pub const CANONICAL_OWNER: &str = "099720109477";
 
 /// A stable id for a built-in image in a region (FNV-1a of region and name).
 pub fn builtin_image_id(region: &str, image: &BuiltinImage) -> String {

@@ -104,6 +104,10 @@ impl Model {
             .ok_or_else(|| id.not_found())
     }
 
+    pub fn instance_any(&self, id: &InstanceId) -> Option<&Instance> {
+        self.instances.get(id).map(AsRef::as_ref)
+    }
+
     pub fn instances_in<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a Instance> + 'a {
         self.instances
             .values()

@@ -143,6 +143,7 @@ impl Txn<'_, '_> {
             description: format!("Interface for NAT Gateway {id}"),
             interface_type: "natGateway",
             requester_id: "amazon-nat-gateway",
+            source_dest_check: false,
         })?;
         if let Some(allocation_id) = &input.allocation_id {
             self.associate_address(allocation_id, &eni.id, None, false)?;

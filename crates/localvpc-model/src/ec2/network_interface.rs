@@ -48,8 +48,8 @@ impl NetworkInterface {
     }
 
     pub fn status(&self) -> &'static str {
-        // Managed interfaces are in use by their service; attachments arrive with instances.
-        if self.requester_managed {
+        // Managed interfaces are in use by their service, attached ones by their instance.
+        if self.requester_managed || self.attachment.is_some() {
             "in-use"
         } else {
             "available"
@@ -88,6 +88,8 @@ pub(crate) struct ManagedInterface<'a> {
     pub(crate) description: String,
     pub(crate) interface_type: &'a str,
     pub(crate) requester_id: &'a str,
+    /// NAT gateways forward others' traffic, so their interface has the check off.
+    pub(crate) source_dest_check: bool,
 }
 
 /// One attribute of ModifyNetworkInterfaceAttribute.
@@ -284,7 +286,7 @@ impl Txn<'_, '_> {
         eni.interface_type = spec.interface_type.to_owned();
         eni.requester_id = Some(spec.requester_id.to_owned());
         eni.requester_managed = true;
-        eni.source_dest_check = true;
+        eni.source_dest_check = spec.source_dest_check;
         self.put(Resource::NetworkInterface(eni.clone()));
         Ok(eni)
     }
@@ -310,7 +312,29 @@ impl Txn<'_, '_> {
         &mut self,
         id: &NetworkInterfaceId,
     ) -> Result<(), ModelError> {
-        self.user_interface(id, "delete")?;
+        let eni = self.user_interface(id, "delete")?;
+        if let Some(a) = &eni.attachment {
+            return Err(ModelError::InterfaceInUse {
+                id: id.to_string(),
+                instance: a.instance_id.to_string(),
+            });
+        }
+        // Deleting an interface releases its Elastic IP associations (EC2 User Guide).
+        let mapped: Vec<_> = self
+            .model
+            .elastic_ips
+            .values()
+            .filter(|e| {
+                e.association
+                    .as_ref()
+                    .is_some_and(|a| &a.network_interface_id == id)
+            })
+            .map(|e| (**e).clone())
+            .collect();
+        for mut eip in mapped {
+            eip.association = None;
+            self.put(Resource::ElasticIp(eip));
+        }
         self.delete(ResourceRef::NetworkInterface(id.clone()));
         Ok(())
     }

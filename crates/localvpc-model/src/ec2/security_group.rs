@@ -59,6 +59,8 @@ pub struct SecurityGroupRule {
     pub to_port: Option<i32>,
     pub peer: SgPeer,
     pub description: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
 }
 
 impl SecurityGroupRule {
@@ -262,6 +264,7 @@ impl Txn<'_, '_> {
             to_port: None,
             peer: SgPeer::Cidr(Ipv4Cidr::default()),
             description: None,
+            tags: Tags::new(),
         }];
         let group = SecurityGroup {
             id,
@@ -292,6 +295,7 @@ impl Txn<'_, '_> {
         }
         let referenced = self.model.security_groups.values().any(|g| {
             g.id != group.id
+                && g.vpc_id == group.vpc_id
                 && g.ingress.iter().chain(&g.egress).any(
                     |r| matches!(&r.peer, SgPeer::Group { group_id, .. } if group_id == &group.id),
                 )
@@ -395,6 +399,7 @@ impl Txn<'_, '_> {
                     to_port,
                     peer,
                     description,
+                    tags: Tags::new(),
                 });
             }
         }
@@ -406,9 +411,13 @@ impl Txn<'_, '_> {
         group: &GroupRef,
         egress: bool,
         permissions: &[IpPermission],
+        specs: &[TagSpecification],
     ) -> Result<Vec<(SecurityGroup, SecurityGroupRule)>, ModelError> {
         let mut group = self.resolve_group(group)?;
-        let rules = self.rules_from(&group, permissions)?;
+        let mut rules = self.rules_from(&group, permissions)?;
+        for rule in &mut rules {
+            rule.tags = tags_for(specs, "security-group-rule", rule.id.as_str())?;
+        }
         for (i, rule) in rules.iter().enumerate() {
             if rules.iter().take(i).any(|r| r.same_permission(rule)) {
                 return Err(ModelError::invalid_value(
@@ -506,6 +515,12 @@ impl Txn<'_, '_> {
                 ));
             };
             new_rule.id = rule_id.clone();
+            new_rule.tags = group
+                .rules(egress)
+                .iter()
+                .find(|r| &r.id == rule_id)
+                .map(|r| r.tags.clone())
+                .unwrap_or_default();
             let rules = group.rules_mut(egress);
             if rules
                 .iter()
@@ -519,6 +534,36 @@ impl Txn<'_, '_> {
                 *slot = new_rule;
             }
         }
+        self.put(Resource::SecurityGroup(group));
+        Ok(())
+    }
+}
+
+impl Txn<'_, '_> {
+    /// Tags live on the rule inside its group; the rule id is looked up in the caller's scope.
+    pub(crate) fn edit_rule_tags(
+        &mut self,
+        rule_id: &str,
+        edit: impl FnOnce(&mut Tags, &str) -> Result<(), ModelError>,
+    ) -> Result<(), ModelError> {
+        let id = SecurityGroupRuleId::parse(rule_id)?;
+        let found = self
+            .model
+            .security_groups(self.ctx.scope)
+            .find(|g| g.ingress.iter().chain(&g.egress).any(|r| r.id == id))
+            .cloned();
+        let Some(mut group) = found else {
+            return Err(id.not_found());
+        };
+        let Some(rule) = group
+            .ingress
+            .iter_mut()
+            .chain(group.egress.iter_mut())
+            .find(|r| r.id == id)
+        else {
+            return Err(id.not_found());
+        };
+        edit(&mut rule.tags, rule_id)?;
         self.put(Resource::SecurityGroup(group));
         Ok(())
     }

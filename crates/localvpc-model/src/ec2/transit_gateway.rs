@@ -458,6 +458,7 @@ impl Txn<'_, '_> {
                 description: format!("Network Interface for Transit Gateway Attachment {id}"),
                 interface_type: "transit_gateway",
                 requester_id: "amazon-transit-gateway",
+                source_dest_check: true,
             })?;
             interfaces.push(eni.id);
         }
@@ -608,6 +609,7 @@ impl Txn<'_, '_> {
                 description: format!("Network Interface for Transit Gateway Attachment {id}"),
                 interface_type: "transit_gateway",
                 requester_id: "amazon-transit-gateway",
+                source_dest_check: true,
             })?;
             attachment.subnet_ids.push(subnet_id.clone());
             attachment.interfaces.push(eni.id);

@@ -172,6 +172,7 @@ impl Txn<'_, '_> {
             to_port: None,
             peer,
             description: None,
+            tags: Tags::new(),
         };
         let ingress = vec![all(SgPeer::Group {
             group_id: sg_id.clone(),

@@ -24,7 +24,11 @@ pub struct VpcPeeringConnection {
     pub status: PeeringStatus,
     pub status_message: String,
     pub expiration: Option<Timestamp>,
+    /// The requester account's tags (tags are per account, like the connection's view).
     pub tags: Tags,
+    /// The accepter account's tags.
+    #[serde(default)]
+    pub accepter_tags: Tags,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +77,15 @@ impl VpcPeeringConnection {
 
     pub fn is_active(&self) -> bool {
         self.status == PeeringStatus::Active
+    }
+
+    /// The tags `scope` sees: each side keeps its own.
+    pub fn tags_for(&self, scope: &Scope) -> &Tags {
+        if &self.requester.scope == scope {
+            &self.tags
+        } else {
+            &self.accepter_tags
+        }
     }
 }
 
@@ -217,6 +230,7 @@ impl Txn<'_, '_> {
             expiration: (status == PeeringStatus::PendingAcceptance)
                 .then(|| Timestamp(self.ctx.now.0 + PENDING_LIFETIME_MS)),
             tags,
+            accepter_tags: Tags::new(),
         };
         self.put(Resource::VpcPeeringConnection(peering.clone()));
         Ok(peering)
@@ -388,6 +402,25 @@ impl Txn<'_, '_> {
         }
         self.put(Resource::VpcPeeringConnection(p.clone()));
         Ok(p)
+    }
+}
+
+impl Txn<'_, '_> {
+    /// Each side tags its own view of the connection.
+    pub(crate) fn edit_peering_tags(
+        &mut self,
+        id: &str,
+        edit: impl FnOnce(&mut Tags, &str) -> Result<(), ModelError>,
+    ) -> Result<(), ModelError> {
+        let key = VpcPeeringConnectionId::parse(id)?;
+        let mut p = self.model.vpc_peering(self.ctx.scope, &key)?.clone();
+        if &p.requester.scope == self.ctx.scope {
+            edit(&mut p.tags, id)?;
+        } else {
+            edit(&mut p.accepter_tags, id)?;
+        }
+        self.put(Resource::VpcPeeringConnection(p));
+        Ok(())
     }
 }
 

@@ -1,0 +1,175 @@
+# Cross-account VPC peering (member -> hub), applied against localvpc by
+# tests/e2e/test_terraform.py. The two access keys map to two accounts on the server
+# (--account HUBKEY=111111111111 --account MEMBERKEY=222222222222).
+
+terraform {
+  required_version = ">= 1.5.0"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.0.0"
+    }
+  }
+}
+
+variable "endpoint" {
+  description = "localvpc URL, e.g. http://127.0.0.1:PORT"
+  type        = string
+}
+
+variable "hub_access_key" {
+  type = string
+}
+
+variable "member_access_key" {
+  type = string
+}
+
+variable "secret_key" {
+  type      = string
+  sensitive = true
+}
+
+variable "hub_account_id" {
+  type = string
+}
+
+variable "region" {
+  type    = string
+  default = "ap-northeast-1"
+}
+
+provider "aws" {
+  alias      = "hub"
+  region     = var.region
+  access_key = var.hub_access_key
+  secret_key = var.secret_key
+
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_requesting_account_id  = true
+  skip_region_validation      = true
+  max_retries                 = 2
+
+  endpoints {
+    ec2 = var.endpoint
+    sts = var.endpoint
+  }
+}
+
+provider "aws" {
+  alias      = "member"
+  region     = var.region
+  access_key = var.member_access_key
+  secret_key = var.secret_key
+
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_requesting_account_id  = true
+  skip_region_validation      = true
+  max_retries                 = 2
+
+  endpoints {
+    ec2 = var.endpoint
+    sts = var.endpoint
+  }
+}
+
+# --- VPCs ------------------------------------------------------------------------------
+
+resource "aws_vpc" "hub" {
+  provider             = aws.hub
+  cidr_block           = "10.0.0.0/16"
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+  tags                 = { Name = "tf-hub" }
+}
+
+resource "aws_vpc" "member" {
+  provider             = aws.member
+  cidr_block           = "10.1.0.0/16"
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+  tags                 = { Name = "tf-member" }
+}
+
+# --- Peering: requested by the member, accepted by the hub ------------------------------
+
+resource "aws_vpc_peering_connection" "member_to_hub" {
+  provider      = aws.member
+  vpc_id        = aws_vpc.member.id
+  peer_vpc_id   = aws_vpc.hub.id
+  peer_owner_id = var.hub_account_id
+  tags          = { Name = "member-to-hub", Side = "Requester" }
+}
+
+resource "aws_vpc_peering_connection_accepter" "hub" {
+  provider                  = aws.hub
+  vpc_peering_connection_id = aws_vpc_peering_connection.member_to_hub.id
+  auto_accept               = true
+  tags                      = { Name = "member-to-hub", Side = "Accepter" }
+}
+
+# Each side sets its own DNS-resolution option with its own credentials.
+resource "aws_vpc_peering_connection_options" "member" {
+  provider                  = aws.member
+  vpc_peering_connection_id = aws_vpc_peering_connection_accepter.hub.id
+
+  requester {
+    allow_remote_vpc_dns_resolution = true
+  }
+}
+
+resource "aws_vpc_peering_connection_options" "hub" {
+  provider                  = aws.hub
+  vpc_peering_connection_id = aws_vpc_peering_connection_accepter.hub.id
+
+  accepter {
+    allow_remote_vpc_dns_resolution = true
+  }
+}
+
+# --- Routes to the peer on both sides --------------------------------------------------
+
+# Hub: a route on the VPC's main route table.
+resource "aws_route" "hub_to_member" {
+  provider                  = aws.hub
+  route_table_id            = aws_vpc.hub.main_route_table_id
+  destination_cidr_block    = aws_vpc.member.cidr_block
+  vpc_peering_connection_id = aws_vpc_peering_connection_accepter.hub.id
+}
+
+# Member: a dedicated route table.
+resource "aws_route_table" "member" {
+  provider = aws.member
+  vpc_id   = aws_vpc.member.id
+  tags     = { Name = "tf-member-rt" }
+}
+
+resource "aws_route" "member_to_hub" {
+  provider                  = aws.member
+  route_table_id            = aws_route_table.member.id
+  destination_cidr_block    = aws_vpc.hub.cidr_block
+  vpc_peering_connection_id = aws_vpc_peering_connection_accepter.hub.id
+}
+
+# --- Outputs read back by the test -----------------------------------------------------
+
+output "hub_vpc_id" {
+  value = aws_vpc.hub.id
+}
+output "member_vpc_id" {
+  value = aws_vpc.member.id
+}
+output "hub_main_route_table_id" {
+  value = aws_vpc.hub.main_route_table_id
+}
+output "member_route_table_id" {
+  value = aws_route_table.member.id
+}
+output "pcx_id" {
+  value = aws_vpc_peering_connection.member_to_hub.id
+}
+output "accept_status" {
+  value = aws_vpc_peering_connection_accepter.hub.accept_status
+}

@@ -1,0 +1,688 @@
+"""Transit gateways: Create/Delete/DescribeTransitGateways, VPC attachments (same account and
+across accounts with acceptance), route tables with associations and propagations, static and
+blackhole routes, propagated routes, SearchTransitGatewayRoutes, and VPC routes with a tgw-
+target (spec 1.9)."""
+
+import re
+
+import pytest
+
+from helpers import (
+    ALPHA_ACCOUNT,
+    ALPHA_KEY,
+    BRAVO_ACCOUNT,
+    BRAVO_KEY,
+    UNKNOWN_KEY_ACCOUNT,
+    expect_client_error,
+    expect_dry_run,
+    expect_error,
+    tag_spec,
+    tags_of,
+)
+
+TGW_RE = re.compile(r"^tgw-[0-9a-f]{17}$")
+TGW_RTB_RE = re.compile(r"^tgw-rtb-[0-9a-f]{17}$")
+TGW_ATTACH_RE = re.compile(r"^tgw-attach-[0-9a-f]{17}$")
+MISSING_TGW = "tgw-0123456789abcdef0"
+MISSING_ATTACH = "tgw-attach-0123456789abcdef0"
+MISSING_TGW_RTB = "tgw-rtb-0123456789abcdef0"
+
+
+def f(name, *values):
+    return {"Name": name, "Values": list(values)}
+
+
+@pytest.fixture
+def tgw(ec2):
+    return ec2.create_transit_gateway(Description="core")["TransitGateway"]
+
+
+@pytest.fixture
+def tgw_id(tgw):
+    return tgw["TransitGatewayId"]
+
+
+@pytest.fixture
+def default_rtb(tgw):
+    return tgw["Options"]["AssociationDefaultRouteTableId"]
+
+
+@pytest.fixture
+def vpc_id(ec2):
+    return ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+
+
+@pytest.fixture
+def subnet_a(ec2, vpc_id):
+    return ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.1.0/24",
+                             AvailabilityZone="ap-northeast-1a")["Subnet"]["SubnetId"]
+
+
+@pytest.fixture
+def subnet_c(ec2, vpc_id):
+    return ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.2.0/24",
+                             AvailabilityZone="ap-northeast-1c")["Subnet"]["SubnetId"]
+
+
+@pytest.fixture
+def attachment(ec2, tgw_id, vpc_id, subnet_a):
+    return ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw_id, VpcId=vpc_id, SubnetIds=[subnet_a])[
+        "TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+
+
+def spoke(ec2, cidr, az="ap-northeast-1a"):
+    vpc = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+    sub = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr.replace("0.0/16", "1.0/24"), AvailabilityZone=az)[
+        "Subnet"]["SubnetId"]
+    return vpc, sub
+
+
+def attach(ec2, tgw_id, vpc, subnets, **kw):
+    return ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw_id, VpcId=vpc, SubnetIds=subnets, **kw)[
+        "TransitGatewayVpcAttachment"]
+
+
+def vpc_attachment(ec2, att):
+    [a] = ec2.describe_transit_gateway_vpc_attachments(TransitGatewayAttachmentIds=[att])[
+        "TransitGatewayVpcAttachments"]
+    return a
+
+
+def describe_tgw(ec2, tgw_id):
+    [t] = ec2.describe_transit_gateways(TransitGatewayIds=[tgw_id])["TransitGateways"]
+    return t
+
+
+def search(ec2, rtb, *filters):
+    """{destination: (type, state, [attachment ids])}"""
+    flt = list(filters) or [f("state", "active", "blackhole")]
+    out = {}
+    for r in ec2.search_transit_gateway_routes(TransitGatewayRouteTableId=rtb, Filters=flt)["Routes"]:
+        out[r["DestinationCidrBlock"]] = (r["Type"], r["State"],
+                                          [a["TransitGatewayAttachmentId"] for a in r.get("TransitGatewayAttachments", [])])
+    return out
+
+
+def associations(ec2, rtb):
+    return [(a["TransitGatewayAttachmentId"], a["State"]) for a in
+            ec2.get_transit_gateway_route_table_associations(TransitGatewayRouteTableId=rtb)["Associations"]]
+
+
+def propagations(ec2, rtb):
+    return [(p["TransitGatewayAttachmentId"], p["State"]) for p in
+            ec2.get_transit_gateway_route_table_propagations(TransitGatewayRouteTableId=rtb)[
+                "TransitGatewayRouteTablePropagations"]]
+
+
+# --------------------------------------------------------------------------- CreateTransitGateway
+
+
+def test_create_transit_gateway_defaults(ec2):
+    t = ec2.create_transit_gateway(Description="core",
+                                   TagSpecifications=tag_spec("transit-gateway", Name="core"))["TransitGateway"]
+    tid = t["TransitGatewayId"]
+    assert TGW_RE.match(tid)
+    assert t["OwnerId"] == UNKNOWN_KEY_ACCOUNT
+    assert t["TransitGatewayArn"] == f"arn:aws:ec2:ap-northeast-1:{UNKNOWN_KEY_ACCOUNT}:transit-gateway/{tid}"
+    assert t["Description"] == "core"
+    assert tags_of(t) == {"Name": "core"}
+    o = t["Options"]
+    # TransitGatewayRequestOptions defaults: Amazon side ASN 64512; default route table
+    # association and propagation enabled; auto-accept of shared attachments disabled; DNS and
+    # VPN ECMP support enabled.
+    assert o["AmazonSideAsn"] == 64512
+    assert o["DefaultRouteTableAssociation"] == "enable"
+    assert o["DefaultRouteTablePropagation"] == "enable"
+    assert o["AutoAcceptSharedAttachments"] == "disable"
+    assert o["DnsSupport"] == "enable"
+    assert o["VpnEcmpSupport"] == "enable"
+    rtb = o["AssociationDefaultRouteTableId"]
+    assert TGW_RTB_RE.match(rtb)
+    assert o["PropagationDefaultRouteTableId"] == rtb
+    got = describe_tgw(ec2, tid)
+    assert got["State"] == "available"
+    assert got["Options"] == o
+    # Exactly one route table: the default one.
+    [table] = ec2.describe_transit_gateway_route_tables(Filters=[f("transit-gateway-id", tid)])[
+        "TransitGatewayRouteTables"]
+    assert table["TransitGatewayRouteTableId"] == rtb
+    assert table["DefaultAssociationRouteTable"] is True
+    assert table["DefaultPropagationRouteTable"] is True
+    assert table["State"] == "available"
+
+
+def test_create_transit_gateway_options(ec2):
+    t = ec2.create_transit_gateway(Options={
+        "AmazonSideAsn": 65100, "DefaultRouteTableAssociation": "disable",
+        "DefaultRouteTablePropagation": "disable", "DnsSupport": "disable"})["TransitGateway"]
+    o = t["Options"]
+    assert o["AmazonSideAsn"] == 65100
+    assert o["DefaultRouteTableAssociation"] == "disable"
+    assert o["DefaultRouteTablePropagation"] == "disable"
+    assert o["DnsSupport"] == "disable"
+    assert "AssociationDefaultRouteTableId" not in o and "PropagationDefaultRouteTableId" not in o
+    # No default route table is created when both defaults are off.
+    assert ec2.describe_transit_gateway_route_tables(Filters=[f("transit-gateway-id", t["TransitGatewayId"])])[
+        "TransitGatewayRouteTables"] == []
+    # 32-bit private ASNs are accepted as well.
+    big = ec2.create_transit_gateway(Options={"AmazonSideAsn": 4200000000})["TransitGateway"]
+    assert big["Options"]["AmazonSideAsn"] == 4200000000
+
+
+@pytest.mark.parametrize("asn", [100, 64511, 65535, 4199999999, 4294967295])
+def test_bad_amazon_side_asn(ec2_raw, ec2, asn):
+    # TransitGatewayRequestOptions.AmazonSideAsn: "The range is 64512 to 65534 for 16-bit ASNs
+    # and 4200000000 to 4294967294 for 32-bit ASNs." AWS-UNCONFIRMED: the code.
+    expect_client_error(ec2_raw.create_transit_gateway, Options={"AmazonSideAsn": asn})
+    assert ec2.describe_transit_gateways()["TransitGateways"] == []
+
+
+def test_create_transit_gateway_dry_run(ec2):
+    expect_dry_run(ec2.create_transit_gateway)
+    assert ec2.describe_transit_gateways()["TransitGateways"] == []
+
+
+# --------------------------------------------------------------------------- DescribeTransitGateways
+
+
+def test_describe_transit_gateways(ec2, tgw_id):
+    other = ec2.create_transit_gateway(Options={"AmazonSideAsn": 65001},
+                                       TagSpecifications=tag_spec("transit-gateway", Env="dev"))[
+        "TransitGateway"]["TransitGatewayId"]
+
+    def ids(*filters):
+        return sorted(t["TransitGatewayId"] for t in ec2.describe_transit_gateways(Filters=list(filters))[
+            "TransitGateways"])
+
+    both = sorted([tgw_id, other])
+    assert ids() == both
+    assert ids(f("transit-gateway-id", other)) == [other]
+    assert ids(f("state", "available")) == both
+    assert ids(f("owner-id", UNKNOWN_KEY_ACCOUNT)) == both
+    assert ids(f("options.amazon-side-asn", "65001")) == [other]
+    assert ids(f("options.amazon-side-asn", "64512")) == [tgw_id]
+    assert ids(f("options.default-route-table-association", "enable")) == both
+    assert ids(f("tag:Env", "dev")) == [other]
+    assert ids(f("tag-key", "Env")) == [other]
+    expect_error(ec2.describe_transit_gateways, TransitGatewayIds=[MISSING_TGW], code="InvalidTransitGatewayID.NotFound")
+    expect_error(ec2.describe_transit_gateways, Filters=[f("colour", "red")], code="InvalidParameterValue")
+
+
+# --------------------------------------------------------------------------- VPC attachments
+
+
+def test_same_account_attachment(ec2, tgw_id, default_rtb, vpc_id, subnet_a, subnet_c):
+    resp = ec2.create_transit_gateway_vpc_attachment(
+        TransitGatewayId=tgw_id, VpcId=vpc_id, SubnetIds=[subnet_a, subnet_c],
+        TagSpecifications=tag_spec("transit-gateway-attachment", Name="core-vpc"))
+    a = resp["TransitGatewayVpcAttachment"]
+    att = a["TransitGatewayAttachmentId"]
+    assert TGW_ATTACH_RE.match(att)
+    assert a["TransitGatewayId"] == tgw_id and a["VpcId"] == vpc_id
+    assert a["VpcOwnerId"] == UNKNOWN_KEY_ACCOUNT
+    assert sorted(a["SubnetIds"]) == sorted([subnet_a, subnet_c])
+    assert tags_of(a) == {"Name": "core-vpc"}
+    got = vpc_attachment(ec2, att)
+    assert got["State"] == "available"
+    # Default association and propagation put it into the default table.
+    assert associations(ec2, default_rtb) == [(att, "associated")]
+    assert propagations(ec2, default_rtb) == [(att, "enabled")]
+    [generic] = ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[att])["TransitGatewayAttachments"]
+    assert generic["ResourceType"] == "vpc" and generic["ResourceId"] == vpc_id
+    assert generic["TransitGatewayOwnerId"] == generic["ResourceOwnerId"] == UNKNOWN_KEY_ACCOUNT
+    assert generic["State"] == "available"
+    assert generic["Association"] == {"TransitGatewayRouteTableId": default_rtb, "State": "associated"}
+
+
+def test_attachment_places_one_interface_per_subnet(ec2, tgw_id, vpc_id, subnet_a, subnet_c):
+    att = attach(ec2, tgw_id, vpc_id, [subnet_a, subnet_c])["TransitGatewayAttachmentId"]
+    enis = ec2.describe_network_interfaces(Filters=[f("vpc-id", vpc_id)])["NetworkInterfaces"]
+    # Spec 1.9: one transit gateway interface in each chosen subnet; requester-managed.
+    assert sorted(e["SubnetId"] for e in enis) == sorted([subnet_a, subnet_c])
+    for e in enis:
+        assert e["InterfaceType"] == "transit_gateway"
+        assert e["RequesterManaged"] is True
+        assert att in e["Description"]
+    assert {e["PrivateIpAddress"] for e in enis} == {"10.0.1.4", "10.0.2.4"}
+
+
+def test_one_subnet_per_availability_zone(ec2, tgw_id, vpc_id, subnet_a):
+    same_zone = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.3.0/24",
+                                  AvailabilityZone="ap-northeast-1a")["Subnet"]["SubnetId"]
+    # Transit Gateway guide: "you can select one subnet per Availability Zone".
+    # [OBS] DuplicateSubnetsInSameZone.
+    expect_error(ec2.create_transit_gateway_vpc_attachment, TransitGatewayId=tgw_id, VpcId=vpc_id,
+                 SubnetIds=[subnet_a, same_zone], code="DuplicateSubnetsInSameZone")
+    assert ec2.describe_transit_gateway_vpc_attachments()["TransitGatewayVpcAttachments"] == []
+
+
+def test_duplicate_attachment(ec2, tgw_id, vpc_id, subnet_a, subnet_c, attachment):
+    # [OBS] DuplicateTransitGatewayAttachment "tgw-... has non-deleted Transit Gateway
+    # Attachments with same VPC ID".
+    expect_error(ec2.create_transit_gateway_vpc_attachment, TransitGatewayId=tgw_id, VpcId=vpc_id,
+                 SubnetIds=[subnet_c], code="DuplicateTransitGatewayAttachment")
+
+
+def test_attachment_errors(ec2, ec2_raw, tgw_id, vpc_id, subnet_a):
+    other_vpc, other_sub = spoke(ec2, "10.9.0.0/16")
+    expect_error(ec2.create_transit_gateway_vpc_attachment, TransitGatewayId=MISSING_TGW, VpcId=vpc_id,
+                 SubnetIds=[subnet_a], code="InvalidTransitGatewayID.NotFound")
+    expect_error(ec2.create_transit_gateway_vpc_attachment, TransitGatewayId=tgw_id, VpcId="vpc-0123456789abcdef0",
+                 SubnetIds=[subnet_a], code="InvalidVpcID.NotFound")
+    expect_error(ec2.create_transit_gateway_vpc_attachment, TransitGatewayId=tgw_id, VpcId=vpc_id,
+                 SubnetIds=["subnet-0123456789abcdef0"], code="InvalidSubnetID.NotFound")
+    # A subnet of another VPC. AWS-UNCONFIRMED: the code.
+    expect_client_error(ec2.create_transit_gateway_vpc_attachment, TransitGatewayId=tgw_id, VpcId=vpc_id,
+                        SubnetIds=[other_sub])
+    expect_error(ec2_raw.create_transit_gateway_vpc_attachment, TransitGatewayId=tgw_id, VpcId=vpc_id,
+                 code="MissingParameter")
+    expect_dry_run(ec2.create_transit_gateway_vpc_attachment, TransitGatewayId=tgw_id, VpcId=vpc_id,
+                   SubnetIds=[subnet_a])
+    assert ec2.describe_transit_gateway_vpc_attachments()["TransitGatewayVpcAttachments"] == []
+
+
+def test_modify_attachment_subnets(ec2, vpc_id, subnet_a, subnet_c, attachment):
+    resp = ec2.modify_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=attachment, AddSubnetIds=[subnet_c])
+    assert sorted(resp["TransitGatewayVpcAttachment"]["SubnetIds"]) == sorted([subnet_a, subnet_c])
+    assert sorted(vpc_attachment(ec2, attachment)["SubnetIds"]) == sorted([subnet_a, subnet_c])
+    enis = ec2.describe_network_interfaces(Filters=[f("vpc-id", vpc_id)])["NetworkInterfaces"]
+    assert sorted(e["SubnetId"] for e in enis) == sorted([subnet_a, subnet_c])
+    ec2.modify_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=attachment, RemoveSubnetIds=[subnet_a])
+    assert vpc_attachment(ec2, attachment)["SubnetIds"] == [subnet_c]
+    enis = ec2.describe_network_interfaces(Filters=[f("vpc-id", vpc_id)])["NetworkInterfaces"]
+    assert [e["SubnetId"] for e in enis] == [subnet_c]
+    # The freed subnet can be deleted now.
+    ec2.delete_subnet(SubnetId=subnet_a)
+
+
+def test_modify_attachment_keeps_one_subnet_per_zone(ec2, vpc_id, attachment):
+    same_zone = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.3.0/24",
+                                  AvailabilityZone="ap-northeast-1a")["Subnet"]["SubnetId"]
+    expect_error(ec2.modify_transit_gateway_vpc_attachment, TransitGatewayAttachmentId=attachment,
+                 AddSubnetIds=[same_zone], code="DuplicateSubnetsInSameZone")
+
+
+def test_delete_attachment(ec2, vpc_id, subnet_a, default_rtb, attachment):
+    resp = ec2.delete_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=attachment)
+    assert resp["TransitGatewayVpcAttachment"]["State"] in ("deleting", "deleted")
+    assert vpc_attachment(ec2, attachment)["State"] in ("deleting", "deleted")
+    assert associations(ec2, default_rtb) == []
+    assert propagations(ec2, default_rtb) == []
+    assert search(ec2, default_rtb) == {}
+    # Its interfaces are gone: the subnet can be deleted.
+    assert ec2.describe_network_interfaces(Filters=[f("subnet-id", subnet_a)])["NetworkInterfaces"] == []
+    ec2.delete_subnet(SubnetId=subnet_a)
+    expect_error(ec2.delete_transit_gateway_vpc_attachment, TransitGatewayAttachmentId=MISSING_ATTACH,
+                 code="InvalidTransitGatewayAttachmentID.NotFound")
+
+
+def test_vpc_with_an_attachment_cannot_be_deleted(ec2, vpc_id, subnet_a, attachment):
+    expect_error(ec2.delete_subnet, SubnetId=subnet_a, code="DependencyViolation")
+    expect_error(ec2.delete_vpc, VpcId=vpc_id, code="DependencyViolation")
+
+
+def test_describe_attachments_filters(ec2, tgw_id, vpc_id, attachment):
+    vpc2, sub2 = spoke(ec2, "10.2.0.0/16")
+    att2 = attach(ec2, tgw_id, vpc2, [sub2], TagSpecifications=tag_spec("transit-gateway-attachment", Env="dev"))[
+        "TransitGatewayAttachmentId"]
+
+    def vpc_ids(*filters):
+        return sorted(a["TransitGatewayAttachmentId"] for a in ec2.describe_transit_gateway_vpc_attachments(
+            Filters=list(filters))["TransitGatewayVpcAttachments"])
+
+    def generic_ids(*filters):
+        return sorted(a["TransitGatewayAttachmentId"] for a in ec2.describe_transit_gateway_attachments(
+            Filters=list(filters))["TransitGatewayAttachments"])
+
+    both = sorted([attachment, att2])
+    assert vpc_ids() == both == generic_ids()
+    assert vpc_ids(f("vpc-id", vpc2)) == [att2]
+    assert vpc_ids(f("transit-gateway-id", tgw_id)) == both
+    assert vpc_ids(f("state", "available")) == both
+    assert vpc_ids(f("tag:Env", "dev")) == [att2]
+    assert generic_ids(f("resource-id", vpc_id)) == [attachment]
+    assert generic_ids(f("resource-type", "vpc")) == both
+    assert generic_ids(f("transit-gateway-id", tgw_id)) == both
+    assert generic_ids(f("state", "available")) == both
+    expect_error(ec2.describe_transit_gateway_vpc_attachments, TransitGatewayAttachmentIds=[MISSING_ATTACH],
+                 code="InvalidTransitGatewayAttachmentID.NotFound")
+
+
+# --------------------------------------------------------------------------- cross-account
+
+
+@pytest.fixture
+def owner(make_client, is_external):
+    if is_external:
+        pytest.skip("account mapping of an external server is unknown")
+    return make_client(access_key=ALPHA_KEY)
+
+
+@pytest.fixture
+def member(make_client, is_external):
+    if is_external:
+        pytest.skip("account mapping of an external server is unknown")
+    return make_client(access_key=BRAVO_KEY)
+
+
+@pytest.fixture
+def shared(owner, member):
+    """(tgw id, default table, member vpc, member subnet, pending attachment id)"""
+    t = owner.create_transit_gateway()["TransitGateway"]
+    vpc, sub = spoke(member, "10.1.0.0/16")
+    att = attach(member, t["TransitGatewayId"], vpc, [sub])
+    return t["TransitGatewayId"], t["Options"]["AssociationDefaultRouteTableId"], vpc, sub, att
+
+
+def test_cross_account_attachment_waits_for_acceptance(owner, member, shared):
+    tgw_id, rtb, vpc, _, att = shared
+    att_id = att["TransitGatewayAttachmentId"]
+    assert att["VpcOwnerId"] == BRAVO_ACCOUNT
+    # Transit Gateway guide: an attachment from another account stays pendingAcceptance until
+    # the transit gateway owner accepts it (auto-accept is off by default).
+    assert att["State"] in ("pending", "pendingAcceptance")
+    for ec2 in (owner, member):
+        assert vpc_attachment(ec2, att_id)["State"] == "pendingAcceptance"
+        [g] = ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[att_id])[
+            "TransitGatewayAttachments"]
+        assert g["TransitGatewayOwnerId"] == ALPHA_ACCOUNT and g["ResourceOwnerId"] == BRAVO_ACCOUNT
+    assert associations(owner, rtb) == []
+
+    resp = owner.accept_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=att_id)
+    assert resp["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"] == att_id
+    assert vpc_attachment(member, att_id)["State"] == "available"
+    assert associations(owner, rtb) == [(att_id, "associated")]
+    assert search(owner, rtb)["10.1.0.0/16"] == ("propagated", "active", [att_id])
+
+
+def test_only_the_owner_may_accept(member, shared):
+    _, _, _, _, att = shared
+    # AcceptTransitGatewayVpcAttachment: "The VPC attachment must be in the pendingAcceptance
+    # state" and is accepted by the transit gateway owner. AWS-UNCONFIRMED: the code for
+    # another account (localvpc: OperationNotPermitted).
+    expect_client_error(member.accept_transit_gateway_vpc_attachment,
+                        TransitGatewayAttachmentId=att["TransitGatewayAttachmentId"])
+    assert vpc_attachment(member, att["TransitGatewayAttachmentId"])["State"] == "pendingAcceptance"
+
+
+def test_owner_may_reject(owner, member, shared):
+    _, rtb, _, sub, att = shared
+    att_id = att["TransitGatewayAttachmentId"]
+    resp = owner.reject_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=att_id)
+    assert resp["TransitGatewayVpcAttachment"]["State"] in ("rejecting", "rejected")
+    assert vpc_attachment(member, att_id)["State"] in ("rejecting", "rejected")
+    assert associations(owner, rtb) == []
+    expect_client_error(owner.accept_transit_gateway_vpc_attachment, TransitGatewayAttachmentId=att_id)
+
+
+def test_third_account_sees_nothing(make_client, shared, is_external):
+    tgw_id, _, _, _, att = shared
+    third = make_client()
+    expect_error(third.describe_transit_gateways, TransitGatewayIds=[tgw_id], code="InvalidTransitGatewayID.NotFound")
+    expect_error(third.describe_transit_gateway_vpc_attachments,
+                 TransitGatewayAttachmentIds=[att["TransitGatewayAttachmentId"]],
+                 code="InvalidTransitGatewayAttachmentID.NotFound")
+    assert third.describe_transit_gateway_attachments()["TransitGatewayAttachments"] == []
+
+
+# --------------------------------------------------------------------------- route tables
+
+
+def test_route_table_lifecycle(ec2, tgw_id):
+    resp = ec2.create_transit_gateway_route_table(
+        TransitGatewayId=tgw_id, TagSpecifications=tag_spec("transit-gateway-route-table", Name="isolated"))
+    t = resp["TransitGatewayRouteTable"]
+    rtb = t["TransitGatewayRouteTableId"]
+    assert TGW_RTB_RE.match(rtb)
+    assert t["TransitGatewayId"] == tgw_id
+    assert t["DefaultAssociationRouteTable"] is False and t["DefaultPropagationRouteTable"] is False
+    assert tags_of(t) == {"Name": "isolated"}
+    got = ec2.describe_transit_gateway_route_tables(TransitGatewayRouteTableIds=[rtb])["TransitGatewayRouteTables"]
+    assert [x["State"] for x in got] == ["available"]
+    tables = ec2.describe_transit_gateway_route_tables(Filters=[f("transit-gateway-id", tgw_id)])[
+        "TransitGatewayRouteTables"]
+    assert len(tables) == 2
+    assert [x["TransitGatewayRouteTableId"] for x in ec2.describe_transit_gateway_route_tables(
+        Filters=[f("default-association-route-table", "false"), f("transit-gateway-id", tgw_id)])[
+        "TransitGatewayRouteTables"]] == [rtb]
+    resp = ec2.delete_transit_gateway_route_table(TransitGatewayRouteTableId=rtb)
+    remaining = [x["TransitGatewayRouteTableId"] for x in ec2.describe_transit_gateway_route_tables(
+        Filters=[f("transit-gateway-id", tgw_id), f("state", "available")])["TransitGatewayRouteTables"]]
+    assert rtb not in remaining
+    # AWS CLI example for delete-transit-gateway-route-table (aws/aws-cli,
+    # awscli/examples/ec2/delete-transit-gateway-route-table.rst) answers "State": "deleting".
+    assert resp["TransitGatewayRouteTable"]["State"] in ("deleting", "deleted")
+
+
+def test_default_route_table_cannot_be_deleted(ec2, tgw_id, default_rtb):
+    # DeleteTransitGatewayRouteTable (API reference): "You can't delete a transit gateway route
+    # table that is the default association route table or default propagation route table for
+    # the transit gateway." AWS-UNCONFIRMED: the code.
+    expect_client_error(ec2.delete_transit_gateway_route_table, TransitGatewayRouteTableId=default_rtb)
+    [t] = ec2.describe_transit_gateway_route_tables(TransitGatewayRouteTableIds=[default_rtb])[
+        "TransitGatewayRouteTables"]
+    assert t["State"] == "available"
+
+
+def test_route_table_errors(ec2, ec2_raw, tgw_id):
+    expect_error(ec2.create_transit_gateway_route_table, TransitGatewayId=MISSING_TGW,
+                 code="InvalidTransitGatewayID.NotFound")
+    expect_error(ec2_raw.create_transit_gateway_route_table, code="MissingParameter")
+    # terraform-provider-aws treats InvalidRouteTableID.NotFound as "transit gateway route
+    # table not found".
+    expect_error(ec2.describe_transit_gateway_route_tables, TransitGatewayRouteTableIds=[MISSING_TGW_RTB],
+                 code="InvalidRouteTableID.NotFound")
+    expect_error(ec2.delete_transit_gateway_route_table, TransitGatewayRouteTableId=MISSING_TGW_RTB,
+                 code="InvalidRouteTableID.NotFound")
+
+
+def test_associate_and_disassociate(ec2, tgw_id, default_rtb, attachment):
+    rtb = ec2.create_transit_gateway_route_table(TransitGatewayId=tgw_id)["TransitGatewayRouteTable"][
+        "TransitGatewayRouteTableId"]
+    # Spec 1.9: an attachment is associated with exactly one route table. Error-code
+    # reference, Resource.AlreadyAssociated.
+    expect_error(ec2.associate_transit_gateway_route_table, TransitGatewayRouteTableId=rtb,
+                 TransitGatewayAttachmentId=attachment, code="Resource.AlreadyAssociated")
+    resp = ec2.disassociate_transit_gateway_route_table(TransitGatewayRouteTableId=default_rtb,
+                                                        TransitGatewayAttachmentId=attachment)
+    assert resp["Association"]["TransitGatewayAttachmentId"] == attachment
+    assert resp["Association"]["State"] in ("disassociating", "disassociated")
+    assert associations(ec2, default_rtb) == []
+    resp = ec2.associate_transit_gateway_route_table(TransitGatewayRouteTableId=rtb,
+                                                     TransitGatewayAttachmentId=attachment)
+    assert resp["Association"]["TransitGatewayRouteTableId"] == rtb
+    assert resp["Association"]["State"] in ("associating", "associated")
+    assert associations(ec2, rtb) == [(attachment, "associated")]
+    [g] = ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[attachment])[
+        "TransitGatewayAttachments"]
+    assert g["Association"]["TransitGatewayRouteTableId"] == rtb
+    # A table with an association cannot be deleted. AWS-UNCONFIRMED: the code.
+    expect_client_error(ec2.delete_transit_gateway_route_table, TransitGatewayRouteTableId=rtb)
+    # Disassociating what is not associated. AWS-UNCONFIRMED: the code.
+    expect_client_error(ec2.disassociate_transit_gateway_route_table, TransitGatewayRouteTableId=default_rtb,
+                        TransitGatewayAttachmentId=attachment)
+
+
+def test_propagation(ec2, tgw_id, default_rtb, attachment):
+    rtb = ec2.create_transit_gateway_route_table(TransitGatewayId=tgw_id)["TransitGatewayRouteTable"][
+        "TransitGatewayRouteTableId"]
+    resp = ec2.enable_transit_gateway_route_table_propagation(TransitGatewayRouteTableId=rtb,
+                                                              TransitGatewayAttachmentId=attachment)
+    assert resp["Propagation"]["TransitGatewayAttachmentId"] == attachment
+    assert resp["Propagation"]["State"] in ("enabling", "enabled")
+    # Propagating into any number of tables (spec 1.9).
+    assert propagations(ec2, rtb) == [(attachment, "enabled")]
+    assert propagations(ec2, default_rtb) == [(attachment, "enabled")]
+    assert search(ec2, rtb) == {"10.0.0.0/16": ("propagated", "active", [attachment])}
+    # [OBS] TransitGatewayRouteTablePropagation.Duplicate for a second enable.
+    expect_error(ec2.enable_transit_gateway_route_table_propagation, TransitGatewayRouteTableId=rtb,
+                 TransitGatewayAttachmentId=attachment, code="TransitGatewayRouteTablePropagation.Duplicate")
+    resp = ec2.disable_transit_gateway_route_table_propagation(TransitGatewayRouteTableId=rtb,
+                                                               TransitGatewayAttachmentId=attachment)
+    assert resp["Propagation"]["State"] in ("disabling", "disabled")
+    assert propagations(ec2, rtb) == []
+    assert search(ec2, rtb) == {}
+    # terraform-provider-aws: TransitGatewayRouteTablePropagation.NotFound.
+    expect_error(ec2.disable_transit_gateway_route_table_propagation, TransitGatewayRouteTableId=rtb,
+                 TransitGatewayAttachmentId=attachment, code="TransitGatewayRouteTablePropagation.NotFound")
+
+
+def test_propagated_routes_follow_vpc_cidrs(ec2, vpc_id, default_rtb, attachment):
+    assert search(ec2, default_rtb) == {"10.0.0.0/16": ("propagated", "active", [attachment])}
+    ec2.associate_vpc_cidr_block(VpcId=vpc_id, CidrBlock="10.100.0.0/16")
+    assert search(ec2, default_rtb) == {
+        "10.0.0.0/16": ("propagated", "active", [attachment]),
+        "10.100.0.0/16": ("propagated", "active", [attachment]),
+    }
+
+
+def test_attachments_without_default_tables(ec2, vpc_id, subnet_a):
+    t = ec2.create_transit_gateway(Options={"DefaultRouteTableAssociation": "disable",
+                                            "DefaultRouteTablePropagation": "disable"})["TransitGateway"]
+    att = attach(ec2, t["TransitGatewayId"], vpc_id, [subnet_a])["TransitGatewayAttachmentId"]
+    [g] = ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[att])["TransitGatewayAttachments"]
+    assert g["State"] == "available"
+    assert "Association" not in g
+
+
+# --------------------------------------------------------------------------- routes
+
+
+def test_static_and_blackhole_routes(ec2, default_rtb, attachment):
+    resp = ec2.create_transit_gateway_route(DestinationCidrBlock="192.168.0.0/16",
+                                            TransitGatewayRouteTableId=default_rtb,
+                                            TransitGatewayAttachmentId=attachment)
+    r = resp["Route"]
+    assert (r["DestinationCidrBlock"], r["Type"], r["State"]) == ("192.168.0.0/16", "static", "active")
+    assert [a["TransitGatewayAttachmentId"] for a in r["TransitGatewayAttachments"]] == [attachment]
+    r = ec2.create_transit_gateway_route(DestinationCidrBlock="172.16.0.0/12", TransitGatewayRouteTableId=default_rtb,
+                                         Blackhole=True)["Route"]
+    assert (r["Type"], r["State"]) == ("static", "blackhole")
+    assert search(ec2, default_rtb) == {
+        "10.0.0.0/16": ("propagated", "active", [attachment]),
+        "192.168.0.0/16": ("static", "active", [attachment]),
+        "172.16.0.0/12": ("static", "blackhole", []),
+    }
+    # Error-code reference, RouteAlreadyExists.
+    expect_error(ec2.create_transit_gateway_route, DestinationCidrBlock="172.16.0.0/12",
+                 TransitGatewayRouteTableId=default_rtb, TransitGatewayAttachmentId=attachment,
+                 code="RouteAlreadyExists")
+
+
+def test_replace_and_delete_route(ec2, default_rtb, attachment):
+    ec2.create_transit_gateway_route(DestinationCidrBlock="192.168.0.0/16", TransitGatewayRouteTableId=default_rtb,
+                                     Blackhole=True)
+    resp = ec2.replace_transit_gateway_route(DestinationCidrBlock="192.168.0.0/16",
+                                             TransitGatewayRouteTableId=default_rtb,
+                                             TransitGatewayAttachmentId=attachment)
+    assert resp["Route"]["State"] == "active"
+    assert search(ec2, default_rtb)["192.168.0.0/16"] == ("static", "active", [attachment])
+    ec2.replace_transit_gateway_route(DestinationCidrBlock="192.168.0.0/16", TransitGatewayRouteTableId=default_rtb,
+                                      Blackhole=True)
+    assert search(ec2, default_rtb)["192.168.0.0/16"] == ("static", "blackhole", [])
+    resp = ec2.delete_transit_gateway_route(DestinationCidrBlock="192.168.0.0/16",
+                                            TransitGatewayRouteTableId=default_rtb)
+    assert resp["Route"]["DestinationCidrBlock"] == "192.168.0.0/16"
+    assert "192.168.0.0/16" not in search(ec2, default_rtb)
+    # A route that is not there. AWS-UNCONFIRMED: the code (InvalidRoute.NotFound).
+    expect_client_error(ec2.delete_transit_gateway_route, DestinationCidrBlock="192.168.0.0/16",
+                        TransitGatewayRouteTableId=default_rtb)
+    expect_client_error(ec2.replace_transit_gateway_route, DestinationCidrBlock="192.168.0.0/16",
+                        TransitGatewayRouteTableId=default_rtb, Blackhole=True)
+
+
+def test_route_errors(ec2, ec2_raw, default_rtb, attachment):
+    expect_error(ec2.create_transit_gateway_route, DestinationCidrBlock="192.168.0.0/16",
+                 TransitGatewayRouteTableId=MISSING_TGW_RTB, Blackhole=True, code="InvalidRouteTableID.NotFound")
+    expect_error(ec2.create_transit_gateway_route, DestinationCidrBlock="192.168.0.0/16",
+                 TransitGatewayRouteTableId=default_rtb, TransitGatewayAttachmentId=MISSING_ATTACH,
+                 code="InvalidTransitGatewayAttachmentID.NotFound")
+    expect_client_error(ec2.create_transit_gateway_route, DestinationCidrBlock="banana",
+                        TransitGatewayRouteTableId=default_rtb, Blackhole=True)
+    # Needs a target or Blackhole. AWS-UNCONFIRMED: the code.
+    expect_client_error(ec2.create_transit_gateway_route, DestinationCidrBlock="192.168.0.0/16",
+                        TransitGatewayRouteTableId=default_rtb)
+    expect_error(ec2_raw.create_transit_gateway_route, TransitGatewayRouteTableId=default_rtb, Blackhole=True,
+                 code="MissingParameter")
+    assert set(search(ec2, default_rtb)) == {"10.0.0.0/16"}
+
+
+def test_search_transit_gateway_routes(ec2, tgw_id, default_rtb, attachment):
+    for cidr in ("192.168.0.0/16", "192.168.1.0/24", "192.168.1.128/25"):
+        ec2.create_transit_gateway_route(DestinationCidrBlock=cidr, TransitGatewayRouteTableId=default_rtb,
+                                         TransitGatewayAttachmentId=attachment)
+    ec2.create_transit_gateway_route(DestinationCidrBlock="172.16.0.0/12", TransitGatewayRouteTableId=default_rtb,
+                                     Blackhole=True)
+
+    def dests(*filters):
+        return sorted(search(ec2, default_rtb, *filters))
+
+    assert dests(f("type", "static")) == ["172.16.0.0/12", "192.168.0.0/16", "192.168.1.0/24", "192.168.1.128/25"]
+    assert dests(f("type", "propagated")) == ["10.0.0.0/16"]
+    assert dests(f("state", "blackhole")) == ["172.16.0.0/12"]
+    assert dests(f("state", "active"), f("type", "propagated")) == ["10.0.0.0/16"]
+    assert dests(f("route-search.exact-match", "192.168.1.0/24")) == ["192.168.1.0/24"]
+    # The most specific route that contains the address.
+    assert dests(f("route-search.longest-prefix-match", "192.168.1.200/32")) == ["192.168.1.128/25"]
+    assert dests(f("route-search.longest-prefix-match", "192.168.7.7/32")) == ["192.168.0.0/16"]
+    assert dests(f("route-search.longest-prefix-match", "10.0.3.3/32")) == ["10.0.0.0/16"]
+    # Routes that are subnets of the given CIDR / supernets of it (both include it).
+    assert dests(f("route-search.subnet-of-match", "192.168.1.0/24")) == ["192.168.1.0/24", "192.168.1.128/25"]
+    assert dests(f("route-search.supernet-of-match", "192.168.1.0/24")) == ["192.168.0.0/16", "192.168.1.0/24"]
+    assert dests(f("attachment.resource-id", "vpc-0123456789abcdef0")) == []
+    resp = ec2.search_transit_gateway_routes(TransitGatewayRouteTableId=default_rtb, Filters=[f("type", "static")])
+    assert resp["AdditionalRoutesAvailable"] is False
+    expect_error(ec2.search_transit_gateway_routes, TransitGatewayRouteTableId=MISSING_TGW_RTB,
+                 Filters=[f("type", "static")], code="InvalidRouteTableID.NotFound")
+
+
+# --------------------------------------------------------------------------- VPC routes to a tgw
+
+
+def vpc_route(ec2, rtb, dest):
+    [r] = [r for r in ec2.describe_route_tables(RouteTableIds=[rtb])["RouteTables"][0]["Routes"]
+           if r.get("DestinationCidrBlock") == dest]
+    return r
+
+
+def test_vpc_route_to_the_transit_gateway(ec2, tgw_id, vpc_id, attachment):
+    rtb = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=rtb, DestinationCidrBlock="10.0.0.0/8", TransitGatewayId=tgw_id)
+    r = vpc_route(ec2, rtb, "10.0.0.0/8")
+    # Spec 1.5: a transit gateway target is carried in transitGatewayId.
+    assert r["TransitGatewayId"] == tgw_id and "GatewayId" not in r
+    assert (r["Origin"], r["State"]) == ("CreateRoute", "active")
+    found = ec2.describe_route_tables(Filters=[f("route.transit-gateway-id", tgw_id)])["RouteTables"]
+    assert [t["RouteTableId"] for t in found] == [rtb]
+
+
+def test_vpc_route_needs_an_attachment(ec2, tgw_id, vpc_id):
+    rtb = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+    # Spec 1.9: a VPC reaches a transit gateway only through an attachment. AWS-UNCONFIRMED:
+    # the code.
+    expect_client_error(ec2.create_route, RouteTableId=rtb, DestinationCidrBlock="10.0.0.0/8",
+                        TransitGatewayId=tgw_id)
+    assert "10.0.0.0/8" not in {r.get("DestinationCidrBlock") for r in
+                                ec2.describe_route_tables(RouteTableIds=[rtb])["RouteTables"][0]["Routes"]}
+
+
+# --------------------------------------------------------------------------- DeleteTransitGateway
+
+
+def test_delete_transit_gateway(ec2, tgw_id, attachment):
+    # [OBS] IncorrectState "tgw-... has non-deleted Transit Gateway Attachments"
+    # (terraform-provider-aws retries the delete on exactly that).
+    expect_error(ec2.delete_transit_gateway, TransitGatewayId=tgw_id, code="IncorrectState")
+    ec2.delete_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=attachment)
+    resp = ec2.delete_transit_gateway(TransitGatewayId=tgw_id)
+    assert resp["TransitGateway"]["State"] in ("deleting", "deleted")
+    got = ec2.describe_transit_gateways(Filters=[f("transit-gateway-id", tgw_id)])["TransitGateways"]
+    assert [t["State"] for t in got] in ([], ["deleting"], ["deleted"])
+    assert ec2.describe_transit_gateways(Filters=[f("state", "available")])["TransitGateways"] == []
+
+
+def test_delete_transit_gateway_errors(ec2, ec2_raw, tgw_id):
+    expect_error(ec2.delete_transit_gateway, TransitGatewayId=MISSING_TGW, code="InvalidTransitGatewayID.NotFound")
+    expect_error(ec2_raw.delete_transit_gateway, code="MissingParameter")
+    expect_dry_run(ec2.delete_transit_gateway, TransitGatewayId=tgw_id)
+    assert describe_tgw(ec2, tgw_id)["State"] == "available"
