@@ -47,7 +47,7 @@ pub use ec2::security_group::{
     CreateSecurityGroup, GroupRef, IpPermission, SecurityGroup, SecurityGroupRule, SgPeer,
 };
 pub use ec2::subnet::{CreateSubnet, HostnameType, Subnet, SubnetAttribute};
-pub use ec2::tags::{TagFilterTarget, TagSpecification, Tags};
+pub use ec2::tags::{TagSpecification, Tags};
 pub use ec2::transit_gateway::{
     AttachmentState, CreateTgwVpcAttachment, TgwRoute, TgwStaticRoute, TransitGateway,
     TransitGatewayAttachment, TransitGatewayOptions, TransitGatewayRouteTable,

@@ -64,24 +64,7 @@ pub(super) async fn allocate<B: Backend>(op: &Op<'_, B>) -> Body {
 
 pub(super) async fn associate<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
-    let allocation_id = match (p.opt("AllocationId"), p.opt("PublicIp")) {
-        (Some(id), _) => AllocationId::parse(id)?,
-        (None, Some(ip)) => {
-            let model = op.snapshot();
-            let found = model
-                .elastic_ips(&op.ctx.scope)
-                .find(|e| e.public_ip.to_string() == ip)
-                .map(|e| e.id.clone());
-            found.ok_or_else(|| {
-                ApiError::new(
-                    400,
-                    "InvalidAddress.NotFound",
-                    format!("Address '{ip}' not found."),
-                )
-            })?
-        }
-        (None, None) => return Err(ApiError::missing("AllocationId")),
-    };
+    let allocation_id = allocation_id(op)?;
     let network_interface_id = match (p.opt("NetworkInterfaceId"), p.opt("InstanceId")) {
         (Some(id), None) => NetworkInterfaceId::parse(id)?,
         (None, Some(i)) => {
@@ -147,26 +130,29 @@ pub(super) async fn disassociate<B: Backend>(op: &Op<'_, B>) -> Body {
     op.respond_true()
 }
 
-pub(super) async fn release<B: Backend>(op: &Op<'_, B>) -> Body {
+/// The address an operation names: by `AllocationId`, or by its `PublicIp`.
+fn allocation_id<B: Backend>(op: &Op<'_, B>) -> Result<AllocationId, ApiError> {
     let p = &op.params;
-    let allocation_id = match (p.opt("AllocationId"), p.opt("PublicIp")) {
-        (Some(id), _) => AllocationId::parse(id)?,
-        (None, Some(ip)) => {
-            let model = op.snapshot();
-            let found = model
-                .elastic_ips(&op.ctx.scope)
-                .find(|e| e.public_ip.to_string() == ip)
-                .map(|e| e.id.clone());
-            found.ok_or_else(|| {
+    match (p.opt("AllocationId"), p.opt("PublicIp")) {
+        (Some(id), _) => Ok(AllocationId::parse(id)?),
+        (None, Some(ip)) => op
+            .snapshot()
+            .elastic_ips(&op.ctx.scope)
+            .find(|e| e.public_ip.to_string() == ip)
+            .map(|e| e.id.clone())
+            .ok_or_else(|| {
                 ApiError::new(
                     400,
                     "InvalidAddress.NotFound",
                     format!("Address '{ip}' not found."),
                 )
-            })?
-        }
-        (None, None) => return Err(ApiError::missing("AllocationId")),
-    };
+            }),
+        (None, None) => Err(ApiError::missing("AllocationId")),
+    }
+}
+
+pub(super) async fn release<B: Backend>(op: &Op<'_, B>) -> Body {
+    let allocation_id = allocation_id(op)?;
     op.run(Command::ReleaseAddress { allocation_id }).await?;
     op.respond_true()
 }

@@ -1,7 +1,7 @@
 //! Site-to-site VPN: customer gateways, virtual private gateways, VPN connections with
 //! static routes, and Enable/DisableVgwRoutePropagation.
 
-use super::filter::Filters;
+use super::filter::{Filters, select};
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -128,13 +128,11 @@ pub(super) fn describe_customer_gateways<B: Backend>(op: &Op<'_, B>) -> Body {
     op.check_dry_run()?;
     let model = op.snapshot();
     let scope = &op.ctx.scope;
-    for id in &ids {
-        model.customer_gateway(scope, id)?;
-    }
-    let selected: Vec<&CustomerGateway> = model
-        .customer_gateways_in(scope)
-        .filter(|g| ids.is_empty() || ids.contains(&g.id))
-        .filter(|g| {
+    let selected: Vec<&CustomerGateway> = select(
+        &ids,
+        |id| model.customer_gateway(scope, id),
+        model.customer_gateways_in(scope),
+        |g| {
             filters.matches(Some(&g.tags), |f| match f {
                 "bgp-asn" => vec![g.bgp_asn.to_string()],
                 "customer-gateway-id" => vec![g.id.to_string()],
@@ -143,8 +141,8 @@ pub(super) fn describe_customer_gateways<B: Backend>(op: &Op<'_, B>) -> Body {
                 "type" => vec!["ipsec.1".to_owned()],
                 _ => Vec::new(),
             })
-        })
-        .collect();
+        },
+    )?;
     op.respond(|w| {
         w.list("customerGatewaySet", selected, write_cgw);
     })
@@ -225,13 +223,11 @@ pub(super) fn describe_vpn_gateways<B: Backend>(op: &Op<'_, B>) -> Body {
     op.check_dry_run()?;
     let model = op.snapshot();
     let scope = &op.ctx.scope;
-    for id in &ids {
-        model.vpn_gateway(scope, id)?;
-    }
-    let selected: Vec<&VpnGateway> = model
-        .vpn_gateways_in(scope)
-        .filter(|g| ids.is_empty() || ids.contains(&g.id))
-        .filter(|g| {
+    let selected: Vec<&VpnGateway> = select(
+        &ids,
+        |id| model.vpn_gateway(scope, id),
+        model.vpn_gateways_in(scope),
+        |g| {
             filters.matches(Some(&g.tags), |f| match f {
                 "amazon-side-asn" => vec![g.amazon_side_asn.to_string()],
                 "attachment.state" => g
@@ -245,8 +241,8 @@ pub(super) fn describe_vpn_gateways<B: Backend>(op: &Op<'_, B>) -> Body {
                 "vpn-gateway-id" => vec![g.id.to_string()],
                 _ => Vec::new(),
             })
-        })
-        .collect();
+        },
+    )?;
     op.respond(|w| {
         w.list("vpnGatewaySet", selected, write_vgw);
     })
@@ -317,13 +313,11 @@ pub(super) fn describe_vpn_connections<B: Backend>(op: &Op<'_, B>) -> Body {
     op.check_dry_run()?;
     let model: std::sync::Arc<Model> = op.snapshot();
     let scope = &op.ctx.scope;
-    for id in &ids {
-        model.vpn_connection(scope, id)?;
-    }
-    let selected: Vec<&VpnConnection> = model
-        .vpn_connections_in(scope)
-        .filter(|c| ids.is_empty() || ids.contains(&c.id))
-        .filter(|c| {
+    let selected: Vec<&VpnConnection> = select(
+        &ids,
+        |id| model.vpn_connection(scope, id),
+        model.vpn_connections_in(scope),
+        |c| {
             filters.matches(Some(&c.tags), |f| match f {
                 "customer-gateway-id" => vec![c.customer_gateway_id.to_string()],
                 "option.static-routes-only" => vec![c.static_routes_only.to_string()],
@@ -336,8 +330,8 @@ pub(super) fn describe_vpn_connections<B: Backend>(op: &Op<'_, B>) -> Body {
                 "vpn-gateway-id" => vec![c.vpn_gateway_id.to_string()],
                 _ => Vec::new(),
             })
-        })
-        .collect();
+        },
+    )?;
     op.respond(|w| {
         w.list("vpnConnectionSet", selected, write_vpn);
     })

@@ -17,11 +17,6 @@ pub struct TagSpecification {
     pub tags: Vec<(String, String)>,
 }
 
-/// What DescribeTags-style tag filters look at.
-pub trait TagFilterTarget {
-    fn tags(&self) -> &Tags;
-}
-
 /// Validates one tag as AWS does: key 1–128 chars, value ≤ 256, no `aws:` prefix.
 pub(crate) fn validate_tag(key: &str, value: &str) -> Result<(), ModelError> {
     if key.is_empty() || key.chars().count() > 128 {
