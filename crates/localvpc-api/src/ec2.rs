@@ -14,6 +14,7 @@ mod nat_gateway;
 mod network_acl;
 mod network_interface;
 mod params;
+mod prefix_list;
 mod region;
 mod route_table;
 mod security_group;
@@ -52,6 +53,7 @@ pub const ACTIONS: &[&str] = &[
     "CreateDefaultVpc",
     "CreateDhcpOptions",
     "CreateInternetGateway",
+    "CreateManagedPrefixList",
     "CreateNatGateway",
     "CreateNetworkAcl",
     "CreateNetworkAclEntry",
@@ -73,6 +75,7 @@ pub const ACTIONS: &[&str] = &[
     "DeleteCustomerGateway",
     "DeleteDhcpOptions",
     "DeleteInternetGateway",
+    "DeleteManagedPrefixList",
     "DeleteNatGateway",
     "DeleteNetworkAcl",
     "DeleteNetworkAclEntry",
@@ -99,9 +102,11 @@ pub const ACTIONS: &[&str] = &[
     "DescribeInstanceStatus",
     "DescribeInstances",
     "DescribeInternetGateways",
+    "DescribeManagedPrefixLists",
     "DescribeNatGateways",
     "DescribeNetworkAcls",
     "DescribeNetworkInterfaces",
+    "DescribePrefixLists",
     "DescribeRegions",
     "DescribeRouteTables",
     "DescribeSecurityGroupRules",
@@ -127,8 +132,11 @@ pub const ACTIONS: &[&str] = &[
     "DisassociateVpcCidrBlock",
     "EnableTransitGatewayRouteTablePropagation",
     "EnableVgwRoutePropagation",
+    "GetManagedPrefixListAssociations",
+    "GetManagedPrefixListEntries",
     "GetTransitGatewayRouteTableAssociations",
     "GetTransitGatewayRouteTablePropagations",
+    "ModifyManagedPrefixList",
     "ModifyNetworkInterfaceAttribute",
     "ModifySecurityGroupRules",
     "ModifySubnetAttribute",
@@ -143,6 +151,7 @@ pub const ACTIONS: &[&str] = &[
     "ReplaceRoute",
     "ReplaceRouteTableAssociation",
     "ReplaceTransitGatewayRoute",
+    "RestoreManagedPrefixListVersion",
     "RevokeSecurityGroupEgress",
     "RevokeSecurityGroupIngress",
     "RunInstances",
@@ -265,6 +274,14 @@ async fn dispatch<B: Backend>(
         "ReleaseAddress" => elastic_ip::release(&op).await,
         "DescribeAddresses" => elastic_ip::describe(&op),
         "CreateNatGateway" => nat_gateway::create(&op).await,
+        "CreateManagedPrefixList" => prefix_list::create(&op).await,
+        "ModifyManagedPrefixList" => prefix_list::modify(&op).await,
+        "DeleteManagedPrefixList" => prefix_list::delete(&op).await,
+        "RestoreManagedPrefixListVersion" => prefix_list::restore(&op).await,
+        "DescribeManagedPrefixLists" => prefix_list::describe_managed(&op),
+        "DescribePrefixLists" => prefix_list::describe(&op),
+        "GetManagedPrefixListEntries" => prefix_list::get_entries(&op),
+        "GetManagedPrefixListAssociations" => prefix_list::get_associations(&op),
         "DeleteNatGateway" => nat_gateway::delete(&op).await,
         "DescribeNatGateways" => nat_gateway::describe(&op),
         "CreateTransitGateway" => transit_gateway::create(&op).await,

@@ -3,7 +3,13 @@
 //! AZ *names* are per-account aliases of physical AZ *ids* (spec §1.1). The default mapping
 //! comes from [`regions::REGIONS`]; [`Catalog::map_az`] overrides it globally or per account.
 
+mod aws_services;
 mod regions;
+
+pub use aws_services::{
+    AwsPrefixList, AwsServiceEntry, EndpointType, PREFIX_LIST_SERVICES, aws_prefix_list_for,
+    aws_prefix_lists, aws_services,
+};
 
 use crate::scope::AccountId;
 use std::collections::BTreeMap;

@@ -9,6 +9,9 @@ use crate::ec2::network_acl::{NetworkAcl, NetworkAclEntrySpec};
 use crate::ec2::network_interface::{
     CreateNetworkInterface, NetworkInterface, NetworkInterfaceAttribute,
 };
+use crate::ec2::prefix_list::{
+    CreateManagedPrefixList, ManagedPrefixList, ModifyManagedPrefixList,
+};
 use crate::ec2::route_table::{RouteDestination, RouteSpec, RouteTable};
 use crate::ec2::security_group::{
     CreateSecurityGroup, GroupRef, IpPermission, SecurityGroup, SecurityGroupRule,
@@ -25,9 +28,9 @@ use crate::ec2::vpn::{CustomerGateway, VpnConnection, VpnGateway};
 use crate::id::{
     AllocationId, CustomerGatewayId, DhcpOptionsId, ElasticIpAssociationId, InstanceId,
     InternetGatewayId, NatGatewayId, NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId,
-    RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId, SubnetId,
-    TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId, VpcCidrAssociationId,
-    VpcId, VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
+    PrefixListId, RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId,
+    SubnetId, TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId,
+    VpcCidrAssociationId, VpcId, VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -338,6 +341,16 @@ pub enum Command {
         vpn_gateway_id: VpnGatewayId,
         enable: bool,
     },
+    CreateManagedPrefixList(CreateManagedPrefixList),
+    ModifyManagedPrefixList(ModifyManagedPrefixList),
+    DeleteManagedPrefixList {
+        prefix_list_id: PrefixListId,
+    },
+    RestoreManagedPrefixListVersion {
+        prefix_list_id: PrefixListId,
+        previous_version: u64,
+        current_version: u64,
+    },
     /// Clears every account and region.
     Reset,
 }
@@ -390,4 +403,5 @@ pub enum Outcome {
     CustomerGateway(CustomerGateway),
     VpnGateway(VpnGateway),
     VpnConnection(VpnConnection),
+    ManagedPrefixList(ManagedPrefixList),
 }

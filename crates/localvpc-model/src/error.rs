@@ -129,6 +129,12 @@ pub enum ModelError {
     IncorrectInstanceState { id: String, state: &'static str },
     #[error("Interface {id} is currently in use by instance {instance}.")]
     InterfaceInUse { id: String, instance: String },
+    #[error("The prefix list has the incorrect version number.")]
+    PrefixListVersionMismatch,
+    #[error("{message}")]
+    PrefixListModification { message: String },
+    #[error("{message}")]
+    PrefixListMaxEntriesExceeded { message: String },
     #[error("The attachment with vpn gateway ID '{vgw}' and vpc ID '{vpc}' does not exist")]
     VpnAttachmentNotFound { vgw: String, vpc: String },
 }
@@ -195,6 +201,9 @@ impl ModelError {
             Self::IncorrectInstanceState { .. } => "IncorrectInstanceState",
             Self::InterfaceInUse { .. } => "InvalidNetworkInterface.InUse",
             Self::VpnAttachmentNotFound { .. } => "InvalidVpnGatewayAttachment.NotFound",
+            Self::PrefixListVersionMismatch => "PrefixListVersionMismatch",
+            Self::PrefixListModification { .. } => "InvalidPrefixListModification",
+            Self::PrefixListMaxEntriesExceeded { .. } => "PrefixListMaxEntriesExceeded",
         }
     }
 

@@ -65,10 +65,12 @@ pub enum ResourceKind {
     CustomerGateway,
     VpnGateway,
     VpnConnection,
+    PrefixList,
+    VpcEndpoint,
 }
 
 impl ResourceKind {
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 23] = [
         Self::Vpc,
         Self::Subnet,
         Self::RouteTable,
@@ -90,6 +92,8 @@ impl ResourceKind {
         Self::CustomerGateway,
         Self::VpnGateway,
         Self::VpnConnection,
+        Self::PrefixList,
+        Self::VpcEndpoint,
     ];
 
     /// The id prefix without the dash.
@@ -116,6 +120,8 @@ impl ResourceKind {
             Self::CustomerGateway => "cgw",
             Self::VpnGateway => "vgw",
             Self::VpnConnection => "vpn",
+            Self::PrefixList => "pl",
+            Self::VpcEndpoint => "vpce",
         }
     }
 
@@ -143,6 +149,8 @@ impl ResourceKind {
             Self::CustomerGateway => "InvalidCustomerGatewayID.NotFound",
             Self::VpnGateway => "InvalidVpnGatewayID.NotFound",
             Self::VpnConnection => "InvalidVpnConnectionID.NotFound",
+            Self::PrefixList => "InvalidPrefixListID.NotFound",
+            Self::VpcEndpoint => "InvalidVpcEndpointId.NotFound",
         }
     }
 
@@ -170,6 +178,8 @@ impl ResourceKind {
             Self::CustomerGateway => "InvalidCustomerGatewayId.Malformed",
             Self::VpnGateway => "InvalidVpnGatewayId.Malformed",
             Self::VpnConnection => "InvalidVpnConnectionID.Malformed",
+            Self::PrefixList => "InvalidPrefixListId.Malformed",
+            Self::VpcEndpoint => "InvalidVpcEndpointId.Malformed",
         }
     }
 
@@ -197,6 +207,8 @@ impl ResourceKind {
             Self::CustomerGateway => "customerGateway ID",
             Self::VpnGateway => "vpnGateway ID",
             Self::VpnConnection => "vpnConnection ID",
+            Self::PrefixList => "prefix list ID",
+            Self::VpcEndpoint => "VpcEndpoint ID",
         }
     }
 
@@ -224,6 +236,8 @@ impl ResourceKind {
             Self::CustomerGateway => Some("customer-gateway"),
             Self::VpnGateway => Some("vpn-gateway"),
             Self::VpnConnection => Some("vpn-connection"),
+            Self::PrefixList => Some("prefix-list"),
+            Self::VpcEndpoint => Some("vpc-endpoint"),
         }
     }
 
@@ -349,6 +363,8 @@ id_type!(/// `vgw-…`
     VpnGatewayId, ResourceKind::VpnGateway);
 id_type!(/// `vpn-…`
     VpnConnectionId, ResourceKind::VpnConnection);
+id_type!(/// `pl-…`: customer-managed (17 hex digits) or AWS-managed (8)
+    PrefixListId, ResourceKind::PrefixList);
 
 /// Ids that are never looked up on their own, so need no kind or NotFound code.
 macro_rules! plain_id {

@@ -22,7 +22,10 @@ mod model;
 mod resource;
 mod scope;
 
-pub use catalog::{AvailabilityZone, Catalog, RegionInfo};
+pub use catalog::{
+    AvailabilityZone, AwsPrefixList, AwsServiceEntry, Catalog, EndpointType, PREFIX_LIST_SERVICES,
+    RegionInfo, aws_prefix_list_for, aws_prefix_lists, aws_services,
+};
 pub use cidr::{Ipv4Cidr, parse_ipv4_cidr};
 pub use command::{Command, Outcome};
 pub use ec2::dhcp::DhcpOptions;
@@ -38,6 +41,10 @@ pub use ec2::network_acl::{
 };
 pub use ec2::network_interface::{
     CreateNetworkInterface, NetworkInterface, NetworkInterfaceAttribute, private_dns_name,
+};
+pub use ec2::prefix_list::{
+    CreateManagedPrefixList, ManagedPrefixList, ModifyManagedPrefixList, PrefixListEntry,
+    PrefixListRef,
 };
 pub use ec2::route_table::{
     Route, RouteDestination, RouteOrigin, RouteSpec, RouteState, RouteTable, RouteTableAssociation,
@@ -61,10 +68,10 @@ pub use error::{ErrorClass, ModelError};
 pub use id::{
     AllocationId, Clock, CustomerGatewayId, DhcpOptionsId, ElasticIpAssociationId, FixedClock,
     IdGen, InstanceId, InternetGatewayId, NatGatewayId, NetworkAclAssociationId, NetworkAclId,
-    NetworkInterfaceId, ResourceKind, RouteTableAssociationId, RouteTableId, SecurityGroupId,
-    SecurityGroupRuleId, SequentialIds, SubnetId, Timestamp, TransitGatewayAttachmentId,
-    TransitGatewayId, TransitGatewayRouteTableId, VpcCidrAssociationId, VpcId,
-    VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId, parse_resource_id,
+    NetworkInterfaceId, PrefixListId, ResourceKind, RouteTableAssociationId, RouteTableId,
+    SecurityGroupId, SecurityGroupRuleId, SequentialIds, SubnetId, Timestamp,
+    TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId, VpcCidrAssociationId,
+    VpcId, VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId, parse_resource_id,
 };
 pub use model::{Ctx, ScopeState};
 pub use resource::{Change, Model, Resource, ResourceRef};

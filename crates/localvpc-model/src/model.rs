@@ -386,6 +386,24 @@ impl Txn<'_, '_> {
                 self.release_address(allocation_id)?;
                 Outcome::Done
             }
+            Command::CreateManagedPrefixList(input) => {
+                Outcome::ManagedPrefixList(self.create_managed_prefix_list(input)?)
+            }
+            Command::ModifyManagedPrefixList(input) => {
+                Outcome::ManagedPrefixList(self.modify_managed_prefix_list(input)?)
+            }
+            Command::DeleteManagedPrefixList { prefix_list_id } => {
+                Outcome::ManagedPrefixList(self.delete_managed_prefix_list(prefix_list_id)?)
+            }
+            Command::RestoreManagedPrefixListVersion {
+                prefix_list_id,
+                previous_version,
+                current_version,
+            } => Outcome::ManagedPrefixList(self.restore_managed_prefix_list_version(
+                prefix_list_id,
+                *previous_version,
+                *current_version,
+            )?),
             Command::CreateNatGateway(input) => {
                 Outcome::NatGateway(self.create_nat_gateway(input)?)
             }
@@ -665,12 +683,6 @@ impl Model {
     /// A security group of any scope (cross-account references across a peering).
     pub fn security_group_any(&self, id: &SecurityGroupId) -> Option<&SecurityGroup> {
         self.security_groups.get(id).map(Arc::as_ref)
-    }
-
-    /// Whether `id` names a prefix list usable in this scope. Managed prefix lists arrive
-    /// with their own API; until then none exist.
-    pub fn prefix_list_exists(&self, _scope: &Scope, _id: &str) -> bool {
-        false
     }
 
     pub fn route_table(

@@ -9,6 +9,7 @@ use crate::ec2::internet_gateway::InternetGateway;
 use crate::ec2::nat_gateway::NatGateway;
 use crate::ec2::network_acl::NetworkAcl;
 use crate::ec2::network_interface::NetworkInterface;
+use crate::ec2::prefix_list::ManagedPrefixList;
 use crate::ec2::route_table::RouteTable;
 use crate::ec2::security_group::SecurityGroup;
 use crate::ec2::subnet::Subnet;
@@ -22,8 +23,8 @@ use crate::ec2::vpn::{CustomerGateway, VpnConnection, VpnGateway};
 use crate::error::ModelError;
 use crate::id::{
     AllocationId, CustomerGatewayId, DhcpOptionsId, InstanceId, InternetGatewayId, NatGatewayId,
-    NetworkAclId, NetworkInterfaceId, ResourceKind, RouteTableId, SecurityGroupId, SubnetId,
-    TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId, VpcId,
+    NetworkAclId, NetworkInterfaceId, PrefixListId, ResourceKind, RouteTableId, SecurityGroupId,
+    SubnetId, TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId, VpcId,
     VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
 };
 use crate::model::{ScopeState, Txn};
@@ -150,6 +151,7 @@ stored_resources! {
     CustomerGateway(CustomerGateway, CustomerGatewayId) in customer_gateways as CustomerGateway;
     VpnGateway(VpnGateway, VpnGatewayId) in vpn_gateways as VpnGateway;
     VpnConnection(VpnConnection, VpnConnectionId) in vpn_connections as VpnConnection;
+    ManagedPrefixList(ManagedPrefixList, PrefixListId) in managed_prefix_lists as PrefixList;
 }
 
 /// One committed change. A command's changes are applied and persisted together.

@@ -193,6 +193,21 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "CreateManagedPrefixList",
+        &[
+            "AddressFamily",
+            "ClientToken",
+            "DryRun",
+            "Entry.#.Cidr",
+            "Entry.#.Description",
+            "MaxEntries",
+            "PrefixListName",
+            "TagSpecification.#.ResourceType",
+            "TagSpecification.#.Tag.#.Key",
+            "TagSpecification.#.Tag.#.Value",
+        ],
+    ),
+    (
         "CreateNatGateway",
         &[
             "AllocationId",
@@ -506,6 +521,7 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
     ("DeleteCustomerGateway", &["CustomerGatewayId", "DryRun"]),
     ("DeleteDhcpOptions", &["DhcpOptionsId", "DryRun"]),
     ("DeleteInternetGateway", &["DryRun", "InternetGatewayId"]),
+    ("DeleteManagedPrefixList", &["DryRun", "PrefixListId"]),
     ("DeleteNatGateway", &["DryRun", "NatGatewayId"]),
     ("DeleteNetworkAcl", &["DryRun", "NetworkAclId"]),
     (
@@ -651,6 +667,17 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "DescribeManagedPrefixLists",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
+            "PrefixListId.#",
+        ],
+    ),
+    (
         "DescribeNatGateways",
         &[
             "DryRun",
@@ -682,6 +709,17 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "MaxResults",
             "NetworkInterfaceId.#",
             "NextToken",
+        ],
+    ),
+    (
+        "DescribePrefixLists",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
+            "PrefixListId.#",
         ],
     ),
     (
@@ -880,6 +918,20 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         &["DryRun", "GatewayId", "RouteTableId"],
     ),
     (
+        "GetManagedPrefixListAssociations",
+        &["DryRun", "MaxResults", "NextToken", "PrefixListId"],
+    ),
+    (
+        "GetManagedPrefixListEntries",
+        &[
+            "DryRun",
+            "MaxResults",
+            "NextToken",
+            "PrefixListId",
+            "TargetVersion",
+        ],
+    ),
+    (
         "GetTransitGatewayRouteTableAssociations",
         &[
             "DryRun",
@@ -899,6 +951,20 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "MaxResults",
             "NextToken",
             "TransitGatewayRouteTableId",
+        ],
+    ),
+    (
+        "ModifyManagedPrefixList",
+        &[
+            "AddEntry.#.Cidr",
+            "AddEntry.#.Description",
+            "CurrentVersion",
+            "DryRun",
+            "IpamPrefixListResolverSyncEnabled",
+            "MaxEntries",
+            "PrefixListId",
+            "PrefixListName",
+            "RemoveEntry.#.Cidr",
         ],
     ),
     (
@@ -1058,6 +1124,15 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "DryRun",
             "TransitGatewayAttachmentId",
             "TransitGatewayRouteTableId",
+        ],
+    ),
+    (
+        "RestoreManagedPrefixListVersion",
+        &[
+            "CurrentVersion",
+            "DryRun",
+            "PrefixListId",
+            "PreviousVersion",
         ],
     ),
     (

@@ -39,6 +39,14 @@ impl SecurityGroup {
         if egress { &self.egress } else { &self.ingress }
     }
 
+    /// Whether any rule names the prefix list as its peer.
+    pub fn references_prefix_list(&self, id: &str) -> bool {
+        self.ingress
+            .iter()
+            .chain(&self.egress)
+            .any(|r| matches!(&r.peer, SgPeer::PrefixList(p) if p == id))
+    }
+
     fn rules_mut(&mut self, egress: bool) -> &mut Vec<SecurityGroupRule> {
         if egress {
             &mut self.egress
