@@ -131,9 +131,16 @@ _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:
 # - InternetGatewayAttachment.State: "For an internet gateway, the state is available when
 #   attached to a VPC" (EC2 API reference, InternetGatewayAttachment), while the shared
 #   AttachmentStatus enum only lists attaching|attached|detaching|detached.
+# - VpcEndpoint.State: EC2 sends the endpoint state in lower camel case (pendingAcceptance,
+#   pending, available, ...; the vpc-endpoint-state filter takes the same values), while the
+#   botocore State enum is written PendingAcceptance|Pending|Available|... (aws-semantics.md
+#   §3.6; the aws-cli create-vpc-endpoint example shows "State": "available" / "pending").
 _ENUM_EXTRAS: list[tuple[str, re.Pattern, frozenset]] = [
     ("AttachmentStatus", re.compile(r"/internetGateway(Set/item)?/attachmentSet/item/state$"),
      frozenset({"available"})),
+    ("State", re.compile(r"/vpcEndpoint(Set/item)?/state$"),
+     frozenset({"pendingAcceptance", "pending", "available", "deleting", "deleted", "rejected", "failed",
+                "expired", "partial"})),
 ]
 
 

@@ -466,14 +466,6 @@ def check_peering(hub, member, out: dict) -> None:
 # empty value) and localvpc answers 400 InvalidParameterCombination "Specify either
 # TransitGatewayAttachmentId or Blackhole, not both". AWS treats the empty parameter as absent
 # and creates the blackhole route (the provider's documented blackhole example).
-TGW_BLACKHOLE_GAP = ("localvpc gap: CreateTransitGatewayRoute with Blackhole=true and an empty "
-                     "TransitGatewayAttachmentId= -> 400 InvalidParameterCombination (AWS ignores the "
-                     "empty value), so aws_ec2_transit_gateway_route.blackhole cannot be created")
-TGW_BLACKHOLE_GAP_RE = r"CreateTransitGatewayRoute\b.*InvalidParameterCombination"
-TGW_BLACKHOLE_RESOURCE = "aws_ec2_transit_gateway_route.blackhole"
-
-
-@pytest.mark.xfail(strict=True, raises=KnownGap, reason=TGW_BLACKHOLE_GAP)
 def test_nat_tgw_config_lifecycle(spawn_server, tf):
     """Public NAT gateway (EIP, IGW) for a private subnet, and a transit gateway with a custom
     route table joining the main VPC and a spoke VPC (associations, propagations, a blackhole
@@ -487,20 +479,13 @@ def test_nat_tgw_config_lifecycle(spawn_server, tf):
     run = tf("nat_tgw", {"endpoint": srv.url, "access_key": NET_KEY, "secret_key": DEFAULT_SECRET_KEY,
                          "region": REGION})
     run.init()
-    # Every other resource is independent of the blackhole route, so on the known gap the
-    # apply still creates them all and the outputs are written: check them anyway.
-    gap = apply_or_known_gap(run, {TGW_BLACKHOLE_GAP: TGW_BLACKHOLE_GAP_RE})
-    check_nat_tgw(ec2, run.outputs(), blackhole_created=gap is None)
+    apply_or_known_gap(run, {})
+    check_nat_tgw(ec2, run.outputs(), blackhole_created=True)
 
     plan = run.run("plan", "-detailed-exitcode", "-input=false")
     run.destroy()
     assert_back_to_baseline(ec2, baseline, "nat_tgw")
 
-    if gap is not None:
-        if plan.returncode == 2 and plan_changes(plan.output) == [TGW_BLACKHOLE_RESOURCE]:
-            raise gap
-        raise TerraformError("apply hit the blackhole-route gap, and the plan afterwards shows more than "
-                             f"that route (exit {plan.returncode})\n" + run.failure_report(plan, n=120))
     if plan.returncode != 0:
         raise TerraformError("`terraform plan -detailed-exitcode` after apply was not empty "
                              f"(exit {plan.returncode})\n" + run.failure_report(plan, n=120))
@@ -583,16 +568,17 @@ def check_nat_tgw(ec2, out: dict, blackhole_created: bool) -> None:
     atts = {a["TransitGatewayAttachmentId"]: a for a in ec2.describe_transit_gateway_vpc_attachments(
         Filters=[{"Name": "transit-gateway-id", "Values": [tgw_id]}])["TransitGatewayVpcAttachments"]}
     assert set(atts) == {main_att, spoke_att}
-    assert (atts[main_att]["State"], atts[main_att]["VpcId"], atts[main_att]["SubnetIds"], atts[main_att]["VpcOwnerId"]) == \
-        ("available", vpc_id, [priv_sn], acct)
-    assert (atts[spoke_att]["State"], atts[spoke_att]["VpcId"], atts[spoke_att]["SubnetIds"]) == \
-        ("available", spoke_vpc, [spoke_sn])
+    for att, vpc, subnet in ((main_att, vpc_id, priv_sn), (spoke_att, spoke_vpc, spoke_sn)):
+        a = atts[att]
+        assert (a["State"], a["VpcId"], a["SubnetIds"], a["VpcOwnerId"], a["TransitGatewayId"]) == \
+            ("available", vpc, [subnet], acct, tgw_id)
     assert tags_of(atts[main_att])["Name"] == "tf-nat-attach-main"
     generic = {a["TransitGatewayAttachmentId"]: a for a in ec2.describe_transit_gateway_attachments(
         TransitGatewayAttachmentIds=[main_att, spoke_att])["TransitGatewayAttachments"]}
     for att, vpc in ((main_att, vpc_id), (spoke_att, spoke_vpc)):
         a = generic[att]
-        assert (a["ResourceType"], a["ResourceId"], a["State"], a["TransitGatewayId"]) == ("vpc", vpc, "available", tgw_id)
+        assert (a["ResourceType"], a["ResourceId"], a["State"], a["TransitGatewayId"]) == \
+            ("vpc", vpc, "available", tgw_id)
         assert a.get("Association") == {"TransitGatewayRouteTableId": rtb_id, "State": "associated"}, a
     assoc = {a["TransitGatewayAttachmentId"]: (a["ResourceId"], a["ResourceType"], a["State"]) for a in
              ec2.get_transit_gateway_route_table_associations(TransitGatewayRouteTableId=rtb_id)["Associations"]}
@@ -603,11 +589,11 @@ def check_nat_tgw(ec2, out: dict, blackhole_created: bool) -> None:
     assert props == {main_att: (vpc_id, "enabled"), spoke_att: (spoke_vpc, "enabled")}
 
     # The table's routes: each VPC's CIDR propagated from its attachment, and the blackhole.
-    found = {r["DestinationCidrBlock"]: (r["Type"], r["State"],
-                                        [a["TransitGatewayAttachmentId"] for a in r.get("TransitGatewayAttachments", [])])
-             for r in ec2.search_transit_gateway_routes(
-                 TransitGatewayRouteTableId=rtb_id,
-                 Filters=[{"Name": "state", "Values": ["active", "blackhole"]}])["Routes"]}
+    searched = ec2.search_transit_gateway_routes(
+        TransitGatewayRouteTableId=rtb_id, Filters=[{"Name": "state", "Values": ["active", "blackhole"]}])["Routes"]
+    found = {r["DestinationCidrBlock"]:
+             (r["Type"], r["State"], [a["TransitGatewayAttachmentId"] for a in r.get("TransitGatewayAttachments", [])])
+             for r in searched}
     want = {"10.0.0.0/16": ("propagated", "active", [main_att]),
             "10.1.0.0/16": ("propagated", "active", [spoke_att])}
     if blackhole_created:

@@ -151,11 +151,6 @@ def test_identical_create_customer_gateway_returns_the_existing_one(ec2, cgw):
     assert sorted(g["BgpAsn"] for g in ec2.describe_customer_gateways()["CustomerGateways"]) == ["65000", "65001"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "localvpc deviation: CreateCustomerGateway Type=ipsec.1 BgpAsn=65000 IpAddress=198.51.100.10 "
-    "DeviceName=router-b, after the same request with DeviceName=router-a, returns the existing "
-    "gateway (router-a); AWS: 'To create more than one customer gateway with the same VPN type, IP "
-    "address, and BGP ASN, specify a unique device name for each customer gateway' (a new gateway)"))
 def test_unique_device_name_creates_another_customer_gateway(ec2):
     a = ec2.create_customer_gateway(Type="ipsec.1", BgpAsn=65000, IpAddress=CGW_IP, DeviceName="router-a")[
         "CustomerGateway"]
@@ -176,10 +171,6 @@ def test_create_customer_gateway_validation(ec2_raw, ec2):
     assert ec2.describe_customer_gateways()["CustomerGateways"] == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "localvpc deviation: CreateCustomerGateway without Type (BgpAsn=65000 IpAddress=198.51.100.10) and "
-    "CreateVpnGateway without Type succeed (Type defaults to ipsec.1); Type is required for both "
-    "(botocore required=['Type'], API reference 'Required: Yes'), AWS answers 400 MissingParameter"))
 def test_type_is_required(ec2_raw, ec2):
     expect_error(ec2_raw.create_customer_gateway, code="MissingParameter", BgpAsn=65000, IpAddress=CGW_IP)
     expect_error(ec2_raw.create_vpn_gateway, code="MissingParameter")
@@ -325,21 +316,11 @@ def test_attach_detach_errors(ec2, vgw, vpc_id):
     assert live_attachments(ec2, vgw) == [(other_vpc, "attached")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "localvpc deviation: AttachVpnGateway of a second gateway to a VPC that already has one answers "
-    "400 Resource.AlreadyAssociated; AWS documents 400 InvalidVpcState 'The specified VPC already has "
-    "a virtual private gateway attached to it.'"))
 def test_second_gateway_on_a_vpc_is_invalid_vpc_state(ec2, attached_vgw, vpc_id):
     second = ec2.create_vpn_gateway(Type="ipsec.1")["VpnGateway"]["VpnGatewayId"]
     expect_error(ec2.attach_vpn_gateway, VpnGatewayId=second, VpcId=vpc_id, code="InvalidVpcState")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "localvpc deviation: after DetachVpnGateway, DescribeVpnGateways drops the attachment "
-    "(VpcAttachments=[]); AWS keeps describing it with state detaching/detached ('You can confirm a "
-    "virtual private gateway has been completely detached from a VPC by describing the virtual private "
-    "gateway (any attachments to the virtual private gateway are also described). You must wait for "
-    "the attachment's state to switch to detached')"))
 def test_detached_attachment_is_described_as_detached(ec2, attached_vgw, vpc_id):
     ec2.detach_vpn_gateway(VpnGatewayId=attached_vgw, VpcId=vpc_id)
     attachments = describe_vgw(ec2, attached_vgw).get("VpcAttachments", [])
@@ -429,10 +410,6 @@ def test_describe_vpn_connections(ec2, cgw, attached_vgw, static_vpn):
     expect_error(ec2.describe_vpn_connections, VpnConnectionIds=[MISSING_VPN], code="InvalidVpnConnectionID.NotFound")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "localvpc deviation: DescribeVpnConnections Filter.1.Name=bgp-asn (and transit-gateway-id) answers "
-    "400 InvalidParameterValue \"The filter 'bgp-asn' is invalid\"; both are documented filters of "
-    "DescribeVpnConnections (bgp-asn: the BGP ASN of the customer gateway)"))
 def test_describe_vpn_connections_documented_filters(ec2, cgw, static_vpn):
     found = ec2.describe_vpn_connections(Filters=[f("bgp-asn", "65000")])["VpnConnections"]
     assert [c["VpnConnectionId"] for c in found] == [static_vpn]
@@ -440,12 +417,6 @@ def test_describe_vpn_connections_documented_filters(ec2, cgw, static_vpn):
         "VpnConnections"] == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "localvpc deviation: CreateVpnConnection (Type=ipsec.1, CustomerGatewayId, VpnGatewayId, "
-    "Options.StaticRoutesOnly=true) answers a vpnConnection without customerGatewayConfiguration; AWS: "
-    "'This element is always present in the CreateVpnConnection response' (and in "
-    "DescribeVpnConnections while the connection is pending or available); it is the tunnel "
-    "configuration XML (<vpn_connection id=...> with the two ipsec_tunnel elements)"))
 def test_create_vpn_connection_returns_customer_gateway_configuration(ec2, cgw, attached_vgw):
     c = ec2.create_vpn_connection(Type="ipsec.1", CustomerGatewayId=cgw, VpnGatewayId=attached_vgw,
                                   Options={"StaticRoutesOnly": True})["VpnConnection"]
@@ -485,11 +456,6 @@ def test_repeated_create_vpn_connection_keeps_one_connection(ec2, cgw, attached_
     assert [c["VpnConnectionId"] for c in live] == [static_vpn]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "localvpc deviation: CreateVpnConnection between a customer gateway with BgpAsn=64512 and a virtual "
-    "private gateway with AmazonSideAsn 64512 (the default) succeeds; AWS documents 400 AsnConflict 'The "
-    "Autonomous System Numbers (ASNs) of the specified customer gateway and the specified virtual "
-    "private gateway are the same.'"))
 def test_same_asn_on_both_sides_is_asn_conflict(ec2, attached_vgw):
     same = ec2.create_customer_gateway(Type="ipsec.1", BgpAsn=64512, IpAddress="203.0.113.64")[
         "CustomerGateway"]["CustomerGatewayId"]
@@ -525,10 +491,6 @@ def test_vpn_connection_static_routes(ec2, ec2_raw, static_vpn):
         "VpnConnections"][0]["VpnConnectionId"] == static_vpn
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "localvpc deviation: CreateVpnConnectionRoute on a connection created without "
-    "Options.StaticRoutesOnly (BGP) answers 400 InvalidParameterValue; AWS documents 400 "
-    "InvalidVpnConnection.InvalidType 'The specified VPN connection does not support static routes.'"))
 def test_static_route_on_bgp_connection_is_invalid_type(ec2, cgw, attached_vgw):
     bgp = ec2.create_vpn_connection(Type="ipsec.1", CustomerGatewayId=cgw, VpnGatewayId=attached_vgw)[
         "VpnConnection"]["VpnConnectionId"]

@@ -22,6 +22,7 @@ mod subnet;
 mod tags;
 mod transit_gateway;
 mod vpc;
+mod vpc_endpoint;
 mod vpc_peering;
 mod vpn;
 
@@ -68,6 +69,7 @@ pub const ACTIONS: &[&str] = &[
     "CreateTransitGatewayRouteTable",
     "CreateTransitGatewayVpcAttachment",
     "CreateVpc",
+    "CreateVpcEndpoint",
     "CreateVpcPeeringConnection",
     "CreateVpnConnection",
     "CreateVpnConnectionRoute",
@@ -90,6 +92,7 @@ pub const ACTIONS: &[&str] = &[
     "DeleteTransitGatewayRouteTable",
     "DeleteTransitGatewayVpcAttachment",
     "DeleteVpc",
+    "DeleteVpcEndpoints",
     "DeleteVpcPeeringConnection",
     "DeleteVpnConnection",
     "DeleteVpnConnectionRoute",
@@ -118,6 +121,8 @@ pub const ACTIONS: &[&str] = &[
     "DescribeTransitGatewayVpcAttachments",
     "DescribeTransitGateways",
     "DescribeVpcAttribute",
+    "DescribeVpcEndpointServices",
+    "DescribeVpcEndpoints",
     "DescribeVpcPeeringConnections",
     "DescribeVpcs",
     "DescribeVpnConnections",
@@ -142,6 +147,7 @@ pub const ACTIONS: &[&str] = &[
     "ModifySubnetAttribute",
     "ModifyTransitGatewayVpcAttachment",
     "ModifyVpcAttribute",
+    "ModifyVpcEndpoint",
     "ModifyVpcPeeringConnectionOptions",
     "RejectTransitGatewayVpcAttachment",
     "RejectVpcPeeringConnection",
@@ -274,6 +280,11 @@ async fn dispatch<B: Backend>(
         "ReleaseAddress" => elastic_ip::release(&op).await,
         "DescribeAddresses" => elastic_ip::describe(&op),
         "CreateNatGateway" => nat_gateway::create(&op).await,
+        "CreateVpcEndpoint" => vpc_endpoint::create(&op).await,
+        "ModifyVpcEndpoint" => vpc_endpoint::modify(&op).await,
+        "DeleteVpcEndpoints" => vpc_endpoint::delete(&op).await,
+        "DescribeVpcEndpoints" => vpc_endpoint::describe(&op),
+        "DescribeVpcEndpointServices" => vpc_endpoint::describe_services(&op),
         "CreateManagedPrefixList" => prefix_list::create(&op).await,
         "ModifyManagedPrefixList" => prefix_list::modify(&op).await,
         "DeleteManagedPrefixList" => prefix_list::delete(&op).await,
@@ -391,6 +402,16 @@ fn matches_pattern(pattern: &str, key: &str) -> bool {
             _ => return false,
         }
     }
+}
+
+/// `<unsuccessful>` of bulk calls: one item per (resource id, error code, message).
+fn write_unsuccessful(w: &mut XmlWriter, failed: &[(String, &'static str, String)]) {
+    w.list("unsuccessful", failed, |w, (id, code, message)| {
+        w.node("error", |w| {
+            w.leaf("code", code).leaf("message", message);
+        });
+        w.leaf("resourceId", id);
+    });
 }
 
 /// One operation in progress.

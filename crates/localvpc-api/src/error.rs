@@ -33,6 +33,10 @@ impl ApiError {
         )
     }
 
+    pub fn invalid_parameter(message: impl Into<String>) -> Self {
+        Self::new(400, "InvalidParameter", message)
+    }
+
     pub fn combination(message: impl Into<String>) -> Self {
         Self::new(400, "InvalidParameterCombination", message)
     }

@@ -23,6 +23,7 @@ use crate::ec2::transit_gateway::{
     TransitGatewayRouteTable,
 };
 use crate::ec2::vpc::{CidrBlockAssociation, CreateVpc, Vpc, VpcAttribute};
+use crate::ec2::vpc_endpoint::{CreateVpcEndpoint, ModifyVpcEndpoint, VpcEndpoint};
 use crate::ec2::vpc_peering::{CreateVpcPeering, PeeringOptions, VpcPeeringConnection};
 use crate::ec2::vpn::{CustomerGateway, VpnConnection, VpnGateway};
 use crate::id::{
@@ -30,7 +31,8 @@ use crate::id::{
     InternetGatewayId, NatGatewayId, NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId,
     PrefixListId, RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId,
     SubnetId, TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId,
-    VpcCidrAssociationId, VpcId, VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
+    VpcCidrAssociationId, VpcEndpointId, VpcId, VpcPeeringConnectionId, VpnConnectionId,
+    VpnGatewayId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -351,6 +353,12 @@ pub enum Command {
         previous_version: u64,
         current_version: u64,
     },
+    CreateVpcEndpoint(CreateVpcEndpoint),
+    ModifyVpcEndpoint(ModifyVpcEndpoint),
+    /// Deletes each endpoint on its own; failures are reported per item.
+    DeleteVpcEndpoints {
+        ids: Vec<VpcEndpointId>,
+    },
     /// Clears every account and region.
     Reset,
 }
@@ -404,4 +412,7 @@ pub enum Outcome {
     VpnGateway(VpnGateway),
     VpnConnection(VpnConnection),
     ManagedPrefixList(ManagedPrefixList),
+    VpcEndpoint(VpcEndpoint),
+    /// Per-item failures of a bulk call: (id, code, message).
+    Unsuccessful(Vec<(String, &'static str, String)>),
 }

@@ -15,5 +15,6 @@ pub(crate) mod subnet;
 pub(crate) mod tags;
 pub(crate) mod transit_gateway;
 pub(crate) mod vpc;
+pub(crate) mod vpc_endpoint;
 pub(crate) mod vpc_peering;
 pub(crate) mod vpn;

@@ -129,6 +129,20 @@ pub enum ModelError {
     IncorrectInstanceState { id: String, state: &'static str },
     #[error("Interface {id} is currently in use by instance {instance}.")]
     InterfaceInUse { id: String, instance: String },
+    #[error("{message}")]
+    InvalidVpcState { message: String },
+    #[error("{message}")]
+    AsnConflict { message: String },
+    #[error("{0}")]
+    VpnConnectionInvalidType(String),
+    #[error("The Vpc Endpoint Service '{name}' does not exist")]
+    InvalidServiceName { name: String },
+    #[error("{message}")]
+    InvalidPolicyDocument { message: String },
+    #[error("The client token '{token}' was already used with different parameters")]
+    IdempotentParameterMismatch { token: String },
+    #[error("{message}")]
+    VpcEndpointLimitExceeded { message: String },
     #[error("The prefix list has the incorrect version number.")]
     PrefixListVersionMismatch,
     #[error("{message}")]
@@ -202,6 +216,13 @@ impl ModelError {
             Self::InterfaceInUse { .. } => "InvalidNetworkInterface.InUse",
             Self::VpnAttachmentNotFound { .. } => "InvalidVpnGatewayAttachment.NotFound",
             Self::PrefixListVersionMismatch => "PrefixListVersionMismatch",
+            Self::InvalidServiceName { .. } => "InvalidServiceName",
+            Self::InvalidVpcState { .. } => "InvalidVpcState",
+            Self::AsnConflict { .. } => "AsnConflict",
+            Self::VpnConnectionInvalidType(_) => "InvalidVpnConnection.InvalidType",
+            Self::InvalidPolicyDocument { .. } => "InvalidPolicyDocument",
+            Self::IdempotentParameterMismatch { .. } => "IdempotentParameterMismatch",
+            Self::VpcEndpointLimitExceeded { .. } => "VpcEndpointLimitExceeded",
             Self::PrefixListModification { .. } => "InvalidPrefixListModification",
             Self::PrefixListMaxEntriesExceeded { .. } => "PrefixListMaxEntriesExceeded",
         }

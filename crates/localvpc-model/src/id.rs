@@ -363,6 +363,8 @@ id_type!(/// `vgw-…`
     VpnGatewayId, ResourceKind::VpnGateway);
 id_type!(/// `vpn-…`
     VpnConnectionId, ResourceKind::VpnConnection);
+id_type!(/// `vpce-…`
+    VpcEndpointId, ResourceKind::VpcEndpoint);
 id_type!(/// `pl-…`: customer-managed (17 hex digits) or AWS-managed (8)
     PrefixListId, ResourceKind::PrefixList);
 

@@ -60,6 +60,10 @@ pub use ec2::transit_gateway::{
     TransitGatewayAttachment, TransitGatewayOptions, TransitGatewayRouteTable,
 };
 pub use ec2::vpc::{CidrBlockAssociation, CidrBlockState, CreateVpc, Vpc, VpcAttribute};
+pub use ec2::vpc_endpoint::{
+    CreateVpcEndpoint, DEFAULT_GATEWAY_POLICY, DEFAULT_INTERFACE_POLICY, DnsEntry, EndpointService,
+    EndpointState, EndpointTypeWire, ModifyVpcEndpoint, VpcEndpoint, vpce_hosted_zone_id,
+};
 pub use ec2::vpc_peering::{
     CreateVpcPeering, PeeringOptions, PeeringSide, PeeringStatus, VpcPeeringConnection,
 };
@@ -71,7 +75,7 @@ pub use id::{
     NetworkInterfaceId, PrefixListId, ResourceKind, RouteTableAssociationId, RouteTableId,
     SecurityGroupId, SecurityGroupRuleId, SequentialIds, SubnetId, Timestamp,
     TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId, VpcCidrAssociationId,
-    VpcId, VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId, parse_resource_id,
+    VpcEndpointId, VpcId, VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId, parse_resource_id,
 };
 pub use model::{Ctx, ScopeState};
 pub use resource::{Change, Model, Resource, ResourceRef};

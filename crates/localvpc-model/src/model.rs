@@ -386,6 +386,22 @@ impl Txn<'_, '_> {
                 self.release_address(allocation_id)?;
                 Outcome::Done
             }
+            Command::CreateVpcEndpoint(input) => {
+                Outcome::VpcEndpoint(self.create_vpc_endpoint(input)?)
+            }
+            Command::ModifyVpcEndpoint(input) => {
+                self.modify_vpc_endpoint(input)?;
+                Outcome::Done
+            }
+            Command::DeleteVpcEndpoints { ids } => {
+                let mut failed = Vec::new();
+                for id in ids {
+                    if let Err(e) = self.delete_vpc_endpoint(id) {
+                        failed.push((id.to_string(), e.code(), e.to_string()));
+                    }
+                }
+                Outcome::Unsuccessful(failed)
+            }
             Command::CreateManagedPrefixList(input) => {
                 Outcome::ManagedPrefixList(self.create_managed_prefix_list(input)?)
             }

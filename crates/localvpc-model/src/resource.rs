@@ -18,14 +18,15 @@ use crate::ec2::transit_gateway::{
     TransitGateway, TransitGatewayAttachment, TransitGatewayRouteTable,
 };
 use crate::ec2::vpc::Vpc;
+use crate::ec2::vpc_endpoint::VpcEndpoint;
 use crate::ec2::vpc_peering::VpcPeeringConnection;
 use crate::ec2::vpn::{CustomerGateway, VpnConnection, VpnGateway};
 use crate::error::ModelError;
 use crate::id::{
     AllocationId, CustomerGatewayId, DhcpOptionsId, InstanceId, InternetGatewayId, NatGatewayId,
     NetworkAclId, NetworkInterfaceId, PrefixListId, ResourceKind, RouteTableId, SecurityGroupId,
-    SubnetId, TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId, VpcId,
-    VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
+    SubnetId, TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId,
+    VpcEndpointId, VpcId, VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
 };
 use crate::model::{ScopeState, Txn};
 use crate::scope::Scope;
@@ -152,6 +153,7 @@ stored_resources! {
     VpnGateway(VpnGateway, VpnGatewayId) in vpn_gateways as VpnGateway;
     VpnConnection(VpnConnection, VpnConnectionId) in vpn_connections as VpnConnection;
     ManagedPrefixList(ManagedPrefixList, PrefixListId) in managed_prefix_lists as PrefixList;
+    VpcEndpoint(VpcEndpoint, VpcEndpointId) in vpc_endpoints as VpcEndpoint;
 }
 
 /// One committed change. A command's changes are applied and persisted together.

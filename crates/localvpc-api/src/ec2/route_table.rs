@@ -163,7 +163,6 @@ fn target(
 ) -> Result<RouteTarget, ApiError> {
     const OTHERS: &[(&str, &str)] = &[
         ("EgressOnlyInternetGatewayId", "InvalidGatewayID.NotFound"),
-        ("VpcEndpointId", "InvalidVpcEndpointId.NotFound"),
         ("LocalGatewayId", "InvalidLocalGatewayID.NotFound"),
         ("CarrierGatewayId", "InvalidCarrierGatewayID.NotFound"),
         ("CoreNetworkArn", "InvalidParameterValue"),
@@ -174,6 +173,10 @@ fn target(
         found.push(if g.starts_with("igw-") {
             InternetGatewayId::parse(g)
                 .map(RouteTarget::InternetGateway)
+                .map_err(ApiError::from)
+        } else if g.starts_with("vpce-") {
+            localvpc_model::VpcEndpointId::parse(g)
+                .map(RouteTarget::VpcEndpoint)
                 .map_err(ApiError::from)
         } else if g.starts_with("vgw-") {
             localvpc_model::VpnGatewayId::parse(g)
@@ -186,6 +189,13 @@ fn target(
                 format!("The gateway ID '{g}' does not exist"),
             ))
         });
+    }
+    if let Some(v) = p.opt("VpcEndpointId") {
+        found.push(
+            localvpc_model::VpcEndpointId::parse(v)
+                .map(RouteTarget::VpcEndpoint)
+                .map_err(ApiError::from),
+        );
     }
     if let Some(v) = p.opt("NatGatewayId") {
         found.push(

@@ -730,7 +730,9 @@ pub(super) fn get_propagations<B: Backend>(op: &Op<'_, B>) -> Body {
 /// The route target: an attachment, or `Blackhole=true`.
 fn route_target(p: &Input<'_>) -> Result<Option<TransitGatewayAttachmentId>, ApiError> {
     match (
-        p.opt("TransitGatewayAttachmentId"),
+        // The Terraform provider sends an empty attachment id with Blackhole=true.
+        p.opt("TransitGatewayAttachmentId")
+            .filter(|a| !a.is_empty()),
         p.bool("Blackhole")?.unwrap_or(false),
     ) {
         (Some(a), false) => Ok(Some(TransitGatewayAttachmentId::parse(a)?)),

@@ -26,14 +26,52 @@ fn write_vgw(w: &mut XmlWriter, g: &VpnGateway) {
     w.leaf("vpnGatewayId", g.id.as_str())
         .leaf("state", if g.deleted { "deleted" } else { "available" })
         .leaf("type", "ipsec.1")
-        .list("attachments", g.attached_vpc.iter(), |w, vpc| {
-            w.leaf("vpcId", vpc.as_str()).leaf("state", "attached");
+        .list("attachments", vgw_attachments(g), |w, (vpc, state)| {
+            w.leaf("vpcId", vpc.as_str()).leaf("state", state);
         })
         .num("amazonSideAsn", g.amazon_side_asn);
     super::tags::write_tag_set(w, &g.tags);
 }
 
-fn write_vpn(w: &mut XmlWriter, c: &VpnConnection) {
+/// The current attachment, or the last one as `detached` (AWS keeps listing it).
+fn vgw_attachments(g: &VpnGateway) -> Vec<(&VpcId, &'static str)> {
+    match (&g.attached_vpc, &g.detached_vpc) {
+        (Some(vpc), _) => vec![(vpc, "attached")],
+        (None, Some(vpc)) => vec![(vpc, "detached")],
+        (None, None) => Vec::new(),
+    }
+}
+
+/// A generic device configuration for the response's `customerGatewayConfiguration`: the
+/// tunnels' outside addresses and the gateways, in AWS's XML shape (no real keys).
+fn customer_gateway_configuration(c: &VpnConnection, cgw_ip: &str) -> String {
+    let tunnels: String = c
+        .tunnel_outside_ips
+        .iter()
+        .map(|ip| {
+            format!(
+                "<ipsec_tunnel><customer_gateway><tunnel_outside_address><ip_address>{cgw_ip}</ip_address></tunnel_outside_address></customer_gateway><vpn_gateway><tunnel_outside_address><ip_address>{ip}</ip_address></tunnel_outside_address></vpn_gateway></ipsec_tunnel>"
+            )
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<vpn_connection id=\"{}\"><customer_gateway_id>{}</customer_gateway_id><vpn_gateway_id>{}</vpn_gateway_id><vpn_connection_type>ipsec.1</vpn_connection_type>{tunnels}</vpn_connection>",
+        c.id, c.customer_gateway_id, c.vpn_gateway_id
+    )
+}
+
+fn write_vpn(w: &mut XmlWriter, model: &Model, c: &VpnConnection) {
+    if !c.deleted {
+        let cgw_ip = model
+            .customer_gateways_in(&c.scope)
+            .find(|g| g.id == c.customer_gateway_id)
+            .map(|g| g.ip_address.to_string())
+            .unwrap_or_default();
+        w.leaf(
+            "customerGatewayConfiguration",
+            &customer_gateway_configuration(c, &cgw_ip),
+        );
+    }
     w.leaf("vpnConnectionId", c.id.as_str())
         .leaf("state", if c.deleted { "deleted" } else { "available" })
         .leaf("type", "ipsec.1")
@@ -82,7 +120,7 @@ pub(super) async fn create_customer_gateway<B: Backend>(op: &Op<'_, B>) -> Body 
         .ok()
         .filter(|a| *a >= 1)
         .ok_or_else(|| ApiError::invalid_value(format!("Invalid BGP ASN {asn}")))?;
-    if p.opt("Type").is_some_and(|t| t != "ipsec.1") {
+    if p.required("Type")? != "ipsec.1" {
         return Err(ApiError::invalid_value(
             "The only customer gateway type is ipsec.1",
         ));
@@ -157,6 +195,11 @@ pub(super) async fn create_vpn_gateway<B: Backend>(op: &Op<'_, B>) -> Body {
                 .map_err(|_| ApiError::invalid_value(format!("Invalid Amazon side ASN {a}")))
         })
         .transpose()?;
+    if p.required("Type")? != "ipsec.1" {
+        return Err(ApiError::invalid_value(
+            "The only virtual private gateway type is ipsec.1",
+        ));
+    }
     let tag_specifications = p.tag_specifications()?;
     match op
         .run(Command::CreateVpnGateway {
@@ -230,12 +273,14 @@ pub(super) fn describe_vpn_gateways<B: Backend>(op: &Op<'_, B>) -> Body {
         |g| {
             filters.matches(Some(&g.tags), |f| match f {
                 "amazon-side-asn" => vec![g.amazon_side_asn.to_string()],
-                "attachment.state" => g
-                    .attached_vpc
-                    .iter()
-                    .map(|_| "attached".to_owned())
+                "attachment.state" => vgw_attachments(g)
+                    .into_iter()
+                    .map(|(_, s)| s.to_owned())
                     .collect(),
-                "attachment.vpc-id" => g.attached_vpc.iter().map(ToString::to_string).collect(),
+                "attachment.vpc-id" => vgw_attachments(g)
+                    .into_iter()
+                    .map(|(v, _)| v.to_string())
+                    .collect(),
                 "state" => vec![(if g.deleted { "deleted" } else { "available" }).to_owned()],
                 "type" => vec!["ipsec.1".to_owned()],
                 "vpn-gateway-id" => vec![g.id.to_string()],
@@ -268,9 +313,12 @@ pub(super) async fn create_vpn_connection<B: Backend>(op: &Op<'_, B>) -> Body {
         tag_specifications: p.tag_specifications()?,
     };
     match op.run(command).await? {
-        Outcome::VpnConnection(c) => op.respond(|w| {
-            w.node("vpnConnection", |w| write_vpn(w, &c));
-        }),
+        Outcome::VpnConnection(c) => {
+            let model = op.snapshot();
+            op.respond(|w| {
+                w.node("vpnConnection", |w| write_vpn(w, &model, &c));
+            })
+        }
         other => Err(unexpected(&other)),
     }
 }
@@ -300,10 +348,12 @@ pub(super) fn describe_vpn_connections<B: Backend>(op: &Op<'_, B>) -> Body {
     let filters = Filters::parse(
         p.params(),
         &[
+            "bgp-asn",
             "customer-gateway-id",
             "option.static-routes-only",
             "route.destination-cidr-block",
             "state",
+            "transit-gateway-id",
             "type",
             "vpn-connection-id",
             "vpn-gateway-id",
@@ -319,6 +369,10 @@ pub(super) fn describe_vpn_connections<B: Backend>(op: &Op<'_, B>) -> Body {
         model.vpn_connections_in(scope),
         |c| {
             filters.matches(Some(&c.tags), |f| match f {
+                "bgp-asn" => model
+                    .customer_gateway(scope, &c.customer_gateway_id)
+                    .map(|g| vec![g.bgp_asn.to_string()])
+                    .unwrap_or_default(),
                 "customer-gateway-id" => vec![c.customer_gateway_id.to_string()],
                 "option.static-routes-only" => vec![c.static_routes_only.to_string()],
                 "route.destination-cidr-block" => {
@@ -333,7 +387,7 @@ pub(super) fn describe_vpn_connections<B: Backend>(op: &Op<'_, B>) -> Body {
         },
     )?;
     op.respond(|w| {
-        w.list("vpnConnectionSet", selected, write_vpn);
+        w.list("vpnConnectionSet", selected, |w, c| write_vpn(w, &model, c));
     })
 }
 

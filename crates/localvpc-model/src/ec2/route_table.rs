@@ -7,7 +7,7 @@ use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
 use crate::id::{
     InternetGatewayId, NatGatewayId, NetworkInterfaceId, RouteTableAssociationId, RouteTableId,
-    SubnetId, TransitGatewayId, VpcId, VpcPeeringConnectionId, VpnGatewayId,
+    SubnetId, TransitGatewayId, VpcEndpointId, VpcId, VpcPeeringConnectionId, VpnGatewayId,
 };
 use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
@@ -95,6 +95,8 @@ pub enum RouteTarget {
     NetworkInterface(NetworkInterfaceId),
     TransitGateway(TransitGatewayId),
     VpnGateway(VpnGatewayId),
+    /// A gateway endpoint (its prefix-list routes) or a Gateway Load Balancer endpoint.
+    VpcEndpoint(VpcEndpointId),
 }
 
 impl RouteTarget {
@@ -108,12 +110,16 @@ impl RouteTarget {
             Self::NetworkInterface(id) => ("networkInterfaceId", id.as_str()),
             Self::TransitGateway(id) => ("transitGatewayId", id.as_str()),
             Self::VpnGateway(id) => ("gatewayId", id.as_str()),
+            Self::VpcEndpoint(id) => ("gatewayId", id.as_str()),
         }
     }
 
     /// Targets a route more specific than a VPC block may use: middleboxes (spec §1.5).
     pub(crate) fn is_middlebox(&self) -> bool {
-        matches!(self, Self::NatGateway(_) | Self::NetworkInterface(_))
+        matches!(
+            self,
+            Self::NatGateway(_) | Self::NetworkInterface(_) | Self::VpcEndpoint(_)
+        )
     }
 }
 
@@ -189,6 +195,10 @@ impl Model {
                 .vpn_gateways
                 .get(id)
                 .is_some_and(|g| !g.deleted && g.attached_vpc.as_ref() == Some(&table.vpc_id)),
+            RouteTarget::VpcEndpoint(id) => self
+                .vpc_endpoints
+                .get(id)
+                .is_some_and(|e| e.state == crate::ec2::vpc_endpoint::EndpointState::Available),
             RouteTarget::TransitGateway(id) => self.transit_gateway_attachments.values().any(|a| {
                 &a.transit_gateway_id == id
                     && a.vpc_id == table.vpc_id
@@ -313,8 +323,41 @@ impl Txn<'_, '_> {
         self.model.route_table(self.ctx.scope, id).cloned()
     }
 
+    /// Routes a gateway endpoint installed change only through the endpoint (spec §2.3).
+    fn refuse_endpoint_route(&self, table: &RouteTable, index: usize) -> Result<(), ModelError> {
+        match table
+            .routes
+            .get(index)
+            .and_then(|r| self.model.is_endpoint_route(r))
+        {
+            Some(endpoint) => Err(ModelError::InvalidParameter {
+                message: format!(
+                    "The route to {} in route table {} belongs to VPC endpoint {}; change it with ModifyVpcEndpoint",
+                    table
+                        .routes
+                        .get(index)
+                        .map(|r| r.destination.to_string())
+                        .unwrap_or_default(),
+                    table.id,
+                    endpoint.id
+                ),
+            }),
+            None => Ok(()),
+        }
+    }
+
     pub(crate) fn delete_route_table(&mut self, id: &RouteTableId) -> Result<(), ModelError> {
         let table = self.table(id)?;
+        if self
+            .model
+            .vpc_endpoints
+            .values()
+            .any(|e| e.route_table_ids.contains(id))
+        {
+            return Err(ModelError::dependency(format!(
+                "The routeTable '{id}' has dependencies and cannot be deleted."
+            )));
+        }
         if !table.associations.is_empty() {
             return Err(ModelError::dependency(format!(
                 "The routeTable '{id}' has dependencies and cannot be deleted."
@@ -609,6 +652,25 @@ impl Txn<'_, '_> {
                 }
                 Ok(())
             }
+            RouteTarget::VpcEndpoint(id) => {
+                let endpoint = self.model.vpc_endpoint(self.ctx.scope, id)?;
+                if endpoint.endpoint_type
+                    != crate::ec2::vpc_endpoint::EndpointTypeWire::GatewayLoadBalancer
+                {
+                    return Err(ModelError::InvalidParameter {
+                        message: format!(
+                            "The VPC endpoint {id} is not a Gateway Load Balancer endpoint; only those can be a route target"
+                        ),
+                    });
+                }
+                if endpoint.vpc_id != table.vpc_id {
+                    return Err(ModelError::invalid_value(format!(
+                        "route table {} and VPC endpoint {id} belong to different networks",
+                        table.id
+                    )));
+                }
+                Ok(())
+            }
             RouteTarget::VpcPeeringConnection(id) => {
                 let peering = self.model.vpc_peering(self.ctx.scope, id)?;
                 if !peering.involves(&table.vpc_id) {
@@ -678,6 +740,7 @@ impl Txn<'_, '_> {
                 table: id.to_string(),
             });
         };
+        self.refuse_endpoint_route(&table, index)?;
         let is_local = table
             .routes
             .get(index)
@@ -720,6 +783,7 @@ impl Txn<'_, '_> {
                 table: id.to_string(),
             });
         };
+        self.refuse_endpoint_route(&table, index)?;
         if table
             .routes
             .get(index)

@@ -243,7 +243,12 @@ impl Txn<'_, '_> {
                 .model
                 .vpn_gateways
                 .values()
-                .any(|g| !g.deleted && g.attached_vpc.as_ref() == Some(vpc_id));
+                .any(|g| !g.deleted && g.attached_vpc.as_ref() == Some(vpc_id))
+            || self
+                .model
+                .vpc_endpoints
+                .values()
+                .any(|e| &e.vpc_id == vpc_id);
         if has_dependents {
             return Err(ModelError::dependency(format!(
                 "The vpc '{vpc_id}' has dependencies and cannot be deleted."

@@ -30,6 +30,9 @@ pub struct VpnGateway {
     pub amazon_side_asn: u32,
     /// The VPC it is attached to.
     pub attached_vpc: Option<VpcId>,
+    /// The VPC it was last detached from: AWS keeps listing that attachment as `detached`.
+    #[serde(default)]
+    pub detached_vpc: Option<VpcId>,
     pub deleted: bool,
     pub tags: Tags,
 }
@@ -145,12 +148,14 @@ impl Txn<'_, '_> {
         device_name: Option<String>,
         specs: &[TagSpecification],
     ) -> Result<CustomerGateway, ModelError> {
-        // The same address and ASN return the existing gateway (CreateCustomerGateway docs).
-        if let Some(existing) = self
-            .model
-            .customer_gateways_in(self.ctx.scope)
-            .find(|g| !g.deleted && g.ip_address == ip_address && g.bgp_asn == bgp_asn)
-        {
+        // The same address, ASN and device name return the existing gateway
+        // (CreateCustomerGateway docs: a unique device name makes a new one).
+        if let Some(existing) = self.model.customer_gateways_in(self.ctx.scope).find(|g| {
+            !g.deleted
+                && g.ip_address == ip_address
+                && g.bgp_asn == bgp_asn
+                && g.device_name == device_name
+        }) {
             return Ok(existing.clone());
         }
         let id = CustomerGatewayId::generate(self.ctx.ids);
@@ -208,6 +213,7 @@ impl Txn<'_, '_> {
             scope: self.ctx.scope.clone(),
             amazon_side_asn,
             attached_vpc: None,
+            detached_vpc: None,
             deleted: false,
             tags,
         };
@@ -243,11 +249,12 @@ impl Txn<'_, '_> {
             .values()
             .any(|g| !g.deleted && g.attached_vpc.as_ref() == Some(vpc_id));
         if taken {
-            return Err(ModelError::AlreadyAssociated {
-                message: format!("network {vpc_id} already has a virtual private gateway attached"),
+            return Err(ModelError::InvalidVpcState {
+                message: format!("The VPC {vpc_id} already has a virtual private gateway attached"),
             });
         }
         gateway.attached_vpc = Some(vpc_id.clone());
+        gateway.detached_vpc = None;
         self.put(Resource::VpnGateway(gateway));
         Ok(())
     }
@@ -264,7 +271,7 @@ impl Txn<'_, '_> {
                 vpc: vpc_id.to_string(),
             });
         }
-        gateway.attached_vpc = None;
+        gateway.detached_vpc = gateway.attached_vpc.take();
         self.put(Resource::VpnGateway(gateway));
         Ok(())
     }
@@ -303,7 +310,15 @@ impl Txn<'_, '_> {
                 message: format!("The customer gateway {customer_gateway_id} is deleted"),
             });
         }
-        self.live_vgw(vpn_gateway_id)?;
+        let vgw = self.live_vgw(vpn_gateway_id)?;
+        if cgw.bgp_asn == vgw.amazon_side_asn && !static_routes_only {
+            return Err(ModelError::AsnConflict {
+                message: format!(
+                    "The customer gateway {customer_gateway_id} and the virtual private gateway {vpn_gateway_id} have the same BGP ASN {}",
+                    cgw.bgp_asn
+                ),
+            });
+        }
         let duplicate = self.model.vpn_connections.values().any(|c| {
             !c.deleted
                 && &c.customer_gateway_id == customer_gateway_id
@@ -356,7 +371,7 @@ impl Txn<'_, '_> {
     ) -> Result<(), ModelError> {
         let mut connection = self.live_connection(id)?;
         if !connection.static_routes_only {
-            return Err(ModelError::invalid_value(format!(
+            return Err(ModelError::VpnConnectionInvalidType(format!(
                 "The VPN connection {id} uses dynamic (BGP) routing; static routes need StaticRoutesOnly"
             )));
         }

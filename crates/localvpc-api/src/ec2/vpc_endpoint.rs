@@ -1,0 +1,379 @@
+//! VPC endpoints (Create/Modify/Delete/DescribeVpcEndpoints) and the consumer's view of
+//! endpoint services (DescribeVpcEndpointServices), spec §2–§5.
+
+use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
+use super::input::Input;
+use super::vpc::unexpected;
+use super::{Body, Op};
+use crate::{ApiError, Backend};
+use localvpc_model::{
+    Catalog, Command, CreateVpcEndpoint, EndpointService, EndpointState, EndpointTypeWire, Model,
+    ModifyVpcEndpoint, Outcome, RouteTableId, SecurityGroupId, SubnetId, VpcEndpoint,
+    VpcEndpointId, VpcId,
+};
+use localvpc_wire::time::iso8601_millis;
+use localvpc_wire::xml::XmlWriter;
+use std::net::Ipv4Addr;
+
+fn write_endpoint(
+    w: &mut XmlWriter,
+    model: &Model,
+    catalog: &Catalog,
+    e: &VpcEndpoint,
+    state: EndpointState,
+) {
+    w.leaf("vpcEndpointId", e.id.as_str())
+        .leaf("vpcEndpointType", e.endpoint_type.as_str())
+        .leaf("vpcId", e.vpc_id.as_str())
+        .leaf("serviceName", &e.service_name)
+        .leaf("state", state.as_str())
+        .leaf_opt("policyDocument", e.policy.as_deref());
+    w.list("routeTableIdSet", &e.route_table_ids, |w, t| {
+        w.text(t.as_str());
+    });
+    w.list("subnetIdSet", &e.subnet_ids, |w, s| {
+        w.text(s.as_str());
+    });
+    w.list("groupSet", &e.groups, |w, g| {
+        let name = model.security_groups_any_name(g);
+        w.leaf("groupId", g.as_str())
+            .leaf_opt("groupName", name.as_deref());
+    });
+    w.leaf("ipAddressType", &e.ip_address_type);
+    if e.endpoint_type != EndpointTypeWire::GatewayLoadBalancer {
+        w.node("dnsOptions", |w| {
+            w.leaf("dnsRecordIpType", &e.dns_record_ip_type);
+            if let Some(v) = e.private_dns_only_for_inbound_resolver_endpoint {
+                w.bool("privateDnsOnlyForInboundResolverEndpoint", v);
+            }
+        });
+    }
+    w.bool("privateDnsEnabled", e.private_dns_enabled)
+        .bool("requesterManaged", false);
+    w.list("networkInterfaceIdSet", &e.network_interface_ids, |w, n| {
+        w.text(n.as_str());
+    });
+    w.list(
+        "dnsEntrySet",
+        model.endpoint_dns_entries(catalog, e, state),
+        |w, d| {
+            w.leaf("dnsName", &d.dns_name)
+                .leaf("hostedZoneId", &d.hosted_zone_id);
+        },
+    );
+    w.leaf("creationTimestamp", &iso8601_millis(e.created.0));
+    super::tags::write_tag_set(w, &e.tags);
+    w.leaf("ownerId", e.scope.account.as_str())
+        .leaf("serviceRegion", &e.scope.region);
+}
+
+fn ids<T>(
+    p: &Input<'_>,
+    name: &str,
+    parse: impl Fn(&str) -> Result<T, localvpc_model::ModelError>,
+) -> Result<Vec<T>, ApiError> {
+    p.list(name)
+        .into_iter()
+        .map(|v| parse(v).map_err(ApiError::from))
+        .collect()
+}
+
+/// `SubnetConfiguration.N.{SubnetId,Ipv4,Ipv6}`: caller-chosen addresses (IPv4 only here).
+fn subnet_ips(p: &Input<'_>) -> Result<Vec<(SubnetId, Ipv4Addr)>, ApiError> {
+    let mut out = Vec::new();
+    for c in p.params().structs("SubnetConfiguration") {
+        let subnet = SubnetId::parse(
+            c.get("SubnetId")
+                .ok_or_else(|| ApiError::missing("SubnetConfiguration.N.SubnetId"))?,
+        )?;
+        if c.get("Ipv6").is_some() {
+            return Err(ApiError::invalid_value(
+                "localvpc emulates IPv4 networks only: SubnetConfiguration Ipv6 is not supported",
+            ));
+        }
+        if let Some(v) = c.get("Ipv4") {
+            let ip: Ipv4Addr = v.parse().map_err(|_| {
+                ApiError::invalid_value(format!(
+                    "Invalid IPv4 address '{v}' in SubnetConfiguration"
+                ))
+            })?;
+            out.push((subnet, ip));
+        }
+    }
+    Ok(out)
+}
+
+fn dns_options(p: &Input<'_>) -> Result<(Option<String>, Option<bool>), ApiError> {
+    let Some(opts) = p.params().nested("DnsOptions") else {
+        return Ok((None, None));
+    };
+    if opts.get("PrivateDnsPreference").is_some()
+        || !opts.list("PrivateDnsSpecifiedDomain").is_empty()
+    {
+        return Err(ApiError::invalid_parameter(
+            "PrivateDnsPreference and PrivateDnsSpecifiedDomains apply to Resource and ServiceNetwork endpoints, which localvpc does not emulate",
+        ));
+    }
+    let inbound = Input::new(&opts).bool("PrivateDnsOnlyForInboundResolverEndpoint")?;
+    Ok((opts.get("DnsRecordIpType").map(str::to_owned), inbound))
+}
+
+/// VPC Lattice and cross-Region PrivateLink are out of scope (spec §11): refused by name.
+fn refuse_out_of_scope(p: &Input<'_>, region: &str) -> Result<(), ApiError> {
+    for name in ["ServiceNetworkArn", "ResourceConfigurationArn"] {
+        if p.opt(name).is_some() {
+            return Err(ApiError::invalid_parameter(format!(
+                "{name}: VPC Lattice endpoints (Resource, ServiceNetwork) are not emulated by localvpc"
+            )));
+        }
+    }
+    if let Some(r) = p.opt("ServiceRegion").filter(|r| *r != region) {
+        return Err(ApiError::invalid_parameter(format!(
+            "ServiceRegion {r}: cross-Region endpoints are not emulated by localvpc"
+        )));
+    }
+    Ok(())
+}
+
+pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    refuse_out_of_scope(p, &op.ctx.scope.region)?;
+    let (dns_record_ip_type, inbound_only) = dns_options(p)?;
+    let input = CreateVpcEndpoint {
+        vpc_id: Some(VpcId::parse(p.required("VpcId")?)?),
+        service_name: p.required("ServiceName")?.to_owned(),
+        endpoint_type: p.opt("VpcEndpointType").map(str::to_owned),
+        policy: p.opt("PolicyDocument").map(str::to_owned),
+        route_table_ids: ids(p, "RouteTableId", RouteTableId::parse)?,
+        subnet_ids: ids(p, "SubnetId", SubnetId::parse)?,
+        security_group_ids: ids(p, "SecurityGroupId", SecurityGroupId::parse)?,
+        ip_address_type: p.opt("IpAddressType").map(str::to_owned),
+        dns_record_ip_type,
+        private_dns_only_for_inbound_resolver_endpoint: inbound_only,
+        private_dns_enabled: p.bool("PrivateDnsEnabled")?,
+        subnet_ips: subnet_ips(p)?,
+        client_token: p.opt("ClientToken").map(str::to_owned),
+        tag_specifications: p.tag_specifications()?,
+    };
+    match op.run(Command::CreateVpcEndpoint(input)).await? {
+        Outcome::VpcEndpoint(e) => {
+            let model = op.snapshot();
+            let catalog = op.backend.catalog();
+            // AWS answers an interface endpoint as `pending` (private DNS zone id
+            // `ZONEIDPENDING`); the next Describe shows it `available`.
+            let state = match (e.endpoint_type, e.state) {
+                (EndpointTypeWire::Gateway, s) => s,
+                (_, EndpointState::Available) => EndpointState::Pending,
+                (_, s) => s,
+            };
+            op.respond(|w| {
+                w.node("vpcEndpoint", |w| {
+                    write_endpoint(w, &model, catalog, &e, state)
+                });
+                w.leaf_opt("clientToken", p.opt("ClientToken"));
+            })
+        }
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn modify<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let (dns_record_ip_type, inbound_only) = dns_options(p)?;
+    let input = ModifyVpcEndpoint {
+        id: Some(VpcEndpointId::parse(p.required("VpcEndpointId")?)?),
+        reset_policy: p.bool("ResetPolicy")?.unwrap_or(false),
+        policy: p.opt("PolicyDocument").map(str::to_owned),
+        add_route_table_ids: ids(p, "AddRouteTableId", RouteTableId::parse)?,
+        remove_route_table_ids: ids(p, "RemoveRouteTableId", RouteTableId::parse)?,
+        add_subnet_ids: ids(p, "AddSubnetId", SubnetId::parse)?,
+        remove_subnet_ids: ids(p, "RemoveSubnetId", SubnetId::parse)?,
+        add_security_group_ids: ids(p, "AddSecurityGroupId", SecurityGroupId::parse)?,
+        remove_security_group_ids: ids(p, "RemoveSecurityGroupId", SecurityGroupId::parse)?,
+        ip_address_type: p.opt("IpAddressType").map(str::to_owned),
+        dns_record_ip_type,
+        private_dns_only_for_inbound_resolver_endpoint: inbound_only,
+        private_dns_enabled: p.bool("PrivateDnsEnabled")?,
+        subnet_ips: subnet_ips(p)?,
+    };
+    op.run(Command::ModifyVpcEndpoint(input)).await?;
+    op.respond_true()
+}
+
+pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
+    let ids = ids(&op.params, "VpcEndpointId", VpcEndpointId::parse)?;
+    if ids.is_empty() {
+        return Err(ApiError::missing("VpcEndpointId"));
+    }
+    match op.run(Command::DeleteVpcEndpoints { ids }).await? {
+        Outcome::Unsuccessful(failed) => op.respond(|w| {
+            super::write_unsuccessful(w, &failed);
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let ids = ids(p, "VpcEndpointId", VpcEndpointId::parse)?;
+    let filters = Filters::parse(
+        p.params(),
+        &[
+            "ip-address-type",
+            "service-name",
+            "service-region",
+            "vpc-id",
+            "vpc-endpoint-id",
+            "vpc-endpoint-state",
+            "vpc-endpoint-type",
+        ],
+        true,
+    )?;
+    // AWS caps MaxResults above 1000 rather than refusing it (spec §10.1).
+    let max_results = p.int("MaxResults")?.map(|m| m.min(1000));
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let catalog = op.backend.catalog();
+    let scope = &op.ctx.scope;
+    let matching: Vec<&VpcEndpoint> = select(
+        &ids,
+        |id| model.vpc_endpoint(scope, id),
+        model.vpc_endpoints_in(scope),
+        |e| {
+            filters.matches(Some(&e.tags), |f| match f {
+                "ip-address-type" => vec![e.ip_address_type.clone()],
+                "service-name" => vec![e.service_name.clone()],
+                "service-region" => vec![e.scope.region.clone()],
+                "vpc-id" => vec![e.vpc_id.to_string()],
+                "vpc-endpoint-id" => vec![e.id.to_string()],
+                "vpc-endpoint-state" => vec![e.state.as_str().to_owned()],
+                "vpc-endpoint-type" => vec![e.endpoint_type.as_str().to_owned()],
+                _ => Vec::new(),
+            })
+        },
+    )?;
+    let (page, token) = paginate(
+        matching,
+        |e| e.id.as_str(),
+        max_results,
+        p.opt("NextToken"),
+        &super::filter::Bounds { min: 1, max: 1000 },
+    )?;
+    op.respond(|w| {
+        w.list("vpcEndpointSet", page, |w, e| {
+            write_endpoint(w, &model, catalog, e, e.state);
+        });
+        w.leaf_opt("nextToken", token.as_deref());
+    })
+}
+
+fn service_key(s: &EndpointService) -> String {
+    format!("{}|{}", s.name, s.endpoint_type.as_str())
+}
+
+pub(super) fn describe_services<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let names = p.list("ServiceName");
+    let regions = p.list("ServiceRegion");
+    let filters = Filters::parse(
+        p.params(),
+        &[
+            "owner",
+            "service-name",
+            "service-region",
+            "service-type",
+            "supported-ip-address-types",
+        ],
+        true,
+    )?;
+    let max_results = p.int("MaxResults")?;
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let catalog = op.backend.catalog();
+    let scope = &op.ctx.scope;
+    let all = model.endpoint_services(catalog, scope);
+    for name in &names {
+        if !all.iter().any(|s| s.name == *name) {
+            return Err(localvpc_model::ModelError::InvalidServiceName {
+                name: (*name).to_owned(),
+            }
+            .into());
+        }
+    }
+    let zones = catalog.zones(&scope.account, &scope.region);
+    let mut matching: Vec<EndpointService> = all
+        .into_iter()
+        .filter(|s| names.is_empty() || names.contains(&s.name.as_str()))
+        .filter(|s| regions.is_empty() || regions.contains(&s.region.as_str()))
+        .filter(|s| {
+            filters.matches(Some(&s.tags), |f| match f {
+                "owner" => vec![s.owner.clone()],
+                "service-name" => vec![s.name.clone()],
+                "service-region" => vec![s.region.clone()],
+                "service-type" => vec![s.endpoint_type.as_str().to_owned()],
+                "supported-ip-address-types" => s.ip_address_types.clone(),
+                _ => Vec::new(),
+            })
+        })
+        .collect();
+    matching.sort_by_key(service_key);
+    let keyed: Vec<(String, EndpointService)> =
+        matching.into_iter().map(|s| (service_key(&s), s)).collect();
+    let (page, token) = paginate(
+        keyed,
+        |(k, _)| k.as_str(),
+        max_results,
+        p.opt("NextToken"),
+        &DESCRIBE_BOUNDS,
+    )?;
+    op.respond(|w| {
+        w.list("serviceNameSet", &page, |w, (_, s)| {
+            w.text(&s.name);
+        });
+        w.list("serviceDetailSet", &page, |w, (_, s)| {
+            let offered: Vec<_> = zones
+                .iter()
+                .filter(|z| s.zone_ids.contains(&z.id))
+                .collect();
+            w.leaf("serviceName", &s.name).leaf("serviceId", &s.id);
+            w.list("serviceType", [s.endpoint_type], |w, t| {
+                w.leaf("serviceType", t.as_str());
+            });
+            w.leaf("serviceRegion", &s.region);
+            w.list("availabilityZoneIdSet", &offered, |w, z| {
+                w.text(&z.id);
+            });
+            w.list("availabilityZoneSet", &offered, |w, z| {
+                w.text(&z.name);
+            });
+            w.leaf("owner", &s.owner);
+            w.list(
+                "baseEndpointDnsNameSet",
+                &s.base_endpoint_dns_names,
+                |w, n| {
+                    w.text(n);
+                },
+            );
+            w.leaf_opt(
+                "privateDnsName",
+                s.private_dns_names.first().map(String::as_str),
+            );
+            if !s.private_dns_names.is_empty() {
+                w.list("privateDnsNameSet", &s.private_dns_names, |w, n| {
+                    w.leaf("privateDnsName", n);
+                });
+            }
+            w.bool("vpcEndpointPolicySupported", s.policy_supported)
+                .bool("acceptanceRequired", s.acceptance_required)
+                .bool("managesVpcEndpoints", false);
+            super::tags::write_tag_set(w, &s.tags);
+            if !s.private_dns_names.is_empty() {
+                w.leaf("privateDnsNameVerificationState", "verified");
+            }
+            w.list("supportedIpAddressTypeSet", &s.ip_address_types, |w, t| {
+                w.text(t);
+            });
+        });
+        w.leaf_opt("nextToken", token.as_deref());
+    })
+}
