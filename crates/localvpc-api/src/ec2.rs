@@ -6,6 +6,7 @@
 
 mod dhcp;
 mod elastic_ip;
+mod endpoint_service;
 mod filter;
 mod input;
 mod instance;
@@ -38,6 +39,7 @@ pub const VERSION: &str = "2016-11-15";
 /// Every action this module serves (also the list `InvalidAction` is judged against).
 pub const ACTIONS: &[&str] = &[
     "AcceptTransitGatewayVpcAttachment",
+    "AcceptVpcEndpointConnections",
     "AcceptVpcPeeringConnection",
     "AllocateAddress",
     "AssignPrivateIpAddresses",
@@ -70,6 +72,8 @@ pub const ACTIONS: &[&str] = &[
     "CreateTransitGatewayVpcAttachment",
     "CreateVpc",
     "CreateVpcEndpoint",
+    "CreateVpcEndpointConnectionNotification",
+    "CreateVpcEndpointServiceConfiguration",
     "CreateVpcPeeringConnection",
     "CreateVpnConnection",
     "CreateVpnConnectionRoute",
@@ -92,6 +96,8 @@ pub const ACTIONS: &[&str] = &[
     "DeleteTransitGatewayRouteTable",
     "DeleteTransitGatewayVpcAttachment",
     "DeleteVpc",
+    "DeleteVpcEndpointConnectionNotifications",
+    "DeleteVpcEndpointServiceConfigurations",
     "DeleteVpcEndpoints",
     "DeleteVpcPeeringConnection",
     "DeleteVpnConnection",
@@ -121,6 +127,10 @@ pub const ACTIONS: &[&str] = &[
     "DescribeTransitGatewayVpcAttachments",
     "DescribeTransitGateways",
     "DescribeVpcAttribute",
+    "DescribeVpcEndpointConnectionNotifications",
+    "DescribeVpcEndpointConnections",
+    "DescribeVpcEndpointServiceConfigurations",
+    "DescribeVpcEndpointServicePermissions",
     "DescribeVpcEndpointServices",
     "DescribeVpcEndpoints",
     "DescribeVpcPeeringConnections",
@@ -148,8 +158,12 @@ pub const ACTIONS: &[&str] = &[
     "ModifyTransitGatewayVpcAttachment",
     "ModifyVpcAttribute",
     "ModifyVpcEndpoint",
+    "ModifyVpcEndpointConnectionNotification",
+    "ModifyVpcEndpointServiceConfiguration",
+    "ModifyVpcEndpointServicePermissions",
     "ModifyVpcPeeringConnectionOptions",
     "RejectTransitGatewayVpcAttachment",
+    "RejectVpcEndpointConnections",
     "RejectVpcPeeringConnection",
     "ReleaseAddress",
     "ReplaceNetworkAclAssociation",
@@ -163,6 +177,7 @@ pub const ACTIONS: &[&str] = &[
     "RunInstances",
     "SearchTransitGatewayRoutes",
     "StartInstances",
+    "StartVpcEndpointServicePrivateDnsVerification",
     "StopInstances",
     "TerminateInstances",
     "UnassignPrivateIpAddresses",
@@ -281,6 +296,30 @@ async fn dispatch<B: Backend>(
         "DescribeAddresses" => elastic_ip::describe(&op),
         "CreateNatGateway" => nat_gateway::create(&op).await,
         "CreateVpcEndpoint" => vpc_endpoint::create(&op).await,
+        "CreateVpcEndpointServiceConfiguration" => endpoint_service::create(&op).await,
+        "ModifyVpcEndpointServiceConfiguration" => endpoint_service::modify(&op).await,
+        "DeleteVpcEndpointServiceConfigurations" => endpoint_service::delete(&op).await,
+        "DescribeVpcEndpointServiceConfigurations" => endpoint_service::describe(&op),
+        "ModifyVpcEndpointServicePermissions" => endpoint_service::modify_permissions(&op).await,
+        "DescribeVpcEndpointServicePermissions" => endpoint_service::describe_permissions(&op),
+        "DescribeVpcEndpointConnections" => endpoint_service::describe_connections(&op),
+        "AcceptVpcEndpointConnections" => endpoint_service::answer_connections(&op, true).await,
+        "RejectVpcEndpointConnections" => endpoint_service::answer_connections(&op, false).await,
+        "StartVpcEndpointServicePrivateDnsVerification" => {
+            endpoint_service::start_private_dns_verification(&op).await
+        }
+        "CreateVpcEndpointConnectionNotification" => {
+            endpoint_service::create_notification(&op).await
+        }
+        "ModifyVpcEndpointConnectionNotification" => {
+            endpoint_service::modify_notification(&op).await
+        }
+        "DeleteVpcEndpointConnectionNotifications" => {
+            endpoint_service::delete_notifications(&op).await
+        }
+        "DescribeVpcEndpointConnectionNotifications" => {
+            endpoint_service::describe_notifications(&op)
+        }
         "ModifyVpcEndpoint" => vpc_endpoint::modify(&op).await,
         "DeleteVpcEndpoints" => vpc_endpoint::delete(&op).await,
         "DescribeVpcEndpoints" => vpc_endpoint::describe(&op),

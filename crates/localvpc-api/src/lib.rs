@@ -6,6 +6,7 @@
 //! [`Backend`] and carries bytes.
 
 pub mod ec2;
+pub mod elbv2;
 mod error;
 
 pub use error::ApiError;

@@ -2,6 +2,10 @@
 
 use crate::ec2::dhcp::DhcpOptions;
 use crate::ec2::elastic_ip::ElasticIp;
+use crate::ec2::endpoint_service::{
+    AllowedPrincipal, ConnectionNotification, CreateEndpointService, ModifyEndpointService,
+    VpcEndpointServiceConfiguration,
+};
 use crate::ec2::instance::{Instance, InstanceState, RunInstances};
 use crate::ec2::internet_gateway::InternetGateway;
 use crate::ec2::nat_gateway::{CreateNatGateway, NatGateway};
@@ -26,13 +30,14 @@ use crate::ec2::vpc::{CidrBlockAssociation, CreateVpc, Vpc, VpcAttribute};
 use crate::ec2::vpc_endpoint::{CreateVpcEndpoint, ModifyVpcEndpoint, VpcEndpoint};
 use crate::ec2::vpc_peering::{CreateVpcPeering, PeeringOptions, VpcPeeringConnection};
 use crate::ec2::vpn::{CustomerGateway, VpnConnection, VpnGateway};
+use crate::elbv2::{ElbCommand, ElbOutcome};
 use crate::id::{
-    AllocationId, CustomerGatewayId, DhcpOptionsId, ElasticIpAssociationId, InstanceId,
-    InternetGatewayId, NatGatewayId, NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId,
-    PrefixListId, RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId,
-    SubnetId, TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId,
-    VpcCidrAssociationId, VpcEndpointId, VpcId, VpcPeeringConnectionId, VpnConnectionId,
-    VpnGatewayId,
+    AllocationId, ConnectionNotificationId, CustomerGatewayId, DhcpOptionsId,
+    ElasticIpAssociationId, InstanceId, InternetGatewayId, NatGatewayId, NetworkAclAssociationId,
+    NetworkAclId, NetworkInterfaceId, PrefixListId, RouteTableAssociationId, RouteTableId,
+    SecurityGroupId, SecurityGroupRuleId, SubnetId, TransitGatewayAttachmentId, TransitGatewayId,
+    TransitGatewayRouteTableId, VpcCidrAssociationId, VpcEndpointId, VpcEndpointServiceId, VpcId,
+    VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -359,6 +364,36 @@ pub enum Command {
     DeleteVpcEndpoints {
         ids: Vec<VpcEndpointId>,
     },
+    Elb(ElbCommand),
+    CreateEndpointService(CreateEndpointService),
+    ModifyEndpointService(ModifyEndpointService),
+    DeleteEndpointServices {
+        ids: Vec<VpcEndpointServiceId>,
+    },
+    ModifyEndpointServicePermissions {
+        id: VpcEndpointServiceId,
+        add: Vec<String>,
+        remove: Vec<String>,
+    },
+    AnswerEndpointConnections {
+        id: VpcEndpointServiceId,
+        endpoints: Vec<VpcEndpointId>,
+        accept: bool,
+    },
+    CreateConnectionNotification {
+        service_id: Option<VpcEndpointServiceId>,
+        vpc_endpoint_id: Option<VpcEndpointId>,
+        topic_arn: String,
+        events: Vec<String>,
+    },
+    ModifyConnectionNotification {
+        id: ConnectionNotificationId,
+        topic_arn: Option<String>,
+        events: Option<Vec<String>>,
+    },
+    DeleteConnectionNotifications {
+        ids: Vec<ConnectionNotificationId>,
+    },
     /// Clears every account and region.
     Reset,
 }
@@ -413,6 +448,10 @@ pub enum Outcome {
     VpnConnection(VpnConnection),
     ManagedPrefixList(ManagedPrefixList),
     VpcEndpoint(VpcEndpoint),
+    Elb(ElbOutcome),
+    EndpointService(VpcEndpointServiceConfiguration),
+    AddedPrincipals(Vec<AllowedPrincipal>),
+    ConnectionNotification(ConnectionNotification),
     /// Per-item failures of a bulk call: (id, code, message).
     Unsuccessful(Vec<(String, &'static str, String)>),
 }

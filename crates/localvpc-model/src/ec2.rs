@@ -2,6 +2,7 @@
 
 pub(crate) mod dhcp;
 pub(crate) mod elastic_ip;
+pub(crate) mod endpoint_service;
 pub(crate) mod image;
 pub(crate) mod instance;
 pub(crate) mod internet_gateway;

@@ -132,6 +132,19 @@ pub enum ModelError {
     #[error("{message}")]
     InvalidVpcState { message: String },
     #[error("{message}")]
+    Elb {
+        code: crate::elbv2::ElbErrorCode,
+        message: String,
+    },
+    #[error("The load balancer ARN '{arn}' does not exist")]
+    LoadBalancerArnNotFound { gateway: bool, arn: String },
+    #[error("Service {id} has existing VPC endpoint connections")]
+    ExistingVpcEndpointConnections { id: String },
+    #[error(
+        "The principal {principal} is not a supported principal (an account root, user or role ARN, a service principal, or *)"
+    )]
+    UnknownPrincipalType { principal: String },
+    #[error("{message}")]
     AsnConflict { message: String },
     #[error("{0}")]
     VpnConnectionInvalidType(String),
@@ -218,6 +231,15 @@ impl ModelError {
             Self::PrefixListVersionMismatch => "PrefixListVersionMismatch",
             Self::InvalidServiceName { .. } => "InvalidServiceName",
             Self::InvalidVpcState { .. } => "InvalidVpcState",
+            Self::Elb { code, .. } => code.as_str(),
+            Self::LoadBalancerArnNotFound { gateway: false, .. } => {
+                "InvalidNetworkLoadBalancerArn.NotFound"
+            }
+            Self::LoadBalancerArnNotFound { gateway: true, .. } => {
+                "InvalidGatewayLoadBalancerArn.NotFound"
+            }
+            Self::ExistingVpcEndpointConnections { .. } => "ExistingVpcEndpointConnections",
+            Self::UnknownPrincipalType { .. } => "UnknownPrincipalType.Unsupported",
             Self::AsnConflict { .. } => "AsnConflict",
             Self::VpnConnectionInvalidType(_) => "InvalidVpnConnection.InvalidType",
             Self::InvalidPolicyDocument { .. } => "InvalidPolicyDocument",

@@ -67,10 +67,15 @@ pub enum ResourceKind {
     VpnConnection,
     PrefixList,
     VpcEndpoint,
+    VpcEndpointService,
+    ConnectionNotification,
+    LoadBalancer,
+    TargetGroup,
+    Listener,
 }
 
 impl ResourceKind {
-    pub const ALL: [Self; 23] = [
+    pub const ALL: [Self; 28] = [
         Self::Vpc,
         Self::Subnet,
         Self::RouteTable,
@@ -94,6 +99,11 @@ impl ResourceKind {
         Self::VpnConnection,
         Self::PrefixList,
         Self::VpcEndpoint,
+        Self::VpcEndpointService,
+        Self::ConnectionNotification,
+        Self::LoadBalancer,
+        Self::TargetGroup,
+        Self::Listener,
     ];
 
     /// The id prefix without the dash.
@@ -122,6 +132,11 @@ impl ResourceKind {
             Self::VpnConnection => "vpn",
             Self::PrefixList => "pl",
             Self::VpcEndpoint => "vpce",
+            Self::VpcEndpointService => "vpce-svc",
+            Self::ConnectionNotification => "vpce-nfn",
+            Self::LoadBalancer => "elbv2-loadbalancer",
+            Self::TargetGroup => "elbv2-targetgroup",
+            Self::Listener => "elbv2-listener",
         }
     }
 
@@ -151,6 +166,11 @@ impl ResourceKind {
             Self::VpnConnection => "InvalidVpnConnectionID.NotFound",
             Self::PrefixList => "InvalidPrefixListID.NotFound",
             Self::VpcEndpoint => "InvalidVpcEndpointId.NotFound",
+            Self::VpcEndpointService => "InvalidVpcEndpointServiceId.NotFound",
+            Self::ConnectionNotification => "InvalidConnectionNotification",
+            Self::LoadBalancer => "LoadBalancerNotFound",
+            Self::TargetGroup => "TargetGroupNotFound",
+            Self::Listener => "ListenerNotFound",
         }
     }
 
@@ -180,6 +200,11 @@ impl ResourceKind {
             Self::VpnConnection => "InvalidVpnConnectionID.Malformed",
             Self::PrefixList => "InvalidPrefixListId.Malformed",
             Self::VpcEndpoint => "InvalidVpcEndpointId.Malformed",
+            Self::VpcEndpointService => "InvalidVpcEndpointServiceId.Malformed",
+            Self::ConnectionNotification => "InvalidConnectionNotification",
+            Self::LoadBalancer => "ValidationError",
+            Self::TargetGroup => "ValidationError",
+            Self::Listener => "ValidationError",
         }
     }
 
@@ -209,6 +234,11 @@ impl ResourceKind {
             Self::VpnConnection => "vpnConnection ID",
             Self::PrefixList => "prefix list ID",
             Self::VpcEndpoint => "VpcEndpoint ID",
+            Self::VpcEndpointService => "VpcEndpointService Id",
+            Self::ConnectionNotification => "connection notification ID",
+            Self::LoadBalancer => "load balancer",
+            Self::TargetGroup => "target group",
+            Self::Listener => "listener",
         }
     }
 
@@ -238,6 +268,11 @@ impl ResourceKind {
             Self::VpnConnection => Some("vpn-connection"),
             Self::PrefixList => Some("prefix-list"),
             Self::VpcEndpoint => Some("vpc-endpoint"),
+            Self::VpcEndpointService => Some("vpc-endpoint-service"),
+            Self::ConnectionNotification => None,
+            Self::LoadBalancer => None,
+            Self::TargetGroup => None,
+            Self::Listener => None,
         }
     }
 
@@ -365,6 +400,10 @@ id_type!(/// `vpn-…`
     VpnConnectionId, ResourceKind::VpnConnection);
 id_type!(/// `vpce-…`
     VpcEndpointId, ResourceKind::VpcEndpoint);
+id_type!(/// `vpce-svc-…`
+    VpcEndpointServiceId, ResourceKind::VpcEndpointService);
+id_type!(/// `vpce-nfn-…`
+    ConnectionNotificationId, ResourceKind::ConnectionNotification);
 id_type!(/// `pl-…`: customer-managed (17 hex digits) or AWS-managed (8)
     PrefixListId, ResourceKind::PrefixList);
 

@@ -16,6 +16,7 @@ mod catalog;
 mod cidr;
 mod command;
 mod ec2;
+mod elbv2;
 mod error;
 mod id;
 mod model;
@@ -30,6 +31,10 @@ pub use cidr::{Ipv4Cidr, parse_ipv4_cidr};
 pub use command::{Command, Outcome};
 pub use ec2::dhcp::DhcpOptions;
 pub use ec2::elastic_ip::{EipAssociation, ElasticIp};
+pub use ec2::endpoint_service::{
+    AllowedPrincipal, ConnectionEvent, ConnectionNotification, CreateEndpointService,
+    ModifyEndpointService, PrivateDnsVerification, VpcEndpointServiceConfiguration,
+};
 pub use ec2::image::{
     AMAZON_OWNER, BUILTIN_IMAGES, BuiltinImage, CANONICAL_OWNER, builtin_image_id, valid_image_id,
 };
@@ -68,14 +73,20 @@ pub use ec2::vpc_peering::{
     CreateVpcPeering, PeeringOptions, PeeringSide, PeeringStatus, VpcPeeringConnection,
 };
 pub use ec2::vpn::{CustomerGateway, VpnConnection, VpnGateway};
+pub use elbv2::{
+    CreateLoadBalancer, CreateTargetGroup, ElbCommand, ElbErrorCode, ElbOutcome, HealthCheck,
+    HealthCheckInput, Listener, ListenerArn, LoadBalancer, LoadBalancerArn, LoadBalancerType,
+    LoadBalancerZone, Target, TargetGroup, TargetGroupArn, nlb_hosted_zone_id,
+};
 pub use error::{ErrorClass, ModelError};
 pub use id::{
-    AllocationId, Clock, CustomerGatewayId, DhcpOptionsId, ElasticIpAssociationId, FixedClock,
-    IdGen, InstanceId, InternetGatewayId, NatGatewayId, NetworkAclAssociationId, NetworkAclId,
-    NetworkInterfaceId, PrefixListId, ResourceKind, RouteTableAssociationId, RouteTableId,
-    SecurityGroupId, SecurityGroupRuleId, SequentialIds, SubnetId, Timestamp,
-    TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId, VpcCidrAssociationId,
-    VpcEndpointId, VpcId, VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId, parse_resource_id,
+    AllocationId, Clock, ConnectionNotificationId, CustomerGatewayId, DhcpOptionsId,
+    ElasticIpAssociationId, FixedClock, IdGen, InstanceId, InternetGatewayId, NatGatewayId,
+    NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId, PrefixListId, ResourceKind,
+    RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId, SequentialIds,
+    SubnetId, Timestamp, TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId,
+    VpcCidrAssociationId, VpcEndpointId, VpcEndpointServiceId, VpcId, VpcPeeringConnectionId,
+    VpnConnectionId, VpnGatewayId, parse_resource_id,
 };
 pub use model::{Ctx, ScopeState};
 pub use resource::{Change, Model, Resource, ResourceRef};

@@ -386,6 +386,60 @@ impl Txn<'_, '_> {
                 self.release_address(allocation_id)?;
                 Outcome::Done
             }
+            Command::Elb(c) => Outcome::Elb(self.run_elb(c)?),
+            Command::CreateEndpointService(input) => {
+                Outcome::EndpointService(self.create_endpoint_service(input)?)
+            }
+            Command::ModifyEndpointService(input) => {
+                self.modify_endpoint_service(input)?;
+                Outcome::Done
+            }
+            Command::DeleteEndpointServices { ids } => {
+                let mut failed = Vec::new();
+                for id in ids {
+                    if let Err(e) = self.delete_endpoint_service(id) {
+                        failed.push((id.to_string(), e.code(), e.to_string()));
+                    }
+                }
+                Outcome::Unsuccessful(failed)
+            }
+            Command::ModifyEndpointServicePermissions { id, add, remove } => {
+                Outcome::AddedPrincipals(self.modify_service_permissions(id, add, remove)?)
+            }
+            Command::AnswerEndpointConnections {
+                id,
+                endpoints,
+                accept,
+            } => Outcome::Unsuccessful(self.answer_connections(id, endpoints, *accept)?),
+            Command::CreateConnectionNotification {
+                service_id,
+                vpc_endpoint_id,
+                topic_arn,
+                events,
+            } => Outcome::ConnectionNotification(self.create_connection_notification(
+                service_id.as_ref(),
+                vpc_endpoint_id.as_ref(),
+                topic_arn,
+                events,
+            )?),
+            Command::ModifyConnectionNotification {
+                id,
+                topic_arn,
+                events,
+            } => {
+                self.modify_connection_notification(id, topic_arn.as_deref(), events.as_deref())?;
+                Outcome::Done
+            }
+            Command::DeleteConnectionNotifications { ids } => {
+                let mut failed = Vec::new();
+                for id in ids {
+                    match self.model.connection_notification(self.ctx.scope, id) {
+                        Ok(_) => self.delete(ResourceRef::ConnectionNotification(id.clone())),
+                        Err(e) => failed.push((id.to_string(), e.code(), e.to_string())),
+                    }
+                }
+                Outcome::Unsuccessful(failed)
+            }
             Command::CreateVpcEndpoint(input) => {
                 Outcome::VpcEndpoint(self.create_vpc_endpoint(input)?)
             }
@@ -654,7 +708,9 @@ impl Model {
         let mut out: Vec<(&str, ResourceKind, &Tags)> = self
             .tagged_stored(scope)
             .into_iter()
-            .filter(|(_, kind, _)| *kind != ResourceKind::VpcPeeringConnection)
+            .filter(|(_, kind, _)| {
+                *kind != ResourceKind::VpcPeeringConnection && kind.tag_resource_type().is_some()
+            })
             .collect();
         out.extend(
             self.vpc_peering_connections

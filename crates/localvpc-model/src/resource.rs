@@ -4,6 +4,7 @@
 
 use crate::ec2::dhcp::DhcpOptions;
 use crate::ec2::elastic_ip::ElasticIp;
+use crate::ec2::endpoint_service::{ConnectionNotification, VpcEndpointServiceConfiguration};
 use crate::ec2::instance::Instance;
 use crate::ec2::internet_gateway::InternetGateway;
 use crate::ec2::nat_gateway::NatGateway;
@@ -21,12 +22,16 @@ use crate::ec2::vpc::Vpc;
 use crate::ec2::vpc_endpoint::VpcEndpoint;
 use crate::ec2::vpc_peering::VpcPeeringConnection;
 use crate::ec2::vpn::{CustomerGateway, VpnConnection, VpnGateway};
+use crate::elbv2::{
+    Listener, ListenerArn, LoadBalancer, LoadBalancerArn, TargetGroup, TargetGroupArn,
+};
 use crate::error::ModelError;
 use crate::id::{
-    AllocationId, CustomerGatewayId, DhcpOptionsId, InstanceId, InternetGatewayId, NatGatewayId,
-    NetworkAclId, NetworkInterfaceId, PrefixListId, ResourceKind, RouteTableId, SecurityGroupId,
-    SubnetId, TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId,
-    VpcEndpointId, VpcId, VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
+    AllocationId, ConnectionNotificationId, CustomerGatewayId, DhcpOptionsId, InstanceId,
+    InternetGatewayId, NatGatewayId, NetworkAclId, NetworkInterfaceId, PrefixListId, ResourceKind,
+    RouteTableId, SecurityGroupId, SubnetId, TransitGatewayAttachmentId, TransitGatewayId,
+    TransitGatewayRouteTableId, VpcEndpointId, VpcEndpointServiceId, VpcId, VpcPeeringConnectionId,
+    VpnConnectionId, VpnGatewayId,
 };
 use crate::model::{ScopeState, Txn};
 use crate::scope::Scope;
@@ -154,6 +159,11 @@ stored_resources! {
     VpnConnection(VpnConnection, VpnConnectionId) in vpn_connections as VpnConnection;
     ManagedPrefixList(ManagedPrefixList, PrefixListId) in managed_prefix_lists as PrefixList;
     VpcEndpoint(VpcEndpoint, VpcEndpointId) in vpc_endpoints as VpcEndpoint;
+    VpcEndpointServiceConfiguration(VpcEndpointServiceConfiguration, VpcEndpointServiceId) in vpc_endpoint_service_configurations as VpcEndpointService;
+    ConnectionNotification(ConnectionNotification, ConnectionNotificationId) in connection_notifications as ConnectionNotification;
+    LoadBalancer(LoadBalancer, LoadBalancerArn) in load_balancers as LoadBalancer;
+    TargetGroup(TargetGroup, TargetGroupArn) in target_groups as TargetGroup;
+    Listener(Listener, ListenerArn) in listeners as Listener;
 }
 
 /// One committed change. A command's changes are applied and persisted together.

@@ -9,7 +9,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
-use localvpc_api::{ApiError, ApiResponse, Backend, RequestCtx, ec2};
+use localvpc_api::{ApiError, ApiResponse, Backend, RequestCtx, ec2, elbv2};
 use localvpc_model::{Command, Scope};
 use localvpc_wire::query::QueryParams;
 use localvpc_wire::sigv4::CredentialScope;
@@ -79,7 +79,10 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
         }
     };
     let response = match route {
-        Route::Health => json(200, r#"{"status":"ready","services":{"ec2":"running"}}"#),
+        Route::Health => json(
+            200,
+            r#"{"status":"ready","services":{"ec2":"running","elasticloadbalancing":"running"}}"#,
+        ),
         Route::Reset => reset(state, &request_id).await,
         Route::Aws { service, scope } => {
             aws(state, &service, scope, &parts.uri, &body, &request_id).await
@@ -134,6 +137,9 @@ impl Route {
     fn error_response(&self, e: &ApiError, request_id: &str) -> ApiResponse {
         match self {
             Self::Aws { service, .. } if service == "ec2" => ec2::error_response(e, request_id),
+            Self::Aws { service, .. } if service == "elasticloadbalancing" => {
+                elbv2::error_response(e, request_id)
+            }
             _ => ApiResponse::xml(
                 e.status,
                 query_error(e.status < 500, &e.code, &e.message, request_id),
@@ -161,11 +167,18 @@ async fn aws(
             params.extend(QueryParams::parse(body));
             ec2::handle(state, &ctx, &params).await
         }
+        "elasticloadbalancing" => {
+            let mut params = QueryParams::parse(uri.query().unwrap_or_default().as_bytes());
+            params.extend(QueryParams::parse(body));
+            elbv2::handle(state, &ctx, &params).await
+        }
         other => {
             let e = ApiError::new(
                 400,
                 "InvalidAction",
-                format!("localvpc does not serve the AWS service `{other}` (it serves: ec2)"),
+                format!(
+                    "localvpc does not serve the AWS service `{other}` (it serves: ec2, elasticloadbalancing)"
+                ),
             );
             ApiResponse::xml(400, query_error(true, &e.code, &e.message, request_id))
         }

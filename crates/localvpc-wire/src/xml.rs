@@ -87,6 +87,32 @@ impl XmlWriter {
         self
     }
 
+    /// `<tag><member>…</member>…</tag>` (the query protocol's list wrapping, ELBv2/STS);
+    /// `<tag/>` when empty.
+    pub fn members<T>(
+        &mut self,
+        tag: &str,
+        items: impl IntoIterator<Item = T>,
+        mut each: impl FnMut(&mut Self, T),
+    ) -> &mut Self {
+        let mark = self.buf.len();
+        self.open(tag);
+        let mut any = false;
+        for item in items {
+            any = true;
+            self.open("member");
+            each(self, item);
+            self.close("member");
+        }
+        if any {
+            self.close(tag);
+        } else {
+            self.buf.truncate(mark);
+            let _ = write!(self.buf, "<{tag}/>");
+        }
+        self
+    }
+
     /// `<tag>…</tag>` around whatever `body` writes.
     pub fn node(&mut self, tag: &str, body: impl FnOnce(&mut Self)) -> &mut Self {
         self.open(tag);
@@ -121,6 +147,29 @@ pub fn ec2_response(action: &str, request_id: &str, body: impl FnOnce(&mut XmlWr
     );
     w.leaf("requestId", request_id);
     body(&mut w);
+    let _ = write!(w.buf, "</{action}Response>");
+    w.finish()
+}
+
+/// The query protocol's success envelope (ELBv2, STS): `<{Action}Response xmlns=…>
+/// <{Action}Result>{body}</{Action}Result><ResponseMetadata><RequestId/></ResponseMetadata>`.
+pub fn query_response(
+    namespace: &str,
+    action: &str,
+    request_id: &str,
+    body: impl FnOnce(&mut XmlWriter),
+) -> String {
+    let mut w = XmlWriter::new();
+    let _ = write!(
+        w.buf,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{action}Response xmlns=\"{namespace}\">"
+    );
+    w.open(&format!("{action}Result"));
+    body(&mut w);
+    w.close(&format!("{action}Result"));
+    w.node("ResponseMetadata", |w| {
+        w.leaf("RequestId", request_id);
+    });
     let _ = write!(w.buf, "</{action}Response>");
     w.finish()
 }

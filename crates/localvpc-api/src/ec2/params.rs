@@ -7,6 +7,10 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         &["DryRun", "TransitGatewayAttachmentId"],
     ),
     (
+        "AcceptVpcEndpointConnections",
+        &["DryRun", "ServiceId", "VpcEndpointId.#"],
+    ),
+    (
         "AcceptVpcPeeringConnection",
         &["DryRun", "VpcPeeringConnectionId"],
     ),
@@ -469,6 +473,33 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "CreateVpcEndpointConnectionNotification",
+        &[
+            "ClientToken",
+            "ConnectionEvents.#",
+            "ConnectionNotificationArn",
+            "DryRun",
+            "ServiceId",
+            "VpcEndpointId",
+        ],
+    ),
+    (
+        "CreateVpcEndpointServiceConfiguration",
+        &[
+            "AcceptanceRequired",
+            "ClientToken",
+            "DryRun",
+            "GatewayLoadBalancerArn.#",
+            "NetworkLoadBalancerArn.#",
+            "PrivateDnsName",
+            "SupportedIpAddressType.#",
+            "SupportedRegion.#",
+            "TagSpecification.#.ResourceType",
+            "TagSpecification.#.Tag.#.Key",
+            "TagSpecification.#.Tag.#.Value",
+        ],
+    ),
+    (
         "CreateVpcPeeringConnection",
         &[
             "DryRun",
@@ -593,6 +624,14 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         &["DryRun", "TransitGatewayAttachmentId"],
     ),
     ("DeleteVpc", &["DryRun", "VpcId"]),
+    (
+        "DeleteVpcEndpointConnectionNotifications",
+        &["ConnectionNotificationId.#", "DryRun"],
+    ),
+    (
+        "DeleteVpcEndpointServiceConfigurations",
+        &["DryRun", "ServiceId.#"],
+    ),
     ("DeleteVpcEndpoints", &["DryRun", "VpcEndpointId.#"]),
     (
         "DeleteVpcPeeringConnection",
@@ -863,6 +902,49 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
     ),
     ("DescribeVpcAttribute", &["Attribute", "DryRun", "VpcId"]),
     (
+        "DescribeVpcEndpointConnectionNotifications",
+        &[
+            "ConnectionNotificationId",
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
+        ],
+    ),
+    (
+        "DescribeVpcEndpointConnections",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
+        ],
+    ),
+    (
+        "DescribeVpcEndpointServiceConfigurations",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
+            "ServiceId.#",
+        ],
+    ),
+    (
+        "DescribeVpcEndpointServicePermissions",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
+            "ServiceId",
+        ],
+    ),
+    (
         "DescribeVpcEndpointServices",
         &[
             "DryRun",
@@ -1121,6 +1203,42 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "ModifyVpcEndpointConnectionNotification",
+        &[
+            "ConnectionEvents.#",
+            "ConnectionNotificationArn",
+            "ConnectionNotificationId",
+            "DryRun",
+        ],
+    ),
+    (
+        "ModifyVpcEndpointServiceConfiguration",
+        &[
+            "AcceptanceRequired",
+            "AddGatewayLoadBalancerArn.#",
+            "AddNetworkLoadBalancerArn.#",
+            "AddSupportedIpAddressType.#",
+            "AddSupportedRegion.#",
+            "DryRun",
+            "PrivateDnsName",
+            "RemoveGatewayLoadBalancerArn.#",
+            "RemoveNetworkLoadBalancerArn.#",
+            "RemovePrivateDnsName",
+            "RemoveSupportedIpAddressType.#",
+            "RemoveSupportedRegion.#",
+            "ServiceId",
+        ],
+    ),
+    (
+        "ModifyVpcEndpointServicePermissions",
+        &[
+            "AddAllowedPrincipals.#",
+            "DryRun",
+            "RemoveAllowedPrincipals.#",
+            "ServiceId",
+        ],
+    ),
+    (
         "ModifyVpcPeeringConnectionOptions",
         &[
             "AccepterPeeringConnectionOptions.AllowDnsResolutionFromRemoteVpc",
@@ -1136,6 +1254,10 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
     (
         "RejectTransitGatewayVpcAttachment",
         &["DryRun", "TransitGatewayAttachmentId"],
+    ),
+    (
+        "RejectVpcEndpointConnections",
+        &["DryRun", "ServiceId", "VpcEndpointId.#"],
     ),
     (
         "RejectVpcPeeringConnection",
@@ -1416,6 +1538,10 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
     (
         "StartInstances",
         &["AdditionalInfo", "DryRun", "InstanceId.#"],
+    ),
+    (
+        "StartVpcEndpointServicePrivateDnsVerification",
+        &["DryRun", "ServiceId"],
     ),
     (
         "StopInstances",

@@ -267,8 +267,10 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
     })
 }
 
+/// The sort and pagination key: name, then type. `\u{1}` sorts before every name
+/// character, so `…ec2` comes before `…ec2messages` as in a plain name sort.
 fn service_key(s: &EndpointService) -> String {
-    format!("{}|{}", s.name, s.endpoint_type.as_str())
+    format!("{}\u{1}{}", s.name, s.endpoint_type.as_str())
 }
 
 pub(super) fn describe_services<B: Backend>(op: &Op<'_, B>) -> Body {

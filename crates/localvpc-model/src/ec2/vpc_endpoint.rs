@@ -280,6 +280,35 @@ impl Model {
                 tags: Tags::new(),
             })
             .collect();
+        for s in self.vpc_endpoint_service_configurations.values() {
+            if s.scope.region != scope.region || !s.visible_to(&scope.account) {
+                continue;
+            }
+            out.push(EndpointService {
+                name: s.service_name(),
+                id: s.id.to_string(),
+                endpoint_type: s.service_type.catalog(),
+                region: region.to_owned(),
+                owner: s.scope.account.to_string(),
+                base_endpoint_dns_names: vec![s.base_endpoint_dns_name()],
+                private_dns_names: s
+                    .verified_private_dns_name()
+                    .map(str::to_owned)
+                    .into_iter()
+                    .collect(),
+                // Endpoints to customer services always allow full access (spec §3.8).
+                policy_supported: false,
+                acceptance_required: s.acceptance_required,
+                ip_address_types: s.supported_ip_address_types.clone(),
+                zone_ids: self.endpoint_service_zone_ids(s),
+                wildcard_endpoint_names: false,
+                tags: if s.scope.account == scope.account {
+                    s.tags.clone()
+                } else {
+                    Tags::new()
+                },
+            });
+        }
         out.sort_by(|a, b| (&a.name, a.endpoint_type).cmp(&(&b.name, b.endpoint_type)));
         out
     }
@@ -295,13 +324,7 @@ impl Model {
         if endpoint.endpoint_type != EndpointTypeWire::Interface {
             return Vec::new();
         }
-        let Some(service) = self
-            .endpoint_services(catalog, &endpoint.scope)
-            .into_iter()
-            .find(|s| {
-                s.name == endpoint.service_name && s.endpoint_type == EndpointType::Interface
-            })
-        else {
+        let Some(service) = self.endpoint_service_for(catalog, endpoint) else {
             return Vec::new();
         };
         let zone = vpce_hosted_zone_id(&endpoint.scope.region);
@@ -353,14 +376,23 @@ impl Model {
         if !endpoint.private_dns_enabled {
             return Vec::new();
         }
+        self.endpoint_service_for(catalog, endpoint)
+            .map(|s| s.private_dns_names)
+            .unwrap_or_default()
+    }
+
+    /// The service an endpoint connects to, as the endpoint's owner sees it.
+    pub fn endpoint_service_for(
+        &self,
+        catalog: &Catalog,
+        endpoint: &VpcEndpoint,
+    ) -> Option<EndpointService> {
         self.endpoint_services(catalog, &endpoint.scope)
             .into_iter()
             .find(|s| {
                 s.name == endpoint.service_name
                     && s.endpoint_type == endpoint.endpoint_type.catalog()
             })
-            .map(|s| s.private_dns_names)
-            .unwrap_or_default()
     }
 
     /// Whether a gateway endpoint's route: a table holds a prefix-list route targeting it.
@@ -553,13 +585,18 @@ impl Txn<'_, '_> {
         }
         let id = VpcEndpointId::generate(self.ctx.ids);
         let tags = tags_for(&input.tag_specifications, "vpc-endpoint", id.as_str())?;
+        let initial_state = if service.acceptance_required {
+            EndpointState::PendingAcceptance
+        } else {
+            EndpointState::Available
+        };
         let mut endpoint = VpcEndpoint {
             id: id.clone(),
             scope: self.ctx.scope.clone(),
             vpc_id: vpc.id.clone(),
             service_name: service.name.clone(),
             endpoint_type: endpoint_type.into(),
-            state: EndpointState::Available,
+            state: initial_state,
             policy: None,
             route_table_ids: Vec::new(),
             subnet_ids: Vec::new(),
@@ -586,13 +623,11 @@ impl Txn<'_, '_> {
                 self.create_interface_endpoint(&mut endpoint, &service, input)?
             }
             EndpointType::GatewayLoadBalancer => {
-                // No AWS service offers GWLB endpoints; find_service refused already.
-                return Err(ModelError::InvalidServiceName {
-                    name: input.service_name.clone(),
-                });
+                self.create_gwlb_endpoint(&mut endpoint, &service, input)?;
             }
         }
         self.put(Resource::VpcEndpoint(endpoint.clone()));
+        self.record_connection_event(&endpoint, "Connect");
         Ok(endpoint)
     }
 
@@ -810,6 +845,62 @@ impl Txn<'_, '_> {
         Ok(())
     }
 
+    /// A Gateway Load Balancer endpoint (spec §4): exactly one subnet, one ENI, no security
+    /// groups, policy or DNS.
+    fn create_gwlb_endpoint(
+        &mut self,
+        endpoint: &mut VpcEndpoint,
+        service: &EndpointService,
+        input: &CreateVpcEndpoint,
+    ) -> Result<(), ModelError> {
+        let refuse = |what: &str| ModelError::InvalidParameter {
+            message: format!("{what} are not supported for Gateway Load Balancer endpoints"),
+        };
+        if !input.route_table_ids.is_empty() {
+            return Err(refuse("Route tables"));
+        }
+        if !input.security_group_ids.is_empty() {
+            return Err(refuse("Security groups"));
+        }
+        if input.policy.is_some() {
+            return Err(refuse("Endpoint policies"));
+        }
+        if input.private_dns_enabled == Some(true)
+            || input
+                .private_dns_only_for_inbound_resolver_endpoint
+                .is_some()
+        {
+            return Err(refuse("Private DNS options"));
+        }
+        let mut subnets = input.subnet_ids.clone();
+        for (s, _) in &input.subnet_ips {
+            if !subnets.contains(s) {
+                subnets.push(s.clone());
+            }
+        }
+        let [subnet] = subnets.as_slice() else {
+            return Err(ModelError::InvalidParameter {
+                message: "A Gateway Load Balancer endpoint needs exactly one subnet".to_owned(),
+            });
+        };
+        let interface_count = self
+            .model
+            .vpc_endpoints
+            .values()
+            .filter(|e| e.vpc_id == endpoint.vpc_id && e.endpoint_type != EndpointTypeWire::Gateway)
+            .count();
+        if interface_count >= MAX_INTERFACE_ENDPOINTS_PER_VPC {
+            return Err(ModelError::VpcEndpointLimitExceeded {
+                message: format!(
+                    "The maximum number of interface and Gateway Load Balancer endpoints ({MAX_INTERFACE_ENDPOINTS_PER_VPC}) in VPC {} has been reached.",
+                    endpoint.vpc_id
+                ),
+            });
+        }
+        self.add_endpoint_interface(endpoint, service, subnet, &input.subnet_ips)?;
+        Ok(())
+    }
+
     /// The S3 option's value after a create or modify (spec §3.7): defaults to true when
     /// private DNS is on for a service with both endpoint types; absent otherwise.
     fn inbound_only_option(
@@ -885,7 +976,11 @@ impl Txn<'_, '_> {
             ip,
             groups: endpoint.groups.clone(),
             description: format!("VPC Endpoint Interface {}", endpoint.id),
-            interface_type: "vpc_endpoint",
+            interface_type: if endpoint.endpoint_type == EndpointTypeWire::GatewayLoadBalancer {
+                "gateway_load_balancer_endpoint"
+            } else {
+                "vpc_endpoint"
+            },
             requester_id: ENDPOINT_REQUESTER,
             source_dest_check: true,
         })?;
@@ -1120,32 +1215,30 @@ impl Txn<'_, '_> {
                 });
             }
         }
+        if endpoint.endpoint_type == EndpointTypeWire::GatewayLoadBalancer {
+            let target = RouteTarget::VpcEndpoint(id.clone());
+            if let Some(t) = self
+                .model
+                .route_tables
+                .values()
+                .find(|t| t.routes.iter().any(|r| r.target == target))
+            {
+                return Err(ModelError::InvalidParameter {
+                    message: format!(
+                        "The Gateway Load Balancer endpoint {id} is the target of a route in {}; delete the route first",
+                        t.id
+                    ),
+                });
+            }
+        }
         for table in endpoint.route_table_ids.clone() {
             self.remove_endpoint_route(&mut endpoint, &table);
         }
+        self.record_connection_event(&endpoint, "Delete");
         for eni in endpoint.network_interface_ids.drain(..) {
             self.delete(ResourceRef::NetworkInterface(eni));
         }
         self.delete(ResourceRef::VpcEndpoint(id.clone()));
         Ok(())
-    }
-}
-
-// TEMPORARY shim until the localvpc-policy crate lands (same API).
-mod localvpc_policy {
-    pub(super) struct Policy;
-    pub(super) struct PolicyError {
-        pub(super) message: String,
-    }
-    impl Policy {
-        pub(super) fn parse_endpoint_policy(text: &str) -> Result<(), PolicyError> {
-            if text.trim_start().starts_with('{') {
-                Ok(())
-            } else {
-                Err(PolicyError {
-                    message: "not JSON".to_owned(),
-                })
-            }
-        }
     }
 }

@@ -1,0 +1,776 @@
+//! Elastic Load Balancing v2 (query protocol, `2015-12-01`): the calls the `aws_lb`,
+//! `aws_lb_target_group` and `aws_lb_listener` Terraform resources make, for network and
+//! gateway load balancers behind endpoint services (spec §5).
+
+use crate::{ApiError, ApiResponse, Backend, RequestCtx};
+use localvpc_model::{
+    Command, CreateLoadBalancer, CreateTargetGroup, ElbCommand, ElbOutcome, HealthCheckInput,
+    InstanceId, Listener, ListenerArn, LoadBalancer, LoadBalancerArn, LoadBalancerType, Model,
+    Outcome, SecurityGroupId, SubnetId, Target, TargetGroup, TargetGroupArn, nlb_hosted_zone_id,
+};
+use localvpc_wire::query::QueryParams;
+use localvpc_wire::time::iso8601_millis;
+use localvpc_wire::xml::{XmlWriter, query_error, query_response};
+use std::sync::Arc;
+
+pub const VERSION: &str = "2015-12-01";
+const NAMESPACE: &str = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/";
+
+type Body = Result<String, ApiError>;
+
+/// Serves one ELBv2 request.
+pub async fn handle<B: Backend>(
+    backend: &B,
+    ctx: &RequestCtx,
+    params: &QueryParams,
+) -> ApiResponse {
+    let action = params.get("Action").unwrap_or_default();
+    match dispatch(backend, ctx, action, params).await {
+        Ok(body) => ApiResponse::xml(200, body),
+        Err(e) => error_response(&e, &ctx.request_id),
+    }
+}
+
+pub fn error_response(e: &ApiError, request_id: &str) -> ApiResponse {
+    ApiResponse::xml(
+        e.status,
+        query_error(e.status < 500, &e.code, &e.message, request_id),
+    )
+}
+
+struct Op<'a, B> {
+    backend: &'a B,
+    ctx: &'a RequestCtx,
+    action: &'a str,
+    params: &'a QueryParams,
+}
+
+impl<B: Backend> Op<'_, B> {
+    fn respond(&self, body: impl FnOnce(&mut XmlWriter)) -> Body {
+        Ok(query_response(
+            NAMESPACE,
+            self.action,
+            &self.ctx.request_id,
+            body,
+        ))
+    }
+
+    async fn run(&self, command: ElbCommand) -> Result<ElbOutcome, ApiError> {
+        match self
+            .backend
+            .execute(self.ctx.scope.clone(), Command::Elb(command))
+            .await?
+        {
+            Outcome::Elb(o) => Ok(o),
+            other => Err(ApiError::internal(format!("unexpected outcome {other:?}"))),
+        }
+    }
+
+    fn snapshot(&self) -> Arc<Model> {
+        self.backend.snapshot()
+    }
+
+    fn required(&self, name: &str) -> Result<&str, ApiError> {
+        self.params
+            .get(name)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| validation(format!("'{name}' is required")))
+    }
+
+    fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
+        self.params
+            .get(name)
+            .map(|v| {
+                v.parse::<i64>()
+                    .map_err(|_| validation(format!("'{v}' is not a valid integer for {name}")))
+            })
+            .transpose()
+    }
+
+    fn bool(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        self.params
+            .get(name)
+            .map(|v| match v {
+                "true" => Ok(true),
+                "false" => Ok(false),
+                _ => Err(validation(format!(
+                    "'{v}' is not a valid boolean for {name}"
+                ))),
+            })
+            .transpose()
+    }
+
+    fn members(&self, name: &str) -> Vec<&str> {
+        self.params.list(&format!("{name}.member"))
+    }
+
+    fn pairs(&self, name: &str) -> Vec<(String, String)> {
+        self.params
+            .structs(&format!("{name}.member"))
+            .iter()
+            .filter_map(|t| {
+                t.get("Key")
+                    .map(|k| (k.to_owned(), t.get("Value").unwrap_or_default().to_owned()))
+            })
+            .collect()
+    }
+}
+
+fn validation(message: impl Into<String>) -> ApiError {
+    ApiError::new(400, "ValidationError", message)
+}
+
+const ACTIONS: &[&str] = &[
+    "AddTags",
+    "CreateListener",
+    "CreateLoadBalancer",
+    "CreateTargetGroup",
+    "DeleteListener",
+    "DeleteLoadBalancer",
+    "DeleteTargetGroup",
+    "DeregisterTargets",
+    "DescribeListenerAttributes",
+    "DescribeListeners",
+    "DescribeLoadBalancerAttributes",
+    "DescribeLoadBalancers",
+    "DescribeTags",
+    "DescribeTargetGroupAttributes",
+    "DescribeTargetGroups",
+    "DescribeTargetHealth",
+    "ModifyListener",
+    "ModifyLoadBalancerAttributes",
+    "ModifyTargetGroup",
+    "ModifyTargetGroupAttributes",
+    "RegisterTargets",
+    "RemoveTags",
+];
+
+async fn dispatch<B: Backend>(
+    backend: &B,
+    ctx: &RequestCtx,
+    action: &str,
+    params: &QueryParams,
+) -> Body {
+    if action.is_empty() {
+        return Err(ApiError::missing("Action"));
+    }
+    if !ACTIONS.contains(&action) {
+        return Err(ApiError::new(
+            400,
+            "InvalidAction",
+            format!("localvpc does not serve the ELBv2 action {action}"),
+        ));
+    }
+    if !backend.snapshot().has_scope(&ctx.scope) {
+        backend
+            .execute(
+                ctx.scope.clone(),
+                Command::EnsureScope {
+                    default_vpc: backend.default_vpc(),
+                },
+            )
+            .await?;
+    }
+    let op = Op {
+        backend,
+        ctx,
+        action,
+        params,
+    };
+    match action {
+        "CreateLoadBalancer" => create_load_balancer(&op).await,
+        "DescribeLoadBalancers" => describe_load_balancers(&op),
+        "DeleteLoadBalancer" => {
+            let arn = LoadBalancerArn::parse(op.required("LoadBalancerArn")?)?;
+            op.run(ElbCommand::DeleteLoadBalancer(arn)).await?;
+            op.respond(|_| {})
+        }
+        "DescribeLoadBalancerAttributes" => {
+            let arn = LoadBalancerArn::parse(op.required("LoadBalancerArn")?)?;
+            let model = op.snapshot();
+            let lb = model.load_balancer(&op.ctx.scope, &arn)?;
+            op.respond(|w| write_attributes(w, &lb.attributes))
+        }
+        "ModifyLoadBalancerAttributes" => {
+            let arn = LoadBalancerArn::parse(op.required("LoadBalancerArn")?)?;
+            let changes = op.pairs("Attributes");
+            match op
+                .run(ElbCommand::SetLoadBalancerAttributes(arn, changes.clone()))
+                .await?
+            {
+                ElbOutcome::Attributes(_) => op.respond(|w| write_attributes(w, &changes)),
+                other => Err(ApiError::internal(format!("unexpected outcome {other:?}"))),
+            }
+        }
+        "CreateTargetGroup" => create_target_group(&op).await,
+        "DescribeTargetGroups" => describe_target_groups(&op),
+        "ModifyTargetGroup" => {
+            let arn = TargetGroupArn::parse(op.required("TargetGroupArn")?)?;
+            let hc = health_check_input(&op)?;
+            match op.run(ElbCommand::ModifyTargetGroup(arn, hc)).await? {
+                ElbOutcome::TargetGroup(tg) => {
+                    let model = op.snapshot();
+                    op.respond(|w| {
+                        w.members("TargetGroups", [&tg], |w, t| {
+                            write_target_group(w, &model, t)
+                        });
+                    })
+                }
+                other => Err(ApiError::internal(format!("unexpected outcome {other:?}"))),
+            }
+        }
+        "DeleteTargetGroup" => {
+            let arn = TargetGroupArn::parse(op.required("TargetGroupArn")?)?;
+            op.run(ElbCommand::DeleteTargetGroup(arn)).await?;
+            op.respond(|_| {})
+        }
+        "DescribeTargetGroupAttributes" => {
+            let arn = TargetGroupArn::parse(op.required("TargetGroupArn")?)?;
+            let model = op.snapshot();
+            let tg = model.target_group(&op.ctx.scope, &arn)?;
+            op.respond(|w| write_attributes(w, &tg.attributes))
+        }
+        "ModifyTargetGroupAttributes" => {
+            let arn = TargetGroupArn::parse(op.required("TargetGroupArn")?)?;
+            let changes = op.pairs("Attributes");
+            op.run(ElbCommand::SetTargetGroupAttributes(arn, changes.clone()))
+                .await?;
+            op.respond(|w| write_attributes(w, &changes))
+        }
+        "RegisterTargets" | "DeregisterTargets" => {
+            let arn = TargetGroupArn::parse(op.required("TargetGroupArn")?)?;
+            let targets = targets(&op)?;
+            if targets.is_empty() {
+                return Err(validation("'Targets' is required"));
+            }
+            let command = if action == "RegisterTargets" {
+                ElbCommand::RegisterTargets(arn, targets)
+            } else {
+                ElbCommand::DeregisterTargets(arn, targets)
+            };
+            op.run(command).await?;
+            op.respond(|_| {})
+        }
+        "DescribeTargetHealth" => describe_target_health(&op),
+        "CreateListener" => create_listener(&op).await,
+        "DescribeListeners" => describe_listeners(&op),
+        "ModifyListener" => {
+            let arn = ListenerArn::parse(op.required("ListenerArn")?)?;
+            let target_group_arn = forward_target(&op)?;
+            let command = ElbCommand::ModifyListener {
+                listener_arn: arn,
+                protocol: op.params.get("Protocol").map(str::to_owned),
+                port: op.int("Port")?,
+                target_group_arn,
+            };
+            match op.run(command).await? {
+                ElbOutcome::Listener(l) => op.respond(|w| {
+                    w.members("Listeners", [&l], write_listener);
+                }),
+                other => Err(ApiError::internal(format!("unexpected outcome {other:?}"))),
+            }
+        }
+        "DeleteListener" => {
+            let arn = ListenerArn::parse(op.required("ListenerArn")?)?;
+            op.run(ElbCommand::DeleteListener(arn)).await?;
+            op.respond(|_| {})
+        }
+        "DescribeListenerAttributes" => {
+            let arn = ListenerArn::parse(op.required("ListenerArn")?)?;
+            let model = op.snapshot();
+            let l = model.listener(&op.ctx.scope, &arn)?;
+            let attrs: Vec<(String, String)> = if l.protocol.as_deref() == Some("TCP") {
+                vec![("tcp.idle_timeout.seconds".to_owned(), "350".to_owned())]
+            } else {
+                Vec::new()
+            };
+            op.respond(|w| write_attributes(w, &attrs))
+        }
+        "AddTags" | "RemoveTags" => {
+            let arns: Vec<String> = op
+                .members("ResourceArns")
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            if arns.is_empty() {
+                return Err(validation("'ResourceArns' is required"));
+            }
+            let command = if action == "AddTags" {
+                ElbCommand::EditTags {
+                    arns,
+                    add: op.pairs("Tags"),
+                    remove: Vec::new(),
+                }
+            } else {
+                ElbCommand::EditTags {
+                    arns,
+                    add: Vec::new(),
+                    remove: op
+                        .members("TagKeys")
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect(),
+                }
+            };
+            op.run(command).await?;
+            op.respond(|_| {})
+        }
+        "DescribeTags" => {
+            let arns = op.members("ResourceArns");
+            let model = op.snapshot();
+            let mut found = Vec::new();
+            for arn in arns {
+                found.push((arn, model.elb_tags(&op.ctx.scope, arn)?));
+            }
+            op.respond(|w| {
+                w.members("TagDescriptions", found, |w, (arn, tags)| {
+                    w.leaf("ResourceArn", arn);
+                    w.members("Tags", tags, |w, (k, v)| {
+                        w.leaf("Key", k).leaf("Value", v);
+                    });
+                });
+            })
+        }
+        _ => Err(ApiError::new(
+            400,
+            "InvalidAction",
+            format!("localvpc does not serve the ELBv2 action {action}"),
+        )),
+    }
+}
+
+fn write_attributes(w: &mut XmlWriter, attrs: &[(String, String)]) {
+    w.members("Attributes", attrs, |w, (k, v)| {
+        w.leaf("Key", k).leaf("Value", v);
+    });
+}
+
+fn write_load_balancer(w: &mut XmlWriter, lb: &LoadBalancer) {
+    w.leaf("LoadBalancerArn", lb.id.as_str());
+    if lb.lb_type == LoadBalancerType::Network {
+        w.leaf("DNSName", &lb.dns_name).leaf(
+            "CanonicalHostedZoneId",
+            &nlb_hosted_zone_id(&lb.scope.region),
+        );
+    }
+    w.leaf("CreatedTime", &iso8601_millis(lb.created.0))
+        .leaf("LoadBalancerName", &lb.name);
+    if lb.lb_type == LoadBalancerType::Network {
+        w.leaf(
+            "Scheme",
+            if lb.internal {
+                "internal"
+            } else {
+                "internet-facing"
+            },
+        );
+    }
+    w.leaf("VpcId", lb.vpc_id.as_str());
+    w.node("State", |w| {
+        w.leaf("Code", "active");
+    });
+    w.leaf("Type", lb.lb_type.as_str());
+    w.members("AvailabilityZones", &lb.zones, |w, z| {
+        w.leaf("ZoneName", &z.zone_name)
+            .leaf("SubnetId", z.subnet_id.as_str());
+        w.members("LoadBalancerAddresses", [z], |w, z| {
+            w.leaf("PrivateIPv4Address", &z.private_ip.to_string());
+        });
+    });
+    if !lb.security_groups.is_empty() {
+        w.members("SecurityGroups", &lb.security_groups, |w, g| {
+            w.text(g.as_str());
+        });
+    }
+    w.leaf("IpAddressType", "ipv4");
+}
+
+async fn create_load_balancer<B: Backend>(op: &Op<'_, B>) -> Body {
+    let mut subnets: Vec<(SubnetId, Option<std::net::Ipv4Addr>)> = Vec::new();
+    for s in op.members("Subnets") {
+        subnets.push((SubnetId::parse(s)?, None));
+    }
+    for m in op.params.structs("SubnetMappings.member") {
+        let subnet = SubnetId::parse(
+            m.get("SubnetId")
+                .ok_or_else(|| validation("SubnetMappings: 'SubnetId' is required"))?,
+        )?;
+        if m.get("AllocationId").is_some() {
+            return Err(validation(
+                "localvpc does not emulate Elastic IP addresses on load balancers",
+            ));
+        }
+        let ip = m
+            .get("PrivateIPv4Address")
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| validation(format!("'{v}' is not a valid IPv4 address")))
+            })
+            .transpose()?;
+        subnets.push((subnet, ip));
+    }
+    let input = CreateLoadBalancer {
+        name: op.required("Name")?.to_owned(),
+        lb_type: op.params.get("Type").unwrap_or("application").to_owned(),
+        internal: match op.params.get("Scheme").unwrap_or("internet-facing") {
+            "internal" => true,
+            "internet-facing" => false,
+            other => return Err(validation(format!("'{other}' is not a valid scheme"))),
+        },
+        subnets,
+        security_groups: op
+            .members("SecurityGroups")
+            .into_iter()
+            .map(SecurityGroupId::parse)
+            .collect::<Result<_, _>>()?,
+        tags: op.pairs("Tags"),
+    };
+    if op.params.get("IpAddressType").is_some_and(|t| t != "ipv4") {
+        return Err(validation("localvpc emulates IPv4 load balancers only"));
+    }
+    match op.run(ElbCommand::CreateLoadBalancer(input)).await? {
+        ElbOutcome::LoadBalancer(lb) => op.respond(|w| {
+            w.members("LoadBalancers", [&lb], |w, lb| {
+                write_load_balancer(w, lb);
+                // A new load balancer reports `provisioning` once.
+            });
+        }),
+        other => Err(ApiError::internal(format!("unexpected outcome {other:?}"))),
+    }
+}
+
+fn describe_load_balancers<B: Backend>(op: &Op<'_, B>) -> Body {
+    let arns = op.members("LoadBalancerArns");
+    let names = op.members("Names");
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    let mut chosen: Vec<&LoadBalancer> = Vec::new();
+    for a in &arns {
+        let arn = LoadBalancerArn::parse(a)?;
+        chosen.push(model.load_balancer(scope, &arn)?);
+    }
+    for n in &names {
+        let lb = model
+            .load_balancers_in(scope)
+            .find(|l| l.name == *n)
+            .ok_or_else(|| {
+                ApiError::new(
+                    400,
+                    "LoadBalancerNotFound",
+                    format!("Load balancers '[{n}]' not found"),
+                )
+            })?;
+        chosen.push(lb);
+    }
+    if arns.is_empty() && names.is_empty() {
+        chosen = model.load_balancers_in(scope).collect();
+    }
+    op.respond(|w| {
+        w.members("LoadBalancers", chosen, write_load_balancer);
+    })
+}
+
+fn health_check_input<B: Backend>(op: &Op<'_, B>) -> Result<HealthCheckInput, ApiError> {
+    Ok(HealthCheckInput {
+        protocol: op.params.get("HealthCheckProtocol").map(str::to_owned),
+        port: op.params.get("HealthCheckPort").map(str::to_owned),
+        enabled: op.bool("HealthCheckEnabled")?,
+        interval: op.int("HealthCheckIntervalSeconds")?,
+        timeout: op.int("HealthCheckTimeoutSeconds")?,
+        healthy_threshold: op.int("HealthyThresholdCount")?,
+        unhealthy_threshold: op.int("UnhealthyThresholdCount")?,
+        path: op.params.get("HealthCheckPath").map(str::to_owned),
+        matcher: op.params.get("Matcher.HttpCode").map(str::to_owned),
+    })
+}
+
+fn write_target_group(w: &mut XmlWriter, model: &Model, tg: &TargetGroup) {
+    w.leaf("TargetGroupArn", tg.id.as_str())
+        .leaf("TargetGroupName", &tg.name)
+        .leaf("Protocol", &tg.protocol);
+    if let Some(p) = tg.port {
+        w.num("Port", p);
+    }
+    if let Some(v) = &tg.vpc_id {
+        w.leaf("VpcId", v.as_str());
+    }
+    let hc = &tg.health_check;
+    w.leaf("HealthCheckProtocol", &hc.protocol)
+        .leaf("HealthCheckPort", &hc.port)
+        .bool("HealthCheckEnabled", hc.enabled)
+        .num("HealthCheckIntervalSeconds", hc.interval)
+        .num("HealthCheckTimeoutSeconds", hc.timeout)
+        .num("HealthyThresholdCount", hc.healthy_threshold)
+        .num("UnhealthyThresholdCount", hc.unhealthy_threshold)
+        .leaf_opt("HealthCheckPath", hc.path.as_deref());
+    if let Some(m) = &hc.matcher {
+        w.node("Matcher", |w| {
+            w.leaf("HttpCode", m);
+        });
+    }
+    w.members(
+        "LoadBalancerArns",
+        model.target_group_load_balancers(&tg.id),
+        |w, a| {
+            w.text(a.as_str());
+        },
+    );
+    w.leaf("TargetType", &tg.target_type)
+        .leaf("IpAddressType", "ipv4");
+}
+
+async fn create_target_group<B: Backend>(op: &Op<'_, B>) -> Body {
+    if op.params.get("IpAddressType").is_some_and(|t| t != "ipv4") {
+        return Err(validation("localvpc emulates IPv4 target groups only"));
+    }
+    let input = CreateTargetGroup {
+        name: op.required("Name")?.to_owned(),
+        protocol: op.params.get("Protocol").map(str::to_owned),
+        port: op.int("Port")?,
+        vpc_id: op
+            .params
+            .get("VpcId")
+            .map(localvpc_model::VpcId::parse)
+            .transpose()?,
+        target_type: op.params.get("TargetType").map(str::to_owned),
+        health_check: health_check_input(op)?,
+        tags: op.pairs("Tags"),
+    };
+    match op.run(ElbCommand::CreateTargetGroup(input)).await? {
+        ElbOutcome::TargetGroup(tg) => {
+            let model = op.snapshot();
+            op.respond(|w| {
+                w.members("TargetGroups", [&tg], |w, t| {
+                    write_target_group(w, &model, t)
+                });
+            })
+        }
+        other => Err(ApiError::internal(format!("unexpected outcome {other:?}"))),
+    }
+}
+
+fn describe_target_groups<B: Backend>(op: &Op<'_, B>) -> Body {
+    let arns = op.members("TargetGroupArns");
+    let names = op.members("Names");
+    let lb = op
+        .params
+        .get("LoadBalancerArn")
+        .map(LoadBalancerArn::parse)
+        .transpose()?;
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    let mut chosen: Vec<&TargetGroup> = Vec::new();
+    for a in &arns {
+        chosen.push(model.target_group(scope, &TargetGroupArn::parse(a)?)?);
+    }
+    for n in &names {
+        chosen.push(
+            model
+                .target_groups_in(scope)
+                .find(|t| t.name == *n)
+                .ok_or_else(|| {
+                    ApiError::new(
+                        400,
+                        "TargetGroupNotFound",
+                        format!("One or more target groups not found: {n}"),
+                    )
+                })?,
+        );
+    }
+    if let Some(lb) = &lb {
+        model.load_balancer(scope, lb)?;
+        chosen = model
+            .target_groups_in(scope)
+            .filter(|t| model.target_group_load_balancers(&t.id).contains(lb))
+            .collect();
+    } else if arns.is_empty() && names.is_empty() {
+        chosen = model.target_groups_in(scope).collect();
+    }
+    op.respond(|w| {
+        w.members("TargetGroups", chosen, |w, t| {
+            write_target_group(w, &model, t)
+        });
+    })
+}
+
+fn targets<B: Backend>(op: &Op<'_, B>) -> Result<Vec<Target>, ApiError> {
+    op.params
+        .structs("Targets.member")
+        .iter()
+        .map(|t| {
+            Ok(Target {
+                id: t
+                    .get("Id")
+                    .ok_or_else(|| validation("Targets: 'Id' is required"))?
+                    .to_owned(),
+                port: t
+                    .get("Port")
+                    .map(|p| {
+                        p.parse::<i64>()
+                            .map_err(|_| validation(format!("'{p}' is not a valid port")))
+                    })
+                    .transpose()?,
+                availability_zone: t.get("AvailabilityZone").map(str::to_owned),
+            })
+        })
+        .collect()
+}
+
+/// Target health without probing (localvpc has no data plane for load balancers yet): a
+/// target is `unused` while no listener forwards to its group, `unhealthy` when its instance
+/// is not running, else `healthy` (docs/aws-choices.md).
+fn describe_target_health<B: Backend>(op: &Op<'_, B>) -> Body {
+    let arn = TargetGroupArn::parse(op.required("TargetGroupArn")?)?;
+    let wanted = targets(op)?;
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    let tg = model.target_group(scope, &arn)?;
+    let in_use = !model.target_group_load_balancers(&tg.id).is_empty();
+    let listed: Vec<Target> = if wanted.is_empty() {
+        tg.targets.clone()
+    } else {
+        wanted
+    };
+    op.respond(|w| {
+        w.members("TargetHealthDescriptions", &listed, |w, t| {
+            let port = t.port.or(tg.port);
+            w.node("Target", |w| {
+                w.leaf("Id", &t.id);
+                if let Some(p) = port {
+                    w.num("Port", p);
+                }
+                w.leaf_opt("AvailabilityZone", t.availability_zone.as_deref());
+            });
+            let registered = tg
+                .targets
+                .iter()
+                .any(|x| x.id == t.id && x.port.or(tg.port) == port);
+            let running = match InstanceId::parse(&t.id) {
+                Ok(id) => model
+                    .instance(scope, &id)
+                    .is_ok_and(|i| i.state == localvpc_model::InstanceState::Running),
+                Err(_) => true,
+            };
+            let (state, reason, description) = if !registered {
+                (
+                    "unavailable",
+                    Some("Target.NotRegistered"),
+                    Some("Target is not registered to the target group"),
+                )
+            } else if !in_use {
+                (
+                    "unused",
+                    Some("Target.NotInUse"),
+                    Some(
+                        "Target group is not configured to receive traffic from the load balancer",
+                    ),
+                )
+            } else if !running {
+                (
+                    "unused",
+                    Some("Target.InvalidState"),
+                    Some("Target is in the stopped state"),
+                )
+            } else {
+                ("healthy", None, None)
+            };
+            w.leaf(
+                "HealthCheckPort",
+                &tg.health_check.port.replace(
+                    "traffic-port",
+                    &port.map(|p| p.to_string()).unwrap_or_default(),
+                ),
+            );
+            w.node("TargetHealth", |w| {
+                w.leaf("State", state)
+                    .leaf_opt("Reason", reason)
+                    .leaf_opt("Description", description);
+            });
+        });
+    })
+}
+
+fn forward_target<B: Backend>(op: &Op<'_, B>) -> Result<Option<TargetGroupArn>, ApiError> {
+    let actions = op.params.structs("DefaultActions.member");
+    let Some(first) = actions.first() else {
+        return Ok(None);
+    };
+    if actions.len() > 1 || first.get("Type") != Some("forward") {
+        return Err(validation(
+            "localvpc emulates listeners with one forward action (network and gateway load balancers)",
+        ));
+    }
+    let arn = first
+        .get("TargetGroupArn")
+        .or_else(|| first.get("ForwardConfig.TargetGroups.member.1.TargetGroupArn"))
+        .ok_or_else(|| validation("A forward action needs a target group"))?;
+    Ok(Some(TargetGroupArn::parse(arn)?))
+}
+
+fn write_listener(w: &mut XmlWriter, l: &Listener) {
+    w.leaf("ListenerArn", l.id.as_str())
+        .leaf("LoadBalancerArn", l.load_balancer_arn.as_str());
+    if let Some(p) = l.port {
+        w.num("Port", p);
+    }
+    w.leaf_opt("Protocol", l.protocol.as_deref());
+    w.members("DefaultActions", [l], |w, l| {
+        w.leaf("Type", "forward")
+            .leaf("TargetGroupArn", l.target_group_arn.as_str());
+        w.node("ForwardConfig", |w| {
+            w.members("TargetGroups", [l], |w, l| {
+                w.leaf("TargetGroupArn", l.target_group_arn.as_str())
+                    .num("Weight", 1);
+            });
+            w.node("TargetGroupStickinessConfig", |w| {
+                w.bool("Enabled", false);
+            });
+        });
+    });
+}
+
+async fn create_listener<B: Backend>(op: &Op<'_, B>) -> Body {
+    let command = ElbCommand::CreateListener {
+        load_balancer_arn: LoadBalancerArn::parse(op.required("LoadBalancerArn")?)?,
+        protocol: op.params.get("Protocol").map(str::to_owned),
+        port: op.int("Port")?,
+        target_group_arn: forward_target(op)?
+            .ok_or_else(|| validation("'DefaultActions' is required"))?,
+        tags: op.pairs("Tags"),
+    };
+    match op.run(command).await? {
+        ElbOutcome::Listener(l) => op.respond(|w| {
+            w.members("Listeners", [&l], write_listener);
+        }),
+        other => Err(ApiError::internal(format!("unexpected outcome {other:?}"))),
+    }
+}
+
+fn describe_listeners<B: Backend>(op: &Op<'_, B>) -> Body {
+    let arns = op.members("ListenerArns");
+    let lb = op
+        .params
+        .get("LoadBalancerArn")
+        .map(LoadBalancerArn::parse)
+        .transpose()?;
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    let mut chosen: Vec<&Listener> = Vec::new();
+    for a in &arns {
+        chosen.push(model.listener(scope, &ListenerArn::parse(a)?)?);
+    }
+    if let Some(lb) = &lb {
+        model.load_balancer(scope, lb)?;
+        chosen = model
+            .listeners_in(scope)
+            .filter(|l| &l.load_balancer_arn == lb)
+            .collect();
+    } else if arns.is_empty() {
+        return Err(validation(
+            "You must specify either listener ARNs or a load balancer ARN",
+        ));
+    }
+    op.respond(|w| {
+        w.members("Listeners", chosen, write_listener);
+    })
+}
