@@ -135,10 +135,12 @@ _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:
 #   pending, available, ...; the vpc-endpoint-state filter takes the same values), while the
 #   botocore State enum is written PendingAcceptance|Pending|Available|... (aws-semantics.md
 #   §3.6; the aws-cli create-vpc-endpoint example shows "State": "available" / "pending").
+#   The provider's view, VpcEndpointConnection.VpcEndpointState, uses the same values (spec §5.3;
+#   the aws-cli describe-vpc-endpoint-connections example shows "pendingAcceptance").
 _ENUM_EXTRAS: list[tuple[str, re.Pattern, frozenset]] = [
     ("AttachmentStatus", re.compile(r"/internetGateway(Set/item)?/attachmentSet/item/state$"),
      frozenset({"available"})),
-    ("State", re.compile(r"/vpcEndpoint(Set/item)?/state$"),
+    ("State", re.compile(r"(/vpcEndpoint(Set/item)?/state|/vpcEndpointConnectionSet/item/vpcEndpointState)$"),
      frozenset({"pendingAcceptance", "pending", "available", "deleting", "deleted", "rejected", "failed",
                 "expired", "partial"})),
 ]

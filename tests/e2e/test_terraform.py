@@ -16,6 +16,8 @@ documented gap, after still running destroy and the cleanup checks. Any other fa
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import re
 
 import pytest
@@ -64,7 +66,8 @@ def tf(tmp_path):
 
 GONE_PCX_STATES = {"deleted", "rejected", "failed", "expired"}
 # NAT gateways, transit gateways and their attachments / route tables stay visible for a while
-# after deletion (state "deleted", tags included), as in AWS.
+# after deletion (state "deleted", tags included), as in AWS. A VPC endpoint in state "deleted"
+# is counted as gone too (localvpc drops a deleted endpoint at once).
 GONE_STATES = {"deleted"}
 
 
@@ -76,10 +79,14 @@ def inventory(ec2) -> dict:
     tgws = ec2.describe_transit_gateways()["TransitGateways"]
     tgw_attachments = ec2.describe_transit_gateway_attachments()["TransitGatewayAttachments"]
     tgw_rtbs = ec2.describe_transit_gateway_route_tables()["TransitGatewayRouteTables"]
+    vpces = ec2.describe_vpc_endpoints()["VpcEndpoints"]
+    rtbs = ec2.describe_route_tables()["RouteTables"]
+    enis = ec2.describe_network_interfaces()["NetworkInterfaces"]
     gone = gone_pcx | {n["NatGatewayId"] for n in nats if n["State"] in GONE_STATES} \
         | {t["TransitGatewayId"] for t in tgws if t["State"] in GONE_STATES} \
         | {a["TransitGatewayAttachmentId"] for a in tgw_attachments if a["State"] in GONE_STATES} \
-        | {r["TransitGatewayRouteTableId"] for r in tgw_rtbs if r["State"] in GONE_STATES}
+        | {r["TransitGatewayRouteTableId"] for r in tgw_rtbs if r["State"] in GONE_STATES} \
+        | {e["VpcEndpointId"] for e in vpces if e["State"] in GONE_STATES}
     return {
         "vpcs": sorted((v["VpcId"], v["CidrBlock"], v.get("IsDefault", False), v.get("DhcpOptionsId"),
                         tuple(sorted((a["CidrBlock"], a["CidrBlockState"]["State"])
@@ -93,7 +100,7 @@ def inventory(ec2) -> dict:
         "route_tables": sorted(
             (r["RouteTableId"], r["VpcId"], len(r.get("Routes", [])),
              tuple(sorted((a.get("SubnetId") or "main") for a in r.get("Associations", []))))
-            for r in ec2.describe_route_tables()["RouteTables"]),
+            for r in rtbs),
         "internet_gateways": sorted(
             (i["InternetGatewayId"], tuple(sorted(a["VpcId"] for a in i.get("Attachments", []))))
             for i in ec2.describe_internet_gateways()["InternetGateways"]),
@@ -101,8 +108,17 @@ def inventory(ec2) -> dict:
             (n["NetworkAclId"], n["VpcId"], n.get("IsDefault", False), len(n.get("Entries", [])),
              tuple(sorted(a["SubnetId"] for a in n.get("Associations", []))))
             for n in ec2.describe_network_acls()["NetworkAcls"]),
-        "network_interfaces": sorted(e["NetworkInterfaceId"]
-                                     for e in ec2.describe_network_interfaces()["NetworkInterfaces"]),
+        "network_interfaces": sorted(e["NetworkInterfaceId"] for e in enis),
+        # VPC endpoints, the interfaces they own and the prefix-list routes gateway endpoints add
+        # to route tables.
+        "vpc_endpoints": sorted(e["VpcEndpointId"] for e in vpces if e["State"] not in GONE_STATES),
+        "endpoint_interfaces": sorted(e["NetworkInterfaceId"] for e in enis
+                                      if e.get("InterfaceType") == "vpc_endpoint"),
+        "endpoint_routes": sorted(
+            (r["RouteTableId"], rt.get("DestinationPrefixListId") or rt.get("DestinationCidrBlock"),
+             rt.get("GatewayId") or rt.get("NetworkInterfaceId"))
+            for r in rtbs for rt in r.get("Routes", [])
+            if rt.get("DestinationPrefixListId") or (rt.get("GatewayId") or "").startswith("vpce-")),
         "dhcp_options": sorted(d["DhcpOptionsId"] for d in ec2.describe_dhcp_options()["DhcpOptions"]),
         "peering_connections": sorted(
             p["VpcPeeringConnectionId"] for p in pcxs if p["Status"]["Code"] not in GONE_PCX_STATES),
@@ -133,7 +149,7 @@ def assert_only_defaults(inv: dict, label: str) -> None:
     assert inv["dhcp_options"] == [inv["vpcs"][0][3]], f"{label}: {inv['dhcp_options']} vs {inv['vpcs']}"
     assert inv["peering_connections"] == [], f"{label}: {inv['peering_connections']}"
     for key in ("addresses", "nat_gateways", "transit_gateways", "transit_gateway_attachments",
-                "transit_gateway_route_tables"):
+                "transit_gateway_route_tables", "vpc_endpoints", "endpoint_interfaces", "endpoint_routes"):
         assert inv[key] == [], f"{label}: {key} {inv[key]}"
 
 
@@ -171,7 +187,9 @@ def routes(rt: dict) -> set:
     for r in rt.get("Routes", []):
         target = (r.get("GatewayId") or r.get("VpcPeeringConnectionId") or r.get("NetworkInterfaceId")
                   or r.get("NatGatewayId") or r.get("TransitGatewayId") or r.get("InstanceId"))
-        out.add((r.get("DestinationCidrBlock"), target, r.get("State"), r.get("Origin")))
+        # A gateway endpoint's route has a prefix-list destination (pl-...) and a vpce- target.
+        dest = r.get("DestinationCidrBlock") or r.get("DestinationPrefixListId")
+        out.add((dest, target, r.get("State"), r.get("Origin")))
     return out
 
 
@@ -604,3 +622,242 @@ def check_nat_tgw(ec2, out: dict, blackhole_created: bool) -> None:
     for subnet in (priv_sn, spoke_sn):
         enis = ec2.describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": [subnet]}])["NetworkInterfaces"]
         assert [(e["InterfaceType"], e["RequesterManaged"]) for e in enis] == [("transit_gateway", True)], enis
+
+
+# ---------------------------------------------------------------------------
+# s3_gateway_endpoint
+# ---------------------------------------------------------------------------
+
+# The AWS-managed S3 prefix list of ap-northeast-1 (its published id).
+S3_PL = "pl-61a54008"
+S3_SERVICE = f"com.amazonaws.{REGION}.s3"
+DDB_SERVICE = f"com.amazonaws.{REGION}.dynamodb"
+# The policy main.tf writes with jsonencode (Terraform sorts object keys; the comparison is on
+# the parsed JSON, so key order and spacing do not matter).
+S3_BUCKET_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{
+        "Sid": "ExampleBucketOnly",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+        "Resource": ["arn:aws:s3:::example-bucket", "arn:aws:s3:::example-bucket/*"],
+    }],
+}
+# The full-access policy AWS attaches to an endpoint created without one. A gateway endpoint's
+# carries "Version": "2008-10-17"; an interface endpoint's has no Version (AWS returns it
+# pretty-printed: {"Statement": [{"Action": "*", "Effect": "Allow", ...}]}).
+FULL_ACCESS_POLICY = {"Version": "2008-10-17",
+                      "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
+INTERFACE_DEFAULT_POLICY = {"Statement": [{"Action": "*", "Effect": "Allow", "Principal": "*", "Resource": "*"}]}
+
+
+def test_s3_gateway_endpoint_config_lifecycle(spawn_server, tf):
+    """Gateway endpoints: S3 with route_table_ids and a bucket-restricted policy, DynamoDB attached
+    to two route tables through aws_vpc_endpoint_route_table_association, the S3 prefix list read
+    by both data sources and used in a security group egress rule."""
+    tfh.require_terraform()
+    srv = spawn_server(ephemeral=True, accounts={NET_KEY: NET_ACCOUNT})
+    ec2 = new_ec2_client(srv.url, access_key=NET_KEY, region=REGION)
+    baseline = inventory(ec2)
+    assert_only_defaults(baseline, "fresh account")
+
+    run = tf("s3_gateway_endpoint", {"endpoint": srv.url, "access_key": NET_KEY,
+                                     "secret_key": DEFAULT_SECRET_KEY, "region": REGION})
+    run.init()
+    apply_or_known_gap(run, {})
+    check_s3_gateway(ec2, run.outputs())
+
+    plan = run.run("plan", "-detailed-exitcode", "-input=false")
+    run.destroy()
+    assert_back_to_baseline(ec2, baseline, "s3_gateway_endpoint")
+    assert_only_defaults(inventory(ec2), "after destroy")
+
+    if plan.returncode != 0:
+        raise TerraformError("`terraform plan -detailed-exitcode` after apply was not empty "
+                             f"(exit {plan.returncode})\n" + run.failure_report(plan, n=120))
+
+
+def check_s3_gateway(ec2, out: dict) -> None:
+    vpc_id = out["vpc_id"]
+    priv_rt, iso_rt = out["private_route_table_id"], out["isolated_route_table_id"]
+    s3_id, ddb_id = out["s3_endpoint_id"], out["dynamodb_endpoint_id"]
+
+    # The AWS-managed lists, as DescribePrefixLists and DescribeManagedPrefixLists show them, and
+    # as the two data sources and the endpoint's computed attributes read them.
+    pls = {p["PrefixListName"]: p for p in ec2.describe_prefix_lists()["PrefixLists"]}
+    s3_pl, ddb_pl = pls[S3_SERVICE], pls[DDB_SERVICE]
+    assert s3_pl["PrefixListId"] == S3_PL
+    s3_cidrs = sorted(s3_pl["Cidrs"])
+    assert s3_cidrs
+    assert (out["prefix_list_id"], out["managed_prefix_list_id"], out["s3_endpoint_prefix_list_id"]) == \
+        (S3_PL, S3_PL, S3_PL)
+    assert sorted(out["prefix_list_cidrs"]) == s3_cidrs
+    assert out["managed_prefix_list_entries"] == s3_cidrs
+    assert sorted(out["s3_endpoint_cidr_blocks"]) == s3_cidrs
+    assert out["managed_prefix_list_owner"] == "AWS"
+    mpl = one(ec2.describe_managed_prefix_lists(PrefixListIds=[S3_PL])["PrefixLists"], "managed prefix list")
+    assert (mpl["PrefixListName"], mpl["OwnerId"], mpl["AddressFamily"]) == (S3_SERVICE, "AWS", "IPv4")
+    assert out["dynamodb_endpoint_prefix_list_id"] == ddb_pl["PrefixListId"]
+
+    # Both gateway endpoints, nothing else in the VPC.
+    vpces = {e["VpcEndpointId"]: e for e in
+             ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["VpcEndpoints"]}
+    assert set(vpces) == {s3_id, ddb_id}
+    s3, ddb = vpces[s3_id], vpces[ddb_id]
+    for e, service in ((s3, S3_SERVICE), (ddb, DDB_SERVICE)):
+        assert (e["VpcEndpointType"], e["State"], e["VpcId"], e["ServiceName"], e["OwnerId"]) == \
+            ("Gateway", "available", vpc_id, service, NET_ACCOUNT)
+        assert (e["PrivateDnsEnabled"], e["RequesterManaged"]) == (False, False)
+        for key in ("SubnetIds", "NetworkInterfaceIds", "Groups", "DnsEntries"):
+            assert e.get(key, []) == [], (service, key, e.get(key))
+    assert s3["RouteTableIds"] == [priv_rt]
+    assert sorted(ddb["RouteTableIds"]) == sorted([priv_rt, iso_rt])
+    # The policy as stored, and as Terraform reads it back.
+    assert json.loads(s3["PolicyDocument"]) == S3_BUCKET_POLICY, s3["PolicyDocument"]
+    assert json.loads(out["s3_endpoint_policy"]) == S3_BUCKET_POLICY
+    assert json.loads(ddb["PolicyDocument"]) == FULL_ACCESS_POLICY, ddb["PolicyDocument"]
+    assert json.loads(out["dynamodb_endpoint_policy"]) == FULL_ACCESS_POLICY
+    assert tags_of(s3) == {"Name": "tf-gwe-s3", "Project": "localvpc-e2e", "Config": "s3_gateway_endpoint"}
+    assert tags_of(ddb)["Name"] == "tf-gwe-dynamodb"
+    assert out["s3_endpoint_state"] == "available"
+    assert sorted(out["s3_endpoint_route_table_ids"]) == [priv_rt]
+    assert out["s3_endpoint_arn"] == f"arn:aws:ec2:{REGION}:{NET_ACCOUNT}:vpc-endpoint/{s3_id}"
+
+    # Routes: pl-61a54008 -> the S3 endpoint in the private table only; the DynamoDB list -> its
+    # endpoint in both tables; the main table untouched.
+    rts = {r["RouteTableId"]: r for r in
+           ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["RouteTables"]}
+    assert set(rts) == {out["main_route_table_id"], priv_rt, iso_rt}
+    local = ("10.20.0.0/16", "local", "active", "CreateRouteTable")
+    s3_route = (S3_PL, s3_id, "active", "CreateRoute")
+    ddb_route = (ddb_pl["PrefixListId"], ddb_id, "active", "CreateRoute")
+    assert routes(rts[priv_rt]) == {local, s3_route, ddb_route}
+    assert routes(rts[iso_rt]) == {local, ddb_route}
+    assert routes(rts[out["main_route_table_id"]]) == {local}
+    raw = one([r for r in rts[priv_rt]["Routes"] if r.get("DestinationPrefixListId") == S3_PL], "s3 route")
+    assert (raw["GatewayId"], "DestinationCidrBlock" in raw) == (s3_id, False), raw
+    for rt, subnet in ((priv_rt, out["private_subnet_id"]), (iso_rt, out["isolated_subnet_id"])):
+        assert [(a["SubnetId"], a["Main"]) for a in rts[rt]["Associations"]] == [(subnet, False)]
+    by_pl = ec2.describe_route_tables(Filters=[{"Name": "route.destination-prefix-list-id", "Values": [S3_PL]}])
+    assert [r["RouteTableId"] for r in by_pl["RouteTables"]] == [priv_rt]
+
+    # Security group: the default egress rule revoked, HTTPS to the S3 prefix list instead.
+    app = one(ec2.describe_security_groups(GroupIds=[out["app_sg_id"]])["SecurityGroups"], "app sg")
+    assert (app["GroupName"], app["VpcId"]) == ("app-s3", vpc_id)
+    assert app.get("IpPermissions", []) == []
+    assert perms(app["IpPermissionsEgress"]) == {("tcp", 443, 443, "pl", S3_PL, "https to S3")}
+    rule = one(ec2.describe_security_group_rules(
+        Filters=[{"Name": "group-id", "Values": [out["app_sg_id"]]}])["SecurityGroupRules"], "app sg rule")
+    assert (rule["IsEgress"], rule["IpProtocol"], rule["FromPort"], rule["ToPort"], rule.get("PrefixListId")) == \
+        (True, "tcp", 443, 443, S3_PL)
+
+
+# ---------------------------------------------------------------------------
+# ssm_interface_endpoints
+# ---------------------------------------------------------------------------
+
+INTERFACE_SERVICES = ("ssm", "ssmmessages", "ec2", "ec2messages", "monitoring")
+# Hosted zone of the *.vpce.amazonaws.com names in ap-northeast-1.
+APNE1_VPCE_ZONE = "Z2E726K9Y6RL4W"
+
+
+def test_ssm_interface_endpoints_config_lifecycle(spawn_server, tf):
+    """Interface endpoints for ssm, ssmmessages, ec2, ec2messages and monitoring with private DNS,
+    each with an interface in two subnets (two AZs) behind one security group."""
+    tfh.require_terraform()
+    srv = spawn_server(ephemeral=True, accounts={NET_KEY: NET_ACCOUNT})
+    ec2 = new_ec2_client(srv.url, access_key=NET_KEY, region=REGION)
+    baseline = inventory(ec2)
+    assert_only_defaults(baseline, "fresh account")
+
+    run = tf("ssm_interface_endpoints", {"endpoint": srv.url, "access_key": NET_KEY,
+                                         "secret_key": DEFAULT_SECRET_KEY, "region": REGION})
+    run.init()
+    apply_or_known_gap(run, {})
+    check_interface_endpoints(ec2, run.outputs())
+
+    plan = run.run("plan", "-detailed-exitcode", "-input=false")
+    run.destroy()
+    assert_back_to_baseline(ec2, baseline, "ssm_interface_endpoints")
+    assert_only_defaults(inventory(ec2), "after destroy")
+
+    if plan.returncode != 0:
+        raise TerraformError("`terraform plan -detailed-exitcode` after apply was not empty "
+                             f"(exit {plan.returncode})\n" + run.failure_report(plan, n=120))
+
+
+def check_interface_endpoints(ec2, out: dict) -> None:
+    vpc_id, sg_id = out["vpc_id"], out["sg_id"]
+    sn_a, sn_c = out["subnet_a_id"], out["subnet_c_id"]
+    subnets = {s["SubnetId"]: s for s in ec2.describe_subnets(SubnetIds=[sn_a, sn_c])["Subnets"]}
+    assert [(subnets[s]["CidrBlock"], subnets[s]["AvailabilityZone"]) for s in (sn_a, sn_c)] == \
+        [("10.30.1.0/24", "ap-northeast-1a"), ("10.30.2.0/24", "ap-northeast-1c")]
+    az_of = {sn_a: "ap-northeast-1a", sn_c: "ap-northeast-1c"}
+    # One interface per endpoint in each subnet.
+    n = len(INTERFACE_SERVICES)
+    assert all(subnets[s]["AvailableIpAddressCount"] == 251 - n for s in (sn_a, sn_c)), subnets
+
+    sg = one(ec2.describe_security_groups(GroupIds=[sg_id])["SecurityGroups"], "endpoints sg")
+    assert (sg["GroupName"], sg["VpcId"]) == ("vpc-endpoints", vpc_id)
+    assert perms(sg["IpPermissions"]) == {("tcp", 443, 443, "cidr", "10.30.0.0/16", "https from the vpc")}
+
+    assert set(out["endpoint_ids"]) == set(INTERFACE_SERVICES)
+    vpces = {e["VpcEndpointId"]: e for e in
+             ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["VpcEndpoints"]}
+    assert set(vpces) == set(out["endpoint_ids"].values())
+    all_enis: set[str] = set()
+    for svc in INTERFACE_SERVICES:
+        vpce_id = out["endpoint_ids"][svc]
+        e = vpces[vpce_id]
+        assert (e["VpcEndpointType"], e["State"], e["VpcId"], e["ServiceName"], e["OwnerId"]) == \
+            ("Interface", "available", vpc_id, f"com.amazonaws.{REGION}.{svc}", NET_ACCOUNT), svc
+        assert (e["PrivateDnsEnabled"], e["RequesterManaged"]) == (True, False), svc
+        assert out["states"][svc] == "available" and out["requester_managed"][svc] is False
+        assert sorted(e["SubnetIds"]) == sorted([sn_a, sn_c]), (svc, e["SubnetIds"])
+        assert [(g["GroupId"], g.get("GroupName")) for g in e["Groups"]] == [(sg_id, "vpc-endpoints")], svc
+        assert e.get("RouteTableIds", []) == [], svc
+        assert tags_of(e) == {"Name": f"tf-ife-{svc}", "Project": "localvpc-e2e",
+                              "Config": "ssm_interface_endpoints"}
+        # Without a policy the endpoint carries AWS's full-access default; Terraform reads it as is.
+        assert json.loads(e["PolicyDocument"]) == INTERFACE_DEFAULT_POLICY, (svc, e["PolicyDocument"])
+        assert json.loads(out["policies"][svc]) == INTERFACE_DEFAULT_POLICY
+
+        # Two requester-managed interfaces, one per subnet, with the endpoint's group.
+        eni_ids = sorted(e["NetworkInterfaceIds"])
+        assert len(eni_ids) == 2 and eni_ids == out["network_interface_ids"][svc], (svc, eni_ids)
+        all_enis |= set(eni_ids)
+        enis = {i["NetworkInterfaceId"]: i for i in
+                ec2.describe_network_interfaces(NetworkInterfaceIds=eni_ids)["NetworkInterfaces"]}
+        assert sorted(i["SubnetId"] for i in enis.values()) == sorted([sn_a, sn_c]), svc
+        for i in enis.values():
+            assert (i["InterfaceType"], i["RequesterManaged"], i["VpcId"], i["Status"]) == \
+                ("vpc_endpoint", True, vpc_id, "in-use"), (svc, i)
+            assert i["AvailabilityZone"] == az_of[i["SubnetId"]]
+            assert [g["GroupId"] for g in i["Groups"]] == [sg_id], (svc, i["Groups"])
+            assert i["Description"] == f"VPC Endpoint Interface {vpce_id}", (svc, i["Description"])
+            assert ipaddress.ip_address(i["PrivateIpAddress"]) in \
+                ipaddress.ip_network(subnets[i["SubnetId"]]["CidrBlock"]), i
+        # subnet_configuration is read from those interfaces.
+        assert sorted((c["subnet_id"], c["ipv4"]) for c in out["subnet_configurations"][svc]) == \
+            sorted((i["SubnetId"], i["PrivateIpAddress"]) for i in enis.values()), svc
+
+        # DNS entries: regional, one per zone, then the service's private name.
+        names = [(d["DnsName"], d["HostedZoneId"]) for d in e["DnsEntries"]]
+        assert len(names) == 4, (svc, names)
+        base = f"{svc}.{REGION}.vpce.amazonaws.com"
+        m = re.fullmatch(rf"{vpce_id}-([a-z0-9]{{8}})\.{re.escape(base)}", names[0][0])
+        assert m and names[0][1] == APNE1_VPCE_ZONE, (svc, names[0])
+        token = m.group(1)
+        assert sorted(names[1:3]) == [(f"{vpce_id}-{token}-ap-northeast-1a.{base}", APNE1_VPCE_ZONE),
+                                      (f"{vpce_id}-{token}-ap-northeast-1c.{base}", APNE1_VPCE_ZONE)], (svc, names)
+        private_name, private_zone = names[3]
+        assert private_name == f"{svc}.{REGION}.amazonaws.com", (svc, names)
+        assert re.fullmatch(r"Z[0-9A-Z]+", private_zone) and private_zone not in (APNE1_VPCE_ZONE, "ZONEIDPENDING"), \
+            (svc, private_zone)
+        # Terraform's dns_entry is the same list, in the same order.
+        assert [(d["dns_name"], d["hosted_zone_id"]) for d in out["dns_entries"][svc]] == names, svc
+
+    # Ten interfaces in all, every one of them an endpoint's.
+    vpc_enis = ec2.describe_network_interfaces(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NetworkInterfaces"]
+    assert {i["NetworkInterfaceId"] for i in vpc_enis} == all_enis and len(all_enis) == 2 * n

@@ -32,6 +32,7 @@ pub enum ElbErrorCode {
     UnsupportedProtocol,
     TargetGroupAssociationLimit,
     IncompatibleProtocols,
+    OperationNotPermitted,
 }
 
 impl ElbErrorCode {
@@ -53,6 +54,7 @@ impl ElbErrorCode {
             Self::UnsupportedProtocol => "UnsupportedProtocol",
             Self::TargetGroupAssociationLimit => "TargetGroupAssociationLimit",
             Self::IncompatibleProtocols => "IncompatibleProtocols",
+            Self::OperationNotPermitted => "OperationNotPermitted",
         }
     }
 }
@@ -301,7 +303,7 @@ pub enum ElbOutcome {
 }
 
 /// The attribute keys each kind accepts, with AWS's defaults.
-fn default_lb_attributes(t: LoadBalancerType) -> Vec<(String, String)> {
+fn default_lb_attributes(t: LoadBalancerType, internal: bool) -> Vec<(String, String)> {
     let mut out = vec![
         ("deletion_protection.enabled", "false"),
         ("load_balancing.cross_zone.enabled", "false"),
@@ -311,8 +313,14 @@ fn default_lb_attributes(t: LoadBalancerType) -> Vec<(String, String)> {
             ("access_logs.s3.enabled", "false"),
             ("access_logs.s3.bucket", ""),
             ("access_logs.s3.prefix", ""),
-            ("ipv6.deny_all_igw_traffic", "false"),
+            // AWS: true for internal load balancers, false for internet-facing ones.
+            (
+                "ipv6.deny_all_igw_traffic",
+                if internal { "true" } else { "false" },
+            ),
             ("dns_record.client_routing_policy", "any_availability_zone"),
+            ("zonal_shift.config.enabled", "false"),
+            ("secondary_ips.auto_assigned.per_subnet", "0"),
         ]);
     }
     out.into_iter()
@@ -320,7 +328,7 @@ fn default_lb_attributes(t: LoadBalancerType) -> Vec<(String, String)> {
         .collect()
 }
 
-fn default_tg_attributes(protocol: &str) -> Vec<(String, String)> {
+fn default_tg_attributes(protocol: &str, target_type: &str) -> Vec<(String, String)> {
     let mut out = vec![
         ("deregistration_delay.timeout_seconds", "300"),
         ("stickiness.enabled", "false"),
@@ -338,13 +346,40 @@ fn default_tg_attributes(protocol: &str) -> Vec<(String, String)> {
     if protocol == "GENEVE" {
         out.push(("stickiness.type", "source_ip_dest_ip_proto"));
     } else {
+        let udp = protocol == "UDP" || protocol == "TCP_UDP";
+        // AWS: client IPs are preserved for instance targets and UDP, not for ip targets over
+        // TCP or TLS; UDP flows end on deregistration by default.
+        let preserve = target_type == "instance" || udp;
         out.extend([
             ("stickiness.type", "source_ip"),
             ("proxy_protocol_v2.enabled", "false"),
-            ("preserve_client_ip.enabled", "true"),
+            (
+                "preserve_client_ip.enabled",
+                if preserve { "true" } else { "false" },
+            ),
             (
                 "deregistration_delay.connection_termination.enabled",
-                "false",
+                if udp { "true" } else { "false" },
+            ),
+            (
+                "load_balancing.cross_zone.enabled",
+                "use_load_balancer_configuration",
+            ),
+            (
+                "target_group_health.dns_failover.minimum_healthy_targets.count",
+                "1",
+            ),
+            (
+                "target_group_health.dns_failover.minimum_healthy_targets.percentage",
+                "off",
+            ),
+            (
+                "target_group_health.unhealthy_state_routing.minimum_healthy_targets.count",
+                "1",
+            ),
+            (
+                "target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage",
+                "off",
             ),
         ]);
     }
@@ -584,18 +619,9 @@ impl Txn<'_, '_> {
                 let mut tg = self.model.target_group(self.ctx.scope, arn)?.clone();
                 for t in targets {
                     let port = t.port.or(tg.port);
-                    let before = tg.targets.len();
+                    // AWS: deregistering a target that is not registered succeeds.
                     tg.targets
                         .retain(|x| !(x.id == t.id && x.port.or(tg.port) == port));
-                    if tg.targets.len() == before {
-                        return Err(elb_error(
-                            ElbErrorCode::InvalidTarget,
-                            format!(
-                                "The target '{}' is not registered with the target group",
-                                t.id
-                            ),
-                        ));
-                    }
                 }
                 self.put(Resource::TargetGroup(tg));
                 Ok(ElbOutcome::Done)
@@ -692,14 +718,52 @@ impl Txn<'_, '_> {
                 ));
             }
         };
-        if self
+        if let Some(existing) = self
             .model
             .load_balancers_in(self.ctx.scope)
-            .any(|l| l.name == input.name)
+            .find(|l| l.name == input.name)
         {
+            // AWS: the same request again returns the existing load balancer.
+            let same_subnets = existing.zones.len() == input.subnets.len()
+                && input
+                    .subnets
+                    .iter()
+                    .all(|(s, _)| existing.zones.iter().any(|z| &z.subnet_id == s));
+            if existing.lb_type == lb_type && existing.internal == input.internal && same_subnets {
+                return Ok(existing.clone());
+            }
             return Err(elb_error(
                 ElbErrorCode::DuplicateLoadBalancerName,
                 "A load balancer with the same name already exists",
+            ));
+        }
+        // Security groups first, so a bad group leaves no interface behind.
+        let mut group_vpc: Option<VpcId> = None;
+        for g in &input.security_groups {
+            let group = self.model.security_group(self.ctx.scope, g).map_err(|_| {
+                elb_error(
+                    ElbErrorCode::InvalidSecurityGroup,
+                    format!("Security group '{g}' does not exist"),
+                )
+            })?;
+            if group_vpc.as_ref().is_some_and(|v| v != &group.vpc_id) {
+                return Err(elb_error(
+                    ElbErrorCode::InvalidSecurityGroup,
+                    "All security groups must belong to the same VPC",
+                ));
+            }
+            group_vpc = Some(group.vpc_id.clone());
+        }
+        if let (Some(gv), Some((first, _))) = (&group_vpc, input.subnets.first())
+            && let Ok(subnet) = self.model.subnet(self.ctx.scope, first)
+            && &subnet.vpc_id != gv
+        {
+            return Err(elb_error(
+                ElbErrorCode::InvalidSecurityGroup,
+                format!(
+                    "Security group(s) do not belong to the VPC {} of the subnets",
+                    subnet.vpc_id
+                ),
             ));
         }
         if input.subnets.is_empty() {
@@ -817,7 +881,7 @@ impl Txn<'_, '_> {
             security_groups: input.security_groups.clone(),
             dns_name,
             created: self.ctx.now,
-            attributes: default_lb_attributes(lb_type),
+            attributes: default_lb_attributes(lb_type, input.internal),
             tags: tags_from(&input.tags)?,
         };
         self.put(Resource::LoadBalancer(lb.clone()));
@@ -835,7 +899,7 @@ impl Txn<'_, '_> {
             .any(|(k, v)| k == "deletion_protection.enabled" && v == "true")
         {
             return Err(elb_error(
-                ElbErrorCode::InvalidConfigurationRequest,
+                ElbErrorCode::OperationNotPermitted,
                 format!(
                     "Load balancer '{arn}' cannot be deleted because deletion protection is enabled"
                 ),
@@ -973,7 +1037,7 @@ impl Txn<'_, '_> {
             id: arn,
             scope: self.ctx.scope.clone(),
             name: input.name.clone(),
-            attributes: default_tg_attributes(&protocol),
+            attributes: default_tg_attributes(&protocol, &target_type),
             protocol,
             port: Some(port),
             vpc_id: Some(vpc_id),
@@ -1106,12 +1170,16 @@ impl Txn<'_, '_> {
                 "The target group and the load balancer are in different VPCs",
             ));
         }
-        if self
+        if let Some(existing) = self
             .model
             .listeners
             .values()
-            .any(|l| l.load_balancer_arn == *lb_arn && l.port == port)
+            .find(|l| l.load_balancer_arn == *lb_arn && l.port == port)
         {
+            // AWS: the same listener again is returned as it is.
+            if existing.protocol == protocol && existing.target_group_arn == *tg_arn {
+                return Ok((**existing).clone());
+            }
             return Err(elb_error(
                 ElbErrorCode::DuplicateListener,
                 "A listener already exists on this port for this load balancer",

@@ -1,0 +1,151 @@
+# Interface VPC endpoints for Session Manager (ssm, ssmmessages, ec2messages), EC2 and
+# CloudWatch (monitoring) in a private VPC, applied against localvpc by
+# tests/e2e/test_terraform.py. Every endpoint and credential comes from variables
+# (terraform.tfvars.json written by the test).
+#
+#   VPC 10.30.0.0/16 with DNS support and hostnames (private DNS needs both)
+#   two private subnets, ap-northeast-1a and ap-northeast-1c
+#   security group admitting HTTPS from the VPC CIDR
+#   one Interface endpoint per service: both subnets, that group, private DNS enabled
+
+terraform {
+  required_version = ">= 1.5.0"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.0.0"
+    }
+  }
+}
+
+variable "endpoint" {
+  description = "localvpc URL, e.g. http://127.0.0.1:PORT"
+  type        = string
+}
+
+variable "access_key" {
+  type = string
+}
+
+variable "secret_key" {
+  type      = string
+  sensitive = true
+}
+
+variable "region" {
+  type    = string
+  default = "ap-northeast-1"
+}
+
+provider "aws" {
+  region     = var.region
+  access_key = var.access_key
+  secret_key = var.secret_key
+
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_requesting_account_id  = true
+  skip_region_validation      = true
+  max_retries                 = 2
+
+  endpoints {
+    ec2 = var.endpoint
+    sts = var.endpoint
+  }
+}
+
+locals {
+  tags     = { Project = "localvpc-e2e", Config = "ssm_interface_endpoints" }
+  services = toset(["ssm", "ssmmessages", "ec2", "ec2messages", "monitoring"])
+}
+
+# --- VPC and private subnets -----------------------------------------------------------
+
+resource "aws_vpc" "main" {
+  cidr_block           = "10.30.0.0/16"
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+  tags                 = merge(local.tags, { Name = "tf-ife-main" })
+}
+
+resource "aws_subnet" "private_a" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.30.1.0/24"
+  availability_zone = "ap-northeast-1a"
+  tags              = merge(local.tags, { Name = "tf-ife-private-a" })
+}
+
+resource "aws_subnet" "private_c" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.30.2.0/24"
+  availability_zone = "ap-northeast-1c"
+  tags              = merge(local.tags, { Name = "tf-ife-private-c" })
+}
+
+# --- Security group for the endpoint interfaces ----------------------------------------
+
+resource "aws_security_group" "endpoints" {
+  name        = "vpc-endpoints"
+  description = "HTTPS from the VPC to the interface endpoints"
+  vpc_id      = aws_vpc.main.id
+
+  ingress {
+    description = "https from the vpc"
+    protocol    = "tcp"
+    from_port   = 443
+    to_port     = 443
+    cidr_blocks = [aws_vpc.main.cidr_block]
+  }
+
+  tags = merge(local.tags, { Name = "tf-ife-endpoints" })
+}
+
+# --- Interface endpoints ---------------------------------------------------------------
+
+resource "aws_vpc_endpoint" "svc" {
+  for_each = local.services
+
+  vpc_id              = aws_vpc.main.id
+  service_name        = "com.amazonaws.${var.region}.${each.key}"
+  vpc_endpoint_type   = "Interface"
+  private_dns_enabled = true
+  subnet_ids          = [aws_subnet.private_a.id, aws_subnet.private_c.id]
+  security_group_ids  = [aws_security_group.endpoints.id]
+  tags                = merge(local.tags, { Name = "tf-ife-${each.key}" })
+}
+
+# --- Outputs read back by the test -----------------------------------------------------
+
+output "vpc_id" {
+  value = aws_vpc.main.id
+}
+output "subnet_a_id" {
+  value = aws_subnet.private_a.id
+}
+output "subnet_c_id" {
+  value = aws_subnet.private_c.id
+}
+output "sg_id" {
+  value = aws_security_group.endpoints.id
+}
+output "endpoint_ids" {
+  value = { for k, e in aws_vpc_endpoint.svc : k => e.id }
+}
+output "states" {
+  value = { for k, e in aws_vpc_endpoint.svc : k => e.state }
+}
+output "dns_entries" {
+  value = { for k, e in aws_vpc_endpoint.svc : k => e.dns_entry }
+}
+output "network_interface_ids" {
+  value = { for k, e in aws_vpc_endpoint.svc : k => sort(tolist(e.network_interface_ids)) }
+}
+output "subnet_configurations" {
+  value = { for k, e in aws_vpc_endpoint.svc : k => [for c in e.subnet_configuration : { subnet_id = c.subnet_id, ipv4 = c.ipv4 }] }
+}
+output "policies" {
+  value = { for k, e in aws_vpc_endpoint.svc : k => e.policy }
+}
+output "requester_managed" {
+  value = { for k, e in aws_vpc_endpoint.svc : k => e.requester_managed }
+}
