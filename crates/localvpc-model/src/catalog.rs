@@ -6,6 +6,7 @@
 mod aws_services;
 mod regions;
 
+pub(crate) use aws_services::fnv1a;
 pub use aws_services::{
     AwsPrefixList, AwsServiceEntry, EndpointType, PREFIX_LIST_SERVICES, aws_prefix_list_for,
     aws_prefix_lists, aws_services,

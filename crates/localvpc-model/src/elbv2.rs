@@ -846,27 +846,11 @@ impl Txn<'_, '_> {
                 "At least one subnet must be specified",
             ));
         };
-        for g in &input.security_groups {
-            let group = self.model.security_group(self.ctx.scope, g).map_err(|_| {
-                elb_error(
-                    ElbErrorCode::InvalidSecurityGroup,
-                    format!("Security group '{g}' does not exist"),
-                )
-            })?;
-            if group.vpc_id != vpc_id {
-                return Err(elb_error(
-                    ElbErrorCode::InvalidSecurityGroup,
-                    format!("Security group '{g}' does not belong to VPC '{vpc_id}'"),
-                ));
-            }
-        }
         let prefix = if input.internal { "internal-" } else { "" };
         let dns_name = match lb_type {
             LoadBalancerType::Network => format!(
                 "{prefix}{}-{}.elb.{}.amazonaws.com",
-                input.name,
-                &hex.get(..16).unwrap_or_default(),
-                self.ctx.scope.region
+                input.name, hex, self.ctx.scope.region
             ),
             LoadBalancerType::Gateway => String::new(),
         };

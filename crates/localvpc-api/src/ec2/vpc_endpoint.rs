@@ -35,9 +35,8 @@ fn write_endpoint(
         w.text(s.as_str());
     });
     w.list("groupSet", &e.groups, |w, g| {
-        let name = model.security_groups_any_name(g);
-        w.leaf("groupId", g.as_str())
-            .leaf_opt("groupName", name.as_deref());
+        let name = model.security_group_any(g).map(|g| g.name.as_str());
+        w.leaf("groupId", g.as_str()).leaf_opt("groupName", name);
     });
     w.leaf("ipAddressType", &e.ip_address_type);
     if e.endpoint_type != EndpointTypeWire::GatewayLoadBalancer {

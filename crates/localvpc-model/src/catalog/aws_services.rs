@@ -238,7 +238,7 @@ fn data_lines(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// FNV-1a: a tiny stable hash for derived ids (not `DefaultHasher`, which may change).
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })

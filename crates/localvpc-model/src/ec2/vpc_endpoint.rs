@@ -2,7 +2,7 @@
 //! requester-managed ENIs with endpoint-specific and private DNS names, and the endpoint
 //! services they connect to (the AWS catalogue now; providers' services later).
 
-use crate::catalog::{Catalog, EndpointType, aws_prefix_list_for, aws_services};
+use crate::catalog::{Catalog, EndpointType, aws_prefix_list_for, aws_services, fnv1a};
 use crate::ec2::network_interface::ManagedInterface;
 use crate::ec2::route_table::{Route, RouteDestination, RouteOrigin, RouteTarget};
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
@@ -211,12 +211,7 @@ pub fn vpce_hosted_zone_id(region: &str) -> String {
         .iter()
         .find(|(r, _)| *r == region)
         .map(|(_, z)| (*z).to_owned())
-        .unwrap_or_else(|| {
-            let hash = region.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-            });
-            format!("Z{:013X}", hash & 0xf_ffff_ffff_ffff)
-        })
+        .unwrap_or_else(|| format!("Z{:013X}", fnv1a(region.as_bytes()) & 0xf_ffff_ffff_ffff))
 }
 
 impl EndpointService {
@@ -248,14 +243,29 @@ impl Model {
             .filter(move |e| &e.scope == scope)
     }
 
-    /// A security group's name, whatever its scope (for `groupSet` items).
-    pub fn security_groups_any_name(&self, id: &SecurityGroupId) -> Option<String> {
-        self.security_groups.get(id).map(|g| g.name.clone())
-    }
-
     /// Every endpoint service the scope can see, sorted by name then type: the AWS
     /// catalogue of its region.
     pub fn endpoint_services(&self, catalog: &Catalog, scope: &Scope) -> Vec<EndpointService> {
+        self.endpoint_services_where(catalog, scope, |_| true)
+    }
+
+    /// The services named `name` the scope can see (S3 has two: Gateway and Interface).
+    /// Builds only those, so per-endpoint lookups do not materialise the whole catalogue.
+    pub fn endpoint_services_named(
+        &self,
+        catalog: &Catalog,
+        scope: &Scope,
+        name: &str,
+    ) -> Vec<EndpointService> {
+        self.endpoint_services_where(catalog, scope, |n| n == name)
+    }
+
+    fn endpoint_services_where(
+        &self,
+        catalog: &Catalog,
+        scope: &Scope,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Vec<EndpointService> {
         let zone_ids: Vec<String> = catalog
             .zones(&scope.account, &scope.region)
             .into_iter()
@@ -264,6 +274,7 @@ impl Model {
         let region = scope.region.as_str();
         let mut out: Vec<EndpointService> = aws_services()
             .iter()
+            .filter(|s| wanted(&s.service_name(region)))
             .map(|s| EndpointService {
                 name: s.service_name(region),
                 id: s.service_id(region),
@@ -281,7 +292,10 @@ impl Model {
             })
             .collect();
         for s in self.vpc_endpoint_service_configurations.values() {
-            if s.scope.region != scope.region || !s.visible_to(&scope.account) {
+            if s.scope.region != scope.region
+                || !s.visible_to(&scope.account)
+                || !wanted(&s.service_name())
+            {
                 continue;
             }
             out.push(EndpointService {
@@ -387,12 +401,9 @@ impl Model {
         catalog: &Catalog,
         endpoint: &VpcEndpoint,
     ) -> Option<EndpointService> {
-        self.endpoint_services(catalog, &endpoint.scope)
+        self.endpoint_services_named(catalog, &endpoint.scope, &endpoint.service_name)
             .into_iter()
-            .find(|s| {
-                s.name == endpoint.service_name
-                    && s.endpoint_type == endpoint.endpoint_type.catalog()
-            })
+            .find(|s| s.endpoint_type == endpoint.endpoint_type.catalog())
     }
 
     /// Whether a gateway endpoint's route: a table holds a prefix-list route targeting it.
@@ -425,10 +436,11 @@ impl Txn<'_, '_> {
         name: &str,
         endpoint_type: EndpointType,
     ) -> Result<EndpointService, ModelError> {
-        let services = self
+        let mut named = self
             .model
-            .endpoint_services(self.ctx.catalog, self.ctx.scope);
-        let mut named = services.into_iter().filter(|s| s.name == name).peekable();
+            .endpoint_services_named(self.ctx.catalog, self.ctx.scope, name)
+            .into_iter()
+            .peekable();
         if named.peek().is_none() {
             return Err(ModelError::InvalidServiceName {
                 name: name.to_owned(),
@@ -527,13 +539,13 @@ impl Txn<'_, '_> {
     fn dual_service(&self, name: &str) -> bool {
         let services = self
             .model
-            .endpoint_services(self.ctx.catalog, self.ctx.scope);
+            .endpoint_services_named(self.ctx.catalog, self.ctx.scope, name);
         services
             .iter()
-            .any(|s| s.name == name && s.endpoint_type == EndpointType::Gateway)
+            .any(|s| s.endpoint_type == EndpointType::Gateway)
             && services
                 .iter()
-                .any(|s| s.name == name && s.endpoint_type == EndpointType::Interface)
+                .any(|s| s.endpoint_type == EndpointType::Interface)
     }
 
     pub(crate) fn create_vpc_endpoint(
@@ -754,6 +766,24 @@ impl Txn<'_, '_> {
         endpoint.route_table_ids.retain(|t| t != table_id);
     }
 
+    /// 50 interface and Gateway Load Balancer endpoints per VPC (spec §3.9).
+    fn check_interface_quota(&self, vpc_id: &VpcId) -> Result<(), ModelError> {
+        let count = self
+            .model
+            .vpc_endpoints
+            .values()
+            .filter(|e| &e.vpc_id == vpc_id && e.endpoint_type != EndpointTypeWire::Gateway)
+            .count();
+        if count >= MAX_INTERFACE_ENDPOINTS_PER_VPC {
+            return Err(ModelError::VpcEndpointLimitExceeded {
+                message: format!(
+                    "The maximum number of interface and Gateway Load Balancer endpoints ({MAX_INTERFACE_ENDPOINTS_PER_VPC}) in VPC {vpc_id} has been reached."
+                ),
+            });
+        }
+        Ok(())
+    }
+
     fn create_interface_endpoint(
         &mut self,
         endpoint: &mut VpcEndpoint,
@@ -765,20 +795,7 @@ impl Txn<'_, '_> {
                 message: "Route tables are not supported for interface endpoints".to_owned(),
             });
         }
-        let interface_count = self
-            .model
-            .vpc_endpoints
-            .values()
-            .filter(|e| e.vpc_id == endpoint.vpc_id && e.endpoint_type != EndpointTypeWire::Gateway)
-            .count();
-        if interface_count >= MAX_INTERFACE_ENDPOINTS_PER_VPC {
-            return Err(ModelError::VpcEndpointLimitExceeded {
-                message: format!(
-                    "The maximum number of interface and Gateway Load Balancer endpoints ({MAX_INTERFACE_ENDPOINTS_PER_VPC}) in VPC {} has been reached.",
-                    endpoint.vpc_id
-                ),
-            });
-        }
+        self.check_interface_quota(&endpoint.vpc_id)?;
         if let Some(t) = &input.dns_record_ip_type {
             check_choice(
                 t,
@@ -883,20 +900,7 @@ impl Txn<'_, '_> {
                 message: "A Gateway Load Balancer endpoint needs exactly one subnet".to_owned(),
             });
         };
-        let interface_count = self
-            .model
-            .vpc_endpoints
-            .values()
-            .filter(|e| e.vpc_id == endpoint.vpc_id && e.endpoint_type != EndpointTypeWire::Gateway)
-            .count();
-        if interface_count >= MAX_INTERFACE_ENDPOINTS_PER_VPC {
-            return Err(ModelError::VpcEndpointLimitExceeded {
-                message: format!(
-                    "The maximum number of interface and Gateway Load Balancer endpoints ({MAX_INTERFACE_ENDPOINTS_PER_VPC}) in VPC {} has been reached.",
-                    endpoint.vpc_id
-                ),
-            });
-        }
+        self.check_interface_quota(&endpoint.vpc_id)?;
         self.add_endpoint_interface(endpoint, service, subnet, &input.subnet_ips)?;
         Ok(())
     }
