@@ -8,10 +8,13 @@
 pub mod ec2;
 pub mod elbv2;
 mod error;
+pub mod route53;
+pub mod route53resolver;
+pub mod sts;
 
 pub use error::ApiError;
 
-use localvpc_model::{Catalog, Command, Model, ModelError, Outcome, Scope};
+use localvpc_model::{Catalog, Command, Model, ModelError, Outcome, Scope, Timestamp};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -24,6 +27,9 @@ pub trait Backend: Send + Sync {
 
     /// Whether new scopes get a default VPC (`--no-default-vpc` turns it off).
     fn default_vpc(&self) -> bool;
+
+    /// The wall clock (for values outside the model, such as credential expiry).
+    fn now(&self) -> Timestamp;
 
     /// Applies a command durably; resolves once it is committed and visible in snapshots.
     fn execute(
@@ -55,12 +61,27 @@ pub struct RequestCtx {
     pub request_id: String,
 }
 
-/// A rendered response: status, content type and body.
+/// The parts of an HTTP request the REST and JSON protocols read (the query protocols
+/// need only the merged query/body parameters).
+#[derive(Clone, Copy, Debug)]
+pub struct AwsRequest<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    /// The raw (still percent-encoded) query string, without `?`.
+    pub query: &'a str,
+    /// The `X-Amz-Target` header of JSON protocols, or "".
+    pub target: &'a str,
+    pub body: &'a [u8],
+}
+
+/// A rendered response: status, content type, body and any extra headers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiResponse {
     pub status: u16,
     pub content_type: &'static str,
     pub body: String,
+    /// Extra headers such as Route 53's `Location` on 201 Created.
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl ApiResponse {
@@ -69,6 +90,17 @@ impl ApiResponse {
             status,
             content_type: "text/xml;charset=UTF-8",
             body,
+            headers: Vec::new(),
+        }
+    }
+
+    /// A JSON 1.1 protocol response (Route 53 Resolver).
+    pub fn json(status: u16, body: String) -> Self {
+        Self {
+            status,
+            content_type: "application/x-amz-json-1.1",
+            body,
+            headers: Vec::new(),
         }
     }
 }

@@ -30,6 +30,7 @@ impl Config {
         self.accounts
             .get(access_key_id)
             .cloned()
+            .or_else(|| localvpc_api::sts::account_of_temporary_key(access_key_id))
             .unwrap_or_else(AccountId::default_account)
     }
 }

@@ -9,7 +9,10 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
-use localvpc_api::{ApiError, ApiResponse, Backend, RequestCtx, ec2, elbv2};
+use localvpc_api::{
+    ApiError, ApiResponse, AwsRequest, Backend, RequestCtx, ec2, elbv2, route53, route53resolver,
+    sts,
+};
 use localvpc_model::{Command, Scope};
 use localvpc_wire::query::QueryParams;
 use localvpc_wire::sigv4::CredentialScope;
@@ -81,11 +84,23 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
     let response = match route {
         Route::Health => json(
             200,
-            r#"{"status":"ready","services":{"ec2":"running","elasticloadbalancing":"running"}}"#,
+            r#"{"status":"ready","services":{"ec2":"running","elasticloadbalancing":"running","route53":"running","route53resolver":"running","sts":"running"}}"#,
         ),
         Route::Reset => reset(state, &request_id).await,
         Route::Aws { service, scope } => {
-            aws(state, &service, scope, &parts.uri, &body, &request_id).await
+            let target = parts
+                .headers
+                .get("x-amz-target")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            let request = AwsRequest {
+                method: parts.method.as_str(),
+                path: parts.uri.path(),
+                query: parts.uri.query().unwrap_or_default(),
+                target,
+                body: &body,
+            };
+            aws(state, &service, scope, &request, &request_id).await
         }
         Route::NotFound => json(404, r#"{"error":"no such localvpc endpoint"}"#),
     };
@@ -140,6 +155,12 @@ impl Route {
             Self::Aws { service, .. } if service == "elasticloadbalancing" => {
                 elbv2::error_response(e, request_id)
             }
+            Self::Aws { service, .. } if service == "route53" => {
+                route53::error_response(e, request_id)
+            }
+            Self::Aws { service, .. } if service == "route53resolver" => {
+                route53resolver::error_response(e)
+            }
             _ => ApiResponse::xml(
                 e.status,
                 query_error(e.status < 500, &e.code, &e.message, request_id),
@@ -152,32 +173,31 @@ async fn aws(
     state: &State,
     service: &str,
     scope: Scope,
-    uri: &http::Uri,
-    body: &Bytes,
+    request: &AwsRequest<'_>,
     request_id: &str,
 ) -> ApiResponse {
     let ctx = RequestCtx {
         scope,
         request_id: request_id.to_owned(),
     };
+    // Query protocols: GET puts everything in the query string, POST in the body; accept both.
+    let query_params = || {
+        let mut params = QueryParams::parse(request.query.as_bytes());
+        params.extend(QueryParams::parse(request.body));
+        params
+    };
     match service {
-        "ec2" => {
-            // GET puts everything in the query string; POST in the body. Accept both together.
-            let mut params = QueryParams::parse(uri.query().unwrap_or_default().as_bytes());
-            params.extend(QueryParams::parse(body));
-            ec2::handle(state, &ctx, &params).await
-        }
-        "elasticloadbalancing" => {
-            let mut params = QueryParams::parse(uri.query().unwrap_or_default().as_bytes());
-            params.extend(QueryParams::parse(body));
-            elbv2::handle(state, &ctx, &params).await
-        }
+        "ec2" => ec2::handle(state, &ctx, &query_params()).await,
+        "elasticloadbalancing" => elbv2::handle(state, &ctx, &query_params()).await,
+        "sts" => sts::handle(state, &ctx, &query_params()),
+        "route53" => route53::handle(state, &ctx, request).await,
+        "route53resolver" => route53resolver::handle(state, &ctx, request).await,
         other => {
             let e = ApiError::new(
                 400,
                 "InvalidAction",
                 format!(
-                    "localvpc does not serve the AWS service `{other}` (it serves: ec2, elasticloadbalancing)"
+                    "localvpc does not serve the AWS service `{other}` (it serves: ec2, elasticloadbalancing, route53, route53resolver, sts)"
                 ),
             );
             ApiResponse::xml(400, query_error(true, &e.code, &e.message, request_id))
@@ -206,6 +226,7 @@ fn json(status: u16, body: &str) -> ApiResponse {
         status,
         content_type: "application/json",
         body: body.to_owned(),
+        headers: Vec::new(),
     }
 }
 
@@ -219,7 +240,14 @@ fn render(r: ApiResponse, request_id: &str) -> Response<Full<Bytes>> {
         header::HeaderValue::from_static(r.content_type),
     );
     if let Ok(v) = header::HeaderValue::from_str(request_id) {
-        headers.insert("x-amzn-requestid", v);
+        headers.insert("x-amzn-requestid", v.clone());
+        // Route 53 names it x-amz-request-id.
+        headers.insert("x-amz-request-id", v);
+    }
+    for (name, value) in r.headers {
+        if let Ok(v) = header::HeaderValue::from_str(&value) {
+            headers.insert(name, v);
+        }
     }
     response
 }

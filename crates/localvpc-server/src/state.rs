@@ -4,7 +4,7 @@ use crate::config::{Config, StoreConfig};
 use crate::writer::{self, Job};
 use arc_swap::ArcSwap;
 use localvpc_api::{Backend, ExecuteError};
-use localvpc_model::{Catalog, Command, Model, Outcome, Scope};
+use localvpc_model::{Catalog, Command, Model, Outcome, Scope, Timestamp};
 use localvpc_store::{MemoryStore, RedbStore, Store, StoreError};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
@@ -68,6 +68,10 @@ impl Backend for State {
 
     fn default_vpc(&self) -> bool {
         self.config.default_vpc
+    }
+
+    fn now(&self) -> Timestamp {
+        writer::now()
     }
 
     async fn execute(&self, scope: Scope, command: Command) -> Result<Outcome, ExecuteError> {

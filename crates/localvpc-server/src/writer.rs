@@ -34,7 +34,7 @@ impl IdGen for RandomIds {
     clippy::disallowed_methods,
     reason = "the server is where wall-clock time enters the model"
 )]
-fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     let ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis())

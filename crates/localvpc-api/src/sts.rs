@@ -1,0 +1,192 @@
+//! AWS Security Token Service (query protocol, `2011-06-15`): the calls the CLI, SDKs and
+//! Terraform make at start-up. Identities are the account the access key maps to
+//! (`--account KEY=ACCOUNT`); temporary keys from `AssumeRole` carry the role's account in
+//! their digits, so they work without the server remembering them (docs/aws-choices.md).
+
+use crate::{ApiError, ApiResponse, Backend, RequestCtx};
+use localvpc_model::AccountId;
+use localvpc_wire::query::QueryParams;
+use localvpc_wire::time::iso8601_millis;
+use localvpc_wire::xml::{XmlWriter, query_error, query_response};
+
+pub const VERSION: &str = "2011-06-15";
+const NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
+
+/// Temporary access key ids start with this (as AWS's do); the next 12 characters are the
+/// account the credentials act in.
+pub const TEMPORARY_KEY_PREFIX: &str = "ASIA";
+
+/// The account a temporary access key issued by [`assume_role`] acts in, if `key` is one.
+pub fn account_of_temporary_key(key: &str) -> Option<AccountId> {
+    let digits = key.strip_prefix(TEMPORARY_KEY_PREFIX)?.get(..12)?;
+    AccountId::parse(digits)
+}
+
+/// Serves one STS request (the caller's account is in `ctx.scope`).
+pub fn handle<B: Backend>(backend: &B, ctx: &RequestCtx, params: &QueryParams) -> ApiResponse {
+    let now = backend.now().0;
+    let action = params.get("Action").unwrap_or_default();
+    let body = match action {
+        "GetCallerIdentity" => Ok(get_caller_identity(ctx)),
+        "AssumeRole" => assume_role(ctx, params, now),
+        "GetSessionToken" => Ok(get_session_token(ctx, params, now)),
+        "" => Err(ApiError::missing("Action")),
+        other => Err(ApiError::new(
+            400,
+            "InvalidAction",
+            format!("localvpc does not serve the STS action {other}"),
+        )),
+    };
+    match body {
+        Ok(body) => ApiResponse::xml(200, body),
+        Err(e) => ApiResponse::xml(
+            e.status,
+            query_error(e.status < 500, &e.code, &e.message, &ctx.request_id),
+        ),
+    }
+}
+
+fn get_caller_identity(ctx: &RequestCtx) -> String {
+    let account = ctx.scope.account.as_str();
+    query_response(NAMESPACE, "GetCallerIdentity", &ctx.request_id, |w| {
+        w.leaf("Arn", &format!("arn:aws:iam::{account}:root"))
+            .leaf("UserId", account)
+            .leaf("Account", account);
+    })
+}
+
+fn validation(message: impl Into<String>) -> ApiError {
+    ApiError::new(400, "ValidationError", message)
+}
+
+/// `DurationSeconds`: 900 s to 12 h, one hour when absent.
+fn duration(params: &QueryParams, max: u64) -> Result<u64, ApiError> {
+    let Some(raw) = params.get("DurationSeconds") else {
+        return Ok(3600);
+    };
+    match raw.parse::<u64>() {
+        Ok(d) if (900..=max).contains(&d) => Ok(d),
+        _ => Err(validation(format!(
+            "1 validation error detected: Value '{raw}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and {max}"
+        ))),
+    }
+}
+
+fn random_alnum(len: usize) -> String {
+    const UPPER: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    (0..len)
+        .map(|_| {
+            char::from(
+                UPPER
+                    .get(fastrand::usize(..UPPER.len()))
+                    .copied()
+                    .unwrap_or(b'A'),
+            )
+        })
+        .collect()
+}
+
+fn write_credentials(w: &mut XmlWriter, account: &AccountId, seconds: u64, now: u64) {
+    let key = format!(
+        "{TEMPORARY_KEY_PREFIX}{}{}",
+        account.as_str(),
+        random_alnum(4)
+    );
+    let secret: String = (0..40).map(|_| fastrand::alphanumeric()).collect();
+    let token: String = (0..64).map(|_| fastrand::alphanumeric()).collect();
+    let expiration = iso8601_millis(now.saturating_add(seconds.saturating_mul(1000)));
+    w.node("Credentials", |w| {
+        w.leaf("AccessKeyId", &key)
+            .leaf("SecretAccessKey", &secret)
+            .leaf("SessionToken", &format!("localvpc/{token}"))
+            .leaf("Expiration", &expiration);
+    });
+}
+
+/// `arn:aws:iam::<account>:role/<path/>name` → (account, name).
+fn parse_role_arn(arn: &str) -> Option<(AccountId, &str)> {
+    let rest = arn.strip_prefix("arn:aws:iam::")?;
+    let (account, resource) = rest.split_once(':')?;
+    let name = resource.strip_prefix("role/")?.rsplit('/').next()?;
+    if name.is_empty() {
+        return None;
+    }
+    Some((AccountId::parse(account)?, name))
+}
+
+fn assume_role(ctx: &RequestCtx, params: &QueryParams, now: u64) -> Result<String, ApiError> {
+    let role_arn = params
+        .get("RoleArn")
+        .ok_or_else(|| ApiError::missing("RoleArn"))?;
+    let session = params
+        .get("RoleSessionName")
+        .ok_or_else(|| ApiError::missing("RoleSessionName"))?;
+    let session_ok = (2..=64).contains(&session.len())
+        && session
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"=,.@-_".contains(&b));
+    if !session_ok {
+        return Err(validation(format!(
+            "1 validation error detected: Value '{session}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*"
+        )));
+    }
+    let seconds = duration(params, 43_200)?;
+    let (account, role) =
+        parse_role_arn(role_arn).ok_or_else(|| validation(format!("{role_arn} is invalid")))?;
+    let role_id = format!("AROA{}", random_alnum(17));
+    Ok(query_response(
+        NAMESPACE,
+        "AssumeRole",
+        &ctx.request_id,
+        |w| {
+            write_credentials(w, &account, seconds, now);
+            w.node("AssumedRoleUser", |w| {
+                w.leaf("AssumedRoleId", &format!("{role_id}:{session}"))
+                    .leaf(
+                        "Arn",
+                        &format!(
+                            "arn:aws:sts::{}:assumed-role/{role}/{session}",
+                            account.as_str()
+                        ),
+                    );
+            });
+        },
+    ))
+}
+
+fn get_session_token(ctx: &RequestCtx, params: &QueryParams, now: u64) -> String {
+    let seconds = duration(params, 129_600).unwrap_or(43_200);
+    query_response(NAMESPACE, "GetSessionToken", &ctx.request_id, |w| {
+        write_credentials(w, &ctx.scope.account, seconds, now);
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_keys_name_their_account() {
+        let account = AccountId::parse("222222222222").unwrap();
+        let mut w = XmlWriter::new();
+        write_credentials(&mut w, &account, 900, 0);
+        let xml = w.finish();
+        let key = xml
+            .split("<AccessKeyId>")
+            .nth(1)
+            .and_then(|s| s.split('<').next())
+            .unwrap();
+        assert_eq!(key.len(), 20);
+        assert_eq!(account_of_temporary_key(key), Some(account));
+        assert_eq!(account_of_temporary_key("AKIAEXAMPLE"), None);
+    }
+
+    #[test]
+    fn role_arns_parse() {
+        let (account, name) = parse_role_arn("arn:aws:iam::111111111111:role/ops/Admin").unwrap();
+        assert_eq!(account.as_str(), "111111111111");
+        assert_eq!(name, "Admin");
+        assert!(parse_role_arn("arn:aws:iam::111111111111:user/bob").is_none());
+        assert!(parse_role_arn("arn:aws:iam::12:role/x").is_none());
+    }
+}
