@@ -1,29 +1,46 @@
 //! Amazon Route 53 (REST-XML, `2013-04-01`): hosted zones, their VPC associations and
-//! records (spec §6, §10.2).
+//! records (spec §6, §10.2). Routes are method + path under `/2013-04-01/`; request bodies
+//! are XML documents, responses carry the Route 53 namespace.
 
 use crate::{ApiError, ApiResponse, AwsRequest, Backend, RequestCtx};
+use localvpc_model::route53::record::{AliasTarget, GeoLocation, RecordSet, Routing};
+use localvpc_model::route53::{
+    ChangeAction, ChangeId, CreateHostedZone, HostedZone, HostedZoneChange, HostedZoneId,
+    ROUTE53_REGION, RecordChange, Route53Command, Route53ErrorCode, Route53Outcome, ZoneVpc, name,
+};
+use localvpc_model::{Command, Model, ModelError, Outcome, Scope, VpcId};
+use localvpc_wire::query::QueryParams;
+use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
+use localvpc_wire::xml_doc::{Element, parse_document};
+use std::sync::Arc;
 
 pub const VERSION: &str = "2013-04-01";
 pub const NAMESPACE: &str = "https://route53.amazonaws.com/doc/2013-04-01/";
 
-/// Serves one Route 53 request.
+type Reply = Result<ApiResponse, ApiError>;
+
+/// Serves one Route 53 request. Zones are the caller's account's, stored under
+/// [`ROUTE53_REGION`] whatever region the client signed for.
 pub async fn handle<B: Backend>(
-    _backend: &B,
+    backend: &B,
     ctx: &RequestCtx,
     request: &AwsRequest<'_>,
 ) -> ApiResponse {
-    error_response(
-        &ApiError::new(
-            400,
-            "InvalidInput",
-            format!(
-                "localvpc does not serve {} {} yet",
-                request.method, request.path
-            ),
-        ),
-        &ctx.request_id,
-    )
+    let ctx = RequestCtx {
+        scope: Scope::new(ctx.scope.account.clone(), ROUTE53_REGION),
+        request_id: ctx.request_id.clone(),
+    };
+    let op = Op {
+        backend,
+        ctx: &ctx,
+        request,
+        query: QueryParams::parse(request.query.as_bytes()),
+    };
+    match op.route().await {
+        Ok(response) => response,
+        Err(e) => error_response(&e, &ctx.request_id),
+    }
 }
 
 /// `<ErrorResponse xmlns=…><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`.
@@ -35,12 +52,917 @@ pub fn error_response(e: &ApiError, request_id: &str) -> ApiResponse {
             .leaf("Message", &e.message);
     })
     .leaf("RequestId", request_id);
-    ApiResponse::xml(e.status, document("ErrorResponse", &w.finish()))
+    ApiResponse::xml(e.status, document("ErrorResponse", w.finish()))
 }
 
 /// `<?xml …?><root xmlns="…2013-04-01/">inner</root>`.
-pub(crate) fn document(root: &str, inner: &str) -> String {
+fn document(root: &str, inner: String) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{root} xmlns=\"{NAMESPACE}\">{inner}</{root}>"
     )
+}
+
+fn r53(code: Route53ErrorCode, message: impl Into<String>) -> ApiError {
+    ApiError::new(code.status(), code.as_str(), message)
+}
+
+fn invalid_input(message: impl Into<String>) -> ApiError {
+    r53(Route53ErrorCode::InvalidInput, message)
+}
+
+/// Model errors with Route 53's HTTP statuses (the generic mapping says 400).
+fn from_model(e: ModelError) -> ApiError {
+    match &e {
+        ModelError::Route53 { code, message } => r53(*code, message.clone()),
+        _ => ApiError::from(e),
+    }
+}
+
+struct Op<'a, B> {
+    backend: &'a B,
+    ctx: &'a RequestCtx,
+    request: &'a AwsRequest<'a>,
+    query: QueryParams,
+}
+
+impl<B: Backend> Op<'_, B> {
+    async fn route(&self) -> Reply {
+        let path = self
+            .request
+            .path
+            .strip_prefix(&format!("/{VERSION}/"))
+            .ok_or_else(|| self.unknown_route())?;
+        let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+        match (self.request.method, segments.as_slice()) {
+            ("POST", ["hostedzone"]) => self.create_hosted_zone().await,
+            ("GET", ["hostedzone"]) => self.list_hosted_zones(),
+            ("GET", ["hostedzonesbyname"]) => self.list_hosted_zones_by_name(),
+            ("GET", ["hostedzonesbyvpc"]) => self.list_hosted_zones_by_vpc(),
+            ("GET", ["hostedzonecount"]) => {
+                let count = self
+                    .snapshot()
+                    .hosted_zones_of(&self.ctx.scope.account)
+                    .count();
+                self.ok("GetHostedZoneCountResponse", |w| {
+                    w.num("HostedZoneCount", count);
+                })
+            }
+            ("GET", ["hostedzone", id]) => self.get_hosted_zone(id),
+            ("POST", ["hostedzone", id]) => self.update_comment(id).await,
+            ("DELETE", ["hostedzone", id]) => {
+                let id = zone_id(id)?;
+                let change = self
+                    .run_change(Route53Command::DeleteHostedZone(id))
+                    .await?;
+                self.ok("DeleteHostedZoneResponse", |w| {
+                    write_change(w, &change, true)
+                })
+            }
+            ("POST", ["hostedzone", id, "rrset"]) => self.change_record_sets(id).await,
+            ("GET", ["hostedzone", id, "rrset"]) => self.list_record_sets(id),
+            ("POST", ["hostedzone", id, "associatevpc"]) => {
+                self.vpc_change(id, true, "AssociateVPCWithHostedZoneResponse")
+                    .await
+            }
+            ("POST", ["hostedzone", id, "disassociatevpc"]) => {
+                self.vpc_change(id, false, "DisassociateVPCFromHostedZoneResponse")
+                    .await
+            }
+            ("POST", ["hostedzone", id, "authorizevpcassociation"]) => {
+                self.authorization(id, true).await
+            }
+            ("POST", ["hostedzone", id, "deauthorizevpcassociation"]) => {
+                self.authorization(id, false).await
+            }
+            ("GET", ["hostedzone", id, "authorizevpcassociation"]) => self.list_authorizations(id),
+            ("GET", ["hostedzone", id, "dnssec"]) => {
+                let id = zone_id(id)?;
+                self.snapshot()
+                    .hosted_zone(&self.ctx.scope, &id)
+                    .map_err(from_model)?;
+                self.ok("GetDNSSECResponse", |w| {
+                    w.node("Status", |w| {
+                        w.leaf("ServeSignature", "NOT_SIGNING");
+                    })
+                    .leaf("KeySigningKeys", "");
+                })
+            }
+            ("GET", ["change", id]) => {
+                let id = ChangeId::parse(id).map_err(from_model)?;
+                let model = self.snapshot();
+                let change = model.hosted_zone_change(&id).map_err(from_model)?;
+                self.ok("GetChangeResponse", |w| write_change(w, change, false))
+            }
+            ("GET", ["tags", kind, id]) => self.list_tags(kind, id),
+            ("POST", ["tags", kind, id]) => self.change_tags(kind, id).await,
+            ("POST", ["tags", kind]) => self.list_tags_for_resources(kind),
+            _ => Err(self.unknown_route()),
+        }
+    }
+
+    fn unknown_route(&self) -> ApiError {
+        invalid_input(format!(
+            "localvpc does not serve the Route 53 request {} {}",
+            self.request.method, self.request.path
+        ))
+    }
+
+    fn snapshot(&self) -> Arc<Model> {
+        self.backend.snapshot()
+    }
+
+    fn ok(&self, root: &str, body: impl FnOnce(&mut XmlWriter)) -> Reply {
+        let mut w = XmlWriter::new();
+        body(&mut w);
+        Ok(ApiResponse::xml(200, document(root, w.finish())))
+    }
+
+    /// The request body's root element, which must be `root`.
+    fn body(&self, root: &str) -> Result<Element, ApiError> {
+        let element = parse_document(self.request.body)
+            .map_err(|e| invalid_input(format!("Could not parse the request body: {}", e.0)))?;
+        if element.name != root {
+            return Err(invalid_input(format!(
+                "Expected the request element {root}, found {}",
+                element.name
+            )));
+        }
+        Ok(element)
+    }
+
+    async fn ensure_scope(&self) -> Result<(), ApiError> {
+        if !self.snapshot().has_scope(&self.ctx.scope) {
+            self.backend
+                .execute(
+                    self.ctx.scope.clone(),
+                    Command::EnsureScope {
+                        default_vpc: self.backend.default_vpc(),
+                    },
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn run(&self, command: Route53Command) -> Result<Route53Outcome, ApiError> {
+        self.ensure_scope().await?;
+        match self
+            .backend
+            .execute(self.ctx.scope.clone(), Command::Route53(command))
+            .await
+        {
+            Ok(Outcome::Route53(o)) => Ok(o),
+            Ok(other) => Err(ApiError::internal(format!("unexpected outcome {other:?}"))),
+            Err(crate::ExecuteError::Model(e)) => Err(from_model(e)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn run_change(&self, command: Route53Command) -> Result<HostedZoneChange, ApiError> {
+        match self.run(command).await? {
+            Route53Outcome::Change(c) => Ok(c),
+            Route53Outcome::Zone { change, .. } => Ok(change),
+            Route53Outcome::Done => Err(ApiError::internal("the command recorded no change")),
+        }
+    }
+
+    fn max_items(&self, name: &str, default: usize, max: usize) -> Result<usize, ApiError> {
+        match self.query.get(name) {
+            None => Ok(default),
+            Some(raw) => match raw.parse::<usize>() {
+                Ok(n) if n >= 1 => Ok(n.min(max)),
+                _ => Err(invalid_input(format!(
+                    "1 validation error detected: Value '{raw}' at '{name}' failed to satisfy constraint: Member must be a positive integer"
+                ))),
+            },
+        }
+    }
+
+    async fn create_hosted_zone(&self) -> Reply {
+        let body = self.body("CreateHostedZoneRequest")?;
+        let name = required(&body, "Name")?;
+        let caller_reference = required(&body, "CallerReference")?;
+        let config = body.child("HostedZoneConfig");
+        let comment = config.and_then(|c| c.text_of("Comment")).map(str::to_owned);
+        let private_flag = config
+            .and_then(|c| c.text_of("PrivateZone"))
+            .map(|v| parse_bool(v, "PrivateZone"))
+            .transpose()?;
+        let vpc = body.child("VPC").map(parse_vpc).transpose()?;
+        let outcome = self
+            .run(Route53Command::CreateHostedZone(CreateHostedZone {
+                name: name.to_owned(),
+                caller_reference: caller_reference.to_owned(),
+                comment,
+                private_flag,
+                vpc: vpc.clone(),
+            }))
+            .await?;
+        let Route53Outcome::Zone { zone, change } = outcome else {
+            return Err(ApiError::internal("CreateHostedZone returned no zone"));
+        };
+        let mut w = XmlWriter::new();
+        write_zone(&mut w, &zone);
+        write_change(&mut w, &change, true);
+        if zone.private {
+            if let Some(v) = &vpc {
+                w.node("VPC", |w| write_vpc(w, v));
+            }
+        } else {
+            write_delegation_set(&mut w, &zone);
+        }
+        let mut response = ApiResponse::xml(201, document("CreateHostedZoneResponse", w.finish()));
+        response.headers.push((
+            "location",
+            format!("https://route53.amazonaws.com/{VERSION}{}", zone.id.path()),
+        ));
+        Ok(response)
+    }
+
+    fn get_hosted_zone(&self, id: &str) -> Reply {
+        let id = zone_id(id)?;
+        let model = self.snapshot();
+        let zone = model
+            .hosted_zone(&self.ctx.scope, &id)
+            .map_err(from_model)?;
+        self.ok("GetHostedZoneResponse", |w| {
+            write_zone(w, zone);
+            if zone.private {
+                w.wrapped("VPCs", "VPC", &zone.vpcs, write_vpc);
+            } else {
+                write_delegation_set(w, zone);
+            }
+        })
+    }
+
+    async fn update_comment(&self, id: &str) -> Reply {
+        let id = zone_id(id)?;
+        let body = self.body("UpdateHostedZoneCommentRequest")?;
+        let comment = body.text_of("Comment").map(str::to_owned);
+        let outcome = self
+            .run(Route53Command::UpdateHostedZoneComment(id, comment))
+            .await?;
+        let Route53Outcome::Zone { zone, .. } = outcome else {
+            return Err(ApiError::internal(
+                "UpdateHostedZoneComment returned no zone",
+            ));
+        };
+        self.ok("UpdateHostedZoneCommentResponse", |w| write_zone(w, &zone))
+    }
+
+    fn list_hosted_zones(&self) -> Reply {
+        let max = self.max_items("maxitems", 100, 100)?;
+        let model = self.snapshot();
+        let only_private = match self.query.get("hostedzonetype") {
+            None => false,
+            Some("PrivateHostedZone") => true,
+            Some(other) => {
+                return Err(invalid_input(format!(
+                    "1 validation error detected: Value '{other}' at 'hostedZoneType' failed to satisfy constraint: Member must satisfy enum value set: [PrivateHostedZone]"
+                )));
+            }
+        };
+        let marker = self.query.get("marker");
+        let mut zones: Vec<&HostedZone> = model
+            .hosted_zones_of(&self.ctx.scope.account)
+            .filter(|z| !only_private || z.private)
+            .collect();
+        if let Some(marker) = marker {
+            let marker = zone_id(marker)?;
+            zones.retain(|z| z.id >= marker);
+        }
+        let truncated = zones.len() > max;
+        let next = zones.get(max).map(|z| z.id.as_str().to_owned());
+        zones.truncate(max);
+        self.ok("ListHostedZonesResponse", |w| {
+            w.wrapped("HostedZones", "HostedZone", &zones, |w, z| {
+                write_zone_fields(w, z)
+            });
+            w.leaf("Marker", marker.unwrap_or_default())
+                .bool("IsTruncated", truncated)
+                .leaf_opt("NextMarker", next.as_deref())
+                .num("MaxItems", max);
+        })
+    }
+
+    fn list_hosted_zones_by_name(&self) -> Reply {
+        let max = self.max_items("maxitems", 100, 100)?;
+        let model = self.snapshot();
+        let dns_name = self
+            .query
+            .get("dnsname")
+            .map(|n| name::canonical(n).map_err(|e| invalid_dns_name(n, e.describe())))
+            .transpose()?;
+        let start_id = self.query.get("hostedzoneid").map(zone_id).transpose()?;
+        if start_id.is_some() && dns_name.is_none() {
+            return Err(invalid_input(
+                "The DNSName parameter is required when HostedZoneId is specified.",
+            ));
+        }
+        let mut zones: Vec<&HostedZone> = model.hosted_zones_of(&self.ctx.scope.account).collect();
+        zones.sort_by(|a, b| name::compare(&a.name, &b.name).then_with(|| a.id.cmp(&b.id)));
+        if let Some(start) = &dns_name {
+            let key = name::reversed_key(start);
+            zones.retain(|z| {
+                let k = name::reversed_key(&z.name);
+                k > key || (k == key && start_id.as_ref().is_none_or(|id| &z.id >= id))
+            });
+        }
+        let truncated = zones.len() > max;
+        let next = zones
+            .get(max)
+            .map(|z| (z.name.clone(), z.id.as_str().to_owned()));
+        zones.truncate(max);
+        self.ok("ListHostedZonesByNameResponse", |w| {
+            w.wrapped("HostedZones", "HostedZone", &zones, |w, z| {
+                write_zone_fields(w, z)
+            });
+            w.leaf_opt("DNSName", dns_name.as_deref())
+                .leaf_opt("HostedZoneId", start_id.as_ref().map(HostedZoneId::as_str))
+                .bool("IsTruncated", truncated);
+            if let Some((n, id)) = &next {
+                w.leaf("NextDNSName", n).leaf("NextHostedZoneId", id);
+            }
+            w.num("MaxItems", max);
+        })
+    }
+
+    fn list_hosted_zones_by_vpc(&self) -> Reply {
+        let vpc_id = self
+            .query
+            .get("vpcid")
+            .ok_or_else(|| invalid_input("The parameter VPCId is required."))?;
+        let region = self
+            .query
+            .get("vpcregion")
+            .ok_or_else(|| invalid_input("The parameter VPCRegion is required."))?;
+        let max = self.max_items("maxitems", 100, 100)?;
+        let vpc = ZoneVpc {
+            region: region.to_owned(),
+            vpc_id: VpcId::parse(vpc_id).map_err(|_| invalid_vpc(vpc_id))?,
+        };
+        let model = self.snapshot();
+        let owned = model
+            .vpc(
+                &Scope::new(self.ctx.scope.account.clone(), region),
+                &vpc.vpc_id,
+            )
+            .is_ok();
+        if !owned {
+            return Err(invalid_vpc(vpc_id));
+        }
+        let mut zones: Vec<&HostedZone> = model.hosted_zones_for_vpc(&vpc).collect();
+        if let Some(token) = self.query.get("nexttoken") {
+            let start = HostedZoneId::parse(token).map_err(|_| {
+                r53(
+                    Route53ErrorCode::InvalidPaginationToken,
+                    "The value that you specified for NextToken isn't valid.",
+                )
+            })?;
+            zones.retain(|z| z.id >= start);
+        }
+        let next = zones.get(max).map(|z| z.id.as_str().to_owned());
+        zones.truncate(max);
+        self.ok("ListHostedZonesByVPCResponse", |w| {
+            w.wrapped(
+                "HostedZoneSummaries",
+                "HostedZoneSummary",
+                &zones,
+                |w, z| {
+                    w.leaf("HostedZoneId", z.id.as_str())
+                        .leaf("Name", &z.name)
+                        .node("Owner", |w| {
+                            w.leaf("OwningAccount", z.owner().as_str());
+                        });
+                },
+            );
+            w.num("MaxItems", max)
+                .leaf_opt("NextToken", next.as_deref());
+        })
+    }
+
+    async fn vpc_change(&self, id: &str, associate: bool, root: &str) -> Reply {
+        let id = zone_id(id)?;
+        let request_root = if associate {
+            "AssociateVPCWithHostedZoneRequest"
+        } else {
+            "DisassociateVPCFromHostedZoneRequest"
+        };
+        let body = self.body(request_root)?;
+        let vpc = parse_vpc(
+            body.child("VPC")
+                .ok_or_else(|| invalid_input("The parameter VPC is required."))?,
+        )?;
+        let comment = body.text_of("Comment").map(str::to_owned);
+        let command = if associate {
+            Route53Command::AssociateVpc {
+                zone: id,
+                vpc,
+                comment,
+            }
+        } else {
+            Route53Command::DisassociateVpc {
+                zone: id,
+                vpc,
+                comment,
+            }
+        };
+        let change = self.run_change(command).await?;
+        self.ok(root, |w| write_change(w, &change, true))
+    }
+
+    async fn authorization(&self, id: &str, create: bool) -> Reply {
+        let zone = zone_id(id)?;
+        let (request_root, response_root) = if create {
+            (
+                "CreateVPCAssociationAuthorizationRequest",
+                "CreateVPCAssociationAuthorizationResponse",
+            )
+        } else {
+            (
+                "DeleteVPCAssociationAuthorizationRequest",
+                "DeleteVPCAssociationAuthorizationResponse",
+            )
+        };
+        let body = self.body(request_root)?;
+        let vpc = parse_vpc(
+            body.child("VPC")
+                .ok_or_else(|| invalid_input("The parameter VPC is required."))?,
+        )?;
+        let command = if create {
+            Route53Command::CreateAuthorization {
+                zone: zone.clone(),
+                vpc: vpc.clone(),
+            }
+        } else {
+            Route53Command::DeleteAuthorization {
+                zone: zone.clone(),
+                vpc: vpc.clone(),
+            }
+        };
+        self.run(command).await?;
+        self.ok(response_root, |w| {
+            if create {
+                w.leaf("HostedZoneId", zone.as_str())
+                    .node("VPC", |w| write_vpc(w, &vpc));
+            }
+        })
+    }
+
+    fn list_authorizations(&self, id: &str) -> Reply {
+        let id = zone_id(id)?;
+        let model = self.snapshot();
+        let zone = model
+            .hosted_zone(&self.ctx.scope, &id)
+            .map_err(from_model)?;
+        let max = self.max_items("maxresults", 50, 50)?;
+        let start = match self.query.get("nexttoken") {
+            None => 0,
+            Some(t) => t.parse::<usize>().map_err(|_| {
+                r53(
+                    Route53ErrorCode::InvalidPaginationToken,
+                    "The value that you specified for NextToken isn't valid.",
+                )
+            })?,
+        };
+        let page: Vec<&ZoneVpc> = zone.authorizations.iter().skip(start).take(max).collect();
+        let next = (start + max < zone.authorizations.len()).then(|| (start + max).to_string());
+        self.ok("ListVPCAssociationAuthorizationsResponse", |w| {
+            w.leaf("HostedZoneId", zone.id.as_str())
+                .leaf_opt("NextToken", next.as_deref())
+                .wrapped("VPCs", "VPC", page, write_vpc);
+        })
+    }
+
+    async fn change_record_sets(&self, id: &str) -> Reply {
+        let id = zone_id(id)?;
+        let body = self.body("ChangeResourceRecordSetsRequest")?;
+        let batch = body
+            .child("ChangeBatch")
+            .ok_or_else(|| invalid_input("The parameter ChangeBatch is required."))?;
+        let comment = batch.text_of("Comment").map(str::to_owned);
+        let changes_node = batch
+            .child("Changes")
+            .ok_or_else(|| invalid_input("The parameter ChangeBatch.Changes is required."))?;
+        let mut changes = Vec::new();
+        for change in changes_node.children_named("Change") {
+            let action = match change.text_of("Action") {
+                Some("CREATE") => ChangeAction::Create,
+                Some("DELETE") => ChangeAction::Delete,
+                Some("UPSERT") => ChangeAction::Upsert,
+                Some(other) => {
+                    return Err(invalid_input(format!(
+                        "Invalid XML ; cvc-enumeration-valid: Value '{other}' is not facet-valid with respect to enumeration '[CREATE, DELETE, UPSERT]'."
+                    )));
+                }
+                None => return Err(invalid_input("The parameter Action is required.")),
+            };
+            let set = change
+                .child("ResourceRecordSet")
+                .ok_or_else(|| invalid_input("The parameter ResourceRecordSet is required."))?;
+            changes.push(RecordChange {
+                action,
+                record: parse_record_set(set)?,
+            });
+        }
+        let change = self
+            .run_change(Route53Command::ChangeRecordSets {
+                zone: id,
+                comment,
+                changes,
+            })
+            .await?;
+        self.ok("ChangeResourceRecordSetsResponse", |w| {
+            write_change(w, &change, true)
+        })
+    }
+
+    fn list_record_sets(&self, id: &str) -> Reply {
+        let id = zone_id(id)?;
+        let max = self.max_items("maxitems", 300, 300)?;
+        let model = self.snapshot();
+        let zone = model
+            .hosted_zone(&self.ctx.scope, &id)
+            .map_err(from_model)?;
+        let start_name = self
+            .query
+            .get("name")
+            .map(|n| name::canonical(n).map_err(|e| invalid_dns_name(n, e.describe())))
+            .transpose()?;
+        let start_type = self.query.get("type");
+        let start_identifier = self.query.get("identifier");
+        if start_type.is_some() && start_name.is_none() {
+            return Err(invalid_input("The input is not valid: type without name."));
+        }
+        if let Some(t) = start_type
+            && !localvpc_model::route53::record::RECORD_TYPES.contains(&t)
+        {
+            return Err(invalid_input(format!(
+                "1 validation error detected: Value '{t}' at 'startRecordType' failed to satisfy constraint: Member must satisfy enum value set"
+            )));
+        }
+        let records: Vec<&RecordSet> = zone
+            .records
+            .iter()
+            .filter(|r| match &start_name {
+                None => true,
+                Some(n) => {
+                    let order = name::compare(&r.name, n);
+                    order.is_gt()
+                        || (order.is_eq()
+                            && start_type.is_none_or(|t| {
+                                r.record_type.as_str() > t
+                                    || (r.record_type == t
+                                        && start_identifier.is_none_or(|i| {
+                                            r.set_identifier.as_deref().unwrap_or_default() >= i
+                                        }))
+                            }))
+                }
+            })
+            .collect();
+        let next = records.get(max).copied();
+        let page = records.get(..max.min(records.len())).unwrap_or_default();
+        self.ok("ListResourceRecordSetsResponse", |w| {
+            w.wrapped("ResourceRecordSets", "ResourceRecordSet", page, |w, r| {
+                write_record_set(w, r);
+            });
+            w.bool("IsTruncated", next.is_some());
+            if let Some(n) = next {
+                w.leaf("NextRecordName", &n.name)
+                    .leaf("NextRecordType", &n.record_type)
+                    .leaf_opt("NextRecordIdentifier", n.set_identifier.as_deref());
+            }
+            w.num("MaxItems", max);
+        })
+    }
+
+    fn check_tag_kind(kind: &str) -> Result<(), ApiError> {
+        match kind {
+            "hostedzone" => Ok(()),
+            "healthcheck" => Err(r53(
+                Route53ErrorCode::NoSuchHealthCheck,
+                "localvpc does not serve health checks",
+            )),
+            other => Err(invalid_input(format!(
+                "1 validation error detected: Value '{other}' at 'resourceType' failed to satisfy constraint: Member must satisfy enum value set: [healthcheck, hostedzone]"
+            ))),
+        }
+    }
+
+    fn list_tags(&self, kind: &str, id: &str) -> Reply {
+        Self::check_tag_kind(kind)?;
+        let id = zone_id(id)?;
+        let model = self.snapshot();
+        let zone = model
+            .hosted_zone(&self.ctx.scope, &id)
+            .map_err(from_model)?;
+        self.ok("ListTagsForResourceResponse", |w| {
+            w.node("ResourceTagSet", |w| write_tag_set(w, zone));
+        })
+    }
+
+    fn list_tags_for_resources(&self, kind: &str) -> Reply {
+        Self::check_tag_kind(kind)?;
+        let body = self.body("ListTagsForResourcesRequest")?;
+        let ids = body
+            .child("ResourceIds")
+            .map(|r| {
+                r.children_named("ResourceId")
+                    .map(|e| zone_id(e.text.trim()))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
+        if ids.is_empty() || ids.len() > 10 {
+            return Err(invalid_input(
+                "1 validation error detected: Value at 'resourceIds' failed to satisfy constraint: Member must have length between 1 and 10",
+            ));
+        }
+        let model = self.snapshot();
+        let zones = ids
+            .iter()
+            .map(|id| model.hosted_zone(&self.ctx.scope, id).map_err(from_model))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.ok("ListTagsForResourcesResponse", |w| {
+            w.wrapped("ResourceTagSets", "ResourceTagSet", zones, |w, z| {
+                write_tag_set(w, z);
+            });
+        })
+    }
+
+    async fn change_tags(&self, kind: &str, id: &str) -> Reply {
+        Self::check_tag_kind(kind)?;
+        let id = zone_id(id)?;
+        let body = self.body("ChangeTagsForResourceRequest")?;
+        let add = body
+            .child("AddTags")
+            .map(|t| {
+                t.children_named("Tag")
+                    .map(|tag| {
+                        let key = tag
+                            .text_of("Key")
+                            .ok_or_else(|| invalid_input("A tag must have a Key."))?;
+                        Ok((
+                            key.to_owned(),
+                            tag.text_of("Value").unwrap_or_default().to_owned(),
+                        ))
+                    })
+                    .collect::<Result<Vec<_>, ApiError>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
+        let remove = body
+            .child("RemoveTagKeys")
+            .map(|t| {
+                t.children_named("Key")
+                    .map(|k| k.text.trim().to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        self.run(Route53Command::ChangeTags {
+            zone: id,
+            add,
+            remove,
+        })
+        .await?;
+        self.ok("ChangeTagsForResourceResponse", |_| {})
+    }
+}
+
+fn zone_id(raw: &str) -> Result<HostedZoneId, ApiError> {
+    HostedZoneId::parse(raw).map_err(from_model)
+}
+
+fn invalid_vpc(vpc_id: &str) -> ApiError {
+    r53(
+        Route53ErrorCode::InvalidVpcId,
+        format!("The VPC ID '{vpc_id}' is not valid."),
+    )
+}
+
+fn invalid_dns_name(raw: &str, why: &str) -> ApiError {
+    invalid_input(format!("{raw} is not a valid DNS name: {why}"))
+}
+
+fn required<'a>(e: &'a Element, name: &str) -> Result<&'a str, ApiError> {
+    e.text_of(name)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| invalid_input(format!("The parameter {name} is required.")))
+}
+
+fn parse_bool(v: &str, name: &str) -> Result<bool, ApiError> {
+    match v {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        other => Err(invalid_input(format!(
+            "Invalid XML ; cvc-datatype-valid: '{other}' is not a valid value for 'boolean' ({name})."
+        ))),
+    }
+}
+
+fn parse_vpc(e: &Element) -> Result<ZoneVpc, ApiError> {
+    let raw = required(e, "VPCId")?;
+    let region = e
+        .text_of("VPCRegion")
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| invalid_input("The parameter VPCRegion is required."))?;
+    Ok(ZoneVpc {
+        region: region.to_owned(),
+        vpc_id: VpcId::parse(raw).map_err(|_| invalid_vpc(raw))?,
+    })
+}
+
+fn parse_record_set(e: &Element) -> Result<RecordSet, ApiError> {
+    let name = required(e, "Name")?;
+    let record_type = required(e, "Type")?;
+    let ttl = e
+        .text_of("TTL")
+        .map(|t| {
+            t.parse::<u32>().map_err(|_| {
+                invalid_input(format!(
+                    "Invalid XML ; cvc-datatype-valid.1.2.1: '{t}' is not a valid value for 'integer'."
+                ))
+            })
+        })
+        .transpose()?;
+    let values = e
+        .child("ResourceRecords")
+        .map(|rr| {
+            rr.children_named("ResourceRecord")
+                .map(|r| {
+                    r.text_of("Value")
+                        .map(str::to_owned)
+                        .ok_or_else(|| invalid_input("A ResourceRecord must have a Value."))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?
+        .unwrap_or_default();
+    let alias = e
+        .child("AliasTarget")
+        .map(|a| -> Result<AliasTarget, ApiError> {
+            let dns = required(a, "DNSName")?;
+            Ok(AliasTarget {
+                hosted_zone_id: required(a, "HostedZoneId")?
+                    .trim_start_matches("/hostedzone/")
+                    .to_owned(),
+                dns_name: name::canonical(dns)
+                    .map_err(|err| invalid_dns_name(dns, err.describe()))?,
+                evaluate_target_health: parse_bool(
+                    a.text_of("EvaluateTargetHealth").unwrap_or("false"),
+                    "EvaluateTargetHealth",
+                )?,
+            })
+        })
+        .transpose()?;
+    let set_identifier = e.text_of("SetIdentifier").map(str::to_owned);
+    let mut policies = Vec::new();
+    if let Some(w) = e.text_of("Weight") {
+        let weight = w.parse::<u8>().map_err(|_| {
+            invalid_input(format!(
+                "1 validation error detected: Value '{w}' at 'weight' failed to satisfy constraint: Member must have value between 0 and 255"
+            ))
+        })?;
+        policies.push(Routing::Weighted(weight));
+    }
+    if let Some(r) = e.text_of("Region") {
+        policies.push(Routing::Latency(r.to_owned()));
+    }
+    if let Some(f) = e.text_of("Failover") {
+        if f != "PRIMARY" && f != "SECONDARY" {
+            return Err(invalid_input(format!(
+                "Invalid XML ; cvc-enumeration-valid: Value '{f}' is not facet-valid with respect to enumeration '[PRIMARY, SECONDARY]'."
+            )));
+        }
+        policies.push(Routing::Failover(f.to_owned()));
+    }
+    if let Some(m) = e.text_of("MultiValueAnswer")
+        && parse_bool(m, "MultiValueAnswer")?
+    {
+        policies.push(Routing::MultiValue);
+    }
+    if let Some(g) = e.child("GeoLocation") {
+        policies.push(Routing::Geo(GeoLocation {
+            continent_code: g.text_of("ContinentCode").map(str::to_owned),
+            country_code: g.text_of("CountryCode").map(str::to_owned),
+            subdivision_code: g.text_of("SubdivisionCode").map(str::to_owned),
+        }));
+    }
+    for unsupported in [
+        "CidrRoutingConfig",
+        "GeoProximityLocation",
+        "TrafficPolicyInstanceId",
+    ] {
+        if e.child(unsupported).is_some() {
+            return Err(invalid_input(format!(
+                "localvpc does not support {unsupported} in private or public hosted zones yet"
+            )));
+        }
+    }
+    if policies.len() > 1 {
+        return Err(invalid_input(format!(
+            "Invalid request: a resource record set can have only one routing policy, found {} for {name}",
+            policies.len()
+        )));
+    }
+    Ok(RecordSet {
+        name: name.to_owned(),
+        record_type: record_type.to_owned(),
+        set_identifier,
+        routing: policies.pop(),
+        ttl,
+        values,
+        alias,
+        health_check_id: e.text_of("HealthCheckId").map(str::to_owned),
+    })
+}
+
+fn write_vpc(w: &mut XmlWriter, v: &ZoneVpc) {
+    w.leaf("VPCRegion", &v.region)
+        .leaf("VPCId", v.vpc_id.as_str());
+}
+
+fn write_zone_fields(w: &mut XmlWriter, z: &HostedZone) {
+    w.leaf("Id", &z.id.path())
+        .leaf("Name", &z.name)
+        .leaf("CallerReference", &z.caller_reference)
+        .node("Config", |w| {
+            w.leaf_opt("Comment", z.comment.as_deref())
+                .bool("PrivateZone", z.private);
+        })
+        .num("ResourceRecordSetCount", z.records.len());
+}
+
+fn write_zone(w: &mut XmlWriter, z: &HostedZone) {
+    w.node("HostedZone", |w| write_zone_fields(w, z));
+}
+
+fn write_delegation_set(w: &mut XmlWriter, z: &HostedZone) {
+    w.node("DelegationSet", |w| {
+        w.wrapped("NameServers", "NameServer", &z.name_servers, |w, ns| {
+            w.text(ns.trim_end_matches('.'));
+        });
+    });
+}
+
+/// `ChangeInfo`: writes report `PENDING` as AWS does; GetChange reports `INSYNC`
+/// (localvpc applies every change before answering).
+fn write_change(w: &mut XmlWriter, c: &HostedZoneChange, just_submitted: bool) {
+    w.node("ChangeInfo", |w| {
+        w.leaf("Id", &c.id.path())
+            .leaf("Status", if just_submitted { "PENDING" } else { "INSYNC" })
+            .leaf("SubmittedAt", &iso8601_millis(c.submitted.0))
+            .leaf_opt("Comment", c.comment.as_deref());
+    });
+}
+
+fn write_tag_set(w: &mut XmlWriter, z: &HostedZone) {
+    w.leaf("ResourceType", "hostedzone")
+        .leaf("ResourceId", z.id.as_str())
+        .wrapped("Tags", "Tag", &z.tags, |w, (k, v)| {
+            w.leaf("Key", k).leaf("Value", v);
+        });
+}
+
+fn write_record_set(w: &mut XmlWriter, r: &RecordSet) {
+    w.leaf("Name", &r.name).leaf("Type", &r.record_type);
+    w.leaf_opt("SetIdentifier", r.set_identifier.as_deref());
+    match &r.routing {
+        Some(Routing::Weighted(weight)) => {
+            w.num("Weight", weight);
+        }
+        Some(Routing::Latency(region)) => {
+            w.leaf("Region", region);
+        }
+        Some(Routing::Geo(g)) => {
+            w.node("GeoLocation", |w| {
+                w.leaf_opt("ContinentCode", g.continent_code.as_deref())
+                    .leaf_opt("CountryCode", g.country_code.as_deref())
+                    .leaf_opt("SubdivisionCode", g.subdivision_code.as_deref());
+            });
+        }
+        Some(Routing::Failover(f)) => {
+            w.leaf("Failover", f);
+        }
+        Some(Routing::MultiValue) => {
+            w.bool("MultiValueAnswer", true);
+        }
+        None => {}
+    }
+    if let Some(ttl) = r.ttl {
+        w.num("TTL", ttl);
+    }
+    if !r.values.is_empty() {
+        w.wrapped("ResourceRecords", "ResourceRecord", &r.values, |w, v| {
+            w.leaf("Value", v);
+        });
+    }
+    if let Some(a) = &r.alias {
+        w.node("AliasTarget", |w| {
+            w.leaf("HostedZoneId", &a.hosted_zone_id)
+                .leaf("DNSName", &a.dns_name)
+                .bool("EvaluateTargetHealth", a.evaluate_target_health);
+        });
+    }
+    w.leaf_opt("HealthCheckId", r.health_check_id.as_deref());
 }

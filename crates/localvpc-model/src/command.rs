@@ -365,6 +365,7 @@ pub enum Command {
         ids: Vec<VpcEndpointId>,
     },
     Elb(ElbCommand),
+    Route53(crate::route53::Route53Command),
     CreateEndpointService(CreateEndpointService),
     ModifyEndpointService(ModifyEndpointService),
     DeleteEndpointServices {
@@ -449,6 +450,7 @@ pub enum Outcome {
     ManagedPrefixList(ManagedPrefixList),
     VpcEndpoint(VpcEndpoint),
     Elb(ElbOutcome),
+    Route53(crate::route53::Route53Outcome),
     EndpointService(VpcEndpointServiceConfiguration),
     AddedPrincipals(Vec<AllowedPrincipal>),
     ConnectionNotification(ConnectionNotification),

@@ -132,6 +132,11 @@ pub enum ModelError {
     #[error("{message}")]
     InvalidVpcState { message: String },
     #[error("{message}")]
+    Route53 {
+        code: crate::route53::Route53ErrorCode,
+        message: String,
+    },
+    #[error("{message}")]
     Elb {
         code: crate::elbv2::ElbErrorCode,
         message: String,
@@ -232,6 +237,7 @@ impl ModelError {
             Self::InvalidServiceName { .. } => "InvalidServiceName",
             Self::InvalidVpcState { .. } => "InvalidVpcState",
             Self::Elb { code, .. } => code.as_str(),
+            Self::Route53 { code, .. } => code.as_str(),
             Self::LoadBalancerArnNotFound { gateway: false, .. } => {
                 "InvalidNetworkLoadBalancerArn.NotFound"
             }

@@ -72,10 +72,12 @@ pub enum ResourceKind {
     LoadBalancer,
     TargetGroup,
     Listener,
+    HostedZone,
+    HostedZoneChange,
 }
 
 impl ResourceKind {
-    pub const ALL: [Self; 28] = [
+    pub const ALL: [Self; 30] = [
         Self::Vpc,
         Self::Subnet,
         Self::RouteTable,
@@ -104,6 +106,8 @@ impl ResourceKind {
         Self::LoadBalancer,
         Self::TargetGroup,
         Self::Listener,
+        Self::HostedZone,
+        Self::HostedZoneChange,
     ];
 
     /// The id prefix without the dash.
@@ -137,6 +141,8 @@ impl ResourceKind {
             Self::LoadBalancer => "elbv2-loadbalancer",
             Self::TargetGroup => "elbv2-targetgroup",
             Self::Listener => "elbv2-listener",
+            Self::HostedZone => "route53-hostedzone",
+            Self::HostedZoneChange => "route53-change",
         }
     }
 
@@ -171,6 +177,8 @@ impl ResourceKind {
             Self::LoadBalancer => "LoadBalancerNotFound",
             Self::TargetGroup => "TargetGroupNotFound",
             Self::Listener => "ListenerNotFound",
+            Self::HostedZone => "NoSuchHostedZone",
+            Self::HostedZoneChange => "NoSuchChange",
         }
     }
 
@@ -205,6 +213,8 @@ impl ResourceKind {
             Self::LoadBalancer => "ValidationError",
             Self::TargetGroup => "ValidationError",
             Self::Listener => "ValidationError",
+            Self::HostedZone => "NoSuchHostedZone",
+            Self::HostedZoneChange => "NoSuchChange",
         }
     }
 
@@ -239,6 +249,8 @@ impl ResourceKind {
             Self::LoadBalancer => "load balancer",
             Self::TargetGroup => "target group",
             Self::Listener => "listener",
+            Self::HostedZone => "hosted zone",
+            Self::HostedZoneChange => "change",
         }
     }
 
@@ -273,6 +285,8 @@ impl ResourceKind {
             Self::LoadBalancer => None,
             Self::TargetGroup => None,
             Self::Listener => None,
+            Self::HostedZone => None,
+            Self::HostedZoneChange => None,
         }
     }
 

@@ -21,6 +21,7 @@ mod error;
 mod id;
 mod model;
 mod resource;
+pub mod route53;
 mod scope;
 
 pub use catalog::{

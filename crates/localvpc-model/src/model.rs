@@ -387,6 +387,7 @@ impl Txn<'_, '_> {
                 Outcome::Done
             }
             Command::Elb(c) => Outcome::Elb(self.run_elb(c)?),
+            Command::Route53(c) => Outcome::Route53(self.run_route53(c)?),
             Command::CreateEndpointService(input) => {
                 Outcome::EndpointService(self.create_endpoint_service(input)?)
             }

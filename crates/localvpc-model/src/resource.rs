@@ -34,6 +34,7 @@ use crate::id::{
     VpnConnectionId, VpnGatewayId,
 };
 use crate::model::{ScopeState, Txn};
+use crate::route53::{ChangeId, HostedZone, HostedZoneChange, HostedZoneId};
 use crate::scope::Scope;
 use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
@@ -164,6 +165,8 @@ stored_resources! {
     LoadBalancer(LoadBalancer, LoadBalancerArn) in load_balancers as LoadBalancer;
     TargetGroup(TargetGroup, TargetGroupArn) in target_groups as TargetGroup;
     Listener(Listener, ListenerArn) in listeners as Listener;
+    HostedZone(HostedZone, HostedZoneId) in hosted_zones as HostedZone;
+    HostedZoneChange(HostedZoneChange, ChangeId) in hosted_zone_changes as HostedZoneChange;
 }
 
 /// One committed change. A command's changes are applied and persisted together.

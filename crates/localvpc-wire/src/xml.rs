@@ -67,24 +67,9 @@ impl XmlWriter {
         &mut self,
         tag: &str,
         items: impl IntoIterator<Item = T>,
-        mut each: impl FnMut(&mut Self, T),
+        each: impl FnMut(&mut Self, T),
     ) -> &mut Self {
-        let mark = self.buf.len();
-        self.open(tag);
-        let mut any = false;
-        for item in items {
-            any = true;
-            self.open("item");
-            each(self, item);
-            self.close("item");
-        }
-        if any {
-            self.close(tag);
-        } else {
-            self.buf.truncate(mark);
-            let _ = write!(self.buf, "<{tag}/>");
-        }
-        self
+        self.wrapped(tag, "item", items, each)
     }
 
     /// `<tag><member>…</member>…</tag>` (the query protocol's list wrapping, ELBv2/STS);
@@ -93,6 +78,18 @@ impl XmlWriter {
         &mut self,
         tag: &str,
         items: impl IntoIterator<Item = T>,
+        each: impl FnMut(&mut Self, T),
+    ) -> &mut Self {
+        self.wrapped(tag, "member", items, each)
+    }
+
+    /// `<tag><item_tag>…</item_tag>…</tag>` (REST-XML lists name their items, e.g.
+    /// Route 53's `<HostedZones><HostedZone>`); `<tag/>` when empty.
+    pub fn wrapped<T>(
+        &mut self,
+        tag: &str,
+        item_tag: &str,
+        items: impl IntoIterator<Item = T>,
         mut each: impl FnMut(&mut Self, T),
     ) -> &mut Self {
         let mark = self.buf.len();
@@ -100,9 +97,9 @@ impl XmlWriter {
         let mut any = false;
         for item in items {
             any = true;
-            self.open("member");
+            self.open(item_tag);
             each(self, item);
-            self.close("member");
+            self.close(item_tag);
         }
         if any {
             self.close(tag);

@@ -494,6 +494,28 @@ impl Txn<'_, '_> {
                 ),
             });
         }
+        // A private hosted zone of the same name associated with the VPC (spec §3.4, §6.2).
+        let zone_vpc = crate::route53::ZoneVpc {
+            region: vpc.scope.region.clone(),
+            vpc_id: vpc_id.clone(),
+        };
+        for name in &service.private_dns_names {
+            let bare = name.strip_prefix("*.").unwrap_or(name);
+            let Ok(zone_name) = crate::route53::name::canonical(bare) else {
+                continue;
+            };
+            if self
+                .model
+                .hosted_zones_for_vpc(&zone_vpc)
+                .any(|z| z.name == zone_name)
+            {
+                return Err(ModelError::InvalidParameter {
+                    message: format!(
+                        "private-dns-enabled cannot be set because there is already a conflicting DNS domain for {name} in the VPC {vpc_id}"
+                    ),
+                });
+            }
+        }
         for other in self.model.vpc_endpoints.values() {
             if &other.vpc_id != vpc_id || Some(&other.id) == myself {
                 continue;

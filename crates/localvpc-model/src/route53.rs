@@ -1,0 +1,1434 @@
+//! Route 53 hosted zones (spec §6): public and private zones, their VPC associations and
+//! cross-account authorisations, and resource record sets changed in atomic batches.
+//!
+//! Route 53 is global: zones belong to an account and are stored under the scope
+//! `(account, us-east-1)`, the region Route 53 requests are signed for. VPCs are named by
+//! `(region, vpc id)` and may belong to any account.
+
+pub mod name;
+pub mod record;
+
+use crate::catalog::{Catalog, fnv1a};
+use crate::ec2::tags::{MAX_TAGS, Tags, validate_tag};
+use crate::ec2::vpc_endpoint::EndpointState;
+use crate::error::ModelError;
+use crate::id::{ResourceKind, Timestamp, VpcId};
+use crate::model::Txn;
+use crate::resource::{Model, Resource};
+use crate::scope::{AccountId, Scope};
+use name::NameError;
+use record::{AliasTarget, RecordSet};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The region Route 53's global resources are stored under.
+pub const ROUTE53_REGION: &str = "us-east-1";
+
+/// Hosted zones per account (AWS default quota).
+pub const MAX_HOSTED_ZONES: usize = 500;
+/// VPCs per private hosted zone.
+pub const MAX_ZONE_VPCS: usize = 300;
+/// Authorisations per hosted zone.
+pub const MAX_AUTHORIZATIONS: usize = 1000;
+/// Changes per ChangeResourceRecordSets batch.
+pub const MAX_CHANGES: usize = 1000;
+
+/// Route 53 error codes, each with its HTTP status (spec §10.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route53ErrorCode {
+    NoSuchHostedZone,
+    NoSuchChange,
+    InvalidVpcId,
+    InvalidInput,
+    InvalidDomainName,
+    HostedZoneAlreadyExists,
+    HostedZoneNotEmpty,
+    ConflictingDomainExists,
+    PublicZoneVpcAssociation,
+    NotAuthorizedException,
+    VpcAssociationNotFound,
+    LastVpcAssociation,
+    VpcAssociationAuthorizationNotFound,
+    TooManyVpcAssociationAuthorizations,
+    TooManyHostedZones,
+    LimitsExceeded,
+    InvalidChangeBatch,
+    InvalidPaginationToken,
+    NoSuchHealthCheck,
+}
+
+impl Route53ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NoSuchHostedZone => "NoSuchHostedZone",
+            Self::NoSuchChange => "NoSuchChange",
+            Self::InvalidVpcId => "InvalidVPCId",
+            Self::InvalidInput => "InvalidInput",
+            Self::InvalidDomainName => "InvalidDomainName",
+            Self::HostedZoneAlreadyExists => "HostedZoneAlreadyExists",
+            Self::HostedZoneNotEmpty => "HostedZoneNotEmpty",
+            Self::ConflictingDomainExists => "ConflictingDomainExists",
+            Self::PublicZoneVpcAssociation => "PublicZoneVPCAssociation",
+            Self::NotAuthorizedException => "NotAuthorizedException",
+            Self::VpcAssociationNotFound => "VPCAssociationNotFound",
+            Self::LastVpcAssociation => "LastVPCAssociation",
+            Self::VpcAssociationAuthorizationNotFound => "VPCAssociationAuthorizationNotFound",
+            Self::TooManyVpcAssociationAuthorizations => "TooManyVPCAssociationAuthorizations",
+            Self::TooManyHostedZones => "TooManyHostedZones",
+            Self::LimitsExceeded => "LimitsExceeded",
+            Self::InvalidChangeBatch => "InvalidChangeBatch",
+            Self::InvalidPaginationToken => "InvalidPaginationToken",
+            Self::NoSuchHealthCheck => "NoSuchHealthCheck",
+        }
+    }
+
+    /// The HTTP status Route 53 answers with (from the botocore model's error traits).
+    pub fn status(self) -> u16 {
+        match self {
+            Self::NoSuchHostedZone
+            | Self::NoSuchChange
+            | Self::VpcAssociationNotFound
+            | Self::VpcAssociationAuthorizationNotFound
+            | Self::NoSuchHealthCheck => 404,
+            Self::HostedZoneAlreadyExists => 409,
+            Self::NotAuthorizedException => 401,
+            _ => 400,
+        }
+    }
+}
+
+pub(crate) fn r53_error(code: Route53ErrorCode, message: impl Into<String>) -> ModelError {
+    ModelError::Route53 {
+        code,
+        message: message.into(),
+    }
+}
+
+macro_rules! route53_id {
+    ($(#[$doc:meta])* $name:ident, $kind:expr, $letter:literal, $path:literal, $missing:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub const KIND: ResourceKind = $kind;
+
+            /// Accepts the bare id or the `/<path>/<id>` form the API returns.
+            pub fn parse(s: &str) -> Result<Self, ModelError> {
+                let bare = s.strip_prefix(concat!("/", $path, "/")).unwrap_or(s);
+                let ok = bare.len() <= 32
+                    && bare.starts_with($letter)
+                    && bare.len() > 1
+                    && bare.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+                if ok {
+                    Ok(Self(bare.to_owned()))
+                } else {
+                    Err($missing(s))
+                }
+            }
+
+            pub(crate) fn generate(ids: &mut dyn crate::id::IdGen) -> Self {
+                Self(format!("{}{}", $letter, ids.hex(20).to_ascii_uppercase()))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// `/<path>/<id>`, as responses carry it.
+            pub fn path(&self) -> String {
+                format!(concat!("/", $path, "/{}"), self.0)
+            }
+
+            pub fn not_found(&self) -> ModelError {
+                $missing(&self.0)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+fn no_such_zone(id: &str) -> ModelError {
+    let bare = id.strip_prefix("/hostedzone/").unwrap_or(id);
+    r53_error(
+        Route53ErrorCode::NoSuchHostedZone,
+        format!("No hosted zone found with ID: {bare}"),
+    )
+}
+
+fn no_such_change(id: &str) -> ModelError {
+    let bare = id.strip_prefix("/change/").unwrap_or(id);
+    r53_error(
+        Route53ErrorCode::NoSuchChange,
+        format!("A change with the specified change ID does not exist: {bare}"),
+    )
+}
+
+route53_id!(/// `Z…` (the API also accepts `/hostedzone/Z…`)
+    HostedZoneId, ResourceKind::HostedZone, "Z", "hostedzone", no_such_zone);
+route53_id!(/// `C…` (the API also accepts `/change/C…`)
+    ChangeId, ResourceKind::HostedZoneChange, "C", "change", no_such_change);
+
+/// A VPC as Route 53 names it: region and id.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ZoneVpc {
+    pub region: String,
+    pub vpc_id: VpcId,
+}
+
+/// A hosted zone with its records.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostedZone {
+    pub id: HostedZoneId,
+    /// The owner account, region [`ROUTE53_REGION`].
+    pub scope: Scope,
+    /// Canonical name (`example.com.`).
+    pub name: String,
+    pub caller_reference: String,
+    pub comment: Option<String>,
+    pub private: bool,
+    /// Associated VPCs, in association order (private zones only).
+    pub vpcs: Vec<ZoneVpc>,
+    /// VPCs of other accounts allowed to associate themselves.
+    pub authorizations: Vec<ZoneVpc>,
+    /// Record sets in ListResourceRecordSets order.
+    pub records: Vec<RecordSet>,
+    /// The four name servers of a public zone's delegation set.
+    pub name_servers: Vec<String>,
+    pub created: Timestamp,
+    pub tags: Tags,
+}
+
+impl HostedZone {
+    pub fn owner(&self) -> &AccountId {
+        &self.scope.account
+    }
+
+    /// Record sets beyond the apex SOA and NS (what blocks deletion).
+    pub fn has_user_records(&self) -> bool {
+        self.records
+            .iter()
+            .any(|r| !(r.name == self.name && (r.record_type == "SOA" || r.record_type == "NS")))
+    }
+
+    fn sort_records(&mut self) {
+        self.records.sort_by(|a, b| {
+            name::compare(&a.name, &b.name)
+                .then_with(|| a.record_type.cmp(&b.record_type))
+                .then_with(|| a.set_identifier.cmp(&b.set_identifier))
+        });
+    }
+}
+
+/// A submitted change batch (GetChange); every change is in sync once committed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostedZoneChange {
+    pub id: ChangeId,
+    pub scope: Scope,
+    pub submitted: Timestamp,
+    pub comment: Option<String>,
+    pub tags: Tags,
+}
+
+/// Name servers for a public zone: one each in .com, .net, .org and .co.uk, chosen from the
+/// zone id as AWS chooses from its pool (spec §6.1 numbering).
+fn delegation_set(id: &HostedZoneId) -> Vec<String> {
+    let h = fnv1a(id.as_str().as_bytes());
+    let pick = |shift: u32, base: u64| (h >> shift) % 512 + base;
+    let stripe = |shift: u32| (h >> shift) % 64;
+    vec![
+        format!("ns-{}.awsdns-{:02}.com.", pick(0, 0), stripe(40)),
+        format!("ns-{}.awsdns-{:02}.net.", pick(9, 512), stripe(46)),
+        format!("ns-{}.awsdns-{:02}.org.", pick(18, 1024), stripe(52)),
+        format!("ns-{}.awsdns-{:02}.co.uk.", pick(27, 1536), stripe(58)),
+    ]
+}
+
+/// The fixed name servers of every private zone (spec §6.1).
+const PRIVATE_NS: [&str; 4] = [
+    "ns-1536.awsdns-00.co.uk.",
+    "ns-0.awsdns-00.com.",
+    "ns-1024.awsdns-00.org.",
+    "ns-512.awsdns-00.net.",
+];
+
+fn apex_records(zone_name: &str, name_servers: &[String]) -> Vec<RecordSet> {
+    let first = name_servers.first().cloned().unwrap_or_default();
+    vec![
+        RecordSet {
+            name: zone_name.to_owned(),
+            record_type: "NS".to_owned(),
+            set_identifier: None,
+            routing: None,
+            ttl: Some(172_800),
+            values: name_servers.to_vec(),
+            alias: None,
+            health_check_id: None,
+        },
+        RecordSet {
+            name: zone_name.to_owned(),
+            record_type: "SOA".to_owned(),
+            set_identifier: None,
+            routing: None,
+            ttl: Some(900),
+            values: vec![format!(
+                "{first} awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400"
+            )],
+            alias: None,
+            health_check_id: None,
+        },
+    ]
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateHostedZone {
+    pub name: String,
+    pub caller_reference: String,
+    pub comment: Option<String>,
+    /// `PrivateZone` from `HostedZoneConfig`, if given.
+    pub private_flag: Option<bool>,
+    pub vpc: Option<ZoneVpc>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChangeAction {
+    Create,
+    Delete,
+    Upsert,
+}
+
+impl ChangeAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "CREATE",
+            Self::Delete => "DELETE",
+            Self::Upsert => "UPSERT",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordChange {
+    pub action: ChangeAction,
+    /// As requested: the name is not yet canonical and values are unchecked.
+    pub record: RecordSet,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Route53Command {
+    CreateHostedZone(CreateHostedZone),
+    DeleteHostedZone(HostedZoneId),
+    UpdateHostedZoneComment(HostedZoneId, Option<String>),
+    AssociateVpc {
+        zone: HostedZoneId,
+        vpc: ZoneVpc,
+        comment: Option<String>,
+    },
+    DisassociateVpc {
+        zone: HostedZoneId,
+        vpc: ZoneVpc,
+        comment: Option<String>,
+    },
+    CreateAuthorization {
+        zone: HostedZoneId,
+        vpc: ZoneVpc,
+    },
+    DeleteAuthorization {
+        zone: HostedZoneId,
+        vpc: ZoneVpc,
+    },
+    ChangeRecordSets {
+        zone: HostedZoneId,
+        comment: Option<String>,
+        changes: Vec<RecordChange>,
+    },
+    ChangeTags {
+        zone: HostedZoneId,
+        add: Vec<(String, String)>,
+        remove: Vec<String>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route53Outcome {
+    Zone {
+        zone: Box<HostedZone>,
+        change: HostedZoneChange,
+    },
+    Change(HostedZoneChange),
+    Done,
+}
+
+/// What a VPC sees of a zone name: a customer zone or an endpoint's hidden one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ZoneOwnerOfName {
+    HostedZone(HostedZoneId),
+    Endpoint(crate::id::VpcEndpointId),
+}
+
+impl Model {
+    /// A zone of the caller's account (`NoSuchHostedZone` for others', as AWS answers).
+    pub fn hosted_zone(&self, scope: &Scope, id: &HostedZoneId) -> Result<&HostedZone, ModelError> {
+        self.hosted_zones
+            .get(id)
+            .map(AsRef::as_ref)
+            .filter(|z| z.scope.account == scope.account)
+            .ok_or_else(|| id.not_found())
+    }
+
+    /// Every zone of an account, ordered by id.
+    pub fn hosted_zones_of<'a>(
+        &'a self,
+        account: &'a AccountId,
+    ) -> impl Iterator<Item = &'a HostedZone> + 'a {
+        self.hosted_zones
+            .values()
+            .map(AsRef::as_ref)
+            .filter(move |z| &z.scope.account == account)
+    }
+
+    /// Private zones associated with a VPC, of any owner (ListHostedZonesByVPC, DNS).
+    pub fn hosted_zones_for_vpc<'a>(
+        &'a self,
+        vpc: &'a ZoneVpc,
+    ) -> impl Iterator<Item = &'a HostedZone> + 'a {
+        self.hosted_zones
+            .values()
+            .map(AsRef::as_ref)
+            .filter(move |z| z.private && z.vpcs.contains(vpc))
+    }
+
+    pub fn hosted_zone_change(&self, id: &ChangeId) -> Result<&HostedZoneChange, ModelError> {
+        self.hosted_zone_changes
+            .get(id)
+            .map(AsRef::as_ref)
+            .ok_or_else(|| id.not_found())
+    }
+
+    /// Who already holds the zone name `zone_name` (canonical) in a VPC: a private hosted
+    /// zone associated with it, or an interface endpoint's hidden private-DNS zone
+    /// (spec §3.4, §6.2). Used both ways: association refuses the endpoint's name, and
+    /// endpoint private DNS refuses the zone's.
+    pub fn zone_name_holder(
+        &self,
+        catalog: &Catalog,
+        vpc: &ZoneVpc,
+        zone_name: &str,
+    ) -> Option<ZoneOwnerOfName> {
+        if let Some(z) = self.hosted_zones_for_vpc(vpc).find(|z| z.name == zone_name) {
+            return Some(ZoneOwnerOfName::HostedZone(z.id.clone()));
+        }
+        self.endpoint_zone_names(catalog, vpc)
+            .into_iter()
+            .find(|(_, n)| n == zone_name)
+            .map(|(id, _)| ZoneOwnerOfName::Endpoint(id))
+    }
+
+    /// The hidden private zones of interface endpoints with private DNS in a VPC: one per
+    /// private DNS name, named without a leading `*.` (canonical form).
+    pub fn endpoint_zone_names(
+        &self,
+        catalog: &Catalog,
+        vpc: &ZoneVpc,
+    ) -> Vec<(crate::id::VpcEndpointId, String)> {
+        self.vpc_endpoints
+            .values()
+            .filter(|e| e.vpc_id == vpc.vpc_id && e.scope.region == vpc.region)
+            .filter(|e| e.state != EndpointState::Rejected && e.state != EndpointState::Deleted)
+            .flat_map(|e| {
+                self.endpoint_private_names(catalog, e)
+                    .into_iter()
+                    .filter_map(|n| {
+                        let bare = n.strip_prefix("*.").unwrap_or(&n).to_owned();
+                        name::canonical(&bare).ok()
+                    })
+                    .map(|n| (e.id.clone(), n))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+}
+
+fn name_error(code: Route53ErrorCode, raw: &str, e: &NameError) -> ModelError {
+    r53_error(
+        code,
+        format!("{raw} is not a valid domain name: {}", e.describe()),
+    )
+}
+
+impl Txn<'_, '_> {
+    pub(crate) fn run_route53(
+        &mut self,
+        command: &Route53Command,
+    ) -> Result<Route53Outcome, ModelError> {
+        match command {
+            Route53Command::CreateHostedZone(input) => self.create_hosted_zone(input),
+            Route53Command::DeleteHostedZone(id) => {
+                let zone = self.model.hosted_zone(self.ctx.scope, id)?.clone();
+                if zone.has_user_records() {
+                    return Err(r53_error(
+                        Route53ErrorCode::HostedZoneNotEmpty,
+                        "The specified hosted zone contains non-required resource record sets and so cannot be deleted.",
+                    ));
+                }
+                self.delete(crate::resource::ResourceRef::HostedZone(id.clone()));
+                Ok(Route53Outcome::Change(self.record_change(None)))
+            }
+            Route53Command::UpdateHostedZoneComment(id, comment) => {
+                let mut zone = self.model.hosted_zone(self.ctx.scope, id)?.clone();
+                check_comment(comment.as_deref())?;
+                zone.comment = comment.clone();
+                self.put(Resource::HostedZone(zone.clone()));
+                let change = self.record_change(None);
+                Ok(Route53Outcome::Zone {
+                    zone: Box::new(zone),
+                    change,
+                })
+            }
+            Route53Command::AssociateVpc { zone, vpc, comment } => {
+                self.associate_vpc(zone, vpc)?;
+                Ok(Route53Outcome::Change(self.record_change(comment.clone())))
+            }
+            Route53Command::DisassociateVpc { zone, vpc, comment } => {
+                self.disassociate_vpc(zone, vpc)?;
+                Ok(Route53Outcome::Change(self.record_change(comment.clone())))
+            }
+            Route53Command::CreateAuthorization { zone, vpc } => {
+                let mut z = self.model.hosted_zone(self.ctx.scope, zone)?.clone();
+                self.require_private(&z)?;
+                self.find_vpc_anywhere(vpc)?;
+                if !z.authorizations.contains(vpc) {
+                    if z.authorizations.len() >= MAX_AUTHORIZATIONS {
+                        return Err(r53_error(
+                            Route53ErrorCode::TooManyVpcAssociationAuthorizations,
+                            "You've created the maximum number of authorizations that can be created for the specified hosted zone.",
+                        ));
+                    }
+                    z.authorizations.push(vpc.clone());
+                    self.put(Resource::HostedZone(z));
+                }
+                Ok(Route53Outcome::Done)
+            }
+            Route53Command::DeleteAuthorization { zone, vpc } => {
+                let mut z = self.model.hosted_zone(self.ctx.scope, zone)?.clone();
+                let before = z.authorizations.len();
+                z.authorizations.retain(|v| v != vpc);
+                if z.authorizations.len() == before {
+                    return Err(r53_error(
+                        Route53ErrorCode::VpcAssociationAuthorizationNotFound,
+                        format!(
+                            "The VPC: {} in region {} has not been authorized to be associated with the hosted zone {}.",
+                            vpc.vpc_id, vpc.region, zone
+                        ),
+                    ));
+                }
+                self.put(Resource::HostedZone(z));
+                Ok(Route53Outcome::Done)
+            }
+            Route53Command::ChangeRecordSets {
+                zone,
+                comment,
+                changes,
+            } => {
+                self.change_record_sets(zone, changes)?;
+                Ok(Route53Outcome::Change(self.record_change(comment.clone())))
+            }
+            Route53Command::ChangeTags { zone, add, remove } => {
+                let mut z = self.model.hosted_zone(self.ctx.scope, zone)?.clone();
+                for (k, v) in add {
+                    validate_tag(k, v)
+                        .map_err(|e| r53_error(Route53ErrorCode::InvalidInput, e.to_string()))?;
+                }
+                for k in remove {
+                    z.tags.remove(k);
+                }
+                z.tags.extend(add.iter().cloned());
+                if z.tags.len() > MAX_TAGS {
+                    return Err(r53_error(
+                        Route53ErrorCode::InvalidInput,
+                        format!("The number of tags on hosted zone {zone} would exceed {MAX_TAGS}"),
+                    ));
+                }
+                self.put(Resource::HostedZone(z));
+                Ok(Route53Outcome::Done)
+            }
+        }
+    }
+
+    fn record_change(&mut self, comment: Option<String>) -> HostedZoneChange {
+        let change = HostedZoneChange {
+            id: ChangeId::generate(self.ctx.ids),
+            scope: self.ctx.scope.clone(),
+            submitted: self.ctx.now,
+            comment,
+            tags: Tags::new(),
+        };
+        self.put(Resource::HostedZoneChange(change.clone()));
+        change
+    }
+
+    fn require_private(&self, zone: &HostedZone) -> Result<(), ModelError> {
+        if zone.private {
+            Ok(())
+        } else {
+            Err(r53_error(
+                Route53ErrorCode::PublicZoneVpcAssociation,
+                format!(
+                    "Public hosted zone {} can't be associated with a VPC.",
+                    zone.id
+                ),
+            ))
+        }
+    }
+
+    /// The VPC `vpc` names, of any account (`InvalidVPCId` when there is none).
+    fn find_vpc_anywhere(&self, vpc: &ZoneVpc) -> Result<AccountId, ModelError> {
+        self.model
+            .vpcs
+            .get(&vpc.vpc_id)
+            .filter(|v| v.scope.region == vpc.region)
+            .map(|v| v.scope.account.clone())
+            .ok_or_else(|| {
+                r53_error(
+                    Route53ErrorCode::InvalidVpcId,
+                    format!(
+                        "The VPC ID '{}' is not valid in region {}.",
+                        vpc.vpc_id, vpc.region
+                    ),
+                )
+            })
+    }
+
+    /// A VPC may see one zone per name (spec §6.2), hidden endpoint zones included.
+    fn check_no_conflict(&self, vpc: &ZoneVpc, zone_name: &str) -> Result<(), ModelError> {
+        match self
+            .model
+            .zone_name_holder(self.ctx.catalog, vpc, zone_name)
+        {
+            None => Ok(()),
+            Some(ZoneOwnerOfName::HostedZone(other)) => Err(r53_error(
+                Route53ErrorCode::ConflictingDomainExists,
+                format!(
+                    "The VPC {} in {} region has already been associated with the hosted zone {other} with the same domain name.",
+                    vpc.vpc_id, vpc.region
+                ),
+            )),
+            Some(ZoneOwnerOfName::Endpoint(endpoint)) => Err(r53_error(
+                Route53ErrorCode::ConflictingDomainExists,
+                format!(
+                    "The VPC {} in {} region already has a private DNS zone named {zone_name} for the VPC endpoint {endpoint}.",
+                    vpc.vpc_id, vpc.region
+                ),
+            )),
+        }
+    }
+
+    fn create_hosted_zone(
+        &mut self,
+        input: &CreateHostedZone,
+    ) -> Result<Route53Outcome, ModelError> {
+        let account = self.ctx.scope.account.clone();
+        let name = name::canonical(&input.name)
+            .map_err(|e| name_error(Route53ErrorCode::InvalidDomainName, &input.name, &e))?;
+        if name.matches('.').count() < 2 {
+            return Err(r53_error(
+                Route53ErrorCode::InvalidDomainName,
+                format!("{name} is reserved by AWS!"),
+            ));
+        }
+        if input.caller_reference.is_empty() || input.caller_reference.len() > 128 {
+            return Err(r53_error(
+                Route53ErrorCode::InvalidInput,
+                "1 validation error detected: Value at 'callerReference' failed to satisfy constraint: Member must have length between 1 and 128",
+            ));
+        }
+        check_comment(input.comment.as_deref())?;
+        if let Some(existing) = self
+            .model
+            .hosted_zones_of(&account)
+            .find(|z| z.caller_reference == input.caller_reference)
+        {
+            return Err(r53_error(
+                Route53ErrorCode::HostedZoneAlreadyExists,
+                format!(
+                    "A hosted zone has already been created with the specified caller reference: {} ({}).",
+                    input.caller_reference, existing.id
+                ),
+            ));
+        }
+        if input.private_flag == Some(true) && input.vpc.is_none() {
+            return Err(r53_error(
+                Route53ErrorCode::InvalidInput,
+                "When you're creating a private hosted zone (when you specify true for PrivateZone), you must also specify values for VPCId and VPCRegion.",
+            ));
+        }
+        if input.private_flag == Some(false) && input.vpc.is_some() {
+            return Err(r53_error(
+                Route53ErrorCode::InvalidInput,
+                "A VPC can only be associated with a private hosted zone.",
+            ));
+        }
+        if self.model.hosted_zones_of(&account).count() >= MAX_HOSTED_ZONES {
+            return Err(r53_error(
+                Route53ErrorCode::TooManyHostedZones,
+                format!(
+                    "This operation would exceed the limit of {MAX_HOSTED_ZONES} hosted zones for the account."
+                ),
+            ));
+        }
+        if let Some(vpc) = &input.vpc {
+            let owner = self.find_vpc_anywhere(vpc)?;
+            if owner != account {
+                return Err(r53_error(
+                    Route53ErrorCode::InvalidVpcId,
+                    format!(
+                        "The VPC: {} you provided is not authorized to make the association.",
+                        vpc.vpc_id
+                    ),
+                ));
+            }
+            self.check_no_conflict(vpc, &name)?;
+        }
+        let id = HostedZoneId::generate(self.ctx.ids);
+        let private = input.vpc.is_some();
+        let name_servers: Vec<String> = if private {
+            PRIVATE_NS.iter().map(|s| (*s).to_owned()).collect()
+        } else {
+            delegation_set(&id)
+        };
+        let zone = HostedZone {
+            records: apex_records(&name, &name_servers),
+            id,
+            scope: Scope::new(account, ROUTE53_REGION),
+            name,
+            caller_reference: input.caller_reference.clone(),
+            comment: input.comment.clone(),
+            private,
+            vpcs: input.vpc.iter().cloned().collect(),
+            authorizations: Vec::new(),
+            name_servers: if private { Vec::new() } else { name_servers },
+            created: self.ctx.now,
+            tags: Tags::new(),
+        };
+        self.put(Resource::HostedZone(zone.clone()));
+        let change = self.record_change(None);
+        Ok(Route53Outcome::Zone {
+            zone: Box::new(zone),
+            change,
+        })
+    }
+
+    fn associate_vpc(&mut self, zone_id: &HostedZoneId, vpc: &ZoneVpc) -> Result<(), ModelError> {
+        let caller = self.ctx.scope.account.clone();
+        // The VPC's owner associates; the zone may be another account's (authorised).
+        let mut zone = self
+            .model
+            .hosted_zones
+            .get(zone_id)
+            .map(|z| HostedZone::clone(z))
+            .ok_or_else(|| zone_id.not_found())?;
+        let vpc_owner = self.find_vpc_anywhere(vpc)?;
+        if zone.scope.account != caller && !zone.authorizations.contains(vpc) {
+            return Err(r53_error(
+                Route53ErrorCode::NotAuthorizedException,
+                format!(
+                    "The VPC: {} you provided is not authorized to make the association.",
+                    vpc.vpc_id
+                ),
+            ));
+        }
+        if vpc_owner != caller {
+            return Err(r53_error(
+                Route53ErrorCode::NotAuthorizedException,
+                format!(
+                    "The VPC: {} you provided is not authorized to make the association.",
+                    vpc.vpc_id
+                ),
+            ));
+        }
+        self.require_private(&zone)?;
+        self.check_no_conflict(vpc, &zone.name)?;
+        if zone.vpcs.len() >= MAX_ZONE_VPCS {
+            return Err(r53_error(
+                Route53ErrorCode::LimitsExceeded,
+                format!(
+                    "The hosted zone {zone_id} is already associated with {MAX_ZONE_VPCS} VPCs."
+                ),
+            ));
+        }
+        zone.vpcs.push(vpc.clone());
+        self.put(Resource::HostedZone(zone));
+        Ok(())
+    }
+
+    fn disassociate_vpc(
+        &mut self,
+        zone_id: &HostedZoneId,
+        vpc: &ZoneVpc,
+    ) -> Result<(), ModelError> {
+        let caller = self.ctx.scope.account.clone();
+        let mut zone = self
+            .model
+            .hosted_zones
+            .get(zone_id)
+            .map(|z| HostedZone::clone(z))
+            .ok_or_else(|| zone_id.not_found())?;
+        let vpc_owner = self
+            .model
+            .vpcs
+            .get(&vpc.vpc_id)
+            .map(|v| v.scope.account.clone());
+        // The zone's owner or the VPC's owner may disassociate.
+        if zone.scope.account != caller && vpc_owner.as_ref() != Some(&caller) {
+            return Err(zone_id.not_found());
+        }
+        self.require_private(&zone)?;
+        if !zone.vpcs.contains(vpc) {
+            return Err(r53_error(
+                Route53ErrorCode::VpcAssociationNotFound,
+                format!(
+                    "The specified VPC {} and hosted zone {zone_id} are not currently associated.",
+                    vpc.vpc_id
+                ),
+            ));
+        }
+        if zone.vpcs.len() == 1 {
+            return Err(r53_error(
+                Route53ErrorCode::LastVpcAssociation,
+                "The VPC that you're trying to disassociate from the private hosted zone is the last VPC that is associated with the hosted zone. Amazon Route 53 doesn't support disassociating the last VPC from a hosted zone.",
+            ));
+        }
+        zone.vpcs.retain(|v| v != vpc);
+        self.put(Resource::HostedZone(zone));
+        Ok(())
+    }
+
+    /// One atomic batch (spec §6.4): every change is checked against the zone as the
+    /// earlier changes left it; any failure reports every problem and applies nothing.
+    fn change_record_sets(
+        &mut self,
+        zone_id: &HostedZoneId,
+        changes: &[RecordChange],
+    ) -> Result<(), ModelError> {
+        let mut zone = self.model.hosted_zone(self.ctx.scope, zone_id)?.clone();
+        if changes.is_empty() {
+            return Err(r53_error(
+                Route53ErrorCode::InvalidInput,
+                "1 validation error detected: Value '[]' at 'changeBatch.changes' failed to satisfy constraint: Member must have length greater than or equal to 1",
+            ));
+        }
+        if changes.len() > MAX_CHANGES {
+            return Err(r53_error(
+                Route53ErrorCode::InvalidChangeBatch,
+                format!("Number of records limit of {MAX_CHANGES} exceeded."),
+            ));
+        }
+        let mut problems: Vec<String> = Vec::new();
+        let mut seen: Vec<(String, String, Option<String>)> = Vec::new();
+        for change in changes {
+            let mut record = change.record.clone();
+            match name::canonical(&record.name) {
+                Ok(n) => record.name = n,
+                Err(e) => {
+                    problems.push(format!(
+                        "FATAL problem: {} encountered with '{}'",
+                        e.describe(),
+                        record.name
+                    ));
+                    continue;
+                }
+            }
+            self.check_record_shape(&record)?;
+            let key = record.key();
+            if seen.contains(&key) {
+                return Err(r53_error(
+                    Route53ErrorCode::InvalidChangeBatch,
+                    format!(
+                        "The request contains an invalid set of changes for a resource record set '{} {}'",
+                        record.record_type, record.name
+                    ),
+                ));
+            }
+            seen.push(key.clone());
+            if let Err(p) = self.apply_change(&mut zone, change.action, record) {
+                problems.push(p);
+            }
+        }
+        if !problems.is_empty() {
+            return Err(r53_error(
+                Route53ErrorCode::InvalidChangeBatch,
+                format!("[{}]", problems.join(", ")),
+            ));
+        }
+        zone.sort_records();
+        self.put(Resource::HostedZone(zone));
+        Ok(())
+    }
+
+    /// Structural checks Route 53 reports as `InvalidInput` before looking at the zone.
+    fn check_record_shape(&self, r: &RecordSet) -> Result<(), ModelError> {
+        let invalid = |m: String| r53_error(Route53ErrorCode::InvalidInput, m);
+        if !record::RECORD_TYPES.contains(&r.record_type.as_str()) {
+            return Err(invalid(format!(
+                "Invalid request: '{}' is not a valid resource record set type",
+                r.record_type
+            )));
+        }
+        let has_records = !r.values.is_empty();
+        let describe = || {
+            format!(
+                "Change with [Action=?, Name={}, Type={}, SetIdentifier={}]",
+                r.name,
+                r.record_type,
+                r.set_identifier.as_deref().unwrap_or("null")
+            )
+        };
+        match (&r.alias, has_records, r.ttl) {
+            (Some(_), false, None) | (None, true, Some(_)) => {}
+            (None, false, _) => {
+                return Err(invalid(format!(
+                    "Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found none in {}",
+                    describe()
+                )));
+            }
+            (None, true, None) => {
+                return Err(invalid(format!(
+                    "Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found none in {}",
+                    describe()
+                )));
+            }
+            _ => {
+                return Err(invalid(format!(
+                    "Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found more than one in {}",
+                    describe()
+                )));
+            }
+        }
+        if r.routing.is_some() != r.set_identifier.is_some() {
+            return Err(invalid(format!(
+                "Invalid request: a SetIdentifier and exactly one routing policy (Weight, Region, Failover, MultiValueAnswer, GeoLocation) go together in {}",
+                describe()
+            )));
+        }
+        if let Some(ttl) = r.ttl
+            && ttl > 2_147_483_647
+        {
+            return Err(invalid("TTL must be between 0 and 2147483647".to_owned()));
+        }
+        Ok(())
+    }
+
+    /// Applies one change to the zone copy; `Err` is the problem text for the batch.
+    fn apply_change(
+        &self,
+        zone: &mut HostedZone,
+        action: ChangeAction,
+        record: RecordSet,
+    ) -> Result<(), String> {
+        let key = record.key();
+        let position = zone.records.iter().position(|r| r.key() == key);
+        if action == ChangeAction::Delete {
+            let Some(at) = position else {
+                return Err(format!(
+                    "Tried to delete resource record set {} but it was not found",
+                    record.describe()
+                ));
+            };
+            let current = zone.records.get(at).cloned();
+            if current.as_ref() != Some(&record) && !same_values(current.as_ref(), &record) {
+                return Err(format!(
+                    "Tried to delete resource record set {} but the values provided do not match the current values",
+                    record.describe()
+                ));
+            }
+            if record.name == zone.name && record.record_type == "SOA" {
+                return Err("A HostedZone must contain exactly one SOA record.".to_owned());
+            }
+            if record.name == zone.name && record.record_type == "NS" {
+                return Err(
+                    "A HostedZone must contain at least one NS record for the zone itself."
+                        .to_owned(),
+                );
+            }
+            zone.records.remove(at);
+            return Ok(());
+        }
+        if action == ChangeAction::Create && position.is_some() {
+            return Err(format!(
+                "Tried to create resource record set {} but it already exists",
+                record.describe()
+            ));
+        }
+        self.check_record_in_zone(zone, &record)?;
+        match position {
+            Some(at) => {
+                if let Some(slot) = zone.records.get_mut(at) {
+                    *slot = record;
+                }
+            }
+            None => zone.records.push(record),
+        }
+        Ok(())
+    }
+
+    /// Rules that need the zone: placement, CNAME exclusivity, apex records, values and
+    /// alias targets.
+    fn check_record_in_zone(&self, zone: &HostedZone, r: &RecordSet) -> Result<(), String> {
+        if !name::is_within(&r.name, &zone.name) {
+            return Err(format!(
+                "RRSet with DNS name {} is not permitted in zone {}",
+                r.name, zone.name
+            ));
+        }
+        let at_apex = r.name == zone.name;
+        if r.record_type == "CNAME" && at_apex {
+            return Err(format!(
+                "RRSet of type CNAME with DNS name {} is not permitted at apex in zone {}",
+                r.name, zone.name
+            ));
+        }
+        if r.record_type == "SOA" && !at_apex {
+            return Err(format!(
+                "RRSet of type SOA with DNS name {} is not permitted because SOA records are only allowed at the apex of zone {}",
+                r.name, zone.name
+            ));
+        }
+        let others_at_name = zone
+            .records
+            .iter()
+            .filter(|o| o.name == r.name && o.record_type != r.record_type);
+        let mut others_at_name = others_at_name.peekable();
+        if others_at_name.peek().is_some()
+            && (r.record_type == "CNAME"
+                || zone
+                    .records
+                    .iter()
+                    .any(|o| o.name == r.name && o.record_type == "CNAME"))
+        {
+            return Err(format!(
+                "RRSet of type {} with DNS name {} is not permitted as it conflicts with other records with the same DNS name in zone {}",
+                r.record_type, r.name, zone.name
+            ));
+        }
+        if matches!(r.record_type.as_str(), "CNAME" | "SOA") && r.values.len() > 1 {
+            return Err(format!(
+                "RRSet of type {} with DNS name {} has more than one resource record",
+                r.record_type, r.name
+            ));
+        }
+        for v in &r.values {
+            record::check_value(&r.record_type, v)?;
+        }
+        if let Some(alias) = &r.alias {
+            self.check_alias_target(zone, r, alias)?;
+        }
+        Ok(())
+    }
+
+    /// An alias must point at something that exists: a record of the same type in the same
+    /// zone, an interface endpoint's DNS name in the region's vpce zone, or a load balancer.
+    fn check_alias_target(
+        &self,
+        zone: &HostedZone,
+        r: &RecordSet,
+        alias: &AliasTarget,
+    ) -> Result<(), String> {
+        if !matches!(
+            r.record_type.as_str(),
+            "A" | "AAAA"
+                | "CNAME"
+                | "TXT"
+                | "MX"
+                | "SRV"
+                | "PTR"
+                | "CAA"
+                | "NAPTR"
+                | "SPF"
+                | "DS"
+                | "HTTPS"
+                | "SVCB"
+                | "SSHFP"
+                | "TLSA"
+        ) {
+            return Err(format!(
+                "Alias resource record sets are not supported for type {}",
+                r.record_type
+            ));
+        }
+        let not_found = || {
+            format!(
+                "Tried to create an alias that targets {}, type {} in zone {}, but the alias target name does not lie within the target zone",
+                alias.dns_name, r.record_type, alias.hosted_zone_id
+            )
+        };
+        if alias.hosted_zone_id == zone.id.as_str() {
+            let exists = zone
+                .records
+                .iter()
+                .any(|o| o.name == alias.dns_name && o.record_type == r.record_type);
+            if exists {
+                return Ok(());
+            }
+            return Err(format!(
+                "Tried to create an alias that targets {}, type {} in zone {}, but that target was not found",
+                alias.dns_name, r.record_type, alias.hosted_zone_id
+            ));
+        }
+        if self.is_vpce_zone(&alias.hosted_zone_id) {
+            let wanted = alias.dns_name.trim_end_matches('.');
+            let catalog = self.ctx.catalog;
+            let found = self.model.vpc_endpoints.values().any(|e| {
+                self.model
+                    .endpoint_dns_entries(catalog, e, e.state)
+                    .iter()
+                    .any(|d| d.dns_name.trim_start_matches("*.") == wanted.trim_start_matches("*."))
+            });
+            return if found { Ok(()) } else { Err(not_found()) };
+        }
+        if self.is_nlb_zone(&alias.hosted_zone_id) {
+            let wanted = alias.dns_name.trim_end_matches('.');
+            let found = self
+                .model
+                .load_balancers
+                .values()
+                .any(|lb| lb.dns_name.eq_ignore_ascii_case(wanted));
+            return if found { Ok(()) } else { Err(not_found()) };
+        }
+        // Another hosted zone of ours: the target must exist there too.
+        if let Ok(other_id) = HostedZoneId::parse(&alias.hosted_zone_id)
+            && let Some(other) = self.model.hosted_zones.get(&other_id)
+        {
+            let exists = other
+                .records
+                .iter()
+                .any(|o| o.name == alias.dns_name && o.record_type == r.record_type);
+            return if exists { Ok(()) } else { Err(not_found()) };
+        }
+        // AWS-owned zones localvpc does not model (CloudFront, S3 websites, API Gateway…)
+        // are accepted as given.
+        Ok(())
+    }
+
+    fn is_vpce_zone(&self, zone_id: &str) -> bool {
+        self.ctx
+            .catalog
+            .regions()
+            .iter()
+            .any(|r| crate::ec2::vpc_endpoint::vpce_hosted_zone_id(r.name) == zone_id)
+    }
+
+    fn is_nlb_zone(&self, zone_id: &str) -> bool {
+        self.ctx
+            .catalog
+            .regions()
+            .iter()
+            .any(|r| crate::elbv2::nlb_hosted_zone_id(r.name) == zone_id)
+    }
+}
+
+/// DELETE must name the record as it is; values compare as a set (order-insensitive).
+fn same_values(current: Option<&RecordSet>, given: &RecordSet) -> bool {
+    let Some(current) = current else {
+        return false;
+    };
+    let mut a = current.values.clone();
+    let mut b = given.values.clone();
+    a.sort();
+    b.sort();
+    a == b
+        && current.ttl == given.ttl
+        && current.alias == given.alias
+        && current.routing == given.routing
+}
+
+fn check_comment(comment: Option<&str>) -> Result<(), ModelError> {
+    match comment {
+        Some(c) if c.chars().count() > 256 => Err(r53_error(
+            Route53ErrorCode::InvalidInput,
+            "1 validation error detected: Value at 'hostedZoneConfig.comment' failed to satisfy constraint: Member must have length less than or equal to 256",
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::command::{Command, Outcome};
+    use crate::ec2::vpc::CreateVpc;
+    use crate::id::SequentialIds;
+    use crate::model::Ctx;
+
+    struct World {
+        model: Model,
+        ids: SequentialIds,
+        catalog: Catalog,
+    }
+
+    impl World {
+        fn new() -> Self {
+            Self {
+                model: Model::default(),
+                ids: SequentialIds::default(),
+                catalog: Catalog::default(),
+            }
+        }
+
+        fn run(
+            &mut self,
+            account: &str,
+            region: &str,
+            command: Command,
+        ) -> Result<Outcome, ModelError> {
+            let scope = Scope::new(AccountId::parse(account).unwrap(), region);
+            let mut ctx = Ctx {
+                scope: &scope,
+                now: Timestamp(0),
+                ids: &mut self.ids,
+                catalog: &self.catalog,
+            };
+            if !self.model.has_scope(&scope) {
+                let (next, _, _) = self
+                    .model
+                    .execute(&Command::EnsureScope { default_vpc: false }, &mut ctx)?;
+                self.model = next;
+            }
+            let (next, outcome, _) = self.model.execute(&command, &mut ctx)?;
+            self.model = next;
+            Ok(outcome)
+        }
+
+        fn vpc(&mut self, account: &str) -> ZoneVpc {
+            let cmd = Command::CreateVpc(CreateVpc {
+                cidr_block: Some("10.0.0.0/16".into()),
+                ..CreateVpc::default()
+            });
+            match self.run(account, "ap-northeast-1", cmd).unwrap() {
+                Outcome::Vpc(v) => ZoneVpc {
+                    region: "ap-northeast-1".into(),
+                    vpc_id: v.id,
+                },
+                o => panic!("{o:?}"),
+            }
+        }
+
+        fn r53(&mut self, account: &str, c: Route53Command) -> Result<Route53Outcome, ModelError> {
+            match self.run(account, ROUTE53_REGION, Command::Route53(c))? {
+                Outcome::Route53(o) => Ok(o),
+                o => panic!("{o:?}"),
+            }
+        }
+
+        fn zone(&mut self, account: &str, name: &str, vpc: Option<ZoneVpc>) -> HostedZone {
+            let c = Route53Command::CreateHostedZone(CreateHostedZone {
+                name: name.into(),
+                caller_reference: format!("{name}-{account}"),
+                comment: None,
+                private_flag: None,
+                vpc,
+            });
+            match self.r53(account, c).unwrap() {
+                Route53Outcome::Zone { zone, .. } => *zone,
+                o => panic!("{o:?}"),
+            }
+        }
+    }
+
+    fn code(e: ModelError) -> &'static str {
+        e.code()
+    }
+
+    fn a(name: &str, ip: &str) -> RecordSet {
+        RecordSet {
+            name: name.into(),
+            record_type: "A".into(),
+            set_identifier: None,
+            routing: None,
+            ttl: Some(60),
+            values: vec![ip.into()],
+            alias: None,
+            health_check_id: None,
+        }
+    }
+
+    const HUB: &str = "111111111111";
+    const MEMBER: &str = "222222222222";
+
+    #[test]
+    fn private_zone_needs_an_own_vpc_and_one_name_per_vpc() {
+        let mut w = World::new();
+        let vpc = w.vpc(HUB);
+        let other = w.vpc(MEMBER);
+        let zone = w.zone(HUB, "Example.COM", Some(vpc.clone()));
+        assert_eq!(zone.name, "example.com.");
+        assert_eq!(zone.records.len(), 2);
+        let again = Route53Command::CreateHostedZone(CreateHostedZone {
+            name: "example.com".into(),
+            caller_reference: "x".into(),
+            comment: None,
+            private_flag: None,
+            vpc: Some(vpc),
+        });
+        assert_eq!(
+            code(w.r53(HUB, again).unwrap_err()),
+            "ConflictingDomainExists"
+        );
+        let foreign = Route53Command::CreateHostedZone(CreateHostedZone {
+            name: "corp.example".into(),
+            caller_reference: "y".into(),
+            comment: None,
+            private_flag: None,
+            vpc: Some(other),
+        });
+        assert_eq!(code(w.r53(HUB, foreign).unwrap_err()), "InvalidVPCId");
+        let tld = Route53Command::CreateHostedZone(CreateHostedZone {
+            name: "com".into(),
+            caller_reference: "z".into(),
+            comment: None,
+            private_flag: None,
+            vpc: None,
+        });
+        assert_eq!(code(w.r53(HUB, tld).unwrap_err()), "InvalidDomainName");
+    }
+
+    #[test]
+    fn cross_account_association_needs_an_authorisation() {
+        let mut w = World::new();
+        let hub_vpc = w.vpc(HUB);
+        let member_vpc = w.vpc(MEMBER);
+        let zone = w.zone(
+            HUB,
+            "s3.ap-northeast-1.amazonaws.com",
+            Some(hub_vpc.clone()),
+        );
+        let associate = Route53Command::AssociateVpc {
+            zone: zone.id.clone(),
+            vpc: member_vpc.clone(),
+            comment: None,
+        };
+        assert_eq!(
+            code(w.r53(MEMBER, associate.clone()).unwrap_err()),
+            "NotAuthorizedException"
+        );
+        w.r53(
+            HUB,
+            Route53Command::CreateAuthorization {
+                zone: zone.id.clone(),
+                vpc: member_vpc.clone(),
+            },
+        )
+        .unwrap();
+        w.r53(MEMBER, associate).unwrap();
+        // Deleting the authorisation keeps the association.
+        w.r53(
+            HUB,
+            Route53Command::DeleteAuthorization {
+                zone: zone.id.clone(),
+                vpc: member_vpc.clone(),
+            },
+        )
+        .unwrap();
+        let seen: Vec<_> = w
+            .model
+            .hosted_zones_for_vpc(&member_vpc)
+            .map(|z| z.id.clone())
+            .collect();
+        assert_eq!(seen, vec![zone.id.clone()]);
+        // The member may leave; the hub's VPC is then the last one.
+        w.r53(
+            MEMBER,
+            Route53Command::DisassociateVpc {
+                zone: zone.id.clone(),
+                vpc: member_vpc,
+                comment: None,
+            },
+        )
+        .unwrap();
+        let last = Route53Command::DisassociateVpc {
+            zone: zone.id,
+            vpc: hub_vpc,
+            comment: None,
+        };
+        assert_eq!(code(w.r53(HUB, last).unwrap_err()), "LastVPCAssociation");
+    }
+
+    #[test]
+    fn a_change_batch_applies_whole_or_not_at_all() {
+        let mut w = World::new();
+        let zone = w.zone(HUB, "example.com", None);
+        let batch = |changes: Vec<RecordChange>| Route53Command::ChangeRecordSets {
+            zone: zone.id.clone(),
+            comment: None,
+            changes,
+        };
+        let create = |r: RecordSet| RecordChange {
+            action: ChangeAction::Create,
+            record: r,
+        };
+        let bad = batch(vec![
+            create(a("ok.example.com", "10.0.0.1")),
+            create(a("bad.example.com", "not-an-ip")),
+        ]);
+        let e = w.r53(HUB, bad).unwrap_err();
+        assert_eq!(code(e.clone()), "InvalidChangeBatch");
+        assert!(e.to_string().contains("ARRDATAIllegalIPv4Address"), "{e}");
+        let stored = w.model.hosted_zones.get(&zone.id).unwrap();
+        assert_eq!(stored.records.len(), 2, "nothing from a refused batch");
+
+        w.r53(HUB, batch(vec![create(a("ok.example.com", "10.0.0.1"))]))
+            .unwrap();
+        let e = w
+            .r53(HUB, batch(vec![create(a("ok.example.com", "10.0.0.1"))]))
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("[name='ok.example.com.', type='A'] but it already exists"),
+            "{e}"
+        );
+        let mismatch = batch(vec![RecordChange {
+            action: ChangeAction::Delete,
+            record: a("ok.example.com", "10.0.0.2"),
+        }]);
+        assert!(
+            w.r53(HUB, mismatch)
+                .unwrap_err()
+                .to_string()
+                .contains("do not match the current values")
+        );
+        let outside = batch(vec![create(a("www.example.org", "10.0.0.1"))]);
+        assert!(
+            w.r53(HUB, outside)
+                .unwrap_err()
+                .to_string()
+                .contains("is not permitted in zone example.com.")
+        );
+        let delete_zone = Route53Command::DeleteHostedZone(zone.id.clone());
+        assert_eq!(
+            code(w.r53(HUB, delete_zone).unwrap_err()),
+            "HostedZoneNotEmpty"
+        );
+    }
+
+    #[test]
+    fn zones_and_changes_survive_replay_of_their_changes() {
+        let mut w = World::new();
+        let zone = w.zone(HUB, "example.net", None);
+        let snapshot = w.model.resources();
+        let mut replayed = Model::default();
+        for r in snapshot {
+            replayed.apply_change(&crate::resource::Change::Put(r));
+        }
+        assert_eq!(
+            replayed.hosted_zones.get(&zone.id).map(|z| z.name.clone()),
+            Some("example.net.".into())
+        );
+        assert_eq!(replayed, w.model);
+    }
+}
