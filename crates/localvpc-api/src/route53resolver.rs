@@ -1,27 +1,1313 @@
 //! Route 53 Resolver (JSON 1.1, `Route53Resolver.<Operation>`, `2018-04-01`): endpoints,
-//! rules and their VPC associations (spec §7, §10.3).
+//! rules and their VPC associations, resolver and DNSSEC configs, query-logging configs and
+//! tags (spec §7, §10.3).
+//!
+//! Bodies are decoded with serde into typed requests (a body that is not JSON, or a member of
+//! the wrong type, is a `SerializationException`); required members and lengths are checked
+//! here (`InvalidParameterException`), everything else by the model. Errors are
+//! `{"__type": code, "Message": message}` with HTTP 400.
 
 use crate::{ApiError, ApiResponse, AwsRequest, Backend, RequestCtx};
+use localvpc_model::{
+    Command, CreateResolverEndpoint, CreateResolverRule, EndpointIpRequest, Model, Outcome,
+    ResolverCommand, ResolverConfig, ResolverDnssecConfig, ResolverEndpoint, ResolverOutcome,
+    ResolverQueryLogConfig, ResolverQueryLogConfigAssociation, ResolverRule,
+    ResolverRuleAssociation, TargetIpRequest,
+};
+use localvpc_wire::time::iso8601_millis;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+use std::sync::Arc;
+
+type Body = Result<Value, ApiError>;
 
 /// Serves one Resolver request.
 pub async fn handle<B: Backend>(
-    _backend: &B,
-    _ctx: &RequestCtx,
+    backend: &B,
+    ctx: &RequestCtx,
     request: &AwsRequest<'_>,
 ) -> ApiResponse {
-    let operation = request
-        .target
-        .strip_prefix("Route53Resolver.")
-        .unwrap_or(request.target);
-    error_response(&ApiError::new(
-        400,
-        "UnknownOperationException",
-        format!("localvpc does not serve the Route 53 Resolver operation {operation} yet"),
-    ))
+    match dispatch(backend, ctx, request).await {
+        Ok(body) => ApiResponse::json(200, body.to_string()),
+        Err(e) => error_response(&e),
+    }
 }
 
 /// The JSON protocol's error body: `{"__type": code, "Message": message}`.
 pub fn error_response(e: &ApiError) -> ApiResponse {
-    let body = serde_json::json!({ "__type": e.code, "Message": e.message });
+    let body = json!({ "__type": e.code, "Message": e.message });
     ApiResponse::json(e.status, body.to_string())
+}
+
+const OPERATIONS: &[&str] = &[
+    "AssociateResolverEndpointIpAddress",
+    "AssociateResolverQueryLogConfig",
+    "AssociateResolverRule",
+    "CreateResolverEndpoint",
+    "CreateResolverQueryLogConfig",
+    "CreateResolverRule",
+    "DeleteResolverEndpoint",
+    "DeleteResolverQueryLogConfig",
+    "DeleteResolverRule",
+    "DisassociateResolverEndpointIpAddress",
+    "DisassociateResolverQueryLogConfig",
+    "DisassociateResolverRule",
+    "GetResolverConfig",
+    "GetResolverDnssecConfig",
+    "GetResolverEndpoint",
+    "GetResolverQueryLogConfig",
+    "GetResolverQueryLogConfigAssociation",
+    "GetResolverRule",
+    "GetResolverRuleAssociation",
+    "ListResolverConfigs",
+    "ListResolverDnssecConfigs",
+    "ListResolverEndpointIpAddresses",
+    "ListResolverEndpoints",
+    "ListResolverQueryLogConfigAssociations",
+    "ListResolverQueryLogConfigs",
+    "ListResolverRuleAssociations",
+    "ListResolverRules",
+    "ListTagsForResource",
+    "TagResource",
+    "UntagResource",
+    "UpdateResolverConfig",
+    "UpdateResolverDnssecConfig",
+    "UpdateResolverEndpoint",
+    "UpdateResolverRule",
+];
+
+fn invalid_parameter(message: impl Into<String>) -> ApiError {
+    ApiError::new(400, "InvalidParameterException", message)
+}
+
+fn unexpected(o: &Outcome) -> ApiError {
+    ApiError::internal(format!("unexpected outcome {o:?}"))
+}
+
+/// A required member: present and not empty.
+fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, ApiError> {
+    value
+        .as_deref()
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| invalid_parameter(format!("[RSLVR-00101] {name} is required")))
+}
+
+/// A trace id like AWS puts in status messages: `1-<8 hex>-<24 hex>`.
+fn trace(what: &str) -> String {
+    format!(
+        "[Trace id: 1-{:08x}-{:024x}] {what}",
+        fastrand::u32(..),
+        fastrand::u128(..) >> 32
+    )
+}
+
+fn time(ms: u64) -> String {
+    iso8601_millis(ms)
+}
+
+struct Op<'a, B> {
+    backend: &'a B,
+    ctx: &'a RequestCtx,
+    body: &'a [u8],
+}
+
+impl<B: Backend> Op<'_, B> {
+    /// The body as the operation's input type; an empty body is `{}`.
+    fn input<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        let text = if self.body.iter().all(u8::is_ascii_whitespace) {
+            b"{}".as_slice()
+        } else {
+            self.body
+        };
+        serde_json::from_slice(text).map_err(|e| {
+            ApiError::new(
+                400,
+                "SerializationException",
+                format!("The request body could not be read: {e}"),
+            )
+        })
+    }
+
+    async fn run(&self, command: ResolverCommand) -> Result<ResolverOutcome, ApiError> {
+        match self
+            .backend
+            .execute(self.ctx.scope.clone(), Command::Resolver(command))
+            .await?
+        {
+            Outcome::Resolver(o) => Ok(o),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    fn snapshot(&self) -> Arc<Model> {
+        self.backend.snapshot()
+    }
+}
+
+async fn dispatch<B: Backend>(backend: &B, ctx: &RequestCtx, request: &AwsRequest<'_>) -> Body {
+    let operation = request
+        .target
+        .strip_prefix("Route53Resolver.")
+        .filter(|op| OPERATIONS.contains(op))
+        .ok_or_else(|| {
+            ApiError::new(
+                400,
+                "UnknownOperationException",
+                format!(
+                    "localvpc does not serve the Route 53 Resolver operation '{}'",
+                    request.target
+                ),
+            )
+        })?;
+    if !backend.snapshot().has_scope(&ctx.scope) {
+        backend
+            .execute(
+                ctx.scope.clone(),
+                Command::EnsureScope {
+                    default_vpc: backend.default_vpc(),
+                },
+            )
+            .await?;
+    }
+    let op = Op {
+        backend,
+        ctx,
+        body: request.body,
+    };
+    match operation {
+        "CreateResolverEndpoint" => create_endpoint(&op).await,
+        "GetResolverEndpoint" => {
+            let input: IdInput = op.input()?;
+            let id = required(&input.resolver_endpoint_id, "ResolverEndpointId")?;
+            let model = op.snapshot();
+            let e = model.resolver_endpoint(&op.ctx.scope, id)?;
+            Ok(json!({ "ResolverEndpoint": endpoint_json(e, EndpointStatus::Operational) }))
+        }
+        "ListResolverEndpoints" => list_endpoints(&op),
+        "UpdateResolverEndpoint" => {
+            let input: UpdateEndpointInput = op.input()?;
+            let id = required(&input.resolver_endpoint_id, "ResolverEndpointId")?;
+            let command = ResolverCommand::UpdateEndpoint {
+                id: id.to_owned(),
+                name: input.name,
+                endpoint_type: input.resolver_endpoint_type,
+                protocols: input.protocols,
+                update_ipv6: input.update_ip_addresses.is_some_and(|v| !v.is_empty()),
+            };
+            endpoint_answer(&op, command, EndpointStatus::Updating).await
+        }
+        "DeleteResolverEndpoint" => {
+            let input: IdInput = op.input()?;
+            let id = required(&input.resolver_endpoint_id, "ResolverEndpointId")?;
+            let command = ResolverCommand::DeleteEndpoint { id: id.to_owned() };
+            endpoint_answer(&op, command, EndpointStatus::Deleting).await
+        }
+        "AssociateResolverEndpointIpAddress" | "DisassociateResolverEndpointIpAddress" => {
+            let input: EndpointIpInput = op.input()?;
+            let id = required(&input.resolver_endpoint_id, "ResolverEndpointId")?.to_owned();
+            let ip = input
+                .ip_address
+                .ok_or_else(|| invalid_parameter("[RSLVR-00101] IpAddress is required"))?;
+            let ip = EndpointIpRequest {
+                subnet_id: ip.subnet_id,
+                ip: ip.ip,
+                ipv6: ip.ipv6,
+                ip_id: ip.ip_id,
+            };
+            let command = if operation == "AssociateResolverEndpointIpAddress" {
+                ResolverCommand::AssociateEndpointIp { id, ip }
+            } else {
+                ResolverCommand::DisassociateEndpointIp { id, ip }
+            };
+            endpoint_answer(&op, command, EndpointStatus::Updating).await
+        }
+        "ListResolverEndpointIpAddresses" => {
+            let input: ListIpsInput = op.input()?;
+            let id = required(&input.resolver_endpoint_id, "ResolverEndpointId")?;
+            let model = op.snapshot();
+            let e = model.resolver_endpoint(&op.ctx.scope, id)?;
+            let items: Vec<Value> = e
+                .ip_addresses
+                .iter()
+                .map(|ip| {
+                    json!({
+                        "IpId": ip.id.as_str(),
+                        "SubnetId": ip.subnet_id.as_str(),
+                        "Ip": ip.ip.to_string(),
+                        "Status": "ATTACHED",
+                        "StatusMessage": "This IP address is operational.",
+                        "CreationTime": time(ip.created.0),
+                        "ModificationTime": time(ip.modified.0),
+                    })
+                })
+                .collect();
+            let page = Page::new(items, input.max_results, input.next_token.as_deref(), 1)?;
+            Ok(page.render("IpAddresses", true))
+        }
+        "CreateResolverRule" => create_rule(&op).await,
+        "GetResolverRule" => {
+            let input: RuleIdInput = op.input()?;
+            let id = required(&input.resolver_rule_id, "ResolverRuleId")?;
+            let rule = op.snapshot().resolver_rule(&op.ctx.scope, id)?;
+            Ok(json!({ "ResolverRule": rule_json(&rule, RuleStatus::Complete(None)) }))
+        }
+        "ListResolverRules" => list_rules(&op),
+        "UpdateResolverRule" => {
+            let input: UpdateRuleInput = op.input()?;
+            let id = required(&input.resolver_rule_id, "ResolverRuleId")?;
+            let config = input
+                .config
+                .ok_or_else(|| invalid_parameter("[RSLVR-00101] Config is required"))?;
+            let command = ResolverCommand::UpdateRule {
+                id: id.to_owned(),
+                name: config.name,
+                target_ips: config.target_ips.map(targets),
+                resolver_endpoint_id: config.resolver_endpoint_id,
+            };
+            match op.run(command).await? {
+                ResolverOutcome::Rule(r) => Ok(json!({ "ResolverRule": rule_json(
+                    &r,
+                    RuleStatus::Complete(Some(trace("Successfully updated Resolver Rule")))
+                ) })),
+                other => Err(unexpected(&Outcome::Resolver(other))),
+            }
+        }
+        "DeleteResolverRule" => {
+            let input: RuleIdInput = op.input()?;
+            let id = required(&input.resolver_rule_id, "ResolverRuleId")?;
+            match op
+                .run(ResolverCommand::DeleteRule { id: id.to_owned() })
+                .await?
+            {
+                ResolverOutcome::Rule(r) => {
+                    Ok(json!({ "ResolverRule": rule_json(&r, RuleStatus::Deleting) }))
+                }
+                other => Err(unexpected(&Outcome::Resolver(other))),
+            }
+        }
+        "AssociateResolverRule" | "DisassociateResolverRule" => {
+            let input: AssociateRuleInput = op.input()?;
+            let rule_id = required(&input.resolver_rule_id, "ResolverRuleId")?.to_owned();
+            let vpc_id = required(&input.vpc_id, "VPCId")?.to_owned();
+            let (command, status, message) = if operation == "AssociateResolverRule" {
+                (
+                    ResolverCommand::AssociateRule {
+                        rule_id,
+                        vpc_id,
+                        name: input.name,
+                    },
+                    "CREATING",
+                    trace("Creating Association"),
+                )
+            } else {
+                (
+                    ResolverCommand::DisassociateRule { rule_id, vpc_id },
+                    "DELETING",
+                    trace("Deleting Association"),
+                )
+            };
+            match op.run(command).await? {
+                ResolverOutcome::RuleAssociation(a) => Ok(json!({
+                    "ResolverRuleAssociation": association_json(&a, status, &message)
+                })),
+                other => Err(unexpected(&Outcome::Resolver(other))),
+            }
+        }
+        "GetResolverRuleAssociation" => {
+            let input: AssociationIdInput = op.input()?;
+            let id = required(
+                &input.resolver_rule_association_id,
+                "ResolverRuleAssociationId",
+            )?;
+            let a = op.snapshot().resolver_rule_association(&op.ctx.scope, id)?;
+            Ok(json!({ "ResolverRuleAssociation": association_json(&a, "COMPLETE", "") }))
+        }
+        "ListResolverRuleAssociations" => list_rule_associations(&op),
+        "GetResolverConfig" | "GetResolverDnssecConfig" => {
+            let input: ResourceIdInput = op.input()?;
+            let id = required(&input.resource_id, "ResourceId")?;
+            let model = op.snapshot();
+            if operation == "GetResolverConfig" {
+                let c = model.resolver_config(&op.ctx.scope, id)?;
+                Ok(json!({ "ResolverConfig": config_json(&c, false) }))
+            } else {
+                let c = model.resolver_dnssec_config(&op.ctx.scope, id)?;
+                Ok(json!({ "ResolverDNSSECConfig": dnssec_json(&c, false) }))
+            }
+        }
+        "UpdateResolverConfig" => {
+            let input: UpdateConfigInput = op.input()?;
+            let vpc_id = required(&input.resource_id, "ResourceId")?.to_owned();
+            let flag = required(&input.autodefined_reverse_flag, "AutodefinedReverseFlag")?;
+            let command = ResolverCommand::UpdateConfig {
+                vpc_id,
+                flag: flag.to_owned(),
+            };
+            match op.run(command).await? {
+                ResolverOutcome::Config(c) => {
+                    Ok(json!({ "ResolverConfig": config_json(&c, true) }))
+                }
+                other => Err(unexpected(&Outcome::Resolver(other))),
+            }
+        }
+        "UpdateResolverDnssecConfig" => {
+            let input: UpdateDnssecInput = op.input()?;
+            let vpc_id = required(&input.resource_id, "ResourceId")?.to_owned();
+            let validation = required(&input.validation, "Validation")?.to_owned();
+            match op
+                .run(ResolverCommand::UpdateDnssecConfig { vpc_id, validation })
+                .await?
+            {
+                ResolverOutcome::DnssecConfig(c) => {
+                    Ok(json!({ "ResolverDNSSECConfig": dnssec_json(&c, true) }))
+                }
+                other => Err(unexpected(&Outcome::Resolver(other))),
+            }
+        }
+        "ListResolverConfigs" => {
+            let input: ListInput = op.input()?;
+            let model = op.snapshot();
+            let items: Vec<Value> = model
+                .resolver_configs_in(&op.ctx.scope)
+                .iter()
+                .map(|c| config_json(c, false))
+                .collect();
+            let page = Page::new(items, input.max_results, input.next_token.as_deref(), 5)?;
+            Ok(page.render("ResolverConfigs", false))
+        }
+        "ListResolverDnssecConfigs" => {
+            let input: ListInput = op.input()?;
+            let model = op.snapshot();
+            let items: Vec<Value> = model
+                .resolver_dnssec_configs_in(&op.ctx.scope)
+                .iter()
+                .map(|c| dnssec_json(c, false))
+                .collect();
+            let items = filtered(items, input.filters.as_deref(), &DNSSEC_FILTERS)?;
+            let page = Page::new(items, input.max_results, input.next_token.as_deref(), 1)?;
+            Ok(page.render("ResolverDnssecConfigs", false))
+        }
+        "CreateResolverQueryLogConfig" => {
+            let input: CreateQueryLogConfigInput = op.input()?;
+            let command = ResolverCommand::CreateQueryLogConfig {
+                name: required(&input.name, "Name")?.to_owned(),
+                destination_arn: required(&input.destination_arn, "DestinationArn")?.to_owned(),
+                creator_request_id: required(&input.creator_request_id, "CreatorRequestId")?
+                    .to_owned(),
+                tags: tags(input.tags)?,
+            };
+            query_log_config_answer(&op, command, "CREATING").await
+        }
+        "GetResolverQueryLogConfig" => {
+            let input: QueryLogConfigIdInput = op.input()?;
+            let id = required(
+                &input.resolver_query_log_config_id,
+                "ResolverQueryLogConfigId",
+            )?;
+            let model = op.snapshot();
+            let c = model.resolver_query_log_config(&op.ctx.scope, id)?;
+            Ok(json!({ "ResolverQueryLogConfig": query_log_config_json(&model, c, "CREATED") }))
+        }
+        "DeleteResolverQueryLogConfig" => {
+            let input: QueryLogConfigIdInput = op.input()?;
+            let id = required(
+                &input.resolver_query_log_config_id,
+                "ResolverQueryLogConfigId",
+            )?;
+            let command = ResolverCommand::DeleteQueryLogConfig { id: id.to_owned() };
+            query_log_config_answer(&op, command, "DELETING").await
+        }
+        "ListResolverQueryLogConfigs" => {
+            let input: ListInput = op.input()?;
+            let model = op.snapshot();
+            let items: Vec<Value> = model
+                .resolver_query_log_configs_in(&op.ctx.scope)
+                .map(|c| query_log_config_json(&model, c, "CREATED"))
+                .collect();
+            sorted_page(
+                input,
+                items,
+                &QUERY_LOG_CONFIG_FILTERS,
+                "ResolverQueryLogConfigs",
+            )
+        }
+        "AssociateResolverQueryLogConfig" | "DisassociateResolverQueryLogConfig" => {
+            let input: QueryLogAssociationInput = op.input()?;
+            let config_id = required(
+                &input.resolver_query_log_config_id,
+                "ResolverQueryLogConfigId",
+            )?
+            .to_owned();
+            let vpc_id = required(&input.resource_id, "ResourceId")?.to_owned();
+            let (command, status) = if operation == "AssociateResolverQueryLogConfig" {
+                (
+                    ResolverCommand::AssociateQueryLogConfig { config_id, vpc_id },
+                    "CREATING",
+                )
+            } else {
+                (
+                    ResolverCommand::DisassociateQueryLogConfig { config_id, vpc_id },
+                    "DELETING",
+                )
+            };
+            match op.run(command).await? {
+                ResolverOutcome::QueryLogConfigAssociation(a) => Ok(json!({
+                    "ResolverQueryLogConfigAssociation": query_log_association_json(&a, status)
+                })),
+                other => Err(unexpected(&Outcome::Resolver(other))),
+            }
+        }
+        "GetResolverQueryLogConfigAssociation" => {
+            let input: QueryLogAssociationIdInput = op.input()?;
+            let id = required(
+                &input.resolver_query_log_config_association_id,
+                "ResolverQueryLogConfigAssociationId",
+            )?;
+            let model = op.snapshot();
+            let a = model.resolver_query_log_config_association(&op.ctx.scope, id)?;
+            Ok(json!({
+                "ResolverQueryLogConfigAssociation": query_log_association_json(a, "ACTIVE")
+            }))
+        }
+        "ListResolverQueryLogConfigAssociations" => {
+            let input: ListInput = op.input()?;
+            let model = op.snapshot();
+            let items: Vec<Value> = model
+                .resolver_query_log_config_associations_in(&op.ctx.scope)
+                .map(|a| query_log_association_json(a, "ACTIVE"))
+                .collect();
+            sorted_page(
+                input,
+                items,
+                &QUERY_LOG_ASSOCIATION_FILTERS,
+                "ResolverQueryLogConfigAssociations",
+            )
+        }
+        "TagResource" => {
+            let input: TagInput = op.input()?;
+            let arn = required(&input.resource_arn, "ResourceArn")?.to_owned();
+            let tags =
+                tags(Some(input.tags.ok_or_else(|| {
+                    invalid_parameter("[RSLVR-00101] Tags is required")
+                })?))?;
+            op.run(ResolverCommand::TagResource { arn, tags }).await?;
+            Ok(json!({}))
+        }
+        "UntagResource" => {
+            let input: UntagInput = op.input()?;
+            let arn = required(&input.resource_arn, "ResourceArn")?.to_owned();
+            let keys = input
+                .tag_keys
+                .ok_or_else(|| invalid_parameter("[RSLVR-00101] TagKeys is required"))?;
+            op.run(ResolverCommand::UntagResource { arn, keys }).await?;
+            Ok(json!({}))
+        }
+        "ListTagsForResource" => {
+            let input: ListTagsInput = op.input()?;
+            let arn = required(&input.resource_arn, "ResourceArn")?;
+            let tags = op.snapshot().resolver_tags(&op.ctx.scope, arn)?;
+            let items: Vec<Value> = tags
+                .iter()
+                .map(|(k, v)| json!({ "Key": k, "Value": v }))
+                .collect();
+            let page = Page::new(items, input.max_results, input.next_token.as_deref(), 1)?;
+            Ok(page.render("Tags", false))
+        }
+        other => Err(ApiError::new(
+            400,
+            "UnknownOperationException",
+            format!("localvpc does not serve the Route 53 Resolver operation '{other}'"),
+        )),
+    }
+}
+
+// === inputs ===
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct TagInputItem {
+    key: Option<String>,
+    value: Option<String>,
+}
+
+fn tags(list: Option<Vec<TagInputItem>>) -> Result<Vec<(String, String)>, ApiError> {
+    let list = list.unwrap_or_default();
+    if list.len() > 200 {
+        return Err(ApiError::new(
+            400,
+            "LimitExceededException",
+            "A Resolver resource can have at most 200 tags",
+        ));
+    }
+    list.into_iter()
+        .map(|t| {
+            let key = t
+                .key
+                .ok_or_else(|| invalid_parameter("[RSLVR-00101] Tag.Key is required"))?;
+            let value = t
+                .value
+                .ok_or_else(|| invalid_parameter("[RSLVR-00101] Tag.Value is required"))?;
+            Ok((key, value))
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct IpAddressInput {
+    subnet_id: Option<String>,
+    ip: Option<String>,
+    ipv6: Option<String>,
+    ip_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CreateEndpointInput {
+    creator_request_id: Option<String>,
+    name: Option<String>,
+    security_group_ids: Option<Vec<String>>,
+    direction: Option<String>,
+    ip_addresses: Option<Vec<IpAddressInput>>,
+    outpost_arn: Option<String>,
+    resolver_endpoint_type: Option<String>,
+    protocols: Option<Vec<String>>,
+    tags: Option<Vec<TagInputItem>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct IdInput {
+    resolver_endpoint_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct UpdateEndpointInput {
+    resolver_endpoint_id: Option<String>,
+    name: Option<String>,
+    resolver_endpoint_type: Option<String>,
+    protocols: Option<Vec<String>>,
+    update_ip_addresses: Option<Vec<Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct EndpointIpInput {
+    resolver_endpoint_id: Option<String>,
+    ip_address: Option<IpAddressInput>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct FilterInput {
+    name: Option<String>,
+    values: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListInput {
+    max_results: Option<i64>,
+    next_token: Option<String>,
+    filters: Option<Vec<FilterInput>>,
+    sort_by: Option<String>,
+    sort_order: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListIpsInput {
+    resolver_endpoint_id: Option<String>,
+    max_results: Option<i64>,
+    next_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct TargetInput {
+    ip: Option<String>,
+    ipv6: Option<String>,
+    port: Option<i64>,
+    protocol: Option<String>,
+}
+
+fn targets(list: Vec<TargetInput>) -> Vec<TargetIpRequest> {
+    list.into_iter()
+        .map(|t| TargetIpRequest {
+            ip: t.ip,
+            ipv6: t.ipv6,
+            port: t.port,
+            protocol: t.protocol,
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CreateRuleInput {
+    creator_request_id: Option<String>,
+    name: Option<String>,
+    rule_type: Option<String>,
+    domain_name: Option<String>,
+    target_ips: Option<Vec<TargetInput>>,
+    resolver_endpoint_id: Option<String>,
+    tags: Option<Vec<TagInputItem>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RuleIdInput {
+    resolver_rule_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RuleConfigInput {
+    name: Option<String>,
+    target_ips: Option<Vec<TargetInput>>,
+    resolver_endpoint_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct UpdateRuleInput {
+    resolver_rule_id: Option<String>,
+    config: Option<RuleConfigInput>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct AssociateRuleInput {
+    resolver_rule_id: Option<String>,
+    name: Option<String>,
+    #[serde(rename = "VPCId")]
+    vpc_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct AssociationIdInput {
+    resolver_rule_association_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ResourceIdInput {
+    resource_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct UpdateConfigInput {
+    resource_id: Option<String>,
+    autodefined_reverse_flag: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct UpdateDnssecInput {
+    resource_id: Option<String>,
+    validation: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CreateQueryLogConfigInput {
+    name: Option<String>,
+    destination_arn: Option<String>,
+    creator_request_id: Option<String>,
+    tags: Option<Vec<TagInputItem>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct QueryLogConfigIdInput {
+    resolver_query_log_config_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct QueryLogAssociationInput {
+    resolver_query_log_config_id: Option<String>,
+    resource_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct QueryLogAssociationIdInput {
+    resolver_query_log_config_association_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct TagInput {
+    resource_arn: Option<String>,
+    tags: Option<Vec<TagInputItem>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct UntagInput {
+    resource_arn: Option<String>,
+    tag_keys: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListTagsInput {
+    resource_arn: Option<String>,
+    max_results: Option<i64>,
+    next_token: Option<String>,
+}
+
+// === operations ===
+
+async fn create_endpoint<B: Backend>(op: &Op<'_, B>) -> Body {
+    let input: CreateEndpointInput = op.input()?;
+    let creator_request_id = required(&input.creator_request_id, "CreatorRequestId")?.to_owned();
+    let direction = required(&input.direction, "Direction")?.to_owned();
+    let security_group_ids = input
+        .security_group_ids
+        .ok_or_else(|| invalid_parameter("[RSLVR-00101] SecurityGroupIds is required"))?;
+    let ip_addresses = input
+        .ip_addresses
+        .ok_or_else(|| invalid_parameter("[RSLVR-00101] IpAddresses is required"))?;
+    if input.outpost_arn.is_some() {
+        return Err(invalid_parameter(
+            "localvpc does not emulate Resolver endpoints on Outposts (OutpostArn)",
+        ));
+    }
+    let command = ResolverCommand::CreateEndpoint(CreateResolverEndpoint {
+        creator_request_id,
+        name: input.name,
+        security_group_ids,
+        direction,
+        ip_addresses: ip_addresses
+            .into_iter()
+            .map(|ip| EndpointIpRequest {
+                subnet_id: ip.subnet_id,
+                ip: ip.ip,
+                ipv6: ip.ipv6,
+                ip_id: None,
+            })
+            .collect(),
+        endpoint_type: input.resolver_endpoint_type,
+        protocols: input.protocols,
+        tags: tags(input.tags)?,
+    });
+    endpoint_answer(op, command, EndpointStatus::Creating).await
+}
+
+async fn endpoint_answer<B: Backend>(
+    op: &Op<'_, B>,
+    command: ResolverCommand,
+    status: EndpointStatus,
+) -> Body {
+    match op.run(command).await? {
+        ResolverOutcome::Endpoint(e) => {
+            Ok(json!({ "ResolverEndpoint": endpoint_json(&e, status) }))
+        }
+        other => Err(unexpected(&Outcome::Resolver(other))),
+    }
+}
+
+async fn create_rule<B: Backend>(op: &Op<'_, B>) -> Body {
+    let input: CreateRuleInput = op.input()?;
+    let command = ResolverCommand::CreateRule(CreateResolverRule {
+        creator_request_id: required(&input.creator_request_id, "CreatorRequestId")?.to_owned(),
+        name: input.name,
+        rule_type: required(&input.rule_type, "RuleType")?.to_owned(),
+        domain_name: input.domain_name,
+        target_ips: input.target_ips.map(targets),
+        resolver_endpoint_id: input.resolver_endpoint_id,
+        tags: tags(input.tags)?,
+    });
+    match op.run(command).await? {
+        ResolverOutcome::Rule(r) => Ok(json!({ "ResolverRule": rule_json(
+            &r,
+            RuleStatus::Complete(Some(trace("Successfully created Resolver Rule")))
+        ) })),
+        other => Err(unexpected(&Outcome::Resolver(other))),
+    }
+}
+
+async fn query_log_config_answer<B: Backend>(
+    op: &Op<'_, B>,
+    command: ResolverCommand,
+    status: &str,
+) -> Body {
+    match op.run(command).await? {
+        ResolverOutcome::QueryLogConfig(c) => {
+            let model = op.snapshot();
+            Ok(json!({ "ResolverQueryLogConfig": query_log_config_json(&model, &c, status) }))
+        }
+        other => Err(unexpected(&Outcome::Resolver(other))),
+    }
+}
+
+/// Filter names per list call: each known name (normalised: no `_`, lowercase) with the
+/// response member it reads. Old-style names (`CREATOR_REQUEST_ID`) normalise the same.
+type FilterTable = [(&'static str, &'static str)];
+
+const ENDPOINT_FILTERS: [(&str, &str); 7] = [
+    ("creatorrequestid", "CreatorRequestId"),
+    ("direction", "Direction"),
+    ("hostvpcid", "HostVPCId"),
+    ("ipaddresscount", "IpAddressCount"),
+    ("name", "Name"),
+    ("securitygroupids", "SecurityGroupIds"),
+    ("status", "Status"),
+];
+const RULE_FILTERS: [(&str, &str); 6] = [
+    ("creatorrequestid", "CreatorRequestId"),
+    ("domainname", "DomainName"),
+    ("name", "Name"),
+    ("resolverendpointid", "ResolverEndpointId"),
+    ("status", "Status"),
+    ("type", "RuleType"),
+];
+const RULE_ASSOCIATION_FILTERS: [(&str, &str); 4] = [
+    ("name", "Name"),
+    ("resolverruleid", "ResolverRuleId"),
+    ("status", "Status"),
+    ("vpcid", "VPCId"),
+];
+const DNSSEC_FILTERS: [(&str, &str); 3] = [
+    ("resourceid", "ResourceId"),
+    ("validationstatus", "ValidationStatus"),
+    ("ownerid", "OwnerId"),
+];
+const QUERY_LOG_CONFIG_FILTERS: [(&str, &str); 10] = [
+    ("arn", "Arn"),
+    ("associationcount", "AssociationCount"),
+    ("creationtime", "CreationTime"),
+    ("creatorrequestid", "CreatorRequestId"),
+    ("destination", "Destination"),
+    ("destinationarn", "DestinationArn"),
+    ("id", "Id"),
+    ("name", "Name"),
+    ("ownerid", "OwnerId"),
+    ("sharestatus", "ShareStatus"),
+];
+const QUERY_LOG_ASSOCIATION_FILTERS: [(&str, &str); 6] = [
+    ("creationtime", "CreationTime"),
+    ("error", "Error"),
+    ("id", "Id"),
+    ("resolverquerylogconfigid", "ResolverQueryLogConfigId"),
+    ("resourceid", "ResourceId"),
+    ("status", "Status"),
+];
+
+fn normalise_filter_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The values of a member for filtering and sorting (lists give each item).
+fn member_values(item: &Value, member: &str) -> Vec<String> {
+    // `Destination` is derived from the destination ARN's service.
+    if member == "Destination" {
+        let service = item
+            .get("DestinationArn")
+            .and_then(Value::as_str)
+            .and_then(|a| a.split(':').nth(2))
+            .unwrap_or_default();
+        let d = match service {
+            "s3" => "S3",
+            "logs" => "CloudWatchLogs",
+            "firehose" => "KinesisFirehose",
+            _ => "",
+        };
+        return vec![d.to_owned()];
+    }
+    match item.get(member) {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Number(n)) => vec![n.to_string()],
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn filtered(
+    items: Vec<Value>,
+    filters: Option<&[FilterInput]>,
+    table: &FilterTable,
+) -> Result<Vec<Value>, ApiError> {
+    let mut checks: Vec<(&str, Vec<String>)> = Vec::new();
+    for f in filters.unwrap_or_default() {
+        let name = f.name.as_deref().unwrap_or_default();
+        let normalised = normalise_filter_name(name);
+        let member = table
+            .iter()
+            .find(|(n, _)| *n == normalised)
+            .map(|(_, m)| *m)
+            .ok_or_else(|| invalid_parameter(format!("The filter '{name}' is invalid")))?;
+        let values = f
+            .values
+            .clone()
+            .ok_or_else(|| invalid_parameter(format!("No values specified for filter {name}")))?;
+        checks.push((member, values));
+    }
+    Ok(items
+        .into_iter()
+        .filter(|item| {
+            checks.iter().all(|(member, values)| {
+                member_values(item, member)
+                    .iter()
+                    .any(|v| values.contains(v))
+            })
+        })
+        .collect())
+}
+
+/// One page of a list: `NextToken` is the offset of the next item.
+struct Page {
+    items: Vec<Value>,
+    next: Option<String>,
+    max: i64,
+}
+
+impl Page {
+    fn new(
+        items: Vec<Value>,
+        max_results: Option<i64>,
+        token: Option<&str>,
+        min: i64,
+    ) -> Result<Self, ApiError> {
+        let max = max_results.unwrap_or(100);
+        if !(min..=100).contains(&max) {
+            return Err(invalid_parameter(format!(
+                "MaxResults must be between {min} and 100 (got {max})"
+            )));
+        }
+        let start = match token {
+            None => 0,
+            Some(t) => t
+                .strip_prefix("lvpc-")
+                .and_then(|n| n.parse::<usize>().ok())
+                .filter(|n| *n <= items.len())
+                .ok_or_else(|| {
+                    ApiError::new(
+                        400,
+                        "InvalidNextTokenException",
+                        format!("The NextToken '{t}' is not valid"),
+                    )
+                })?,
+        };
+        let take = usize::try_from(max).unwrap_or(100);
+        let end = start.saturating_add(take).min(items.len());
+        let next = (end < items.len()).then(|| format!("lvpc-{end}"));
+        let items = items.into_iter().skip(start).take(take).collect();
+        Ok(Self { items, next, max })
+    }
+
+    fn render(self, member: &str, echo_max: bool) -> Value {
+        let mut out = Map::new();
+        out.insert(member.to_owned(), Value::Array(self.items));
+        if let Some(n) = self.next {
+            out.insert("NextToken".to_owned(), Value::String(n));
+        }
+        if echo_max {
+            out.insert("MaxResults".to_owned(), json!(self.max));
+        }
+        Value::Object(out)
+    }
+}
+
+fn list_endpoints<B: Backend>(op: &Op<'_, B>) -> Body {
+    let input: ListInput = op.input()?;
+    let model = op.snapshot();
+    let items: Vec<Value> = model
+        .resolver_endpoints_in(&op.ctx.scope)
+        .map(|e| endpoint_json(e, EndpointStatus::Operational))
+        .collect();
+    let items = filtered(items, input.filters.as_deref(), &ENDPOINT_FILTERS)?;
+    let page = Page::new(items, input.max_results, input.next_token.as_deref(), 1)?;
+    Ok(page.render("ResolverEndpoints", true))
+}
+
+fn list_rules<B: Backend>(op: &Op<'_, B>) -> Body {
+    let input: ListInput = op.input()?;
+    let model = op.snapshot();
+    let items: Vec<Value> = model
+        .resolver_rules_in(&op.ctx.scope)
+        .iter()
+        .map(|r| rule_json(r, RuleStatus::Complete(None)))
+        .collect();
+    let items = filtered(items, input.filters.as_deref(), &RULE_FILTERS)?;
+    let page = Page::new(items, input.max_results, input.next_token.as_deref(), 1)?;
+    Ok(page.render("ResolverRules", true))
+}
+
+fn list_rule_associations<B: Backend>(op: &Op<'_, B>) -> Body {
+    let input: ListInput = op.input()?;
+    let model = op.snapshot();
+    let items: Vec<Value> = model
+        .resolver_rule_associations_in(&op.ctx.scope)
+        .iter()
+        .map(|a| association_json(a, "COMPLETE", ""))
+        .collect();
+    let items = filtered(items, input.filters.as_deref(), &RULE_ASSOCIATION_FILTERS)?;
+    let page = Page::new(items, input.max_results, input.next_token.as_deref(), 1)?;
+    Ok(page.render("ResolverRuleAssociations", true))
+}
+
+/// Query-log lists: filters, `SortBy`/`SortOrder`, and the total counts.
+fn sorted_page(input: ListInput, items: Vec<Value>, table: &FilterTable, member: &str) -> Body {
+    let total = items.len();
+    let mut items = filtered(items, input.filters.as_deref(), table)?;
+    let filtered_count = items.len();
+    if let Some(sort_by) = input.sort_by.as_deref() {
+        let key = normalise_filter_name(sort_by);
+        let field = table
+            .iter()
+            .find(|(n, _)| *n == key)
+            .map(|(_, m)| *m)
+            .ok_or_else(|| invalid_parameter(format!("SortBy '{sort_by}' is not valid")))?;
+        items.sort_by_key(|i| member_values(i, field));
+    }
+    match input.sort_order.as_deref() {
+        None | Some("ASCENDING") => {}
+        Some("DESCENDING") => items.reverse(),
+        Some(other) => {
+            return Err(invalid_parameter(format!(
+                "SortOrder '{other}' is not valid: ASCENDING or DESCENDING"
+            )));
+        }
+    }
+    let page = Page::new(items, input.max_results, input.next_token.as_deref(), 1)?;
+    let mut out = page.render(member, false);
+    if let Value::Object(m) = &mut out {
+        m.insert("TotalCount".to_owned(), json!(total));
+        m.insert("TotalFilteredCount".to_owned(), json!(filtered_count));
+    }
+    Ok(out)
+}
+
+// === encoders ===
+
+#[derive(Clone, Copy)]
+enum EndpointStatus {
+    Creating,
+    Operational,
+    Updating,
+    Deleting,
+}
+
+fn endpoint_json(e: &ResolverEndpoint, status: EndpointStatus) -> Value {
+    let (status, message) = match status {
+        EndpointStatus::Creating => ("CREATING", trace("Creating the Resolver Endpoint")),
+        EndpointStatus::Operational => (
+            "OPERATIONAL",
+            "This Resolver Endpoint is operational.".to_owned(),
+        ),
+        EndpointStatus::Updating => ("UPDATING", trace("Updating the Resolver Endpoint")),
+        EndpointStatus::Deleting => ("DELETING", trace("Deleting the Resolver Endpoint")),
+    };
+    let mut out = json!({
+        "Id": e.id.as_str(),
+        "CreatorRequestId": e.creator_request_id,
+        "Arn": e.arn(),
+        "SecurityGroupIds": e.security_group_ids.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
+        "Direction": e.direction.as_str(),
+        "IpAddressCount": e.ip_addresses.len(),
+        "HostVPCId": e.vpc_id.as_str(),
+        "Status": status,
+        "StatusMessage": message,
+        "CreationTime": time(e.created.0),
+        "ModificationTime": time(e.modified.0),
+        "ResolverEndpointType": "IPV4",
+        "Protocols": e.protocols,
+    });
+    if let (Some(name), Value::Object(m)) = (&e.name, &mut out) {
+        m.insert("Name".to_owned(), json!(name));
+    }
+    out
+}
+
+enum RuleStatus {
+    /// With the message of the call that made it so, or none for reads.
+    Complete(Option<String>),
+    Deleting,
+}
+
+fn rule_json(r: &ResolverRule, status: RuleStatus) -> Value {
+    let (status, message) = match status {
+        RuleStatus::Complete(Some(m)) => ("COMPLETE", m),
+        RuleStatus::Complete(None) if r.is_autodefined() => ("COMPLETE", String::new()),
+        RuleStatus::Complete(None) => ("COMPLETE", "Successfully created Resolver Rule".to_owned()),
+        RuleStatus::Deleting => ("DELETING", trace("Deleting Resolver Rule")),
+    };
+    let mut m = Map::new();
+    m.insert("Id".to_owned(), json!(r.id.as_str()));
+    m.insert("CreatorRequestId".to_owned(), json!(r.creator_request_id));
+    m.insert("Arn".to_owned(), json!(r.arn()));
+    m.insert("DomainName".to_owned(), json!(r.domain_name));
+    m.insert("Status".to_owned(), json!(status));
+    m.insert("StatusMessage".to_owned(), json!(message));
+    m.insert("RuleType".to_owned(), json!(r.rule_type.as_str()));
+    if let Some(name) = &r.name {
+        m.insert("Name".to_owned(), json!(name));
+    }
+    if !r.target_ips.is_empty() {
+        let targets: Vec<Value> = r
+            .target_ips
+            .iter()
+            .map(|t| json!({ "Ip": t.ip.to_string(), "Port": t.port, "Protocol": t.protocol }))
+            .collect();
+        m.insert("TargetIps".to_owned(), Value::Array(targets));
+    }
+    if let Some(e) = &r.resolver_endpoint_id {
+        m.insert("ResolverEndpointId".to_owned(), json!(e.as_str()));
+    }
+    m.insert("OwnerId".to_owned(), json!(r.owner_id()));
+    m.insert("ShareStatus".to_owned(), json!("NOT_SHARED"));
+    if !r.is_autodefined() {
+        m.insert("CreationTime".to_owned(), json!(time(r.created.0)));
+        m.insert("ModificationTime".to_owned(), json!(time(r.modified.0)));
+    }
+    Value::Object(m)
+}
+
+fn association_json(a: &ResolverRuleAssociation, status: &str, message: &str) -> Value {
+    let mut out = json!({
+        "Id": a.id.as_str(),
+        "ResolverRuleId": a.rule_id.as_str(),
+        "VPCId": a.vpc_id.as_str(),
+        "Status": status,
+        "StatusMessage": message,
+    });
+    if let (Some(name), Value::Object(m)) = (&a.name, &mut out) {
+        m.insert("Name".to_owned(), json!(name));
+    }
+    out
+}
+
+/// `updated`: the answer of an update call, which reports the transition (`ENABLING`).
+fn config_json(c: &ResolverConfig, updated: bool) -> Value {
+    let status = match (c.autodefined_reverse, updated) {
+        (true, false) => "ENABLED",
+        (false, false) => "DISABLED",
+        (true, true) => "ENABLING",
+        (false, true) => "DISABLING",
+    };
+    json!({
+        "Id": c.id.as_str(),
+        "ResourceId": c.vpc_id.as_str(),
+        "OwnerId": c.scope.account.as_str(),
+        "AutodefinedReverse": status,
+    })
+}
+
+fn dnssec_json(c: &ResolverDnssecConfig, updated: bool) -> Value {
+    let status = match (c.validation, updated) {
+        (true, false) => "ENABLED",
+        (false, false) => "DISABLED",
+        (true, true) => "ENABLING",
+        (false, true) => "DISABLING",
+    };
+    json!({
+        "Id": c.id.as_str(),
+        "OwnerId": c.scope.account.as_str(),
+        "ResourceId": c.vpc_id.as_str(),
+        "ValidationStatus": status,
+    })
+}
+
+fn query_log_config_json(model: &Model, c: &ResolverQueryLogConfig, status: &str) -> Value {
+    json!({
+        "Id": c.id.as_str(),
+        "OwnerId": c.scope.account.as_str(),
+        "Status": status,
+        "ShareStatus": "NOT_SHARED",
+        "AssociationCount": model.query_log_config_association_count(&c.id),
+        "Arn": c.arn(),
+        "Name": c.name,
+        "DestinationArn": c.destination_arn,
+        "CreatorRequestId": c.creator_request_id,
+        "CreationTime": time(c.created.0),
+    })
+}
+
+fn query_log_association_json(a: &ResolverQueryLogConfigAssociation, status: &str) -> Value {
+    json!({
+        "Id": a.id.as_str(),
+        "ResolverQueryLogConfigId": a.config_id.as_str(),
+        "ResourceId": a.vpc_id.as_str(),
+        "Status": status,
+        "Error": "NONE",
+        "ErrorMessage": "",
+        "CreationTime": time(a.created.0),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_names_normalise_both_styles() {
+        assert_eq!(
+            normalise_filter_name("CREATOR_REQUEST_ID"),
+            "creatorrequestid"
+        );
+        assert_eq!(normalise_filter_name("HostVPCId"), "hostvpcid");
+    }
+
+    #[test]
+    fn pages_and_tokens() {
+        let items: Vec<Value> = (0..5).map(|n| json!(n)).collect();
+        let p = Page::new(items.clone(), Some(2), None, 1).unwrap();
+        assert_eq!(p.items, [json!(0), json!(1)]);
+        assert_eq!(p.next.as_deref(), Some("lvpc-2"));
+        let p = Page::new(items.clone(), Some(2), Some("lvpc-4"), 1).unwrap();
+        assert_eq!(p.items, [json!(4)]);
+        assert!(p.next.is_none());
+        let e = Page::new(items.clone(), Some(2), Some("bogus"), 1)
+            .err()
+            .unwrap();
+        assert_eq!(e.code, "InvalidNextTokenException");
+        let e = Page::new(items, Some(0), None, 1).err().unwrap();
+        assert_eq!(e.code, "InvalidParameterException");
+    }
+
+    #[test]
+    fn filters_match_members_and_lists() {
+        let items = vec![
+            json!({"Direction": "INBOUND", "SecurityGroupIds": ["sg-1", "sg-2"]}),
+            json!({"Direction": "OUTBOUND", "SecurityGroupIds": ["sg-3"]}),
+        ];
+        let f = |name: &str, v: &str| {
+            vec![FilterInput {
+                name: Some(name.into()),
+                values: Some(vec![v.into()]),
+            }]
+        };
+        let got = filtered(
+            items.clone(),
+            Some(&f("DIRECTION", "INBOUND")),
+            &ENDPOINT_FILTERS,
+        )
+        .unwrap();
+        assert_eq!(got.len(), 1);
+        let got = filtered(
+            items.clone(),
+            Some(&f("SecurityGroupIds", "sg-3")),
+            &ENDPOINT_FILTERS,
+        )
+        .unwrap();
+        assert_eq!(got.len(), 1);
+        let e = filtered(items, Some(&f("Bogus", "x")), &ENDPOINT_FILTERS)
+            .err()
+            .unwrap();
+        assert_eq!(e.code, "InvalidParameterException");
+    }
 }

@@ -39,6 +39,7 @@ use crate::id::{
     TransitGatewayRouteTableId, VpcCidrAssociationId, VpcEndpointId, VpcEndpointServiceId, VpcId,
     VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
 };
+use crate::route53resolver::{ResolverCommand, ResolverOutcome};
 use serde::{Deserialize, Serialize};
 
 /// A write against one (account, region) scope, given by the [`crate::Ctx`].
@@ -397,6 +398,7 @@ pub enum Command {
     },
     /// Clears every account and region.
     Reset,
+    Resolver(ResolverCommand),
 }
 
 impl Command {
@@ -456,4 +458,5 @@ pub enum Outcome {
     ConnectionNotification(ConnectionNotification),
     /// Per-item failures of a bulk call: (id, code, message).
     Unsuccessful(Vec<(String, &'static str, String)>),
+    Resolver(ResolverOutcome),
 }

@@ -169,6 +169,11 @@ pub enum ModelError {
     PrefixListMaxEntriesExceeded { message: String },
     #[error("The attachment with vpn gateway ID '{vgw}' and vpc ID '{vpc}' does not exist")]
     VpnAttachmentNotFound { vgw: String, vpc: String },
+    #[error("{message}")]
+    Resolver {
+        code: crate::route53resolver::ResolverErrorCode,
+        message: String,
+    },
 }
 
 impl ModelError {
@@ -253,6 +258,7 @@ impl ModelError {
             Self::VpcEndpointLimitExceeded { .. } => "VpcEndpointLimitExceeded",
             Self::PrefixListModification { .. } => "InvalidPrefixListModification",
             Self::PrefixListMaxEntriesExceeded { .. } => "PrefixListMaxEntriesExceeded",
+            Self::Resolver { code, .. } => code.as_str(),
         }
     }
 

@@ -74,10 +74,19 @@ pub enum ResourceKind {
     Listener,
     HostedZone,
     HostedZoneChange,
+    ResolverEndpoint,
+    ResolverRule,
+    ResolverRuleAssociation,
+    ResolverQueryLogConfig,
+    ResolverQueryLogConfigAssociation,
+    ResolverConfig,
+    ResolverDnssecConfig,
 }
 
 impl ResourceKind {
-    pub const ALL: [Self; 30] = [
+    /// The kinds EC2's tag calls and `of_id` know. Route 53 Resolver kinds are left out:
+    /// they are tagged by ARN through their own API, never through EC2 CreateTags.
+    pub const ALL: [Self; 28] = [
         Self::Vpc,
         Self::Subnet,
         Self::RouteTable,
@@ -106,8 +115,6 @@ impl ResourceKind {
         Self::LoadBalancer,
         Self::TargetGroup,
         Self::Listener,
-        Self::HostedZone,
-        Self::HostedZoneChange,
     ];
 
     /// The id prefix without the dash.
@@ -143,6 +150,13 @@ impl ResourceKind {
             Self::Listener => "elbv2-listener",
             Self::HostedZone => "route53-hostedzone",
             Self::HostedZoneChange => "route53-change",
+            Self::ResolverEndpoint => "rslvr-in",
+            Self::ResolverRule => "rslvr-rr",
+            Self::ResolverRuleAssociation => "rslvr-rrassoc",
+            Self::ResolverQueryLogConfig => "rqlc",
+            Self::ResolverQueryLogConfigAssociation => "rqlca",
+            Self::ResolverConfig => "rslvr-rc",
+            Self::ResolverDnssecConfig => "rdsc",
         }
     }
 
@@ -179,6 +193,13 @@ impl ResourceKind {
             Self::Listener => "ListenerNotFound",
             Self::HostedZone => "NoSuchHostedZone",
             Self::HostedZoneChange => "NoSuchChange",
+            Self::ResolverEndpoint => "ResourceNotFoundException",
+            Self::ResolverRule => "ResourceNotFoundException",
+            Self::ResolverRuleAssociation => "ResourceNotFoundException",
+            Self::ResolverQueryLogConfig => "ResourceNotFoundException",
+            Self::ResolverQueryLogConfigAssociation => "ResourceNotFoundException",
+            Self::ResolverConfig => "ResourceNotFoundException",
+            Self::ResolverDnssecConfig => "ResourceNotFoundException",
         }
     }
 
@@ -215,6 +236,13 @@ impl ResourceKind {
             Self::Listener => "ValidationError",
             Self::HostedZone => "NoSuchHostedZone",
             Self::HostedZoneChange => "NoSuchChange",
+            Self::ResolverEndpoint => "InvalidParameterException",
+            Self::ResolverRule => "InvalidParameterException",
+            Self::ResolverRuleAssociation => "InvalidParameterException",
+            Self::ResolverQueryLogConfig => "InvalidParameterException",
+            Self::ResolverQueryLogConfigAssociation => "InvalidParameterException",
+            Self::ResolverConfig => "InvalidParameterException",
+            Self::ResolverDnssecConfig => "InvalidParameterException",
         }
     }
 
@@ -251,6 +279,13 @@ impl ResourceKind {
             Self::Listener => "listener",
             Self::HostedZone => "hosted zone",
             Self::HostedZoneChange => "change",
+            Self::ResolverEndpoint => "Resolver endpoint",
+            Self::ResolverRule => "Resolver rule",
+            Self::ResolverRuleAssociation => "Resolver rule association",
+            Self::ResolverQueryLogConfig => "Resolver query log config",
+            Self::ResolverQueryLogConfigAssociation => "Resolver query log config association",
+            Self::ResolverConfig => "Resolver config",
+            Self::ResolverDnssecConfig => "Resolver DNSSEC config",
         }
     }
 
@@ -287,6 +322,13 @@ impl ResourceKind {
             Self::Listener => None,
             Self::HostedZone => None,
             Self::HostedZoneChange => None,
+            Self::ResolverEndpoint => None,
+            Self::ResolverRule => None,
+            Self::ResolverRuleAssociation => None,
+            Self::ResolverQueryLogConfig => None,
+            Self::ResolverQueryLogConfigAssociation => None,
+            Self::ResolverConfig => None,
+            Self::ResolverDnssecConfig => None,
         }
     }
 
@@ -421,6 +463,126 @@ id_type!(/// `vpce-nfn-…`
 id_type!(/// `pl-…`: customer-managed (17 hex digits) or AWS-managed (8)
     PrefixListId, ResourceKind::PrefixList);
 
+id_type!(/// `rslvr-rr-…` (and the autodefined `rslvr-autodefined-rr-internet-resolver`)
+    ResolverRuleId, ResourceKind::ResolverRule);
+id_type!(/// `rslvr-rrassoc-…`
+    ResolverRuleAssociationId, ResourceKind::ResolverRuleAssociation);
+id_type!(/// `rqlc-…`
+    ResolverQueryLogConfigId, ResourceKind::ResolverQueryLogConfig);
+id_type!(/// `rqlca-…`
+    ResolverQueryLogConfigAssociationId, ResourceKind::ResolverQueryLogConfigAssociation);
+
+/// Ids of per-VPC Resolver settings: derived from the VPC id (never generated), so every
+/// read of a VPC's setting answers the same id whether or not it was ever stored.
+macro_rules! vpc_derived_id {
+    ($(#[$doc:meta])* $name:ident, $kind:expr, $prefix:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub const KIND: ResourceKind = $kind;
+
+            /// Accepts only the AWS form for this kind (`…Malformed` otherwise).
+            pub fn parse(s: &str) -> Result<Self, ModelError> {
+                if Self::KIND.is_well_formed(s) {
+                    Ok(Self(s.to_owned()))
+                } else {
+                    Err(Self::KIND.malformed(s))
+                }
+            }
+
+            /// The setting's id for one VPC.
+            pub(crate) fn for_vpc(vpc: &VpcId) -> Self {
+                let hex = vpc.as_str().strip_prefix("vpc-").unwrap_or(vpc.as_str());
+                Self(format!(concat!($prefix, "-{}"), hex))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn not_found(&self) -> ModelError {
+                ModelError::NotFound { kind: Self::KIND, id: self.0.clone() }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+vpc_derived_id!(/// `rslvr-rc-…`, one per VPC
+    ResolverConfigId, ResourceKind::ResolverConfig, "rslvr-rc");
+vpc_derived_id!(/// `rdsc-…`, one per VPC
+    ResolverDnssecConfigId, ResourceKind::ResolverDnssecConfig, "rdsc");
+
+/// `rslvr-in-…` (inbound) or `rslvr-out-…` (outbound): the direction is part of the id.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ResolverEndpointId(String);
+
+impl ResolverEndpointId {
+    pub const KIND: ResourceKind = ResourceKind::ResolverEndpoint;
+
+    /// Accepts `rslvr-in-<hex>` and `rslvr-out-<hex>` (8 or 17 digits).
+    pub fn parse(s: &str) -> Result<Self, ModelError> {
+        let hex = s
+            .strip_prefix("rslvr-in-")
+            .or_else(|| s.strip_prefix("rslvr-out-"));
+        let ok = hex.is_some_and(|h| {
+            (h.len() == 8 || h.len() == 17)
+                && h.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        });
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(Self::KIND.malformed(s))
+        }
+    }
+
+    pub(crate) fn generate(ids: &mut dyn IdGen, inbound: bool) -> Self {
+        let direction = if inbound { "in" } else { "out" };
+        Self(format!("rslvr-{direction}-{}", ids.hex(17)))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn not_found(&self) -> ModelError {
+        ModelError::NotFound {
+            kind: Self::KIND,
+            id: self.0.clone(),
+        }
+    }
+}
+
+impl fmt::Display for ResolverEndpointId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl ResolverRuleId {
+    /// Ids AWS itself gives (the autodefined rules), which are not of the `rslvr-rr-` form.
+    pub(crate) fn autodefined(s: &str) -> Self {
+        Self(s.to_owned())
+    }
+}
+
+impl ResolverRuleAssociationId {
+    /// Ids of the associations AWS makes itself (the internet rule with every VPC).
+    pub(crate) fn autodefined(s: String) -> Self {
+        Self(s)
+    }
+}
+
 /// Ids that are never looked up on their own, so need no kind or NotFound code.
 macro_rules! plain_id {
     ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
@@ -451,6 +613,8 @@ plain_id!(/// `rtbassoc-…`
     RouteTableAssociationId, "rtbassoc");
 plain_id!(/// `aclassoc-…`
     NetworkAclAssociationId, "aclassoc");
+plain_id!(/// `rni-…`: one IP address of a Resolver endpoint
+    ResolverIpId, "rni");
 
 #[cfg(test)]
 mod tests {

@@ -22,6 +22,7 @@ mod id;
 mod model;
 mod resource;
 pub mod route53;
+mod route53resolver;
 mod scope;
 
 pub use catalog::{
@@ -89,6 +90,18 @@ pub use id::{
     VpcCidrAssociationId, VpcEndpointId, VpcEndpointServiceId, VpcId, VpcPeeringConnectionId,
     VpnConnectionId, VpnGatewayId, parse_resource_id,
 };
+pub use id::{
+    ResolverConfigId, ResolverDnssecConfigId, ResolverEndpointId, ResolverIpId,
+    ResolverQueryLogConfigAssociationId, ResolverQueryLogConfigId, ResolverRuleAssociationId,
+    ResolverRuleId,
+};
 pub use model::{Ctx, ScopeState};
 pub use resource::{Change, Model, Resource, ResourceRef};
+pub use route53resolver::{
+    AUTODEFINED_INTERNET_RULE_ID, CreateResolverEndpoint, CreateResolverRule, EndpointIpRequest,
+    ResolverCommand, ResolverConfig, ResolverDirection, ResolverDnssecConfig, ResolverEndpoint,
+    ResolverErrorCode, ResolverIp, ResolverOutcome, ResolverQueryLogConfig,
+    ResolverQueryLogConfigAssociation, ResolverRule, ResolverRuleAssociation, ResolverRuleType,
+    TargetIp, TargetIpRequest, normalise_domain,
+};
 pub use scope::{AccountId, Scope};

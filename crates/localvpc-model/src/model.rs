@@ -630,6 +630,7 @@ impl Txn<'_, '_> {
                 self.changes.push(Change::Reset);
                 Outcome::Done
             }
+            Command::Resolver(c) => Outcome::Resolver(self.run_resolver(c)?),
         })
     }
 }

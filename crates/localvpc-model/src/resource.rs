@@ -33,8 +33,17 @@ use crate::id::{
     TransitGatewayRouteTableId, VpcEndpointId, VpcEndpointServiceId, VpcId, VpcPeeringConnectionId,
     VpnConnectionId, VpnGatewayId,
 };
+use crate::id::{
+    ResolverConfigId, ResolverDnssecConfigId, ResolverEndpointId,
+    ResolverQueryLogConfigAssociationId, ResolverQueryLogConfigId, ResolverRuleAssociationId,
+    ResolverRuleId,
+};
 use crate::model::{ScopeState, Txn};
 use crate::route53::{ChangeId, HostedZone, HostedZoneChange, HostedZoneId};
+use crate::route53resolver::{
+    ResolverConfig, ResolverDnssecConfig, ResolverEndpoint, ResolverQueryLogConfig,
+    ResolverQueryLogConfigAssociation, ResolverRule, ResolverRuleAssociation,
+};
 use crate::scope::Scope;
 use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
@@ -167,6 +176,13 @@ stored_resources! {
     Listener(Listener, ListenerArn) in listeners as Listener;
     HostedZone(HostedZone, HostedZoneId) in hosted_zones as HostedZone;
     HostedZoneChange(HostedZoneChange, ChangeId) in hosted_zone_changes as HostedZoneChange;
+    ResolverEndpoint(ResolverEndpoint, ResolverEndpointId) in resolver_endpoints as ResolverEndpoint;
+    ResolverRule(ResolverRule, ResolverRuleId) in resolver_rules as ResolverRule;
+    ResolverRuleAssociation(ResolverRuleAssociation, ResolverRuleAssociationId) in resolver_rule_associations as ResolverRuleAssociation;
+    ResolverQueryLogConfig(ResolverQueryLogConfig, ResolverQueryLogConfigId) in resolver_query_log_configs as ResolverQueryLogConfig;
+    ResolverQueryLogConfigAssociation(ResolverQueryLogConfigAssociation, ResolverQueryLogConfigAssociationId) in resolver_query_log_config_associations as ResolverQueryLogConfigAssociation;
+    ResolverConfig(ResolverConfig, ResolverConfigId) in resolver_configs as ResolverConfig;
+    ResolverDnssecConfig(ResolverDnssecConfig, ResolverDnssecConfigId) in resolver_dnssec_configs as ResolverDnssecConfig;
 }
 
 /// One committed change. A command's changes are applied and persisted together.

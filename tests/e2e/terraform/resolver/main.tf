@@ -1,0 +1,227 @@
+# Route 53 Resolver endpoints and a forwarding rule, applied against localvpc by
+# tests/e2e/test_terraform_resolver.py. Every endpoint and credential comes from variables
+# (terraform.tfvars.json written by the test).
+#
+#   VPC 10.70.0.0/16 with DNS support and hostnames
+#   two subnets, ap-northeast-1a and ap-northeast-1c
+#   security group admitting DNS (TCP and UDP 53) from the VPC and on-premises
+#   inbound endpoint with a chosen address in each subnet
+#   outbound endpoint in both subnets (addresses chosen by the service)
+#   FORWARD rule corp.example.internal -> 192.168.0.10:53 via the outbound endpoint,
+#   associated with the VPC
+
+terraform {
+  required_version = ">= 1.5.0"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.0.0"
+    }
+  }
+}
+
+variable "endpoint" {
+  description = "localvpc URL, e.g. http://127.0.0.1:PORT"
+  type        = string
+}
+
+variable "access_key" {
+  type = string
+}
+
+variable "secret_key" {
+  type      = string
+  sensitive = true
+}
+
+variable "region" {
+  type    = string
+  default = "ap-northeast-1"
+}
+
+provider "aws" {
+  region     = var.region
+  access_key = var.access_key
+  secret_key = var.secret_key
+
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_requesting_account_id  = true
+  skip_region_validation      = true
+  max_retries                 = 2
+
+  endpoints {
+    ec2             = var.endpoint
+    route53resolver = var.endpoint
+    sts             = var.endpoint
+  }
+}
+
+locals {
+  tags = { Project = "localvpc-e2e", Config = "resolver" }
+}
+
+# --- VPC and subnets -------------------------------------------------------------------
+
+resource "aws_vpc" "main" {
+  cidr_block           = "10.70.0.0/16"
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+  tags                 = merge(local.tags, { Name = "tf-resolver-main" })
+}
+
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.70.1.0/24"
+  availability_zone = "ap-northeast-1a"
+  tags              = merge(local.tags, { Name = "tf-resolver-a" })
+}
+
+resource "aws_subnet" "c" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.70.2.0/24"
+  availability_zone = "ap-northeast-1c"
+  tags              = merge(local.tags, { Name = "tf-resolver-c" })
+}
+
+# --- Security group for the endpoint interfaces ----------------------------------------
+
+resource "aws_security_group" "dns" {
+  name        = "resolver-endpoints"
+  description = "DNS to and from the Resolver endpoints"
+  vpc_id      = aws_vpc.main.id
+
+  ingress {
+    description = "dns over udp"
+    protocol    = "udp"
+    from_port   = 53
+    to_port     = 53
+    cidr_blocks = [aws_vpc.main.cidr_block, "192.168.0.0/16"]
+  }
+
+  ingress {
+    description = "dns over tcp"
+    protocol    = "tcp"
+    from_port   = 53
+    to_port     = 53
+    cidr_blocks = [aws_vpc.main.cidr_block, "192.168.0.0/16"]
+  }
+
+  egress {
+    description = "dns to on-premises"
+    protocol    = "udp"
+    from_port   = 53
+    to_port     = 53
+    cidr_blocks = ["192.168.0.0/16"]
+  }
+
+  egress {
+    description = "dns to on-premises over tcp"
+    protocol    = "tcp"
+    from_port   = 53
+    to_port     = 53
+    cidr_blocks = ["192.168.0.0/16"]
+  }
+
+  tags = merge(local.tags, { Name = "tf-resolver-dns" })
+}
+
+# --- Endpoints ---------------------------------------------------------------------------
+
+resource "aws_route53_resolver_endpoint" "inbound" {
+  name               = "tf-inbound"
+  direction          = "INBOUND"
+  security_group_ids = [aws_security_group.dns.id]
+
+  ip_address {
+    subnet_id = aws_subnet.a.id
+    ip        = "10.70.1.53"
+  }
+
+  ip_address {
+    subnet_id = aws_subnet.c.id
+    ip        = "10.70.2.53"
+  }
+
+  tags = merge(local.tags, { Name = "tf-inbound" })
+}
+
+resource "aws_route53_resolver_endpoint" "outbound" {
+  name               = "tf-outbound"
+  direction          = "OUTBOUND"
+  security_group_ids = [aws_security_group.dns.id]
+
+  ip_address {
+    subnet_id = aws_subnet.a.id
+  }
+
+  ip_address {
+    subnet_id = aws_subnet.c.id
+  }
+
+  tags = merge(local.tags, { Name = "tf-outbound" })
+}
+
+# --- Forwarding rule for the on-premises domain ------------------------------------------
+
+resource "aws_route53_resolver_rule" "corp" {
+  name                 = "corp-example-internal"
+  domain_name          = "corp.example.internal"
+  rule_type            = "FORWARD"
+  resolver_endpoint_id = aws_route53_resolver_endpoint.outbound.id
+
+  target_ip {
+    ip   = "192.168.0.10"
+    port = 53
+  }
+
+  tags = merge(local.tags, { Name = "tf-corp" })
+}
+
+resource "aws_route53_resolver_rule_association" "corp" {
+  name             = "corp-main"
+  resolver_rule_id = aws_route53_resolver_rule.corp.id
+  vpc_id           = aws_vpc.main.id
+}
+
+# --- Outputs read back by the test -----------------------------------------------------
+
+output "vpc_id" {
+  value = aws_vpc.main.id
+}
+output "subnet_a_id" {
+  value = aws_subnet.a.id
+}
+output "subnet_c_id" {
+  value = aws_subnet.c.id
+}
+output "sg_id" {
+  value = aws_security_group.dns.id
+}
+output "inbound_id" {
+  value = aws_route53_resolver_endpoint.inbound.id
+}
+output "inbound_arn" {
+  value = aws_route53_resolver_endpoint.inbound.arn
+}
+output "inbound_host_vpc_id" {
+  value = aws_route53_resolver_endpoint.inbound.host_vpc_id
+}
+output "outbound_id" {
+  value = aws_route53_resolver_endpoint.outbound.id
+}
+output "outbound_ips" {
+  value = sort([for i in aws_route53_resolver_endpoint.outbound.ip_address : i.ip])
+}
+output "rule_id" {
+  value = aws_route53_resolver_rule.corp.id
+}
+output "rule_arn" {
+  value = aws_route53_resolver_rule.corp.arn
+}
+output "rule_owner_id" {
+  value = aws_route53_resolver_rule.corp.owner_id
+}
+output "association_id" {
+  value = aws_route53_resolver_rule_association.corp.id
+}
