@@ -94,7 +94,7 @@ def test_inbound_endpoint_lifecycle_and_interfaces(ec2, r53r):
     # One requester-managed interface per address, visible through EC2.
     enis = ec2.describe_network_interfaces(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["NetworkInterfaces"]
     assert sorted((e["SubnetId"], e["PrivateIpAddress"], e["RequesterManaged"], e["Status"]) for e in enis) == \
-        [(sa, "10.20.1.10", True, "in-use"), (sc, "10.20.2.4", True, "in-use")]
+        sorted([(sa, "10.20.1.10", True, "in-use"), (sc, "10.20.2.4", True, "in-use")])
     assert sorted(e["Description"] for e in enis) == sorted(f"Route 53 Resolver: {eid}:{i['IpId']}" for i in ips)
     assert all([g["GroupId"] for g in e["Groups"]] == [sg] for e in enis)
     expect_error(ec2.delete_subnet, SubnetId=sa, code="DependencyViolation")
