@@ -1023,7 +1023,8 @@ impl Txn<'_, '_> {
             ));
         }
         for v in &r.values {
-            record::check_value(&r.record_type, v)?;
+            record::check_value(&r.record_type, v)
+                .map_err(|fatal| format!("Invalid Resource Record: '{fatal}'"))?;
         }
         if let Some(alias) = &r.alias {
             self.check_alias_target(zone, r, alias)?;
@@ -1081,7 +1082,9 @@ impl Txn<'_, '_> {
             ));
         }
         if self.is_vpce_zone(&alias.hosted_zone_id) {
-            let wanted = alias.dns_name.trim_end_matches('.');
+            // `*.vpce-….s3…` arrives canonical as `\052.vpce-…`.
+            let unescaped = name::unescape(&alias.dns_name);
+            let wanted = unescaped.trim_end_matches('.');
             let catalog = self.ctx.catalog;
             let found = self.model.vpc_endpoints.values().any(|e| {
                 self.model
