@@ -14,12 +14,17 @@
 //! It must not change the model, nor answer for names no view knows (it is not an open
 //! recursive resolver: it forwards only where a FORWARD rule says).
 
+mod answer;
 mod public;
 mod resolve;
 mod rr;
+mod server;
+mod service;
 mod trail;
+mod wire;
 mod zone;
 
 pub use resolve::{View, resolve};
 pub use rr::{QType, Rr, RrData, Soa};
+pub use service::{Dns, DnsConfig, ListenSpec, ListenerInfo};
 pub use trail::{Forward, Rcode, Resolution, StepKind, TrailStep};
