@@ -490,3 +490,16 @@ def test_explain_errors_and_cli_query(url):
     out = subprocess.run([binary, "dns", "query", "--endpoint", url, "--vpc", vpc,
                           "kms.ap-northeast-1.amazonaws.com"], capture_output=True, text=True, timeout=30)
     assert out.returncode == 0 and ";; WHY" in out.stdout and e["VpcEndpointId"] in out.stdout
+
+
+def test_listener_addresses_survive_a_restart(spawn_server, tmp_path):
+    args = ("--dns-listen", "127.53.0.0/16", "--dns-port", "0")
+    srv = spawn_server(data_dir=tmp_path, extra_args=args)
+    ec2, _, _ = clients(srv.url)
+    vpc, _ = network(ec2, "10.60.0.0/16")
+    before = listener(srv.url, vpc=vpc)[0]
+    srv.terminate()
+    srv.start()
+    after = listener(srv.url, vpc=vpc)[0]
+    assert before == after and after.startswith("127.53.")
+    assert ask(listener(srv.url, vpc=vpc), "ip-10-60-0-9.ap-northeast-1.compute.internal").rcode() == dns.rcode.NXDOMAIN
