@@ -1,5 +1,6 @@
 //! `localvpc`: a small AWS region on your machine for VPC private connectivity.
 
+mod dns;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -18,14 +19,18 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Commands {
-    /// Run the AWS-compatible API on one port.
+    /// Run the AWS-compatible API on one port, and the DNS server.
     Serve(serve::ServeArgs),
+    /// Ask a running localvpc's DNS server: its listeners, or how it answers a name.
+    #[command(subcommand)]
+    Dns(dns::DnsCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Commands::Serve(args) => serve::run(args),
+        Commands::Dns(command) => dns::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,7 +4,7 @@
 use anyhow::{Context, bail};
 use clap::Args;
 use localvpc_model::{AccountId, Catalog};
-use localvpc_server::{Config, StoreConfig};
+use localvpc_server::{Config, DnsConfig, ListenSpec, StoreConfig};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
@@ -55,6 +55,28 @@ pub(crate) struct ServeArgs {
     /// Region of unsigned requests, which carry no SigV4 credential scope.
     #[arg(long, env = "LOCALVPC_DEFAULT_REGION", default_value = "us-east-1")]
     default_region: String,
+
+    /// Where the DNS server listens: a loopback block (one address per view: the public
+    /// view, each VPC's resolver, each inbound endpoint IP), one address (one port per
+    /// view), or `off`.
+    #[arg(long, env = "LOCALVPC_DNS_LISTEN", default_value = "127.53.0.0/16")]
+    dns_listen: String,
+
+    /// DNS port [default: 53 when the process may bind it, else 5353]; 0 = any free port
+    /// per listener (see `localvpc dns listeners`).
+    #[arg(long, env = "LOCALVPC_DNS_PORT")]
+    dns_port: Option<u16>,
+
+    /// Send FORWARD-rule queries for an emulated target to a real socket:
+    /// `192.168.0.10:53=127.0.0.1:5399` (repeatable; LOCALVPC_MAP_IP takes a comma-separated
+    /// list).
+    #[arg(
+        long = "map-ip",
+        env = "LOCALVPC_MAP_IP",
+        value_delimiter = ',',
+        value_name = "EMULATED:PORT=REAL:PORT"
+    )]
+    map_ip: Vec<String>,
 
     /// Log filter (tracing `EnvFilter` syntax).
     #[arg(long, env = "LOCALVPC_LOG", default_value = "info")]
@@ -163,7 +185,52 @@ fn resolve(args: &ServeArgs) -> anyhow::Result<Config> {
         default_vpc: !args.no_default_vpc,
         default_region: args.default_region.clone(),
         catalog,
+        dns: dns_config(args)?,
     })
+}
+
+fn dns_config(args: &ServeArgs) -> anyhow::Result<DnsConfig> {
+    let listen =
+        ListenSpec::parse(&args.dns_listen).map_err(|e| anyhow::anyhow!("--dns-listen: {e}"))?;
+    let port = match args.dns_port {
+        Some(p) => p,
+        None => default_dns_port(&listen),
+    };
+    let mut map_ip = BTreeMap::new();
+    for spec in &args.map_ip {
+        let parsed = spec.split_once('=').and_then(|(from, to)| {
+            Some((
+                from.trim().parse::<SocketAddr>().ok()?,
+                to.trim().parse::<SocketAddr>().ok()?,
+            ))
+        });
+        let Some((from, to)) = parsed else {
+            bail!("--map-ip expects EMULATED:PORT=REAL:PORT, got `{spec}`");
+        };
+        map_ip.insert(from, to);
+    }
+    Ok(DnsConfig {
+        listen,
+        port,
+        map_ip,
+        ..DnsConfig::default()
+    })
+}
+
+/// 53 when this process may bind a privileged port (root, or CAP_NET_BIND_SERVICE), else
+/// 5353: probed by binding the first address of the block (or the single address) briefly.
+fn default_dns_port(listen: &ListenSpec) -> u16 {
+    let probe = match listen {
+        ListenSpec::Block { network, .. } => {
+            std::net::Ipv4Addr::from(u32::from(*network).saturating_add(1))
+        }
+        ListenSpec::Single(ip) => *ip,
+        ListenSpec::Off => return 53,
+    };
+    match std::net::UdpSocket::bind((probe, 53)) {
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => 5353,
+        _ => 53,
+    }
 }
 
 fn read_lines(path: &Path) -> anyhow::Result<Vec<String>> {

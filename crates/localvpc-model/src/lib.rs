@@ -15,6 +15,7 @@
 mod catalog;
 mod cidr;
 mod command;
+mod dns_reads;
 mod ec2;
 mod elbv2;
 mod error;

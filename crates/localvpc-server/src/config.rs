@@ -1,5 +1,6 @@
 //! Resolved server configuration (the CLI parses flags into this).
 
+use localvpc_dns::{DnsConfig, ListenSpec};
 use localvpc_model::{AccountId, Catalog};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -23,6 +24,8 @@ pub struct Config {
     /// The region of unsigned requests, which carry no credential scope.
     pub default_region: String,
     pub catalog: Catalog,
+    /// The DNS server (`ListenSpec::Off` to run without one).
+    pub dns: DnsConfig,
 }
 
 impl Config {
@@ -43,6 +46,10 @@ impl Default for Config {
             default_vpc: true,
             default_region: "us-east-1".to_owned(),
             catalog: Catalog::default(),
+            dns: DnsConfig {
+                listen: ListenSpec::Off,
+                ..DnsConfig::default()
+            },
         }
     }
 }

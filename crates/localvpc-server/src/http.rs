@@ -28,6 +28,8 @@ const MAX_BODY: usize = 8 * 1024 * 1024;
 
 /// Serves until `shutdown` resolves, then lets open requests finish (up to 10 s).
 pub async fn serve(listener: TcpListener, state: Arc<State>, shutdown: impl Future<Output = ()>) {
+    // DNS listeners are up before the first HTTP request, so health can say so.
+    state.dns.start().await;
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -84,8 +86,22 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
     let response = match route {
         Route::Health => json(
             200,
-            r#"{"status":"ready","services":{"ec2":"running","elasticloadbalancing":"running","route53":"running","route53resolver":"running","sts":"running"}}"#,
+            &format!(
+                r#"{{"status":"ready","services":{{"ec2":"running","elasticloadbalancing":"running","route53":"running","route53resolver":"running","sts":"running","dns":"{}"}}}}"#,
+                state.dns.status()
+            ),
         ),
+        Route::DnsListeners => {
+            let listeners = state.dns.listeners().await;
+            json(
+                200,
+                &serde_json::to_string(&listeners).unwrap_or_else(|_| "[]".to_owned()),
+            )
+        }
+        Route::DnsExplain => {
+            let (status, body) = state.dns.explain(&body).await;
+            json(status, &body)
+        }
         Route::Reset => reset(state, &request_id).await,
         Route::Aws { service, scope } => {
             let target = parts
@@ -109,6 +125,8 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
 
 enum Route {
     Health,
+    DnsListeners,
+    DnsExplain,
     Reset,
     Aws { service: String, scope: Scope },
     NotFound,
@@ -118,6 +136,8 @@ impl Route {
     fn of(state: &State, method: &Method, uri: &http::Uri, headers: &HeaderMap) -> Self {
         match (method, uri.path()) {
             (&Method::GET, "/_localvpc/health") => return Self::Health,
+            (&Method::GET, "/_localvpc/dns/listeners") => return Self::DnsListeners,
+            (&Method::POST, "/_localvpc/dns/explain") => return Self::DnsExplain,
             (&Method::POST, "/_localvpc/reset" | "/moto-api/reset") => return Self::Reset,
             (_, p) if p.starts_with("/_localvpc/") => return Self::NotFound,
             _ => {}

@@ -14,4 +14,5 @@ mod writer;
 
 pub use config::{Config, StoreConfig};
 pub use http::serve;
+pub use localvpc_dns::{DnsConfig, ListenSpec};
 pub use state::{DATABASE_FILE, StartError, State};

@@ -4,6 +4,7 @@ use crate::config::{Config, StoreConfig};
 use crate::writer::{self, Job};
 use arc_swap::ArcSwap;
 use localvpc_api::{Backend, ExecuteError};
+use localvpc_dns::Dns;
 use localvpc_model::{Catalog, Command, Model, Outcome, Scope, Timestamp};
 use localvpc_store::{MemoryStore, RedbStore, Store, StoreError};
 use std::sync::Arc;
@@ -16,6 +17,8 @@ pub struct State {
     pub config: Config,
     published: Arc<ArcSwap<Model>>,
     jobs: mpsc::Sender<Job>,
+    /// The DNS server; it reads `published` directly, so queries never wait on the writer.
+    pub dns: Arc<Dns>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -49,10 +52,16 @@ impl State {
         let (tx, rx) = mpsc::channel(4096);
         writer::spawn(store, model, published.clone(), config.catalog.clone(), rx)
             .map_err(StartError::Thread)?;
+        let dns = Dns::new(
+            published.clone(),
+            config.catalog.clone(),
+            config.dns.clone(),
+        );
         Ok(Arc::new(Self {
             config,
             published,
             jobs: tx,
+            dns,
         }))
     }
 }

@@ -1,0 +1,30 @@
+//! The localvpc DNS server: real DNS over UDP and TCP, answered from the same model the API
+//! writes.
+//!
+//! This crate owns:
+//! - [`resolve`]: the pure resolution function — one question, one [`View`] (a VPC's
+//!   resolver, an inbound Resolver endpoint, or the public internet), one model snapshot →
+//!   a [`Resolution`] with the answer and the decision trail. No I/O.
+//! - forwarding (`answer.rs`): when a FORWARD rule decides, the query really goes to the
+//!   rule's targets (through `--map-ip` mappings) and the answer is relayed.
+//! - the server (`server.rs`): packets in, packets out, with EDNS0, truncation and TCP.
+//! - listeners (`listeners.rs`): one loopback address per view, following the model.
+//! - the explainer (`explain.rs`): the JSON behind `POST /_localvpc/dns/explain`.
+//!
+//! It must not change the model, nor answer for names no view knows (it is not an open
+//! recursive resolver: it forwards only where a FORWARD rule says).
+
+mod answer;
+mod public;
+mod resolve;
+mod rr;
+mod server;
+mod service;
+mod trail;
+mod wire;
+mod zone;
+
+pub use resolve::{View, resolve};
+pub use rr::{QType, Rr, RrData, Soa};
+pub use service::{Dns, DnsConfig, ListenSpec, ListenerInfo};
+pub use trail::{Forward, Rcode, Resolution, StepKind, TrailStep};

@@ -1,0 +1,484 @@
+//! The running DNS service: configuration, the snapshot it reads, its listeners (one
+//! loopback address per view, following the model), and the explainer's JSON.
+
+use crate::answer;
+use crate::rr::QType;
+use crate::server;
+use crate::{View, public::fnv1a};
+use arc_swap::ArcSwap;
+use localvpc_model::{Catalog, Model, ResolverDirection, ResolverEndpointId, VpcId};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::Duration;
+use tokio::net::{TcpListener, UdpSocket};
+use tokio::task::JoinHandle;
+
+/// Where listeners go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ListenSpec {
+    /// One address per view from this loopback block (`127.53.0.0/16`), all on one port.
+    Block { network: Ipv4Addr, prefix_len: u8 },
+    /// One address for every view (`127.0.0.1`), one port per view.
+    Single(Ipv4Addr),
+    /// No DNS server.
+    Off,
+}
+
+impl ListenSpec {
+    /// `127.53.0.0/16`, `127.0.0.1` or `off`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        if text == "off" {
+            return Ok(Self::Off);
+        }
+        match text.split_once('/') {
+            Some((ip, len)) => {
+                let network: Ipv4Addr = ip
+                    .parse()
+                    .map_err(|_| format!("`{ip}` is not an IPv4 address"))?;
+                let prefix_len: u8 = len
+                    .parse()
+                    .ok()
+                    .filter(|l| (8..=30).contains(l))
+                    .ok_or_else(|| format!("`/{len}`: the block must be /8 to /30"))?;
+                Ok(Self::Block {
+                    network,
+                    prefix_len,
+                })
+            }
+            None => text
+                .parse()
+                .map(Self::Single)
+                .map_err(|_| format!("`{text}` is not an IPv4 address or block")),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct DnsConfig {
+    pub listen: ListenSpec,
+    /// The port of block listeners (and the first port of single-address listeners); 0 =
+    /// any free port for each listener.
+    pub port: u16,
+    /// Emulated address → real socket, for FORWARD targets (`--map-ip`).
+    pub map_ip: BTreeMap<SocketAddr, SocketAddr>,
+    pub forward_timeout: Duration,
+}
+
+impl Default for DnsConfig {
+    fn default() -> Self {
+        Self {
+            listen: ListenSpec::Block {
+                network: Ipv4Addr::new(127, 53, 0, 0),
+                prefix_len: 16,
+            },
+            port: 53,
+            map_ip: BTreeMap::new(),
+            forward_timeout: Duration::from_secs(2),
+        }
+    }
+}
+
+/// One listener, as `GET /_localvpc/dns/listeners` shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ListenerInfo {
+    /// `vpc`, `inbound` or `public`.
+    pub view: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint_id: Option<String>,
+    /// The address the view has in AWS (the VPC's base+2, the endpoint's IP).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emulated_ip: Option<String>,
+    /// Where it really listens (UDP and TCP).
+    pub listen: String,
+}
+
+struct Running {
+    info: ListenerInfo,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+const STARTING: u8 = 0;
+const RUNNING: u8 = 1;
+const OFF: u8 = 2;
+
+/// The DNS service. Cheap to share (`Arc`); queries read the latest published snapshot and
+/// never wait on the API's writer.
+pub struct Dns {
+    snapshots: Arc<ArcSwap<Model>>,
+    catalog: Catalog,
+    config: DnsConfig,
+    /// Listeners by view key. A tokio mutex: reconciling binds sockets (awaits) while it
+    /// holds the map, and only reconciliation and the listing take it.
+    listeners: tokio::sync::Mutex<Listeners>,
+    status: AtomicU8,
+}
+
+#[derive(Default)]
+struct Listeners {
+    running: BTreeMap<String, Running>,
+    /// The snapshot the listeners were last reconciled with.
+    seen: Option<Arc<Model>>,
+}
+
+impl Dns {
+    pub fn new(snapshots: Arc<ArcSwap<Model>>, catalog: Catalog, config: DnsConfig) -> Arc<Self> {
+        let status = if config.listen == ListenSpec::Off {
+            OFF
+        } else {
+            STARTING
+        };
+        Arc::new(Self {
+            snapshots,
+            catalog,
+            config,
+            listeners: tokio::sync::Mutex::new(Listeners::default()),
+            status: AtomicU8::new(status),
+        })
+    }
+
+    pub(crate) fn snapshot(&self) -> Arc<Model> {
+        self.snapshots.load_full()
+    }
+
+    pub(crate) fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub(crate) fn forward_timeout(&self) -> Duration {
+        self.config.forward_timeout
+    }
+
+    /// The real socket behind an emulated address (`--map-ip`), else the address itself.
+    pub(crate) fn mapped(&self, target: SocketAddr) -> SocketAddr {
+        self.config.map_ip.get(&target).copied().unwrap_or(target)
+    }
+
+    /// `running`, `starting` or `off`, for `/_localvpc/health`.
+    pub fn status(&self) -> &'static str {
+        match self.status.load(Ordering::Relaxed) {
+            RUNNING => "running",
+            OFF => "off",
+            _ => "starting",
+        }
+    }
+
+    /// Opens the listeners of the current model, then follows the model every 200 ms
+    /// (comparing snapshot pointers, so an idle model costs nothing).
+    pub async fn start(self: &Arc<Self>) {
+        if self.config.listen == ListenSpec::Off {
+            return;
+        }
+        self.reconcile().await;
+        self.status.store(RUNNING, Ordering::Relaxed);
+        let dns = Arc::clone(self);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_millis(200));
+            loop {
+                tick.tick().await;
+                dns.reconcile().await;
+            }
+        });
+    }
+
+    /// Starts listeners for new views and stops those whose view is gone.
+    pub async fn reconcile(self: &Arc<Self>) {
+        if self.config.listen == ListenSpec::Off {
+            return;
+        }
+        let mut listeners = self.listeners.lock().await;
+        let model = self.snapshot();
+        if listeners
+            .seen
+            .as_ref()
+            .is_some_and(|seen| Arc::ptr_eq(seen, &model))
+        {
+            return;
+        }
+        let wanted = views(&model);
+        let keys: BTreeSet<&String> = wanted.iter().map(|w| &w.key).collect();
+        listeners.running.retain(|k, _| keys.contains(k));
+        let mut used: BTreeSet<SocketAddr> = listeners
+            .running
+            .values()
+            .filter_map(|r| r.info.listen.parse().ok())
+            .collect();
+        for w in wanted {
+            if listeners.running.contains_key(&w.key) {
+                continue;
+            }
+            match self.open(&w, &mut used).await {
+                Some(running) => {
+                    tracing::info!(view = %w.view.describe(), listen = %running.info.listen, "DNS listener up");
+                    listeners.running.insert(w.key.clone(), running);
+                }
+                None => {
+                    tracing::warn!(view = %w.view.describe(), "no DNS listener could be opened")
+                }
+            }
+        }
+        listeners.seen = Some(model);
+    }
+
+    /// Every listener (after catching up with the model), ordered by view.
+    pub async fn listeners(self: &Arc<Self>) -> Vec<ListenerInfo> {
+        self.reconcile().await;
+        let listeners = self.listeners.lock().await;
+        let mut out: Vec<ListenerInfo> =
+            listeners.running.values().map(|r| r.info.clone()).collect();
+        out.sort_by(|a, b| {
+            (
+                a.view != "public",
+                a.view,
+                &a.vpc_id,
+                &a.endpoint_id,
+                &a.emulated_ip,
+            )
+                .cmp(&(
+                    b.view != "public",
+                    b.view,
+                    &b.vpc_id,
+                    &b.endpoint_id,
+                    &b.emulated_ip,
+                ))
+        });
+        out
+    }
+
+    async fn open(
+        self: &Arc<Self>,
+        w: &Wanted,
+        used: &mut BTreeSet<SocketAddr>,
+    ) -> Option<Running> {
+        let mut tries = Vec::new();
+        match self.config.listen {
+            ListenSpec::Block {
+                network,
+                prefix_len,
+            } => {
+                let size = 1u32 << (32 - u32::from(prefix_len));
+                let base = u32::from(network);
+                let host = |offset: u32| {
+                    SocketAddr::new(IpAddr::V4(Ipv4Addr::from(base + offset)), self.config.port)
+                };
+                if w.key == "public" {
+                    tries.push(host(1));
+                } else {
+                    // Offsets 2 ..= size-2 (the network, .1 and broadcast are skipped),
+                    // starting at the key's hash, probing forward until one is free.
+                    let hosts = size - 3;
+                    let start = fnv1a(w.key.as_bytes()) % u64::from(hosts);
+                    let start = u32::try_from(start).unwrap_or(0);
+                    for step in 0..hosts.min(256) {
+                        let addr = host(2 + (start + step) % hosts);
+                        if self.config.port == 0 || !used.contains(&addr) {
+                            tries.push(addr);
+                        }
+                        if tries.len() >= 4 {
+                            break;
+                        }
+                    }
+                }
+            }
+            ListenSpec::Single(ip) => {
+                if self.config.port != 0 {
+                    let span = 1000u64;
+                    let start = if w.key == "public" {
+                        0
+                    } else {
+                        1 + fnv1a(w.key.as_bytes()) % span
+                    };
+                    for step in 0..8u64 {
+                        let offset = u16::try_from((start + step) % (span + 1)).unwrap_or(0);
+                        let addr = SocketAddr::new(
+                            IpAddr::V4(ip),
+                            self.config.port.saturating_add(offset),
+                        );
+                        if !used.contains(&addr) {
+                            tries.push(addr);
+                        }
+                    }
+                } else {
+                    tries.push(SocketAddr::new(IpAddr::V4(ip), 0));
+                }
+            }
+            ListenSpec::Off => return None,
+        }
+        // Fallback: any port on 127.0.0.1 (platforms with only one loopback address).
+        tries.push(SocketAddr::from(([127, 0, 0, 1], 0)));
+        for addr in tries {
+            if let Some((udp, tcp)) = bind_pair(addr).await {
+                let Ok(local) = udp.local_addr() else {
+                    continue;
+                };
+                used.insert(local);
+                let tasks = vec![
+                    tokio::spawn(server::serve_udp(Arc::clone(self), w.view.clone(), udp)),
+                    tokio::spawn(server::serve_tcp(Arc::clone(self), w.view.clone(), tcp)),
+                ];
+                let mut info = w.info.clone();
+                info.listen = local.to_string();
+                return Some(Running { info, tasks });
+            }
+        }
+        None
+    }
+
+    /// `POST /_localvpc/dns/explain`: (HTTP status, JSON body).
+    pub async fn explain(self: &Arc<Self>, body: &[u8]) -> (u16, String) {
+        let request: ExplainRequest = match serde_json::from_slice(body) {
+            Ok(r) => r,
+            Err(e) => {
+                return bad_request(format!(
+                    "the body must be JSON {{\"vpc\"|\"inbound_endpoint\"|\"view\", \"name\", \"type\"}}: {e}"
+                ));
+            }
+        };
+        let view = match (
+            &request.vpc,
+            &request.inbound_endpoint,
+            request.view.as_deref(),
+        ) {
+            (Some(vpc), None, None | Some("vpc")) => match VpcId::parse(vpc) {
+                Ok(id) => View::Vpc(id),
+                Err(_) => return bad_request(format!("`{vpc}` is not a VPC id")),
+            },
+            (None, Some(id), None | Some("inbound")) => match ResolverEndpointId::parse(id) {
+                Ok(id) => View::Inbound(id),
+                Err(_) => return bad_request(format!("`{id}` is not a Resolver endpoint id")),
+            },
+            (None, None, Some("public")) => View::Public,
+            _ => {
+                return bad_request(
+                    "give exactly one of `vpc`, `inbound_endpoint` or `\"view\": \"public\"`"
+                        .to_owned(),
+                );
+            }
+        };
+        let qtype_text = request.qtype.as_deref().unwrap_or("A");
+        let Some(qtype) = QType::parse(qtype_text) else {
+            return bad_request(format!("`{qtype_text}` is not a DNS record type"));
+        };
+        let answer = answer::answer(self, &view, &request.name, None, qtype).await;
+        let r = answer.resolution;
+        let (kind, vpc_id, endpoint_id) = match &view {
+            View::Vpc(id) => ("vpc", Some(id.to_string()), None),
+            View::Inbound(id) => ("inbound", None, Some(id.to_string())),
+            View::Public => ("public", None, None),
+        };
+        let out = serde_json::json!({
+            "view": kind,
+            "vpc_id": vpc_id,
+            "endpoint_id": endpoint_id,
+            "name": request.name,
+            "type": qtype,
+            "rcode": r.rcode,
+            "authoritative": r.authoritative,
+            "answers": r.answers,
+            "authority": r.authority,
+            "forward": r.forward,
+            "trail": r.trail,
+        });
+        (200, out.to_string())
+    }
+}
+
+fn bad_request(message: String) -> (u16, String) {
+    (400, serde_json::json!({ "error": message }).to_string())
+}
+
+#[derive(Deserialize)]
+struct ExplainRequest {
+    vpc: Option<String>,
+    inbound_endpoint: Option<String>,
+    view: Option<String>,
+    name: String,
+    #[serde(rename = "type")]
+    qtype: Option<String>,
+}
+
+/// A view that should have a listener.
+struct Wanted {
+    key: String,
+    view: View,
+    info: ListenerInfo,
+}
+
+/// The views of a model, in a stable order: public, VPCs by creation, inbound endpoint IPs
+/// by creation.
+fn views(model: &Model) -> Vec<Wanted> {
+    let mut out = vec![Wanted {
+        key: "public".to_owned(),
+        view: View::Public,
+        info: ListenerInfo {
+            view: "public",
+            vpc_id: None,
+            endpoint_id: None,
+            emulated_ip: None,
+            listen: String::new(),
+        },
+    }];
+    let mut vpcs: Vec<_> = model.all_vpcs().collect();
+    vpcs.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
+    for vpc in vpcs {
+        out.push(Wanted {
+            key: format!("vpc:{}", vpc.id),
+            view: View::Vpc(vpc.id.clone()),
+            info: ListenerInfo {
+                view: "vpc",
+                vpc_id: Some(vpc.id.to_string()),
+                endpoint_id: None,
+                emulated_ip: Some(vpc.resolver_address().to_string()),
+                listen: String::new(),
+            },
+        });
+    }
+    let mut endpoints: Vec<_> = model
+        .all_resolver_endpoints()
+        .filter(|e| e.direction == ResolverDirection::Inbound)
+        .collect();
+    endpoints.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
+    for e in endpoints {
+        for ip in &e.ip_addresses {
+            out.push(Wanted {
+                key: format!("inbound:{}:{}", e.id, ip.ip),
+                view: View::Inbound(e.id.clone()),
+                info: ListenerInfo {
+                    view: "inbound",
+                    vpc_id: Some(e.vpc_id.to_string()),
+                    endpoint_id: Some(e.id.to_string()),
+                    emulated_ip: Some(ip.ip.to_string()),
+                    listen: String::new(),
+                },
+            });
+        }
+    }
+    out
+}
+
+/// A UDP socket and a TCP listener on the same address and port.
+async fn bind_pair(addr: SocketAddr) -> Option<(UdpSocket, TcpListener)> {
+    for _ in 0..4 {
+        let udp = UdpSocket::bind(addr).await.ok()?;
+        let local = udp.local_addr().ok()?;
+        match TcpListener::bind(local).await {
+            Ok(tcp) => return Some((udp, tcp)),
+            // With port 0 the TCP side of the chosen port may be taken: try another.
+            Err(_) if addr.port() == 0 => continue,
+            Err(_) => return None,
+        }
+    }
+    None
+}
