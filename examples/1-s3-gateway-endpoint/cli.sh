@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Scenario 1 with the aws CLI: an S3 *gateway* endpoint on a private subnet's route table, with an
+# endpoint policy that allows only s3:GetObject, s3:PutObject and s3:ListBucket on one bucket.
+#
+#   bash examples/1-s3-gateway-endpoint/cli.sh            # create, print, check
+#   bash examples/1-s3-gateway-endpoint/cli.sh destroy    # delete everything it created
+#
+# LOCALVPC_ENDPOINT (default http://127.0.0.1:4566) is the running localvpc. The access key
+# "test" is not in examples/accounts.txt, so everything lands in account 000000000000.
+set -euo pipefail
+
+ENDPOINT=${LOCALVPC_ENDPOINT:-http://127.0.0.1:4566}
+REGION=ap-northeast-1
+STATE=${STATE_FILE:-${TMPDIR:-/tmp}/localvpc-example-1-cli.env}
+EXAMPLE=1-s3-gateway-endpoint
+export AWS_ACCESS_KEY_ID=${EXAMPLE_ACCESS_KEY:-test} AWS_SECRET_ACCESS_KEY=test AWS_PAGER=""
+
+awsl() { aws --endpoint-url "$ENDPOINT" --region "$REGION" --output text "$@"; }
+tags() { echo "ResourceType=$1,Tags=[{Key=Name,Value=$2},{Key=Example,Value=$EXAMPLE}]"; }
+save() { printf '%s=%q\n' "$1" "$2" >>"$STATE"; printf '  %-18s %s\n' "$1" "$2"; }
+check() { # check DESCRIPTION ACTUAL EXPECTED
+  if [ "$2" = "$3" ]; then echo "  ok   $1"; else echo "  FAIL $1: got '$2', expected '$3'" >&2; exit 1; fi
+}
+
+destroy() {
+  [ -f "$STATE" ] || { echo "nothing to destroy ($STATE not found)"; return; }
+  # shellcheck disable=SC1090
+  source "$STATE"
+  echo "Deleting scenario 1 from $ENDPOINT"
+  # Each step only if the create run got that far. Deleting the endpoint removes its routes.
+  [ -z "${ENDPOINT_ID:-}" ] || awsl ec2 delete-vpc-endpoints --vpc-endpoint-ids "$ENDPOINT_ID" >/dev/null
+  [ -z "${RTB_ASSOC_ID:-}" ] || awsl ec2 disassociate-route-table --association-id "$RTB_ASSOC_ID"
+  [ -z "${RTB_ID:-}" ] || awsl ec2 delete-route-table --route-table-id "$RTB_ID"
+  [ -z "${SUBNET_ID:-}" ] || awsl ec2 delete-subnet --subnet-id "$SUBNET_ID"
+  [ -z "${VPC_ID:-}" ] || awsl ec2 delete-vpc --vpc-id "$VPC_ID"
+  rm -f "$STATE"
+  echo "deleted"
+}
+
+case "${1:-create}" in
+  destroy | cleanup | --destroy) destroy; exit 0 ;;
+  create) ;;
+  *) echo "usage: $0 [create|destroy]" >&2; exit 2 ;;
+esac
+[ ! -f "$STATE" ] || { echo "$STATE exists: run '$0 destroy' first" >&2; exit 1; }
+: >"$STATE"
+
+echo "Scenario 1: S3 gateway endpoint with a bucket-restricted policy ($ENDPOINT)"
+
+# 1. A VPC with one private subnet (no internet gateway anywhere) and its own route table.
+VPC_ID=$(awsl ec2 create-vpc --cidr-block 10.0.0.0/16 \
+  --tag-specifications "$(tags vpc s3gw-vpc)" --query Vpc.VpcId)
+save VPC_ID "$VPC_ID"
+SUBNET_ID=$(awsl ec2 create-subnet --vpc-id "$VPC_ID" --cidr-block 10.0.1.0/24 \
+  --availability-zone ap-northeast-1a \
+  --tag-specifications "$(tags subnet s3gw-private-a)" --query Subnet.SubnetId)
+save SUBNET_ID "$SUBNET_ID"
+RTB_ID=$(awsl ec2 create-route-table --vpc-id "$VPC_ID" \
+  --tag-specifications "$(tags route-table s3gw-private-rt)" --query RouteTable.RouteTableId)
+save RTB_ID "$RTB_ID"
+RTB_ASSOC_ID=$(awsl ec2 associate-route-table --route-table-id "$RTB_ID" --subnet-id "$SUBNET_ID" \
+  --query AssociationId)
+save RTB_ASSOC_ID "$RTB_ASSOC_ID"
+
+# 2. The gateway endpoint: no ENI, no security group, no DNS names. It is attached to route
+#    tables, and its policy (IAM syntax) limits what can be done through it.
+POLICY='{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "ExampleBucketOnly",
+      "Effect": "Allow",
+      "Principal": "*",
+      "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+      "Resource": ["arn:aws:s3:::example-bucket", "arn:aws:s3:::example-bucket/*"]
+    }
+  ]
+}'
+ENDPOINT_ID=$(awsl ec2 create-vpc-endpoint --vpc-endpoint-type Gateway --vpc-id "$VPC_ID" \
+  --service-name "com.amazonaws.$REGION.s3" --route-table-ids "$RTB_ID" \
+  --policy-document "$POLICY" \
+  --tag-specifications "$(tags vpc-endpoint s3gw-endpoint)" --query VpcEndpoint.VpcEndpointId)
+save ENDPOINT_ID "$ENDPOINT_ID"
+
+# 3. What the endpoint did: a route to the AWS-managed S3 prefix list, targeting the endpoint.
+PL_ID=$(awsl ec2 describe-prefix-lists --filters "Name=prefix-list-name,Values=com.amazonaws.$REGION.s3" \
+  --query 'PrefixLists[0].PrefixListId')
+echo
+echo "Route table $RTB_ID:"
+awsl ec2 describe-route-tables --route-table-ids "$RTB_ID" --output table \
+  --query 'RouteTables[0].Routes[].{Destination:DestinationCidrBlock||DestinationPrefixListId,Target:GatewayId,State:State}'
+echo "Endpoint $ENDPOINT_ID policy:"
+awsl ec2 describe-vpc-endpoints --vpc-endpoint-ids "$ENDPOINT_ID" --query 'VpcEndpoints[0].PolicyDocument'
+echo "S3 prefix list $PL_ID:"
+awsl ec2 describe-prefix-lists --prefix-list-ids "$PL_ID" --query 'PrefixLists[0].Cidrs'
+
+echo
+echo "Checks:"
+check "endpoint is an available Gateway endpoint" \
+  "$(awsl ec2 describe-vpc-endpoints --vpc-endpoint-ids "$ENDPOINT_ID" --query 'VpcEndpoints[0].[VpcEndpointType,State]')" \
+  "$(printf 'Gateway\tavailable')"
+check "endpoint is attached to the private route table only" \
+  "$(awsl ec2 describe-vpc-endpoints --vpc-endpoint-ids "$ENDPOINT_ID" --query 'VpcEndpoints[0].RouteTableIds')" \
+  "$RTB_ID"
+check "route $PL_ID -> $ENDPOINT_ID is active" \
+  "$(awsl ec2 describe-route-tables --route-table-ids "$RTB_ID" \
+     --query "RouteTables[0].Routes[?DestinationPrefixListId=='$PL_ID'].[GatewayId,State]")" \
+  "$(printf '%s\tactive' "$ENDPOINT_ID")"
+check "no other route table in the VPC has the S3 route" \
+  "$(awsl ec2 describe-route-tables \
+     --filters "Name=vpc-id,Values=$VPC_ID" "Name=route.destination-prefix-list-id,Values=$PL_ID" \
+     --query 'RouteTables[].RouteTableId')" \
+  "$RTB_ID"
+check "a gateway endpoint has no network interfaces" \
+  "$(awsl ec2 describe-network-interfaces --filters "Name=vpc-id,Values=$VPC_ID" \
+     --query 'length(NetworkInterfaces)')" \
+  "0"
+check "the policy round-trips (its resources)" \
+  "$(awsl ec2 describe-vpc-endpoints --vpc-endpoint-ids "$ENDPOINT_ID" --query 'VpcEndpoints[0].PolicyDocument' \
+     | grep -o 'arn:aws:s3:::example-bucket[^"]*' | tr '\n' ' ')" \
+  "arn:aws:s3:::example-bucket arn:aws:s3:::example-bucket/* "
+echo
+echo "Created (ids saved in $STATE); delete with: $0 destroy"

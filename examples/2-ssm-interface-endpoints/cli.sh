@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Scenario 2 with the aws CLI: what Session Manager and the CloudWatch agent need in a private
+# subnet without internet access. Five *interface* endpoints (ssm, ssmmessages, ec2, ec2messages,
+# monitoring) with private DNS, each with one ENI in each of two subnets (two AZs), behind a
+# security group that admits HTTPS from the VPC.
+#
+#   bash examples/2-ssm-interface-endpoints/cli.sh            # create, print, check
+#   bash examples/2-ssm-interface-endpoints/cli.sh destroy    # delete everything it created
+#
+# LOCALVPC_ENDPOINT (default http://127.0.0.1:4566) is the running localvpc. The access key
+# "test" is not in examples/accounts.txt, so everything lands in account 000000000000.
+set -euo pipefail
+
+ENDPOINT=${LOCALVPC_ENDPOINT:-http://127.0.0.1:4566}
+REGION=ap-northeast-1
+STATE=${STATE_FILE:-${TMPDIR:-/tmp}/localvpc-example-2-cli.env}
+EXAMPLE=2-ssm-interface-endpoints
+SERVICES="ssm ssmmessages ec2 ec2messages monitoring"
+export AWS_ACCESS_KEY_ID=${EXAMPLE_ACCESS_KEY:-test} AWS_SECRET_ACCESS_KEY=test AWS_PAGER=""
+
+awsl() { aws --endpoint-url "$ENDPOINT" --region "$REGION" --output text "$@"; }
+tags() { echo "ResourceType=$1,Tags=[{Key=Name,Value=$2},{Key=Example,Value=$EXAMPLE}]"; }
+save() { printf '%s=%q\n' "$1" "$2" >>"$STATE"; printf '  %-22s %s\n' "$1" "$2"; }
+check() { # check DESCRIPTION ACTUAL EXPECTED
+  if [ "$2" = "$3" ]; then echo "  ok   $1"; else echo "  FAIL $1: got '$2', expected '$3'" >&2; exit 1; fi
+}
+
+destroy() {
+  [ -f "$STATE" ] || { echo "nothing to destroy ($STATE not found)"; return; }
+  # shellcheck disable=SC1090
+  source "$STATE"
+  echo "Deleting scenario 2 from $ENDPOINT"
+  for svc in $SERVICES; do
+    var="ENDPOINT_${svc^^}"
+    [ -z "${!var:-}" ] || awsl ec2 delete-vpc-endpoints --vpc-endpoint-ids "${!var}" >/dev/null
+  done
+  # The endpoints' ENIs go away with them; the group and subnets can go once they have.
+  if [ -n "${VPC_ID:-}" ]; then
+    for _ in $(seq 60); do
+      left=$(awsl ec2 describe-network-interfaces --filters "Name=vpc-id,Values=$VPC_ID" \
+        --query 'length(NetworkInterfaces)')
+      [ "$left" = 0 ] && break
+      sleep 1
+    done
+  fi
+  [ -z "${SG_ID:-}" ] || awsl ec2 delete-security-group --group-id "$SG_ID" >/dev/null
+  [ -z "${SUBNET_C_ID:-}" ] || awsl ec2 delete-subnet --subnet-id "$SUBNET_C_ID"
+  [ -z "${SUBNET_A_ID:-}" ] || awsl ec2 delete-subnet --subnet-id "$SUBNET_A_ID"
+  [ -z "${VPC_ID:-}" ] || awsl ec2 delete-vpc --vpc-id "$VPC_ID"
+  rm -f "$STATE"
+  echo "deleted"
+}
+
+case "${1:-create}" in
+  destroy | cleanup | --destroy) destroy; exit 0 ;;
+  create) ;;
+  *) echo "usage: $0 [create|destroy]" >&2; exit 2 ;;
+esac
+[ ! -f "$STATE" ] || { echo "$STATE exists: run '$0 destroy' first" >&2; exit 1; }
+: >"$STATE"
+
+echo "Scenario 2: SSM and CloudWatch interface endpoints with private DNS in two AZs ($ENDPOINT)"
+
+# 1. The VPC. Private DNS needs both DNS attributes on (AWS refuses it otherwise).
+VPC_ID=$(awsl ec2 create-vpc --cidr-block 10.0.0.0/16 \
+  --tag-specifications "$(tags vpc ssm-vpc)" --query Vpc.VpcId)
+save VPC_ID "$VPC_ID"
+awsl ec2 modify-vpc-attribute --vpc-id "$VPC_ID" --enable-dns-support '{"Value":true}'
+awsl ec2 modify-vpc-attribute --vpc-id "$VPC_ID" --enable-dns-hostnames '{"Value":true}'
+
+# 2. Two private subnets in two AZs: an interface endpoint takes one subnet per AZ.
+SUBNET_A_ID=$(awsl ec2 create-subnet --vpc-id "$VPC_ID" --cidr-block 10.0.1.0/24 \
+  --availability-zone ap-northeast-1a --tag-specifications "$(tags subnet ssm-private-a)" \
+  --query Subnet.SubnetId)
+save SUBNET_A_ID "$SUBNET_A_ID"
+SUBNET_C_ID=$(awsl ec2 create-subnet --vpc-id "$VPC_ID" --cidr-block 10.0.2.0/24 \
+  --availability-zone ap-northeast-1c --tag-specifications "$(tags subnet ssm-private-c)" \
+  --query Subnet.SubnetId)
+save SUBNET_C_ID "$SUBNET_C_ID"
+
+# 3. The security group on the endpoints' ENIs: HTTPS from anywhere in the VPC.
+SG_ID=$(awsl ec2 create-security-group --vpc-id "$VPC_ID" --group-name vpc-endpoints \
+  --description "HTTPS from the VPC to the interface endpoints" \
+  --tag-specifications "$(tags security-group ssm-endpoints-sg)" --query GroupId)
+save SG_ID "$SG_ID"
+awsl ec2 authorize-security-group-ingress --group-id "$SG_ID" \
+  --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=10.0.0.0/16,Description=https from the vpc}]' \
+  >/dev/null
+
+# 4. One interface endpoint per service, private DNS on: inside this VPC the service's usual
+#    name (ssm.ap-northeast-1.amazonaws.com) will resolve to the endpoint's ENIs.
+for svc in $SERVICES; do
+  id=$(awsl ec2 create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id "$VPC_ID" \
+    --service-name "com.amazonaws.$REGION.$svc" --subnet-ids "$SUBNET_A_ID" "$SUBNET_C_ID" \
+    --security-group-ids "$SG_ID" --private-dns-enabled \
+    --tag-specifications "$(tags vpc-endpoint "ssm-endpoint-$svc")" --query VpcEndpoint.VpcEndpointId)
+  save "ENDPOINT_${svc^^}" "$id"
+done
+
+echo
+echo "Endpoints and their DNS names (regional, one per AZ, then the private name):"
+awsl ec2 describe-vpc-endpoints --filters "Name=vpc-id,Values=$VPC_ID" --output table \
+  --query 'VpcEndpoints[].{Id:VpcEndpointId,Service:ServiceName,State:State,PrivateDns:PrivateDnsEnabled}'
+awsl ec2 describe-vpc-endpoints --filters "Name=vpc-id,Values=$VPC_ID" --query 'VpcEndpoints[].DnsEntries[].DnsName' \
+  | tr '\t' '\n'
+echo
+echo "Their network interfaces (requester-managed, one per subnet per endpoint):"
+awsl ec2 describe-network-interfaces --filters "Name=vpc-id,Values=$VPC_ID" --output table \
+  --query 'NetworkInterfaces[].{Eni:NetworkInterfaceId,Subnet:SubnetId,Az:AvailabilityZone,Ip:PrivateIpAddress,Description:Description}'
+
+echo "Checks:"
+source "$STATE"
+for svc in $SERVICES; do
+  var="ENDPOINT_${svc^^}"; id=${!var}
+  check "$svc: available Interface endpoint with private DNS" \
+    "$(awsl ec2 describe-vpc-endpoints --vpc-endpoint-ids "$id" \
+       --query 'VpcEndpoints[0].[VpcEndpointType,State,PrivateDnsEnabled]')" \
+    "$(printf 'Interface\tavailable\tTrue')"
+  check "$svc: DNS names include $svc.$REGION.amazonaws.com" \
+    "$(awsl ec2 describe-vpc-endpoints --vpc-endpoint-ids "$id" \
+       --query "length(VpcEndpoints[0].DnsEntries[?DnsName=='$svc.$REGION.amazonaws.com'])")" \
+    "1"
+  # shellcheck disable=SC2046  # the ENI ids are separate arguments
+  check "$svc: one ENI in each subnet" \
+    "$(awsl ec2 describe-network-interfaces --network-interface-ids \
+       $(awsl ec2 describe-vpc-endpoints --vpc-endpoint-ids "$id" --query 'VpcEndpoints[0].NetworkInterfaceIds') \
+       --query 'sort(NetworkInterfaces[].SubnetId) | join(`,`, @)')" \
+    "$(printf '%s\n' "$SUBNET_A_ID" "$SUBNET_C_ID" | sort | paste -sd,)"
+done
+check "ten endpoint ENIs in the VPC, all behind the endpoints' group" \
+  "$(awsl ec2 describe-network-interfaces --filters "Name=vpc-id,Values=$VPC_ID" "Name=group-id,Values=$SG_ID" \
+     "Name=interface-type,Values=vpc_endpoint" --query 'length(NetworkInterfaces)')" \
+  "10"
+check "the group admits 443 from the VPC" \
+  "$(awsl ec2 describe-security-groups --group-ids "$SG_ID" \
+     --query 'SecurityGroups[0].IpPermissions[].[IpProtocol,FromPort,ToPort,IpRanges[0].CidrIp]')" \
+  "$(printf 'tcp\t443\t443\t10.0.0.0/16')"
+echo
+echo "Created (ids saved in $STATE); delete with: $0 destroy"

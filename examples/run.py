@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Run one example scenario end to end against a running localvpc and print what it created.
+
+    python examples/run.py 3                      # the aws CLI form: create, print, check, delete
+    python examples/run.py 3 --form boto3
+    python examples/run.py 3 --form terraform     # init, apply, outputs, re-plan (no changes), destroy
+    python examples/run.py 3 --connectivity tgw   # scenario 3 over a transit gateway instead of peering
+    python examples/run.py 4 --keep               # leave everything in place to look at ...
+    python examples/run.py 4 --destroy            # ... and delete it later
+
+The server: `localvpc serve --ephemeral --accounts-file examples/accounts.txt` (see
+examples/README.md). --endpoint (default $LOCALVPC_ENDPOINT or http://127.0.0.1:4566) points
+at it. Only the Python standard library is needed here; the boto3 form needs boto3, the CLI form
+the `aws` CLI, the Terraform form `terraform` (the hashicorp/aws provider comes from a local
+filesystem mirror when the machine has one, else from the registry).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PROVIDER = "registry.terraform.io/hashicorp/aws"
+
+
+def scenario_dir(n: str) -> Path:
+    found = sorted(HERE.glob(f"{n}-*/"))
+    if len(found) != 1:
+        sys.exit(f"no scenario {n!r}; choose one of: {', '.join(p.name for p in sorted(HERE.glob('[0-9]-*/')))}")
+    return found[0]
+
+
+def check_server(endpoint: str) -> None:
+    try:
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(endpoint.rstrip("/") + "/_localvpc/health", timeout=5) as resp:
+            if resp.status == 200:
+                return
+    except OSError as exc:
+        sys.exit(f"localvpc is not answering at {endpoint} ({exc}).\nStart it first: "
+                 "localvpc serve --ephemeral --accounts-file examples/accounts.txt")
+
+
+def run(argv: list[str], env: dict, cwd: Path | None = None, ok=(0,)) -> int:
+    print(f"$ {' '.join(argv)}", flush=True)
+    code = subprocess.run(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL).returncode
+    if code not in ok:
+        sys.exit(f"`{' '.join(argv)}` exited {code}")
+    return code
+
+
+# ---------------------------------------------------------------------------------------------
+# Terraform: a working directory per scenario, the provider from a local mirror when there is one
+# ---------------------------------------------------------------------------------------------
+
+def find_provider_mirror() -> Path | None:
+    """The directory holding registry.terraform.io/hashicorp/aws/<version>/<os_arch>/ with a
+    terraform-provider-aws_* binary for this machine, found by a bounded search."""
+    arch = {"x86_64": "amd64", "aarch64": "arm64"}.get(os.uname().machine, os.uname().machine)
+    platform = f"{os.uname().sysname.lower()}_{arch}"
+    roots = [os.environ.get("TF_PLUGIN_MIRROR"), Path.home() / ".terraform.d" / "plugins",
+             Path.home() / ".local" / "share" / "terraform" / "plugins", "/opt", "/usr/local", "/usr/share"]
+    seen = 0
+    for root in filter(None, roots):
+        root = Path(root)
+        if not root.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            seen += 1
+            if seen > 50_000:
+                return None
+            dirnames[:] = [d for d in dirnames if d not in {".git", "node_modules", "site-packages", "proc"}]
+            if len(Path(dirpath).parts) - len(root.parts) >= 8:
+                dirnames[:] = []
+            for name in filenames:
+                if name.startswith("terraform-provider-aws_") and platform in dirpath:
+                    parts = Path(dirpath).parts
+                    if "registry.terraform.io" in parts:
+                        return Path(*parts[:parts.index("registry.terraform.io")])
+    return None
+
+
+def terraform(sdir: Path, args, endpoint: str) -> None:
+    tf = shutil.which("terraform")
+    if not tf:
+        sys.exit("terraform is not on PATH")
+    work = Path(tempfile.gettempdir()) / "localvpc-examples" / f"{sdir.name}-terraform"
+    work.mkdir(parents=True, exist_ok=True)
+    shutil.copy(sdir / "main.tf", work / "main.tf")
+    variables = {"endpoint": endpoint}
+    if args.connectivity:
+        variables["connectivity"] = args.connectivity
+    (work / "terraform.tfvars.json").write_text(json.dumps(variables, indent=2))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}
+    env.update(TF_IN_AUTOMATION="1", TF_INPUT="0", CHECKPOINT_DISABLE="1", AWS_EC2_METADATA_DISABLED="true")
+    mirror = find_provider_mirror()
+    if mirror:
+        rc = work / "terraformrc"
+        rc.write_text(f'provider_installation {{\n  filesystem_mirror {{\n    path    = {json.dumps(str(mirror))}\n'
+                      f'    include = ["{PROVIDER}"]\n  }}\n  direct {{\n    exclude = ["{PROVIDER}"]\n  }}\n}}\n')
+        env["TF_CLI_CONFIG_FILE"] = str(rc)
+        print(f"hashicorp/aws from the local mirror {mirror}")
+    else:
+        print("no terraform-provider-aws_* mirror found on this machine: terraform init uses the registry")
+    print(f"working directory {work}")
+
+    if args.destroy:
+        if (work / "terraform.tfstate").exists():
+            run([tf, "init", "-input=false", "-no-color"], env, work)
+            run([tf, "destroy", "-auto-approve", "-input=false", "-no-color"], env, work)
+        else:
+            print("nothing to destroy (no state)")
+        return
+    run([tf, "init", "-input=false", "-no-color"], env, work)
+    run([tf, "apply", "-auto-approve", "-input=false", "-no-color"], env, work)
+    run([tf, "output", "-no-color"], env, work)
+    code = run([tf, "plan", "-detailed-exitcode", "-input=false", "-no-color"], env, work, ok=(0, 2))
+    print("second plan: no changes" if code == 0 else "second plan: CHANGES PENDING (see above)")
+    if not args.keep:
+        run([tf, "destroy", "-auto-approve", "-input=false", "-no-color"], env, work)
+    else:
+        print(f"kept; delete with: python {sys.argv[0]} {args.scenario} --form terraform --destroy")
+    if code != 0:
+        sys.exit(1)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("scenario", help="1, 2, 3 or 4")
+    ap.add_argument("--form", choices=("cli", "boto3", "terraform"), default="cli")
+    ap.add_argument("--endpoint", default=os.environ.get("LOCALVPC_ENDPOINT", "http://127.0.0.1:4566"))
+    ap.add_argument("--connectivity", choices=("peering", "tgw"),
+                    help="scenario 3: member VPC reaches the hub by VPC peering (default) or a transit gateway")
+    ap.add_argument("--keep", action="store_true", help="leave the resources in place")
+    ap.add_argument("--destroy", action="store_true", help="delete what an earlier --keep run left")
+    args = ap.parse_args()
+    sdir = scenario_dir(args.scenario)
+    if args.connectivity and not re.match(r"3-", sdir.name):
+        sys.exit("--connectivity applies to scenario 3 only")
+    check_server(args.endpoint)
+    env = dict(os.environ, LOCALVPC_ENDPOINT=args.endpoint)
+    if args.connectivity:
+        env["CONNECTIVITY"] = args.connectivity
+    print(f"== scenario {sdir.name}, {args.form} form, against {args.endpoint}", flush=True)
+
+    if args.form == "cli":
+        script = ["bash", str(sdir / "cli.sh")]
+        run(script + (["destroy"] if args.destroy else []), env)
+        if not (args.keep or args.destroy):
+            run(script + ["destroy"], env)
+    elif args.form == "boto3":
+        argv = [sys.executable, str(sdir / "boto3_scenario.py"), "--endpoint", args.endpoint]
+        argv += ["--connectivity", args.connectivity] if args.connectivity else []
+        argv += ["--keep"] if args.keep else []
+        argv += ["--destroy"] if args.destroy else []
+        run(argv, env)
+    else:
+        terraform(sdir, args, args.endpoint)
+    # Later: once localvpc serves DNS, each scenario also prints what names resolve to where.
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,524 @@
+"""Acceptance scenarios (issue 7): examples/<n>-<name>/ in their three forms, each against a
+fresh localvpc (ephemeral, the accounts of examples/accounts.txt).
+
+- cli:       `bash cli.sh` (create, print, its own --query checks), then boto3 checks of the API
+             state, then `bash cli.sh destroy`
+- boto3:     `python boto3_scenario.py --keep` (build, asserts, summary), boto3 checks, then
+             `python boto3_scenario.py --destroy`
+- terraform: main.tf with tfhelpers (the provider from the local mirror found by searching for
+             terraform-provider-aws_*; skipped on one line without Terraform or a mirror):
+             init, apply, boto3 checks, `plan -detailed-exitcode` must be 0, destroy
+
+After the teardown every account the scenario used holds only its default VPC again: no other
+VPC, interface, endpoint, endpoint service, load balancer, hosted zone, resolver endpoint, VPN
+object, transit gateway or peering connection. The same check_<n> function judges all three
+forms: it finds the resources by their Name and Example tags, as a newcomer would.
+Scenario 3 also runs in its transit-gateway variant (CONNECTIVITY=tgw / --connectivity tgw /
+connectivity = "tgw"). `python examples/run.py` itself is exercised by test_run_py_round_trip.
+DNS answers are not checked yet (the DNS server comes later).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.config import Config
+
+import tfhelpers as tfh
+from elbv2_helpers import new_elbv2_client
+from helpers import REPO_ROOT, find_aws_cli, isolated_aws_env, new_ec2_client, tags_of
+from resolver_helpers import new_resolver_client
+from test_terraform import assert_only_defaults, inventory, one, plan_changes
+from tfhelpers import TerraformError
+
+pytestmark = [pytest.mark.spawns, pytest.mark.slow]
+
+EXAMPLES = REPO_ROOT / "examples"
+REGION = "ap-northeast-1"
+SECRET = "test"
+
+
+def _accounts() -> dict[str, str]:
+    out = {}
+    for line in (EXAMPLES / "accounts.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            key, account = line.split("=", 1)
+            out[key.strip()] = account.strip()
+    return out
+
+
+ACCOUNTS = _accounts()
+UNMAPPED = "test"  # scenarios 1 and 2: account 000000000000
+VPCE_ZONE = "Z2E726K9Y6RL4W"  # ap-northeast-1's vpce.amazonaws.com zone
+S3_PL = "pl-61a54008"
+S3_ZONE = f"s3.{REGION}.amazonaws.com"
+SCENARIO_DIRS = {p.name.split("-", 1)[0]: p for p in sorted(EXAMPLES.glob("[0-9]-*")) if p.is_dir()}
+
+
+class Clients:
+    """Guarded boto3 clients of one server, per access key."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self._cache: dict = {}
+
+    def _get(self, kind: str, key: str):
+        if (kind, key) not in self._cache:
+            if kind == "ec2":
+                c = new_ec2_client(self.url, access_key=key, secret_key=SECRET, region=REGION)
+            elif kind == "elbv2":
+                c = new_elbv2_client(self.url, access_key=key, secret_key=SECRET, region=REGION)
+            elif kind == "resolver":
+                c = new_resolver_client(self.url, access_key=key, secret_key=SECRET, region=REGION)
+            else:
+                c = boto3.session.Session().client(
+                    kind, endpoint_url=self.url, region_name=REGION, aws_access_key_id=key,
+                    aws_secret_access_key=SECRET,
+                    config=Config(retries={"total_max_attempts": 1}, proxies={}))
+            self._cache[(kind, key)] = c
+        return self._cache[(kind, key)]
+
+    def ec2(self, key):
+        return self._get("ec2", key)
+
+    def elbv2(self, key):
+        return self._get("elbv2", key)
+
+    def r53(self, key):
+        return self._get("route53", key)
+
+    def resolver(self, key):
+        return self._get("resolver", key)
+
+
+# ---------------------------------------------------------------------------
+# Finding things by tag, and proving nothing is left
+# ---------------------------------------------------------------------------
+
+def example_tag(n: str) -> str:
+    return SCENARIO_DIRS[n].name
+
+
+def by_name(n: str, describe, key: str, name: str, **kw) -> dict:
+    filters = [{"Name": "tag:Name", "Values": [name]}, {"Name": "tag:Example", "Values": [example_tag(n)]}]
+    items = describe(Filters=filters, **kw)[key]
+    return one(items, f"{key} named {name}")
+
+
+def extras_inventory(c: Clients, key: str) -> dict:
+    """What inventory() does not cover: Route 53, Resolver, ELBv2, endpoint services, VPN."""
+    ec2 = c.ec2(key)
+    return {
+        "hosted_zones": [z["Name"] for z in c.r53(key).list_hosted_zones()["HostedZones"]],
+        "resolver_endpoints": [e["Id"] for e in c.resolver(key).list_resolver_endpoints()["ResolverEndpoints"]],
+        "load_balancers": [lb["LoadBalancerArn"] for lb in c.elbv2(key).describe_load_balancers()["LoadBalancers"]],
+        "target_groups": [t["TargetGroupArn"] for t in c.elbv2(key).describe_target_groups()["TargetGroups"]],
+        "endpoint_services": [s["ServiceId"] for s in
+                              ec2.describe_vpc_endpoint_service_configurations()["ServiceConfigurations"]],
+        "customer_gateways": [g["CustomerGatewayId"] for g in ec2.describe_customer_gateways()["CustomerGateways"]
+                              if g["State"] != "deleted"],
+        "vpn_gateways": [g["VpnGatewayId"] for g in ec2.describe_vpn_gateways()["VpnGateways"]
+                         if g["State"] != "deleted"],
+        "vpn_connections": [v["VpnConnectionId"] for v in ec2.describe_vpn_connections()["VpnConnections"]
+                            if v["State"] != "deleted"],
+    }
+
+
+EMPTY_EXTRAS = {k: [] for k in ("hosted_zones", "resolver_endpoints", "load_balancers", "target_groups",
+                                "endpoint_services", "customer_gateways", "vpn_gateways", "vpn_connections")}
+
+
+def assert_nothing_left(c: Clients, keys: list[str], label: str) -> None:
+    for key in keys:
+        assert_only_defaults(inventory(c.ec2(key)), f"{label}, key {key}")
+        assert extras_inventory(c, key) == EMPTY_EXTRAS, f"{label}, key {key}"
+
+
+# ---------------------------------------------------------------------------
+# Scenario checks (the same for every form)
+# ---------------------------------------------------------------------------
+
+def routes_of(rt: dict) -> dict:
+    return {(r.get("DestinationCidrBlock") or r.get("DestinationPrefixListId")):
+            (r.get("GatewayId") or r.get("VpcPeeringConnectionId") or r.get("TransitGatewayId"),
+             r["State"], r["Origin"]) for r in rt["Routes"]}
+
+
+def dns_attrs(ec2, vpc_id: str) -> tuple[bool, bool]:
+    return (ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsSupport")["EnableDnsSupport"]["Value"],
+            ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsHostnames")["EnableDnsHostnames"]["Value"])
+
+
+def ingress(sg: dict) -> set:
+    return {(p["IpProtocol"], p.get("FromPort"), p.get("ToPort"), r["CidrIp"])
+            for p in sg["IpPermissions"] for r in p.get("IpRanges", [])}
+
+
+def check_1(c: Clients, _variant: str) -> None:
+    ec2 = c.ec2(UNMAPPED)
+    vpc = by_name("1", ec2.describe_vpcs, "Vpcs", "s3gw-vpc")
+    assert (vpc["CidrBlock"], vpc["OwnerId"]) == ("10.0.0.0/16", "000000000000")
+    subnet = by_name("1", ec2.describe_subnets, "Subnets", "s3gw-private-a")
+    rt = by_name("1", ec2.describe_route_tables, "RouteTables", "s3gw-private-rt")
+    ep = by_name("1", ec2.describe_vpc_endpoints, "VpcEndpoints", "s3gw-endpoint")
+    assert tags_of(ep) == {"Name": "s3gw-endpoint", "Example": example_tag("1")}
+    assert (ep["VpcEndpointType"], ep["State"], ep["VpcId"], ep["ServiceName"]) == \
+        ("Gateway", "available", vpc["VpcId"], f"com.amazonaws.{REGION}.s3")
+    assert ep["RouteTableIds"] == [rt["RouteTableId"]]
+    assert ep.get("NetworkInterfaceIds", []) == [] and ep.get("SubnetIds", []) == []
+    # The policy round trip: exactly the bucket-restricted statement.
+    assert json.loads(ep["PolicyDocument"]) == {"Version": "2012-10-17", "Statement": [{
+        "Sid": "ExampleBucketOnly", "Effect": "Allow", "Principal": "*",
+        "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+        "Resource": ["arn:aws:s3:::example-bucket", "arn:aws:s3:::example-bucket/*"]}]}, ep["PolicyDocument"]
+    # The private route table: local + pl-... -> vpce-...; the main table has no S3 route.
+    assert routes_of(rt) == {"10.0.0.0/16": ("local", "active", "CreateRouteTable"),
+                             S3_PL: (ep["VpcEndpointId"], "active", "CreateRoute")}, rt["Routes"]
+    assert [(a["SubnetId"], a["Main"]) for a in rt["Associations"]] == [(subnet["SubnetId"], False)]
+    main = one(ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]},
+                                                  {"Name": "association.main", "Values": ["true"]}])["RouteTables"],
+               "main route table")
+    assert routes_of(main) == {"10.0.0.0/16": ("local", "active", "CreateRouteTable")}
+    assert ec2.describe_network_interfaces(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])[
+        "NetworkInterfaces"] == []
+
+
+SSM_SERVICES = ("ssm", "ssmmessages", "ec2", "ec2messages", "monitoring")
+
+
+def check_2(c: Clients, _variant: str) -> None:
+    ec2 = c.ec2(UNMAPPED)
+    vpc = by_name("2", ec2.describe_vpcs, "Vpcs", "ssm-vpc")
+    vpc_id = vpc["VpcId"]
+    assert vpc["CidrBlock"] == "10.0.0.0/16" and dns_attrs(ec2, vpc_id) == (True, True)
+    sn_a = by_name("2", ec2.describe_subnets, "Subnets", "ssm-private-a")
+    sn_c = by_name("2", ec2.describe_subnets, "Subnets", "ssm-private-c")
+    az_of = {sn_a["SubnetId"]: f"{REGION}a", sn_c["SubnetId"]: f"{REGION}c"}
+    assert [(s["CidrBlock"], s["AvailabilityZone"]) for s in (sn_a, sn_c)] == \
+        [("10.0.1.0/24", f"{REGION}a"), ("10.0.2.0/24", f"{REGION}c")]
+    sg = by_name("2", ec2.describe_security_groups, "SecurityGroups", "ssm-endpoints-sg")
+    assert (sg["GroupName"], sg["VpcId"]) == ("vpc-endpoints", vpc_id)
+    assert ingress(sg) == {("tcp", 443, 443, "10.0.0.0/16")}, sg["IpPermissions"]
+
+    all_enis = set()
+    for svc in SSM_SERVICES:
+        ep = by_name("2", ec2.describe_vpc_endpoints, "VpcEndpoints", f"ssm-endpoint-{svc}")
+        vpce = ep["VpcEndpointId"]
+        assert (ep["VpcEndpointType"], ep["State"], ep["VpcId"], ep["ServiceName"], ep["PrivateDnsEnabled"]) == \
+            ("Interface", "available", vpc_id, f"com.amazonaws.{REGION}.{svc}", True), svc
+        assert sorted(ep["SubnetIds"]) == sorted(az_of) and [g["GroupId"] for g in ep["Groups"]] == [sg["GroupId"]]
+        # DNS entries: regional, two zonal, then the service's private name.
+        names = [(d["DnsName"], d["HostedZoneId"]) for d in ep["DnsEntries"]]
+        base = f"{svc}.{REGION}.vpce.amazonaws.com"
+        m = re.fullmatch(rf"{vpce}-([a-z0-9]{{8}})\.{re.escape(base)}", names[0][0])
+        assert m and names[0][1] == VPCE_ZONE, (svc, names)
+        assert sorted(names[1:3]) == [(f"{vpce}-{m.group(1)}-{REGION}a.{base}", VPCE_ZONE),
+                                      (f"{vpce}-{m.group(1)}-{REGION}c.{base}", VPCE_ZONE)], (svc, names)
+        assert names[3][0] == f"{svc}.{REGION}.amazonaws.com" and len(names) == 4, (svc, names)
+        # One requester-managed interface per subnet per endpoint.
+        enis = ec2.describe_network_interfaces(NetworkInterfaceIds=ep["NetworkInterfaceIds"])["NetworkInterfaces"]
+        assert sorted(e["SubnetId"] for e in enis) == sorted(az_of), (svc, enis)
+        for e in enis:
+            assert (e["InterfaceType"], e["RequesterManaged"], e["AvailabilityZone"], e["Description"]) == \
+                ("vpc_endpoint", True, az_of[e["SubnetId"]], f"VPC Endpoint Interface {vpce}"), e
+            assert [g["GroupId"] for g in e["Groups"]] == [sg["GroupId"]]
+        all_enis |= {e["NetworkInterfaceId"] for e in enis}
+    vpc_enis = ec2.describe_network_interfaces(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NetworkInterfaces"]
+    assert {e["NetworkInterfaceId"] for e in vpc_enis} == all_enis and len(all_enis) == 10
+
+
+def check_3(c: Clients, variant: str) -> None:
+    hub_key = "HUBKEY"
+    member_key = "MEMBERKEY" if variant == "peering" else "HUBKEY"
+    hub, member = c.ec2(hub_key), c.ec2(member_key)
+    hub_account, member_account = ACCOUNTS[hub_key], ACCOUNTS[member_key]
+
+    hub_vpc = by_name("3", hub.describe_vpcs, "Vpcs", "hub-vpc")
+    member_vpc = by_name("3", member.describe_vpcs, "Vpcs", "member-vpc")
+    assert (hub_vpc["CidrBlock"], hub_vpc["OwnerId"]) == ("10.0.0.0/16", hub_account)
+    assert (member_vpc["CidrBlock"], member_vpc["OwnerId"]) == ("10.1.0.0/16", member_account)
+    assert dns_attrs(hub, hub_vpc["VpcId"]) == (True, True) and dns_attrs(member, member_vpc["VpcId"]) == (True, True)
+    hub_a = by_name("3", hub.describe_subnets, "Subnets", "hub-a")
+    hub_c = by_name("3", hub.describe_subnets, "Subnets", "hub-c")
+    assert [(s["CidrBlock"], s["AvailabilityZone"]) for s in (hub_a, hub_c)] == \
+        [("10.0.1.0/24", f"{REGION}a"), ("10.0.2.0/24", f"{REGION}c")]
+    hub_subnets = sorted([hub_a["SubnetId"], hub_c["SubnetId"]])
+
+    # The S3 interface endpoint: private DNS off, two AZs, its group admits 443 from 10/8 and on-prem.
+    sg = by_name("3", hub.describe_security_groups, "SecurityGroups", "hub-s3-endpoint-sg")
+    assert ingress(sg) == {("tcp", 443, 443, "10.0.0.0/8"), ("tcp", 443, 443, "192.168.0.0/16")}, sg
+    ep = by_name("3", hub.describe_vpc_endpoints, "VpcEndpoints", "hub-s3-endpoint")
+    assert (ep["VpcEndpointType"], ep["State"], ep["ServiceName"], ep["PrivateDnsEnabled"], ep["VpcId"]) == \
+        ("Interface", "available", f"com.amazonaws.{REGION}.s3", False, hub_vpc["VpcId"])
+    assert sorted(ep["SubnetIds"]) == hub_subnets and [g["GroupId"] for g in ep["Groups"]] == [sg["GroupId"]]
+    regional = ep["DnsEntries"][0]
+    assert re.fullmatch(rf"\*\.{ep['VpcEndpointId']}-[a-z0-9]{{8}}\.s3\.{REGION}\.vpce\.amazonaws\.com",
+                        regional["DnsName"]) and regional["HostedZoneId"] == VPCE_ZONE, ep["DnsEntries"]
+    enis = hub.describe_network_interfaces(NetworkInterfaceIds=ep["NetworkInterfaceIds"])["NetworkInterfaces"]
+    assert sorted(e["SubnetId"] for e in enis) == hub_subnets
+
+    # The private hosted zone in the hub: apex and wildcard alias A -> the regional name; both VPCs.
+    r53_hub, r53_member = c.r53(hub_key), c.r53(member_key)
+    zone = one([z for z in r53_hub.list_hosted_zones()["HostedZones"]], "hosted zone")
+    zid = zone["Id"].removeprefix("/hostedzone/")
+    assert (zone["Name"], zone["Config"]["PrivateZone"]) == (f"{S3_ZONE}.", True)
+    got = r53_hub.get_hosted_zone(Id=zid)
+    assert sorted((v["VPCRegion"], v["VPCId"]) for v in got["VPCs"]) == \
+        sorted([(REGION, hub_vpc["VpcId"]), (REGION, member_vpc["VpcId"])])
+    sets = r53_hub.list_resource_record_sets(HostedZoneId=zid)["ResourceRecordSets"]
+    target = regional["DnsName"].replace("*", "\\052", 1) + "."
+    assert sorted((s["Name"], s["Type"]) for s in sets) == sorted(
+        [(f"{S3_ZONE}.", "A"), (f"{S3_ZONE}.", "NS"), (f"{S3_ZONE}.", "SOA"), (f"\\052.{S3_ZONE}.", "A")])
+    for s in sets:
+        if s["Type"] == "A":
+            assert s["AliasTarget"] == {"HostedZoneId": VPCE_ZONE, "DNSName": target,
+                                        "EvaluateTargetHealth": False}, s
+    # The member side sees the zone on its VPC; cross-account it took an authorisation.
+    summaries = r53_member.list_hosted_zones_by_vpc(VPCId=member_vpc["VpcId"], VPCRegion=REGION)[
+        "HostedZoneSummaries"]
+    assert [(s["HostedZoneId"], s["Name"], s["Owner"].get("OwningAccount")) for s in summaries] == \
+        [(zid, f"{S3_ZONE}.", hub_account)], summaries
+    auths = r53_hub.list_vpc_association_authorizations(HostedZoneId=zid)["VPCs"]
+    if variant == "peering":
+        assert auths == [{"VPCRegion": REGION, "VPCId": member_vpc["VpcId"]}], auths
+        assert r53_member.list_hosted_zones()["HostedZones"] == []
+    else:
+        assert auths == []
+
+    # Connectivity: peering (member requested, hub accepted) or a transit gateway; routes both ways.
+    if variant == "peering":
+        pcx = by_name("3", member.describe_vpc_peering_connections, "VpcPeeringConnections", "member-to-hub")
+        assert pcx["Status"]["Code"] == "active"
+        assert (pcx["RequesterVpcInfo"]["VpcId"], pcx["RequesterVpcInfo"]["OwnerId"]) == \
+            (member_vpc["VpcId"], member_account)
+        assert (pcx["AccepterVpcInfo"]["VpcId"], pcx["AccepterVpcInfo"]["OwnerId"]) == \
+            (hub_vpc["VpcId"], hub_account)
+        via = pcx["VpcPeeringConnectionId"]
+    else:
+        tgw = by_name("3", hub.describe_transit_gateways, "TransitGateways", "hub-tgw")
+        assert tgw["State"] == "available"
+        via = tgw["TransitGatewayId"]
+        atts = hub.describe_transit_gateway_vpc_attachments(
+            Filters=[{"Name": "transit-gateway-id", "Values": [via]}])["TransitGatewayVpcAttachments"]
+        assert sorted((a["VpcId"], a["State"], tuple(sorted(a["SubnetIds"]))) for a in atts) == sorted([
+            (hub_vpc["VpcId"], "available", tuple(hub_subnets)),
+            (member_vpc["VpcId"], "available", (by_name("3", member.describe_subnets, "Subnets", "member-a")["SubnetId"],))])
+    vgw = by_name("3", hub.describe_vpn_gateways, "VpnGateways", "hub-vgw")
+    hub_rt = by_name("3", hub.describe_route_tables, "RouteTables", "hub-rt")
+    member_rt = by_name("3", member.describe_route_tables, "RouteTables", "member-rt")
+    assert routes_of(hub_rt) == {
+        "10.0.0.0/16": ("local", "active", "CreateRouteTable"),
+        "10.1.0.0/16": (via, "active", "CreateRoute"),
+        "192.168.0.0/16": (vgw["VpnGatewayId"], "active", "EnableVgwRoutePropagation")}, hub_rt["Routes"]
+    assert sorted(a["SubnetId"] for a in hub_rt["Associations"]) == hub_subnets
+    assert [p["GatewayId"] for p in hub_rt["PropagatingVgws"]] == [vgw["VpnGatewayId"]]
+    assert routes_of(member_rt) == {"10.1.0.0/16": ("local", "active", "CreateRouteTable"),
+                                    "10.0.0.0/16": (via, "active", "CreateRoute")}, member_rt["Routes"]
+
+    # On-premises: customer gateway, the VGW attached to the hub, a static-route VPN.
+    cgw = by_name("3", hub.describe_customer_gateways, "CustomerGateways", "onprem-cgw")
+    assert (cgw["IpAddress"], cgw["BgpAsn"], cgw["Type"], cgw["State"]) == ("203.0.113.10", "65000", "ipsec.1", "available")
+    assert (vgw["State"], vgw["AmazonSideAsn"]) == ("available", 64512)
+    assert [(a["VpcId"], a["State"]) for a in vgw["VpcAttachments"]] == [(hub_vpc["VpcId"], "attached")]
+    vpn = by_name("3", hub.describe_vpn_connections, "VpnConnections", "onprem-vpn")
+    assert (vpn["CustomerGatewayId"], vpn["VpnGatewayId"], vpn["Options"]["StaticRoutesOnly"]) == \
+        (cgw["CustomerGatewayId"], vgw["VpnGatewayId"], True)
+    assert vpn["State"] in ("pending", "available")
+    assert [r["DestinationCidrBlock"] for r in vpn["Routes"]] == ["192.168.0.0/16"]
+
+    # The inbound resolver endpoint: two fixed IPs in the two hub subnets, DNS from on-premises.
+    resolver = c.resolver(hub_key)
+    rep = one(resolver.list_resolver_endpoints()["ResolverEndpoints"], "resolver endpoint")
+    assert (rep["Name"], rep["Direction"], rep["Status"], rep["IpAddressCount"], rep["HostVPCId"]) == \
+        ("hub-inbound", "INBOUND", "OPERATIONAL", 2, hub_vpc["VpcId"])
+    ips = resolver.list_resolver_endpoint_ip_addresses(ResolverEndpointId=rep["Id"])["IpAddresses"]
+    assert sorted((i["SubnetId"], i["Ip"]) for i in ips) == \
+        sorted([(hub_a["SubnetId"], "10.0.1.53"), (hub_c["SubnetId"], "10.0.2.53")])
+    rsg = one(hub.describe_security_groups(GroupIds=rep["SecurityGroupIds"])["SecurityGroups"], "resolver sg")
+    assert ingress(rsg) == {("udp", 53, 53, "192.168.0.0/16"), ("tcp", 53, 53, "192.168.0.0/16")}, rsg
+    assert tags_of(rsg)["Name"] == "hub-resolver-sg"
+
+
+def check_4(c: Clients, _variant: str) -> None:
+    prov, cons, elb = c.ec2("PROVIDERKEY"), c.ec2("CONSUMERKEY"), c.elbv2("PROVIDERKEY")
+    prov_account, cons_account = ACCOUNTS["PROVIDERKEY"], ACCOUNTS["CONSUMERKEY"]
+    pvpc = by_name("4", prov.describe_vpcs, "Vpcs", "svc-provider-vpc")
+    psubs = sorted(by_name("4", prov.describe_subnets, "Subnets", f"svc-provider-{az}")["SubnetId"] for az in "ac")
+
+    lb = one(elb.describe_load_balancers(Names=["svc-nlb"])["LoadBalancers"], "load balancer")
+    assert (lb["Type"], lb["Scheme"], lb["State"]["Code"], lb["VpcId"]) == \
+        ("network", "internal", "active", pvpc["VpcId"])
+    assert sorted(z["SubnetId"] for z in lb["AvailabilityZones"]) == psubs
+    [lb_tags] = elb.describe_tags(ResourceArns=[lb["LoadBalancerArn"]])["TagDescriptions"]
+    assert {t["Key"]: t["Value"] for t in lb_tags["Tags"]} == {"Name": "svc-nlb", "Example": example_tag("4")}
+    tg = one(elb.describe_target_groups(Names=["svc-targets"])["TargetGroups"], "target group")
+    assert (tg["Protocol"], tg["Port"], tg["TargetType"], tg["VpcId"], tg["LoadBalancerArns"]) == \
+        ("TCP", 443, "ip", pvpc["VpcId"], [lb["LoadBalancerArn"]])
+    health = elb.describe_target_health(TargetGroupArn=tg["TargetGroupArn"])["TargetHealthDescriptions"]
+    assert [(h["Target"]["Id"], h["Target"]["Port"]) for h in health] == [("10.0.1.10", 443)]
+    listener = one(elb.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"], "listener")
+    assert (listener["Protocol"], listener["Port"]) == ("TCP", 443)
+    assert [(a["Type"], a["TargetGroupArn"]) for a in listener["DefaultActions"]] == [("forward", tg["TargetGroupArn"])]
+
+    svc = by_name("4", prov.describe_vpc_endpoint_service_configurations, "ServiceConfigurations",
+                  "svc-endpoint-service")
+    sid = svc["ServiceId"]
+    assert (svc["AcceptanceRequired"], svc["ServiceState"], svc["NetworkLoadBalancerArns"]) == \
+        (True, "Available", [lb["LoadBalancerArn"]])
+    perms = prov.describe_vpc_endpoint_service_permissions(ServiceId=sid)["AllowedPrincipals"]
+    assert [(p["PrincipalType"], p["Principal"]) for p in perms] == [("Account", f"arn:aws:iam::{cons_account}:root")]
+    detail = one(cons.describe_vpc_endpoint_services(ServiceNames=[svc["ServiceName"]])["ServiceDetails"], "detail")
+    assert (detail["Owner"], detail["AcceptanceRequired"]) == (prov_account, True)
+
+    cvpc = by_name("4", cons.describe_vpcs, "Vpcs", "svc-consumer-vpc")
+    csubs = sorted(by_name("4", cons.describe_subnets, "Subnets", f"svc-consumer-{az}")["SubnetId"] for az in "ac")
+    csg = by_name("4", cons.describe_security_groups, "SecurityGroups", "svc-consumer-sg")
+    assert ingress(csg) == {("tcp", 443, 443, "10.0.0.0/16")}
+    ep = by_name("4", cons.describe_vpc_endpoints, "VpcEndpoints", "svc-consumer-endpoint")
+    assert (ep["VpcEndpointType"], ep["State"], ep["VpcId"], ep["ServiceName"], ep["OwnerId"]) == \
+        ("Interface", "available", cvpc["VpcId"], svc["ServiceName"], cons_account)
+    assert sorted(ep["SubnetIds"]) == csubs and [g["GroupId"] for g in ep["Groups"]] == [csg["GroupId"]]
+    enis = cons.describe_network_interfaces(NetworkInterfaceIds=ep["NetworkInterfaceIds"])["NetworkInterfaces"]
+    assert sorted(e["SubnetId"] for e in enis) == csubs
+    assert all(ipaddress.ip_address(e["PrivateIpAddress"]) in ipaddress.ip_network("10.0.0.0/16") for e in enis)
+    base = f"{sid}.{REGION}.vpce.amazonaws.com"
+    assert re.fullmatch(rf"{ep['VpcEndpointId']}-[a-z0-9]{{8}}\.{re.escape(base)}", ep["DnsEntries"][0]["DnsName"])
+    conn = one(prov.describe_vpc_endpoint_connections(
+        Filters=[{"Name": "service-id", "Values": [sid]}])["VpcEndpointConnections"], "connection")
+    assert (conn["VpcEndpointId"], conn["VpcEndpointOwner"], conn["VpcEndpointState"]) == \
+        (ep["VpcEndpointId"], cons_account, "available")
+
+
+SCENARIOS = {
+    "1": {"check": check_1, "keys": [UNMAPPED]},
+    "2": {"check": check_2, "keys": [UNMAPPED]},
+    "3": {"check": check_3, "keys": ["HUBKEY", "MEMBERKEY"]},
+    "4": {"check": check_4, "keys": ["PROVIDERKEY", "CONSUMERKEY"]},
+}
+CASES = [pytest.param(n, v, id=f"{n}-{v}") for n, v in
+         (("1", "default"), ("2", "default"), ("3", "peering"), ("3", "tgw"), ("4", "default"))]
+
+
+# ---------------------------------------------------------------------------
+# Running the forms
+# ---------------------------------------------------------------------------
+
+@pytest.fixture
+def fresh(spawn_server):
+    """A fresh ephemeral server with the examples' accounts; Clients for it; baseline checked."""
+    srv = spawn_server(ephemeral=True, accounts=ACCOUNTS)
+    c = Clients(srv.url)
+    assert_nothing_left(c, [UNMAPPED, *[k for k in ACCOUNTS]], "fresh server")
+    return c
+
+
+def form_env(url: str, tmp_path: Path, variant: str) -> dict:
+    aws = find_aws_cli()
+    if not aws:
+        pytest.fail("the `aws` CLI is not installed (pip install -r tests/e2e/requirements.txt)", pytrace=False)
+    empty = tmp_path / "aws-empty"
+    empty.write_text("")
+    env = isolated_aws_env(os.environ, empty, access_key="unused", secret_key=SECRET, region=REGION)
+    for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_MAX_ATTEMPTS"):
+        env.pop(k, None)
+    env["PATH"] = f"{Path(aws).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["LOCALVPC_ENDPOINT"] = url
+    if variant in ("peering", "tgw"):
+        env["CONNECTIVITY"] = variant
+    return env
+
+
+def run_step(argv: list[str], env: dict, label: str, timeout: float = 600) -> str:
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, f"{label}: `{' '.join(argv)}` exited {proc.returncode}\n{out[-6000:]}"
+    return out
+
+
+@pytest.mark.parametrize("n,variant", CASES)
+def test_cli_form(fresh, tmp_path, n, variant):
+    """cli.sh creates, prints and checks; the API state is right; cli.sh destroy leaves nothing."""
+    sdir = SCENARIO_DIRS[n]
+    env = form_env(fresh.url, tmp_path, variant)
+    env["STATE_FILE"] = str(tmp_path / "cli-state.env")
+    out = run_step(["bash", str(sdir / "cli.sh")], env, "create")
+    assert "FAIL" not in out and re.search(r"^  ok ", out, re.M), out
+    SCENARIOS[n]["check"](fresh, variant)
+    out = run_step(["bash", str(sdir / "cli.sh"), "destroy"], env, "destroy")
+    assert not Path(env["STATE_FILE"]).exists(), out
+    assert_nothing_left(fresh, SCENARIOS[n]["keys"], f"scenario {n} cli after destroy")
+
+
+@pytest.mark.parametrize("n,variant", CASES)
+def test_boto3_form(fresh, tmp_path, n, variant):
+    """boto3_scenario.py --keep builds and asserts; the API state is right; --destroy leaves nothing."""
+    sdir = SCENARIO_DIRS[n]
+    env = form_env(fresh.url, tmp_path, variant)
+    state = tmp_path / "boto3-state.json"
+    argv = [sys.executable, str(sdir / "boto3_scenario.py"), "--endpoint", fresh.url, "--state-file", str(state)]
+    if variant in ("peering", "tgw"):
+        argv += ["--connectivity", variant]
+    out = run_step(argv + ["--keep"], env, "build")
+    assert "all checks passed" in out, out
+    SCENARIOS[n]["check"](fresh, variant)
+    run_step(argv + ["--destroy"], env, "destroy")
+    assert not state.exists()
+    assert_nothing_left(fresh, SCENARIOS[n]["keys"], f"scenario {n} boto3 after destroy")
+
+
+@pytest.mark.parametrize("n,variant", CASES)
+def test_terraform_form(fresh, tmp_path, n, variant):
+    """main.tf: apply, API state right, second plan empty, destroy leaves nothing."""
+    terraform, mirror = tfh.require_terraform()
+    sdir = SCENARIO_DIRS[n]
+    variables = {"endpoint": fresh.url}
+    if variant in ("peering", "tgw"):
+        variables["connectivity"] = variant
+    # An absolute config path: TerraformRun copies <tests/e2e/terraform>/<config>/*.tf, and
+    # pathlib's `/` keeps an absolute right-hand side as is.
+    run = tfh.TerraformRun(config=str(sdir), workdir=tmp_path / "tf", variables=variables,
+                           mirror=mirror, terraform=terraform)
+    try:
+        run.init()
+        applied = run.run("apply", "-auto-approve", "-input=false")
+        plan = None
+        failure = None
+        if applied.returncode != 0:
+            failure = TerraformError(run.failure_report(applied))
+        else:
+            try:
+                SCENARIOS[n]["check"](fresh, variant)
+            except AssertionError as exc:
+                failure = exc
+            plan = run.run("plan", "-detailed-exitcode", "-input=false")
+        run.destroy()
+        assert_nothing_left(fresh, SCENARIOS[n]["keys"], f"scenario {n} terraform after destroy")
+        if failure is not None:
+            raise failure
+        if plan.returncode != 0:
+            raise TerraformError("`terraform plan -detailed-exitcode` after apply was not empty "
+                                 f"(exit {plan.returncode}; would change {plan_changes(plan.output)})\n"
+                                 + run.failure_report(plan, n=120))
+    finally:
+        print(f"\n[terraform {sdir.name} {variant}] provider {mirror.version}; {run.timings()}")
+
+
+def test_run_py_round_trip(fresh, tmp_path):
+    """The README's single command: `python examples/run.py N --form cli|boto3` creates, prints
+    and deletes against a running server (scenario 1 keeps it quick; the forms are tested above)."""
+    env = form_env(fresh.url, tmp_path, "default")
+    env["TMPDIR"] = str(tmp_path)  # the forms' default state files
+    for form in ("cli", "boto3"):
+        out = run_step([sys.executable, str(EXAMPLES / "run.py"), "1", "--form", form, "--endpoint", fresh.url],
+                       env, f"run.py 1 --form {form}")
+        assert "pl-61a54008" in out and ("deleted" in out), out
+        assert_nothing_left(fresh, [UNMAPPED], f"run.py --form {form}")
