@@ -7,9 +7,10 @@
 //!   a [`Resolution`] with the answer and the decision trail. No I/O.
 //! - forwarding (`answer.rs`): when a FORWARD rule decides, the query really goes to the
 //!   rule's targets (through `--map-ip` mappings) and the answer is relayed.
-//! - the server (`server.rs`): packets in, packets out, with EDNS0, truncation and TCP.
-//! - listeners (`listeners.rs`): one loopback address per view, following the model.
-//! - the explainer (`explain.rs`): the JSON behind `POST /_localvpc/dns/explain`.
+//! - the server (`server.rs`, `wire.rs`): packets in, packets out, with EDNS0, truncation
+//!   and TCP.
+//! - the service (`service.rs`): one loopback listener per view, following the model, and
+//!   the explainer's JSON behind `POST /_localvpc/dns/explain`.
 //!
 //! It must not change the model, nor answer for names no view knows (it is not an open
 //! recursive resolver: it forwards only where a FORWARD rule says).
