@@ -10,12 +10,15 @@
 //! - the server (`server.rs`): packets in, packets out, with EDNS0, truncation and TCP.
 //! - listeners (`listeners.rs`): one loopback address per view, following the model.
 //! - the explainer (`explain.rs`): the JSON behind `POST /_localvpc/dns/explain`.
+//! - Resolver query logs (`querylog.rs`): one JSON line per query of a VPC with a
+//!   query-logging configuration, written by a thread of its own, never blocking a query.
 //!
 //! It must not change the model, nor answer for names no view knows (it is not an open
 //! recursive resolver: it forwards only where a FORWARD rule says).
 
 mod answer;
 mod public;
+mod querylog;
 mod resolve;
 mod rr;
 mod server;
@@ -26,5 +29,5 @@ mod zone;
 
 pub use resolve::{View, resolve};
 pub use rr::{QType, Rr, RrData, Soa};
-pub use service::{Dns, DnsConfig, ListenSpec, ListenerInfo};
+pub use service::{Dns, DnsConfig, ListenSpec, ListenerInfo, QueryLogInfo, QueryLogsInfo};
 pub use trail::{Forward, Rcode, Resolution, StepKind, TrailStep};
