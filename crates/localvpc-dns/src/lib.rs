@@ -17,6 +17,7 @@
 //! recursive resolver: it forwards only where a FORWARD rule says).
 
 mod answer;
+mod index;
 mod public;
 mod querylog;
 mod resolve;

@@ -5,7 +5,8 @@
 //! The query path only builds an [`Entry`] (when the VPC has a configuration) and hands it
 //! to a bounded channel with `try_send`: a full queue drops the entry and counts it, so a
 //! slow disk never delays an answer. One writer thread formats the JSON, appends to the
-//! files and flushes whenever the queue is empty.
+//! files and flushes whenever the queue is empty, then rests 20 ms (lines appear within
+//! that time; a busy resolver wakes the writer once per interval, not once per query).
 
 use crate::rr::{QType, Rr};
 use serde::Serialize;
@@ -21,6 +22,9 @@ use std::time::SystemTime;
 
 /// Entries waiting for the writer before new ones are dropped.
 const QUEUE: usize = 16_384;
+/// The writer drains the queue, flushes, then rests this long, so a busy resolver costs
+/// one wake-up and one write per file per interval rather than per query.
+const REST: std::time::Duration = std::time::Duration::from_millis(20);
 /// The format version AWS writes (`1.100000` in its logs; the documentation says `1.1`).
 const VERSION: &str = "1.100000";
 
@@ -58,7 +62,7 @@ pub(crate) struct LogTargets {
 
 /// One logged query, as the query path hands it over (formatted by the writer).
 pub(crate) struct Entry {
-    pub(crate) targets: LogTargets,
+    pub(crate) targets: Arc<LogTargets>,
     pub(crate) time: SystemTime,
     pub(crate) query_name: String,
     pub(crate) query_type: QType,
@@ -200,6 +204,7 @@ fn write_loop(dir: &Path, rx: &Receiver<Entry>, counters: &Counters) {
                 *written.entry(config).or_default() += n;
             }
         }
+        std::thread::sleep(REST);
     }
 }
 
@@ -297,12 +302,12 @@ mod tests {
     #[test]
     fn a_line_has_the_aws_fields() {
         let entry = Entry {
-            targets: LogTargets {
+            targets: Arc::new(LogTargets {
                 configs: Arc::from(vec!["rqlc-1".to_owned()]),
                 account_id: "111122223333".to_owned(),
                 region: "us-east-1".to_owned(),
                 vpc_id: "vpc-1".to_owned(),
-            },
+            }),
             time: SystemTime::UNIX_EPOCH + Duration::from_secs(1_612_461_115),
             query_name: "App.example.com.".to_owned(),
             query_type: QType::A,

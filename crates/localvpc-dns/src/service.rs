@@ -2,6 +2,7 @@
 //! loopback address per view, following the model), and the explainer's JSON.
 
 use crate::answer;
+use crate::index::Indexed;
 use crate::querylog::{Client, Entry, LogTargets, QueryLog};
 use crate::rr::{QType, Rr};
 use crate::server;
@@ -123,6 +124,8 @@ const OFF: u8 = 2;
 /// never wait on the API's writer.
 pub struct Dns {
     snapshots: Arc<ArcSwap<Model>>,
+    /// The latest snapshot the lookup tables were built for, with its tables.
+    indexed: ArcSwap<Indexed>,
     catalog: Catalog,
     config: DnsConfig,
     /// Listeners by view key. A tokio mutex: reconciling binds sockets (awaits) while it
@@ -147,7 +150,9 @@ impl Dns {
             STARTING
         };
         let query_log = QueryLog::new(config.query_log_dir.clone());
+        let indexed = ArcSwap::from_pointee(Indexed::build(snapshots.load_full(), &catalog, None));
         Arc::new(Self {
+            indexed,
             snapshots,
             catalog,
             config,
@@ -159,6 +164,27 @@ impl Dns {
 
     pub(crate) fn snapshot(&self) -> Arc<Model> {
         self.snapshots.load_full()
+    }
+
+    /// The latest snapshot with its lookup tables. The writer builds them right after
+    /// publishing (`refresh`); a query that sees a newer snapshot first builds them itself,
+    /// once, without waiting on anyone.
+    pub(crate) fn current(&self) -> Arc<Indexed> {
+        let model = self.snapshots.load_full();
+        let cached = self.indexed.load_full();
+        if Arc::ptr_eq(&cached.model, &model) {
+            return cached;
+        }
+        let fresh = Arc::new(Indexed::build(model, &self.catalog, Some(&cached)));
+        // Only replace what was seen: a racing builder's newer tables are not overwritten.
+        self.indexed.compare_and_swap(&cached, Arc::clone(&fresh));
+        fresh
+    }
+
+    /// Builds the lookup tables of the latest published snapshot (the writer calls this
+    /// after each publish, before answering the API call).
+    pub fn refresh(&self) {
+        self.current();
     }
 
     pub(crate) fn catalog(&self) -> &Catalog {
@@ -349,36 +375,24 @@ impl Dns {
         if !self.query_log.enabled() {
             return None;
         }
-        let model = self.snapshot();
+        let current = self.current();
+        let model = &current.model;
         let (vpc_id, endpoint) = match view {
-            View::Vpc(id) => (id.clone(), None),
-            View::Inbound(id) => (model.resolver_endpoint_any(id)?.vpc_id.clone(), Some(id)),
+            View::Vpc(id) => (id, None),
+            View::Inbound(id) => (&model.resolver_endpoint_any(id)?.vpc_id, Some(id)),
             View::Public => return None,
         };
-        let configs: Vec<String> = model
-            .query_log_configs_for_vpc(&vpc_id)
-            .iter()
-            .map(|c| c.id.to_string())
-            .collect();
-        if configs.is_empty() {
-            return None;
-        }
-        let vpc = model.vpc_any(&vpc_id)?;
+        let targets = current.index.vpc(vpc_id)?.query_log.clone()?;
         let instance = match client.peer.ip() {
             IpAddr::V4(ip) if !ip.is_loopback() => model
-                .interfaces_of_vpc(&vpc_id)
+                .interfaces_of_vpc(vpc_id)
                 .find(|eni| eni.addresses().any(|a| a == ip))
                 .and_then(|eni| eni.attachment.as_ref())
                 .map(|a| a.instance_id.to_string()),
             _ => None,
         };
         Some(PendingLog {
-            targets: LogTargets {
-                configs: configs.into(),
-                account_id: vpc.scope.account.to_string(),
-                region: vpc.scope.region.clone(),
-                vpc_id: vpc_id.to_string(),
-            },
+            targets,
             client,
             instance,
             resolver_endpoint: endpoint.map(ToString::to_string),
@@ -504,7 +518,7 @@ impl Dns {
 
 /// A query that will be logged once it is answered.
 pub(crate) struct PendingLog {
-    targets: LogTargets,
+    targets: Arc<LogTargets>,
     client: Client,
     instance: Option<String>,
     resolver_endpoint: Option<String>,
