@@ -298,9 +298,10 @@ def table(results: dict) -> str:
     if w:
         row(f"{rate} q/s + API writes: p50 (ms)", w.get("p50_ms"), None, "{:.3f}")
         row(f"{rate} q/s + API writes: p99 (ms)", w.get("p99_ms"), None, "{:.3f}")
-        row(f"{rate} q/s + API writes: CPU per query (µs)", w["cpu_us_per_query"], None, "{:.1f}")
+        row(f"{rate} q/s + API writes: server CPU per query (µs)", w["cpu_us_per_query"], None, "{:.1f}")
         row(f"{rate} q/s + API writes: lost", w.get("lost"), None, "{:.0f}")
         row("  API writes during the run (/s)", w["writes_per_s"], None, "{:.0f}")
+        row("  server CPU per API write (µs, beyond queries)", w["cpu_us_per_write"], None, "{:,.0f}")
     q = lv.get("query_log")
     if q:
         row(f"{rate} q/s + query log: p50 (ms)", q.get("p50_ms"), None, "{:.3f}")
@@ -345,6 +346,10 @@ def main() -> int:
         writer.stop_flag.set()
         writer.join(30)
         r["writes"]["writes_per_s"] = writer.writes / (time.monotonic() - t0)
+        # The server's CPU beyond what the same queries cost without writes, per write.
+        w = r["writes"]
+        extra = w["server_cpu_s"] - r["fixed"]["cpu_us_per_query"] * w.get("completed", 0) / 1e6
+        w["cpu_us_per_write"] = max(extra, 0) / max(writer.writes, 1) * 1e6
         print(f"   API writes: {r['writes']['writes_per_s']:.0f}/s", file=sys.stderr)
         resolver = data["resolver"]
         cfg = resolver.create_resolver_query_log_config(
