@@ -78,6 +78,12 @@ pub(crate) struct ServeArgs {
     )]
     map_ip: Vec<String>,
 
+    /// Where Resolver query logs are written: one JSON-lines file per query-logging
+    /// configuration, `<DIR>/<config id>.log` [default: <data dir>/query-logs; with
+    /// --ephemeral none unless given]; `off` = none.
+    #[arg(long, env = "LOCALVPC_QUERY_LOG_DIR", value_name = "DIR|off")]
+    query_log_dir: Option<String>,
+
     /// Log filter (tracing `EnvFilter` syntax).
     #[arg(long, env = "LOCALVPC_LOG", default_value = "info")]
     log: String,
@@ -180,13 +186,27 @@ fn resolve(args: &ServeArgs) -> anyhow::Result<Config> {
         );
     }
     Ok(Config {
-        store,
         accounts,
         default_vpc: !args.no_default_vpc,
         default_region: args.default_region.clone(),
         catalog,
-        dns: dns_config(args)?,
+        dns: DnsConfig {
+            query_log_dir: query_log_dir(args.query_log_dir.as_deref(), &store),
+            ..dns_config(args)?
+        },
+        store,
     })
+}
+
+/// `--query-log-dir`: a directory, `off`, or by default `query-logs` in the data directory
+/// (nothing for `--ephemeral`, which writes nothing).
+fn query_log_dir(flag: Option<&str>, store: &StoreConfig) -> Option<PathBuf> {
+    match (flag, store) {
+        (Some("off"), _) => None,
+        (Some(dir), _) => Some(PathBuf::from(dir)),
+        (None, StoreConfig::DataDir(dir)) => Some(dir.join("query-logs")),
+        (None, StoreConfig::Ephemeral) => None,
+    }
 }
 
 fn dns_config(args: &ServeArgs) -> anyhow::Result<DnsConfig> {

@@ -3,10 +3,11 @@
 //! localvpc's own inbound endpoints is answered in that view without a socket. The server
 //! and the explainer both come through here, so the explainer shows what the server did.
 
+use crate::resolve::resolve_indexed;
 use crate::rr::QType;
 use crate::trail::{Rcode, Resolution, StepKind, TrailStep};
 use crate::wire;
-use crate::{Dns, View, resolve};
+use crate::{Dns, View};
 use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::Name;
 use localvpc_model::ResolverDirection;
@@ -55,8 +56,9 @@ fn answer_hops(
     hops: usize,
 ) -> Pin<Box<dyn Future<Output = Answer> + Send + '_>> {
     Box::pin(async move {
-        let model = dns.snapshot();
-        let mut resolution = resolve(&model, dns.catalog(), &view, &name, qtype);
+        let current = dns.current();
+        let model = &current.model;
+        let mut resolution = resolve_indexed(&current, dns.catalog(), &view, &name, qtype);
         let Some(forward) = resolution.forward.clone() else {
             return Answer {
                 resolution,

@@ -11,12 +11,18 @@
 //!   and TCP.
 //! - the service (`service.rs`): one loopback listener per view, following the model, and
 //!   the explainer's JSON behind `POST /_localvpc/dns/explain`.
+//! - lookup tables (`index.rs`): per-snapshot indexes (rules, zones and records by VPC and
+//!   name) built once per change, so a query does no scans.
+//! - Resolver query logs (`querylog.rs`): one JSON line per query of a VPC with a
+//!   query-logging configuration, written by a thread of its own, never blocking a query.
 //!
 //! It must not change the model, nor answer for names no view knows (it is not an open
 //! recursive resolver: it forwards only where a FORWARD rule says).
 
 mod answer;
+mod index;
 mod public;
+mod querylog;
 mod resolve;
 mod rr;
 mod server;
@@ -27,5 +33,5 @@ mod zone;
 
 pub use resolve::{View, resolve};
 pub use rr::{QType, Rr, RrData, Soa};
-pub use service::{Dns, DnsConfig, ListenSpec, ListenerInfo};
+pub use service::{Dns, DnsConfig, ListenSpec, ListenerInfo, QueryLogInfo, QueryLogsInfo};
 pub use trail::{Forward, Rcode, Resolution, StepKind, TrailStep};

@@ -8,16 +8,17 @@
 //! domain wins and an exact tie goes to the customer rule; nothing matching → the internet
 //! rule → the public view.
 
+use crate::index::{Index, Indexed};
 use crate::public;
 use crate::rr::{QType, Rr, RrData, Soa};
 use crate::trail::{Forward, Rcode, Resolution, StepKind, TrailStep};
 use crate::zone;
+use localvpc_model::route53::HostedZone;
 use localvpc_model::route53::name::{canonical, is_within};
-use localvpc_model::route53::{HostedZone, ZoneVpc};
 use localvpc_model::{
-    AUTODEFINED_INTERNET_RULE_ID, Catalog, EndpointState, EndpointTypeWire, Model,
-    ResolverDirection, ResolverEndpoint, ResolverEndpointId, ResolverRule, ResolverRuleType, Vpc,
-    VpcEndpoint, VpcId, private_dns_name,
+    AUTODEFINED_INTERNET_RULE_ID, Catalog, EndpointState, Model, ResolverDirection,
+    ResolverEndpoint, ResolverEndpointId, ResolverRule, ResolverRuleType, Vpc, VpcEndpoint, VpcId,
+    private_dns_name,
 };
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -89,6 +90,8 @@ pub(crate) fn negative_soa(zone_name: &str, soa: Soa, soa_ttl: u32) -> Rr {
 /// The resolver's working state for one question.
 pub(crate) struct Resolver<'m> {
     pub(crate) model: &'m Model,
+    /// The lookup tables of `model`.
+    pub(crate) index: &'m Index,
     pub(crate) catalog: &'m Catalog,
     pub(crate) trail: Vec<TrailStep>,
 }
@@ -104,6 +107,8 @@ pub(crate) enum Scope<'m> {
 }
 
 /// Resolves `name` (any case, dot optional, `\NNN` escapes allowed) of type `qtype`.
+/// Builds the snapshot's lookup tables first; the server keeps them per snapshot instead
+/// (`resolve_indexed`).
 pub fn resolve(
     model: &Model,
     catalog: &Catalog,
@@ -111,8 +116,32 @@ pub fn resolve(
     name: &str,
     qtype: QType,
 ) -> Resolution {
+    let index = Index::build(model, catalog, None);
+    resolve_in(model, &index, catalog, view, name, qtype)
+}
+
+/// [`resolve`] with the lookup tables already built for this snapshot.
+pub(crate) fn resolve_indexed(
+    indexed: &Indexed,
+    catalog: &Catalog,
+    view: &View,
+    name: &str,
+    qtype: QType,
+) -> Resolution {
+    resolve_in(&indexed.model, &indexed.index, catalog, view, name, qtype)
+}
+
+fn resolve_in(
+    model: &Model,
+    index: &Index,
+    catalog: &Catalog,
+    view: &View,
+    name: &str,
+    qtype: QType,
+) -> Resolution {
     let mut r = Resolver {
         model,
+        index,
         catalog,
         trail: Vec::new(),
     };
@@ -387,24 +416,20 @@ impl<'m> Resolver<'m> {
     ) -> Vec<Candidate<'m>> {
         let model = self.model;
         let mut out = Vec::new();
-        for (order, rule) in model
-            .resolver_rules_for_vpc(&vpc.id)
-            .into_iter()
-            .filter(|r| !r.is_autodefined() && r.matches(qname))
-            .enumerate()
-        {
+        let Some(tables) = self.index.vpc(&vpc.id) else {
+            return out;
+        };
+        for (order, rule) in tables.rules.iter().filter(|r| r.matches(qname)).enumerate() {
             out.push(Candidate {
                 domain: rule.domain_name.clone(),
-                source: Source::Rule(Box::new(rule), order),
+                source: Source::Rule(Box::new(rule.clone()), order),
             });
         }
         let both = vpc.enable_dns_support && vpc.enable_dns_hostnames;
-        let zone_vpc = ZoneVpc {
-            region: vpc.scope.region.clone(),
-            vpc_id: vpc.id.clone(),
-        };
-        for zone in model
-            .private_zones_of_vpc(zone_vpc)
+        for zone in tables
+            .zones
+            .iter()
+            .filter_map(|id| model.hosted_zone_any(id))
             .filter(|z| is_within(qname, &z.name))
         {
             if both {
@@ -427,14 +452,13 @@ impl<'m> Resolver<'m> {
                 );
             }
         }
-        for endpoint in model.vpc_endpoints_of_vpc(&vpc.id) {
-            if endpoint.endpoint_type != EndpointTypeWire::Interface
-                || !endpoint.private_dns_enabled
-            {
+        for (endpoint_id, zones) in &tables.endpoints {
+            let Some(endpoint) = model.vpc_endpoint_any(endpoint_id) else {
                 continue;
-            }
-            for (zone_name, exact, wildcard) in endpoint_zones(model, self.catalog, endpoint) {
-                if !is_within(qname, &zone_name) {
+            };
+            for (zone_name, exact, wildcard) in zones {
+                let (zone_name, exact, wildcard) = (zone_name.as_str(), *exact, *wildcard);
+                if !is_within(qname, zone_name) {
                     continue;
                 }
                 let why_not = if endpoint.state != EndpointState::Available {
@@ -466,10 +490,10 @@ impl<'m> Resolver<'m> {
                     Some(detail) => self.push(
                         TrailStep::new(StepKind::Ignored, detail)
                             .endpoint(endpoint.id.as_str())
-                            .zone(Some(&endpoint.private_zone_id), &zone_name),
+                            .zone(Some(&endpoint.private_zone_id), zone_name),
                     ),
                     None => out.push(Candidate {
-                        domain: zone_name,
+                        domain: zone_name.to_owned(),
                         source: Source::Local(Local::Endpoint {
                             endpoint,
                             exact,
@@ -479,17 +503,17 @@ impl<'m> Resolver<'m> {
                 }
             }
         }
-        let (private_domain, public_domain) = compute_domains(&vpc.scope.region);
+        let (private_domain, public_domain) = &tables.compute;
         for (domain, local) in [
             (private_domain, Local::ComputePrivate),
             (public_domain, Local::ComputePublic),
         ] {
-            if !is_within(qname, &domain) {
+            if !is_within(qname, domain) {
                 continue;
             }
             if vpc.enable_dns_hostnames {
                 out.push(Candidate {
-                    domain,
+                    domain: domain.clone(),
                     source: Source::Local(local),
                 });
             } else {
@@ -503,14 +527,14 @@ impl<'m> Resolver<'m> {
                 );
             }
         }
-        if model.autodefined_reverse_enabled(&vpc.id)
-            && let Some(domain) = reverse_zones(vpc)
-                .into_iter()
-                .filter(|z| is_within(qname, z))
-                .max_by_key(|z| z.len())
+        if let Some(domain) = tables
+            .reverse
+            .iter()
+            .filter(|z| is_within(qname, z))
+            .max_by_key(|z| z.len())
         {
             out.push(Candidate {
-                domain,
+                domain: domain.clone(),
                 source: Source::Local(Local::Reverse),
             });
         }
@@ -885,7 +909,7 @@ pub(crate) fn compute_domains(region: &str) -> (String, String) {
 
 /// The autodefined reverse zones (spec §7.1): the private ranges, and each VPC block's
 /// octet-aligned zone.
-fn reverse_zones(vpc: &Vpc) -> Vec<String> {
+pub(crate) fn reverse_zones(vpc: &Vpc) -> Vec<String> {
     let mut out = vec![
         "10.in-addr.arpa.".to_owned(),
         "168.192.in-addr.arpa.".to_owned(),

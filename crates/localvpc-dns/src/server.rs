@@ -1,6 +1,7 @@
 //! Listener loops: UDP (one task per packet, so a slow forward never blocks others) and TCP
 //! (RFC 7766 framing, several queries per connection, idle connections closed).
 
+use crate::querylog::{Client, Transport};
 use crate::wire;
 use crate::{Dns, View};
 use std::sync::Arc;
@@ -28,7 +29,16 @@ pub(crate) async fn serve_udp(dns: Arc<Dns>, view: View, socket: UdpSocket) {
         };
         let (dns, view, socket) = (Arc::clone(&dns), view.clone(), Arc::clone(&socket));
         tokio::spawn(async move {
-            if let Some(reply) = wire::respond(&dns, &view, &packet, true).await
+            if let Some(reply) = wire::respond(
+                &dns,
+                &view,
+                &packet,
+                Client {
+                    peer,
+                    transport: Transport::Udp,
+                },
+            )
+            .await
                 && let Err(e) = socket.send_to(&reply, peer).await
             {
                 tracing::debug!(error = %e, %peer, "UDP send failed");
@@ -39,7 +49,7 @@ pub(crate) async fn serve_udp(dns: Arc<Dns>, view: View, socket: UdpSocket) {
 
 pub(crate) async fn serve_tcp(dns: Arc<Dns>, view: View, listener: TcpListener) {
     loop {
-        let (stream, _) = match listener.accept().await {
+        let (stream, peer) = match listener.accept().await {
             Ok(conn) => conn,
             Err(e) => {
                 tracing::debug!(error = %e, "TCP accept failed");
@@ -49,14 +59,23 @@ pub(crate) async fn serve_tcp(dns: Arc<Dns>, view: View, listener: TcpListener) 
         };
         let (dns, view) = (Arc::clone(&dns), view.clone());
         tokio::spawn(async move {
-            if let Err(e) = connection(&dns, &view, stream).await {
+            let client = Client {
+                peer,
+                transport: Transport::Tcp,
+            };
+            if let Err(e) = connection(&dns, &view, stream, client).await {
                 tracing::debug!(error = %e, "DNS TCP connection ended");
             }
         });
     }
 }
 
-async fn connection(dns: &Dns, view: &View, mut stream: TcpStream) -> std::io::Result<()> {
+async fn connection(
+    dns: &Dns,
+    view: &View,
+    mut stream: TcpStream,
+    client: Client,
+) -> std::io::Result<()> {
     loop {
         let Ok(len) = tokio::time::timeout(TCP_IDLE, stream.read_u16()).await else {
             return Ok(());
@@ -65,7 +84,7 @@ async fn connection(dns: &Dns, view: &View, mut stream: TcpStream) -> std::io::R
         tokio::time::timeout(TCP_IDLE, stream.read_exact(&mut packet))
             .await
             .map_err(|_| std::io::Error::from(std::io::ErrorKind::TimedOut))??;
-        let Some(reply) = wire::respond(dns, view, &packet, false).await else {
+        let Some(reply) = wire::respond(dns, view, &packet, client).await else {
             // Nothing to say to this message; a TCP peer gets the connection closed.
             return Ok(());
         };

@@ -2,7 +2,9 @@
 //! loopback address per view, following the model), and the explainer's JSON.
 
 use crate::answer;
-use crate::rr::QType;
+use crate::index::Indexed;
+use crate::querylog::{Client, Entry, LogTargets, QueryLog};
+use crate::rr::{QType, Rr};
 use crate::server;
 use crate::{View, public::fnv1a};
 use arc_swap::ArcSwap;
@@ -10,6 +12,7 @@ use localvpc_model::{Catalog, Model, ResolverDirection, ResolverEndpointId, VpcI
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
@@ -65,6 +68,8 @@ pub struct DnsConfig {
     /// Emulated address → real socket, for FORWARD targets (`--map-ip`).
     pub map_ip: BTreeMap<SocketAddr, SocketAddr>,
     pub forward_timeout: Duration,
+    /// Where Resolver query logs go (`<config id>.log`); `None` = not written.
+    pub query_log_dir: Option<PathBuf>,
 }
 
 impl Default for DnsConfig {
@@ -77,6 +82,7 @@ impl Default for DnsConfig {
             port: 53,
             map_ip: BTreeMap::new(),
             forward_timeout: Duration::from_secs(2),
+            query_log_dir: None,
         }
     }
 }
@@ -118,12 +124,15 @@ const OFF: u8 = 2;
 /// never wait on the API's writer.
 pub struct Dns {
     snapshots: Arc<ArcSwap<Model>>,
+    /// The latest snapshot the lookup tables were built for, with its tables.
+    indexed: ArcSwap<Indexed>,
     catalog: Catalog,
     config: DnsConfig,
     /// Listeners by view key. A tokio mutex: reconciling binds sockets (awaits) while it
     /// holds the map, and only reconciliation and the listing take it.
     listeners: tokio::sync::Mutex<Listeners>,
     status: AtomicU8,
+    query_log: QueryLog,
 }
 
 #[derive(Default)]
@@ -140,17 +149,42 @@ impl Dns {
         } else {
             STARTING
         };
+        let query_log = QueryLog::new(config.query_log_dir.clone());
+        let indexed = ArcSwap::from_pointee(Indexed::build(snapshots.load_full(), &catalog, None));
         Arc::new(Self {
+            indexed,
             snapshots,
             catalog,
             config,
             listeners: tokio::sync::Mutex::new(Listeners::default()),
             status: AtomicU8::new(status),
+            query_log,
         })
     }
 
     pub(crate) fn snapshot(&self) -> Arc<Model> {
         self.snapshots.load_full()
+    }
+
+    /// The latest snapshot with its lookup tables. The writer builds them right after
+    /// publishing (`refresh`); a query that sees a newer snapshot first builds them itself,
+    /// once, without waiting on anyone.
+    pub(crate) fn current(&self) -> Arc<Indexed> {
+        let model = self.snapshots.load_full();
+        let cached = self.indexed.load_full();
+        if Arc::ptr_eq(&cached.model, &model) {
+            return cached;
+        }
+        let fresh = Arc::new(Indexed::build(model, &self.catalog, Some(&cached)));
+        // Only replace what was seen: a racing builder's newer tables are not overwritten.
+        self.indexed.compare_and_swap(&cached, Arc::clone(&fresh));
+        fresh
+    }
+
+    /// Builds the lookup tables of the latest published snapshot (the writer calls this
+    /// after each publish, before answering the API call).
+    pub fn refresh(&self) {
+        self.current();
     }
 
     pub(crate) fn catalog(&self) -> &Catalog {
@@ -336,6 +370,93 @@ impl Dns {
         None
     }
 
+    /// Whether a query from `client` in `view` is logged, and to which configurations.
+    pub(crate) fn query_log_for(&self, view: &View, client: Client) -> Option<PendingLog> {
+        if !self.query_log.enabled() {
+            return None;
+        }
+        let current = self.current();
+        let model = &current.model;
+        let (vpc_id, endpoint) = match view {
+            View::Vpc(id) => (id, None),
+            View::Inbound(id) => (&model.resolver_endpoint_any(id)?.vpc_id, Some(id)),
+            View::Public => return None,
+        };
+        let targets = current.index.vpc(vpc_id)?.query_log.clone()?;
+        let instance = match client.peer.ip() {
+            IpAddr::V4(ip) if !ip.is_loopback() => model
+                .interfaces_of_vpc(vpc_id)
+                .find(|eni| eni.addresses().any(|a| a == ip))
+                .and_then(|eni| eni.attachment.as_ref())
+                .map(|a| a.instance_id.to_string()),
+            _ => None,
+        };
+        Some(PendingLog {
+            targets,
+            client,
+            instance,
+            resolver_endpoint: endpoint.map(ToString::to_string),
+        })
+    }
+
+    /// Hands one answered query to the query-log writer (never waits).
+    pub(crate) fn log_query(
+        &self,
+        pending: PendingLog,
+        query_name: String,
+        query_type: QType,
+        query_class: &'static str,
+        rcode: u16,
+        answers: Vec<Rr>,
+    ) {
+        self.query_log.send(Entry {
+            targets: pending.targets,
+            time: wall_clock(),
+            query_name,
+            query_type,
+            query_class,
+            rcode,
+            answers,
+            client: pending.client,
+            instance: pending.instance,
+            resolver_endpoint: pending.resolver_endpoint,
+        });
+    }
+
+    /// `GET /_localvpc/dns/query-logs`: where each query-logging configuration is written.
+    pub fn query_logs(&self) -> QueryLogsInfo {
+        let model = self.snapshot();
+        let mut configs: Vec<QueryLogInfo> = model
+            .all_query_log_configs()
+            .map(|c| {
+                let id = c.id.to_string();
+                let mut vpcs: Vec<String> = model
+                    .query_log_config_vpcs(&c.id)
+                    .map(ToString::to_string)
+                    .collect();
+                vpcs.sort();
+                QueryLogInfo {
+                    file: self.query_log.file_of(&id).map(|p| p.display().to_string()),
+                    written: self.query_log.written(&id),
+                    config_id: id,
+                    name: c.name.clone(),
+                    account_id: c.scope.account.to_string(),
+                    region: c.scope.region.clone(),
+                    destination_arn: c.destination_arn.clone(),
+                    vpcs,
+                }
+            })
+            .collect();
+        configs.sort_by(|a, b| a.config_id.cmp(&b.config_id));
+        QueryLogsInfo {
+            enabled: self.query_log.enabled(),
+            dir: self.query_log.dir().map(|d| d.display().to_string()),
+            dropped: self.query_log.dropped(),
+            write_errors: self.query_log.errors(),
+            configs,
+        }
+    }
+
     /// `POST /_localvpc/dns/explain`: (HTTP status, JSON body).
     pub async fn explain(self: &Arc<Self>, body: &[u8]) -> (u16, String) {
         let request: ExplainRequest = match serde_json::from_slice(body) {
@@ -393,6 +514,50 @@ impl Dns {
         });
         (200, out.to_string())
     }
+}
+
+/// A query that will be logged once it is answered.
+pub(crate) struct PendingLog {
+    targets: Arc<LogTargets>,
+    client: Client,
+    instance: Option<String>,
+    resolver_endpoint: Option<String>,
+}
+
+/// `GET /_localvpc/dns/query-logs`.
+#[derive(Clone, Debug, Serialize)]
+pub struct QueryLogsInfo {
+    /// False when no directory is configured (`--ephemeral` without `--query-log-dir`).
+    pub enabled: bool,
+    pub dir: Option<String>,
+    /// Entries dropped because the writer's queue was full.
+    pub dropped: u64,
+    pub write_errors: u64,
+    pub configs: Vec<QueryLogInfo>,
+}
+
+/// One query-logging configuration and the file its destination maps to.
+#[derive(Clone, Debug, Serialize)]
+pub struct QueryLogInfo {
+    pub config_id: String,
+    pub name: String,
+    pub account_id: String,
+    pub region: String,
+    pub destination_arn: String,
+    /// `<dir>/<config id>.log` (JSON lines), or `None` when logging is off.
+    pub file: Option<String>,
+    /// The VPCs whose queries it logs.
+    pub vpcs: Vec<String>,
+    /// Lines written since the server started.
+    pub written: u64,
+}
+
+#[expect(
+    clippy::disallowed_methods,
+    reason = "query-log lines carry the wall-clock time of each query"
+)]
+fn wall_clock() -> std::time::SystemTime {
+    std::time::SystemTime::now()
 }
 
 fn bad_request(message: String) -> (u16, String) {

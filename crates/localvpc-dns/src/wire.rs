@@ -3,6 +3,7 @@
 //! else is dropped.
 
 use crate::answer::{self, Answer};
+use crate::querylog::{Client, Transport};
 use crate::rr::{QType, Rr, RrData};
 use crate::trail::Rcode;
 use crate::{Dns, View};
@@ -16,8 +17,15 @@ const CLASSIC_UDP: u16 = 512;
 /// The largest UDP payload localvpc sends (and advertises): the DNS flag day 2020 value.
 const MAX_UDP: u16 = 1232;
 
-/// The response to one request packet, or `None` to drop it.
-pub(crate) async fn respond(dns: &Dns, view: &View, packet: &[u8], udp: bool) -> Option<Vec<u8>> {
+/// The response to one request packet, or `None` to drop it. Queries with one question are
+/// logged to the VPC's query-logging configurations, if any.
+pub(crate) async fn respond(
+    dns: &Dns,
+    view: &View,
+    packet: &[u8],
+    client: Client,
+) -> Option<Vec<u8>> {
+    let udp = client.transport == Transport::Udp;
     let (head, _) = packet.split_first_chunk::<12>()?;
     if head[2] & 0x80 != 0 {
         // A response: never answer one (no reflection loops).
@@ -61,15 +69,39 @@ pub(crate) async fn respond(dns: &Dns, view: &View, packet: &[u8], udp: bool) ->
         }
     };
     let qtype = u16::from(query.query_type());
+    let name = name_text(query.name());
+    let log = dns.query_log_for(view, client);
     if query.query_class != DNSClass::IN || matches!(qtype, 251 | 252 | 255) {
         // Only class IN; no zone transfers or ANY (RFC 8482 allows refusing it).
         set_rcode(&mut response, ResponseCode::Refused);
+        if let Some(log) = log {
+            let class = class_name(query.query_class);
+            dns.log_query(log, name, QType::from_u16(qtype), class, 5, Vec::new());
+        }
         return finish(response, &request, udp);
     }
-    let name = name_text(query.name());
     let answer = answer::answer(dns, view, &name, Some(query.name()), QType::from_u16(qtype)).await;
+    let answers = log
+        .as_ref()
+        .map(|_| answer.resolution.answers.clone())
+        .unwrap_or_default();
     fill(&mut response, &query, answer);
+    if let Some(log) = log {
+        let rcode = u16::from(response.metadata.response_code);
+        dns.log_query(log, name, QType::from_u16(qtype), "IN", rcode, answers);
+    }
     finish(response, &request, udp)
+}
+
+fn class_name(class: DNSClass) -> &'static str {
+    match class {
+        DNSClass::IN => "IN",
+        DNSClass::CH => "CH",
+        DNSClass::HS => "HS",
+        DNSClass::NONE => "NONE",
+        DNSClass::ANY => "ANY",
+        _ => "OTHER",
+    }
 }
 
 fn set_rcode(m: &mut Message, rcode: ResponseCode) {

@@ -11,7 +11,7 @@ use crate::ec2::vpc_peering::VpcPeeringConnection;
 use crate::elbv2::LoadBalancer;
 use crate::id::{VpcEndpointId, VpcId};
 use crate::resource::Model;
-use crate::route53::{HostedZone, ZoneVpc};
+use crate::route53::{HostedZone, HostedZoneId, ZoneVpc};
 use crate::route53resolver::ResolverEndpoint;
 
 impl Model {
@@ -70,6 +70,16 @@ impl Model {
     /// Every peering connection, whatever its state.
     pub fn all_vpc_peerings(&self) -> impl Iterator<Item = &VpcPeeringConnection> + '_ {
         self.vpc_peering_connections.values().map(AsRef::as_ref)
+    }
+
+    /// Every hosted zone (public and private) of every account, ordered by id.
+    pub fn all_hosted_zones(&self) -> impl Iterator<Item = &HostedZone> + '_ {
+        self.hosted_zones.values().map(AsRef::as_ref)
+    }
+
+    /// A hosted zone of any account.
+    pub fn hosted_zone_any(&self, id: &HostedZoneId) -> Option<&HostedZone> {
+        self.hosted_zones.get(id).map(AsRef::as_ref)
     }
 
     /// Every public hosted zone of every account, ordered by id.

@@ -976,6 +976,22 @@ impl Model {
             .is_none_or(|c| c.autodefined_reverse)
     }
 
+    /// Every query-logging configuration of every scope, ordered by id.
+    pub fn all_query_log_configs(&self) -> impl Iterator<Item = &ResolverQueryLogConfig> + '_ {
+        self.resolver_query_log_configs.values().map(Arc::as_ref)
+    }
+
+    /// The VPCs a query-logging configuration is associated with.
+    pub fn query_log_config_vpcs<'a>(
+        &'a self,
+        id: &'a ResolverQueryLogConfigId,
+    ) -> impl Iterator<Item = &'a VpcId> + 'a {
+        self.resolver_query_log_config_associations
+            .values()
+            .filter(move |a| &a.config_id == id)
+            .map(|a| &a.vpc_id)
+    }
+
     /// The query-logging configurations a VPC's queries are logged to.
     pub fn query_log_configs_for_vpc(&self, vpc_id: &VpcId) -> Vec<&ResolverQueryLogConfig> {
         self.resolver_query_log_config_associations

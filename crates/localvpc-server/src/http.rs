@@ -98,6 +98,10 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
                 &serde_json::to_string(&listeners).unwrap_or_else(|_| "[]".to_owned()),
             )
         }
+        Route::DnsQueryLogs => json(
+            200,
+            &serde_json::to_string(&state.dns.query_logs()).unwrap_or_else(|_| "{}".to_owned()),
+        ),
         Route::DnsExplain => {
             let (status, body) = state.dns.explain(&body).await;
             json(status, &body)
@@ -127,6 +131,7 @@ enum Route {
     Health,
     DnsListeners,
     DnsExplain,
+    DnsQueryLogs,
     Reset,
     Aws { service: String, scope: Scope },
     NotFound,
@@ -138,6 +143,7 @@ impl Route {
             (&Method::GET, "/_localvpc/health") => return Self::Health,
             (&Method::GET, "/_localvpc/dns/listeners") => return Self::DnsListeners,
             (&Method::POST, "/_localvpc/dns/explain") => return Self::DnsExplain,
+            (&Method::GET, "/_localvpc/dns/query-logs") => return Self::DnsQueryLogs,
             (&Method::POST, "/_localvpc/reset" | "/moto-api/reset") => return Self::Reset,
             (_, p) if p.starts_with("/_localvpc/") => return Self::NotFound,
             _ => {}

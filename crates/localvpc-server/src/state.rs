@@ -50,13 +50,24 @@ impl State {
         let model = store.load()?;
         let published = Arc::new(ArcSwap::from_pointee(model.clone()));
         let (tx, rx) = mpsc::channel(4096);
-        writer::spawn(store, model, published.clone(), config.catalog.clone(), rx)
-            .map_err(StartError::Thread)?;
         let dns = Dns::new(
             published.clone(),
             config.catalog.clone(),
             config.dns.clone(),
         );
+        // The DNS lookup tables of each new snapshot are built on the writer thread, after
+        // publishing and before answering: off the query path, and ready for the next query.
+        let tables = Arc::clone(&dns);
+        let on_publish = Box::new(move || tables.refresh());
+        writer::spawn(
+            store,
+            model,
+            published.clone(),
+            config.catalog.clone(),
+            rx,
+            on_publish,
+        )
+        .map_err(StartError::Thread)?;
         Ok(Arc::new(Self {
             config,
             published,

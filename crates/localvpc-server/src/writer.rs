@@ -48,6 +48,7 @@ pub(crate) fn spawn(
     published: Arc<ArcSwap<Model>>,
     catalog: Catalog,
     mut rx: mpsc::Receiver<Job>,
+    on_publish: Box<dyn Fn() + Send>,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new()
         .name("localvpc-writer".to_owned())
@@ -58,6 +59,7 @@ pub(crate) fn spawn(
                 published,
                 catalog,
                 ids: RandomIds(fastrand::Rng::new()),
+                on_publish,
             };
             while let Some(first) = rx.blocking_recv() {
                 let mut jobs = vec![first];
@@ -78,6 +80,8 @@ struct Writer {
     published: Arc<ArcSwap<Model>>,
     catalog: Catalog,
     ids: RandomIds,
+    /// Called after each publish (the DNS server builds its lookup tables).
+    on_publish: Box<dyn Fn() + Send>,
 }
 
 impl Writer {
@@ -115,6 +119,7 @@ impl Writer {
         }
         // Publish before answering, so a caller's next read sees its own write.
         self.published.store(Arc::new(self.model.clone()));
+        (self.on_publish)();
         for (reply, outcome) in done {
             let _ = reply.send(Ok(outcome));
         }

@@ -4,7 +4,7 @@ use super::*;
 use crate::rr::QType;
 use localvpc_model::route53::record::{AliasTarget, RecordSet};
 use localvpc_model::route53::{
-    ChangeAction, CreateHostedZone, RecordChange, Route53Command, Route53Outcome,
+    ChangeAction, CreateHostedZone, RecordChange, Route53Command, Route53Outcome, ZoneVpc,
 };
 use localvpc_model::{
     AccountId, Command, CreateResolverEndpoint, CreateResolverRule, CreateSubnet, CreateVpc,
