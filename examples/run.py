@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Run one example scenario end to end against a running localvpc and print what it created.
+"""Run one example scenario end to end against a running localvpc and print what it created and
+what DNS answers where.
 
     python examples/run.py 3                      # the aws CLI form: create, print, check, delete
     python examples/run.py 3 --form boto3
@@ -13,6 +14,11 @@ examples/README.md). --endpoint (default $LOCALVPC_ENDPOINT or http://127.0.0.1:
 at it. Only the Python standard library is needed here; the boto3 form needs boto3, the CLI form
 the `aws` CLI, the Terraform form `terraform` (the hashicorp/aws provider comes from a local
 filesystem mirror when the machine has one, else from the registry).
+
+After the create (and before any delete) run.py asks localvpc's DNS server the scenario's
+questions in each view that matters (a VPC's resolver, the inbound endpoint, the internet; see
+dnsviews.py) and ends with them as a table: view, name, type, answer, plus the trail of one
+answer (what `localvpc dns query` prints).
 """
 
 from __future__ import annotations
@@ -21,12 +27,16 @@ import argparse
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.error
 import urllib.request
 from pathlib import Path
+
+import dnsviews
 
 HERE = Path(__file__).resolve().parent
 PROVIDER = "registry.terraform.io/hashicorp/aws"
@@ -53,9 +63,53 @@ def check_server(endpoint: str) -> None:
 def run(argv: list[str], env: dict, cwd: Path | None = None, ok=(0,)) -> int:
     print(f"$ {' '.join(argv)}", flush=True)
     code = subprocess.run(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL).returncode
-    if code not in ok:
+    if ok is not None and code not in ok:
         sys.exit(f"`{' '.join(argv)}` exited {code}")
     return code
+
+
+# ---------------------------------------------------------------------------------------------
+# What it created, and what DNS answers where
+# ---------------------------------------------------------------------------------------------
+
+def cli_facts(path: Path) -> dict:
+    """cli.sh's state file: KEY=value lines (bash %q quoting) -> {"key": "value"}."""
+    facts = {}
+    for line in path.read_text().splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            words = shlex.split(value)
+            facts[key.lower()] = words[0] if words else ""
+    return facts
+
+
+class DnsReport:
+    """The scenario's DNS questions asked right after the create; printed at the very end."""
+
+    def __init__(self, endpoint: str, n: str):
+        self.endpoint, self.n = endpoint, n
+        self.facts: dict = {}
+        self.lines: list[str] = []
+
+    def ask(self, facts: dict, kept: bool) -> None:
+        self.facts = facts
+        title = "What DNS answers where" if kept else "What DNS answered where (asked before the delete)"
+        try:
+            qs = dnsviews.QUESTIONS[self.n](facts)
+            answers = dnsviews.ask_all(self.endpoint, qs)
+            self.lines = [dnsviews.table(answers, title), dnsviews.why(self.endpoint, qs[dnsviews.FEATURED[self.n]])]
+        except (OSError, urllib.error.URLError, KeyError, ValueError) as exc:
+            self.lines = [f"{title}: could not ask localvpc's DNS server ({type(exc).__name__}: {exc})"]
+
+    def print(self, label: str) -> None:
+        created = {k: v for k, v in self.facts.items()
+                   if v not in (None, "", True, False, "yes") and not isinstance(v, (list, dict))}
+        print(f"\n== {label}: what it created")
+        width = max((len(k) for k in created), default=0)
+        for key, value in created.items():
+            print(f"  {key:{width}}  {value}")
+        print()
+        print("\n".join(self.lines), flush=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -89,7 +143,8 @@ def find_provider_mirror() -> Path | None:
     return None
 
 
-def terraform(sdir: Path, args, endpoint: str) -> None:
+def terraform(sdir: Path, args, endpoint: str, dns: DnsReport) -> int:
+    """0 when the second plan had no changes."""
     tf = shutil.which("terraform")
     if not tf:
         sys.exit("terraform is not on PATH")
@@ -119,18 +174,21 @@ def terraform(sdir: Path, args, endpoint: str) -> None:
             run([tf, "destroy", "-auto-approve", "-input=false", "-no-color"], env, work)
         else:
             print("nothing to destroy (no state)")
-        return
+        return 0
     run([tf, "init", "-input=false", "-no-color"], env, work)
     run([tf, "apply", "-auto-approve", "-input=false", "-no-color"], env, work)
     run([tf, "output", "-no-color"], env, work)
+    outputs = subprocess.run([tf, "output", "-json", "-no-color"], env=env, cwd=work, capture_output=True,
+                             text=True, stdin=subprocess.DEVNULL)
+    facts = {k: v.get("value") for k, v in json.loads(outputs.stdout or "{}").items()} if outputs.returncode == 0 else {}
+    dns.ask(facts, kept=args.keep)
     code = run([tf, "plan", "-detailed-exitcode", "-input=false", "-no-color"], env, work, ok=(0, 2))
     print("second plan: no changes" if code == 0 else "second plan: CHANGES PENDING (see above)")
     if not args.keep:
         run([tf, "destroy", "-auto-approve", "-input=false", "-no-color"], env, work)
     else:
         print(f"kept; delete with: python {sys.argv[0]} {args.scenario} --form terraform --destroy")
-    if code != 0:
-        sys.exit(1)
+    return code
 
 
 def main() -> None:
@@ -152,20 +210,46 @@ def main() -> None:
         env["CONNECTIVITY"] = args.connectivity
     print(f"== scenario {sdir.name}, {args.form} form, against {args.endpoint}", flush=True)
 
+    n = sdir.name.split("-", 1)[0]
+    dns = DnsReport(args.endpoint, n)
+    label = f"scenario {sdir.name} ({args.form}{', ' + args.connectivity if args.connectivity else ''})"
+    if args.form == "terraform":
+        code = terraform(sdir, args, args.endpoint, dns)
+        if not args.destroy:
+            dns.print(label)
+        if code != 0:
+            sys.exit("second plan: CHANGES PENDING (see above)")
+        return
+
+    # The CLI and boto3 forms keep their ids in a state file: build (keeping everything), ask the
+    # DNS questions, then delete unless --keep. A failed build is deleted too (unless --keep).
     if args.form == "cli":
-        script = ["bash", str(sdir / "cli.sh")]
-        run(script + (["destroy"] if args.destroy else []), env)
-        if not (args.keep or args.destroy):
-            run(script + ["destroy"], env)
-    elif args.form == "boto3":
-        argv = [sys.executable, str(sdir / "boto3_scenario.py"), "--endpoint", args.endpoint]
-        argv += ["--connectivity", args.connectivity] if args.connectivity else []
-        argv += ["--keep"] if args.keep else []
-        argv += ["--destroy"] if args.destroy else []
-        run(argv, env)
+        state = Path(env.get("STATE_FILE") or Path(tempfile.gettempdir()) / f"localvpc-example-{n}-cli.env")
+        env["STATE_FILE"] = str(state)
+        create = ["bash", str(sdir / "cli.sh")]
+        destroy = create + ["destroy"]
+        read_facts = cli_facts
     else:
-        terraform(sdir, args, args.endpoint)
-    # Later: once localvpc serves DNS, each scenario also prints what names resolve to where.
+        state = Path(tempfile.gettempdir()) / f"localvpc-example-{n}-boto3.json"
+        create = [sys.executable, str(sdir / "boto3_scenario.py"), "--endpoint", args.endpoint,
+                  "--state-file", str(state)]
+        create += ["--connectivity", args.connectivity] if args.connectivity else []
+        destroy = create + ["--destroy"]
+        create = create + ["--keep"]
+        read_facts = lambda path: json.loads(path.read_text())  # noqa: E731
+    if args.destroy:
+        run(destroy, env)
+        return
+    if run(create, env, ok=None) != 0:
+        if not args.keep:
+            run(destroy, env)
+        sys.exit(f"scenario {sdir.name} ({args.form}) failed")
+    dns.ask(read_facts(state) if state.exists() else {}, kept=args.keep)
+    if args.keep:
+        print(f"kept; delete with: python {sys.argv[0]} {args.scenario} --form {args.form} --destroy")
+    else:
+        run(destroy, env)
+    dns.print(label)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ endpoint policy that allows only s3:GetObject, s3:PutObject and s3:ListBucket on
     python examples/1-s3-gateway-endpoint/boto3_scenario.py [--endpoint URL] [--keep]
     python examples/1-s3-gateway-endpoint/boto3_scenario.py --destroy     # after --keep
 
-Builds the VPC, verifies the result with asserts, prints a summary and deletes everything again
+Builds the VPC, verifies the result with asserts, prints a summary and what DNS answers where
+(asserting the answers too), and deletes everything again
 unless --keep (the ids are kept in --state-file for a later --destroy). The endpoint defaults to
 $LOCALVPC_ENDPOINT or http://127.0.0.1:4566; the access key "test" maps to account 000000000000.
 """
@@ -13,6 +14,7 @@ $LOCALVPC_ENDPOINT or http://127.0.0.1:4566; the access key "test" maps to accou
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
 import sys
@@ -21,10 +23,16 @@ from pathlib import Path
 
 import boto3
 
+# examples/dnsviews.py: the scenario's DNS questions, asked of localvpc's DNS server (real packets
+# when dnspython is installed, else POST /_localvpc/dns/explain).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import dnsviews  # noqa: E402
+
 REGION = "ap-northeast-1"
 EXAMPLE = "1-s3-gateway-endpoint"
 ACCESS_KEY = os.environ.get("EXAMPLE_ACCESS_KEY", "test")
 BUCKET = "arn:aws:s3:::example-bucket"
+S3_NAME = f"s3.{REGION}.amazonaws.com"
 POLICY = {
     "Version": "2012-10-17",
     "Statement": [{
@@ -113,6 +121,20 @@ def summary(st: State, seen: dict) -> None:
     print(f"  policy: {stmt['Effect']} {', '.join(stmt['Action'])} on {', '.join(stmt['Resource'])}")
 
 
+def show_dns(endpoint: str, ec2, seen: dict, st: State) -> None:
+    """What DNS answers where. A gateway endpoint changes no DNS answer: inside the VPC, as on the
+    internet, S3's names resolve to public S3 addresses, and those lie inside the prefix list, so
+    from the private subnet the `pl-… -> vpce-…` route is the one that carries the traffic."""
+    in_vpc, bucket, internet = dnsviews.report(endpoint, "1", st)
+    pl = seen["prefix_list"]["PrefixListId"]
+    cidrs = [ipaddress.ip_network(e["Cidr"])
+             for e in ec2.get_managed_prefix_list_entries(PrefixListId=pl)["Entries"]]
+    for a in (in_vpc, bucket):
+        assert len(a.data) == 1 and any(ipaddress.ip_address(a.data[0]) in c for c in cidrs), (a, cidrs)
+    assert internet.data == in_vpc.data, (internet, in_vpc)
+    print(f"  {S3_NAME} is {in_vpc.data[0]}: inside {pl}, so the gateway route takes it")
+
+
 def teardown(ec2, st: State) -> None:
     if "endpoint_id" in st:
         ec2.delete_vpc_endpoints(VpcEndpointIds=[st["endpoint_id"]])
@@ -151,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     st = State(args.state_file)
     try:
         build(ec2, st)
-        summary(st, verify(ec2, st))
+        seen = verify(ec2, st)
+        summary(st, seen)
+        show_dns(args.endpoint, ec2, seen, st)
         print("all checks passed")
     finally:
         if not args.keep:

@@ -2,7 +2,7 @@
 # Scenario 1 with the aws CLI: an S3 *gateway* endpoint on a private subnet's route table, with an
 # endpoint policy that allows only s3:GetObject, s3:PutObject and s3:ListBucket on one bucket.
 #
-#   bash examples/1-s3-gateway-endpoint/cli.sh            # create, print, check
+#   bash examples/1-s3-gateway-endpoint/cli.sh            # create, print, check, DNS answers
 #   bash examples/1-s3-gateway-endpoint/cli.sh destroy    # delete everything it created
 #
 # LOCALVPC_ENDPOINT (default http://127.0.0.1:4566) is the running localvpc. The access key
@@ -119,5 +119,27 @@ check "the policy round-trips (its resources)" \
   "$(awsl ec2 describe-vpc-endpoints --vpc-endpoint-ids "$ENDPOINT_ID" --query 'VpcEndpoints[0].PolicyDocument' \
      | grep -o 'arn:aws:s3:::example-bucket[^"]*' | tr '\n' ' ')" \
   "arn:aws:s3:::example-bucket arn:aws:s3:::example-bucket/* "
+
+# 4. What DNS answers where. localvpc's DNS server answers as this VPC's Route 53 Resolver and as
+#    the internet would: a gateway endpoint changes no DNS answer. S3's name resolves to a public
+#    S3 address in both, and that address lies inside the prefix list, so from the private
+#    subnet the `pl-… -> vpce-…` route is the one that carries the traffic.
+# shellcheck source=../dnsviews.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../dnsviews.sh"
+S3_NAME=s3.$REGION.amazonaws.com
+echo
+echo "What DNS answers where:"
+dns_row "VPC $VPC_ID" "$VPC_ID" "$S3_NAME"
+dns_row "VPC $VPC_ID" "$VPC_ID" "example-bucket.$S3_NAME"
+dns_row "internet" public "$S3_NAME"
+dns_why "$VPC_ID" "$S3_NAME"
+S3_ADDR=$(dns_answer "$VPC_ID" "$S3_NAME")
+# shellcheck disable=SC2046  # the prefix list's CIDRs are separate arguments
+S3_CIDR=$(dns_in_cidrs "$S3_ADDR" $(awsl ec2 get-managed-prefix-list-entries --prefix-list-id "$PL_ID" \
+  --query 'Entries[].Cidr'))
+check "in the VPC, $S3_NAME is $S3_ADDR, inside $PL_ID ($S3_CIDR): the gateway route takes it" \
+  "$([ -n "$S3_CIDR" ] && echo inside || echo outside)" "inside"
+check "a gateway endpoint changes no DNS answer: the internet gets the same address" \
+  "$(dns_answer public "$S3_NAME")" "$S3_ADDR"
 echo
 echo "Created (ids saved in $STATE); delete with: $0 destroy"

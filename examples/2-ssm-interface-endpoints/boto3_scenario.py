@@ -7,7 +7,8 @@ security group that admits HTTPS from the VPC.
     python examples/2-ssm-interface-endpoints/boto3_scenario.py [--endpoint URL] [--keep]
     python examples/2-ssm-interface-endpoints/boto3_scenario.py --destroy     # after --keep
 
-Builds the VPC, verifies the result with asserts, prints a summary and deletes everything again
+Builds the VPC, verifies the result with asserts, prints a summary and what DNS answers where
+(asserting the answers too), and deletes everything again
 unless --keep (the ids are kept in --state-file for a later --destroy). The endpoint defaults to
 $LOCALVPC_ENDPOINT or http://127.0.0.1:4566; the access key "test" maps to account 000000000000.
 """
@@ -15,6 +16,7 @@ $LOCALVPC_ENDPOINT or http://127.0.0.1:4566; the access key "test" maps to accou
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
 import sys
@@ -23,6 +25,11 @@ import time
 from pathlib import Path
 
 import boto3
+
+# examples/dnsviews.py: the scenario's DNS questions, asked of localvpc's DNS server (real packets
+# when dnspython is installed, else POST /_localvpc/dns/explain).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import dnsviews  # noqa: E402
 
 REGION = "ap-northeast-1"
 EXAMPLE = "2-ssm-interface-endpoints"
@@ -120,6 +127,20 @@ def summary(st: State, seen: dict) -> None:
             print(f"  {'':12}   {name}")
 
 
+def show_dns(endpoint: str, seen: dict, st: State) -> None:
+    """What DNS answers where. Private DNS puts each service's usual name in a hidden private zone
+    of this VPC only: inside, the endpoint's two ENI addresses (one per AZ); on the internet, a
+    public address. The endpoint's own vpce-… names are public: its ENIs from anywhere."""
+    st["ssm_vpce_dns"] = seen["ssm"]["names"][0]  # the regional name
+    answers = dnsviews.report(endpoint, "2", st)
+    inside, outside, regional = answers[:len(SERVICES)], answers[len(SERVICES):-1], answers[-1]
+    for svc, a, b in zip(SERVICES, inside, outside):
+        eni_ips = sorted(ip for _, ip in seen[svc]["ips"])
+        assert a.data == eni_ips, (svc, a, eni_ips)
+        assert len(b.data) == 1 and ipaddress.ip_address(b.data[0]) not in ipaddress.ip_network(VPC_CIDR), (svc, b)
+    assert regional.data == sorted(ip for _, ip in seen["ssm"]["ips"]), regional
+
+
 def teardown(ec2, st: State) -> None:
     ids = list(st.get("endpoints", {}).values())
     if ids:
@@ -164,7 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     st = State(args.state_file)
     try:
         build(ec2, st)
-        summary(st, verify(ec2, st))
+        seen = verify(ec2, st)
+        summary(st, seen)
+        show_dns(args.endpoint, seen, st)
         print("all checks passed")
     finally:
         if not args.keep:

@@ -4,7 +4,7 @@
 # monitoring) with private DNS, each with one ENI in each of two subnets (two AZs), behind a
 # security group that admits HTTPS from the VPC.
 #
-#   bash examples/2-ssm-interface-endpoints/cli.sh            # create, print, check
+#   bash examples/2-ssm-interface-endpoints/cli.sh            # create, print, check, DNS answers
 #   bash examples/2-ssm-interface-endpoints/cli.sh destroy    # delete everything it created
 #
 # LOCALVPC_ENDPOINT (default http://127.0.0.1:4566) is the running localvpc. The access key
@@ -135,5 +135,34 @@ check "the group admits 443 from the VPC" \
   "$(awsl ec2 describe-security-groups --group-ids "$SG_ID" \
      --query 'SecurityGroups[0].IpPermissions[].[IpProtocol,FromPort,ToPort,IpRanges[0].CidrIp]')" \
   "$(printf 'tcp\t443\t443\t10.0.0.0/16')"
+
+# 5. What DNS answers where. localvpc's DNS server answers as this VPC's Route 53 Resolver and as
+#    the internet would. Private DNS puts each service's usual name in a hidden private zone of
+#    this VPC only: inside, the endpoint's two ENI addresses (one per AZ); outside, the public
+#    address. The endpoint's own vpce-… names are public and answer its ENIs from anywhere.
+# shellcheck source=../dnsviews.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../dnsviews.sh"
+SSM_VPCE_DNS=$(awsl ec2 describe-vpc-endpoints --vpc-endpoint-ids "$ENDPOINT_SSM" \
+  --query 'VpcEndpoints[0].DnsEntries[0].DnsName')
+save SSM_VPCE_DNS "$SSM_VPCE_DNS"
+ENI_IPS=$(awsl ec2 describe-network-interfaces --filters "Name=vpc-id,Values=$VPC_ID" \
+  --query 'NetworkInterfaces[].[Description,PrivateIpAddress]')
+eni_ips() { grep -F "$1" <<<"$ENI_IPS" | cut -f2 | LC_ALL=C sort | paste -sd, - | sed 's/,/, /g'; }
+echo
+echo "What DNS answers where:"
+for svc in $SERVICES; do dns_row "VPC $VPC_ID" "$VPC_ID" "$svc.$REGION.amazonaws.com"; done
+for svc in $SERVICES; do dns_row "internet" public "$svc.$REGION.amazonaws.com"; done
+dns_row "internet" public "$SSM_VPCE_DNS"
+dns_why "$VPC_ID" "ssm.$REGION.amazonaws.com"
+for svc in $SERVICES; do
+  var="ENDPOINT_${svc^^}"; name=$svc.$REGION.amazonaws.com
+  check "in the VPC, $name answers ${!var}'s ENIs" "$(dns_answer "$VPC_ID" "$name")" "$(eni_ips "${!var}")"
+  public=$(dns_answer public "$name")
+  check "outside, $name answers a public address ($public)" \
+    "$([[ $public =~ ^[0-9.]+$ ]] && [ -z "$(dns_in_cidrs "$public" 10.0.0.0/16)" ] && echo public || echo "$public")" \
+    "public"
+done
+check "the ssm endpoint's regional name answers its ENIs from anywhere" \
+  "$(dns_answer public "$SSM_VPCE_DNS")" "$(eni_ips "$ENDPOINT_SSM")"
 echo
 echo "Created (ids saved in $STATE); delete with: $0 destroy"

@@ -143,3 +143,7 @@ output "endpoint_ips" {
   description = "per service: the private IP of its ENI in each subnet"
   value       = { for k, e in aws_vpc_endpoint.svc : k => { for c in e.subnet_configuration : c.subnet_id => c.ipv4 } }
 }
+output "ssm_vpce_dns" {
+  description = "the ssm endpoint's regional name: public, it answers the ENIs from anywhere (run.py asks it)"
+  value       = aws_vpc_endpoint.svc["ssm"].dns_entry[0].dns_name
+}

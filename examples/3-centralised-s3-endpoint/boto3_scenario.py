@@ -16,6 +16,9 @@
 account can attach its VPC only after the hub shares the gateway through AWS RAM, which localvpc
 does not model, so in that variant the "member" VPC lives in the hub account (same-account zone
 association, no authorisation needed).
+
+After the asserts it prints what DNS answers where (member VPC, hub VPC, an unassociated VPC, the
+inbound endpoint, the internet) and asserts those answers too.
 """
 
 from __future__ import annotations
@@ -29,6 +32,11 @@ import time
 from pathlib import Path
 
 import boto3
+
+# examples/dnsviews.py: the scenario's DNS questions, asked of localvpc's DNS server (real packets
+# when dnspython is installed, else POST /_localvpc/dns/explain).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import dnsviews  # noqa: E402
 
 REGION = "ap-northeast-1"
 EXAMPLE = "3-centralised-s3-endpoint"
@@ -282,6 +290,27 @@ def summary(st: State, seen: dict) -> None:
         print(f"  {label} routes: " + "; ".join(f"{d} -> {t} ({o})" for d, (t, _, o) in rts.items()))
 
 
+def show_dns(endpoint: str, member: Account, seen: dict, st: State) -> None:
+    """What DNS answers where. The zone answers the S3 names for the VPCs associated with it (hub
+    and member) and for queries arriving through the inbound endpoint (answered as the hub VPC's
+    resolver): the endpoint's two ENIs. Any other VPC, here the member account's default VPC, and
+    the internet get public S3. A name the zone has without the asked type is NODATA, with the
+    zone's SOA: no fallback to public DNS."""
+    [default] = member.ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
+    st["unassociated_vpc_id"] = default["VpcId"]  # not associated with the zone; not ours to delete
+    answers = dnsviews.report(endpoint, "3", st)
+    by = {(a.question.where.split()[0], a.question.name, a.question.rtype): a for a in answers}
+    ips, bucket = seen["endpoint_ips"], f"my-bucket.{S3_ZONE}"
+    for view in ("member", "hub", "inbound"):
+        for name in (S3_ZONE, bucket):
+            assert by[(view, name, "A")].data == ips, (view, name, by[(view, name, "A")], ips)
+    public = by[("internet", bucket, "A")]
+    assert len(public.data) == 1 and public.data != ips, public
+    assert by[("unassociated", bucket, "A")].data == public.data, by[("unassociated", bucket, "A")]
+    nodata = by[("member", S3_ZONE, "AAAA")]
+    assert (nodata.rcode, nodata.data, nodata.soa) == ("NOERROR", [], f"{S3_ZONE}."), nodata
+
+
 def teardown(hub: Account, member: Account, st: State) -> None:
     # DNS: the member's association and its authorisation, the records, the zone, the resolver.
     member_ref = {"VPCRegion": REGION, "VPCId": st.get("member_vpc_id")}
@@ -383,7 +412,9 @@ def main(argv: list[str] | None = None) -> int:
     st = State(args.state_file)
     try:
         build(hub, member, connectivity, st)
-        summary(st, verify(hub, member, st))
+        seen = verify(hub, member, st)
+        summary(st, seen)
+        show_dns(args.endpoint, member, seen, st)
         print("all checks passed")
     finally:
         if not args.keep:

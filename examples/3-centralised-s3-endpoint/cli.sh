@@ -10,7 +10,7 @@
 #     associated with the hub's zone (authorisation by the hub, association by the member) and
 #     connected to the hub by VPC peering
 #
-#   bash examples/3-centralised-s3-endpoint/cli.sh             # create, print, check
+#   bash examples/3-centralised-s3-endpoint/cli.sh             # create, print, check, DNS answers
 #   CONNECTIVITY=tgw bash examples/3-centralised-s3-endpoint/cli.sh   # transit gateway variant
 #   bash examples/3-centralised-s3-endpoint/cli.sh destroy     # delete everything it created
 #
@@ -343,5 +343,42 @@ check "the inbound resolver endpoint is operational with two IPs" \
   "$(hub route53resolver get-resolver-endpoint --resolver-endpoint-id "$RESOLVER_ENDPOINT_ID" \
      --query 'ResolverEndpoint.[Direction,Status,IpAddressCount]')" \
   "$(printf 'INBOUND\tOPERATIONAL\t2')"
+
+# What DNS answers where. localvpc's DNS server answers as each VPC's Route 53 Resolver, as the
+# inbound endpoint (what the on-premises forwarder gets) and as the internet would. The zone
+# holds the S3 names for the VPCs associated with it (hub and member) and for queries arriving
+# through the inbound endpoint (answered as the hub VPC's resolver): the endpoint's two ENIs.
+# Any other VPC, here the member account's default VPC, and the internet get public S3. A name
+# the zone has without the asked type is NODATA: there is no fallback to public DNS.
+# shellcheck source=../dnsviews.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../dnsviews.sh"
+UNASSOCIATED_VPC_ID=$(member ec2 describe-vpcs --filters Name=is-default,Values=true --query 'Vpcs[0].VpcId')
+save UNASSOCIATED_VPC_ID "$UNASSOCIATED_VPC_ID"
+ENI_IPS=$(hub ec2 describe-network-interfaces --filters "Name=vpc-id,Values=$HUB_VPC_ID" \
+  "Name=interface-type,Values=vpc_endpoint" --query 'sort(NetworkInterfaces[].PrivateIpAddress) | join(`, `, @)')
+BUCKET_NAME=my-bucket.$S3_ZONE
+echo
+echo "What DNS answers where (the endpoint's ENIs are $ENI_IPS):"
+dns_row "member $MEMBER_VPC_ID" "$MEMBER_VPC_ID" "$S3_ZONE"
+dns_row "member $MEMBER_VPC_ID" "$MEMBER_VPC_ID" "$BUCKET_NAME"
+dns_row "member $MEMBER_VPC_ID" "$MEMBER_VPC_ID" "$S3_ZONE" AAAA
+dns_row "hub $HUB_VPC_ID" "$HUB_VPC_ID" "$S3_ZONE"
+dns_row "hub $HUB_VPC_ID" "$HUB_VPC_ID" "$BUCKET_NAME"
+dns_row "unassociated $UNASSOCIATED_VPC_ID" "$UNASSOCIATED_VPC_ID" "$BUCKET_NAME"
+dns_row "inbound $RESOLVER_ENDPOINT_ID" "$RESOLVER_ENDPOINT_ID" "$S3_ZONE"
+dns_row "inbound $RESOLVER_ENDPOINT_ID" "$RESOLVER_ENDPOINT_ID" "$BUCKET_NAME"
+dns_row "internet" public "$BUCKET_NAME"
+dns_why "$MEMBER_VPC_ID" "$BUCKET_NAME"
+for name in "$S3_ZONE" "$BUCKET_NAME"; do
+  check "member VPC: $name answers the hub endpoint's ENIs" "$(dns_answer "$MEMBER_VPC_ID" "$name")" "$ENI_IPS"
+  check "hub VPC: $name answers the endpoint's ENIs" "$(dns_answer "$HUB_VPC_ID" "$name")" "$ENI_IPS"
+  check "on-premises through the inbound endpoint: $name answers the ENIs" \
+    "$(dns_answer "$RESOLVER_ENDPOINT_ID" "$name")" "$ENI_IPS"
+done
+PUBLIC_S3=$(dns_answer public "$BUCKET_NAME")
+check "an unassociated VPC gets the internet's answer for $BUCKET_NAME ($PUBLIC_S3)" \
+  "$(dns_answer "$UNASSOCIATED_VPC_ID" "$BUCKET_NAME")" "$PUBLIC_S3"
+check "member VPC: $S3_ZONE AAAA is NODATA from the zone (no fallback)" \
+  "$(dns_answer "$MEMBER_VPC_ID" "$S3_ZONE" AAAA)" "NODATA"
 echo
 echo "Created (ids saved in $STATE); delete with: $0 destroy"

@@ -452,6 +452,14 @@ resource "aws_vpn_gateway_route_propagation" "hub" {
 
 # --- What to look at ------------------------------------------------------------------------
 
+# A VPC the zone is not associated with, to compare DNS answers: the member account's default VPC
+# (read, not managed). There the S3 names keep their public answer.
+data "aws_vpc" "unassociated" {
+  provider = aws.member
+  default  = true
+}
+
+
 output "connectivity" {
   value = var.connectivity
 }
@@ -486,4 +494,11 @@ output "transit_gateway_id" {
 }
 output "vpn_connection_id" {
   value = aws_vpn_connection.onprem.id
+}
+output "resolver_endpoint_id" {
+  value = aws_route53_resolver_endpoint.inbound.id
+}
+output "unassociated_vpc_id" {
+  description = "the member account's default VPC: not associated with the zone (run.py asks DNS there too)"
+  value       = data.aws_vpc.unassociated.id
 }

@@ -7,8 +7,8 @@ accepts it, and it becomes available.
     python examples/4-endpoint-service/boto3_scenario.py [--endpoint URL] [--keep]
     python examples/4-endpoint-service/boto3_scenario.py --destroy     # after --keep
 
-Builds both sides, verifies the result with asserts, prints a summary and deletes everything
-again unless --keep (the ids are kept in --state-file for a later --destroy). The server maps
+Builds both sides, verifies the result with asserts, prints a summary and what DNS answers where
+(asserting the answers too), and deletes everything again unless --keep (the ids are kept in --state-file for a later --destroy). The server maps
 the access keys with examples/accounts.txt: PROVIDERKEY -> 333333333333, CONSUMERKEY ->
 444444444444.
 """
@@ -24,6 +24,11 @@ import time
 from pathlib import Path
 
 import boto3
+
+# examples/dnsviews.py: the scenario's DNS questions, asked of localvpc's DNS server (real packets
+# when dnspython is installed, else POST /_localvpc/dns/explain).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import dnsviews  # noqa: E402
 
 REGION = "ap-northeast-1"
 EXAMPLE = "4-endpoint-service"
@@ -173,6 +178,16 @@ def summary(st: State, seen: dict) -> None:
         print(f"  endpoint name          {name}")
 
 
+def show_dns(endpoint: str, seen: dict, st: State) -> None:
+    """What DNS answers where. The endpoint's regional name (vpce-….vpce-svc-….vpce.amazonaws.com)
+    lives in a public zone: now that the endpoint is available it answers the endpoint's two ENI
+    addresses from the internet and in the consumer VPC alike."""
+    st["consumer_vpce_dns"] = seen["names"][0]
+    internet, consumer = dnsviews.report(endpoint, "4", st)
+    ips = sorted(ip for _, ip in seen["ips"])
+    assert internet.data == ips and consumer.data == ips, (internet, consumer, ips)
+
+
 def teardown(prov, prov_elb, cons, st: State) -> None:
     # Consumer side first: the endpoint (its ENIs go with it), then its network.
     if "vpce_id" in st:
@@ -233,7 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     st = State(args.state_file)
     try:
         build(prov, prov_elb, cons, consumer_account, st)
-        summary(st, verify(prov, prov_elb, cons, consumer_account, st))
+        seen = verify(prov, prov_elb, cons, consumer_account, st)
+        summary(st, seen)
+        show_dns(args.endpoint, seen, st)
         print("all checks passed")
     finally:
         if not args.keep:

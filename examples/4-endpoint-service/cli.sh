@@ -4,7 +4,7 @@
 # consumer account; the consumer creates an interface endpoint to it (pendingAcceptance), the
 # provider accepts it, and it becomes available.
 #
-#   bash examples/4-endpoint-service/cli.sh            # create, print, check
+#   bash examples/4-endpoint-service/cli.sh            # create, print, check, DNS answers
 #   bash examples/4-endpoint-service/cli.sh destroy    # delete everything it created
 #
 # LOCALVPC_ENDPOINT (default http://127.0.0.1:4566) is the running localvpc, started with
@@ -194,5 +194,25 @@ check "the consumer's endpoint is available with one ENI per subnet" \
   "$(consumer ec2 describe-vpc-endpoints --vpc-endpoint-ids "$VPCE_ID" \
      --query 'VpcEndpoints[0].[State,length(NetworkInterfaceIds)]')" \
   "$(printf 'available\t2')"
+
+# 7. What DNS answers where. The endpoint's regional name vpce-….vpce-svc-….vpce.amazonaws.com
+#    lives in a public zone: once the endpoint is available it answers the endpoint's two ENI
+#    addresses in the consumer VPC and from anywhere else (localvpc's DNS server answers as the
+#    VPC's Route 53 Resolver and as the internet would).
+# shellcheck source=../dnsviews.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../dnsviews.sh"
+CONSUMER_VPCE_DNS=$(consumer ec2 describe-vpc-endpoints --vpc-endpoint-ids "$VPCE_ID" \
+  --query 'VpcEndpoints[0].DnsEntries[0].DnsName')
+save CONSUMER_VPCE_DNS "$CONSUMER_VPCE_DNS"
+ENI_IPS=$(consumer ec2 describe-network-interfaces --filters "Name=vpc-id,Values=$CONSUMER_VPC_ID" \
+  "Name=interface-type,Values=vpc_endpoint" --query 'sort(NetworkInterfaces[].PrivateIpAddress) | join(`, `, @)')
+echo
+echo "What DNS answers where:"
+dns_row "internet" public "$CONSUMER_VPCE_DNS"
+dns_row "consumer $CONSUMER_VPC_ID" "$CONSUMER_VPC_ID" "$CONSUMER_VPCE_DNS"
+dns_why public "$CONSUMER_VPCE_DNS"
+check "the endpoint's regional name answers its ENIs ($ENI_IPS) from the internet" \
+  "$(dns_answer public "$CONSUMER_VPCE_DNS")" "$ENI_IPS"
+check "... and in the consumer VPC" "$(dns_answer "$CONSUMER_VPC_ID" "$CONSUMER_VPCE_DNS")" "$ENI_IPS"
 echo
 echo "Created (ids saved in $STATE); delete with: $0 destroy"

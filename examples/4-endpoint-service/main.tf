@@ -253,3 +253,10 @@ output "endpoint_state" {
 output "endpoint_dns_names" {
   value = [for d in aws_vpc_endpoint.consumer.dns_entry : d.dns_name]
 }
+output "consumer_vpc_id" {
+  value = aws_vpc.consumer.id
+}
+output "consumer_vpce_dns" {
+  description = "the endpoint's regional name: public, it answers the endpoint's ENIs (run.py asks it)"
+  value       = aws_vpc_endpoint.consumer.dns_entry[0].dns_name
+}

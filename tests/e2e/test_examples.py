@@ -12,10 +12,13 @@ fresh localvpc (ephemeral, the accounts of examples/accounts.txt).
 After the teardown every account the scenario used holds only its default VPC again: no other
 VPC, interface, endpoint, endpoint service, load balancer, hosted zone, resolver endpoint, VPN
 object, transit gateway or peering connection. The same check_<n> function judges all three
-forms: it finds the resources by their Name and Example tags, as a newcomer would.
+forms: it finds the resources by their Name and Example tags, as a newcomer would, checks the API
+state, then the DNS answers in each view that matters — real packets (dnspython) to the listeners
+of `GET /_localvpc/dns/listeners` (member VPC, hub VPC, an unassociated VPC, the inbound
+endpoint, the public view) and one decision trail per scenario (`POST /_localvpc/dns/explain`).
+The servers listen for DNS on 127.53.0.0/16 with a free port per view (`--dns-port 0`).
 Scenario 3 also runs in its transit-gateway variant (CONNECTIVITY=tgw / --connectivity tgw /
 connectivity = "tgw"). `python examples/run.py` itself is exercised by test_run_py_round_trip.
-DNS answers are not checked yet (the DNS server comes later).
 """
 
 from __future__ import annotations
@@ -29,13 +32,17 @@ import sys
 from pathlib import Path
 
 import boto3
+import dns.flags
+import dns.rcode
+import dns.rdatatype
 import pytest
 from botocore.config import Config
 
 import tfhelpers as tfh
 from elbv2_helpers import new_elbv2_client
-from helpers import REPO_ROOT, find_aws_cli, isolated_aws_env, new_ec2_client, tags_of
+from helpers import REPO_ROOT, find_aws_cli, http_call, isolated_aws_env, new_ec2_client, resolve_binary, tags_of
 from resolver_helpers import new_resolver_client
+from test_dns import a_of, ask, explain, trail
 from test_terraform import assert_only_defaults, inventory, one, plan_changes
 from tfhelpers import TerraformError
 
@@ -61,6 +68,7 @@ UNMAPPED = "test"  # scenarios 1 and 2: account 000000000000
 VPCE_ZONE = "Z2E726K9Y6RL4W"  # ap-northeast-1's vpce.amazonaws.com zone
 S3_PL = "pl-61a54008"
 S3_ZONE = f"s3.{REGION}.amazonaws.com"
+DNS_ARGS = ("--dns-listen", "127.53.0.0/16", "--dns-port", "0")
 SCENARIO_DIRS = {p.name.split("-", 1)[0]: p for p in sorted(EXAMPLES.glob("[0-9]-*")) if p.is_dir()}
 
 
@@ -144,6 +152,50 @@ def assert_nothing_left(c: Clients, keys: list[str], label: str) -> None:
 
 
 # ---------------------------------------------------------------------------
+# DNS: the listeners of each view, asked with real packets
+# ---------------------------------------------------------------------------
+
+def dns_listeners(url: str, *, vpc: str | None = None, endpoint: str | None = None,
+                  public: bool = False) -> list[tuple[str, int]]:
+    """Every listen address of one view (an inbound endpoint has one per IP)."""
+    status, body = http_call(url + "/_localvpc/dns/listeners")
+    assert status == 200, body
+    found = []
+    for item in json.loads(body):
+        if (public and item["view"] == "public") or (
+                vpc and item["view"] == "vpc" and item["vpc_id"] == vpc) or (
+                endpoint and item["view"] == "inbound" and item["endpoint_id"] == endpoint):
+            host, port = item["listen"].rsplit(":", 1)
+            found.append((host, int(port)))
+    assert found, f"no DNS listener for vpc={vpc} endpoint={endpoint} public={public}: {body[:2000]!r}"
+    return found
+
+
+def dns_at(url: str, **view) -> tuple[str, int]:
+    [addr] = dns_listeners(url, **view)
+    return addr
+
+
+def prefix_list_cidrs(ec2, name: str) -> tuple[str, list]:
+    """(id, CIDRs) of an AWS-managed prefix list, through the managed-prefix-list API."""
+    pl = one(ec2.describe_managed_prefix_lists(
+        Filters=[{"Name": "prefix-list-name", "Values": [name]}])["PrefixLists"], name)
+    entries = ec2.get_managed_prefix_list_entries(PrefixListId=pl["PrefixListId"])["Entries"]
+    return pl["PrefixListId"], [ipaddress.ip_network(e["Cidr"]) for e in entries]
+
+
+def inside(ip: str, cidrs) -> bool:
+    return any(ipaddress.ip_address(ip) in c for c in cidrs)
+
+
+def assert_nodata_from(resp, zone: str, what: str) -> None:
+    """NOERROR, no answer, the zone's SOA in the authority section (spec §6.3)."""
+    assert resp.rcode() == dns.rcode.NOERROR and not resp.answer, (what, resp.to_text())
+    assert [(r.rdtype, r.name.to_text()) for r in resp.authority] == [(dns.rdatatype.SOA, zone + ".")], \
+        (what, resp.to_text())
+
+
+# ---------------------------------------------------------------------------
 # Scenario checks (the same for every form)
 # ---------------------------------------------------------------------------
 
@@ -191,6 +243,20 @@ def check_1(c: Clients, _variant: str) -> None:
     assert ec2.describe_network_interfaces(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])[
         "NetworkInterfaces"] == []
 
+    # DNS: a gateway endpoint changes no answer. In the VPC, as on the internet, S3's names are
+    # public S3 addresses inside the prefix list the private table routes to the endpoint.
+    pl_id, cidrs = prefix_list_cidrs(ec2, f"com.amazonaws.{REGION}.s3")
+    assert pl_id == S3_PL
+    in_vpc, public = dns_at(c.url, vpc=vpc["VpcId"]), dns_at(c.url, public=True)
+    for name in (S3_ZONE, f"example-bucket.{S3_ZONE}"):
+        resp = ask(in_vpc, name)
+        got = a_of(resp)
+        assert resp.rcode() == dns.rcode.NOERROR and len(got) == 1 and inside(got[0], cidrs), (name, got, cidrs)
+        assert not ipaddress.ip_address(got[0]).is_private, got
+        assert a_of(ask(public, name)) == got, name
+    ex = explain(c.url, vpc=vpc["VpcId"], name=S3_ZONE, type="A")
+    assert "internet rule" in trail(ex) and S3_PL in trail(ex), trail(ex)
+
 
 SSM_SERVICES = ("ssm", "ssmmessages", "ec2", "ec2messages", "monitoring")
 
@@ -210,6 +276,7 @@ def check_2(c: Clients, _variant: str) -> None:
     assert ingress(sg) == {("tcp", 443, 443, "10.0.0.0/16")}, sg["IpPermissions"]
 
     all_enis = set()
+    in_vpc, public = dns_at(c.url, vpc=vpc_id), dns_at(c.url, public=True)
     for svc in SSM_SERVICES:
         ep = by_name("2", ec2.describe_vpc_endpoints, "VpcEndpoints", f"ssm-endpoint-{svc}")
         vpce = ep["VpcEndpointId"]
@@ -232,6 +299,26 @@ def check_2(c: Clients, _variant: str) -> None:
                 ("vpc_endpoint", True, az_of[e["SubnetId"]], f"VPC Endpoint Interface {vpce}"), e
             assert [g["GroupId"] for g in e["Groups"]] == [sg["GroupId"]]
         all_enis |= {e["NetworkInterfaceId"] for e in enis}
+
+        # DNS: the private name answers the ENIs (one per AZ) inside the VPC, a public address
+        # on the internet; the endpoint's regional name answers the ENIs publicly, a zonal name
+        # its AZ's ENI.
+        ips = sorted(e["PrivateIpAddress"] for e in enis)
+        name = f"{svc}.{REGION}.amazonaws.com"
+        resp = ask(in_vpc, name)
+        assert a_of(resp) == ips and resp.flags & dns.flags.AA, (svc, resp.to_text(), ips)
+        outside = a_of(ask(public, name))
+        assert len(outside) == 1 and ipaddress.ip_address(outside[0]) not in ipaddress.ip_network(vpc["CidrBlock"]), \
+            (svc, outside)
+        assert a_of(ask(public, names[0][0])) == ips, (svc, names[0][0])
+        ip_in = {e["AvailabilityZone"]: e["PrivateIpAddress"] for e in enis}
+        for zonal, _ in names[1:3]:
+            az = re.search(rf"-({REGION}[a-z])\.", zonal).group(1)
+            assert a_of(ask(public, zonal)) == [ip_in[az]], (svc, zonal)
+        if svc == "ssm":
+            ex = explain(c.url, vpc=vpc_id, name=name, type="A")
+            assert f"shadowed by endpoint {vpce} private DNS" in trail(ex), trail(ex)
+            assert sorted(a["data"] for a in ex["answers"]) == ips
     vpc_enis = ec2.describe_network_interfaces(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NetworkInterfaces"]
     assert {e["NetworkInterfaceId"] for e in vpc_enis} == all_enis and len(all_enis) == 10
 
@@ -347,6 +434,46 @@ def check_3(c: Clients, variant: str) -> None:
     assert ingress(rsg) == {("udp", 53, 53, "192.168.0.0/16"), ("tcp", 53, 53, "192.168.0.0/16")}, rsg
     assert tags_of(rsg)["Name"] == "hub-resolver-sg"
 
+    # DNS in every view. The zone answers the VPCs associated with it (member, hub) and queries
+    # through the inbound endpoint (answered as the hub VPC's resolver, spec §7.3): the endpoint's
+    # ENIs, for the apex and, through the wildcard, bucket names. A VPC the zone is not associated
+    # with (the member account's default VPC) and the internet get public S3.
+    ips = sorted(e["PrivateIpAddress"] for e in enis)
+    bucket = f"my-bucket.{S3_ZONE}"
+    inbound = dns_listeners(c.url, endpoint=rep["Id"])
+    status, body = http_call(c.url + "/_localvpc/dns/listeners")
+    assert sorted(i["emulated_ip"] for i in json.loads(body) if i.get("endpoint_id") == rep["Id"]) == \
+        ["10.0.1.53", "10.0.2.53"]
+    views = [("member", dns_at(c.url, vpc=member_vpc["VpcId"])), ("hub", dns_at(c.url, vpc=hub_vpc["VpcId"]))]
+    views += [(f"inbound {addr}", addr) for addr in inbound]
+    for label, addr in views:
+        for name in (S3_ZONE, bucket):
+            resp = ask(addr, name)
+            assert a_of(resp) == ips and resp.flags & dns.flags.AA, (label, name, resp.to_text(), ips)
+    _, s3_cidrs = prefix_list_cidrs(hub, f"com.amazonaws.{REGION}.s3")
+    default = one(member.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"], "default VPC")
+    assert default["VpcId"] not in {v["VPCId"] for v in got["VPCs"]}
+    assert dns_attrs(member, default["VpcId"]) == (True, True)  # it would honour the zone if associated
+    unassociated, public = dns_at(c.url, vpc=default["VpcId"]), dns_at(c.url, public=True)
+    for name in (S3_ZONE, bucket):
+        outside = a_of(ask(public, name))
+        assert len(outside) == 1 and outside[0] not in ips and inside(outside[0], s3_cidrs), (name, outside)
+        assert a_of(ask(unassociated, name)) == outside, name
+    # The zone has the apex but no AAAA: NODATA with the zone's SOA, no fallback (spec §6.3).
+    for label, addr in views:
+        resp = ask(addr, S3_ZONE, "AAAA")
+        assert_nodata_from(resp, S3_ZONE, label)
+        assert resp.flags & dns.flags.AA, label
+    # The trails: the member's answer comes from the hub's zone (wildcard, alias to the endpoint);
+    # the inbound endpoint answers as the hub VPC; the unassociated VPC goes to public DNS.
+    ex = trail(explain(c.url, vpc=member_vpc["VpcId"], name=bucket, type="A"))
+    assert f"private hosted zone {S3_ZONE}. ({zid})" in ex and "wildcard" in ex, ex
+    assert f"interface endpoint {ep['VpcEndpointId']}" in ex and "alias" in ex, ex
+    ex = trail(explain(c.url, inbound_endpoint=rep["Id"], name=S3_ZONE, type="A"))
+    assert f"inbound Resolver endpoint {rep['Id']} in {hub_vpc['VpcId']}" in ex and zid in ex, ex
+    ex = trail(explain(c.url, vpc=default["VpcId"], name=bucket, type="A"))
+    assert "internet rule" in ex and "managed prefix list" in ex, ex
+
 
 def check_4(c: Clients, _variant: str) -> None:
     prov, cons, elb = c.ec2("PROVIDERKEY"), c.ec2("CONSUMERKEY"), c.elbv2("PROVIDERKEY")
@@ -397,6 +524,21 @@ def check_4(c: Clients, _variant: str) -> None:
     assert (conn["VpcEndpointId"], conn["VpcEndpointOwner"], conn["VpcEndpointState"]) == \
         (ep["VpcEndpointId"], cons_account, "available")
 
+    # DNS: the accepted endpoint's regional name is public and answers its ENIs from the internet
+    # and in the consumer VPC; each zonal name answers its AZ's ENI.
+    ips = sorted(e["PrivateIpAddress"] for e in enis)
+    regional = ep["DnsEntries"][0]["DnsName"]
+    public, in_vpc = dns_at(c.url, public=True), dns_at(c.url, vpc=cvpc["VpcId"])
+    for label, addr in (("public", public), ("consumer VPC", in_vpc)):
+        resp = ask(addr, regional)
+        assert resp.rcode() == dns.rcode.NOERROR and a_of(resp) == ips, (label, resp.to_text(), ips)
+    ip_in = {e["AvailabilityZone"]: e["PrivateIpAddress"] for e in enis}
+    for zonal in (d["DnsName"] for d in ep["DnsEntries"][1:]):
+        az = re.search(rf"-({REGION}[a-z])\.", zonal).group(1)
+        assert a_of(ask(public, zonal)) == [ip_in[az]], zonal
+    ex = trail(explain(c.url, view="public", name=regional, type="A"))
+    assert f"regional DNS name of interface endpoint {ep['VpcEndpointId']}" in ex and "public records" in ex, ex
+
 
 SCENARIOS = {
     "1": {"check": check_1, "keys": [UNMAPPED]},
@@ -415,7 +557,7 @@ CASES = [pytest.param(n, v, id=f"{n}-{v}") for n, v in
 @pytest.fixture
 def fresh(spawn_server):
     """A fresh ephemeral server with the examples' accounts; Clients for it; baseline checked."""
-    srv = spawn_server(ephemeral=True, accounts=ACCOUNTS)
+    srv = spawn_server(ephemeral=True, accounts=ACCOUNTS, extra_args=DNS_ARGS)
     c = Clients(srv.url)
     assert_nothing_left(c, [UNMAPPED, *[k for k in ACCOUNTS]], "fresh server")
     return c
@@ -432,6 +574,7 @@ def form_env(url: str, tmp_path: Path, variant: str) -> dict:
         env.pop(k, None)
     env["PATH"] = f"{Path(aws).parent}{os.pathsep}{env.get('PATH', '')}"
     env["LOCALVPC_ENDPOINT"] = url
+    env["LOCALVPC_BIN"] = str(resolve_binary())  # cli.sh asks DNS with `localvpc dns query`
     if variant in ("peering", "tgw"):
         env["CONNECTIVITY"] = variant
     return env
@@ -452,6 +595,7 @@ def test_cli_form(fresh, tmp_path, n, variant):
     env["STATE_FILE"] = str(tmp_path / "cli-state.env")
     out = run_step(["bash", str(sdir / "cli.sh")], env, "create")
     assert "FAIL" not in out and re.search(r"^  ok ", out, re.M), out
+    assert "What DNS answers where" in out and ";; WHY" in out, out  # `localvpc dns query`
     SCENARIOS[n]["check"](fresh, variant)
     out = run_step(["bash", str(sdir / "cli.sh"), "destroy"], env, "destroy")
     assert not Path(env["STATE_FILE"]).exists(), out
@@ -469,6 +613,7 @@ def test_boto3_form(fresh, tmp_path, n, variant):
         argv += ["--connectivity", variant]
     out = run_step(argv + ["--keep"], env, "build")
     assert "all checks passed" in out, out
+    assert "What DNS answers where" in out and "asked as real DNS packets" in out, out
     SCENARIOS[n]["check"](fresh, variant)
     run_step(argv + ["--destroy"], env, "destroy")
     assert not state.exists()
@@ -514,11 +659,21 @@ def test_terraform_form(fresh, tmp_path, n, variant):
 
 def test_run_py_round_trip(fresh, tmp_path):
     """The README's single command: `python examples/run.py N --form cli|boto3` creates, prints
-    and deletes against a running server (scenario 1 keeps it quick; the forms are tested above)."""
+    and deletes against a running server, and ends with what DNS answered where (scenario 1 keeps
+    it quick; the forms are tested above). Without LOCALVPC_BIN (and no `localvpc` on PATH)
+    cli.sh asks DNS with curl through the explain API."""
     env = form_env(fresh.url, tmp_path, "default")
     env["TMPDIR"] = str(tmp_path)  # the forms' default state files
+    env.pop("LOCALVPC_BIN")
+    env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if not (Path(p) / "localvpc").exists())
+    row = re.compile(rf"^  internet\s+{re.escape(S3_ZONE)}\s+A\s+(\d+\.\d+\.\d+\.\d+)$", re.M)
     for form in ("cli", "boto3"):
         out = run_step([sys.executable, str(EXAMPLES / "run.py"), "1", "--form", form, "--endpoint", fresh.url],
                        env, f"run.py 1 --form {form}")
         assert "pl-61a54008" in out and ("deleted" in out), out
+        tail = out[out.rindex("deleted"):]
+        assert "What DNS answered where (asked before the delete)" in tail and row.search(tail), out
+        assert "localvpc dns query --vpc vpc-" in tail and "internet rule" in tail, tail
+        if form == "cli":
+            assert "What DNS answers where" in out and ";; WHY" in out and "[view]" not in out.split("$ bash")[1], out
         assert_nothing_left(fresh, [UNMAPPED], f"run.py --form {form}")
