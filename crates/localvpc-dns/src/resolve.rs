@@ -1001,7 +1001,12 @@ impl Candidate<'_> {
                 rule.id,
                 rule.domain_name
             ),
-            Source::Local(Local::Phz(z)) => format!("private hosted zone {} ({})", z.name, z.id),
+            Source::Local(Local::Phz(z)) => format!(
+                "private hosted zone {} ({}) of account {}, associated with this VPC",
+                z.name,
+                z.id,
+                z.owner().as_str()
+            ),
             Source::Local(Local::Endpoint { endpoint, .. }) => format!(
                 "the private-DNS zone {} of interface endpoint {}",
                 self.domain, endpoint.id
