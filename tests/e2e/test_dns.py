@@ -328,6 +328,40 @@ def test_phz_precedence_and_nxdomain_without_fallback(url):
     assert ask(listener(url, vpc=other), "api.acme.example.com").rcode() == dns.rcode.NXDOMAIN
 
 
+def test_repeated_questions_follow_every_change(url):
+    """Each listener answers a repeated question from its answer cache; every API change
+    must still show in the very next answer, with each query's own id, flags and spelling."""
+    ec2, r53, _ = clients(url)
+    vpc, _ = network(ec2, "10.5.0.0/16")
+    zone = private_zone(r53, "cache.internal", vpc, "cache")
+    upsert(r53, zone, "app.cache.internal", "A", ["10.5.0.10"])
+    addr = listener(url, vpc=vpc)
+    for spelling in ("app.cache.internal", "APP.Cache.Internal", "aPp.CACHE.internal"):
+        for use_edns in (True, False):
+            r = ask(addr, spelling, use_edns=use_edns)
+            assert a_of(r) == ["10.5.0.10"] and r.flags & dns.flags.AA
+            assert r.answer[0].name.to_text() == spelling + "."
+            assert r.question[0].name.to_text() == spelling + "."
+            assert (r.edns >= 0) == use_edns
+    # RD off in the request: off in the answer (dnspython checks the id itself).
+    q = dns.message.make_query("app.cache.internal", "A")
+    q.flags &= ~dns.flags.RD
+    r = dns.query.udp(q, addr[0], port=addr[1], timeout=5)
+    assert not r.flags & dns.flags.RD and r.flags & dns.flags.RA and a_of(r) == ["10.5.0.10"]
+    # A change to the record, then its deletion, then the VPC attribute.
+    upsert(r53, zone, "app.cache.internal", "A", ["10.5.0.11"])
+    assert a_of(ask(addr, "app.cache.internal")) == ["10.5.0.11"]
+    r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "DELETE", "ResourceRecordSet": {
+        "Name": "app.cache.internal", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "10.5.0.11"}]}}]})
+    assert ask(addr, "app.cache.internal").rcode() == dns.rcode.NXDOMAIN
+    upsert(r53, zone, "app.cache.internal", "A", ["10.5.0.12"])
+    assert a_of(ask(addr, "app.cache.internal")) == ["10.5.0.12"]
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": False})
+    assert ask(addr, "app.cache.internal").rcode() == dns.rcode.NXDOMAIN
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsSupport={"Value": False})
+    assert ask(addr, "app.cache.internal").rcode() == dns.rcode.REFUSED
+
+
 def test_hub_zone_member_vs_unassociated(url):
     hub_ec2, hub_r53, _ = clients(url, ALPHA_KEY)
     mem_ec2, mem_r53, _ = clients(url, BRAVO_KEY)
@@ -392,6 +426,10 @@ def test_forward_rule_reaches_a_real_server_and_system_rule_pulls_back(url, upst
     addr = listener(url, vpc=vpc)
     assert a_of(ask(addr, "app.corp.example")) == [UPSTREAM_ANSWER]
     assert "app.corp.example." in upstream.seen
+    # Forwarded answers are never cached: the upstream sees every repeat.
+    seen = upstream.seen.count("app.corp.example.")
+    assert a_of(ask(addr, "app.corp.example")) == [UPSTREAM_ANSWER]
+    assert upstream.seen.count("app.corp.example.") == seen + 1
     ex = explain(url, vpc=vpc, name="app.corp.example")
     assert ex["forward"]["rule_id"] == fwd["Id"] and "mapped to 127.0.0.1" in trail(ex)
     assert [a["data"] for a in ex["answers"]] == [UPSTREAM_ANSWER]

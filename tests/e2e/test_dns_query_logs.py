@@ -124,12 +124,18 @@ def test_queries_are_logged_in_the_resolver_format_until_disassociated(url, log_
     inbound = wait_lines(path, 4)[3]
     assert inbound["srcids"] == {"resolver_endpoint": ep["Id"]} and inbound["vpc_id"] == vpc
     assert query_logs(url)["configs"][0]["written"] == 4
+    # A repeated question (answered from the listener's answer cache) is logged all the same,
+    # with this query's spelling.
+    assert a_of(ask(addr, "APP.corp.internal")) == ["10.30.0.99"]
+    again = wait_lines(path, 5)[4]
+    assert again["query_name"] == "APP.corp.internal." and again["rcode"] == "NOERROR"
+    assert again["answers"] == [{"Rdata": "10.30.0.99", "Type": "A", "Class": "IN"}]
 
     # Disassociated: the next query is no longer logged.
     resolver.disassociate_resolver_query_log_config(ResolverQueryLogConfigId=config["Id"], ResourceId=vpc)
     assert a_of(ask(addr, "app.corp.internal")) == ["10.30.0.99"]
     time.sleep(0.5)
-    assert len(lines(path)) == 4
+    assert len(lines(path)) == 5
     assert query_logs(url)["configs"][0]["vpcs"] == []
     assert assoc["Id"].startswith("rqlca-")
 

@@ -3,7 +3,7 @@
 //! localvpc's own inbound endpoints is answered in that view without a socket. The server
 //! and the explainer both come through here, so the explainer shows what the server did.
 
-use crate::resolve::resolve_indexed;
+use crate::resolve::{Detail, resolve_indexed};
 use crate::rr::QType;
 use crate::trail::{Rcode, Resolution, StepKind, TrailStep};
 use crate::wire;
@@ -35,6 +35,7 @@ pub(crate) async fn answer(
     name: &str,
     wire_name: Option<&Name>,
     qtype: QType,
+    detail: Detail,
 ) -> Answer {
     answer_hops(
         dns,
@@ -42,9 +43,17 @@ pub(crate) async fn answer(
         name.to_owned(),
         wire_name.cloned(),
         qtype,
+        detail,
         0,
     )
     .await
+}
+
+/// Adds a forwarding step to the trail, if the trail is wanted.
+fn note(resolution: &mut Resolution, detail: Detail, step: impl FnOnce() -> TrailStep) {
+    if detail == Detail::Trail {
+        resolution.trail.push(step());
+    }
 }
 
 fn answer_hops(
@@ -53,12 +62,13 @@ fn answer_hops(
     name: String,
     wire_name: Option<Name>,
     qtype: QType,
+    detail: Detail,
     hops: usize,
 ) -> Pin<Box<dyn Future<Output = Answer> + Send + '_>> {
     Box::pin(async move {
         let current = dns.current();
         let model = &current.model;
-        let mut resolution = resolve_indexed(&current, dns.catalog(), &view, &name, qtype);
+        let mut resolution = resolve_indexed(&current, dns.catalog(), &view, &name, qtype, detail);
         let Some(forward) = resolution.forward.clone() else {
             return Answer {
                 resolution,
@@ -87,7 +97,7 @@ fn answer_hops(
             };
             if let Some(endpoint) = own_inbound {
                 if hops >= MAX_HOPS {
-                    resolution.trail.push(
+                    note(&mut resolution, detail, || {
                         TrailStep::new(
                             StepKind::Forward,
                             format!(
@@ -95,11 +105,11 @@ fn answer_hops(
                                  a forwarding loop (spec §7.3 warns against it); giving up"
                             ),
                         )
-                        .endpoint(endpoint.as_str()),
-                    );
+                        .endpoint(endpoint.as_str())
+                    });
                     continue;
                 }
-                resolution.trail.push(
+                note(&mut resolution, detail, || {
                     TrailStep::new(
                         StepKind::Forward,
                         format!(
@@ -109,14 +119,15 @@ fn answer_hops(
                         ),
                     )
                     .rule(forward.rule_id.as_str())
-                    .endpoint(endpoint.as_str()),
-                );
+                    .endpoint(endpoint.as_str())
+                });
                 let inner = answer_hops(
                     dns,
                     View::Inbound(endpoint),
                     name.clone(),
                     Some(wire_name.clone()),
                     qtype,
+                    detail,
                     hops + 1,
                 )
                 .await;
@@ -140,7 +151,7 @@ fn answer_hops(
             match exchange(real, &wire_name, qtype, dns.forward_timeout()).await {
                 Ok(upstream) => {
                     let rcode = upstream.metadata.response_code;
-                    resolution.trail.push(
+                    note(&mut resolution, detail, || {
                         TrailStep::new(
                             StepKind::Forward,
                             format!(
@@ -152,8 +163,8 @@ fn answer_hops(
                                 upstream.answers.len()
                             ),
                         )
-                        .rule(forward.rule_id.as_str()),
-                    );
+                        .rule(forward.rule_id.as_str())
+                    });
                     resolution.rcode = rcode_of(rcode);
                     resolution.answers = upstream
                         .answers
@@ -171,7 +182,7 @@ fn answer_hops(
                         relayed: Some(upstream),
                     };
                 }
-                Err(why) => resolution.trail.push(
+                Err(why) => note(&mut resolution, detail, || {
                     TrailStep::new(
                         StepKind::Forward,
                         format!(
@@ -179,11 +190,11 @@ fn answer_hops(
                             forward.rule_id, forward.domain
                         ),
                     )
-                    .rule(forward.rule_id.as_str()),
-                ),
+                    .rule(forward.rule_id.as_str())
+                }),
             }
         }
-        resolution.trail.push(
+        note(&mut resolution, detail, || {
             TrailStep::new(
                 StepKind::Negative,
                 format!(
@@ -192,8 +203,8 @@ fn answer_hops(
                     forward.rule_id
                 ),
             )
-            .rule(forward.rule_id.as_str()),
-        );
+            .rule(forward.rule_id.as_str())
+        });
         resolution.rcode = Rcode::ServFail;
         Answer {
             resolution,

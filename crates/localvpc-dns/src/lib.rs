@@ -11,6 +11,8 @@
 //!   and TCP.
 //! - the service (`service.rs`): one loopback listener per view, following the model, and
 //!   the explainer's JSON behind `POST /_localvpc/dns/explain`.
+//! - the answer cache of each UDP listener (`cache.rs`): a repeated question in an
+//!   unchanged snapshot is answered by copying the bytes answered before.
 //! - lookup tables (`index.rs`): per-snapshot indexes (rules, zones and records by VPC and
 //!   name) built once per change, so a query does no scans.
 //! - Resolver query logs (`querylog.rs`): one JSON line per query of a VPC with a
@@ -20,6 +22,7 @@
 //! recursive resolver: it forwards only where a FORWARD rule says).
 
 mod answer;
+mod cache;
 mod index;
 mod public;
 mod querylog;

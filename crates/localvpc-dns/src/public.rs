@@ -47,7 +47,7 @@ pub(crate) fn lookup(r: &mut Resolver<'_>, qname: &str, qtype: QType) -> Step {
                 .then_with(|| b.id.cmp(&a.id))
         });
     if let Some(zone) = zone {
-        r.push(
+        r.push(|| {
             TrailStep::new(
                 StepKind::Public,
                 format!(
@@ -58,21 +58,20 @@ pub(crate) fn lookup(r: &mut Resolver<'_>, qname: &str, qtype: QType) -> Step {
                     zone.owner()
                 ),
             )
-            .zone(Some(zone.id.as_str()), &zone.name),
-        );
+            .zone(Some(zone.id.as_str()), &zone.name)
+        });
         let mut step = zone::answer(r, zone, qname, qtype, "", 0);
         // Through a recursive resolver the answer is not authoritative.
         step.authoritative = false;
         return step;
     }
-    r.note(
-        StepKind::Public,
+    r.note(StepKind::Public, || {
         format!(
             "{qname} is not in localvpc's public view (public hosted zones, vpce-….vpce.\
              amazonaws.com endpoint names, AWS service names, EC2 public names): NXDOMAIN. \
              localvpc is not an open recursive resolver"
-        ),
-    );
+        )
+    });
     Step::negative(Rcode::NxDomain, None, false)
 }
 
@@ -85,7 +84,7 @@ fn address(
     authoritative: bool,
 ) -> Step {
     if qtype == QType::A {
-        r.push(TrailStep::new(StepKind::Public, detail).record(format!("{qname} A")));
+        r.push(|| TrailStep::new(StepKind::Public, detail).record(format!("{qname} A")));
         return Step::answer(
             vec![Rr {
                 name: qname.to_owned(),
@@ -95,10 +94,12 @@ fn address(
             authoritative,
         );
     }
-    r.push(TrailStep::new(
-        StepKind::Public,
-        format!("{detail}; it has no {qtype} record in localvpc: NODATA"),
-    ));
+    r.push(|| {
+        TrailStep::new(
+            StepKind::Public,
+            format!("{detail}; it has no {qtype} record in localvpc: NODATA"),
+        )
+    });
     Step::negative(Rcode::NoError, None, authoritative)
 }
 
@@ -106,7 +107,7 @@ fn vpce_name(r: &mut Resolver<'_>, qname: &str, qtype: QType) -> Option<Step> {
     let (endpoint, ips, kind) = vpce_match(r.model, r.catalog, qname)?;
     let e = r.model.vpc_endpoint_any(&endpoint)?;
     if e.state != EndpointState::Available {
-        r.push(
+        r.push(|| {
             TrailStep::new(
                 StepKind::Public,
                 format!(
@@ -114,13 +115,13 @@ fn vpce_name(r: &mut Resolver<'_>, qname: &str, qtype: QType) -> Option<Step> {
                     e.state.as_str()
                 ),
             )
-            .endpoint(endpoint.as_str()),
-        );
+            .endpoint(endpoint.as_str())
+        });
         return Some(Step::negative(Rcode::NxDomain, None, false));
     }
     let list: Vec<String> = ips.iter().map(ToString::to_string).collect();
     if qtype == QType::A && e.dns_record_ip_type != "ipv6" {
-        r.push(
+        r.push(|| {
             TrailStep::new(
                 StepKind::Public,
                 format!(
@@ -130,8 +131,8 @@ fn vpce_name(r: &mut Resolver<'_>, qname: &str, qtype: QType) -> Option<Step> {
                 ),
             )
             .endpoint(endpoint.as_str())
-            .record(format!("{qname} A")),
-        );
+            .record(format!("{qname} A"))
+        });
         return Some(Step::answer(
             ips.into_iter()
                 .map(|ip| Rr {
@@ -143,15 +144,15 @@ fn vpce_name(r: &mut Resolver<'_>, qname: &str, qtype: QType) -> Option<Step> {
             false,
         ));
     }
-    r.push(
+    r.push(|| {
         TrailStep::new(
             StepKind::Public,
             format!(
                 "{qname} is the {kind} DNS name of endpoint {endpoint}; no {qtype} records: NODATA"
             ),
         )
-        .endpoint(endpoint.as_str()),
-    );
+        .endpoint(endpoint.as_str())
+    });
     Some(Step::negative(Rcode::NoError, None, false))
 }
 

@@ -93,7 +93,8 @@ pub(crate) struct Resolver<'m> {
     /// The lookup tables of `model`.
     pub(crate) index: &'m Index,
     pub(crate) catalog: &'m Catalog,
-    pub(crate) trail: Vec<TrailStep>,
+    /// `None` when nobody asked for the trail (the server's queries).
+    pub(crate) trail: Option<Vec<TrailStep>>,
 }
 
 /// Whose resolver answers (after the view is checked).
@@ -117,7 +118,16 @@ pub fn resolve(
     qtype: QType,
 ) -> Resolution {
     let index = Index::build(model, catalog, None);
-    resolve_in(model, &index, catalog, view, name, qtype)
+    resolve_in(model, &index, catalog, view, name, qtype, Detail::Trail)
+}
+
+/// Whether a resolution records its decision trail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Detail {
+    /// The explainer: every step, with its sentence.
+    Trail,
+    /// A query on the wire: the answer only (the same decisions, without the sentences).
+    AnswerOnly,
 }
 
 /// [`resolve`] with the lookup tables already built for this snapshot.
@@ -127,8 +137,17 @@ pub(crate) fn resolve_indexed(
     view: &View,
     name: &str,
     qtype: QType,
+    detail: Detail,
 ) -> Resolution {
-    resolve_in(&indexed.model, &indexed.index, catalog, view, name, qtype)
+    resolve_in(
+        &indexed.model,
+        &indexed.index,
+        catalog,
+        view,
+        name,
+        qtype,
+        detail,
+    )
 }
 
 fn resolve_in(
@@ -138,18 +157,18 @@ fn resolve_in(
     view: &View,
     name: &str,
     qtype: QType,
+    detail: Detail,
 ) -> Resolution {
     let mut r = Resolver {
         model,
         index,
         catalog,
-        trail: Vec::new(),
+        trail: (detail == Detail::Trail).then(Vec::new),
     };
     let Ok(qname) = canonical(name) else {
-        r.note(
-            StepKind::Negative,
-            format!("`{name}` is not a valid domain name"),
-        );
+        r.note(StepKind::Negative, || {
+            format!("`{name}` is not a valid domain name")
+        });
         return r.finish(Step::negative(Rcode::FormErr, None, false));
     };
     let scope = match r.scope_of(view) {
@@ -165,13 +184,12 @@ fn resolve_in(
             if depth == 0 {
                 return r.finish(step);
             }
-            r.note(
-                StepKind::Cname,
+            r.note(StepKind::Cname, || {
                 format!(
                     "the CNAME target {current} is decided by a FORWARD rule; the client \
                      resolves it itself (localvpc does not chase into forwarded domains)"
-                ),
-            );
+                )
+            });
             step.forward = None;
             step.rcode = Some(Rcode::NoError);
             last = step;
@@ -193,24 +211,24 @@ fn resolve_in(
         last = step;
         match next {
             Some(target) if answers.iter().all(|rr| rr.name != target) => {
-                r.note(
-                    StepKind::Cname,
-                    format!("{current} is a CNAME for {target}: following it"),
-                );
+                r.note(StepKind::Cname, || {
+                    format!("{current} is a CNAME for {target}: following it")
+                });
                 current = target;
             }
             Some(target) => {
-                r.note(StepKind::Cname, format!("CNAME loop at {target}: stopped"));
+                r.note(StepKind::Cname, || {
+                    format!("CNAME loop at {target}: stopped")
+                });
                 last.rcode = Some(Rcode::ServFail);
                 break;
             }
             None => break,
         }
         if depth + 1 == MAX_CHAIN {
-            r.note(
-                StepKind::Cname,
-                format!("CNAME chain longer than {MAX_CHAIN} links: stopped"),
-            );
+            r.note(StepKind::Cname, || {
+                format!("CNAME chain longer than {MAX_CHAIN} links: stopped")
+            });
         }
     }
     last.answers = answers;
@@ -218,12 +236,19 @@ fn resolve_in(
 }
 
 impl<'m> Resolver<'m> {
-    pub(crate) fn note(&mut self, step: StepKind, detail: impl Into<String>) {
-        self.trail.push(TrailStep::new(step, detail));
+    /// Records a step of the trail. The sentence is only built when someone will read it
+    /// (the explainer, `resolve`): the server's queries skip the formatting.
+    pub(crate) fn note<D: Into<String>>(&mut self, step: StepKind, detail: impl FnOnce() -> D) {
+        if let Some(trail) = self.trail.as_mut() {
+            trail.push(TrailStep::new(step, detail()));
+        }
     }
 
-    pub(crate) fn push(&mut self, step: TrailStep) {
-        self.trail.push(step);
+    /// [`Resolver::note`] for a step with machine-readable fields.
+    pub(crate) fn push(&mut self, step: impl FnOnce() -> TrailStep) {
+        if let Some(trail) = self.trail.as_mut() {
+            trail.push(step());
+        }
     }
 
     fn finish(self, step: Step) -> Resolution {
@@ -233,7 +258,7 @@ impl<'m> Resolver<'m> {
             answers: step.answers,
             authority: step.authority,
             forward: step.forward,
-            trail: self.trail,
+            trail: self.trail.unwrap_or_default(),
         }
     }
 
@@ -242,11 +267,10 @@ impl<'m> Resolver<'m> {
         let model = self.model;
         let (vpc_id, inbound) = match view {
             View::Public => {
-                self.note(
-                    StepKind::View,
+                self.note(StepKind::View, || {
                     "public view: what a client on the internet (or on premises without \
-                     Route 53 Resolver) gets from public DNS",
-                );
+                     Route 53 Resolver) gets from public DNS"
+                });
                 return Ok(Scope::Public);
             }
             View::Vpc(id) => (id.clone(), None),
@@ -255,21 +279,20 @@ impl<'m> Resolver<'m> {
                     .resolver_endpoint_any(id)
                     .filter(|e| e.direction == ResolverDirection::Inbound)
                 else {
-                    self.note(
-                        StepKind::View,
-                        format!("no inbound Resolver endpoint {id}: refused"),
-                    );
+                    self.note(StepKind::View, || {
+                        format!("no inbound Resolver endpoint {id}: refused")
+                    });
                     return Err(Rcode::Refused);
                 };
                 (endpoint.vpc_id.clone(), Some(endpoint))
             }
         };
         let Some(vpc) = model.vpc_any(&vpc_id) else {
-            self.note(StepKind::View, format!("no VPC {vpc_id}: refused"));
+            self.note(StepKind::View, || format!("no VPC {vpc_id}: refused"));
             return Err(Rcode::Refused);
         };
         match inbound {
-            Some(e) => self.push(
+            Some(e) => self.push(|| {
                 TrailStep::new(
                     StepKind::View,
                     format!(
@@ -278,27 +301,25 @@ impl<'m> Resolver<'m> {
                         e.id, vpc.id
                     ),
                 )
-                .endpoint(e.id.as_str()),
-            ),
-            None => self.note(
-                StepKind::View,
+                .endpoint(e.id.as_str())
+            }),
+            None => self.note(StepKind::View, || {
                 format!(
                     "VPC resolver of {} ({}, region {})",
                     vpc.id,
                     vpc.resolver_address(),
                     vpc.scope.region
-                ),
-            ),
+                )
+            }),
         }
         if !vpc.enable_dns_support {
-            self.note(
-                StepKind::Attribute,
+            self.note(StepKind::Attribute, || {
                 format!(
                     "enableDnsSupport is false on {}: the Amazon-provided resolver does not \
                      answer this VPC (localvpc answers REFUSED)",
                     vpc.id
-                ),
-            );
+                )
+            });
             return Err(Rcode::Refused);
         }
         Ok(Scope::Vpc { vpc, inbound })
@@ -322,7 +343,7 @@ impl<'m> Resolver<'m> {
         let candidates = self.candidates(vpc, inbound, qname);
         let best = candidates.iter().max_by_key(|c| c.rank()).cloned();
         let Some(best) = best else {
-            self.push(
+            self.push(|| {
                 TrailStep::new(
                     StepKind::Match,
                     format!(
@@ -332,13 +353,13 @@ impl<'m> Resolver<'m> {
                         vpc.id
                     ),
                 )
-                .rule(AUTODEFINED_INTERNET_RULE_ID),
-            );
+                .rule(AUTODEFINED_INTERNET_RULE_ID)
+            });
             return public::lookup(self, qname, qtype);
         };
-        self.push(best.won(candidates.len()));
+        self.push(|| best.won(candidates.len()));
         for other in candidates.iter().filter(|c| c.rank() != best.rank()) {
-            self.push(other.lost_to(&best));
+            self.push(|| other.lost_to(&best));
         }
         match &best.source {
             Source::Rule(rule, _) if rule.rule_type == ResolverRuleType::Forward => Step {
@@ -365,7 +386,7 @@ impl<'m> Resolver<'m> {
                     .max_by_key(|c| c.rank());
                 match local {
                     Some(c) => {
-                        self.push(
+                        self.push(|| {
                             TrailStep::new(
                                 StepKind::Match,
                                 format!(
@@ -375,8 +396,8 @@ impl<'m> Resolver<'m> {
                                     c.describe()
                                 ),
                             )
-                            .rule(rule.id.as_str()),
-                        );
+                            .rule(rule.id.as_str())
+                        });
                         let Source::Local(local) = &c.source else {
                             return Step::default();
                         };
@@ -384,7 +405,7 @@ impl<'m> Resolver<'m> {
                         self.answer_local(vpc, local, &domain, qname, qtype)
                     }
                     None => {
-                        self.push(
+                        self.push(|| {
                             TrailStep::new(
                                 StepKind::Match,
                                 format!(
@@ -393,8 +414,8 @@ impl<'m> Resolver<'m> {
                                     rule.id
                                 ),
                             )
-                            .rule(rule.id.as_str()),
-                        );
+                            .rule(rule.id.as_str())
+                        });
                         public::lookup(self, qname, qtype)
                     }
                 }
@@ -438,7 +459,7 @@ impl<'m> Resolver<'m> {
                     source: Source::Local(Local::Phz(zone)),
                 });
             } else {
-                self.push(
+                self.push(|| {
                     TrailStep::new(
                         StepKind::Ignored,
                         format!(
@@ -448,8 +469,8 @@ impl<'m> Resolver<'m> {
                             zone.name, zone.id, vpc.id
                         ),
                     )
-                    .zone(Some(zone.id.as_str()), &zone.name),
-                );
+                    .zone(Some(zone.id.as_str()), &zone.name)
+                });
             }
         }
         for (endpoint_id, zones) in &tables.endpoints {
@@ -487,11 +508,11 @@ impl<'m> Resolver<'m> {
                     None
                 };
                 match why_not {
-                    Some(detail) => self.push(
+                    Some(detail) => self.push(|| {
                         TrailStep::new(StepKind::Ignored, detail)
                             .endpoint(endpoint.id.as_str())
-                            .zone(Some(&endpoint.private_zone_id), zone_name),
-                    ),
+                            .zone(Some(&endpoint.private_zone_id), zone_name)
+                    }),
                     None => out.push(Candidate {
                         domain: zone_name.to_owned(),
                         source: Source::Local(Local::Endpoint {
@@ -517,14 +538,13 @@ impl<'m> Resolver<'m> {
                     source: Source::Local(local),
                 });
             } else {
-                self.note(
-                    StepKind::Attribute,
+                self.note(StepKind::Attribute, || {
                     format!(
                         "enableDnsHostnames is false on {}: the Resolver has no {domain} names \
                          for it",
                         vpc.id
-                    ),
-                );
+                    )
+                });
             }
         }
         if let Some(domain) = tables
@@ -576,7 +596,7 @@ impl<'m> Resolver<'m> {
         let soa = negative_soa(zone_name, Soa::private_default(), 900);
         let covered = (qname == zone_name && exact) || (qname != zone_name && wildcard);
         if !covered {
-            self.push(
+            self.push(|| {
                 TrailStep::new(
                     StepKind::Negative,
                     format!(
@@ -585,8 +605,8 @@ impl<'m> Resolver<'m> {
                         endpoint.id
                     ),
                 )
-                .endpoint(endpoint.id.as_str()),
-            );
+                .endpoint(endpoint.id.as_str())
+            });
             return Step::negative(Rcode::NxDomain, Some(soa), true);
         }
         let ips = self.endpoint_ips(endpoint);
@@ -595,7 +615,7 @@ impl<'m> Resolver<'m> {
         } else {
             format!("*.{zone_name}")
         };
-        self.push(
+        self.push(|| {
             TrailStep::new(
                 StepKind::Shadowed,
                 format!(
@@ -603,8 +623,8 @@ impl<'m> Resolver<'m> {
                     endpoint.id
                 ),
             )
-            .endpoint(endpoint.id.as_str()),
-        );
+            .endpoint(endpoint.id.as_str())
+        });
         self.address_answer(
             qname,
             qtype,
@@ -658,20 +678,24 @@ impl<'m> Resolver<'m> {
                     data: RrData::A(*ip),
                 })
                 .collect();
-            let list: Vec<String> = ips.iter().map(|(_, ip)| ip.to_string()).collect();
-            self.push(with_endpoint(
-                TrailStep::new(StepKind::Record, format!("{what}: {}", list.join(", ")))
-                    .record(format!("{qname} A")),
-            ));
+            self.push(|| {
+                let list: Vec<String> = ips.iter().map(|(_, ip)| ip.to_string()).collect();
+                with_endpoint(
+                    TrailStep::new(StepKind::Record, format!("{what}: {}", list.join(", ")))
+                        .record(format!("{qname} A")),
+                )
+            });
             return Step::answer(answers, true);
         }
-        self.push(with_endpoint(TrailStep::new(
-            StepKind::Negative,
-            format!(
-                "{what}; it has no {qtype} records (DnsRecordIpType {ip_type}; localvpc \
+        self.push(|| {
+            with_endpoint(TrailStep::new(
+                StepKind::Negative,
+                format!(
+                    "{what}; it has no {qtype} records (DnsRecordIpType {ip_type}; localvpc \
                  interfaces are IPv4): NODATA"
-            ),
-        )));
+                ),
+            ))
+        });
         Step::negative(Rcode::NoError, soa, true)
     }
 
@@ -702,14 +726,13 @@ impl<'m> Resolver<'m> {
                 None,
             ),
             _ => {
-                self.note(
-                    StepKind::Negative,
+                self.note(StepKind::Negative, || {
                     format!(
                         "{qname} is not the private name of an address in {} (or in a peered \
                          VPC that allows DNS resolution): NXDOMAIN",
                         vpc.id
-                    ),
-                );
+                    )
+                });
                 Step::negative(Rcode::NxDomain, Some(soa), true)
             }
         }
@@ -725,10 +748,9 @@ impl<'m> Resolver<'m> {
         qtype: QType,
     ) -> Step {
         let Some((public_ip, holder)) = public::ec2_public_name(self.model, qname, domain) else {
-            self.note(
-                StepKind::Negative,
-                format!("{qname} is not the public name of any instance: NXDOMAIN"),
-            );
+            self.note(StepKind::Negative, || {
+                format!("{qname} is not the public name of any instance: NXDOMAIN")
+            });
             let soa = negative_soa(domain, Soa::private_default(), 900);
             return Step::negative(Rcode::NxDomain, Some(soa), true);
         };
@@ -776,20 +798,19 @@ impl<'m> Resolver<'m> {
                     .map_or(vpc.scope.region.clone(), |v| v.scope.region.clone());
                 let target = format!("{}.", private_dns_name(&region, ip));
                 if qtype != QType::Ptr {
-                    self.note(
-                        StepKind::Negative,
-                        format!("{qname} has a PTR record only: NODATA"),
-                    );
+                    self.note(StepKind::Negative, || {
+                        format!("{qname} has a PTR record only: NODATA")
+                    });
                     return Step::negative(Rcode::NoError, Some(soa), true);
                 }
-                self.push(
+                self.push(|| {
                     TrailStep::new(
                         StepKind::Record,
                         format!("autodefined reverse zone {domain}: {ip} ({owner}) → {target}"),
                     )
                     .zone(None, domain)
-                    .record(format!("{qname} PTR")),
-                );
+                    .record(format!("{qname} PTR"))
+                });
                 Step::answer(
                     vec![Rr {
                         name: qname.to_owned(),
@@ -800,18 +821,17 @@ impl<'m> Resolver<'m> {
                 )
             }
             Some(_) => {
-                self.note(
-                    StepKind::Attribute,
+                self.note(StepKind::Attribute, || {
                     format!(
                         "enableDnsHostnames is false on {}: no PTR records (autodefined \
                          reverse zone {domain}): NXDOMAIN",
                         vpc.id
-                    ),
-                );
+                    )
+                });
                 Step::negative(Rcode::NxDomain, Some(soa), true)
             }
             None => {
-                self.push(
+                self.push(|| {
                     TrailStep::new(
                         StepKind::Negative,
                         format!(
@@ -820,8 +840,8 @@ impl<'m> Resolver<'m> {
                              DNS)"
                         ),
                     )
-                    .zone(None, domain),
-                );
+                    .zone(None, domain)
+                });
                 Step::negative(Rcode::NxDomain, Some(soa), true)
             }
         }

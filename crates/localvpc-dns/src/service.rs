@@ -4,6 +4,7 @@
 use crate::answer;
 use crate::index::Indexed;
 use crate::querylog::{Client, Entry, LogTargets, QueryLog};
+use crate::resolve::Detail;
 use crate::rr::{QType, Rr};
 use crate::server;
 use crate::{View, public::fnv1a};
@@ -13,10 +14,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::net::{TcpListener, UdpSocket};
+use tokio::runtime::Handle;
 use tokio::task::JoinHandle;
 
 /// Where listeners go.
@@ -133,6 +135,9 @@ pub struct Dns {
     listeners: tokio::sync::Mutex<Listeners>,
     status: AtomicU8,
     query_log: QueryLog,
+    /// The DNS thread's runtime: listeners and forwarded queries run there, apart from the
+    /// API's runtime, so queries never queue behind HTTP requests or the writer's work.
+    runtime: OnceLock<Handle>,
 }
 
 #[derive(Default)]
@@ -159,32 +164,68 @@ impl Dns {
             listeners: tokio::sync::Mutex::new(Listeners::default()),
             status: AtomicU8::new(status),
             query_log,
+            runtime: OnceLock::new(),
         })
+    }
+
+    /// The runtime of the `localvpc-dns` thread, started on first use. One thread answers
+    /// every view: an answer takes microseconds, and on one thread a query is received,
+    /// resolved and answered without handing work between threads (no wake-ups, no
+    /// stealing). The thread lives as long as the process.
+    fn runtime(&self) -> Option<&Handle> {
+        if let Some(handle) = self.runtime.get() {
+            return Some(handle);
+        }
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let spawned = std::thread::Builder::new()
+            .name("localvpc-dns".to_owned())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot start the DNS runtime");
+                        return;
+                    }
+                };
+                if tx.send(runtime.handle().clone()).is_ok() {
+                    runtime.block_on(std::future::pending::<()>());
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the DNS thread");
+            return None;
+        }
+        let handle = rx.recv().ok()?;
+        // A racing caller may have set it first: use whichever won (the loser's thread
+        // stays idle).
+        Some(self.runtime.get_or_init(|| handle))
     }
 
     pub(crate) fn snapshot(&self) -> Arc<Model> {
         self.snapshots.load_full()
     }
 
-    /// The latest snapshot with its lookup tables. The writer builds them right after
-    /// publishing (`refresh`); a query that sees a newer snapshot first builds them itself,
-    /// once, without waiting on anyone.
+    /// The latest snapshot whose lookup tables are built, with its tables. Queries never
+    /// build tables: the writer builds those of each new snapshot before it acknowledges the
+    /// write (`refresh`), so every acknowledged change is visible to the next query, and a
+    /// query never waits for a build.
     pub(crate) fn current(&self) -> Arc<Indexed> {
+        self.indexed.load_full()
+    }
+
+    /// Builds the lookup tables of the latest published snapshot. The writer calls this
+    /// after each publish, before answering the API call; it is the only builder.
+    pub fn refresh(&self) {
         let model = self.snapshots.load_full();
         let cached = self.indexed.load_full();
         if Arc::ptr_eq(&cached.model, &model) {
-            return cached;
+            return;
         }
         let fresh = Arc::new(Indexed::build(model, &self.catalog, Some(&cached)));
-        // Only replace what was seen: a racing builder's newer tables are not overwritten.
-        self.indexed.compare_and_swap(&cached, Arc::clone(&fresh));
-        fresh
-    }
-
-    /// Builds the lookup tables of the latest published snapshot (the writer calls this
-    /// after each publish, before answering the API call).
-    pub fn refresh(&self) {
-        self.current();
+        self.indexed.store(fresh);
     }
 
     pub(crate) fn catalog(&self) -> &Catalog {
@@ -352,19 +393,34 @@ impl Dns {
         }
         // Fallback: any port on 127.0.0.1 (platforms with only one loopback address).
         tries.push(SocketAddr::from(([127, 0, 0, 1], 0)));
+        let runtime = self.runtime()?;
         for addr in tries {
-            if let Some((udp, tcp)) = bind_pair(addr).await {
+            if let Some((udp, tcp)) = bind_pair(addr) {
                 let Ok(local) = udp.local_addr() else {
                     continue;
                 };
                 used.insert(local);
-                let tasks = vec![
-                    tokio::spawn(server::serve_udp(Arc::clone(self), w.view.clone(), udp)),
-                    tokio::spawn(server::serve_tcp(Arc::clone(self), w.view.clone(), tcp)),
-                ];
+                // The sockets join the DNS runtime's reactor inside its own tasks.
+                let (dns, view) = (Arc::clone(self), w.view.clone());
+                let udp_task = runtime.spawn(async move {
+                    match UdpSocket::from_std(udp) {
+                        Ok(udp) => server::serve_udp(dns, view, udp).await,
+                        Err(e) => tracing::warn!(error = %e, "DNS UDP socket unusable"),
+                    }
+                });
+                let (dns, view) = (Arc::clone(self), w.view.clone());
+                let tcp_task = runtime.spawn(async move {
+                    match TcpListener::from_std(tcp) {
+                        Ok(tcp) => server::serve_tcp(dns, view, tcp).await,
+                        Err(e) => tracing::warn!(error = %e, "DNS TCP socket unusable"),
+                    }
+                });
                 let mut info = w.info.clone();
                 info.listen = local.to_string();
-                return Some(Running { info, tasks });
+                return Some(Running {
+                    info,
+                    tasks: vec![udp_task, tcp_task],
+                });
             }
         }
         None
@@ -492,7 +548,7 @@ impl Dns {
         let Some(qtype) = QType::parse(qtype_text) else {
             return bad_request(format!("`{qtype_text}` is not a DNS record type"));
         };
-        let answer = answer::answer(self, &view, &request.name, None, qtype).await;
+        let answer = answer::answer(self, &view, &request.name, None, qtype, Detail::Trail).await;
         let r = answer.resolution;
         let (kind, vpc_id, endpoint_id) = match &view {
             View::Vpc(id) => ("vpc", Some(id.to_string()), None),
@@ -634,12 +690,17 @@ fn views(model: &Model) -> Vec<Wanted> {
 }
 
 /// A UDP socket and a TCP listener on the same address and port.
-async fn bind_pair(addr: SocketAddr) -> Option<(UdpSocket, TcpListener)> {
+/// A UDP socket and a TCP listener on the same address (non-blocking, for tokio).
+fn bind_pair(addr: SocketAddr) -> Option<(std::net::UdpSocket, std::net::TcpListener)> {
     for _ in 0..4 {
-        let udp = UdpSocket::bind(addr).await.ok()?;
+        let udp = std::net::UdpSocket::bind(addr).ok()?;
         let local = udp.local_addr().ok()?;
-        match TcpListener::bind(local).await {
-            Ok(tcp) => return Some((udp, tcp)),
+        match std::net::TcpListener::bind(local) {
+            Ok(tcp) => {
+                udp.set_nonblocking(true).ok()?;
+                tcp.set_nonblocking(true).ok()?;
+                return Some((udp, tcp));
+            }
             // With port 0 the TCP side of the chosen port may be taken: try another.
             Err(_) if addr.port() == 0 => continue,
             Err(_) => return None,

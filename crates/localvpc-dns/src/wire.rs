@@ -4,6 +4,7 @@
 
 use crate::answer::{self, Answer};
 use crate::querylog::{Client, Transport};
+use crate::resolve::Detail;
 use crate::rr::{QType, Rr, RrData};
 use crate::trail::Rcode;
 use crate::{Dns, View};
@@ -15,7 +16,29 @@ use localvpc_model::route53::name::parse_labels;
 /// UDP payload without EDNS0 (RFC 1035).
 const CLASSIC_UDP: u16 = 512;
 /// The largest UDP payload localvpc sends (and advertises): the DNS flag day 2020 value.
-const MAX_UDP: u16 = 1232;
+pub(crate) const MAX_UDP: u16 = 1232;
+
+/// A response packet, and whether the listener's answer cache may keep it.
+pub(crate) struct Reply {
+    pub(crate) bytes: Vec<u8>,
+    /// Set when the answer is a function of the snapshot alone (no FORWARD rule decided).
+    pub(crate) cacheable: Option<Cacheable>,
+}
+
+/// What a cached answer needs besides its bytes: what the query log writes.
+pub(crate) struct Cacheable {
+    pub(crate) rcode: u16,
+    pub(crate) answers: Vec<Rr>,
+}
+
+impl Reply {
+    fn uncached(bytes: Vec<u8>) -> Self {
+        Self {
+            bytes,
+            cacheable: None,
+        }
+    }
+}
 
 /// The response to one request packet, or `None` to drop it. Queries with one question are
 /// logged to the VPC's query-logging configurations, if any.
@@ -24,7 +47,7 @@ pub(crate) async fn respond(
     view: &View,
     packet: &[u8],
     client: Client,
-) -> Option<Vec<u8>> {
+) -> Option<Reply> {
     let udp = client.transport == Transport::Udp;
     let (head, _) = packet.split_first_chunk::<12>()?;
     if head[2] & 0x80 != 0 {
@@ -35,7 +58,7 @@ pub(crate) async fn respond(
         Ok(m) => m,
         Err(e) => {
             tracing::debug!(error = %e, "malformed DNS message");
-            return Some(header_only(head, Rcode::FormErr));
+            return Some(Reply::uncached(header_only(head, Rcode::FormErr)));
         }
     };
     if request.metadata.message_type != MessageType::Query {
@@ -54,18 +77,18 @@ pub(crate) async fn respond(
         if req_edns.version() > 0 {
             // BADVERS (16): the high bits go in the OPT record.
             set_rcode(&mut response, ResponseCode::BADVERS);
-            return finish(response, &request, udp);
+            return finish(response, &request, udp).map(Reply::uncached);
         }
     }
     let query = match request.queries.as_slice() {
         [q] if request.metadata.op_code == OpCode::Query => q.clone(),
         [_] => {
             set_rcode(&mut response, ResponseCode::NotImp);
-            return finish(response, &request, udp);
+            return finish(response, &request, udp).map(Reply::uncached);
         }
         _ => {
             set_rcode(&mut response, ResponseCode::FormErr);
-            return finish(response, &request, udp);
+            return finish(response, &request, udp).map(Reply::uncached);
         }
     };
     let qtype = u16::from(query.query_type());
@@ -78,19 +101,34 @@ pub(crate) async fn respond(
             let class = class_name(query.query_class);
             dns.log_query(log, name, QType::from_u16(qtype), class, 5, Vec::new());
         }
-        return finish(response, &request, udp);
+        return finish(response, &request, udp).map(Reply::uncached);
     }
-    let answer = answer::answer(dns, view, &name, Some(query.name()), QType::from_u16(qtype)).await;
-    let answers = log
-        .as_ref()
-        .map(|_| answer.resolution.answers.clone())
-        .unwrap_or_default();
+    let answer = answer::answer(
+        dns,
+        view,
+        &name,
+        Some(query.name()),
+        QType::from_u16(qtype),
+        Detail::AnswerOnly,
+    )
+    .await;
+    let snapshot_only = answer.relayed.is_none() && answer.resolution.forward.is_none();
+    let answers = if log.is_some() || snapshot_only {
+        answer.resolution.answers.clone()
+    } else {
+        Vec::new()
+    };
     fill(&mut response, &query, answer);
+    let rcode = u16::from(response.metadata.response_code);
+    let cacheable = snapshot_only.then(|| Cacheable {
+        rcode,
+        answers: answers.clone(),
+    });
     if let Some(log) = log {
-        let rcode = u16::from(response.metadata.response_code);
         dns.log_query(log, name, QType::from_u16(qtype), "IN", rcode, answers);
     }
-    finish(response, &request, udp)
+    let bytes = finish(response, &request, udp)?;
+    Some(Reply { bytes, cacheable })
 }
 
 fn class_name(class: DNSClass) -> &'static str {
@@ -129,9 +167,10 @@ fn fill(response: &mut Message, query: &Query, answer: Answer) {
         <ResponseCode as From<u16>>::from(resolution.rcode.code()),
     );
     response.metadata.authoritative = resolution.authoritative;
-    let qname_canonical = name_text(query.name()).to_ascii_lowercase();
+    // Escapes are digits, so comparing without case is comparing canonical forms.
+    let qname_text = name_text(query.name());
     let owner = |rr: &Rr| -> Option<Name> {
-        if rr.name == qname_canonical {
+        if rr.name.eq_ignore_ascii_case(&qname_text) {
             Some(query.name().clone())
         } else {
             to_name(&rr.name)
@@ -197,8 +236,13 @@ fn header_only(head: &[u8; 12], rcode: Rcode) -> Vec<u8> {
 
 /// A wire name as Route 53 text: letters kept (case too), other bytes as `\NNN` octal.
 pub(crate) fn name_text(name: &Name) -> String {
+    labels_text(name.iter())
+}
+
+/// [`name_text`] of labels as raw bytes.
+pub(crate) fn labels_text<'a>(labels: impl Iterator<Item = &'a [u8]>) -> String {
     let mut out = String::new();
-    for label in name.iter() {
+    for label in labels {
         for &b in label {
             if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
                 out.push(char::from(b));

@@ -74,56 +74,64 @@ pub(crate) fn answer(
     let (sets, owner_label) = if !at_name.is_empty() {
         (at_name, qname.to_owned())
     } else if occupied(r, zone, qname) {
-        r.push(tag(TrailStep::new(
-            StepKind::Negative,
-            format!(
-                "{qname} exists in {} {} only as a parent of other records: NODATA",
-                kind(zone),
-                zone.name
-            ),
-        )));
+        r.push(|| {
+            tag(TrailStep::new(
+                StepKind::Negative,
+                format!(
+                    "{qname} exists in {} {} only as a parent of other records: NODATA",
+                    kind(zone),
+                    zone.name
+                ),
+            ))
+        });
         return Step::negative(Rcode::NoError, Some(soa), true);
     } else {
         let encloser = closest_encloser(r, zone, qname);
         let wildcard = format!("\\052.{encloser}");
         let sets: Vec<&RecordSet> = named(r, zone, &wildcard);
         if sets.is_empty() {
-            r.push(tag(TrailStep::new(
-                StepKind::Negative,
-                format!(
-                    "{} {} ({}) has no record named {qname} and no wildcard covers it \
+            r.push(|| {
+                tag(TrailStep::new(
+                    StepKind::Negative,
+                    format!(
+                        "{} {} ({}) has no record named {qname} and no wildcard covers it \
                      (closest encloser {encloser}): NXDOMAIN. There is no fallback to public \
                      DNS or to a less specific zone (spec §6.3)",
-                    kind(zone),
-                    zone.name,
-                    zone.id
-                ),
-            )));
+                        kind(zone),
+                        zone.name,
+                        zone.id
+                    ),
+                ))
+            });
             return Step::negative(Rcode::NxDomain, Some(soa), true);
         }
-        r.push(tag(TrailStep::new(
-            StepKind::Wildcard,
-            format!(
-                "{qname} is not in {} but the wildcard *.{encloser} covers it (RFC 4592)",
-                zone.name
-            ),
-        )));
+        r.push(|| {
+            tag(TrailStep::new(
+                StepKind::Wildcard,
+                format!(
+                    "{qname} is not in {} but the wildcard *.{encloser} covers it (RFC 4592)",
+                    zone.name
+                ),
+            ))
+        });
         (sets, format!("*.{encloser}"))
     };
     if qtype != QType::Cname
         && let Some(cname) = sets.iter().find(|s| s.record_type == "CNAME")
     {
         let answers = values(cname, qname, QType::Cname);
-        r.push(tag(TrailStep::new(
-            StepKind::Record,
-            format!(
-                "{owner_label} is a CNAME in {} {}: {}",
-                kind(zone),
-                zone.name,
-                cname.values.join(", ")
-            ),
-        )
-        .record(format!("{owner_label} CNAME"))));
+        r.push(|| {
+            tag(TrailStep::new(
+                StepKind::Record,
+                format!(
+                    "{owner_label} is a CNAME in {} {}: {}",
+                    kind(zone),
+                    zone.name,
+                    cname.values.join(", ")
+                ),
+            )
+            .record(format!("{owner_label} CNAME")))
+        });
         return Step::answer(answers, true);
     }
     let wanted: Vec<&RecordSet> = match qtype.route53_type() {
@@ -137,21 +145,23 @@ pub(crate) fn answer(
     if wanted.is_empty() {
         let mut types: Vec<&str> = sets.iter().map(|s| s.record_type.as_str()).collect();
         types.dedup();
-        r.push(tag(TrailStep::new(
-            StepKind::Negative,
-            format!(
-                "{owner_label} exists in {} {} with {} but no {qtype} record: NODATA (NOERROR, \
+        r.push(|| {
+            tag(TrailStep::new(
+                StepKind::Negative,
+                format!(
+                    "{owner_label} exists in {} {} with {} but no {qtype} record: NODATA (NOERROR, \
                  SOA in authority)",
-                kind(zone),
-                zone.name,
-                types.join(", ")
-            ),
-        )));
+                    kind(zone),
+                    zone.name,
+                    types.join(", ")
+                ),
+            ))
+        });
         return Step::negative(Rcode::NoError, Some(soa), true);
     }
     let (chosen, routing_note) = pick(wanted, region);
     if let Some(note) = routing_note {
-        r.push(tag(TrailStep::new(StepKind::Record, note)));
+        r.push(|| tag(TrailStep::new(StepKind::Record, note)));
     }
     let mut answers = Vec::new();
     for set in chosen {
@@ -160,18 +170,20 @@ pub(crate) fn answer(
                 answers.extend(expand_alias(r, zone, alias, qname, qtype, region, depth));
             }
             None => {
-                r.push(tag(TrailStep::new(
-                    StepKind::Record,
-                    format!(
-                        "{owner_label} {} in {} {} ({}): {}",
-                        set.record_type,
-                        kind(zone),
-                        zone.name,
-                        zone.id,
-                        set.values.join(", ")
-                    ),
-                )
-                .record(format!("{owner_label} {}", set.record_type))));
+                r.push(|| {
+                    tag(TrailStep::new(
+                        StepKind::Record,
+                        format!(
+                            "{owner_label} {} in {} {} ({}): {}",
+                            set.record_type,
+                            kind(zone),
+                            zone.name,
+                            zone.id,
+                            set.values.join(", ")
+                        ),
+                    )
+                    .record(format!("{owner_label} {}", set.record_type)))
+                });
                 answers.extend(values(set, qname, qtype));
             }
         }
@@ -293,22 +305,24 @@ fn expand_alias(
     };
     if alias.hosted_zone_id == zone.id.as_str() && is_within(target, &zone.name) {
         if depth >= MAX_ALIAS_DEPTH {
-            r.note(StepKind::Alias, format!("alias chain too deep at {target}"));
+            r.note(StepKind::Alias, || {
+                format!("alias chain too deep at {target}")
+            });
             return Vec::new();
         }
-        r.push(
+        r.push(|| {
             TrailStep::new(
                 StepKind::Alias,
                 format!("alias {owner} → {target} in the same zone"),
             )
-            .zone(Some(zone.id.as_str()), &zone.name),
-        );
+            .zone(Some(zone.id.as_str()), &zone.name)
+        });
         let step = answer(r, zone, target, qtype, region, depth + 1);
         return rename(step.answers);
     }
     if let Some((endpoint, ips)) = public::vpce_addresses(r, target) {
         let list: Vec<String> = ips.iter().map(ToString::to_string).collect();
-        r.push(
+        r.push(|| {
             TrailStep::new(
                 StepKind::Alias,
                 format!(
@@ -318,8 +332,8 @@ fn expand_alias(
                 ),
             )
             .endpoint(endpoint.as_str())
-            .record(format!("{owner} {qtype} (alias)")),
-        );
+            .record(format!("{owner} {qtype} (alias)"))
+        });
         if qtype != QType::A {
             return Vec::new();
         }
@@ -333,13 +347,13 @@ fn expand_alias(
             .collect();
     }
     if let Some((lb, ips)) = public::load_balancer_addresses(r.model, target) {
-        r.push(
+        r.push(|| {
             TrailStep::new(
                 StepKind::Alias,
                 format!("alias {owner} → {target}, load balancer {lb}: its node addresses"),
             )
-            .record(format!("{owner} {qtype} (alias)")),
-        );
+            .record(format!("{owner} {qtype} (alias)"))
+        });
         if qtype != QType::A {
             return Vec::new();
         }
@@ -352,13 +366,15 @@ fn expand_alias(
             })
             .collect();
     }
-    r.push(TrailStep::new(
-        StepKind::Alias,
-        format!(
-            "alias {owner} → {target} (zone {}): resolved in the public view",
-            alias.hosted_zone_id
-        ),
-    ));
+    r.push(|| {
+        TrailStep::new(
+            StepKind::Alias,
+            format!(
+                "alias {owner} → {target} (zone {}): resolved in the public view",
+                alias.hosted_zone_id
+            ),
+        )
+    });
     let step = public::lookup(r, target, qtype);
     rename(step.answers)
 }

@@ -92,6 +92,9 @@ fn escape_label(label: &[u8]) -> String {
 
 /// The canonical (returned) form of a valid name: `\052.example.com.`.
 pub fn canonical(name: &str) -> Result<String, NameError> {
+    if let Some(plain) = canonical_plain(name) {
+        return Ok(plain);
+    }
     let labels = parse_labels(name)?;
     if labels.is_empty() {
         return Ok(".".to_owned());
@@ -102,6 +105,41 @@ pub fn canonical(name: &str) -> Result<String, NameError> {
         out.push('.');
     }
     Ok(out)
+}
+
+/// [`canonical`] for the common name (every DNS query): only letters, digits, `-`, `_` and
+/// non-empty labels of at most 63 bytes, so nothing is escaped and lower-casing is the whole
+/// job. `None` sends anything else down the general path, which also says what is wrong.
+fn canonical_plain(name: &str) -> Option<String> {
+    let trimmed = name.strip_suffix('.').unwrap_or(name);
+    // Wire length = a length byte per label + the bytes + the root byte = len + 2.
+    if trimmed.is_empty() || trimmed.len() + 2 > 255 {
+        return None;
+    }
+    let mut label_len = 0usize;
+    for b in trimmed.bytes() {
+        if b == b'.' {
+            if label_len == 0 {
+                return None;
+            }
+            label_len = 0;
+        } else if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            label_len += 1;
+            if label_len > 63 {
+                return None;
+            }
+        } else {
+            return None;
+        }
+    }
+    if label_len == 0 {
+        return None;
+    }
+    let mut out = String::with_capacity(trimmed.len() + 1);
+    out.push_str(trimmed);
+    out.make_ascii_lowercase();
+    out.push('.');
+    Some(out)
 }
 
 /// Decodes a canonical name's escapes (for DNS): `\052.example.com.` → `*.example.com.`.
@@ -145,6 +183,60 @@ pub fn compare(a: &str, b: &str) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The general path, for comparing with the fast one.
+    fn canonical_general(name: &str) -> Result<String, NameError> {
+        let labels = parse_labels(name)?;
+        if labels.is_empty() {
+            return Ok(".".to_owned());
+        }
+        Ok(labels
+            .iter()
+            .map(|l| escape_label(l) + ".")
+            .collect::<String>())
+    }
+
+    #[test]
+    fn the_plain_fast_path_agrees_with_the_general_path() {
+        let long_label = "a".repeat(63);
+        let too_long_label = "a".repeat(64);
+        let long_name = vec!["abcdefghi"; 25].join(".");
+        let cases = [
+            "www.Example.COM",
+            "www.example.com.",
+            "a",
+            "_sip._tcp.example.com",
+            "x-1.y_2.z",
+            ".",
+            "",
+            "..",
+            "a..b",
+            ".a",
+            "a.b..",
+            "*.example.com",
+            r"a\\056b.example",
+            r"caf\303\251.example",
+            "sp ace.example",
+            long_label.as_str(),
+            too_long_label.as_str(),
+            long_name.as_str(),
+        ];
+        for case in cases {
+            assert_eq!(canonical(case), canonical_general(case), "{case:?}");
+        }
+        // 253 bytes of name is the longest that fits in 255 wire bytes.
+        let at_limit = format!(
+            "{}.{}.{}",
+            "a".repeat(63),
+            vec!["b".repeat(62); 2].join("."),
+            "c".repeat(63)
+        );
+        assert_eq!(at_limit.len(), 253);
+        assert_eq!(canonical(&at_limit), canonical_general(&at_limit));
+        let over = format!("{at_limit}c");
+        assert_eq!(canonical(&over), canonical_general(&over));
+        assert!(canonical(&over).is_err());
+    }
 
     #[test]
     fn canonical_form_lowercases_qualifies_and_escapes() {
