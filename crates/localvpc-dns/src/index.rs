@@ -65,13 +65,23 @@ pub(crate) struct ZoneIndex {
 
 impl ZoneIndex {
     fn build(zone: &HostedZone) -> Self {
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut occupied: HashSet<String> = HashSet::new();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::with_capacity(zone.records.len());
+        let mut occupied: HashSet<String> = HashSet::with_capacity(zone.records.len());
         for (pos, set) in zone.records.iter().enumerate() {
-            by_name.entry(set.name.clone()).or_default().push(pos);
+            match by_name.get_mut(&set.name) {
+                Some(positions) => positions.push(pos),
+                None => {
+                    by_name.insert(set.name.clone(), vec![pos]);
+                }
+            }
             let mut name = set.name.as_str();
             loop {
-                if !occupied.insert(name.to_owned()) || name == zone.name {
+                // Record sets are in name order, so most ancestors are already in.
+                if occupied.contains(name) {
+                    break;
+                }
+                occupied.insert(name.to_owned());
+                if name == zone.name {
                     break;
                 }
                 match name.split_once('.') {

@@ -931,8 +931,7 @@ impl Txn<'_, '_> {
         action: ChangeAction,
         record: RecordSet,
     ) -> Result<(), String> {
-        let key = record.key();
-        let position = zone.records.iter().position(|r| r.key() == key);
+        let position = zone.records.iter().position(|r| r.same_key(&record));
         if action == ChangeAction::Delete {
             let Some(at) = position else {
                 return Err(format!(

@@ -175,9 +175,16 @@ pub fn reversed_key(canonical: &str) -> String {
     out
 }
 
-/// Orders canonical names as Route 53 lists them.
+/// Orders canonical names as Route 53 lists them: as their [`reversed_key`]s compare, without
+/// building them (sorting a zone's records calls this n log n times).
 pub fn compare(a: &str, b: &str) -> Ordering {
-    reversed_key(a).cmp(&reversed_key(b))
+    fn key(name: &str) -> impl Iterator<Item = u8> + '_ {
+        name.strip_suffix('.')
+            .unwrap_or(name)
+            .rsplit('.')
+            .flat_map(|label| label.bytes().chain(std::iter::once(b'.')))
+    }
+    key(a).cmp(key(b))
 }
 
 #[cfg(test)]
@@ -194,6 +201,32 @@ mod tests {
             .iter()
             .map(|l| escape_label(l) + ".")
             .collect::<String>())
+    }
+
+    #[test]
+    fn compare_orders_as_the_reversed_keys_do() {
+        let names = [
+            ".",
+            "com.",
+            "example.com.",
+            "example-x.com.",
+            "www.example.com.",
+            "a.www.example.com.",
+            "www.example-x.com.",
+            "\\052.example.com.",
+            "_sip._tcp.example.com.",
+            "example.org.",
+            "xn--bcher-kva.example.",
+        ];
+        for a in names {
+            for b in names {
+                assert_eq!(
+                    compare(a, b),
+                    reversed_key(a).cmp(&reversed_key(b)),
+                    "{a} vs {b}"
+                );
+            }
+        }
     }
 
     #[test]
