@@ -67,6 +67,15 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "AssociateSubnetCidrBlock",
+        &[
+            "Ipv6CidrBlock",
+            "Ipv6IpamPoolId",
+            "Ipv6NetmaskLength",
+            "SubnetId",
+        ],
+    ),
+    (
         "AssociateTransitGatewayRouteTable",
         &[
             "DryRun",
@@ -185,6 +194,17 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "TagSpecification.#.ResourceType",
             "TagSpecification.#.Tag.#.Key",
             "TagSpecification.#.Tag.#.Value",
+        ],
+    ),
+    (
+        "CreateEgressOnlyInternetGateway",
+        &[
+            "ClientToken",
+            "DryRun",
+            "TagSpecification.#.ResourceType",
+            "TagSpecification.#.Tag.#.Key",
+            "TagSpecification.#.Tag.#.Value",
+            "VpcId",
         ],
     ),
     (
@@ -580,6 +600,10 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
     ),
     ("DeleteCustomerGateway", &["CustomerGatewayId", "DryRun"]),
     ("DeleteDhcpOptions", &["DhcpOptionsId", "DryRun"]),
+    (
+        "DeleteEgressOnlyInternetGateway",
+        &["DryRun", "EgressOnlyInternetGatewayId"],
+    ),
     ("DeleteInternetGateway", &["DryRun", "InternetGatewayId"]),
     ("DeleteManagedPrefixList", &["DryRun", "PrefixListId"]),
     ("DeleteNatGateway", &["DryRun", "NatGatewayId"]),
@@ -678,6 +702,17 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         &[
             "DhcpOptionsId.#",
             "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
+        ],
+    ),
+    (
+        "DescribeEgressOnlyInternetGateways",
+        &[
+            "DryRun",
+            "EgressOnlyInternetGatewayId.#",
             "Filter.#.Name",
             "Filter.#.Value.#",
             "MaxResults",
@@ -1030,6 +1065,7 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         &["AssociationId", "DryRun", "PublicIp"],
     ),
     ("DisassociateRouteTable", &["AssociationId", "DryRun"]),
+    ("DisassociateSubnetCidrBlock", &["AssociationId"]),
     (
         "DisassociateTransitGatewayRouteTable",
         &[

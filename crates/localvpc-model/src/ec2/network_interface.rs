@@ -39,6 +39,9 @@ pub struct NetworkInterface {
     /// Set while attached to an instance.
     #[serde(default)]
     pub attachment: Option<crate::ec2::instance::InterfaceAttachment>,
+    /// IPv6 addresses from the subnet's IPv6 block.
+    #[serde(default)]
+    pub ipv6_addresses: Vec<std::net::Ipv6Addr>,
     pub tags: Tags,
 }
 
@@ -233,6 +236,7 @@ impl Txn<'_, '_> {
             source_dest_check: true,
             mac_address,
             attachment: None,
+            ipv6_addresses: Vec::new(),
             tags: Tags::new(),
         })
     }
