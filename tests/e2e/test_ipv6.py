@@ -495,3 +495,96 @@ def test_network_acl_ipv6_entries(ec2, ec2_raw, vpc6):
     got = acl_entries(ec2.describe_network_acls(NetworkAclIds=[acl])["NetworkAcls"][0])
     assert got[(False, 100)] == ("Ipv6CidrBlock", "2600::/16", "deny")
     assert (False, 110) not in got
+
+
+# --------------------------------------------------------------------------- interfaces, instances
+
+
+def v6_of(eni):
+    return [a["Ipv6Address"] for a in eni.get("Ipv6Addresses", [])]
+
+
+def test_interface_ipv6_addresses(ec2, ec2_raw, vpc6):
+    vpc_id, block = vpc6
+    cidr6 = subnet64(block, 1)
+    net = ipaddress.ip_network(cidr6)
+    sub = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.1.0/24", Ipv6CidrBlock=cidr6)["Subnet"]["SubnetId"]
+    plain = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.2.0/24")["Subnet"]["SubnetId"]
+    # A count takes the lowest free addresses after the four reserved ones.
+    eni = ec2.create_network_interface(SubnetId=sub, Ipv6AddressCount=2)["NetworkInterface"]
+    assert v6_of(eni) == [str(net.network_address + 4), str(net.network_address + 5)]
+    assert eni["Ipv6Addresses"][0]["IsPrimaryIpv6"] is False
+    eni_id = eni["NetworkInterfaceId"]
+    explicit = str(net.network_address + 0x100)
+    other = ec2.create_network_interface(SubnetId=sub, Ipv6Addresses=[{"Ipv6Address": explicit}])[
+        "NetworkInterface"]
+    assert v6_of(other) == [explicit]
+    # In use, reserved, outside the block, in a subnet without a block, both forms at once.
+    expect_error(ec2.create_network_interface, SubnetId=sub, Ipv6Addresses=[{"Ipv6Address": explicit}],
+                 code="InvalidIPAddress.InUse")
+    expect_error(ec2.create_network_interface, SubnetId=sub,
+                 Ipv6Addresses=[{"Ipv6Address": str(net.network_address + 1)}], code="InvalidParameterValue")
+    expect_error(ec2.create_network_interface, SubnetId=sub, Ipv6Addresses=[{"Ipv6Address": "2600::1"}],
+                 code="InvalidParameterValue")
+    expect_error(ec2.create_network_interface, SubnetId=plain, Ipv6AddressCount=1, code="InvalidParameterValue")
+    expect_error(ec2.create_network_interface, SubnetId=sub, Ipv6AddressCount=1,
+                 Ipv6Addresses=[{"Ipv6Address": str(net.network_address + 0x200)}],
+                 code="InvalidParameterCombination")
+    # Assign and unassign.
+    added = ec2.assign_ipv6_addresses(NetworkInterfaceId=eni_id, Ipv6AddressCount=1)
+    assert added["NetworkInterfaceId"] == eni_id
+    assert added["AssignedIpv6Addresses"] == [str(net.network_address + 6)]
+    extra = str(net.network_address + 0x300)
+    assert ec2.assign_ipv6_addresses(NetworkInterfaceId=eni_id, Ipv6Addresses=[extra])[
+        "AssignedIpv6Addresses"] == [extra]
+    expect_error(ec2_raw.assign_ipv6_addresses, NetworkInterfaceId=eni_id, code="MissingParameter")
+    expect_error(ec2.assign_ipv6_addresses, NetworkInterfaceId="eni-0123456789abcdef0", Ipv6AddressCount=1,
+                 code="InvalidNetworkInterfaceID.NotFound")
+    gone = ec2.unassign_ipv6_addresses(NetworkInterfaceId=eni_id, Ipv6Addresses=[extra])
+    assert gone["UnassignedIpv6Addresses"] == [extra] and gone["NetworkInterfaceId"] == eni_id
+    expect_error(ec2.unassign_ipv6_addresses, NetworkInterfaceId=eni_id, Ipv6Addresses=[extra],
+                 code="InvalidParameterValue")
+    described = ec2.describe_network_interfaces(NetworkInterfaceIds=[eni_id])["NetworkInterfaces"][0]
+    assert v6_of(described) == [str(net.network_address + n) for n in (4, 5, 6)]
+    found = ec2.describe_network_interfaces(Filters=[f("ipv6-addresses.ipv6-address", explicit)])[
+        "NetworkInterfaces"]
+    assert [e["NetworkInterfaceId"] for e in found] == [other["NetworkInterfaceId"]]
+    # The subnet's block cannot go while interfaces hold addresses from it.
+    assoc = ec2.describe_subnets(SubnetIds=[sub])["Subnets"][0]["Ipv6CidrBlockAssociationSet"][0]["AssociationId"]
+    expect_error(ec2.disassociate_subnet_cidr_block, AssociationId=assoc, code="DependencyViolation")
+    for e in (eni_id, other["NetworkInterfaceId"]):
+        ec2.delete_network_interface(NetworkInterfaceId=e)
+    ec2.disassociate_subnet_cidr_block(AssociationId=assoc)
+
+
+def test_assign_ipv6_on_creation_and_instances(ec2, vpc6):
+    vpc_id, block = vpc6
+    cidr6 = subnet64(block, 2)
+    net = ipaddress.ip_network(cidr6)
+    sub = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.1.0/24", Ipv6CidrBlock=cidr6)["Subnet"]["SubnetId"]
+    assert v6_of(ec2.create_network_interface(SubnetId=sub)["NetworkInterface"]) == []
+    ec2.modify_subnet_attribute(SubnetId=sub, AssignIpv6AddressOnCreation={"Value": True})
+    auto = ec2.create_network_interface(SubnetId=sub)["NetworkInterface"]
+    assert v6_of(auto) == [str(net.network_address + 4)]
+    # An explicit count of 0 overrides the subnet's default.
+    assert v6_of(ec2.create_network_interface(SubnetId=sub, Ipv6AddressCount=0)["NetworkInterface"]) == []
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    run = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro", SubnetId=sub,
+                            Ipv6AddressCount=2)["Instances"][0]
+    expected = [str(net.network_address + 5), str(net.network_address + 6)]
+    assert v6_of(run["NetworkInterfaces"][0]) == expected
+    inst = ec2.describe_instances(InstanceIds=[run["InstanceId"]])["Reservations"][0]["Instances"][0]
+    assert v6_of(inst["NetworkInterfaces"][0]) == expected
+    assert inst["Ipv6Address"] == expected[0]
+    found = ec2.describe_instances(Filters=[f("network-interface.ipv6-addresses.ipv6-address", expected[1])])[
+        "Reservations"]
+    assert [i["InstanceId"] for r in found for i in r["Instances"]] == [run["InstanceId"]]
+    # Through a NetworkInterfaces spec, with an explicit address.
+    chosen = str(net.network_address + 0x42)
+    run2 = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro", NetworkInterfaces=[
+        {"DeviceIndex": 0, "SubnetId": sub, "Ipv6Addresses": [{"Ipv6Address": chosen}]}])["Instances"][0]
+    assert v6_of(run2["NetworkInterfaces"][0]) == [chosen]
+    # Termination frees the addresses with the interface.
+    ec2.terminate_instances(InstanceIds=[run["InstanceId"], run2["InstanceId"]])
+    again = ec2.create_network_interface(SubnetId=sub, Ipv6Addresses=[{"Ipv6Address": chosen}])["NetworkInterface"]
+    assert v6_of(again) == [chosen]

@@ -43,6 +43,7 @@ pub const ACTIONS: &[&str] = &[
     "AcceptVpcEndpointConnections",
     "AcceptVpcPeeringConnection",
     "AllocateAddress",
+    "AssignIpv6Addresses",
     "AssignPrivateIpAddresses",
     "AssociateAddress",
     "AssociateDhcpOptions",
@@ -186,6 +187,7 @@ pub const ACTIONS: &[&str] = &[
     "StartVpcEndpointServicePrivateDnsVerification",
     "StopInstances",
     "TerminateInstances",
+    "UnassignIpv6Addresses",
     "UnassignPrivateIpAddresses",
 ];
 
@@ -290,6 +292,8 @@ async fn dispatch<B: Backend>(
         "ModifyNetworkInterfaceAttribute" => network_interface::modify(&op).await,
         "AssignPrivateIpAddresses" => network_interface::assign(&op).await,
         "UnassignPrivateIpAddresses" => network_interface::unassign(&op).await,
+        "AssignIpv6Addresses" => network_interface::assign_ipv6(&op).await,
+        "UnassignIpv6Addresses" => network_interface::unassign_ipv6(&op).await,
         "CreateDhcpOptions" => dhcp::create(&op).await,
         "AssociateDhcpOptions" => dhcp::associate(&op).await,
         "DeleteDhcpOptions" => dhcp::delete(&op).await,

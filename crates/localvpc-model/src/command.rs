@@ -218,6 +218,15 @@ pub enum Command {
         network_interface_id: NetworkInterfaceId,
         addresses: Vec<std::net::Ipv4Addr>,
     },
+    AssignIpv6Addresses {
+        network_interface_id: NetworkInterfaceId,
+        addresses: Vec<std::net::Ipv6Addr>,
+        count: u32,
+    },
+    UnassignIpv6Addresses {
+        network_interface_id: NetworkInterfaceId,
+        addresses: Vec<std::net::Ipv6Addr>,
+    },
     CreateDhcpOptions {
         configurations: Vec<(String, Vec<String>)>,
         tag_specifications: Vec<TagSpecification>,
@@ -463,6 +472,8 @@ pub enum Outcome {
     NetworkAclAssociation(NetworkAclAssociationId),
     NetworkInterface(NetworkInterface),
     AssignedAddresses(NetworkInterfaceId, Vec<std::net::Ipv4Addr>),
+    /// IPv6 addresses assigned to or unassigned from an interface.
+    Ipv6Addresses(NetworkInterfaceId, Vec<std::net::Ipv6Addr>),
     DhcpOptions(DhcpOptions),
     VpcPeeringConnection(VpcPeeringConnection),
     ElasticIp(ElasticIp),

@@ -362,6 +362,21 @@ impl Txn<'_, '_> {
                 self.unassign_private_ips(network_interface_id, addresses)?;
                 Outcome::Done
             }
+            Command::AssignIpv6Addresses {
+                network_interface_id,
+                addresses,
+                count,
+            } => Outcome::Ipv6Addresses(
+                network_interface_id.clone(),
+                self.assign_ipv6_addresses(network_interface_id, addresses, *count)?,
+            ),
+            Command::UnassignIpv6Addresses {
+                network_interface_id,
+                addresses,
+            } => Outcome::Ipv6Addresses(
+                network_interface_id.clone(),
+                self.unassign_ipv6_addresses(network_interface_id, addresses)?,
+            ),
             Command::CreateDhcpOptions {
                 configurations,
                 tag_specifications,

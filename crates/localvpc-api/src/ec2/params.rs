@@ -30,6 +30,16 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "AssignIpv6Addresses",
+        &[
+            "Ipv6AddressCount",
+            "Ipv6Addresses.#",
+            "Ipv6Prefix.#",
+            "Ipv6PrefixCount",
+            "NetworkInterfaceId",
+        ],
+    ),
+    (
         "AssignPrivateIpAddresses",
         &[
             "AllowReassignment",
@@ -1592,6 +1602,10 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
     (
         "TerminateInstances",
         &["DryRun", "Force", "InstanceId.#", "SkipOsShutdown"],
+    ),
+    (
+        "UnassignIpv6Addresses",
+        &["Ipv6Addresses.#", "Ipv6Prefix.#", "NetworkInterfaceId"],
     ),
     (
         "UnassignPrivateIpAddresses",
