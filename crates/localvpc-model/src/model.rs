@@ -2011,6 +2011,191 @@ mod tests {
     }
 
     #[test]
+    fn vpn_connections_on_a_transit_gateway_are_vpn_attachments() {
+        use crate::ec2::transit_gateway::{AttachmentState, TransitGatewayOptions};
+        use crate::ec2::vpn::VpnTarget;
+        let mut h = Harness::new(false);
+        let Outcome::TransitGateway(tgw) = h
+            .run(Command::CreateTransitGateway {
+                description: "hub".into(),
+                options: TransitGatewayOptions::default(),
+                tag_specifications: vec![],
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        let rtb = tgw
+            .options
+            .association_default_route_table_id
+            .clone()
+            .unwrap();
+        let Outcome::CustomerGateway(cgw) = h
+            .run(Command::CreateCustomerGateway {
+                bgp_asn: 65000,
+                ip_address: "198.51.100.1".parse().unwrap(),
+                device_name: None,
+                tag_specifications: vec![],
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        let Outcome::VpnConnection(vpn) = h
+            .run(Command::CreateVpnConnection {
+                customer_gateway_id: cgw.id.clone(),
+                target: VpnTarget::TransitGateway(tgw.id.clone()),
+                static_routes_only: true,
+                tag_specifications: vec![],
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        let att_id = vpn.transit_gateway_attachment_id.clone().unwrap();
+        let att = h.model.transit_gateway_attachments[&att_id].clone();
+        assert_eq!(
+            (att.resource_type(), att.resource_id(), att.state),
+            ("vpn", vpn.id.as_str(), AttachmentState::Available)
+        );
+        assert_eq!(att.association.as_ref(), Some(&rtb));
+        assert_eq!(att.propagations, vec![rtb.clone()]);
+        // Static routes go in the transit gateway route table, not on the connection.
+        let route = Command::SetVpnConnectionRoute {
+            id: vpn.id.clone(),
+            cidr: "192.168.0.0/16".parse().unwrap(),
+            present: true,
+        };
+        assert_eq!(
+            h.run(route).unwrap_err().code(),
+            "InvalidVpnConnection.InvalidType"
+        );
+        h.run(Command::CreateTransitGatewayRoute {
+            table: rtb.clone(),
+            destination: "192.168.0.0/16".parse().unwrap(),
+            attachment: Some(att_id.clone()),
+        })
+        .unwrap();
+        let table = h.model.transit_gateway_route_tables[&rtb].clone();
+        let hit = h
+            .model
+            .tgw_lookup(&table, "192.168.1.1".parse().unwrap())
+            .unwrap();
+        assert_eq!((hit.attachment.as_ref(), hit.active), (Some(&att_id), true));
+        // The VPC-attachment calls do not see it; the gateway cannot go while it lives.
+        assert!(
+            h.run(Command::DeleteTransitGatewayVpcAttachment { id: att_id.clone() })
+                .unwrap_err()
+                .is_not_found()
+        );
+        assert_eq!(
+            h.run(Command::DeleteTransitGateway { id: tgw.id.clone() })
+                .unwrap_err()
+                .code(),
+            "IncorrectState"
+        );
+        h.run(Command::DeleteVpnConnection { id: vpn.id }).unwrap();
+        let att = &h.model.transit_gateway_attachments[&att_id];
+        assert_eq!(att.state, AttachmentState::Deleted);
+        assert!(att.association.is_none() && att.propagations.is_empty());
+        let table = h.model.transit_gateway_route_tables[&rtb].clone();
+        let hit = h
+            .model
+            .tgw_lookup(&table, "192.168.1.1".parse().unwrap())
+            .unwrap();
+        assert!(!hit.active);
+        h.run(Command::DeleteTransitGateway { id: tgw.id }).unwrap();
+    }
+
+    #[test]
+    fn interfaces_take_lowest_free_ipv6_addresses() {
+        let mut h = Harness::new(false);
+        let Outcome::Vpc(vpc) = h
+            .run(Command::CreateVpc(CreateVpc {
+                cidr_block: Some("10.0.0.0/16".into()),
+                amazon_provided_ipv6_cidr_block: true,
+                ..CreateVpc::default()
+            }))
+            .unwrap()
+        else {
+            panic!()
+        };
+        let Outcome::Subnet(s) = h
+            .run(Command::CreateSubnet(CreateSubnet {
+                vpc_id: vpc.id.clone(),
+                cidr_block: Some("10.0.1.0/24".into()),
+                availability_zone: Some("ap-northeast-1a".into()),
+                availability_zone_id: None,
+                ipv6_cidr_block: Some("2001:db8:0:1::/64".into()),
+                ipv6_native: false,
+                tag_specifications: Vec::new(),
+            }))
+            .unwrap()
+        else {
+            panic!()
+        };
+        let create = |addresses: &[&str], count: Option<u32>| {
+            Command::CreateNetworkInterface(crate::CreateNetworkInterface {
+                subnet_id: Some(s.id.clone()),
+                ipv6_addresses: addresses.iter().map(|a| a.parse().unwrap()).collect(),
+                ipv6_count: count,
+                ..Default::default()
+            })
+        };
+        let v6 = |o: Outcome| match o {
+            Outcome::NetworkInterface(e) => e
+                .ipv6_addresses
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            o => panic!("{o:?}"),
+        };
+        assert_eq!(
+            v6(h.run(create(&[], Some(2))).unwrap()),
+            ["2001:db8:0:1::4", "2001:db8:0:1::5"]
+        );
+        assert_eq!(
+            v6(h.run(create(&["2001:db8:0:1::6"], None)).unwrap()),
+            ["2001:db8:0:1::6"]
+        );
+        assert_eq!(
+            v6(h.run(create(&[], Some(1))).unwrap()),
+            ["2001:db8:0:1::7"]
+        );
+        let code = |h: &mut Harness, c| h.run(c).unwrap_err().code();
+        assert_eq!(
+            code(&mut h, create(&["2001:db8:0:1::6"], None)),
+            "InvalidIPAddress.InUse"
+        );
+        for reserved in [
+            "2001:db8:0:1::",
+            "2001:db8:0:1::3",
+            "2001:db8:0:1:ffff:ffff:ffff:ffff",
+        ] {
+            assert_eq!(
+                code(&mut h, create(&[reserved], None)),
+                "InvalidParameterValue"
+            );
+        }
+        assert_eq!(
+            code(&mut h, create(&["2001:db8:0:2::9"], None)),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            code(&mut h, create(&["2001:db8:0:1::9"], Some(1))),
+            "InvalidParameterCombination"
+        );
+        // Without a count or addresses, the subnet's AssignIpv6AddressOnCreation decides.
+        assert!(v6(h.run(create(&[], None)).unwrap()).is_empty());
+        h.run(Command::ModifySubnetAttribute {
+            subnet_id: s.id.clone(),
+            attribute: crate::SubnetAttribute::AssignIpv6AddressOnCreation(true),
+        })
+        .unwrap();
+        assert_eq!(v6(h.run(create(&[], None)).unwrap()), ["2001:db8:0:1::8"]);
+    }
+
+    #[test]
     fn transit_gateway_defaults_acceptance_and_lookup() {
         use crate::ec2::transit_gateway::{
             AttachmentState, CreateTgwVpcAttachment, TransitGatewayOptions,
