@@ -1,7 +1,9 @@
 """Persistence of the network pieces: network interfaces (with secondary addresses), Elastic
 IPs, NAT gateways, network ACLs, DHCP option sets, VPC peering between two accounts, transit
 gateways with cross-account attachments, route tables and static routes, and instances survive
-a graceful (SIGTERM) restart -- and the restored state still enforces its rules."""
+a graceful (SIGTERM) restart -- and the restored state still enforces its rules. So do IPv6
+blocks, IPv6 routes and addresses, egress-only internet gateways and transit gateway VPN
+attachments."""
 
 import signal
 
@@ -35,6 +37,11 @@ def snapshot(ec2):
         "acls": _sorted(ec2.describe_network_acls()["NetworkAcls"], "NetworkAclId"),
         "dhcp": _sorted(ec2.describe_dhcp_options()["DhcpOptions"], "DhcpOptionsId"),
         "vpcs": _sorted(ec2.describe_vpcs()["Vpcs"], "VpcId"),
+        "subnets": _sorted(ec2.describe_subnets()["Subnets"], "SubnetId"),
+        "eigws": _sorted(ec2.describe_egress_only_internet_gateways()["EgressOnlyInternetGateways"],
+                         "EgressOnlyInternetGatewayId"),
+        "vpns": _sorted(ec2.describe_vpn_connections()["VpnConnections"], "VpnConnectionId"),
+        "sgs": _sorted(ec2.describe_security_groups()["SecurityGroups"], "GroupId"),
         "pcx": _sorted(ec2.describe_vpc_peering_connections()["VpcPeeringConnections"], "VpcPeeringConnectionId"),
         "tgws": _sorted(ec2.describe_transit_gateways()["TransitGateways"], "TransitGatewayId"),
         "tgw_attachments": _sorted(ec2.describe_transit_gateway_attachments()["TransitGatewayAttachments"],
@@ -67,6 +74,8 @@ def snapshot(ec2):
     snap["tgw_routes"] = tgw_routes
     for i in snap["instances"]:
         i.pop("ClientToken", None)
+    for v in snap["vpns"]:
+        v["Routes"] = sorted(v.get("Routes", []), key=repr)
     return snap
 
 
@@ -258,3 +267,62 @@ def test_network_pieces_survive_sigterm_restart(spawn_server, tmp_path):
     routes = hub.describe_route_tables(RouteTableIds=[rt])["RouteTables"][0]["Routes"]
     assert {r["DestinationCidrBlock"]: r["State"] for r in routes}["10.1.0.0/16"] == "blackhole"
     assert hub.describe_addresses(AllocationIds=[spare_eip])["Addresses"][0]["PublicIp"]
+
+
+def test_ipv6_eigw_and_tgw_vpn_survive_sigterm_restart(spawn_server, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    srv = spawn_server(data_dir=data, accounts={ALPHA_KEY: ALPHA_ACCOUNT})
+    ec2 = new_ec2_client(srv.url, access_key=ALPHA_KEY)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]["VpcId"]
+    [assoc] = ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"]
+    block = assoc["Ipv6CidrBlock"]
+    sub6 = block.replace("::/56", "::/64")
+    sub = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", Ipv6CidrBlock=sub6)["Subnet"]["SubnetId"]
+    ec2.modify_subnet_attribute(SubnetId=sub, AssignIpv6AddressOnCreation={"Value": True})
+    eni = ec2.create_network_interface(SubnetId=sub, Ipv6AddressCount=2)["NetworkInterface"]
+    eigw = ec2.create_egress_only_internet_gateway(
+        VpcId=vpc, TagSpecifications=tag_spec("egress-only-internet-gateway", Name="out6"))[
+        "EgressOnlyInternetGateway"]["EgressOnlyInternetGatewayId"]
+    rt = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=rt, DestinationIpv6CidrBlock="::/0", EgressOnlyInternetGatewayId=eigw)
+    acl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=100, Protocol="-1", RuleAction="allow", Egress=True,
+                                 Ipv6CidrBlock="::/0")
+    tgw = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    cgw = ec2.create_customer_gateway(Type="ipsec.1", BgpAsn=65000, IpAddress="198.51.100.10")[
+        "CustomerGateway"]["CustomerGatewayId"]
+    vpn = ec2.create_vpn_connection(Type="ipsec.1", CustomerGatewayId=cgw, TransitGatewayId=tgw,
+                                    Options={"StaticRoutesOnly": True})["VpnConnection"]["VpnConnectionId"]
+
+    before = snapshot(ec2)
+    assert srv.terminate(signal.SIGTERM) == 0, srv.stderr_tail()
+    srv.start()
+    ec2 = new_ec2_client(srv.url, access_key=ALPHA_KEY)
+    after = snapshot(ec2)
+    for key in before:
+        assert after[key] == before[key], f"{key} changed across the restart"
+
+    # Spot checks.
+    assert [v["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"] for v in after["vpcs"] if v["VpcId"] == vpc] == [
+        block]
+    attachments = [a for a in after["tgw_attachments"] if a["ResourceType"] == "vpn"]
+    assert [(a["ResourceId"], a["State"]) for a in attachments] == [(vpn, "available")]
+    # The restored state still enforces its rules.
+    refused("InvalidSubnet.Conflict", ec2.create_subnet, VpcId=vpc, CidrBlock="10.0.2.0/24", Ipv6CidrBlock=sub6)
+    refused("Resource.AlreadyAssociated", ec2.create_egress_only_internet_gateway, VpcId=vpc)
+    refused("InvalidIPAddress.InUse", ec2.create_network_interface, SubnetId=sub,
+            Ipv6Addresses=[{"Ipv6Address": eni["Ipv6Addresses"][0]["Ipv6Address"]}])
+    refused("RouteAlreadyExists", ec2.create_route, RouteTableId=rt, DestinationIpv6CidrBlock="::/0",
+            EgressOnlyInternetGatewayId=eigw)
+    refused("DependencyViolation", ec2.disassociate_vpc_cidr_block, AssociationId=assoc["AssociationId"])
+    refused("IncorrectState", ec2.delete_transit_gateway, TransitGatewayId=tgw)
+    # ... and keeps allocating where it left off.
+    auto = ec2.create_network_interface(SubnetId=sub)["NetworkInterface"]
+    assert len(auto["Ipv6Addresses"]) == 1
+    assert auto["Ipv6Addresses"][0]["Ipv6Address"] not in [a["Ipv6Address"] for a in eni["Ipv6Addresses"]]
+    other = ec2.create_vpc(CidrBlock="10.1.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]["VpcId"]
+    other_block = ec2.describe_vpcs(VpcIds=[other])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+    assert other_block != block
+    ec2.delete_vpn_connection(VpnConnectionId=vpn)
+    ec2.delete_transit_gateway(TransitGatewayId=tgw)

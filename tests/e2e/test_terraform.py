@@ -390,6 +390,98 @@ def check_network(ec2, out: dict, gaps: list[str]) -> None:
 
 
 # ---------------------------------------------------------------------------
+# ipv6
+# ---------------------------------------------------------------------------
+
+
+def test_ipv6_config_lifecycle(spawn_server, tf):
+    """A dual-stack VPC (assign_generated_ipv6_cidr_block), /64 subnets from cidrsubnet(), an
+    egress-only internet gateway with a ::/0 route, IPv6 security group, ACL and ENI."""
+    tfh.require_terraform()
+    srv = spawn_server(ephemeral=True, accounts={NET_KEY: NET_ACCOUNT})
+    ec2 = new_ec2_client(srv.url, access_key=NET_KEY, region=REGION)
+    baseline = inventory(ec2)
+    assert_only_defaults(baseline, "fresh account")
+
+    run = tf("ipv6", {"endpoint": srv.url, "access_key": NET_KEY, "secret_key": DEFAULT_SECRET_KEY,
+                      "region": REGION})
+    run.init()
+    apply_or_known_gap(run, {})
+    check_ipv6(ec2, run.outputs())
+
+    plan = run.run("plan", "-detailed-exitcode", "-input=false")
+    run.destroy()
+    assert_back_to_baseline(ec2, baseline, "ipv6")
+    assert ec2.describe_egress_only_internet_gateways()["EgressOnlyInternetGateways"] == []
+
+    if plan.returncode != 0:
+        raise TerraformError("`terraform plan -detailed-exitcode` after apply was not empty "
+                             f"(exit {plan.returncode})\n" + run.failure_report(plan, n=120))
+
+
+def check_ipv6(ec2, out: dict) -> None:
+    vpc_id = out["vpc_id"]
+    block = out["ipv6_cidr_block"]
+    net = ipaddress.ip_network(block)
+    assert net.prefixlen == 56 and net.subnet_of(ipaddress.ip_network("2001:db8::/32"))
+    vpc = one(ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"], "vpc")
+    assoc = one(vpc["Ipv6CidrBlockAssociationSet"], "ipv6 association")
+    assert (assoc["AssociationId"], assoc["Ipv6CidrBlock"], assoc["Ipv6CidrBlockState"]["State"],
+            assoc["Ipv6Pool"], assoc["NetworkBorderGroup"]) == \
+        (out["ipv6_association_id"], block, "associated", "Amazon", REGION)
+
+    subnets = {s["SubnetId"]: s for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])[
+        "Subnets"]}
+    pub, priv = subnets[out["public_subnet_id"]], subnets[out["private_subnet_id"]]
+    halves = list(net.subnets(new_prefix=64))
+    assert out["public_subnet_ipv6"] == str(halves[1]) and out["private_subnet_ipv6"] == str(halves[2])
+    assert one(pub["Ipv6CidrBlockAssociationSet"], "pub v6")["Ipv6CidrBlock"] == str(halves[1])
+    assert one(priv["Ipv6CidrBlockAssociationSet"], "priv v6")["Ipv6CidrBlock"] == str(halves[2])
+    assert pub["AssignIpv6AddressOnCreation"] is True and priv["AssignIpv6AddressOnCreation"] is False
+
+    eigw = one(ec2.describe_egress_only_internet_gateways(EgressOnlyInternetGatewayIds=[out["eigw_id"]])[
+        "EgressOnlyInternetGateways"], "eigw")
+    assert eigw["Attachments"] == [{"State": "attached", "VpcId": vpc_id}]
+    assert tags_of(eigw)["Name"] == "tf-dual-eigw"
+
+    def v6_routes(rt_id):
+        rt = one(ec2.describe_route_tables(RouteTableIds=[rt_id])["RouteTables"], "route table")
+        return {(r["DestinationIpv6CidrBlock"], r.get("GatewayId") or r.get("EgressOnlyInternetGatewayId"),
+                 r["State"]) for r in rt["Routes"] if "DestinationIpv6CidrBlock" in r}
+
+    local6 = (block, "local", "active")
+    assert v6_routes(out["public_route_table_id"]) == {local6, ("::/0", out["igw_id"], "active")}
+    assert v6_routes(out["private_route_table_id"]) == {local6, ("::/0", out["eigw_id"], "active")}
+    assert v6_routes(out["main_route_table_id"]) == {local6}
+
+    sgs = {g["GroupId"]: g for g in ec2.describe_security_groups(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["SecurityGroups"]}
+    web, app, dflt = sgs[out["web_sg_id"]], sgs[out["app_sg_id"]], sgs[out["default_security_group_id"]]
+    assert perms(web["IpPermissions"]) == {("tcp", 443, 443, "cidr", "0.0.0.0/0", "https from anywhere"),
+                                           ("tcp", 443, 443, "cidr6", "::/0", "https from anywhere")}
+    assert {p[3:5] for p in perms(web["IpPermissionsEgress"])} == {("cidr", "0.0.0.0/0"), ("cidr6", "::/0")}
+    assert perms(app["IpPermissions"]) == {("tcp", 8080, 8080, "cidr6", block, "8080 from the VPC over IPv6")}
+    # The default group of a dual-stack VPC allows all egress over both families.
+    assert {p[3:5] for p in perms(dflt["IpPermissionsEgress"])} == {("cidr", "0.0.0.0/0"), ("cidr6", "::/0")}
+
+    acls = {n["NetworkAclId"]: n for n in ec2.describe_network_acls(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NetworkAcls"]}
+    custom, default = acls[out["nacl_id"]], acls[out["default_network_acl_id"]]
+    entries = {(e["RuleNumber"], e["Egress"], e["RuleAction"], e.get("CidrBlock") or e.get("Ipv6CidrBlock"))
+               for e in custom["Entries"]}
+    assert entries == {(100, False, "allow", block), (110, False, "allow", "10.20.0.0/16"),
+                       (100, True, "allow", "::/0"), (32767, False, "deny", "0.0.0.0/0"),
+                       (32767, True, "deny", "0.0.0.0/0"), (32768, False, "deny", "::/0"),
+                       (32768, True, "deny", "::/0")}
+    assert sorted(e["RuleNumber"] for e in default["Entries"] if not e["Egress"]) == [100, 101, 32767, 32768]
+
+    eni = one(ec2.describe_network_interfaces(NetworkInterfaceIds=[out["eni_id"]])["NetworkInterfaces"], "eni")
+    v6 = [a["Ipv6Address"] for a in eni["Ipv6Addresses"]]
+    assert len(v6) == 1 and ipaddress.ip_address(v6[0]) in halves[2]
+    assert out["eni_ipv6_addresses"] == v6
+
+
+# ---------------------------------------------------------------------------
 # peering
 # ---------------------------------------------------------------------------
 

@@ -629,3 +629,130 @@ def test_cli_site_to_site_vpn(cli, ec2):
     run("delete-vpc", "--vpc-id", vpc_id)
     assert ec2.describe_customer_gateways(Filters=[f("state", "available")])["CustomerGateways"] == []
     assert ec2.describe_vpn_gateways(Filters=[f("state", "available")])["VpnGateways"] == []
+
+
+# --------------------------------------------------------------------------- transit gateway VPN
+
+
+@pytest.fixture
+def tgw(ec2):
+    return ec2.create_transit_gateway(Description="hub")["TransitGateway"]
+
+
+def tgw_vpn(ec2, cgw, tgw_id, static=True):
+    return ec2.create_vpn_connection(Type="ipsec.1", CustomerGatewayId=cgw, TransitGatewayId=tgw_id,
+                                     Options={"StaticRoutesOnly": static})["VpnConnection"]
+
+
+def vpn_attachment(ec2, vpn_id):
+    found = ec2.describe_transit_gateway_attachments(
+        Filters=[f("resource-type", "vpn"), f("resource-id", vpn_id)])["TransitGatewayAttachments"]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_vpn_connection_on_a_transit_gateway_makes_a_vpn_attachment(ec2, cgw, tgw):
+    tgw_id = tgw["TransitGatewayId"]
+    table = tgw["Options"]["AssociationDefaultRouteTableId"]
+    c = tgw_vpn(ec2, cgw, tgw_id)
+    assert c["TransitGatewayId"] == tgw_id and "VpnGatewayId" not in c
+    assert f"<transit_gateway_id>{tgw_id}</transit_gateway_id>" in c["CustomerGatewayConfiguration"]
+    vpn_id = c["VpnConnectionId"]
+    ec2.get_waiter("vpn_connection_available").wait(VpnConnectionIds=[vpn_id], WaiterConfig=FAST_WAITER)
+    att = vpn_attachment(ec2, vpn_id)
+    assert att["ResourceType"] == "vpn" and att["ResourceId"] == vpn_id
+    assert att["TransitGatewayId"] == tgw_id and att["State"] == "available"
+    # The gateway's default association and propagation apply.
+    assert att["Association"] == {"TransitGatewayRouteTableId": table, "State": "associated"}
+    assoc = ec2.get_transit_gateway_route_table_associations(TransitGatewayRouteTableId=table)["Associations"]
+    assert {(a["TransitGatewayAttachmentId"], a["ResourceType"], a["ResourceId"]) for a in assoc} == {
+        (att["TransitGatewayAttachmentId"], "vpn", vpn_id)}
+    props = ec2.get_transit_gateway_route_table_propagations(TransitGatewayRouteTableId=table)[
+        "TransitGatewayRouteTablePropagations"]
+    assert [(p["ResourceType"], p["ResourceId"], p["State"]) for p in props] == [("vpn", vpn_id, "enabled")]
+    # VPN attachments are not VPC attachments.
+    assert ec2.describe_transit_gateway_vpc_attachments()["TransitGatewayVpcAttachments"] == []
+    expect_error(ec2.describe_transit_gateway_vpc_attachments,
+                 TransitGatewayAttachmentIds=[att["TransitGatewayAttachmentId"]],
+                 code="InvalidTransitGatewayAttachmentID.NotFound")
+    expect_error(ec2.delete_transit_gateway_vpc_attachment,
+                 TransitGatewayAttachmentId=att["TransitGatewayAttachmentId"],
+                 code="InvalidTransitGatewayAttachmentID.NotFound")
+    assert [v["VpnConnectionId"] for v in ec2.describe_vpn_connections(
+        Filters=[f("transit-gateway-id", tgw_id)])["VpnConnections"]] == [vpn_id]
+    # The gateway cannot be deleted while the attachment lives.
+    expect_error(ec2.delete_transit_gateway, TransitGatewayId=tgw_id, code="IncorrectState")
+
+
+def test_static_routes_of_a_tgw_vpn_live_in_the_transit_gateway_route_table(ec2, cgw, tgw):
+    tgw_id = tgw["TransitGatewayId"]
+    table = tgw["Options"]["AssociationDefaultRouteTableId"]
+    vpn_id = tgw_vpn(ec2, cgw, tgw_id)["VpnConnectionId"]
+    att = vpn_attachment(ec2, vpn_id)["TransitGatewayAttachmentId"]
+    # Site-to-Site VPN guide: "For a VPN connection on a transit gateway, you add, modify, or
+    # remove the static routes in the transit gateway route table." AWS-UNCONFIRMED: the code.
+    expect_client_error(ec2.create_vpn_connection_route, VpnConnectionId=vpn_id,
+                        DestinationCidrBlock="192.168.0.0/16")
+    ec2.create_transit_gateway_route(TransitGatewayRouteTableId=table, DestinationCidrBlock="192.168.0.0/16",
+                                     TransitGatewayAttachmentId=att)
+    routes = ec2.search_transit_gateway_routes(TransitGatewayRouteTableId=table,
+                                               Filters=[f("attachment.resource-type", "vpn")])["Routes"]
+    assert [(r["DestinationCidrBlock"], r["Type"], r["State"],
+             r["TransitGatewayAttachments"][0]["ResourceId"]) for r in routes] == [
+        ("192.168.0.0/16", "static", "active", vpn_id)]
+    # Static VPNs propagate nothing (BGP is not emulated): only the VPC CIDRs propagate.
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    sub = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw_id, VpcId=vpc, SubnetIds=[sub])
+    routes = ec2.search_transit_gateway_routes(TransitGatewayRouteTableId=table,
+                                               Filters=[f("state", "active")])["Routes"]
+    assert sorted((r["DestinationCidrBlock"], r["Type"], r["TransitGatewayAttachments"][0]["ResourceType"])
+                  for r in routes) == [("10.0.0.0/16", "propagated", "vpc"), ("192.168.0.0/16", "static", "vpn")]
+    # Deleting the connection deletes its attachment; the static route goes blackhole.
+    ec2.delete_vpn_connection(VpnConnectionId=vpn_id)
+    gone = ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[att])[
+        "TransitGatewayAttachments"][0]
+    assert gone["State"] == "deleted" and "Association" not in gone
+    routes = ec2.search_transit_gateway_routes(TransitGatewayRouteTableId=table,
+                                               Filters=[f("type", "static")])["Routes"]
+    assert [(r["DestinationCidrBlock"], r["State"]) for r in routes] == [("192.168.0.0/16", "blackhole")]
+    assert ec2.get_transit_gateway_route_table_propagations(TransitGatewayRouteTableId=table)[
+        "TransitGatewayRouteTablePropagations"][0]["ResourceType"] == "vpc"
+
+
+def test_tgw_vpn_without_default_route_tables(ec2, cgw):
+    tgw = ec2.create_transit_gateway(Options={"DefaultRouteTableAssociation": "disable",
+                                              "DefaultRouteTablePropagation": "disable"})["TransitGateway"]
+    vpn_id = tgw_vpn(ec2, cgw, tgw["TransitGatewayId"], static=False)["VpnConnectionId"]
+    att = vpn_attachment(ec2, vpn_id)
+    assert att["State"] == "available" and "Association" not in att
+    table = ec2.create_transit_gateway_route_table(TransitGatewayId=tgw["TransitGatewayId"])[
+        "TransitGatewayRouteTable"]["TransitGatewayRouteTableId"]
+    ec2.associate_transit_gateway_route_table(TransitGatewayRouteTableId=table,
+                                              TransitGatewayAttachmentId=att["TransitGatewayAttachmentId"])
+    ec2.enable_transit_gateway_route_table_propagation(TransitGatewayRouteTableId=table,
+                                                       TransitGatewayAttachmentId=att["TransitGatewayAttachmentId"])
+    assert vpn_attachment(ec2, vpn_id)["Association"]["TransitGatewayRouteTableId"] == table
+
+
+def test_tgw_vpn_errors(ec2, ec2_raw, cgw, tgw, attached_vgw, make_client):
+    expect_error(ec2.create_vpn_connection, Type="ipsec.1", CustomerGatewayId=cgw,
+                 TransitGatewayId="tgw-0123456789abcdef0", code="InvalidTransitGatewayID.NotFound")
+    expect_error(ec2.create_vpn_connection, Type="ipsec.1", CustomerGatewayId=cgw,
+                 TransitGatewayId=tgw["TransitGatewayId"], VpnGatewayId=attached_vgw,
+                 code="InvalidParameterCombination")
+    expect_error(ec2_raw.create_vpn_connection, Type="ipsec.1", CustomerGatewayId=cgw, code="MissingParameter")
+    # The customer gateway and the transit gateway share ASN 64512: dynamic routing is refused.
+    same_asn = ec2.create_customer_gateway(Type="ipsec.1", BgpAsn=64512, IpAddress="198.51.100.20")[
+        "CustomerGateway"]["CustomerGatewayId"]
+    expect_client_error(ec2.create_vpn_connection, Type="ipsec.1", CustomerGatewayId=same_asn,
+                        TransitGatewayId=tgw["TransitGatewayId"])
+    # VPN attachments are made on the caller's own transit gateways.
+    other = make_client(access_key=ALPHA_KEY)
+    other_cgw = other.create_customer_gateway(Type="ipsec.1", BgpAsn=65000, IpAddress=CGW_IP)[
+        "CustomerGateway"]["CustomerGatewayId"]
+    expect_error(other.create_vpn_connection, Type="ipsec.1", CustomerGatewayId=other_cgw,
+                 TransitGatewayId=tgw["TransitGatewayId"], code="InvalidTransitGatewayID.NotFound")
+    expect_dry_run(ec2.create_vpn_connection, Type="ipsec.1", CustomerGatewayId=cgw,
+                   TransitGatewayId=tgw["TransitGatewayId"])
+    assert ec2.describe_transit_gateway_attachments()["TransitGatewayAttachments"] == []

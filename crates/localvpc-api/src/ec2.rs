@@ -5,6 +5,7 @@
 //! `…Response` XML with the member names of the botocore `ec2/2016-11-15` model.
 
 mod dhcp;
+mod egress_only_internet_gateway;
 mod elastic_ip;
 mod endpoint_service;
 mod filter;
@@ -42,10 +43,12 @@ pub const ACTIONS: &[&str] = &[
     "AcceptVpcEndpointConnections",
     "AcceptVpcPeeringConnection",
     "AllocateAddress",
+    "AssignIpv6Addresses",
     "AssignPrivateIpAddresses",
     "AssociateAddress",
     "AssociateDhcpOptions",
     "AssociateRouteTable",
+    "AssociateSubnetCidrBlock",
     "AssociateTransitGatewayRouteTable",
     "AssociateVpcCidrBlock",
     "AttachInternetGateway",
@@ -55,6 +58,7 @@ pub const ACTIONS: &[&str] = &[
     "CreateCustomerGateway",
     "CreateDefaultVpc",
     "CreateDhcpOptions",
+    "CreateEgressOnlyInternetGateway",
     "CreateInternetGateway",
     "CreateManagedPrefixList",
     "CreateNatGateway",
@@ -80,6 +84,7 @@ pub const ACTIONS: &[&str] = &[
     "CreateVpnGateway",
     "DeleteCustomerGateway",
     "DeleteDhcpOptions",
+    "DeleteEgressOnlyInternetGateway",
     "DeleteInternetGateway",
     "DeleteManagedPrefixList",
     "DeleteNatGateway",
@@ -107,6 +112,7 @@ pub const ACTIONS: &[&str] = &[
     "DescribeAvailabilityZones",
     "DescribeCustomerGateways",
     "DescribeDhcpOptions",
+    "DescribeEgressOnlyInternetGateways",
     "DescribeImages",
     "DescribeInstanceStatus",
     "DescribeInstances",
@@ -143,6 +149,7 @@ pub const ACTIONS: &[&str] = &[
     "DisableVgwRoutePropagation",
     "DisassociateAddress",
     "DisassociateRouteTable",
+    "DisassociateSubnetCidrBlock",
     "DisassociateTransitGatewayRouteTable",
     "DisassociateVpcCidrBlock",
     "EnableTransitGatewayRouteTablePropagation",
@@ -180,6 +187,7 @@ pub const ACTIONS: &[&str] = &[
     "StartVpcEndpointServicePrivateDnsVerification",
     "StopInstances",
     "TerminateInstances",
+    "UnassignIpv6Addresses",
     "UnassignPrivateIpAddresses",
 ];
 
@@ -243,6 +251,8 @@ async fn dispatch<B: Backend>(
         "DescribeSubnets" => subnet::describe_subnets(&op),
         "DeleteSubnet" => subnet::delete_subnet(&op).await,
         "ModifySubnetAttribute" => subnet::modify_subnet_attribute(&op).await,
+        "AssociateSubnetCidrBlock" => subnet::associate_subnet_cidr_block(&op).await,
+        "DisassociateSubnetCidrBlock" => subnet::disassociate_subnet_cidr_block(&op).await,
         "CreateSecurityGroup" => security_group::create_security_group(&op).await,
         "DeleteSecurityGroup" => security_group::delete_security_group(&op).await,
         "DescribeSecurityGroups" => security_group::describe_security_groups(&op),
@@ -257,6 +267,9 @@ async fn dispatch<B: Backend>(
         "DetachInternetGateway" => internet_gateway::detach(&op).await,
         "DeleteInternetGateway" => internet_gateway::delete(&op).await,
         "DescribeInternetGateways" => internet_gateway::describe(&op),
+        "CreateEgressOnlyInternetGateway" => egress_only_internet_gateway::create(&op).await,
+        "DeleteEgressOnlyInternetGateway" => egress_only_internet_gateway::delete(&op).await,
+        "DescribeEgressOnlyInternetGateways" => egress_only_internet_gateway::describe(&op),
         "CreateRouteTable" => route_table::create_route_table(&op).await,
         "DeleteRouteTable" => route_table::delete_route_table(&op).await,
         "DescribeRouteTables" => route_table::describe_route_tables(&op),
@@ -279,6 +292,8 @@ async fn dispatch<B: Backend>(
         "ModifyNetworkInterfaceAttribute" => network_interface::modify(&op).await,
         "AssignPrivateIpAddresses" => network_interface::assign(&op).await,
         "UnassignPrivateIpAddresses" => network_interface::unassign(&op).await,
+        "AssignIpv6Addresses" => network_interface::assign_ipv6(&op).await,
+        "UnassignIpv6Addresses" => network_interface::unassign_ipv6(&op).await,
         "CreateDhcpOptions" => dhcp::create(&op).await,
         "AssociateDhcpOptions" => dhcp::associate(&op).await,
         "DeleteDhcpOptions" => dhcp::delete(&op).await,

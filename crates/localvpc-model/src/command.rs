@@ -1,6 +1,7 @@
 //! The writes the API can ask the model for, and what they return.
 
 use crate::ec2::dhcp::DhcpOptions;
+use crate::ec2::egress_only_internet_gateway::EgressOnlyInternetGateway;
 use crate::ec2::elastic_ip::ElasticIp;
 use crate::ec2::endpoint_service::{
     AllowedPrincipal, ConnectionNotification, CreateEndpointService, ModifyEndpointService,
@@ -20,22 +21,24 @@ use crate::ec2::route_table::{RouteDestination, RouteSpec, RouteTable};
 use crate::ec2::security_group::{
     CreateSecurityGroup, GroupRef, IpPermission, SecurityGroup, SecurityGroupRule,
 };
+use crate::ec2::subnet::SubnetIpv6Association;
 use crate::ec2::subnet::{CreateSubnet, Subnet, SubnetAttribute};
 use crate::ec2::tags::TagSpecification;
 use crate::ec2::transit_gateway::{
     CreateTgwVpcAttachment, TransitGateway, TransitGatewayAttachment, TransitGatewayOptions,
     TransitGatewayRouteTable,
 };
-use crate::ec2::vpc::{CidrBlockAssociation, CreateVpc, Vpc, VpcAttribute};
+use crate::ec2::vpc::{CreateVpc, Vpc, VpcAttribute, VpcCidrAssociation};
 use crate::ec2::vpc_endpoint::{CreateVpcEndpoint, ModifyVpcEndpoint, VpcEndpoint};
 use crate::ec2::vpc_peering::{CreateVpcPeering, PeeringOptions, VpcPeeringConnection};
-use crate::ec2::vpn::{CustomerGateway, VpnConnection, VpnGateway};
+use crate::ec2::vpn::{CustomerGateway, VpnConnection, VpnGateway, VpnTarget};
 use crate::elbv2::{ElbCommand, ElbOutcome};
 use crate::id::{
     AllocationId, ConnectionNotificationId, CustomerGatewayId, DhcpOptionsId,
-    ElasticIpAssociationId, InstanceId, InternetGatewayId, NatGatewayId, NetworkAclAssociationId,
-    NetworkAclId, NetworkInterfaceId, PrefixListId, RouteTableAssociationId, RouteTableId,
-    SecurityGroupId, SecurityGroupRuleId, SubnetId, TransitGatewayAttachmentId, TransitGatewayId,
+    EgressOnlyInternetGatewayId, ElasticIpAssociationId, InstanceId, InternetGatewayId,
+    NatGatewayId, NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId, PrefixListId,
+    RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId,
+    SubnetCidrAssociationId, SubnetId, TransitGatewayAttachmentId, TransitGatewayId,
     TransitGatewayRouteTableId, VpcCidrAssociationId, VpcEndpointId, VpcEndpointServiceId, VpcId,
     VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
 };
@@ -62,6 +65,12 @@ pub enum Command {
         vpc_id: VpcId,
         cidr_block: String,
     },
+    /// An Amazon-provided IPv6 /56 (`AmazonProvidedIpv6CidrBlock`).
+    AssociateVpcIpv6CidrBlock {
+        vpc_id: VpcId,
+        network_border_group: Option<String>,
+    },
+    /// An IPv4 or IPv6 block, by association id.
     DisassociateVpcCidrBlock {
         association_id: VpcCidrAssociationId,
     },
@@ -73,6 +82,13 @@ pub enum Command {
     ModifySubnetAttribute {
         subnet_id: SubnetId,
         attribute: SubnetAttribute,
+    },
+    AssociateSubnetCidrBlock {
+        subnet_id: SubnetId,
+        ipv6_cidr_block: String,
+    },
+    DisassociateSubnetCidrBlock {
+        association_id: SubnetCidrAssociationId,
     },
     /// Adds or overwrites tags on each resource; all or nothing.
     CreateTags {
@@ -120,6 +136,13 @@ pub enum Command {
     },
     DeleteInternetGateway {
         internet_gateway_id: InternetGatewayId,
+    },
+    CreateEgressOnlyInternetGateway {
+        vpc_id: VpcId,
+        tag_specifications: Vec<TagSpecification>,
+    },
+    DeleteEgressOnlyInternetGateway {
+        id: EgressOnlyInternetGatewayId,
     },
     CreateRouteTable {
         vpc_id: VpcId,
@@ -194,6 +217,15 @@ pub enum Command {
     UnassignPrivateIpAddresses {
         network_interface_id: NetworkInterfaceId,
         addresses: Vec<std::net::Ipv4Addr>,
+    },
+    AssignIpv6Addresses {
+        network_interface_id: NetworkInterfaceId,
+        addresses: Vec<std::net::Ipv6Addr>,
+        count: u32,
+    },
+    UnassignIpv6Addresses {
+        network_interface_id: NetworkInterfaceId,
+        addresses: Vec<std::net::Ipv6Addr>,
     },
     CreateDhcpOptions {
         configurations: Vec<(String, Vec<String>)>,
@@ -331,7 +363,7 @@ pub enum Command {
     },
     CreateVpnConnection {
         customer_gateway_id: CustomerGatewayId,
-        vpn_gateway_id: VpnGatewayId,
+        target: VpnTarget,
         static_routes_only: bool,
         tag_specifications: Vec<TagSpecification>,
     },
@@ -416,8 +448,13 @@ pub enum Outcome {
     Subnet(Subnet),
     CidrAssociation {
         vpc_id: VpcId,
-        association: CidrBlockAssociation,
+        association: VpcCidrAssociation,
     },
+    SubnetIpv6Association {
+        subnet_id: SubnetId,
+        association: SubnetIpv6Association,
+    },
+    EgressOnlyInternetGateway(EgressOnlyInternetGateway),
     SecurityGroup(SecurityGroup),
     SecurityGroupId(SecurityGroupId),
     /// Rules just created, with their group.
@@ -435,6 +472,8 @@ pub enum Outcome {
     NetworkAclAssociation(NetworkAclAssociationId),
     NetworkInterface(NetworkInterface),
     AssignedAddresses(NetworkInterfaceId, Vec<std::net::Ipv4Addr>),
+    /// IPv6 addresses assigned to or unassigned from an interface.
+    Ipv6Addresses(NetworkInterfaceId, Vec<std::net::Ipv6Addr>),
     DhcpOptions(DhcpOptions),
     VpcPeeringConnection(VpcPeeringConnection),
     ElasticIp(ElasticIp),

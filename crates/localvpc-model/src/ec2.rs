@@ -1,6 +1,7 @@
 //! EC2 VPC resources and the rules AWS applies when they are created, changed and deleted.
 
 pub(crate) mod dhcp;
+pub(crate) mod egress_only_internet_gateway;
 pub(crate) mod elastic_ip;
 pub(crate) mod endpoint_service;
 pub(crate) mod image;

@@ -37,6 +37,10 @@ pub enum ModelError {
     InvalidSubnetConflict { cidr: String },
     #[error("{message}")]
     VpcRangeDetail { message: String },
+    #[error("The gateway ID '{id}' does not exist")]
+    GatewayNotFound { id: String },
+    #[error("{message}")]
+    InsufficientCidrBlocks { message: String },
     #[error("This network '{vpc_id}' has met its maximum number of allowed CIDRs: {limit}")]
     CidrLimitExceeded { vpc_id: String, limit: usize },
     #[error("{message}")]
@@ -192,6 +196,8 @@ impl ModelError {
             Self::InvalidSubnetConflict { .. } => "InvalidSubnet.Conflict",
             Self::VpcRangeDetail { .. } => "InvalidVpc.Range",
             Self::CidrLimitExceeded { .. } => "CidrLimitExceeded",
+            Self::GatewayNotFound { .. } => "InvalidGatewayID.NotFound",
+            Self::InsufficientCidrBlocks { .. } => "InsufficientCidrBlocks",
             Self::DependencyViolation { .. } => "DependencyViolation",
             Self::OperationNotPermitted { .. } => "OperationNotPermitted",
             Self::DefaultVpcAlreadyExists => "DefaultVpcAlreadyExists",

@@ -51,8 +51,10 @@ pub enum ResourceKind {
     SecurityGroup,
     DhcpOptions,
     VpcCidrAssociation,
+    SubnetCidrAssociation,
     SecurityGroupRule,
     InternetGateway,
+    EgressOnlyInternetGateway,
     NetworkInterface,
     VpcPeeringConnection,
     ElasticIp,
@@ -86,7 +88,7 @@ pub enum ResourceKind {
 impl ResourceKind {
     /// The kinds EC2's tag calls and `of_id` know. Route 53 Resolver kinds are left out:
     /// they are tagged by ARN through their own API, never through EC2 CreateTags.
-    pub const ALL: [Self; 28] = [
+    pub const ALL: [Self; 30] = [
         Self::Vpc,
         Self::Subnet,
         Self::RouteTable,
@@ -94,8 +96,10 @@ impl ResourceKind {
         Self::SecurityGroup,
         Self::DhcpOptions,
         Self::VpcCidrAssociation,
+        Self::SubnetCidrAssociation,
         Self::SecurityGroupRule,
         Self::InternetGateway,
+        Self::EgressOnlyInternetGateway,
         Self::NetworkInterface,
         Self::VpcPeeringConnection,
         Self::ElasticIp,
@@ -127,6 +131,8 @@ impl ResourceKind {
             Self::SecurityGroup => "sg",
             Self::DhcpOptions => "dopt",
             Self::VpcCidrAssociation => "vpc-cidr-assoc",
+            Self::SubnetCidrAssociation => "subnet-cidr-assoc",
+            Self::EgressOnlyInternetGateway => "eigw",
             Self::SecurityGroupRule => "sgr",
             Self::InternetGateway => "igw",
             Self::NetworkInterface => "eni",
@@ -170,6 +176,8 @@ impl ResourceKind {
             Self::SecurityGroup => "InvalidGroup.NotFound",
             Self::DhcpOptions => "InvalidDhcpOptionID.NotFound",
             Self::VpcCidrAssociation => "InvalidVpcCidrBlockAssociationID.NotFound",
+            Self::SubnetCidrAssociation => "InvalidSubnetCidrBlockAssociationID.NotFound",
+            Self::EgressOnlyInternetGateway => "InvalidEgressOnlyInternetGatewayId.NotFound",
             Self::SecurityGroupRule => "InvalidSecurityGroupRuleId.NotFound",
             Self::InternetGateway => "InvalidInternetGatewayID.NotFound",
             Self::NetworkInterface => "InvalidNetworkInterfaceID.NotFound",
@@ -213,6 +221,8 @@ impl ResourceKind {
             Self::SecurityGroup => "InvalidGroupId.Malformed",
             Self::DhcpOptions => "InvalidDhcpOptionsId.Malformed",
             Self::VpcCidrAssociation => "InvalidVpcCidrBlockAssociationId.Malformed",
+            Self::SubnetCidrAssociation => "InvalidSubnetCidrBlockAssociationId.Malformed",
+            Self::EgressOnlyInternetGateway => "InvalidEgressOnlyInternetGatewayId.Malformed",
             Self::SecurityGroupRule => "InvalidSecurityGroupRuleId.Malformed",
             Self::InternetGateway => "InvalidInternetGatewayId.Malformed",
             Self::NetworkInterface => "InvalidNetworkInterfaceID.Malformed",
@@ -256,6 +266,8 @@ impl ResourceKind {
             Self::SecurityGroup => "security group",
             Self::DhcpOptions => "dhcpOption ID",
             Self::VpcCidrAssociation => "vpc cidr block association ID",
+            Self::SubnetCidrAssociation => "subnet cidr block association ID",
+            Self::EgressOnlyInternetGateway => "egress-only internet gateway ID",
             Self::SecurityGroupRule => "security group rule ID",
             Self::InternetGateway => "internetGateway ID",
             Self::NetworkInterface => "networkInterface ID",
@@ -299,6 +311,8 @@ impl ResourceKind {
             Self::SecurityGroup => Some("security-group"),
             Self::DhcpOptions => Some("dhcp-options"),
             Self::VpcCidrAssociation => None,
+            Self::SubnetCidrAssociation => None,
+            Self::EgressOnlyInternetGateway => Some("egress-only-internet-gateway"),
             Self::SecurityGroupRule => Some("security-group-rule"),
             Self::InternetGateway => Some("internet-gateway"),
             Self::NetworkInterface => Some("network-interface"),
@@ -426,6 +440,10 @@ id_type!(/// `dopt-…`
     DhcpOptionsId, ResourceKind::DhcpOptions);
 id_type!(/// `vpc-cidr-assoc-…`
     VpcCidrAssociationId, ResourceKind::VpcCidrAssociation);
+id_type!(/// `subnet-cidr-assoc-…`
+    SubnetCidrAssociationId, ResourceKind::SubnetCidrAssociation);
+id_type!(/// `eigw-…`
+    EgressOnlyInternetGatewayId, ResourceKind::EgressOnlyInternetGateway);
 id_type!(/// `sgr-…`
     SecurityGroupRuleId, ResourceKind::SecurityGroupRule);
 id_type!(/// `igw-…`
@@ -644,6 +662,10 @@ mod tests {
             Some(ResourceKind::VpcCidrAssociation)
         );
         assert_eq!(ResourceKind::of_id("vpc-1"), Some(ResourceKind::Vpc));
+        assert_eq!(
+            ResourceKind::of_id("subnet-cidr-assoc-1"),
+            Some(ResourceKind::SubnetCidrAssociation)
+        );
         assert_eq!(ResourceKind::of_id("vpcx-1"), None);
         assert_eq!(
             ResourceKind::of_id("sg-1"),

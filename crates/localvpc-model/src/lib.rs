@@ -30,9 +30,10 @@ pub use catalog::{
     AvailabilityZone, AwsPrefixList, AwsServiceEntry, Catalog, EndpointType, PREFIX_LIST_SERVICES,
     RegionInfo, aws_prefix_list_for, aws_prefix_lists, aws_services,
 };
-pub use cidr::{Ipv4Cidr, parse_ipv4_cidr};
+pub use cidr::{Ipv4Cidr, Ipv6Cidr, parse_ipv4_cidr, parse_ipv6_cidr};
 pub use command::{Command, Outcome};
 pub use ec2::dhcp::DhcpOptions;
+pub use ec2::egress_only_internet_gateway::EgressOnlyInternetGateway;
 pub use ec2::elastic_ip::{EipAssociation, ElasticIp};
 pub use ec2::endpoint_service::{
     AllowedPrincipal, ConnectionEvent, ConnectionNotification, CreateEndpointService,
@@ -61,13 +62,16 @@ pub use ec2::route_table::{
 pub use ec2::security_group::{
     CreateSecurityGroup, GroupRef, IpPermission, SecurityGroup, SecurityGroupRule, SgPeer,
 };
-pub use ec2::subnet::{CreateSubnet, HostnameType, Subnet, SubnetAttribute};
+pub use ec2::subnet::{CreateSubnet, HostnameType, Subnet, SubnetAttribute, SubnetIpv6Association};
 pub use ec2::tags::{TagSpecification, Tags};
 pub use ec2::transit_gateway::{
     AttachmentState, CreateTgwVpcAttachment, TgwRoute, TgwStaticRoute, TransitGateway,
     TransitGatewayAttachment, TransitGatewayOptions, TransitGatewayRouteTable,
 };
-pub use ec2::vpc::{CidrBlockAssociation, CidrBlockState, CreateVpc, Vpc, VpcAttribute};
+pub use ec2::vpc::{
+    AMAZON_IPV6_POOL_NAME, CidrBlockAssociation, CidrBlockState, CreateVpc,
+    Ipv6CidrBlockAssociation, Vpc, VpcAttribute, VpcCidrAssociation,
+};
 pub use ec2::vpc_endpoint::{
     CreateVpcEndpoint, DEFAULT_GATEWAY_POLICY, DEFAULT_INTERFACE_POLICY, DnsEntry, EndpointService,
     EndpointState, EndpointTypeWire, ModifyVpcEndpoint, VpcEndpoint, vpce_hosted_zone_id,
@@ -75,7 +79,7 @@ pub use ec2::vpc_endpoint::{
 pub use ec2::vpc_peering::{
     CreateVpcPeering, PeeringOptions, PeeringSide, PeeringStatus, VpcPeeringConnection,
 };
-pub use ec2::vpn::{CustomerGateway, VpnConnection, VpnGateway};
+pub use ec2::vpn::{CustomerGateway, VpnConnection, VpnGateway, VpnTarget};
 pub use elbv2::{
     CreateLoadBalancer, CreateTargetGroup, ElbCommand, ElbErrorCode, ElbOutcome, HealthCheck,
     HealthCheckInput, Listener, ListenerArn, LoadBalancer, LoadBalancerArn, LoadBalancerType,
@@ -84,18 +88,20 @@ pub use elbv2::{
 pub use error::{ErrorClass, ModelError};
 pub use id::{
     AllocationId, Clock, ConnectionNotificationId, CustomerGatewayId, DhcpOptionsId,
-    ElasticIpAssociationId, FixedClock, IdGen, InstanceId, InternetGatewayId, NatGatewayId,
-    NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId, PrefixListId, ResourceKind,
-    RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId, SequentialIds,
-    SubnetId, Timestamp, TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId,
-    VpcCidrAssociationId, VpcEndpointId, VpcEndpointServiceId, VpcId, VpcPeeringConnectionId,
-    VpnConnectionId, VpnGatewayId, parse_resource_id,
+    EgressOnlyInternetGatewayId, ElasticIpAssociationId, FixedClock, IdGen, InstanceId,
+    InternetGatewayId, NatGatewayId, NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId,
+    PrefixListId, ResourceKind, RouteTableAssociationId, RouteTableId, SecurityGroupId,
+    SecurityGroupRuleId, SequentialIds, SubnetCidrAssociationId, SubnetId, Timestamp,
+    TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId, VpcCidrAssociationId,
+    VpcEndpointId, VpcEndpointServiceId, VpcId, VpcPeeringConnectionId, VpnConnectionId,
+    VpnGatewayId, parse_resource_id,
 };
 pub use id::{
     ResolverConfigId, ResolverDnssecConfigId, ResolverEndpointId, ResolverIpId,
     ResolverQueryLogConfigAssociationId, ResolverQueryLogConfigId, ResolverRuleAssociationId,
     ResolverRuleId,
 };
+pub use ipnet::IpNet;
 pub use model::{Ctx, ScopeState};
 pub use resource::{Change, Model, Resource, ResourceRef};
 pub use route53resolver::{

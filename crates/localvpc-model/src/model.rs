@@ -103,8 +103,44 @@ impl Txn<'_, '_> {
                 let association = self.associate_vpc_cidr_block(vpc_id, cidr_block)?;
                 Outcome::CidrAssociation {
                     vpc_id: vpc_id.clone(),
+                    association: crate::ec2::vpc::VpcCidrAssociation::V4(association),
+                }
+            }
+            Command::AssociateVpcIpv6CidrBlock {
+                vpc_id,
+                network_border_group,
+            } => {
+                let association =
+                    self.associate_vpc_ipv6_cidr_block(vpc_id, network_border_group.as_deref())?;
+                Outcome::CidrAssociation {
+                    vpc_id: vpc_id.clone(),
+                    association: crate::ec2::vpc::VpcCidrAssociation::V6(association),
+                }
+            }
+            Command::AssociateSubnetCidrBlock {
+                subnet_id,
+                ipv6_cidr_block,
+            } => Outcome::SubnetIpv6Association {
+                subnet_id: subnet_id.clone(),
+                association: self.associate_subnet_cidr_block(subnet_id, ipv6_cidr_block)?,
+            },
+            Command::DisassociateSubnetCidrBlock { association_id } => {
+                let (subnet_id, association) =
+                    self.disassociate_subnet_cidr_block(association_id)?;
+                Outcome::SubnetIpv6Association {
+                    subnet_id,
                     association,
                 }
+            }
+            Command::CreateEgressOnlyInternetGateway {
+                vpc_id,
+                tag_specifications,
+            } => Outcome::EgressOnlyInternetGateway(
+                self.create_egress_only_internet_gateway(vpc_id, tag_specifications)?,
+            ),
+            Command::DeleteEgressOnlyInternetGateway { id } => {
+                self.delete_egress_only_internet_gateway(id)?;
+                Outcome::Done
             }
             Command::DisassociateVpcCidrBlock { association_id } => {
                 let (vpc_id, association) = self.disassociate_vpc_cidr_block(association_id)?;
@@ -326,6 +362,21 @@ impl Txn<'_, '_> {
                 self.unassign_private_ips(network_interface_id, addresses)?;
                 Outcome::Done
             }
+            Command::AssignIpv6Addresses {
+                network_interface_id,
+                addresses,
+                count,
+            } => Outcome::Ipv6Addresses(
+                network_interface_id.clone(),
+                self.assign_ipv6_addresses(network_interface_id, addresses, *count)?,
+            ),
+            Command::UnassignIpv6Addresses {
+                network_interface_id,
+                addresses,
+            } => Outcome::Ipv6Addresses(
+                network_interface_id.clone(),
+                self.unassign_ipv6_addresses(network_interface_id, addresses)?,
+            ),
             Command::CreateDhcpOptions {
                 configurations,
                 tag_specifications,
@@ -600,12 +651,12 @@ impl Txn<'_, '_> {
             }
             Command::CreateVpnConnection {
                 customer_gateway_id,
-                vpn_gateway_id,
+                target,
                 static_routes_only,
                 tag_specifications,
             } => Outcome::VpnConnection(self.create_vpn_connection(
                 customer_gateway_id,
-                vpn_gateway_id,
+                target,
                 *static_routes_only,
                 tag_specifications,
             )?),
@@ -1140,7 +1191,10 @@ mod tests {
             association_id: primary,
         };
         assert_eq!(h.run(cmd).unwrap_err().code(), "OperationNotPermitted");
-        let Outcome::CidrAssociation { association, .. } = h
+        let Outcome::CidrAssociation {
+            association: crate::ec2::vpc::VpcCidrAssociation::V4(association),
+            ..
+        } = h
             .run(Command::AssociateVpcCidrBlock {
                 vpc_id: vpc.id.clone(),
                 cidr_block: "10.1.0.0/16".into(),
@@ -1467,6 +1521,221 @@ mod tests {
     }
 
     #[test]
+    fn ipv6_blocks_subnets_and_routes() {
+        use crate::ec2::route_table::{RouteDestination, RouteSpec, RouteTarget};
+        use crate::ec2::vpc::VpcCidrAssociation;
+        let mut h = Harness::new(false);
+        let create = |ipv6: bool| {
+            Command::CreateVpc(CreateVpc {
+                cidr_block: Some("10.0.0.0/16".into()),
+                amazon_provided_ipv6_cidr_block: ipv6,
+                ..CreateVpc::default()
+            })
+        };
+        let Outcome::Vpc(a) = h.run(create(true)).unwrap() else {
+            panic!()
+        };
+        let Outcome::Vpc(b) = h.run(create(true)).unwrap() else {
+            panic!()
+        };
+        let block = |v: &Vpc| v.ipv6_associations[0].cidr.to_string();
+        assert_eq!(block(&a), "2001:db8::/56");
+        assert_eq!(block(&b), "2001:db8:0:100::/56");
+        assert_eq!(a.ipv6_associations[0].pool, "Amazon");
+        assert_eq!(
+            a.ipv6_associations[0].network_border_group,
+            "ap-northeast-1"
+        );
+        // Companions: local route, default ACL IPv6 rules, default group ::/0 egress.
+        let main = h.model.main_route_table(&a.id).unwrap().clone();
+        let v6 = |s: &str| RouteDestination::Ipv6(s.parse().unwrap());
+        assert!(
+            main.routes
+                .iter()
+                .any(|r| r.destination == v6("2001:db8::/56") && r.target == RouteTarget::Local)
+        );
+        let acl = &h.model.network_acls[&a.default_network_acl_id];
+        let rules: Vec<u16> = acl.entries.iter().map(|e| e.rule_number).collect();
+        assert_eq!(rules, [100, 101, 32767, 32768, 100, 101, 32767, 32768]);
+        let sg = &h.model.security_groups[&a.default_security_group_id];
+        assert!(
+            sg.egress
+                .iter()
+                .any(|r| r.peer == crate::SgPeer::Cidr6(Default::default()))
+        );
+        // Subnets: /64 inside, no overlap, one block each.
+        let subnet = |cidr: &str, v6: Option<&str>| {
+            Command::CreateSubnet(CreateSubnet {
+                vpc_id: a.id.clone(),
+                cidr_block: Some(cidr.into()),
+                availability_zone: Some("ap-northeast-1a".into()),
+                availability_zone_id: None,
+                ipv6_cidr_block: v6.map(Into::into),
+                ipv6_native: false,
+                tag_specifications: Vec::new(),
+            })
+        };
+        let Outcome::Subnet(s1) = h
+            .run(subnet("10.0.1.0/24", Some("2001:db8:0:1::/64")))
+            .unwrap()
+        else {
+            panic!()
+        };
+        let code = |h: &mut Harness, c| h.run(c).unwrap_err().code();
+        assert_eq!(
+            code(&mut h, subnet("10.0.2.0/24", Some("2001:db8:0:1::/64"))),
+            "InvalidSubnet.Conflict"
+        );
+        assert_eq!(
+            code(&mut h, subnet("10.0.2.0/24", Some("2001:db8:0:100::/64"))),
+            "InvalidSubnet.Range"
+        );
+        assert_eq!(
+            code(&mut h, subnet("10.0.2.0/24", Some("2001:db8:0:2::/65"))),
+            "InvalidSubnet.Range"
+        );
+        let Outcome::Subnet(s2) = h.run(subnet("10.0.2.0/24", None)).unwrap() else {
+            panic!()
+        };
+        let assoc = |id: &SubnetId, c: &str| Command::AssociateSubnetCidrBlock {
+            subnet_id: id.clone(),
+            ipv6_cidr_block: c.into(),
+        };
+        assert_eq!(
+            code(&mut h, assoc(&s1.id, "2001:db8:0:3::/64")),
+            "InvalidParameterValue"
+        );
+        let Outcome::SubnetIpv6Association { association, .. } =
+            h.run(assoc(&s2.id, "2001:db8:0:2::/64")).unwrap()
+        else {
+            panic!()
+        };
+        h.run(Command::ModifySubnetAttribute {
+            subnet_id: s2.id.clone(),
+            attribute: crate::SubnetAttribute::AssignIpv6AddressOnCreation(true),
+        })
+        .unwrap();
+        // The VPC block cannot go while subnets use it.
+        let vpc_assoc = a.ipv6_associations[0].id.clone();
+        assert_eq!(
+            code(
+                &mut h,
+                Command::DisassociateVpcCidrBlock {
+                    association_id: vpc_assoc.clone()
+                }
+            ),
+            "DependencyViolation"
+        );
+        // Routes: IPv6 destinations, LPM per family.
+        let igw = match h
+            .run(Command::CreateInternetGateway {
+                tag_specifications: Vec::new(),
+            })
+            .unwrap()
+        {
+            Outcome::InternetGateway(g) => g,
+            o => panic!("{o:?}"),
+        };
+        h.run(Command::AttachInternetGateway {
+            internet_gateway_id: igw.id.clone(),
+            vpc_id: a.id.clone(),
+        })
+        .unwrap();
+        let route = |d: RouteDestination| Command::CreateRoute {
+            route_table_id: main.id.clone(),
+            route: RouteSpec {
+                destination: d,
+                target: RouteTarget::InternetGateway(igw.id.clone()),
+            },
+        };
+        h.run(route(v6("::/0"))).unwrap();
+        assert_eq!(code(&mut h, route(v6("::/0"))), "RouteAlreadyExists");
+        assert_eq!(
+            code(&mut h, route(v6("2001:db8:0:1::/64"))),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            code(&mut h, route(v6("fd00:ec2::/48"))),
+            "InvalidParameterValue"
+        );
+        let table = h.model.main_route_table(&a.id).unwrap().clone();
+        let hit = |h: &Harness, ip: &str| {
+            h.model
+                .lookup_route(&table, ip.parse().unwrap(), |_| Vec::new())
+                .map(|(r, c)| (r.target, c.to_string()))
+        };
+        assert_eq!(
+            hit(&h, "2001:db8:0:1::10"),
+            Some((RouteTarget::Local, "2001:db8::/56".into()))
+        );
+        assert_eq!(
+            hit(&h, "2600::1"),
+            Some((RouteTarget::InternetGateway(igw.id.clone()), "::/0".into()))
+        );
+        // No IPv4 default route: 0.0.0.0/0 is not ::/0.
+        assert_eq!(hit(&h, "8.8.8.8"), None);
+        h.run(Command::DeleteRoute {
+            route_table_id: main.id.clone(),
+            destination: v6("::/0"),
+        })
+        .unwrap();
+        assert_eq!(
+            code(
+                &mut h,
+                Command::DeleteRoute {
+                    route_table_id: main.id.clone(),
+                    destination: v6("::/0"),
+                }
+            ),
+            "InvalidRoute.NotFound"
+        );
+        // Subnet blocks go, then the VPC block and its local routes.
+        for id in [association.id, s1.ipv6_association.clone().unwrap().id] {
+            h.run(Command::DisassociateSubnetCidrBlock { association_id: id })
+                .unwrap();
+        }
+        assert!(!h.model.subnets[&s2.id].assign_ipv6_address_on_creation);
+        let Outcome::CidrAssociation {
+            association: VpcCidrAssociation::V6(gone),
+            ..
+        } = h
+            .run(Command::DisassociateVpcCidrBlock {
+                association_id: vpc_assoc,
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(gone.state, crate::CidrBlockState::Disassociated);
+        let main = h.model.main_route_table(&a.id).unwrap();
+        assert!(!main.routes.iter().any(|r| r.destination.is_ipv6()));
+        // The freed block is handed out again, lowest first.
+        let Outcome::CidrAssociation {
+            association: VpcCidrAssociation::V6(again),
+            ..
+        } = h
+            .run(Command::AssociateVpcIpv6CidrBlock {
+                vpc_id: b.id.clone(),
+                network_border_group: None,
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(again.cidr.to_string(), "2001:db8::/56");
+        assert_eq!(
+            code(
+                &mut h,
+                Command::AssociateVpcIpv6CidrBlock {
+                    vpc_id: b.id.clone(),
+                    network_border_group: Some("us-east-1-wl1".into()),
+                }
+            ),
+            "InvalidParameterValue"
+        );
+    }
+
+    #[test]
     fn prefix_list_routes_lose_ties_to_cidr_routes() {
         use crate::ec2::route_table::{Route, RouteDestination, RouteOrigin, RouteTarget};
         let mut h = Harness::new(false);
@@ -1739,6 +2008,191 @@ mod tests {
             h.model.vpc_peering_connections[&p.id].status,
             PeeringStatus::Deleted
         );
+    }
+
+    #[test]
+    fn vpn_connections_on_a_transit_gateway_are_vpn_attachments() {
+        use crate::ec2::transit_gateway::{AttachmentState, TransitGatewayOptions};
+        use crate::ec2::vpn::VpnTarget;
+        let mut h = Harness::new(false);
+        let Outcome::TransitGateway(tgw) = h
+            .run(Command::CreateTransitGateway {
+                description: "hub".into(),
+                options: TransitGatewayOptions::default(),
+                tag_specifications: vec![],
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        let rtb = tgw
+            .options
+            .association_default_route_table_id
+            .clone()
+            .unwrap();
+        let Outcome::CustomerGateway(cgw) = h
+            .run(Command::CreateCustomerGateway {
+                bgp_asn: 65000,
+                ip_address: "198.51.100.1".parse().unwrap(),
+                device_name: None,
+                tag_specifications: vec![],
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        let Outcome::VpnConnection(vpn) = h
+            .run(Command::CreateVpnConnection {
+                customer_gateway_id: cgw.id.clone(),
+                target: VpnTarget::TransitGateway(tgw.id.clone()),
+                static_routes_only: true,
+                tag_specifications: vec![],
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        let att_id = vpn.transit_gateway_attachment_id.clone().unwrap();
+        let att = h.model.transit_gateway_attachments[&att_id].clone();
+        assert_eq!(
+            (att.resource_type(), att.resource_id(), att.state),
+            ("vpn", vpn.id.as_str(), AttachmentState::Available)
+        );
+        assert_eq!(att.association.as_ref(), Some(&rtb));
+        assert_eq!(att.propagations, vec![rtb.clone()]);
+        // Static routes go in the transit gateway route table, not on the connection.
+        let route = Command::SetVpnConnectionRoute {
+            id: vpn.id.clone(),
+            cidr: "192.168.0.0/16".parse().unwrap(),
+            present: true,
+        };
+        assert_eq!(
+            h.run(route).unwrap_err().code(),
+            "InvalidVpnConnection.InvalidType"
+        );
+        h.run(Command::CreateTransitGatewayRoute {
+            table: rtb.clone(),
+            destination: "192.168.0.0/16".parse().unwrap(),
+            attachment: Some(att_id.clone()),
+        })
+        .unwrap();
+        let table = h.model.transit_gateway_route_tables[&rtb].clone();
+        let hit = h
+            .model
+            .tgw_lookup(&table, "192.168.1.1".parse().unwrap())
+            .unwrap();
+        assert_eq!((hit.attachment.as_ref(), hit.active), (Some(&att_id), true));
+        // The VPC-attachment calls do not see it; the gateway cannot go while it lives.
+        assert!(
+            h.run(Command::DeleteTransitGatewayVpcAttachment { id: att_id.clone() })
+                .unwrap_err()
+                .is_not_found()
+        );
+        assert_eq!(
+            h.run(Command::DeleteTransitGateway { id: tgw.id.clone() })
+                .unwrap_err()
+                .code(),
+            "IncorrectState"
+        );
+        h.run(Command::DeleteVpnConnection { id: vpn.id }).unwrap();
+        let att = &h.model.transit_gateway_attachments[&att_id];
+        assert_eq!(att.state, AttachmentState::Deleted);
+        assert!(att.association.is_none() && att.propagations.is_empty());
+        let table = h.model.transit_gateway_route_tables[&rtb].clone();
+        let hit = h
+            .model
+            .tgw_lookup(&table, "192.168.1.1".parse().unwrap())
+            .unwrap();
+        assert!(!hit.active);
+        h.run(Command::DeleteTransitGateway { id: tgw.id }).unwrap();
+    }
+
+    #[test]
+    fn interfaces_take_lowest_free_ipv6_addresses() {
+        let mut h = Harness::new(false);
+        let Outcome::Vpc(vpc) = h
+            .run(Command::CreateVpc(CreateVpc {
+                cidr_block: Some("10.0.0.0/16".into()),
+                amazon_provided_ipv6_cidr_block: true,
+                ..CreateVpc::default()
+            }))
+            .unwrap()
+        else {
+            panic!()
+        };
+        let Outcome::Subnet(s) = h
+            .run(Command::CreateSubnet(CreateSubnet {
+                vpc_id: vpc.id.clone(),
+                cidr_block: Some("10.0.1.0/24".into()),
+                availability_zone: Some("ap-northeast-1a".into()),
+                availability_zone_id: None,
+                ipv6_cidr_block: Some("2001:db8:0:1::/64".into()),
+                ipv6_native: false,
+                tag_specifications: Vec::new(),
+            }))
+            .unwrap()
+        else {
+            panic!()
+        };
+        let create = |addresses: &[&str], count: Option<u32>| {
+            Command::CreateNetworkInterface(crate::CreateNetworkInterface {
+                subnet_id: Some(s.id.clone()),
+                ipv6_addresses: addresses.iter().map(|a| a.parse().unwrap()).collect(),
+                ipv6_count: count,
+                ..Default::default()
+            })
+        };
+        let v6 = |o: Outcome| match o {
+            Outcome::NetworkInterface(e) => e
+                .ipv6_addresses
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            o => panic!("{o:?}"),
+        };
+        assert_eq!(
+            v6(h.run(create(&[], Some(2))).unwrap()),
+            ["2001:db8:0:1::4", "2001:db8:0:1::5"]
+        );
+        assert_eq!(
+            v6(h.run(create(&["2001:db8:0:1::6"], None)).unwrap()),
+            ["2001:db8:0:1::6"]
+        );
+        assert_eq!(
+            v6(h.run(create(&[], Some(1))).unwrap()),
+            ["2001:db8:0:1::7"]
+        );
+        let code = |h: &mut Harness, c| h.run(c).unwrap_err().code();
+        assert_eq!(
+            code(&mut h, create(&["2001:db8:0:1::6"], None)),
+            "InvalidIPAddress.InUse"
+        );
+        for reserved in [
+            "2001:db8:0:1::",
+            "2001:db8:0:1::3",
+            "2001:db8:0:1:ffff:ffff:ffff:ffff",
+        ] {
+            assert_eq!(
+                code(&mut h, create(&[reserved], None)),
+                "InvalidParameterValue"
+            );
+        }
+        assert_eq!(
+            code(&mut h, create(&["2001:db8:0:2::9"], None)),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            code(&mut h, create(&["2001:db8:0:1::9"], Some(1))),
+            "InvalidParameterCombination"
+        );
+        // Without a count or addresses, the subnet's AssignIpv6AddressOnCreation decides.
+        assert!(v6(h.run(create(&[], None)).unwrap()).is_empty());
+        h.run(Command::ModifySubnetAttribute {
+            subnet_id: s.id.clone(),
+            attribute: crate::SubnetAttribute::AssignIpv6AddressOnCreation(true),
+        })
+        .unwrap();
+        assert_eq!(v6(h.run(create(&[], None)).unwrap()), ["2001:db8:0:1::8"]);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! snapshot listing, and tag editing — so a new kind is one line here plus its module.
 
 use crate::ec2::dhcp::DhcpOptions;
+use crate::ec2::egress_only_internet_gateway::EgressOnlyInternetGateway;
 use crate::ec2::elastic_ip::ElasticIp;
 use crate::ec2::endpoint_service::{ConnectionNotification, VpcEndpointServiceConfiguration};
 use crate::ec2::instance::Instance;
@@ -27,11 +28,11 @@ use crate::elbv2::{
 };
 use crate::error::ModelError;
 use crate::id::{
-    AllocationId, ConnectionNotificationId, CustomerGatewayId, DhcpOptionsId, InstanceId,
-    InternetGatewayId, NatGatewayId, NetworkAclId, NetworkInterfaceId, PrefixListId, ResourceKind,
-    RouteTableId, SecurityGroupId, SubnetId, TransitGatewayAttachmentId, TransitGatewayId,
-    TransitGatewayRouteTableId, VpcEndpointId, VpcEndpointServiceId, VpcId, VpcPeeringConnectionId,
-    VpnConnectionId, VpnGatewayId,
+    AllocationId, ConnectionNotificationId, CustomerGatewayId, DhcpOptionsId,
+    EgressOnlyInternetGatewayId, InstanceId, InternetGatewayId, NatGatewayId, NetworkAclId,
+    NetworkInterfaceId, PrefixListId, ResourceKind, RouteTableId, SecurityGroupId, SubnetId,
+    TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId, VpcEndpointId,
+    VpcEndpointServiceId, VpcId, VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
 };
 use crate::id::{
     ResolverConfigId, ResolverDnssecConfigId, ResolverEndpointId,
@@ -156,6 +157,7 @@ stored_resources! {
     NetworkAcl(NetworkAcl, NetworkAclId) in network_acls as NetworkAcl;
     SecurityGroup(SecurityGroup, SecurityGroupId) in security_groups as SecurityGroup;
     InternetGateway(InternetGateway, InternetGatewayId) in internet_gateways as InternetGateway;
+    EgressOnlyInternetGateway(EgressOnlyInternetGateway, EgressOnlyInternetGatewayId) in egress_only_internet_gateways as EgressOnlyInternetGateway;
     NetworkInterface(NetworkInterface, NetworkInterfaceId) in network_interfaces as NetworkInterface;
     VpcPeeringConnection(VpcPeeringConnection, VpcPeeringConnectionId) in vpc_peering_connections as VpcPeeringConnection;
     ElasticIp(ElasticIp, AllocationId) in elastic_ips as ElasticIp;

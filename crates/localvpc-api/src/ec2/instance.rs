@@ -71,7 +71,13 @@ fn write_instance(w: &mut XmlWriter, model: &Model, i: &Instance, state_override
         w.leaf("subnetId", i.subnet_id.as_str())
             .leaf("vpcId", i.vpc_id.as_str())
             .leaf("privateIpAddress", &i.private_ip.to_string())
-            .leaf_opt("ipAddress", public_ip.map(|p| p.to_string()).as_deref());
+            .leaf_opt("ipAddress", public_ip.map(|p| p.to_string()).as_deref())
+            .leaf_opt(
+                "ipv6Address",
+                eni.and_then(|e| e.ipv6_addresses.first())
+                    .map(ToString::to_string)
+                    .as_deref(),
+            );
     }
     w.bool("sourceDestCheck", eni.is_none_or(|e| e.source_dest_check))
         .list(
@@ -107,6 +113,10 @@ fn write_instance(w: &mut XmlWriter, model: &Model, i: &Instance, state_override
                     &private_dns_name(&e.scope.region, e.private_ip),
                 )
                 .bool("sourceDestCheck", e.source_dest_check)
+                .list("ipv6AddressesSet", &e.ipv6_addresses, |w, ip| {
+                    w.leaf("ipv6Address", &ip.to_string())
+                        .bool("isPrimaryIpv6", false);
+                })
                 .list("groupSet", &e.groups, |w, g| {
                     let name = model
                         .security_group_any(g)
@@ -204,6 +214,11 @@ fn instance_values(model: &Model, i: &Instance, name: &str) -> Vec<String> {
             })
             .unwrap_or_default(),
         "ip-address" => i.public_ip.map(|p| p.to_string()).into_iter().collect(),
+        "ipv6-address"
+        | "network-interface.ipv6-address"
+        | "network-interface.ipv6-addresses.ipv6-address" => eni
+            .map(|e| e.ipv6_addresses.iter().map(ToString::to_string).collect())
+            .unwrap_or_default(),
         "key-name" => i.key_name.iter().cloned().collect(),
         "network-interface.network-interface-id" => one(i.primary_interface.to_string()),
         "network-interface.addresses.private-ip-address" | "private-ip-address" => {
@@ -231,8 +246,11 @@ const INSTANCE_FILTERS: &[&str] = &[
     "instance.group-id",
     "instance.group-name",
     "ip-address",
+    "ipv6-address",
     "key-name",
     "network-interface.addresses.private-ip-address",
+    "network-interface.ipv6-address",
+    "network-interface.ipv6-addresses.ipv6-address",
     "network-interface.network-interface-id",
     "owner-id",
     "private-dns-name",
@@ -256,6 +274,8 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
         .map(SecurityGroupId::parse)
         .collect::<Result<Vec<_>, _>>()?;
     let mut private_ip = p.opt("PrivateIpAddress").map(str::to_owned);
+    let (mut ipv6_addresses, mut ipv6_count) =
+        super::network_interface::ipv6_request(p.params(), "Ipv6Address", "Ipv6AddressCount")?;
     let mut associate_public_ip = None;
     let interfaces = p.params().structs("NetworkInterface");
     if let Some(first) = interfaces.first() {
@@ -276,6 +296,13 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
             .map(SecurityGroupId::parse)
             .collect::<Result<Vec<_>, _>>()?;
         private_ip = first.get("PrivateIpAddress").map(str::to_owned);
+        if !ipv6_addresses.is_empty() || ipv6_count.is_some() {
+            return Err(ApiError::combination(
+                "Network interfaces and an instance-level IPv6 address or count may not be specified on the same request",
+            ));
+        }
+        (ipv6_addresses, ipv6_count) =
+            super::network_interface::ipv6_request(first, "Ipv6Addresses", "Ipv6AddressCount")?;
         associate_public_ip = first
             .get("AssociatePublicIpAddress")
             .map(|v| v.eq_ignore_ascii_case("true"));
@@ -306,6 +333,8 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
                 })
             })
             .transpose()?,
+        ipv6_addresses,
+        ipv6_count,
         associate_public_ip,
         key_name: p.opt("KeyName").map(str::to_owned),
         client_token: p.opt("ClientToken").map(str::to_owned),

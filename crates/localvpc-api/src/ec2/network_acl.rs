@@ -5,9 +5,10 @@ use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
+use localvpc_model::IpNet;
 use localvpc_model::{
     Command, NetworkAcl, NetworkAclEntrySpec, NetworkAclId, Outcome, RuleAction, VpcId,
-    parse_ipv4_cidr,
+    parse_ipv4_cidr, parse_ipv6_cidr,
 };
 use localvpc_wire::xml::XmlWriter;
 
@@ -38,8 +39,11 @@ fn write_acl(w: &mut XmlWriter, acl: &NetworkAcl) {
             .leaf("subnetId", a.subnet_id.as_str());
     })
     .list("entrySet", &acl.entries, |w, e| {
-        w.leaf("cidrBlock", &e.cidr.to_string())
-            .bool("egress", e.egress);
+        match e.cidr {
+            IpNet::V4(c) => w.leaf("cidrBlock", &c.to_string()),
+            IpNet::V6(c) => w.leaf("ipv6CidrBlock", &c.to_string()),
+        };
+        w.bool("egress", e.egress);
         if let Some((t, c)) = e.icmp {
             w.node("icmpTypeCode", |w| {
                 w.num("code", c).num("type", t);
@@ -69,7 +73,14 @@ fn filter_values(acl: &NetworkAcl, name: &str) -> Vec<String> {
         "association.network-acl-id" => assoc().map(|_| acl.id.to_string()).collect(),
         "association.subnet-id" => assoc().map(|a| a.subnet_id.to_string()).collect(),
         "default" => vec![acl.is_default.to_string()],
-        "entry.cidr" => entries().map(|e| e.cidr.to_string()).collect(),
+        "entry.cidr" => entries()
+            .filter(|e| e.cidr.addr().is_ipv4())
+            .map(|e| e.cidr.to_string())
+            .collect(),
+        "entry.ipv6-cidr" => entries()
+            .filter(|e| e.cidr.addr().is_ipv6())
+            .map(|e| e.cidr.to_string())
+            .collect(),
         "entry.egress" => entries().map(|e| e.egress.to_string()).collect(),
         "entry.icmp.code" => entries()
             .filter_map(|e| e.icmp.map(|(_, c)| c.to_string()))
@@ -112,12 +123,16 @@ fn entry(p: &Input<'_>) -> Result<NetworkAclEntrySpec, ApiError> {
             "Value ({action}) for parameter ruleAction is invalid."
         ))
     })?;
-    if p.opt("Ipv6CidrBlock").is_some() {
-        return Err(ApiError::invalid_value(
-            "localvpc does not emulate IPv6 network ACL entries yet",
-        ));
-    }
-    let cidr = parse_ipv4_cidr(p.required("CidrBlock")?, "cidrBlock")?;
+    let cidr = match (p.opt("CidrBlock"), p.opt("Ipv6CidrBlock")) {
+        (Some(c), None) => IpNet::V4(parse_ipv4_cidr(c, "cidrBlock")?),
+        (None, Some(c)) => IpNet::V6(parse_ipv6_cidr(c, "ipv6CidrBlock")?),
+        (None, None) => return Err(ApiError::missing("CidrBlock")),
+        (Some(_), Some(_)) => {
+            return Err(ApiError::combination(
+                "Only one of cidrBlock or ipv6CidrBlock may be specified",
+            ));
+        }
+    };
     let pair = |prefix: &str, a: &str, b: &str| -> Result<Option<(i64, i64)>, ApiError> {
         let x = p.int(&format!("{prefix}.{a}"))?;
         let y = p.int(&format!("{prefix}.{b}"))?;

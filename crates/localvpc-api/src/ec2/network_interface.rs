@@ -1,5 +1,6 @@
 //! Network interfaces: Create/Delete/DescribeNetworkInterfaces,
-//! ModifyNetworkInterfaceAttribute, Assign/UnassignPrivateIpAddresses.
+//! ModifyNetworkInterfaceAttribute, Assign/UnassignPrivateIpAddresses,
+//! Assign/UnassignIpv6Addresses.
 
 use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
 use super::input::Input;
@@ -10,8 +11,9 @@ use localvpc_model::{
     Command, CreateNetworkInterface, Model, NetworkInterface, NetworkInterfaceAttribute,
     NetworkInterfaceId, Outcome, SecurityGroupId, SubnetId, private_dns_name,
 };
+use localvpc_wire::query::QueryParams;
 use localvpc_wire::xml::XmlWriter;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 const FILTERS: &[&str] = &[
     "addresses.primary",
@@ -25,6 +27,7 @@ const FILTERS: &[&str] = &[
     "group-id",
     "group-name",
     "interface-type",
+    "ipv6-addresses.ipv6-address",
     "mac-address",
     "network-interface-id",
     "owner-id",
@@ -115,7 +118,7 @@ pub(super) fn write_interface(w: &mut XmlWriter, model: &Model, e: &NetworkInter
             w.leaf("groupId", g.as_str()).leaf("groupName", &name);
         })
         .leaf("interfaceType", &e.interface_type)
-        .list("ipv6AddressesSet", Vec::<()>::new(), |_, ()| {})
+        .list("ipv6AddressesSet", &e.ipv6_addresses, write_ipv6)
         .leaf("macAddress", &e.mac_address)
         .leaf("networkInterfaceId", e.id.as_str())
         .leaf("ownerId", e.scope.account.as_str())
@@ -151,6 +154,7 @@ fn filter_values(model: &Model, e: &NetworkInterface, name: &str) -> Vec<String>
             .enumerate()
             .map(|(i, _)| (i == 0).to_string())
             .collect(),
+        "ipv6-addresses.ipv6-address" => e.ipv6_addresses.iter().map(ToString::to_string).collect(),
         "availability-zone" => one(e.availability_zone.clone()),
         "association.public-ip" => e
             .addresses()
@@ -183,6 +187,49 @@ fn filter_values(model: &Model, e: &NetworkInterface, name: &str) -> Vec<String>
         "vpc-id" => one(e.vpc_id.to_string()),
         _ => Vec::new(),
     }
+}
+
+/// One `NetworkInterfaceIpv6Address` (also an instance interface's).
+pub(super) fn write_ipv6(w: &mut XmlWriter, ip: &Ipv6Addr) {
+    w.leaf("ipv6Address", &ip.to_string())
+        .bool("isPrimaryIpv6", false);
+}
+
+fn ip6(text: &str, param: &str) -> Result<Ipv6Addr, ApiError> {
+    text.parse().map_err(|_| {
+        ApiError::invalid_value(format!("Value ({text}) for parameter {param} is invalid."))
+    })
+}
+
+/// `<list>.N.Ipv6Address` entries and `<count>` of a request or of one interface spec:
+/// (addresses, count). Primary IPv6 addresses are not emulated.
+pub(super) fn ipv6_request(
+    params: &QueryParams,
+    list: &str,
+    count_name: &str,
+) -> Result<(Vec<Ipv6Addr>, Option<u32>), ApiError> {
+    let mut addresses = Vec::new();
+    for spec in params.structs(list) {
+        if spec
+            .get("IsPrimaryIpv6")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        {
+            return Err(ApiError::invalid_value(
+                "localvpc does not emulate primary IPv6 addresses (IsPrimaryIpv6)",
+            ));
+        }
+        let Some(addr) = spec.get("Ipv6Address") else {
+            return Err(ApiError::missing(&format!("{list}.N.Ipv6Address")));
+        };
+        addresses.push(ip6(addr, "ipv6Address")?);
+    }
+    let count = match params.get(count_name) {
+        None => None,
+        Some(v) => Some(v.parse::<u32>().map_err(|_| {
+            ApiError::invalid_value(format!("Invalid value '{v}' for {count_name}"))
+        })?),
+    };
+    Ok((addresses, count))
 }
 
 fn ip(text: &str, param: &str) -> Result<Ipv4Addr, ApiError> {
@@ -237,9 +284,11 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
             secondary_ips.push(addr);
         }
     }
-    if p.opt("Ipv6AddressCount").is_some() || !p.params().structs("Ipv6Addresses").is_empty() {
+    let (ipv6_addresses, ipv6_count) =
+        ipv6_request(p.params(), "Ipv6Addresses", "Ipv6AddressCount")?;
+    if p.bool("EnablePrimaryIpv6")?.unwrap_or(false) {
         return Err(ApiError::invalid_value(
-            "localvpc does not emulate IPv6 addresses yet",
+            "localvpc does not emulate primary IPv6 addresses (EnablePrimaryIpv6)",
         ));
     }
     if p.opt("InterfaceType").is_some() {
@@ -254,6 +303,8 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
         secondary_ips,
         secondary_count: count(p, "SecondaryPrivateIpAddressCount")?,
         groups,
+        ipv6_addresses,
+        ipv6_count,
         tag_specifications: p.tag_specifications()?,
     };
     match op.run(Command::CreateNetworkInterface(input)).await? {
@@ -402,4 +453,75 @@ pub(super) async fn unassign<B: Backend>(op: &Op<'_, B>) -> Body {
     })
     .await?;
     op.respond_true()
+}
+
+pub(super) async fn assign_ipv6<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let network_interface_id = eni_id(p)?;
+    if p.opt("Ipv6PrefixCount").is_some() || !p.list("Ipv6Prefix").is_empty() {
+        return Err(ApiError::invalid_value(
+            "localvpc does not emulate IPv6 prefix delegation (Ipv6Prefix, Ipv6PrefixCount)",
+        ));
+    }
+    let addresses = p
+        .list("Ipv6Addresses")
+        .into_iter()
+        .map(|v| ip6(v, "ipv6Addresses"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let count = count(p, "Ipv6AddressCount")?;
+    if addresses.is_empty() && count == 0 {
+        return Err(ApiError::missing("Ipv6Addresses or Ipv6AddressCount"));
+    }
+    match op
+        .run(Command::AssignIpv6Addresses {
+            network_interface_id,
+            addresses,
+            count,
+        })
+        .await?
+    {
+        Outcome::Ipv6Addresses(id, added) => op.respond(|w| {
+            w.list("assignedIpv6Addresses", added, |w, a| {
+                w.text(&a.to_string());
+            })
+            .leaf("networkInterfaceId", id.as_str());
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn unassign_ipv6<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let network_interface_id = eni_id(p)?;
+    if !p.list("Ipv6Prefix").is_empty() {
+        return Err(ApiError::invalid_value(
+            "localvpc does not emulate IPv6 prefix delegation (Ipv6Prefix)",
+        ));
+    }
+    let addresses = p
+        .list("Ipv6Addresses")
+        .into_iter()
+        .map(|v| ip6(v, "ipv6Addresses"))
+        .collect::<Result<Vec<_>, _>>()?;
+    if addresses.is_empty() {
+        return Err(ApiError::missing("Ipv6Addresses"));
+    }
+    match op
+        .run(Command::UnassignIpv6Addresses {
+            network_interface_id,
+            addresses,
+        })
+        .await?
+    {
+        Outcome::Ipv6Addresses(id, removed) => op.respond(|w| {
+            w.leaf("networkInterfaceId", id.as_str()).list(
+                "unassignedIpv6Addresses",
+                removed,
+                |w, a| {
+                    w.text(&a.to_string());
+                },
+            );
+        }),
+        other => Err(unexpected(&other)),
+    }
 }

@@ -30,6 +30,16 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "AssignIpv6Addresses",
+        &[
+            "Ipv6AddressCount",
+            "Ipv6Addresses.#",
+            "Ipv6Prefix.#",
+            "Ipv6PrefixCount",
+            "NetworkInterfaceId",
+        ],
+    ),
+    (
         "AssignPrivateIpAddresses",
         &[
             "AllowReassignment",
@@ -63,6 +73,15 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "GatewayId",
             "PublicIpv4Pool",
             "RouteTableId",
+            "SubnetId",
+        ],
+    ),
+    (
+        "AssociateSubnetCidrBlock",
+        &[
+            "Ipv6CidrBlock",
+            "Ipv6IpamPoolId",
+            "Ipv6NetmaskLength",
             "SubnetId",
         ],
     ),
@@ -185,6 +204,17 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "TagSpecification.#.ResourceType",
             "TagSpecification.#.Tag.#.Key",
             "TagSpecification.#.Tag.#.Value",
+        ],
+    ),
+    (
+        "CreateEgressOnlyInternetGateway",
+        &[
+            "ClientToken",
+            "DryRun",
+            "TagSpecification.#.ResourceType",
+            "TagSpecification.#.Tag.#.Key",
+            "TagSpecification.#.Tag.#.Value",
+            "VpcId",
         ],
     ),
     (
@@ -580,6 +610,10 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
     ),
     ("DeleteCustomerGateway", &["CustomerGatewayId", "DryRun"]),
     ("DeleteDhcpOptions", &["DhcpOptionsId", "DryRun"]),
+    (
+        "DeleteEgressOnlyInternetGateway",
+        &["DryRun", "EgressOnlyInternetGatewayId"],
+    ),
     ("DeleteInternetGateway", &["DryRun", "InternetGatewayId"]),
     ("DeleteManagedPrefixList", &["DryRun", "PrefixListId"]),
     ("DeleteNatGateway", &["DryRun", "NatGatewayId"]),
@@ -678,6 +712,17 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         &[
             "DhcpOptionsId.#",
             "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
+        ],
+    ),
+    (
+        "DescribeEgressOnlyInternetGateways",
+        &[
+            "DryRun",
+            "EgressOnlyInternetGatewayId.#",
             "Filter.#.Name",
             "Filter.#.Value.#",
             "MaxResults",
@@ -1030,6 +1075,7 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         &["AssociationId", "DryRun", "PublicIp"],
     ),
     ("DisassociateRouteTable", &["AssociationId", "DryRun"]),
+    ("DisassociateSubnetCidrBlock", &["AssociationId"]),
     (
         "DisassociateTransitGatewayRouteTable",
         &[
@@ -1556,6 +1602,10 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
     (
         "TerminateInstances",
         &["DryRun", "Force", "InstanceId.#", "SkipOsShutdown"],
+    ),
+    (
+        "UnassignIpv6Addresses",
+        &["Ipv6Addresses.#", "Ipv6Prefix.#", "NetworkInterfaceId"],
     ),
     (
         "UnassignPrivateIpAddresses",

@@ -8,7 +8,7 @@ use crate::{ApiError, Backend};
 use localvpc_model::{
     Command, InternetGatewayId, Model, NatGatewayId, NetworkInterfaceId, Outcome, RouteDestination,
     RouteSpec, RouteTable, RouteTableId, RouteTarget, SubnetId, TransitGatewayId, VpcId,
-    VpcPeeringConnectionId, parse_ipv4_cidr,
+    VpcPeeringConnectionId, parse_ipv4_cidr, parse_ipv6_cidr,
 };
 use localvpc_wire::xml::XmlWriter;
 
@@ -58,6 +58,7 @@ fn write_table(w: &mut XmlWriter, model: &Model, t: &RouteTable) {
     .list("routeSet", model.effective_routes(t), |w, r| {
         match &r.destination {
             RouteDestination::Ipv4(c) => w.leaf("destinationCidrBlock", &c.to_string()),
+            RouteDestination::Ipv6(c) => w.leaf("destinationIpv6CidrBlock", &c.to_string()),
             RouteDestination::PrefixList(p) => w.leaf("destinationPrefixListId", p),
         };
         let (element, value) = r.target.wire();
@@ -89,13 +90,25 @@ fn filter_values(model: &Model, t: &RouteTable, name: &str) -> Vec<String> {
         "route.destination-cidr-block" => routes()
             .filter_map(|r| match &r.destination {
                 RouteDestination::Ipv4(c) => Some(c.to_string()),
-                RouteDestination::PrefixList(_) => None,
+                _ => None,
+            })
+            .collect(),
+        "route.destination-ipv6-cidr-block" => routes()
+            .filter_map(|r| match &r.destination {
+                RouteDestination::Ipv6(c) => Some(c.to_string()),
+                _ => None,
             })
             .collect(),
         "route.destination-prefix-list-id" => routes()
             .filter_map(|r| match &r.destination {
                 RouteDestination::PrefixList(p) => Some(p.clone()),
-                RouteDestination::Ipv4(_) => None,
+                _ => None,
+            })
+            .collect(),
+        "route.egress-only-internet-gateway-id" => routes()
+            .filter_map(|r| match r.target.wire() {
+                ("egressOnlyInternetGatewayId", v) => Some(v.to_owned()),
+                _ => None,
             })
             .collect(),
         "route.vpc-peering-connection-id" => routes()
@@ -131,7 +144,7 @@ fn filter_values(model: &Model, t: &RouteTable, name: &str) -> Vec<String> {
     }
 }
 
-/// Exactly one destination: IPv4 CIDR or prefix list (IPv6 is not emulated yet).
+/// Exactly one destination: an IPv4 CIDR, an IPv6 CIDR or a prefix list.
 fn destination(p: &Input<'_>) -> Result<RouteDestination, ApiError> {
     let given = [
         p.opt("DestinationCidrBlock"),
@@ -144,9 +157,10 @@ fn destination(p: &Input<'_>) -> Result<RouteDestination, ApiError> {
             "destinationCidrBlock",
         )?)),
         [None, None, Some(pl)] => Ok(RouteDestination::PrefixList(pl.to_owned())),
-        [None, Some(_), None] => Err(ApiError::invalid_value(
-            "localvpc does not emulate IPv6 routes yet",
-        )),
+        [None, Some(c), None] => Ok(RouteDestination::Ipv6(parse_ipv6_cidr(
+            c,
+            "destinationIpv6CidrBlock",
+        )?)),
         [None, None, None] => Err(ApiError::missing("DestinationCidrBlock")),
         _ => Err(ApiError::combination(
             "Exactly one of destinationCidrBlock, destinationIpv6CidrBlock or destinationPrefixListId must be specified",
@@ -162,7 +176,6 @@ fn target(
     scope: &localvpc_model::Scope,
 ) -> Result<RouteTarget, ApiError> {
     const OTHERS: &[(&str, &str)] = &[
-        ("EgressOnlyInternetGatewayId", "InvalidGatewayID.NotFound"),
         ("LocalGatewayId", "InvalidLocalGatewayID.NotFound"),
         ("CarrierGatewayId", "InvalidCarrierGatewayID.NotFound"),
         ("CoreNetworkArn", "InvalidParameterValue"),
@@ -189,6 +202,13 @@ fn target(
                 format!("The gateway ID '{g}' does not exist"),
             ))
         });
+    }
+    if let Some(v) = p.opt("EgressOnlyInternetGatewayId") {
+        found.push(
+            localvpc_model::EgressOnlyInternetGatewayId::parse(v)
+                .map(RouteTarget::EgressOnlyInternetGateway)
+                .map_err(ApiError::from),
+        );
     }
     if let Some(v) = p.opt("VpcEndpointId") {
         found.push(

@@ -1,11 +1,13 @@
-//! CreateSubnet, DescribeSubnets, DeleteSubnet, ModifySubnetAttribute.
+//! CreateSubnet, DescribeSubnets, DeleteSubnet, ModifySubnetAttribute, and the subnet's
+//! IPv6 block (Associate/DisassociateSubnetCidrBlock).
 
 use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
 use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    Command, CreateSubnet, HostnameType, Model, Outcome, Subnet, SubnetAttribute, SubnetId, VpcId,
+    Command, CreateSubnet, HostnameType, Model, Outcome, Subnet, SubnetAttribute,
+    SubnetCidrAssociationId, SubnetId, SubnetIpv6Association, VpcId,
 };
 use localvpc_wire::xml::XmlWriter;
 
@@ -48,7 +50,11 @@ pub(super) fn write_subnet(w: &mut XmlWriter, model: &Model, s: &Subnet) {
         .leaf("ownerId", s.scope.account.as_str())
         .leaf("vpcId", s.vpc_id.as_str())
         .leaf("cidrBlock", &s.cidr_block.to_string())
-        .list("ipv6CidrBlockAssociationSet", Vec::<()>::new(), |_, ()| {})
+        .list(
+            "ipv6CidrBlockAssociationSet",
+            s.ipv6_association.iter(),
+            |w, a| write_ipv6_association(w, a, "associated"),
+        )
         .num("availableIpAddressCount", model.available_ip_count(s))
         .leaf("availabilityZone", &s.availability_zone)
         .leaf("availabilityZoneId", &s.availability_zone_id)
@@ -81,8 +87,20 @@ pub(super) fn write_subnet(w: &mut XmlWriter, model: &Model, s: &Subnet) {
     super::tags::write_tag_set(w, &s.tags);
 }
 
+/// One `SubnetIpv6CidrBlockAssociation` in `state`.
+fn write_ipv6_association(w: &mut XmlWriter, a: &SubnetIpv6Association, state: &str) {
+    w.leaf("associationId", a.id.as_str())
+        .leaf("ipv6CidrBlock", &a.cidr.to_string())
+        .node("ipv6CidrBlockState", |w| {
+            w.leaf("state", state);
+        })
+        .leaf("ipv6AddressAttribute", "public")
+        .leaf("ipSource", "amazon");
+}
+
 fn filter_values(model: &Model, s: &Subnet, name: &str) -> Vec<String> {
     let one = |v: String| vec![v];
+    let assoc6 = || s.ipv6_association.iter();
     match name {
         "availability-zone" | "availabilityZone" => one(s.availability_zone.clone()),
         "availability-zone-id" | "availabilityZoneId" => one(s.availability_zone_id.clone()),
@@ -90,6 +108,13 @@ fn filter_values(model: &Model, s: &Subnet, name: &str) -> Vec<String> {
         "cidr" | "cidr-block" | "cidrBlock" => one(s.cidr_block.to_string()),
         "default-for-az" | "defaultForAz" => one(s.default_for_az.to_string()),
         "enable-dns64" => one(s.enable_dns64.to_string()),
+        "ipv6-cidr-block-association.association-id" => {
+            assoc6().map(|a| a.id.to_string()).collect()
+        }
+        "ipv6-cidr-block-association.ipv6-cidr-block" => {
+            assoc6().map(|a| a.cidr.to_string()).collect()
+        }
+        "ipv6-cidr-block-association.state" => assoc6().map(|_| "associated".to_owned()).collect(),
         "ipv6-native" => one("false".to_owned()),
         "map-customer-owned-ip-on-launch" => one(s.map_customer_owned_ip_on_launch.to_string()),
         "map-public-ip-on-launch" => one(s.map_public_ip_on_launch.to_string()),
@@ -126,6 +151,7 @@ pub(super) async fn create_subnet<B: Backend>(op: &Op<'_, B>) -> Body {
     if input.cidr_block.is_none() && !input.ipv6_native && p.opt("Ipv4IpamPoolId").is_none() {
         return Err(ApiError::missing("CidrBlock"));
     }
+    refuse_ipam(p)?;
     match op.run(Command::CreateSubnet(input)).await? {
         Outcome::Subnet(subnet) => {
             let model = op.snapshot();
@@ -133,6 +159,59 @@ pub(super) async fn create_subnet<B: Backend>(op: &Op<'_, B>) -> Body {
                 w.node("subnet", |w| write_subnet(w, &model, &subnet));
             })
         }
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// IPAM pools are not emulated: subnet blocks are always given as CIDRs.
+fn refuse_ipam(p: &super::input::Input<'_>) -> Result<(), ApiError> {
+    let ipam = [
+        "Ipv4IpamPoolId",
+        "Ipv4NetmaskLength",
+        "Ipv6IpamPoolId",
+        "Ipv6NetmaskLength",
+    ];
+    if let Some(name) = ipam.iter().find(|n| p.opt(n).is_some()) {
+        return Err(ApiError::invalid_value(format!(
+            "localvpc does not emulate IPAM pools ({name})"
+        )));
+    }
+    Ok(())
+}
+
+pub(super) async fn associate_subnet_cidr_block<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let subnet_id = SubnetId::parse(p.required("SubnetId")?)?;
+    refuse_ipam(p)?;
+    let ipv6_cidr_block = p.required("Ipv6CidrBlock")?.to_owned();
+    let outcome = op
+        .run(Command::AssociateSubnetCidrBlock {
+            subnet_id,
+            ipv6_cidr_block,
+        })
+        .await?;
+    respond_ipv6_change(op, outcome, "associating")
+}
+
+pub(super) async fn disassociate_subnet_cidr_block<B: Backend>(op: &Op<'_, B>) -> Body {
+    let association_id = SubnetCidrAssociationId::parse(op.params.required("AssociationId")?)?;
+    let outcome = op
+        .run(Command::DisassociateSubnetCidrBlock { association_id })
+        .await?;
+    respond_ipv6_change(op, outcome, "disassociating")
+}
+
+fn respond_ipv6_change<B: Backend>(op: &Op<'_, B>, outcome: Outcome, state: &str) -> Body {
+    match outcome {
+        Outcome::SubnetIpv6Association {
+            subnet_id,
+            association,
+        } => op.respond(|w| {
+            w.node("ipv6CidrBlockAssociation", |w| {
+                write_ipv6_association(w, &association, state);
+            });
+            w.leaf("subnetId", subnet_id.as_str());
+        }),
         other => Err(unexpected(&other)),
     }
 }

@@ -66,7 +66,7 @@ fn write_tgw(w: &mut XmlWriter, t: &TransitGateway) {
 fn write_vpc_attachment(w: &mut XmlWriter, a: &TransitGatewayAttachment) {
     w.leaf("transitGatewayAttachmentId", a.id.as_str())
         .leaf("transitGatewayId", a.transit_gateway_id.as_str())
-        .leaf("vpcId", a.vpc_id.as_str())
+        .leaf("vpcId", a.resource_id())
         .leaf("vpcOwnerId", a.scope.account.as_str())
         .leaf("state", a.state.as_str())
         .list("subnetIds", &a.subnet_ids, |w, s| {
@@ -90,8 +90,8 @@ fn write_attachment(w: &mut XmlWriter, a: &TransitGatewayAttachment) {
             a.transit_gateway_scope.account.as_str(),
         )
         .leaf("resourceOwnerId", a.scope.account.as_str())
-        .leaf("resourceType", "vpc")
-        .leaf("resourceId", a.vpc_id.as_str())
+        .leaf("resourceType", a.resource_type())
+        .leaf("resourceId", a.resource_id())
         .leaf("state", a.state.as_str());
     if let Some(t) = &a.association {
         w.node("association", |w| {
@@ -134,9 +134,9 @@ fn write_route(w: &mut XmlWriter, model: &Model, r: &TgwRoute) {
         .as_ref()
         .and_then(|a| model.tgw_attachment_any(a));
     w.list("transitGatewayAttachments", attachment, |w, a| {
-        w.leaf("resourceId", a.vpc_id.as_str())
+        w.leaf("resourceId", a.resource_id())
             .leaf("transitGatewayAttachmentId", a.id.as_str())
-            .leaf("resourceType", "vpc");
+            .leaf("resourceType", a.resource_type());
     })
     .leaf("type", if r.propagated { "propagated" } else { "static" })
     .leaf("state", if r.active { "active" } else { "blackhole" });
@@ -404,9 +404,10 @@ fn attachment_values(a: &TransitGatewayAttachment, name: &str) -> Vec<String> {
         "association.transit-gateway-route-table-id" => {
             a.association.iter().map(ToString::to_string).collect()
         }
-        "resource-id" | "vpc-id" => vec![a.vpc_id.to_string()],
+        "resource-id" => vec![a.resource_id().to_owned()],
+        "vpc-id" => a.vpc_id.iter().map(ToString::to_string).collect(),
         "resource-owner-id" => vec![a.scope.account.to_string()],
-        "resource-type" => vec!["vpc".to_owned()],
+        "resource-type" => vec![a.resource_type().to_owned()],
         "state" => vec![a.state.as_str().to_owned()],
         "transit-gateway-attachment-id" => vec![a.id.to_string()],
         "transit-gateway-id" => vec![a.transit_gateway_id.to_string()],
@@ -420,6 +421,7 @@ fn describe_attachments_with<B: Backend>(
     known: &[&str],
     list_tag: &str,
     write: fn(&mut XmlWriter, &TransitGatewayAttachment),
+    vpc_only: bool,
 ) -> Body {
     let p = &op.params;
     let wanted = ids(
@@ -432,11 +434,17 @@ fn describe_attachments_with<B: Backend>(
     op.check_dry_run()?;
     let model = op.snapshot();
     let scope = &op.ctx.scope;
+    // DescribeTransitGatewayVpcAttachments does not know VPN attachments.
+    let kind_ok = |a: &TransitGatewayAttachment| !vpc_only || a.vpc_id.is_some();
     for id in &wanted {
-        model.tgw_attachment(scope, id)?;
+        let found = model.tgw_attachment(scope, id)?;
+        if !kind_ok(found) {
+            return Err(id.not_found().into());
+        }
     }
     let matching: Vec<&TransitGatewayAttachment> = model
         .tgw_attachments_visible(scope)
+        .filter(|a| kind_ok(a))
         .filter(|a| wanted.is_empty() || wanted.contains(&a.id))
         .filter(|a| filters.matches(Some(&a.tags), |f| attachment_values(a, f)))
         .collect();
@@ -464,6 +472,7 @@ pub(super) fn describe_vpc_attachments<B: Backend>(op: &Op<'_, B>) -> Body {
         ],
         "transitGatewayVpcAttachments",
         write_vpc_attachment,
+        true,
     )
 }
 
@@ -483,6 +492,7 @@ pub(super) fn describe_attachments<B: Backend>(op: &Op<'_, B>) -> Body {
         ],
         "transitGatewayAttachments",
         write_attachment,
+        false,
     )
 }
 
@@ -606,15 +616,14 @@ fn write_link(
     model: &Model,
     state: &str,
 ) {
-    let vpc = model
-        .tgw_attachment_any(a)
-        .map(|x| x.vpc_id.to_string())
-        .unwrap_or_default();
+    let attachment = model.tgw_attachment_any(a);
+    let resource = attachment.map_or("", |x| x.resource_id());
+    let kind = attachment.map_or("vpc", |x| x.resource_type());
     w.node(tag, |w| {
         w.leaf("transitGatewayRouteTableId", table.as_str())
             .leaf("transitGatewayAttachmentId", a.as_str())
-            .leaf("resourceId", &vpc)
-            .leaf("resourceType", "vpc")
+            .leaf("resourceId", resource)
+            .leaf("resourceType", kind)
             .leaf("state", state);
     });
 }
@@ -711,8 +720,8 @@ fn get_links<B: Backend>(op: &Op<'_, B>, propagations: bool) -> Body {
     op.respond(|w| {
         w.list(list, page, |w, a| {
             w.leaf("transitGatewayAttachmentId", a.id.as_str())
-                .leaf("resourceId", a.vpc_id.as_str())
-                .leaf("resourceType", "vpc")
+                .leaf("resourceId", a.resource_id())
+                .leaf("resourceType", a.resource_type())
                 .leaf("state", state);
         });
         w.leaf_opt("nextToken", token.as_deref());
@@ -867,12 +876,16 @@ pub(super) fn search_routes<B: Backend>(op: &Op<'_, B>) -> Body {
                     .attachment
                     .as_ref()
                     .and_then(|a| model.tgw_attachment_any(a))
-                    .map(|a| a.vpc_id.to_string())
+                    .map(|a| a.resource_id().to_owned())
                     .into_iter()
                     .collect(),
-                "attachment.resource-type" => {
-                    r.attachment.iter().map(|_| "vpc".to_owned()).collect()
-                }
+                "attachment.resource-type" => r
+                    .attachment
+                    .as_ref()
+                    .and_then(|a| model.tgw_attachment_any(a))
+                    .map(|a| a.resource_type().to_owned())
+                    .into_iter()
+                    .collect(),
                 "attachment.transit-gateway-attachment-id" => {
                     r.attachment.iter().map(ToString::to_string).collect()
                 }

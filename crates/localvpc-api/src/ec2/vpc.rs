@@ -4,8 +4,8 @@ use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    CidrBlockAssociation, Command, CreateVpc, Model, Outcome, Vpc, VpcAttribute,
-    VpcCidrAssociationId, VpcId,
+    CidrBlockAssociation, Command, CreateVpc, Ipv6CidrBlockAssociation, Model, Outcome, Vpc,
+    VpcAttribute, VpcCidrAssociation, VpcCidrAssociationId, VpcId,
 };
 use localvpc_wire::xml::XmlWriter;
 
@@ -42,7 +42,19 @@ fn write_vpc_in_state(w: &mut XmlWriter, vpc: &Vpc, state: &str) {
             &vpc.cidr_associations,
             write_cidr_association,
         )
-        .list("ipv6CidrBlockAssociationSet", Vec::<()>::new(), |_, ()| {})
+        .list(
+            "ipv6CidrBlockAssociationSet",
+            &vpc.ipv6_associations,
+            // Amazon assigns the block asynchronously: CreateVpc shows it `associating`.
+            |w, a| {
+                let v6_state = if state == "pending" {
+                    "associating"
+                } else {
+                    a.state.as_str()
+                };
+                write_ipv6_association(w, a, v6_state);
+            },
+        )
         .leaf(
             "dhcpOptionsId",
             vpc.dhcp_options_id
@@ -65,8 +77,22 @@ fn write_cidr_association(w: &mut XmlWriter, a: &CidrBlockAssociation) {
         });
 }
 
+/// One `VpcIpv6CidrBlockAssociation`, in `state` (Create/Associate answer `associating`).
+fn write_ipv6_association(w: &mut XmlWriter, a: &Ipv6CidrBlockAssociation, state: &str) {
+    w.leaf("associationId", a.id.as_str())
+        .leaf("ipv6CidrBlock", &a.cidr.to_string())
+        .node("ipv6CidrBlockState", |w| {
+            w.leaf("state", state);
+        })
+        .leaf("networkBorderGroup", &a.network_border_group)
+        .leaf("ipv6Pool", &a.pool)
+        .leaf("ipv6AddressAttribute", "public")
+        .leaf("ipSource", "amazon");
+}
+
 fn filter_values(vpc: &Vpc, name: &str) -> Vec<String> {
     let assoc = || vpc.cidr_associations.iter();
+    let assoc6 = || vpc.ipv6_associations.iter();
     match name {
         "cidr" => vec![vpc.cidr_block.to_string()],
         "cidr-block-association.association-id" => assoc().map(|a| a.id.to_string()).collect(),
@@ -77,6 +103,16 @@ fn filter_values(vpc: &Vpc, name: &str) -> Vec<String> {
                 .as_ref()
                 .map_or_else(|| "default".to_owned(), ToString::to_string),
         ],
+        "ipv6-cidr-block-association.association-id" => {
+            assoc6().map(|a| a.id.to_string()).collect()
+        }
+        "ipv6-cidr-block-association.ipv6-cidr-block" => {
+            assoc6().map(|a| a.cidr.to_string()).collect()
+        }
+        "ipv6-cidr-block-association.ipv6-pool" => assoc6().map(|a| a.pool.clone()).collect(),
+        "ipv6-cidr-block-association.state" => {
+            assoc6().map(|a| a.state.as_str().to_owned()).collect()
+        }
         "is-default" | "isDefault" => vec![vpc.is_default.to_string()],
         "owner-id" => vec![vpc.scope.account.to_string()],
         "state" => vec!["available".to_owned()],
@@ -95,8 +131,10 @@ pub(super) async fn create_vpc<B: Backend>(op: &Op<'_, B>) -> Body {
         cidr_block: p.opt("CidrBlock").map(str::to_owned),
         instance_tenancy: p.opt("InstanceTenancy").map(str::to_owned),
         amazon_provided_ipv6_cidr_block: p.bool("AmazonProvidedIpv6CidrBlock")?.unwrap_or(false),
+        ipv6_network_border_group: p.opt("Ipv6CidrBlockNetworkBorderGroup").map(str::to_owned),
         tag_specifications: p.tag_specifications()?,
     };
+    refuse_ipv6_pools(p, input.amazon_provided_ipv6_cidr_block)?;
     if input.cidr_block.is_none() && p.opt("Ipv4IpamPoolId").is_none() {
         return Err(ApiError::missing("CidrBlock"));
     }
@@ -111,6 +149,29 @@ pub(super) async fn create_vpc<B: Backend>(op: &Op<'_, B>) -> Body {
         }),
         other => Err(unexpected(&other)),
     }
+}
+
+/// BYOIP pools (`Ipv6Pool`, `Ipv6CidrBlock`) and IPAM pools are not emulated: only
+/// Amazon-provided IPv6 blocks exist here.
+fn refuse_ipv6_pools(p: &super::input::Input<'_>, amazon: bool) -> Result<(), ApiError> {
+    let byoip = p.opt("Ipv6Pool").is_some() || p.opt("Ipv6CidrBlock").is_some();
+    if amazon && byoip {
+        return Err(ApiError::combination(
+            "AmazonProvidedIpv6CidrBlock cannot be combined with Ipv6Pool or Ipv6CidrBlock",
+        ));
+    }
+    if byoip {
+        return Err(ApiError::invalid_value(
+            "localvpc does not emulate BYOIP IPv6 address pools (Ipv6Pool, Ipv6CidrBlock); use \
+             AmazonProvidedIpv6CidrBlock",
+        ));
+    }
+    if p.opt("Ipv6IpamPoolId").is_some() || p.opt("Ipv6NetmaskLength").is_some() {
+        return Err(ApiError::invalid_value(
+            "localvpc does not emulate IPAM pools (Ipv6IpamPoolId)",
+        ));
+    }
+    Ok(())
 }
 
 pub(super) async fn create_default_vpc<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -214,31 +275,66 @@ pub(super) fn describe_vpc_attribute<B: Backend>(op: &Op<'_, B>) -> Body {
 pub(super) async fn associate_vpc_cidr_block<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
     let vpc_id = vpc_id(p, "VpcId")?;
-    if p.bool("AmazonProvidedIpv6CidrBlock")?.unwrap_or(false) || p.opt("Ipv6CidrBlock").is_some() {
+    let amazon = p.bool("AmazonProvidedIpv6CidrBlock")?.unwrap_or(false);
+    refuse_ipv6_pools(p, amazon)?;
+    if p.opt("Ipv4IpamPoolId").is_some() || p.opt("Ipv4NetmaskLength").is_some() {
         return Err(ApiError::invalid_value(
-            "localvpc does not emulate IPv6 VPC blocks yet",
+            "localvpc does not emulate IPAM pools (Ipv4IpamPoolId)",
         ));
     }
-    let cidr_block = p.required("CidrBlock")?.to_owned();
-    match op
-        .run(Command::AssociateVpcCidrBlock { vpc_id, cidr_block })
-        .await?
-    {
+    let command = match (amazon, p.opt("CidrBlock")) {
+        (true, Some(_)) => {
+            return Err(ApiError::combination(
+                "Only one of CidrBlock or AmazonProvidedIpv6CidrBlock may be specified",
+            ));
+        }
+        (true, None) => Command::AssociateVpcIpv6CidrBlock {
+            vpc_id,
+            network_border_group: p.opt("Ipv6CidrBlockNetworkBorderGroup").map(str::to_owned),
+        },
+        (false, Some(cidr_block)) => {
+            if p.opt("Ipv6CidrBlockNetworkBorderGroup").is_some() {
+                return Err(ApiError::combination(
+                    "Ipv6CidrBlockNetworkBorderGroup requires AmazonProvidedIpv6CidrBlock",
+                ));
+            }
+            Command::AssociateVpcCidrBlock {
+                vpc_id,
+                cidr_block: cidr_block.to_owned(),
+            }
+        }
+        (false, None) => return Err(ApiError::missing("CidrBlock")),
+    };
+    match op.run(command).await? {
+        // AWS reports the new block as `associating` in the response itself.
         Outcome::CidrAssociation {
             vpc_id,
             association,
         } => op.respond(|w| {
-            w.node("cidrBlockAssociation", |w| {
-                // AWS reports the new block as `associating` in the response itself.
-                w.leaf("associationId", association.id.as_str())
-                    .leaf("cidrBlock", &association.cidr.to_string())
-                    .node("cidrBlockState", |w| {
-                        w.leaf("state", "associating");
-                    });
-            });
+            write_association_change(w, &association, "associating");
             w.leaf("vpcId", vpc_id.as_str());
         }),
         other => Err(unexpected(&other)),
+    }
+}
+
+/// `cidrBlockAssociation` or `ipv6CidrBlockAssociation` of Associate/DisassociateVpcCidrBlock.
+fn write_association_change(w: &mut XmlWriter, association: &VpcCidrAssociation, state: &str) {
+    match association {
+        VpcCidrAssociation::V4(a) => {
+            w.node("cidrBlockAssociation", |w| {
+                w.leaf("associationId", a.id.as_str())
+                    .leaf("cidrBlock", &a.cidr.to_string())
+                    .node("cidrBlockState", |w| {
+                        w.leaf("state", state);
+                    });
+            });
+        }
+        VpcCidrAssociation::V6(a) => {
+            w.node("ipv6CidrBlockAssociation", |w| {
+                write_ipv6_association(w, a, state);
+            });
+        }
     }
 }
 
@@ -252,13 +348,7 @@ pub(super) async fn disassociate_vpc_cidr_block<B: Backend>(op: &Op<'_, B>) -> B
             vpc_id,
             association,
         } => op.respond(|w| {
-            w.node("cidrBlockAssociation", |w| {
-                w.leaf("associationId", association.id.as_str())
-                    .leaf("cidrBlock", &association.cidr.to_string())
-                    .node("cidrBlockState", |w| {
-                        w.leaf("state", "disassociating");
-                    });
-            });
+            write_association_change(w, &association, "disassociating");
             w.leaf("vpcId", vpc_id.as_str());
         }),
         other => Err(unexpected(&other)),

@@ -1,5 +1,6 @@
-//! Site-to-site VPN: customer gateways, virtual private gateways, VPN connections with
-//! static routes, and Enable/DisableVgwRoutePropagation.
+//! Site-to-site VPN: customer gateways, virtual private gateways, VPN connections (on a
+//! virtual private gateway with static routes, or on a transit gateway as a `vpn`
+//! attachment), and Enable/DisableVgwRoutePropagation.
 
 use super::filter::{Filters, select};
 use super::input::Input;
@@ -7,8 +8,8 @@ use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    Command, CustomerGateway, CustomerGatewayId, Model, Outcome, RouteTableId, VpcId,
-    VpnConnection, VpnConnectionId, VpnGateway, VpnGatewayId, parse_ipv4_cidr,
+    Command, CustomerGateway, CustomerGatewayId, Model, Outcome, RouteTableId, TransitGatewayId,
+    VpcId, VpnConnection, VpnConnectionId, VpnGateway, VpnGatewayId, VpnTarget, parse_ipv4_cidr,
 };
 use localvpc_wire::xml::XmlWriter;
 
@@ -54,9 +55,14 @@ fn customer_gateway_configuration(c: &VpnConnection, cgw_ip: &str) -> String {
             )
         })
         .collect();
+    let gateway = match (&c.vpn_gateway_id, &c.transit_gateway_id) {
+        (Some(vgw), _) => format!("<vpn_gateway_id>{vgw}</vpn_gateway_id>"),
+        (None, Some(tgw)) => format!("<transit_gateway_id>{tgw}</transit_gateway_id>"),
+        (None, None) => String::new(),
+    };
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<vpn_connection id=\"{}\"><customer_gateway_id>{}</customer_gateway_id><vpn_gateway_id>{}</vpn_gateway_id><vpn_connection_type>ipsec.1</vpn_connection_type>{tunnels}</vpn_connection>",
-        c.id, c.customer_gateway_id, c.vpn_gateway_id
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<vpn_connection id=\"{}\"><customer_gateway_id>{}</customer_gateway_id>{gateway}<vpn_connection_type>ipsec.1</vpn_connection_type>{tunnels}</vpn_connection>",
+        c.id, c.customer_gateway_id
     )
 }
 
@@ -76,7 +82,14 @@ fn write_vpn(w: &mut XmlWriter, model: &Model, c: &VpnConnection) {
         .leaf("state", if c.deleted { "deleted" } else { "available" })
         .leaf("type", "ipsec.1")
         .leaf("customerGatewayId", c.customer_gateway_id.as_str())
-        .leaf("vpnGatewayId", c.vpn_gateway_id.as_str())
+        .leaf_opt(
+            "vpnGatewayId",
+            c.vpn_gateway_id.as_ref().map(VpnGatewayId::as_str),
+        )
+        .leaf_opt(
+            "transitGatewayId",
+            c.transit_gateway_id.as_ref().map(TransitGatewayId::as_str),
+        )
         .leaf("category", "VPN")
         .node("options", |w| {
             w.bool("staticRoutesOnly", c.static_routes_only)
@@ -295,11 +308,21 @@ pub(super) fn describe_vpn_gateways<B: Backend>(op: &Op<'_, B>) -> Body {
 
 pub(super) async fn create_vpn_connection<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
-    if p.opt("TransitGatewayId").is_some() || p.opt("VpnConcentratorId").is_some() {
+    if p.opt("VpnConcentratorId").is_some() {
         return Err(ApiError::invalid_value(
-            "localvpc emulates VPN connections on virtual private gateways; transit gateway VPN attachments are not emulated yet",
+            "localvpc does not emulate VPN concentrators (VpnConcentratorId)",
         ));
     }
+    let target = match (p.opt("VpnGatewayId"), p.opt("TransitGatewayId")) {
+        (Some(_), None) => VpnTarget::VpnGateway(vgw_id(p)?),
+        (None, Some(tgw)) => VpnTarget::TransitGateway(TransitGatewayId::parse(tgw)?),
+        (None, None) => return Err(ApiError::missing("VpnGatewayId")),
+        (Some(_), Some(_)) => {
+            return Err(ApiError::combination(
+                "Only one of VpnGatewayId or TransitGatewayId may be specified",
+            ));
+        }
+    };
     if p.opt("Type").is_some_and(|t| t != "ipsec.1") {
         return Err(ApiError::invalid_value(
             "The only VPN connection type is ipsec.1",
@@ -308,7 +331,7 @@ pub(super) async fn create_vpn_connection<B: Backend>(op: &Op<'_, B>) -> Body {
     p.required("Type")?;
     let command = Command::CreateVpnConnection {
         customer_gateway_id: CustomerGatewayId::parse(p.required("CustomerGatewayId")?)?,
-        vpn_gateway_id: vgw_id(p)?,
+        target,
         static_routes_only: p.bool("Options.StaticRoutesOnly")?.unwrap_or(false),
         tag_specifications: p.tag_specifications()?,
     };
@@ -381,7 +404,12 @@ pub(super) fn describe_vpn_connections<B: Backend>(op: &Op<'_, B>) -> Body {
                 "state" => vec![(if c.deleted { "deleted" } else { "available" }).to_owned()],
                 "type" => vec!["ipsec.1".to_owned()],
                 "vpn-connection-id" => vec![c.id.to_string()],
-                "vpn-gateway-id" => vec![c.vpn_gateway_id.to_string()],
+                "transit-gateway-id" => c
+                    .transit_gateway_id
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+                "vpn-gateway-id" => c.vpn_gateway_id.iter().map(ToString::to_string).collect(),
                 _ => Vec::new(),
             })
         },

@@ -80,6 +80,12 @@ pub struct RunInstances {
     pub availability_zone: Option<String>,
     pub groups: Vec<SecurityGroupId>,
     pub private_ip: Option<Ipv4Addr>,
+    /// `Ipv6Addresses` of the primary interface (one instance only).
+    #[serde(default)]
+    pub ipv6_addresses: Vec<std::net::Ipv6Addr>,
+    /// `Ipv6AddressCount`; None takes the subnet's `AssignIpv6AddressOnCreation`.
+    #[serde(default)]
+    pub ipv6_count: Option<u32>,
     pub associate_public_ip: Option<bool>,
     pub key_name: Option<String>,
     pub client_token: Option<String>,
@@ -153,7 +159,7 @@ impl Txn<'_, '_> {
                 input.min_count, input.max_count
             )));
         }
-        if input.private_ip.is_some() && input.max_count > 1 {
+        if (input.private_ip.is_some() || !input.ipv6_addresses.is_empty()) && input.max_count > 1 {
             return Err(ModelError::InvalidParameterCombination {
                 message: "A private IP address can be given for one instance only".to_owned(),
             });
@@ -226,6 +232,8 @@ impl Txn<'_, '_> {
                     description: Some(String::new()),
                     private_ip: input.private_ip,
                     groups: input.groups.clone(),
+                    ipv6_addresses: input.ipv6_addresses.clone(),
+                    ipv6_count: input.ipv6_count,
                     ..Default::default()
                 },
             )?;

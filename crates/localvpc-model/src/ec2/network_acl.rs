@@ -1,19 +1,26 @@
 //! Network ACLs. Every VPC has a default ACL, and every subnet is associated with exactly
 //! one ACL at all times (the default one unless replaced). Rules are stateless, numbered
 //! 1–32766, evaluated in ascending order, first match wins, and the `*` rule denies (§1.7).
+//! Entries hold an IPv4 or an IPv6 block; in a VPC with IPv6 each direction ends with two
+//! `*` rules, one per family.
 
-use crate::cidr::Ipv4Cidr;
+use crate::cidr::{Ipv4Cidr, Ipv6Cidr};
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
 use crate::id::{NetworkAclAssociationId, NetworkAclId, SubnetId, VpcId};
 use crate::model::Txn;
 use crate::resource::{Resource, ResourceRef};
 use crate::scope::Scope;
+use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
 /// The catch-all rule that ends each direction.
 pub(crate) const CATCH_ALL_RULE: u16 = 32767;
+/// The IPv6 catch-all rule (AWS numbers it 32768; both show as `*`).
+pub(crate) const CATCH_ALL_RULE_V6: u16 = 32768;
+/// The rule AWS adds to the default ACL to allow all IPv6 traffic.
+pub(crate) const DEFAULT_ALLOW_RULE_V6: u16 = 101;
 /// AWS's default quota of rules per direction (the `*` rule not counted).
 pub(crate) const MAX_ENTRIES_PER_DIRECTION: usize = 20;
 
@@ -36,7 +43,9 @@ pub struct NetworkAclEntry {
     /// `-1` for all, or an IP protocol number as a string (`6` TCP, `17` UDP, `1` ICMP).
     pub protocol: String,
     pub action: RuleAction,
-    pub cidr: Ipv4Cidr,
+    /// An IPv4 (`cidrBlock`) or IPv6 (`ipv6CidrBlock`) block. Stored as text either way,
+    /// so entries written before IPv6 existed read back unchanged.
+    pub cidr: IpNet,
     /// For TCP and UDP.
     #[serde(default)]
     pub port_range: Option<(u16, u16)>,
@@ -81,7 +90,7 @@ pub struct NetworkAclEntrySpec {
     pub egress: bool,
     pub protocol: String,
     pub action: RuleAction,
-    pub cidr: Ipv4Cidr,
+    pub cidr: IpNet,
     pub port_range: Option<(i64, i64)>,
     pub icmp: Option<(i64, i64)>,
 }
@@ -101,6 +110,47 @@ impl NetworkAcl {
         entries
     }
 
+    /// Whether a rule number is one of the immutable `*` rules.
+    pub fn is_catch_all(rule_number: u16) -> bool {
+        rule_number == CATCH_ALL_RULE || rule_number == CATCH_ALL_RULE_V6
+    }
+
+    /// What AWS adds when the VPC gets an IPv6 block: the IPv6 `*` deny in each direction
+    /// and, in the default ACL, rule 101 allowing `::/0` in each direction whose rules are
+    /// still the default ones (VPC User Guide, "Default network ACL").
+    pub(crate) fn add_ipv6_defaults(&mut self) {
+        for egress in [false, true] {
+            let numbered: Vec<&NetworkAclEntry> = self
+                .entries
+                .iter()
+                .filter(|e| e.egress == egress && !Self::is_catch_all(e.rule_number))
+                .collect();
+            let unmodified = numbered.len() == 1
+                && numbered
+                    .first()
+                    .is_some_and(|e| **e == NetworkAclEntry::all(100, egress, RuleAction::Allow));
+            if self.is_default && unmodified {
+                self.entries.push(NetworkAclEntry::all_v6(
+                    DEFAULT_ALLOW_RULE_V6,
+                    egress,
+                    RuleAction::Allow,
+                ));
+            }
+            let has_v6_star = self
+                .entries
+                .iter()
+                .any(|e| e.egress == egress && e.rule_number == CATCH_ALL_RULE_V6);
+            if !has_v6_star {
+                self.entries.push(NetworkAclEntry::all_v6(
+                    CATCH_ALL_RULE_V6,
+                    egress,
+                    RuleAction::Deny,
+                ));
+            }
+        }
+        self.entries.sort_by_key(|e| (e.egress, e.rule_number));
+    }
+
     /// The first entry (in rule-number order) of a direction that matches a packet: the
     /// decision and the rule that made it. The `*` rule always matches.
     pub fn evaluate(
@@ -108,10 +158,13 @@ impl NetworkAcl {
         egress: bool,
         protocol: u8,
         port: Option<u16>,
-        peer: Ipv4Addr,
+        peer: IpAddr,
     ) -> &NetworkAclEntry {
-        let mut candidates: Vec<&NetworkAclEntry> =
-            self.entries.iter().filter(|e| e.egress == egress).collect();
+        let mut candidates: Vec<&NetworkAclEntry> = self
+            .entries
+            .iter()
+            .filter(|e| e.egress == egress && e.cidr.addr().is_ipv4() == peer.is_ipv4())
+            .collect();
         candidates.sort_by_key(|e| e.rule_number);
         let matching = candidates
             .iter()
@@ -129,7 +182,7 @@ static CATCH_ALL_DENY: NetworkAclEntry = NetworkAclEntry {
     egress: false,
     protocol: String::new(),
     action: RuleAction::Deny,
-    cidr: Ipv4Cidr::new_assert(Ipv4Addr::UNSPECIFIED, 0),
+    cidr: IpNet::V4(Ipv4Cidr::new_assert(Ipv4Addr::UNSPECIFIED, 0)),
     port_range: None,
     icmp: None,
 };
@@ -141,14 +194,21 @@ impl NetworkAclEntry {
             egress,
             protocol: "-1".to_owned(),
             action,
-            cidr: Ipv4Cidr::default(),
+            cidr: IpNet::V4(Ipv4Cidr::default()),
             port_range: None,
             icmp: None,
         }
     }
 
-    fn matches(&self, protocol: u8, port: Option<u16>, peer: Ipv4Addr) -> bool {
-        if self.rule_number == CATCH_ALL_RULE {
+    fn all_v6(rule_number: u16, egress: bool, action: RuleAction) -> Self {
+        Self {
+            cidr: IpNet::V6(Ipv6Cidr::default()),
+            ..Self::all(rule_number, egress, action)
+        }
+    }
+
+    fn matches(&self, protocol: u8, port: Option<u16>, peer: IpAddr) -> bool {
+        if NetworkAcl::is_catch_all(self.rule_number) {
             return true;
         }
         let protocol_ok = self.protocol == "-1" || self.protocol == protocol.to_string();
@@ -184,14 +244,19 @@ impl Txn<'_, '_> {
         vpc_id: &VpcId,
         specs: &[TagSpecification],
     ) -> Result<NetworkAcl, ModelError> {
-        self.model.vpc(self.ctx.scope, vpc_id)?;
+        let has_ipv6 = self
+            .model
+            .vpc(self.ctx.scope, vpc_id)?
+            .associated_ipv6_cidrs()
+            .next()
+            .is_some();
         let id = NetworkAclId::generate(self.ctx.ids);
         let tags = tags_for(specs, "network-acl", id.as_str())?;
         let entries = vec![
             NetworkAclEntry::all(CATCH_ALL_RULE, false, RuleAction::Deny),
             NetworkAclEntry::all(CATCH_ALL_RULE, true, RuleAction::Deny),
         ];
-        let acl = NetworkAcl {
+        let mut acl = NetworkAcl {
             id,
             scope: self.ctx.scope.clone(),
             vpc_id: vpc_id.clone(),
@@ -200,6 +265,9 @@ impl Txn<'_, '_> {
             associations: Vec::new(),
             tags,
         };
+        if has_ipv6 {
+            acl.add_ipv6_defaults();
+        }
         self.put(Resource::NetworkAcl(acl.clone()));
         Ok(acl)
     }
@@ -253,13 +321,16 @@ impl Txn<'_, '_> {
             }
             _ => None,
         };
-        let icmp = match (protocol.as_str(), spec.icmp) {
-            ("1", None) => {
+        // ICMP needs a type and code, and so does ICMPv6 with an IPv6 block (the model's
+        // CreateNetworkAclEntry.IcmpTypeCode).
+        let icmp_protocol = protocol == "1" || (protocol == "58" && spec.cidr.addr().is_ipv6());
+        let icmp = match (icmp_protocol, spec.icmp) {
+            (true, None) => {
                 return Err(ModelError::missing(
                     "The request must contain the parameter icmpTypeCode",
                 ));
             }
-            ("1", Some((t, c))) => {
+            (true, Some((t, c))) => {
                 let (Ok(t), Ok(c)) = (i32::try_from(t), i32::try_from(c)) else {
                     return Err(ModelError::invalid_value("Invalid value for icmpTypeCode"));
                 };
@@ -297,7 +368,7 @@ impl Txn<'_, '_> {
         let in_direction = acl
             .entries
             .iter()
-            .filter(|e| e.egress == entry.egress && e.rule_number != CATCH_ALL_RULE)
+            .filter(|e| e.egress == entry.egress && !NetworkAcl::is_catch_all(e.rule_number))
             .count();
         if in_direction >= MAX_ENTRIES_PER_DIRECTION {
             return Err(ModelError::AclEntryLimitExceeded);
@@ -415,6 +486,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn default_acl_gets_ipv6_rules_only_where_unmodified() {
+        let mut acl = NetworkAcl {
+            id: NetworkAclId::parse("acl-00000000000000001").unwrap(),
+            scope: Scope::new(crate::AccountId::default_account(), "ap-northeast-1"),
+            vpc_id: VpcId::parse("vpc-00000000000000001").unwrap(),
+            is_default: true,
+            entries: NetworkAcl::default_entries(),
+            associations: vec![],
+            tags: Tags::new(),
+        };
+        // Inbound modified: no rule 101 inbound, but the `*` rule all the same.
+        acl.entries.retain(|e| e.egress || e.rule_number != 100);
+        acl.add_ipv6_defaults();
+        let numbers = |egress: bool| {
+            acl.entries
+                .iter()
+                .filter(|e| e.egress == egress)
+                .map(|e| (e.rule_number, e.cidr.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            numbers(false),
+            vec![(32767, "0.0.0.0/0".into()), (32768, "::/0".into())]
+        );
+        assert_eq!(
+            numbers(true),
+            vec![
+                (100, "0.0.0.0/0".into()),
+                (101, "::/0".into()),
+                (32767, "0.0.0.0/0".into()),
+                (32768, "::/0".into())
+            ]
+        );
+        // Idempotent.
+        let before = acl.entries.clone();
+        acl.add_ipv6_defaults();
+        assert_eq!(acl.entries, before);
+    }
+
+    #[test]
     fn first_match_in_rule_order_wins() {
         let mut acl = NetworkAcl {
             id: NetworkAclId::parse("acl-00000000000000001").unwrap(),
@@ -438,7 +549,7 @@ mod tests {
             Txn::entry_from(&spec(90, RuleAction::Deny, "10.9.0.0/16", Some((22, 22)))).unwrap(),
         );
         acl.entries.sort_by_key(|e| (e.egress, e.rule_number));
-        let ip = |s: &str| s.parse::<Ipv4Addr>().unwrap();
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
         assert_eq!(
             acl.evaluate(false, 6, Some(22), ip("10.9.1.1")).rule_number,
             90
@@ -461,6 +572,33 @@ mod tests {
         assert!(Txn::entry_from(&spec(0, RuleAction::Allow, "0.0.0.0/0", Some((1, 2)))).is_err());
         assert!(
             Txn::entry_from(&spec(32767, RuleAction::Allow, "0.0.0.0/0", Some((1, 2)))).is_err()
+        );
+        // IPv6 peers see only IPv6 entries: with none but the `*` rules, they are denied.
+        acl.add_ipv6_defaults();
+        let v6 = acl.evaluate(false, 6, Some(443), ip("2001:db8::1"));
+        assert_eq!(
+            (v6.rule_number, v6.action),
+            (CATCH_ALL_RULE_V6, RuleAction::Deny)
+        );
+        acl.entries.push(
+            Txn::entry_from(&spec(
+                120,
+                RuleAction::Allow,
+                "2001:db8::/32",
+                Some((443, 443)),
+            ))
+            .unwrap(),
+        );
+        acl.entries.sort_by_key(|e| (e.egress, e.rule_number));
+        assert_eq!(
+            acl.evaluate(false, 6, Some(443), ip("2001:db8::1"))
+                .rule_number,
+            120
+        );
+        assert_eq!(
+            acl.evaluate(false, 6, Some(443), ip("10.9.1.1"))
+                .rule_number,
+            CATCH_ALL_RULE
         );
         assert_eq!(
             Txn::entry_from(&spec(5, RuleAction::Allow, "0.0.0.0/0", None))

@@ -1,6 +1,7 @@
-//! Elastic network interfaces: one subnet, a primary private IP (plus secondaries), security
-//! groups. Endpoints, load balancers and resolver endpoints create requester-managed
-//! interfaces the user can see but not delete or modify.
+//! Elastic network interfaces: one subnet, a primary private IP (plus secondaries), IPv6
+//! addresses from the subnet's IPv6 block, security groups. Endpoints, load balancers and
+//! resolver endpoints create requester-managed interfaces the user can see but not delete or
+//! modify.
 
 use crate::cidr;
 use crate::ec2::subnet::Subnet;
@@ -12,7 +13,7 @@ use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::Scope;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// AWS's quota of security groups per interface.
 pub(crate) const MAX_GROUPS: usize = 5;
@@ -39,6 +40,9 @@ pub struct NetworkInterface {
     /// Set while attached to an instance.
     #[serde(default)]
     pub attachment: Option<crate::ec2::instance::InterfaceAttachment>,
+    /// IPv6 addresses from the subnet's IPv6 block.
+    #[serde(default)]
+    pub ipv6_addresses: Vec<Ipv6Addr>,
     pub tags: Tags,
 }
 
@@ -76,6 +80,12 @@ pub struct CreateNetworkInterface {
     pub secondary_ips: Vec<Ipv4Addr>,
     pub secondary_count: u32,
     pub groups: Vec<SecurityGroupId>,
+    /// `Ipv6Addresses`: explicit addresses from the subnet's IPv6 block.
+    #[serde(default)]
+    pub ipv6_addresses: Vec<Ipv6Addr>,
+    /// `Ipv6AddressCount`; None takes the subnet's `AssignIpv6AddressOnCreation` (one or none).
+    #[serde(default)]
+    pub ipv6_count: Option<u32>,
     pub tag_specifications: Vec<TagSpecification>,
 }
 
@@ -107,6 +117,15 @@ impl Model {
             .values()
             .filter(|e| &e.subnet_id == subnet_id)
             .flat_map(|e| e.addresses().collect::<Vec<_>>())
+            .collect()
+    }
+
+    /// IPv6 addresses taken in a subnet by any interface.
+    pub fn used_ipv6_addresses(&self, subnet_id: &SubnetId) -> BTreeSet<Ipv6Addr> {
+        self.network_interfaces
+            .values()
+            .filter(|e| &e.subnet_id == subnet_id)
+            .flat_map(|e| e.ipv6_addresses.clone())
             .collect()
     }
 
@@ -148,6 +167,76 @@ fn check_address(
         return Err(ModelError::AddressInUse { ip: ip.to_string() });
     }
     Ok(())
+}
+
+/// Why an IPv6 address cannot be used in a subnet, if it cannot: the subnet needs an IPv6
+/// block holding it, outside the reserved first four and last addresses (spec §1.3).
+fn check_ipv6_address(
+    subnet: &Subnet,
+    ip: Ipv6Addr,
+    used: &BTreeSet<Ipv6Addr>,
+) -> Result<(), ModelError> {
+    let block = ipv6_block(subnet)?;
+    if !block.contains(&ip) {
+        return Err(ModelError::invalid_value(format!(
+            "Address {ip} does not fall within the subnet's IPv6 address range {block}"
+        )));
+    }
+    let offset = u128::from(ip) - u128::from(block.network());
+    if offset < 4 || ip == block.broadcast() {
+        return Err(ModelError::invalid_value(format!(
+            "Address {ip} is in subnet's reserved address range"
+        )));
+    }
+    if used.contains(&ip) {
+        return Err(ModelError::AddressInUse { ip: ip.to_string() });
+    }
+    Ok(())
+}
+
+fn ipv6_block(subnet: &Subnet) -> Result<cidr::Ipv6Cidr, ModelError> {
+    subnet.ipv6_cidr().copied().ok_or_else(|| {
+        ModelError::invalid_value(format!(
+            "The subnet {} has no IPv6 CIDR block; IPv6 addresses cannot be assigned in it",
+            subnet.id
+        ))
+    })
+}
+
+/// The lowest free usable IPv6 address of the subnet's block.
+fn first_free_ipv6(subnet: &Subnet, used: &BTreeSet<Ipv6Addr>) -> Result<Ipv6Addr, ModelError> {
+    let block = ipv6_block(subnet)?;
+    let base = u128::from(block.network());
+    // A /64 holds far more addresses than any subnet can use up; the bound only ends the
+    // search (4 reserved + every address in use + 1).
+    let bound = 4 + used.len() as u128 + 1;
+    (4..bound)
+        .map(|n| Ipv6Addr::from(base + n))
+        .find(|ip| !used.contains(ip) && block.contains(ip) && *ip != block.broadcast())
+        .ok_or_else(|| ModelError::InsufficientFreeAddresses {
+            subnet_id: subnet.id.to_string(),
+        })
+}
+
+/// Picks the explicit addresses (checked) plus `count` lowest free ones.
+fn pick_ipv6(
+    subnet: &Subnet,
+    used: &mut BTreeSet<Ipv6Addr>,
+    explicit: &[Ipv6Addr],
+    count: u32,
+) -> Result<Vec<Ipv6Addr>, ModelError> {
+    let mut picked = Vec::new();
+    for ip in explicit {
+        check_ipv6_address(subnet, *ip, used)?;
+        used.insert(*ip);
+        picked.push(*ip);
+    }
+    for _ in 0..count {
+        let ip = first_free_ipv6(subnet, used)?;
+        used.insert(ip);
+        picked.push(ip);
+    }
+    Ok(picked)
 }
 
 /// The lowest free usable address (AWS picks any free one; lowest is repeatable).
@@ -233,6 +322,7 @@ impl Txn<'_, '_> {
             source_dest_check: true,
             mac_address,
             attachment: None,
+            ipv6_addresses: Vec::new(),
             tags: Tags::new(),
         })
     }
@@ -257,6 +347,20 @@ impl Txn<'_, '_> {
             input.groups.clone()
         };
         self.check_groups(&subnet.vpc_id, &groups)?;
+        let ipv6_count = match (input.ipv6_addresses.is_empty(), input.ipv6_count) {
+            (false, Some(_)) => {
+                return Err(ModelError::InvalidParameterCombination {
+                    message: "Only one of ipv6Addresses or ipv6AddressCount may be specified"
+                        .to_owned(),
+                });
+            }
+            (_, Some(n)) => n,
+            // AssignIpv6AddressOnCreation gives interfaces created in the subnet one address.
+            (true, None) => u32::from(subnet.assign_ipv6_address_on_creation),
+            (false, None) => 0,
+        };
+        let mut used6 = self.model.used_ipv6_addresses(&subnet.id);
+        let ipv6_addresses = pick_ipv6(&subnet, &mut used6, &input.ipv6_addresses, ipv6_count)?;
         let mut eni = self.new_interface(
             &subnet,
             input.private_ip,
@@ -264,6 +368,7 @@ impl Txn<'_, '_> {
             input.secondary_count,
             groups,
         )?;
+        eni.ipv6_addresses = ipv6_addresses;
         eni.description = input.description.clone().unwrap_or_default();
         eni.tags = tags_for(
             &input.tag_specifications,
@@ -406,6 +511,39 @@ impl Txn<'_, '_> {
         eni.secondary_ips.extend(added.iter().copied());
         self.put(Resource::NetworkInterface(eni));
         Ok(added)
+    }
+
+    /// AssignIpv6Addresses: explicit addresses and/or a count of new ones.
+    pub(crate) fn assign_ipv6_addresses(
+        &mut self,
+        id: &NetworkInterfaceId,
+        ips: &[Ipv6Addr],
+        count: u32,
+    ) -> Result<Vec<Ipv6Addr>, ModelError> {
+        let mut eni = self.user_interface(id, "modify")?;
+        let subnet = self.model.subnet(self.ctx.scope, &eni.subnet_id)?.clone();
+        let mut used = self.model.used_ipv6_addresses(&subnet.id);
+        let added = pick_ipv6(&subnet, &mut used, ips, count)?;
+        eni.ipv6_addresses.extend(added.iter().copied());
+        self.put(Resource::NetworkInterface(eni));
+        Ok(added)
+    }
+
+    /// UnassignIpv6Addresses: every address must be the interface's.
+    pub(crate) fn unassign_ipv6_addresses(
+        &mut self,
+        id: &NetworkInterfaceId,
+        ips: &[Ipv6Addr],
+    ) -> Result<Vec<Ipv6Addr>, ModelError> {
+        let mut eni = self.user_interface(id, "modify")?;
+        if let Some(ip) = ips.iter().find(|ip| !eni.ipv6_addresses.contains(ip)) {
+            return Err(ModelError::invalid_value(format!(
+                "Some of the specified addresses are not assigned to interface {id}: {ip}"
+            )));
+        }
+        eni.ipv6_addresses.retain(|ip| !ips.contains(ip));
+        self.put(Resource::NetworkInterface(eni));
+        Ok(ips.to_vec())
     }
 
     pub(crate) fn unassign_private_ips(

@@ -2,18 +2,20 @@
 //! associations, routes with their AWS rules, and the pure longest-prefix-match lookup the
 //! data plane and explainer will share (spec §1.5).
 
-use crate::cidr::{Ipv4Cidr, parse_ipv4_cidr};
+use crate::cidr::{Ipv4Cidr, Ipv6Cidr, parse_ipv4_cidr, parse_ipv6_cidr};
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
 use crate::id::{
-    InternetGatewayId, NatGatewayId, NetworkInterfaceId, RouteTableAssociationId, RouteTableId,
-    SubnetId, TransitGatewayId, VpcEndpointId, VpcId, VpcPeeringConnectionId, VpnGatewayId,
+    EgressOnlyInternetGatewayId, InternetGatewayId, NatGatewayId, NetworkInterfaceId,
+    RouteTableAssociationId, RouteTableId, SubnetId, TransitGatewayId, VpcEndpointId, VpcId,
+    VpcPeeringConnectionId, VpnGatewayId,
 };
 use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::Scope;
+use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 /// AWS's default quota of routes per table (non-propagated).
 pub(crate) const MAX_ROUTES: usize = 50;
@@ -45,9 +47,10 @@ impl RouteTable {
         self.associations.iter().any(|a| a.gateway_id.is_some())
     }
 
-    pub(crate) fn local_route(destination: Ipv4Cidr) -> Route {
+    /// The immutable route of one VPC block (IPv4 or IPv6) with target `local`.
+    pub(crate) fn local_route(destination: RouteDestination) -> Route {
         Route {
-            destination: RouteDestination::Ipv4(destination),
+            destination,
             target: RouteTarget::Local,
             origin: RouteOrigin::CreateRouteTable,
         }
@@ -72,12 +75,20 @@ pub enum RouteDestination {
     Ipv4(Ipv4Cidr),
     /// A managed prefix list (`pl-…`), expanded to its CIDRs for lookups.
     PrefixList(String),
+    Ipv6(Ipv6Cidr),
+}
+
+impl RouteDestination {
+    pub fn is_ipv6(&self) -> bool {
+        matches!(self, Self::Ipv6(_))
+    }
 }
 
 impl std::fmt::Display for RouteDestination {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Ipv4(c) => write!(f, "{c}"),
+            Self::Ipv6(c) => write!(f, "{c}"),
             Self::PrefixList(p) => f.write_str(p),
         }
     }
@@ -97,6 +108,8 @@ pub enum RouteTarget {
     VpnGateway(VpnGatewayId),
     /// A gateway endpoint (its prefix-list routes) or a Gateway Load Balancer endpoint.
     VpcEndpoint(VpcEndpointId),
+    /// IPv6 destinations only.
+    EgressOnlyInternetGateway(EgressOnlyInternetGatewayId),
 }
 
 impl RouteTarget {
@@ -111,6 +124,7 @@ impl RouteTarget {
             Self::TransitGateway(id) => ("transitGatewayId", id.as_str()),
             Self::VpnGateway(id) => ("gatewayId", id.as_str()),
             Self::VpcEndpoint(id) => ("gatewayId", id.as_str()),
+            Self::EgressOnlyInternetGateway(id) => ("egressOnlyInternetGatewayId", id.as_str()),
         }
     }
 
@@ -201,9 +215,13 @@ impl Model {
                 .is_some_and(|e| e.state == crate::ec2::vpc_endpoint::EndpointState::Available),
             RouteTarget::TransitGateway(id) => self.transit_gateway_attachments.values().any(|a| {
                 &a.transit_gateway_id == id
-                    && a.vpc_id == table.vpc_id
+                    && a.vpc_id.as_ref() == Some(&table.vpc_id)
                     && a.state == crate::ec2::transit_gateway::AttachmentState::Available
             }),
+            RouteTarget::EgressOnlyInternetGateway(id) => self
+                .egress_only_internet_gateways
+                .get(id)
+                .is_some_and(|g| g.vpc_id == table.vpc_id),
         };
         if alive {
             RouteState::Active
@@ -259,18 +277,21 @@ impl Model {
     }
 
     /// Longest-prefix match over a table's effective routes (spec §1.5): the most specific
-    /// destination wins; for equal prefixes a CIDR route beats a prefix-list route.
-    /// `prefix_list` expands a list id into its CIDRs. Returns the route and the matched prefix.
+    /// destination wins; for equal prefixes a CIDR route beats a prefix-list route. IPv4
+    /// and IPv6 are matched apart (`0.0.0.0/0` never matches an IPv6 address, nor `::/0` an
+    /// IPv4 one). `prefix_list` expands a list id into its CIDRs. Returns the route and the
+    /// matched prefix.
     pub fn lookup_route(
         &self,
         table: &RouteTable,
-        destination: Ipv4Addr,
-        prefix_list: impl Fn(&str) -> Vec<Ipv4Cidr>,
-    ) -> Option<(Route, Ipv4Cidr)> {
-        let mut best: Option<(Route, Ipv4Cidr, bool)> = None;
+        destination: IpAddr,
+        prefix_list: impl Fn(&str) -> Vec<IpNet>,
+    ) -> Option<(Route, IpNet)> {
+        let mut best: Option<(Route, IpNet, bool)> = None;
         for route in self.effective_routes(table) {
             let (cidrs, from_list) = match &route.destination {
-                RouteDestination::Ipv4(c) => (vec![*c], false),
+                RouteDestination::Ipv4(c) => (vec![IpNet::V4(*c)], false),
+                RouteDestination::Ipv6(c) => (vec![IpNet::V6(*c)], false),
                 RouteDestination::PrefixList(p) => (prefix_list(p), true),
             };
             for cidr in cidrs.into_iter().filter(|c| c.contains(&destination)) {
@@ -292,6 +313,10 @@ impl Model {
 
 /// Reserved for IMDS, DNS and other link-local services: no route may point into it.
 const RESERVED: &str = "169.254.168.0/22";
+/// The IPv6 counterpart of `RESERVED` (IMDS and the Resolver on Nitro).
+const RESERVED_V6: &str = "fd00:ec2::/32";
+/// The well-known NAT64 prefix: the one IPv6 destination a NAT gateway serves (DNS64/NAT64).
+const NAT64_PREFIX: &str = "64:ff9b::/96";
 
 impl Txn<'_, '_> {
     pub(crate) fn create_route_table(
@@ -302,7 +327,11 @@ impl Txn<'_, '_> {
         let vpc = self.model.vpc(self.ctx.scope, vpc_id)?;
         let routes = vpc
             .associated_cidrs()
-            .map(|c| RouteTable::local_route(*c))
+            .map(|c| RouteTable::local_route(RouteDestination::Ipv4(*c)))
+            .chain(
+                vpc.associated_ipv6_cidrs()
+                    .map(|c| RouteTable::local_route(RouteDestination::Ipv6(*c))),
+            )
             .collect();
         let id = RouteTableId::generate(self.ctx.ids);
         let tags = tags_for(specs, "route-table", id.as_str())?;
@@ -541,6 +570,14 @@ impl Txn<'_, '_> {
                             .values()
                             .any(|s| s.vpc_id == table.vpc_id && &s.cidr_block == cidr)
                 }
+                RouteDestination::Ipv6(cidr) => {
+                    vpc.associated_ipv6_cidrs().any(|b| b == cidr)
+                        || self
+                            .model
+                            .subnets
+                            .values()
+                            .any(|s| s.vpc_id == table.vpc_id && s.ipv6_cidr() == Some(cidr))
+                }
                 RouteDestination::PrefixList(_) => false,
             };
             if !inside || !spec.target.is_middlebox() {
@@ -575,12 +612,62 @@ impl Txn<'_, '_> {
                 )));
             }
         }
+        if let RouteDestination::Ipv6(cidr) = &spec.destination {
+            let reserved = parse_ipv6_cidr(RESERVED_V6, "destinationIpv6CidrBlock")?;
+            if reserved.contains(cidr) {
+                return Err(ModelError::invalid_value(format!(
+                    "The destination CIDR block {cidr} is reserved (fd00:ec2::/32) and cannot be routed"
+                )));
+            }
+            let whole_subnet = self
+                .model
+                .subnets
+                .values()
+                .any(|s| s.vpc_id == table.vpc_id && s.ipv6_cidr() == Some(cidr));
+            if vpc
+                .associated_ipv6_cidrs()
+                .any(|block| block.contains(cidr))
+                && !(spec.target.is_middlebox() && whole_subnet)
+            {
+                return Err(ModelError::invalid_value(format!(
+                    "The destination CIDR block {cidr} is equal to or more specific than one of this VPC's CIDR \
+                     blocks. This route can target only an interface, an instance, a NAT gateway or a Gateway \
+                     Load Balancer endpoint."
+                )));
+            }
+        }
         if let RouteDestination::PrefixList(pl) = &spec.destination
             && !self.model.prefix_list_exists(self.ctx.scope, pl)
         {
             return Err(ModelError::PrefixListNotFound { id: pl.clone() });
         }
+        self.check_target_family(spec)?;
         self.check_route_target(table, &spec.target)
+    }
+
+    /// Targets that serve one address family only: an egress-only internet gateway is for
+    /// IPv6 destinations, and a NAT gateway serves IPv6 only for the NAT64 prefix.
+    fn check_target_family(&self, spec: &RouteSpec) -> Result<(), ModelError> {
+        match (&spec.target, &spec.destination) {
+            (RouteTarget::EgressOnlyInternetGateway(id), d) if !d.is_ipv6() => {
+                Err(ModelError::invalid_value(format!(
+                    "The egress-only internet gateway {id} can only be the target of a route with an IPv6 \
+                     destination (destinationIpv6CidrBlock); {d} is not one"
+                )))
+            }
+            (RouteTarget::NatGateway(id), RouteDestination::Ipv6(cidr)) => {
+                let nat64 = parse_ipv6_cidr(NAT64_PREFIX, "destinationIpv6CidrBlock")?;
+                if cidr == &nat64 {
+                    Ok(())
+                } else {
+                    Err(ModelError::invalid_value(format!(
+                        "The NAT gateway {id} can only be the target of an IPv6 route to the NAT64 prefix \
+                         {NAT64_PREFIX}, not {cidr}"
+                    )))
+                }
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Checks a route target: it exists in the caller's scope and serves the table's VPC.
@@ -593,6 +680,19 @@ impl Txn<'_, '_> {
             RouteTarget::Local => Err(ModelError::invalid_value(
                 "A route cannot target local; use LocalTarget on ReplaceRoute",
             )),
+            RouteTarget::EgressOnlyInternetGateway(id) => {
+                let eigw = self
+                    .model
+                    .egress_only_internet_gateway(self.ctx.scope, id)
+                    .map_err(|_| ModelError::GatewayNotFound { id: id.to_string() })?;
+                if eigw.vpc_id != table.vpc_id {
+                    return Err(ModelError::invalid_value(format!(
+                        "route table {} and network gateway {id} belong to different networks",
+                        table.id
+                    )));
+                }
+                Ok(())
+            }
             RouteTarget::InternetGateway(id) => {
                 let igw = self.model.internet_gateway(self.ctx.scope, id)?;
                 if igw.attached_vpc.as_ref() != Some(&table.vpc_id) {
@@ -637,7 +737,7 @@ impl Txn<'_, '_> {
                 self.model.transit_gateway(self.ctx.scope, id)?;
                 let attached = self.model.transit_gateway_attachments.values().any(|a| {
                     &a.transit_gateway_id == id
-                        && a.vpc_id == table.vpc_id
+                        && a.vpc_id.as_ref() == Some(&table.vpc_id)
                         && matches!(
                             a.state,
                             crate::ec2::transit_gateway::AttachmentState::Available

@@ -1,11 +1,11 @@
 //! Subnets: one AZ, one block inside the VPC, no overlap, five reserved addresses.
 
 use crate::catalog::AvailabilityZone;
-use crate::cidr::{self, Ipv4Cidr, parse_ipv4_cidr};
+use crate::cidr::{self, Ipv4Cidr, Ipv6Cidr, parse_ipv4_cidr, parse_ipv6_cidr};
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
-use crate::id::{SubnetId, Timestamp, VpcId};
+use crate::id::{SubnetCidrAssociationId, SubnetId, Timestamp, VpcId};
 use crate::model::Txn;
 use crate::resource::{Resource, ResourceRef};
 use crate::scope::Scope;
@@ -27,11 +27,26 @@ pub struct Subnet {
     pub hostname_type: HostnameType,
     pub enable_resource_name_dns_a_record: bool,
     pub enable_resource_name_dns_aaaa_record: bool,
+    /// The subnet's IPv6 block (AWS allows one), a /64 inside one of the VPC's /56s.
+    #[serde(default)]
+    pub ipv6_association: Option<SubnetIpv6Association>,
     pub tags: Tags,
     pub created: Timestamp,
 }
 
+/// A subnet's IPv6 block (`SubnetIpv6CidrBlockAssociation`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubnetIpv6Association {
+    pub id: SubnetCidrAssociationId,
+    pub cidr: Ipv6Cidr,
+}
+
 impl Subnet {
+    /// The subnet's IPv6 block, if it has one.
+    pub fn ipv6_cidr(&self) -> Option<&Ipv6Cidr> {
+        self.ipv6_association.as_ref().map(|a| &a.cidr)
+    }
+
     pub fn arn(&self) -> String {
         self.scope.ec2_arn("subnet", self.id.as_str())
     }
@@ -93,9 +108,12 @@ pub enum SubnetAttribute {
 impl Txn<'_, '_> {
     pub(crate) fn create_subnet(&mut self, input: &CreateSubnet) -> Result<Subnet, ModelError> {
         let vpc = self.model.vpc(self.ctx.scope, &input.vpc_id)?.clone();
-        if input.ipv6_native || input.ipv6_cidr_block.is_some() {
+        if input.ipv6_native {
+            // An IPv6-only subnet has no IPv4 block, which every address, interface and
+            // data-plane path of localvpc assumes (docs/aws-choices.md).
             return Err(ModelError::invalid_value(
-                "localvpc does not emulate IPv6 subnets yet",
+                "localvpc does not emulate IPv6-only subnets (Ipv6Native); create a dual-stack subnet \
+                 with CidrBlock and Ipv6CidrBlock",
             ));
         }
         let Some(text) = input.cidr_block.as_deref() else {
@@ -122,9 +140,116 @@ impl Txn<'_, '_> {
                 cidr: text.to_owned(),
             });
         }
+        let ipv6 = input
+            .ipv6_cidr_block
+            .as_deref()
+            .map(|text| self.check_subnet_ipv6(&vpc, text, None))
+            .transpose()?;
         let id = SubnetId::generate(self.ctx.ids);
         let tags = tags_for(&input.tag_specifications, "subnet", id.as_str())?;
-        self.insert_subnet_with_id(id, &vpc, cidr, &zone, false, tags)
+        let mut subnet = self.insert_subnet_with_id(id, &vpc, cidr, &zone, false, tags)?;
+        if let Some(cidr) = ipv6 {
+            subnet.ipv6_association = Some(SubnetIpv6Association {
+                id: SubnetCidrAssociationId::generate(self.ctx.ids),
+                cidr,
+            });
+            self.put(Resource::Subnet(subnet.clone()));
+        }
+        Ok(subnet)
+    }
+
+    /// An IPv6 subnet block must be /44–/64 in steps of 4, inside one of the VPC's IPv6
+    /// blocks (`InvalidSubnet.Range`), and overlap no other subnet's (`InvalidSubnet.Conflict`).
+    fn check_subnet_ipv6(
+        &self,
+        vpc: &Vpc,
+        text: &str,
+        except: Option<&SubnetId>,
+    ) -> Result<Ipv6Cidr, ModelError> {
+        let cidr = parse_ipv6_cidr(text, "ipv6CidrBlock")?;
+        let len = cidr.prefix_len();
+        if !(44..=64).contains(&len)
+            || len % 4 != 0
+            || !vpc.associated_ipv6_cidrs().any(|b| b.contains(&cidr))
+        {
+            return Err(ModelError::InvalidSubnetRange {
+                cidr: text.to_owned(),
+            });
+        }
+        let conflict = self.model.subnets.values().any(|s| {
+            s.vpc_id == vpc.id
+                && Some(&s.id) != except
+                && s.ipv6_cidr().is_some_and(|c| cidr::overlaps6(c, &cidr))
+        });
+        if conflict {
+            return Err(ModelError::InvalidSubnetConflict {
+                cidr: text.to_owned(),
+            });
+        }
+        Ok(cidr)
+    }
+
+    /// AssociateSubnetCidrBlock: gives a subnet its (single) IPv6 block.
+    pub(crate) fn associate_subnet_cidr_block(
+        &mut self,
+        subnet_id: &SubnetId,
+        text: &str,
+    ) -> Result<SubnetIpv6Association, ModelError> {
+        let mut subnet = self.model.subnet(self.ctx.scope, subnet_id)?.clone();
+        let vpc = self.model.vpc(self.ctx.scope, &subnet.vpc_id)?.clone();
+        if let Some(existing) = &subnet.ipv6_association {
+            // "You can only associate a single IPv6 CIDR block with your subnet."
+            return Err(ModelError::invalid_value(format!(
+                "The subnet {subnet_id} already has the IPv6 CIDR block {} (association {}); a subnet can \
+                 have only one",
+                existing.cidr, existing.id
+            )));
+        }
+        let cidr = self.check_subnet_ipv6(&vpc, text, Some(subnet_id))?;
+        let association = SubnetIpv6Association {
+            id: SubnetCidrAssociationId::generate(self.ctx.ids),
+            cidr,
+        };
+        subnet.ipv6_association = Some(association.clone());
+        self.put(Resource::Subnet(subnet));
+        Ok(association)
+    }
+
+    /// DisassociateSubnetCidrBlock: removes a subnet's IPv6 block. New interfaces stop
+    /// getting IPv6 addresses (`AssignIpv6AddressOnCreation` is cleared with it).
+    pub(crate) fn disassociate_subnet_cidr_block(
+        &mut self,
+        association_id: &SubnetCidrAssociationId,
+    ) -> Result<(SubnetId, SubnetIpv6Association), ModelError> {
+        let scope = self.ctx.scope;
+        let found = self.model.subnets.values().find(|s| {
+            &s.scope == scope
+                && s.ipv6_association
+                    .as_ref()
+                    .is_some_and(|a| &a.id == association_id)
+        });
+        let Some(mut subnet) = found.map(|s| (**s).clone()) else {
+            return Err(association_id.not_found());
+        };
+        let in_use = self
+            .model
+            .network_interfaces
+            .values()
+            .any(|e| e.subnet_id == subnet.id && !e.ipv6_addresses.is_empty());
+        if in_use {
+            return Err(ModelError::dependency(format!(
+                "The subnet CIDR block with association ID {association_id} may not be disassociated. \
+                 Network interfaces in subnet {} still use IPv6 addresses from it",
+                subnet.id
+            )));
+        }
+        let Some(association) = subnet.ipv6_association.take() else {
+            return Err(association_id.not_found());
+        };
+        subnet.assign_ipv6_address_on_creation = false;
+        let subnet_id = subnet.id.clone();
+        self.put(Resource::Subnet(subnet));
+        Ok((subnet_id, association))
     }
 
     pub(crate) fn insert_subnet(
@@ -164,6 +289,7 @@ impl Txn<'_, '_> {
             hostname_type: HostnameType::IpName,
             enable_resource_name_dns_a_record: false,
             enable_resource_name_dns_aaaa_record: false,
+            ipv6_association: None,
             tags,
             created: self.ctx.now,
         };
@@ -275,7 +401,7 @@ impl Txn<'_, '_> {
                 subnet.map_customer_owned_ip_on_launch = v;
             }
             SubnetAttribute::AssignIpv6AddressOnCreation(v) => {
-                if v {
+                if v && subnet.ipv6_association.is_none() {
                     return Err(ModelError::invalid_value(format!(
                         "Invalid value 'true' for assignIpv6AddressOnCreation. Cannot set \
                          assignIpv6AddressOnCreation to true unless the subnet ({subnet_id}) has an IPv6 CIDR \

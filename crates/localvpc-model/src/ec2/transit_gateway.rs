@@ -1,7 +1,8 @@
 //! Transit gateways (spec §1.9): VPC attachments with one interface per chosen subnet (one
-//! subnet per AZ), route tables, one association per attachment, any number of
-//! propagations, static and blackhole routes. Propagated routes are derived from the
-//! propagating attachments, never stored, so they cannot go stale.
+//! subnet per AZ), VPN attachments (made by CreateVpnConnection), route tables, one
+//! association per attachment, any number of propagations, static and blackhole routes.
+//! Propagated routes are derived from the propagating attachments, never stored, so they
+//! cannot go stale.
 
 use crate::cidr::Ipv4Cidr;
 use crate::ec2::network_interface::ManagedInterface;
@@ -9,7 +10,7 @@ use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
 use crate::id::{
     NetworkInterfaceId, SubnetId, Timestamp, TransitGatewayAttachmentId, TransitGatewayId,
-    TransitGatewayRouteTableId, VpcId,
+    TransitGatewayRouteTableId, VpcId, VpnConnectionId,
 };
 use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
@@ -86,7 +87,11 @@ pub struct TransitGatewayAttachment {
     pub scope: Scope,
     pub transit_gateway_id: TransitGatewayId,
     pub transit_gateway_scope: Scope,
-    pub vpc_id: VpcId,
+    /// The attached VPC (resource type `vpc`); None for a VPN attachment.
+    pub vpc_id: Option<VpcId>,
+    /// The attached VPN connection (resource type `vpn`).
+    #[serde(default)]
+    pub vpn_connection_id: Option<VpnConnectionId>,
     pub subnet_ids: Vec<SubnetId>,
     pub interfaces: Vec<NetworkInterfaceId>,
     pub state: AttachmentState,
@@ -123,6 +128,24 @@ impl AttachmentState {
 impl TransitGatewayAttachment {
     pub fn visible_to(&self, scope: &Scope) -> bool {
         &self.scope == scope || &self.transit_gateway_scope == scope
+    }
+
+    /// `vpc` or `vpn` (the `resourceType` of DescribeTransitGatewayAttachments).
+    pub fn resource_type(&self) -> &'static str {
+        if self.vpn_connection_id.is_some() {
+            "vpn"
+        } else {
+            "vpc"
+        }
+    }
+
+    /// The attached VPC or VPN connection id.
+    pub fn resource_id(&self) -> &str {
+        match (&self.vpc_id, &self.vpn_connection_id) {
+            (Some(vpc), _) => vpc.as_str(),
+            (None, Some(vpn)) => vpn.as_str(),
+            (None, None) => "",
+        }
     }
 }
 
@@ -270,7 +293,9 @@ impl Model {
             if attachment.state != AttachmentState::Available {
                 continue;
             }
-            let Some(vpc) = self.vpcs.get(&attachment.vpc_id) else {
+            // VPN attachments propagate what BGP learns, which is not emulated: static VPN
+            // routes live in the transit gateway route table itself (docs/aws-choices.md).
+            let Some(vpc) = attachment.vpc_id.as_ref().and_then(|v| self.vpcs.get(v)) else {
                 continue;
             };
             for cidr in vpc.associated_cidrs() {
@@ -431,7 +456,7 @@ impl Txn<'_, '_> {
             zones.push(subnet.availability_zone.clone());
         }
         let duplicate = self.model.transit_gateway_attachments.values().any(|a| {
-            a.vpc_id == input.vpc_id
+            a.vpc_id.as_ref() == Some(&input.vpc_id)
                 && a.transit_gateway_id == input.transit_gateway_id
                 && a.state.is_live()
         });
@@ -468,7 +493,8 @@ impl Txn<'_, '_> {
             scope,
             transit_gateway_id: tgw.id.clone(),
             transit_gateway_scope: tgw.scope.clone(),
-            vpc_id: input.vpc_id.clone(),
+            vpc_id: Some(input.vpc_id.clone()),
+            vpn_connection_id: None,
             subnet_ids: input.subnet_ids.clone(),
             interfaces,
             state: AttachmentState::PendingAcceptance,
@@ -485,11 +511,53 @@ impl Txn<'_, '_> {
         Ok(attachment)
     }
 
+    /// The attachment CreateVpnConnection makes on a transit gateway of the caller: resource
+    /// type `vpn`, available at once, associated and propagating per the gateway's defaults.
+    pub(crate) fn create_tgw_vpn_attachment(
+        &mut self,
+        tgw_id: &TransitGatewayId,
+        vpn: &VpnConnectionId,
+    ) -> Result<TransitGatewayAttachmentId, ModelError> {
+        let tgw = self.own_tgw(tgw_id)?;
+        let mut attachment = TransitGatewayAttachment {
+            id: TransitGatewayAttachmentId::generate(self.ctx.ids),
+            scope: self.ctx.scope.clone(),
+            transit_gateway_id: tgw.id.clone(),
+            transit_gateway_scope: tgw.scope.clone(),
+            vpc_id: None,
+            vpn_connection_id: Some(vpn.clone()),
+            subnet_ids: Vec::new(),
+            interfaces: Vec::new(),
+            state: AttachmentState::PendingAcceptance,
+            association: None,
+            propagations: Vec::new(),
+            dns_support: false,
+            created: self.ctx.now,
+            tags: Tags::new(),
+        };
+        make_available(&mut attachment, &tgw);
+        let id = attachment.id.clone();
+        self.put(Resource::TransitGatewayAttachment(attachment));
+        Ok(id)
+    }
+
+    /// A VPC attachment: the `…VpcAttachment` calls do not see VPN attachments.
+    fn vpc_attachment(
+        &self,
+        id: &TransitGatewayAttachmentId,
+    ) -> Result<&TransitGatewayAttachment, ModelError> {
+        self.model
+            .tgw_attachment(self.ctx.scope, id)
+            .ok()
+            .filter(|a| a.vpc_id.is_some())
+            .ok_or_else(|| id.not_found())
+    }
+
     fn attachment_for_owner(
         &self,
         id: &TransitGatewayAttachmentId,
     ) -> Result<TransitGatewayAttachment, ModelError> {
-        let attachment = self.model.tgw_attachment(self.ctx.scope, id)?;
+        let attachment = self.vpc_attachment(id)?;
         if &attachment.transit_gateway_scope != self.ctx.scope {
             return Err(ModelError::OperationNotPermitted {
                 message: format!(
@@ -520,7 +588,7 @@ impl Txn<'_, '_> {
         Ok(attachment)
     }
 
-    fn end_attachment(
+    pub(crate) fn end_attachment(
         &mut self,
         mut attachment: TransitGatewayAttachment,
         state: AttachmentState,
@@ -552,7 +620,7 @@ impl Txn<'_, '_> {
         &mut self,
         id: &TransitGatewayAttachmentId,
     ) -> Result<TransitGatewayAttachment, ModelError> {
-        let attachment = self.model.tgw_attachment(self.ctx.scope, id)?.clone();
+        let attachment = self.vpc_attachment(id)?.clone();
         if !attachment.state.is_live() {
             return Err(ModelError::IncorrectState {
                 message: format!("{id} is in state {}", attachment.state.as_str()),
@@ -567,7 +635,7 @@ impl Txn<'_, '_> {
         add: &[SubnetId],
         remove: &[SubnetId],
     ) -> Result<TransitGatewayAttachment, ModelError> {
-        let mut attachment = self.model.tgw_attachment(self.ctx.scope, id)?.clone();
+        let mut attachment = self.vpc_attachment(id)?.clone();
         if &attachment.scope != self.ctx.scope {
             return Err(id.not_found());
         }
@@ -585,10 +653,10 @@ impl Txn<'_, '_> {
         }
         for subnet_id in add {
             let subnet = self.model.subnet(self.ctx.scope, subnet_id)?.clone();
-            if subnet.vpc_id != attachment.vpc_id {
+            if Some(&subnet.vpc_id) != attachment.vpc_id.as_ref() {
                 return Err(ModelError::invalid_value(format!(
                     "Subnet {subnet_id} does not belong to VPC {}",
-                    attachment.vpc_id
+                    attachment.resource_id()
                 )));
             }
             let taken = attachment.subnet_ids.iter().any(|s| {

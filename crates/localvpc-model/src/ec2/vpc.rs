@@ -1,8 +1,8 @@
 //! VPCs: creation with their default companions, CIDR blocks, DNS attributes, deletion.
 
-use crate::cidr::{self, Family, Ipv4Cidr, parse_ipv4_cidr};
+use crate::cidr::{self, Family, Ipv4Cidr, Ipv6Cidr, parse_ipv4_cidr};
 use crate::ec2::network_acl::{NetworkAcl, NetworkAclAssociation};
-use crate::ec2::route_table::{RouteTable, RouteTableAssociation};
+use crate::ec2::route_table::{RouteDestination, RouteTable, RouteTableAssociation};
 use crate::ec2::security_group::{SecurityGroup, SecurityGroupRule, SgPeer};
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
@@ -17,6 +17,10 @@ use serde::{Deserialize, Serialize};
 
 /// AWS's default quota of IPv4 CIDR blocks per VPC (primary included).
 pub(crate) const MAX_IPV4_CIDRS: usize = 5;
+/// AWS's default quota of IPv6 CIDR blocks per VPC.
+pub(crate) const MAX_IPV6_CIDRS: usize = 5;
+/// The `Ipv6Pool` AWS reports for Amazon-provided blocks.
+pub const AMAZON_IPV6_POOL_NAME: &str = "Amazon";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Vpc {
@@ -26,6 +30,9 @@ pub struct Vpc {
     pub cidr_block: Ipv4Cidr,
     /// Every IPv4 block, primary first.
     pub cidr_associations: Vec<CidrBlockAssociation>,
+    /// Amazon-provided IPv6 blocks (/56), oldest first.
+    #[serde(default)]
+    pub ipv6_associations: Vec<Ipv6CidrBlockAssociation>,
     /// None once `default` (no option set) is associated.
     pub dhcp_options_id: Option<crate::id::DhcpOptionsId>,
     pub instance_tenancy: String,
@@ -48,6 +55,14 @@ impl Vpc {
             .map(|a| &a.cidr)
     }
 
+    /// The IPv6 blocks currently associated.
+    pub fn associated_ipv6_cidrs(&self) -> impl Iterator<Item = &Ipv6Cidr> {
+        self.ipv6_associations
+            .iter()
+            .filter(|a| a.state == CidrBlockState::Associated)
+            .map(|a| &a.cidr)
+    }
+
     /// The Route 53 Resolver's address: the primary block's base + 2 (spec §1.4).
     pub fn resolver_address(&self) -> std::net::Ipv4Addr {
         cidr::nth(&self.cidr_block, 2)
@@ -59,6 +74,26 @@ pub struct CidrBlockAssociation {
     pub id: VpcCidrAssociationId,
     pub cidr: Ipv4Cidr,
     pub state: CidrBlockState,
+}
+
+/// An IPv6 block of a VPC (`VpcIpv6CidrBlockAssociation`). Association ids share the
+/// `vpc-cidr-assoc-` prefix with IPv4 blocks, as in AWS.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ipv6CidrBlockAssociation {
+    pub id: VpcCidrAssociationId,
+    pub cidr: Ipv6Cidr,
+    pub state: CidrBlockState,
+    /// `Amazon` for Amazon-provided blocks.
+    pub pool: String,
+    /// The region: AWS's default network border group.
+    pub network_border_group: String,
+}
+
+/// What DisassociateVpcCidrBlock removed: an IPv4 or an IPv6 block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VpcCidrAssociation {
+    V4(CidrBlockAssociation),
+    V6(Ipv6CidrBlockAssociation),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,6 +117,9 @@ pub struct CreateVpc {
     pub cidr_block: Option<String>,
     pub instance_tenancy: Option<String>,
     pub amazon_provided_ipv6_cidr_block: bool,
+    /// `Ipv6CidrBlockNetworkBorderGroup`: only the region itself exists here.
+    #[serde(default)]
+    pub ipv6_network_border_group: Option<String>,
     pub tag_specifications: Vec<TagSpecification>,
 }
 
@@ -96,6 +134,23 @@ pub enum VpcAttribute {
 /// The default VPC's block in every region (spec §1; AWS's documented default).
 pub(crate) const DEFAULT_VPC_CIDR: &str = "172.31.0.0/16";
 
+impl crate::resource::Model {
+    /// The lowest /56 of the Amazon IPv6 pool no VPC of any account or region holds, so a
+    /// block is never handed to two VPCs at once (docs/aws-choices.md).
+    pub(crate) fn next_amazon_ipv6_block(&self) -> Result<Ipv6Cidr, ModelError> {
+        let taken: std::collections::BTreeSet<u32> = self
+            .vpcs
+            .values()
+            .flat_map(|v| v.ipv6_associations.iter())
+            .filter_map(|a| cidr::amazon_ipv6_index(&a.cidr))
+            .collect();
+        let free = (0u32..).find(|n| !taken.contains(n)).unwrap_or(u32::MAX);
+        cidr::amazon_ipv6_block(free).ok_or_else(|| ModelError::InsufficientCidrBlocks {
+            message: "The Amazon IPv6 pool of localvpc has no free /56 left".to_owned(),
+        })
+    }
+}
+
 impl Txn<'_, '_> {
     pub(crate) fn create_vpc(&mut self, input: &CreateVpc) -> Result<Vpc, ModelError> {
         let Some(text) = input.cidr_block.as_deref() else {
@@ -103,10 +158,11 @@ impl Txn<'_, '_> {
                 "Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.",
             ));
         };
-        if input.amazon_provided_ipv6_cidr_block {
-            return Err(ModelError::invalid_value(
-                "localvpc does not emulate IPv6 VPC blocks yet (AmazonProvidedIpv6CidrBlock)",
-            ));
+        if input.ipv6_network_border_group.is_some() && !input.amazon_provided_ipv6_cidr_block {
+            return Err(ModelError::InvalidParameterCombination {
+                message: "Ipv6CidrBlockNetworkBorderGroup requires AmazonProvidedIpv6CidrBlock"
+                    .to_owned(),
+            });
         }
         let cidr = parse_ipv4_cidr(text, "cidrBlock")?;
         if !(16..=28).contains(&cidr.prefix_len()) {
@@ -125,7 +181,12 @@ impl Txn<'_, '_> {
         };
         let id = VpcId::generate(self.ctx.ids);
         let tags = tags_for(&input.tag_specifications, "vpc", id.as_str())?;
-        self.insert_vpc(id, cidr, tenancy, false, tags)
+        let vpc = self.insert_vpc(id, cidr, tenancy, false, tags)?;
+        if !input.amazon_provided_ipv6_cidr_block {
+            return Ok(vpc);
+        }
+        self.associate_vpc_ipv6_cidr_block(&vpc.id, input.ipv6_network_border_group.as_deref())?;
+        Ok(self.model.vpc(self.ctx.scope, &vpc.id)?.clone())
     }
 
     /// Creates a VPC with its main route table, default network ACL and default security
@@ -145,7 +206,7 @@ impl Txn<'_, '_> {
             id: RouteTableId::generate(ids),
             scope: scope.clone(),
             vpc_id: id.clone(),
-            routes: vec![RouteTable::local_route(cidr)],
+            routes: vec![RouteTable::local_route(RouteDestination::Ipv4(cidr))],
             associations: vec![RouteTableAssociation {
                 id: RouteTableAssociationId::generate(ids),
                 main: true,
@@ -198,6 +259,7 @@ impl Txn<'_, '_> {
                 cidr,
                 state: CidrBlockState::Associated,
             }],
+            ipv6_associations: Vec::new(),
             dhcp_options_id,
             instance_tenancy: tenancy.to_owned(),
             is_default,
@@ -248,7 +310,12 @@ impl Txn<'_, '_> {
                 .model
                 .vpc_endpoints
                 .values()
-                .any(|e| &e.vpc_id == vpc_id);
+                .any(|e| &e.vpc_id == vpc_id)
+            || self
+                .model
+                .egress_only_internet_gateways
+                .values()
+                .any(|g| &g.vpc_id == vpc_id);
         if has_dependents {
             return Err(ModelError::dependency(format!(
                 "The vpc '{vpc_id}' has dependencies and cannot be deleted."
@@ -341,24 +408,129 @@ impl Txn<'_, '_> {
             .map(|r| (**r).clone())
             .collect();
         for mut table in tables {
-            table.routes.push(RouteTable::local_route(cidr));
+            table
+                .routes
+                .push(RouteTable::local_route(RouteDestination::Ipv4(cidr)));
             self.put(Resource::RouteTable(table));
         }
         self.put(Resource::Vpc(vpc));
         Ok(association)
     }
 
+    /// Associates an Amazon-provided /56 (CreateVpc or AssociateVpcCidrBlock with
+    /// `AmazonProvidedIpv6CidrBlock`), with what AWS adds alongside: the `local` route in
+    /// every route table, the default ACL's IPv6 rules and the default group's `::/0` egress.
+    pub(crate) fn associate_vpc_ipv6_cidr_block(
+        &mut self,
+        vpc_id: &VpcId,
+        network_border_group: Option<&str>,
+    ) -> Result<Ipv6CidrBlockAssociation, ModelError> {
+        let mut vpc = self.model.vpc(self.ctx.scope, vpc_id)?.clone();
+        let region = self.ctx.scope.region.clone();
+        if let Some(group) = network_border_group
+            && group != region.as_str()
+        {
+            return Err(ModelError::invalid_value(format!(
+                "Value ({group}) for parameter Ipv6CidrBlockNetworkBorderGroup is invalid. The only network \
+                 border group of {region} is {region}."
+            )));
+        }
+        if vpc.associated_ipv6_cidrs().count() >= MAX_IPV6_CIDRS {
+            return Err(ModelError::CidrLimitExceeded {
+                vpc_id: vpc_id.to_string(),
+                limit: MAX_IPV6_CIDRS,
+            });
+        }
+        let cidr = self.model.next_amazon_ipv6_block()?;
+        let association = Ipv6CidrBlockAssociation {
+            id: VpcCidrAssociationId::generate(self.ctx.ids),
+            cidr,
+            state: CidrBlockState::Associated,
+            pool: AMAZON_IPV6_POOL_NAME.to_owned(),
+            network_border_group: region.to_string(),
+        };
+        let first = vpc.associated_ipv6_cidrs().next().is_none();
+        vpc.ipv6_associations.push(association.clone());
+        let tables: Vec<RouteTable> = self
+            .model
+            .route_tables
+            .values()
+            .filter(|t| &t.vpc_id == vpc_id)
+            .map(|r| (**r).clone())
+            .collect();
+        for mut table in tables {
+            table
+                .routes
+                .push(RouteTable::local_route(RouteDestination::Ipv6(cidr)));
+            self.put(Resource::RouteTable(table));
+        }
+        if first {
+            self.add_ipv6_defaults(&vpc)?;
+        }
+        self.put(Resource::Vpc(vpc));
+        Ok(association)
+    }
+
+    /// The IPv6 rules AWS adds when a VPC gets its first IPv6 block: in the default ACL,
+    /// rule 101 allowing `::/0` in each direction whose rules were not modified, and in every
+    /// ACL the IPv6 `*` deny; in the default security group, egress to `::/0`.
+    fn add_ipv6_defaults(&mut self, vpc: &Vpc) -> Result<(), ModelError> {
+        let acls: Vec<NetworkAcl> = self
+            .model
+            .network_acls
+            .values()
+            .filter(|a| a.vpc_id == vpc.id)
+            .map(|a| (**a).clone())
+            .collect();
+        for mut acl in acls {
+            acl.add_ipv6_defaults();
+            self.put(Resource::NetworkAcl(acl));
+        }
+        let mut group = self
+            .model
+            .security_group(self.ctx.scope, &vpc.default_security_group_id)?
+            .clone();
+        let all_v6 = SgPeer::Cidr6(Ipv6Cidr::default());
+        let present = group
+            .egress
+            .iter()
+            .any(|r| r.protocol == "-1" && r.peer == all_v6);
+        if !present {
+            group.egress.push(SecurityGroupRule {
+                id: SecurityGroupRuleId::generate(self.ctx.ids),
+                protocol: "-1".to_owned(),
+                from_port: None,
+                to_port: None,
+                peer: all_v6,
+                description: None,
+                tags: Tags::new(),
+            });
+            self.put(Resource::SecurityGroup(group));
+        }
+        Ok(())
+    }
+
     pub(crate) fn disassociate_vpc_cidr_block(
         &mut self,
         association_id: &VpcCidrAssociationId,
-    ) -> Result<(VpcId, CidrBlockAssociation), ModelError> {
+    ) -> Result<(VpcId, VpcCidrAssociation), ModelError> {
         let scope = self.ctx.scope;
         let found = self.model.vpcs.values().find(|v| {
-            &v.scope == scope && v.cidr_associations.iter().any(|a| &a.id == association_id)
+            &v.scope == scope
+                && (v.cidr_associations.iter().any(|a| &a.id == association_id)
+                    || v.ipv6_associations.iter().any(|a| &a.id == association_id))
         });
         let Some(mut vpc) = found.map(|v| (**v).clone()) else {
             return Err(association_id.not_found());
         };
+        if let Some(index) = vpc
+            .ipv6_associations
+            .iter()
+            .position(|a| &a.id == association_id)
+        {
+            let association = vpc.ipv6_associations.remove(index);
+            return self.disassociate_ipv6(vpc, association);
+        }
         let Some(index) = vpc
             .cidr_associations
             .iter()
@@ -395,8 +567,50 @@ impl Txn<'_, '_> {
             .map(|r| (**r).clone())
             .collect();
         for mut table in tables {
+            table
+                .routes
+                .retain(|r| r.destination != RouteDestination::Ipv4(association.cidr));
+            self.put(Resource::RouteTable(table));
+        }
+        let vpc_id = vpc.id.clone();
+        self.put(Resource::Vpc(vpc));
+        Ok((
+            vpc_id,
+            VpcCidrAssociation::V4(CidrBlockAssociation {
+                state: CidrBlockState::Disassociated,
+                ..association
+            }),
+        ))
+    }
+
+    /// Removes an IPv6 block and its `local` routes; subnets still using it are a
+    /// `DependencyViolation`, like IPv4 blocks.
+    fn disassociate_ipv6(
+        &mut self,
+        vpc: Vpc,
+        association: Ipv6CidrBlockAssociation,
+    ) -> Result<(VpcId, VpcCidrAssociation), ModelError> {
+        if let Some(subnet) = self.model.subnets.values().find(|s| {
+            s.vpc_id == vpc.id && s.ipv6_cidr().is_some_and(|c| association.cidr.contains(c))
+        }) {
+            return Err(ModelError::dependency(format!(
+                "The vpc CIDR block with association ID {} may not be disassociated. It has subnets \
+                 (for example {}) that are still in use",
+                association.id, subnet.id
+            )));
+        }
+        let tables: Vec<RouteTable> = self
+            .model
+            .route_tables
+            .values()
+            .filter(|t| t.vpc_id == vpc.id)
+            .map(|r| (**r).clone())
+            .collect();
+        let local = RouteDestination::Ipv6(association.cidr);
+        for mut table in tables {
             table.routes.retain(|r| {
-                r.destination != crate::ec2::route_table::RouteDestination::Ipv4(association.cidr)
+                !(r.destination == local
+                    && r.origin == crate::ec2::route_table::RouteOrigin::CreateRouteTable)
             });
             self.put(Resource::RouteTable(table));
         }
@@ -404,10 +618,10 @@ impl Txn<'_, '_> {
         self.put(Resource::Vpc(vpc));
         Ok((
             vpc_id,
-            CidrBlockAssociation {
+            VpcCidrAssociation::V6(Ipv6CidrBlockAssociation {
                 state: CidrBlockState::Disassociated,
                 ..association
-            },
+            }),
         ))
     }
 
@@ -430,7 +644,7 @@ impl Txn<'_, '_> {
         let igw = self.create_internet_gateway(&[])?;
         self.attach_internet_gateway(&igw.id, &vpc.id)?;
         let route = crate::ec2::route_table::RouteSpec {
-            destination: crate::ec2::route_table::RouteDestination::Ipv4(Ipv4Cidr::default()),
+            destination: RouteDestination::Ipv4(Ipv4Cidr::default()),
             target: crate::ec2::route_table::RouteTarget::InternetGateway(igw.id),
         };
         let main = self

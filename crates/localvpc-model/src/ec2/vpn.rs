@@ -1,11 +1,15 @@
 //! Site-to-site VPN for on-premises networks: customer gateways, virtual private gateways
 //! attached to a VPC, VPN connections with static routes, and route propagation from a
-//! virtual private gateway into VPC route tables (propagated routes are derived).
+//! virtual private gateway into VPC route tables (propagated routes are derived). A VPN
+//! connection on a transit gateway instead gets a transit gateway attachment (type `vpn`).
 
 use crate::cidr::Ipv4Cidr;
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
-use crate::id::{CustomerGatewayId, RouteTableId, VpcId, VpnConnectionId, VpnGatewayId};
+use crate::id::{
+    CustomerGatewayId, RouteTableId, TransitGatewayAttachmentId, TransitGatewayId, VpcId,
+    VpnConnectionId, VpnGatewayId,
+};
 use crate::model::Txn;
 use crate::resource::{Model, Resource};
 use crate::scope::Scope;
@@ -42,7 +46,13 @@ pub struct VpnConnection {
     pub id: VpnConnectionId,
     pub scope: Scope,
     pub customer_gateway_id: CustomerGatewayId,
-    pub vpn_gateway_id: VpnGatewayId,
+    /// The virtual private gateway it terminates on, or None on a transit gateway.
+    pub vpn_gateway_id: Option<VpnGatewayId>,
+    #[serde(default)]
+    pub transit_gateway_id: Option<TransitGatewayId>,
+    /// The `vpn` attachment made on the transit gateway.
+    #[serde(default)]
+    pub transit_gateway_attachment_id: Option<TransitGatewayAttachmentId>,
     pub static_routes_only: bool,
     pub routes: Vec<Ipv4Cidr>,
     /// The two AWS-side tunnel endpoints.
@@ -120,13 +130,20 @@ impl Model {
         let mut routes: Vec<Ipv4Cidr> = self
             .vpn_connections
             .values()
-            .filter(|c| &c.vpn_gateway_id == vgw && !c.deleted)
+            .filter(|c| c.vpn_gateway_id.as_ref() == Some(vgw) && !c.deleted)
             .flat_map(|c| c.routes.clone())
             .collect();
         routes.sort();
         routes.dedup();
         routes
     }
+}
+
+/// Where CreateVpnConnection terminates a connection.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum VpnTarget {
+    VpnGateway(VpnGatewayId),
+    TransitGateway(TransitGatewayId),
 }
 
 /// The tunnel endpoints of a connection: two addresses of the emulated public pool's last
@@ -282,7 +299,7 @@ impl Txn<'_, '_> {
             .model
             .vpn_connections
             .values()
-            .any(|c| &c.vpn_gateway_id == id && !c.deleted);
+            .any(|c| c.vpn_gateway_id.as_ref() == Some(id) && !c.deleted);
         if gateway.attached_vpc.is_some() || connected {
             return Err(ModelError::IncorrectState {
                 message: format!(
@@ -298,7 +315,7 @@ impl Txn<'_, '_> {
     pub(crate) fn create_vpn_connection(
         &mut self,
         customer_gateway_id: &CustomerGatewayId,
-        vpn_gateway_id: &VpnGatewayId,
+        target: &VpnTarget,
         static_routes_only: bool,
         specs: &[TagSpecification],
     ) -> Result<VpnConnection, ModelError> {
@@ -310,33 +327,54 @@ impl Txn<'_, '_> {
                 message: format!("The customer gateway {customer_gateway_id} is deleted"),
             });
         }
-        let vgw = self.live_vgw(vpn_gateway_id)?;
-        if cgw.bgp_asn == vgw.amazon_side_asn && !static_routes_only {
+        let cgw_asn = cgw.bgp_asn;
+        let (gateway, amazon_side_asn) = match target {
+            VpnTarget::VpnGateway(id) => (id.to_string(), self.live_vgw(id)?.amazon_side_asn),
+            VpnTarget::TransitGateway(id) => {
+                // VPN attachments can be made only on a transit gateway the caller owns.
+                let tgw = self.model.transit_gateway(self.ctx.scope, id)?;
+                if &tgw.scope != self.ctx.scope {
+                    return Err(id.not_found());
+                }
+                (id.to_string(), tgw.options.amazon_side_asn)
+            }
+        };
+        if cgw_asn == amazon_side_asn && !static_routes_only {
             return Err(ModelError::AsnConflict {
                 message: format!(
-                    "The customer gateway {customer_gateway_id} and the virtual private gateway {vpn_gateway_id} have the same BGP ASN {}",
-                    cgw.bgp_asn
+                    "The customer gateway {customer_gateway_id} and the gateway {gateway} have the same BGP ASN {cgw_asn}"
                 ),
             });
         }
+        let (vpn_gateway_id, transit_gateway_id) = match target {
+            VpnTarget::VpnGateway(id) => (Some(id.clone()), None),
+            VpnTarget::TransitGateway(id) => (None, Some(id.clone())),
+        };
         let duplicate = self.model.vpn_connections.values().any(|c| {
             !c.deleted
                 && &c.customer_gateway_id == customer_gateway_id
-                && &c.vpn_gateway_id == vpn_gateway_id
+                && c.vpn_gateway_id.is_some()
+                && c.vpn_gateway_id == vpn_gateway_id
         });
         if duplicate {
             return Err(ModelError::invalid_value(format!(
-                "A VPN connection between {customer_gateway_id} and {vpn_gateway_id} already exists"
+                "A VPN connection between {customer_gateway_id} and {gateway} already exists"
             )));
         }
         let id = VpnConnectionId::generate(self.ctx.ids);
         let tags = tags_for(specs, "vpn-connection", id.as_str())?;
+        let transit_gateway_attachment_id = match &transit_gateway_id {
+            Some(tgw) => Some(self.create_tgw_vpn_attachment(tgw, &id)?),
+            None => None,
+        };
         let connection = VpnConnection {
             tunnel_outside_ips: tunnel_ips(&id),
             id,
             scope: self.ctx.scope.clone(),
             customer_gateway_id: customer_gateway_id.clone(),
-            vpn_gateway_id: vpn_gateway_id.clone(),
+            vpn_gateway_id,
+            transit_gateway_id,
+            transit_gateway_attachment_id,
             static_routes_only,
             routes: Vec::new(),
             deleted: false,
@@ -358,6 +396,18 @@ impl Txn<'_, '_> {
 
     pub(crate) fn delete_vpn_connection(&mut self, id: &VpnConnectionId) -> Result<(), ModelError> {
         let mut connection = self.live_connection(id)?;
+        // Its transit gateway attachment goes with it.
+        let attachment = connection
+            .transit_gateway_attachment_id
+            .as_ref()
+            .and_then(|a| self.model.tgw_attachment_any(a))
+            .cloned();
+        if let Some(attachment) = attachment {
+            self.end_attachment(
+                attachment,
+                crate::ec2::transit_gateway::AttachmentState::Deleted,
+            );
+        }
         connection.deleted = true;
         self.put(Resource::VpnConnection(connection));
         Ok(())
@@ -370,6 +420,14 @@ impl Txn<'_, '_> {
         present: bool,
     ) -> Result<(), ModelError> {
         let mut connection = self.live_connection(id)?;
+        if let Some(tgw) = &connection.transit_gateway_id {
+            // "For a VPN connection on a transit gateway, you add, modify, or remove the
+            // static routes in the transit gateway route table" (Site-to-Site VPN guide).
+            return Err(ModelError::VpnConnectionInvalidType(format!(
+                "The VPN connection {id} is attached to transit gateway {tgw}; add its static routes to the \
+                 transit gateway route table (CreateTransitGatewayRoute)"
+            )));
+        }
         if !connection.static_routes_only {
             return Err(ModelError::VpnConnectionInvalidType(format!(
                 "The VPN connection {id} uses dynamic (BGP) routing; static routes need StaticRoutesOnly"

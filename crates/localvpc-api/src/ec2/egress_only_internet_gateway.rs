@@ -1,0 +1,97 @@
+//! Create/Delete/DescribeEgressOnlyInternetGateways.
+
+use super::filter::{Bounds, Filters, paginate, select};
+use super::vpc::unexpected;
+use super::{Body, Op};
+use crate::Backend;
+use localvpc_model::{
+    Command, EgressOnlyInternetGateway, EgressOnlyInternetGatewayId, Outcome, VpcId,
+};
+use localvpc_wire::xml::XmlWriter;
+
+/// `DescribeEgressOnlyInternetGatewaysMaxResults`: 5–255.
+const BOUNDS: Bounds = Bounds { min: 5, max: 255 };
+
+/// AWS documents only the tag filters; the attachment and id filters are accepted as the
+/// other gateway kinds accept them (docs/aws-choices.md).
+const FILTERS: &[&str] = &[
+    "attachment.state",
+    "attachment.vpc-id",
+    "egress-only-internet-gateway-id",
+];
+
+fn write_gateway(w: &mut XmlWriter, g: &EgressOnlyInternetGateway) {
+    w.list("attachmentSet", [&g.vpc_id], |w, vpc| {
+        w.leaf("state", "attached").leaf("vpcId", vpc.as_str());
+    })
+    .leaf("egressOnlyInternetGatewayId", g.id.as_str());
+    super::tags::write_tag_set(w, &g.tags);
+}
+
+pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let vpc_id = VpcId::parse(p.required("VpcId")?)?;
+    let tag_specifications = p.tag_specifications()?;
+    match op
+        .run(Command::CreateEgressOnlyInternetGateway {
+            vpc_id,
+            tag_specifications,
+        })
+        .await?
+    {
+        Outcome::EgressOnlyInternetGateway(g) => op.respond(|w| {
+            w.leaf_opt("clientToken", p.opt("ClientToken"));
+            w.node("egressOnlyInternetGateway", |w| write_gateway(w, &g));
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
+    let id =
+        EgressOnlyInternetGatewayId::parse(op.params.required("EgressOnlyInternetGatewayId")?)?;
+    op.run(Command::DeleteEgressOnlyInternetGateway { id })
+        .await?;
+    op.respond(|w| {
+        w.bool("returnCode", true);
+    })
+}
+
+pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let ids = p
+        .list("EgressOnlyInternetGatewayId")
+        .into_iter()
+        .map(EgressOnlyInternetGatewayId::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let filters = Filters::parse(p.params(), FILTERS, true)?;
+    let max_results = p.int("MaxResults")?;
+    let next_token = p.opt("NextToken");
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    let matching: Vec<&EgressOnlyInternetGateway> = select(
+        &ids,
+        |id| model.egress_only_internet_gateway(scope, id),
+        model.egress_only_internet_gateways_in(scope),
+        |g| {
+            filters.matches(Some(&g.tags), |f| match f {
+                "attachment.state" => vec!["attached".to_owned()],
+                "attachment.vpc-id" => vec![g.vpc_id.to_string()],
+                "egress-only-internet-gateway-id" => vec![g.id.to_string()],
+                _ => Vec::new(),
+            })
+        },
+    )?;
+    let (page, token) = paginate(
+        matching,
+        |g| g.id.as_str(),
+        max_results,
+        next_token,
+        &BOUNDS,
+    )?;
+    op.respond(|w| {
+        w.list("egressOnlyInternetGatewaySet", page, write_gateway);
+        w.leaf_opt("nextToken", token.as_deref());
+    })
+}
