@@ -217,13 +217,21 @@ impl HostedZone {
             .any(|r| !(r.name == self.name && (r.record_type == "SOA" || r.record_type == "NS")))
     }
 
-    fn sort_records(&mut self) {
-        self.records.sort_by(|a, b| {
-            name::compare(&a.name, &b.name)
-                .then_with(|| a.record_type.cmp(&b.record_type))
-                .then_with(|| a.set_identifier.cmp(&b.set_identifier))
-        });
+    /// Adds a record set where ListResourceRecordSets order puts it (the records are kept in
+    /// that order, so a change costs a binary search, not a sort).
+    fn insert_record(&mut self, record: RecordSet) {
+        let at = self
+            .records
+            .partition_point(|r| record_order(r, &record) == std::cmp::Ordering::Less);
+        self.records.insert(at, record);
     }
+}
+
+/// ListResourceRecordSets order: reversed name labels, then type, then set identifier.
+fn record_order(a: &RecordSet, b: &RecordSet) -> std::cmp::Ordering {
+    name::compare(&a.name, &b.name)
+        .then_with(|| a.record_type.cmp(&b.record_type))
+        .then_with(|| a.set_identifier.cmp(&b.set_identifier))
 }
 
 /// A submitted change batch (GetChange); every change is in sync once committed.
@@ -866,7 +874,6 @@ impl Txn<'_, '_> {
                 format!("[{}]", problems.join(", ")),
             ));
         }
-        zone.sort_records();
         self.put(Resource::HostedZone(zone));
         Ok(())
     }
@@ -931,7 +938,11 @@ impl Txn<'_, '_> {
         action: ChangeAction,
         record: RecordSet,
     ) -> Result<(), String> {
-        let position = zone.records.iter().position(|r| r.same_key(&record));
+        // Records are kept in `record_order`, whose fields are the record set's key.
+        let position = zone
+            .records
+            .binary_search_by(|r| record_order(r, &record))
+            .ok();
         if action == ChangeAction::Delete {
             let Some(at) = position else {
                 return Err(format!(
@@ -971,7 +982,7 @@ impl Txn<'_, '_> {
                     *slot = record;
                 }
             }
-            None => zone.records.push(record),
+            None => zone.insert_record(record),
         }
         Ok(())
     }

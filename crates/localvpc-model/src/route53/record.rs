@@ -66,13 +66,6 @@ impl RecordSet {
     }
 
     /// The identity of a record set within a zone.
-    /// Whether `other` has the same [`RecordSet::key`] (without building either).
-    pub fn same_key(&self, other: &RecordSet) -> bool {
-        self.name == other.name
-            && self.record_type == other.record_type
-            && self.set_identifier == other.set_identifier
-    }
-
     pub fn key(&self) -> (String, String, Option<String>) {
         (
             self.name.clone(),
