@@ -1,15 +1,14 @@
 //! Lookup tables of one model snapshot, built once per published snapshot (off the query
 //! path: the writer calls [`crate::Dns::refresh`] right after publishing) and read by
 //! every query of that snapshot: per VPC its customer rules, private zones, endpoint
-//! private-DNS zones, EC2 and reverse domains and query-log targets; per hosted zone its
-//! record sets by name. A zone whose stored value did not change keeps its table from the
-//! previous snapshot.
+//! private-DNS zones, EC2 and reverse domains and query-log targets. (A hosted zone needs no
+//! table: its record sets are kept in list order, so a name is a binary search away.)
 
 use crate::querylog::LogTargets;
 use crate::resolve::{compute_domains, endpoint_zones, reverse_zones};
-use localvpc_model::route53::{HostedZone, HostedZoneId, ZoneVpc};
+use localvpc_model::route53::{HostedZoneId, ZoneVpc};
 use localvpc_model::{Catalog, EndpointTypeWire, Model, ResolverRule, VpcEndpointId, VpcId};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A snapshot and its tables.
@@ -19,10 +18,9 @@ pub(crate) struct Indexed {
 }
 
 impl Indexed {
-    /// Builds the tables of `model`, reusing the zone tables of `previous` for zones whose
-    /// stored value is the same allocation.
-    pub(crate) fn build(model: Arc<Model>, catalog: &Catalog, previous: Option<&Self>) -> Self {
-        let index = Index::build(&model, catalog, previous.map(|p| &p.index));
+    /// Builds the tables of `model`.
+    pub(crate) fn build(model: Arc<Model>, catalog: &Catalog) -> Self {
+        let index = Index::build(&model, catalog);
         Self { model, index }
     }
 }
@@ -30,7 +28,6 @@ impl Indexed {
 #[derive(Default)]
 pub(crate) struct Index {
     vpcs: HashMap<VpcId, VpcIndex>,
-    zones: HashMap<HostedZoneId, Arc<ZoneIndex>>,
 }
 
 /// An endpoint's hidden private-DNS zones: (zone name, apex record?, wildcard record?).
@@ -52,82 +49,8 @@ pub(crate) struct VpcIndex {
     pub(crate) query_log: Option<Arc<LogTargets>>,
 }
 
-/// A hosted zone's record sets by owner name.
-pub(crate) struct ZoneIndex {
-    /// The zone value the table was built from (an address, only compared).
-    source: usize,
-    /// Owner name → positions in `records`, in order.
-    by_name: HashMap<String, Vec<usize>>,
-    /// Every owner name and each of its ancestors down to the apex: the names with records
-    /// at or below them.
-    occupied: HashSet<String>,
-}
-
-impl ZoneIndex {
-    fn build(zone: &HostedZone) -> Self {
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::with_capacity(zone.records.len());
-        let mut occupied: HashSet<String> = HashSet::with_capacity(zone.records.len());
-        for (pos, set) in zone.records.iter().enumerate() {
-            match by_name.get_mut(&set.name) {
-                Some(positions) => positions.push(pos),
-                None => {
-                    by_name.insert(set.name.clone(), vec![pos]);
-                }
-            }
-            let mut name = set.name.as_str();
-            loop {
-                // Record sets are in name order, so most ancestors are already in.
-                if occupied.contains(name) {
-                    break;
-                }
-                occupied.insert(name.to_owned());
-                if name == zone.name {
-                    break;
-                }
-                match name.split_once('.') {
-                    Some((_, parent)) if !parent.is_empty() => name = parent,
-                    _ => break,
-                }
-            }
-        }
-        Self {
-            source: zone_address(zone),
-            by_name,
-            occupied,
-        }
-    }
-
-    /// Positions of the record sets named `name`.
-    pub(crate) fn named(&self, name: &str) -> &[usize] {
-        self.by_name.get(name).map_or(&[], Vec::as_slice)
-    }
-
-    /// Whether this table was built from this very zone value.
-    pub(crate) fn built_from(&self, zone: &HostedZone) -> bool {
-        self.source == zone_address(zone)
-    }
-
-    /// Whether records exist at or below `name`.
-    pub(crate) fn occupied(&self, name: &str) -> bool {
-        self.occupied.contains(name)
-    }
-}
-
-fn zone_address(zone: &HostedZone) -> usize {
-    std::ptr::from_ref(zone) as usize
-}
-
 impl Index {
-    pub(crate) fn build(model: &Model, catalog: &Catalog, previous: Option<&Self>) -> Self {
-        let mut zones = HashMap::new();
-        for zone in model.all_hosted_zones() {
-            let reused = previous
-                .and_then(|p| p.zones.get(&zone.id))
-                .filter(|z| z.source == zone_address(zone))
-                .cloned();
-            let table = reused.unwrap_or_else(|| Arc::new(ZoneIndex::build(zone)));
-            zones.insert(zone.id.clone(), table);
-        }
+    pub(crate) fn build(model: &Model, catalog: &Catalog) -> Self {
         let mut vpcs = HashMap::new();
         for vpc in model.all_vpcs() {
             let rules = model
@@ -178,14 +101,10 @@ impl Index {
                 },
             );
         }
-        Self { vpcs, zones }
+        Self { vpcs }
     }
 
     pub(crate) fn vpc(&self, id: &VpcId) -> Option<&VpcIndex> {
         self.vpcs.get(id)
-    }
-
-    pub(crate) fn zone(&self, id: &HostedZoneId) -> Option<&ZoneIndex> {
-        self.zones.get(id).map(Arc::as_ref)
     }
 }

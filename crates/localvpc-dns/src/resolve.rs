@@ -117,7 +117,7 @@ pub fn resolve(
     name: &str,
     qtype: QType,
 ) -> Resolution {
-    let index = Index::build(model, catalog, None);
+    let index = Index::build(model, catalog);
     resolve_in(model, &index, catalog, view, name, qtype, Detail::Trail)
 }
 

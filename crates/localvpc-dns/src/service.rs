@@ -155,7 +155,7 @@ impl Dns {
             STARTING
         };
         let query_log = QueryLog::new(config.query_log_dir.clone());
-        let indexed = ArcSwap::from_pointee(Indexed::build(snapshots.load_full(), &catalog, None));
+        let indexed = ArcSwap::from_pointee(Indexed::build(snapshots.load_full(), &catalog));
         Arc::new(Self {
             indexed,
             snapshots,
@@ -224,7 +224,7 @@ impl Dns {
         if Arc::ptr_eq(&cached.model, &model) {
             return;
         }
-        let fresh = Arc::new(Indexed::build(model, &self.catalog, Some(&cached)));
+        let fresh = Arc::new(Indexed::build(model, &self.catalog));
         self.indexed.store(fresh);
     }
 

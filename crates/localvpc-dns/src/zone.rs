@@ -15,29 +15,10 @@ const MAX_ALIAS_DEPTH: usize = 4;
 /// TTL of records without one (Route 53 requires one; defensive).
 const DEFAULT_TTL: u32 = 300;
 
-/// The record sets of `zone` named `name`, in zone order (from the snapshot's table).
-fn named<'z>(r: &Resolver<'_>, zone: &'z HostedZone, name: &str) -> Vec<&'z RecordSet> {
-    match r.index.zone(&zone.id).filter(|t| t.built_from(zone)) {
-        Some(table) => table
-            .named(name)
-            .iter()
-            .filter_map(|&pos| zone.records.get(pos))
-            .collect(),
-        None => zone.records.iter().filter(|s| s.name == name).collect(),
-    }
-}
-
-/// Whether `zone` has records at or below `name`.
-fn occupied(r: &Resolver<'_>, zone: &HostedZone, name: &str) -> bool {
-    match r.index.zone(&zone.id).filter(|t| t.built_from(zone)) {
-        Some(table) => table.occupied(name),
-        None => zone.records.iter().any(|s| is_within(&s.name, name)),
-    }
-}
-
 /// The zone's SOA and its TTL, for negative answers.
-fn zone_soa(r: &Resolver<'_>, zone: &HostedZone) -> Rr {
-    let found = named(r, zone, &zone.name)
+fn zone_soa(zone: &HostedZone) -> Rr {
+    let found = zone
+        .record_sets_named(&zone.name)
         .into_iter()
         .find(|r| r.record_type == "SOA")
         .and_then(|r| {
@@ -69,11 +50,11 @@ pub(crate) fn answer(
     depth: usize,
 ) -> Step {
     let tag = |s: TrailStep| s.zone(Some(zone.id.as_str()), &zone.name);
-    let soa = zone_soa(r, zone);
-    let at_name: Vec<&RecordSet> = named(r, zone, qname);
+    let soa = zone_soa(zone);
+    let at_name: Vec<&RecordSet> = zone.record_sets_named(qname);
     let (sets, owner_label) = if !at_name.is_empty() {
         (at_name, qname.to_owned())
-    } else if occupied(r, zone, qname) {
+    } else if zone.has_records_at_or_below(qname) {
         r.push(|| {
             tag(TrailStep::new(
                 StepKind::Negative,
@@ -86,9 +67,9 @@ pub(crate) fn answer(
         });
         return Step::negative(Rcode::NoError, Some(soa), true);
     } else {
-        let encloser = closest_encloser(r, zone, qname);
+        let encloser = closest_encloser(zone, qname);
         let wildcard = format!("\\052.{encloser}");
-        let sets: Vec<&RecordSet> = named(r, zone, &wildcard);
+        let sets: Vec<&RecordSet> = zone.record_sets_named(&wildcard);
         if sets.is_empty() {
             r.push(|| {
                 tag(TrailStep::new(
@@ -195,14 +176,14 @@ pub(crate) fn answer(
 }
 
 /// The longest ancestor of `qname` (within the zone) that exists: has records at or below it.
-fn closest_encloser(r: &Resolver<'_>, zone: &HostedZone, qname: &str) -> String {
+fn closest_encloser(zone: &HostedZone, qname: &str) -> String {
     let mut candidate = qname;
     while candidate != zone.name {
         let Some((_, parent)) = candidate.split_once('.') else {
             break;
         };
         candidate = parent;
-        if candidate == zone.name || occupied(r, zone, candidate) {
+        if candidate == zone.name || zone.has_records_at_or_below(candidate) {
             break;
         }
     }

@@ -197,8 +197,9 @@ pub struct HostedZone {
     pub vpcs: Vec<ZoneVpc>,
     /// VPCs of other accounts allowed to associate themselves.
     pub authorizations: Vec<ZoneVpc>,
-    /// Record sets in ListResourceRecordSets order.
-    pub records: Vec<RecordSet>,
+    /// Record sets in ListResourceRecordSets order. A persistent vector: a change to a large
+    /// zone copies a path, not the zone, and snapshots share the rest.
+    pub records: imbl::Vector<RecordSet>,
     /// The four name servers of a public zone's delegation set.
     pub name_servers: Vec<String>,
     pub created: Timestamp,
@@ -217,13 +218,48 @@ impl HostedZone {
             .any(|r| !(r.name == self.name && (r.record_type == "SOA" || r.record_type == "NS")))
     }
 
+    /// The record sets named `name` (canonical), in list order: a binary search, since the
+    /// records are kept in that order and sets of one name are adjacent.
+    pub fn record_sets_named(&self, name: &str) -> Vec<&RecordSet> {
+        let mut out = Vec::new();
+        let mut at = self.first_at_or_after(name);
+        while let Some(set) = self.records.get(at).filter(|s| s.name == name) {
+            out.push(set);
+            at += 1;
+        }
+        out
+    }
+
+    /// Whether any record set is named `name` or a name below it. In list order the names
+    /// below `name` (its reversed labels plus more) come right after `name` itself.
+    pub fn has_records_at_or_below(&self, name: &str) -> bool {
+        self.records
+            .get(self.first_at_or_after(name))
+            .is_some_and(|s| name::is_within(&s.name, name))
+    }
+
+    /// The position of the first record set whose name is not before `name` in list order.
+    fn first_at_or_after(&self, name: &str) -> usize {
+        let (Ok(at) | Err(at)) =
+            self.records
+                .binary_search_by(|r| match name::compare(&r.name, name) {
+                    std::cmp::Ordering::Less => std::cmp::Ordering::Less,
+                    _ => std::cmp::Ordering::Greater,
+                });
+        at
+    }
+
     /// Adds a record set where ListResourceRecordSets order puts it (the records are kept in
     /// that order, so a change costs a binary search, not a sort).
     fn insert_record(&mut self, record: RecordSet) {
-        let at = self
-            .records
-            .partition_point(|r| record_order(r, &record) == std::cmp::Ordering::Less);
-        self.records.insert(at, record);
+        match self.records.binary_search_by(|r| record_order(r, &record)) {
+            Ok(at) => {
+                if let Some(slot) = self.records.get_mut(at) {
+                    *slot = record;
+                }
+            }
+            Err(at) => self.records.insert(at, record),
+        }
     }
 }
 
@@ -711,7 +747,7 @@ impl Txn<'_, '_> {
             delegation_set(&id)
         };
         let zone = HostedZone {
-            records: apex_records(&name, &name_servers),
+            records: apex_records(&name, &name_servers).into_iter().collect(),
             id,
             scope: Scope::new(account, ROUTE53_REGION),
             name,
@@ -1370,6 +1406,73 @@ mod tests {
             comment: None,
         };
         assert_eq!(code(w.r53(HUB, last).unwrap_err()), "LastVPCAssociation");
+    }
+
+    #[test]
+    fn record_sets_stay_in_list_order_and_are_found_by_name() {
+        let mut w = World::new();
+        let zone = w.zone(HUB, "example.com", None);
+        let names = [
+            "z.example.com",
+            "a.b.example.com",
+            "a-b.example.com",
+            "a.example.com",
+            "b.example.com",
+            "*.w.example.com",
+            "x.y.a.example.com",
+            "example.com",
+        ];
+        for (n, name) in names.iter().enumerate() {
+            let mut r = a(name, &format!("10.0.0.{n}"));
+            if *name == "example.com" {
+                r.record_type = "TXT".into();
+                r.values = vec!["\"apex\"".into()];
+            }
+            let c = Route53Command::ChangeRecordSets {
+                zone: zone.id.clone(),
+                comment: None,
+                changes: vec![RecordChange {
+                    action: ChangeAction::Upsert,
+                    record: r,
+                }],
+            };
+            w.r53(HUB, c).unwrap();
+        }
+        let stored = w.model.hosted_zone_any(&zone.id).unwrap().clone();
+        let mut sorted: Vec<RecordSet> = stored.records.iter().cloned().collect();
+        sorted.sort_by(record_order);
+        assert_eq!(stored.records.iter().cloned().collect::<Vec<_>>(), sorted);
+        let types = |name: &str| -> Vec<String> {
+            stored
+                .record_sets_named(name)
+                .iter()
+                .map(|r| r.record_type.clone())
+                .collect()
+        };
+        assert_eq!(types("example.com."), ["NS", "SOA", "TXT"]);
+        assert_eq!(types("a.example.com."), ["A"]);
+        assert_eq!(types("a-b.example.com."), ["A"]);
+        assert_eq!(types("\\052.w.example.com."), ["A"]);
+        assert!(types("y.a.example.com.").is_empty());
+        assert!(types("c.example.com.").is_empty());
+        // Occupied: a name with records at or below it (empty non-terminals too).
+        for name in [
+            "y.a.example.com.",
+            "a.example.com.",
+            "w.example.com.",
+            "b.example.com.",
+        ] {
+            assert!(stored.has_records_at_or_below(name), "{name}");
+        }
+        for name in [
+            "c.example.com.",
+            "y.example.com.",
+            "a.z.example.com.",
+            "bb.example.com.",
+            "example.org.",
+        ] {
+            assert!(!stored.has_records_at_or_below(name), "{name}");
+        }
     }
 
     #[test]
