@@ -604,6 +604,7 @@ impl<B: Backend> Op<'_, B> {
         let records: Vec<&RecordSet> = zone
             .records
             .iter()
+            .map(AsRef::as_ref)
             .filter(|r| match &start_name {
                 None => true,
                 Some(n) => {

@@ -20,6 +20,7 @@ use name::NameError;
 use record::{AliasTarget, RecordSet};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// The region Route 53's global resources are stored under.
 pub const ROUTE53_REGION: &str = "us-east-1";
@@ -199,7 +200,9 @@ pub struct HostedZone {
     pub authorizations: Vec<ZoneVpc>,
     /// Record sets in ListResourceRecordSets order. A persistent vector: a change to a large
     /// zone copies a path, not the zone, and snapshots share the rest.
-    pub records: imbl::Vector<RecordSet>,
+    /// Each set behind an `Arc`: the vector's chunks are copied on write, and copying a
+    /// chunk should copy pointers, not record sets.
+    pub records: imbl::Vector<Arc<RecordSet>>,
     /// The four name servers of a public zone's delegation set.
     pub name_servers: Vec<String>,
     pub created: Timestamp,
@@ -223,7 +226,12 @@ impl HostedZone {
     pub fn record_sets_named(&self, name: &str) -> Vec<&RecordSet> {
         let mut out = Vec::new();
         let mut at = self.first_at_or_after(name);
-        while let Some(set) = self.records.get(at).filter(|s| s.name == name) {
+        while let Some(set) = self
+            .records
+            .get(at)
+            .map(Arc::as_ref)
+            .filter(|s| s.name == name)
+        {
             out.push(set);
             at += 1;
         }
@@ -255,10 +263,10 @@ impl HostedZone {
         match self.records.binary_search_by(|r| record_order(r, &record)) {
             Ok(at) => {
                 if let Some(slot) = self.records.get_mut(at) {
-                    *slot = record;
+                    *slot = Arc::new(record);
                 }
             }
-            Err(at) => self.records.insert(at, record),
+            Err(at) => self.records.insert(at, Arc::new(record)),
         }
     }
 }
@@ -747,7 +755,10 @@ impl Txn<'_, '_> {
             delegation_set(&id)
         };
         let zone = HostedZone {
-            records: apex_records(&name, &name_servers).into_iter().collect(),
+            records: apex_records(&name, &name_servers)
+                .into_iter()
+                .map(Arc::new)
+                .collect(),
             id,
             scope: Scope::new(account, ROUTE53_REGION),
             name,
@@ -986,7 +997,7 @@ impl Txn<'_, '_> {
                     record.describe()
                 ));
             };
-            let current = zone.records.get(at).cloned();
+            let current = zone.records.get(at).map(|r| RecordSet::clone(r));
             if current.as_ref() != Some(&record) && !same_values(current.as_ref(), &record) {
                 return Err(format!(
                     "Tried to delete resource record set {} but the values provided do not match the current values",
@@ -1015,7 +1026,7 @@ impl Txn<'_, '_> {
         match position {
             Some(at) => {
                 if let Some(slot) = zone.records.get_mut(at) {
-                    *slot = record;
+                    *slot = Arc::new(record);
                 }
             }
             None => zone.insert_record(record),
@@ -1439,8 +1450,8 @@ mod tests {
             w.r53(HUB, c).unwrap();
         }
         let stored = w.model.hosted_zone_any(&zone.id).unwrap().clone();
-        let mut sorted: Vec<RecordSet> = stored.records.iter().cloned().collect();
-        sorted.sort_by(record_order);
+        let mut sorted: Vec<Arc<RecordSet>> = stored.records.iter().cloned().collect();
+        sorted.sort_by(|a, b| record_order(a, b));
         assert_eq!(stored.records.iter().cloned().collect::<Vec<_>>(), sorted);
         let types = |name: &str| -> Vec<String> {
             stored
