@@ -16,6 +16,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 DURATION_SECS="${DURATION_SECS:-10}"
 RATE="${RATE:-5000}"
 RECORDS="${RECORDS:-1000}"
+WRITE_RATE="${WRITE_RATE:-100}"
 UNBOUND_THREADS="${UNBOUND_THREADS:-2}"
 PYTHON="${PYTHON:-python3}"
 
@@ -44,12 +45,13 @@ timeout 1200 cargo build --release --quiet -p localvpc-cli
 
 label="$(date -u +%Y-%m-%dT%H:%M:%SZ) $(git rev-parse --short HEAD 2>/dev/null || echo no-commit)"
 
-# 6 runs of DURATION_SECS plus seeding and start-up.
-timeout $((180 + 8 * DURATION_SECS)) "$PYTHON" bench/dns_bench.py \
+# 7 runs of DURATION_SECS plus seeding and start-up.
+timeout $((180 + 10 * DURATION_SECS)) "$PYTHON" bench/dns_bench.py \
     --localvpc target/release/localvpc \
     --duration "$DURATION_SECS" \
     --rate "$RATE" \
     --records "$RECORDS" \
+    --write-rate "$WRITE_RATE" \
     --unbound-threads "$UNBOUND_THREADS" \
     --out bench/results/dns-latest.json \
     --label "$label"

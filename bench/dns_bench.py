@@ -121,19 +121,26 @@ def seed(url: str, records: int) -> dict:
 class Writer(threading.Thread):
     """Keeps the API busy: UPSERT then DELETE of a record in the benchmark's zone."""
 
-    def __init__(self, url: str, zone: str):
+    def __init__(self, url: str, zone: str, rate: int | None = None):
         super().__init__(daemon=True)
         self.r53 = client("route53", url)
         self.zone = zone
+        self.rate = rate
         self.stop_flag = threading.Event()
         self.writes = 0
 
     def run(self):
         n = 0
+        start = time.monotonic()
         while not self.stop_flag.is_set():
             name = f"churn{n % 50}.{ZONE}."
             rrset = {"Name": name, "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "10.0.250.1"}]}
             for action in ("UPSERT", "DELETE"):
+                if self.rate:
+                    # Paced: write k is due at start + k/rate.
+                    delay = start + self.writes / self.rate - time.monotonic()
+                    if delay > 0:
+                        time.sleep(delay)
                 self.r53.change_resource_record_sets(
                     HostedZoneId=self.zone, ChangeBatch={"Changes": [{"Action": action, "ResourceRecordSet": rrset}]})
                 self.writes += 1
@@ -294,12 +301,14 @@ def table(results: dict) -> str:
     row(f"{rate} q/s: server CPU per query (µs)", f["cpu_us_per_query"], g["cpu_us_per_query"], "{:.1f}",
         lambda a, b: a / b)
     row(f"{rate} q/s: queries lost", f.get("lost"), g.get("lost"), "{:.0f}")
-    w = lv.get("writes")
-    if w:
-        row(f"{rate} q/s + API writes: p50 (ms)", w.get("p50_ms"), None, "{:.3f}")
-        row(f"{rate} q/s + API writes: p99 (ms)", w.get("p99_ms"), None, "{:.3f}")
-        row(f"{rate} q/s + API writes: server CPU per query (µs)", w["cpu_us_per_query"], None, "{:.1f}")
-        row(f"{rate} q/s + API writes: lost", w.get("lost"), None, "{:.0f}")
+    for key, what in (("writes_paced", f"{results.get('write_rate')} writes/s"), ("writes", "max writes")):
+        w = lv.get(key)
+        if not w:
+            continue
+        row(f"{rate} q/s + {what}: p50 (ms)", w.get("p50_ms"), None, "{:.3f}")
+        row(f"{rate} q/s + {what}: p99 (ms)", w.get("p99_ms"), None, "{:.3f}")
+        row(f"{rate} q/s + {what}: CPU per query (µs)", w["cpu_us_per_query"], None, "{:.1f}")
+        row(f"{rate} q/s + {what}: lost", w.get("lost"), None, "{:.0f}")
         row("  API writes during the run (/s)", w["writes_per_s"], None, "{:.0f}")
         row("  server CPU per API write (µs, beyond queries)", w["cpu_us_per_write"], None, "{:,.0f}")
     q = lv.get("query_log")
@@ -317,6 +326,7 @@ def main() -> int:
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--rate", type=int, default=5000)
     ap.add_argument("--records", type=int, default=1000)
+    ap.add_argument("--write-rate", type=int, default=100, help="API writes/s of the paced writes run")
     ap.add_argument("--unbound-threads", type=int, default=2)
     ap.add_argument("--out", default="bench/results/dns-latest.json")
     ap.add_argument("--label", default="")
@@ -325,6 +335,7 @@ def main() -> int:
     results_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="localvpc-dns-bench-"))
     results: dict = {"label": args.label, "rate": args.rate, "duration_s": args.duration,
+                     "write_rate": args.write_rate,
                      "records": args.records, "unbound_threads": args.unbound_threads}
 
     print(f"== localvpc: seeding a VPC with a {args.records}-record private hosted zone and an SSM "
@@ -339,18 +350,21 @@ def main() -> int:
         r = {}
         r["fixed"] = dnsperf(addr, pid, queries, args.duration, args.rate, work, "localvpc-fixed")
         r["max"] = dnsperf(addr, pid, queries, args.duration, None, work, "localvpc-max")
-        writer = Writer(lv.url, data["zone"])
-        t0 = time.monotonic()
-        writer.start()
-        r["writes"] = dnsperf(addr, pid, queries, args.duration, args.rate, work, "localvpc-writes")
-        writer.stop_flag.set()
-        writer.join(30)
-        r["writes"]["writes_per_s"] = writer.writes / (time.monotonic() - t0)
-        # The server's CPU beyond what the same queries cost without writes, per write.
-        w = r["writes"]
-        extra = w["server_cpu_s"] - r["fixed"]["cpu_us_per_query"] * w.get("completed", 0) / 1e6
-        w["cpu_us_per_write"] = max(extra, 0) / max(writer.writes, 1) * 1e6
-        print(f"   API writes: {r['writes']['writes_per_s']:.0f}/s", file=sys.stderr)
+        # Queries while the API takes writes: at a steady rate, then as fast as one boto3
+        # client goes (which itself keeps most of a core busy on a 2-core machine).
+        for key, write_rate in (("writes_paced", args.write_rate), ("writes", None)):
+            writer = Writer(lv.url, data["zone"], write_rate)
+            t0 = time.monotonic()
+            writer.start()
+            w = dnsperf(addr, pid, queries, args.duration, args.rate, work, f"localvpc-{key}")
+            writer.stop_flag.set()
+            writer.join(30)
+            w["writes_per_s"] = writer.writes / (time.monotonic() - t0)
+            # The server's CPU beyond what the same queries cost without writes, per write.
+            extra = w["server_cpu_s"] - r["fixed"]["cpu_us_per_query"] * w.get("completed", 0) / 1e6
+            w["cpu_us_per_write"] = max(extra, 0) / max(writer.writes, 1) * 1e6
+            r[key] = w
+            print(f"   API writes: {w['writes_per_s']:.0f}/s", file=sys.stderr)
         resolver = data["resolver"]
         cfg = resolver.create_resolver_query_log_config(
             Name="bench", CreatorRequestId="bench-dns",
