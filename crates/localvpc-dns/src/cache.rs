@@ -132,22 +132,23 @@ impl<'p> Question<'p> {
         self.qtype
     }
 
-    fn key(&self) -> Key {
-        Key {
-            name: self.name.to_ascii_lowercase().into_boxed_slice(),
-            qtype: self.qtype,
-            edns: self.edns,
+    /// The cache key, written into `buf` without allocating: the name's wire labels
+    /// lower-cased (names compare without case), the type, and whether EDNS0 was used.
+    fn key<'b>(&self, buf: &'b mut [u8; KEY_MAX]) -> &'b [u8] {
+        let len = self.name.len();
+        let (name, rest) = buf.split_at_mut(len);
+        name.copy_from_slice(self.name);
+        name.make_ascii_lowercase();
+        let [t0, t1] = self.qtype.to_be_bytes();
+        if let [a, b, c, ..] = rest {
+            (*a, *b, *c) = (t0, t1, u8::from(self.edns));
         }
+        buf.get(..len + 3).unwrap_or_default()
     }
 }
 
-#[derive(Hash, PartialEq, Eq)]
-struct Key {
-    /// Wire labels, lower-cased (names compare without case).
-    name: Box<[u8]>,
-    qtype: u16,
-    edns: bool,
-}
+/// A name is at most 255 wire bytes; plus the type and the EDNS flag.
+const KEY_MAX: usize = 255 + 3;
 
 /// A stored answer.
 pub(crate) struct Entry {
@@ -168,7 +169,7 @@ pub(crate) struct AnswerCache {
     /// listener does not keep an old model alive, and the allocation it pins cannot be
     /// reused by a newer snapshot.
     of: Weak<Indexed>,
-    entries: HashMap<Key, Entry>,
+    entries: HashMap<Box<[u8]>, Entry>,
 }
 
 impl AnswerCache {
@@ -188,7 +189,7 @@ impl AnswerCache {
         request: &[u8],
         out: &mut Vec<u8>,
     ) -> Option<&Entry> {
-        let entry = self.entries.get(&question.key())?;
+        let entry = self.entries.get(question.key(&mut [0; KEY_MAX]))?;
         if 12 + question.section.len() + entry.tail.len() > question.limit {
             return None;
         }
@@ -227,7 +228,7 @@ impl AnswerCache {
         let mut counts = [0u8; 6];
         counts.copy_from_slice(&header[6..12]);
         self.entries.insert(
-            question.key(),
+            question.key(&mut [0; KEY_MAX]).into(),
             Entry {
                 flags: flags & !REQUEST_FLAGS,
                 counts,
