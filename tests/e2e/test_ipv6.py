@@ -588,3 +588,18 @@ def test_assign_ipv6_on_creation_and_instances(ec2, vpc6):
     ec2.terminate_instances(InstanceIds=[run["InstanceId"], run2["InstanceId"]])
     again = ec2.create_network_interface(SubnetId=sub, Ipv6Addresses=[{"Ipv6Address": chosen}])["NetworkInterface"]
     assert v6_of(again) == [chosen]
+
+
+def test_unemulated_ipv6_options_are_refused_not_ignored(ec2, vpc6):
+    vpc_id, block = vpc6
+    sub = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.3.0/24", Ipv6CidrBlock=subnet64(block, 3))["Subnet"]["SubnetId"]
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    launch = dict(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro")
+    expect_error(ec2.create_network_interface, SubnetId=sub, Ipv6PrefixCount=1, code="InvalidParameterValue")
+    expect_error(ec2.create_network_interface, SubnetId=sub, EnablePrimaryIpv6=True, code="InvalidParameterValue")
+    expect_error(ec2.run_instances, SubnetId=sub, EnablePrimaryIpv6=True, code="InvalidParameterValue", **launch)
+    for spec in ({"PrimaryIpv6": True}, {"Ipv6PrefixCount": 1}):
+        expect_error(ec2.run_instances, NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": sub, **spec}],
+                     code="InvalidParameterValue", **launch)
+    # Nothing was created by the refused requests.
+    assert ec2.describe_network_interfaces(Filters=[f("subnet-id", sub)])["NetworkInterfaces"] == []

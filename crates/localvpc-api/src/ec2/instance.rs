@@ -274,6 +274,7 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
         .map(SecurityGroupId::parse)
         .collect::<Result<Vec<_>, _>>()?;
     let mut private_ip = p.opt("PrivateIpAddress").map(str::to_owned);
+    super::network_interface::refuse_ipv6_extras(p.params(), "EnablePrimaryIpv6")?;
     let (mut ipv6_addresses, mut ipv6_count) =
         super::network_interface::ipv6_request(p.params(), "Ipv6Address", "Ipv6AddressCount")?;
     let mut associate_public_ip = None;
@@ -301,6 +302,7 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
                 "Network interfaces and an instance-level IPv6 address or count may not be specified on the same request",
             ));
         }
+        super::network_interface::refuse_ipv6_extras(first, "PrimaryIpv6")?;
         (ipv6_addresses, ipv6_count) =
             super::network_interface::ipv6_request(first, "Ipv6Addresses", "Ipv6AddressCount")?;
         associate_public_ip = first

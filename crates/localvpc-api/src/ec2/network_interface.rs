@@ -203,6 +203,25 @@ fn ip6(text: &str, param: &str) -> Result<Ipv6Addr, ApiError> {
 
 /// `<list>.N.Ipv6Address` entries and `<count>` of a request or of one interface spec:
 /// (addresses, count). Primary IPv6 addresses are not emulated.
+/// Refuses the IPv6 options localvpc does not emulate (primary IPv6 addresses, IPv6 prefix
+/// delegation) in an interface specification, rather than ignoring them.
+pub(super) fn refuse_ipv6_extras(params: &QueryParams, primary: &str) -> Result<(), ApiError> {
+    if params
+        .get(primary)
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    {
+        return Err(ApiError::invalid_value(format!(
+            "localvpc does not emulate primary IPv6 addresses ({primary})"
+        )));
+    }
+    if params.get("Ipv6PrefixCount").is_some() || !params.list("Ipv6Prefix").is_empty() {
+        return Err(ApiError::invalid_value(
+            "localvpc does not emulate IPv6 prefix delegation (Ipv6Prefix, Ipv6PrefixCount)",
+        ));
+    }
+    Ok(())
+}
+
 pub(super) fn ipv6_request(
     params: &QueryParams,
     list: &str,
@@ -286,11 +305,8 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
     }
     let (ipv6_addresses, ipv6_count) =
         ipv6_request(p.params(), "Ipv6Addresses", "Ipv6AddressCount")?;
-    if p.bool("EnablePrimaryIpv6")?.unwrap_or(false) {
-        return Err(ApiError::invalid_value(
-            "localvpc does not emulate primary IPv6 addresses (EnablePrimaryIpv6)",
-        ));
-    }
+    p.bool("EnablePrimaryIpv6")?;
+    refuse_ipv6_extras(p.params(), "EnablePrimaryIpv6")?;
     if p.opt("InterfaceType").is_some() {
         return Err(ApiError::invalid_value(
             "localvpc emulates only standard interfaces (InterfaceType)",
@@ -458,11 +474,7 @@ pub(super) async fn unassign<B: Backend>(op: &Op<'_, B>) -> Body {
 pub(super) async fn assign_ipv6<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
     let network_interface_id = eni_id(p)?;
-    if p.opt("Ipv6PrefixCount").is_some() || !p.list("Ipv6Prefix").is_empty() {
-        return Err(ApiError::invalid_value(
-            "localvpc does not emulate IPv6 prefix delegation (Ipv6Prefix, Ipv6PrefixCount)",
-        ));
-    }
+    refuse_ipv6_extras(p.params(), "EnablePrimaryIpv6")?;
     let addresses = p
         .list("Ipv6Addresses")
         .into_iter()
