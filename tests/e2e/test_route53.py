@@ -808,6 +808,16 @@ def test_delete_and_create_of_one_name_in_one_batch(r53):
     apply(r53, zid, change("DELETE", cname), change("CREATE", rrset("www.example.com", "A", "192.0.2.80")))
     www = [(s["Type"], values(s)) for s in record_sets(r53, zid) if s["Name"] == "www.example.com."]
     assert www == [("A", ["192.0.2.80"])]
+    # The same record set deleted and created again with new values (replacing it in one
+    # batch); a third change to it in the batch is refused.
+    old = rrset("www.example.com", "A", "192.0.2.80")
+    new = rrset("www.example.com", "A", "192.0.2.81")
+    apply(r53, zid, change("DELETE", old), change("CREATE", new))
+    www = [(s["Type"], values(s)) for s in record_sets(r53, zid) if s["Name"] == "www.example.com."]
+    assert www == [("A", ["192.0.2.81"])]
+    expect_error(apply, r53, zid, change("DELETE", new), change("CREATE", old), change("UPSERT", new),
+                 code="InvalidChangeBatch", status=400)
+    expect_error(apply, r53, zid, change("UPSERT", new), change("UPSERT", old), code="InvalidChangeBatch", status=400)
 
 
 def test_cname_at_the_apex_is_refused(r53, vpc):

@@ -63,7 +63,7 @@ impl Index {
                 vpc_id: vpc.id.clone(),
             };
             let private_zones = model
-                .private_zones_of_vpc(zone_vpc)
+                .hosted_zones_for_vpc(&zone_vpc)
                 .map(|z| z.id.clone())
                 .collect();
             let endpoints = model

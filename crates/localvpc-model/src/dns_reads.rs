@@ -11,7 +11,7 @@ use crate::ec2::vpc_peering::VpcPeeringConnection;
 use crate::elbv2::LoadBalancer;
 use crate::id::{VpcEndpointId, VpcId};
 use crate::resource::Model;
-use crate::route53::{HostedZone, HostedZoneId, ZoneVpc};
+use crate::route53::{HostedZone, HostedZoneId};
 use crate::route53resolver::ResolverEndpoint;
 
 impl Model {
@@ -72,11 +72,6 @@ impl Model {
         self.vpc_peering_connections.values().map(AsRef::as_ref)
     }
 
-    /// Every hosted zone (public and private) of every account, ordered by id.
-    pub fn all_hosted_zones(&self) -> impl Iterator<Item = &HostedZone> + '_ {
-        self.hosted_zones.values().map(AsRef::as_ref)
-    }
-
     /// A hosted zone of any account.
     pub fn hosted_zone_any(&self, id: &HostedZoneId) -> Option<&HostedZone> {
         self.hosted_zones.get(id).map(AsRef::as_ref)
@@ -88,15 +83,6 @@ impl Model {
             .values()
             .map(AsRef::as_ref)
             .filter(|z| !z.private)
-    }
-
-    /// Private zones associated with a VPC, of any owner (like `hosted_zones_for_vpc`, but
-    /// borrowing only the model).
-    pub fn private_zones_of_vpc(&self, vpc: ZoneVpc) -> impl Iterator<Item = &HostedZone> + '_ {
-        self.hosted_zones
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |z| z.private && z.vpcs.contains(&vpc))
     }
 
     /// Every load balancer of every scope.

@@ -256,19 +256,6 @@ impl HostedZone {
                 });
         at
     }
-
-    /// Adds a record set where ListResourceRecordSets order puts it (the records are kept in
-    /// that order, so a change costs a binary search, not a sort).
-    fn insert_record(&mut self, record: RecordSet) {
-        match self.records.binary_search_by(|r| record_order(r, &record)) {
-            Ok(at) => {
-                if let Some(slot) = self.records.get_mut(at) {
-                    *slot = Arc::new(record);
-                }
-            }
-            Err(at) => self.records.insert(at, Arc::new(record)),
-        }
-    }
 }
 
 /// ListResourceRecordSets order: reversed name labels, then type, then set identifier.
@@ -885,7 +872,9 @@ impl Txn<'_, '_> {
             ));
         }
         let mut problems: Vec<String> = Vec::new();
-        let mut seen: Vec<(String, String, Option<String>)> = Vec::new();
+        // The last action on each record set of the batch: a record set may appear again
+        // only to be created after it was deleted (the documented way to replace one).
+        let mut seen: Vec<(record::RecordSetKey, ChangeAction)> = Vec::new();
         for change in changes {
             let mut record = change.record.clone();
             match name::canonical(&record.name) {
@@ -901,7 +890,12 @@ impl Txn<'_, '_> {
             }
             self.check_record_shape(&record)?;
             let key = record.key();
-            if seen.contains(&key) {
+            let earlier = seen.iter_mut().find(|(k, _)| *k == key);
+            let recreated = change.action != ChangeAction::Delete
+                && earlier
+                    .as_ref()
+                    .is_some_and(|(_, action)| *action == ChangeAction::Delete);
+            if earlier.is_some() && !recreated {
                 return Err(r53_error(
                     Route53ErrorCode::InvalidChangeBatch,
                     format!(
@@ -910,7 +904,10 @@ impl Txn<'_, '_> {
                     ),
                 ));
             }
-            seen.push(key.clone());
+            match earlier {
+                Some((_, action)) => *action = change.action,
+                None => seen.push((key, change.action)),
+            }
             if let Err(p) = self.apply_change(&mut zone, change.action, record) {
                 problems.push(p);
             }
@@ -945,13 +942,7 @@ impl Txn<'_, '_> {
         };
         match (&r.alias, has_records, r.ttl) {
             (Some(_), false, None) | (None, true, Some(_)) => {}
-            (None, false, _) => {
-                return Err(invalid(format!(
-                    "Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found none in {}",
-                    describe()
-                )));
-            }
-            (None, true, None) => {
+            (None, false, _) | (None, true, None) => {
                 return Err(invalid(format!(
                     "Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found none in {}",
                     describe()
@@ -985,11 +976,10 @@ impl Txn<'_, '_> {
         action: ChangeAction,
         record: RecordSet,
     ) -> Result<(), String> {
-        // Records are kept in `record_order`, whose fields are the record set's key.
-        let position = zone
-            .records
-            .binary_search_by(|r| record_order(r, &record))
-            .ok();
+        // Records are kept in `record_order`, whose fields are the record set's key: found
+        // at `Ok(at)`, or to be inserted at `Err(at)`.
+        let found = zone.records.binary_search_by(|r| record_order(r, &record));
+        let position = found.ok();
         if action == ChangeAction::Delete {
             let Some(at) = position else {
                 return Err(format!(
@@ -1023,13 +1013,13 @@ impl Txn<'_, '_> {
             ));
         }
         self.check_record_in_zone(zone, &record)?;
-        match position {
-            Some(at) => {
+        match found {
+            Ok(at) => {
                 if let Some(slot) = zone.records.get_mut(at) {
                     *slot = Arc::new(record);
                 }
             }
-            None => zone.insert_record(record),
+            Err(at) => zone.records.insert(at, Arc::new(record)),
         }
         Ok(())
     }

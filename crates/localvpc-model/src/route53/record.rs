@@ -52,6 +52,9 @@ pub struct RecordSet {
     pub health_check_id: Option<String>,
 }
 
+/// What identifies a record set in its zone: name, type and set identifier.
+pub type RecordSetKey = (String, String, Option<String>);
+
 impl RecordSet {
     /// `[name='www.example.com.', type='A']` (plus the set identifier when there is one),
     /// as Route 53's messages name a record set.
@@ -66,7 +69,7 @@ impl RecordSet {
     }
 
     /// The identity of a record set within a zone.
-    pub fn key(&self) -> (String, String, Option<String>) {
+    pub fn key(&self) -> RecordSetKey {
         (
             self.name.clone(),
             self.record_type.clone(),
