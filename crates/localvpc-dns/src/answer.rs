@@ -28,7 +28,8 @@ pub(crate) struct Answer {
     pub(crate) relayed: Option<Message>,
 }
 
-/// Answers one question in one view: resolve, then forward if a rule says so.
+/// Answers one question in one view: resolve, then forward if a rule says so. Only a
+/// forwarded question pays for the boxed, recursive forwarding future.
 pub(crate) async fn answer(
     dns: &Dns,
     view: &View,
@@ -37,16 +38,30 @@ pub(crate) async fn answer(
     qtype: QType,
     detail: Detail,
 ) -> Answer {
-    answer_hops(
-        dns,
-        view.clone(),
-        name.to_owned(),
-        wire_name.cloned(),
+    let resolution = resolve_indexed(&dns.current(), dns.catalog(), view, name, qtype, detail);
+    if resolution.forward.is_none() {
+        return Answer {
+            resolution,
+            relayed: None,
+        };
+    }
+    let ask = Ask {
+        view: view.clone(),
+        name: name.to_owned(),
+        wire_name: wire_name.cloned(),
         qtype,
         detail,
-        0,
-    )
-    .await
+    };
+    forward(dns, ask, 0, resolution).await
+}
+
+/// One question on its way through FORWARD rules.
+struct Ask {
+    view: View,
+    name: String,
+    wire_name: Option<Name>,
+    qtype: QType,
+    detail: Detail,
 }
 
 /// Adds a forwarding step to the trail, if the trail is wanted.
@@ -56,161 +71,180 @@ fn note(resolution: &mut Resolution, detail: Detail, step: impl FnOnce() -> Trai
     }
 }
 
+/// Resolves in a view reached by forwarding (an inbound endpoint), then forwards again if a
+/// rule says so. Boxed: forwarding can come back here.
 fn answer_hops(
     dns: &Dns,
-    view: View,
-    name: String,
-    wire_name: Option<Name>,
-    qtype: QType,
-    detail: Detail,
+    ask: Ask,
     hops: usize,
 ) -> Pin<Box<dyn Future<Output = Answer> + Send + '_>> {
     Box::pin(async move {
-        let current = dns.current();
-        let model = &current.model;
-        let mut resolution = resolve_indexed(&current, dns.catalog(), &view, &name, qtype, detail);
-        let Some(forward) = resolution.forward.clone() else {
-            return Answer {
-                resolution,
-                relayed: None,
-            };
+        let resolution = resolve_indexed(
+            &dns.current(),
+            dns.catalog(),
+            &ask.view,
+            &ask.name,
+            ask.qtype,
+            ask.detail,
+        );
+        forward(dns, ask, hops, resolution).await
+    })
+}
+
+/// Carries out a resolution's FORWARD decision, if it has one.
+async fn forward(dns: &Dns, ask: Ask, hops: usize, mut resolution: Resolution) -> Answer {
+    let Ask {
+        view: _,
+        name,
+        wire_name,
+        qtype,
+        detail,
+    } = ask;
+    let current = dns.current();
+    let model = &current.model;
+    let Some(forward) = resolution.forward.clone() else {
+        return Answer {
+            resolution,
+            relayed: None,
         };
-        let Some(wire_name) = wire_name.or_else(|| wire::to_name(&name)) else {
-            resolution.rcode = Rcode::FormErr;
-            return Answer {
-                resolution,
-                relayed: None,
-            };
+    };
+    let Some(wire_name) = wire_name.or_else(|| wire::to_name(&name)) else {
+        resolution.rcode = Rcode::FormErr;
+        return Answer {
+            resolution,
+            relayed: None,
         };
-        let via = forward
-            .outbound_endpoint
-            .as_deref()
-            .map(|e| format!(" from outbound endpoint {e}"))
-            .unwrap_or_default();
-        for target in &forward.targets {
-            let own_inbound = match target.ip() {
-                IpAddr::V4(ip) => model
-                    .resolver_endpoint_by_ip(ip)
-                    .filter(|e| e.direction == ResolverDirection::Inbound)
-                    .map(|e| e.id.clone()),
-                IpAddr::V6(_) => None,
-            };
-            if let Some(endpoint) = own_inbound {
-                if hops >= MAX_HOPS {
-                    note(&mut resolution, detail, || {
-                        TrailStep::new(
-                            StepKind::Forward,
-                            format!(
-                                "target {target} is localvpc's inbound endpoint {endpoint} again: \
-                                 a forwarding loop (spec §7.3 warns against it); giving up"
-                            ),
-                        )
-                        .endpoint(endpoint.as_str())
-                    });
-                    continue;
-                }
+    };
+    let via = forward
+        .outbound_endpoint
+        .as_deref()
+        .map(|e| format!(" from outbound endpoint {e}"))
+        .unwrap_or_default();
+    for target in &forward.targets {
+        let own_inbound = match target.ip() {
+            IpAddr::V4(ip) => model
+                .resolver_endpoint_by_ip(ip)
+                .filter(|e| e.direction == ResolverDirection::Inbound)
+                .map(|e| e.id.clone()),
+            IpAddr::V6(_) => None,
+        };
+        if let Some(endpoint) = own_inbound {
+            if hops >= MAX_HOPS {
                 note(&mut resolution, detail, || {
                     TrailStep::new(
                         StepKind::Forward,
                         format!(
-                            "FORWARD rule {} sends {name}{via} to {target}, the inbound endpoint \
-                             {endpoint}: answered in that view",
-                            forward.rule_id
+                            "target {target} is localvpc's inbound endpoint {endpoint} again: \
+                             a forwarding loop (spec §7.3 warns against it); giving up"
                         ),
                     )
-                    .rule(forward.rule_id.as_str())
                     .endpoint(endpoint.as_str())
                 });
-                let inner = answer_hops(
-                    dns,
-                    View::Inbound(endpoint),
-                    name.clone(),
-                    Some(wire_name.clone()),
+                continue;
+            }
+            note(&mut resolution, detail, || {
+                TrailStep::new(
+                    StepKind::Forward,
+                    format!(
+                        "FORWARD rule {} sends {name}{via} to {target}, the inbound endpoint \
+                         {endpoint}: answered in that view",
+                        forward.rule_id
+                    ),
+                )
+                .rule(forward.rule_id.as_str())
+                .endpoint(endpoint.as_str())
+            });
+            let inner = answer_hops(
+                dns,
+                Ask {
+                    view: View::Inbound(endpoint),
+                    name: name.clone(),
+                    wire_name: Some(wire_name.clone()),
                     qtype,
                     detail,
-                    hops + 1,
-                )
-                .await;
-                let mut inner_resolution = inner.resolution;
-                resolution.trail.append(&mut inner_resolution.trail);
-                resolution.rcode = inner_resolution.rcode;
-                resolution.answers = inner_resolution.answers;
-                resolution.authority = inner_resolution.authority;
-                resolution.authoritative = false;
-                return Answer {
-                    resolution,
-                    relayed: inner.relayed,
-                };
-            }
-            let real = dns.mapped(*target);
-            let shown = if real == *target {
-                target.to_string()
-            } else {
-                format!("{target} (mapped to {real})")
+                },
+                hops + 1,
+            )
+            .await;
+            let mut inner_resolution = inner.resolution;
+            resolution.trail.append(&mut inner_resolution.trail);
+            resolution.rcode = inner_resolution.rcode;
+            resolution.answers = inner_resolution.answers;
+            resolution.authority = inner_resolution.authority;
+            resolution.authoritative = false;
+            return Answer {
+                resolution,
+                relayed: inner.relayed,
             };
-            match exchange(real, &wire_name, qtype, dns.forward_timeout()).await {
-                Ok(upstream) => {
-                    let rcode = upstream.metadata.response_code;
-                    note(&mut resolution, detail, || {
-                        TrailStep::new(
-                            StepKind::Forward,
-                            format!(
-                                "FORWARD rule {} for {} sent {name}{via} to {shown}: it answered \
-                                 {} with {} record(s), relayed as is",
-                                forward.rule_id,
-                                forward.domain,
-                                rcode.to_str(),
-                                upstream.answers.len()
-                            ),
-                        )
-                        .rule(forward.rule_id.as_str())
-                    });
-                    resolution.rcode = rcode_of(rcode);
-                    resolution.answers = upstream
-                        .answers
-                        .iter()
-                        .filter_map(wire::from_record)
-                        .collect();
-                    resolution.authority = upstream
-                        .authorities
-                        .iter()
-                        .filter_map(wire::from_record)
-                        .collect();
-                    resolution.authoritative = false;
-                    return Answer {
-                        resolution,
-                        relayed: Some(upstream),
-                    };
-                }
-                Err(why) => note(&mut resolution, detail, || {
+        }
+        let real = dns.mapped(*target);
+        let shown = if real == *target {
+            target.to_string()
+        } else {
+            format!("{target} (mapped to {real})")
+        };
+        match exchange(real, &wire_name, qtype, dns.forward_timeout()).await {
+            Ok(upstream) => {
+                let rcode = upstream.metadata.response_code;
+                note(&mut resolution, detail, || {
                     TrailStep::new(
                         StepKind::Forward,
                         format!(
-                            "FORWARD rule {} for {}: target {shown} is unreachable ({why})",
-                            forward.rule_id, forward.domain
+                            "FORWARD rule {} for {} sent {name}{via} to {shown}: it answered \
+                             {} with {} record(s), relayed as is",
+                            forward.rule_id,
+                            forward.domain,
+                            rcode.to_str(),
+                            upstream.answers.len()
                         ),
                     )
                     .rule(forward.rule_id.as_str())
-                }),
+                });
+                resolution.rcode = rcode_of(rcode);
+                resolution.answers = upstream
+                    .answers
+                    .iter()
+                    .filter_map(wire::from_record)
+                    .collect();
+                resolution.authority = upstream
+                    .authorities
+                    .iter()
+                    .filter_map(wire::from_record)
+                    .collect();
+                resolution.authoritative = false;
+                return Answer {
+                    resolution,
+                    relayed: Some(upstream),
+                };
             }
+            Err(why) => note(&mut resolution, detail, || {
+                TrailStep::new(
+                    StepKind::Forward,
+                    format!(
+                        "FORWARD rule {} for {}: target {shown} is unreachable ({why})",
+                        forward.rule_id, forward.domain
+                    ),
+                )
+                .rule(forward.rule_id.as_str())
+            }),
         }
-        note(&mut resolution, detail, || {
-            TrailStep::new(
-                StepKind::Negative,
-                format!(
-                    "no target of FORWARD rule {} answered: SERVFAIL (the PHZs and public DNS \
-                     are not consulted for a forwarded name)",
-                    forward.rule_id
-                ),
-            )
-            .rule(forward.rule_id.as_str())
-        });
-        resolution.rcode = Rcode::ServFail;
-        Answer {
-            resolution,
-            relayed: None,
-        }
-    })
+    }
+    note(&mut resolution, detail, || {
+        TrailStep::new(
+            StepKind::Negative,
+            format!(
+                "no target of FORWARD rule {} answered: SERVFAIL (the PHZs and public DNS \
+                 are not consulted for a forwarded name)",
+                forward.rule_id
+            ),
+        )
+        .rule(forward.rule_id.as_str())
+    });
+    resolution.rcode = Rcode::ServFail;
+    Answer {
+        resolution,
+        relayed: None,
+    }
 }
 
 fn rcode_of(code: ResponseCode) -> Rcode {

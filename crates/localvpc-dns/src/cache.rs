@@ -16,7 +16,7 @@
 
 use crate::index::Indexed;
 use crate::rr::Rr;
-use crate::wire::Cacheable;
+use crate::wire::{self, Cacheable};
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 
@@ -30,9 +30,6 @@ const REQUEST_FLAGS: u16 = 0x0100 | 0x0010;
 const TC: u16 = 0x0200;
 /// QR + opcode + TC in the request: a plain query has them all zero.
 const REQUEST_MUST_BE_ZERO: u16 = 0x8000 | 0x7800 | 0x0200;
-
-/// UDP payload without EDNS0 (RFC 1035).
-const CLASSIC_UDP: usize = 512;
 
 /// A plain question, read straight from the request bytes.
 pub(crate) struct Question<'p> {
@@ -79,14 +76,14 @@ impl<'p> Question<'p> {
         let fixed: [u8; 4] = packet.get(at..at + 4)?.try_into().ok()?;
         let qtype = u16::from_be_bytes([fixed[0], fixed[1]]);
         let qclass = u16::from_be_bytes([fixed[2], fixed[3]]);
-        // Class IN only; AXFR, IXFR and ANY are refused by the full path.
-        if qclass != 1 || matches!(qtype, 251..=255) {
+        // Class IN only; refused types are answered by the full path.
+        if qclass != 1 || wire::refused_qtype(qtype) {
             return None;
         }
         let end = at + 4;
         let section = packet.get(12..end)?;
         let (limit, edns) = match additional {
-            0 if packet.len() == end => (CLASSIC_UDP, false),
+            0 if packet.len() == end => (usize::from(wire::udp_limit(None)), false),
             1 => {
                 // OPT: root name, type 41, class = UDP size, TTL = ext-rcode/version/flags.
                 let opt: [u8; 11] = packet.get(end..end + 11)?.try_into().ok()?;
@@ -99,11 +96,8 @@ impl<'p> Question<'p> {
                 {
                     return None;
                 }
-                let size = usize::from(u16::from_be_bytes([opt[3], opt[4]]));
-                (
-                    size.clamp(CLASSIC_UDP, usize::from(crate::wire::MAX_UDP)),
-                    true,
-                )
+                let size = u16::from_be_bytes([opt[3], opt[4]]);
+                (usize::from(wire::udp_limit(Some(size))), true)
             }
             _ => return None,
         };

@@ -13,8 +13,8 @@
 //!   the explainer's JSON behind `POST /_localvpc/dns/explain`.
 //! - the answer cache of each UDP listener (`cache.rs`): a repeated question in an
 //!   unchanged snapshot is answered by copying the bytes answered before.
-//! - lookup tables (`index.rs`): per-snapshot indexes (rules, zones and records by VPC and
-//!   name) built once per change, so a query does no scans.
+//! - lookup tables (`index.rs`): per-snapshot indexes (rules, zones, endpoint zones and
+//!   query-log targets by VPC) built once per change, so a query finds a VPC's rules and zones without scans.
 //! - Resolver query logs (`querylog.rs`): one JSON line per query of a VPC with a
 //!   query-logging configuration, written by a thread of its own, never blocking a query.
 //!

@@ -15,6 +15,17 @@ use localvpc_model::route53::name::parse_labels;
 
 /// UDP payload without EDNS0 (RFC 1035).
 const CLASSIC_UDP: u16 = 512;
+
+/// The largest response a client takes over UDP: 512 bytes without EDNS0, else what it
+/// advertises within 512..=MAX_UDP.
+pub(crate) fn udp_limit(advertised: Option<u16>) -> u16 {
+    advertised.map_or(CLASSIC_UDP, |size| size.clamp(CLASSIC_UDP, MAX_UDP))
+}
+
+/// Query types refused outright: AXFR, IXFR (no zone transfers) and ANY (RFC 8482).
+pub(crate) fn refused_qtype(qtype: u16) -> bool {
+    matches!(qtype, 251 | 252 | 255)
+}
 /// The largest UDP payload localvpc sends (and advertises): the DNS flag day 2020 value.
 pub(crate) const MAX_UDP: u16 = 1232;
 
@@ -203,10 +214,7 @@ fn finish(response: Message, request: &Message, udp: bool) -> Option<Vec<u8>> {
             return failed.to_vec().ok();
         }
     };
-    let limit = request
-        .edns
-        .as_ref()
-        .map_or(CLASSIC_UDP, |e| e.max_payload().clamp(CLASSIC_UDP, MAX_UDP));
+    let limit = udp_limit(request.edns.as_ref().map(Edns::max_payload));
     if udp && bytes.len() > usize::from(limit) {
         // TC: the client retries over TCP (RFC 7766).
         return response.truncate().to_vec().ok();
