@@ -64,12 +64,9 @@ _REQUIRED_EXEMPT = {("CreateHostedZoneResponse", "DelegationSet"), ("ListHostedZ
 _ERROR_FIELDS = {"Type", "Code", "Message"}
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _ns(tag: str) -> str | None:
-    return tag[1:].split("}", 1)[0] if tag.startswith("{") else None
+# XML tag helpers shared with the EC2 wire guard.
+_local = helpers._local
+_ns = helpers._ns
 
 
 # ---------------------------------------------------------------------------
