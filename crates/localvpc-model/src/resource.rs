@@ -121,6 +121,15 @@ macro_rules! stored_resources {
             }
         }
 
+        $(
+            impl Stored for $ty {
+                type Id = $id;
+                fn map(model: &Model) -> &OrdMap<$id, Arc<Self>> {
+                    &model.$field
+                }
+            }
+        )*
+
         impl Txn<'_, '_> {
             /// Runs `edit` on the tags of the resource `id` (of `kind`) in this scope and
             /// stores the result; `NotFound` for another scope's resource, as AWS answers.
@@ -147,6 +156,32 @@ macro_rules! stored_resources {
             }
         }
     };
+}
+
+/// A stored resource kind: how a reader that answers across scopes (the network decision
+/// core, the DNS server) finds every resource of a kind, or one by id, without a getter per
+/// kind. The API's readers stay scope-checked (`Model::vpc(scope, id)` and friends).
+pub trait Stored: Sized + 'static {
+    type Id: Ord + 'static;
+    #[doc(hidden)]
+    fn map(model: &Model) -> &OrdMap<Self::Id, Arc<Self>>;
+}
+
+impl Model {
+    /// Every resource of a kind, of every account and region, in id order.
+    pub fn all<T: Stored>(&self) -> impl Iterator<Item = &T> + '_ {
+        T::map(self).values().map(AsRef::as_ref)
+    }
+
+    /// One resource of any account and region, by id.
+    pub fn any<T: Stored>(&self, id: &T::Id) -> Option<&T> {
+        T::map(self).get(id).map(AsRef::as_ref)
+    }
+
+    /// One resource by id, shared (an index can keep it without copying).
+    pub fn any_arc<T: Stored>(&self, id: &T::Id) -> Option<&Arc<T>> {
+        T::map(self).get(id)
+    }
 }
 
 stored_resources! {

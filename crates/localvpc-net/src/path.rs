@@ -1,0 +1,1423 @@
+//! The path search: from a source to a destination, hop by hop, the forward path and the
+//! return path, every hop decided by [`crate::decide`]. When the packet cannot get through,
+//! the search does not stop at the first blocker: it assumes the blocker away and goes on
+//! along the path that would work, so the answer names **every** blocker on it at once (the
+//! blocked-path idea of Bayless et al., "Debugging Network Reachability with Blocked Paths",
+//! CAV 2021). Routing loops cannot hang it: a walk has a hop budget.
+
+use crate::decide::{self, SgDecision};
+use crate::explain::{Component, Direction, Explanation, Header, Hop, Role, TgwRouteRef};
+use crate::index::{NetIndex, Owner};
+use crate::packet::{IpProtocol, Packet};
+use localvpc_model::{
+    AttachmentState, Instance, InternetGateway, NatGateway, NatGatewayState, NetworkInterface,
+    RouteState, RouteTarget, Subnet, Tags, TransitGatewayAttachment, TransitGatewayRouteTable, Vpc,
+    VpcEndpoint, VpcPeeringConnection,
+};
+use localvpc_model::{
+    EndpointState, EndpointTypeWire, InstanceId, InternetGatewayId, NetworkInterfaceId,
+    TransitGatewayAttachmentId, TransitGatewayId, VpcEndpointId, VpcId,
+};
+use localvpc_policy::{Context, Principal, Request};
+use serde::Serialize;
+use std::net::{IpAddr, Ipv4Addr};
+
+/// How many routing decisions one walk may take before it is called a loop.
+const HOP_BUDGET: usize = 16;
+
+/// The internet address a path to "the internet" is analysed with when none is given
+/// (TEST-NET-3, RFC 5737: never any VPC's).
+pub const INTERNET_ADDRESS: IpAddr = IpAddr::V4(Ipv4Addr::new(203, 0, 113, 10));
+
+/// One end of a path, as a user names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathEnd {
+    Instance(InstanceId),
+    NetworkInterface(NetworkInterfaceId),
+    VpcEndpoint(VpcEndpointId),
+    InternetGateway(InternetGatewayId),
+    /// An address: an interface's (private or public), or one outside every VPC.
+    Address(IpAddr),
+}
+
+/// What to analyse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathQuery {
+    pub source: PathEnd,
+    /// The source address when the source has several (or is a gateway).
+    pub source_ip: Option<IpAddr>,
+    pub destination: PathEnd,
+    pub destination_ip: Option<IpAddr>,
+    pub protocol: IpProtocol,
+    pub destination_port: Option<u16>,
+    /// A request to check against endpoint policies on the way (localvpc's extension).
+    pub request: Option<ServiceRequest>,
+}
+
+/// An AWS API request, for the endpoint policies a path crosses.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ServiceRequest {
+    /// `s3:GetObject`.
+    pub action: String,
+    /// `arn:aws:s3:::bucket/key`.
+    pub resource: String,
+    /// The caller's ARN (`arn:aws:iam::111122223333:root`, a role…); None = anonymous.
+    pub principal: Option<String>,
+}
+
+/// Why a query cannot be analysed at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathError {
+    /// A named resource does not exist (the id and what kind it should be).
+    NotFound { kind: &'static str, id: String },
+    /// A source the search cannot start from (an address no interface holds…).
+    Unsupported(String),
+}
+
+impl std::fmt::Display for PathError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotFound { kind, id } => write!(f, "the {kind} '{id}' does not exist"),
+            Self::Unsupported(m) => f.write_str(m),
+        }
+    }
+}
+
+/// The result of a path search.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Analysis {
+    pub network_path_found: bool,
+    pub forward_path_components: Vec<Hop>,
+    pub return_path_components: Vec<Hop>,
+    pub explanations: Vec<Explanation>,
+}
+
+/// Where the packet is meant to end.
+#[derive(Clone, Debug)]
+enum Target<'a> {
+    /// A network interface at one of its addresses.
+    Interface(&'a NetworkInterface, IpAddr),
+    /// An address outside every VPC (the internet, or on premises).
+    External(IpAddr),
+    /// An AWS service behind a gateway endpoint (its prefix list holds the address).
+    Service(&'a VpcEndpoint, IpAddr),
+    /// Out through an internet gateway.
+    Internet(&'a InternetGateway, IpAddr),
+}
+
+impl Target<'_> {
+    fn address(&self) -> IpAddr {
+        match self {
+            Self::Interface(_, ip)
+            | Self::External(ip)
+            | Self::Service(_, ip)
+            | Self::Internet(_, ip) => *ip,
+        }
+    }
+}
+
+/// Runs the search.
+pub fn analyze(index: &NetIndex, query: &PathQuery) -> Result<Analysis, PathError> {
+    let model = index.model();
+    let (source, source_ip) = source_interface(index, query)?;
+    let target = target(index, query, source)?;
+    let mut packet = Packet::new(
+        query.protocol,
+        source_ip,
+        target.address(),
+        query.destination_port,
+    );
+    if !query.protocol.has_ports() {
+        packet.destination_ports = crate::packet::PortRange::ALL;
+    }
+    let mut walk = Walk {
+        index,
+        hops: Vec::new(),
+        explanations: Vec::new(),
+        returning: false,
+        budget: HOP_BUDGET,
+        request: query.request.as_ref(),
+    };
+    let source_vpc = model
+        .any::<Vpc>(&source.vpc_id)
+        .ok_or_else(|| PathError::NotFound {
+            kind: "VPC",
+            id: source.vpc_id.to_string(),
+        })?;
+    // Forward.
+    walk.leave_interface(source, &packet);
+    let arrival = walk.route_out_of_subnet(source, source_vpc, &packet, &target);
+    walk.check_arrival(arrival.as_ref(), &target, source_vpc);
+    let forward = std::mem::take(&mut walk.hops);
+    // Return: only once the forward path reaches its destination (blocked or not).
+    walk.returning = true;
+    walk.budget = HOP_BUDGET;
+    if let Some(arrival) = arrival {
+        walk.return_path(&arrival, source, &packet);
+    }
+    let mut return_hops = std::mem::take(&mut walk.hops);
+    let mut forward = forward;
+    number(&mut forward);
+    number(&mut return_hops);
+    Ok(Analysis {
+        network_path_found: walk.explanations.is_empty(),
+        forward_path_components: forward,
+        return_path_components: return_hops,
+        explanations: walk.explanations,
+    })
+}
+
+fn number(hops: &mut [Hop]) {
+    for (n, hop) in hops.iter_mut().enumerate() {
+        hop.sequence_number = u32::try_from(n + 1).unwrap_or(u32::MAX);
+    }
+}
+
+fn not_found(kind: &'static str, id: impl ToString) -> PathError {
+    PathError::NotFound {
+        kind,
+        id: id.to_string(),
+    }
+}
+
+fn source_interface<'a>(
+    index: &'a NetIndex,
+    query: &PathQuery,
+) -> Result<(&'a NetworkInterface, IpAddr), PathError> {
+    let model = index.model();
+    let eni = |id: &NetworkInterfaceId| {
+        model
+            .any::<NetworkInterface>(id)
+            .ok_or_else(|| not_found("network interface", id))
+    };
+    let (source, default_ip) = match &query.source {
+        PathEnd::Instance(id) => {
+            let instance = model
+                .any::<Instance>(id)
+                .ok_or_else(|| not_found("instance", id))?;
+            let e = eni(&instance.primary_interface)?;
+            (e, IpAddr::V4(e.private_ip))
+        }
+        PathEnd::NetworkInterface(id) => {
+            let e = eni(id)?;
+            (e, IpAddr::V4(e.private_ip))
+        }
+        PathEnd::VpcEndpoint(id) => {
+            let endpoint = model
+                .any::<VpcEndpoint>(id)
+                .ok_or_else(|| not_found("VPC endpoint", id))?;
+            let first = endpoint.network_interface_ids.first().ok_or_else(|| {
+                PathError::Unsupported(format!(
+                    "the VPC endpoint '{id}' has no network interface to start from (only interface endpoints do)"
+                ))
+            })?;
+            let e = eni(first)?;
+            (e, IpAddr::V4(e.private_ip))
+        }
+        PathEnd::Address(ip) => {
+            let e = index.interface_at(*ip).ok_or_else(|| {
+                PathError::Unsupported(format!("no network interface holds the address {ip}"))
+            })?;
+            (e, *ip)
+        }
+        PathEnd::InternetGateway(id) => {
+            return Err(PathError::Unsupported(format!(
+                "paths that start at an internet gateway ('{id}') are not analysed yet; start from an instance or interface"
+            )));
+        }
+    };
+    let ip = match query.source_ip {
+        Some(ip) => {
+            let holds = source.addresses().any(|a| IpAddr::V4(a) == ip)
+                || source.ipv6_addresses.iter().any(|a| IpAddr::V6(*a) == ip);
+            if !holds {
+                return Err(PathError::Unsupported(format!(
+                    "the source address {ip} is not an address of {}",
+                    source.id
+                )));
+            }
+            ip
+        }
+        None => default_ip,
+    };
+    Ok((source, ip))
+}
+
+fn target<'a>(
+    index: &'a NetIndex,
+    query: &PathQuery,
+    source: &NetworkInterface,
+) -> Result<Target<'a>, PathError> {
+    let model = index.model();
+    let at = |e: &'a NetworkInterface| {
+        let ip = query.destination_ip.unwrap_or(IpAddr::V4(e.private_ip));
+        Target::Interface(e, ip)
+    };
+    Ok(match &query.destination {
+        PathEnd::Instance(id) => {
+            let instance = model
+                .any::<Instance>(id)
+                .ok_or_else(|| not_found("instance", id))?;
+            at(model
+                .any::<NetworkInterface>(&instance.primary_interface)
+                .ok_or_else(|| not_found("network interface", &instance.primary_interface))?)
+        }
+        PathEnd::NetworkInterface(id) => at(model
+            .any::<NetworkInterface>(id)
+            .ok_or_else(|| not_found("network interface", id))?),
+        PathEnd::VpcEndpoint(id) => {
+            let endpoint = model
+                .any::<VpcEndpoint>(id)
+                .ok_or_else(|| not_found("VPC endpoint", id))?;
+            if endpoint.endpoint_type == EndpointTypeWire::Gateway {
+                let ip = match query.destination_ip {
+                    Some(ip) => ip,
+                    None => service_address(index, endpoint).ok_or_else(|| {
+                        PathError::Unsupported(format!(
+                            "the service of '{id}' has no published address ranges"
+                        ))
+                    })?,
+                };
+                Target::Service(endpoint, ip)
+            } else {
+                // The endpoint's interface in the source's zone, as the regional name's
+                // answer would be chosen; else its first.
+                let enis: Vec<&NetworkInterface> = endpoint
+                    .network_interface_ids
+                    .iter()
+                    .filter_map(|e| model.any::<NetworkInterface>(e))
+                    .collect();
+                let chosen = enis
+                    .iter()
+                    .find(|e| e.availability_zone == source.availability_zone)
+                    .or_else(|| enis.first())
+                    .ok_or_else(|| {
+                        PathError::Unsupported(format!(
+                            "the VPC endpoint '{id}' has no network interface"
+                        ))
+                    })?;
+                at(chosen)
+            }
+        }
+        PathEnd::InternetGateway(id) => {
+            let igw = model
+                .any::<InternetGateway>(id)
+                .ok_or_else(|| not_found("internet gateway", id))?;
+            Target::Internet(igw, query.destination_ip.unwrap_or(INTERNET_ADDRESS))
+        }
+        PathEnd::Address(ip) => match index.interface_at(*ip) {
+            Some(e) => Target::Interface(e, *ip),
+            None => Target::External(*ip),
+        },
+    })
+}
+
+/// The first address of a gateway endpoint's service prefix list.
+fn service_address(index: &NetIndex, endpoint: &VpcEndpoint) -> Option<IpAddr> {
+    let model = index.model();
+    let table = endpoint
+        .route_table_ids
+        .iter()
+        .find_map(|t| model.any::<localvpc_model::RouteTable>(t))?;
+    let list = table
+        .routes
+        .iter()
+        .find_map(|r| match (&r.destination, &r.target) {
+            (localvpc_model::RouteDestination::PrefixList(p), RouteTarget::VpcEndpoint(e))
+                if e == &endpoint.id =>
+            {
+                Some(p.clone())
+            }
+            _ => None,
+        })?;
+    let cidrs = index.prefix_list(&endpoint.scope, &list);
+    cidrs.first().map(|c| match c {
+        ipnet::IpNet::V4(n) => IpAddr::V4(Ipv4Addr::from(u32::from(n.network()).saturating_add(1))),
+        ipnet::IpNet::V6(n) => IpAddr::V6(n.network()),
+    })
+}
+
+/// Where a forward walk ended, for the return walk.
+#[derive(Clone, Debug)]
+enum Arrival<'a> {
+    /// At an interface, entering from `via` (the path back goes the same way).
+    Interface(&'a NetworkInterface),
+    /// Out of the VPCs: through `igw` (after NAT at `nat`, if any), a gateway endpoint, a
+    /// virtual private gateway or a transit gateway's VPN.
+    Outside {
+        gateway: Component,
+        nat: Option<&'a NatGateway>,
+    },
+}
+
+struct Walk<'a, 'q> {
+    index: &'a NetIndex,
+    hops: Vec<Hop>,
+    explanations: Vec<Explanation>,
+    returning: bool,
+    budget: usize,
+    request: Option<&'q ServiceRequest>,
+}
+
+fn name_of(tags: &Tags) -> Option<&str> {
+    tags.get("Name").map(String::as_str)
+}
+
+impl<'a> Walk<'a, '_> {
+    fn blocker(&mut self, explanation: Explanation) {
+        let mut explanation = explanation;
+        explanation.on_return_path = self.returning;
+        if let Some(hop) = self.hops.last_mut() {
+            hop.blocked = true;
+        }
+        self.explanations.push(explanation);
+    }
+
+    fn vpc_component(&self, id: &VpcId) -> Component {
+        match self.index.model().any::<Vpc>(id) {
+            Some(v) => Component::new(
+                v.id.as_str(),
+                Some(v.scope.ec2_arn("vpc", v.id.as_str())),
+                name_of(&v.tags),
+            ),
+            None => Component::bare(id.as_str()),
+        }
+    }
+
+    fn subnet_component(&self, subnet: &Subnet) -> Component {
+        Component::new(
+            subnet.id.as_str(),
+            Some(subnet.scope.ec2_arn("subnet", subnet.id.as_str())),
+            name_of(&subnet.tags),
+        )
+    }
+
+    fn eni_component(eni: &NetworkInterface) -> Component {
+        Component::new(
+            eni.id.as_str(),
+            Some(eni.scope.ec2_arn("network-interface", eni.id.as_str())),
+            name_of(&eni.tags),
+        )
+    }
+
+    fn owner_component(&self, eni: &NetworkInterface) -> Option<(&'static str, Component)> {
+        let model = self.index.model();
+        match self.index.owner(&eni.id) {
+            Owner::Instance(id) => model.any::<Instance>(id).map(|i| {
+                (
+                    "instance",
+                    Component::new(
+                        i.id.as_str(),
+                        Some(i.scope.ec2_arn("instance", i.id.as_str())),
+                        name_of(&i.tags),
+                    ),
+                )
+            }),
+            Owner::VpcEndpoint(id) => Some((
+                "vpc-endpoint",
+                Component::new(
+                    id.as_str(),
+                    Some(eni.scope.ec2_arn("vpc-endpoint", id)),
+                    None,
+                ),
+            )),
+            Owner::NatGateway(id) => Some((
+                "nat-gateway",
+                Component::new(id.as_str(), Some(eni.scope.ec2_arn("natgateway", id)), None),
+            )),
+            Owner::LoadBalancer(arn) => Some((
+                "load-balancer",
+                Component::new(arn.as_str(), Some(arn.clone()), None),
+            )),
+            Owner::ResolverEndpoint(id) => {
+                Some(("resolver-endpoint", Component::bare(id.as_str())))
+            }
+            Owner::TransitGatewayAttachment(id) => {
+                Some(("transit-gateway-attachment", Component::bare(id.as_str())))
+            }
+            Owner::None => None,
+        }
+    }
+
+    fn subnet(&self, eni: &NetworkInterface) -> Option<&'a Subnet> {
+        self.index.model().any::<Subnet>(&eni.subnet_id)
+    }
+
+    /// The source: its owner, the interface, and its security groups' egress rules.
+    fn leave_interface(&mut self, eni: &'a NetworkInterface, packet: &Packet) {
+        if let Some((kind, owner)) = self.owner_component(eni) {
+            self.hops
+                .push(Hop::new(kind, owner, "the packet starts here"));
+        }
+        let mut hop = Hop::new(
+            "network-interface",
+            Self::eni_component(eni),
+            format!("leaves {} from {}", eni.id, packet.source),
+        )
+        .with(Role::Vpc, self.vpc_component(&eni.vpc_id));
+        if let Some(subnet) = self.subnet(eni) {
+            hop = hop.with(Role::Subnet, self.subnet_component(subnet));
+        }
+        hop.outbound_header = Some(Header::from(packet));
+        self.hops.push(hop);
+        self.check_groups(eni, Direction::Egress, packet);
+    }
+
+    /// Security groups of an interface, one direction. On the return path they are not
+    /// evaluated: the connection is tracked, so the reply is allowed (spec §1.6).
+    fn check_groups(&mut self, eni: &NetworkInterface, direction: Direction, packet: &Packet) {
+        if eni.groups.is_empty() {
+            return;
+        }
+        let model = self.index.model();
+        let components: Vec<Component> = eni
+            .groups
+            .iter()
+            .map(|g| match model.security_group_any(g) {
+                Some(sg) => Component::new(sg.id.as_str(), Some(sg.arn()), Some(sg.name.as_str())),
+                None => Component::bare(g.as_str()),
+            })
+            .collect();
+        let first = components
+            .first()
+            .cloned()
+            .unwrap_or_else(|| Component::bare(""));
+        if self.returning {
+            let mut hop = Hop::new(
+                "security-group",
+                first,
+                "stateful: the reply of an allowed connection is allowed",
+            )
+            .with(Role::AttachedTo, Self::eni_component(eni));
+            hop.related.extend(
+                components
+                    .into_iter()
+                    .skip(1)
+                    .map(|c| crate::explain::Related {
+                        role: Role::SecurityGroup,
+                        component: c,
+                    }),
+            );
+            self.hops.push(hop);
+            return;
+        }
+        match decide::security_group(self.index, &eni.groups, direction, packet) {
+            SgDecision::Allowed(rule) => {
+                let component = components
+                    .iter()
+                    .find(|c| c.id == rule.security_group_id)
+                    .cloned()
+                    .unwrap_or(first);
+                let mut hop = Hop::new(
+                    "security-group",
+                    component,
+                    format!(
+                        "{} rule {} of {} allows it",
+                        direction.as_str(),
+                        rule.security_group_rule_id,
+                        rule.security_group_id
+                    ),
+                )
+                .with(Role::AttachedTo, Self::eni_component(eni));
+                hop.security_group_rule = Some(rule);
+                self.hops.push(hop);
+            }
+            SgDecision::Denied { no_rules, .. } => {
+                let hop = Hop::new(
+                    "security-group",
+                    first,
+                    format!(
+                        "no {} rule of the interface's security groups allows it",
+                        direction.as_str()
+                    ),
+                )
+                .with(Role::AttachedTo, Self::eni_component(eni));
+                self.hops.push(hop);
+                let peer = match direction {
+                    Direction::Ingress => packet.source,
+                    Direction::Egress => packet.destination,
+                };
+                let code = if no_rules {
+                    "SG_HAS_NO_RULES"
+                } else {
+                    "ENI_SG_RULES_MISMATCH"
+                };
+                let ports = if packet.protocol.has_ports() {
+                    format!(" port {}", packet.destination_ports)
+                } else {
+                    String::new()
+                };
+                let mut e = Explanation::new(
+                    code,
+                    format!(
+                        "the security groups of {} have no {} rule for {}{} {} {}",
+                        eni.id,
+                        direction.as_str(),
+                        packet.protocol,
+                        ports,
+                        if direction.is_egress() { "to" } else { "from" },
+                        peer
+                    ),
+                )
+                .direction(direction)
+                .component(Self::eni_component(eni))
+                .with(Role::NetworkInterface, Self::eni_component(eni))
+                .with(Role::Vpc, self.vpc_component(&eni.vpc_id))
+                .protocol(packet.protocol)
+                .fix(format!(
+                    "add an {} rule for {}{} {} {} to one of {}",
+                    direction.as_str(),
+                    packet.protocol,
+                    ports,
+                    if direction.is_egress() { "to" } else { "from" },
+                    peer,
+                    eni.groups
+                        .iter()
+                        .map(|g| g.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+                e.security_groups = components;
+                if packet.protocol.has_ports()
+                    && packet.destination_ports.from == packet.destination_ports.to
+                {
+                    e.port = Some(packet.destination_ports.from);
+                }
+                e.address = Some(peer.to_string());
+                self.blocker(e);
+            }
+        }
+    }
+
+    /// A subnet's network ACL, one direction.
+    fn check_acl(&mut self, subnet: &Subnet, direction: Direction, packet: &Packet) {
+        let Some(acl) = self.index.network_acl_of(&subnet.id) else {
+            return;
+        };
+        let decision = decide::network_acl(self.index, acl, direction, packet);
+        let component = Component::new(
+            acl.id.as_str(),
+            Some(acl.scope.ec2_arn("network-acl", acl.id.as_str())),
+            name_of(&acl.tags),
+        );
+        let detail = format!(
+            "{} rule {} ({}) of {} {}",
+            direction.as_str(),
+            rule_label(decision.rule.rule_number),
+            decision.rule.rule_action,
+            acl.id,
+            if decision.allowed {
+                "allows it"
+            } else {
+                "denies it"
+            }
+        );
+        let mut hop = Hop::new("network-acl", component.clone(), detail)
+            .with(Role::Subnet, self.subnet_component(subnet));
+        hop.acl_rule = Some(decision.rule.clone());
+        self.hops.push(hop);
+        if !decision.allowed {
+            let peer = match direction {
+                Direction::Ingress => packet.source,
+                Direction::Egress => packet.destination,
+            };
+            let ports = if packet.protocol.has_ports() {
+                format!(" port {}", packet.destination_ports)
+            } else {
+                String::new()
+            };
+            let mut e = Explanation::new(
+                "SUBNET_ACL_RESTRICTION",
+                format!(
+                    "network ACL {} of {} denies {} {}{} {} {} (rule {})",
+                    acl.id,
+                    subnet.id,
+                    direction.as_str(),
+                    packet.protocol,
+                    ports,
+                    if direction.is_egress() { "to" } else { "from" },
+                    peer,
+                    rule_label(decision.rule.rule_number)
+                ),
+            )
+            .direction(direction)
+            .component(component.clone())
+            .with(Role::Acl, component)
+            .with(Role::Subnet, self.subnet_component(subnet))
+            .with(Role::Vpc, self.vpc_component(&subnet.vpc_id))
+            .protocol(packet.protocol)
+            .fix(format!(
+                "add an {} entry to {} allowing {}{} {} {}, numbered below {}",
+                direction.as_str(),
+                acl.id,
+                packet.protocol,
+                ports,
+                if direction.is_egress() { "to" } else { "from" },
+                peer,
+                rule_label(decision.rule.rule_number)
+            ));
+            e.acl_rule = Some(decision.rule);
+            self.blocker(e);
+        }
+    }
+
+    /// Delivers to a target interface inside `vpc`: the ACL of its subnet (unless the
+    /// packet never left that subnet), its security groups, the interface, its owner.
+    fn deliver(
+        &mut self,
+        eni: &'a NetworkInterface,
+        packet: &Packet,
+        same_subnet: bool,
+    ) -> Option<Arrival<'a>> {
+        if !same_subnet && let Some(subnet) = self.subnet(eni) {
+            self.check_acl(subnet, Direction::Ingress, packet);
+        }
+        self.check_groups(eni, Direction::Ingress, packet);
+        let mut hop = Hop::new(
+            "network-interface",
+            Self::eni_component(eni),
+            format!("arrives at {} ({})", eni.id, packet.destination),
+        )
+        .with(Role::Vpc, self.vpc_component(&eni.vpc_id));
+        if let Some(subnet) = self.subnet(eni) {
+            hop = hop.with(Role::Subnet, self.subnet_component(subnet));
+        }
+        hop.inbound_header = Some(Header::from(packet));
+        self.hops.push(hop);
+        if let Some((kind, owner)) = self.owner_component(eni) {
+            self.hops
+                .push(Hop::new(kind, owner, "the packet ends here"));
+        }
+        if !self.returning
+            && let Owner::VpcEndpoint(id) = self.index.owner(&eni.id)
+        {
+            self.check_policy(id);
+        }
+        Some(Arrival::Interface(eni))
+    }
+
+    /// The endpoint policy for the query's request, if one was given (localvpc's extension).
+    fn check_policy(&mut self, endpoint: &str) {
+        let Some(request) = self.request else {
+            return;
+        };
+        let Some(policy) = self.index.endpoint_policy(endpoint) else {
+            return;
+        };
+        let context = Context::new();
+        let account = request
+            .principal
+            .as_deref()
+            .and_then(|arn| arn.split(':').nth(4))
+            .unwrap_or("");
+        let principal = match request.principal.as_deref() {
+            Some(arn) => Principal::Aws { arn, account },
+            None => Principal::Anonymous,
+        };
+        let evaluation = policy.evaluate(&Request {
+            principal,
+            action: &request.action,
+            resource: &request.resource,
+            context: &context,
+        });
+        let statement = match (&evaluation.statement, &evaluation.sid) {
+            (Some(n), Some(sid)) => format!("statement {n} ({sid})"),
+            (Some(n), None) => format!("statement {n}"),
+            _ => "no statement".to_owned(),
+        };
+        let allowed = evaluation.is_allowed();
+        let detail = format!(
+            "endpoint policy of {endpoint}: {} {} on {} — {}",
+            if allowed { "allows" } else { "denies" },
+            request.action,
+            request.resource,
+            match evaluation.decision {
+                localvpc_policy::Decision::Allow => format!("{statement} allows it"),
+                localvpc_policy::Decision::ExplicitDeny =>
+                    format!("{statement} denies it explicitly"),
+                localvpc_policy::Decision::ImplicitDeny =>
+                    "no statement allows it (implicit deny)".to_owned(),
+            }
+        );
+        let mut hop = Hop::new(
+            "vpc-endpoint-policy",
+            Component::bare(endpoint),
+            detail.clone(),
+        );
+        hop.service_name = Some(request.action.split(':').next().unwrap_or("").to_owned());
+        self.hops.push(hop);
+        if !allowed {
+            let e = Explanation::new("LOCALVPC_ENDPOINT_POLICY_DENY", detail)
+                .component(Component::bare(endpoint))
+                .with(Role::VpcEndpoint, Component::bare(endpoint))
+                .fix(format!(
+                    "allow {} on {} in the policy of {endpoint}",
+                    request.action, request.resource
+                ));
+            self.blocker(e);
+        }
+    }
+
+    /// Routes a packet out of `from`'s subnet (the forward walk and the return walk alike).
+    fn route_out_of_subnet(
+        &mut self,
+        from: &'a NetworkInterface,
+        vpc: &'a Vpc,
+        packet: &Packet,
+        target: &Target<'a>,
+    ) -> Option<Arrival<'a>> {
+        let subnet = self.subnet(from)?;
+        if let Target::Interface(eni, _) = target
+            && eni.subnet_id == from.subnet_id
+        {
+            // Switched inside the subnet: no ACL, no route (spec §1.5, §1.7).
+            return self.deliver(eni, packet, true);
+        }
+        if self.budget == 0 {
+            self.blocker(Explanation::new(
+                "LOCALVPC_ROUTING_LOOP",
+                "the path takes too many routing decisions (a routing loop)",
+            ));
+            return None;
+        }
+        self.budget -= 1;
+        self.check_acl(subnet, Direction::Egress, packet);
+        let table = self.index.route_table_of(&subnet.id)?;
+        let decision = decide::route(self.index, table, packet.destination);
+        let table_component =
+            Component::new(table.id.as_str(), Some(table.arn()), name_of(&table.tags));
+        let Some(route) = decision.route.clone() else {
+            let mut hop = Hop::new(
+                "route-table",
+                table_component.clone(),
+                format!("no route in {} matches {}", table.id, packet.destination),
+            )
+            .with(Role::Subnet, self.subnet_component(subnet));
+            hop.blocked = true;
+            self.hops.push(hop);
+            self.blocker(
+                Explanation::new(
+                    "NO_ROUTE_TO_DESTINATION",
+                    format!(
+                        "route table {} has no route to {}",
+                        table.id, packet.destination
+                    ),
+                )
+                .component(table_component.clone())
+                .with(Role::RouteTable, table_component)
+                .with(Role::Subnet, self.subnet_component(subnet))
+                .with(Role::Vpc, self.vpc_component(&vpc.id))
+                .fix(format!(
+                    "add a route to {} in {}",
+                    packet.destination, table.id
+                )),
+            );
+            return self.assume_connector(vpc, packet, target);
+        };
+        let mut hop = Hop::new(
+            "route-table",
+            table_component.clone(),
+            format!(
+                "route {} -> {} ({}) in {}",
+                decision.matched.map(|m| m.to_string()).unwrap_or_default(),
+                route.target.wire().1,
+                decision.state.as_str(),
+                table.id
+            ),
+        )
+        .with(Role::Subnet, self.subnet_component(subnet));
+        hop.route_table_route = decision.reference.clone();
+        self.hops.push(hop);
+        if decision.state == RouteState::Blackhole {
+            let mut e = Explanation::new(
+                "BAD_STATE_ROUTE",
+                format!(
+                    "the route to {} in {} is a blackhole: its target {} cannot carry traffic",
+                    route.destination,
+                    table.id,
+                    route.target.wire().1
+                ),
+            )
+            .component(table_component.clone())
+            .with(Role::RouteTable, table_component)
+            .with(Role::Vpc, self.vpc_component(&vpc.id))
+            .fix(format!(
+                "point the route to {} at a working target",
+                route.destination
+            ));
+            e.route_table_route = decision.reference;
+            e.state = Some("blackhole".to_owned());
+            self.blocker(e);
+            return self.assume_connector(vpc, packet, target);
+        }
+        self.follow(&route.target, from, vpc, packet, target)
+    }
+
+    /// After a missing or broken route: if the destination is an interface, continue
+    /// along the connection that would carry the packet (the same VPC, an active peering, a
+    /// shared transit gateway), so the blockers behind the route are found too.
+    fn assume_connector(
+        &mut self,
+        vpc: &'a Vpc,
+        packet: &Packet,
+        target: &Target<'a>,
+    ) -> Option<Arrival<'a>> {
+        let Target::Interface(eni, _) = target else {
+            return None;
+        };
+        if eni.vpc_id == vpc.id {
+            return self.deliver(eni, packet, false);
+        }
+        let model = self.index.model();
+        if let Some(pcx) = model
+            .all::<VpcPeeringConnection>()
+            .find(|p| p.is_active() && p.involves(&vpc.id) && p.involves(&eni.vpc_id))
+        {
+            return self.cross_peering(pcx, vpc, packet, target);
+        }
+        let none: Option<Arrival<'a>> = None;
+        if !self.returning {
+            self.blocker(
+                Explanation::new(
+                    "DISCONNECTED_VPCS",
+                    format!("{} and {} are not connected by a peering connection or a transit gateway route", vpc.id, eni.vpc_id),
+                )
+                .with(Role::SourceVpc, self.vpc_component(&vpc.id))
+                .with(Role::DestinationVpc, self.vpc_component(&eni.vpc_id))
+                .fix("connect the VPCs (peering or a transit gateway) and add routes on both sides"),
+            );
+        }
+        none
+    }
+
+    fn follow(
+        &mut self,
+        route_target: &RouteTarget,
+        from: &'a NetworkInterface,
+        vpc: &'a Vpc,
+        packet: &Packet,
+        target: &Target<'a>,
+    ) -> Option<Arrival<'a>> {
+        let model = self.index.model();
+        match route_target {
+            RouteTarget::Local => match target {
+                Target::Interface(eni, _) if eni.vpc_id == vpc.id => {
+                    self.deliver(eni, packet, false)
+                }
+                _ => {
+                    self.blocker(
+                        Explanation::new(
+                            "LOCALVPC_NO_INTERFACE_AT_ADDRESS",
+                            format!(
+                                "{} is inside {} but no network interface holds it",
+                                packet.destination, vpc.id
+                            ),
+                        )
+                        .with(Role::Vpc, self.vpc_component(&vpc.id))
+                        .fix("send to an address an interface holds"),
+                    );
+                    None
+                }
+            },
+            RouteTarget::VpcPeeringConnection(id) => {
+                let pcx = model.any::<VpcPeeringConnection>(id)?;
+                self.cross_peering(pcx, vpc, packet, target)
+            }
+            RouteTarget::TransitGateway(id) => self.cross_tgw(id, vpc, packet, target),
+            RouteTarget::InternetGateway(id) => {
+                let igw = model.any::<InternetGateway>(id)?;
+                let component =
+                    Component::new(igw.id.as_str(), Some(igw.arn()), name_of(&igw.tags));
+                let mut hop = Hop::new("internet-gateway", component.clone(), "to the internet");
+                let public = self.index.public_address(&from.id);
+                if !self.returning {
+                    if let Some(public) = public {
+                        let translated = packet.with_source(public);
+                        hop.inbound_header = Some(Header::from(packet));
+                        hop.outbound_header = Some(Header::from(&translated));
+                        hop.detail = format!("to the internet as {public}");
+                    }
+                    self.hops.push(hop);
+                    if public.is_none() {
+                        self.blocker(
+                            Explanation::new(
+                                "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+                                format!("{} has no public IPv4 address, so {} cannot carry its traffic to the internet", from.id, igw.id),
+                            )
+                            .component(component.clone())
+                            .with(Role::InternetGateway, component.clone())
+                            .with(Role::NetworkInterface, Self::eni_component(from))
+                            .fix(format!("associate an Elastic IP with {}, or route through a NAT gateway", from.id)),
+                        );
+                    }
+                    if let Target::Interface(eni, _) = target {
+                        // A public address of an interface in some VPC: not followed further.
+                        return self.assume_connector(
+                            vpc,
+                            packet,
+                            &Target::Interface(eni, packet.destination),
+                        );
+                    }
+                } else {
+                    self.hops.push(hop);
+                }
+                Some(Arrival::Outside {
+                    gateway: component,
+                    nat: None,
+                })
+            }
+            RouteTarget::NatGateway(id) => self.through_nat(id, packet, target),
+            RouteTarget::VpcEndpoint(id) => {
+                let endpoint = model.any::<VpcEndpoint>(id)?;
+                let component = Component::new(
+                    endpoint.id.as_str(),
+                    Some(endpoint.scope.ec2_arn("vpc-endpoint", endpoint.id.as_str())),
+                    name_of(&endpoint.tags),
+                );
+                let mut hop = Hop::new(
+                    "vpc-endpoint",
+                    component.clone(),
+                    format!(
+                        "through gateway endpoint {} to {}",
+                        endpoint.id, endpoint.service_name
+                    ),
+                );
+                hop.service_name = Some(endpoint.service_name.clone());
+                self.hops.push(hop);
+                if endpoint.endpoint_type == EndpointTypeWire::GatewayLoadBalancer {
+                    self.blocker(
+                        Explanation::new("LOCALVPC_UNSUPPORTED_COMPONENT", format!("{} is a Gateway Load Balancer endpoint; appliances behind it are not analysed", endpoint.id))
+                            .component(component),
+                    );
+                    return None;
+                }
+                if endpoint.state != EndpointState::Available {
+                    self.blocker(
+                        Explanation::new(
+                            "BAD_STATE",
+                            format!("{} is {}", endpoint.id, endpoint.state.as_str()),
+                        )
+                        .component(component.clone()),
+                    );
+                }
+                if !self.returning {
+                    self.check_policy(endpoint.id.as_str());
+                }
+                Some(Arrival::Outside {
+                    gateway: component,
+                    nat: None,
+                })
+            }
+            RouteTarget::VpnGateway(id) => {
+                let component = Component::bare(id.as_str());
+                self.hops.push(Hop::new(
+                    "vpn-gateway",
+                    component.clone(),
+                    "to the VPN (on premises)",
+                ));
+                Some(Arrival::Outside {
+                    gateway: component,
+                    nat: None,
+                })
+            }
+            RouteTarget::EgressOnlyInternetGateway(id) => {
+                let component = Component::bare(id.as_str());
+                self.hops.push(Hop::new(
+                    "egress-only-internet-gateway",
+                    component.clone(),
+                    "to the internet (IPv6, outbound only)",
+                ));
+                Some(Arrival::Outside {
+                    gateway: component,
+                    nat: None,
+                })
+            }
+            RouteTarget::NetworkInterface(id) => {
+                let eni = model.any::<NetworkInterface>(id)?;
+                self.hops.push(Hop::new(
+                    "network-interface",
+                    Self::eni_component(eni),
+                    format!(
+                        "to the appliance at {} (what it forwards is not analysed)",
+                        eni.id
+                    ),
+                ));
+                self.deliver(eni, packet, eni.subnet_id == from.subnet_id)
+            }
+        }
+    }
+
+    fn cross_peering(
+        &mut self,
+        pcx: &'a VpcPeeringConnection,
+        vpc: &'a Vpc,
+        packet: &Packet,
+        target: &Target<'a>,
+    ) -> Option<Arrival<'a>> {
+        let model = self.index.model();
+        let (here, there) = if pcx.requester.vpc_id == vpc.id {
+            (&pcx.requester, &pcx.accepter)
+        } else {
+            (&pcx.accepter, &pcx.requester)
+        };
+        let component = Component::new(
+            pcx.id.as_str(),
+            Some(
+                here.scope
+                    .ec2_arn("vpc-peering-connection", pcx.id.as_str()),
+            ),
+            name_of(&pcx.tags),
+        );
+        let hop = Hop::new(
+            "vpc-peering-connection",
+            component.clone(),
+            format!("over {} to {}", pcx.id, there.vpc_id),
+        )
+        .with(Role::SourceVpc, self.vpc_component(&vpc.id))
+        .with(Role::DestinationVpc, self.vpc_component(&there.vpc_id));
+        self.hops.push(hop);
+        let peer = model.any::<Vpc>(&there.vpc_id)?;
+        if !self.index.vpc_holds(peer, packet.destination) {
+            self.blocker(
+                Explanation::new(
+                    "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+                    format!("{} is not in {}, and a peering connection carries traffic only to the peer VPC's own addresses", packet.destination, peer.id),
+                )
+                .component(component.clone())
+                .with(Role::VpcPeeringConnection, component)
+                .fix("peering is not transitive: peer with the destination's VPC directly"),
+            );
+            return None;
+        }
+        // Entering over a peering, the packet can only be delivered inside the peer VPC.
+        match target {
+            Target::Interface(eni, _) if eni.vpc_id == peer.id => self.deliver(eni, packet, false),
+            _ => None,
+        }
+    }
+
+    fn cross_tgw(
+        &mut self,
+        tgw: &TransitGatewayId,
+        vpc: &'a Vpc,
+        packet: &Packet,
+        target: &Target<'a>,
+    ) -> Option<Arrival<'a>> {
+        let model = self.index.model();
+        let tgw_component = Component::new(tgw.as_str(), None, None);
+        let Some(attachment_id) = self.index.tgw_attachment_of(&vpc.id, tgw) else {
+            self.blocker(
+                Explanation::new(
+                    "BAD_STATE_ATTACHMENT",
+                    format!("{} has no attachment to {}", vpc.id, tgw),
+                )
+                .component(tgw_component.clone())
+                .with(Role::TransitGateway, tgw_component),
+            );
+            return None;
+        };
+        let attachment = TransitGatewayAttachmentId::parse(attachment_id)
+            .ok()
+            .and_then(|id| model.any::<TransitGatewayAttachment>(&id))?;
+        let attachment_component =
+            Component::new(attachment.id.as_str(), None, name_of(&attachment.tags));
+        self.hops.push(
+            Hop::new(
+                "transit-gateway-attachment",
+                attachment_component.clone(),
+                format!("into {tgw} through {}", attachment.id),
+            )
+            .with(Role::TransitGateway, tgw_component.clone()),
+        );
+        if attachment.state != AttachmentState::Available {
+            self.blocker(
+                Explanation::new(
+                    "BAD_STATE_ATTACHMENT",
+                    format!("{} is {}", attachment.id, attachment.state.as_str()),
+                )
+                .component(attachment_component.clone())
+                .with(Role::TransitGatewayAttachment, attachment_component.clone()),
+            );
+        }
+        let Some(table) = attachment
+            .association
+            .as_ref()
+            .and_then(|t| model.any::<TransitGatewayRouteTable>(t))
+        else {
+            self.blocker(
+                Explanation::new(
+                    "LOCALVPC_TGW_ATTACHMENT_NOT_ASSOCIATED",
+                    format!(
+                        "{} is associated with no transit gateway route table",
+                        attachment.id
+                    ),
+                )
+                .component(attachment_component.clone())
+                .with(Role::TransitGatewayAttachment, attachment_component)
+                .fix("associate the attachment with a transit gateway route table"),
+            );
+            return None;
+        };
+        let table_component = Component::new(table.id.as_str(), None, name_of(&table.tags));
+        let IpAddr::V4(v4) = packet.destination else {
+            return None;
+        };
+        let Some(route) = model.tgw_lookup(table, v4) else {
+            self.hops.push(
+                Hop::new(
+                    "transit-gateway-route-table",
+                    table_component.clone(),
+                    format!("no route to {v4}"),
+                )
+                .with(Role::TransitGateway, tgw_component.clone()),
+            );
+            self.blocker(
+                Explanation::new(
+                    "TGW_RTB_NO_ROUTE_TO_DESTINATION",
+                    format!(
+                        "transit gateway route table {} has no route to {v4}",
+                        table.id
+                    ),
+                )
+                .component(table_component.clone())
+                .with(Role::TransitGatewayRouteTable, table_component)
+                .with(Role::TransitGateway, tgw_component)
+                .fix("add a static route or a propagation for the destination's attachment"),
+            );
+            return None;
+        };
+        let next = route
+            .attachment
+            .as_ref()
+            .and_then(|a| model.any::<TransitGatewayAttachment>(a));
+        let mut hop = Hop::new(
+            "transit-gateway-route-table",
+            table_component.clone(),
+            format!(
+                "route {} -> {}",
+                route.destination,
+                route
+                    .attachment
+                    .as_ref()
+                    .map_or("blackhole", |a| a.as_str())
+            ),
+        )
+        .with(Role::TransitGateway, tgw_component.clone());
+        let tgw_route = TgwRouteRef {
+            route_table_id: table.id.to_string(),
+            destination_cidr: route.destination.to_string(),
+            state: if route.active { "active" } else { "blackhole" },
+            route_origin: if route.propagated {
+                "propagated"
+            } else {
+                "static"
+            },
+            attachment_id: route.attachment.as_ref().map(ToString::to_string),
+            resource_id: next.map(|a| a.resource_id().to_owned()),
+            resource_type: next.map(TransitGatewayAttachment::resource_type),
+        };
+        hop.transit_gateway_route_table_route = Some(tgw_route.clone());
+        self.hops.push(hop);
+        let Some(next) = next.filter(|_| route.active) else {
+            let mut e = Explanation::new(
+                "BAD_STATE_ROUTE",
+                format!(
+                    "the route to {} in {} is a blackhole",
+                    route.destination, table.id
+                ),
+            )
+            .component(table_component.clone())
+            .with(Role::TransitGatewayRouteTable, table_component);
+            e.transit_gateway_route_table_route = Some(tgw_route);
+            self.blocker(e);
+            return None;
+        };
+        self.hops.push(
+            Hop::new(
+                "transit-gateway-attachment",
+                Component::new(next.id.as_str(), None, name_of(&next.tags)),
+                format!("out of {tgw} through {}", next.id),
+            )
+            .with(Role::TransitGateway, tgw_component),
+        );
+        match (&next.vpc_id, target) {
+            (Some(next_vpc), Target::Interface(eni, _)) if &eni.vpc_id == next_vpc => {
+                self.deliver(eni, packet, false)
+            }
+            (Some(next_vpc), _) => {
+                self.blocker(
+                    Explanation::new(
+                        "TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT",
+                        format!(
+                            "the transit gateway sends {} to {}, whose VPC {} does not hold it",
+                            packet.destination, next.id, next_vpc
+                        ),
+                    )
+                    .component(table_component.clone())
+                    .with(Role::TransitGatewayRouteTable, table_component),
+                );
+                None
+            }
+            (None, _) => Some(Arrival::Outside {
+                gateway: Component::new(next.id.as_str(), None, None),
+                nat: None,
+            }),
+        }
+    }
+
+    fn through_nat(
+        &mut self,
+        id: &localvpc_model::NatGatewayId,
+        packet: &Packet,
+        target: &Target<'a>,
+    ) -> Option<Arrival<'a>> {
+        let model = self.index.model();
+        let nat = model.any::<NatGateway>(id)?;
+        let component = Component::new(
+            nat.id.as_str(),
+            Some(nat.scope.ec2_arn("natgateway", nat.id.as_str())),
+            name_of(&nat.tags),
+        );
+        let eni = nat
+            .network_interface_id
+            .as_ref()
+            .and_then(|e| model.any::<NetworkInterface>(e))?;
+        let nat_vpc = model.any::<Vpc>(&nat.vpc_id)?;
+        if let Some(subnet) = self.subnet(eni) {
+            self.check_acl(subnet, Direction::Ingress, packet);
+        }
+        let private = IpAddr::V4(nat.private_ip.unwrap_or(eni.private_ip));
+        let translated = packet.with_source(private);
+        let mut hop = Hop::new(
+            "nat-gateway",
+            component.clone(),
+            format!("NAT: source {} becomes {}", packet.source, private),
+        );
+        hop.inbound_header = Some(Header::from(packet));
+        hop.outbound_header = Some(Header::from(&translated));
+        self.hops.push(hop);
+        if nat.state != NatGatewayState::Available {
+            self.blocker(
+                Explanation::new("BAD_STATE", format!("{} is {}", nat.id, nat.state.as_str()))
+                    .component(component.clone())
+                    .with(Role::NatGateway, component.clone()),
+            );
+        }
+        let arrival = self.route_out_of_subnet(eni, nat_vpc, &translated, target)?;
+        Some(match arrival {
+            Arrival::Outside { gateway, .. } => Arrival::Outside {
+                gateway,
+                nat: Some(nat),
+            },
+            other => other,
+        })
+    }
+
+    /// A path to a gateway endpoint or an internet gateway must leave through that one.
+    fn check_arrival(&mut self, arrival: Option<&Arrival<'a>>, target: &Target<'a>, vpc: &Vpc) {
+        let (expected, arn, kind) = match target {
+            Target::Service(e, _) => (
+                e.id.as_str(),
+                e.scope.ec2_arn("vpc-endpoint", e.id.as_str()),
+                "gateway endpoint",
+            ),
+            Target::Internet(g, _) => (g.id.as_str(), g.arn(), "internet gateway"),
+            Target::Interface(..) | Target::External(_) => return,
+        };
+        let left_through = match arrival {
+            Some(Arrival::Outside { gateway, .. }) => Some(gateway.id.as_str()),
+            _ => None,
+        };
+        if left_through == Some(expected) || (arrival.is_none() && !self.explanations.is_empty()) {
+            return;
+        }
+        let destination = Component::new(expected, Some(arn), None);
+        self.blocker(
+            Explanation::new(
+                "NO_ROUTE_TO_DESTINATION",
+                format!(
+                    "the packet does not leave through the {kind} {expected}{}",
+                    left_through
+                        .map(|g| format!(" (the route sends it to {g})"))
+                        .unwrap_or_default()
+                ),
+            )
+            .with(Role::Destination, destination)
+            .with(Role::Vpc, self.vpc_component(&vpc.id))
+            .fix(format!(
+                "route the destination to {expected} in the source subnet's route table"
+            )),
+        );
+    }
+
+    /// The reply, from where the forward walk arrived back to the source.
+    fn return_path(
+        &mut self,
+        arrival: &Arrival<'a>,
+        source: &'a NetworkInterface,
+        forward: &Packet,
+    ) {
+        let model = self.index.model();
+        match arrival {
+            Arrival::Interface(eni) => {
+                // A reply from the address the packet arrived at, to the source address.
+                let reply = forward.reply();
+                self.hops.push(Hop::new(
+                    "network-interface",
+                    Self::eni_component(eni),
+                    format!("the reply leaves {}", eni.id),
+                ));
+                self.check_groups(eni, Direction::Egress, &reply);
+                let Some(vpc) = model.any::<Vpc>(&eni.vpc_id) else {
+                    return;
+                };
+                let back = Target::Interface(source, reply.destination);
+                self.route_out_of_subnet(eni, vpc, &reply, &back);
+            }
+            Arrival::Outside { gateway, nat } => {
+                let reply_to_source = forward.reply();
+                self.hops
+                    .push(Hop::new("gateway", gateway.clone(), "the reply comes back"));
+                let mut reply = reply_to_source;
+                if let Some(nat) = nat
+                    && let Some(eni) = nat
+                        .network_interface_id
+                        .as_ref()
+                        .and_then(|e| model.any::<NetworkInterface>(e))
+                {
+                    let private = IpAddr::V4(nat.private_ip.unwrap_or(eni.private_ip));
+                    let to_nat = reply.with_destination(private);
+                    if let Some(subnet) = self.subnet(eni) {
+                        self.check_acl(subnet, Direction::Ingress, &to_nat);
+                    }
+                    let component = Component::new(
+                        nat.id.as_str(),
+                        Some(nat.scope.ec2_arn("natgateway", nat.id.as_str())),
+                        name_of(&nat.tags),
+                    );
+                    let mut hop = Hop::new(
+                        "nat-gateway",
+                        component,
+                        format!("NAT: destination {private} becomes {}", reply.destination),
+                    );
+                    hop.inbound_header = Some(Header::from(&to_nat));
+                    hop.outbound_header = Some(Header::from(&reply));
+                    self.hops.push(hop);
+                    if let Some(subnet) = self.subnet(eni) {
+                        self.check_acl(subnet, Direction::Egress, &reply);
+                    }
+                    reply = reply.with_source(reply.source);
+                }
+                self.deliver(source, &reply, false);
+            }
+        }
+    }
+}
+
+fn rule_label(n: u32) -> String {
+    if n >= 32767 {
+        "*".to_owned()
+    } else {
+        n.to_string()
+    }
+}

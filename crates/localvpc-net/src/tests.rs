@@ -1,0 +1,681 @@
+//! Decisions and path cases against models built with real commands.
+
+use crate::decide;
+use crate::explain::Direction;
+use crate::{Analysis, IpProtocol, NetIndex, Packet, PathEnd, PathQuery, ServiceRequest, analyze};
+use localvpc_model::{
+    AccountId, Catalog, Command, CreateNatGateway, CreateSubnet, CreateTgwVpcAttachment, CreateVpc,
+    CreateVpcEndpoint, CreateVpcPeering, Ctx, GroupRef, Instance, InstanceId, IpPermission, Model,
+    NetworkAclEntrySpec, Outcome, RouteDestination, RouteSpec, RouteTarget, RuleAction,
+    RunInstances, Scope, SecurityGroupId, SequentialIds, SubnetId, Timestamp,
+    TransitGatewayOptions, VpcId,
+};
+use std::sync::Arc;
+
+const REGION: &str = "ap-northeast-1";
+const ACCOUNT: &str = "111111111111";
+
+struct World {
+    model: Model,
+    ids: SequentialIds,
+    catalog: Catalog,
+}
+
+struct Net {
+    vpc: VpcId,
+    subnets: Vec<SubnetId>,
+    main_table: localvpc_model::RouteTableId,
+    default_acl: localvpc_model::NetworkAclId,
+    default_sg: SecurityGroupId,
+}
+
+impl World {
+    fn new() -> Self {
+        Self {
+            model: Model::default(),
+            ids: SequentialIds::default(),
+            catalog: Catalog::default(),
+        }
+    }
+
+    fn run_in(&mut self, account: &str, command: Command) -> Outcome {
+        let scope = Scope::new(AccountId::parse(account).unwrap(), REGION);
+        let mut ctx = Ctx {
+            scope: &scope,
+            now: Timestamp(0),
+            ids: &mut self.ids,
+            catalog: &self.catalog,
+        };
+        if !self.model.has_scope(&scope) {
+            let (next, _, _) = self
+                .model
+                .execute(&Command::EnsureScope { default_vpc: false }, &mut ctx)
+                .unwrap();
+            self.model = next;
+        }
+        let (next, outcome, _) = self
+            .model
+            .execute(&command, &mut ctx)
+            .unwrap_or_else(|e| panic!("{command:?}: {e}"));
+        self.model = next;
+        outcome
+    }
+
+    fn run(&mut self, command: Command) -> Outcome {
+        self.run_in(ACCOUNT, command)
+    }
+
+    /// A VPC `10.N.0.0/16` with subnets `10.N.1.0/24` (1a) and `10.N.2.0/24` (1c).
+    fn net(&mut self, n: u8) -> Net {
+        let Outcome::Vpc(vpc) = self.run(Command::CreateVpc(CreateVpc {
+            cidr_block: Some(format!("10.{n}.0.0/16")),
+            ..CreateVpc::default()
+        })) else {
+            panic!()
+        };
+        let mut subnets = Vec::new();
+        for (i, az) in ["a", "c"].iter().enumerate() {
+            let Outcome::Subnet(s) = self.run(Command::CreateSubnet(CreateSubnet {
+                vpc_id: vpc.id.clone(),
+                cidr_block: Some(format!("10.{n}.{}.0/24", i + 1)),
+                availability_zone: Some(format!("{REGION}{az}")),
+                availability_zone_id: None,
+                ipv6_cidr_block: None,
+                ipv6_native: false,
+                tag_specifications: Vec::new(),
+            })) else {
+                panic!()
+            };
+            subnets.push(s.id);
+        }
+        let main_table = self
+            .model
+            .main_route_table(&vpc.id)
+            .map(|t| t.id.clone())
+            .unwrap();
+        Net {
+            vpc: vpc.id.clone(),
+            subnets,
+            main_table,
+            default_acl: vpc.default_network_acl_id.clone(),
+            default_sg: vpc.default_security_group_id.clone(),
+        }
+    }
+
+    fn instance(&mut self, subnet: &SubnetId, groups: &[SecurityGroupId]) -> Instance {
+        let Outcome::Instances(mut v) = self.run(Command::RunInstances(RunInstances {
+            image_id: "ami-0abcdef1234567890".into(),
+            instance_type: "t3.micro".into(),
+            min_count: 1,
+            max_count: 1,
+            subnet_id: Some(subnet.clone()),
+            availability_zone: None,
+            groups: groups.to_vec(),
+            private_ip: None,
+            ipv6_addresses: Vec::new(),
+            ipv6_count: None,
+            associate_public_ip: None,
+            key_name: None,
+            client_token: None,
+            tag_specifications: Vec::new(),
+        })) else {
+            panic!()
+        };
+        v.pop().unwrap()
+    }
+
+    fn group(&mut self, vpc: &VpcId, name: &str) -> SecurityGroupId {
+        let Outcome::SecurityGroup(sg) = self.run(Command::CreateSecurityGroup(
+            localvpc_model::CreateSecurityGroup {
+                vpc_id: Some(vpc.clone()),
+                group_name: name.into(),
+                description: name.into(),
+                tag_specifications: Vec::new(),
+            },
+        )) else {
+            panic!()
+        };
+        sg.id
+    }
+
+    fn allow(
+        &mut self,
+        group: &SecurityGroupId,
+        egress: bool,
+        protocol: &str,
+        port: Option<i32>,
+        cidr: &str,
+    ) {
+        self.run(Command::AuthorizeSecurityGroup {
+            group: GroupRef::Id(group.clone()),
+            egress,
+            permissions: vec![IpPermission {
+                protocol: protocol.into(),
+                from_port: port,
+                to_port: port,
+                ipv4_ranges: vec![(cidr.into(), None)],
+                ..IpPermission::default()
+            }],
+            tag_specifications: Vec::new(),
+        });
+    }
+
+    fn acl_entry(
+        &mut self,
+        acl: &localvpc_model::NetworkAclId,
+        rule: i64,
+        egress: bool,
+        allow: bool,
+        ports: Option<(i64, i64)>,
+        cidr: &str,
+    ) {
+        self.run(Command::CreateNetworkAclEntry {
+            network_acl_id: acl.clone(),
+            entry: NetworkAclEntrySpec {
+                rule_number: rule,
+                egress,
+                protocol: if ports.is_some() {
+                    "6".into()
+                } else {
+                    "-1".into()
+                },
+                action: if allow {
+                    RuleAction::Allow
+                } else {
+                    RuleAction::Deny
+                },
+                cidr: cidr.parse().unwrap(),
+                port_range: ports,
+                icmp: None,
+            },
+        });
+    }
+
+    fn route(&mut self, table: &localvpc_model::RouteTableId, cidr: &str, target: RouteTarget) {
+        self.run(Command::CreateRoute {
+            route_table_id: table.clone(),
+            route: RouteSpec {
+                destination: RouteDestination::Ipv4(cidr.parse().unwrap()),
+                target,
+            },
+        });
+    }
+
+    fn index(&self) -> NetIndex {
+        NetIndex::build(Arc::new(self.model.clone()))
+    }
+
+    fn trace(&self, from: &InstanceId, to: PathEnd, port: u16) -> Analysis {
+        analyze(
+            &self.index(),
+            &PathQuery {
+                source: PathEnd::Instance(from.clone()),
+                source_ip: None,
+                destination: to,
+                destination_ip: None,
+                protocol: IpProtocol::TCP,
+                destination_port: Some(port),
+                request: None,
+            },
+        )
+        .unwrap()
+    }
+}
+
+fn codes(a: &Analysis) -> Vec<(&'static str, Option<&'static str>, bool)> {
+    a.explanations
+        .iter()
+        .map(|e| (e.explanation_code, e.direction, e.on_return_path))
+        .collect()
+}
+
+fn kinds(hops: &[crate::explain::Hop]) -> Vec<&'static str> {
+    hops.iter().map(|h| h.kind).collect()
+}
+
+#[test]
+fn same_subnet_default_group_is_reachable_without_acl_or_route() {
+    let mut w = World::new();
+    let net = w.net(0);
+    let a = w.instance(&net.subnets[0], &[]);
+    let b = w.instance(&net.subnets[0], &[]);
+    let r = w.trace(&a.id, PathEnd::Instance(b.id.clone()), 22);
+    assert!(r.network_path_found, "{:?}", r.explanations);
+    assert_eq!(
+        kinds(&r.forward_path_components),
+        [
+            "instance",
+            "network-interface",
+            "security-group",
+            "security-group",
+            "network-interface",
+            "instance"
+        ]
+    );
+    // The default group's ingress rule (from itself) decided.
+    let ingress = r.forward_path_components[3]
+        .security_group_rule
+        .as_ref()
+        .unwrap();
+    assert_eq!(ingress.direction, "ingress");
+    assert_eq!(
+        ingress.referenced_group_id.as_deref(),
+        Some(net.default_sg.as_str())
+    );
+    assert!(!r.return_path_components.is_empty());
+}
+
+#[test]
+fn security_group_without_ingress_blocks_with_its_groups_named() {
+    let mut w = World::new();
+    let net = w.net(0);
+    let web = w.group(&net.vpc, "web");
+    let a = w.instance(&net.subnets[0], &[]);
+    let b = w.instance(&net.subnets[1], std::slice::from_ref(&web));
+    let r = w.trace(&a.id, PathEnd::Instance(b.id.clone()), 443);
+    assert!(!r.network_path_found);
+    assert_eq!(codes(&r), [("SG_HAS_NO_RULES", Some("ingress"), false)]);
+    assert_eq!(r.explanations[0].security_groups[0].id, web.as_str());
+    // Allowing 443 from the VPC opens it, and the route is the local one.
+    w.allow(&web, false, "tcp", Some(443), "10.0.0.0/16");
+    let r = w.trace(&a.id, PathEnd::Instance(b.id.clone()), 443);
+    assert!(r.network_path_found, "{:?}", r.explanations);
+    let route = r
+        .forward_path_components
+        .iter()
+        .find_map(|h| h.route_table_route.as_ref())
+        .unwrap();
+    assert_eq!(route.target, "local");
+    // Another port is still refused, by a rule mismatch this time.
+    let r = w.trace(&a.id, PathEnd::Instance(b.id.clone()), 80);
+    assert_eq!(
+        codes(&r),
+        [("ENI_SG_RULES_MISMATCH", Some("ingress"), false)]
+    );
+}
+
+#[test]
+fn every_blocker_is_named_at_once_acl_and_security_group() {
+    let mut w = World::new();
+    let net = w.net(0);
+    let web = w.group(&net.vpc, "web");
+    let a = w.instance(&net.subnets[0], &[]);
+    let b = w.instance(&net.subnets[1], &[web]);
+    w.acl_entry(
+        &net.default_acl,
+        50,
+        false,
+        false,
+        Some((443, 443)),
+        "0.0.0.0/0",
+    );
+    let r = w.trace(&a.id, PathEnd::Instance(b.id.clone()), 443);
+    assert_eq!(
+        codes(&r),
+        [
+            ("SUBNET_ACL_RESTRICTION", Some("ingress"), false),
+            ("SG_HAS_NO_RULES", Some("ingress"), false)
+        ]
+    );
+    let rule = r.explanations[0].acl_rule.as_ref().unwrap();
+    assert_eq!((rule.rule_number, rule.rule_action), (50, "deny"));
+}
+
+#[test]
+fn stateless_acl_blocks_the_reply_on_the_return_path() {
+    let mut w = World::new();
+    let net = w.net(0);
+    let Outcome::NetworkAcl(acl) = w.run(Command::CreateNetworkAcl {
+        vpc_id: net.vpc.clone(),
+        tag_specifications: Vec::new(),
+    }) else {
+        panic!()
+    };
+    // Subnet 2 gets an ACL that lets 443 in and everything in from the VPC, but only
+    // 80 out: the reply to an ephemeral port is denied.
+    let association = w
+        .model
+        .network_acls(&Scope::new(AccountId::parse(ACCOUNT).unwrap(), REGION))
+        .find_map(|a| {
+            a.associations
+                .iter()
+                .find(|s| s.subnet_id == net.subnets[1])
+                .map(|s| s.id.to_string())
+        })
+        .unwrap();
+    w.run(Command::ReplaceNetworkAclAssociation {
+        association_id: association,
+        network_acl_id: acl.id.clone(),
+    });
+    w.acl_entry(&acl.id, 100, false, true, Some((443, 443)), "10.0.0.0/16");
+    w.acl_entry(&acl.id, 100, true, true, Some((80, 80)), "10.0.0.0/16");
+    let a = w.instance(&net.subnets[0], &[]);
+    let b = w.instance(&net.subnets[1], &[]);
+    let r = w.trace(&a.id, PathEnd::Instance(b.id.clone()), 443);
+    assert_eq!(
+        codes(&r),
+        [("SUBNET_ACL_RESTRICTION", Some("egress"), true)]
+    );
+    // Allowing the ephemeral range out fixes it; a deny of part of the range does not matter
+    // while some port is still allowed.
+    w.acl_entry(&acl.id, 90, true, false, Some((1024, 2000)), "10.0.0.0/16");
+    w.acl_entry(&acl.id, 110, true, true, Some((1024, 65535)), "10.0.0.0/16");
+    let r = w.trace(&a.id, PathEnd::Instance(b.id.clone()), 443);
+    assert!(r.network_path_found, "{:?}", r.explanations);
+}
+
+#[test]
+fn peering_needs_routes_both_ways_and_later_blockers_are_still_found() {
+    let mut w = World::new();
+    let left = w.net(1);
+    let right = w.net(2);
+    let closed = w.group(&right.vpc, "closed");
+    let a = w.instance(&left.subnets[0], &[]);
+    let b = w.instance(&right.subnets[0], std::slice::from_ref(&closed));
+    let Outcome::VpcPeeringConnection(pcx) =
+        w.run(Command::CreateVpcPeeringConnection(CreateVpcPeering {
+            vpc_id: left.vpc.clone(),
+            peer_vpc_id: right.vpc.clone(),
+            peer_owner: None,
+            peer_region: None,
+            tag_specifications: Vec::new(),
+        }))
+    else {
+        panic!()
+    };
+    w.run(Command::AcceptVpcPeeringConnection { id: pcx.id.clone() });
+    // No routes yet: the missing route, the security group behind the peering, and the
+    // missing route back are all named at once.
+    let r = w.trace(&a.id, PathEnd::Instance(b.id.clone()), 22);
+    assert_eq!(
+        codes(&r),
+        [
+            ("NO_ROUTE_TO_DESTINATION", None, false),
+            ("SG_HAS_NO_RULES", Some("ingress"), false),
+            ("NO_ROUTE_TO_DESTINATION", None, true)
+        ]
+    );
+    w.route(
+        &left.main_table,
+        "10.2.0.0/16",
+        RouteTarget::VpcPeeringConnection(pcx.id.clone()),
+    );
+    w.allow(&closed, false, "tcp", Some(22), "10.1.0.0/16");
+    // Forward works; the reply has no route back.
+    let r = w.trace(&a.id, PathEnd::Instance(b.id.clone()), 22);
+    assert_eq!(codes(&r), [("NO_ROUTE_TO_DESTINATION", None, true)]);
+    w.route(
+        &right.main_table,
+        "10.1.0.0/16",
+        RouteTarget::VpcPeeringConnection(pcx.id.clone()),
+    );
+    let r = w.trace(&a.id, PathEnd::Instance(b.id.clone()), 22);
+    assert!(r.network_path_found, "{:?}", r.explanations);
+    assert!(kinds(&r.forward_path_components).contains(&"vpc-peering-connection"));
+    assert!(kinds(&r.return_path_components).contains(&"vpc-peering-connection"));
+    // Peering is not transitive: an address outside the peer VPC is refused at the peering.
+    let far = w.net(3);
+    let c = w.instance(&far.subnets[0], &[]);
+    w.route(
+        &left.main_table,
+        "10.3.0.0/16",
+        RouteTarget::VpcPeeringConnection(pcx.id.clone()),
+    );
+    let r = w.trace(&a.id, PathEnd::Instance(c.id.clone()), 22);
+    assert_eq!(codes(&r)[0].0, "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR");
+}
+
+#[test]
+fn internet_gateway_needs_a_public_address_and_nat_gateway_provides_one() {
+    let mut w = World::new();
+    let net = w.net(0);
+    let Outcome::InternetGateway(igw) = w.run(Command::CreateInternetGateway {
+        tag_specifications: Vec::new(),
+    }) else {
+        panic!()
+    };
+    w.run(Command::AttachInternetGateway {
+        internet_gateway_id: igw.id.clone(),
+        vpc_id: net.vpc.clone(),
+    });
+    w.route(
+        &net.main_table,
+        "0.0.0.0/0",
+        RouteTarget::InternetGateway(igw.id.clone()),
+    );
+    let a = w.instance(&net.subnets[0], &[]);
+    let internet = PathEnd::Address("203.0.113.7".parse().unwrap());
+    let r = w.trace(&a.id, internet.clone(), 443);
+    assert_eq!(
+        codes(&r),
+        [("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", None, false)]
+    );
+
+    // A public NAT gateway in subnet 2, and subnet 1 routed through it.
+    let Outcome::ElasticIp(eip) = w.run(Command::AllocateAddress {
+        tag_specifications: Vec::new(),
+    }) else {
+        panic!()
+    };
+    let Outcome::NatGateway(nat) = w.run(Command::CreateNatGateway(CreateNatGateway {
+        subnet_id: net.subnets[1].clone(),
+        public: true,
+        allocation_id: Some(eip.id.clone()),
+        private_ip: None,
+        tag_specifications: Vec::new(),
+    })) else {
+        panic!()
+    };
+    let Outcome::RouteTable(private) = w.run(Command::CreateRouteTable {
+        vpc_id: net.vpc.clone(),
+        tag_specifications: Vec::new(),
+    }) else {
+        panic!()
+    };
+    w.route(
+        &private.id,
+        "0.0.0.0/0",
+        RouteTarget::NatGateway(nat.id.clone()),
+    );
+    w.run(Command::AssociateRouteTable {
+        route_table_id: private.id.clone(),
+        subnet_id: Some(net.subnets[0].clone()),
+        gateway_id: None,
+    });
+    let r = w.trace(&a.id, internet, 443);
+    assert!(r.network_path_found, "{:?}", r.explanations);
+    let forward = kinds(&r.forward_path_components);
+    let nat_at = forward.iter().position(|k| *k == "nat-gateway").unwrap();
+    let igw_at = forward
+        .iter()
+        .position(|k| *k == "internet-gateway")
+        .unwrap();
+    assert!(nat_at < igw_at, "{forward:?}");
+    assert!(kinds(&r.return_path_components).contains(&"nat-gateway"));
+}
+
+#[test]
+fn gateway_endpoint_route_and_policy() {
+    let mut w = World::new();
+    let net = w.net(0);
+    let Outcome::VpcEndpoint(vpce) = w.run(Command::CreateVpcEndpoint(CreateVpcEndpoint {
+        vpc_id: Some(net.vpc.clone()),
+        service_name: format!("com.amazonaws.{REGION}.s3"),
+        route_table_ids: vec![net.main_table.clone()],
+        policy: Some(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::reports/*"}]}"#.into(),
+        ),
+        ..CreateVpcEndpoint::default()
+    })) else {
+        panic!()
+    };
+    let a = w.instance(&net.subnets[0], &[]);
+    let r = w.trace(&a.id, PathEnd::VpcEndpoint(vpce.id.clone()), 443);
+    assert!(r.network_path_found, "{:?}", r.explanations);
+    let route = r
+        .forward_path_components
+        .iter()
+        .find_map(|h| h.route_table_route.as_ref())
+        .unwrap();
+    assert!(route.destination_prefix_list_id.is_some());
+    assert_eq!(route.target, vpce.id.as_str());
+
+    let index = w.index();
+    let query = |action: &str, resource: &str| PathQuery {
+        source: PathEnd::Instance(a.id.clone()),
+        source_ip: None,
+        destination: PathEnd::VpcEndpoint(vpce.id.clone()),
+        destination_ip: None,
+        protocol: IpProtocol::TCP,
+        destination_port: Some(443),
+        request: Some(ServiceRequest {
+            action: action.into(),
+            resource: resource.into(),
+            principal: None,
+        }),
+    };
+    let allowed = analyze(
+        &index,
+        &query("s3:PutObject", "arn:aws:s3:::reports/test.txt"),
+    )
+    .unwrap();
+    assert!(allowed.network_path_found);
+    let denied = analyze(&index, &query("s3:ListBucket", "arn:aws:s3:::reports")).unwrap();
+    assert_eq!(
+        codes(&denied),
+        [("LOCALVPC_ENDPOINT_POLICY_DENY", None, false)]
+    );
+}
+
+#[test]
+fn transit_gateway_path_with_propagated_routes() {
+    let mut w = World::new();
+    let left = w.net(1);
+    let right = w.net(2);
+    let Outcome::TransitGateway(tgw) = w.run(Command::CreateTransitGateway {
+        description: String::new(),
+        options: TransitGatewayOptions::default(),
+        tag_specifications: Vec::new(),
+    }) else {
+        panic!()
+    };
+    for net in [&left, &right] {
+        w.run(Command::CreateTransitGatewayVpcAttachment(
+            CreateTgwVpcAttachment {
+                transit_gateway_id: tgw.id.clone(),
+                vpc_id: net.vpc.clone(),
+                subnet_ids: vec![net.subnets[0].clone()],
+                dns_support: true,
+                tag_specifications: Vec::new(),
+            },
+        ));
+    }
+    w.route(
+        &left.main_table,
+        "10.2.0.0/16",
+        RouteTarget::TransitGateway(tgw.id.clone()),
+    );
+    w.route(
+        &right.main_table,
+        "10.1.0.0/16",
+        RouteTarget::TransitGateway(tgw.id.clone()),
+    );
+    let a = w.instance(&left.subnets[1], &[]);
+    let b = w.instance(&right.subnets[1], &[left_sg(&w, &right)]);
+    let r = w.trace(&a.id, PathEnd::Instance(b.id.clone()), 22);
+    // The default group of the right VPC admits only itself.
+    assert_eq!(
+        codes(&r),
+        [("ENI_SG_RULES_MISMATCH", Some("ingress"), false)]
+    );
+    let tgw_route = r
+        .forward_path_components
+        .iter()
+        .find_map(|h| h.transit_gateway_route_table_route.as_ref())
+        .unwrap();
+    assert_eq!(tgw_route.route_origin, "propagated");
+    assert_eq!(tgw_route.resource_id.as_deref(), Some(right.vpc.as_str()));
+    let sg = right.default_sg.clone();
+    w.allow(&sg, false, "-1", None, "10.1.0.0/16");
+    let r = w.trace(&a.id, PathEnd::Instance(b.id.clone()), 22);
+    assert!(r.network_path_found, "{:?}", r.explanations);
+}
+
+fn left_sg(_w: &World, net: &Net) -> SecurityGroupId {
+    net.default_sg.clone()
+}
+
+#[test]
+fn acl_decision_reports_the_deciding_entry() {
+    let mut w = World::new();
+    let net = w.net(0);
+    w.acl_entry(
+        &net.default_acl,
+        10,
+        false,
+        false,
+        Some((22, 22)),
+        "10.0.0.0/8",
+    );
+    let index = w.index();
+    let acl = w
+        .model
+        .any::<localvpc_model::NetworkAcl>(&net.default_acl)
+        .unwrap();
+    let ssh = Packet::new(
+        IpProtocol::TCP,
+        "10.0.1.5".parse().unwrap(),
+        "10.0.2.5".parse().unwrap(),
+        Some(22),
+    );
+    let d = decide::network_acl(&index, acl, Direction::Ingress, &ssh);
+    assert!(!d.allowed);
+    assert_eq!(d.rule.rule_number, 10);
+    let https = Packet::new(
+        IpProtocol::TCP,
+        "10.0.1.5".parse().unwrap(),
+        "10.0.2.5".parse().unwrap(),
+        Some(443),
+    );
+    let d = decide::network_acl(&index, acl, Direction::Ingress, &https);
+    assert!(d.allowed);
+    assert_eq!(d.rule.rule_number, 100);
+    // An address outside the deny entry's block is decided by rule 100.
+    let outside = Packet::new(
+        IpProtocol::TCP,
+        "192.168.0.1".parse().unwrap(),
+        "10.0.2.5".parse().unwrap(),
+        Some(22),
+    );
+    assert_eq!(
+        decide::network_acl(&index, acl, Direction::Ingress, &outside)
+            .rule
+            .rule_number,
+        100
+    );
+}
+
+#[test]
+fn unknown_source_is_an_error_not_a_panic() {
+    let w = World::new();
+    let err = analyze(
+        &w.index(),
+        &PathQuery {
+            source: PathEnd::Instance(InstanceId::parse("i-0123456789abcdef0").unwrap()),
+            source_ip: None,
+            destination: PathEnd::Address("10.0.0.1".parse().unwrap()),
+            destination_ip: None,
+            protocol: IpProtocol::TCP,
+            destination_port: None,
+            request: None,
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(
+        err,
+        crate::PathError::NotFound {
+            kind: "instance",
+            ..
+        }
+    ));
+}
