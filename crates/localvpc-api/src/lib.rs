@@ -31,6 +31,12 @@ pub trait Backend: Send + Sync {
     /// The wall clock (for values outside the model, such as credential expiry).
     fn now(&self) -> Timestamp;
 
+    /// The network decision tables of the latest snapshot (Reachability Analyzer). The
+    /// default builds them; a server keeps them per snapshot.
+    fn net_index(&self) -> Arc<localvpc_net::NetIndex> {
+        Arc::new(localvpc_net::NetIndex::build(self.snapshot()))
+    }
+
     /// Applies a command durably; resolves once it is committed and visible in snapshots.
     fn execute(
         &self,

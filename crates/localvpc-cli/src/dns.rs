@@ -15,7 +15,7 @@ pub(crate) struct Endpoint {
         env = "LOCALVPC_ENDPOINT",
         default_value = "http://127.0.0.1:4566"
     )]
-    endpoint: String,
+    pub(crate) endpoint: String,
 }
 
 #[derive(Subcommand, Debug)]
@@ -181,7 +181,7 @@ fn print_explain(r: &Value) {
 }
 
 /// One HTTP/1.1 request over a plain TCP stream: (status, body).
-fn http(
+pub(crate) fn http(
     endpoint: &str,
     method: &str,
     path: &str,

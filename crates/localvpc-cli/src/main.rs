@@ -2,6 +2,7 @@
 
 mod dns;
 mod serve;
+mod trace;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -24,6 +25,10 @@ enum Commands {
     /// Ask a running localvpc's DNS server: its listeners, or how it answers a name.
     #[command(subcommand)]
     Dns(dns::DnsCommand),
+    /// Can a packet get from an instance to a name or address, and why (or why not)? Every
+    /// hop with the rule that decided; every blocker with its Reachability Analyzer code.
+    /// Exits 0 when the path is open, 2 when it is blocked.
+    Trace(trace::TraceArgs),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +36,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Commands::Serve(args) => serve::run(args),
         Commands::Dns(command) => dns::run(command),
+        Commands::Trace(args) => match trace::run(args) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(trace::BLOCKED),
+            Err(e) => Err(e),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -106,6 +106,10 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
             let (status, body) = state.dns.explain(&body).await;
             json(status, &body)
         }
+        Route::Trace => {
+            let (status, body) = crate::trace::trace(state, &body).await;
+            json(status, &body)
+        }
         Route::Reset => reset(state, &request_id).await,
         Route::Aws { service, scope } => {
             let target = parts
@@ -132,6 +136,7 @@ enum Route {
     DnsListeners,
     DnsExplain,
     DnsQueryLogs,
+    Trace,
     Reset,
     Aws { service: String, scope: Scope },
     NotFound,
@@ -144,6 +149,7 @@ impl Route {
             (&Method::GET, "/_localvpc/dns/listeners") => return Self::DnsListeners,
             (&Method::POST, "/_localvpc/dns/explain") => return Self::DnsExplain,
             (&Method::GET, "/_localvpc/dns/query-logs") => return Self::DnsQueryLogs,
+            (&Method::POST, "/_localvpc/trace") => return Self::Trace,
             (&Method::POST, "/_localvpc/reset" | "/moto-api/reset") => return Self::Reset,
             (_, p) if p.starts_with("/_localvpc/") => return Self::NotFound,
             _ => {}

@@ -10,6 +10,7 @@
 mod config;
 mod http;
 mod state;
+mod trace;
 mod writer;
 
 pub use config::{Config, StoreConfig};

@@ -6,8 +6,9 @@ use arc_swap::ArcSwap;
 use localvpc_api::{Backend, ExecuteError};
 use localvpc_dns::Dns;
 use localvpc_model::{Catalog, Command, Model, Outcome, Scope, Timestamp};
+use localvpc_net::NetIndex;
 use localvpc_store::{MemoryStore, RedbStore, Store, StoreError};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::{mpsc, oneshot};
 
 /// The database file inside `--data-dir`.
@@ -19,6 +20,8 @@ pub struct State {
     jobs: mpsc::Sender<Job>,
     /// The DNS server; it reads `published` directly, so queries never wait on the writer.
     pub dns: Arc<Dns>,
+    /// The network decision tables of the latest snapshot that was analysed.
+    net: Mutex<Option<Arc<NetIndex>>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +76,7 @@ impl State {
             published,
             jobs: tx,
             dns,
+            net: Mutex::new(None),
         }))
     }
 }
@@ -80,6 +84,21 @@ impl State {
 impl Backend for State {
     fn snapshot(&self) -> Arc<Model> {
         self.published.load_full()
+    }
+
+    /// Built on the first analysis of a snapshot, not by the writer: analyses are rare next
+    /// to writes, so a write never pays for them (docs/aws-choices.md, ARCHITECTURE.md).
+    fn net_index(&self) -> Arc<NetIndex> {
+        let model = self.published.load_full();
+        let mut cached = self.net.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(index) = cached.as_ref()
+            && Arc::ptr_eq(index.model(), &model)
+        {
+            return Arc::clone(index);
+        }
+        let index = Arc::new(NetIndex::build(model));
+        *cached = Some(Arc::clone(&index));
+        index
     }
 
     fn catalog(&self) -> &Catalog {
