@@ -16,8 +16,9 @@ use std::net::IpAddr;
 pub enum SgDecision {
     /// A rule of one of the groups admits the packet.
     Allowed(SgRuleRef),
-    /// No rule of any group admits it; `no_rules` when the groups have no rule at all in
-    /// that direction (`SG_HAS_NO_RULES`).
+    /// No rule of any group admits it; `no_rules` when the groups have no rule at all, in
+    /// either direction (`SG_HAS_NO_RULES`; AWS's analyser reports a group that merely lacks
+    /// rules of one direction as `ENI_SG_RULES_MISMATCH`).
     Denied {
         groups: Vec<SecurityGroupId>,
         no_rules: bool,
@@ -52,7 +53,7 @@ pub fn security_group(
             Direction::Ingress => &compiled.ingress,
             Direction::Egress => &compiled.egress,
         };
-        any_rule |= !rules.is_empty();
+        any_rule |= !compiled.ingress.is_empty() || !compiled.egress.is_empty();
         if let Some(rule) = rules
             .iter()
             .find(|r| sg_rule_matches(index, r, packet, peer))

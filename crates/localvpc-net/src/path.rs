@@ -873,7 +873,24 @@ impl<'a> Walk<'a, '_> {
             .all::<VpcPeeringConnection>()
             .find(|p| p.is_active() && p.involves(&vpc.id) && p.involves(&eni.vpc_id))
         {
+            self.name_missing_next_hop(Component::new(
+                pcx.id.as_str(),
+                Some(pcx.scope.ec2_arn("vpc-peering-connection", pcx.id.as_str())),
+                name_of(&pcx.tags),
+            ));
             return self.cross_peering(pcx, vpc, packet, target);
+        }
+        if let Some(tgw) = model.all::<TransitGatewayAttachment>().find_map(|a| {
+            let shared = a.vpc_id.as_ref() == Some(&vpc.id)
+                && a.state == AttachmentState::Available
+                && self
+                    .index
+                    .tgw_attachment_of(&eni.vpc_id, &a.transit_gateway_id)
+                    .is_some();
+            shared.then_some(&a.transit_gateway_id)
+        }) {
+            self.name_missing_next_hop(Component::bare(tgw.as_str()));
+            return self.cross_tgw(tgw, vpc, packet, target);
         }
         let none: Option<Arrival<'a>> = None;
         if !self.returning {
@@ -888,6 +905,23 @@ impl<'a> Walk<'a, '_> {
             );
         }
         none
+    }
+
+    /// A missing or broken route's explanation names the next hop the route should use
+    /// (`Destination`), as AWS's analyser does.
+    fn name_missing_next_hop(&mut self, next_hop: Component) {
+        if let Some(e) = self.explanations.last_mut()
+            && matches!(
+                e.explanation_code,
+                "NO_ROUTE_TO_DESTINATION" | "BAD_STATE_ROUTE"
+            )
+            && !e.related.iter().any(|r| r.role == Role::Destination)
+        {
+            e.related.push(crate::explain::Related {
+                role: Role::Destination,
+                component: next_hop,
+            });
+        }
     }
 
     fn follow(
@@ -950,6 +984,24 @@ impl<'a> Walk<'a, '_> {
                             .fix(format!("associate an Elastic IP with {}, or route through a NAT gateway", from.id)),
                         );
                     }
+                    if is_private(packet.destination) {
+                        self.blocker(
+                            Explanation::new(
+                                "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
+                                format!(
+                                    "{} is a private (RFC 1918) address, which an internet gateway does not carry",
+                                    packet.destination
+                                ),
+                            )
+                            .component(component.clone())
+                            .with(Role::InternetGateway, component.clone())
+                            .fix(format!(
+                                "route {} through a peering connection, a transit gateway or a VPN instead",
+                                packet.destination
+                            )),
+                        );
+                        return None;
+                    }
                     if let Target::Interface(eni, _) = target {
                         // A public address of an interface in some VPC: not followed further.
                         return self.assume_connector(
@@ -986,10 +1038,27 @@ impl<'a> Walk<'a, '_> {
                 self.hops.push(hop);
                 if endpoint.endpoint_type == EndpointTypeWire::GatewayLoadBalancer {
                     self.blocker(
-                        Explanation::new("LOCALVPC_UNSUPPORTED_COMPONENT", format!("{} is a Gateway Load Balancer endpoint; appliances behind it are not analysed", endpoint.id))
+                        Explanation::new("UNSUPPORTED_COMPONENT", format!("{} is a Gateway Load Balancer endpoint; appliances behind it are not analysed", endpoint.id))
                             .component(component),
                     );
                     return None;
+                }
+                if !self.returning
+                    && packet.protocol != IpProtocol::TCP
+                    && !packet.protocol.is_icmp()
+                {
+                    self.blocker(
+                        Explanation::new(
+                            "VPCE_GATEWAY_PROTOCOL_RESTRICTION",
+                            format!(
+                                "gateway endpoint {} carries only TCP and ICMP, not {}",
+                                endpoint.id, packet.protocol
+                            ),
+                        )
+                        .component(component.clone())
+                        .with(Role::VpcEndpoint, component.clone())
+                        .protocol(packet.protocol),
+                    );
                 }
                 if endpoint.state != EndpointState::Available {
                     self.blocker(
@@ -1146,7 +1215,7 @@ impl<'a> Walk<'a, '_> {
         else {
             self.blocker(
                 Explanation::new(
-                    "LOCALVPC_TGW_ATTACHMENT_NOT_ASSOCIATED",
+                    "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
                     format!(
                         "{} is associated with no transit gateway route table",
                         attachment.id
@@ -1173,7 +1242,7 @@ impl<'a> Walk<'a, '_> {
             );
             self.blocker(
                 Explanation::new(
-                    "TGW_RTB_NO_ROUTE_TO_DESTINATION",
+                    "TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT",
                     format!(
                         "transit gateway route table {} has no route to {v4}",
                         table.id
@@ -1220,7 +1289,7 @@ impl<'a> Walk<'a, '_> {
         self.hops.push(hop);
         let Some(next) = next.filter(|_| route.active) else {
             let mut e = Explanation::new(
-                "BAD_STATE_ROUTE",
+                "TGW_RTB_BAD_STATE_ROUTE",
                 format!(
                     "the route to {} in {} is a blackhole",
                     route.destination, table.id
@@ -1247,7 +1316,7 @@ impl<'a> Walk<'a, '_> {
             (Some(next_vpc), _) => {
                 self.blocker(
                     Explanation::new(
-                        "TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT",
+                        "TGW_RTB_CANNOT_ROUTE",
                         format!(
                             "the transit gateway sends {} to {}, whose VPC {} does not hold it",
                             packet.destination, next.id, next_vpc
@@ -1411,6 +1480,14 @@ impl<'a> Walk<'a, '_> {
                 self.deliver(source, &reply, false);
             }
         }
+    }
+}
+
+/// RFC 1918 space (an internet gateway drops traffic to it).
+fn is_private(address: IpAddr) -> bool {
+    match address {
+        IpAddr::V4(a) => a.is_private(),
+        IpAddr::V6(_) => false,
     }
 }
 

@@ -274,7 +274,12 @@ fn security_group_without_ingress_blocks_with_its_groups_named() {
     let b = w.instance(&net.subnets[1], std::slice::from_ref(&web));
     let r = w.trace(&a.id, PathEnd::Instance(b.id.clone()), 443);
     assert!(!r.network_path_found);
-    assert_eq!(codes(&r), [("SG_HAS_NO_RULES", Some("ingress"), false)]);
+    // AWS's analyser calls a group without ingress rules a mismatch; SG_HAS_NO_RULES is
+    // for groups without any rule.
+    assert_eq!(
+        codes(&r),
+        [("ENI_SG_RULES_MISMATCH", Some("ingress"), false)]
+    );
     assert_eq!(r.explanations[0].security_groups[0].id, web.as_str());
     // Allowing 443 from the VPC opens it, and the route is the local one.
     w.allow(&web, false, "tcp", Some(443), "10.0.0.0/16");
@@ -314,7 +319,7 @@ fn every_blocker_is_named_at_once_acl_and_security_group() {
         codes(&r),
         [
             ("SUBNET_ACL_RESTRICTION", Some("ingress"), false),
-            ("SG_HAS_NO_RULES", Some("ingress"), false)
+            ("ENI_SG_RULES_MISMATCH", Some("ingress"), false)
         ]
     );
     let rule = r.explanations[0].acl_rule.as_ref().unwrap();
@@ -391,10 +396,17 @@ fn peering_needs_routes_both_ways_and_later_blockers_are_still_found() {
         codes(&r),
         [
             ("NO_ROUTE_TO_DESTINATION", None, false),
-            ("SG_HAS_NO_RULES", Some("ingress"), false),
+            ("ENI_SG_RULES_MISMATCH", Some("ingress"), false),
             ("NO_ROUTE_TO_DESTINATION", None, true)
         ]
     );
+    // The missing route names the peering it should use.
+    let next_hop = r.explanations[0]
+        .related
+        .iter()
+        .find(|x| x.role == crate::explain::Role::Destination)
+        .unwrap();
+    assert_eq!(next_hop.component.id, pcx.id.as_str());
     w.route(
         &left.main_table,
         "10.2.0.0/16",
@@ -678,4 +690,28 @@ fn unknown_source_is_an_error_not_a_panic() {
             ..
         }
     ));
+}
+
+#[test]
+fn a_group_without_any_rule_is_sg_has_no_rules() {
+    let mut w = World::new();
+    let net = w.net(0);
+    let empty = w.group(&net.vpc, "empty");
+    w.run(Command::RevokeSecurityGroup {
+        group: GroupRef::Id(empty.clone()),
+        egress: true,
+        permissions: vec![IpPermission {
+            protocol: "-1".into(),
+            ipv4_ranges: vec![("0.0.0.0/0".into(), None)],
+            ..IpPermission::default()
+        }],
+        rule_ids: Vec::new(),
+    });
+    let a = w.instance(&net.subnets[0], &[]);
+    let b = w.instance(&net.subnets[1], std::slice::from_ref(&empty));
+    let r = w.trace(&a.id, PathEnd::Instance(b.id.clone()), 22);
+    assert_eq!(codes(&r), [("SG_HAS_NO_RULES", Some("ingress"), false)]);
+    // The same instance cannot send either.
+    let r = w.trace(&b.id, PathEnd::Instance(a.id.clone()), 22);
+    assert_eq!(codes(&r)[0], ("SG_HAS_NO_RULES", Some("egress"), false));
 }
