@@ -14,6 +14,7 @@ mod instance;
 mod internet_gateway;
 mod nat_gateway;
 mod network_acl;
+mod network_insights;
 mod network_interface;
 mod params;
 mod prefix_list;
@@ -64,6 +65,7 @@ pub const ACTIONS: &[&str] = &[
     "CreateNatGateway",
     "CreateNetworkAcl",
     "CreateNetworkAclEntry",
+    "CreateNetworkInsightsPath",
     "CreateNetworkInterface",
     "CreateRoute",
     "CreateRouteTable",
@@ -90,6 +92,8 @@ pub const ACTIONS: &[&str] = &[
     "DeleteNatGateway",
     "DeleteNetworkAcl",
     "DeleteNetworkAclEntry",
+    "DeleteNetworkInsightsAnalysis",
+    "DeleteNetworkInsightsPath",
     "DeleteNetworkInterface",
     "DeleteRoute",
     "DeleteRouteTable",
@@ -120,6 +124,8 @@ pub const ACTIONS: &[&str] = &[
     "DescribeManagedPrefixLists",
     "DescribeNatGateways",
     "DescribeNetworkAcls",
+    "DescribeNetworkInsightsAnalyses",
+    "DescribeNetworkInsightsPaths",
     "DescribeNetworkInterfaces",
     "DescribePrefixLists",
     "DescribeRegions",
@@ -184,6 +190,7 @@ pub const ACTIONS: &[&str] = &[
     "RunInstances",
     "SearchTransitGatewayRoutes",
     "StartInstances",
+    "StartNetworkInsightsAnalysis",
     "StartVpcEndpointServicePrivateDnsVerification",
     "StopInstances",
     "TerminateInstances",
@@ -406,6 +413,12 @@ async fn dispatch<B: Backend>(
         "DeleteVpnConnectionRoute" => vpn::vpn_connection_route(&op, false).await,
         "EnableVgwRoutePropagation" => vpn::vgw_route_propagation(&op, true).await,
         "DisableVgwRoutePropagation" => vpn::vgw_route_propagation(&op, false).await,
+        "CreateNetworkInsightsPath" => network_insights::create_path(&op).await,
+        "DeleteNetworkInsightsPath" => network_insights::delete_path(&op).await,
+        "DescribeNetworkInsightsPaths" => network_insights::describe_paths(&op),
+        "StartNetworkInsightsAnalysis" => network_insights::start_analysis(&op).await,
+        "DeleteNetworkInsightsAnalysis" => network_insights::delete_analysis(&op).await,
+        "DescribeNetworkInsightsAnalyses" => network_insights::describe_analyses(&op),
         "CreateTags" => tags::create_tags(&op).await,
         "DeleteTags" => tags::delete_tags(&op).await,
         "DescribeTags" => tags::describe_tags(&op),

@@ -11,6 +11,10 @@ use crate::ec2::instance::{Instance, InstanceState, RunInstances};
 use crate::ec2::internet_gateway::InternetGateway;
 use crate::ec2::nat_gateway::{CreateNatGateway, NatGateway};
 use crate::ec2::network_acl::{NetworkAcl, NetworkAclEntrySpec};
+use crate::ec2::network_insights::{
+    CreateNetworkInsightsPath, NetworkInsightsAnalysis, NetworkInsightsPath,
+    StartNetworkInsightsAnalysis,
+};
 use crate::ec2::network_interface::{
     CreateNetworkInterface, NetworkInterface, NetworkInterfaceAttribute,
 };
@@ -42,6 +46,7 @@ use crate::id::{
     TransitGatewayRouteTableId, VpcCidrAssociationId, VpcEndpointId, VpcEndpointServiceId, VpcId,
     VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
 };
+use crate::id::{NetworkInsightsAnalysisId, NetworkInsightsPathId};
 use crate::route53resolver::{ResolverCommand, ResolverOutcome};
 use serde::{Deserialize, Serialize};
 
@@ -332,6 +337,14 @@ pub enum Command {
         destination: crate::cidr::Ipv4Cidr,
     },
     RunInstances(RunInstances),
+    CreateNetworkInsightsPath(CreateNetworkInsightsPath),
+    DeleteNetworkInsightsPath {
+        id: NetworkInsightsPathId,
+    },
+    StartNetworkInsightsAnalysis(StartNetworkInsightsAnalysis),
+    DeleteNetworkInsightsAnalysis {
+        id: NetworkInsightsAnalysisId,
+    },
     /// Terminate/Stop/StartInstances.
     ChangeInstanceStates {
         instance_ids: Vec<InstanceId>,
@@ -483,6 +496,8 @@ pub enum Outcome {
     TransitGatewayAttachment(TransitGatewayAttachment),
     TransitGatewayRouteTable(TransitGatewayRouteTable),
     Instances(Vec<Instance>),
+    NetworkInsightsPath(NetworkInsightsPath),
+    NetworkInsightsAnalysis(NetworkInsightsAnalysis),
     /// (instance, previous state, current state).
     InstanceStateChanges(Vec<(InstanceId, InstanceState, InstanceState)>),
     CustomerGateway(CustomerGateway),

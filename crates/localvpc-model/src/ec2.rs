@@ -9,6 +9,7 @@ pub(crate) mod instance;
 pub(crate) mod internet_gateway;
 pub(crate) mod nat_gateway;
 pub(crate) mod network_acl;
+pub(crate) mod network_insights;
 pub(crate) mod network_interface;
 pub(crate) mod prefix_list;
 pub(crate) mod route_table;

@@ -178,6 +178,11 @@ pub enum ModelError {
         code: crate::route53resolver::ResolverErrorCode,
         message: String,
     },
+    /// A Network Insights path names a source or destination that does not exist.
+    #[error("The {} '{id}' does not exist", if *is_source { "source" } else { "destination" })]
+    NetworkInsightsEndNotFound { is_source: bool, id: String },
+    #[error("The network insights path '{path_id}' has analyses; delete them first")]
+    AnalysisExistsForNetworkInsightsPath { path_id: String },
 }
 
 impl ModelError {
@@ -265,6 +270,15 @@ impl ModelError {
             Self::PrefixListModification { .. } => "InvalidPrefixListModification",
             Self::PrefixListMaxEntriesExceeded { .. } => "PrefixListMaxEntriesExceeded",
             Self::Resolver { code, .. } => code.as_str(),
+            Self::NetworkInsightsEndNotFound {
+                is_source: true, ..
+            } => "NetworkInsightsSource.NotFound",
+            Self::NetworkInsightsEndNotFound {
+                is_source: false, ..
+            } => "NetworkInsightsDestination.NotFound",
+            Self::AnalysisExistsForNetworkInsightsPath { .. } => {
+                "AnalysisExistsForNetworkInsightsPath"
+            }
         }
     }
 

@@ -83,12 +83,14 @@ pub enum ResourceKind {
     ResolverQueryLogConfigAssociation,
     ResolverConfig,
     ResolverDnssecConfig,
+    NetworkInsightsPath,
+    NetworkInsightsAnalysis,
 }
 
 impl ResourceKind {
     /// The kinds EC2's tag calls and `of_id` know. Route 53 Resolver kinds are left out:
     /// they are tagged by ARN through their own API, never through EC2 CreateTags.
-    pub const ALL: [Self; 30] = [
+    pub const ALL: [Self; 32] = [
         Self::Vpc,
         Self::Subnet,
         Self::RouteTable,
@@ -119,6 +121,8 @@ impl ResourceKind {
         Self::LoadBalancer,
         Self::TargetGroup,
         Self::Listener,
+        Self::NetworkInsightsPath,
+        Self::NetworkInsightsAnalysis,
     ];
 
     /// The id prefix without the dash.
@@ -163,6 +167,8 @@ impl ResourceKind {
             Self::ResolverQueryLogConfigAssociation => "rqlca",
             Self::ResolverConfig => "rslvr-rc",
             Self::ResolverDnssecConfig => "rdsc",
+            Self::NetworkInsightsPath => "nip",
+            Self::NetworkInsightsAnalysis => "nia",
         }
     }
 
@@ -208,6 +214,8 @@ impl ResourceKind {
             Self::ResolverQueryLogConfigAssociation => "ResourceNotFoundException",
             Self::ResolverConfig => "ResourceNotFoundException",
             Self::ResolverDnssecConfig => "ResourceNotFoundException",
+            Self::NetworkInsightsPath => "InvalidNetworkInsightsPathId.NotFound",
+            Self::NetworkInsightsAnalysis => "InvalidNetworkInsightsAnalysisId.NotFound",
         }
     }
 
@@ -253,6 +261,8 @@ impl ResourceKind {
             Self::ResolverQueryLogConfigAssociation => "InvalidParameterException",
             Self::ResolverConfig => "InvalidParameterException",
             Self::ResolverDnssecConfig => "InvalidParameterException",
+            Self::NetworkInsightsPath => "InvalidNetworkInsightsPathId.Malformed",
+            Self::NetworkInsightsAnalysis => "InvalidNetworkInsightsAnalysisId.Malformed",
         }
     }
 
@@ -298,6 +308,8 @@ impl ResourceKind {
             Self::ResolverQueryLogConfigAssociation => "Resolver query log config association",
             Self::ResolverConfig => "Resolver config",
             Self::ResolverDnssecConfig => "Resolver DNSSEC config",
+            Self::NetworkInsightsPath => "network insights path ID",
+            Self::NetworkInsightsAnalysis => "network insights analysis ID",
         }
     }
 
@@ -343,6 +355,8 @@ impl ResourceKind {
             Self::ResolverQueryLogConfigAssociation => None,
             Self::ResolverConfig => None,
             Self::ResolverDnssecConfig => None,
+            Self::NetworkInsightsPath => Some("network-insights-path"),
+            Self::NetworkInsightsAnalysis => Some("network-insights-analysis"),
         }
     }
 
@@ -466,6 +480,10 @@ id_type!(/// `tgw-rtb-…`
     TransitGatewayRouteTableId, ResourceKind::TransitGatewayRouteTable);
 id_type!(/// `i-…`
     InstanceId, ResourceKind::Instance);
+id_type!(/// `nip-…`
+    NetworkInsightsPathId, ResourceKind::NetworkInsightsPath);
+id_type!(/// `nia-…`
+    NetworkInsightsAnalysisId, ResourceKind::NetworkInsightsAnalysis);
 id_type!(/// `cgw-…`
     CustomerGatewayId, ResourceKind::CustomerGateway);
 id_type!(/// `vgw-…`

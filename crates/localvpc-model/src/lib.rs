@@ -48,6 +48,10 @@ pub use ec2::nat_gateway::{CreateNatGateway, NatGateway, NatGatewayState};
 pub use ec2::network_acl::{
     NetworkAcl, NetworkAclAssociation, NetworkAclEntry, NetworkAclEntrySpec, RuleAction,
 };
+pub use ec2::network_insights::{
+    CreateNetworkInsightsPath, NetworkInsightsAnalysis, NetworkInsightsPath, PathFilter,
+    StartNetworkInsightsAnalysis, insights_resource_id,
+};
 pub use ec2::network_interface::{
     CreateNetworkInterface, NetworkInterface, NetworkInterfaceAttribute, private_dns_name,
 };
@@ -89,12 +93,13 @@ pub use error::{ErrorClass, ModelError};
 pub use id::{
     AllocationId, Clock, ConnectionNotificationId, CustomerGatewayId, DhcpOptionsId,
     EgressOnlyInternetGatewayId, ElasticIpAssociationId, FixedClock, IdGen, InstanceId,
-    InternetGatewayId, NatGatewayId, NetworkAclAssociationId, NetworkAclId, NetworkInterfaceId,
-    PrefixListId, ResourceKind, RouteTableAssociationId, RouteTableId, SecurityGroupId,
-    SecurityGroupRuleId, SequentialIds, SubnetCidrAssociationId, SubnetId, Timestamp,
-    TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId, VpcCidrAssociationId,
-    VpcEndpointId, VpcEndpointServiceId, VpcId, VpcPeeringConnectionId, VpnConnectionId,
-    VpnGatewayId, parse_resource_id,
+    InternetGatewayId, NatGatewayId, NetworkAclAssociationId, NetworkAclId,
+    NetworkInsightsAnalysisId, NetworkInsightsPathId, NetworkInterfaceId, PrefixListId,
+    ResourceKind, RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId,
+    SequentialIds, SubnetCidrAssociationId, SubnetId, Timestamp, TransitGatewayAttachmentId,
+    TransitGatewayId, TransitGatewayRouteTableId, VpcCidrAssociationId, VpcEndpointId,
+    VpcEndpointServiceId, VpcId, VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
+    parse_resource_id,
 };
 pub use id::{
     ResolverConfigId, ResolverDnssecConfigId, ResolverEndpointId, ResolverIpId,

@@ -612,6 +612,20 @@ impl Txn<'_, '_> {
                 Outcome::Done
             }
             Command::RunInstances(input) => Outcome::Instances(self.run_instances(input)?),
+            Command::CreateNetworkInsightsPath(input) => {
+                Outcome::NetworkInsightsPath(self.create_network_insights_path(input)?)
+            }
+            Command::DeleteNetworkInsightsPath { id } => {
+                self.delete_network_insights_path(id)?;
+                Outcome::Done
+            }
+            Command::StartNetworkInsightsAnalysis(input) => {
+                Outcome::NetworkInsightsAnalysis(self.start_network_insights_analysis(input)?)
+            }
+            Command::DeleteNetworkInsightsAnalysis { id } => {
+                self.delete_network_insights_analysis(id)?;
+                Outcome::Done
+            }
             Command::ChangeInstanceStates {
                 instance_ids,
                 target,

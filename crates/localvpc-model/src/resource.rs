@@ -10,6 +10,7 @@ use crate::ec2::instance::Instance;
 use crate::ec2::internet_gateway::InternetGateway;
 use crate::ec2::nat_gateway::NatGateway;
 use crate::ec2::network_acl::NetworkAcl;
+use crate::ec2::network_insights::{NetworkInsightsAnalysis, NetworkInsightsPath};
 use crate::ec2::network_interface::NetworkInterface;
 use crate::ec2::prefix_list::ManagedPrefixList;
 use crate::ec2::route_table::RouteTable;
@@ -30,9 +31,10 @@ use crate::error::ModelError;
 use crate::id::{
     AllocationId, ConnectionNotificationId, CustomerGatewayId, DhcpOptionsId,
     EgressOnlyInternetGatewayId, InstanceId, InternetGatewayId, NatGatewayId, NetworkAclId,
-    NetworkInterfaceId, PrefixListId, ResourceKind, RouteTableId, SecurityGroupId, SubnetId,
-    TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId, VpcEndpointId,
-    VpcEndpointServiceId, VpcId, VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
+    NetworkInsightsAnalysisId, NetworkInsightsPathId, NetworkInterfaceId, PrefixListId,
+    ResourceKind, RouteTableId, SecurityGroupId, SubnetId, TransitGatewayAttachmentId,
+    TransitGatewayId, TransitGatewayRouteTableId, VpcEndpointId, VpcEndpointServiceId, VpcId,
+    VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
 };
 use crate::id::{
     ResolverConfigId, ResolverDnssecConfigId, ResolverEndpointId,
@@ -220,6 +222,8 @@ stored_resources! {
     ResolverQueryLogConfigAssociation(ResolverQueryLogConfigAssociation, ResolverQueryLogConfigAssociationId) in resolver_query_log_config_associations as ResolverQueryLogConfigAssociation;
     ResolverConfig(ResolverConfig, ResolverConfigId) in resolver_configs as ResolverConfig;
     ResolverDnssecConfig(ResolverDnssecConfig, ResolverDnssecConfigId) in resolver_dnssec_configs as ResolverDnssecConfig;
+    NetworkInsightsPath(NetworkInsightsPath, NetworkInsightsPathId) in network_insights_paths as NetworkInsightsPath;
+    NetworkInsightsAnalysis(NetworkInsightsAnalysis, NetworkInsightsAnalysisId) in network_insights_analyses as NetworkInsightsAnalysis;
 }
 
 /// One committed change. A command's changes are applied and persisted together.

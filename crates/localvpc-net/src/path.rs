@@ -458,6 +458,9 @@ impl<'a> Walk<'a, '_> {
         if let Some(subnet) = self.subnet(eni) {
             hop = hop.with(Role::Subnet, self.subnet_component(subnet));
         }
+        if let Some((_, owner)) = self.owner_component(eni) {
+            hop = hop.with(Role::AttachedTo, owner);
+        }
         hop.outbound_header = Some(Header::from(packet));
         self.hops.push(hop);
         self.check_groups(eni, Direction::Egress, packet);
@@ -681,6 +684,9 @@ impl<'a> Walk<'a, '_> {
         .with(Role::Vpc, self.vpc_component(&eni.vpc_id));
         if let Some(subnet) = self.subnet(eni) {
             hop = hop.with(Role::Subnet, self.subnet_component(subnet));
+        }
+        if let Some((_, owner)) = self.owner_component(eni) {
+            hop = hop.with(Role::AttachedTo, owner);
         }
         hop.inbound_header = Some(Header::from(packet));
         self.hops.push(hop);

@@ -8,6 +8,14 @@ pub fn iso8601_millis(epoch_millis: u64) -> String {
     humantime::format_rfc3339_millis(t).to_string()
 }
 
+/// Parses an RFC 3339 timestamp (`2021-03-05T14:46:16Z`, with or without fractions) to
+/// epoch milliseconds, as EC2 accepts `DateTime` parameters.
+pub fn parse_iso8601_millis(text: &str) -> Option<u64> {
+    let t = humantime::parse_rfc3339_weak(text).ok()?;
+    let ms = t.duration_since(UNIX_EPOCH).ok()?.as_millis();
+    u64::try_from(ms).ok()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -16,5 +24,10 @@ mod tests {
             super::iso8601_millis(1_614_955_576_030),
             "2021-03-05T14:46:16.030Z"
         );
+        assert_eq!(
+            super::parse_iso8601_millis("2021-03-05T14:46:16.030Z"),
+            Some(1_614_955_576_030)
+        );
+        assert_eq!(super::parse_iso8601_millis("yesterday"), None);
     }
 }
