@@ -345,6 +345,8 @@ enum Arrival<'a> {
     /// Out of the VPCs: through `igw` (after NAT at `nat`, if any), a gateway endpoint, a
     /// virtual private gateway or a transit gateway's VPN.
     Outside {
+        /// The hop kind of the gateway (`internet-gateway`, `vpc-endpoint`, …).
+        kind: &'static str,
         gateway: Component,
         nat: Option<&'a NatGateway>,
     },
@@ -825,7 +827,12 @@ impl<'a> Walk<'a, '_> {
             table_component.clone(),
             format!(
                 "route {} -> {} ({}) in {}",
-                decision.matched.map(|m| m.to_string()).unwrap_or_default(),
+                match (&route.destination, decision.matched) {
+                    (localvpc_model::RouteDestination::PrefixList(p), Some(m)) => {
+                        format!("{p} (its entry {m})")
+                    }
+                    (other, _) => other.to_string(),
+                },
                 route.target.wire().1,
                 decision.state.as_str(),
                 table.id
@@ -1020,6 +1027,7 @@ impl<'a> Walk<'a, '_> {
                     self.hops.push(hop);
                 }
                 Some(Arrival::Outside {
+                    kind: "internet-gateway",
                     gateway: component,
                     nat: None,
                 })
@@ -1079,6 +1087,7 @@ impl<'a> Walk<'a, '_> {
                     self.check_policy(endpoint.id.as_str());
                 }
                 Some(Arrival::Outside {
+                    kind: "vpc-endpoint",
                     gateway: component,
                     nat: None,
                 })
@@ -1091,6 +1100,7 @@ impl<'a> Walk<'a, '_> {
                     "to the VPN (on premises)",
                 ));
                 Some(Arrival::Outside {
+                    kind: "vpn-gateway",
                     gateway: component,
                     nat: None,
                 })
@@ -1103,6 +1113,7 @@ impl<'a> Walk<'a, '_> {
                     "to the internet (IPv6, outbound only)",
                 ));
                 Some(Arrival::Outside {
+                    kind: "egress-only-internet-gateway",
                     gateway: component,
                     nat: None,
                 })
@@ -1256,10 +1267,27 @@ impl<'a> Walk<'a, '_> {
                 )
                 .component(table_component.clone())
                 .with(Role::TransitGatewayRouteTable, table_component)
-                .with(Role::TransitGateway, tgw_component)
+                .with(Role::TransitGateway, tgw_component.clone())
                 .fix("add a static route or a propagation for the destination's attachment"),
             );
-            return None;
+            // Go on through the attachment that would carry it, to find what lies behind.
+            let Target::Interface(eni, _) = target else {
+                return None;
+            };
+            let behind = self
+                .index
+                .tgw_attachment_of(&eni.vpc_id, tgw)
+                .and_then(|id| TransitGatewayAttachmentId::parse(id).ok())
+                .and_then(|id| model.any::<TransitGatewayAttachment>(&id))?;
+            self.hops.push(
+                Hop::new(
+                    "transit-gateway-attachment",
+                    Component::new(behind.id.as_str(), None, name_of(&behind.tags)),
+                    format!("out of {tgw} through {} (assumed)", behind.id),
+                )
+                .with(Role::TransitGateway, tgw_component),
+            );
+            return self.deliver(eni, packet, false);
         };
         let next = route
             .attachment
@@ -1334,6 +1362,7 @@ impl<'a> Walk<'a, '_> {
                 None
             }
             (None, _) => Some(Arrival::Outside {
+                kind: "transit-gateway-attachment",
                 gateway: Component::new(next.id.as_str(), None, None),
                 nat: None,
             }),
@@ -1380,7 +1409,8 @@ impl<'a> Walk<'a, '_> {
         }
         let arrival = self.route_out_of_subnet(eni, nat_vpc, &translated, target)?;
         Some(match arrival {
-            Arrival::Outside { gateway, .. } => Arrival::Outside {
+            Arrival::Outside { kind, gateway, .. } => Arrival::Outside {
+                kind,
                 gateway,
                 nat: Some(nat),
             },
@@ -1449,11 +1479,11 @@ impl<'a> Walk<'a, '_> {
                 let back = Target::Interface(source, reply.destination);
                 self.route_out_of_subnet(eni, vpc, &reply, &back);
             }
-            Arrival::Outside { gateway, nat } => {
+            Arrival::Outside { kind, gateway, nat } => {
                 let reply_to_source = forward.reply();
                 self.hops
-                    .push(Hop::new("gateway", gateway.clone(), "the reply comes back"));
-                let mut reply = reply_to_source;
+                    .push(Hop::new(kind, gateway.clone(), "the reply comes back"));
+                let reply = reply_to_source;
                 if let Some(nat) = nat
                     && let Some(eni) = nat
                         .network_interface_id
@@ -1478,10 +1508,12 @@ impl<'a> Walk<'a, '_> {
                     hop.inbound_header = Some(Header::from(&to_nat));
                     hop.outbound_header = Some(Header::from(&reply));
                     self.hops.push(hop);
-                    if let Some(subnet) = self.subnet(eni) {
-                        self.check_acl(subnet, Direction::Egress, &reply);
+                    // From the NAT's subnet back to the source: its ACL, its routes.
+                    if let Some(vpc) = model.any::<Vpc>(&nat.vpc_id) {
+                        let back = Target::Interface(source, reply.destination);
+                        self.route_out_of_subnet(eni, vpc, &reply, &back);
+                        return;
                     }
-                    reply = reply.with_source(reply.source);
                 }
                 self.deliver(source, &reply, false);
             }

@@ -17,8 +17,9 @@ use std::net::IpAddr;
 struct TraceRequest {
     from: String,
     to: String,
+    /// A name (`tcp`) or a number, as a string or a JSON number.
     #[serde(default)]
-    protocol: Option<String>,
+    protocol: Option<Value>,
     #[serde(default)]
     port: Option<u16>,
     /// `GET s3://bucket/key`, `PUT s3://bucket/key`, `LIST s3://bucket`, or `ACTION ARN`.
@@ -156,13 +157,25 @@ pub(crate) async fn trace(state: &State, body: &[u8]) -> (u16, String) {
             ),
         );
     };
-    let protocol_text = request.protocol.as_deref().unwrap_or("tcp");
+    let protocol_text = match &request.protocol {
+        None => "tcp".to_owned(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(other) => other.to_string(),
+    };
+    let protocol_text = protocol_text.as_str();
     let Some(protocol) = IpProtocol::parse(protocol_text) else {
         return error(
             400,
             format!("`{protocol_text}` is not a protocol (tcp, udp, icmp or a number)"),
         );
     };
+    if request.principal.is_some() && request.request.is_none() {
+        return error(
+            400,
+            "`principal` is the caller of `request`; give a `request` too",
+        );
+    }
     let service = match request.request.as_deref() {
         Some(text) => match service_request(text, request.principal.clone()) {
             Ok(r) => Some(r),
@@ -212,7 +225,10 @@ pub(crate) async fn trace(state: &State, body: &[u8]) -> (u16, String) {
                     json!({
                         "from": request.from,
                         "to": request.to,
+                        "protocol": protocol,
+                        "port": port.or(Some(443)).filter(|_| protocol.has_ports()),
                         "dns": dns,
+                        "request": service,
                         "network_path_found": false,
                         "forward_path_components": [],
                         "return_path_components": [],

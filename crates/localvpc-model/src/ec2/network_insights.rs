@@ -300,8 +300,7 @@ impl Txn<'_, '_> {
             .filter_at_source
             .as_ref()
             .is_some_and(|f| f.destination_address.is_some());
-        if input.destination.is_none() && !has_destination_address && input.destination_ip.is_none()
-        {
+        if input.destination.is_none() && !has_destination_address {
             return Err(ModelError::missing(
                 "The request must include either the Destination parameter or the FilterAtSource.DestinationAddress parameter. Add the required parameter and retry the request.",
             ));
