@@ -250,7 +250,7 @@ pub fn route(index: &NetIndex, table: &RouteTable, destination: IpAddr) -> Route
     }
     match best {
         Some((route, matched, _)) => {
-            let state = model.route_state(table, &route);
+            let state = index.route_state(table, &route);
             let reference = Some(route_ref(table, &route, state));
             RouteDecision {
                 route: Some(route),

@@ -5,6 +5,10 @@
 
 use ipnet::IpNet;
 use localvpc_model::{
+    AttachmentState, Route, RouteState, RouteTarget, TgwRoute, TransitGatewayRouteTable,
+    TransitGatewayRouteTableId,
+};
+use localvpc_model::{
     Instance, Model, NatGateway, NetworkAcl, NetworkInterface, RouteDestination, RouteTable,
     RuleAction, Scope, SecurityGroup, SecurityGroupRule, SgPeer, Subnet, TransitGatewayAttachment,
     Vpc, VpcEndpoint,
@@ -15,7 +19,7 @@ use localvpc_model::{
 };
 use localvpc_policy::Policy;
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
 use crate::packet::{IpProtocol, PortRange};
@@ -121,6 +125,11 @@ pub struct NetIndex {
     /// Prefix lists as each scope sees them, expanded (routes and rules name them by id).
     prefix_lists: HashMap<(Scope, String), Arc<[IpNet]>>,
     tgw_attachments: HashMap<(VpcId, TransitGatewayId), String>,
+    /// Each transit gateway route table's routes (static and propagated), computed once:
+    /// the model derives propagated routes by scanning every attachment.
+    tgw_routes: HashMap<TransitGatewayRouteTableId, Vec<TgwRoute>>,
+    /// VPCs with an available attachment to a transit gateway (routes to it are active).
+    tgw_available: HashMap<(VpcId, TransitGatewayId), bool>,
     policies: HashMap<String, Arc<Policy>>,
 }
 
@@ -140,6 +149,8 @@ impl NetIndex {
             acls: HashMap::new(),
             prefix_lists: HashMap::new(),
             tgw_attachments: HashMap::new(),
+            tgw_routes: HashMap::new(),
+            tgw_available: HashMap::new(),
             policies: HashMap::new(),
         };
         for eni in model.all::<NetworkInterface>() {
@@ -231,11 +242,18 @@ impl NetIndex {
                 );
             }
             if let Some(vpc) = &attachment.vpc_id {
-                index.tgw_attachments.insert(
-                    (vpc.clone(), attachment.transit_gateway_id.clone()),
-                    attachment.id.to_string(),
-                );
+                let key = (vpc.clone(), attachment.transit_gateway_id.clone());
+                index
+                    .tgw_attachments
+                    .insert(key.clone(), attachment.id.to_string());
+                let available = attachment.state == AttachmentState::Available;
+                *index.tgw_available.entry(key).or_default() |= available;
             }
+        }
+        for table in model.all::<TransitGatewayRouteTable>() {
+            index
+                .tgw_routes
+                .insert(table.id.clone(), model.tgw_routes(table));
         }
         for subnet in model.all::<Subnet>() {
             index
@@ -364,6 +382,36 @@ impl NetIndex {
         self.tgw_attachments
             .get(&(vpc.clone(), tgw.clone()))
             .map(String::as_str)
+    }
+
+    /// Longest-prefix match in a transit gateway route table (static beats propagated for
+    /// equal prefixes, as `Model::tgw_routes` orders them).
+    pub fn tgw_lookup(
+        &self,
+        table: &TransitGatewayRouteTableId,
+        destination: Ipv4Addr,
+    ) -> Option<&TgwRoute> {
+        self.tgw_routes
+            .get(table)?
+            .iter()
+            .filter(|r| r.destination.contains(&destination))
+            .max_by_key(|r| r.destination.prefix_len())
+    }
+
+    /// Whether a route of `table` can carry traffic: the model's rule, with a VPC's
+    /// attachment to a transit gateway looked up instead of scanned for.
+    pub fn route_state(&self, table: &RouteTable, route: &Route) -> RouteState {
+        match &route.target {
+            RouteTarget::TransitGateway(tgw) => {
+                let key = (table.vpc_id.clone(), tgw.clone());
+                if self.tgw_available.get(&key).copied().unwrap_or(false) {
+                    RouteState::Active
+                } else {
+                    RouteState::Blackhole
+                }
+            }
+            _ => self.model.route_state(table, route),
+        }
     }
 
     /// A VPC endpoint's policy, parsed once.

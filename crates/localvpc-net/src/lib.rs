@@ -12,7 +12,8 @@
 //!   references), each returning its verdict and the element that decided; endpoint policies
 //!   are evaluated by `localvpc-policy` on a parsed request;
 //! - the path search ([`analyze`]): forward and return path, hop by hop, with every blocker
-//!   on a blocked path named with AWS's Reachability Analyzer explanation codes;
+//!   on a blocked path named with AWS's Reachability Analyzer explanation codes; [`verdict`]
+//!   runs the same search without recording hops (batches, the data plane);
 //! - the explanation vocabulary ([`explain`]) that `localvpc trace`, the EC2 Network Insights
 //!   API and the data plane print.
 //!
@@ -29,5 +30,5 @@ mod tests;
 pub use index::{NetIndex, Owner};
 pub use packet::{IpProtocol, Packet, PortRange};
 pub use path::{
-    Analysis, INTERNET_ADDRESS, PathEnd, PathError, PathQuery, ServiceRequest, analyze,
+    Analysis, INTERNET_ADDRESS, PathEnd, PathError, PathQuery, ServiceRequest, analyze, verdict,
 };

@@ -118,6 +118,16 @@ impl Target<'_> {
 
 /// Runs the search.
 pub fn analyze(index: &NetIndex, query: &PathQuery) -> Result<Analysis, PathError> {
+    search(index, query, true)
+}
+
+/// The same search without recording hops: the verdict and the explanations only, for
+/// batches and the data plane (a hop's sentences and ARNs cost more than its decision).
+pub fn verdict(index: &NetIndex, query: &PathQuery) -> Result<Analysis, PathError> {
+    search(index, query, false)
+}
+
+fn search(index: &NetIndex, query: &PathQuery, detail: bool) -> Result<Analysis, PathError> {
     let model = index.model();
     let (source, source_ip) = source_interface(index, query)?;
     let target = target(index, query, source)?;
@@ -132,6 +142,7 @@ pub fn analyze(index: &NetIndex, query: &PathQuery) -> Result<Analysis, PathErro
     }
     let mut walk = Walk {
         index,
+        detail,
         hops: Vec::new(),
         explanations: Vec::new(),
         returning: false,
@@ -354,6 +365,8 @@ enum Arrival<'a> {
 
 struct Walk<'a, 'q> {
     index: &'a NetIndex,
+    /// Whether to record hops (a trace, an analysis) or only decide (a batch, the data plane).
+    detail: bool,
     hops: Vec<Hop>,
     explanations: Vec<Explanation>,
     returning: bool,
@@ -447,24 +460,28 @@ impl<'a> Walk<'a, '_> {
 
     /// The source: its owner, the interface, and its security groups' egress rules.
     fn leave_interface(&mut self, eni: &'a NetworkInterface, packet: &Packet) {
-        if let Some((kind, owner)) = self.owner_component(eni) {
+        if self.detail
+            && let Some((kind, owner)) = self.owner_component(eni)
+        {
             self.hops
                 .push(Hop::new(kind, owner, "the packet starts here"));
         }
-        let mut hop = Hop::new(
-            "network-interface",
-            Self::eni_component(eni),
-            format!("leaves {} from {}", eni.id, packet.source),
-        )
-        .with(Role::Vpc, self.vpc_component(&eni.vpc_id));
-        if let Some(subnet) = self.subnet(eni) {
-            hop = hop.with(Role::Subnet, self.subnet_component(subnet));
+        if self.detail {
+            let mut hop = Hop::new(
+                "network-interface",
+                Self::eni_component(eni),
+                format!("leaves {} from {}", eni.id, packet.source),
+            )
+            .with(Role::Vpc, self.vpc_component(&eni.vpc_id));
+            if let Some(subnet) = self.subnet(eni) {
+                hop = hop.with(Role::Subnet, self.subnet_component(subnet));
+            }
+            if let Some((_, owner)) = self.owner_component(eni) {
+                hop = hop.with(Role::AttachedTo, owner);
+            }
+            hop.outbound_header = Some(Header::from(packet));
+            self.hops.push(hop);
         }
-        if let Some((_, owner)) = self.owner_component(eni) {
-            hop = hop.with(Role::AttachedTo, owner);
-        }
-        hop.outbound_header = Some(Header::from(packet));
-        self.hops.push(hop);
         self.check_groups(eni, Direction::Egress, packet);
     }
 
@@ -475,69 +492,81 @@ impl<'a> Walk<'a, '_> {
             return;
         }
         let model = self.index.model();
-        let components: Vec<Component> = eni
-            .groups
-            .iter()
-            .map(|g| match model.security_group_any(g) {
-                Some(sg) => Component::new(sg.id.as_str(), Some(sg.arn()), Some(sg.name.as_str())),
-                None => Component::bare(g.as_str()),
-            })
-            .collect();
-        let first = components
-            .first()
-            .cloned()
-            .unwrap_or_else(|| Component::bare(""));
+        let components = || -> Vec<Component> {
+            eni.groups
+                .iter()
+                .map(|g| match model.security_group_any(g) {
+                    Some(sg) => {
+                        Component::new(sg.id.as_str(), Some(sg.arn()), Some(sg.name.as_str()))
+                    }
+                    None => Component::bare(g.as_str()),
+                })
+                .collect()
+        };
+        let first = |components: &[Component]| {
+            components
+                .first()
+                .cloned()
+                .unwrap_or_else(|| Component::bare(""))
+        };
         if self.returning {
-            let mut hop = Hop::new(
-                "security-group",
-                first,
-                "stateful: the reply of an allowed connection is allowed",
-            )
-            .with(Role::AttachedTo, Self::eni_component(eni));
-            hop.related.extend(
-                components
-                    .into_iter()
-                    .skip(1)
-                    .map(|c| crate::explain::Related {
+            if self.detail {
+                let components = components();
+                let first = first(&components);
+                let mut hop = Hop::new(
+                    "security-group",
+                    first,
+                    "stateful: the reply of an allowed connection is allowed",
+                )
+                .with(Role::AttachedTo, Self::eni_component(eni));
+                hop.related.extend(components.into_iter().skip(1).map(|c| {
+                    crate::explain::Related {
                         role: Role::SecurityGroup,
                         component: c,
-                    }),
-            );
-            self.hops.push(hop);
+                    }
+                }));
+                self.hops.push(hop);
+            }
             return;
         }
         match decide::security_group(self.index, &eni.groups, direction, packet) {
             SgDecision::Allowed(rule) => {
-                let component = components
-                    .iter()
-                    .find(|c| c.id == rule.security_group_id)
-                    .cloned()
-                    .unwrap_or(first);
-                let mut hop = Hop::new(
-                    "security-group",
-                    component,
-                    format!(
-                        "{} rule {} of {} allows it",
-                        direction.as_str(),
-                        rule.security_group_rule_id,
-                        rule.security_group_id
-                    ),
-                )
-                .with(Role::AttachedTo, Self::eni_component(eni));
-                hop.security_group_rule = Some(rule);
-                self.hops.push(hop);
+                if self.detail {
+                    let components = components();
+                    let component = components
+                        .iter()
+                        .find(|c| c.id == rule.security_group_id)
+                        .cloned()
+                        .unwrap_or_else(|| first(&components));
+                    let mut hop = Hop::new(
+                        "security-group",
+                        component,
+                        format!(
+                            "{} rule {} of {} allows it",
+                            direction.as_str(),
+                            rule.security_group_rule_id,
+                            rule.security_group_id
+                        ),
+                    )
+                    .with(Role::AttachedTo, Self::eni_component(eni));
+                    hop.security_group_rule = Some(rule);
+                    self.hops.push(hop);
+                }
             }
             SgDecision::Denied { no_rules, .. } => {
-                let hop = Hop::new(
-                    "security-group",
-                    first,
-                    format!(
-                        "no {} rule of the interface's security groups allows it",
-                        direction.as_str()
-                    ),
-                )
-                .with(Role::AttachedTo, Self::eni_component(eni));
-                self.hops.push(hop);
+                let components = components();
+                if self.detail {
+                    let hop = Hop::new(
+                        "security-group",
+                        first(&components),
+                        format!(
+                            "no {} rule of the interface's security groups allows it",
+                            direction.as_str()
+                        ),
+                    )
+                    .with(Role::AttachedTo, Self::eni_component(eni));
+                    self.hops.push(hop);
+                }
                 let peer = match direction {
                     Direction::Ingress => packet.source,
                     Direction::Egress => packet.destination,
@@ -600,6 +629,9 @@ impl<'a> Walk<'a, '_> {
             return;
         };
         let decision = decide::network_acl(self.index, acl, direction, packet);
+        if !self.detail && decision.allowed {
+            return;
+        }
         let component = Component::new(
             acl.id.as_str(),
             Some(acl.scope.ec2_arn("network-acl", acl.id.as_str())),
@@ -617,10 +649,12 @@ impl<'a> Walk<'a, '_> {
                 "denies it"
             }
         );
-        let mut hop = Hop::new("network-acl", component.clone(), detail)
-            .with(Role::Subnet, self.subnet_component(subnet));
-        hop.acl_rule = Some(decision.rule.clone());
-        self.hops.push(hop);
+        if self.detail {
+            let mut hop = Hop::new("network-acl", component.clone(), detail)
+                .with(Role::Subnet, self.subnet_component(subnet));
+            hop.acl_rule = Some(decision.rule.clone());
+            self.hops.push(hop);
+        }
         if !decision.allowed {
             let peer = match direction {
                 Direction::Ingress => packet.source,
@@ -678,21 +712,25 @@ impl<'a> Walk<'a, '_> {
             self.check_acl(subnet, Direction::Ingress, packet);
         }
         self.check_groups(eni, Direction::Ingress, packet);
-        let mut hop = Hop::new(
-            "network-interface",
-            Self::eni_component(eni),
-            format!("arrives at {} ({})", eni.id, packet.destination),
-        )
-        .with(Role::Vpc, self.vpc_component(&eni.vpc_id));
-        if let Some(subnet) = self.subnet(eni) {
-            hop = hop.with(Role::Subnet, self.subnet_component(subnet));
+        if self.detail {
+            let mut hop = Hop::new(
+                "network-interface",
+                Self::eni_component(eni),
+                format!("arrives at {} ({})", eni.id, packet.destination),
+            )
+            .with(Role::Vpc, self.vpc_component(&eni.vpc_id));
+            if let Some(subnet) = self.subnet(eni) {
+                hop = hop.with(Role::Subnet, self.subnet_component(subnet));
+            }
+            if let Some((_, owner)) = self.owner_component(eni) {
+                hop = hop.with(Role::AttachedTo, owner);
+            }
+            hop.inbound_header = Some(Header::from(packet));
+            self.hops.push(hop);
         }
-        if let Some((_, owner)) = self.owner_component(eni) {
-            hop = hop.with(Role::AttachedTo, owner);
-        }
-        hop.inbound_header = Some(Header::from(packet));
-        self.hops.push(hop);
-        if let Some((kind, owner)) = self.owner_component(eni) {
+        if self.detail
+            && let Some((kind, owner)) = self.owner_component(eni)
+        {
             self.hops
                 .push(Hop::new(kind, owner, "the packet ends here"));
         }
@@ -747,13 +785,15 @@ impl<'a> Walk<'a, '_> {
                     "no statement allows it (implicit deny)".to_owned(),
             }
         );
-        let mut hop = Hop::new(
-            "vpc-endpoint-policy",
-            Component::bare(endpoint),
-            detail.clone(),
-        );
-        hop.service_name = Some(request.action.split(':').next().unwrap_or("").to_owned());
-        self.hops.push(hop);
+        if self.detail {
+            let mut hop = Hop::new(
+                "vpc-endpoint-policy",
+                Component::bare(endpoint),
+                detail.clone(),
+            );
+            hop.service_name = Some(request.action.split(':').next().unwrap_or("").to_owned());
+            self.hops.push(hop);
+        }
         if !allowed {
             let e = Explanation::new("LOCALVPC_ENDPOINT_POLICY_DENY", detail)
                 .component(Component::bare(endpoint))
@@ -795,14 +835,16 @@ impl<'a> Walk<'a, '_> {
         let table_component =
             Component::new(table.id.as_str(), Some(table.arn()), name_of(&table.tags));
         let Some(route) = decision.route.clone() else {
-            let mut hop = Hop::new(
-                "route-table",
-                table_component.clone(),
-                format!("no route in {} matches {}", table.id, packet.destination),
-            )
-            .with(Role::Subnet, self.subnet_component(subnet));
-            hop.blocked = true;
-            self.hops.push(hop);
+            if self.detail {
+                let mut hop = Hop::new(
+                    "route-table",
+                    table_component.clone(),
+                    format!("no route in {} matches {}", table.id, packet.destination),
+                )
+                .with(Role::Subnet, self.subnet_component(subnet));
+                hop.blocked = true;
+                self.hops.push(hop);
+            }
             self.blocker(
                 Explanation::new(
                     "NO_ROUTE_TO_DESTINATION",
@@ -822,25 +864,27 @@ impl<'a> Walk<'a, '_> {
             );
             return self.assume_connector(vpc, packet, target);
         };
-        let mut hop = Hop::new(
-            "route-table",
-            table_component.clone(),
-            format!(
-                "route {} -> {} ({}) in {}",
-                match (&route.destination, decision.matched) {
-                    (localvpc_model::RouteDestination::PrefixList(p), Some(m)) => {
-                        format!("{p} (its entry {m})")
-                    }
-                    (other, _) => other.to_string(),
-                },
-                route.target.wire().1,
-                decision.state.as_str(),
-                table.id
-            ),
-        )
-        .with(Role::Subnet, self.subnet_component(subnet));
-        hop.route_table_route = decision.reference.clone();
-        self.hops.push(hop);
+        if self.detail {
+            let mut hop = Hop::new(
+                "route-table",
+                table_component.clone(),
+                format!(
+                    "route {} -> {} ({}) in {}",
+                    match (&route.destination, decision.matched) {
+                        (localvpc_model::RouteDestination::PrefixList(p), Some(m)) => {
+                            format!("{p} (its entry {m})")
+                        }
+                        (other, _) => other.to_string(),
+                    },
+                    route.target.wire().1,
+                    decision.state.as_str(),
+                    table.id
+                ),
+            )
+            .with(Role::Subnet, self.subnet_component(subnet));
+            hop.route_table_route = decision.reference.clone();
+            self.hops.push(hop);
+        }
         if decision.state == RouteState::Blackhole {
             let mut e = Explanation::new(
                 "BAD_STATE_ROUTE",
@@ -984,7 +1028,9 @@ impl<'a> Walk<'a, '_> {
                         hop.outbound_header = Some(Header::from(&translated));
                         hop.detail = format!("to the internet as {public}");
                     }
-                    self.hops.push(hop);
+                    if self.detail {
+                        self.hops.push(hop);
+                    }
                     if public.is_none() {
                         self.blocker(
                             Explanation::new(
@@ -1024,7 +1070,9 @@ impl<'a> Walk<'a, '_> {
                         );
                     }
                 } else {
-                    self.hops.push(hop);
+                    if self.detail {
+                        self.hops.push(hop);
+                    }
                 }
                 Some(Arrival::Outside {
                     kind: "internet-gateway",
@@ -1040,16 +1088,18 @@ impl<'a> Walk<'a, '_> {
                     Some(endpoint.scope.ec2_arn("vpc-endpoint", endpoint.id.as_str())),
                     name_of(&endpoint.tags),
                 );
-                let mut hop = Hop::new(
-                    "vpc-endpoint",
-                    component.clone(),
-                    format!(
-                        "through gateway endpoint {} to {}",
-                        endpoint.id, endpoint.service_name
-                    ),
-                );
-                hop.service_name = Some(endpoint.service_name.clone());
-                self.hops.push(hop);
+                if self.detail {
+                    let mut hop = Hop::new(
+                        "vpc-endpoint",
+                        component.clone(),
+                        format!(
+                            "through gateway endpoint {} to {}",
+                            endpoint.id, endpoint.service_name
+                        ),
+                    );
+                    hop.service_name = Some(endpoint.service_name.clone());
+                    self.hops.push(hop);
+                }
                 if endpoint.endpoint_type == EndpointTypeWire::GatewayLoadBalancer {
                     self.blocker(
                         Explanation::new("UNSUPPORTED_COMPONENT", format!("{} is a Gateway Load Balancer endpoint; appliances behind it are not analysed", endpoint.id))
@@ -1094,11 +1144,13 @@ impl<'a> Walk<'a, '_> {
             }
             RouteTarget::VpnGateway(id) => {
                 let component = Component::bare(id.as_str());
-                self.hops.push(Hop::new(
-                    "vpn-gateway",
-                    component.clone(),
-                    "to the VPN (on premises)",
-                ));
+                if self.detail {
+                    self.hops.push(Hop::new(
+                        "vpn-gateway",
+                        component.clone(),
+                        "to the VPN (on premises)",
+                    ));
+                }
                 Some(Arrival::Outside {
                     kind: "vpn-gateway",
                     gateway: component,
@@ -1107,11 +1159,13 @@ impl<'a> Walk<'a, '_> {
             }
             RouteTarget::EgressOnlyInternetGateway(id) => {
                 let component = Component::bare(id.as_str());
-                self.hops.push(Hop::new(
-                    "egress-only-internet-gateway",
-                    component.clone(),
-                    "to the internet (IPv6, outbound only)",
-                ));
+                if self.detail {
+                    self.hops.push(Hop::new(
+                        "egress-only-internet-gateway",
+                        component.clone(),
+                        "to the internet (IPv6, outbound only)",
+                    ));
+                }
                 Some(Arrival::Outside {
                     kind: "egress-only-internet-gateway",
                     gateway: component,
@@ -1120,14 +1174,16 @@ impl<'a> Walk<'a, '_> {
             }
             RouteTarget::NetworkInterface(id) => {
                 let eni = model.any::<NetworkInterface>(id)?;
-                self.hops.push(Hop::new(
-                    "network-interface",
-                    Self::eni_component(eni),
-                    format!(
-                        "to the appliance at {} (what it forwards is not analysed)",
-                        eni.id
-                    ),
-                ));
+                if self.detail {
+                    self.hops.push(Hop::new(
+                        "network-interface",
+                        Self::eni_component(eni),
+                        format!(
+                            "to the appliance at {} (what it forwards is not analysed)",
+                            eni.id
+                        ),
+                    ));
+                }
                 self.deliver(eni, packet, eni.subnet_id == from.subnet_id)
             }
         }
@@ -1154,14 +1210,16 @@ impl<'a> Walk<'a, '_> {
             ),
             name_of(&pcx.tags),
         );
-        let hop = Hop::new(
-            "vpc-peering-connection",
-            component.clone(),
-            format!("over {} to {}", pcx.id, there.vpc_id),
-        )
-        .with(Role::SourceVpc, self.vpc_component(&vpc.id))
-        .with(Role::DestinationVpc, self.vpc_component(&there.vpc_id));
-        self.hops.push(hop);
+        if self.detail {
+            let hop = Hop::new(
+                "vpc-peering-connection",
+                component.clone(),
+                format!("over {} to {}", pcx.id, there.vpc_id),
+            )
+            .with(Role::SourceVpc, self.vpc_component(&vpc.id))
+            .with(Role::DestinationVpc, self.vpc_component(&there.vpc_id));
+            self.hops.push(hop);
+        }
         let peer = model.any::<Vpc>(&there.vpc_id)?;
         if !self.index.vpc_holds(peer, packet.destination) {
             self.blocker(
@@ -1207,14 +1265,16 @@ impl<'a> Walk<'a, '_> {
             .and_then(|id| model.any::<TransitGatewayAttachment>(&id))?;
         let attachment_component =
             Component::new(attachment.id.as_str(), None, name_of(&attachment.tags));
-        self.hops.push(
-            Hop::new(
-                "transit-gateway-attachment",
-                attachment_component.clone(),
-                format!("into {tgw} through {}", attachment.id),
-            )
-            .with(Role::TransitGateway, tgw_component.clone()),
-        );
+        if self.detail {
+            self.hops.push(
+                Hop::new(
+                    "transit-gateway-attachment",
+                    attachment_component.clone(),
+                    format!("into {tgw} through {}", attachment.id),
+                )
+                .with(Role::TransitGateway, tgw_component.clone()),
+            );
+        }
         if attachment.state != AttachmentState::Available {
             self.blocker(
                 Explanation::new(
@@ -1248,15 +1308,17 @@ impl<'a> Walk<'a, '_> {
         let IpAddr::V4(v4) = packet.destination else {
             return None;
         };
-        let Some(route) = model.tgw_lookup(table, v4) else {
-            self.hops.push(
-                Hop::new(
-                    "transit-gateway-route-table",
-                    table_component.clone(),
-                    format!("no route to {v4}"),
-                )
-                .with(Role::TransitGateway, tgw_component.clone()),
-            );
+        let Some(route) = self.index.tgw_lookup(&table.id, v4) else {
+            if self.detail {
+                self.hops.push(
+                    Hop::new(
+                        "transit-gateway-route-table",
+                        table_component.clone(),
+                        format!("no route to {v4}"),
+                    )
+                    .with(Role::TransitGateway, tgw_component.clone()),
+                );
+            }
             self.blocker(
                 Explanation::new(
                     "TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT",
@@ -1279,14 +1341,16 @@ impl<'a> Walk<'a, '_> {
                 .tgw_attachment_of(&eni.vpc_id, tgw)
                 .and_then(|id| TransitGatewayAttachmentId::parse(id).ok())
                 .and_then(|id| model.any::<TransitGatewayAttachment>(&id))?;
-            self.hops.push(
-                Hop::new(
-                    "transit-gateway-attachment",
-                    Component::new(behind.id.as_str(), None, name_of(&behind.tags)),
-                    format!("out of {tgw} through {} (assumed)", behind.id),
-                )
-                .with(Role::TransitGateway, tgw_component),
-            );
+            if self.detail {
+                self.hops.push(
+                    Hop::new(
+                        "transit-gateway-attachment",
+                        Component::new(behind.id.as_str(), None, name_of(&behind.tags)),
+                        format!("out of {tgw} through {} (assumed)", behind.id),
+                    )
+                    .with(Role::TransitGateway, tgw_component),
+                );
+            }
             return self.deliver(eni, packet, false);
         };
         let next = route
@@ -1320,7 +1384,9 @@ impl<'a> Walk<'a, '_> {
             resource_type: next.map(TransitGatewayAttachment::resource_type),
         };
         hop.transit_gateway_route_table_route = Some(tgw_route.clone());
-        self.hops.push(hop);
+        if self.detail {
+            self.hops.push(hop);
+        }
         let Some(next) = next.filter(|_| route.active) else {
             let mut e = Explanation::new(
                 "TGW_RTB_BAD_STATE_ROUTE",
@@ -1335,14 +1401,16 @@ impl<'a> Walk<'a, '_> {
             self.blocker(e);
             return None;
         };
-        self.hops.push(
-            Hop::new(
-                "transit-gateway-attachment",
-                Component::new(next.id.as_str(), None, name_of(&next.tags)),
-                format!("out of {tgw} through {}", next.id),
-            )
-            .with(Role::TransitGateway, tgw_component),
-        );
+        if self.detail {
+            self.hops.push(
+                Hop::new(
+                    "transit-gateway-attachment",
+                    Component::new(next.id.as_str(), None, name_of(&next.tags)),
+                    format!("out of {tgw} through {}", next.id),
+                )
+                .with(Role::TransitGateway, tgw_component),
+            );
+        }
         match (&next.vpc_id, target) {
             (Some(next_vpc), Target::Interface(eni, _)) if &eni.vpc_id == next_vpc => {
                 self.deliver(eni, packet, false)
@@ -1392,14 +1460,16 @@ impl<'a> Walk<'a, '_> {
         }
         let private = IpAddr::V4(nat.private_ip.unwrap_or(eni.private_ip));
         let translated = packet.with_source(private);
-        let mut hop = Hop::new(
-            "nat-gateway",
-            component.clone(),
-            format!("NAT: source {} becomes {}", packet.source, private),
-        );
-        hop.inbound_header = Some(Header::from(packet));
-        hop.outbound_header = Some(Header::from(&translated));
-        self.hops.push(hop);
+        if self.detail {
+            let mut hop = Hop::new(
+                "nat-gateway",
+                component.clone(),
+                format!("NAT: source {} becomes {}", packet.source, private),
+            );
+            hop.inbound_header = Some(Header::from(packet));
+            hop.outbound_header = Some(Header::from(&translated));
+            self.hops.push(hop);
+        }
         if nat.state != NatGatewayState::Available {
             self.blocker(
                 Explanation::new("BAD_STATE", format!("{} is {}", nat.id, nat.state.as_str()))
@@ -1467,11 +1537,13 @@ impl<'a> Walk<'a, '_> {
             Arrival::Interface(eni) => {
                 // A reply from the address the packet arrived at, to the source address.
                 let reply = forward.reply();
-                self.hops.push(Hop::new(
-                    "network-interface",
-                    Self::eni_component(eni),
-                    format!("the reply leaves {}", eni.id),
-                ));
+                if self.detail {
+                    self.hops.push(Hop::new(
+                        "network-interface",
+                        Self::eni_component(eni),
+                        format!("the reply leaves {}", eni.id),
+                    ));
+                }
                 self.check_groups(eni, Direction::Egress, &reply);
                 let Some(vpc) = model.any::<Vpc>(&eni.vpc_id) else {
                     return;
@@ -1481,8 +1553,10 @@ impl<'a> Walk<'a, '_> {
             }
             Arrival::Outside { kind, gateway, nat } => {
                 let reply_to_source = forward.reply();
-                self.hops
-                    .push(Hop::new(kind, gateway.clone(), "the reply comes back"));
+                if self.detail {
+                    self.hops
+                        .push(Hop::new(kind, gateway.clone(), "the reply comes back"));
+                }
                 let reply = reply_to_source;
                 if let Some(nat) = nat
                     && let Some(eni) = nat
@@ -1500,14 +1574,16 @@ impl<'a> Walk<'a, '_> {
                         Some(nat.scope.ec2_arn("natgateway", nat.id.as_str())),
                         name_of(&nat.tags),
                     );
-                    let mut hop = Hop::new(
-                        "nat-gateway",
-                        component,
-                        format!("NAT: destination {private} becomes {}", reply.destination),
-                    );
-                    hop.inbound_header = Some(Header::from(&to_nat));
-                    hop.outbound_header = Some(Header::from(&reply));
-                    self.hops.push(hop);
+                    if self.detail {
+                        let mut hop = Hop::new(
+                            "nat-gateway",
+                            component,
+                            format!("NAT: destination {private} becomes {}", reply.destination),
+                        );
+                        hop.inbound_header = Some(Header::from(&to_nat));
+                        hop.outbound_header = Some(Header::from(&reply));
+                        self.hops.push(hop);
+                    }
                     // From the NAT's subnet back to the source: its ACL, its routes.
                     if let Some(vpc) = model.any::<Vpc>(&nat.vpc_id) {
                         let back = Target::Interface(source, reply.destination);

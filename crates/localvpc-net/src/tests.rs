@@ -715,3 +715,38 @@ fn a_group_without_any_rule_is_sg_has_no_rules() {
     let r = w.trace(&b.id, PathEnd::Instance(a.id.clone()), 22);
     assert_eq!(codes(&r)[0], ("SG_HAS_NO_RULES", Some("egress"), false));
 }
+
+#[test]
+fn a_verdict_agrees_with_the_full_analysis() {
+    let mut w = World::new();
+    let net = w.net(0);
+    let web = w.group(&net.vpc, "web");
+    let a = w.instance(&net.subnets[0], &[]);
+    let b = w.instance(&net.subnets[1], std::slice::from_ref(&web));
+    w.acl_entry(
+        &net.default_acl,
+        50,
+        false,
+        false,
+        Some((443, 443)),
+        "0.0.0.0/0",
+    );
+    let index = w.index();
+    for port in [443, 22] {
+        let query = PathQuery {
+            source: PathEnd::Instance(a.id.clone()),
+            source_ip: None,
+            destination: PathEnd::Instance(b.id.clone()),
+            destination_ip: None,
+            protocol: IpProtocol::TCP,
+            destination_port: Some(port),
+            request: None,
+        };
+        let full = analyze(&index, &query).unwrap();
+        let quick = crate::verdict(&index, &query).unwrap();
+        assert_eq!(full.network_path_found, quick.network_path_found);
+        assert_eq!(full.explanations, quick.explanations);
+        assert!(quick.forward_path_components.is_empty());
+        assert!(!full.forward_path_components.is_empty());
+    }
+}
