@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::net::{TcpListener, UdpSocket};
@@ -134,6 +134,9 @@ pub struct Dns {
     /// holds the map, and only reconciliation and the listing take it.
     listeners: tokio::sync::Mutex<Listeners>,
     status: AtomicU8,
+    /// Views the last reconciliation could not give a listener (out of file descriptors or
+    /// addresses); health reports them.
+    without_listener: AtomicUsize,
     query_log: QueryLog,
     /// The DNS thread's runtime: listeners and forwarded queries run there, apart from the
     /// API's runtime, so queries never queue behind HTTP requests or the writer's work.
@@ -163,6 +166,7 @@ impl Dns {
             config,
             listeners: tokio::sync::Mutex::new(Listeners::default()),
             status: AtomicU8::new(status),
+            without_listener: AtomicUsize::new(0),
             query_log,
             runtime: OnceLock::new(),
         })
@@ -241,13 +245,20 @@ impl Dns {
         self.config.map_ip.get(&target).copied().unwrap_or(target)
     }
 
-    /// `running`, `starting` or `off`, for `/_localvpc/health`.
+    /// `running`, `degraded` (some views have no listener), `starting` or `off`, for
+    /// `/_localvpc/health`.
     pub fn status(&self) -> &'static str {
         match self.status.load(Ordering::Relaxed) {
+            RUNNING if self.views_without_listener() > 0 => "degraded",
             RUNNING => "running",
             OFF => "off",
             _ => "starting",
         }
+    }
+
+    /// How many views the last reconciliation could not give a listener.
+    pub fn views_without_listener(&self) -> usize {
+        self.without_listener.load(Ordering::Relaxed)
     }
 
     /// Opens the listeners of the current model, then follows the model every 200 ms
@@ -290,6 +301,7 @@ impl Dns {
             .values()
             .filter_map(|r| r.info.listen.parse().ok())
             .collect();
+        let mut missing = 0;
         for w in wanted {
             if listeners.running.contains_key(&w.key) {
                 continue;
@@ -300,10 +312,13 @@ impl Dns {
                     listeners.running.insert(w.key.clone(), running);
                 }
                 None => {
+                    missing += 1;
                     tracing::warn!(view = %w.view.describe(), "no DNS listener could be opened")
                 }
             }
         }
+        self.without_listener.store(missing, Ordering::Relaxed);
+        // A view that got no listener is tried again once the model changes.
         listeners.seen = Some(model);
     }
 

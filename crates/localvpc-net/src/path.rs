@@ -128,9 +128,12 @@ pub fn verdict(index: &NetIndex, query: &PathQuery) -> Result<Analysis, PathErro
 }
 
 fn search(index: &NetIndex, query: &PathQuery, detail: bool) -> Result<Analysis, PathError> {
+    if let PathEnd::InternetGateway(igw) = &query.source {
+        return from_internet(index, query, igw, detail);
+    }
     let model = index.model();
     let (source, source_ip) = source_interface(index, query)?;
-    let target = target(index, query, source)?;
+    let target = target(index, query, Some(source.availability_zone.as_str()))?;
     let mut packet = Packet::new(
         query.protocol,
         source_ip,
@@ -168,6 +171,133 @@ fn search(index: &NetIndex, query: &PathQuery, detail: bool) -> Result<Analysis,
     }
     let mut return_hops = std::mem::take(&mut walk.hops);
     let mut forward = forward;
+    number(&mut forward);
+    number(&mut return_hops);
+    Ok(Analysis {
+        network_path_found: walk.explanations.is_empty(),
+        forward_path_components: forward,
+        return_path_components: return_hops,
+        explanations: walk.explanations,
+    })
+}
+
+/// A path from the internet through an internet gateway to an interface's public address:
+/// the gateway translates it to the private address, then the subnet's ACL and the
+/// interface's groups decide; the reply must be routed back to that gateway.
+fn from_internet(
+    index: &NetIndex,
+    query: &PathQuery,
+    igw_id: &InternetGatewayId,
+    detail: bool,
+) -> Result<Analysis, PathError> {
+    let model = index.model();
+    let igw = model
+        .any::<InternetGateway>(igw_id)
+        .ok_or_else(|| not_found("internet gateway", igw_id))?;
+    let Target::Interface(eni, _) = target(index, query, None)? else {
+        return Err(PathError::Unsupported(
+            "from an internet gateway, the destination must be an instance or a network interface"
+                .to_owned(),
+        ));
+    };
+    let vpc = model
+        .any::<Vpc>(&eni.vpc_id)
+        .ok_or_else(|| not_found("VPC", &eni.vpc_id))?;
+    let client = query.source_ip.unwrap_or(INTERNET_ADDRESS);
+    let private = query
+        .destination_ip
+        .filter(|ip| index.interface_at(*ip).is_some_and(|e| e.id == eni.id) && is_private(*ip))
+        .unwrap_or(IpAddr::V4(eni.private_ip));
+    let public = index.public_address(&eni.id);
+    let mut packet = Packet::new(
+        query.protocol,
+        client,
+        public.unwrap_or(private),
+        query.destination_port,
+    );
+    if !query.protocol.has_ports() {
+        packet.destination_ports = crate::packet::PortRange::ALL;
+    }
+    let inside = packet.with_destination(private);
+    let mut walk = Walk {
+        index,
+        detail,
+        hops: Vec::new(),
+        explanations: Vec::new(),
+        returning: false,
+        budget: HOP_BUDGET,
+        request: query.request.as_ref(),
+    };
+    let component = Component::new(igw.id.as_str(), Some(igw.arn()), name_of(&igw.tags));
+    if walk.detail {
+        let mut hop = Hop::new(
+            "internet-gateway",
+            component.clone(),
+            format!(
+                "from the internet: {} becomes {private}",
+                packet.destination
+            ),
+        )
+        .with(Role::Vpc, walk.vpc_component(&eni.vpc_id));
+        hop.inbound_header = Some(Header::from(&packet));
+        hop.outbound_header = Some(Header::from(&inside));
+        walk.hops.push(hop);
+    }
+    if igw.attached_vpc.as_ref() != Some(&eni.vpc_id) {
+        walk.blocker(
+            Explanation::new(
+                "BAD_STATE_ATTACHMENT",
+                format!("{} is not attached to {}", igw.id, eni.vpc_id),
+            )
+            .component(component.clone())
+            .with(Role::InternetGateway, component.clone())
+            .with(Role::Vpc, walk.vpc_component(&eni.vpc_id))
+            .fix(format!("attach {} to {}", igw.id, eni.vpc_id)),
+        );
+    }
+    if is_private(client) {
+        walk.blocker(
+            Explanation::new(
+                "IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS",
+                format!("{client} is a private (RFC 1918) address; an internet gateway drops traffic from it"),
+            )
+            .component(component.clone()),
+        );
+    }
+    if public.is_none() {
+        walk.blocker(
+            Explanation::new(
+                "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+                format!(
+                    "{} has no public IPv4 address, so {} has nothing to deliver to it",
+                    eni.id, igw.id
+                ),
+            )
+            .component(component.clone())
+            .with(Role::InternetGateway, component.clone())
+            .with(Role::NetworkInterface, Walk::eni_component(eni))
+            .fix(format!("associate an Elastic IP with {}", eni.id)),
+        );
+    }
+    let arrival = walk.deliver(eni, &inside, false);
+    let forward = std::mem::take(&mut walk.hops);
+    walk.returning = true;
+    if arrival.is_some() {
+        let reply = inside.reply();
+        if walk.detail {
+            walk.hops.push(Hop::new(
+                "network-interface",
+                Walk::eni_component(eni),
+                format!("the reply leaves {}", eni.id),
+            ));
+        }
+        walk.check_groups(eni, Direction::Egress, &reply);
+        let back = Target::Internet(igw, client);
+        let left = walk.route_out_of_subnet(eni, vpc, &reply, &back);
+        walk.check_arrival(left.as_ref(), &back, vpc);
+    }
+    let mut forward = forward;
+    let mut return_hops = std::mem::take(&mut walk.hops);
     number(&mut forward);
     number(&mut return_hops);
     Ok(Analysis {
@@ -257,7 +387,7 @@ fn source_interface<'a>(
 fn target<'a>(
     index: &'a NetIndex,
     query: &PathQuery,
-    source: &NetworkInterface,
+    source_zone: Option<&str>,
 ) -> Result<Target<'a>, PathError> {
     let model = index.model();
     let at = |e: &'a NetworkInterface| {
@@ -300,7 +430,7 @@ fn target<'a>(
                     .collect();
                 let chosen = enis
                     .iter()
-                    .find(|e| e.availability_zone == source.availability_zone)
+                    .find(|e| Some(e.availability_zone.as_str()) == source_zone)
                     .or_else(|| enis.first())
                     .ok_or_else(|| {
                         PathError::Unsupported(format!(
@@ -946,7 +1076,7 @@ impl<'a> Walk<'a, '_> {
                     .is_some();
             shared.then_some(&a.transit_gateway_id)
         }) {
-            self.name_missing_next_hop(Component::bare(tgw.as_str()));
+            self.name_missing_next_hop(tgw_component(model, tgw));
             return self.cross_tgw(tgw, vpc, packet, target);
         }
         let none: Option<Arrival<'a>> = None;
@@ -1248,7 +1378,7 @@ impl<'a> Walk<'a, '_> {
         target: &Target<'a>,
     ) -> Option<Arrival<'a>> {
         let model = self.index.model();
-        let tgw_component = Component::new(tgw.as_str(), None, None);
+        let tgw_component = tgw_component(model, tgw);
         let Some(attachment_id) = self.index.tgw_attachment_of(&vpc.id, tgw) else {
             self.blocker(
                 Explanation::new(
@@ -1263,8 +1393,7 @@ impl<'a> Walk<'a, '_> {
         let attachment = TransitGatewayAttachmentId::parse(attachment_id)
             .ok()
             .and_then(|id| model.any::<TransitGatewayAttachment>(&id))?;
-        let attachment_component =
-            Component::new(attachment.id.as_str(), None, name_of(&attachment.tags));
+        let attachment_component = tgw_attachment_component(attachment);
         if self.detail {
             self.hops.push(
                 Hop::new(
@@ -1304,7 +1433,15 @@ impl<'a> Walk<'a, '_> {
             );
             return None;
         };
-        let table_component = Component::new(table.id.as_str(), None, name_of(&table.tags));
+        let table_component = Component::new(
+            table.id.as_str(),
+            Some(
+                table
+                    .scope
+                    .ec2_arn("transit-gateway-route-table", table.id.as_str()),
+            ),
+            name_of(&table.tags),
+        );
         let IpAddr::V4(v4) = packet.destination else {
             return None;
         };
@@ -1345,7 +1482,7 @@ impl<'a> Walk<'a, '_> {
                 self.hops.push(
                     Hop::new(
                         "transit-gateway-attachment",
-                        Component::new(behind.id.as_str(), None, name_of(&behind.tags)),
+                        tgw_attachment_component(behind),
                         format!("out of {tgw} through {} (assumed)", behind.id),
                     )
                     .with(Role::TransitGateway, tgw_component),
@@ -1405,7 +1542,7 @@ impl<'a> Walk<'a, '_> {
             self.hops.push(
                 Hop::new(
                     "transit-gateway-attachment",
-                    Component::new(next.id.as_str(), None, name_of(&next.tags)),
+                    tgw_attachment_component(next),
                     format!("out of {tgw} through {}", next.id),
                 )
                 .with(Role::TransitGateway, tgw_component),
@@ -1431,7 +1568,7 @@ impl<'a> Walk<'a, '_> {
             }
             (None, _) => Some(Arrival::Outside {
                 kind: "transit-gateway-attachment",
-                gateway: Component::new(next.id.as_str(), None, None),
+                gateway: tgw_attachment_component(next),
                 nat: None,
             }),
         }
@@ -1595,6 +1732,21 @@ impl<'a> Walk<'a, '_> {
             }
         }
     }
+}
+
+fn tgw_component(model: &localvpc_model::Model, tgw: &TransitGatewayId) -> Component {
+    match model.any::<localvpc_model::TransitGateway>(tgw) {
+        Some(t) => Component::new(t.id.as_str(), Some(t.arn()), name_of(&t.tags)),
+        None => Component::bare(tgw.as_str()),
+    }
+}
+
+fn tgw_attachment_component(a: &TransitGatewayAttachment) -> Component {
+    Component::new(
+        a.id.as_str(),
+        Some(a.scope.ec2_arn("transit-gateway-attachment", a.id.as_str())),
+        name_of(&a.tags),
+    )
 }
 
 /// RFC 1918 space (an internet gateway drops traffic to it).

@@ -750,3 +750,67 @@ fn a_verdict_agrees_with_the_full_analysis() {
         assert!(!full.forward_path_components.is_empty());
     }
 }
+
+#[test]
+fn from_the_internet_to_a_public_instance() {
+    let mut w = World::new();
+    let net = w.net(0);
+    let Outcome::InternetGateway(igw) = w.run(Command::CreateInternetGateway {
+        tag_specifications: Vec::new(),
+    }) else {
+        panic!()
+    };
+    w.run(Command::AttachInternetGateway {
+        internet_gateway_id: igw.id.clone(),
+        vpc_id: net.vpc.clone(),
+    });
+    let web = w.group(&net.vpc, "web");
+    w.allow(&web, false, "tcp", Some(443), "0.0.0.0/0");
+    let b = w.instance(&net.subnets[0], std::slice::from_ref(&web));
+    let query = PathQuery {
+        source: PathEnd::InternetGateway(igw.id.clone()),
+        source_ip: None,
+        destination: PathEnd::Instance(b.id.clone()),
+        destination_ip: None,
+        protocol: IpProtocol::TCP,
+        destination_port: Some(443),
+        request: None,
+    };
+    // No public address, and no route back to the gateway.
+    let r = analyze(&w.index(), &query).unwrap();
+    assert_eq!(
+        codes(&r),
+        [
+            ("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", None, false),
+            ("NO_ROUTE_TO_DESTINATION", None, true)
+        ]
+    );
+    let Outcome::ElasticIp(eip) = w.run(Command::AllocateAddress {
+        tag_specifications: Vec::new(),
+    }) else {
+        panic!()
+    };
+    w.run(Command::AssociateAddress {
+        allocation_id: eip.id.clone(),
+        network_interface_id: w
+            .model
+            .any::<Instance>(&b.id)
+            .unwrap()
+            .primary_interface
+            .clone(),
+        private_ip: None,
+        allow_reassociation: false,
+    });
+    w.route(
+        &net.main_table,
+        "0.0.0.0/0",
+        RouteTarget::InternetGateway(igw.id.clone()),
+    );
+    let r = analyze(&w.index(), &query).unwrap();
+    assert!(r.network_path_found, "{:?}", r.explanations);
+    assert_eq!(r.forward_path_components[0].kind, "internet-gateway");
+    assert_eq!(
+        r.return_path_components.last().unwrap().kind,
+        "internet-gateway"
+    );
+}

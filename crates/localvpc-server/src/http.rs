@@ -87,8 +87,9 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
         Route::Health => json(
             200,
             &format!(
-                r#"{{"status":"ready","services":{{"ec2":"running","elasticloadbalancing":"running","route53":"running","route53resolver":"running","sts":"running","dns":"{}"}}}}"#,
-                state.dns.status()
+                r#"{{"status":"ready","services":{{"ec2":"running","elasticloadbalancing":"running","route53":"running","route53resolver":"running","sts":"running","dns":"{}"}},"dns_views_without_listener":{}}}"#,
+                state.dns.status(),
+                state.dns.views_without_listener()
             ),
         ),
         Route::DnsListeners => {

@@ -259,6 +259,21 @@ impl Txn<'_, '_> {
                 .network_insights_paths_in(scope)
                 .find(|p| p.client_token.as_deref() == Some(token.as_str()))
         {
+            // The same token with other parameters is a different request (EC2 idempotency).
+            let same = existing.source == insights_resource_id(&input.source)
+                && existing.destination.as_deref()
+                    == input.destination.as_deref().map(insights_resource_id)
+                && existing.source_ip == input.source_ip
+                && existing.destination_ip == input.destination_ip
+                && existing.protocol == input.protocol.to_ascii_lowercase()
+                && existing.destination_port == input.destination_port
+                && existing.filter_at_source == input.filter_at_source
+                && existing.filter_at_destination == input.filter_at_destination;
+            if !same {
+                return Err(ModelError::IdempotentParameterMismatch {
+                    token: token.clone(),
+                });
+            }
             return Ok(existing.clone());
         }
         let protocol = input.protocol.to_ascii_lowercase();

@@ -1,0 +1,138 @@
+# Reachability Analyzer, applied against localvpc by tests/e2e/test_terraform_network_insights.py
+# (the provider's acceptance "basic" case). Every endpoint and credential comes from variables
+# (terraform.tfvars.json written by the test).
+#
+#   VPC 10.80.0.0/16, one subnet 10.80.1.0/24
+#   two network interfaces in that subnet with the VPC's default security group
+#   a Network Insights path between them (tcp, no port)
+#   an analysis of that path, waited for (wait_for_completion = true)
+
+terraform {
+  required_version = ">= 1.5.0"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.0.0"
+    }
+  }
+}
+
+variable "endpoint" {
+  description = "localvpc URL, e.g. http://127.0.0.1:PORT"
+  type        = string
+}
+
+variable "access_key" {
+  type = string
+}
+
+variable "secret_key" {
+  type      = string
+  sensitive = true
+}
+
+variable "region" {
+  type    = string
+  default = "ap-northeast-1"
+}
+
+provider "aws" {
+  region     = var.region
+  access_key = var.access_key
+  secret_key = var.secret_key
+
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_requesting_account_id  = true
+  skip_region_validation      = true
+  max_retries                 = 2
+
+  endpoints {
+    ec2 = var.endpoint
+    sts = var.endpoint
+  }
+}
+
+locals {
+  tags = { Project = "localvpc-e2e", Config = "network_insights" }
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.80.0.0/16"
+  tags       = merge(local.tags, { Name = "tf-nia-main" })
+}
+
+resource "aws_subnet" "main" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.80.1.0/24"
+  availability_zone = "ap-northeast-1a"
+  tags              = merge(local.tags, { Name = "tf-nia-subnet" })
+}
+
+# No security_groups: both interfaces get the VPC's default group.
+resource "aws_network_interface" "source" {
+  subnet_id = aws_subnet.main.id
+  tags      = merge(local.tags, { Name = "tf-nia-source" })
+}
+
+resource "aws_network_interface" "destination" {
+  subnet_id = aws_subnet.main.id
+  tags      = merge(local.tags, { Name = "tf-nia-destination" })
+}
+
+resource "aws_ec2_network_insights_path" "main" {
+  source      = aws_network_interface.source.id
+  destination = aws_network_interface.destination.id
+  protocol    = "tcp"
+  tags        = merge(local.tags, { Name = "tf-nia-path" })
+}
+
+resource "aws_ec2_network_insights_analysis" "main" {
+  network_insights_path_id = aws_ec2_network_insights_path.main.id
+  wait_for_completion      = true
+  tags                     = merge(local.tags, { Name = "tf-nia-analysis" })
+}
+
+# --- Outputs read back by the test -----------------------------------------------------
+
+output "vpc_id" {
+  value = aws_vpc.main.id
+}
+output "subnet_id" {
+  value = aws_subnet.main.id
+}
+output "source_eni_id" {
+  value = aws_network_interface.source.id
+}
+output "destination_eni_id" {
+  value = aws_network_interface.destination.id
+}
+output "path_id" {
+  value = aws_ec2_network_insights_path.main.id
+}
+output "path_arn" {
+  value = aws_ec2_network_insights_path.main.arn
+}
+output "path_source_arn" {
+  value = aws_ec2_network_insights_path.main.source_arn
+}
+output "analysis_id" {
+  value = aws_ec2_network_insights_analysis.main.id
+}
+output "analysis_arn" {
+  value = aws_ec2_network_insights_analysis.main.arn
+}
+output "path_found" {
+  value = aws_ec2_network_insights_analysis.main.path_found
+}
+output "status" {
+  value = aws_ec2_network_insights_analysis.main.status
+}
+output "forward_component_ids" {
+  # "<sequence number>:<component id>"; the test orders them by number.
+  value = [for c in aws_ec2_network_insights_analysis.main.forward_path_components :
+  "${c.sequence_number}:${c.component[0].id}"]
+}
+output "explanation_count" {
+  value = length(aws_ec2_network_insights_analysis.main.explanations)
+}
