@@ -52,7 +52,7 @@ pub(crate) struct Client {
 }
 
 /// Where one VPC's queries are logged: the configurations and the VPC's identity.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct LogTargets {
     pub(crate) configs: Arc<[String]>,
     pub(crate) account_id: String,

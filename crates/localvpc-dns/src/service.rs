@@ -9,7 +9,7 @@ use crate::rr::{QType, Rr};
 use crate::server;
 use crate::{View, public::fnv1a};
 use arc_swap::ArcSwap;
-use localvpc_model::{Catalog, Model, ResolverDirection, ResolverEndpointId, VpcId};
+use localvpc_model::{Catalog, Change, Model, ResolverDirection, ResolverEndpointId, VpcId};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -222,13 +222,17 @@ impl Dns {
 
     /// Builds the lookup tables of the latest published snapshot. The writer calls this
     /// after each publish, before answering the API call; it is the only builder.
-    pub fn refresh(&self) {
+    ///
+    /// `changes` are the batch that made the newest snapshot out of the one the tables were
+    /// last refreshed for (the writer refreshes after every publish, so nothing is skipped);
+    /// only the VPCs they touch are recomputed.
+    pub fn refresh(&self, changes: &[Vec<Change>]) {
         let model = self.snapshots.load_full();
         let cached = self.indexed.load_full();
         if Arc::ptr_eq(&cached.model, &model) {
             return;
         }
-        let fresh = Arc::new(Indexed::build(model, &self.catalog));
+        let fresh = Arc::new(cached.update(model, &self.catalog, changes));
         self.indexed.store(fresh);
     }
 

@@ -5,7 +5,7 @@ use crate::writer::{self, Job};
 use arc_swap::ArcSwap;
 use localvpc_api::{Backend, ExecuteError};
 use localvpc_dns::Dns;
-use localvpc_model::{Catalog, Command, Model, Outcome, Scope, Timestamp};
+use localvpc_model::{Catalog, Change, Command, Model, Outcome, Scope, Timestamp};
 use localvpc_net::NetIndex;
 use localvpc_store::{MemoryStore, RedbStore, Store, StoreError};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -61,7 +61,7 @@ impl State {
         // The DNS lookup tables of each new snapshot are built on the writer thread, after
         // publishing and before answering: off the query path, and ready for the next query.
         let tables = Arc::clone(&dns);
-        let on_publish = Box::new(move || tables.refresh());
+        let on_publish = Box::new(move |changes: &[Vec<Change>]| tables.refresh(changes));
         writer::spawn(
             store,
             model,

@@ -13,6 +13,9 @@ use tokio::sync::{mpsc, oneshot};
 /// Upper bound of commands folded into one commit.
 const MAX_BATCH: usize = 256;
 
+/// Called after each publish with the batch's changes (one list per command).
+pub(crate) type OnPublish = Box<dyn Fn(&[Vec<Change>]) + Send>;
+
 pub(crate) struct Job {
     pub(crate) scope: Scope,
     pub(crate) command: Command,
@@ -48,7 +51,7 @@ pub(crate) fn spawn(
     published: Arc<ArcSwap<Model>>,
     catalog: Catalog,
     mut rx: mpsc::Receiver<Job>,
-    on_publish: Box<dyn Fn() + Send>,
+    on_publish: OnPublish,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new()
         .name("localvpc-writer".to_owned())
@@ -80,8 +83,9 @@ struct Writer {
     published: Arc<ArcSwap<Model>>,
     catalog: Catalog,
     ids: RandomIds,
-    /// Called after each publish (the DNS server builds its lookup tables).
-    on_publish: Box<dyn Fn() + Send>,
+    /// Called after each publish with the batch's changes (the DNS server updates its
+    /// lookup tables).
+    on_publish: OnPublish,
 }
 
 impl Writer {
@@ -119,7 +123,7 @@ impl Writer {
         }
         // Publish before answering, so a caller's next read sees its own write.
         self.published.store(Arc::new(self.model.clone()));
-        (self.on_publish)();
+        (self.on_publish)(&batch);
         for (reply, outcome) in done {
             let _ = reply.send(Ok(outcome));
         }

@@ -11,6 +11,7 @@ use localvpc_model::{
     CreateVpcEndpoint, Ctx, EndpointIpRequest, Outcome, ResolverCommand, ResolverOutcome,
     Scope as ModelScope, SequentialIds, SubnetId, TargetIpRequest, Timestamp, VpcAttribute,
 };
+use std::sync::Arc;
 
 const REGION: &str = "ap-northeast-1";
 const HUB: &str = "111111111111";
@@ -18,6 +19,9 @@ const SPOKE: &str = "222222222222";
 
 struct World {
     model: Model,
+    /// The DNS tables kept up to date change by change, as the server does; every command
+    /// checks them against tables built from scratch.
+    tables: Option<Indexed>,
     ids: SequentialIds,
     catalog: Catalog,
 }
@@ -31,6 +35,7 @@ impl World {
     fn new() -> Self {
         Self {
             model: Model::default(),
+            tables: None,
             ids: SequentialIds::default(),
             catalog: Catalog::default(),
         }
@@ -44,18 +49,33 @@ impl World {
             ids: &mut self.ids,
             catalog: &self.catalog,
         };
+        let before = self
+            .tables
+            .take()
+            .unwrap_or_else(|| Indexed::build(Arc::new(self.model.clone()), &self.catalog));
+        let mut batch = Vec::new();
         if !self.model.has_scope(&scope) {
-            let (next, _, _) = self
+            let (next, _, changes) = self
                 .model
                 .execute(&Command::EnsureScope { default_vpc: false }, &mut ctx)
                 .unwrap();
             self.model = next;
+            batch.push(changes);
         }
-        let (next, outcome, _) = self
+        let (next, outcome, changes) = self
             .model
             .execute(&command, &mut ctx)
             .unwrap_or_else(|e| panic!("{command:?}: {e}"));
         self.model = next;
+        batch.push(changes);
+        let model = Arc::new(self.model.clone());
+        let updated = before.update(Arc::clone(&model), &self.catalog, &batch);
+        let rebuilt = Indexed::build(model, &self.catalog);
+        assert!(
+            updated.index == rebuilt.index,
+            "the DNS tables updated by {command:?} differ from tables built from scratch"
+        );
+        self.tables = Some(updated);
         outcome
     }
 
