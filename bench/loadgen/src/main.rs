@@ -8,12 +8,14 @@
 //! - `compare`: start each server, time its cold start, seed it, read its RSS, run the
 //!   mix, stop it; print a side-by-side table and write the JSON results.
 //! - `stub-server`: a stateless canned-answer EC2 stub that shows the harness's ceiling.
+//! - `writes`: server CPU per API write at several organisation sizes (issue 13's aim: flat).
 
 mod client;
 mod server;
 mod stats;
 mod stub;
 mod workload;
+mod writes;
 
 use anyhow::{Context as _, Result, bail};
 use clap::{Parser, Subcommand};
@@ -96,6 +98,20 @@ enum Cmd {
         #[arg(long, default_value = "127.0.0.1:0")]
         listen: std::net::SocketAddr,
     },
+    /// Server CPU per API write at several organisation sizes (a fresh server per size).
+    Writes {
+        /// localvpc's command line; `{port}` becomes a free loopback port, `{dir}` a fresh data dir.
+        #[arg(long)]
+        localvpc: String,
+        /// Organisation sizes in VPCs.
+        #[arg(long, value_delimiter = ',', default_value = "100,1000,10000")]
+        sizes: Vec<usize>,
+        /// Writes measured per size (half CreateVpc, half DeleteVpc).
+        #[arg(long, default_value_t = 1000)]
+        writes: usize,
+        #[arg(long, default_value = "bench/results")]
+        log_dir: PathBuf,
+    },
     /// Start, seed, measure and stop each server in turn; print the comparison.
     Compare {
         /// localvpc's command line; `{port}` is replaced by a free loopback port.
@@ -170,6 +186,15 @@ async fn run(cmd: Cmd) -> Result<()> {
             println!("{}", serde_json::to_string_pretty(&summary)?);
         }
         Cmd::StubServer { listen } => stub::serve(listen).await?,
+        Cmd::Writes {
+            localvpc,
+            sizes,
+            writes,
+            log_dir,
+        } => {
+            let report = writes::run(&localvpc, &sizes, writes, &log_dir).await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        }
         Cmd::Compare {
             localvpc,
             moto,

@@ -40,10 +40,9 @@ impl Model {
         &'a self,
         vpc_id: &'a VpcId,
     ) -> impl Iterator<Item = &'a VpcEndpoint> + 'a {
-        self.vpc_endpoints
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |e| &e.vpc_id == vpc_id)
+        self.members_of::<VpcEndpoint>(vpc_id, crate::id::ResourceKind::VpcEndpoint, |id| {
+            VpcEndpointId::parse(id).ok()
+        })
     }
 
     /// The network interfaces in a VPC (instances', endpoints', load balancers'…).
@@ -51,10 +50,11 @@ impl Model {
         &'a self,
         vpc_id: &'a VpcId,
     ) -> impl Iterator<Item = &'a NetworkInterface> + 'a {
-        self.network_interfaces
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |e| &e.vpc_id == vpc_id)
+        self.members_of::<NetworkInterface>(
+            vpc_id,
+            crate::id::ResourceKind::NetworkInterface,
+            |id| crate::id::NetworkInterfaceId::parse(id).ok(),
+        )
     }
 
     /// Every instance of every scope.

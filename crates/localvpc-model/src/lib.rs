@@ -25,6 +25,7 @@ mod resource;
 pub mod route53;
 mod route53resolver;
 mod scope;
+mod vpc_members;
 
 pub use catalog::{
     AvailabilityZone, AwsPrefixList, AwsServiceEntry, Catalog, EndpointType, PREFIX_LIST_SERVICES,

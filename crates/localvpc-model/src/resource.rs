@@ -66,6 +66,10 @@ macro_rules! stored_resources {
         pub struct Model {
             pub(crate) scopes: OrdMap<Scope, Arc<ScopeState>>,
             $( pub(crate) $field: OrdMap<$id, Arc<$ty>>, )*
+            /// Derived, never stored: which resources belong to (or are attached to) each
+            /// VPC, so "what is in this VPC" is a range lookup instead of a scan of every
+            /// resource of a kind. Kept by `put_resource` and `delete_resource`.
+            pub(crate) vpc_members: OrdMap<(VpcId, ResourceKind, String), ()>,
         }
 
         /// Any stored resource.
@@ -89,6 +93,16 @@ macro_rules! stored_resources {
                         self.scopes.insert(s.scope.clone(), Arc::new(s));
                     }
                     $( Resource::$variant(r) => {
+                        let old = self.$field.get(&r.id).and_then(|o| member_key(o.as_ref(), ResourceKind::$kind));
+                        let new = member_key(&r, ResourceKind::$kind);
+                        if old != new {
+                            if let Some(old) = old {
+                                self.vpc_members.remove(&old);
+                            }
+                            if let Some(new) = new {
+                                self.vpc_members.insert(new, ());
+                            }
+                        }
                         self.$field.insert(r.id.clone(), Arc::new(r));
                     } )*
                 }
@@ -100,7 +114,11 @@ macro_rules! stored_resources {
                         self.scopes.remove(k);
                     }
                     $( ResourceRef::$variant(k) => {
-                        self.$field.remove(k);
+                        if let Some(old) = self.$field.remove(k) {
+                            if let Some(key) = member_key(old.as_ref(), ResourceKind::$kind) {
+                                self.vpc_members.remove(&key);
+                            }
+                        }
                     } )*
                 }
             }
@@ -158,6 +176,51 @@ macro_rules! stored_resources {
             }
         }
     };
+}
+
+/// A resource that may belong to a VPC (for the model's per-VPC membership index).
+pub(crate) trait InVpc {
+    /// The VPC it is in or attached to, and its id; `None` for kinds outside VPCs.
+    fn vpc_member(&self) -> Option<(&VpcId, &str)> {
+        None
+    }
+}
+
+fn member_key<T: InVpc>(r: &T, kind: ResourceKind) -> Option<(VpcId, ResourceKind, String)> {
+    r.vpc_member()
+        .map(|(vpc, id)| (vpc.clone(), kind, id.to_owned()))
+}
+
+impl Model {
+    /// The ids of the resources of `kind` in (or attached to) a VPC, in id order: subnets,
+    /// route tables, network ACLs, security groups, internet, egress-only and virtual
+    /// private gateways, interfaces, NAT gateways, endpoints, instances.
+    pub fn vpc_members<'a>(
+        &'a self,
+        vpc: &VpcId,
+        kind: ResourceKind,
+    ) -> impl Iterator<Item = &'a str> + 'a {
+        let from = (vpc.clone(), kind, String::new());
+        let vpc = vpc.clone();
+        self.vpc_members
+            .range(from..)
+            .take_while(move |((v, k, _), _)| *v == vpc && *k == kind)
+            .map(|((_, _, id), _)| id.as_str())
+    }
+}
+
+impl Model {
+    /// The resources of type `T` (of kind `kind`) in a VPC, via the membership index.
+    pub(crate) fn members_of<'a, T: Stored>(
+        &'a self,
+        vpc: &VpcId,
+        kind: ResourceKind,
+        parse: impl Fn(&str) -> Option<T::Id> + 'a,
+    ) -> impl Iterator<Item = &'a T> + 'a {
+        self.vpc_members(vpc, kind)
+            .filter_map(move |id| parse(id).and_then(|id| T::map(self).get(&id)))
+            .map(AsRef::as_ref)
+    }
 }
 
 /// A stored resource kind: how a reader that answers across scopes (the network decision

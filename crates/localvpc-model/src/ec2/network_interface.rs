@@ -113,20 +113,34 @@ pub enum NetworkInterfaceAttribute {
 impl Model {
     /// Addresses taken in a subnet by any interface.
     pub fn used_addresses(&self, subnet_id: &SubnetId) -> BTreeSet<Ipv4Addr> {
-        self.network_interfaces
-            .values()
-            .filter(|e| &e.subnet_id == subnet_id)
+        self.interfaces_of_subnet(subnet_id)
             .flat_map(|e| e.addresses().collect::<Vec<_>>())
             .collect()
     }
 
     /// IPv6 addresses taken in a subnet by any interface.
     pub fn used_ipv6_addresses(&self, subnet_id: &SubnetId) -> BTreeSet<Ipv6Addr> {
-        self.network_interfaces
-            .values()
-            .filter(|e| &e.subnet_id == subnet_id)
+        self.interfaces_of_subnet(subnet_id)
             .flat_map(|e| e.ipv6_addresses.clone())
             .collect()
+    }
+
+    /// The interfaces in a subnet (through its VPC's membership index).
+    fn interfaces_of_subnet<'a>(
+        &'a self,
+        subnet_id: &'a SubnetId,
+    ) -> impl Iterator<Item = &'a NetworkInterface> + 'a {
+        let vpc = self.subnets.get(subnet_id).map(|s| s.vpc_id.clone());
+        vpc.into_iter()
+            .flat_map(move |vpc| {
+                self.members_of::<NetworkInterface>(
+                    &vpc,
+                    crate::id::ResourceKind::NetworkInterface,
+                    |id| NetworkInterfaceId::parse(id).ok(),
+                )
+                .collect::<Vec<_>>()
+            })
+            .filter(move |e| &e.subnet_id == subnet_id)
     }
 
     /// An interface of any scope (the owner of an address association).

@@ -232,20 +232,23 @@ impl Model {
 
     /// The VPC's main route table (the one holding the main association).
     pub fn main_route_table(&self, vpc_id: &VpcId) -> Option<&RouteTable> {
-        self.route_tables
-            .values()
-            .map(AsRef::as_ref)
-            .find(|t| &t.vpc_id == vpc_id && t.is_main())
+        self.route_tables_of_vpc(vpc_id).find(|t| t.is_main())
+    }
+
+    /// The route tables of a VPC, in id order.
+    pub fn route_tables_of_vpc<'a>(
+        &'a self,
+        vpc_id: &VpcId,
+    ) -> impl Iterator<Item = &'a RouteTable> + 'a {
+        self.members_of::<RouteTable>(vpc_id, crate::id::ResourceKind::RouteTable, |id| {
+            RouteTableId::parse(id).ok()
+        })
     }
 
     /// The table that routes a subnet's traffic: its explicit association, else the main one.
     pub fn route_table_for_subnet(&self, subnet_id: &SubnetId) -> Option<&RouteTable> {
         let subnet = self.subnets.get(subnet_id)?;
-        let tables = || {
-            self.route_tables
-                .values()
-                .filter(|t| t.vpc_id == subnet.vpc_id)
-        };
+        let tables = || self.route_tables_of_vpc(&subnet.vpc_id);
         tables()
             .find(|t| {
                 t.associations
@@ -253,7 +256,6 @@ impl Model {
                     .any(|a| a.subnet_id.as_ref() == Some(subnet_id))
             })
             .or_else(|| tables().find(|t| t.is_main()))
-            .map(AsRef::as_ref)
     }
 
     /// The table's routes as AWS lists them: its own, then one per CIDR propagated by each

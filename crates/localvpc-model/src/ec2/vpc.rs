@@ -7,8 +7,8 @@ use crate::ec2::security_group::{SecurityGroup, SecurityGroupRule, SgPeer};
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
 use crate::id::{
-    NetworkAclAssociationId, NetworkAclId, RouteTableAssociationId, RouteTableId, SecurityGroupId,
-    SecurityGroupRuleId, Timestamp, VpcCidrAssociationId, VpcId,
+    NetworkAclAssociationId, NetworkAclId, ResourceKind, RouteTableAssociationId, RouteTableId,
+    SecurityGroupId, SecurityGroupRuleId, Timestamp, VpcCidrAssociationId, VpcId,
 };
 use crate::model::Txn;
 use crate::resource::{Resource, ResourceRef};
@@ -280,42 +280,19 @@ impl Txn<'_, '_> {
 
     pub(crate) fn delete_vpc(&mut self, vpc_id: &VpcId) -> Result<(), ModelError> {
         let vpc = self.model.vpc(self.ctx.scope, vpc_id)?.clone();
-        let has_dependents = self.model.subnets.values().any(|s| &s.vpc_id == vpc_id)
-            || self
-                .model
-                .route_tables
-                .values()
-                .any(|t| &t.vpc_id == vpc_id && !t.is_main())
-            || self
-                .model
-                .network_acls
-                .values()
-                .any(|a| &a.vpc_id == vpc_id && !a.is_default)
-            || self
-                .model
-                .security_groups
-                .values()
-                .any(|g| &g.vpc_id == vpc_id && !g.is_default())
-            || self
-                .model
-                .internet_gateways
-                .values()
-                .any(|g| g.attached_vpc.as_ref() == Some(vpc_id))
-            || self
-                .model
-                .vpn_gateways
-                .values()
-                .any(|g| !g.deleted && g.attached_vpc.as_ref() == Some(vpc_id))
-            || self
-                .model
-                .vpc_endpoints
-                .values()
-                .any(|e| &e.vpc_id == vpc_id)
-            || self
-                .model
-                .egress_only_internet_gateways
-                .values()
-                .any(|g| &g.vpc_id == vpc_id);
+        // What still lives in the VPC, from the membership index (no scan of every kind).
+        let m = &self.model;
+        let any = |kind: ResourceKind| m.vpc_members(vpc_id, kind).next().is_some();
+        let has_dependents = any(ResourceKind::Subnet)
+            || m.route_tables_of_vpc(vpc_id).any(|t| !t.is_main())
+            || m.vpc_members(vpc_id, ResourceKind::NetworkAcl)
+                .any(|id| id != vpc.default_network_acl_id.as_str())
+            || m.vpc_members(vpc_id, ResourceKind::SecurityGroup)
+                .any(|id| id != vpc.default_security_group_id.as_str())
+            || any(ResourceKind::InternetGateway)
+            || any(ResourceKind::VpnGateway)
+            || any(ResourceKind::VpcEndpoint)
+            || any(ResourceKind::EgressOnlyInternetGateway);
         if has_dependents {
             return Err(ModelError::dependency(format!(
                 "The vpc '{vpc_id}' has dependencies and cannot be deleted."
