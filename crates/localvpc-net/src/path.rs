@@ -1273,35 +1273,13 @@ impl<'a> Walk<'a, '_> {
                 })
             }
             RouteTarget::VpnGateway(id) => {
-                let component = Component::bare(id.as_str());
-                if self.detail {
-                    self.hops.push(Hop::new(
-                        "vpn-gateway",
-                        component.clone(),
-                        "to the VPN (on premises)",
-                    ));
-                }
-                Some(Arrival::Outside {
-                    kind: "vpn-gateway",
-                    gateway: component,
-                    nat: None,
-                })
+                Some(self.leave_vpcs("vpn-gateway", id.as_str(), "to the VPN (on premises)"))
             }
-            RouteTarget::EgressOnlyInternetGateway(id) => {
-                let component = Component::bare(id.as_str());
-                if self.detail {
-                    self.hops.push(Hop::new(
-                        "egress-only-internet-gateway",
-                        component.clone(),
-                        "to the internet (IPv6, outbound only)",
-                    ));
-                }
-                Some(Arrival::Outside {
-                    kind: "egress-only-internet-gateway",
-                    gateway: component,
-                    nat: None,
-                })
-            }
+            RouteTarget::EgressOnlyInternetGateway(id) => Some(self.leave_vpcs(
+                "egress-only-internet-gateway",
+                id.as_str(),
+                "to the internet (IPv6, outbound only)",
+            )),
             RouteTarget::NetworkInterface(id) => {
                 let eni = model.any::<NetworkInterface>(id)?;
                 if self.detail {
@@ -1316,6 +1294,19 @@ impl<'a> Walk<'a, '_> {
                 }
                 self.deliver(eni, packet, eni.subnet_id == from.subnet_id)
             }
+        }
+    }
+
+    /// Out of the VPCs through a gateway whose far side is not analysed.
+    fn leave_vpcs(&mut self, kind: &'static str, id: &str, detail: &'static str) -> Arrival<'a> {
+        let component = Component::bare(id);
+        if self.detail {
+            self.hops.push(Hop::new(kind, component.clone(), detail));
+        }
+        Arrival::Outside {
+            kind,
+            gateway: component,
+            nat: None,
         }
     }
 

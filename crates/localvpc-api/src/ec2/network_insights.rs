@@ -528,14 +528,17 @@ fn write_port_range(w: &mut XmlWriter, tag: &str, r: &Value) {
     if r.is_null() {
         return;
     }
-    w.node(tag, |w| {
-        if let Some(f) = r.get("from").and_then(Value::as_u64) {
-            w.num("from", f);
-        }
-        if let Some(t) = r.get("to").and_then(Value::as_u64) {
-            w.num("to", t);
-        }
-    });
+    w.node(tag, |w| write_from_to(w, r));
+}
+
+/// A `PortRange`'s members.
+fn write_from_to(w: &mut XmlWriter, r: &Value) {
+    if let Some(f) = r.get("from").and_then(Value::as_u64) {
+        w.num("from", f);
+    }
+    if let Some(t) = r.get("to").and_then(Value::as_u64) {
+        w.num("to", t);
+    }
 }
 
 fn write_acl_rule(w: &mut XmlWriter, r: &Value) {
@@ -643,14 +646,7 @@ fn write_header(w: &mut XmlWriter, tag: &str, h: &Value) {
         w.list(
             "destinationPortRangeSet",
             ranges("destination_port_ranges"),
-            |w, r| {
-                if let Some(f) = r.get("from").and_then(Value::as_u64) {
-                    w.num("from", f);
-                }
-                if let Some(t) = r.get("to").and_then(Value::as_u64) {
-                    w.num("to", t);
-                }
-            },
+            |w, r| write_from_to(w, &r),
         );
         w.leaf_opt(
             "protocol",
@@ -662,14 +658,7 @@ fn write_header(w: &mut XmlWriter, tag: &str, h: &Value) {
         w.list(
             "sourcePortRangeSet",
             ranges("source_port_ranges"),
-            |w, r| {
-                if let Some(f) = r.get("from").and_then(Value::as_u64) {
-                    w.num("from", f);
-                }
-                if let Some(t) = r.get("to").and_then(Value::as_u64) {
-                    w.num("to", t);
-                }
-            },
+            |w, r| write_from_to(w, &r),
         );
     });
 }

@@ -3,7 +3,15 @@
 //! decision core's (`localvpc-net`); the API runs it on the snapshot of the request and the
 //! model stores its result, as AWS keeps an analysis's result fixed once it has run.
 
+use crate::ec2::endpoint_service::VpcEndpointServiceConfiguration;
+use crate::ec2::instance::Instance;
+use crate::ec2::internet_gateway::InternetGateway;
+use crate::ec2::network_interface::NetworkInterface;
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::ec2::transit_gateway::{TransitGateway, TransitGatewayAttachment};
+use crate::ec2::vpc_endpoint::VpcEndpoint;
+use crate::ec2::vpc_peering::VpcPeeringConnection;
+use crate::ec2::vpn::VpnGateway;
 use crate::error::ModelError;
 use crate::id::{
     InstanceId, InternetGatewayId, NetworkInsightsAnalysisId, NetworkInsightsPathId,
@@ -11,7 +19,7 @@ use crate::id::{
     VpcEndpointId, VpcEndpointServiceId, VpcPeeringConnectionId, VpnGatewayId,
 };
 use crate::model::Txn;
-use crate::resource::{Model, Resource, ResourceRef};
+use crate::resource::{Model, Resource, ResourceRef, Stored};
 use crate::scope::Scope;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -170,71 +178,61 @@ impl Model {
     /// The ARN of a path end, if the id names a resource of a kind Reachability Analyzer
     /// accepts and it exists in the scope; `None` for an unsupported kind.
     fn insights_end_arn(&self, scope: &Scope, id: &str) -> Option<Result<String, ()>> {
+        fn seen<T: Stored>(model: &Model, id: Option<T::Id>, visible: impl Fn(&T) -> bool) -> bool {
+            id.and_then(|id| model.any::<T>(&id)).is_some_and(visible)
+        }
         let kind = ResourceKind::of_id(id)?;
-        let exists = |found: bool| {
-            if found {
-                Ok(scope.ec2_arn(arn_type(kind), id))
-            } else {
-                Err(())
+        let own = |s: &Scope| s == scope;
+        let found = match kind {
+            ResourceKind::Instance => seen(self, InstanceId::parse(id).ok(), |r: &Instance| {
+                own(&r.scope)
+            }),
+            ResourceKind::NetworkInterface => seen(
+                self,
+                NetworkInterfaceId::parse(id).ok(),
+                |r: &NetworkInterface| own(&r.scope),
+            ),
+            ResourceKind::InternetGateway => seen(
+                self,
+                InternetGatewayId::parse(id).ok(),
+                |r: &InternetGateway| own(&r.scope),
+            ),
+            ResourceKind::VpcEndpoint => {
+                seen(self, VpcEndpointId::parse(id).ok(), |r: &VpcEndpoint| {
+                    own(&r.scope)
+                })
             }
-        };
-        let in_scope = |s: Option<&Scope>| s.is_some_and(|s| s == scope);
-        Some(match kind {
-            ResourceKind::Instance => exists(in_scope(
-                InstanceId::parse(id)
-                    .ok()
-                    .and_then(|i| self.instances.get(&i))
-                    .map(|r| &r.scope),
-            )),
-            ResourceKind::NetworkInterface => exists(in_scope(
-                NetworkInterfaceId::parse(id)
-                    .ok()
-                    .and_then(|i| self.network_interfaces.get(&i))
-                    .map(|r| &r.scope),
-            )),
-            ResourceKind::InternetGateway => exists(in_scope(
-                InternetGatewayId::parse(id)
-                    .ok()
-                    .and_then(|i| self.internet_gateways.get(&i))
-                    .map(|r| &r.scope),
-            )),
-            ResourceKind::VpcEndpoint => exists(in_scope(
-                VpcEndpointId::parse(id)
-                    .ok()
-                    .and_then(|i| self.vpc_endpoints.get(&i))
-                    .map(|r| &r.scope),
-            )),
-            ResourceKind::VpcEndpointService => exists(in_scope(
-                VpcEndpointServiceId::parse(id)
-                    .ok()
-                    .and_then(|i| self.vpc_endpoint_service_configurations.get(&i))
-                    .map(|r| &r.scope),
-            )),
-            ResourceKind::VpcPeeringConnection => exists(
-                VpcPeeringConnectionId::parse(id)
-                    .ok()
-                    .and_then(|i| self.vpc_peering_connections.get(&i))
-                    .is_some_and(|p| &p.requester.scope == scope || &p.accepter.scope == scope),
+            ResourceKind::VpcEndpointService => seen(
+                self,
+                VpcEndpointServiceId::parse(id).ok(),
+                |r: &VpcEndpointServiceConfiguration| own(&r.scope),
             ),
-            ResourceKind::TransitGateway => exists(
-                TransitGatewayId::parse(id)
-                    .ok()
-                    .and_then(|i| self.transit_gateways.get(&i))
-                    .is_some_and(|t| t.scope.region == scope.region),
+            ResourceKind::VpnGateway => {
+                seen(self, VpnGatewayId::parse(id).ok(), |r: &VpnGateway| {
+                    own(&r.scope)
+                })
+            }
+            ResourceKind::VpcPeeringConnection => seen(
+                self,
+                VpcPeeringConnectionId::parse(id).ok(),
+                |p: &VpcPeeringConnection| own(&p.requester.scope) || own(&p.accepter.scope),
             ),
-            ResourceKind::TransitGatewayAttachment => exists(
-                TransitGatewayAttachmentId::parse(id)
-                    .ok()
-                    .and_then(|i| self.transit_gateway_attachments.get(&i))
-                    .is_some_and(|a| a.visible_to(scope)),
+            ResourceKind::TransitGateway => seen(
+                self,
+                TransitGatewayId::parse(id).ok(),
+                |t: &TransitGateway| t.scope.region == scope.region,
             ),
-            ResourceKind::VpnGateway => exists(in_scope(
-                VpnGatewayId::parse(id)
-                    .ok()
-                    .and_then(|i| self.vpn_gateways.get(&i))
-                    .map(|r| &r.scope),
-            )),
+            ResourceKind::TransitGatewayAttachment => seen(
+                self,
+                TransitGatewayAttachmentId::parse(id).ok(),
+                |a: &TransitGatewayAttachment| a.visible_to(scope),
+            ),
             _ => return None,
+        };
+        Some(if found {
+            Ok(scope.ec2_arn(arn_type(kind), id))
+        } else {
+            Err(())
         })
     }
 }
