@@ -21,6 +21,7 @@ import re
 
 import pytest
 
+from path_helpers import AZ_A, AZ_C, R, Net, f, tcp
 from helpers import (
     ALPHA_ACCOUNT,
     ALPHA_KEY,
@@ -34,8 +35,6 @@ from helpers import (
     utcnow,
 )
 
-R = "ap-northeast-1"
-AZ_A, AZ_C = f"{R}a", f"{R}c"
 ACCOUNT = UNKNOWN_KEY_ACCOUNT  # the `ec2` fixture's access key is not mapped
 INTERNET = "203.0.113.10"  # TEST-NET-3: nobody's VPC
 MISSING_INSTANCE = "i-0123456789abcdef0"
@@ -46,8 +45,6 @@ NIA_RE = re.compile(r"^nia-[0-9a-f]{17}$")
 EPHEMERAL = {"From": 1024, "To": 65535}
 
 
-def f(name: str, *values: str) -> dict:
-    return {"Name": name, "Values": list(values)}
 
 
 def arn(kind: str, rid: str, account: str = ACCOUNT) -> str:
@@ -56,86 +53,6 @@ def arn(kind: str, rid: str, account: str = ACCOUNT) -> str:
 
 # --------------------------------------------------------------------------- builders
 
-
-class Net:
-    """Small builders over one ec2 client."""
-
-    def __init__(self, ec2):
-        self.ec2 = ec2
-        imgs = ec2.describe_images(Owners=["amazon"], Filters=[f("name", "al2023-ami-*"),
-                                                               f("architecture", "x86_64")])["Images"]
-        assert imgs
-        self.ami = imgs[0]["ImageId"]
-
-    def vpc(self, cidr: str) -> str:
-        return self.ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
-
-    def subnet(self, vpc: str, cidr: str, az: str = AZ_A) -> str:
-        return self.ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=az)["Subnet"]["SubnetId"]
-
-    def instance(self, subnet: str, *, groups: list[str] | None = None, public_ip: bool = False) -> dict:
-        kw: dict = {}
-        if groups is not None or public_ip:
-            iface: dict = {"DeviceIndex": 0, "SubnetId": subnet, "AssociatePublicIpAddress": public_ip}
-            if groups is not None:
-                iface["Groups"] = groups
-            kw["NetworkInterfaces"] = [iface]
-        else:
-            kw["SubnetId"] = subnet
-        [i] = self.ec2.run_instances(ImageId=self.ami, InstanceType="t3.micro", MinCount=1, MaxCount=1,
-                                     **kw)["Instances"]
-        return i
-
-    def sg(self, vpc: str, name: str, *ingress: dict) -> str:
-        sg = self.ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)["GroupId"]
-        if ingress:
-            self.ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=list(ingress))
-        return sg
-
-    def default_sg(self, vpc: str) -> str:
-        [g] = self.ec2.describe_security_groups(Filters=[f("vpc-id", vpc), f("group-name", "default")])[
-            "SecurityGroups"]
-        return g["GroupId"]
-
-    def main_table(self, vpc: str) -> str:
-        [rt] = self.ec2.describe_route_tables(Filters=[f("vpc-id", vpc), f("association.main", "true")])[
-            "RouteTables"]
-        return rt["RouteTableId"]
-
-    def table_for(self, vpc: str, subnet: str) -> str:
-        rt = self.ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
-        self.ec2.associate_route_table(RouteTableId=rt, SubnetId=subnet)
-        return rt
-
-    def default_acl(self, vpc: str) -> str:
-        [acl] = self.ec2.describe_network_acls(Filters=[f("vpc-id", vpc), f("default", "true")])["NetworkAcls"]
-        return acl["NetworkAclId"]
-
-    def acl_for(self, vpc: str, subnet: str) -> str:
-        """A new (deny-all) network ACL associated with the subnet."""
-        acl = self.ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
-        [assoc] = [a for n in self.ec2.describe_network_acls(Filters=[f("association.subnet-id", subnet)])[
-            "NetworkAcls"] for a in n["Associations"] if a["SubnetId"] == subnet]
-        self.ec2.replace_network_acl_association(AssociationId=assoc["NetworkAclAssociationId"], NetworkAclId=acl)
-        return acl
-
-    def peer(self, a: str, b: str) -> str:
-        pcx = self.ec2.create_vpc_peering_connection(VpcId=a, PeerVpcId=b)["VpcPeeringConnection"][
-            "VpcPeeringConnectionId"]
-        self.ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
-        return pcx
-
-    def igw_for(self, vpc: str, subnet: str) -> tuple[str, str]:
-        """An attached internet gateway and a subnet route table 0.0.0.0/0 -> it."""
-        igw = self.ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
-        self.ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
-        rt = self.table_for(vpc, subnet)
-        self.ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
-        return igw, rt
-
-
-def tcp(port: int, cidr: str = "0.0.0.0/0") -> dict:
-    return {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": cidr}]}
 
 
 def eni_of(instance: dict) -> str:

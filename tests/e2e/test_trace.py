@@ -21,11 +21,10 @@ import subprocess
 
 import pytest
 
+from path_helpers import AZ_A, AZ_C, R, Net, f, tcp
 from helpers import http_call, resolve_binary
 from route53_helpers import apply, change, new_route53_client, rrset, zone_id
 
-R = "ap-northeast-1"
-AZ_A, AZ_C = f"{R}a", f"{R}c"
 S3 = f"com.amazonaws.{R}.s3"
 SSM = f"com.amazonaws.{R}.ssm"
 SSM_NAME = f"ssm.{R}.amazonaws.com"
@@ -111,8 +110,6 @@ def arrival(r: dict) -> dict:
     return enis[-1]
 
 
-def f(name: str, *values: str) -> dict:
-    return {"Name": name, "Values": list(values)}
 
 
 @pytest.fixture
@@ -122,77 +119,6 @@ def ami(ec2):
     assert imgs
     return imgs[0]["ImageId"]
 
-
-class Net:
-    """Small builders over one ec2 client."""
-
-    def __init__(self, ec2, ami: str):
-        self.ec2 = ec2
-        self.ami = ami
-
-    def vpc(self, cidr: str, *, dns_hostnames: bool = False) -> str:
-        vpc = self.ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
-        if dns_hostnames:
-            self.ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
-        return vpc
-
-    def subnet(self, vpc: str, cidr: str, az: str = AZ_A) -> str:
-        return self.ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=az)["Subnet"]["SubnetId"]
-
-    def instance(self, subnet: str, *, groups: list[str] | None = None, public_ip: bool = False) -> dict:
-        kw: dict = {}
-        if groups is not None or public_ip:
-            iface: dict = {"DeviceIndex": 0, "SubnetId": subnet, "AssociatePublicIpAddress": public_ip}
-            if groups is not None:
-                iface["Groups"] = groups
-            kw["NetworkInterfaces"] = [iface]
-        else:
-            kw["SubnetId"] = subnet
-        [i] = self.ec2.run_instances(ImageId=self.ami, InstanceType="t3.micro", MinCount=1, MaxCount=1,
-                                     **kw)["Instances"]
-        return i
-
-    def sg(self, vpc: str, name: str, *ingress: dict) -> str:
-        sg = self.ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)["GroupId"]
-        if ingress:
-            self.ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=list(ingress))
-        return sg
-
-    def empty_sg(self, vpc: str, name: str) -> str:
-        """A group without any rule (its default outbound rule revoked)."""
-        sg = self.sg(vpc, name)
-        self.ec2.revoke_security_group_egress(GroupId=sg, IpPermissions=[
-            {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
-        [g] = self.ec2.describe_security_groups(GroupIds=[sg])["SecurityGroups"]
-        assert g["IpPermissions"] == [] and g["IpPermissionsEgress"] == []
-        return sg
-
-    def main_table(self, vpc: str) -> str:
-        [rt] = self.ec2.describe_route_tables(Filters=[f("vpc-id", vpc), f("association.main", "true")])[
-            "RouteTables"]
-        return rt["RouteTableId"]
-
-    def table_for(self, vpc: str, subnet: str) -> str:
-        rt = self.ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
-        self.ec2.associate_route_table(RouteTableId=rt, SubnetId=subnet)
-        return rt
-
-    def default_acl(self, vpc: str) -> str:
-        [acl] = self.ec2.describe_network_acls(Filters=[f("vpc-id", vpc), f("default", "true")])["NetworkAcls"]
-        return acl["NetworkAclId"]
-
-    def eni_of(self, instance: dict) -> str:
-        return instance["NetworkInterfaces"][0]["NetworkInterfaceId"]
-
-    def peer(self, a: str, b: str) -> str:
-        pcx = self.ec2.create_vpc_peering_connection(VpcId=a, PeerVpcId=b)["VpcPeeringConnection"][
-            "VpcPeeringConnectionId"]
-        self.ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
-        return pcx
-
-
-def tcp(port: int, cidr: str = "0.0.0.0/0") -> dict:
-    return {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": cidr}]}
 
 
 @pytest.fixture
