@@ -597,22 +597,25 @@ impl<'a> Walk<'a, '_> {
                 .push(Hop::new(kind, owner, "the packet starts here"));
         }
         if self.detail {
-            let mut hop = Hop::new(
-                "network-interface",
-                Self::eni_component(eni),
-                format!("leaves {} from {}", eni.id, packet.source),
-            )
-            .with(Role::Vpc, self.vpc_component(&eni.vpc_id));
-            if let Some(subnet) = self.subnet(eni) {
-                hop = hop.with(Role::Subnet, self.subnet_component(subnet));
-            }
-            if let Some((_, owner)) = self.owner_component(eni) {
-                hop = hop.with(Role::AttachedTo, owner);
-            }
+            let mut hop =
+                self.interface_hop(eni, format!("leaves {} from {}", eni.id, packet.source));
             hop.outbound_header = Some(Header::from(packet));
             self.hops.push(hop);
         }
         self.check_groups(eni, Direction::Egress, packet);
+    }
+
+    /// An interface's hop: its VPC, subnet and what it is attached to.
+    fn interface_hop(&self, eni: &NetworkInterface, detail: String) -> Hop {
+        let mut hop = Hop::new("network-interface", Self::eni_component(eni), detail)
+            .with(Role::Vpc, self.vpc_component(&eni.vpc_id));
+        if let Some(subnet) = self.subnet(eni) {
+            hop = hop.with(Role::Subnet, self.subnet_component(subnet));
+        }
+        if let Some((_, owner)) = self.owner_component(eni) {
+            hop = hop.with(Role::AttachedTo, owner);
+        }
+        hop
     }
 
     /// Security groups of an interface, one direction. On the return path they are not
@@ -843,18 +846,10 @@ impl<'a> Walk<'a, '_> {
         }
         self.check_groups(eni, Direction::Ingress, packet);
         if self.detail {
-            let mut hop = Hop::new(
-                "network-interface",
-                Self::eni_component(eni),
+            let mut hop = self.interface_hop(
+                eni,
                 format!("arrives at {} ({})", eni.id, packet.destination),
-            )
-            .with(Role::Vpc, self.vpc_component(&eni.vpc_id));
-            if let Some(subnet) = self.subnet(eni) {
-                hop = hop.with(Role::Subnet, self.subnet_component(subnet));
-            }
-            if let Some((_, owner)) = self.owner_component(eni) {
-                hop = hop.with(Role::AttachedTo, owner);
-            }
+            );
             hop.inbound_header = Some(Header::from(packet));
             self.hops.push(hop);
         }
