@@ -814,3 +814,60 @@ fn from_the_internet_to_a_public_instance() {
         "internet-gateway"
     );
 }
+
+#[test]
+fn a_routing_loop_through_nat_gateways_ends() {
+    let mut w = World::new();
+    let net = w.net(0);
+    // Two private NAT gateways whose subnets route everything to each other.
+    let mut nats = Vec::new();
+    for subnet in &net.subnets {
+        let Outcome::NatGateway(nat) = w.run(Command::CreateNatGateway(CreateNatGateway {
+            subnet_id: subnet.clone(),
+            public: false,
+            allocation_id: None,
+            private_ip: None,
+            tag_specifications: Vec::new(),
+        })) else {
+            panic!()
+        };
+        nats.push(nat.id);
+    }
+    let mut tables = Vec::new();
+    for subnet in &net.subnets {
+        let Outcome::RouteTable(t) = w.run(Command::CreateRouteTable {
+            vpc_id: net.vpc.clone(),
+            tag_specifications: Vec::new(),
+        }) else {
+            panic!()
+        };
+        w.run(Command::AssociateRouteTable {
+            route_table_id: t.id.clone(),
+            subnet_id: Some(subnet.clone()),
+            gateway_id: None,
+        });
+        tables.push(t.id);
+    }
+    w.route(
+        &tables[0],
+        "0.0.0.0/0",
+        RouteTarget::NatGateway(nats[1].clone()),
+    );
+    w.route(
+        &tables[1],
+        "0.0.0.0/0",
+        RouteTarget::NatGateway(nats[0].clone()),
+    );
+    let a = w.instance(&net.subnets[0], &[]);
+    let r = w.trace(
+        &a.id,
+        PathEnd::Address("198.51.100.1".parse().unwrap()),
+        443,
+    );
+    assert!(!r.network_path_found);
+    assert!(
+        codes(&r).iter().any(|c| c.0 == "LOCALVPC_ROUTING_LOOP"),
+        "{:?}",
+        codes(&r)
+    );
+}
