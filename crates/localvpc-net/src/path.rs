@@ -18,6 +18,7 @@ use localvpc_model::{
     EndpointState, EndpointTypeWire, InstanceId, InternetGatewayId, NetworkInterfaceId,
     TransitGatewayAttachmentId, TransitGatewayId, VpcEndpointId, VpcId,
 };
+use localvpc_model::{Listener, LoadBalancer, TargetGroup, VpcEndpointServiceConfiguration};
 use localvpc_policy::{Context, Principal, Request};
 use serde::Serialize;
 use std::net::{IpAddr, Ipv4Addr};
@@ -491,6 +492,14 @@ enum Arrival<'a> {
         gateway: Component,
         nat: Option<&'a NatGateway>,
     },
+    /// Through an interface endpoint and PrivateLink to a target of the provider's load
+    /// balancer; `inner` is the packet the balancer sent to the target.
+    PrivateLink {
+        endpoint: &'a NetworkInterface,
+        balancer: &'a NetworkInterface,
+        target: &'a NetworkInterface,
+        inner: Packet,
+    },
 }
 
 struct Walk<'a, 'q> {
@@ -863,8 +872,257 @@ impl<'a> Walk<'a, '_> {
             && let Owner::VpcEndpoint(id) = self.index.owner(&eni.id)
         {
             self.check_policy(id);
+            if let Some(endpoint) = VpcEndpointId::parse(id)
+                .ok()
+                .and_then(|id| self.index.model().any::<VpcEndpoint>(&id))
+                && let Some(service) = self
+                    .index
+                    .model()
+                    .all::<VpcEndpointServiceConfiguration>()
+                    .find(|s| s.service_name() == endpoint.service_name)
+            {
+                return self.through_privatelink(endpoint, service, eni, packet);
+            }
         }
         Some(Arrival::Interface(eni))
+    }
+
+    /// From a consumer's interface endpoint to the provider's service: the connection must
+    /// be accepted, the service's network load balancer needs a listener on the port, its
+    /// target group a target; the balancer then opens its own connection to the target
+    /// (from its address in the target's VPC), which that VPC's ACLs and the target's
+    /// groups decide.
+    fn through_privatelink(
+        &mut self,
+        endpoint: &'a VpcEndpoint,
+        service: &'a VpcEndpointServiceConfiguration,
+        endpoint_eni: &'a NetworkInterface,
+        packet: &Packet,
+    ) -> Option<Arrival<'a>> {
+        let model = self.index.model();
+        let endpoint_component = Component::new(
+            endpoint.id.as_str(),
+            Some(endpoint.scope.ec2_arn("vpc-endpoint", endpoint.id.as_str())),
+            name_of(&endpoint.tags),
+        );
+        let service_component = Component::new(
+            service.id.as_str(),
+            Some(
+                service
+                    .scope
+                    .ec2_arn("vpc-endpoint-service", service.id.as_str()),
+            ),
+            name_of(&service.tags),
+        );
+        if self.detail {
+            let mut hop = Hop::new(
+                "vpc-endpoint-service",
+                service_component.clone(),
+                format!("through PrivateLink to {}", endpoint.service_name),
+            )
+            .with(Role::Component, endpoint_component.clone());
+            hop.service_name = Some(endpoint.service_name.clone());
+            self.hops.push(hop);
+        }
+        if endpoint.state != EndpointState::Available {
+            self.blocker(
+                Explanation::new(
+                    "BAD_STATE",
+                    format!(
+                        "{} is {}: the provider of {} has not accepted the connection",
+                        endpoint.id,
+                        endpoint.state.as_str(),
+                        endpoint.service_name
+                    ),
+                )
+                .component(endpoint_component.clone())
+                .with(Role::VpcEndpoint, endpoint_component)
+                .fix(format!(
+                    "accept the connection (AcceptVpcEndpointConnections on {})",
+                    service.id
+                )),
+            );
+        }
+        let Some(balancer) = service
+            .load_balancer_arns
+            .iter()
+            .find_map(|arn| model.any::<LoadBalancer>(arn))
+        else {
+            self.blocker(
+                Explanation::new(
+                    "NO_POSSIBLE_DESTINATION",
+                    format!("{} has no load balancer behind it", service.id),
+                )
+                .component(service_component),
+            );
+            return None;
+        };
+        let lb_component = Component::new(
+            balancer.id.as_str(),
+            Some(balancer.id.to_string()),
+            Some(balancer.name.as_str()),
+        );
+        let zone = balancer
+            .zones
+            .iter()
+            .find(|z| {
+                model
+                    .any::<Subnet>(&z.subnet_id)
+                    .is_some_and(|s| s.availability_zone == endpoint_eni.availability_zone)
+            })
+            .or_else(|| balancer.zones.first())?;
+        let lb_eni = model.any::<NetworkInterface>(&zone.network_interface_id)?;
+        let listener = model.all::<Listener>().find(|l| {
+            l.load_balancer_arn == balancer.id
+                && l.port.is_some_and(|p| {
+                    u16::try_from(p).is_ok_and(|p| {
+                        crate::packet::PortRange::single(p)
+                            .intersect(packet.destination_ports)
+                            .is_some()
+                    })
+                })
+        });
+        let Some(listener) = listener else {
+            let ports = if packet.protocol.has_ports() {
+                format!(" port {}", packet.destination_ports)
+            } else {
+                String::new()
+            };
+            if self.detail {
+                let mut hop = Hop::new(
+                    "load-balancer",
+                    lb_component.clone(),
+                    format!(
+                        "no listener of {} accepts {}{ports}",
+                        balancer.name, packet.protocol
+                    ),
+                );
+                hop.blocked = true;
+                self.hops.push(hop);
+            }
+            let mut e = Explanation::new(
+                "ELBV2_LISTENERS_MISMATCH",
+                format!(
+                    "no listener of {} accepts {}{ports}",
+                    balancer.name, packet.protocol
+                ),
+            )
+            .component(lb_component)
+            .protocol(packet.protocol)
+            .fix("add a listener on that port, or connect to a port the service listens on");
+            if packet.destination_ports.from == packet.destination_ports.to {
+                e.port = Some(packet.destination_ports.from);
+            }
+            self.blocker(e);
+            return None;
+        };
+        let group = model.any::<TargetGroup>(&listener.target_group_arn)?;
+        let target = group
+            .targets
+            .iter()
+            .find(|t| {
+                t.availability_zone.as_deref() == Some(endpoint_eni.availability_zone.as_str())
+            })
+            .or_else(|| group.targets.first());
+        let Some(target) = target else {
+            if self.detail {
+                self.hops.push(Hop::new(
+                    "load-balancer",
+                    lb_component.clone(),
+                    format!(
+                        "listener {} forwards to {}, which has no target",
+                        listener.id, group.name
+                    ),
+                ));
+            }
+            self.blocker(
+                Explanation::new(
+                    "ELBV2_LISTENER_HAS_NO_TG",
+                    format!(
+                        "the target group {} of the listener has no target",
+                        group.name
+                    ),
+                )
+                .component(lb_component)
+                .fix(format!("register a target in {}", group.name)),
+            );
+            return None;
+        };
+        let target_eni = if target.id.starts_with("i-") {
+            InstanceId::parse(&target.id)
+                .ok()
+                .and_then(|i| model.any::<Instance>(&i))
+                .and_then(|i| model.any::<NetworkInterface>(&i.primary_interface))
+        } else {
+            target
+                .id
+                .parse::<IpAddr>()
+                .ok()
+                .and_then(|ip| self.index.interface_at(ip))
+        };
+        let port = target
+            .port
+            .or(group.port)
+            .and_then(|p| u16::try_from(p).ok());
+        let Some(target_eni) = target_eni else {
+            self.blocker(
+                Explanation::new(
+                    "LOCALVPC_NO_INTERFACE_AT_ADDRESS",
+                    format!(
+                        "the target {} of {} is no interface localvpc knows",
+                        target.id, group.name
+                    ),
+                )
+                .component(lb_component),
+            );
+            return None;
+        };
+        let target_ip = if target.id.starts_with("i-") {
+            IpAddr::V4(target_eni.private_ip)
+        } else {
+            target
+                .id
+                .parse()
+                .unwrap_or(IpAddr::V4(target_eni.private_ip))
+        };
+        let mut inner = Packet::new(
+            packet.protocol,
+            IpAddr::V4(zone.private_ip),
+            target_ip,
+            port,
+        );
+        if !packet.protocol.has_ports() {
+            inner.destination_ports = crate::packet::PortRange::ALL;
+        }
+        if self.detail {
+            let mut hop = Hop::new(
+                "load-balancer",
+                lb_component,
+                format!(
+                    "listener {} -> target group {} -> {}{}",
+                    listener.port.unwrap_or_default(),
+                    group.name,
+                    target.id,
+                    port.map(|p| format!(":{p}")).unwrap_or_default()
+                ),
+            );
+            hop.inbound_header = Some(Header::from(packet));
+            hop.outbound_header = Some(Header::from(&inner));
+            self.hops.push(hop);
+        }
+        let provider = model.any::<Vpc>(&balancer.vpc_id)?;
+        let reached = self.route_out_of_subnet(
+            lb_eni,
+            provider,
+            &inner,
+            &Target::Interface(target_eni, target_ip),
+        );
+        reached.map(|_| Arrival::PrivateLink {
+            endpoint: endpoint_eni,
+            balancer: lb_eni,
+            target: target_eni,
+            inner,
+        })
     }
 
     /// The endpoint policy for the query's request, if one was given (localvpc's extension).
@@ -1657,6 +1915,40 @@ impl<'a> Walk<'a, '_> {
     ) {
         let model = self.index.model();
         match arrival {
+            Arrival::PrivateLink {
+                endpoint,
+                balancer,
+                target,
+                inner,
+            } => {
+                // The target answers the balancer inside the provider's VPC…
+                let reply = inner.reply();
+                if self.detail {
+                    self.hops.push(Hop::new(
+                        "network-interface",
+                        Self::eni_component(target),
+                        format!("the reply leaves {}", target.id),
+                    ));
+                }
+                self.check_groups(target, Direction::Egress, &reply);
+                if let Some(vpc) = model.any::<Vpc>(&target.vpc_id) {
+                    let back = Target::Interface(balancer, reply.destination);
+                    self.route_out_of_subnet(target, vpc, &reply, &back);
+                }
+                // …and the endpoint answers the consumer in its VPC.
+                let reply = forward.reply();
+                if self.detail {
+                    self.hops.push(Hop::new(
+                        "network-interface",
+                        Self::eni_component(endpoint),
+                        format!("back through PrivateLink: the reply leaves {}", endpoint.id),
+                    ));
+                }
+                if let Some(vpc) = model.any::<Vpc>(&endpoint.vpc_id) {
+                    let back = Target::Interface(source, reply.destination);
+                    self.route_out_of_subnet(endpoint, vpc, &reply, &back);
+                }
+            }
             Arrival::Interface(eni) => {
                 // A reply from the address the packet arrived at, to the source address.
                 let reply = forward.reply();

@@ -871,3 +871,247 @@ fn a_routing_loop_through_nat_gateways_ends() {
         codes(&r)
     );
 }
+
+#[test]
+fn privatelink_reaches_the_providers_target_after_acceptance() {
+    use localvpc_model::{
+        CreateEndpointService, CreateLoadBalancer, CreateTargetGroup, ElbCommand, ElbOutcome,
+        HealthCheckInput, Target,
+    };
+    const PROVIDER: &str = "333333333333";
+    const CONSUMER: &str = "444444444444";
+    let mut w = World::new();
+    // The provider: a VPC 10.5.0.0/16, a backend instance behind an NLB on 443 -> 8443.
+    let Outcome::Vpc(pvpc) = w.run_in(
+        PROVIDER,
+        Command::CreateVpc(CreateVpc {
+            cidr_block: Some("10.5.0.0/16".into()),
+            ..CreateVpc::default()
+        }),
+    ) else {
+        panic!()
+    };
+    let Outcome::Subnet(psub) = w.run_in(
+        PROVIDER,
+        Command::CreateSubnet(CreateSubnet {
+            vpc_id: pvpc.id.clone(),
+            cidr_block: Some("10.5.1.0/24".into()),
+            availability_zone: Some(format!("{REGION}a")),
+            availability_zone_id: None,
+            ipv6_cidr_block: None,
+            ipv6_native: false,
+            tag_specifications: Vec::new(),
+        }),
+    ) else {
+        panic!()
+    };
+    let Outcome::SecurityGroup(backend_sg) = w.run_in(
+        PROVIDER,
+        Command::CreateSecurityGroup(localvpc_model::CreateSecurityGroup {
+            vpc_id: Some(pvpc.id.clone()),
+            group_name: "backend".into(),
+            description: "backend".into(),
+            tag_specifications: Vec::new(),
+        }),
+    ) else {
+        panic!()
+    };
+    let Outcome::Instances(mut backends) = w.run_in(
+        PROVIDER,
+        Command::RunInstances(RunInstances {
+            image_id: "ami-0abcdef1234567890".into(),
+            instance_type: "t3.micro".into(),
+            min_count: 1,
+            max_count: 1,
+            subnet_id: Some(psub.id.clone()),
+            availability_zone: None,
+            groups: vec![backend_sg.id.clone()],
+            private_ip: None,
+            ipv6_addresses: Vec::new(),
+            ipv6_count: None,
+            associate_public_ip: None,
+            key_name: None,
+            client_token: None,
+            tag_specifications: Vec::new(),
+        }),
+    ) else {
+        panic!()
+    };
+    let backend = backends.pop().unwrap();
+    let Outcome::Elb(ElbOutcome::LoadBalancer(nlb)) = w.run_in(
+        PROVIDER,
+        Command::Elb(ElbCommand::CreateLoadBalancer(CreateLoadBalancer {
+            name: "svc".into(),
+            lb_type: "network".into(),
+            internal: true,
+            subnets: vec![(psub.id.clone(), None)],
+            security_groups: Vec::new(),
+            tags: Vec::new(),
+        })),
+    ) else {
+        panic!()
+    };
+    let Outcome::Elb(ElbOutcome::TargetGroup(tg)) = w.run_in(
+        PROVIDER,
+        Command::Elb(ElbCommand::CreateTargetGroup(CreateTargetGroup {
+            name: "backend".into(),
+            protocol: Some("TCP".into()),
+            port: Some(8443),
+            vpc_id: Some(pvpc.id.clone()),
+            target_type: Some("instance".into()),
+            health_check: HealthCheckInput::default(),
+            tags: Vec::new(),
+        })),
+    ) else {
+        panic!()
+    };
+    w.run_in(
+        PROVIDER,
+        Command::Elb(ElbCommand::RegisterTargets(
+            tg.id.clone(),
+            vec![Target {
+                id: backend.id.to_string(),
+                port: None,
+                availability_zone: None,
+            }],
+        )),
+    );
+    w.run_in(
+        PROVIDER,
+        Command::Elb(ElbCommand::CreateListener {
+            load_balancer_arn: nlb.id.clone(),
+            protocol: Some("TCP".into()),
+            port: Some(443),
+            target_group_arn: tg.id.clone(),
+            tags: Vec::new(),
+        }),
+    );
+    let Outcome::EndpointService(service) = w.run_in(
+        PROVIDER,
+        Command::CreateEndpointService(CreateEndpointService {
+            network_load_balancer_arns: vec![nlb.id.clone()],
+            gateway_load_balancer_arns: Vec::new(),
+            acceptance_required: Some(true),
+            private_dns_name: None,
+            supported_ip_address_types: Vec::new(),
+            tag_specifications: Vec::new(),
+        }),
+    ) else {
+        panic!()
+    };
+    w.run_in(
+        PROVIDER,
+        Command::ModifyEndpointServicePermissions {
+            id: service.id.clone(),
+            add: vec![format!("arn:aws:iam::{CONSUMER}:root")],
+            remove: Vec::new(),
+        },
+    );
+    // The consumer: an instance and an interface endpoint to the service.
+    let Outcome::Vpc(cvpc) = w.run_in(
+        CONSUMER,
+        Command::CreateVpc(CreateVpc {
+            cidr_block: Some("10.0.0.0/16".into()),
+            ..CreateVpc::default()
+        }),
+    ) else {
+        panic!()
+    };
+    let Outcome::Subnet(csub) = w.run_in(
+        CONSUMER,
+        Command::CreateSubnet(CreateSubnet {
+            vpc_id: cvpc.id.clone(),
+            cidr_block: Some("10.0.1.0/24".into()),
+            availability_zone: Some(format!("{REGION}a")),
+            availability_zone_id: None,
+            ipv6_cidr_block: None,
+            ipv6_native: false,
+            tag_specifications: Vec::new(),
+        }),
+    ) else {
+        panic!()
+    };
+    let Outcome::VpcEndpoint(endpoint) = w.run_in(
+        CONSUMER,
+        Command::CreateVpcEndpoint(CreateVpcEndpoint {
+            vpc_id: Some(cvpc.id.clone()),
+            service_name: service.service_name(),
+            endpoint_type: Some("Interface".into()),
+            subnet_ids: vec![csub.id.clone()],
+            ..CreateVpcEndpoint::default()
+        }),
+    ) else {
+        panic!()
+    };
+    let Outcome::Instances(mut clients) = w.run_in(
+        CONSUMER,
+        Command::RunInstances(RunInstances {
+            image_id: "ami-0abcdef1234567890".into(),
+            instance_type: "t3.micro".into(),
+            min_count: 1,
+            max_count: 1,
+            subnet_id: Some(csub.id.clone()),
+            availability_zone: None,
+            groups: Vec::new(),
+            private_ip: None,
+            ipv6_addresses: Vec::new(),
+            ipv6_count: None,
+            associate_public_ip: None,
+            key_name: None,
+            client_token: None,
+            tag_specifications: Vec::new(),
+        }),
+    ) else {
+        panic!()
+    };
+    let client = clients.pop().unwrap();
+    let to_endpoint = || PathEnd::VpcEndpoint(endpoint.id.clone());
+    // Pending acceptance, and the backend's group admits nothing yet.
+    let r = w.trace(&client.id, to_endpoint(), 443);
+    assert_eq!(
+        codes(&r),
+        [
+            ("BAD_STATE", None, false),
+            ("ENI_SG_RULES_MISMATCH", Some("ingress"), false)
+        ],
+        "{:#?}",
+        r.explanations
+    );
+    w.run_in(
+        PROVIDER,
+        Command::AnswerEndpointConnections {
+            id: service.id.clone(),
+            endpoints: vec![endpoint.id.clone()],
+            accept: true,
+        },
+    );
+    w.run_in(
+        PROVIDER,
+        Command::AuthorizeSecurityGroup {
+            group: GroupRef::Id(backend_sg.id.clone()),
+            egress: false,
+            permissions: vec![IpPermission {
+                protocol: "tcp".into(),
+                from_port: Some(8443),
+                to_port: Some(8443),
+                ipv4_ranges: vec![("10.5.0.0/16".into(), None)],
+                ..IpPermission::default()
+            }],
+            tag_specifications: Vec::new(),
+        },
+    );
+    let r = w.trace(&client.id, to_endpoint(), 443);
+    assert!(r.network_path_found, "{:#?}", r.explanations);
+    let kinds = kinds(&r.forward_path_components);
+    assert!(
+        kinds.contains(&"vpc-endpoint-service") && kinds.contains(&"load-balancer"),
+        "{kinds:?}"
+    );
+    assert_eq!(
+        r.forward_path_components.last().unwrap().component.id,
+        backend.id.as_str()
+    );
+    // No listener on 80.
+    let r = w.trace(&client.id, to_endpoint(), 80);
+    assert_eq!(codes(&r), [("ELBV2_LISTENERS_MISMATCH", None, false)]);
+}
