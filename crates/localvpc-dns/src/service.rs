@@ -137,6 +137,9 @@ pub struct Dns {
     /// Views the last reconciliation could not give a listener (out of file descriptors or
     /// addresses); health reports them.
     without_listener: AtomicUsize,
+    /// Raised by `refresh` when a new snapshot is published: listeners follow the model
+    /// at once instead of at the next poll.
+    published: tokio::sync::Notify,
     query_log: QueryLog,
     /// The DNS thread's runtime: listeners and forwarded queries run there, apart from the
     /// API's runtime, so queries never queue behind HTTP requests or the writer's work.
@@ -167,6 +170,7 @@ impl Dns {
             listeners: tokio::sync::Mutex::new(Listeners::default()),
             status: AtomicU8::new(status),
             without_listener: AtomicUsize::new(0),
+            published: tokio::sync::Notify::new(),
             query_log,
             runtime: OnceLock::new(),
         })
@@ -234,6 +238,7 @@ impl Dns {
         }
         let fresh = Arc::new(cached.update(model, &self.catalog, changes));
         self.indexed.store(fresh);
+        self.published.notify_one();
     }
 
     pub(crate) fn catalog(&self) -> &Catalog {
@@ -275,10 +280,16 @@ impl Dns {
         self.status.store(RUNNING, Ordering::Relaxed);
         let dns = Arc::clone(self);
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_millis(200));
             loop {
-                tick.tick().await;
+                // A publish wakes it at once; the poll is the fallback. Under a stream of
+                // writes it reconciles at most five times a second (a reconciliation looks at
+                // every view), so a write never pays for it.
+                tokio::select! {
+                    () = dns.published.notified() => {}
+                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                }
                 dns.reconcile().await;
+                tokio::time::sleep(Duration::from_millis(200)).await;
             }
         });
     }

@@ -114,6 +114,9 @@ pub(crate) struct CompiledAcl {
 pub struct NetIndex {
     model: Arc<Model>,
     by_address: HashMap<IpAddr, NetworkInterfaceId>,
+    /// Private addresses per VPC: VPCs of different accounts (or unconnected ones) may use
+    /// the same blocks, so an address means an interface only within a VPC.
+    by_vpc_address: HashMap<(VpcId, IpAddr), NetworkInterfaceId>,
     public_address: HashMap<NetworkInterfaceId, IpAddr>,
     owners: HashMap<NetworkInterfaceId, Owner>,
     subnet_route_table: HashMap<SubnetId, RouteTableId>,
@@ -139,6 +142,7 @@ impl NetIndex {
         let mut index = Self {
             model: Arc::clone(&model),
             by_address: HashMap::new(),
+            by_vpc_address: HashMap::new(),
             public_address: HashMap::new(),
             owners: HashMap::new(),
             subnet_route_table: HashMap::new(),
@@ -160,6 +164,9 @@ impl NetIndex {
                 .chain(eni.ipv6_addresses.iter().copied().map(IpAddr::V6));
             for address in addresses {
                 index.by_address.insert(address, eni.id.clone());
+                index
+                    .by_vpc_address
+                    .insert((eni.vpc_id.clone(), address), eni.id.clone());
                 for group in &eni.groups {
                     index
                         .members
@@ -314,6 +321,19 @@ impl NetIndex {
     pub fn interface_at(&self, address: IpAddr) -> Option<&NetworkInterface> {
         let id = self.by_address.get(&address)?;
         self.model.any::<NetworkInterface>(id)
+    }
+
+    /// The interface holding a private address in a VPC.
+    pub fn interface_in(&self, vpc: &VpcId, address: IpAddr) -> Option<&NetworkInterface> {
+        let id = self.by_vpc_address.get(&(vpc.clone(), address))?;
+        self.model.any::<NetworkInterface>(id)
+    }
+
+    /// The interface an address means when seen from a VPC: its own interface there, else
+    /// any interface holding it (a public address, or a private one in another VPC).
+    pub fn interface_from(&self, vpc: &VpcId, address: IpAddr) -> Option<&NetworkInterface> {
+        self.interface_in(vpc, address)
+            .or_else(|| self.interface_at(address))
     }
 
     /// The public address that goes out with an interface's traffic, if it has one.

@@ -134,7 +134,12 @@ fn search(index: &NetIndex, query: &PathQuery, detail: bool) -> Result<Analysis,
     }
     let model = index.model();
     let (source, source_ip) = source_interface(index, query)?;
-    let target = target(index, query, Some(source.availability_zone.as_str()))?;
+    let target = target(
+        index,
+        query,
+        Some(source.availability_zone.as_str()),
+        Some(&source.vpc_id),
+    )?;
     let mut packet = Packet::new(
         query.protocol,
         source_ip,
@@ -163,6 +168,13 @@ fn search(index: &NetIndex, query: &PathQuery, detail: bool) -> Result<Analysis,
     walk.leave_interface(source, &packet);
     let arrival = walk.route_out_of_subnet(source, source_vpc, &packet, &target);
     walk.check_arrival(arrival.as_ref(), &target, source_vpc);
+    if arrival.is_none() && walk.explanations.is_empty() {
+        // Never a path "found" that arrived nowhere.
+        walk.blocker(Explanation::new(
+            "NO_PATH",
+            format!("no path from {} reaches {}", source.id, packet.destination),
+        ));
+    }
     let forward = std::mem::take(&mut walk.hops);
     // Return: only once the forward path reaches its destination (blocked or not).
     walk.returning = true;
@@ -195,7 +207,7 @@ fn from_internet(
     let igw = model
         .any::<InternetGateway>(igw_id)
         .ok_or_else(|| not_found("internet gateway", igw_id))?;
-    let Target::Interface(eni, _) = target(index, query, None)? else {
+    let Target::Interface(eni, _) = target(index, query, None, None)? else {
         return Err(PathError::Unsupported(
             "from an internet gateway, the destination must be an instance or a network interface"
                 .to_owned(),
@@ -207,7 +219,11 @@ fn from_internet(
     let client = query.source_ip.unwrap_or(INTERNET_ADDRESS);
     let private = query
         .destination_ip
-        .filter(|ip| index.interface_at(*ip).is_some_and(|e| e.id == eni.id) && is_private(*ip))
+        .filter(|ip| {
+            index
+                .interface_in(&eni.vpc_id, *ip)
+                .is_some_and(|e| e.id == eni.id)
+        })
         .unwrap_or(IpAddr::V4(eni.private_ip));
     let public = index.public_address(&eni.id);
     let mut packet = Packet::new(
@@ -389,6 +405,7 @@ fn target<'a>(
     index: &'a NetIndex,
     query: &PathQuery,
     source_zone: Option<&str>,
+    source_vpc: Option<&VpcId>,
 ) -> Result<Target<'a>, PathError> {
     let model = index.model();
     let at = |e: &'a NetworkInterface| {
@@ -447,7 +464,10 @@ fn target<'a>(
                 .ok_or_else(|| not_found("internet gateway", id))?;
             Target::Internet(igw, query.destination_ip.unwrap_or(INTERNET_ADDRESS))
         }
-        PathEnd::Address(ip) => match index.interface_at(*ip) {
+        PathEnd::Address(ip) => match source_vpc
+            .and_then(|vpc| index.interface_from(vpc, *ip))
+            .or_else(|| index.interface_at(*ip))
+        {
             Some(e) => Target::Interface(e, *ip),
             None => Target::External(*ip),
         },
@@ -497,7 +517,8 @@ enum Arrival<'a> {
     PrivateLink {
         endpoint: &'a NetworkInterface,
         balancer: &'a NetworkInterface,
-        target: &'a NetworkInterface,
+        /// None for an address target no interface holds.
+        target: Option<&'a NetworkInterface>,
         inner: Packet,
     },
 }
@@ -1048,42 +1069,36 @@ impl<'a> Walk<'a, '_> {
             );
             return None;
         };
-        let target_eni = if target.id.starts_with("i-") {
-            InstanceId::parse(&target.id)
-                .ok()
-                .and_then(|i| model.any::<Instance>(&i))
-                .and_then(|i| model.any::<NetworkInterface>(&i.primary_interface))
-        } else {
-            target
-                .id
-                .parse::<IpAddr>()
-                .ok()
-                .and_then(|ip| self.index.interface_at(ip))
-        };
+        let provider = model.any::<Vpc>(&balancer.vpc_id)?;
         let port = target
             .port
             .or(group.port)
             .and_then(|p| u16::try_from(p).ok());
-        let Some(target_eni) = target_eni else {
-            self.blocker(
-                Explanation::new(
-                    "LOCALVPC_NO_INTERFACE_AT_ADDRESS",
-                    format!(
-                        "the target {} of {} is no interface localvpc knows",
-                        target.id, group.name
-                    ),
-                )
-                .component(lb_component),
-            );
-            return None;
-        };
-        let target_ip = if target.id.starts_with("i-") {
-            IpAddr::V4(target_eni.private_ip)
+        // An instance target, or an address target: the interface holding it in the
+        // provider's VPC, if any.
+        let (target_eni, target_ip) = if target.id.starts_with("i-") {
+            let eni = InstanceId::parse(&target.id)
+                .ok()
+                .and_then(|i| model.any::<Instance>(&i))
+                .and_then(|i| model.any::<NetworkInterface>(&i.primary_interface));
+            match eni {
+                Some(e) => (Some(e), IpAddr::V4(e.private_ip)),
+                None => {
+                    self.blocker(
+                        Explanation::new(
+                            "NO_SOURCE_OR_DESTINATION",
+                            format!("the target {} of {} does not exist", target.id, group.name),
+                        )
+                        .component(lb_component),
+                    );
+                    return None;
+                }
+            }
         } else {
-            target
-                .id
-                .parse()
-                .unwrap_or(IpAddr::V4(target_eni.private_ip))
+            let Ok(ip) = target.id.parse::<IpAddr>() else {
+                return None;
+            };
+            (self.index.interface_in(&provider.id, ip), ip)
         };
         let mut inner = Packet::new(
             packet.protocol,
@@ -1110,7 +1125,38 @@ impl<'a> Walk<'a, '_> {
             hop.outbound_header = Some(Header::from(&inner));
             self.hops.push(hop);
         }
-        let provider = model.any::<Vpc>(&balancer.vpc_id)?;
+        let Some(target_eni) = target_eni else {
+            // An address no interface holds (a server of the user's, which the data plane
+            // maps): the path ends at the address, past its subnet's ACL.
+            let subnet = self.index.subnet_holding(&provider.id, target_ip);
+            if let Some(subnet) = subnet
+                && subnet.id != lb_eni.subnet_id
+            {
+                if let Some(from) = self.subnet(lb_eni) {
+                    self.check_acl(from, Direction::Egress, &inner);
+                }
+                self.check_acl(subnet, Direction::Ingress, &inner);
+            }
+            if self.detail {
+                let mut hop = Hop::new(
+                    "address",
+                    Component::bare(target_ip.to_string()),
+                    format!(
+                        "the target address {target_ip}: no interface of {} holds it, so whatever answers there is outside the analysis",
+                        provider.id
+                    ),
+                )
+                .with(Role::Vpc, self.vpc_component(&provider.id));
+                hop.inbound_header = Some(Header::from(&inner));
+                self.hops.push(hop);
+            }
+            return Some(Arrival::PrivateLink {
+                endpoint: endpoint_eni,
+                balancer: lb_eni,
+                target: None,
+                inner,
+            });
+        };
         let reached = self.route_out_of_subnet(
             lb_eni,
             provider,
@@ -1120,7 +1166,7 @@ impl<'a> Walk<'a, '_> {
         reached.map(|_| Arrival::PrivateLink {
             endpoint: endpoint_eni,
             balancer: lb_eni,
-            target: target_eni,
+            target: Some(target_eni),
             inner,
         })
     }
@@ -1610,7 +1656,19 @@ impl<'a> Walk<'a, '_> {
         // Entering over a peering, the packet can only be delivered inside the peer VPC.
         match target {
             Target::Interface(eni, _) if eni.vpc_id == peer.id => self.deliver(eni, packet, false),
-            _ => None,
+            _ => {
+                self.blocker(
+                    Explanation::new(
+                        "LOCALVPC_NO_INTERFACE_AT_ADDRESS",
+                        format!(
+                            "{} is inside {} but no network interface there holds it",
+                            packet.destination, peer.id
+                        ),
+                    )
+                    .with(Role::Vpc, self.vpc_component(&peer.id)),
+                );
+                None
+            }
         }
     }
 
@@ -1923,17 +1981,33 @@ impl<'a> Walk<'a, '_> {
             } => {
                 // The target answers the balancer inside the provider's VPC…
                 let reply = inner.reply();
-                if self.detail {
-                    self.hops.push(Hop::new(
-                        "network-interface",
-                        Self::eni_component(target),
-                        format!("the reply leaves {}", target.id),
-                    ));
-                }
-                self.check_groups(target, Direction::Egress, &reply);
-                if let Some(vpc) = model.any::<Vpc>(&target.vpc_id) {
-                    let back = Target::Interface(balancer, reply.destination);
-                    self.route_out_of_subnet(target, vpc, &reply, &back);
+                match target {
+                    Some(target) => {
+                        if self.detail {
+                            self.hops.push(Hop::new(
+                                "network-interface",
+                                Self::eni_component(target),
+                                format!("the reply leaves {}", target.id),
+                            ));
+                        }
+                        self.check_groups(target, Direction::Egress, &reply);
+                        if let Some(vpc) = model.any::<Vpc>(&target.vpc_id) {
+                            let back = Target::Interface(balancer, reply.destination);
+                            self.route_out_of_subnet(target, vpc, &reply, &back);
+                        }
+                    }
+                    None => {
+                        if let Some(subnet) = self
+                            .index
+                            .subnet_holding(&balancer.vpc_id, reply.source)
+                            .filter(|s| s.id != balancer.subnet_id)
+                        {
+                            self.check_acl(subnet, Direction::Egress, &reply);
+                            if let Some(to) = self.subnet(balancer) {
+                                self.check_acl(to, Direction::Ingress, &reply);
+                            }
+                        }
+                    }
                 }
                 // …and the endpoint answers the consumer in its VPC.
                 let reply = forward.reply();

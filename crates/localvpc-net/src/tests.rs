@@ -1115,3 +1115,70 @@ fn privatelink_reaches_the_providers_target_after_acceptance() {
     let r = w.trace(&client.id, to_endpoint(), 80);
     assert_eq!(codes(&r), [("ELBV2_LISTENERS_MISMATCH", None, false)]);
 }
+
+#[test]
+fn an_address_means_the_interface_in_the_vpc_the_packet_is_in() {
+    const OTHER: &str = "222222222222";
+    let mut w = World::new();
+    let net = w.net(0);
+    let a1 = w.instance(&net.subnets[0], &[]);
+    let a2 = w.instance(&net.subnets[0], &[]);
+    // Another account uses the same block, and its interface (created later, so with the
+    // greater id) has a1's address.
+    let Outcome::Vpc(other) = w.run_in(
+        OTHER,
+        Command::CreateVpc(CreateVpc {
+            cidr_block: Some("10.0.0.0/16".into()),
+            ..CreateVpc::default()
+        }),
+    ) else {
+        panic!()
+    };
+    let Outcome::Subnet(osub) = w.run_in(
+        OTHER,
+        Command::CreateSubnet(CreateSubnet {
+            vpc_id: other.id.clone(),
+            cidr_block: Some("10.0.1.0/24".into()),
+            availability_zone: Some(format!("{REGION}a")),
+            availability_zone_id: None,
+            ipv6_cidr_block: None,
+            ipv6_native: false,
+            tag_specifications: Vec::new(),
+        }),
+    ) else {
+        panic!()
+    };
+    let Outcome::Instances(mut twins) = w.run_in(
+        OTHER,
+        Command::RunInstances(RunInstances {
+            image_id: "ami-0abcdef1234567890".into(),
+            instance_type: "t3.micro".into(),
+            min_count: 1,
+            max_count: 1,
+            subnet_id: Some(osub.id.clone()),
+            availability_zone: None,
+            groups: Vec::new(),
+            private_ip: Some(a1.private_ip),
+            ipv6_addresses: Vec::new(),
+            ipv6_count: None,
+            associate_public_ip: None,
+            key_name: None,
+            client_token: None,
+            tag_specifications: Vec::new(),
+        }),
+    ) else {
+        panic!()
+    };
+    let twin = twins.pop().unwrap();
+    let r = w.trace(&a2.id, PathEnd::Address(a1.private_ip.into()), 22);
+    assert!(r.network_path_found, "{:?}", r.explanations);
+    assert_eq!(
+        r.forward_path_components.last().unwrap().component.id,
+        a1.id.as_str()
+    );
+    let r = w.trace(&twin.id, PathEnd::Address(a2.private_ip.into()), 22);
+    assert_eq!(
+        codes(&r),
+        [("LOCALVPC_NO_INTERFACE_AT_ADDRESS", None, false)]
+    );
+}

@@ -215,7 +215,7 @@ pub(crate) async fn trace(state: &State, body: &[u8]) -> (u16, String) {
                 .iter()
                 .find(|a| {
                     index
-                        .interface_at(**a)
+                        .interface_from(&source.vpc_id, **a)
                         .is_some_and(|e| e.availability_zone == source.availability_zone)
                 })
                 .or_else(|| addresses.first());
