@@ -17,8 +17,10 @@ filesystem mirror when the machine has one, else from the registry).
 
 After the create (and before any delete) run.py asks localvpc's DNS server the scenario's
 questions in each view that matters (a VPC's resolver, the inbound endpoint, the internet; see
-dnsviews.py) and ends with them as a table: view, name, type, answer, plus the trail of one
-answer (what `localvpc dns query` prints).
+dnsviews.py) and traces the paths the scenario is for, from its app instance (see paths.py). It
+ends with both as tables: view, name, type, answer, plus the trail of one answer (what
+`localvpc dns query` prints); then what, from, to, REACHABLE / NOT REACHABLE (codes) and where
+the packet went, plus the hops of one trace (what `localvpc trace` prints).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import urllib.request
 from pathlib import Path
 
 import dnsviews
+import paths
 
 HERE = Path(__file__).resolve().parent
 PROVIDER = "registry.terraform.io/hashicorp/aws"
@@ -84,7 +87,7 @@ def cli_facts(path: Path) -> dict:
 
 
 class DnsReport:
-    """The scenario's DNS questions asked right after the create; printed at the very end."""
+    """The scenario's DNS questions and traces, asked right after the create; printed at the very end."""
 
     def __init__(self, endpoint: str, n: str):
         self.endpoint, self.n = endpoint, n
@@ -100,6 +103,19 @@ class DnsReport:
             self.lines = [dnsviews.table(answers, title), dnsviews.why(self.endpoint, qs[dnsviews.FEATURED[self.n]])]
         except (OSError, urllib.error.URLError, KeyError, ValueError) as exc:
             self.lines = [f"{title}: could not ask localvpc's DNS server ({type(exc).__name__}: {exc})"]
+        self.lines.append("")
+        title = "What the network lets through" if kept else "What the network let through (traced before the delete)"
+        if not facts.get("app_instance_id"):
+            self.lines.append(f"{title}: nothing to trace from (the form made no app instance; "
+                              "the Terraform form launches it only with app_instance = true, see its main.tf)")
+            return
+        try:
+            ps = paths.PATHS[self.n](facts)
+            traced = [paths.trace(self.endpoint, p.body) for p in ps]
+            featured = paths.FEATURED[self.n]
+            self.lines += [paths.table(ps, traced, title), paths.hops(ps[featured], traced[featured])]
+        except (OSError, urllib.error.URLError, KeyError, ValueError) as exc:
+            self.lines.append(f"{title}: could not trace ({type(exc).__name__}: {exc})")
 
     def print(self, label: str) -> None:
         created = {k: v for k, v in self.facts.items()

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Scenario 1 with boto3: an S3 *gateway* endpoint on a private subnet's route table, with an
-endpoint policy that allows only s3:GetObject, s3:PutObject and s3:ListBucket on one bucket.
+endpoint policy that allows only s3:GetObject, s3:PutObject and s3:ListBucket on one bucket, and
+an instance in that subnet (the workload that uses S3 through it).
 
     python examples/1-s3-gateway-endpoint/boto3_scenario.py [--endpoint URL] [--keep]
     python examples/1-s3-gateway-endpoint/boto3_scenario.py --destroy     # after --keep
@@ -80,6 +81,20 @@ def build(ec2, st: State) -> None:
         RouteTableIds=[st["route_table_id"]], PolicyDocument=json.dumps(POLICY),
         TagSpecifications=tags("vpc-endpoint", "s3gw-endpoint"))["VpcEndpoint"]["VpcEndpointId"]
 
+    # 3. The workload: one instance in the private subnet (Amazon Linux 2023, no public address).
+    #    It has the VPC's default security group, which allows all outbound traffic.
+    st["app_instance_id"] = launch_app(ec2, st["subnet_id"], "s3gw-app")
+
+
+def launch_app(ec2, subnet_id: str, name: str) -> str:
+    images = ec2.describe_images(Owners=["amazon"], Filters=[
+        {"Name": "name", "Values": ["al2023-ami-2023*-x86_64"]}])["Images"]
+    ami = max(images, key=lambda i: i["CreationDate"])["ImageId"]
+    instance = ec2.run_instances(ImageId=ami, InstanceType="t3.micro", SubnetId=subnet_id, MinCount=1, MaxCount=1,
+                                 TagSpecifications=tags("instance", name))["Instances"][0]["InstanceId"]
+    ec2.get_waiter("instance_running").wait(InstanceIds=[instance], WaiterConfig={"Delay": 1})
+    return instance
+
 
 def verify(ec2, st: State) -> dict:
     """Assert the API state; returns what the summary prints."""
@@ -104,7 +119,11 @@ def verify(ec2, st: State) -> dict:
     assert [r["RouteTableId"] for r in with_s3_route] == [st["route_table_id"]]
     assert [a["SubnetId"] for a in rt["Associations"]] == [st["subnet_id"]]
     enis = ec2.describe_network_interfaces(Filters=[{"Name": "vpc-id", "Values": [st["vpc_id"]]}])
-    assert enis["NetworkInterfaces"] == [], "a gateway endpoint has no network interfaces"
+    assert [e["Attachment"]["InstanceId"] for e in enis["NetworkInterfaces"]] == [st["app_instance_id"]], \
+        "a gateway endpoint has no network interfaces: the VPC's only one is the instance's"
+    [instance] = ec2.describe_instances(InstanceIds=[st["app_instance_id"]])["Reservations"][0]["Instances"]
+    assert (instance["State"]["Name"], instance["SubnetId"], instance["InstanceType"]) == \
+        ("running", st["subnet_id"], "t3.micro"), instance
     return {"prefix_list": pl, "routes": routes, "policy": json.loads(ep["PolicyDocument"])}
 
 
@@ -133,9 +152,15 @@ def show_dns(endpoint: str, ec2, seen: dict, st: State) -> None:
         assert len(a.data) == 1 and any(ipaddress.ip_address(a.data[0]) in c for c in cidrs), (a, cidrs)
     assert internet.data == in_vpc.data, (internet, in_vpc)
     print(f"  {S3_NAME} is {in_vpc.data[0]}: inside {pl}, so the gateway route takes it")
+    print("What the network lets through (exit 0 when the path is open, 2 when it is blocked):")
+    for request in ("PUT s3://example-bucket/test.txt", "s3:ListAllMyBuckets arn:aws:s3:::*"):
+        print(f"  localvpc trace --from {st['app_instance_id']} --to {S3_NAME}:443 --request '{request}'")
 
 
 def teardown(ec2, st: State) -> None:
+    if "app_instance_id" in st:
+        ec2.terminate_instances(InstanceIds=[st["app_instance_id"]])
+        ec2.get_waiter("instance_terminated").wait(InstanceIds=[st["app_instance_id"]], WaiterConfig={"Delay": 1})
     if "endpoint_id" in st:
         ec2.delete_vpc_endpoints(VpcEndpointIds=[st["endpoint_id"]])
     if "association_id" in st:

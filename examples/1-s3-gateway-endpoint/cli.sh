@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Scenario 1 with the aws CLI: an S3 *gateway* endpoint on a private subnet's route table, with an
-# endpoint policy that allows only s3:GetObject, s3:PutObject and s3:ListBucket on one bucket.
+# endpoint policy that allows only s3:GetObject, s3:PutObject and s3:ListBucket on one bucket, and
+# an instance in that subnet (the workload that uses S3 through it).
 #
 #   bash examples/1-s3-gateway-endpoint/cli.sh            # create, print, check, DNS answers
 #   bash examples/1-s3-gateway-endpoint/cli.sh destroy    # delete everything it created
@@ -28,6 +29,10 @@ destroy() {
   source "$STATE"
   echo "Deleting scenario 1 from $ENDPOINT"
   # Each step only if the create run got that far. Deleting the endpoint removes its routes.
+  if [ -n "${APP_INSTANCE_ID:-}" ]; then
+    awsl ec2 terminate-instances --instance-ids "$APP_INSTANCE_ID" >/dev/null
+    awsl ec2 wait instance-terminated --instance-ids "$APP_INSTANCE_ID"
+  fi
   [ -z "${ENDPOINT_ID:-}" ] || awsl ec2 delete-vpc-endpoints --vpc-endpoint-ids "$ENDPOINT_ID" >/dev/null
   [ -z "${RTB_ASSOC_ID:-}" ] || awsl ec2 disassociate-route-table --association-id "$RTB_ASSOC_ID"
   [ -z "${RTB_ID:-}" ] || awsl ec2 delete-route-table --route-table-id "$RTB_ID"
@@ -82,7 +87,16 @@ ENDPOINT_ID=$(awsl ec2 create-vpc-endpoint --vpc-endpoint-type Gateway --vpc-id 
   --tag-specifications "$(tags vpc-endpoint s3gw-endpoint)" --query VpcEndpoint.VpcEndpointId)
 save ENDPOINT_ID "$ENDPOINT_ID"
 
-# 3. What the endpoint did: a route to the AWS-managed S3 prefix list, targeting the endpoint.
+# 3. The workload: one instance in the private subnet (Amazon Linux 2023, no public address). It
+#    has the VPC's default security group, which allows all outbound traffic.
+AMI_ID=$(awsl ec2 describe-images --owners amazon --filters "Name=name,Values=al2023-ami-2023*-x86_64" \
+  --query 'sort_by(Images, &CreationDate)[-1].ImageId')
+APP_INSTANCE_ID=$(awsl ec2 run-instances --image-id "$AMI_ID" --instance-type t3.micro --subnet-id "$SUBNET_ID" \
+  --tag-specifications "$(tags instance s3gw-app)" --query 'Instances[0].InstanceId')
+save APP_INSTANCE_ID "$APP_INSTANCE_ID"
+awsl ec2 wait instance-running --instance-ids "$APP_INSTANCE_ID"
+
+# 4. What the endpoint did: a route to the AWS-managed S3 prefix list, targeting the endpoint.
 PL_ID=$(awsl ec2 describe-prefix-lists --filters "Name=prefix-list-name,Values=com.amazonaws.$REGION.s3" \
   --query 'PrefixLists[0].PrefixListId')
 echo
@@ -111,16 +125,20 @@ check "no other route table in the VPC has the S3 route" \
      --filters "Name=vpc-id,Values=$VPC_ID" "Name=route.destination-prefix-list-id,Values=$PL_ID" \
      --query 'RouteTables[].RouteTableId')" \
   "$RTB_ID"
-check "a gateway endpoint has no network interfaces" \
+check "a gateway endpoint has no network interfaces: the VPC's only one is the instance's" \
   "$(awsl ec2 describe-network-interfaces --filters "Name=vpc-id,Values=$VPC_ID" \
-     --query 'length(NetworkInterfaces)')" \
-  "0"
+     --query 'NetworkInterfaces[].Attachment.InstanceId')" \
+  "$APP_INSTANCE_ID"
+check "the instance runs in the private subnet" \
+  "$(awsl ec2 describe-instances --instance-ids "$APP_INSTANCE_ID" \
+     --query 'Reservations[0].Instances[0].[State.Name,SubnetId,InstanceType]')" \
+  "$(printf 'running\t%s\tt3.micro' "$SUBNET_ID")"
 check "the policy round-trips (its resources)" \
   "$(awsl ec2 describe-vpc-endpoints --vpc-endpoint-ids "$ENDPOINT_ID" --query 'VpcEndpoints[0].PolicyDocument' \
      | grep -o 'arn:aws:s3:::example-bucket[^"]*' | tr '\n' ' ')" \
   "arn:aws:s3:::example-bucket arn:aws:s3:::example-bucket/* "
 
-# 4. What DNS answers where. localvpc's DNS server answers as this VPC's Route 53 Resolver and as
+# 5. What DNS answers where. localvpc's DNS server answers as this VPC's Route 53 Resolver and as
 #    the internet would: a gateway endpoint changes no DNS answer. S3's name resolves to a public
 #    S3 address in both, and that address lies inside the prefix list, so from the private
 #    subnet the `pl-… -> vpce-…` route is the one that carries the traffic.
@@ -141,5 +159,9 @@ check "in the VPC, $S3_NAME is $S3_ADDR, inside $PL_ID ($S3_CIDR): the gateway r
   "$([ -n "$S3_CIDR" ] && echo inside || echo outside)" "inside"
 check "a gateway endpoint changes no DNS answer: the internet gets the same address" \
   "$(dns_answer public "$S3_NAME")" "$S3_ADDR"
+echo
+echo "What the network lets through (exit 0 when the path is open, 2 when it is blocked):"
+echo "  localvpc trace --from $APP_INSTANCE_ID --to $S3_NAME:443 --request 'PUT s3://example-bucket/test.txt'"
+echo "  localvpc trace --from $APP_INSTANCE_ID --to $S3_NAME:443 --request 's3:ListAllMyBuckets arn:aws:s3:::*'"
 echo
 echo "Created (ids saved in $STATE); delete with: $0 destroy"

@@ -1,5 +1,6 @@
 # Scenario 1 with Terraform: an S3 *gateway* endpoint on a private subnet's route table, with an
-# endpoint policy that allows only s3:GetObject, s3:PutObject and s3:ListBucket on one bucket.
+# endpoint policy that allows only s3:GetObject, s3:PutObject and s3:ListBucket on one bucket, and
+# (with app_instance = true) an instance in that subnet, the workload that uses S3 through it.
 #
 #   python examples/run.py 1 --form terraform      (init, apply, outputs, re-plan, destroy)
 #
@@ -36,6 +37,18 @@ variable "secret_key" {
 variable "region" {
   type    = string
   default = "ap-northeast-1"
+}
+
+variable "app_instance" {
+  description = <<-EOT
+    Launch the workload instance (aws_instance). Off by default: localvpc does not answer every
+    call the provider's aws_instance makes yet (DescribeInstanceTypes, DescribeInstanceAttribute,
+    DescribeVolumes, DescribeInstanceCreditSpecifications; and it refuses the empty
+    Placement.AvailabilityZone the provider sends), so the apply would fail. The aws CLI and boto3
+    forms launch it.
+  EOT
+  type        = bool
+  default     = false
 }
 
 provider "aws" {
@@ -112,6 +125,27 @@ resource "aws_vpc_endpoint" "s3" {
   tags = merge(local.tags, { Name = "s3gw-endpoint" })
 }
 
+# --- 3. The workload: one instance in the private subnet (Amazon Linux 2023, no public address)
+# It has the VPC's default security group, which allows all outbound traffic.
+
+data "aws_ami" "al2023" {
+  most_recent = true
+  owners      = ["amazon"]
+
+  filter {
+    name   = "name"
+    values = ["al2023-ami-2023*-x86_64"]
+  }
+}
+
+resource "aws_instance" "app" {
+  count         = var.app_instance ? 1 : 0
+  ami           = data.aws_ami.al2023.id
+  instance_type = "t3.micro"
+  subnet_id     = aws_subnet.private_a.id
+  tags          = merge(local.tags, { Name = "s3gw-app" })
+}
+
 # --- What to look at ------------------------------------------------------------------------
 
 output "vpc_id" {
@@ -132,4 +166,8 @@ output "s3_prefix_list_cidrs" {
 }
 output "policy" {
   value = jsondecode(aws_vpc_endpoint.s3.policy)
+}
+output "app_instance_id" {
+  description = "trace from it: localvpc trace --from <id> --to s3.<region>.amazonaws.com:443 --request 'PUT s3://example-bucket/test.txt'"
+  value       = one(aws_instance.app[*].id)
 }

@@ -2,7 +2,7 @@
 """Scenario 2 with boto3: what Session Manager and the CloudWatch agent need in a private subnet
 without internet access. Five *interface* endpoints (ssm, ssmmessages, ec2, ec2messages,
 monitoring) with private DNS, each with one ENI in each of two subnets (two AZs), behind a
-security group that admits HTTPS from the VPC.
+security group that admits HTTPS from the VPC, and the instance whose agents use them.
 
     python examples/2-ssm-interface-endpoints/boto3_scenario.py [--endpoint URL] [--keep]
     python examples/2-ssm-interface-endpoints/boto3_scenario.py --destroy     # after --keep
@@ -86,6 +86,21 @@ def build(ec2, st: State) -> None:
         )["VpcEndpoint"]["VpcEndpointId"]
         st["endpoints"] = {**st["endpoints"], svc: vpce}
 
+    # 5. The workload: one instance in ssm-private-a (Amazon Linux 2023, no public address) whose
+    #    SSM and CloudWatch agents reach the services through the endpoints. It has the VPC's
+    #    default security group, which allows all outbound traffic; the endpoints' group admits it.
+    st["app_instance_id"] = launch_app(ec2, st["subnet_a_id"], "ssm-app")
+
+
+def launch_app(ec2, subnet_id: str, name: str) -> str:
+    images = ec2.describe_images(Owners=["amazon"], Filters=[
+        {"Name": "name", "Values": ["al2023-ami-2023*-x86_64"]}])["Images"]
+    ami = max(images, key=lambda i: i["CreationDate"])["ImageId"]
+    instance = ec2.run_instances(ImageId=ami, InstanceType="t3.micro", SubnetId=subnet_id, MinCount=1, MaxCount=1,
+                                 TagSpecifications=tags("instance", name))["Instances"][0]["InstanceId"]
+    ec2.get_waiter("instance_running").wait(InstanceIds=[instance], WaiterConfig={"Delay": 1})
+    return instance
+
 
 def verify(ec2, st: State) -> dict:
     """Assert the API state; returns what the summary prints."""
@@ -110,7 +125,10 @@ def verify(ec2, st: State) -> dict:
         seen[svc] = {"names": names, "ips": sorted((e["AvailabilityZone"], e["PrivateIpAddress"]) for e in enis)}
 
     all_enis = ec2.describe_network_interfaces(Filters=[{"Name": "vpc-id", "Values": [st["vpc_id"]]}])
-    assert len(all_enis["NetworkInterfaces"]) == 2 * len(SERVICES)
+    others = [e for e in all_enis["NetworkInterfaces"] if e["InterfaceType"] != "vpc_endpoint"]
+    assert len(all_enis["NetworkInterfaces"]) - len(others) == 2 * len(SERVICES)
+    assert [(e["SubnetId"], e["Attachment"]["InstanceId"]) for e in others] == \
+        [(st["subnet_a_id"], st["app_instance_id"])], others
     [sg] = ec2.describe_security_groups(GroupIds=[st["sg_id"]])["SecurityGroups"]
     assert [(p["IpProtocol"], p["FromPort"], p["ToPort"], [r["CidrIp"] for r in p["IpRanges"]])
             for p in sg["IpPermissions"]] == [("tcp", 443, 443, [VPC_CIDR])], sg["IpPermissions"]
@@ -121,6 +139,7 @@ def summary(st: State, seen: dict) -> None:
     print("Scenario 2: SSM and CloudWatch interface endpoints with private DNS in two AZs")
     for key in ("vpc_id", "subnet_a_id", "subnet_c_id", "sg_id"):
         print(f"  {key:12} {st[key]}")
+    print(f"  {'app':12} {st['app_instance_id']} (ssm-app, in {st['subnet_a_id']})")
     for svc, vpce in st["endpoints"].items():
         print(f"  {svc:12} {vpce}  ENIs {', '.join(f'{az} {ip}' for az, ip in seen[svc]['ips'])}")
         for name in seen[svc]["names"]:
@@ -139,9 +158,15 @@ def show_dns(endpoint: str, seen: dict, st: State) -> None:
         assert a.data == eni_ips, (svc, a, eni_ips)
         assert len(b.data) == 1 and ipaddress.ip_address(b.data[0]) not in ipaddress.ip_network(VPC_CIDR), (svc, b)
     assert regional.data == sorted(ip for _, ip in seen["ssm"]["ips"]), regional
+    print("What the network lets through (exit 0 when the path is open, 2 when it is blocked):")
+    for svc in SERVICES:
+        print(f"  localvpc trace --from {st['app_instance_id']} --to {svc}.{REGION}.amazonaws.com")
 
 
 def teardown(ec2, st: State) -> None:
+    if "app_instance_id" in st:
+        ec2.terminate_instances(InstanceIds=[st["app_instance_id"]])
+        ec2.get_waiter("instance_terminated").wait(InstanceIds=[st["app_instance_id"]], WaiterConfig={"Delay": 1})
     ids = list(st.get("endpoints", {}).values())
     if ids:
         ec2.delete_vpc_endpoints(VpcEndpointIds=ids)

@@ -2,7 +2,7 @@
 # Scenario 2 with the aws CLI: what Session Manager and the CloudWatch agent need in a private
 # subnet without internet access. Five *interface* endpoints (ssm, ssmmessages, ec2, ec2messages,
 # monitoring) with private DNS, each with one ENI in each of two subnets (two AZs), behind a
-# security group that admits HTTPS from the VPC.
+# security group that admits HTTPS from the VPC, and the instance whose agents use them.
 #
 #   bash examples/2-ssm-interface-endpoints/cli.sh            # create, print, check, DNS answers
 #   bash examples/2-ssm-interface-endpoints/cli.sh destroy    # delete everything it created
@@ -30,6 +30,10 @@ destroy() {
   # shellcheck disable=SC1090
   source "$STATE"
   echo "Deleting scenario 2 from $ENDPOINT"
+  if [ -n "${APP_INSTANCE_ID:-}" ]; then
+    awsl ec2 terminate-instances --instance-ids "$APP_INSTANCE_ID" >/dev/null
+    awsl ec2 wait instance-terminated --instance-ids "$APP_INSTANCE_ID"
+  fi
   for svc in $SERVICES; do
     var="ENDPOINT_${svc^^}"
     [ -z "${!var:-}" ] || awsl ec2 delete-vpc-endpoints --vpc-endpoint-ids "${!var}" >/dev/null
@@ -97,6 +101,16 @@ for svc in $SERVICES; do
   save "ENDPOINT_${svc^^}" "$id"
 done
 
+# 5. The workload: one instance in ssm-private-a (Amazon Linux 2023, no public address) whose SSM
+#    and CloudWatch agents reach the services through the endpoints. It has the VPC's default
+#    security group, which allows all outbound traffic; the endpoints' group admits it on 443.
+AMI_ID=$(awsl ec2 describe-images --owners amazon --filters "Name=name,Values=al2023-ami-2023*-x86_64" \
+  --query 'sort_by(Images, &CreationDate)[-1].ImageId')
+APP_INSTANCE_ID=$(awsl ec2 run-instances --image-id "$AMI_ID" --instance-type t3.micro --subnet-id "$SUBNET_A_ID" \
+  --tag-specifications "$(tags instance ssm-app)" --query 'Instances[0].InstanceId')
+save APP_INSTANCE_ID "$APP_INSTANCE_ID"
+awsl ec2 wait instance-running --instance-ids "$APP_INSTANCE_ID"
+
 echo
 echo "Endpoints and their DNS names (regional, one per AZ, then the private name):"
 awsl ec2 describe-vpc-endpoints --filters "Name=vpc-id,Values=$VPC_ID" --output table \
@@ -105,8 +119,8 @@ awsl ec2 describe-vpc-endpoints --filters "Name=vpc-id,Values=$VPC_ID" --query '
   | tr '\t' '\n'
 echo
 echo "Their network interfaces (requester-managed, one per subnet per endpoint):"
-awsl ec2 describe-network-interfaces --filters "Name=vpc-id,Values=$VPC_ID" --output table \
-  --query 'NetworkInterfaces[].{Eni:NetworkInterfaceId,Subnet:SubnetId,Az:AvailabilityZone,Ip:PrivateIpAddress,Description:Description}'
+awsl ec2 describe-network-interfaces --filters "Name=vpc-id,Values=$VPC_ID" "Name=interface-type,Values=vpc_endpoint" \
+  --output table --query 'NetworkInterfaces[].{Eni:NetworkInterfaceId,Subnet:SubnetId,Az:AvailabilityZone,Ip:PrivateIpAddress,Description:Description}'
 
 echo "Checks:"
 source "$STATE"
@@ -136,7 +150,7 @@ check "the group admits 443 from the VPC" \
      --query 'SecurityGroups[0].IpPermissions[].[IpProtocol,FromPort,ToPort,IpRanges[0].CidrIp]')" \
   "$(printf 'tcp\t443\t443\t10.0.0.0/16')"
 
-# 5. What DNS answers where. localvpc's DNS server answers as this VPC's Route 53 Resolver and as
+# 6. What DNS answers where. localvpc's DNS server answers as this VPC's Route 53 Resolver and as
 #    the internet would. Private DNS puts each service's usual name in a hidden private zone of
 #    this VPC only: inside, the endpoint's two ENI addresses (one per AZ); outside, the public
 #    address. The endpoint's own vpce-… names are public and answer its ENIs from anywhere.
@@ -164,5 +178,8 @@ for svc in $SERVICES; do
 done
 check "the ssm endpoint's regional name answers its ENIs from anywhere" \
   "$(dns_answer public "$SSM_VPCE_DNS")" "$(eni_ips "$ENDPOINT_SSM")"
+echo
+echo "What the network lets through (exit 0 when the path is open, 2 when it is blocked):"
+for svc in $SERVICES; do echo "  localvpc trace --from $APP_INSTANCE_ID --to $svc.$REGION.amazonaws.com"; done
 echo
 echo "Created (ids saved in $STATE); delete with: $0 destroy"

@@ -1,7 +1,8 @@
 # Scenario 2 with Terraform: what Session Manager and the CloudWatch agent need in a private
 # subnet without internet access. Five *interface* endpoints (ssm, ssmmessages, ec2,
 # ec2messages, monitoring) with private DNS, each with one ENI in each of two subnets (two AZs),
-# behind a security group that admits HTTPS from the VPC.
+# behind a security group that admits HTTPS from the VPC, and (with app_instance = true) the
+# instance whose agents use them.
 #
 #   python examples/run.py 2 --form terraform      (init, apply, outputs, re-plan, destroy)
 #
@@ -38,6 +39,18 @@ variable "secret_key" {
 variable "region" {
   type    = string
   default = "ap-northeast-1"
+}
+
+variable "app_instance" {
+  description = <<-EOT
+    Launch the workload instance (aws_instance). Off by default: localvpc does not answer every
+    call the provider's aws_instance makes yet (DescribeInstanceTypes, DescribeInstanceAttribute,
+    DescribeVolumes, DescribeInstanceCreditSpecifications; and it refuses the empty
+    Placement.AvailabilityZone the provider sends), so the apply would fail. The aws CLI and boto3
+    forms launch it.
+  EOT
+  type        = bool
+  default     = false
 }
 
 provider "aws" {
@@ -127,6 +140,28 @@ resource "aws_vpc_endpoint" "svc" {
   tags                = merge(local.tags, { Name = "ssm-endpoint-${each.key}" })
 }
 
+# --- 5. The workload: one instance in ssm-private-a (Amazon Linux 2023, no public address) ----
+# Its SSM and CloudWatch agents reach the services through the endpoints. It has the VPC's
+# default security group, which allows all outbound traffic; the endpoints' group admits it.
+
+data "aws_ami" "al2023" {
+  most_recent = true
+  owners      = ["amazon"]
+
+  filter {
+    name   = "name"
+    values = ["al2023-ami-2023*-x86_64"]
+  }
+}
+
+resource "aws_instance" "app" {
+  count         = var.app_instance ? 1 : 0
+  ami           = data.aws_ami.al2023.id
+  instance_type = "t3.micro"
+  subnet_id     = aws_subnet.private_a.id
+  tags          = merge(local.tags, { Name = "ssm-app" })
+}
+
 # --- What to look at ------------------------------------------------------------------------
 
 output "vpc_id" {
@@ -142,6 +177,10 @@ output "dns_names" {
 output "endpoint_ips" {
   description = "per service: the private IP of its ENI in each subnet"
   value       = { for k, e in aws_vpc_endpoint.svc : k => { for c in e.subnet_configuration : c.subnet_id => c.ipv4 } }
+}
+output "app_instance_id" {
+  description = "trace from it: localvpc trace --from <id> --to ssm.<region>.amazonaws.com"
+  value       = one(aws_instance.app[*].id)
 }
 output "ssm_vpce_dns" {
   description = "the ssm endpoint's regional name: public, it answers the ENIs from anywhere (run.py asks it)"

@@ -6,7 +6,8 @@
     wildcard are aliases of the endpoint's regional name; a Route 53 Resolver inbound endpoint
     for on-premises DNS forwarders; a site-to-site VPN to on-premises 192.168.0.0/16
   member account (MEMBERKEY -> 222222222222), VPC 10.1.0.0/16: associated with the hub's zone
-    (authorisation by the hub, association by the member), connected to the hub by peering
+    (authorisation by the hub, association by the member), connected to the hub by peering, and
+    an instance whose S3 traffic goes to the hub
 
     python examples/3-centralised-s3-endpoint/boto3_scenario.py [--endpoint URL] [--keep]
     python examples/3-centralised-s3-endpoint/boto3_scenario.py --connectivity tgw
@@ -225,6 +226,18 @@ def build(hub: Account, member: Account, connectivity: str, st: State) -> None:
     hub.ec2.enable_vgw_route_propagation(GatewayId=vgw, RouteTableId=st["hub_rtb_id"])
     st["propagating"] = True
 
+    # --- Member: 9. the workload: one instance in member-a (Amazon Linux 2023, no public
+    # address). Its S3 names resolve to the hub endpoint's ENIs (the zone), the route to
+    # 10.0.0.0/16 takes it to the hub, and the endpoint's group admits 10.0.0.0/8 on 443. It has
+    # the member VPC's default security group, which allows all outbound traffic.
+    images = member.ec2.describe_images(Owners=["amazon"], Filters=[
+        {"Name": "name", "Values": ["al2023-ami-2023*-x86_64"]}])["Images"]
+    ami = max(images, key=lambda i: i["CreationDate"])["ImageId"]
+    st["app_instance_id"] = app = member.ec2.run_instances(
+        ImageId=ami, InstanceType="t3.micro", SubnetId=st["member_subnet_id"], MinCount=1, MaxCount=1,
+        TagSpecifications=tags("instance", "member-app"))["Instances"][0]["InstanceId"]
+    member.ec2.get_waiter("instance_running").wait(InstanceIds=[app], WaiterConfig={"Delay": 1})
+
 
 def routes(ec2, rtb: str) -> dict:
     [rt] = ec2.describe_route_tables(RouteTableIds=[rtb])["RouteTables"]
@@ -270,6 +283,9 @@ def verify(hub: Account, member: Account, st: State) -> dict:
     assert (rep["Direction"], rep["Status"], rep["IpAddressCount"]) == ("INBOUND", "OPERATIONAL", 2), rep
     ips = hub.resolver.list_resolver_endpoint_ip_addresses(ResolverEndpointId=rep["Id"])["IpAddresses"]
     assert sorted(i["Ip"] for i in ips) == sorted(RESOLVER_IPS.values()), ips
+    [app] = member.ec2.describe_instances(InstanceIds=[st["app_instance_id"]])["Reservations"][0]["Instances"]
+    assert (app["State"]["Name"], app["SubnetId"], app["InstanceType"]) == \
+        ("running", st["member_subnet_id"], "t3.micro"), app
     [vpn] = hub.ec2.describe_vpn_connections(VpnConnectionIds=[st["vpn_id"]])["VpnConnections"]
     assert vpn["Options"]["StaticRoutesOnly"] is True
     assert [r["DestinationCidrBlock"] for r in vpn["Routes"]] == [ONPREM_CIDR], vpn["Routes"]
@@ -309,9 +325,16 @@ def show_dns(endpoint: str, member: Account, seen: dict, st: State) -> None:
     assert by[("unassociated", bucket, "A")].data == public.data, by[("unassociated", bucket, "A")]
     nodata = by[("member", S3_ZONE, "AAAA")]
     assert (nodata.rcode, nodata.data, nodata.soa) == ("NOERROR", [], f"{S3_ZONE}."), nodata
+    print("What the network lets through (exit 0 when the path is open, 2 when it is blocked):")
+    print(f"  localvpc trace --from {st['app_instance_id']} --to {S3_ZONE}")
+    print(f"  localvpc trace --from {st['app_instance_id']} --to {bucket} --request 'PUT s3://my-bucket/test.txt'")
 
 
 def teardown(hub: Account, member: Account, st: State) -> None:
+    if "app_instance_id" in st:
+        member.ec2.terminate_instances(InstanceIds=[st["app_instance_id"]])
+        member.ec2.get_waiter("instance_terminated").wait(InstanceIds=[st["app_instance_id"]],
+                                                          WaiterConfig={"Delay": 1})
     # DNS: the member's association and its authorisation, the records, the zone, the resolver.
     member_ref = {"VPCRegion": REGION, "VPCId": st.get("member_vpc_id")}
     if st.get("zone_associated"):

@@ -7,8 +7,8 @@
 #     regional name; a Route 53 Resolver inbound endpoint for on-premises DNS forwarders; a
 #     site-to-site VPN (customer gateway + virtual private gateway) to on-premises 192.168.0.0/16
 #   member account (MEMBERKEY -> 222222222222), VPC 10.1.0.0/16:
-#     associated with the hub's zone (authorisation by the hub, association by the member) and
-#     connected to the hub by VPC peering
+#     associated with the hub's zone (authorisation by the hub, association by the member),
+#     connected to the hub by VPC peering, and an instance whose S3 traffic goes to the hub
 #
 #   bash examples/3-centralised-s3-endpoint/cli.sh             # create, print, check, DNS answers
 #   CONNECTIVITY=tgw bash examples/3-centralised-s3-endpoint/cli.sh   # transit gateway variant
@@ -56,6 +56,10 @@ destroy() {
   # shellcheck disable=SC1090
   source "$STATE"
   echo "Deleting scenario 3 ($CONNECTIVITY) from $ENDPOINT"
+  if [ -n "${APP_INSTANCE_ID:-}" ]; then
+    member ec2 terminate-instances --instance-ids "$APP_INSTANCE_ID" >/dev/null
+    member ec2 wait instance-terminated --instance-ids "$APP_INSTANCE_ID"
+  fi
   # DNS: the member's association and its authorisation, the records, the zone.
   if [ -n "${ZONE_ID:-}" ]; then
     [ -z "${ZONE_ASSOCIATED:-}" ] || member route53 disassociate-vpc-from-hosted-zone --hosted-zone-id "$ZONE_ID" \
@@ -285,6 +289,17 @@ hub ec2 create-vpn-connection-route --vpn-connection-id "$VPN_ID" --destination-
 hub ec2 enable-vgw-route-propagation --gateway-id "$VGW_ID" --route-table-id "$HUB_RTB_ID"
 save PROPAGATING yes
 
+# --- Member: 9. the workload: one instance in member-a (Amazon Linux 2023, no public address) --
+# Its S3 names resolve to the hub endpoint's ENIs (the zone), the route to 10.0.0.0/16 takes
+# it to the hub, and the endpoint's group admits 10.0.0.0/8 on 443. It has the member VPC's
+# default security group, which allows all outbound traffic.
+AMI_ID=$(member ec2 describe-images --owners amazon --filters "Name=name,Values=al2023-ami-2023*-x86_64" \
+  --query 'sort_by(Images, &CreationDate)[-1].ImageId')
+APP_INSTANCE_ID=$(member ec2 run-instances --image-id "$AMI_ID" --instance-type t3.micro --subnet-id "$MEMBER_SUBNET_ID" \
+  --tag-specifications "$(tags instance member-app)" --query 'Instances[0].InstanceId')
+save APP_INSTANCE_ID "$APP_INSTANCE_ID"
+member ec2 wait instance-running --instance-ids "$APP_INSTANCE_ID"
+
 echo
 echo "The zone's records (the apex and the wildcard are aliases of the endpoint's regional name):"
 hub route53 list-resource-record-sets --hosted-zone-id "$ZONE_ID" \
@@ -339,6 +354,10 @@ check "the VPN connection has the static route to on-premises" \
   "$(hub ec2 describe-vpn-connections --vpn-connection-ids "$VPN_ID" \
      --query 'VpnConnections[0].[Options.StaticRoutesOnly,Routes[0].DestinationCidrBlock]')" \
   "$(printf 'True\t%s' "$ONPREM_CIDR")"
+check "the member's instance runs in member-a" \
+  "$(member ec2 describe-instances --instance-ids "$APP_INSTANCE_ID" \
+     --query 'Reservations[0].Instances[0].[State.Name,SubnetId,InstanceType]')" \
+  "$(printf 'running\t%s\tt3.micro' "$MEMBER_SUBNET_ID")"
 check "the inbound resolver endpoint is operational with two IPs" \
   "$(hub route53resolver get-resolver-endpoint --resolver-endpoint-id "$RESOLVER_ENDPOINT_ID" \
      --query 'ResolverEndpoint.[Direction,Status,IpAddressCount]')" \
@@ -380,5 +399,9 @@ check "an unassociated VPC gets the internet's answer for $BUCKET_NAME ($PUBLIC_
   "$(dns_answer "$UNASSOCIATED_VPC_ID" "$BUCKET_NAME")" "$PUBLIC_S3"
 check "member VPC: $S3_ZONE AAAA is NODATA from the zone (no fallback)" \
   "$(dns_answer "$MEMBER_VPC_ID" "$S3_ZONE" AAAA)" "NODATA"
+echo
+echo "What the network lets through (exit 0 when the path is open, 2 when it is blocked):"
+echo "  localvpc trace --from $APP_INSTANCE_ID --to $S3_ZONE"
+echo "  localvpc trace --from $APP_INSTANCE_ID --to $BUCKET_NAME --request 'PUT s3://my-bucket/test.txt'"
 echo
 echo "Created (ids saved in $STATE); delete with: $0 destroy"

@@ -6,8 +6,9 @@
 #     regional name; a Route 53 Resolver inbound endpoint for on-premises DNS forwarders; a
 #     site-to-site VPN (customer gateway + virtual private gateway) to on-premises 192.168.0.0/16
 #   member account (MEMBERKEY -> 222222222222), VPC 10.1.0.0/16:
-#     associated with the hub's zone (authorisation by the hub, association by the member) and
-#     connected to the hub by VPC peering
+#     associated with the hub's zone (authorisation by the hub, association by the member),
+#     connected to the hub by VPC peering, and (with app_instance = true) an instance whose S3
+#     traffic goes to the hub
 #
 #   python examples/run.py 3 --form terraform [--connectivity tgw]
 #
@@ -51,6 +52,18 @@ variable "secret_key" {
 variable "region" {
   type    = string
   default = "ap-northeast-1"
+}
+
+variable "app_instance" {
+  description = <<-EOT
+    Launch the member's workload instance (aws_instance). Off by default: localvpc does not answer
+    every call the provider's aws_instance makes yet (DescribeInstanceTypes,
+    DescribeInstanceAttribute, DescribeVolumes, DescribeInstanceCreditSpecifications; and it
+    refuses the empty Placement.AvailabilityZone the provider sends), so the apply would fail. The
+    aws CLI and boto3 forms launch it.
+  EOT
+  type        = bool
+  default     = false
 }
 
 variable "connectivity" {
@@ -450,6 +463,31 @@ resource "aws_vpn_gateway_route_propagation" "hub" {
   route_table_id = aws_route_table.hub.id
 }
 
+# --- Member: 9. the workload: one instance in member-a (Amazon Linux 2023, no public address) --
+# Its S3 names resolve to the hub endpoint's ENIs (the zone), the route to 10.0.0.0/16 takes it
+# to the hub, and the endpoint's group admits 10.0.0.0/8 on 443. It has the member VPC's default
+# security group, which allows all outbound traffic.
+
+data "aws_ami" "al2023" {
+  provider    = aws.member
+  most_recent = true
+  owners      = ["amazon"]
+
+  filter {
+    name   = "name"
+    values = ["al2023-ami-2023*-x86_64"]
+  }
+}
+
+resource "aws_instance" "app" {
+  count         = var.app_instance ? 1 : 0
+  provider      = aws.member
+  ami           = data.aws_ami.al2023.id
+  instance_type = "t3.micro"
+  subnet_id     = aws_subnet.member_a.id
+  tags          = merge(local.tags, { Name = "member-app" })
+}
+
 # --- What to look at ------------------------------------------------------------------------
 
 # A VPC the zone is not associated with, to compare DNS answers: the member account's default VPC
@@ -497,6 +535,10 @@ output "vpn_connection_id" {
 }
 output "resolver_endpoint_id" {
   value = aws_route53_resolver_endpoint.inbound.id
+}
+output "app_instance_id" {
+  description = "trace from it: localvpc trace --from <id> --to s3.<region>.amazonaws.com"
+  value       = one(aws_instance.app[*].id)
 }
 output "unassociated_vpc_id" {
   description = "the member account's default VPC: not associated with the zone (run.py asks DNS there too)"

@@ -2,7 +2,7 @@
 """Scenario 4 with boto3: a provider publishes its own service (behind an internal network load
 balancer) as a PrivateLink endpoint service that requires acceptance and allows one consumer
 account; the consumer creates an interface endpoint to it (pendingAcceptance), the provider
-accepts it, and it becomes available.
+accepts it, and it becomes available for the consumer's instance.
 
     python examples/4-endpoint-service/boto3_scenario.py [--endpoint URL] [--keep]
     python examples/4-endpoint-service/boto3_scenario.py --destroy     # after --keep
@@ -138,6 +138,18 @@ def build(prov, prov_elb, cons, consumer_account: str, st: State) -> None:
     wait("the endpoint to become available", lambda: cons.describe_vpc_endpoints(
         VpcEndpointIds=[st["vpce_id"]])["VpcEndpoints"][0]["State"] == "available")
 
+    # --- Consumer account again ---
+    # 7. The consumer's workload: one instance in svc-consumer-a (Amazon Linux 2023, no public
+    #    address) that calls the service through the endpoint on 443. It has the VPC's default
+    #    security group, which allows all outbound traffic; the endpoint's group admits the VPC.
+    images = cons.describe_images(Owners=["amazon"], Filters=[
+        {"Name": "name", "Values": ["al2023-ami-2023*-x86_64"]}])["Images"]
+    ami = max(images, key=lambda i: i["CreationDate"])["ImageId"]
+    st["app_instance_id"] = app = cons.run_instances(
+        ImageId=ami, InstanceType="t3.micro", SubnetId=st["consumer_subnet_a_id"], MinCount=1, MaxCount=1,
+        TagSpecifications=tags("instance", "svc-consumer-app"))["Instances"][0]["InstanceId"]
+    cons.get_waiter("instance_running").wait(InstanceIds=[app], WaiterConfig={"Delay": 1})
+
 
 def verify(prov, prov_elb, cons, consumer_account: str, st: State) -> dict:
     [lb] = prov_elb.describe_load_balancers(LoadBalancerArns=[st["lb_arn"]])["LoadBalancers"]
@@ -164,6 +176,9 @@ def verify(prov, prov_elb, cons, consumer_account: str, st: State) -> dict:
         ("Interface", "available", st["service_name"]), ep
     enis = cons.describe_network_interfaces(NetworkInterfaceIds=ep["NetworkInterfaceIds"])["NetworkInterfaces"]
     assert sorted(e["SubnetId"] for e in enis) == sorted([st["consumer_subnet_a_id"], st["consumer_subnet_c_id"]])
+    [app] = cons.describe_instances(InstanceIds=[st["app_instance_id"]])["Reservations"][0]["Instances"]
+    assert (app["State"]["Name"], app["SubnetId"], app["InstanceType"]) == \
+        ("running", st["consumer_subnet_a_id"], "t3.micro"), app
     return {"names": [d["DnsName"] for d in ep["DnsEntries"]],
             "ips": sorted((e["AvailabilityZone"], e["PrivateIpAddress"]) for e in enis), "lb_dns": lb["DNSName"]}
 
@@ -186,10 +201,16 @@ def show_dns(endpoint: str, seen: dict, st: State) -> None:
     internet, consumer = dnsviews.report(endpoint, "4", st)
     ips = sorted(ip for _, ip in seen["ips"])
     assert internet.data == ips and consumer.data == ips, (internet, consumer, ips)
+    print("What the network lets through (exit 0 when the path is open, 2 when it is blocked):")
+    print(f"  localvpc trace --from {st['app_instance_id']} --to {st['consumer_vpce_dns']}:443")
+    print(f"  localvpc trace --from {st['app_instance_id']} --to {st['vpce_id']} --port 443")
 
 
 def teardown(prov, prov_elb, cons, st: State) -> None:
-    # Consumer side first: the endpoint (its ENIs go with it), then its network.
+    # Consumer side first: the instance, the endpoint (its ENIs go with it), then its network.
+    if "app_instance_id" in st:
+        cons.terminate_instances(InstanceIds=[st["app_instance_id"]])
+        cons.get_waiter("instance_terminated").wait(InstanceIds=[st["app_instance_id"]], WaiterConfig={"Delay": 1})
     if "vpce_id" in st:
         cons.delete_vpc_endpoints(VpcEndpointIds=[st["vpce_id"]])
     if "consumer_vpc_id" in st:

@@ -2,7 +2,7 @@
 # Scenario 4 with the aws CLI: a provider publishes its own service (behind an internal network
 # load balancer) as a PrivateLink endpoint service that requires acceptance and allows one
 # consumer account; the consumer creates an interface endpoint to it (pendingAcceptance), the
-# provider accepts it, and it becomes available.
+# provider accepts it, and it becomes available for the consumer's instance.
 #
 #   bash examples/4-endpoint-service/cli.sh            # create, print, check, DNS answers
 #   bash examples/4-endpoint-service/cli.sh destroy    # delete everything it created
@@ -39,7 +39,11 @@ destroy() {
   # shellcheck disable=SC1090
   source "$STATE"
   echo "Deleting scenario 4 from $ENDPOINT"
-  # Consumer side first: the endpoint (its ENIs go with it), then its network.
+  # Consumer side first: the instance, the endpoint (its ENIs go with it), then its network.
+  if [ -n "${APP_INSTANCE_ID:-}" ]; then
+    consumer ec2 terminate-instances --instance-ids "$APP_INSTANCE_ID" >/dev/null
+    consumer ec2 wait instance-terminated --instance-ids "$APP_INSTANCE_ID"
+  fi
   [ -z "${VPCE_ID:-}" ] || consumer ec2 delete-vpc-endpoints --vpc-endpoint-ids "$VPCE_ID" >/dev/null
   [ -z "${CONSUMER_VPC_ID:-}" ] || wait_for "the endpoint's ENIs to go" 0 \
     consumer ec2 describe-network-interfaces --filters "Name=vpc-id,Values=$CONSUMER_VPC_ID" \
@@ -162,12 +166,24 @@ provider ec2 accept-vpc-endpoint-connections --service-id "$SERVICE_ID" --vpc-en
 wait_for "the endpoint to become available" available \
   consumer ec2 describe-vpc-endpoints --vpc-endpoint-ids "$VPCE_ID" --query 'VpcEndpoints[0].State'
 
+# --- Consumer account again -------------------------------------------------------------------
+# 7. The consumer's workload: one instance in svc-consumer-a (Amazon Linux 2023, no public
+#    address) that calls the service through the endpoint on 443. It has the VPC's default
+#    security group, which allows all outbound traffic; the endpoint's group admits the VPC.
+AMI_ID=$(consumer ec2 describe-images --owners amazon --filters "Name=name,Values=al2023-ami-2023*-x86_64" \
+  --query 'sort_by(Images, &CreationDate)[-1].ImageId')
+APP_INSTANCE_ID=$(consumer ec2 run-instances --image-id "$AMI_ID" --instance-type t3.micro \
+  --subnet-id "$CONSUMER_SUBNET_A_ID" --tag-specifications "$(tags instance svc-consumer-app)" \
+  --query 'Instances[0].InstanceId')
+save APP_INSTANCE_ID "$APP_INSTANCE_ID"
+consumer ec2 wait instance-running --instance-ids "$APP_INSTANCE_ID"
+
 echo
 echo "The consumer's endpoint, its names and ENIs:"
 consumer ec2 describe-vpc-endpoints --vpc-endpoint-ids "$VPCE_ID" --query 'VpcEndpoints[0].DnsEntries[].DnsName' \
   | tr '\t' '\n'
 consumer ec2 describe-network-interfaces --filters "Name=vpc-id,Values=$CONSUMER_VPC_ID" \
-  --query 'NetworkInterfaces[].[NetworkInterfaceId,AvailabilityZone,PrivateIpAddress]'
+  "Name=interface-type,Values=vpc_endpoint" --query 'NetworkInterfaces[].[NetworkInterfaceId,AvailabilityZone,PrivateIpAddress]'
 
 echo
 echo "Checks:"
@@ -194,8 +210,12 @@ check "the consumer's endpoint is available with one ENI per subnet" \
   "$(consumer ec2 describe-vpc-endpoints --vpc-endpoint-ids "$VPCE_ID" \
      --query 'VpcEndpoints[0].[State,length(NetworkInterfaceIds)]')" \
   "$(printf 'available\t2')"
+check "the consumer's instance runs in svc-consumer-a" \
+  "$(consumer ec2 describe-instances --instance-ids "$APP_INSTANCE_ID" \
+     --query 'Reservations[0].Instances[0].[State.Name,SubnetId,InstanceType]')" \
+  "$(printf 'running\t%s\tt3.micro' "$CONSUMER_SUBNET_A_ID")"
 
-# 7. What DNS answers where. The endpoint's regional name vpce-….vpce-svc-….vpce.amazonaws.com
+# 8. What DNS answers where. The endpoint's regional name vpce-….vpce-svc-….vpce.amazonaws.com
 #    lives in a public zone: once the endpoint is available it answers the endpoint's two ENI
 #    addresses in the consumer VPC and from anywhere else (localvpc's DNS server answers as the
 #    VPC's Route 53 Resolver and as the internet would).
@@ -214,5 +234,9 @@ dns_why public "$CONSUMER_VPCE_DNS"
 check "the endpoint's regional name answers its ENIs ($ENI_IPS) from the internet" \
   "$(dns_answer public "$CONSUMER_VPCE_DNS")" "$ENI_IPS"
 check "... and in the consumer VPC" "$(dns_answer "$CONSUMER_VPC_ID" "$CONSUMER_VPCE_DNS")" "$ENI_IPS"
+echo
+echo "What the network lets through (exit 0 when the path is open, 2 when it is blocked):"
+echo "  localvpc trace --from $APP_INSTANCE_ID --to $CONSUMER_VPCE_DNS:443"
+echo "  localvpc trace --from $APP_INSTANCE_ID --to $VPCE_ID --port 443"
 echo
 echo "Created (ids saved in $STATE); delete with: $0 destroy"

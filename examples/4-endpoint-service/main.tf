@@ -1,6 +1,7 @@
 # Scenario 4 with Terraform: a provider publishes its own service (behind an internal network load
 # balancer) as a PrivateLink endpoint service that requires acceptance and allows one consumer
-# account; the consumer creates an interface endpoint to it, the provider accepts it.
+# account; the consumer creates an interface endpoint to it, the provider accepts it, and (with
+# app_instance = true) the consumer's instance calls the service through it.
 #
 #   python examples/run.py 4 --form terraform      (init, apply, outputs, re-plan, destroy)
 #
@@ -42,6 +43,18 @@ variable "secret_key" {
 variable "region" {
   type    = string
   default = "ap-northeast-1"
+}
+
+variable "app_instance" {
+  description = <<-EOT
+    Launch the consumer's workload instance (aws_instance). Off by default: localvpc does not
+    answer every call the provider's aws_instance makes yet (DescribeInstanceTypes,
+    DescribeInstanceAttribute, DescribeVolumes, DescribeInstanceCreditSpecifications; and it
+    refuses the empty Placement.AvailabilityZone the provider sends), so the apply would fail. The
+    aws CLI and boto3 forms launch it.
+  EOT
+  type        = bool
+  default     = false
 }
 
 provider "aws" {
@@ -232,6 +245,33 @@ resource "aws_vpc_endpoint_connection_accepter" "consumer" {
   vpc_endpoint_id         = aws_vpc_endpoint.consumer.id
 }
 
+# --- Consumer account: 7. the workload: one instance in svc-consumer-a (Amazon Linux 2023) ----
+# It calls the service through the endpoint on 443. It has the VPC's default security group,
+# which allows all outbound traffic; the endpoint's group admits the VPC.
+
+data "aws_ami" "al2023" {
+  provider    = aws.consumer
+  most_recent = true
+  owners      = ["amazon"]
+
+  filter {
+    name   = "name"
+    values = ["al2023-ami-2023*-x86_64"]
+  }
+}
+
+resource "aws_instance" "app" {
+  count         = var.app_instance ? 1 : 0
+  provider      = aws.consumer
+  ami           = data.aws_ami.al2023.id
+  instance_type = "t3.micro"
+  subnet_id     = aws_subnet.consumer_a.id
+  tags          = merge(local.tags, { Name = "svc-consumer-app" })
+
+  # The service is usable once the provider has accepted the endpoint.
+  depends_on = [aws_vpc_endpoint_connection_accepter.consumer]
+}
+
 # --- What to look at ------------------------------------------------------------------------
 
 output "service_name" {
@@ -255,6 +295,10 @@ output "endpoint_dns_names" {
 }
 output "consumer_vpc_id" {
   value = aws_vpc.consumer.id
+}
+output "app_instance_id" {
+  description = "trace from it: localvpc trace --from <id> --to <consumer_vpce_dns>:443"
+  value       = one(aws_instance.app[*].id)
 }
 output "consumer_vpce_dns" {
   description = "the endpoint's regional name: public, it answers the endpoint's ENIs (run.py asks it)"

@@ -19,6 +19,18 @@ endpoint, the public view) and one decision trail per scenario (`POST /_localvpc
 The servers listen for DNS on 127.53.0.0/16 with a free port per view (`--dns-port 0`).
 Scenario 3 also runs in its transit-gateway variant (CONNECTIVITY=tgw / --connectivity tgw /
 connectivity = "tgw"). `python examples/run.py` itself is exercised by test_run_py_round_trip.
+
+Each scenario has one workload instance (Name <prefix>-app, t3.micro, Amazon Linux 2023) where
+the users' notes put it, and the same check traces what it expects from there with
+`POST /_localvpc/trace` (docs/trace.md): S3 through the gateway endpoint and its policy (1), the
+SSM and CloudWatch endpoints' ENIs in the instance's AZ (2), the hub's S3 endpoint over the
+peering or the transit gateway (3), the consumer's endpoint and PrivateLink on to the provider's
+NLB, whose target 10.0.1.10 no interface holds (4: the scenario runs no backend).
+The Terraform forms launch the instance only with app_instance = true, which localvpc cannot
+apply yet (AWS_INSTANCE_GAP): test_terraform_form launches the same instance with boto3 into the
+Terraform-built subnet, and test_terraform_app_instance (strict xfail) tracks the gap. Where a
+trace meets a localvpc bug, the check finishes, the teardown is still checked, and the test
+raises KnownGap under xfail(strict=True, raises=KnownGap).
 """
 
 from __future__ import annotations
@@ -44,7 +56,7 @@ from helpers import REPO_ROOT, find_aws_cli, http_call, isolated_aws_env, new_ec
 from resolver_helpers import new_resolver_client
 from test_dns import a_of, ask, explain, trail
 from test_terraform import assert_only_defaults, inventory, one, plan_changes
-from tfhelpers import TerraformError
+from tfhelpers import KnownGap, TerraformError
 
 pytestmark = [pytest.mark.spawns, pytest.mark.slow]
 
@@ -70,6 +82,7 @@ S3_PL = "pl-61a54008"
 S3_ZONE = f"s3.{REGION}.amazonaws.com"
 DNS_ARGS = ("--dns-listen", "127.53.0.0/16", "--dns-port", "0")
 SCENARIO_DIRS = {p.name.split("-", 1)[0]: p for p in sorted(EXAMPLES.glob("[0-9]-*")) if p.is_dir()}
+AL2023 = "al2023-ami-2023*-x86_64"  # the image every form looks up for the workload instance
 
 
 class Clients:
@@ -138,11 +151,14 @@ def extras_inventory(c: Clients, key: str) -> dict:
                          if g["State"] != "deleted"],
         "vpn_connections": [v["VpnConnectionId"] for v in ec2.describe_vpn_connections()["VpnConnections"]
                             if v["State"] != "deleted"],
+        "instances": [i["InstanceId"] for r in ec2.describe_instances()["Reservations"] for i in r["Instances"]
+                      if i["State"]["Name"] != "terminated"],
     }
 
 
 EMPTY_EXTRAS = {k: [] for k in ("hosted_zones", "resolver_endpoints", "load_balancers", "target_groups",
-                                "endpoint_services", "customer_gateways", "vpn_gateways", "vpn_connections")}
+                                "endpoint_services", "customer_gateways", "vpn_gateways", "vpn_connections",
+                                "instances")}
 
 
 def assert_nothing_left(c: Clients, keys: list[str], label: str) -> None:
@@ -196,6 +212,113 @@ def assert_nodata_from(resp, zone: str, what: str) -> None:
 
 
 # ---------------------------------------------------------------------------
+# The workload instance, and what the network lets through from it
+# ---------------------------------------------------------------------------
+
+# Per scenario: (the instance's Name, the Name of its subnet). Its account: app_key().
+APPS = {"1": ("s3gw-app", "s3gw-private-a"), "2": ("ssm-app", "ssm-private-a"),
+        "3": ("member-app", "member-a"), "4": ("svc-consumer-app", "svc-consumer-a")}
+
+# localvpc gap: the Terraform forms cannot apply aws_instance.app (app_instance = true).
+AWS_INSTANCE_GAP = (
+    "localvpc gap: the provider's aws_instance cannot be applied. RunInstances refuses the empty "
+    "Placement.AvailabilityZone= the provider sends for an instance without availability_zone "
+    "(InvalidParameterValue 'The subnet ... is not in the requested availability zone'; AWS treats it "
+    "as absent), and DescribeInstanceTypes, DescribeInstanceAttribute, DescribeVolumes and "
+    "DescribeInstanceCreditSpecifications, which the provider reads after the launch, answer InvalidAction")
+AWS_INSTANCE_GAP_RE = r"is not in the requested availability zone|InvalidAction: The action \w+ is not valid"
+
+def app_key(n: str, variant: str) -> str:
+    if n == "3":
+        return "MEMBERKEY" if variant == "peering" else "HUBKEY"
+    return "CONSUMERKEY" if n == "4" else UNMAPPED
+
+
+def al2023(ec2) -> str:
+    images = ec2.describe_images(Owners=["amazon"], Filters=[{"Name": "name", "Values": [AL2023]}])["Images"]
+    return max(images, key=lambda i: i["CreationDate"])["ImageId"]
+
+
+def app_instance(n: str, ec2, subnet: dict) -> dict:
+    """The scenario's workload: one running t3.micro of the newest Amazon Linux 2023 image in
+    `subnet`, with no public address and the VPC's default security group, tagged like the rest."""
+    name = APPS[n][0]
+    filters = [{"Name": "tag:Name", "Values": [name]}, {"Name": "tag:Example", "Values": [example_tag(n)]},
+               {"Name": "instance-state-name", "Values": ["running"]}]
+    inst = one([i for r in ec2.describe_instances(Filters=filters)["Reservations"] for i in r["Instances"]],
+               f"instance {name}")
+    assert (inst["InstanceType"], inst["ImageId"], inst["SubnetId"], inst["VpcId"]) == \
+        ("t3.micro", al2023(ec2), subnet["SubnetId"], subnet["VpcId"]), inst
+    assert tags_of(inst) == {"Name": name, "Example": example_tag(n)}
+    assert not inst.get("PublicIpAddress") and [g["GroupName"] for g in inst["SecurityGroups"]] == ["default"], inst
+    return inst
+
+
+def launch_app(c: Clients, n: str, variant: str) -> str:
+    """What aws_instance.app makes with app_instance = true, launched with boto3 into the subnet
+    Terraform built (the Terraform forms cannot apply it yet: AWS_INSTANCE_GAP)."""
+    ec2 = c.ec2(app_key(n, variant))
+    name, subnet_name = APPS[n]
+    subnet = by_name(n, ec2.describe_subnets, "Subnets", subnet_name)
+    tags = [{"Key": "Name", "Value": name}, {"Key": "Example", "Value": example_tag(n)}]
+    return ec2.run_instances(ImageId=al2023(ec2), InstanceType="t3.micro", SubnetId=subnet["SubnetId"],
+                             MinCount=1, MaxCount=1, TagSpecifications=[{"ResourceType": "instance", "Tags": tags}],
+                             )["Instances"][0]["InstanceId"]
+
+
+def terminate_app(c: Clients, n: str, variant: str, instance_id: str) -> None:
+    ec2 = c.ec2(app_key(n, variant))
+    ec2.terminate_instances(InstanceIds=[instance_id])
+    ec2.get_waiter("instance_terminated").wait(InstanceIds=[instance_id], WaiterConfig={"Delay": 1})
+
+
+def trace(url: str, frm: str, to: str, **extra) -> dict:
+    """POST /_localvpc/trace (docs/trace.md)."""
+    body = {"from": frm, "to": to, **extra}
+    status, raw = http_call(url + "/_localvpc/trace", method="POST", data=json.dumps(body).encode())
+    r = json.loads(raw)
+    assert status == 200, (body, status, r)
+    assert r["network_path_found"] == (r["explanations"] == []), hops_of(r)
+    return r
+
+
+def hops_of(r: dict) -> str:
+    """A trace in a few lines, for assertion messages."""
+    lines = [f"trace {r.get('from')} -> {r.get('to')} (request {r.get('request')}): found {r.get('network_path_found')}"]
+    for title in ("forward_path_components", "return_path_components"):
+        lines += [f"  {title.split('_')[0]:7} {h['sequence_number']:2} {h['kind']} {h['component']['id']}: {h['detail']}"
+                  for h in r.get(title, [])]
+    lines += [f"  {e['explanation_code']}: {e['detail']}" for e in r.get("explanations", [])]
+    return "\n".join(lines)
+
+
+def codes_of(r: dict) -> list[str]:
+    return sorted({e["explanation_code"] for e in r["explanations"]})
+
+
+def routes_taken(r: dict, path: str = "forward") -> list[tuple]:
+    """(route table, destination, target) of each routing decision on one direction."""
+    return [(x["route_table_id"], x.get("destination_cidr") or x.get("destination_prefix_list_id"), x["target"])
+            for h in r[f"{path}_path_components"] if (x := h.get("route_table_route"))]
+
+
+def arrival(r: dict) -> tuple[str, str | None]:
+    """(the first interface the packet arrived at, what that interface belongs to)."""
+    hops = [h for h in r["forward_path_components"] if h["kind"] == "network-interface"
+            and h["detail"].startswith("arrives")]
+    assert hops, hops_of(r)
+    owner = next((x["component"]["id"] for x in hops[0].get("related", []) if x["role"] == "attachedTo"), None)
+    return hops[0]["component"]["id"], owner
+
+
+def assert_round_trip(r: dict, instance_id: str) -> None:
+    """Open from the instance, and the reply comes back to it."""
+    assert r["network_path_found"], hops_of(r)
+    assert r["forward_path_components"][0]["component"]["id"] == instance_id, hops_of(r)
+    assert r["return_path_components"][-1]["component"]["id"] == instance_id, hops_of(r)
+
+
+# ---------------------------------------------------------------------------
 # Scenario checks (the same for every form)
 # ---------------------------------------------------------------------------
 
@@ -215,7 +338,7 @@ def ingress(sg: dict) -> set:
             for p in sg["IpPermissions"] for r in p.get("IpRanges", [])}
 
 
-def check_1(c: Clients, _variant: str) -> None:
+def check_1(c: Clients, _variant: str) -> list[str]:
     ec2 = c.ec2(UNMAPPED)
     vpc = by_name("1", ec2.describe_vpcs, "Vpcs", "s3gw-vpc")
     assert (vpc["CidrBlock"], vpc["OwnerId"]) == ("10.0.0.0/16", "000000000000")
@@ -240,8 +363,11 @@ def check_1(c: Clients, _variant: str) -> None:
                                                   {"Name": "association.main", "Values": ["true"]}])["RouteTables"],
                "main route table")
     assert routes_of(main) == {"10.0.0.0/16": ("local", "active", "CreateRouteTable")}
-    assert ec2.describe_network_interfaces(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])[
-        "NetworkInterfaces"] == []
+    # The workload in the private subnet; a gateway endpoint has no interface, so its is the only one.
+    app = app_instance("1", ec2, subnet)
+    app_id, ep_id = app["InstanceId"], ep["VpcEndpointId"]
+    assert [e["Attachment"]["InstanceId"] for e in ec2.describe_network_interfaces(
+        Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["NetworkInterfaces"]] == [app_id]
 
     # DNS: a gateway endpoint changes no answer. In the VPC, as on the internet, S3's names are
     # public S3 addresses inside the prefix list the private table routes to the endpoint.
@@ -257,11 +383,30 @@ def check_1(c: Clients, _variant: str) -> None:
     ex = explain(c.url, vpc=vpc["VpcId"], name=S3_ZONE, type="A")
     assert "internet rule" in trail(ex) and S3_PL in trail(ex), trail(ex)
 
+    # What the network lets through: the users' own check. `aws s3 cp test.txt
+    # s3://example-bucket/` leaves by the private table's pl-... -> vpce-... route, through the
+    # endpoint, whose policy allows it; `aws s3 ls` (s3:ListAllMyBuckets) takes the same way and
+    # the policy refuses it. `aws s3 ls s3://example-bucket` is s3:ListBucket on the bucket,
+    # which the policy allows.
+    to = f"{S3_ZONE}:443"
+    put = trace(c.url, app_id, to, request="PUT s3://example-bucket/test.txt")
+    assert_round_trip(put, app_id)
+    assert [a["data"] for a in put["dns"]["answers"]] == a_of(ask(in_vpc, S3_ZONE)), put["dns"]
+    assert routes_taken(put) == [(rt["RouteTableId"], S3_PL, ep_id)], hops_of(put)
+    hops = [(h["kind"], h["component"]["id"], h["blocked"]) for h in put["forward_path_components"]]
+    assert ("vpc-endpoint", ep_id, False) in hops and ("vpc-endpoint-policy", ep_id, False) in hops, hops_of(put)
+    ls = trace(c.url, app_id, to, request="s3:ListAllMyBuckets arn:aws:s3:::*")
+    assert codes_of(ls) == ["LOCALVPC_ENDPOINT_POLICY_DENY"], hops_of(ls)
+    assert ls["explanations"][0]["component"]["id"] == ep_id and routes_taken(ls) == routes_taken(put), hops_of(ls)
+    listing = trace(c.url, app_id, to, request="LIST s3://example-bucket")
+    assert_round_trip(listing, app_id)
+    return []
+
 
 SSM_SERVICES = ("ssm", "ssmmessages", "ec2", "ec2messages", "monitoring")
 
 
-def check_2(c: Clients, _variant: str) -> None:
+def check_2(c: Clients, _variant: str) -> list[str]:
     ec2 = c.ec2(UNMAPPED)
     vpc = by_name("2", ec2.describe_vpcs, "Vpcs", "ssm-vpc")
     vpc_id = vpc["VpcId"]
@@ -275,7 +420,7 @@ def check_2(c: Clients, _variant: str) -> None:
     assert (sg["GroupName"], sg["VpcId"]) == ("vpc-endpoints", vpc_id)
     assert ingress(sg) == {("tcp", 443, 443, "10.0.0.0/16")}, sg["IpPermissions"]
 
-    all_enis = set()
+    all_enis, endpoints = set(), {}
     in_vpc, public = dns_at(c.url, vpc=vpc_id), dns_at(c.url, public=True)
     for svc in SSM_SERVICES:
         ep = by_name("2", ec2.describe_vpc_endpoints, "VpcEndpoints", f"ssm-endpoint-{svc}")
@@ -299,6 +444,8 @@ def check_2(c: Clients, _variant: str) -> None:
                 ("vpc_endpoint", True, az_of[e["SubnetId"]], f"VPC Endpoint Interface {vpce}"), e
             assert [g["GroupId"] for g in e["Groups"]] == [sg["GroupId"]]
         all_enis |= {e["NetworkInterfaceId"] for e in enis}
+        endpoints[svc] = (vpce, {e["AvailabilityZone"]: e["NetworkInterfaceId"] for e in enis},
+                          sorted(e["PrivateIpAddress"] for e in enis))
 
         # DNS: the private name answers the ENIs (one per AZ) inside the VPC, a public address
         # on the internet; the endpoint's regional name answers the ENIs publicly, a zonal name
@@ -319,11 +466,26 @@ def check_2(c: Clients, _variant: str) -> None:
             ex = explain(c.url, vpc=vpc_id, name=name, type="A")
             assert f"shadowed by endpoint {vpce} private DNS" in trail(ex), trail(ex)
             assert sorted(a["data"] for a in ex["answers"]) == ips
+    app = app_instance("2", ec2, sn_a)
+    app_id = app["InstanceId"]
     vpc_enis = ec2.describe_network_interfaces(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NetworkInterfaces"]
-    assert {e["NetworkInterfaceId"] for e in vpc_enis} == all_enis and len(all_enis) == 10
+    assert len(all_enis) == 10
+    assert {e["NetworkInterfaceId"] for e in vpc_enis} == all_enis | {app["NetworkInterfaces"][0]["NetworkInterfaceId"]}
+
+    # What the network lets through: each agent's service name, answered by private DNS in the
+    # VPC, leads to its endpoint's interface in the instance's AZ (same subnet: no route, no
+    # ACL), port 443 admitted by the endpoints' group.
+    for svc, (vpce, eni_in, ips) in endpoints.items():
+        r = trace(c.url, app_id, f"{svc}.{REGION}.amazonaws.com")
+        assert_round_trip(r, app_id)
+        assert r["port"] == 443 and sorted(a["data"] for a in r["dns"]["answers"]) == ips, (svc, r["dns"])
+        assert arrival(r) == (eni_in[f"{REGION}a"], vpce), hops_of(r)
+        assert ("security-group", sg["GroupId"]) in [(h["kind"], h["component"]["id"])
+                                                     for h in r["forward_path_components"]], hops_of(r)
+    return []
 
 
-def check_3(c: Clients, variant: str) -> None:
+def check_3(c: Clients, variant: str) -> list[str]:
     hub_key = "HUBKEY"
     member_key = "MEMBERKEY" if variant == "peering" else "HUBKEY"
     hub, member = c.ec2(hub_key), c.ec2(member_key)
@@ -474,8 +636,29 @@ def check_3(c: Clients, variant: str) -> None:
     ex = trail(explain(c.url, vpc=default["VpcId"], name=bucket, type="A"))
     assert "internet rule" in ex and "managed prefix list" in ex, ex
 
+    # What the network lets through: from the member's instance, S3's names (the hub's zone:
+    # the endpoint's ENIs) lead over the peering or the transit gateway (member-rt 10.0.0.0/16)
+    # to the endpoint's interface in the instance's AZ, admitted by its group (10.0.0.0/8 on
+    # 443), and the reply comes back by hub-rt's 10.1.0.0/16 route.
+    member_a = by_name("3", member.describe_subnets, "Subnets", "member-a")
+    app = app_instance("3", member, member_a)
+    app_id = app["InstanceId"]
+    eni_a = next(e["NetworkInterfaceId"] for e in enis if e["AvailabilityZone"] == member_a["AvailabilityZone"])
+    for to, request in ((S3_ZONE, None), (bucket, "PUT s3://my-bucket/test.txt")):
+        r = trace(c.url, app_id, to, **({"request": request} if request else {}))
+        assert_round_trip(r, app_id)
+        assert sorted(a["data"] for a in r["dns"]["answers"]) == ips, r["dns"]
+        assert any(s.get("endpoint_id") == ep["VpcEndpointId"] and s["step"] == "alias" for s in r["dns"]["trail"]), \
+            r["dns"]["trail"]
+        assert routes_taken(r) == [(member_rt["RouteTableId"], "10.0.0.0/16", via)], hops_of(r)
+        assert routes_taken(r, "return") == [(hub_rt["RouteTableId"], "10.1.0.0/16", via)], hops_of(r)
+        assert arrival(r) == (eni_a, ep["VpcEndpointId"]), hops_of(r)
+        assert ("security-group", sg["GroupId"]) in [(h["kind"], h["component"]["id"])
+                                                     for h in r["forward_path_components"]], hops_of(r)
+    return []
 
-def check_4(c: Clients, _variant: str) -> None:
+
+def check_4(c: Clients, _variant: str) -> list[str]:
     prov, cons, elb = c.ec2("PROVIDERKEY"), c.ec2("CONSUMERKEY"), c.elbv2("PROVIDERKEY")
     prov_account, cons_account = ACCOUNTS["PROVIDERKEY"], ACCOUNTS["CONSUMERKEY"]
     pvpc = by_name("4", prov.describe_vpcs, "Vpcs", "svc-provider-vpc")
@@ -539,6 +722,46 @@ def check_4(c: Clients, _variant: str) -> None:
     ex = trail(explain(c.url, view="public", name=regional, type="A"))
     assert f"regional DNS name of interface endpoint {ep['VpcEndpointId']}" in ex and "public records" in ex, ex
 
+    # What the network lets through: the consumer's instance reaches, on 443, the endpoint's
+    # interface in its own AZ (admitted by svc-consumer-sg), by the endpoint's id and by its
+    # regional name (answered in the consumer VPC: the address of the instance's AZ); PrivateLink
+    # takes it on to the provider's NLB (listener 443, svc-targets) and its target, 10.0.1.10,
+    # "the application's IP": no interface holds it (it stands for the user's own server), so the
+    # path ends at that address, open.
+    csub_a = by_name("4", cons.describe_subnets, "Subnets", "svc-consumer-a")
+    app = app_instance("4", cons, csub_a)
+    app_id, ep_id = app["InstanceId"], ep["VpcEndpointId"]
+    [eni_a] = [e for e in enis if e["SubnetId"] == csub_a["SubnetId"]]
+
+    def to_the_backend_address(r: dict) -> None:
+        assert r["network_path_found"] and r["forward_path_components"][0]["component"]["id"] == app_id, \
+            hops_of(r)
+        assert arrival(r) == (eni_a["NetworkInterfaceId"], ep_id), hops_of(r)
+        kinds = [(h["kind"], h["component"]["id"]) for h in r["forward_path_components"]]
+        assert ("security-group", csg["GroupId"]) in kinds and ("vpc-endpoint-service", sid) in kinds, hops_of(r)
+        assert ("load-balancer", lb["LoadBalancerArn"]) in kinds, hops_of(r)
+        assert kinds[-1] == ("address", "10.0.1.10"), hops_of(r)
+        assert r["return_path_components"], hops_of(r)
+
+    to_the_backend_address(trace(c.url, app_id, ep_id, port=443))
+    by_dns = trace(c.url, app_id, f"{regional}:443")
+    assert sorted(a["data"] for a in by_dns["dns"]["answers"]) == ips, by_dns["dns"]
+    # Overlapping CIDRs, the point of PrivateLink here: the provider NLB's interface in AZ a has
+    # the same address as the consumer endpoint's. Traced inside the provider VPC (from the NLB's
+    # other interface), that address must be the NLB's own interface.
+    nlb_enis = prov.describe_network_interfaces(Filters=[{"Name": "vpc-id", "Values": [pvpc["VpcId"]]}])[
+        "NetworkInterfaces"]
+    twins = [e for e in nlb_enis if e["PrivateIpAddress"] == eni_a["PrivateIpAddress"]]
+    assert len(twins) == 1, ("the overlap check expects the NLB's first interface to have the address of "
+                             f"the consumer endpoint's in AZ a ({eni_a['PrivateIpAddress']})", nlb_enis)
+    twin = twins[0]
+    [other] = [e for e in nlb_enis if e["AvailabilityZone"] != twin["AvailabilityZone"]]
+    provider_side = trace(c.url, other["NetworkInterfaceId"], f"{eni_a['PrivateIpAddress']}:443")
+    to_the_backend_address(by_dns)
+    assert provider_side["network_path_found"], hops_of(provider_side)
+    assert arrival(provider_side)[0] == twin["NetworkInterfaceId"], hops_of(provider_side)
+    return []
+
 
 SCENARIOS = {
     "1": {"check": check_1, "keys": [UNMAPPED]},
@@ -596,10 +819,13 @@ def test_cli_form(fresh, tmp_path, n, variant):
     out = run_step(["bash", str(sdir / "cli.sh")], env, "create")
     assert "FAIL" not in out and re.search(r"^  ok ", out, re.M), out
     assert "What DNS answers where" in out and ";; WHY" in out, out  # `localvpc dns query`
-    SCENARIOS[n]["check"](fresh, variant)
+    assert re.search(r"^  localvpc trace --from i-[0-9a-f]+ --to ", out, re.M), out
+    gaps = SCENARIOS[n]["check"](fresh, variant)
     out = run_step(["bash", str(sdir / "cli.sh"), "destroy"], env, "destroy")
     assert not Path(env["STATE_FILE"]).exists(), out
     assert_nothing_left(fresh, SCENARIOS[n]["keys"], f"scenario {n} cli after destroy")
+    if gaps:
+        raise KnownGap("\n\n".join(gaps))
 
 
 @pytest.mark.parametrize("n,variant", CASES)
@@ -614,15 +840,19 @@ def test_boto3_form(fresh, tmp_path, n, variant):
     out = run_step(argv + ["--keep"], env, "build")
     assert "all checks passed" in out, out
     assert "What DNS answers where" in out and "asked as real DNS packets" in out, out
-    SCENARIOS[n]["check"](fresh, variant)
+    gaps = SCENARIOS[n]["check"](fresh, variant)
     run_step(argv + ["--destroy"], env, "destroy")
     assert not state.exists()
     assert_nothing_left(fresh, SCENARIOS[n]["keys"], f"scenario {n} boto3 after destroy")
+    if gaps:
+        raise KnownGap("\n\n".join(gaps))
 
 
 @pytest.mark.parametrize("n,variant", CASES)
 def test_terraform_form(fresh, tmp_path, n, variant):
-    """main.tf: apply, API state right, second plan empty, destroy leaves nothing."""
+    """main.tf: apply, API state right, second plan empty, destroy leaves nothing. The app
+    instance (app_instance = false by default, AWS_INSTANCE_GAP) is launched with boto3 into the
+    Terraform-built subnet for the checks and terminated before the second plan."""
     terraform, mirror = tfh.require_terraform()
     sdir = SCENARIO_DIRS[n]
     variables = {"endpoint": fresh.url}
@@ -637,13 +867,17 @@ def test_terraform_form(fresh, tmp_path, n, variant):
         applied = run.run("apply", "-auto-approve", "-input=false")
         plan = None
         failure = None
+        gaps = []
         if applied.returncode != 0:
             failure = TerraformError(run.failure_report(applied))
         else:
+            app = launch_app(fresh, n, variant)
             try:
-                SCENARIOS[n]["check"](fresh, variant)
+                gaps = SCENARIOS[n]["check"](fresh, variant)
             except AssertionError as exc:
                 failure = exc
+            finally:
+                terminate_app(fresh, n, variant, app)
             plan = run.run("plan", "-detailed-exitcode", "-input=false")
         run.destroy()
         assert_nothing_left(fresh, SCENARIOS[n]["keys"], f"scenario {n} terraform after destroy")
@@ -653,8 +887,47 @@ def test_terraform_form(fresh, tmp_path, n, variant):
             raise TerraformError("`terraform plan -detailed-exitcode` after apply was not empty "
                                  f"(exit {plan.returncode}; would change {plan_changes(plan.output)})\n"
                                  + run.failure_report(plan, n=120))
+        if gaps:
+            raise KnownGap("\n\n".join(gaps))
     finally:
         print(f"\n[terraform {sdir.name} {variant}] provider {mirror.version}; {run.timings()}")
+
+
+@pytest.mark.xfail(strict=True, raises=KnownGap, reason=AWS_INSTANCE_GAP)
+def test_terraform_app_instance(fresh, tmp_path):
+    """Scenario 1's main.tf with app_instance = true: aws_instance.app applies, the same check
+    (traces included) passes, the second plan is empty and destroy leaves nothing. Raises
+    KnownGap while the apply fails as AWS_INSTANCE_GAP describes (after cleaning up)."""
+    terraform, mirror = tfh.require_terraform()
+    run = tfh.TerraformRun(config=str(SCENARIO_DIRS["1"]), workdir=tmp_path / "tf", mirror=mirror,
+                           variables={"endpoint": fresh.url, "app_instance": True}, terraform=terraform)
+    try:
+        run.init()
+        applied = run.run("apply", "-auto-approve", "-input=false")
+        plan = failure = gap = None
+        if applied.returncode != 0:
+            report = run.failure_report(applied)
+            if "aws_instance.app" in report and re.search(AWS_INSTANCE_GAP_RE, report):
+                gap = KnownGap(f"{AWS_INSTANCE_GAP}\n{report}")
+            else:
+                failure = TerraformError(report)
+        else:
+            try:
+                check_1(fresh, "default")
+            except AssertionError as exc:
+                failure = exc
+            plan = run.run("plan", "-detailed-exitcode", "-input=false")
+        # While the gap lasts even a refresh of the launched instance fails: destroy from the state.
+        run.must("destroy", "-auto-approve", "-input=false", *(["-refresh=false"] if gap else []))
+        assert_nothing_left(fresh, SCENARIOS["1"]["keys"], "scenario 1 terraform app_instance after destroy")
+        if failure is not None or gap is not None:
+            raise failure or gap
+        if plan.returncode != 0:
+            raise TerraformError("`terraform plan -detailed-exitcode` after apply was not empty "
+                                 f"(exit {plan.returncode}; would change {plan_changes(plan.output)})\n"
+                                 + run.failure_report(plan, n=120))
+    finally:
+        print(f"\n[terraform 1 app_instance] provider {mirror.version}; {run.timings()}")
 
 
 def test_run_py_round_trip(fresh, tmp_path):
@@ -674,6 +947,13 @@ def test_run_py_round_trip(fresh, tmp_path):
         tail = out[out.rindex("deleted"):]
         assert "What DNS answered where (asked before the delete)" in tail and row.search(tail), out
         assert "localvpc dns query --vpc vpc-" in tail and "internet rule" in tail, tail
+        # ... and what the network let through from the app instance (paths.py).
+        assert re.search(r"^  app_instance_id +i-[0-9a-f]+$", tail, re.M), tail
+        traced = tail[tail.index("What the network let through (traced before the delete):"):]
+        assert re.search(r"^  aws s3 cp test.txt s3://example-bucket/ .* REACHABLE: pl-61a54008 -> vpce-", traced, re.M)
+        assert re.search(r"^  aws s3 ls +i-.* NOT REACHABLE \(LOCALVPC_ENDPOINT_POLICY_DENY\): endpoint policy of vpce-",
+                         traced, re.M), traced
+        assert "vpc-endpoint-policy" in traced and "[expected" not in traced, traced
         if form == "cli":
             assert "What DNS answers where" in out and ";; WHY" in out and "[view]" not in out.split("$ bash")[1], out
         assert_nothing_left(fresh, [UNMAPPED], f"run.py --form {form}")
