@@ -58,8 +58,7 @@ variable "app_instance" {
   description = <<-EOT
     Launch the member's workload instance (aws_instance). Off by default: localvpc does not answer
     every call the provider's aws_instance makes yet (DescribeInstanceTypes,
-    DescribeInstanceAttribute, DescribeVolumes, DescribeInstanceCreditSpecifications; and it
-    refuses the empty Placement.AvailabilityZone the provider sends), so the apply would fail. The
+    DescribeInstanceAttribute, DescribeVolumes, DescribeInstanceCreditSpecifications), so the apply would fail. The
     aws CLI and boto3 forms launch it.
   EOT
   type        = bool

@@ -221,11 +221,9 @@ APPS = {"1": ("s3gw-app", "s3gw-private-a"), "2": ("ssm-app", "ssm-private-a"),
 
 # localvpc gap: the Terraform forms cannot apply aws_instance.app (app_instance = true).
 AWS_INSTANCE_GAP = (
-    "localvpc gap: the provider's aws_instance cannot be applied. RunInstances refuses the empty "
-    "Placement.AvailabilityZone= the provider sends for an instance without availability_zone "
-    "(InvalidParameterValue 'The subnet ... is not in the requested availability zone'; AWS treats it "
-    "as absent), and DescribeInstanceTypes, DescribeInstanceAttribute, DescribeVolumes and "
-    "DescribeInstanceCreditSpecifications, which the provider reads after the launch, answer InvalidAction")
+    "localvpc gap: the provider's aws_instance cannot be applied: DescribeInstanceTypes, "
+    "DescribeInstanceAttribute, DescribeVolumes and DescribeInstanceCreditSpecifications, which the "
+    "provider reads after the launch, answer InvalidAction")
 AWS_INSTANCE_GAP_RE = r"is not in the requested availability zone|InvalidAction: The action \w+ is not valid"
 
 def app_key(n: str, variant: str) -> str:

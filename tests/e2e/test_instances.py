@@ -548,3 +548,10 @@ def test_elastic_ip_on_an_instance_replaces_its_previous_one(ec2, ami, subnet, i
     assert "AssociationId" not in old and "InstanceId" not in old
     [new] = ec2.describe_addresses(AllocationIds=[b])["Addresses"]
     assert new["InstanceId"] == iid
+
+
+def test_an_empty_placement_zone_is_no_zone(ec2, ami, subnet):
+    # Terraform's aws_instance sends Placement.AvailabilityZone= when none is configured.
+    i = run_one(ec2, ami, SubnetId=subnet, Placement={"AvailabilityZone": ""})
+    assert i["SubnetId"] == subnet
+    assert i["Placement"]["AvailabilityZone"] == "ap-northeast-1a"

@@ -326,7 +326,11 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
         min_count: count(p, "MinCount")?,
         max_count: count(p, "MaxCount")?,
         subnet_id,
-        availability_zone: p.opt("Placement.AvailabilityZone").map(str::to_owned),
+        // An empty zone is no zone (Terraform's aws_instance always sends the parameter).
+        availability_zone: p
+            .opt("Placement.AvailabilityZone")
+            .filter(|z| !z.is_empty())
+            .map(str::to_owned),
         groups,
         private_ip: private_ip
             .map(|v| {
