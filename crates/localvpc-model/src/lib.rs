@@ -71,7 +71,7 @@ pub use ec2::subnet::{CreateSubnet, HostnameType, Subnet, SubnetAttribute, Subne
 pub use ec2::tags::{TagSpecification, Tags};
 pub use ec2::transit_gateway::{
     AttachmentState, CreateTgwVpcAttachment, TgwRoute, TgwStaticRoute, TransitGateway,
-    TransitGatewayAttachment, TransitGatewayOptions, TransitGatewayRouteTable,
+    TransitGatewayAttachment, TransitGatewayOptions, TransitGatewayRouteTable, tgw_longest_match,
 };
 pub use ec2::vpc::{
     AMAZON_IPV6_POOL_NAME, CidrBlockAssociation, CidrBlockState, CreateVpc,

@@ -223,33 +223,17 @@ pub struct RouteDecision {
     pub reference: Option<RouteRef>,
 }
 
-/// Longest-prefix match over a table's routes (its own and those propagated from virtual
-/// private gateways), prefix lists expanded; for equal prefixes a CIDR route beats a
-/// prefix-list route; IPv4 and IPv6 are matched apart (spec §1.5).
+/// Longest-prefix match over a table's routes (`Model::lookup_route`: its own and those
+/// propagated from virtual private gateways, prefix lists expanded, a CIDR route beating a
+/// prefix-list route of the same length, IPv4 and IPv6 apart; spec §1.5), and the state of
+/// the route that matched.
 pub fn route(index: &NetIndex, table: &RouteTable, destination: IpAddr) -> RouteDecision {
-    let model = index.model();
-    let mut best: Option<(Route, IpNet, bool)> = None;
-    for route in model.effective_routes(table) {
-        let (cidrs, from_list): (Vec<IpNet>, bool) = match &route.destination {
-            RouteDestination::Ipv4(c) => (vec![IpNet::V4(*c)], false),
-            RouteDestination::Ipv6(c) => (vec![IpNet::V6(*c)], false),
-            RouteDestination::PrefixList(p) => (index.prefix_list(&table.scope, p).to_vec(), true),
-        };
-        for cidr in cidrs.into_iter().filter(|c| c.contains(&destination)) {
-            let better = match &best {
-                None => true,
-                Some((_, b, b_list)) => {
-                    cidr.prefix_len() > b.prefix_len()
-                        || (cidr.prefix_len() == b.prefix_len() && *b_list && !from_list)
-                }
-            };
-            if better {
-                best = Some((route.clone(), cidr, from_list));
-            }
-        }
-    }
-    match best {
-        Some((route, matched, _)) => {
+    // The model's longest-prefix match, with prefix lists from the snapshot's index.
+    let found = index.model().lookup_route(table, destination, |list| {
+        index.prefix_list(&table.scope, list).to_vec()
+    });
+    match found {
+        Some((route, matched)) => {
             let state = index.route_state(table, &route);
             let reference = Some(route_ref(table, &route, state));
             RouteDecision {

@@ -6,7 +6,7 @@
 use ipnet::IpNet;
 use localvpc_model::{
     AttachmentState, Route, RouteState, RouteTarget, TgwRoute, TransitGatewayRouteTable,
-    TransitGatewayRouteTableId,
+    TransitGatewayRouteTableId, tgw_longest_match,
 };
 use localvpc_model::{
     Instance, Model, NatGateway, NetworkAcl, NetworkInterface, RouteDestination, RouteTable,
@@ -411,11 +411,7 @@ impl NetIndex {
         table: &TransitGatewayRouteTableId,
         destination: Ipv4Addr,
     ) -> Option<&TgwRoute> {
-        self.tgw_routes
-            .get(table)?
-            .iter()
-            .filter(|r| r.destination.contains(&destination))
-            .max_by_key(|r| r.destination.prefix_len())
+        tgw_longest_match(self.tgw_routes.get(table)?, destination)
     }
 
     /// Whether a route of `table` can carry traffic: the model's rule, with a VPC's

@@ -149,15 +149,7 @@ fn search(index: &NetIndex, query: &PathQuery, detail: bool) -> Result<Analysis,
     if !query.protocol.has_ports() {
         packet.destination_ports = crate::packet::PortRange::ALL;
     }
-    let mut walk = Walk {
-        index,
-        detail,
-        hops: Vec::new(),
-        explanations: Vec::new(),
-        returning: false,
-        budget: HOP_BUDGET,
-        request: query.request.as_ref(),
-    };
+    let mut walk = Walk::new(index, detail, query.request.as_ref());
     let source_vpc = model
         .any::<Vpc>(&source.vpc_id)
         .ok_or_else(|| PathError::NotFound {
@@ -182,16 +174,7 @@ fn search(index: &NetIndex, query: &PathQuery, detail: bool) -> Result<Analysis,
     if let Some(arrival) = arrival {
         walk.return_path(&arrival, source, &packet);
     }
-    let mut return_hops = std::mem::take(&mut walk.hops);
-    let mut forward = forward;
-    number(&mut forward);
-    number(&mut return_hops);
-    Ok(Analysis {
-        network_path_found: walk.explanations.is_empty(),
-        forward_path_components: forward,
-        return_path_components: return_hops,
-        explanations: walk.explanations,
-    })
+    Ok(walk.finish(forward))
 }
 
 /// A path from the internet through an internet gateway to an interface's public address:
@@ -236,15 +219,7 @@ fn from_internet(
         packet.destination_ports = crate::packet::PortRange::ALL;
     }
     let inside = packet.with_destination(private);
-    let mut walk = Walk {
-        index,
-        detail,
-        hops: Vec::new(),
-        explanations: Vec::new(),
-        returning: false,
-        budget: HOP_BUDGET,
-        request: query.request.as_ref(),
-    };
+    let mut walk = Walk::new(index, detail, query.request.as_ref());
     let component = Component::new(igw.id.as_str(), Some(igw.arn()), name_of(&igw.tags));
     if walk.detail {
         let mut hop = Hop::new(
@@ -301,28 +276,12 @@ fn from_internet(
     walk.returning = true;
     if arrival.is_some() {
         let reply = inside.reply();
-        if walk.detail {
-            walk.hops.push(Hop::new(
-                "network-interface",
-                Walk::eni_component(eni),
-                format!("the reply leaves {}", eni.id),
-            ));
-        }
-        walk.check_groups(eni, Direction::Egress, &reply);
+        walk.reply_leaves(eni, &reply);
         let back = Target::Internet(igw, client);
         let left = walk.route_out_of_subnet(eni, vpc, &reply, &back);
         walk.check_arrival(left.as_ref(), &back, vpc);
     }
-    let mut forward = forward;
-    let mut return_hops = std::mem::take(&mut walk.hops);
-    number(&mut forward);
-    number(&mut return_hops);
-    Ok(Analysis {
-        network_path_found: walk.explanations.is_empty(),
-        forward_path_components: forward,
-        return_path_components: return_hops,
-        explanations: walk.explanations,
-    })
+    Ok(walk.finish(forward))
 }
 
 fn number(hops: &mut [Hop]) {
@@ -538,7 +497,44 @@ fn name_of(tags: &Tags) -> Option<&str> {
     tags.get("Name").map(String::as_str)
 }
 
-impl<'a> Walk<'a, '_> {
+impl<'a, 'q> Walk<'a, 'q> {
+    fn new(index: &'a NetIndex, detail: bool, request: Option<&'q ServiceRequest>) -> Self {
+        Self {
+            index,
+            detail,
+            hops: Vec::new(),
+            explanations: Vec::new(),
+            returning: false,
+            budget: HOP_BUDGET,
+            request,
+        }
+    }
+
+    /// The analysis: the forward hops given, the return hops recorded since, numbered.
+    fn finish(mut self, mut forward: Vec<Hop>) -> Analysis {
+        let mut return_hops = std::mem::take(&mut self.hops);
+        number(&mut forward);
+        number(&mut return_hops);
+        Analysis {
+            network_path_found: self.explanations.is_empty(),
+            forward_path_components: forward,
+            return_path_components: return_hops,
+            explanations: self.explanations,
+        }
+    }
+
+    /// A reply leaves an interface: its groups are stateful and let it out.
+    fn reply_leaves(&mut self, eni: &NetworkInterface, reply: &Packet) {
+        if self.detail {
+            self.hops.push(Hop::new(
+                "network-interface",
+                Self::eni_component(eni),
+                format!("the reply leaves {}", eni.id),
+            ));
+        }
+        self.check_groups(eni, Direction::Egress, reply);
+    }
+
     fn blocker(&mut self, explanation: Explanation) {
         let mut explanation = explanation;
         explanation.on_return_path = self.returning;
@@ -1983,14 +1979,7 @@ impl<'a> Walk<'a, '_> {
                 let reply = inner.reply();
                 match target {
                     Some(target) => {
-                        if self.detail {
-                            self.hops.push(Hop::new(
-                                "network-interface",
-                                Self::eni_component(target),
-                                format!("the reply leaves {}", target.id),
-                            ));
-                        }
-                        self.check_groups(target, Direction::Egress, &reply);
+                        self.reply_leaves(target, &reply);
                         if let Some(vpc) = model.any::<Vpc>(&target.vpc_id) {
                             let back = Target::Interface(balancer, reply.destination);
                             self.route_out_of_subnet(target, vpc, &reply, &back);
@@ -2026,14 +2015,7 @@ impl<'a> Walk<'a, '_> {
             Arrival::Interface(eni) => {
                 // A reply from the address the packet arrived at, to the source address.
                 let reply = forward.reply();
-                if self.detail {
-                    self.hops.push(Hop::new(
-                        "network-interface",
-                        Self::eni_component(eni),
-                        format!("the reply leaves {}", eni.id),
-                    ));
-                }
-                self.check_groups(eni, Direction::Egress, &reply);
+                self.reply_leaves(eni, &reply);
                 let Some(vpc) = model.any::<Vpc>(&eni.vpc_id) else {
                     return;
                 };

@@ -322,11 +322,17 @@ impl Model {
         table: &TransitGatewayRouteTable,
         destination: Ipv4Addr,
     ) -> Option<TgwRoute> {
-        self.tgw_routes(table)
-            .into_iter()
-            .filter(|r| r.destination.contains(&destination))
-            .max_by_key(|r| r.destination.prefix_len())
+        tgw_longest_match(&self.tgw_routes(table), destination).cloned()
     }
+}
+
+/// The most specific of a transit gateway route table's routes that holds an address (the
+/// routes as `Model::tgw_routes` gives them: static before propagated for equal prefixes).
+pub fn tgw_longest_match(routes: &[TgwRoute], destination: Ipv4Addr) -> Option<&TgwRoute> {
+    routes
+        .iter()
+        .filter(|r| r.destination.contains(&destination))
+        .max_by_key(|r| r.destination.prefix_len())
 }
 
 impl Txn<'_, '_> {
