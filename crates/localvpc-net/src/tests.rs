@@ -67,23 +67,34 @@ impl World {
 
     /// A VPC `10.N.0.0/16` with subnets `10.N.1.0/24` (1a) and `10.N.2.0/24` (1c).
     fn net(&mut self, n: u8) -> Net {
-        let Outcome::Vpc(vpc) = self.run(Command::CreateVpc(CreateVpc {
-            cidr_block: Some(format!("10.{n}.0.0/16")),
-            ..CreateVpc::default()
-        })) else {
+        self.net_in(ACCOUNT, n)
+    }
+
+    /// The same in another account.
+    fn net_in(&mut self, account: &str, n: u8) -> Net {
+        let Outcome::Vpc(vpc) = self.run_in(
+            account,
+            Command::CreateVpc(CreateVpc {
+                cidr_block: Some(format!("10.{n}.0.0/16")),
+                ..CreateVpc::default()
+            }),
+        ) else {
             panic!()
         };
         let mut subnets = Vec::new();
         for (i, az) in ["a", "c"].iter().enumerate() {
-            let Outcome::Subnet(s) = self.run(Command::CreateSubnet(CreateSubnet {
-                vpc_id: vpc.id.clone(),
-                cidr_block: Some(format!("10.{n}.{}.0/24", i + 1)),
-                availability_zone: Some(format!("{REGION}{az}")),
-                availability_zone_id: None,
-                ipv6_cidr_block: None,
-                ipv6_native: false,
-                tag_specifications: Vec::new(),
-            })) else {
+            let Outcome::Subnet(s) = self.run_in(
+                account,
+                Command::CreateSubnet(CreateSubnet {
+                    vpc_id: vpc.id.clone(),
+                    cidr_block: Some(format!("10.{n}.{}.0/24", i + 1)),
+                    availability_zone: Some(format!("{REGION}{az}")),
+                    availability_zone_id: None,
+                    ipv6_cidr_block: None,
+                    ipv6_native: false,
+                    tag_specifications: Vec::new(),
+                }),
+            ) else {
                 panic!()
             };
             subnets.push(s.id);
@@ -103,22 +114,36 @@ impl World {
     }
 
     fn instance(&mut self, subnet: &SubnetId, groups: &[SecurityGroupId]) -> Instance {
-        let Outcome::Instances(mut v) = self.run(Command::RunInstances(RunInstances {
-            image_id: "ami-0abcdef1234567890".into(),
-            instance_type: "t3.micro".into(),
-            min_count: 1,
-            max_count: 1,
-            subnet_id: Some(subnet.clone()),
-            availability_zone: None,
-            groups: groups.to_vec(),
-            private_ip: None,
-            ipv6_addresses: Vec::new(),
-            ipv6_count: None,
-            associate_public_ip: None,
-            key_name: None,
-            client_token: None,
-            tag_specifications: Vec::new(),
-        })) else {
+        self.instance_in(ACCOUNT, subnet, groups, None)
+    }
+
+    /// An instance in another account, at a chosen address if given.
+    fn instance_in(
+        &mut self,
+        account: &str,
+        subnet: &SubnetId,
+        groups: &[SecurityGroupId],
+        private_ip: Option<std::net::Ipv4Addr>,
+    ) -> Instance {
+        let Outcome::Instances(mut v) = self.run_in(
+            account,
+            Command::RunInstances(RunInstances {
+                image_id: "ami-0abcdef1234567890".into(),
+                instance_type: "t3.micro".into(),
+                min_count: 1,
+                max_count: 1,
+                subnet_id: Some(subnet.clone()),
+                availability_zone: None,
+                groups: groups.to_vec(),
+                private_ip,
+                ipv6_addresses: Vec::new(),
+                ipv6_count: None,
+                associate_public_ip: None,
+                key_name: None,
+                client_token: None,
+                tag_specifications: Vec::new(),
+            }),
+        ) else {
             panic!()
         };
         v.pop().unwrap()
@@ -882,33 +907,12 @@ fn privatelink_reaches_the_providers_target_after_acceptance() {
     const CONSUMER: &str = "444444444444";
     let mut w = World::new();
     // The provider: a VPC 10.5.0.0/16, a backend instance behind an NLB on 443 -> 8443.
-    let Outcome::Vpc(pvpc) = w.run_in(
-        PROVIDER,
-        Command::CreateVpc(CreateVpc {
-            cidr_block: Some("10.5.0.0/16".into()),
-            ..CreateVpc::default()
-        }),
-    ) else {
-        panic!()
-    };
-    let Outcome::Subnet(psub) = w.run_in(
-        PROVIDER,
-        Command::CreateSubnet(CreateSubnet {
-            vpc_id: pvpc.id.clone(),
-            cidr_block: Some("10.5.1.0/24".into()),
-            availability_zone: Some(format!("{REGION}a")),
-            availability_zone_id: None,
-            ipv6_cidr_block: None,
-            ipv6_native: false,
-            tag_specifications: Vec::new(),
-        }),
-    ) else {
-        panic!()
-    };
+    let provider = w.net_in(PROVIDER, 5);
+    let (pvpc, psub) = (&provider.vpc, &provider.subnets[0]);
     let Outcome::SecurityGroup(backend_sg) = w.run_in(
         PROVIDER,
         Command::CreateSecurityGroup(localvpc_model::CreateSecurityGroup {
-            vpc_id: Some(pvpc.id.clone()),
+            vpc_id: Some(pvpc.clone()),
             group_name: "backend".into(),
             description: "backend".into(),
             tag_specifications: Vec::new(),
@@ -916,35 +920,14 @@ fn privatelink_reaches_the_providers_target_after_acceptance() {
     ) else {
         panic!()
     };
-    let Outcome::Instances(mut backends) = w.run_in(
-        PROVIDER,
-        Command::RunInstances(RunInstances {
-            image_id: "ami-0abcdef1234567890".into(),
-            instance_type: "t3.micro".into(),
-            min_count: 1,
-            max_count: 1,
-            subnet_id: Some(psub.id.clone()),
-            availability_zone: None,
-            groups: vec![backend_sg.id.clone()],
-            private_ip: None,
-            ipv6_addresses: Vec::new(),
-            ipv6_count: None,
-            associate_public_ip: None,
-            key_name: None,
-            client_token: None,
-            tag_specifications: Vec::new(),
-        }),
-    ) else {
-        panic!()
-    };
-    let backend = backends.pop().unwrap();
+    let backend = w.instance_in(PROVIDER, psub, std::slice::from_ref(&backend_sg.id), None);
     let Outcome::Elb(ElbOutcome::LoadBalancer(nlb)) = w.run_in(
         PROVIDER,
         Command::Elb(ElbCommand::CreateLoadBalancer(CreateLoadBalancer {
             name: "svc".into(),
             lb_type: "network".into(),
             internal: true,
-            subnets: vec![(psub.id.clone(), None)],
+            subnets: vec![(psub.clone(), None)],
             security_groups: Vec::new(),
             tags: Vec::new(),
         })),
@@ -957,7 +940,7 @@ fn privatelink_reaches_the_providers_target_after_acceptance() {
             name: "backend".into(),
             protocol: Some("TCP".into()),
             port: Some(8443),
-            vpc_id: Some(pvpc.id.clone()),
+            vpc_id: Some(pvpc.clone()),
             target_type: Some("instance".into()),
             health_check: HealthCheckInput::default(),
             tags: Vec::new(),
@@ -1008,63 +991,21 @@ fn privatelink_reaches_the_providers_target_after_acceptance() {
         },
     );
     // The consumer: an instance and an interface endpoint to the service.
-    let Outcome::Vpc(cvpc) = w.run_in(
-        CONSUMER,
-        Command::CreateVpc(CreateVpc {
-            cidr_block: Some("10.0.0.0/16".into()),
-            ..CreateVpc::default()
-        }),
-    ) else {
-        panic!()
-    };
-    let Outcome::Subnet(csub) = w.run_in(
-        CONSUMER,
-        Command::CreateSubnet(CreateSubnet {
-            vpc_id: cvpc.id.clone(),
-            cidr_block: Some("10.0.1.0/24".into()),
-            availability_zone: Some(format!("{REGION}a")),
-            availability_zone_id: None,
-            ipv6_cidr_block: None,
-            ipv6_native: false,
-            tag_specifications: Vec::new(),
-        }),
-    ) else {
-        panic!()
-    };
+    let consumer = w.net_in(CONSUMER, 0);
+    let (cvpc, csub) = (&consumer.vpc, &consumer.subnets[0]);
     let Outcome::VpcEndpoint(endpoint) = w.run_in(
         CONSUMER,
         Command::CreateVpcEndpoint(CreateVpcEndpoint {
-            vpc_id: Some(cvpc.id.clone()),
+            vpc_id: Some(cvpc.clone()),
             service_name: service.service_name(),
             endpoint_type: Some("Interface".into()),
-            subnet_ids: vec![csub.id.clone()],
+            subnet_ids: vec![csub.clone()],
             ..CreateVpcEndpoint::default()
         }),
     ) else {
         panic!()
     };
-    let Outcome::Instances(mut clients) = w.run_in(
-        CONSUMER,
-        Command::RunInstances(RunInstances {
-            image_id: "ami-0abcdef1234567890".into(),
-            instance_type: "t3.micro".into(),
-            min_count: 1,
-            max_count: 1,
-            subnet_id: Some(csub.id.clone()),
-            availability_zone: None,
-            groups: Vec::new(),
-            private_ip: None,
-            ipv6_addresses: Vec::new(),
-            ipv6_count: None,
-            associate_public_ip: None,
-            key_name: None,
-            client_token: None,
-            tag_specifications: Vec::new(),
-        }),
-    ) else {
-        panic!()
-    };
-    let client = clients.pop().unwrap();
+    let client = w.instance_in(CONSUMER, csub, &[], None);
     let to_endpoint = || PathEnd::VpcEndpoint(endpoint.id.clone());
     // Pending acceptance, and the backend's group admits nothing yet.
     let r = w.trace(&client.id, to_endpoint(), 443);
@@ -1125,51 +1066,8 @@ fn an_address_means_the_interface_in_the_vpc_the_packet_is_in() {
     let a2 = w.instance(&net.subnets[0], &[]);
     // Another account uses the same block, and its interface (created later, so with the
     // greater id) has a1's address.
-    let Outcome::Vpc(other) = w.run_in(
-        OTHER,
-        Command::CreateVpc(CreateVpc {
-            cidr_block: Some("10.0.0.0/16".into()),
-            ..CreateVpc::default()
-        }),
-    ) else {
-        panic!()
-    };
-    let Outcome::Subnet(osub) = w.run_in(
-        OTHER,
-        Command::CreateSubnet(CreateSubnet {
-            vpc_id: other.id.clone(),
-            cidr_block: Some("10.0.1.0/24".into()),
-            availability_zone: Some(format!("{REGION}a")),
-            availability_zone_id: None,
-            ipv6_cidr_block: None,
-            ipv6_native: false,
-            tag_specifications: Vec::new(),
-        }),
-    ) else {
-        panic!()
-    };
-    let Outcome::Instances(mut twins) = w.run_in(
-        OTHER,
-        Command::RunInstances(RunInstances {
-            image_id: "ami-0abcdef1234567890".into(),
-            instance_type: "t3.micro".into(),
-            min_count: 1,
-            max_count: 1,
-            subnet_id: Some(osub.id.clone()),
-            availability_zone: None,
-            groups: Vec::new(),
-            private_ip: Some(a1.private_ip),
-            ipv6_addresses: Vec::new(),
-            ipv6_count: None,
-            associate_public_ip: None,
-            key_name: None,
-            client_token: None,
-            tag_specifications: Vec::new(),
-        }),
-    ) else {
-        panic!()
-    };
-    let twin = twins.pop().unwrap();
+    let other = w.net_in(OTHER, 0);
+    let twin = w.instance_in(OTHER, &other.subnets[0], &[], Some(a1.private_ip));
     let r = w.trace(&a2.id, PathEnd::Address(a1.private_ip.into()), 22);
     assert!(r.network_path_found, "{:?}", r.explanations);
     assert_eq!(
