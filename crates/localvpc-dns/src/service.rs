@@ -224,8 +224,8 @@ impl Dns {
         self.indexed.load_full()
     }
 
-    /// Builds the lookup tables of the latest published snapshot. The writer calls this
-    /// after each publish, before answering the API call; it is the only builder.
+    /// Brings the lookup tables up to the latest published snapshot. The writer calls this
+    /// after each publish, before answering the API call; it is the only writer of them.
     ///
     /// `changes` are the batch that made the newest snapshot out of the one the tables were
     /// last refreshed for (the writer refreshes after every publish, so nothing is skipped);
