@@ -9,8 +9,10 @@
 //!   rule's targets (through `--map-ip` mappings) and the answer is relayed.
 //! - the server (`server.rs`, `wire.rs`): packets in, packets out, with EDNS0, truncation
 //!   and TCP.
-//! - the service (`service.rs`): one loopback listener per view, following the model, and
-//!   the explainer's JSON behind `POST /_localvpc/dns/explain`.
+//! - the service (`service.rs`): one loopback address per view, following the model, and
+//!   the explainer's JSON behind `POST /_localvpc/dns/explain`. On Linux the views of a
+//!   loopback block share one UDP socket and one TCP listener (`routed.rs`): the view of a
+//!   packet is the address it was sent to.
 //! - the answer cache of each UDP listener (`cache.rs`): a repeated question in an
 //!   unchanged snapshot is answered by copying the bytes answered before.
 //! - lookup tables (`index.rs`): per-snapshot indexes (rules, zones, endpoint zones and
@@ -27,6 +29,8 @@ mod index;
 mod public;
 mod querylog;
 mod resolve;
+#[cfg(target_os = "linux")]
+mod routed;
 mod rr;
 mod server;
 mod service;

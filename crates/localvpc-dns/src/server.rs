@@ -1,14 +1,18 @@
 //! Listener loops: UDP (answered inline, from the answer cache when it can; a forwarded
 //! query becomes a task of its own, so a slow upstream never blocks others) and TCP
 //! (RFC 7766 framing, several queries per connection, idle connections closed).
+//!
+//! A socket serves one view, or (Linux) every view of the block, told apart by the address
+//! each packet was sent to (`routed.rs`).
 
 use crate::cache::{AnswerCache, Question};
 use crate::querylog::{Client, Transport};
 use crate::rr::QType;
 use crate::wire;
 use crate::{Dns, View};
+use std::collections::HashMap;
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
@@ -18,13 +22,70 @@ use tokio::net::{TcpListener, TcpStream, UdpSocket};
 /// How long a TCP connection may sit idle between queries.
 const TCP_IDLE: Duration = Duration::from_secs(10);
 
-pub(crate) async fn serve_udp(dns: Arc<Dns>, view: View, socket: UdpSocket) {
-    let socket = Arc::new(socket);
+/// Answer caches a shared socket keeps at most (one per view address it answered for);
+/// beyond that they start over.
+const MAX_CACHES: usize = 1024;
+
+/// What a socket answers for.
+#[derive(Clone)]
+pub(crate) enum Serves {
+    /// One view: every packet it receives asks that view.
+    One(View),
+    /// Every view of the block: the view is the address a packet was sent to.
+    #[cfg(target_os = "linux")]
+    Routed(Arc<crate::routed::Routes>),
+}
+
+impl Serves {
+    /// The view a packet sent to `to` asks; `None` drops it.
+    fn view(&self, to: Option<Ipv4Addr>) -> Option<View> {
+        match self {
+            Self::One(view) => Some(view.clone()),
+            #[cfg(target_os = "linux")]
+            Self::Routed(routes) => routes.view(to?),
+        }
+    }
+}
+
+/// A UDP socket with the receive and send of what it serves.
+struct Datagrams {
+    socket: UdpSocket,
+    routed: bool,
+}
+
+impl Datagrams {
+    async fn recv(&self, buf: &mut [u8]) -> std::io::Result<(usize, SocketAddr, Option<Ipv4Addr>)> {
+        #[cfg(target_os = "linux")]
+        if self.routed {
+            return crate::routed::recv(&self.socket, buf).await;
+        }
+        let (n, peer) = self.socket.recv_from(buf).await?;
+        Ok((n, peer, None))
+    }
+
+    async fn send(&self, reply: &[u8], peer: SocketAddr, from: Option<Ipv4Addr>) {
+        let sent = match from {
+            #[cfg(target_os = "linux")]
+            Some(from) if self.routed => crate::routed::send(&self.socket, reply, peer, from).await,
+            _ => self.socket.send_to(reply, peer).await.map(drop),
+        };
+        if let Err(e) = sent {
+            tracing::debug!(error = %e, %peer, "UDP send failed");
+        }
+    }
+}
+
+pub(crate) async fn serve_udp(dns: Arc<Dns>, serves: Serves, socket: UdpSocket) {
+    let socket = Arc::new(Datagrams {
+        routed: !matches!(serves, Serves::One(_)),
+        socket,
+    });
     let mut buf = vec![0u8; 65_535];
-    let mut cache = AnswerCache::default();
+    // One cache per view address (a socket of its own has one).
+    let mut caches: HashMap<Option<Ipv4Addr>, AnswerCache> = HashMap::new();
     let mut out = Vec::with_capacity(usize::from(wire::MAX_UDP));
     loop {
-        let (n, peer) = match socket.recv_from(&mut buf).await {
+        let (n, peer, to) = match socket.recv(&mut buf).await {
             Ok(received) => received,
             Err(e) => {
                 tracing::debug!(error = %e, "UDP receive failed");
@@ -32,13 +93,17 @@ pub(crate) async fn serve_udp(dns: Arc<Dns>, view: View, socket: UdpSocket) {
                 continue;
             }
         };
-        let Some(packet) = buf.get(..n) else {
+        let (Some(packet), Some(view)) = (buf.get(..n), serves.view(to)) else {
             continue;
         };
         let client = Client {
             peer,
             transport: Transport::Udp,
         };
+        if caches.len() >= MAX_CACHES && !caches.contains_key(&to) {
+            caches.clear();
+        }
+        let cache = caches.entry(to).or_default();
         let question = Question::parse(packet);
         if let Some(question) = &question {
             cache.follow(&dns.current());
@@ -53,9 +118,7 @@ pub(crate) async fn serve_udp(dns: Arc<Dns>, view: View, socket: UdpSocket) {
                         hit.answers.clone(),
                     );
                 }
-                if let Err(e) = socket.send_to(&out, peer).await {
-                    tracing::debug!(error = %e, %peer, "UDP send failed");
-                }
+                socket.send(&out, peer, to).await;
                 continue;
             }
         }
@@ -64,38 +127,31 @@ pub(crate) async fn serve_udp(dns: Arc<Dns>, view: View, socket: UdpSocket) {
         // no hand-over to another thread. Only a query that must wait (a FORWARD rule's
         // upstream) is moved into a task of its own, which polls it again with a real waker
         // (tokio's sockets and timers keep the latest waker they see).
-        let (dns_, view_, request) = (Arc::clone(&dns), view.clone(), packet.to_vec());
+        let (dns_, request) = (Arc::clone(&dns), packet.to_vec());
         let mut reply =
-            Box::pin(async move { wire::respond(&dns_, &view_, &request, client).await });
+            Box::pin(async move { wire::respond(&dns_, &view, &request, client).await });
         let polled = reply.as_mut().poll(&mut Context::from_waker(Waker::noop()));
         match polled {
             Poll::Ready(Some(reply)) => {
                 if let (Some(question), Some(what)) = (&question, reply.cacheable) {
                     cache.store(question, &reply.bytes, what);
                 }
-                send(&socket, Some(reply.bytes), peer).await;
+                socket.send(&reply.bytes, peer, to).await;
             }
             Poll::Ready(None) => {}
             Poll::Pending => {
                 let socket = Arc::clone(&socket);
                 tokio::spawn(async move {
-                    let reply = reply.await;
-                    send(&socket, reply.map(|r| r.bytes), peer).await;
+                    if let Some(reply) = reply.await {
+                        socket.send(&reply.bytes, peer, to).await;
+                    }
                 });
             }
         }
     }
 }
 
-async fn send(socket: &UdpSocket, reply: Option<Vec<u8>>, peer: SocketAddr) {
-    if let Some(reply) = reply
-        && let Err(e) = socket.send_to(&reply, peer).await
-    {
-        tracing::debug!(error = %e, %peer, "UDP send failed");
-    }
-}
-
-pub(crate) async fn serve_tcp(dns: Arc<Dns>, view: View, listener: TcpListener) {
+pub(crate) async fn serve_tcp(dns: Arc<Dns>, serves: Serves, listener: TcpListener) {
     loop {
         let (stream, peer) = match listener.accept().await {
             Ok(conn) => conn,
@@ -105,7 +161,14 @@ pub(crate) async fn serve_tcp(dns: Arc<Dns>, view: View, listener: TcpListener) 
                 continue;
             }
         };
-        let (dns, view) = (Arc::clone(&dns), view.clone());
+        let to = match stream.local_addr() {
+            Ok(SocketAddr::V4(local)) => Some(*local.ip()),
+            _ => None,
+        };
+        let Some(view) = serves.view(to) else {
+            continue;
+        };
+        let dns = Arc::clone(&dns);
         tokio::spawn(async move {
             let client = Client {
                 peer,

@@ -5,8 +5,10 @@ use crate::answer;
 use crate::index::Indexed;
 use crate::querylog::{Client, Entry, LogTargets, QueryLog};
 use crate::resolve::Detail;
+#[cfg(target_os = "linux")]
+use crate::routed::{self, Routes};
 use crate::rr::{QType, Rr};
-use crate::server;
+use crate::server::{self, Serves};
 use crate::{View, public::fnv1a};
 use arc_swap::ArcSwap;
 use localvpc_model::{Catalog, Change, Model, ResolverDirection, ResolverEndpointId, VpcId};
@@ -108,9 +110,34 @@ pub struct ListenerInfo {
 struct Running {
     info: ListenerInfo,
     tasks: Vec<JoinHandle<()>>,
+    /// The view's address on the shared sockets, taken back when the view goes.
+    #[cfg(target_os = "linux")]
+    route: Option<(Arc<Routes>, Ipv4Addr)>,
 }
 
 impl Drop for Running {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+        #[cfg(target_os = "linux")]
+        if let Some((routes, addr)) = &self.route {
+            routes.remove(*addr);
+        }
+    }
+}
+
+/// The wildcard pair that serves every view of the block (Linux, a block inside
+/// `127.0.0.0/8`): see `routed.rs`.
+#[cfg(target_os = "linux")]
+struct Shared {
+    port: u16,
+    routes: Arc<Routes>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Shared {
     fn drop(&mut self) {
         for t in &self.tasks {
             t.abort();
@@ -151,6 +178,10 @@ struct Listeners {
     running: BTreeMap<String, Running>,
     /// The snapshot the listeners were last reconciled with.
     seen: Option<Arc<Model>>,
+    /// `Some` once the block's shared sockets are open; views then get an address on them
+    /// instead of sockets of their own.
+    #[cfg(target_os = "linux")]
+    shared: Option<Shared>,
 }
 
 impl Dns {
@@ -316,12 +347,23 @@ impl Dns {
             .values()
             .filter_map(|r| r.info.listen.parse().ok())
             .collect();
+        #[cfg(target_os = "linux")]
+        if listeners.shared.is_none() {
+            listeners.shared = self.open_shared();
+        }
         let mut missing = 0;
         for w in wanted {
             if listeners.running.contains_key(&w.key) {
                 continue;
             }
-            match self.open(&w, &mut used).await {
+            #[cfg(target_os = "linux")]
+            let opened = match &listeners.shared {
+                Some(shared) => self.route(&w, shared, &mut used),
+                None => self.open(&w, &mut used).await,
+            };
+            #[cfg(not(target_os = "linux"))]
+            let opened = self.open(&w, &mut used).await;
+            match opened {
                 Some(running) => {
                     tracing::info!(view = %w.view.describe(), listen = %running.info.listen, "DNS listener up");
                     listeners.running.insert(w.key.clone(), running);
@@ -362,6 +404,77 @@ impl Dns {
         out
     }
 
+    /// Opens the block's shared sockets where they can serve it: on Linux, for a block
+    /// inside `127.0.0.0/8` (every address of which is this host's). `None` leaves each view
+    /// its own sockets (another process holds the port on some address, for one).
+    #[cfg(target_os = "linux")]
+    fn open_shared(self: &Arc<Self>) -> Option<Shared> {
+        let ListenSpec::Block { network, .. } = self.config.listen else {
+            return None;
+        };
+        if !network.is_loopback() {
+            return None;
+        }
+        let (udp, tcp) = routed::bind(self.config.port)?;
+        let port = udp.local_addr().ok()?.port();
+        let runtime = self.runtime()?;
+        let routes = Arc::new(Routes::default());
+        let (dns, serves) = (Arc::clone(self), Serves::Routed(Arc::clone(&routes)));
+        let udp_task = runtime.spawn(async move {
+            match UdpSocket::from_std(udp) {
+                Ok(udp) => server::serve_udp(dns, serves, udp).await,
+                Err(e) => tracing::warn!(error = %e, "DNS UDP socket unusable"),
+            }
+        });
+        let (dns, serves) = (Arc::clone(self), Serves::Routed(Arc::clone(&routes)));
+        let tcp_task = runtime.spawn(async move {
+            match TcpListener::from_std(tcp) {
+                Ok(tcp) => server::serve_tcp(dns, serves, tcp).await,
+                Err(e) => tracing::warn!(error = %e, "DNS TCP socket unusable"),
+            }
+        });
+        tracing::info!(
+            port,
+            "DNS listening on the block's addresses (one socket per protocol)"
+        );
+        Some(Shared {
+            port,
+            routes,
+            tasks: vec![udp_task, tcp_task],
+        })
+    }
+
+    /// Gives a view a free address of the block on the shared sockets.
+    #[cfg(target_os = "linux")]
+    fn route(
+        &self,
+        w: &Wanted,
+        shared: &Shared,
+        used: &mut BTreeSet<SocketAddr>,
+    ) -> Option<Running> {
+        let ListenSpec::Block {
+            network,
+            prefix_len,
+        } = self.config.listen
+        else {
+            return None;
+        };
+        let addr = block_hosts(network, prefix_len, &w.key).find(|ip| {
+            !shared.routes.contains(*ip)
+                && !used.contains(&SocketAddr::new(IpAddr::V4(*ip), shared.port))
+        })?;
+        let listen = SocketAddr::new(IpAddr::V4(addr), shared.port);
+        used.insert(listen);
+        shared.routes.insert(addr, w.view.clone());
+        let mut info = w.info.clone();
+        info.listen = listen.to_string();
+        Some(Running {
+            info,
+            tasks: Vec::new(),
+            route: Some((Arc::clone(&shared.routes), addr)),
+        })
+    }
+
     async fn open(
         self: &Arc<Self>,
         w: &Wanted,
@@ -373,29 +486,13 @@ impl Dns {
                 network,
                 prefix_len,
             } => {
-                let size = 1u32 << (32 - u32::from(prefix_len));
-                let base = u32::from(network);
-                let host = |offset: u32| {
-                    SocketAddr::new(IpAddr::V4(Ipv4Addr::from(base + offset)), self.config.port)
-                };
-                if w.key == "public" {
-                    tries.push(host(1));
-                } else {
-                    // Offsets 2 ..= size-2 (the network, .1 and broadcast are skipped),
-                    // starting at the key's hash, probing forward until one is free.
-                    let hosts = size - 3;
-                    let start = fnv1a(w.key.as_bytes()) % u64::from(hosts);
-                    let start = u32::try_from(start).unwrap_or(0);
-                    for step in 0..hosts.min(256) {
-                        let addr = host(2 + (start + step) % hosts);
-                        if self.config.port == 0 || !used.contains(&addr) {
-                            tries.push(addr);
-                        }
-                        if tries.len() >= 4 {
-                            break;
-                        }
-                    }
-                }
+                let port = self.config.port;
+                tries.extend(
+                    block_hosts(network, prefix_len, &w.key)
+                        .map(|ip| SocketAddr::new(IpAddr::V4(ip), port))
+                        .filter(|addr| port == 0 || !used.contains(addr))
+                        .take(4),
+                );
             }
             ListenSpec::Single(ip) => {
                 if self.config.port != 0 {
@@ -431,17 +528,17 @@ impl Dns {
                 };
                 used.insert(local);
                 // The sockets join the DNS runtime's reactor inside its own tasks.
-                let (dns, view) = (Arc::clone(self), w.view.clone());
+                let (dns, serves) = (Arc::clone(self), Serves::One(w.view.clone()));
                 let udp_task = runtime.spawn(async move {
                     match UdpSocket::from_std(udp) {
-                        Ok(udp) => server::serve_udp(dns, view, udp).await,
+                        Ok(udp) => server::serve_udp(dns, serves, udp).await,
                         Err(e) => tracing::warn!(error = %e, "DNS UDP socket unusable"),
                     }
                 });
-                let (dns, view) = (Arc::clone(self), w.view.clone());
+                let (dns, serves) = (Arc::clone(self), Serves::One(w.view.clone()));
                 let tcp_task = runtime.spawn(async move {
                     match TcpListener::from_std(tcp) {
-                        Ok(tcp) => server::serve_tcp(dns, view, tcp).await,
+                        Ok(tcp) => server::serve_tcp(dns, serves, tcp).await,
                         Err(e) => tracing::warn!(error = %e, "DNS TCP socket unusable"),
                     }
                 });
@@ -450,6 +547,8 @@ impl Dns {
                 return Some(Running {
                     info,
                     tasks: vec![udp_task, tcp_task],
+                    #[cfg(target_os = "linux")]
+                    route: None,
                 });
             }
         }
@@ -719,7 +818,22 @@ fn views(model: &Model) -> Vec<Wanted> {
     out
 }
 
-/// A UDP socket and a TCP listener on the same address and port.
+/// The addresses a view may take in a block, in the order tried: `.1` for the public view;
+/// for the others, offsets 2 ..= size-2 (the network, .1 and broadcast are skipped),
+/// starting at the key's hash and probing forward (at most 256).
+fn block_hosts(network: Ipv4Addr, prefix_len: u8, key: &str) -> impl Iterator<Item = Ipv4Addr> {
+    let size = 1u32 << (32 - u32::from(prefix_len));
+    let base = u32::from(network);
+    let public = key == "public";
+    let hosts = size - 3;
+    let start = u32::try_from(fnv1a(key.as_bytes()) % u64::from(hosts)).unwrap_or(0);
+    let count = if public { 0 } else { hosts.min(256) };
+    let first = public.then(|| Ipv4Addr::from(base + 1));
+    first
+        .into_iter()
+        .chain((0..count).map(move |step| Ipv4Addr::from(base + 2 + (start + step) % hosts)))
+}
+
 /// A UDP socket and a TCP listener on the same address (non-blocking, for tokio).
 fn bind_pair(addr: SocketAddr) -> Option<(std::net::UdpSocket, std::net::TcpListener)> {
     for _ in 0..4 {
@@ -737,4 +851,30 @@ fn bind_pair(addr: SocketAddr) -> Option<(std::net::UdpSocket, std::net::TcpList
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_hosts_give_the_public_view_dot_one_and_others_stable_hosts_inside_the_block() {
+        let net = Ipv4Addr::new(127, 53, 0, 0);
+        assert_eq!(
+            block_hosts(net, 16, "public").collect::<Vec<_>>(),
+            [Ipv4Addr::new(127, 53, 0, 1)]
+        );
+        let tried: Vec<Ipv4Addr> = block_hosts(net, 16, "vpc:vpc-1").collect();
+        assert_eq!(tried.len(), 256);
+        assert_eq!(tried, block_hosts(net, 16, "vpc:vpc-1").collect::<Vec<_>>());
+        assert_ne!(
+            tried.first(),
+            block_hosts(net, 16, "vpc:vpc-2").next().as_ref()
+        );
+        // A /29 has 5 usable hosts past .1: never the network, .1 or the broadcast address.
+        let small: BTreeSet<Ipv4Addr> =
+            block_hosts(Ipv4Addr::new(127, 9, 0, 0), 29, "vpc:x").collect();
+        let expected: BTreeSet<Ipv4Addr> = (2..=6).map(|h| Ipv4Addr::new(127, 9, 0, h)).collect();
+        assert_eq!(small, expected);
+    }
 }
