@@ -235,6 +235,22 @@ def test_interface_endpoint_by_private_dns_name(endpoint, net):
     # Same subnet as the endpoint interface: no ACL, no route table on the way.
     assert "network-acl" not in kinds(r["forward_path_components"]), summary(r)
 
+    # One list of steps in one vocabulary: the DNS trail, then the hops both ways.
+    steps = r["steps"]
+    stages = [s["stage"] for s in steps]
+    assert stages == sorted(stages, key=["dns", "forward", "return"].index), stages
+    assert [s for s in steps if s["stage"] == "dns"] and not any(s["blocked"] for s in steps)
+    assert len([s for s in steps if s["stage"] == "forward"]) == len(r["forward_path_components"])
+    assert len([s for s in steps if s["stage"] == "return"]) == len(r["return_path_components"])
+    assert [s["kind"] for s in steps if s["stage"] == "dns"] == [t["step"] for t in dns["trail"]]
+    # The DNS step that decided names the endpoint's private-DNS zone; the group's step names
+    # the rule that let 443 in.
+    [match] = [s for s in steps if s["stage"] == "dns" and s["kind"] == "match"]
+    assert match["component"]["name"].rstrip(".") == SSM_NAME, match
+    sg_steps = [s for s in steps if s["stage"] == "forward" and s["kind"] == "security-group"
+                and s["component"]["id"] == sg]
+    assert [s["rule"] for s in sg_steps] == [rule["security_group_rule_id"]], steps
+
     # An explicit port goes through the same lookup, and the group then has no matching rule.
     r22 = trace(endpoint, inst["InstanceId"], f"{SSM_NAME}:22")
     assert r22["port"] == 22

@@ -98,6 +98,13 @@ fn print(r: &Value) {
         text(r, "to"),
         text(r, "protocol")
     );
+    if let Some(req) = r.get("request").filter(|d| !d.is_null()) {
+        println!(
+            "request  {} on {}",
+            text(req, "action"),
+            text(req, "resource")
+        );
+    }
     if let Some(dns) = r.get("dns").filter(|d| !d.is_null()) {
         let answers: Vec<&str> = list(dns, "answers")
             .iter()
@@ -111,43 +118,32 @@ fn print(r: &Value) {
             text(dns, "rcode"),
             answers.join(", ")
         );
-        for step in list(dns, "trail") {
-            println!("     {:<9} {}", text(step, "step"), text(step, "detail"));
-        }
     }
-    if let Some(req) = r.get("request").filter(|d| !d.is_null()) {
+    // One list for the DNS decisions and the hops both ways (docs/trace.md, `steps`).
+    let mut stage = "";
+    let mut n = 0;
+    for step in list(r, "steps") {
+        let this = text(step, "stage");
+        if this != stage {
+            stage = this;
+            n = 0;
+            if stage != "dns" {
+                println!();
+                println!("{stage}");
+            }
+        }
+        n += 1;
+        let mark = if step.get("blocked").and_then(Value::as_bool) == Some(true) {
+            "x"
+        } else {
+            " "
+        };
+        let component = step.get("component").map(|c| text(c, "id")).unwrap_or("");
         println!(
-            "request  {} on {}",
-            text(req, "action"),
-            text(req, "resource")
+            "{mark} {n:>2} {:<27} {component:<24} {}",
+            text(step, "kind"),
+            text(step, "detail")
         );
-    }
-    for (title, key) in [
-        ("forward", "forward_path_components"),
-        ("return", "return_path_components"),
-    ] {
-        let hops = list(r, key);
-        if hops.is_empty() {
-            continue;
-        }
-        println!();
-        println!("{title}");
-        for hop in hops {
-            let mark = if hop.get("blocked").and_then(Value::as_bool) == Some(true) {
-                "x"
-            } else {
-                " "
-            };
-            println!(
-                "{mark} {:>2} {:<27} {:<24} {}",
-                hop.get("sequence_number")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(0),
-                text(hop, "kind"),
-                hop.get("component").map(|c| text(c, "id")).unwrap_or(""),
-                text(hop, "detail")
-            );
-        }
     }
     println!();
     let explanations = list(r, "explanations");

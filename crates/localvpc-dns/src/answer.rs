@@ -3,6 +3,7 @@
 //! localvpc's own inbound endpoints is answered in that view without a socket. The server
 //! and the explainer both come through here, so the explainer shows what the server did.
 
+use crate::index::Indexed;
 use crate::resolve::{Detail, resolve_indexed};
 use crate::rr::QType;
 use crate::trail::{Rcode, Resolution, StepKind, TrailStep};
@@ -28,17 +29,19 @@ pub(crate) struct Answer {
     pub(crate) relayed: Option<Message>,
 }
 
-/// Answers one question in one view: resolve, then forward if a rule says so. Only a
-/// forwarded question pays for the boxed, recursive forwarding future.
+/// Answers one question in one view of `current` (a snapshot with its tables): resolve,
+/// then forward if a rule says so. Only a forwarded question pays for the boxed, recursive
+/// forwarding future.
 pub(crate) async fn answer(
     dns: &Dns,
+    current: &Indexed,
     view: &View,
     name: &str,
     wire_name: Option<&Name>,
     qtype: QType,
     detail: Detail,
 ) -> Answer {
-    let resolution = resolve_indexed(&dns.current(), dns.catalog(), view, name, qtype, detail);
+    let resolution = resolve_indexed(current, dns.catalog(), view, name, qtype, detail);
     if resolution.forward.is_none() {
         return Answer {
             resolution,

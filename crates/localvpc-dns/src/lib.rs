@@ -40,5 +40,7 @@ mod zone;
 
 pub use resolve::{View, resolve};
 pub use rr::{QType, Rr, RrData, Soa};
-pub use service::{Dns, DnsConfig, ListenSpec, ListenerInfo, QueryLogInfo, QueryLogsInfo};
+pub use service::{
+    Dns, DnsConfig, Explained, ListenSpec, ListenerInfo, QueryLogInfo, QueryLogsInfo,
+};
 pub use trail::{Forward, Rcode, Resolution, StepKind, TrailStep};

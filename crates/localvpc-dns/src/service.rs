@@ -9,6 +9,7 @@ use crate::resolve::Detail;
 use crate::routed::{self, Routes};
 use crate::rr::{QType, Rr};
 use crate::server::{self, Serves};
+use crate::trail::Resolution;
 use crate::{View, public::fnv1a};
 use arc_swap::ArcSwap;
 use localvpc_model::{Catalog, Change, Model, ResolverDirection, ResolverEndpointId, VpcId};
@@ -643,6 +644,18 @@ impl Dns {
     }
 
     /// `POST /_localvpc/dns/explain`: (HTTP status, JSON body).
+    /// Resolves `name` in `view` with its decision trail, forwarding as a FORWARD rule says
+    /// (what a client in that view would get), and says which snapshot decided: a caller
+    /// that goes on to decide more from the model (`localvpc trace`) uses that one.
+    pub async fn explain_name(&self, view: &View, name: &str, qtype: QType) -> Explained {
+        let current = self.current();
+        let answer = answer::answer(self, &current, view, name, None, qtype, Detail::Trail).await;
+        Explained {
+            snapshot: Arc::clone(&current.model),
+            resolution: answer.resolution,
+        }
+    }
+
     pub async fn explain(self: &Arc<Self>, body: &[u8]) -> (u16, String) {
         let request: ExplainRequest = match serde_json::from_slice(body) {
             Ok(r) => r,
@@ -677,18 +690,33 @@ impl Dns {
         let Some(qtype) = QType::parse(qtype_text) else {
             return bad_request(format!("`{qtype_text}` is not a DNS record type"));
         };
-        let answer = answer::answer(self, &view, &request.name, None, qtype, Detail::Trail).await;
-        let r = answer.resolution;
-        let (kind, vpc_id, endpoint_id) = match &view {
+        let explained = self.explain_name(&view, &request.name, qtype).await;
+        let out = explained.json(&view, &request.name, qtype);
+        (200, out.to_string())
+    }
+}
+
+/// A name resolved for an explanation, and the snapshot that decided it.
+pub struct Explained {
+    pub snapshot: Arc<Model>,
+    pub resolution: Resolution,
+}
+
+impl Explained {
+    /// The JSON of `POST /_localvpc/dns/explain` (docs/dns.md), which `localvpc trace`
+    /// embeds as its `dns` part.
+    pub fn json(&self, view: &View, name: &str, qtype: QType) -> serde_json::Value {
+        let r = &self.resolution;
+        let (kind, vpc_id, endpoint_id) = match view {
             View::Vpc(id) => ("vpc", Some(id.to_string()), None),
             View::Inbound(id) => ("inbound", None, Some(id.to_string())),
             View::Public => ("public", None, None),
         };
-        let out = serde_json::json!({
+        serde_json::json!({
             "view": kind,
             "vpc_id": vpc_id,
             "endpoint_id": endpoint_id,
-            "name": request.name,
+            "name": name,
             "type": qtype,
             "rcode": r.rcode,
             "authoritative": r.authoritative,
@@ -696,8 +724,7 @@ impl Dns {
             "authority": r.authority,
             "forward": r.forward,
             "trail": r.trail,
-        });
-        (200, out.to_string())
+        })
     }
 }
 

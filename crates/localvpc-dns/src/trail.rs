@@ -1,6 +1,7 @@
 //! What `resolve` returns: the answer and the decision trail that produced it.
 
 use crate::rr::Rr;
+use localvpc_explain::{Component, Stage, Step};
 use serde::Serialize;
 use std::net::SocketAddr;
 
@@ -89,6 +90,26 @@ pub enum StepKind {
     Public,
 }
 
+impl StepKind {
+    /// The name the trail's JSON gives it (`view`, `match`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::View => "view",
+            Self::Attribute => "attribute",
+            Self::Match => "match",
+            Self::Shadowed => "shadowed",
+            Self::Ignored => "ignored",
+            Self::Record => "record",
+            Self::Alias => "alias",
+            Self::Cname => "cname",
+            Self::Wildcard => "wildcard",
+            Self::Negative => "negative",
+            Self::Forward => "forward",
+            Self::Public => "public",
+        }
+    }
+}
+
 /// One step of the decision trail: a human sentence plus machine-readable fields.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TrailStep {
@@ -139,6 +160,24 @@ impl TrailStep {
         self.record = Some(record.into());
         self
     }
+
+    /// This decision as a step of an explanation (the vocabulary network hops share): the
+    /// rule, zone or endpoint that decided is its component, the record its rule; a step
+    /// saying why the answer is negative is the one that stopped the query.
+    pub fn step(&self) -> Step {
+        let component = if let Some(rule) = &self.rule_id {
+            Some(Component::bare(rule))
+        } else if let Some(name) = &self.zone_name {
+            let id = self.zone_id.as_deref().unwrap_or(name);
+            Some(Component::new(id, None, Some(name)))
+        } else {
+            self.endpoint_id.as_deref().map(Component::bare)
+        };
+        Step::new(Stage::Dns, self.step.as_str(), self.detail.clone())
+            .component(component)
+            .rule(self.record.clone())
+            .blocked(self.step == StepKind::Negative)
+    }
 }
 
 /// The outcome of resolving one question in one view.
@@ -153,4 +192,59 @@ pub struct Resolution {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward: Option<Forward>,
     pub trail: Vec<TrailStep>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn step_kinds_are_named_as_the_trail_json_names_them() {
+        for kind in [
+            StepKind::View,
+            StepKind::Attribute,
+            StepKind::Match,
+            StepKind::Shadowed,
+            StepKind::Ignored,
+            StepKind::Record,
+            StepKind::Alias,
+            StepKind::Cname,
+            StepKind::Wildcard,
+            StepKind::Negative,
+            StepKind::Forward,
+            StepKind::Public,
+        ] {
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                serde_json::Value::from(kind.as_str())
+            );
+        }
+    }
+
+    #[test]
+    fn a_trail_step_is_a_dns_step_naming_what_decided() {
+        let step = TrailStep::new(StepKind::Match, "the private zone wins")
+            .zone(Some("Z1"), "corp.internal.")
+            .record("db.corp.internal. A")
+            .step();
+        assert_eq!(
+            (
+                step.stage,
+                step.kind.as_str(),
+                step.rule.as_deref(),
+                step.blocked
+            ),
+            (Stage::Dns, "match", Some("db.corp.internal. A"), false)
+        );
+        assert_eq!(
+            step.component,
+            Some(Component::new("Z1", None, Some("corp.internal.")))
+        );
+        let negative = TrailStep::new(StepKind::Negative, "NXDOMAIN").step();
+        assert!(negative.blocked && negative.component.is_none());
+        let rule = TrailStep::new(StepKind::Forward, "forwarded")
+            .rule("rslvr-rr-1")
+            .step();
+        assert_eq!(rule.component, Some(Component::bare("rslvr-rr-1")));
+    }
 }

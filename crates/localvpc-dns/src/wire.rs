@@ -116,6 +116,7 @@ pub(crate) async fn respond(
     }
     let answer = answer::answer(
         dns,
+        &dns.current(),
         view,
         &name,
         Some(query.name()),

@@ -3,32 +3,10 @@
 //! Insights API and (later) the data plane's logs all print these.
 
 use crate::packet::{IpProtocol, Packet, PortRange};
+pub use localvpc_explain::{Stage, Step};
 use serde::Serialize;
 
-/// A resource on a path (`AnalysisComponent`: id, ARN, Name tag).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Component {
-    pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub arn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-impl Component {
-    pub fn new(id: impl Into<String>, arn: Option<String>, name: Option<&str>) -> Self {
-        Self {
-            id: id.into(),
-            arn,
-            name: name.map(str::to_owned),
-        }
-    }
-
-    /// A component without an ARN (an address, the internet, an AWS service).
-    pub fn bare(id: impl Into<String>) -> Self {
-        Self::new(id, None, None)
-    }
-}
+pub use localvpc_explain::Component;
 
 /// How a related component stands to a hop or an explanation; the name is the field of
 /// AWS's `PathComponent` / `Explanation` that carries it.
@@ -246,6 +224,35 @@ impl Hop {
         self
     }
 
+    /// This hop as a step of an explanation (the vocabulary DNS trails share), with the
+    /// rule that decided: an ACL rule number, a security group rule id, a route.
+    pub fn step(&self, stage: Stage) -> Step {
+        let rule = if let Some(r) = &self.acl_rule {
+            Some(format!("{} rule {}", r.acl_id, r.rule_number))
+        } else if let Some(r) = &self.security_group_rule {
+            Some(r.security_group_rule_id.clone())
+        } else if let Some(r) = &self.route_table_route {
+            let destination = r
+                .destination_cidr
+                .as_deref()
+                .or(r.destination_prefix_list_id.as_deref())
+                .unwrap_or("?");
+            Some(format!("{destination} -> {}", r.target))
+        } else {
+            self.transit_gateway_route_table_route.as_ref().map(|r| {
+                format!(
+                    "{} -> {}",
+                    r.destination_cidr,
+                    r.attachment_id.as_deref().unwrap_or(r.state)
+                )
+            })
+        };
+        Step::new(stage, self.kind, self.detail.clone())
+            .component(Some(self.component.clone()))
+            .rule(rule)
+            .blocked(self.blocked)
+    }
+
     /// The related component with this role, if any.
     pub fn related(&self, role: Role) -> Option<&Component> {
         self.related
@@ -365,5 +372,50 @@ impl Direction {
 
     pub fn is_egress(self) -> bool {
         self == Self::Egress
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hop_is_a_step_with_the_rule_that_decided() {
+        let mut hop = Hop::new("network-acl", Component::bare("acl-1"), "denied by rule 50");
+        hop.blocked = true;
+        hop.acl_rule = Some(AclRuleRef {
+            acl_id: "acl-1".to_owned(),
+            rule_number: 50,
+            egress: false,
+            protocol: "6".to_owned(),
+            rule_action: "deny",
+            cidr: "0.0.0.0/0".to_owned(),
+            port_range: None,
+        });
+        let step = hop.step(Stage::Return);
+        assert_eq!(
+            (
+                step.stage,
+                step.kind.as_str(),
+                step.rule.as_deref(),
+                step.blocked
+            ),
+            (Stage::Return, "network-acl", Some("acl-1 rule 50"), true)
+        );
+        assert_eq!(step.component, Some(Component::bare("acl-1")));
+
+        let mut hop = Hop::new("route-table", Component::bare("rtb-1"), "matched");
+        hop.route_table_route = Some(RouteRef {
+            route_table_id: "rtb-1".to_owned(),
+            destination_cidr: None,
+            destination_prefix_list_id: Some("pl-61a54008".to_owned()),
+            target_field: "gatewayId",
+            target: "vpce-1".to_owned(),
+            origin: "CreateRoute",
+            state: "active",
+        });
+        let step = hop.step(Stage::Forward);
+        assert_eq!(step.rule.as_deref(), Some("pl-61a54008 -> vpce-1"));
+        assert!(!step.blocked);
     }
 }

@@ -89,16 +89,7 @@ impl Backend for State {
     /// Built on the first analysis of a snapshot, not by the writer: analyses are rare next
     /// to writes, so a write never pays for them (docs/aws-choices.md, ARCHITECTURE.md).
     fn net_index(&self) -> Arc<NetIndex> {
-        let model = self.published.load_full();
-        let mut cached = self.net.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(index) = cached.as_ref()
-            && Arc::ptr_eq(index.model(), &model)
-        {
-            return Arc::clone(index);
-        }
-        let index = Arc::new(NetIndex::build(model));
-        *cached = Some(Arc::clone(&index));
-        index
+        self.net_index_of(self.published.load_full())
     }
 
     fn catalog(&self) -> &Catalog {
@@ -126,5 +117,20 @@ impl Backend for State {
         answer
             .await
             .map_err(|_| ExecuteError::Unavailable("the writer dropped the request".to_owned()))?
+    }
+}
+
+impl State {
+    /// The decision core's index of one snapshot (cached for the latest one asked).
+    pub(crate) fn net_index_of(&self, model: Arc<Model>) -> Arc<NetIndex> {
+        let mut cached = self.net.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(index) = cached.as_ref()
+            && Arc::ptr_eq(index.model(), &model)
+        {
+            return Arc::clone(index);
+        }
+        let index = Arc::new(NetIndex::build(model));
+        *cached = Some(Arc::clone(&index));
+        index
     }
 }

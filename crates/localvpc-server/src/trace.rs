@@ -4,13 +4,16 @@
 
 use crate::state::State;
 use localvpc_api::Backend;
+use localvpc_dns::{QType, RrData, TrailStep, View};
 use localvpc_model::{
     InstanceId, InternetGatewayId, NetworkInterface, NetworkInterfaceId, VpcEndpointId,
 };
+use localvpc_net::explain::{Stage, Step};
 use localvpc_net::{IpProtocol, NetIndex, PathEnd, PathError, PathQuery, ServiceRequest, analyze};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::net::IpAddr;
+use std::sync::Arc;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -183,32 +186,37 @@ pub(crate) async fn trace(state: &State, body: &[u8]) -> (u16, String) {
         },
         None => None,
     };
-    let index = state.net_index();
+    let mut index = state.net_index();
     let (host, port_in_to) = split_port(&request.to);
     let mut port = request.port.or(port_in_to);
     let mut dns = Value::Null;
+    let mut steps: Vec<Step> = Vec::new();
     let destination = match path_end(host) {
         Some(end) => end,
         None => {
-            // A DNS name: resolved as the source's VPC resolver answers it.
+            // A DNS name: resolved as the source's VPC resolver answers it; the path is then
+            // searched in the snapshot that answered, so both parts see the same model.
             let Some(source) = source_interface(&index, &from) else {
                 return error(404, format!("the source `{}` does not exist", request.from));
             };
-            let ask = json!({ "vpc": source.vpc_id.as_str(), "name": host, "type": "A" });
-            let (status, body) = state.dns.explain(ask.to_string().as_bytes()).await;
-            if status != 200 {
-                return (status, body);
-            }
-            let answer: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
-            let addresses: Vec<IpAddr> = answer
-                .get("answers")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter(|rr| rr.get("type").and_then(Value::as_str) == Some("A"))
-                .filter_map(|rr| rr.get("data").and_then(Value::as_str)?.parse().ok())
+            let view = View::Vpc(source.vpc_id.clone());
+            let source_zone = source.availability_zone.clone();
+            let explained = state.dns.explain_name(&view, host, QType::A).await;
+            dns = explained.json(&view, host, QType::A);
+            steps.extend(explained.resolution.trail.iter().map(TrailStep::step));
+            index = state.net_index_of(Arc::clone(&explained.snapshot));
+            let Some(source) = source_interface(&index, &from) else {
+                return error(404, format!("the source `{}` does not exist", request.from));
+            };
+            let addresses: Vec<IpAddr> = explained
+                .resolution
+                .answers
+                .iter()
+                .filter_map(|rr| match rr.data {
+                    RrData::A(ip) => Some(IpAddr::V4(ip)),
+                    _ => None,
+                })
                 .collect();
-            dns = answer;
             // Of several addresses, the one in the source's zone (as a client would
             // reach the nearest endpoint interface), else the first.
             let chosen = addresses
@@ -216,7 +224,7 @@ pub(crate) async fn trace(state: &State, body: &[u8]) -> (u16, String) {
                 .find(|a| {
                     index
                         .interface_from(&source.vpc_id, **a)
-                        .is_some_and(|e| e.availability_zone == source.availability_zone)
+                        .is_some_and(|e| e.availability_zone == source_zone)
                 })
                 .or_else(|| addresses.first());
             let Some(address) = chosen else {
@@ -238,6 +246,7 @@ pub(crate) async fn trace(state: &State, body: &[u8]) -> (u16, String) {
                             "detail": format!("{host} has no A record in the view of {}", source.vpc_id),
                             "fix": "check the name, the VPC's private hosted zones and endpoints' private DNS (see the dns trail)",
                         }],
+                        "steps": steps,
                     })
                     .to_string(),
                 );
@@ -261,6 +270,18 @@ pub(crate) async fn trace(state: &State, body: &[u8]) -> (u16, String) {
     };
     match analyze(&index, &query) {
         Ok(analysis) => {
+            steps.extend(
+                analysis
+                    .forward_path_components
+                    .iter()
+                    .map(|hop| hop.step(Stage::Forward)),
+            );
+            steps.extend(
+                analysis
+                    .return_path_components
+                    .iter()
+                    .map(|hop| hop.step(Stage::Return)),
+            );
             let mut out = json!({
                 "from": request.from,
                 "to": request.to,
@@ -273,6 +294,7 @@ pub(crate) async fn trace(state: &State, body: &[u8]) -> (u16, String) {
                 (&mut out, serde_json::to_value(&analysis))
             {
                 map.extend(rest);
+                map.insert("steps".to_owned(), json!(steps));
             }
             (200, out.to_string())
         }
