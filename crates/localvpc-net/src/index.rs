@@ -10,8 +10,8 @@ use localvpc_model::{
 };
 use localvpc_model::{
     Instance, Model, NatGateway, NetworkAcl, NetworkInterface, RouteDestination, RouteTable,
-    RuleAction, Scope, SecurityGroup, SecurityGroupRule, SgPeer, Subnet, TransitGatewayAttachment,
-    Vpc, VpcEndpoint,
+    RuleAction, RuleProtocol, Scope, SecurityGroup, SecurityGroupRule, SgPeer, Subnet, Traffic,
+    TransitGatewayAttachment, Vpc, VpcEndpoint,
 };
 use localvpc_model::{
     InstanceId, NetworkAclId, NetworkInterfaceId, RouteTableId, SecurityGroupId, SubnetId,
@@ -477,64 +477,47 @@ fn expand(model: &Model, scope: &Scope, id: &str) -> Arc<[IpNet]> {
         .collect()
 }
 
-fn protocol_match(wire: &str) -> ProtocolMatch {
-    match wire {
-        "-1" | "all" => ProtocolMatch::All,
-        other => IpProtocol::parse(other).map_or(ProtocolMatch::All, ProtocolMatch::One),
+fn protocol_match(traffic: Traffic) -> ProtocolMatch {
+    match traffic.protocol() {
+        RuleProtocol::All => ProtocolMatch::All,
+        RuleProtocol::One(p) => ProtocolMatch::One(IpProtocol(p.0)),
     }
 }
 
-fn icmp_part(value: i64) -> Option<u8> {
-    u8::try_from(value).ok()
+fn port_match(traffic: Traffic) -> PortMatch {
+    match traffic {
+        Traffic::Ports { range, .. } => PortMatch::Ports(PortRange {
+            from: range.from(),
+            to: range.to(),
+        }),
+        Traffic::Icmp {
+            icmp_type, code, ..
+        } => PortMatch::Icmp { icmp_type, code },
+        Traffic::All | Traffic::Other(_) => PortMatch::Any,
+    }
 }
 
 fn compile_sg_rule(group: &SecurityGroup, rule: &SecurityGroupRule, peer: PeerMatch) -> SgRule {
-    let protocol = protocol_match(&rule.protocol);
-    let ports = match protocol {
-        ProtocolMatch::One(p) if p.has_ports() => match (rule.from_port, rule.to_port) {
-            (Some(from), Some(to)) => PortMatch::Ports(PortRange {
-                from: u16::try_from(from).unwrap_or(0),
-                to: u16::try_from(to).unwrap_or(u16::MAX),
-            }),
-            _ => PortMatch::Any,
-        },
-        ProtocolMatch::One(p) if p.is_icmp() => PortMatch::Icmp {
-            icmp_type: rule.from_port.and_then(|v| icmp_part(v.into())),
-            code: rule.to_port.and_then(|v| icmp_part(v.into())),
-        },
-        _ => PortMatch::Any,
-    };
     SgRule {
         group_id: group.id.clone(),
         rule_id: rule.id.to_string(),
-        protocol,
-        ports,
+        protocol: protocol_match(rule.traffic),
+        ports: port_match(rule.traffic),
         peer,
-        wire_protocol: rule.protocol.clone(),
+        wire_protocol: rule.traffic.sg_protocol(),
     }
 }
 
 fn compile_acl(acl: &NetworkAcl) -> CompiledAcl {
     let mut compiled = CompiledAcl::default();
     for entry in &acl.entries {
-        let protocol = protocol_match(&entry.protocol);
-        let ports = match (protocol, entry.port_range, entry.icmp) {
-            (ProtocolMatch::One(p), Some((from, to)), _) if p.has_ports() => {
-                PortMatch::Ports(PortRange { from, to })
-            }
-            (ProtocolMatch::One(p), _, Some((t, c))) if p.is_icmp() => PortMatch::Icmp {
-                icmp_type: icmp_part(t.into()),
-                code: icmp_part(c.into()),
-            },
-            _ => PortMatch::Any,
-        };
         let rule = AclRule {
             rule_number: u32::from(entry.rule_number),
             allow: entry.action == RuleAction::Allow,
-            protocol,
-            ports,
+            protocol: protocol_match(entry.traffic),
+            ports: port_match(entry.traffic),
             cidr: entry.cidr,
-            wire_protocol: entry.protocol.clone(),
+            wire_protocol: entry.traffic.acl_protocol(),
         };
         if entry.egress {
             compiled.egress.push(rule);
