@@ -2,7 +2,8 @@
 //! with AWS's Reachability Analyzer explanation codes. `localvpc trace`, the Network
 //! Insights API and (later) the data plane's logs all print these.
 
-use crate::packet::{IpProtocol, Packet, PortRange};
+use crate::packet::Packet;
+use localvpc_model::{IpProtocol, PortRange};
 use serde::Serialize;
 
 /// A resource on a path (`AnalysisComponent`: id, ARN, Name tag).

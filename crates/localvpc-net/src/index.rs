@@ -1,7 +1,7 @@
 //! The lookup tables of one snapshot: who owns an address, which route table and network ACL
-//! a subnet uses, who is a member of a security group, and every rule compiled from its wire
-//! form into what a decision compares. Built once per snapshot; a decision never scans the
-//! model for these.
+//! a subnet uses, who is a member of a security group, and every rule with its peer resolved
+//! (prefix lists expanded) and its entries in evaluation order. Built once per snapshot; a
+//! decision never scans the model for these.
 
 use ipnet::IpNet;
 use localvpc_model::{
@@ -10,7 +10,7 @@ use localvpc_model::{
 };
 use localvpc_model::{
     Instance, Model, NatGateway, NetworkAcl, NetworkInterface, RouteDestination, RouteTable,
-    RuleAction, RuleProtocol, Scope, SecurityGroup, SecurityGroupRule, SgPeer, Subnet, Traffic,
+    RuleAction, Scope, SecurityGroup, SecurityGroupRule, SgPeer, Subnet, Traffic,
     TransitGatewayAttachment, Vpc, VpcEndpoint,
 };
 use localvpc_model::{
@@ -21,8 +21,6 @@ use localvpc_policy::Policy;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
-
-use crate::packet::{IpProtocol, PortRange};
 
 /// What owns a network interface.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,33 +33,6 @@ pub enum Owner {
     TransitGatewayAttachment(String),
     /// A plain interface (attached to nothing, or of a kind localvpc does not name).
     None,
-}
-
-/// The protocol part of a rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ProtocolMatch {
-    All,
-    One(IpProtocol),
-}
-
-impl ProtocolMatch {
-    pub(crate) fn matches(self, protocol: IpProtocol) -> bool {
-        match self {
-            Self::All => true,
-            Self::One(p) => p == protocol,
-        }
-    }
-}
-
-/// The port part of a rule: TCP/UDP ports, or ICMP type and code (`None` = any).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum PortMatch {
-    Any,
-    Ports(PortRange),
-    Icmp {
-        icmp_type: Option<u8>,
-        code: Option<u8>,
-    },
 }
 
 /// Who a security group rule admits.
@@ -77,11 +48,8 @@ pub(crate) enum PeerMatch {
 pub(crate) struct SgRule {
     pub(crate) group_id: SecurityGroupId,
     pub(crate) rule_id: String,
-    pub(crate) protocol: ProtocolMatch,
-    pub(crate) ports: PortMatch,
+    pub(crate) traffic: Traffic,
     pub(crate) peer: PeerMatch,
-    /// The rule as the API shows it (for explanations).
-    pub(crate) wire_protocol: String,
 }
 
 /// A security group's rules, compiled, per direction.
@@ -96,10 +64,8 @@ pub(crate) struct CompiledGroup {
 pub(crate) struct AclRule {
     pub(crate) rule_number: u32,
     pub(crate) allow: bool,
-    pub(crate) protocol: ProtocolMatch,
-    pub(crate) ports: PortMatch,
+    pub(crate) traffic: Traffic,
     pub(crate) cidr: IpNet,
-    pub(crate) wire_protocol: String,
 }
 
 /// A network ACL's entries in evaluation order, per direction.
@@ -477,34 +443,12 @@ fn expand(model: &Model, scope: &Scope, id: &str) -> Arc<[IpNet]> {
         .collect()
 }
 
-fn protocol_match(traffic: Traffic) -> ProtocolMatch {
-    match traffic.protocol() {
-        RuleProtocol::All => ProtocolMatch::All,
-        RuleProtocol::One(p) => ProtocolMatch::One(IpProtocol(p.0)),
-    }
-}
-
-fn port_match(traffic: Traffic) -> PortMatch {
-    match traffic {
-        Traffic::Ports { range, .. } => PortMatch::Ports(PortRange {
-            from: range.from(),
-            to: range.to(),
-        }),
-        Traffic::Icmp {
-            icmp_type, code, ..
-        } => PortMatch::Icmp { icmp_type, code },
-        Traffic::All | Traffic::Other(_) => PortMatch::Any,
-    }
-}
-
 fn compile_sg_rule(group: &SecurityGroup, rule: &SecurityGroupRule, peer: PeerMatch) -> SgRule {
     SgRule {
         group_id: group.id.clone(),
         rule_id: rule.id.to_string(),
-        protocol: protocol_match(rule.traffic),
-        ports: port_match(rule.traffic),
+        traffic: rule.traffic,
         peer,
-        wire_protocol: rule.traffic.sg_protocol(),
     }
 }
 
@@ -514,10 +458,8 @@ fn compile_acl(acl: &NetworkAcl) -> CompiledAcl {
         let rule = AclRule {
             rule_number: u32::from(entry.rule_number),
             allow: entry.action == RuleAction::Allow,
-            protocol: protocol_match(entry.traffic),
-            ports: port_match(entry.traffic),
+            traffic: entry.traffic,
             cidr: entry.cidr,
-            wire_protocol: entry.traffic.acl_protocol(),
         };
         if entry.egress {
             compiled.egress.push(rule);
