@@ -6,7 +6,7 @@
 
 use crate::cidr::{Ipv4Cidr, Ipv6Cidr};
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
-use crate::ec2::traffic::{IcmpVersion, IpProtocol, PortRange, RuleProtocol, Traffic};
+use crate::ec2::traffic::{IcmpVersion, PortRange, RuleProtocol, Traffic};
 use crate::error::ModelError;
 use crate::id::{NetworkAclAssociationId, NetworkAclId, SubnetId, VpcId};
 use crate::model::Txn;
@@ -14,7 +14,6 @@ use crate::resource::{Resource, ResourceRef};
 use crate::scope::Scope;
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
-use std::net::{IpAddr, Ipv4Addr};
 
 /// The catch-all rule that ends each direction.
 pub(crate) const CATCH_ALL_RULE: u16 = 32767;
@@ -240,40 +239,7 @@ impl NetworkAcl {
         }
         self.entries.sort_by_key(|e| (e.egress, e.rule_number));
     }
-
-    /// The first entry (in rule-number order) of a direction that matches a packet: the
-    /// decision and the rule that made it. The `*` rule always matches.
-    pub fn evaluate(
-        &self,
-        egress: bool,
-        protocol: u8,
-        port: Option<u16>,
-        peer: IpAddr,
-    ) -> &NetworkAclEntry {
-        let mut candidates: Vec<&NetworkAclEntry> = self
-            .entries
-            .iter()
-            .filter(|e| e.egress == egress && e.cidr.addr().is_ipv4() == peer.is_ipv4())
-            .collect();
-        candidates.sort_by_key(|e| e.rule_number);
-        let matching = candidates
-            .iter()
-            .copied()
-            .find(|e| e.matches(protocol, port, peer));
-        // INVARIANT: each direction holds its `*` rule, which matches everything.
-        matching
-            .or_else(|| candidates.last().copied())
-            .unwrap_or(&CATCH_ALL_DENY)
-    }
 }
-
-static CATCH_ALL_DENY: NetworkAclEntry = NetworkAclEntry {
-    rule_number: CATCH_ALL_RULE,
-    egress: false,
-    traffic: Traffic::All,
-    action: RuleAction::Deny,
-    cidr: IpNet::V4(Ipv4Cidr::new_assert(Ipv4Addr::UNSPECIFIED, 0)),
-};
 
 impl NetworkAclEntry {
     fn all(rule_number: u16, egress: bool, action: RuleAction) -> Self {
@@ -291,19 +257,6 @@ impl NetworkAclEntry {
             cidr: IpNet::V6(Ipv6Cidr::default()),
             ..Self::all(rule_number, egress, action)
         }
-    }
-
-    fn matches(&self, protocol: u8, port: Option<u16>, peer: IpAddr) -> bool {
-        if NetworkAcl::is_catch_all(self.rule_number) {
-            return true;
-        }
-        let protocol_ok = self.traffic.protocol().matches(IpProtocol(protocol));
-        let port_ok = match (self.traffic.port_range(), port) {
-            (Some(range), Some(p)) => range.intersect(PortRange::single(p)).is_some(),
-            (Some(_), None) => false,
-            (None, _) => true,
-        };
-        protocol_ok && port_ok && self.cidr.contains(&peer)
     }
 }
 
@@ -557,7 +510,7 @@ impl Txn<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ec2::traffic::OtherProtocol;
+    use crate::ec2::traffic::{IpProtocol, OtherProtocol};
 
     /// Entries as the store held them before the traffic part was typed (written by that
     /// build, copied here verbatim), and what they read back as.
@@ -726,85 +679,27 @@ mod tests {
     }
 
     #[test]
-    fn first_match_in_rule_order_wins() {
-        let mut acl = NetworkAcl {
-            id: NetworkAclId::parse("acl-00000000000000001").unwrap(),
-            scope: Scope::new(crate::AccountId::default_account(), "ap-northeast-1"),
-            vpc_id: VpcId::parse("vpc-00000000000000001").unwrap(),
-            is_default: false,
-            entries: NetworkAcl::default_entries(),
-            associations: vec![],
-            tags: Tags::new(),
-        };
-        let spec = |n: i64, action, cidr: &str, ports| NetworkAclEntrySpec {
+    fn rule_numbers_are_1_to_32766() {
+        let spec = |n: i64| NetworkAclEntrySpec {
             rule_number: n,
             egress: false,
             protocol: "tcp".into(),
-            action,
-            cidr: cidr.parse().unwrap(),
-            port_range: ports,
+            action: RuleAction::Allow,
+            cidr: "0.0.0.0/0".parse().unwrap(),
+            port_range: Some((1, 2)),
             icmp: None,
         };
-        acl.entries.push(
-            Txn::entry_from(&spec(90, RuleAction::Deny, "10.9.0.0/16", Some((22, 22)))).unwrap(),
-        );
-        acl.entries.sort_by_key(|e| (e.egress, e.rule_number));
-        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
-        assert_eq!(
-            acl.evaluate(false, 6, Some(22), ip("10.9.1.1")).rule_number,
-            90
-        );
-        assert_eq!(
-            acl.evaluate(false, 6, Some(443), ip("10.9.1.1"))
-                .rule_number,
-            100
-        );
-        assert_eq!(
-            acl.evaluate(false, 17, Some(22), ip("10.9.1.1")).action,
-            RuleAction::Allow
-        );
-        acl.entries.retain(|e| e.rule_number != 100);
-        let last = acl.evaluate(false, 6, Some(443), ip("1.1.1.1"));
-        assert_eq!(
-            (last.rule_number, last.action),
-            (CATCH_ALL_RULE, RuleAction::Deny)
-        );
-        assert!(Txn::entry_from(&spec(0, RuleAction::Allow, "0.0.0.0/0", Some((1, 2)))).is_err());
-        assert!(
-            Txn::entry_from(&spec(32767, RuleAction::Allow, "0.0.0.0/0", Some((1, 2)))).is_err()
-        );
-        // IPv6 peers see only IPv6 entries: with none but the `*` rules, they are denied.
-        acl.add_ipv6_defaults();
-        let v6 = acl.evaluate(false, 6, Some(443), ip("2001:db8::1"));
-        assert_eq!(
-            (v6.rule_number, v6.action),
-            (CATCH_ALL_RULE_V6, RuleAction::Deny)
-        );
-        acl.entries.push(
-            Txn::entry_from(&spec(
-                120,
-                RuleAction::Allow,
-                "2001:db8::/32",
-                Some((443, 443)),
-            ))
-            .unwrap(),
-        );
-        acl.entries.sort_by_key(|e| (e.egress, e.rule_number));
-        assert_eq!(
-            acl.evaluate(false, 6, Some(443), ip("2001:db8::1"))
-                .rule_number,
-            120
-        );
-        assert_eq!(
-            acl.evaluate(false, 6, Some(443), ip("10.9.1.1"))
-                .rule_number,
-            CATCH_ALL_RULE
-        );
-        assert_eq!(
-            Txn::entry_from(&spec(5, RuleAction::Allow, "0.0.0.0/0", None))
-                .unwrap_err()
-                .code(),
-            "MissingParameter"
-        );
+        for n in [1, 32766] {
+            assert_eq!(
+                Txn::entry_from(&spec(n)).unwrap().rule_number,
+                u16::try_from(n).unwrap()
+            );
+        }
+        for n in [0, 32767, 32768, -1] {
+            assert_eq!(
+                Txn::entry_from(&spec(n)).unwrap_err().code(),
+                "InvalidParameterValue"
+            );
+        }
     }
 }
