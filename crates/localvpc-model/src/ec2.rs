@@ -16,6 +16,7 @@ pub(crate) mod route_table;
 pub(crate) mod security_group;
 pub(crate) mod subnet;
 pub(crate) mod tags;
+pub(crate) mod traffic;
 pub(crate) mod transit_gateway;
 pub(crate) mod vpc;
 pub(crate) mod vpc_endpoint;

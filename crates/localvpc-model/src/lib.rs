@@ -69,6 +69,9 @@ pub use ec2::security_group::{
 };
 pub use ec2::subnet::{CreateSubnet, HostnameType, Subnet, SubnetAttribute, SubnetIpv6Association};
 pub use ec2::tags::{TagSpecification, Tags};
+pub use ec2::traffic::{
+    IcmpVersion, IpProtocol, OtherProtocol, PortProtocol, PortRange, RuleProtocol, Traffic,
+};
 pub use ec2::transit_gateway::{
     AttachmentState, CreateTgwVpcAttachment, TgwRoute, TgwStaticRoute, TransitGateway,
     TransitGatewayAttachment, TransitGatewayOptions, TransitGatewayRouteTable, tgw_longest_match,

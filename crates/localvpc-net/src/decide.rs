@@ -3,11 +3,11 @@
 //! the Network Insights API and the data plane call these and nothing else.
 
 use crate::explain::{AclRuleRef, Direction, RouteRef, SgRuleRef};
-use crate::index::{AclRule, NetIndex, PeerMatch, PortMatch, SgRule};
-use crate::packet::{Packet, PortRange, PortSet};
+use crate::index::{AclRule, NetIndex, PeerMatch, SgRule};
+use crate::packet::{Packet, PortSet};
 use ipnet::IpNet;
 use localvpc_model::{
-    NetworkAcl, Route, RouteDestination, RouteState, RouteTable, SecurityGroupId,
+    NetworkAcl, Route, RouteDestination, RouteState, RouteTable, SecurityGroupId, Traffic,
 };
 use std::net::IpAddr;
 
@@ -68,8 +68,7 @@ pub fn security_group(
 }
 
 fn sg_rule_matches(index: &NetIndex, rule: &SgRule, packet: &Packet, peer: IpAddr) -> bool {
-    rule.protocol.matches(packet.protocol)
-        && ports_match(rule.ports, packet)
+    traffic_matches(rule.traffic, packet)
         && match &rule.peer {
             PeerMatch::Cidr(c) => c.contains(&peer),
             PeerMatch::PrefixList { cidrs, .. } => cidrs.iter().any(|c| c.contains(&peer)),
@@ -77,17 +76,21 @@ fn sg_rule_matches(index: &NetIndex, rule: &SgRule, packet: &Packet, peer: IpAdd
         }
 }
 
-fn ports_match(ports: PortMatch, packet: &Packet) -> bool {
-    match ports {
-        PortMatch::Any => true,
-        PortMatch::Ports(range) => {
-            !packet.protocol.has_ports() || range.intersect(packet.destination_ports).is_some()
+/// Whether a rule's traffic takes in (some of) the packet: its protocol, a destination port
+/// in the range, the ICMP type and code when the packet has them (a header that does not
+/// say is any ICMP).
+fn traffic_matches(traffic: Traffic, packet: &Packet) -> bool {
+    traffic.protocol().matches(packet.protocol)
+        && match traffic {
+            Traffic::Ports { range, .. } => range.intersect(packet.destination_ports).is_some(),
+            Traffic::Icmp {
+                icmp_type, code, ..
+            } => match packet.icmp {
+                None => true,
+                Some((t, c)) => icmp_type.is_none_or(|x| x == t) && code.is_none_or(|x| x == c),
+            },
+            Traffic::All | Traffic::Other(_) => true,
         }
-        PortMatch::Icmp { icmp_type, code } => match packet.icmp {
-            None => true,
-            Some((t, c)) => icmp_type.is_none_or(|x| x == t) && code.is_none_or(|x| x == c),
-        },
-    }
 }
 
 fn sg_rule_ref(rule: &SgRule, direction: Direction) -> SgRuleRef {
@@ -100,18 +103,11 @@ fn sg_rule_ref(rule: &SgRule, direction: Direction) -> SgRuleRef {
         security_group_id: rule.group_id.to_string(),
         security_group_rule_id: rule.rule_id.clone(),
         direction: direction.as_str(),
-        protocol: rule.wire_protocol.clone(),
-        port_range: port_range_of(rule.ports),
+        protocol: rule.traffic.sg_protocol(),
+        port_range: rule.traffic.port_range(),
         cidr,
         prefix_list_id,
         referenced_group_id,
-    }
-}
-
-fn port_range_of(ports: PortMatch) -> Option<PortRange> {
-    match ports {
-        PortMatch::Ports(r) => Some(r),
-        PortMatch::Icmp { .. } | PortMatch::Any => None,
     }
 }
 
@@ -150,12 +146,12 @@ pub fn network_acl(
     for rule in rules {
         if rule.cidr.addr().is_ipv4() != peer.is_ipv4()
             || !rule.cidr.contains(&peer)
-            || !rule.protocol.matches(packet.protocol)
+            || !rule.traffic.protocol().matches(packet.protocol)
         {
             continue;
         }
-        let covers_all = match rule.ports {
-            PortMatch::Ports(range) if packet.protocol.has_ports() => {
+        let covers_all = match rule.traffic {
+            Traffic::Ports { range, .. } => {
                 if !remaining.overlaps(range) {
                     continue;
                 }
@@ -169,7 +165,7 @@ pub fn network_acl(
                 }
                 true
             }
-            PortMatch::Icmp { .. } if !ports_match(rule.ports, packet) => continue,
+            Traffic::Icmp { .. } if !traffic_matches(rule.traffic, packet) => continue,
             _ => true,
         };
         if covers_all {
@@ -206,10 +202,10 @@ fn acl_rule_ref(acl: &NetworkAcl, rule: &AclRule, direction: Direction) -> AclRu
         acl_id: acl.id.to_string(),
         rule_number: rule.rule_number,
         egress: direction.is_egress(),
-        protocol: rule.wire_protocol.clone(),
+        protocol: rule.traffic.acl_protocol(),
         rule_action: if rule.allow { "allow" } else { "deny" },
         cidr: rule.cidr.to_string(),
-        port_range: port_range_of(rule.ports),
+        port_range: rule.traffic.port_range(),
     }
 }
 

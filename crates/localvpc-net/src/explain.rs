@@ -2,8 +2,9 @@
 //! with AWS's Reachability Analyzer explanation codes. `localvpc trace`, the Network
 //! Insights API and (later) the data plane's logs all print these.
 
-use crate::packet::{IpProtocol, Packet, PortRange};
+use crate::packet::Packet;
 pub use localvpc_explain::{Stage, Step};
+use localvpc_model::{IpProtocol, PortRange};
 use serde::Serialize;
 
 pub use localvpc_explain::Component;

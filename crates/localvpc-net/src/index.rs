@@ -1,7 +1,7 @@
 //! The lookup tables of one snapshot: who owns an address, which route table and network ACL
-//! a subnet uses, who is a member of a security group, and every rule compiled from its wire
-//! form into what a decision compares. Built once per snapshot; a decision never scans the
-//! model for these.
+//! a subnet uses, who is a member of a security group, and every rule with its peer resolved
+//! (prefix lists expanded) and its entries in evaluation order. Built once per snapshot; a
+//! decision never scans the model for these.
 
 use ipnet::IpNet;
 use localvpc_model::{
@@ -10,8 +10,8 @@ use localvpc_model::{
 };
 use localvpc_model::{
     Instance, Model, NatGateway, NetworkAcl, NetworkInterface, RouteDestination, RouteTable,
-    RuleAction, Scope, SecurityGroup, SecurityGroupRule, SgPeer, Subnet, TransitGatewayAttachment,
-    Vpc, VpcEndpoint,
+    RuleAction, Scope, SecurityGroup, SecurityGroupRule, SgPeer, Subnet, Traffic,
+    TransitGatewayAttachment, Vpc, VpcEndpoint,
 };
 use localvpc_model::{
     InstanceId, NetworkAclId, NetworkInterfaceId, RouteTableId, SecurityGroupId, SubnetId,
@@ -21,8 +21,6 @@ use localvpc_policy::Policy;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
-
-use crate::packet::{IpProtocol, PortRange};
 
 /// What owns a network interface.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,33 +33,6 @@ pub enum Owner {
     TransitGatewayAttachment(String),
     /// A plain interface (attached to nothing, or of a kind localvpc does not name).
     None,
-}
-
-/// The protocol part of a rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ProtocolMatch {
-    All,
-    One(IpProtocol),
-}
-
-impl ProtocolMatch {
-    pub(crate) fn matches(self, protocol: IpProtocol) -> bool {
-        match self {
-            Self::All => true,
-            Self::One(p) => p == protocol,
-        }
-    }
-}
-
-/// The port part of a rule: TCP/UDP ports, or ICMP type and code (`None` = any).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum PortMatch {
-    Any,
-    Ports(PortRange),
-    Icmp {
-        icmp_type: Option<u8>,
-        code: Option<u8>,
-    },
 }
 
 /// Who a security group rule admits.
@@ -77,11 +48,8 @@ pub(crate) enum PeerMatch {
 pub(crate) struct SgRule {
     pub(crate) group_id: SecurityGroupId,
     pub(crate) rule_id: String,
-    pub(crate) protocol: ProtocolMatch,
-    pub(crate) ports: PortMatch,
+    pub(crate) traffic: Traffic,
     pub(crate) peer: PeerMatch,
-    /// The rule as the API shows it (for explanations).
-    pub(crate) wire_protocol: String,
 }
 
 /// A security group's rules, compiled, per direction.
@@ -96,10 +64,8 @@ pub(crate) struct CompiledGroup {
 pub(crate) struct AclRule {
     pub(crate) rule_number: u32,
     pub(crate) allow: bool,
-    pub(crate) protocol: ProtocolMatch,
-    pub(crate) ports: PortMatch,
+    pub(crate) traffic: Traffic,
     pub(crate) cidr: IpNet,
-    pub(crate) wire_protocol: String,
 }
 
 /// A network ACL's entries in evaluation order, per direction.
@@ -477,64 +443,23 @@ fn expand(model: &Model, scope: &Scope, id: &str) -> Arc<[IpNet]> {
         .collect()
 }
 
-fn protocol_match(wire: &str) -> ProtocolMatch {
-    match wire {
-        "-1" | "all" => ProtocolMatch::All,
-        other => IpProtocol::parse(other).map_or(ProtocolMatch::All, ProtocolMatch::One),
-    }
-}
-
-fn icmp_part(value: i64) -> Option<u8> {
-    u8::try_from(value).ok()
-}
-
 fn compile_sg_rule(group: &SecurityGroup, rule: &SecurityGroupRule, peer: PeerMatch) -> SgRule {
-    let protocol = protocol_match(&rule.protocol);
-    let ports = match protocol {
-        ProtocolMatch::One(p) if p.has_ports() => match (rule.from_port, rule.to_port) {
-            (Some(from), Some(to)) => PortMatch::Ports(PortRange {
-                from: u16::try_from(from).unwrap_or(0),
-                to: u16::try_from(to).unwrap_or(u16::MAX),
-            }),
-            _ => PortMatch::Any,
-        },
-        ProtocolMatch::One(p) if p.is_icmp() => PortMatch::Icmp {
-            icmp_type: rule.from_port.and_then(|v| icmp_part(v.into())),
-            code: rule.to_port.and_then(|v| icmp_part(v.into())),
-        },
-        _ => PortMatch::Any,
-    };
     SgRule {
         group_id: group.id.clone(),
         rule_id: rule.id.to_string(),
-        protocol,
-        ports,
+        traffic: rule.traffic,
         peer,
-        wire_protocol: rule.protocol.clone(),
     }
 }
 
 fn compile_acl(acl: &NetworkAcl) -> CompiledAcl {
     let mut compiled = CompiledAcl::default();
     for entry in &acl.entries {
-        let protocol = protocol_match(&entry.protocol);
-        let ports = match (protocol, entry.port_range, entry.icmp) {
-            (ProtocolMatch::One(p), Some((from, to)), _) if p.has_ports() => {
-                PortMatch::Ports(PortRange { from, to })
-            }
-            (ProtocolMatch::One(p), _, Some((t, c))) if p.is_icmp() => PortMatch::Icmp {
-                icmp_type: icmp_part(t.into()),
-                code: icmp_part(c.into()),
-            },
-            _ => PortMatch::Any,
-        };
         let rule = AclRule {
             rule_number: u32::from(entry.rule_number),
             allow: entry.action == RuleAction::Allow,
-            protocol,
-            ports,
+            traffic: entry.traffic,
             cidr: entry.cidr,
-            wire_protocol: entry.protocol.clone(),
         };
         if entry.egress {
             compiled.egress.push(rule);

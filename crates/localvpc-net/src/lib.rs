@@ -4,7 +4,9 @@
 //! This crate owns:
 //! - [`NetIndex`]: the lookup tables of one snapshot (address → interface and owner, subnet
 //!   → route table and network ACL, security group → member addresses, prefix lists
-//!   expanded, security group and network ACL rules compiled, endpoint policies parsed),
+//!   expanded, security group rules with their peers resolved and network ACL entries in
+//!   rule order (what traffic a rule is about is the model's [`localvpc_model::Traffic`]),
+//!   endpoint policies parsed),
 //!   built once per snapshot so no decision scans the model;
 //! - the decisions ([`decide`]): [`decide::route`] (longest prefix match),
 //!   [`decide::network_acl`] (stateless, ordered, port ranges as sets),
@@ -28,7 +30,8 @@ mod path;
 mod tests;
 
 pub use index::{NetIndex, Owner};
-pub use packet::{IpProtocol, Packet, PortRange};
+pub use localvpc_model::{IpProtocol, PortRange};
+pub use packet::Packet;
 pub use path::{
     Analysis, INTERNET_ADDRESS, PathEnd, PathError, PathQuery, ServiceRequest, analyze, verdict,
 };

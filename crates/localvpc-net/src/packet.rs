@@ -2,106 +2,13 @@
 //! value (a client's source port is "some ephemeral port"), the way Reachability Analyzer
 //! reasons about headers.
 
+use localvpc_model::{IpProtocol, PortRange};
 use serde::Serialize;
-use std::fmt;
 use std::net::IpAddr;
 
-/// An IP protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct IpProtocol(pub u8);
-
-impl IpProtocol {
-    pub const ICMP: Self = Self(1);
-    pub const TCP: Self = Self(6);
-    pub const UDP: Self = Self(17);
-    pub const ICMPV6: Self = Self(58);
-
-    /// `tcp`, `udp`, `icmp`, `icmpv6`, `all`/`-1` is not a packet's protocol, or a number.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text.to_ascii_lowercase().as_str() {
-            "tcp" => Some(Self::TCP),
-            "udp" => Some(Self::UDP),
-            "icmp" => Some(Self::ICMP),
-            "icmpv6" => Some(Self::ICMPV6),
-            n => n.parse().ok().map(Self),
-        }
-    }
-
-    /// Whether packets of this protocol carry ports.
-    pub fn has_ports(self) -> bool {
-        self == Self::TCP || self == Self::UDP
-    }
-
-    pub fn is_icmp(self) -> bool {
-        self == Self::ICMP || self == Self::ICMPV6
-    }
-
-    /// The name AWS's analyser prints (`tcp`, `udp`), else the number.
-    pub fn name(self) -> String {
-        match self {
-            Self::TCP => "tcp".to_owned(),
-            Self::UDP => "udp".to_owned(),
-            Self::ICMP => "icmp".to_owned(),
-            Self::ICMPV6 => "icmpv6".to_owned(),
-            Self(n) => n.to_string(),
-        }
-    }
-}
-
-impl fmt::Display for IpProtocol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.name())
-    }
-}
-
-impl Serialize for IpProtocol {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.name())
-    }
-}
-
-/// An inclusive port range.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-pub struct PortRange {
-    pub from: u16,
-    pub to: u16,
-}
-
-impl PortRange {
-    pub const ALL: Self = Self {
-        from: 0,
-        to: u16::MAX,
-    };
-    /// Where clients' source ports come from, as far as the analysis knows: any unprivileged
-    /// port (Linux uses 32768–60999, NAT gateways and load balancers 1024–65535).
-    pub const EPHEMERAL: Self = Self {
-        from: 1024,
-        to: u16::MAX,
-    };
-
-    pub fn single(port: u16) -> Self {
-        Self {
-            from: port,
-            to: port,
-        }
-    }
-
-    pub fn intersect(self, other: Self) -> Option<Self> {
-        let from = self.from.max(other.from);
-        let to = self.to.min(other.to);
-        (from <= to).then_some(Self { from, to })
-    }
-}
-
-impl fmt::Display for PortRange {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.from == self.to {
-            write!(f, "{}", self.from)
-        } else {
-            write!(f, "{}-{}", self.from, self.to)
-        }
-    }
-}
+/// Where clients' source ports come from, as far as the analysis knows: any unprivileged
+/// port (Linux uses 32768–60999, NAT gateways and load balancers 1024–65535).
+pub(crate) const EPHEMERAL_PORTS: PortRange = PortRange::at_least(1024);
 
 /// A set of ports as disjoint ranges: what is left of a header's ports after some rules
 /// took their part.
@@ -133,18 +40,11 @@ impl PortSet {
             match r.intersect(range) {
                 None => out.push(*r),
                 Some(cut) => {
-                    if cut.from > r.from {
-                        out.push(PortRange {
-                            from: r.from,
-                            to: cut.from - 1,
-                        });
-                    }
-                    if cut.to < r.to {
-                        out.push(PortRange {
-                            from: cut.to + 1,
-                            to: r.to,
-                        });
-                    }
+                    // The parts of `r` below and above the cut, where there are such.
+                    let below = cut.from().checked_sub(1);
+                    out.extend(below.and_then(|to| PortRange::new(r.from(), to)));
+                    let above = cut.to().checked_add(1);
+                    out.extend(above.and_then(|from| PortRange::new(from, r.to())));
                 }
             }
         }
@@ -179,7 +79,7 @@ impl Packet {
             protocol,
             source,
             destination,
-            source_ports: PortRange::EPHEMERAL,
+            source_ports: EPHEMERAL_PORTS,
             destination_ports: port.map_or(PortRange::ALL, PortRange::single),
             icmp: None,
         }
@@ -217,22 +117,22 @@ mod tests {
 
     #[test]
     fn port_set_removal_splits_ranges() {
-        let mut set = PortSet::of(PortRange::EPHEMERAL);
-        set.remove(PortRange {
-            from: 2000,
-            to: 3000,
-        });
+        let mut set = PortSet::of(EPHEMERAL_PORTS);
+        set.remove(PortRange::new(2000, 3000).unwrap());
         assert_eq!(
             set.within(PortRange::ALL),
             vec![
-                PortRange {
-                    from: 1024,
-                    to: 1999
-                },
-                PortRange {
-                    from: 3001,
-                    to: 65535
-                }
+                PortRange::new(1024, 1999).unwrap(),
+                PortRange::new(3001, 65535).unwrap()
+            ]
+        );
+        set.remove(PortRange::single(1024));
+        set.remove(PortRange::single(65535));
+        assert_eq!(
+            set.within(PortRange::ALL),
+            vec![
+                PortRange::new(1025, 1999).unwrap(),
+                PortRange::new(3001, 65534).unwrap()
             ]
         );
         set.remove(PortRange::ALL);
@@ -249,7 +149,7 @@ mod tests {
         );
         let r = p.reply();
         assert_eq!(r.source, p.destination);
-        assert_eq!(r.destination_ports, PortRange::EPHEMERAL);
+        assert_eq!(r.destination_ports, EPHEMERAL_PORTS);
         assert_eq!(r.source_ports, PortRange::single(443));
     }
 }

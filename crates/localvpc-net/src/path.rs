@@ -8,7 +8,7 @@
 use crate::decide::{self, SgDecision};
 use crate::explain::{Component, Direction, Explanation, Header, Hop, Role, TgwRouteRef};
 use crate::index::{NetIndex, Owner};
-use crate::packet::{IpProtocol, Packet};
+use crate::packet::Packet;
 use localvpc_model::{
     AttachmentState, Instance, InternetGateway, NatGateway, NatGatewayState, NetworkInterface,
     RouteState, RouteTarget, Subnet, Tags, TransitGatewayAttachment, TransitGatewayRouteTable, Vpc,
@@ -18,6 +18,7 @@ use localvpc_model::{
     EndpointState, EndpointTypeWire, InstanceId, InternetGatewayId, NetworkInterfaceId,
     TransitGatewayAttachmentId, TransitGatewayId, VpcEndpointId, VpcId,
 };
+use localvpc_model::{IpProtocol, PortRange};
 use localvpc_model::{Listener, LoadBalancer, TargetGroup, VpcEndpointServiceConfiguration};
 use localvpc_policy::{Context, Principal, Request};
 use serde::Serialize;
@@ -147,7 +148,7 @@ fn search(index: &NetIndex, query: &PathQuery, detail: bool) -> Result<Analysis,
         query.destination_port,
     );
     if !query.protocol.has_ports() {
-        packet.destination_ports = crate::packet::PortRange::ALL;
+        packet.destination_ports = PortRange::ALL;
     }
     let mut walk = Walk::new(index, detail, query.request.as_ref());
     let source_vpc = model
@@ -216,7 +217,7 @@ fn from_internet(
         query.destination_port,
     );
     if !query.protocol.has_ports() {
-        packet.destination_ports = crate::packet::PortRange::ALL;
+        packet.destination_ports = PortRange::ALL;
     }
     let inside = packet.with_destination(private);
     let mut walk = Walk::new(index, detail, query.request.as_ref());
@@ -772,9 +773,9 @@ impl<'a, 'q> Walk<'a, 'q> {
                 ));
                 e.security_groups = components;
                 if packet.protocol.has_ports()
-                    && packet.destination_ports.from == packet.destination_ports.to
+                    && packet.destination_ports.from() == packet.destination_ports.to()
                 {
-                    e.port = Some(packet.destination_ports.from);
+                    e.port = Some(packet.destination_ports.from());
                 }
                 e.address = Some(peer.to_string());
                 self.blocker(e);
@@ -993,7 +994,7 @@ impl<'a, 'q> Walk<'a, 'q> {
             l.load_balancer_arn == balancer.id
                 && l.port.is_some_and(|p| {
                     u16::try_from(p).is_ok_and(|p| {
-                        crate::packet::PortRange::single(p)
+                        PortRange::single(p)
                             .intersect(packet.destination_ports)
                             .is_some()
                     })
@@ -1027,8 +1028,8 @@ impl<'a, 'q> Walk<'a, 'q> {
             .component(lb_component)
             .protocol(packet.protocol)
             .fix("add a listener on that port, or connect to a port the service listens on");
-            if packet.destination_ports.from == packet.destination_ports.to {
-                e.port = Some(packet.destination_ports.from);
+            if packet.destination_ports.from() == packet.destination_ports.to() {
+                e.port = Some(packet.destination_ports.from());
             }
             self.blocker(e);
             return None;
@@ -1103,7 +1104,7 @@ impl<'a, 'q> Walk<'a, 'q> {
             port,
         );
         if !packet.protocol.has_ports() {
-            inner.destination_ports = crate::packet::PortRange::ALL;
+            inner.destination_ports = PortRange::ALL;
         }
         if self.detail {
             let mut hop = Hop::new(

@@ -692,6 +692,66 @@ fn acl_decision_reports_the_deciding_entry() {
     );
 }
 
+/// What `NetworkAcl::evaluate` in the model checked before it was folded into this crate's
+/// decision: an entry of another protocol or address family is passed over, and what no
+/// numbered entry matches is denied by its family's `*` rule.
+#[test]
+fn acl_entries_match_by_protocol_and_family_and_the_star_rules_deny_the_rest() {
+    let mut w = World::new();
+    let Outcome::Vpc(vpc) = w.run(Command::CreateVpc(CreateVpc {
+        cidr_block: Some("10.0.0.0/16".into()),
+        amazon_provided_ipv6_cidr_block: true,
+        ..CreateVpc::default()
+    })) else {
+        panic!()
+    };
+    let Outcome::NetworkAcl(acl) = w.run(Command::CreateNetworkAcl {
+        vpc_id: vpc.id.clone(),
+        tag_specifications: Vec::new(),
+    }) else {
+        panic!()
+    };
+    w.acl_entry(&acl.id, 90, false, false, Some((22, 22)), "10.9.0.0/16");
+    w.acl_entry(&acl.id, 100, false, true, None, "0.0.0.0/0");
+    let decide = |w: &World, protocol, source: &str, port| {
+        let index = w.index();
+        let acl = w.model.any::<localvpc_model::NetworkAcl>(&acl.id).unwrap();
+        let destination = if source.contains(':') {
+            "2001:db8::2"
+        } else {
+            "10.0.2.5"
+        };
+        let packet = Packet::new(
+            protocol,
+            source.parse().unwrap(),
+            destination.parse().unwrap(),
+            Some(port),
+        );
+        let d = decide::network_acl(&index, acl, Direction::Ingress, &packet);
+        (d.rule.rule_number, d.allowed)
+    };
+    assert_eq!(decide(&w, IpProtocol::TCP, "10.9.1.1", 22), (90, false));
+    // Rule 90 is TCP only.
+    assert_eq!(decide(&w, IpProtocol::UDP, "10.9.1.1", 22), (100, true));
+    // IPv4 entries say nothing about IPv6 peers: the IPv6 `*` rule denies them.
+    assert_eq!(
+        decide(&w, IpProtocol::TCP, "2001:db8::1", 443),
+        (32768, false)
+    );
+    w.run(Command::DeleteNetworkAclEntry {
+        network_acl_id: acl.id.clone(),
+        rule_number: 100,
+        egress: false,
+    });
+    assert_eq!(
+        decide(&w, IpProtocol::TCP, "192.0.2.1", 443),
+        (32767, false)
+    );
+    w.acl_entry(&acl.id, 120, false, true, Some((443, 443)), "2001:db8::/32");
+    assert_eq!(decide(&w, IpProtocol::TCP, "2001:db8::1", 443), (120, true));
+    assert_eq!(decide(&w, IpProtocol::TCP, "10.9.1.1", 443), (32767, false));
+}
+
 #[test]
 fn unknown_source_is_an_error_not_a_panic() {
     let w = World::new();

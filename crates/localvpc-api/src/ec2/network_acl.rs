@@ -44,17 +44,17 @@ fn write_acl(w: &mut XmlWriter, acl: &NetworkAcl) {
             IpNet::V6(c) => w.leaf("ipv6CidrBlock", &c.to_string()),
         };
         w.bool("egress", e.egress);
-        if let Some((t, c)) = e.icmp {
+        if let Some((t, c)) = e.icmp_type_code() {
             w.node("icmpTypeCode", |w| {
                 w.num("code", c).num("type", t);
             });
         }
-        if let Some((from, to)) = e.port_range {
+        if let Some(range) = e.traffic.port_range() {
             w.node("portRange", |w| {
-                w.num("from", from).num("to", to);
+                w.num("from", range.from()).num("to", range.to());
             });
         }
-        w.leaf("protocol", &e.protocol)
+        w.leaf("protocol", &e.traffic.acl_protocol())
             .leaf("ruleAction", e.action.as_str())
             .num("ruleNumber", e.rule_number);
     })
@@ -83,18 +83,18 @@ fn filter_values(acl: &NetworkAcl, name: &str) -> Vec<String> {
             .collect(),
         "entry.egress" => entries().map(|e| e.egress.to_string()).collect(),
         "entry.icmp.code" => entries()
-            .filter_map(|e| e.icmp.map(|(_, c)| c.to_string()))
+            .filter_map(|e| e.icmp_type_code().map(|(_, c)| c.to_string()))
             .collect(),
         "entry.icmp.type" => entries()
-            .filter_map(|e| e.icmp.map(|(t, _)| t.to_string()))
+            .filter_map(|e| e.icmp_type_code().map(|(t, _)| t.to_string()))
             .collect(),
         "entry.port-range.from" => entries()
-            .filter_map(|e| e.port_range.map(|(f, _)| f.to_string()))
+            .filter_map(|e| e.traffic.port_range().map(|r| r.from().to_string()))
             .collect(),
         "entry.port-range.to" => entries()
-            .filter_map(|e| e.port_range.map(|(_, t)| t.to_string()))
+            .filter_map(|e| e.traffic.port_range().map(|r| r.to().to_string()))
             .collect(),
-        "entry.protocol" => entries().map(|e| e.protocol.clone()).collect(),
+        "entry.protocol" => entries().map(|e| e.traffic.acl_protocol()).collect(),
         "entry.rule-action" => entries().map(|e| e.action.as_str().to_owned()).collect(),
         "entry.rule-number" => entries().map(|e| e.rule_number.to_string()).collect(),
         "network-acl-id" => vec![acl.id.to_string()],

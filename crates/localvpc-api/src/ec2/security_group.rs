@@ -8,7 +8,7 @@ use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
     Command, CreateSecurityGroup, GroupRef, IpPermission, Model, Outcome, Scope, SecurityGroup,
-    SecurityGroupId, SecurityGroupRule, SecurityGroupRuleId, SgPeer, VpcId,
+    SecurityGroupId, SecurityGroupRule, SecurityGroupRuleId, SgPeer, Traffic, VpcId,
 };
 use localvpc_wire::query::QueryParams;
 use localvpc_wire::xml::XmlWriter;
@@ -179,19 +179,16 @@ fn permissions(
 
 /// Rules grouped into `IpPermission` items by protocol and ports, in first-seen order.
 fn write_permissions(w: &mut XmlWriter, tag: &str, model: &Model, rules: &[SecurityGroupRule]) {
-    let mut keys: Vec<(&str, Option<i32>, Option<i32>)> = Vec::new();
+    let mut keys: Vec<Traffic> = Vec::new();
     for r in rules {
-        let k = (r.protocol.as_str(), r.from_port, r.to_port);
-        if !keys.contains(&k) {
-            keys.push(k);
+        if !keys.contains(&r.traffic) {
+            keys.push(r.traffic);
         }
     }
-    w.list(tag, keys, |w, (protocol, from, to)| {
-        let same: Vec<&SecurityGroupRule> = rules
-            .iter()
-            .filter(|r| r.protocol == protocol && r.from_port == from && r.to_port == to)
-            .collect();
-        w.leaf("ipProtocol", protocol);
+    w.list(tag, keys, |w, traffic| {
+        let same: Vec<&SecurityGroupRule> = rules.iter().filter(|r| r.traffic == traffic).collect();
+        let (from, to) = traffic.sg_ports();
+        w.leaf("ipProtocol", &traffic.sg_protocol());
         if let Some(f) = from {
             w.num("fromPort", f);
         }
@@ -273,10 +270,8 @@ fn write_rule(
     w.leaf("securityGroupRuleId", r.id.as_str())
         .leaf("groupId", group_id.as_str())
         .leaf("groupOwnerId", scope.account.as_str())
-        .bool("isEgress", egress)
-        .leaf("ipProtocol", &r.protocol)
-        .num("fromPort", r.from_port.unwrap_or(-1))
-        .num("toPort", r.to_port.unwrap_or(-1));
+        .bool("isEgress", egress);
+    write_protocol_and_ports(w, r.traffic);
     match &r.peer {
         SgPeer::Cidr(c) => {
             w.leaf("cidrIpv4", &c.to_string());
@@ -307,6 +302,15 @@ fn write_rule(
     );
 }
 
+/// `ipProtocol`, `fromPort` and `toPort` of the `SecurityGroupRule` shape, −1 for ports a
+/// rule does not have.
+fn write_protocol_and_ports(w: &mut XmlWriter, traffic: Traffic) {
+    let (from, to) = traffic.sg_ports();
+    w.leaf("ipProtocol", &traffic.sg_protocol())
+        .num("fromPort", from.unwrap_or(-1))
+        .num("toPort", to.unwrap_or(-1));
+}
+
 fn permission_values(model: &Model, rules: &[SecurityGroupRule], field: &str) -> Vec<String> {
     rules
         .iter()
@@ -325,9 +329,9 @@ fn permission_values(model: &Model, rules: &[SecurityGroupRule], field: &str) ->
                         .map(|g| g.scope.account.to_string())
                 })
             }
-            ("protocol", _) => Some(r.protocol.clone()),
-            ("from-port", _) => Some(r.from_port.unwrap_or(-1).to_string()),
-            ("to-port", _) => Some(r.to_port.unwrap_or(-1).to_string()),
+            ("protocol", _) => Some(r.traffic.sg_protocol()),
+            ("from-port", _) => Some(r.traffic.sg_ports().0.unwrap_or(-1).to_string()),
+            ("to-port", _) => Some(r.traffic.sg_ports().1.unwrap_or(-1).to_string()),
             _ => None,
         })
         .collect()
@@ -513,10 +517,8 @@ pub(super) async fn revoke<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body {
                 w.list("revokedSecurityGroupRuleSet", &removed, |w, r| {
                     w.leaf("securityGroupRuleId", r.id.as_str())
                         .leaf("groupId", group_id.as_str())
-                        .bool("isEgress", egress)
-                        .leaf("ipProtocol", &r.protocol)
-                        .num("fromPort", r.from_port.unwrap_or(-1))
-                        .num("toPort", r.to_port.unwrap_or(-1));
+                        .bool("isEgress", egress);
+                    write_protocol_and_ports(w, r.traffic);
                     match &r.peer {
                         SgPeer::Cidr(c) => w.leaf("cidrIpv4", &c.to_string()),
                         SgPeer::Cidr6(c) => w.leaf("cidrIpv6", &c.to_string()),

@@ -6,6 +6,7 @@
 
 use crate::cidr::{Ipv4Cidr, Ipv6Cidr};
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::ec2::traffic::{IcmpVersion, PortRange, RuleProtocol, Traffic};
 use crate::error::ModelError;
 use crate::id::{NetworkAclAssociationId, NetworkAclId, SubnetId, VpcId};
 use crate::model::Txn;
@@ -13,7 +14,6 @@ use crate::resource::{Resource, ResourceRef};
 use crate::scope::Scope;
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
-use std::net::{IpAddr, Ipv4Addr};
 
 /// The catch-all rule that ends each direction.
 pub(crate) const CATCH_ALL_RULE: u16 = 32767;
@@ -36,22 +36,107 @@ pub struct NetworkAcl {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "StoredEntry", into = "StoredEntry")]
 pub struct NetworkAclEntry {
-    /// 1–32766; 32767 is the immutable `*` rule.
+    /// 1–32766; 32767 (and 32768 for IPv6) is the immutable `*` rule.
     pub rule_number: u16,
     pub egress: bool,
-    /// `-1` for all, or an IP protocol number as a string (`6` TCP, `17` UDP, `1` ICMP).
-    pub protocol: String,
+    pub traffic: Traffic,
     pub action: RuleAction,
-    /// An IPv4 (`cidrBlock`) or IPv6 (`ipv6CidrBlock`) block. Stored as text either way,
-    /// so entries written before IPv6 existed read back unchanged.
+    /// An IPv4 (`cidrBlock`) or IPv6 (`ipv6CidrBlock`) block.
     pub cidr: IpNet,
-    /// For TCP and UDP.
+}
+
+impl NetworkAclEntry {
+    /// `IcmpTypeCode` as the API shows it (−1 = any): for ICMP, and for ICMPv6 on an IPv6
+    /// block. ICMPv6 on an IPv4 block is taken without a type and code
+    /// (`CreateNetworkAclEntry.IcmpTypeCode` is required only with an IPv6 block) and
+    /// shows none.
+    pub fn icmp_type_code(&self) -> Option<(i32, i32)> {
+        match self.traffic {
+            Traffic::Icmp {
+                version: IcmpVersion::V6,
+                ..
+            } if self.cidr.addr().is_ipv4() => None,
+            traffic => traffic.icmp_type_code(),
+        }
+    }
+}
+
+/// An entry as the store holds it (format 1, docs/storage-format.md): the protocol number
+/// as text, the port range and the ICMP type and code as pairs. Entries written by any
+/// earlier build read back (the last two may be absent); this shape must not change
+/// without a format bump.
+#[derive(Serialize, Deserialize)]
+struct StoredEntry {
+    rule_number: u16,
+    egress: bool,
+    protocol: String,
+    action: RuleAction,
+    /// Text either way, so entries written before IPv6 existed read back unchanged.
+    cidr: IpNet,
     #[serde(default)]
-    pub port_range: Option<(u16, u16)>,
-    /// For ICMP: (type, code), −1 = any.
+    port_range: Option<(u16, u16)>,
     #[serde(default)]
-    pub icmp: Option<(i32, i32)>,
+    icmp: Option<(i32, i32)>,
+}
+
+impl From<NetworkAclEntry> for StoredEntry {
+    fn from(entry: NetworkAclEntry) -> Self {
+        Self {
+            rule_number: entry.rule_number,
+            egress: entry.egress,
+            protocol: entry.traffic.acl_protocol(),
+            action: entry.action,
+            cidr: entry.cidr,
+            port_range: entry.traffic.port_range().map(|r| (r.from(), r.to())),
+            icmp: entry.icmp_type_code(),
+        }
+    }
+}
+
+impl TryFrom<StoredEntry> for NetworkAclEntry {
+    type Error = String;
+
+    /// Earlier builds stored what `traffic_of`'s predecessor let through, which is a little
+    /// more than it lets through now, and matched it as follows, so it reads back meaning
+    /// the same: TCP or UDP spelled as an odd number (`06`), stored without a range, is all
+    /// ports; ICMP without a type and code, or with a type or code outside −1..=255, is any.
+    fn try_from(stored: StoredEntry) -> Result<Self, String> {
+        let protocol = RuleProtocol::parse(&stored.protocol).ok_or_else(|| {
+            format!(
+                "network ACL entry {}: unknown protocol `{}`",
+                stored.rule_number, stored.protocol
+            )
+        })?;
+        let traffic = match (Traffic::whole(protocol), stored.port_range, stored.icmp) {
+            (Traffic::Ports { protocol, .. }, Some((from, to)), _) => {
+                let range = PortRange::new(from, to).ok_or_else(|| {
+                    format!(
+                        "network ACL entry {}: invalid port range {from}-{to}",
+                        stored.rule_number
+                    )
+                })?;
+                Traffic::Ports { protocol, range }
+            }
+            (Traffic::Icmp { version, .. }, _, Some((t, c))) => {
+                let part = |v: i32| u8::try_from(v).ok();
+                Traffic::Icmp {
+                    version,
+                    icmp_type: part(t),
+                    code: part(c),
+                }
+            }
+            (whole, _, _) => whole,
+        };
+        Ok(Self {
+            rule_number: stored.rule_number,
+            egress: stored.egress,
+            traffic,
+            action: stored.action,
+            cidr: stored.cidr,
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,15 +168,19 @@ pub struct NetworkAclAssociation {
     pub subnet_id: SubnetId,
 }
 
-/// CreateNetworkAclEntry / ReplaceNetworkAclEntry input, as decoded.
+/// CreateNetworkAclEntry / ReplaceNetworkAclEntry input, as decoded. The model checks it
+/// as AWS does (`traffic_of`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NetworkAclEntrySpec {
     pub rule_number: i64,
     pub egress: bool,
+    /// `Protocol`: `-1`/`all`, `tcp`, `udp`, `icmp`, `icmpv6` or a number, any case.
     pub protocol: String,
     pub action: RuleAction,
     pub cidr: IpNet,
+    /// `PortRange.From`, `PortRange.To`.
     pub port_range: Option<(i64, i64)>,
+    /// `Icmp.Type`, `Icmp.Code` (−1 = any).
     pub icmp: Option<(i64, i64)>,
 }
 
@@ -150,53 +239,16 @@ impl NetworkAcl {
         }
         self.entries.sort_by_key(|e| (e.egress, e.rule_number));
     }
-
-    /// The first entry (in rule-number order) of a direction that matches a packet: the
-    /// decision and the rule that made it. The `*` rule always matches.
-    pub fn evaluate(
-        &self,
-        egress: bool,
-        protocol: u8,
-        port: Option<u16>,
-        peer: IpAddr,
-    ) -> &NetworkAclEntry {
-        let mut candidates: Vec<&NetworkAclEntry> = self
-            .entries
-            .iter()
-            .filter(|e| e.egress == egress && e.cidr.addr().is_ipv4() == peer.is_ipv4())
-            .collect();
-        candidates.sort_by_key(|e| e.rule_number);
-        let matching = candidates
-            .iter()
-            .copied()
-            .find(|e| e.matches(protocol, port, peer));
-        // INVARIANT: each direction holds its `*` rule, which matches everything.
-        matching
-            .or_else(|| candidates.last().copied())
-            .unwrap_or(&CATCH_ALL_DENY)
-    }
 }
-
-static CATCH_ALL_DENY: NetworkAclEntry = NetworkAclEntry {
-    rule_number: CATCH_ALL_RULE,
-    egress: false,
-    protocol: String::new(),
-    action: RuleAction::Deny,
-    cidr: IpNet::V4(Ipv4Cidr::new_assert(Ipv4Addr::UNSPECIFIED, 0)),
-    port_range: None,
-    icmp: None,
-};
 
 impl NetworkAclEntry {
     fn all(rule_number: u16, egress: bool, action: RuleAction) -> Self {
         Self {
             rule_number,
             egress,
-            protocol: "-1".to_owned(),
+            traffic: Traffic::All,
             action,
             cidr: IpNet::V4(Ipv4Cidr::default()),
-            port_range: None,
-            icmp: None,
         }
     }
 
@@ -206,36 +258,51 @@ impl NetworkAclEntry {
             ..Self::all(rule_number, egress, action)
         }
     }
-
-    fn matches(&self, protocol: u8, port: Option<u16>, peer: IpAddr) -> bool {
-        if NetworkAcl::is_catch_all(self.rule_number) {
-            return true;
-        }
-        let protocol_ok = self.protocol == "-1" || self.protocol == protocol.to_string();
-        let port_ok = match (self.port_range, port) {
-            (Some((from, to)), Some(p)) => (from..=to).contains(&p),
-            (Some(_), None) => false,
-            (None, _) => true,
-        };
-        protocol_ok && port_ok && self.cidr.contains(&peer)
-    }
 }
 
-/// Protocol names AWS accepts for NACL entries, as the numbers it stores.
-fn normalize_protocol(p: &str) -> Result<String, ModelError> {
-    Ok(match p.to_ascii_lowercase().as_str() {
-        "-1" | "all" => "-1".to_owned(),
-        "tcp" | "6" => "6".to_owned(),
-        "udp" | "17" => "17".to_owned(),
-        "icmp" | "1" => "1".to_owned(),
-        "icmpv6" | "58" => "58".to_owned(),
-        n if n.parse::<u8>().is_ok() => n.to_owned(),
-        _ => {
-            return Err(ModelError::invalid_value(format!(
-                "Invalid value '{p}' for protocol"
-            )));
+/// An entry's protocol, port range and ICMP type and code as AWS reads them: `-1`/`all` is
+/// all traffic; TCP and UDP need a `PortRange` within 0–65535; ICMP needs an `IcmpTypeCode`,
+/// and so does ICMPv6 with an IPv6 block (−1 = any, else 0–255); ICMPv6 with an IPv4 block
+/// is any type and code; other protocols are taken whole. What a protocol does not use is
+/// ignored.
+fn traffic_of(spec: &NetworkAclEntrySpec) -> Result<Traffic, ModelError> {
+    let protocol = RuleProtocol::parse(&spec.protocol).ok_or_else(|| {
+        ModelError::invalid_value(format!("Invalid value '{}' for protocol", spec.protocol))
+    })?;
+    match Traffic::whole(protocol) {
+        Traffic::Ports { protocol, .. } => {
+            let Some((from, to)) = spec.port_range else {
+                return Err(ModelError::missing(
+                    "The request must contain the parameter portRange",
+                ));
+            };
+            let (Ok(from), Ok(to)) = (u16::try_from(from), u16::try_from(to)) else {
+                return Err(ModelError::invalid_value(
+                    "Invalid value for portRange: ports must be 0–65535",
+                ));
+            };
+            let Some(range) = PortRange::new(from, to) else {
+                return Err(ModelError::invalid_value(
+                    "Invalid value for portRange: from must not exceed to",
+                ));
+            };
+            Ok(Traffic::Ports { protocol, range })
         }
-    })
+        Traffic::Icmp {
+            version: IcmpVersion::V6,
+            ..
+        } if spec.cidr.addr().is_ipv4() => Ok(Traffic::whole(protocol)),
+        Traffic::Icmp { version, .. } => {
+            let Some((icmp_type, code)) = spec.icmp else {
+                return Err(ModelError::missing(
+                    "The request must contain the parameter icmpTypeCode",
+                ));
+            };
+            Traffic::icmp(version, icmp_type, code)
+                .ok_or_else(|| ModelError::invalid_value("Invalid value for icmpTypeCode"))
+        }
+        whole => Ok(whole),
+    }
 }
 
 impl Txn<'_, '_> {
@@ -299,53 +366,12 @@ impl Txn<'_, '_> {
                     spec.rule_number
                 ))
             })?;
-        let protocol = normalize_protocol(&spec.protocol)?;
-        let port_range = match (protocol.as_str(), spec.port_range) {
-            ("6" | "17", None) => {
-                return Err(ModelError::missing(
-                    "The request must contain the parameter portRange",
-                ));
-            }
-            ("6" | "17", Some((from, to))) => {
-                let (Ok(from), Ok(to)) = (u16::try_from(from), u16::try_from(to)) else {
-                    return Err(ModelError::invalid_value(
-                        "Invalid value for portRange: ports must be 0–65535",
-                    ));
-                };
-                if from > to {
-                    return Err(ModelError::invalid_value(
-                        "Invalid value for portRange: from must not exceed to",
-                    ));
-                }
-                Some((from, to))
-            }
-            _ => None,
-        };
-        // ICMP needs a type and code, and so does ICMPv6 with an IPv6 block (the model's
-        // CreateNetworkAclEntry.IcmpTypeCode).
-        let icmp_protocol = protocol == "1" || (protocol == "58" && spec.cidr.addr().is_ipv6());
-        let icmp = match (icmp_protocol, spec.icmp) {
-            (true, None) => {
-                return Err(ModelError::missing(
-                    "The request must contain the parameter icmpTypeCode",
-                ));
-            }
-            (true, Some((t, c))) => {
-                let (Ok(t), Ok(c)) = (i32::try_from(t), i32::try_from(c)) else {
-                    return Err(ModelError::invalid_value("Invalid value for icmpTypeCode"));
-                };
-                Some((t, c))
-            }
-            _ => None,
-        };
         Ok(NetworkAclEntry {
             rule_number,
             egress: spec.egress,
-            protocol,
+            traffic: traffic_of(spec)?,
             action: spec.action,
             cidr: spec.cidr,
-            port_range,
-            icmp,
         })
     }
 
@@ -484,6 +510,133 @@ impl Txn<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ec2::traffic::{IpProtocol, OtherProtocol};
+
+    /// Entries as the store held them before the traffic part was typed (written by that
+    /// build, copied here verbatim), and what they read back as.
+    #[test]
+    fn entries_stored_by_earlier_builds_read_back_and_store_the_same() {
+        let icmp = |version, icmp_type, code| Traffic::Icmp {
+            version,
+            icmp_type,
+            code,
+        };
+        let cases = [
+            (
+                r#"{"rule_number":100,"egress":true,"protocol":"6","action":"Deny","cidr":"10.0.0.0/8","port_range":[22,22],"icmp":null}"#,
+                Traffic::tcp(PortRange::single(22)),
+            ),
+            (
+                r#"{"rule_number":110,"egress":false,"protocol":"17","action":"Allow","cidr":"192.0.2.0/24","port_range":[53,54],"icmp":null}"#,
+                Traffic::udp(PortRange::new(53, 54).unwrap()),
+            ),
+            (
+                r#"{"rule_number":100,"egress":true,"protocol":"1","action":"Deny","cidr":"10.0.0.0/8","port_range":null,"icmp":[8,-1]}"#,
+                icmp(IcmpVersion::V4, Some(8), None),
+            ),
+            (
+                r#"{"rule_number":100,"egress":true,"protocol":"58","action":"Deny","cidr":"2001:db8::/32","port_range":null,"icmp":[-1,-1]}"#,
+                icmp(IcmpVersion::V6, None, None),
+            ),
+            // ICMPv6 on an IPv4 block is stored, and shown, without a type and code.
+            (
+                r#"{"rule_number":100,"egress":true,"protocol":"58","action":"Deny","cidr":"10.0.0.0/8","port_range":null,"icmp":null}"#,
+                icmp(IcmpVersion::V6, None, None),
+            ),
+            (
+                r#"{"rule_number":100,"egress":true,"protocol":"-1","action":"Deny","cidr":"0.0.0.0/0","port_range":null,"icmp":null}"#,
+                Traffic::All,
+            ),
+            (
+                r#"{"rule_number":100,"egress":true,"protocol":"47","action":"Deny","cidr":"::/0","port_range":null,"icmp":null}"#,
+                Traffic::Other(OtherProtocol::new(IpProtocol(47)).unwrap()),
+            ),
+        ];
+        for (old, traffic) in cases {
+            let entry: NetworkAclEntry = serde_json::from_str(old).unwrap();
+            assert_eq!(entry.traffic, traffic, "{old}");
+            assert_eq!(serde_json::to_string(&entry).unwrap(), old);
+        }
+        // Entries from before port ranges and ICMP existed.
+        let bare: NetworkAclEntry = serde_json::from_str(
+            r#"{"rule_number":32767,"egress":false,"protocol":"-1","action":"Deny","cidr":"0.0.0.0/0"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            bare,
+            NetworkAclEntry::all(CATCH_ALL_RULE, false, RuleAction::Deny)
+        );
+        // What an earlier build let through reads back meaning what it meant: TCP spelled
+        // `06` without a range is all ports; an ICMP type outside 0–255 is any.
+        let odd: NetworkAclEntry = serde_json::from_str(
+            r#"{"rule_number":1,"egress":false,"protocol":"06","action":"Allow","cidr":"0.0.0.0/0","port_range":null,"icmp":null}"#,
+        )
+        .unwrap();
+        assert_eq!(odd.traffic, Traffic::tcp(PortRange::ALL));
+        let wide: NetworkAclEntry = serde_json::from_str(
+            r#"{"rule_number":1,"egress":false,"protocol":"1","action":"Allow","cidr":"0.0.0.0/0","port_range":null,"icmp":[300,0]}"#,
+        )
+        .unwrap();
+        assert_eq!(wide.traffic, icmp(IcmpVersion::V4, None, Some(0)));
+    }
+
+    #[test]
+    fn entries_are_read_as_aws_reads_them() {
+        let spec = |protocol: &str, cidr: &str, port_range, icmp| NetworkAclEntrySpec {
+            rule_number: 100,
+            egress: false,
+            protocol: protocol.into(),
+            action: RuleAction::Allow,
+            cidr: cidr.parse().unwrap(),
+            port_range,
+            icmp,
+        };
+        let read = |protocol, cidr, ports, icmp| traffic_of(&spec(protocol, cidr, ports, icmp));
+        assert_eq!(
+            read("tcp", "10.0.0.0/8", Some((22, 22)), Some((1, 1))).unwrap(),
+            Traffic::tcp(PortRange::single(22))
+        );
+        assert_eq!(
+            read("all", "10.0.0.0/8", Some((1, 2)), None).unwrap(),
+            Traffic::All
+        );
+        assert_eq!(
+            read("1", "10.0.0.0/8", None, Some((255, -1))).unwrap(),
+            Traffic::Icmp {
+                version: IcmpVersion::V4,
+                icmp_type: Some(255),
+                code: None
+            }
+        );
+        // ICMPv6 needs a type and code only with an IPv6 block.
+        assert_eq!(
+            read("icmpv6", "10.0.0.0/8", None, Some((1, 2))).unwrap(),
+            Traffic::whole(RuleProtocol::One(IpProtocol::ICMPV6))
+        );
+        assert_eq!(
+            read("58", "2001:db8::/32", None, None).unwrap_err().code(),
+            "MissingParameter"
+        );
+        for (protocol, ports, icmp, code) in [
+            ("banana", None, None, "InvalidParameterValue"),
+            ("256", None, None, "InvalidParameterValue"),
+            ("6", None, None, "MissingParameter"),
+            ("udp", Some((90, 80)), None, "InvalidParameterValue"),
+            ("udp", Some((-1, 80)), None, "InvalidParameterValue"),
+            ("udp", Some((1, 65536)), None, "InvalidParameterValue"),
+            ("icmp", None, None, "MissingParameter"),
+            ("icmp", None, Some((256, 0)), "InvalidParameterValue"),
+            ("icmp", None, Some((0, -2)), "InvalidParameterValue"),
+        ] {
+            assert_eq!(
+                read(protocol, "10.0.0.0/8", ports, icmp)
+                    .unwrap_err()
+                    .code(),
+                code,
+                "{protocol} {ports:?} {icmp:?}"
+            );
+        }
+    }
 
     #[test]
     fn default_acl_gets_ipv6_rules_only_where_unmodified() {
@@ -526,85 +679,27 @@ mod tests {
     }
 
     #[test]
-    fn first_match_in_rule_order_wins() {
-        let mut acl = NetworkAcl {
-            id: NetworkAclId::parse("acl-00000000000000001").unwrap(),
-            scope: Scope::new(crate::AccountId::default_account(), "ap-northeast-1"),
-            vpc_id: VpcId::parse("vpc-00000000000000001").unwrap(),
-            is_default: false,
-            entries: NetworkAcl::default_entries(),
-            associations: vec![],
-            tags: Tags::new(),
-        };
-        let spec = |n: i64, action, cidr: &str, ports| NetworkAclEntrySpec {
+    fn rule_numbers_are_1_to_32766() {
+        let spec = |n: i64| NetworkAclEntrySpec {
             rule_number: n,
             egress: false,
             protocol: "tcp".into(),
-            action,
-            cidr: cidr.parse().unwrap(),
-            port_range: ports,
+            action: RuleAction::Allow,
+            cidr: "0.0.0.0/0".parse().unwrap(),
+            port_range: Some((1, 2)),
             icmp: None,
         };
-        acl.entries.push(
-            Txn::entry_from(&spec(90, RuleAction::Deny, "10.9.0.0/16", Some((22, 22)))).unwrap(),
-        );
-        acl.entries.sort_by_key(|e| (e.egress, e.rule_number));
-        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
-        assert_eq!(
-            acl.evaluate(false, 6, Some(22), ip("10.9.1.1")).rule_number,
-            90
-        );
-        assert_eq!(
-            acl.evaluate(false, 6, Some(443), ip("10.9.1.1"))
-                .rule_number,
-            100
-        );
-        assert_eq!(
-            acl.evaluate(false, 17, Some(22), ip("10.9.1.1")).action,
-            RuleAction::Allow
-        );
-        acl.entries.retain(|e| e.rule_number != 100);
-        let last = acl.evaluate(false, 6, Some(443), ip("1.1.1.1"));
-        assert_eq!(
-            (last.rule_number, last.action),
-            (CATCH_ALL_RULE, RuleAction::Deny)
-        );
-        assert!(Txn::entry_from(&spec(0, RuleAction::Allow, "0.0.0.0/0", Some((1, 2)))).is_err());
-        assert!(
-            Txn::entry_from(&spec(32767, RuleAction::Allow, "0.0.0.0/0", Some((1, 2)))).is_err()
-        );
-        // IPv6 peers see only IPv6 entries: with none but the `*` rules, they are denied.
-        acl.add_ipv6_defaults();
-        let v6 = acl.evaluate(false, 6, Some(443), ip("2001:db8::1"));
-        assert_eq!(
-            (v6.rule_number, v6.action),
-            (CATCH_ALL_RULE_V6, RuleAction::Deny)
-        );
-        acl.entries.push(
-            Txn::entry_from(&spec(
-                120,
-                RuleAction::Allow,
-                "2001:db8::/32",
-                Some((443, 443)),
-            ))
-            .unwrap(),
-        );
-        acl.entries.sort_by_key(|e| (e.egress, e.rule_number));
-        assert_eq!(
-            acl.evaluate(false, 6, Some(443), ip("2001:db8::1"))
-                .rule_number,
-            120
-        );
-        assert_eq!(
-            acl.evaluate(false, 6, Some(443), ip("10.9.1.1"))
-                .rule_number,
-            CATCH_ALL_RULE
-        );
-        assert_eq!(
-            Txn::entry_from(&spec(5, RuleAction::Allow, "0.0.0.0/0", None))
-                .unwrap_err()
-                .code(),
-            "MissingParameter"
-        );
+        for n in [1, 32766] {
+            assert_eq!(
+                Txn::entry_from(&spec(n)).unwrap().rule_number,
+                u16::try_from(n).unwrap()
+            );
+        }
+        for n in [0, 32767, 32768, -1] {
+            assert_eq!(
+                Txn::entry_from(&spec(n)).unwrap_err().code(),
+                "InvalidParameterValue"
+            );
+        }
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::cidr::{Ipv4Cidr, parse_ipv4_cidr};
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::ec2::traffic::{PortRange, RuleProtocol, Traffic};
 use crate::error::ModelError;
 use crate::id::{SecurityGroupId, SecurityGroupRuleId, VpcId};
 use crate::model::Txn;
@@ -56,28 +57,87 @@ impl SecurityGroup {
     }
 }
 
+/// One rule: what traffic it allows from (ingress) or to (egress) one peer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "StoredRule", into = "StoredRule")]
 pub struct SecurityGroupRule {
     pub id: SecurityGroupRuleId,
-    /// `-1` (all), `tcp`, `udp`, `icmp`, `icmpv6`, or an IP protocol number.
-    pub protocol: String,
-    /// Absent for protocols without ports; for ICMP the type.
-    pub from_port: Option<i32>,
-    /// Absent for protocols without ports; for ICMP the code.
-    pub to_port: Option<i32>,
+    pub traffic: Traffic,
     pub peer: SgPeer,
     pub description: Option<String>,
-    #[serde(default)]
     pub tags: Tags,
 }
 
 impl SecurityGroupRule {
     /// Two rules are the same rule when everything but id and description matches.
     fn same_permission(&self, other: &Self) -> bool {
-        self.protocol == other.protocol
-            && self.from_port == other.from_port
-            && self.to_port == other.to_port
-            && self.peer == other.peer
+        self.traffic == other.traffic && self.peer == other.peer
+    }
+}
+
+/// A rule as the store holds it (format 1, docs/storage-format.md): the protocol as the API
+/// spells it and `FromPort`/`ToPort` as numbers, ICMP type and code in the ports. Rules
+/// written by any earlier build read back; this shape must not change without a format
+/// bump.
+#[derive(Serialize, Deserialize)]
+struct StoredRule {
+    id: SecurityGroupRuleId,
+    protocol: String,
+    from_port: Option<i32>,
+    to_port: Option<i32>,
+    peer: SgPeer,
+    description: Option<String>,
+    #[serde(default)]
+    tags: Tags,
+}
+
+impl From<SecurityGroupRule> for StoredRule {
+    fn from(rule: SecurityGroupRule) -> Self {
+        let (from_port, to_port) = rule.traffic.sg_ports();
+        Self {
+            id: rule.id,
+            protocol: rule.traffic.sg_protocol(),
+            from_port,
+            to_port,
+            peer: rule.peer,
+            description: rule.description,
+            tags: rule.tags,
+        }
+    }
+}
+
+impl TryFrom<StoredRule> for SecurityGroupRule {
+    type Error = String;
+
+    /// Everything an earlier build stored had been checked, but that build let TCP, UDP
+    /// and ICMP spelled as odd numbers (`06`, `01`) through without ports: such a rule
+    /// matched all ports, or any type and code, and reads back meaning that.
+    fn try_from(stored: StoredRule) -> Result<Self, String> {
+        let id = &stored.id;
+        let protocol = RuleProtocol::parse(&stored.protocol)
+            .ok_or_else(|| format!("rule {id}: unknown protocol `{}`", stored.protocol))?;
+        let traffic = match (Traffic::whole(protocol), stored.from_port, stored.to_port) {
+            (Traffic::Ports { protocol, .. }, Some(from), Some(to)) => {
+                let range = match (u16::try_from(from), u16::try_from(to)) {
+                    (Ok(f), Ok(t)) => PortRange::new(f, t),
+                    _ => None,
+                };
+                let range = range.ok_or_else(|| format!("rule {id}: ports {from}-{to}"))?;
+                Traffic::Ports { protocol, range }
+            }
+            (Traffic::Icmp { version, .. }, Some(t), Some(c)) => {
+                Traffic::icmp(version, t.into(), c.into())
+                    .ok_or_else(|| format!("rule {id}: ICMP type {t} or code {c}"))?
+            }
+            (whole, _, _) => whole,
+        };
+        Ok(Self {
+            id: stored.id,
+            traffic,
+            peer: stored.peer,
+            description: stored.description,
+            tags: stored.tags,
+        })
     }
 }
 
@@ -93,11 +153,17 @@ pub enum SgPeer {
     PrefixList(String),
 }
 
-/// One `IpPermissions.N` of Authorize/Revoke: a protocol and port range with its peers.
+/// One `IpPermissions.N` of Authorize/Revoke: a protocol and port range with its peers, as
+/// the request gave them. The model reads protocol and ports into a [`Traffic`] as AWS
+/// does (`traffic_of`), so it is the model that refuses bad ones, after the API has
+/// answered a DryRun.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IpPermission {
+    /// `IpProtocol`: `-1`/`all`, `tcp`, `udp`, `icmp`, `icmpv6` or a number, any case.
     pub protocol: String,
+    /// `FromPort`: the first port for TCP/UDP, the ICMP type (−1 = any) for ICMP.
     pub from_port: Option<i32>,
+    /// `ToPort`: the last port for TCP/UDP, the ICMP code (−1 = any) for ICMP.
     pub to_port: Option<i32>,
     pub ipv4_ranges: Vec<(String, Option<String>)>,
     pub ipv6_ranges: Vec<(String, Option<String>)>,
@@ -145,57 +211,45 @@ fn check_text(what: &str, text: &str) -> Result<(), ModelError> {
     Ok(())
 }
 
-/// Canonical protocol: names AWS knows as numbers become names, `all` becomes `-1`.
-fn normalize_protocol(p: &str) -> Result<String, ModelError> {
-    let lower = p.to_ascii_lowercase();
-    Ok(match lower.as_str() {
-        "-1" | "all" => "-1".to_owned(),
-        "tcp" | "6" => "tcp".to_owned(),
-        "udp" | "17" => "udp".to_owned(),
-        "icmp" | "1" => "icmp".to_owned(),
-        "icmpv6" | "58" => "icmpv6".to_owned(),
-        n if n.parse::<u8>().is_ok() => n.to_owned(),
-        _ => {
-            return Err(ModelError::invalid_value(format!(
-                "Invalid value '{p}' for IP protocol. Unknown protocol."
-            )));
-        }
-    })
-}
-
-/// Ports as AWS stores them: none for all-traffic and portless protocols; a checked range
-/// for TCP/UDP; type/code (−1 = any) for ICMP.
-fn normalize_ports(
-    protocol: &str,
-    from: Option<i32>,
-    to: Option<i32>,
-) -> Result<(Option<i32>, Option<i32>), ModelError> {
-    match protocol {
-        "tcp" | "udp" => {
-            let (Some(from), Some(to)) = (from, to) else {
+/// A permission's protocol and ports as AWS reads them: `-1`/`all` is all traffic; TCP and
+/// UDP need a range within 0–65535; ICMP and ICMPv6 take a type and code, −1 or absent
+/// meaning any; other protocols are taken whole, their ports ignored.
+fn traffic_of(p: &IpPermission) -> Result<Traffic, ModelError> {
+    let protocol = RuleProtocol::parse(&p.protocol).ok_or_else(|| {
+        ModelError::invalid_value(format!(
+            "Invalid value '{}' for IP protocol. Unknown protocol.",
+            p.protocol
+        ))
+    })?;
+    match Traffic::whole(protocol) {
+        Traffic::Ports { protocol, .. } => {
+            let (Some(from), Some(to)) = (p.from_port, p.to_port) else {
                 return Err(ModelError::invalid_value(
                     "Invalid value for portRange. Must specify both from and to ports with TCP/UDP.",
                 ));
             };
-            if !(0..=65535).contains(&from) || !(0..=65535).contains(&to) || from > to {
+            let range = match (u16::try_from(from), u16::try_from(to)) {
+                (Ok(f), Ok(t)) => PortRange::new(f, t),
+                _ => None,
+            };
+            let Some(range) = range else {
                 return Err(ModelError::invalid_value(format!(
                     "Invalid value for portRange. From port {from} must be less than or equal to to port {to}, \
                      both between 0 and 65535."
                 )));
-            }
-            Ok((Some(from), Some(to)))
+            };
+            Ok(Traffic::Ports { protocol, range })
         }
-        "icmp" | "icmpv6" => {
-            let from = from.unwrap_or(-1);
-            let to = to.unwrap_or(-1);
-            if !(-1..=255).contains(&from) || !(-1..=255).contains(&to) {
-                return Err(ModelError::invalid_value(format!(
-                    "Invalid value for ICMP type {from} or code {to}"
-                )));
-            }
-            Ok((Some(from), Some(to)))
+        Traffic::Icmp { version, .. } => {
+            let icmp_type = p.from_port.unwrap_or(-1);
+            let code = p.to_port.unwrap_or(-1);
+            Traffic::icmp(version, icmp_type.into(), code.into()).ok_or_else(|| {
+                ModelError::invalid_value(format!(
+                    "Invalid value for ICMP type {icmp_type} or code {code}"
+                ))
+            })
         }
-        _ => Ok((None, None)),
+        whole => Ok(whole),
     }
 }
 
@@ -267,9 +321,7 @@ impl Txn<'_, '_> {
         let tags = tags_for(&input.tag_specifications, "security-group", id.as_str())?;
         let egress = vec![SecurityGroupRule {
             id: SecurityGroupRuleId::generate(self.ctx.ids),
-            protocol: "-1".to_owned(),
-            from_port: None,
-            to_port: None,
+            traffic: Traffic::All,
             peer: SgPeer::Cidr(Ipv4Cidr::default()),
             description: None,
             tags: Tags::new(),
@@ -331,8 +383,7 @@ impl Txn<'_, '_> {
     ) -> Result<Vec<SecurityGroupRule>, ModelError> {
         let mut rules = Vec::new();
         for p in permissions {
-            let protocol = normalize_protocol(&p.protocol)?;
-            let (from_port, to_port) = normalize_ports(&protocol, p.from_port, p.to_port)?;
+            let traffic = traffic_of(p)?;
             let mut peers: Vec<(SgPeer, Option<String>)> = Vec::new();
             for (cidr, d) in &p.ipv4_ranges {
                 peers.push((SgPeer::Cidr(parse_ipv4_cidr(cidr, "cidrIp")?), d.clone()));
@@ -402,9 +453,7 @@ impl Txn<'_, '_> {
                 }
                 rules.push(SecurityGroupRule {
                     id: SecurityGroupRuleId::generate(self.ctx.ids),
-                    protocol: protocol.clone(),
-                    from_port,
-                    to_port,
+                    traffic,
                     peer,
                     description,
                     tags: Tags::new(),
@@ -585,15 +634,123 @@ fn describe_rule(rule: &SecurityGroupRule) -> String {
         SgPeer::Group { group_id, .. } => group_id.to_string(),
         SgPeer::PrefixList(p) => p.clone(),
     };
-    let protocol = if rule.protocol == "-1" {
-        "ALL".to_owned()
-    } else {
-        rule.protocol.to_ascii_uppercase()
+    let protocol = match rule.traffic {
+        Traffic::All => "ALL".to_owned(),
+        traffic => traffic.sg_protocol().to_ascii_uppercase(),
     };
-    match (rule.from_port, rule.to_port) {
+    match rule.traffic.sg_ports() {
         (Some(f), Some(t)) => {
             format!("peer: {peer}, {protocol}, from port: {f}, to port: {t}, ALLOW")
         }
         _ => format!("peer: {peer}, {protocol}, ALLOW"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ec2::traffic::{IcmpVersion, IpProtocol, OtherProtocol};
+
+    /// Rules as the store held them before the traffic part was typed (written by that
+    /// build, copied here verbatim), and what they read back as.
+    #[test]
+    fn rules_stored_by_earlier_builds_read_back_and_store_the_same() {
+        let cases = [
+            (
+                r#"{"id":"sgr-0123456789abcdef0","protocol":"tcp","from_port":22,"to_port":22,"peer":{"Cidr":"10.0.0.0/16"},"description":"d","tags":{}}"#,
+                Traffic::tcp(PortRange::single(22)),
+            ),
+            (
+                r#"{"id":"sgr-0123456789abcdef0","protocol":"udp","from_port":1024,"to_port":65535,"peer":{"Cidr":"10.0.0.0/16"},"description":null,"tags":{"k":"v"}}"#,
+                Traffic::udp(PortRange::at_least(1024)),
+            ),
+            (
+                r#"{"id":"sgr-0123456789abcdef0","protocol":"icmp","from_port":8,"to_port":-1,"peer":{"Cidr6":"2001:db8::/32"},"description":"d","tags":{}}"#,
+                Traffic::Icmp {
+                    version: IcmpVersion::V4,
+                    icmp_type: Some(8),
+                    code: None,
+                },
+            ),
+            (
+                r#"{"id":"sgr-0123456789abcdef0","protocol":"icmpv6","from_port":-1,"to_port":-1,"peer":{"Cidr6":"::/0"},"description":null,"tags":{}}"#,
+                Traffic::Icmp {
+                    version: IcmpVersion::V6,
+                    icmp_type: None,
+                    code: None,
+                },
+            ),
+            (
+                r#"{"id":"sgr-0123456789abcdef0","protocol":"-1","from_port":null,"to_port":null,"peer":{"PrefixList":"pl-1"},"description":"d","tags":{}}"#,
+                Traffic::All,
+            ),
+            (
+                r#"{"id":"sgr-0123456789abcdef0","protocol":"50","from_port":null,"to_port":null,"peer":{"Group":{"group_id":"sg-0123456789abcdef0","account":null}},"description":"d","tags":{}}"#,
+                Traffic::Other(OtherProtocol::new(IpProtocol(50)).unwrap()),
+            ),
+        ];
+        for (old, traffic) in cases {
+            let rule: SecurityGroupRule = serde_json::from_str(old).unwrap();
+            assert_eq!(rule.traffic, traffic, "{old}");
+            assert_eq!(serde_json::to_string(&rule).unwrap(), old);
+        }
+        // Rules from before tags existed.
+        let untagged: SecurityGroupRule = serde_json::from_str(
+            r#"{"id":"sgr-0123456789abcdef0","protocol":"tcp","from_port":443,"to_port":443,"peer":{"Cidr":"0.0.0.0/0"},"description":null}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (untagged.traffic, untagged.tags),
+            (Traffic::tcp(PortRange::single(443)), Tags::new())
+        );
+        // An earlier build let TCP spelled `06` through without ports; it meant all ports.
+        let odd: SecurityGroupRule = serde_json::from_str(
+            r#"{"id":"sgr-0123456789abcdef0","protocol":"06","from_port":null,"to_port":null,"peer":{"Cidr":"0.0.0.0/0"},"description":null,"tags":{}}"#,
+        )
+        .unwrap();
+        assert_eq!(odd.traffic, Traffic::tcp(PortRange::ALL));
+        let unknown = r#"{"id":"sgr-0123456789abcdef0","protocol":"gre","from_port":null,"to_port":null,"peer":{"Cidr":"0.0.0.0/0"},"description":null,"tags":{}}"#;
+        assert!(serde_json::from_str::<SecurityGroupRule>(unknown).is_err());
+    }
+
+    #[test]
+    fn permissions_are_read_as_aws_reads_them() {
+        let permission = |protocol: &str, from: Option<i32>, to: Option<i32>| IpPermission {
+            protocol: protocol.into(),
+            from_port: from,
+            to_port: to,
+            ..IpPermission::default()
+        };
+        let read = |protocol, from, to| traffic_of(&permission(protocol, from, to));
+        assert_eq!(
+            read("6", Some(80), Some(81)).unwrap(),
+            Traffic::tcp(PortRange::new(80, 81).unwrap())
+        );
+        assert_eq!(read("ALL", Some(1), Some(2)).unwrap(), Traffic::All);
+        assert_eq!(
+            read("icmp", None, None).unwrap(),
+            Traffic::whole(RuleProtocol::One(IpProtocol::ICMP))
+        );
+        assert_eq!(
+            read("47", Some(1), Some(2)).unwrap(),
+            Traffic::Other(OtherProtocol::new(IpProtocol(47)).unwrap())
+        );
+        for (protocol, from, to) in [
+            ("bogus", Some(1), Some(2)),
+            ("256", None, None),
+            ("udp", None, None),
+            ("udp", Some(53), None),
+            ("tcp", Some(90), Some(80)),
+            ("tcp", Some(-1), Some(80)),
+            ("tcp", Some(1), Some(65536)),
+            ("icmp", Some(256), Some(0)),
+            ("icmpv6", Some(0), Some(-2)),
+        ] {
+            assert_eq!(
+                read(protocol, from, to).unwrap_err().code(),
+                "InvalidParameterValue",
+                "{protocol} {from:?} {to:?}"
+            );
+        }
     }
 }

@@ -5,6 +5,7 @@ use crate::ec2::network_acl::{NetworkAcl, NetworkAclAssociation};
 use crate::ec2::route_table::{RouteDestination, RouteTable, RouteTableAssociation};
 use crate::ec2::security_group::{SecurityGroup, SecurityGroupRule, SgPeer};
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::ec2::traffic::Traffic;
 use crate::error::ModelError;
 use crate::id::{
     NetworkAclAssociationId, NetworkAclId, ResourceKind, RouteTableAssociationId, RouteTableId,
@@ -228,9 +229,7 @@ impl Txn<'_, '_> {
         let sg_id = SecurityGroupId::generate(ids);
         let mut all = |peer| SecurityGroupRule {
             id: SecurityGroupRuleId::generate(ids),
-            protocol: "-1".to_owned(),
-            from_port: None,
-            to_port: None,
+            traffic: Traffic::All,
             peer,
             description: None,
             tags: Tags::new(),
@@ -471,13 +470,11 @@ impl Txn<'_, '_> {
         let present = group
             .egress
             .iter()
-            .any(|r| r.protocol == "-1" && r.peer == all_v6);
+            .any(|r| r.traffic == Traffic::All && r.peer == all_v6);
         if !present {
             group.egress.push(SecurityGroupRule {
                 id: SecurityGroupRuleId::generate(self.ctx.ids),
-                protocol: "-1".to_owned(),
-                from_port: None,
-                to_port: None,
+                traffic: Traffic::All,
                 peer: all_v6,
                 description: None,
                 tags: Tags::new(),
