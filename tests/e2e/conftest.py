@@ -56,6 +56,20 @@ def pytest_configure(config):
     os.environ["NO_PROXY"] = os.environ["no_proxy"] = no_proxy
 
 
+# The files that take minutes (Terraform drives most of their time): run first. The suite
+# is spread over workers a whole file at a time (scripts/test), and a long file started last
+# would keep one worker busy while the others sit idle.
+SLOW_FILES_FIRST = ("test_examples.py", "test_terraform")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    def rank(item) -> int:
+        name = item.path.name
+        return 0 if any(name.startswith(prefix) for prefix in SLOW_FILES_FIRST) else 1
+
+    items.sort(key=rank)  # stable: the order within each group stays the collection order
+
+
 # ---------------------------------------------------------------------------
 # Server processes
 # ---------------------------------------------------------------------------
