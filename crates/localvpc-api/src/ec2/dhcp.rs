@@ -90,8 +90,8 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
     let scope = &op.ctx.scope;
     let matching: Vec<&DhcpOptions> = select(
         &ids,
-        |id| model.dhcp_options_set(scope, id),
-        model.dhcp_options(scope),
+        |id| model.get::<DhcpOptions>(scope, id),
+        model.in_scope::<DhcpOptions>(scope),
         |d| {
             filters.matches(Some(&d.tags), |f| match f {
                 "dhcp-options-id" => vec![d.id.to_string()],

@@ -90,8 +90,8 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
     let scope = &op.ctx.scope;
     let matching: Vec<&InternetGateway> = select(
         &ids,
-        |id| model.internet_gateway(scope, id),
-        model.internet_gateways_in(scope),
+        |id| model.get::<InternetGateway>(scope, id),
+        model.in_scope::<InternetGateway>(scope),
         |g| {
             filters.matches(Some(&g.tags), |f| match f {
                 "attachment.state" => g

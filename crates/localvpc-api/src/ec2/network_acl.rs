@@ -199,7 +199,7 @@ pub(super) fn describe_network_acls<B: Backend>(op: &Op<'_, B>) -> Body {
     let matching: Vec<&NetworkAcl> = select(
         &ids,
         |id| model.network_acl(scope, id),
-        model.network_acls(scope),
+        model.in_scope::<NetworkAcl>(scope),
         |a| filters.matches(Some(&a.tags), |f| filter_values(a, f)),
     )?;
     let (page, token) = paginate(

@@ -359,7 +359,7 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
     let scope = &op.ctx.scope;
     let matching: Vec<&NetworkInterface> = select(
         &ids,
-        |id| model.network_interface(scope, id),
+        |id| model.get::<NetworkInterface>(scope, id),
         model.interfaces_in(scope),
         |e| filters.matches(Some(&e.tags), |f| filter_values(&model, e, f)),
     )?;

@@ -325,7 +325,7 @@ pub(super) fn describe_route_tables<B: Backend>(op: &Op<'_, B>) -> Body {
     let matching: Vec<&RouteTable> = select(
         &ids,
         |id| model.route_table(scope, id),
-        model.route_tables(scope),
+        model.in_scope::<RouteTable>(scope),
         |t| filters.matches(Some(&t.tags), |f| filter_values(&model, t, f)),
     )?;
     let (page, token) = paginate(

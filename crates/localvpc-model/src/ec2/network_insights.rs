@@ -136,21 +136,14 @@ impl Model {
         scope: &Scope,
         id: &NetworkInsightsPathId,
     ) -> Result<&NetworkInsightsPath, ModelError> {
-        self.network_insights_paths
-            .get(id)
-            .map(AsRef::as_ref)
-            .filter(|p| &p.scope == scope)
-            .ok_or_else(|| id.not_found())
+        self.get(scope, id)
     }
 
     pub fn network_insights_paths_in<'a>(
         &'a self,
         scope: &'a Scope,
     ) -> impl Iterator<Item = &'a NetworkInsightsPath> + 'a {
-        self.network_insights_paths
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |p| &p.scope == scope)
+        self.in_scope(scope)
     }
 
     pub fn network_insights_analysis(
@@ -158,21 +151,14 @@ impl Model {
         scope: &Scope,
         id: &NetworkInsightsAnalysisId,
     ) -> Result<&NetworkInsightsAnalysis, ModelError> {
-        self.network_insights_analyses
-            .get(id)
-            .map(AsRef::as_ref)
-            .filter(|a| &a.scope == scope)
-            .ok_or_else(|| id.not_found())
+        self.get(scope, id)
     }
 
     pub fn network_insights_analyses_in<'a>(
         &'a self,
         scope: &'a Scope,
     ) -> impl Iterator<Item = &'a NetworkInsightsAnalysis> + 'a {
-        self.network_insights_analyses
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |a| &a.scope == scope)
+        self.in_scope(scope)
     }
 
     /// The ARN of a path end, if the id names a resource of a kind Reachability Analyzer

@@ -116,11 +116,7 @@ impl Model {
         scope: &Scope,
         id: &PrefixListId,
     ) -> Result<&ManagedPrefixList, ModelError> {
-        self.managed_prefix_lists
-            .get(id)
-            .map(AsRef::as_ref)
-            .filter(|l| &l.scope == scope)
-            .ok_or_else(|| id.not_found())
+        self.get(scope, id)
     }
 
     /// The AWS-managed lists of the scope's region, then the scope's own lists.

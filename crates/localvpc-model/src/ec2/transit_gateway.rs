@@ -199,10 +199,7 @@ impl Model {
         &'a self,
         scope: &'a Scope,
     ) -> impl Iterator<Item = &'a TransitGateway> + 'a {
-        self.transit_gateways
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |t| &t.scope == scope)
+        self.in_scope(scope)
     }
 
     pub fn tgw_attachment(
@@ -232,21 +229,14 @@ impl Model {
         scope: &Scope,
         id: &TransitGatewayRouteTableId,
     ) -> Result<&TransitGatewayRouteTable, ModelError> {
-        self.transit_gateway_route_tables
-            .get(id)
-            .map(AsRef::as_ref)
-            .filter(|t| &t.scope == scope)
-            .ok_or_else(|| id.not_found())
+        self.get(scope, id)
     }
 
     pub fn tgw_route_tables_in<'a>(
         &'a self,
         scope: &'a Scope,
     ) -> impl Iterator<Item = &'a TransitGatewayRouteTable> + 'a {
-        self.transit_gateway_route_tables
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |t| &t.scope == scope)
+        self.in_scope(scope)
     }
 
     /// Attachments associated with a route table.
