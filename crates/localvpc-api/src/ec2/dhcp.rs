@@ -1,6 +1,6 @@
 //! DHCP option sets: Create/Delete/Describe/AssociateDhcpOptions.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
+use super::filter::DESCRIBE_BOUNDS;
 use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
@@ -72,28 +72,12 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("DhcpOptionsId")
-        .into_iter()
-        .map(DhcpOptionsId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(
-        p.params(),
-        &["dhcp-options-id", "key", "owner-id", "value"],
-        true,
-    )?;
-    let max_results = p.int("MaxResults")?;
-    let next_token = p.opt("NextToken");
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let matching: Vec<&DhcpOptions> = select(
-        &ids,
-        |id| model.get::<DhcpOptions>(scope, id),
-        model.in_scope::<DhcpOptions>(scope),
-        |d| {
-            filters.matches(Some(&d.tags), |f| match f {
+    op.describe("DhcpOptionsId", DhcpOptionsId::parse)?
+        .filters(&["dhcp-options-id", "key", "owner-id", "value"], true)?
+        .paged(&DESCRIBE_BOUNDS)?
+        .answer(
+            "dhcpOptionsSet",
+            |_, d: &DhcpOptions, name| match name {
                 "dhcp-options-id" => vec![d.id.to_string()],
                 "key" => d.configurations.iter().map(|(k, _)| k.clone()).collect(),
                 "value" => d
@@ -103,18 +87,7 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
                     .collect(),
                 "owner-id" => vec![d.scope.account.to_string()],
                 _ => Vec::new(),
-            })
-        },
-    )?;
-    let (page, token) = paginate(
-        matching,
-        |d| d.id.as_str(),
-        max_results,
-        next_token,
-        &DESCRIBE_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("dhcpOptionsSet", page, write_options);
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+            },
+            |w, _, d| write_options(w, d),
+        )
 }

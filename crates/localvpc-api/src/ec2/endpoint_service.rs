@@ -186,53 +186,28 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("ServiceId")
-        .into_iter()
-        .map(VpcEndpointServiceId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "service-name",
-            "service-id",
-            "service-state",
-            "supported-ip-address-types",
-        ],
-        true,
-    )?;
-    let max_results = p.int("MaxResults")?;
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let chosen = super::filter::select(
-        &ids,
-        |id| model.endpoint_service_configuration(scope, id),
-        model.endpoint_service_configurations_in(scope),
-        |s| {
-            filters.matches(Some(&s.tags), |f| match f {
+    op.describe("ServiceId", VpcEndpointServiceId::parse)?
+        .filters(
+            &[
+                "service-name",
+                "service-id",
+                "service-state",
+                "supported-ip-address-types",
+            ],
+            true,
+        )?
+        .paged(&BOUNDS)?
+        .answer(
+            "serviceConfigurationSet",
+            |_, s: &VpcEndpointServiceConfiguration, name| match name {
                 "service-name" => vec![s.service_name()],
                 "service-id" => vec![s.id.to_string()],
                 "service-state" => vec!["Available".to_owned()],
                 "supported-ip-address-types" => s.supported_ip_address_types.clone(),
                 _ => Vec::new(),
-            })
-        },
-    )?;
-    let (page, token) = paginate(
-        chosen,
-        |s| s.id.as_str(),
-        max_results,
-        p.opt("NextToken"),
-        &BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("serviceConfigurationSet", page, |w, s| {
-            write_service(w, &model, s)
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+            },
+            write_service,
+        )
 }
 
 pub(super) async fn modify_permissions<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -503,34 +478,23 @@ pub(super) async fn delete_notifications<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 pub(super) fn describe_notifications<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let id = p
-        .opt("ConnectionNotificationId")
-        .map(ConnectionNotificationId::parse)
-        .transpose()?;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "connection-notification-arn",
-            "connection-notification-id",
-            "connection-notification-state",
-            "connection-notification-type",
-            "service-id",
-            "vpc-endpoint-id",
-        ],
-        false,
-    )?;
-    let max_results = p.int("MaxResults")?;
-    op.check_dry_run()?;
-    let model = op.snapshot();
     let scope = &op.ctx.scope;
-    let ids: Vec<ConnectionNotificationId> = id.into_iter().collect();
-    let chosen = super::filter::select(
-        &ids,
-        |id| model.connection_notification(scope, id),
-        model.connection_notifications_in(scope),
-        |n| {
-            filters.matches(None, |f| match f {
+    op.describe_one("ConnectionNotificationId", ConnectionNotificationId::parse)?
+        .filters(
+            &[
+                "connection-notification-arn",
+                "connection-notification-id",
+                "connection-notification-state",
+                "connection-notification-type",
+                "service-id",
+                "vpc-endpoint-id",
+            ],
+            false,
+        )?
+        .paged(&BOUNDS)?
+        .answer(
+            "connectionNotificationSet",
+            |_, n: &ConnectionNotification, name| match name {
                 "connection-notification-arn" => vec![n.topic_arn.clone()],
                 "connection-notification-id" => vec![n.id.to_string()],
                 "connection-notification-state" => {
@@ -540,20 +504,7 @@ pub(super) fn describe_notifications<B: Backend>(op: &Op<'_, B>) -> Body {
                 "service-id" => n.service_id.iter().map(ToString::to_string).collect(),
                 "vpc-endpoint-id" => n.vpc_endpoint_id.iter().map(ToString::to_string).collect(),
                 _ => Vec::new(),
-            })
-        },
-    )?;
-    let (page, token) = paginate(
-        chosen,
-        |n| n.id.as_str(),
-        max_results,
-        p.opt("NextToken"),
-        &BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("connectionNotificationSet", page, |w, n| {
-            write_notification(w, scope, n)
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+            },
+            |w, _, n| write_notification(w, scope, n),
+        )
 }

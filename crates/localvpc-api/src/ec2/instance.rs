@@ -1,7 +1,7 @@
 //! Instances: RunInstances, DescribeInstances, Terminate/Stop/StartInstances,
 //! DescribeInstanceStatus, and DescribeImages (a built-in catalogue; docs/aws-choices.md).
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
+use super::filter::{DESCRIBE_BOUNDS, Filters};
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -367,39 +367,20 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("InstanceId")
-        .into_iter()
-        .map(InstanceId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(p.params(), INSTANCE_FILTERS, true)?;
-    let (max_results, next_token) = (p.int("MaxResults")?, p.opt("NextToken"));
-    if max_results.is_some() && !ids.is_empty() {
+    let describe = op
+        .describe("InstanceId", InstanceId::parse)?
+        .filters(INSTANCE_FILTERS, true)?
+        .paged(&DESCRIBE_BOUNDS)?;
+    if describe.max_results().is_some() && !describe.ids().is_empty() {
         return Err(ApiError::combination(
             "The parameter instancesSet cannot be used with the parameter maxResults",
         ));
     }
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let matching: Vec<&Instance> = select(
-        &ids,
-        |id| model.instance(scope, id),
-        model.instances_in(scope),
-        |i| filters.matches(Some(&i.tags), |f| instance_values(&model, i, f)),
-    )?;
-    let (page, token) = paginate(
-        matching,
-        |i| i.id.as_str(),
-        max_results,
-        next_token,
-        &DESCRIBE_BOUNDS,
-    )?;
-    op.respond(|w| {
-        write_reservations(w, &model, &page);
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+    describe
+        .of::<Instance>()
+        .answer_with(instance_values, |w, model, page| {
+            write_reservations(w, model, &page)
+        })
 }
 
 pub(super) async fn change_state<B: Backend>(op: &Op<'_, B>, target: InstanceState) -> Body {
@@ -431,88 +412,62 @@ pub(super) async fn change_state<B: Backend>(op: &Op<'_, B>, target: InstanceSta
 }
 
 pub(super) fn describe_status<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("InstanceId")
-        .into_iter()
-        .map(InstanceId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let include_all = p.bool("IncludeAllInstances")?.unwrap_or(false);
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "availability-zone",
-            "instance-state-code",
-            "instance-state-name",
-            "instance-status.status",
-            "system-status.status",
-        ],
-        false,
-    )?;
-    let (max_results, next_token) = (p.int("MaxResults")?, p.opt("NextToken"));
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let chosen: Vec<&Instance> = if ids.is_empty() {
-        model.instances_in(scope).collect()
-    } else {
-        ids.iter()
-            .map(|id| model.instance(scope, id))
-            .collect::<Result<_, _>>()?
-    };
-    let matching: Vec<&Instance> = chosen
-        .into_iter()
-        .filter(|i| include_all || i.state == InstanceState::Running)
-        .filter(|i| {
-            filters.matches(None, |f| match f {
+    let describe = op.describe("InstanceId", InstanceId::parse)?;
+    let include_all = op.params.bool("IncludeAllInstances")?.unwrap_or(false);
+    describe
+        .filters(
+            &[
+                "availability-zone",
+                "instance-state-code",
+                "instance-state-name",
+                "instance-status.status",
+                "system-status.status",
+            ],
+            false,
+        )?
+        .paged(&DESCRIBE_BOUNDS)?
+        .of::<Instance>()
+        .keep(move |i| include_all || i.state == InstanceState::Running)
+        .answer(
+            "instanceStatusSet",
+            |_, i, name| match name {
                 "availability-zone" => vec![i.availability_zone.clone()],
                 "instance-state-code" => vec![i.state.code_name().0.to_string()],
                 "instance-state-name" => vec![i.state.code_name().1.to_owned()],
-                _ => vec![
-                    (if i.state == InstanceState::Running {
-                        "ok"
-                    } else {
-                        "not-applicable"
-                    })
-                    .to_owned(),
-                ],
-            })
-        })
-        .collect();
-    let (page, token) = paginate(
-        matching,
-        |i| i.id.as_str(),
-        max_results,
-        next_token,
-        &DESCRIBE_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("instanceStatusSet", page, |w, i| {
-            let status = if i.state == InstanceState::Running {
-                "ok"
+                _ => vec![status(i).to_owned()],
+            },
+            |w, _, i| write_status(w, i),
+        )
+}
+
+/// An instance's system and instance status: `ok` while it runs.
+fn status(i: &Instance) -> &'static str {
+    if i.state == InstanceState::Running {
+        "ok"
+    } else {
+        "not-applicable"
+    }
+}
+
+fn write_status(w: &mut XmlWriter, i: &Instance) {
+    let status = status(i);
+    w.leaf("instanceId", i.id.as_str())
+        .leaf("availabilityZone", &i.availability_zone);
+    write_state(w, "instanceState", i.state);
+    for tag in ["systemStatus", "instanceStatus"] {
+        w.node(tag, |w| {
+            w.leaf("status", status);
+            // Reachability details exist only while the instance runs.
+            let details: Vec<&str> = if status == "ok" {
+                vec!["passed"]
             } else {
-                "not-applicable"
+                Vec::new()
             };
-            w.leaf("instanceId", i.id.as_str())
-                .leaf("availabilityZone", &i.availability_zone);
-            write_state(w, "instanceState", i.state);
-            for tag in ["systemStatus", "instanceStatus"] {
-                w.node(tag, |w| {
-                    w.leaf("status", status);
-                    // Reachability details exist only while the instance runs.
-                    let details: Vec<&str> = if status == "ok" {
-                        vec!["passed"]
-                    } else {
-                        Vec::new()
-                    };
-                    w.list("details", details, |w, s| {
-                        w.leaf("name", "reachability").leaf("status", s);
-                    });
-                });
-            }
+            w.list("details", details, |w, s| {
+                w.leaf("name", "reachability").leaf("status", s);
+            });
         });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+    }
 }
 
 pub(super) fn describe_images<B: Backend>(op: &Op<'_, B>) -> Body {

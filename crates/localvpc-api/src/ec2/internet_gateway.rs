@@ -1,6 +1,6 @@
 //! Create/Attach/Detach/Delete/DescribeInternetGateways.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
+use super::filter::DESCRIBE_BOUNDS;
 use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::Backend;
@@ -67,33 +67,20 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("InternetGatewayId")
-        .into_iter()
-        .map(InternetGatewayId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "attachment.state",
-            "attachment.vpc-id",
-            "internet-gateway-id",
-            "owner-id",
-        ],
-        true,
-    )?;
-    let max_results = p.int("MaxResults")?;
-    let next_token = p.opt("NextToken");
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let matching: Vec<&InternetGateway> = select(
-        &ids,
-        |id| model.get::<InternetGateway>(scope, id),
-        model.in_scope::<InternetGateway>(scope),
-        |g| {
-            filters.matches(Some(&g.tags), |f| match f {
+    op.describe("InternetGatewayId", InternetGatewayId::parse)?
+        .filters(
+            &[
+                "attachment.state",
+                "attachment.vpc-id",
+                "internet-gateway-id",
+                "owner-id",
+            ],
+            true,
+        )?
+        .paged(&DESCRIBE_BOUNDS)?
+        .answer(
+            "internetGatewaySet",
+            |_, g: &InternetGateway, name| match name {
                 "attachment.state" => g
                     .attached_vpc
                     .iter()
@@ -103,18 +90,7 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
                 "internet-gateway-id" => vec![g.id.to_string()],
                 "owner-id" => vec![g.scope.account.to_string()],
                 _ => Vec::new(),
-            })
-        },
-    )?;
-    let (page, token) = paginate(
-        matching,
-        |g| g.id.as_str(),
-        max_results,
-        next_token,
-        &DESCRIBE_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("internetGatewaySet", page, write_internet_gateway);
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+            },
+            |w, _, g| write_internet_gateway(w, g),
+        )
 }

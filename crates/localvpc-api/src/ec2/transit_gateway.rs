@@ -241,81 +241,64 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
     }
 }
 
-pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let wanted = ids(p, "TransitGatewayIds", TransitGatewayId::parse)?;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "options.amazon-side-asn",
-            "options.association-default-route-table-id",
-            "options.auto-accept-shared-attachments",
-            "options.default-route-table-association",
-            "options.default-route-table-propagation",
-            "options.dns-support",
-            "options.propagation-default-route-table-id",
-            "options.vpn-ecmp-support",
-            "owner-id",
-            "state",
-            "transit-gateway-id",
-        ],
-        true,
-    )?;
-    let (max_results, next_token) = (p.int("MaxResults")?, p.opt("NextToken"));
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    for id in &wanted {
-        if !model.transit_gateways_in(scope).any(|t| &t.id == id) {
-            return Err(id.not_found().into());
+fn tgw_values(t: &TransitGateway, name: &str) -> Vec<String> {
+    let o = &t.options;
+    match name {
+        "options.amazon-side-asn" => vec![o.amazon_side_asn.to_string()],
+        "options.association-default-route-table-id" => o
+            .association_default_route_table_id
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        "options.propagation-default-route-table-id" => o
+            .propagation_default_route_table_id
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        "options.auto-accept-shared-attachments" => {
+            vec![flag(o.auto_accept_shared_attachments).to_owned()]
         }
+        "options.default-route-table-association" => {
+            vec![flag(o.default_route_table_association).to_owned()]
+        }
+        "options.default-route-table-propagation" => {
+            vec![flag(o.default_route_table_propagation).to_owned()]
+        }
+        "options.dns-support" => vec![flag(o.dns_support).to_owned()],
+        "options.vpn-ecmp-support" => vec![flag(o.vpn_ecmp_support).to_owned()],
+        "owner-id" => vec![t.scope.account.to_string()],
+        "state" => vec![(if t.deleted { "deleted" } else { "available" }).to_owned()],
+        "transit-gateway-id" => vec![t.id.to_string()],
+        _ => Vec::new(),
     }
-    let matching: Vec<&TransitGateway> = model
-        .transit_gateways_in(scope)
-        .filter(|t| wanted.is_empty() || wanted.contains(&t.id))
-        .filter(|t| {
-            let o = &t.options;
-            filters.matches(Some(&t.tags), |f| match f {
-                "options.amazon-side-asn" => vec![o.amazon_side_asn.to_string()],
-                "options.association-default-route-table-id" => o
-                    .association_default_route_table_id
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect(),
-                "options.propagation-default-route-table-id" => o
-                    .propagation_default_route_table_id
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect(),
-                "options.auto-accept-shared-attachments" => {
-                    vec![flag(o.auto_accept_shared_attachments).to_owned()]
-                }
-                "options.default-route-table-association" => {
-                    vec![flag(o.default_route_table_association).to_owned()]
-                }
-                "options.default-route-table-propagation" => {
-                    vec![flag(o.default_route_table_propagation).to_owned()]
-                }
-                "options.dns-support" => vec![flag(o.dns_support).to_owned()],
-                "options.vpn-ecmp-support" => vec![flag(o.vpn_ecmp_support).to_owned()],
-                "owner-id" => vec![t.scope.account.to_string()],
-                "state" => vec![(if t.deleted { "deleted" } else { "available" }).to_owned()],
-                "transit-gateway-id" => vec![t.id.to_string()],
-                _ => Vec::new(),
-            })
-        })
-        .collect();
-    let (page, token) = paginate(
-        matching,
-        |t| t.id.as_str(),
-        max_results,
-        next_token,
-        &BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("transitGatewaySet", page, write_tgw);
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+}
+
+pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
+    op.describe("TransitGatewayIds", TransitGatewayId::parse)?
+        .filters(
+            &[
+                "options.amazon-side-asn",
+                "options.association-default-route-table-id",
+                "options.auto-accept-shared-attachments",
+                "options.default-route-table-association",
+                "options.default-route-table-propagation",
+                "options.dns-support",
+                "options.propagation-default-route-table-id",
+                "options.vpn-ecmp-support",
+                "owner-id",
+                "state",
+                "transit-gateway-id",
+            ],
+            true,
+        )?
+        .paged(&BOUNDS)?
+        .of::<TransitGateway>()
+        .in_id_order()
+        .answer(
+            "transitGatewaySet",
+            |_, t, name| tgw_values(t, name),
+            |w, _, t| write_tgw(w, t),
+        )
 }
 
 fn respond_vpc_attachment<B: Backend>(op: &Op<'_, B>, outcome: Outcome) -> Body {
@@ -390,10 +373,6 @@ pub(super) async fn modify_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
     respond_vpc_attachment(op, outcome)
 }
 
-fn attachment_filters(p: &Input<'_>, known: &[&str]) -> Result<Filters, ApiError> {
-    Filters::parse(p.params(), known, true)
-}
-
 fn attachment_values(a: &TransitGatewayAttachment, name: &str) -> Vec<String> {
     match name {
         "association.state" => a
@@ -423,42 +402,22 @@ fn describe_attachments_with<B: Backend>(
     write: fn(&mut XmlWriter, &TransitGatewayAttachment),
     vpc_only: bool,
 ) -> Body {
-    let p = &op.params;
-    let wanted = ids(
-        p,
+    let scope = &op.ctx.scope;
+    op.describe(
         "TransitGatewayAttachmentIds",
         TransitGatewayAttachmentId::parse,
-    )?;
-    let filters = attachment_filters(p, known)?;
-    let (max_results, next_token) = (p.int("MaxResults")?, p.opt("NextToken"));
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
+    )?
+    .filters(known, true)?
+    .paged(&BOUNDS)?
+    .of::<TransitGatewayAttachment>()
+    .in_id_order()
     // DescribeTransitGatewayVpcAttachments does not know VPN attachments.
-    let kind_ok = |a: &TransitGatewayAttachment| !vpc_only || a.vpc_id.is_some();
-    for id in &wanted {
-        let found = model.tgw_attachment(scope, id)?;
-        if !kind_ok(found) {
-            return Err(id.not_found().into());
-        }
-    }
-    let matching: Vec<&TransitGatewayAttachment> = model
-        .tgw_attachments_visible(scope)
-        .filter(|a| kind_ok(a))
-        .filter(|a| wanted.is_empty() || wanted.contains(&a.id))
-        .filter(|a| filters.matches(Some(&a.tags), |f| attachment_values(a, f)))
-        .collect();
-    let (page, token) = paginate(
-        matching,
-        |a| a.id.as_str(),
-        max_results,
-        next_token,
-        &BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list(list_tag, page, write);
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+    .visible(move |a| a.visible_to(scope) && (!vpc_only || a.vpc_id.is_some()))
+    .answer(
+        list_tag,
+        |_, a, name| attachment_values(a, name),
+        |w, _, a| write(w, a),
+    )
 }
 
 pub(super) fn describe_vpc_attachments<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -538,14 +497,11 @@ pub(super) async fn delete_route_table<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 pub(super) fn describe_route_tables<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let wanted = ids(
-        p,
+    op.describe(
         "TransitGatewayRouteTableIds",
         TransitGatewayRouteTableId::parse,
-    )?;
-    let filters = Filters::parse(
-        p.params(),
+    )?
+    .filters(
         &[
             "default-association-route-table",
             "default-propagation-route-table",
@@ -554,20 +510,15 @@ pub(super) fn describe_route_tables<B: Backend>(op: &Op<'_, B>) -> Body {
             "transit-gateway-route-table-id",
         ],
         true,
-    )?;
-    let (max_results, next_token) = (p.int("MaxResults")?, p.opt("NextToken"));
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    for id in &wanted {
-        model.tgw_route_table(scope, id)?;
-    }
-    let matching: Vec<&TransitGatewayRouteTable> = model
-        .tgw_route_tables_in(scope)
-        .filter(|t| wanted.is_empty() || wanted.contains(&t.id))
-        .filter(|t| {
+    )?
+    .paged(&BOUNDS)?
+    .of::<TransitGatewayRouteTable>()
+    .in_id_order()
+    .answer(
+        "transitGatewayRouteTables",
+        |model, t, name| {
             let tgw = model.transit_gateway_any(&t.transit_gateway_id);
-            filters.matches(Some(&t.tags), |f| match f {
+            match name {
                 "default-association-route-table" => vec![
                     tgw.is_some_and(|g| {
                         g.options.association_default_route_table_id.as_ref() == Some(&t.id)
@@ -584,22 +535,10 @@ pub(super) fn describe_route_tables<B: Backend>(op: &Op<'_, B>) -> Body {
                 "transit-gateway-id" => vec![t.transit_gateway_id.to_string()],
                 "transit-gateway-route-table-id" => vec![t.id.to_string()],
                 _ => Vec::new(),
-            })
-        })
-        .collect();
-    let (page, token) = paginate(
-        matching,
-        |t| t.id.as_str(),
-        max_results,
-        next_token,
-        &BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("transitGatewayRouteTables", page, |w, t| {
-            write_route_table(w, &model, t)
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+            }
+        },
+        write_route_table,
+    )
 }
 
 fn pair(

@@ -1,7 +1,7 @@
 //! VPC endpoints (Create/Modify/Delete/DescribeVpcEndpoints) and the consumer's view of
 //! endpoint services (DescribeVpcEndpointServices), spec §2–§5.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
+use super::filter::{Bounds, DESCRIBE_BOUNDS, Filters, paginate};
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -212,34 +212,30 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
     }
 }
 
+/// DescribeVpcEndpoints' `MaxResults`: 1–1000, and AWS caps larger values rather than
+/// refusing them (spec §10.1).
+const BOUNDS: Bounds = Bounds { min: 1, max: 1000 };
+
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = ids(p, "VpcEndpointId", VpcEndpointId::parse)?;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "ip-address-type",
-            "service-name",
-            "service-region",
-            "vpc-id",
-            "vpc-endpoint-id",
-            "vpc-endpoint-state",
-            "vpc-endpoint-type",
-        ],
-        true,
-    )?;
-    // AWS caps MaxResults above 1000 rather than refusing it (spec §10.1).
-    let max_results = p.int("MaxResults")?.map(|m| m.min(1000));
-    op.check_dry_run()?;
-    let model = op.snapshot();
     let catalog = op.backend.catalog();
-    let scope = &op.ctx.scope;
-    let matching: Vec<&VpcEndpoint> = select(
-        &ids,
-        |id| model.vpc_endpoint(scope, id),
-        model.vpc_endpoints_in(scope),
-        |e| {
-            filters.matches(Some(&e.tags), |f| match f {
+    op.describe("VpcEndpointId", VpcEndpointId::parse)?
+        .filters(
+            &[
+                "ip-address-type",
+                "service-name",
+                "service-region",
+                "vpc-id",
+                "vpc-endpoint-id",
+                "vpc-endpoint-state",
+                "vpc-endpoint-type",
+            ],
+            true,
+        )?
+        .paged(&BOUNDS)?
+        .capped(BOUNDS.max)
+        .answer(
+            "vpcEndpointSet",
+            |_, e: &VpcEndpoint, name| match name {
                 "ip-address-type" => vec![e.ip_address_type.clone()],
                 "service-name" => vec![e.service_name.clone()],
                 "service-region" => vec![e.scope.region.clone()],
@@ -248,22 +244,9 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
                 "vpc-endpoint-state" => vec![e.state.as_str().to_owned()],
                 "vpc-endpoint-type" => vec![e.endpoint_type.as_str().to_owned()],
                 _ => Vec::new(),
-            })
-        },
-    )?;
-    let (page, token) = paginate(
-        matching,
-        |e| e.id.as_str(),
-        max_results,
-        p.opt("NextToken"),
-        &super::filter::Bounds { min: 1, max: 1000 },
-    )?;
-    op.respond(|w| {
-        w.list("vpcEndpointSet", page, |w, e| {
-            write_endpoint(w, &model, catalog, e, e.state);
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+            },
+            |w, model, e| write_endpoint(w, model, catalog, e, e.state),
+        )
 }
 
 /// The sort and pagination key: name, then type. `\u{1}` sorts before every name

@@ -2,7 +2,6 @@
 //! virtual private gateway with static routes, or on a transit gateway as a `vpn`
 //! attachment), and Enable/DisableVgwRoutePropagation.
 
-use super::filter::{Filters, select};
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -159,44 +158,29 @@ pub(super) async fn delete_customer_gateway<B: Backend>(op: &Op<'_, B>) -> Body 
 }
 
 pub(super) fn describe_customer_gateways<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("CustomerGatewayId")
-        .into_iter()
-        .map(CustomerGatewayId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "bgp-asn",
-            "customer-gateway-id",
-            "ip-address",
-            "state",
-            "type",
-        ],
-        true,
-    )?;
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let selected: Vec<&CustomerGateway> = select(
-        &ids,
-        |id| model.customer_gateway(scope, id),
-        model.customer_gateways_in(scope),
-        |g| {
-            filters.matches(Some(&g.tags), |f| match f {
+    op.describe("CustomerGatewayId", CustomerGatewayId::parse)?
+        .filters(
+            &[
+                "bgp-asn",
+                "customer-gateway-id",
+                "ip-address",
+                "state",
+                "type",
+            ],
+            true,
+        )?
+        .answer(
+            "customerGatewaySet",
+            |_, g: &CustomerGateway, name| match name {
                 "bgp-asn" => vec![g.bgp_asn.to_string()],
                 "customer-gateway-id" => vec![g.id.to_string()],
                 "ip-address" => vec![g.ip_address.to_string()],
                 "state" => vec![(if g.deleted { "deleted" } else { "available" }).to_owned()],
                 "type" => vec!["ipsec.1".to_owned()],
                 _ => Vec::new(),
-            })
-        },
-    )?;
-    op.respond(|w| {
-        w.list("customerGatewaySet", selected, write_cgw);
-    })
+            },
+            |w, _, g| write_cgw(w, g),
+        )
 }
 
 pub(super) async fn create_vpn_gateway<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -257,34 +241,22 @@ pub(super) async fn delete_vpn_gateway<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 pub(super) fn describe_vpn_gateways<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("VpnGatewayId")
-        .into_iter()
-        .map(VpnGatewayId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "amazon-side-asn",
-            "attachment.state",
-            "attachment.vpc-id",
-            "availability-zone",
-            "state",
-            "type",
-            "vpn-gateway-id",
-        ],
-        true,
-    )?;
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let selected: Vec<&VpnGateway> = select(
-        &ids,
-        |id| model.vpn_gateway(scope, id),
-        model.vpn_gateways_in(scope),
-        |g| {
-            filters.matches(Some(&g.tags), |f| match f {
+    op.describe("VpnGatewayId", VpnGatewayId::parse)?
+        .filters(
+            &[
+                "amazon-side-asn",
+                "attachment.state",
+                "attachment.vpc-id",
+                "availability-zone",
+                "state",
+                "type",
+                "vpn-gateway-id",
+            ],
+            true,
+        )?
+        .answer(
+            "vpnGatewaySet",
+            |_, g: &VpnGateway, name| match name {
                 "amazon-side-asn" => vec![g.amazon_side_asn.to_string()],
                 "attachment.state" => vgw_attachments(g)
                     .into_iter()
@@ -298,12 +270,9 @@ pub(super) fn describe_vpn_gateways<B: Backend>(op: &Op<'_, B>) -> Body {
                 "type" => vec!["ipsec.1".to_owned()],
                 "vpn-gateway-id" => vec![g.id.to_string()],
                 _ => Vec::new(),
-            })
-        },
-    )?;
-    op.respond(|w| {
-        w.list("vpnGatewaySet", selected, write_vgw);
-    })
+            },
+            |w, _, g| write_vgw(w, g),
+        )
 }
 
 pub(super) async fn create_vpn_connection<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -362,36 +331,25 @@ pub(super) async fn vpn_connection_route<B: Backend>(op: &Op<'_, B>, present: bo
 }
 
 pub(super) fn describe_vpn_connections<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("VpnConnectionId")
-        .into_iter()
-        .map(VpnConnectionId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "bgp-asn",
-            "customer-gateway-id",
-            "option.static-routes-only",
-            "route.destination-cidr-block",
-            "state",
-            "transit-gateway-id",
-            "type",
-            "vpn-connection-id",
-            "vpn-gateway-id",
-        ],
-        true,
-    )?;
-    op.check_dry_run()?;
-    let model: std::sync::Arc<Model> = op.snapshot();
     let scope = &op.ctx.scope;
-    let selected: Vec<&VpnConnection> = select(
-        &ids,
-        |id| model.vpn_connection(scope, id),
-        model.vpn_connections_in(scope),
-        |c| {
-            filters.matches(Some(&c.tags), |f| match f {
+    op.describe("VpnConnectionId", VpnConnectionId::parse)?
+        .filters(
+            &[
+                "bgp-asn",
+                "customer-gateway-id",
+                "option.static-routes-only",
+                "route.destination-cidr-block",
+                "state",
+                "transit-gateway-id",
+                "type",
+                "vpn-connection-id",
+                "vpn-gateway-id",
+            ],
+            true,
+        )?
+        .answer(
+            "vpnConnectionSet",
+            |model, c: &VpnConnection, name| match name {
                 "bgp-asn" => model
                     .customer_gateway(scope, &c.customer_gateway_id)
                     .map(|g| vec![g.bgp_asn.to_string()])
@@ -411,12 +369,9 @@ pub(super) fn describe_vpn_connections<B: Backend>(op: &Op<'_, B>) -> Body {
                     .collect(),
                 "vpn-gateway-id" => c.vpn_gateway_id.iter().map(ToString::to_string).collect(),
                 _ => Vec::new(),
-            })
-        },
-    )?;
-    op.respond(|w| {
-        w.list("vpnConnectionSet", selected, |w, c| write_vpn(w, &model, c));
-    })
+            },
+            write_vpn,
+        )
 }
 
 pub(super) async fn vgw_route_propagation<B: Backend>(op: &Op<'_, B>, enable: bool) -> Body {
