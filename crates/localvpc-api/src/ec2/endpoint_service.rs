@@ -1,7 +1,8 @@
 //! Endpoint services, provider side (spec §5.1–§5.4): service configurations, permissions,
 //! connections (accept/reject) and connection notifications.
 
-use super::filter::{Bounds, Filters, paginate};
+use super::describe::Describe;
+use super::filter::Bounds;
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -237,18 +238,17 @@ pub(super) async fn modify_permissions<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 pub(super) fn describe_permissions<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let id = service_id(p)?;
-    let filters = Filters::parse(p.params(), &["principal", "principal-type"], false)?;
-    let max_results = p.int("MaxResults")?;
-    op.check_dry_run()?;
-    let model = op.snapshot();
+    let id = service_id(&op.params)?;
+    let describe = Describe::new(op)
+        .filters(&["principal", "principal-type"], false)?
+        .paged(&BOUNDS)?;
+    let model = describe.snapshot()?;
     let s = model.endpoint_service_configuration(&op.ctx.scope, &id)?;
     let mut chosen: Vec<_> = s
         .allowed_principals
         .iter()
         .filter(|a| {
-            filters.matches(None, |f| match f {
+            describe.matches(None, |f| match f {
                 "principal" => vec![a.principal.clone()],
                 "principal-type" => vec![a.principal_type().to_owned()],
                 _ => Vec::new(),
@@ -256,49 +256,42 @@ pub(super) fn describe_permissions<B: Backend>(op: &Op<'_, B>) -> Body {
         })
         .collect();
     chosen.sort_by(|a, b| a.id.cmp(&b.id));
-    let (page, token) = paginate(
+    describe.respond(
+        "allowedPrincipals",
         chosen,
         |a| a.id.as_str(),
-        max_results,
-        p.opt("NextToken"),
-        &BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("allowedPrincipals", page, |w, a| {
+        |w, a| {
             w.leaf("principalType", a.principal_type())
                 .leaf("principal", &a.principal)
                 .leaf("servicePermissionId", &a.id);
             w.list("tagSet", Vec::<()>::new(), |_, ()| {});
             w.leaf("serviceId", id.as_str());
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+        },
+    )
 }
 
 /// The provider's view of the endpoints connected to its services.
 pub(super) fn describe_connections<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "ip-address-type",
-            "service-id",
-            "vpc-endpoint-owner",
-            "vpc-endpoint-region",
-            "vpc-endpoint-state",
-            "vpc-endpoint-id",
-        ],
-        false,
-    )?;
-    let max_results = p.int("MaxResults")?;
-    op.check_dry_run()?;
-    let model = op.snapshot();
+    let describe = Describe::new(op)
+        .filters(
+            &[
+                "ip-address-type",
+                "service-id",
+                "vpc-endpoint-owner",
+                "vpc-endpoint-region",
+                "vpc-endpoint-state",
+                "vpc-endpoint-id",
+            ],
+            false,
+        )?
+        .paged(&BOUNDS)?;
+    let model = describe.snapshot()?;
     let catalog = op.backend.catalog();
     let scope = &op.ctx.scope;
     let mut rows = Vec::new();
-    for s in model.endpoint_service_configurations_in(scope) {
+    for s in model.in_scope::<VpcEndpointServiceConfiguration>(scope) {
         for e in model.endpoint_connections(s) {
-            let keep = filters.matches(None, |f| match f {
+            let keep = describe.matches(None, |f| match f {
                 "ip-address-type" => vec![e.ip_address_type.clone()],
                 "service-id" => vec![s.id.to_string()],
                 "vpc-endpoint-owner" => vec![e.scope.account.to_string()],
@@ -313,15 +306,11 @@ pub(super) fn describe_connections<B: Backend>(op: &Op<'_, B>) -> Body {
         }
     }
     rows.sort_by(|a, b| a.1.id.cmp(&b.1.id));
-    let (page, token) = paginate(
+    describe.respond(
+        "vpcEndpointConnectionSet",
         rows,
         |(_, e)| e.id.as_str(),
-        max_results,
-        p.opt("NextToken"),
-        &BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("vpcEndpointConnectionSet", page, |w, (s, e)| {
+        |w, (s, e)| {
             w.leaf("serviceId", s.id.as_str())
                 .leaf("vpcEndpointId", e.id.as_str())
                 .leaf("vpcEndpointOwner", e.scope.account.as_str())
@@ -349,9 +338,8 @@ pub(super) fn describe_connections<B: Backend>(op: &Op<'_, B>) -> Body {
             );
             w.list("tagSet", Vec::<()>::new(), |_, ()| {});
             w.leaf("vpcEndpointRegion", &e.scope.region);
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+        },
+    )
 }
 
 pub(super) async fn answer_connections<B: Backend>(op: &Op<'_, B>, accept: bool) -> Body {

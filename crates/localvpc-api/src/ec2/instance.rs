@@ -1,7 +1,8 @@
 //! Instances: RunInstances, DescribeInstances, Terminate/Stop/StartInstances,
 //! DescribeInstanceStatus, and DescribeImages (a built-in catalogue; docs/aws-choices.md).
 
-use super::filter::{DESCRIBE_BOUNDS, Filters};
+use super::describe::Describe;
+use super::filter::DESCRIBE_BOUNDS;
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -483,8 +484,7 @@ pub(super) fn describe_images<B: Backend>(op: &Op<'_, B>) -> Body {
         }
     }
     let owners = p.list("Owner");
-    let filters = Filters::parse(
-        p.params(),
+    let describe = Describe::new(op).filters(
         &[
             "architecture",
             "image-id",
@@ -551,7 +551,7 @@ pub(super) fn describe_images<B: Backend>(op: &Op<'_, B>) -> Body {
         .filter(|(id, ..)| wanted.is_empty() || wanted.contains(&id.as_str()))
         .filter(|(_, _, _, _, owner, alias)| owner_ok(owner, *alias))
         .filter(|(id, name, arch, _, owner, alias)| {
-            filters.matches(Some(&no_tags), |f| match f {
+            describe.matches(Some(&no_tags), |f| match f {
                 "architecture" => vec![(*arch).to_owned()],
                 "image-id" => vec![id.clone()],
                 "image-type" => vec!["machine".to_owned()],
@@ -567,31 +567,30 @@ pub(super) fn describe_images<B: Backend>(op: &Op<'_, B>) -> Body {
             })
         })
         .collect();
-    op.respond(|w| {
-        w.list(
-            "imagesSet",
-            selected,
-            |w, (id, name, arch, description, owner, alias)| {
-                w.leaf("imageId", &id)
-                    .leaf("imageLocation", &format!("amazon/{name}"))
-                    .leaf("imageState", "available")
-                    .leaf("imageOwnerId", owner)
-                    .leaf("creationDate", "2024-12-12T00:00:00.000Z")
-                    .bool("isPublic", true)
-                    .leaf("architecture", arch)
-                    .leaf("imageType", "machine")
-                    .leaf_opt("imageOwnerAlias", alias)
-                    .leaf("name", name)
-                    .leaf("description", description)
-                    .leaf("rootDeviceType", "ebs")
-                    .leaf("rootDeviceName", "/dev/xvda")
-                    .list("blockDeviceMapping", Vec::<()>::new(), |_, ()| {})
-                    .leaf("virtualizationType", "hvm")
-                    .leaf("hypervisor", "xen")
-                    .bool("enaSupport", true)
-                    .leaf("platformDetails", "Linux/UNIX")
-                    .leaf("usageOperation", "RunInstances");
-            },
-        );
-    })
+    describe.respond(
+        "imagesSet",
+        selected,
+        |(id, ..)| id.as_str(),
+        |w, (id, name, arch, description, owner, alias)| {
+            w.leaf("imageId", &id)
+                .leaf("imageLocation", &format!("amazon/{name}"))
+                .leaf("imageState", "available")
+                .leaf("imageOwnerId", owner)
+                .leaf("creationDate", "2024-12-12T00:00:00.000Z")
+                .bool("isPublic", true)
+                .leaf("architecture", arch)
+                .leaf("imageType", "machine")
+                .leaf_opt("imageOwnerAlias", alias)
+                .leaf("name", name)
+                .leaf("description", description)
+                .leaf("rootDeviceType", "ebs")
+                .leaf("rootDeviceName", "/dev/xvda")
+                .list("blockDeviceMapping", Vec::<()>::new(), |_, ()| {})
+                .leaf("virtualizationType", "hvm")
+                .leaf("hypervisor", "xen")
+                .bool("enaSupport", true)
+                .leaf("platformDetails", "Linux/UNIX")
+                .leaf("usageOperation", "RunInstances");
+        },
+    )
 }

@@ -1,7 +1,8 @@
 //! Transit gateways: gateways, VPC attachments (with acceptance), route tables,
 //! associations, propagations, static/blackhole routes and SearchTransitGatewayRoutes.
 
-use super::filter::{Bounds, Filters, paginate};
+use super::describe::Describe;
+use super::filter::{Bounds, Filters};
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -620,20 +621,18 @@ pub(super) async fn set_propagation<B: Backend>(op: &Op<'_, B>, enable: bool) ->
 }
 
 fn get_links<B: Backend>(op: &Op<'_, B>, propagations: bool) -> Body {
-    let p = &op.params;
-    let table = table_id(p)?;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "resource-id",
-            "resource-type",
-            "transit-gateway-attachment-id",
-        ],
-        false,
-    )?;
-    let (max_results, next_token) = (p.int("MaxResults")?, p.opt("NextToken"));
-    op.check_dry_run()?;
-    let model = op.snapshot();
+    let table = table_id(&op.params)?;
+    let describe = Describe::new(op)
+        .filters(
+            &[
+                "resource-id",
+                "resource-type",
+                "transit-gateway-attachment-id",
+            ],
+            false,
+        )?
+        .paged(&BOUNDS)?;
+    let model = describe.snapshot()?;
     model.tgw_route_table(&op.ctx.scope, &table)?;
     let attachments = if propagations {
         model.tgw_propagations(&table)
@@ -642,29 +641,24 @@ fn get_links<B: Backend>(op: &Op<'_, B>, propagations: bool) -> Body {
     };
     let matching: Vec<&TransitGatewayAttachment> = attachments
         .into_iter()
-        .filter(|a| filters.matches(None, |f| attachment_values(a, f)))
+        .filter(|a| describe.matches(None, |f| attachment_values(a, f)))
         .collect();
-    let (page, token) = paginate(
-        matching,
-        |a| a.id.as_str(),
-        max_results,
-        next_token,
-        &BOUNDS,
-    )?;
     let (list, state) = if propagations {
         ("transitGatewayRouteTablePropagations", "enabled")
     } else {
         ("associations", "associated")
     };
-    op.respond(|w| {
-        w.list(list, page, |w, a| {
+    describe.respond(
+        list,
+        matching,
+        |a| a.id.as_str(),
+        |w, a| {
             w.leaf("transitGatewayAttachmentId", a.id.as_str())
                 .leaf("resourceId", a.resource_id())
                 .leaf("resourceType", a.resource_type())
                 .leaf("state", state);
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+        },
+    )
 }
 
 pub(super) fn get_associations<B: Backend>(op: &Op<'_, B>) -> Body {

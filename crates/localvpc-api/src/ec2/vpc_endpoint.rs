@@ -1,7 +1,8 @@
 //! VPC endpoints (Create/Modify/Delete/DescribeVpcEndpoints) and the consumer's view of
 //! endpoint services (DescribeVpcEndpointServices), spec §2–§5.
 
-use super::filter::{Bounds, DESCRIBE_BOUNDS, Filters, paginate};
+use super::describe::Describe;
+use super::filter::{Bounds, DESCRIBE_BOUNDS};
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -259,20 +260,19 @@ pub(super) fn describe_services<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
     let names = p.list("ServiceName");
     let regions = p.list("ServiceRegion");
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "owner",
-            "service-name",
-            "service-region",
-            "service-type",
-            "supported-ip-address-types",
-        ],
-        true,
-    )?;
-    let max_results = p.int("MaxResults")?;
-    op.check_dry_run()?;
-    let model = op.snapshot();
+    let describe = Describe::new(op)
+        .filters(
+            &[
+                "owner",
+                "service-name",
+                "service-region",
+                "service-type",
+                "supported-ip-address-types",
+            ],
+            true,
+        )?
+        .paged(&DESCRIBE_BOUNDS)?;
+    let model = describe.snapshot()?;
     let catalog = op.backend.catalog();
     let scope = &op.ctx.scope;
     let all = model.endpoint_services(catalog, scope);
@@ -290,7 +290,7 @@ pub(super) fn describe_services<B: Backend>(op: &Op<'_, B>) -> Body {
         .filter(|s| names.is_empty() || names.contains(&s.name.as_str()))
         .filter(|s| regions.is_empty() || regions.contains(&s.region.as_str()))
         .filter(|s| {
-            filters.matches(Some(&s.tags), |f| match f {
+            describe.matches(Some(&s.tags), |f| match f {
                 "owner" => vec![s.owner.clone()],
                 "service-name" => vec![s.name.clone()],
                 "service-region" => vec![s.region.clone()],
@@ -303,61 +303,57 @@ pub(super) fn describe_services<B: Backend>(op: &Op<'_, B>) -> Body {
     matching.sort_by_key(service_key);
     let keyed: Vec<(String, EndpointService)> =
         matching.into_iter().map(|s| (service_key(&s), s)).collect();
-    let (page, token) = paginate(
+    describe.respond_with(
         keyed,
         |(k, _)| k.as_str(),
-        max_results,
-        p.opt("NextToken"),
-        &DESCRIBE_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("serviceNameSet", &page, |w, (_, s)| {
-            w.text(&s.name);
-        });
-        w.list("serviceDetailSet", &page, |w, (_, s)| {
-            let offered: Vec<_> = zones
-                .iter()
-                .filter(|z| s.zone_ids.contains(&z.id))
-                .collect();
-            w.leaf("serviceName", &s.name).leaf("serviceId", &s.id);
-            w.list("serviceType", [s.endpoint_type], |w, t| {
-                w.leaf("serviceType", t.as_str());
+        |w, page| {
+            w.list("serviceNameSet", &page, |w, (_, s)| {
+                w.text(&s.name);
             });
-            w.leaf("serviceRegion", &s.region);
-            w.list("availabilityZoneIdSet", &offered, |w, z| {
-                w.text(&z.id);
-            });
-            w.list("availabilityZoneSet", &offered, |w, z| {
-                w.text(&z.name);
-            });
-            w.leaf("owner", &s.owner);
-            w.list(
-                "baseEndpointDnsNameSet",
-                &s.base_endpoint_dns_names,
-                |w, n| {
-                    w.text(n);
-                },
-            );
-            w.leaf_opt(
-                "privateDnsName",
-                s.private_dns_names.first().map(String::as_str),
-            );
-            if !s.private_dns_names.is_empty() {
-                w.list("privateDnsNameSet", &s.private_dns_names, |w, n| {
-                    w.leaf("privateDnsName", n);
+            w.list("serviceDetailSet", &page, |w, (_, s)| {
+                let offered: Vec<_> = zones
+                    .iter()
+                    .filter(|z| s.zone_ids.contains(&z.id))
+                    .collect();
+                w.leaf("serviceName", &s.name).leaf("serviceId", &s.id);
+                w.list("serviceType", [s.endpoint_type], |w, t| {
+                    w.leaf("serviceType", t.as_str());
                 });
-            }
-            w.bool("vpcEndpointPolicySupported", s.policy_supported)
-                .bool("acceptanceRequired", s.acceptance_required)
-                .bool("managesVpcEndpoints", false);
-            super::tags::write_tag_set(w, &s.tags);
-            if !s.private_dns_names.is_empty() {
-                w.leaf("privateDnsNameVerificationState", "verified");
-            }
-            w.list("supportedIpAddressTypeSet", &s.ip_address_types, |w, t| {
-                w.text(t);
+                w.leaf("serviceRegion", &s.region);
+                w.list("availabilityZoneIdSet", &offered, |w, z| {
+                    w.text(&z.id);
+                });
+                w.list("availabilityZoneSet", &offered, |w, z| {
+                    w.text(&z.name);
+                });
+                w.leaf("owner", &s.owner);
+                w.list(
+                    "baseEndpointDnsNameSet",
+                    &s.base_endpoint_dns_names,
+                    |w, n| {
+                        w.text(n);
+                    },
+                );
+                w.leaf_opt(
+                    "privateDnsName",
+                    s.private_dns_names.first().map(String::as_str),
+                );
+                if !s.private_dns_names.is_empty() {
+                    w.list("privateDnsNameSet", &s.private_dns_names, |w, n| {
+                        w.leaf("privateDnsName", n);
+                    });
+                }
+                w.bool("vpcEndpointPolicySupported", s.policy_supported)
+                    .bool("acceptanceRequired", s.acceptance_required)
+                    .bool("managesVpcEndpoints", false);
+                super::tags::write_tag_set(w, &s.tags);
+                if !s.private_dns_names.is_empty() {
+                    w.leaf("privateDnsNameVerificationState", "verified");
+                }
+                w.list("supportedIpAddressTypeSet", &s.ip_address_types, |w, t| {
+                    w.text(t);
+                });
             });
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+        },
+    )
 }
