@@ -481,10 +481,6 @@ impl Model {
         self.get(scope, arn)
     }
 
-    pub fn listeners_in<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a Listener> + 'a {
-        self.in_scope(scope)
-    }
-
     /// The load balancers whose listeners forward to a target group.
     pub fn target_group_load_balancers(&self, tg: &TargetGroupArn) -> Vec<LoadBalancerArn> {
         let mut out: Vec<LoadBalancerArn> = self

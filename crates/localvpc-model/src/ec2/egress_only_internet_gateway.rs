@@ -29,13 +29,6 @@ impl Model {
     ) -> Result<&EgressOnlyInternetGateway, ModelError> {
         self.get(scope, id)
     }
-
-    pub fn egress_only_internet_gateways_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a EgressOnlyInternetGateway> + 'a {
-        self.in_scope(scope)
-    }
 }
 
 impl Txn<'_, '_> {

@@ -167,13 +167,6 @@ impl Model {
         self.get(scope, id)
     }
 
-    pub fn endpoint_service_configurations_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a VpcEndpointServiceConfiguration> + 'a {
-        self.in_scope(scope)
-    }
-
     /// The customer endpoint service behind a service name, if any.
     pub fn endpoint_service_by_name(&self, name: &str) -> Option<&VpcEndpointServiceConfiguration> {
         let id = name.rsplit('.').next()?;
@@ -655,13 +648,6 @@ impl Model {
         id: &ConnectionNotificationId,
     ) -> Result<&ConnectionNotification, ModelError> {
         self.get(scope, id)
-    }
-
-    pub fn connection_notifications_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a ConnectionNotification> + 'a {
-        self.in_scope(scope)
     }
 }
 

@@ -109,10 +109,6 @@ impl Model {
     pub fn instance_any(&self, id: &InstanceId) -> Option<&Instance> {
         self.instances.get(id).map(AsRef::as_ref)
     }
-
-    pub fn instances_in<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a Instance> + 'a {
-        self.in_scope(scope)
-    }
 }
 
 /// The shapes AWS accepts as an instance type: family, generation and size (`t3.micro`).

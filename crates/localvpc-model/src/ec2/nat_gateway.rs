@@ -60,13 +60,6 @@ impl Model {
     pub fn nat_gateway(&self, scope: &Scope, id: &NatGatewayId) -> Result<&NatGateway, ModelError> {
         self.get(scope, id)
     }
-
-    pub fn nat_gateways_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a NatGateway> + 'a {
-        self.in_scope(scope)
-    }
 }
 
 impl Txn<'_, '_> {

@@ -139,28 +139,6 @@ impl Model {
         self.get(scope, id)
     }
 
-    pub fn network_insights_paths_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a NetworkInsightsPath> + 'a {
-        self.in_scope(scope)
-    }
-
-    pub fn network_insights_analysis(
-        &self,
-        scope: &Scope,
-        id: &NetworkInsightsAnalysisId,
-    ) -> Result<&NetworkInsightsAnalysis, ModelError> {
-        self.get(scope, id)
-    }
-
-    pub fn network_insights_analyses_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a NetworkInsightsAnalysis> + 'a {
-        self.in_scope(scope)
-    }
-
     /// The ARN of a path end, if the id names a resource of a kind Reachability Analyzer
     /// accepts and it exists in the scope; `None` for an unsupported kind.
     fn insights_end_arn(&self, scope: &Scope, id: &str) -> Option<Result<String, ()>> {
@@ -240,7 +218,7 @@ impl Txn<'_, '_> {
         if let Some(token) = &input.client_token
             && let Some(existing) = self
                 .model
-                .network_insights_paths_in(scope)
+                .in_scope::<NetworkInsightsPath>(scope)
                 .find(|p| p.client_token.as_deref() == Some(token.as_str()))
         {
             // The same token with other parameters is a different request (EC2 idempotency).
@@ -419,7 +397,8 @@ impl Txn<'_, '_> {
         &mut self,
         id: &NetworkInsightsAnalysisId,
     ) -> Result<(), ModelError> {
-        self.model.network_insights_analysis(self.ctx.scope, id)?;
+        self.model
+            .get::<NetworkInsightsAnalysis>(self.ctx.scope, id)?;
         self.delete(ResourceRef::NetworkInsightsAnalysis(id.clone()));
         Ok(())
     }

@@ -195,13 +195,6 @@ impl Model {
         self.transit_gateway_attachments.get(id).map(AsRef::as_ref)
     }
 
-    pub fn transit_gateways_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a TransitGateway> + 'a {
-        self.in_scope(scope)
-    }
-
     pub fn tgw_attachment(
         &self,
         scope: &Scope,
@@ -230,13 +223,6 @@ impl Model {
         id: &TransitGatewayRouteTableId,
     ) -> Result<&TransitGatewayRouteTable, ModelError> {
         self.get(scope, id)
-    }
-
-    pub fn tgw_route_tables_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a TransitGatewayRouteTable> + 'a {
-        self.in_scope(scope)
     }
 
     /// Attachments associated with a route table.

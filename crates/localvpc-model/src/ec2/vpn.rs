@@ -81,28 +81,6 @@ impl Model {
         self.get(scope, id)
     }
 
-    pub fn vpn_gateways_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a VpnGateway> + 'a {
-        self.in_scope(scope)
-    }
-
-    pub fn vpn_connection(
-        &self,
-        scope: &Scope,
-        id: &VpnConnectionId,
-    ) -> Result<&VpnConnection, ModelError> {
-        self.get(scope, id)
-    }
-
-    pub fn vpn_connections_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a VpnConnection> + 'a {
-        self.in_scope(scope)
-    }
-
     /// Routes a virtual private gateway propagates: the static routes of its live VPN
     /// connections (BGP-learned routes are not emulated).
     pub fn vgw_routes(&self, vgw: &VpnGatewayId) -> Vec<Ipv4Cidr> {
@@ -364,7 +342,7 @@ impl Txn<'_, '_> {
     }
 
     fn live_connection(&self, id: &VpnConnectionId) -> Result<VpnConnection, ModelError> {
-        let connection = self.model.vpn_connection(self.ctx.scope, id)?;
+        let connection = self.model.get::<VpnConnection>(self.ctx.scope, id)?;
         if connection.deleted {
             return Err(ModelError::IncorrectState {
                 message: format!("The VPN connection {id} is deleted"),
