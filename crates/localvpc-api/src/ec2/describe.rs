@@ -48,13 +48,7 @@ impl<'o, B: Backend> Op<'o, B> {
         param: &str,
         parse: impl Fn(&str) -> Result<Id, ModelError>,
     ) -> Result<Describe<'o, B, Id>, ApiError> {
-        let ids = self
-            .params
-            .list(param)
-            .into_iter()
-            .map(parse)
-            .collect::<Result<_, _>>()?;
-        Ok(Describe::with_ids(self, ids))
+        Ok(Describe::with_ids(self, self.params.ids(param, parse)?))
     }
 
     /// A Describe whose operation names at most one resource (`param`, not a list).

@@ -143,17 +143,6 @@ fn write_route(w: &mut XmlWriter, model: &Model, r: &TgwRoute) {
     .leaf("state", if r.active { "active" } else { "blackhole" });
 }
 
-fn ids<T>(
-    p: &Input<'_>,
-    name: &str,
-    parse: impl Fn(&str) -> Result<T, localvpc_model::ModelError>,
-) -> Result<Vec<T>, ApiError> {
-    p.list(name)
-        .into_iter()
-        .map(|v| parse(v).map_err(ApiError::from))
-        .collect()
-}
-
 fn enable(p: &Input<'_>, name: &str, default: bool) -> Result<bool, ApiError> {
     match p.opt(name) {
         None => Ok(default),
@@ -318,7 +307,7 @@ pub(super) async fn create_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
     let input = CreateTgwVpcAttachment {
         transit_gateway_id: tgw_id(p)?,
         vpc_id: VpcId::parse(p.required("VpcId")?)?,
-        subnet_ids: ids(p, "SubnetIds", SubnetId::parse)?,
+        subnet_ids: p.ids("SubnetIds", SubnetId::parse)?,
         dns_support: enable(p, "Options.DnsSupport", true)?,
         tag_specifications: p.tag_specifications()?,
     };
@@ -362,8 +351,8 @@ pub(super) async fn delete_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
 pub(super) async fn modify_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
     let id = attachment_id(p)?;
-    let add_subnets = ids(p, "AddSubnetIds", SubnetId::parse)?;
-    let remove_subnets = ids(p, "RemoveSubnetIds", SubnetId::parse)?;
+    let add_subnets = p.ids("AddSubnetIds", SubnetId::parse)?;
+    let remove_subnets = p.ids("RemoveSubnetIds", SubnetId::parse)?;
     let outcome = op
         .run(Command::ModifyTransitGatewayVpcAttachment {
             id,

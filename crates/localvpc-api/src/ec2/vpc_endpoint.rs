@@ -67,17 +67,6 @@ fn write_endpoint(
         .leaf("serviceRegion", &e.scope.region);
 }
 
-fn ids<T>(
-    p: &Input<'_>,
-    name: &str,
-    parse: impl Fn(&str) -> Result<T, localvpc_model::ModelError>,
-) -> Result<Vec<T>, ApiError> {
-    p.list(name)
-        .into_iter()
-        .map(|v| parse(v).map_err(ApiError::from))
-        .collect()
-}
-
 /// `SubnetConfiguration.N.{SubnetId,Ipv4,Ipv6}`: caller-chosen addresses (IPv4 only here).
 fn subnet_ips(p: &Input<'_>) -> Result<Vec<(SubnetId, Ipv4Addr)>, ApiError> {
     let mut out = Vec::new();
@@ -144,9 +133,9 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
         service_name: p.required("ServiceName")?.to_owned(),
         endpoint_type: p.opt("VpcEndpointType").map(str::to_owned),
         policy: p.opt("PolicyDocument").map(str::to_owned),
-        route_table_ids: ids(p, "RouteTableId", RouteTableId::parse)?,
-        subnet_ids: ids(p, "SubnetId", SubnetId::parse)?,
-        security_group_ids: ids(p, "SecurityGroupId", SecurityGroupId::parse)?,
+        route_table_ids: p.ids("RouteTableId", RouteTableId::parse)?,
+        subnet_ids: p.ids("SubnetId", SubnetId::parse)?,
+        security_group_ids: p.ids("SecurityGroupId", SecurityGroupId::parse)?,
         ip_address_type: p.opt("IpAddressType").map(str::to_owned),
         dns_record_ip_type,
         private_dns_only_for_inbound_resolver_endpoint: inbound_only,
@@ -184,12 +173,12 @@ pub(super) async fn modify<B: Backend>(op: &Op<'_, B>) -> Body {
         id: Some(VpcEndpointId::parse(p.required("VpcEndpointId")?)?),
         reset_policy: p.bool("ResetPolicy")?.unwrap_or(false),
         policy: p.opt("PolicyDocument").map(str::to_owned),
-        add_route_table_ids: ids(p, "AddRouteTableId", RouteTableId::parse)?,
-        remove_route_table_ids: ids(p, "RemoveRouteTableId", RouteTableId::parse)?,
-        add_subnet_ids: ids(p, "AddSubnetId", SubnetId::parse)?,
-        remove_subnet_ids: ids(p, "RemoveSubnetId", SubnetId::parse)?,
-        add_security_group_ids: ids(p, "AddSecurityGroupId", SecurityGroupId::parse)?,
-        remove_security_group_ids: ids(p, "RemoveSecurityGroupId", SecurityGroupId::parse)?,
+        add_route_table_ids: p.ids("AddRouteTableId", RouteTableId::parse)?,
+        remove_route_table_ids: p.ids("RemoveRouteTableId", RouteTableId::parse)?,
+        add_subnet_ids: p.ids("AddSubnetId", SubnetId::parse)?,
+        remove_subnet_ids: p.ids("RemoveSubnetId", SubnetId::parse)?,
+        add_security_group_ids: p.ids("AddSecurityGroupId", SecurityGroupId::parse)?,
+        remove_security_group_ids: p.ids("RemoveSecurityGroupId", SecurityGroupId::parse)?,
         ip_address_type: p.opt("IpAddressType").map(str::to_owned),
         dns_record_ip_type,
         private_dns_only_for_inbound_resolver_endpoint: inbound_only,
@@ -201,7 +190,7 @@ pub(super) async fn modify<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
-    let ids = ids(&op.params, "VpcEndpointId", VpcEndpointId::parse)?;
+    let ids = op.params.ids("VpcEndpointId", VpcEndpointId::parse)?;
     if ids.is_empty() {
         return Err(ApiError::missing("VpcEndpointId"));
     }
