@@ -11,7 +11,7 @@
 //! op.describe("VpcId", VpcId::parse)?      ids (malformed → InvalidVpcID.Malformed)
 //!     .filters(FILTERS, true)?            Filter.N (unknown name → InvalidParameterValue)
 //!     .paged(&DESCRIBE_BOUNDS)?           MaxResults (not an integer → InvalidParameterValue)
-//!     .answer("vpcSet", values, write)    DryRun, ids → items, filters, page, XML
+//!     .answer("vpcSet", values, write_vpc) DryRun, ids → items, filters, page, XML
 //! ```
 //!
 //! [`Describe::of`] lists a stored kind with variations ([`Listing`]); results that are not
@@ -177,19 +177,29 @@ impl<'o, B: Backend, Id> Describe<'o, B, Id> {
     }
 
     /// The common answer: the stored resources of kind `T` named (in request order) or all
-    /// of the caller's (in id order), those the filters keep (`values(model, item, name)`),
-    /// one page of them written as `<set>` by `write`.
+    /// of the caller's (in id order), those the filters keep (`values(item, name)` gives an
+    /// item's values for a filter), one page of them written as `<set>` by `write`.
     pub(super) fn answer<T: Stored<Id = Id>>(
+        self,
+        set: &str,
+        values: impl Fn(&T, &str) -> Vec<String>,
+        write: impl Fn(&mut XmlWriter, &T),
+    ) -> Body {
+        self.of::<T>().answer(set, values, write)
+    }
+
+    /// As [`Describe::answer`], for values and XML that read other resources of the model.
+    pub(super) fn answer_with_model<T: Stored<Id = Id>>(
         self,
         set: &str,
         values: impl Fn(&Model, &T, &str) -> Vec<String>,
         write: impl Fn(&mut XmlWriter, &Model, &T),
     ) -> Body {
-        self.of::<T>().answer(set, values, write)
+        self.of::<T>().answer_with_model(set, values, write)
     }
 }
 
-type Visible<'o, T> = Box<dyn Fn(&T) -> bool + 'o>;
+type Predicate<'o, T> = Box<dyn Fn(&T) -> bool + 'o>;
 type TagsOf<'o, T> = Box<dyn Fn(&T) -> &Tags + 'o>;
 
 /// A Describe of one stored kind. By default: the ids named, in request order (each must be
@@ -198,9 +208,9 @@ type TagsOf<'o, T> = Box<dyn Fn(&T) -> &Tags + 'o>;
 pub(super) struct Listing<'o, B, T: Stored> {
     describe: Describe<'o, B, T::Id>,
     in_id_order: bool,
-    visible: Option<Visible<'o, T>>,
+    visible: Option<Predicate<'o, T>>,
     tags: Option<TagsOf<'o, T>>,
-    keep: Option<Visible<'o, T>>,
+    keep: Option<Predicate<'o, T>>,
 }
 
 impl<'o, B: Backend, T: Stored> Listing<'o, B, T> {
@@ -236,16 +246,26 @@ impl<'o, B: Backend, T: Stored> Listing<'o, B, T> {
     pub(super) fn answer(
         self,
         set: &str,
+        values: impl Fn(&T, &str) -> Vec<String>,
+        write: impl Fn(&mut XmlWriter, &T),
+    ) -> Body {
+        self.answer_with_model(set, |_, r, name| values(r, name), |w, _, r| write(w, r))
+    }
+
+    /// As [`Listing::answer`], for values and XML that read other resources of the model.
+    pub(super) fn answer_with_model(
+        self,
+        set: &str,
         values: impl Fn(&Model, &T, &str) -> Vec<String>,
         write: impl Fn(&mut XmlWriter, &Model, &T),
     ) -> Body {
-        self.answer_with(values, |w, model, page| {
+        self.answer_page(values, |w, model, page| {
             w.list(set, page, |w, r| write(w, model, r));
         })
     }
 
     /// Answers with `write` writing the whole page (e.g. instances grouped in reservations).
-    pub(super) fn answer_with(
+    pub(super) fn answer_page(
         self,
         values: impl Fn(&Model, &T, &str) -> Vec<String>,
         write: impl FnOnce(&mut XmlWriter, &Model, Vec<&T>),
@@ -257,6 +277,7 @@ impl<'o, B: Backend, T: Stored> Listing<'o, B, T> {
             .into_iter()
             .filter(|r| self.keep.as_ref().is_none_or(|keep| keep(r)))
             .filter(|r| {
+                // (Tag filters exist only where `filters` admitted them.)
                 let tags = self.tags.as_ref().map_or_else(|| r.tags(), |tags| tags(r));
                 self.describe
                     .matches(Some(tags), |name| values(&model, r, name))
@@ -357,6 +378,20 @@ mod tests {
             .block_on(super::super::handle(backend, &ctx, &params))
     }
 
+    /// The body of a successful call.
+    fn ok(backend: &Fake, account: &str, query: &str) -> String {
+        let r = call(backend, account, query);
+        assert_eq!(r.status, 200, "{query}: {}", r.body);
+        r.body
+    }
+
+    /// The error code of a failed call.
+    fn error(backend: &Fake, account: &str, query: &str) -> String {
+        let r = call(backend, account, query);
+        assert_ne!(r.status, 200, "{query}: {}", r.body);
+        all(&r.body, "Code").remove(0)
+    }
+
     /// The text of every `<tag>` of a body, in order.
     fn all(body: &str, tag: &str) -> Vec<String> {
         body.split(&format!("<{tag}>"))
@@ -366,30 +401,25 @@ mod tests {
             .collect()
     }
 
-    /// The error code of a response (panics on success).
-    fn code(r: &ApiResponse) -> String {
-        assert_ne!(r.status, 200, "{}", r.body);
-        all(&r.body, "Code").remove(0)
-    }
-
     /// Creates a VPC (tagged Name=`name`) and returns its id.
     fn vpc(backend: &Fake, account: &str, cidr: &str, name: &str) -> String {
-        let r = call(
+        let tag = format!(
+            "TagSpecification.1.ResourceType=vpc&TagSpecification.1.Tag.1.Key=Name\
+             &TagSpecification.1.Tag.1.Value={name}"
+        );
+        let body = ok(
             backend,
             account,
-            &format!(
-                "Action=CreateVpc&CidrBlock={cidr}&TagSpecification.1.ResourceType=vpc\
-                 &TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value={name}"
-            ),
+            &format!("Action=CreateVpc&CidrBlock={cidr}&{tag}"),
         );
-        assert_eq!(r.status, 200, "{}", r.body);
-        all(&r.body, "vpcId").remove(0)
+        all(&body, "vpcId").remove(0)
     }
 
     fn vpc_ids(backend: &Fake, account: &str, query: &str) -> Vec<String> {
-        let r = call(backend, account, &format!("Action=DescribeVpcs{query}"));
-        assert_eq!(r.status, 200, "{}", r.body);
-        all(&r.body, "vpcId")
+        all(
+            &ok(backend, account, &format!("Action=DescribeVpcs{query}")),
+            "vpcId",
+        )
     }
 
     #[test]
@@ -398,62 +428,47 @@ mod tests {
         let made: Vec<String> = (0..7)
             .map(|i| vpc(&b, ME, &format!("10.{i}.0.0/16"), "v"))
             .collect();
-        let first = call(&b, ME, "Action=DescribeVpcs&MaxResults=5");
-        let page = all(&first.body, "vpcId");
-        assert_eq!(page, made[..5]);
-        let token = all(&first.body, "nextToken").remove(0);
-        let second = call(
+        let first = ok(&b, ME, "Action=DescribeVpcs&MaxResults=5");
+        assert_eq!(all(&first, "vpcId"), made[..5]);
+        let token = all(&first, "nextToken").remove(0);
+        let last = ok(
             &b,
             ME,
             &format!("Action=DescribeVpcs&MaxResults=5&NextToken={token}"),
         );
-        assert_eq!(all(&second.body, "vpcId"), made[5..]);
-        assert!(all(&second.body, "nextToken").is_empty());
-        // Without MaxResults: everything, no token.
+        assert_eq!(all(&last, "vpcId"), made[5..]);
+        assert!(!last.contains("nextToken"));
+        // Without MaxResults, everything is one page.
         assert_eq!(vpc_ids(&b, ME, ""), made);
-        let r = call(&b, ME, "Action=DescribeVpcs&MaxResults=4");
-        assert_eq!(code(&r), "InvalidParameterValue");
-        let r = call(&b, ME, "Action=DescribeVpcs&NextToken=zz!");
-        assert_eq!(code(&r), "InvalidNextToken");
+        let bounds = error(&b, ME, "Action=DescribeVpcs&MaxResults=4");
+        assert_eq!(bounds, "InvalidParameterValue");
+        let token = error(&b, ME, "Action=DescribeVpcs&NextToken=zz!");
+        assert_eq!(token, "InvalidNextToken");
         // An operation AWS does not page writes no token.
-        let r = call(&b, ME, "Action=DescribeCustomerGateways");
-        assert_eq!(r.status, 200, "{}", r.body);
-        assert!(!r.body.contains("nextToken"));
+        assert!(!ok(&b, ME, "Action=DescribeCustomerGateways").contains("nextToken"));
     }
 
     #[test]
     fn dry_run_is_answered_after_validation_and_before_lookups() {
         let b = Fake::default();
         vpc(&b, ME, "10.0.0.0/16", "v");
-        let dry = |query: &str| {
-            code(&call(
-                &b,
-                ME,
-                &format!("Action=DescribeVpcs&DryRun=true{query}"),
-            ))
-        };
+        let dry = |query: &str| error(&b, ME, &format!("Action=DescribeVpcs&DryRun=true{query}"));
+        let bad_filter = "&Filter.1.Name=nope&Filter.1.Value.1=x";
         assert_eq!(dry(""), "DryRunOperation");
         assert_eq!(dry("&VpcId.1=bogus"), "InvalidVpcID.Malformed");
-        assert_eq!(
-            dry("&Filter.1.Name=nope&Filter.1.Value.1=x"),
-            "InvalidParameterValue"
-        );
+        assert_eq!(dry(bad_filter), "InvalidParameterValue");
         assert_eq!(dry("&MaxResults=five"), "InvalidParameterValue");
-        // Ids before filters, filters before MaxResults.
+        // Ids before filters.
         assert_eq!(
-            dry("&VpcId.1=bogus&Filter.1.Name=nope&Filter.1.Value.1=x"),
+            dry(&format!("&VpcId.1=bogus{bad_filter}")),
             "InvalidVpcID.Malformed"
-        );
-        assert_eq!(
-            dry("&Filter.1.Name=nope&Filter.1.Value.1=x&MaxResults=five"),
-            "InvalidParameterValue"
         );
         // What needs the model, and the page bounds, come after DryRun.
         assert_eq!(dry("&VpcId.1=vpc-0123456789abcdef0"), "DryRunOperation");
         assert_eq!(dry("&MaxResults=1"), "DryRunOperation");
         assert_eq!(dry("&NextToken=zz!"), "DryRunOperation");
-        let r = call(&b, ME, "Action=DescribeVpcs&DryRun=maybe");
-        assert_eq!(code(&r), "InvalidParameterValue");
+        let flag = error(&b, ME, "Action=DescribeVpcs&DryRun=maybe");
+        assert_eq!(flag, "InvalidParameterValue");
     }
 
     #[test]
@@ -463,15 +478,14 @@ mod tests {
         let theirs = vpc(&b, OTHER, "10.1.0.0/16", "theirs");
         assert_eq!(vpc_ids(&b, ME, ""), [mine.as_str()]);
         assert_eq!(vpc_ids(&b, OTHER, ""), [theirs.as_str()]);
-        let r = call(&b, ME, &format!("Action=DescribeVpcs&VpcId.1={theirs}"));
-        assert_eq!(code(&r), "InvalidVpcID.NotFound");
-        // One missing id refuses the whole call.
-        let r = call(
-            &b,
-            ME,
-            &format!("Action=DescribeVpcs&VpcId.1={mine}&VpcId.2={theirs}"),
+        let named = |ids: &str| error(&b, ME, &format!("Action=DescribeVpcs{ids}"));
+        assert_eq!(
+            named(&format!("&VpcId.1={theirs}")),
+            "InvalidVpcID.NotFound"
         );
-        assert_eq!(code(&r), "InvalidVpcID.NotFound");
+        // One missing id refuses the whole call.
+        let both = format!("&VpcId.1={mine}&VpcId.2={theirs}");
+        assert_eq!(named(&both), "InvalidVpcID.NotFound");
     }
 
     #[test]
@@ -479,10 +493,8 @@ mod tests {
         let b = Fake::default();
         let first = vpc(&b, ME, "10.0.0.0/16", "a");
         let second = vpc(&b, ME, "10.1.0.0/16", "b");
-        assert_eq!(
-            vpc_ids(&b, ME, &format!("&VpcId.1={second}&VpcId.2={first}")),
-            [second.as_str(), first.as_str()]
-        );
+        let named = vpc_ids(&b, ME, &format!("&VpcId.1={second}&VpcId.2={first}"));
+        assert_eq!(named, [second.as_str(), first.as_str()]);
     }
 
     #[test]
@@ -502,49 +514,36 @@ mod tests {
         assert_eq!(by("tag-value", "*b"), [web.as_str(), db.as_str()]);
         assert!(by("tag:Name", "none").is_empty());
         // Filters are AND-ed; values of one filter OR-ed.
-        let both = vpc_ids(
-            &b,
-            ME,
-            "&Filter.1.Name=tag:Name&Filter.1.Value.1=web&Filter.1.Value.2=db\
-             &Filter.2.Name=cidr&Filter.2.Value.1=10.0.0.0/16",
-        );
-        assert_eq!(both, [web.as_str()]);
+        let and_or = "&Filter.1.Name=tag:Name&Filter.1.Value.1=web&Filter.1.Value.2=db\
+                      &Filter.2.Name=cidr&Filter.2.Value.1=10.0.0.0/16";
+        assert_eq!(vpc_ids(&b, ME, and_or), [web.as_str()]);
         // Filters narrow the ids named, too.
-        let named = vpc_ids(
-            &b,
-            ME,
-            &format!("&VpcId.1={db}&Filter.1.Name=tag:Name&Filter.1.Value.1=web"),
-        );
-        assert!(named.is_empty());
+        let named = format!("&VpcId.1={db}&Filter.1.Name=tag:Name&Filter.1.Value.1=web");
+        assert!(vpc_ids(&b, ME, &named).is_empty());
     }
 
     #[test]
     fn kinds_listed_in_id_order_list_each_once() {
         let b = Fake::default();
         let tgw = || {
-            let r = call(&b, ME, "Action=CreateTransitGateway");
-            assert_eq!(r.status, 200, "{}", r.body);
-            all(&r.body, "transitGatewayId").remove(0)
+            all(
+                &ok(&b, ME, "Action=CreateTransitGateway"),
+                "transitGatewayId",
+            )
+            .remove(0)
         };
         let (first, second) = (tgw(), tgw());
-        let r = call(
-            &b,
-            ME,
-            &format!(
-                "Action=DescribeTransitGateways&TransitGatewayIds.1={second}\
-                 &TransitGatewayIds.2={first}&TransitGatewayIds.3={second}"
-            ),
+        let query = format!(
+            "Action=DescribeTransitGateways&TransitGatewayIds.1={second}\
+             &TransitGatewayIds.2={first}&TransitGatewayIds.3={second}"
         );
+        let listed = all(&ok(&b, ME, &query), "transitGatewayId");
+        assert_eq!(listed, [first.as_str(), second.as_str()]);
+        let theirs = format!("Action=DescribeTransitGateways&TransitGatewayIds.1={first}");
         assert_eq!(
-            all(&r.body, "transitGatewayId"),
-            [first.as_str(), second.as_str()]
+            error(&b, OTHER, &theirs),
+            "InvalidTransitGatewayID.NotFound"
         );
-        let r = call(
-            &b,
-            OTHER,
-            &format!("Action=DescribeTransitGateways&TransitGatewayIds.1={first}"),
-        );
-        assert_eq!(code(&r), "InvalidTransitGatewayID.NotFound");
     }
 
     #[test]
@@ -552,36 +551,27 @@ mod tests {
         let b = Fake::default();
         let mine = vpc(&b, ME, "10.0.0.0/16", "mine");
         let theirs = vpc(&b, OTHER, "10.1.0.0/16", "theirs");
-        let r = call(
-            &b,
-            ME,
-            &format!(
-                "Action=CreateVpcPeeringConnection&VpcId={mine}&PeerVpcId={theirs}\
-                 &PeerOwnerId={OTHER}&TagSpecification.1.ResourceType=vpc-peering-connection\
-                 &TagSpecification.1.Tag.1.Key=side&TagSpecification.1.Tag.1.Value=requester"
-            ),
+        let create = format!(
+            "Action=CreateVpcPeeringConnection&VpcId={mine}&PeerVpcId={theirs}\
+             &PeerOwnerId={OTHER}&TagSpecification.1.ResourceType=vpc-peering-connection\
+             &TagSpecification.1.Tag.1.Key=side&TagSpecification.1.Tag.1.Value=requester"
         );
-        assert_eq!(r.status, 200, "{}", r.body);
-        let pcx = all(&r.body, "vpcPeeringConnectionId").remove(0);
-        let describe = |account: &str, query: &str| {
-            call(
-                &b,
-                account,
-                &format!(
-                    "Action=DescribeVpcPeeringConnections&VpcPeeringConnectionId.1={pcx}{query}"
-                ),
+        let pcx = all(&ok(&b, ME, &create), "vpcPeeringConnectionId").remove(0);
+        let describe =
+            format!("Action=DescribeVpcPeeringConnections&VpcPeeringConnectionId.1={pcx}");
+        let seen = |account: &str, query: &str| {
+            all(
+                &ok(&b, account, &format!("{describe}{query}")),
+                "vpcPeeringConnectionId",
             )
         };
         let tagged = "&Filter.1.Name=tag:side&Filter.1.Value.1=requester";
-        for account in [ME, OTHER] {
-            let r = describe(account, "");
-            assert_eq!(all(&r.body, "vpcPeeringConnectionId"), [pcx.as_str()]);
-        }
-        let r = describe(ME, tagged);
-        assert_eq!(all(&r.body, "vpcPeeringConnectionId"), [pcx.as_str()]);
-        let r = describe(OTHER, tagged);
-        assert!(all(&r.body, "vpcPeeringConnectionId").is_empty());
-        let r = describe("333333333333", "");
-        assert_eq!(code(&r), "InvalidVpcPeeringConnectionID.NotFound");
+        assert_eq!(seen(ME, ""), [pcx.as_str()]);
+        assert_eq!(seen(OTHER, ""), [pcx.as_str()]);
+        // Each side filters on its own tags.
+        assert_eq!(seen(ME, tagged), [pcx.as_str()]);
+        assert!(seen(OTHER, tagged).is_empty());
+        let stranger = error(&b, "333333333333", &describe);
+        assert_eq!(stranger, "InvalidVpcPeeringConnectionID.NotFound");
     }
 }

@@ -71,23 +71,25 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
     op.respond_true()
 }
 
+const FILTERS: &[&str] = &["dhcp-options-id", "key", "owner-id", "value"];
+
+fn filter_values(d: &DhcpOptions, name: &str) -> Vec<String> {
+    match name {
+        "dhcp-options-id" => vec![d.id.to_string()],
+        "key" => d.configurations.iter().map(|(k, _)| k.clone()).collect(),
+        "value" => d
+            .configurations
+            .iter()
+            .flat_map(|(_, v)| v.clone())
+            .collect(),
+        "owner-id" => vec![d.scope.account.to_string()],
+        _ => Vec::new(),
+    }
+}
+
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
     op.describe("DhcpOptionsId", DhcpOptionsId::parse)?
-        .filters(&["dhcp-options-id", "key", "owner-id", "value"], true)?
+        .filters(FILTERS, true)?
         .paged(&DESCRIBE_BOUNDS)?
-        .answer(
-            "dhcpOptionsSet",
-            |_, d: &DhcpOptions, name| match name {
-                "dhcp-options-id" => vec![d.id.to_string()],
-                "key" => d.configurations.iter().map(|(k, _)| k.clone()).collect(),
-                "value" => d
-                    .configurations
-                    .iter()
-                    .flat_map(|(_, v)| v.clone())
-                    .collect(),
-                "owner-id" => vec![d.scope.account.to_string()],
-                _ => Vec::new(),
-            },
-            |w, _, d| write_options(w, d),
-        )
+        .answer("dhcpOptionsSet", filter_values, write_options)
 }

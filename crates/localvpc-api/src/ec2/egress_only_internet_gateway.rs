@@ -57,21 +57,22 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
     })
 }
 
+fn filter_values(g: &EgressOnlyInternetGateway, name: &str) -> Vec<String> {
+    match name {
+        "attachment.state" => vec!["attached".to_owned()],
+        "attachment.vpc-id" => vec![g.vpc_id.to_string()],
+        "egress-only-internet-gateway-id" => vec![g.id.to_string()],
+        _ => Vec::new(),
+    }
+}
+
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
-    op.describe(
+    let ids = (
         "EgressOnlyInternetGatewayId",
         EgressOnlyInternetGatewayId::parse,
-    )?
-    .filters(FILTERS, true)?
-    .paged(&BOUNDS)?
-    .answer(
-        "egressOnlyInternetGatewaySet",
-        |_, g: &EgressOnlyInternetGateway, name| match name {
-            "attachment.state" => vec!["attached".to_owned()],
-            "attachment.vpc-id" => vec![g.vpc_id.to_string()],
-            "egress-only-internet-gateway-id" => vec![g.id.to_string()],
-            _ => Vec::new(),
-        },
-        |w, _, g| write_gateway(w, g),
-    )
+    );
+    op.describe(ids.0, ids.1)?
+        .filters(FILTERS, true)?
+        .paged(&BOUNDS)?
+        .answer("egressOnlyInternetGatewaySet", filter_values, write_gateway)
 }

@@ -15,6 +15,31 @@ use localvpc_model::{
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
 
+const SERVICE_FILTERS: &[&str] = &[
+    "service-name",
+    "service-id",
+    "service-state",
+    "supported-ip-address-types",
+];
+
+const CONNECTION_FILTERS: &[&str] = &[
+    "ip-address-type",
+    "service-id",
+    "vpc-endpoint-owner",
+    "vpc-endpoint-region",
+    "vpc-endpoint-state",
+    "vpc-endpoint-id",
+];
+
+const NOTIFICATION_FILTERS: &[&str] = &[
+    "connection-notification-arn",
+    "connection-notification-id",
+    "connection-notification-state",
+    "connection-notification-type",
+    "service-id",
+    "vpc-endpoint-id",
+];
+
 const BOUNDS: Bounds = Bounds { min: 1, max: 1000 };
 
 fn lb_arns(p: &Input<'_>, name: &str, gateway: bool) -> Result<Vec<LoadBalancerArn>, ApiError> {
@@ -186,27 +211,23 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
     }
 }
 
+fn service_values(s: &VpcEndpointServiceConfiguration, name: &str) -> Vec<String> {
+    match name {
+        "service-name" => vec![s.service_name()],
+        "service-id" => vec![s.id.to_string()],
+        "service-state" => vec!["Available".to_owned()],
+        "supported-ip-address-types" => s.supported_ip_address_types.clone(),
+        _ => Vec::new(),
+    }
+}
+
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
     op.describe("ServiceId", VpcEndpointServiceId::parse)?
-        .filters(
-            &[
-                "service-name",
-                "service-id",
-                "service-state",
-                "supported-ip-address-types",
-            ],
-            true,
-        )?
+        .filters(SERVICE_FILTERS, true)?
         .paged(&BOUNDS)?
-        .answer(
+        .answer_with_model(
             "serviceConfigurationSet",
-            |_, s: &VpcEndpointServiceConfiguration, name| match name {
-                "service-name" => vec![s.service_name()],
-                "service-id" => vec![s.id.to_string()],
-                "service-state" => vec!["Available".to_owned()],
-                "supported-ip-address-types" => s.supported_ip_address_types.clone(),
-                _ => Vec::new(),
-            },
+            |_, s, name| service_values(s, name),
             write_service,
         )
 }
@@ -273,17 +294,7 @@ pub(super) fn describe_permissions<B: Backend>(op: &Op<'_, B>) -> Body {
 /// The provider's view of the endpoints connected to its services.
 pub(super) fn describe_connections<B: Backend>(op: &Op<'_, B>) -> Body {
     let describe = Describe::new(op)
-        .filters(
-            &[
-                "ip-address-type",
-                "service-id",
-                "vpc-endpoint-owner",
-                "vpc-endpoint-region",
-                "vpc-endpoint-state",
-                "vpc-endpoint-id",
-            ],
-            false,
-        )?
+        .filters(CONNECTION_FILTERS, false)?
         .paged(&BOUNDS)?;
     let model = describe.snapshot()?;
     let catalog = op.backend.catalog();
@@ -465,34 +476,26 @@ pub(super) async fn delete_notifications<B: Backend>(op: &Op<'_, B>) -> Body {
     }
 }
 
+fn notification_values(n: &ConnectionNotification, name: &str) -> Vec<String> {
+    match name {
+        "connection-notification-arn" => vec![n.topic_arn.clone()],
+        "connection-notification-id" => vec![n.id.to_string()],
+        "connection-notification-state" => {
+            vec![(if n.enabled { "Enabled" } else { "Disabled" }).to_owned()]
+        }
+        "connection-notification-type" => vec!["Topic".to_owned()],
+        "service-id" => n.service_id.iter().map(ToString::to_string).collect(),
+        "vpc-endpoint-id" => n.vpc_endpoint_id.iter().map(ToString::to_string).collect(),
+        _ => Vec::new(),
+    }
+}
+
 pub(super) fn describe_notifications<B: Backend>(op: &Op<'_, B>) -> Body {
     let scope = &op.ctx.scope;
     op.describe_one("ConnectionNotificationId", ConnectionNotificationId::parse)?
-        .filters(
-            &[
-                "connection-notification-arn",
-                "connection-notification-id",
-                "connection-notification-state",
-                "connection-notification-type",
-                "service-id",
-                "vpc-endpoint-id",
-            ],
-            false,
-        )?
+        .filters(NOTIFICATION_FILTERS, false)?
         .paged(&BOUNDS)?
-        .answer(
-            "connectionNotificationSet",
-            |_, n: &ConnectionNotification, name| match name {
-                "connection-notification-arn" => vec![n.topic_arn.clone()],
-                "connection-notification-id" => vec![n.id.to_string()],
-                "connection-notification-state" => {
-                    vec![(if n.enabled { "Enabled" } else { "Disabled" }).to_owned()]
-                }
-                "connection-notification-type" => vec!["Topic".to_owned()],
-                "service-id" => n.service_id.iter().map(ToString::to_string).collect(),
-                "vpc-endpoint-id" => n.vpc_endpoint_id.iter().map(ToString::to_string).collect(),
-                _ => Vec::new(),
-            },
-            |w, _, n| write_notification(w, scope, n),
-        )
+        .answer("connectionNotificationSet", notification_values, |w, n| {
+            write_notification(w, scope, n)
+        })
 }

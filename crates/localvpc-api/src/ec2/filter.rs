@@ -76,6 +76,11 @@ impl Filters {
     }
 }
 
+/// The values of a filter from any displayable items (an `Option`, a list).
+pub(super) fn texts<T: ToString>(items: impl IntoIterator<Item = T>) -> Vec<String> {
+    items.into_iter().map(|i| i.to_string()).collect()
+}
+
 /// `*` = any run, `?` = zero or one character, `\x` = literal x.
 pub(super) fn glob(pattern: &str, text: &str) -> bool {
     let tokens = tokenize(pattern);

@@ -14,6 +14,14 @@ use localvpc_model::{
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
 
+const STATUS_FILTERS: &[&str] = &[
+    "availability-zone",
+    "instance-state-code",
+    "instance-state-name",
+    "instance-status.status",
+    "system-status.status",
+];
+
 fn write_state(w: &mut XmlWriter, tag: &str, state: InstanceState) {
     let (code, name) = state.code_name();
     w.node(tag, |w| {
@@ -379,7 +387,7 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
     }
     describe
         .of::<Instance>()
-        .answer_with(instance_values, |w, model, page| {
+        .answer_page(instance_values, |w, model, page| {
             write_reservations(w, model, &page)
         })
 }
@@ -412,33 +420,24 @@ pub(super) async fn change_state<B: Backend>(op: &Op<'_, B>, target: InstanceSta
     }
 }
 
+fn status_values(i: &Instance, name: &str) -> Vec<String> {
+    match name {
+        "availability-zone" => vec![i.availability_zone.clone()],
+        "instance-state-code" => vec![i.state.code_name().0.to_string()],
+        "instance-state-name" => vec![i.state.code_name().1.to_owned()],
+        _ => vec![status(i).to_owned()],
+    }
+}
+
 pub(super) fn describe_status<B: Backend>(op: &Op<'_, B>) -> Body {
     let describe = op.describe("InstanceId", InstanceId::parse)?;
     let include_all = op.params.bool("IncludeAllInstances")?.unwrap_or(false);
     describe
-        .filters(
-            &[
-                "availability-zone",
-                "instance-state-code",
-                "instance-state-name",
-                "instance-status.status",
-                "system-status.status",
-            ],
-            false,
-        )?
+        .filters(STATUS_FILTERS, false)?
         .paged(&DESCRIBE_BOUNDS)?
         .of::<Instance>()
         .keep(move |i| include_all || i.state == InstanceState::Running)
-        .answer(
-            "instanceStatusSet",
-            |_, i, name| match name {
-                "availability-zone" => vec![i.availability_zone.clone()],
-                "instance-state-code" => vec![i.state.code_name().0.to_string()],
-                "instance-state-name" => vec![i.state.code_name().1.to_owned()],
-                _ => vec![status(i).to_owned()],
-            },
-            |w, _, i| write_status(w, i),
-        )
+        .answer("instanceStatusSet", status_values, write_status)
 }
 
 /// An instance's system and instance status: `ok` while it runs.

@@ -1,11 +1,18 @@
 //! Create/Attach/Detach/Delete/DescribeInternetGateways.
 
-use super::filter::DESCRIBE_BOUNDS;
+use super::filter::{DESCRIBE_BOUNDS, texts};
 use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::Backend;
 use localvpc_model::{Command, InternetGateway, InternetGatewayId, Outcome, VpcId};
 use localvpc_wire::xml::XmlWriter;
+
+const FILTERS: &[&str] = &[
+    "attachment.state",
+    "attachment.vpc-id",
+    "internet-gateway-id",
+    "owner-id",
+];
 
 pub(super) fn write_internet_gateway(w: &mut XmlWriter, g: &InternetGateway) {
     w.list("attachmentSet", g.attached_vpc.iter(), |w, vpc| {
@@ -66,31 +73,19 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
     op.respond_true()
 }
 
+fn filter_values(g: &InternetGateway, name: &str) -> Vec<String> {
+    match name {
+        "attachment.state" => texts(g.attached_vpc.iter().map(|_| "available")),
+        "attachment.vpc-id" => texts(&g.attached_vpc),
+        "internet-gateway-id" => vec![g.id.to_string()],
+        "owner-id" => vec![g.scope.account.to_string()],
+        _ => Vec::new(),
+    }
+}
+
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
     op.describe("InternetGatewayId", InternetGatewayId::parse)?
-        .filters(
-            &[
-                "attachment.state",
-                "attachment.vpc-id",
-                "internet-gateway-id",
-                "owner-id",
-            ],
-            true,
-        )?
+        .filters(FILTERS, true)?
         .paged(&DESCRIBE_BOUNDS)?
-        .answer(
-            "internetGatewaySet",
-            |_, g: &InternetGateway, name| match name {
-                "attachment.state" => g
-                    .attached_vpc
-                    .iter()
-                    .map(|_| "available".to_owned())
-                    .collect(),
-                "attachment.vpc-id" => g.attached_vpc.iter().map(ToString::to_string).collect(),
-                "internet-gateway-id" => vec![g.id.to_string()],
-                "owner-id" => vec![g.scope.account.to_string()],
-                _ => Vec::new(),
-            },
-            |w, _, g| write_internet_gateway(w, g),
-        )
+        .answer("internetGatewaySet", filter_values, write_internet_gateway)
 }

@@ -107,19 +107,26 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
     })
 }
 
+const FILTERS: &[&str] = &["nat-gateway-id", "state", "subnet-id", "vpc-id"];
+
+fn filter_values(n: &NatGateway, name: &str) -> Vec<String> {
+    match name {
+        "nat-gateway-id" => vec![n.id.to_string()],
+        "state" => vec![n.state.as_str().to_owned()],
+        "subnet-id" => vec![n.subnet_id.to_string()],
+        "vpc-id" => vec![n.vpc_id.to_string()],
+        _ => Vec::new(),
+    }
+}
+
+/// A NAT gateway as Describe shows it: in its current state.
+fn write_described(w: &mut XmlWriter, n: &NatGateway) {
+    write_nat(w, n, n.state.as_str());
+}
+
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
     op.describe("NatGatewayId", NatGatewayId::parse)?
-        .filters(&["nat-gateway-id", "state", "subnet-id", "vpc-id"], true)?
+        .filters(FILTERS, true)?
         .paged(&DESCRIBE_BOUNDS)?
-        .answer(
-            "natGatewaySet",
-            |_, n: &NatGateway, name| match name {
-                "nat-gateway-id" => vec![n.id.to_string()],
-                "state" => vec![n.state.as_str().to_owned()],
-                "subnet-id" => vec![n.subnet_id.to_string()],
-                "vpc-id" => vec![n.vpc_id.to_string()],
-                _ => Vec::new(),
-            },
-            |w, _, n| write_nat(w, n, n.state.as_str()),
-        )
+        .answer("natGatewaySet", filter_values, write_described)
 }

@@ -187,11 +187,7 @@ pub(super) fn describe_network_acls<B: Backend>(op: &Op<'_, B>) -> Body {
     op.describe("NetworkAclId", NetworkAclId::parse)?
         .filters(FILTERS, true)?
         .paged(&DESCRIBE_BOUNDS)?
-        .answer(
-            "networkAclSet",
-            |_, a, name| filter_values(a, name),
-            |w, _, a| write_acl(w, a),
-        )
+        .answer("networkAclSet", filter_values, write_acl)
 }
 
 pub(super) async fn create_network_acl_entry<B: Backend>(op: &Op<'_, B>) -> Body {

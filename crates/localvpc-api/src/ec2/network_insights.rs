@@ -195,11 +195,7 @@ pub(super) fn describe_paths<B: Backend>(op: &Op<'_, B>) -> Body {
     op.describe("NetworkInsightsPathId", NetworkInsightsPathId::parse)?
         .filters(PATH_FILTERS, true)?
         .paged(&BOUNDS)?
-        .answer(
-            "networkInsightsPathSet",
-            |_, path, name| path_values(path, name),
-            |w, _, path| write_path(w, path),
-        )
+        .answer("networkInsightsPathSet", path_values, write_path)
 }
 
 /// A path end id as the decision core names it; None for kinds it cannot start or end at.
@@ -398,15 +394,17 @@ pub(super) fn describe_analyses<B: Backend>(op: &Op<'_, B>) -> Body {
                 && start.is_none_or(|s| a.started.0 >= s)
                 && end.is_none_or(|e| a.started.0 <= e)
         })
-        .answer(
-            "networkInsightsAnalysisSet",
-            |_, a, name| match name {
-                "path-found" => a.path_found.map(|f| f.to_string()).into_iter().collect(),
-                "status" => vec![a.status.clone()],
-                _ => Vec::new(),
-            },
-            |w, _, a| write_analysis(w, a, true),
-        )
+        .answer("networkInsightsAnalysisSet", analysis_values, |w, a| {
+            write_analysis(w, a, true)
+        })
+}
+
+fn analysis_values(a: &NetworkInsightsAnalysis, name: &str) -> Vec<String> {
+    match name {
+        "path-found" => a.path_found.map(|f| f.to_string()).into_iter().collect(),
+        "status" => vec![a.status.clone()],
+        _ => Vec::new(),
+    }
 }
 
 fn parse_time(text: &str, name: &str) -> Result<u64, ApiError> {

@@ -348,7 +348,7 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
     op.describe("NetworkInterfaceId", NetworkInterfaceId::parse)?
         .filters(FILTERS, true)?
         .paged(&DESCRIBE_BOUNDS)?
-        .answer("networkInterfaceSet", filter_values, write_interface)
+        .answer_with_model("networkInterfaceSet", filter_values, write_interface)
 }
 
 pub(super) async fn modify<B: Backend>(op: &Op<'_, B>) -> Body {

@@ -313,7 +313,7 @@ pub(super) fn describe_route_tables<B: Backend>(op: &Op<'_, B>) -> Body {
     op.describe("RouteTableId", RouteTableId::parse)?
         .filters(FILTERS, true)?
         .paged(&BOUNDS)?
-        .answer("routeTableSet", filter_values, write_table)
+        .answer_with_model("routeTableSet", filter_values, write_table)
 }
 
 pub(super) async fn associate_route_table<B: Backend>(op: &Op<'_, B>) -> Body {

@@ -220,7 +220,7 @@ pub(super) fn describe_subnets<B: Backend>(op: &Op<'_, B>) -> Body {
     op.describe("SubnetId", SubnetId::parse)?
         .filters(FILTERS, true)?
         .paged(&DESCRIBE_BOUNDS)?
-        .answer("subnetSet", filter_values, write_subnet)
+        .answer_with_model("subnetSet", filter_values, write_subnet)
 }
 
 pub(super) async fn delete_subnet<B: Backend>(op: &Op<'_, B>) -> Body {

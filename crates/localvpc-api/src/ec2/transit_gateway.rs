@@ -2,7 +2,7 @@
 //! associations, propagations, static/blackhole routes and SearchTransitGatewayRoutes.
 
 use super::describe::Describe;
-use super::filter::{Bounds, Filters};
+use super::filter::{Bounds, Filters, texts};
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -14,6 +14,34 @@ use localvpc_model::{
 };
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
+
+const TGW_FILTERS: &[&str] = &[
+    "options.amazon-side-asn",
+    "options.association-default-route-table-id",
+    "options.auto-accept-shared-attachments",
+    "options.default-route-table-association",
+    "options.default-route-table-propagation",
+    "options.dns-support",
+    "options.propagation-default-route-table-id",
+    "options.vpn-ecmp-support",
+    "owner-id",
+    "state",
+    "transit-gateway-id",
+];
+
+const ROUTE_TABLE_FILTERS: &[&str] = &[
+    "default-association-route-table",
+    "default-propagation-route-table",
+    "state",
+    "transit-gateway-id",
+    "transit-gateway-route-table-id",
+];
+
+const LINK_FILTERS: &[&str] = &[
+    "resource-id",
+    "resource-type",
+    "transit-gateway-attachment-id",
+];
 
 /// `TransitGatewayMaxResults`: 5–1000.
 const BOUNDS: Bounds = Bounds { min: 5, max: 1000 };
@@ -235,16 +263,12 @@ fn tgw_values(t: &TransitGateway, name: &str) -> Vec<String> {
     let o = &t.options;
     match name {
         "options.amazon-side-asn" => vec![o.amazon_side_asn.to_string()],
-        "options.association-default-route-table-id" => o
-            .association_default_route_table_id
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
-        "options.propagation-default-route-table-id" => o
-            .propagation_default_route_table_id
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
+        "options.association-default-route-table-id" => {
+            texts(&o.association_default_route_table_id)
+        }
+        "options.propagation-default-route-table-id" => {
+            texts(&o.propagation_default_route_table_id)
+        }
         "options.auto-accept-shared-attachments" => {
             vec![flag(o.auto_accept_shared_attachments).to_owned()]
         }
@@ -265,30 +289,11 @@ fn tgw_values(t: &TransitGateway, name: &str) -> Vec<String> {
 
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
     op.describe("TransitGatewayIds", TransitGatewayId::parse)?
-        .filters(
-            &[
-                "options.amazon-side-asn",
-                "options.association-default-route-table-id",
-                "options.auto-accept-shared-attachments",
-                "options.default-route-table-association",
-                "options.default-route-table-propagation",
-                "options.dns-support",
-                "options.propagation-default-route-table-id",
-                "options.vpn-ecmp-support",
-                "owner-id",
-                "state",
-                "transit-gateway-id",
-            ],
-            true,
-        )?
+        .filters(TGW_FILTERS, true)?
         .paged(&BOUNDS)?
         .of::<TransitGateway>()
         .in_id_order()
-        .answer(
-            "transitGatewaySet",
-            |_, t, name| tgw_values(t, name),
-            |w, _, t| write_tgw(w, t),
-        )
+        .answer("transitGatewaySet", tgw_values, write_tgw)
 }
 
 fn respond_vpc_attachment<B: Backend>(op: &Op<'_, B>, outcome: Outcome) -> Body {
@@ -393,21 +398,17 @@ fn describe_attachments_with<B: Backend>(
     vpc_only: bool,
 ) -> Body {
     let scope = &op.ctx.scope;
-    op.describe(
+    let ids = op.describe(
         "TransitGatewayAttachmentIds",
         TransitGatewayAttachmentId::parse,
-    )?
-    .filters(known, true)?
-    .paged(&BOUNDS)?
-    .of::<TransitGatewayAttachment>()
-    .in_id_order()
-    // DescribeTransitGatewayVpcAttachments does not know VPN attachments.
-    .visible(move |a| a.visible_to(scope) && (!vpc_only || a.vpc_id.is_some()))
-    .answer(
-        list_tag,
-        |_, a, name| attachment_values(a, name),
-        |w, _, a| write(w, a),
-    )
+    )?;
+    ids.filters(known, true)?
+        .paged(&BOUNDS)?
+        .of::<TransitGatewayAttachment>()
+        .in_id_order()
+        // DescribeTransitGatewayVpcAttachments does not know VPN attachments.
+        .visible(move |a| a.visible_to(scope) && (!vpc_only || a.vpc_id.is_some()))
+        .answer(list_tag, attachment_values, write)
 }
 
 pub(super) fn describe_vpc_attachments<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -486,49 +487,42 @@ pub(super) async fn delete_route_table<B: Backend>(op: &Op<'_, B>) -> Body {
     }
 }
 
+fn route_table_values(model: &Model, t: &TransitGatewayRouteTable, name: &str) -> Vec<String> {
+    let tgw = model.transit_gateway_any(&t.transit_gateway_id);
+    match name {
+        "default-association-route-table" => vec![
+            tgw.is_some_and(|g| {
+                g.options.association_default_route_table_id.as_ref() == Some(&t.id)
+            })
+            .to_string(),
+        ],
+        "default-propagation-route-table" => vec![
+            tgw.is_some_and(|g| {
+                g.options.propagation_default_route_table_id.as_ref() == Some(&t.id)
+            })
+            .to_string(),
+        ],
+        "state" => vec!["available".to_owned()],
+        "transit-gateway-id" => vec![t.transit_gateway_id.to_string()],
+        "transit-gateway-route-table-id" => vec![t.id.to_string()],
+        _ => Vec::new(),
+    }
+}
+
 pub(super) fn describe_route_tables<B: Backend>(op: &Op<'_, B>) -> Body {
-    op.describe(
+    let ids = op.describe(
         "TransitGatewayRouteTableIds",
         TransitGatewayRouteTableId::parse,
-    )?
-    .filters(
-        &[
-            "default-association-route-table",
-            "default-propagation-route-table",
-            "state",
-            "transit-gateway-id",
-            "transit-gateway-route-table-id",
-        ],
-        true,
-    )?
-    .paged(&BOUNDS)?
-    .of::<TransitGatewayRouteTable>()
-    .in_id_order()
-    .answer(
-        "transitGatewayRouteTables",
-        |model, t, name| {
-            let tgw = model.transit_gateway_any(&t.transit_gateway_id);
-            match name {
-                "default-association-route-table" => vec![
-                    tgw.is_some_and(|g| {
-                        g.options.association_default_route_table_id.as_ref() == Some(&t.id)
-                    })
-                    .to_string(),
-                ],
-                "default-propagation-route-table" => vec![
-                    tgw.is_some_and(|g| {
-                        g.options.propagation_default_route_table_id.as_ref() == Some(&t.id)
-                    })
-                    .to_string(),
-                ],
-                "state" => vec!["available".to_owned()],
-                "transit-gateway-id" => vec![t.transit_gateway_id.to_string()],
-                "transit-gateway-route-table-id" => vec![t.id.to_string()],
-                _ => Vec::new(),
-            }
-        },
-        write_route_table,
-    )
+    )?;
+    ids.filters(ROUTE_TABLE_FILTERS, true)?
+        .paged(&BOUNDS)?
+        .of::<TransitGatewayRouteTable>()
+        .in_id_order()
+        .answer_with_model(
+            "transitGatewayRouteTables",
+            route_table_values,
+            write_route_table,
+        )
 }
 
 fn pair(
@@ -612,14 +606,7 @@ pub(super) async fn set_propagation<B: Backend>(op: &Op<'_, B>, enable: bool) ->
 fn get_links<B: Backend>(op: &Op<'_, B>, propagations: bool) -> Body {
     let table = table_id(&op.params)?;
     let describe = Describe::new(op)
-        .filters(
-            &[
-                "resource-id",
-                "resource-type",
-                "transit-gateway-attachment-id",
-            ],
-            false,
-        )?
+        .filters(LINK_FILTERS, false)?
         .paged(&BOUNDS)?;
     let model = describe.snapshot()?;
     model.tgw_route_table(&op.ctx.scope, &table)?;

@@ -187,11 +187,7 @@ pub(super) fn describe_vpcs<B: Backend>(op: &Op<'_, B>) -> Body {
     op.describe("VpcId", VpcId::parse)?
         .filters(FILTERS, true)?
         .paged(&DESCRIBE_BOUNDS)?
-        .answer(
-            "vpcSet",
-            |_, v, name| filter_values(v, name),
-            |w, _, v| write_vpc(w, v),
-        )
+        .answer("vpcSet", filter_values, write_vpc)
 }
 
 pub(super) async fn delete_vpc<B: Backend>(op: &Op<'_, B>) -> Body {

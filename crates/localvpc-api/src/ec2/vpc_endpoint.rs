@@ -16,6 +16,24 @@ use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
 use std::net::Ipv4Addr;
 
+const FILTERS: &[&str] = &[
+    "ip-address-type",
+    "service-name",
+    "service-region",
+    "vpc-id",
+    "vpc-endpoint-id",
+    "vpc-endpoint-state",
+    "vpc-endpoint-type",
+];
+
+const SERVICE_FILTERS: &[&str] = &[
+    "owner",
+    "service-name",
+    "service-region",
+    "service-type",
+    "supported-ip-address-types",
+];
+
 fn write_endpoint(
     w: &mut XmlWriter,
     model: &Model,
@@ -206,35 +224,28 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
 /// refusing them (spec §10.1).
 const BOUNDS: Bounds = Bounds { min: 1, max: 1000 };
 
+fn filter_values(e: &VpcEndpoint, name: &str) -> Vec<String> {
+    match name {
+        "ip-address-type" => vec![e.ip_address_type.clone()],
+        "service-name" => vec![e.service_name.clone()],
+        "service-region" => vec![e.scope.region.clone()],
+        "vpc-id" => vec![e.vpc_id.to_string()],
+        "vpc-endpoint-id" => vec![e.id.to_string()],
+        "vpc-endpoint-state" => vec![e.state.as_str().to_owned()],
+        "vpc-endpoint-type" => vec![e.endpoint_type.as_str().to_owned()],
+        _ => Vec::new(),
+    }
+}
+
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
     let catalog = op.backend.catalog();
     op.describe("VpcEndpointId", VpcEndpointId::parse)?
-        .filters(
-            &[
-                "ip-address-type",
-                "service-name",
-                "service-region",
-                "vpc-id",
-                "vpc-endpoint-id",
-                "vpc-endpoint-state",
-                "vpc-endpoint-type",
-            ],
-            true,
-        )?
+        .filters(FILTERS, true)?
         .paged(&BOUNDS)?
         .capped(BOUNDS.max)
-        .answer(
+        .answer_with_model(
             "vpcEndpointSet",
-            |_, e: &VpcEndpoint, name| match name {
-                "ip-address-type" => vec![e.ip_address_type.clone()],
-                "service-name" => vec![e.service_name.clone()],
-                "service-region" => vec![e.scope.region.clone()],
-                "vpc-id" => vec![e.vpc_id.to_string()],
-                "vpc-endpoint-id" => vec![e.id.to_string()],
-                "vpc-endpoint-state" => vec![e.state.as_str().to_owned()],
-                "vpc-endpoint-type" => vec![e.endpoint_type.as_str().to_owned()],
-                _ => Vec::new(),
-            },
+            |_, e, name| filter_values(e, name),
             |w, model, e| write_endpoint(w, model, catalog, e, e.state),
         )
 }
@@ -250,16 +261,7 @@ pub(super) fn describe_services<B: Backend>(op: &Op<'_, B>) -> Body {
     let names = p.list("ServiceName");
     let regions = p.list("ServiceRegion");
     let describe = Describe::new(op)
-        .filters(
-            &[
-                "owner",
-                "service-name",
-                "service-region",
-                "service-type",
-                "supported-ip-address-types",
-            ],
-            true,
-        )?
+        .filters(SERVICE_FILTERS, true)?
         .paged(&DESCRIBE_BOUNDS)?;
     let model = describe.snapshot()?;
     let catalog = op.backend.catalog();

@@ -220,9 +220,7 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
         .of::<VpcPeeringConnection>()
         .visible(|c| c.visible_to(scope))
         .tags(|c| c.tags_for(scope))
-        .answer(
-            "vpcPeeringConnectionSet",
-            |_, c, name| filter_values(c, name),
-            |w, _, c| write_peering(w, c, scope),
-        )
+        .answer("vpcPeeringConnectionSet", filter_values, |w, c| {
+            write_peering(w, c, scope)
+        })
 }
