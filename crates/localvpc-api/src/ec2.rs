@@ -4,6 +4,7 @@
 //! DryRun after validation, then runs a command or reads a snapshot and writes the
 //! `…Response` XML with the member names of the botocore `ec2/2016-11-15` model.
 
+mod describe;
 mod dhcp;
 mod egress_only_internet_gateway;
 mod elastic_ip;

@@ -762,7 +762,7 @@ fn describe_listeners<B: Backend>(op: &Op<'_, B>) -> Body {
     if let Some(lb) = &lb {
         model.load_balancer(scope, lb)?;
         chosen = model
-            .listeners_in(scope)
+            .in_scope::<Listener>(scope)
             .filter(|l| &l.load_balancer_arn == lb)
             .collect();
     } else if arns.is_empty() {

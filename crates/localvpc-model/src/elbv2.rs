@@ -447,21 +447,14 @@ impl Model {
         scope: &Scope,
         arn: &LoadBalancerArn,
     ) -> Result<&LoadBalancer, ModelError> {
-        self.load_balancers
-            .get(arn)
-            .map(AsRef::as_ref)
-            .filter(|l| &l.scope == scope)
-            .ok_or_else(|| arn.not_found())
+        self.get(scope, arn)
     }
 
     pub fn load_balancers_in<'a>(
         &'a self,
         scope: &'a Scope,
     ) -> impl Iterator<Item = &'a LoadBalancer> + 'a {
-        self.load_balancers
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |l| &l.scope == scope)
+        self.in_scope(scope)
     }
 
     /// A load balancer of any scope (an endpoint service's, seen from a consumer).
@@ -474,36 +467,18 @@ impl Model {
         scope: &Scope,
         arn: &TargetGroupArn,
     ) -> Result<&TargetGroup, ModelError> {
-        self.target_groups
-            .get(arn)
-            .map(AsRef::as_ref)
-            .filter(|t| &t.scope == scope)
-            .ok_or_else(|| arn.not_found())
+        self.get(scope, arn)
     }
 
     pub fn target_groups_in<'a>(
         &'a self,
         scope: &'a Scope,
     ) -> impl Iterator<Item = &'a TargetGroup> + 'a {
-        self.target_groups
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |t| &t.scope == scope)
+        self.in_scope(scope)
     }
 
     pub fn listener(&self, scope: &Scope, arn: &ListenerArn) -> Result<&Listener, ModelError> {
-        self.listeners
-            .get(arn)
-            .map(AsRef::as_ref)
-            .filter(|l| &l.scope == scope)
-            .ok_or_else(|| arn.not_found())
-    }
-
-    pub fn listeners_in<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a Listener> + 'a {
-        self.listeners
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |l| &l.scope == scope)
+        self.get(scope, arn)
     }
 
     /// The load balancers whose listeners forward to a target group.

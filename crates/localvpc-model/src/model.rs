@@ -11,8 +11,8 @@ use crate::ec2::tags::{Tags, merge_tags, validate_tag};
 use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{
-    DhcpOptionsId, IdGen, ResourceKind, SecurityGroupId, SubnetId, Timestamp, VpcId,
-    parse_resource_id,
+    DhcpOptionsId, IdGen, NetworkAclId, ResourceKind, RouteTableId, SecurityGroupId, SubnetId,
+    Timestamp, VpcId, parse_resource_id,
 };
 use crate::resource::{Change, Model, Resource, ResourceRef};
 use crate::scope::Scope;
@@ -717,30 +717,6 @@ impl Txn<'_, '_> {
     }
 }
 
-/// Anything that lives in one scope.
-pub(crate) trait Scoped {
-    fn scope(&self) -> &Scope;
-}
-
-macro_rules! scoped_impl {
-    ($($t:ty),*) => { $(impl Scoped for $t { fn scope(&self) -> &Scope { &self.scope } })* };
-}
-scoped_impl!(
-    Vpc,
-    Subnet,
-    RouteTable,
-    NetworkAcl,
-    SecurityGroup,
-    DhcpOptions,
-    crate::ec2::internet_gateway::InternetGateway,
-    crate::ec2::network_interface::NetworkInterface
-);
-
-/// A resource is visible only from its own scope: others get NotFound, as in AWS.
-fn scoped<'a, T: Scoped>(found: Option<&'a Arc<T>>, scope: &Scope) -> Option<&'a T> {
-    found.map(Arc::as_ref).filter(|r| r.scope() == scope)
-}
-
 impl Model {
     /// Runs a command against a copy of the model. On success returns the new model, the
     /// outcome, and the changes to persist; on error the model is untouched.
@@ -807,8 +783,15 @@ impl Model {
         self.scopes.contains_key(scope)
     }
 
+    // Thin names for the generic scope-checked readers (`Model::get`, `Model::in_scope`),
+    // kept for the kinds read most.
+
     pub fn vpc(&self, scope: &Scope, id: &VpcId) -> Result<&Vpc, ModelError> {
-        scoped(self.vpcs.get(id), scope).ok_or_else(|| id.not_found())
+        self.get(scope, id)
+    }
+
+    pub fn subnet(&self, scope: &Scope, id: &SubnetId) -> Result<&Subnet, ModelError> {
+        self.get(scope, id)
     }
 
     pub fn security_group(
@@ -816,122 +799,37 @@ impl Model {
         scope: &Scope,
         id: &SecurityGroupId,
     ) -> Result<&SecurityGroup, ModelError> {
-        scoped(self.security_groups.get(id), scope).ok_or_else(|| id.not_found())
+        self.get(scope, id)
     }
 
     /// A security group of any scope (cross-account references across a peering).
     pub fn security_group_any(&self, id: &SecurityGroupId) -> Option<&SecurityGroup> {
-        self.security_groups.get(id).map(Arc::as_ref)
+        self.any(id)
     }
 
-    pub fn route_table(
-        &self,
-        scope: &Scope,
-        id: &crate::id::RouteTableId,
-    ) -> Result<&RouteTable, ModelError> {
-        scoped(self.route_tables.get(id), scope).ok_or_else(|| id.not_found())
+    pub fn route_table(&self, scope: &Scope, id: &RouteTableId) -> Result<&RouteTable, ModelError> {
+        self.get(scope, id)
     }
 
-    pub fn dhcp_options_set(
-        &self,
-        scope: &Scope,
-        id: &DhcpOptionsId,
-    ) -> Result<&DhcpOptions, ModelError> {
-        scoped(self.dhcp_options.get(id), scope).ok_or_else(|| id.not_found())
-    }
-
-    pub fn network_acl(
-        &self,
-        scope: &Scope,
-        id: &crate::id::NetworkAclId,
-    ) -> Result<&NetworkAcl, ModelError> {
-        scoped(self.network_acls.get(id), scope).ok_or_else(|| id.not_found())
-    }
-
-    pub fn network_interface(
-        &self,
-        scope: &Scope,
-        id: &crate::id::NetworkInterfaceId,
-    ) -> Result<&crate::ec2::network_interface::NetworkInterface, ModelError> {
-        scoped(self.network_interfaces.get(id), scope).ok_or_else(|| id.not_found())
-    }
-
-    pub fn internet_gateways_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a crate::ec2::internet_gateway::InternetGateway> + 'a {
-        self.internet_gateways
-            .values()
-            .map(Arc::as_ref)
-            .filter(move |g| &g.scope == scope)
-    }
-
-    pub fn internet_gateway(
-        &self,
-        scope: &Scope,
-        id: &crate::id::InternetGatewayId,
-    ) -> Result<&crate::ec2::internet_gateway::InternetGateway, ModelError> {
-        scoped(self.internet_gateways.get(id), scope).ok_or_else(|| id.not_found())
-    }
-
-    pub fn subnet(&self, scope: &Scope, id: &SubnetId) -> Result<&Subnet, ModelError> {
-        scoped(self.subnets.get(id), scope).ok_or_else(|| id.not_found())
+    pub fn network_acl(&self, scope: &Scope, id: &NetworkAclId) -> Result<&NetworkAcl, ModelError> {
+        self.get(scope, id)
     }
 
     /// The scope's VPCs in id order.
     pub fn vpcs<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a Vpc> + 'a {
-        self.vpcs
-            .values()
-            .map(Arc::as_ref)
-            .filter(move |v| &v.scope == scope)
+        self.in_scope(scope)
     }
 
     /// The scope's subnets in id order.
     pub fn subnets<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a Subnet> + 'a {
-        self.subnets
-            .values()
-            .map(Arc::as_ref)
-            .filter(move |s| &s.scope == scope)
-    }
-
-    pub fn route_tables<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a RouteTable> + 'a {
-        self.route_tables
-            .values()
-            .map(Arc::as_ref)
-            .filter(move |s| &s.scope == scope)
-    }
-
-    pub fn network_acls<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a NetworkAcl> + 'a {
-        self.network_acls
-            .values()
-            .map(Arc::as_ref)
-            .filter(move |s| &s.scope == scope)
+        self.in_scope(scope)
     }
 
     pub fn security_groups<'a>(
         &'a self,
         scope: &'a Scope,
     ) -> impl Iterator<Item = &'a SecurityGroup> + 'a {
-        self.security_groups
-            .values()
-            .map(Arc::as_ref)
-            .filter(move |s| &s.scope == scope)
-    }
-
-    pub fn dhcp_options<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a DhcpOptions> + 'a {
-        self.dhcp_options
-            .values()
-            .map(Arc::as_ref)
-            .filter(move |s| &s.scope == scope)
+        self.in_scope(scope)
     }
 
     /// Addresses still free in a subnet (AvailableIpAddressCount).
@@ -1165,6 +1063,23 @@ mod tests {
         );
         let tokyo_us = Scope::new(AccountId::default_account(), "us-east-1");
         assert!(h.model.vpcs(&tokyo_us).next().is_none());
+        // The generic readers follow the same rule for every kind, and list in id order.
+        let subnet = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a").unwrap();
+        assert_eq!(
+            h.model
+                .get::<Subnet>(&other, &subnet.id)
+                .unwrap_err()
+                .code(),
+            "InvalidSubnetID.NotFound"
+        );
+        assert_eq!(
+            h.model.get::<Subnet>(&h.scope, &subnet.id).unwrap().id,
+            subnet.id
+        );
+        assert!(h.model.in_scope::<RouteTable>(&other).next().is_none());
+        let tables: Vec<&RouteTable> = h.model.in_scope(&h.scope).collect();
+        assert!(!tables.is_empty());
+        assert!(tables.windows(2).all(|w| w[0].id < w[1].id));
     }
 
     #[test]
@@ -1819,7 +1734,7 @@ mod tests {
             panic!()
         };
         assert_eq!(h.model.route_table_for_subnet(&s.id).unwrap().id, main_id);
-        let assoc = |t: &crate::id::RouteTableId| Command::AssociateRouteTable {
+        let assoc = |t: &RouteTableId| Command::AssociateRouteTable {
             route_table_id: t.clone(),
             subnet_id: Some(s.id.clone()),
             gateway_id: None,

@@ -686,10 +686,7 @@ impl Model {
         &'a self,
         scope: &'a Scope,
     ) -> impl Iterator<Item = &'a ResolverEndpoint> + 'a {
-        self.resolver_endpoints
-            .values()
-            .map(Arc::as_ref)
-            .filter(move |e| &e.scope == scope)
+        self.in_scope(scope)
     }
 
     /// A customer rule, or the autodefined internet rule by its id.
@@ -852,10 +849,7 @@ impl Model {
         &'a self,
         scope: &'a Scope,
     ) -> impl Iterator<Item = &'a ResolverQueryLogConfig> + 'a {
-        self.resolver_query_log_configs
-            .values()
-            .map(Arc::as_ref)
-            .filter(move |c| &c.scope == scope)
+        self.in_scope(scope)
     }
 
     pub fn resolver_query_log_config_association(
@@ -879,10 +873,7 @@ impl Model {
         &'a self,
         scope: &'a Scope,
     ) -> impl Iterator<Item = &'a ResolverQueryLogConfigAssociation> + 'a {
-        self.resolver_query_log_config_associations
-            .values()
-            .map(Arc::as_ref)
-            .filter(move |a| &a.scope == scope)
+        self.in_scope(scope)
     }
 
     /// How many VPCs a query-logging configuration is associated with.
@@ -2209,7 +2200,7 @@ mod tests {
         for ip in &e.ip_addresses {
             let eni = h
                 .model
-                .network_interface(&h.scope, &ip.network_interface_id)
+                .get::<crate::NetworkInterface>(&h.scope, &ip.network_interface_id)
                 .unwrap();
             assert!(eni.requester_managed);
             assert_eq!(eni.private_ip, ip.ip);

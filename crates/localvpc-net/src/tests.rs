@@ -6,7 +6,7 @@ use crate::{Analysis, IpProtocol, NetIndex, Packet, PathEnd, PathQuery, ServiceR
 use localvpc_model::{
     AccountId, Catalog, Command, CreateNatGateway, CreateSubnet, CreateTgwVpcAttachment, CreateVpc,
     CreateVpcEndpoint, CreateVpcPeering, Ctx, GroupRef, Instance, InstanceId, IpPermission, Model,
-    NetworkAclEntrySpec, Outcome, RouteDestination, RouteSpec, RouteTarget, RuleAction,
+    NetworkAcl, NetworkAclEntrySpec, Outcome, RouteDestination, RouteSpec, RouteTarget, RuleAction,
     RunInstances, Scope, SecurityGroupId, SequentialIds, SubnetId, Timestamp,
     TransitGatewayOptions, VpcId,
 };
@@ -365,7 +365,7 @@ fn stateless_acl_blocks_the_reply_on_the_return_path() {
     // 80 out: the reply to an ephemeral port is denied.
     let association = w
         .model
-        .network_acls(&Scope::new(AccountId::parse(ACCOUNT).unwrap(), REGION))
+        .in_scope::<NetworkAcl>(&Scope::new(AccountId::parse(ACCOUNT).unwrap(), REGION))
         .find_map(|a| {
             a.associations
                 .iter()
@@ -655,10 +655,7 @@ fn acl_decision_reports_the_deciding_entry() {
         "10.0.0.0/8",
     );
     let index = w.index();
-    let acl = w
-        .model
-        .any::<localvpc_model::NetworkAcl>(&net.default_acl)
-        .unwrap();
+    let acl = w.model.any::<NetworkAcl>(&net.default_acl).unwrap();
     let ssh = Packet::new(
         IpProtocol::TCP,
         "10.0.1.5".parse().unwrap(),
@@ -715,7 +712,7 @@ fn acl_entries_match_by_protocol_and_family_and_the_star_rules_deny_the_rest() {
     w.acl_entry(&acl.id, 100, false, true, None, "0.0.0.0/0");
     let decide = |w: &World, protocol, source: &str, port| {
         let index = w.index();
-        let acl = w.model.any::<localvpc_model::NetworkAcl>(&acl.id).unwrap();
+        let acl = w.model.any::<NetworkAcl>(&acl.id).unwrap();
         let destination = if source.contains(':') {
             "2001:db8::2"
         } else {

@@ -1,6 +1,6 @@
 //! DHCP option sets: Create/Delete/Describe/AssociateDhcpOptions.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
+use super::filter::DESCRIBE_BOUNDS;
 use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
@@ -71,50 +71,25 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
     op.respond_true()
 }
 
+const FILTERS: &[&str] = &["dhcp-options-id", "key", "owner-id", "value"];
+
+fn filter_values(d: &DhcpOptions, name: &str) -> Vec<String> {
+    match name {
+        "dhcp-options-id" => vec![d.id.to_string()],
+        "key" => d.configurations.iter().map(|(k, _)| k.clone()).collect(),
+        "value" => d
+            .configurations
+            .iter()
+            .flat_map(|(_, v)| v.clone())
+            .collect(),
+        "owner-id" => vec![d.scope.account.to_string()],
+        _ => Vec::new(),
+    }
+}
+
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("DhcpOptionsId")
-        .into_iter()
-        .map(DhcpOptionsId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(
-        p.params(),
-        &["dhcp-options-id", "key", "owner-id", "value"],
-        true,
-    )?;
-    let max_results = p.int("MaxResults")?;
-    let next_token = p.opt("NextToken");
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let matching: Vec<&DhcpOptions> = select(
-        &ids,
-        |id| model.dhcp_options_set(scope, id),
-        model.dhcp_options(scope),
-        |d| {
-            filters.matches(Some(&d.tags), |f| match f {
-                "dhcp-options-id" => vec![d.id.to_string()],
-                "key" => d.configurations.iter().map(|(k, _)| k.clone()).collect(),
-                "value" => d
-                    .configurations
-                    .iter()
-                    .flat_map(|(_, v)| v.clone())
-                    .collect(),
-                "owner-id" => vec![d.scope.account.to_string()],
-                _ => Vec::new(),
-            })
-        },
-    )?;
-    let (page, token) = paginate(
-        matching,
-        |d| d.id.as_str(),
-        max_results,
-        next_token,
-        &DESCRIBE_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("dhcpOptionsSet", page, write_options);
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+    op.describe("DhcpOptionsId", DhcpOptionsId::parse)?
+        .filters(FILTERS, true)?
+        .paged(&DESCRIBE_BOUNDS)?
+        .answer("dhcpOptionsSet", filter_values, write_options)
 }

@@ -1,6 +1,6 @@
 //! Create/Delete/DescribeEgressOnlyInternetGateways.
 
-use super::filter::{Bounds, Filters, paginate, select};
+use super::filter::Bounds;
 use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::Backend;
@@ -57,41 +57,22 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
     })
 }
 
+fn filter_values(g: &EgressOnlyInternetGateway, name: &str) -> Vec<String> {
+    match name {
+        "attachment.state" => vec!["attached".to_owned()],
+        "attachment.vpc-id" => vec![g.vpc_id.to_string()],
+        "egress-only-internet-gateway-id" => vec![g.id.to_string()],
+        _ => Vec::new(),
+    }
+}
+
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("EgressOnlyInternetGatewayId")
-        .into_iter()
-        .map(EgressOnlyInternetGatewayId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(p.params(), FILTERS, true)?;
-    let max_results = p.int("MaxResults")?;
-    let next_token = p.opt("NextToken");
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let matching: Vec<&EgressOnlyInternetGateway> = select(
-        &ids,
-        |id| model.egress_only_internet_gateway(scope, id),
-        model.egress_only_internet_gateways_in(scope),
-        |g| {
-            filters.matches(Some(&g.tags), |f| match f {
-                "attachment.state" => vec!["attached".to_owned()],
-                "attachment.vpc-id" => vec![g.vpc_id.to_string()],
-                "egress-only-internet-gateway-id" => vec![g.id.to_string()],
-                _ => Vec::new(),
-            })
-        },
-    )?;
-    let (page, token) = paginate(
-        matching,
-        |g| g.id.as_str(),
-        max_results,
-        next_token,
-        &BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("egressOnlyInternetGatewaySet", page, write_gateway);
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+    let ids = (
+        "EgressOnlyInternetGatewayId",
+        EgressOnlyInternetGatewayId::parse,
+    );
+    op.describe(ids.0, ids.1)?
+        .filters(FILTERS, true)?
+        .paged(&BOUNDS)?
+        .answer("egressOnlyInternetGatewaySet", filter_values, write_gateway)
 }

@@ -1,6 +1,5 @@
 //! Elastic IPs: Allocate/Associate/Disassociate/Release/DescribeAddresses.
 
-use super::filter::Filters;
 use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
@@ -157,16 +156,38 @@ pub(super) async fn release<B: Backend>(op: &Op<'_, B>) -> Body {
     op.respond_true()
 }
 
+fn address_values(model: &Model, e: &ElasticIp, name: &str) -> Vec<String> {
+    let a = e.association.as_ref();
+    match name {
+        "allocation-id" => vec![e.id.to_string()],
+        "association-id" => a.map(|a| a.id.to_string()).into_iter().collect(),
+        "domain" => vec!["vpc".to_owned()],
+        "instance-id" => a
+            .and_then(|a| model.network_interfaces_any(&a.network_interface_id))
+            .and_then(|n| n.attachment.as_ref())
+            .map(|x| x.instance_id.to_string())
+            .into_iter()
+            .collect(),
+        "network-border-group" => vec![e.scope.region.clone()],
+        "network-interface-id" => a
+            .map(|a| a.network_interface_id.to_string())
+            .into_iter()
+            .collect(),
+        "network-interface-owner-id" => {
+            a.map(|_| e.scope.account.to_string()).into_iter().collect()
+        }
+        "private-ip-address" => a.map(|a| a.private_ip.to_string()).into_iter().collect(),
+        "public-ip" => vec![e.public_ip.to_string()],
+        _ => Vec::new(),
+    }
+}
+
+/// DescribeAddresses names addresses by allocation id or by public IP (each must exist);
+/// the answer lists them in allocation-id order, unpaged.
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("AllocationId")
-        .into_iter()
-        .map(AllocationId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let ips = p.list("PublicIp");
-    let filters = Filters::parse(
-        p.params(),
+    let describe = op.describe("AllocationId", AllocationId::parse)?;
+    let ips = op.params.list("PublicIp");
+    let describe = describe.filters(
         &[
             "allocation-id",
             "association-id",
@@ -180,10 +201,10 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
         ],
         true,
     )?;
-    op.check_dry_run()?;
-    let model = op.snapshot();
+    let model = describe.snapshot()?;
     let scope = &op.ctx.scope;
-    for id in &ids {
+    let ids = describe.ids();
+    for id in ids {
         model.elastic_ip(scope, id)?;
     }
     for ip in &ips {
@@ -205,37 +226,12 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
                 || ids.contains(&e.id)
                 || ips.contains(&e.public_ip.to_string().as_str())
         })
-        .filter(|e| {
-            filters.matches(Some(&e.tags), |f| {
-                let a = e.association.as_ref();
-                match f {
-                    "allocation-id" => vec![e.id.to_string()],
-                    "association-id" => a.map(|a| a.id.to_string()).into_iter().collect(),
-                    "domain" => vec!["vpc".to_owned()],
-                    "instance-id" => a
-                        .and_then(|a| model.network_interfaces_any(&a.network_interface_id))
-                        .and_then(|n| n.attachment.as_ref())
-                        .map(|x| x.instance_id.to_string())
-                        .into_iter()
-                        .collect(),
-                    "network-border-group" => vec![e.scope.region.clone()],
-                    "network-interface-id" => a
-                        .map(|a| a.network_interface_id.to_string())
-                        .into_iter()
-                        .collect(),
-                    "network-interface-owner-id" => {
-                        a.map(|_| e.scope.account.to_string()).into_iter().collect()
-                    }
-                    "private-ip-address" => {
-                        a.map(|a| a.private_ip.to_string()).into_iter().collect()
-                    }
-                    "public-ip" => vec![e.public_ip.to_string()],
-                    _ => Vec::new(),
-                }
-            })
-        })
+        .filter(|e| describe.matches(Some(&e.tags), |f| address_values(&model, e, f)))
         .collect();
-    op.respond(|w| {
-        w.list("addressesSet", chosen, |w, e| write_address(w, &model, e));
-    })
+    describe.respond(
+        "addressesSet",
+        chosen,
+        |e| e.id.as_str(),
+        |w, e| write_address(w, &model, e),
+    )
 }

@@ -1,7 +1,8 @@
 //! Endpoint services, provider side (spec §5.1–§5.4): service configurations, permissions,
 //! connections (accept/reject) and connection notifications.
 
-use super::filter::{Bounds, Filters, paginate};
+use super::describe::Describe;
+use super::filter::Bounds;
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -13,6 +14,31 @@ use localvpc_model::{
 };
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
+
+const SERVICE_FILTERS: &[&str] = &[
+    "service-name",
+    "service-id",
+    "service-state",
+    "supported-ip-address-types",
+];
+
+const CONNECTION_FILTERS: &[&str] = &[
+    "ip-address-type",
+    "service-id",
+    "vpc-endpoint-owner",
+    "vpc-endpoint-region",
+    "vpc-endpoint-state",
+    "vpc-endpoint-id",
+];
+
+const NOTIFICATION_FILTERS: &[&str] = &[
+    "connection-notification-arn",
+    "connection-notification-id",
+    "connection-notification-state",
+    "connection-notification-type",
+    "service-id",
+    "vpc-endpoint-id",
+];
 
 const BOUNDS: Bounds = Bounds { min: 1, max: 1000 };
 
@@ -185,54 +211,25 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
     }
 }
 
+fn service_values(s: &VpcEndpointServiceConfiguration, name: &str) -> Vec<String> {
+    match name {
+        "service-name" => vec![s.service_name()],
+        "service-id" => vec![s.id.to_string()],
+        "service-state" => vec!["Available".to_owned()],
+        "supported-ip-address-types" => s.supported_ip_address_types.clone(),
+        _ => Vec::new(),
+    }
+}
+
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("ServiceId")
-        .into_iter()
-        .map(VpcEndpointServiceId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "service-name",
-            "service-id",
-            "service-state",
-            "supported-ip-address-types",
-        ],
-        true,
-    )?;
-    let max_results = p.int("MaxResults")?;
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let chosen = super::filter::select(
-        &ids,
-        |id| model.endpoint_service_configuration(scope, id),
-        model.endpoint_service_configurations_in(scope),
-        |s| {
-            filters.matches(Some(&s.tags), |f| match f {
-                "service-name" => vec![s.service_name()],
-                "service-id" => vec![s.id.to_string()],
-                "service-state" => vec!["Available".to_owned()],
-                "supported-ip-address-types" => s.supported_ip_address_types.clone(),
-                _ => Vec::new(),
-            })
-        },
-    )?;
-    let (page, token) = paginate(
-        chosen,
-        |s| s.id.as_str(),
-        max_results,
-        p.opt("NextToken"),
-        &BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("serviceConfigurationSet", page, |w, s| {
-            write_service(w, &model, s)
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+    op.describe("ServiceId", VpcEndpointServiceId::parse)?
+        .filters(SERVICE_FILTERS, true)?
+        .paged(&BOUNDS)?
+        .answer_with_model(
+            "serviceConfigurationSet",
+            |_, s, name| service_values(s, name),
+            write_service,
+        )
 }
 
 pub(super) async fn modify_permissions<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -262,18 +259,17 @@ pub(super) async fn modify_permissions<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 pub(super) fn describe_permissions<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let id = service_id(p)?;
-    let filters = Filters::parse(p.params(), &["principal", "principal-type"], false)?;
-    let max_results = p.int("MaxResults")?;
-    op.check_dry_run()?;
-    let model = op.snapshot();
+    let id = service_id(&op.params)?;
+    let describe = Describe::new(op)
+        .filters(&["principal", "principal-type"], false)?
+        .paged(&BOUNDS)?;
+    let model = describe.snapshot()?;
     let s = model.endpoint_service_configuration(&op.ctx.scope, &id)?;
     let mut chosen: Vec<_> = s
         .allowed_principals
         .iter()
         .filter(|a| {
-            filters.matches(None, |f| match f {
+            describe.matches(None, |f| match f {
                 "principal" => vec![a.principal.clone()],
                 "principal-type" => vec![a.principal_type().to_owned()],
                 _ => Vec::new(),
@@ -281,49 +277,32 @@ pub(super) fn describe_permissions<B: Backend>(op: &Op<'_, B>) -> Body {
         })
         .collect();
     chosen.sort_by(|a, b| a.id.cmp(&b.id));
-    let (page, token) = paginate(
+    describe.respond(
+        "allowedPrincipals",
         chosen,
         |a| a.id.as_str(),
-        max_results,
-        p.opt("NextToken"),
-        &BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("allowedPrincipals", page, |w, a| {
+        |w, a| {
             w.leaf("principalType", a.principal_type())
                 .leaf("principal", &a.principal)
                 .leaf("servicePermissionId", &a.id);
             w.list("tagSet", Vec::<()>::new(), |_, ()| {});
             w.leaf("serviceId", id.as_str());
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+        },
+    )
 }
 
 /// The provider's view of the endpoints connected to its services.
 pub(super) fn describe_connections<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "ip-address-type",
-            "service-id",
-            "vpc-endpoint-owner",
-            "vpc-endpoint-region",
-            "vpc-endpoint-state",
-            "vpc-endpoint-id",
-        ],
-        false,
-    )?;
-    let max_results = p.int("MaxResults")?;
-    op.check_dry_run()?;
-    let model = op.snapshot();
+    let describe = Describe::new(op)
+        .filters(CONNECTION_FILTERS, false)?
+        .paged(&BOUNDS)?;
+    let model = describe.snapshot()?;
     let catalog = op.backend.catalog();
     let scope = &op.ctx.scope;
     let mut rows = Vec::new();
-    for s in model.endpoint_service_configurations_in(scope) {
+    for s in model.in_scope::<VpcEndpointServiceConfiguration>(scope) {
         for e in model.endpoint_connections(s) {
-            let keep = filters.matches(None, |f| match f {
+            let keep = describe.matches(None, |f| match f {
                 "ip-address-type" => vec![e.ip_address_type.clone()],
                 "service-id" => vec![s.id.to_string()],
                 "vpc-endpoint-owner" => vec![e.scope.account.to_string()],
@@ -338,15 +317,11 @@ pub(super) fn describe_connections<B: Backend>(op: &Op<'_, B>) -> Body {
         }
     }
     rows.sort_by(|a, b| a.1.id.cmp(&b.1.id));
-    let (page, token) = paginate(
+    describe.respond(
+        "vpcEndpointConnectionSet",
         rows,
         |(_, e)| e.id.as_str(),
-        max_results,
-        p.opt("NextToken"),
-        &BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("vpcEndpointConnectionSet", page, |w, (s, e)| {
+        |w, (s, e)| {
             w.leaf("serviceId", s.id.as_str())
                 .leaf("vpcEndpointId", e.id.as_str())
                 .leaf("vpcEndpointOwner", e.scope.account.as_str())
@@ -374,9 +349,8 @@ pub(super) fn describe_connections<B: Backend>(op: &Op<'_, B>) -> Body {
             );
             w.list("tagSet", Vec::<()>::new(), |_, ()| {});
             w.leaf("vpcEndpointRegion", &e.scope.region);
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+        },
+    )
 }
 
 pub(super) async fn answer_connections<B: Backend>(op: &Op<'_, B>, accept: bool) -> Body {
@@ -502,58 +476,26 @@ pub(super) async fn delete_notifications<B: Backend>(op: &Op<'_, B>) -> Body {
     }
 }
 
+fn notification_values(n: &ConnectionNotification, name: &str) -> Vec<String> {
+    match name {
+        "connection-notification-arn" => vec![n.topic_arn.clone()],
+        "connection-notification-id" => vec![n.id.to_string()],
+        "connection-notification-state" => {
+            vec![(if n.enabled { "Enabled" } else { "Disabled" }).to_owned()]
+        }
+        "connection-notification-type" => vec!["Topic".to_owned()],
+        "service-id" => n.service_id.iter().map(ToString::to_string).collect(),
+        "vpc-endpoint-id" => n.vpc_endpoint_id.iter().map(ToString::to_string).collect(),
+        _ => Vec::new(),
+    }
+}
+
 pub(super) fn describe_notifications<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let id = p
-        .opt("ConnectionNotificationId")
-        .map(ConnectionNotificationId::parse)
-        .transpose()?;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "connection-notification-arn",
-            "connection-notification-id",
-            "connection-notification-state",
-            "connection-notification-type",
-            "service-id",
-            "vpc-endpoint-id",
-        ],
-        false,
-    )?;
-    let max_results = p.int("MaxResults")?;
-    op.check_dry_run()?;
-    let model = op.snapshot();
     let scope = &op.ctx.scope;
-    let ids: Vec<ConnectionNotificationId> = id.into_iter().collect();
-    let chosen = super::filter::select(
-        &ids,
-        |id| model.connection_notification(scope, id),
-        model.connection_notifications_in(scope),
-        |n| {
-            filters.matches(None, |f| match f {
-                "connection-notification-arn" => vec![n.topic_arn.clone()],
-                "connection-notification-id" => vec![n.id.to_string()],
-                "connection-notification-state" => {
-                    vec![(if n.enabled { "Enabled" } else { "Disabled" }).to_owned()]
-                }
-                "connection-notification-type" => vec!["Topic".to_owned()],
-                "service-id" => n.service_id.iter().map(ToString::to_string).collect(),
-                "vpc-endpoint-id" => n.vpc_endpoint_id.iter().map(ToString::to_string).collect(),
-                _ => Vec::new(),
-            })
-        },
-    )?;
-    let (page, token) = paginate(
-        chosen,
-        |n| n.id.as_str(),
-        max_results,
-        p.opt("NextToken"),
-        &BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("connectionNotificationSet", page, |w, n| {
+    op.describe_one("ConnectionNotificationId", ConnectionNotificationId::parse)?
+        .filters(NOTIFICATION_FILTERS, false)?
+        .paged(&BOUNDS)?
+        .answer("connectionNotificationSet", notification_values, |w, n| {
             write_notification(w, scope, n)
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+        })
 }

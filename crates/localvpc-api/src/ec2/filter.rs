@@ -7,6 +7,7 @@ use crate::ApiError;
 use localvpc_model::Tags;
 use localvpc_wire::query::QueryParams;
 
+#[derive(Default)]
 pub(super) struct Filters(Vec<(String, Vec<String>)>);
 
 /// EC2 User Guide, "Filter your resources": 50 filters and 200 values per call.
@@ -75,6 +76,11 @@ impl Filters {
     }
 }
 
+/// The values of a filter from any displayable items (an `Option`, a list).
+pub(super) fn texts<T: ToString>(items: impl IntoIterator<Item = T>) -> Vec<String> {
+    items.into_iter().map(|i| i.to_string()).collect()
+}
+
 /// `*` = any run, `?` = zero or one character, `\x` = literal x.
 pub(super) fn glob(pattern: &str, text: &str) -> bool {
     let tokens = tokenize(pattern);
@@ -132,22 +138,6 @@ enum Token {
     Star,
     Any,
     Lit(char),
-}
-
-/// A Describe call's items: the ones named by id (each must exist, else its `…NotFound`),
-/// or all of the caller's; then those the filters keep.
-pub(super) fn select<'m, T: ?Sized, Id>(
-    ids: &[Id],
-    get: impl Fn(&Id) -> Result<&'m T, localvpc_model::ModelError>,
-    all: impl Iterator<Item = &'m T>,
-    keep: impl FnMut(&&'m T) -> bool,
-) -> Result<Vec<&'m T>, ApiError> {
-    let chosen: Vec<&T> = if ids.is_empty() {
-        all.collect()
-    } else {
-        ids.iter().map(get).collect::<Result<_, _>>()?
-    };
-    Ok(chosen.into_iter().filter(keep).collect())
 }
 
 /// `MaxResults` bounds of an operation, from the botocore model.

@@ -1,7 +1,7 @@
 //! Typed reads of EC2 query parameters, with AWS's errors for missing and bad values.
 
 use crate::ApiError;
-use localvpc_model::TagSpecification;
+use localvpc_model::{ModelError, TagSpecification};
 use localvpc_wire::query::QueryParams;
 
 pub(super) struct Input<'a> {
@@ -26,6 +26,18 @@ impl<'a> Input<'a> {
 
     pub(super) fn list(&self, name: &str) -> Vec<&'a str> {
         self.params.list(name)
+    }
+
+    /// The list `name.N`, each item read by `parse` (the first malformed one is refused).
+    pub(super) fn ids<T>(
+        &self,
+        name: &str,
+        parse: impl Fn(&str) -> Result<T, ModelError>,
+    ) -> Result<Vec<T>, ApiError> {
+        self.list(name)
+            .into_iter()
+            .map(|v| parse(v).map_err(ApiError::from))
+            .collect()
     }
 
     /// `true`/`false` (any case); anything else is `InvalidParameterValue`.

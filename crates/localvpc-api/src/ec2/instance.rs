@@ -1,7 +1,8 @@
 //! Instances: RunInstances, DescribeInstances, Terminate/Stop/StartInstances,
 //! DescribeInstanceStatus, and DescribeImages (a built-in catalogue; docs/aws-choices.md).
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
+use super::describe::Describe;
+use super::filter::DESCRIBE_BOUNDS;
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -12,6 +13,14 @@ use localvpc_model::{
 };
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
+
+const STATUS_FILTERS: &[&str] = &[
+    "availability-zone",
+    "instance-state-code",
+    "instance-state-name",
+    "instance-status.status",
+    "system-status.status",
+];
 
 fn write_state(w: &mut XmlWriter, tag: &str, state: InstanceState) {
     let (code, name) = state.code_name();
@@ -367,39 +376,20 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("InstanceId")
-        .into_iter()
-        .map(InstanceId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(p.params(), INSTANCE_FILTERS, true)?;
-    let (max_results, next_token) = (p.int("MaxResults")?, p.opt("NextToken"));
-    if max_results.is_some() && !ids.is_empty() {
+    let describe = op
+        .describe("InstanceId", InstanceId::parse)?
+        .filters(INSTANCE_FILTERS, true)?
+        .paged(&DESCRIBE_BOUNDS)?;
+    if describe.max_results().is_some() && !describe.ids().is_empty() {
         return Err(ApiError::combination(
             "The parameter instancesSet cannot be used with the parameter maxResults",
         ));
     }
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let matching: Vec<&Instance> = select(
-        &ids,
-        |id| model.instance(scope, id),
-        model.instances_in(scope),
-        |i| filters.matches(Some(&i.tags), |f| instance_values(&model, i, f)),
-    )?;
-    let (page, token) = paginate(
-        matching,
-        |i| i.id.as_str(),
-        max_results,
-        next_token,
-        &DESCRIBE_BOUNDS,
-    )?;
-    op.respond(|w| {
-        write_reservations(w, &model, &page);
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+    describe
+        .of::<Instance>()
+        .answer_page(instance_values, |w, model, page| {
+            write_reservations(w, model, &page)
+        })
 }
 
 pub(super) async fn change_state<B: Backend>(op: &Op<'_, B>, target: InstanceState) -> Body {
@@ -430,89 +420,54 @@ pub(super) async fn change_state<B: Backend>(op: &Op<'_, B>, target: InstanceSta
     }
 }
 
+fn status_values(i: &Instance, name: &str) -> Vec<String> {
+    match name {
+        "availability-zone" => vec![i.availability_zone.clone()],
+        "instance-state-code" => vec![i.state.code_name().0.to_string()],
+        "instance-state-name" => vec![i.state.code_name().1.to_owned()],
+        _ => vec![status(i).to_owned()],
+    }
+}
+
 pub(super) fn describe_status<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("InstanceId")
-        .into_iter()
-        .map(InstanceId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let include_all = p.bool("IncludeAllInstances")?.unwrap_or(false);
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "availability-zone",
-            "instance-state-code",
-            "instance-state-name",
-            "instance-status.status",
-            "system-status.status",
-        ],
-        false,
-    )?;
-    let (max_results, next_token) = (p.int("MaxResults")?, p.opt("NextToken"));
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let chosen: Vec<&Instance> = if ids.is_empty() {
-        model.instances_in(scope).collect()
+    let describe = op.describe("InstanceId", InstanceId::parse)?;
+    let include_all = op.params.bool("IncludeAllInstances")?.unwrap_or(false);
+    describe
+        .filters(STATUS_FILTERS, false)?
+        .paged(&DESCRIBE_BOUNDS)?
+        .of::<Instance>()
+        .keep(move |i| include_all || i.state == InstanceState::Running)
+        .answer("instanceStatusSet", status_values, write_status)
+}
+
+/// An instance's system and instance status: `ok` while it runs.
+fn status(i: &Instance) -> &'static str {
+    if i.state == InstanceState::Running {
+        "ok"
     } else {
-        ids.iter()
-            .map(|id| model.instance(scope, id))
-            .collect::<Result<_, _>>()?
-    };
-    let matching: Vec<&Instance> = chosen
-        .into_iter()
-        .filter(|i| include_all || i.state == InstanceState::Running)
-        .filter(|i| {
-            filters.matches(None, |f| match f {
-                "availability-zone" => vec![i.availability_zone.clone()],
-                "instance-state-code" => vec![i.state.code_name().0.to_string()],
-                "instance-state-name" => vec![i.state.code_name().1.to_owned()],
-                _ => vec![
-                    (if i.state == InstanceState::Running {
-                        "ok"
-                    } else {
-                        "not-applicable"
-                    })
-                    .to_owned(),
-                ],
-            })
-        })
-        .collect();
-    let (page, token) = paginate(
-        matching,
-        |i| i.id.as_str(),
-        max_results,
-        next_token,
-        &DESCRIBE_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("instanceStatusSet", page, |w, i| {
-            let status = if i.state == InstanceState::Running {
-                "ok"
+        "not-applicable"
+    }
+}
+
+fn write_status(w: &mut XmlWriter, i: &Instance) {
+    let status = status(i);
+    w.leaf("instanceId", i.id.as_str())
+        .leaf("availabilityZone", &i.availability_zone);
+    write_state(w, "instanceState", i.state);
+    for tag in ["systemStatus", "instanceStatus"] {
+        w.node(tag, |w| {
+            w.leaf("status", status);
+            // Reachability details exist only while the instance runs.
+            let details: Vec<&str> = if status == "ok" {
+                vec!["passed"]
             } else {
-                "not-applicable"
+                Vec::new()
             };
-            w.leaf("instanceId", i.id.as_str())
-                .leaf("availabilityZone", &i.availability_zone);
-            write_state(w, "instanceState", i.state);
-            for tag in ["systemStatus", "instanceStatus"] {
-                w.node(tag, |w| {
-                    w.leaf("status", status);
-                    // Reachability details exist only while the instance runs.
-                    let details: Vec<&str> = if status == "ok" {
-                        vec!["passed"]
-                    } else {
-                        Vec::new()
-                    };
-                    w.list("details", details, |w, s| {
-                        w.leaf("name", "reachability").leaf("status", s);
-                    });
-                });
-            }
+            w.list("details", details, |w, s| {
+                w.leaf("name", "reachability").leaf("status", s);
+            });
         });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+    }
 }
 
 pub(super) fn describe_images<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -528,8 +483,7 @@ pub(super) fn describe_images<B: Backend>(op: &Op<'_, B>) -> Body {
         }
     }
     let owners = p.list("Owner");
-    let filters = Filters::parse(
-        p.params(),
+    let describe = Describe::new(op).filters(
         &[
             "architecture",
             "image-id",
@@ -596,7 +550,7 @@ pub(super) fn describe_images<B: Backend>(op: &Op<'_, B>) -> Body {
         .filter(|(id, ..)| wanted.is_empty() || wanted.contains(&id.as_str()))
         .filter(|(_, _, _, _, owner, alias)| owner_ok(owner, *alias))
         .filter(|(id, name, arch, _, owner, alias)| {
-            filters.matches(Some(&no_tags), |f| match f {
+            describe.matches(Some(&no_tags), |f| match f {
                 "architecture" => vec![(*arch).to_owned()],
                 "image-id" => vec![id.clone()],
                 "image-type" => vec!["machine".to_owned()],
@@ -612,31 +566,30 @@ pub(super) fn describe_images<B: Backend>(op: &Op<'_, B>) -> Body {
             })
         })
         .collect();
-    op.respond(|w| {
-        w.list(
-            "imagesSet",
-            selected,
-            |w, (id, name, arch, description, owner, alias)| {
-                w.leaf("imageId", &id)
-                    .leaf("imageLocation", &format!("amazon/{name}"))
-                    .leaf("imageState", "available")
-                    .leaf("imageOwnerId", owner)
-                    .leaf("creationDate", "2024-12-12T00:00:00.000Z")
-                    .bool("isPublic", true)
-                    .leaf("architecture", arch)
-                    .leaf("imageType", "machine")
-                    .leaf_opt("imageOwnerAlias", alias)
-                    .leaf("name", name)
-                    .leaf("description", description)
-                    .leaf("rootDeviceType", "ebs")
-                    .leaf("rootDeviceName", "/dev/xvda")
-                    .list("blockDeviceMapping", Vec::<()>::new(), |_, ()| {})
-                    .leaf("virtualizationType", "hvm")
-                    .leaf("hypervisor", "xen")
-                    .bool("enaSupport", true)
-                    .leaf("platformDetails", "Linux/UNIX")
-                    .leaf("usageOperation", "RunInstances");
-            },
-        );
-    })
+    describe.respond(
+        "imagesSet",
+        selected,
+        |(id, ..)| id.as_str(),
+        |w, (id, name, arch, description, owner, alias)| {
+            w.leaf("imageId", &id)
+                .leaf("imageLocation", &format!("amazon/{name}"))
+                .leaf("imageState", "available")
+                .leaf("imageOwnerId", owner)
+                .leaf("creationDate", "2024-12-12T00:00:00.000Z")
+                .bool("isPublic", true)
+                .leaf("architecture", arch)
+                .leaf("imageType", "machine")
+                .leaf_opt("imageOwnerAlias", alias)
+                .leaf("name", name)
+                .leaf("description", description)
+                .leaf("rootDeviceType", "ebs")
+                .leaf("rootDeviceName", "/dev/xvda")
+                .list("blockDeviceMapping", Vec::<()>::new(), |_, ()| {})
+                .leaf("virtualizationType", "hvm")
+                .leaf("hypervisor", "xen")
+                .bool("enaSupport", true)
+                .leaf("platformDetails", "Linux/UNIX")
+                .leaf("usageOperation", "RunInstances");
+        },
+    )
 }

@@ -1,11 +1,18 @@
 //! Create/Attach/Detach/Delete/DescribeInternetGateways.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
+use super::filter::{DESCRIBE_BOUNDS, texts};
 use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::Backend;
 use localvpc_model::{Command, InternetGateway, InternetGatewayId, Outcome, VpcId};
 use localvpc_wire::xml::XmlWriter;
+
+const FILTERS: &[&str] = &[
+    "attachment.state",
+    "attachment.vpc-id",
+    "internet-gateway-id",
+    "owner-id",
+];
 
 pub(super) fn write_internet_gateway(w: &mut XmlWriter, g: &InternetGateway) {
     w.list("attachmentSet", g.attached_vpc.iter(), |w, vpc| {
@@ -66,55 +73,19 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
     op.respond_true()
 }
 
+fn filter_values(g: &InternetGateway, name: &str) -> Vec<String> {
+    match name {
+        "attachment.state" => texts(g.attached_vpc.iter().map(|_| "available")),
+        "attachment.vpc-id" => texts(&g.attached_vpc),
+        "internet-gateway-id" => vec![g.id.to_string()],
+        "owner-id" => vec![g.scope.account.to_string()],
+        _ => Vec::new(),
+    }
+}
+
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("InternetGatewayId")
-        .into_iter()
-        .map(InternetGatewayId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "attachment.state",
-            "attachment.vpc-id",
-            "internet-gateway-id",
-            "owner-id",
-        ],
-        true,
-    )?;
-    let max_results = p.int("MaxResults")?;
-    let next_token = p.opt("NextToken");
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let matching: Vec<&InternetGateway> = select(
-        &ids,
-        |id| model.internet_gateway(scope, id),
-        model.internet_gateways_in(scope),
-        |g| {
-            filters.matches(Some(&g.tags), |f| match f {
-                "attachment.state" => g
-                    .attached_vpc
-                    .iter()
-                    .map(|_| "available".to_owned())
-                    .collect(),
-                "attachment.vpc-id" => g.attached_vpc.iter().map(ToString::to_string).collect(),
-                "internet-gateway-id" => vec![g.id.to_string()],
-                "owner-id" => vec![g.scope.account.to_string()],
-                _ => Vec::new(),
-            })
-        },
-    )?;
-    let (page, token) = paginate(
-        matching,
-        |g| g.id.as_str(),
-        max_results,
-        next_token,
-        &DESCRIBE_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("internetGatewaySet", page, write_internet_gateway);
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+    op.describe("InternetGatewayId", InternetGatewayId::parse)?
+        .filters(FILTERS, true)?
+        .paged(&DESCRIBE_BOUNDS)?
+        .answer("internetGatewaySet", filter_values, write_internet_gateway)
 }

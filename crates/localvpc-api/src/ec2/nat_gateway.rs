@@ -1,6 +1,6 @@
 //! NAT gateways: Create/Delete/DescribeNatGateways.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
+use super::filter::DESCRIBE_BOUNDS;
 use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
@@ -107,48 +107,26 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
     })
 }
 
+const FILTERS: &[&str] = &["nat-gateway-id", "state", "subnet-id", "vpc-id"];
+
+fn filter_values(n: &NatGateway, name: &str) -> Vec<String> {
+    match name {
+        "nat-gateway-id" => vec![n.id.to_string()],
+        "state" => vec![n.state.as_str().to_owned()],
+        "subnet-id" => vec![n.subnet_id.to_string()],
+        "vpc-id" => vec![n.vpc_id.to_string()],
+        _ => Vec::new(),
+    }
+}
+
+/// A NAT gateway as Describe shows it: in its current state.
+fn write_described(w: &mut XmlWriter, n: &NatGateway) {
+    write_nat(w, n, n.state.as_str());
+}
+
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("NatGatewayId")
-        .into_iter()
-        .map(NatGatewayId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(
-        p.params(),
-        &["nat-gateway-id", "state", "subnet-id", "vpc-id"],
-        true,
-    )?;
-    let max_results = p.int("MaxResults")?;
-    let next_token = p.opt("NextToken");
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let matching: Vec<&NatGateway> = select(
-        &ids,
-        |id| model.nat_gateway(scope, id),
-        model.nat_gateways_in(scope),
-        |n| {
-            filters.matches(Some(&n.tags), |f| match f {
-                "nat-gateway-id" => vec![n.id.to_string()],
-                "state" => vec![n.state.as_str().to_owned()],
-                "subnet-id" => vec![n.subnet_id.to_string()],
-                "vpc-id" => vec![n.vpc_id.to_string()],
-                _ => Vec::new(),
-            })
-        },
-    )?;
-    let (page, token) = paginate(
-        matching,
-        |n| n.id.as_str(),
-        max_results,
-        next_token,
-        &DESCRIBE_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("natGatewaySet", page, |w, n| {
-            write_nat(w, n, n.state.as_str())
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+    op.describe("NatGatewayId", NatGatewayId::parse)?
+        .filters(FILTERS, true)?
+        .paged(&DESCRIBE_BOUNDS)?
+        .answer("natGatewaySet", filter_values, write_described)
 }

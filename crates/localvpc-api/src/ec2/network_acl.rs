@@ -1,6 +1,6 @@
 //! Network ACLs: Create/Delete/DescribeNetworkAcls, entries, and association replacement.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
+use super::filter::DESCRIBE_BOUNDS;
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -184,35 +184,10 @@ pub(super) async fn delete_network_acl<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 pub(super) fn describe_network_acls<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("NetworkAclId")
-        .into_iter()
-        .map(NetworkAclId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(p.params(), FILTERS, true)?;
-    let max_results = p.int("MaxResults")?;
-    let next_token = p.opt("NextToken");
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let matching: Vec<&NetworkAcl> = select(
-        &ids,
-        |id| model.network_acl(scope, id),
-        model.network_acls(scope),
-        |a| filters.matches(Some(&a.tags), |f| filter_values(a, f)),
-    )?;
-    let (page, token) = paginate(
-        matching,
-        |a| a.id.as_str(),
-        max_results,
-        next_token,
-        &DESCRIBE_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("networkAclSet", page, write_acl);
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+    op.describe("NetworkAclId", NetworkAclId::parse)?
+        .filters(FILTERS, true)?
+        .paged(&DESCRIBE_BOUNDS)?
+        .answer("networkAclSet", filter_values, write_acl)
 }
 
 pub(super) async fn create_network_acl_entry<B: Backend>(op: &Op<'_, B>) -> Body {

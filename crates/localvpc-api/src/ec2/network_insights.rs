@@ -2,7 +2,7 @@
 //! Start/Describe/DeleteNetworkInsightsAnalys(is|es). An analysis runs the network decision
 //! core (`localvpc-net`) on the snapshot of its Start request; the model keeps the result.
 
-use super::filter::{Bounds, Filters, paginate, select};
+use super::filter::Bounds;
 use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
@@ -162,66 +162,40 @@ fn range_text(r: Option<(u16, u16)>) -> Vec<String> {
     r.map(|(f, t)| vec![format!("{f}-{t}")]).unwrap_or_default()
 }
 
+/// The values of a DescribeNetworkInsightsPaths filter.
+fn path_values(path: &NetworkInsightsPath, name: &str) -> Vec<String> {
+    let (side, field) = match name.split_once('.') {
+        Some((side, field)) => (side, field),
+        None => ("", name),
+    };
+    let f = match side {
+        "filter-at-source" => path.filter_at_source.as_ref(),
+        "filter-at-destination" => path.filter_at_destination.as_ref(),
+        _ => None,
+    };
+    let addr = |a: Option<IpAddr>| a.map(|a| a.to_string()).into_iter().collect();
+    match (side, field) {
+        ("", "destination") => path.destination.clone().into_iter().collect(),
+        ("", "source") => vec![path.source.clone()],
+        ("", "protocol") => vec![path.protocol.clone()],
+        ("", "destination-port") => path
+            .destination_port
+            .map(|p| p.to_string())
+            .into_iter()
+            .collect(),
+        (_, "source-address") => addr(f.and_then(|f| f.source_address)),
+        (_, "destination-address") => addr(f.and_then(|f| f.destination_address)),
+        (_, "source-port-range") => range_text(f.and_then(|f| f.source_port_range)),
+        (_, "destination-port-range") => range_text(f.and_then(|f| f.destination_port_range)),
+        _ => Vec::new(),
+    }
+}
+
 pub(super) fn describe_paths<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("NetworkInsightsPathId")
-        .into_iter()
-        .map(NetworkInsightsPathId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(p.params(), PATH_FILTERS, true)?;
-    let max_results = p.int("MaxResults")?;
-    let next_token = p.opt("NextToken");
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let matching = select(
-        &ids,
-        |id| model.network_insights_path(scope, id),
-        model.network_insights_paths_in(scope),
-        |path| {
-            filters.matches(Some(&path.tags), |name| {
-                let (side, field) = match name.split_once('.') {
-                    Some((side, field)) => (side, field),
-                    None => ("", name),
-                };
-                let f = match side {
-                    "filter-at-source" => path.filter_at_source.as_ref(),
-                    "filter-at-destination" => path.filter_at_destination.as_ref(),
-                    _ => None,
-                };
-                let addr = |a: Option<IpAddr>| a.map(|a| a.to_string()).into_iter().collect();
-                match (side, field) {
-                    ("", "destination") => path.destination.clone().into_iter().collect(),
-                    ("", "source") => vec![path.source.clone()],
-                    ("", "protocol") => vec![path.protocol.clone()],
-                    ("", "destination-port") => path
-                        .destination_port
-                        .map(|p| p.to_string())
-                        .into_iter()
-                        .collect(),
-                    (_, "source-address") => addr(f.and_then(|f| f.source_address)),
-                    (_, "destination-address") => addr(f.and_then(|f| f.destination_address)),
-                    (_, "source-port-range") => range_text(f.and_then(|f| f.source_port_range)),
-                    (_, "destination-port-range") => {
-                        range_text(f.and_then(|f| f.destination_port_range))
-                    }
-                    _ => Vec::new(),
-                }
-            })
-        },
-    )?;
-    let (page, token) = paginate(
-        matching,
-        |p| p.id.as_str(),
-        max_results,
-        next_token,
-        &BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("networkInsightsPathSet", page, write_path);
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+    op.describe("NetworkInsightsPathId", NetworkInsightsPathId::parse)?
+        .filters(PATH_FILTERS, true)?
+        .paged(&BOUNDS)?
+        .answer("networkInsightsPathSet", path_values, write_path)
 }
 
 /// A path end id as the decision core names it; None for kinds it cannot start or end at.
@@ -395,11 +369,10 @@ pub(super) async fn delete_analysis<B: Backend>(op: &Op<'_, B>) -> Body {
 
 pub(super) fn describe_analyses<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
-    let ids = p
-        .list("NetworkInsightsAnalysisId")
-        .into_iter()
-        .map(NetworkInsightsAnalysisId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
+    let describe = op.describe(
+        "NetworkInsightsAnalysisId",
+        NetworkInsightsAnalysisId::parse,
+    )?;
     let path_id = p
         .opt("NetworkInsightsPathId")
         .map(NetworkInsightsPathId::parse)
@@ -412,40 +385,26 @@ pub(super) fn describe_analyses<B: Backend>(op: &Op<'_, B>) -> Body {
         .opt("AnalysisEndTime")
         .map(|t| parse_time(t, "AnalysisEndTime"))
         .transpose()?;
-    let filters = Filters::parse(p.params(), ANALYSIS_FILTERS, true)?;
-    let max_results = p.int("MaxResults")?;
-    let next_token = p.opt("NextToken");
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let matching = select(
-        &ids,
-        |id| model.network_insights_analysis(scope, id),
-        model.network_insights_analyses_in(scope),
-        |a| {
+    describe
+        .filters(ANALYSIS_FILTERS, true)?
+        .paged(&BOUNDS)?
+        .of::<NetworkInsightsAnalysis>()
+        .keep(move |a| {
             path_id.as_ref().is_none_or(|id| &a.path_id == id)
                 && start.is_none_or(|s| a.started.0 >= s)
                 && end.is_none_or(|e| a.started.0 <= e)
-                && filters.matches(Some(&a.tags), |name| match name {
-                    "path-found" => a.path_found.map(|f| f.to_string()).into_iter().collect(),
-                    "status" => vec![a.status.clone()],
-                    _ => Vec::new(),
-                })
-        },
-    )?;
-    let (page, token) = paginate(
-        matching,
-        |a| a.id.as_str(),
-        max_results,
-        next_token,
-        &BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("networkInsightsAnalysisSet", page, |w, a| {
-            write_analysis(w, a, true);
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+        })
+        .answer("networkInsightsAnalysisSet", analysis_values, |w, a| {
+            write_analysis(w, a, true)
+        })
+}
+
+fn analysis_values(a: &NetworkInsightsAnalysis, name: &str) -> Vec<String> {
+    match name {
+        "path-found" => a.path_found.map(|f| f.to_string()).into_iter().collect(),
+        "status" => vec![a.status.clone()],
+        _ => Vec::new(),
+    }
 }
 
 fn parse_time(text: &str, name: &str) -> Result<u64, ApiError> {

@@ -2,7 +2,7 @@
 //! ModifyNetworkInterfaceAttribute, Assign/UnassignPrivateIpAddresses,
 //! Assign/UnassignIpv6Addresses.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
+use super::filter::DESCRIBE_BOUNDS;
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -345,37 +345,10 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("NetworkInterfaceId")
-        .into_iter()
-        .map(NetworkInterfaceId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(p.params(), FILTERS, true)?;
-    let max_results = p.int("MaxResults")?;
-    let next_token = p.opt("NextToken");
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let matching: Vec<&NetworkInterface> = select(
-        &ids,
-        |id| model.network_interface(scope, id),
-        model.interfaces_in(scope),
-        |e| filters.matches(Some(&e.tags), |f| filter_values(&model, e, f)),
-    )?;
-    let (page, token) = paginate(
-        matching,
-        |e| e.id.as_str(),
-        max_results,
-        next_token,
-        &DESCRIBE_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("networkInterfaceSet", page, |w, e| {
-            write_interface(w, &model, e)
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+    op.describe("NetworkInterfaceId", NetworkInterfaceId::parse)?
+        .filters(FILTERS, true)?
+        .paged(&DESCRIBE_BOUNDS)?
+        .answer_with_model("networkInterfaceSet", filter_values, write_interface)
 }
 
 pub(super) async fn modify<B: Backend>(op: &Op<'_, B>) -> Body {

@@ -2,7 +2,8 @@
 //! (Create/Modify/Delete/DescribeManagedPrefixLists, GetManagedPrefixListEntries,
 //! GetManagedPrefixListAssociations, RestoreManagedPrefixListVersion).
 
-use super::filter::{Bounds, DESCRIBE_BOUNDS, Filters, paginate};
+use super::describe::Describe;
+use super::filter::{Bounds, DESCRIBE_BOUNDS};
 use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
@@ -168,16 +169,12 @@ fn chosen<'m>(
 }
 
 pub(super) fn describe_managed<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p.list("PrefixListId");
-    let filters = Filters::parse(
-        p.params(),
-        &["owner-id", "prefix-list-id", "prefix-list-name"],
-        true,
-    )?;
-    let max_results = p.int("MaxResults")?;
-    op.check_dry_run()?;
-    let model = op.snapshot();
+    // The ids are checked after DryRun, against the lists the caller sees.
+    let ids = op.params.list("PrefixListId");
+    let describe = Describe::new(op)
+        .filters(&["owner-id", "prefix-list-id", "prefix-list-name"], true)?
+        .paged(&MANAGED_BOUNDS)?;
+    let model = describe.snapshot()?;
     let scope = &op.ctx.scope;
     let lists: Vec<PrefixListRef<'_>> = chosen(&ids, model.prefix_lists_in(scope))?
         .into_iter()
@@ -186,7 +183,7 @@ pub(super) fn describe_managed<B: Backend>(op: &Op<'_, B>) -> Body {
                 PrefixListRef::Customer(c) => Some(&c.tags),
                 PrefixListRef::Aws(_) => None,
             };
-            filters.matches(tags, |f| match f {
+            describe.matches(tags, |f| match f {
                 "owner-id" => vec![match l {
                     PrefixListRef::Aws(_) => "AWS".to_owned(),
                     PrefixListRef::Customer(c) => c.scope.account.to_string(),
@@ -197,27 +194,21 @@ pub(super) fn describe_managed<B: Backend>(op: &Op<'_, B>) -> Body {
             })
         })
         .collect();
-    let (page, token) = paginate(
+    describe.respond(
+        "prefixListSet",
         lists,
         |l| l.id(),
-        max_results,
-        p.opt("NextToken"),
-        &MANAGED_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("prefixListSet", page, |w, l| write_managed(w, &l));
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+        |w, l| write_managed(w, &l),
+    )
 }
 
 /// DescribePrefixLists: only the AWS-managed lists (the "AWS services in prefix list form").
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p.list("PrefixListId");
-    let filters = Filters::parse(p.params(), &["prefix-list-id", "prefix-list-name"], false)?;
-    let max_results = p.int("MaxResults")?;
-    op.check_dry_run()?;
-    let model = op.snapshot();
+    let ids = op.params.list("PrefixListId");
+    let describe = Describe::new(op)
+        .filters(&["prefix-list-id", "prefix-list-name"], false)?
+        .paged(&DESCRIBE_BOUNDS)?;
+    let model = describe.snapshot()?;
     let scope = &op.ctx.scope;
     let aws_only: Vec<PrefixListRef<'_>> = model
         .prefix_lists_in(scope)
@@ -227,30 +218,25 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
     let lists: Vec<PrefixListRef<'_>> = chosen(&ids, aws_only)?
         .into_iter()
         .filter(|l| {
-            filters.matches(None, |f| match f {
+            describe.matches(None, |f| match f {
                 "prefix-list-id" => vec![l.id().to_owned()],
                 "prefix-list-name" => vec![l.name().to_owned()],
                 _ => Vec::new(),
             })
         })
         .collect();
-    let (page, token) = paginate(
+    describe.respond(
+        "prefixListSet",
         lists,
         |l| l.id(),
-        max_results,
-        p.opt("NextToken"),
-        &DESCRIBE_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("prefixListSet", page, |w, l| {
+        |w, l| {
             w.list("cidrSet", l.cidrs(), |w, c| {
                 w.text(&c.to_string());
             });
             w.leaf("prefixListId", l.id())
                 .leaf("prefixListName", l.name());
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+        },
+    )
 }
 
 fn lookup<'m>(
@@ -268,11 +254,10 @@ pub(super) fn get_entries<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
     let raw = p.required("PrefixListId")?;
     let target = u64_param(p, "TargetVersion")?;
-    let max_results = p.int("MaxResults")?;
-    op.check_dry_run()?;
-    let model = op.snapshot();
+    let describe = Describe::new(op).paged(&ENTRIES_BOUNDS)?;
+    let model = describe.snapshot()?;
     let list = lookup(&model, &op.ctx.scope, raw)?;
-    let entries: Vec<(String, Option<String>)> = match (&list, target) {
+    let mut entries: Vec<(String, Option<String>)> = match (&list, target) {
         (PrefixListRef::Customer(c), Some(v)) => version_entries(c, v)?,
         (PrefixListRef::Customer(c), None) => c
             .entries()
@@ -281,22 +266,16 @@ pub(super) fn get_entries<B: Backend>(op: &Op<'_, B>) -> Body {
             .collect(),
         (PrefixListRef::Aws(a), _) => a.cidrs.iter().map(|c| (c.to_string(), None)).collect(),
     };
-    let mut entries = entries;
     entries.sort();
-    let (page, token) = paginate(
+    describe.respond(
+        "entrySet",
         entries,
         |e| e.0.as_str(),
-        max_results,
-        p.opt("NextToken"),
-        &ENTRIES_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("entrySet", page, |w, (cidr, description)| {
+        |w, (cidr, description)| {
             w.leaf("cidr", &cidr)
                 .leaf_opt("description", description.as_deref());
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+        },
+    )
 }
 
 fn version_entries(
@@ -322,11 +301,9 @@ fn version_entries(
 }
 
 pub(super) fn get_associations<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let raw = p.required("PrefixListId")?;
-    let max_results = p.int("MaxResults")?;
-    op.check_dry_run()?;
-    let model = op.snapshot();
+    let raw = op.params.required("PrefixListId")?;
+    let describe = Describe::new(op).paged(&ASSOCIATIONS_BOUNDS)?;
+    let model = describe.snapshot()?;
     let scope = &op.ctx.scope;
     let list = lookup(&model, scope, raw)?;
     if matches!(list, PrefixListRef::Aws(_)) {
@@ -336,18 +313,13 @@ pub(super) fn get_associations<B: Backend>(op: &Op<'_, B>) -> Body {
     }
     let mut users = model.prefix_list_users(scope, raw);
     users.sort();
-    let (page, token) = paginate(
+    describe.respond(
+        "prefixListAssociationSet",
         users,
         String::as_str,
-        max_results,
-        p.opt("NextToken"),
-        &ASSOCIATIONS_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("prefixListAssociationSet", page, |w, id| {
+        |w, id| {
             w.leaf("resourceId", &id)
                 .leaf("resourceOwner", scope.account.as_str());
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+        },
+    )
 }

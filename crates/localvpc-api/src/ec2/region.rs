@@ -1,6 +1,6 @@
 //! DescribeRegions and DescribeAvailabilityZones.
 
-use super::filter::Filters;
+use super::describe::Describe;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 
@@ -8,11 +8,8 @@ pub(super) fn describe_regions<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
     let names = p.list("RegionName");
     let _all = p.bool("AllRegions")?;
-    let filters = Filters::parse(
-        p.params(),
-        &["endpoint", "opt-in-status", "region-name"],
-        false,
-    )?;
+    let describe =
+        Describe::new(op).filters(&["endpoint", "opt-in-status", "region-name"], false)?;
     let catalog = op.backend.catalog();
     for name in &names {
         if catalog.region(name).is_none() {
@@ -28,7 +25,7 @@ pub(super) fn describe_regions<B: Backend>(op: &Op<'_, B>) -> Body {
         .iter()
         .filter(|r| names.is_empty() || names.contains(&r.name))
         .filter(|r| {
-            filters.matches(None, |f| match f {
+            describe.matches(None, |f| match f {
                 "endpoint" => vec![r.endpoint()],
                 "opt-in-status" => vec![r.opt_in_status().to_owned()],
                 "region-name" => vec![r.name.to_owned()],
@@ -36,13 +33,16 @@ pub(super) fn describe_regions<B: Backend>(op: &Op<'_, B>) -> Body {
             })
         })
         .collect();
-    op.respond(|w| {
-        w.list("regionInfo", regions, |w, r| {
+    describe.respond(
+        "regionInfo",
+        regions,
+        |r| r.name,
+        |w, r| {
             w.leaf("regionName", r.name)
                 .leaf("regionEndpoint", &r.endpoint())
                 .leaf("optInStatus", r.opt_in_status());
-        });
-    })
+        },
+    )
 }
 
 pub(super) fn describe_availability_zones<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -50,8 +50,7 @@ pub(super) fn describe_availability_zones<B: Backend>(op: &Op<'_, B>) -> Body {
     let names = p.list("ZoneName");
     let ids = p.list("ZoneId");
     let _all = p.bool("AllAvailabilityZones")?;
-    let filters = Filters::parse(
-        p.params(),
+    let describe = Describe::new(op).filters(
         &[
             "group-long-name",
             "group-name",
@@ -85,7 +84,7 @@ pub(super) fn describe_availability_zones<B: Backend>(op: &Op<'_, B>) -> Body {
                 || ids.contains(&z.id.as_str())
         })
         .filter(|z| {
-            filters.matches(None, |f| match f {
+            describe.matches(None, |f| match f {
                 "group-name" | "region-name" => vec![z.region.to_owned()],
                 "opt-in-status" => vec!["opt-in-not-required".to_owned()],
                 "state" => vec!["available".to_owned()],
@@ -96,8 +95,11 @@ pub(super) fn describe_availability_zones<B: Backend>(op: &Op<'_, B>) -> Body {
             })
         })
         .collect();
-    op.respond(|w| {
-        w.list("availabilityZoneInfo", selected, |w, z| {
+    describe.respond(
+        "availabilityZoneInfo",
+        selected,
+        |z| z.name.as_str(),
+        |w, z| {
             w.leaf("zoneName", &z.name)
                 .leaf("zoneState", "available")
                 .leaf("regionName", z.region)
@@ -107,6 +109,6 @@ pub(super) fn describe_availability_zones<B: Backend>(op: &Op<'_, B>) -> Body {
                 .leaf("networkBorderGroup", z.region)
                 .leaf("zoneType", "availability-zone")
                 .list("messageSet", Vec::<()>::new(), |_, ()| {});
-        });
-    })
+        },
+    )
 }

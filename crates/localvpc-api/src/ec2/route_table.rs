@@ -1,6 +1,6 @@
 //! Route tables: Create/Delete/DescribeRouteTables, associations, and routes.
 
-use super::filter::{Bounds, Filters, paginate, select};
+use super::filter::Bounds;
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -310,35 +310,10 @@ pub(super) async fn delete_route_table<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 pub(super) fn describe_route_tables<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("RouteTableId")
-        .into_iter()
-        .map(RouteTableId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(p.params(), FILTERS, true)?;
-    let max_results = p.int("MaxResults")?;
-    let next_token = p.opt("NextToken");
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let matching: Vec<&RouteTable> = select(
-        &ids,
-        |id| model.route_table(scope, id),
-        model.route_tables(scope),
-        |t| filters.matches(Some(&t.tags), |f| filter_values(&model, t, f)),
-    )?;
-    let (page, token) = paginate(
-        matching,
-        |t| t.id.as_str(),
-        max_results,
-        next_token,
-        &BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("routeTableSet", page, |w, t| write_table(w, &model, t));
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+    op.describe("RouteTableId", RouteTableId::parse)?
+        .filters(FILTERS, true)?
+        .paged(&BOUNDS)?
+        .answer_with_model("routeTableSet", filter_values, write_table)
 }
 
 pub(super) async fn associate_route_table<B: Backend>(op: &Op<'_, B>) -> Body {

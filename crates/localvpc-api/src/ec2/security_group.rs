@@ -1,7 +1,7 @@
 //! Security groups: Create/Delete/DescribeSecurityGroups, Authorize/Revoke ingress and
 //! egress, DescribeSecurityGroupRules, ModifySecurityGroupRules.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate};
+use super::filter::DESCRIBE_BOUNDS;
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -382,14 +382,11 @@ pub(super) async fn delete_security_group<B: Backend>(op: &Op<'_, B>) -> Body {
     }
 }
 
+/// DescribeSecurityGroups names groups by id (in request order) or by name (in the default
+/// VPC, after the ids), each of which must exist.
 pub(super) fn describe_security_groups<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("GroupId")
-        .into_iter()
-        .map(SecurityGroupId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let names = p.list("GroupName");
+    let describe = op.describe("GroupId", SecurityGroupId::parse)?;
+    let names = op.params.list("GroupName");
     let mut known: Vec<String> = [
         "description",
         "group-id",
@@ -404,14 +401,11 @@ pub(super) fn describe_security_groups<B: Backend>(op: &Op<'_, B>) -> Body {
         known.push(format!("egress.ip-permission.{f}"));
     }
     let known: Vec<&str> = known.iter().map(String::as_str).collect();
-    let filters = Filters::parse(p.params(), &known, true)?;
-    let max_results = p.int("MaxResults")?;
-    let next_token = p.opt("NextToken");
-    op.check_dry_run()?;
-    let model = op.snapshot();
+    let describe = describe.filters(&known, true)?.paged(&DESCRIBE_BOUNDS)?;
+    let model = describe.snapshot()?;
     let scope = &op.ctx.scope;
     let mut chosen: Vec<&SecurityGroup> = Vec::new();
-    for id in &ids {
+    for id in describe.ids() {
         chosen.push(model.security_group(scope, id)?);
     }
     if !names.is_empty() {
@@ -432,24 +426,19 @@ pub(super) fn describe_security_groups<B: Backend>(op: &Op<'_, B>) -> Body {
             })?);
         }
     }
-    if ids.is_empty() && names.is_empty() {
+    if describe.ids().is_empty() && names.is_empty() {
         chosen = model.security_groups(scope).collect();
     }
     let matching: Vec<&SecurityGroup> = chosen
         .into_iter()
-        .filter(|g| filters.matches(Some(&g.tags), |f| group_filter_values(&model, g, f)))
+        .filter(|g| describe.matches(Some(&g.tags), |f| group_filter_values(&model, g, f)))
         .collect();
-    let (page, token) = paginate(
+    describe.respond(
+        "securityGroupInfo",
         matching,
         |g| g.id.as_str(),
-        max_results,
-        next_token,
-        &DESCRIBE_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("securityGroupInfo", page, |w, g| write_group(w, &model, g));
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+        |w, g| write_group(w, &model, g),
+    )
 }
 
 pub(super) async fn authorize<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body {
@@ -536,17 +525,11 @@ pub(super) async fn revoke<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body {
 }
 
 pub(super) fn describe_security_group_rules<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("SecurityGroupRuleId")
-        .into_iter()
-        .map(SecurityGroupRuleId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(p.params(), &["group-id", "security-group-rule-id"], true)?;
-    let max_results = p.int("MaxResults")?;
-    let next_token = p.opt("NextToken");
-    op.check_dry_run()?;
-    let model = op.snapshot();
+    let describe = op
+        .describe("SecurityGroupRuleId", SecurityGroupRuleId::parse)?
+        .filters(&["group-id", "security-group-rule-id"], true)?
+        .paged(&DESCRIBE_BOUNDS)?;
+    let model = describe.snapshot()?;
     let scope = &op.ctx.scope;
     let mut rows: Vec<(&SecurityGroup, bool, &SecurityGroupRule)> = Vec::new();
     for g in model.security_groups(scope) {
@@ -554,7 +537,8 @@ pub(super) fn describe_security_group_rules<B: Backend>(op: &Op<'_, B>) -> Body 
             rows.extend(rules.iter().map(|r| (g, egress, r)));
         }
     }
-    for id in &ids {
+    let ids = describe.ids();
+    for id in ids {
         if !rows.iter().any(|(_, _, r)| &r.id == id) {
             return Err(ApiError::new(
                 400,
@@ -567,7 +551,7 @@ pub(super) fn describe_security_group_rules<B: Backend>(op: &Op<'_, B>) -> Body 
         .into_iter()
         .filter(|(_, _, r)| ids.is_empty() || ids.contains(&r.id))
         .filter(|(g, _, r)| {
-            filters.matches(Some(&r.tags), |f| match f {
+            describe.matches(Some(&r.tags), |f| match f {
                 "group-id" => vec![g.id.to_string()],
                 "security-group-rule-id" => vec![r.id.to_string()],
                 _ => Vec::new(),
@@ -575,19 +559,12 @@ pub(super) fn describe_security_group_rules<B: Backend>(op: &Op<'_, B>) -> Body 
         })
         .collect();
     rows.sort_by(|a, b| a.2.id.cmp(&b.2.id));
-    let (page, token) = paginate(
+    describe.respond(
+        "securityGroupRuleSet",
         rows,
         |(_, _, r)| r.id.as_str(),
-        max_results,
-        next_token,
-        &DESCRIBE_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("securityGroupRuleSet", page, |w, (g, egress, r)| {
-            write_rule(w, &model, scope, &g.id, egress, r)
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+        |w, (g, egress, r)| write_rule(w, &model, scope, &g.id, egress, r),
+    )
 }
 
 pub(super) async fn modify_security_group_rules<B: Backend>(op: &Op<'_, B>) -> Body {

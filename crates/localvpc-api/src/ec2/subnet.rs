@@ -1,7 +1,7 @@
 //! CreateSubnet, DescribeSubnets, DeleteSubnet, ModifySubnetAttribute, and the subnet's
 //! IPv6 block (Associate/DisassociateSubnetCidrBlock).
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
+use super::filter::DESCRIBE_BOUNDS;
 use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
@@ -217,35 +217,10 @@ fn respond_ipv6_change<B: Backend>(op: &Op<'_, B>, outcome: Outcome, state: &str
 }
 
 pub(super) fn describe_subnets<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("SubnetId")
-        .into_iter()
-        .map(SubnetId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(p.params(), FILTERS, true)?;
-    let max_results = p.int("MaxResults")?;
-    let next_token = p.opt("NextToken");
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let matching: Vec<&Subnet> = select(
-        &ids,
-        |id| model.subnet(scope, id),
-        model.subnets(scope),
-        |s| filters.matches(Some(&s.tags), |f| filter_values(&model, s, f)),
-    )?;
-    let (page, token) = paginate(
-        matching,
-        |s| s.id.as_str(),
-        max_results,
-        next_token,
-        &DESCRIBE_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("subnetSet", page, |w, s| write_subnet(w, &model, s));
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+    op.describe("SubnetId", SubnetId::parse)?
+        .filters(FILTERS, true)?
+        .paged(&DESCRIBE_BOUNDS)?
+        .answer_with_model("subnetSet", filter_values, write_subnet)
 }
 
 pub(super) async fn delete_subnet<B: Backend>(op: &Op<'_, B>) -> Body {

@@ -1,6 +1,7 @@
 //! CreateTags, DeleteTags, DescribeTags, and the `tagSet` every resource shape carries.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate};
+use super::describe::Describe;
+use super::filter::DESCRIBE_BOUNDS;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{Command, Model, ResourceKind, Scope, Tags};
@@ -74,16 +75,10 @@ fn tagged<'a>(model: &'a Model, scope: &'a Scope) -> Vec<(&'a str, ResourceKind,
 }
 
 pub(super) fn describe_tags<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let filters = Filters::parse(
-        p.params(),
-        &["key", "resource-id", "resource-type", "value"],
-        true,
-    )?;
-    let max_results = p.int("MaxResults")?;
-    let next_token = p.opt("NextToken");
-    op.check_dry_run()?;
-    let model = op.snapshot();
+    let describe = Describe::new(op)
+        .filters(&["key", "resource-id", "resource-type", "value"], true)?
+        .paged(&DESCRIBE_BOUNDS)?;
+    let model = describe.snapshot()?;
     let scope = &op.ctx.scope;
     // One row per (resource, tag); the page key orders rows by resource id, then key.
     let mut rows: Vec<(String, &str, &str, &str, &str)> = Vec::new();
@@ -92,7 +87,7 @@ pub(super) fn describe_tags<B: Backend>(op: &Op<'_, B>) -> Body {
         for (k, v) in tags {
             let mut single = Tags::new();
             single.insert(k.clone(), v.clone());
-            let keep = filters.matches(Some(&single), |f| match f {
+            let keep = describe.matches(Some(&single), |f| match f {
                 "key" => vec![k.clone()],
                 "value" => vec![v.clone()],
                 "resource-id" => vec![id.to_owned()],
@@ -105,20 +100,15 @@ pub(super) fn describe_tags<B: Backend>(op: &Op<'_, B>) -> Body {
         }
     }
     rows.sort_by(|a, b| a.0.cmp(&b.0));
-    let (page, token) = paginate(
+    describe.respond(
+        "tagSet",
         rows,
         |r| r.0.as_str(),
-        max_results,
-        next_token,
-        &DESCRIBE_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("tagSet", page, |w, (_, id, resource_type, k, v)| {
+        |w, (_, id, resource_type, k, v)| {
             w.leaf("resourceId", id)
                 .leaf("resourceType", resource_type)
                 .leaf("key", k)
                 .leaf("value", v);
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+        },
+    )
 }

@@ -1,7 +1,8 @@
 //! Transit gateways: gateways, VPC attachments (with acceptance), route tables,
 //! associations, propagations, static/blackhole routes and SearchTransitGatewayRoutes.
 
-use super::filter::{Bounds, Filters, paginate};
+use super::describe::Describe;
+use super::filter::{Bounds, Filters, texts};
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -13,6 +14,34 @@ use localvpc_model::{
 };
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
+
+const TGW_FILTERS: &[&str] = &[
+    "options.amazon-side-asn",
+    "options.association-default-route-table-id",
+    "options.auto-accept-shared-attachments",
+    "options.default-route-table-association",
+    "options.default-route-table-propagation",
+    "options.dns-support",
+    "options.propagation-default-route-table-id",
+    "options.vpn-ecmp-support",
+    "owner-id",
+    "state",
+    "transit-gateway-id",
+];
+
+const ROUTE_TABLE_FILTERS: &[&str] = &[
+    "default-association-route-table",
+    "default-propagation-route-table",
+    "state",
+    "transit-gateway-id",
+    "transit-gateway-route-table-id",
+];
+
+const LINK_FILTERS: &[&str] = &[
+    "resource-id",
+    "resource-type",
+    "transit-gateway-attachment-id",
+];
 
 /// `TransitGatewayMaxResults`: 5–1000.
 const BOUNDS: Bounds = Bounds { min: 5, max: 1000 };
@@ -142,17 +171,6 @@ fn write_route(w: &mut XmlWriter, model: &Model, r: &TgwRoute) {
     .leaf("state", if r.active { "active" } else { "blackhole" });
 }
 
-fn ids<T>(
-    p: &Input<'_>,
-    name: &str,
-    parse: impl Fn(&str) -> Result<T, localvpc_model::ModelError>,
-) -> Result<Vec<T>, ApiError> {
-    p.list(name)
-        .into_iter()
-        .map(|v| parse(v).map_err(ApiError::from))
-        .collect()
-}
-
 fn enable(p: &Input<'_>, name: &str, default: bool) -> Result<bool, ApiError> {
     match p.opt(name) {
         None => Ok(default),
@@ -241,81 +259,41 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
     }
 }
 
-pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let wanted = ids(p, "TransitGatewayIds", TransitGatewayId::parse)?;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "options.amazon-side-asn",
-            "options.association-default-route-table-id",
-            "options.auto-accept-shared-attachments",
-            "options.default-route-table-association",
-            "options.default-route-table-propagation",
-            "options.dns-support",
-            "options.propagation-default-route-table-id",
-            "options.vpn-ecmp-support",
-            "owner-id",
-            "state",
-            "transit-gateway-id",
-        ],
-        true,
-    )?;
-    let (max_results, next_token) = (p.int("MaxResults")?, p.opt("NextToken"));
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    for id in &wanted {
-        if !model.transit_gateways_in(scope).any(|t| &t.id == id) {
-            return Err(id.not_found().into());
+fn tgw_values(t: &TransitGateway, name: &str) -> Vec<String> {
+    let o = &t.options;
+    match name {
+        "options.amazon-side-asn" => vec![o.amazon_side_asn.to_string()],
+        "options.association-default-route-table-id" => {
+            texts(&o.association_default_route_table_id)
         }
+        "options.propagation-default-route-table-id" => {
+            texts(&o.propagation_default_route_table_id)
+        }
+        "options.auto-accept-shared-attachments" => {
+            vec![flag(o.auto_accept_shared_attachments).to_owned()]
+        }
+        "options.default-route-table-association" => {
+            vec![flag(o.default_route_table_association).to_owned()]
+        }
+        "options.default-route-table-propagation" => {
+            vec![flag(o.default_route_table_propagation).to_owned()]
+        }
+        "options.dns-support" => vec![flag(o.dns_support).to_owned()],
+        "options.vpn-ecmp-support" => vec![flag(o.vpn_ecmp_support).to_owned()],
+        "owner-id" => vec![t.scope.account.to_string()],
+        "state" => vec![(if t.deleted { "deleted" } else { "available" }).to_owned()],
+        "transit-gateway-id" => vec![t.id.to_string()],
+        _ => Vec::new(),
     }
-    let matching: Vec<&TransitGateway> = model
-        .transit_gateways_in(scope)
-        .filter(|t| wanted.is_empty() || wanted.contains(&t.id))
-        .filter(|t| {
-            let o = &t.options;
-            filters.matches(Some(&t.tags), |f| match f {
-                "options.amazon-side-asn" => vec![o.amazon_side_asn.to_string()],
-                "options.association-default-route-table-id" => o
-                    .association_default_route_table_id
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect(),
-                "options.propagation-default-route-table-id" => o
-                    .propagation_default_route_table_id
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect(),
-                "options.auto-accept-shared-attachments" => {
-                    vec![flag(o.auto_accept_shared_attachments).to_owned()]
-                }
-                "options.default-route-table-association" => {
-                    vec![flag(o.default_route_table_association).to_owned()]
-                }
-                "options.default-route-table-propagation" => {
-                    vec![flag(o.default_route_table_propagation).to_owned()]
-                }
-                "options.dns-support" => vec![flag(o.dns_support).to_owned()],
-                "options.vpn-ecmp-support" => vec![flag(o.vpn_ecmp_support).to_owned()],
-                "owner-id" => vec![t.scope.account.to_string()],
-                "state" => vec![(if t.deleted { "deleted" } else { "available" }).to_owned()],
-                "transit-gateway-id" => vec![t.id.to_string()],
-                _ => Vec::new(),
-            })
-        })
-        .collect();
-    let (page, token) = paginate(
-        matching,
-        |t| t.id.as_str(),
-        max_results,
-        next_token,
-        &BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("transitGatewaySet", page, write_tgw);
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+}
+
+pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
+    op.describe("TransitGatewayIds", TransitGatewayId::parse)?
+        .filters(TGW_FILTERS, true)?
+        .paged(&BOUNDS)?
+        .of::<TransitGateway>()
+        .in_id_order()
+        .answer("transitGatewaySet", tgw_values, write_tgw)
 }
 
 fn respond_vpc_attachment<B: Backend>(op: &Op<'_, B>, outcome: Outcome) -> Body {
@@ -334,7 +312,7 @@ pub(super) async fn create_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
     let input = CreateTgwVpcAttachment {
         transit_gateway_id: tgw_id(p)?,
         vpc_id: VpcId::parse(p.required("VpcId")?)?,
-        subnet_ids: ids(p, "SubnetIds", SubnetId::parse)?,
+        subnet_ids: p.ids("SubnetIds", SubnetId::parse)?,
         dns_support: enable(p, "Options.DnsSupport", true)?,
         tag_specifications: p.tag_specifications()?,
     };
@@ -378,8 +356,8 @@ pub(super) async fn delete_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
 pub(super) async fn modify_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
     let id = attachment_id(p)?;
-    let add_subnets = ids(p, "AddSubnetIds", SubnetId::parse)?;
-    let remove_subnets = ids(p, "RemoveSubnetIds", SubnetId::parse)?;
+    let add_subnets = p.ids("AddSubnetIds", SubnetId::parse)?;
+    let remove_subnets = p.ids("RemoveSubnetIds", SubnetId::parse)?;
     let outcome = op
         .run(Command::ModifyTransitGatewayVpcAttachment {
             id,
@@ -388,10 +366,6 @@ pub(super) async fn modify_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
         })
         .await?;
     respond_vpc_attachment(op, outcome)
-}
-
-fn attachment_filters(p: &Input<'_>, known: &[&str]) -> Result<Filters, ApiError> {
-    Filters::parse(p.params(), known, true)
 }
 
 fn attachment_values(a: &TransitGatewayAttachment, name: &str) -> Vec<String> {
@@ -423,42 +397,18 @@ fn describe_attachments_with<B: Backend>(
     write: fn(&mut XmlWriter, &TransitGatewayAttachment),
     vpc_only: bool,
 ) -> Body {
-    let p = &op.params;
-    let wanted = ids(
-        p,
+    let scope = &op.ctx.scope;
+    let ids = op.describe(
         "TransitGatewayAttachmentIds",
         TransitGatewayAttachmentId::parse,
     )?;
-    let filters = attachment_filters(p, known)?;
-    let (max_results, next_token) = (p.int("MaxResults")?, p.opt("NextToken"));
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    // DescribeTransitGatewayVpcAttachments does not know VPN attachments.
-    let kind_ok = |a: &TransitGatewayAttachment| !vpc_only || a.vpc_id.is_some();
-    for id in &wanted {
-        let found = model.tgw_attachment(scope, id)?;
-        if !kind_ok(found) {
-            return Err(id.not_found().into());
-        }
-    }
-    let matching: Vec<&TransitGatewayAttachment> = model
-        .tgw_attachments_visible(scope)
-        .filter(|a| kind_ok(a))
-        .filter(|a| wanted.is_empty() || wanted.contains(&a.id))
-        .filter(|a| filters.matches(Some(&a.tags), |f| attachment_values(a, f)))
-        .collect();
-    let (page, token) = paginate(
-        matching,
-        |a| a.id.as_str(),
-        max_results,
-        next_token,
-        &BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list(list_tag, page, write);
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+    ids.filters(known, true)?
+        .paged(&BOUNDS)?
+        .of::<TransitGatewayAttachment>()
+        .in_id_order()
+        // DescribeTransitGatewayVpcAttachments does not know VPN attachments.
+        .visible(move |a| a.visible_to(scope) && (!vpc_only || a.vpc_id.is_some()))
+        .answer(list_tag, attachment_values, write)
 }
 
 pub(super) fn describe_vpc_attachments<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -537,69 +487,42 @@ pub(super) async fn delete_route_table<B: Backend>(op: &Op<'_, B>) -> Body {
     }
 }
 
+fn route_table_values(model: &Model, t: &TransitGatewayRouteTable, name: &str) -> Vec<String> {
+    let tgw = model.transit_gateway_any(&t.transit_gateway_id);
+    match name {
+        "default-association-route-table" => vec![
+            tgw.is_some_and(|g| {
+                g.options.association_default_route_table_id.as_ref() == Some(&t.id)
+            })
+            .to_string(),
+        ],
+        "default-propagation-route-table" => vec![
+            tgw.is_some_and(|g| {
+                g.options.propagation_default_route_table_id.as_ref() == Some(&t.id)
+            })
+            .to_string(),
+        ],
+        "state" => vec!["available".to_owned()],
+        "transit-gateway-id" => vec![t.transit_gateway_id.to_string()],
+        "transit-gateway-route-table-id" => vec![t.id.to_string()],
+        _ => Vec::new(),
+    }
+}
+
 pub(super) fn describe_route_tables<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let wanted = ids(
-        p,
+    let ids = op.describe(
         "TransitGatewayRouteTableIds",
         TransitGatewayRouteTableId::parse,
     )?;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "default-association-route-table",
-            "default-propagation-route-table",
-            "state",
-            "transit-gateway-id",
-            "transit-gateway-route-table-id",
-        ],
-        true,
-    )?;
-    let (max_results, next_token) = (p.int("MaxResults")?, p.opt("NextToken"));
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    for id in &wanted {
-        model.tgw_route_table(scope, id)?;
-    }
-    let matching: Vec<&TransitGatewayRouteTable> = model
-        .tgw_route_tables_in(scope)
-        .filter(|t| wanted.is_empty() || wanted.contains(&t.id))
-        .filter(|t| {
-            let tgw = model.transit_gateway_any(&t.transit_gateway_id);
-            filters.matches(Some(&t.tags), |f| match f {
-                "default-association-route-table" => vec![
-                    tgw.is_some_and(|g| {
-                        g.options.association_default_route_table_id.as_ref() == Some(&t.id)
-                    })
-                    .to_string(),
-                ],
-                "default-propagation-route-table" => vec![
-                    tgw.is_some_and(|g| {
-                        g.options.propagation_default_route_table_id.as_ref() == Some(&t.id)
-                    })
-                    .to_string(),
-                ],
-                "state" => vec!["available".to_owned()],
-                "transit-gateway-id" => vec![t.transit_gateway_id.to_string()],
-                "transit-gateway-route-table-id" => vec![t.id.to_string()],
-                _ => Vec::new(),
-            })
-        })
-        .collect();
-    let (page, token) = paginate(
-        matching,
-        |t| t.id.as_str(),
-        max_results,
-        next_token,
-        &BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("transitGatewayRouteTables", page, |w, t| {
-            write_route_table(w, &model, t)
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+    ids.filters(ROUTE_TABLE_FILTERS, true)?
+        .paged(&BOUNDS)?
+        .of::<TransitGatewayRouteTable>()
+        .in_id_order()
+        .answer_with_model(
+            "transitGatewayRouteTables",
+            route_table_values,
+            write_route_table,
+        )
 }
 
 fn pair(
@@ -681,20 +604,11 @@ pub(super) async fn set_propagation<B: Backend>(op: &Op<'_, B>, enable: bool) ->
 }
 
 fn get_links<B: Backend>(op: &Op<'_, B>, propagations: bool) -> Body {
-    let p = &op.params;
-    let table = table_id(p)?;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "resource-id",
-            "resource-type",
-            "transit-gateway-attachment-id",
-        ],
-        false,
-    )?;
-    let (max_results, next_token) = (p.int("MaxResults")?, p.opt("NextToken"));
-    op.check_dry_run()?;
-    let model = op.snapshot();
+    let table = table_id(&op.params)?;
+    let describe = Describe::new(op)
+        .filters(LINK_FILTERS, false)?
+        .paged(&BOUNDS)?;
+    let model = describe.snapshot()?;
     model.tgw_route_table(&op.ctx.scope, &table)?;
     let attachments = if propagations {
         model.tgw_propagations(&table)
@@ -703,29 +617,24 @@ fn get_links<B: Backend>(op: &Op<'_, B>, propagations: bool) -> Body {
     };
     let matching: Vec<&TransitGatewayAttachment> = attachments
         .into_iter()
-        .filter(|a| filters.matches(None, |f| attachment_values(a, f)))
+        .filter(|a| describe.matches(None, |f| attachment_values(a, f)))
         .collect();
-    let (page, token) = paginate(
-        matching,
-        |a| a.id.as_str(),
-        max_results,
-        next_token,
-        &BOUNDS,
-    )?;
     let (list, state) = if propagations {
         ("transitGatewayRouteTablePropagations", "enabled")
     } else {
         ("associations", "associated")
     };
-    op.respond(|w| {
-        w.list(list, page, |w, a| {
+    describe.respond(
+        list,
+        matching,
+        |a| a.id.as_str(),
+        |w, a| {
             w.leaf("transitGatewayAttachmentId", a.id.as_str())
                 .leaf("resourceId", a.resource_id())
                 .leaf("resourceType", a.resource_type())
                 .leaf("state", state);
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+        },
+    )
 }
 
 pub(super) fn get_associations<B: Backend>(op: &Op<'_, B>) -> Body {

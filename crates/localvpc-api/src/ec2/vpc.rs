@@ -1,6 +1,6 @@
 //! CreateVpc, DescribeVpcs, DeleteVpc, Modify/DescribeVpcAttribute, CIDR blocks, CreateDefaultVpc.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
+use super::filter::DESCRIBE_BOUNDS;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
@@ -184,35 +184,10 @@ pub(super) async fn create_default_vpc<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 pub(super) fn describe_vpcs<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("VpcId")
-        .into_iter()
-        .map(VpcId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(p.params(), FILTERS, true)?;
-    let max_results = p.int("MaxResults")?;
-    let next_token = p.opt("NextToken");
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let matching: Vec<&Vpc> = select(
-        &ids,
-        |id| model.vpc(scope, id),
-        model.vpcs(scope),
-        |v| filters.matches(Some(&v.tags), |f| filter_values(v, f)),
-    )?;
-    let (page, token) = paginate(
-        matching,
-        |v| v.id.as_str(),
-        max_results,
-        next_token,
-        &DESCRIBE_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("vpcSet", page, write_vpc);
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+    op.describe("VpcId", VpcId::parse)?
+        .filters(FILTERS, true)?
+        .paged(&DESCRIBE_BOUNDS)?
+        .answer("vpcSet", filter_values, write_vpc)
 }
 
 pub(super) async fn delete_vpc<B: Backend>(op: &Op<'_, B>) -> Body {

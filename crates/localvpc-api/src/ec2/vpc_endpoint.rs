@@ -1,7 +1,8 @@
 //! VPC endpoints (Create/Modify/Delete/DescribeVpcEndpoints) and the consumer's view of
 //! endpoint services (DescribeVpcEndpointServices), spec §2–§5.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
+use super::describe::Describe;
+use super::filter::{Bounds, DESCRIBE_BOUNDS};
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -14,6 +15,24 @@ use localvpc_model::{
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
 use std::net::Ipv4Addr;
+
+const FILTERS: &[&str] = &[
+    "ip-address-type",
+    "service-name",
+    "service-region",
+    "vpc-id",
+    "vpc-endpoint-id",
+    "vpc-endpoint-state",
+    "vpc-endpoint-type",
+];
+
+const SERVICE_FILTERS: &[&str] = &[
+    "owner",
+    "service-name",
+    "service-region",
+    "service-type",
+    "supported-ip-address-types",
+];
 
 fn write_endpoint(
     w: &mut XmlWriter,
@@ -64,17 +83,6 @@ fn write_endpoint(
     super::tags::write_tag_set(w, &e.tags);
     w.leaf("ownerId", e.scope.account.as_str())
         .leaf("serviceRegion", &e.scope.region);
-}
-
-fn ids<T>(
-    p: &Input<'_>,
-    name: &str,
-    parse: impl Fn(&str) -> Result<T, localvpc_model::ModelError>,
-) -> Result<Vec<T>, ApiError> {
-    p.list(name)
-        .into_iter()
-        .map(|v| parse(v).map_err(ApiError::from))
-        .collect()
 }
 
 /// `SubnetConfiguration.N.{SubnetId,Ipv4,Ipv6}`: caller-chosen addresses (IPv4 only here).
@@ -143,9 +151,9 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
         service_name: p.required("ServiceName")?.to_owned(),
         endpoint_type: p.opt("VpcEndpointType").map(str::to_owned),
         policy: p.opt("PolicyDocument").map(str::to_owned),
-        route_table_ids: ids(p, "RouteTableId", RouteTableId::parse)?,
-        subnet_ids: ids(p, "SubnetId", SubnetId::parse)?,
-        security_group_ids: ids(p, "SecurityGroupId", SecurityGroupId::parse)?,
+        route_table_ids: p.ids("RouteTableId", RouteTableId::parse)?,
+        subnet_ids: p.ids("SubnetId", SubnetId::parse)?,
+        security_group_ids: p.ids("SecurityGroupId", SecurityGroupId::parse)?,
         ip_address_type: p.opt("IpAddressType").map(str::to_owned),
         dns_record_ip_type,
         private_dns_only_for_inbound_resolver_endpoint: inbound_only,
@@ -183,12 +191,12 @@ pub(super) async fn modify<B: Backend>(op: &Op<'_, B>) -> Body {
         id: Some(VpcEndpointId::parse(p.required("VpcEndpointId")?)?),
         reset_policy: p.bool("ResetPolicy")?.unwrap_or(false),
         policy: p.opt("PolicyDocument").map(str::to_owned),
-        add_route_table_ids: ids(p, "AddRouteTableId", RouteTableId::parse)?,
-        remove_route_table_ids: ids(p, "RemoveRouteTableId", RouteTableId::parse)?,
-        add_subnet_ids: ids(p, "AddSubnetId", SubnetId::parse)?,
-        remove_subnet_ids: ids(p, "RemoveSubnetId", SubnetId::parse)?,
-        add_security_group_ids: ids(p, "AddSecurityGroupId", SecurityGroupId::parse)?,
-        remove_security_group_ids: ids(p, "RemoveSecurityGroupId", SecurityGroupId::parse)?,
+        add_route_table_ids: p.ids("AddRouteTableId", RouteTableId::parse)?,
+        remove_route_table_ids: p.ids("RemoveRouteTableId", RouteTableId::parse)?,
+        add_subnet_ids: p.ids("AddSubnetId", SubnetId::parse)?,
+        remove_subnet_ids: p.ids("RemoveSubnetId", SubnetId::parse)?,
+        add_security_group_ids: p.ids("AddSecurityGroupId", SecurityGroupId::parse)?,
+        remove_security_group_ids: p.ids("RemoveSecurityGroupId", SecurityGroupId::parse)?,
         ip_address_type: p.opt("IpAddressType").map(str::to_owned),
         dns_record_ip_type,
         private_dns_only_for_inbound_resolver_endpoint: inbound_only,
@@ -200,7 +208,7 @@ pub(super) async fn modify<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
-    let ids = ids(&op.params, "VpcEndpointId", VpcEndpointId::parse)?;
+    let ids = op.params.ids("VpcEndpointId", VpcEndpointId::parse)?;
     if ids.is_empty() {
         return Err(ApiError::missing("VpcEndpointId"));
     }
@@ -212,58 +220,34 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
     }
 }
 
+/// DescribeVpcEndpoints' `MaxResults`: 1–1000, and AWS caps larger values rather than
+/// refusing them (spec §10.1).
+const BOUNDS: Bounds = Bounds { min: 1, max: 1000 };
+
+fn filter_values(e: &VpcEndpoint, name: &str) -> Vec<String> {
+    match name {
+        "ip-address-type" => vec![e.ip_address_type.clone()],
+        "service-name" => vec![e.service_name.clone()],
+        "service-region" => vec![e.scope.region.clone()],
+        "vpc-id" => vec![e.vpc_id.to_string()],
+        "vpc-endpoint-id" => vec![e.id.to_string()],
+        "vpc-endpoint-state" => vec![e.state.as_str().to_owned()],
+        "vpc-endpoint-type" => vec![e.endpoint_type.as_str().to_owned()],
+        _ => Vec::new(),
+    }
+}
+
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = ids(p, "VpcEndpointId", VpcEndpointId::parse)?;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "ip-address-type",
-            "service-name",
-            "service-region",
-            "vpc-id",
-            "vpc-endpoint-id",
-            "vpc-endpoint-state",
-            "vpc-endpoint-type",
-        ],
-        true,
-    )?;
-    // AWS caps MaxResults above 1000 rather than refusing it (spec §10.1).
-    let max_results = p.int("MaxResults")?.map(|m| m.min(1000));
-    op.check_dry_run()?;
-    let model = op.snapshot();
     let catalog = op.backend.catalog();
-    let scope = &op.ctx.scope;
-    let matching: Vec<&VpcEndpoint> = select(
-        &ids,
-        |id| model.vpc_endpoint(scope, id),
-        model.vpc_endpoints_in(scope),
-        |e| {
-            filters.matches(Some(&e.tags), |f| match f {
-                "ip-address-type" => vec![e.ip_address_type.clone()],
-                "service-name" => vec![e.service_name.clone()],
-                "service-region" => vec![e.scope.region.clone()],
-                "vpc-id" => vec![e.vpc_id.to_string()],
-                "vpc-endpoint-id" => vec![e.id.to_string()],
-                "vpc-endpoint-state" => vec![e.state.as_str().to_owned()],
-                "vpc-endpoint-type" => vec![e.endpoint_type.as_str().to_owned()],
-                _ => Vec::new(),
-            })
-        },
-    )?;
-    let (page, token) = paginate(
-        matching,
-        |e| e.id.as_str(),
-        max_results,
-        p.opt("NextToken"),
-        &super::filter::Bounds { min: 1, max: 1000 },
-    )?;
-    op.respond(|w| {
-        w.list("vpcEndpointSet", page, |w, e| {
-            write_endpoint(w, &model, catalog, e, e.state);
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+    op.describe("VpcEndpointId", VpcEndpointId::parse)?
+        .filters(FILTERS, true)?
+        .paged(&BOUNDS)?
+        .capped(BOUNDS.max)
+        .answer_with_model(
+            "vpcEndpointSet",
+            |_, e, name| filter_values(e, name),
+            |w, model, e| write_endpoint(w, model, catalog, e, e.state),
+        )
 }
 
 /// The sort and pagination key: name, then type. `\u{1}` sorts before every name
@@ -276,20 +260,10 @@ pub(super) fn describe_services<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
     let names = p.list("ServiceName");
     let regions = p.list("ServiceRegion");
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "owner",
-            "service-name",
-            "service-region",
-            "service-type",
-            "supported-ip-address-types",
-        ],
-        true,
-    )?;
-    let max_results = p.int("MaxResults")?;
-    op.check_dry_run()?;
-    let model = op.snapshot();
+    let describe = Describe::new(op)
+        .filters(SERVICE_FILTERS, true)?
+        .paged(&DESCRIBE_BOUNDS)?;
+    let model = describe.snapshot()?;
     let catalog = op.backend.catalog();
     let scope = &op.ctx.scope;
     let all = model.endpoint_services(catalog, scope);
@@ -307,7 +281,7 @@ pub(super) fn describe_services<B: Backend>(op: &Op<'_, B>) -> Body {
         .filter(|s| names.is_empty() || names.contains(&s.name.as_str()))
         .filter(|s| regions.is_empty() || regions.contains(&s.region.as_str()))
         .filter(|s| {
-            filters.matches(Some(&s.tags), |f| match f {
+            describe.matches(Some(&s.tags), |f| match f {
                 "owner" => vec![s.owner.clone()],
                 "service-name" => vec![s.name.clone()],
                 "service-region" => vec![s.region.clone()],
@@ -320,61 +294,57 @@ pub(super) fn describe_services<B: Backend>(op: &Op<'_, B>) -> Body {
     matching.sort_by_key(service_key);
     let keyed: Vec<(String, EndpointService)> =
         matching.into_iter().map(|s| (service_key(&s), s)).collect();
-    let (page, token) = paginate(
+    describe.respond_with(
         keyed,
         |(k, _)| k.as_str(),
-        max_results,
-        p.opt("NextToken"),
-        &DESCRIBE_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("serviceNameSet", &page, |w, (_, s)| {
-            w.text(&s.name);
-        });
-        w.list("serviceDetailSet", &page, |w, (_, s)| {
-            let offered: Vec<_> = zones
-                .iter()
-                .filter(|z| s.zone_ids.contains(&z.id))
-                .collect();
-            w.leaf("serviceName", &s.name).leaf("serviceId", &s.id);
-            w.list("serviceType", [s.endpoint_type], |w, t| {
-                w.leaf("serviceType", t.as_str());
+        |w, page| {
+            w.list("serviceNameSet", &page, |w, (_, s)| {
+                w.text(&s.name);
             });
-            w.leaf("serviceRegion", &s.region);
-            w.list("availabilityZoneIdSet", &offered, |w, z| {
-                w.text(&z.id);
-            });
-            w.list("availabilityZoneSet", &offered, |w, z| {
-                w.text(&z.name);
-            });
-            w.leaf("owner", &s.owner);
-            w.list(
-                "baseEndpointDnsNameSet",
-                &s.base_endpoint_dns_names,
-                |w, n| {
-                    w.text(n);
-                },
-            );
-            w.leaf_opt(
-                "privateDnsName",
-                s.private_dns_names.first().map(String::as_str),
-            );
-            if !s.private_dns_names.is_empty() {
-                w.list("privateDnsNameSet", &s.private_dns_names, |w, n| {
-                    w.leaf("privateDnsName", n);
+            w.list("serviceDetailSet", &page, |w, (_, s)| {
+                let offered: Vec<_> = zones
+                    .iter()
+                    .filter(|z| s.zone_ids.contains(&z.id))
+                    .collect();
+                w.leaf("serviceName", &s.name).leaf("serviceId", &s.id);
+                w.list("serviceType", [s.endpoint_type], |w, t| {
+                    w.leaf("serviceType", t.as_str());
                 });
-            }
-            w.bool("vpcEndpointPolicySupported", s.policy_supported)
-                .bool("acceptanceRequired", s.acceptance_required)
-                .bool("managesVpcEndpoints", false);
-            super::tags::write_tag_set(w, &s.tags);
-            if !s.private_dns_names.is_empty() {
-                w.leaf("privateDnsNameVerificationState", "verified");
-            }
-            w.list("supportedIpAddressTypeSet", &s.ip_address_types, |w, t| {
-                w.text(t);
+                w.leaf("serviceRegion", &s.region);
+                w.list("availabilityZoneIdSet", &offered, |w, z| {
+                    w.text(&z.id);
+                });
+                w.list("availabilityZoneSet", &offered, |w, z| {
+                    w.text(&z.name);
+                });
+                w.leaf("owner", &s.owner);
+                w.list(
+                    "baseEndpointDnsNameSet",
+                    &s.base_endpoint_dns_names,
+                    |w, n| {
+                        w.text(n);
+                    },
+                );
+                w.leaf_opt(
+                    "privateDnsName",
+                    s.private_dns_names.first().map(String::as_str),
+                );
+                if !s.private_dns_names.is_empty() {
+                    w.list("privateDnsNameSet", &s.private_dns_names, |w, n| {
+                        w.leaf("privateDnsName", n);
+                    });
+                }
+                w.bool("vpcEndpointPolicySupported", s.policy_supported)
+                    .bool("acceptanceRequired", s.acceptance_required)
+                    .bool("managesVpcEndpoints", false);
+                super::tags::write_tag_set(w, &s.tags);
+                if !s.private_dns_names.is_empty() {
+                    w.leaf("privateDnsNameVerificationState", "verified");
+                }
+                w.list("supportedIpAddressTypeSet", &s.ip_address_types, |w, t| {
+                    w.text(t);
+                });
             });
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+        },
+    )
 }

@@ -1,7 +1,7 @@
 //! VPC peering: Create/Accept/Reject/Delete/DescribeVpcPeeringConnections and
 //! ModifyVpcPeeringConnectionOptions. Both sides see a connection.
 
-use super::filter::{DESCRIBE_BOUNDS, Filters, paginate, select};
+use super::filter::DESCRIBE_BOUNDS;
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -213,35 +213,14 @@ pub(super) async fn modify_options<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("VpcPeeringConnectionId")
-        .into_iter()
-        .map(VpcPeeringConnectionId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(p.params(), FILTERS, true)?;
-    let max_results = p.int("MaxResults")?;
-    let next_token = p.opt("NextToken");
-    op.check_dry_run()?;
-    let model = op.snapshot();
     let scope = &op.ctx.scope;
-    let matching: Vec<&VpcPeeringConnection> = select(
-        &ids,
-        |id| model.vpc_peering(scope, id),
-        model.vpc_peerings_visible(scope),
-        |c| filters.matches(Some(c.tags_for(scope)), |f| filter_values(c, f)),
-    )?;
-    let (page, token) = paginate(
-        matching,
-        |c| c.id.as_str(),
-        max_results,
-        next_token,
-        &DESCRIBE_BOUNDS,
-    )?;
-    op.respond(|w| {
-        w.list("vpcPeeringConnectionSet", page, |w, c| {
+    op.describe("VpcPeeringConnectionId", VpcPeeringConnectionId::parse)?
+        .filters(FILTERS, true)?
+        .paged(&DESCRIBE_BOUNDS)?
+        .of::<VpcPeeringConnection>()
+        .visible(|c| c.visible_to(scope))
+        .tags(|c| c.tags_for(scope))
+        .answer("vpcPeeringConnectionSet", filter_values, |w, c| {
             write_peering(w, c, scope)
-        });
-        w.leaf_opt("nextToken", token.as_deref());
-    })
+        })
 }

@@ -2,7 +2,7 @@
 //! virtual private gateway with static routes, or on a transit gateway as a `vpn`
 //! attachment), and Enable/DisableVgwRoutePropagation.
 
-use super::filter::{Filters, select};
+use super::filter::texts;
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -12,6 +12,36 @@ use localvpc_model::{
     VpcId, VpnConnection, VpnConnectionId, VpnGateway, VpnGatewayId, VpnTarget, parse_ipv4_cidr,
 };
 use localvpc_wire::xml::XmlWriter;
+
+const CGW_FILTERS: &[&str] = &[
+    "bgp-asn",
+    "customer-gateway-id",
+    "ip-address",
+    "state",
+    "type",
+];
+
+const VGW_FILTERS: &[&str] = &[
+    "amazon-side-asn",
+    "attachment.state",
+    "attachment.vpc-id",
+    "availability-zone",
+    "state",
+    "type",
+    "vpn-gateway-id",
+];
+
+const VPN_FILTERS: &[&str] = &[
+    "bgp-asn",
+    "customer-gateway-id",
+    "option.static-routes-only",
+    "route.destination-cidr-block",
+    "state",
+    "transit-gateway-id",
+    "type",
+    "vpn-connection-id",
+    "vpn-gateway-id",
+];
 
 fn write_cgw(w: &mut XmlWriter, g: &CustomerGateway) {
     w.leaf("customerGatewayId", g.id.as_str())
@@ -158,45 +188,26 @@ pub(super) async fn delete_customer_gateway<B: Backend>(op: &Op<'_, B>) -> Body 
     op.respond_true()
 }
 
+/// `deleted` or `available`: deleted VPN resources stay visible a while, as in AWS.
+fn state(deleted: bool) -> Vec<String> {
+    vec![(if deleted { "deleted" } else { "available" }).to_owned()]
+}
+
+fn cgw_values(g: &CustomerGateway, name: &str) -> Vec<String> {
+    match name {
+        "bgp-asn" => vec![g.bgp_asn.to_string()],
+        "customer-gateway-id" => vec![g.id.to_string()],
+        "ip-address" => vec![g.ip_address.to_string()],
+        "state" => state(g.deleted),
+        "type" => vec!["ipsec.1".to_owned()],
+        _ => Vec::new(),
+    }
+}
+
 pub(super) fn describe_customer_gateways<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("CustomerGatewayId")
-        .into_iter()
-        .map(CustomerGatewayId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "bgp-asn",
-            "customer-gateway-id",
-            "ip-address",
-            "state",
-            "type",
-        ],
-        true,
-    )?;
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let selected: Vec<&CustomerGateway> = select(
-        &ids,
-        |id| model.customer_gateway(scope, id),
-        model.customer_gateways_in(scope),
-        |g| {
-            filters.matches(Some(&g.tags), |f| match f {
-                "bgp-asn" => vec![g.bgp_asn.to_string()],
-                "customer-gateway-id" => vec![g.id.to_string()],
-                "ip-address" => vec![g.ip_address.to_string()],
-                "state" => vec![(if g.deleted { "deleted" } else { "available" }).to_owned()],
-                "type" => vec!["ipsec.1".to_owned()],
-                _ => Vec::new(),
-            })
-        },
-    )?;
-    op.respond(|w| {
-        w.list("customerGatewaySet", selected, write_cgw);
-    })
+    op.describe("CustomerGatewayId", CustomerGatewayId::parse)?
+        .filters(CGW_FILTERS, true)?
+        .answer("customerGatewaySet", cgw_values, write_cgw)
 }
 
 pub(super) async fn create_vpn_gateway<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -256,54 +267,28 @@ pub(super) async fn delete_vpn_gateway<B: Backend>(op: &Op<'_, B>) -> Body {
     op.respond_true()
 }
 
+fn vgw_values(g: &VpnGateway, name: &str) -> Vec<String> {
+    match name {
+        "amazon-side-asn" => vec![g.amazon_side_asn.to_string()],
+        "attachment.state" => vgw_attachments(g)
+            .into_iter()
+            .map(|(_, s)| s.to_owned())
+            .collect(),
+        "attachment.vpc-id" => vgw_attachments(g)
+            .into_iter()
+            .map(|(v, _)| v.to_string())
+            .collect(),
+        "state" => state(g.deleted),
+        "type" => vec!["ipsec.1".to_owned()],
+        "vpn-gateway-id" => vec![g.id.to_string()],
+        _ => Vec::new(),
+    }
+}
+
 pub(super) fn describe_vpn_gateways<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("VpnGatewayId")
-        .into_iter()
-        .map(VpnGatewayId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "amazon-side-asn",
-            "attachment.state",
-            "attachment.vpc-id",
-            "availability-zone",
-            "state",
-            "type",
-            "vpn-gateway-id",
-        ],
-        true,
-    )?;
-    op.check_dry_run()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let selected: Vec<&VpnGateway> = select(
-        &ids,
-        |id| model.vpn_gateway(scope, id),
-        model.vpn_gateways_in(scope),
-        |g| {
-            filters.matches(Some(&g.tags), |f| match f {
-                "amazon-side-asn" => vec![g.amazon_side_asn.to_string()],
-                "attachment.state" => vgw_attachments(g)
-                    .into_iter()
-                    .map(|(_, s)| s.to_owned())
-                    .collect(),
-                "attachment.vpc-id" => vgw_attachments(g)
-                    .into_iter()
-                    .map(|(v, _)| v.to_string())
-                    .collect(),
-                "state" => vec![(if g.deleted { "deleted" } else { "available" }).to_owned()],
-                "type" => vec!["ipsec.1".to_owned()],
-                "vpn-gateway-id" => vec![g.id.to_string()],
-                _ => Vec::new(),
-            })
-        },
-    )?;
-    op.respond(|w| {
-        w.list("vpnGatewaySet", selected, write_vgw);
-    })
+    op.describe("VpnGatewayId", VpnGatewayId::parse)?
+        .filters(VGW_FILTERS, true)?
+        .answer("vpnGatewaySet", vgw_values, write_vgw)
 }
 
 pub(super) async fn create_vpn_connection<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -361,62 +346,28 @@ pub(super) async fn vpn_connection_route<B: Backend>(op: &Op<'_, B>, present: bo
     op.respond_true()
 }
 
+fn vpn_values(model: &Model, c: &VpnConnection, name: &str) -> Vec<String> {
+    match name {
+        "bgp-asn" => model
+            .customer_gateway(&c.scope, &c.customer_gateway_id)
+            .map(|g| vec![g.bgp_asn.to_string()])
+            .unwrap_or_default(),
+        "customer-gateway-id" => vec![c.customer_gateway_id.to_string()],
+        "option.static-routes-only" => vec![c.static_routes_only.to_string()],
+        "route.destination-cidr-block" => texts(&c.routes),
+        "state" => state(c.deleted),
+        "type" => vec!["ipsec.1".to_owned()],
+        "vpn-connection-id" => vec![c.id.to_string()],
+        "transit-gateway-id" => texts(&c.transit_gateway_id),
+        "vpn-gateway-id" => texts(&c.vpn_gateway_id),
+        _ => Vec::new(),
+    }
+}
+
 pub(super) fn describe_vpn_connections<B: Backend>(op: &Op<'_, B>) -> Body {
-    let p = &op.params;
-    let ids = p
-        .list("VpnConnectionId")
-        .into_iter()
-        .map(VpnConnectionId::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let filters = Filters::parse(
-        p.params(),
-        &[
-            "bgp-asn",
-            "customer-gateway-id",
-            "option.static-routes-only",
-            "route.destination-cidr-block",
-            "state",
-            "transit-gateway-id",
-            "type",
-            "vpn-connection-id",
-            "vpn-gateway-id",
-        ],
-        true,
-    )?;
-    op.check_dry_run()?;
-    let model: std::sync::Arc<Model> = op.snapshot();
-    let scope = &op.ctx.scope;
-    let selected: Vec<&VpnConnection> = select(
-        &ids,
-        |id| model.vpn_connection(scope, id),
-        model.vpn_connections_in(scope),
-        |c| {
-            filters.matches(Some(&c.tags), |f| match f {
-                "bgp-asn" => model
-                    .customer_gateway(scope, &c.customer_gateway_id)
-                    .map(|g| vec![g.bgp_asn.to_string()])
-                    .unwrap_or_default(),
-                "customer-gateway-id" => vec![c.customer_gateway_id.to_string()],
-                "option.static-routes-only" => vec![c.static_routes_only.to_string()],
-                "route.destination-cidr-block" => {
-                    c.routes.iter().map(ToString::to_string).collect()
-                }
-                "state" => vec![(if c.deleted { "deleted" } else { "available" }).to_owned()],
-                "type" => vec!["ipsec.1".to_owned()],
-                "vpn-connection-id" => vec![c.id.to_string()],
-                "transit-gateway-id" => c
-                    .transit_gateway_id
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect(),
-                "vpn-gateway-id" => c.vpn_gateway_id.iter().map(ToString::to_string).collect(),
-                _ => Vec::new(),
-            })
-        },
-    )?;
-    op.respond(|w| {
-        w.list("vpnConnectionSet", selected, |w, c| write_vpn(w, &model, c));
-    })
+    op.describe("VpnConnectionId", VpnConnectionId::parse)?
+        .filters(VPN_FILTERS, true)?
+        .answer_with_model("vpnConnectionSet", vpn_values, write_vpn)
 }
 
 pub(super) async fn vgw_route_propagation<B: Backend>(op: &Op<'_, B>, enable: bool) -> Body {

@@ -139,7 +139,7 @@ impl Txn<'_, '_> {
     ) -> Result<(), ModelError> {
         let mut vpc = self.model.vpc(self.ctx.scope, vpc_id)?.clone();
         if let Some(id) = id {
-            self.model.dhcp_options_set(self.ctx.scope, id)?;
+            self.model.get::<DhcpOptions>(self.ctx.scope, id)?;
         }
         vpc.dhcp_options_id = id.cloned();
         self.put(Resource::Vpc(vpc));
@@ -147,7 +147,7 @@ impl Txn<'_, '_> {
     }
 
     pub(crate) fn delete_dhcp_options(&mut self, id: &DhcpOptionsId) -> Result<(), ModelError> {
-        self.model.dhcp_options_set(self.ctx.scope, id)?;
+        self.model.get::<DhcpOptions>(self.ctx.scope, id)?;
         if self
             .model
             .vpcs

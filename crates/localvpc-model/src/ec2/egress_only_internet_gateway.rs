@@ -27,21 +27,7 @@ impl Model {
         scope: &Scope,
         id: &EgressOnlyInternetGatewayId,
     ) -> Result<&EgressOnlyInternetGateway, ModelError> {
-        self.egress_only_internet_gateways
-            .get(id)
-            .map(AsRef::as_ref)
-            .filter(|g| &g.scope == scope)
-            .ok_or_else(|| id.not_found())
-    }
-
-    pub fn egress_only_internet_gateways_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a EgressOnlyInternetGateway> + 'a {
-        self.egress_only_internet_gateways
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |g| &g.scope == scope)
+        self.get(scope, id)
     }
 }
 

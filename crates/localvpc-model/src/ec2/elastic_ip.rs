@@ -1,6 +1,7 @@
 //! Elastic IP addresses: allocated from localvpc's public pool, associated with an interface
 //! (or an instance's primary interface) in a VPC that has an internet gateway.
 
+use crate::ec2::network_interface::NetworkInterface;
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
 use crate::id::{AllocationId, ElasticIpAssociationId, NetworkInterfaceId};
@@ -36,18 +37,11 @@ pub struct EipAssociation {
 
 impl Model {
     pub fn elastic_ips<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a ElasticIp> + 'a {
-        self.elastic_ips
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |e| &e.scope == scope)
+        self.in_scope(scope)
     }
 
     pub fn elastic_ip(&self, scope: &Scope, id: &AllocationId) -> Result<&ElasticIp, ModelError> {
-        self.elastic_ips
-            .get(id)
-            .map(AsRef::as_ref)
-            .filter(|e| &e.scope == scope)
-            .ok_or_else(|| id.not_found())
+        self.get(scope, id)
     }
 
     /// The Elastic IP mapped to an interface's private address, if any.
@@ -135,7 +129,7 @@ impl Txn<'_, '_> {
             .clone();
         let eni = self
             .model
-            .network_interface(self.ctx.scope, eni_id)?
+            .get::<NetworkInterface>(self.ctx.scope, eni_id)?
             .clone();
         let private_ip = private_ip.unwrap_or(eni.private_ip);
         if !eni.addresses().any(|a| a == private_ip) {

@@ -164,21 +164,7 @@ impl Model {
         scope: &Scope,
         id: &VpcEndpointServiceId,
     ) -> Result<&VpcEndpointServiceConfiguration, ModelError> {
-        self.vpc_endpoint_service_configurations
-            .get(id)
-            .map(AsRef::as_ref)
-            .filter(|s| &s.scope == scope)
-            .ok_or_else(|| id.not_found())
-    }
-
-    pub fn endpoint_service_configurations_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a VpcEndpointServiceConfiguration> + 'a {
-        self.vpc_endpoint_service_configurations
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |s| &s.scope == scope)
+        self.get(scope, id)
     }
 
     /// The customer endpoint service behind a service name, if any.
@@ -661,21 +647,7 @@ impl Model {
         scope: &Scope,
         id: &ConnectionNotificationId,
     ) -> Result<&ConnectionNotification, ModelError> {
-        self.connection_notifications
-            .get(id)
-            .map(AsRef::as_ref)
-            .filter(|n| &n.scope == scope)
-            .ok_or_else(|| id.not_found())
-    }
-
-    pub fn connection_notifications_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a ConnectionNotification> + 'a {
-        self.connection_notifications
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |n| &n.scope == scope)
+        self.get(scope, id)
     }
 }
 

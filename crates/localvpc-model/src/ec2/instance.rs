@@ -103,22 +103,11 @@ pub struct InterfaceAttachment {
 
 impl Model {
     pub fn instance(&self, scope: &Scope, id: &InstanceId) -> Result<&Instance, ModelError> {
-        self.instances
-            .get(id)
-            .map(AsRef::as_ref)
-            .filter(|i| &i.scope == scope)
-            .ok_or_else(|| id.not_found())
+        self.get(scope, id)
     }
 
     pub fn instance_any(&self, id: &InstanceId) -> Option<&Instance> {
         self.instances.get(id).map(AsRef::as_ref)
-    }
-
-    pub fn instances_in<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a Instance> + 'a {
-        self.instances
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |i| &i.scope == scope)
     }
 }
 

@@ -45,7 +45,10 @@ impl Txn<'_, '_> {
         igw_id: &InternetGatewayId,
         vpc_id: &VpcId,
     ) -> Result<(), ModelError> {
-        let mut igw = self.model.internet_gateway(self.ctx.scope, igw_id)?.clone();
+        let mut igw = self
+            .model
+            .get::<InternetGateway>(self.ctx.scope, igw_id)?
+            .clone();
         let vpc = self.model.vpc(self.ctx.scope, vpc_id)?;
         if let Some(attached) = &igw.attached_vpc {
             return Err(ModelError::AlreadyAssociated {
@@ -75,7 +78,10 @@ impl Txn<'_, '_> {
         igw_id: &InternetGatewayId,
         vpc_id: &VpcId,
     ) -> Result<(), ModelError> {
-        let mut igw = self.model.internet_gateway(self.ctx.scope, igw_id)?.clone();
+        let mut igw = self
+            .model
+            .get::<InternetGateway>(self.ctx.scope, igw_id)?
+            .clone();
         self.model.vpc(self.ctx.scope, vpc_id)?;
         if igw.attached_vpc.as_ref() != Some(vpc_id) {
             return Err(ModelError::GatewayNotAttached {
@@ -105,7 +111,7 @@ impl Txn<'_, '_> {
         &mut self,
         igw_id: &InternetGatewayId,
     ) -> Result<(), ModelError> {
-        let igw = self.model.internet_gateway(self.ctx.scope, igw_id)?;
+        let igw = self.model.get::<InternetGateway>(self.ctx.scope, igw_id)?;
         if igw.attached_vpc.is_some() {
             return Err(ModelError::dependency(format!(
                 "The internetGateway '{igw_id}' has dependencies and cannot be deleted."

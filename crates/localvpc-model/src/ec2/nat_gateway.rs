@@ -58,21 +58,7 @@ pub struct CreateNatGateway {
 
 impl Model {
     pub fn nat_gateway(&self, scope: &Scope, id: &NatGatewayId) -> Result<&NatGateway, ModelError> {
-        self.nat_gateways
-            .get(id)
-            .map(AsRef::as_ref)
-            .filter(|n| &n.scope == scope)
-            .ok_or_else(|| id.not_found())
-    }
-
-    pub fn nat_gateways_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a NatGateway> + 'a {
-        self.nat_gateways
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |n| &n.scope == scope)
+        self.get(scope, id)
     }
 }
 

@@ -464,7 +464,7 @@ impl Txn<'_, '_> {
         let scope = self.ctx.scope;
         let mut old = self
             .model
-            .network_acls(scope)
+            .in_scope::<NetworkAcl>(scope)
             .find(|a| {
                 a.associations
                     .iter()

@@ -136,43 +136,7 @@ impl Model {
         scope: &Scope,
         id: &NetworkInsightsPathId,
     ) -> Result<&NetworkInsightsPath, ModelError> {
-        self.network_insights_paths
-            .get(id)
-            .map(AsRef::as_ref)
-            .filter(|p| &p.scope == scope)
-            .ok_or_else(|| id.not_found())
-    }
-
-    pub fn network_insights_paths_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a NetworkInsightsPath> + 'a {
-        self.network_insights_paths
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |p| &p.scope == scope)
-    }
-
-    pub fn network_insights_analysis(
-        &self,
-        scope: &Scope,
-        id: &NetworkInsightsAnalysisId,
-    ) -> Result<&NetworkInsightsAnalysis, ModelError> {
-        self.network_insights_analyses
-            .get(id)
-            .map(AsRef::as_ref)
-            .filter(|a| &a.scope == scope)
-            .ok_or_else(|| id.not_found())
-    }
-
-    pub fn network_insights_analyses_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a NetworkInsightsAnalysis> + 'a {
-        self.network_insights_analyses
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |a| &a.scope == scope)
+        self.get(scope, id)
     }
 
     /// The ARN of a path end, if the id names a resource of a kind Reachability Analyzer
@@ -254,7 +218,7 @@ impl Txn<'_, '_> {
         if let Some(token) = &input.client_token
             && let Some(existing) = self
                 .model
-                .network_insights_paths_in(scope)
+                .in_scope::<NetworkInsightsPath>(scope)
                 .find(|p| p.client_token.as_deref() == Some(token.as_str()))
         {
             // The same token with other parameters is a different request (EC2 idempotency).
@@ -433,7 +397,8 @@ impl Txn<'_, '_> {
         &mut self,
         id: &NetworkInsightsAnalysisId,
     ) -> Result<(), ModelError> {
-        self.model.network_insights_analysis(self.ctx.scope, id)?;
+        self.model
+            .get::<NetworkInsightsAnalysis>(self.ctx.scope, id)?;
         self.delete(ResourceRef::NetworkInsightsAnalysis(id.clone()));
         Ok(())
     }

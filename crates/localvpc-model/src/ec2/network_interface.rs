@@ -152,10 +152,7 @@ impl Model {
         &'a self,
         scope: &'a Scope,
     ) -> impl Iterator<Item = &'a NetworkInterface> + 'a {
-        self.network_interfaces
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |e| &e.scope == scope)
+        self.in_scope(scope)
     }
 }
 
@@ -415,7 +412,7 @@ impl Txn<'_, '_> {
         id: &NetworkInterfaceId,
         action: &str,
     ) -> Result<NetworkInterface, ModelError> {
-        let eni = self.model.network_interface(self.ctx.scope, id)?;
+        let eni = self.model.get::<NetworkInterface>(self.ctx.scope, id)?;
         if eni.requester_managed {
             return Err(ModelError::OperationNotPermitted {
                 message: format!(

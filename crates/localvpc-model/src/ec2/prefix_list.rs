@@ -111,18 +111,6 @@ impl PrefixListRef<'_> {
 }
 
 impl Model {
-    pub fn managed_prefix_list(
-        &self,
-        scope: &Scope,
-        id: &PrefixListId,
-    ) -> Result<&ManagedPrefixList, ModelError> {
-        self.managed_prefix_lists
-            .get(id)
-            .map(AsRef::as_ref)
-            .filter(|l| &l.scope == scope)
-            .ok_or_else(|| id.not_found())
-    }
-
     /// The AWS-managed lists of the scope's region, then the scope's own lists.
     pub fn prefix_lists_in<'a>(&'a self, scope: &'a Scope) -> Vec<PrefixListRef<'a>> {
         let mut out: Vec<PrefixListRef<'a>> = aws_prefix_lists(&scope.region)
@@ -275,7 +263,10 @@ impl Txn<'_, '_> {
                 message: format!("The prefix list {id} is AWS-managed and cannot be changed."),
             });
         }
-        Ok(self.model.managed_prefix_list(self.ctx.scope, id)?.clone())
+        Ok(self
+            .model
+            .get::<ManagedPrefixList>(self.ctx.scope, id)?
+            .clone())
     }
 
     pub(crate) fn modify_managed_prefix_list(

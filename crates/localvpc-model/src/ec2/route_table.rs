@@ -3,6 +3,8 @@
 //! data plane and explainer will share (spec §1.5).
 
 use crate::cidr::{Ipv4Cidr, Ipv6Cidr, parse_ipv4_cidr, parse_ipv6_cidr};
+use crate::ec2::internet_gateway::InternetGateway;
+use crate::ec2::network_interface::NetworkInterface;
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
 use crate::id::{
@@ -448,7 +450,9 @@ impl Txn<'_, '_> {
                          than local, a network interface or a Gateway Load Balancer endpoint)"
                     )));
                 }
-                let igw = self.model.internet_gateway(self.ctx.scope, gateway_id)?;
+                let igw = self
+                    .model
+                    .get::<InternetGateway>(self.ctx.scope, gateway_id)?;
                 if igw.attached_vpc.as_ref() != Some(&table.vpc_id) {
                     return Err(ModelError::invalid_value(format!(
                         "route table {id} and network gateway {gateway_id} belong to different networks"
@@ -485,7 +489,7 @@ impl Txn<'_, '_> {
 
     fn table_with_association(&self, association_id: &str) -> Result<RouteTable, ModelError> {
         self.model
-            .route_tables(self.ctx.scope)
+            .in_scope::<RouteTable>(self.ctx.scope)
             .find(|t| {
                 t.associations
                     .iter()
@@ -696,7 +700,7 @@ impl Txn<'_, '_> {
                 Ok(())
             }
             RouteTarget::InternetGateway(id) => {
-                let igw = self.model.internet_gateway(self.ctx.scope, id)?;
+                let igw = self.model.get::<InternetGateway>(self.ctx.scope, id)?;
                 if igw.attached_vpc.as_ref() != Some(&table.vpc_id) {
                     return Err(ModelError::invalid_value(format!(
                         "route table {} and network gateway {id} belong to different networks",
@@ -716,7 +720,7 @@ impl Txn<'_, '_> {
                 Ok(())
             }
             RouteTarget::NetworkInterface(id) => {
-                let eni = self.model.network_interface(self.ctx.scope, id)?;
+                let eni = self.model.get::<NetworkInterface>(self.ctx.scope, id)?;
                 if eni.vpc_id != table.vpc_id {
                     return Err(ModelError::invalid_value(format!(
                         "route table {} and interface {id} belong to different networks",

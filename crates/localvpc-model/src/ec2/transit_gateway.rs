@@ -195,16 +195,6 @@ impl Model {
         self.transit_gateway_attachments.get(id).map(AsRef::as_ref)
     }
 
-    pub fn transit_gateways_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a TransitGateway> + 'a {
-        self.transit_gateways
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |t| &t.scope == scope)
-    }
-
     pub fn tgw_attachment(
         &self,
         scope: &Scope,
@@ -232,21 +222,7 @@ impl Model {
         scope: &Scope,
         id: &TransitGatewayRouteTableId,
     ) -> Result<&TransitGatewayRouteTable, ModelError> {
-        self.transit_gateway_route_tables
-            .get(id)
-            .map(AsRef::as_ref)
-            .filter(|t| &t.scope == scope)
-            .ok_or_else(|| id.not_found())
-    }
-
-    pub fn tgw_route_tables_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a TransitGatewayRouteTable> + 'a {
-        self.transit_gateway_route_tables
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |t| &t.scope == scope)
+        self.get(scope, id)
     }
 
     /// Attachments associated with a route table.

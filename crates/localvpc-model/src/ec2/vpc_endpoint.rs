@@ -226,21 +226,14 @@ impl Model {
         scope: &Scope,
         id: &VpcEndpointId,
     ) -> Result<&VpcEndpoint, ModelError> {
-        self.vpc_endpoints
-            .get(id)
-            .map(AsRef::as_ref)
-            .filter(|e| &e.scope == scope)
-            .ok_or_else(|| id.not_found())
+        self.get(scope, id)
     }
 
     pub fn vpc_endpoints_in<'a>(
         &'a self,
         scope: &'a Scope,
     ) -> impl Iterator<Item = &'a VpcEndpoint> + 'a {
-        self.vpc_endpoints
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |e| &e.scope == scope)
+        self.in_scope(scope)
     }
 
     /// Every endpoint service the scope can see, sorted by name then type: the AWS

@@ -67,61 +67,18 @@ impl Model {
         scope: &Scope,
         id: &CustomerGatewayId,
     ) -> Result<&CustomerGateway, ModelError> {
-        self.customer_gateways
-            .get(id)
-            .map(AsRef::as_ref)
-            .filter(|g| &g.scope == scope)
-            .ok_or_else(|| id.not_found())
+        self.get(scope, id)
     }
 
     pub fn customer_gateways_in<'a>(
         &'a self,
         scope: &'a Scope,
     ) -> impl Iterator<Item = &'a CustomerGateway> + 'a {
-        self.customer_gateways
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |g| &g.scope == scope)
+        self.in_scope(scope)
     }
 
     pub fn vpn_gateway(&self, scope: &Scope, id: &VpnGatewayId) -> Result<&VpnGateway, ModelError> {
-        self.vpn_gateways
-            .get(id)
-            .map(AsRef::as_ref)
-            .filter(|g| &g.scope == scope)
-            .ok_or_else(|| id.not_found())
-    }
-
-    pub fn vpn_gateways_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a VpnGateway> + 'a {
-        self.vpn_gateways
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |g| &g.scope == scope)
-    }
-
-    pub fn vpn_connection(
-        &self,
-        scope: &Scope,
-        id: &VpnConnectionId,
-    ) -> Result<&VpnConnection, ModelError> {
-        self.vpn_connections
-            .get(id)
-            .map(AsRef::as_ref)
-            .filter(|c| &c.scope == scope)
-            .ok_or_else(|| id.not_found())
-    }
-
-    pub fn vpn_connections_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a VpnConnection> + 'a {
-        self.vpn_connections
-            .values()
-            .map(AsRef::as_ref)
-            .filter(move |c| &c.scope == scope)
+        self.get(scope, id)
     }
 
     /// Routes a virtual private gateway propagates: the static routes of its live VPN
@@ -385,7 +342,7 @@ impl Txn<'_, '_> {
     }
 
     fn live_connection(&self, id: &VpnConnectionId) -> Result<VpnConnection, ModelError> {
-        let connection = self.model.vpn_connection(self.ctx.scope, id)?;
+        let connection = self.model.get::<VpnConnection>(self.ctx.scope, id)?;
         if connection.deleted {
             return Err(ModelError::IncorrectState {
                 message: format!("The VPN connection {id} is deleted"),
