@@ -56,18 +56,28 @@ def pytest_configure(config):
     os.environ["NO_PROXY"] = os.environ["no_proxy"] = no_proxy
 
 
-# The files that take minutes (Terraform drives most of their time): run first. The suite
-# is spread over workers a whole file at a time (scripts/test), and a long file started last
-# would keep one worker busy while the others sit idle.
-SLOW_FILES_FIRST = ("test_examples.py", "test_terraform")
+# How the suite is spread over workers (scripts/test runs pytest-xdist with --dist
+# loadgroup): every file is one group, so its tests share its one module server, except
+# test_examples.py, whose tests each start a fresh server and are spread one by one (the
+# file alone takes longer than the rest of the suite). The slowest come first, so none starts
+# last and keeps one worker busy while the others sit idle: the examples' Terraform forms,
+# the Terraform files, the other examples, then the rest in collection order.
+SPREAD_PER_TEST = "test_examples.py"
 
 
+def _rank(item) -> int:
+    name = item.path.name
+    if name == SPREAD_PER_TEST:
+        return 0 if "terraform" in item.name else 2
+    return 1 if name.startswith("test_terraform") else 3
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(session, config, items):
-    def rank(item) -> int:
-        name = item.path.name
-        return 0 if any(name.startswith(prefix) for prefix in SLOW_FILES_FIRST) else 1
-
-    items.sort(key=rank)  # stable: the order within each group stays the collection order
+    items.sort(key=_rank)  # stable: each group keeps its collection order
+    for item in items:
+        if item.path.name != SPREAD_PER_TEST:
+            item.add_marker(pytest.mark.xdist_group(item.path.name))
 
 
 # ---------------------------------------------------------------------------
