@@ -28,8 +28,9 @@ mod scope;
 mod vpc_members;
 
 pub use catalog::{
-    AvailabilityZone, AwsPrefixList, AwsServiceEntry, Catalog, EndpointType, PREFIX_LIST_SERVICES,
-    RegionInfo, aws_prefix_list_for, aws_prefix_lists, aws_services,
+    AvailabilityZone, AwsPrefixList, AwsServiceEntry, Catalog, EndpointType, InstanceTypeInfo,
+    PREFIX_LIST_SERVICES, RegionInfo, aws_prefix_list_for, aws_prefix_lists, aws_services,
+    instance_type, instance_types,
 };
 pub use cidr::{Ipv4Cidr, Ipv6Cidr, parse_ipv4_cidr, parse_ipv6_cidr};
 pub use command::{Command, Outcome};
