@@ -781,6 +781,21 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "DescribeInstanceAttribute",
+        &["Attribute", "DryRun", "InstanceId"],
+    ),
+    (
+        "DescribeInstanceCreditSpecifications",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "InstanceId.#",
+            "MaxResults",
+            "NextToken",
+        ],
+    ),
+    (
         "DescribeInstanceStatus",
         &[
             "DryRun",
@@ -789,6 +804,29 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "IncludeAllInstances",
             "IncludeManagedResources",
             "InstanceId.#",
+            "MaxResults",
+            "NextToken",
+        ],
+    ),
+    (
+        "DescribeInstanceTypeOfferings",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "LocationType",
+            "MaxResults",
+            "NextToken",
+        ],
+    ),
+    (
+        "DescribeInstanceTypes",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "IncludeUnsupportedInRegion",
+            "InstanceType.#",
             "MaxResults",
             "NextToken",
         ],
@@ -1004,6 +1042,18 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "MaxResults",
             "NextToken",
             "TransitGatewayIds.#",
+        ],
+    ),
+    (
+        "DescribeVolumes",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "IncludeManagedResources",
+            "MaxResults",
+            "NextToken",
+            "VolumeId.#",
         ],
     ),
     ("DescribeVpcAttribute", &["Attribute", "DryRun", "VpcId"]),
