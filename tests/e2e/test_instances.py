@@ -696,3 +696,12 @@ def test_instance_credit_specifications(ec2, ami, subnet):
     expect_error(ec2.describe_instance_credit_specifications, InstanceIds=[m5], code="UnsupportedOperation")
     expect_error(ec2.describe_instance_credit_specifications, InstanceIds=[MISSING_INSTANCE],
                  code="InvalidInstanceID.NotFound")
+
+
+def test_get_instance_uefi_data(ec2, ami, subnet):
+    iid = run_one(ec2, ami, SubnetId=subnet)["InstanceId"]
+    got = ec2.get_instance_uefi_data(InstanceId=iid)
+    assert got["InstanceId"] == iid and "UefiData" not in got
+    # The AWS provider's aws_ami data source asks with the image id.
+    expect_error(ec2.get_instance_uefi_data, InstanceId=ami, code="InvalidInstanceID.Malformed")
+    expect_error(ec2.get_instance_uefi_data, InstanceId=MISSING_INSTANCE, code="InvalidInstanceID.NotFound")

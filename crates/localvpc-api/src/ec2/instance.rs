@@ -1,6 +1,6 @@
 //! Instances: RunInstances, DescribeInstances, Terminate/Stop/StartInstances,
 //! DescribeInstanceStatus, DescribeInstanceAttribute, DescribeInstanceCreditSpecifications,
-//! DescribeVolumes (each instance's root volume) and DescribeImages (a built-in catalogue;
+//! DescribeVolumes (each instance's root volume), GetInstanceUefiData and DescribeImages (a built-in catalogue;
 //! docs/aws-choices.md).
 
 use super::describe::Describe;
@@ -893,6 +893,18 @@ pub(super) fn describe_credit_specifications<B: Backend>(op: &Op<'_, B>) -> Body
         )
 }
 
+/// GetInstanceUefiData: localvpc's instances boot without a UEFI variable store (as
+/// legacy-BIOS instances do), so the answer names the instance and carries no `uefiData`.
+pub(super) fn get_uefi_data<B: Backend>(op: &Op<'_, B>) -> Body {
+    let id = InstanceId::parse(op.params.required("InstanceId")?)?;
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let i: &Instance = model.get(&op.ctx.scope, &id)?;
+    op.respond(|w| {
+        w.leaf("instanceId", i.id.as_str());
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{Fake, ME, OTHER, all, error, ok};
@@ -969,6 +981,22 @@ mod tests {
         assert_eq!(error(&b, ME, &bad), "InvalidParameterValue");
         let theirs = format!("Action=DescribeInstanceAttribute&InstanceId={i}&Attribute=kernel");
         assert_eq!(error(&b, OTHER, &theirs), "InvalidInstanceID.NotFound");
+    }
+
+    #[test]
+    fn uefi_data_is_empty_and_ids_are_checked() {
+        let b = Fake::default();
+        let i = launch(&b, "t3.micro");
+        let body = ok(
+            &b,
+            ME,
+            &format!("Action=GetInstanceUefiData&InstanceId={i}"),
+        );
+        assert_eq!(all(&body, "instanceId"), [i.as_str()]);
+        assert!(!body.contains("uefiData"));
+        // The AWS provider's aws_ami data source asks with an image id.
+        let image = "Action=GetInstanceUefiData&InstanceId=ami-0123456789abcdef0";
+        assert_eq!(error(&b, ME, image), "InvalidInstanceID.Malformed");
     }
 
     #[test]

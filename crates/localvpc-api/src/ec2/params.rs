@@ -1209,6 +1209,7 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         "EnableVgwRoutePropagation",
         &["DryRun", "GatewayId", "RouteTableId"],
     ),
+    ("GetInstanceUefiData", &["DryRun", "InstanceId"]),
     (
         "GetManagedPrefixListAssociations",
         &["DryRun", "MaxResults", "NextToken", "PrefixListId"],
