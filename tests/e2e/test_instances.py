@@ -705,3 +705,21 @@ def test_get_instance_uefi_data(ec2, ami, subnet):
     # The AWS provider's aws_ami data source asks with the image id.
     expect_error(ec2.get_instance_uefi_data, InstanceId=ami, code="InvalidInstanceID.Malformed")
     expect_error(ec2.get_instance_uefi_data, InstanceId=MISSING_INSTANCE, code="InvalidInstanceID.NotFound")
+
+
+def test_termination_and_stop_protection(ec2, ami, subnet):
+    iid = run_one(ec2, ami, SubnetId=subnet, DisableApiTermination=True)["InstanceId"]
+    attr = lambda name: ec2.describe_instance_attribute(InstanceId=iid, Attribute=name)
+    assert attr("disableApiTermination")["DisableApiTermination"] == {"Value": True}
+    expect_error(ec2.terminate_instances, InstanceIds=[iid], code="OperationNotPermitted")
+    ec2.modify_instance_attribute(InstanceId=iid, DisableApiStop={"Value": True})
+    assert attr("disableApiStop")["DisableApiStop"] == {"Value": True}
+    expect_error(ec2.stop_instances, InstanceIds=[iid], code="OperationNotPermitted")
+    expect_error(ec2.modify_instance_attribute, InstanceId=iid, InstanceType={"Value": "t3.large"},
+                 code="InvalidParameterValue")
+    ec2.modify_instance_attribute(InstanceId=iid, Attribute="disableApiTermination", Value="false")
+    ec2.modify_instance_attribute(InstanceId=iid, DisableApiStop={"Value": False})
+    assert describe(ec2, iid)["State"] == RUNNING
+    ec2.terminate_instances(InstanceIds=[iid])
+    expect_error(ec2.modify_instance_attribute, InstanceId=MISSING_INSTANCE, DisableApiStop={"Value": True},
+                 code="InvalidInstanceID.NotFound")

@@ -44,7 +44,9 @@ pub use ec2::endpoint_service::{
 pub use ec2::image::{
     AMAZON_OWNER, BUILTIN_IMAGES, BuiltinImage, CANONICAL_OWNER, builtin_image_id, valid_image_id,
 };
-pub use ec2::instance::{Instance, InstanceState, InterfaceAttachment, RunInstances};
+pub use ec2::instance::{
+    Instance, InstanceAttributeChange, InstanceState, InterfaceAttachment, RunInstances,
+};
 pub use ec2::internet_gateway::InternetGateway;
 pub use ec2::nat_gateway::{CreateNatGateway, NatGateway, NatGatewayState};
 pub use ec2::network_acl::{

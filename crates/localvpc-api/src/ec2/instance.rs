@@ -1,6 +1,7 @@
 //! Instances: RunInstances, DescribeInstances, Terminate/Stop/StartInstances,
 //! DescribeInstanceStatus, DescribeInstanceAttribute, DescribeInstanceCreditSpecifications,
-//! DescribeVolumes (each instance's root volume), GetInstanceUefiData and DescribeImages (a built-in catalogue;
+//! ModifyInstanceAttribute (termination and stop protection), DescribeVolumes (each
+//! instance's root volume), GetInstanceUefiData and DescribeImages (a built-in catalogue;
 //! docs/aws-choices.md).
 
 use super::describe::Describe;
@@ -10,8 +11,9 @@ use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    AMAZON_OWNER, BUILTIN_IMAGES, Command, Instance, InstanceId, InstanceState, Model, Outcome,
-    RunInstances, SecurityGroupId, SubnetId, builtin_image_id, private_dns_name, valid_image_id,
+    AMAZON_OWNER, BUILTIN_IMAGES, Command, Instance, InstanceAttributeChange, InstanceId,
+    InstanceState, Model, Outcome, RunInstances, SecurityGroupId, SubnetId, builtin_image_id,
+    private_dns_name, valid_image_id,
 };
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
@@ -356,6 +358,8 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
         key_name: p.opt("KeyName").map(str::to_owned),
         client_token: p.opt("ClientToken").map(str::to_owned),
         tag_specifications: p.tag_specifications()?,
+        disable_api_termination: p.bool("DisableApiTermination")?.unwrap_or(false),
+        disable_api_stop: p.bool("DisableApiStop")?.unwrap_or(false),
     };
     match op.run(Command::RunInstances(input)).await? {
         Outcome::Instances(instances) => {
@@ -815,9 +819,9 @@ pub(super) fn describe_attribute<B: Backend>(op: &Op<'_, B>) -> Body {
             "kernel" | "ramdisk" | "userData" | "sriovNetSupport" => value(w, attribute, None),
             "instanceInitiatedShutdownBehavior" => value(w, attribute, Some("stop")),
             "rootDeviceName" => value(w, attribute, Some(ROOT_DEVICE)),
-            "disableApiTermination" | "disableApiStop" | "ebsOptimized" => {
-                flag(w, attribute, false)
-            }
+            "disableApiTermination" => flag(w, attribute, i.disable_api_termination),
+            "disableApiStop" => flag(w, attribute, i.disable_api_stop),
+            "ebsOptimized" => flag(w, attribute, false),
             "enaSupport" => flag(w, attribute, true),
             "sourceDestCheck" => flag(w, attribute, eni.is_none_or(|e| e.source_dest_check)),
             "enclaveOptions" => {
@@ -905,6 +909,94 @@ pub(super) fn get_uefi_data<B: Backend>(op: &Op<'_, B>) -> Body {
     })
 }
 
+/// ModifyInstanceAttribute's attributes, as `<Name>.Value` parameters.
+const MODIFIABLE: &[&str] = &[
+    "BlockDeviceMapping",
+    "DisableApiStop",
+    "DisableApiTermination",
+    "EbsOptimized",
+    "EnaSupport",
+    "GroupId",
+    "InstanceInitiatedShutdownBehavior",
+    "InstanceType",
+    "Kernel",
+    "Ramdisk",
+    "SourceDestCheck",
+    "SriovNetSupport",
+    "UserData",
+];
+
+/// ModifyInstanceAttribute of the attributes localvpc keeps: termination and stop
+/// protection. The others are refused, not ignored.
+pub(super) async fn modify_attribute<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let instance_id = InstanceId::parse(p.required("InstanceId")?)?;
+    let given: Vec<&str> = MODIFIABLE
+        .iter()
+        .copied()
+        .filter(|name| {
+            p.params()
+                .keys()
+                .any(|k| k == *name || k.starts_with(&format!("{name}.")))
+        })
+        .collect();
+    let (name, value) = match (given.as_slice(), p.opt("Attribute")) {
+        ([], Some(attribute)) => (attribute.to_owned(), p.opt("Value")),
+        ([one], None) => {
+            // `DisableApiTermination` → `disableApiTermination`.
+            let mut chars = one.chars();
+            let name: String = chars
+                .next()
+                .map(|c| c.to_ascii_lowercase())
+                .into_iter()
+                .chain(chars)
+                .collect();
+            (name, p.opt(&format!("{one}.Value")))
+        }
+        ([], None) => return Err(ApiError::missing("Attribute")),
+        _ => {
+            return Err(ApiError::combination(format!(
+                "Fields for multiple attribute types specified: {}",
+                given.join(", ")
+            )));
+        }
+    };
+    let on = |value: Option<&str>| match value.map(str::to_ascii_lowercase).as_deref() {
+        Some("true") => Ok(true),
+        Some("false") => Ok(false),
+        Some(other) => Err(ApiError::invalid_value(format!(
+            "Value ({other}) for parameter {name} is invalid."
+        ))),
+        None => Err(ApiError::missing("Value")),
+    };
+    let change = match name.as_str() {
+        "disableApiTermination" => InstanceAttributeChange::DisableApiTermination(on(value)?),
+        "disableApiStop" => InstanceAttributeChange::DisableApiStop(on(value)?),
+        other if ATTRIBUTES.contains(&other) => {
+            return Err(ApiError::invalid_value(format!(
+                "localvpc does not modify the instance attribute {other}"
+            )));
+        }
+        other => {
+            return Err(ApiError::invalid_value(format!(
+                "Value ({other}) for parameter attribute is invalid. Unknown attribute."
+            )));
+        }
+    };
+    match op
+        .run(Command::ModifyInstanceAttribute {
+            instance_id,
+            change,
+        })
+        .await?
+    {
+        Outcome::Done => op.respond(|w| {
+            w.bool("return", true);
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{Fake, ME, OTHER, all, error, ok};
@@ -981,6 +1073,36 @@ mod tests {
         assert_eq!(error(&b, ME, &bad), "InvalidParameterValue");
         let theirs = format!("Action=DescribeInstanceAttribute&InstanceId={i}&Attribute=kernel");
         assert_eq!(error(&b, OTHER, &theirs), "InvalidInstanceID.NotFound");
+    }
+
+    #[test]
+    fn protection_is_kept_and_enforced() {
+        let b = Fake::default();
+        let i = launch(&b, "t3.micro");
+        let modify = |query: &str| format!("Action=ModifyInstanceAttribute&InstanceId={i}{query}");
+        ok(&b, ME, &modify("&DisableApiTermination.Value=true"));
+        ok(&b, ME, &modify("&Attribute=disableApiStop&Value=true"));
+        let read = |name: &str| {
+            ok(
+                &b,
+                ME,
+                &format!("Action=DescribeInstanceAttribute&InstanceId={i}&Attribute={name}"),
+            )
+        };
+        assert!(read("disableApiTermination").contains("<value>true</value>"));
+        assert!(read("disableApiStop").contains("<value>true</value>"));
+        let terminate = format!("Action=TerminateInstances&InstanceId.1={i}");
+        let stop = format!("Action=StopInstances&InstanceId.1={i}");
+        assert_eq!(error(&b, ME, &terminate), "OperationNotPermitted");
+        assert_eq!(error(&b, ME, &stop), "OperationNotPermitted");
+        let both = modify("&DisableApiTermination.Value=false&DisableApiStop.Value=false");
+        assert_eq!(error(&b, ME, &both), "InvalidParameterCombination");
+        assert_eq!(
+            error(&b, ME, &modify("&InstanceType.Value=t3.large")),
+            "InvalidParameterValue"
+        );
+        ok(&b, ME, &modify("&DisableApiTermination.Value=false"));
+        ok(&b, ME, &terminate);
     }
 
     #[test]
