@@ -41,10 +41,10 @@ variable "region" {
 
 variable "app_instance" {
   description = <<-EOT
-    Launch the workload instance (aws_instance). Off by default: localvpc does not answer every
-    call the provider's aws_instance makes yet (DescribeInstanceTypes, DescribeInstanceAttribute,
-    DescribeVolumes, DescribeInstanceCreditSpecifications), so the apply would fail. The aws CLI and boto3
-    forms launch it.
+    Launch the workload instance (aws_instance). Off by default, so the form builds the network
+    only (the end-to-end tests launch the instance into it with boto3, as the aws CLI and boto3
+    forms do). With true, apply, a second plan (no changes) and destroy of the instance work
+    (tests/e2e/test_examples.py::test_terraform_app_instance).
   EOT
   type        = bool
   default     = false

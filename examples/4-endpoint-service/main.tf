@@ -47,10 +47,10 @@ variable "region" {
 
 variable "app_instance" {
   description = <<-EOT
-    Launch the consumer's workload instance (aws_instance). Off by default: localvpc does not
-    answer every call the provider's aws_instance makes yet (DescribeInstanceTypes,
-    DescribeInstanceAttribute, DescribeVolumes, DescribeInstanceCreditSpecifications), so the apply would fail. The
-    aws CLI and boto3 forms launch it.
+    Launch the consumer's workload instance (aws_instance). Off by default, so the form builds
+    the network only (the end-to-end tests launch the instance into it with boto3, as the aws
+    CLI and boto3 forms do). With true, the provider's aws_instance applies as it does in
+    scenario 1 (tests/e2e/test_examples.py::test_terraform_app_instance tests it there).
   EOT
   type        = bool
   default     = false

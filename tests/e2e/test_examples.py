@@ -26,9 +26,11 @@ the users' notes put it, and the same check traces what it expects from there wi
 SSM and CloudWatch endpoints' ENIs in the instance's AZ (2), the hub's S3 endpoint over the
 peering or the transit gateway (3), the consumer's endpoint and PrivateLink on to the provider's
 NLB, whose target 10.0.1.10 no interface holds (4: the scenario runs no backend).
-The Terraform forms launch the instance only with app_instance = true, which localvpc cannot
-apply yet (AWS_INSTANCE_GAP): test_terraform_form launches the same instance with boto3 into the
-Terraform-built subnet, and test_terraform_app_instance (strict xfail) tracks the gap. Where a
+The Terraform forms launch the instance only with app_instance = true (default false):
+test_terraform_form launches the same instance with boto3 into the Terraform-built subnet, and
+test_terraform_app_instance applies scenario 1 with app_instance = true (aws_instance.app: the
+provider's reads after RunInstances — DescribeInstanceTypes, DescribeInstanceAttribute,
+DescribeVolumes, DescribeInstanceCreditSpecifications — are answered). Where a
 trace meets a localvpc bug, the check finishes, the teardown is still checked, and the test
 raises KnownGap under xfail(strict=True, raises=KnownGap).
 """
@@ -219,12 +221,6 @@ def assert_nodata_from(resp, zone: str, what: str) -> None:
 APPS = {"1": ("s3gw-app", "s3gw-private-a"), "2": ("ssm-app", "ssm-private-a"),
         "3": ("member-app", "member-a"), "4": ("svc-consumer-app", "svc-consumer-a")}
 
-# localvpc gap: the Terraform forms cannot apply aws_instance.app (app_instance = true).
-AWS_INSTANCE_GAP = (
-    "localvpc gap: the provider's aws_instance cannot be applied: DescribeInstanceTypes, "
-    "DescribeInstanceAttribute, DescribeVolumes and DescribeInstanceCreditSpecifications, which the "
-    "provider reads after the launch, answer InvalidAction")
-AWS_INSTANCE_GAP_RE = r"is not in the requested availability zone|InvalidAction: The action \w+ is not valid"
 
 def app_key(n: str, variant: str) -> str:
     if n == "3":
@@ -254,7 +250,7 @@ def app_instance(n: str, ec2, subnet: dict) -> dict:
 
 def launch_app(c: Clients, n: str, variant: str) -> str:
     """What aws_instance.app makes with app_instance = true, launched with boto3 into the subnet
-    Terraform built (the Terraform forms cannot apply it yet: AWS_INSTANCE_GAP)."""
+    Terraform built (the forms launch it only with app_instance = true)."""
     ec2 = c.ec2(app_key(n, variant))
     name, subnet_name = APPS[n]
     subnet = by_name(n, ec2.describe_subnets, "Subnets", subnet_name)
@@ -849,7 +845,7 @@ def test_boto3_form(fresh, tmp_path, n, variant):
 @pytest.mark.parametrize("n,variant", CASES)
 def test_terraform_form(fresh, tmp_path, n, variant):
     """main.tf: apply, API state right, second plan empty, destroy leaves nothing. The app
-    instance (app_instance = false by default, AWS_INSTANCE_GAP) is launched with boto3 into the
+    instance (app_instance = false by default) is launched with boto3 into the
     Terraform-built subnet for the checks and terminated before the second plan."""
     terraform, mirror = tfh.require_terraform()
     sdir = SCENARIO_DIRS[n]
@@ -891,35 +887,28 @@ def test_terraform_form(fresh, tmp_path, n, variant):
         print(f"\n[terraform {sdir.name} {variant}] provider {mirror.version}; {run.timings()}")
 
 
-@pytest.mark.xfail(strict=True, raises=KnownGap, reason=AWS_INSTANCE_GAP)
 def test_terraform_app_instance(fresh, tmp_path):
     """Scenario 1's main.tf with app_instance = true: aws_instance.app applies, the same check
-    (traces included) passes, the second plan is empty and destroy leaves nothing. Raises
-    KnownGap while the apply fails as AWS_INSTANCE_GAP describes (after cleaning up)."""
+    (traces included) passes, the second plan is empty and destroy leaves nothing."""
     terraform, mirror = tfh.require_terraform()
     run = tfh.TerraformRun(config=str(SCENARIO_DIRS["1"]), workdir=tmp_path / "tf", mirror=mirror,
                            variables={"endpoint": fresh.url, "app_instance": True}, terraform=terraform)
     try:
         run.init()
         applied = run.run("apply", "-auto-approve", "-input=false")
-        plan = failure = gap = None
+        plan = failure = None
         if applied.returncode != 0:
-            report = run.failure_report(applied)
-            if "aws_instance.app" in report and re.search(AWS_INSTANCE_GAP_RE, report):
-                gap = KnownGap(f"{AWS_INSTANCE_GAP}\n{report}")
-            else:
-                failure = TerraformError(report)
+            failure = TerraformError(run.failure_report(applied))
         else:
             try:
                 check_1(fresh, "default")
             except AssertionError as exc:
                 failure = exc
             plan = run.run("plan", "-detailed-exitcode", "-input=false")
-        # While the gap lasts even a refresh of the launched instance fails: destroy from the state.
-        run.must("destroy", "-auto-approve", "-input=false", *(["-refresh=false"] if gap else []))
+        run.must("destroy", "-auto-approve", "-input=false")
         assert_nothing_left(fresh, SCENARIOS["1"]["keys"], "scenario 1 terraform app_instance after destroy")
-        if failure is not None or gap is not None:
-            raise failure or gap
+        if failure is not None:
+            raise failure
         if plan.returncode != 0:
             raise TerraformError("`terraform plan -detailed-exitcode` after apply was not empty "
                                  f"(exit {plan.returncode}; would change {plan_changes(plan.output)})\n"

@@ -1,6 +1,7 @@
 """Instances as network endpoints: DescribeImages (built-in catalogue), RunInstances,
-DescribeInstances, Stop/Start/TerminateInstances, DescribeInstanceStatus; their primary network
-interfaces, public addresses and DNS names, and routes to instances (spec 1.3, 1.4)."""
+DescribeInstances, Stop/Start/TerminateInstances, DescribeInstanceStatus; what Terraform's
+aws_instance reads besides (DescribeInstanceTypes and ...Offerings, DescribeInstanceAttribute,
+DescribeVolumes, DescribeInstanceCreditSpecifications); their primary network interfaces, public addresses and DNS names, and routes to instances (spec 1.3, 1.4)."""
 
 import re
 
@@ -555,3 +556,170 @@ def test_an_empty_placement_zone_is_no_zone(ec2, ami, subnet):
     i = run_one(ec2, ami, SubnetId=subnet, Placement={"AvailabilityZone": ""})
     assert i["SubnetId"] == subnet
     assert i["Placement"]["AvailabilityZone"] == "ap-northeast-1a"
+
+
+# --------------------------------------------------------------------------- instance types
+
+
+def test_describe_instance_types_has_aws_values(ec2):
+    types = {t["InstanceType"]: t for t in
+             ec2.describe_instance_types(InstanceTypes=["t3.micro", "m5.large", "t4g.nano"])["InstanceTypes"]}
+    assert set(types) == {"t3.micro", "m5.large", "t4g.nano"}
+    t = types["t3.micro"]
+    assert t["VCpuInfo"]["DefaultVCpus"] == 2 and t["VCpuInfo"]["DefaultCores"] == 1
+    assert t["VCpuInfo"]["DefaultThreadsPerCore"] == 2
+    assert t["MemoryInfo"]["SizeInMiB"] == 1024
+    assert t["ProcessorInfo"]["SupportedArchitectures"] == ["x86_64"]
+    assert t["ProcessorInfo"]["SustainedClockSpeedInGhz"] == 2.5
+    assert t["Hypervisor"] == "nitro" and t["BurstablePerformanceSupported"] and t["FreeTierEligible"]
+    assert t["NetworkInfo"]["MaximumNetworkInterfaces"] == 2
+    assert t["NetworkInfo"]["Ipv4AddressesPerInterface"] == 2
+    assert t["NetworkInfo"]["NetworkPerformance"] == "Up to 5 Gigabit"
+    assert t["SupportedUsageClasses"] == ["on-demand", "spot"]
+    assert t["EbsInfo"]["EbsOptimizedSupport"] == "default"
+    assert types["t4g.nano"]["ProcessorInfo"]["SupportedArchitectures"] == ["arm64"]
+    assert not types["m5.large"]["BurstablePerformanceSupported"]
+
+
+def test_describe_instance_types_filters_and_pages(ec2):
+    got = ec2.describe_instance_types(Filters=[f("instance-type", "t3.*"), f("current-generation", "true")])
+    names = [t["InstanceType"] for t in got["InstanceTypes"]]
+    assert "t3.micro" in names and all(n.startswith("t3.") for n in names)
+    arm = ec2.describe_instance_types(Filters=[f("processor-info.supported-architecture", "arm64"),
+                                               f("instance-type", "t4g.*")])["InstanceTypes"]
+    assert arm and all(t["InstanceType"].startswith("t4g.") for t in arm)
+    seen, token = [], None
+    while True:
+        kw = {"NextToken": token} if token else {}
+        page = ec2.describe_instance_types(MaxResults=5, Filters=[f("instance-type", "t3.*")], **kw)
+        assert len(page["InstanceTypes"]) <= 5
+        seen += [t["InstanceType"] for t in page["InstanceTypes"]]
+        token = page.get("NextToken")
+        if not token:
+            break
+    assert sorted(seen) == sorted(names) and len(seen) == len(set(seen))
+    everything = ec2.get_paginator("describe_instance_types").paginate().build_full_result()
+    assert len(everything["InstanceTypes"]) > 1000
+
+
+def test_describe_instance_types_errors(ec2):
+    err = expect_error(ec2.describe_instance_types, InstanceTypes=["t3.micro", "t3.gigantic"],
+                       code="InvalidInstanceType")
+    assert "t3.gigantic" in err["Error"]["Message"]
+    expect_error(ec2.describe_instance_types, MaxResults=101, code="InvalidParameterValue")
+    expect_error(ec2.describe_instance_types, Filters=[f("bogus", "x")], code="InvalidParameterValue")
+    expect_dry_run(ec2.describe_instance_types)
+
+
+def test_describe_instance_type_offerings(ec2):
+    region = ec2.describe_instance_type_offerings(Filters=[f("instance-type", "t3.micro")])
+    assert region["InstanceTypeOfferings"] == [
+        {"InstanceType": "t3.micro", "LocationType": "region", "Location": "ap-northeast-1"}]
+    zones = ec2.describe_instance_type_offerings(LocationType="availability-zone",
+                                                 Filters=[f("instance-type", "t3.micro")])["InstanceTypeOfferings"]
+    azs = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
+    assert sorted(o["Location"] for o in zones) == sorted(azs)
+    assert {o["LocationType"] for o in zones} == {"availability-zone"}
+    one = ec2.describe_instance_type_offerings(LocationType="availability-zone",
+                                               Filters=[f("location", azs[0]), f("instance-type", "m5.large")])
+    assert [o["Location"] for o in one["InstanceTypeOfferings"]] == [azs[0]]
+    ids = ec2.describe_instance_type_offerings(LocationType="availability-zone-id",
+                                               Filters=[f("instance-type", "t3.micro")])["InstanceTypeOfferings"]
+    zone_ids = [z["ZoneId"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
+    assert sorted(o["Location"] for o in ids) == sorted(zone_ids)
+    page = ec2.describe_instance_type_offerings(MaxResults=5)
+    assert len(page["InstanceTypeOfferings"]) == 5 and page["NextToken"]
+
+
+# --------------------------------------------------------------------------- instance attributes, volumes, credits
+
+
+def test_describe_instance_attribute(ec2, ami, vpc_id, subnet):
+    sg = ec2.create_security_group(GroupName="web", Description="w", VpcId=vpc_id)["GroupId"]
+    iid = run_one(ec2, ami, SubnetId=subnet, SecurityGroupIds=[sg])["InstanceId"]
+    attr = lambda name: ec2.describe_instance_attribute(InstanceId=iid, Attribute=name)
+    assert attr("instanceType")["InstanceType"] == {"Value": "t3.micro"}
+    assert attr("disableApiTermination")["DisableApiTermination"] == {"Value": False}
+    assert attr("disableApiStop")["DisableApiStop"] == {"Value": False}
+    assert attr("instanceInitiatedShutdownBehavior")["InstanceInitiatedShutdownBehavior"] == {"Value": "stop"}
+    assert attr("sourceDestCheck")["SourceDestCheck"] == {"Value": True}
+    assert attr("ebsOptimized")["EbsOptimized"] == {"Value": False}
+    assert attr("enaSupport")["EnaSupport"] == {"Value": True}
+    assert attr("enclaveOptions")["EnclaveOptions"] == {"Enabled": False}
+    assert attr("rootDeviceName")["RootDeviceName"] == {"Value": "/dev/xvda"}
+    assert attr("groupSet")["Groups"] == [{"GroupId": sg, "GroupName": "web"}]
+    assert attr("userData")["InstanceId"] == iid
+    [bdm] = attr("blockDeviceMapping")["BlockDeviceMappings"]
+    assert bdm["DeviceName"] == "/dev/xvda" and bdm["Ebs"]["DeleteOnTermination"]
+    assert bdm["Ebs"]["VolumeId"] == "vol-" + iid[2:]
+    assert describe(ec2, iid)["BlockDeviceMappings"] == [bdm]
+    err = expect_error(ec2.describe_instance_attribute, InstanceId=iid, Attribute="colour",
+                       code="InvalidParameterValue")
+    assert "colour" in err["Error"]["Message"]
+    expect_error(ec2.describe_instance_attribute, InstanceId=MISSING_INSTANCE, Attribute="instanceType",
+                 code="InvalidInstanceID.NotFound")
+    expect_dry_run(ec2.describe_instance_attribute, InstanceId=iid, Attribute="instanceType")
+
+
+def test_each_instance_has_a_root_volume(ec2, ami, subnet):
+    a = run_one(ec2, ami, SubnetId=subnet)["InstanceId"]
+    b = run_one(ec2, ami, SubnetId=subnet)["InstanceId"]
+    [vol] = ec2.describe_volumes(Filters=[f("attachment.instance-id", a)])["Volumes"]
+    assert vol["VolumeId"] == "vol-" + a[2:]
+    assert (vol["Size"], vol["VolumeType"], vol["Iops"], vol["Throughput"]) == (8, "gp3", 3000, 125)
+    assert vol["State"] == "in-use" and not vol["Encrypted"]
+    assert vol["AvailabilityZone"] == "ap-northeast-1a"
+    [att] = vol["Attachments"]
+    assert (att["InstanceId"], att["Device"], att["State"], att["DeleteOnTermination"]) == \
+        (a, "/dev/xvda", "attached", True)
+    both = ec2.describe_volumes(VolumeIds=["vol-" + b[2:], "vol-" + a[2:]])["Volumes"]
+    assert {v["VolumeId"] for v in both} == {"vol-" + a[2:], "vol-" + b[2:]}
+    assert ec2.describe_volumes(Filters=[f("volume-id", "vol-" + b[2:])])["Volumes"][0]["Attachments"][0][
+        "InstanceId"] == b
+    ec2.terminate_instances(InstanceIds=[a])
+    assert ec2.describe_volumes(Filters=[f("attachment.instance-id", a)])["Volumes"] == []
+    expect_error(ec2.describe_volumes, VolumeIds=["vol-" + a[2:]], code="InvalidVolume.NotFound")
+    expect_error(ec2.describe_volumes, VolumeIds=["vpc-123"], code="InvalidParameterValue")
+    expect_dry_run(ec2.describe_volumes)
+
+
+def test_instance_credit_specifications(ec2, ami, subnet):
+    t3 = run_one(ec2, ami, SubnetId=subnet)["InstanceId"]
+    t2 = run_one(ec2, ami, SubnetId=subnet, InstanceType="t2.micro")["InstanceId"]
+    m5 = run_one(ec2, ami, SubnetId=subnet, InstanceType="m5.large")["InstanceId"]
+    named = ec2.describe_instance_credit_specifications(InstanceIds=[t3, t2])["InstanceCreditSpecifications"]
+    assert {s["InstanceId"]: s["CpuCredits"] for s in named} == {t3: "unlimited", t2: "standard"}
+    # Unnamed: the instances with the unlimited option only.
+    listed = ec2.describe_instance_credit_specifications(Filters=[f("instance-id", t3, t2, m5)])[
+        "InstanceCreditSpecifications"]
+    assert [s["InstanceId"] for s in listed] == [t3]
+    expect_error(ec2.describe_instance_credit_specifications, InstanceIds=[m5], code="UnsupportedOperation")
+    expect_error(ec2.describe_instance_credit_specifications, InstanceIds=[MISSING_INSTANCE],
+                 code="InvalidInstanceID.NotFound")
+
+
+def test_get_instance_uefi_data(ec2, ami, subnet):
+    iid = run_one(ec2, ami, SubnetId=subnet)["InstanceId"]
+    got = ec2.get_instance_uefi_data(InstanceId=iid)
+    assert got["InstanceId"] == iid and "UefiData" not in got
+    # The AWS provider's aws_ami data source asks with the image id.
+    expect_error(ec2.get_instance_uefi_data, InstanceId=ami, code="InvalidInstanceID.Malformed")
+    expect_error(ec2.get_instance_uefi_data, InstanceId=MISSING_INSTANCE, code="InvalidInstanceID.NotFound")
+
+
+def test_termination_and_stop_protection(ec2, ami, subnet):
+    iid = run_one(ec2, ami, SubnetId=subnet, DisableApiTermination=True)["InstanceId"]
+    attr = lambda name: ec2.describe_instance_attribute(InstanceId=iid, Attribute=name)
+    assert attr("disableApiTermination")["DisableApiTermination"] == {"Value": True}
+    expect_error(ec2.terminate_instances, InstanceIds=[iid], code="OperationNotPermitted")
+    ec2.modify_instance_attribute(InstanceId=iid, DisableApiStop={"Value": True})
+    assert attr("disableApiStop")["DisableApiStop"] == {"Value": True}
+    expect_error(ec2.stop_instances, InstanceIds=[iid], code="OperationNotPermitted")
+    expect_error(ec2.modify_instance_attribute, InstanceId=iid, InstanceType={"Value": "t3.large"},
+                 code="InvalidParameterValue")
+    ec2.modify_instance_attribute(InstanceId=iid, Attribute="disableApiTermination", Value="false")
+    ec2.modify_instance_attribute(InstanceId=iid, DisableApiStop={"Value": False})
+    assert describe(ec2, iid)["State"] == RUNNING
+    ec2.terminate_instances(InstanceIds=[iid])
+    expect_error(ec2.modify_instance_attribute, InstanceId=MISSING_INSTANCE, DisableApiStop={"Value": True},
+                 code="InvalidInstanceID.NotFound")

@@ -208,6 +208,8 @@ fn build(accounts: usize, vpcs: usize, instances: usize) -> anyhow::Result<(Mode
                             key_name: None,
                             client_token: None,
                             tag_specifications: Vec::new(),
+                            disable_api_termination: false,
+                            disable_api_stop: false,
                         }),
                     )?
                     else {

@@ -12,6 +12,7 @@ mod endpoint_service;
 mod filter;
 mod input;
 mod instance;
+mod instance_type;
 mod internet_gateway;
 mod nat_gateway;
 mod network_acl;
@@ -24,6 +25,8 @@ mod route_table;
 mod security_group;
 mod subnet;
 mod tags;
+#[cfg(test)]
+mod testing;
 mod transit_gateway;
 mod vpc;
 mod vpc_endpoint;
@@ -119,7 +122,11 @@ pub const ACTIONS: &[&str] = &[
     "DescribeDhcpOptions",
     "DescribeEgressOnlyInternetGateways",
     "DescribeImages",
+    "DescribeInstanceAttribute",
+    "DescribeInstanceCreditSpecifications",
     "DescribeInstanceStatus",
+    "DescribeInstanceTypeOfferings",
+    "DescribeInstanceTypes",
     "DescribeInstances",
     "DescribeInternetGateways",
     "DescribeManagedPrefixLists",
@@ -139,6 +146,7 @@ pub const ACTIONS: &[&str] = &[
     "DescribeTransitGatewayRouteTables",
     "DescribeTransitGatewayVpcAttachments",
     "DescribeTransitGateways",
+    "DescribeVolumes",
     "DescribeVpcAttribute",
     "DescribeVpcEndpointConnectionNotifications",
     "DescribeVpcEndpointConnections",
@@ -161,10 +169,12 @@ pub const ACTIONS: &[&str] = &[
     "DisassociateVpcCidrBlock",
     "EnableTransitGatewayRouteTablePropagation",
     "EnableVgwRoutePropagation",
+    "GetInstanceUefiData",
     "GetManagedPrefixListAssociations",
     "GetManagedPrefixListEntries",
     "GetTransitGatewayRouteTableAssociations",
     "GetTransitGatewayRouteTablePropagations",
+    "ModifyInstanceAttribute",
     "ModifyManagedPrefixList",
     "ModifyNetworkInterfaceAttribute",
     "ModifySecurityGroupRules",
@@ -399,6 +409,13 @@ async fn dispatch<B: Backend>(
         }
         "DescribeInstanceStatus" => instance::describe_status(&op),
         "DescribeImages" => instance::describe_images(&op),
+        "DescribeInstanceAttribute" => instance::describe_attribute(&op),
+        "DescribeInstanceCreditSpecifications" => instance::describe_credit_specifications(&op),
+        "DescribeVolumes" => instance::describe_volumes(&op),
+        "GetInstanceUefiData" => instance::get_uefi_data(&op),
+        "ModifyInstanceAttribute" => instance::modify_attribute(&op).await,
+        "DescribeInstanceTypes" => instance_type::describe_types(&op),
+        "DescribeInstanceTypeOfferings" => instance_type::describe_offerings(&op),
         "CreateCustomerGateway" => vpn::create_customer_gateway(&op).await,
         "DeleteCustomerGateway" => vpn::delete_customer_gateway(&op).await,
         "DescribeCustomerGateways" => vpn::describe_customer_gateways(&op),

@@ -4,6 +4,7 @@
 //! comes from [`regions::REGIONS`]; [`Catalog::map_az`] overrides it globally or per account.
 
 mod aws_services;
+mod instance_types;
 mod regions;
 
 pub(crate) use aws_services::fnv1a;
@@ -11,6 +12,7 @@ pub use aws_services::{
     AwsPrefixList, AwsServiceEntry, EndpointType, PREFIX_LIST_SERVICES, aws_prefix_list_for,
     aws_prefix_lists, aws_services,
 };
+pub use instance_types::{InstanceTypeInfo, instance_type, instance_types};
 
 use crate::scope::AccountId;
 use std::collections::BTreeMap;

@@ -345,6 +345,10 @@ pub enum Command {
     DeleteNetworkInsightsAnalysis {
         id: NetworkInsightsAnalysisId,
     },
+    ModifyInstanceAttribute {
+        instance_id: InstanceId,
+        change: crate::ec2::instance::InstanceAttributeChange,
+    },
     /// Terminate/Stop/StartInstances.
     ChangeInstanceStates {
         instance_ids: Vec<InstanceId>,

@@ -28,8 +28,9 @@ mod scope;
 mod vpc_members;
 
 pub use catalog::{
-    AvailabilityZone, AwsPrefixList, AwsServiceEntry, Catalog, EndpointType, PREFIX_LIST_SERVICES,
-    RegionInfo, aws_prefix_list_for, aws_prefix_lists, aws_services,
+    AvailabilityZone, AwsPrefixList, AwsServiceEntry, Catalog, EndpointType, InstanceTypeInfo,
+    PREFIX_LIST_SERVICES, RegionInfo, aws_prefix_list_for, aws_prefix_lists, aws_services,
+    instance_type, instance_types,
 };
 pub use cidr::{Ipv4Cidr, Ipv6Cidr, parse_ipv4_cidr, parse_ipv6_cidr};
 pub use command::{Command, Outcome};
@@ -43,7 +44,9 @@ pub use ec2::endpoint_service::{
 pub use ec2::image::{
     AMAZON_OWNER, BUILTIN_IMAGES, BuiltinImage, CANONICAL_OWNER, builtin_image_id, valid_image_id,
 };
-pub use ec2::instance::{Instance, InstanceState, InterfaceAttachment, RunInstances};
+pub use ec2::instance::{
+    Instance, InstanceAttributeChange, InstanceState, InterfaceAttachment, RunInstances,
+};
 pub use ec2::internet_gateway::InternetGateway;
 pub use ec2::nat_gateway::{CreateNatGateway, NatGateway, NatGatewayState};
 pub use ec2::network_acl::{

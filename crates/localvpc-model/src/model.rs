@@ -626,6 +626,13 @@ impl Txn<'_, '_> {
                 self.delete_network_insights_analysis(id)?;
                 Outcome::Done
             }
+            Command::ModifyInstanceAttribute {
+                instance_id,
+                change,
+            } => {
+                self.modify_instance_attribute(instance_id, *change)?;
+                Outcome::Done
+            }
             Command::ChangeInstanceStates {
                 instance_ids,
                 target,

@@ -142,6 +142,8 @@ impl World {
                 key_name: None,
                 client_token: None,
                 tag_specifications: Vec::new(),
+                disable_api_termination: false,
+                disable_api_stop: false,
             }),
         ) else {
             panic!()

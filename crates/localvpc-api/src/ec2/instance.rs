@@ -1,5 +1,8 @@
 //! Instances: RunInstances, DescribeInstances, Terminate/Stop/StartInstances,
-//! DescribeInstanceStatus, and DescribeImages (a built-in catalogue; docs/aws-choices.md).
+//! DescribeInstanceStatus, DescribeInstanceAttribute, DescribeInstanceCreditSpecifications,
+//! ModifyInstanceAttribute (termination and stop protection), DescribeVolumes (each
+//! instance's root volume), GetInstanceUefiData and DescribeImages (a built-in catalogue;
+//! docs/aws-choices.md).
 
 use super::describe::Describe;
 use super::filter::DESCRIBE_BOUNDS;
@@ -8,8 +11,9 @@ use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    AMAZON_OWNER, BUILTIN_IMAGES, Command, Instance, InstanceId, InstanceState, Model, Outcome,
-    RunInstances, SecurityGroupId, SubnetId, builtin_image_id, private_dns_name, valid_image_id,
+    AMAZON_OWNER, BUILTIN_IMAGES, Command, Instance, InstanceAttributeChange, InstanceId,
+    InstanceState, Model, Outcome, RunInstances, SecurityGroupId, SubnetId, builtin_image_id,
+    private_dns_name, valid_image_id,
 };
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
@@ -102,9 +106,9 @@ fn write_instance(w: &mut XmlWriter, model: &Model, i: &Instance, state_override
         )
         .leaf("architecture", "x86_64")
         .leaf("rootDeviceType", "ebs")
-        .leaf("rootDeviceName", "/dev/xvda")
-        .list("blockDeviceMapping", Vec::<()>::new(), |_, ()| {})
-        .leaf("virtualizationType", "hvm")
+        .leaf("rootDeviceName", ROOT_DEVICE);
+    write_block_devices(w, i);
+    w.leaf("virtualizationType", "hvm")
         .leaf_opt("clientToken", i.client_token.as_deref());
     super::tags::write_tag_set(w, &i.tags);
     w.leaf("hypervisor", "xen")
@@ -354,6 +358,8 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
         key_name: p.opt("KeyName").map(str::to_owned),
         client_token: p.opt("ClientToken").map(str::to_owned),
         tag_specifications: p.tag_specifications()?,
+        disable_api_termination: p.bool("DisableApiTermination")?.unwrap_or(false),
+        disable_api_stop: p.bool("DisableApiStop")?.unwrap_or(false),
     };
     match op.run(Command::RunInstances(input)).await? {
         Outcome::Instances(instances) => {
@@ -592,4 +598,546 @@ pub(super) fn describe_images<B: Backend>(op: &Op<'_, B>) -> Body {
                 .leaf("usageOperation", "RunInstances");
         },
     )
+}
+
+/// The device name of every instance's root volume (the built-in images' `rootDeviceName`).
+const ROOT_DEVICE: &str = "/dev/xvda";
+
+/// The root EBS volume of an instance. localvpc stores no volumes: each instance has one,
+/// named after the instance (`i-0abc…` → `vol-0abc…`), of the built-in images' defaults
+/// (8 GiB gp3, 3,000 IOPS, 125 MiB/s, unencrypted), deleted with the instance.
+struct RootVolume<'m> {
+    id: String,
+    instance: &'m Instance,
+}
+
+impl<'m> RootVolume<'m> {
+    const SIZE_GIB: u32 = 8;
+    const TYPE: &'static str = "gp3";
+    const IOPS: u32 = 3000;
+    const THROUGHPUT: u32 = 125;
+
+    /// The instance's root volume; a terminated instance has none.
+    fn of(instance: &'m Instance) -> Option<Self> {
+        (instance.state != InstanceState::Terminated).then(|| Self {
+            id: root_volume_id(&instance.id),
+            instance,
+        })
+    }
+
+    /// The snapshot the volume was created from: the image's (derived from its id).
+    fn snapshot_id(&self) -> String {
+        let hex = self.instance.image_id.trim_start_matches("ami-");
+        format!("snap-{hex}")
+    }
+}
+
+fn root_volume_id(id: &InstanceId) -> String {
+    format!("vol-{}", id.as_str().trim_start_matches("i-"))
+}
+
+/// `blockDeviceMapping` items of DescribeInstances and DescribeInstanceAttribute.
+fn write_block_devices(w: &mut XmlWriter, i: &Instance) {
+    w.list("blockDeviceMapping", RootVolume::of(i), |w, v| {
+        w.leaf("deviceName", ROOT_DEVICE).node("ebs", |w| {
+            w.leaf("volumeId", &v.id)
+                .leaf("status", "attached")
+                .leaf("attachTime", &iso8601_millis(i.launched.0))
+                .bool("deleteOnTermination", true);
+        });
+    });
+}
+
+const VOLUME_FILTERS: &[&str] = &[
+    "attachment.attach-time",
+    "attachment.delete-on-termination",
+    "attachment.device",
+    "attachment.instance-id",
+    "attachment.status",
+    "availability-zone",
+    "create-time",
+    "encrypted",
+    "fast-restored",
+    "multi-attach-enabled",
+    "size",
+    "snapshot-id",
+    "status",
+    "volume-id",
+    "volume-type",
+];
+
+fn volume_values(v: &RootVolume<'_>, name: &str) -> Vec<String> {
+    let i = v.instance;
+    let one = |s: &str| vec![s.to_owned()];
+    match name {
+        "attachment.attach-time" | "create-time" => one(&iso8601_millis(i.launched.0)),
+        "attachment.delete-on-termination" => one("true"),
+        "attachment.device" => one(ROOT_DEVICE),
+        "attachment.instance-id" => one(i.id.as_str()),
+        "attachment.status" => one("attached"),
+        "availability-zone" => one(&i.availability_zone),
+        "encrypted" | "fast-restored" | "multi-attach-enabled" => one("false"),
+        "size" => vec![RootVolume::SIZE_GIB.to_string()],
+        "snapshot-id" => vec![v.snapshot_id()],
+        "status" => one("in-use"),
+        "volume-id" => one(&v.id),
+        "volume-type" => one(RootVolume::TYPE),
+        _ => Vec::new(),
+    }
+}
+
+fn write_volume(w: &mut XmlWriter, v: &RootVolume<'_>) {
+    let i = v.instance;
+    let launched = iso8601_millis(i.launched.0);
+    w.leaf("volumeId", &v.id)
+        .num("size", RootVolume::SIZE_GIB)
+        .leaf("snapshotId", &v.snapshot_id())
+        .leaf("availabilityZone", &i.availability_zone)
+        .leaf("status", "in-use")
+        .leaf("createTime", &launched)
+        .list("attachmentSet", [()], |w, ()| {
+            w.leaf("volumeId", &v.id)
+                .leaf("instanceId", i.id.as_str())
+                .leaf("device", ROOT_DEVICE)
+                .leaf("status", "attached")
+                .leaf("attachTime", &launched)
+                .bool("deleteOnTermination", true);
+        })
+        .leaf("volumeType", RootVolume::TYPE)
+        .num("iops", RootVolume::IOPS)
+        .bool("encrypted", false)
+        .bool("multiAttachEnabled", false)
+        .num("throughput", RootVolume::THROUGHPUT)
+        .bool("fastRestored", false);
+}
+
+fn parse_volume_id(id: &str) -> Result<String, ApiError> {
+    let hex = id.strip_prefix("vol-").unwrap_or_default();
+    if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ApiError::new(
+            400,
+            "InvalidParameterValue",
+            format!("Invalid id: \"{id}\" (expecting \"vol-...\")"),
+        ));
+    }
+    Ok(id.to_owned())
+}
+
+pub(super) fn describe_volumes<B: Backend>(op: &Op<'_, B>) -> Body {
+    let named = op
+        .params
+        .list("VolumeId")
+        .into_iter()
+        .map(parse_volume_id)
+        .collect::<Result<Vec<_>, _>>()?;
+    let describe = Describe::new(op)
+        .filters(VOLUME_FILTERS, true)?
+        .paged(&VOLUME_BOUNDS)?;
+    let model = describe.snapshot()?;
+    let scope = &op.ctx.scope;
+    let mut volumes: Vec<RootVolume<'_>> = model
+        .in_scope::<Instance>(scope)
+        .filter_map(RootVolume::of)
+        .collect();
+    volumes.sort_by(|a, b| a.id.cmp(&b.id));
+    if let Some(missing) = named
+        .iter()
+        .find(|id| !volumes.iter().any(|v| v.id == **id))
+    {
+        return Err(ApiError::new(
+            400,
+            "InvalidVolume.NotFound",
+            format!("The volume '{missing}' does not exist."),
+        ));
+    }
+    let no_tags = localvpc_model::Tags::new();
+    let chosen: Vec<RootVolume<'_>> = volumes
+        .into_iter()
+        .filter(|v| named.is_empty() || named.contains(&v.id))
+        .filter(|v| describe.matches(Some(&no_tags), |f| volume_values(v, f)))
+        .collect();
+    describe.respond(
+        "volumeSet",
+        chosen,
+        |v| v.id.as_str(),
+        |w, v| write_volume(w, &v),
+    )
+}
+
+/// DescribeVolumes' `MaxResults` bounds (AWS: 5 to 500).
+const VOLUME_BOUNDS: super::filter::Bounds = super::filter::Bounds { min: 5, max: 500 };
+
+/// DescribeInstanceAttribute's attribute names (`InstanceAttributeName`).
+const ATTRIBUTES: &[&str] = &[
+    "instanceType",
+    "kernel",
+    "ramdisk",
+    "userData",
+    "disableApiTermination",
+    "instanceInitiatedShutdownBehavior",
+    "rootDeviceName",
+    "blockDeviceMapping",
+    "productCodes",
+    "sourceDestCheck",
+    "groupSet",
+    "ebsOptimized",
+    "sriovNetSupport",
+    "enaSupport",
+    "enclaveOptions",
+    "disableApiStop",
+];
+
+pub(super) fn describe_attribute<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let id = InstanceId::parse(p.required("InstanceId")?)?;
+    let attribute = p.required("Attribute")?;
+    if !ATTRIBUTES.contains(&attribute) {
+        return Err(ApiError::invalid_value(format!(
+            "Value ({attribute}) for parameter attribute is invalid. Unknown attribute."
+        )));
+    }
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let i: &Instance = model.get(&op.ctx.scope, &id)?;
+    let eni = model
+        .network_interfaces_any(&i.primary_interface)
+        .filter(|_| i.state != InstanceState::Terminated);
+    let value = |w: &mut XmlWriter, tag: &str, v: Option<&str>| {
+        w.node(tag, |w| {
+            w.leaf_opt("value", v);
+        });
+    };
+    let flag = |w: &mut XmlWriter, tag: &str, v: bool| {
+        w.node(tag, |w| {
+            w.bool("value", v);
+        });
+    };
+    op.respond(|w| {
+        w.leaf("instanceId", i.id.as_str());
+        match attribute {
+            "instanceType" => value(w, "instanceType", Some(&i.instance_type)),
+            "kernel" | "ramdisk" | "userData" | "sriovNetSupport" => value(w, attribute, None),
+            "instanceInitiatedShutdownBehavior" => value(w, attribute, Some("stop")),
+            "rootDeviceName" => value(w, attribute, Some(ROOT_DEVICE)),
+            "disableApiTermination" => flag(w, attribute, i.disable_api_termination),
+            "disableApiStop" => flag(w, attribute, i.disable_api_stop),
+            "ebsOptimized" => flag(w, attribute, false),
+            "enaSupport" => flag(w, attribute, true),
+            "sourceDestCheck" => flag(w, attribute, eni.is_none_or(|e| e.source_dest_check)),
+            "enclaveOptions" => {
+                w.node("enclaveOptions", |w| {
+                    w.bool("enabled", false);
+                });
+            }
+            "blockDeviceMapping" => write_block_devices(w, i),
+            "productCodes" => {
+                w.list("productCodes", Vec::<()>::new(), |_, ()| {});
+            }
+            _ => {
+                let groups = eni.map(|e| e.groups.clone()).unwrap_or_default();
+                w.list("groupSet", groups, |w, g| {
+                    let name = model
+                        .security_group_any(&g)
+                        .map(|x| x.name.clone())
+                        .unwrap_or_default();
+                    w.leaf("groupId", g.as_str()).leaf("groupName", &name);
+                });
+            }
+        }
+    })
+}
+
+/// DescribeInstanceCreditSpecifications' `MaxResults` bounds.
+const CREDIT_BOUNDS: super::filter::Bounds = super::filter::Bounds { min: 5, max: 1000 };
+
+/// The CPU credit option of an instance: its type's default (localvpc does not take
+/// `CreditSpecification` on launch), `None` for a type that is not burstable.
+fn cpu_credits(i: &Instance) -> Option<&'static str> {
+    localvpc_model::instance_type(&i.instance_type).and_then(|t| t.default_cpu_credits())
+}
+
+pub(super) fn describe_credit_specifications<B: Backend>(op: &Op<'_, B>) -> Body {
+    let describe = op
+        .describe("InstanceId", InstanceId::parse)?
+        .filters(&["instance-id"], false)?
+        .paged(&CREDIT_BOUNDS)?;
+    let named = !describe.ids().is_empty();
+    if let Some(model) = named.then(|| op.snapshot()) {
+        for id in describe.ids() {
+            let i: &Instance = model.get(&op.ctx.scope, id)?;
+            if cpu_credits(i).is_none() {
+                return Err(ApiError::new(
+                    400,
+                    "UnsupportedOperation",
+                    format!(
+                        "The functionality you requested is not available for this instance type ({}).",
+                        i.instance_type
+                    ),
+                ));
+            }
+        }
+    }
+    // Named instances answer whatever their option; unnamed, only the `unlimited` ones (AWS).
+    describe
+        .of::<Instance>()
+        .keep(move |i| match cpu_credits(i) {
+            Some(credits) => named || credits == "unlimited",
+            None => false,
+        })
+        .answer(
+            "instanceCreditSpecificationSet",
+            |i, name| match name {
+                "instance-id" => vec![i.id.to_string()],
+                _ => Vec::new(),
+            },
+            |w, i| {
+                w.leaf("instanceId", i.id.as_str())
+                    .leaf("cpuCredits", cpu_credits(i).unwrap_or_default());
+            },
+        )
+}
+
+/// GetInstanceUefiData: localvpc's instances boot without a UEFI variable store (as
+/// legacy-BIOS instances do), so the answer names the instance and carries no `uefiData`.
+pub(super) fn get_uefi_data<B: Backend>(op: &Op<'_, B>) -> Body {
+    let id = InstanceId::parse(op.params.required("InstanceId")?)?;
+    op.check_dry_run()?;
+    let model = op.snapshot();
+    let i: &Instance = model.get(&op.ctx.scope, &id)?;
+    op.respond(|w| {
+        w.leaf("instanceId", i.id.as_str());
+    })
+}
+
+/// ModifyInstanceAttribute's attributes, as `<Name>.Value` parameters.
+const MODIFIABLE: &[&str] = &[
+    "BlockDeviceMapping",
+    "DisableApiStop",
+    "DisableApiTermination",
+    "EbsOptimized",
+    "EnaSupport",
+    "GroupId",
+    "InstanceInitiatedShutdownBehavior",
+    "InstanceType",
+    "Kernel",
+    "Ramdisk",
+    "SourceDestCheck",
+    "SriovNetSupport",
+    "UserData",
+];
+
+/// ModifyInstanceAttribute of the attributes localvpc keeps: termination and stop
+/// protection. The others are refused, not ignored.
+pub(super) async fn modify_attribute<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let instance_id = InstanceId::parse(p.required("InstanceId")?)?;
+    let given: Vec<&str> = MODIFIABLE
+        .iter()
+        .copied()
+        .filter(|name| {
+            p.params()
+                .keys()
+                .any(|k| k == *name || k.starts_with(&format!("{name}.")))
+        })
+        .collect();
+    let (name, value) = match (given.as_slice(), p.opt("Attribute")) {
+        ([], Some(attribute)) => (attribute.to_owned(), p.opt("Value")),
+        ([one], None) => {
+            // `DisableApiTermination` → `disableApiTermination`.
+            let mut chars = one.chars();
+            let name: String = chars
+                .next()
+                .map(|c| c.to_ascii_lowercase())
+                .into_iter()
+                .chain(chars)
+                .collect();
+            (name, p.opt(&format!("{one}.Value")))
+        }
+        ([], None) => return Err(ApiError::missing("Attribute")),
+        _ => {
+            return Err(ApiError::combination(format!(
+                "Fields for multiple attribute types specified: {}",
+                given.join(", ")
+            )));
+        }
+    };
+    let on = |value: Option<&str>| match value.map(str::to_ascii_lowercase).as_deref() {
+        Some("true") => Ok(true),
+        Some("false") => Ok(false),
+        Some(other) => Err(ApiError::invalid_value(format!(
+            "Value ({other}) for parameter {name} is invalid."
+        ))),
+        None => Err(ApiError::missing("Value")),
+    };
+    let change = match name.as_str() {
+        "disableApiTermination" => InstanceAttributeChange::DisableApiTermination(on(value)?),
+        "disableApiStop" => InstanceAttributeChange::DisableApiStop(on(value)?),
+        other if ATTRIBUTES.contains(&other) => {
+            return Err(ApiError::invalid_value(format!(
+                "localvpc does not modify the instance attribute {other}"
+            )));
+        }
+        other => {
+            return Err(ApiError::invalid_value(format!(
+                "Value ({other}) for parameter attribute is invalid. Unknown attribute."
+            )));
+        }
+    };
+    match op
+        .run(Command::ModifyInstanceAttribute {
+            instance_id,
+            change,
+        })
+        .await?
+    {
+        Outcome::Done => op.respond(|w| {
+            w.bool("return", true);
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fake, ME, OTHER, all, error, ok};
+
+    /// Launches one instance of `instance_type` in a new subnet; its id.
+    fn launch(b: &Fake, instance_type: &str) -> String {
+        let vpc = all(
+            &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
+            "vpcId",
+        )
+        .remove(0);
+        let subnet = all(
+            &ok(
+                b,
+                ME,
+                &format!(
+                    "Action=CreateSubnet&VpcId={vpc}&CidrBlock=10.0.1.0/24\
+                     &AvailabilityZone=ap-northeast-1a"
+                ),
+            ),
+            "subnetId",
+        )
+        .remove(0);
+        let run = format!(
+            "Action=RunInstances&ImageId=ami-0123456789abcdef0&InstanceType={instance_type}\
+             &MinCount=1&MaxCount=1&SubnetId={subnet}"
+        );
+        all(&ok(b, ME, &run), "instanceId").remove(0)
+    }
+
+    #[test]
+    fn root_volume_is_named_after_the_instance() {
+        let b = Fake::default();
+        let i = launch(&b, "t3.micro");
+        let volume = format!("vol-{}", &i[2..]);
+        let described = ok(
+            &b,
+            ME,
+            &format!("Action=DescribeInstances&InstanceId.1={i}"),
+        );
+        assert_eq!(all(&described, "volumeId"), [volume.as_str()]);
+        let by_instance = format!(
+            "Action=DescribeVolumes&Filter.1.Name=attachment.instance-id&Filter.1.Value.1={i}"
+        );
+        let body = ok(&b, ME, &by_instance);
+        assert_eq!(all(&body, "status"), ["in-use", "attached"]);
+        assert_eq!(all(&body, "device"), ["/dev/xvda"]);
+        assert!(all(&ok(&b, OTHER, "Action=DescribeVolumes"), "volumeId").is_empty());
+        ok(
+            &b,
+            ME,
+            &format!("Action=TerminateInstances&InstanceId.1={i}"),
+        );
+        let gone = format!("Action=DescribeVolumes&VolumeId.1={volume}");
+        assert_eq!(error(&b, ME, &gone), "InvalidVolume.NotFound");
+    }
+
+    #[test]
+    fn attributes_answer_one_value() {
+        let b = Fake::default();
+        let i = launch(&b, "t3.micro");
+        let attribute = |name: &str| {
+            ok(
+                &b,
+                ME,
+                &format!("Action=DescribeInstanceAttribute&InstanceId={i}&Attribute={name}"),
+            )
+        };
+        assert!(attribute("instanceType").contains("<instanceType><value>t3.micro</value>"));
+        assert!(attribute("disableApiTermination").contains("<value>false</value>"));
+        assert!(attribute("sourceDestCheck").contains("<value>true</value>"));
+        assert!(attribute("blockDeviceMapping").contains("<deviceName>/dev/xvda</deviceName>"));
+        let bad = format!("Action=DescribeInstanceAttribute&InstanceId={i}&Attribute=colour");
+        assert_eq!(error(&b, ME, &bad), "InvalidParameterValue");
+        let theirs = format!("Action=DescribeInstanceAttribute&InstanceId={i}&Attribute=kernel");
+        assert_eq!(error(&b, OTHER, &theirs), "InvalidInstanceID.NotFound");
+    }
+
+    #[test]
+    fn protection_is_kept_and_enforced() {
+        let b = Fake::default();
+        let i = launch(&b, "t3.micro");
+        let modify = |query: &str| format!("Action=ModifyInstanceAttribute&InstanceId={i}{query}");
+        ok(&b, ME, &modify("&DisableApiTermination.Value=true"));
+        ok(&b, ME, &modify("&Attribute=disableApiStop&Value=true"));
+        let read = |name: &str| {
+            ok(
+                &b,
+                ME,
+                &format!("Action=DescribeInstanceAttribute&InstanceId={i}&Attribute={name}"),
+            )
+        };
+        assert!(read("disableApiTermination").contains("<value>true</value>"));
+        assert!(read("disableApiStop").contains("<value>true</value>"));
+        let terminate = format!("Action=TerminateInstances&InstanceId.1={i}");
+        let stop = format!("Action=StopInstances&InstanceId.1={i}");
+        assert_eq!(error(&b, ME, &terminate), "OperationNotPermitted");
+        assert_eq!(error(&b, ME, &stop), "OperationNotPermitted");
+        let both = modify("&DisableApiTermination.Value=false&DisableApiStop.Value=false");
+        assert_eq!(error(&b, ME, &both), "InvalidParameterCombination");
+        assert_eq!(
+            error(&b, ME, &modify("&InstanceType.Value=t3.large")),
+            "InvalidParameterValue"
+        );
+        ok(&b, ME, &modify("&DisableApiTermination.Value=false"));
+        ok(&b, ME, &terminate);
+    }
+
+    #[test]
+    fn uefi_data_is_empty_and_ids_are_checked() {
+        let b = Fake::default();
+        let i = launch(&b, "t3.micro");
+        let body = ok(
+            &b,
+            ME,
+            &format!("Action=GetInstanceUefiData&InstanceId={i}"),
+        );
+        assert_eq!(all(&body, "instanceId"), [i.as_str()]);
+        assert!(!body.contains("uefiData"));
+        // The AWS provider's aws_ami data source asks with an image id.
+        let image = "Action=GetInstanceUefiData&InstanceId=ami-0123456789abcdef0";
+        assert_eq!(error(&b, ME, image), "InvalidInstanceID.Malformed");
+    }
+
+    #[test]
+    fn credit_options_follow_the_family() {
+        let b = Fake::default();
+        let t2 = launch(&b, "t2.micro");
+        let m5 = launch(&b, "m5.large");
+        let t3 = launch(&b, "t3.micro");
+        let named = ok(
+            &b,
+            ME,
+            &format!(
+                "Action=DescribeInstanceCreditSpecifications&InstanceId.1={t2}&InstanceId.2={t3}"
+            ),
+        );
+        assert_eq!(all(&named, "cpuCredits"), ["standard", "unlimited"]);
+        let listed = ok(&b, ME, "Action=DescribeInstanceCreditSpecifications");
+        assert_eq!(all(&listed, "instanceId"), [t3.as_str()]);
+        let plain = format!("Action=DescribeInstanceCreditSpecifications&InstanceId.1={m5}");
+        assert_eq!(error(&b, ME, &plain), "UnsupportedOperation");
+    }
 }

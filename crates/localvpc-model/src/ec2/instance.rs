@@ -33,6 +33,19 @@ pub struct Instance {
     pub launched: Timestamp,
     pub client_token: Option<String>,
     pub tags: Tags,
+    /// Termination protection (`disableApiTermination`): TerminateInstances refuses it.
+    #[serde(default)]
+    pub disable_api_termination: bool,
+    /// Stop protection (`disableApiStop`): StopInstances refuses it.
+    #[serde(default)]
+    pub disable_api_stop: bool,
+}
+
+/// A change of ModifyInstanceAttribute (the attributes localvpc keeps).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InstanceAttributeChange {
+    DisableApiTermination(bool),
+    DisableApiStop(bool),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,6 +103,10 @@ pub struct RunInstances {
     pub key_name: Option<String>,
     pub client_token: Option<String>,
     pub tag_specifications: Vec<TagSpecification>,
+    #[serde(default)]
+    pub disable_api_termination: bool,
+    #[serde(default)]
+    pub disable_api_stop: bool,
 }
 
 /// An interface attached to an instance.
@@ -268,6 +285,8 @@ impl Txn<'_, '_> {
                 launched: self.ctx.now,
                 client_token: input.client_token.clone(),
                 tags,
+                disable_api_termination: input.disable_api_termination,
+                disable_api_stop: input.disable_api_stop,
             };
             self.put(Resource::Instance(instance.clone()));
             launched.push(instance);
@@ -290,6 +309,23 @@ impl Txn<'_, '_> {
         Ok(self.model.instance(self.ctx.scope, id)?.clone())
     }
 
+    /// ModifyInstanceAttribute.
+    pub(crate) fn modify_instance_attribute(
+        &mut self,
+        id: &InstanceId,
+        change: InstanceAttributeChange,
+    ) -> Result<(), ModelError> {
+        let mut instance = self.instance_mut(id)?;
+        match change {
+            InstanceAttributeChange::DisableApiTermination(on) => {
+                instance.disable_api_termination = on;
+            }
+            InstanceAttributeChange::DisableApiStop(on) => instance.disable_api_stop = on,
+        }
+        self.put(Resource::Instance(instance));
+        Ok(())
+    }
+
     /// Changes each instance's state; returns (id, previous, current) as the API reports.
     pub(crate) fn change_instance_states(
         &mut self,
@@ -304,6 +340,22 @@ impl Txn<'_, '_> {
                 return Err(ModelError::IncorrectInstanceState {
                     id: id.to_string(),
                     state: "terminated",
+                });
+            }
+            let protected = match target {
+                InstanceState::Terminated => instance
+                    .disable_api_termination
+                    .then_some(("terminated", "disableApiTermination")),
+                InstanceState::Stopped => instance
+                    .disable_api_stop
+                    .then_some(("stopped", "disableApiStop")),
+                InstanceState::Running => None,
+            };
+            if let (Some((verb, attribute)), true) = (protected, previous != target) {
+                return Err(ModelError::OperationNotPermitted {
+                    message: format!(
+                        "The instance '{id}' may not be {verb}. Modify its '{attribute}' instance attribute and try again."
+                    ),
                 });
             }
             if previous != target {
