@@ -19,6 +19,7 @@ use nix::sys::socket::{
 use std::io::{self, IoSlice, IoSliceMut};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::os::fd::AsRawFd;
+use std::sync::Arc;
 use tokio::io::Interest;
 use tokio::net::UdpSocket;
 
@@ -26,11 +27,11 @@ use tokio::net::UdpSocket;
 /// listener reconciliation.
 #[derive(Default)]
 pub(crate) struct Routes {
-    map: ArcSwap<imbl::HashMap<Ipv4Addr, View>>,
+    map: ArcSwap<imbl::HashMap<Ipv4Addr, Arc<View>>>,
 }
 
 impl Routes {
-    pub(crate) fn view(&self, addr: Ipv4Addr) -> Option<View> {
+    pub(crate) fn view(&self, addr: Ipv4Addr) -> Option<Arc<View>> {
         self.map.load().get(&addr).cloned()
     }
 
@@ -39,7 +40,8 @@ impl Routes {
     }
 
     pub(crate) fn insert(&self, addr: Ipv4Addr, view: View) {
-        self.map.rcu(|map| map.update(addr, view.clone()));
+        let view = Arc::new(view);
+        self.map.rcu(|map| map.update(addr, Arc::clone(&view)));
     }
 
     pub(crate) fn remove(&self, addr: Ipv4Addr) {

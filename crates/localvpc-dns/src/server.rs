@@ -29,8 +29,9 @@ const MAX_CACHES: usize = 1024;
 /// What a socket answers for.
 #[derive(Clone)]
 pub(crate) enum Serves {
-    /// One view: every packet it receives asks that view.
-    One(View),
+    /// One view: every packet it receives asks that view. Shared (`Arc`), so finding a
+    /// packet's view costs no allocation.
+    One(Arc<View>),
     /// Every view of the block: the view is the address a packet was sent to.
     #[cfg(target_os = "linux")]
     Routed(Arc<crate::routed::Routes>),
@@ -38,9 +39,9 @@ pub(crate) enum Serves {
 
 impl Serves {
     /// The view a packet sent to `to` asks; `None` drops it.
-    fn view(&self, to: Option<Ipv4Addr>) -> Option<View> {
+    fn view(&self, to: Option<Ipv4Addr>) -> Option<Arc<View>> {
         match self {
-            Self::One(view) => Some(view.clone()),
+            Self::One(view) => Some(Arc::clone(view)),
             #[cfg(target_os = "linux")]
             Self::Routed(routes) => routes.view(to?),
         }
@@ -174,7 +175,7 @@ pub(crate) async fn serve_tcp(dns: Arc<Dns>, serves: Serves, listener: TcpListen
                 peer,
                 transport: Transport::Tcp,
             };
-            if let Err(e) = connection(&dns, &view, stream, client).await {
+            if let Err(e) = connection(&dns, view.as_ref(), stream, client).await {
                 tracing::debug!(error = %e, "DNS TCP connection ended");
             }
         });

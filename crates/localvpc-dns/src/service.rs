@@ -529,14 +529,14 @@ impl Dns {
                 };
                 used.insert(local);
                 // The sockets join the DNS runtime's reactor inside its own tasks.
-                let (dns, serves) = (Arc::clone(self), Serves::One(w.view.clone()));
+                let (dns, serves) = (Arc::clone(self), Serves::One(Arc::new(w.view.clone())));
                 let udp_task = runtime.spawn(async move {
                     match UdpSocket::from_std(udp) {
                         Ok(udp) => server::serve_udp(dns, serves, udp).await,
                         Err(e) => tracing::warn!(error = %e, "DNS UDP socket unusable"),
                     }
                 });
-                let (dns, serves) = (Arc::clone(self), Serves::One(w.view.clone()));
+                let (dns, serves) = (Arc::clone(self), Serves::One(Arc::new(w.view.clone())));
                 let tcp_task = runtime.spawn(async move {
                     match TcpListener::from_std(tcp) {
                         Ok(tcp) => server::serve_tcp(dns, serves, tcp).await,
