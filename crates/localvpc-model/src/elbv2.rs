@@ -10,6 +10,7 @@ use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::Scope;
 use serde::{Deserialize, Serialize};
+use smol_str::{SmolStr, format_smolstr};
 use std::fmt;
 use std::net::Ipv4Addr;
 
@@ -71,7 +72,7 @@ macro_rules! arn_type {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(String);
+        pub struct $name(SmolStr);
 
         impl $name {
             pub const KIND: ResourceKind = $kind;
@@ -84,7 +85,7 @@ macro_rules! arn_type {
                     .is_some_and(|rest| rest.starts_with(concat!($segment, "/")))
                     && s.starts_with("arn:aws:elasticloadbalancing:");
                 if ok {
-                    Ok(Self(s.to_owned()))
+                    Ok(Self(SmolStr::new(s)))
                 } else {
                     Err(elb_error(
                         ElbErrorCode::ValidationError,
@@ -98,7 +99,7 @@ macro_rules! arn_type {
             }
 
             pub fn not_found(&self) -> ModelError {
-                ModelError::NotFound { kind: Self::KIND, id: self.0.clone() }
+                ModelError::NotFound { kind: Self::KIND, id: self.0.to_string() }
             }
         }
 
@@ -754,7 +755,7 @@ impl Txn<'_, '_> {
             ));
         }
         let hex = self.ctx.ids.hex(16);
-        let arn = LoadBalancerArn(format!(
+        let arn = LoadBalancerArn(format_smolstr!(
             "arn:aws:elasticloadbalancing:{}:{}:loadbalancer/{}/{}/{hex}",
             self.ctx.scope.region,
             self.ctx.scope.account,
@@ -964,7 +965,7 @@ impl Txn<'_, '_> {
                 "A target group with the same name exists, but with different settings",
             ));
         }
-        let arn = TargetGroupArn(format!(
+        let arn = TargetGroupArn(format_smolstr!(
             "arn:aws:elasticloadbalancing:{}:{}:targetgroup/{}/{}",
             self.ctx.scope.region,
             self.ctx.scope.account,
@@ -1145,7 +1146,7 @@ impl Txn<'_, '_> {
             ));
         }
         let lb_id = lb_arn.as_str().rsplit('/').next().unwrap_or_default();
-        let arn = ListenerArn(format!(
+        let arn = ListenerArn(format_smolstr!(
             "arn:aws:elasticloadbalancing:{}:{}:listener/{}/{}/{lb_id}/{}",
             self.ctx.scope.region,
             self.ctx.scope.account,

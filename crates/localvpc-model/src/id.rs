@@ -2,6 +2,7 @@
 
 use crate::error::ModelError;
 use serde::{Deserialize, Serialize};
+use smol_str::{SmolStr, format_smolstr};
 use std::fmt;
 
 /// Milliseconds since the Unix epoch.
@@ -404,7 +405,7 @@ macro_rules! id_type {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(String);
+        pub struct $name(SmolStr);
 
         impl $name {
             pub const KIND: ResourceKind = $kind;
@@ -412,14 +413,14 @@ macro_rules! id_type {
             /// Accepts only the AWS form for this kind (`…Malformed` otherwise).
             pub fn parse(s: &str) -> Result<Self, ModelError> {
                 if Self::KIND.is_well_formed(s) {
-                    Ok(Self(s.to_owned()))
+                    Ok(Self(SmolStr::new(s)))
                 } else {
                     Err(Self::KIND.malformed(s))
                 }
             }
 
             pub(crate) fn generate(ids: &mut dyn IdGen) -> Self {
-                Self(format!("{}-{}", Self::KIND.prefix(), ids.hex(17)))
+                Self(format_smolstr!("{}-{}", Self::KIND.prefix(), ids.hex(17)))
             }
 
             pub fn as_str(&self) -> &str {
@@ -428,7 +429,7 @@ macro_rules! id_type {
 
             /// The `…NotFound` error for this id.
             pub fn not_found(&self) -> ModelError {
-                ModelError::NotFound { kind: Self::KIND, id: self.0.clone() }
+                ModelError::NotFound { kind: Self::KIND, id: self.0.to_string() }
             }
         }
 
@@ -515,7 +516,7 @@ macro_rules! vpc_derived_id {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(String);
+        pub struct $name(SmolStr);
 
         impl $name {
             pub const KIND: ResourceKind = $kind;
@@ -523,7 +524,7 @@ macro_rules! vpc_derived_id {
             /// Accepts only the AWS form for this kind (`…Malformed` otherwise).
             pub fn parse(s: &str) -> Result<Self, ModelError> {
                 if Self::KIND.is_well_formed(s) {
-                    Ok(Self(s.to_owned()))
+                    Ok(Self(SmolStr::new(s)))
                 } else {
                     Err(Self::KIND.malformed(s))
                 }
@@ -532,7 +533,7 @@ macro_rules! vpc_derived_id {
             /// The setting's id for one VPC.
             pub(crate) fn for_vpc(vpc: &VpcId) -> Self {
                 let hex = vpc.as_str().strip_prefix("vpc-").unwrap_or(vpc.as_str());
-                Self(format!(concat!($prefix, "-{}"), hex))
+                Self(format_smolstr!(concat!($prefix, "-{}"), hex))
             }
 
             pub fn as_str(&self) -> &str {
@@ -540,7 +541,7 @@ macro_rules! vpc_derived_id {
             }
 
             pub fn not_found(&self) -> ModelError {
-                ModelError::NotFound { kind: Self::KIND, id: self.0.clone() }
+                ModelError::NotFound { kind: Self::KIND, id: self.0.to_string() }
             }
         }
 
@@ -560,7 +561,7 @@ vpc_derived_id!(/// `rdsc-…`, one per VPC
 /// `rslvr-in-…` (inbound) or `rslvr-out-…` (outbound): the direction is part of the id.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct ResolverEndpointId(String);
+pub struct ResolverEndpointId(SmolStr);
 
 impl ResolverEndpointId {
     pub const KIND: ResourceKind = ResourceKind::ResolverEndpoint;
@@ -576,7 +577,7 @@ impl ResolverEndpointId {
                     .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
         });
         if ok {
-            Ok(Self(s.to_owned()))
+            Ok(Self(SmolStr::new(s)))
         } else {
             Err(Self::KIND.malformed(s))
         }
@@ -584,7 +585,7 @@ impl ResolverEndpointId {
 
     pub(crate) fn generate(ids: &mut dyn IdGen, inbound: bool) -> Self {
         let direction = if inbound { "in" } else { "out" };
-        Self(format!("rslvr-{direction}-{}", ids.hex(17)))
+        Self(format_smolstr!("rslvr-{direction}-{}", ids.hex(17)))
     }
 
     pub fn as_str(&self) -> &str {
@@ -594,7 +595,7 @@ impl ResolverEndpointId {
     pub fn not_found(&self) -> ModelError {
         ModelError::NotFound {
             kind: Self::KIND,
-            id: self.0.clone(),
+            id: self.0.to_string(),
         }
     }
 }
@@ -608,14 +609,14 @@ impl fmt::Display for ResolverEndpointId {
 impl ResolverRuleId {
     /// Ids AWS itself gives (the autodefined rules), which are not of the `rslvr-rr-` form.
     pub(crate) fn autodefined(s: &str) -> Self {
-        Self(s.to_owned())
+        Self(SmolStr::new(s))
     }
 }
 
 impl ResolverRuleAssociationId {
     /// Ids of the associations AWS makes itself (the internet rule with every VPC).
     pub(crate) fn autodefined(s: String) -> Self {
-        Self(s)
+        Self(SmolStr::from(s))
     }
 }
 
@@ -625,11 +626,11 @@ macro_rules! plain_id {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(String);
+        pub struct $name(SmolStr);
 
         impl $name {
             pub(crate) fn generate(ids: &mut dyn IdGen) -> Self {
-                Self(format!(concat!($prefix, "-{}"), ids.hex(17)))
+                Self(format_smolstr!(concat!($prefix, "-{}"), ids.hex(17)))
             }
 
             pub fn as_str(&self) -> &str {

@@ -50,6 +50,7 @@ use crate::route53resolver::{
 use crate::scope::Scope;
 use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 use std::sync::Arc;
 
 macro_rules! stored_resources {
@@ -69,7 +70,7 @@ macro_rules! stored_resources {
             /// Derived, never stored: which resources belong to (or are attached to) each
             /// VPC, so "what is in this VPC" is a range lookup instead of a scan of every
             /// resource of a kind. Kept by `put_resource` and `delete_resource`.
-            pub(crate) vpc_members: OrdMap<(VpcId, ResourceKind, String), ()>,
+            pub(crate) vpc_members: OrdMap<(VpcId, ResourceKind, SmolStr), ()>,
         }
 
         /// Any stored resource.
@@ -200,9 +201,9 @@ pub(crate) trait InVpc {
     }
 }
 
-fn member_key<T: InVpc>(r: &T, kind: ResourceKind) -> Option<(VpcId, ResourceKind, String)> {
+fn member_key<T: InVpc>(r: &T, kind: ResourceKind) -> Option<(VpcId, ResourceKind, SmolStr)> {
     r.vpc_member()
-        .map(|(vpc, id)| (vpc.clone(), kind, id.to_owned()))
+        .map(|(vpc, id)| (vpc.clone(), kind, SmolStr::new(id)))
 }
 
 impl Model {
@@ -214,7 +215,7 @@ impl Model {
         vpc: &VpcId,
         kind: ResourceKind,
     ) -> impl Iterator<Item = &'a str> + 'a {
-        let from = (vpc.clone(), kind, String::new());
+        let from = (vpc.clone(), kind, SmolStr::default());
         let vpc = vpc.clone();
         self.vpc_members
             .range(from..)

@@ -19,6 +19,7 @@ use crate::scope::{AccountId, Scope};
 use name::NameError;
 use record::{AliasTarget, RecordSet};
 use serde::{Deserialize, Serialize};
+use smol_str::{SmolStr, format_smolstr};
 use std::fmt;
 use std::sync::Arc;
 
@@ -110,7 +111,7 @@ macro_rules! route53_id {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(String);
+        pub struct $name(SmolStr);
 
         impl $name {
             pub const KIND: ResourceKind = $kind;
@@ -123,14 +124,14 @@ macro_rules! route53_id {
                     && bare.len() > 1
                     && bare.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
                 if ok {
-                    Ok(Self(bare.to_owned()))
+                    Ok(Self(SmolStr::new(bare)))
                 } else {
                     Err($missing(s))
                 }
             }
 
             pub(crate) fn generate(ids: &mut dyn crate::id::IdGen) -> Self {
-                Self(format!("{}{}", $letter, ids.hex(20).to_ascii_uppercase()))
+                Self(format_smolstr!("{}{}", $letter, ids.hex(20).to_ascii_uppercase()))
             }
 
             pub fn as_str(&self) -> &str {

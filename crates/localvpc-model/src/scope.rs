@@ -1,12 +1,13 @@
 //! Accounts and regions: every resource lives in exactly one (account, region) scope.
 
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 use std::fmt;
 
 /// A 12-digit AWS account id.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct AccountId(String);
+pub struct AccountId(SmolStr);
 
 impl AccountId {
     /// The account that unknown access keys map to, as moto and LocalStack do.
@@ -14,11 +15,11 @@ impl AccountId {
 
     /// Accepts exactly twelve ASCII digits.
     pub fn parse(s: &str) -> Option<Self> {
-        (s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())).then(|| Self(s.to_owned()))
+        (s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())).then(|| Self(SmolStr::new(s)))
     }
 
     pub fn default_account() -> Self {
-        Self(Self::DEFAULT.to_owned())
+        Self(SmolStr::new_static(Self::DEFAULT))
     }
 
     pub fn as_str(&self) -> &str {
