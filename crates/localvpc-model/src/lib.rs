@@ -115,7 +115,7 @@ pub use id::{
 };
 pub use ipnet::IpNet;
 pub use model::{Ctx, ScopeState};
-pub use resource::{Change, Model, Resource, ResourceRef, Stored};
+pub use resource::{Change, Model, Resource, ResourceRef, ResourceView, Stored};
 pub use route53resolver::{
     AUTODEFINED_INTERNET_RULE_ID, CreateResolverEndpoint, CreateResolverRule, EndpointIpRequest,
     ResolverCommand, ResolverConfig, ResolverDirection, ResolverDnssecConfig, ResolverEndpoint,

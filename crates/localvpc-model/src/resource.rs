@@ -80,6 +80,15 @@ macro_rules! stored_resources {
             $( $variant($ty), )*
         }
 
+        /// A stored resource, borrowed: serializes exactly as [`Resource`] does, so a snapshot
+        /// is written straight from the maps without cloning every resource first.
+        #[derive(Clone, Copy, Debug, Serialize)]
+        #[serde(rename = "Resource")]
+        pub enum ResourceView<'a> {
+            Scope(&'a ScopeState),
+            $( $variant(&'a $ty), )*
+        }
+
         /// The key of a stored resource.
         #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
         pub enum ResourceRef {
@@ -130,6 +139,13 @@ macro_rules! stored_resources {
                     self.scopes.values().map(|r| Resource::Scope(ScopeState::clone(r))).collect();
                 $( out.extend(self.$field.values().map(|r| Resource::$variant(<$ty>::clone(r)))); )*
                 out
+            }
+
+            /// Every stored resource, borrowed, in the order of [`Model::resources`].
+            pub fn resource_views(&self) -> impl Iterator<Item = ResourceView<'_>> + '_ {
+                let views = self.scopes.values().map(|r| ResourceView::Scope(r));
+                $( let views = views.chain(self.$field.values().map(|r| ResourceView::$variant(r))); )*
+                views
             }
 
             /// Every stored resource of a scope with its own tags (see `Model::tagged`).

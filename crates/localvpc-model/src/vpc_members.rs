@@ -160,6 +160,13 @@ mod tests {
             },
         );
         assert_eq!(model, rebuilt(&model));
+        // Snapshots are written from borrowed views: the same JSON as the owned resources.
+        let views: Vec<_> = model.resource_views().collect();
+        assert_eq!(views.len(), model.resources().len());
+        assert_eq!(
+            serde_json::to_string(&views).unwrap(),
+            serde_json::to_string(&model.resources()).unwrap()
+        );
         let members = |m: &Model, kind| m.vpc_members(&vpc.id, kind).count();
         assert_eq!(members(&model, ResourceKind::Subnet), 1);
         assert_eq!(members(&model, ResourceKind::InternetGateway), 1);
