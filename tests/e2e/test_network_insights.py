@@ -531,6 +531,27 @@ def test_path_over_transit_gateway(ec2, net):
              h["TransitGatewayRouteTableRoute"]["AttachmentId"]) for h in back] == [("10.0.0.0/16", t["att_a"])]
 
 
+def test_transit_gateway_and_peering_as_path_ends(ec2, net):
+    """A gateway as destination: reachable once the subnet routes into it, and the path ends
+    there. A gateway as source: traffic arrives from it, and the reply must route back to it."""
+    t = tgw_pair(net)
+    a, b = t["a"]["InstanceId"], t["b"]["InstanceId"]
+    got = analyse(ec2, a, t["tgw"], DestinationPort=443)
+    reachable(got)
+    assert ids(got["ForwardPathComponents"])[-2:] == [t["att_a"], t["tgw"]], summary(got)
+    # From the gateway into B's VPC: B's group admits 10.0.0.0/16 on 443 only.
+    got = analyse(ec2, t["tgw"], b, DestinationPort=443, SourceIp="10.0.0.9")
+    reachable(got)
+    assert ids(got["ForwardPathComponents"])[0] == t["tgw"], summary(got)
+    assert ids(got["ReturnPathComponents"])[-1] == t["tgw"], summary(got)
+    got = analyse(ec2, t["tgw"], b, DestinationPort=22, SourceIp="10.0.0.9")
+    assert got["NetworkPathFound"] is False and codes(got) == ["ENI_SG_RULES_MISMATCH"], summary(got)
+    # A peering the route table does not send anything to: the miss names where the route goes.
+    pcx = net.peer(t["va"], t["vb"])
+    got = analyse(ec2, a, pcx, DestinationPort=443)
+    assert got["NetworkPathFound"] is False and codes(got) == ["NO_ROUTE_TO_DESTINATION"], summary(got)
+
+
 def _arn_problems(hops: list[dict]) -> list[str]:
     out = []
     for h in hops:

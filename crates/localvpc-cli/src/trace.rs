@@ -14,11 +14,13 @@ pub(crate) struct TraceArgs {
     #[command(flatten)]
     endpoint: Endpoint,
     /// The source: an instance (`i-…`), a network interface (`eni-…`), an interface
-    /// endpoint (`vpce-…`) or an address an interface holds.
+    /// endpoint (`vpce-…`), an address an interface holds, or a gateway traffic arrives
+    /// from (`igw-…`, `tgw-…`, `pcx-…`, `vgw-…`).
     #[arg(long)]
     from: String,
     /// The destination: `HOST[:PORT]` (a DNS name is resolved in the source VPC's view;
-    /// the port then defaults to 443), an address, `i-…`, `eni-…`, `vpce-…` or `igw-…`.
+    /// the port then defaults to 443), an address, `i-…`, `eni-…`, `vpce-…`, or a gateway
+    /// (`igw-…`, `tgw-…`, `pcx-…`, `vgw-…`).
     #[arg(long)]
     to: String,
     /// `tcp`, `udp`, `icmp` or a protocol number.

@@ -11,12 +11,14 @@ use crate::index::{NetIndex, Owner};
 use crate::packet::Packet;
 use localvpc_model::{
     AttachmentState, Instance, InternetGateway, NatGateway, NatGatewayState, NetworkInterface,
-    RouteState, RouteTarget, Subnet, Tags, TransitGatewayAttachment, TransitGatewayRouteTable, Vpc,
-    VpcEndpoint, VpcPeeringConnection,
+    PeeringStatus, RouteDestination, RouteState, RouteTarget, Subnet, SubnetId, Tags,
+    TransitGateway, TransitGatewayAttachment, TransitGatewayRouteTable, Vpc, VpcEndpoint,
+    VpcPeeringConnection, VpnGateway,
 };
 use localvpc_model::{
     EndpointState, EndpointTypeWire, InstanceId, InternetGatewayId, NetworkInterfaceId,
-    TransitGatewayAttachmentId, TransitGatewayId, VpcEndpointId, VpcId,
+    TransitGatewayAttachmentId, TransitGatewayId, VpcEndpointId, VpcId, VpcPeeringConnectionId,
+    VpnGatewayId,
 };
 use localvpc_model::{IpProtocol, PortRange};
 use localvpc_model::{Listener, LoadBalancer, TargetGroup, VpcEndpointServiceConfiguration};
@@ -38,8 +40,35 @@ pub enum PathEnd {
     NetworkInterface(NetworkInterfaceId),
     VpcEndpoint(VpcEndpointId),
     InternetGateway(InternetGatewayId),
+    /// A gateway between networks: as a destination, the packet must be routed into it; as a
+    /// source, traffic arrives from it into the VPC of the destination.
+    TransitGateway(TransitGatewayId),
+    VpcPeeringConnection(VpcPeeringConnectionId),
+    VpnGateway(VpnGatewayId),
     /// An address: an interface's (private or public), or one outside every VPC.
     Address(IpAddr),
+}
+
+impl PathEnd {
+    /// The end a resource id names (`i-`, `eni-`, `vpce-`, `igw-`, `tgw-`, `pcx-`, `vgw-`);
+    /// None for an id of any other kind, or a malformed one.
+    pub fn from_id(id: &str) -> Option<Self> {
+        let (kind, _) = id.split_once('-')?;
+        match kind {
+            "i" => InstanceId::parse(id).ok().map(Self::Instance),
+            "eni" => NetworkInterfaceId::parse(id)
+                .ok()
+                .map(Self::NetworkInterface),
+            "vpce" => VpcEndpointId::parse(id).ok().map(Self::VpcEndpoint),
+            "igw" => InternetGatewayId::parse(id).ok().map(Self::InternetGateway),
+            "tgw" => TransitGatewayId::parse(id).ok().map(Self::TransitGateway),
+            "pcx" => VpcPeeringConnectionId::parse(id)
+                .ok()
+                .map(Self::VpcPeeringConnection),
+            "vgw" => VpnGatewayId::parse(id).ok().map(Self::VpnGateway),
+            _ => None,
+        }
+    }
 }
 
 /// What to analyse.
@@ -105,6 +134,24 @@ enum Target<'a> {
     Service(&'a VpcEndpoint, IpAddr),
     /// Out through an internet gateway.
     Internet(&'a InternetGateway, IpAddr),
+    /// Into a transit gateway, a peering connection or a virtual private gateway.
+    Gateway(Gateway, IpAddr),
+}
+
+/// A gateway named as one end of a path.
+#[derive(Clone, Debug)]
+struct Gateway {
+    /// The hop kind (`transit-gateway`, `vpc-peering-connection`, `vpn-gateway`).
+    kind: &'static str,
+    /// What a sentence calls it.
+    noun: &'static str,
+    component: Component,
+}
+
+impl Gateway {
+    fn id(&self) -> &str {
+        &self.component.id
+    }
 }
 
 impl Target<'_> {
@@ -113,7 +160,8 @@ impl Target<'_> {
             Self::Interface(_, ip)
             | Self::External(ip)
             | Self::Service(_, ip)
-            | Self::Internet(_, ip) => *ip,
+            | Self::Internet(_, ip)
+            | Self::Gateway(_, ip) => *ip,
         }
     }
 }
@@ -133,6 +181,9 @@ fn search(index: &NetIndex, query: &PathQuery, detail: bool) -> Result<Analysis,
     if let PathEnd::InternetGateway(igw) = &query.source {
         return from_internet(index, query, igw, detail);
     }
+    if let Some(gateway) = gateway_end(index, &query.source)? {
+        return from_gateway(index, query, gateway, detail);
+    }
     let model = index.model();
     let (source, source_ip) = source_interface(index, query)?;
     let target = target(
@@ -140,6 +191,7 @@ fn search(index: &NetIndex, query: &PathQuery, detail: bool) -> Result<Analysis,
         query,
         Some(source.availability_zone.as_str()),
         Some(&source.vpc_id),
+        Some(&source.subnet_id),
     )?;
     let mut packet = Packet::new(
         query.protocol,
@@ -191,7 +243,7 @@ fn from_internet(
     let igw = model
         .any::<InternetGateway>(igw_id)
         .ok_or_else(|| not_found("internet gateway", igw_id))?;
-    let Target::Interface(eni, _) = target(index, query, None, None)? else {
+    let Target::Interface(eni, _) = target(index, query, None, None, None)? else {
         return Err(PathError::Unsupported(
             "from an internet gateway, the destination must be an instance or a network interface"
                 .to_owned(),
@@ -285,6 +337,199 @@ fn from_internet(
     Ok(walk.finish(forward))
 }
 
+/// A gateway end's kind and component; None when the end is not a gateway.
+fn gateway_end(index: &NetIndex, end: &PathEnd) -> Result<Option<Gateway>, PathError> {
+    let model = index.model();
+    Ok(Some(match end {
+        PathEnd::TransitGateway(id) => {
+            model
+                .any::<TransitGateway>(id)
+                .ok_or_else(|| not_found("transit gateway", id))?;
+            Gateway {
+                kind: "transit-gateway",
+                noun: "transit gateway",
+                component: tgw_component(model, id),
+            }
+        }
+        PathEnd::VpcPeeringConnection(id) => {
+            let pcx = model
+                .any::<VpcPeeringConnection>(id)
+                .ok_or_else(|| not_found("VPC peering connection", id))?;
+            Gateway {
+                kind: "vpc-peering-connection",
+                noun: "VPC peering connection",
+                component: Component::new(
+                    id.as_str(),
+                    Some(pcx.scope.ec2_arn("vpc-peering-connection", id.as_str())),
+                    name_of(&pcx.tags),
+                ),
+            }
+        }
+        PathEnd::VpnGateway(id) => {
+            let vgw = model
+                .any::<VpnGateway>(id)
+                .filter(|g| !g.deleted)
+                .ok_or_else(|| not_found("virtual private gateway", id))?;
+            Gateway {
+                kind: "vpn-gateway",
+                noun: "virtual private gateway",
+                component: Component::new(
+                    id.as_str(),
+                    Some(vgw.scope.ec2_arn("vpn-gateway", id.as_str())),
+                    name_of(&vgw.tags),
+                ),
+            }
+        }
+        _ => return Ok(None),
+    }))
+}
+
+/// The address a path through a gateway is analysed with when none is given: the first
+/// destination that the subnet's route table sends to that gateway, else (over a peering)
+/// the far VPC's first address.
+fn gateway_address(
+    index: &NetIndex,
+    end: &PathEnd,
+    subnet: Option<&SubnetId>,
+    vpc: Option<&VpcId>,
+) -> Option<IpAddr> {
+    let model = index.model();
+    let id = match end {
+        PathEnd::TransitGateway(id) => id.as_str(),
+        PathEnd::VpcPeeringConnection(id) => id.as_str(),
+        PathEnd::VpnGateway(id) => id.as_str(),
+        _ => return None,
+    };
+    let routed = subnet
+        .and_then(|s| index.route_table_of(s))
+        .and_then(|table| {
+            table.routes.iter().find_map(|r| match &r.destination {
+                RouteDestination::Ipv4(cidr) if r.target.wire().1 == id => {
+                    if cidr.prefix_len() == 0 {
+                        Some(INTERNET_ADDRESS)
+                    } else {
+                        cidr.hosts().next().map(IpAddr::V4)
+                    }
+                }
+                _ => None,
+            })
+        });
+    routed.or_else(|| {
+        let PathEnd::VpcPeeringConnection(id) = end else {
+            return None;
+        };
+        let pcx = model.any::<VpcPeeringConnection>(id)?;
+        let far = if Some(&pcx.requester.vpc_id) == vpc {
+            &pcx.accepter
+        } else {
+            &pcx.requester
+        };
+        let far = model.any::<Vpc>(&far.vpc_id)?;
+        far.cidr_block.hosts().next().map(IpAddr::V4)
+    })
+}
+
+/// Why a gateway cannot carry traffic into `vpc`, if it cannot.
+fn gateway_disconnected(index: &NetIndex, end: &PathEnd, vpc: &VpcId) -> Option<String> {
+    let model = index.model();
+    match end {
+        PathEnd::TransitGateway(tgw) => {
+            let Some(id) = index.tgw_attachment_of(vpc, tgw) else {
+                return Some(format!("{vpc} has no attachment to {tgw}"));
+            };
+            let attachment = TransitGatewayAttachmentId::parse(id)
+                .ok()
+                .and_then(|id| model.any::<TransitGatewayAttachment>(&id))?;
+            (attachment.state != AttachmentState::Available)
+                .then(|| format!("{} is {}", attachment.id, attachment.state.as_str()))
+        }
+        PathEnd::VpcPeeringConnection(id) => {
+            let pcx = model.any::<VpcPeeringConnection>(id)?;
+            if pcx.requester.vpc_id != *vpc && pcx.accepter.vpc_id != *vpc {
+                Some(format!("{id} does not connect {vpc}"))
+            } else if pcx.status != PeeringStatus::Active {
+                Some(format!("{id} is {}", pcx.status.as_str()))
+            } else {
+                None
+            }
+        }
+        PathEnd::VpnGateway(id) => {
+            let vgw = model.any::<VpnGateway>(id)?;
+            (vgw.attached_vpc.as_ref() != Some(vpc))
+                .then(|| format!("{id} is not attached to {vpc}"))
+        }
+        _ => None,
+    }
+}
+
+/// A path from a gateway (transit gateway, peering, virtual private gateway) into the VPC of
+/// an interface: the gateway must be connected to that VPC, the subnet's ACL and the
+/// interface's groups decide, and the reply must be routed back into the same gateway.
+fn from_gateway(
+    index: &NetIndex,
+    query: &PathQuery,
+    gateway: Gateway,
+    detail: bool,
+) -> Result<Analysis, PathError> {
+    let model = index.model();
+    let Target::Interface(eni, _) = target(index, query, None, None, None)? else {
+        return Err(PathError::Unsupported(format!(
+            "from a {}, the destination must be an instance, a network interface or an address an interface holds",
+            gateway.noun
+        )));
+    };
+    let vpc = model
+        .any::<Vpc>(&eni.vpc_id)
+        .ok_or_else(|| not_found("VPC", &eni.vpc_id))?;
+    let destination = query
+        .destination_ip
+        .filter(|ip| {
+            index
+                .interface_in(&eni.vpc_id, *ip)
+                .is_some_and(|e| e.id == eni.id)
+        })
+        .unwrap_or(IpAddr::V4(eni.private_ip));
+    let client = query
+        .source_ip
+        .or_else(|| gateway_address(index, &query.source, Some(&eni.subnet_id), Some(&vpc.id)))
+        .unwrap_or(INTERNET_ADDRESS);
+    let mut packet = Packet::new(query.protocol, client, destination, query.destination_port);
+    if !query.protocol.has_ports() {
+        packet.destination_ports = PortRange::ALL;
+    }
+    let mut walk = Walk::new(index, detail, query.request.as_ref());
+    if walk.detail {
+        let mut hop = Hop::new(
+            gateway.kind,
+            gateway.component.clone(),
+            format!("from {} into {}", gateway.id(), vpc.id),
+        )
+        .with(Role::Vpc, walk.vpc_component(&vpc.id));
+        hop.outbound_header = Some(Header::from(&packet));
+        walk.hops.push(hop);
+    }
+    if let Some(problem) = gateway_disconnected(index, &query.source, &vpc.id) {
+        walk.blocker(
+            Explanation::new("BAD_STATE_ATTACHMENT", problem)
+                .component(gateway.component.clone())
+                .with(Role::Vpc, walk.vpc_component(&vpc.id))
+                .fix(format!("connect {} to {}", gateway.id(), vpc.id)),
+        );
+    }
+    let arrival = walk.deliver(eni, &packet, false);
+    let forward = std::mem::take(&mut walk.hops);
+    walk.returning = true;
+    walk.budget = HOP_BUDGET;
+    if arrival.is_some() {
+        let reply = packet.reply();
+        walk.reply_leaves(eni, &reply);
+        let back = Target::Gateway(gateway, client);
+        let left = walk.route_out_of_subnet(eni, vpc, &reply, &back);
+        walk.check_arrival(left.as_ref(), &back, vpc);
+    }
+    Ok(walk.finish(forward))
+}
+
 fn number(hops: &mut [Hop]) {
     for (n, hop) in hops.iter_mut().enumerate() {
         hop.sequence_number = u32::try_from(n + 1).unwrap_or(u32::MAX);
@@ -343,6 +588,11 @@ fn source_interface<'a>(
                 "paths that start at an internet gateway ('{id}') are not analysed yet; start from an instance or interface"
             )));
         }
+        PathEnd::TransitGateway(_) | PathEnd::VpcPeeringConnection(_) | PathEnd::VpnGateway(_) => {
+            return Err(PathError::Unsupported(
+                "a gateway source is analysed by from_gateway".to_owned(),
+            ));
+        }
     };
     let ip = match query.source_ip {
         Some(ip) => {
@@ -366,6 +616,7 @@ fn target<'a>(
     query: &PathQuery,
     source_zone: Option<&str>,
     source_vpc: Option<&VpcId>,
+    source_subnet: Option<&SubnetId>,
 ) -> Result<Target<'a>, PathError> {
     let model = index.model();
     let at = |e: &'a NetworkInterface| {
@@ -424,6 +675,16 @@ fn target<'a>(
                 .ok_or_else(|| not_found("internet gateway", id))?;
             Target::Internet(igw, query.destination_ip.unwrap_or(INTERNET_ADDRESS))
         }
+        PathEnd::TransitGateway(_) | PathEnd::VpcPeeringConnection(_) | PathEnd::VpnGateway(_) => {
+            let Some(gateway) = gateway_end(index, &query.destination)? else {
+                return Err(PathError::Unsupported("not a gateway".to_owned()));
+            };
+            let ip = query
+                .destination_ip
+                .or_else(|| gateway_address(index, &query.destination, source_subnet, source_vpc))
+                .unwrap_or(INTERNET_ADDRESS);
+            Target::Gateway(gateway, ip)
+        }
         PathEnd::Address(ip) => match source_vpc
             .and_then(|vpc| index.interface_from(vpc, *ip))
             .or_else(|| index.interface_at(*ip))
@@ -445,9 +706,7 @@ fn service_address(index: &NetIndex, endpoint: &VpcEndpoint) -> Option<IpAddr> {
         .routes
         .iter()
         .find_map(|r| match (&r.destination, &r.target) {
-            (localvpc_model::RouteDestination::PrefixList(p), RouteTarget::VpcEndpoint(e))
-                if e == &endpoint.id =>
-            {
+            (RouteDestination::PrefixList(p), RouteTarget::VpcEndpoint(e)) if e == &endpoint.id => {
                 Some(p.clone())
             }
             _ => None,
@@ -1297,7 +1556,7 @@ impl<'a, 'q> Walk<'a, 'q> {
                 format!(
                     "route {} -> {} ({}) in {}",
                     match (&route.destination, decision.matched) {
-                        (localvpc_model::RouteDestination::PrefixList(p), Some(m)) => {
+                        (RouteDestination::PrefixList(p), Some(m)) => {
                             format!("{p} (its entry {m})")
                         }
                         (other, _) => other.to_string(),
@@ -1416,6 +1675,18 @@ impl<'a, 'q> Walk<'a, 'q> {
         target: &Target<'a>,
     ) -> Option<Arrival<'a>> {
         let model = self.index.model();
+        if let Target::Gateway(gateway, _) = target {
+            let (_, id) = route_target.wire();
+            if id != gateway.id() {
+                // The path ends at a gateway this route does not lead to: what lies behind
+                // the route's own target does not matter (`check_arrival` names the miss).
+                return Some(Arrival::Outside {
+                    kind: "route-target",
+                    gateway: Component::bare(id),
+                    nat: None,
+                });
+            }
+        }
         match route_target {
             RouteTarget::Local => match target {
                 Target::Interface(eni, _) if eni.vpc_id == vpc.id => {
@@ -1637,6 +1908,15 @@ impl<'a, 'q> Walk<'a, 'q> {
             .with(Role::DestinationVpc, self.vpc_component(&there.vpc_id));
             self.hops.push(hop);
         }
+        if let Target::Gateway(gateway, _) = target
+            && gateway.id() == pcx.id.as_str()
+        {
+            return Some(Arrival::Outside {
+                kind: gateway.kind,
+                gateway: component,
+                nat: None,
+            });
+        }
         let peer = model.any::<Vpc>(&there.vpc_id)?;
         if !self.index.vpc_holds(peer, packet.destination) {
             self.blocker(
@@ -1712,6 +1992,22 @@ impl<'a, 'q> Walk<'a, 'q> {
                 .component(attachment_component.clone())
                 .with(Role::TransitGatewayAttachment, attachment_component.clone()),
             );
+        }
+        if let Target::Gateway(gateway, _) = target
+            && gateway.id() == tgw.as_str()
+        {
+            if self.detail {
+                self.hops.push(Hop::new(
+                    gateway.kind,
+                    tgw_component.clone(),
+                    format!("at {tgw}, the path's end"),
+                ));
+            }
+            return Some(Arrival::Outside {
+                kind: gateway.kind,
+                gateway: tgw_component,
+                nat: None,
+            });
         }
         let Some(table) = attachment
             .association
@@ -1933,6 +2229,7 @@ impl<'a, 'q> Walk<'a, 'q> {
                 "gateway endpoint",
             ),
             Target::Internet(g, _) => (g.id.as_str(), g.arn(), "internet gateway"),
+            Target::Gateway(g, _) => (g.id(), g.component.arn.clone().unwrap_or_default(), g.noun),
             Target::Interface(..) | Target::External(_) => return,
         };
         let left_through = match arrival {
@@ -2070,7 +2367,7 @@ impl<'a, 'q> Walk<'a, 'q> {
 }
 
 fn tgw_component(model: &localvpc_model::Model, tgw: &TransitGatewayId) -> Component {
-    match model.any::<localvpc_model::TransitGateway>(tgw) {
+    match model.any::<TransitGateway>(tgw) {
         Some(t) => Component::new(t.id.as_str(), Some(t.arn()), name_of(&t.tags)),
         None => Component::bare(tgw.as_str()),
     }

@@ -1139,3 +1139,190 @@ fn an_address_means_the_interface_in_the_vpc_the_packet_is_in() {
         [("LOCALVPC_NO_INTERFACE_AT_ADDRESS", None, false)]
     );
 }
+
+#[test]
+fn gateways_as_destinations_and_sources() {
+    let mut w = World::new();
+    let left = w.net(1);
+    let right = w.net(2);
+    let Outcome::TransitGateway(tgw) = w.run(Command::CreateTransitGateway {
+        description: String::new(),
+        options: TransitGatewayOptions::default(),
+        tag_specifications: Vec::new(),
+    }) else {
+        panic!()
+    };
+    let a = w.instance(&left.subnets[0], &[]);
+    let to_tgw = PathEnd::TransitGateway(tgw.id.clone());
+    // Not attached, no route: the packet never gets to the gateway.
+    let r = w.trace(&a.id, to_tgw.clone(), 443);
+    assert!(!r.network_path_found);
+    assert_eq!(codes(&r)[0].0, "NO_ROUTE_TO_DESTINATION");
+    w.run(Command::CreateTransitGatewayVpcAttachment(
+        CreateTgwVpcAttachment {
+            transit_gateway_id: tgw.id.clone(),
+            vpc_id: left.vpc.clone(),
+            subnet_ids: vec![left.subnets[0].clone()],
+            dns_support: true,
+            tag_specifications: Vec::new(),
+        },
+    ));
+    w.route(
+        &left.main_table,
+        "10.2.0.0/16",
+        RouteTarget::TransitGateway(tgw.id.clone()),
+    );
+    // Routed into the gateway: reachable, and the path ends there (no route table of the
+    // gateway is consulted, the address is the routed block's first).
+    let r = w.trace(&a.id, to_tgw.clone(), 443);
+    assert!(r.network_path_found, "{:?}", r.explanations);
+    let last = r.forward_path_components.last().unwrap();
+    assert_eq!(last.component.id, tgw.id.as_str());
+    assert_eq!(last.kind, "transit-gateway");
+    // From the gateway into the VPC: the default group admits only itself.
+    let index = w.index();
+    let from_tgw = |index: &NetIndex, to: &InstanceId| {
+        analyze(
+            index,
+            &PathQuery {
+                source: PathEnd::TransitGateway(tgw.id.clone()),
+                source_ip: Some("10.2.0.9".parse().unwrap()),
+                destination: PathEnd::Instance(to.clone()),
+                destination_ip: None,
+                protocol: IpProtocol::TCP,
+                destination_port: Some(22),
+                request: None,
+            },
+        )
+        .unwrap()
+    };
+    let r = from_tgw(&index, &a.id);
+    assert_eq!(
+        codes(&r),
+        [("ENI_SG_RULES_MISMATCH", Some("ingress"), false)]
+    );
+    w.allow(&left.default_sg, false, "tcp", Some(22), "10.2.0.0/16");
+    let r = from_tgw(&w.index(), &a.id);
+    assert!(r.network_path_found, "{:?}", r.explanations);
+    assert_eq!(r.forward_path_components[0].kind, "transit-gateway");
+    assert_eq!(
+        r.return_path_components.last().unwrap().component.id,
+        tgw.id.as_str()
+    );
+    // The right VPC is not attached: from the gateway into it is a broken attachment, and
+    // its reply has no route back.
+    let b = w.instance(&right.subnets[0], &[]);
+    w.allow(&right.default_sg, false, "tcp", Some(22), "10.2.0.0/16");
+    let r = from_tgw(&w.index(), &b.id);
+    assert_eq!(codes(&r)[0].0, "BAD_STATE_ATTACHMENT");
+    assert!(!r.network_path_found);
+
+    // A peering connection as the destination: the far VPC's first address by default.
+    let Outcome::VpcPeeringConnection(pcx) =
+        w.run(Command::CreateVpcPeeringConnection(CreateVpcPeering {
+            vpc_id: left.vpc.clone(),
+            peer_vpc_id: right.vpc.clone(),
+            peer_owner: None,
+            peer_region: None,
+            tag_specifications: Vec::new(),
+        }))
+    else {
+        panic!()
+    };
+    let to_pcx = PathEnd::VpcPeeringConnection(pcx.id.clone());
+    // The table sends 10.2/16 to the transit gateway, not to the peering.
+    let r = w.trace(&a.id, to_pcx.clone(), 443);
+    assert_eq!(codes(&r), [("NO_ROUTE_TO_DESTINATION", None, false)]);
+    assert!(
+        r.explanations[0].detail.contains(tgw.id.as_str()),
+        "{}",
+        r.explanations[0].detail
+    );
+    w.run(Command::AcceptVpcPeeringConnection { id: pcx.id.clone() });
+    w.route(
+        &left.main_table,
+        "10.2.0.0/17",
+        RouteTarget::VpcPeeringConnection(pcx.id.clone()),
+    );
+    let r = w.trace(&a.id, to_pcx, 443);
+    assert!(r.network_path_found, "{:?}", r.explanations);
+    assert_eq!(
+        r.forward_path_components.last().unwrap().component.id,
+        pcx.id.as_str()
+    );
+    // From the peering into the right VPC (from the left VPC's first address): the group
+    // admits only 10.2/16, and the reply has no route back over the peering — both named.
+    let from_pcx = analyze(
+        &w.index(),
+        &PathQuery {
+            source: PathEnd::VpcPeeringConnection(pcx.id.clone()),
+            source_ip: None,
+            destination: PathEnd::Instance(b.id.clone()),
+            destination_ip: None,
+            protocol: IpProtocol::TCP,
+            destination_port: Some(22),
+            request: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        codes(&from_pcx),
+        [
+            ("ENI_SG_RULES_MISMATCH", Some("ingress"), false),
+            ("NO_ROUTE_TO_DESTINATION", None, true)
+        ]
+    );
+
+    // A virtual private gateway: routed there, the path leaves through it.
+    let Outcome::VpnGateway(vgw) = w.run(Command::CreateVpnGateway {
+        amazon_side_asn: None,
+        tag_specifications: Vec::new(),
+    }) else {
+        panic!()
+    };
+    w.run(Command::AttachVpnGateway {
+        id: vgw.id.clone(),
+        vpc_id: left.vpc.clone(),
+    });
+    w.route(
+        &left.main_table,
+        "192.168.0.0/16",
+        RouteTarget::VpnGateway(vgw.id.clone()),
+    );
+    let r = w.trace(&a.id, PathEnd::VpnGateway(vgw.id.clone()), 443);
+    assert!(r.network_path_found, "{:?}", r.explanations);
+    assert_eq!(
+        r.forward_path_components.last().unwrap().component.id,
+        vgw.id.as_str()
+    );
+}
+
+#[test]
+fn path_ends_parse_from_ids() {
+    assert!(matches!(
+        PathEnd::from_id("tgw-0123456789abcdef0"),
+        Some(PathEnd::TransitGateway(_))
+    ));
+    assert!(matches!(
+        PathEnd::from_id("pcx-0123456789abcdef0"),
+        Some(PathEnd::VpcPeeringConnection(_))
+    ));
+    assert!(matches!(
+        PathEnd::from_id("vgw-0123456789abcdef0"),
+        Some(PathEnd::VpnGateway(_))
+    ));
+    assert!(matches!(
+        PathEnd::from_id("i-0123456789abcdef0"),
+        Some(PathEnd::Instance(_))
+    ));
+    for other in [
+        "tgw-attach-0123456789abcdef0",
+        "vpce-svc-0123456789abcdef0",
+        "subnet-0123456789abcdef0",
+        "tgw-",
+        "",
+        "nothing",
+    ] {
+        assert_eq!(PathEnd::from_id(other), None, "{other}");
+    }
+}

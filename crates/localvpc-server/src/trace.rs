@@ -5,9 +5,7 @@
 use crate::state::State;
 use localvpc_api::Backend;
 use localvpc_dns::{QType, RrData, TrailStep, View};
-use localvpc_model::{
-    InstanceId, InternetGatewayId, NetworkInterface, NetworkInterfaceId, VpcEndpointId,
-};
+use localvpc_model::NetworkInterface;
 use localvpc_net::explain::{Stage, Step};
 use localvpc_net::{IpProtocol, NetIndex, PathEnd, PathError, PathQuery, ServiceRequest, analyze};
 use serde::Deserialize;
@@ -39,26 +37,10 @@ fn error(status: u16, message: impl Into<String>) -> (u16, String) {
 
 /// A path end named by id or address.
 fn path_end(text: &str) -> Option<PathEnd> {
-    if let Ok(ip) = text.parse::<IpAddr>() {
-        return Some(PathEnd::Address(ip));
+    match text.parse::<IpAddr>() {
+        Ok(ip) => Some(PathEnd::Address(ip)),
+        Err(_) => PathEnd::from_id(text),
     }
-    if text.starts_with("i-") {
-        return InstanceId::parse(text).ok().map(PathEnd::Instance);
-    }
-    if text.starts_with("eni-") {
-        return NetworkInterfaceId::parse(text)
-            .ok()
-            .map(PathEnd::NetworkInterface);
-    }
-    if text.starts_with("vpce-") && !text.contains('.') {
-        return VpcEndpointId::parse(text).ok().map(PathEnd::VpcEndpoint);
-    }
-    if text.starts_with("igw-") {
-        return InternetGatewayId::parse(text)
-            .ok()
-            .map(PathEnd::InternetGateway);
-    }
-    None
 }
 
 /// `HOST:PORT`, `[v6]:PORT` or `HOST` (the port of the `port` field then).
@@ -135,7 +117,10 @@ fn source_interface<'a>(index: &'a NetIndex, from: &PathEnd) -> Option<&'a Netwo
             .and_then(|e| e.network_interface_ids.first())
             .and_then(|e| model.any::<NetworkInterface>(e)),
         PathEnd::Address(ip) => index.interface_at(*ip),
-        PathEnd::InternetGateway(_) => None,
+        PathEnd::InternetGateway(_)
+        | PathEnd::TransitGateway(_)
+        | PathEnd::VpcPeeringConnection(_)
+        | PathEnd::VpnGateway(_) => None,
     }
 }
 

@@ -7,9 +7,8 @@ use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    Command, CreateNetworkInsightsPath, InstanceId, InternetGatewayId, NetworkInsightsAnalysis,
-    NetworkInsightsAnalysisId, NetworkInsightsPath, NetworkInsightsPathId, NetworkInterfaceId,
-    Outcome, PathFilter, StartNetworkInsightsAnalysis, VpcEndpointId,
+    Command, CreateNetworkInsightsPath, NetworkInsightsAnalysis, NetworkInsightsAnalysisId,
+    NetworkInsightsPath, NetworkInsightsPathId, Outcome, PathFilter, StartNetworkInsightsAnalysis,
 };
 use localvpc_net::{IpProtocol, PathEnd, PathError, PathQuery, analyze};
 use localvpc_wire::time::iso8601_millis;
@@ -198,25 +197,6 @@ pub(super) fn describe_paths<B: Backend>(op: &Op<'_, B>) -> Body {
         .answer("networkInsightsPathSet", path_values, write_path)
 }
 
-/// A path end id as the decision core names it; None for kinds it cannot start or end at.
-fn path_end(id: &str) -> Option<PathEnd> {
-    if id.starts_with("i-") {
-        InstanceId::parse(id).ok().map(PathEnd::Instance)
-    } else if id.starts_with("eni-") {
-        NetworkInterfaceId::parse(id)
-            .ok()
-            .map(PathEnd::NetworkInterface)
-    } else if id.starts_with("vpce-") && !id.starts_with("vpce-svc-") {
-        VpcEndpointId::parse(id).ok().map(PathEnd::VpcEndpoint)
-    } else if id.starts_with("igw-") {
-        InternetGatewayId::parse(id)
-            .ok()
-            .map(PathEnd::InternetGateway)
-    } else {
-        None
-    }
-}
-
 fn explanation_only(code: &str, component: &str, detail: &str) -> (bool, String) {
     let result = json!({
         "network_path_found": false,
@@ -233,11 +213,11 @@ fn run_analysis(
     path: &NetworkInsightsPath,
     filter_in_arns: &[String],
 ) -> (bool, String) {
-    let Some(source) = path_end(&path.source) else {
+    let Some(source) = PathEnd::from_id(&path.source) else {
         return explanation_only(
             "UNSUPPORTED_COMPONENT",
             &path.source,
-            "localvpc analyses paths that start at an instance, a network interface or an interface endpoint",
+            "localvpc analyses paths that start at an instance, a network interface, an interface endpoint, an internet gateway, a transit gateway, a VPC peering connection or a virtual private gateway",
         );
     };
     let filter_destination = path
@@ -248,13 +228,13 @@ fn run_analysis(
         &path.destination,
         path.destination_ip.or(filter_destination),
     ) {
-        (Some(id), _) => match path_end(id) {
+        (Some(id), _) => match PathEnd::from_id(id) {
             Some(end) => end,
             None => {
                 return explanation_only(
                     "UNSUPPORTED_COMPONENT",
                     id,
-                    "localvpc analyses paths that end at an instance, a network interface, a VPC endpoint, an internet gateway or an address",
+                    "localvpc analyses paths that end at an instance, a network interface, a VPC endpoint, an internet gateway, a transit gateway, a VPC peering connection, a virtual private gateway or an address",
                 );
             }
         },
