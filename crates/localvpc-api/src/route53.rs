@@ -1096,3 +1096,30 @@ fn write_record_set(w: &mut XmlWriter, r: &RecordSet) {
     }
     w.leaf_opt("HealthCheckId", r.health_check_id.as_deref());
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_are_percent_decoded() {
+        assert_eq!(percent_decode("Z123"), "Z123");
+        assert_eq!(percent_decode("Z%20BAD"), "Z BAD");
+        assert_eq!(percent_decode("%2Fhostedzone%2FZ1"), "/hostedzone/Z1");
+        // A malformed escape stays as written.
+        assert_eq!(percent_decode("50%"), "50%");
+        assert_eq!(percent_decode("%zz1"), "%zz1");
+    }
+
+    #[test]
+    fn a_vpc_without_its_region_is_in_the_signing_region() {
+        let e = parse_document(b"<VPC><VPCId>vpc-0123456789abcdef0</VPCId></VPC>").unwrap();
+        let vpc = parse_vpc(&e, "us-east-1").unwrap();
+        assert_eq!(vpc.region, "us-east-1");
+        let e = parse_document(
+            b"<VPC><VPCRegion>ap-northeast-1</VPCRegion><VPCId>vpc-0123456789abcdef0</VPCId></VPC>",
+        )
+        .unwrap();
+        assert_eq!(parse_vpc(&e, "us-east-1").unwrap().region, "ap-northeast-1");
+    }
+}

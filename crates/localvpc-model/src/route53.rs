@@ -1876,6 +1876,16 @@ mod tests {
     }
 
     #[test]
+    fn zones_stored_before_delegation_sets_still_load() {
+        let mut w = World::new();
+        let zone = w.zone(HUB, "example.org", None);
+        let mut json = serde_json::to_value(&zone).unwrap();
+        json.as_object_mut().unwrap().remove("delegation_set_id");
+        let old: HostedZone = serde_json::from_value(json).unwrap();
+        assert_eq!(old, zone);
+    }
+
+    #[test]
     fn zones_and_changes_survive_replay_of_their_changes() {
         let mut w = World::new();
         let zone = w.zone(HUB, "example.net", None);

@@ -316,3 +316,50 @@ fn write_observation(w: &mut XmlWriter, o: &Observation) {
                 .leaf("CheckedTime", &iso8601_millis(o.checked.0));
         });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use localvpc_wire::xml_doc::parse_document;
+
+    fn element(xml: &str) -> Element {
+        parse_document(xml.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn config_is_read_with_its_lists() {
+        let e = element(
+            "<HealthCheckConfig><Type>CALCULATED</Type><HealthThreshold>2</HealthThreshold>\
+             <ChildHealthChecks><ChildHealthCheck>a</ChildHealthCheck><ChildHealthCheck>b</ChildHealthCheck>\
+             </ChildHealthChecks><Inverted>true</Inverted></HealthCheckConfig>",
+        );
+        let c = parse_config(&e).unwrap();
+        assert_eq!(c.check_type, Some(HealthCheckType::Calculated));
+        assert_eq!(c.health_threshold, Some(2));
+        assert_eq!(c.child_health_checks, ["a", "b"]);
+        assert_eq!((c.inverted, c.disabled), (Some(true), None));
+        let bad_type = element("<HealthCheckConfig><Type>PING</Type></HealthCheckConfig>");
+        assert_eq!(parse_config(&bad_type).unwrap_err().code, "InvalidInput");
+        let bad_port =
+            element("<HealthCheckConfig><Type>TCP</Type><Port>http</Port></HealthCheckConfig>");
+        assert_eq!(parse_config(&bad_port).unwrap_err().code, "InvalidInput");
+    }
+
+    #[test]
+    fn update_tells_absent_lists_from_emptied_ones() {
+        let e = element(
+            "<UpdateHealthCheckRequest><HealthCheckVersion>3</HealthCheckVersion><Regions/>\
+             <ResetElements><ResettableElementName>ResourcePath</ResettableElementName></ResetElements>\
+             </UpdateHealthCheckRequest>",
+        );
+        let u = parse_update(&e).unwrap();
+        assert_eq!(u.version, Some(3));
+        assert_eq!(u.regions, Some(Vec::new()));
+        assert_eq!(u.child_health_checks, None);
+        assert_eq!(u.reset, ["ResourcePath"]);
+        let zero = element(
+            "<UpdateHealthCheckRequest><HealthCheckVersion>0</HealthCheckVersion></UpdateHealthCheckRequest>",
+        );
+        assert_eq!(parse_update(&zero).unwrap_err().code, "InvalidInput");
+    }
+}
