@@ -630,20 +630,7 @@ impl Txn<'_, '_> {
             }
             Route53Command::ChangeTags { zone, add, remove } => {
                 let mut z = self.model.hosted_zone(self.ctx.scope, zone)?.clone();
-                for (k, v) in add {
-                    validate_tag(k, v)
-                        .map_err(|e| r53_error(Route53ErrorCode::InvalidInput, e.to_string()))?;
-                }
-                for k in remove {
-                    z.tags.remove(k);
-                }
-                z.tags.extend(add.iter().cloned());
-                if z.tags.len() > MAX_TAGS {
-                    return Err(r53_error(
-                        Route53ErrorCode::InvalidInput,
-                        format!("The number of tags on hosted zone {zone} would exceed {MAX_TAGS}"),
-                    ));
-                }
+                change_tags(&mut z.tags, add, remove, &format!("hosted zone {zone}"))?;
                 self.put(Resource::HostedZone(z));
                 Ok(Route53Outcome::Done)
             }
@@ -1281,6 +1268,30 @@ fn same_values(current: Option<&RecordSet>, given: &RecordSet) -> bool {
         && current.ttl == given.ttl
         && current.alias == given.alias
         && current.routing == given.routing
+}
+
+/// ChangeTagsForResource on one resource's tags (`what` names it in the message): removals,
+/// then additions, at most [`MAX_TAGS`].
+pub(crate) fn change_tags(
+    tags: &mut Tags,
+    add: &[(String, String)],
+    remove: &[String],
+    what: &str,
+) -> Result<(), ModelError> {
+    for (k, v) in add {
+        validate_tag(k, v).map_err(|e| r53_error(Route53ErrorCode::InvalidInput, e.to_string()))?;
+    }
+    for k in remove {
+        tags.remove(k);
+    }
+    tags.extend(add.iter().cloned());
+    if tags.len() > MAX_TAGS {
+        return Err(r53_error(
+            Route53ErrorCode::InvalidInput,
+            format!("The number of tags on {what} would exceed {MAX_TAGS}"),
+        ));
+    }
+    Ok(())
 }
 
 fn check_comment(comment: Option<&str>) -> Result<(), ModelError> {

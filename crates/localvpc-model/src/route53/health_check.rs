@@ -3,7 +3,7 @@
 //! (docs/aws-choices.md, "Route 53 health checks").
 
 use super::{ROUTE53_REGION, Route53ErrorCode, Route53Outcome, r53_error};
-use crate::ec2::tags::{MAX_TAGS, Tags, validate_tag};
+use crate::ec2::tags::Tags;
 use crate::error::ModelError;
 use crate::id::{ResourceKind, Timestamp};
 use crate::model::Txn;
@@ -771,18 +771,7 @@ impl Txn<'_, '_> {
         remove: &[String],
     ) -> Result<(), ModelError> {
         let mut check = self.model.health_check(self.ctx.scope, id)?.clone();
-        for (k, v) in add {
-            validate_tag(k, v).map_err(|e| invalid(e.to_string()))?;
-        }
-        for k in remove {
-            check.tags.remove(k);
-        }
-        check.tags.extend(add.iter().cloned());
-        if check.tags.len() > MAX_TAGS {
-            return Err(invalid(format!(
-                "The number of tags on health check {id} would exceed {MAX_TAGS}"
-            )));
-        }
+        super::change_tags(&mut check.tags, add, remove, &format!("health check {id}"))?;
         self.put(Resource::HealthCheck(check));
         Ok(())
     }
