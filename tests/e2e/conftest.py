@@ -44,6 +44,9 @@ atexit.register(shutil.rmtree, _EMPTY_DIR, True)
 
 
 def pytest_configure(config):
+    # Registered here too, so a run without xdist (`-p no:xdist`) still accepts the group
+    # markers pytest_collection_modifyitems adds under --strict-markers.
+    config.addinivalue_line("markers", "xdist_group(name): the tests of a group share one xdist worker")
     # Never let the host's AWS configuration (profiles, endpoints, retry settings,
     # credentials) influence boto3 in this process.
     for key in list(os.environ):

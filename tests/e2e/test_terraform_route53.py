@@ -2,8 +2,9 @@
 tests/e2e/terraform/route53_hub/ (hub account: VPC with DNS support and hostnames, two subnets,
 a security group, an S3 interface endpoint without private DNS, aws_route53_zone
 s3.<region>.amazonaws.com on the hub VPC with apex and wildcard alias A records to the
-endpoint's regional DNS name, aws_route53_vpc_association_authorization for the member's VPC;
-member account: a VPC and aws_route53_zone_association).
+endpoint's regional DNS name, aws_route53_vpc_association_authorization for the member's VPC,
+an aws_route53_health_check of the S3 name and an aws_route53_delegation_set; member account: a
+VPC and aws_route53_zone_association).
 
 Same plumbing as test_terraform.py (its `tf` fixture, inventories and KnownGap mechanism are
 imported from there): an ephemeral server with two mapped access keys, init -> apply -> boto3
@@ -67,10 +68,12 @@ def route53_inventory(r53) -> dict:
         "authorizations": sorted(
             (bare(z["Id"]), v["VPCId"]) for z in zones
             for v in r53.list_vpc_association_authorizations(HostedZoneId=z["Id"])["VPCs"]),
+        "health_checks": sorted(h["Id"] for h in r53.list_health_checks()["HealthChecks"]),
+        "delegation_sets": sorted(d["Id"] for d in r53.list_reusable_delegation_sets()["DelegationSets"]),
     }
 
 
-EMPTY_R53 = {"zones": [], "count": 0, "authorizations": []}
+EMPTY_R53 = {"zones": [], "count": 0, "authorizations": [], "health_checks": [], "delegation_sets": []}
 
 
 def test_route53_hub_config_lifecycle(spawn_server, tf):  # noqa: F811
@@ -192,3 +195,18 @@ def check_route53_hub(hub, member, hub_r53, member_r53, out: dict) -> None:
     assert [(bare(s["HostedZoneId"]), s["Name"], s["Owner"]) for s in summaries] == \
         [(zid, S3_ZONE + ".", {"OwningAccount": HUB_ACCOUNT})]
     assert [bare(s["HostedZoneId"]) for s in zones_by_vpc(hub_r53, hub_vpc, REGION)] == [zid]
+
+    # The health check and the delegation set (hub account only).
+    hc = hub_r53.get_health_check(HealthCheckId=out["health_check_id"])["HealthCheck"]
+    cfg = hc["HealthCheckConfig"]
+    assert (cfg["Type"], cfg["FullyQualifiedDomainName"], cfg["Port"], cfg["ResourcePath"]) == \
+        ("HTTPS", S3_ZONE, 443, "/")
+    assert (cfg["FailureThreshold"], cfg["RequestInterval"], sorted(cfg["Regions"])) == \
+        (3, 30, ["ap-northeast-1", "us-east-1", "us-west-2"])
+    hc_tags = hub_r53.list_tags_for_resource(ResourceType="healthcheck", ResourceId=hc["Id"])["ResourceTagSet"]
+    assert {t["Key"]: t["Value"] for t in hc_tags.get("Tags", [])} == {**TAGS, "Name": "tf-r53-s3-health"}
+    assert member_r53.list_health_checks()["HealthChecks"] == []
+    ds = hub_r53.get_reusable_delegation_set(Id=out["delegation_set_id"])["DelegationSet"]
+    assert bare(ds["Id"]) == out["delegation_set_id"]
+    assert sorted(n.rstrip(".") for n in out["delegation_set_name_servers"]) == sorted(ds["NameServers"])
+    assert member_r53.list_reusable_delegation_sets()["DelegationSets"] == []

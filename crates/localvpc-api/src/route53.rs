@@ -3,6 +3,7 @@
 //! are XML documents, responses carry the Route 53 namespace.
 
 use crate::{ApiError, ApiResponse, AwsRequest, Backend, RequestCtx};
+use localvpc_model::Tags;
 use localvpc_model::route53::record::{AliasTarget, GeoLocation, RecordSet, Routing};
 use localvpc_model::route53::{
     ChangeAction, ChangeId, CreateHostedZone, HostedZone, HostedZoneChange, HostedZoneId,
@@ -13,7 +14,11 @@ use localvpc_wire::query::QueryParams;
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
 use localvpc_wire::xml_doc::{Element, parse_document};
+use std::borrow::Cow;
 use std::sync::Arc;
+
+mod delegation_set;
+mod health_check;
 
 pub const VERSION: &str = "2013-04-01";
 pub const NAMESPACE: &str = "https://route53.amazonaws.com/doc/2013-04-01/";
@@ -27,6 +32,7 @@ pub async fn handle<B: Backend>(
     ctx: &RequestCtx,
     request: &AwsRequest<'_>,
 ) -> ApiResponse {
+    let signed_region = ctx.scope.region.clone();
     let ctx = RequestCtx {
         scope: Scope::new(ctx.scope.account.clone(), ROUTE53_REGION),
         request_id: ctx.request_id.clone(),
@@ -34,6 +40,7 @@ pub async fn handle<B: Backend>(
     let op = Op {
         backend,
         ctx: &ctx,
+        signed_region,
         request,
         query: QueryParams::parse(request.query.as_bytes()),
     };
@@ -81,6 +88,8 @@ fn from_model(e: ModelError) -> ApiError {
 struct Op<'a, B> {
     backend: &'a B,
     ctx: &'a RequestCtx,
+    /// The region the client signed for: a `VPC` without `VPCRegion` is taken to be there.
+    signed_region: String,
     request: &'a AwsRequest<'a>,
     query: QueryParams,
 }
@@ -92,7 +101,14 @@ impl<B: Backend> Op<'_, B> {
             .path
             .strip_prefix(&format!("/{VERSION}/"))
             .ok_or_else(|| self.unknown_route())?;
-        let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+        // Ids arrive percent-encoded when a client sends the `/hostedzone/Z…` form; decoded
+        // here, a message names them as the user wrote them.
+        let decoded: Vec<Cow<'_, str>> = path
+            .trim_end_matches('/')
+            .split('/')
+            .map(percent_decode)
+            .collect();
+        let segments: Vec<&str> = decoded.iter().map(AsRef::as_ref).collect();
         match (self.request.method, segments.as_slice()) {
             ("POST", ["hostedzone"]) => self.create_hosted_zone().await,
             ("GET", ["hostedzone"]) => self.list_hosted_zones(),
@@ -152,6 +168,21 @@ impl<B: Backend> Op<'_, B> {
                 let model = self.snapshot();
                 let change = model.hosted_zone_change(&id).map_err(from_model)?;
                 self.ok("GetChangeResponse", |w| write_change(w, change, false))
+            }
+            ("POST", ["healthcheck"]) => self.create_health_check().await,
+            ("GET", ["healthcheck"]) => self.list_health_checks(),
+            ("GET", ["healthcheckcount"]) => self.health_check_count(),
+            ("GET", ["healthcheck", id]) => self.get_health_check(id),
+            ("POST", ["healthcheck", id]) => self.update_health_check(id).await,
+            ("DELETE", ["healthcheck", id]) => self.delete_health_check(id).await,
+            ("GET", ["healthcheck", id, "status"]) => self.health_check_status(id, false),
+            ("GET", ["healthcheck", id, "lastfailurereason"]) => self.health_check_status(id, true),
+            ("POST", ["delegationset"]) => self.create_delegation_set().await,
+            ("GET", ["delegationset"]) => self.list_delegation_sets(),
+            ("GET", ["delegationset", id]) => self.get_delegation_set(id),
+            ("DELETE", ["delegationset", id]) => self.delete_delegation_set(id).await,
+            ("GET", ["reusabledelegationsetlimit", id, limit]) => {
+                self.delegation_set_limit(id, limit)
             }
             ("GET", ["tags", kind, id]) => self.list_tags(kind, id),
             ("POST", ["tags", kind, id]) => self.change_tags(kind, id).await,
@@ -222,7 +253,11 @@ impl<B: Backend> Op<'_, B> {
         match self.run(command).await? {
             Route53Outcome::Change(c) => Ok(c),
             Route53Outcome::Zone { change, .. } => Ok(change),
-            Route53Outcome::Done => Err(ApiError::internal("the command recorded no change")),
+            Route53Outcome::Done
+            | Route53Outcome::HealthCheck(_)
+            | Route53Outcome::DelegationSet(_) => {
+                Err(ApiError::internal("the command recorded no change"))
+            }
         }
     }
 
@@ -248,7 +283,14 @@ impl<B: Backend> Op<'_, B> {
             .and_then(|c| c.text_of("PrivateZone"))
             .map(|v| parse_bool(v, "PrivateZone"))
             .transpose()?;
-        let vpc = body.child("VPC").map(parse_vpc).transpose()?;
+        let vpc = body
+            .child("VPC")
+            .map(|v| parse_vpc(v, &self.signed_region))
+            .transpose()?;
+        let delegation_set_id = body
+            .text_of("DelegationSetId")
+            .map(delegation_set::delegation_set_id)
+            .transpose()?;
         let outcome = self
             .run(Route53Command::CreateHostedZone(CreateHostedZone {
                 name: name.to_owned(),
@@ -256,6 +298,7 @@ impl<B: Backend> Op<'_, B> {
                 comment,
                 private_flag,
                 vpc: vpc.clone(),
+                delegation_set_id,
             }))
             .await?;
         let Route53Outcome::Zone { zone, change } = outcome else {
@@ -323,9 +366,20 @@ impl<B: Backend> Op<'_, B> {
             }
         };
         let marker = self.query.get("marker");
+        let set = self
+            .query
+            .get("delegationsetid")
+            .map(delegation_set::delegation_set_id)
+            .transpose()?;
+        if let Some(set) = &set {
+            model
+                .delegation_set(&self.ctx.scope, set)
+                .map_err(from_model)?;
+        }
         let mut zones: Vec<&HostedZone> = model
             .hosted_zones_of(&self.ctx.scope.account)
             .filter(|z| !only_private || z.private)
+            .filter(|z| set.is_none() || z.delegation_set_id == set)
             .collect();
         if let Some(marker) = marker {
             let marker = zone_id(marker)?;
@@ -452,6 +506,7 @@ impl<B: Backend> Op<'_, B> {
         let vpc = parse_vpc(
             body.child("VPC")
                 .ok_or_else(|| invalid_input("The parameter VPC is required."))?,
+            &self.signed_region,
         )?;
         let comment = body.text_of("Comment").map(str::to_owned);
         let command = if associate {
@@ -488,6 +543,7 @@ impl<B: Backend> Op<'_, B> {
         let vpc = parse_vpc(
             body.child("VPC")
                 .ok_or_else(|| invalid_input("The parameter VPC is required."))?,
+            &self.signed_region,
         )?;
         let command = if create {
             Route53Command::CreateAuthorization {
@@ -637,42 +693,57 @@ impl<B: Backend> Op<'_, B> {
         })
     }
 
-    fn check_tag_kind(kind: &str) -> Result<(), ApiError> {
+    fn tag_kind(kind: &str) -> Result<TagKind, ApiError> {
         match kind {
-            "hostedzone" => Ok(()),
-            "healthcheck" => Err(r53(
-                Route53ErrorCode::NoSuchHealthCheck,
-                "localvpc does not serve health checks",
-            )),
+            "hostedzone" => Ok(TagKind::HostedZone),
+            "healthcheck" => Ok(TagKind::HealthCheck),
             other => Err(invalid_input(format!(
                 "1 validation error detected: Value '{other}' at 'resourceType' failed to satisfy constraint: Member must satisfy enum value set: [healthcheck, hostedzone]"
             ))),
         }
     }
 
+    /// The tags of one resource of the caller's account, by its kind and id.
+    fn tags_of<'m>(
+        model: &'m Model,
+        scope: &Scope,
+        kind: TagKind,
+        id: &str,
+    ) -> Result<(String, &'m Tags), ApiError> {
+        match kind {
+            TagKind::HostedZone => {
+                let zone = model
+                    .hosted_zone(scope, &zone_id(id)?)
+                    .map_err(from_model)?;
+                Ok((zone.id.as_str().to_owned(), &zone.tags))
+            }
+            TagKind::HealthCheck => {
+                let id = health_check::health_check_id(id)?;
+                let check = model.health_check(scope, &id).map_err(from_model)?;
+                Ok((check.id.as_str().to_owned(), &check.tags))
+            }
+        }
+    }
+
     fn list_tags(&self, kind: &str, id: &str) -> Reply {
-        Self::check_tag_kind(kind)?;
-        let id = zone_id(id)?;
+        let kind = Self::tag_kind(kind)?;
         let model = self.snapshot();
-        let zone = model
-            .hosted_zone(&self.ctx.scope, &id)
-            .map_err(from_model)?;
+        let (id, tags) = Self::tags_of(&model, &self.ctx.scope, kind, id)?;
         self.ok("ListTagsForResourceResponse", |w| {
-            w.node("ResourceTagSet", |w| write_tag_set(w, zone));
+            w.node("ResourceTagSet", |w| write_tag_set(w, kind, &id, tags));
         })
     }
 
     fn list_tags_for_resources(&self, kind: &str) -> Reply {
-        Self::check_tag_kind(kind)?;
+        let kind = Self::tag_kind(kind)?;
         let body = self.body("ListTagsForResourcesRequest")?;
-        let ids = body
+        let ids: Vec<String> = body
             .child("ResourceIds")
             .map(|r| {
                 r.children_named("ResourceId")
-                    .map(|e| zone_id(e.text.trim()))
-                    .collect::<Result<Vec<_>, _>>()
+                    .map(|e| e.text.trim().to_owned())
+                    .collect()
             })
-            .transpose()?
             .unwrap_or_default();
         if ids.is_empty() || ids.len() > 10 {
             return Err(invalid_input(
@@ -680,20 +751,24 @@ impl<B: Backend> Op<'_, B> {
             ));
         }
         let model = self.snapshot();
-        let zones = ids
+        let sets = ids
             .iter()
-            .map(|id| model.hosted_zone(&self.ctx.scope, id).map_err(from_model))
+            .map(|id| Self::tags_of(&model, &self.ctx.scope, kind, id))
             .collect::<Result<Vec<_>, _>>()?;
         self.ok("ListTagsForResourcesResponse", |w| {
-            w.wrapped("ResourceTagSets", "ResourceTagSet", zones, |w, z| {
-                write_tag_set(w, z);
-            });
+            w.wrapped(
+                "ResourceTagSets",
+                "ResourceTagSet",
+                &sets,
+                |w, (id, tags)| {
+                    write_tag_set(w, kind, id, tags);
+                },
+            );
         })
     }
 
     async fn change_tags(&self, kind: &str, id: &str) -> Reply {
-        Self::check_tag_kind(kind)?;
-        let id = zone_id(id)?;
+        let kind = Self::tag_kind(kind)?;
         let body = self.body("ChangeTagsForResourceRequest")?;
         let add = body
             .child("AddTags")
@@ -720,14 +795,49 @@ impl<B: Backend> Op<'_, B> {
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default();
-        self.run(Route53Command::ChangeTags {
-            zone: id,
-            add,
-            remove,
-        })
-        .await?;
+        let command = match kind {
+            TagKind::HostedZone => Route53Command::ChangeTags {
+                zone: zone_id(id)?,
+                add,
+                remove,
+            },
+            TagKind::HealthCheck => Route53Command::ChangeHealthCheckTags {
+                id: health_check::health_check_id(id)?,
+                add,
+                remove,
+            },
+        };
+        self.run(command).await?;
         self.ok("ChangeTagsForResourceResponse", |_| {})
     }
+}
+
+/// `%XX` escapes of a path segment decoded (`Z%20` → `Z `); a malformed escape is kept as
+/// written.
+fn percent_decode(segment: &str) -> Cow<'_, str> {
+    if !segment.contains('%') {
+        return Cow::Borrowed(segment);
+    }
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        let hex = bytes
+            .get(at + 1..at + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b, hex) {
+            (b'%', Some(decoded)) => {
+                out.push(decoded);
+                at += 3;
+            }
+            _ => {
+                out.push(b);
+                at += 1;
+            }
+        }
+    }
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 fn zone_id(raw: &str) -> Result<HostedZoneId, ApiError> {
@@ -761,12 +871,14 @@ fn parse_bool(v: &str, name: &str) -> Result<bool, ApiError> {
     }
 }
 
-fn parse_vpc(e: &Element) -> Result<ZoneVpc, ApiError> {
+/// A `VPC` element; without `VPCRegion` the VPC is taken to be in the region the request
+/// was signed for (the model marks `VPCRegion` optional).
+fn parse_vpc(e: &Element, signed_region: &str) -> Result<ZoneVpc, ApiError> {
     let raw = required(e, "VPCId")?;
     let region = e
         .text_of("VPCRegion")
         .filter(|r| !r.is_empty())
-        .ok_or_else(|| invalid_input("The parameter VPCRegion is required."))?;
+        .unwrap_or(signed_region);
     Ok(ZoneVpc {
         region: region.to_owned(),
         vpc_id: VpcId::parse(raw).map_err(|_| invalid_vpc(raw))?,
@@ -900,6 +1012,9 @@ fn write_zone(w: &mut XmlWriter, z: &HostedZone) {
 
 fn write_delegation_set(w: &mut XmlWriter, z: &HostedZone) {
     w.node("DelegationSet", |w| {
+        if let Some(id) = &z.delegation_set_id {
+            w.leaf("Id", &id.path());
+        }
         w.wrapped("NameServers", "NameServer", &z.name_servers, |w, ns| {
             w.text(ns.trim_end_matches('.'));
         });
@@ -917,12 +1032,26 @@ fn write_change(w: &mut XmlWriter, c: &HostedZoneChange, just_submitted: bool) {
     });
 }
 
-fn write_tag_set(w: &mut XmlWriter, z: &HostedZone) {
-    w.leaf("ResourceType", "hostedzone")
-        .leaf("ResourceId", z.id.as_str())
-        .wrapped("Tags", "Tag", &z.tags, |w, (k, v)| {
+/// The resource types Route 53 tags.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TagKind {
+    HostedZone,
+    HealthCheck,
+}
+
+fn write_tag_set(w: &mut XmlWriter, kind: TagKind, id: &str, tags: &Tags) {
+    let kind = match kind {
+        TagKind::HostedZone => "hostedzone",
+        TagKind::HealthCheck => "healthcheck",
+    };
+    w.leaf("ResourceType", kind).leaf("ResourceId", id).wrapped(
+        "Tags",
+        "Tag",
+        tags,
+        |w, (k, v)| {
             w.leaf("Key", k).leaf("Value", v);
-        });
+        },
+    );
 }
 
 fn write_record_set(w: &mut XmlWriter, r: &RecordSet) {
@@ -966,4 +1095,31 @@ fn write_record_set(w: &mut XmlWriter, r: &RecordSet) {
         });
     }
     w.leaf_opt("HealthCheckId", r.health_check_id.as_deref());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_are_percent_decoded() {
+        assert_eq!(percent_decode("Z123"), "Z123");
+        assert_eq!(percent_decode("Z%20BAD"), "Z BAD");
+        assert_eq!(percent_decode("%2Fhostedzone%2FZ1"), "/hostedzone/Z1");
+        // A malformed escape stays as written.
+        assert_eq!(percent_decode("50%"), "50%");
+        assert_eq!(percent_decode("%zz1"), "%zz1");
+    }
+
+    #[test]
+    fn a_vpc_without_its_region_is_in_the_signing_region() {
+        let e = parse_document(b"<VPC><VPCId>vpc-0123456789abcdef0</VPCId></VPC>").unwrap();
+        let vpc = parse_vpc(&e, "us-east-1").unwrap();
+        assert_eq!(vpc.region, "us-east-1");
+        let e = parse_document(
+            b"<VPC><VPCRegion>ap-northeast-1</VPCRegion><VPCId>vpc-0123456789abcdef0</VPCId></VPC>",
+        )
+        .unwrap();
+        assert_eq!(parse_vpc(&e, "us-east-1").unwrap().region, "ap-northeast-1");
+    }
 }

@@ -42,6 +42,8 @@ use crate::id::{
     ResolverRuleId,
 };
 use crate::model::{ScopeState, Txn};
+use crate::route53::delegation_set::{DelegationSetId, ReusableDelegationSet};
+use crate::route53::health_check::{HealthCheck, HealthCheckId};
 use crate::route53::{ChangeId, HostedZone, HostedZoneChange, HostedZoneId};
 use crate::route53resolver::{
     ResolverConfig, ResolverDnssecConfig, ResolverEndpoint, ResolverQueryLogConfig,
@@ -335,6 +337,8 @@ stored_resources! {
     Listener(Listener, ListenerArn) in listeners as Listener;
     HostedZone(HostedZone, HostedZoneId) in hosted_zones as HostedZone;
     HostedZoneChange(HostedZoneChange, ChangeId) in hosted_zone_changes as HostedZoneChange;
+    HealthCheck(HealthCheck, HealthCheckId) in health_checks as HealthCheck;
+    DelegationSet(ReusableDelegationSet, DelegationSetId) in delegation_sets as DelegationSet;
     ResolverEndpoint(ResolverEndpoint, ResolverEndpointId) in resolver_endpoints as ResolverEndpoint;
     ResolverRule(ResolverRule, ResolverRuleId) in resolver_rules as ResolverRule;
     ResolverRuleAssociation(ResolverRuleAssociation, ResolverRuleAssociationId) in resolver_rule_associations as ResolverRuleAssociation;

@@ -57,6 +57,15 @@ pub enum Route53ErrorCode {
     InvalidChangeBatch,
     InvalidPaginationToken,
     NoSuchHealthCheck,
+    HealthCheckAlreadyExists,
+    HealthCheckVersionMismatch,
+    TooManyHealthChecks,
+    NoSuchDelegationSet,
+    DelegationSetAlreadyCreated,
+    DelegationSetAlreadyReusable,
+    DelegationSetInUse,
+    HostedZoneNotFound,
+    InvalidArgument,
 }
 
 impl Route53ErrorCode {
@@ -81,6 +90,15 @@ impl Route53ErrorCode {
             Self::InvalidChangeBatch => "InvalidChangeBatch",
             Self::InvalidPaginationToken => "InvalidPaginationToken",
             Self::NoSuchHealthCheck => "NoSuchHealthCheck",
+            Self::HealthCheckAlreadyExists => "HealthCheckAlreadyExists",
+            Self::HealthCheckVersionMismatch => "HealthCheckVersionMismatch",
+            Self::TooManyHealthChecks => "TooManyHealthChecks",
+            Self::NoSuchDelegationSet => "NoSuchDelegationSet",
+            Self::DelegationSetAlreadyCreated => "DelegationSetAlreadyCreated",
+            Self::DelegationSetAlreadyReusable => "DelegationSetAlreadyReusable",
+            Self::DelegationSetInUse => "DelegationSetInUse",
+            Self::HostedZoneNotFound => "HostedZoneNotFound",
+            Self::InvalidArgument => "InvalidArgument",
         }
     }
 
@@ -92,7 +110,9 @@ impl Route53ErrorCode {
             | Self::VpcAssociationNotFound
             | Self::VpcAssociationAuthorizationNotFound
             | Self::NoSuchHealthCheck => 404,
-            Self::HostedZoneAlreadyExists => 409,
+            Self::HostedZoneAlreadyExists
+            | Self::HealthCheckAlreadyExists
+            | Self::HealthCheckVersionMismatch => 409,
             Self::NotAuthorizedException => 401,
             _ => 400,
         }
@@ -177,6 +197,12 @@ route53_id!(/// `Z…` (the API also accepts `/hostedzone/Z…`)
 route53_id!(/// `C…` (the API also accepts `/change/C…`)
     ChangeId, ResourceKind::HostedZoneChange, "C", "change", no_such_change);
 
+pub mod delegation_set;
+pub mod health_check;
+
+use delegation_set::{DelegationSetId, ReusableDelegationSet};
+use health_check::{CreateHealthCheck, HealthCheck, HealthCheckId, UpdateHealthCheck};
+
 /// A VPC as Route 53 names it: region and id.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ZoneVpc {
@@ -206,6 +232,9 @@ pub struct HostedZone {
     pub records: imbl::Vector<Arc<RecordSet>>,
     /// The four name servers of a public zone's delegation set.
     pub name_servers: Vec<String>,
+    /// The reusable delegation set the zone uses (public zones only).
+    #[serde(default)]
+    pub delegation_set_id: Option<DelegationSetId>,
     pub created: Timestamp,
     pub tags: Tags,
 }
@@ -278,8 +307,8 @@ pub struct HostedZoneChange {
 
 /// Name servers for a public zone: one each in .com, .net, .org and .co.uk, chosen from the
 /// zone id as AWS chooses from its pool (spec §6.1 numbering).
-fn delegation_set(id: &HostedZoneId) -> Vec<String> {
-    let h = fnv1a(id.as_str().as_bytes());
+pub(crate) fn delegation_set(seed: &str) -> Vec<String> {
+    let h = fnv1a(seed.as_bytes());
     let pick = |shift: u32, base: u64| (h >> shift) % 512 + base;
     let stripe = |shift: u32| (h >> shift) % 64;
     vec![
@@ -334,6 +363,9 @@ pub struct CreateHostedZone {
     /// `PrivateZone` from `HostedZoneConfig`, if given.
     pub private_flag: Option<bool>,
     pub vpc: Option<ZoneVpc>,
+    /// A reusable delegation set whose name servers a public zone takes.
+    #[serde(default)]
+    pub delegation_set_id: Option<DelegationSetId>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -393,6 +425,22 @@ pub enum Route53Command {
         add: Vec<(String, String)>,
         remove: Vec<String>,
     },
+    CreateHealthCheck(CreateHealthCheck),
+    UpdateHealthCheck {
+        id: HealthCheckId,
+        update: UpdateHealthCheck,
+    },
+    DeleteHealthCheck(HealthCheckId),
+    ChangeHealthCheckTags {
+        id: HealthCheckId,
+        add: Vec<(String, String)>,
+        remove: Vec<String>,
+    },
+    CreateDelegationSet {
+        caller_reference: String,
+        zone: Option<HostedZoneId>,
+    },
+    DeleteDelegationSet(DelegationSetId),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -402,6 +450,8 @@ pub enum Route53Outcome {
         change: HostedZoneChange,
     },
     Change(HostedZoneChange),
+    HealthCheck(Box<HealthCheck>),
+    DelegationSet(Box<ReusableDelegationSet>),
     Done,
 }
 
@@ -581,21 +631,28 @@ impl Txn<'_, '_> {
             }
             Route53Command::ChangeTags { zone, add, remove } => {
                 let mut z = self.model.hosted_zone(self.ctx.scope, zone)?.clone();
-                for (k, v) in add {
-                    validate_tag(k, v)
-                        .map_err(|e| r53_error(Route53ErrorCode::InvalidInput, e.to_string()))?;
-                }
-                for k in remove {
-                    z.tags.remove(k);
-                }
-                z.tags.extend(add.iter().cloned());
-                if z.tags.len() > MAX_TAGS {
-                    return Err(r53_error(
-                        Route53ErrorCode::InvalidInput,
-                        format!("The number of tags on hosted zone {zone} would exceed {MAX_TAGS}"),
-                    ));
-                }
+                change_tags(&mut z.tags, add, remove, &format!("hosted zone {zone}"))?;
                 self.put(Resource::HostedZone(z));
+                Ok(Route53Outcome::Done)
+            }
+            Route53Command::CreateHealthCheck(input) => self.create_health_check(input),
+            Route53Command::UpdateHealthCheck { id, update } => {
+                self.update_health_check(id, update)
+            }
+            Route53Command::DeleteHealthCheck(id) => {
+                self.delete_health_check(id)?;
+                Ok(Route53Outcome::Done)
+            }
+            Route53Command::ChangeHealthCheckTags { id, add, remove } => {
+                self.change_health_check_tags(id, add, remove)?;
+                Ok(Route53Outcome::Done)
+            }
+            Route53Command::CreateDelegationSet {
+                caller_reference,
+                zone,
+            } => self.create_delegation_set(caller_reference, zone.as_ref()),
+            Route53Command::DeleteDelegationSet(id) => {
+                self.delete_delegation_set(id)?;
                 Ok(Route53Outcome::Done)
             }
         }
@@ -722,6 +779,17 @@ impl Txn<'_, '_> {
                 ),
             ));
         }
+        if input.delegation_set_id.is_some() && input.vpc.is_some() {
+            return Err(r53_error(
+                Route53ErrorCode::InvalidInput,
+                "A reusable delegation set can't be associated with a private hosted zone.",
+            ));
+        }
+        let reused_servers = input
+            .delegation_set_id
+            .as_ref()
+            .map(|set| self.name_servers_of_set(set, &name))
+            .transpose()?;
         if let Some(vpc) = &input.vpc {
             let owner = self.find_vpc_anywhere(vpc)?;
             if owner != account {
@@ -740,7 +808,7 @@ impl Txn<'_, '_> {
         let name_servers: Vec<String> = if private {
             PRIVATE_NS.iter().map(|s| (*s).to_owned()).collect()
         } else {
-            delegation_set(&id)
+            reused_servers.unwrap_or_else(|| delegation_set(id.as_str()))
         };
         let zone = HostedZone {
             records: apex_records(&name, &name_servers)
@@ -756,6 +824,7 @@ impl Txn<'_, '_> {
             vpcs: input.vpc.iter().cloned().collect(),
             authorizations: Vec::new(),
             name_servers: if private { Vec::new() } else { name_servers },
+            delegation_set_id: input.delegation_set_id.clone(),
             created: self.ctx.now,
             tags: Tags::new(),
         };
@@ -889,7 +958,10 @@ impl Txn<'_, '_> {
                     continue;
                 }
             }
-            self.check_record_shape(&record)?;
+            self.check_record_shape(change.action, &record)?;
+            if change.action != ChangeAction::Delete {
+                self.check_record_health_check(record.health_check_id.as_deref())?;
+            }
             let key = record.key();
             let earlier = seen.iter_mut().find(|(k, _)| *k == key);
             let recreated = change.action != ChangeAction::Delete
@@ -924,7 +996,7 @@ impl Txn<'_, '_> {
     }
 
     /// Structural checks Route 53 reports as `InvalidInput` before looking at the zone.
-    fn check_record_shape(&self, r: &RecordSet) -> Result<(), ModelError> {
+    fn check_record_shape(&self, action: ChangeAction, r: &RecordSet) -> Result<(), ModelError> {
         let invalid = |m: String| r53_error(Route53ErrorCode::InvalidInput, m);
         if !record::RECORD_TYPES.contains(&r.record_type.as_str()) {
             return Err(invalid(format!(
@@ -935,7 +1007,8 @@ impl Txn<'_, '_> {
         let has_records = !r.values.is_empty();
         let describe = || {
             format!(
-                "Change with [Action=?, Name={}, Type={}, SetIdentifier={}]",
+                "Change with [Action={}, Name={}, Type={}, SetIdentifier={}]",
+                action.as_str(),
                 r.name,
                 r.record_type,
                 r.set_identifier.as_deref().unwrap_or("null")
@@ -1198,6 +1271,30 @@ fn same_values(current: Option<&RecordSet>, given: &RecordSet) -> bool {
         && current.routing == given.routing
 }
 
+/// ChangeTagsForResource on one resource's tags (`what` names it in the message): removals,
+/// then additions, at most [`MAX_TAGS`].
+pub(crate) fn change_tags(
+    tags: &mut Tags,
+    add: &[(String, String)],
+    remove: &[String],
+    what: &str,
+) -> Result<(), ModelError> {
+    for (k, v) in add {
+        validate_tag(k, v).map_err(|e| r53_error(Route53ErrorCode::InvalidInput, e.to_string()))?;
+    }
+    for k in remove {
+        tags.remove(k);
+    }
+    tags.extend(add.iter().cloned());
+    if tags.len() > MAX_TAGS {
+        return Err(r53_error(
+            Route53ErrorCode::InvalidInput,
+            format!("The number of tags on {what} would exceed {MAX_TAGS}"),
+        ));
+    }
+    Ok(())
+}
+
 fn check_comment(comment: Option<&str>) -> Result<(), ModelError> {
     match comment {
         Some(c) if c.chars().count() > 256 => Err(r53_error(
@@ -1284,6 +1381,7 @@ mod tests {
                 comment: None,
                 private_flag: None,
                 vpc,
+                delegation_set_id: None,
             });
             match self.r53(account, c).unwrap() {
                 Route53Outcome::Zone { zone, .. } => *zone,
@@ -1326,6 +1424,7 @@ mod tests {
             comment: None,
             private_flag: None,
             vpc: Some(vpc),
+            delegation_set_id: None,
         });
         assert_eq!(
             code(w.r53(HUB, again).unwrap_err()),
@@ -1337,6 +1436,7 @@ mod tests {
             comment: None,
             private_flag: None,
             vpc: Some(other),
+            delegation_set_id: None,
         });
         assert_eq!(code(w.r53(HUB, foreign).unwrap_err()), "InvalidVPCId");
         let tld = Route53Command::CreateHostedZone(CreateHostedZone {
@@ -1345,6 +1445,7 @@ mod tests {
             comment: None,
             private_flag: None,
             vpc: None,
+            delegation_set_id: None,
         });
         assert_eq!(code(w.r53(HUB, tld).unwrap_err()), "InvalidDomainName");
     }
@@ -1532,6 +1633,268 @@ mod tests {
             code(w.r53(HUB, delete_zone).unwrap_err()),
             "HostedZoneNotEmpty"
         );
+    }
+
+    fn http_check(ip: &str) -> health_check::HealthCheckConfig {
+        health_check::HealthCheckConfig {
+            check_type: Some(health_check::HealthCheckType::Http),
+            ip_address: Some(ip.into()),
+            ..Default::default()
+        }
+    }
+
+    fn create_check(
+        w: &mut World,
+        reference: &str,
+        config: health_check::HealthCheckConfig,
+    ) -> Result<HealthCheck, ModelError> {
+        let c = Route53Command::CreateHealthCheck(CreateHealthCheck {
+            caller_reference: reference.into(),
+            config,
+        });
+        match w.r53(HUB, c)? {
+            Route53Outcome::HealthCheck(h) => Ok(*h),
+            o => panic!("{o:?}"),
+        }
+    }
+
+    #[test]
+    fn health_checks_are_idempotent_by_caller_reference_and_versioned() {
+        let mut w = World::new();
+        let first = create_check(&mut w, "ref-1", http_check("52.0.0.1")).unwrap();
+        assert_eq!(first.version, 1);
+        assert_eq!(first.config.port, Some(80), "AWS's default port");
+        assert_eq!(first.config.regions.len(), 8);
+        // Same reference and settings: the same check; other settings: refused.
+        let again = create_check(&mut w, "ref-1", http_check("52.0.0.1")).unwrap();
+        assert_eq!(again.id, first.id);
+        let e = create_check(&mut w, "ref-1", http_check("52.0.0.2")).unwrap_err();
+        assert_eq!(code(e), "HealthCheckAlreadyExists");
+        for (bad, why) in [("10.0.0.1", "private"), ("not-an-ip", "invalid")] {
+            let e = create_check(&mut w, bad, http_check(bad)).unwrap_err();
+            assert_eq!(code(e), "InvalidInput", "{why}");
+        }
+        let mut tcp = http_check("52.0.0.3");
+        tcp.check_type = Some(health_check::HealthCheckType::Tcp);
+        assert_eq!(
+            code(create_check(&mut w, "tcp", tcp).unwrap_err()),
+            "InvalidInput"
+        );
+        let mut interval = http_check("52.0.0.3");
+        interval.request_interval = Some(20);
+        assert_eq!(
+            code(create_check(&mut w, "iv", interval).unwrap_err()),
+            "InvalidInput"
+        );
+
+        let update = |version: Option<u64>| Route53Command::UpdateHealthCheck {
+            id: first.id.clone(),
+            update: UpdateHealthCheck {
+                version,
+                failure_threshold: Some(5),
+                ..Default::default()
+            },
+        };
+        match w.r53(HUB, update(Some(1))).unwrap() {
+            Route53Outcome::HealthCheck(h) => {
+                assert_eq!((h.version, h.config.failure_threshold), (2, Some(5)));
+            }
+            o => panic!("{o:?}"),
+        }
+        assert_eq!(
+            code(w.r53(HUB, update(Some(1))).unwrap_err()),
+            "HealthCheckVersionMismatch"
+        );
+
+        // Deleted: gone for readers, its reference still taken.
+        w.r53(HUB, Route53Command::DeleteHealthCheck(first.id.clone()))
+            .unwrap();
+        let scope = Scope::new(AccountId::parse(HUB).unwrap(), ROUTE53_REGION);
+        assert_eq!(
+            code(w.model.health_check(&scope, &first.id).unwrap_err()),
+            "NoSuchHealthCheck"
+        );
+        let e = create_check(&mut w, "ref-1", http_check("52.0.0.1")).unwrap_err();
+        assert_eq!(code(e), "HealthCheckAlreadyExists");
+    }
+
+    #[test]
+    fn calculated_checks_and_record_sets_name_existing_checks() {
+        let mut w = World::new();
+        let child = create_check(&mut w, "child", http_check("52.0.0.1")).unwrap();
+        let calculated = |children: Vec<String>| health_check::HealthCheckConfig {
+            check_type: Some(health_check::HealthCheckType::Calculated),
+            health_threshold: Some(1),
+            child_health_checks: children,
+            ..Default::default()
+        };
+        let e = create_check(&mut w, "calc-bad", calculated(vec!["nope".into()])).unwrap_err();
+        assert_eq!(code(e), "InvalidInput");
+        let parent = create_check(&mut w, "calc", calculated(vec![child.id.to_string()])).unwrap();
+        assert!(w.model.health_check_is_healthy(&parent));
+        let observations = w.model.health_check_observations(&parent);
+        assert_eq!(observations.len(), 1);
+        assert!(
+            observations[0].status.starts_with("Success: 1 of 1"),
+            "{observations:?}"
+        );
+
+        let zone = w.zone(HUB, "example.com", None);
+        let with_check = |id: &str| {
+            let mut r = a("www.example.com", "192.0.2.1");
+            r.set_identifier = Some("primary".into());
+            r.routing = Some(record::Routing::Failover("PRIMARY".into()));
+            r.health_check_id = Some(id.into());
+            Route53Command::ChangeRecordSets {
+                zone: zone.id.clone(),
+                comment: None,
+                changes: vec![RecordChange {
+                    action: ChangeAction::Create,
+                    record: r,
+                }],
+            }
+        };
+        assert_eq!(
+            code(w.r53(HUB, with_check("nope")).unwrap_err()),
+            "NoSuchHealthCheck"
+        );
+        w.r53(HUB, with_check(child.id.as_str())).unwrap();
+        // AWS deletes a check that record sets use (HealthCheckInUse is "not in use").
+        w.r53(HUB, Route53Command::DeleteHealthCheck(child.id.clone()))
+            .unwrap();
+    }
+
+    #[test]
+    fn reusable_delegation_sets_give_zones_their_name_servers() {
+        let mut w = World::new();
+        let set = match w
+            .r53(
+                HUB,
+                Route53Command::CreateDelegationSet {
+                    caller_reference: "set-1".into(),
+                    zone: None,
+                },
+            )
+            .unwrap()
+        {
+            Route53Outcome::DelegationSet(d) => *d,
+            o => panic!("{o:?}"),
+        };
+        let again = Route53Command::CreateDelegationSet {
+            caller_reference: "set-1".into(),
+            zone: None,
+        };
+        assert_eq!(
+            code(w.r53(HUB, again).unwrap_err()),
+            "DelegationSetAlreadyCreated"
+        );
+        let create = |name: &str, set: Option<DelegationSetId>| {
+            Route53Command::CreateHostedZone(CreateHostedZone {
+                name: name.into(),
+                caller_reference: format!("zone-{name}"),
+                comment: None,
+                private_flag: None,
+                vpc: None,
+                delegation_set_id: set,
+            })
+        };
+        let zone = match w
+            .r53(HUB, create("example.com", Some(set.id.clone())))
+            .unwrap()
+        {
+            Route53Outcome::Zone { zone, .. } => *zone,
+            o => panic!("{o:?}"),
+        };
+        assert_eq!(zone.name_servers, set.name_servers);
+        assert_eq!(zone.records[0].values, set.name_servers, "apex NS");
+        // A child zone may not share the parent's servers.
+        assert_eq!(
+            code(
+                w.r53(HUB, create("a.example.com", Some(set.id.clone())))
+                    .unwrap_err()
+            ),
+            "ConflictingDomainExists"
+        );
+        let missing = DelegationSetId::parse("NMISSING").unwrap();
+        assert_eq!(
+            code(
+                w.r53(HUB, create("example.org", Some(missing)))
+                    .unwrap_err()
+            ),
+            "NoSuchDelegationSet"
+        );
+        assert_eq!(
+            code(
+                w.r53(HUB, Route53Command::DeleteDelegationSet(set.id.clone()))
+                    .unwrap_err()
+            ),
+            "DelegationSetInUse"
+        );
+        // A zone's own set made reusable: once, and it is then in use.
+        let other = w.zone(HUB, "example.net", None);
+        let from_zone = |reference: &str| Route53Command::CreateDelegationSet {
+            caller_reference: reference.into(),
+            zone: Some(other.id.clone()),
+        };
+        match w.r53(HUB, from_zone("set-2")).unwrap() {
+            Route53Outcome::DelegationSet(d) => assert_eq!(d.name_servers, other.name_servers),
+            o => panic!("{o:?}"),
+        }
+        assert_eq!(
+            code(w.r53(HUB, from_zone("set-3")).unwrap_err()),
+            "DelegationSetAlreadyReusable"
+        );
+        w.r53(HUB, Route53Command::DeleteHostedZone(zone.id))
+            .unwrap();
+        w.r53(HUB, Route53Command::DeleteDelegationSet(set.id))
+            .unwrap();
+    }
+
+    #[test]
+    fn names_with_raw_spaces_are_refused_with_the_real_action() {
+        let mut w = World::new();
+        let e = w
+            .r53(
+                HUB,
+                Route53Command::CreateHostedZone(CreateHostedZone {
+                    name: "bad name.example".into(),
+                    caller_reference: "x".into(),
+                    comment: None,
+                    private_flag: None,
+                    vpc: None,
+                    delegation_set_id: None,
+                }),
+            )
+            .unwrap_err();
+        assert_eq!(code(e.clone()), "InvalidDomainName");
+        assert!(e.to_string().contains("UnsupportedCharacter"), "{e}");
+        let zone = w.zone(HUB, "example.com", None);
+        let mut r = a("www.example.com", "192.0.2.1");
+        r.ttl = None;
+        let e = w
+            .r53(
+                HUB,
+                Route53Command::ChangeRecordSets {
+                    zone: zone.id,
+                    comment: None,
+                    changes: vec![RecordChange {
+                        action: ChangeAction::Upsert,
+                        record: r,
+                    }],
+                },
+            )
+            .unwrap_err();
+        assert!(e.to_string().contains("Action=UPSERT"), "{e}");
+    }
+
+    #[test]
+    fn zones_stored_before_delegation_sets_still_load() {
+        let mut w = World::new();
+        let zone = w.zone(HUB, "example.org", None);
+        let mut json = serde_json::to_value(&zone).unwrap();
+        json.as_object_mut().unwrap().remove("delegation_set_id");
+        let old: HostedZone = serde_json::from_value(json).unwrap();
+        assert_eq!(old, zone);
     }
 
     #[test]

@@ -73,6 +73,8 @@ impl InVpc for TargetGroup {}
 impl InVpc for Listener {}
 impl InVpc for HostedZone {}
 impl InVpc for HostedZoneChange {}
+impl InVpc for crate::route53::health_check::HealthCheck {}
+impl InVpc for crate::route53::delegation_set::ReusableDelegationSet {}
 impl InVpc for ResolverEndpoint {}
 impl InVpc for ResolverRule {}
 impl InVpc for ResolverRuleAssociation {}

@@ -185,6 +185,7 @@ impl World {
                 region: REGION.into(),
                 vpc_id: v.clone(),
             }),
+            delegation_set_id: None,
         });
         match self.r53(account, c) {
             Route53Outcome::Zone { zone, .. } => *zone,

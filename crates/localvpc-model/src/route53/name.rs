@@ -16,6 +16,8 @@ pub enum NameError {
     EmptyLabel,
     /// A bad `\` escape.
     BadEscape,
+    /// A raw space, tab or other control character (they must be written `\040`…).
+    UnsupportedCharacter,
 }
 
 impl NameError {
@@ -27,6 +29,9 @@ impl NameError {
             Self::TooLong => "DomainNameTooLong (Domain name is too long)",
             Self::EmptyLabel => "DomainLabelEmpty (Domain label is empty)",
             Self::BadEscape => "InvalidEscape (Invalid escape sequence)",
+            Self::UnsupportedCharacter => {
+                "UnsupportedCharacter (Value contains unsupported characters)"
+            }
         }
     }
 }
@@ -60,6 +65,9 @@ pub fn parse_labels(name: &str) -> Result<Vec<Vec<u8>>, NameError> {
                     .and_then(|d| u8::from_str_radix(d, 8).ok())
                     .ok_or(NameError::BadEscape)?;
                 label.push(value);
+            }
+            other if other <= b' ' || other == 0x7f => {
+                return Err(NameError::UnsupportedCharacter);
             }
             other => label.push(other.to_ascii_lowercase()),
         }
@@ -297,6 +305,9 @@ mod tests {
         let long = vec!["a".repeat(60); 5].join(".");
         assert_eq!(canonical(&long), Err(NameError::TooLong));
         assert_eq!(canonical("a\\9zz.com"), Err(NameError::BadEscape));
+        assert_eq!(canonical("a b.com"), Err(NameError::UnsupportedCharacter));
+        assert_eq!(canonical("a\tb.com"), Err(NameError::UnsupportedCharacter));
+        assert_eq!(canonical("a\\040b.com").unwrap(), "a\\040b.com.");
     }
 
     #[test]

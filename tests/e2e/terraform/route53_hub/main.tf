@@ -195,6 +195,27 @@ resource "aws_route53_record" "s3_wildcard" {
   }
 }
 
+# --- Hub: a health check of the endpoint's public face and a reusable delegation set ------------
+# (no zone uses the set: a public zone here would add a GetChange wait to apply and destroy)
+
+resource "aws_route53_health_check" "s3_https" {
+  provider          = aws.hub
+  type              = "HTTPS"
+  fqdn              = local.s3_zone
+  port              = 443
+  resource_path     = "/"
+  failure_threshold = 3
+  request_interval  = 30
+  regions           = ["us-east-1", "us-west-2", "ap-northeast-1"]
+
+  tags = merge(local.tags, { Name = "tf-r53-s3-health" })
+}
+
+resource "aws_route53_delegation_set" "hub" {
+  provider       = aws.hub
+  reference_name = "hub-public"
+}
+
 # --- Member: a VPC that uses the hub's zone ---------------------------------------------------
 
 resource "aws_vpc" "member" {
@@ -265,4 +286,16 @@ output "association_id" {
 }
 output "association_owning_account" {
   value = aws_route53_zone_association.member.owning_account
+}
+
+output "health_check_id" {
+  value = aws_route53_health_check.s3_https.id
+}
+
+output "delegation_set_id" {
+  value = aws_route53_delegation_set.hub.id
+}
+
+output "delegation_set_name_servers" {
+  value = aws_route53_delegation_set.hub.name_servers
 }
