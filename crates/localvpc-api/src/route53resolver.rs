@@ -3,8 +3,9 @@
 //! tags (spec §7, §10.3).
 //!
 //! Bodies are decoded with serde into typed requests (a body that is not JSON, or a member of
-//! the wrong type, is a `SerializationException`); required members and lengths are checked
-//! here (`InvalidParameterException`), everything else by the model. Errors are
+//! the wrong type, is a `SerializationException`), then every member is checked against the
+//! botocore constraints of its operation's input (`validate.rs`, all violations in one
+//! `ValidationException`), everything else by the model. Errors are
 //! `{"__type": code, "Message": message}` with HTTP 400.
 
 use crate::{ApiError, ApiResponse, AwsRequest, Backend, RequestCtx};
@@ -19,6 +20,9 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
+
+mod shapes;
+mod validate;
 
 type Body = Result<Value, ApiError>;
 
@@ -109,24 +113,30 @@ fn time(ms: u64) -> String {
 struct Op<'a, B> {
     backend: &'a B,
     ctx: &'a RequestCtx,
+    operation: &'a str,
     body: &'a [u8],
 }
 
 impl<B: Backend> Op<'_, B> {
-    /// The body as the operation's input type; an empty body is `{}`.
+    /// The body as the operation's input type (an empty body is `{}`), once its members
+    /// satisfy the operation's constraints.
     fn input<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
         let text = if self.body.iter().all(u8::is_ascii_whitespace) {
             b"{}".as_slice()
         } else {
             self.body
         };
-        serde_json::from_slice(text).map_err(|e| {
+        let unreadable = |e: serde_json::Error| {
             ApiError::new(
                 400,
                 "SerializationException",
                 format!("The request body could not be read: {e}"),
             )
-        })
+        };
+        let value: Value = serde_json::from_slice(text).map_err(unreadable)?;
+        let input = T::deserialize(&value).map_err(unreadable)?;
+        validate::check(self.operation, &value)?;
+        Ok(input)
     }
 
     async fn run(&self, command: ResolverCommand) -> Result<ResolverOutcome, ApiError> {
@@ -173,6 +183,7 @@ async fn dispatch<B: Backend>(backend: &B, ctx: &RequestCtx, request: &AwsReques
     let op = Op {
         backend,
         ctx,
+        operation,
         body: request.body,
     };
     match operation {

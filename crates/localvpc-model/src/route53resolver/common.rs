@@ -93,17 +93,17 @@ pub(super) fn check_creator_request_id(id: &str) -> Result<(), ModelError> {
     }
 }
 
-/// The `Name` pattern: letters, digits, `-`, `_` and spaces, at most 64, not only digits.
+/// The `Name` pattern: letters, digits, `-`, `_`, `'` and spaces, at most 64, not only digits.
 pub(super) fn check_name(name: &str, field: &str) -> Result<(), ModelError> {
     let valid_chars = name
         .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == ' ');
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '\'' | ' '));
     let all_digits = !name.is_empty() && name.chars().all(|c| c.is_ascii_digit());
     if name.chars().count() <= 64 && valid_chars && !all_digits {
         Ok(())
     } else {
         Err(invalid_parameter(format!(
-            "[RSLVR-00201] Invalid {field} '{name}': at most 64 letters, digits, hyphens, underscores or spaces, and not only digits"
+            "[RSLVR-00201] Invalid {field} '{name}': at most 64 letters, digits, hyphens, underscores, apostrophes or spaces, and not only digits"
         )))
     }
 }
