@@ -328,6 +328,24 @@ def test_system_rules_and_rule_refusals(ec2, r53r, r53r_raw):
     assert [len(p["ResolverRules"]) for p in (p1, p2, p3)] == [2, 2, 1] and "NextToken" not in p3
 
 
+def test_filter_names_match_exactly(ec2, r53r):
+    vpc, sa, sc, sg = network(ec2, "10.26.0.0/16")
+    ep = create_endpoint(r53r, sg, [(sa, None), (sc, None)], request_id="filters")["Id"]
+    for name in ("Direction", "DIRECTION"):
+        out = r53r.list_resolver_endpoints(Filters=[{"Name": name, "Values": ["INBOUND"]}])
+        assert [e["Id"] for e in out["ResolverEndpoints"]] == [ep], name
+    for name in ("direction", "Host_VPC_Id", "hostvpcid", "HostVpcId"):
+        err = expect_error(r53r.list_resolver_endpoints, Filters=[{"Name": name, "Values": ["x"]}],
+                           code="InvalidParameterException")
+        assert name in err["Error"]["Message"]
+    assert [r["Id"] for r in r53r.list_resolver_rules(Filters=[{"Name": "Type", "Values": ["RECURSIVE"]}])[
+        "ResolverRules"]] == [INTERNET_RULE]
+    expect_error(r53r.list_resolver_rules, Filters=[{"Name": "RuleType", "Values": ["FORWARD"]}],
+                 code="InvalidParameterException")
+    expect_error(r53r.list_resolver_query_log_configs, SortBy="name", code="InvalidParameterException")
+    r53r.delete_resolver_endpoint(ResolverEndpointId=ep)
+
+
 PATTERN = r"(?!^[0-9]+$)([a-zA-Z0-9\-_' ']+)"
 
 
