@@ -328,6 +328,23 @@ def test_system_rules_and_rule_refusals(ec2, r53r, r53r_raw):
     assert [len(p["ResolverRules"]) for p in (p1, p2, p3)] == [2, 2, 1] and "NextToken" not in p3
 
 
+def test_rule_keeps_its_status_message(ec2, r53r):
+    vpc, sa, sc, sg = network(ec2, "10.25.0.0/16")
+    out_ep = create_endpoint(r53r, sg, [(sa, None), (sc, None)], direction="OUTBOUND", request_id="sm")["Id"]
+    made = forward_rule(r53r, out_ep, domain="status.example", request_id="sm-rule")
+    rid = made["Id"]
+    assert re.fullmatch(r"\[Trace id: 1-[0-9a-f]{8}-[0-9a-f]{24}\] Successfully created Resolver Rule",
+                        made["StatusMessage"]), made["StatusMessage"]
+    assert r53r.get_resolver_rule(ResolverRuleId=rid)["ResolverRule"]["StatusMessage"] == made["StatusMessage"]
+    listed = {r["Id"]: r for r in r53r.list_resolver_rules()["ResolverRules"]}
+    assert listed[rid]["StatusMessage"] == made["StatusMessage"] and listed[INTERNET_RULE]["StatusMessage"] == ""
+    updated = r53r.update_resolver_rule(ResolverRuleId=rid, Config={"Name": "renamed"})["ResolverRule"]
+    assert updated["StatusMessage"].endswith("] Successfully updated Resolver Rule")
+    assert r53r.get_resolver_rule(ResolverRuleId=rid)["ResolverRule"]["StatusMessage"] == updated["StatusMessage"]
+    r53r.delete_resolver_rule(ResolverRuleId=rid)
+    r53r.delete_resolver_endpoint(ResolverEndpointId=out_ep)
+
+
 def test_filter_names_match_exactly(ec2, r53r):
     vpc, sa, sc, sg = network(ec2, "10.26.0.0/16")
     ep = create_endpoint(r53r, sg, [(sa, None), (sc, None)], request_id="filters")["Id"]

@@ -261,7 +261,7 @@ async fn dispatch<B: Backend>(backend: &B, ctx: &RequestCtx, request: &AwsReques
             let input: RuleIdInput = op.input()?;
             let id = required(&input.resolver_rule_id, "ResolverRuleId")?;
             let rule = op.snapshot().resolver_rule(&op.ctx.scope, id)?;
-            Ok(json!({ "ResolverRule": rule_json(&rule, RuleStatus::Complete(None)) }))
+            Ok(json!({ "ResolverRule": rule_json(&rule, RuleStatus::Complete) }))
         }
         "ListResolverRules" => list_rules(&op),
         "UpdateResolverRule" => {
@@ -277,10 +277,9 @@ async fn dispatch<B: Backend>(backend: &B, ctx: &RequestCtx, request: &AwsReques
                 resolver_endpoint_id: config.resolver_endpoint_id,
             };
             match op.run(command).await? {
-                ResolverOutcome::Rule(r) => Ok(json!({ "ResolverRule": rule_json(
-                    &r,
-                    RuleStatus::Complete(Some(trace("Successfully updated Resolver Rule")))
-                ) })),
+                ResolverOutcome::Rule(r) => {
+                    Ok(json!({ "ResolverRule": rule_json(&r, RuleStatus::Complete) }))
+                }
                 other => Err(unexpected(&Outcome::Resolver(other))),
             }
         }
@@ -836,10 +835,9 @@ async fn create_rule<B: Backend>(op: &Op<'_, B>) -> Body {
         tags: tags(input.tags)?,
     });
     match op.run(command).await? {
-        ResolverOutcome::Rule(r) => Ok(json!({ "ResolverRule": rule_json(
-            &r,
-            RuleStatus::Complete(Some(trace("Successfully created Resolver Rule")))
-        ) })),
+        ResolverOutcome::Rule(r) => {
+            Ok(json!({ "ResolverRule": rule_json(&r, RuleStatus::Complete) }))
+        }
         other => Err(unexpected(&Outcome::Resolver(other))),
     }
 }
@@ -1074,7 +1072,7 @@ fn list_rules<B: Backend>(op: &Op<'_, B>) -> Body {
     let items: Vec<Value> = model
         .resolver_rules_in(&op.ctx.scope)
         .iter()
-        .map(|r| rule_json(r, RuleStatus::Complete(None)))
+        .map(|r| rule_json(r, RuleStatus::Complete))
         .collect();
     let items = filtered(items, input.filters.as_deref(), &RULE_FILTERS)?;
     let page = Page::new(items, input.max_results, input.next_token.as_deref(), 1)?;
@@ -1168,16 +1166,19 @@ fn endpoint_json(e: &ResolverEndpoint, status: EndpointStatus) -> Value {
 }
 
 enum RuleStatus {
-    /// With the message of the call that made it so, or none for reads.
-    Complete(Option<String>),
+    /// With the message of the rule's last write (create or update), which it keeps.
+    Complete,
     Deleting,
 }
 
 fn rule_json(r: &ResolverRule, status: RuleStatus) -> Value {
     let (status, message) = match status {
-        RuleStatus::Complete(Some(m)) => ("COMPLETE", m),
-        RuleStatus::Complete(None) if r.is_autodefined() => ("COMPLETE", String::new()),
-        RuleStatus::Complete(None) => ("COMPLETE", "Successfully created Resolver Rule".to_owned()),
+        RuleStatus::Complete if r.is_autodefined() => ("COMPLETE", String::new()),
+        // A rule stored before rules kept their message.
+        RuleStatus::Complete if r.status_message.is_empty() => {
+            ("COMPLETE", "Successfully created Resolver Rule".to_owned())
+        }
+        RuleStatus::Complete => ("COMPLETE", r.status_message.clone()),
         RuleStatus::Deleting => ("DELETING", trace("Deleting Resolver Rule")),
     };
     let mut m = Map::new();

@@ -2,7 +2,7 @@
 //! name forms and the member checks several operations make.
 
 use crate::error::ModelError;
-use crate::id::VpcId;
+use crate::id::{IdGen, VpcId};
 use crate::resource::Model;
 use crate::scope::Scope;
 use std::net::Ipv4Addr;
@@ -118,4 +118,9 @@ impl Model {
         let vpc = VpcId::parse(id).ok()?;
         self.vpc(scope, &vpc).ok().map(|v| v.id.clone())
     }
+}
+
+/// A status message as AWS words those of writes: `[Trace id: 1-<8 hex>-<24 hex>] what`.
+pub(super) fn traced(ids: &mut dyn IdGen, what: &str) -> String {
+    format!("[Trace id: 1-{}-{}] {what}", ids.hex(8), ids.hex(24))
 }

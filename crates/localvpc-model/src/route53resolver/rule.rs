@@ -4,7 +4,7 @@
 use super::ResolverErrorCode;
 use super::common::{
     check_creator_request_id, check_name, fqdn, invalid_parameter, invalid_request, not_found,
-    parse_ipv4, rerr, resolver_arn,
+    parse_ipv4, rerr, resolver_arn, traced,
 };
 use super::endpoint::ResolverDirection;
 use super::tags::{MAX_RESOLVER_TAGS, check_tags};
@@ -64,6 +64,10 @@ pub struct ResolverRule {
     pub created: Timestamp,
     pub modified: Timestamp,
     pub tags: Tags,
+    /// The status message of the write that made the rule what it is (create or update),
+    /// which reads repeat; empty for the autodefined rule and rules stored before it was kept.
+    #[serde(default)]
+    pub status_message: String,
 }
 
 impl ResolverRule {
@@ -81,6 +85,7 @@ impl ResolverRule {
             created: Timestamp(0),
             modified: Timestamp(0),
             tags: Tags::new(),
+            status_message: String::new(),
         }
     }
 
@@ -378,8 +383,10 @@ impl Txn<'_, '_> {
                 (Vec::new(), None)
             }
         };
+        let id = ResolverRuleId::generate(self.ctx.ids);
+        let status_message = traced(self.ctx.ids, "Successfully created Resolver Rule");
         let rule = ResolverRule {
-            id: ResolverRuleId::generate(self.ctx.ids),
+            id,
             scope: scope.clone(),
             creator_request_id: input.creator_request_id.clone(),
             name: input.name.clone(),
@@ -390,6 +397,7 @@ impl Txn<'_, '_> {
             created: self.ctx.now,
             modified: self.ctx.now,
             tags: input.tags.iter().cloned().collect(),
+            status_message,
         };
         self.put(Resource::ResolverRule(rule.clone()));
         Ok(rule)
@@ -433,6 +441,7 @@ impl Txn<'_, '_> {
             }
         }
         rule.modified = self.ctx.now;
+        rule.status_message = traced(self.ctx.ids, "Successfully updated Resolver Rule");
         self.put(Resource::ResolverRule(rule.clone()));
         Ok(rule)
     }
@@ -508,5 +517,50 @@ mod tests {
             })
             .unwrap_err();
         assert_eq!(code(&err), "InvalidRequestException");
+    }
+
+    #[test]
+    fn a_rule_keeps_the_status_message_of_its_last_write() {
+        let mut h = Harness::new();
+        let (_vpc, a, c, g) = network(&mut h);
+        let out = h
+            .endpoint("out", "OUTBOUND", &g, &[(&a, None), (&c, None)])
+            .unwrap();
+        let rule = h
+            .forward_rule("r1", "corp.example", &out, "192.0.2.10")
+            .unwrap();
+        assert!(
+            rule.status_message.starts_with("[Trace id: 1-")
+                && rule
+                    .status_message
+                    .ends_with("] Successfully created Resolver Rule"),
+            "{}",
+            rule.status_message
+        );
+        let read = h.model.resolver_rule(&h.scope, rule.id.as_str()).unwrap();
+        assert_eq!(read.status_message, rule.status_message);
+        let ResolverOutcome::Rule(updated) = h
+            .resolver(ResolverCommand::UpdateRule {
+                id: rule.id.to_string(),
+                name: Some("renamed".into()),
+                target_ips: None,
+                resolver_endpoint_id: None,
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        assert!(
+            updated
+                .status_message
+                .ends_with("] Successfully updated Resolver Rule")
+        );
+        let read = h.model.resolver_rule(&h.scope, rule.id.as_str()).unwrap();
+        assert_eq!(read.status_message, updated.status_message);
+        let internet = h
+            .model
+            .resolver_rule(&h.scope, AUTODEFINED_INTERNET_RULE_ID)
+            .unwrap();
+        assert_eq!(internet.status_message, "");
     }
 }
