@@ -129,7 +129,7 @@ def test_endpoint_refusals(ec2, r53r, r53r_raw):
     vpc, sa, sc, sg = network(ec2)
     other_vpc, oa, _, other_sg = network(ec2, "10.30.0.0/16")
     cases = [
-        ([(sa, None)], "InvalidRequestException"),                      # fewer than two addresses
+        ([(sa, None)], "ValidationException"),                          # fewer than two addresses
         ([(sa, None), (oa, None)], "InvalidRequestException"),           # two VPCs
         ([(sa, "10.20.2.9"), (sc, None)], "InvalidRequestException"),    # outside the subnet
         ([(sa, "10.20.1.2"), (sc, None)], "InvalidRequestException"),    # reserved
@@ -144,7 +144,7 @@ def test_endpoint_refusals(ec2, r53r, r53r_raw):
                  code="ResourceNotFoundException")
     expect_error(create_endpoint, r53r_raw, other_sg, [(sa, None), (sc, None)], code="InvalidRequestException")
     expect_error(create_endpoint, r53r_raw, sg, [(sa, None), (sc, None)], direction="SIDEWAYS",
-                 code="InvalidParameterException")
+                 code="ValidationException")
     # Nothing was left behind by the refusals.
     assert ec2.describe_network_interfaces()["NetworkInterfaces"] == []
     assert r53r.list_resolver_endpoints()["ResolverEndpoints"] == []
@@ -191,7 +191,7 @@ def test_list_endpoints_filters_and_pages(ec2, r53r, r53r_raw):
     expect_error(r53r.list_resolver_endpoints, Filters=[{"Name": "Colour", "Values": ["x"]}],
                  code="InvalidParameterException")
     expect_error(r53r.list_resolver_endpoints, NextToken="garbage", code="InvalidNextTokenException")
-    expect_error(r53r_raw.list_resolver_endpoints, MaxResults=0, code="InvalidParameterException")
+    expect_error(r53r_raw.list_resolver_endpoints, MaxResults=0, code="ValidationException")
 
 
 # ---------------------------------------------------------------------------
@@ -312,11 +312,11 @@ def test_system_rules_and_rule_refusals(ec2, r53r, r53r_raw):
     expect_error(r53r.create_resolver_rule, CreatorRequestId="f5", RuleType="RECURSIVE", DomainName="x.example",
                  code="InvalidRequestException")
     expect_error(r53r_raw.create_resolver_rule, CreatorRequestId="f6", RuleType="BOGUS", DomainName="x.example",
-                 code="InvalidParameterException")
+                 code="ValidationException")
     expect_error(r53r_raw.create_resolver_rule, RuleType="SYSTEM", DomainName="x.example",
-                 code="InvalidParameterException")
+                 code="ValidationException")
     expect_error(r53r_raw.create_resolver_rule, CreatorRequestId="f7", RuleType="SYSTEM", DomainName="x.example",
-                 Name="0123", code="InvalidParameterException")
+                 Name="0123", code="ValidationException")
     expect_error(r53r.update_resolver_rule, ResolverRuleId=system["Id"], Config={"TargetIps": [{"Ip": "10.0.0.1"}]},
                  code="InvalidRequestException")
     # Pagination of rules (the autodefined rule counts).
@@ -326,6 +326,114 @@ def test_system_rules_and_rule_refusals(ec2, r53r, r53r_raw):
     p2 = r53r.list_resolver_rules(MaxResults=2, NextToken=p1["NextToken"])
     p3 = r53r.list_resolver_rules(MaxResults=2, NextToken=p2["NextToken"])
     assert [len(p["ResolverRules"]) for p in (p1, p2, p3)] == [2, 2, 1] and "NextToken" not in p3
+
+
+def test_rule_keeps_its_status_message(ec2, r53r):
+    vpc, sa, sc, sg = network(ec2, "10.25.0.0/16")
+    out_ep = create_endpoint(r53r, sg, [(sa, None), (sc, None)], direction="OUTBOUND", request_id="sm")["Id"]
+    made = forward_rule(r53r, out_ep, domain="status.example", request_id="sm-rule")
+    rid = made["Id"]
+    assert re.fullmatch(r"\[Trace id: 1-[0-9a-f]{8}-[0-9a-f]{24}\] Successfully created Resolver Rule",
+                        made["StatusMessage"]), made["StatusMessage"]
+    assert r53r.get_resolver_rule(ResolverRuleId=rid)["ResolverRule"]["StatusMessage"] == made["StatusMessage"]
+    listed = {r["Id"]: r for r in r53r.list_resolver_rules()["ResolverRules"]}
+    assert listed[rid]["StatusMessage"] == made["StatusMessage"] and listed[INTERNET_RULE]["StatusMessage"] == ""
+    updated = r53r.update_resolver_rule(ResolverRuleId=rid, Config={"Name": "renamed"})["ResolverRule"]
+    assert updated["StatusMessage"].endswith("] Successfully updated Resolver Rule")
+    assert r53r.get_resolver_rule(ResolverRuleId=rid)["ResolverRule"]["StatusMessage"] == updated["StatusMessage"]
+    r53r.delete_resolver_rule(ResolverRuleId=rid)
+    r53r.delete_resolver_endpoint(ResolverEndpointId=out_ep)
+
+
+def test_filter_names_match_exactly(ec2, r53r):
+    vpc, sa, sc, sg = network(ec2, "10.26.0.0/16")
+    ep = create_endpoint(r53r, sg, [(sa, None), (sc, None)], request_id="filters")["Id"]
+    for name in ("Direction", "DIRECTION"):
+        out = r53r.list_resolver_endpoints(Filters=[{"Name": name, "Values": ["INBOUND"]}])
+        assert [e["Id"] for e in out["ResolverEndpoints"]] == [ep], name
+    for name in ("direction", "Host_VPC_Id", "hostvpcid", "HostVpcId"):
+        err = expect_error(r53r.list_resolver_endpoints, Filters=[{"Name": name, "Values": ["x"]}],
+                           code="InvalidParameterException")
+        assert name in err["Error"]["Message"]
+    assert [r["Id"] for r in r53r.list_resolver_rules(Filters=[{"Name": "Type", "Values": ["RECURSIVE"]}])[
+        "ResolverRules"]] == [INTERNET_RULE]
+    expect_error(r53r.list_resolver_rules, Filters=[{"Name": "RuleType", "Values": ["FORWARD"]}],
+                 code="InvalidParameterException")
+    expect_error(r53r.list_resolver_query_log_configs, SortBy="name", code="InvalidParameterException")
+    r53r.delete_resolver_endpoint(ResolverEndpointId=ep)
+
+
+PATTERN = r"(?!^[0-9]+$)([a-zA-Z0-9\-_' ']+)"
+
+
+def validation_message(fn, **kwargs) -> str:
+    err = expect_error(fn, code="ValidationException", status=400, **kwargs)
+    return err["Error"]["Message"]
+
+
+def test_validation_exceptions(ec2, r53r_raw):
+    """Members are checked against the model's constraints before anything else, every
+    violation in one ValidationException, in member order."""
+    vpc, sa, sc, sg = network(ec2, "10.27.0.0/16")
+    msg = validation_message(
+        r53r_raw.create_resolver_endpoint, CreatorRequestId="r" * 256, Name="0123", SecurityGroupIds=[sg],
+        Direction="SIDEWAYS", IpAddresses=[{"SubnetId": sa}])
+    assert msg == (
+        f"4 validation errors detected: Value '{'r' * 256}' at 'creatorRequestId' failed to satisfy constraint: "
+        "Member must have length less than or equal to 255; "
+        f"Value '0123' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+        f"{PATTERN}; "
+        "Value 'SIDEWAYS' at 'direction' failed to satisfy constraint: Member must satisfy enum value set: "
+        "[INBOUND, OUTBOUND, INBOUND_DELEGATION]; "
+        f"Value '[{{SubnetId: {sa}}}]' at 'ipAddresses' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 2")
+    # Nothing was made, and no other check ran first.
+    assert r53r_raw.list_resolver_endpoints()["ResolverEndpoints"] == []
+    assert validation_message(r53r_raw.get_resolver_rule, ResolverRuleId="x" * 65) == (
+        f"1 validation error detected: Value '{'x' * 65}' at 'resolverRuleId' failed to satisfy constraint: "
+        "Member must have length less than or equal to 64")
+    assert validation_message(r53r_raw.create_resolver_rule, RuleType="SYSTEM", DomainName="x.example") == (
+        "1 validation error detected: Value null at 'creatorRequestId' failed to satisfy constraint: "
+        "Member must not be null")
+    assert validation_message(r53r_raw.list_resolver_rules, MaxResults=0) == (
+        "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 1")
+    assert validation_message(r53r_raw.list_resolver_configs, MaxResults=3) == (
+        "1 validation error detected: Value '3' at 'maxResults' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 5")
+    assert validation_message(r53r_raw.disassociate_resolver_rule, ResolverRuleId="rslvr-rr-1") == (
+        "1 validation error detected: Value null at 'vPCId' failed to satisfy constraint: Member must not be null")
+    assert validation_message(
+        r53r_raw.update_resolver_rule, ResolverRuleId="rslvr-rr-1",
+        Config={"Name": "", "TargetIps": [{"Ip": "192.0.2.1", "Port": 70000, "Protocol": "DoT"}]}) == (
+        "3 validation errors detected: "
+        f"Value '' at 'config.name' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+        f"{PATTERN}; "
+        "Value '70000' at 'config.targetIps.1.member.port' failed to satisfy constraint: "
+        "Member must have value less than or equal to 65535; "
+        "Value 'DoT' at 'config.targetIps.1.member.protocol' failed to satisfy constraint: "
+        "Member must satisfy enum value set: [DoH, Do53, DoH-FIPS]")
+    assert validation_message(
+        r53r_raw.tag_resource, ResourceArn="arn:aws:route53resolver:x",
+        Tags=[{"Key": "", "Value": "v"}, {"Key": "k", "Value": "v" * 257}]) == (
+        "2 validation errors detected: "
+        "Value '' at 'tags.1.member.key' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 1; "
+        f"Value '{'v' * 257}' at 'tags.2.member.value' failed to satisfy constraint: "
+        "Member must have length less than or equal to 256")
+    assert validation_message(r53r_raw.untag_resource, ResourceArn="arn", TagKeys=["ok", ""]) == (
+        "1 validation error detected: Value '[ok, ]' at 'tagKeys' failed to satisfy constraint: "
+        "Member must satisfy constraint: [Member must have length less than or equal to 128, "
+        "Member must have length greater than or equal to 1]")
+    assert validation_message(
+        r53r_raw.list_resolver_endpoints, Filters=[{"Name": "", "Values": ["INBOUND"]}]) == (
+        "1 validation error detected: Value '' at 'filters.1.member.name' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 1")
+    # A name with an apostrophe satisfies the pattern and is kept.
+    rule = r53r_raw.create_resolver_rule(CreatorRequestId="apos", RuleType="SYSTEM", DomainName="apos.example",
+                                         Name="Bob's rule")["ResolverRule"]
+    assert rule["Name"] == "Bob's rule"
+    r53r_raw.delete_resolver_rule(ResolverRuleId=rule["Id"])
 
 
 # ---------------------------------------------------------------------------
@@ -430,7 +538,7 @@ def test_json_errors_for_bad_input(endpoint):
         ("GetResolverEndpoint", b"{not json", "SerializationException"),
         ("ListResolverEndpoints", b'{"MaxResults": "ten"}', "SerializationException"),
         ("CreateResolverEndpoint", b'{"IpAddresses": {"SubnetId": 1}}', "SerializationException"),
-        ("GetResolverEndpoint", b"{}", "InvalidParameterException"),
+        ("GetResolverEndpoint", b"{}", "ValidationException"),
         ("GetResolverRule", b'{"ResolverRuleId": "rslvr-rr-0123456789abcdef0"}', "ResourceNotFoundException"),
         ("FlyToTheMoon", b"{}", "UnknownOperationException"),
     ]:

@@ -3,8 +3,9 @@
 //! tags (spec §7, §10.3).
 //!
 //! Bodies are decoded with serde into typed requests (a body that is not JSON, or a member of
-//! the wrong type, is a `SerializationException`); required members and lengths are checked
-//! here (`InvalidParameterException`), everything else by the model. Errors are
+//! the wrong type, is a `SerializationException`), then every member is checked against the
+//! botocore constraints of its operation's input (`validate.rs`, all violations in one
+//! `ValidationException`), everything else by the model. Errors are
 //! `{"__type": code, "Message": message}` with HTTP 400.
 
 use crate::{ApiError, ApiResponse, AwsRequest, Backend, RequestCtx};
@@ -19,6 +20,9 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
+
+mod shapes;
+mod validate;
 
 type Body = Result<Value, ApiError>;
 
@@ -109,24 +113,30 @@ fn time(ms: u64) -> String {
 struct Op<'a, B> {
     backend: &'a B,
     ctx: &'a RequestCtx,
+    operation: &'a str,
     body: &'a [u8],
 }
 
 impl<B: Backend> Op<'_, B> {
-    /// The body as the operation's input type; an empty body is `{}`.
+    /// The body as the operation's input type (an empty body is `{}`), once its members
+    /// satisfy the operation's constraints.
     fn input<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
         let text = if self.body.iter().all(u8::is_ascii_whitespace) {
             b"{}".as_slice()
         } else {
             self.body
         };
-        serde_json::from_slice(text).map_err(|e| {
+        let unreadable = |e: serde_json::Error| {
             ApiError::new(
                 400,
                 "SerializationException",
                 format!("The request body could not be read: {e}"),
             )
-        })
+        };
+        let value: Value = serde_json::from_slice(text).map_err(unreadable)?;
+        let input = T::deserialize(&value).map_err(unreadable)?;
+        validate::check(self.operation, &value)?;
+        Ok(input)
     }
 
     async fn run(&self, command: ResolverCommand) -> Result<ResolverOutcome, ApiError> {
@@ -173,6 +183,7 @@ async fn dispatch<B: Backend>(backend: &B, ctx: &RequestCtx, request: &AwsReques
     let op = Op {
         backend,
         ctx,
+        operation,
         body: request.body,
     };
     match operation {
@@ -250,7 +261,7 @@ async fn dispatch<B: Backend>(backend: &B, ctx: &RequestCtx, request: &AwsReques
             let input: RuleIdInput = op.input()?;
             let id = required(&input.resolver_rule_id, "ResolverRuleId")?;
             let rule = op.snapshot().resolver_rule(&op.ctx.scope, id)?;
-            Ok(json!({ "ResolverRule": rule_json(&rule, RuleStatus::Complete(None)) }))
+            Ok(json!({ "ResolverRule": rule_json(&rule, RuleStatus::Complete) }))
         }
         "ListResolverRules" => list_rules(&op),
         "UpdateResolverRule" => {
@@ -266,10 +277,9 @@ async fn dispatch<B: Backend>(backend: &B, ctx: &RequestCtx, request: &AwsReques
                 resolver_endpoint_id: config.resolver_endpoint_id,
             };
             match op.run(command).await? {
-                ResolverOutcome::Rule(r) => Ok(json!({ "ResolverRule": rule_json(
-                    &r,
-                    RuleStatus::Complete(Some(trace("Successfully updated Resolver Rule")))
-                ) })),
+                ResolverOutcome::Rule(r) => {
+                    Ok(json!({ "ResolverRule": rule_json(&r, RuleStatus::Complete) }))
+                }
                 other => Err(unexpected(&Outcome::Resolver(other))),
             }
         }
@@ -825,10 +835,9 @@ async fn create_rule<B: Backend>(op: &Op<'_, B>) -> Body {
         tags: tags(input.tags)?,
     });
     match op.run(command).await? {
-        ResolverOutcome::Rule(r) => Ok(json!({ "ResolverRule": rule_json(
-            &r,
-            RuleStatus::Complete(Some(trace("Successfully created Resolver Rule")))
-        ) })),
+        ResolverOutcome::Rule(r) => {
+            Ok(json!({ "ResolverRule": rule_json(&r, RuleStatus::Complete) }))
+        }
         other => Err(unexpected(&Outcome::Resolver(other))),
     }
 }
@@ -847,64 +856,91 @@ async fn query_log_config_answer<B: Backend>(
     }
 }
 
-/// Filter names per list call: each known name (normalised: no `_`, lowercase) with the
-/// response member it reads. Old-style names (`CREATOR_REQUEST_ID`) normalise the same.
-type FilterTable = [(&'static str, &'static str)];
+/// One filter name of a list call: its documented spelling, the uppercase one of early
+/// Resolver versions (still accepted, AWS says), and the response member it reads. Names
+/// match exactly, one of the two spellings.
+struct FilterName {
+    name: &'static str,
+    legacy: &'static str,
+    member: &'static str,
+}
 
-const ENDPOINT_FILTERS: [(&str, &str); 7] = [
-    ("creatorrequestid", "CreatorRequestId"),
-    ("direction", "Direction"),
-    ("hostvpcid", "HostVPCId"),
-    ("ipaddresscount", "IpAddressCount"),
-    ("name", "Name"),
-    ("securitygroupids", "SecurityGroupIds"),
-    ("status", "Status"),
+type FilterTable = [FilterName];
+
+const fn filter(name: &'static str, legacy: &'static str, member: &'static str) -> FilterName {
+    FilterName {
+        name,
+        legacy,
+        member,
+    }
+}
+
+/// The names the Filter shape's documentation lists for each call.
+const ENDPOINT_FILTERS: [FilterName; 7] = [
+    filter("CreatorRequestId", "CREATOR_REQUEST_ID", "CreatorRequestId"),
+    filter("Direction", "DIRECTION", "Direction"),
+    filter("HostVPCId", "HOST_VPC_ID", "HostVPCId"),
+    filter("IpAddressCount", "IP_ADDRESS_COUNT", "IpAddressCount"),
+    filter("Name", "NAME", "Name"),
+    filter("SecurityGroupIds", "SECURITY_GROUP_IDS", "SecurityGroupIds"),
+    filter("Status", "STATUS", "Status"),
 ];
-const RULE_FILTERS: [(&str, &str); 6] = [
-    ("creatorrequestid", "CreatorRequestId"),
-    ("domainname", "DomainName"),
-    ("name", "Name"),
-    ("resolverendpointid", "ResolverEndpointId"),
-    ("status", "Status"),
-    ("type", "RuleType"),
+const RULE_FILTERS: [FilterName; 6] = [
+    filter("CreatorRequestId", "CREATOR_REQUEST_ID", "CreatorRequestId"),
+    filter("DomainName", "DOMAIN_NAME", "DomainName"),
+    filter("Name", "NAME", "Name"),
+    filter(
+        "ResolverEndpointId",
+        "RESOLVER_ENDPOINT_ID",
+        "ResolverEndpointId",
+    ),
+    filter("Status", "STATUS", "Status"),
+    filter("Type", "TYPE", "RuleType"),
 ];
-const RULE_ASSOCIATION_FILTERS: [(&str, &str); 4] = [
-    ("name", "Name"),
-    ("resolverruleid", "ResolverRuleId"),
-    ("status", "Status"),
-    ("vpcid", "VPCId"),
+const RULE_ASSOCIATION_FILTERS: [FilterName; 4] = [
+    filter("Name", "NAME", "Name"),
+    filter("ResolverRuleId", "RESOLVER_RULE_ID", "ResolverRuleId"),
+    filter("Status", "STATUS", "Status"),
+    filter("VPCId", "VPC_ID", "VPCId"),
 ];
-const DNSSEC_FILTERS: [(&str, &str); 3] = [
-    ("resourceid", "ResourceId"),
-    ("validationstatus", "ValidationStatus"),
-    ("ownerid", "OwnerId"),
+/// Not documented: the members of ResolverDnssecConfig one would filter on.
+const DNSSEC_FILTERS: [FilterName; 3] = [
+    filter("ResourceId", "RESOURCE_ID", "ResourceId"),
+    filter("ValidationStatus", "VALIDATION_STATUS", "ValidationStatus"),
+    filter("OwnerId", "OWNER_ID", "OwnerId"),
 ];
-const QUERY_LOG_CONFIG_FILTERS: [(&str, &str); 10] = [
-    ("arn", "Arn"),
-    ("associationcount", "AssociationCount"),
-    ("creationtime", "CreationTime"),
-    ("creatorrequestid", "CreatorRequestId"),
-    ("destination", "Destination"),
-    ("destinationarn", "DestinationArn"),
-    ("id", "Id"),
-    ("name", "Name"),
-    ("ownerid", "OwnerId"),
-    ("sharestatus", "ShareStatus"),
+const QUERY_LOG_CONFIG_FILTERS: [FilterName; 11] = [
+    filter("Arn", "ARN", "Arn"),
+    filter("AssociationCount", "ASSOCIATION_COUNT", "AssociationCount"),
+    filter("CreationTime", "CREATION_TIME", "CreationTime"),
+    filter("CreatorRequestId", "CREATOR_REQUEST_ID", "CreatorRequestId"),
+    filter("Destination", "DESTINATION", "Destination"),
+    filter("DestinationArn", "DESTINATION_ARN", "DestinationArn"),
+    filter("Id", "ID", "Id"),
+    filter("Name", "NAME", "Name"),
+    filter("OwnerId", "OWNER_ID", "OwnerId"),
+    filter("ShareStatus", "SHARE_STATUS", "ShareStatus"),
+    filter("Status", "STATUS", "Status"),
 ];
-const QUERY_LOG_ASSOCIATION_FILTERS: [(&str, &str); 6] = [
-    ("creationtime", "CreationTime"),
-    ("error", "Error"),
-    ("id", "Id"),
-    ("resolverquerylogconfigid", "ResolverQueryLogConfigId"),
-    ("resourceid", "ResourceId"),
-    ("status", "Status"),
+const QUERY_LOG_ASSOCIATION_FILTERS: [FilterName; 6] = [
+    filter("CreationTime", "CREATION_TIME", "CreationTime"),
+    filter("Error", "ERROR", "Error"),
+    filter("Id", "ID", "Id"),
+    filter(
+        "ResolverQueryLogConfigId",
+        "RESOLVER_QUERY_LOG_CONFIG_ID",
+        "ResolverQueryLogConfigId",
+    ),
+    filter("ResourceId", "RESOURCE_ID", "ResourceId"),
+    filter("Status", "STATUS", "Status"),
 ];
 
-fn normalise_filter_name(name: &str) -> String {
-    name.chars()
-        .filter(|c| *c != '_')
-        .flat_map(char::to_lowercase)
-        .collect()
+/// The member a filter name reads: the documented name or its uppercase form, exactly.
+fn filter_member(table: &FilterTable, name: &str) -> Option<&'static str> {
+    table
+        .iter()
+        .find(|f| f.name == name || f.legacy == name)
+        .map(|f| f.member)
 }
 
 /// The values of a member for filtering and sorting (lists give each item).
@@ -944,11 +980,7 @@ fn filtered(
     let mut checks: Vec<(&str, Vec<String>)> = Vec::new();
     for f in filters.unwrap_or_default() {
         let name = f.name.as_deref().unwrap_or_default();
-        let normalised = normalise_filter_name(name);
-        let member = table
-            .iter()
-            .find(|(n, _)| *n == normalised)
-            .map(|(_, m)| *m)
+        let member = filter_member(table, name)
             .ok_or_else(|| invalid_parameter(format!("The filter '{name}' is invalid")))?;
         let values = f
             .values
@@ -1040,7 +1072,7 @@ fn list_rules<B: Backend>(op: &Op<'_, B>) -> Body {
     let items: Vec<Value> = model
         .resolver_rules_in(&op.ctx.scope)
         .iter()
-        .map(|r| rule_json(r, RuleStatus::Complete(None)))
+        .map(|r| rule_json(r, RuleStatus::Complete))
         .collect();
     let items = filtered(items, input.filters.as_deref(), &RULE_FILTERS)?;
     let page = Page::new(items, input.max_results, input.next_token.as_deref(), 1)?;
@@ -1066,11 +1098,11 @@ fn sorted_page(input: ListInput, items: Vec<Value>, table: &FilterTable, member:
     let mut items = filtered(items, input.filters.as_deref(), table)?;
     let filtered_count = items.len();
     if let Some(sort_by) = input.sort_by.as_deref() {
-        let key = normalise_filter_name(sort_by);
+        // The documented spellings only (SortBy has no uppercase form).
         let field = table
             .iter()
-            .find(|(n, _)| *n == key)
-            .map(|(_, m)| *m)
+            .find(|f| f.name == sort_by)
+            .map(|f| f.member)
             .ok_or_else(|| invalid_parameter(format!("SortBy '{sort_by}' is not valid")))?;
         items.sort_by_key(|i| member_values(i, field));
     }
@@ -1134,16 +1166,19 @@ fn endpoint_json(e: &ResolverEndpoint, status: EndpointStatus) -> Value {
 }
 
 enum RuleStatus {
-    /// With the message of the call that made it so, or none for reads.
-    Complete(Option<String>),
+    /// With the message of the rule's last write (create or update), which it keeps.
+    Complete,
     Deleting,
 }
 
 fn rule_json(r: &ResolverRule, status: RuleStatus) -> Value {
     let (status, message) = match status {
-        RuleStatus::Complete(Some(m)) => ("COMPLETE", m),
-        RuleStatus::Complete(None) if r.is_autodefined() => ("COMPLETE", String::new()),
-        RuleStatus::Complete(None) => ("COMPLETE", "Successfully created Resolver Rule".to_owned()),
+        RuleStatus::Complete if r.is_autodefined() => ("COMPLETE", String::new()),
+        // A rule stored before rules kept their message.
+        RuleStatus::Complete if r.status_message.is_empty() => {
+            ("COMPLETE", "Successfully created Resolver Rule".to_owned())
+        }
+        RuleStatus::Complete => ("COMPLETE", r.status_message.clone()),
         RuleStatus::Deleting => ("DELETING", trace("Deleting Resolver Rule")),
     };
     let mut m = Map::new();
@@ -1254,12 +1289,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn filter_names_normalise_both_styles() {
+    fn filter_names_match_exactly_in_either_spelling() {
         assert_eq!(
-            normalise_filter_name("CREATOR_REQUEST_ID"),
-            "creatorrequestid"
+            filter_member(&ENDPOINT_FILTERS, "HostVPCId"),
+            Some("HostVPCId")
         );
-        assert_eq!(normalise_filter_name("HostVPCId"), "hostvpcid");
+        assert_eq!(
+            filter_member(&ENDPOINT_FILTERS, "HOST_VPC_ID"),
+            Some("HostVPCId")
+        );
+        assert_eq!(filter_member(&RULE_FILTERS, "TYPE"), Some("RuleType"));
+        assert_eq!(filter_member(&RULE_FILTERS, "Type"), Some("RuleType"));
+        for loose in [
+            "hostvpcid",
+            "HostVpcId",
+            "Host_VPC_Id",
+            "host_vpc_id",
+            "HOSTVPCID",
+        ] {
+            assert_eq!(filter_member(&ENDPOINT_FILTERS, loose), None, "{loose}");
+        }
+        assert_eq!(filter_member(&RULE_FILTERS, "RuleType"), None);
     }
 
     #[test]
