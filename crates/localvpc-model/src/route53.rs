@@ -19,7 +19,6 @@ use crate::scope::{AccountId, Scope};
 use name::NameError;
 use record::{AliasTarget, RecordSet};
 use serde::{Deserialize, Serialize};
-use smol_str::{SmolStr, format_smolstr};
 use std::fmt;
 use std::sync::Arc;
 
@@ -131,7 +130,7 @@ macro_rules! route53_id {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(SmolStr);
+        pub struct $name(::smol_str::SmolStr);
 
         impl $name {
             pub const KIND: ResourceKind = $kind;
@@ -144,14 +143,14 @@ macro_rules! route53_id {
                     && bare.len() > 1
                     && bare.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
                 if ok {
-                    Ok(Self(SmolStr::new(bare)))
+                    Ok(Self(::smol_str::SmolStr::new(bare)))
                 } else {
                     Err($missing(s))
                 }
             }
 
             pub(crate) fn generate(ids: &mut dyn crate::id::IdGen) -> Self {
-                Self(format_smolstr!("{}{}", $letter, ids.hex(20).to_ascii_uppercase()))
+                Self(::smol_str::format_smolstr!("{}{}", $letter, ids.hex(20).to_ascii_uppercase()))
             }
 
             pub fn as_str(&self) -> &str {
