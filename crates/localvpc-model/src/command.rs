@@ -7,6 +7,7 @@ use crate::ec2::endpoint_service::{
     AllowedPrincipal, ConnectionNotification, CreateEndpointService, ModifyEndpointService,
     VpcEndpointServiceConfiguration,
 };
+use crate::ec2::instance::InterfaceAttachment;
 use crate::ec2::instance::{Instance, InstanceState, RunInstances};
 use crate::ec2::internet_gateway::InternetGateway;
 use crate::ec2::nat_gateway::{CreateNatGateway, NatGateway};
@@ -16,7 +17,7 @@ use crate::ec2::network_insights::{
     StartNetworkInsightsAnalysis,
 };
 use crate::ec2::network_interface::{
-    CreateNetworkInterface, NetworkInterface, NetworkInterfaceAttribute,
+    AttachNetworkInterface, CreateNetworkInterface, NetworkInterface, NetworkInterfaceAttribute,
 };
 use crate::ec2::prefix_list::{
     CreateManagedPrefixList, ManagedPrefixList, ModifyManagedPrefixList,
@@ -212,6 +213,12 @@ pub enum Command {
     ModifyNetworkInterfaceAttribute {
         network_interface_id: NetworkInterfaceId,
         attribute: NetworkInterfaceAttribute,
+    },
+    AttachNetworkInterface(AttachNetworkInterface),
+    /// By attachment id (`eni-attach-…`); `force` is accepted and changes nothing.
+    DetachNetworkInterface {
+        attachment_id: String,
+        force: bool,
     },
     AssignPrivateIpAddresses {
         network_interface_id: NetworkInterfaceId,
@@ -488,6 +495,7 @@ pub enum Outcome {
     NetworkAcl(NetworkAcl),
     NetworkAclAssociation(NetworkAclAssociationId),
     NetworkInterface(NetworkInterface),
+    NetworkInterfaceAttachment(InterfaceAttachment),
     AssignedAddresses(NetworkInterfaceId, Vec<std::net::Ipv4Addr>),
     /// IPv6 addresses assigned to or unassigned from an interface.
     Ipv6Addresses(NetworkInterfaceId, Vec<std::net::Ipv6Addr>),

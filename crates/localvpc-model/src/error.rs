@@ -131,6 +131,8 @@ pub enum ModelError {
     InvalidAmiMalformed { id: String },
     #[error("The instance '{id}' is not in a state from which it can be changed ({state})")]
     IncorrectInstanceState { id: String, state: &'static str },
+    #[error("The attachment ID '{id}' does not exist")]
+    AttachmentNotFound { id: String },
     #[error("Interface {id} is currently in use by instance {instance}.")]
     InterfaceInUse { id: String, instance: String },
     #[error("{message}")]
@@ -248,6 +250,7 @@ impl ModelError {
             Self::InvalidAmiMalformed { .. } => "InvalidAMIID.Malformed",
             Self::IncorrectInstanceState { .. } => "IncorrectInstanceState",
             Self::InterfaceInUse { .. } => "InvalidNetworkInterface.InUse",
+            Self::AttachmentNotFound { .. } => "InvalidAttachmentID.NotFound",
             Self::VpnAttachmentNotFound { .. } => "InvalidVpnGatewayAttachment.NotFound",
             Self::PrefixListVersionMismatch => "PrefixListVersionMismatch",
             Self::InvalidServiceName { .. } => "InvalidServiceName",

@@ -57,7 +57,8 @@ pub use ec2::network_insights::{
     StartNetworkInsightsAnalysis, insights_resource_id,
 };
 pub use ec2::network_interface::{
-    CreateNetworkInterface, NetworkInterface, NetworkInterfaceAttribute, private_dns_name,
+    ATTACHMENT_PREFIX, AttachNetworkInterface, CreateNetworkInterface, NetworkInterface,
+    NetworkInterfaceAttribute, private_dns_name,
 };
 pub use ec2::prefix_list::{
     CreateManagedPrefixList, ManagedPrefixList, ModifyManagedPrefixList, PrefixListEntry,

@@ -341,6 +341,13 @@ impl Txn<'_, '_> {
                 self.modify_network_interface(network_interface_id, attribute)?;
                 Outcome::Done
             }
+            Command::AttachNetworkInterface(input) => {
+                Outcome::NetworkInterfaceAttachment(self.attach_network_interface(input)?)
+            }
+            Command::DetachNetworkInterface { attachment_id, .. } => {
+                self.detach_network_interface(attachment_id)?;
+                Outcome::Done
+            }
             Command::AssignPrivateIpAddresses {
                 network_interface_id,
                 addresses,

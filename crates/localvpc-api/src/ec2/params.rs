@@ -112,6 +112,19 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         "AttachInternetGateway",
         &["DryRun", "InternetGatewayId", "VpcId"],
     ),
+    (
+        "AttachNetworkInterface",
+        &[
+            "DeviceIndex",
+            "DryRun",
+            "EnaQueueCount",
+            "EnaSrdSpecification.EnaSrdEnabled",
+            "EnaSrdSpecification.EnaSrdUdpSpecification.EnaSrdUdpEnabled",
+            "InstanceId",
+            "NetworkCardIndex",
+            "NetworkInterfaceId",
+        ],
+    ),
     ("AttachVpnGateway", &["DryRun", "VpcId", "VpnGatewayId"]),
     (
         "AuthorizeSecurityGroupEgress",
@@ -1166,6 +1179,10 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
     (
         "DetachInternetGateway",
         &["DryRun", "InternetGatewayId", "VpcId"],
+    ),
+    (
+        "DetachNetworkInterface",
+        &["AttachmentId", "DryRun", "Force"],
     ),
     ("DetachVpnGateway", &["DryRun", "VpcId", "VpnGatewayId"]),
     (

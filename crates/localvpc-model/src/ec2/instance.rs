@@ -116,6 +116,13 @@ pub struct InterfaceAttachment {
     pub instance_id: InstanceId,
     pub device_index: u32,
     pub delete_on_termination: bool,
+    /// The network card it is on: always 0 (localvpc's instances have one card).
+    #[serde(default)]
+    pub network_card_index: u32,
+    /// When AttachNetworkInterface attached it; `None` for a primary interface (attached
+    /// at launch: the instance's launch time).
+    #[serde(default)]
+    pub attached: Option<Timestamp>,
 }
 
 impl Model {
@@ -125,6 +132,25 @@ impl Model {
 
     pub fn instance_any(&self, id: &InstanceId) -> Option<&Instance> {
         self.instances.get(id).map(AsRef::as_ref)
+    }
+
+    /// The interfaces attached to an instance, by device index (primary first). Attached
+    /// interfaces are in the instance's VPC, so the VPC's membership index finds them.
+    pub fn interfaces_of_instance(&self, instance: &Instance) -> Vec<&NetworkInterface> {
+        let mut found: Vec<&NetworkInterface> = self
+            .members_of::<NetworkInterface>(
+                &instance.vpc_id,
+                crate::id::ResourceKind::NetworkInterface,
+                |id| NetworkInterfaceId::parse(id).ok(),
+            )
+            .filter(|e| {
+                e.attachment
+                    .as_ref()
+                    .is_some_and(|a| a.instance_id == instance.id)
+            })
+            .collect();
+        found.sort_by_key(|e| e.attachment.as_ref().map(|a| a.device_index));
+        found
     }
 }
 
@@ -249,6 +275,8 @@ impl Txn<'_, '_> {
                 instance_id: id.clone(),
                 device_index: 0,
                 delete_on_termination: true,
+                network_card_index: 0,
+                attached: None,
             });
             self.put(Resource::NetworkInterface(eni.clone()));
             let public_ip = if map_public_ip {
@@ -378,25 +406,27 @@ impl Txn<'_, '_> {
     }
 
     /// Releases what a terminated instance held: its public address and the interfaces
-    /// deleted on termination (their Elastic IPs are disassociated, not released).
+    /// deleted on termination (their Elastic IPs are disassociated, not released); the
+    /// other interfaces are detached and keep their Elastic IPs.
     fn terminate(&mut self, instance: &mut Instance) -> Result<(), ModelError> {
         instance.public_ip = None;
         let attached: Vec<NetworkInterface> = self
             .model
-            .network_interfaces
-            .values()
-            .filter(|e| {
-                e.attachment
-                    .as_ref()
-                    .is_some_and(|a| a.instance_id == instance.id)
-            })
-            .map(|e| (**e).clone())
+            .interfaces_of_instance(instance)
+            .into_iter()
+            .cloned()
             .collect();
         for mut eni in attached {
             let delete = eni
                 .attachment
                 .as_ref()
                 .is_some_and(|a| a.delete_on_termination);
+            if !delete {
+                // A surviving interface keeps its addresses and Elastic IP associations.
+                eni.attachment = None;
+                self.put(Resource::NetworkInterface(eni));
+                continue;
+            }
             let mapped: Vec<_> = self
                 .model
                 .elastic_ips
@@ -412,12 +442,7 @@ impl Txn<'_, '_> {
                 eip.association = None;
                 self.put(Resource::ElasticIp(eip));
             }
-            if delete {
-                self.delete(ResourceRef::NetworkInterface(eni.id.clone()));
-            } else {
-                eni.attachment = None;
-                self.put(Resource::NetworkInterface(eni));
-            }
+            self.delete(ResourceRef::NetworkInterface(eni.id.clone()));
         }
         Ok(())
     }

@@ -4,10 +4,11 @@
 //! modify.
 
 use crate::cidr;
+use crate::ec2::instance::{Instance, InstanceState, InterfaceAttachment};
 use crate::ec2::subnet::Subnet;
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
-use crate::id::{NetworkInterfaceId, SecurityGroupId, SubnetId, VpcId};
+use crate::id::{InstanceId, NetworkInterfaceId, SecurityGroupId, SubnetId, VpcId};
 use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::Scope;
@@ -39,7 +40,7 @@ pub struct NetworkInterface {
     pub mac_address: String,
     /// Set while attached to an instance.
     #[serde(default)]
-    pub attachment: Option<crate::ec2::instance::InterfaceAttachment>,
+    pub attachment: Option<InterfaceAttachment>,
     /// IPv6 addresses from the subnet's IPv6 block.
     #[serde(default)]
     pub ipv6_addresses: Vec<Ipv6Addr>,
@@ -108,6 +109,29 @@ pub enum NetworkInterfaceAttribute {
     Description(String),
     SourceDestCheck(bool),
     Groups(Vec<SecurityGroupId>),
+    /// `Attachment.DeleteOnTermination` of the attachment named `attachment_id`.
+    DeleteOnTermination {
+        attachment_id: String,
+        delete_on_termination: bool,
+    },
+}
+
+/// AttachNetworkInterface's input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachNetworkInterface {
+    pub network_interface_id: NetworkInterfaceId,
+    pub instance_id: InstanceId,
+    pub device_index: u32,
+    /// `NetworkCardIndex`; only card 0 exists here.
+    pub network_card_index: Option<u32>,
+}
+
+/// The prefix of interface attachment ids (`eni-attach-0123…`).
+pub const ATTACHMENT_PREFIX: &str = "eni-attach-";
+
+/// `InvalidAttachmentID.NotFound` for an attachment id that names no attachment of the caller.
+fn attachment_not_found(id: &str) -> ModelError {
+    ModelError::AttachmentNotFound { id: id.to_owned() }
 }
 
 impl Model {
@@ -292,7 +316,12 @@ impl Txn<'_, '_> {
                 check_address(subnet, ip, &used)?;
                 ip
             }
-            None => first_free(subnet, &used)?,
+            None => {
+                // The automatic primary never takes a secondary the same request names.
+                let mut taken = used.clone();
+                taken.extend(secondary.iter().copied());
+                first_free(subnet, &taken)?
+            }
         };
         used.insert(private_ip);
         let mut secondary_ips = Vec::new();
@@ -473,6 +502,15 @@ impl Txn<'_, '_> {
                 self.check_groups(&eni.vpc_id, groups)?;
                 eni.groups = groups.clone();
             }
+            NetworkInterfaceAttribute::DeleteOnTermination {
+                attachment_id,
+                delete_on_termination,
+            } => match &mut eni.attachment {
+                Some(a) if &a.id == attachment_id => {
+                    a.delete_on_termination = *delete_on_termination;
+                }
+                _ => return Err(attachment_not_found(attachment_id)),
+            },
         }
         self.put(Resource::NetworkInterface(eni));
         Ok(())
@@ -578,5 +616,379 @@ impl Txn<'_, '_> {
         eni.secondary_ips.retain(|ip| !ips.contains(ip));
         self.put(Resource::NetworkInterface(eni));
         Ok(())
+    }
+
+    /// AttachNetworkInterface: an `available` user interface, in the instance's AZ and VPC,
+    /// at a device index the instance does not use yet (AWS's message for a used index).
+    pub(crate) fn attach_network_interface(
+        &mut self,
+        input: &AttachNetworkInterface,
+    ) -> Result<InterfaceAttachment, ModelError> {
+        let mut eni = self.user_interface(&input.network_interface_id, "attach")?;
+        let instance = self
+            .model
+            .get::<Instance>(self.ctx.scope, &input.instance_id)?
+            .clone();
+        if instance.state == InstanceState::Terminated {
+            return Err(ModelError::IncorrectInstanceState {
+                id: instance.id.to_string(),
+                state: "terminated",
+            });
+        }
+        let card = input.network_card_index.unwrap_or(0);
+        if card != 0 {
+            return Err(ModelError::invalid_value(format!(
+                "Invalid value '{card}' for networkCardIndex: the instance {} has one network card (index 0)",
+                instance.id
+            )));
+        }
+        if let Some(a) = &eni.attachment {
+            return Err(ModelError::InterfaceInUse {
+                id: eni.id.to_string(),
+                instance: a.instance_id.to_string(),
+            });
+        }
+        if eni.availability_zone != instance.availability_zone {
+            return Err(ModelError::invalid_value(format!(
+                "The network interface {} and the instance {} are not in the same availability zone \
+                 ({} and {})",
+                eni.id, instance.id, eni.availability_zone, instance.availability_zone
+            )));
+        }
+        if eni.vpc_id != instance.vpc_id {
+            // Multi-VPC attachments are not emulated (docs/aws-choices.md).
+            return Err(ModelError::invalid_value(format!(
+                "The network interface {} is in {}, the instance {} in {}: localvpc attaches \
+                 interfaces of the instance's own VPC only",
+                eni.id, eni.vpc_id, instance.id, instance.vpc_id
+            )));
+        }
+        let taken = self
+            .model
+            .interfaces_of_instance(&instance)
+            .iter()
+            .filter_map(|e| e.attachment.as_ref())
+            .any(|a| a.device_index == input.device_index && a.network_card_index == card);
+        if taken {
+            return Err(ModelError::invalid_value(format!(
+                "Instance '{}' already has an interface attached at device index '{}'.",
+                instance.id, input.device_index
+            )));
+        }
+        let attachment = InterfaceAttachment {
+            id: format!("{ATTACHMENT_PREFIX}{}", self.ctx.ids.hex(17)),
+            instance_id: instance.id.clone(),
+            device_index: input.device_index,
+            // AWS's default for an attachment made after launch.
+            delete_on_termination: false,
+            network_card_index: card,
+            attached: Some(self.ctx.now),
+        };
+        eni.attachment = Some(attachment.clone());
+        self.put(Resource::NetworkInterface(eni));
+        Ok(attachment)
+    }
+
+    /// DetachNetworkInterface: any attachment but the primary interface's (device index 0),
+    /// which AWS refuses even with `Force`. `Force` changes nothing else here: there is no
+    /// guest to wait for.
+    pub(crate) fn detach_network_interface(
+        &mut self,
+        attachment_id: &str,
+    ) -> Result<NetworkInterface, ModelError> {
+        if !attachment_id.starts_with(ATTACHMENT_PREFIX) {
+            return Err(attachment_not_found(attachment_id));
+        }
+        let found = self
+            .model
+            .interfaces_in(self.ctx.scope)
+            .find(|e| e.attachment.as_ref().is_some_and(|a| a.id == attachment_id));
+        let Some(mut eni) = found.cloned() else {
+            return Err(attachment_not_found(attachment_id));
+        };
+        if let Some(a) = &eni.attachment
+            && a.device_index == 0
+        {
+            return Err(ModelError::OperationNotPermitted {
+                message: format!(
+                    "The network interface at device index 0 and networkCard index {} cannot be detached.",
+                    a.network_card_index
+                ),
+            });
+        }
+        eni.attachment = None;
+        self.put(Resource::NetworkInterface(eni.clone()));
+        Ok(eni)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::command::{Command, Outcome};
+    use crate::ec2::instance::RunInstances;
+    use crate::ec2::subnet::CreateSubnet;
+    use crate::ec2::vpc::CreateVpc;
+    use crate::id::{SequentialIds, Timestamp};
+    use crate::model::Ctx;
+    use crate::scope::AccountId;
+
+    struct Harness {
+        model: Model,
+        ids: SequentialIds,
+        catalog: Catalog,
+        scope: Scope,
+    }
+
+    impl Harness {
+        fn new() -> Self {
+            let mut h = Self {
+                model: Model::default(),
+                ids: SequentialIds::default(),
+                catalog: Catalog::default(),
+                scope: Scope::new(AccountId::default_account(), "ap-northeast-1"),
+            };
+            h.run(Command::EnsureScope { default_vpc: false }).unwrap();
+            h
+        }
+
+        fn run(&mut self, command: Command) -> Result<Outcome, ModelError> {
+            let mut ctx = Ctx {
+                scope: &self.scope,
+                now: Timestamp(7),
+                ids: &mut self.ids,
+                catalog: &self.catalog,
+            };
+            let (next, outcome, changes) = self.model.execute(&command, &mut ctx)?;
+            let mut replayed = self.model.clone();
+            for c in &changes {
+                replayed.apply_change(c);
+            }
+            assert_eq!(replayed, next);
+            self.model = next;
+            Ok(outcome)
+        }
+
+        fn vpc(&mut self) -> VpcId {
+            match self.run(Command::CreateVpc(CreateVpc {
+                cidr_block: Some("10.0.0.0/16".into()),
+                ..CreateVpc::default()
+            })) {
+                Ok(Outcome::Vpc(v)) => v.id,
+                o => panic!("{o:?}"),
+            }
+        }
+
+        fn subnet(&mut self, vpc: &VpcId, cidr: &str, az: &str) -> SubnetId {
+            match self.run(Command::CreateSubnet(CreateSubnet {
+                vpc_id: vpc.clone(),
+                cidr_block: Some(cidr.into()),
+                availability_zone: Some(az.into()),
+                availability_zone_id: None,
+                ipv6_cidr_block: None,
+                ipv6_native: false,
+                tag_specifications: Vec::new(),
+            })) {
+                Ok(Outcome::Subnet(s)) => s.id,
+                o => panic!("{o:?}"),
+            }
+        }
+
+        fn eni(&mut self, subnet: &SubnetId) -> NetworkInterface {
+            self.eni_with(CreateNetworkInterface {
+                subnet_id: Some(subnet.clone()),
+                ..CreateNetworkInterface::default()
+            })
+            .unwrap()
+        }
+
+        fn eni_with(
+            &mut self,
+            input: CreateNetworkInterface,
+        ) -> Result<NetworkInterface, ModelError> {
+            self.run(Command::CreateNetworkInterface(input))
+                .map(|o| match o {
+                    Outcome::NetworkInterface(e) => e,
+                    o => panic!("{o:?}"),
+                })
+        }
+
+        fn instance(&mut self, subnet: &SubnetId) -> Instance {
+            match self.run(Command::RunInstances(RunInstances {
+                image_id: "ami-12345678".into(),
+                instance_type: "t3.micro".into(),
+                min_count: 1,
+                max_count: 1,
+                subnet_id: Some(subnet.clone()),
+                ..RunInstances::default()
+            })) {
+                Ok(Outcome::Instances(mut v)) => v.remove(0),
+                o => panic!("{o:?}"),
+            }
+        }
+
+        fn attach(
+            &mut self,
+            eni: &NetworkInterfaceId,
+            instance: &InstanceId,
+            device_index: u32,
+        ) -> Result<InterfaceAttachment, ModelError> {
+            self.run(Command::AttachNetworkInterface(AttachNetworkInterface {
+                network_interface_id: eni.clone(),
+                instance_id: instance.clone(),
+                device_index,
+                network_card_index: None,
+            }))
+            .map(|o| match o {
+                Outcome::NetworkInterfaceAttachment(a) => a,
+                o => panic!("{o:?}"),
+            })
+        }
+
+        fn detach(&mut self, attachment_id: &str) -> Result<Outcome, ModelError> {
+            self.run(Command::DetachNetworkInterface {
+                attachment_id: attachment_id.to_owned(),
+                force: false,
+            })
+        }
+
+        fn get(&self, id: &NetworkInterfaceId) -> Option<&NetworkInterface> {
+            self.model.network_interfaces_any(id)
+        }
+    }
+
+    #[test]
+    fn attach_and_detach_follow_aws_rules() {
+        let mut h = Harness::new();
+        let vpc = h.vpc();
+        let a = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a");
+        let other_az = h.subnet(&vpc, "10.0.2.0/24", "ap-northeast-1c");
+        let instance = h.instance(&a);
+        let eni = h.eni(&a);
+
+        let attachment = h.attach(&eni.id, &instance.id, 1).unwrap();
+        assert!(attachment.id.starts_with(ATTACHMENT_PREFIX));
+        assert_eq!(attachment.id.len(), ATTACHMENT_PREFIX.len() + 17);
+        assert!(!attachment.delete_on_termination);
+        assert_eq!(attachment.attached, Some(Timestamp(7)));
+        let attached = h.get(&eni.id).unwrap();
+        assert_eq!(attached.status(), "in-use");
+        let on_instance: Vec<_> = h
+            .model
+            .interfaces_of_instance(&instance)
+            .iter()
+            .map(|e| e.id.clone())
+            .collect();
+        assert_eq!(
+            on_instance,
+            vec![instance.primary_interface.clone(), eni.id.clone()]
+        );
+
+        // The same interface again: in use. Another at the same index: AWS's message.
+        let err = h.attach(&eni.id, &instance.id, 2).unwrap_err();
+        assert_eq!(err.code(), "InvalidNetworkInterface.InUse");
+        let second = h.eni(&a);
+        let err = h.attach(&second.id, &instance.id, 1).unwrap_err();
+        assert_eq!(err.code(), "InvalidParameterValue");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "Instance '{}' already has an interface attached at device index '1'.",
+                instance.id
+            )
+        );
+        let err = h.attach(&second.id, &instance.id, 0).unwrap_err();
+        assert_eq!(err.code(), "InvalidParameterValue");
+        // Another AZ.
+        let far = h.eni(&other_az);
+        let err = h.attach(&far.id, &instance.id, 2).unwrap_err();
+        assert_eq!(err.code(), "InvalidParameterValue");
+        assert!(err.to_string().contains("availability zone"), "{err}");
+
+        // The primary interface never detaches.
+        let primary = h.get(&instance.primary_interface).unwrap().clone();
+        let primary_attachment = primary.attachment.unwrap().id;
+        let err = h.detach(&primary_attachment).unwrap_err();
+        assert_eq!(err.code(), "OperationNotPermitted");
+
+        h.detach(&attachment.id).unwrap();
+        let detached = h.get(&eni.id).unwrap();
+        assert_eq!(detached.status(), "available");
+        assert!(detached.attachment.is_none());
+        for unknown in [
+            attachment.id.as_str(),
+            "eni-attach-0123456789abcdef0",
+            "bogus",
+        ] {
+            let err = h.detach(unknown).unwrap_err();
+            assert_eq!(err.code(), "InvalidAttachmentID.NotFound", "{unknown}");
+        }
+        // The index is free again.
+        h.attach(&second.id, &instance.id, 1).unwrap();
+    }
+
+    #[test]
+    fn termination_deletes_or_detaches_by_delete_on_termination() {
+        let mut h = Harness::new();
+        let vpc = h.vpc();
+        let a = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a");
+        let instance = h.instance(&a);
+        let kept = h.eni(&a);
+        let dropped = h.eni(&a);
+        h.attach(&kept.id, &instance.id, 1).unwrap();
+        let att = h.attach(&dropped.id, &instance.id, 2).unwrap();
+        let modify = |attachment_id: String, on| Command::ModifyNetworkInterfaceAttribute {
+            network_interface_id: dropped.id.clone(),
+            attribute: NetworkInterfaceAttribute::DeleteOnTermination {
+                attachment_id,
+                delete_on_termination: on,
+            },
+        };
+        let err = h
+            .run(modify("eni-attach-00000000000000001".into(), true))
+            .unwrap_err();
+        assert_eq!(err.code(), "InvalidAttachmentID.NotFound");
+        h.run(modify(att.id.clone(), true)).unwrap();
+        assert!(
+            h.get(&dropped.id)
+                .unwrap()
+                .attachment
+                .as_ref()
+                .unwrap()
+                .delete_on_termination
+        );
+
+        h.run(Command::ChangeInstanceStates {
+            instance_ids: vec![instance.id.clone()],
+            target: InstanceState::Terminated,
+        })
+        .unwrap();
+        assert!(h.get(&instance.primary_interface).is_none());
+        assert!(h.get(&dropped.id).is_none());
+        let survivor = h.get(&kept.id).unwrap();
+        assert!(survivor.attachment.is_none());
+        assert_eq!(survivor.status(), "available");
+        // A terminated instance takes no interface.
+        let err = h.attach(&kept.id, &instance.id, 1).unwrap_err();
+        assert_eq!(err.code(), "IncorrectInstanceState");
+    }
+
+    #[test]
+    fn automatic_primary_skips_secondaries_named_in_the_request() {
+        let mut h = Harness::new();
+        let vpc = h.vpc();
+        let a = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a");
+        let eni = h
+            .eni_with(CreateNetworkInterface {
+                subnet_id: Some(a.clone()),
+                secondary_ips: vec!["10.0.1.4".parse().unwrap(), "10.0.1.5".parse().unwrap()],
+                secondary_count: 1,
+                ..CreateNetworkInterface::default()
+            })
+            .unwrap();
+        assert_eq!(eni.private_ip, Ipv4Addr::new(10, 0, 1, 6));
+        let secondaries: Vec<String> = eni.secondary_ips.iter().map(ToString::to_string).collect();
+        assert_eq!(secondaries, ["10.0.1.4", "10.0.1.5", "10.0.1.7"]);
     }
 }
