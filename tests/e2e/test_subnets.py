@@ -409,3 +409,60 @@ def test_describe_subnets_more_documented_filters(ec2, vpc_id):
     assert ids(f("private-dns-name-options-on-launch.hostname-type", "resource-name")) == [sid]
     assert ids(f("private-dns-name-options-on-launch.hostname-type", "ip-name")) == []
     assert ids(f("map-customer-owned-ip-on-launch", "false")) == [sid]
+
+
+# --------------------------------------------------------------------------- CreateDefaultSubnet
+
+
+def default_subnets(ec2, vpc_id):
+    return {s["AvailabilityZone"]: s for s in ec2.describe_subnets(
+        Filters=[f("vpc-id", vpc_id), f("default-for-az", "true")])["Subnets"]}
+
+
+def test_create_default_subnet(ec2, ec2_raw, cli):
+    dvpc = default_vpc(ec2)["VpcId"]
+    expect_error(ec2.create_default_subnet, AvailabilityZone="ap-northeast-1a",
+                 code="DefaultSubnetAlreadyExistsInAvailabilityZone")
+    expect_error(ec2_raw.create_default_subnet, code="MissingParameter")
+    expect_error(ec2.create_default_subnet, AvailabilityZone="ap-northeast-1a", AvailabilityZoneId="apne1-az4",
+                 code="InvalidParameterCombination")
+    expect_error(ec2.create_default_subnet, AvailabilityZone="ap-northeast-1z", code="InvalidParameterValue")
+    old = default_subnets(ec2, dvpc)["ap-northeast-1c"]
+    ec2.delete_subnet(SubnetId=old["SubnetId"])
+    expect_dry_run(ec2.create_default_subnet, AvailabilityZone="ap-northeast-1c")
+    s = ec2.create_default_subnet(AvailabilityZone="ap-northeast-1c")["Subnet"]
+    # The lowest free /20 of the default VPC, default for its zone and public.
+    assert s["CidrBlock"] == old["CidrBlock"] == "172.31.16.0/20"
+    assert s["VpcId"] == dvpc and s["DefaultForAz"] is True and s["MapPublicIpOnLaunch"] is True
+    assert describe_subnet(ec2, s["SubnetId"])["AvailabilityZone"] == "ap-northeast-1c"
+    # The aws CLI, by zone id.
+    ec2.delete_subnet(SubnetId=s["SubnetId"])
+    out = cli("ec2", "create-default-subnet", "--availability-zone-id", "apne1-az1").json
+    assert out["Subnet"]["AvailabilityZone"] == "ap-northeast-1c"
+
+
+def test_create_default_subnet_without_default_vpc(ec2):
+    dvpc = default_vpc(ec2)["VpcId"]
+    for s in default_subnets(ec2, dvpc).values():
+        ec2.delete_subnet(SubnetId=s["SubnetId"])
+    for gw in ec2.describe_internet_gateways(Filters=[f("attachment.vpc-id", dvpc)])["InternetGateways"]:
+        ec2.detach_internet_gateway(InternetGatewayId=gw["InternetGatewayId"], VpcId=dvpc)
+    ec2.delete_vpc(VpcId=dvpc)
+    expect_error(ec2.create_default_subnet, AvailabilityZone="ap-northeast-1a", code="DefaultVpcDoesNotExist")
+
+
+def test_ipv6_native_parameter_checks_come_first(ec2, ec2_raw, vpc_id):
+    # AWS's checks of an IPv6-only request before localvpc's "not emulated" refusal.
+    expect_error(ec2.create_subnet, VpcId=vpc_id, Ipv6Native=True, CidrBlock="10.0.1.0/24",
+                 Ipv6CidrBlock="2001:db8::/64", code="InvalidParameterCombination")
+    expect_error(ec2_raw.create_subnet, VpcId=vpc_id, Ipv6Native=True, code="MissingParameter")
+    expect_error(ec2.create_subnet, VpcId=MISSING_VPC_ID, Ipv6Native=True, Ipv6CidrBlock="2001:db8::/64",
+                 code="InvalidVpcID.NotFound")
+    expect_error(ec2.create_subnet, VpcId=vpc_id, Ipv6Native=True, Ipv6CidrBlock="2001:db8::/64",
+                 code="InvalidSubnet.Range")
+    with_v6 = ec2.create_vpc(CidrBlock="10.1.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]["VpcId"]
+    [block] = [a["Ipv6CidrBlock"] for a in ec2.describe_vpcs(VpcIds=[with_v6])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"]]
+    sub = block.replace("/56", "/64")
+    err = expect_error(ec2.create_subnet, VpcId=with_v6, Ipv6Native=True, Ipv6CidrBlock=sub,
+                       code="InvalidParameterValue")
+    assert "Ipv6Native" in err["Error"]["Message"]

@@ -27,7 +27,7 @@ use crate::ec2::security_group::{
     CreateSecurityGroup, GroupRef, IpPermission, SecurityGroup, SecurityGroupRule,
 };
 use crate::ec2::subnet::SubnetIpv6Association;
-use crate::ec2::subnet::{CreateSubnet, Subnet, SubnetAttribute};
+use crate::ec2::subnet::{CreateDefaultSubnet, CreateSubnet, Subnet, SubnetAttribute};
 use crate::ec2::tags::TagSpecification;
 use crate::ec2::transit_gateway::{
     CreateTgwVpcAttachment, TransitGateway, TransitGatewayAttachment, TransitGatewayOptions,
@@ -81,6 +81,12 @@ pub enum Command {
         association_id: VpcCidrAssociationId,
     },
     CreateDefaultVpc,
+    CreateDefaultSubnet(CreateDefaultSubnet),
+    /// Only to `default`.
+    ModifyVpcTenancy {
+        vpc_id: VpcId,
+        instance_tenancy: String,
+    },
     CreateSubnet(CreateSubnet),
     DeleteSubnet {
         subnet_id: SubnetId,

@@ -49,6 +49,10 @@ pub enum ModelError {
     OperationNotPermitted { message: String },
     #[error("A Default VPC already exists for this account in this region.")]
     DefaultVpcAlreadyExists,
+    #[error("No default VPC exists for this account in this region.")]
+    DefaultVpcDoesNotExist,
+    #[error("A default subnet already exists in availability zone {zone}.")]
+    DefaultSubnetAlreadyExistsInAvailabilityZone { zone: String },
     #[error("The maximum number of tags for resource '{resource_id}' has been reached ({limit}).")]
     TagLimitExceeded { resource_id: String, limit: usize },
     #[error("The specified network contains more than one subnet in availability zone")]
@@ -208,6 +212,10 @@ impl ModelError {
             Self::DependencyViolation { .. } => "DependencyViolation",
             Self::OperationNotPermitted { .. } => "OperationNotPermitted",
             Self::DefaultVpcAlreadyExists => "DefaultVpcAlreadyExists",
+            Self::DefaultVpcDoesNotExist => "DefaultVpcDoesNotExist",
+            Self::DefaultSubnetAlreadyExistsInAvailabilityZone { .. } => {
+                "DefaultSubnetAlreadyExistsInAvailabilityZone"
+            }
             Self::TagLimitExceeded { .. } => "TagLimitExceeded",
             Self::NoDefaultSubnetSpace => "InvalidParameterValue",
             Self::GroupNameNotFound { .. } => "InvalidGroup.NotFound",

@@ -71,7 +71,9 @@ pub use ec2::route_table::{
 pub use ec2::security_group::{
     CreateSecurityGroup, GroupRef, IpPermission, SecurityGroup, SecurityGroupRule, SgPeer,
 };
-pub use ec2::subnet::{CreateSubnet, HostnameType, Subnet, SubnetAttribute, SubnetIpv6Association};
+pub use ec2::subnet::{
+    CreateDefaultSubnet, CreateSubnet, HostnameType, Subnet, SubnetAttribute, SubnetIpv6Association,
+};
 pub use ec2::tags::{TagSpecification, Tags};
 pub use ec2::traffic::{
     IcmpVersion, IpProtocol, OtherProtocol, PortProtocol, PortRange, RuleProtocol, Traffic,

@@ -207,6 +207,15 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "Type",
         ],
     ),
+    (
+        "CreateDefaultSubnet",
+        &[
+            "AvailabilityZone",
+            "AvailabilityZoneId",
+            "DryRun",
+            "Ipv6Native",
+        ],
+    ),
     ("CreateDefaultVpc", &["DryRun"]),
     (
         "CreateDhcpOptions",
@@ -1452,6 +1461,7 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "VpcPeeringConnectionId",
         ],
     ),
+    ("ModifyVpcTenancy", &["DryRun", "InstanceTenancy", "VpcId"]),
     (
         "RejectTransitGatewayVpcAttachment",
         &["DryRun", "TransitGatewayAttachmentId"],
