@@ -466,3 +466,79 @@ def test_ipv6_native_parameter_checks_come_first(ec2, ec2_raw, vpc_id):
     err = expect_error(ec2.create_subnet, VpcId=with_v6, Ipv6Native=True, Ipv6CidrBlock=sub,
                        code="InvalidParameterValue")
     assert "Ipv6Native" in err["Error"]["Message"]
+
+
+# --------------------------------------------------------------------------- subnet CIDR reservations
+
+
+def test_subnet_cidr_reservations(ec2, ec2_raw, vpc_id, cli):
+    sub = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.1.0/24", AvailabilityZone="ap-northeast-1a")[
+        "Subnet"]["SubnetId"]
+    expect_dry_run(ec2.create_subnet_cidr_reservation, SubnetId=sub, Cidr="10.0.1.0/28",
+                   ReservationType="explicit")
+    r = ec2.create_subnet_cidr_reservation(SubnetId=sub, Cidr="10.0.1.0/28", ReservationType="explicit",
+                                           Description="appliances",
+                                           TagSpecifications=tag_spec("subnet-cidr-reservation", Name="a"))[
+        "SubnetCidrReservation"]
+    assert r["SubnetCidrReservationId"].startswith("scr-")
+    assert (r["SubnetId"], r["Cidr"], r["ReservationType"], r["Description"]) == (
+        sub, "10.0.1.0/28", "explicit", "appliances")
+    assert r["OwnerId"] == UNKNOWN_KEY_ACCOUNT and tags_of(r) == {"Name": "a"}
+    p = ec2.create_subnet_cidr_reservation(SubnetId=sub, Cidr="10.0.1.16/28", ReservationType="prefix")[
+        "SubnetCidrReservation"]
+
+    # Validation: inside the subnet, no overlap, a known type.
+    for cidr in ("10.0.2.0/28", "10.0.1.8/29", "bogus"):
+        expect_error(ec2.create_subnet_cidr_reservation, SubnetId=sub, Cidr=cidr, ReservationType="explicit",
+                     code="InvalidParameterValue")
+    expect_error(ec2_raw.create_subnet_cidr_reservation, SubnetId=sub, Cidr="10.0.1.32/28", ReservationType="other",
+                 code="InvalidParameterValue")
+    expect_error(ec2.create_subnet_cidr_reservation, SubnetId=MISSING_SUBNET_ID, Cidr="10.0.1.32/28",
+                 ReservationType="explicit", code="InvalidSubnetID.NotFound")
+
+    # Automatic addresses skip both reservations; a named one may use the explicit range.
+    eni = ec2.create_network_interface(SubnetId=sub)["NetworkInterface"]
+    assert eni["PrivateIpAddress"] == "10.0.1.32"
+    named = ec2.create_network_interface(SubnetId=sub, PrivateIpAddress="10.0.1.5")["NetworkInterface"]
+    assert named["PrivateIpAddress"] == "10.0.1.5"
+
+    got = ec2.get_subnet_cidr_reservations(SubnetId=sub)
+    assert [x["SubnetCidrReservationId"] for x in got["SubnetIpv4CidrReservations"]] == sorted(
+        [r["SubnetCidrReservationId"], p["SubnetCidrReservationId"]])
+    assert got["SubnetIpv6CidrReservations"] == []
+    by_type = ec2.get_subnet_cidr_reservations(SubnetId=sub, Filters=[f("reservationType", "prefix")])
+    assert [x["Cidr"] for x in by_type["SubnetIpv4CidrReservations"]] == ["10.0.1.16/28"]
+    by_tag = ec2.get_subnet_cidr_reservations(SubnetId=sub, Filters=[f("tag:Name", "a")])
+    assert [x["Cidr"] for x in by_tag["SubnetIpv4CidrReservations"]] == ["10.0.1.0/28"]
+    expect_error(ec2.get_subnet_cidr_reservations, SubnetId=sub, Filters=[f("cidr", "x")],
+                 code="InvalidParameterValue")
+    expect_error(ec2.get_subnet_cidr_reservations, SubnetId=MISSING_SUBNET_ID, code="InvalidSubnetID.NotFound")
+    page = ec2.get_subnet_cidr_reservations(SubnetId=sub, MaxResults=5)
+    assert len(page["SubnetIpv4CidrReservations"]) == 2 and "NextToken" not in page
+
+    # The aws CLI lists and deletes.
+    out = cli("ec2", "get-subnet-cidr-reservations", "--subnet-id", sub).json
+    assert len(out["SubnetIpv4CidrReservations"]) == 2
+    deleted = cli("ec2", "delete-subnet-cidr-reservation", "--subnet-cidr-reservation-id",
+                  p["SubnetCidrReservationId"]).json["DeletedSubnetCidrReservation"]
+    assert deleted["Cidr"] == "10.0.1.16/28"
+    expect_error(ec2.delete_subnet_cidr_reservation, SubnetCidrReservationId=p["SubnetCidrReservationId"],
+                 code="InvalidSubnetCidrReservationID.NotFound")
+    # With the prefix range gone, its addresses are handed out again.
+    assert ec2.create_network_interface(SubnetId=sub)["NetworkInterface"]["PrivateIpAddress"] == "10.0.1.16"
+
+
+def test_ipv6_subnet_cidr_reservation(ec2):
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]["VpcId"]
+    [block] = [a["Ipv6CidrBlock"] for a in ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"]]
+    sub64 = ipaddress.ip_network(block).subnets(new_prefix=64)
+    net = next(sub64)
+    sub = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", Ipv6CidrBlock=str(net))["Subnet"]["SubnetId"]
+    reserved = f"{net.network_address}/124"
+    ec2.create_subnet_cidr_reservation(SubnetId=sub, Cidr=reserved, ReservationType="explicit")
+    expect_error(ec2.create_subnet_cidr_reservation, SubnetId=sub, Cidr=str(next(sub64)),
+                 ReservationType="explicit", code="InvalidParameterValue")
+    got = ec2.get_subnet_cidr_reservations(SubnetId=sub)
+    assert [x["Cidr"] for x in got["SubnetIpv6CidrReservations"]] == [reserved]
+    eni = ec2.create_network_interface(SubnetId=sub, Ipv6AddressCount=1)["NetworkInterface"]
+    assert eni["Ipv6Addresses"][0]["Ipv6Address"] == str(net.network_address + 16)

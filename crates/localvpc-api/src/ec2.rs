@@ -24,6 +24,7 @@ mod region;
 mod route_table;
 mod security_group;
 mod subnet;
+mod subnet_cidr_reservation;
 mod tags;
 #[cfg(test)]
 mod testing;
@@ -77,6 +78,7 @@ pub const ACTIONS: &[&str] = &[
     "CreateRouteTable",
     "CreateSecurityGroup",
     "CreateSubnet",
+    "CreateSubnetCidrReservation",
     "CreateTags",
     "CreateTransitGateway",
     "CreateTransitGatewayRoute",
@@ -105,6 +107,7 @@ pub const ACTIONS: &[&str] = &[
     "DeleteRouteTable",
     "DeleteSecurityGroup",
     "DeleteSubnet",
+    "DeleteSubnetCidrReservation",
     "DeleteTags",
     "DeleteTransitGateway",
     "DeleteTransitGatewayRoute",
@@ -175,6 +178,7 @@ pub const ACTIONS: &[&str] = &[
     "GetInstanceUefiData",
     "GetManagedPrefixListAssociations",
     "GetManagedPrefixListEntries",
+    "GetSubnetCidrReservations",
     "GetTransitGatewayRouteTableAssociations",
     "GetTransitGatewayRouteTablePropagations",
     "ModifyInstanceAttribute",
@@ -277,6 +281,9 @@ async fn dispatch<B: Backend>(
         "ModifySubnetAttribute" => subnet::modify_subnet_attribute(&op).await,
         "AssociateSubnetCidrBlock" => subnet::associate_subnet_cidr_block(&op).await,
         "DisassociateSubnetCidrBlock" => subnet::disassociate_subnet_cidr_block(&op).await,
+        "CreateSubnetCidrReservation" => subnet_cidr_reservation::create(&op).await,
+        "DeleteSubnetCidrReservation" => subnet_cidr_reservation::delete(&op).await,
+        "GetSubnetCidrReservations" => subnet_cidr_reservation::get(&op),
         "CreateSecurityGroup" => security_group::create_security_group(&op).await,
         "DeleteSecurityGroup" => security_group::delete_security_group(&op).await,
         "DescribeSecurityGroups" => security_group::describe_security_groups(&op),

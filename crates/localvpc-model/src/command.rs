@@ -28,6 +28,7 @@ use crate::ec2::security_group::{
 };
 use crate::ec2::subnet::SubnetIpv6Association;
 use crate::ec2::subnet::{CreateDefaultSubnet, CreateSubnet, Subnet, SubnetAttribute};
+use crate::ec2::subnet_cidr_reservation::{CreateSubnetCidrReservation, SubnetCidrReservation};
 use crate::ec2::tags::TagSpecification;
 use crate::ec2::transit_gateway::{
     CreateTgwVpcAttachment, TransitGateway, TransitGatewayAttachment, TransitGatewayOptions,
@@ -101,6 +102,10 @@ pub enum Command {
     },
     DisassociateSubnetCidrBlock {
         association_id: SubnetCidrAssociationId,
+    },
+    CreateSubnetCidrReservation(CreateSubnetCidrReservation),
+    DeleteSubnetCidrReservation {
+        id: crate::id::SubnetCidrReservationId,
     },
     /// Adds or overwrites tags on each resource; all or nothing.
     CreateTags {
@@ -476,6 +481,7 @@ pub enum Outcome {
     Done,
     Vpc(Vpc),
     Subnet(Subnet),
+    SubnetCidrReservation(SubnetCidrReservation),
     CidrAssociation {
         vpc_id: VpcId,
         association: VpcCidrAssociation,

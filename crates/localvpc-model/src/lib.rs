@@ -74,6 +74,9 @@ pub use ec2::security_group::{
 pub use ec2::subnet::{
     CreateDefaultSubnet, CreateSubnet, HostnameType, Subnet, SubnetAttribute, SubnetIpv6Association,
 };
+pub use ec2::subnet_cidr_reservation::{
+    CreateSubnetCidrReservation, ReservationType, ReservedCidr, SubnetCidrReservation,
+};
 pub use ec2::tags::{TagSpecification, Tags};
 pub use ec2::traffic::{
     IcmpVersion, IpProtocol, OtherProtocol, PortProtocol, PortRange, RuleProtocol, Traffic,
@@ -106,10 +109,10 @@ pub use id::{
     InternetGatewayId, NatGatewayId, NetworkAclAssociationId, NetworkAclId,
     NetworkInsightsAnalysisId, NetworkInsightsPathId, NetworkInterfaceId, PrefixListId,
     ResourceKind, RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId,
-    SequentialIds, SubnetCidrAssociationId, SubnetId, Timestamp, TransitGatewayAttachmentId,
-    TransitGatewayId, TransitGatewayRouteTableId, VpcCidrAssociationId, VpcEndpointId,
-    VpcEndpointServiceId, VpcId, VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
-    parse_resource_id,
+    SequentialIds, SubnetCidrAssociationId, SubnetCidrReservationId, SubnetId, Timestamp,
+    TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId, VpcCidrAssociationId,
+    VpcEndpointId, VpcEndpointServiceId, VpcId, VpcPeeringConnectionId, VpnConnectionId,
+    VpnGatewayId, parse_resource_id,
 };
 pub use id::{
     ResolverConfigId, ResolverDnssecConfigId, ResolverEndpointId, ResolverIpId,

@@ -150,6 +150,12 @@ impl Txn<'_, '_> {
                 }
             }
             Command::CreateDefaultVpc => Outcome::Vpc(self.create_default_vpc()?),
+            Command::CreateSubnetCidrReservation(input) => {
+                Outcome::SubnetCidrReservation(self.create_subnet_cidr_reservation(input)?)
+            }
+            Command::DeleteSubnetCidrReservation { id } => {
+                Outcome::SubnetCidrReservation(self.delete_subnet_cidr_reservation(id)?)
+            }
             Command::CreateDefaultSubnet(input) => {
                 Outcome::Subnet(self.create_default_subnet(input)?)
             }

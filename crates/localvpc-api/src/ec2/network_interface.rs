@@ -622,3 +622,144 @@ pub(super) async fn unassign_ipv6<B: Backend>(op: &Op<'_, B>) -> Body {
         other => Err(unexpected(&other)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fake, ME, OTHER, all, error, ok};
+
+    /// A subnet in ap-northeast-1a with one instance: (subnet, instance).
+    fn subnet_with_instance(b: &Fake) -> (String, String) {
+        let vpc = all(
+            &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
+            "vpcId",
+        )
+        .remove(0);
+        let subnet = all(
+            &ok(
+                b,
+                ME,
+                &format!(
+                    "Action=CreateSubnet&VpcId={vpc}&CidrBlock=10.0.1.0/24\
+                     &AvailabilityZone=ap-northeast-1a"
+                ),
+            ),
+            "subnetId",
+        )
+        .remove(0);
+        let run = format!(
+            "Action=RunInstances&ImageId=ami-0123456789abcdef0&InstanceType=t3.micro\
+             &MinCount=1&MaxCount=1&SubnetId={subnet}"
+        );
+        let instance = all(&ok(b, ME, &run), "instanceId").remove(0);
+        (subnet, instance)
+    }
+
+    fn new_eni(b: &Fake, subnet: &str) -> String {
+        let body = ok(
+            b,
+            ME,
+            &format!("Action=CreateNetworkInterface&SubnetId={subnet}"),
+        );
+        all(&body, "networkInterfaceId").remove(0)
+    }
+
+    #[test]
+    fn attach_reads_its_parameters_and_answers_the_attachment() {
+        let b = Fake::default();
+        let (subnet, instance) = subnet_with_instance(&b);
+        let eni = new_eni(&b, &subnet);
+        let attach = |extra: &str| {
+            format!(
+                "Action=AttachNetworkInterface&NetworkInterfaceId={eni}&InstanceId={instance}{extra}"
+            )
+        };
+        assert_eq!(error(&b, ME, &attach("")), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &attach("&DeviceIndex=one")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, ME, &attach("&DeviceIndex=1&NetworkCardIndex=1")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, ME, &attach("&DeviceIndex=1&DryRun=true")),
+            "DryRunOperation"
+        );
+        // Another account sees neither the interface nor the instance.
+        assert_eq!(
+            error(&b, OTHER, &attach("&DeviceIndex=1")),
+            "InvalidNetworkInterfaceID.NotFound"
+        );
+        let body = ok(&b, ME, &attach("&DeviceIndex=1"));
+        let [attachment] = all(&body, "attachmentId").try_into().unwrap();
+        assert_eq!(all(&body, "networkCardIndex"), ["0"]);
+
+        // The instance lists both interfaces; the attachment's own filters find it.
+        let described = ok(
+            &b,
+            ME,
+            &format!("Action=DescribeInstances&InstanceId.1={instance}"),
+        );
+        assert_eq!(all(&described, "deviceIndex"), ["0", "1"]);
+        let by_index = ok(
+            &b,
+            ME,
+            "Action=DescribeNetworkInterfaces&Filter.1.Name=attachment.device-index&Filter.1.Value.1=1",
+        );
+        assert_eq!(all(&by_index, "networkInterfaceId"), [eni.as_str()]);
+
+        let modify = format!(
+            "Action=ModifyNetworkInterfaceAttribute&NetworkInterfaceId={eni}\
+             &Attachment.AttachmentId={attachment}"
+        );
+        assert_eq!(error(&b, ME, &modify), "MissingParameter");
+        ok(
+            &b,
+            ME,
+            &format!("{modify}&Attachment.DeleteOnTermination=true"),
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!(
+                    "{modify}&Attachment.DeleteOnTermination=true&SourceDestCheck.Value=false"
+                )
+            ),
+            "InvalidParameterCombination"
+        );
+
+        assert_eq!(
+            error(&b, ME, "Action=DetachNetworkInterface"),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("Action=DetachNetworkInterface&AttachmentId={attachment}&Force=maybe")
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                OTHER,
+                &format!("Action=DetachNetworkInterface&AttachmentId={attachment}")
+            ),
+            "InvalidAttachmentID.NotFound"
+        );
+        ok(
+            &b,
+            ME,
+            &format!("Action=DetachNetworkInterface&AttachmentId={attachment}&Force=true"),
+        );
+        let described = ok(
+            &b,
+            ME,
+            &format!("Action=DescribeNetworkInterfaces&NetworkInterfaceId.1={eni}"),
+        );
+        assert_eq!(all(&described, "status"), ["available"]);
+    }
+}

@@ -437,6 +437,19 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "CreateSubnetCidrReservation",
+        &[
+            "Cidr",
+            "Description",
+            "DryRun",
+            "ReservationType",
+            "SubnetId",
+            "TagSpecification.#.ResourceType",
+            "TagSpecification.#.Tag.#.Key",
+            "TagSpecification.#.Tag.#.Value",
+        ],
+    ),
+    (
         "CreateTags",
         &["DryRun", "ResourceId.#", "Tag.#.Key", "Tag.#.Value"],
     ),
@@ -694,6 +707,10 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
     ("DeleteRouteTable", &["DryRun", "RouteTableId"]),
     ("DeleteSecurityGroup", &["DryRun", "GroupId", "GroupName"]),
     ("DeleteSubnet", &["DryRun", "SubnetId"]),
+    (
+        "DeleteSubnetCidrReservation",
+        &["DryRun", "SubnetCidrReservationId"],
+    ),
     (
         "DeleteTags",
         &["DryRun", "ResourceId.#", "Tag.#.Key", "Tag.#.Value"],
@@ -1248,6 +1265,17 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "NextToken",
             "PrefixListId",
             "TargetVersion",
+        ],
+    ),
+    (
+        "GetSubnetCidrReservations",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
+            "SubnetId",
         ],
     ),
     (

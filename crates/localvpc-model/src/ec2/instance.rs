@@ -231,7 +231,12 @@ impl Txn<'_, '_> {
                 subnet.id
             )));
         }
-        let free = self.model.available_ip_count(&subnet);
+        // An explicit address may lie in a CIDR reservation; automatic ones never do.
+        let free = if input.private_ip.is_some() {
+            self.model.available_ip_count(&subnet)
+        } else {
+            self.model.assignable_ip_count(&subnet)
+        };
         let count = u64::from(input.max_count).min(free);
         if count < u64::from(input.min_count) {
             return Err(ModelError::InsufficientFreeAddresses {

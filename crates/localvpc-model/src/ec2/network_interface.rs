@@ -3,7 +3,7 @@
 //! resolver endpoints create requester-managed interfaces the user can see but not delete or
 //! modify.
 
-use crate::cidr;
+use crate::cidr::{self, Ipv4Cidr, Ipv6Cidr};
 use crate::ec2::instance::{Instance, InstanceState, InterfaceAttachment};
 use crate::ec2::subnet::Subnet;
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
@@ -229,7 +229,7 @@ fn check_ipv6_address(
     Ok(())
 }
 
-fn ipv6_block(subnet: &Subnet) -> Result<cidr::Ipv6Cidr, ModelError> {
+fn ipv6_block(subnet: &Subnet) -> Result<Ipv6Cidr, ModelError> {
     subnet.ipv6_cidr().copied().ok_or_else(|| {
         ModelError::invalid_value(format!(
             "The subnet {} has no IPv6 CIDR block; IPv6 addresses cannot be assigned in it",
@@ -238,25 +238,38 @@ fn ipv6_block(subnet: &Subnet) -> Result<cidr::Ipv6Cidr, ModelError> {
     })
 }
 
-/// The lowest free usable IPv6 address of the subnet's block.
-fn first_free_ipv6(subnet: &Subnet, used: &BTreeSet<Ipv6Addr>) -> Result<Ipv6Addr, ModelError> {
+/// The lowest free usable IPv6 address of the subnet's block outside `reserved` (its CIDR
+/// reservations, which automatic assignment never uses).
+fn first_free_ipv6(
+    subnet: &Subnet,
+    used: &BTreeSet<Ipv6Addr>,
+    reserved: &[Ipv6Cidr],
+) -> Result<Ipv6Addr, ModelError> {
     let block = ipv6_block(subnet)?;
-    let base = u128::from(block.network());
-    // A /64 holds far more addresses than any subnet can use up; the bound only ends the
-    // search (4 reserved + every address in use + 1).
-    let bound = 4 + used.len() as u128 + 1;
-    (4..bound)
-        .map(|n| Ipv6Addr::from(base + n))
-        .find(|ip| !used.contains(ip) && block.contains(ip) && *ip != block.broadcast())
-        .ok_or_else(|| ModelError::InsufficientFreeAddresses {
-            subnet_id: subnet.id.to_string(),
-        })
+    let last = u128::from(block.broadcast());
+    let mut n = u128::from(block.network()).saturating_add(4);
+    // Each step returns, passes one address in use or one whole reserved range, so a /64
+    // (far more addresses than a subnet can use up) is never walked.
+    while n < last {
+        let ip = Ipv6Addr::from(n);
+        if let Some(range) = reserved.iter().find(|r| r.contains(&ip)) {
+            n = u128::from(range.broadcast()).saturating_add(1);
+        } else if used.contains(&ip) {
+            n += 1;
+        } else {
+            return Ok(ip);
+        }
+    }
+    Err(ModelError::InsufficientFreeAddresses {
+        subnet_id: subnet.id.to_string(),
+    })
 }
 
 /// Picks the explicit addresses (checked) plus `count` lowest free ones.
 fn pick_ipv6(
     subnet: &Subnet,
     used: &mut BTreeSet<Ipv6Addr>,
+    reserved: &[Ipv6Cidr],
     explicit: &[Ipv6Addr],
     count: u32,
 ) -> Result<Vec<Ipv6Addr>, ModelError> {
@@ -267,22 +280,36 @@ fn pick_ipv6(
         picked.push(*ip);
     }
     for _ in 0..count {
-        let ip = first_free_ipv6(subnet, used)?;
+        let ip = first_free_ipv6(subnet, used, reserved)?;
         used.insert(ip);
         picked.push(ip);
     }
     Ok(picked)
 }
 
-/// The lowest free usable address (AWS picks any free one; lowest is repeatable).
-fn first_free(subnet: &Subnet, used: &BTreeSet<Ipv4Addr>) -> Result<Ipv4Addr, ModelError> {
+/// The lowest free usable address outside `reserved` (the subnet's CIDR reservations, which
+/// automatic assignment never uses). AWS picks any free one; lowest is repeatable.
+fn first_free(
+    subnet: &Subnet,
+    used: &BTreeSet<Ipv4Addr>,
+    reserved: &[Ipv4Cidr],
+) -> Result<Ipv4Addr, ModelError> {
+    let base = u32::from(subnet.cidr_block.network());
     let size = u32::try_from(cidr::size(&subnet.cidr_block)).unwrap_or(u32::MAX);
-    (4..size.saturating_sub(1))
-        .map(|n| cidr::nth(&subnet.cidr_block, n))
-        .find(|ip| !used.contains(ip))
-        .ok_or_else(|| ModelError::InsufficientFreeAddresses {
-            subnet_id: subnet.id.to_string(),
-        })
+    let mut n: u32 = 4;
+    while n < size.saturating_sub(1) {
+        let ip = cidr::nth(&subnet.cidr_block, n);
+        if let Some(range) = reserved.iter().find(|r| r.contains(&ip)) {
+            n = (u32::from(range.broadcast()) - base).saturating_add(1);
+        } else if used.contains(&ip) {
+            n += 1;
+        } else {
+            return Ok(ip);
+        }
+    }
+    Err(ModelError::InsufficientFreeAddresses {
+        subnet_id: subnet.id.to_string(),
+    })
 }
 
 impl Txn<'_, '_> {
@@ -311,6 +338,7 @@ impl Txn<'_, '_> {
         groups: Vec<SecurityGroupId>,
     ) -> Result<NetworkInterface, ModelError> {
         let mut used = self.model.used_addresses(&subnet.id);
+        let reserved = self.model.reserved_v4(subnet);
         let private_ip = match primary {
             Some(ip) => {
                 check_address(subnet, ip, &used)?;
@@ -320,7 +348,7 @@ impl Txn<'_, '_> {
                 // The automatic primary never takes a secondary the same request names.
                 let mut taken = used.clone();
                 taken.extend(secondary.iter().copied());
-                first_free(subnet, &taken)?
+                first_free(subnet, &taken, &reserved)?
             }
         };
         used.insert(private_ip);
@@ -331,7 +359,7 @@ impl Txn<'_, '_> {
             secondary_ips.push(*ip);
         }
         for _ in 0..secondary_count {
-            let ip = first_free(subnet, &used)?;
+            let ip = first_free(subnet, &used, &reserved)?;
             used.insert(ip);
             secondary_ips.push(ip);
         }
@@ -400,7 +428,14 @@ impl Txn<'_, '_> {
             (false, None) => 0,
         };
         let mut used6 = self.model.used_ipv6_addresses(&subnet.id);
-        let ipv6_addresses = pick_ipv6(&subnet, &mut used6, &input.ipv6_addresses, ipv6_count)?;
+        let reserved6 = self.model.reserved_v6(&subnet);
+        let ipv6_addresses = pick_ipv6(
+            &subnet,
+            &mut used6,
+            &reserved6,
+            &input.ipv6_addresses,
+            ipv6_count,
+        )?;
         let mut eni = self.new_interface(
             &subnet,
             input.private_ip,
@@ -546,6 +581,7 @@ impl Txn<'_, '_> {
             }
         }
         let mut used = self.model.used_addresses(&subnet.id);
+        let reserved = self.model.reserved_v4(&subnet);
         let mut added = Vec::new();
         for ip in ips {
             check_address(&subnet, *ip, &used)?;
@@ -553,7 +589,7 @@ impl Txn<'_, '_> {
             added.push(*ip);
         }
         for _ in 0..count {
-            let ip = first_free(&subnet, &used)?;
+            let ip = first_free(&subnet, &used, &reserved)?;
             used.insert(ip);
             added.push(ip);
         }
@@ -572,7 +608,8 @@ impl Txn<'_, '_> {
         let mut eni = self.user_interface(id, "modify")?;
         let subnet = self.model.subnet(self.ctx.scope, &eni.subnet_id)?.clone();
         let mut used = self.model.used_ipv6_addresses(&subnet.id);
-        let added = pick_ipv6(&subnet, &mut used, ips, count)?;
+        let reserved = self.model.reserved_v6(&subnet);
+        let added = pick_ipv6(&subnet, &mut used, &reserved, ips, count)?;
         eni.ipv6_addresses.extend(added.iter().copied());
         self.put(Resource::NetworkInterface(eni));
         Ok(added)

@@ -425,6 +425,7 @@ impl Txn<'_, '_> {
                 "The subnet '{subnet_id}' has dependencies and cannot be deleted."
             )));
         }
+        self.delete_reservations_of(&subnet);
         // A subnet leaves every ACL and route-table association with it.
         let acls: Vec<_> = self
             .model
