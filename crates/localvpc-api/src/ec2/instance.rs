@@ -12,8 +12,8 @@ use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
     AMAZON_OWNER, BUILTIN_IMAGES, Command, Instance, InstanceAttributeChange, InstanceId,
-    InstanceState, Model, Outcome, RunInstances, SecurityGroupId, SubnetId, builtin_image_id,
-    private_dns_name, valid_image_id,
+    InstanceState, Model, NetworkInterface, Outcome, RunInstances, SecurityGroupId, SubnetId,
+    builtin_image_id, private_dns_name, valid_image_id,
 };
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
@@ -33,16 +33,20 @@ fn write_state(w: &mut XmlWriter, tag: &str, state: InstanceState) {
     });
 }
 
-fn write_instance(w: &mut XmlWriter, model: &Model, i: &Instance, state_override: Option<&str>) {
+/// The XML of one instance; `attached` are its interfaces by device index
+/// (`Model::interfaces_of_instances`, gathered once for a whole answer).
+fn write_instance(
+    w: &mut XmlWriter,
+    model: &Model,
+    i: &Instance,
+    attached: &[&NetworkInterface],
+    state_override: Option<&str>,
+) {
     let live = i.state != InstanceState::Terminated;
     let eni = model
         .network_interfaces_any(&i.primary_interface)
         .filter(|_| live);
-    let attached = if live {
-        model.interfaces_of_instance(i)
-    } else {
-        Vec::new()
-    };
+    let attached = if live { attached } else { &[] };
     let public_ip = i
         .public_ip
         .or_else(|| model.public_ip_of(&i.primary_interface, i.private_ip));
@@ -117,7 +121,7 @@ fn write_instance(w: &mut XmlWriter, model: &Model, i: &Instance, state_override
         .leaf_opt("clientToken", i.client_token.as_deref());
     super::tags::write_tag_set(w, &i.tags);
     w.leaf("hypervisor", "xen")
-        .list("networkInterfaceSet", attached, |w, e| {
+        .list("networkInterfaceSet", attached, |w, &e| {
             w.leaf("networkInterfaceId", e.id.as_str())
                 .leaf("subnetId", e.subnet_id.as_str())
                 .leaf("vpcId", e.vpc_id.as_str())
@@ -191,6 +195,7 @@ fn write_instance(w: &mut XmlWriter, model: &Model, i: &Instance, state_override
 
 /// `Reservation` items: instances grouped by reservation.
 fn write_reservations(w: &mut XmlWriter, model: &Model, instances: &[&Instance]) {
+    let attached = model.interfaces_of_instances(instances);
     let mut reservations: Vec<&str> = Vec::new();
     for i in instances {
         if !reservations.contains(&i.reservation_id.as_str()) {
@@ -209,7 +214,8 @@ fn write_reservations(w: &mut XmlWriter, model: &Model, instances: &[&Instance])
             |_, ()| {},
         );
         w.list("instancesSet", members, |w, i| {
-            write_instance(w, model, i, None)
+            let enis = attached.get(&i.id).map(Vec::as_slice).unwrap_or_default();
+            write_instance(w, model, i, enis, None);
         });
     });
 }
@@ -395,6 +401,7 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
         Outcome::Instances(instances) => {
             let model = op.snapshot();
             let first = instances.first();
+            let attached = model.interfaces_of_instances(&instances.iter().collect::<Vec<_>>());
             op.respond(|w| {
                 w.leaf(
                     "reservationId",
@@ -403,7 +410,8 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
                 .leaf("ownerId", op.ctx.scope.account.as_str())
                 .list("groupSet", Vec::<()>::new(), |_, ()| {})
                 .list("instancesSet", &instances, |w, i| {
-                    write_instance(w, &model, i, Some("pending"))
+                    let enis = attached.get(&i.id).map(Vec::as_slice).unwrap_or_default();
+                    write_instance(w, &model, i, enis, Some("pending"));
                 });
             })
         }

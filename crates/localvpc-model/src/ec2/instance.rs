@@ -134,6 +134,38 @@ impl Model {
         self.instances.get(id).map(AsRef::as_ref)
     }
 
+    /// The interfaces attached to each of `instances`, by device index (primary first),
+    /// with one pass over each of their VPCs' interfaces (a Describe answers many instances).
+    pub fn interfaces_of_instances<'a>(
+        &'a self,
+        instances: &[&Instance],
+    ) -> std::collections::BTreeMap<InstanceId, Vec<&'a NetworkInterface>> {
+        let wanted: std::collections::BTreeSet<&InstanceId> =
+            instances.iter().map(|i| &i.id).collect();
+        let vpcs: std::collections::BTreeSet<&VpcId> =
+            instances.iter().map(|i| &i.vpc_id).collect();
+        let mut found: std::collections::BTreeMap<InstanceId, Vec<&NetworkInterface>> =
+            std::collections::BTreeMap::new();
+        for vpc in vpcs {
+            let attached = self
+                .members_of::<NetworkInterface>(
+                    vpc,
+                    crate::id::ResourceKind::NetworkInterface,
+                    |id| NetworkInterfaceId::parse(id).ok(),
+                )
+                .filter_map(|e| e.attachment.as_ref().map(|a| (&a.instance_id, e)));
+            for (instance, e) in attached {
+                if wanted.contains(instance) {
+                    found.entry(instance.clone()).or_default().push(e);
+                }
+            }
+        }
+        for list in found.values_mut() {
+            list.sort_by_key(|e| e.attachment.as_ref().map(|a| a.device_index));
+        }
+        found
+    }
+
     /// The interfaces attached to an instance, by device index (primary first). Attached
     /// interfaces are in the instance's VPC, so the VPC's membership index finds them.
     pub fn interfaces_of_instance(&self, instance: &Instance) -> Vec<&NetworkInterface> {

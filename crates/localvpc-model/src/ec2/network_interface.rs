@@ -921,6 +921,11 @@ mod tests {
             on_instance,
             vec![instance.primary_interface.clone(), eni.id.clone()]
         );
+        let gathered: Vec<_> = h.model.interfaces_of_instances(&[&instance])[&instance.id]
+            .iter()
+            .map(|e| e.id.clone())
+            .collect();
+        assert_eq!(gathered, on_instance);
 
         // The same interface again: in use. Another at the same index: AWS's message.
         let err = h.attach(&eni.id, &instance.id, 2).unwrap_err();
