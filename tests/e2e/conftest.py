@@ -57,6 +57,9 @@ def pytest_configure(config):
     os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
     no_proxy = ",".join(x for x in (os.environ.get("NO_PROXY", ""), "127.0.0.1,localhost") if x)
     os.environ["NO_PROXY"] = os.environ["no_proxy"] = no_proxy
+    # pytest-xdist registers its marker itself; without it (-p no:xdist) the marker the
+    # collection hook below adds must still be known.
+    config.addinivalue_line("markers", "xdist_group(name): run the group's tests on one worker")
 
 
 # How the suite is spread over workers (scripts/test runs pytest-xdist with --dist

@@ -49,6 +49,9 @@ def test_state_survives_sigterm_restart(spawn_server, tmp_path):
     doomed = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.9.0/24")["Subnet"]["SubnetId"]
     ec2.delete_subnet(SubnetId=doomed)
     alpha_vpc = alpha_use1.create_vpc(CidrBlock="192.168.0.0/20")["Vpc"]["VpcId"]
+    scr = ec2.create_subnet_cidr_reservation(
+        SubnetId=sub, Cidr="10.1.4.16/28", ReservationType="explicit", Description="appliances",
+        TagSpecifications=tag_spec("subnet-cidr-reservation", Name="keep"))["SubnetCidrReservation"]
 
     before = snapshot(ec2)
     before_alpha = snapshot(alpha_use1)
@@ -62,6 +65,9 @@ def test_state_survives_sigterm_restart(spawn_server, tmp_path):
     assert snapshot(alpha_use1) == before_alpha
     assert alpha_use1.describe_vpcs(VpcIds=[alpha_vpc])["Vpcs"][0]["OwnerId"] == ALPHA_ACCOUNT
     assert doomed not in {s["SubnetId"] for s in after["subnets"]}
+    # Subnet CIDR reservations are stored like every other kind.
+    got = ec2.get_subnet_cidr_reservations(SubnetId=sub)
+    assert got["SubnetIpv4CidrReservations"] == [scr]
 
     # Writes after the restart persist as well, and ids keep being unique.
     ec2.delete_subnet(SubnetId=sub)

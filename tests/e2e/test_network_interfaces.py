@@ -524,3 +524,131 @@ def test_transit_gateway_attachment_interface_is_requester_managed(ec2, vpc_id, 
     expect_error(ec2.modify_network_interface_attribute, NetworkInterfaceId=e["NetworkInterfaceId"],
                  SourceDestCheck={"Value": False}, code="OperationNotPermitted")
     expect_error(ec2.delete_subnet, SubnetId=subnet, code="DependencyViolation")
+
+
+# --------------------------------------------------------------------------- Attach/DetachNetworkInterface
+
+AMI = "ami-0123456789abcdef0"
+
+
+def launch(ec2, subnet_id):
+    [i] = ec2.run_instances(ImageId=AMI, InstanceType="t3.micro", MinCount=1, MaxCount=1,
+                            SubnetId=subnet_id)["Instances"]
+    return i["InstanceId"]
+
+
+def instance_enis(ec2, instance_id):
+    [r] = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"]
+    return {n["NetworkInterfaceId"]: n for n in r["Instances"][0]["NetworkInterfaces"]}
+
+
+def test_attach_and_detach_network_interface(ec2, ec2_raw, subnet):
+    instance = launch(ec2, subnet)
+    eni = new_eni(ec2, subnet)["NetworkInterfaceId"]
+    expect_dry_run(ec2.attach_network_interface, NetworkInterfaceId=eni, InstanceId=instance, DeviceIndex=1)
+    resp = ec2.attach_network_interface(NetworkInterfaceId=eni, InstanceId=instance, DeviceIndex=1)
+    att = resp["AttachmentId"]
+    assert re.match(r"^eni-attach-[0-9a-f]{17}$", att)
+    assert resp["NetworkCardIndex"] == 0
+
+    e = describe_eni(ec2, eni)
+    assert e["Status"] == "in-use"
+    a = e["Attachment"]
+    assert a["AttachmentId"] == att and a["InstanceId"] == instance
+    assert a["DeviceIndex"] == 1 and a["NetworkCardIndex"] == 0
+    # AWS's default for an interface attached after launch.
+    assert a["DeleteOnTermination"] is False
+    assert a["Status"] == "attached" and a["InstanceOwnerId"] == e["OwnerId"]
+    assert a["AttachTime"] is not None
+
+    # The instance lists both interfaces, primary first.
+    enis = instance_enis(ec2, instance)
+    assert len(enis) == 2 and enis[eni]["Attachment"]["AttachmentId"] == att
+    assert enis[eni]["Attachment"]["DeviceIndex"] == 1
+    got = ec2.describe_instances(Filters=[f("network-interface.network-interface-id", eni)])["Reservations"]
+    assert [i["InstanceId"] for r in got for i in r["Instances"]] == [instance]
+
+    # The filters of an attachment.
+    for name, value in (("attachment.attachment-id", att), ("attachment.instance-id", instance),
+                        ("attachment.device-index", "1"), ("attachment.status", "attached"),
+                        ("attachment.delete-on-termination", "false"), ("status", "in-use")):
+        ids = [x["NetworkInterfaceId"] for x in
+               ec2.describe_network_interfaces(Filters=[f(name, value), f("network-interface-id", eni)])[
+                   "NetworkInterfaces"]]
+        assert ids == [eni], name
+
+    # In use: neither attached again nor deleted.
+    expect_error(ec2.attach_network_interface, NetworkInterfaceId=eni, InstanceId=instance, DeviceIndex=2,
+                 code="InvalidNetworkInterface.InUse")
+    expect_error(ec2.delete_network_interface, NetworkInterfaceId=eni, code="InvalidNetworkInterface.InUse")
+    # A device index already used.
+    other = new_eni(ec2, subnet)["NetworkInterfaceId"]
+    err = expect_error(ec2.attach_network_interface, NetworkInterfaceId=other, InstanceId=instance,
+                       DeviceIndex=1, code="InvalidParameterValue")
+    assert err["Error"]["Message"] == f"Instance '{instance}' already has an interface attached at device index '1'."
+    expect_error(ec2_raw.attach_network_interface, NetworkInterfaceId=other, InstanceId=instance,
+                 code="MissingParameter")
+
+    # The primary interface never detaches, Force or not.
+    [primary] = [n for n in enis.values() if n["Attachment"]["DeviceIndex"] == 0]
+    err = expect_error(ec2.detach_network_interface, AttachmentId=primary["Attachment"]["AttachmentId"], Force=True,
+                       code="OperationNotPermitted")
+    assert "device index 0" in err["Error"]["Message"]
+
+    expect_dry_run(ec2.detach_network_interface, AttachmentId=att)
+    assert ec2.detach_network_interface(AttachmentId=att, Force=True)["ResponseMetadata"]["HTTPStatusCode"] == 200
+    e = describe_eni(ec2, eni)
+    assert e["Status"] == "available" and "Attachment" not in e
+    assert list(instance_enis(ec2, instance)) == [primary["NetworkInterfaceId"]]
+    expect_error(ec2.detach_network_interface, AttachmentId=att, code="InvalidAttachmentID.NotFound")
+    # The index is free again.
+    ec2.attach_network_interface(NetworkInterfaceId=other, InstanceId=instance, DeviceIndex=1)
+
+
+def test_attach_needs_the_instance_availability_zone(ec2, vpc_id, subnet):
+    instance = launch(ec2, subnet)
+    far = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.2.0/24",
+                            AvailabilityZone="ap-northeast-1c")["Subnet"]["SubnetId"]
+    eni = new_eni(ec2, far)["NetworkInterfaceId"]
+    expect_error(ec2.attach_network_interface, NetworkInterfaceId=eni, InstanceId=instance, DeviceIndex=1,
+                 code="InvalidParameterValue")
+    expect_error(ec2.attach_network_interface, NetworkInterfaceId=eni, InstanceId="i-0123456789abcdef0",
+                 DeviceIndex=1, code="InvalidInstanceID.NotFound")
+
+
+def test_delete_on_termination_decides_an_attached_interface_fate(ec2, subnet):
+    instance = launch(ec2, subnet)
+    kept = new_eni(ec2, subnet)["NetworkInterfaceId"]
+    dropped = new_eni(ec2, subnet)["NetworkInterfaceId"]
+    ec2.attach_network_interface(NetworkInterfaceId=kept, InstanceId=instance, DeviceIndex=1)
+    att = ec2.attach_network_interface(NetworkInterfaceId=dropped, InstanceId=instance, DeviceIndex=2)["AttachmentId"]
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=dropped,
+                                           Attachment={"AttachmentId": att, "DeleteOnTermination": True})
+    assert describe_eni(ec2, dropped)["Attachment"]["DeleteOnTermination"] is True
+    expect_error(ec2.modify_network_interface_attribute, NetworkInterfaceId=kept,
+                 Attachment={"AttachmentId": att, "DeleteOnTermination": True},
+                 code="InvalidAttachmentID.NotFound")
+    ec2.terminate_instances(InstanceIds=[instance])
+    expect_error(ec2.describe_network_interfaces, NetworkInterfaceIds=[dropped],
+                 code="InvalidNetworkInterfaceID.NotFound")
+    survivor = describe_eni(ec2, kept)
+    assert survivor["Status"] == "available" and "Attachment" not in survivor
+
+
+def test_cli_attach_and_detach_network_interface(ec2, cli, subnet):
+    instance = launch(ec2, subnet)
+    eni = new_eni(ec2, subnet)["NetworkInterfaceId"]
+    out = cli("ec2", "attach-network-interface", "--network-interface-id", eni, "--instance-id", instance,
+              "--device-index", "1").json
+    assert out["AttachmentId"].startswith("eni-attach-")
+    got = cli("ec2", "describe-network-interfaces", "--filters",
+              f"Name=attachment.attachment-id,Values={out['AttachmentId']}").json
+    assert [e["NetworkInterfaceId"] for e in got["NetworkInterfaces"]] == [eni]
+    cli("ec2", "detach-network-interface", "--attachment-id", out["AttachmentId"])
+    assert describe_eni(ec2, eni)["Status"] == "available"
+
+
+def test_automatic_primary_avoids_requested_secondaries(ec2, subnet):
+    e = new_eni(ec2, subnet, PrivateIpAddresses=[{"PrivateIpAddress": "10.0.1.4", "Primary": False}],
+                SecondaryPrivateIpAddressCount=1)
+    assert addresses(e) == [("10.0.1.5", True), ("10.0.1.4", False), ("10.0.1.6", False)]

@@ -409,3 +409,136 @@ def test_describe_subnets_more_documented_filters(ec2, vpc_id):
     assert ids(f("private-dns-name-options-on-launch.hostname-type", "resource-name")) == [sid]
     assert ids(f("private-dns-name-options-on-launch.hostname-type", "ip-name")) == []
     assert ids(f("map-customer-owned-ip-on-launch", "false")) == [sid]
+
+
+# --------------------------------------------------------------------------- CreateDefaultSubnet
+
+
+def default_subnets(ec2, vpc_id):
+    return {s["AvailabilityZone"]: s for s in ec2.describe_subnets(
+        Filters=[f("vpc-id", vpc_id), f("default-for-az", "true")])["Subnets"]}
+
+
+def test_create_default_subnet(ec2, ec2_raw, cli):
+    dvpc = default_vpc(ec2)["VpcId"]
+    expect_error(ec2.create_default_subnet, AvailabilityZone="ap-northeast-1a",
+                 code="DefaultSubnetAlreadyExistsInAvailabilityZone")
+    expect_error(ec2_raw.create_default_subnet, code="MissingParameter")
+    expect_error(ec2.create_default_subnet, AvailabilityZone="ap-northeast-1a", AvailabilityZoneId="apne1-az4",
+                 code="InvalidParameterCombination")
+    expect_error(ec2.create_default_subnet, AvailabilityZone="ap-northeast-1z", code="InvalidParameterValue")
+    old = default_subnets(ec2, dvpc)["ap-northeast-1c"]
+    ec2.delete_subnet(SubnetId=old["SubnetId"])
+    expect_dry_run(ec2.create_default_subnet, AvailabilityZone="ap-northeast-1c")
+    s = ec2.create_default_subnet(AvailabilityZone="ap-northeast-1c")["Subnet"]
+    # The lowest free /20 of the default VPC, default for its zone and public.
+    assert s["CidrBlock"] == old["CidrBlock"] == "172.31.16.0/20"
+    assert s["VpcId"] == dvpc and s["DefaultForAz"] is True and s["MapPublicIpOnLaunch"] is True
+    assert describe_subnet(ec2, s["SubnetId"])["AvailabilityZone"] == "ap-northeast-1c"
+    # The aws CLI, by zone id.
+    ec2.delete_subnet(SubnetId=s["SubnetId"])
+    out = cli("ec2", "create-default-subnet", "--availability-zone-id", "apne1-az1").json
+    assert out["Subnet"]["AvailabilityZone"] == "ap-northeast-1c"
+
+
+def test_create_default_subnet_without_default_vpc(ec2):
+    dvpc = default_vpc(ec2)["VpcId"]
+    for s in default_subnets(ec2, dvpc).values():
+        ec2.delete_subnet(SubnetId=s["SubnetId"])
+    for gw in ec2.describe_internet_gateways(Filters=[f("attachment.vpc-id", dvpc)])["InternetGateways"]:
+        ec2.detach_internet_gateway(InternetGatewayId=gw["InternetGatewayId"], VpcId=dvpc)
+    ec2.delete_vpc(VpcId=dvpc)
+    expect_error(ec2.create_default_subnet, AvailabilityZone="ap-northeast-1a", code="DefaultVpcDoesNotExist")
+
+
+def test_ipv6_native_parameter_checks_come_first(ec2, ec2_raw, vpc_id):
+    # AWS's checks of an IPv6-only request before localvpc's "not emulated" refusal.
+    expect_error(ec2.create_subnet, VpcId=vpc_id, Ipv6Native=True, CidrBlock="10.0.1.0/24",
+                 Ipv6CidrBlock="2001:db8::/64", code="InvalidParameterCombination")
+    expect_error(ec2_raw.create_subnet, VpcId=vpc_id, Ipv6Native=True, code="MissingParameter")
+    expect_error(ec2.create_subnet, VpcId=MISSING_VPC_ID, Ipv6Native=True, Ipv6CidrBlock="2001:db8::/64",
+                 code="InvalidVpcID.NotFound")
+    expect_error(ec2.create_subnet, VpcId=vpc_id, Ipv6Native=True, Ipv6CidrBlock="2001:db8::/64",
+                 code="InvalidSubnet.Range")
+    with_v6 = ec2.create_vpc(CidrBlock="10.1.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]["VpcId"]
+    [block] = [a["Ipv6CidrBlock"] for a in ec2.describe_vpcs(VpcIds=[with_v6])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"]]
+    sub = block.replace("/56", "/64")
+    err = expect_error(ec2.create_subnet, VpcId=with_v6, Ipv6Native=True, Ipv6CidrBlock=sub,
+                       code="InvalidParameterValue")
+    assert "Ipv6Native" in err["Error"]["Message"]
+
+
+# --------------------------------------------------------------------------- subnet CIDR reservations
+
+
+def test_subnet_cidr_reservations(ec2, ec2_raw, vpc_id, cli):
+    sub = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.1.0/24", AvailabilityZone="ap-northeast-1a")[
+        "Subnet"]["SubnetId"]
+    expect_dry_run(ec2.create_subnet_cidr_reservation, SubnetId=sub, Cidr="10.0.1.0/28",
+                   ReservationType="explicit")
+    r = ec2.create_subnet_cidr_reservation(SubnetId=sub, Cidr="10.0.1.0/28", ReservationType="explicit",
+                                           Description="appliances",
+                                           TagSpecifications=tag_spec("subnet-cidr-reservation", Name="a"))[
+        "SubnetCidrReservation"]
+    assert r["SubnetCidrReservationId"].startswith("scr-")
+    assert (r["SubnetId"], r["Cidr"], r["ReservationType"], r["Description"]) == (
+        sub, "10.0.1.0/28", "explicit", "appliances")
+    assert r["OwnerId"] == UNKNOWN_KEY_ACCOUNT and tags_of(r) == {"Name": "a"}
+    p = ec2.create_subnet_cidr_reservation(SubnetId=sub, Cidr="10.0.1.16/28", ReservationType="prefix")[
+        "SubnetCidrReservation"]
+
+    # Validation: inside the subnet, no overlap, a known type.
+    for cidr in ("10.0.2.0/28", "10.0.1.8/29", "bogus"):
+        expect_error(ec2.create_subnet_cidr_reservation, SubnetId=sub, Cidr=cidr, ReservationType="explicit",
+                     code="InvalidParameterValue")
+    expect_error(ec2_raw.create_subnet_cidr_reservation, SubnetId=sub, Cidr="10.0.1.32/28", ReservationType="other",
+                 code="InvalidParameterValue")
+    expect_error(ec2.create_subnet_cidr_reservation, SubnetId=MISSING_SUBNET_ID, Cidr="10.0.1.32/28",
+                 ReservationType="explicit", code="InvalidSubnetID.NotFound")
+
+    # Automatic addresses skip both reservations; a named one may use the explicit range.
+    eni = ec2.create_network_interface(SubnetId=sub)["NetworkInterface"]
+    assert eni["PrivateIpAddress"] == "10.0.1.32"
+    named = ec2.create_network_interface(SubnetId=sub, PrivateIpAddress="10.0.1.5")["NetworkInterface"]
+    assert named["PrivateIpAddress"] == "10.0.1.5"
+
+    got = ec2.get_subnet_cidr_reservations(SubnetId=sub)
+    assert [x["SubnetCidrReservationId"] for x in got["SubnetIpv4CidrReservations"]] == sorted(
+        [r["SubnetCidrReservationId"], p["SubnetCidrReservationId"]])
+    assert got["SubnetIpv6CidrReservations"] == []
+    by_type = ec2.get_subnet_cidr_reservations(SubnetId=sub, Filters=[f("reservationType", "prefix")])
+    assert [x["Cidr"] for x in by_type["SubnetIpv4CidrReservations"]] == ["10.0.1.16/28"]
+    by_tag = ec2.get_subnet_cidr_reservations(SubnetId=sub, Filters=[f("tag:Name", "a")])
+    assert [x["Cidr"] for x in by_tag["SubnetIpv4CidrReservations"]] == ["10.0.1.0/28"]
+    expect_error(ec2.get_subnet_cidr_reservations, SubnetId=sub, Filters=[f("cidr", "x")],
+                 code="InvalidParameterValue")
+    expect_error(ec2.get_subnet_cidr_reservations, SubnetId=MISSING_SUBNET_ID, code="InvalidSubnetID.NotFound")
+    page = ec2.get_subnet_cidr_reservations(SubnetId=sub, MaxResults=5)
+    assert len(page["SubnetIpv4CidrReservations"]) == 2 and "NextToken" not in page
+
+    # The aws CLI lists and deletes.
+    out = cli("ec2", "get-subnet-cidr-reservations", "--subnet-id", sub).json
+    assert len(out["SubnetIpv4CidrReservations"]) == 2
+    deleted = cli("ec2", "delete-subnet-cidr-reservation", "--subnet-cidr-reservation-id",
+                  p["SubnetCidrReservationId"]).json["DeletedSubnetCidrReservation"]
+    assert deleted["Cidr"] == "10.0.1.16/28"
+    expect_error(ec2.delete_subnet_cidr_reservation, SubnetCidrReservationId=p["SubnetCidrReservationId"],
+                 code="InvalidSubnetCidrReservationID.NotFound")
+    # With the prefix range gone, its addresses are handed out again.
+    assert ec2.create_network_interface(SubnetId=sub)["NetworkInterface"]["PrivateIpAddress"] == "10.0.1.16"
+
+
+def test_ipv6_subnet_cidr_reservation(ec2):
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]["VpcId"]
+    [block] = [a["Ipv6CidrBlock"] for a in ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"]]
+    sub64 = ipaddress.ip_network(block).subnets(new_prefix=64)
+    net = next(sub64)
+    sub = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", Ipv6CidrBlock=str(net))["Subnet"]["SubnetId"]
+    reserved = f"{net.network_address}/124"
+    ec2.create_subnet_cidr_reservation(SubnetId=sub, Cidr=reserved, ReservationType="explicit")
+    expect_error(ec2.create_subnet_cidr_reservation, SubnetId=sub, Cidr=str(next(sub64)),
+                 ReservationType="explicit", code="InvalidParameterValue")
+    got = ec2.get_subnet_cidr_reservations(SubnetId=sub)
+    assert [x["Cidr"] for x in got["SubnetIpv6CidrReservations"]] == [reserved]
+    eni = ec2.create_network_interface(SubnetId=sub, Ipv6AddressCount=1)["NetworkInterface"]
+    assert eni["Ipv6Addresses"][0]["Ipv6Address"] == str(net.network_address + 16)

@@ -561,3 +561,15 @@ def test_delete_default_vpc_with_default_subnets_is_dependency_violation(ec2):
     dvpc = default_vpc(ec2)["VpcId"]
     expect_error(ec2.delete_vpc, VpcId=dvpc, code="DependencyViolation")
     assert default_vpc(ec2)["VpcId"] == dvpc
+
+
+def test_modify_vpc_tenancy_to_default_only(ec2, cli):
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", InstanceTenancy="dedicated")["Vpc"]["VpcId"]
+    expect_error(ec2.modify_vpc_tenancy, VpcId=vpc, InstanceTenancy="dedicated", code="InvalidParameterValue")
+    expect_dry_run(ec2.modify_vpc_tenancy, VpcId=vpc, InstanceTenancy="default")
+    assert ec2.modify_vpc_tenancy(VpcId=vpc, InstanceTenancy="default")["ReturnValue"] is True
+    assert ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["InstanceTenancy"] == "default"
+    expect_error(ec2.modify_vpc_tenancy, VpcId="vpc-0123456789abcdef0", InstanceTenancy="default",
+                 code="InvalidVpcID.NotFound")
+    out = cli("ec2", "modify-vpc-tenancy", "--vpc-id", vpc, "--instance-tenancy", "default").json
+    assert out["ReturnValue"] is True

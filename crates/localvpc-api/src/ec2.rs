@@ -24,6 +24,7 @@ mod region;
 mod route_table;
 mod security_group;
 mod subnet;
+mod subnet_cidr_reservation;
 mod tags;
 #[cfg(test)]
 mod testing;
@@ -57,10 +58,12 @@ pub const ACTIONS: &[&str] = &[
     "AssociateTransitGatewayRouteTable",
     "AssociateVpcCidrBlock",
     "AttachInternetGateway",
+    "AttachNetworkInterface",
     "AttachVpnGateway",
     "AuthorizeSecurityGroupEgress",
     "AuthorizeSecurityGroupIngress",
     "CreateCustomerGateway",
+    "CreateDefaultSubnet",
     "CreateDefaultVpc",
     "CreateDhcpOptions",
     "CreateEgressOnlyInternetGateway",
@@ -75,6 +78,7 @@ pub const ACTIONS: &[&str] = &[
     "CreateRouteTable",
     "CreateSecurityGroup",
     "CreateSubnet",
+    "CreateSubnetCidrReservation",
     "CreateTags",
     "CreateTransitGateway",
     "CreateTransitGatewayRoute",
@@ -103,6 +107,7 @@ pub const ACTIONS: &[&str] = &[
     "DeleteRouteTable",
     "DeleteSecurityGroup",
     "DeleteSubnet",
+    "DeleteSubnetCidrReservation",
     "DeleteTags",
     "DeleteTransitGateway",
     "DeleteTransitGatewayRoute",
@@ -159,6 +164,7 @@ pub const ACTIONS: &[&str] = &[
     "DescribeVpnConnections",
     "DescribeVpnGateways",
     "DetachInternetGateway",
+    "DetachNetworkInterface",
     "DetachVpnGateway",
     "DisableTransitGatewayRouteTablePropagation",
     "DisableVgwRoutePropagation",
@@ -172,6 +178,7 @@ pub const ACTIONS: &[&str] = &[
     "GetInstanceUefiData",
     "GetManagedPrefixListAssociations",
     "GetManagedPrefixListEntries",
+    "GetSubnetCidrReservations",
     "GetTransitGatewayRouteTableAssociations",
     "GetTransitGatewayRouteTablePropagations",
     "ModifyInstanceAttribute",
@@ -186,6 +193,7 @@ pub const ACTIONS: &[&str] = &[
     "ModifyVpcEndpointServiceConfiguration",
     "ModifyVpcEndpointServicePermissions",
     "ModifyVpcPeeringConnectionOptions",
+    "ModifyVpcTenancy",
     "RejectTransitGatewayVpcAttachment",
     "RejectVpcEndpointConnections",
     "RejectVpcPeeringConnection",
@@ -259,6 +267,8 @@ async fn dispatch<B: Backend>(
         "DescribeAvailabilityZones" => region::describe_availability_zones(&op),
         "CreateVpc" => vpc::create_vpc(&op).await,
         "CreateDefaultVpc" => vpc::create_default_vpc(&op).await,
+        "CreateDefaultSubnet" => subnet::create_default_subnet(&op).await,
+        "ModifyVpcTenancy" => vpc::modify_vpc_tenancy(&op).await,
         "DescribeVpcs" => vpc::describe_vpcs(&op),
         "DeleteVpc" => vpc::delete_vpc(&op).await,
         "ModifyVpcAttribute" => vpc::modify_vpc_attribute(&op).await,
@@ -271,6 +281,9 @@ async fn dispatch<B: Backend>(
         "ModifySubnetAttribute" => subnet::modify_subnet_attribute(&op).await,
         "AssociateSubnetCidrBlock" => subnet::associate_subnet_cidr_block(&op).await,
         "DisassociateSubnetCidrBlock" => subnet::disassociate_subnet_cidr_block(&op).await,
+        "CreateSubnetCidrReservation" => subnet_cidr_reservation::create(&op).await,
+        "DeleteSubnetCidrReservation" => subnet_cidr_reservation::delete(&op).await,
+        "GetSubnetCidrReservations" => subnet_cidr_reservation::get(&op),
         "CreateSecurityGroup" => security_group::create_security_group(&op).await,
         "DeleteSecurityGroup" => security_group::delete_security_group(&op).await,
         "DescribeSecurityGroups" => security_group::describe_security_groups(&op),
@@ -308,6 +321,8 @@ async fn dispatch<B: Backend>(
         "DeleteNetworkInterface" => network_interface::delete(&op).await,
         "DescribeNetworkInterfaces" => network_interface::describe(&op),
         "ModifyNetworkInterfaceAttribute" => network_interface::modify(&op).await,
+        "AttachNetworkInterface" => network_interface::attach(&op).await,
+        "DetachNetworkInterface" => network_interface::detach(&op).await,
         "AssignPrivateIpAddresses" => network_interface::assign(&op).await,
         "UnassignPrivateIpAddresses" => network_interface::unassign(&op).await,
         "AssignIpv6Addresses" => network_interface::assign_ipv6(&op).await,

@@ -7,6 +7,7 @@ use crate::ec2::endpoint_service::{
     AllowedPrincipal, ConnectionNotification, CreateEndpointService, ModifyEndpointService,
     VpcEndpointServiceConfiguration,
 };
+use crate::ec2::instance::InterfaceAttachment;
 use crate::ec2::instance::{Instance, InstanceState, RunInstances};
 use crate::ec2::internet_gateway::InternetGateway;
 use crate::ec2::nat_gateway::{CreateNatGateway, NatGateway};
@@ -16,7 +17,7 @@ use crate::ec2::network_insights::{
     StartNetworkInsightsAnalysis,
 };
 use crate::ec2::network_interface::{
-    CreateNetworkInterface, NetworkInterface, NetworkInterfaceAttribute,
+    AttachNetworkInterface, CreateNetworkInterface, NetworkInterface, NetworkInterfaceAttribute,
 };
 use crate::ec2::prefix_list::{
     CreateManagedPrefixList, ManagedPrefixList, ModifyManagedPrefixList,
@@ -26,7 +27,8 @@ use crate::ec2::security_group::{
     CreateSecurityGroup, GroupRef, IpPermission, SecurityGroup, SecurityGroupRule,
 };
 use crate::ec2::subnet::SubnetIpv6Association;
-use crate::ec2::subnet::{CreateSubnet, Subnet, SubnetAttribute};
+use crate::ec2::subnet::{CreateDefaultSubnet, CreateSubnet, Subnet, SubnetAttribute};
+use crate::ec2::subnet_cidr_reservation::{CreateSubnetCidrReservation, SubnetCidrReservation};
 use crate::ec2::tags::TagSpecification;
 use crate::ec2::transit_gateway::{
     CreateTgwVpcAttachment, TransitGateway, TransitGatewayAttachment, TransitGatewayOptions,
@@ -80,6 +82,12 @@ pub enum Command {
         association_id: VpcCidrAssociationId,
     },
     CreateDefaultVpc,
+    CreateDefaultSubnet(CreateDefaultSubnet),
+    /// Only to `default`.
+    ModifyVpcTenancy {
+        vpc_id: VpcId,
+        instance_tenancy: String,
+    },
     CreateSubnet(CreateSubnet),
     DeleteSubnet {
         subnet_id: SubnetId,
@@ -94,6 +102,10 @@ pub enum Command {
     },
     DisassociateSubnetCidrBlock {
         association_id: SubnetCidrAssociationId,
+    },
+    CreateSubnetCidrReservation(CreateSubnetCidrReservation),
+    DeleteSubnetCidrReservation {
+        id: crate::id::SubnetCidrReservationId,
     },
     /// Adds or overwrites tags on each resource; all or nothing.
     CreateTags {
@@ -212,6 +224,12 @@ pub enum Command {
     ModifyNetworkInterfaceAttribute {
         network_interface_id: NetworkInterfaceId,
         attribute: NetworkInterfaceAttribute,
+    },
+    AttachNetworkInterface(AttachNetworkInterface),
+    /// By attachment id (`eni-attach-…`); `force` is accepted and changes nothing.
+    DetachNetworkInterface {
+        attachment_id: String,
+        force: bool,
     },
     AssignPrivateIpAddresses {
         network_interface_id: NetworkInterfaceId,
@@ -463,6 +481,7 @@ pub enum Outcome {
     Done,
     Vpc(Vpc),
     Subnet(Subnet),
+    SubnetCidrReservation(SubnetCidrReservation),
     CidrAssociation {
         vpc_id: VpcId,
         association: VpcCidrAssociation,
@@ -488,6 +507,7 @@ pub enum Outcome {
     NetworkAcl(NetworkAcl),
     NetworkAclAssociation(NetworkAclAssociationId),
     NetworkInterface(NetworkInterface),
+    NetworkInterfaceAttachment(InterfaceAttachment),
     AssignedAddresses(NetworkInterfaceId, Vec<std::net::Ipv4Addr>),
     /// IPv6 addresses assigned to or unassigned from an interface.
     Ipv6Addresses(NetworkInterfaceId, Vec<std::net::Ipv6Addr>),

@@ -15,6 +15,7 @@ pub(crate) mod prefix_list;
 pub(crate) mod route_table;
 pub(crate) mod security_group;
 pub(crate) mod subnet;
+pub(crate) mod subnet_cidr_reservation;
 pub(crate) mod tags;
 pub(crate) mod traffic;
 pub(crate) mod transit_gateway;

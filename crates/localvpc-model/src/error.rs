@@ -49,6 +49,10 @@ pub enum ModelError {
     OperationNotPermitted { message: String },
     #[error("A Default VPC already exists for this account in this region.")]
     DefaultVpcAlreadyExists,
+    #[error("No default VPC exists for this account in this region.")]
+    DefaultVpcDoesNotExist,
+    #[error("A default subnet already exists in availability zone {zone}.")]
+    DefaultSubnetAlreadyExistsInAvailabilityZone { zone: String },
     #[error("The maximum number of tags for resource '{resource_id}' has been reached ({limit}).")]
     TagLimitExceeded { resource_id: String, limit: usize },
     #[error("The specified network contains more than one subnet in availability zone")]
@@ -131,6 +135,8 @@ pub enum ModelError {
     InvalidAmiMalformed { id: String },
     #[error("The instance '{id}' is not in a state from which it can be changed ({state})")]
     IncorrectInstanceState { id: String, state: &'static str },
+    #[error("The attachment ID '{id}' does not exist")]
+    AttachmentNotFound { id: String },
     #[error("Interface {id} is currently in use by instance {instance}.")]
     InterfaceInUse { id: String, instance: String },
     #[error("{message}")]
@@ -206,6 +212,10 @@ impl ModelError {
             Self::DependencyViolation { .. } => "DependencyViolation",
             Self::OperationNotPermitted { .. } => "OperationNotPermitted",
             Self::DefaultVpcAlreadyExists => "DefaultVpcAlreadyExists",
+            Self::DefaultVpcDoesNotExist => "DefaultVpcDoesNotExist",
+            Self::DefaultSubnetAlreadyExistsInAvailabilityZone { .. } => {
+                "DefaultSubnetAlreadyExistsInAvailabilityZone"
+            }
             Self::TagLimitExceeded { .. } => "TagLimitExceeded",
             Self::NoDefaultSubnetSpace => "InvalidParameterValue",
             Self::GroupNameNotFound { .. } => "InvalidGroup.NotFound",
@@ -248,6 +258,7 @@ impl ModelError {
             Self::InvalidAmiMalformed { .. } => "InvalidAMIID.Malformed",
             Self::IncorrectInstanceState { .. } => "IncorrectInstanceState",
             Self::InterfaceInUse { .. } => "InvalidNetworkInterface.InUse",
+            Self::AttachmentNotFound { .. } => "InvalidAttachmentID.NotFound",
             Self::VpnAttachmentNotFound { .. } => "InvalidVpnGatewayAttachment.NotFound",
             Self::PrefixListVersionMismatch => "PrefixListVersionMismatch",
             Self::InvalidServiceName { .. } => "InvalidServiceName",

@@ -53,6 +53,7 @@ pub enum ResourceKind {
     DhcpOptions,
     VpcCidrAssociation,
     SubnetCidrAssociation,
+    SubnetCidrReservation,
     SecurityGroupRule,
     InternetGateway,
     EgressOnlyInternetGateway,
@@ -93,7 +94,7 @@ pub enum ResourceKind {
 impl ResourceKind {
     /// The kinds EC2's tag calls and `of_id` know. Route 53 Resolver kinds are left out:
     /// they are tagged by ARN through their own API, never through EC2 CreateTags.
-    pub const ALL: [Self; 32] = [
+    pub const ALL: [Self; 33] = [
         Self::Vpc,
         Self::Subnet,
         Self::RouteTable,
@@ -102,6 +103,7 @@ impl ResourceKind {
         Self::DhcpOptions,
         Self::VpcCidrAssociation,
         Self::SubnetCidrAssociation,
+        Self::SubnetCidrReservation,
         Self::SecurityGroupRule,
         Self::InternetGateway,
         Self::EgressOnlyInternetGateway,
@@ -139,6 +141,7 @@ impl ResourceKind {
             Self::DhcpOptions => "dopt",
             Self::VpcCidrAssociation => "vpc-cidr-assoc",
             Self::SubnetCidrAssociation => "subnet-cidr-assoc",
+            Self::SubnetCidrReservation => "scr",
             Self::EgressOnlyInternetGateway => "eigw",
             Self::SecurityGroupRule => "sgr",
             Self::InternetGateway => "igw",
@@ -188,6 +191,7 @@ impl ResourceKind {
             Self::DhcpOptions => "InvalidDhcpOptionID.NotFound",
             Self::VpcCidrAssociation => "InvalidVpcCidrBlockAssociationID.NotFound",
             Self::SubnetCidrAssociation => "InvalidSubnetCidrBlockAssociationID.NotFound",
+            Self::SubnetCidrReservation => "InvalidSubnetCidrReservationID.NotFound",
             Self::EgressOnlyInternetGateway => "InvalidEgressOnlyInternetGatewayId.NotFound",
             Self::SecurityGroupRule => "InvalidSecurityGroupRuleId.NotFound",
             Self::InternetGateway => "InvalidInternetGatewayID.NotFound",
@@ -237,6 +241,7 @@ impl ResourceKind {
             Self::DhcpOptions => "InvalidDhcpOptionsId.Malformed",
             Self::VpcCidrAssociation => "InvalidVpcCidrBlockAssociationId.Malformed",
             Self::SubnetCidrAssociation => "InvalidSubnetCidrBlockAssociationId.Malformed",
+            Self::SubnetCidrReservation => "InvalidSubnetCidrReservationID.Malformed",
             Self::EgressOnlyInternetGateway => "InvalidEgressOnlyInternetGatewayId.Malformed",
             Self::SecurityGroupRule => "InvalidSecurityGroupRuleId.Malformed",
             Self::InternetGateway => "InvalidInternetGatewayId.Malformed",
@@ -286,6 +291,7 @@ impl ResourceKind {
             Self::DhcpOptions => "dhcpOption ID",
             Self::VpcCidrAssociation => "vpc cidr block association ID",
             Self::SubnetCidrAssociation => "subnet cidr block association ID",
+            Self::SubnetCidrReservation => "subnet CIDR reservation ID",
             Self::EgressOnlyInternetGateway => "egress-only internet gateway ID",
             Self::SecurityGroupRule => "security group rule ID",
             Self::InternetGateway => "internetGateway ID",
@@ -335,6 +341,7 @@ impl ResourceKind {
             Self::DhcpOptions => Some("dhcp-options"),
             Self::VpcCidrAssociation => None,
             Self::SubnetCidrAssociation => None,
+            Self::SubnetCidrReservation => Some("subnet-cidr-reservation"),
             Self::EgressOnlyInternetGateway => Some("egress-only-internet-gateway"),
             Self::SecurityGroupRule => Some("security-group-rule"),
             Self::InternetGateway => Some("internet-gateway"),
@@ -468,6 +475,8 @@ id_type!(/// `vpc-cidr-assoc-…`
     VpcCidrAssociationId, ResourceKind::VpcCidrAssociation);
 id_type!(/// `subnet-cidr-assoc-…`
     SubnetCidrAssociationId, ResourceKind::SubnetCidrAssociation);
+id_type!(/// `scr-…`
+    SubnetCidrReservationId, ResourceKind::SubnetCidrReservation);
 id_type!(/// `eigw-…`
     EgressOnlyInternetGatewayId, ResourceKind::EgressOnlyInternetGateway);
 id_type!(/// `sgr-…`

@@ -57,7 +57,8 @@ pub use ec2::network_insights::{
     StartNetworkInsightsAnalysis, insights_resource_id,
 };
 pub use ec2::network_interface::{
-    CreateNetworkInterface, NetworkInterface, NetworkInterfaceAttribute, private_dns_name,
+    ATTACHMENT_PREFIX, AttachNetworkInterface, CreateNetworkInterface, NetworkInterface,
+    NetworkInterfaceAttribute, private_dns_name,
 };
 pub use ec2::prefix_list::{
     CreateManagedPrefixList, ManagedPrefixList, ModifyManagedPrefixList, PrefixListEntry,
@@ -70,7 +71,12 @@ pub use ec2::route_table::{
 pub use ec2::security_group::{
     CreateSecurityGroup, GroupRef, IpPermission, SecurityGroup, SecurityGroupRule, SgPeer,
 };
-pub use ec2::subnet::{CreateSubnet, HostnameType, Subnet, SubnetAttribute, SubnetIpv6Association};
+pub use ec2::subnet::{
+    CreateDefaultSubnet, CreateSubnet, HostnameType, Subnet, SubnetAttribute, SubnetIpv6Association,
+};
+pub use ec2::subnet_cidr_reservation::{
+    CreateSubnetCidrReservation, ReservationType, ReservedCidr, SubnetCidrReservation,
+};
 pub use ec2::tags::{TagSpecification, Tags};
 pub use ec2::traffic::{
     IcmpVersion, IpProtocol, OtherProtocol, PortProtocol, PortRange, RuleProtocol, Traffic,
@@ -103,10 +109,10 @@ pub use id::{
     InternetGatewayId, NatGatewayId, NetworkAclAssociationId, NetworkAclId,
     NetworkInsightsAnalysisId, NetworkInsightsPathId, NetworkInterfaceId, PrefixListId,
     ResourceKind, RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId,
-    SequentialIds, SubnetCidrAssociationId, SubnetId, Timestamp, TransitGatewayAttachmentId,
-    TransitGatewayId, TransitGatewayRouteTableId, VpcCidrAssociationId, VpcEndpointId,
-    VpcEndpointServiceId, VpcId, VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
-    parse_resource_id,
+    SequentialIds, SubnetCidrAssociationId, SubnetCidrReservationId, SubnetId, Timestamp,
+    TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId, VpcCidrAssociationId,
+    VpcEndpointId, VpcEndpointServiceId, VpcId, VpcPeeringConnectionId, VpnConnectionId,
+    VpnGatewayId, parse_resource_id,
 };
 pub use id::{
     ResolverConfigId, ResolverDnssecConfigId, ResolverEndpointId, ResolverIpId,

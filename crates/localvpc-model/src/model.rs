@@ -150,6 +150,22 @@ impl Txn<'_, '_> {
                 }
             }
             Command::CreateDefaultVpc => Outcome::Vpc(self.create_default_vpc()?),
+            Command::CreateSubnetCidrReservation(input) => {
+                Outcome::SubnetCidrReservation(self.create_subnet_cidr_reservation(input)?)
+            }
+            Command::DeleteSubnetCidrReservation { id } => {
+                Outcome::SubnetCidrReservation(self.delete_subnet_cidr_reservation(id)?)
+            }
+            Command::CreateDefaultSubnet(input) => {
+                Outcome::Subnet(self.create_default_subnet(input)?)
+            }
+            Command::ModifyVpcTenancy {
+                vpc_id,
+                instance_tenancy,
+            } => {
+                self.modify_vpc_tenancy(vpc_id, instance_tenancy)?;
+                Outcome::Done
+            }
             Command::CreateSubnet(input) => Outcome::Subnet(self.create_subnet(input)?),
             Command::DeleteSubnet { subnet_id } => {
                 self.delete_subnet(subnet_id)?;
@@ -339,6 +355,13 @@ impl Txn<'_, '_> {
                 attribute,
             } => {
                 self.modify_network_interface(network_interface_id, attribute)?;
+                Outcome::Done
+            }
+            Command::AttachNetworkInterface(input) => {
+                Outcome::NetworkInterfaceAttachment(self.attach_network_interface(input)?)
+            }
+            Command::DetachNetworkInterface { attachment_id, .. } => {
+                self.detach_network_interface(attachment_id)?;
                 Outcome::Done
             }
             Command::AssignPrivateIpAddresses {
@@ -2230,5 +2253,102 @@ mod tests {
         let mut h = Harness::new(true);
         h.run(Command::Reset).unwrap();
         assert_eq!(h.model, Model::default());
+    }
+
+    #[test]
+    fn create_default_subnet_fills_a_zone_of_the_default_vpc() {
+        use crate::ec2::subnet::CreateDefaultSubnet;
+        let in_zone = |az: &str| {
+            Command::CreateDefaultSubnet(CreateDefaultSubnet {
+                availability_zone: Some(az.into()),
+                ..CreateDefaultSubnet::default()
+            })
+        };
+        let mut without = Harness::new(false);
+        let err = without.run(in_zone("ap-northeast-1a")).unwrap_err();
+        assert_eq!(err.code(), "DefaultVpcDoesNotExist");
+
+        let mut h = Harness::new(true);
+        let err = h.run(in_zone("ap-northeast-1a")).unwrap_err();
+        assert_eq!(err.code(), "DefaultSubnetAlreadyExistsInAvailabilityZone");
+        let err = h.run(in_zone("ap-northeast-1z")).unwrap_err();
+        assert_eq!(err.code(), "InvalidParameterValue");
+        let c = h
+            .model
+            .subnets(&h.scope)
+            .find(|s| s.availability_zone == "ap-northeast-1c")
+            .unwrap()
+            .id
+            .clone();
+        h.run(Command::DeleteSubnet { subnet_id: c }).unwrap();
+        // The lowest free /20 of the default VPC's block, default for its zone.
+        let Ok(Outcome::Subnet(s)) = h.run(in_zone("ap-northeast-1c")) else {
+            panic!("no subnet")
+        };
+        assert_eq!(s.cidr_block.to_string(), "172.31.16.0/20");
+        assert!(s.default_for_az && s.map_public_ip_on_launch);
+        let ipv6_only = Command::CreateDefaultSubnet(CreateDefaultSubnet {
+            availability_zone_id: Some("apne1-az4".into()),
+            ipv6_native: true,
+            ..CreateDefaultSubnet::default()
+        });
+        // The zone's default subnet exists: AWS's refusal before "not emulated".
+        assert_eq!(
+            h.run(ipv6_only).unwrap_err().code(),
+            "DefaultSubnetAlreadyExistsInAvailabilityZone"
+        );
+    }
+
+    #[test]
+    fn vpc_tenancy_changes_to_default_only() {
+        let mut h = Harness::new(false);
+        let Ok(Outcome::Vpc(vpc)) = h.run(Command::CreateVpc(CreateVpc {
+            cidr_block: Some("10.0.0.0/16".into()),
+            instance_tenancy: Some("dedicated".into()),
+            ..CreateVpc::default()
+        })) else {
+            panic!("no vpc")
+        };
+        let to = |t: &str| Command::ModifyVpcTenancy {
+            vpc_id: vpc.id.clone(),
+            instance_tenancy: t.into(),
+        };
+        assert_eq!(
+            h.run(to("dedicated")).unwrap_err().code(),
+            "InvalidParameterValue"
+        );
+        h.run(to("default")).unwrap();
+        assert_eq!(
+            h.model.vpc(&h.scope, &vpc.id).unwrap().instance_tenancy,
+            "default"
+        );
+        h.run(to("default")).unwrap();
+    }
+
+    #[test]
+    fn ipv6_native_subnets_get_aws_checks_before_the_refusal() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let ipv6_only = |az: &str, block: &str| {
+            Command::CreateSubnet(CreateSubnet {
+                vpc_id: vpc.id.clone(),
+                cidr_block: None,
+                availability_zone: Some(az.into()),
+                availability_zone_id: None,
+                ipv6_cidr_block: Some(block.into()),
+                ipv6_native: true,
+                tag_specifications: Vec::new(),
+            })
+        };
+        // The VPC has no IPv6 block: the block is out of range, as for a dual-stack subnet.
+        let err = h
+            .run(ipv6_only("ap-northeast-1a", "2001:db8::/64"))
+            .unwrap_err();
+        assert_eq!(err.code(), "InvalidSubnet.Range");
+        let err = h
+            .run(ipv6_only("ap-northeast-1z", "2001:db8::/64"))
+            .unwrap_err();
+        assert_eq!(err.code(), "InvalidParameterValue");
+        assert!(err.to_string().contains("availabilityZone"), "{err}");
     }
 }

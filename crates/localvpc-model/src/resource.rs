@@ -16,6 +16,7 @@ use crate::ec2::prefix_list::ManagedPrefixList;
 use crate::ec2::route_table::RouteTable;
 use crate::ec2::security_group::SecurityGroup;
 use crate::ec2::subnet::Subnet;
+use crate::ec2::subnet_cidr_reservation::SubnetCidrReservation;
 use crate::ec2::tags::Tags;
 use crate::ec2::transit_gateway::{
     TransitGateway, TransitGatewayAttachment, TransitGatewayRouteTable,
@@ -32,9 +33,9 @@ use crate::id::{
     AllocationId, ConnectionNotificationId, CustomerGatewayId, DhcpOptionsId,
     EgressOnlyInternetGatewayId, InstanceId, InternetGatewayId, NatGatewayId, NetworkAclId,
     NetworkInsightsAnalysisId, NetworkInsightsPathId, NetworkInterfaceId, PrefixListId,
-    ResourceKind, RouteTableId, SecurityGroupId, SubnetId, TransitGatewayAttachmentId,
-    TransitGatewayId, TransitGatewayRouteTableId, VpcEndpointId, VpcEndpointServiceId, VpcId,
-    VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
+    ResourceKind, RouteTableId, SecurityGroupId, SubnetCidrReservationId, SubnetId,
+    TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId, VpcEndpointId,
+    VpcEndpointServiceId, VpcId, VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
 };
 use crate::id::{
     ResolverConfigId, ResolverDnssecConfigId, ResolverEndpointId,
@@ -226,8 +227,9 @@ fn member_key<T: InVpc>(r: &T, kind: ResourceKind) -> Option<(VpcId, ResourceKin
 
 impl Model {
     /// The ids of the resources of `kind` in (or attached to) a VPC, in id order: subnets,
-    /// route tables, network ACLs, security groups, internet, egress-only and virtual
-    /// private gateways, interfaces, NAT gateways, endpoints, instances.
+    /// subnet CIDR reservations, route tables, network ACLs, security groups, internet,
+    /// egress-only and virtual private gateways, interfaces, NAT gateways, endpoints,
+    /// instances.
     pub fn vpc_members<'a>(
         &'a self,
         vpc: &VpcId,
@@ -312,6 +314,7 @@ stored_resources! {
     DhcpOptions(DhcpOptions, DhcpOptionsId) in dhcp_options as DhcpOptions;
     Vpc(Vpc, VpcId) in vpcs as Vpc;
     Subnet(Subnet, SubnetId) in subnets as Subnet;
+    SubnetCidrReservation(SubnetCidrReservation, SubnetCidrReservationId) in subnet_cidr_reservations as SubnetCidrReservation;
     RouteTable(RouteTable, RouteTableId) in route_tables as RouteTable;
     NetworkAcl(NetworkAcl, NetworkAclId) in network_acls as NetworkAcl;
     SecurityGroup(SecurityGroup, SecurityGroupId) in security_groups as SecurityGroup;

@@ -15,6 +15,7 @@ use crate::ec2::prefix_list::ManagedPrefixList;
 use crate::ec2::route_table::RouteTable;
 use crate::ec2::security_group::SecurityGroup;
 use crate::ec2::subnet::Subnet;
+use crate::ec2::subnet_cidr_reservation::SubnetCidrReservation;
 use crate::ec2::transit_gateway::{
     TransitGateway, TransitGatewayAttachment, TransitGatewayRouteTable,
 };
@@ -44,6 +45,7 @@ macro_rules! in_vpc {
 
 in_vpc! {
     Subnet => |r| Some((&r.vpc_id, r.id.as_str()));
+    SubnetCidrReservation => |r| Some((&r.vpc_id, r.id.as_str()));
     RouteTable => |r| Some((&r.vpc_id, r.id.as_str()));
     NetworkAcl => |r| Some((&r.vpc_id, r.id.as_str()));
     SecurityGroup => |r| Some((&r.vpc_id, r.id.as_str()));

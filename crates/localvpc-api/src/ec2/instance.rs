@@ -12,8 +12,8 @@ use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
     AMAZON_OWNER, BUILTIN_IMAGES, Command, Instance, InstanceAttributeChange, InstanceId,
-    InstanceState, Model, Outcome, RunInstances, SecurityGroupId, SubnetId, builtin_image_id,
-    private_dns_name, valid_image_id,
+    InstanceState, Model, NetworkInterface, Outcome, RunInstances, SecurityGroupId, SubnetId,
+    builtin_image_id, private_dns_name, valid_image_id,
 };
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
@@ -33,11 +33,20 @@ fn write_state(w: &mut XmlWriter, tag: &str, state: InstanceState) {
     });
 }
 
-fn write_instance(w: &mut XmlWriter, model: &Model, i: &Instance, state_override: Option<&str>) {
+/// The XML of one instance; `attached` are its interfaces by device index
+/// (`Model::interfaces_of_instances`, gathered once for a whole answer).
+fn write_instance(
+    w: &mut XmlWriter,
+    model: &Model,
+    i: &Instance,
+    attached: &[&NetworkInterface],
+    state_override: Option<&str>,
+) {
     let live = i.state != InstanceState::Terminated;
     let eni = model
         .network_interfaces_any(&i.primary_interface)
         .filter(|_| live);
+    let attached = if live { attached } else { &[] };
     let public_ip = i
         .public_ip
         .or_else(|| model.public_ip_of(&i.primary_interface, i.private_ip));
@@ -112,7 +121,7 @@ fn write_instance(w: &mut XmlWriter, model: &Model, i: &Instance, state_override
         .leaf_opt("clientToken", i.client_token.as_deref());
     super::tags::write_tag_set(w, &i.tags);
     w.leaf("hypervisor", "xen")
-        .list("networkInterfaceSet", eni, |w, e| {
+        .list("networkInterfaceSet", attached, |w, &e| {
             w.leaf("networkInterfaceId", e.id.as_str())
                 .leaf("subnetId", e.subnet_id.as_str())
                 .leaf("vpcId", e.vpc_id.as_str())
@@ -142,11 +151,20 @@ fn write_instance(w: &mut XmlWriter, model: &Model, i: &Instance, state_override
                     w.leaf("attachmentId", &a.id)
                         .num("deviceIndex", a.device_index)
                         .leaf("status", "attached")
-                        .leaf("attachTime", &iso8601_millis(i.launched.0))
-                        .bool("deleteOnTermination", a.delete_on_termination);
+                        .leaf(
+                            "attachTime",
+                            &super::network_interface::attach_time(model, a),
+                        )
+                        .bool("deleteOnTermination", a.delete_on_termination)
+                        .num("networkCardIndex", a.network_card_index);
                 });
             }
-            if let Some(p) = public_ip {
+            let public = if e.id == i.primary_interface {
+                public_ip
+            } else {
+                model.public_ip_of(&e.id, e.private_ip)
+            };
+            if let Some(p) = public {
                 w.node("association", |w| {
                     w.leaf("publicIp", &p.to_string())
                         .leaf("publicDnsName", &i.public_dns_name(p))
@@ -177,6 +195,7 @@ fn write_instance(w: &mut XmlWriter, model: &Model, i: &Instance, state_override
 
 /// `Reservation` items: instances grouped by reservation.
 fn write_reservations(w: &mut XmlWriter, model: &Model, instances: &[&Instance]) {
+    let attached = model.interfaces_of_instances(instances);
     let mut reservations: Vec<&str> = Vec::new();
     for i in instances {
         if !reservations.contains(&i.reservation_id.as_str()) {
@@ -195,7 +214,8 @@ fn write_reservations(w: &mut XmlWriter, model: &Model, instances: &[&Instance])
             |_, ()| {},
         );
         w.list("instancesSet", members, |w, i| {
-            write_instance(w, model, i, None)
+            let enis = attached.get(&i.id).map(Vec::as_slice).unwrap_or_default();
+            write_instance(w, model, i, enis, None);
         });
     });
 }
@@ -233,7 +253,21 @@ fn instance_values(model: &Model, i: &Instance, name: &str) -> Vec<String> {
             .map(|e| e.ipv6_addresses.iter().map(ToString::to_string).collect())
             .unwrap_or_default(),
         "key-name" => i.key_name.iter().cloned().collect(),
-        "network-interface.network-interface-id" => one(i.primary_interface.to_string()),
+        "network-interface.network-interface-id" => model
+            .interfaces_of_instance(i)
+            .iter()
+            .map(|e| e.id.to_string())
+            .collect(),
+        "network-interface.attachment.attachment-id" => model
+            .interfaces_of_instance(i)
+            .iter()
+            .filter_map(|e| e.attachment.as_ref().map(|a| a.id.clone()))
+            .collect(),
+        "network-interface.attachment.device-index" => model
+            .interfaces_of_instance(i)
+            .iter()
+            .filter_map(|e| e.attachment.as_ref().map(|a| a.device_index.to_string()))
+            .collect(),
         "network-interface.addresses.private-ip-address" | "private-ip-address" => {
             one(i.private_ip.to_string())
         }
@@ -262,6 +296,8 @@ const INSTANCE_FILTERS: &[&str] = &[
     "ipv6-address",
     "key-name",
     "network-interface.addresses.private-ip-address",
+    "network-interface.attachment.attachment-id",
+    "network-interface.attachment.device-index",
     "network-interface.ipv6-address",
     "network-interface.ipv6-addresses.ipv6-address",
     "network-interface.network-interface-id",
@@ -365,6 +401,7 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
         Outcome::Instances(instances) => {
             let model = op.snapshot();
             let first = instances.first();
+            let attached = model.interfaces_of_instances(&instances.iter().collect::<Vec<_>>());
             op.respond(|w| {
                 w.leaf(
                     "reservationId",
@@ -373,7 +410,8 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
                 .leaf("ownerId", op.ctx.scope.account.as_str())
                 .list("groupSet", Vec::<()>::new(), |_, ()| {})
                 .list("instancesSet", &instances, |w, i| {
-                    write_instance(w, &model, i, Some("pending"))
+                    let enis = attached.get(&i.id).map(Vec::as_slice).unwrap_or_default();
+                    write_instance(w, &model, i, enis, Some("pending"));
                 });
             })
         }

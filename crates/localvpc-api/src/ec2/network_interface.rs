@@ -1,6 +1,6 @@
 //! Network interfaces: Create/Delete/DescribeNetworkInterfaces,
-//! ModifyNetworkInterfaceAttribute, Assign/UnassignPrivateIpAddresses,
-//! Assign/UnassignIpv6Addresses.
+//! ModifyNetworkInterfaceAttribute, Attach/DetachNetworkInterface,
+//! Assign/UnassignPrivateIpAddresses, Assign/UnassignIpv6Addresses.
 
 use super::filter::DESCRIBE_BOUNDS;
 use super::input::Input;
@@ -8,10 +8,12 @@ use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    Command, CreateNetworkInterface, Model, NetworkInterface, NetworkInterfaceAttribute,
-    NetworkInterfaceId, Outcome, SecurityGroupId, SubnetId, private_dns_name,
+    AttachNetworkInterface, Command, CreateNetworkInterface, InstanceId, InterfaceAttachment,
+    Model, NetworkInterface, NetworkInterfaceAttribute, NetworkInterfaceId, Outcome,
+    SecurityGroupId, SubnetId, private_dns_name,
 };
 use localvpc_wire::query::QueryParams;
+use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -19,8 +21,12 @@ const FILTERS: &[&str] = &[
     "addresses.primary",
     "addresses.private-ip-address",
     "association.public-ip",
+    "attachment.attach-time",
     "attachment.attachment-id",
+    "attachment.delete-on-termination",
+    "attachment.device-index",
     "attachment.instance-id",
+    "attachment.instance-owner-id",
     "attachment.status",
     "availability-zone",
     "description",
@@ -99,9 +105,11 @@ pub(super) fn write_interface(w: &mut XmlWriter, model: &Model, e: &NetworkInter
     write_association(w, e, public_ip(model, e, e.private_ip));
     if let Some(a) = &e.attachment {
         w.node("attachment", |w| {
-            w.leaf("attachmentId", &a.id)
+            w.leaf("attachTime", &attach_time(model, a))
+                .leaf("attachmentId", &a.id)
                 .bool("deleteOnTermination", a.delete_on_termination)
                 .num("deviceIndex", a.device_index)
+                .num("networkCardIndex", a.network_card_index)
                 .leaf("instanceId", a.instance_id.as_str())
                 .leaf("instanceOwnerId", e.scope.account.as_str())
                 .leaf("status", "attached");
@@ -143,6 +151,15 @@ pub(super) fn write_interface(w: &mut XmlWriter, model: &Model, e: &NetworkInter
     w.leaf("vpcId", e.vpc_id.as_str());
 }
 
+/// When an attachment was made: AttachNetworkInterface's time, or the instance's launch for
+/// a primary interface.
+pub(super) fn attach_time(model: &Model, a: &InterfaceAttachment) -> String {
+    let at = a
+        .attached
+        .or_else(|| model.instance_any(&a.instance_id).map(|i| i.launched));
+    at.map(|t| iso8601_millis(t.0)).unwrap_or_default()
+}
+
 fn filter_values(model: &Model, e: &NetworkInterface, name: &str) -> Vec<String> {
     let one = |v: String| vec![v];
     match name {
@@ -167,6 +184,22 @@ fn filter_values(model: &Model, e: &NetworkInterface, name: &str) -> Vec<String>
             .map(|a| a.instance_id.to_string())
             .collect(),
         "attachment.status" => e.attachment.iter().map(|_| "attached".to_owned()).collect(),
+        "attachment.attach-time" => e.attachment.iter().map(|a| attach_time(model, a)).collect(),
+        "attachment.delete-on-termination" => e
+            .attachment
+            .iter()
+            .map(|a| a.delete_on_termination.to_string())
+            .collect(),
+        "attachment.device-index" => e
+            .attachment
+            .iter()
+            .map(|a| a.device_index.to_string())
+            .collect(),
+        "attachment.instance-owner-id" => e
+            .attachment
+            .iter()
+            .map(|_| e.scope.account.to_string())
+            .collect(),
         "description" => one(e.description.clone()),
         "group-id" => e.groups.iter().map(ToString::to_string).collect(),
         "group-name" => e
@@ -363,7 +396,24 @@ pub(super) async fn modify<B: Backend>(op: &Op<'_, B>) -> Body {
         .params()
         .nested("Description")
         .map(|d| d.get("Value").unwrap_or_default().to_owned());
+    let attachment = match p.params().nested("Attachment") {
+        None => None,
+        Some(a) => {
+            let Some(attachment_id) = a.get("AttachmentId").filter(|v| !v.is_empty()) else {
+                return Err(ApiError::missing("Attachment.AttachmentId"));
+            };
+            let delete_on_termination = match a.get("DeleteOnTermination") {
+                Some(v) => bool_value(v, "Attachment.DeleteOnTermination")?,
+                None => return Err(ApiError::missing("Attachment.DeleteOnTermination")),
+            };
+            Some(NetworkInterfaceAttribute::DeleteOnTermination {
+                attachment_id: attachment_id.to_owned(),
+                delete_on_termination,
+            })
+        }
+    };
     let given = [
+        attachment,
         description.map(NetworkInterfaceAttribute::Description),
         p.attribute_bool("SourceDestCheck")?
             .map(NetworkInterfaceAttribute::SourceDestCheck),
@@ -372,7 +422,7 @@ pub(super) async fn modify<B: Backend>(op: &Op<'_, B>) -> Body {
     let mut attributes = given.into_iter().flatten();
     let Some(attribute) = attributes.next() else {
         return Err(ApiError::missing(
-            "Description, SourceDestCheck or SecurityGroupId",
+            "Description, SourceDestCheck, SecurityGroupId or Attachment",
         ));
     };
     if attributes.next().is_some() {
@@ -383,6 +433,68 @@ pub(super) async fn modify<B: Backend>(op: &Op<'_, B>) -> Body {
     op.run(Command::ModifyNetworkInterfaceAttribute {
         network_interface_id,
         attribute,
+    })
+    .await?;
+    op.respond_true()
+}
+
+fn bool_value(v: &str, name: &str) -> Result<bool, ApiError> {
+    if v.eq_ignore_ascii_case("true") {
+        Ok(true)
+    } else if v.eq_ignore_ascii_case("false") {
+        Ok(false)
+    } else {
+        Err(ApiError::invalid_value(format!(
+            "Invalid value '{v}' for {name}. It must be true or false."
+        )))
+    }
+}
+
+pub(super) async fn attach<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let network_interface_id = eni_id(p)?;
+    let instance_id = InstanceId::parse(p.required("InstanceId")?)?;
+    let device_index = p.required("DeviceIndex")?;
+    let device_index = device_index.parse::<u32>().map_err(|_| {
+        ApiError::invalid_value(format!(
+            "Value ({device_index}) for parameter deviceIndex is invalid."
+        ))
+    })?;
+    let network_card_index = match p.int("NetworkCardIndex")? {
+        None => None,
+        Some(n) => Some(u32::try_from(n).map_err(|_| {
+            ApiError::invalid_value(format!(
+                "Value ({n}) for parameter networkCardIndex is invalid."
+            ))
+        })?),
+    };
+    if p.params().nested("EnaSrdSpecification").is_some() || p.opt("EnaQueueCount").is_some() {
+        return Err(ApiError::invalid_value(
+            "localvpc does not emulate ENA Express or ENA queues (EnaSrdSpecification, EnaQueueCount)",
+        ));
+    }
+    let input = AttachNetworkInterface {
+        network_interface_id,
+        instance_id,
+        device_index,
+        network_card_index,
+    };
+    match op.run(Command::AttachNetworkInterface(input)).await? {
+        Outcome::NetworkInterfaceAttachment(a) => op.respond(|w| {
+            w.leaf("attachmentId", &a.id)
+                .num("networkCardIndex", a.network_card_index);
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn detach<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let attachment_id = p.required("AttachmentId")?.to_owned();
+    let force = p.bool("Force")?.unwrap_or(false);
+    op.run(Command::DetachNetworkInterface {
+        attachment_id,
+        force,
     })
     .await?;
     op.respond_true()
@@ -508,5 +620,146 @@ pub(super) async fn unassign_ipv6<B: Backend>(op: &Op<'_, B>) -> Body {
             );
         }),
         other => Err(unexpected(&other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fake, ME, OTHER, all, error, ok};
+
+    /// A subnet in ap-northeast-1a with one instance: (subnet, instance).
+    fn subnet_with_instance(b: &Fake) -> (String, String) {
+        let vpc = all(
+            &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
+            "vpcId",
+        )
+        .remove(0);
+        let subnet = all(
+            &ok(
+                b,
+                ME,
+                &format!(
+                    "Action=CreateSubnet&VpcId={vpc}&CidrBlock=10.0.1.0/24\
+                     &AvailabilityZone=ap-northeast-1a"
+                ),
+            ),
+            "subnetId",
+        )
+        .remove(0);
+        let run = format!(
+            "Action=RunInstances&ImageId=ami-0123456789abcdef0&InstanceType=t3.micro\
+             &MinCount=1&MaxCount=1&SubnetId={subnet}"
+        );
+        let instance = all(&ok(b, ME, &run), "instanceId").remove(0);
+        (subnet, instance)
+    }
+
+    fn new_eni(b: &Fake, subnet: &str) -> String {
+        let body = ok(
+            b,
+            ME,
+            &format!("Action=CreateNetworkInterface&SubnetId={subnet}"),
+        );
+        all(&body, "networkInterfaceId").remove(0)
+    }
+
+    #[test]
+    fn attach_reads_its_parameters_and_answers_the_attachment() {
+        let b = Fake::default();
+        let (subnet, instance) = subnet_with_instance(&b);
+        let eni = new_eni(&b, &subnet);
+        let attach = |extra: &str| {
+            format!(
+                "Action=AttachNetworkInterface&NetworkInterfaceId={eni}&InstanceId={instance}{extra}"
+            )
+        };
+        assert_eq!(error(&b, ME, &attach("")), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &attach("&DeviceIndex=one")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, ME, &attach("&DeviceIndex=1&NetworkCardIndex=1")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, ME, &attach("&DeviceIndex=1&DryRun=true")),
+            "DryRunOperation"
+        );
+        // Another account sees neither the interface nor the instance.
+        assert_eq!(
+            error(&b, OTHER, &attach("&DeviceIndex=1")),
+            "InvalidNetworkInterfaceID.NotFound"
+        );
+        let body = ok(&b, ME, &attach("&DeviceIndex=1"));
+        let [attachment] = all(&body, "attachmentId").try_into().unwrap();
+        assert_eq!(all(&body, "networkCardIndex"), ["0"]);
+
+        // The instance lists both interfaces; the attachment's own filters find it.
+        let described = ok(
+            &b,
+            ME,
+            &format!("Action=DescribeInstances&InstanceId.1={instance}"),
+        );
+        assert_eq!(all(&described, "deviceIndex"), ["0", "1"]);
+        let by_index = ok(
+            &b,
+            ME,
+            "Action=DescribeNetworkInterfaces&Filter.1.Name=attachment.device-index&Filter.1.Value.1=1",
+        );
+        assert_eq!(all(&by_index, "networkInterfaceId"), [eni.as_str()]);
+
+        let modify = format!(
+            "Action=ModifyNetworkInterfaceAttribute&NetworkInterfaceId={eni}\
+             &Attachment.AttachmentId={attachment}"
+        );
+        assert_eq!(error(&b, ME, &modify), "MissingParameter");
+        ok(
+            &b,
+            ME,
+            &format!("{modify}&Attachment.DeleteOnTermination=true"),
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!(
+                    "{modify}&Attachment.DeleteOnTermination=true&SourceDestCheck.Value=false"
+                )
+            ),
+            "InvalidParameterCombination"
+        );
+
+        assert_eq!(
+            error(&b, ME, "Action=DetachNetworkInterface"),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("Action=DetachNetworkInterface&AttachmentId={attachment}&Force=maybe")
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                OTHER,
+                &format!("Action=DetachNetworkInterface&AttachmentId={attachment}")
+            ),
+            "InvalidAttachmentID.NotFound"
+        );
+        ok(
+            &b,
+            ME,
+            &format!("Action=DetachNetworkInterface&AttachmentId={attachment}&Force=true"),
+        );
+        let described = ok(
+            &b,
+            ME,
+            &format!("Action=DescribeNetworkInterfaces&NetworkInterfaceId.1={eni}"),
+        );
+        assert_eq!(all(&described, "status"), ["available"]);
     }
 }

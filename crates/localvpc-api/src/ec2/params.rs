@@ -112,6 +112,19 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         "AttachInternetGateway",
         &["DryRun", "InternetGatewayId", "VpcId"],
     ),
+    (
+        "AttachNetworkInterface",
+        &[
+            "DeviceIndex",
+            "DryRun",
+            "EnaQueueCount",
+            "EnaSrdSpecification.EnaSrdEnabled",
+            "EnaSrdSpecification.EnaSrdUdpSpecification.EnaSrdUdpEnabled",
+            "InstanceId",
+            "NetworkCardIndex",
+            "NetworkInterfaceId",
+        ],
+    ),
     ("AttachVpnGateway", &["DryRun", "VpcId", "VpnGatewayId"]),
     (
         "AuthorizeSecurityGroupEgress",
@@ -192,6 +205,15 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "TagSpecification.#.Tag.#.Key",
             "TagSpecification.#.Tag.#.Value",
             "Type",
+        ],
+    ),
+    (
+        "CreateDefaultSubnet",
+        &[
+            "AvailabilityZone",
+            "AvailabilityZoneId",
+            "DryRun",
+            "Ipv6Native",
         ],
     ),
     ("CreateDefaultVpc", &["DryRun"]),
@@ -412,6 +434,19 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "TagSpecification.#.Tag.#.Key",
             "TagSpecification.#.Tag.#.Value",
             "VpcId",
+        ],
+    ),
+    (
+        "CreateSubnetCidrReservation",
+        &[
+            "Cidr",
+            "Description",
+            "DryRun",
+            "ReservationType",
+            "SubnetId",
+            "TagSpecification.#.ResourceType",
+            "TagSpecification.#.Tag.#.Key",
+            "TagSpecification.#.Tag.#.Value",
         ],
     ),
     (
@@ -672,6 +707,10 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
     ("DeleteRouteTable", &["DryRun", "RouteTableId"]),
     ("DeleteSecurityGroup", &["DryRun", "GroupId", "GroupName"]),
     ("DeleteSubnet", &["DryRun", "SubnetId"]),
+    (
+        "DeleteSubnetCidrReservation",
+        &["DryRun", "SubnetCidrReservationId"],
+    ),
     (
         "DeleteTags",
         &["DryRun", "ResourceId.#", "Tag.#.Key", "Tag.#.Value"],
@@ -1167,6 +1206,10 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         "DetachInternetGateway",
         &["DryRun", "InternetGatewayId", "VpcId"],
     ),
+    (
+        "DetachNetworkInterface",
+        &["AttachmentId", "DryRun", "Force"],
+    ),
     ("DetachVpnGateway", &["DryRun", "VpcId", "VpnGatewayId"]),
     (
         "DisableTransitGatewayRouteTablePropagation",
@@ -1222,6 +1265,17 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "NextToken",
             "PrefixListId",
             "TargetVersion",
+        ],
+    ),
+    (
+        "GetSubnetCidrReservations",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
+            "SubnetId",
         ],
     ),
     (
@@ -1435,6 +1489,7 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
             "VpcPeeringConnectionId",
         ],
     ),
+    ("ModifyVpcTenancy", &["DryRun", "InstanceTenancy", "VpcId"]),
     (
         "RejectTransitGatewayVpcAttachment",
         &["DryRun", "TransitGatewayAttachmentId"],

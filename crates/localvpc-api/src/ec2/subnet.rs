@@ -6,8 +6,8 @@ use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    Command, CreateSubnet, HostnameType, Model, Outcome, Subnet, SubnetAttribute,
-    SubnetCidrAssociationId, SubnetId, SubnetIpv6Association, VpcId,
+    Command, CreateDefaultSubnet, CreateSubnet, HostnameType, Model, Outcome, Subnet,
+    SubnetAttribute, SubnetCidrAssociationId, SubnetId, SubnetIpv6Association, VpcId,
 };
 use localvpc_wire::xml::XmlWriter;
 
@@ -151,8 +151,47 @@ pub(super) async fn create_subnet<B: Backend>(op: &Op<'_, B>) -> Body {
     if input.cidr_block.is_none() && !input.ipv6_native && p.opt("Ipv4IpamPoolId").is_none() {
         return Err(ApiError::missing("CidrBlock"));
     }
+    if input.ipv6_native {
+        // An IPv6-only subnet has an IPv6 block and no IPv4 one; these checks come before
+        // any other refusal (the model's "not emulated" among them).
+        if input.cidr_block.is_some() || p.opt("Ipv4IpamPoolId").is_some() {
+            return Err(ApiError::combination(
+                "An IPv6-only subnet (Ipv6Native) cannot have an IPv4 CIDR block (CidrBlock, Ipv4IpamPoolId)",
+            ));
+        }
+        if input.ipv6_cidr_block.is_none() && p.opt("Ipv6IpamPoolId").is_none() {
+            return Err(ApiError::missing("Ipv6CidrBlock"));
+        }
+    }
     refuse_ipam(p)?;
     match op.run(Command::CreateSubnet(input)).await? {
+        Outcome::Subnet(subnet) => {
+            let model = op.snapshot();
+            op.respond(|w| {
+                w.node("subnet", |w| write_subnet(w, &model, &subnet));
+            })
+        }
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn create_default_subnet<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let input = CreateDefaultSubnet {
+        availability_zone: p.opt("AvailabilityZone").map(str::to_owned),
+        availability_zone_id: p.opt("AvailabilityZoneId").map(str::to_owned),
+        ipv6_native: p.bool("Ipv6Native")?.unwrap_or(false),
+    };
+    match (&input.availability_zone, &input.availability_zone_id) {
+        (None, None) => return Err(ApiError::missing("AvailabilityZone")),
+        (Some(_), Some(_)) => {
+            return Err(ApiError::combination(
+                "Either AvailabilityZone or AvailabilityZoneId may be specified, not both",
+            ));
+        }
+        _ => {}
+    }
+    match op.run(Command::CreateDefaultSubnet(input)).await? {
         Outcome::Subnet(subnet) => {
             let model = op.snapshot();
             op.respond(|w| {

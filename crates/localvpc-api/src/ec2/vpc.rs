@@ -183,6 +183,24 @@ pub(super) async fn create_default_vpc<B: Backend>(op: &Op<'_, B>) -> Body {
     }
 }
 
+pub(super) async fn modify_vpc_tenancy<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let vpc_id = vpc_id(p, "VpcId")?;
+    let instance_tenancy = p.required("InstanceTenancy")?.to_owned();
+    if instance_tenancy != "default" {
+        return Err(ApiError::invalid_value(format!(
+            "Value ({instance_tenancy}) for parameter instanceTenancy is invalid. A VPC's tenancy can \
+             only be changed to default."
+        )));
+    }
+    op.run(Command::ModifyVpcTenancy {
+        vpc_id,
+        instance_tenancy,
+    })
+    .await?;
+    op.respond_true()
+}
+
 pub(super) fn describe_vpcs<B: Backend>(op: &Op<'_, B>) -> Body {
     op.describe("VpcId", VpcId::parse)?
         .filters(FILTERS, true)?

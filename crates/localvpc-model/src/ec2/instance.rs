@@ -116,6 +116,13 @@ pub struct InterfaceAttachment {
     pub instance_id: InstanceId,
     pub device_index: u32,
     pub delete_on_termination: bool,
+    /// The network card it is on: always 0 (localvpc's instances have one card).
+    #[serde(default)]
+    pub network_card_index: u32,
+    /// When AttachNetworkInterface attached it; `None` for a primary interface (attached
+    /// at launch: the instance's launch time).
+    #[serde(default)]
+    pub attached: Option<Timestamp>,
 }
 
 impl Model {
@@ -125,6 +132,57 @@ impl Model {
 
     pub fn instance_any(&self, id: &InstanceId) -> Option<&Instance> {
         self.instances.get(id).map(AsRef::as_ref)
+    }
+
+    /// The interfaces attached to each of `instances`, by device index (primary first),
+    /// with one pass over each of their VPCs' interfaces (a Describe answers many instances).
+    pub fn interfaces_of_instances<'a>(
+        &'a self,
+        instances: &[&Instance],
+    ) -> std::collections::BTreeMap<InstanceId, Vec<&'a NetworkInterface>> {
+        let wanted: std::collections::BTreeSet<&InstanceId> =
+            instances.iter().map(|i| &i.id).collect();
+        let vpcs: std::collections::BTreeSet<&VpcId> =
+            instances.iter().map(|i| &i.vpc_id).collect();
+        let mut found: std::collections::BTreeMap<InstanceId, Vec<&NetworkInterface>> =
+            std::collections::BTreeMap::new();
+        for vpc in vpcs {
+            let attached = self
+                .members_of::<NetworkInterface>(
+                    vpc,
+                    crate::id::ResourceKind::NetworkInterface,
+                    |id| NetworkInterfaceId::parse(id).ok(),
+                )
+                .filter_map(|e| e.attachment.as_ref().map(|a| (&a.instance_id, e)));
+            for (instance, e) in attached {
+                if wanted.contains(instance) {
+                    found.entry(instance.clone()).or_default().push(e);
+                }
+            }
+        }
+        for list in found.values_mut() {
+            list.sort_by_key(|e| e.attachment.as_ref().map(|a| a.device_index));
+        }
+        found
+    }
+
+    /// The interfaces attached to an instance, by device index (primary first). Attached
+    /// interfaces are in the instance's VPC, so the VPC's membership index finds them.
+    pub fn interfaces_of_instance(&self, instance: &Instance) -> Vec<&NetworkInterface> {
+        let mut found: Vec<&NetworkInterface> = self
+            .members_of::<NetworkInterface>(
+                &instance.vpc_id,
+                crate::id::ResourceKind::NetworkInterface,
+                |id| NetworkInterfaceId::parse(id).ok(),
+            )
+            .filter(|e| {
+                e.attachment
+                    .as_ref()
+                    .is_some_and(|a| a.instance_id == instance.id)
+            })
+            .collect();
+        found.sort_by_key(|e| e.attachment.as_ref().map(|a| a.device_index));
+        found
     }
 }
 
@@ -205,7 +263,12 @@ impl Txn<'_, '_> {
                 subnet.id
             )));
         }
-        let free = self.model.available_ip_count(&subnet);
+        // An explicit address may lie in a CIDR reservation; automatic ones never do.
+        let free = if input.private_ip.is_some() {
+            self.model.available_ip_count(&subnet)
+        } else {
+            self.model.assignable_ip_count(&subnet)
+        };
         let count = u64::from(input.max_count).min(free);
         if count < u64::from(input.min_count) {
             return Err(ModelError::InsufficientFreeAddresses {
@@ -249,6 +312,8 @@ impl Txn<'_, '_> {
                 instance_id: id.clone(),
                 device_index: 0,
                 delete_on_termination: true,
+                network_card_index: 0,
+                attached: None,
             });
             self.put(Resource::NetworkInterface(eni.clone()));
             let public_ip = if map_public_ip {
@@ -378,25 +443,27 @@ impl Txn<'_, '_> {
     }
 
     /// Releases what a terminated instance held: its public address and the interfaces
-    /// deleted on termination (their Elastic IPs are disassociated, not released).
+    /// deleted on termination (their Elastic IPs are disassociated, not released); the
+    /// other interfaces are detached and keep their Elastic IPs.
     fn terminate(&mut self, instance: &mut Instance) -> Result<(), ModelError> {
         instance.public_ip = None;
         let attached: Vec<NetworkInterface> = self
             .model
-            .network_interfaces
-            .values()
-            .filter(|e| {
-                e.attachment
-                    .as_ref()
-                    .is_some_and(|a| a.instance_id == instance.id)
-            })
-            .map(|e| (**e).clone())
+            .interfaces_of_instance(instance)
+            .into_iter()
+            .cloned()
             .collect();
         for mut eni in attached {
             let delete = eni
                 .attachment
                 .as_ref()
                 .is_some_and(|a| a.delete_on_termination);
+            if !delete {
+                // A surviving interface keeps its addresses and Elastic IP associations.
+                eni.attachment = None;
+                self.put(Resource::NetworkInterface(eni));
+                continue;
+            }
             let mapped: Vec<_> = self
                 .model
                 .elastic_ips
@@ -412,12 +479,7 @@ impl Txn<'_, '_> {
                 eip.association = None;
                 self.put(Resource::ElasticIp(eip));
             }
-            if delete {
-                self.delete(ResourceRef::NetworkInterface(eni.id.clone()));
-            } else {
-                eni.attachment = None;
-                self.put(Resource::NetworkInterface(eni));
-            }
+            self.delete(ResourceRef::NetworkInterface(eni.id.clone()));
         }
         Ok(())
     }

@@ -3,11 +3,12 @@
 //! resolver endpoints create requester-managed interfaces the user can see but not delete or
 //! modify.
 
-use crate::cidr;
+use crate::cidr::{self, Ipv4Cidr, Ipv6Cidr};
+use crate::ec2::instance::{Instance, InstanceState, InterfaceAttachment};
 use crate::ec2::subnet::Subnet;
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
-use crate::id::{NetworkInterfaceId, SecurityGroupId, SubnetId, VpcId};
+use crate::id::{InstanceId, NetworkInterfaceId, SecurityGroupId, SubnetId, VpcId};
 use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::Scope;
@@ -39,7 +40,7 @@ pub struct NetworkInterface {
     pub mac_address: String,
     /// Set while attached to an instance.
     #[serde(default)]
-    pub attachment: Option<crate::ec2::instance::InterfaceAttachment>,
+    pub attachment: Option<InterfaceAttachment>,
     /// IPv6 addresses from the subnet's IPv6 block.
     #[serde(default)]
     pub ipv6_addresses: Vec<Ipv6Addr>,
@@ -108,6 +109,29 @@ pub enum NetworkInterfaceAttribute {
     Description(String),
     SourceDestCheck(bool),
     Groups(Vec<SecurityGroupId>),
+    /// `Attachment.DeleteOnTermination` of the attachment named `attachment_id`.
+    DeleteOnTermination {
+        attachment_id: String,
+        delete_on_termination: bool,
+    },
+}
+
+/// AttachNetworkInterface's input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachNetworkInterface {
+    pub network_interface_id: NetworkInterfaceId,
+    pub instance_id: InstanceId,
+    pub device_index: u32,
+    /// `NetworkCardIndex`; only card 0 exists here.
+    pub network_card_index: Option<u32>,
+}
+
+/// The prefix of interface attachment ids (`eni-attach-0123…`).
+pub const ATTACHMENT_PREFIX: &str = "eni-attach-";
+
+/// `InvalidAttachmentID.NotFound` for an attachment id that names no attachment of the caller.
+fn attachment_not_found(id: &str) -> ModelError {
+    ModelError::AttachmentNotFound { id: id.to_owned() }
 }
 
 impl Model {
@@ -205,7 +229,7 @@ fn check_ipv6_address(
     Ok(())
 }
 
-fn ipv6_block(subnet: &Subnet) -> Result<cidr::Ipv6Cidr, ModelError> {
+fn ipv6_block(subnet: &Subnet) -> Result<Ipv6Cidr, ModelError> {
     subnet.ipv6_cidr().copied().ok_or_else(|| {
         ModelError::invalid_value(format!(
             "The subnet {} has no IPv6 CIDR block; IPv6 addresses cannot be assigned in it",
@@ -214,25 +238,38 @@ fn ipv6_block(subnet: &Subnet) -> Result<cidr::Ipv6Cidr, ModelError> {
     })
 }
 
-/// The lowest free usable IPv6 address of the subnet's block.
-fn first_free_ipv6(subnet: &Subnet, used: &BTreeSet<Ipv6Addr>) -> Result<Ipv6Addr, ModelError> {
+/// The lowest free usable IPv6 address of the subnet's block outside `reserved` (its CIDR
+/// reservations, which automatic assignment never uses).
+fn first_free_ipv6(
+    subnet: &Subnet,
+    used: &BTreeSet<Ipv6Addr>,
+    reserved: &[Ipv6Cidr],
+) -> Result<Ipv6Addr, ModelError> {
     let block = ipv6_block(subnet)?;
-    let base = u128::from(block.network());
-    // A /64 holds far more addresses than any subnet can use up; the bound only ends the
-    // search (4 reserved + every address in use + 1).
-    let bound = 4 + used.len() as u128 + 1;
-    (4..bound)
-        .map(|n| Ipv6Addr::from(base + n))
-        .find(|ip| !used.contains(ip) && block.contains(ip) && *ip != block.broadcast())
-        .ok_or_else(|| ModelError::InsufficientFreeAddresses {
-            subnet_id: subnet.id.to_string(),
-        })
+    let last = u128::from(block.broadcast());
+    let mut n = u128::from(block.network()).saturating_add(4);
+    // Each step returns, passes one address in use or one whole reserved range, so a /64
+    // (far more addresses than a subnet can use up) is never walked.
+    while n < last {
+        let ip = Ipv6Addr::from(n);
+        if let Some(range) = reserved.iter().find(|r| r.contains(&ip)) {
+            n = u128::from(range.broadcast()).saturating_add(1);
+        } else if used.contains(&ip) {
+            n += 1;
+        } else {
+            return Ok(ip);
+        }
+    }
+    Err(ModelError::InsufficientFreeAddresses {
+        subnet_id: subnet.id.to_string(),
+    })
 }
 
 /// Picks the explicit addresses (checked) plus `count` lowest free ones.
 fn pick_ipv6(
     subnet: &Subnet,
     used: &mut BTreeSet<Ipv6Addr>,
+    reserved: &[Ipv6Cidr],
     explicit: &[Ipv6Addr],
     count: u32,
 ) -> Result<Vec<Ipv6Addr>, ModelError> {
@@ -243,22 +280,36 @@ fn pick_ipv6(
         picked.push(*ip);
     }
     for _ in 0..count {
-        let ip = first_free_ipv6(subnet, used)?;
+        let ip = first_free_ipv6(subnet, used, reserved)?;
         used.insert(ip);
         picked.push(ip);
     }
     Ok(picked)
 }
 
-/// The lowest free usable address (AWS picks any free one; lowest is repeatable).
-fn first_free(subnet: &Subnet, used: &BTreeSet<Ipv4Addr>) -> Result<Ipv4Addr, ModelError> {
+/// The lowest free usable address outside `reserved` (the subnet's CIDR reservations, which
+/// automatic assignment never uses). AWS picks any free one; lowest is repeatable.
+fn first_free(
+    subnet: &Subnet,
+    used: &BTreeSet<Ipv4Addr>,
+    reserved: &[Ipv4Cidr],
+) -> Result<Ipv4Addr, ModelError> {
+    let base = u32::from(subnet.cidr_block.network());
     let size = u32::try_from(cidr::size(&subnet.cidr_block)).unwrap_or(u32::MAX);
-    (4..size.saturating_sub(1))
-        .map(|n| cidr::nth(&subnet.cidr_block, n))
-        .find(|ip| !used.contains(ip))
-        .ok_or_else(|| ModelError::InsufficientFreeAddresses {
-            subnet_id: subnet.id.to_string(),
-        })
+    let mut n: u32 = 4;
+    while n < size.saturating_sub(1) {
+        let ip = cidr::nth(&subnet.cidr_block, n);
+        if let Some(range) = reserved.iter().find(|r| r.contains(&ip)) {
+            n = (u32::from(range.broadcast()) - base).saturating_add(1);
+        } else if used.contains(&ip) {
+            n += 1;
+        } else {
+            return Ok(ip);
+        }
+    }
+    Err(ModelError::InsufficientFreeAddresses {
+        subnet_id: subnet.id.to_string(),
+    })
 }
 
 impl Txn<'_, '_> {
@@ -287,12 +338,18 @@ impl Txn<'_, '_> {
         groups: Vec<SecurityGroupId>,
     ) -> Result<NetworkInterface, ModelError> {
         let mut used = self.model.used_addresses(&subnet.id);
+        let reserved = self.model.reserved_v4(subnet);
         let private_ip = match primary {
             Some(ip) => {
                 check_address(subnet, ip, &used)?;
                 ip
             }
-            None => first_free(subnet, &used)?,
+            None => {
+                // The automatic primary never takes a secondary the same request names.
+                let mut taken = used.clone();
+                taken.extend(secondary.iter().copied());
+                first_free(subnet, &taken, &reserved)?
+            }
         };
         used.insert(private_ip);
         let mut secondary_ips = Vec::new();
@@ -302,7 +359,7 @@ impl Txn<'_, '_> {
             secondary_ips.push(*ip);
         }
         for _ in 0..secondary_count {
-            let ip = first_free(subnet, &used)?;
+            let ip = first_free(subnet, &used, &reserved)?;
             used.insert(ip);
             secondary_ips.push(ip);
         }
@@ -371,7 +428,14 @@ impl Txn<'_, '_> {
             (false, None) => 0,
         };
         let mut used6 = self.model.used_ipv6_addresses(&subnet.id);
-        let ipv6_addresses = pick_ipv6(&subnet, &mut used6, &input.ipv6_addresses, ipv6_count)?;
+        let reserved6 = self.model.reserved_v6(&subnet);
+        let ipv6_addresses = pick_ipv6(
+            &subnet,
+            &mut used6,
+            &reserved6,
+            &input.ipv6_addresses,
+            ipv6_count,
+        )?;
         let mut eni = self.new_interface(
             &subnet,
             input.private_ip,
@@ -473,6 +537,15 @@ impl Txn<'_, '_> {
                 self.check_groups(&eni.vpc_id, groups)?;
                 eni.groups = groups.clone();
             }
+            NetworkInterfaceAttribute::DeleteOnTermination {
+                attachment_id,
+                delete_on_termination,
+            } => match &mut eni.attachment {
+                Some(a) if &a.id == attachment_id => {
+                    a.delete_on_termination = *delete_on_termination;
+                }
+                _ => return Err(attachment_not_found(attachment_id)),
+            },
         }
         self.put(Resource::NetworkInterface(eni));
         Ok(())
@@ -508,6 +581,7 @@ impl Txn<'_, '_> {
             }
         }
         let mut used = self.model.used_addresses(&subnet.id);
+        let reserved = self.model.reserved_v4(&subnet);
         let mut added = Vec::new();
         for ip in ips {
             check_address(&subnet, *ip, &used)?;
@@ -515,7 +589,7 @@ impl Txn<'_, '_> {
             added.push(*ip);
         }
         for _ in 0..count {
-            let ip = first_free(&subnet, &used)?;
+            let ip = first_free(&subnet, &used, &reserved)?;
             used.insert(ip);
             added.push(ip);
         }
@@ -534,7 +608,8 @@ impl Txn<'_, '_> {
         let mut eni = self.user_interface(id, "modify")?;
         let subnet = self.model.subnet(self.ctx.scope, &eni.subnet_id)?.clone();
         let mut used = self.model.used_ipv6_addresses(&subnet.id);
-        let added = pick_ipv6(&subnet, &mut used, ips, count)?;
+        let reserved = self.model.reserved_v6(&subnet);
+        let added = pick_ipv6(&subnet, &mut used, &reserved, ips, count)?;
         eni.ipv6_addresses.extend(added.iter().copied());
         self.put(Resource::NetworkInterface(eni));
         Ok(added)
@@ -578,5 +653,384 @@ impl Txn<'_, '_> {
         eni.secondary_ips.retain(|ip| !ips.contains(ip));
         self.put(Resource::NetworkInterface(eni));
         Ok(())
+    }
+
+    /// AttachNetworkInterface: an `available` user interface, in the instance's AZ and VPC,
+    /// at a device index the instance does not use yet (AWS's message for a used index).
+    pub(crate) fn attach_network_interface(
+        &mut self,
+        input: &AttachNetworkInterface,
+    ) -> Result<InterfaceAttachment, ModelError> {
+        let mut eni = self.user_interface(&input.network_interface_id, "attach")?;
+        let instance = self
+            .model
+            .get::<Instance>(self.ctx.scope, &input.instance_id)?
+            .clone();
+        if instance.state == InstanceState::Terminated {
+            return Err(ModelError::IncorrectInstanceState {
+                id: instance.id.to_string(),
+                state: "terminated",
+            });
+        }
+        let card = input.network_card_index.unwrap_or(0);
+        if card != 0 {
+            return Err(ModelError::invalid_value(format!(
+                "Invalid value '{card}' for networkCardIndex: the instance {} has one network card (index 0)",
+                instance.id
+            )));
+        }
+        if let Some(a) = &eni.attachment {
+            return Err(ModelError::InterfaceInUse {
+                id: eni.id.to_string(),
+                instance: a.instance_id.to_string(),
+            });
+        }
+        if eni.availability_zone != instance.availability_zone {
+            return Err(ModelError::invalid_value(format!(
+                "The network interface {} and the instance {} are not in the same availability zone \
+                 ({} and {})",
+                eni.id, instance.id, eni.availability_zone, instance.availability_zone
+            )));
+        }
+        if eni.vpc_id != instance.vpc_id {
+            // Multi-VPC attachments are not emulated (docs/aws-choices.md).
+            return Err(ModelError::invalid_value(format!(
+                "The network interface {} is in {}, the instance {} in {}: localvpc attaches \
+                 interfaces of the instance's own VPC only",
+                eni.id, eni.vpc_id, instance.id, instance.vpc_id
+            )));
+        }
+        let taken = self
+            .model
+            .interfaces_of_instance(&instance)
+            .iter()
+            .filter_map(|e| e.attachment.as_ref())
+            .any(|a| a.device_index == input.device_index && a.network_card_index == card);
+        if taken {
+            return Err(ModelError::invalid_value(format!(
+                "Instance '{}' already has an interface attached at device index '{}'.",
+                instance.id, input.device_index
+            )));
+        }
+        let attachment = InterfaceAttachment {
+            id: format!("{ATTACHMENT_PREFIX}{}", self.ctx.ids.hex(17)),
+            instance_id: instance.id.clone(),
+            device_index: input.device_index,
+            // AWS's default for an attachment made after launch.
+            delete_on_termination: false,
+            network_card_index: card,
+            attached: Some(self.ctx.now),
+        };
+        eni.attachment = Some(attachment.clone());
+        self.put(Resource::NetworkInterface(eni));
+        Ok(attachment)
+    }
+
+    /// DetachNetworkInterface: any attachment but the primary interface's (device index 0),
+    /// which AWS refuses even with `Force`. `Force` changes nothing else here: there is no
+    /// guest to wait for.
+    pub(crate) fn detach_network_interface(
+        &mut self,
+        attachment_id: &str,
+    ) -> Result<NetworkInterface, ModelError> {
+        if !attachment_id.starts_with(ATTACHMENT_PREFIX) {
+            return Err(attachment_not_found(attachment_id));
+        }
+        let found = self
+            .model
+            .interfaces_in(self.ctx.scope)
+            .find(|e| e.attachment.as_ref().is_some_and(|a| a.id == attachment_id));
+        let Some(mut eni) = found.cloned() else {
+            return Err(attachment_not_found(attachment_id));
+        };
+        if let Some(a) = &eni.attachment
+            && a.device_index == 0
+        {
+            return Err(ModelError::OperationNotPermitted {
+                message: format!(
+                    "The network interface at device index 0 and networkCard index {} cannot be detached.",
+                    a.network_card_index
+                ),
+            });
+        }
+        eni.attachment = None;
+        self.put(Resource::NetworkInterface(eni.clone()));
+        Ok(eni)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::command::{Command, Outcome};
+    use crate::ec2::instance::RunInstances;
+    use crate::ec2::subnet::CreateSubnet;
+    use crate::ec2::vpc::CreateVpc;
+    use crate::id::{SequentialIds, Timestamp};
+    use crate::model::Ctx;
+    use crate::scope::AccountId;
+
+    struct Harness {
+        model: Model,
+        ids: SequentialIds,
+        catalog: Catalog,
+        scope: Scope,
+    }
+
+    impl Harness {
+        fn new() -> Self {
+            let mut h = Self {
+                model: Model::default(),
+                ids: SequentialIds::default(),
+                catalog: Catalog::default(),
+                scope: Scope::new(AccountId::default_account(), "ap-northeast-1"),
+            };
+            h.run(Command::EnsureScope { default_vpc: false }).unwrap();
+            h
+        }
+
+        fn run(&mut self, command: Command) -> Result<Outcome, ModelError> {
+            let mut ctx = Ctx {
+                scope: &self.scope,
+                now: Timestamp(7),
+                ids: &mut self.ids,
+                catalog: &self.catalog,
+            };
+            let (next, outcome, changes) = self.model.execute(&command, &mut ctx)?;
+            let mut replayed = self.model.clone();
+            for c in &changes {
+                replayed.apply_change(c);
+            }
+            assert_eq!(replayed, next);
+            self.model = next;
+            Ok(outcome)
+        }
+
+        fn vpc(&mut self) -> VpcId {
+            match self.run(Command::CreateVpc(CreateVpc {
+                cidr_block: Some("10.0.0.0/16".into()),
+                ..CreateVpc::default()
+            })) {
+                Ok(Outcome::Vpc(v)) => v.id,
+                o => panic!("{o:?}"),
+            }
+        }
+
+        fn subnet(&mut self, vpc: &VpcId, cidr: &str, az: &str) -> SubnetId {
+            match self.run(Command::CreateSubnet(CreateSubnet {
+                vpc_id: vpc.clone(),
+                cidr_block: Some(cidr.into()),
+                availability_zone: Some(az.into()),
+                availability_zone_id: None,
+                ipv6_cidr_block: None,
+                ipv6_native: false,
+                tag_specifications: Vec::new(),
+            })) {
+                Ok(Outcome::Subnet(s)) => s.id,
+                o => panic!("{o:?}"),
+            }
+        }
+
+        fn eni(&mut self, subnet: &SubnetId) -> NetworkInterface {
+            self.eni_with(CreateNetworkInterface {
+                subnet_id: Some(subnet.clone()),
+                ..CreateNetworkInterface::default()
+            })
+            .unwrap()
+        }
+
+        fn eni_with(
+            &mut self,
+            input: CreateNetworkInterface,
+        ) -> Result<NetworkInterface, ModelError> {
+            self.run(Command::CreateNetworkInterface(input))
+                .map(|o| match o {
+                    Outcome::NetworkInterface(e) => e,
+                    o => panic!("{o:?}"),
+                })
+        }
+
+        fn instance(&mut self, subnet: &SubnetId) -> Instance {
+            match self.run(Command::RunInstances(RunInstances {
+                image_id: "ami-12345678".into(),
+                instance_type: "t3.micro".into(),
+                min_count: 1,
+                max_count: 1,
+                subnet_id: Some(subnet.clone()),
+                ..RunInstances::default()
+            })) {
+                Ok(Outcome::Instances(mut v)) => v.remove(0),
+                o => panic!("{o:?}"),
+            }
+        }
+
+        fn attach(
+            &mut self,
+            eni: &NetworkInterfaceId,
+            instance: &InstanceId,
+            device_index: u32,
+        ) -> Result<InterfaceAttachment, ModelError> {
+            self.run(Command::AttachNetworkInterface(AttachNetworkInterface {
+                network_interface_id: eni.clone(),
+                instance_id: instance.clone(),
+                device_index,
+                network_card_index: None,
+            }))
+            .map(|o| match o {
+                Outcome::NetworkInterfaceAttachment(a) => a,
+                o => panic!("{o:?}"),
+            })
+        }
+
+        fn detach(&mut self, attachment_id: &str) -> Result<Outcome, ModelError> {
+            self.run(Command::DetachNetworkInterface {
+                attachment_id: attachment_id.to_owned(),
+                force: false,
+            })
+        }
+
+        fn get(&self, id: &NetworkInterfaceId) -> Option<&NetworkInterface> {
+            self.model.network_interfaces_any(id)
+        }
+    }
+
+    #[test]
+    fn attach_and_detach_follow_aws_rules() {
+        let mut h = Harness::new();
+        let vpc = h.vpc();
+        let a = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a");
+        let other_az = h.subnet(&vpc, "10.0.2.0/24", "ap-northeast-1c");
+        let instance = h.instance(&a);
+        let eni = h.eni(&a);
+
+        let attachment = h.attach(&eni.id, &instance.id, 1).unwrap();
+        assert!(attachment.id.starts_with(ATTACHMENT_PREFIX));
+        assert_eq!(attachment.id.len(), ATTACHMENT_PREFIX.len() + 17);
+        assert!(!attachment.delete_on_termination);
+        assert_eq!(attachment.attached, Some(Timestamp(7)));
+        let attached = h.get(&eni.id).unwrap();
+        assert_eq!(attached.status(), "in-use");
+        let on_instance: Vec<_> = h
+            .model
+            .interfaces_of_instance(&instance)
+            .iter()
+            .map(|e| e.id.clone())
+            .collect();
+        assert_eq!(
+            on_instance,
+            vec![instance.primary_interface.clone(), eni.id.clone()]
+        );
+        let gathered: Vec<_> = h.model.interfaces_of_instances(&[&instance])[&instance.id]
+            .iter()
+            .map(|e| e.id.clone())
+            .collect();
+        assert_eq!(gathered, on_instance);
+
+        // The same interface again: in use. Another at the same index: AWS's message.
+        let err = h.attach(&eni.id, &instance.id, 2).unwrap_err();
+        assert_eq!(err.code(), "InvalidNetworkInterface.InUse");
+        let second = h.eni(&a);
+        let err = h.attach(&second.id, &instance.id, 1).unwrap_err();
+        assert_eq!(err.code(), "InvalidParameterValue");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "Instance '{}' already has an interface attached at device index '1'.",
+                instance.id
+            )
+        );
+        let err = h.attach(&second.id, &instance.id, 0).unwrap_err();
+        assert_eq!(err.code(), "InvalidParameterValue");
+        // Another AZ.
+        let far = h.eni(&other_az);
+        let err = h.attach(&far.id, &instance.id, 2).unwrap_err();
+        assert_eq!(err.code(), "InvalidParameterValue");
+        assert!(err.to_string().contains("availability zone"), "{err}");
+
+        // The primary interface never detaches.
+        let primary = h.get(&instance.primary_interface).unwrap().clone();
+        let primary_attachment = primary.attachment.unwrap().id;
+        let err = h.detach(&primary_attachment).unwrap_err();
+        assert_eq!(err.code(), "OperationNotPermitted");
+
+        h.detach(&attachment.id).unwrap();
+        let detached = h.get(&eni.id).unwrap();
+        assert_eq!(detached.status(), "available");
+        assert!(detached.attachment.is_none());
+        for unknown in [
+            attachment.id.as_str(),
+            "eni-attach-0123456789abcdef0",
+            "bogus",
+        ] {
+            let err = h.detach(unknown).unwrap_err();
+            assert_eq!(err.code(), "InvalidAttachmentID.NotFound", "{unknown}");
+        }
+        // The index is free again.
+        h.attach(&second.id, &instance.id, 1).unwrap();
+    }
+
+    #[test]
+    fn termination_deletes_or_detaches_by_delete_on_termination() {
+        let mut h = Harness::new();
+        let vpc = h.vpc();
+        let a = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a");
+        let instance = h.instance(&a);
+        let kept = h.eni(&a);
+        let dropped = h.eni(&a);
+        h.attach(&kept.id, &instance.id, 1).unwrap();
+        let att = h.attach(&dropped.id, &instance.id, 2).unwrap();
+        let modify = |attachment_id: String, on| Command::ModifyNetworkInterfaceAttribute {
+            network_interface_id: dropped.id.clone(),
+            attribute: NetworkInterfaceAttribute::DeleteOnTermination {
+                attachment_id,
+                delete_on_termination: on,
+            },
+        };
+        let err = h
+            .run(modify("eni-attach-00000000000000001".into(), true))
+            .unwrap_err();
+        assert_eq!(err.code(), "InvalidAttachmentID.NotFound");
+        h.run(modify(att.id.clone(), true)).unwrap();
+        assert!(
+            h.get(&dropped.id)
+                .unwrap()
+                .attachment
+                .as_ref()
+                .unwrap()
+                .delete_on_termination
+        );
+
+        h.run(Command::ChangeInstanceStates {
+            instance_ids: vec![instance.id.clone()],
+            target: InstanceState::Terminated,
+        })
+        .unwrap();
+        assert!(h.get(&instance.primary_interface).is_none());
+        assert!(h.get(&dropped.id).is_none());
+        let survivor = h.get(&kept.id).unwrap();
+        assert!(survivor.attachment.is_none());
+        assert_eq!(survivor.status(), "available");
+        // A terminated instance takes no interface.
+        let err = h.attach(&kept.id, &instance.id, 1).unwrap_err();
+        assert_eq!(err.code(), "IncorrectInstanceState");
+    }
+
+    #[test]
+    fn automatic_primary_skips_secondaries_named_in_the_request() {
+        let mut h = Harness::new();
+        let vpc = h.vpc();
+        let a = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a");
+        let eni = h
+            .eni_with(CreateNetworkInterface {
+                subnet_id: Some(a.clone()),
+                secondary_ips: vec!["10.0.1.4".parse().unwrap(), "10.0.1.5".parse().unwrap()],
+                secondary_count: 1,
+                ..CreateNetworkInterface::default()
+            })
+            .unwrap();
+        assert_eq!(eni.private_ip, Ipv4Addr::new(10, 0, 1, 6));
+        let secondaries: Vec<String> = eni.secondary_ips.iter().map(ToString::to_string).collect();
+        assert_eq!(secondaries, ["10.0.1.4", "10.0.1.5", "10.0.1.7"]);
     }
 }

@@ -93,6 +93,23 @@ pub struct CreateSubnet {
     pub tag_specifications: Vec<TagSpecification>,
 }
 
+/// CreateDefaultSubnet's input: the zone by name or by id (exactly one).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateDefaultSubnet {
+    pub availability_zone: Option<String>,
+    pub availability_zone_id: Option<String>,
+    pub ipv6_native: bool,
+}
+
+/// An IPv6-only subnet has no IPv4 block, which every address, interface and data-plane path
+/// of localvpc assumes (docs/aws-choices.md).
+fn ipv6_native_refused() -> ModelError {
+    ModelError::invalid_value(
+        "localvpc does not emulate IPv6-only subnets (Ipv6Native); create a dual-stack subnet \
+         with CidrBlock and Ipv6CidrBlock",
+    )
+}
+
 /// One attribute of ModifySubnetAttribute.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SubnetAttribute {
@@ -109,12 +126,13 @@ impl Txn<'_, '_> {
     pub(crate) fn create_subnet(&mut self, input: &CreateSubnet) -> Result<Subnet, ModelError> {
         let vpc = self.model.vpc(self.ctx.scope, &input.vpc_id)?.clone();
         if input.ipv6_native {
-            // An IPv6-only subnet has no IPv4 block, which every address, interface and
-            // data-plane path of localvpc assumes (docs/aws-choices.md).
-            return Err(ModelError::invalid_value(
-                "localvpc does not emulate IPv6-only subnets (Ipv6Native); create a dual-stack subnet \
-                 with CidrBlock and Ipv6CidrBlock",
-            ));
+            // AWS's checks of the request come first (the API checked the parameters):
+            // the zone, then the IPv6 block.
+            self.choose_zone(&vpc, input)?;
+            if let Some(text) = input.ipv6_cidr_block.as_deref() {
+                self.check_subnet_ipv6(&vpc, text, None)?;
+            }
+            return Err(ipv6_native_refused());
         }
         let Some(text) = input.cidr_block.as_deref() else {
             return Err(ModelError::missing(
@@ -187,6 +205,62 @@ impl Txn<'_, '_> {
             });
         }
         Ok(cidr)
+    }
+
+    /// CreateDefaultSubnet: a default /20 of the default VPC in a zone that has none — the
+    /// lowest /20 of the VPC's primary block no subnet overlaps.
+    pub(crate) fn create_default_subnet(
+        &mut self,
+        input: &CreateDefaultSubnet,
+    ) -> Result<Subnet, ModelError> {
+        let scope = self.ctx.scope;
+        let Some(vpc) = self.model.vpcs(scope).find(|v| v.is_default).cloned() else {
+            return Err(ModelError::DefaultVpcDoesNotExist);
+        };
+        let zone = self.choose_zone(
+            &vpc,
+            &CreateSubnet {
+                vpc_id: vpc.id.clone(),
+                cidr_block: None,
+                availability_zone: input.availability_zone.clone(),
+                availability_zone_id: input.availability_zone_id.clone(),
+                ipv6_cidr_block: None,
+                ipv6_native: input.ipv6_native,
+                tag_specifications: Vec::new(),
+            },
+        )?;
+        let subnets: Vec<Subnet> = self
+            .model
+            .members_of::<Subnet>(&vpc.id, crate::id::ResourceKind::Subnet, |id| {
+                SubnetId::parse(id).ok()
+            })
+            .cloned()
+            .collect();
+        if subnets
+            .iter()
+            .any(|s| s.default_for_az && s.availability_zone == zone.name)
+        {
+            return Err(ModelError::DefaultSubnetAlreadyExistsInAvailabilityZone {
+                zone: zone.name.clone(),
+            });
+        }
+        if input.ipv6_native {
+            return Err(ipv6_native_refused());
+        }
+        let block = vpc
+            .cidr_block
+            .subnets(20)
+            .ok()
+            .and_then(|mut blocks| {
+                blocks.find(|b| !subnets.iter().any(|s| cidr::overlaps(&s.cidr_block, b)))
+            })
+            .ok_or_else(|| ModelError::InsufficientCidrBlocks {
+                message: format!(
+                    "The default VPC {} has no free /20 block left for a default subnet",
+                    vpc.id
+                ),
+            })?;
+        self.insert_subnet(&vpc, block, &zone, true, Tags::new())
     }
 
     /// AssociateSubnetCidrBlock: gives a subnet its (single) IPv6 block.
@@ -351,6 +425,7 @@ impl Txn<'_, '_> {
                 "The subnet '{subnet_id}' has dependencies and cannot be deleted."
             )));
         }
+        self.delete_reservations_of(&subnet);
         // A subnet leaves every ACL and route-table association with it.
         let acls: Vec<_> = self
             .model

@@ -334,6 +334,26 @@ impl Txn<'_, '_> {
         Ok(())
     }
 
+    /// ModifyVpcTenancy: `dedicated` → `default` only (the API refuses other values).
+    pub(crate) fn modify_vpc_tenancy(
+        &mut self,
+        vpc_id: &VpcId,
+        tenancy: &str,
+    ) -> Result<(), ModelError> {
+        let mut vpc = self.model.vpc(self.ctx.scope, vpc_id)?.clone();
+        if tenancy != "default" {
+            return Err(ModelError::invalid_value(format!(
+                "Value ({tenancy}) for parameter instanceTenancy is invalid. A VPC's tenancy can only \
+                 be changed to default."
+            )));
+        }
+        if vpc.instance_tenancy != tenancy {
+            vpc.instance_tenancy = tenancy.to_owned();
+            self.put(Resource::Vpc(vpc));
+        }
+        Ok(())
+    }
+
     pub(crate) fn associate_vpc_cidr_block(
         &mut self,
         vpc_id: &VpcId,
