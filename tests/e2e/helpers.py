@@ -53,7 +53,7 @@ SHARED_ACCOUNTS = {ALPHA_KEY: ALPHA_ACCOUNT, BRAVO_KEY: BRAVO_ACCOUNT}
 
 EC2_XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 
-# ap-northeast-1 AZ name -> default AZ id (contract; see aws-semantics.md 1.1).
+# ap-northeast-1 AZ name -> default AZ id (contract; see docs/aws-semantics.md §1.1).
 APNE1_AZ_IDS = {
     "ap-northeast-1a": "apne1-az4",
     "ap-northeast-1c": "apne1-az1",
@@ -133,9 +133,9 @@ _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:
 #   AttachmentStatus enum only lists attaching|attached|detaching|detached.
 # - VpcEndpoint.State: EC2 sends the endpoint state in lower camel case (pendingAcceptance,
 #   pending, available, ...; the vpc-endpoint-state filter takes the same values), while the
-#   botocore State enum is written PendingAcceptance|Pending|Available|... (aws-semantics.md
+#   botocore State enum is written PendingAcceptance|Pending|Available|... (docs/aws-semantics.md
 #   §3.6; the aws-cli create-vpc-endpoint example shows "State": "available" / "pending").
-#   The provider's view, VpcEndpointConnection.VpcEndpointState, uses the same values (spec §5.3;
+#   The provider's view, VpcEndpointConnection.VpcEndpointState, uses the same values (docs/aws-semantics.md §5.3;
 #   the aws-cli describe-vpc-endpoint-connections example shows "pendingAcceptance").
 _ENUM_EXTRAS: list[tuple[str, re.Pattern, frozenset]] = [
     ("AttachmentStatus", re.compile(r"/internetGateway(Set/item)?/attachmentSet/item/state$"),

@@ -1,6 +1,6 @@
 """Route 53 (REST-XML, API version 2013-04-01) plumbing for the e2e suite: a `route53` boto3
 client with a wire-fidelity guard, a raw signed-request helper for bodies boto3 cannot send,
-and small builders for hosted zones and change batches (spec §6, §10.2).
+and small builders for hosted zones and change batches (docs/aws-semantics.md §6, §10.2).
 
 The guard is the Route 53 counterpart of helpers.install_wire_guard (EC2) and
 elbv2_helpers.install_elbv2_wire_guard (query protocol):
@@ -45,7 +45,7 @@ R53_XMLNS = "https://route53.amazonaws.com/doc/2013-04-01/"
 R53_SIGNING_REGION = "us-east-1"
 API = "/2013-04-01"
 
-# Spec §6.1 [OBS]: every private hosted zone gets these apex records.
+# docs/aws-semantics.md §6.1 [OBS]: every private hosted zone gets these apex records.
 PHZ_NS_VALUES = ["ns-1536.awsdns-00.co.uk.", "ns-0.awsdns-00.com.", "ns-1024.awsdns-00.org.", "ns-512.awsdns-00.net."]
 PHZ_SOA_VALUE = "ns-1536.awsdns-00.co.uk. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400"
 NS_TTL, SOA_TTL = 172800, 900

@@ -1,4 +1,4 @@
-"""Route 53 private hosted zones through the real `aws` CLI (spec §6, §10.2): a zone created
+"""Route 53 private hosted zones through the real `aws` CLI (docs/aws-semantics.md §6, §10.2): a zone created
 with --vpc, a change batch read from a JSON file, list-resource-record-sets (whole and paged by
 the CLI's own paginator), associations, the cross-account authorization flow, and errors.
 

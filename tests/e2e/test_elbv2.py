@@ -1,4 +1,4 @@
-"""Elastic Load Balancing v2 as endpoint services need it (spec §4, §5.1): network and gateway
+"""Elastic Load Balancing v2 as endpoint services need it (docs/aws-semantics.md §4, §5.1): network and gateway
 load balancers with their requester-managed interfaces, target groups and targets, listeners,
 attributes and tags, over the ELBv2 query protocol (SigV4 service `elasticloadbalancing`,
 version 2015-12-01) with boto3's `elbv2` client and the `aws elbv2` CLI.

@@ -1,4 +1,4 @@
-"""Endpoint services, the provider side of PrivateLink (spec §4, §5.1-§5.4): a service in front
+"""Endpoint services, the provider side of PrivateLink (docs/aws-semantics.md §4, §5.1-§5.4): a service in front
 of a network load balancer (CreateVpcEndpointServiceConfiguration and friends), who may see and
 connect to it (ModifyVpcEndpointServicePermissions), the acceptance flow seen from both accounts
 (DescribeVpcEndpointConnections, Accept/RejectVpcEndpointConnections), connection notifications,

@@ -207,7 +207,7 @@ def inside(ip: str, cidrs) -> bool:
 
 
 def assert_nodata_from(resp, zone: str, what: str) -> None:
-    """NOERROR, no answer, the zone's SOA in the authority section (spec §6.3)."""
+    """NOERROR, no answer, the zone's SOA in the authority section (docs/aws-semantics.md §6.3)."""
     assert resp.rcode() == dns.rcode.NOERROR and not resp.answer, (what, resp.to_text())
     assert [(r.rdtype, r.name.to_text()) for r in resp.authority] == [(dns.rdatatype.SOA, zone + ".")], \
         (what, resp.to_text())
@@ -591,7 +591,7 @@ def check_3(c: Clients, variant: str) -> list[str]:
     assert tags_of(rsg)["Name"] == "hub-resolver-sg"
 
     # DNS in every view. The zone answers the VPCs associated with it (member, hub) and queries
-    # through the inbound endpoint (answered as the hub VPC's resolver, spec §7.3): the endpoint's
+    # through the inbound endpoint (answered as the hub VPC's resolver, docs/aws-semantics.md §7.3): the endpoint's
     # ENIs, for the apex and, through the wildcard, bucket names. A VPC the zone is not associated
     # with (the member account's default VPC) and the internet get public S3.
     ips = sorted(e["PrivateIpAddress"] for e in enis)
@@ -615,7 +615,7 @@ def check_3(c: Clients, variant: str) -> list[str]:
         outside = a_of(ask(public, name))
         assert len(outside) == 1 and outside[0] not in ips and inside(outside[0], s3_cidrs), (name, outside)
         assert a_of(ask(unassociated, name)) == outside, name
-    # The zone has the apex but no AAAA: NODATA with the zone's SOA, no fallback (spec §6.3).
+    # The zone has the apex but no AAAA: NODATA with the zone's SOA, no fallback (docs/aws-semantics.md §6.3).
     for label, addr in views:
         resp = ask(addr, S3_ZONE, "AAAA")
         assert_nodata_from(resp, S3_ZONE, label)

@@ -1,4 +1,4 @@
-"""Route 53 hosted zones through boto3 (REST-XML 2013-04-01; spec §3.3-§3.4, §6, §10.2):
+"""Route 53 hosted zones through boto3 (REST-XML 2013-04-01; docs/aws-semantics.md §3.3-§3.4, §6, §10.2):
 public and private zones, their apex records, listings and counts, VPC associations (also
 across accounts with authorizations), conflicts with the hidden zones of interface endpoints
 with private DNS, record changes as atomic batches, aliases, tags, the error envelope and
@@ -66,7 +66,7 @@ from route53_helpers import (
 R = "ap-northeast-1"
 SSM = f"com.amazonaws.{R}.ssm"
 SSM_DNS = f"ssm.{R}.amazonaws.com"
-VPCE_ZONE = "Z2E726K9Y6RL4W"  # ap-northeast-1's public vpce.amazonaws.com zone (spec §3.3)
+VPCE_ZONE = "Z2E726K9Y6RL4W"  # ap-northeast-1's public vpce.amazonaws.com zone (docs/aws-semantics.md §3.3)
 MISSING_CHANGE_ID = "C0000000000000000000A"
 
 
@@ -161,7 +161,7 @@ def test_create_public_zone(r53):
     ref = caller_ref()
     resp = r53.create_hosted_zone(Name="example.com", CallerReference=ref,
                                   HostedZoneConfig={"Comment": "public zone"})
-    # Spec §6.1 / model: HTTP 201 with a Location header.
+    # docs/aws-semantics.md §6.1 / model: HTTP 201 with a Location header.
     assert resp["ResponseMetadata"]["HTTPStatusCode"] == 201
     hz = resp["HostedZone"]
     m = ZONE_ID_RE.match(hz["Id"])
@@ -217,7 +217,7 @@ def test_create_private_zone(r53, vpc):
     assert "DelegationSet" not in resp
     assert resp["Location"].endswith(f"/hostedzone/{bare(hz['Id'])}")
 
-    # Spec §6.1: a VPC in the request makes the zone private, even without PrivateZone=true.
+    # docs/aws-semantics.md §6.1: a VPC in the request makes the zone private, even without PrivateZone=true.
     implicit = r53.create_hosted_zone(Name="other.internal", CallerReference=caller_ref(),
                                       VPC=vpc_ref(vpc))["HostedZone"]
     assert implicit["Config"]["PrivateZone"] is True
@@ -226,7 +226,7 @@ def test_create_private_zone(r53, vpc):
 def test_private_zone_apex_records_are_fixed(r53, vpc):
     zid = zone_id(r53, "corp.internal", vpc=vpc)
     sets = record_sets(r53, zid)
-    # Spec §6.1 [OBS]: the same NS and SOA values in every private zone.
+    # docs/aws-semantics.md §6.1 [OBS]: the same NS and SOA values in every private zone.
     assert [(s["Name"], s["Type"], s["TTL"], values(s)) for s in sets] == [
         ("corp.internal.", "NS", NS_TTL, PHZ_NS_VALUES),
         ("corp.internal.", "SOA", SOA_TTL, [PHZ_SOA_VALUE]),
@@ -243,7 +243,7 @@ def test_private_zone_needs_an_existing_vpc_in_that_region(r53, vpc):
 
 def test_private_zone_needs_a_vpc_of_the_same_account(r53, make_client):
     alpha_vpc = make_client(access_key=ALPHA_KEY).create_vpc(CidrBlock="10.5.0.0/16")["Vpc"]["VpcId"]
-    # Spec §6.1: the VPC must belong to the account creating the zone (cross-account VPCs are
+    # docs/aws-semantics.md §6.1: the VPC must belong to the account creating the zone (cross-account VPCs are
     # associated afterwards, with an authorization).
     expect_error(create_zone, r53, "corp.internal", vpc=alpha_vpc, code="InvalidVPCId", status=400)
     assert zone_names(r53) == []
@@ -286,7 +286,7 @@ def test_get_hosted_zone(r53, vpc):
 
 def test_unknown_zone_is_404_everywhere(r53, vpc):
     resp = expect_error(r53.get_hosted_zone, Id=MISSING_ZONE_ID, code="NoSuchHostedZone", status=404)
-    # Spec §10.2: "No hosted zone found with ID: Z123".
+    # docs/aws-semantics.md §10.2: "No hosted zone found with ID: Z123".
     assert f"No hosted zone found with ID: {MISSING_ZONE_ID}" in message(resp)
     kw = dict(code="NoSuchHostedZone", status=404)
     expect_error(r53.list_resource_record_sets, HostedZoneId=MISSING_ZONE_ID, **kw)
@@ -518,7 +518,7 @@ def test_associate_unknown_vpc(r53, vpc):
 
 def test_same_name_twice_in_one_vpc_conflicts(r53, vpc, vpc2):
     first = zone_id(r53, "corp.internal", vpc=vpc)
-    # Spec §6.2: ConflictingDomainExists when the VPC already has a zone of that name.
+    # docs/aws-semantics.md §6.2: ConflictingDomainExists when the VPC already has a zone of that name.
     expect_error(create_zone, r53, "corp.internal", vpc=vpc, code="ConflictingDomainExists", status=400)
     second = zone_id(r53, "corp.internal", vpc=vpc2)
     expect_error(r53.associate_vpc_with_hosted_zone, HostedZoneId=second, VPC=vpc_ref(vpc),
@@ -556,7 +556,7 @@ def test_list_hosted_zones_by_vpc_pages(r53, vpc, vpc2):
 
 def test_endpoint_private_dns_name_conflicts_with_a_customer_zone(ec2, r53, dns_vpc, subnet_a, vpc2):
     ssm_endpoint(ec2, dns_vpc, subnet_a, private_dns=True)
-    # Spec §3.4 [OBS]: the hidden zone ssm.<region>.amazonaws.com is associated with the VPC,
+    # docs/aws-semantics.md §3.4 [OBS]: the hidden zone ssm.<region>.amazonaws.com is associated with the VPC,
     # so a customer zone of that name cannot be (create or associate).
     resp = expect_error(create_zone, r53, SSM_DNS, vpc=dns_vpc, code="ConflictingDomainExists", status=400)
     assert dns_vpc in message(resp), message(resp)
@@ -570,7 +570,7 @@ def test_endpoint_private_dns_name_conflicts_with_a_customer_zone(ec2, r53, dns_
 
 def test_parent_and_sibling_names_of_an_endpoint_zone_do_not_conflict(ec2, r53, dns_vpc, subnet_a):
     ssm_endpoint(ec2, dns_vpc, subnet_a, private_dns=True)
-    # Spec §3.4 [DOC]: a zone for a parent name does not conflict (most specific zone wins).
+    # docs/aws-semantics.md §3.4 [DOC]: a zone for a parent name does not conflict (most specific zone wins).
     parent = zone_id(r53, f"{R}.amazonaws.com", vpc=dns_vpc)
     sibling = zone_id(r53, f"logs.{R}.amazonaws.com", vpc=dns_vpc)
     assert {bare(s["HostedZoneId"]) for s in zones_by_vpc(r53, dns_vpc)} >= {parent, sibling}
@@ -584,7 +584,7 @@ def test_customer_zone_blocks_endpoint_private_dns(ec2, r53, dns_vpc, subnet_a, 
         return ec2.create_vpc_endpoint(VpcId=dns_vpc, ServiceName=SSM, VpcEndpointType="Interface",
                                        SubnetIds=[subnet], PrivateDnsEnabled=private_dns)
 
-    # Spec §3.4 [OBS]: InvalidParameter "private-dns-enabled cannot be set because there is already
+    # docs/aws-semantics.md §3.4 [OBS]: InvalidParameter "private-dns-enabled cannot be set because there is already
     # a conflicting DNS domain for ssm.ap-northeast-1.amazonaws.com in the VPC vpc-...".
     resp = expect_error(create, subnet_a, True, code="InvalidParameter", status=400)
     assert "conflicting DNS domain" in message(resp) and SSM_DNS in message(resp), message(resp)
@@ -671,7 +671,7 @@ def test_cross_account_association_with_an_authorization(two_accounts):
     # The zone stays Alpha's: Bravo's own listings do not show it.
     assert zone_names(bravo) == []
 
-    # Deleting the authorization afterwards keeps the association (spec §6.2).
+    # Deleting the authorization afterwards keeps the association (docs/aws-semantics.md §6.2).
     alpha.delete_vpc_association_authorization(HostedZoneId=zid, VPC=vpc_ref(bvpc))
     assert alpha.list_vpc_association_authorizations(HostedZoneId=zid)["VPCs"] == []
     assert zone_vpcs(alpha, zid) == sorted([(R, t["alpha_vpc"]), (R, bvpc)])
@@ -907,7 +907,7 @@ def test_wildcard_names_are_escaped(r53):
     apply(r53, zid, change("CREATE", rrset("*.example.com", "A", "192.0.2.1")),
           change("CREATE", rrset("*.dev.example.com", "TXT", '"dev"')))
     names = [s["Name"] for s in record_sets(r53, zid)]
-    # Spec §6.3: stored and returned as \052.
+    # docs/aws-semantics.md §6.3: stored and returned as \052.
     assert "\\052.example.com." in names and "\\052.dev.example.com." in names, names
     assert not any("*" in n for n in names), names
     # Both spellings address the record: delete one with *, the other as listed (\052).

@@ -141,7 +141,7 @@ def check_route53_hub(hub, member, hub_r53, member_r53, out: dict) -> None:
     assert [g["GroupId"] for g in ep["Groups"]] == [out["sg_id"]]
     assert tags_of(ep) == {**TAGS, "Name": "tf-r53-s3"}
     regional = ep["DnsEntries"][0]
-    # Spec §3.3: S3 publishes wildcard names, *.vpce-...-xxxxxxxx.s3.<region>.vpce.amazonaws.com.
+    # docs/aws-semantics.md §3.3: S3 publishes wildcard names, *.vpce-...-xxxxxxxx.s3.<region>.vpce.amazonaws.com.
     assert re.fullmatch(rf"\*\.{vpce}-[a-z0-9]{{8}}\.s3\.{REGION}\.vpce\.amazonaws\.com", regional["DnsName"]), \
         ep["DnsEntries"]
     assert regional["HostedZoneId"] == VPCE_ZONE

@@ -1,6 +1,6 @@
 //! Elastic Load Balancing v2 (query protocol, `2015-12-01`): the calls the `aws_lb`,
 //! `aws_lb_target_group` and `aws_lb_listener` Terraform resources make, for network and
-//! gateway load balancers behind endpoint services (spec §5).
+//! gateway load balancers behind endpoint services (docs/aws-semantics.md §5).
 
 use crate::{ApiError, ApiResponse, Backend, RequestCtx};
 use localvpc_model::{

@@ -1,5 +1,5 @@
 //! Amazon Route 53 (REST-XML, `2013-04-01`): hosted zones, their VPC associations and
-//! records (spec §6, §10.2). Routes are method + path under `/2013-04-01/`; request bodies
+//! records (docs/aws-semantics.md §6, §10.2). Routes are method + path under `/2013-04-01/`; request bodies
 //! are XML documents, responses carry the Route 53 namespace.
 
 use crate::{ApiError, ApiResponse, AwsRequest, Backend, RequestCtx};

@@ -1,6 +1,6 @@
 //! Route 53 Resolver (JSON 1.1, `Route53Resolver.<Operation>`, `2018-04-01`): endpoints,
 //! rules and their VPC associations, resolver and DNSSEC configs, query-logging configs and
-//! tags (spec §7, §10.3).
+//! tags (docs/aws-semantics.md §7, §10.3).
 //!
 //! Bodies are decoded with serde into typed requests (a body that is not JSON, or a member of
 //! the wrong type, is a `SerializationException`), then every member is checked against the

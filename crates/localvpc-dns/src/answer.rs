@@ -138,7 +138,7 @@ async fn forward(dns: &Dns, ask: Ask, hops: usize, mut resolution: Resolution) -
                         StepKind::Forward,
                         format!(
                             "target {target} is localvpc's inbound endpoint {endpoint} again: \
-                             a forwarding loop (spec §7.3 warns against it); giving up"
+                             a forwarding loop (docs/aws-semantics.md §7.3 warns against it); giving up"
                         ),
                     )
                     .endpoint(endpoint.as_str())

@@ -126,7 +126,7 @@ fn vpce_name(r: &mut Resolver<'_>, qname: &str, qtype: QType) -> Option<Step> {
                 StepKind::Public,
                 format!(
                     "{qname} is the {kind} DNS name of interface endpoint {endpoint}; these are \
-                     public records, answered for every client (spec §3.3): {}",
+                     public records, answered for every client (docs/aws-semantics.md §3.3): {}",
                     list.join(", ")
                 ),
             )

@@ -2,7 +2,7 @@
 //! The DNS server and the explainer both call [`resolve`]; a FORWARD decision comes back as
 //! [`Resolution::forward`] and the caller sends the query (see `answer.rs`).
 //!
-//! A VPC view follows spec §7.2: DNS support off → REFUSED; otherwise the matching customer
+//! A VPC view follows docs/aws-semantics.md §7.2: DNS support off → REFUSED; otherwise the matching customer
 //! rules (FORWARD, SYSTEM) and the VPC's local domains (private hosted zones, interface
 //! endpoints' hidden private-DNS zones, EC2 names, reverse zones) compete, the most specific
 //! domain wins and an exact tie goes to the customer rule; nothing matching → the internet
@@ -78,7 +78,7 @@ impl Step {
     }
 }
 
-/// A negative answer's SOA: TTL = min(SOA TTL, SOA minimum) (spec §6.3).
+/// A negative answer's SOA: TTL = min(SOA TTL, SOA minimum) (docs/aws-semantics.md §6.3).
 pub(crate) fn negative_soa(zone_name: &str, soa: Soa, soa_ttl: u32) -> Rr {
     Rr {
         name: zone_name.to_owned(),
@@ -297,7 +297,7 @@ impl<'m> Resolver<'m> {
                     StepKind::View,
                     format!(
                         "query arrived through inbound Resolver endpoint {} in {}: answered as \
-                         that VPC's resolver would (spec §7.3)",
+                         that VPC's resolver would (docs/aws-semantics.md §7.3)",
                         e.id, vpc.id
                     ),
                 )
@@ -465,7 +465,7 @@ impl<'m> Resolver<'m> {
                         format!(
                             "private hosted zone {} ({}) is associated with {} but not \
                              honoured: private hosted zones need both enableDnsSupport and \
-                             enableDnsHostnames (spec §1.4)",
+                             enableDnsHostnames (docs/aws-semantics.md §1.4)",
                             zone.name, zone.id, vpc.id
                         ),
                     )
@@ -501,7 +501,7 @@ impl<'m> Resolver<'m> {
                         "endpoint {} has PrivateDnsOnlyForInboundResolverEndpoint: its private \
                          names ({zone_name}) answer only queries that arrive through an inbound \
                          Resolver endpoint; in-VPC clients get the public answer and use the \
-                         gateway endpoint (spec §3.7)",
+                         gateway endpoint (docs/aws-semantics.md §3.7)",
                         endpoint.id
                     ))
                 } else {
@@ -601,7 +601,7 @@ impl<'m> Resolver<'m> {
                     StepKind::Negative,
                     format!(
                         "the hidden private-DNS zone {zone_name} of endpoint {} has no record \
-                         {qname}: NXDOMAIN, no fallback to public DNS (spec §6.3)",
+                         {qname}: NXDOMAIN, no fallback to public DNS (docs/aws-semantics.md §6.3)",
                         endpoint.id
                     ),
                 )
@@ -739,7 +739,7 @@ impl<'m> Resolver<'m> {
     }
 
     /// `ec2-203-0-113-5.<region>.compute.amazonaws.com` → the private IP inside the VPC (and
-    /// in peers that allow DNS resolution), else the public IP (spec §1.4).
+    /// in peers that allow DNS resolution), else the public IP (docs/aws-semantics.md §1.4).
     fn answer_compute_public(
         &mut self,
         vpc: &Vpc,
@@ -927,7 +927,7 @@ pub(crate) fn compute_domains(region: &str) -> (String, String) {
     }
 }
 
-/// The autodefined reverse zones (spec §7.1): the private ranges, and each VPC block's
+/// The autodefined reverse zones (docs/aws-semantics.md §7.1): the private ranges, and each VPC block's
 /// octet-aligned zone.
 pub(crate) fn reverse_zones(vpc: &Vpc) -> Vec<String> {
     let mut out = vec![
@@ -999,7 +999,7 @@ impl Candidate<'_> {
             .count()
     }
 
-    /// Most specific first; on a tie a customer rule beats a local domain (spec §7.2),
+    /// Most specific first; on a tie a customer rule beats a local domain (docs/aws-semantics.md §7.2),
     /// earlier associations beat later ones, and local kinds rank PHZ > endpoint > EC2 >
     /// reverse.
     fn rank(&self) -> (usize, bool, std::cmp::Reverse<usize>) {
@@ -1068,7 +1068,7 @@ impl Candidate<'_> {
 
     fn lost_to(&self, winner: &Candidate<'_>) -> TrailStep {
         let why = if self.labels() == winner.labels() {
-            "same domain: a customer rule wins the tie (spec §7.2)"
+            "same domain: a customer rule wins the tie (docs/aws-semantics.md §7.2)"
         } else {
             "less specific"
         };

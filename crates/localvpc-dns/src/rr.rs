@@ -149,7 +149,7 @@ pub struct Soa {
 }
 
 impl Soa {
-    /// The SOA of every private zone and of localvpc's synthetic zones (spec §6.1).
+    /// The SOA of every private zone and of localvpc's synthetic zones (docs/aws-semantics.md §6.1).
     pub fn private_default() -> Self {
         Self {
             mname: "ns-1536.awsdns-00.co.uk.".to_owned(),

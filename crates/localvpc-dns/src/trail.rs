@@ -186,7 +186,7 @@ pub struct Resolution {
     pub rcode: Rcode,
     pub authoritative: bool,
     pub answers: Vec<Rr>,
-    /// The SOA of negative answers (TTL = min(SOA TTL, SOA minimum), spec §6.3).
+    /// The SOA of negative answers (TTL = min(SOA TTL, SOA minimum), docs/aws-semantics.md §6.3).
     pub authority: Vec<Rr>,
     /// Set when a FORWARD rule decided: the caller performs the I/O.
     #[serde(skip_serializing_if = "Option::is_none")]

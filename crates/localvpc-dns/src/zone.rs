@@ -1,4 +1,4 @@
-//! Answering from one hosted zone (private or public), spec §6.3: the exact record, else a
+//! Answering from one hosted zone (private or public), docs/aws-semantics.md §6.3: the exact record, else a
 //! CNAME, else NODATA when the name exists, else a wildcard (RFC 4592 closest encloser),
 //! else NXDOMAIN — never a fallback to another zone. Aliases are expanded here.
 
@@ -77,7 +77,7 @@ pub(crate) fn answer(
                     format!(
                         "{} {} ({}) has no record named {qname} and no wildcard covers it \
                      (closest encloser {encloser}): NXDOMAIN. There is no fallback to public \
-                     DNS or to a less specific zone (spec §6.3)",
+                     DNS or to a less specific zone (docs/aws-semantics.md §6.3)",
                         kind(zone),
                         zone.name,
                         zone.id

@@ -1,6 +1,6 @@
 //! The regions and Availability Zones localvpc offers.
 //!
-//! AZ *names* are per-account aliases of physical AZ *ids* (spec §1.1). The default mapping
+//! AZ *names* are per-account aliases of physical AZ *ids* (docs/aws-semantics.md §1.1). The default mapping
 //! comes from [`regions::REGIONS`]; [`Catalog::map_az`] overrides it globally or per account.
 
 mod aws_services;

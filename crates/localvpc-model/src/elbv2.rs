@@ -1,4 +1,4 @@
-//! Elastic Load Balancing v2, as much as endpoint services need (spec §5): network and
+//! Elastic Load Balancing v2, as much as endpoint services need (docs/aws-semantics.md §5): network and
 //! gateway load balancers in subnets with their requester-managed ENIs, target groups with
 //! registered targets, and listeners forwarding to them.
 

@@ -1,4 +1,4 @@
-//! Route 53 hosted zones (spec §6): public and private zones, their VPC associations and
+//! Route 53 hosted zones (docs/aws-semantics.md §6): public and private zones, their VPC associations and
 //! cross-account authorisations, and resource record sets changed in atomic batches.
 //!
 //! Route 53 is global: zones belong to an account and are stored under the scope
@@ -34,7 +34,7 @@ pub const MAX_AUTHORIZATIONS: usize = 1000;
 /// Changes per ChangeResourceRecordSets batch.
 pub const MAX_CHANGES: usize = 1000;
 
-/// Route 53 error codes, each with its HTTP status (spec §10.2).
+/// Route 53 error codes, each with its HTTP status (docs/aws-semantics.md §10.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Route53ErrorCode {
     NoSuchHostedZone,
@@ -305,7 +305,7 @@ pub struct HostedZoneChange {
 }
 
 /// Name servers for a public zone: one each in .com, .net, .org and .co.uk, chosen from the
-/// zone id as AWS chooses from its pool (spec §6.1 numbering).
+/// zone id as AWS chooses from its pool (docs/aws-semantics.md §6.1 numbering).
 pub(crate) fn delegation_set(seed: &str) -> Vec<String> {
     let h = fnv1a(seed.as_bytes());
     let pick = |shift: u32, base: u64| (h >> shift) % 512 + base;
@@ -318,7 +318,7 @@ pub(crate) fn delegation_set(seed: &str) -> Vec<String> {
     ]
 }
 
-/// The fixed name servers of every private zone (spec §6.1).
+/// The fixed name servers of every private zone (docs/aws-semantics.md §6.1).
 const PRIVATE_NS: [&str; 4] = [
     "ns-1536.awsdns-00.co.uk.",
     "ns-0.awsdns-00.com.",
@@ -502,7 +502,7 @@ impl Model {
 
     /// Who already holds the zone name `zone_name` (canonical) in a VPC: a private hosted
     /// zone associated with it, or an interface endpoint's hidden private-DNS zone
-    /// (spec §3.4, §6.2). Used both ways: association refuses the endpoint's name, and
+    /// (docs/aws-semantics.md §3.4, §6.2). Used both ways: association refuses the endpoint's name, and
     /// endpoint private DNS refuses the zone's.
     pub fn zone_name_holder(
         &self,
@@ -701,7 +701,7 @@ impl Txn<'_, '_> {
             })
     }
 
-    /// A VPC may see one zone per name (spec §6.2), hidden endpoint zones included.
+    /// A VPC may see one zone per name (docs/aws-semantics.md §6.2), hidden endpoint zones included.
     fn check_no_conflict(&self, vpc: &ZoneVpc, zone_name: &str) -> Result<(), ModelError> {
         match self
             .model
@@ -920,7 +920,7 @@ impl Txn<'_, '_> {
         Ok(())
     }
 
-    /// One atomic batch (spec §6.4): every change is checked against the zone as the
+    /// One atomic batch (docs/aws-semantics.md §6.4): every change is checked against the zone as the
     /// earlier changes left it; any failure reports every problem and applies nothing.
     fn change_record_sets(
         &mut self,

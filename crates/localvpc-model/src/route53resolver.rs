@@ -1,4 +1,4 @@
-//! Route 53 Resolver (spec §7): inbound and outbound endpoints with their requester-managed
+//! Route 53 Resolver (docs/aws-semantics.md §7): inbound and outbound endpoints with their requester-managed
 //! interfaces, forwarding and system rules with their VPC associations, the per-VPC resolver
 //! and DNSSEC configs, and query-logging configurations.
 //!

@@ -33,7 +33,7 @@ impl SgDecision {
 
 /// Security groups are a union of allow rules, evaluated on the interface: ingress rules
 /// match the packet's source, egress rules its destination; ports are always the
-/// destination port (spec §1.6).
+/// destination port (docs/aws-semantics.md §1.6).
 pub fn security_group(
     index: &NetIndex,
     groups: &[SecurityGroupId],
@@ -119,7 +119,7 @@ pub struct AclDecision {
 }
 
 /// A network ACL is stateless and ordered: the lowest-numbered entry of the direction whose
-/// protocol, block and ports match decides; `*` denies the rest (spec §1.7). The block is
+/// protocol, block and ports match decides; `*` denies the rest (docs/aws-semantics.md §1.7). The block is
 /// matched against the source on ingress and the destination on egress; ports are the
 /// destination port either way. When the packet's ports are a range (a reply to an
 /// ephemeral port), a deny entry takes its part of the range away and the next entries
@@ -221,7 +221,7 @@ pub struct RouteDecision {
 
 /// Longest-prefix match over a table's routes (`Model::lookup_route`: its own and those
 /// propagated from virtual private gateways, prefix lists expanded, a CIDR route beating a
-/// prefix-list route of the same length, IPv4 and IPv6 apart; spec §1.5), and the state of
+/// prefix-list route of the same length, IPv4 and IPv6 apart; docs/aws-semantics.md §1.5), and the state of
 /// the route that matched.
 pub fn route(index: &NetIndex, table: &RouteTable, destination: IpAddr) -> RouteDecision {
     // The model's longest-prefix match, with prefix lists from the snapshot's index.

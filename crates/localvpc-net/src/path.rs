@@ -905,7 +905,7 @@ impl<'a, 'q> Walk<'a, 'q> {
     }
 
     /// Security groups of an interface, one direction. On the return path they are not
-    /// evaluated: the connection is tracked, so the reply is allowed (spec §1.6).
+    /// evaluated: the connection is tracked, so the reply is allowed (docs/aws-semantics.md §1.6).
     fn check_groups(&mut self, eni: &NetworkInterface, direction: Direction, packet: &Packet) {
         if eni.groups.is_empty() {
             return;
@@ -1503,7 +1503,7 @@ impl<'a, 'q> Walk<'a, 'q> {
         if let Target::Interface(eni, _) = target
             && eni.subnet_id == from.subnet_id
         {
-            // Switched inside the subnet: no ACL, no route (spec §1.5, §1.7).
+            // Switched inside the subnet: no ACL, no route (docs/aws-semantics.md §1.5, §1.7).
             return self.deliver(eni, packet, true);
         }
         if self.budget == 0 {

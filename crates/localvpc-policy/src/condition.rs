@@ -628,7 +628,7 @@ mod tests {
             json!({"IpAddress": {"aws:SourceIp": "2001:db8::/32"}}),
             &v6
         ));
-        // aws:SourceIp is absent for traffic through an endpoint (spec §2.5).
+        // aws:SourceIp is absent for traffic through an endpoint (docs/aws-semantics.md §2.5).
         let none = Context::new();
         assert!(!eval(
             json!({"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}),

@@ -137,7 +137,7 @@ impl PrincipalEntry {
         match (self, principal) {
             (Self::Everyone, _) => true,
             (Self::Account { partition, account }, Principal::Aws { arn, .. }) => {
-                // Only the account's root user (spec §2.5).
+                // Only the account's root user (docs/aws-semantics.md §2.5).
                 arn_fields(arn).is_some_and(|[_, part, service, region, acct, resource]| {
                     service == "iam"
                         && region.is_empty()

@@ -85,7 +85,7 @@ pub(crate) struct PrincipalClause {
 pub(crate) enum PrincipalEntry {
     /// `"*"` or `{"AWS": "*"}`: everyone, anonymous callers included.
     Everyone,
-    /// An account id or its root ARN: the account's root user only (spec §2.5). A partition
+    /// An account id or its root ARN: the account's root user only (docs/aws-semantics.md §2.5). A partition
     /// is known when the root ARN was written.
     Account {
         partition: Option<String>,

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-/// EC2's response namespace (with the trailing slash real responses carry, spec §10.1).
+/// EC2's response namespace (with the trailing slash real responses carry, docs/aws-semantics.md §10.1).
 pub const EC2_NAMESPACE: &str = "http://ec2.amazonaws.com/doc/2016-11-15/";
 
 /// Appends escaped text and elements to a buffer. Element names are trusted constants.

@@ -1,4 +1,4 @@
-//! Endpoint services, provider side (spec §5.1–§5.4): service configurations, permissions,
+//! Endpoint services, provider side (docs/aws-semantics.md §5.1–§5.4): service configurations, permissions,
 //! connections (accept/reject) and connection notifications.
 
 use super::describe::Describe;

@@ -232,7 +232,7 @@ pub(super) async fn modify_vpc_attribute<B: Backend>(op: &Op<'_, B>) -> Body {
         ));
     };
     if attributes.next().is_some() {
-        // The model documents one attribute per request (spec §1.4).
+        // The model documents one attribute per request (docs/aws-semantics.md §1.4).
         return Err(ApiError::combination(
             "Only one attribute can be modified at a time",
         ));

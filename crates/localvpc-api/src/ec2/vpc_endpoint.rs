@@ -1,5 +1,5 @@
 //! VPC endpoints (Create/Modify/Delete/DescribeVpcEndpoints) and the consumer's view of
-//! endpoint services (DescribeVpcEndpointServices), spec §2–§5.
+//! endpoint services (DescribeVpcEndpointServices), docs/aws-semantics.md §2–§5.
 
 use super::describe::Describe;
 use super::filter::{Bounds, DESCRIBE_BOUNDS};
@@ -125,7 +125,7 @@ fn dns_options(p: &Input<'_>) -> Result<(Option<String>, Option<bool>), ApiError
     Ok((opts.get("DnsRecordIpType").map(str::to_owned), inbound))
 }
 
-/// VPC Lattice and cross-Region PrivateLink are out of scope (spec §11): refused by name.
+/// VPC Lattice and cross-Region PrivateLink are out of scope (docs/aws-semantics.md §11): refused by name.
 fn refuse_out_of_scope(p: &Input<'_>, region: &str) -> Result<(), ApiError> {
     for name in ["ServiceNetworkArn", "ResourceConfigurationArn"] {
         if p.opt(name).is_some() {
@@ -221,7 +221,7 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 /// DescribeVpcEndpoints' `MaxResults`: 1–1000, and AWS caps larger values rather than
-/// refusing them (spec §10.1).
+/// refusing them (docs/aws-semantics.md §10.1).
 const BOUNDS: Bounds = Bounds { min: 1, max: 1000 };
 
 fn filter_values(e: &VpcEndpoint, name: &str) -> Vec<String> {

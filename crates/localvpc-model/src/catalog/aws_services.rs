@@ -1,6 +1,6 @@
 //! The AWS services that offer VPC endpoints, read from `data/endpoint-services.txt`, and
 //! the AWS-managed prefix lists of the gateway services, read from `data/aws-prefix-lists.txt`
-//! (spec §2.2, §5.5). Both are data, not code: adding a service is one line there.
+//! (docs/aws-semantics.md §2.2, §5.5). Both are data, not code: adding a service is one line there.
 
 use super::regions::REGIONS;
 use crate::cidr::Ipv4Cidr;
@@ -55,7 +55,7 @@ impl AwsServiceEntry {
         format!("com.amazonaws.{region}.{}", self.name)
     }
 
-    /// The DNS base: the name's dotted parts reversed (`ecr.dkr` → `dkr.ecr`, spec §3.3).
+    /// The DNS base: the name's dotted parts reversed (`ecr.dkr` → `dkr.ecr`, docs/aws-semantics.md §3.3).
     fn reversed_name(&self) -> String {
         self.name.rsplit('.').collect::<Vec<_>>().join(".")
     }

@@ -1,7 +1,7 @@
 //! The commercial regions and their Availability Zones.
 //!
 //! Zone names are `<region><suffix>`; the ids are AWS's physical AZ ids. AWS shuffles the
-//! name→id mapping per account; these defaults are one legal permutation (spec §1.1).
+//! name→id mapping per account; these defaults are one legal permutation (docs/aws-semantics.md §1.1).
 //!
 //! Coverage: every region of botocore's `aws` partition (China, GovCloud and the ISO
 //! partitions are other partitions and are left out), each with only the zones AWS offers to

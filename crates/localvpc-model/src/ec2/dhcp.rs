@@ -19,7 +19,7 @@ pub struct DhcpOptions {
 
 impl DhcpOptions {
     /// The default set: `AmazonProvidedDNS` and `<region>.compute.internal`
-    /// (`ec2.internal` in us-east-1), spec §1.4.
+    /// (`ec2.internal` in us-east-1), docs/aws-semantics.md §1.4.
     pub(crate) fn default_for(id: DhcpOptionsId, scope: Scope) -> Self {
         let domain = if scope.region == "us-east-1" {
             "ec2.internal".to_owned()

@@ -1,4 +1,4 @@
-//! Endpoint services, the provider side of PrivateLink (spec §5.1–§5.4): a service in front of
+//! Endpoint services, the provider side of PrivateLink (docs/aws-semantics.md §5.1–§5.4): a service in front of
 //! network or gateway load balancers, who may see and connect to it, the acceptance flow, and
 //! connection notifications. Consumers find a service by name through
 //! [`Model::endpoint_services`], which also serves the AWS catalogue.
@@ -33,7 +33,7 @@ pub struct AllowedPrincipal {
 }
 
 impl AllowedPrincipal {
-    /// `All`, `Account`, `User`, `Role` or `Service` (spec §5.2).
+    /// `All`, `Account`, `User`, `Role` or `Service` (docs/aws-semantics.md §5.2).
     pub fn principal_type(&self) -> &'static str {
         principal_type(&self.principal).unwrap_or("Account")
     }

@@ -71,7 +71,7 @@ impl Instance {
         private_dns_name(&self.scope.region, self.private_ip)
     }
 
-    /// `ec2-203-0-113-5.<region>.compute.amazonaws.com` (us-east-1: `compute-1`), spec §1.4.
+    /// `ec2-203-0-113-5.<region>.compute.amazonaws.com` (us-east-1: `compute-1`), docs/aws-semantics.md §1.4.
     pub fn public_dns_name(&self, public_ip: Ipv4Addr) -> String {
         let dashed = public_ip.to_string().replace('.', "-");
         if self.scope.region == "us-east-1" {

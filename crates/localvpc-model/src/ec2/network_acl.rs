@@ -1,6 +1,6 @@
 //! Network ACLs. Every VPC has a default ACL, and every subnet is associated with exactly
 //! one ACL at all times (the default one unless replaced). Rules are stateless, numbered
-//! 1–32766, evaluated in ascending order, first match wins, and the `*` rule denies (§1.7).
+//! 1–32766, evaluated in ascending order, first match wins, and the `*` rule denies (docs/aws-semantics.md §1.7).
 //! Entries hold an IPv4 or an IPv6 block; in a VPC with IPv6 each direction ends with two
 //! `*` rules, one per family.
 
@@ -185,7 +185,7 @@ pub struct NetworkAclEntrySpec {
 }
 
 impl NetworkAcl {
-    /// The default ACL's entries: rule 100 allows all, `*` denies, both directions (spec §1.7).
+    /// The default ACL's entries: rule 100 allows all, `*` denies, both directions (docs/aws-semantics.md §1.7).
     pub(crate) fn default_entries() -> Vec<NetworkAclEntry> {
         let mut entries = Vec::new();
         for egress in [false, true] {

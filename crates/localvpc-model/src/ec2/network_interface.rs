@@ -62,7 +62,7 @@ impl NetworkInterface {
     }
 }
 
-/// Amazon-provided private DNS name of an address (spec §1.4).
+/// Amazon-provided private DNS name of an address (docs/aws-semantics.md §1.4).
 pub fn private_dns_name(region: &str, ip: Ipv4Addr) -> String {
     let dashed = ip.to_string().replace('.', "-");
     if region == "us-east-1" {
@@ -180,7 +180,7 @@ impl Model {
     }
 }
 
-/// Why an address cannot be used in a subnet, if it cannot (spec §1.3).
+/// Why an address cannot be used in a subnet, if it cannot (docs/aws-semantics.md §1.3).
 fn check_address(
     subnet: &Subnet,
     ip: Ipv4Addr,
@@ -205,7 +205,7 @@ fn check_address(
 }
 
 /// Why an IPv6 address cannot be used in a subnet, if it cannot: the subnet needs an IPv6
-/// block holding it, outside the reserved first four and last addresses (spec §1.3).
+/// block holding it, outside the reserved first four and last addresses (docs/aws-semantics.md §1.3).
 fn check_ipv6_address(
     subnet: &Subnet,
     ip: Ipv6Addr,

@@ -1,6 +1,6 @@
 //! Managed prefix lists: the AWS-managed lists of the gateway endpoint services (read-only,
 //! from the catalogue) and customer-managed lists with versions. Both can be the destination
-//! of a route and the peer of a security group rule (spec §2.2).
+//! of a route and the peer of a security group rule (docs/aws-semantics.md §2.2).
 
 use crate::catalog::{AwsPrefixList, aws_prefix_lists};
 use crate::cidr::{Ipv4Cidr, parse_ipv4_cidr};

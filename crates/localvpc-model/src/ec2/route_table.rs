@@ -1,6 +1,6 @@
 //! Route tables: the main table created with each VPC, custom tables, subnet and gateway
 //! associations, routes with their AWS rules, and the pure longest-prefix-match lookup the
-//! data plane and explainer will share (spec §1.5).
+//! data plane and explainer will share (docs/aws-semantics.md §1.5).
 
 use crate::cidr::{Ipv4Cidr, Ipv6Cidr, parse_ipv4_cidr, parse_ipv6_cidr};
 use crate::ec2::internet_gateway::InternetGateway;
@@ -115,7 +115,7 @@ pub enum RouteTarget {
 }
 
 impl RouteTarget {
-    /// The DescribeRouteTables element carrying the target and its value (spec §1.5 table).
+    /// The DescribeRouteTables element carrying the target and its value (docs/aws-semantics.md §1.5 table).
     pub fn wire(&self) -> (&'static str, &str) {
         match self {
             Self::Local => ("gatewayId", "local"),
@@ -130,7 +130,7 @@ impl RouteTarget {
         }
     }
 
-    /// Targets a route more specific than a VPC block may use: middleboxes (spec §1.5).
+    /// Targets a route more specific than a VPC block may use: middleboxes (docs/aws-semantics.md §1.5).
     pub(crate) fn is_middlebox(&self) -> bool {
         matches!(
             self,
@@ -262,7 +262,7 @@ impl Model {
 
     /// The table's routes as AWS lists them: its own, then one per CIDR propagated by each
     /// attached virtual private gateway (origin `EnableVgwRoutePropagation`), unless a
-    /// static route has the same destination (static beats propagated, spec §1.5).
+    /// static route has the same destination (static beats propagated, docs/aws-semantics.md §1.5).
     pub fn effective_routes(&self, table: &RouteTable) -> Vec<Route> {
         let mut routes = table.routes.clone();
         for vgw in &table.propagating_vgws {
@@ -280,7 +280,7 @@ impl Model {
         routes
     }
 
-    /// Longest-prefix match over a table's effective routes (spec §1.5): the most specific
+    /// Longest-prefix match over a table's effective routes (docs/aws-semantics.md §1.5): the most specific
     /// destination wins; for equal prefixes a CIDR route beats a prefix-list route. IPv4
     /// and IPv6 are matched apart (`0.0.0.0/0` never matches an IPv6 address, nor `::/0` an
     /// IPv4 one). `prefix_list` expands a list id into its CIDRs. Returns the route and the
@@ -356,7 +356,7 @@ impl Txn<'_, '_> {
         self.model.route_table(self.ctx.scope, id).cloned()
     }
 
-    /// Routes a gateway endpoint installed change only through the endpoint (spec §2.3).
+    /// Routes a gateway endpoint installed change only through the endpoint (docs/aws-semantics.md §2.3).
     fn refuse_endpoint_route(&self, table: &RouteTable, index: usize) -> Result<(), ModelError> {
         match table
             .routes
@@ -563,7 +563,7 @@ impl Txn<'_, '_> {
         Ok(new_id)
     }
 
-    /// Checks a route's destination and target against the table's VPC (spec §1.5).
+    /// Checks a route's destination and target against the table's VPC (docs/aws-semantics.md §1.5).
     fn check_route(&self, table: &RouteTable, spec: &RouteSpec) -> Result<(), ModelError> {
         let vpc = self.model.vpc(self.ctx.scope, &table.vpc_id)?;
         if table.is_gateway_table() {

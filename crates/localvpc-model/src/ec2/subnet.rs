@@ -51,7 +51,7 @@ impl Subnet {
         self.scope.ec2_arn("subnet", self.id.as_str())
     }
 
-    /// Addresses a caller may use: size minus AWS's five reserved (spec §1.3).
+    /// Addresses a caller may use: size minus AWS's five reserved (docs/aws-semantics.md §1.3).
     pub fn usable_addresses(&self) -> u64 {
         cidr::usable_count(&self.cidr_block)
     }

@@ -1,4 +1,4 @@
-//! Transit gateways (spec §1.9): VPC attachments with one interface per chosen subnet (one
+//! Transit gateways (docs/aws-semantics.md §1.9): VPC attachments with one interface per chosen subnet (one
 //! subnet per AZ), VPN attachments (made by CreateVpnConnection), route tables, one
 //! association per attachment, any number of propagations, static and blackhole routes.
 //! Propagated routes are derived from the propagating attachments, never stored, so they

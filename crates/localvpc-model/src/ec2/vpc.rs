@@ -64,7 +64,7 @@ impl Vpc {
             .map(|a| &a.cidr)
     }
 
-    /// The Route 53 Resolver's address: the primary block's base + 2 (spec §1.4).
+    /// The Route 53 Resolver's address: the primary block's base + 2 (docs/aws-semantics.md §1.4).
     pub fn resolver_address(&self) -> std::net::Ipv4Addr {
         cidr::nth(&self.cidr_block, 2)
     }
@@ -132,7 +132,7 @@ pub enum VpcAttribute {
     EnableNetworkAddressUsageMetrics(bool),
 }
 
-/// The default VPC's block in every region (spec §1; AWS's documented default).
+/// The default VPC's block in every region (docs/aws-semantics.md §1; AWS's documented default).
 pub(crate) const DEFAULT_VPC_CIDR: &str = "172.31.0.0/16";
 
 impl crate::resource::Model {
@@ -319,7 +319,7 @@ impl Txn<'_, '_> {
             VpcAttribute::EnableDnsSupport(v) => vpc.enable_dns_support = v,
             VpcAttribute::EnableDnsHostnames(v) => {
                 if v && !vpc.enable_dns_support {
-                    // The model documents that hostnames need DNS support (spec §1.4).
+                    // The model documents that hostnames need DNS support (docs/aws-semantics.md §1.4).
                     return Err(ModelError::invalid_value(
                         "Cannot enable DNS hostnames: enableDnsSupport is disabled for this VPC",
                     ));
@@ -395,7 +395,7 @@ impl Txn<'_, '_> {
             state: CidrBlockState::Associated,
         };
         vpc.cidr_associations.push(association.clone());
-        // Every route table of the VPC gains a local route for the new block (spec §1.2).
+        // Every route table of the VPC gains a local route for the new block (docs/aws-semantics.md §1.2).
         let tables: Vec<RouteTable> = self
             .model
             .route_tables
@@ -619,7 +619,7 @@ impl Txn<'_, '_> {
         ))
     }
 
-    /// Creates the account's default VPC with one default subnet per AZ (spec §1; AWS docs
+    /// Creates the account's default VPC with one default subnet per AZ (docs/aws-semantics.md §1; AWS docs
     /// "Default VPCs"): 172.31.0.0/16, /20 subnets in zone-name order.
     pub(crate) fn create_default_vpc(&mut self) -> Result<Vpc, ModelError> {
         let scope = self.ctx.scope;
@@ -681,7 +681,7 @@ impl Txn<'_, '_> {
     }
 }
 
-/// AWS's "IPv4 CIDR block association restrictions" table (spec §1.2).
+/// AWS's "IPv4 CIDR block association restrictions" table (docs/aws-semantics.md §1.2).
 fn restricted(primary: Family, new: Family) -> bool {
     use Family::*;
     match primary {

@@ -1,4 +1,4 @@
-//! VPC endpoints (spec §2–§4): gateway endpoints as prefix-list routes, interface endpoints as
+//! VPC endpoints (docs/aws-semantics.md §2–§4): gateway endpoints as prefix-list routes, interface endpoints as
 //! requester-managed ENIs with endpoint-specific and private DNS names, and the endpoint
 //! services they connect to (the AWS catalogue now; providers' services later).
 
@@ -16,12 +16,12 @@ use crate::scope::Scope;
 use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
 
-/// The default policy of a gateway endpoint, byte for byte as AWS returns it (spec §2.5).
+/// The default policy of a gateway endpoint, byte for byte as AWS returns it (docs/aws-semantics.md §2.5).
 pub const DEFAULT_GATEWAY_POLICY: &str = r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#;
-/// The default policy of an interface endpoint, pretty-printed as AWS returns it (spec §3.8).
+/// The default policy of an interface endpoint, pretty-printed as AWS returns it (docs/aws-semantics.md §3.8).
 pub const DEFAULT_INTERFACE_POLICY: &str = "{\n  \"Statement\": [\n    {\n      \"Action\": \"*\", \n      \"Effect\": \"Allow\", \n      \"Principal\": \"*\", \n      \"Resource\": \"*\"\n    }\n  ]\n}";
 
-/// AWS's default quotas (spec §3.9): interface + GWLB endpoints per VPC, gateway endpoints per
+/// AWS's default quotas (docs/aws-semantics.md §3.9): interface + GWLB endpoints per VPC, gateway endpoints per
 /// region and per VPC.
 const MAX_INTERFACE_ENDPOINTS_PER_VPC: usize = 50;
 const MAX_GATEWAY_ENDPOINTS_PER_REGION: usize = 20;
@@ -42,7 +42,7 @@ pub enum EndpointState {
 }
 
 impl EndpointState {
-    /// Wire values are lower camel case (spec §3.6).
+    /// Wire values are lower camel case (docs/aws-semantics.md §3.6).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::PendingAcceptance => "pendingAcceptance",
@@ -139,7 +139,7 @@ pub struct EndpointService {
     pub ip_address_types: Vec<String>,
     /// Zone ids the service is offered in.
     pub zone_ids: Vec<String>,
-    /// S3 publishes `*.`-prefixed endpoint names (spec §3.3).
+    /// S3 publishes `*.`-prefixed endpoint names (docs/aws-semantics.md §3.3).
     pub wildcard_endpoint_names: bool,
     pub tags: Tags,
 }
@@ -184,7 +184,7 @@ pub struct ModifyVpcEndpoint {
     pub subnet_ips: Vec<(SubnetId, Ipv4Addr)>,
 }
 
-/// The public `vpce.amazonaws.com` zone of each region (spec §3.3), for DnsEntries.
+/// The public `vpce.amazonaws.com` zone of each region (docs/aws-semantics.md §3.3), for DnsEntries.
 const VPCE_ZONES: &[(&str, &str)] = &[
     ("us-east-1", "Z7HUB22UULQXV"),
     ("us-east-2", "ZC8PG0KIFKBRI"),
@@ -303,7 +303,7 @@ impl Model {
                     .map(str::to_owned)
                     .into_iter()
                     .collect(),
-                // Endpoints to customer services always allow full access (spec §3.8).
+                // Endpoints to customer services always allow full access (docs/aws-semantics.md §3.8).
                 policy_supported: false,
                 acceptance_required: s.acceptance_required,
                 ip_address_types: s.supported_ip_address_types.clone(),
@@ -463,7 +463,7 @@ impl Txn<'_, '_> {
             .map_err(|e| ModelError::InvalidPolicyDocument { message: e.message })
     }
 
-    /// Private DNS rules (spec §3.4): a service with private names, DNS support and hostnames
+    /// Private DNS rules (docs/aws-semantics.md §3.4): a service with private names, DNS support and hostnames
     /// on, and no other owner of those names in the VPC.
     fn check_private_dns(
         &self,
@@ -487,7 +487,7 @@ impl Txn<'_, '_> {
                 ),
             });
         }
-        // A private hosted zone of the same name associated with the VPC (spec §3.4, §6.2).
+        // A private hosted zone of the same name associated with the VPC (docs/aws-semantics.md §3.4, §6.2).
         let zone_vpc = crate::route53::ZoneVpc {
             region: vpc.scope.region.clone(),
             vpc_id: vpc_id.clone(),
@@ -525,7 +525,7 @@ impl Txn<'_, '_> {
         Ok(())
     }
 
-    /// `PrivateDnsOnlyForInboundResolverEndpoint` (spec §3.7): S3 only, and only with a
+    /// `PrivateDnsOnlyForInboundResolverEndpoint` (docs/aws-semantics.md §3.7): S3 only, and only with a
     /// gateway endpoint for the service in the VPC.
     fn check_inbound_only(
         &self,
@@ -727,7 +727,7 @@ impl Txn<'_, '_> {
         Ok(())
     }
 
-    /// Adds the service's prefix-list route to a table of the endpoint's VPC (spec §2.3).
+    /// Adds the service's prefix-list route to a table of the endpoint's VPC (docs/aws-semantics.md §2.3).
     fn add_endpoint_route(
         &mut self,
         endpoint: &mut VpcEndpoint,
@@ -781,7 +781,7 @@ impl Txn<'_, '_> {
         endpoint.route_table_ids.retain(|t| t != table_id);
     }
 
-    /// 50 interface and Gateway Load Balancer endpoints per VPC (spec §3.9).
+    /// 50 interface and Gateway Load Balancer endpoints per VPC (docs/aws-semantics.md §3.9).
     fn check_interface_quota(&self, vpc_id: &VpcId) -> Result<(), ModelError> {
         let count = self
             .model
@@ -877,7 +877,7 @@ impl Txn<'_, '_> {
         Ok(())
     }
 
-    /// A Gateway Load Balancer endpoint (spec §4): exactly one subnet, one ENI, no security
+    /// A Gateway Load Balancer endpoint (docs/aws-semantics.md §4): exactly one subnet, one ENI, no security
     /// groups, policy or DNS.
     fn create_gwlb_endpoint(
         &mut self,
@@ -920,7 +920,7 @@ impl Txn<'_, '_> {
         Ok(())
     }
 
-    /// The S3 option's value after a create or modify (spec §3.7): defaults to true when
+    /// The S3 option's value after a create or modify (docs/aws-semantics.md §3.7): defaults to true when
     /// private DNS is on for a service with both endpoint types; absent otherwise.
     fn inbound_only_option(
         &self,

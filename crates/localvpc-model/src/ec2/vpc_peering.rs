@@ -1,4 +1,4 @@
-//! VPC peering connections (spec §1.8): requested from one VPC, accepted by the peer VPC's
+//! VPC peering connections (docs/aws-semantics.md §1.8): requested from one VPC, accepted by the peer VPC's
 //! owner in the peer's region, visible from both sides. Overlapping CIDRs fail the request;
 //! at most one live connection per VPC pair; non-transitive (routes and SG references only).
 
@@ -11,7 +11,7 @@ use crate::resource::{Model, Resource};
 use crate::scope::{AccountId, Scope};
 use serde::{Deserialize, Serialize};
 
-/// A pending request expires after seven days (spec §1.8).
+/// A pending request expires after seven days (docs/aws-semantics.md §1.8).
 const PENDING_LIFETIME_MS: u64 = 7 * 24 * 3600 * 1000;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

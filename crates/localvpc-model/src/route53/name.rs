@@ -1,4 +1,4 @@
-//! Domain names as Route 53 stores and returns them (spec §6.1): lower case, fully
+//! Domain names as Route 53 stores and returns them (docs/aws-semantics.md §6.1): lower case, fully
 //! qualified with a trailing dot, and every character outside `a-z 0-9 - _ .` written as a
 //! three-digit octal escape (`*.example.com` → `\052.example.com.`).
 

@@ -5,7 +5,7 @@ use super::name::{self, NameError};
 use serde::{Deserialize, Serialize};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-/// The record types Route 53 accepts (spec §6.1).
+/// The record types Route 53 accepts (docs/aws-semantics.md §6.1).
 pub const RECORD_TYPES: &[&str] = &[
     "SOA", "A", "TXT", "NS", "CNAME", "MX", "NAPTR", "PTR", "SRV", "SPF", "AAAA", "CAA", "DS",
     "TLSA", "SSHFP", "SVCB", "HTTPS",

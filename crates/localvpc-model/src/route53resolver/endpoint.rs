@@ -23,7 +23,7 @@ use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
-/// AWS's default quotas (spec §7.3): endpoints per Region, IP addresses per endpoint.
+/// AWS's default quotas (docs/aws-semantics.md §7.3): endpoints per Region, IP addresses per endpoint.
 pub(crate) const MAX_ENDPOINTS: usize = 4;
 pub(crate) const MAX_IPS_PER_ENDPOINT: usize = 6;
 /// Who owns the requester-managed interfaces of an endpoint.
@@ -139,7 +139,7 @@ pub(super) fn check_protocols(protocols: &[String]) -> Result<(), ModelError> {
     Ok(())
 }
 
-/// Why an address cannot be an endpoint IP in a subnet (spec §1.3), if it cannot.
+/// Why an address cannot be an endpoint IP in a subnet (docs/aws-semantics.md §1.3), if it cannot.
 pub(super) fn check_endpoint_ip(
     subnet: &Subnet,
     ip: Ipv4Addr,

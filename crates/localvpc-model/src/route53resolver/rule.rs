@@ -18,9 +18,9 @@ use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
-/// The rule every VPC has for `.` (public recursion), spec §7.1.
+/// The rule every VPC has for `.` (public recursion), docs/aws-semantics.md §7.1.
 pub const AUTODEFINED_INTERNET_RULE_ID: &str = "rslvr-autodefined-rr-internet-resolver";
-/// AWS's default quotas (spec §7.3): rules per Region, target IPs per rule.
+/// AWS's default quotas (docs/aws-semantics.md §7.3): rules per Region, target IPs per rule.
 pub(crate) const MAX_RULES: usize = 1000;
 pub(crate) const MAX_TARGET_IPS: usize = 6;
 
@@ -71,7 +71,7 @@ pub struct ResolverRule {
 }
 
 impl ResolverRule {
-    /// The `.` rule every VPC has (spec §7.1); never stored.
+    /// The `.` rule every VPC has (docs/aws-semantics.md §7.1); never stored.
     pub(super) fn internet(scope: &Scope) -> Self {
         Self {
             id: ResolverRuleId::autodefined(AUTODEFINED_INTERNET_RULE_ID),
@@ -447,7 +447,7 @@ impl Txn<'_, '_> {
     }
 
     /// RSLVR-00804: a FORWARD rule may not send a VPC's queries to an inbound endpoint
-    /// hosted in that same VPC (the query would come straight back, spec §7.3).
+    /// hosted in that same VPC (the query would come straight back, docs/aws-semantics.md §7.3).
     pub(super) fn check_no_loop(&self, rule: &ResolverRule, vpc: &VpcId) -> Result<(), ModelError> {
         for endpoint in self.model.inbound_resolver_endpoints(vpc) {
             if let Some(t) = rule

@@ -13,7 +13,7 @@ use crate::scope::Scope;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-/// AWS's default quota (spec §7.3): rule associations per Region.
+/// AWS's default quota (docs/aws-semantics.md §7.3): rule associations per Region.
 pub(crate) const MAX_RULE_ASSOCIATIONS: usize = 2000;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,7 +73,7 @@ impl Model {
     /// The rules that apply to queries from a VPC (or via an inbound endpoint hosted in it):
     /// its associated customer rules, in association order, then the autodefined internet
     /// rule (`.`, RECURSIVE). Autodefined local zones (PHZs, compute names, reverse zones,
-    /// spec §7.1) are not listed: the DNS server derives them from the VPC itself.
+    /// docs/aws-semantics.md §7.1) are not listed: the DNS server derives them from the VPC itself.
     pub fn resolver_rules_for_vpc(&self, vpc_id: &VpcId) -> Vec<ResolverRule> {
         let Some(scope) = self.vpcs.get(vpc_id).map(|v| v.scope.clone()) else {
             return Vec::new();
@@ -90,7 +90,7 @@ impl Model {
     }
 
     /// The customer rule that decides a name queried from a VPC: the associated rule with
-    /// the most specific matching domain (spec §7.2 step 2), or the autodefined internet
+    /// the most specific matching domain (docs/aws-semantics.md §7.2 step 2), or the autodefined internet
     /// rule when none matches. On an exact tie with an autodefined local zone (a PHZ, say)
     /// the DNS server must still prefer the returned customer rule.
     pub fn resolver_rule_for_name(&self, vpc_id: &VpcId, name: &str) -> Option<ResolverRule> {
