@@ -25,6 +25,8 @@ mod resource;
 pub mod route53;
 mod route53resolver;
 mod scope;
+#[cfg(test)]
+mod testing;
 mod vpc_members;
 
 pub use catalog::{

@@ -879,74 +879,8 @@ mod tests {
     use super::*;
     use crate::ec2::subnet::CreateSubnet;
     use crate::ec2::vpc::{CreateVpc, VpcAttribute};
-    use crate::id::SequentialIds;
     use crate::scope::AccountId;
-
-    /// A model plus the context to run commands in one scope.
-    struct Harness {
-        model: Model,
-        ids: SequentialIds,
-        catalog: Catalog,
-        scope: Scope,
-    }
-
-    impl Harness {
-        fn new(default_vpc: bool) -> Self {
-            let mut h = Self {
-                model: Model::default(),
-                ids: SequentialIds::default(),
-                catalog: Catalog::default(),
-                scope: Scope::new(AccountId::default_account(), "ap-northeast-1"),
-            };
-            h.run(Command::EnsureScope { default_vpc }).unwrap();
-            h
-        }
-
-        fn run(&mut self, command: Command) -> Result<Outcome, ModelError> {
-            let mut ctx = Ctx {
-                scope: &self.scope,
-                now: Timestamp(0),
-                ids: &mut self.ids,
-                catalog: &self.catalog,
-            };
-            let (next, outcome, changes) = self.model.execute(&command, &mut ctx)?;
-            // Replaying the changes onto the old model must give the same state.
-            let mut replayed = self.model.clone();
-            for c in &changes {
-                replayed.apply_change(c);
-            }
-            assert_eq!(replayed, next);
-            self.model = next;
-            Ok(outcome)
-        }
-
-        fn vpc(&mut self, cidr: &str) -> Vpc {
-            let cmd = Command::CreateVpc(CreateVpc {
-                cidr_block: Some(cidr.into()),
-                ..CreateVpc::default()
-            });
-            match self.run(cmd).unwrap() {
-                Outcome::Vpc(v) => v,
-                o => panic!("{o:?}"),
-            }
-        }
-
-        fn subnet(&mut self, vpc: &Vpc, cidr: &str, az: &str) -> Result<Subnet, ModelError> {
-            let cmd = Command::CreateSubnet(CreateSubnet {
-                vpc_id: vpc.id.clone(),
-                cidr_block: Some(cidr.into()),
-                availability_zone: Some(az.into()),
-                availability_zone_id: None,
-                ipv6_cidr_block: None,
-                ipv6_native: false,
-                tag_specifications: Vec::new(),
-            });
-            self.run(cmd).map(|o| match o {
-                Outcome::Subnet(s) => s,
-                o => panic!("{o:?}"),
-            })
-        }
-    }
+    use crate::testing::Harness;
 
     #[test]
     fn default_vpc_has_one_default_subnet_per_zone() {
@@ -1016,35 +950,35 @@ mod tests {
     fn subnets_stay_inside_and_apart() {
         let mut h = Harness::new(false);
         let vpc = h.vpc("10.0.0.0/16");
-        let s = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a").unwrap();
+        let s = h.subnet(&vpc.id, "10.0.1.0/24", "ap-northeast-1a").unwrap();
         assert_eq!(s.availability_zone_id, "apne1-az4");
         assert_eq!(h.model.available_ip_count(&s), 251);
         assert_eq!(
-            h.subnet(&vpc, "10.0.1.128/25", "ap-northeast-1a")
+            h.subnet(&vpc.id, "10.0.1.128/25", "ap-northeast-1a")
                 .unwrap_err()
                 .code(),
             "InvalidSubnet.Conflict"
         );
         assert_eq!(
-            h.subnet(&vpc, "10.0.0.0/15", "ap-northeast-1a")
+            h.subnet(&vpc.id, "10.0.0.0/15", "ap-northeast-1a")
                 .unwrap_err()
                 .code(),
             "InvalidSubnet.Range"
         );
         assert_eq!(
-            h.subnet(&vpc, "10.1.0.0/24", "ap-northeast-1a")
+            h.subnet(&vpc.id, "10.1.0.0/24", "ap-northeast-1a")
                 .unwrap_err()
                 .code(),
             "InvalidSubnet.Range"
         );
         assert_eq!(
-            h.subnet(&vpc, "10.0.2.0/29", "ap-northeast-1a")
+            h.subnet(&vpc.id, "10.0.2.0/29", "ap-northeast-1a")
                 .unwrap_err()
                 .code(),
             "InvalidSubnet.Range"
         );
         assert_eq!(
-            h.subnet(&vpc, "10.0.2.0/24", "ap-northeast-1b")
+            h.subnet(&vpc.id, "10.0.2.0/24", "ap-northeast-1b")
                 .unwrap_err()
                 .code(),
             "InvalidParameterValue"
@@ -1058,7 +992,7 @@ mod tests {
     fn delete_vpc_waits_for_its_subnets() {
         let mut h = Harness::new(false);
         let vpc = h.vpc("10.0.0.0/16");
-        let s = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1c").unwrap();
+        let s = h.subnet(&vpc.id, "10.0.1.0/24", "ap-northeast-1c").unwrap();
         assert_eq!(
             h.run(Command::DeleteVpc {
                 vpc_id: vpc.id.clone()
@@ -1094,7 +1028,7 @@ mod tests {
         let tokyo_us = Scope::new(AccountId::default_account(), "us-east-1");
         assert!(h.model.vpcs(&tokyo_us).next().is_none());
         // The generic readers follow the same rule for every kind, and list in id order.
-        let subnet = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a").unwrap();
+        let subnet = h.subnet(&vpc.id, "10.0.1.0/24", "ap-northeast-1a").unwrap();
         assert_eq!(
             h.model
                 .get::<Subnet>(&other, &subnet.id)
@@ -1162,7 +1096,7 @@ mod tests {
         else {
             panic!()
         };
-        let s = h.subnet(&vpc, "10.1.0.0/24", "ap-northeast-1a").unwrap();
+        let s = h.subnet(&vpc.id, "10.1.0.0/24", "ap-northeast-1a").unwrap();
         let cmd = Command::DisassociateVpcCidrBlock {
             association_id: association.id.clone(),
         };
@@ -1753,7 +1687,7 @@ mod tests {
         let mut h = Harness::new(false);
         let vpc = h.vpc("10.0.0.0/16");
         let main_id = h.model.main_route_table(&vpc.id).unwrap().id.clone();
-        let s = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a").unwrap();
+        let s = h.subnet(&vpc.id, "10.0.1.0/24", "ap-northeast-1a").unwrap();
         let Outcome::RouteTable(custom) = h
             .run(Command::CreateRouteTable {
                 vpc_id: vpc.id.clone(),
@@ -1816,7 +1750,7 @@ mod tests {
         };
         let mut h = Harness::new(false);
         let vpc = h.vpc("10.0.0.0/16");
-        let s = h.subnet(&vpc, "10.0.1.0/28", "ap-northeast-1a").unwrap();
+        let s = h.subnet(&vpc.id, "10.0.1.0/28", "ap-northeast-1a").unwrap();
         let create = |ip: Option<&str>| {
             Command::CreateNetworkInterface(CreateNetworkInterface {
                 subnet_id: Some(s.id.clone()),
@@ -2176,7 +2110,7 @@ mod tests {
             .clone()
             .unwrap();
         let hub = h.vpc("10.0.0.0/16");
-        let hs = h.subnet(&hub, "10.0.1.0/24", "ap-northeast-1a").unwrap();
+        let hs = h.subnet(&hub.id, "10.0.1.0/24", "ap-northeast-1a").unwrap();
         let attach = |vpc: &Vpc, subnets: Vec<SubnetId>| {
             Command::CreateTransitGatewayVpcAttachment(CreateTgwVpcAttachment {
                 transit_gateway_id: tgw.id.clone(),
@@ -2202,8 +2136,12 @@ mod tests {
         h.scope = Scope::new(AccountId::parse("222222222222").unwrap(), "ap-northeast-1");
         h.run(Command::EnsureScope { default_vpc: false }).unwrap();
         let spoke = h.vpc("10.1.0.0/16");
-        let s1 = h.subnet(&spoke, "10.1.1.0/24", "ap-northeast-1a").unwrap();
-        let s2 = h.subnet(&spoke, "10.1.2.0/24", "ap-northeast-1a").unwrap();
+        let s1 = h
+            .subnet(&spoke.id, "10.1.1.0/24", "ap-northeast-1a")
+            .unwrap();
+        let s2 = h
+            .subnet(&spoke.id, "10.1.2.0/24", "ap-northeast-1a")
+            .unwrap();
         let err = h
             .run(attach(&spoke, vec![s1.id.clone(), s2.id.clone()]))
             .unwrap_err();

@@ -762,95 +762,12 @@ impl Txn<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Catalog;
     use crate::command::{Command, Outcome};
     use crate::ec2::instance::RunInstances;
-    use crate::ec2::subnet::CreateSubnet;
-    use crate::ec2::vpc::CreateVpc;
-    use crate::id::{SequentialIds, Timestamp};
-    use crate::model::Ctx;
-    use crate::scope::AccountId;
-
-    struct Harness {
-        model: Model,
-        ids: SequentialIds,
-        catalog: Catalog,
-        scope: Scope,
-    }
+    use crate::id::Timestamp;
+    use crate::testing::Harness;
 
     impl Harness {
-        fn new() -> Self {
-            let mut h = Self {
-                model: Model::default(),
-                ids: SequentialIds::default(),
-                catalog: Catalog::default(),
-                scope: Scope::new(AccountId::default_account(), "ap-northeast-1"),
-            };
-            h.run(Command::EnsureScope { default_vpc: false }).unwrap();
-            h
-        }
-
-        fn run(&mut self, command: Command) -> Result<Outcome, ModelError> {
-            let mut ctx = Ctx {
-                scope: &self.scope,
-                now: Timestamp(7),
-                ids: &mut self.ids,
-                catalog: &self.catalog,
-            };
-            let (next, outcome, changes) = self.model.execute(&command, &mut ctx)?;
-            let mut replayed = self.model.clone();
-            for c in &changes {
-                replayed.apply_change(c);
-            }
-            assert_eq!(replayed, next);
-            self.model = next;
-            Ok(outcome)
-        }
-
-        fn vpc(&mut self) -> VpcId {
-            match self.run(Command::CreateVpc(CreateVpc {
-                cidr_block: Some("10.0.0.0/16".into()),
-                ..CreateVpc::default()
-            })) {
-                Ok(Outcome::Vpc(v)) => v.id,
-                o => panic!("{o:?}"),
-            }
-        }
-
-        fn subnet(&mut self, vpc: &VpcId, cidr: &str, az: &str) -> SubnetId {
-            match self.run(Command::CreateSubnet(CreateSubnet {
-                vpc_id: vpc.clone(),
-                cidr_block: Some(cidr.into()),
-                availability_zone: Some(az.into()),
-                availability_zone_id: None,
-                ipv6_cidr_block: None,
-                ipv6_native: false,
-                tag_specifications: Vec::new(),
-            })) {
-                Ok(Outcome::Subnet(s)) => s.id,
-                o => panic!("{o:?}"),
-            }
-        }
-
-        fn eni(&mut self, subnet: &SubnetId) -> NetworkInterface {
-            self.eni_with(CreateNetworkInterface {
-                subnet_id: Some(subnet.clone()),
-                ..CreateNetworkInterface::default()
-            })
-            .unwrap()
-        }
-
-        fn eni_with(
-            &mut self,
-            input: CreateNetworkInterface,
-        ) -> Result<NetworkInterface, ModelError> {
-            self.run(Command::CreateNetworkInterface(input))
-                .map(|o| match o {
-                    Outcome::NetworkInterface(e) => e,
-                    o => panic!("{o:?}"),
-                })
-        }
-
         fn instance(&mut self, subnet: &SubnetId) -> Instance {
             match self.run(Command::RunInstances(RunInstances {
                 image_id: "ami-12345678".into(),
@@ -897,10 +814,10 @@ mod tests {
 
     #[test]
     fn attach_and_detach_follow_aws_rules() {
-        let mut h = Harness::new();
-        let vpc = h.vpc();
-        let a = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a");
-        let other_az = h.subnet(&vpc, "10.0.2.0/24", "ap-northeast-1c");
+        let mut h = Harness::new(false).at(Timestamp(7));
+        let vpc = h.vpc("10.0.0.0/16").id;
+        let a = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a").unwrap().id;
+        let other_az = h.subnet(&vpc, "10.0.2.0/24", "ap-northeast-1c").unwrap().id;
         let instance = h.instance(&a);
         let eni = h.eni(&a);
 
@@ -972,9 +889,9 @@ mod tests {
 
     #[test]
     fn termination_deletes_or_detaches_by_delete_on_termination() {
-        let mut h = Harness::new();
-        let vpc = h.vpc();
-        let a = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a");
+        let mut h = Harness::new(false).at(Timestamp(7));
+        let vpc = h.vpc("10.0.0.0/16").id;
+        let a = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a").unwrap().id;
         let instance = h.instance(&a);
         let kept = h.eni(&a);
         let dropped = h.eni(&a);
@@ -1018,9 +935,9 @@ mod tests {
 
     #[test]
     fn automatic_primary_skips_secondaries_named_in_the_request() {
-        let mut h = Harness::new();
-        let vpc = h.vpc();
-        let a = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a");
+        let mut h = Harness::new(false).at(Timestamp(7));
+        let vpc = h.vpc("10.0.0.0/16").id;
+        let a = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a").unwrap().id;
         let eni = h
             .eni_with(CreateNetworkInterface {
                 subnet_id: Some(a.clone()),

@@ -226,75 +226,42 @@ impl Txn<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Catalog;
     use crate::command::{Command, Outcome};
     use crate::ec2::instance::RunInstances;
-    use crate::ec2::network_interface::{CreateNetworkInterface, NetworkInterface};
+    use crate::ec2::network_interface::CreateNetworkInterface;
     use crate::ec2::subnet::CreateSubnet;
     use crate::ec2::vpc::CreateVpc;
-    use crate::id::{SequentialIds, Timestamp};
-    use crate::model::Ctx;
-    use crate::scope::AccountId;
+    use crate::testing::Harness;
 
-    struct Harness {
-        model: Model,
-        ids: SequentialIds,
-        catalog: Catalog,
-        scope: Scope,
+    /// A scope with a 10.0.0.0/16 VPC (and its IPv6 block) and a /24 subnet in it.
+    fn setup() -> (Harness, Subnet) {
+        let mut h = Harness::new(false);
+        let Ok(Outcome::Vpc(vpc)) = h.run(Command::CreateVpc(CreateVpc {
+            cidr_block: Some("10.0.0.0/16".into()),
+            amazon_provided_ipv6_cidr_block: true,
+            ..CreateVpc::default()
+        })) else {
+            panic!("no vpc")
+        };
+        let block = vpc.ipv6_associations[0]
+            .cidr
+            .to_string()
+            .replace("/56", "/64");
+        let Ok(Outcome::Subnet(subnet)) = h.run(Command::CreateSubnet(CreateSubnet {
+            vpc_id: vpc.id,
+            cidr_block: Some("10.0.1.0/24".into()),
+            availability_zone: Some("ap-northeast-1a".into()),
+            availability_zone_id: None,
+            ipv6_cidr_block: Some(block),
+            ipv6_native: false,
+            tag_specifications: Vec::new(),
+        })) else {
+            panic!("no subnet")
+        };
+        (h, subnet)
     }
 
     impl Harness {
-        /// A scope with a 10.0.0.0/16 VPC and a /24 subnet in it.
-        fn new() -> (Self, Subnet) {
-            let mut h = Self {
-                model: Model::default(),
-                ids: SequentialIds::default(),
-                catalog: Catalog::default(),
-                scope: Scope::new(AccountId::default_account(), "ap-northeast-1"),
-            };
-            h.run(Command::EnsureScope { default_vpc: false }).unwrap();
-            let Ok(Outcome::Vpc(vpc)) = h.run(Command::CreateVpc(CreateVpc {
-                cidr_block: Some("10.0.0.0/16".into()),
-                amazon_provided_ipv6_cidr_block: true,
-                ..CreateVpc::default()
-            })) else {
-                panic!("no vpc")
-            };
-            let block = vpc.ipv6_associations[0]
-                .cidr
-                .to_string()
-                .replace("/56", "/64");
-            let Ok(Outcome::Subnet(subnet)) = h.run(Command::CreateSubnet(CreateSubnet {
-                vpc_id: vpc.id,
-                cidr_block: Some("10.0.1.0/24".into()),
-                availability_zone: Some("ap-northeast-1a".into()),
-                availability_zone_id: None,
-                ipv6_cidr_block: Some(block),
-                ipv6_native: false,
-                tag_specifications: Vec::new(),
-            })) else {
-                panic!("no subnet")
-            };
-            (h, subnet)
-        }
-
-        fn run(&mut self, command: Command) -> Result<Outcome, ModelError> {
-            let mut ctx = Ctx {
-                scope: &self.scope,
-                now: Timestamp(0),
-                ids: &mut self.ids,
-                catalog: &self.catalog,
-            };
-            let (next, outcome, changes) = self.model.execute(&command, &mut ctx)?;
-            let mut replayed = self.model.clone();
-            for c in &changes {
-                replayed.apply_change(c);
-            }
-            assert_eq!(replayed, next);
-            self.model = next;
-            Ok(outcome)
-        }
-
         fn reserve(
             &mut self,
             subnet: &Subnet,
@@ -315,19 +282,11 @@ mod tests {
                 o => panic!("{o:?}"),
             })
         }
-
-        fn eni(&mut self, input: CreateNetworkInterface) -> Result<NetworkInterface, ModelError> {
-            self.run(Command::CreateNetworkInterface(input))
-                .map(|o| match o {
-                    Outcome::NetworkInterface(e) => e,
-                    o => panic!("{o:?}"),
-                })
-        }
     }
 
     #[test]
     fn reservations_are_validated_against_the_subnet_and_each_other() {
-        let (mut h, subnet) = Harness::new();
+        let (mut h, subnet) = setup();
         let r = h
             .reserve(&subnet, "10.0.1.4/30", ReservationType::Explicit)
             .unwrap();
@@ -371,7 +330,7 @@ mod tests {
 
     #[test]
     fn automatic_assignment_skips_reserved_ranges() {
-        let (mut h, subnet) = Harness::new();
+        let (mut h, subnet) = setup();
         // .4–.7 explicit, .8–.15 prefix: the first automatic address is .16.
         h.reserve(&subnet, "10.0.1.4/30", ReservationType::Explicit)
             .unwrap();
@@ -381,7 +340,7 @@ mod tests {
         h.reserve(&subnet, &format!("{v6}/124"), ReservationType::Explicit)
             .unwrap();
         let auto = h
-            .eni(CreateNetworkInterface {
+            .eni_with(CreateNetworkInterface {
                 subnet_id: Some(subnet.id.clone()),
                 secondary_count: 1,
                 ipv6_count: Some(1),
@@ -396,7 +355,7 @@ mod tests {
         );
         // An address named in the request may lie in an explicit reservation.
         let named = h
-            .eni(CreateNetworkInterface {
+            .eni_with(CreateNetworkInterface {
                 subnet_id: Some(subnet.id.clone()),
                 private_ip: Some("10.0.1.5".parse().unwrap()),
                 ..CreateNetworkInterface::default()

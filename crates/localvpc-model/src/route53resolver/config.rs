@@ -98,7 +98,7 @@ mod tests {
 
     #[test]
     fn configs_default_on_and_update() {
-        let mut h = Harness::new();
+        let mut h = harness();
         let vpc = h.vpc("10.0.0.0/16");
         let c = h.model.resolver_config(&h.scope, vpc.id.as_str()).unwrap();
         assert!(c.autodefined_reverse);

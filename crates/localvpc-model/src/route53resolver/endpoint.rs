@@ -600,7 +600,7 @@ mod tests {
 
     #[test]
     fn inbound_endpoint_makes_requester_managed_interfaces() {
-        let mut h = Harness::new();
+        let mut h = harness();
         let (vpc, a, c, g) = network(&mut h);
         let e = h
             .endpoint(
@@ -672,10 +672,12 @@ mod tests {
 
     #[test]
     fn endpoint_refusals_leave_nothing_behind() {
-        let mut h = Harness::new();
+        let mut h = harness();
         let (_vpc, a, c, g) = network(&mut h);
         let other = h.vpc("10.1.0.0/16");
-        let o = h.subnet(&other, "10.1.1.0/24", "ap-northeast-1a");
+        let o = h
+            .subnet(&other.id, "10.1.1.0/24", "ap-northeast-1a")
+            .unwrap();
         type Ips<'a> = Vec<(&'a Subnet, Option<&'a str>)>;
         let cases: Vec<(Ips<'_>, &str)> = vec![
             (vec![(&a, None)], "InvalidRequestException"),
@@ -728,7 +730,7 @@ mod tests {
 
     #[test]
     fn endpoint_ip_association_keeps_two() {
-        let mut h = Harness::new();
+        let mut h = harness();
         let (_vpc, a, c, g) = network(&mut h);
         let e = h
             .endpoint("r", "OUTBOUND", &g, &[(&a, None), (&c, None)])

@@ -163,7 +163,7 @@ mod tests {
 
     #[test]
     fn query_log_configs_association_and_destinations() {
-        let mut h = Harness::new();
+        let mut h = harness();
         let vpc = h.vpc("10.0.0.0/16");
         let ResolverOutcome::QueryLogConfig(q) = h
             .resolver(ResolverCommand::CreateQueryLogConfig {

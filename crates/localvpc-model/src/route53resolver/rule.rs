@@ -472,7 +472,7 @@ mod tests {
 
     #[test]
     fn system_rules_domains_and_the_internet_rule() {
-        let mut h = Harness::new();
+        let mut h = harness();
         let system = |domain: &str, endpoint: Option<String>| {
             ResolverCommand::CreateRule(CreateResolverRule {
                 creator_request_id: domain.into(),
@@ -521,7 +521,7 @@ mod tests {
 
     #[test]
     fn a_rule_keeps_the_status_message_of_its_last_write() {
-        let mut h = Harness::new();
+        let mut h = harness();
         let (_vpc, a, c, g) = network(&mut h);
         let out = h
             .endpoint("out", "OUTBOUND", &g, &[(&a, None), (&c, None)])

@@ -231,7 +231,7 @@ mod tests {
 
     #[test]
     fn forward_rules_associations_and_the_loop_check() {
-        let mut h = Harness::new();
+        let mut h = harness();
         let (vpc, a, c, g) = network(&mut h);
         let inbound = h
             .endpoint(

@@ -162,7 +162,7 @@ mod tests {
 
     #[test]
     fn tags_by_arn() {
-        let mut h = Harness::new();
+        let mut h = harness();
         let ResolverOutcome::QueryLogConfig(q) = h
             .resolver(ResolverCommand::CreateQueryLogConfig {
                 name: "logs".into(),

@@ -2,90 +2,24 @@
 
 use super::*;
 pub(super) use super::{ResolverCommand, ResolverOutcome};
-use crate::catalog::Catalog;
 pub(super) use crate::command::{Command, Outcome};
 pub(super) use crate::ec2::security_group::{CreateSecurityGroup, SecurityGroup};
-use crate::ec2::subnet::CreateSubnet;
 use crate::ec2::subnet::Subnet;
-pub(super) use crate::ec2::vpc::{CreateVpc, Vpc};
+pub(super) use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
-use crate::id::SequentialIds;
 use crate::id::Timestamp;
-use crate::model::Ctx;
-use crate::resource::Model;
-use crate::scope::AccountId;
-use crate::scope::Scope;
 
-pub(super) struct Harness {
-    pub(super) model: Model,
-    ids: SequentialIds,
-    catalog: Catalog,
-    pub(super) scope: Scope,
+pub(super) use crate::testing::Harness;
+
+/// The resolver tests' clock.
+pub(super) fn harness() -> Harness {
+    Harness::new(false).at(Timestamp(1_000))
 }
 
 impl Harness {
-    pub(super) fn new() -> Self {
-        let mut h = Self {
-            model: Model::default(),
-            ids: SequentialIds::default(),
-            catalog: Catalog::default(),
-            scope: Scope::new(AccountId::default_account(), "ap-northeast-1"),
-        };
-        h.run(Command::EnsureScope { default_vpc: false }).unwrap();
-        h
-    }
-
-    pub(super) fn run(&mut self, command: Command) -> Result<Outcome, ModelError> {
-        let mut ctx = Ctx {
-            scope: &self.scope,
-            now: Timestamp(1_000),
-            ids: &mut self.ids,
-            catalog: &self.catalog,
-        };
-        let (next, outcome, changes) = self.model.execute(&command, &mut ctx)?;
-        let mut replayed = self.model.clone();
-        for c in &changes {
-            replayed.apply_change(c);
-        }
-        assert_eq!(replayed, next);
-        self.model = next;
-        Ok(outcome)
-    }
-
     pub(super) fn resolver(&mut self, c: ResolverCommand) -> Result<ResolverOutcome, ModelError> {
         match self.run(Command::Resolver(c))? {
             Outcome::Resolver(o) => Ok(o),
-            o => panic!("{o:?}"),
-        }
-    }
-
-    pub(super) fn vpc(&mut self, cidr: &str) -> Vpc {
-        match self
-            .run(Command::CreateVpc(CreateVpc {
-                cidr_block: Some(cidr.into()),
-                ..CreateVpc::default()
-            }))
-            .unwrap()
-        {
-            Outcome::Vpc(v) => v,
-            o => panic!("{o:?}"),
-        }
-    }
-
-    pub(super) fn subnet(&mut self, vpc: &Vpc, cidr: &str, az: &str) -> Subnet {
-        match self
-            .run(Command::CreateSubnet(CreateSubnet {
-                vpc_id: vpc.id.clone(),
-                cidr_block: Some(cidr.into()),
-                availability_zone: Some(az.into()),
-                availability_zone_id: None,
-                ipv6_cidr_block: None,
-                ipv6_native: false,
-                tag_specifications: Vec::new(),
-            }))
-            .unwrap()
-        {
-            Outcome::Subnet(s) => s,
             o => panic!("{o:?}"),
         }
     }
@@ -170,8 +104,8 @@ impl Harness {
 /// A VPC with two subnets in two zones and a group.
 pub(super) fn network(h: &mut Harness) -> (Vpc, Subnet, Subnet, SecurityGroup) {
     let vpc = h.vpc("10.0.0.0/16");
-    let a = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a");
-    let c = h.subnet(&vpc, "10.0.2.0/24", "ap-northeast-1c");
+    let a = h.subnet(&vpc.id, "10.0.1.0/24", "ap-northeast-1a").unwrap();
+    let c = h.subnet(&vpc.id, "10.0.2.0/24", "ap-northeast-1c").unwrap();
     let g = h.group(&vpc, "dns");
     (vpc, a, c, g)
 }
