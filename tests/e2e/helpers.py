@@ -46,6 +46,9 @@ DEFAULT_ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"
 DEFAULT_SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 UNKNOWN_KEY_ACCOUNT = "000000000000"
 
+# The one code of every feature localvpc refuses rather than ignores (docs/aws-choices.md).
+NOT_EMULATED = "UnsupportedOperation"
+
 # Access keys that the shared server (and the account tests) map explicitly.
 ALPHA_KEY, ALPHA_ACCOUNT = "AKIAALPHAEXAMPLE0001", "111111111111"
 BRAVO_KEY, BRAVO_ACCOUNT = "AKIABRAVOEXAMPLE0002", "222222222222"

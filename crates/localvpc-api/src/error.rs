@@ -37,6 +37,17 @@ impl ApiError {
         Self::new(400, "InvalidParameter", message)
     }
 
+    /// A feature localvpc refuses rather than silently ignores (docs/aws-choices.md): one
+    /// code and one sentence everywhere, so a client (or a test) can tell localvpc's limit
+    /// from a refusal AWS would give.
+    pub fn not_emulated(what: impl std::fmt::Display) -> Self {
+        Self::new(
+            400,
+            "UnsupportedOperation",
+            format!("localvpc does not emulate {what} (see docs/aws-choices.md)"),
+        )
+    }
+
     pub fn combination(message: impl Into<String>) -> Self {
         Self::new(400, "InvalidParameterCombination", message)
     }

@@ -785,8 +785,8 @@ async fn create_endpoint<B: Backend>(op: &Op<'_, B>) -> Body {
         .ip_addresses
         .ok_or_else(|| invalid_parameter("[RSLVR-00101] IpAddresses is required"))?;
     if input.outpost_arn.is_some() {
-        return Err(invalid_parameter(
-            "localvpc does not emulate Resolver endpoints on Outposts (OutpostArn)",
+        return Err(ApiError::not_emulated(
+            "Resolver endpoints on Outposts (OutpostArn)",
         ));
     }
     let command = ResolverCommand::CreateEndpoint(CreateResolverEndpoint {

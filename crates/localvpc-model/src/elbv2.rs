@@ -680,9 +680,8 @@ impl Txn<'_, '_> {
             "network" => LoadBalancerType::Network,
             "gateway" => LoadBalancerType::Gateway,
             "application" => {
-                return Err(elb_error(
-                    ElbErrorCode::ValidationError,
-                    "localvpc emulates network and gateway load balancers (for endpoint services); application load balancers are not emulated",
+                return Err(ModelError::not_emulated(
+                    "application load balancers (only network and gateway load balancers, for endpoint services)",
                 ));
             }
             other => {

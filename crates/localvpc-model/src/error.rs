@@ -29,6 +29,11 @@ pub enum ModelError {
     InvalidParameter { message: String },
     #[error("{message}")]
     MissingParameter { message: String },
+    /// A feature localvpc refuses rather than silently ignores (docs/aws-choices.md): one
+    /// code and one sentence for every service, so a user can tell localvpc's limit from a
+    /// refusal AWS would give.
+    #[error("localvpc does not emulate {what} (see docs/aws-choices.md)")]
+    NotEmulated { what: String },
     #[error("The CIDR '{cidr}' is invalid.")]
     InvalidVpcRange { cidr: String },
     #[error("The CIDR '{cidr}' is invalid.")]
@@ -202,6 +207,7 @@ impl ModelError {
             Self::InvalidParameterCombination { .. } => "InvalidParameterCombination",
             Self::InvalidParameter { .. } => "InvalidParameter",
             Self::MissingParameter { .. } => "MissingParameter",
+            Self::NotEmulated { .. } => "UnsupportedOperation",
             Self::InvalidVpcRange { .. } => "InvalidVpc.Range",
             Self::InvalidSubnetRange { .. } => "InvalidSubnet.Range",
             Self::InvalidSubnetConflict { .. } => "InvalidSubnet.Conflict",
@@ -300,6 +306,10 @@ impl ModelError {
 
     pub fn is_not_found(&self) -> bool {
         matches!(self, Self::NotFound { .. })
+    }
+
+    pub(crate) fn not_emulated(what: impl Into<String>) -> Self {
+        Self::NotEmulated { what: what.into() }
     }
 
     pub(crate) fn invalid_value(message: impl Into<String>) -> Self {

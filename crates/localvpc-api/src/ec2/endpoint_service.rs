@@ -139,8 +139,8 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
     for r in p.list("SupportedRegion") {
         if r != op.ctx.scope.region {
-            return Err(ApiError::invalid_parameter(format!(
-                "SupportedRegion {r}: cross-Region endpoint services are not emulated by localvpc"
+            return Err(ApiError::not_emulated(format!(
+                "SupportedRegion {r}: cross-Region endpoint services"
             )));
         }
     }
@@ -171,8 +171,8 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
 pub(super) async fn modify<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
     if !p.list("AddSupportedRegion").is_empty() || !p.list("RemoveSupportedRegion").is_empty() {
-        return Err(ApiError::invalid_parameter(
-            "Supported regions: cross-Region endpoint services are not emulated by localvpc",
+        return Err(ApiError::not_emulated(
+            "Supported regions: cross-Region endpoint services",
         ));
     }
     let mut add = lb_arns(p, "AddNetworkLoadBalancerArn", false)?;

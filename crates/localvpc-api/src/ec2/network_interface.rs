@@ -243,13 +243,13 @@ pub(super) fn refuse_ipv6_extras(params: &QueryParams, primary: &str) -> Result<
         .get(primary)
         .is_some_and(|v| v.eq_ignore_ascii_case("true"))
     {
-        return Err(ApiError::invalid_value(format!(
-            "localvpc does not emulate primary IPv6 addresses ({primary})"
+        return Err(ApiError::not_emulated(format!(
+            "primary IPv6 addresses ({primary})"
         )));
     }
     if params.get("Ipv6PrefixCount").is_some() || !params.list("Ipv6Prefix").is_empty() {
-        return Err(ApiError::invalid_value(
-            "localvpc does not emulate IPv6 prefix delegation (Ipv6Prefix, Ipv6PrefixCount)",
+        return Err(ApiError::not_emulated(
+            "IPv6 prefix delegation (Ipv6Prefix, Ipv6PrefixCount)",
         ));
     }
     Ok(())
@@ -266,8 +266,8 @@ pub(super) fn ipv6_request(
             .get("IsPrimaryIpv6")
             .is_some_and(|v| v.eq_ignore_ascii_case("true"))
         {
-            return Err(ApiError::invalid_value(
-                "localvpc does not emulate primary IPv6 addresses (IsPrimaryIpv6)",
+            return Err(ApiError::not_emulated(
+                "primary IPv6 addresses (IsPrimaryIpv6)",
             ));
         }
         let Some(addr) = spec.get("Ipv6Address") else {
@@ -469,8 +469,8 @@ pub(super) async fn attach<B: Backend>(op: &Op<'_, B>) -> Body {
         })?),
     };
     if p.params().nested("EnaSrdSpecification").is_some() || p.opt("EnaQueueCount").is_some() {
-        return Err(ApiError::invalid_value(
-            "localvpc does not emulate ENA Express or ENA queues (EnaSrdSpecification, EnaQueueCount)",
+        return Err(ApiError::not_emulated(
+            "ENA Express or ENA queues (EnaSrdSpecification, EnaQueueCount)",
         ));
     }
     let input = AttachNetworkInterface {
@@ -591,8 +591,8 @@ pub(super) async fn unassign_ipv6<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
     let network_interface_id = eni_id(p)?;
     if !p.list("Ipv6Prefix").is_empty() {
-        return Err(ApiError::invalid_value(
-            "localvpc does not emulate IPv6 prefix delegation (Ipv6Prefix)",
+        return Err(ApiError::not_emulated(
+            "IPv6 prefix delegation (Ipv6Prefix)",
         ));
     }
     let addresses = p

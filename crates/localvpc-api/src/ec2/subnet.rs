@@ -211,9 +211,7 @@ fn refuse_ipam(p: &super::input::Input<'_>) -> Result<(), ApiError> {
         "Ipv6NetmaskLength",
     ];
     if let Some(name) = ipam.iter().find(|n| p.opt(n).is_some()) {
-        return Err(ApiError::invalid_value(format!(
-            "localvpc does not emulate IPAM pools ({name})"
-        )));
+        return Err(ApiError::not_emulated(format!("IPAM pools ({name})")));
     }
     Ok(())
 }

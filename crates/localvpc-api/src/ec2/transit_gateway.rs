@@ -207,9 +207,7 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
             .map_err(|_| ApiError::invalid_value(format!("Invalid Amazon side ASN {n}")))?,
     };
     if p.opt("Options.MulticastSupport") == Some("enable") {
-        return Err(ApiError::invalid_value(
-            "localvpc does not emulate transit gateway multicast",
-        ));
+        return Err(ApiError::not_emulated("transit gateway multicast"));
     }
     let options = TransitGatewayOptions {
         amazon_side_asn: asn,
@@ -319,8 +317,8 @@ pub(super) async fn create_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
     if p.opt("Options.Ipv6Support") == Some("enable")
         || p.opt("Options.ApplianceModeSupport") == Some("enable")
     {
-        return Err(ApiError::invalid_value(
-            "localvpc does not emulate IPv6 or appliance mode on attachments",
+        return Err(ApiError::not_emulated(
+            "IPv6 or appliance mode on attachments",
         ));
     }
     let outcome = op

@@ -139,9 +139,7 @@ pub(super) async fn create_vpc<B: Backend>(op: &Op<'_, B>) -> Body {
         return Err(ApiError::missing("CidrBlock"));
     }
     if p.opt("Ipv4IpamPoolId").is_some() {
-        return Err(ApiError::invalid_value(
-            "localvpc does not emulate IPAM pools (Ipv4IpamPoolId)",
-        ));
+        return Err(ApiError::not_emulated("IPAM pools (Ipv4IpamPoolId)"));
     }
     match op.run(Command::CreateVpc(input)).await? {
         Outcome::Vpc(vpc) => op.respond(|w| {
@@ -161,15 +159,13 @@ fn refuse_ipv6_pools(p: &super::input::Input<'_>, amazon: bool) -> Result<(), Ap
         ));
     }
     if byoip {
-        return Err(ApiError::invalid_value(
-            "localvpc does not emulate BYOIP IPv6 address pools (Ipv6Pool, Ipv6CidrBlock); use \
+        return Err(ApiError::not_emulated(
+            "BYOIP IPv6 address pools (Ipv6Pool, Ipv6CidrBlock); use \
              AmazonProvidedIpv6CidrBlock",
         ));
     }
     if p.opt("Ipv6IpamPoolId").is_some() || p.opt("Ipv6NetmaskLength").is_some() {
-        return Err(ApiError::invalid_value(
-            "localvpc does not emulate IPAM pools (Ipv6IpamPoolId)",
-        ));
+        return Err(ApiError::not_emulated("IPAM pools (Ipv6IpamPoolId)"));
     }
     Ok(())
 }
@@ -271,9 +267,7 @@ pub(super) async fn associate_vpc_cidr_block<B: Backend>(op: &Op<'_, B>) -> Body
     let amazon = p.bool("AmazonProvidedIpv6CidrBlock")?.unwrap_or(false);
     refuse_ipv6_pools(p, amazon)?;
     if p.opt("Ipv4IpamPoolId").is_some() || p.opt("Ipv4NetmaskLength").is_some() {
-        return Err(ApiError::invalid_value(
-            "localvpc does not emulate IPAM pools (Ipv4IpamPoolId)",
-        ));
+        return Err(ApiError::not_emulated("IPAM pools (Ipv4IpamPoolId)"));
     }
     let command = match (amazon, p.opt("CidrBlock")) {
         (true, Some(_)) => {

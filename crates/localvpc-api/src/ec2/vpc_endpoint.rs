@@ -117,8 +117,8 @@ fn dns_options(p: &Input<'_>) -> Result<(Option<String>, Option<bool>), ApiError
     if opts.get("PrivateDnsPreference").is_some()
         || !opts.list("PrivateDnsSpecifiedDomain").is_empty()
     {
-        return Err(ApiError::invalid_parameter(
-            "PrivateDnsPreference and PrivateDnsSpecifiedDomains apply to Resource and ServiceNetwork endpoints, which localvpc does not emulate",
+        return Err(ApiError::not_emulated(
+            "Resource and ServiceNetwork endpoints, to which PrivateDnsPreference and PrivateDnsSpecifiedDomains apply",
         ));
     }
     let inbound = Input::new(&opts).bool("PrivateDnsOnlyForInboundResolverEndpoint")?;
@@ -129,14 +129,14 @@ fn dns_options(p: &Input<'_>) -> Result<(Option<String>, Option<bool>), ApiError
 fn refuse_out_of_scope(p: &Input<'_>, region: &str) -> Result<(), ApiError> {
     for name in ["ServiceNetworkArn", "ResourceConfigurationArn"] {
         if p.opt(name).is_some() {
-            return Err(ApiError::invalid_parameter(format!(
-                "{name}: VPC Lattice endpoints (Resource, ServiceNetwork) are not emulated by localvpc"
+            return Err(ApiError::not_emulated(format!(
+                "{name}: VPC Lattice endpoints (Resource, ServiceNetwork)"
             )));
         }
     }
     if let Some(r) = p.opt("ServiceRegion").filter(|r| *r != region) {
-        return Err(ApiError::invalid_parameter(format!(
-            "ServiceRegion {r}: cross-Region endpoints are not emulated by localvpc"
+        return Err(ApiError::not_emulated(format!(
+            "ServiceRegion {r}: cross-Region endpoints"
         )));
     }
     Ok(())

@@ -294,8 +294,8 @@ pub(super) fn describe_vpn_gateways<B: Backend>(op: &Op<'_, B>) -> Body {
 pub(super) async fn create_vpn_connection<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
     if p.opt("VpnConcentratorId").is_some() {
-        return Err(ApiError::invalid_value(
-            "localvpc does not emulate VPN concentrators (VpnConcentratorId)",
+        return Err(ApiError::not_emulated(
+            "VPN concentrators (VpnConcentratorId)",
         ));
     }
     let target = match (p.opt("VpnGatewayId"), p.opt("TransitGatewayId")) {

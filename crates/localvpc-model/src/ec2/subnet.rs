@@ -104,9 +104,9 @@ pub struct CreateDefaultSubnet {
 /// An IPv6-only subnet has no IPv4 block, which every address, interface and data-plane path
 /// of localvpc assumes (docs/aws-choices.md).
 fn ipv6_native_refused() -> ModelError {
-    ModelError::invalid_value(
-        "localvpc does not emulate IPv6-only subnets (Ipv6Native); create a dual-stack subnet \
-         with CidrBlock and Ipv6CidrBlock",
+    ModelError::not_emulated(
+        "IPv6-only subnets (Ipv6Native); create a dual-stack subnet with CidrBlock and \
+         Ipv6CidrBlock",
     )
 }
 

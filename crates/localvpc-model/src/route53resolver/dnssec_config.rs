@@ -1,6 +1,6 @@
 //! Per-VPC DNSSEC validation configs: derived from the VPC id, stored only once updated.
 
-use super::common::{invalid_parameter, invalid_request, not_found};
+use super::common::{invalid_parameter, not_found};
 use crate::ec2::tags::Tags;
 use crate::error::ModelError;
 use crate::id::{ResolverDnssecConfigId, VpcId};
@@ -67,8 +67,8 @@ impl Txn<'_, '_> {
             "ENABLE" => true,
             "DISABLE" => false,
             "USE_LOCAL_RESOURCE_SETTING" => {
-                return Err(invalid_request(
-                    "USE_LOCAL_RESOURCE_SETTING applies to Outposts resolvers, which localvpc does not emulate",
+                return Err(ModelError::not_emulated(
+                    "Outposts resolvers, to which USE_LOCAL_RESOURCE_SETTING applies",
                 ));
             }
             other => {

@@ -104,8 +104,8 @@ pub(super) fn parse_direction(s: &str) -> Result<ResolverDirection, ModelError> 
     match s {
         "INBOUND" => Ok(ResolverDirection::Inbound),
         "OUTBOUND" => Ok(ResolverDirection::Outbound),
-        "INBOUND_DELEGATION" => Err(invalid_parameter(
-            "localvpc does not emulate INBOUND_DELEGATION endpoints (INBOUND or OUTBOUND)",
+        "INBOUND_DELEGATION" => Err(ModelError::not_emulated(
+            "INBOUND_DELEGATION endpoints (INBOUND or OUTBOUND)",
         )),
         other => Err(invalid_parameter(format!(
             "Direction '{other}' is not valid: INBOUND or OUTBOUND"

@@ -300,8 +300,8 @@ impl Txn<'_, '_> {
                 ));
             }
             "DELEGATE" => {
-                return Err(invalid_parameter(
-                    "localvpc does not emulate DELEGATE rules (FORWARD or SYSTEM)",
+                return Err(ModelError::not_emulated(
+                    "DELEGATE rules (FORWARD or SYSTEM)",
                 ));
             }
             other => {
