@@ -324,17 +324,7 @@ fn from_internet(
             .fix(format!("associate an Elastic IP with {}", eni.id)),
         );
     }
-    let arrival = walk.deliver(eni, &inside, false);
-    let forward = std::mem::take(&mut walk.hops);
-    walk.returning = true;
-    if arrival.is_some() {
-        let reply = inside.reply();
-        walk.reply_leaves(eni, &reply);
-        let back = Target::Internet(igw, client);
-        let left = walk.route_out_of_subnet(eni, vpc, &reply, &back);
-        walk.check_arrival(left.as_ref(), &back, vpc);
-    }
-    Ok(walk.finish(forward))
+    Ok(walk.arrive_from_outside(eni, vpc, &inside, Target::Internet(igw, client)))
 }
 
 /// A gateway end's kind and component; None when the end is not a gateway.
@@ -516,18 +506,7 @@ fn from_gateway(
                 .fix(format!("connect {} to {}", gateway.id(), vpc.id)),
         );
     }
-    let arrival = walk.deliver(eni, &packet, false);
-    let forward = std::mem::take(&mut walk.hops);
-    walk.returning = true;
-    walk.budget = HOP_BUDGET;
-    if arrival.is_some() {
-        let reply = packet.reply();
-        walk.reply_leaves(eni, &reply);
-        let back = Target::Gateway(gateway, client);
-        let left = walk.route_out_of_subnet(eni, vpc, &reply, &back);
-        walk.check_arrival(left.as_ref(), &back, vpc);
-    }
-    Ok(walk.finish(forward))
+    Ok(walk.arrive_from_outside(eni, vpc, &packet, Target::Gateway(gateway, client)))
 }
 
 fn number(hops: &mut [Hop]) {
@@ -771,6 +750,28 @@ impl<'a, 'q> Walk<'a, 'q> {
     }
 
     /// The analysis: the forward hops given, the return hops recorded since, numbered.
+    /// The end of a path that entered the VPCs through a gateway: delivered to `eni`, and
+    /// the reply must leave through `back`, the gateway it came in by.
+    fn arrive_from_outside(
+        mut self,
+        eni: &'a NetworkInterface,
+        vpc: &'a Vpc,
+        packet: &Packet,
+        back: Target<'a>,
+    ) -> Analysis {
+        let arrival = self.deliver(eni, packet, false);
+        let forward = std::mem::take(&mut self.hops);
+        self.returning = true;
+        self.budget = HOP_BUDGET;
+        if arrival.is_some() {
+            let reply = packet.reply();
+            self.reply_leaves(eni, &reply);
+            let left = self.route_out_of_subnet(eni, vpc, &reply, &back);
+            self.check_arrival(left.as_ref(), &back, vpc);
+        }
+        self.finish(forward)
+    }
+
     fn finish(mut self, mut forward: Vec<Hop>) -> Analysis {
         let mut return_hops = std::mem::take(&mut self.hops);
         number(&mut forward);

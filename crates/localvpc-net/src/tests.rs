@@ -7,8 +7,8 @@ use localvpc_model::{
     AccountId, Catalog, Command, CreateNatGateway, CreateSubnet, CreateTgwVpcAttachment, CreateVpc,
     CreateVpcEndpoint, CreateVpcPeering, Ctx, GroupRef, Instance, InstanceId, IpPermission, Model,
     NetworkAcl, NetworkAclEntrySpec, Outcome, RouteDestination, RouteSpec, RouteTarget, RuleAction,
-    RunInstances, Scope, SecurityGroupId, SequentialIds, SubnetId, Timestamp,
-    TransitGatewayOptions, VpcId,
+    RunInstances, Scope, SecurityGroupId, SequentialIds, SubnetId, Timestamp, TransitGateway,
+    TransitGatewayId, TransitGatewayOptions, VpcId,
 };
 use std::sync::Arc;
 
@@ -226,6 +226,30 @@ impl World {
                 target,
             },
         });
+    }
+
+    fn transit_gateway(&mut self) -> TransitGateway {
+        match self.run(Command::CreateTransitGateway {
+            description: String::new(),
+            options: TransitGatewayOptions::default(),
+            tag_specifications: Vec::new(),
+        }) {
+            Outcome::TransitGateway(tgw) => tgw,
+            o => panic!("{o:?}"),
+        }
+    }
+
+    /// Attaches the net's VPC (through its first subnet) to the transit gateway.
+    fn attach(&mut self, tgw: &TransitGatewayId, net: &Net) {
+        self.run(Command::CreateTransitGatewayVpcAttachment(
+            CreateTgwVpcAttachment {
+                transit_gateway_id: tgw.clone(),
+                vpc_id: net.vpc.clone(),
+                subnet_ids: vec![net.subnets[0].clone()],
+                dns_support: true,
+                tag_specifications: Vec::new(),
+            },
+        ));
     }
 
     fn index(&self) -> NetIndex {
@@ -591,23 +615,9 @@ fn transit_gateway_path_with_propagated_routes() {
     let mut w = World::new();
     let left = w.net(1);
     let right = w.net(2);
-    let Outcome::TransitGateway(tgw) = w.run(Command::CreateTransitGateway {
-        description: String::new(),
-        options: TransitGatewayOptions::default(),
-        tag_specifications: Vec::new(),
-    }) else {
-        panic!()
-    };
+    let tgw = w.transit_gateway();
     for net in [&left, &right] {
-        w.run(Command::CreateTransitGatewayVpcAttachment(
-            CreateTgwVpcAttachment {
-                transit_gateway_id: tgw.id.clone(),
-                vpc_id: net.vpc.clone(),
-                subnet_ids: vec![net.subnets[0].clone()],
-                dns_support: true,
-                tag_specifications: Vec::new(),
-            },
-        ));
+        w.attach(&tgw.id, net);
     }
     w.route(
         &left.main_table,
@@ -1145,28 +1155,14 @@ fn gateways_as_destinations_and_sources() {
     let mut w = World::new();
     let left = w.net(1);
     let right = w.net(2);
-    let Outcome::TransitGateway(tgw) = w.run(Command::CreateTransitGateway {
-        description: String::new(),
-        options: TransitGatewayOptions::default(),
-        tag_specifications: Vec::new(),
-    }) else {
-        panic!()
-    };
+    let tgw = w.transit_gateway();
     let a = w.instance(&left.subnets[0], &[]);
     let to_tgw = PathEnd::TransitGateway(tgw.id.clone());
     // Not attached, no route: the packet never gets to the gateway.
     let r = w.trace(&a.id, to_tgw.clone(), 443);
     assert!(!r.network_path_found);
     assert_eq!(codes(&r)[0].0, "NO_ROUTE_TO_DESTINATION");
-    w.run(Command::CreateTransitGatewayVpcAttachment(
-        CreateTgwVpcAttachment {
-            transit_gateway_id: tgw.id.clone(),
-            vpc_id: left.vpc.clone(),
-            subnet_ids: vec![left.subnets[0].clone()],
-            dns_support: true,
-            tag_specifications: Vec::new(),
-        },
-    ));
+    w.attach(&tgw.id, &left);
     w.route(
         &left.main_table,
         "10.2.0.0/16",
