@@ -283,6 +283,9 @@ def test_describe_services_pagination(ec2):
         assert len(sizes) < 100
     assert names == everything
     assert all(s == 7 for s in sizes[:-1]) and 0 < sizes[-1] <= 7
+    # Any MaxResults the model allows: small pages, and more than 1,000 reads as 1,000.
+    assert len(services(ec2, MaxResults=1)["ServiceNames"]) == 1
+    assert services(ec2, MaxResults=5000)["ServiceNames"] == everything[:1000]
 
 
 def test_describe_services_unknown_name(ec2):

@@ -2,7 +2,7 @@
 //! endpoint services (DescribeVpcEndpointServices), docs/aws-semantics.md §2–§5.
 
 use super::describe::Describe;
-use super::filter::{Bounds, DESCRIBE_BOUNDS};
+use super::filter::Bounds;
 use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
@@ -260,9 +260,12 @@ pub(super) fn describe_services<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
     let names = p.list("ServiceName");
     let regions = p.list("ServiceRegion");
+    // The model gives MaxResults no range; AWS documents only that more than 1,000 returns
+    // 1,000 (so 1–4 are taken too, unlike most Describes' 5–1000).
     let describe = Describe::new(op)
         .filters(SERVICE_FILTERS, true)?
-        .paged(&DESCRIBE_BOUNDS)?;
+        .paged(&BOUNDS)?
+        .capped(BOUNDS.max);
     let model = describe.snapshot()?;
     let catalog = op.backend.catalog();
     let scope = &op.ctx.scope;
