@@ -122,8 +122,9 @@ def test_cross_account_request_is_pending_acceptance(hub, hub_vpc, member_vpc):
     before = utcnow()
     c = request(hub, hub_vpc, member_vpc, TagSpecifications=tag_spec("vpc-peering-connection", Name="hub-a"))
     assert PCX_ID_RE.match(c["VpcPeeringConnectionId"])
-    # VPC peering lifecycle: a request waits in pending-acceptance and expires after 7 days.
-    assert c["Status"]["Code"] == "pending-acceptance"
+    # VPC peering lifecycle: the request's own answer is initiating-request (AWS's CLI
+    # example); it then waits in pending-acceptance and expires after 7 days.
+    assert c["Status"] == {"Code": "initiating-request", "Message": f"Initiating Request to {MEMBER}"}
     expires = c["ExpirationTime"]
     assert dt.timedelta(days=6, hours=23) < expires - before < dt.timedelta(days=7, hours=1)
     r, a = c["RequesterVpcInfo"], c["AccepterVpcInfo"]
@@ -141,7 +142,8 @@ def test_same_account_request(hub, hub_vpc):
     other = hub.create_vpc(CidrBlock="10.2.0.0/16")["Vpc"]["VpcId"]
     c = hub.create_vpc_peering_connection(VpcId=hub_vpc, PeerVpcId=other)["VpcPeeringConnection"]
     # Without PeerOwnerId the peer is in the caller's account; it still needs acceptance.
-    assert c["Status"]["Code"] == "pending-acceptance"
+    assert c["Status"]["Code"] == "initiating-request"
+    assert status(hub, c["VpcPeeringConnectionId"]) == "pending-acceptance"
     assert c["AccepterVpcInfo"]["OwnerId"] == HUB
     hub.accept_vpc_peering_connection(VpcPeeringConnectionId=c["VpcPeeringConnectionId"])
     assert status(hub, c["VpcPeeringConnectionId"]) == "active"

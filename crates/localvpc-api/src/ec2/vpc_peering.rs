@@ -51,6 +51,16 @@ fn write_side(w: &mut XmlWriter, tag: &str, side: &PeeringSide, show_cidrs: bool
 }
 
 fn write_peering(w: &mut XmlWriter, p: &VpcPeeringConnection, viewer: &localvpc_model::Scope) {
+    write_peering_as(w, p, viewer, (p.status.as_str(), &p.status_message));
+}
+
+/// A connection with the given status `(code, message)`.
+fn write_peering_as(
+    w: &mut XmlWriter,
+    p: &VpcPeeringConnection,
+    viewer: &localvpc_model::Scope,
+    (code, message): (&str, &str),
+) {
     // AWS shows the accepter's blocks only once the connection is active.
     write_side(
         w,
@@ -63,8 +73,7 @@ fn write_peering(w: &mut XmlWriter, p: &VpcPeeringConnection, viewer: &localvpc_
     }
     write_side(w, "requesterVpcInfo", &p.requester, true);
     w.node("status", |w| {
-        w.leaf("code", p.status.as_str())
-            .leaf("message", &p.status_message);
+        w.leaf("code", code).leaf("message", message);
     });
     super::tags::write_tag_set(w, p.tags_for(viewer));
     w.leaf("vpcPeeringConnectionId", p.id.as_str());
@@ -132,8 +141,20 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
         peer_region: p.opt("PeerRegion").map(str::to_owned),
         tag_specifications: p.tag_specifications()?,
     };
-    let outcome = op.run(Command::CreateVpcPeeringConnection(input)).await?;
-    respond_peering(op, outcome)
+    match op.run(Command::CreateVpcPeeringConnection(input)).await? {
+        // The request's own answer catches the connection while it is being initiated; every
+        // later read shows pending-acceptance (AWS's create-vpc-peering-connection example:
+        // "initiating-request", "Initiating Request to <accepter account>").
+        Outcome::VpcPeeringConnection(p) if p.status == PeeringStatus::PendingAcceptance => {
+            let message = format!("Initiating Request to {}", p.accepter.scope.account);
+            op.respond(|w| {
+                w.node("vpcPeeringConnection", |w| {
+                    write_peering_as(w, &p, &op.ctx.scope, ("initiating-request", &message));
+                });
+            })
+        }
+        other => respond_peering(op, other),
+    }
 }
 
 pub(super) async fn accept<B: Backend>(op: &Op<'_, B>) -> Body {
