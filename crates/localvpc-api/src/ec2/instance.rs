@@ -1037,32 +1037,11 @@ pub(super) async fn modify_attribute<B: Backend>(op: &Op<'_, B>) -> Body {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, OTHER, all, error, ok};
+    use super::super::testing::{Fake, ME, OTHER, all, error, launch_in, new_subnet, ok};
 
     /// Launches one instance of `instance_type` in a new subnet; its id.
     fn launch(b: &Fake, instance_type: &str) -> String {
-        let vpc = all(
-            &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
-            "vpcId",
-        )
-        .remove(0);
-        let subnet = all(
-            &ok(
-                b,
-                ME,
-                &format!(
-                    "Action=CreateSubnet&VpcId={vpc}&CidrBlock=10.0.1.0/24\
-                     &AvailabilityZone=ap-northeast-1a"
-                ),
-            ),
-            "subnetId",
-        )
-        .remove(0);
-        let run = format!(
-            "Action=RunInstances&ImageId=ami-0123456789abcdef0&InstanceType={instance_type}\
-             &MinCount=1&MaxCount=1&SubnetId={subnet}"
-        );
-        all(&ok(b, ME, &run), "instanceId").remove(0)
+        launch_in(b, &new_subnet(b), instance_type)
     }
 
     #[test]

@@ -625,32 +625,12 @@ pub(super) async fn unassign_ipv6<B: Backend>(op: &Op<'_, B>) -> Body {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, OTHER, all, error, ok};
+    use super::super::testing::{Fake, ME, OTHER, all, error, launch_in, new_subnet, ok};
 
     /// A subnet in ap-northeast-1a with one instance: (subnet, instance).
     fn subnet_with_instance(b: &Fake) -> (String, String) {
-        let vpc = all(
-            &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
-            "vpcId",
-        )
-        .remove(0);
-        let subnet = all(
-            &ok(
-                b,
-                ME,
-                &format!(
-                    "Action=CreateSubnet&VpcId={vpc}&CidrBlock=10.0.1.0/24\
-                     &AvailabilityZone=ap-northeast-1a"
-                ),
-            ),
-            "subnetId",
-        )
-        .remove(0);
-        let run = format!(
-            "Action=RunInstances&ImageId=ami-0123456789abcdef0&InstanceType=t3.micro\
-             &MinCount=1&MaxCount=1&SubnetId={subnet}"
-        );
-        let instance = all(&ok(b, ME, &run), "instanceId").remove(0);
+        let subnet = new_subnet(b);
+        let instance = launch_in(b, &subnet, "t3.micro");
         (subnet, instance)
     }
 

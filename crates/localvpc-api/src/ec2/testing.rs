@@ -85,3 +85,30 @@ pub(super) fn all(body: &str, tag: &str) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// A new 10.0.0.0/16 VPC of `ME` with a 10.0.1.0/24 subnet in ap-northeast-1a: the subnet's id.
+pub(super) fn new_subnet(b: &Fake) -> String {
+    let vpc = all(
+        &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
+        "vpcId",
+    )
+    .remove(0);
+    let body = ok(
+        b,
+        ME,
+        &format!(
+            "Action=CreateSubnet&VpcId={vpc}&CidrBlock=10.0.1.0/24\
+             &AvailabilityZone=ap-northeast-1a"
+        ),
+    );
+    all(&body, "subnetId").remove(0)
+}
+
+/// One instance of `instance_type` launched by `ME` into `subnet`: its id.
+pub(super) fn launch_in(b: &Fake, subnet: &str, instance_type: &str) -> String {
+    let run = format!(
+        "Action=RunInstances&ImageId=ami-0123456789abcdef0&InstanceType={instance_type}\
+         &MinCount=1&MaxCount=1&SubnetId={subnet}"
+    );
+    all(&ok(b, ME, &run), "instanceId").remove(0)
+}
