@@ -118,6 +118,16 @@ impl Model {
         let vpc = VpcId::parse(id).ok()?;
         self.vpc(scope, &vpc).ok().map(|v| v.id.clone())
     }
+
+    /// The VPC a per-VPC setting (Resolver config, DNSSEC config) is read for, or the
+    /// setting APIs' not-found error.
+    pub(super) fn setting_vpc(&self, scope: &Scope, id: &str) -> Result<VpcId, ModelError> {
+        self.scope_vpc(scope, id).ok_or_else(|| {
+            not_found(format!(
+                "[RSLVR-01300] Resource with ID '{id}' does not exist"
+            ))
+        })
+    }
 }
 
 /// A status message as AWS words those of writes: `[Trace id: 1-<8 hex>-<24 hex>] what`.

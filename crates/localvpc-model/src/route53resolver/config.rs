@@ -1,7 +1,7 @@
 //! Per-VPC resolver configs (whether the autodefined reverse-DNS rules apply): derived from
 //! the VPC id, stored only once updated.
 
-use super::common::{invalid_parameter, not_found};
+use super::common::invalid_parameter;
 use crate::ec2::tags::Tags;
 use crate::error::ModelError;
 use crate::id::{ResolverConfigId, VpcId};
@@ -27,11 +27,7 @@ impl Model {
         scope: &Scope,
         vpc_id: &str,
     ) -> Result<ResolverConfig, ModelError> {
-        let vpc = self.scope_vpc(scope, vpc_id).ok_or_else(|| {
-            not_found(format!(
-                "[RSLVR-01300] Resource with ID '{vpc_id}' does not exist"
-            ))
-        })?;
+        let vpc = self.setting_vpc(scope, vpc_id)?;
         Ok(self.resolver_config_of(scope, &vpc))
     }
 

@@ -1,6 +1,6 @@
 //! Per-VPC DNSSEC validation configs: derived from the VPC id, stored only once updated.
 
-use super::common::{invalid_parameter, not_found};
+use super::common::invalid_parameter;
 use crate::ec2::tags::Tags;
 use crate::error::ModelError;
 use crate::id::{ResolverDnssecConfigId, VpcId};
@@ -25,11 +25,7 @@ impl Model {
         scope: &Scope,
         vpc_id: &str,
     ) -> Result<ResolverDnssecConfig, ModelError> {
-        let vpc = self.scope_vpc(scope, vpc_id).ok_or_else(|| {
-            not_found(format!(
-                "[RSLVR-01300] Resource with ID '{vpc_id}' does not exist"
-            ))
-        })?;
+        let vpc = self.setting_vpc(scope, vpc_id)?;
         Ok(self.dnssec_config_of(scope, &vpc))
     }
 
