@@ -8,7 +8,7 @@ use localvpc_model::{
     CreateVpcEndpoint, CreateVpcPeering, Ctx, GroupRef, Instance, InstanceId, IpPermission, Model,
     NetworkAcl, NetworkAclEntrySpec, Outcome, RouteDestination, RouteSpec, RouteTarget, RuleAction,
     RunInstances, Scope, SecurityGroupId, SequentialIds, SubnetId, Timestamp, TransitGateway,
-    TransitGatewayId, TransitGatewayOptions, VpcId,
+    TransitGatewayId, TransitGatewayOptions, VpcId, VpcPeeringConnection,
 };
 use std::sync::Arc;
 
@@ -228,6 +228,20 @@ impl World {
         });
     }
 
+    /// A same-account peering request from `from`'s VPC to `to`'s (pending acceptance).
+    fn request_peering(&mut self, from: &Net, to: &Net) -> VpcPeeringConnection {
+        match self.run(Command::CreateVpcPeeringConnection(CreateVpcPeering {
+            vpc_id: from.vpc.clone(),
+            peer_vpc_id: to.vpc.clone(),
+            peer_owner: None,
+            peer_region: None,
+            tag_specifications: Vec::new(),
+        })) {
+            Outcome::VpcPeeringConnection(pcx) => pcx,
+            o => panic!("{o:?}"),
+        }
+    }
+
     fn transit_gateway(&mut self) -> TransitGateway {
         match self.run(Command::CreateTransitGateway {
             description: String::new(),
@@ -428,17 +442,7 @@ fn peering_needs_routes_both_ways_and_later_blockers_are_still_found() {
     let closed = w.group(&right.vpc, "closed");
     let a = w.instance(&left.subnets[0], &[]);
     let b = w.instance(&right.subnets[0], std::slice::from_ref(&closed));
-    let Outcome::VpcPeeringConnection(pcx) =
-        w.run(Command::CreateVpcPeeringConnection(CreateVpcPeering {
-            vpc_id: left.vpc.clone(),
-            peer_vpc_id: right.vpc.clone(),
-            peer_owner: None,
-            peer_region: None,
-            tag_specifications: Vec::new(),
-        }))
-    else {
-        panic!()
-    };
+    let pcx = w.request_peering(&left, &right);
     w.run(Command::AcceptVpcPeeringConnection { id: pcx.id.clone() });
     // No routes yet: the missing route, the security group behind the peering, and the
     // missing route back are all named at once.
@@ -1214,17 +1218,7 @@ fn gateways_as_destinations_and_sources() {
     assert!(!r.network_path_found);
 
     // A peering connection as the destination: the far VPC's first address by default.
-    let Outcome::VpcPeeringConnection(pcx) =
-        w.run(Command::CreateVpcPeeringConnection(CreateVpcPeering {
-            vpc_id: left.vpc.clone(),
-            peer_vpc_id: right.vpc.clone(),
-            peer_owner: None,
-            peer_region: None,
-            tag_specifications: Vec::new(),
-        }))
-    else {
-        panic!()
-    };
+    let pcx = w.request_peering(&left, &right);
     let to_pcx = PathEnd::VpcPeeringConnection(pcx.id.clone());
     // The table sends 10.2/16 to the transit gateway, not to the peering.
     let r = w.trace(&a.id, to_pcx.clone(), 443);
