@@ -109,3 +109,28 @@ class Net:
         rt = self.table_for(vpc, subnet)
         self.ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
         return igw, rt
+
+    def nlb_service(self, elbv2, cidr: str = "10.7.0.0/16") -> dict:
+        """A provider's service: an instance backend (its group admits 8443 from the VPC) behind
+        an internal NLB listening on 443 → 8443, published as an endpoint service without
+        acceptance: {"vpc", "subnet", "backend", "lb", "tg", "lb_ip", "service"}."""
+        vpc = self.vpc(cidr)
+        base = cidr.rsplit(".", 2)[0]
+        subnet = self.subnet(vpc, f"{base}.1.0/24")
+        sg = self.sg(vpc, "backend", {"IpProtocol": "tcp", "FromPort": 8443, "ToPort": 8443,
+                                      "IpRanges": [{"CidrIp": cidr}]})
+        backend = self.instance(subnet, groups=[sg])
+        [lb] = elbv2.create_load_balancer(Name="svc", Type="network", Scheme="internal",
+                                          Subnets=[subnet])["LoadBalancers"]
+        [tg] = elbv2.create_target_group(Name="backend", Protocol="TCP", Port=8443, VpcId=vpc,
+                                         TargetType="instance")["TargetGroups"]
+        elbv2.register_targets(TargetGroupArn=tg["TargetGroupArn"], Targets=[{"Id": backend["InstanceId"]}])
+        elbv2.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="TCP", Port=443,
+                              DefaultActions=[{"Type": "forward", "TargetGroupArn": tg["TargetGroupArn"]}])
+        lb_id = lb["LoadBalancerArn"].split("loadbalancer/", 1)[1]
+        [eni] = self.ec2.describe_network_interfaces(Filters=[f("description", f"ELB {lb_id}")])[
+            "NetworkInterfaces"]
+        service = self.ec2.create_vpc_endpoint_service_configuration(
+            NetworkLoadBalancerArns=[lb["LoadBalancerArn"]], AcceptanceRequired=False)["ServiceConfiguration"]
+        return {"vpc": vpc, "subnet": subnet, "backend": backend, "lb": lb, "tg": tg,
+                "lb_ip": eni["PrivateIpAddress"], "service": service}

@@ -552,6 +552,42 @@ def test_transit_gateway_and_peering_as_path_ends(ec2, net):
     assert got["NetworkPathFound"] is False and codes(got) == ["NO_ROUTE_TO_DESTINATION"], summary(got)
 
 
+def test_endpoint_service_and_load_balancer_on_the_path(endpoint, ec2, net):
+    """An endpoint service as destination: reached through the source VPC's interface endpoint
+    to it, then PrivateLink, the service's NLB (listener → target group) and its target. A
+    balancer's own address as destination goes on to the target too."""
+    from elbv2_helpers import new_elbv2_client
+    p = net.nlb_service(new_elbv2_client(endpoint))
+    service = p["service"]["ServiceId"]
+    backend = p["backend"]["InstanceId"]
+    consumer_vpc = net.vpc("10.8.0.0/16")
+    consumer_subnet = net.subnet(consumer_vpc, "10.8.1.0/24")
+    client = net.instance(consumer_subnet)["InstanceId"]
+    # No endpoint to the service in the client's VPC yet.
+    got = analyse(ec2, client, service, DestinationPort=443)
+    [e] = blocked(got)
+    assert e["ExplanationCode"] == "LOCALVPC_NO_ENDPOINT_TO_SERVICE", summary(got)
+    assert e["Component"]["Id"] == service, summary(got)
+    ep = ec2.create_vpc_endpoint(VpcId=consumer_vpc, ServiceName=p["service"]["ServiceName"],
+                                 VpcEndpointType="Interface", SubnetIds=[consumer_subnet])["VpcEndpoint"]
+    got = analyse(ec2, client, service, DestinationPort=443)
+    reachable(got)
+    forward = ids(got["ForwardPathComponents"])
+    assert ep["VpcEndpointId"] in forward and service in forward, summary(got)
+    assert p["lb"]["LoadBalancerArn"] in forward and forward[-1] == backend, summary(got)
+    # No listener on 80.
+    got = analyse(ec2, client, service, DestinationPort=80)
+    assert codes(got) == ["ELBV2_LISTENERS_MISMATCH"], summary(got)
+    # Inside the provider's VPC, to the balancer's address: through the balancer to the
+    # backend, whose group admits the client's preserved address (the VPC's block).
+    neighbour = net.instance(p["subnet"])["InstanceId"]
+    to_balancer = {"DestinationAddress": p["lb_ip"], "DestinationPortRange": {"FromPort": 443, "ToPort": 443}}
+    got = analyse(ec2, neighbour, None, FilterAtSource=to_balancer)
+    reachable(got)
+    forward = ids(got["ForwardPathComponents"])
+    assert p["lb"]["LoadBalancerArn"] in forward and forward[-1] == backend, summary(got)
+
+
 def _arn_problems(hops: list[dict]) -> list[str]:
     out = []
     for h in hops:

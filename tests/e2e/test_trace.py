@@ -258,6 +258,42 @@ def test_interface_endpoint_by_private_dns_name(endpoint, net):
     assert (e["explanation_code"], e.get("direction")) == ("ENI_SG_RULES_MISMATCH", "ingress"), summary(r22)
 
 
+def test_load_balancer_by_its_dns_name(endpoint, net):
+    """An NLB's DNS name resolves (public DNS: its node addresses) and the path goes through a
+    listener and the target group to the target; the target sees the client's address."""
+    from elbv2_helpers import new_elbv2_client
+    elbv2 = new_elbv2_client(endpoint)
+    p = net.nlb_service(elbv2, "10.7.0.0/16")
+    client = net.instance(p["subnet"])["InstanceId"]
+    name = p["lb"]["DNSName"]
+    r = trace(endpoint, client, name)
+    reachable(r)
+    answers = [a["data"] for a in r["dns"]["answers"] if a["type"] == "A"]
+    assert answers == [p["lb_ip"]], r["dns"]
+    [lb] = hops_of(r["forward_path_components"], "load-balancer")
+    assert lb["component"]["id"] == p["lb"]["LoadBalancerArn"], summary(r)
+    assert "target group backend" in lb["detail"], summary(r)
+    assert r["forward_path_components"][-1]["component"]["id"] == p["backend"]["InstanceId"], summary(r)
+    assert any(h["detail"].startswith("the balancer answers") for h in r["return_path_components"]), summary(r)
+    # The backend admits the VPC's block only: with client IPs preserved, a client elsewhere
+    # (over a peering) is refused at the target, not at the balancer.
+    other = net.vpc("10.9.0.0/16")
+    other_subnet = net.subnet(other, "10.9.1.0/24")
+    pcx = net.peer(other, p["vpc"])
+    net.ec2.create_route(RouteTableId=net.main_table(other), DestinationCidrBlock="10.7.0.0/16",
+                         VpcPeeringConnectionId=pcx)
+    net.ec2.create_route(RouteTableId=net.main_table(p["vpc"]), DestinationCidrBlock="10.9.0.0/16",
+                         VpcPeeringConnectionId=pcx)
+    far = net.instance(other_subnet)["InstanceId"]
+    r = trace(endpoint, far, f"{p['lb_ip']}:443")
+    [e] = blocked(r)
+    assert (e["explanation_code"], e.get("direction")) == ("ENI_SG_RULES_MISMATCH", "ingress"), summary(r)
+    # Not preserving client IPs: the target sees the balancer's address, inside the VPC.
+    elbv2.modify_target_group_attributes(TargetGroupArn=p["tg"]["TargetGroupArn"], Attributes=[
+        {"Key": "preserve_client_ip.enabled", "Value": "false"}])
+    reachable(trace(endpoint, far, f"{p['lb_ip']}:443"))
+
+
 def test_gateway_endpoint_prefix_list_route(endpoint, net):
     vpc = net.vpc("10.0.0.0/16")
     sub = net.subnet(vpc, "10.0.1.0/24")

@@ -1,5 +1,6 @@
 //! The public view: what localvpc knows of public DNS. Public hosted zones of every account,
-//! the public `vpce-….vpce.amazonaws.com` names of interface endpoints, AWS service names
+//! the public `vpce-….vpce.amazonaws.com` names of interface endpoints, load balancers'
+//! `….elb.<region>.amazonaws.com` names, AWS service names
 //! (stable addresses from the service's published ranges where localvpc has them), and EC2
 //! public names. Everything else is NXDOMAIN: localvpc is not an open recursive resolver.
 
@@ -20,6 +21,11 @@ pub(crate) fn lookup(r: &mut Resolver<'_>, qname: &str, qtype: QType) -> Step {
         && let Some(step) = vpce_name(r, qname, qtype)
     {
         return step;
+    }
+    if qname.contains(".elb.")
+        && let Some((name, ips)) = load_balancer_addresses(r.model, qname)
+    {
+        return balancer_name(r, qname, qtype, &name, ips);
     }
     if let Some((service, region, ip, source)) = service_address(r.catalog, qname) {
         let detail = format!(
@@ -68,7 +74,8 @@ pub(crate) fn lookup(r: &mut Resolver<'_>, qname: &str, qtype: QType) -> Step {
     r.note(StepKind::Public, || {
         format!(
             "{qname} is not in localvpc's public view (public hosted zones, vpce-….vpce.\
-             amazonaws.com endpoint names, AWS service names, EC2 public names): NXDOMAIN. \
+             amazonaws.com endpoint names, load balancer names, AWS service names, EC2 public \
+             names): NXDOMAIN. \
              localvpc is not an open recursive resolver"
         )
     });
@@ -154,6 +161,48 @@ fn vpce_name(r: &mut Resolver<'_>, qname: &str, qtype: QType) -> Option<Step> {
         .endpoint(endpoint.as_str())
     });
     Some(Step::negative(Rcode::NoError, None, false))
+}
+
+/// A load balancer's DNS name: the addresses of its nodes, one per enabled zone (public
+/// DNS answers the name of an internal balancer too, with its private addresses).
+fn balancer_name(
+    r: &mut Resolver<'_>,
+    qname: &str,
+    qtype: QType,
+    balancer: &str,
+    ips: Vec<Ipv4Addr>,
+) -> Step {
+    if qtype != QType::A || ips.is_empty() {
+        r.push(|| {
+            TrailStep::new(
+                StepKind::Public,
+                format!("{qname} is the DNS name of load balancer {balancer}; no {qtype} records: NODATA"),
+            )
+        });
+        return Step::negative(Rcode::NoError, None, false);
+    }
+    r.push(|| {
+        let list: Vec<String> = ips.iter().map(ToString::to_string).collect();
+        TrailStep::new(
+            StepKind::Public,
+            format!(
+                "{qname} is the DNS name of load balancer {balancer}: one address per enabled \
+                 zone, {}",
+                list.join(", ")
+            ),
+        )
+        .record(format!("{qname} A"))
+    });
+    Step::answer(
+        ips.into_iter()
+            .map(|ip| Rr {
+                name: qname.to_owned(),
+                ttl: SYNTH_TTL,
+                data: RrData::A(ip),
+            })
+            .collect(),
+        false,
+    )
 }
 
 /// The endpoint whose regional or zonal DNS name (or, for S3, a name under it) is `qname`,

@@ -28,7 +28,7 @@ pub enum Owner {
     Instance(InstanceId),
     VpcEndpoint(String),
     NatGateway(String),
-    LoadBalancer(String),
+    LoadBalancer(localvpc_model::LoadBalancerArn),
     ResolverEndpoint(String),
     TransitGatewayAttachment(String),
     /// A plain interface (attached to nothing, or of a kind localvpc does not name).
@@ -195,7 +195,7 @@ impl NetIndex {
             for zone in &lb.zones {
                 index.owners.insert(
                     zone.network_interface_id.clone(),
-                    Owner::LoadBalancer(lb.id.to_string()),
+                    Owner::LoadBalancer(lb.id.clone()),
                 );
             }
         }

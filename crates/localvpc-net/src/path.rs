@@ -17,11 +17,13 @@ use localvpc_model::{
 };
 use localvpc_model::{
     EndpointState, EndpointTypeWire, InstanceId, InternetGatewayId, NetworkInterfaceId,
-    TransitGatewayAttachmentId, TransitGatewayId, VpcEndpointId, VpcId, VpcPeeringConnectionId,
-    VpnGatewayId,
+    TransitGatewayAttachmentId, TransitGatewayId, VpcEndpointId, VpcEndpointServiceId, VpcId,
+    VpcPeeringConnectionId, VpnGatewayId,
 };
 use localvpc_model::{IpProtocol, PortRange};
-use localvpc_model::{Listener, LoadBalancer, TargetGroup, VpcEndpointServiceConfiguration};
+use localvpc_model::{
+    Listener, LoadBalancer, LoadBalancerType, TargetGroup, VpcEndpointServiceConfiguration,
+};
 use localvpc_policy::{Context, Principal, Request};
 use serde::Serialize;
 use std::net::{IpAddr, Ipv4Addr};
@@ -45,14 +47,22 @@ pub enum PathEnd {
     TransitGateway(TransitGatewayId),
     VpcPeeringConnection(VpcPeeringConnectionId),
     VpnGateway(VpnGatewayId),
+    /// A customer's endpoint service (as a destination): reached through the source VPC's
+    /// interface endpoint to it, then PrivateLink and the service's load balancer.
+    VpcEndpointService(VpcEndpointServiceId),
     /// An address: an interface's (private or public), or one outside every VPC.
     Address(IpAddr),
 }
 
 impl PathEnd {
-    /// The end a resource id names (`i-`, `eni-`, `vpce-`, `igw-`, `tgw-`, `pcx-`, `vgw-`);
-    /// None for an id of any other kind, or a malformed one.
+    /// The end a resource id names (`i-`, `eni-`, `vpce-`, `vpce-svc-`, `igw-`, `tgw-`,
+    /// `pcx-`, `vgw-`); None for an id of any other kind, or a malformed one.
     pub fn from_id(id: &str) -> Option<Self> {
+        if id.starts_with("vpce-svc-") {
+            return VpcEndpointServiceId::parse(id)
+                .ok()
+                .map(Self::VpcEndpointService);
+        }
         let (kind, _) = id.split_once('-')?;
         match kind {
             "i" => InstanceId::parse(id).ok().map(Self::Instance),
@@ -186,6 +196,13 @@ fn search(index: &NetIndex, query: &PathQuery, detail: bool) -> Result<Analysis,
     }
     let model = index.model();
     let (source, source_ip) = source_interface(index, query)?;
+    if let PathEnd::VpcEndpointService(id) = &query.destination
+        && consumer_endpoint(index, id, &source.vpc_id)?.is_none()
+    {
+        return Ok(no_endpoint_to_service(
+            index, query, source, source_ip, id, detail,
+        ));
+    }
     let target = target(
         index,
         query,
@@ -228,6 +245,57 @@ fn search(index: &NetIndex, query: &PathQuery, detail: bool) -> Result<Analysis,
         walk.return_path(&arrival, source, &packet);
     }
     Ok(walk.finish(forward))
+}
+
+/// A path to an endpoint service from a VPC without an interface endpoint to it: the
+/// packet leaves the source and has nowhere to go (PrivateLink is reached only through an
+/// endpoint in the consumer's VPC).
+fn no_endpoint_to_service(
+    index: &NetIndex,
+    query: &PathQuery,
+    source: &NetworkInterface,
+    source_ip: IpAddr,
+    service: &VpcEndpointServiceId,
+    detail: bool,
+) -> Analysis {
+    let packet = Packet::new(
+        query.protocol,
+        source_ip,
+        query.destination_ip.unwrap_or(INTERNET_ADDRESS),
+        query.destination_port,
+    );
+    let mut walk = Walk::new(index, detail, query.request.as_ref());
+    walk.leave_interface(source, &packet);
+    let component = index
+        .model()
+        .any::<VpcEndpointServiceConfiguration>(service)
+        .map(|s| {
+            Component::new(
+                s.id.as_str(),
+                Some(s.scope.ec2_arn("vpc-endpoint-service", s.id.as_str())),
+                name_of(&s.tags),
+            )
+        })
+        .unwrap_or_else(|| Component::bare(service.as_str()));
+    let vpc = walk.vpc_component(&source.vpc_id);
+    walk.blocker(
+        Explanation::new(
+            "LOCALVPC_NO_ENDPOINT_TO_SERVICE",
+            format!(
+                "{} has no interface endpoint to {service}: an endpoint service is reached only through one",
+                source.vpc_id
+            ),
+        )
+        .component(component.clone())
+        .with(Role::Destination, component)
+        .with(Role::Vpc, vpc)
+        .fix(format!(
+            "create an interface endpoint to {service} in {} (CreateVpcEndpoint)",
+            source.vpc_id
+        )),
+    );
+    let forward = std::mem::take(&mut walk.hops);
+    walk.finish(forward)
 }
 
 /// A path from the internet through an internet gateway to an interface's public address:
@@ -572,6 +640,11 @@ fn source_interface<'a>(
                 "a gateway source is analysed by from_gateway".to_owned(),
             ));
         }
+        PathEnd::VpcEndpointService(id) => {
+            return Err(PathError::Unsupported(format!(
+                "paths that start at an endpoint service ('{id}') are not analysed yet; start from the provider's instance or interface"
+            )));
+        }
     };
     let ip = match query.source_ip {
         Some(ip) => {
@@ -629,24 +702,20 @@ fn target<'a>(
                 };
                 Target::Service(endpoint, ip)
             } else {
-                // The endpoint's interface in the source's zone, as the regional name's
-                // answer would be chosen; else its first.
-                let enis: Vec<&NetworkInterface> = endpoint
-                    .network_interface_ids
-                    .iter()
-                    .filter_map(|e| model.any::<NetworkInterface>(e))
-                    .collect();
-                let chosen = enis
-                    .iter()
-                    .find(|e| Some(e.availability_zone.as_str()) == source_zone)
-                    .or_else(|| enis.first())
-                    .ok_or_else(|| {
-                        PathError::Unsupported(format!(
-                            "the VPC endpoint '{id}' has no network interface"
-                        ))
-                    })?;
-                at(chosen)
+                at(endpoint_interface(index, endpoint, source_zone)?)
             }
+        }
+        PathEnd::VpcEndpointService(id) => {
+            let endpoint = source_vpc
+                .map(|vpc| consumer_endpoint(index, id, vpc))
+                .transpose()?
+                .flatten()
+                .ok_or_else(|| {
+                    PathError::Unsupported(format!(
+                        "no interface endpoint of the source's VPC connects to '{id}'"
+                    ))
+                })?;
+            at(endpoint_interface(index, endpoint, source_zone)?)
         }
         PathEnd::InternetGateway(id) => {
             let igw = model
@@ -671,6 +740,58 @@ fn target<'a>(
             Some(e) => Target::Interface(e, *ip),
             None => Target::External(*ip),
         },
+    })
+}
+
+/// An interface endpoint's interface in the source's zone, as the regional name's answer
+/// would be chosen; else its first.
+fn endpoint_interface<'a>(
+    index: &'a NetIndex,
+    endpoint: &VpcEndpoint,
+    source_zone: Option<&str>,
+) -> Result<&'a NetworkInterface, PathError> {
+    let model = index.model();
+    let enis: Vec<&NetworkInterface> = endpoint
+        .network_interface_ids
+        .iter()
+        .filter_map(|e| model.any::<NetworkInterface>(e))
+        .collect();
+    enis.iter()
+        .find(|e| Some(e.availability_zone.as_str()) == source_zone)
+        .or_else(|| enis.first())
+        .copied()
+        .ok_or_else(|| {
+            PathError::Unsupported(format!(
+                "the VPC endpoint '{}' has no network interface",
+                endpoint.id
+            ))
+        })
+}
+
+/// The interface endpoint in `vpc` to the endpoint service `id` (an available one first),
+/// None when the VPC has none; NotFound when the service does not exist.
+fn consumer_endpoint<'a>(
+    index: &'a NetIndex,
+    id: &VpcEndpointServiceId,
+    vpc: &VpcId,
+) -> Result<Option<&'a VpcEndpoint>, PathError> {
+    let model = index.model();
+    let service = model
+        .any::<VpcEndpointServiceConfiguration>(id)
+        .ok_or_else(|| not_found("VPC endpoint service", id))?;
+    let name = service.service_name();
+    let mut endpoints = model.all::<VpcEndpoint>().filter(|e| {
+        &e.vpc_id == vpc
+            && e.service_name == name
+            && e.endpoint_type == EndpointTypeWire::Interface
+            && !matches!(e.state, EndpointState::Deleted | EndpointState::Deleting)
+    });
+    let first = endpoints.next();
+    Ok(match first {
+        Some(e) if e.state == EndpointState::Available => Some(e),
+        first => endpoints
+            .find(|e| e.state == EndpointState::Available)
+            .or(first),
     })
 }
 
@@ -710,10 +831,11 @@ enum Arrival<'a> {
         gateway: Component,
         nat: Option<&'a NatGateway>,
     },
-    /// Through an interface endpoint and PrivateLink to a target of the provider's load
-    /// balancer; `inner` is the packet the balancer sent to the target.
-    PrivateLink {
-        endpoint: &'a NetworkInterface,
+    /// Through a network load balancer to one of its targets — reached at the balancer's own
+    /// address, or through an interface endpoint and PrivateLink (`endpoint`); `inner` is the
+    /// packet the balancer sent to the target.
+    Balanced {
+        endpoint: Option<&'a NetworkInterface>,
         balancer: &'a NetworkInterface,
         /// None for an address target no interface holds.
         target: Option<&'a NetworkInterface>,
@@ -859,7 +981,7 @@ impl<'a, 'q> Walk<'a, 'q> {
             )),
             Owner::LoadBalancer(arn) => Some((
                 "load-balancer",
-                Component::new(arn.as_str(), Some(arn.clone()), None),
+                Component::new(arn.as_str(), Some(arn.to_string()), None),
             )),
             Owner::ResolverEndpoint(id) => {
                 Some(("resolver-endpoint", Component::bare(id.as_str())))
@@ -1140,27 +1262,50 @@ impl<'a, 'q> Walk<'a, 'q> {
             hop.inbound_header = Some(Header::from(packet));
             self.hops.push(hop);
         }
+        if !self.returning
+            && let Owner::LoadBalancer(arn) = self.index.owner(&eni.id)
+            && let Some(balancer) = self.index.model().any::<LoadBalancer>(arn)
+            && balancer.lb_type == LoadBalancerType::Network
+        {
+            let (target, inner) = self.through_balancer(balancer, eni, packet, false)?;
+            return Some(Arrival::Balanced {
+                endpoint: None,
+                balancer: eni,
+                target,
+                inner,
+            });
+        }
+        // An interface endpoint of a customer's endpoint service passes the packet on.
+        let privatelink = match self.index.owner(&eni.id) {
+            Owner::VpcEndpoint(id) if !self.returning => VpcEndpointId::parse(id)
+                .ok()
+                .and_then(|id| self.index.model().any::<VpcEndpoint>(&id))
+                .and_then(|endpoint| {
+                    self.index
+                        .model()
+                        .all::<VpcEndpointServiceConfiguration>()
+                        .find(|s| s.service_name() == endpoint.service_name)
+                        .map(|service| (endpoint, service))
+                }),
+            _ => None,
+        };
         if self.detail
             && let Some((kind, owner)) = self.owner_component(eni)
         {
-            self.hops
-                .push(Hop::new(kind, owner, "the packet ends here"));
+            let detail = if privatelink.is_some() {
+                "into the endpoint"
+            } else {
+                "the packet ends here"
+            };
+            self.hops.push(Hop::new(kind, owner, detail));
         }
         if !self.returning
             && let Owner::VpcEndpoint(id) = self.index.owner(&eni.id)
         {
             self.check_policy(id);
-            if let Some(endpoint) = VpcEndpointId::parse(id)
-                .ok()
-                .and_then(|id| self.index.model().any::<VpcEndpoint>(&id))
-                && let Some(service) = self
-                    .index
-                    .model()
-                    .all::<VpcEndpointServiceConfiguration>()
-                    .find(|s| s.service_name() == endpoint.service_name)
-            {
-                return self.through_privatelink(endpoint, service, eni, packet);
-            }
+        }
+        if let Some((endpoint, service)) = privatelink {
+            return self.through_privatelink(endpoint, service, eni, packet);
         }
         Some(Arrival::Interface(eni))
     }
@@ -1235,12 +1380,7 @@ impl<'a, 'q> Walk<'a, 'q> {
             );
             return None;
         };
-        let lb_component = Component::new(
-            balancer.id.as_str(),
-            Some(balancer.id.to_string()),
-            Some(balancer.name.as_str()),
-        );
-        let zone = balancer
+        let lb_eni = balancer
             .zones
             .iter()
             .find(|z| {
@@ -1248,8 +1388,35 @@ impl<'a, 'q> Walk<'a, 'q> {
                     .any::<Subnet>(&z.subnet_id)
                     .is_some_and(|s| s.availability_zone == endpoint_eni.availability_zone)
             })
-            .or_else(|| balancer.zones.first())?;
-        let lb_eni = model.any::<NetworkInterface>(&zone.network_interface_id)?;
+            .or_else(|| balancer.zones.first())
+            .and_then(|z| model.any::<NetworkInterface>(&z.network_interface_id))?;
+        let (target, inner) = self.through_balancer(balancer, lb_eni, packet, true)?;
+        Some(Arrival::Balanced {
+            endpoint: Some(endpoint_eni),
+            balancer: lb_eni,
+            target,
+            inner,
+        })
+    }
+
+    /// A network load balancer at its interface `lb_eni` passes the packet on: a listener on
+    /// the port, its target group's target in the balancer's AZ (else its first), then the
+    /// balancer's own connection to the target — from the client's address when the target
+    /// group preserves it (never through PrivateLink), else from the balancer's — which the
+    /// target VPC's ACLs and the target's groups decide. `None` when it goes no further.
+    fn through_balancer(
+        &mut self,
+        balancer: &'a LoadBalancer,
+        lb_eni: &'a NetworkInterface,
+        packet: &Packet,
+        privatelink: bool,
+    ) -> Option<(Option<&'a NetworkInterface>, Packet)> {
+        let model = self.index.model();
+        let lb_component = Component::new(
+            balancer.id.as_str(),
+            Some(balancer.id.to_string()),
+            Some(balancer.name.as_str()),
+        );
         let listener = model.all::<Listener>().find(|l| {
             l.load_balancer_arn == balancer.id
                 && l.port.is_some_and(|p| {
@@ -1298,9 +1465,7 @@ impl<'a, 'q> Walk<'a, 'q> {
         let target = group
             .targets
             .iter()
-            .find(|t| {
-                t.availability_zone.as_deref() == Some(endpoint_eni.availability_zone.as_str())
-            })
+            .find(|t| t.availability_zone.as_deref() == Some(lb_eni.availability_zone.as_str()))
             .or_else(|| group.targets.first());
         let Some(target) = target else {
             if self.detail {
@@ -1357,12 +1522,17 @@ impl<'a, 'q> Walk<'a, 'q> {
             };
             (self.index.interface_in(&provider.id, ip), ip)
         };
-        let mut inner = Packet::new(
-            packet.protocol,
-            IpAddr::V4(zone.private_ip),
-            target_ip,
-            port,
-        );
+        let preserve_client_ip = !privatelink
+            && group
+                .attributes
+                .iter()
+                .any(|(k, v)| k == "preserve_client_ip.enabled" && v == "true");
+        let from = if preserve_client_ip {
+            packet.source
+        } else {
+            IpAddr::V4(lb_eni.private_ip)
+        };
+        let mut inner = Packet::new(packet.protocol, from, target_ip, port);
         if !packet.protocol.has_ports() {
             inner.destination_ports = PortRange::ALL;
         }
@@ -1407,12 +1577,7 @@ impl<'a, 'q> Walk<'a, 'q> {
                 hop.inbound_header = Some(Header::from(&inner));
                 self.hops.push(hop);
             }
-            return Some(Arrival::PrivateLink {
-                endpoint: endpoint_eni,
-                balancer: lb_eni,
-                target: None,
-                inner,
-            });
+            return Some((None, inner));
         };
         let reached = self.route_out_of_subnet(
             lb_eni,
@@ -1420,12 +1585,7 @@ impl<'a, 'q> Walk<'a, 'q> {
             &inner,
             &Target::Interface(target_eni, target_ip),
         );
-        reached.map(|_| Arrival::PrivateLink {
-            endpoint: endpoint_eni,
-            balancer: lb_eni,
-            target: Some(target_eni),
-            inner,
-        })
+        reached.map(|_| (Some(target_eni), inner))
     }
 
     /// The endpoint policy for the query's request, if one was given (localvpc's extension).
@@ -2268,47 +2428,59 @@ impl<'a, 'q> Walk<'a, 'q> {
     ) {
         let model = self.index.model();
         match arrival {
-            Arrival::PrivateLink {
+            Arrival::Balanced {
                 endpoint,
                 balancer,
                 target,
                 inner,
             } => {
-                // The target answers the balancer inside the provider's VPC…
+                // The target answers the balancer inside the target's VPC…
                 let reply = inner.reply();
                 match target {
-                    Some(target) => {
+                    // To the balancer's own address: routed back like any reply.
+                    Some(target) if reply.destination == IpAddr::V4(balancer.private_ip) => {
                         self.reply_leaves(target, &reply);
                         if let Some(vpc) = model.any::<Vpc>(&target.vpc_id) {
                             let back = Target::Interface(balancer, reply.destination);
                             self.route_out_of_subnet(target, vpc, &reply, &back);
                         }
                     }
-                    None => {
-                        if let Some(subnet) = self
-                            .index
-                            .subnet_holding(&balancer.vpc_id, reply.source)
-                            .filter(|s| s.id != balancer.subnet_id)
-                        {
-                            self.check_acl(subnet, Direction::Egress, &reply);
+                    // To the client's preserved address, or from an address no interface
+                    // holds: the balancer tracks the flow and takes the reply back; the
+                    // subnets' ACLs still see it.
+                    target => {
+                        if let Some(target) = target {
+                            self.reply_leaves(target, &reply);
+                        }
+                        let from = match target {
+                            Some(t) => self.subnet(t),
+                            None => self.index.subnet_holding(&balancer.vpc_id, reply.source),
+                        };
+                        if let Some(from) = from.filter(|s| s.id != balancer.subnet_id) {
+                            self.check_acl(from, Direction::Egress, &reply);
                             if let Some(to) = self.subnet(balancer) {
                                 self.check_acl(to, Direction::Ingress, &reply);
                             }
                         }
                     }
                 }
-                // …and the endpoint answers the consumer in its VPC.
+                // …and the balancer (or the endpoint, through PrivateLink) answers the source.
                 let reply = forward.reply();
+                let front = endpoint.unwrap_or(balancer);
                 if self.detail {
+                    let detail = match endpoint {
+                        Some(e) => format!("back through PrivateLink: the reply leaves {}", e.id),
+                        None => format!("the balancer answers: the reply leaves {}", front.id),
+                    };
                     self.hops.push(Hop::new(
                         "network-interface",
-                        Self::eni_component(endpoint),
-                        format!("back through PrivateLink: the reply leaves {}", endpoint.id),
+                        Self::eni_component(front),
+                        detail,
                     ));
                 }
-                if let Some(vpc) = model.any::<Vpc>(&endpoint.vpc_id) {
+                if let Some(vpc) = model.any::<Vpc>(&front.vpc_id) {
                     let back = Target::Interface(source, reply.destination);
-                    self.route_out_of_subnet(endpoint, vpc, &reply, &back);
+                    self.route_out_of_subnet(front, vpc, &reply, &back);
                 }
             }
             Arrival::Interface(eni) => {

@@ -970,16 +970,25 @@ fn a_routing_loop_through_nat_gateways_ends() {
     );
 }
 
-#[test]
-fn privatelink_reaches_the_providers_target_after_acceptance() {
+const PROVIDER: &str = "333333333333";
+const CONSUMER: &str = "444444444444";
+
+/// A provider's service: a VPC 10.5.0.0/16, a backend instance (its group admits nothing
+/// yet) behind an internal NLB listening on 443, forwarding to 8443, published as an
+/// endpoint service that needs acceptance and admits CONSUMER.
+struct Provider {
+    backend: Instance,
+    backend_sg: SecurityGroupId,
+    nlb: localvpc_model::LoadBalancer,
+    target_group: localvpc_model::TargetGroupArn,
+    service: localvpc_model::VpcEndpointServiceConfiguration,
+}
+
+fn provider(w: &mut World) -> Provider {
     use localvpc_model::{
         CreateEndpointService, CreateLoadBalancer, CreateTargetGroup, ElbCommand, ElbOutcome,
         HealthCheckInput, Target,
     };
-    const PROVIDER: &str = "333333333333";
-    const CONSUMER: &str = "444444444444";
-    let mut w = World::new();
-    // The provider: a VPC 10.5.0.0/16, a backend instance behind an NLB on 443 -> 8443.
     let provider = w.net_in(PROVIDER, 5);
     let (pvpc, psub) = (&provider.vpc, &provider.subnets[0]);
     let Outcome::SecurityGroup(backend_sg) = w.run_in(
@@ -1063,14 +1072,58 @@ fn privatelink_reaches_the_providers_target_after_acceptance() {
             remove: Vec::new(),
         },
     );
+    Provider {
+        backend,
+        backend_sg: backend_sg.id,
+        nlb,
+        target_group: tg.id,
+        service,
+    }
+}
+
+impl World {
+    /// The backend's group admits TCP `port` from `cidr`.
+    fn admit(&mut self, group: &SecurityGroupId, port: u16, cidr: &str) {
+        self.run_in(
+            PROVIDER,
+            Command::AuthorizeSecurityGroup {
+                group: GroupRef::Id(group.clone()),
+                egress: false,
+                permissions: vec![IpPermission {
+                    protocol: "tcp".into(),
+                    from_port: Some(i32::from(port)),
+                    to_port: Some(i32::from(port)),
+                    ipv4_ranges: vec![(cidr.into(), None)],
+                    ..IpPermission::default()
+                }],
+                tag_specifications: Vec::new(),
+            },
+        );
+    }
+}
+
+#[test]
+fn privatelink_reaches_the_providers_target_after_acceptance() {
+    let mut w = World::new();
+    let p = provider(&mut w);
     // The consumer: an instance and an interface endpoint to the service.
     let consumer = w.net_in(CONSUMER, 0);
     let (cvpc, csub) = (&consumer.vpc, &consumer.subnets[0]);
+    let client = w.instance_in(CONSUMER, csub, &[], None);
+    let to_service = || PathEnd::VpcEndpointService(p.service.id.clone());
+    // The service named as the destination before the consumer has an endpoint to it.
+    let r = w.trace(&client.id, to_service(), 443);
+    assert_eq!(
+        codes(&r),
+        [("LOCALVPC_NO_ENDPOINT_TO_SERVICE", None, false)],
+        "{:#?}",
+        r.explanations
+    );
     let Outcome::VpcEndpoint(endpoint) = w.run_in(
         CONSUMER,
         Command::CreateVpcEndpoint(CreateVpcEndpoint {
             vpc_id: Some(cvpc.clone()),
-            service_name: service.service_name(),
+            service_name: p.service.service_name(),
             endpoint_type: Some("Interface".into()),
             subnet_ids: vec![csub.clone()],
             ..CreateVpcEndpoint::default()
@@ -1078,55 +1131,117 @@ fn privatelink_reaches_the_providers_target_after_acceptance() {
     ) else {
         panic!()
     };
-    let client = w.instance_in(CONSUMER, csub, &[], None);
     let to_endpoint = || PathEnd::VpcEndpoint(endpoint.id.clone());
     // Pending acceptance, and the backend's group admits nothing yet.
-    let r = w.trace(&client.id, to_endpoint(), 443);
+    for to in [to_endpoint(), to_service()] {
+        let r = w.trace(&client.id, to, 443);
+        assert_eq!(
+            codes(&r),
+            [
+                ("BAD_STATE", None, false),
+                ("ENI_SG_RULES_MISMATCH", Some("ingress"), false)
+            ],
+            "{:#?}",
+            r.explanations
+        );
+    }
+    w.run_in(
+        PROVIDER,
+        Command::AnswerEndpointConnections {
+            id: p.service.id.clone(),
+            endpoints: vec![endpoint.id.clone()],
+            accept: true,
+        },
+    );
+    // Through PrivateLink the target sees the balancer's address, never the client's.
+    let nlb_ip = p.nlb.zones[0].private_ip;
+    w.admit(&p.backend_sg, 8443, &format!("{nlb_ip}/32"));
+    for to in [to_endpoint(), to_service()] {
+        let r = w.trace(&client.id, to, 443);
+        assert!(r.network_path_found, "{:#?}", r.explanations);
+        let kinds = kinds(&r.forward_path_components);
+        assert!(
+            kinds.contains(&"vpc-endpoint-service") && kinds.contains(&"load-balancer"),
+            "{kinds:?}"
+        );
+        assert_eq!(
+            r.forward_path_components.last().unwrap().component.id,
+            p.backend.id.as_str()
+        );
+        let back = &r.return_path_components;
+        assert!(
+            back.iter()
+                .any(|h| h.detail.starts_with("back through PrivateLink")),
+            "{back:#?}"
+        );
+    }
+    // No listener on 80.
+    let r = w.trace(&client.id, to_endpoint(), 80);
+    assert_eq!(codes(&r), [("ELBV2_LISTENERS_MISMATCH", None, false)]);
+}
+
+#[test]
+fn a_load_balancer_reached_at_its_address_passes_on_to_its_target() {
+    let mut w = World::new();
+    let p = provider(&mut w);
+    let provider_net_subnet = w
+        .model
+        .any::<Instance>(&p.backend.id)
+        .map(|i| i.subnet_id.clone())
+        .unwrap();
+    let client = w.instance_in(PROVIDER, &provider_net_subnet, &[], None);
+    let nlb_ip = p.nlb.zones[0].private_ip;
+    let to_nlb = || PathEnd::Address(std::net::IpAddr::V4(nlb_ip));
+    // The balancer admits the packet and passes it on; the backend's group admits nothing.
+    let r = w.trace(&client.id, to_nlb(), 443);
     assert_eq!(
         codes(&r),
-        [
-            ("BAD_STATE", None, false),
-            ("ENI_SG_RULES_MISMATCH", Some("ingress"), false)
-        ],
+        [("ENI_SG_RULES_MISMATCH", Some("ingress"), false)],
+        "{:#?}",
+        r.explanations
+    );
+    // An instance target sees the client's own address (client IP preservation, on by
+    // default for instance targets): admitting only the balancer's address is not enough.
+    w.admit(&p.backend_sg, 8443, &format!("{nlb_ip}/32"));
+    let r = w.trace(&client.id, to_nlb(), 443);
+    assert_eq!(
+        codes(&r),
+        [("ENI_SG_RULES_MISMATCH", Some("ingress"), false)],
         "{:#?}",
         r.explanations
     );
     w.run_in(
         PROVIDER,
-        Command::AnswerEndpointConnections {
-            id: service.id.clone(),
-            endpoints: vec![endpoint.id.clone()],
-            accept: true,
-        },
+        Command::Elb(localvpc_model::ElbCommand::SetTargetGroupAttributes(
+            p.target_group.clone(),
+            vec![("preserve_client_ip.enabled".into(), "false".into())],
+        )),
     );
-    w.run_in(
-        PROVIDER,
-        Command::AuthorizeSecurityGroup {
-            group: GroupRef::Id(backend_sg.id.clone()),
-            egress: false,
-            permissions: vec![IpPermission {
-                protocol: "tcp".into(),
-                from_port: Some(8443),
-                to_port: Some(8443),
-                ipv4_ranges: vec![("10.5.0.0/16".into(), None)],
-                ..IpPermission::default()
-            }],
-            tag_specifications: Vec::new(),
-        },
-    );
-    let r = w.trace(&client.id, to_endpoint(), 443);
+    let r = w.trace(&client.id, to_nlb(), 443);
     assert!(r.network_path_found, "{:#?}", r.explanations);
-    let kinds = kinds(&r.forward_path_components);
-    assert!(
-        kinds.contains(&"vpc-endpoint-service") && kinds.contains(&"load-balancer"),
-        "{kinds:?}"
-    );
+    let forward = &r.forward_path_components;
     assert_eq!(
-        r.forward_path_components.last().unwrap().component.id,
-        backend.id.as_str()
+        forward.last().unwrap().component.id,
+        p.backend.id.as_str(),
+        "{forward:#?}"
     );
-    // No listener on 80.
-    let r = w.trace(&client.id, to_endpoint(), 80);
+    let balancer = forward
+        .iter()
+        .find(|h| h.kind == "load-balancer")
+        .expect("a load-balancer hop");
+    assert!(
+        balancer.detail.contains("target group backend"),
+        "{balancer:#?}"
+    );
+    assert!(
+        r.return_path_components
+            .iter()
+            .any(|h| h.detail.starts_with("the balancer answers")),
+        "{:#?}",
+        r.return_path_components
+    );
+    // The port decides the listener.
+    let r = w.trace(&client.id, to_nlb(), 80);
     assert_eq!(codes(&r), [("ELBV2_LISTENERS_MISMATCH", None, false)]);
 }
 
@@ -1305,9 +1420,12 @@ fn path_ends_parse_from_ids() {
         PathEnd::from_id("i-0123456789abcdef0"),
         Some(PathEnd::Instance(_))
     ));
+    assert!(matches!(
+        PathEnd::from_id("vpce-svc-0123456789abcdef0"),
+        Some(PathEnd::VpcEndpointService(_))
+    ));
     for other in [
         "tgw-attach-0123456789abcdef0",
-        "vpce-svc-0123456789abcdef0",
         "subnet-0123456789abcdef0",
         "tgw-",
         "",

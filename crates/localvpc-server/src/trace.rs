@@ -120,7 +120,8 @@ fn source_interface<'a>(index: &'a NetIndex, from: &PathEnd) -> Option<&'a Netwo
         PathEnd::InternetGateway(_)
         | PathEnd::TransitGateway(_)
         | PathEnd::VpcPeeringConnection(_)
-        | PathEnd::VpnGateway(_) => None,
+        | PathEnd::VpnGateway(_)
+        | PathEnd::VpcEndpointService(_) => None,
     }
 }
 

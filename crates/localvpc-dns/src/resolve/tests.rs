@@ -415,6 +415,43 @@ fn public_vpce_names_answer_everyone() {
 }
 
 #[test]
+fn a_load_balancers_name_answers_its_node_addresses() {
+    use localvpc_model::{CreateLoadBalancer, ElbCommand, ElbOutcome};
+    let mut w = World::new();
+    let net = w.net(HUB, "10.0.0.0/16");
+    let Outcome::Elb(ElbOutcome::LoadBalancer(lb)) = w.run(
+        HUB,
+        REGION,
+        Command::Elb(ElbCommand::CreateLoadBalancer(CreateLoadBalancer {
+            name: "svc".into(),
+            lb_type: "network".into(),
+            internal: true,
+            subnets: net.subnets.iter().map(|s| (s.clone(), None)).collect(),
+            security_groups: Vec::new(),
+            tags: Vec::new(),
+        })),
+    ) else {
+        panic!()
+    };
+    let nodes: Vec<Ipv4Addr> = lb.zones.iter().map(|z| z.private_ip).collect();
+    assert_eq!(nodes.len(), 2);
+    for view in [View::Public, View::Vpc(w.net(SPOKE, "10.9.0.0/16").vpc)] {
+        let r = w.ask(&view, &lb.dns_name, QType::A);
+        assert_eq!(a_records(&r), nodes, "{}", trail_text(&r));
+        assert!(trail_text(&r).contains("load balancer svc"));
+    }
+    let r = w.ask(&View::Public, &lb.dns_name, QType::Aaaa);
+    assert_eq!((r.rcode, r.answers.len()), (Rcode::NoError, 0));
+    // A name under elb.… that is no balancer's: NXDOMAIN.
+    let r = w.ask(
+        &View::Public,
+        &format!("internal-gone-0123456789abcdef.elb.{REGION}.amazonaws.com"),
+        QType::A,
+    );
+    assert_eq!(r.rcode, Rcode::NxDomain);
+}
+
+#[test]
 fn s3_inbound_only_private_dns() {
     let mut w = World::new();
     let net = w.net(HUB, "10.0.0.0/16");

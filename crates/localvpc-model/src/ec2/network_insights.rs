@@ -147,6 +147,18 @@ impl Model {
         }
         let kind = ResourceKind::of_id(id)?;
         let own = |s: &Scope| s == scope;
+        if kind == ResourceKind::VpcEndpointService {
+            // A consumer names a provider's service: visible to it, and its ARN is the
+            // provider's.
+            return Some(
+                VpcEndpointServiceId::parse(id)
+                    .ok()
+                    .and_then(|i| self.any::<VpcEndpointServiceConfiguration>(&i))
+                    .filter(|s| s.scope.region == scope.region && s.visible_to(&scope.account))
+                    .map(|s| s.scope.ec2_arn("vpc-endpoint-service", id))
+                    .ok_or(()),
+            );
+        }
         let found = match kind {
             ResourceKind::Instance => seen(self, InstanceId::parse(id).ok(), |r: &Instance| {
                 own(&r.scope)
@@ -166,11 +178,6 @@ impl Model {
                     own(&r.scope)
                 })
             }
-            ResourceKind::VpcEndpointService => seen(
-                self,
-                VpcEndpointServiceId::parse(id).ok(),
-                |r: &VpcEndpointServiceConfiguration| own(&r.scope),
-            ),
             ResourceKind::VpnGateway => {
                 seen(self, VpnGatewayId::parse(id).ok(), |r: &VpnGateway| {
                     own(&r.scope)
