@@ -140,16 +140,7 @@ fn vpce_name(r: &mut Resolver<'_>, qname: &str, qtype: QType) -> Option<Step> {
             .endpoint(endpoint.as_str())
             .record(format!("{qname} A"))
         });
-        return Some(Step::answer(
-            ips.into_iter()
-                .map(|ip| Rr {
-                    name: qname.to_owned(),
-                    ttl: SYNTH_TTL,
-                    data: RrData::A(ip),
-                })
-                .collect(),
-            false,
-        ));
+        return Some(a_answer(qname, ips));
     }
     r.push(|| {
         TrailStep::new(
@@ -193,6 +184,11 @@ fn balancer_name(
         )
         .record(format!("{qname} A"))
     });
+    a_answer(qname, ips)
+}
+
+/// A non-authoritative answer of A records (public DNS reached through a resolver).
+fn a_answer(qname: &str, ips: Vec<Ipv4Addr>) -> Step {
     Step::answer(
         ips.into_iter()
             .map(|ip| Rr {

@@ -269,13 +269,7 @@ fn no_endpoint_to_service(
     let component = index
         .model()
         .any::<VpcEndpointServiceConfiguration>(service)
-        .map(|s| {
-            Component::new(
-                s.id.as_str(),
-                Some(s.scope.ec2_arn("vpc-endpoint-service", s.id.as_str())),
-                name_of(&s.tags),
-            )
-        })
+        .map(service_component)
         .unwrap_or_else(|| Component::bare(service.as_str()));
     let vpc = walk.vpc_component(&source.vpc_id);
     walk.blocker(
@@ -1328,15 +1322,7 @@ impl<'a, 'q> Walk<'a, 'q> {
             Some(endpoint.scope.ec2_arn("vpc-endpoint", endpoint.id.as_str())),
             name_of(&endpoint.tags),
         );
-        let service_component = Component::new(
-            service.id.as_str(),
-            Some(
-                service
-                    .scope
-                    .ec2_arn("vpc-endpoint-service", service.id.as_str()),
-            ),
-            name_of(&service.tags),
-        );
+        let service_component = service_component(service);
         if self.detail {
             let mut hop = Hop::new(
                 "vpc-endpoint-service",
@@ -2537,6 +2523,14 @@ impl<'a, 'q> Walk<'a, 'q> {
             }
         }
     }
+}
+
+fn service_component(s: &VpcEndpointServiceConfiguration) -> Component {
+    Component::new(
+        s.id.as_str(),
+        Some(s.scope.ec2_arn("vpc-endpoint-service", s.id.as_str())),
+        name_of(&s.tags),
+    )
 }
 
 fn tgw_component(model: &localvpc_model::Model, tgw: &TransitGatewayId) -> Component {

@@ -1193,23 +1193,20 @@ fn a_load_balancer_reached_at_its_address_passes_on_to_its_target() {
     let nlb_ip = p.nlb.zones[0].private_ip;
     let to_nlb = || PathEnd::Address(std::net::IpAddr::V4(nlb_ip));
     // The balancer admits the packet and passes it on; the backend's group admits nothing.
-    let r = w.trace(&client.id, to_nlb(), 443);
-    assert_eq!(
-        codes(&r),
-        [("ENI_SG_RULES_MISMATCH", Some("ingress"), false)],
-        "{:#?}",
-        r.explanations
-    );
-    // An instance target sees the client's own address (client IP preservation, on by
+    // Then an instance target sees the client's own address (client IP preservation, on by
     // default for instance targets): admitting only the balancer's address is not enough.
-    w.admit(&p.backend_sg, 8443, &format!("{nlb_ip}/32"));
-    let r = w.trace(&client.id, to_nlb(), 443);
-    assert_eq!(
-        codes(&r),
-        [("ENI_SG_RULES_MISMATCH", Some("ingress"), false)],
-        "{:#?}",
-        r.explanations
-    );
+    for admitted in [None, Some(format!("{nlb_ip}/32"))] {
+        if let Some(cidr) = admitted {
+            w.admit(&p.backend_sg, 8443, &cidr);
+        }
+        let r = w.trace(&client.id, to_nlb(), 443);
+        assert_eq!(
+            codes(&r),
+            [("ENI_SG_RULES_MISMATCH", Some("ingress"), false)],
+            "{:#?}",
+            r.explanations
+        );
+    }
     w.run_in(
         PROVIDER,
         Command::Elb(localvpc_model::ElbCommand::SetTargetGroupAttributes(
