@@ -208,6 +208,64 @@ def ec2_raw(make_client):
     return make_client(parameter_validation=False)
 
 
+# ---------------------------------------------------------------------------
+# Resources many modules start from (a module may define its own of the same name)
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def vpc_id(ec2) -> str:
+    return ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+
+
+@pytest.fixture
+def subnet(ec2, vpc_id) -> str:
+    """10.0.1.0/24 in ap-northeast-1a."""
+    return ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.1.0/24",
+                             AvailabilityZone="ap-northeast-1a")["Subnet"]["SubnetId"]
+
+
+@pytest.fixture
+def subnet_a(subnet) -> str:
+    """The same first subnet, under the name the two-AZ modules use."""
+    return subnet
+
+
+@pytest.fixture
+def subnet_c(ec2, vpc_id) -> str:
+    """10.0.2.0/24 in ap-northeast-1c."""
+    return ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.2.0/24",
+                             AvailabilityZone="ap-northeast-1c")["Subnet"]["SubnetId"]
+
+
+@pytest.fixture
+def igw(ec2, vpc_id) -> str:
+    """An internet gateway attached to vpc_id."""
+    gw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=gw, VpcId=vpc_id)
+    return gw
+
+
+@pytest.fixture
+def sg(ec2, vpc_id) -> str:
+    return ec2.create_security_group(GroupName="web", Description="web tier", VpcId=vpc_id)["GroupId"]
+
+
+@pytest.fixture
+def rtb(ec2, vpc_id) -> str:
+    return ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+
+
+@pytest.fixture
+def ami(ec2) -> str:
+    """An Amazon Linux 2023 x86_64 image of the catalog."""
+    imgs = ec2.describe_images(Owners=["amazon"], Filters=[
+        {"Name": "name", "Values": ["al2023-ami-*"]},
+        {"Name": "architecture", "Values": ["x86_64"]}])["Images"]
+    assert imgs
+    return imgs[0]["ImageId"]
+
+
 @pytest.fixture(scope="session")
 def aws_cli_path() -> str:
     path = find_aws_cli()

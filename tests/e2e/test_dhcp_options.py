@@ -44,11 +44,6 @@ def describe(ec2, dopt_id):
     return d
 
 
-@pytest.fixture
-def vpc_id(ec2):
-    return ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-
-
 def vpc_dopt(ec2, vpc_id):
     return ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0]["DhcpOptionsId"]
 

@@ -29,27 +29,9 @@ def f(name, *values):
 
 
 @pytest.fixture
-def vpc_id(ec2):
-    return ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-
-
-@pytest.fixture
-def subnet(ec2, vpc_id):
-    return ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.1.0/24",
-                             AvailabilityZone="ap-northeast-1a")["Subnet"]["SubnetId"]
-
-
-@pytest.fixture
 def private_subnet(ec2, vpc_id):
     return ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.2.0/24",
                              AvailabilityZone="ap-northeast-1a")["Subnet"]["SubnetId"]
-
-
-@pytest.fixture
-def igw(ec2, vpc_id):
-    gw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
-    ec2.attach_internet_gateway(InternetGatewayId=gw, VpcId=vpc_id)
-    return gw
 
 
 @pytest.fixture

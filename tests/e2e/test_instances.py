@@ -34,32 +34,6 @@ def f(name, *values):
     return {"Name": name, "Values": list(values)}
 
 
-@pytest.fixture
-def ami(ec2):
-    imgs = ec2.describe_images(Owners=["amazon"], Filters=[f("name", "al2023-ami-*"), f("architecture", "x86_64")])[
-        "Images"]
-    assert imgs
-    return imgs[0]["ImageId"]
-
-
-@pytest.fixture
-def vpc_id(ec2):
-    return ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-
-
-@pytest.fixture
-def subnet(ec2, vpc_id):
-    return ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.1.0/24",
-                             AvailabilityZone="ap-northeast-1a")["Subnet"]["SubnetId"]
-
-
-@pytest.fixture
-def igw(ec2, vpc_id):
-    gw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
-    ec2.attach_internet_gateway(InternetGatewayId=gw, VpcId=vpc_id)
-    return gw
-
-
 def run(ec2, ami, **kw):
     kw.setdefault("MinCount", 1)
     kw.setdefault("MaxCount", 1)

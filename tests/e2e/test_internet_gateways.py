@@ -26,11 +26,6 @@ def f(name, *values):
 
 
 @pytest.fixture
-def vpc_id(ec2):
-    return ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-
-
-@pytest.fixture
 def igw(ec2):
     return ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
 

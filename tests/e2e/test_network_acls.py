@@ -28,16 +28,6 @@ def f(name, *values):
 
 
 @pytest.fixture
-def vpc_id(ec2):
-    return ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-
-
-@pytest.fixture
-def subnet(ec2, vpc_id):
-    return ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
-
-
-@pytest.fixture
 def acl(ec2, vpc_id):
     return ec2.create_network_acl(VpcId=vpc_id)["NetworkAcl"]["NetworkAclId"]
 

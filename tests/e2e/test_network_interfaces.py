@@ -28,17 +28,6 @@ def f(name, *values):
 
 
 @pytest.fixture
-def vpc_id(ec2):
-    return ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-
-
-@pytest.fixture
-def subnet(ec2, vpc_id):
-    return ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.1.0/24",
-                             AvailabilityZone="ap-northeast-1a")["Subnet"]["SubnetId"]
-
-
-@pytest.fixture
 def default_sg(ec2, vpc_id):
     [g] = ec2.describe_security_groups(Filters=[f("vpc-id", vpc_id), f("group-name", "default")])["SecurityGroups"]
     return g["GroupId"]

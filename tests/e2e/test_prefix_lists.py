@@ -61,28 +61,6 @@ def cidrs_of(ec2, pl_id, **kw):
 
 
 @pytest.fixture
-def vpc_id(ec2):
-    return ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-
-
-@pytest.fixture
-def igw(ec2, vpc_id):
-    gw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
-    ec2.attach_internet_gateway(InternetGatewayId=gw, VpcId=vpc_id)
-    return gw
-
-
-@pytest.fixture
-def rtb(ec2, vpc_id):
-    return ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
-
-
-@pytest.fixture
-def sg(ec2, vpc_id):
-    return ec2.create_security_group(GroupName="web", Description="web tier", VpcId=vpc_id)["GroupId"]
-
-
-@pytest.fixture
 def pl(ec2):
     return create_pl(ec2, cidrs=("198.51.100.0/24", "203.0.113.0/24"))["PrefixListId"]
 

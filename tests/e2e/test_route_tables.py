@@ -31,28 +31,6 @@ def f(name, *values):
     return {"Name": name, "Values": list(values)}
 
 
-@pytest.fixture
-def vpc_id(ec2):
-    return ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-
-
-@pytest.fixture
-def rtb(ec2, vpc_id):
-    return ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
-
-
-@pytest.fixture
-def igw(ec2, vpc_id):
-    gw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
-    ec2.attach_internet_gateway(InternetGatewayId=gw, VpcId=vpc_id)
-    return gw
-
-
-@pytest.fixture
-def subnet(ec2, vpc_id):
-    return ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
-
-
 def describe_rtb(ec2, rtb_id):
     tables = ec2.describe_route_tables(RouteTableIds=[rtb_id])["RouteTables"]
     assert len(tables) == 1 and tables[0]["RouteTableId"] == rtb_id

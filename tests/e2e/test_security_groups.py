@@ -47,16 +47,6 @@ def from_group(protocol, port, group_id, desc=None, to=None):
 ALL_TO_ANYWHERE = {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
 
 
-@pytest.fixture
-def vpc_id(ec2):
-    return ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-
-
-@pytest.fixture
-def sg(ec2, vpc_id):
-    return ec2.create_security_group(GroupName="web", Description="web tier", VpcId=vpc_id)["GroupId"]
-
-
 def describe_sg(ec2, group_id):
     groups = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
     assert len(groups) == 1 and groups[0]["GroupId"] == group_id

@@ -23,11 +23,6 @@ from helpers import (
 )
 
 
-@pytest.fixture
-def vpc_id(ec2):
-    return ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-
-
 def describe_subnet(ec2, subnet_id):
     subnets = ec2.describe_subnets(SubnetIds=[subnet_id])["Subnets"]
     assert len(subnets) == 1 and subnets[0]["SubnetId"] == subnet_id

@@ -110,17 +110,6 @@ def arrival(r: dict) -> dict:
     return enis[-1]
 
 
-
-
-@pytest.fixture
-def ami(ec2):
-    imgs = ec2.describe_images(Owners=["amazon"], Filters=[f("name", "al2023-ami-*"),
-                                                           f("architecture", "x86_64")])["Images"]
-    assert imgs
-    return imgs[0]["ImageId"]
-
-
-
 @pytest.fixture
 def net(ec2, ami) -> Net:
     return Net(ec2, ami)

@@ -48,23 +48,6 @@ def default_rtb(tgw):
 
 
 @pytest.fixture
-def vpc_id(ec2):
-    return ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-
-
-@pytest.fixture
-def subnet_a(ec2, vpc_id):
-    return ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.1.0/24",
-                             AvailabilityZone="ap-northeast-1a")["Subnet"]["SubnetId"]
-
-
-@pytest.fixture
-def subnet_c(ec2, vpc_id):
-    return ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.2.0/24",
-                             AvailabilityZone="ap-northeast-1c")["Subnet"]["SubnetId"]
-
-
-@pytest.fixture
 def attachment(ec2, tgw_id, vpc_id, subnet_a):
     return ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw_id, VpcId=vpc_id, SubnetIds=[subnet_a])[
         "TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]

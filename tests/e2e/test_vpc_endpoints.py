@@ -60,11 +60,6 @@ def f(name, *values):
 
 
 @pytest.fixture
-def vpc_id(ec2):
-    return ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-
-
-@pytest.fixture
 def dns_vpc(ec2, vpc_id):
     """The VPC with enableDnsSupport and enableDnsHostnames on (private DNS needs both)."""
     ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
@@ -88,11 +83,6 @@ def subnet_c(ec2, vpc_id):
 @pytest.fixture
 def subnet_d(ec2, vpc_id):
     return make_subnet(ec2, vpc_id, "10.0.3.0/24", f"{R}d")
-
-
-@pytest.fixture
-def rtb(ec2, vpc_id):
-    return ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
 
 
 @pytest.fixture

@@ -44,11 +44,6 @@ def f(name, *values):
 
 
 @pytest.fixture
-def vpc_id(ec2):
-    return ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-
-
-@pytest.fixture
 def cgw(ec2):
     return ec2.create_customer_gateway(Type="ipsec.1", BgpAsn=65000, IpAddress=CGW_IP)[
         "CustomerGateway"]["CustomerGatewayId"]
