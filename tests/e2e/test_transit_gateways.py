@@ -851,6 +851,8 @@ def test_peering_request_across_accounts_and_regions(owner, peer, make_client, p
     assert tags_of(mine) == {"Name": "to-bravo"} and tags_of(theirs) == {}
     peer.create_tags(Resources=[att_id], Tags=[{"Key": "Name", "Value": "from-alpha"}])
     assert tags_of(peering_attachment(peer, att_id)) == {"Name": "from-alpha"}
+    assert [(t["ResourceId"], t["Key"], t["Value"]) for t in peer.describe_tags(
+        Filters=[f("resource-id", att_id)])["Tags"]] == [(att_id, "Name", "from-alpha")]
     assert tags_of(peering_attachment(owner, att_id)) == {"Name": "to-bravo"}
     # Each side sees it on its own gateway, attaching the other's.
     g = generic_attachment(owner, att_id)

@@ -813,6 +813,19 @@ impl Model {
                     )
                 }),
         );
+        // The accepter of a transit gateway peering attachment tags its own view of it.
+        out.extend(
+            self.transit_gateway_attachments
+                .values()
+                .filter(|a| a.accepter_view(scope))
+                .map(|a| {
+                    (
+                        a.id.as_str(),
+                        ResourceKind::TransitGatewayAttachment,
+                        a.tags_for(scope),
+                    )
+                }),
+        );
         for g in self.security_groups(scope) {
             out.extend(
                 g.ingress
