@@ -498,6 +498,9 @@ PCX_TAGS_GAP_RE = r"CreateTags\b.*InvalidVpcPeeringConnectionID\.NotFound"
 
 
 def test_cross_account_peering_config_lifecycle(spawn_server, tf):
+    """Cross-account VPC peering (request, accept, options, routes on both sides) and, in the
+    same two accounts, a transit gateway peering (aws_ec2_transit_gateway_peering_attachment and
+    _accepter, each side's tags, a static route to it on each gateway)."""
     tfh.require_terraform()
     srv = spawn_server(ephemeral=True, accounts={HUB_KEY: HUB_ACCOUNT, MEMBER_KEY: MEMBER_ACCOUNT})
     hub = new_ec2_client(srv.url, access_key=HUB_KEY, region=REGION)
@@ -564,6 +567,29 @@ def check_peering(hub, member, out: dict) -> None:
     assert member_rt["VpcId"] == member_vpc
     assert routes(member_rt) == {("10.1.0.0/16", "local", "active", "CreateRouteTable"),
                                  ("10.0.0.0/16", pcx_id, "active", "CreateRoute")}
+
+    # The transit gateway peering, seen from both accounts: available, each side's own tags,
+    # each gateway's default table associated with it and routing the other VPC over it.
+    att = out["tgw_peering_id"]
+    for ec2, side, tgw, rtb, other_tgw, dest in (
+            (hub, "Accepter", out["hub_tgw_id"], out["hub_tgw_rtb_id"], out["member_tgw_id"], "10.1.0.0/16"),
+            (member, "Requester", out["member_tgw_id"], out["member_tgw_rtb_id"], out["hub_tgw_id"], "10.0.0.0/16")):
+        p = one(ec2.describe_transit_gateway_peering_attachments(TransitGatewayAttachmentIds=[att])[
+            "TransitGatewayPeeringAttachments"], "tgw peering")
+        assert p["State"] == "available", p
+        assert (p["RequesterTgwInfo"]["TransitGatewayId"], p["RequesterTgwInfo"]["OwnerId"]) == \
+            (out["member_tgw_id"], MEMBER_ACCOUNT)
+        assert (p["AccepterTgwInfo"]["TransitGatewayId"], p["AccepterTgwInfo"]["OwnerId"],
+                p["AccepterTgwInfo"]["Region"]) == (out["hub_tgw_id"], HUB_ACCOUNT, REGION)
+        assert tags_of(p) == {"Name": "tgw-member-to-hub", "Side": side}
+        g = one(ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[att])[
+            "TransitGatewayAttachments"], "tgw attachment")
+        assert (g["TransitGatewayId"], g["ResourceType"], g["ResourceId"]) == (tgw, "peering", other_tgw)
+        assert g.get("Association") == {"TransitGatewayRouteTableId": rtb, "State": "associated"}, g
+        found = {r["DestinationCidrBlock"]: (r["Type"], r["State"], r["TransitGatewayAttachments"][0]["ResourceId"])
+                 for r in ec2.search_transit_gateway_routes(
+                     TransitGatewayRouteTableId=rtb, Filters=[{"Name": "state", "Values": ["active"]}])["Routes"]}
+        assert found == {dest: ("static", "active", other_tgw)}
 
 
 # ---------------------------------------------------------------------------

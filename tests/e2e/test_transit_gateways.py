@@ -1,7 +1,7 @@
-"""Transit gateways: Create/Delete/DescribeTransitGateways, VPC attachments (same account and
-across accounts with acceptance), route tables with associations and propagations, static and
-blackhole routes, propagated routes, SearchTransitGatewayRoutes, and VPC routes with a tgw-
-target (spec 1.9)."""
+"""Transit gateways: Create/Modify/Delete/DescribeTransitGateways, VPC attachments (same account
+and across accounts with acceptance), peering attachments (across accounts and regions, with
+acceptance), route tables with associations and propagations, static and blackhole routes,
+propagated routes, SearchTransitGatewayRoutes, and VPC routes with a tgw- target (spec 1.9)."""
 
 import re
 
@@ -669,3 +669,394 @@ def test_delete_transit_gateway_errors(ec2, ec2_raw, tgw_id):
     expect_error(ec2_raw.delete_transit_gateway, code="MissingParameter")
     expect_dry_run(ec2.delete_transit_gateway, TransitGatewayId=tgw_id)
     assert describe_tgw(ec2, tgw_id)["State"] == "available"
+
+
+# --------------------------------------------------------------------------- ModifyTransitGateway
+
+
+def test_modify_transit_gateway_options(ec2, tgw_id, default_rtb, attachment):
+    t = ec2.modify_transit_gateway(TransitGatewayId=tgw_id, Description="edge", Options={
+        "DnsSupport": "disable", "VpnEcmpSupport": "disable", "AutoAcceptSharedAttachments": "enable",
+        "SecurityGroupReferencingSupport": "enable", "AmazonSideAsn": 65010,
+        "AddTransitGatewayCidrBlocks": ["10.99.0.0/24", "fd00:10::/64"]})["TransitGateway"]
+    assert t["TransitGatewayId"] == tgw_id and t["Description"] == "edge"
+    o = t["Options"]
+    assert (o["DnsSupport"], o["VpnEcmpSupport"], o["AutoAcceptSharedAttachments"],
+            o["SecurityGroupReferencingSupport"]) == ("disable", "disable", "enable", "enable")
+    assert o["AmazonSideAsn"] == 65010
+    assert o["TransitGatewayCidrBlocks"] == ["10.99.0.0/24", "fd00:10::/64"]
+    # What was not named stays as it was.
+    assert o["DefaultRouteTableAssociation"] == "enable" and o["AssociationDefaultRouteTableId"] == default_rtb
+    assert describe_tgw(ec2, tgw_id) == t
+    o = ec2.modify_transit_gateway(TransitGatewayId=tgw_id, Options={
+        "RemoveTransitGatewayCidrBlocks": ["fd00:10::/64"]})["TransitGateway"]["Options"]
+    assert o["TransitGatewayCidrBlocks"] == ["10.99.0.0/24"]
+    assert describe_tgw(ec2, tgw_id)["Description"] == "edge"
+    # "The modified options are applied to new transit gateway attachments only."
+    ec2.modify_transit_gateway(TransitGatewayId=tgw_id, Options={"DefaultRouteTableAssociation": "disable",
+                                                                 "DefaultRouteTablePropagation": "disable"})
+    assert associations(ec2, default_rtb) == [(attachment, "associated")]
+    assert propagations(ec2, default_rtb) == [(attachment, "enabled")]
+    vpc, sub = spoke(ec2, "10.5.0.0/16")
+    late = attach(ec2, tgw_id, vpc, [sub])["TransitGatewayAttachmentId"]
+    assert associations(ec2, default_rtb) == [(attachment, "associated")]
+    assert late not in [a for a, _ in propagations(ec2, default_rtb)]
+
+
+def test_modify_transit_gateway_default_tables(ec2):
+    t = ec2.create_transit_gateway(Options={"DefaultRouteTableAssociation": "disable",
+                                            "DefaultRouteTablePropagation": "disable"})["TransitGateway"]
+    tid = t["TransitGatewayId"]
+    # Enabling a default with no table makes one (localvpc's choice: docs/aws-choices.md).
+    o = ec2.modify_transit_gateway(TransitGatewayId=tid, Options={"DefaultRouteTableAssociation": "enable"})[
+        "TransitGateway"]["Options"]
+    made = o["AssociationDefaultRouteTableId"]
+    assert TGW_RTB_RE.match(made) and "PropagationDefaultRouteTableId" not in o
+    o = ec2.modify_transit_gateway(TransitGatewayId=tid, Options={"DefaultRouteTablePropagation": "enable"})[
+        "TransitGateway"]["Options"]
+    assert o["PropagationDefaultRouteTableId"] == made
+    other = ec2.create_transit_gateway_route_table(TransitGatewayId=tid)["TransitGatewayRouteTable"][
+        "TransitGatewayRouteTableId"]
+    o = ec2.modify_transit_gateway(TransitGatewayId=tid, Options={"AssociationDefaultRouteTableId": other})[
+        "TransitGateway"]["Options"]
+    assert o["AssociationDefaultRouteTableId"] == other and o["PropagationDefaultRouteTableId"] == made
+    tables = {r["TransitGatewayRouteTableId"]: (r["DefaultAssociationRouteTable"], r["DefaultPropagationRouteTable"])
+              for r in ec2.describe_transit_gateway_route_tables(Filters=[f("transit-gateway-id", tid)])[
+                  "TransitGatewayRouteTables"]}
+    assert tables == {made: (False, True), other: (True, False)}
+    vpc, sub = spoke(ec2, "10.6.0.0/16")
+    att = attach(ec2, tid, vpc, [sub])["TransitGatewayAttachmentId"]
+    assert associations(ec2, other) == [(att, "associated")]
+    assert propagations(ec2, made) == [(att, "enabled")]
+
+
+def test_modify_transit_gateway_errors(ec2, ec2_raw, make_client, tgw_id, is_external):
+    expect_error(ec2.modify_transit_gateway, TransitGatewayId=MISSING_TGW, code="InvalidTransitGatewayID.NotFound")
+    expect_error(ec2.modify_transit_gateway, TransitGatewayId="tgw-nope",
+                 code="InvalidTransitGatewayID.Malformed")
+    expect_error(ec2.modify_transit_gateway, TransitGatewayId=tgw_id,
+                 Options={"AssociationDefaultRouteTableId": MISSING_TGW_RTB}, code="InvalidRouteTableID.NotFound")
+    other = ec2.create_transit_gateway()["TransitGateway"]["Options"]["AssociationDefaultRouteTableId"]
+    expect_error(ec2.modify_transit_gateway, TransitGatewayId=tgw_id,
+                 Options={"PropagationDefaultRouteTableId": other}, code="InvalidParameterValue")
+    expect_error(ec2_raw.modify_transit_gateway, TransitGatewayId=tgw_id, Options={"AmazonSideAsn": 100},
+                 code="InvalidParameterValue")
+    for bad in (["10.0.0.0/25"], ["fd00::/80"], ["nope"], ["10.1.0.0/16", "10.1.2.0/24"]):
+        expect_error(ec2.modify_transit_gateway, TransitGatewayId=tgw_id,
+                     Options={"AddTransitGatewayCidrBlocks": bad}, code="InvalidParameterValue")
+    expect_error(ec2.modify_transit_gateway, TransitGatewayId=tgw_id,
+                 Options={"RemoveTransitGatewayCidrBlocks": ["10.9.0.0/24"]}, code="InvalidParameterValue")
+    expect_error(ec2.modify_transit_gateway, TransitGatewayId=tgw_id, Options={"DnsSupport": "maybe"},
+                 code="InvalidParameterValue")
+    expect_dry_run(ec2.modify_transit_gateway, TransitGatewayId=tgw_id, Description="x")
+    assert describe_tgw(ec2, tgw_id)["Description"] == "core"
+    if not is_external:
+        # Another account may use the gateway, not modify it.
+        expect_error(make_client(access_key=BRAVO_KEY).modify_transit_gateway, TransitGatewayId=tgw_id,
+                     Description="mine", code="InvalidTransitGatewayID.NotFound")
+
+
+def test_modify_asn_refused_with_a_vpn_attachment(ec2, tgw_id):
+    cgw = ec2.create_customer_gateway(BgpAsn=65000, PublicIp="198.51.100.7", Type="ipsec.1")[
+        "CustomerGateway"]["CustomerGatewayId"]
+    ec2.create_vpn_connection(CustomerGatewayId=cgw, Type="ipsec.1", TransitGatewayId=tgw_id,
+                              Options={"StaticRoutesOnly": True})
+    # ModifyTransitGatewayOptions.AmazonSideAsn: "The modify ASN operation is not allowed on a
+    # transit gateway if it has ... Static VPN" attachments. AWS-UNCONFIRMED: the code.
+    expect_error(ec2.modify_transit_gateway, TransitGatewayId=tgw_id, Options={"AmazonSideAsn": 65020},
+                 code="IncorrectState")
+    assert describe_tgw(ec2, tgw_id)["Options"]["AmazonSideAsn"] == 64512
+
+
+def test_create_transit_gateway_cidr_blocks_and_sg_referencing(ec2):
+    o = ec2.create_transit_gateway(Options={"TransitGatewayCidrBlocks": ["10.200.0.0/16"],
+                                            "SecurityGroupReferencingSupport": "enable"})["TransitGateway"]["Options"]
+    assert o["TransitGatewayCidrBlocks"] == ["10.200.0.0/16"]
+    assert o["SecurityGroupReferencingSupport"] == "enable"
+
+
+# --------------------------------------------------------------------------- peering attachments
+
+PEER_REGION = "us-east-1"
+
+
+@pytest.fixture
+def peer(make_client, is_external):
+    """The accepter: account BRAVO in us-east-1."""
+    if is_external:
+        pytest.skip("account mapping of an external server is unknown")
+    return make_client(access_key=BRAVO_KEY, region=PEER_REGION)
+
+
+@pytest.fixture
+def peering(owner, peer):
+    """(requester tgw, its default table, peer tgw, its default table, the create answer)"""
+    a = owner.create_transit_gateway()["TransitGateway"]
+    b = peer.create_transit_gateway()["TransitGateway"]
+    att = owner.create_transit_gateway_peering_attachment(
+        TransitGatewayId=a["TransitGatewayId"], PeerTransitGatewayId=b["TransitGatewayId"],
+        PeerAccountId=BRAVO_ACCOUNT, PeerRegion=PEER_REGION,
+        TagSpecifications=tag_spec("transit-gateway-attachment", Name="to-bravo"))[
+        "TransitGatewayPeeringAttachment"]
+    return (a["TransitGatewayId"], a["Options"]["AssociationDefaultRouteTableId"],
+            b["TransitGatewayId"], b["Options"]["AssociationDefaultRouteTableId"], att)
+
+
+def peering_attachment(ec2, att_id):
+    [a] = ec2.describe_transit_gateway_peering_attachments(TransitGatewayAttachmentIds=[att_id])[
+        "TransitGatewayPeeringAttachments"]
+    return a
+
+
+def generic_attachment(ec2, att_id):
+    [a] = ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[att_id])[
+        "TransitGatewayAttachments"]
+    return a
+
+
+def test_peering_request_across_accounts_and_regions(owner, peer, make_client, peering):
+    a, _, b, _, att = peering
+    att_id = att["TransitGatewayAttachmentId"]
+    assert TGW_ATTACH_RE.match(att_id)
+    # The request's answer catches it being initiated (the CLI reference's example).
+    assert att["State"] == "initiatingRequest"
+    assert att["Status"] == {"Code": "initiatingRequest", "Message": f"Initiating Request to {BRAVO_ACCOUNT}"}
+    assert att["RequesterTgwInfo"] == {"TransitGatewayId": a, "OwnerId": ALPHA_ACCOUNT, "Region": "ap-northeast-1"}
+    assert att["AccepterTgwInfo"] == {"TransitGatewayId": b, "OwnerId": BRAVO_ACCOUNT, "Region": PEER_REGION}
+    # Options only as the request gave them (none here).
+    assert "Options" not in att
+    assert tags_of(att) == {"Name": "to-bravo"}
+    mine = peering_attachment(owner, att_id)
+    theirs = peering_attachment(peer, att_id)
+    assert mine["State"] == theirs["State"] == "pendingAcceptance"
+    assert mine["Status"]["Message"] == f"Pending Acceptance by {BRAVO_ACCOUNT}"
+    # Each side has tags of its own, as with VPC peering connections.
+    assert tags_of(mine) == {"Name": "to-bravo"} and tags_of(theirs) == {}
+    peer.create_tags(Resources=[att_id], Tags=[{"Key": "Name", "Value": "from-alpha"}])
+    assert tags_of(peering_attachment(peer, att_id)) == {"Name": "from-alpha"}
+    assert [(t["ResourceId"], t["Key"], t["Value"]) for t in peer.describe_tags(
+        Filters=[f("resource-id", att_id)])["Tags"]] == [(att_id, "Name", "from-alpha")]
+    assert tags_of(peering_attachment(owner, att_id)) == {"Name": "to-bravo"}
+    # Each side sees it on its own gateway, attaching the other's.
+    g = generic_attachment(owner, att_id)
+    assert (g["TransitGatewayId"], g["TransitGatewayOwnerId"], g["ResourceType"], g["ResourceId"],
+            g["ResourceOwnerId"], g["State"]) == (a, ALPHA_ACCOUNT, "peering", b, BRAVO_ACCOUNT, "pendingAcceptance")
+    g = generic_attachment(peer, att_id)
+    assert (g["TransitGatewayId"], g["TransitGatewayOwnerId"], g["ResourceType"], g["ResourceId"],
+            g["ResourceOwnerId"]) == (b, BRAVO_ACCOUNT, "peering", a, ALPHA_ACCOUNT)
+    # The VPC-attachment calls do not know it.
+    expect_error(owner.describe_transit_gateway_vpc_attachments, TransitGatewayAttachmentIds=[att_id],
+                 code="InvalidTransitGatewayAttachmentID.NotFound")
+    # The peer account in another region, and a third account, see nothing.
+    for stranger in (make_client(access_key=BRAVO_KEY), make_client(region=PEER_REGION)):
+        expect_error(stranger.describe_transit_gateway_peering_attachments, TransitGatewayAttachmentIds=[att_id],
+                     code="InvalidTransitGatewayAttachmentID.NotFound")
+        assert stranger.describe_transit_gateway_peering_attachments()["TransitGatewayPeeringAttachments"] == []
+
+
+def test_peering_accept_associates_and_routes_are_static(owner, peer, peering):
+    a, a_rtb, b, b_rtb, att = peering
+    att_id = att["TransitGatewayAttachmentId"]
+    # The accepter is the peer gateway's owner. AWS-UNCONFIRMED: the code for the requester.
+    expect_client_error(owner.accept_transit_gateway_peering_attachment, TransitGatewayAttachmentId=att_id)
+    resp = peer.accept_transit_gateway_peering_attachment(TransitGatewayAttachmentId=att_id)[
+        "TransitGatewayPeeringAttachment"]
+    assert resp["TransitGatewayAttachmentId"] == att_id and resp["State"] == "pending"
+    for side in (owner, peer):
+        got = peering_attachment(side, att_id)
+        assert got["State"] == "available" and got["Status"] == {"Code": "available", "Message": "Available"}
+    expect_error(peer.accept_transit_gateway_peering_attachment, TransitGatewayAttachmentId=att_id,
+                 code="IncorrectState")
+    # Accepting associates it with each gateway's default association table; it propagates
+    # nothing (Transit Gateway guide: add static routes to the peering attachment).
+    assert associations(owner, a_rtb) == [(att_id, "associated")]
+    assert associations(peer, b_rtb) == [(att_id, "associated")]
+    assert generic_attachment(peer, att_id)["Association"] == {"TransitGatewayRouteTableId": b_rtb,
+                                                                "State": "associated"}
+    assert propagations(owner, a_rtb) == [] and propagations(peer, b_rtb) == []
+    expect_error(owner.enable_transit_gateway_route_table_propagation, TransitGatewayRouteTableId=a_rtb,
+                 TransitGatewayAttachmentId=att_id, code="InvalidParameterValue")
+    # Static routes on both sides target it.
+    r = owner.create_transit_gateway_route(TransitGatewayRouteTableId=a_rtb, DestinationCidrBlock="10.20.0.0/16",
+                                           TransitGatewayAttachmentId=att_id)["Route"]
+    assert r["Type"] == "static" and r["State"] == "active"
+    assert r["TransitGatewayAttachments"] == [{"ResourceId": b, "TransitGatewayAttachmentId": att_id,
+                                              "ResourceType": "peering"}]
+    r = peer.create_transit_gateway_route(TransitGatewayRouteTableId=b_rtb, DestinationCidrBlock="10.10.0.0/16",
+                                          TransitGatewayAttachmentId=att_id)["Route"]
+    assert r["TransitGatewayAttachments"][0]["ResourceId"] == a
+    assert search(peer, b_rtb, f("attachment.resource-type", "peering")) == {
+        "10.10.0.0/16": ("static", "active", [att_id])}
+    assert search(owner, a_rtb, f("attachment.resource-id", b)) == {"10.20.0.0/16": ("static", "active", [att_id])}
+    # Association is per side: moving it on one gateway leaves the other's.
+    peer.disassociate_transit_gateway_route_table(TransitGatewayRouteTableId=b_rtb, TransitGatewayAttachmentId=att_id)
+    assert associations(peer, b_rtb) == [] and associations(owner, a_rtb) == [(att_id, "associated")]
+    other = peer.create_transit_gateway_route_table(TransitGatewayId=b)["TransitGatewayRouteTable"][
+        "TransitGatewayRouteTableId"]
+    link = peer.associate_transit_gateway_route_table(TransitGatewayRouteTableId=other,
+                                                      TransitGatewayAttachmentId=att_id)["Association"]
+    assert (link["ResourceId"], link["ResourceType"]) == (a, "peering")
+    expect_error(owner.associate_transit_gateway_route_table, TransitGatewayRouteTableId=a_rtb,
+                 TransitGatewayAttachmentId=att_id, code="Resource.AlreadyAssociated")
+    # Neither gateway can go while the peering lives.
+    expect_error(owner.delete_transit_gateway, TransitGatewayId=a, code="IncorrectState")
+    expect_error(peer.delete_transit_gateway, TransitGatewayId=b, code="IncorrectState")
+    # Either side may delete it; its routes turn blackhole, its associations go.
+    gone = peer.delete_transit_gateway_peering_attachment(TransitGatewayAttachmentId=att_id)[
+        "TransitGatewayPeeringAttachment"]
+    assert gone["State"] == "deleting"
+    assert peering_attachment(owner, att_id)["State"] == "deleted"
+    assert search(owner, a_rtb) == {"10.20.0.0/16": ("static", "blackhole", [att_id])}
+    assert associations(owner, a_rtb) == [] and associations(peer, other) == []
+    # A deleted attachment "was deleted or does not exist" for the calls that change one.
+    expect_error(owner.delete_transit_gateway_peering_attachment, TransitGatewayAttachmentId=att_id,
+                 code="InvalidTransitGatewayAttachmentID.NotFound")
+    owner.delete_transit_gateway_route(TransitGatewayRouteTableId=a_rtb, DestinationCidrBlock="10.20.0.0/16")
+    assert owner.delete_transit_gateway(TransitGatewayId=a)["TransitGateway"]["State"] in ("deleting", "deleted")
+
+
+def test_peering_reject(owner, peer, peering):
+    a, a_rtb, _, _, att = peering
+    att_id = att["TransitGatewayAttachmentId"]
+    expect_client_error(owner.reject_transit_gateway_peering_attachment, TransitGatewayAttachmentId=att_id)
+    resp = peer.reject_transit_gateway_peering_attachment(TransitGatewayAttachmentId=att_id)[
+        "TransitGatewayPeeringAttachment"]
+    assert resp["State"] == "rejecting"
+    assert peering_attachment(owner, att_id)["State"] == "rejected"
+    assert peering_attachment(peer, att_id)["Status"] == {"Code": "rejected", "Message": "Rejected"}
+    expect_error(peer.accept_transit_gateway_peering_attachment, TransitGatewayAttachmentId=att_id,
+                 code="IncorrectState")
+    expect_error(owner.delete_transit_gateway_peering_attachment, TransitGatewayAttachmentId=att_id,
+                 code="IncorrectState")
+    # A rejected request no longer holds the gateways.
+    assert owner.delete_transit_gateway(TransitGatewayId=a)["TransitGateway"]["TransitGatewayId"] == a
+
+
+def test_peering_errors(ec2, ec2_raw, owner, peer, peering):
+    a, _, b, _, att = peering
+    att_id = att["TransitGatewayAttachmentId"]
+    for call in (ec2.accept_transit_gateway_peering_attachment, ec2.reject_transit_gateway_peering_attachment,
+                 ec2.delete_transit_gateway_peering_attachment):
+        expect_error(call, TransitGatewayAttachmentId=MISSING_ATTACH,
+                     code="InvalidTransitGatewayAttachmentID.NotFound")
+        expect_error(call, TransitGatewayAttachmentId="tgw-attach-zz",
+                     code="InvalidTransitGatewayAttachmentID.Malformed")
+    expect_error(ec2.describe_transit_gateway_peering_attachments, TransitGatewayAttachmentIds=[MISSING_ATTACH],
+                 code="InvalidTransitGatewayAttachmentID.NotFound")
+    # A VPC attachment is not a peering attachment.
+    vpc, sub = spoke(owner, "10.1.0.0/16")
+    vpc_att = attach(owner, a, vpc, [sub])["TransitGatewayAttachmentId"]
+    expect_error(owner.delete_transit_gateway_peering_attachment, TransitGatewayAttachmentId=vpc_att,
+                 code="InvalidTransitGatewayAttachmentID.NotFound")
+
+    def create(**kw):
+        args = dict(TransitGatewayId=a, PeerTransitGatewayId=b, PeerAccountId=BRAVO_ACCOUNT,
+                    PeerRegion=PEER_REGION)
+        args.update(kw)
+        return owner.create_transit_gateway_peering_attachment(**args)["TransitGatewayPeeringAttachment"]
+
+    # One live peering per pair of gateways, whichever side asks (localvpc's choice).
+    expect_error(create, code="DuplicateTransitGatewayAttachment")
+    expect_error(peer.create_transit_gateway_peering_attachment, TransitGatewayId=b, PeerTransitGatewayId=a,
+                 PeerAccountId=ALPHA_ACCOUNT, PeerRegion="ap-northeast-1", code="DuplicateTransitGatewayAttachment")
+    expect_error(create, TransitGatewayId=MISSING_TGW, code="InvalidTransitGatewayID.NotFound")
+    expect_error(create, TransitGatewayId=b, code="InvalidTransitGatewayID.NotFound")
+    expect_error(create, PeerTransitGatewayId=a, PeerAccountId=ALPHA_ACCOUNT, PeerRegion="ap-northeast-1",
+                 code="InvalidParameterValue")
+    expect_error(create, PeerRegion="mars-north-1", code="InvalidParameterValue")
+    expect_error(create, PeerTransitGatewayId="tgw-x", code="InvalidTransitGatewayID.Malformed")
+    # A peer of the caller's own account and region must exist; another's request fails later.
+    expect_error(create, PeerTransitGatewayId=MISSING_TGW, PeerAccountId=ALPHA_ACCOUNT,
+                 PeerRegion="ap-northeast-1", code="InvalidTransitGatewayID.NotFound")
+    failed = create(PeerTransitGatewayId=MISSING_TGW)
+    assert failed["State"] == "failed"
+    assert peering_attachment(owner, failed["TransitGatewayAttachmentId"])["State"] == "failed"
+    owner.delete_transit_gateway_peering_attachment(TransitGatewayAttachmentId=failed["TransitGatewayAttachmentId"])
+    expect_error(ec2_raw.create_transit_gateway_peering_attachment, TransitGatewayId=a, PeerTransitGatewayId=b,
+                 PeerRegion=PEER_REGION, code="MissingParameter")
+    expect_error(create, Options={"DynamicRouting": "enable"}, code="UnsupportedOperation")
+    given = create(PeerTransitGatewayId=MISSING_TGW, Options={"DynamicRouting": "disable"})
+    assert given["Options"] == {"DynamicRouting": "disable"}
+    expect_dry_run(owner.accept_transit_gateway_peering_attachment, TransitGatewayAttachmentId=att_id)
+    expect_dry_run(owner.describe_transit_gateway_peering_attachments)
+
+
+def test_peering_within_one_account_and_region(ec2, tgw_id, default_rtb):
+    other = ec2.create_transit_gateway()["TransitGateway"]
+    att = ec2.create_transit_gateway_peering_attachment(
+        TransitGatewayId=tgw_id, PeerTransitGatewayId=other["TransitGatewayId"],
+        PeerAccountId=UNKNOWN_KEY_ACCOUNT, PeerRegion="ap-northeast-1")["TransitGatewayPeeringAttachment"]
+    att_id = att["TransitGatewayAttachmentId"]
+    # Acceptance is still needed (CreateTransitGatewayPeeringAttachment: "the owner of the
+    # accepter transit gateway must accept the attachment request").
+    assert peering_attachment(ec2, att_id)["State"] == "pendingAcceptance"
+    ec2.accept_transit_gateway_peering_attachment(TransitGatewayAttachmentId=att_id)
+    assert associations(ec2, default_rtb) == [(att_id, "associated")]
+    assert associations(ec2, other["Options"]["AssociationDefaultRouteTableId"]) == [(att_id, "associated")]
+    peers = ec2.describe_transit_gateway_attachments(Filters=[f("resource-type", "peering")])[
+        "TransitGatewayAttachments"]
+    assert [(p["TransitGatewayId"], p["ResourceId"]) for p in peers] == [(tgw_id, other["TransitGatewayId"])]
+
+
+def test_describe_peering_attachments_filters_and_pages(owner, peer, peering):
+    a, _, b, _, first = peering
+    # Five more peers of the requester, in its own account and region.
+    more = []
+    for _ in range(5):
+        t = owner.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+        more.append(owner.create_transit_gateway_peering_attachment(
+            TransitGatewayId=a, PeerTransitGatewayId=t, PeerAccountId=ALPHA_ACCOUNT, PeerRegion="ap-northeast-1",
+            TagSpecifications=tag_spec("transit-gateway-attachment", Env="local"))[
+            "TransitGatewayPeeringAttachment"]["TransitGatewayAttachmentId"])
+    everything = sorted([first["TransitGatewayAttachmentId"], *more])
+    peer.accept_transit_gateway_peering_attachment(TransitGatewayAttachmentId=first["TransitGatewayAttachmentId"])
+
+    def ids(ec2=owner, *filters):
+        return sorted(p["TransitGatewayAttachmentId"] for p in ec2.describe_transit_gateway_peering_attachments(
+            Filters=list(filters))["TransitGatewayPeeringAttachments"])
+
+    assert ids() == everything
+    assert ids(owner, f("transit-gateway-id", a)) == everything
+    assert ids(owner, f("transit-gateway-id", b)) == [first["TransitGatewayAttachmentId"]]
+    assert ids(owner, f("state", "available")) == [first["TransitGatewayAttachmentId"]]
+    assert ids(owner, f("state", "pendingAcceptance")) == sorted(more)
+    assert ids(owner, f("remote-owner-id", BRAVO_ACCOUNT)) == [first["TransitGatewayAttachmentId"]]
+    assert ids(owner, f("local-owner-id", ALPHA_ACCOUNT)) == everything
+    assert ids(owner, f("tag:Env", "local")) == sorted(more)
+    assert ids(owner, f("tag-key", "Name")) == [first["TransitGatewayAttachmentId"]]
+    assert ids(owner, f("transit-gateway-attachment-id", more[0])) == [more[0]]
+    # From the accepter's side local and remote swap.
+    assert ids(peer) == [first["TransitGatewayAttachmentId"]]
+    assert ids(peer, f("local-owner-id", BRAVO_ACCOUNT), f("remote-owner-id", ALPHA_ACCOUNT)) == [
+        first["TransitGatewayAttachmentId"]]
+    assert ids(peer, f("local-owner-id", ALPHA_ACCOUNT)) == []
+    expect_error(owner.describe_transit_gateway_peering_attachments, Filters=[f("vpc-id", "x")],
+                 code="InvalidParameterValue")
+    # TransitGatewayMaxResults: 5–1000.
+    page = owner.describe_transit_gateway_peering_attachments(MaxResults=5)
+    assert len(page["TransitGatewayPeeringAttachments"]) == 5
+    rest = owner.describe_transit_gateway_peering_attachments(MaxResults=5, NextToken=page["NextToken"])
+    assert "NextToken" not in rest
+    assert sorted(p["TransitGatewayAttachmentId"] for p in
+                  page["TransitGatewayPeeringAttachments"] + rest["TransitGatewayPeeringAttachments"]) == everything
+    # The generic call lists peering attachments beside the others.
+    assert sorted(g["TransitGatewayAttachmentId"] for g in owner.describe_transit_gateway_attachments(
+        Filters=[f("resource-type", "peering")])["TransitGatewayAttachments"]) == everything
+
+
+def test_cli_peering_attachment(cli, is_external):
+    if is_external:
+        pytest.skip("account mapping of an external server is unknown")
+    a = cli("ec2", "create-transit-gateway", access_key=ALPHA_KEY).json["TransitGateway"]["TransitGatewayId"]
+    b = cli("ec2", "create-transit-gateway", access_key=BRAVO_KEY, region=PEER_REGION).json[
+        "TransitGateway"]["TransitGatewayId"]
+    att = cli("ec2", "create-transit-gateway-peering-attachment", "--transit-gateway-id", a,
+              "--peer-transit-gateway-id", b, "--peer-account-id", BRAVO_ACCOUNT, "--peer-region", PEER_REGION,
+              access_key=ALPHA_KEY).json["TransitGatewayPeeringAttachment"]
+    att_id = att["TransitGatewayAttachmentId"]
+    cli("ec2", "accept-transit-gateway-peering-attachment", "--transit-gateway-attachment-id", att_id,
+        access_key=BRAVO_KEY, region=PEER_REGION)
+    [got] = cli("ec2", "describe-transit-gateway-peering-attachments", "--filters",
+                "Name=state,Values=available", access_key=ALPHA_KEY).json["TransitGatewayPeeringAttachments"]
+    assert got["TransitGatewayAttachmentId"] == att_id
+    assert got["AccepterTgwInfo"]["Region"] == PEER_REGION

@@ -45,6 +45,7 @@ pub const VERSION: &str = "2016-11-15";
 
 /// Every action this module serves (also the list `InvalidAction` is judged against).
 pub const ACTIONS: &[&str] = &[
+    "AcceptTransitGatewayPeeringAttachment",
     "AcceptTransitGatewayVpcAttachment",
     "AcceptVpcEndpointConnections",
     "AcceptVpcPeeringConnection",
@@ -81,6 +82,7 @@ pub const ACTIONS: &[&str] = &[
     "CreateSubnetCidrReservation",
     "CreateTags",
     "CreateTransitGateway",
+    "CreateTransitGatewayPeeringAttachment",
     "CreateTransitGatewayRoute",
     "CreateTransitGatewayRouteTable",
     "CreateTransitGatewayVpcAttachment",
@@ -110,6 +112,7 @@ pub const ACTIONS: &[&str] = &[
     "DeleteSubnetCidrReservation",
     "DeleteTags",
     "DeleteTransitGateway",
+    "DeleteTransitGatewayPeeringAttachment",
     "DeleteTransitGatewayRoute",
     "DeleteTransitGatewayRouteTable",
     "DeleteTransitGatewayVpcAttachment",
@@ -148,6 +151,7 @@ pub const ACTIONS: &[&str] = &[
     "DescribeSubnets",
     "DescribeTags",
     "DescribeTransitGatewayAttachments",
+    "DescribeTransitGatewayPeeringAttachments",
     "DescribeTransitGatewayRouteTables",
     "DescribeTransitGatewayVpcAttachments",
     "DescribeTransitGateways",
@@ -186,6 +190,7 @@ pub const ACTIONS: &[&str] = &[
     "ModifyNetworkInterfaceAttribute",
     "ModifySecurityGroupRules",
     "ModifySubnetAttribute",
+    "ModifyTransitGateway",
     "ModifyTransitGatewayVpcAttachment",
     "ModifyVpcAttribute",
     "ModifyVpcEndpoint",
@@ -194,6 +199,7 @@ pub const ACTIONS: &[&str] = &[
     "ModifyVpcEndpointServicePermissions",
     "ModifyVpcPeeringConnectionOptions",
     "ModifyVpcTenancy",
+    "RejectTransitGatewayPeeringAttachment",
     "RejectTransitGatewayVpcAttachment",
     "RejectVpcEndpointConnections",
     "RejectVpcPeeringConnection",
@@ -385,6 +391,22 @@ async fn dispatch<B: Backend>(
         "CreateTransitGateway" => transit_gateway::create(&op).await,
         "DeleteTransitGateway" => transit_gateway::delete(&op).await,
         "DescribeTransitGateways" => transit_gateway::describe(&op),
+        "ModifyTransitGateway" => transit_gateway::modify(&op).await,
+        "CreateTransitGatewayPeeringAttachment" => {
+            transit_gateway::create_peering_attachment(&op).await
+        }
+        "AcceptTransitGatewayPeeringAttachment" => {
+            transit_gateway::accept_peering_attachment(&op).await
+        }
+        "RejectTransitGatewayPeeringAttachment" => {
+            transit_gateway::reject_peering_attachment(&op).await
+        }
+        "DeleteTransitGatewayPeeringAttachment" => {
+            transit_gateway::delete_peering_attachment(&op).await
+        }
+        "DescribeTransitGatewayPeeringAttachments" => {
+            transit_gateway::describe_peering_attachments(&op)
+        }
         "CreateTransitGatewayVpcAttachment" => transit_gateway::create_vpc_attachment(&op).await,
         "AcceptTransitGatewayVpcAttachment" => transit_gateway::accept_vpc_attachment(&op).await,
         "RejectTransitGatewayVpcAttachment" => transit_gateway::reject_vpc_attachment(&op).await,

@@ -30,9 +30,10 @@ use crate::ec2::subnet::SubnetIpv6Association;
 use crate::ec2::subnet::{CreateDefaultSubnet, CreateSubnet, Subnet, SubnetAttribute};
 use crate::ec2::subnet_cidr_reservation::{CreateSubnetCidrReservation, SubnetCidrReservation};
 use crate::ec2::tags::TagSpecification;
+use crate::ec2::tgw_peering::CreateTgwPeering;
 use crate::ec2::transit_gateway::{
-    CreateTgwVpcAttachment, TransitGateway, TransitGatewayAttachment, TransitGatewayOptions,
-    TransitGatewayRouteTable,
+    CreateTgwVpcAttachment, ModifyTgw, TransitGateway, TransitGatewayAttachment,
+    TransitGatewayOptions, TransitGatewayRouteTable,
 };
 use crate::ec2::vpc::{CreateVpc, Vpc, VpcAttribute, VpcCidrAssociation};
 use crate::ec2::vpc_endpoint::{CreateVpcEndpoint, ModifyVpcEndpoint, VpcEndpoint};
@@ -303,6 +304,17 @@ pub enum Command {
     },
     DeleteTransitGateway {
         id: TransitGatewayId,
+    },
+    ModifyTransitGateway(ModifyTgw),
+    CreateTransitGatewayPeeringAttachment(CreateTgwPeering),
+    AcceptTransitGatewayPeeringAttachment {
+        id: TransitGatewayAttachmentId,
+    },
+    RejectTransitGatewayPeeringAttachment {
+        id: TransitGatewayAttachmentId,
+    },
+    DeleteTransitGatewayPeeringAttachment {
+        id: TransitGatewayAttachmentId,
     },
     CreateTransitGatewayVpcAttachment(CreateTgwVpcAttachment),
     AcceptTransitGatewayVpcAttachment {

@@ -17,6 +17,7 @@ pub(crate) mod security_group;
 pub(crate) mod subnet;
 pub(crate) mod subnet_cidr_reservation;
 pub(crate) mod tags;
+pub(crate) mod tgw_peering;
 pub(crate) mod traffic;
 pub(crate) mod transit_gateway;
 pub(crate) mod vpc;

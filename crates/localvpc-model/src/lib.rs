@@ -80,12 +80,14 @@ pub use ec2::subnet_cidr_reservation::{
     CreateSubnetCidrReservation, ReservationType, ReservedCidr, SubnetCidrReservation,
 };
 pub use ec2::tags::{TagSpecification, Tags};
+pub use ec2::tgw_peering::CreateTgwPeering;
 pub use ec2::traffic::{
     IcmpVersion, IpProtocol, OtherProtocol, PortProtocol, PortRange, RuleProtocol, Traffic,
 };
 pub use ec2::transit_gateway::{
-    AttachmentState, CreateTgwVpcAttachment, TgwRoute, TgwStaticRoute, TransitGateway,
-    TransitGatewayAttachment, TransitGatewayOptions, TransitGatewayRouteTable, tgw_longest_match,
+    AttachmentState, CreateTgwVpcAttachment, ModifyTgw, TgwPeer, TgwRoute, TgwStaticRoute,
+    TransitGateway, TransitGatewayAttachment, TransitGatewayOptions, TransitGatewayRouteTable,
+    tgw_longest_match,
 };
 pub use ec2::vpc::{
     AMAZON_IPV6_POOL_NAME, CidrBlockAssociation, CidrBlockState, CreateVpc,

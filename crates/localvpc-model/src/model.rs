@@ -568,6 +568,21 @@ impl Txn<'_, '_> {
             Command::DeleteTransitGateway { id } => {
                 Outcome::TransitGateway(self.delete_transit_gateway(id)?)
             }
+            Command::ModifyTransitGateway(input) => {
+                Outcome::TransitGateway(self.modify_transit_gateway(input)?)
+            }
+            Command::CreateTransitGatewayPeeringAttachment(input) => {
+                Outcome::TransitGatewayAttachment(self.create_tgw_peering(input)?)
+            }
+            Command::AcceptTransitGatewayPeeringAttachment { id } => {
+                Outcome::TransitGatewayAttachment(self.accept_tgw_peering(id)?)
+            }
+            Command::RejectTransitGatewayPeeringAttachment { id } => {
+                Outcome::TransitGatewayAttachment(self.reject_tgw_peering(id)?)
+            }
+            Command::DeleteTransitGatewayPeeringAttachment { id } => {
+                Outcome::TransitGatewayAttachment(self.delete_tgw_peering(id)?)
+            }
             Command::CreateTransitGatewayVpcAttachment(input) => {
                 Outcome::TransitGatewayAttachment(self.create_tgw_vpc_attachment(input)?)
             }
@@ -742,6 +757,7 @@ impl Txn<'_, '_> {
             // Rule tags live inside their group; peering tags are kept per side.
             ResourceKind::SecurityGroupRule => self.edit_rule_tags(&id, edit),
             ResourceKind::VpcPeeringConnection => self.edit_peering_tags(&id, edit),
+            ResourceKind::TransitGatewayAttachment => self.edit_tgw_attachment_tags(&id, edit),
             _ => self.edit_tags(kind, &id, edit),
         }
     }
@@ -794,6 +810,19 @@ impl Model {
                         p.id.as_str(),
                         ResourceKind::VpcPeeringConnection,
                         p.tags_for(scope),
+                    )
+                }),
+        );
+        // The accepter of a transit gateway peering attachment tags its own view of it.
+        out.extend(
+            self.transit_gateway_attachments
+                .values()
+                .filter(|a| a.accepter_view(scope))
+                .map(|a| {
+                    (
+                        a.id.as_str(),
+                        ResourceKind::TransitGatewayAttachment,
+                        a.tags_for(scope),
                     )
                 }),
         );

@@ -3,6 +3,10 @@
 
 pub(super) const PARAMS: &[(&str, &[&str])] = &[
     (
+        "AcceptTransitGatewayPeeringAttachment",
+        &["DryRun", "TransitGatewayAttachmentId"],
+    ),
+    (
         "AcceptTransitGatewayVpcAttachment",
         &["DryRun", "TransitGatewayAttachmentId"],
     ),
@@ -473,6 +477,20 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "CreateTransitGatewayPeeringAttachment",
+        &[
+            "DryRun",
+            "Options.DynamicRouting",
+            "PeerAccountId",
+            "PeerRegion",
+            "PeerTransitGatewayId",
+            "TagSpecification.#.ResourceType",
+            "TagSpecification.#.Tag.#.Key",
+            "TagSpecification.#.Tag.#.Value",
+            "TransitGatewayId",
+        ],
+    ),
+    (
         "CreateTransitGatewayRoute",
         &[
             "Blackhole",
@@ -716,6 +734,10 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         &["DryRun", "ResourceId.#", "Tag.#.Key", "Tag.#.Value"],
     ),
     ("DeleteTransitGateway", &["DryRun", "TransitGatewayId"]),
+    (
+        "DeleteTransitGatewayPeeringAttachment",
+        &["DryRun", "TransitGatewayAttachmentId"],
+    ),
     (
         "DeleteTransitGatewayRoute",
         &[
@@ -1041,6 +1063,17 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
     ),
     (
         "DescribeTransitGatewayAttachments",
+        &[
+            "DryRun",
+            "Filter.#.Name",
+            "Filter.#.Value.#",
+            "MaxResults",
+            "NextToken",
+            "TransitGatewayAttachmentIds.#",
+        ],
+    ),
+    (
+        "DescribeTransitGatewayPeeringAttachments",
         &[
             "DryRun",
             "Filter.#.Name",
@@ -1395,6 +1428,26 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "ModifyTransitGateway",
+        &[
+            "Description",
+            "DryRun",
+            "Options.AddTransitGatewayCidrBlocks.#",
+            "Options.AmazonSideAsn",
+            "Options.AssociationDefaultRouteTableId",
+            "Options.AutoAcceptSharedAttachments",
+            "Options.DefaultRouteTableAssociation",
+            "Options.DefaultRouteTablePropagation",
+            "Options.DnsSupport",
+            "Options.EncryptionSupport",
+            "Options.PropagationDefaultRouteTableId",
+            "Options.RemoveTransitGatewayCidrBlocks.#",
+            "Options.SecurityGroupReferencingSupport",
+            "Options.VpnEcmpSupport",
+            "TransitGatewayId",
+        ],
+    ),
+    (
         "ModifyTransitGatewayVpcAttachment",
         &[
             "AddSubnetIds.#",
@@ -1490,6 +1543,10 @@ pub(super) const PARAMS: &[(&str, &[&str])] = &[
         ],
     ),
     ("ModifyVpcTenancy", &["DryRun", "InstanceTenancy", "VpcId"]),
+    (
+        "RejectTransitGatewayPeeringAttachment",
+        &["DryRun", "TransitGatewayAttachmentId"],
+    ),
     (
         "RejectTransitGatewayVpcAttachment",
         &["DryRun", "TransitGatewayAttachmentId"],

@@ -1,5 +1,6 @@
-//! Transit gateways: gateways, VPC attachments (with acceptance), route tables,
-//! associations, propagations, static/blackhole routes and SearchTransitGatewayRoutes.
+//! Transit gateways: gateways (with ModifyTransitGateway), VPC attachments (with
+//! acceptance), peering attachments, route tables, associations, propagations,
+//! static/blackhole routes and SearchTransitGatewayRoutes.
 
 use super::describe::Describe;
 use super::filter::{Bounds, Filters, texts};
@@ -8,9 +9,10 @@ use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    Command, CreateTgwVpcAttachment, Model, Outcome, SubnetId, TgwRoute, TransitGateway,
-    TransitGatewayAttachment, TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayOptions,
-    TransitGatewayRouteTable, TransitGatewayRouteTableId, VpcId, parse_ipv4_cidr,
+    AccountId, AttachmentState, Command, CreateTgwPeering, CreateTgwVpcAttachment, Model,
+    ModifyTgw, Outcome, Scope, SubnetId, TgwRoute, TransitGateway, TransitGatewayAttachment,
+    TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayOptions, TransitGatewayRouteTable,
+    TransitGatewayRouteTableId, VpcId, parse_ipv4_cidr,
 };
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
@@ -59,35 +61,43 @@ fn write_tgw(w: &mut XmlWriter, t: &TransitGateway) {
         .leaf("description", &t.description)
         .leaf("creationTime", &iso8601_millis(t.created.0))
         .node("options", |w| {
-            w.num("amazonSideAsn", o.amazon_side_asn)
-                .leaf(
-                    "autoAcceptSharedAttachments",
-                    flag(o.auto_accept_shared_attachments),
-                )
-                .leaf(
-                    "defaultRouteTableAssociation",
-                    flag(o.default_route_table_association),
-                )
-                .leaf_opt(
-                    "associationDefaultRouteTableId",
-                    o.association_default_route_table_id
-                        .as_ref()
-                        .map(|x| x.as_str()),
-                )
-                .leaf(
-                    "defaultRouteTablePropagation",
-                    flag(o.default_route_table_propagation),
-                )
-                .leaf_opt(
-                    "propagationDefaultRouteTableId",
-                    o.propagation_default_route_table_id
-                        .as_ref()
-                        .map(|x| x.as_str()),
-                )
-                .leaf("vpnEcmpSupport", flag(o.vpn_ecmp_support))
-                .leaf("dnsSupport", flag(o.dns_support))
-                .leaf("securityGroupReferencingSupport", "disable")
-                .leaf("multicastSupport", "disable");
+            w.num("amazonSideAsn", o.amazon_side_asn);
+            if !o.cidr_blocks.is_empty() {
+                w.list("transitGatewayCidrBlocks", &o.cidr_blocks, |w, c| {
+                    w.text(c);
+                });
+            }
+            w.leaf(
+                "autoAcceptSharedAttachments",
+                flag(o.auto_accept_shared_attachments),
+            )
+            .leaf(
+                "defaultRouteTableAssociation",
+                flag(o.default_route_table_association),
+            )
+            .leaf_opt(
+                "associationDefaultRouteTableId",
+                o.association_default_route_table_id
+                    .as_ref()
+                    .map(|x| x.as_str()),
+            )
+            .leaf(
+                "defaultRouteTablePropagation",
+                flag(o.default_route_table_propagation),
+            )
+            .leaf_opt(
+                "propagationDefaultRouteTableId",
+                o.propagation_default_route_table_id
+                    .as_ref()
+                    .map(|x| x.as_str()),
+            )
+            .leaf("vpnEcmpSupport", flag(o.vpn_ecmp_support))
+            .leaf("dnsSupport", flag(o.dns_support))
+            .leaf(
+                "securityGroupReferencingSupport",
+                flag(o.security_group_referencing_support),
+            )
+            .leaf("multicastSupport", "disable");
         });
     super::tags::write_tag_set(w, &t.tags);
 }
@@ -111,25 +121,80 @@ fn write_vpc_attachment(w: &mut XmlWriter, a: &TransitGatewayAttachment) {
     super::tags::write_tag_set(w, &a.tags);
 }
 
-fn write_attachment(w: &mut XmlWriter, a: &TransitGatewayAttachment) {
+/// An attachment as `viewer` sees it: a peering attachment's accepter sees it on the peer
+/// gateway, attaching the requester's.
+fn write_attachment(w: &mut XmlWriter, a: &TransitGatewayAttachment, viewer: &Scope) {
+    let (tgw, tgw_scope) = a.local_tgw(viewer);
     w.leaf("transitGatewayAttachmentId", a.id.as_str())
-        .leaf("transitGatewayId", a.transit_gateway_id.as_str())
+        .leaf("transitGatewayId", tgw.as_str())
+        .leaf("transitGatewayOwnerId", tgw_scope.account.as_str())
         .leaf(
-            "transitGatewayOwnerId",
-            a.transit_gateway_scope.account.as_str(),
+            "resourceOwnerId",
+            a.resource_owner_from(tgw).account.as_str(),
         )
-        .leaf("resourceOwnerId", a.scope.account.as_str())
         .leaf("resourceType", a.resource_type())
-        .leaf("resourceId", a.resource_id())
+        .leaf("resourceId", a.resource_id_from(tgw))
         .leaf("state", a.state.as_str());
-    if let Some(t) = &a.association {
+    if let Some(t) = a.association_on(tgw) {
         w.node("association", |w| {
             w.leaf("transitGatewayRouteTableId", t.as_str())
                 .leaf("state", "associated");
         });
     }
     w.leaf("creationTime", &iso8601_millis(a.created.0));
-    super::tags::write_tag_set(w, &a.tags);
+    super::tags::write_tag_set(w, a.tags_for(viewer));
+}
+
+/// A peering attachment (DescribeTransitGatewayPeeringAttachments' shape) in `state`, with
+/// AWS's status message for it.
+fn write_peering_attachment(
+    w: &mut XmlWriter,
+    a: &TransitGatewayAttachment,
+    viewer: &Scope,
+    state: &str,
+) {
+    let Some(peer) = &a.peer else { return };
+    let side = |w: &mut XmlWriter, tag: &str, tgw: &TransitGatewayId, scope: &Scope| {
+        w.node(tag, |w| {
+            w.leaf("transitGatewayId", tgw.as_str())
+                .leaf("ownerId", scope.account.as_str())
+                .leaf("region", &scope.region);
+        });
+    };
+    let message = match state {
+        "initiatingRequest" => format!("Initiating Request to {}", peer.scope.account),
+        "pendingAcceptance" => format!("Pending Acceptance by {}", peer.scope.account),
+        "failed" => format!(
+            "Transit gateway {} does not exist in {} of {}",
+            peer.transit_gateway_id, peer.scope.region, peer.scope.account
+        ),
+        other => {
+            let mut m = other.to_owned();
+            m[..1].make_ascii_uppercase();
+            m
+        }
+    };
+    w.leaf("transitGatewayAttachmentId", a.id.as_str());
+    side(
+        w,
+        "requesterTgwInfo",
+        &a.transit_gateway_id,
+        &a.transit_gateway_scope,
+    );
+    side(w, "accepterTgwInfo", &peer.transit_gateway_id, &peer.scope);
+    // Options only as the request gave them: Terraform's provider replaces an attachment
+    // whose read-back options its configuration does not have.
+    if let Some(dynamic) = peer.dynamic_routing {
+        w.node("options", |w| {
+            w.leaf("dynamicRouting", flag(dynamic));
+        });
+    }
+    w.node("status", |w| {
+        w.leaf("code", state).leaf("message", &message);
+    })
+    .leaf("state", state)
+    .leaf("creationTime", &iso8601_millis(a.created.0));
+    super::tags::write_tag_set(w, a.tags_for(viewer));
 }
 
 fn write_route_table(w: &mut XmlWriter, model: &Model, t: &TransitGatewayRouteTable) {
@@ -156,14 +221,15 @@ fn write_route_table_in_state(
     super::tags::write_tag_set(w, &t.tags);
 }
 
-fn write_route(w: &mut XmlWriter, model: &Model, r: &TgwRoute) {
+/// A route of a route table of `tgw` (a peering attachment's resource is the other gateway).
+fn write_route(w: &mut XmlWriter, model: &Model, tgw: &TransitGatewayId, r: &TgwRoute) {
     w.leaf("destinationCidrBlock", &r.destination.to_string());
     let attachment = r
         .attachment
         .as_ref()
         .and_then(|a| model.tgw_attachment_any(a));
     w.list("transitGatewayAttachments", attachment, |w, a| {
-        w.leaf("resourceId", a.resource_id())
+        w.leaf("resourceId", a.resource_id_from(tgw))
             .leaf("transitGatewayAttachmentId", a.id.as_str())
             .leaf("resourceType", a.resource_type());
     })
@@ -180,6 +246,15 @@ fn enable(p: &Input<'_>, name: &str, default: bool) -> Result<bool, ApiError> {
             "Value ({v}) for parameter {name} is invalid."
         ))),
     }
+}
+
+fn strings(p: &Input<'_>, name: &str) -> Vec<String> {
+    p.list(name).into_iter().map(str::to_owned).collect()
+}
+
+/// An `enable`/`disable` option that may be absent.
+fn maybe_enable(p: &Input<'_>, name: &str) -> Result<Option<bool>, ApiError> {
+    p.opt(name).map(|_| enable(p, name, false)).transpose()
 }
 
 fn tgw_id(p: &Input<'_>) -> Result<TransitGatewayId, ApiError> {
@@ -228,6 +303,12 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
         )?,
         dns_support: enable(p, "Options.DnsSupport", defaults.dns_support)?,
         vpn_ecmp_support: enable(p, "Options.VpnEcmpSupport", defaults.vpn_ecmp_support)?,
+        security_group_referencing_support: enable(
+            p,
+            "Options.SecurityGroupReferencingSupport",
+            defaults.security_group_referencing_support,
+        )?,
+        cidr_blocks: strings(p, "Options.TransitGatewayCidrBlocks"),
         ..defaults
     };
     let description = p.opt("Description").unwrap_or_default().to_owned();
@@ -240,6 +321,46 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
         })
         .await?
     {
+        Outcome::TransitGateway(t) => op.respond(|w| {
+            w.node("transitGateway", |w| write_tgw(w, &t));
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn modify<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let mut input = ModifyTgw::of(tgw_id(p)?);
+    input.description = p.opt("Description").map(str::to_owned);
+    input.amazon_side_asn = p
+        .int("Options.AmazonSideAsn")?
+        .map(|n| {
+            u32::try_from(n)
+                .map_err(|_| ApiError::invalid_value(format!("Invalid Amazon side ASN {n}")))
+        })
+        .transpose()?;
+    input.auto_accept_shared_attachments = maybe_enable(p, "Options.AutoAcceptSharedAttachments")?;
+    input.default_route_table_association =
+        maybe_enable(p, "Options.DefaultRouteTableAssociation")?;
+    input.default_route_table_propagation =
+        maybe_enable(p, "Options.DefaultRouteTablePropagation")?;
+    input.dns_support = maybe_enable(p, "Options.DnsSupport")?;
+    input.vpn_ecmp_support = maybe_enable(p, "Options.VpnEcmpSupport")?;
+    input.security_group_referencing_support =
+        maybe_enable(p, "Options.SecurityGroupReferencingSupport")?;
+    let table = |name: &str| {
+        p.opt(name)
+            .map(TransitGatewayRouteTableId::parse)
+            .transpose()
+    };
+    input.association_default_route_table_id = table("Options.AssociationDefaultRouteTableId")?;
+    input.propagation_default_route_table_id = table("Options.PropagationDefaultRouteTableId")?;
+    input.add_cidr_blocks = strings(p, "Options.AddTransitGatewayCidrBlocks");
+    input.remove_cidr_blocks = strings(p, "Options.RemoveTransitGatewayCidrBlocks");
+    if maybe_enable(p, "Options.EncryptionSupport")? == Some(true) {
+        return Err(ApiError::not_emulated("transit gateway encryption support"));
+    }
+    match op.run(Command::ModifyTransitGateway(input)).await? {
         Outcome::TransitGateway(t) => op.respond(|w| {
             w.node("transitGateway", |w| write_tgw(w, &t));
         }),
@@ -366,34 +487,46 @@ pub(super) async fn modify_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
     respond_vpc_attachment(op, outcome)
 }
 
-fn attachment_values(a: &TransitGatewayAttachment, name: &str) -> Vec<String> {
+/// An attachment's values for a filter, as seen from `tgw` (the viewer's gateway).
+fn attachment_values(
+    a: &TransitGatewayAttachment,
+    tgw: &TransitGatewayId,
+    name: &str,
+) -> Vec<String> {
+    let association = a.association_on(tgw);
     match name {
-        "association.state" => a
-            .association
+        "association.state" => association
             .iter()
             .map(|_| "associated".to_owned())
             .collect(),
         "association.transit-gateway-route-table-id" => {
-            a.association.iter().map(ToString::to_string).collect()
+            association.iter().map(ToString::to_string).collect()
         }
-        "resource-id" => vec![a.resource_id().to_owned()],
+        "resource-id" => vec![a.resource_id_from(tgw).to_owned()],
         "vpc-id" => a.vpc_id.iter().map(ToString::to_string).collect(),
-        "resource-owner-id" => vec![a.scope.account.to_string()],
+        "resource-owner-id" => vec![a.resource_owner_from(tgw).account.to_string()],
         "resource-type" => vec![a.resource_type().to_owned()],
         "state" => vec![a.state.as_str().to_owned()],
         "transit-gateway-attachment-id" => vec![a.id.to_string()],
-        "transit-gateway-id" => vec![a.transit_gateway_id.to_string()],
-        "transit-gateway-owner-id" => vec![a.transit_gateway_scope.account.to_string()],
+        "transit-gateway-id" => vec![tgw.to_string()],
+        "transit-gateway-owner-id" => vec![a.tgw_owner(tgw).account.to_string()],
         _ => Vec::new(),
     }
+}
+
+/// Which attachments a Describe of attachments lists.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kinds {
+    All,
+    Vpc,
 }
 
 fn describe_attachments_with<B: Backend>(
     op: &Op<'_, B>,
     known: &[&str],
     list_tag: &str,
-    write: fn(&mut XmlWriter, &TransitGatewayAttachment),
-    vpc_only: bool,
+    write: fn(&mut XmlWriter, &TransitGatewayAttachment, &Scope),
+    kinds: Kinds,
 ) -> Body {
     let scope = &op.ctx.scope;
     let ids = op.describe(
@@ -404,9 +537,14 @@ fn describe_attachments_with<B: Backend>(
         .paged(&BOUNDS)?
         .of::<TransitGatewayAttachment>()
         .in_id_order()
-        // DescribeTransitGatewayVpcAttachments does not know VPN attachments.
-        .visible(move |a| a.visible_to(scope) && (!vpc_only || a.vpc_id.is_some()))
-        .answer(list_tag, attachment_values, write)
+        // DescribeTransitGatewayVpcAttachments does not know VPN or peering attachments.
+        .visible(move |a| a.visible_to(scope) && (kinds == Kinds::All || a.vpc_id.is_some()))
+        .tags(|a| a.tags_for(scope))
+        .answer(
+            list_tag,
+            |a, name| attachment_values(a, a.local_tgw(scope).0, name),
+            |w, a| write(w, a, scope),
+        )
 }
 
 pub(super) fn describe_vpc_attachments<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -419,8 +557,8 @@ pub(super) fn describe_vpc_attachments<B: Backend>(op: &Op<'_, B>) -> Body {
             "vpc-id",
         ],
         "transitGatewayVpcAttachments",
-        write_vpc_attachment,
-        true,
+        |w, a, _| write_vpc_attachment(w, a),
+        Kinds::Vpc,
     )
 }
 
@@ -440,7 +578,7 @@ pub(super) fn describe_attachments<B: Backend>(op: &Op<'_, B>) -> Body {
         ],
         "transitGatewayAttachments",
         write_attachment,
-        false,
+        Kinds::All,
     )
 }
 
@@ -538,7 +676,12 @@ fn write_link(
     state: &str,
 ) {
     let attachment = model.tgw_attachment_any(a);
-    let resource = attachment.map_or("", |x| x.resource_id());
+    let tgw = model
+        .any::<TransitGatewayRouteTable>(table)
+        .map(|t| &t.transit_gateway_id);
+    let resource = attachment.map_or("", |x| {
+        tgw.map_or(x.resource_id(), |t| x.resource_id_from(t))
+    });
     let kind = attachment.map_or("vpc", |x| x.resource_type());
     w.node(tag, |w| {
         w.leaf("transitGatewayRouteTableId", table.as_str())
@@ -607,7 +750,9 @@ fn get_links<B: Backend>(op: &Op<'_, B>, propagations: bool) -> Body {
         .filters(LINK_FILTERS, false)?
         .paged(&BOUNDS)?;
     let model = describe.snapshot()?;
-    model.tgw_route_table(&op.ctx.scope, &table)?;
+    let tgw = &model
+        .tgw_route_table(&op.ctx.scope, &table)?
+        .transit_gateway_id;
     let attachments = if propagations {
         model.tgw_propagations(&table)
     } else {
@@ -615,7 +760,7 @@ fn get_links<B: Backend>(op: &Op<'_, B>, propagations: bool) -> Body {
     };
     let matching: Vec<&TransitGatewayAttachment> = attachments
         .into_iter()
-        .filter(|a| describe.matches(None, |f| attachment_values(a, f)))
+        .filter(|a| describe.matches(None, |f| attachment_values(a, tgw, f)))
         .collect();
     let (list, state) = if propagations {
         ("transitGatewayRouteTablePropagations", "enabled")
@@ -628,7 +773,7 @@ fn get_links<B: Backend>(op: &Op<'_, B>, propagations: bool) -> Body {
         |a| a.id.as_str(),
         |w, a| {
             w.leaf("transitGatewayAttachmentId", a.id.as_str())
-                .leaf("resourceId", a.resource_id())
+                .leaf("resourceId", a.resource_id_from(tgw))
                 .leaf("resourceType", a.resource_type())
                 .leaf("state", state);
         },
@@ -678,7 +823,9 @@ fn respond_route<B: Backend>(
             active: false,
         });
     op.respond(|w| {
-        w.node("route", |w| write_route(w, &model, &route));
+        w.node("route", |w| {
+            write_route(w, &model, &t.transit_gateway_id, &route)
+        });
     })
 }
 
@@ -717,17 +864,18 @@ pub(super) async fn delete_route<B: Backend>(op: &Op<'_, B>) -> Body {
     let before = {
         let model = op.snapshot();
         let t = model.tgw_route_table(&op.ctx.scope, &table)?;
-        model
+        let route = model
             .tgw_routes(t)
             .into_iter()
-            .find(|r| r.destination == destination && !r.propagated)
+            .find(|r| r.destination == destination && !r.propagated);
+        (t.transit_gateway_id.clone(), route)
     };
     op.run(Command::DeleteTransitGatewayRoute { table, destination })
         .await?;
     let model = op.snapshot();
     op.respond(|w| {
-        if let Some(r) = &before {
-            w.node("route", |w| write_route(w, &model, r));
+        if let (tgw, Some(r)) = &before {
+            w.node("route", |w| write_route(w, &model, tgw, r));
         }
     })
 }
@@ -783,7 +931,7 @@ pub(super) fn search_routes<B: Backend>(op: &Op<'_, B>) -> Body {
                     .attachment
                     .as_ref()
                     .and_then(|a| model.tgw_attachment_any(a))
-                    .map(|a| a.resource_id().to_owned())
+                    .map(|a| a.resource_id_from(&t.transit_gateway_id).to_owned())
                     .into_iter()
                     .collect(),
                 "attachment.resource-type" => r
@@ -813,7 +961,202 @@ pub(super) fn search_routes<B: Backend>(op: &Op<'_, B>) -> Body {
     let more = matching.len() > limit;
     matching.truncate(limit);
     op.respond(|w| {
-        w.list("routeSet", matching, |w, r| write_route(w, &model, r));
+        w.list("routeSet", matching, |w, r| {
+            write_route(w, &model, &t.transit_gateway_id, r)
+        });
         w.bool("additionalRoutesAvailable", more);
     })
+}
+
+const PEERING_FILTERS: &[&str] = &[
+    "local-owner-id",
+    "remote-owner-id",
+    "state",
+    "transit-gateway-attachment-id",
+    "transit-gateway-id",
+];
+
+/// A peering attachment answered in `state`: the state each call's own answer catches
+/// (initiatingRequest, pending, rejecting, deleting), later reads show the one after it.
+fn respond_peering<B: Backend>(op: &Op<'_, B>, outcome: Outcome, state: Option<&str>) -> Body {
+    match outcome {
+        Outcome::TransitGatewayAttachment(a) => op.respond(|w| {
+            w.node("transitGatewayPeeringAttachment", |w| {
+                let state = state.unwrap_or(a.state.as_str());
+                write_peering_attachment(w, &a, &op.ctx.scope, state);
+            });
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(super) async fn create_peering_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
+    let p = &op.params;
+    let transit_gateway_id = tgw_id(p)?;
+    let peer_transit_gateway_id = TransitGatewayId::parse(p.required("PeerTransitGatewayId")?)?;
+    let account = p.required("PeerAccountId")?;
+    let peer_account = AccountId::parse(account).ok_or_else(|| {
+        ApiError::invalid_value(format!("Invalid value '{account}' for PeerAccountId"))
+    })?;
+    let peer_region = p.required("PeerRegion")?.to_owned();
+    if p.opt("Options.DynamicRouting") == Some("enable") {
+        return Err(ApiError::not_emulated(
+            "dynamic routing on transit gateway peering attachments",
+        ));
+    }
+    let input = CreateTgwPeering {
+        transit_gateway_id,
+        peer_transit_gateway_id,
+        peer_account,
+        peer_region,
+        dynamic_routing: maybe_enable(p, "Options.DynamicRouting")?,
+        tag_specifications: p.tag_specifications()?,
+    };
+    let outcome = op
+        .run(Command::CreateTransitGatewayPeeringAttachment(input))
+        .await?;
+    // The request's answer catches it being initiated (CreateTransitGatewayPeeringAttachment
+    // example: "initiatingRequest"); reads show pendingAcceptance from then on.
+    let pending = matches!(&outcome, Outcome::TransitGatewayAttachment(a)
+        if a.state == AttachmentState::PendingAcceptance);
+    respond_peering(op, outcome, pending.then_some("initiatingRequest"))
+}
+
+pub(super) async fn accept_peering_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
+    let id = attachment_id(&op.params)?;
+    let outcome = op
+        .run(Command::AcceptTransitGatewayPeeringAttachment { id })
+        .await?;
+    respond_peering(op, outcome, Some("pending"))
+}
+
+pub(super) async fn reject_peering_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
+    let id = attachment_id(&op.params)?;
+    let outcome = op
+        .run(Command::RejectTransitGatewayPeeringAttachment { id })
+        .await?;
+    respond_peering(op, outcome, Some("rejecting"))
+}
+
+pub(super) async fn delete_peering_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
+    let id = attachment_id(&op.params)?;
+    let outcome = op
+        .run(Command::DeleteTransitGatewayPeeringAttachment { id })
+        .await?;
+    respond_peering(op, outcome, Some("deleting"))
+}
+
+/// A peering attachment's values for a filter, as `viewer` sees it: `local-owner-id` is the
+/// viewer's side, `remote-owner-id` the other; `transit-gateway-id` matches either gateway.
+fn peering_values(a: &TransitGatewayAttachment, viewer: &Scope, name: &str) -> Vec<String> {
+    let Some(peer) = &a.peer else {
+        return Vec::new();
+    };
+    let (requester, accepter) = (&a.transit_gateway_scope.account, &peer.scope.account);
+    let (local, remote) = if a.accepter_view(viewer) {
+        (accepter, requester)
+    } else {
+        (requester, accepter)
+    };
+    match name {
+        "local-owner-id" => vec![local.to_string()],
+        "remote-owner-id" => vec![remote.to_string()],
+        "state" => vec![a.state.as_str().to_owned()],
+        "transit-gateway-attachment-id" => vec![a.id.to_string()],
+        "transit-gateway-id" => vec![
+            a.transit_gateway_id.to_string(),
+            peer.transit_gateway_id.to_string(),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+pub(super) fn describe_peering_attachments<B: Backend>(op: &Op<'_, B>) -> Body {
+    let scope = &op.ctx.scope;
+    op.describe(
+        "TransitGatewayAttachmentIds",
+        TransitGatewayAttachmentId::parse,
+    )?
+    .filters(PEERING_FILTERS, true)?
+    .paged(&BOUNDS)?
+    .of::<TransitGatewayAttachment>()
+    .in_id_order()
+    .visible(move |a| a.peer.is_some() && a.visible_to(scope))
+    .tags(|a| a.tags_for(scope))
+    .answer(
+        "transitGatewayPeeringAttachments",
+        |a, name| peering_values(a, scope, name),
+        |w, a| write_peering_attachment(w, a, scope, a.state.as_str()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fake, ME, OTHER, all, error, ok};
+
+    fn tgw(b: &Fake, account: &str) -> String {
+        all(
+            &ok(b, account, "Action=CreateTransitGateway"),
+            "transitGatewayId",
+        )
+        .remove(0)
+    }
+
+    #[test]
+    fn each_side_sees_a_peering_attachment_on_its_own_gateway() {
+        let b = Fake::default();
+        let (mine, theirs) = (tgw(&b, ME), tgw(&b, OTHER));
+        let create = format!(
+            "Action=CreateTransitGatewayPeeringAttachment&TransitGatewayId={mine}\
+             &PeerTransitGatewayId={theirs}&PeerAccountId={OTHER}&PeerRegion=ap-northeast-1"
+        );
+        let body = ok(&b, ME, &create);
+        assert_eq!(all(&body, "state"), ["initiatingRequest"]);
+        assert!(!body.contains("<options>"));
+        let att = all(&body, "transitGatewayAttachmentId").remove(0);
+        let accept = format!(
+            "Action=AcceptTransitGatewayPeeringAttachment&TransitGatewayAttachmentId={att}"
+        );
+        assert_eq!(error(&b, ME, &accept), "OperationNotPermitted");
+        assert_eq!(all(&ok(&b, OTHER, &accept), "state"), ["pending"]);
+        let describe =
+            format!("Action=DescribeTransitGatewayAttachments&TransitGatewayAttachmentIds.1={att}");
+        for (account, local, remote) in [(ME, &mine, &theirs), (OTHER, &theirs, &mine)] {
+            let body = ok(&b, account, &describe);
+            assert_eq!(all(&body, "transitGatewayId"), [local.as_str()]);
+            assert_eq!(all(&body, "resourceId"), [remote.as_str()]);
+            assert_eq!(all(&body, "resourceType"), ["peering"]);
+            assert_eq!(all(&body, "state"), ["available", "associated"]);
+        }
+        let filtered = format!(
+            "Action=DescribeTransitGatewayPeeringAttachments\
+             &Filter.1.Name=local-owner-id&Filter.1.Value.1={OTHER}"
+        );
+        assert!(all(&ok(&b, ME, &filtered), "transitGatewayAttachmentId").is_empty());
+        assert_eq!(
+            all(&ok(&b, OTHER, &filtered), "transitGatewayAttachmentId"),
+            [att.as_str()]
+        );
+        let stranger = error(&b, "333333333333", &describe);
+        assert_eq!(stranger, "InvalidTransitGatewayAttachmentID.NotFound");
+    }
+
+    #[test]
+    fn modify_transit_gateway_answers_the_gateway_as_changed() {
+        let b = Fake::default();
+        let t = tgw(&b, ME);
+        let body = ok(
+            &b,
+            ME,
+            &format!(
+                "Action=ModifyTransitGateway&TransitGatewayId={t}&Description=edge\
+                 &Options.DnsSupport=disable&Options.AddTransitGatewayCidrBlocks.1=10.9.0.0/24"
+            ),
+        );
+        assert_eq!(all(&body, "description"), ["edge"]);
+        assert_eq!(all(&body, "dnsSupport"), ["disable"]);
+        assert_eq!(all(&body, "item"), ["10.9.0.0/24"]);
+        let other = format!("Action=ModifyTransitGateway&TransitGatewayId={t}&Description=x");
+        assert_eq!(error(&b, OTHER, &other), "InvalidTransitGatewayID.NotFound");
+    }
 }

@@ -39,6 +39,13 @@ pub struct TransitGatewayOptions {
     pub propagation_default_route_table_id: Option<TransitGatewayRouteTableId>,
     pub dns_support: bool,
     pub vpn_ecmp_support: bool,
+    /// Kept and shown; the path analyser does not read it (docs/aws-choices.md).
+    #[serde(default)]
+    pub security_group_referencing_support: bool,
+    /// The gateway's own CIDR blocks (canonical text, IPv4 or IPv6): kept and shown, as no
+    /// emulated attachment kind (Connect) takes addresses from them.
+    #[serde(default)]
+    pub cidr_blocks: Vec<String>,
 }
 
 impl Default for TransitGatewayOptions {
@@ -53,6 +60,8 @@ impl Default for TransitGatewayOptions {
             propagation_default_route_table_id: None,
             dns_support: true,
             vpn_ecmp_support: true,
+            security_group_referencing_support: false,
+            cidr_blocks: Vec::new(),
         }
     }
 }
@@ -100,6 +109,26 @@ pub struct TransitGatewayAttachment {
     pub dns_support: bool,
     pub created: Timestamp,
     pub tags: Tags,
+    /// A peering attachment's accepter side (resource type `peering`): the attachment joins
+    /// `transit_gateway_id` (the requester's, owned by `scope`) to the peer gateway.
+    #[serde(default)]
+    pub peer: Option<TgwPeer>,
+}
+
+/// The accepter side of a peering attachment: the peer gateway, its owner and region, and
+/// what that owner did with the attachment on its gateway.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TgwPeer {
+    pub transit_gateway_id: TransitGatewayId,
+    pub scope: Scope,
+    /// The peer gateway's route table the attachment is associated with.
+    pub association: Option<TransitGatewayRouteTableId>,
+    /// The accepter's tags: each side tags its own view, as with VPC peering connections.
+    pub tags: Tags,
+    /// `Options.DynamicRouting` as the request gave it (only `disable` is emulated); shown
+    /// only when given, as AWS answers no options for a request without them.
+    #[serde(default)]
+    pub dynamic_routing: Option<bool>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,6 +137,8 @@ pub enum AttachmentState {
     Available,
     Rejected,
     Deleted,
+    /// A peering request whose peer gateway does not exist.
+    Failed,
 }
 
 impl AttachmentState {
@@ -117,34 +148,128 @@ impl AttachmentState {
             Self::Available => "available",
             Self::Rejected => "rejected",
             Self::Deleted => "deleted",
+            Self::Failed => "failed",
         }
     }
 
-    fn is_live(self) -> bool {
+    pub(crate) fn is_live(self) -> bool {
         matches!(self, Self::PendingAcceptance | Self::Available)
     }
 }
 
 impl TransitGatewayAttachment {
     pub fn visible_to(&self, scope: &Scope) -> bool {
-        &self.scope == scope || &self.transit_gateway_scope == scope
+        &self.scope == scope
+            || &self.transit_gateway_scope == scope
+            || self.peer.as_ref().is_some_and(|p| &p.scope == scope)
     }
 
-    /// `vpc` or `vpn` (the `resourceType` of DescribeTransitGatewayAttachments).
+    /// `vpc`, `vpn` or `peering` (the `resourceType` of DescribeTransitGatewayAttachments).
     pub fn resource_type(&self) -> &'static str {
         if self.vpn_connection_id.is_some() {
             "vpn"
+        } else if self.peer.is_some() {
+            "peering"
         } else {
             "vpc"
         }
     }
 
-    /// The attached VPC or VPN connection id.
+    /// The attached VPC or VPN connection id; for a peering attachment, the peer gateway.
     pub fn resource_id(&self) -> &str {
-        match (&self.vpc_id, &self.vpn_connection_id) {
-            (Some(vpc), _) => vpc.as_str(),
-            (None, Some(vpn)) => vpn.as_str(),
-            (None, None) => "",
+        match (&self.vpc_id, &self.vpn_connection_id, &self.peer) {
+            (Some(vpc), _, _) => vpc.as_str(),
+            (None, Some(vpn), _) => vpn.as_str(),
+            (None, None, Some(peer)) => peer.transit_gateway_id.as_str(),
+            (None, None, None) => "",
+        }
+    }
+
+    /// Whether `viewer` sees a peering attachment from the accepter's side: it owns the peer
+    /// gateway and not the requester's (a peering within one account and region is seen
+    /// from the requester's side).
+    pub fn accepter_view(&self, viewer: &Scope) -> bool {
+        self.peer
+            .as_ref()
+            .is_some_and(|p| &p.scope == viewer && &self.transit_gateway_scope != viewer)
+    }
+
+    /// The gateway `viewer` sees the attachment on, and that gateway's owner.
+    pub fn local_tgw(&self, viewer: &Scope) -> (&TransitGatewayId, &Scope) {
+        match &self.peer {
+            Some(p) if self.accepter_view(viewer) => (&p.transit_gateway_id, &p.scope),
+            _ => (&self.transit_gateway_id, &self.transit_gateway_scope),
+        }
+    }
+
+    /// Whether the attachment is attached to `tgw` (a peering attachment, to two gateways).
+    pub fn attaches(&self, tgw: &TransitGatewayId) -> bool {
+        &self.transit_gateway_id == tgw
+            || self
+                .peer
+                .as_ref()
+                .is_some_and(|p| &p.transit_gateway_id == tgw)
+    }
+
+    /// Whether `tgw` is the peer (accepter) gateway of a peering attachment.
+    fn is_peer_side(&self, tgw: &TransitGatewayId) -> bool {
+        &self.transit_gateway_id != tgw
+            && self
+                .peer
+                .as_ref()
+                .is_some_and(|p| &p.transit_gateway_id == tgw)
+    }
+
+    /// The owner of the gateway `tgw` (one of those the attachment attaches).
+    pub fn tgw_owner(&self, tgw: &TransitGatewayId) -> &Scope {
+        match &self.peer {
+            Some(p) if self.is_peer_side(tgw) => &p.scope,
+            _ => &self.transit_gateway_scope,
+        }
+    }
+
+    /// The attached resource as seen from `tgw`: for a peering attachment, the other gateway.
+    pub fn resource_id_from(&self, tgw: &TransitGatewayId) -> &str {
+        if self.is_peer_side(tgw) {
+            self.transit_gateway_id.as_str()
+        } else {
+            self.resource_id()
+        }
+    }
+
+    /// The attached resource's owner as seen from `tgw`.
+    pub fn resource_owner_from(&self, tgw: &TransitGatewayId) -> &Scope {
+        match &self.peer {
+            Some(_) if self.is_peer_side(tgw) => &self.transit_gateway_scope,
+            Some(p) => &p.scope,
+            None => &self.scope,
+        }
+    }
+
+    /// The route table of `tgw` the attachment is associated with.
+    pub fn association_on(&self, tgw: &TransitGatewayId) -> Option<&TransitGatewayRouteTableId> {
+        match &self.peer {
+            Some(p) if self.is_peer_side(tgw) => p.association.as_ref(),
+            _ => self.association.as_ref(),
+        }
+    }
+
+    fn association_on_mut(
+        &mut self,
+        tgw: &TransitGatewayId,
+    ) -> &mut Option<TransitGatewayRouteTableId> {
+        let peer_side = self.is_peer_side(tgw);
+        match &mut self.peer {
+            Some(p) if peer_side => &mut p.association,
+            _ => &mut self.association,
+        }
+    }
+
+    /// The tags `viewer` sees: the accepter of a peering attachment has its own.
+    pub fn tags_for(&self, viewer: &Scope) -> &Tags {
+        match &self.peer {
+            Some(p) if self.accepter_view(viewer) => &p.tags,
+            _ => &self.tags,
         }
     }
 }
@@ -167,6 +292,45 @@ pub struct CreateTgwVpcAttachment {
     pub subnet_ids: Vec<SubnetId>,
     pub dns_support: bool,
     pub tag_specifications: Vec<TagSpecification>,
+}
+
+/// ModifyTransitGateway's input: `None` (or empty) leaves a setting as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModifyTgw {
+    pub id: TransitGatewayId,
+    pub description: Option<String>,
+    pub amazon_side_asn: Option<u32>,
+    pub auto_accept_shared_attachments: Option<bool>,
+    pub default_route_table_association: Option<bool>,
+    pub association_default_route_table_id: Option<TransitGatewayRouteTableId>,
+    pub default_route_table_propagation: Option<bool>,
+    pub propagation_default_route_table_id: Option<TransitGatewayRouteTableId>,
+    pub dns_support: Option<bool>,
+    pub vpn_ecmp_support: Option<bool>,
+    pub security_group_referencing_support: Option<bool>,
+    pub add_cidr_blocks: Vec<String>,
+    pub remove_cidr_blocks: Vec<String>,
+}
+
+impl ModifyTgw {
+    /// A modification of `id` that changes nothing yet.
+    pub fn of(id: TransitGatewayId) -> Self {
+        Self {
+            id,
+            description: None,
+            amazon_side_asn: None,
+            auto_accept_shared_attachments: None,
+            default_route_table_association: None,
+            association_default_route_table_id: None,
+            default_route_table_propagation: None,
+            propagation_default_route_table_id: None,
+            dns_support: None,
+            vpn_ecmp_support: None,
+            security_group_referencing_support: None,
+            add_cidr_blocks: Vec::new(),
+            remove_cidr_blocks: Vec::new(),
+        }
+    }
 }
 
 impl Model {
@@ -232,7 +396,12 @@ impl Model {
     ) -> Vec<&TransitGatewayAttachment> {
         self.transit_gateway_attachments
             .values()
-            .filter(|a| a.association.as_ref() == Some(table))
+            .filter(|a| {
+                a.association.as_ref() == Some(table)
+                    || a.peer
+                        .as_ref()
+                        .is_some_and(|p| p.association.as_ref() == Some(table))
+            })
             .map(AsRef::as_ref)
             .collect()
     }
@@ -318,14 +487,8 @@ impl Txn<'_, '_> {
         mut options: TransitGatewayOptions,
         specs: &[TagSpecification],
     ) -> Result<TransitGateway, ModelError> {
-        let asn = options.amazon_side_asn;
-        let private_16 = (64512..=65534).contains(&asn);
-        let private_32 = (4_200_000_000..=4_294_967_294).contains(&asn);
-        if !private_16 && !private_32 {
-            return Err(ModelError::invalid_value(format!(
-                "Amazon side ASN {asn} must be in 64512-65534 or 4200000000-4294967294"
-            )));
-        }
+        check_asn(options.amazon_side_asn)?;
+        options.cidr_blocks = check_cidr_blocks(&options.cidr_blocks)?;
         let id = TransitGatewayId::generate(self.ctx.ids);
         let tags = tags_for(specs, "transit-gateway", id.as_str())?;
         if options.default_route_table_association || options.default_route_table_propagation {
@@ -368,12 +531,128 @@ impl Txn<'_, '_> {
         id
     }
 
-    fn own_tgw(&self, id: &TransitGatewayId) -> Result<TransitGateway, ModelError> {
+    pub(crate) fn own_tgw(&self, id: &TransitGatewayId) -> Result<TransitGateway, ModelError> {
         let tgw = self.model.transit_gateway(self.ctx.scope, id)?;
         if &tgw.scope != self.ctx.scope {
             return Err(id.not_found());
         }
         Ok(tgw.clone())
+    }
+
+    /// ModifyTransitGateway: the new settings apply to attachments made from now on; existing
+    /// associations and propagations stay as they are (API reference).
+    pub(crate) fn modify_transit_gateway(
+        &mut self,
+        input: &ModifyTgw,
+    ) -> Result<TransitGateway, ModelError> {
+        let mut tgw = self.own_tgw(&input.id)?;
+        if let Some(description) = &input.description {
+            description.clone_into(&mut tgw.description);
+        }
+        let o = &mut tgw.options;
+        if let Some(asn) = input.amazon_side_asn {
+            check_asn(asn)?;
+            // "The modify ASN operation is not allowed on a transit gateway if it has" VPN
+            // (and Direct Connect or Connect) attachments (API reference).
+            let vpn = self.model.transit_gateway_attachments.values().any(|a| {
+                a.transit_gateway_id == input.id
+                    && a.vpn_connection_id.is_some()
+                    && a.state.is_live()
+            });
+            if vpn && asn != o.amazon_side_asn {
+                return Err(ModelError::IncorrectState {
+                    message: format!(
+                        "The Amazon side ASN of {} cannot be modified while it has VPN attachments",
+                        input.id
+                    ),
+                });
+            }
+            o.amazon_side_asn = asn;
+        }
+        let set = |field: &mut bool, value: Option<bool>| {
+            if let Some(v) = value {
+                *field = v;
+            }
+        };
+        set(
+            &mut o.auto_accept_shared_attachments,
+            input.auto_accept_shared_attachments,
+        );
+        set(&mut o.dns_support, input.dns_support);
+        set(&mut o.vpn_ecmp_support, input.vpn_ecmp_support);
+        set(
+            &mut o.security_group_referencing_support,
+            input.security_group_referencing_support,
+        );
+        set(
+            &mut o.default_route_table_association,
+            input.default_route_table_association,
+        );
+        set(
+            &mut o.default_route_table_propagation,
+            input.default_route_table_propagation,
+        );
+        for (table, slot) in [
+            (
+                &input.association_default_route_table_id,
+                &mut o.association_default_route_table_id,
+            ),
+            (
+                &input.propagation_default_route_table_id,
+                &mut o.propagation_default_route_table_id,
+            ),
+        ] {
+            if let Some(t) = table {
+                let found = self.model.tgw_route_table(self.ctx.scope, t)?;
+                if found.transit_gateway_id != input.id {
+                    return Err(ModelError::invalid_value(format!(
+                        "{t} is not a route table of {}",
+                        input.id
+                    )));
+                }
+                *slot = Some(t.clone());
+            }
+        }
+        // Enabling a default with no table to name makes one, as CreateTransitGateway does
+        // ("Transit Gateway will create the default transit gateway route table"); an
+        // existing default table of the other kind serves both (docs/aws-choices.md).
+        let wants_table = (o.default_route_table_association
+            && o.association_default_route_table_id.is_none())
+            || (o.default_route_table_propagation
+                && o.propagation_default_route_table_id.is_none());
+        if wants_table {
+            let existing = o
+                .association_default_route_table_id
+                .clone()
+                .or_else(|| o.propagation_default_route_table_id.clone());
+            let table = match existing {
+                Some(t) => t,
+                None => self.new_tgw_route_table(&input.id, Tags::new()),
+            };
+            let o = &mut tgw.options;
+            if o.default_route_table_association && o.association_default_route_table_id.is_none() {
+                o.association_default_route_table_id = Some(table.clone());
+            }
+            if o.default_route_table_propagation && o.propagation_default_route_table_id.is_none() {
+                o.propagation_default_route_table_id = Some(table);
+            }
+        }
+        let o = &mut tgw.options;
+        let mut blocks = o.cidr_blocks.clone();
+        for text in &input.remove_cidr_blocks {
+            let canonical = check_cidr_blocks(std::slice::from_ref(text))?.remove(0);
+            let Some(i) = blocks.iter().position(|b| b == &canonical) else {
+                return Err(ModelError::invalid_value(format!(
+                    "{text} is not a CIDR block of {}",
+                    input.id
+                )));
+            };
+            blocks.remove(i);
+        }
+        blocks.extend(input.add_cidr_blocks.iter().cloned());
+        o.cidr_blocks = check_cidr_blocks(&blocks)?;
+        self.put(Resource::TransitGateway(tgw.clone()));
+        Ok(tgw)
     }
 
     pub(crate) fn delete_transit_gateway(
@@ -385,7 +664,7 @@ impl Txn<'_, '_> {
             .model
             .transit_gateway_attachments
             .values()
-            .any(|a| &a.transit_gateway_id == id && a.state.is_live());
+            .any(|a| a.attaches(id) && a.state.is_live());
         if attached {
             return Err(ModelError::IncorrectState {
                 message: format!("{id} has non-deleted Transit Gateway Attachments"),
@@ -485,6 +764,7 @@ impl Txn<'_, '_> {
             dns_support: input.dns_support,
             created: self.ctx.now,
             tags,
+            peer: None,
         };
         if same_owner || tgw.options.auto_accept_shared_attachments {
             make_available(&mut attachment, &tgw);
@@ -516,6 +796,7 @@ impl Txn<'_, '_> {
             dns_support: false,
             created: self.ctx.now,
             tags: Tags::new(),
+            peer: None,
         };
         make_available(&mut attachment, &tgw);
         let id = attachment.id.clone();
@@ -580,6 +861,9 @@ impl Txn<'_, '_> {
         }
         attachment.association = None;
         attachment.propagations.clear();
+        if let Some(peer) = &mut attachment.peer {
+            peer.association = None;
+        }
         attachment.state = state;
         self.put(Resource::TransitGatewayAttachment(attachment.clone()));
         attachment
@@ -714,7 +998,7 @@ impl Txn<'_, '_> {
             .model
             .tgw_attachment(self.ctx.scope, attachment)?
             .clone();
-        if attachment.transit_gateway_id != table.transit_gateway_id {
+        if !attachment.attaches(&table.transit_gateway_id) {
             return Err(ModelError::invalid_value(format!(
                 "{} and {} belong to different transit gateways",
                 table.id, attachment.id
@@ -738,12 +1022,12 @@ impl Txn<'_, '_> {
         attachment: &TransitGatewayAttachmentId,
     ) -> Result<(), ModelError> {
         let (table, mut attachment) = self.table_and_attachment(table, attachment)?;
-        if let Some(current) = &attachment.association {
+        if let Some(current) = attachment.association_on(&table.transit_gateway_id) {
             return Err(ModelError::AlreadyAssociated {
                 message: format!("{} is already associated with {current}", attachment.id),
             });
         }
-        attachment.association = Some(table.id);
+        *attachment.association_on_mut(&table.transit_gateway_id) = Some(table.id);
         self.put(Resource::TransitGatewayAttachment(attachment));
         Ok(())
     }
@@ -754,12 +1038,12 @@ impl Txn<'_, '_> {
         attachment: &TransitGatewayAttachmentId,
     ) -> Result<(), ModelError> {
         let (table, mut attachment) = self.table_and_attachment(table, attachment)?;
-        if attachment.association.as_ref() != Some(&table.id) {
+        if attachment.association_on(&table.transit_gateway_id) != Some(&table.id) {
             return Err(ModelError::AssociationNotFound {
                 id: format!("{}/{}", table.id, attachment.id),
             });
         }
-        attachment.association = None;
+        *attachment.association_on_mut(&table.transit_gateway_id) = None;
         self.put(Resource::TransitGatewayAttachment(attachment));
         Ok(())
     }
@@ -771,6 +1055,15 @@ impl Txn<'_, '_> {
         enable: bool,
     ) -> Result<(), ModelError> {
         let (table, mut attachment) = self.table_and_attachment(table, attachment)?;
+        // Routes reach a peered gateway by static routes only (Transit Gateway guide,
+        // "Add a route"); the code of the refusal is ours (docs/aws-choices.md).
+        if attachment.peer.is_some() {
+            return Err(ModelError::invalid_value(format!(
+                "{} is a peering attachment: transit gateway peering attachments do not propagate \
+                 routes; add static routes to it instead",
+                attachment.id
+            )));
+        }
         let present = attachment.propagations.contains(&table.id);
         match (enable, present) {
             (true, true) => {
@@ -797,7 +1090,7 @@ impl Txn<'_, '_> {
     ) -> Result<(), ModelError> {
         if let Some(a) = attachment {
             let found = self.model.tgw_attachment(self.ctx.scope, a)?;
-            if found.transit_gateway_id != table.transit_gateway_id {
+            if !found.attaches(&table.transit_gateway_id) {
                 return Err(ModelError::invalid_value(format!(
                     "{a} is not an attachment of {}",
                     table.transit_gateway_id
@@ -865,6 +1158,54 @@ impl Txn<'_, '_> {
         self.put(Resource::TransitGatewayRouteTable(t));
         Ok(())
     }
+}
+
+/// Amazon side ASNs AWS accepts: private 16-bit and 32-bit ones.
+fn check_asn(asn: u32) -> Result<(), ModelError> {
+    let private_16 = (64512..=65534).contains(&asn);
+    let private_32 = (4_200_000_000..=4_294_967_294).contains(&asn);
+    if !private_16 && !private_32 {
+        return Err(ModelError::invalid_value(format!(
+            "Amazon side ASN {asn} must be in 64512-65534 or 4200000000-4294967294"
+        )));
+    }
+    Ok(())
+}
+
+/// A gateway's CIDR blocks in canonical form: IPv4 /24 or larger, IPv6 /64 or larger (the
+/// API reference), no two overlapping (our choice: AWS documents no code).
+fn check_cidr_blocks(blocks: &[String]) -> Result<Vec<String>, ModelError> {
+    let param = "TransitGatewayCidrBlocks";
+    let mut nets: Vec<ipnet::IpNet> = Vec::new();
+    for text in blocks {
+        let net = if text.contains(':') {
+            let n = crate::cidr::parse_ipv6_cidr(text, param)?;
+            if n.prefix_len() > 64 {
+                return Err(ModelError::invalid_value(format!(
+                    "{text}: an IPv6 transit gateway CIDR block must be /64 or larger"
+                )));
+            }
+            ipnet::IpNet::V6(n)
+        } else {
+            let n = crate::cidr::parse_ipv4_cidr(text, param)?;
+            if n.prefix_len() > 24 {
+                return Err(ModelError::invalid_value(format!(
+                    "{text}: an IPv4 transit gateway CIDR block must be /24 or larger"
+                )));
+            }
+            ipnet::IpNet::V4(n)
+        };
+        if let Some(other) = nets
+            .iter()
+            .find(|o| o.contains(&net.network()) || net.contains(&o.network()))
+        {
+            return Err(ModelError::invalid_value(format!(
+                "Transit gateway CIDR block {net} overlaps {other}"
+            )));
+        }
+        nets.push(net);
+    }
+    Ok(nets.iter().map(ToString::to_string).collect())
 }
 
 /// Accepting an attachment applies the gateway's default association and propagation.

@@ -1,5 +1,5 @@
-# Cross-account VPC peering (member -> hub), applied against localvpc by
-# tests/e2e/test_terraform.py. The two access keys map to two accounts on the server
+# Cross-account VPC peering (member -> hub) and transit gateway peering (member's gateway ->
+# hub's), applied against localvpc by tests/e2e/test_terraform.py. The two access keys map to two accounts on the server
 # (--account HUBKEY=111111111111 --account MEMBERKEY=222222222222).
 
 terraform {
@@ -153,6 +153,50 @@ resource "aws_route" "member_to_hub" {
   vpc_peering_connection_id = aws_vpc_peering_connection_accepter.hub.id
 }
 
+# --- Transit gateway peering: requested by the member's gateway, accepted by the hub ----
+
+resource "aws_ec2_transit_gateway" "hub" {
+  provider    = aws.hub
+  description = "tf-hub-tgw"
+  tags        = { Name = "tf-hub-tgw" }
+}
+
+resource "aws_ec2_transit_gateway" "member" {
+  provider        = aws.member
+  description     = "tf-member-tgw"
+  amazon_side_asn = 64513
+}
+
+resource "aws_ec2_transit_gateway_peering_attachment" "member_to_hub" {
+  provider                = aws.member
+  transit_gateway_id      = aws_ec2_transit_gateway.member.id
+  peer_transit_gateway_id = aws_ec2_transit_gateway.hub.id
+  peer_account_id         = var.hub_account_id
+  peer_region             = var.region
+  tags                    = { Name = "tgw-member-to-hub", Side = "Requester" }
+}
+
+resource "aws_ec2_transit_gateway_peering_attachment_accepter" "hub" {
+  provider                      = aws.hub
+  transit_gateway_attachment_id = aws_ec2_transit_gateway_peering_attachment.member_to_hub.id
+  tags                          = { Name = "tgw-member-to-hub", Side = "Accepter" }
+}
+
+# Each side routes the other's VPC over the peering with a static route.
+resource "aws_ec2_transit_gateway_route" "hub_to_member" {
+  provider                       = aws.hub
+  destination_cidr_block         = aws_vpc.member.cidr_block
+  transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment_accepter.hub.id
+  transit_gateway_route_table_id = aws_ec2_transit_gateway.hub.association_default_route_table_id
+}
+
+resource "aws_ec2_transit_gateway_route" "member_to_hub" {
+  provider                       = aws.member
+  destination_cidr_block         = aws_vpc.hub.cidr_block
+  transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment_accepter.hub.id
+  transit_gateway_route_table_id = aws_ec2_transit_gateway.member.association_default_route_table_id
+}
+
 # --- Outputs read back by the test -----------------------------------------------------
 
 output "hub_vpc_id" {
@@ -172,4 +216,19 @@ output "pcx_id" {
 }
 output "accept_status" {
   value = aws_vpc_peering_connection_accepter.hub.accept_status
+}
+output "hub_tgw_id" {
+  value = aws_ec2_transit_gateway.hub.id
+}
+output "member_tgw_id" {
+  value = aws_ec2_transit_gateway.member.id
+}
+output "hub_tgw_rtb_id" {
+  value = aws_ec2_transit_gateway.hub.association_default_route_table_id
+}
+output "member_tgw_rtb_id" {
+  value = aws_ec2_transit_gateway.member.association_default_route_table_id
+}
+output "tgw_peering_id" {
+  value = aws_ec2_transit_gateway_peering_attachment.member_to_hub.id
 }
