@@ -1011,15 +1011,27 @@ def test_modify_security_group_rules(ec2, vpc_id, sg):
     assert after["IsEgress"] is False
     assert simple(describe_sg(ec2, sg)["IpPermissions"]) == [("tcp", 2222, 2223, "cidr", "192.0.2.0/24", "new")]
 
-    # Point it at a group instead of a CIDR.
+    # SecurityGroupRuleRequest reference: "When you modify a rule, you cannot change the rule
+    # type" (an IPv4 rule stays an IPv4 rule). docs/aws-choices.md: InvalidParameterValue.
     app = ec2.create_security_group(GroupName="app", Description="x", VpcId=vpc_id)["GroupId"]
-    ec2.modify_security_group_rules(GroupId=sg, SecurityGroupRules=[{
+    resp = expect_error(ec2.modify_security_group_rules, GroupId=sg, SecurityGroupRules=[{
         "SecurityGroupRuleId": rid,
-        "SecurityGroupRule": {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "ReferencedGroupId": app}}])
-    [after] = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rid])["SecurityGroupRules"]
-    assert after["ReferencedGroupInfo"]["GroupId"] == app
-    assert "CidrIpv4" not in after
-    expect_error(ec2.delete_security_group, GroupId=app, code="DependencyViolation")
+        "SecurityGroupRule": {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "ReferencedGroupId": app}}],
+        code="InvalidParameterValue")
+    assert "CidrIpv4" in resp["Error"]["Message"]
+
+    # A rule that references a group can be pointed at another group.
+    db = ec2.create_security_group(GroupName="db", Description="x", VpcId=vpc_id)["GroupId"]
+    [ref] = ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[from_group("tcp", 8080, app)])[
+        "SecurityGroupRules"]
+    ec2.modify_security_group_rules(GroupId=sg, SecurityGroupRules=[{
+        "SecurityGroupRuleId": ref["SecurityGroupRuleId"],
+        "SecurityGroupRule": {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "ReferencedGroupId": db}}])
+    [after] = ec2.describe_security_group_rules(SecurityGroupRuleIds=[ref["SecurityGroupRuleId"]])[
+        "SecurityGroupRules"]
+    assert after["ReferencedGroupInfo"]["GroupId"] == db and "CidrIpv4" not in after
+    expect_error(ec2.delete_security_group, GroupId=db, code="DependencyViolation")
+    ec2.delete_security_group(GroupId=app)
 
 
 def test_modify_egress_rule(ec2, sg):
@@ -1035,24 +1047,54 @@ def test_modify_security_group_rules_errors(ec2, vpc_id, sg):
     ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[tcp(22, "10.0.0.0/8"), tcp(80, "10.0.0.0/8")])
     r22 = [r for r in rules_of(ec2, sg, egress=False) if r["FromPort"] == 22][0]["SecurityGroupRuleId"]
     change = {"IpProtocol": "tcp", "FromPort": 23, "ToPort": 23, "CidrIpv4": "10.0.0.0/8"}
-    expect_error(ec2.modify_security_group_rules, GroupId=sg,
-                 SecurityGroupRules=[{"SecurityGroupRuleId": MISSING_SGR_ID, "SecurityGroupRule": change}],
-                 code="InvalidSecurityGroupRuleId.NotFound")
-    expect_error(ec2.modify_security_group_rules, GroupId=MISSING_SG_ID,
-                 SecurityGroupRules=[{"SecurityGroupRuleId": r22, "SecurityGroupRule": change}],
-                 code="InvalidGroup.NotFound")
-    # AWS-UNCONFIRMED: codes for a rule of another group, and for a change that would
-    # duplicate an existing rule; both must be refused without changing anything.
+
+    def modify(rule_id=r22, group=sg, **rule):
+        return ec2.modify_security_group_rules(GroupId=group, SecurityGroupRules=[{
+            "SecurityGroupRuleId": rule_id, "SecurityGroupRule": rule or change}])
+
+    resp = expect_error(modify, MISSING_SGR_ID, code="InvalidSecurityGroupRuleId.NotFound")
+    assert resp["Error"]["Message"] == f"The security group rule ID '{MISSING_SGR_ID}' does not exist"
+    resp = expect_error(modify, "sgr-nothex", code="InvalidSecurityGroupRuleId.Malformed")
+    assert resp["Error"]["Message"] == 'Invalid id: "sgr-nothex" (expecting "sgr-...")'
+    expect_error(modify, group=MISSING_SG_ID, code="InvalidGroup.NotFound")
+    # docs/aws-choices.md: a rule of another group does not exist in this one.
     other = ec2.create_security_group(GroupName="other", Description="x", VpcId=vpc_id)["GroupId"]
-    expect_client_error(ec2.modify_security_group_rules, GroupId=other,
-                        SecurityGroupRules=[{"SecurityGroupRuleId": r22, "SecurityGroupRule": change}])
-    expect_client_error(ec2.modify_security_group_rules, GroupId=sg, SecurityGroupRules=[{
-        "SecurityGroupRuleId": r22,
-        "SecurityGroupRule": {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "CidrIpv4": "10.0.0.0/8"}}])
-    expect_error(ec2.modify_security_group_rules, GroupId=sg, SecurityGroupRules=[{
-        "SecurityGroupRuleId": r22,
-        "SecurityGroupRule": {"IpProtocol": "tcp", "FromPort": 90, "ToPort": 80, "CidrIpv4": "10.0.0.0/8"}}],
-        code="InvalidParameterValue")
+    expect_error(modify, group=other, code="InvalidSecurityGroupRuleId.NotFound")
+    # A change that would duplicate another rule: AWS's duplicate error and text.
+    resp = expect_error(modify, IpProtocol="tcp", FromPort=80, ToPort=80, CidrIpv4="10.0.0.0/8",
+                        code="InvalidPermission.Duplicate")
+    assert resp["Error"]["Message"] == (
+        'the specified rule "peer: 10.0.0.0/8, TCP, from port: 80, to port: 80, ALLOW" already exists')
+    # Exactly one of CidrIpv4, CidrIpv6, PrefixListId, ReferencedGroupId (SecurityGroupRuleRequest).
+    expect_error(modify, IpProtocol="tcp", FromPort=23, ToPort=23, CidrIpv4="10.0.0.0/8", ReferencedGroupId=other,
+                 code="InvalidParameterCombination")
+    expect_error(modify, IpProtocol="tcp", FromPort=23, ToPort=23, code="MissingParameter")
+    # Protocols and ports are read as Authorize reads them.
+    for bad in ({"IpProtocol": "tcp", "FromPort": 90, "ToPort": 80}, {"IpProtocol": "tcp", "FromPort": 1},
+                {"IpProtocol": "bogus"}, {"IpProtocol": "icmp", "FromPort": 300, "ToPort": 0}):
+        expect_error(modify, **bad, CidrIpv4="10.0.0.0/8", code="InvalidParameterValue")
+    expect_error(modify, IpProtocol="tcp", FromPort=23, ToPort=23, CidrIpv4="10.0.0.0/33",
+                 code="InvalidParameterValue")
+    expect_error(modify, IpProtocol="tcp", FromPort=23, ToPort=23, CidrIpv4="10.0.0.0/8", Description="caf\u00e9",
+                 code="InvalidParameterValue")
     expect_dry_run(ec2.modify_security_group_rules, GroupId=sg,
                    SecurityGroupRules=[{"SecurityGroupRuleId": r22, "SecurityGroupRule": change}])
     assert sorted(r["FromPort"] for r in rules_of(ec2, sg, egress=False)) == [22, 80]
+
+
+def test_modify_security_group_rules_is_all_or_nothing(ec2, sg):
+    ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[tcp(22, "10.0.0.0/8"), tcp(80, "10.0.0.0/8")])
+    ids = {r["FromPort"]: r["SecurityGroupRuleId"] for r in rules_of(ec2, sg, egress=False)}
+    update = lambda rid, port: {"SecurityGroupRuleId": rid, "SecurityGroupRule": {  # noqa: E731
+        "IpProtocol": "tcp", "FromPort": port, "ToPort": port, "CidrIpv4": "10.0.0.0/8"}}
+    # The second update collides with the first as changed: nothing changes.
+    expect_error(ec2.modify_security_group_rules, GroupId=sg,
+                 SecurityGroupRules=[update(ids[22], 23), update(ids[80], 23)], code="InvalidPermission.Duplicate")
+    assert sorted(r["FromPort"] for r in rules_of(ec2, sg, egress=False)) == [22, 80]
+    # Updates apply in order, so two rules can trade ports.
+    ec2.modify_security_group_rules(GroupId=sg, SecurityGroupRules=[update(ids[80], 81), update(ids[22], 80)])
+    assert {r["SecurityGroupRuleId"]: r["FromPort"] for r in rules_of(ec2, sg, egress=False)} == {
+        ids[22]: 80, ids[80]: 81}
+    # docs/aws-choices.md: one rule twice in a request.
+    expect_error(ec2.modify_security_group_rules, GroupId=sg,
+                 SecurityGroupRules=[update(ids[22], 90), update(ids[22], 91)], code="InvalidParameterValue")

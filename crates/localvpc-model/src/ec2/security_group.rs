@@ -5,7 +5,7 @@ use crate::cidr::{Ipv4Cidr, parse_ipv4_cidr};
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::ec2::traffic::{PortRange, RuleProtocol, Traffic};
 use crate::error::ModelError;
-use crate::id::{SecurityGroupId, SecurityGroupRuleId, VpcId};
+use crate::id::{PrefixListId, SecurityGroupId, SecurityGroupRuleId, VpcId};
 use crate::model::Txn;
 use crate::resource::{Resource, ResourceRef};
 use crate::scope::{AccountId, Scope};
@@ -46,6 +46,14 @@ impl SecurityGroup {
             .iter()
             .chain(&self.egress)
             .any(|r| matches!(&r.peer, SgPeer::PrefixList(p) if p == id))
+    }
+
+    /// One of the group's rules by id, and whether it is an egress rule.
+    pub fn rule(&self, id: &SecurityGroupRuleId) -> Option<(bool, &SecurityGroupRule)> {
+        let ingress = self.ingress.iter().map(|r| (false, r));
+        ingress
+            .chain(self.egress.iter().map(|r| (true, r)))
+            .find(|(_, r)| &r.id == id)
     }
 
     fn rules_mut(&mut self, egress: bool) -> &mut Vec<SecurityGroupRule> {
@@ -153,6 +161,18 @@ pub enum SgPeer {
     PrefixList(String),
 }
 
+impl SgPeer {
+    /// The `SecurityGroupRuleRequest` member that names a peer of this kind.
+    pub fn request_param(&self) -> &'static str {
+        match self {
+            Self::Cidr(_) => "CidrIpv4",
+            Self::Cidr6(_) => "CidrIpv6",
+            Self::PrefixList(_) => "PrefixListId",
+            Self::Group { .. } => "ReferencedGroupId",
+        }
+    }
+}
+
 /// One `IpPermissions.N` of Authorize/Revoke: a protocol and port range with its peers, as
 /// the request gave them. The model reads protocol and ports into a [`Traffic`] as AWS
 /// does (`traffic_of`), so it is the model that refuses bad ones, after the API has
@@ -170,6 +190,16 @@ pub struct IpPermission {
     pub prefix_list_ids: Vec<(String, Option<String>)>,
     /// (group id, owning account, description).
     pub groups: Vec<(SecurityGroupId, Option<String>, Option<String>)>,
+}
+
+impl IpPermission {
+    /// How many peers (CIDRs, prefix lists, groups) the permission names.
+    fn peer_count(&self) -> usize {
+        self.ipv4_ranges.len()
+            + self.ipv6_ranges.len()
+            + self.prefix_list_ids.len()
+            + self.groups.len()
+    }
 }
 
 /// CreateSecurityGroup's input.
@@ -397,6 +427,8 @@ impl Txn<'_, '_> {
                 peers.push((SgPeer::Cidr6(net.trunc()), d.clone()));
             }
             for (pl, d) in &p.prefix_list_ids {
+                // A malformed id is InvalidPrefixListId.Malformed, as everywhere else.
+                PrefixListId::parse(pl)?;
                 if !self.model.prefix_list_exists(self.ctx.scope, pl) {
                     return Err(ModelError::PrefixListNotFound { id: pl.clone() });
                 }
@@ -548,36 +580,58 @@ impl Txn<'_, '_> {
         Ok((id, removed, unknown))
     }
 
-    /// ModifySecurityGroupRules: replaces rules by id, keeping their ids.
+    /// ModifySecurityGroupRules: replaces rules by id, keeping their ids, directions and
+    /// tags; all or nothing. Each rule must be one of the group's; its replacement names
+    /// exactly one peer, of the kind the rule already has (SecurityGroupRuleRequest
+    /// reference: "When you modify a rule, you cannot change the rule type"), and must not
+    /// duplicate another rule of its direction, as changed so far.
     pub(crate) fn modify_rules(
         &mut self,
         group_id: &SecurityGroupId,
         updates: &[(SecurityGroupRuleId, IpPermission)],
     ) -> Result<(), ModelError> {
         let mut group = self.model.security_group(self.ctx.scope, group_id)?.clone();
-        for (rule_id, permission) in updates {
-            let egress = if group.ingress.iter().any(|r| &r.id == rule_id) {
-                false
-            } else if group.egress.iter().any(|r| &r.id == rule_id) {
-                true
-            } else {
+        for (i, (rule_id, permission)) in updates.iter().enumerate() {
+            if updates.iter().take(i).any(|(seen, _)| seen == rule_id) {
+                return Err(ModelError::invalid_value(format!(
+                    "The security group rule ID '{rule_id}' appears more than once in the request"
+                )));
+            }
+            let Some((egress, old)) = group.rule(rule_id) else {
                 return Err(ModelError::RuleNotFound {
                     id: rule_id.to_string(),
                 });
             };
-            let mut replacement = self.rules_from(&group, std::slice::from_ref(permission))?;
-            let Some(mut new_rule) = replacement.pop().filter(|_| replacement.is_empty()) else {
-                return Err(ModelError::invalid_value(
-                    "A security group rule has exactly one peer",
-                ));
-            };
+            let old = old.clone();
+            match permission.peer_count() {
+                0 => {
+                    return Err(ModelError::missing(format!(
+                        "The request must contain exactly one of CidrIpv4, CidrIpv6, PrefixListId or \
+                         ReferencedGroupId for security group rule {rule_id}"
+                    )));
+                }
+                1 => {}
+                _ => {
+                    return Err(ModelError::InvalidParameterCombination {
+                        message: format!(
+                            "Only one of CidrIpv4, CidrIpv6, PrefixListId or ReferencedGroupId may be \
+                             specified for security group rule {rule_id}"
+                        ),
+                    });
+                }
+            }
+            let mut new_rule = self
+                .rules_from(&group, std::slice::from_ref(permission))?
+                .remove(0);
+            let (was, now) = (old.peer.request_param(), new_rule.peer.request_param());
+            if was != now {
+                return Err(ModelError::invalid_value(format!(
+                    "You cannot change the type of security group rule {rule_id}: it has a {was} \
+                     and cannot be given a {now}"
+                )));
+            }
             new_rule.id = rule_id.clone();
-            new_rule.tags = group
-                .rules(egress)
-                .iter()
-                .find(|r| &r.id == rule_id)
-                .map(|r| r.tags.clone())
-                .unwrap_or_default();
+            new_rule.tags = old.tags;
             let rules = group.rules_mut(egress);
             if rules
                 .iter()
@@ -649,7 +703,143 @@ fn describe_rule(rule: &SecurityGroupRule) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::command::{Command, Outcome};
     use crate::ec2::traffic::{IcmpVersion, IpProtocol, OtherProtocol};
+    use crate::testing::Harness;
+
+    fn new_group(h: &mut Harness, vpc: &VpcId, name: &str) -> SecurityGroup {
+        let cmd = Command::CreateSecurityGroup(CreateSecurityGroup {
+            vpc_id: Some(vpc.clone()),
+            group_name: name.into(),
+            description: "d".into(),
+            ..CreateSecurityGroup::default()
+        });
+        match h.run(cmd) {
+            Ok(Outcome::SecurityGroup(g)) => g,
+            o => panic!("{o:?}"),
+        }
+    }
+
+    fn tcp(port: i32, cidr: &str) -> IpPermission {
+        IpPermission {
+            protocol: "tcp".into(),
+            from_port: Some(port),
+            to_port: Some(port),
+            ipv4_ranges: vec![(cidr.into(), None)],
+            ..IpPermission::default()
+        }
+    }
+
+    /// Authorizes ingress permissions; the new rules' ids.
+    fn allow(
+        h: &mut Harness,
+        g: &SecurityGroupId,
+        perms: &[IpPermission],
+    ) -> Vec<SecurityGroupRuleId> {
+        let cmd = Command::AuthorizeSecurityGroup {
+            group: GroupRef::Id(g.clone()),
+            egress: false,
+            permissions: perms.to_vec(),
+            tag_specifications: Vec::new(),
+        };
+        match h.run(cmd) {
+            Ok(Outcome::Rules(rules)) => rules.into_iter().map(|(_, r)| r.id).collect(),
+            o => panic!("{o:?}"),
+        }
+    }
+
+    fn modify(
+        h: &mut Harness,
+        g: &SecurityGroupId,
+        rules: &[(&SecurityGroupRuleId, IpPermission)],
+    ) -> Result<Outcome, ModelError> {
+        h.run(Command::ModifySecurityGroupRules {
+            group_id: g.clone(),
+            rules: rules
+                .iter()
+                .map(|(id, p)| ((*id).clone(), p.clone()))
+                .collect(),
+        })
+    }
+
+    #[test]
+    fn modify_checks_each_rule_and_changes_all_or_nothing() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16").id;
+        let web = new_group(&mut h, &vpc, "web").id;
+        let app = new_group(&mut h, &vpc, "app").id;
+        let ids = allow(
+            &mut h,
+            &web,
+            &[tcp(22, "10.0.0.0/8"), tcp(80, "10.0.0.0/8")],
+        );
+        let (r22, r80) = (&ids[0], &ids[1]);
+        let before = h.model.security_groups[&web].ingress.clone();
+        let code = |r: Result<Outcome, ModelError>| r.unwrap_err().code();
+
+        // A rule of another group is not found in this one.
+        assert_eq!(
+            code(modify(&mut h, &app, &[(r22, tcp(23, "10.0.0.0/8"))])),
+            "InvalidSecurityGroupRuleId.NotFound"
+        );
+        // Exactly one peer, of the kind the rule has.
+        let none = IpPermission {
+            ipv4_ranges: Vec::new(),
+            ..tcp(23, "")
+        };
+        assert_eq!(
+            code(modify(&mut h, &web, &[(r22, none)])),
+            "MissingParameter"
+        );
+        let both = IpPermission {
+            groups: vec![(app.clone(), None, None)],
+            ..tcp(23, "10.0.0.0/8")
+        };
+        let err = modify(&mut h, &web, &[(r22, both)]).unwrap_err();
+        assert_eq!(err.code(), "InvalidParameterCombination");
+        let to_group = IpPermission {
+            ipv4_ranges: Vec::new(),
+            groups: vec![(app.clone(), None, None)],
+            ..tcp(23, "")
+        };
+        let err = modify(&mut h, &web, &[(r22, to_group)]).unwrap_err();
+        assert_eq!(err.code(), "InvalidParameterValue");
+        assert!(err.to_string().contains("CidrIpv4"), "{err}");
+        // Duplicates: of another rule, and the same rule twice in one request.
+        assert_eq!(
+            code(modify(&mut h, &web, &[(r22, tcp(80, "10.0.0.0/8"))])),
+            "InvalidPermission.Duplicate"
+        );
+        let twice = [(r22, tcp(23, "10.0.0.0/8")), (r22, tcp(24, "10.0.0.0/8"))];
+        assert_eq!(code(modify(&mut h, &web, &twice)), "InvalidParameterValue");
+        // A bad second update leaves the first undone.
+        let then_bad = [(r22, tcp(23, "10.0.0.0/8")), (r80, tcp(90, "bogus"))];
+        assert_eq!(
+            code(modify(&mut h, &web, &then_bad)),
+            "InvalidParameterValue"
+        );
+        let unknown_pl = IpPermission {
+            ipv4_ranges: Vec::new(),
+            prefix_list_ids: vec![("pl-bogus".into(), None)],
+            ..tcp(23, "")
+        };
+        assert_eq!(
+            code(modify(&mut h, &web, &[(r22, unknown_pl)])),
+            "InvalidPrefixListId.Malformed"
+        );
+        assert_eq!(h.model.security_groups[&web].ingress, before);
+
+        // Two rules may trade places in one request: each is checked against the other as
+        // changed so far, so the order matters (80 → 81 first, then 22 → 80).
+        let swap = [(r80, tcp(81, "10.0.0.0/8")), (r22, tcp(80, "10.0.0.0/8"))];
+        modify(&mut h, &web, &swap).unwrap();
+        let ports: Vec<_> = h.model.security_groups[&web]
+            .ingress
+            .iter()
+            .map(|r| (r.id.clone(), r.traffic.sg_ports().0))
+            .collect();
+        assert_eq!(ports, [(r22.clone(), Some(80)), (r80.clone(), Some(81))]);
+    }
 
     /// Rules as the store held them before the traffic part was typed (written by that
     /// build, copied here verbatim), and what they read back as.
