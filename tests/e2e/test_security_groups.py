@@ -394,6 +394,20 @@ def test_describe_unknown_and_malformed(ec2, sg):
     expect_error(ec2.describe_security_groups, GroupNames=["web"], code="InvalidGroup.NotFound")
 
 
+@pytest.mark.parametrize("operation", ["describe_security_groups", "describe_security_group_rules"])
+def test_group_id_filter_values_are_checked(ec2, sg, operation):
+    describe = getattr(ec2, operation)
+    # The group-id filter takes group ids: a malformed one is refused as GroupId.N is, with
+    # AWS's text.
+    resp = expect_error(describe, Filters=[f("group-id", sg, "bogus")], code="InvalidGroupId.Malformed")
+    assert resp["Error"]["Message"] == 'Invalid id: "bogus" (expecting "sg-...")'
+    # docs/aws-choices.md: a value with a wildcard is a pattern and is not checked.
+    key = "SecurityGroups" if operation == "describe_security_groups" else "SecurityGroupRules"
+    assert {x["GroupId"] for x in describe(Filters=[f("group-id", sg[:6] + "*")])[key]} == {sg}
+    # A well-formed unknown id matches nothing.
+    assert describe(Filters=[f("group-id", MISSING_SG_ID)])[key] == []
+
+
 def test_describe_security_groups_filters(ec2, vpc_id):
     web = ec2.create_security_group(GroupName="web", Description="web tier", VpcId=vpc_id,
                                     TagSpecifications=tag_spec("security-group", Tier="web"))["GroupId"]

@@ -401,7 +401,10 @@ pub(super) fn describe_security_groups<B: Backend>(op: &Op<'_, B>) -> Body {
         known.push(format!("egress.ip-permission.{f}"));
     }
     let known: Vec<&str> = known.iter().map(String::as_str).collect();
-    let describe = describe.filters(&known, true)?.paged(&DESCRIBE_BOUNDS)?;
+    let describe = describe
+        .filters(&known, true)?
+        .filter_ids("group-id", SecurityGroupId::parse)?
+        .paged(&DESCRIBE_BOUNDS)?;
     let model = describe.snapshot()?;
     let scope = &op.ctx.scope;
     let mut chosen: Vec<&SecurityGroup> = Vec::new();
@@ -528,6 +531,8 @@ pub(super) fn describe_security_group_rules<B: Backend>(op: &Op<'_, B>) -> Body 
     let describe = op
         .describe("SecurityGroupRuleId", SecurityGroupRuleId::parse)?
         .filters(&["group-id", "security-group-rule-id"], true)?
+        .filter_ids("group-id", SecurityGroupId::parse)?
+        .filter_ids("security-group-rule-id", SecurityGroupRuleId::parse)?
         .paged(&DESCRIBE_BOUNDS)?;
     let model = describe.snapshot()?;
     let scope = &op.ctx.scope;
@@ -606,4 +611,57 @@ pub(super) async fn modify_security_group_rules<B: Backend>(op: &Op<'_, B>) -> B
     op.run(Command::ModifySecurityGroupRules { group_id, rules })
         .await?;
     op.respond_true()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fake, ME, all, call, error, ok};
+
+    /// A group in a new VPC with one SSH rule from 10.0.0.0/8: (group id, rule id).
+    fn group_with_rule(b: &Fake) -> (String, String) {
+        let vpc = all(
+            &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
+            "vpcId",
+        )
+        .remove(0);
+        let create =
+            format!("Action=CreateSecurityGroup&VpcId={vpc}&GroupName=web&GroupDescription=web");
+        let sg = all(&ok(b, ME, &create), "groupId").remove(0);
+        let allow = format!(
+            "Action=AuthorizeSecurityGroupIngress&GroupId={sg}&IpPermissions.1.IpProtocol=tcp\
+             &IpPermissions.1.FromPort=22&IpPermissions.1.ToPort=22\
+             &IpPermissions.1.IpRanges.1.CidrIp=10.0.0.0/8"
+        );
+        let rule = all(&ok(b, ME, &allow), "securityGroupRuleId").remove(0);
+        (sg, rule)
+    }
+
+    #[test]
+    fn group_id_filter_values_must_be_group_ids() {
+        let b = Fake::default();
+        let (sg, _) = group_with_rule(&b);
+        for action in ["DescribeSecurityGroups", "DescribeSecurityGroupRules"] {
+            let by = |value: &str| {
+                format!("Action={action}&Filter.1.Name=group-id&Filter.1.Value.1={value}")
+            };
+            let r = call(&b, ME, &by("bogus"));
+            assert_eq!(
+                all(&r.body, "Code"),
+                ["InvalidGroupId.Malformed"],
+                "{action}"
+            );
+            assert_eq!(
+                all(&r.body, "Message"),
+                ["Invalid id: &quot;bogus&quot; (expecting &quot;sg-...&quot;)"]
+            );
+            // A pattern is not an id.
+            assert!(ok(&b, ME, &by("sg-*")).contains(&sg), "{action}");
+        }
+        let rule_id = "Action=DescribeSecurityGroupRules\
+                       &Filter.1.Name=security-group-rule-id&Filter.1.Value.1=sgr-x";
+        assert_eq!(
+            error(&b, ME, rule_id),
+            "InvalidSecurityGroupRuleId.Malformed"
+        );
+    }
 }
