@@ -133,6 +133,22 @@ def test_new_group_egress_rule_in_rules_api(ec2, sg):
         f"arn:aws:ec2:{DEFAULT_REGION}:{UNKNOWN_KEY_ACCOUNT}:security-group-rule/{r['SecurityGroupRuleId']}")
 
 
+def test_new_group_in_a_dual_stack_vpc_also_allows_ipv6_egress(ec2):
+    # VPC User Guide, security group rules: the default outbound rules allow all IPv4 traffic
+    # and, when the VPC has an IPv6 block, all IPv6 traffic.
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]["VpcId"]
+    gid = ec2.create_security_group(GroupName="dual", Description="x", VpcId=vpc)["GroupId"]
+    [egress] = describe_sg(ec2, gid)["IpPermissionsEgress"]
+    assert egress["IpProtocol"] == "-1"
+    assert egress["IpRanges"] == [{"CidrIp": "0.0.0.0/0"}] and egress["Ipv6Ranges"] == [{"CidrIpv6": "::/0"}]
+    rules = rules_of(ec2, gid, egress=True)
+    assert sorted((r.get("CidrIpv4", ""), r.get("CidrIpv6", "")) for r in rules) == [("", "::/0"), ("0.0.0.0/0", "")]
+    # Each is its own rule: the IPv6 one can be revoked alone.
+    ec2.revoke_security_group_egress(GroupId=gid, IpPermissions=[
+        {"IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}])
+    assert [r.get("CidrIpv4") for r in rules_of(ec2, gid, egress=True)] == ["0.0.0.0/0"]
+
+
 def test_create_security_group_without_vpc_uses_default_vpc(ec2):
     gid = ec2.create_security_group(GroupName="in-default", Description="x")["GroupId"]
     assert describe_sg(ec2, gid)["VpcId"] == default_vpc(ec2)["VpcId"]

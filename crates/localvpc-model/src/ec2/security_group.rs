@@ -349,13 +349,22 @@ impl Txn<'_, '_> {
         }
         let id = SecurityGroupId::generate(self.ctx.ids);
         let tags = tags_for(&input.tag_specifications, "security-group", id.as_str())?;
-        let egress = vec![SecurityGroupRule {
-            id: SecurityGroupRuleId::generate(self.ctx.ids),
-            traffic: Traffic::All,
-            peer: SgPeer::Cidr(Ipv4Cidr::default()),
-            description: None,
-            tags: Tags::new(),
-        }];
+        // All traffic to anywhere: 0.0.0.0/0, and ::/0 too when the VPC has an IPv6 block
+        // (VPC User Guide, "Security group rules": the default outbound rules).
+        let mut peers = vec![SgPeer::Cidr(Ipv4Cidr::default())];
+        if vpc.associated_ipv6_cidrs().next().is_some() {
+            peers.push(SgPeer::Cidr6(Ipv6Net::default()));
+        }
+        let egress = peers
+            .into_iter()
+            .map(|peer| SecurityGroupRule {
+                id: SecurityGroupRuleId::generate(self.ctx.ids),
+                traffic: Traffic::All,
+                peer,
+                description: None,
+                tags: Tags::new(),
+            })
+            .collect();
         let group = SecurityGroup {
             id,
             scope: scope.clone(),
@@ -705,6 +714,7 @@ mod tests {
     use super::*;
     use crate::command::{Command, Outcome};
     use crate::ec2::traffic::{IcmpVersion, IpProtocol, OtherProtocol};
+    use crate::ec2::vpc::CreateVpc;
     use crate::testing::Harness;
 
     fn new_group(h: &mut Harness, vpc: &VpcId, name: &str) -> SecurityGroup {
@@ -839,6 +849,37 @@ mod tests {
             .map(|r| (r.id.clone(), r.traffic.sg_ports().0))
             .collect();
         assert_eq!(ports, [(r22.clone(), Some(80)), (r80.clone(), Some(81))]);
+    }
+
+    #[test]
+    fn a_new_group_allows_ipv6_egress_when_its_vpc_has_an_ipv6_block() {
+        let mut h = Harness::new(false);
+        let v4 = h.vpc("10.0.0.0/16").id;
+        let cmd = Command::CreateVpc(CreateVpc {
+            cidr_block: Some("10.1.0.0/16".into()),
+            amazon_provided_ipv6_cidr_block: true,
+            ..CreateVpc::default()
+        });
+        let Ok(Outcome::Vpc(dual)) = h.run(cmd) else {
+            panic!("dual-stack VPC")
+        };
+        let peers = |g: &SecurityGroup| -> Vec<String> {
+            g.egress
+                .iter()
+                .map(|r| {
+                    assert_eq!(r.traffic, Traffic::All);
+                    describe_rule(r)
+                })
+                .collect()
+        };
+        assert_eq!(
+            peers(&new_group(&mut h, &v4, "a")),
+            ["peer: 0.0.0.0/0, ALL, ALLOW"]
+        );
+        assert_eq!(
+            peers(&new_group(&mut h, &dual.id, "b")),
+            ["peer: 0.0.0.0/0, ALL, ALLOW", "peer: ::/0, ALL, ALLOW"]
+        );
     }
 
     /// Rules as the store held them before the traffic part was typed (written by that
