@@ -1,6 +1,7 @@
 """CreateSecurityGroup, DeleteSecurityGroup, DescribeSecurityGroups,
 Authorize/RevokeSecurityGroupIngress/Egress, DescribeSecurityGroupRules,
-ModifySecurityGroupRules, and the default group of every VPC."""
+ModifySecurityGroupRules, UpdateSecurityGroupRuleDescriptionsIngress/Egress, and the default
+group of every VPC."""
 
 import re
 
@@ -1128,3 +1129,93 @@ def test_modify_security_group_rules_is_all_or_nothing(ec2, sg):
     # docs/aws-choices.md: one rule twice in a request.
     expect_error(ec2.modify_security_group_rules, GroupId=sg,
                  SecurityGroupRules=[update(ids[22], 90), update(ids[22], 91)], code="InvalidParameterValue")
+
+
+# --------------------------------------------------------------------------- UpdateSecurityGroupRuleDescriptions*
+
+
+def test_update_rule_descriptions_by_permission(ec2, vpc_id, sg):
+    app = ec2.create_security_group(GroupName="app", Description="x", VpcId=vpc_id)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[tcp(22, "10.0.0.0/8", desc="old"),
+                                                                     from_group("tcp", 8080, app)])
+    resp = ec2.update_security_group_rule_descriptions_ingress(GroupId=sg, IpPermissions=[
+        tcp(22, "10.0.0.0/8", desc="ssh from the VPC"), from_group("tcp", 8080, app, desc="app")])
+    assert resp["Return"] is True
+    assert simple(describe_sg(ec2, sg)["IpPermissions"]) == simple([
+        tcp(22, "10.0.0.0/8", desc="ssh from the VPC"), from_group("tcp", 8080, app, desc="app")])
+    # API reference: "You can remove a description ... by omitting the description parameter".
+    ec2.update_security_group_rule_descriptions_ingress(GroupId=sg, IpPermissions=[tcp(22, "10.0.0.0/8")])
+    assert ("tcp", 22, 22, "cidr", "10.0.0.0/8", None) in simple(describe_sg(ec2, sg)["IpPermissions"])
+    # Egress: the default allow-all rule.
+    ec2.update_security_group_rule_descriptions_egress(GroupId=sg, IpPermissions=[
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "anywhere"}]}])
+    [egress] = rules_of(ec2, sg, egress=True)
+    assert egress["Description"] == "anywhere"
+
+
+def test_update_rule_descriptions_by_rule_id(ec2, sg):
+    [rule] = ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[tcp(443, "10.0.0.0/16")])[
+        "SecurityGroupRules"]
+    rid = rule["SecurityGroupRuleId"]
+    ec2.update_security_group_rule_descriptions_ingress(GroupId=sg, SecurityGroupRuleDescriptions=[
+        {"SecurityGroupRuleId": rid, "Description": "https"}])
+    [after] = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rid])["SecurityGroupRules"]
+    assert after["Description"] == "https" and after["FromPort"] == 443
+    ec2.update_security_group_rule_descriptions_ingress(GroupId=sg, SecurityGroupRuleDescriptions=[
+        {"SecurityGroupRuleId": rid}])
+    [after] = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rid])["SecurityGroupRules"]
+    assert "Description" not in after
+
+
+def test_update_rule_descriptions_errors(ec2, ec2_raw, sg):
+    [rule] = ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[tcp(443, "10.0.0.0/16")])[
+        "SecurityGroupRules"]
+    rid = rule["SecurityGroupRuleId"]
+    update = ec2.update_security_group_rule_descriptions_ingress
+    # A permission that matches no rule: AWS's not-found error and text.
+    resp = expect_error(update, GroupId=sg, IpPermissions=[tcp(444, "10.0.0.0/16", desc="x")],
+                        code="InvalidPermission.NotFound")
+    assert resp["Error"]["Message"] == (
+        'The specified rule "peer: 10.0.0.0/16, TCP, from port: 444, to port: 444, ALLOW" '
+        "does not exist in this security group.")
+    expect_error(update, GroupId=sg, SecurityGroupRuleDescriptions=[{"SecurityGroupRuleId": MISSING_SGR_ID,
+                                                                     "Description": "x"}],
+                 code="InvalidSecurityGroupRuleId.NotFound")
+    expect_error(update, GroupId=sg, SecurityGroupRuleDescriptions=[{"SecurityGroupRuleId": "sgr-q"}],
+                 code="InvalidSecurityGroupRuleId.Malformed")
+    # An inbound rule is not one of the outbound rules.
+    expect_error(ec2.update_security_group_rule_descriptions_egress, GroupId=sg,
+                 SecurityGroupRuleDescriptions=[{"SecurityGroupRuleId": rid, "Description": "x"}],
+                 code="InvalidSecurityGroupRuleId.NotFound")
+    expect_error(update, GroupId=MISSING_SG_ID, IpPermissions=[tcp(443, "10.0.0.0/16")], code="InvalidGroup.NotFound")
+    expect_error(update, GroupId=sg, IpPermissions=[tcp(443, "10.0.0.0/16", desc="it's")],
+                 code="InvalidParameterValue")
+    # docs/aws-choices.md: one form or the other, as the reference asks.
+    expect_error(ec2_raw.update_security_group_rule_descriptions_ingress, GroupId=sg, code="MissingParameter")
+    expect_error(update, GroupId=sg, IpPermissions=[tcp(443, "10.0.0.0/16")],
+                 SecurityGroupRuleDescriptions=[{"SecurityGroupRuleId": rid, "Description": "x"}],
+                 code="InvalidParameterCombination")
+    expect_dry_run(update, GroupId=sg, SecurityGroupRuleDescriptions=[{"SecurityGroupRuleId": rid,
+                                                                        "Description": "x"}])
+    # Nothing above changed the rule.
+    [after] = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rid])["SecurityGroupRules"]
+    assert "Description" not in after
+
+
+def test_update_rule_descriptions_by_group_name_in_default_vpc(ec2):
+    gid = ec2.create_security_group(GroupName="dv-desc", Description="default VPC")["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=[tcp(22, "192.0.2.0/24")])
+    ec2.update_security_group_rule_descriptions_ingress(GroupName="dv-desc", IpPermissions=[
+        tcp(22, "192.0.2.0/24", desc="by name")])
+    assert simple(describe_sg(ec2, gid)["IpPermissions"]) == [("tcp", 22, 22, "cidr", "192.0.2.0/24", "by name")]
+
+
+def test_cli_update_rule_description(cli, ec2, sg):
+    [rule] = ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[tcp(22, "10.0.0.0/8")])[
+        "SecurityGroupRules"]
+    out = cli("ec2", "update-security-group-rule-descriptions-ingress", "--group-id", sg,
+              "--security-group-rule-descriptions",
+              f"SecurityGroupRuleId={rule['SecurityGroupRuleId']},Description=from the CLI").json
+    assert out["Return"] is True
+    [after] = rules_of(ec2, sg, egress=False)
+    assert after["Description"] == "from the CLI"

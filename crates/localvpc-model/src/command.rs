@@ -140,6 +140,14 @@ pub enum Command {
         group_id: SecurityGroupId,
         rules: Vec<(SecurityGroupRuleId, IpPermission)>,
     },
+    /// UpdateSecurityGroupRuleDescriptionsIngress/Egress: rules named by permission (each
+    /// peer's description is the new one) or by id.
+    UpdateSecurityGroupRuleDescriptions {
+        group: GroupRef,
+        egress: bool,
+        permissions: Vec<IpPermission>,
+        descriptions: Vec<(SecurityGroupRuleId, Option<String>)>,
+    },
     CreateInternetGateway {
         tag_specifications: Vec<TagSpecification>,
     },

@@ -234,6 +234,15 @@ impl Txn<'_, '_> {
                 self.modify_rules(group_id, rules)?;
                 Outcome::Done
             }
+            Command::UpdateSecurityGroupRuleDescriptions {
+                group,
+                egress,
+                permissions,
+                descriptions,
+            } => {
+                self.update_rule_descriptions(group, *egress, permissions, descriptions)?;
+                Outcome::Done
+            }
             Command::CreateInternetGateway { tag_specifications } => {
                 Outcome::InternetGateway(self.create_internet_gateway(tag_specifications)?)
             }

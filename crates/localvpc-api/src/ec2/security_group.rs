@@ -1,5 +1,6 @@
 //! Security groups: Create/Delete/DescribeSecurityGroups, Authorize/Revoke ingress and
-//! egress, DescribeSecurityGroupRules, ModifySecurityGroupRules.
+//! egress, DescribeSecurityGroupRules, ModifySecurityGroupRules,
+//! UpdateSecurityGroupRuleDescriptionsIngress/Egress.
 
 use super::filter::DESCRIBE_BOUNDS;
 use super::input::Input;
@@ -613,6 +614,46 @@ pub(super) async fn modify_security_group_rules<B: Backend>(op: &Op<'_, B>) -> B
     op.respond_true()
 }
 
+/// UpdateSecurityGroupRuleDescriptionsIngress (egress = false) or …Egress: the rules named by
+/// `IpPermissions` (each peer's `Description` is the new one) or by
+/// `SecurityGroupRuleDescription.N`; the API reference asks for one form or the other.
+pub(super) async fn update_rule_descriptions<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body {
+    let p = &op.params;
+    let group = group_ref(p)?;
+    let permissions = permissions(p, &op.snapshot(), &op.ctx.scope, egress)?;
+    let mut descriptions = Vec::new();
+    for d in p.params().structs("SecurityGroupRuleDescription") {
+        let id = d.get("SecurityGroupRuleId").ok_or_else(|| {
+            ApiError::missing("SecurityGroupRuleDescription.N.SecurityGroupRuleId")
+        })?;
+        descriptions.push((
+            SecurityGroupRuleId::parse(id)?,
+            d.get("Description").map(str::to_owned),
+        ));
+    }
+    match (permissions.is_empty(), descriptions.is_empty()) {
+        (true, true) => {
+            return Err(ApiError::missing(
+                "IpPermissions or SecurityGroupRuleDescription",
+            ));
+        }
+        (false, false) => {
+            return Err(ApiError::combination(
+                "The parameter IpPermissions cannot be used with the parameter SecurityGroupRuleDescription",
+            ));
+        }
+        _ => {}
+    }
+    op.run(Command::UpdateSecurityGroupRuleDescriptions {
+        group,
+        egress,
+        permissions,
+        descriptions,
+    })
+    .await?;
+    op.respond_true()
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{Fake, ME, all, call, error, ok};
@@ -663,5 +704,37 @@ mod tests {
             error(&b, ME, rule_id),
             "InvalidSecurityGroupRuleId.Malformed"
         );
+    }
+
+    #[test]
+    fn rule_descriptions_take_permissions_or_rule_ids() {
+        let b = Fake::default();
+        let (sg, rule) = group_with_rule(&b);
+        let update = |query: &str| {
+            format!("Action=UpdateSecurityGroupRuleDescriptionsIngress&GroupId={sg}{query}")
+        };
+        let by_id = format!(
+            "&SecurityGroupRuleDescription.1.SecurityGroupRuleId={rule}\
+             &SecurityGroupRuleDescription.1.Description=ssh"
+        );
+        let by_permission = "&IpPermissions.1.IpProtocol=tcp&IpPermissions.1.FromPort=22\
+                             &IpPermissions.1.ToPort=22&IpPermissions.1.IpRanges.1.CidrIp=10.0.0.0/8";
+        assert_eq!(error(&b, ME, &update("")), "MissingParameter");
+        let both = update(&format!("{by_id}{by_permission}"));
+        assert_eq!(error(&b, ME, &both), "InvalidParameterCombination");
+        let malformed = update("&SecurityGroupRuleDescription.1.SecurityGroupRuleId=sgr-x");
+        assert_eq!(
+            error(&b, ME, &malformed),
+            "InvalidSecurityGroupRuleId.Malformed"
+        );
+        assert_eq!(all(&ok(&b, ME, &update(&by_id)), "return"), ["true"]);
+        let rules = ok(&b, ME, "Action=DescribeSecurityGroupRules");
+        assert!(rules.contains("<description>ssh</description>"), "{rules}");
+        ok(&b, ME, &update(by_permission));
+        let rules = ok(&b, ME, "Action=DescribeSecurityGroupRules");
+        assert!(!rules.contains("<description>"), "{rules}");
+        let egress =
+            format!("Action=UpdateSecurityGroupRuleDescriptionsEgress&GroupId={sg}{by_permission}");
+        assert_eq!(error(&b, ME, &egress), "InvalidPermission.NotFound");
     }
 }

@@ -660,6 +660,47 @@ impl Txn<'_, '_> {
 }
 
 impl Txn<'_, '_> {
+    /// UpdateSecurityGroupRuleDescriptionsIngress/Egress: sets (or, when absent, removes)
+    /// the description of rules of one direction, named by permission or by id; all or
+    /// nothing. A permission that matches no rule is `InvalidPermission.NotFound` and an id
+    /// that is not one of the direction's rules `InvalidSecurityGroupRuleId.NotFound`, in
+    /// every VPC (the default VPC's leniency is RevokeSecurityGroupIngress's only).
+    pub(crate) fn update_rule_descriptions(
+        &mut self,
+        group: &GroupRef,
+        egress: bool,
+        permissions: &[IpPermission],
+        descriptions: &[(SecurityGroupRuleId, Option<String>)],
+    ) -> Result<(), ModelError> {
+        let mut group = self.resolve_group(group)?;
+        let wanted = self.rules_from(&group, permissions)?;
+        for rule in wanted {
+            let Some(slot) = group
+                .rules_mut(egress)
+                .iter_mut()
+                .find(|r| r.same_permission(&rule))
+            else {
+                return Err(ModelError::PermissionNotFound {
+                    rule: describe_rule(&rule),
+                });
+            };
+            slot.description = rule.description;
+        }
+        for (id, description) in descriptions {
+            if let Some(d) = description {
+                check_text("rule description", d)?;
+            }
+            let Some(slot) = group.rules_mut(egress).iter_mut().find(|r| &r.id == id) else {
+                return Err(ModelError::RuleNotFound { id: id.to_string() });
+            };
+            slot.description = description.clone();
+        }
+        self.put(Resource::SecurityGroup(group));
+        Ok(())
+    }
+}
+
+impl Txn<'_, '_> {
     /// Tags live on the rule inside its group; the rule id is looked up in the caller's scope.
     pub(crate) fn edit_rule_tags(
         &mut self,
@@ -849,6 +890,66 @@ mod tests {
             .map(|r| (r.id.clone(), r.traffic.sg_ports().0))
             .collect();
         assert_eq!(ports, [(r22.clone(), Some(80)), (r80.clone(), Some(81))]);
+    }
+
+    #[test]
+    fn rule_descriptions_change_by_permission_or_by_id() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16").id;
+        let web = new_group(&mut h, &vpc, "web").id;
+        let ids = allow(
+            &mut h,
+            &web,
+            &[tcp(22, "10.0.0.0/8"), tcp(80, "10.0.0.0/8")],
+        );
+        let update =
+            |h: &mut Harness,
+             egress: bool,
+             permissions: Vec<IpPermission>,
+             descriptions: Vec<(SecurityGroupRuleId, Option<String>)>| {
+                h.run(Command::UpdateSecurityGroupRuleDescriptions {
+                    group: GroupRef::Id(web.clone()),
+                    egress,
+                    permissions,
+                    descriptions,
+                })
+            };
+        let described = |h: &Harness| -> Vec<Option<String>> {
+            let g = &h.model.security_groups[&web];
+            g.ingress.iter().map(|r| r.description.clone()).collect()
+        };
+        let ssh = IpPermission {
+            ipv4_ranges: vec![("10.0.0.0/8".into(), Some("ssh".into()))],
+            ..tcp(22, "")
+        };
+        update(&mut h, false, vec![ssh], Vec::new()).unwrap();
+        assert_eq!(described(&h), [Some("ssh".into()), None]);
+        update(
+            &mut h,
+            false,
+            Vec::new(),
+            vec![(ids[1].clone(), Some("web".into()))],
+        )
+        .unwrap();
+        assert_eq!(described(&h), [Some("ssh".into()), Some("web".into())]);
+        // No description removes it.
+        update(&mut h, false, vec![tcp(22, "10.0.0.0/8")], Vec::new()).unwrap();
+        assert_eq!(described(&h), [None, Some("web".into())]);
+
+        let code = |r: Result<Outcome, ModelError>| r.unwrap_err().code();
+        let missing = update(&mut h, false, vec![tcp(23, "10.0.0.0/8")], Vec::new());
+        assert_eq!(code(missing), "InvalidPermission.NotFound");
+        // An ingress rule's id is not an egress rule.
+        let other_way = update(&mut h, true, Vec::new(), vec![(ids[0].clone(), None)]);
+        assert_eq!(code(other_way), "InvalidSecurityGroupRuleId.NotFound");
+        let bad_text = update(
+            &mut h,
+            false,
+            Vec::new(),
+            vec![(ids[0].clone(), Some("café".into()))],
+        );
+        assert_eq!(code(bad_text), "InvalidParameterValue");
+        assert_eq!(described(&h), [None, Some("web".into())]);
     }
 
     #[test]
