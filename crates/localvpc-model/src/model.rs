@@ -643,7 +643,10 @@ impl Txn<'_, '_> {
                 self.delete_tgw_route(table, *destination)?;
                 Outcome::Done
             }
-            Command::RunInstances(input) => Outcome::Instances(self.run_instances(input)?),
+            Command::RunInstances(input) => Outcome::Instances(self.run_instances(input, &[])?),
+            Command::RunInstancesNamingGroups { input, group_names } => {
+                Outcome::Instances(self.run_instances(input, group_names)?)
+            }
             Command::CreateNetworkInsightsPath(input) => {
                 Outcome::NetworkInsightsPath(self.create_network_insights_path(input)?)
             }

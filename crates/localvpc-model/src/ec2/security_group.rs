@@ -754,8 +754,10 @@ fn describe_rule(rule: &SecurityGroupRule) -> String {
 mod tests {
     use super::*;
     use crate::command::{Command, Outcome};
+    use crate::ec2::instance::RunInstances;
     use crate::ec2::traffic::{IcmpVersion, IpProtocol, OtherProtocol};
     use crate::ec2::vpc::CreateVpc;
+    use crate::id::SubnetId;
     use crate::testing::Harness;
 
     fn new_group(h: &mut Harness, vpc: &VpcId, name: &str) -> SecurityGroup {
@@ -980,6 +982,50 @@ mod tests {
         assert_eq!(
             peers(&new_group(&mut h, &dual.id, "b")),
             ["peer: 0.0.0.0/0, ALL, ALLOW", "peer: ::/0, ALL, ALLOW"]
+        );
+    }
+
+    #[test]
+    fn run_instances_takes_group_names_in_the_default_vpc_only() {
+        let mut h = Harness::new(true);
+        let default_vpc = h
+            .model
+            .vpcs
+            .values()
+            .find(|v| v.is_default)
+            .unwrap()
+            .id
+            .clone();
+        let web = new_group(&mut h, &default_vpc, "web").id;
+        let launch = |h: &mut Harness, subnet: Option<SubnetId>, names: &[&str]| {
+            h.run(Command::RunInstancesNamingGroups {
+                input: RunInstances {
+                    image_id: "ami-0123456789abcdef0".into(),
+                    instance_type: "t3.micro".into(),
+                    min_count: 1,
+                    max_count: 1,
+                    subnet_id: subnet,
+                    ..RunInstances::default()
+                },
+                group_names: names.iter().map(|n| (*n).to_owned()).collect(),
+            })
+        };
+        let Ok(Outcome::Instances(launched)) = launch(&mut h, None, &["web", "default"]) else {
+            panic!("launch by names")
+        };
+        let eni = &h.model.network_interfaces[&launched[0].primary_interface];
+        let default_group = h.model.vpcs[&default_vpc].default_security_group_id.clone();
+        assert_eq!(eni.groups, [web, default_group]);
+        let unknown = launch(&mut h, None, &["nope"]).unwrap_err();
+        assert_eq!(unknown.code(), "InvalidGroup.NotFound");
+        // Another VPC's subnet does not take names, as AWS answers.
+        let vpc = h.vpc("10.0.0.0/16").id;
+        let subnet = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a").unwrap().id;
+        let refused = launch(&mut h, Some(subnet), &["web"]).unwrap_err();
+        assert_eq!(refused.code(), "InvalidParameterCombination");
+        assert_eq!(
+            refused.to_string(),
+            "The parameter groupName cannot be used with the parameter subnet"
         );
     }
 
