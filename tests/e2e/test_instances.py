@@ -232,7 +232,8 @@ def test_run_with_group_names_in_the_default_vpc(ec2, ami):
     assert run_one(ec2, ami, SubnetId=subnet, SecurityGroups=["web"])["SecurityGroups"][0]["GroupId"] == web
     resp = expect_error(ec2.run_instances, ImageId=ami, MinCount=1, MaxCount=1, SecurityGroups=["nope"],
                         code="InvalidGroup.NotFound")
-    assert "nope" in resp["Error"]["Message"]
+    assert resp["Error"]["Message"] == (
+        f"The security group 'nope' does not exist in default VPC '{default_vpc(ec2)['VpcId']}'")
 
 
 def test_run_with_group_names_outside_the_default_vpc(ec2, ami, vpc_id, subnet):

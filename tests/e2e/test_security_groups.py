@@ -636,6 +636,28 @@ def test_authorize_ingress_group_pair_by_name_in_default_vpc(ec2):
     assert [pair["GroupId"] for pair in p["UserIdGroupPairs"]] == [b]
 
 
+def test_unknown_group_names_in_the_default_vpc(ec2, vpc_id):
+    # Every [Default VPC] name form is looked up in the default VPC, with AWS's text naming
+    # it ("The security group 'x' does not exist in default VPC 'vpc-…'", as observed).
+    a = ec2.create_security_group(GroupName="a", Description="x")["GroupId"]
+    ec2.create_security_group(GroupName="elsewhere", Description="x", VpcId=vpc_id)
+    text = f"The security group 'elsewhere' does not exist in default VPC '{default_vpc(ec2)['VpcId']}'"
+    pair = {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "UserIdGroupPairs": [{"GroupName": "elsewhere"}]}
+    for call, kw in [
+        (ec2.describe_security_groups, {"GroupNames": ["elsewhere"]}),
+        (ec2.delete_security_group, {"GroupName": "elsewhere"}),
+        (ec2.authorize_security_group_ingress, {"GroupName": "elsewhere", "IpPermissions": [tcp(22, "10.0.0.0/8")]}),
+        (ec2.authorize_security_group_ingress, {"GroupId": a, "IpPermissions": [pair]}),
+        (ec2.authorize_security_group_ingress, {"GroupName": "a", "SourceSecurityGroupName": "elsewhere"}),
+        (ec2.revoke_security_group_ingress, {"GroupId": a, "IpPermissions": [pair]}),
+        (ec2.update_security_group_rule_descriptions_ingress, {"GroupName": "elsewhere",
+                                                               "IpPermissions": [tcp(22, "10.0.0.0/8")]}),
+    ]:
+        resp = expect_error(call, **kw, code="InvalidGroup.NotFound")
+        assert resp["Error"]["Message"] == text, (call, resp["Error"])
+    assert describe_sg(ec2, a)["IpPermissions"] == []
+
+
 @pytest.mark.parametrize("perm,expected", [
     ({"IpProtocol": "icmp", "FromPort": 8, "ToPort": -1}, ("icmp", 8, -1)),       # echo request, any code
     ({"IpProtocol": "icmp", "FromPort": -1, "ToPort": -1}, ("icmp", -1, -1)),     # all ICMP

@@ -54,54 +54,24 @@ fn described(s: &QueryParams, key: &str) -> Option<(String, Option<String>)> {
     ))
 }
 
-/// A group named in the caller's default VPC (the `[Default VPC]` name forms).
-fn default_vpc_group(
-    model: &Model,
-    scope: &Scope,
-    name: &str,
-) -> Result<SecurityGroupId, ApiError> {
-    let default_vpc = model
-        .vpcs(scope)
-        .find(|v| v.is_default)
-        .map(|v| v.id.clone());
-    model
-        .security_groups(scope)
-        .find(|g| g.name == name && Some(&g.vpc_id) == default_vpc.as_ref())
-        .map(|g| g.id.clone())
-        .ok_or_else(|| {
-            ApiError::new(
-                400,
-                "InvalidGroup.NotFound",
-                format!("The security group '{name}' does not exist in default VPC"),
-            )
-        })
-}
-
 /// `IpPermissions.N.*`, plus the legacy flat parameters (`IpProtocol`, `CidrIp`,
 /// `SourceSecurityGroupName`), which only ingress accepts.
-fn permissions(
-    p: &Input<'_>,
-    model: &Model,
-    scope: &Scope,
-    egress: bool,
-) -> Result<Vec<IpPermission>, ApiError> {
+fn permissions(p: &Input<'_>, egress: bool) -> Result<Vec<IpPermission>, ApiError> {
     let mut out = Vec::new();
     for perm in p.params().structs("IpPermissions") {
         let protocol = perm
             .get("IpProtocol")
             .ok_or_else(|| ApiError::missing("IpPermissions.N.IpProtocol"))?;
-        let mut groups = Vec::new();
+        let (mut groups, mut group_names) = (Vec::new(), Vec::new());
         for g in perm.structs("Groups") {
-            let id = match (g.get("GroupId"), g.get("GroupName")) {
-                (Some(id), _) => SecurityGroupId::parse(id)?,
-                (None, Some(name)) => default_vpc_group(model, scope, name)?,
+            let account = g.get("UserId").map(str::to_owned);
+            let description = g.get("Description").map(str::to_owned);
+            match (g.get("GroupId"), g.get("GroupName")) {
+                (Some(id), _) => groups.push((SecurityGroupId::parse(id)?, account, description)),
+                // [Default VPC] names: the model resolves them.
+                (None, Some(name)) => group_names.push((name.to_owned(), account, description)),
                 (None, None) => return Err(ApiError::missing("IpPermissions.N.Groups.N.GroupId")),
-            };
-            groups.push((
-                id,
-                g.get("UserId").map(str::to_owned),
-                g.get("Description").map(str::to_owned),
-            ));
+            }
         }
         out.push(IpPermission {
             protocol: protocol.to_owned(),
@@ -123,6 +93,7 @@ fn permissions(
                 .filter_map(|r| described(r, "PrefixListId"))
                 .collect(),
             groups,
+            group_names,
         });
     }
     let legacy = [
@@ -150,14 +121,13 @@ fn permissions(
         }
         if let Some(name) = p.opt("SourceSecurityGroupName") {
             // [Default VPC] access from a source group covers all of ICMP, TCP and UDP.
-            let source = default_vpc_group(model, scope, name)?;
             let owner = p.opt("SourceSecurityGroupOwnerId").map(str::to_owned);
             for (protocol, from, to) in [("icmp", -1, -1), ("tcp", 0, 65535), ("udp", 0, 65535)] {
                 out.push(IpPermission {
                     protocol: protocol.to_owned(),
                     from_port: Some(from),
                     to_port: Some(to),
-                    groups: vec![(source.clone(), owner.clone(), None)],
+                    group_names: vec![(name.to_owned(), owner.clone(), None)],
                     ..IpPermission::default()
                 });
             }
@@ -412,23 +382,8 @@ pub(super) fn describe_security_groups<B: Backend>(op: &Op<'_, B>) -> Body {
     for id in describe.ids() {
         chosen.push(model.security_group(scope, id)?);
     }
-    if !names.is_empty() {
-        let default_vpc = model
-            .vpcs(scope)
-            .find(|v| v.is_default)
-            .map(|v| v.id.clone());
-        for name in &names {
-            let found = model
-                .security_groups(scope)
-                .find(|g| g.name == *name && Some(&g.vpc_id) == default_vpc.as_ref());
-            chosen.push(found.ok_or_else(|| {
-                ApiError::new(
-                    400,
-                    "InvalidGroup.NotFound",
-                    format!("The security group '{name}' does not exist in default VPC"),
-                )
-            })?);
-        }
+    for name in &names {
+        chosen.push(model.security_group_in_default_vpc(scope, name)?);
     }
     if describe.ids().is_empty() && names.is_empty() {
         chosen = model.security_groups(scope).collect();
@@ -448,7 +403,7 @@ pub(super) fn describe_security_groups<B: Backend>(op: &Op<'_, B>) -> Body {
 pub(super) async fn authorize<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body {
     let p = &op.params;
     let group = group_ref(p)?;
-    let permissions = permissions(p, &op.snapshot(), &op.ctx.scope, egress)?;
+    let permissions = permissions(p, egress)?;
     if permissions.is_empty() {
         return Err(ApiError::missing("IpPermissions"));
     }
@@ -478,7 +433,7 @@ pub(super) async fn authorize<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body 
 pub(super) async fn revoke<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body {
     let p = &op.params;
     let group = group_ref(p)?;
-    let permissions = permissions(p, &op.snapshot(), &op.ctx.scope, egress)?;
+    let permissions = permissions(p, egress)?;
     let rule_ids = p
         .list("SecurityGroupRuleId")
         .into_iter()
@@ -603,6 +558,7 @@ pub(super) async fn modify_security_group_rules<B: Backend>(op: &Op<'_, B>) -> B
             ipv6_ranges: one("CidrIpv6").into_iter().collect(),
             prefix_list_ids: one("PrefixListId").into_iter().collect(),
             groups,
+            ..IpPermission::default()
         };
         rules.push((SecurityGroupRuleId::parse(id)?, permission));
     }
@@ -620,7 +576,7 @@ pub(super) async fn modify_security_group_rules<B: Backend>(op: &Op<'_, B>) -> B
 pub(super) async fn update_rule_descriptions<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body {
     let p = &op.params;
     let group = group_ref(p)?;
-    let permissions = permissions(p, &op.snapshot(), &op.ctx.scope, egress)?;
+    let permissions = permissions(p, egress)?;
     let mut descriptions = Vec::new();
     for d in p.params().structs("SecurityGroupRuleDescription") {
         let id = d.get("SecurityGroupRuleId").ok_or_else(|| {

@@ -7,7 +7,7 @@ use crate::ec2::traffic::{PortRange, RuleProtocol, Traffic};
 use crate::error::ModelError;
 use crate::id::{PrefixListId, SecurityGroupId, SecurityGroupRuleId, VpcId};
 use crate::model::Txn;
-use crate::resource::{Resource, ResourceRef};
+use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::{AccountId, Scope};
 use ipnet::Ipv6Net;
 use serde::{Deserialize, Serialize};
@@ -190,6 +190,10 @@ pub struct IpPermission {
     pub prefix_list_ids: Vec<(String, Option<String>)>,
     /// (group id, owning account, description).
     pub groups: Vec<(SecurityGroupId, Option<String>, Option<String>)>,
+    /// Groups named by `GroupName` (or `SourceSecurityGroupName`): the default VPC's form,
+    /// resolved by the model. (group name, owning account, description).
+    #[serde(default)]
+    pub group_names: Vec<(String, Option<String>, Option<String>)>,
 }
 
 impl IpPermission {
@@ -199,6 +203,7 @@ impl IpPermission {
             + self.ipv6_ranges.len()
             + self.prefix_list_ids.len()
             + self.groups.len()
+            + self.group_names.len()
     }
 }
 
@@ -283,24 +288,36 @@ fn traffic_of(p: &IpPermission) -> Result<Traffic, ModelError> {
     }
 }
 
+impl Model {
+    /// The group a `[Default VPC]` name form names (GroupName, Groups.N.GroupName,
+    /// SourceSecurityGroupName, RunInstances' SecurityGroup.N): the group of that name in the
+    /// caller's default VPC, else AWS's `InvalidGroup.NotFound` "The security group '…' does
+    /// not exist in default VPC '…'".
+    pub fn security_group_in_default_vpc<'a>(
+        &'a self,
+        scope: &'a Scope,
+        name: &str,
+    ) -> Result<&'a SecurityGroup, ModelError> {
+        let default_vpc = self.vpcs(scope).find(|v| v.is_default).map(|v| &v.id);
+        self.security_groups(scope)
+            .find(|g| g.name == name && Some(&g.vpc_id) == default_vpc)
+            .ok_or_else(|| ModelError::GroupNameNotFound {
+                name: name.to_owned(),
+                default_vpc: default_vpc.map(ToString::to_string),
+            })
+    }
+}
+
 impl Txn<'_, '_> {
     /// The group a request names, in the caller's scope.
     pub(crate) fn resolve_group(&self, group: &GroupRef) -> Result<SecurityGroup, ModelError> {
         let scope = self.ctx.scope;
         match group {
             GroupRef::Id(id) => self.model.security_group(scope, id).cloned(),
-            GroupRef::Name(name) => {
-                let default_vpc = self
-                    .model
-                    .vpcs(scope)
-                    .find(|v| v.is_default)
-                    .map(|v| v.id.clone());
-                self.model
-                    .security_groups(scope)
-                    .find(|g| &g.name == name && Some(&g.vpc_id) == default_vpc.as_ref())
-                    .cloned()
-                    .ok_or_else(|| ModelError::GroupNameNotFound { name: name.clone() })
-            }
+            GroupRef::Name(name) => self
+                .model
+                .security_group_in_default_vpc(scope, name)
+                .cloned(),
         }
     }
 
@@ -443,7 +460,14 @@ impl Txn<'_, '_> {
                 }
                 peers.push((SgPeer::PrefixList(pl.clone()), d.clone()));
             }
-            for (group_id, account, d) in &p.groups {
+            let mut groups = p.groups.clone();
+            for (name, account, d) in &p.group_names {
+                let id = self
+                    .model
+                    .security_group_in_default_vpc(self.ctx.scope, name)?;
+                groups.push((id.id.clone(), account.clone(), d.clone()));
+            }
+            for (group_id, account, d) in &groups {
                 let account = account.as_deref().map(|a| {
                     AccountId::parse(a)
                         .ok_or_else(|| ModelError::invalid_value(format!("Invalid user id '{a}'")))
@@ -1018,6 +1042,10 @@ mod tests {
         assert_eq!(eni.groups, [web, default_group]);
         let unknown = launch(&mut h, None, &["nope"]).unwrap_err();
         assert_eq!(unknown.code(), "InvalidGroup.NotFound");
+        assert_eq!(
+            unknown.to_string(),
+            format!("The security group 'nope' does not exist in default VPC '{default_vpc}'")
+        );
         // Another VPC's subnet does not take names, as AWS answers.
         let vpc = h.vpc("10.0.0.0/16").id;
         let subnet = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a").unwrap().id;
