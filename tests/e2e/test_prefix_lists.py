@@ -441,6 +441,13 @@ def test_an_egress_rule_reference_also_keeps_a_list(ec2, sg, pl):
     ec2.delete_managed_prefix_list(PrefixListId=pl)
 
 
+def test_cli_a_referenced_list_cannot_be_deleted(cli, ec2, sg, pl):
+    ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "PrefixListIds": [{"PrefixListId": pl}]}])
+    bad = cli("ec2", "delete-managed-prefix-list", "--prefix-list-id", pl, check=False)
+    assert bad.returncode != 0 and "DependencyViolation" in bad.stderr and sg in bad.stderr
+
+
 def test_delete_managed_prefix_list(ec2, pl):
     expect_dry_run(ec2.delete_managed_prefix_list, PrefixListId=pl)
     resp = ec2.delete_managed_prefix_list(PrefixListId=pl)

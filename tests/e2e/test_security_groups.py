@@ -1241,3 +1241,24 @@ def test_cli_update_rule_description(cli, ec2, sg):
     assert out["Return"] is True
     [after] = rules_of(ec2, sg, egress=False)
     assert after["Description"] == "from the CLI"
+
+
+def test_cli_security_group_fidelity(cli, ec2):
+    run = lambda *args, **kw: cli("ec2", *args, **kw)  # noqa: E731
+    vpc = run("create-vpc", "--cidr-block", "10.0.0.0/16", "--amazon-provided-ipv6-cidr-block").json["Vpc"]["VpcId"]
+    gid = run("create-security-group", "--group-name", "cli", "--description", "x", "--vpc-id", vpc).json["GroupId"]
+    # A dual-stack VPC's new group allows all egress over both families.
+    rules = run("describe-security-group-rules", "--filters", f"Name=group-id,Values={gid}").json["SecurityGroupRules"]
+    assert sorted(r.get("CidrIpv4") or r.get("CidrIpv6") for r in rules) == ["0.0.0.0/0", "::/0"]
+    # A rule keeps its type: the IPv4 rule cannot become an IPv6 one.
+    v4 = [r for r in rules if r.get("CidrIpv4")][0]["SecurityGroupRuleId"]
+    bad = run("modify-security-group-rules", "--group-id", gid, "--security-group-rules",
+              f"SecurityGroupRuleId={v4},SecurityGroupRule={{IpProtocol=-1,CidrIpv6=2001:db8::/32}}", check=False)
+    assert bad.returncode != 0 and "InvalidParameterValue" in bad.stderr and "CidrIpv4" in bad.stderr
+    run("modify-security-group-rules", "--group-id", gid, "--security-group-rules",
+        f"SecurityGroupRuleId={v4},SecurityGroupRule={{IpProtocol=tcp,FromPort=443,ToPort=443,CidrIpv4=10.0.0.0/8}}")
+    [after] = ec2.describe_security_group_rules(SecurityGroupRuleIds=[v4])["SecurityGroupRules"]
+    assert (after["IpProtocol"], after["FromPort"], after["CidrIpv4"]) == ("tcp", 443, "10.0.0.0/8")
+    # The group-id filter takes group ids only.
+    bad = run("describe-security-groups", "--filters", "Name=group-id,Values=web", check=False)
+    assert bad.returncode != 0 and "InvalidGroupId.Malformed" in bad.stderr and '(expecting "sg-...")' in bad.stderr
