@@ -189,6 +189,46 @@ def test_run_in_a_subnet_with_security_groups(ec2, ami, vpc_id, subnet):
     expect_error(ec2.delete_security_group, GroupId=sg, code="DependencyViolation")
 
 
+def test_run_with_group_names_in_the_default_vpc(ec2, ami):
+    # RunInstances reference, SecurityGroup.N: "[Default VPC] The names of the security groups".
+    web = ec2.create_security_group(GroupName="web", Description="x")["GroupId"]
+    dflt = ec2.describe_security_groups(GroupNames=["default"])["SecurityGroups"][0]["GroupId"]
+    i = run_one(ec2, ami, SecurityGroups=["web", "default"])
+    assert i["VpcId"] == default_vpc(ec2)["VpcId"]
+    assert i["SecurityGroups"] == [{"GroupId": web, "GroupName": "web"}, {"GroupId": dflt, "GroupName": "default"}]
+    [eni] = i["NetworkInterfaces"]
+    assert [g["GroupId"] for g in eni["Groups"]] == [web, dflt]
+    # Names and ids together: one group each, ids first.
+    both = run_one(ec2, ami, SecurityGroupIds=[dflt], SecurityGroups=["web", "default"])
+    assert [g["GroupId"] for g in both["SecurityGroups"]] == [dflt, web]
+    # A default subnet given explicitly is still the default VPC.
+    subnet = default_subnets(ec2)["ap-northeast-1a"]["SubnetId"]
+    assert run_one(ec2, ami, SubnetId=subnet, SecurityGroups=["web"])["SecurityGroups"][0]["GroupId"] == web
+    resp = expect_error(ec2.run_instances, ImageId=ami, MinCount=1, MaxCount=1, SecurityGroups=["nope"],
+                        code="InvalidGroup.NotFound")
+    assert resp["Error"]["Message"] == (
+        f"The security group 'nope' does not exist in default VPC '{default_vpc(ec2)['VpcId']}'")
+
+
+def test_run_with_group_names_outside_the_default_vpc(ec2, ami, vpc_id, subnet):
+    # Names are the default VPC's form; with a subnet of another VPC AWS answers
+    # InvalidParameterCombination "The parameter groupName cannot be used with the parameter
+    # subnet", even for a group of that VPC.
+    ec2.create_security_group(GroupName="web", Description="x", VpcId=vpc_id)
+    resp = expect_error(ec2.run_instances, ImageId=ami, MinCount=1, MaxCount=1, SubnetId=subnet,
+                        SecurityGroups=["web"], code="InvalidParameterCombination")
+    assert resp["Error"]["Message"] == "The parameter groupName cannot be used with the parameter subnet"
+    expect_error(ec2.run_instances, ImageId=ami, MinCount=1, MaxCount=1, SecurityGroups=["default"],
+                 NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnet}], code="InvalidParameterCombination")
+    assert ec2.describe_instances()["Reservations"] == []
+
+
+def test_cli_run_with_a_group_name(cli, ec2, ami):
+    ec2.create_security_group(GroupName="cli-web", Description="x")
+    out = cli("ec2", "run-instances", "--image-id", ami, "--count", "1", "--security-groups", "cli-web").json
+    assert [g["GroupName"] for g in out["Instances"][0]["SecurityGroups"]] == ["cli-web"]
+
+
 def test_run_with_an_explicit_private_address(ec2, ami, subnet):
     i = run_one(ec2, ami, SubnetId=subnet, PrivateIpAddress="10.0.1.50")
     assert i["PrivateIpAddress"] == "10.0.1.50"

@@ -392,11 +392,11 @@ def test_default_security_group_gets_ipv6_egress(ec2, vpc6):
     assert egress["Ipv6Ranges"] == [{"CidrIpv6": "::/0"}]
     rules = ec2.describe_security_group_rules(Filters=[f("group-id", sg["GroupId"])])["SecurityGroupRules"]
     assert sorted(r.get("CidrIpv6", "") for r in rules if r["IsEgress"]) == ["", "::/0"]
-    # A group created afterwards gets the IPv4 egress rule only (the default egress rule of
-    # CreateSecurityGroup allows all IPv4 traffic).
+    # A group created in the dual-stack VPC gets both default egress rules too (VPC User
+    # Guide: all IPv6 traffic as well, when the VPC has an IPv6 block).
     custom = ec2.create_security_group(GroupName="app", Description="app", VpcId=vpc_id)["GroupId"]
     [egress] = ec2.describe_security_groups(GroupIds=[custom])["SecurityGroups"][0]["IpPermissionsEgress"]
-    assert egress["IpRanges"] == [{"CidrIp": "0.0.0.0/0"}] and egress["Ipv6Ranges"] == []
+    assert egress["IpRanges"] == [{"CidrIp": "0.0.0.0/0"}] and egress["Ipv6Ranges"] == [{"CidrIpv6": "::/0"}]
 
 
 def test_default_security_group_gets_ipv6_egress_on_association(ec2):
@@ -421,7 +421,8 @@ def test_security_group_ipv6_rules_end_to_end(ec2, vpc6):
     assert g["IpPermissions"][0]["Ipv6Ranges"] == [{"CidrIpv6": "::/0", "Description": "https v6"}]
     assert {"CidrIpv6": block} in [r for p in g["IpPermissionsEgress"] for r in p["Ipv6Ranges"]]
     rules = ec2.describe_security_group_rules(Filters=[f("group-id", sg)])["SecurityGroupRules"]
-    assert sorted(r.get("CidrIpv6", "-") for r in rules) == sorted(["::/0", block, "-"])
+    # Ingress ::/0, egress the defaults (0.0.0.0/0 and ::/0) and the block.
+    assert sorted(r.get("CidrIpv6", "-") for r in rules) == sorted(["::/0", "::/0", block, "-"])
     ec2.revoke_security_group_ingress(GroupId=sg, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}])
     assert ec2.describe_security_groups(GroupIds=[sg])["SecurityGroups"][0]["IpPermissions"] == []

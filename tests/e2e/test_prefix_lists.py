@@ -391,15 +391,39 @@ def test_a_referenced_list_cannot_be_deleted(ec2, rtb, igw, sg, pl):
     ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "PrefixListIds": [{"PrefixListId": pl}]}])
     ec2.create_route(RouteTableId=rtb, DestinationPrefixListId=pl, GatewayId=igw)
-    # A list in use by a route table or security group cannot be deleted.
-    # AWS-UNCONFIRMED: the code (localvpc answers DependencyViolation).
-    expect_client_error(ec2.delete_managed_prefix_list, PrefixListId=pl)
+    # DeleteManagedPrefixList reference: "You must first remove all references to the prefix
+    # list in your resources." AWS documents no code for the refusal; docs/aws-choices.md:
+    # DependencyViolation, naming a resource that holds a reference.
+    resp = expect_error(ec2.delete_managed_prefix_list, PrefixListId=pl, code="DependencyViolation")
+    assert pl in resp["Error"]["Message"]
+    assert rtb in resp["Error"]["Message"] or sg in resp["Error"]["Message"]
     ec2.delete_route(RouteTableId=rtb, DestinationPrefixListId=pl)
-    expect_client_error(ec2.delete_managed_prefix_list, PrefixListId=pl)
+    resp = expect_error(ec2.delete_managed_prefix_list, PrefixListId=pl, code="DependencyViolation")
+    assert sg in resp["Error"]["Message"]
     ec2.revoke_security_group_ingress(GroupId=sg, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "PrefixListIds": [{"PrefixListId": pl}]}])
     assert ec2.get_managed_prefix_list_associations(PrefixListId=pl)["PrefixListAssociations"] == []
     ec2.delete_managed_prefix_list(PrefixListId=pl)
+
+
+def test_an_egress_rule_reference_also_keeps_a_list(ec2, sg, pl):
+    [rule] = ec2.authorize_security_group_egress(GroupId=sg, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [{"PrefixListId": pl}]}])[
+        "SecurityGroupRules"]
+    expect_error(ec2.delete_managed_prefix_list, PrefixListId=pl, code="DependencyViolation")
+    # The list is still whole and still referenced.
+    assert describe_pl(ec2, pl)["State"] == "create-complete"
+    assert ec2.describe_security_group_rules(SecurityGroupRuleIds=[rule["SecurityGroupRuleId"]])[
+        "SecurityGroupRules"][0]["PrefixListId"] == pl
+    ec2.revoke_security_group_egress(GroupId=sg, SecurityGroupRuleIds=[rule["SecurityGroupRuleId"]])
+    ec2.delete_managed_prefix_list(PrefixListId=pl)
+
+
+def test_cli_a_referenced_list_cannot_be_deleted(cli, ec2, sg, pl):
+    ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "PrefixListIds": [{"PrefixListId": pl}]}])
+    bad = cli("ec2", "delete-managed-prefix-list", "--prefix-list-id", pl, check=False)
+    assert bad.returncode != 0 and "DependencyViolation" in bad.stderr and sg in bad.stderr
 
 
 def test_delete_managed_prefix_list(ec2, pl):

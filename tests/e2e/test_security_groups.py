@@ -1,6 +1,7 @@
 """CreateSecurityGroup, DeleteSecurityGroup, DescribeSecurityGroups,
 Authorize/RevokeSecurityGroupIngress/Egress, DescribeSecurityGroupRules,
-ModifySecurityGroupRules, and the default group of every VPC."""
+ModifySecurityGroupRules, UpdateSecurityGroupRuleDescriptionsIngress/Egress, and the default
+group of every VPC."""
 
 import re
 
@@ -121,6 +122,22 @@ def test_new_group_egress_rule_in_rules_api(ec2, sg):
     assert r["CidrIpv4"] == "0.0.0.0/0"
     assert r["SecurityGroupRuleArn"] == (
         f"arn:aws:ec2:{DEFAULT_REGION}:{UNKNOWN_KEY_ACCOUNT}:security-group-rule/{r['SecurityGroupRuleId']}")
+
+
+def test_new_group_in_a_dual_stack_vpc_also_allows_ipv6_egress(ec2):
+    # VPC User Guide, security group rules: the default outbound rules allow all IPv4 traffic
+    # and, when the VPC has an IPv6 block, all IPv6 traffic.
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]["VpcId"]
+    gid = ec2.create_security_group(GroupName="dual", Description="x", VpcId=vpc)["GroupId"]
+    [egress] = describe_sg(ec2, gid)["IpPermissionsEgress"]
+    assert egress["IpProtocol"] == "-1"
+    assert egress["IpRanges"] == [{"CidrIp": "0.0.0.0/0"}] and egress["Ipv6Ranges"] == [{"CidrIpv6": "::/0"}]
+    rules = rules_of(ec2, gid, egress=True)
+    assert sorted((r.get("CidrIpv4", ""), r.get("CidrIpv6", "")) for r in rules) == [("", "::/0"), ("0.0.0.0/0", "")]
+    # Each is its own rule: the IPv6 one can be revoked alone.
+    ec2.revoke_security_group_egress(GroupId=gid, IpPermissions=[
+        {"IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}])
+    assert [r.get("CidrIpv4") for r in rules_of(ec2, gid, egress=True)] == ["0.0.0.0/0"]
 
 
 def test_create_security_group_without_vpc_uses_default_vpc(ec2):
@@ -384,6 +401,20 @@ def test_describe_unknown_and_malformed(ec2, sg):
     expect_error(ec2.describe_security_groups, GroupNames=["web"], code="InvalidGroup.NotFound")
 
 
+@pytest.mark.parametrize("operation", ["describe_security_groups", "describe_security_group_rules"])
+def test_group_id_filter_values_are_checked(ec2, sg, operation):
+    describe = getattr(ec2, operation)
+    # The group-id filter takes group ids: a malformed one is refused as GroupId.N is, with
+    # AWS's text.
+    resp = expect_error(describe, Filters=[f("group-id", sg, "bogus")], code="InvalidGroupId.Malformed")
+    assert resp["Error"]["Message"] == 'Invalid id: "bogus" (expecting "sg-...")'
+    # docs/aws-choices.md: a value with a wildcard is a pattern and is not checked.
+    key = "SecurityGroups" if operation == "describe_security_groups" else "SecurityGroupRules"
+    assert {x["GroupId"] for x in describe(Filters=[f("group-id", sg[:6] + "*")])[key]} == {sg}
+    # A well-formed unknown id matches nothing.
+    assert describe(Filters=[f("group-id", MISSING_SG_ID)])[key] == []
+
+
 def test_describe_security_groups_filters(ec2, vpc_id):
     web = ec2.create_security_group(GroupName="web", Description="web tier", VpcId=vpc_id,
                                     TagSpecifications=tag_spec("security-group", Tier="web"))["GroupId"]
@@ -593,6 +624,28 @@ def test_authorize_ingress_group_pair_by_name_in_default_vpc(ec2):
         {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "UserIdGroupPairs": [{"GroupName": "b"}]}])
     [p] = describe_sg(ec2, a)["IpPermissions"]
     assert [pair["GroupId"] for pair in p["UserIdGroupPairs"]] == [b]
+
+
+def test_unknown_group_names_in_the_default_vpc(ec2, vpc_id):
+    # Every [Default VPC] name form is looked up in the default VPC, with AWS's text naming
+    # it ("The security group 'x' does not exist in default VPC 'vpc-…'", as observed).
+    a = ec2.create_security_group(GroupName="a", Description="x")["GroupId"]
+    ec2.create_security_group(GroupName="elsewhere", Description="x", VpcId=vpc_id)
+    text = f"The security group 'elsewhere' does not exist in default VPC '{default_vpc(ec2)['VpcId']}'"
+    pair = {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "UserIdGroupPairs": [{"GroupName": "elsewhere"}]}
+    for call, kw in [
+        (ec2.describe_security_groups, {"GroupNames": ["elsewhere"]}),
+        (ec2.delete_security_group, {"GroupName": "elsewhere"}),
+        (ec2.authorize_security_group_ingress, {"GroupName": "elsewhere", "IpPermissions": [tcp(22, "10.0.0.0/8")]}),
+        (ec2.authorize_security_group_ingress, {"GroupId": a, "IpPermissions": [pair]}),
+        (ec2.authorize_security_group_ingress, {"GroupName": "a", "SourceSecurityGroupName": "elsewhere"}),
+        (ec2.revoke_security_group_ingress, {"GroupId": a, "IpPermissions": [pair]}),
+        (ec2.update_security_group_rule_descriptions_ingress, {"GroupName": "elsewhere",
+                                                               "IpPermissions": [tcp(22, "10.0.0.0/8")]}),
+    ]:
+        resp = expect_error(call, **kw, code="InvalidGroup.NotFound")
+        assert resp["Error"]["Message"] == text, (call, resp["Error"])
+    assert describe_sg(ec2, a)["IpPermissions"] == []
 
 
 @pytest.mark.parametrize("perm,expected", [
@@ -1001,15 +1054,27 @@ def test_modify_security_group_rules(ec2, vpc_id, sg):
     assert after["IsEgress"] is False
     assert simple(describe_sg(ec2, sg)["IpPermissions"]) == [("tcp", 2222, 2223, "cidr", "192.0.2.0/24", "new")]
 
-    # Point it at a group instead of a CIDR.
+    # SecurityGroupRuleRequest reference: "When you modify a rule, you cannot change the rule
+    # type" (an IPv4 rule stays an IPv4 rule). docs/aws-choices.md: InvalidParameterValue.
     app = ec2.create_security_group(GroupName="app", Description="x", VpcId=vpc_id)["GroupId"]
-    ec2.modify_security_group_rules(GroupId=sg, SecurityGroupRules=[{
+    resp = expect_error(ec2.modify_security_group_rules, GroupId=sg, SecurityGroupRules=[{
         "SecurityGroupRuleId": rid,
-        "SecurityGroupRule": {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "ReferencedGroupId": app}}])
-    [after] = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rid])["SecurityGroupRules"]
-    assert after["ReferencedGroupInfo"]["GroupId"] == app
-    assert "CidrIpv4" not in after
-    expect_error(ec2.delete_security_group, GroupId=app, code="DependencyViolation")
+        "SecurityGroupRule": {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "ReferencedGroupId": app}}],
+        code="InvalidParameterValue")
+    assert "CidrIpv4" in resp["Error"]["Message"]
+
+    # A rule that references a group can be pointed at another group.
+    db = ec2.create_security_group(GroupName="db", Description="x", VpcId=vpc_id)["GroupId"]
+    [ref] = ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[from_group("tcp", 8080, app)])[
+        "SecurityGroupRules"]
+    ec2.modify_security_group_rules(GroupId=sg, SecurityGroupRules=[{
+        "SecurityGroupRuleId": ref["SecurityGroupRuleId"],
+        "SecurityGroupRule": {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "ReferencedGroupId": db}}])
+    [after] = ec2.describe_security_group_rules(SecurityGroupRuleIds=[ref["SecurityGroupRuleId"]])[
+        "SecurityGroupRules"]
+    assert after["ReferencedGroupInfo"]["GroupId"] == db and "CidrIpv4" not in after
+    expect_error(ec2.delete_security_group, GroupId=db, code="DependencyViolation")
+    ec2.delete_security_group(GroupId=app)
 
 
 def test_modify_egress_rule(ec2, sg):
@@ -1025,24 +1090,165 @@ def test_modify_security_group_rules_errors(ec2, vpc_id, sg):
     ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[tcp(22, "10.0.0.0/8"), tcp(80, "10.0.0.0/8")])
     r22 = [r for r in rules_of(ec2, sg, egress=False) if r["FromPort"] == 22][0]["SecurityGroupRuleId"]
     change = {"IpProtocol": "tcp", "FromPort": 23, "ToPort": 23, "CidrIpv4": "10.0.0.0/8"}
-    expect_error(ec2.modify_security_group_rules, GroupId=sg,
-                 SecurityGroupRules=[{"SecurityGroupRuleId": MISSING_SGR_ID, "SecurityGroupRule": change}],
-                 code="InvalidSecurityGroupRuleId.NotFound")
-    expect_error(ec2.modify_security_group_rules, GroupId=MISSING_SG_ID,
-                 SecurityGroupRules=[{"SecurityGroupRuleId": r22, "SecurityGroupRule": change}],
-                 code="InvalidGroup.NotFound")
-    # AWS-UNCONFIRMED: codes for a rule of another group, and for a change that would
-    # duplicate an existing rule; both must be refused without changing anything.
+
+    def modify(rule_id=r22, group=sg, **rule):
+        return ec2.modify_security_group_rules(GroupId=group, SecurityGroupRules=[{
+            "SecurityGroupRuleId": rule_id, "SecurityGroupRule": rule or change}])
+
+    resp = expect_error(modify, MISSING_SGR_ID, code="InvalidSecurityGroupRuleId.NotFound")
+    assert resp["Error"]["Message"] == f"The security group rule ID '{MISSING_SGR_ID}' does not exist"
+    resp = expect_error(modify, "sgr-nothex", code="InvalidSecurityGroupRuleId.Malformed")
+    assert resp["Error"]["Message"] == 'Invalid id: "sgr-nothex" (expecting "sgr-...")'
+    expect_error(modify, group=MISSING_SG_ID, code="InvalidGroup.NotFound")
+    # docs/aws-choices.md: a rule of another group does not exist in this one.
     other = ec2.create_security_group(GroupName="other", Description="x", VpcId=vpc_id)["GroupId"]
-    expect_client_error(ec2.modify_security_group_rules, GroupId=other,
-                        SecurityGroupRules=[{"SecurityGroupRuleId": r22, "SecurityGroupRule": change}])
-    expect_client_error(ec2.modify_security_group_rules, GroupId=sg, SecurityGroupRules=[{
-        "SecurityGroupRuleId": r22,
-        "SecurityGroupRule": {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "CidrIpv4": "10.0.0.0/8"}}])
-    expect_error(ec2.modify_security_group_rules, GroupId=sg, SecurityGroupRules=[{
-        "SecurityGroupRuleId": r22,
-        "SecurityGroupRule": {"IpProtocol": "tcp", "FromPort": 90, "ToPort": 80, "CidrIpv4": "10.0.0.0/8"}}],
-        code="InvalidParameterValue")
+    expect_error(modify, group=other, code="InvalidSecurityGroupRuleId.NotFound")
+    # A change that would duplicate another rule: AWS's duplicate error and text.
+    resp = expect_error(modify, IpProtocol="tcp", FromPort=80, ToPort=80, CidrIpv4="10.0.0.0/8",
+                        code="InvalidPermission.Duplicate")
+    assert resp["Error"]["Message"] == (
+        'the specified rule "peer: 10.0.0.0/8, TCP, from port: 80, to port: 80, ALLOW" already exists')
+    # Exactly one of CidrIpv4, CidrIpv6, PrefixListId, ReferencedGroupId (SecurityGroupRuleRequest).
+    expect_error(modify, IpProtocol="tcp", FromPort=23, ToPort=23, CidrIpv4="10.0.0.0/8", ReferencedGroupId=other,
+                 code="InvalidParameterCombination")
+    expect_error(modify, IpProtocol="tcp", FromPort=23, ToPort=23, code="MissingParameter")
+    # Protocols and ports are read as Authorize reads them.
+    for bad in ({"IpProtocol": "tcp", "FromPort": 90, "ToPort": 80}, {"IpProtocol": "tcp", "FromPort": 1},
+                {"IpProtocol": "bogus"}, {"IpProtocol": "icmp", "FromPort": 300, "ToPort": 0}):
+        expect_error(modify, **bad, CidrIpv4="10.0.0.0/8", code="InvalidParameterValue")
+    expect_error(modify, IpProtocol="tcp", FromPort=23, ToPort=23, CidrIpv4="10.0.0.0/33",
+                 code="InvalidParameterValue")
+    expect_error(modify, IpProtocol="tcp", FromPort=23, ToPort=23, CidrIpv4="10.0.0.0/8", Description="caf\u00e9",
+                 code="InvalidParameterValue")
     expect_dry_run(ec2.modify_security_group_rules, GroupId=sg,
                    SecurityGroupRules=[{"SecurityGroupRuleId": r22, "SecurityGroupRule": change}])
     assert sorted(r["FromPort"] for r in rules_of(ec2, sg, egress=False)) == [22, 80]
+
+
+def test_modify_security_group_rules_is_all_or_nothing(ec2, sg):
+    ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[tcp(22, "10.0.0.0/8"), tcp(80, "10.0.0.0/8")])
+    ids = {r["FromPort"]: r["SecurityGroupRuleId"] for r in rules_of(ec2, sg, egress=False)}
+    update = lambda rid, port: {"SecurityGroupRuleId": rid, "SecurityGroupRule": {  # noqa: E731
+        "IpProtocol": "tcp", "FromPort": port, "ToPort": port, "CidrIpv4": "10.0.0.0/8"}}
+    # The second update collides with the first as changed: nothing changes.
+    expect_error(ec2.modify_security_group_rules, GroupId=sg,
+                 SecurityGroupRules=[update(ids[22], 23), update(ids[80], 23)], code="InvalidPermission.Duplicate")
+    assert sorted(r["FromPort"] for r in rules_of(ec2, sg, egress=False)) == [22, 80]
+    # Updates apply in order, so two rules can trade ports.
+    ec2.modify_security_group_rules(GroupId=sg, SecurityGroupRules=[update(ids[80], 81), update(ids[22], 80)])
+    assert {r["SecurityGroupRuleId"]: r["FromPort"] for r in rules_of(ec2, sg, egress=False)} == {
+        ids[22]: 80, ids[80]: 81}
+    # docs/aws-choices.md: one rule twice in a request.
+    expect_error(ec2.modify_security_group_rules, GroupId=sg,
+                 SecurityGroupRules=[update(ids[22], 90), update(ids[22], 91)], code="InvalidParameterValue")
+
+
+# --------------------------------------------------------------------------- UpdateSecurityGroupRuleDescriptions*
+
+
+def test_update_rule_descriptions_by_permission(ec2, vpc_id, sg):
+    app = ec2.create_security_group(GroupName="app", Description="x", VpcId=vpc_id)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[tcp(22, "10.0.0.0/8", desc="old"),
+                                                                     from_group("tcp", 8080, app)])
+    resp = ec2.update_security_group_rule_descriptions_ingress(GroupId=sg, IpPermissions=[
+        tcp(22, "10.0.0.0/8", desc="ssh from the VPC"), from_group("tcp", 8080, app, desc="app")])
+    assert resp["Return"] is True
+    assert simple(describe_sg(ec2, sg)["IpPermissions"]) == simple([
+        tcp(22, "10.0.0.0/8", desc="ssh from the VPC"), from_group("tcp", 8080, app, desc="app")])
+    # API reference: "You can remove a description ... by omitting the description parameter".
+    ec2.update_security_group_rule_descriptions_ingress(GroupId=sg, IpPermissions=[tcp(22, "10.0.0.0/8")])
+    assert ("tcp", 22, 22, "cidr", "10.0.0.0/8", None) in simple(describe_sg(ec2, sg)["IpPermissions"])
+    # Egress: the default allow-all rule.
+    ec2.update_security_group_rule_descriptions_egress(GroupId=sg, IpPermissions=[
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "anywhere"}]}])
+    [egress] = rules_of(ec2, sg, egress=True)
+    assert egress["Description"] == "anywhere"
+
+
+def test_update_rule_descriptions_by_rule_id(ec2, sg):
+    [rule] = ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[tcp(443, "10.0.0.0/16")])[
+        "SecurityGroupRules"]
+    rid = rule["SecurityGroupRuleId"]
+    ec2.update_security_group_rule_descriptions_ingress(GroupId=sg, SecurityGroupRuleDescriptions=[
+        {"SecurityGroupRuleId": rid, "Description": "https"}])
+    [after] = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rid])["SecurityGroupRules"]
+    assert after["Description"] == "https" and after["FromPort"] == 443
+    ec2.update_security_group_rule_descriptions_ingress(GroupId=sg, SecurityGroupRuleDescriptions=[
+        {"SecurityGroupRuleId": rid}])
+    [after] = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rid])["SecurityGroupRules"]
+    assert "Description" not in after
+
+
+def test_update_rule_descriptions_errors(ec2, ec2_raw, sg):
+    [rule] = ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[tcp(443, "10.0.0.0/16")])[
+        "SecurityGroupRules"]
+    rid = rule["SecurityGroupRuleId"]
+    update = ec2.update_security_group_rule_descriptions_ingress
+    # A permission that matches no rule: AWS's not-found error and text.
+    resp = expect_error(update, GroupId=sg, IpPermissions=[tcp(444, "10.0.0.0/16", desc="x")],
+                        code="InvalidPermission.NotFound")
+    assert resp["Error"]["Message"] == (
+        'The specified rule "peer: 10.0.0.0/16, TCP, from port: 444, to port: 444, ALLOW" '
+        "does not exist in this security group.")
+    expect_error(update, GroupId=sg, SecurityGroupRuleDescriptions=[{"SecurityGroupRuleId": MISSING_SGR_ID,
+                                                                     "Description": "x"}],
+                 code="InvalidSecurityGroupRuleId.NotFound")
+    expect_error(update, GroupId=sg, SecurityGroupRuleDescriptions=[{"SecurityGroupRuleId": "sgr-q"}],
+                 code="InvalidSecurityGroupRuleId.Malformed")
+    # An inbound rule is not one of the outbound rules.
+    expect_error(ec2.update_security_group_rule_descriptions_egress, GroupId=sg,
+                 SecurityGroupRuleDescriptions=[{"SecurityGroupRuleId": rid, "Description": "x"}],
+                 code="InvalidSecurityGroupRuleId.NotFound")
+    expect_error(update, GroupId=MISSING_SG_ID, IpPermissions=[tcp(443, "10.0.0.0/16")], code="InvalidGroup.NotFound")
+    expect_error(update, GroupId=sg, IpPermissions=[tcp(443, "10.0.0.0/16", desc="it's")],
+                 code="InvalidParameterValue")
+    # docs/aws-choices.md: one form or the other, as the reference asks.
+    expect_error(ec2_raw.update_security_group_rule_descriptions_ingress, GroupId=sg, code="MissingParameter")
+    expect_error(update, GroupId=sg, IpPermissions=[tcp(443, "10.0.0.0/16")],
+                 SecurityGroupRuleDescriptions=[{"SecurityGroupRuleId": rid, "Description": "x"}],
+                 code="InvalidParameterCombination")
+    expect_dry_run(update, GroupId=sg, SecurityGroupRuleDescriptions=[{"SecurityGroupRuleId": rid,
+                                                                        "Description": "x"}])
+    # Nothing above changed the rule.
+    [after] = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rid])["SecurityGroupRules"]
+    assert "Description" not in after
+
+
+def test_update_rule_descriptions_by_group_name_in_default_vpc(ec2):
+    gid = ec2.create_security_group(GroupName="dv-desc", Description="default VPC")["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=[tcp(22, "192.0.2.0/24")])
+    ec2.update_security_group_rule_descriptions_ingress(GroupName="dv-desc", IpPermissions=[
+        tcp(22, "192.0.2.0/24", desc="by name")])
+    assert simple(describe_sg(ec2, gid)["IpPermissions"]) == [("tcp", 22, 22, "cidr", "192.0.2.0/24", "by name")]
+
+
+def test_cli_update_rule_description(cli, ec2, sg):
+    [rule] = ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[tcp(22, "10.0.0.0/8")])[
+        "SecurityGroupRules"]
+    out = cli("ec2", "update-security-group-rule-descriptions-ingress", "--group-id", sg,
+              "--security-group-rule-descriptions",
+              f"SecurityGroupRuleId={rule['SecurityGroupRuleId']},Description=from the CLI").json
+    assert out["Return"] is True
+    [after] = rules_of(ec2, sg, egress=False)
+    assert after["Description"] == "from the CLI"
+
+
+def test_cli_security_group_fidelity(cli, ec2):
+    run = lambda *args, **kw: cli("ec2", *args, **kw)  # noqa: E731
+    vpc = run("create-vpc", "--cidr-block", "10.0.0.0/16", "--amazon-provided-ipv6-cidr-block").json["Vpc"]["VpcId"]
+    gid = run("create-security-group", "--group-name", "cli", "--description", "x", "--vpc-id", vpc).json["GroupId"]
+    # A dual-stack VPC's new group allows all egress over both families.
+    rules = run("describe-security-group-rules", "--filters", f"Name=group-id,Values={gid}").json["SecurityGroupRules"]
+    assert sorted(r.get("CidrIpv4") or r.get("CidrIpv6") for r in rules) == ["0.0.0.0/0", "::/0"]
+    # A rule keeps its type: the IPv4 rule cannot become an IPv6 one.
+    v4 = [r for r in rules if r.get("CidrIpv4")][0]["SecurityGroupRuleId"]
+    bad = run("modify-security-group-rules", "--group-id", gid, "--security-group-rules",
+              f"SecurityGroupRuleId={v4},SecurityGroupRule={{IpProtocol=-1,CidrIpv6=2001:db8::/32}}", check=False)
+    assert bad.returncode != 0 and "InvalidParameterValue" in bad.stderr and "CidrIpv4" in bad.stderr
+    run("modify-security-group-rules", "--group-id", gid, "--security-group-rules",
+        f"SecurityGroupRuleId={v4},SecurityGroupRule={{IpProtocol=tcp,FromPort=443,ToPort=443,CidrIpv4=10.0.0.0/8}}")
+    [after] = ec2.describe_security_group_rules(SecurityGroupRuleIds=[v4])["SecurityGroupRules"]
+    assert (after["IpProtocol"], after["FromPort"], after["CidrIpv4"]) == ("tcp", 443, "10.0.0.0/8")
+    # The group-id filter takes group ids only.
+    bad = run("describe-security-groups", "--filters", "Name=group-id,Values=web", check=False)
+    assert bad.returncode != 0 and "InvalidGroupId.Malformed" in bad.stderr and '(expecting "sg-...")' in bad.stderr

@@ -221,6 +221,8 @@ pub const ACTIONS: &[&str] = &[
     "TerminateInstances",
     "UnassignIpv6Addresses",
     "UnassignPrivateIpAddresses",
+    "UpdateSecurityGroupRuleDescriptionsEgress",
+    "UpdateSecurityGroupRuleDescriptionsIngress",
 ];
 
 /// Serves one EC2 request.
@@ -299,6 +301,12 @@ async fn dispatch<B: Backend>(
         "RevokeSecurityGroupEgress" => security_group::revoke(&op, true).await,
         "DescribeSecurityGroupRules" => security_group::describe_security_group_rules(&op),
         "ModifySecurityGroupRules" => security_group::modify_security_group_rules(&op).await,
+        "UpdateSecurityGroupRuleDescriptionsIngress" => {
+            security_group::update_rule_descriptions(&op, false).await
+        }
+        "UpdateSecurityGroupRuleDescriptionsEgress" => {
+            security_group::update_rule_descriptions(&op, true).await
+        }
         "CreateInternetGateway" => internet_gateway::create(&op).await,
         "AttachInternetGateway" => internet_gateway::attach(&op).await,
         "DetachInternetGateway" => internet_gateway::detach(&op).await,

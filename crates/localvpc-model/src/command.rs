@@ -141,6 +141,14 @@ pub enum Command {
         group_id: SecurityGroupId,
         rules: Vec<(SecurityGroupRuleId, IpPermission)>,
     },
+    /// UpdateSecurityGroupRuleDescriptionsIngress/Egress: rules named by permission (each
+    /// peer's description is the new one) or by id.
+    UpdateSecurityGroupRuleDescriptions {
+        group: GroupRef,
+        egress: bool,
+        permissions: Vec<IpPermission>,
+        descriptions: Vec<(SecurityGroupRuleId, Option<String>)>,
+    },
     CreateInternetGateway {
         tag_specifications: Vec<TagSpecification>,
     },
@@ -367,6 +375,13 @@ pub enum Command {
         destination: crate::cidr::Ipv4Cidr,
     },
     RunInstances(RunInstances),
+    /// RunInstances with `SecurityGroup.N` names ([Default VPC]) besides any ids: the model
+    /// resolves them in the VPC the launch goes to. (A variant of its own keeps the shape of
+    /// `RunInstances`, which other crates build field by field.)
+    RunInstancesNamingGroups {
+        input: RunInstances,
+        group_names: Vec<String>,
+    },
     CreateNetworkInsightsPath(CreateNetworkInsightsPath),
     DeleteNetworkInsightsPath {
         id: NetworkInsightsPathId,

@@ -62,8 +62,15 @@ pub enum ModelError {
     TagLimitExceeded { resource_id: String, limit: usize },
     #[error("The specified network contains more than one subnet in availability zone")]
     NoDefaultSubnetSpace,
-    #[error("The security group '{name}' does not exist in the default VPC")]
-    GroupNameNotFound { name: String },
+    /// AWS's text names the default VPC ("… does not exist in default VPC 'vpc-…'").
+    #[error(
+        "The security group '{name}' does not exist in default VPC{}",
+        default_vpc.as_ref().map(|v| format!(" '{v}'")).unwrap_or_default()
+    )]
+    GroupNameNotFound {
+        name: String,
+        default_vpc: Option<String>,
+    },
     #[error("No default VPC for this user")]
     VpcIdNotSpecified,
     #[error("The security group '{name}' is reserved")]

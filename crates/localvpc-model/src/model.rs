@@ -234,6 +234,15 @@ impl Txn<'_, '_> {
                 self.modify_rules(group_id, rules)?;
                 Outcome::Done
             }
+            Command::UpdateSecurityGroupRuleDescriptions {
+                group,
+                egress,
+                permissions,
+                descriptions,
+            } => {
+                self.update_rule_descriptions(group, *egress, permissions, descriptions)?;
+                Outcome::Done
+            }
             Command::CreateInternetGateway { tag_specifications } => {
                 Outcome::InternetGateway(self.create_internet_gateway(tag_specifications)?)
             }
@@ -649,7 +658,10 @@ impl Txn<'_, '_> {
                 self.delete_tgw_route(table, *destination)?;
                 Outcome::Done
             }
-            Command::RunInstances(input) => Outcome::Instances(self.run_instances(input)?),
+            Command::RunInstances(input) => Outcome::Instances(self.run_instances(input, &[])?),
+            Command::RunInstancesNamingGroups { input, group_names } => {
+                Outcome::Instances(self.run_instances(input, group_names)?)
+            }
             Command::CreateNetworkInsightsPath(input) => {
                 Outcome::NetworkInsightsPath(self.create_network_insights_path(input)?)
             }

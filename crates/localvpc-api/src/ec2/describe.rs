@@ -10,6 +10,7 @@
 //! ```text
 //! op.describe("VpcId", VpcId::parse)?      ids (malformed → InvalidVpcID.Malformed)
 //!     .filters(FILTERS, true)?            Filter.N (unknown name → InvalidParameterValue)
+//!     .filter_ids("vpc-id", VpcId::parse)? optional: ids among a filter's values
 //!     .paged(&DESCRIBE_BOUNDS)?           MaxResults (not an integer → InvalidParameterValue)
 //!     .answer("vpcSet", values, write_vpc) DryRun, ids → items, filters, page, XML
 //! ```
@@ -83,6 +84,22 @@ impl<'o, B: Backend, Id> Describe<'o, B, Id> {
     /// `tag-value` unless `tags`.
     pub(super) fn filters(mut self, known: &[&str], tags: bool) -> Result<Self, ApiError> {
         self.filters = Filters::parse(self.op.params.params(), known, tags)?;
+        Ok(self)
+    }
+
+    /// Refuses a malformed id among the values of the filter `name`, with the id's
+    /// `…Malformed` (a `group-id` of `bogus` is `InvalidGroupId.Malformed`, as AWS answers).
+    /// A value with a wildcard is a pattern, not an id, and is left to match.
+    pub(super) fn filter_ids<T>(
+        self,
+        name: &str,
+        parse: impl Fn(&str) -> Result<T, ModelError>,
+    ) -> Result<Self, ApiError> {
+        for value in self.filters.values_of(name) {
+            if !value.contains(['*', '?']) {
+                parse(value)?;
+            }
+        }
         Ok(self)
     }
 

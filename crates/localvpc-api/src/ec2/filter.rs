@@ -51,6 +51,14 @@ impl Filters {
         Ok(Self(filters))
     }
 
+    /// The values given to every filter named `name`.
+    pub(super) fn values_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> {
+        self.0
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .flat_map(|(_, values)| values.iter().map(String::as_str))
+    }
+
     /// Drops the filters an operation evaluates itself (e.g. prefix comparisons).
     pub(super) fn without(mut self, evaluated_apart: impl Fn(&str) -> bool) -> Self {
         self.0.retain(|(name, _)| !evaluated_apart(name));

@@ -358,9 +358,15 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
             .get("AssociatePublicIpAddress")
             .map(|v| v.eq_ignore_ascii_case("true"));
     }
-    if !p.list("SecurityGroup").is_empty() {
-        return Err(ApiError::invalid_value(
-            "Use SecurityGroupId: group names are an EC2-Classic/default-VPC form localvpc does not take",
+    // [Default VPC] group names: the model resolves them in the VPC the launch goes to.
+    let group_names: Vec<String> = p
+        .list("SecurityGroup")
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    if !interfaces.is_empty() && !group_names.is_empty() {
+        return Err(ApiError::combination(
+            "Network interfaces and an instance-level subnet or security groups may not be specified on the same request",
         ));
     }
     let instance_type = p.opt("InstanceType").unwrap_or("m1.small");
@@ -397,7 +403,12 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
         disable_api_termination: p.bool("DisableApiTermination")?.unwrap_or(false),
         disable_api_stop: p.bool("DisableApiStop")?.unwrap_or(false),
     };
-    match op.run(Command::RunInstances(input)).await? {
+    let command = if group_names.is_empty() {
+        Command::RunInstances(input)
+    } else {
+        Command::RunInstancesNamingGroups { input, group_names }
+    };
+    match op.run(command).await? {
         Outcome::Instances(instances) => {
             let model = op.snapshot();
             let first = instances.first();
@@ -1042,6 +1053,22 @@ mod tests {
     /// Launches one instance of `instance_type` in a new subnet; its id.
     fn launch(b: &Fake, instance_type: &str) -> String {
         launch_in(b, &new_subnet(b), instance_type)
+    }
+
+    #[test]
+    fn group_names_are_refused_outside_the_default_vpc_and_with_interfaces() {
+        let b = Fake::default();
+        let subnet = new_subnet(&b);
+        let run = "Action=RunInstances&ImageId=ami-0123456789abcdef0&MinCount=1&MaxCount=1\
+                   &SecurityGroup.1=default";
+        let with_subnet = format!("{run}&SubnetId={subnet}");
+        assert_eq!(error(&b, ME, &with_subnet), "InvalidParameterCombination");
+        let with_interface =
+            format!("{run}&NetworkInterface.1.DeviceIndex=0&NetworkInterface.1.SubnetId={subnet}");
+        assert_eq!(
+            error(&b, ME, &with_interface),
+            "InvalidParameterCombination"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Security groups: Create/Delete/DescribeSecurityGroups, Authorize/Revoke ingress and
-//! egress, DescribeSecurityGroupRules, ModifySecurityGroupRules.
+//! egress, DescribeSecurityGroupRules, ModifySecurityGroupRules,
+//! UpdateSecurityGroupRuleDescriptionsIngress/Egress.
 
 use super::filter::DESCRIBE_BOUNDS;
 use super::input::Input;
@@ -53,54 +54,24 @@ fn described(s: &QueryParams, key: &str) -> Option<(String, Option<String>)> {
     ))
 }
 
-/// A group named in the caller's default VPC (the `[Default VPC]` name forms).
-fn default_vpc_group(
-    model: &Model,
-    scope: &Scope,
-    name: &str,
-) -> Result<SecurityGroupId, ApiError> {
-    let default_vpc = model
-        .vpcs(scope)
-        .find(|v| v.is_default)
-        .map(|v| v.id.clone());
-    model
-        .security_groups(scope)
-        .find(|g| g.name == name && Some(&g.vpc_id) == default_vpc.as_ref())
-        .map(|g| g.id.clone())
-        .ok_or_else(|| {
-            ApiError::new(
-                400,
-                "InvalidGroup.NotFound",
-                format!("The security group '{name}' does not exist in default VPC"),
-            )
-        })
-}
-
 /// `IpPermissions.N.*`, plus the legacy flat parameters (`IpProtocol`, `CidrIp`,
 /// `SourceSecurityGroupName`), which only ingress accepts.
-fn permissions(
-    p: &Input<'_>,
-    model: &Model,
-    scope: &Scope,
-    egress: bool,
-) -> Result<Vec<IpPermission>, ApiError> {
+fn permissions(p: &Input<'_>, egress: bool) -> Result<Vec<IpPermission>, ApiError> {
     let mut out = Vec::new();
     for perm in p.params().structs("IpPermissions") {
         let protocol = perm
             .get("IpProtocol")
             .ok_or_else(|| ApiError::missing("IpPermissions.N.IpProtocol"))?;
-        let mut groups = Vec::new();
+        let (mut groups, mut group_names) = (Vec::new(), Vec::new());
         for g in perm.structs("Groups") {
-            let id = match (g.get("GroupId"), g.get("GroupName")) {
-                (Some(id), _) => SecurityGroupId::parse(id)?,
-                (None, Some(name)) => default_vpc_group(model, scope, name)?,
+            let account = g.get("UserId").map(str::to_owned);
+            let description = g.get("Description").map(str::to_owned);
+            match (g.get("GroupId"), g.get("GroupName")) {
+                (Some(id), _) => groups.push((SecurityGroupId::parse(id)?, account, description)),
+                // [Default VPC] names: the model resolves them.
+                (None, Some(name)) => group_names.push((name.to_owned(), account, description)),
                 (None, None) => return Err(ApiError::missing("IpPermissions.N.Groups.N.GroupId")),
-            };
-            groups.push((
-                id,
-                g.get("UserId").map(str::to_owned),
-                g.get("Description").map(str::to_owned),
-            ));
+            }
         }
         out.push(IpPermission {
             protocol: protocol.to_owned(),
@@ -122,6 +93,7 @@ fn permissions(
                 .filter_map(|r| described(r, "PrefixListId"))
                 .collect(),
             groups,
+            group_names,
         });
     }
     let legacy = [
@@ -149,14 +121,13 @@ fn permissions(
         }
         if let Some(name) = p.opt("SourceSecurityGroupName") {
             // [Default VPC] access from a source group covers all of ICMP, TCP and UDP.
-            let source = default_vpc_group(model, scope, name)?;
             let owner = p.opt("SourceSecurityGroupOwnerId").map(str::to_owned);
             for (protocol, from, to) in [("icmp", -1, -1), ("tcp", 0, 65535), ("udp", 0, 65535)] {
                 out.push(IpPermission {
                     protocol: protocol.to_owned(),
                     from_port: Some(from),
                     to_port: Some(to),
-                    groups: vec![(source.clone(), owner.clone(), None)],
+                    group_names: vec![(name.to_owned(), owner.clone(), None)],
                     ..IpPermission::default()
                 });
             }
@@ -401,30 +372,18 @@ pub(super) fn describe_security_groups<B: Backend>(op: &Op<'_, B>) -> Body {
         known.push(format!("egress.ip-permission.{f}"));
     }
     let known: Vec<&str> = known.iter().map(String::as_str).collect();
-    let describe = describe.filters(&known, true)?.paged(&DESCRIBE_BOUNDS)?;
+    let describe = describe
+        .filters(&known, true)?
+        .filter_ids("group-id", SecurityGroupId::parse)?
+        .paged(&DESCRIBE_BOUNDS)?;
     let model = describe.snapshot()?;
     let scope = &op.ctx.scope;
     let mut chosen: Vec<&SecurityGroup> = Vec::new();
     for id in describe.ids() {
         chosen.push(model.security_group(scope, id)?);
     }
-    if !names.is_empty() {
-        let default_vpc = model
-            .vpcs(scope)
-            .find(|v| v.is_default)
-            .map(|v| v.id.clone());
-        for name in &names {
-            let found = model
-                .security_groups(scope)
-                .find(|g| g.name == *name && Some(&g.vpc_id) == default_vpc.as_ref());
-            chosen.push(found.ok_or_else(|| {
-                ApiError::new(
-                    400,
-                    "InvalidGroup.NotFound",
-                    format!("The security group '{name}' does not exist in default VPC"),
-                )
-            })?);
-        }
+    for name in &names {
+        chosen.push(model.security_group_in_default_vpc(scope, name)?);
     }
     if describe.ids().is_empty() && names.is_empty() {
         chosen = model.security_groups(scope).collect();
@@ -444,7 +403,7 @@ pub(super) fn describe_security_groups<B: Backend>(op: &Op<'_, B>) -> Body {
 pub(super) async fn authorize<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body {
     let p = &op.params;
     let group = group_ref(p)?;
-    let permissions = permissions(p, &op.snapshot(), &op.ctx.scope, egress)?;
+    let permissions = permissions(p, egress)?;
     if permissions.is_empty() {
         return Err(ApiError::missing("IpPermissions"));
     }
@@ -474,7 +433,7 @@ pub(super) async fn authorize<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body 
 pub(super) async fn revoke<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body {
     let p = &op.params;
     let group = group_ref(p)?;
-    let permissions = permissions(p, &op.snapshot(), &op.ctx.scope, egress)?;
+    let permissions = permissions(p, egress)?;
     let rule_ids = p
         .list("SecurityGroupRuleId")
         .into_iter()
@@ -528,6 +487,8 @@ pub(super) fn describe_security_group_rules<B: Backend>(op: &Op<'_, B>) -> Body 
     let describe = op
         .describe("SecurityGroupRuleId", SecurityGroupRuleId::parse)?
         .filters(&["group-id", "security-group-rule-id"], true)?
+        .filter_ids("group-id", SecurityGroupId::parse)?
+        .filter_ids("security-group-rule-id", SecurityGroupRuleId::parse)?
         .paged(&DESCRIBE_BOUNDS)?;
     let model = describe.snapshot()?;
     let scope = &op.ctx.scope;
@@ -597,6 +558,7 @@ pub(super) async fn modify_security_group_rules<B: Backend>(op: &Op<'_, B>) -> B
             ipv6_ranges: one("CidrIpv6").into_iter().collect(),
             prefix_list_ids: one("PrefixListId").into_iter().collect(),
             groups,
+            ..IpPermission::default()
         };
         rules.push((SecurityGroupRuleId::parse(id)?, permission));
     }
@@ -606,4 +568,129 @@ pub(super) async fn modify_security_group_rules<B: Backend>(op: &Op<'_, B>) -> B
     op.run(Command::ModifySecurityGroupRules { group_id, rules })
         .await?;
     op.respond_true()
+}
+
+/// UpdateSecurityGroupRuleDescriptionsIngress (egress = false) or …Egress: the rules named by
+/// `IpPermissions` (each peer's `Description` is the new one) or by
+/// `SecurityGroupRuleDescription.N`; the API reference asks for one form or the other.
+pub(super) async fn update_rule_descriptions<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body {
+    let p = &op.params;
+    let group = group_ref(p)?;
+    let permissions = permissions(p, egress)?;
+    let mut descriptions = Vec::new();
+    for d in p.params().structs("SecurityGroupRuleDescription") {
+        let id = d.get("SecurityGroupRuleId").ok_or_else(|| {
+            ApiError::missing("SecurityGroupRuleDescription.N.SecurityGroupRuleId")
+        })?;
+        descriptions.push((
+            SecurityGroupRuleId::parse(id)?,
+            d.get("Description").map(str::to_owned),
+        ));
+    }
+    match (permissions.is_empty(), descriptions.is_empty()) {
+        (true, true) => {
+            return Err(ApiError::missing(
+                "IpPermissions or SecurityGroupRuleDescription",
+            ));
+        }
+        (false, false) => {
+            return Err(ApiError::combination(
+                "The parameter IpPermissions cannot be used with the parameter SecurityGroupRuleDescription",
+            ));
+        }
+        _ => {}
+    }
+    op.run(Command::UpdateSecurityGroupRuleDescriptions {
+        group,
+        egress,
+        permissions,
+        descriptions,
+    })
+    .await?;
+    op.respond_true()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fake, ME, all, call, error, ok};
+
+    /// A group in a new VPC with one SSH rule from 10.0.0.0/8: (group id, rule id).
+    fn group_with_rule(b: &Fake) -> (String, String) {
+        let vpc = all(
+            &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
+            "vpcId",
+        )
+        .remove(0);
+        let create =
+            format!("Action=CreateSecurityGroup&VpcId={vpc}&GroupName=web&GroupDescription=web");
+        let sg = all(&ok(b, ME, &create), "groupId").remove(0);
+        let allow = format!(
+            "Action=AuthorizeSecurityGroupIngress&GroupId={sg}&IpPermissions.1.IpProtocol=tcp\
+             &IpPermissions.1.FromPort=22&IpPermissions.1.ToPort=22\
+             &IpPermissions.1.IpRanges.1.CidrIp=10.0.0.0/8"
+        );
+        let rule = all(&ok(b, ME, &allow), "securityGroupRuleId").remove(0);
+        (sg, rule)
+    }
+
+    #[test]
+    fn group_id_filter_values_must_be_group_ids() {
+        let b = Fake::default();
+        let (sg, _) = group_with_rule(&b);
+        for action in ["DescribeSecurityGroups", "DescribeSecurityGroupRules"] {
+            let by = |value: &str| {
+                format!("Action={action}&Filter.1.Name=group-id&Filter.1.Value.1={value}")
+            };
+            let r = call(&b, ME, &by("bogus"));
+            assert_eq!(
+                all(&r.body, "Code"),
+                ["InvalidGroupId.Malformed"],
+                "{action}"
+            );
+            assert_eq!(
+                all(&r.body, "Message"),
+                ["Invalid id: &quot;bogus&quot; (expecting &quot;sg-...&quot;)"]
+            );
+            // A pattern is not an id.
+            assert!(ok(&b, ME, &by("sg-*")).contains(&sg), "{action}");
+        }
+        let rule_id = "Action=DescribeSecurityGroupRules\
+                       &Filter.1.Name=security-group-rule-id&Filter.1.Value.1=sgr-x";
+        assert_eq!(
+            error(&b, ME, rule_id),
+            "InvalidSecurityGroupRuleId.Malformed"
+        );
+    }
+
+    #[test]
+    fn rule_descriptions_take_permissions_or_rule_ids() {
+        let b = Fake::default();
+        let (sg, rule) = group_with_rule(&b);
+        let update = |query: &str| {
+            format!("Action=UpdateSecurityGroupRuleDescriptionsIngress&GroupId={sg}{query}")
+        };
+        let by_id = format!(
+            "&SecurityGroupRuleDescription.1.SecurityGroupRuleId={rule}\
+             &SecurityGroupRuleDescription.1.Description=ssh"
+        );
+        let by_permission = "&IpPermissions.1.IpProtocol=tcp&IpPermissions.1.FromPort=22\
+                             &IpPermissions.1.ToPort=22&IpPermissions.1.IpRanges.1.CidrIp=10.0.0.0/8";
+        assert_eq!(error(&b, ME, &update("")), "MissingParameter");
+        let both = update(&format!("{by_id}{by_permission}"));
+        assert_eq!(error(&b, ME, &both), "InvalidParameterCombination");
+        let malformed = update("&SecurityGroupRuleDescription.1.SecurityGroupRuleId=sgr-x");
+        assert_eq!(
+            error(&b, ME, &malformed),
+            "InvalidSecurityGroupRuleId.Malformed"
+        );
+        assert_eq!(all(&ok(&b, ME, &update(&by_id)), "return"), ["true"]);
+        let rules = ok(&b, ME, "Action=DescribeSecurityGroupRules");
+        assert!(rules.contains("<description>ssh</description>"), "{rules}");
+        ok(&b, ME, &update(by_permission));
+        let rules = ok(&b, ME, "Action=DescribeSecurityGroupRules");
+        assert!(!rules.contains("<description>"), "{rules}");
+        let egress =
+            format!("Action=UpdateSecurityGroupRuleDescriptionsEgress&GroupId={sg}{by_permission}");
+        assert_eq!(error(&b, ME, &egress), "InvalidPermission.NotFound");
+    }
 }

@@ -3,6 +3,8 @@
 //! addresses or the request asks) a public address. Workloads run "inside" one later.
 
 use crate::ec2::network_interface::{NetworkInterface, private_dns_name};
+use crate::ec2::security_group::GroupRef;
+use crate::ec2::subnet::Subnet;
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
 use crate::id::{InstanceId, NetworkInterfaceId, SecurityGroupId, SubnetId, Timestamp, VpcId};
@@ -201,9 +203,43 @@ fn valid_instance_type(t: &str) -> bool {
 }
 
 impl Txn<'_, '_> {
+    /// The groups of a launch: the ids given, then the groups named. Names are the default
+    /// VPC's form (RunInstances reference, `SecurityGroup.N`); with a subnet of another VPC
+    /// AWS refuses them with the combination error below.
+    fn launch_groups(
+        &self,
+        input: &RunInstances,
+        group_names: &[String],
+        subnet: &Subnet,
+    ) -> Result<Vec<SecurityGroupId>, ModelError> {
+        let mut groups = input.groups.clone();
+        if group_names.is_empty() {
+            return Ok(groups);
+        }
+        if !self
+            .model
+            .vpcs
+            .get(&subnet.vpc_id)
+            .is_some_and(|v| v.is_default)
+        {
+            return Err(ModelError::InvalidParameterCombination {
+                message: "The parameter groupName cannot be used with the parameter subnet"
+                    .to_owned(),
+            });
+        }
+        for name in group_names {
+            let id = self.resolve_group(&GroupRef::Name(name.clone()))?.id;
+            if !groups.contains(&id) {
+                groups.push(id);
+            }
+        }
+        Ok(groups)
+    }
+
     pub(crate) fn run_instances(
         &mut self,
         input: &RunInstances,
+        group_names: &[String],
     ) -> Result<Vec<Instance>, ModelError> {
         let scope = self.ctx.scope.clone();
         if !crate::ec2::image::valid_image_id(&input.image_id) {
@@ -263,6 +299,7 @@ impl Txn<'_, '_> {
                 subnet.id
             )));
         }
+        let groups = self.launch_groups(input, group_names, &subnet)?;
         // An explicit address may lie in a CIDR reservation; automatic ones never do.
         let free = if input.private_ip.is_some() {
             self.model.available_ip_count(&subnet)
@@ -300,7 +337,7 @@ impl Txn<'_, '_> {
                     subnet_id: Some(subnet.id.clone()),
                     description: Some(String::new()),
                     private_ip: input.private_ip,
-                    groups: input.groups.clone(),
+                    groups: groups.clone(),
                     ipv6_addresses: input.ipv6_addresses.clone(),
                     ipv6_count: input.ipv6_count,
                     ..Default::default()

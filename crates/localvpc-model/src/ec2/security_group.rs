@@ -5,9 +5,9 @@ use crate::cidr::{Ipv4Cidr, parse_ipv4_cidr};
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::ec2::traffic::{PortRange, RuleProtocol, Traffic};
 use crate::error::ModelError;
-use crate::id::{SecurityGroupId, SecurityGroupRuleId, VpcId};
+use crate::id::{PrefixListId, SecurityGroupId, SecurityGroupRuleId, VpcId};
 use crate::model::Txn;
-use crate::resource::{Resource, ResourceRef};
+use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::{AccountId, Scope};
 use ipnet::Ipv6Net;
 use serde::{Deserialize, Serialize};
@@ -46,6 +46,14 @@ impl SecurityGroup {
             .iter()
             .chain(&self.egress)
             .any(|r| matches!(&r.peer, SgPeer::PrefixList(p) if p == id))
+    }
+
+    /// One of the group's rules by id, and whether it is an egress rule.
+    pub fn rule(&self, id: &SecurityGroupRuleId) -> Option<(bool, &SecurityGroupRule)> {
+        let ingress = self.ingress.iter().map(|r| (false, r));
+        ingress
+            .chain(self.egress.iter().map(|r| (true, r)))
+            .find(|(_, r)| &r.id == id)
     }
 
     fn rules_mut(&mut self, egress: bool) -> &mut Vec<SecurityGroupRule> {
@@ -153,6 +161,18 @@ pub enum SgPeer {
     PrefixList(String),
 }
 
+impl SgPeer {
+    /// The `SecurityGroupRuleRequest` member that names a peer of this kind.
+    pub fn request_param(&self) -> &'static str {
+        match self {
+            Self::Cidr(_) => "CidrIpv4",
+            Self::Cidr6(_) => "CidrIpv6",
+            Self::PrefixList(_) => "PrefixListId",
+            Self::Group { .. } => "ReferencedGroupId",
+        }
+    }
+}
+
 /// One `IpPermissions.N` of Authorize/Revoke: a protocol and port range with its peers, as
 /// the request gave them. The model reads protocol and ports into a [`Traffic`] as AWS
 /// does (`traffic_of`), so it is the model that refuses bad ones, after the API has
@@ -170,6 +190,21 @@ pub struct IpPermission {
     pub prefix_list_ids: Vec<(String, Option<String>)>,
     /// (group id, owning account, description).
     pub groups: Vec<(SecurityGroupId, Option<String>, Option<String>)>,
+    /// Groups named by `GroupName` (or `SourceSecurityGroupName`): the default VPC's form,
+    /// resolved by the model. (group name, owning account, description).
+    #[serde(default)]
+    pub group_names: Vec<(String, Option<String>, Option<String>)>,
+}
+
+impl IpPermission {
+    /// How many peers (CIDRs, prefix lists, groups) the permission names.
+    fn peer_count(&self) -> usize {
+        self.ipv4_ranges.len()
+            + self.ipv6_ranges.len()
+            + self.prefix_list_ids.len()
+            + self.groups.len()
+            + self.group_names.len()
+    }
 }
 
 /// CreateSecurityGroup's input.
@@ -253,24 +288,36 @@ fn traffic_of(p: &IpPermission) -> Result<Traffic, ModelError> {
     }
 }
 
+impl Model {
+    /// The group a `[Default VPC]` name form names (GroupName, Groups.N.GroupName,
+    /// SourceSecurityGroupName, RunInstances' SecurityGroup.N): the group of that name in the
+    /// caller's default VPC, else AWS's `InvalidGroup.NotFound` "The security group '…' does
+    /// not exist in default VPC '…'".
+    pub fn security_group_in_default_vpc<'a>(
+        &'a self,
+        scope: &'a Scope,
+        name: &str,
+    ) -> Result<&'a SecurityGroup, ModelError> {
+        let default_vpc = self.vpcs(scope).find(|v| v.is_default).map(|v| &v.id);
+        self.security_groups(scope)
+            .find(|g| g.name == name && Some(&g.vpc_id) == default_vpc)
+            .ok_or_else(|| ModelError::GroupNameNotFound {
+                name: name.to_owned(),
+                default_vpc: default_vpc.map(ToString::to_string),
+            })
+    }
+}
+
 impl Txn<'_, '_> {
     /// The group a request names, in the caller's scope.
     pub(crate) fn resolve_group(&self, group: &GroupRef) -> Result<SecurityGroup, ModelError> {
         let scope = self.ctx.scope;
         match group {
             GroupRef::Id(id) => self.model.security_group(scope, id).cloned(),
-            GroupRef::Name(name) => {
-                let default_vpc = self
-                    .model
-                    .vpcs(scope)
-                    .find(|v| v.is_default)
-                    .map(|v| v.id.clone());
-                self.model
-                    .security_groups(scope)
-                    .find(|g| &g.name == name && Some(&g.vpc_id) == default_vpc.as_ref())
-                    .cloned()
-                    .ok_or_else(|| ModelError::GroupNameNotFound { name: name.clone() })
-            }
+            GroupRef::Name(name) => self
+                .model
+                .security_group_in_default_vpc(scope, name)
+                .cloned(),
         }
     }
 
@@ -319,13 +366,22 @@ impl Txn<'_, '_> {
         }
         let id = SecurityGroupId::generate(self.ctx.ids);
         let tags = tags_for(&input.tag_specifications, "security-group", id.as_str())?;
-        let egress = vec![SecurityGroupRule {
-            id: SecurityGroupRuleId::generate(self.ctx.ids),
-            traffic: Traffic::All,
-            peer: SgPeer::Cidr(Ipv4Cidr::default()),
-            description: None,
-            tags: Tags::new(),
-        }];
+        // All traffic to anywhere: 0.0.0.0/0, and ::/0 too when the VPC has an IPv6 block
+        // (VPC User Guide, "Security group rules": the default outbound rules).
+        let mut peers = vec![SgPeer::Cidr(Ipv4Cidr::default())];
+        if vpc.associated_ipv6_cidrs().next().is_some() {
+            peers.push(SgPeer::Cidr6(Ipv6Net::default()));
+        }
+        let egress = peers
+            .into_iter()
+            .map(|peer| SecurityGroupRule {
+                id: SecurityGroupRuleId::generate(self.ctx.ids),
+                traffic: Traffic::All,
+                peer,
+                description: None,
+                tags: Tags::new(),
+            })
+            .collect();
         let group = SecurityGroup {
             id,
             scope: scope.clone(),
@@ -397,12 +453,21 @@ impl Txn<'_, '_> {
                 peers.push((SgPeer::Cidr6(net.trunc()), d.clone()));
             }
             for (pl, d) in &p.prefix_list_ids {
+                // A malformed id is InvalidPrefixListId.Malformed, as everywhere else.
+                PrefixListId::parse(pl)?;
                 if !self.model.prefix_list_exists(self.ctx.scope, pl) {
                     return Err(ModelError::PrefixListNotFound { id: pl.clone() });
                 }
                 peers.push((SgPeer::PrefixList(pl.clone()), d.clone()));
             }
-            for (group_id, account, d) in &p.groups {
+            let mut groups = p.groups.clone();
+            for (name, account, d) in &p.group_names {
+                let id = self
+                    .model
+                    .security_group_in_default_vpc(self.ctx.scope, name)?;
+                groups.push((id.id.clone(), account.clone(), d.clone()));
+            }
+            for (group_id, account, d) in &groups {
                 let account = account.as_deref().map(|a| {
                     AccountId::parse(a)
                         .ok_or_else(|| ModelError::invalid_value(format!("Invalid user id '{a}'")))
@@ -548,36 +613,58 @@ impl Txn<'_, '_> {
         Ok((id, removed, unknown))
     }
 
-    /// ModifySecurityGroupRules: replaces rules by id, keeping their ids.
+    /// ModifySecurityGroupRules: replaces rules by id, keeping their ids, directions and
+    /// tags; all or nothing. Each rule must be one of the group's; its replacement names
+    /// exactly one peer, of the kind the rule already has (SecurityGroupRuleRequest
+    /// reference: "When you modify a rule, you cannot change the rule type"), and must not
+    /// duplicate another rule of its direction, as changed so far.
     pub(crate) fn modify_rules(
         &mut self,
         group_id: &SecurityGroupId,
         updates: &[(SecurityGroupRuleId, IpPermission)],
     ) -> Result<(), ModelError> {
         let mut group = self.model.security_group(self.ctx.scope, group_id)?.clone();
-        for (rule_id, permission) in updates {
-            let egress = if group.ingress.iter().any(|r| &r.id == rule_id) {
-                false
-            } else if group.egress.iter().any(|r| &r.id == rule_id) {
-                true
-            } else {
+        for (i, (rule_id, permission)) in updates.iter().enumerate() {
+            if updates.iter().take(i).any(|(seen, _)| seen == rule_id) {
+                return Err(ModelError::invalid_value(format!(
+                    "The security group rule ID '{rule_id}' appears more than once in the request"
+                )));
+            }
+            let Some((egress, old)) = group.rule(rule_id) else {
                 return Err(ModelError::RuleNotFound {
                     id: rule_id.to_string(),
                 });
             };
-            let mut replacement = self.rules_from(&group, std::slice::from_ref(permission))?;
-            let Some(mut new_rule) = replacement.pop().filter(|_| replacement.is_empty()) else {
-                return Err(ModelError::invalid_value(
-                    "A security group rule has exactly one peer",
-                ));
-            };
+            let old = old.clone();
+            match permission.peer_count() {
+                0 => {
+                    return Err(ModelError::missing(format!(
+                        "The request must contain exactly one of CidrIpv4, CidrIpv6, PrefixListId or \
+                         ReferencedGroupId for security group rule {rule_id}"
+                    )));
+                }
+                1 => {}
+                _ => {
+                    return Err(ModelError::InvalidParameterCombination {
+                        message: format!(
+                            "Only one of CidrIpv4, CidrIpv6, PrefixListId or ReferencedGroupId may be \
+                             specified for security group rule {rule_id}"
+                        ),
+                    });
+                }
+            }
+            let mut new_rule = self
+                .rules_from(&group, std::slice::from_ref(permission))?
+                .remove(0);
+            let (was, now) = (old.peer.request_param(), new_rule.peer.request_param());
+            if was != now {
+                return Err(ModelError::invalid_value(format!(
+                    "You cannot change the type of security group rule {rule_id}: it has a {was} \
+                     and cannot be given a {now}"
+                )));
+            }
             new_rule.id = rule_id.clone();
-            new_rule.tags = group
-                .rules(egress)
-                .iter()
-                .find(|r| &r.id == rule_id)
-                .map(|r| r.tags.clone())
-                .unwrap_or_default();
+            new_rule.tags = old.tags;
             let rules = group.rules_mut(egress);
             if rules
                 .iter()
@@ -590,6 +677,47 @@ impl Txn<'_, '_> {
             if let Some(slot) = rules.iter_mut().find(|r| &r.id == rule_id) {
                 *slot = new_rule;
             }
+        }
+        self.put(Resource::SecurityGroup(group));
+        Ok(())
+    }
+}
+
+impl Txn<'_, '_> {
+    /// UpdateSecurityGroupRuleDescriptionsIngress/Egress: sets (or, when absent, removes)
+    /// the description of rules of one direction, named by permission or by id; all or
+    /// nothing. A permission that matches no rule is `InvalidPermission.NotFound` and an id
+    /// that is not one of the direction's rules `InvalidSecurityGroupRuleId.NotFound`, in
+    /// every VPC (the default VPC's leniency is RevokeSecurityGroupIngress's only).
+    pub(crate) fn update_rule_descriptions(
+        &mut self,
+        group: &GroupRef,
+        egress: bool,
+        permissions: &[IpPermission],
+        descriptions: &[(SecurityGroupRuleId, Option<String>)],
+    ) -> Result<(), ModelError> {
+        let mut group = self.resolve_group(group)?;
+        let wanted = self.rules_from(&group, permissions)?;
+        for rule in wanted {
+            let Some(slot) = group
+                .rules_mut(egress)
+                .iter_mut()
+                .find(|r| r.same_permission(&rule))
+            else {
+                return Err(ModelError::PermissionNotFound {
+                    rule: describe_rule(&rule),
+                });
+            };
+            slot.description = rule.description;
+        }
+        for (id, description) in descriptions {
+            if let Some(d) = description {
+                check_text("rule description", d)?;
+            }
+            let Some(slot) = group.rules_mut(egress).iter_mut().find(|r| &r.id == id) else {
+                return Err(ModelError::RuleNotFound { id: id.to_string() });
+            };
+            slot.description = description.clone();
         }
         self.put(Resource::SecurityGroup(group));
         Ok(())
@@ -649,7 +777,285 @@ fn describe_rule(rule: &SecurityGroupRule) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::command::{Command, Outcome};
+    use crate::ec2::instance::RunInstances;
     use crate::ec2::traffic::{IcmpVersion, IpProtocol, OtherProtocol};
+    use crate::ec2::vpc::CreateVpc;
+    use crate::id::SubnetId;
+    use crate::testing::Harness;
+
+    fn new_group(h: &mut Harness, vpc: &VpcId, name: &str) -> SecurityGroup {
+        let cmd = Command::CreateSecurityGroup(CreateSecurityGroup {
+            vpc_id: Some(vpc.clone()),
+            group_name: name.into(),
+            description: "d".into(),
+            ..CreateSecurityGroup::default()
+        });
+        match h.run(cmd) {
+            Ok(Outcome::SecurityGroup(g)) => g,
+            o => panic!("{o:?}"),
+        }
+    }
+
+    fn tcp(port: i32, cidr: &str) -> IpPermission {
+        IpPermission {
+            protocol: "tcp".into(),
+            from_port: Some(port),
+            to_port: Some(port),
+            ipv4_ranges: vec![(cidr.into(), None)],
+            ..IpPermission::default()
+        }
+    }
+
+    /// Authorizes ingress permissions; the new rules' ids.
+    fn allow(
+        h: &mut Harness,
+        g: &SecurityGroupId,
+        perms: &[IpPermission],
+    ) -> Vec<SecurityGroupRuleId> {
+        let cmd = Command::AuthorizeSecurityGroup {
+            group: GroupRef::Id(g.clone()),
+            egress: false,
+            permissions: perms.to_vec(),
+            tag_specifications: Vec::new(),
+        };
+        match h.run(cmd) {
+            Ok(Outcome::Rules(rules)) => rules.into_iter().map(|(_, r)| r.id).collect(),
+            o => panic!("{o:?}"),
+        }
+    }
+
+    fn modify(
+        h: &mut Harness,
+        g: &SecurityGroupId,
+        rules: &[(&SecurityGroupRuleId, IpPermission)],
+    ) -> Result<Outcome, ModelError> {
+        h.run(Command::ModifySecurityGroupRules {
+            group_id: g.clone(),
+            rules: rules
+                .iter()
+                .map(|(id, p)| ((*id).clone(), p.clone()))
+                .collect(),
+        })
+    }
+
+    #[test]
+    fn modify_checks_each_rule_and_changes_all_or_nothing() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16").id;
+        let web = new_group(&mut h, &vpc, "web").id;
+        let app = new_group(&mut h, &vpc, "app").id;
+        let ids = allow(
+            &mut h,
+            &web,
+            &[tcp(22, "10.0.0.0/8"), tcp(80, "10.0.0.0/8")],
+        );
+        let (r22, r80) = (&ids[0], &ids[1]);
+        let before = h.model.security_groups[&web].ingress.clone();
+        let code = |r: Result<Outcome, ModelError>| r.unwrap_err().code();
+
+        // A rule of another group is not found in this one.
+        assert_eq!(
+            code(modify(&mut h, &app, &[(r22, tcp(23, "10.0.0.0/8"))])),
+            "InvalidSecurityGroupRuleId.NotFound"
+        );
+        // Exactly one peer, of the kind the rule has.
+        let none = IpPermission {
+            ipv4_ranges: Vec::new(),
+            ..tcp(23, "")
+        };
+        assert_eq!(
+            code(modify(&mut h, &web, &[(r22, none)])),
+            "MissingParameter"
+        );
+        let both = IpPermission {
+            groups: vec![(app.clone(), None, None)],
+            ..tcp(23, "10.0.0.0/8")
+        };
+        let err = modify(&mut h, &web, &[(r22, both)]).unwrap_err();
+        assert_eq!(err.code(), "InvalidParameterCombination");
+        let to_group = IpPermission {
+            ipv4_ranges: Vec::new(),
+            groups: vec![(app.clone(), None, None)],
+            ..tcp(23, "")
+        };
+        let err = modify(&mut h, &web, &[(r22, to_group)]).unwrap_err();
+        assert_eq!(err.code(), "InvalidParameterValue");
+        assert!(err.to_string().contains("CidrIpv4"), "{err}");
+        // Duplicates: of another rule, and the same rule twice in one request.
+        assert_eq!(
+            code(modify(&mut h, &web, &[(r22, tcp(80, "10.0.0.0/8"))])),
+            "InvalidPermission.Duplicate"
+        );
+        let twice = [(r22, tcp(23, "10.0.0.0/8")), (r22, tcp(24, "10.0.0.0/8"))];
+        assert_eq!(code(modify(&mut h, &web, &twice)), "InvalidParameterValue");
+        // A bad second update leaves the first undone.
+        let then_bad = [(r22, tcp(23, "10.0.0.0/8")), (r80, tcp(90, "bogus"))];
+        assert_eq!(
+            code(modify(&mut h, &web, &then_bad)),
+            "InvalidParameterValue"
+        );
+        let unknown_pl = IpPermission {
+            ipv4_ranges: Vec::new(),
+            prefix_list_ids: vec![("pl-bogus".into(), None)],
+            ..tcp(23, "")
+        };
+        assert_eq!(
+            code(modify(&mut h, &web, &[(r22, unknown_pl)])),
+            "InvalidPrefixListId.Malformed"
+        );
+        assert_eq!(h.model.security_groups[&web].ingress, before);
+
+        // Two rules may trade places in one request: each is checked against the other as
+        // changed so far, so the order matters (80 → 81 first, then 22 → 80).
+        let swap = [(r80, tcp(81, "10.0.0.0/8")), (r22, tcp(80, "10.0.0.0/8"))];
+        modify(&mut h, &web, &swap).unwrap();
+        let ports: Vec<_> = h.model.security_groups[&web]
+            .ingress
+            .iter()
+            .map(|r| (r.id.clone(), r.traffic.sg_ports().0))
+            .collect();
+        assert_eq!(ports, [(r22.clone(), Some(80)), (r80.clone(), Some(81))]);
+    }
+
+    #[test]
+    fn rule_descriptions_change_by_permission_or_by_id() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16").id;
+        let web = new_group(&mut h, &vpc, "web").id;
+        let ids = allow(
+            &mut h,
+            &web,
+            &[tcp(22, "10.0.0.0/8"), tcp(80, "10.0.0.0/8")],
+        );
+        let update =
+            |h: &mut Harness,
+             egress: bool,
+             permissions: Vec<IpPermission>,
+             descriptions: Vec<(SecurityGroupRuleId, Option<String>)>| {
+                h.run(Command::UpdateSecurityGroupRuleDescriptions {
+                    group: GroupRef::Id(web.clone()),
+                    egress,
+                    permissions,
+                    descriptions,
+                })
+            };
+        let described = |h: &Harness| -> Vec<Option<String>> {
+            let g = &h.model.security_groups[&web];
+            g.ingress.iter().map(|r| r.description.clone()).collect()
+        };
+        let ssh = IpPermission {
+            ipv4_ranges: vec![("10.0.0.0/8".into(), Some("ssh".into()))],
+            ..tcp(22, "")
+        };
+        update(&mut h, false, vec![ssh], Vec::new()).unwrap();
+        assert_eq!(described(&h), [Some("ssh".into()), None]);
+        update(
+            &mut h,
+            false,
+            Vec::new(),
+            vec![(ids[1].clone(), Some("web".into()))],
+        )
+        .unwrap();
+        assert_eq!(described(&h), [Some("ssh".into()), Some("web".into())]);
+        // No description removes it.
+        update(&mut h, false, vec![tcp(22, "10.0.0.0/8")], Vec::new()).unwrap();
+        assert_eq!(described(&h), [None, Some("web".into())]);
+
+        let code = |r: Result<Outcome, ModelError>| r.unwrap_err().code();
+        let missing = update(&mut h, false, vec![tcp(23, "10.0.0.0/8")], Vec::new());
+        assert_eq!(code(missing), "InvalidPermission.NotFound");
+        // An ingress rule's id is not an egress rule.
+        let other_way = update(&mut h, true, Vec::new(), vec![(ids[0].clone(), None)]);
+        assert_eq!(code(other_way), "InvalidSecurityGroupRuleId.NotFound");
+        let bad_text = update(
+            &mut h,
+            false,
+            Vec::new(),
+            vec![(ids[0].clone(), Some("café".into()))],
+        );
+        assert_eq!(code(bad_text), "InvalidParameterValue");
+        assert_eq!(described(&h), [None, Some("web".into())]);
+    }
+
+    #[test]
+    fn a_new_group_allows_ipv6_egress_when_its_vpc_has_an_ipv6_block() {
+        let mut h = Harness::new(false);
+        let v4 = h.vpc("10.0.0.0/16").id;
+        let cmd = Command::CreateVpc(CreateVpc {
+            cidr_block: Some("10.1.0.0/16".into()),
+            amazon_provided_ipv6_cidr_block: true,
+            ..CreateVpc::default()
+        });
+        let Ok(Outcome::Vpc(dual)) = h.run(cmd) else {
+            panic!("dual-stack VPC")
+        };
+        let peers = |g: &SecurityGroup| -> Vec<String> {
+            g.egress
+                .iter()
+                .map(|r| {
+                    assert_eq!(r.traffic, Traffic::All);
+                    describe_rule(r)
+                })
+                .collect()
+        };
+        assert_eq!(
+            peers(&new_group(&mut h, &v4, "a")),
+            ["peer: 0.0.0.0/0, ALL, ALLOW"]
+        );
+        assert_eq!(
+            peers(&new_group(&mut h, &dual.id, "b")),
+            ["peer: 0.0.0.0/0, ALL, ALLOW", "peer: ::/0, ALL, ALLOW"]
+        );
+    }
+
+    #[test]
+    fn run_instances_takes_group_names_in_the_default_vpc_only() {
+        let mut h = Harness::new(true);
+        let default_vpc = h
+            .model
+            .vpcs
+            .values()
+            .find(|v| v.is_default)
+            .unwrap()
+            .id
+            .clone();
+        let web = new_group(&mut h, &default_vpc, "web").id;
+        let launch = |h: &mut Harness, subnet: Option<SubnetId>, names: &[&str]| {
+            h.run(Command::RunInstancesNamingGroups {
+                input: RunInstances {
+                    image_id: "ami-0123456789abcdef0".into(),
+                    instance_type: "t3.micro".into(),
+                    min_count: 1,
+                    max_count: 1,
+                    subnet_id: subnet,
+                    ..RunInstances::default()
+                },
+                group_names: names.iter().map(|n| (*n).to_owned()).collect(),
+            })
+        };
+        let Ok(Outcome::Instances(launched)) = launch(&mut h, None, &["web", "default"]) else {
+            panic!("launch by names")
+        };
+        let eni = &h.model.network_interfaces[&launched[0].primary_interface];
+        let default_group = h.model.vpcs[&default_vpc].default_security_group_id.clone();
+        assert_eq!(eni.groups, [web, default_group]);
+        let unknown = launch(&mut h, None, &["nope"]).unwrap_err();
+        assert_eq!(unknown.code(), "InvalidGroup.NotFound");
+        assert_eq!(
+            unknown.to_string(),
+            format!("The security group 'nope' does not exist in default VPC '{default_vpc}'")
+        );
+        // Another VPC's subnet does not take names, as AWS answers.
+        let vpc = h.vpc("10.0.0.0/16").id;
+        let subnet = h.subnet(&vpc, "10.0.1.0/24", "ap-northeast-1a").unwrap().id;
+        let refused = launch(&mut h, Some(subnet), &["web"]).unwrap_err();
+        assert_eq!(refused.code(), "InvalidParameterCombination");
+        assert_eq!(
+            refused.to_string(),
+            "The parameter groupName cannot be used with the parameter subnet"
+        );
+    }
 
     /// Rules as the store held them before the traffic part was typed (written by that
     /// build, copied here verbatim), and what they read back as.
