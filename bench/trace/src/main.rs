@@ -201,6 +201,7 @@ fn build(accounts: usize, vpcs: usize, instances: usize) -> anyhow::Result<(Mode
                             subnet_id: subnets.get(i % 2).cloned(),
                             availability_zone: None,
                             groups: Vec::new(),
+                            group_names: Vec::new(),
                             private_ip: None,
                             ipv6_addresses: Vec::new(),
                             ipv6_count: None,

@@ -375,13 +375,6 @@ pub enum Command {
         destination: crate::cidr::Ipv4Cidr,
     },
     RunInstances(RunInstances),
-    /// RunInstances with `SecurityGroup.N` names ([Default VPC]) besides any ids: the model
-    /// resolves them in the VPC the launch goes to. (A variant of its own keeps the shape of
-    /// `RunInstances`, which other crates build field by field.)
-    RunInstancesNamingGroups {
-        input: RunInstances,
-        group_names: Vec<String>,
-    },
     CreateNetworkInsightsPath(CreateNetworkInsightsPath),
     DeleteNetworkInsightsPath {
         id: NetworkInsightsPathId,

@@ -658,10 +658,7 @@ impl Txn<'_, '_> {
                 self.delete_tgw_route(table, *destination)?;
                 Outcome::Done
             }
-            Command::RunInstances(input) => Outcome::Instances(self.run_instances(input, &[])?),
-            Command::RunInstancesNamingGroups { input, group_names } => {
-                Outcome::Instances(self.run_instances(input, group_names)?)
-            }
+            Command::RunInstances(input) => Outcome::Instances(self.run_instances(input)?),
             Command::CreateNetworkInsightsPath(input) => {
                 Outcome::NetworkInsightsPath(self.create_network_insights_path(input)?)
             }

@@ -135,6 +135,7 @@ impl World {
                 subnet_id: Some(subnet.clone()),
                 availability_zone: None,
                 groups: groups.to_vec(),
+                group_names: Vec::new(),
                 private_ip,
                 ipv6_addresses: Vec::new(),
                 ipv6_count: None,

@@ -387,6 +387,7 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
             .filter(|z| !z.is_empty())
             .map(str::to_owned),
         groups,
+        group_names,
         private_ip: private_ip
             .map(|v| {
                 v.parse().map_err(|_| {
@@ -403,12 +404,7 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
         disable_api_termination: p.bool("DisableApiTermination")?.unwrap_or(false),
         disable_api_stop: p.bool("DisableApiStop")?.unwrap_or(false),
     };
-    let command = if group_names.is_empty() {
-        Command::RunInstances(input)
-    } else {
-        Command::RunInstancesNamingGroups { input, group_names }
-    };
-    match op.run(command).await? {
+    match op.run(Command::RunInstances(input)).await? {
         Outcome::Instances(instances) => {
             let model = op.snapshot();
             let first = instances.first();

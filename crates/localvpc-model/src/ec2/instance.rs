@@ -94,6 +94,10 @@ pub struct RunInstances {
     pub subnet_id: Option<SubnetId>,
     pub availability_zone: Option<String>,
     pub groups: Vec<SecurityGroupId>,
+    /// `SecurityGroup.N` names ([Default VPC]): resolved in the VPC the launch goes to,
+    /// after `groups`.
+    #[serde(default)]
+    pub group_names: Vec<String>,
     pub private_ip: Option<Ipv4Addr>,
     /// `Ipv6Addresses` of the primary interface (one instance only).
     #[serde(default)]
@@ -239,8 +243,8 @@ impl Txn<'_, '_> {
     pub(crate) fn run_instances(
         &mut self,
         input: &RunInstances,
-        group_names: &[String],
     ) -> Result<Vec<Instance>, ModelError> {
+        let group_names = &input.group_names;
         let scope = self.ctx.scope.clone();
         if !crate::ec2::image::valid_image_id(&input.image_id) {
             return Err(ModelError::InvalidAmiMalformed {

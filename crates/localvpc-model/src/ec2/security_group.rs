@@ -1022,17 +1022,15 @@ mod tests {
             .clone();
         let web = new_group(&mut h, &default_vpc, "web").id;
         let launch = |h: &mut Harness, subnet: Option<SubnetId>, names: &[&str]| {
-            h.run(Command::RunInstancesNamingGroups {
-                input: RunInstances {
-                    image_id: "ami-0123456789abcdef0".into(),
-                    instance_type: "t3.micro".into(),
-                    min_count: 1,
-                    max_count: 1,
-                    subnet_id: subnet,
-                    ..RunInstances::default()
-                },
+            h.run(Command::RunInstances(RunInstances {
+                image_id: "ami-0123456789abcdef0".into(),
+                instance_type: "t3.micro".into(),
+                min_count: 1,
+                max_count: 1,
+                subnet_id: subnet,
                 group_names: names.iter().map(|n| (*n).to_owned()).collect(),
-            })
+                ..RunInstances::default()
+            }))
         };
         let Ok(Outcome::Instances(launched)) = launch(&mut h, None, &["web", "default"]) else {
             panic!("launch by names")
