@@ -687,6 +687,15 @@ def reset_server(url: str) -> None:
 
 
 def find_aws_cli() -> str | None:
+    """The `aws` the suite runs: the fork server's shim while one serves this process
+    (conftest.py, aws_forkserver.py), else the CLI installed next to this Python."""
+    shim = os.environ.get("LOCALVPC_E2E_AWS_SHIM")
+    if shim and Path(shim).exists():
+        return shim
+    return find_real_aws_cli()
+
+
+def find_real_aws_cli() -> str | None:
     candidate = Path(sys.executable).parent / "aws"
     if candidate.exists():
         return str(candidate)
