@@ -16,7 +16,6 @@ it execs the real `aws`.
 from __future__ import annotations
 
 import array
-import copy
 import json
 import os
 import signal
@@ -161,7 +160,7 @@ def _share_parsed_json() -> None:
     def load_file(self, file_path):
         if file_path not in parsed:
             parsed[file_path] = original(self, file_path)
-        return copy.deepcopy(parsed[file_path]) if _COPY else parsed[file_path]
+        return parsed[file_path]
 
     loaders.JSONFileLoader.load_file = load_file
     session = Session()
@@ -178,8 +177,6 @@ def _share_parsed_json() -> None:
             except Exception:  # noqa: BLE001
                 pass
 
-
-_COPY = False
 
 
 # What importing awscli adds to the environment (its data path): a child re-applies it over
