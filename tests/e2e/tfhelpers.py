@@ -239,6 +239,10 @@ class TerraformRun:
             TF_LOG="DEBUG",
             TF_LOG_PATH=str(log_path),
             CHECKPOINT_DISABLE="1",
+            # Terraform starts the AWS provider two to four times a command, and each start
+            # builds its whole schema: a lazier garbage collector cuts about a fifth of that
+            # CPU (2.6 → 2.0 s a start here) for ~50 MB more memory.
+            GOGC="400",
             # No provider plugin cache: the mirror is local, init links/copies from it.
             AWS_CONFIG_FILE=str(self.aws_empty),
             AWS_SHARED_CREDENTIALS_FILE=str(self.aws_empty),
