@@ -52,12 +52,13 @@ def test_create_vpc_returns_full_vpc(ec2):
     assert VPC_CIDR_ASSOC_RE.match(assocs[0]["AssociationId"]), assocs[0]
     assert assocs[0]["CidrBlockState"]["State"] == "associated"
     assert not vpc.get("Ipv6CidrBlockAssociationSet")
-    assert not vpc.get("Tags")
+    assert "Tags" not in vpc  # AWS's create-vpc example 2: an untagged VPC has no Tags key
 
     described = describe_one(ec2, vpc["VpcId"])
     assert described["State"] == "available"
     for key in ("CidrBlock", "IsDefault", "InstanceTenancy", "OwnerId", "DhcpOptionsId"):
         assert described[key] == vpc[key], key
+    assert "Tags" not in described
     assert described["CidrBlockAssociationSet"] == assocs
 
 
