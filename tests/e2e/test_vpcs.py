@@ -436,6 +436,17 @@ def test_associate_size_out_of_range(ec2, cidr):
     expect_error(ec2.associate_vpc_cidr_block, VpcId=vpc_id, CidrBlock=cidr, code="InvalidVpc.Range")
 
 
+def test_associate_beyond_the_cidr_limit(ec2):
+    vpc_id = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    for n in range(1, 5):
+        ec2.associate_vpc_cidr_block(VpcId=vpc_id, CidrBlock=f"10.{n}.0.0/16")
+    resp = expect_error(ec2.associate_vpc_cidr_block, VpcId=vpc_id, CidrBlock="10.5.0.0/16",
+                        code="CidrLimitExceeded")
+    # AWS's text, as moto's tests of AssociateVpcCidrBlock quote it.
+    assert resp["Error"]["Message"] == f"This network '{vpc_id}' has met its maximum number of allowed CIDRs: 5"
+    assert len(describe_one(ec2, vpc_id)["CidrBlockAssociationSet"]) == 5
+
+
 def test_associate_unknown_vpc(ec2):
     expect_error(ec2.associate_vpc_cidr_block, VpcId=MISSING_VPC_ID, CidrBlock="10.1.0.0/16",
                  code="InvalidVpcID.NotFound")
