@@ -44,9 +44,10 @@ def test_create_internet_gateway(ec2):
     assert IGW_ID_RE.match(gw["InternetGatewayId"]), gw
     assert gw["Attachments"] == []
     assert gw["OwnerId"] == UNKNOWN_KEY_ACCOUNT
-    assert not gw.get("Tags")
+    assert "Tags" not in gw  # untagged: no Tags key (docs/aws-choices.md, "Untagged resources")
     described = describe_igw(ec2, gw["InternetGatewayId"])
     assert described["Attachments"] == [] and described["OwnerId"] == UNKNOWN_KEY_ACCOUNT
+    assert "Tags" not in described
 
 
 def test_create_internet_gateway_with_tags(ec2):

@@ -150,7 +150,7 @@ def test_create_route_table(ec2, vpc_id):
     assert t["OwnerId"] == UNKNOWN_KEY_ACCOUNT
     assert t["Associations"] == []
     assert routes(t) == {"10.0.0.0/16": LOCAL}
-    assert not t.get("Tags")
+    assert t["Tags"] == []  # AWS's create-route-table example: an untagged table shows "Tags": []
     assert describe_rtb(ec2, t["RouteTableId"])["Routes"] == t["Routes"]
     assert main_table(ec2, vpc_id)["RouteTableId"] != t["RouteTableId"]
 

@@ -91,7 +91,7 @@ def test_create_security_group_returns_id_and_arn(ec2, vpc_id):
     gid = resp["GroupId"]
     assert SG_ID_RE.match(gid), gid
     assert resp["SecurityGroupArn"] == f"arn:aws:ec2:{DEFAULT_REGION}:{UNKNOWN_KEY_ACCOUNT}:security-group/{gid}"
-    assert not resp.get("Tags")
+    assert "Tags" not in resp  # AWS's create-security-group example: GroupId only
 
     g = describe_sg(ec2, gid)
     assert g["GroupName"] == "web"

@@ -51,13 +51,14 @@ def test_create_subnet_returns_full_subnet(ec2, vpc_id):
     assert sub["OwnerId"] == UNKNOWN_KEY_ACCOUNT
     assert sub["SubnetArn"] == f"arn:aws:ec2:{DEFAULT_REGION}:{UNKNOWN_KEY_ACCOUNT}:subnet/{sub['SubnetId']}"
     assert not sub.get("Ipv6CidrBlockAssociationSet")
-    assert not sub.get("Tags")
+    assert "Tags" not in sub  # AWS's describe-subnets example: an untagged subnet has no Tags key
 
     described = describe_subnet(ec2, sub["SubnetId"])
     assert described["State"] == "available"
     for key in ("VpcId", "CidrBlock", "AvailabilityZone", "AvailabilityZoneId", "AvailableIpAddressCount",
                 "DefaultForAz", "MapPublicIpOnLaunch", "OwnerId", "SubnetArn"):
         assert described[key] == sub[key], key
+    assert "Tags" not in described
 
 
 @pytest.mark.parametrize("zone_name,zone_id", sorted(APNE1_AZ_IDS.items()))

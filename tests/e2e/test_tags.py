@@ -272,3 +272,61 @@ def test_tags_are_removed_with_their_resource(ec2, vpc_and_subnet):
     ec2.delete_subnet(SubnetId=subnet_id)
     rows = [(t["ResourceId"], t["Key"]) for t in ec2.describe_tags()["Tags"]]
     assert rows == [(vpc_id, "x")]
+
+
+# --------------------------------------------------------------------------- untagged shapes
+
+
+def test_untagged_resources_show_tags_as_aws_does(ec2, vpc_id, subnet, sg, rtb, igw, ami):
+    """An untagged resource carries `"Tags": []` where AWS's CLI examples show it and no Tags key
+    where they show none (or show nothing): docs/aws-choices.md, "Untagged resources"."""
+    R = "ap-northeast-1"
+    peer_vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    tgw = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    eip = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    nat = ec2.create_nat_gateway(SubnetId=subnet, ConnectivityType="private")["NatGateway"]["NatGatewayId"]
+    cgw = ec2.create_customer_gateway(Type="ipsec.1", PublicIp="203.0.113.7", BgpAsn=65000)[
+        "CustomerGateway"]["CustomerGatewayId"]
+    vgw = ec2.create_vpn_gateway(Type="ipsec.1")["VpnGateway"]["VpnGatewayId"]
+    eni = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]["NetworkInterfaceId"]
+    instance = ec2.run_instances(ImageId=ami, MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                                 SubnetId=subnet)["Instances"][0]["InstanceId"]
+    without = {
+        "vpc": ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0],
+        "subnet": ec2.describe_subnets(SubnetIds=[subnet])["Subnets"][0],
+        "security group": ec2.describe_security_groups(GroupIds=[sg])["SecurityGroups"][0],
+        "internet gateway": ec2.describe_internet_gateways(InternetGatewayIds=[igw])["InternetGateways"][0],
+        "egress-only internet gateway": ec2.create_egress_only_internet_gateway(VpcId=vpc_id)[
+            "EgressOnlyInternetGateway"],
+        "elastic ip": ec2.describe_addresses(AllocationIds=[eip])["Addresses"][0],
+        "nat gateway": ec2.describe_nat_gateways(NatGatewayIds=[nat])["NatGateways"][0],
+        "dhcp options": ec2.create_dhcp_options(DhcpConfigurations=[
+            {"Key": "domain-name", "Values": ["example.internal"]}])["DhcpOptions"],
+        "customer gateway": ec2.describe_customer_gateways(CustomerGatewayIds=[cgw])["CustomerGateways"][0],
+        "vpn gateway": ec2.describe_vpn_gateways(VpnGatewayIds=[vgw])["VpnGateways"][0],
+        "subnet cidr reservation": ec2.create_subnet_cidr_reservation(
+            SubnetId=subnet, Cidr="10.0.1.64/28", ReservationType="explicit")["SubnetCidrReservation"],
+        "network insights path": ec2.create_network_insights_path(
+            Source=eni, Destination=instance, Protocol="tcp")["NetworkInsightsPath"],
+    }
+    for kind, shape in without.items():
+        assert "Tags" not in shape, (kind, shape)
+    empty = {
+        "route table": ec2.describe_route_tables(RouteTableIds=[rtb])["RouteTables"][0],
+        "network acl": ec2.create_network_acl(VpcId=vpc_id)["NetworkAcl"],
+        "instance": ec2.describe_instances(InstanceIds=[instance])["Reservations"][0]["Instances"][0],
+        "vpc endpoint": ec2.create_vpc_endpoint(VpcId=vpc_id, ServiceName=f"com.amazonaws.{R}.s3")["VpcEndpoint"],
+        "managed prefix list": ec2.create_managed_prefix_list(
+            PrefixListName="pl", MaxEntries=2, AddressFamily="IPv4")["PrefixList"],
+        "vpc peering connection": ec2.create_vpc_peering_connection(VpcId=vpc_id, PeerVpcId=peer_vpc)[
+            "VpcPeeringConnection"],
+        "transit gateway": ec2.describe_transit_gateways(TransitGatewayIds=[tgw])["TransitGateways"][0],
+        "transit gateway route table": ec2.create_transit_gateway_route_table(TransitGatewayId=tgw)[
+            "TransitGatewayRouteTable"],
+        "transit gateway vpc attachment": ec2.create_transit_gateway_vpc_attachment(
+            TransitGatewayId=tgw, VpcId=vpc_id, SubnetIds=[subnet])["TransitGatewayVpcAttachment"],
+    }
+    for kind, shape in empty.items():
+        assert shape["Tags"] == [], (kind, shape)
+    # A network interface names its list TagSet.
+    assert ec2.describe_network_interfaces(NetworkInterfaceIds=[eni])["NetworkInterfaces"][0]["TagSet"] == []

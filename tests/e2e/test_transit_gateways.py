@@ -187,7 +187,9 @@ def test_describe_transit_gateways(ec2, tgw_id):
     assert ids(f("options.default-route-table-association", "enable")) == both
     assert ids(f("tag:Env", "dev")) == [other]
     assert ids(f("tag-key", "Env")) == [other]
-    expect_error(ec2.describe_transit_gateways, TransitGatewayIds=[MISSING_TGW], code="InvalidTransitGatewayID.NotFound")
+    resp = expect_error(ec2.describe_transit_gateways, TransitGatewayIds=[MISSING_TGW],
+                        code="InvalidTransitGatewayID.NotFound")
+    assert resp["Error"]["Message"] == f"Transit Gateway {MISSING_TGW} was deleted or does not exist."
     expect_error(ec2.describe_transit_gateways, Filters=[f("colour", "red")], code="InvalidParameterValue")
 
 
@@ -240,16 +242,18 @@ def test_one_subnet_per_availability_zone(ec2, tgw_id, vpc_id, subnet_a):
 
 
 def test_duplicate_attachment(ec2, tgw_id, vpc_id, subnet_a, subnet_c, attachment):
-    # [OBS] DuplicateTransitGatewayAttachment "tgw-... has non-deleted Transit Gateway
-    # Attachments with same VPC ID".
-    expect_error(ec2.create_transit_gateway_vpc_attachment, TransitGatewayId=tgw_id, VpcId=vpc_id,
-                 SubnetIds=[subnet_c], code="DuplicateTransitGatewayAttachment")
+    # AWS's text, as terraform-provider-aws issues #10852 and #25868 quote it.
+    resp = expect_error(ec2.create_transit_gateway_vpc_attachment, TransitGatewayId=tgw_id, VpcId=vpc_id,
+                        SubnetIds=[subnet_c], code="DuplicateTransitGatewayAttachment")
+    assert resp["Error"]["Message"] == f"{tgw_id} has non-deleted Transit Gateway Attachments with same VPC ID."
 
 
 def test_attachment_errors(ec2, ec2_raw, tgw_id, vpc_id, subnet_a):
     other_vpc, other_sub = spoke(ec2, "10.9.0.0/16")
-    expect_error(ec2.create_transit_gateway_vpc_attachment, TransitGatewayId=MISSING_TGW, VpcId=vpc_id,
-                 SubnetIds=[subnet_a], code="InvalidTransitGatewayID.NotFound")
+    resp = expect_error(ec2.create_transit_gateway_vpc_attachment, TransitGatewayId=MISSING_TGW, VpcId=vpc_id,
+                        SubnetIds=[subnet_a], code="InvalidTransitGatewayID.NotFound")
+    # AWS's text, as terraform-aws-transit-gateway issue #89 and terraform-provider-aws #43786 quote it.
+    assert resp["Error"]["Message"] == f"Transit Gateway {MISSING_TGW} was deleted or does not exist."
     expect_error(ec2.create_transit_gateway_vpc_attachment, TransitGatewayId=tgw_id, VpcId="vpc-0123456789abcdef0",
                  SubnetIds=[subnet_a], code="InvalidVpcID.NotFound")
     expect_error(ec2.create_transit_gateway_vpc_attachment, TransitGatewayId=tgw_id, VpcId=vpc_id,

@@ -52,12 +52,13 @@ def test_create_vpc_returns_full_vpc(ec2):
     assert VPC_CIDR_ASSOC_RE.match(assocs[0]["AssociationId"]), assocs[0]
     assert assocs[0]["CidrBlockState"]["State"] == "associated"
     assert not vpc.get("Ipv6CidrBlockAssociationSet")
-    assert not vpc.get("Tags")
+    assert "Tags" not in vpc  # AWS's create-vpc example 2: an untagged VPC has no Tags key
 
     described = describe_one(ec2, vpc["VpcId"])
     assert described["State"] == "available"
     for key in ("CidrBlock", "IsDefault", "InstanceTenancy", "OwnerId", "DhcpOptionsId"):
         assert described[key] == vpc[key], key
+    assert "Tags" not in described
     assert described["CidrBlockAssociationSet"] == assocs
 
 
@@ -433,6 +434,17 @@ def test_associate_permitted_families(ec2, primary, secondary):
 def test_associate_size_out_of_range(ec2, cidr):
     vpc_id = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     expect_error(ec2.associate_vpc_cidr_block, VpcId=vpc_id, CidrBlock=cidr, code="InvalidVpc.Range")
+
+
+def test_associate_beyond_the_cidr_limit(ec2):
+    vpc_id = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    for n in range(1, 5):
+        ec2.associate_vpc_cidr_block(VpcId=vpc_id, CidrBlock=f"10.{n}.0.0/16")
+    resp = expect_error(ec2.associate_vpc_cidr_block, VpcId=vpc_id, CidrBlock="10.5.0.0/16",
+                        code="CidrLimitExceeded")
+    # AWS's text, as moto's tests of AssociateVpcCidrBlock quote it.
+    assert resp["Error"]["Message"] == f"This network '{vpc_id}' has met its maximum number of allowed CIDRs: 5"
+    assert len(describe_one(ec2, vpc_id)["CidrBlockAssociationSet"]) == 5
 
 
 def test_associate_unknown_vpc(ec2):

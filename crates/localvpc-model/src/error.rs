@@ -15,7 +15,7 @@ pub enum ErrorClass {
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum ModelError {
-    #[error("The {} '{id}' does not exist", kind.noun())]
+    #[error("{}", not_found_message(*kind, id))]
     NotFound { kind: ResourceKind, id: String },
     #[error("Invalid id: \"{id}\" (expecting \"{}-...\")", kind.prefix())]
     Malformed { kind: ResourceKind, id: String },
@@ -201,6 +201,18 @@ pub enum ModelError {
     NetworkInsightsEndNotFound { is_source: bool, id: String },
     #[error("The network insights path '{path_id}' has analyses; delete them first")]
     AnalysisExistsForNetworkInsightsPath { path_id: String },
+}
+
+/// AWS's text for a resource that does not exist: "The <noun> '<id>' does not exist" for most
+/// kinds; a transit gateway is "Transit Gateway <id> was deleted or does not exist." (the text
+/// terraform-provider-aws, cloud-nuke and aws-nuke users quote from AWS).
+fn not_found_message(kind: ResourceKind, id: &str) -> String {
+    match kind {
+        ResourceKind::TransitGateway => {
+            format!("Transit Gateway {id} was deleted or does not exist.")
+        }
+        _ => format!("The {} '{id}' does not exist", kind.noun()),
+    }
 }
 
 impl ModelError {

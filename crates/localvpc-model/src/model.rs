@@ -1107,9 +1107,14 @@ mod tests {
         assert_eq!(rtb.routes.len(), 3);
         assert!(h.run(assoc("10.2.0.0/16")).is_ok());
         assert!(h.run(assoc("10.3.0.0/16")).is_ok());
+        let err = h.run(assoc("10.4.0.0/16")).unwrap_err();
+        assert_eq!(err.code(), "CidrLimitExceeded");
         assert_eq!(
-            h.run(assoc("10.4.0.0/16")).unwrap_err().code(),
-            "CidrLimitExceeded"
+            err.to_string(),
+            format!(
+                "This network '{}' has met its maximum number of allowed CIDRs: 5",
+                vpc.id
+            )
         );
     }
 
@@ -2165,9 +2170,14 @@ mod tests {
         };
         assert_eq!(a.state, AttachmentState::Available);
         assert_eq!(a.association.as_ref(), Some(&rtb));
+        let err = h.run(attach(&hub, vec![hs.id.clone()])).unwrap_err();
+        assert_eq!(err.code(), "DuplicateTransitGatewayAttachment");
         assert_eq!(
-            h.run(attach(&hub, vec![hs.id.clone()])).unwrap_err().code(),
-            "DuplicateTransitGatewayAttachment"
+            err.to_string(),
+            format!(
+                "{} has non-deleted Transit Gateway Attachments with same VPC ID.",
+                tgw.id
+            )
         );
         // Another account's attachment waits for the owner.
         let owner = h.scope.clone();

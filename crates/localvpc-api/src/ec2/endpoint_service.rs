@@ -128,7 +128,7 @@ fn write_service(w: &mut XmlWriter, model: &Model, s: &VpcEndpointServiceConfigu
         });
     }
     w.leaf("payerResponsibility", "ServiceOwner");
-    super::tags::write_tag_set(w, &s.tags);
+    super::tags::write_tag_set_always(w, &s.tags);
     w.list("supportedRegionSet", [s.scope.region.as_str()], |w, r| {
         w.leaf("region", r).leaf("serviceState", "Available");
     });

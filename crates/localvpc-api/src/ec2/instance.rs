@@ -119,7 +119,7 @@ fn write_instance(
     write_block_devices(w, i);
     w.leaf("virtualizationType", "hvm")
         .leaf_opt("clientToken", i.client_token.as_deref());
-    super::tags::write_tag_set(w, &i.tags);
+    super::tags::write_tag_set_always(w, &i.tags);
     w.leaf("hypervisor", "xen")
         .list("networkInterfaceSet", attached, |w, &e| {
             w.leaf("networkInterfaceId", e.id.as_str())

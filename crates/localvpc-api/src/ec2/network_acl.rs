@@ -60,7 +60,7 @@ fn write_acl(w: &mut XmlWriter, acl: &NetworkAcl) {
     })
     .bool("default", acl.is_default)
     .leaf("networkAclId", acl.id.as_str());
-    super::tags::write_tag_set(w, &acl.tags);
+    super::tags::write_tag_set_always(w, &acl.tags);
     w.leaf("vpcId", acl.vpc_id.as_str())
         .leaf("ownerId", acl.scope.account.as_str());
 }

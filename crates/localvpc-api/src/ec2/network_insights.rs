@@ -435,7 +435,7 @@ fn write_analysis(w: &mut XmlWriter, a: &NetworkInsightsAnalysis, finished: bool
     w.list("explanationSet", list("explanations"), |w, e| {
         write_explanation(w, &e);
     });
-    super::tags::write_tag_set(w, &a.tags);
+    super::tags::write_tag_set_always(w, &a.tags);
 }
 
 fn str_of<'v>(v: &'v Value, key: &str) -> Option<&'v str> {

@@ -147,7 +147,7 @@ pub(super) fn write_interface(w: &mut XmlWriter, model: &Model, e: &NetworkInter
         .bool("sourceDestCheck", e.source_dest_check)
         .leaf("status", e.status())
         .leaf("subnetId", e.subnet_id.as_str());
-    super::tags::write_tag_set(w, &e.tags);
+    super::tags::write_tag_set_always(w, &e.tags);
     w.leaf("vpcId", e.vpc_id.as_str());
 }
 

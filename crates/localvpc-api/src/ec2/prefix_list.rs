@@ -38,7 +38,7 @@ fn write_managed(w: &mut XmlWriter, l: &PrefixListRef<'_>) {
                 .leaf("prefixListName", &c.name)
                 .leaf("maxEntries", &c.max_entries.to_string())
                 .leaf("version", &c.version().to_string());
-            super::tags::write_tag_set(w, &c.tags);
+            super::tags::write_tag_set_always(w, &c.tags);
             w.leaf("ownerId", c.scope.account.as_str());
         }
     }

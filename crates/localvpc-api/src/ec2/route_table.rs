@@ -66,7 +66,7 @@ fn write_table(w: &mut XmlWriter, model: &Model, t: &RouteTable) {
             .leaf("origin", r.origin.as_str())
             .leaf("state", model.route_state(t, &r).as_str());
     });
-    super::tags::write_tag_set(w, &t.tags);
+    super::tags::write_tag_set_always(w, &t.tags);
     w.leaf("vpcId", t.vpc_id.as_str())
         .leaf("ownerId", t.scope.account.as_str());
 }

@@ -266,7 +266,7 @@ fn write_rule(
         }
     }
     w.leaf_opt("description", r.description.as_deref());
-    super::tags::write_tag_set(w, &r.tags);
+    super::tags::write_tag_set_always(w, &r.tags);
     w.leaf(
         "securityGroupRuleArn",
         &scope.ec2_arn("security-group-rule", r.id.as_str()),

@@ -7,7 +7,19 @@ use crate::{ApiError, Backend};
 use localvpc_model::{Command, Model, ResourceKind, Scope, Tags};
 use localvpc_wire::xml::XmlWriter;
 
+/// The `tagSet` of a kind AWS sends without the key when it has no tags (a VPC, a subnet, a
+/// security group, …: boto3 and the CLI show no `Tags`): nothing when `tags` is empty. Which
+/// kinds omit it and which keep `<tagSet/>` is listed, with AWS's evidence, in
+/// docs/aws-choices.md.
 pub(super) fn write_tag_set(w: &mut XmlWriter, tags: &Tags) {
+    if !tags.is_empty() {
+        write_tag_set_always(w, tags);
+    }
+}
+
+/// The `tagSet` of a kind AWS sends as `<tagSet/>` even when it has no tags (a route table, a
+/// network ACL, a network interface, …: boto3 and the CLI show `"Tags": []`).
+pub(super) fn write_tag_set_always(w: &mut XmlWriter, tags: &Tags) {
     w.list("tagSet", tags, |w, (k, v)| {
         w.leaf("key", k).leaf("value", v);
     });

@@ -99,7 +99,7 @@ fn write_tgw(w: &mut XmlWriter, t: &TransitGateway) {
             )
             .leaf("multicastSupport", "disable");
         });
-    super::tags::write_tag_set(w, &t.tags);
+    super::tags::write_tag_set_always(w, &t.tags);
 }
 
 fn write_vpc_attachment(w: &mut XmlWriter, a: &TransitGatewayAttachment) {
@@ -118,7 +118,7 @@ fn write_vpc_attachment(w: &mut XmlWriter, a: &TransitGatewayAttachment) {
                 .leaf("ipv6Support", "disable")
                 .leaf("applianceModeSupport", "disable");
         });
-    super::tags::write_tag_set(w, &a.tags);
+    super::tags::write_tag_set_always(w, &a.tags);
 }
 
 /// An attachment as `viewer` sees it: a peering attachment's accepter sees it on the peer
@@ -142,7 +142,7 @@ fn write_attachment(w: &mut XmlWriter, a: &TransitGatewayAttachment, viewer: &Sc
         });
     }
     w.leaf("creationTime", &iso8601_millis(a.created.0));
-    super::tags::write_tag_set(w, a.tags_for(viewer));
+    super::tags::write_tag_set_always(w, a.tags_for(viewer));
 }
 
 /// A peering attachment (DescribeTransitGatewayPeeringAttachments' shape) in `state`, with
@@ -194,7 +194,7 @@ fn write_peering_attachment(
     })
     .leaf("state", state)
     .leaf("creationTime", &iso8601_millis(a.created.0));
-    super::tags::write_tag_set(w, a.tags_for(viewer));
+    super::tags::write_tag_set_always(w, a.tags_for(viewer));
 }
 
 fn write_route_table(w: &mut XmlWriter, model: &Model, t: &TransitGatewayRouteTable) {
@@ -218,7 +218,7 @@ fn write_route_table_in_state(
         .bool("defaultAssociationRouteTable", default_assoc)
         .bool("defaultPropagationRouteTable", default_prop)
         .leaf("creationTime", &iso8601_millis(t.created.0));
-    super::tags::write_tag_set(w, &t.tags);
+    super::tags::write_tag_set_always(w, &t.tags);
 }
 
 /// A route of a route table of `tgw` (a peering attachment's resource is the other gateway).

@@ -80,7 +80,7 @@ fn write_endpoint(
         },
     );
     w.leaf("creationTimestamp", &iso8601_millis(e.created.0));
-    super::tags::write_tag_set(w, &e.tags);
+    super::tags::write_tag_set_always(w, &e.tags);
     w.leaf("ownerId", e.scope.account.as_str())
         .leaf("serviceRegion", &e.scope.region);
 }
@@ -340,7 +340,7 @@ pub(super) fn describe_services<B: Backend>(op: &Op<'_, B>) -> Body {
                 w.bool("vpcEndpointPolicySupported", s.policy_supported)
                     .bool("acceptanceRequired", s.acceptance_required)
                     .bool("managesVpcEndpoints", false);
-                super::tags::write_tag_set(w, &s.tags);
+                super::tags::write_tag_set_always(w, &s.tags);
                 if !s.private_dns_names.is_empty() {
                     w.leaf("privateDnsNameVerificationState", "verified");
                 }

@@ -75,7 +75,7 @@ fn write_peering_as(
     w.node("status", |w| {
         w.leaf("code", code).leaf("message", message);
     });
-    super::tags::write_tag_set(w, p.tags_for(viewer));
+    super::tags::write_tag_set_always(w, p.tags_for(viewer));
     w.leaf("vpcPeeringConnectionId", p.id.as_str());
 }
 

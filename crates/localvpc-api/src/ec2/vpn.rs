@@ -139,7 +139,7 @@ fn write_vpn(w: &mut XmlWriter, model: &Model, c: &VpnConnection) {
                 .leaf("status", "UP")
                 .leaf("statusMessage", "");
         });
-    super::tags::write_tag_set(w, &c.tags);
+    super::tags::write_tag_set_always(w, &c.tags);
 }
 
 fn vgw_id(p: &Input<'_>) -> Result<VpnGatewayId, ApiError> {

@@ -364,6 +364,10 @@ mod tests {
         let own = h.scope.account.to_string();
         let err = h.run(request(&own, "ap-northeast-1")).unwrap_err();
         assert_eq!(err.code(), "InvalidTransitGatewayID.NotFound");
+        assert_eq!(
+            err.to_string(),
+            format!("Transit Gateway {missing} was deleted or does not exist.")
+        );
         let p = attachment(h.run(request("222222222222", "eu-west-1")));
         assert_eq!(p.state, AttachmentState::Failed);
         let err = h.run(request("222222222222", "mars-1")).unwrap_err();

@@ -722,10 +722,11 @@ impl Txn<'_, '_> {
                 && a.state.is_live()
         });
         if duplicate {
+            // AWS's text, as terraform-provider-aws issues #10852 and #25868 quote it.
             return Err(ModelError::DuplicateTransitGatewayAttachment {
                 message: format!(
-                    "{} has a non-deleted attachment to {}",
-                    input.vpc_id, input.transit_gateway_id
+                    "{} has non-deleted Transit Gateway Attachments with same VPC ID.",
+                    input.transit_gateway_id
                 ),
             });
         }
