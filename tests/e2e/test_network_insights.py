@@ -798,6 +798,22 @@ def test_filter_in_arns(ec2, net):
     assert (got["FilterInArns"], got["AdditionalAccounts"]) == ([web_arn], [ALPHA_ACCOUNT])
 
 
+def test_filter_out_arns(ec2, net):
+    """FilterOutArns: a path that crosses a component it must avoid is not found (the routes
+    give one path, so there is no other to offer); one that avoids them all still is."""
+    vpc, s1, s2, web, a, b = two_subnets(net)
+    p = new_path(ec2, a["InstanceId"], b["InstanceId"], DestinationPort=443)["NetworkInsightsPathId"]
+    web_arn = arn("security-group", web)
+    started = start(ec2, p, FilterOutArns=[web_arn])
+    assert started["FilterOutArns"] == [web_arn], started
+    got = describe_one(ec2, started["NetworkInsightsAnalysisId"])
+    assert got["FilterOutArns"] == [web_arn]
+    [e] = blocked(got)
+    assert (e["ExplanationCode"], e["Component"]["Id"]) == ("COMPONENT_FILTER_RESTRICTION", web), summary(got)
+    fake = arn("vpc-peering-connection", "pcx-0123456789abcdef0")
+    reachable(describe_one(ec2, start(ec2, p, FilterOutArns=[fake])["NetworkInsightsAnalysisId"]))
+
+
 # --------------------------------------------------------------------------- DescribeNetworkInsightsAnalyses
 
 

@@ -212,6 +212,7 @@ fn run_analysis(
     index: &localvpc_net::NetIndex,
     path: &NetworkInsightsPath,
     filter_in_arns: &[String],
+    filter_out_arns: &[String],
 ) -> (bool, String) {
     let Some(source) = PathEnd::from_id(&path.source) else {
         return explanation_only(
@@ -274,20 +275,34 @@ fn run_analysis(
     };
     let mut value = serde_json::to_value(&analysis).unwrap_or(Value::Null);
     let mut found = analysis.network_path_found;
-    // FilterInArns: the path must cross every named component.
-    for arn in filter_in_arns {
+    // FilterInArns: the path must cross every named component; FilterOutArns: none of them.
+    // (The search finds the one path the routes give, so a path that crosses a component it
+    // must avoid has no alternative to offer.)
+    let filters = filter_in_arns
+        .iter()
+        .map(|arn| (arn, true))
+        .chain(filter_out_arns.iter().map(|arn| (arn, false)));
+    for (arn, must_cross) in filters {
         let id = localvpc_model::insights_resource_id(arn);
+        let names = |c: &localvpc_net::explain::Component| {
+            c.id == id || c.id == *arn || c.arn.as_deref() == Some(arn.as_str())
+        };
         let crossed = analysis
             .forward_path_components
             .iter()
-            .any(|h| h.component.id == id || h.related.iter().any(|r| r.component.id == id));
-        if !crossed {
+            .any(|h| names(&h.component) || h.related.iter().any(|r| names(&r.component)));
+        if crossed != must_cross {
             found = false;
+            let detail = if must_cross {
+                format!("no path crosses {arn}")
+            } else {
+                format!("the path crosses {arn}, which the analysis must avoid")
+            };
             if let Some(Value::Array(list)) = value.get_mut("explanations") {
                 list.push(json!({
                     "explanation_code": "COMPONENT_FILTER_RESTRICTION",
                     "component": { "id": id, "arn": arn },
-                    "detail": format!("no path crosses {arn}"),
+                    "detail": detail,
                 }));
             }
         }
@@ -306,6 +321,11 @@ pub(super) async fn start_analysis<B: Backend>(op: &Op<'_, B>) -> Body {
         .into_iter()
         .map(str::to_owned)
         .collect();
+    let filter_out_arns: Vec<String> = p
+        .list("FilterOutArn")
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     let additional_accounts: Vec<String> = p
         .list("AdditionalAccount")
         .into_iter()
@@ -318,10 +338,11 @@ pub(super) async fn start_analysis<B: Backend>(op: &Op<'_, B>) -> Body {
         .model()
         .network_insights_path(&op.ctx.scope, &path_id)?
         .clone();
-    let (found, result) = run_analysis(&index, &path, &filter_in_arns);
+    let (found, result) = run_analysis(&index, &path, &filter_in_arns, &filter_out_arns);
     let command = Command::StartNetworkInsightsAnalysis(StartNetworkInsightsAnalysis {
         path_id,
         filter_in_arns,
+        filter_out_arns,
         additional_accounts,
         status: "succeeded".to_owned(),
         status_message: None,
@@ -401,6 +422,9 @@ fn write_analysis(w: &mut XmlWriter, a: &NetworkInsightsAnalysis, finished: bool
         w.text(x);
     });
     w.list("filterInArnSet", &a.filter_in_arns, |w, x| {
+        w.text(x);
+    });
+    w.list("filterOutArnSet", &a.filter_out_arns, |w, x| {
         w.text(x);
     });
     w.leaf("startDate", &iso8601_millis(a.started.0));

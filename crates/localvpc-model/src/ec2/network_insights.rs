@@ -90,6 +90,9 @@ pub struct NetworkInsightsAnalysis {
     pub path_id: NetworkInsightsPathId,
     pub started: Timestamp,
     pub filter_in_arns: Vec<String>,
+    /// Components the path must not cross (FilterOutArns).
+    #[serde(default)]
+    pub filter_out_arns: Vec<String>,
     pub additional_accounts: Vec<String>,
     /// `succeeded` or `failed` (an analysis finishes within its request).
     pub status: String,
@@ -113,6 +116,8 @@ impl NetworkInsightsAnalysis {
 pub struct StartNetworkInsightsAnalysis {
     pub path_id: NetworkInsightsPathId,
     pub filter_in_arns: Vec<String>,
+    #[serde(default)]
+    pub filter_out_arns: Vec<String>,
     pub additional_accounts: Vec<String>,
     pub status: String,
     pub status_message: Option<String>,
@@ -389,6 +394,7 @@ impl Txn<'_, '_> {
             path_id: input.path_id.clone(),
             started: self.ctx.now,
             filter_in_arns: input.filter_in_arns.clone(),
+            filter_out_arns: input.filter_out_arns.clone(),
             additional_accounts: input.additional_accounts.clone(),
             status: input.status.clone(),
             status_message: input.status_message.clone(),
