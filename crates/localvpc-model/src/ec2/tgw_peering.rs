@@ -142,9 +142,7 @@ impl Txn<'_, '_> {
             });
         }
         if attachment.state != AttachmentState::PendingAcceptance {
-            return Err(ModelError::IncorrectState {
-                message: format!("{id} is in state {}", attachment.state.as_str()),
-            });
+            return Err(attachment.incorrect_state());
         }
         Ok(attachment)
     }
@@ -198,9 +196,7 @@ impl Txn<'_, '_> {
     ) -> Result<TransitGatewayAttachment, ModelError> {
         let attachment = self.peering(id)?;
         if !attachment.state.is_live() && attachment.state != AttachmentState::Failed {
-            return Err(ModelError::IncorrectState {
-                message: format!("{id} is in state {}", attachment.state.as_str()),
-            });
+            return Err(attachment.incorrect_state());
         }
         Ok(self.end_attachment(attachment, AttachmentState::Deleted))
     }

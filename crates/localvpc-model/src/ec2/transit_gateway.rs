@@ -158,6 +158,13 @@ impl AttachmentState {
 }
 
 impl TransitGatewayAttachment {
+    /// Refuses an action the attachment's state does not allow.
+    pub(crate) fn incorrect_state(&self) -> ModelError {
+        ModelError::IncorrectState {
+            message: format!("{} is in state {}", self.id, self.state.as_str()),
+        }
+    }
+
     pub fn visible_to(&self, scope: &Scope) -> bool {
         &self.scope == scope
             || &self.transit_gateway_scope == scope
@@ -839,9 +846,7 @@ impl Txn<'_, '_> {
     ) -> Result<TransitGatewayAttachment, ModelError> {
         let mut attachment = self.attachment_for_owner(id)?;
         if attachment.state != AttachmentState::PendingAcceptance {
-            return Err(ModelError::IncorrectState {
-                message: format!("{id} is in state {}", attachment.state.as_str()),
-            });
+            return Err(attachment.incorrect_state());
         }
         let tgw = self
             .model
@@ -876,9 +881,7 @@ impl Txn<'_, '_> {
     ) -> Result<TransitGatewayAttachment, ModelError> {
         let attachment = self.attachment_for_owner(id)?;
         if attachment.state != AttachmentState::PendingAcceptance {
-            return Err(ModelError::IncorrectState {
-                message: format!("{id} is in state {}", attachment.state.as_str()),
-            });
+            return Err(attachment.incorrect_state());
         }
         Ok(self.end_attachment(attachment, AttachmentState::Rejected))
     }
@@ -889,9 +892,7 @@ impl Txn<'_, '_> {
     ) -> Result<TransitGatewayAttachment, ModelError> {
         let attachment = self.vpc_attachment(id)?.clone();
         if !attachment.state.is_live() {
-            return Err(ModelError::IncorrectState {
-                message: format!("{id} is in state {}", attachment.state.as_str()),
-            });
+            return Err(attachment.incorrect_state());
         }
         Ok(self.end_attachment(attachment, AttachmentState::Deleted))
     }
