@@ -546,6 +546,19 @@ def test_transit_gateway_and_peering_as_path_ends(ec2, net):
     assert ids(got["ReturnPathComponents"])[-1] == t["tgw"], summary(got)
     got = analyse(ec2, t["tgw"], b, DestinationPort=22, SourceIp="10.0.0.9")
     assert got["NetworkPathFound"] is False and codes(got) == ["ENI_SG_RULES_MISMATCH"], summary(got)
+    # Attachments: A's own (the path enters the gateway there), B's (through the gateway's
+    # route table to it); from B's attachment into B's VPC, and the reply back into it.
+    got = analyse(ec2, a, t["att_a"], DestinationPort=443)
+    reachable(got)
+    assert ids(got["ForwardPathComponents"])[-1] == t["att_a"], summary(got)
+    got = analyse(ec2, a, t["att_b"], DestinationPort=443)
+    reachable(got)
+    assert ids(got["ForwardPathComponents"])[-3:] == [t["att_a"], t["rtb"], t["att_b"]], summary(got)
+    got = analyse(ec2, t["att_b"], b, DestinationPort=443, SourceIp="10.0.0.9")
+    reachable(got)
+    assert ids(got["ReturnPathComponents"])[-1] == t["att_b"], summary(got)
+    got = analyse(ec2, t["att_a"], b, DestinationPort=443, SourceIp="10.0.0.9")
+    assert codes(got)[0] == "BAD_STATE_ATTACHMENT", summary(got)
     # A peering the route table does not send anything to: the miss names where the route goes.
     pcx = net.peer(t["va"], t["vb"])
     got = analyse(ec2, a, pcx, DestinationPort=443)

@@ -45,6 +45,10 @@ pub enum PathEnd {
     /// A gateway between networks: as a destination, the packet must be routed into it; as a
     /// source, traffic arrives from it into the VPC of the destination.
     TransitGateway(TransitGatewayId),
+    /// A transit gateway attachment: as a destination, the packet must leave through it (the
+    /// source VPC's own, or the one the transit gateway routes to); as a source, traffic
+    /// arrives from the transit gateway through it into its VPC.
+    TransitGatewayAttachment(TransitGatewayAttachmentId),
     VpcPeeringConnection(VpcPeeringConnectionId),
     VpnGateway(VpnGatewayId),
     /// A customer's endpoint service (as a destination): reached through the source VPC's
@@ -56,12 +60,17 @@ pub enum PathEnd {
 
 impl PathEnd {
     /// The end a resource id names (`i-`, `eni-`, `vpce-`, `vpce-svc-`, `igw-`, `tgw-`,
-    /// `pcx-`, `vgw-`); None for an id of any other kind, or a malformed one.
+    /// `tgw-attach-`, `pcx-`, `vgw-`); None for an id of any other kind, or a malformed one.
     pub fn from_id(id: &str) -> Option<Self> {
         if id.starts_with("vpce-svc-") {
             return VpcEndpointServiceId::parse(id)
                 .ok()
                 .map(Self::VpcEndpointService);
+        }
+        if id.starts_with("tgw-attach-") {
+            return TransitGatewayAttachmentId::parse(id)
+                .ok()
+                .map(Self::TransitGatewayAttachment);
         }
         let (kind, _) = id.split_once('-')?;
         match kind {
@@ -156,6 +165,9 @@ struct Gateway {
     /// What a sentence calls it.
     noun: &'static str,
     component: Component,
+    /// What a VPC route names to reach it: the gateway itself, or an attachment's transit
+    /// gateway.
+    route_target: String,
 }
 
 impl Gateway {
@@ -401,6 +413,18 @@ fn gateway_end(index: &NetIndex, end: &PathEnd) -> Result<Option<Gateway>, PathE
                 kind: "transit-gateway",
                 noun: "transit gateway",
                 component: tgw_component(model, id),
+                route_target: id.to_string(),
+            }
+        }
+        PathEnd::TransitGatewayAttachment(id) => {
+            let attachment = model
+                .any::<TransitGatewayAttachment>(id)
+                .ok_or_else(|| not_found("transit gateway attachment", id))?;
+            Gateway {
+                kind: "transit-gateway-attachment",
+                noun: "transit gateway attachment",
+                component: tgw_attachment_component(attachment),
+                route_target: attachment.transit_gateway_id.to_string(),
             }
         }
         PathEnd::VpcPeeringConnection(id) => {
@@ -415,6 +439,7 @@ fn gateway_end(index: &NetIndex, end: &PathEnd) -> Result<Option<Gateway>, PathE
                     Some(pcx.scope.ec2_arn("vpc-peering-connection", id.as_str())),
                     name_of(&pcx.tags),
                 ),
+                route_target: id.to_string(),
             }
         }
         PathEnd::VpnGateway(id) => {
@@ -430,6 +455,7 @@ fn gateway_end(index: &NetIndex, end: &PathEnd) -> Result<Option<Gateway>, PathE
                     Some(vgw.scope.ec2_arn("vpn-gateway", id.as_str())),
                     name_of(&vgw.tags),
                 ),
+                route_target: id.to_string(),
             }
         }
         _ => return Ok(None),
@@ -446,8 +472,21 @@ fn gateway_address(
     vpc: Option<&VpcId>,
 ) -> Option<IpAddr> {
     let model = index.model();
+    // An attachment of another VPC: that VPC's first address.
+    let attachment = match end {
+        PathEnd::TransitGatewayAttachment(id) => model.any::<TransitGatewayAttachment>(id),
+        _ => None,
+    };
+    if let Some(far) = attachment
+        .and_then(|a| a.vpc_id.as_ref())
+        .filter(|v| Some(*v) != vpc)
+        .and_then(|v| model.any::<Vpc>(v))
+    {
+        return far.cidr_block.hosts().next().map(IpAddr::V4);
+    }
     let id = match end {
         PathEnd::TransitGateway(id) => id.as_str(),
+        PathEnd::TransitGatewayAttachment(_) => attachment?.transit_gateway_id.as_str(),
         PathEnd::VpcPeeringConnection(id) => id.as_str(),
         PathEnd::VpnGateway(id) => id.as_str(),
         _ => return None,
@@ -494,6 +533,16 @@ fn gateway_disconnected(index: &NetIndex, end: &PathEnd, vpc: &VpcId) -> Option<
                 .and_then(|id| model.any::<TransitGatewayAttachment>(&id))?;
             (attachment.state != AttachmentState::Available)
                 .then(|| format!("{} is {}", attachment.id, attachment.state.as_str()))
+        }
+        PathEnd::TransitGatewayAttachment(id) => {
+            let attachment = model.any::<TransitGatewayAttachment>(id)?;
+            if attachment.vpc_id.as_ref() != Some(vpc) {
+                Some(format!("{id} does not attach {vpc}"))
+            } else if attachment.state != AttachmentState::Available {
+                Some(format!("{id} is {}", attachment.state.as_str()))
+            } else {
+                None
+            }
         }
         PathEnd::VpcPeeringConnection(id) => {
             let pcx = model.any::<VpcPeeringConnection>(id)?;
@@ -629,7 +678,10 @@ fn source_interface<'a>(
                 "paths that start at an internet gateway ('{id}') are not analysed yet; start from an instance or interface"
             )));
         }
-        PathEnd::TransitGateway(_) | PathEnd::VpcPeeringConnection(_) | PathEnd::VpnGateway(_) => {
+        PathEnd::TransitGateway(_)
+        | PathEnd::TransitGatewayAttachment(_)
+        | PathEnd::VpcPeeringConnection(_)
+        | PathEnd::VpnGateway(_) => {
             return Err(PathError::Unsupported(
                 "a gateway source is analysed by from_gateway".to_owned(),
             ));
@@ -717,7 +769,10 @@ fn target<'a>(
                 .ok_or_else(|| not_found("internet gateway", id))?;
             Target::Internet(igw, query.destination_ip.unwrap_or(INTERNET_ADDRESS))
         }
-        PathEnd::TransitGateway(_) | PathEnd::VpcPeeringConnection(_) | PathEnd::VpnGateway(_) => {
+        PathEnd::TransitGateway(_)
+        | PathEnd::TransitGatewayAttachment(_)
+        | PathEnd::VpcPeeringConnection(_)
+        | PathEnd::VpnGateway(_) => {
             let Some(gateway) = gateway_end(index, &query.destination)? else {
                 return Err(PathError::Unsupported("not a gateway".to_owned()));
             };
@@ -1824,7 +1879,7 @@ impl<'a, 'q> Walk<'a, 'q> {
         let model = self.index.model();
         if let Target::Gateway(gateway, _) = target {
             let (_, id) = route_target.wire();
-            if id != gateway.id() {
+            if id != gateway.route_target {
                 // The path ends at a gateway this route does not lead to: what lies behind
                 // the route's own target does not matter (`check_arrival` names the miss).
                 return Some(Arrival::Outside {
@@ -2141,18 +2196,24 @@ impl<'a, 'q> Walk<'a, 'q> {
             );
         }
         if let Target::Gateway(gateway, _) = target
-            && gateway.id() == tgw.as_str()
+            && (gateway.id() == tgw.as_str() || gateway.id() == attachment.id.as_str())
         {
+            // The transit gateway itself, or the source VPC's own attachment to it.
+            let end = if gateway.id() == tgw.as_str() {
+                tgw_component
+            } else {
+                attachment_component
+            };
             if self.detail {
                 self.hops.push(Hop::new(
                     gateway.kind,
-                    tgw_component.clone(),
-                    format!("at {tgw}, the path's end"),
+                    end.clone(),
+                    format!("at {}, the path's end", end.id),
                 ));
             }
             return Some(Arrival::Outside {
                 kind: gateway.kind,
-                gateway: tgw_component,
+                gateway: end,
                 nat: None,
             });
         }
@@ -2294,6 +2355,12 @@ impl<'a, 'q> Walk<'a, 'q> {
             (Some(next_vpc), Target::Interface(eni, _)) if &eni.vpc_id == next_vpc => {
                 self.deliver(eni, packet, false)
             }
+            // The path ends at an attachment: this one (or another, which check_arrival names).
+            (_, Target::Gateway(..)) => Some(Arrival::Outside {
+                kind: "transit-gateway-attachment",
+                gateway: tgw_attachment_component(next),
+                nat: None,
+            }),
             (Some(next_vpc), _) => {
                 self.blocker(
                     Explanation::new(

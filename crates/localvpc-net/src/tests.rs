@@ -8,7 +8,8 @@ use localvpc_model::{
     CreateVpcEndpoint, CreateVpcPeering, Ctx, GroupRef, Instance, InstanceId, IpPermission, Model,
     NetworkAcl, NetworkAclEntrySpec, Outcome, RouteDestination, RouteSpec, RouteTarget, RuleAction,
     RunInstances, Scope, SecurityGroupId, SequentialIds, SubnetId, Timestamp, TransitGateway,
-    TransitGatewayId, TransitGatewayOptions, VpcId, VpcPeeringConnection,
+    TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayOptions, VpcId,
+    VpcPeeringConnection,
 };
 use std::sync::Arc;
 
@@ -653,6 +654,91 @@ fn transit_gateway_path_with_propagated_routes() {
     w.allow(&sg, false, "-1", None, "10.1.0.0/16");
     let r = w.trace(&a.id, PathEnd::Instance(b.id.clone()), 22);
     assert!(r.network_path_found, "{:?}", r.explanations);
+}
+
+#[test]
+fn transit_gateway_attachments_as_destinations_and_sources() {
+    let mut w = World::new();
+    let left = w.net(1);
+    let right = w.net(2);
+    let tgw = w.transit_gateway();
+    for net in [&left, &right] {
+        w.attach(&tgw.id, net);
+    }
+    let attachment_of = |w: &World, net: &Net| {
+        w.model
+            .all::<localvpc_model::TransitGatewayAttachment>()
+            .find(|a| a.vpc_id.as_ref() == Some(&net.vpc))
+            .unwrap()
+            .id
+            .clone()
+    };
+    let (left_att, right_att) = (attachment_of(&w, &left), attachment_of(&w, &right));
+    w.route(
+        &left.main_table,
+        "10.2.0.0/16",
+        RouteTarget::TransitGateway(tgw.id.clone()),
+    );
+    let a = w.instance(&left.subnets[1], &[]);
+    // The source VPC's own attachment: the path ends where the route enters the gateway.
+    let r = w.trace(
+        &a.id,
+        PathEnd::TransitGatewayAttachment(left_att.clone()),
+        443,
+    );
+    assert!(r.network_path_found, "{:?}", r.explanations);
+    let last = r.forward_path_components.last().unwrap();
+    assert_eq!(
+        (last.kind, last.component.id.as_str()),
+        ("transit-gateway-attachment", left_att.as_str())
+    );
+    // The far attachment: through the gateway's route table (a propagated route) to it.
+    let r = w.trace(
+        &a.id,
+        PathEnd::TransitGatewayAttachment(right_att.clone()),
+        443,
+    );
+    assert!(r.network_path_found, "{:?}", r.explanations);
+    assert_eq!(
+        r.forward_path_components.last().unwrap().component.id,
+        right_att.as_str()
+    );
+    assert!(
+        r.forward_path_components
+            .iter()
+            .any(|h| h.transit_gateway_route_table_route.is_some())
+    );
+    // From the right attachment into the left VPC: it attaches the right VPC only.
+    let from = |index: &NetIndex, attachment: &TransitGatewayAttachmentId| {
+        analyze(
+            index,
+            &PathQuery {
+                source: PathEnd::TransitGatewayAttachment(attachment.clone()),
+                source_ip: Some("10.2.0.9".parse().unwrap()),
+                destination: PathEnd::Instance(a.id.clone()),
+                destination_ip: None,
+                protocol: IpProtocol::TCP,
+                destination_port: Some(22),
+                request: None,
+            },
+        )
+        .unwrap()
+    };
+    w.allow(&left.default_sg, false, "tcp", Some(22), "10.2.0.0/16");
+    let r = from(&w.index(), &right_att);
+    assert_eq!(
+        codes(&r)[0].0,
+        "BAD_STATE_ATTACHMENT",
+        "{:?}",
+        r.explanations
+    );
+    // From the left VPC's own attachment: in, and the reply routes back into the gateway.
+    let r = from(&w.index(), &left_att);
+    assert!(r.network_path_found, "{:?}", r.explanations);
+    assert_eq!(
+        r.return_path_components.last().unwrap().component.id,
+        left_att.as_str()
+    );
 }
 
 fn left_sg(_w: &World, net: &Net) -> SecurityGroupId {
@@ -1422,13 +1508,11 @@ fn path_ends_parse_from_ids() {
         PathEnd::from_id("vpce-svc-0123456789abcdef0"),
         Some(PathEnd::VpcEndpointService(_))
     ));
-    for other in [
-        "tgw-attach-0123456789abcdef0",
-        "subnet-0123456789abcdef0",
-        "tgw-",
-        "",
-        "nothing",
-    ] {
+    assert!(matches!(
+        PathEnd::from_id("tgw-attach-0123456789abcdef0"),
+        Some(PathEnd::TransitGatewayAttachment(_))
+    ));
+    for other in ["subnet-0123456789abcdef0", "tgw-", "", "nothing"] {
         assert_eq!(PathEnd::from_id(other), None, "{other}");
     }
 }

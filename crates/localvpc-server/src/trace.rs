@@ -119,6 +119,7 @@ fn source_interface<'a>(index: &'a NetIndex, from: &PathEnd) -> Option<&'a Netwo
         PathEnd::Address(ip) => index.interface_at(*ip),
         PathEnd::InternetGateway(_)
         | PathEnd::TransitGateway(_)
+        | PathEnd::TransitGatewayAttachment(_)
         | PathEnd::VpcPeeringConnection(_)
         | PathEnd::VpnGateway(_)
         | PathEnd::VpcEndpointService(_) => None,

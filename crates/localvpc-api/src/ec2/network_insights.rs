@@ -218,7 +218,7 @@ fn run_analysis(
         return explanation_only(
             "UNSUPPORTED_COMPONENT",
             &path.source,
-            "localvpc analyses paths that start at an instance, a network interface, an interface endpoint, an internet gateway, a transit gateway, a VPC peering connection or a virtual private gateway",
+            "localvpc analyses paths that start at an instance, a network interface, an interface endpoint, an internet gateway, a transit gateway or one of its VPC attachments, a VPC peering connection or a virtual private gateway",
         );
     };
     let filter_destination = path
@@ -235,7 +235,7 @@ fn run_analysis(
                 return explanation_only(
                     "UNSUPPORTED_COMPONENT",
                     id,
-                    "localvpc analyses paths that end at an instance, a network interface, a VPC endpoint, an internet gateway, a transit gateway, a VPC peering connection, a virtual private gateway or an address",
+                    "localvpc analyses paths that end at an instance, a network interface, a VPC endpoint or endpoint service, an internet gateway, a transit gateway or attachment, a VPC peering connection, a virtual private gateway or an address",
                 );
             }
         },
