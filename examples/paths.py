@@ -162,8 +162,12 @@ def paths_4(f: dict) -> list[Path]:
     # target 10.0.1.10, "the application's IP": no interface holds it (it stands for your own
     # server), so the path ends at that address.
     app, vpce = f["app_instance_id"], f.get("vpce_id") or f["endpoint_id"]
-    return [Path("the service, by the endpoint's id", {"from": app, "to": vpce, "port": 443}),
-            Path("the service, by the endpoint's name", {"from": app, "to": f"{f['consumer_vpce_dns']}:443"})]
+    paths = [Path("the service, by the endpoint's id", {"from": app, "to": vpce, "port": 443}),
+             Path("the service, by the endpoint's name", {"from": app, "to": f"{f['consumer_vpce_dns']}:443"})]
+    if f.get("service_id"):
+        # The service by its own id: the consumer VPC's endpoint to it is found for you.
+        paths.append(Path("the service, by its id", {"from": app, "to": f["service_id"], "port": 443}))
+    return paths
 
 
 PATHS = {"1": paths_1, "2": paths_2, "3": paths_3, "4": paths_4}

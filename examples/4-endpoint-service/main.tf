@@ -273,6 +273,10 @@ resource "aws_instance" "app" {
 
 # --- What to look at ------------------------------------------------------------------------
 
+output "service_id" {
+  value = aws_vpc_endpoint_service.svc.id
+}
+
 output "service_name" {
   value = aws_vpc_endpoint_service.svc.service_name
 }

@@ -738,6 +738,8 @@ def check_4(c: Clients, _variant: str) -> list[str]:
         assert r["return_path_components"], hops_of(r)
 
     to_the_backend_address(trace(c.url, app_id, ep_id, port=443))
+    # The service named by its own id: through the consumer VPC's endpoint to it.
+    to_the_backend_address(trace(c.url, app_id, sid, port=443))
     by_dns = trace(c.url, app_id, f"{regional}:443")
     assert sorted(a["data"] for a in by_dns["dns"]["answers"]) == ips, by_dns["dns"]
     # Overlapping CIDRs, the point of PrivateLink here: the provider NLB's interface in AZ a has
