@@ -15,6 +15,7 @@
 mod catalog;
 mod cidr;
 mod command;
+mod dispatch;
 mod dns_reads;
 mod ec2;
 mod elbv2;
@@ -27,6 +28,7 @@ mod route53resolver;
 mod scope;
 #[cfg(test)]
 mod testing;
+mod txn;
 mod vpc_members;
 
 pub use catalog::{
@@ -124,7 +126,6 @@ pub use id::{
     ResolverRuleId,
 };
 pub use ipnet::IpNet;
-pub use model::{Ctx, ScopeState};
 pub use resource::{Change, Model, Resource, ResourceRef, ResourceView, Stored};
 pub use route53resolver::{
     AUTODEFINED_INTERNET_RULE_ID, CreateResolverEndpoint, CreateResolverRule, EndpointIpRequest,
@@ -134,3 +135,4 @@ pub use route53resolver::{
     TargetIp, TargetIpRequest, normalise_domain,
 };
 pub use scope::{AccountId, Scope};
+pub use txn::{Ctx, ScopeState};

@@ -42,7 +42,6 @@ use crate::id::{
     ResolverQueryLogConfigAssociationId, ResolverQueryLogConfigId, ResolverRuleAssociationId,
     ResolverRuleId,
 };
-use crate::model::{ScopeState, Txn};
 use crate::route53::delegation_set::{DelegationSetId, ReusableDelegationSet};
 use crate::route53::health_check::{HealthCheck, HealthCheckId};
 use crate::route53::{ChangeId, HostedZone, HostedZoneChange, HostedZoneId};
@@ -51,6 +50,7 @@ use crate::route53resolver::{
     ResolverQueryLogConfigAssociation, ResolverRule, ResolverRuleAssociation,
 };
 use crate::scope::Scope;
+use crate::txn::{ScopeState, Txn};
 use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
 use smol_str::SmolStr;

@@ -13,9 +13,9 @@ use crate::ec2::tags::{MAX_TAGS, Tags, validate_tag};
 use crate::ec2::vpc_endpoint::EndpointState;
 use crate::error::ModelError;
 use crate::id::{ResourceKind, Timestamp, VpcId};
-use crate::model::Txn;
 use crate::resource::{Model, Resource};
 use crate::scope::{AccountId, Scope};
+use crate::txn::Txn;
 use name::NameError;
 use record::{AliasTarget, RecordSet};
 use serde::{Deserialize, Serialize};
@@ -1311,7 +1311,7 @@ mod tests {
     use crate::command::{Command, Outcome};
     use crate::ec2::vpc::CreateVpc;
     use crate::id::SequentialIds;
-    use crate::model::Ctx;
+    use crate::txn::Ctx;
 
     struct World {
         model: Model,

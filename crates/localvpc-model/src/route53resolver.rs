@@ -39,7 +39,7 @@ pub use rule::{
 pub use rule_association::ResolverRuleAssociation;
 
 use crate::error::ModelError;
-use crate::model::Txn;
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 
 /// The Resolver writes. Ids are given as strings: an unknown or malformed id is a

@@ -9,9 +9,9 @@ use crate::ec2::subnet::{CreateSubnet, Subnet};
 use crate::ec2::vpc::{CreateVpc, Vpc};
 use crate::error::ModelError;
 use crate::id::{SequentialIds, SubnetId, Timestamp, VpcId};
-use crate::model::Ctx;
 use crate::resource::Model;
 use crate::scope::{AccountId, Scope};
+use crate::txn::Ctx;
 
 pub(crate) struct Harness {
     pub(crate) model: Model,

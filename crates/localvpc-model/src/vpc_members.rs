@@ -94,9 +94,9 @@ mod tests {
     use crate::ec2::subnet::CreateSubnet;
     use crate::ec2::vpc::CreateVpc;
     use crate::id::{ResourceKind, SequentialIds, Timestamp};
-    use crate::model::Ctx;
     use crate::resource::{Change, Model};
     use crate::scope::{AccountId, Scope};
+    use crate::txn::Ctx;
 
     /// The index kept write by write equals the index of a model rebuilt from its resources.
     fn rebuilt(model: &Model) -> Model {

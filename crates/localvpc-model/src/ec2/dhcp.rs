@@ -3,9 +3,9 @@
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
 use crate::id::{DhcpOptionsId, VpcId};
-use crate::model::Txn;
 use crate::resource::{Resource, ResourceRef};
 use crate::scope::Scope;
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

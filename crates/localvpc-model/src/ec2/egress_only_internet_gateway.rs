@@ -5,9 +5,9 @@
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
 use crate::id::{EgressOnlyInternetGatewayId, VpcId};
-use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::Scope;
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,9 +85,9 @@ mod tests {
     use crate::ec2::route_table::{RouteDestination, RouteSpec, RouteState, RouteTarget};
     use crate::ec2::vpc::CreateVpc;
     use crate::id::{FixedClock, SequentialIds, Timestamp};
-    use crate::model::Ctx;
     use crate::resource::Model;
     use crate::scope::{AccountId, Scope};
+    use crate::txn::Ctx;
     use crate::{Clock, ModelError};
 
     fn run(

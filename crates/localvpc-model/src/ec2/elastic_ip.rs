@@ -5,9 +5,9 @@ use crate::ec2::network_interface::NetworkInterface;
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
 use crate::id::{AllocationId, ElasticIpAssociationId, NetworkInterfaceId};
-use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::Scope;
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
 

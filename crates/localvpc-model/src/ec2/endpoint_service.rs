@@ -8,9 +8,9 @@ use crate::ec2::vpc_endpoint::{EndpointState, EndpointTypeWire};
 use crate::elbv2::{LoadBalancerArn, LoadBalancerType};
 use crate::error::ModelError;
 use crate::id::{ConnectionNotificationId, Timestamp, VpcEndpointId, VpcEndpointServiceId};
-use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::{AccountId, Scope};
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 
 /// At most this many events are kept per notification (oldest dropped first).

@@ -9,9 +9,9 @@ use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::ec2::traffic::{IcmpVersion, PortRange, RuleProtocol, Traffic};
 use crate::error::ModelError;
 use crate::id::{NetworkAclAssociationId, NetworkAclId, SubnetId, VpcId};
-use crate::model::Txn;
 use crate::resource::{Resource, ResourceRef};
 use crate::scope::Scope;
+use crate::txn::Txn;
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 

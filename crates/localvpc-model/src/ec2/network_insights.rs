@@ -18,9 +18,9 @@ use crate::id::{
     NetworkInterfaceId, ResourceKind, Timestamp, TransitGatewayAttachmentId, TransitGatewayId,
     VpcEndpointId, VpcEndpointServiceId, VpcPeeringConnectionId, VpnGatewayId,
 };
-use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef, Stored};
 use crate::scope::Scope;
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 

@@ -8,9 +8,9 @@ use crate::ec2::route_table::RouteDestination;
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
 use crate::id::PrefixListId;
-use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::Scope;
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 
 /// AWS's default quota of entries in one customer-managed list.

@@ -12,9 +12,9 @@ use crate::id::{
     RouteTableAssociationId, RouteTableId, SubnetId, TransitGatewayId, VpcEndpointId, VpcId,
     VpcPeeringConnectionId, VpnGatewayId,
 };
-use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::Scope;
+use crate::txn::Txn;
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;

@@ -6,9 +6,9 @@ use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::ec2::traffic::{PortRange, RuleProtocol, Traffic};
 use crate::error::ModelError;
 use crate::id::{PrefixListId, SecurityGroupId, SecurityGroupRuleId, VpcId};
-use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::{AccountId, Scope};
+use crate::txn::Txn;
 use ipnet::Ipv6Net;
 use serde::{Deserialize, Serialize};
 

@@ -6,9 +6,9 @@ use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{SubnetCidrAssociationId, SubnetId, Timestamp, VpcId};
-use crate::model::Txn;
 use crate::resource::{Resource, ResourceRef};
 use crate::scope::Scope;
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,9 +8,9 @@ use super::transit_gateway::{AttachmentState, TgwPeer, TransitGateway, TransitGa
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
 use crate::id::{TransitGatewayAttachmentId, TransitGatewayId};
-use crate::model::Txn;
 use crate::resource::Resource;
 use crate::scope::{AccountId, Scope};
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 
 /// CreateTransitGatewayPeeringAttachment's input.

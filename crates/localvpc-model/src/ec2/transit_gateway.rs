@@ -12,9 +12,9 @@ use crate::id::{
     NetworkInterfaceId, SubnetId, Timestamp, TransitGatewayAttachmentId, TransitGatewayId,
     TransitGatewayRouteTableId, VpcId, VpnConnectionId,
 };
-use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::Scope;
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
 

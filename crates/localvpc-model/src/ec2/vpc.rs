@@ -11,9 +11,9 @@ use crate::id::{
     NetworkAclAssociationId, NetworkAclId, ResourceKind, RouteTableAssociationId, RouteTableId,
     SecurityGroupId, SecurityGroupRuleId, Timestamp, VpcCidrAssociationId, VpcId,
 };
-use crate::model::Txn;
 use crate::resource::{Resource, ResourceRef};
 use crate::scope::Scope;
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 
 /// AWS's default quota of IPv4 CIDR blocks per VPC (primary included).

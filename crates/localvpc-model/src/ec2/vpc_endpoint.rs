@@ -10,9 +10,9 @@ use crate::error::ModelError;
 use crate::id::{
     NetworkInterfaceId, RouteTableId, SecurityGroupId, SubnetId, Timestamp, VpcEndpointId, VpcId,
 };
-use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::Scope;
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
 

@@ -6,9 +6,9 @@ use crate::cidr::{self, Ipv4Cidr};
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
 use crate::id::{Timestamp, VpcId, VpcPeeringConnectionId};
-use crate::model::Txn;
 use crate::resource::{Model, Resource};
 use crate::scope::{AccountId, Scope};
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 
 /// A pending request expires after seven days (docs/aws-semantics.md §1.8).

@@ -10,9 +10,9 @@ use crate::id::{
     CustomerGatewayId, RouteTableId, TransitGatewayAttachmentId, TransitGatewayId, VpcId,
     VpnConnectionId, VpnGatewayId,
 };
-use crate::model::Txn;
 use crate::resource::{Model, Resource};
 use crate::scope::Scope;
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
 

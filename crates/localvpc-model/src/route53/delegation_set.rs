@@ -7,9 +7,9 @@ use super::{
 use crate::ec2::tags::Tags;
 use crate::error::ModelError;
 use crate::id::ResourceKind;
-use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::{AccountId, Scope};
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -5,9 +5,9 @@ use super::common::invalid_parameter;
 use crate::ec2::tags::Tags;
 use crate::error::ModelError;
 use crate::id::{ResolverConfigId, VpcId};
-use crate::model::Txn;
 use crate::resource::{Model, Resource};
 use crate::scope::Scope;
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 
 /// Per-VPC settings (autodefined reverse rules); stored once updated, else the default.

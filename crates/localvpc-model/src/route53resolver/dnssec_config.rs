@@ -4,9 +4,9 @@ use super::common::invalid_parameter;
 use crate::ec2::tags::Tags;
 use crate::error::ModelError;
 use crate::id::{ResolverDnssecConfigId, VpcId};
-use crate::model::Txn;
 use crate::resource::{Model, Resource};
 use crate::scope::Scope;
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 
 /// Per-VPC DNSSEC validation; stored once updated, else disabled.

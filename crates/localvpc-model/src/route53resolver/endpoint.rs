@@ -15,9 +15,9 @@ use crate::id::{
     NetworkInterfaceId, ResolverEndpointId, ResolverIpId, SecurityGroupId, SubnetId, Timestamp,
     VpcId,
 };
-use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::Scope;
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;

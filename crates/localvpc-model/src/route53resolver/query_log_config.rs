@@ -9,9 +9,9 @@ use super::tags::check_tags;
 use crate::ec2::tags::Tags;
 use crate::error::ModelError;
 use crate::id::{ResolverQueryLogConfigId, Timestamp};
-use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::Scope;
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 

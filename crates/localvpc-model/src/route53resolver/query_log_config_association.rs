@@ -6,9 +6,9 @@ use super::query_log_config::ResolverQueryLogConfig;
 use crate::ec2::tags::Tags;
 use crate::error::ModelError;
 use crate::id::{ResolverQueryLogConfigAssociationId, ResolverQueryLogConfigId, Timestamp, VpcId};
-use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::Scope;
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 

@@ -7,9 +7,9 @@ use super::rule::{AUTODEFINED_INTERNET_RULE_ID, ResolverRule};
 use crate::ec2::tags::Tags;
 use crate::error::ModelError;
 use crate::id::{ResolverRuleAssociationId, ResolverRuleId, VpcId};
-use crate::model::Txn;
 use crate::resource::{Model, Resource, ResourceRef};
 use crate::scope::Scope;
+use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 

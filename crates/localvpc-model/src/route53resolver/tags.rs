@@ -5,9 +5,9 @@ use super::ResolverErrorCode;
 use super::common::{invalid_parameter, not_found, rerr};
 use crate::ec2::tags::Tags;
 use crate::error::ModelError;
-use crate::model::Txn;
 use crate::resource::{Model, Resource};
 use crate::scope::Scope;
+use crate::txn::Txn;
 
 /// Tags per Resolver resource (the TagList shape's maximum).
 pub(crate) const MAX_RESOLVER_TAGS: usize = 200;
