@@ -4,9 +4,10 @@
 
 use crate::{ApiError, ApiResponse, Backend, RequestCtx};
 use localvpc_model::{
-    Command, CreateLoadBalancer, CreateTargetGroup, ElbCommand, ElbOutcome, HealthCheckInput,
-    InstanceId, Listener, ListenerArn, LoadBalancer, LoadBalancerArn, LoadBalancerType, Model,
-    Outcome, SecurityGroupId, SubnetId, Target, TargetGroup, TargetGroupArn, nlb_hosted_zone_id,
+    Command, CreateLoadBalancer, CreateTargetGroup, ElbCommand, ElbErrorCode, ElbOutcome,
+    HealthCheckInput, InstanceId, Listener, ListenerArn, LoadBalancer, LoadBalancerArn,
+    LoadBalancerType, Model, ModelError, Outcome, SecurityGroupId, SubnetId, Target, TargetGroup,
+    TargetGroupArn, nlb_hosted_zone_id,
 };
 use localvpc_wire::query::QueryParams;
 use localvpc_wire::time::iso8601_millis;
@@ -116,8 +117,13 @@ impl<B: Backend> Op<'_, B> {
     }
 }
 
+/// ELBv2's answer to a request it cannot read (a missing or ill-formed parameter).
 fn validation(message: impl Into<String>) -> ApiError {
-    ApiError::new(400, "ValidationError", message)
+    ModelError::Elb {
+        code: ElbErrorCode::ValidationError,
+        message: message.into(),
+    }
+    .into()
 }
 
 const ACTIONS: &[&str] = &[

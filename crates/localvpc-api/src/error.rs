@@ -1,7 +1,7 @@
 //! Errors as the wire sees them: an AWS code, a message, an HTTP status.
 
 use crate::ExecuteError;
-use localvpc_model::{ErrorClass, ModelError};
+use localvpc_model::ModelError;
 use std::borrow::Cow;
 
 /// An AWS-shaped error, ready for any protocol's envelope.
@@ -70,14 +70,12 @@ impl ApiError {
     }
 }
 
+/// The one place a model refusal becomes a wire error: code, status and message all come
+/// from the variant.
 impl From<ModelError> for ApiError {
     fn from(e: ModelError) -> Self {
-        let status = match e.class() {
-            ErrorClass::Client => 400,
-            ErrorClass::Server => 500,
-        };
         Self {
-            status,
+            status: e.status(),
             code: Cow::Borrowed(e.code()),
             message: e.to_string(),
         }
@@ -92,5 +90,68 @@ impl From<ExecuteError> for ApiError {
                 Self::internal(format!("An internal error has occurred: {why}"))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use localvpc_model::route53::Route53ErrorCode;
+    use localvpc_model::{ElbErrorCode, ResolverErrorCode};
+
+    fn wire(e: ModelError) -> (u16, String, String) {
+        let a = ApiError::from(e);
+        (a.status, a.code.into_owned(), a.message)
+    }
+
+    fn msg(m: &str) -> String {
+        m.to_owned()
+    }
+
+    #[test]
+    fn route53_codes_keep_their_rest_status() {
+        for (code, status) in [
+            (Route53ErrorCode::NoSuchHostedZone, 404),
+            (Route53ErrorCode::NoSuchHealthCheck, 404),
+            (Route53ErrorCode::HostedZoneAlreadyExists, 409),
+            (Route53ErrorCode::NotAuthorizedException, 401),
+            (Route53ErrorCode::InvalidInput, 400),
+        ] {
+            let e = ModelError::Route53 {
+                code,
+                message: msg("m"),
+            };
+            assert_eq!(
+                wire(e),
+                (status, code.as_str().to_owned(), msg("m")),
+                "{code:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn query_and_json_service_codes_are_400() {
+        let elb = ModelError::Elb {
+            code: ElbErrorCode::ValidationError,
+            message: msg("bad"),
+        };
+        assert_eq!(wire(elb), (400, msg("ValidationError"), msg("bad")));
+        let resolver = ModelError::Resolver {
+            code: ResolverErrorCode::InvalidParameter,
+            message: msg("bad"),
+        };
+        assert_eq!(
+            wire(resolver),
+            (400, msg("InvalidParameterException"), msg("bad"))
+        );
+        let ec2 = ModelError::DefaultVpcDoesNotExist;
+        assert_eq!(
+            wire(ec2),
+            (
+                400,
+                msg("DefaultVpcDoesNotExist"),
+                msg("No default VPC exists for this account in this region.")
+            )
+        );
     }
 }

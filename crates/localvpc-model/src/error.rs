@@ -3,15 +3,9 @@
 use crate::id::ResourceKind;
 use thiserror::Error;
 
-/// Whether the caller or the service is at fault (HTTP 4xx or 5xx).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorClass {
-    Client,
-    Server,
-}
-
-/// A refusal by the model. [`ModelError::code`] is the AWS error code on the wire;
-/// `Display` is the message.
+/// A refusal by the model. [`ModelError::code`] is the AWS error code on the wire,
+/// [`ModelError::status`] its HTTP status, `Display` the message: a handler returns the
+/// variant and never chooses a code or a status itself.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum ModelError {
@@ -306,9 +300,14 @@ impl ModelError {
         }
     }
 
-    /// Every model refusal is the caller's fault; server faults come from the edges.
-    pub fn class(&self) -> ErrorClass {
-        ErrorClass::Client
+    /// The HTTP status AWS answers with. Every model refusal is the caller's fault (server
+    /// faults come from the edges); Route 53's REST codes carry their own 4xx, the query and
+    /// JSON services (EC2, ELBv2, the Resolver) answer every client error with 400.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Route53 { code, .. } => code.status(),
+            _ => 400,
+        }
     }
 
     pub fn is_not_found(&self) -> bool {

@@ -106,7 +106,7 @@ pub use elbv2::{
     HealthCheckInput, Listener, ListenerArn, LoadBalancer, LoadBalancerArn, LoadBalancerType,
     LoadBalancerZone, Target, TargetGroup, TargetGroupArn, nlb_hosted_zone_id,
 };
-pub use error::{ErrorClass, ModelError};
+pub use error::ModelError;
 pub use id::{
     AllocationId, Clock, ConnectionNotificationId, CustomerGatewayId, DhcpOptionsId,
     EgressOnlyInternetGatewayId, ElasticIpAssociationId, FixedClock, IdGen, InstanceId,
