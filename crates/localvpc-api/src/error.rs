@@ -154,4 +154,119 @@ mod tests {
             )
         );
     }
+
+    /// The codes the API used to mint itself keep their wire answer now the model owns them.
+    #[test]
+    fn codes_moved_from_the_api_keep_code_status_and_message() {
+        use localvpc_model::{
+            UnmodelledTarget, check_resolver_tag_count, load_balancer_name_not_found,
+            target_group_name_not_found,
+        };
+        let ip = || msg("198.51.100.7");
+        let cases = [
+            (
+                ModelError::AddressNotFound { ip: ip() },
+                "InvalidAddress.NotFound",
+                "Address '198.51.100.7' not found.",
+            ),
+            (
+                ModelError::AddressNotAssociated { ip: ip() },
+                "InvalidAssociationID.NotFound",
+                "Address '198.51.100.7' is not associated",
+            ),
+            (
+                load_balancer_name_not_found("web"),
+                "LoadBalancerNotFound",
+                "Load balancers '[web]' not found",
+            ),
+            (
+                target_group_name_not_found("tg"),
+                "TargetGroupNotFound",
+                "One or more target groups not found: tg",
+            ),
+            (
+                ModelError::VolumeNotFound {
+                    id: msg("vol-0abc"),
+                },
+                "InvalidVolume.NotFound",
+                "The volume 'vol-0abc' does not exist.",
+            ),
+            (
+                ModelError::RuleNotFound {
+                    id: msg("sgr-0abc"),
+                },
+                "InvalidSecurityGroupRuleId.NotFound",
+                "The security group rule ID 'sgr-0abc' does not exist",
+            ),
+            (
+                ModelError::InvalidInstanceType {
+                    names: vec![msg("t9.huge"), msg("x")],
+                },
+                "InvalidInstanceType",
+                "The following supplied instance types do not exist: [t9.huge, x]",
+            ),
+            (
+                ModelError::UnsupportedForInstanceType {
+                    instance_type: msg("m5.large"),
+                },
+                "UnsupportedOperation",
+                "The functionality you requested is not available for this instance type (m5.large).",
+            ),
+            (
+                ModelError::GatewayNotFound { id: msg("nope-1") },
+                "InvalidGatewayID.NotFound",
+                "The gateway ID 'nope-1' does not exist",
+            ),
+            (
+                ModelError::InvalidAmiMalformed { id: msg("img-1") },
+                "InvalidAMIID.Malformed",
+                "Invalid id: \"img-1\" (expecting \"ami-...\")",
+            ),
+            (
+                ModelError::LoadBalancerArnMalformed {
+                    gateway: false,
+                    arn: msg("arn:x"),
+                },
+                "InvalidNetworkLoadBalancerArn.Malformed",
+                "The load balancer ARN 'arn:x' is malformed",
+            ),
+            (
+                ModelError::LoadBalancerArnMalformed {
+                    gateway: true,
+                    arn: msg("arn:x"),
+                },
+                "InvalidGatewayLoadBalancerArn.Malformed",
+                "The load balancer ARN 'arn:x' is malformed",
+            ),
+            (
+                check_resolver_tag_count(201).unwrap_err(),
+                "LimitExceededException",
+                "A Resolver resource can have at most 200 tags",
+            ),
+        ];
+        for (e, code, message) in cases {
+            assert_eq!(wire(e), (400, msg(code), msg(message)));
+        }
+        assert!(check_resolver_tag_count(200).is_ok());
+        let targets = UnmodelledTarget::ALL.map(|target| {
+            let (status, code, message) = wire(ModelError::RouteTargetNotFound {
+                target,
+                id: msg("x-1"),
+            });
+            assert_eq!(
+                (status, message.as_str()),
+                (400, "The ID 'x-1' does not exist")
+            );
+            (target.param(), code)
+        });
+        assert_eq!(
+            targets,
+            [
+                ("LocalGatewayId", msg("InvalidLocalGatewayID.NotFound")),
+                ("CarrierGatewayId", msg("InvalidCarrierGatewayID.NotFound")),
+                ("CoreNetworkArn", msg("InvalidParameterValue")),
+                ("OdbNetworkArn", msg("InvalidParameterValue")),
+            ]
+        );
+    }
 }

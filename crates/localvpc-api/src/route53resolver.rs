@@ -13,7 +13,7 @@ use localvpc_model::{
     Command, CreateResolverEndpoint, CreateResolverRule, EndpointIpRequest, Model, ModelError,
     Outcome, ResolverCommand, ResolverConfig, ResolverDnssecConfig, ResolverEndpoint,
     ResolverErrorCode, ResolverOutcome, ResolverQueryLogConfig, ResolverQueryLogConfigAssociation,
-    ResolverRule, ResolverRuleAssociation, TargetIpRequest,
+    ResolverRule, ResolverRuleAssociation, TargetIpRequest, check_resolver_tag_count,
 };
 use localvpc_wire::time::iso8601_millis;
 use serde::Deserialize;
@@ -552,13 +552,7 @@ struct TagInputItem {
 
 fn tags(list: Option<Vec<TagInputItem>>) -> Result<Vec<(String, String)>, ApiError> {
     let list = list.unwrap_or_default();
-    if list.len() > 200 {
-        return Err(ApiError::new(
-            400,
-            "LimitExceededException",
-            "A Resolver resource can have at most 200 tags",
-        ));
-    }
+    check_resolver_tag_count(list.len())?;
     list.into_iter()
         .map(|t| {
             let key = t

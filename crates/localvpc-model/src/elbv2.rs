@@ -67,6 +67,22 @@ fn elb_error(code: ElbErrorCode, message: impl Into<String>) -> ModelError {
     }
 }
 
+/// A `Names` member of DescribeLoadBalancers that names no load balancer (AWS's text).
+pub fn load_balancer_name_not_found(name: &str) -> ModelError {
+    elb_error(
+        ElbErrorCode::LoadBalancerNotFound,
+        format!("Load balancers '[{name}]' not found"),
+    )
+}
+
+/// A `Names` member of DescribeTargetGroups that names no target group.
+pub fn target_group_name_not_found(name: &str) -> ModelError {
+    elb_error(
+        ElbErrorCode::TargetGroupNotFound,
+        format!("One or more target groups not found: {name}"),
+    )
+}
+
 macro_rules! arn_type {
     ($(#[$doc:meta])* $name:ident, $kind:expr, $segment:literal) => {
         $(#[$doc])*

@@ -147,6 +147,29 @@ pub enum ModelError {
     InterfaceInUse { id: String, instance: String },
     #[error("{message}")]
     InvalidVpcState { message: String },
+    /// An Elastic IP named by its public address (`PublicIp`) that the account does not hold.
+    #[error("Address '{ip}' not found.")]
+    AddressNotFound { ip: String },
+    /// DisassociateAddress by `PublicIp` of an address that has no association to name.
+    #[error("Address '{ip}' is not associated")]
+    AddressNotAssociated { ip: String },
+    #[error("The volume '{id}' does not exist.")]
+    VolumeNotFound { id: String },
+    #[error("The following supplied instance types do not exist: [{}]", names.join(", "))]
+    InvalidInstanceType { names: Vec<String> },
+    /// A call about a feature (CPU credits) that the instance's type does not have; AWS's
+    /// refusal, unlike [`ModelError::NotEmulated`].
+    #[error(
+        "The functionality you requested is not available for this instance type ({instance_type})."
+    )]
+    UnsupportedForInstanceType { instance_type: String },
+    /// A route target of a kind localvpc does not model: none can exist, so naming one is
+    /// that kind's NotFound, as AWS answers for an unknown id.
+    #[error("The ID '{id}' does not exist")]
+    RouteTargetNotFound {
+        target: crate::ec2::route_table::UnmodelledTarget,
+        id: String,
+    },
     #[error("{message}")]
     Route53 {
         code: crate::route53::Route53ErrorCode,
@@ -159,6 +182,8 @@ pub enum ModelError {
     },
     #[error("The load balancer ARN '{arn}' does not exist")]
     LoadBalancerArnNotFound { gateway: bool, arn: String },
+    #[error("The load balancer ARN '{arn}' is malformed")]
+    LoadBalancerArnMalformed { gateway: bool, arn: String },
     #[error("Service {id} has existing VPC endpoint connections")]
     ExistingVpcEndpointConnections { id: String },
     #[error(
@@ -278,6 +303,18 @@ impl ModelError {
             Self::LoadBalancerArnNotFound { gateway: true, .. } => {
                 "InvalidGatewayLoadBalancerArn.NotFound"
             }
+            Self::LoadBalancerArnMalformed { gateway: false, .. } => {
+                "InvalidNetworkLoadBalancerArn.Malformed"
+            }
+            Self::LoadBalancerArnMalformed { gateway: true, .. } => {
+                "InvalidGatewayLoadBalancerArn.Malformed"
+            }
+            Self::AddressNotFound { .. } => "InvalidAddress.NotFound",
+            Self::AddressNotAssociated { .. } => "InvalidAssociationID.NotFound",
+            Self::VolumeNotFound { .. } => "InvalidVolume.NotFound",
+            Self::InvalidInstanceType { .. } => "InvalidInstanceType",
+            Self::UnsupportedForInstanceType { .. } => "UnsupportedOperation",
+            Self::RouteTargetNotFound { target, .. } => target.not_found_code(),
             Self::ExistingVpcEndpointConnections { .. } => "ExistingVpcEndpointConnections",
             Self::UnknownPrincipalType { .. } => "UnknownPrincipalType.Unsupported",
             Self::AsnConflict { .. } => "AsnConflict",
