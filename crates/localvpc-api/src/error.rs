@@ -182,7 +182,7 @@ mod tests {
             (
                 target_group_name_not_found("tg"),
                 "TargetGroupNotFound",
-                "One or more target groups not found: tg",
+                "One or more target groups not found",
             ),
             (
                 ModelError::VolumeNotFound {
@@ -268,5 +268,40 @@ mod tests {
                 ("OdbNetworkArn", msg("InvalidParameterValue")),
             ]
         );
+    }
+
+    /// ELBv2 does not name an unknown ARN (AWS's texts); EC2 names the id.
+    #[test]
+    fn elb_not_found_texts_are_aws_sentences() {
+        use localvpc_model::ResourceKind;
+        let not_found = |kind, id: &str| wire(ModelError::NotFound { kind, id: msg(id) });
+        let arn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/net/a/1";
+        assert_eq!(
+            not_found(ResourceKind::LoadBalancer, arn),
+            (
+                400,
+                msg("LoadBalancerNotFound"),
+                msg("One or more load balancers not found")
+            )
+        );
+        assert_eq!(
+            not_found(ResourceKind::TargetGroup, arn),
+            (
+                400,
+                msg("TargetGroupNotFound"),
+                msg("One or more target groups not found")
+            )
+        );
+        assert_eq!(
+            not_found(ResourceKind::Listener, arn),
+            (
+                400,
+                msg("ListenerNotFound"),
+                msg("One or more listeners not found")
+            )
+        );
+        let (_, code, message) = not_found(ResourceKind::Vpc, "vpc-1");
+        assert_eq!(code, "InvalidVpcID.NotFound");
+        assert!(message.contains("'vpc-1'"), "{message}");
     }
 }

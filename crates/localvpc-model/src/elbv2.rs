@@ -75,12 +75,13 @@ pub fn load_balancer_name_not_found(name: &str) -> ModelError {
     )
 }
 
-/// A `Names` member of DescribeTargetGroups that names no target group.
+/// A `Names` member of DescribeTargetGroups that names no target group: the text of an
+/// unknown target group ARN, as AWS answers both.
 pub fn target_group_name_not_found(name: &str) -> ModelError {
-    elb_error(
-        ElbErrorCode::TargetGroupNotFound,
-        format!("One or more target groups not found: {name}"),
-    )
+    ModelError::NotFound {
+        kind: ResourceKind::TargetGroup,
+        id: name.to_owned(),
+    }
 }
 
 macro_rules! arn_type {

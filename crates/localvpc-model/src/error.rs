@@ -9,7 +9,7 @@ use thiserror::Error;
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum ModelError {
-    #[error("The {} '{id}' does not exist", kind.noun())]
+    #[error("{}", not_found_message(*kind, id))]
     NotFound { kind: ResourceKind, id: String },
     #[error("Invalid id: \"{id}\" (expecting \"{}-...\")", kind.prefix())]
     Malformed { kind: ResourceKind, id: String },
@@ -220,6 +220,17 @@ pub enum ModelError {
     NetworkInsightsEndNotFound { is_source: bool, id: String },
     #[error("The network insights path '{path_id}' has analyses; delete them first")]
     AnalysisExistsForNetworkInsightsPath { path_id: String },
+}
+
+/// EC2 names the id ("The vpc ID 'x' does not exist"); ELBv2 answers an unknown ARN with
+/// one sentence per kind that names none, as its batch reads do (AWS's observed texts).
+fn not_found_message(kind: ResourceKind, id: &str) -> String {
+    match kind {
+        ResourceKind::LoadBalancer => "One or more load balancers not found".to_owned(),
+        ResourceKind::TargetGroup => "One or more target groups not found".to_owned(),
+        ResourceKind::Listener => "One or more listeners not found".to_owned(),
+        _ => format!("The {} '{id}' does not exist", kind.noun()),
+    }
 }
 
 impl ModelError {
