@@ -130,6 +130,19 @@ mod tests {
     }
 
     #[test]
+    fn route53_invalid_vpc_id_moved_from_the_api() {
+        let e = localvpc_model::route53::invalid_vpc_id("vpc-1");
+        assert_eq!(
+            wire(e),
+            (
+                400,
+                msg("InvalidVPCId"),
+                msg("The VPC ID 'vpc-1' is not valid.")
+            )
+        );
+    }
+
+    #[test]
     fn query_and_json_service_codes_are_400() {
         let elb = ModelError::Elb {
             code: ElbErrorCode::ValidationError,

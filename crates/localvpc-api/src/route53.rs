@@ -7,7 +7,8 @@ use localvpc_model::Tags;
 use localvpc_model::route53::record::{AliasTarget, GeoLocation, RecordSet, Routing};
 use localvpc_model::route53::{
     ChangeAction, ChangeId, CreateHostedZone, HostedZone, HostedZoneChange, HostedZoneId,
-    ROUTE53_REGION, RecordChange, Route53Command, Route53ErrorCode, Route53Outcome, ZoneVpc, name,
+    ROUTE53_REGION, RecordChange, Route53Command, Route53ErrorCode, Route53Outcome, ZoneVpc,
+    invalid_vpc_id, name,
 };
 use localvpc_model::{Command, Model, ModelError, Outcome, Scope, VpcId};
 use localvpc_wire::query::QueryParams;
@@ -841,10 +842,7 @@ fn zone_id(raw: &str) -> Result<HostedZoneId, ApiError> {
 }
 
 fn invalid_vpc(vpc_id: &str) -> ApiError {
-    r53(
-        Route53ErrorCode::InvalidVpcId,
-        format!("The VPC ID '{vpc_id}' is not valid."),
-    )
+    invalid_vpc_id(vpc_id).into()
 }
 
 fn invalid_dns_name(raw: &str, why: &str) -> ApiError {
