@@ -37,15 +37,14 @@ impl ApiError {
         Self::new(400, "InvalidParameter", message)
     }
 
-    /// A feature localvpc refuses rather than silently ignores (docs/aws-choices.md): one
-    /// code and one sentence everywhere, so a client (or a test) can tell localvpc's limit
-    /// from a refusal AWS would give.
+    /// A feature localvpc refuses rather than silently ignores (docs/aws-choices.md): the
+    /// model's [`ModelError::NotEmulated`], so the API's refusals and the model's share one
+    /// code and one sentence.
     pub fn not_emulated(what: impl std::fmt::Display) -> Self {
-        Self::new(
-            400,
-            "UnsupportedOperation",
-            format!("localvpc does not emulate {what} (see docs/aws-choices.md)"),
-        )
+        ModelError::NotEmulated {
+            what: what.to_string(),
+        }
+        .into()
     }
 
     pub fn combination(message: impl Into<String>) -> Self {
@@ -138,6 +137,27 @@ mod tests {
                 400,
                 msg("InvalidVPCId"),
                 msg("The VPC ID 'vpc-1' is not valid.")
+            )
+        );
+    }
+
+    #[test]
+    fn not_emulated_is_the_model_sentence() {
+        assert_eq!(
+            wire(ModelError::NotEmulated { what: msg("X") }),
+            (
+                400,
+                msg("UnsupportedOperation"),
+                msg("localvpc does not emulate X (see docs/aws-choices.md)")
+            )
+        );
+        let api = ApiError::not_emulated("X");
+        assert_eq!(
+            (api.status, api.code.as_ref(), api.message.as_str()),
+            (
+                400,
+                "UnsupportedOperation",
+                "localvpc does not emulate X (see docs/aws-choices.md)"
             )
         );
     }
