@@ -3,9 +3,9 @@
 use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
-use localvpc_model::ModelError;
 use localvpc_model::{
-    AllocationId, Command, ElasticIp, ElasticIpAssociationId, Model, NetworkInterfaceId, Outcome,
+    AllocationId, Command, ElasticIp, ElasticIpAssociationId, Model, ModelError,
+    NetworkInterfaceId, Outcome,
 };
 use localvpc_wire::xml::XmlWriter;
 

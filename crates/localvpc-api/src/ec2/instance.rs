@@ -10,11 +10,10 @@ use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
-use localvpc_model::ModelError;
 use localvpc_model::{
     AMAZON_OWNER, BUILTIN_IMAGES, Command, Instance, InstanceAttributeChange, InstanceId,
-    InstanceState, Model, NetworkInterface, Outcome, RunInstances, SecurityGroupId, SubnetId,
-    builtin_image_id, private_dns_name, valid_image_id,
+    InstanceState, Model, ModelError, NetworkInterface, Outcome, RunInstances, SecurityGroupId,
+    SubnetId, builtin_image_id, private_dns_name, valid_image_id,
 };
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;

@@ -6,8 +6,7 @@ use super::describe::Describe;
 use super::filter::Bounds;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
-use localvpc_model::ModelError;
-use localvpc_model::{InstanceTypeInfo, instance_type, instance_types};
+use localvpc_model::{InstanceTypeInfo, ModelError, instance_type, instance_types};
 use localvpc_wire::xml::XmlWriter;
 
 /// DescribeInstanceTypes' `MaxResults` (DITMaxResults).

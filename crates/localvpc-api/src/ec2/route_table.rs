@@ -6,11 +6,10 @@ use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    Command, InternetGatewayId, Model, NatGatewayId, NetworkInterfaceId, Outcome, RouteDestination,
-    RouteSpec, RouteTable, RouteTableId, RouteTarget, SubnetId, TransitGatewayId, VpcId,
-    VpcPeeringConnectionId, parse_ipv4_cidr, parse_ipv6_cidr,
+    Command, InternetGatewayId, Model, ModelError, NatGatewayId, NetworkInterfaceId, Outcome,
+    RouteDestination, RouteSpec, RouteTable, RouteTableId, RouteTarget, SubnetId, TransitGatewayId,
+    UnmodelledTarget, VpcId, VpcPeeringConnectionId, parse_ipv4_cidr, parse_ipv6_cidr,
 };
-use localvpc_model::{ModelError, UnmodelledTarget};
 use localvpc_wire::xml::XmlWriter;
 
 /// DescribeRouteTables takes 5–100 (botocore `DescribeRouteTablesMaxResults`).

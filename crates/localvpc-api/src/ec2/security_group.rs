@@ -7,10 +7,9 @@ use super::input::Input;
 use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
-use localvpc_model::ModelError;
 use localvpc_model::{
-    Command, CreateSecurityGroup, GroupRef, IpPermission, Model, Outcome, Scope, SecurityGroup,
-    SecurityGroupId, SecurityGroupRule, SecurityGroupRuleId, SgPeer, Traffic, VpcId,
+    Command, CreateSecurityGroup, GroupRef, IpPermission, Model, ModelError, Outcome, Scope,
+    SecurityGroup, SecurityGroupId, SecurityGroupRule, SecurityGroupRuleId, SgPeer, Traffic, VpcId,
 };
 use localvpc_wire::query::QueryParams;
 use localvpc_wire::xml::XmlWriter;
