@@ -232,8 +232,11 @@ def test_create_load_balancer_is_idempotent(elbv2, net):
 
 
 def test_load_balancer_not_found(elbv2):
-    expect_error(elbv2.describe_load_balancers, LoadBalancerArns=[MISSING_LB], code="LoadBalancerNotFound")
-    expect_error(elbv2.describe_load_balancers, Names=["nothing-here"], code="LoadBalancerNotFound")
+    # AWS's texts as clients report them: an ARN is not named, a name is.
+    by_arn = expect_error(elbv2.describe_load_balancers, LoadBalancerArns=[MISSING_LB], code="LoadBalancerNotFound")
+    assert by_arn["Error"]["Message"] == "One or more load balancers not found"
+    by_name = expect_error(elbv2.describe_load_balancers, Names=["nothing-here"], code="LoadBalancerNotFound")
+    assert by_name["Error"]["Message"] == "Load balancers '[nothing-here]' not found"
     expect_error(elbv2.describe_load_balancer_attributes, LoadBalancerArn=MISSING_LB, code="LoadBalancerNotFound")
     expect_error(elbv2.modify_load_balancer_attributes, LoadBalancerArn=MISSING_LB,
                  Attributes=[{"Key": "deletion_protection.enabled", "Value": "true"}], code="LoadBalancerNotFound")
@@ -394,8 +397,10 @@ def test_duplicate_target_group_name(elbv2, net):
 
 
 def test_target_group_not_found(elbv2):
-    expect_error(elbv2.describe_target_groups, TargetGroupArns=[MISSING_TG], code="TargetGroupNotFound")
-    expect_error(elbv2.describe_target_groups, Names=["nothing-here"], code="TargetGroupNotFound")
+    # AWS's DescribeTargetGroups text, by ARN or by name.
+    for by in ({"TargetGroupArns": [MISSING_TG]}, {"Names": ["nothing-here"]}):
+        e = expect_error(elbv2.describe_target_groups, **by, code="TargetGroupNotFound")
+        assert e["Error"]["Message"] == "One or more target groups not found"
     expect_error(elbv2.describe_target_health, TargetGroupArn=MISSING_TG, code="TargetGroupNotFound")
     expect_error(elbv2.register_targets, TargetGroupArn=MISSING_TG, Targets=[{"Id": "10.0.1.10"}],
                  code="TargetGroupNotFound")
@@ -505,7 +510,8 @@ def test_listener_lifecycle(elbv2, net):
     elbv2.delete_listener(ListenerArn=dns["ListenerArn"])
     assert [x["ListenerArn"] for x in elbv2.describe_listeners(LoadBalancerArn=lb_arn)["Listeners"]] == [arn]
     expect_error(elbv2.describe_listeners, ListenerArns=[dns["ListenerArn"]], code="ListenerNotFound")
-    expect_error(elbv2.delete_listener, ListenerArn=MISSING_LISTENER, code="ListenerNotFound")
+    e = expect_error(elbv2.delete_listener, ListenerArn=MISSING_LISTENER, code="ListenerNotFound")
+    assert e["Error"]["Message"] == "One or more listeners not found"
     # Deleting the load balancer takes its listeners with it.
     elbv2.delete_load_balancer(LoadBalancerArn=lb_arn)
     expect_error(elbv2.describe_listeners, ListenerArns=[arn], code="ListenerNotFound")

@@ -4,9 +4,10 @@
 
 use crate::{ApiError, ApiResponse, Backend, RequestCtx};
 use localvpc_model::{
-    Command, CreateLoadBalancer, CreateTargetGroup, ElbCommand, ElbOutcome, HealthCheckInput,
-    InstanceId, Listener, ListenerArn, LoadBalancer, LoadBalancerArn, LoadBalancerType, Model,
-    Outcome, SecurityGroupId, SubnetId, Target, TargetGroup, TargetGroupArn, nlb_hosted_zone_id,
+    Command, CreateLoadBalancer, CreateTargetGroup, ElbCommand, ElbErrorCode, ElbOutcome,
+    HealthCheckInput, InstanceId, Listener, ListenerArn, LoadBalancer, LoadBalancerArn,
+    LoadBalancerType, Model, ModelError, Outcome, SecurityGroupId, SubnetId, Target, TargetGroup,
+    TargetGroupArn, load_balancer_name_not_found, nlb_hosted_zone_id, target_group_name_not_found,
 };
 use localvpc_wire::query::QueryParams;
 use localvpc_wire::time::iso8601_millis;
@@ -116,8 +117,13 @@ impl<B: Backend> Op<'_, B> {
     }
 }
 
+/// ELBv2's answer to a request it cannot read (a missing or ill-formed parameter).
 fn validation(message: impl Into<String>) -> ApiError {
-    ApiError::new(400, "ValidationError", message)
+    ModelError::Elb {
+        code: ElbErrorCode::ValidationError,
+        message: message.into(),
+    }
+    .into()
 }
 
 const ACTIONS: &[&str] = &[
@@ -453,13 +459,7 @@ fn describe_load_balancers<B: Backend>(op: &Op<'_, B>) -> Body {
         let lb = model
             .load_balancers_in(scope)
             .find(|l| l.name == *n)
-            .ok_or_else(|| {
-                ApiError::new(
-                    400,
-                    "LoadBalancerNotFound",
-                    format!("Load balancers '[{n}]' not found"),
-                )
-            })?;
+            .ok_or_else(|| load_balancer_name_not_found(n))?;
         chosen.push(lb);
     }
     if arns.is_empty() && names.is_empty() {
@@ -568,13 +568,7 @@ fn describe_target_groups<B: Backend>(op: &Op<'_, B>) -> Body {
             model
                 .target_groups_in(scope)
                 .find(|t| t.name == *n)
-                .ok_or_else(|| {
-                    ApiError::new(
-                        400,
-                        "TargetGroupNotFound",
-                        format!("One or more target groups not found: {n}"),
-                    )
-                })?,
+                .ok_or_else(|| target_group_name_not_found(n))?,
         );
     }
     if let Some(lb) = &lb {

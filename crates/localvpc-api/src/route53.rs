@@ -7,7 +7,8 @@ use localvpc_model::Tags;
 use localvpc_model::route53::record::{AliasTarget, GeoLocation, RecordSet, Routing};
 use localvpc_model::route53::{
     ChangeAction, ChangeId, CreateHostedZone, HostedZone, HostedZoneChange, HostedZoneId,
-    ROUTE53_REGION, RecordChange, Route53Command, Route53ErrorCode, Route53Outcome, ZoneVpc, name,
+    ROUTE53_REGION, RecordChange, Route53Command, Route53ErrorCode, Route53Outcome, ZoneVpc,
+    invalid_vpc_id, name,
 };
 use localvpc_model::{Command, Model, ModelError, Outcome, Scope, VpcId};
 use localvpc_wire::query::QueryParams;
@@ -69,20 +70,17 @@ fn document(root: &str, inner: String) -> String {
     )
 }
 
+/// A Route 53 refusal met while reading the request; its status comes with the code.
 fn r53(code: Route53ErrorCode, message: impl Into<String>) -> ApiError {
-    ApiError::new(code.status(), code.as_str(), message)
+    ModelError::Route53 {
+        code,
+        message: message.into(),
+    }
+    .into()
 }
 
 fn invalid_input(message: impl Into<String>) -> ApiError {
     r53(Route53ErrorCode::InvalidInput, message)
-}
-
-/// Model errors with Route 53's HTTP statuses (the generic mapping says 400).
-fn from_model(e: ModelError) -> ApiError {
-    match &e {
-        ModelError::Route53 { code, message } => r53(*code, message.clone()),
-        _ => ApiError::from(e),
-    }
 }
 
 struct Op<'a, B> {
@@ -155,7 +153,7 @@ impl<B: Backend> Op<'_, B> {
                 let id = zone_id(id)?;
                 self.snapshot()
                     .hosted_zone(&self.ctx.scope, &id)
-                    .map_err(from_model)?;
+                    .map_err(ApiError::from)?;
                 self.ok("GetDNSSECResponse", |w| {
                     w.node("Status", |w| {
                         w.leaf("ServeSignature", "NOT_SIGNING");
@@ -164,9 +162,9 @@ impl<B: Backend> Op<'_, B> {
                 })
             }
             ("GET", ["change", id]) => {
-                let id = ChangeId::parse(id).map_err(from_model)?;
+                let id = ChangeId::parse(id).map_err(ApiError::from)?;
                 let model = self.snapshot();
-                let change = model.hosted_zone_change(&id).map_err(from_model)?;
+                let change = model.hosted_zone_change(&id).map_err(ApiError::from)?;
                 self.ok("GetChangeResponse", |w| write_change(w, change, false))
             }
             ("POST", ["healthcheck"]) => self.create_health_check().await,
@@ -244,7 +242,6 @@ impl<B: Backend> Op<'_, B> {
         {
             Ok(Outcome::Route53(o)) => Ok(o),
             Ok(other) => Err(ApiError::internal(format!("unexpected outcome {other:?}"))),
-            Err(crate::ExecuteError::Model(e)) => Err(from_model(e)),
             Err(e) => Err(e.into()),
         }
     }
@@ -327,7 +324,7 @@ impl<B: Backend> Op<'_, B> {
         let model = self.snapshot();
         let zone = model
             .hosted_zone(&self.ctx.scope, &id)
-            .map_err(from_model)?;
+            .map_err(ApiError::from)?;
         self.ok("GetHostedZoneResponse", |w| {
             write_zone(w, zone);
             if zone.private {
@@ -374,7 +371,7 @@ impl<B: Backend> Op<'_, B> {
         if let Some(set) = &set {
             model
                 .delegation_set(&self.ctx.scope, set)
-                .map_err(from_model)?;
+                .map_err(ApiError::from)?;
         }
         let mut zones: Vec<&HostedZone> = model
             .hosted_zones_of(&self.ctx.scope.account)
@@ -570,7 +567,7 @@ impl<B: Backend> Op<'_, B> {
         let model = self.snapshot();
         let zone = model
             .hosted_zone(&self.ctx.scope, &id)
-            .map_err(from_model)?;
+            .map_err(ApiError::from)?;
         let max = self.max_items("maxresults", 50, 50)?;
         let start = match self.query.get("nexttoken") {
             None => 0,
@@ -639,7 +636,7 @@ impl<B: Backend> Op<'_, B> {
         let model = self.snapshot();
         let zone = model
             .hosted_zone(&self.ctx.scope, &id)
-            .map_err(from_model)?;
+            .map_err(ApiError::from)?;
         let start_name = self
             .query
             .get("name")
@@ -714,12 +711,12 @@ impl<B: Backend> Op<'_, B> {
             TagKind::HostedZone => {
                 let zone = model
                     .hosted_zone(scope, &zone_id(id)?)
-                    .map_err(from_model)?;
+                    .map_err(ApiError::from)?;
                 Ok((zone.id.as_str().to_owned(), &zone.tags))
             }
             TagKind::HealthCheck => {
                 let id = health_check::health_check_id(id)?;
-                let check = model.health_check(scope, &id).map_err(from_model)?;
+                let check = model.health_check(scope, &id).map_err(ApiError::from)?;
                 Ok((check.id.as_str().to_owned(), &check.tags))
             }
         }
@@ -841,14 +838,11 @@ fn percent_decode(segment: &str) -> Cow<'_, str> {
 }
 
 fn zone_id(raw: &str) -> Result<HostedZoneId, ApiError> {
-    HostedZoneId::parse(raw).map_err(from_model)
+    HostedZoneId::parse(raw).map_err(ApiError::from)
 }
 
 fn invalid_vpc(vpc_id: &str) -> ApiError {
-    r53(
-        Route53ErrorCode::InvalidVpcId,
-        format!("The VPC ID '{vpc_id}' is not valid."),
-    )
+    invalid_vpc_id(vpc_id).into()
 }
 
 fn invalid_dns_name(raw: &str, why: &str) -> ApiError {

@@ -10,10 +10,10 @@
 
 use crate::{ApiError, ApiResponse, AwsRequest, Backend, RequestCtx};
 use localvpc_model::{
-    Command, CreateResolverEndpoint, CreateResolverRule, EndpointIpRequest, Model, Outcome,
-    ResolverCommand, ResolverConfig, ResolverDnssecConfig, ResolverEndpoint, ResolverOutcome,
-    ResolverQueryLogConfig, ResolverQueryLogConfigAssociation, ResolverRule,
-    ResolverRuleAssociation, TargetIpRequest,
+    Command, CreateResolverEndpoint, CreateResolverRule, EndpointIpRequest, Model, ModelError,
+    Outcome, ResolverCommand, ResolverConfig, ResolverDnssecConfig, ResolverEndpoint,
+    ResolverErrorCode, ResolverOutcome, ResolverQueryLogConfig, ResolverQueryLogConfigAssociation,
+    ResolverRule, ResolverRuleAssociation, TargetIpRequest, check_resolver_tag_count,
 };
 use localvpc_wire::time::iso8601_millis;
 use serde::Deserialize;
@@ -81,8 +81,17 @@ const OPERATIONS: &[&str] = &[
     "UpdateResolverRule",
 ];
 
+/// A Resolver request member that is missing or names nothing the operation knows.
 fn invalid_parameter(message: impl Into<String>) -> ApiError {
-    ApiError::new(400, "InvalidParameterException", message)
+    resolver_error(ResolverErrorCode::InvalidParameter, message)
+}
+
+fn resolver_error(code: ResolverErrorCode, message: impl Into<String>) -> ApiError {
+    ModelError::Resolver {
+        code,
+        message: message.into(),
+    }
+    .into()
 }
 
 fn unexpected(o: &Outcome) -> ApiError {
@@ -543,13 +552,7 @@ struct TagInputItem {
 
 fn tags(list: Option<Vec<TagInputItem>>) -> Result<Vec<(String, String)>, ApiError> {
     let list = list.unwrap_or_default();
-    if list.len() > 200 {
-        return Err(ApiError::new(
-            400,
-            "LimitExceededException",
-            "A Resolver resource can have at most 200 tags",
-        ));
-    }
+    check_resolver_tag_count(list.len())?;
     list.into_iter()
         .map(|t| {
             let key = t

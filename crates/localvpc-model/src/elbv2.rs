@@ -67,6 +67,23 @@ fn elb_error(code: ElbErrorCode, message: impl Into<String>) -> ModelError {
     }
 }
 
+/// A `Names` member of DescribeLoadBalancers that names no load balancer (AWS's text).
+pub fn load_balancer_name_not_found(name: &str) -> ModelError {
+    elb_error(
+        ElbErrorCode::LoadBalancerNotFound,
+        format!("Load balancers '[{name}]' not found"),
+    )
+}
+
+/// A `Names` member of DescribeTargetGroups that names no target group: the text of an
+/// unknown target group ARN, as AWS answers both.
+pub fn target_group_name_not_found(name: &str) -> ModelError {
+    ModelError::NotFound {
+        kind: ResourceKind::TargetGroup,
+        id: name.to_owned(),
+    }
+}
+
 macro_rules! arn_type {
     ($(#[$doc:meta])* $name:ident, $kind:expr, $segment:literal) => {
         $(#[$doc])*

@@ -3,15 +3,9 @@
 use crate::id::ResourceKind;
 use thiserror::Error;
 
-/// Whether the caller or the service is at fault (HTTP 4xx or 5xx).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorClass {
-    Client,
-    Server,
-}
-
-/// A refusal by the model. [`ModelError::code`] is the AWS error code on the wire;
-/// `Display` is the message.
+/// A refusal by the model. [`ModelError::code`] is the AWS error code on the wire,
+/// [`ModelError::status`] its HTTP status, `Display` the message: a handler returns the
+/// variant and never chooses a code or a status itself.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum ModelError {
@@ -153,6 +147,29 @@ pub enum ModelError {
     InterfaceInUse { id: String, instance: String },
     #[error("{message}")]
     InvalidVpcState { message: String },
+    /// An Elastic IP named by its public address (`PublicIp`) that the account does not hold.
+    #[error("Address '{ip}' not found.")]
+    AddressNotFound { ip: String },
+    /// DisassociateAddress by `PublicIp` of an address that has no association to name.
+    #[error("Address '{ip}' is not associated")]
+    AddressNotAssociated { ip: String },
+    #[error("The volume '{id}' does not exist.")]
+    VolumeNotFound { id: String },
+    #[error("The following supplied instance types do not exist: [{}]", names.join(", "))]
+    InvalidInstanceType { names: Vec<String> },
+    /// A call about a feature (CPU credits) that the instance's type does not have; AWS's
+    /// refusal, unlike [`ModelError::NotEmulated`].
+    #[error(
+        "The functionality you requested is not available for this instance type ({instance_type})."
+    )]
+    UnsupportedForInstanceType { instance_type: String },
+    /// A route target of a kind localvpc does not model: none can exist, so naming one is
+    /// that kind's NotFound, as AWS answers for an unknown id.
+    #[error("The ID '{id}' does not exist")]
+    RouteTargetNotFound {
+        target: crate::ec2::route_table::UnmodelledTarget,
+        id: String,
+    },
     #[error("{message}")]
     Route53 {
         code: crate::route53::Route53ErrorCode,
@@ -165,6 +182,8 @@ pub enum ModelError {
     },
     #[error("The load balancer ARN '{arn}' does not exist")]
     LoadBalancerArnNotFound { gateway: bool, arn: String },
+    #[error("The load balancer ARN '{arn}' is malformed")]
+    LoadBalancerArnMalformed { gateway: bool, arn: String },
     #[error("Service {id} has existing VPC endpoint connections")]
     ExistingVpcEndpointConnections { id: String },
     #[error(
@@ -203,14 +222,19 @@ pub enum ModelError {
     AnalysisExistsForNetworkInsightsPath { path_id: String },
 }
 
-/// AWS's text for a resource that does not exist: "The <noun> '<id>' does not exist" for most
-/// kinds; a transit gateway is "Transit Gateway <id> was deleted or does not exist." (the text
-/// terraform-provider-aws, cloud-nuke and aws-nuke users quote from AWS).
+/// AWS's text for a resource that does not exist: EC2 names the id ("The vpc ID 'x' does
+/// not exist"), but a transit gateway is "Transit Gateway <id> was deleted or does not
+/// exist." (the text terraform-provider-aws, cloud-nuke and aws-nuke users quote from AWS);
+/// ELBv2 answers an unknown ARN with one sentence per kind that names none, as its batch
+/// reads do (AWS's observed texts).
 fn not_found_message(kind: ResourceKind, id: &str) -> String {
     match kind {
         ResourceKind::TransitGateway => {
             format!("Transit Gateway {id} was deleted or does not exist.")
         }
+        ResourceKind::LoadBalancer => "One or more load balancers not found".to_owned(),
+        ResourceKind::TargetGroup => "One or more target groups not found".to_owned(),
+        ResourceKind::Listener => "One or more listeners not found".to_owned(),
         _ => format!("The {} '{id}' does not exist", kind.noun()),
     }
 }
@@ -296,6 +320,18 @@ impl ModelError {
             Self::LoadBalancerArnNotFound { gateway: true, .. } => {
                 "InvalidGatewayLoadBalancerArn.NotFound"
             }
+            Self::LoadBalancerArnMalformed { gateway: false, .. } => {
+                "InvalidNetworkLoadBalancerArn.Malformed"
+            }
+            Self::LoadBalancerArnMalformed { gateway: true, .. } => {
+                "InvalidGatewayLoadBalancerArn.Malformed"
+            }
+            Self::AddressNotFound { .. } => "InvalidAddress.NotFound",
+            Self::AddressNotAssociated { .. } => "InvalidAssociationID.NotFound",
+            Self::VolumeNotFound { .. } => "InvalidVolume.NotFound",
+            Self::InvalidInstanceType { .. } => "InvalidInstanceType",
+            Self::UnsupportedForInstanceType { .. } => "UnsupportedOperation",
+            Self::RouteTargetNotFound { target, .. } => target.not_found_code(),
             Self::ExistingVpcEndpointConnections { .. } => "ExistingVpcEndpointConnections",
             Self::UnknownPrincipalType { .. } => "UnknownPrincipalType.Unsupported",
             Self::AsnConflict { .. } => "AsnConflict",
@@ -318,9 +354,14 @@ impl ModelError {
         }
     }
 
-    /// Every model refusal is the caller's fault; server faults come from the edges.
-    pub fn class(&self) -> ErrorClass {
-        ErrorClass::Client
+    /// The HTTP status AWS answers with. Every model refusal is the caller's fault (server
+    /// faults come from the edges); Route 53's REST codes carry their own 4xx, the query and
+    /// JSON services (EC2, ELBv2, the Resolver) answer every client error with 400.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Route53 { code, .. } => code.status(),
+            _ => 400,
+        }
     }
 
     pub fn is_not_found(&self) -> bool {

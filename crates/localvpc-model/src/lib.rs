@@ -70,7 +70,7 @@ pub use ec2::prefix_list::{
 };
 pub use ec2::route_table::{
     Route, RouteDestination, RouteOrigin, RouteSpec, RouteState, RouteTable, RouteTableAssociation,
-    RouteTarget,
+    RouteTarget, UnmodelledTarget,
 };
 pub use ec2::security_group::{
     CreateSecurityGroup, GroupRef, IpPermission, SecurityGroup, SecurityGroupRule, SgPeer,
@@ -106,9 +106,10 @@ pub use ec2::vpn::{CustomerGateway, VpnConnection, VpnGateway, VpnTarget};
 pub use elbv2::{
     CreateLoadBalancer, CreateTargetGroup, ElbCommand, ElbErrorCode, ElbOutcome, HealthCheck,
     HealthCheckInput, Listener, ListenerArn, LoadBalancer, LoadBalancerArn, LoadBalancerType,
-    LoadBalancerZone, Target, TargetGroup, TargetGroupArn, nlb_hosted_zone_id,
+    LoadBalancerZone, Target, TargetGroup, TargetGroupArn, load_balancer_name_not_found,
+    nlb_hosted_zone_id, target_group_name_not_found,
 };
-pub use error::{ErrorClass, ModelError};
+pub use error::ModelError;
 pub use id::{
     AllocationId, Clock, ConnectionNotificationId, CustomerGatewayId, DhcpOptionsId,
     EgressOnlyInternetGatewayId, ElasticIpAssociationId, FixedClock, IdGen, InstanceId,
@@ -132,7 +133,7 @@ pub use route53resolver::{
     ResolverCommand, ResolverConfig, ResolverDirection, ResolverDnssecConfig, ResolverEndpoint,
     ResolverErrorCode, ResolverIp, ResolverOutcome, ResolverQueryLogConfig,
     ResolverQueryLogConfigAssociation, ResolverRule, ResolverRuleAssociation, ResolverRuleType,
-    TargetIp, TargetIpRequest, normalise_domain,
+    TargetIp, TargetIpRequest, check_resolver_tag_count, normalise_domain,
 };
 pub use scope::{AccountId, Scope};
 pub use txn::{Ctx, ScopeState};

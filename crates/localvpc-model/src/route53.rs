@@ -175,6 +175,16 @@ macro_rules! route53_id {
     };
 }
 
+/// A `VPCId` that is malformed, or that names no VPC of the caller's in the region
+/// (ListHostedZonesByVPC); a VPC unknown in its region when associating is
+/// `find_vpc_anywhere`'s.
+pub fn invalid_vpc_id(vpc_id: &str) -> ModelError {
+    r53_error(
+        Route53ErrorCode::InvalidVpcId,
+        format!("The VPC ID '{vpc_id}' is not valid."),
+    )
+}
+
 fn no_such_zone(id: &str) -> ModelError {
     let bare = id.strip_prefix("/hostedzone/").unwrap_or(id);
     r53_error(

@@ -37,6 +37,7 @@ pub use rule::{
     TargetIpRequest, normalise_domain,
 };
 pub use rule_association::ResolverRuleAssociation;
+pub use tags::check_resolver_tag_count;
 
 use crate::error::ModelError;
 use crate::txn::Txn;

@@ -4,7 +4,8 @@ use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    AllocationId, Command, ElasticIp, ElasticIpAssociationId, Model, NetworkInterfaceId, Outcome,
+    AllocationId, Command, ElasticIp, ElasticIpAssociationId, Model, ModelError,
+    NetworkInterfaceId, Outcome,
 };
 use localvpc_wire::xml::XmlWriter;
 
@@ -114,13 +115,7 @@ pub(super) async fn disassociate<B: Backend>(op: &Op<'_, B>) -> Body {
                 .elastic_ips(&op.ctx.scope)
                 .find(|e| e.public_ip.to_string() == ip)
                 .and_then(|e| e.association.as_ref().map(|a| a.id.clone()));
-            found.ok_or_else(|| {
-                ApiError::new(
-                    400,
-                    "InvalidAssociationID.NotFound",
-                    format!("Address '{ip}' is not associated"),
-                )
-            })?
+            found.ok_or_else(|| ModelError::AddressNotAssociated { ip: ip.to_owned() })?
         }
         (None, None) => return Err(ApiError::missing("AssociationId")),
     };
@@ -139,13 +134,7 @@ fn allocation_id<B: Backend>(op: &Op<'_, B>) -> Result<AllocationId, ApiError> {
             .elastic_ips(&op.ctx.scope)
             .find(|e| e.public_ip.to_string() == ip)
             .map(|e| e.id.clone())
-            .ok_or_else(|| {
-                ApiError::new(
-                    400,
-                    "InvalidAddress.NotFound",
-                    format!("Address '{ip}' not found."),
-                )
-            }),
+            .ok_or_else(|| ModelError::AddressNotFound { ip: ip.to_owned() }.into()),
         (None, None) => Err(ApiError::missing("AllocationId")),
     }
 }
@@ -212,11 +201,10 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
             .elastic_ips(scope)
             .any(|e| e.public_ip.to_string() == *ip)
         {
-            return Err(ApiError::new(
-                400,
-                "InvalidAddress.NotFound",
-                format!("Address '{ip}' not found."),
-            ));
+            return Err(ModelError::AddressNotFound {
+                ip: (*ip).to_owned(),
+            }
+            .into());
         }
     }
     let chosen: Vec<&ElasticIp> = model

@@ -47,16 +47,11 @@ fn lb_arns(p: &Input<'_>, name: &str, gateway: bool) -> Result<Vec<LoadBalancerA
         .into_iter()
         .map(|a| {
             LoadBalancerArn::parse(a).map_err(|_| {
-                let code = if gateway {
-                    "InvalidGatewayLoadBalancerArn.Malformed"
-                } else {
-                    "InvalidNetworkLoadBalancerArn.Malformed"
-                };
-                ApiError::new(
-                    400,
-                    code,
-                    format!("The load balancer ARN '{a}' is malformed"),
-                )
+                ModelError::LoadBalancerArnMalformed {
+                    gateway,
+                    arn: a.to_owned(),
+                }
+                .into()
             })
         })
         .collect()

@@ -12,8 +12,8 @@ use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
     AMAZON_OWNER, BUILTIN_IMAGES, Command, Instance, InstanceAttributeChange, InstanceId,
-    InstanceState, Model, NetworkInterface, Outcome, RunInstances, SecurityGroupId, SubnetId,
-    builtin_image_id, private_dns_name, valid_image_id,
+    InstanceState, Model, ModelError, NetworkInterface, Outcome, RunInstances, SecurityGroupId,
+    SubnetId, builtin_image_id, private_dns_name, valid_image_id,
 };
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
@@ -526,11 +526,10 @@ pub(super) fn describe_images<B: Backend>(op: &Op<'_, B>) -> Body {
     let wanted = p.list("ImageId");
     for id in &wanted {
         if !valid_image_id(id) {
-            return Err(ApiError::new(
-                400,
-                "InvalidAMIID.Malformed",
-                format!("Invalid id: \"{id}\" (expecting \"ami-...\")"),
-            ));
+            return Err(ModelError::InvalidAmiMalformed {
+                id: (*id).to_owned(),
+            }
+            .into());
         }
     }
     let owners = p.list("Owner");
@@ -759,11 +758,9 @@ fn write_volume(w: &mut XmlWriter, v: &RootVolume<'_>) {
 fn parse_volume_id(id: &str) -> Result<String, ApiError> {
     let hex = id.strip_prefix("vol-").unwrap_or_default();
     if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(ApiError::new(
-            400,
-            "InvalidParameterValue",
-            format!("Invalid id: \"{id}\" (expecting \"vol-...\")"),
-        ));
+        return Err(ApiError::invalid_value(format!(
+            "Invalid id: \"{id}\" (expecting \"vol-...\")"
+        )));
     }
     Ok(id.to_owned())
 }
@@ -789,11 +786,10 @@ pub(super) fn describe_volumes<B: Backend>(op: &Op<'_, B>) -> Body {
         .iter()
         .find(|id| !volumes.iter().any(|v| v.id == **id))
     {
-        return Err(ApiError::new(
-            400,
-            "InvalidVolume.NotFound",
-            format!("The volume '{missing}' does not exist."),
-        ));
+        return Err(ModelError::VolumeNotFound {
+            id: missing.to_string(),
+        }
+        .into());
     }
     let no_tags = localvpc_model::Tags::new();
     let chosen: Vec<RootVolume<'_>> = volumes
@@ -911,14 +907,10 @@ pub(super) fn describe_credit_specifications<B: Backend>(op: &Op<'_, B>) -> Body
         for id in describe.ids() {
             let i: &Instance = model.get(&op.ctx.scope, id)?;
             if cpu_credits(i).is_none() {
-                return Err(ApiError::new(
-                    400,
-                    "UnsupportedOperation",
-                    format!(
-                        "The functionality you requested is not available for this instance type ({}).",
-                        i.instance_type
-                    ),
-                ));
+                return Err(ModelError::UnsupportedForInstanceType {
+                    instance_type: i.instance_type.to_string(),
+                }
+                .into());
             }
         }
     }

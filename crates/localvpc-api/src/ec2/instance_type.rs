@@ -6,7 +6,7 @@ use super::describe::Describe;
 use super::filter::Bounds;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
-use localvpc_model::{InstanceTypeInfo, instance_type, instance_types};
+use localvpc_model::{InstanceTypeInfo, ModelError, instance_type, instance_types};
 use localvpc_wire::xml::XmlWriter;
 
 /// DescribeInstanceTypes' `MaxResults` (DITMaxResults).
@@ -173,14 +173,10 @@ pub(super) fn describe_types<B: Backend>(op: &Op<'_, B>) -> Body {
         .filter(|n| instance_type(n).is_none())
         .collect();
     if !unknown.is_empty() {
-        return Err(ApiError::new(
-            400,
-            "InvalidInstanceType",
-            format!(
-                "The following supplied instance types do not exist: [{}]",
-                unknown.join(", ")
-            ),
-        ));
+        return Err(ModelError::InvalidInstanceType {
+            names: unknown.into_iter().map(str::to_owned).collect(),
+        }
+        .into());
     }
     describe.snapshot()?;
     let chosen: Vec<&InstanceTypeInfo> = instance_types()

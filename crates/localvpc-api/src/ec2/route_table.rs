@@ -6,9 +6,9 @@ use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    Command, InternetGatewayId, Model, NatGatewayId, NetworkInterfaceId, Outcome, RouteDestination,
-    RouteSpec, RouteTable, RouteTableId, RouteTarget, SubnetId, TransitGatewayId, VpcId,
-    VpcPeeringConnectionId, parse_ipv4_cidr, parse_ipv6_cidr,
+    Command, InternetGatewayId, Model, ModelError, NatGatewayId, NetworkInterfaceId, Outcome,
+    RouteDestination, RouteSpec, RouteTable, RouteTableId, RouteTarget, SubnetId, TransitGatewayId,
+    UnmodelledTarget, VpcId, VpcPeeringConnectionId, parse_ipv4_cidr, parse_ipv6_cidr,
 };
 use localvpc_wire::xml::XmlWriter;
 
@@ -175,12 +175,6 @@ fn target(
     model: &Model,
     scope: &localvpc_model::Scope,
 ) -> Result<RouteTarget, ApiError> {
-    const OTHERS: &[(&str, &str)] = &[
-        ("LocalGatewayId", "InvalidLocalGatewayID.NotFound"),
-        ("CarrierGatewayId", "InvalidCarrierGatewayID.NotFound"),
-        ("CoreNetworkArn", "InvalidParameterValue"),
-        ("OdbNetworkArn", "InvalidParameterValue"),
-    ];
     let mut found: Vec<Result<RouteTarget, ApiError>> = Vec::new();
     if let Some(g) = p.opt("GatewayId") {
         found.push(if g.starts_with("igw-") {
@@ -196,11 +190,7 @@ fn target(
                 .map(RouteTarget::VpnGateway)
                 .map_err(ApiError::from)
         } else {
-            Err(ApiError::new(
-                400,
-                "InvalidGatewayID.NotFound",
-                format!("The gateway ID '{g}' does not exist"),
-            ))
+            Err(ModelError::GatewayNotFound { id: g.to_owned() }.into())
         });
     }
     if let Some(v) = p.opt("EgressOnlyInternetGatewayId") {
@@ -257,13 +247,13 @@ fn target(
                 .map_err(ApiError::from),
         );
     }
-    for (param, code) in OTHERS {
-        if let Some(v) = p.opt(param) {
-            found.push(Err(ApiError::new(
-                400,
-                code,
-                format!("The ID '{v}' does not exist"),
-            )));
+    for target in UnmodelledTarget::ALL {
+        if let Some(v) = p.opt(target.param()) {
+            found.push(Err(ModelError::RouteTargetNotFound {
+                target,
+                id: v.to_owned(),
+            }
+            .into()));
         }
     }
     match found.len() {

@@ -8,8 +8,8 @@ use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    Command, CreateSecurityGroup, GroupRef, IpPermission, Model, Outcome, Scope, SecurityGroup,
-    SecurityGroupId, SecurityGroupRule, SecurityGroupRuleId, SgPeer, Traffic, VpcId,
+    Command, CreateSecurityGroup, GroupRef, IpPermission, Model, ModelError, Outcome, Scope,
+    SecurityGroup, SecurityGroupId, SecurityGroupRule, SecurityGroupRuleId, SgPeer, Traffic, VpcId,
 };
 use localvpc_wire::query::QueryParams;
 use localvpc_wire::xml::XmlWriter;
@@ -501,11 +501,7 @@ pub(super) fn describe_security_group_rules<B: Backend>(op: &Op<'_, B>) -> Body 
     let ids = describe.ids();
     for id in ids {
         if !rows.iter().any(|(_, _, r)| &r.id == id) {
-            return Err(ApiError::new(
-                400,
-                "InvalidSecurityGroupRuleId.NotFound",
-                format!("The security group rule ID '{id}' does not exist"),
-            ));
+            return Err(ModelError::RuleNotFound { id: id.to_string() }.into());
         }
     }
     let mut rows: Vec<_> = rows

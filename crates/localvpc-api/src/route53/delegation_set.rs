@@ -1,7 +1,7 @@
 //! Reusable delegation sets: `/2013-04-01/delegationset…` and
 //! `reusabledelegationsetlimit/{Id}/{Type}`.
 
-use super::{Op, Reply, document, from_model, invalid_input, required, zone_id};
+use super::{Op, Reply, document, invalid_input, required, zone_id};
 use crate::{ApiError, ApiResponse, Backend};
 use localvpc_model::route53::delegation_set::{
     DelegationSetId, MAX_ZONES_PER_DELEGATION_SET, ReusableDelegationSet,
@@ -10,7 +10,7 @@ use localvpc_model::route53::{Route53Command, Route53Outcome};
 use localvpc_wire::xml::XmlWriter;
 
 pub(super) fn delegation_set_id(raw: &str) -> Result<DelegationSetId, ApiError> {
-    DelegationSetId::parse(raw).map_err(from_model)
+    DelegationSetId::parse(raw).map_err(ApiError::from)
 }
 
 impl<B: Backend> Op<'_, B> {
@@ -54,7 +54,7 @@ impl<B: Backend> Op<'_, B> {
         let model = self.snapshot();
         let set = model
             .delegation_set(&self.ctx.scope, &id)
-            .map_err(from_model)?;
+            .map_err(ApiError::from)?;
         self.ok("GetReusableDelegationSetResponse", |w| {
             write_delegation_set(w, set);
         })
@@ -98,7 +98,7 @@ impl<B: Backend> Op<'_, B> {
         let model = self.snapshot();
         model
             .delegation_set(&self.ctx.scope, &id)
-            .map_err(from_model)?;
+            .map_err(ApiError::from)?;
         let count = model.zones_using(&id).count();
         self.ok("GetReusableDelegationSetLimitResponse", |w| {
             w.node("Limit", |w| {

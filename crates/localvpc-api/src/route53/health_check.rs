@@ -1,6 +1,6 @@
 //! Route 53 health checks: `/2013-04-01/healthcheck…` and `healthcheckcount`.
 
-use super::{Op, Reply, document, from_model, invalid_input, parse_bool, required};
+use super::{Op, Reply, document, invalid_input, parse_bool, required};
 use crate::{ApiError, ApiResponse, Backend};
 use localvpc_model::route53::health_check::{
     AlarmIdentifier, CreateHealthCheck, HealthCheck, HealthCheckConfig, HealthCheckId,
@@ -15,7 +15,7 @@ use localvpc_wire::xml_doc::Element;
 const MAX_PAGE: usize = 1000;
 
 pub(super) fn health_check_id(raw: &str) -> Result<HealthCheckId, ApiError> {
-    HealthCheckId::parse(raw).map_err(from_model)
+    HealthCheckId::parse(raw).map_err(ApiError::from)
 }
 
 impl<B: Backend> Op<'_, B> {
@@ -51,7 +51,7 @@ impl<B: Backend> Op<'_, B> {
         let model = self.snapshot();
         let check = model
             .health_check(&self.ctx.scope, &id)
-            .map_err(from_model)?;
+            .map_err(ApiError::from)?;
         self.ok("GetHealthCheckResponse", |w| write_health_check(w, check))
     }
 
@@ -111,7 +111,7 @@ impl<B: Backend> Op<'_, B> {
         let model = self.snapshot();
         let check = model
             .health_check(&self.ctx.scope, &id)
-            .map_err(from_model)?;
+            .map_err(ApiError::from)?;
         let observations = if last_failure && model.health_check_is_healthy(check) {
             Vec::new()
         } else {

@@ -114,6 +114,44 @@ pub enum RouteTarget {
     EgressOnlyInternetGateway(EgressOnlyInternetGatewayId),
 }
 
+/// Route targets localvpc does not model (local and carrier gateways, Cloud WAN core
+/// networks, ODB networks): a request may name one, and it never exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnmodelledTarget {
+    LocalGateway,
+    CarrierGateway,
+    CoreNetwork,
+    OdbNetwork,
+}
+
+impl UnmodelledTarget {
+    pub const ALL: [Self; 4] = [
+        Self::LocalGateway,
+        Self::CarrierGateway,
+        Self::CoreNetwork,
+        Self::OdbNetwork,
+    ];
+
+    /// The CreateRoute/ReplaceRoute parameter naming it.
+    pub fn param(self) -> &'static str {
+        match self {
+            Self::LocalGateway => "LocalGatewayId",
+            Self::CarrierGateway => "CarrierGatewayId",
+            Self::CoreNetwork => "CoreNetworkArn",
+            Self::OdbNetwork => "OdbNetworkArn",
+        }
+    }
+
+    /// The ARN-named kinds have no NotFound code of their own.
+    pub(crate) fn not_found_code(self) -> &'static str {
+        match self {
+            Self::LocalGateway => "InvalidLocalGatewayID.NotFound",
+            Self::CarrierGateway => "InvalidCarrierGatewayID.NotFound",
+            Self::CoreNetwork | Self::OdbNetwork => "InvalidParameterValue",
+        }
+    }
+}
+
 impl RouteTarget {
     /// The DescribeRouteTables element carrying the target and its value (docs/aws-semantics.md §1.5 table).
     pub fn wire(&self) -> (&'static str, &str) {

@@ -6,7 +6,7 @@ use super::common::{
     check_creator_request_id, check_name, from_ec2, invalid_parameter, invalid_request, not_found,
     parse_ipv4, rerr, resolver_arn,
 };
-use super::tags::{MAX_RESOLVER_TAGS, check_tags};
+use super::tags::{check_resolver_tag_count, check_tags};
 use crate::ec2::network_interface::{MAX_GROUPS, ManagedInterface};
 use crate::ec2::subnet::Subnet;
 use crate::ec2::tags::Tags;
@@ -299,12 +299,7 @@ impl Txn<'_, '_> {
             .unwrap_or_else(|| vec!["Do53".to_owned()]);
         check_protocols(&protocols)?;
         check_tags(&input.tags)?;
-        if input.tags.len() > MAX_RESOLVER_TAGS {
-            return Err(rerr(
-                ResolverErrorCode::LimitExceeded,
-                format!("A Resolver resource can have at most {MAX_RESOLVER_TAGS} tags"),
-            ));
-        }
+        check_resolver_tag_count(input.tags.len())?;
         if let Some(existing) = self
             .model
             .resolver_endpoints_in(scope)

@@ -7,7 +7,7 @@ use super::common::{
     parse_ipv4, rerr, resolver_arn, traced,
 };
 use super::endpoint::ResolverDirection;
-use super::tags::{MAX_RESOLVER_TAGS, check_tags};
+use super::tags::{check_resolver_tag_count, check_tags};
 use crate::ec2::tags::Tags;
 use crate::error::ModelError;
 use crate::id::{ResolverEndpointId, ResolverRuleId, Timestamp, VpcId};
@@ -315,12 +315,7 @@ impl Txn<'_, '_> {
         })?;
         let domain_name = normalise_domain(domain)?;
         check_tags(&input.tags)?;
-        if input.tags.len() > MAX_RESOLVER_TAGS {
-            return Err(rerr(
-                ResolverErrorCode::LimitExceeded,
-                format!("A Resolver resource can have at most {MAX_RESOLVER_TAGS} tags"),
-            ));
-        }
+        check_resolver_tag_count(input.tags.len())?;
         if let Some(existing) = self
             .model
             .resolver_rules

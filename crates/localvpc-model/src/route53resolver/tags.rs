@@ -12,6 +12,18 @@ use crate::txn::Txn;
 /// Tags per Resolver resource (the TagList shape's maximum).
 pub(crate) const MAX_RESOLVER_TAGS: usize = 200;
 
+/// More than [`MAX_RESOLVER_TAGS`] tags on one resource, given or merged.
+pub fn check_resolver_tag_count(count: usize) -> Result<(), ModelError> {
+    if count > MAX_RESOLVER_TAGS {
+        Err(rerr(
+            ResolverErrorCode::LimitExceeded,
+            format!("A Resolver resource can have at most {MAX_RESOLVER_TAGS} tags"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// Tags as given, checked as the Resolver does: keys 1–128 without `aws:`, values ≤ 256.
 pub(super) fn check_tags(tags: &[(String, String)]) -> Result<(), ModelError> {
     for (k, v) in tags {
@@ -36,12 +48,7 @@ pub(super) fn merged_tags(current: &Tags, add: &[(String, String)]) -> Result<Ta
     check_tags(add)?;
     let mut tags = current.clone();
     tags.extend(add.iter().cloned());
-    if tags.len() > MAX_RESOLVER_TAGS {
-        return Err(rerr(
-            ResolverErrorCode::LimitExceeded,
-            format!("A Resolver resource can have at most {MAX_RESOLVER_TAGS} tags"),
-        ));
-    }
+    check_resolver_tag_count(tags.len())?;
     Ok(tags)
 }
 
