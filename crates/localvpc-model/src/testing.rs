@@ -111,3 +111,32 @@ impl Harness {
             })
     }
 }
+
+/// Creates a security group named `name` in `vpc`.
+pub(crate) fn sg(
+    h: &mut Harness,
+    vpc: &Vpc,
+    name: &str,
+) -> Result<crate::SecurityGroup, ModelError> {
+    let cmd = Command::CreateSecurityGroup(crate::CreateSecurityGroup {
+        vpc_id: Some(vpc.id.clone()),
+        group_name: name.into(),
+        description: "d".into(),
+        tag_specifications: Vec::new(),
+    });
+    h.run(cmd).map(|o| match o {
+        Outcome::SecurityGroup(g) => g,
+        o => panic!("{o:?}"),
+    })
+}
+
+/// A TCP permission for one port from one IPv4 block.
+pub(crate) fn tcp(port: i32, cidr: &str) -> crate::IpPermission {
+    crate::IpPermission {
+        protocol: "tcp".into(),
+        from_port: Some(port),
+        to_port: Some(port),
+        ipv4_ranges: vec![(cidr.into(), None)],
+        ..crate::IpPermission::default()
+    }
+}

@@ -764,6 +764,8 @@ mod tests {
     use super::*;
     use crate::command::{Command, Outcome};
     use crate::ec2::instance::RunInstances;
+    use crate::ec2::subnet::CreateSubnet;
+    use crate::ec2::vpc::CreateVpc;
     use crate::id::Timestamp;
     use crate::testing::Harness;
 
@@ -949,5 +951,192 @@ mod tests {
         assert_eq!(eni.private_ip, Ipv4Addr::new(10, 0, 1, 6));
         let secondaries: Vec<String> = eni.secondary_ips.iter().map(ToString::to_string).collect();
         assert_eq!(secondaries, ["10.0.1.4", "10.0.1.5", "10.0.1.7"]);
+    }
+
+    #[test]
+    fn interfaces_take_free_usable_addresses_and_block_deletes() {
+        use crate::ec2::network_interface::{
+            CreateNetworkInterface, ManagedInterface, NetworkInterfaceAttribute,
+        };
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let s = h.subnet(&vpc.id, "10.0.1.0/28", "ap-northeast-1a").unwrap();
+        let create = |ip: Option<&str>| {
+            Command::CreateNetworkInterface(CreateNetworkInterface {
+                subnet_id: Some(s.id.clone()),
+                private_ip: ip.map(|i| i.parse().unwrap()),
+                ..Default::default()
+            })
+        };
+        let Outcome::NetworkInterface(first) = h.run(create(None)).unwrap() else {
+            panic!()
+        };
+        assert_eq!(first.private_ip.to_string(), "10.0.1.4");
+        assert_eq!(first.groups, vec![vpc.default_security_group_id.clone()]);
+        assert_eq!(
+            h.run(create(Some("10.0.1.4"))).unwrap_err().code(),
+            "InvalidIPAddress.InUse"
+        );
+        for reserved in [
+            "10.0.1.0",
+            "10.0.1.1",
+            "10.0.1.2",
+            "10.0.1.3",
+            "10.0.1.15",
+            "10.0.2.4",
+        ] {
+            assert_eq!(
+                h.run(create(Some(reserved))).unwrap_err().code(),
+                "InvalidParameterValue",
+                "{reserved}"
+            );
+        }
+        assert_eq!(h.model.available_ip_count(&h.model.subnets[&s.id]), 10);
+        for _ in 0..10 {
+            h.run(create(None)).unwrap();
+        }
+        assert_eq!(
+            h.run(create(None)).unwrap_err().code(),
+            "InsufficientFreeAddressesInSubnet"
+        );
+        assert_eq!(
+            h.run(Command::DeleteSubnet {
+                subnet_id: s.id.clone()
+            })
+            .unwrap_err()
+            .code(),
+            "DependencyViolation"
+        );
+        let del_sg = Command::DeleteSecurityGroup {
+            group: crate::GroupRef::Id(vpc.default_security_group_id.clone()),
+        };
+        assert_eq!(h.run(del_sg).unwrap_err().code(), "CannotDelete");
+        // A managed interface is visible but not the user's to change.
+        h.run(Command::DeleteNetworkInterface {
+            network_interface_id: first.id.clone(),
+        })
+        .unwrap();
+        let scope = h.scope.clone();
+        let catalog = h.catalog.clone();
+        let mut ctx = crate::txn::Ctx {
+            scope: &scope,
+            now: Timestamp(0),
+            ids: &mut h.ids,
+            catalog: &catalog,
+        };
+        let mut next = h.model.clone();
+        let mut txn = Txn::new(&mut next, &mut ctx);
+        let managed = txn
+            .create_managed_interface(ManagedInterface {
+                subnet_id: &s.id,
+                ip: None,
+                groups: vec![],
+                description: "VPC Endpoint Interface vpce-1".into(),
+                interface_type: "vpc_endpoint",
+                requester_id: "727180483921",
+                source_dest_check: true,
+            })
+            .unwrap();
+        assert_eq!(managed.private_ip.to_string(), "10.0.1.4");
+        h.model = next;
+        let err = h
+            .run(Command::DeleteNetworkInterface {
+                network_interface_id: managed.id.clone(),
+            })
+            .unwrap_err();
+        assert_eq!(err.code(), "OperationNotPermitted");
+        let modify = Command::ModifyNetworkInterfaceAttribute {
+            network_interface_id: managed.id,
+            attribute: NetworkInterfaceAttribute::SourceDestCheck(false),
+        };
+        assert_eq!(h.run(modify).unwrap_err().code(), "OperationNotPermitted");
+    }
+
+    #[test]
+    fn interfaces_take_lowest_free_ipv6_addresses() {
+        let mut h = Harness::new(false);
+        let Outcome::Vpc(vpc) = h
+            .run(Command::CreateVpc(CreateVpc {
+                cidr_block: Some("10.0.0.0/16".into()),
+                amazon_provided_ipv6_cidr_block: true,
+                ..CreateVpc::default()
+            }))
+            .unwrap()
+        else {
+            panic!()
+        };
+        let Outcome::Subnet(s) = h
+            .run(Command::CreateSubnet(CreateSubnet {
+                vpc_id: vpc.id.clone(),
+                cidr_block: Some("10.0.1.0/24".into()),
+                availability_zone: Some("ap-northeast-1a".into()),
+                availability_zone_id: None,
+                ipv6_cidr_block: Some("2001:db8:0:1::/64".into()),
+                ipv6_native: false,
+                tag_specifications: Vec::new(),
+            }))
+            .unwrap()
+        else {
+            panic!()
+        };
+        let create = |addresses: &[&str], count: Option<u32>| {
+            Command::CreateNetworkInterface(CreateNetworkInterface {
+                subnet_id: Some(s.id.clone()),
+                ipv6_addresses: addresses.iter().map(|a| a.parse().unwrap()).collect(),
+                ipv6_count: count,
+                ..Default::default()
+            })
+        };
+        let v6 = |o: Outcome| match o {
+            Outcome::NetworkInterface(e) => e
+                .ipv6_addresses
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            o => panic!("{o:?}"),
+        };
+        assert_eq!(
+            v6(h.run(create(&[], Some(2))).unwrap()),
+            ["2001:db8:0:1::4", "2001:db8:0:1::5"]
+        );
+        assert_eq!(
+            v6(h.run(create(&["2001:db8:0:1::6"], None)).unwrap()),
+            ["2001:db8:0:1::6"]
+        );
+        assert_eq!(
+            v6(h.run(create(&[], Some(1))).unwrap()),
+            ["2001:db8:0:1::7"]
+        );
+        let code = |h: &mut Harness, c| h.run(c).unwrap_err().code();
+        assert_eq!(
+            code(&mut h, create(&["2001:db8:0:1::6"], None)),
+            "InvalidIPAddress.InUse"
+        );
+        for reserved in [
+            "2001:db8:0:1::",
+            "2001:db8:0:1::3",
+            "2001:db8:0:1:ffff:ffff:ffff:ffff",
+        ] {
+            assert_eq!(
+                code(&mut h, create(&[reserved], None)),
+                "InvalidParameterValue"
+            );
+        }
+        assert_eq!(
+            code(&mut h, create(&["2001:db8:0:2::9"], None)),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            code(&mut h, create(&["2001:db8:0:1::9"], Some(1))),
+            "InvalidParameterCombination"
+        );
+        // Without a count or addresses, the subnet's AssignIpv6AddressOnCreation decides.
+        assert!(v6(h.run(create(&[], None)).unwrap()).is_empty());
+        h.run(Command::ModifySubnetAttribute {
+            subnet_id: s.id.clone(),
+            attribute: crate::SubnetAttribute::AssignIpv6AddressOnCreation(true),
+        })
+        .unwrap();
+        assert_eq!(v6(h.run(create(&[], None)).unwrap()), ["2001:db8:0:1::8"]);
     }
 }

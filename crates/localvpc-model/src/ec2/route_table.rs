@@ -942,3 +942,227 @@ impl Txn<'_, '_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+
+    use crate::command::{Command, Outcome};
+
+    use crate::id::RouteTableId;
+
+    use crate::testing::Harness;
+
+    #[test]
+    fn routes_follow_aws_rules_and_lookup_is_longest_prefix() {
+        use crate::ec2::route_table::{RouteDestination, RouteSpec, RouteState, RouteTarget};
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let Outcome::InternetGateway(igw) = h
+            .run(Command::CreateInternetGateway {
+                tag_specifications: vec![],
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        let cidr = |c: &str| RouteDestination::Ipv4(crate::parse_ipv4_cidr(c, "c").unwrap());
+        let to_igw = |c: &str| RouteSpec {
+            destination: cidr(c),
+            target: RouteTarget::InternetGateway(igw.id.clone()),
+        };
+        let rtb = h.model.main_route_table(&vpc.id).unwrap().id.clone();
+        let create = |spec| Command::CreateRoute {
+            route_table_id: rtb.clone(),
+            route: spec,
+        };
+        // Not attached to this VPC yet.
+        assert_eq!(
+            h.run(create(to_igw("0.0.0.0/0"))).unwrap_err().code(),
+            "InvalidParameterValue"
+        );
+        h.run(Command::AttachInternetGateway {
+            internet_gateway_id: igw.id.clone(),
+            vpc_id: vpc.id.clone(),
+        })
+        .unwrap();
+        h.run(create(to_igw("0.0.0.0/0"))).unwrap();
+        h.run(create(to_igw("192.168.0.0/16"))).unwrap();
+        assert_eq!(
+            h.run(create(to_igw("0.0.0.0/0"))).unwrap_err().code(),
+            "RouteAlreadyExists"
+        );
+        assert_eq!(
+            h.run(create(to_igw("10.0.1.0/24"))).unwrap_err().code(),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            h.run(create(to_igw("169.254.169.0/24")))
+                .unwrap_err()
+                .code(),
+            "InvalidParameterValue"
+        );
+        let del_local = Command::DeleteRoute {
+            route_table_id: rtb.clone(),
+            destination: cidr("10.0.0.0/16"),
+        };
+        assert_eq!(
+            h.run(del_local).unwrap_err().code(),
+            "InvalidParameterValue"
+        );
+        let del_missing = Command::DeleteRoute {
+            route_table_id: rtb.clone(),
+            destination: cidr("8.8.8.0/24"),
+        };
+        assert_eq!(
+            h.run(del_missing).unwrap_err().code(),
+            "InvalidRoute.NotFound"
+        );
+
+        let table = h.model.route_tables[&rtb].clone();
+        let hop = |ip: &str| {
+            let (route, _) = h
+                .model
+                .lookup_route(&table, ip.parse().unwrap(), |_| Vec::new())
+                .unwrap();
+            route.destination.to_string()
+        };
+        assert_eq!(hop("10.0.3.4"), "10.0.0.0/16");
+        assert_eq!(hop("192.168.1.1"), "192.168.0.0/16");
+        assert_eq!(hop("8.8.8.8"), "0.0.0.0/0");
+        // Detaching the gateway leaves its routes in place, as blackholes.
+        h.run(Command::DetachInternetGateway {
+            internet_gateway_id: igw.id.clone(),
+            vpc_id: vpc.id.clone(),
+        })
+        .unwrap();
+        let table = h.model.route_tables[&rtb].clone();
+        let states: Vec<_> = table
+            .routes
+            .iter()
+            .map(|r| h.model.route_state(&table, r))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                RouteState::Active,
+                RouteState::Blackhole,
+                RouteState::Blackhole
+            ]
+        );
+    }
+
+    #[test]
+    fn prefix_list_routes_lose_ties_to_cidr_routes() {
+        use crate::ec2::route_table::{Route, RouteDestination, RouteOrigin, RouteTarget};
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let mut table = h.model.route_tables
+            [&h.model.main_route_table(&vpc.id).unwrap().id.clone()]
+            .as_ref()
+            .clone();
+        let igw = crate::id::InternetGatewayId::parse("igw-00000000000000099").unwrap();
+        table.routes.push(Route {
+            destination: RouteDestination::PrefixList("pl-61a54008".into()),
+            target: RouteTarget::InternetGateway(igw.clone()),
+            origin: RouteOrigin::CreateRoute,
+        });
+        table.routes.push(Route {
+            destination: RouteDestination::Ipv4("52.219.0.0/20".parse().unwrap()),
+            target: RouteTarget::Local,
+            origin: RouteOrigin::CreateRoute,
+        });
+        let lists = |id: &str| {
+            if id == "pl-61a54008" {
+                vec![
+                    "52.219.0.0/20".parse().unwrap(),
+                    "3.5.0.0/16".parse().unwrap(),
+                ]
+            } else {
+                vec![]
+            }
+        };
+        let (r, _) = h
+            .model
+            .lookup_route(&table, "52.219.1.1".parse().unwrap(), lists)
+            .unwrap();
+        assert_eq!(
+            r.destination,
+            RouteDestination::Ipv4("52.219.0.0/20".parse().unwrap())
+        );
+        let (r, matched) = h
+            .model
+            .lookup_route(&table, "3.5.1.1".parse().unwrap(), lists)
+            .unwrap();
+        assert_eq!(
+            r.destination,
+            RouteDestination::PrefixList("pl-61a54008".into())
+        );
+        assert_eq!(matched.to_string(), "3.5.0.0/16");
+        assert!(
+            h.model
+                .lookup_route(&table, "8.8.8.8".parse().unwrap(), lists)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn associations_move_and_protect_the_main_table() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let main_id = h.model.main_route_table(&vpc.id).unwrap().id.clone();
+        let s = h.subnet(&vpc.id, "10.0.1.0/24", "ap-northeast-1a").unwrap();
+        let Outcome::RouteTable(custom) = h
+            .run(Command::CreateRouteTable {
+                vpc_id: vpc.id.clone(),
+                tag_specifications: vec![],
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(h.model.route_table_for_subnet(&s.id).unwrap().id, main_id);
+        let assoc = |t: &RouteTableId| Command::AssociateRouteTable {
+            route_table_id: t.clone(),
+            subnet_id: Some(s.id.clone()),
+            gateway_id: None,
+        };
+        let Outcome::RouteTableAssociation(a) = h.run(assoc(&custom.id)).unwrap() else {
+            panic!()
+        };
+        assert_eq!(h.model.route_table_for_subnet(&s.id).unwrap().id, custom.id);
+        assert_eq!(
+            h.run(assoc(&main_id)).unwrap_err().code(),
+            "Resource.AlreadyAssociated"
+        );
+        let del = Command::DeleteRouteTable {
+            route_table_id: custom.id.clone(),
+        };
+        assert_eq!(
+            h.run(del.clone()).unwrap_err().code(),
+            "DependencyViolation"
+        );
+        // Make the custom table the main one, then the old main can go.
+        let main_assoc = h.model.route_tables[&main_id].associations[0]
+            .id
+            .to_string();
+        let cmd = Command::DisassociateRouteTable {
+            association_id: main_assoc.clone(),
+        };
+        assert_eq!(h.run(cmd).unwrap_err().code(), "InvalidParameterValue");
+        h.run(Command::ReplaceRouteTableAssociation {
+            association_id: main_assoc,
+            route_table_id: custom.id.clone(),
+        })
+        .unwrap();
+        assert!(h.model.route_tables[&custom.id].is_main());
+        h.run(Command::DeleteRouteTable {
+            route_table_id: main_id.clone(),
+        })
+        .unwrap();
+        h.run(Command::DisassociateRouteTable {
+            association_id: a.to_string(),
+        })
+        .unwrap();
+        assert_eq!(h.model.route_table_for_subnet(&s.id).unwrap().id, custom.id);
+    }
+}

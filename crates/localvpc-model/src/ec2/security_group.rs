@@ -782,7 +782,7 @@ mod tests {
     use crate::ec2::traffic::{IcmpVersion, IpProtocol, OtherProtocol};
     use crate::ec2::vpc::CreateVpc;
     use crate::id::SubnetId;
-    use crate::testing::Harness;
+    use crate::testing::{Harness, sg, tcp};
 
     fn new_group(h: &mut Harness, vpc: &VpcId, name: &str) -> SecurityGroup {
         let cmd = Command::CreateSecurityGroup(CreateSecurityGroup {
@@ -794,16 +794,6 @@ mod tests {
         match h.run(cmd) {
             Ok(Outcome::SecurityGroup(g)) => g,
             o => panic!("{o:?}"),
-        }
-    }
-
-    fn tcp(port: i32, cidr: &str) -> IpPermission {
-        IpPermission {
-            protocol: "tcp".into(),
-            from_port: Some(port),
-            to_port: Some(port),
-            ipv4_ranges: vec![(cidr.into(), None)],
-            ..IpPermission::default()
         }
     }
 
@@ -1156,5 +1146,121 @@ mod tests {
                 "{protocol} {from:?} {to:?}"
             );
         }
+    }
+
+    #[test]
+    fn security_group_names_and_rules_follow_aws() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let web = sg(&mut h, &vpc, "web").unwrap();
+        assert_eq!(web.egress.len(), 1);
+        assert!(web.ingress.is_empty());
+        assert_eq!(
+            sg(&mut h, &vpc, "web").unwrap_err().code(),
+            "InvalidGroup.Duplicate"
+        );
+        assert_eq!(
+            sg(&mut h, &vpc, "default").unwrap_err().code(),
+            "InvalidGroup.Reserved"
+        );
+        assert_eq!(
+            sg(&mut h, &vpc, "sg-x").unwrap_err().code(),
+            "InvalidParameterValue"
+        );
+        let web_ref = GroupRef::Id(web.id.clone());
+        let auth = |p: Vec<IpPermission>| Command::AuthorizeSecurityGroup {
+            group: web_ref.clone(),
+            egress: false,
+            permissions: p,
+            tag_specifications: vec![],
+        };
+        h.run(auth(vec![tcp(443, "10.0.0.0/16")])).unwrap();
+        assert_eq!(
+            h.run(auth(vec![tcp(443, "10.0.0.0/16")]))
+                .unwrap_err()
+                .code(),
+            "InvalidPermission.Duplicate"
+        );
+        assert_eq!(
+            h.run(auth(vec![tcp(70000, "10.0.0.0/16")]))
+                .unwrap_err()
+                .code(),
+            "InvalidParameterValue"
+        );
+        let mut bad = tcp(1, "0.0.0.0/0");
+        bad.protocol = "bogus".into();
+        assert_eq!(
+            h.run(auth(vec![bad])).unwrap_err().code(),
+            "InvalidParameterValue"
+        );
+        let many: Vec<_> = (1..=60).map(|p| tcp(p, "10.1.0.0/16")).collect();
+        assert_eq!(
+            h.run(auth(many)).unwrap_err().code(),
+            "RulesPerSecurityGroupLimitExceeded"
+        );
+        // A reference to another group makes that group undeletable.
+        let app = sg(&mut h, &vpc, "app").unwrap();
+        let from_app = IpPermission {
+            protocol: "-1".into(),
+            groups: vec![(app.id.clone(), None, None)],
+            ..IpPermission::default()
+        };
+        h.run(auth(vec![from_app.clone()])).unwrap();
+        let del_app = Command::DeleteSecurityGroup {
+            group: GroupRef::Id(app.id.clone()),
+        };
+        assert_eq!(
+            h.run(del_app.clone()).unwrap_err().code(),
+            "DependencyViolation"
+        );
+        let revoke = Command::RevokeSecurityGroup {
+            group: web_ref.clone(),
+            egress: false,
+            permissions: vec![from_app],
+            rule_ids: vec![],
+        };
+        h.run(revoke.clone()).unwrap();
+        assert_eq!(
+            h.run(revoke).unwrap_err().code(),
+            "InvalidPermission.NotFound"
+        );
+        h.run(del_app).unwrap();
+        let def = GroupRef::Id(vpc.default_security_group_id.clone());
+        assert_eq!(
+            h.run(Command::DeleteSecurityGroup { group: def })
+                .unwrap_err()
+                .code(),
+            "CannotDelete"
+        );
+        // A VPC with a custom group is not deletable until the group goes.
+        assert_eq!(
+            h.run(Command::DeleteVpc {
+                vpc_id: vpc.id.clone()
+            })
+            .unwrap_err()
+            .code(),
+            "DependencyViolation"
+        );
+    }
+
+    #[test]
+    fn groups_of_other_vpcs_cannot_be_referenced() {
+        let mut h = Harness::new(false);
+        let a = h.vpc("10.0.0.0/16");
+        let b = h.vpc("10.1.0.0/16");
+        let ga = sg(&mut h, &a, "a").unwrap();
+        let gb = sg(&mut h, &b, "b").unwrap();
+        let p = IpPermission {
+            protocol: "-1".into(),
+            groups: vec![(gb.id, None, None)],
+            ..Default::default()
+        };
+        let cmd = Command::AuthorizeSecurityGroup {
+            group: GroupRef::Id(ga.id),
+            egress: false,
+            permissions: vec![p],
+            tag_specifications: vec![],
+        };
+        assert_eq!(h.run(cmd).unwrap_err().code(), "InvalidParameterValue");
     }
 }

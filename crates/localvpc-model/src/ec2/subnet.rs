@@ -498,3 +498,126 @@ impl Txn<'_, '_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+
+    use crate::command::{Command, Outcome};
+
+    use crate::ec2::subnet::CreateSubnet;
+
+    use crate::testing::Harness;
+
+    #[test]
+    fn subnets_stay_inside_and_apart() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let s = h.subnet(&vpc.id, "10.0.1.0/24", "ap-northeast-1a").unwrap();
+        assert_eq!(s.availability_zone_id, "apne1-az4");
+        assert_eq!(h.model.available_ip_count(&s), 251);
+        assert_eq!(
+            h.subnet(&vpc.id, "10.0.1.128/25", "ap-northeast-1a")
+                .unwrap_err()
+                .code(),
+            "InvalidSubnet.Conflict"
+        );
+        assert_eq!(
+            h.subnet(&vpc.id, "10.0.0.0/15", "ap-northeast-1a")
+                .unwrap_err()
+                .code(),
+            "InvalidSubnet.Range"
+        );
+        assert_eq!(
+            h.subnet(&vpc.id, "10.1.0.0/24", "ap-northeast-1a")
+                .unwrap_err()
+                .code(),
+            "InvalidSubnet.Range"
+        );
+        assert_eq!(
+            h.subnet(&vpc.id, "10.0.2.0/29", "ap-northeast-1a")
+                .unwrap_err()
+                .code(),
+            "InvalidSubnet.Range"
+        );
+        assert_eq!(
+            h.subnet(&vpc.id, "10.0.2.0/24", "ap-northeast-1b")
+                .unwrap_err()
+                .code(),
+            "InvalidParameterValue"
+        );
+        // The subnet joined the default ACL.
+        let acl = &h.model.network_acls[&vpc.default_network_acl_id];
+        assert_eq!(acl.associations.len(), 1);
+    }
+
+    #[test]
+    fn create_default_subnet_fills_a_zone_of_the_default_vpc() {
+        use crate::ec2::subnet::CreateDefaultSubnet;
+        let in_zone = |az: &str| {
+            Command::CreateDefaultSubnet(CreateDefaultSubnet {
+                availability_zone: Some(az.into()),
+                ..CreateDefaultSubnet::default()
+            })
+        };
+        let mut without = Harness::new(false);
+        let err = without.run(in_zone("ap-northeast-1a")).unwrap_err();
+        assert_eq!(err.code(), "DefaultVpcDoesNotExist");
+
+        let mut h = Harness::new(true);
+        let err = h.run(in_zone("ap-northeast-1a")).unwrap_err();
+        assert_eq!(err.code(), "DefaultSubnetAlreadyExistsInAvailabilityZone");
+        let err = h.run(in_zone("ap-northeast-1z")).unwrap_err();
+        assert_eq!(err.code(), "InvalidParameterValue");
+        let c = h
+            .model
+            .subnets(&h.scope)
+            .find(|s| s.availability_zone == "ap-northeast-1c")
+            .unwrap()
+            .id
+            .clone();
+        h.run(Command::DeleteSubnet { subnet_id: c }).unwrap();
+        // The lowest free /20 of the default VPC's block, default for its zone.
+        let Ok(Outcome::Subnet(s)) = h.run(in_zone("ap-northeast-1c")) else {
+            panic!("no subnet")
+        };
+        assert_eq!(s.cidr_block.to_string(), "172.31.16.0/20");
+        assert!(s.default_for_az && s.map_public_ip_on_launch);
+        let ipv6_only = Command::CreateDefaultSubnet(CreateDefaultSubnet {
+            availability_zone_id: Some("apne1-az4".into()),
+            ipv6_native: true,
+            ..CreateDefaultSubnet::default()
+        });
+        // The zone's default subnet exists: AWS's refusal before "not emulated".
+        assert_eq!(
+            h.run(ipv6_only).unwrap_err().code(),
+            "DefaultSubnetAlreadyExistsInAvailabilityZone"
+        );
+    }
+
+    #[test]
+    fn ipv6_native_subnets_get_aws_checks_before_the_refusal() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let ipv6_only = |az: &str, block: &str| {
+            Command::CreateSubnet(CreateSubnet {
+                vpc_id: vpc.id.clone(),
+                cidr_block: None,
+                availability_zone: Some(az.into()),
+                availability_zone_id: None,
+                ipv6_cidr_block: Some(block.into()),
+                ipv6_native: true,
+                tag_specifications: Vec::new(),
+            })
+        };
+        // The VPC has no IPv6 block: the block is out of range, as for a dual-stack subnet.
+        let err = h
+            .run(ipv6_only("ap-northeast-1a", "2001:db8::/64"))
+            .unwrap_err();
+        assert_eq!(err.code(), "InvalidSubnet.Range");
+        let err = h
+            .run(ipv6_only("ap-northeast-1z", "2001:db8::/64"))
+            .unwrap_err();
+        assert_eq!(err.code(), "InvalidParameterValue");
+        assert!(err.to_string().contains("availabilityZone"), "{err}");
+    }
+}

@@ -77,3 +77,52 @@ pub(crate) fn tags_for(
     }
     Ok(tags)
 }
+
+#[cfg(test)]
+mod tests {
+
+    use crate::command::Command;
+
+    use crate::testing::Harness;
+
+    #[test]
+    fn tags_are_all_or_nothing() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let tag = |k: &str| (k.to_owned(), "v".to_owned());
+        let missing = "subnet-0123456789abcdef0".to_owned();
+        let cmd = Command::CreateTags {
+            resource_ids: vec![vpc.id.to_string(), missing],
+            tags: vec![tag("a")],
+        };
+        assert_eq!(h.run(cmd).unwrap_err().code(), "InvalidSubnetID.NotFound");
+        assert!(h.model.vpcs[&vpc.id].tags.is_empty());
+        let cmd = Command::CreateTags {
+            resource_ids: vec!["bogus".into()],
+            tags: vec![tag("a")],
+        };
+        assert_eq!(h.run(cmd).unwrap_err().code(), "InvalidID");
+        let cmd = Command::CreateTags {
+            resource_ids: vec![vpc.id.to_string()],
+            tags: vec![tag("aws:x")],
+        };
+        assert_eq!(h.run(cmd).unwrap_err().code(), "InvalidParameterValue");
+        let many: Vec<_> = (0..51).map(|i| tag(&format!("k{i}"))).collect();
+        let cmd = Command::CreateTags {
+            resource_ids: vec![vpc.id.to_string()],
+            tags: many,
+        };
+        assert_eq!(h.run(cmd).unwrap_err().code(), "TagLimitExceeded");
+        let cmd = Command::CreateTags {
+            resource_ids: vec![vpc.id.to_string()],
+            tags: vec![tag("a"), tag("b")],
+        };
+        h.run(cmd).unwrap();
+        let cmd = Command::DeleteTags {
+            resource_ids: vec![vpc.id.to_string()],
+            tags: vec![("a".into(), Some("other".into())), ("b".into(), None)],
+        };
+        h.run(cmd).unwrap();
+        assert_eq!(h.model.vpcs[&vpc.id].tags.keys().collect::<Vec<_>>(), ["a"]);
+    }
+}

@@ -1222,3 +1222,119 @@ fn make_available(attachment: &mut TransitGatewayAttachment, tgw: &TransitGatewa
         attachment.propagations = vec![t.clone()];
     }
 }
+
+#[cfg(test)]
+mod tests {
+
+    use crate::command::{Command, Outcome};
+
+    use crate::ec2::vpc::Vpc;
+
+    use crate::id::SubnetId;
+
+    use crate::scope::{AccountId, Scope};
+    use crate::testing::Harness;
+
+    #[test]
+    fn transit_gateway_defaults_acceptance_and_lookup() {
+        use crate::ec2::transit_gateway::{
+            AttachmentState, CreateTgwVpcAttachment, TransitGatewayOptions,
+        };
+        let mut h = Harness::new(false);
+        let Outcome::TransitGateway(tgw) = h
+            .run(Command::CreateTransitGateway {
+                description: "hub".into(),
+                options: TransitGatewayOptions::default(),
+                tag_specifications: vec![],
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        let rtb = tgw
+            .options
+            .association_default_route_table_id
+            .clone()
+            .unwrap();
+        let hub = h.vpc("10.0.0.0/16");
+        let hs = h.subnet(&hub.id, "10.0.1.0/24", "ap-northeast-1a").unwrap();
+        let attach = |vpc: &Vpc, subnets: Vec<SubnetId>| {
+            Command::CreateTransitGatewayVpcAttachment(CreateTgwVpcAttachment {
+                transit_gateway_id: tgw.id.clone(),
+                vpc_id: vpc.id.clone(),
+                subnet_ids: subnets,
+                dns_support: true,
+                tag_specifications: vec![],
+            })
+        };
+        let Outcome::TransitGatewayAttachment(a) =
+            h.run(attach(&hub, vec![hs.id.clone()])).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(a.state, AttachmentState::Available);
+        assert_eq!(a.association.as_ref(), Some(&rtb));
+        let err = h.run(attach(&hub, vec![hs.id.clone()])).unwrap_err();
+        assert_eq!(err.code(), "DuplicateTransitGatewayAttachment");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{} has non-deleted Transit Gateway Attachments with same VPC ID.",
+                tgw.id
+            )
+        );
+        // Another account's attachment waits for the owner.
+        let owner = h.scope.clone();
+        h.scope = Scope::new(AccountId::parse("222222222222").unwrap(), "ap-northeast-1");
+        h.run(Command::EnsureScope { default_vpc: false }).unwrap();
+        let spoke = h.vpc("10.1.0.0/16");
+        let s1 = h
+            .subnet(&spoke.id, "10.1.1.0/24", "ap-northeast-1a")
+            .unwrap();
+        let s2 = h
+            .subnet(&spoke.id, "10.1.2.0/24", "ap-northeast-1a")
+            .unwrap();
+        let err = h
+            .run(attach(&spoke, vec![s1.id.clone(), s2.id.clone()]))
+            .unwrap_err();
+        assert_eq!(err.code(), "DuplicateSubnetsInSameZone");
+        let Outcome::TransitGatewayAttachment(b) =
+            h.run(attach(&spoke, vec![s1.id.clone()])).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(b.state, AttachmentState::PendingAcceptance);
+        let accept = Command::AcceptTransitGatewayVpcAttachment { id: b.id.clone() };
+        assert_eq!(
+            h.run(accept.clone()).unwrap_err().code(),
+            "OperationNotPermitted"
+        );
+        h.scope = owner;
+        h.run(accept).unwrap();
+        let table = h.model.transit_gateway_route_tables[&rtb].as_ref().clone();
+        let hop = h
+            .model
+            .tgw_lookup(&table, "10.1.1.9".parse().unwrap())
+            .unwrap();
+        assert!(hop.propagated && hop.active);
+        assert_eq!(hop.attachment.as_ref(), Some(&b.id));
+        let blackhole = Command::CreateTransitGatewayRoute {
+            table: rtb.clone(),
+            destination: "10.1.1.0/24".parse().unwrap(),
+            attachment: None,
+        };
+        h.run(blackhole).unwrap();
+        let table = h.model.transit_gateway_route_tables[&rtb].as_ref().clone();
+        let hop = h
+            .model
+            .tgw_lookup(&table, "10.1.1.9".parse().unwrap())
+            .unwrap();
+        assert!(!hop.active && !hop.propagated);
+        assert_eq!(
+            h.run(Command::DeleteTransitGateway { id: tgw.id.clone() })
+                .unwrap_err()
+                .code(),
+            "IncorrectState"
+        );
+    }
+}

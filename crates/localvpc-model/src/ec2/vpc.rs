@@ -692,3 +692,224 @@ fn restricted(primary: Family, new: Family) -> bool {
         Other => matches!(new, Ten | OneSevenTwo | OneNineTwo | OneNineEight),
     }
 }
+
+#[cfg(test)]
+mod tests {
+
+    use crate::command::{Command, Outcome};
+
+    use crate::ec2::vpc::{CreateVpc, VpcAttribute};
+
+    use crate::testing::Harness;
+
+    #[test]
+    fn default_vpc_has_one_default_subnet_per_zone() {
+        let h = Harness::new(true);
+        let vpcs: Vec<_> = h.model.vpcs(&h.scope).collect();
+        assert_eq!(vpcs.len(), 1);
+        assert!(vpcs[0].is_default && vpcs[0].enable_dns_hostnames);
+        let subnets: Vec<_> = h
+            .model
+            .subnets(&h.scope)
+            .map(|s| (s.cidr_block.to_string(), s.availability_zone.clone()))
+            .collect();
+        let mut subnets = subnets;
+        subnets.sort();
+        assert_eq!(
+            subnets,
+            [
+                ("172.31.0.0/20".to_owned(), "ap-northeast-1a".to_owned()),
+                ("172.31.16.0/20".to_owned(), "ap-northeast-1c".to_owned()),
+                ("172.31.32.0/20".to_owned(), "ap-northeast-1d".to_owned()),
+            ]
+        );
+        let mut h = h;
+        assert_eq!(
+            h.run(Command::CreateDefaultVpc).unwrap_err().code(),
+            "DefaultVpcAlreadyExists"
+        );
+    }
+
+    #[test]
+    fn vpc_comes_with_main_table_default_acl_and_group() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.18/16");
+        assert_eq!(vpc.cidr_block.to_string(), "10.0.0.0/16");
+        assert!(vpc.enable_dns_support && !vpc.enable_dns_hostnames);
+        assert_eq!(vpc.resolver_address().to_string(), "10.0.0.2");
+        let rtb = &h.model.route_tables[&h.model.main_route_table(&vpc.id).unwrap().id.clone()];
+        assert!(rtb.is_main());
+        assert_eq!(rtb.routes.len(), 1);
+        let acl = &h.model.network_acls[&vpc.default_network_acl_id];
+        assert!(acl.is_default);
+        assert_eq!(acl.entries.len(), 4);
+        let sg = &h.model.security_groups[&vpc.default_security_group_id];
+        assert_eq!(sg.name, "default");
+        assert_eq!(
+            sg.ingress[0].peer,
+            crate::SgPeer::Group {
+                group_id: sg.id.clone(),
+                account: None
+            }
+        );
+    }
+
+    #[test]
+    fn vpc_cidr_must_be_16_to_28() {
+        let mut h = Harness::new(false);
+        for bad in ["10.0.0.0/8", "10.0.0.0/15", "10.0.0.0/29"] {
+            let cmd = Command::CreateVpc(CreateVpc {
+                cidr_block: Some(bad.into()),
+                ..CreateVpc::default()
+            });
+            assert_eq!(h.run(cmd).unwrap_err().code(), "InvalidVpc.Range", "{bad}");
+        }
+    }
+
+    #[test]
+    fn delete_vpc_waits_for_its_subnets() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let s = h.subnet(&vpc.id, "10.0.1.0/24", "ap-northeast-1c").unwrap();
+        assert_eq!(
+            h.run(Command::DeleteVpc {
+                vpc_id: vpc.id.clone()
+            })
+            .unwrap_err()
+            .code(),
+            "DependencyViolation"
+        );
+        h.run(Command::DeleteSubnet { subnet_id: s.id }).unwrap();
+        h.run(Command::DeleteVpc {
+            vpc_id: vpc.id.clone(),
+        })
+        .unwrap();
+        assert!(h.model.route_tables.is_empty() && h.model.network_acls.is_empty());
+        assert!(h.model.security_groups.is_empty());
+        assert_eq!(
+            h.run(Command::DeleteVpc { vpc_id: vpc.id })
+                .unwrap_err()
+                .code(),
+            "InvalidVpcID.NotFound"
+        );
+    }
+
+    #[test]
+    fn secondary_blocks_follow_the_family_table() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let assoc = |cidr: &str| Command::AssociateVpcCidrBlock {
+            vpc_id: vpc.id.clone(),
+            cidr_block: cidr.into(),
+        };
+        assert!(h.run(assoc("10.1.0.0/16")).is_ok());
+        assert!(h.run(assoc("100.64.0.0/16")).is_ok());
+        assert_eq!(
+            h.run(assoc("192.168.0.0/16")).unwrap_err().code(),
+            "InvalidVpc.Range"
+        );
+        assert_eq!(
+            h.run(assoc("10.0.128.0/17")).unwrap_err().code(),
+            "InvalidVpc.Range"
+        );
+        // The new block has a local route in the main table.
+        let rtb = &h.model.route_tables[&h.model.main_route_table(&vpc.id).unwrap().id.clone()];
+        assert_eq!(rtb.routes.len(), 3);
+        assert!(h.run(assoc("10.2.0.0/16")).is_ok());
+        assert!(h.run(assoc("10.3.0.0/16")).is_ok());
+        let err = h.run(assoc("10.4.0.0/16")).unwrap_err();
+        assert_eq!(err.code(), "CidrLimitExceeded");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "This network '{}' has met its maximum number of allowed CIDRs: 5",
+                vpc.id
+            )
+        );
+    }
+
+    #[test]
+    fn disassociation_protects_primary_and_used_blocks() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let primary = vpc.cidr_associations[0].id.clone();
+        let cmd = Command::DisassociateVpcCidrBlock {
+            association_id: primary,
+        };
+        assert_eq!(h.run(cmd).unwrap_err().code(), "OperationNotPermitted");
+        let Outcome::CidrAssociation {
+            association: crate::ec2::vpc::VpcCidrAssociation::V4(association),
+            ..
+        } = h
+            .run(Command::AssociateVpcCidrBlock {
+                vpc_id: vpc.id.clone(),
+                cidr_block: "10.1.0.0/16".into(),
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        let s = h.subnet(&vpc.id, "10.1.0.0/24", "ap-northeast-1a").unwrap();
+        let cmd = Command::DisassociateVpcCidrBlock {
+            association_id: association.id.clone(),
+        };
+        assert_eq!(
+            h.run(cmd.clone()).unwrap_err().code(),
+            "DependencyViolation"
+        );
+        h.run(Command::DeleteSubnet { subnet_id: s.id }).unwrap();
+        h.run(cmd).unwrap();
+        assert_eq!(
+            h.model.route_tables[&h.model.main_route_table(&vpc.id).unwrap().id.clone()]
+                .routes
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn dns_hostnames_need_dns_support() {
+        let mut h = Harness::new(false);
+        let vpc = h.vpc("10.0.0.0/16");
+        let set = |a| Command::ModifyVpcAttribute {
+            vpc_id: vpc.id.clone(),
+            attribute: a,
+        };
+        h.run(set(VpcAttribute::EnableDnsSupport(false))).unwrap();
+        assert_eq!(
+            h.run(set(VpcAttribute::EnableDnsHostnames(true)))
+                .unwrap_err()
+                .code(),
+            "InvalidParameterValue"
+        );
+        h.run(set(VpcAttribute::EnableDnsSupport(true))).unwrap();
+        h.run(set(VpcAttribute::EnableDnsHostnames(true))).unwrap();
+        assert!(h.model.vpcs[&vpc.id].enable_dns_hostnames);
+    }
+
+    #[test]
+    fn vpc_tenancy_changes_to_default_only() {
+        let mut h = Harness::new(false);
+        let Ok(Outcome::Vpc(vpc)) = h.run(Command::CreateVpc(CreateVpc {
+            cidr_block: Some("10.0.0.0/16".into()),
+            instance_tenancy: Some("dedicated".into()),
+            ..CreateVpc::default()
+        })) else {
+            panic!("no vpc")
+        };
+        let to = |t: &str| Command::ModifyVpcTenancy {
+            vpc_id: vpc.id.clone(),
+            instance_tenancy: t.into(),
+        };
+        assert_eq!(
+            h.run(to("dedicated")).unwrap_err().code(),
+            "InvalidParameterValue"
+        );
+        h.run(to("default")).unwrap();
+        assert_eq!(
+            h.model.vpc(&h.scope, &vpc.id).unwrap().instance_tenancy,
+            "default"
+        );
+        h.run(to("default")).unwrap();
+    }
+}

@@ -428,3 +428,71 @@ fn overlaps(a: &crate::ec2::vpc::Vpc, b: &crate::ec2::vpc::Vpc) -> bool {
     a.associated_cidrs()
         .any(|x| b.associated_cidrs().any(|y| cidr::overlaps(x, y)))
 }
+
+#[cfg(test)]
+mod tests {
+
+    use crate::command::{Command, Outcome};
+
+    use crate::ec2::vpc::Vpc;
+
+    use crate::scope::{AccountId, Scope};
+    use crate::testing::Harness;
+
+    #[test]
+    fn peering_needs_the_peer_owner_and_disjoint_blocks() {
+        use crate::ec2::vpc_peering::{CreateVpcPeering, PeeringStatus};
+        let mut h = Harness::new(false);
+        let a = h.vpc("10.0.0.0/16");
+        let hub_scope = h.scope.clone();
+        let member = Scope::new(AccountId::parse("222222222222").unwrap(), "ap-northeast-1");
+        h.scope = member.clone();
+        h.run(Command::EnsureScope { default_vpc: false }).unwrap();
+        let b = h.vpc("10.1.0.0/16");
+        let c = h.vpc("10.0.0.0/24");
+        let request = |vpc: &Vpc| {
+            Command::CreateVpcPeeringConnection(CreateVpcPeering {
+                vpc_id: vpc.id.clone(),
+                peer_vpc_id: a.id.clone(),
+                peer_owner: Some(AccountId::default_account()),
+                peer_region: None,
+                tag_specifications: vec![],
+            })
+        };
+        let Outcome::VpcPeeringConnection(p) = h.run(request(&b)).unwrap() else {
+            panic!()
+        };
+        assert_eq!(p.status, PeeringStatus::PendingAcceptance);
+        assert_eq!(
+            h.run(request(&b)).unwrap_err().code(),
+            "VpcPeeringConnectionAlreadyExists"
+        );
+        let Outcome::VpcPeeringConnection(overlap) = h.run(request(&c)).unwrap() else {
+            panic!()
+        };
+        assert_eq!(overlap.status, PeeringStatus::Failed);
+        // Only the accepter may accept.
+        let accept = Command::AcceptVpcPeeringConnection { id: p.id.clone() };
+        assert_eq!(
+            h.run(accept.clone()).unwrap_err().code(),
+            "OperationNotPermitted"
+        );
+        h.scope = hub_scope.clone();
+        assert!(h.model.vpc_peering(&hub_scope, &p.id).is_ok());
+        h.run(accept.clone()).unwrap();
+        assert!(h.model.peered(&a.id, &b.id));
+        assert_eq!(h.run(accept).unwrap_err().code(), "InvalidStateTransition");
+        // An outsider sees nothing.
+        let outsider = Scope::new(AccountId::parse("333333333333").unwrap(), "ap-northeast-1");
+        assert!(h.model.vpc_peering(&outsider, &p.id).is_err());
+        // Deleting a peered VPC deletes the connection.
+        h.run(Command::DeleteVpc {
+            vpc_id: a.id.clone(),
+        })
+        .unwrap();
+        assert_eq!(
+            h.model.vpc_peering_connections[&p.id].status,
+            PeeringStatus::Deleted
+        );
+    }
+}

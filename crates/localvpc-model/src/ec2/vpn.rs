@@ -435,3 +435,108 @@ impl Txn<'_, '_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+
+    use crate::command::{Command, Outcome};
+
+    use crate::testing::Harness;
+
+    #[test]
+    fn vpn_connections_on_a_transit_gateway_are_vpn_attachments() {
+        use crate::ec2::transit_gateway::{AttachmentState, TransitGatewayOptions};
+        use crate::ec2::vpn::VpnTarget;
+        let mut h = Harness::new(false);
+        let Outcome::TransitGateway(tgw) = h
+            .run(Command::CreateTransitGateway {
+                description: "hub".into(),
+                options: TransitGatewayOptions::default(),
+                tag_specifications: vec![],
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        let rtb = tgw
+            .options
+            .association_default_route_table_id
+            .clone()
+            .unwrap();
+        let Outcome::CustomerGateway(cgw) = h
+            .run(Command::CreateCustomerGateway {
+                bgp_asn: 65000,
+                ip_address: "198.51.100.1".parse().unwrap(),
+                device_name: None,
+                tag_specifications: vec![],
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        let Outcome::VpnConnection(vpn) = h
+            .run(Command::CreateVpnConnection {
+                customer_gateway_id: cgw.id.clone(),
+                target: VpnTarget::TransitGateway(tgw.id.clone()),
+                static_routes_only: true,
+                tag_specifications: vec![],
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        let att_id = vpn.transit_gateway_attachment_id.clone().unwrap();
+        let att = h.model.transit_gateway_attachments[&att_id].clone();
+        assert_eq!(
+            (att.resource_type(), att.resource_id(), att.state),
+            ("vpn", vpn.id.as_str(), AttachmentState::Available)
+        );
+        assert_eq!(att.association.as_ref(), Some(&rtb));
+        assert_eq!(att.propagations, vec![rtb.clone()]);
+        // Static routes go in the transit gateway route table, not on the connection.
+        let route = Command::SetVpnConnectionRoute {
+            id: vpn.id.clone(),
+            cidr: "192.168.0.0/16".parse().unwrap(),
+            present: true,
+        };
+        assert_eq!(
+            h.run(route).unwrap_err().code(),
+            "InvalidVpnConnection.InvalidType"
+        );
+        h.run(Command::CreateTransitGatewayRoute {
+            table: rtb.clone(),
+            destination: "192.168.0.0/16".parse().unwrap(),
+            attachment: Some(att_id.clone()),
+        })
+        .unwrap();
+        let table = h.model.transit_gateway_route_tables[&rtb].clone();
+        let hit = h
+            .model
+            .tgw_lookup(&table, "192.168.1.1".parse().unwrap())
+            .unwrap();
+        assert_eq!((hit.attachment.as_ref(), hit.active), (Some(&att_id), true));
+        // The VPC-attachment calls do not see it; the gateway cannot go while it lives.
+        assert!(
+            h.run(Command::DeleteTransitGatewayVpcAttachment { id: att_id.clone() })
+                .unwrap_err()
+                .is_not_found()
+        );
+        assert_eq!(
+            h.run(Command::DeleteTransitGateway { id: tgw.id.clone() })
+                .unwrap_err()
+                .code(),
+            "IncorrectState"
+        );
+        h.run(Command::DeleteVpnConnection { id: vpn.id }).unwrap();
+        let att = &h.model.transit_gateway_attachments[&att_id];
+        assert_eq!(att.state, AttachmentState::Deleted);
+        assert!(att.association.is_none() && att.propagations.is_empty());
+        let table = h.model.transit_gateway_route_tables[&rtb].clone();
+        let hit = h
+            .model
+            .tgw_lookup(&table, "192.168.1.1".parse().unwrap())
+            .unwrap();
+        assert!(!hit.active);
+        h.run(Command::DeleteTransitGateway { id: tgw.id }).unwrap();
+    }
+}
