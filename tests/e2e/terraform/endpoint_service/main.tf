@@ -9,20 +9,9 @@
 #     and the accepter of the consumer's connection
 #   consumer account: VPC 10.41.0.0/16, one subnet, an Interface endpoint to the service
 
-terraform {
-  required_version = ">= 1.5.0"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.0.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  description = "localvpc URL, e.g. http://127.0.0.1:PORT"
-  type        = string
-}
+# The terraform block and the variables endpoint, secret_key and region are in
+# ../_shared/provider.tf (its default provider goes unused here): tfhelpers.TerraformRun copies
+# it into the working directory. Each account has its own access key and aliased provider.
 
 variable "provider_access_key" {
   type = string
@@ -34,16 +23,6 @@ variable "consumer_access_key" {
 
 variable "consumer_account_id" {
   type = string
-}
-
-variable "secret_key" {
-  type      = string
-  sensitive = true
-}
-
-variable "region" {
-  type    = string
-  default = "ap-northeast-1"
 }
 
 provider "aws" {

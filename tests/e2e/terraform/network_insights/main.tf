@@ -7,51 +7,8 @@
 #   a Network Insights path between them (tcp, no port)
 #   an analysis of that path, waited for (wait_for_completion = true)
 
-terraform {
-  required_version = ">= 1.5.0"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.0.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  description = "localvpc URL, e.g. http://127.0.0.1:PORT"
-  type        = string
-}
-
-variable "access_key" {
-  type = string
-}
-
-variable "secret_key" {
-  type      = string
-  sensitive = true
-}
-
-variable "region" {
-  type    = string
-  default = "ap-northeast-1"
-}
-
-provider "aws" {
-  region     = var.region
-  access_key = var.access_key
-  secret_key = var.secret_key
-
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_requesting_account_id  = true
-  skip_region_validation      = true
-  max_retries                 = 2
-
-  endpoints {
-    ec2 = var.endpoint
-    sts = var.endpoint
-  }
-}
+# The terraform block, the provider and its variables (endpoint, access_key, secret_key, region)
+# are in ../_shared/provider.tf: tfhelpers.TerraformRun copies it into the working directory.
 
 locals {
   tags = { Project = "localvpc-e2e", Config = "network_insights" }

@@ -2,20 +2,9 @@
 # hub's), applied against localvpc by tests/e2e/test_terraform.py. The two access keys map to two accounts on the server
 # (--account HUBKEY=111111111111 --account MEMBERKEY=222222222222).
 
-terraform {
-  required_version = ">= 1.5.0"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.0.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  description = "localvpc URL, e.g. http://127.0.0.1:PORT"
-  type        = string
-}
+# The terraform block and the variables endpoint, secret_key and region are in
+# ../_shared/provider.tf (its default provider goes unused here): tfhelpers.TerraformRun copies
+# it into the working directory. Each account has its own access key and aliased provider.
 
 variable "hub_access_key" {
   type = string
@@ -25,18 +14,8 @@ variable "member_access_key" {
   type = string
 }
 
-variable "secret_key" {
-  type      = string
-  sensitive = true
-}
-
 variable "hub_account_id" {
   type = string
-}
-
-variable "region" {
-  type    = string
-  default = "ap-northeast-1"
 }
 
 provider "aws" {

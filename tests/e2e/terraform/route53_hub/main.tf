@@ -18,20 +18,9 @@
 # The zone declares its first VPC inline and takes the member's VPC through a separate
 # association, so it ignores changes to `vpc` (as the provider's documentation requires).
 
-terraform {
-  required_version = ">= 1.5.0"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.0.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  description = "localvpc URL, e.g. http://127.0.0.1:PORT"
-  type        = string
-}
+# The terraform block and the variables endpoint, secret_key and region are in
+# ../_shared/provider.tf (its default provider goes unused here): tfhelpers.TerraformRun copies
+# it into the working directory. Each account has its own access key and aliased provider.
 
 variable "hub_access_key" {
   type = string
@@ -39,16 +28,6 @@ variable "hub_access_key" {
 
 variable "member_access_key" {
   type = string
-}
-
-variable "secret_key" {
-  type      = string
-  sensitive = true
-}
-
-variable "region" {
-  type    = string
-  default = "ap-northeast-1"
 }
 
 provider "aws" {
