@@ -1,5 +1,5 @@
 # Copied by tests/e2e/tfhelpers.py (TerraformRun) into the working directory of every config
-# under tests/e2e/terraform/, next to the config's own *.tf.
+# under tests/e2e/terraform/, next to the config's own *.tf (and modules/ as ./modules).
 # Every endpoint and credential comes from variables (terraform.tfvars.json written by the test).
 #
 # Single-account configs use the default provider below. Multi-account configs declare their
