@@ -2,8 +2,9 @@
 
 - find_aws_provider_mirror(): locate a filesystem mirror of hashicorp/aws by searching for
   `terraform-provider-aws_*` under a few common roots (bounded walk, never a fixed path).
-- TerraformRun: one Terraform working directory (config copied from tests/e2e/terraform/<name>)
-  with its own CLI config, environment and per-command DEBUG log; every command has a timeout.
+- TerraformRun: one Terraform working directory (config copied from tests/e2e/terraform/<name>,
+  with terraform/_shared/*.tf and terraform/modules/ beside it) with its own CLI config,
+  environment and per-command DEBUG log; every command has a timeout.
 - summarize_debug_log(): the EC2 `Action=` requests and the failing responses from a
   TF_LOG=DEBUG log, for precise failure reports.
 
@@ -29,6 +30,8 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 CONFIG_ROOT = HERE / "terraform"
+SHARED_DIR = CONFIG_ROOT / "_shared"
+MODULES_DIR = CONFIG_ROOT / "modules"
 
 PROVIDER_ADDR = "registry.terraform.io/hashicorp/aws"
 PROVIDER_GLOB_PREFIX = "terraform-provider-aws_"
@@ -207,7 +210,8 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 @dataclass
 class TerraformRun:
-    """One working directory: copies tests/e2e/terraform/<config>/*.tf and writes tfvars."""
+    """One working directory: copies tests/e2e/terraform/<config>/*.tf (with _shared/*.tf and
+    modules/) and writes tfvars."""
 
     config: str
     workdir: Path
@@ -219,6 +223,15 @@ class TerraformRun:
     def __post_init__(self):
         src = CONFIG_ROOT / self.config
         self.workdir.mkdir(parents=True, exist_ok=True)
+        if src.resolve().parent == CONFIG_ROOT:
+            # The suite's own configs share terraform/_shared/*.tf (the terraform block, the
+            # common variables, the default provider) and the local modules (./modules/...);
+            # a config given by absolute path (examples/*) is taken as it is.
+            for tf in sorted(SHARED_DIR.glob("*.tf")):
+                if (src / tf.name).exists():
+                    raise ValueError(f"{src / tf.name} would replace the shared {tf}")
+                shutil.copy(tf, self.workdir / tf.name)
+            shutil.copytree(MODULES_DIR, self.workdir / "modules", dirs_exist_ok=True)
         for tf in sorted(src.glob("*.tf")):
             shutil.copy(tf, self.workdir / tf.name)
         (self.workdir / "terraform.tfvars.json").write_text(json.dumps(self.variables, indent=2))

@@ -9,20 +9,10 @@
 #     and the accepter of the consumer's connection
 #   consumer account: VPC 10.41.0.0/16, one subnet, an Interface endpoint to the service
 
-terraform {
-  required_version = ">= 1.5.0"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.0.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  description = "localvpc URL, e.g. http://127.0.0.1:PORT"
-  type        = string
-}
+# The terraform block and the variables endpoint, secret_key and region are in
+# ../_shared/provider.tf (its default provider goes unused here), the VPC module in
+# ../modules/vpc: tfhelpers.TerraformRun copies both into the working directory. Each account
+# has its own access key and aliased provider.
 
 variable "provider_access_key" {
   type = string
@@ -34,16 +24,6 @@ variable "consumer_access_key" {
 
 variable "consumer_account_id" {
   type = string
-}
-
-variable "secret_key" {
-  type      = string
-  sensitive = true
-}
-
-variable "region" {
-  type    = string
-  default = "ap-northeast-1"
 }
 
 provider "aws" {
@@ -93,28 +73,17 @@ locals {
 
 # --- Provider: network and load balancer -------------------------------------------------
 
-resource "aws_vpc" "provider" {
-  provider             = aws.provider
-  cidr_block           = "10.40.0.0/16"
-  enable_dns_support   = true
-  enable_dns_hostnames = true
-  tags                 = merge(local.tags, { Name = "tf-svc-provider" })
-}
+module "provider_vpc" {
+  source     = "./modules/vpc"
+  providers  = { aws = aws.provider }
+  name       = "tf-svc-provider"
+  cidr_block = "10.40.0.0/16"
+  tags       = local.tags
 
-resource "aws_subnet" "provider_a" {
-  provider          = aws.provider
-  vpc_id            = aws_vpc.provider.id
-  cidr_block        = "10.40.1.0/24"
-  availability_zone = "ap-northeast-1a"
-  tags              = merge(local.tags, { Name = "tf-svc-provider-a" })
-}
-
-resource "aws_subnet" "provider_c" {
-  provider          = aws.provider
-  vpc_id            = aws_vpc.provider.id
-  cidr_block        = "10.40.2.0/24"
-  availability_zone = "ap-northeast-1c"
-  tags              = merge(local.tags, { Name = "tf-svc-provider-c" })
+  subnets = {
+    a = { name = "tf-svc-provider-a", cidr_block = "10.40.1.0/24", availability_zone = "ap-northeast-1a" }
+    c = { name = "tf-svc-provider-c", cidr_block = "10.40.2.0/24", availability_zone = "ap-northeast-1c" }
+  }
 }
 
 resource "aws_lb" "service" {
@@ -122,7 +91,7 @@ resource "aws_lb" "service" {
   name               = "tf-svc-nlb"
   load_balancer_type = "network"
   internal           = true
-  subnets            = [aws_subnet.provider_a.id, aws_subnet.provider_c.id]
+  subnets            = [module.provider_vpc.subnet_ids["a"], module.provider_vpc.subnet_ids["c"]]
   tags               = merge(local.tags, { Name = "tf-svc-nlb" })
 }
 
@@ -132,7 +101,7 @@ resource "aws_lb_target_group" "service" {
   port        = 443
   protocol    = "TCP"
   target_type = "ip"
-  vpc_id      = aws_vpc.provider.id
+  vpc_id      = module.provider_vpc.vpc_id
   tags        = merge(local.tags, { Name = "tf-svc-targets" })
 }
 
@@ -172,28 +141,24 @@ resource "aws_vpc_endpoint_service" "svc" {
 
 # --- Consumer: network and the interface endpoint ------------------------------------------
 
-resource "aws_vpc" "consumer" {
-  provider             = aws.consumer
-  cidr_block           = "10.41.0.0/16"
-  enable_dns_support   = true
-  enable_dns_hostnames = true
-  tags                 = merge(local.tags, { Name = "tf-svc-consumer" })
-}
+module "consumer_vpc" {
+  source     = "./modules/vpc"
+  providers  = { aws = aws.consumer }
+  name       = "tf-svc-consumer"
+  cidr_block = "10.41.0.0/16"
+  tags       = local.tags
 
-resource "aws_subnet" "consumer_a" {
-  provider          = aws.consumer
-  vpc_id            = aws_vpc.consumer.id
-  cidr_block        = "10.41.1.0/24"
-  availability_zone = "ap-northeast-1a"
-  tags              = merge(local.tags, { Name = "tf-svc-consumer-a" })
+  subnets = {
+    a = { name = "tf-svc-consumer-a", cidr_block = "10.41.1.0/24", availability_zone = "ap-northeast-1a" }
+  }
 }
 
 resource "aws_vpc_endpoint" "consumer" {
   provider          = aws.consumer
-  vpc_id            = aws_vpc.consumer.id
+  vpc_id            = module.consumer_vpc.vpc_id
   service_name      = aws_vpc_endpoint_service.svc.service_name
   vpc_endpoint_type = "Interface"
-  subnet_ids        = [aws_subnet.consumer_a.id]
+  subnet_ids        = [module.consumer_vpc.subnet_ids["a"]]
   tags              = merge(local.tags, { Name = "tf-svc-endpoint" })
 }
 
@@ -208,10 +173,10 @@ resource "aws_vpc_endpoint_connection_accepter" "consumer" {
 # --- Outputs read back by the test ---------------------------------------------------------
 
 output "provider_vpc_id" {
-  value = aws_vpc.provider.id
+  value = module.provider_vpc.vpc_id
 }
 output "provider_subnet_ids" {
-  value = [aws_subnet.provider_a.id, aws_subnet.provider_c.id]
+  value = [module.provider_vpc.subnet_ids["a"], module.provider_vpc.subnet_ids["c"]]
 }
 output "lb_arn" {
   value = aws_lb.service.arn
@@ -244,10 +209,10 @@ output "availability_zones" {
   value = aws_vpc_endpoint_service.svc.availability_zones
 }
 output "consumer_vpc_id" {
-  value = aws_vpc.consumer.id
+  value = module.consumer_vpc.vpc_id
 }
 output "consumer_subnet_id" {
-  value = aws_subnet.consumer_a.id
+  value = module.consumer_vpc.subnet_ids["a"]
 }
 output "endpoint_id" {
   value = aws_vpc_endpoint.consumer.id

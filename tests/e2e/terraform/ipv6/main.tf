@@ -3,93 +3,55 @@
 # an egress-only internet gateway with a ::/0 route, an internet gateway with a ::/0 route,
 # security group and network ACL rules for IPv6, and an interface with an IPv6 address.
 
-terraform {
-  required_version = ">= 1.5.0"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.0.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  description = "localvpc URL, e.g. http://127.0.0.1:PORT"
-  type        = string
-}
-
-variable "access_key" {
-  type = string
-}
-
-variable "secret_key" {
-  type      = string
-  sensitive = true
-}
-
-variable "region" {
-  type    = string
-  default = "ap-northeast-1"
-}
-
-provider "aws" {
-  region     = var.region
-  access_key = var.access_key
-  secret_key = var.secret_key
-
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_requesting_account_id  = true
-  skip_region_validation      = true
-  max_retries                 = 2
-
-  endpoints {
-    ec2 = var.endpoint
-    sts = var.endpoint
-  }
-}
+# The terraform block, the provider and its variables (endpoint, access_key, secret_key, region)
+# are in ../_shared/provider.tf, the VPC module in ../modules/vpc: tfhelpers.TerraformRun copies
+# both into the working directory.
 
 locals {
   tags = { Project = "localvpc-e2e", Config = "ipv6" }
 }
 
-resource "aws_vpc" "dual" {
+# Public: default routes to the internet gateway for both families (the config's own route
+# table, inline routes). Private: IPv6 leaves only through the egress-only internet gateway (the
+# module's route table, a separate aws_route).
+module "dual" {
+  source                           = "./modules/vpc"
+  name                             = "tf-dual"
   cidr_block                       = "10.20.0.0/16"
   assign_generated_ipv6_cidr_block = true
-  tags                             = merge(local.tags, { Name = "tf-dual" })
-}
+  enable_dns_hostnames             = false
+  tags                             = local.tags
 
-# Public: default routes to the internet gateway for both families.
-resource "aws_subnet" "public" {
-  vpc_id                          = aws_vpc.dual.id
-  cidr_block                      = "10.20.1.0/24"
-  ipv6_cidr_block                 = cidrsubnet(aws_vpc.dual.ipv6_cidr_block, 8, 1)
-  assign_ipv6_address_on_creation = true
-  availability_zone               = "ap-northeast-1a"
-  tags                            = merge(local.tags, { Name = "tf-dual-public" })
-}
-
-# Private: IPv6 leaves only through the egress-only internet gateway.
-resource "aws_subnet" "private" {
-  vpc_id            = aws_vpc.dual.id
-  cidr_block        = "10.20.2.0/24"
-  ipv6_cidr_block   = cidrsubnet(aws_vpc.dual.ipv6_cidr_block, 8, 2)
-  availability_zone = "ap-northeast-1c"
-  tags              = merge(local.tags, { Name = "tf-dual-private" })
+  subnets = {
+    public = {
+      name                            = "tf-dual-public"
+      cidr_block                      = "10.20.1.0/24"
+      availability_zone               = "ap-northeast-1a"
+      ipv6_netnum                     = 1
+      assign_ipv6_address_on_creation = true
+    }
+    private = {
+      name              = "tf-dual-private"
+      cidr_block        = "10.20.2.0/24"
+      availability_zone = "ap-northeast-1c"
+      ipv6_netnum       = 2
+      route_table       = true
+    }
+  }
 }
 
 resource "aws_internet_gateway" "igw" {
-  vpc_id = aws_vpc.dual.id
+  vpc_id = module.dual.vpc_id
   tags   = merge(local.tags, { Name = "tf-dual-igw" })
 }
 
 resource "aws_egress_only_internet_gateway" "eigw" {
-  vpc_id = aws_vpc.dual.id
+  vpc_id = module.dual.vpc_id
   tags   = merge(local.tags, { Name = "tf-dual-eigw" })
 }
 
 resource "aws_route_table" "public" {
-  vpc_id = aws_vpc.dual.id
+  vpc_id = module.dual.vpc_id
 
   route {
     cidr_block = "0.0.0.0/0"
@@ -105,31 +67,21 @@ resource "aws_route_table" "public" {
 }
 
 resource "aws_route_table_association" "public" {
-  subnet_id      = aws_subnet.public.id
+  subnet_id      = module.dual.subnet_ids["public"]
   route_table_id = aws_route_table.public.id
-}
-
-resource "aws_route_table" "private" {
-  vpc_id = aws_vpc.dual.id
-  tags   = merge(local.tags, { Name = "tf-dual-private-rt" })
 }
 
 # A separate aws_route (the public table uses inline routes).
 resource "aws_route" "private_v6_default" {
-  route_table_id              = aws_route_table.private.id
+  route_table_id              = module.dual.route_table_ids["private"]
   destination_ipv6_cidr_block = "::/0"
   egress_only_gateway_id      = aws_egress_only_internet_gateway.eigw.id
-}
-
-resource "aws_route_table_association" "private" {
-  subnet_id      = aws_subnet.private.id
-  route_table_id = aws_route_table.private.id
 }
 
 resource "aws_security_group" "web" {
   name        = "web6"
   description = "dual-stack web"
-  vpc_id      = aws_vpc.dual.id
+  vpc_id      = module.dual.vpc_id
 
   ingress {
     description      = "https from anywhere"
@@ -154,7 +106,7 @@ resource "aws_security_group" "web" {
 resource "aws_security_group" "app" {
   name        = "app6"
   description = "dual-stack app"
-  vpc_id      = aws_vpc.dual.id
+  vpc_id      = module.dual.vpc_id
   tags        = merge(local.tags, { Name = "tf-dual-app" })
 }
 
@@ -164,18 +116,18 @@ resource "aws_vpc_security_group_ingress_rule" "app_from_vpc6" {
   ip_protocol       = "tcp"
   from_port         = 8080
   to_port           = 8080
-  cidr_ipv6         = aws_vpc.dual.ipv6_cidr_block
+  cidr_ipv6         = module.dual.ipv6_cidr_block
 }
 
 resource "aws_network_acl" "private" {
-  vpc_id     = aws_vpc.dual.id
-  subnet_ids = [aws_subnet.private.id]
+  vpc_id     = module.dual.vpc_id
+  subnet_ids = [module.dual.subnet_ids["private"]]
 
   ingress {
     rule_no         = 100
     action          = "allow"
     protocol        = "tcp"
-    ipv6_cidr_block = aws_vpc.dual.ipv6_cidr_block
+    ipv6_cidr_block = module.dual.ipv6_cidr_block
     from_port       = 8080
     to_port         = 8080
   }
@@ -202,32 +154,32 @@ resource "aws_network_acl" "private" {
 }
 
 resource "aws_network_interface" "app" {
-  subnet_id          = aws_subnet.private.id
+  subnet_id          = module.dual.subnet_ids["private"]
   ipv6_address_count = 1
   security_groups    = [aws_security_group.app.id]
   tags               = merge(local.tags, { Name = "tf-dual-eni" })
 }
 
 output "vpc_id" {
-  value = aws_vpc.dual.id
+  value = module.dual.vpc_id
 }
 output "ipv6_cidr_block" {
-  value = aws_vpc.dual.ipv6_cidr_block
+  value = module.dual.ipv6_cidr_block
 }
 output "ipv6_association_id" {
-  value = aws_vpc.dual.ipv6_association_id
+  value = module.dual.ipv6_association_id
 }
 output "public_subnet_id" {
-  value = aws_subnet.public.id
+  value = module.dual.subnet_ids["public"]
 }
 output "private_subnet_id" {
-  value = aws_subnet.private.id
+  value = module.dual.subnet_ids["private"]
 }
 output "public_subnet_ipv6" {
-  value = aws_subnet.public.ipv6_cidr_block
+  value = module.dual.subnet_ipv6_cidr_blocks["public"]
 }
 output "private_subnet_ipv6" {
-  value = aws_subnet.private.ipv6_cidr_block
+  value = module.dual.subnet_ipv6_cidr_blocks["private"]
 }
 output "igw_id" {
   value = aws_internet_gateway.igw.id
@@ -239,10 +191,10 @@ output "public_route_table_id" {
   value = aws_route_table.public.id
 }
 output "private_route_table_id" {
-  value = aws_route_table.private.id
+  value = module.dual.route_table_ids["private"]
 }
 output "main_route_table_id" {
-  value = aws_vpc.dual.main_route_table_id
+  value = module.dual.main_route_table_id
 }
 output "web_sg_id" {
   value = aws_security_group.web.id
@@ -254,10 +206,10 @@ output "nacl_id" {
   value = aws_network_acl.private.id
 }
 output "default_network_acl_id" {
-  value = aws_vpc.dual.default_network_acl_id
+  value = module.dual.default_network_acl_id
 }
 output "default_security_group_id" {
-  value = aws_vpc.dual.default_security_group_id
+  value = module.dual.default_security_group_id
 }
 output "eni_id" {
   value = aws_network_interface.app.id

@@ -8,51 +8,9 @@
 #   transit gateway: default association/propagation off; one custom route table that both
 #                    attachments are associated with and propagate to, plus a blackhole route.
 
-terraform {
-  required_version = ">= 1.5.0"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.0.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  description = "localvpc URL, e.g. http://127.0.0.1:PORT"
-  type        = string
-}
-
-variable "access_key" {
-  type = string
-}
-
-variable "secret_key" {
-  type      = string
-  sensitive = true
-}
-
-variable "region" {
-  type    = string
-  default = "ap-northeast-1"
-}
-
-provider "aws" {
-  region     = var.region
-  access_key = var.access_key
-  secret_key = var.secret_key
-
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_requesting_account_id  = true
-  skip_region_validation      = true
-  max_retries                 = 2
-
-  endpoints {
-    ec2 = var.endpoint
-    sts = var.endpoint
-  }
-}
+# The terraform block, the provider and its variables (endpoint, access_key, secret_key, region)
+# are in ../_shared/provider.tf, the VPC module in ../modules/vpc: tfhelpers.TerraformRun copies
+# both into the working directory.
 
 locals {
   tags = { Project = "localvpc-e2e", Config = "nat_tgw" }
@@ -60,28 +18,34 @@ locals {
 
 # --- Main VPC: public and private subnets ----------------------------------------------
 
-resource "aws_vpc" "main" {
-  cidr_block = "10.0.0.0/16"
-  tags       = merge(local.tags, { Name = "tf-nat-main" })
-}
+module "main" {
+  source               = "./modules/vpc"
+  name                 = "tf-nat-main"
+  cidr_block           = "10.0.0.0/16"
+  enable_dns_hostnames = false
+  tags                 = local.tags
 
-resource "aws_subnet" "public" {
-  vpc_id                  = aws_vpc.main.id
-  cidr_block              = "10.0.1.0/24"
-  availability_zone       = "ap-northeast-1a"
-  map_public_ip_on_launch = true
-  tags                    = merge(local.tags, { Name = "tf-nat-public", Tier = "public" })
-}
-
-resource "aws_subnet" "private" {
-  vpc_id            = aws_vpc.main.id
-  cidr_block        = "10.0.2.0/24"
-  availability_zone = "ap-northeast-1c"
-  tags              = merge(local.tags, { Name = "tf-nat-private", Tier = "private" })
+  subnets = {
+    public = {
+      name                    = "tf-nat-public"
+      cidr_block              = "10.0.1.0/24"
+      availability_zone       = "ap-northeast-1a"
+      map_public_ip_on_launch = true
+      route_table             = true
+      tags                    = { Tier = "public" }
+    }
+    private = {
+      name              = "tf-nat-private"
+      cidr_block        = "10.0.2.0/24"
+      availability_zone = "ap-northeast-1c"
+      route_table       = true
+      tags              = { Tier = "private" }
+    }
+  }
 }
 
 resource "aws_internet_gateway" "main" {
-  vpc_id = aws_vpc.main.id
+  vpc_id = module.main.vpc_id
   tags   = merge(local.tags, { Name = "tf-nat-igw" })
 }
 
@@ -96,68 +60,43 @@ resource "aws_eip" "nat" {
 
 resource "aws_nat_gateway" "main" {
   allocation_id     = aws_eip.nat.id
-  subnet_id         = aws_subnet.public.id
+  subnet_id         = module.main.subnet_ids["public"]
   connectivity_type = "public"
   tags              = merge(local.tags, { Name = "tf-nat-gw" })
   depends_on        = [aws_internet_gateway.main]
 }
 
-# --- Route tables: public -> IGW, private -> NAT -----------------------------------------
-
-resource "aws_route_table" "public" {
-  vpc_id = aws_vpc.main.id
-  tags   = merge(local.tags, { Name = "tf-nat-public-rt" })
-}
+# --- Routes: public -> IGW, private -> NAT (the module's route tables) ----------------------
 
 resource "aws_route" "public_default" {
-  route_table_id         = aws_route_table.public.id
+  route_table_id         = module.main.route_table_ids["public"]
   destination_cidr_block = "0.0.0.0/0"
   gateway_id             = aws_internet_gateway.main.id
 }
 
-resource "aws_route_table_association" "public" {
-  subnet_id      = aws_subnet.public.id
-  route_table_id = aws_route_table.public.id
-}
-
-resource "aws_route_table" "private" {
-  vpc_id = aws_vpc.main.id
-  tags   = merge(local.tags, { Name = "tf-nat-private-rt" })
-}
-
 resource "aws_route" "private_default" {
-  route_table_id         = aws_route_table.private.id
+  route_table_id         = module.main.route_table_ids["private"]
   destination_cidr_block = "0.0.0.0/0"
   nat_gateway_id         = aws_nat_gateway.main.id
 }
 
-resource "aws_route_table_association" "private" {
-  subnet_id      = aws_subnet.private.id
-  route_table_id = aws_route_table.private.id
-}
-
 # --- Spoke VPC -----------------------------------------------------------------------
 
-resource "aws_vpc" "spoke" {
-  cidr_block = "10.1.0.0/16"
-  tags       = merge(local.tags, { Name = "tf-nat-spoke" })
-}
+module "spoke" {
+  source               = "./modules/vpc"
+  name                 = "tf-nat-spoke"
+  cidr_block           = "10.1.0.0/16"
+  enable_dns_hostnames = false
+  tags                 = local.tags
 
-resource "aws_subnet" "spoke" {
-  vpc_id            = aws_vpc.spoke.id
-  cidr_block        = "10.1.1.0/24"
-  availability_zone = "ap-northeast-1a"
-  tags              = merge(local.tags, { Name = "tf-nat-spoke" })
-}
-
-resource "aws_route_table" "spoke" {
-  vpc_id = aws_vpc.spoke.id
-  tags   = merge(local.tags, { Name = "tf-nat-spoke-rt" })
-}
-
-resource "aws_route_table_association" "spoke" {
-  subnet_id      = aws_subnet.spoke.id
-  route_table_id = aws_route_table.spoke.id
+  subnets = {
+    spoke = {
+      name              = "tf-nat-spoke"
+      cidr_block        = "10.1.1.0/24"
+      availability_zone = "ap-northeast-1a"
+      route_table       = true
+    }
+  }
 }
 
 # --- Transit gateway with a custom route table ----------------------------------------
@@ -179,8 +118,8 @@ resource "aws_ec2_transit_gateway_route_table" "hub" {
 
 resource "aws_ec2_transit_gateway_vpc_attachment" "main" {
   transit_gateway_id                              = aws_ec2_transit_gateway.hub.id
-  vpc_id                                          = aws_vpc.main.id
-  subnet_ids                                      = [aws_subnet.private.id]
+  vpc_id                                          = module.main.vpc_id
+  subnet_ids                                      = [module.main.subnet_ids["private"]]
   transit_gateway_default_route_table_association = false
   transit_gateway_default_route_table_propagation = false
   tags                                            = merge(local.tags, { Name = "tf-nat-attach-main" })
@@ -188,8 +127,8 @@ resource "aws_ec2_transit_gateway_vpc_attachment" "main" {
 
 resource "aws_ec2_transit_gateway_vpc_attachment" "spoke" {
   transit_gateway_id                              = aws_ec2_transit_gateway.hub.id
-  vpc_id                                          = aws_vpc.spoke.id
-  subnet_ids                                      = [aws_subnet.spoke.id]
+  vpc_id                                          = module.spoke.vpc_id
+  subnet_ids                                      = [module.spoke.subnet_ids["spoke"]]
   transit_gateway_default_route_table_association = false
   transit_gateway_default_route_table_propagation = false
   tags                                            = merge(local.tags, { Name = "tf-nat-attach-spoke" })
@@ -224,14 +163,14 @@ resource "aws_ec2_transit_gateway_route" "blackhole" {
 # --- VPC routes to the transit gateway (need the attachment in the VPC) ----------------
 
 resource "aws_route" "private_to_spoke" {
-  route_table_id         = aws_route_table.private.id
+  route_table_id         = module.main.route_table_ids["private"]
   destination_cidr_block = "10.1.0.0/16"
   transit_gateway_id     = aws_ec2_transit_gateway.hub.id
   depends_on             = [aws_ec2_transit_gateway_vpc_attachment.main]
 }
 
 resource "aws_route" "spoke_to_main" {
-  route_table_id         = aws_route_table.spoke.id
+  route_table_id         = module.spoke.route_table_ids["spoke"]
   destination_cidr_block = "10.0.0.0/16"
   transit_gateway_id     = aws_ec2_transit_gateway.hub.id
   depends_on             = [aws_ec2_transit_gateway_vpc_attachment.spoke]
@@ -240,19 +179,19 @@ resource "aws_route" "spoke_to_main" {
 # --- Outputs read back by the test -----------------------------------------------------
 
 output "vpc_id" {
-  value = aws_vpc.main.id
+  value = module.main.vpc_id
 }
 output "spoke_vpc_id" {
-  value = aws_vpc.spoke.id
+  value = module.spoke.vpc_id
 }
 output "public_subnet_id" {
-  value = aws_subnet.public.id
+  value = module.main.subnet_ids["public"]
 }
 output "private_subnet_id" {
-  value = aws_subnet.private.id
+  value = module.main.subnet_ids["private"]
 }
 output "spoke_subnet_id" {
-  value = aws_subnet.spoke.id
+  value = module.spoke.subnet_ids["spoke"]
 }
 output "igw_id" {
   value = aws_internet_gateway.main.id
@@ -276,13 +215,13 @@ output "nat_network_interface_id" {
   value = aws_nat_gateway.main.network_interface_id
 }
 output "public_route_table_id" {
-  value = aws_route_table.public.id
+  value = module.main.route_table_ids["public"]
 }
 output "private_route_table_id" {
-  value = aws_route_table.private.id
+  value = module.main.route_table_ids["private"]
 }
 output "spoke_route_table_id" {
-  value = aws_route_table.spoke.id
+  value = module.spoke.route_table_ids["spoke"]
 }
 output "tgw_id" {
   value = aws_ec2_transit_gateway.hub.id

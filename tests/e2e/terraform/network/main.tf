@@ -1,72 +1,49 @@
 # A typical two-tier VPC, applied against localvpc by tests/e2e/test_terraform.py.
 # Every endpoint and credential comes from variables (terraform.tfvars.json written by the test).
 
-terraform {
-  required_version = ">= 1.5.0"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.0.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  description = "localvpc URL, e.g. http://127.0.0.1:PORT"
-  type        = string
-}
-
-variable "access_key" {
-  type = string
-}
-
-variable "secret_key" {
-  type      = string
-  sensitive = true
-}
+# The terraform block, the provider and its variables (endpoint, access_key, secret_key, region)
+# are in ../_shared/provider.tf, the VPC module in ../modules/vpc: tfhelpers.TerraformRun copies
+# both into the working directory.
 
 variable "account_id" {
   description = "account the access key maps to on the server (see web_to_app)"
   type        = string
 }
 
-variable "region" {
-  type    = string
-  default = "ap-northeast-1"
-}
-
-provider "aws" {
-  region     = var.region
-  access_key = var.access_key
-  secret_key = var.secret_key
-
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_requesting_account_id  = true
-  skip_region_validation      = true
-  max_retries                 = 2
-
-  endpoints {
-    ec2 = var.endpoint
-    sts = var.endpoint
-  }
-}
-
 locals {
   tags = { Project = "localvpc-e2e", Config = "network" }
 }
 
-# --- VPC, secondary CIDR, DHCP options -------------------------------------------------
+# --- VPC and its subnets, secondary CIDR, DHCP options --------------------------------------
 
-resource "aws_vpc" "main" {
-  cidr_block           = "10.0.0.0/16"
-  enable_dns_support   = true
-  enable_dns_hostnames = true
-  tags                 = merge(local.tags, { Name = "tf-main" })
+# The public subnet's table is the config's own (below: an inline route); the private one's
+# comes from the module.
+module "main" {
+  source     = "./modules/vpc"
+  name       = "tf-main"
+  cidr_block = "10.0.0.0/16"
+  tags       = local.tags
+
+  subnets = {
+    public = {
+      name                    = "tf-public"
+      cidr_block              = "10.0.1.0/24"
+      availability_zone       = "ap-northeast-1a"
+      map_public_ip_on_launch = true
+      tags                    = { Tier = "public" }
+    }
+    private = {
+      name              = "tf-private"
+      cidr_block        = "10.0.2.0/24"
+      availability_zone = "ap-northeast-1c"
+      route_table       = true
+      tags              = { Tier = "private" }
+    }
+  }
 }
 
 resource "aws_vpc_ipv4_cidr_block_association" "secondary" {
-  vpc_id     = aws_vpc.main.id
+  vpc_id     = module.main.vpc_id
   cidr_block = "10.1.0.0/16"
 }
 
@@ -78,25 +55,8 @@ resource "aws_vpc_dhcp_options" "main" {
 }
 
 resource "aws_vpc_dhcp_options_association" "main" {
-  vpc_id          = aws_vpc.main.id
+  vpc_id          = module.main.vpc_id
   dhcp_options_id = aws_vpc_dhcp_options.main.id
-}
-
-# --- Subnets ---------------------------------------------------------------------------
-
-resource "aws_subnet" "public" {
-  vpc_id                  = aws_vpc.main.id
-  cidr_block              = "10.0.1.0/24"
-  availability_zone       = "ap-northeast-1a"
-  map_public_ip_on_launch = true
-  tags                    = merge(local.tags, { Name = "tf-public", Tier = "public" })
-}
-
-resource "aws_subnet" "private" {
-  vpc_id            = aws_vpc.main.id
-  cidr_block        = "10.0.2.0/24"
-  availability_zone = "ap-northeast-1c"
-  tags              = merge(local.tags, { Name = "tf-private", Tier = "private" })
 }
 
 # In the secondary CIDR: depends on the association through its vpc_id.
@@ -107,15 +67,15 @@ resource "aws_subnet" "secondary" {
   tags              = merge(local.tags, { Name = "tf-secondary" })
 }
 
-# --- Internet gateway and route tables -------------------------------------------------
+# --- Internet gateway and the public route table ---------------------------------------
 
 resource "aws_internet_gateway" "main" {
-  vpc_id = aws_vpc.main.id
+  vpc_id = module.main.vpc_id
   tags   = merge(local.tags, { Name = "tf-igw" })
 }
 
 resource "aws_route_table" "public" {
-  vpc_id = aws_vpc.main.id
+  vpc_id = module.main.vpc_id
 
   # Inline route (the peering config uses separate aws_route resources).
   route {
@@ -127,18 +87,8 @@ resource "aws_route_table" "public" {
 }
 
 resource "aws_route_table_association" "public" {
-  subnet_id      = aws_subnet.public.id
+  subnet_id      = module.main.subnet_ids["public"]
   route_table_id = aws_route_table.public.id
-}
-
-resource "aws_route_table" "private" {
-  vpc_id = aws_vpc.main.id
-  tags   = merge(local.tags, { Name = "tf-private-rt" })
-}
-
-resource "aws_route_table_association" "private" {
-  subnet_id      = aws_subnet.private.id
-  route_table_id = aws_route_table.private.id
 }
 
 # --- Security groups -------------------------------------------------------------------
@@ -149,14 +99,14 @@ resource "aws_route_table_association" "private" {
 resource "aws_security_group" "web" {
   name        = "web"
   description = "web tier"
-  vpc_id      = aws_vpc.main.id
+  vpc_id      = module.main.vpc_id
   tags        = merge(local.tags, { Name = "tf-web" })
 }
 
 resource "aws_security_group" "app" {
   name        = "app"
   description = "app tier"
-  vpc_id      = aws_vpc.main.id
+  vpc_id      = module.main.vpc_id
   tags        = merge(local.tags, { Name = "tf-app" })
 }
 
@@ -205,8 +155,8 @@ resource "aws_security_group_rule" "app_egress_vpc" {
 # --- Network ACL on the private subnet -------------------------------------------------
 
 resource "aws_network_acl" "private" {
-  vpc_id     = aws_vpc.main.id
-  subnet_ids = [aws_subnet.private.id]
+  vpc_id     = module.main.vpc_id
+  subnet_ids = [module.main.subnet_ids["private"]]
 
   ingress {
     rule_no    = 100
@@ -250,7 +200,7 @@ resource "aws_network_acl" "private" {
 # --- Network interface -----------------------------------------------------------------
 
 resource "aws_network_interface" "app" {
-  subnet_id       = aws_subnet.private.id
+  subnet_id       = module.main.subnet_ids["private"]
   private_ips     = ["10.0.2.10"]
   security_groups = [aws_security_group.app.id]
   description     = "app eni"
@@ -260,25 +210,25 @@ resource "aws_network_interface" "app" {
 # --- Outputs read back by the test -----------------------------------------------------
 
 output "vpc_id" {
-  value = aws_vpc.main.id
+  value = module.main.vpc_id
 }
 output "main_route_table_id" {
-  value = aws_vpc.main.main_route_table_id
+  value = module.main.main_route_table_id
 }
 output "default_network_acl_id" {
-  value = aws_vpc.main.default_network_acl_id
+  value = module.main.default_network_acl_id
 }
 output "default_security_group_id" {
-  value = aws_vpc.main.default_security_group_id
+  value = module.main.default_security_group_id
 }
 output "secondary_cidr_association_id" {
   value = aws_vpc_ipv4_cidr_block_association.secondary.id
 }
 output "public_subnet_id" {
-  value = aws_subnet.public.id
+  value = module.main.subnet_ids["public"]
 }
 output "private_subnet_id" {
-  value = aws_subnet.private.id
+  value = module.main.subnet_ids["private"]
 }
 output "secondary_subnet_id" {
   value = aws_subnet.secondary.id
@@ -290,13 +240,13 @@ output "public_route_table_id" {
   value = aws_route_table.public.id
 }
 output "private_route_table_id" {
-  value = aws_route_table.private.id
+  value = module.main.route_table_ids["private"]
 }
 output "public_association_id" {
   value = aws_route_table_association.public.id
 }
 output "private_association_id" {
-  value = aws_route_table_association.private.id
+  value = module.main.route_table_association_ids["private"]
 }
 output "web_sg_id" {
   value = aws_security_group.web.id

@@ -7,76 +7,34 @@
 #   a Network Insights path between them (tcp, no port)
 #   an analysis of that path, waited for (wait_for_completion = true)
 
-terraform {
-  required_version = ">= 1.5.0"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.0.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  description = "localvpc URL, e.g. http://127.0.0.1:PORT"
-  type        = string
-}
-
-variable "access_key" {
-  type = string
-}
-
-variable "secret_key" {
-  type      = string
-  sensitive = true
-}
-
-variable "region" {
-  type    = string
-  default = "ap-northeast-1"
-}
-
-provider "aws" {
-  region     = var.region
-  access_key = var.access_key
-  secret_key = var.secret_key
-
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_requesting_account_id  = true
-  skip_region_validation      = true
-  max_retries                 = 2
-
-  endpoints {
-    ec2 = var.endpoint
-    sts = var.endpoint
-  }
-}
+# The terraform block, the provider and its variables (endpoint, access_key, secret_key, region)
+# are in ../_shared/provider.tf, the VPC module in ../modules/vpc: tfhelpers.TerraformRun copies
+# both into the working directory.
 
 locals {
   tags = { Project = "localvpc-e2e", Config = "network_insights" }
 }
 
-resource "aws_vpc" "main" {
-  cidr_block = "10.80.0.0/16"
-  tags       = merge(local.tags, { Name = "tf-nia-main" })
-}
+module "main" {
+  source               = "./modules/vpc"
+  name                 = "tf-nia-main"
+  cidr_block           = "10.80.0.0/16"
+  enable_dns_hostnames = false
+  tags                 = local.tags
 
-resource "aws_subnet" "main" {
-  vpc_id            = aws_vpc.main.id
-  cidr_block        = "10.80.1.0/24"
-  availability_zone = "ap-northeast-1a"
-  tags              = merge(local.tags, { Name = "tf-nia-subnet" })
+  subnets = {
+    main = { name = "tf-nia-subnet", cidr_block = "10.80.1.0/24", availability_zone = "ap-northeast-1a" }
+  }
 }
 
 # No security_groups: both interfaces get the VPC's default group.
 resource "aws_network_interface" "source" {
-  subnet_id = aws_subnet.main.id
+  subnet_id = module.main.subnet_ids["main"]
   tags      = merge(local.tags, { Name = "tf-nia-source" })
 }
 
 resource "aws_network_interface" "destination" {
-  subnet_id = aws_subnet.main.id
+  subnet_id = module.main.subnet_ids["main"]
   tags      = merge(local.tags, { Name = "tf-nia-destination" })
 }
 
@@ -96,10 +54,10 @@ resource "aws_ec2_network_insights_analysis" "main" {
 # --- Outputs read back by the test -----------------------------------------------------
 
 output "vpc_id" {
-  value = aws_vpc.main.id
+  value = module.main.vpc_id
 }
 output "subnet_id" {
-  value = aws_subnet.main.id
+  value = module.main.subnet_ids["main"]
 }
 output "source_eni_id" {
   value = aws_network_interface.source.id

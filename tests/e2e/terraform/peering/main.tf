@@ -2,20 +2,10 @@
 # hub's), applied against localvpc by tests/e2e/test_terraform.py. The two access keys map to two accounts on the server
 # (--account HUBKEY=111111111111 --account MEMBERKEY=222222222222).
 
-terraform {
-  required_version = ">= 1.5.0"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.0.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  description = "localvpc URL, e.g. http://127.0.0.1:PORT"
-  type        = string
-}
+# The terraform block and the variables endpoint, secret_key and region are in
+# ../_shared/provider.tf (its default provider goes unused here), the VPC module in
+# ../modules/vpc: tfhelpers.TerraformRun copies both into the working directory. Each account
+# has its own access key and aliased provider.
 
 variable "hub_access_key" {
   type = string
@@ -25,18 +15,8 @@ variable "member_access_key" {
   type = string
 }
 
-variable "secret_key" {
-  type      = string
-  sensitive = true
-}
-
 variable "hub_account_id" {
   type = string
-}
-
-variable "region" {
-  type    = string
-  default = "ap-northeast-1"
 }
 
 provider "aws" {
@@ -77,28 +57,26 @@ provider "aws" {
 
 # --- VPCs ------------------------------------------------------------------------------
 
-resource "aws_vpc" "hub" {
-  provider             = aws.hub
-  cidr_block           = "10.0.0.0/16"
-  enable_dns_support   = true
-  enable_dns_hostnames = true
-  tags                 = { Name = "tf-hub" }
+module "hub_vpc" {
+  source     = "./modules/vpc"
+  providers  = { aws = aws.hub }
+  name       = "tf-hub"
+  cidr_block = "10.0.0.0/16"
 }
 
-resource "aws_vpc" "member" {
-  provider             = aws.member
-  cidr_block           = "10.1.0.0/16"
-  enable_dns_support   = true
-  enable_dns_hostnames = true
-  tags                 = { Name = "tf-member" }
+module "member_vpc" {
+  source     = "./modules/vpc"
+  providers  = { aws = aws.member }
+  name       = "tf-member"
+  cidr_block = "10.1.0.0/16"
 }
 
 # --- Peering: requested by the member, accepted by the hub ------------------------------
 
 resource "aws_vpc_peering_connection" "member_to_hub" {
   provider      = aws.member
-  vpc_id        = aws_vpc.member.id
-  peer_vpc_id   = aws_vpc.hub.id
+  vpc_id        = module.member_vpc.vpc_id
+  peer_vpc_id   = module.hub_vpc.vpc_id
   peer_owner_id = var.hub_account_id
   tags          = { Name = "member-to-hub", Side = "Requester" }
 }
@@ -134,22 +112,22 @@ resource "aws_vpc_peering_connection_options" "hub" {
 # Hub: a route on the VPC's main route table.
 resource "aws_route" "hub_to_member" {
   provider                  = aws.hub
-  route_table_id            = aws_vpc.hub.main_route_table_id
-  destination_cidr_block    = aws_vpc.member.cidr_block
+  route_table_id            = module.hub_vpc.main_route_table_id
+  destination_cidr_block    = module.member_vpc.cidr_block
   vpc_peering_connection_id = aws_vpc_peering_connection_accepter.hub.id
 }
 
 # Member: a dedicated route table.
 resource "aws_route_table" "member" {
   provider = aws.member
-  vpc_id   = aws_vpc.member.id
+  vpc_id   = module.member_vpc.vpc_id
   tags     = { Name = "tf-member-rt" }
 }
 
 resource "aws_route" "member_to_hub" {
   provider                  = aws.member
   route_table_id            = aws_route_table.member.id
-  destination_cidr_block    = aws_vpc.hub.cidr_block
+  destination_cidr_block    = module.hub_vpc.cidr_block
   vpc_peering_connection_id = aws_vpc_peering_connection_accepter.hub.id
 }
 
@@ -185,14 +163,14 @@ resource "aws_ec2_transit_gateway_peering_attachment_accepter" "hub" {
 # Each side routes the other's VPC over the peering with a static route.
 resource "aws_ec2_transit_gateway_route" "hub_to_member" {
   provider                       = aws.hub
-  destination_cidr_block         = aws_vpc.member.cidr_block
+  destination_cidr_block         = module.member_vpc.cidr_block
   transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment_accepter.hub.id
   transit_gateway_route_table_id = aws_ec2_transit_gateway.hub.association_default_route_table_id
 }
 
 resource "aws_ec2_transit_gateway_route" "member_to_hub" {
   provider                       = aws.member
-  destination_cidr_block         = aws_vpc.hub.cidr_block
+  destination_cidr_block         = module.hub_vpc.cidr_block
   transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment_accepter.hub.id
   transit_gateway_route_table_id = aws_ec2_transit_gateway.member.association_default_route_table_id
 }
@@ -200,13 +178,13 @@ resource "aws_ec2_transit_gateway_route" "member_to_hub" {
 # --- Outputs read back by the test -----------------------------------------------------
 
 output "hub_vpc_id" {
-  value = aws_vpc.hub.id
+  value = module.hub_vpc.vpc_id
 }
 output "member_vpc_id" {
-  value = aws_vpc.member.id
+  value = module.member_vpc.vpc_id
 }
 output "hub_main_route_table_id" {
-  value = aws_vpc.hub.main_route_table_id
+  value = module.hub_vpc.main_route_table_id
 }
 output "member_route_table_id" {
   value = aws_route_table.member.id

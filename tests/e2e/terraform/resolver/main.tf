@@ -10,52 +10,9 @@
 #   FORWARD rule corp.example.internal -> 192.168.0.10:53 via the outbound endpoint,
 #   associated with the VPC
 
-terraform {
-  required_version = ">= 1.5.0"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.0.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  description = "localvpc URL, e.g. http://127.0.0.1:PORT"
-  type        = string
-}
-
-variable "access_key" {
-  type = string
-}
-
-variable "secret_key" {
-  type      = string
-  sensitive = true
-}
-
-variable "region" {
-  type    = string
-  default = "ap-northeast-1"
-}
-
-provider "aws" {
-  region     = var.region
-  access_key = var.access_key
-  secret_key = var.secret_key
-
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_requesting_account_id  = true
-  skip_region_validation      = true
-  max_retries                 = 2
-
-  endpoints {
-    ec2             = var.endpoint
-    route53resolver = var.endpoint
-    sts             = var.endpoint
-  }
-}
+# The terraform block, the provider and its variables (endpoint, access_key, secret_key, region)
+# are in ../_shared/provider.tf, the VPC module in ../modules/vpc: tfhelpers.TerraformRun copies
+# both into the working directory.
 
 locals {
   tags = { Project = "localvpc-e2e", Config = "resolver" }
@@ -63,25 +20,16 @@ locals {
 
 # --- VPC and subnets -------------------------------------------------------------------
 
-resource "aws_vpc" "main" {
-  cidr_block           = "10.70.0.0/16"
-  enable_dns_support   = true
-  enable_dns_hostnames = true
-  tags                 = merge(local.tags, { Name = "tf-resolver-main" })
-}
+module "main" {
+  source     = "./modules/vpc"
+  name       = "tf-resolver-main"
+  cidr_block = "10.70.0.0/16"
+  tags       = local.tags
 
-resource "aws_subnet" "a" {
-  vpc_id            = aws_vpc.main.id
-  cidr_block        = "10.70.1.0/24"
-  availability_zone = "ap-northeast-1a"
-  tags              = merge(local.tags, { Name = "tf-resolver-a" })
-}
-
-resource "aws_subnet" "c" {
-  vpc_id            = aws_vpc.main.id
-  cidr_block        = "10.70.2.0/24"
-  availability_zone = "ap-northeast-1c"
-  tags              = merge(local.tags, { Name = "tf-resolver-c" })
+  subnets = {
+    a = { name = "tf-resolver-a", cidr_block = "10.70.1.0/24", availability_zone = "ap-northeast-1a" }
+    c = { name = "tf-resolver-c", cidr_block = "10.70.2.0/24", availability_zone = "ap-northeast-1c" }
+  }
 }
 
 # --- Security group for the endpoint interfaces ----------------------------------------
@@ -89,14 +37,14 @@ resource "aws_subnet" "c" {
 resource "aws_security_group" "dns" {
   name        = "resolver-endpoints"
   description = "DNS to and from the Resolver endpoints"
-  vpc_id      = aws_vpc.main.id
+  vpc_id      = module.main.vpc_id
 
   ingress {
     description = "dns over udp"
     protocol    = "udp"
     from_port   = 53
     to_port     = 53
-    cidr_blocks = [aws_vpc.main.cidr_block, "192.168.0.0/16"]
+    cidr_blocks = [module.main.cidr_block, "192.168.0.0/16"]
   }
 
   ingress {
@@ -104,7 +52,7 @@ resource "aws_security_group" "dns" {
     protocol    = "tcp"
     from_port   = 53
     to_port     = 53
-    cidr_blocks = [aws_vpc.main.cidr_block, "192.168.0.0/16"]
+    cidr_blocks = [module.main.cidr_block, "192.168.0.0/16"]
   }
 
   egress {
@@ -134,12 +82,12 @@ resource "aws_route53_resolver_endpoint" "inbound" {
   security_group_ids = [aws_security_group.dns.id]
 
   ip_address {
-    subnet_id = aws_subnet.a.id
+    subnet_id = module.main.subnet_ids["a"]
     ip        = "10.70.1.53"
   }
 
   ip_address {
-    subnet_id = aws_subnet.c.id
+    subnet_id = module.main.subnet_ids["c"]
     ip        = "10.70.2.53"
   }
 
@@ -152,11 +100,11 @@ resource "aws_route53_resolver_endpoint" "outbound" {
   security_group_ids = [aws_security_group.dns.id]
 
   ip_address {
-    subnet_id = aws_subnet.a.id
+    subnet_id = module.main.subnet_ids["a"]
   }
 
   ip_address {
-    subnet_id = aws_subnet.c.id
+    subnet_id = module.main.subnet_ids["c"]
   }
 
   tags = merge(local.tags, { Name = "tf-outbound" })
@@ -181,19 +129,19 @@ resource "aws_route53_resolver_rule" "corp" {
 resource "aws_route53_resolver_rule_association" "corp" {
   name             = "corp-main"
   resolver_rule_id = aws_route53_resolver_rule.corp.id
-  vpc_id           = aws_vpc.main.id
+  vpc_id           = module.main.vpc_id
 }
 
 # --- Outputs read back by the test -----------------------------------------------------
 
 output "vpc_id" {
-  value = aws_vpc.main.id
+  value = module.main.vpc_id
 }
 output "subnet_a_id" {
-  value = aws_subnet.a.id
+  value = module.main.subnet_ids["a"]
 }
 output "subnet_c_id" {
-  value = aws_subnet.c.id
+  value = module.main.subnet_ids["c"]
 }
 output "sg_id" {
   value = aws_security_group.dns.id

@@ -18,20 +18,10 @@
 # The zone declares its first VPC inline and takes the member's VPC through a separate
 # association, so it ignores changes to `vpc` (as the provider's documentation requires).
 
-terraform {
-  required_version = ">= 1.5.0"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.0.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  description = "localvpc URL, e.g. http://127.0.0.1:PORT"
-  type        = string
-}
+# The terraform block and the variables endpoint, secret_key and region are in
+# ../_shared/provider.tf (its default provider goes unused here), the VPC module in
+# ../modules/vpc: tfhelpers.TerraformRun copies both into the working directory. Each account
+# has its own access key and aliased provider.
 
 variable "hub_access_key" {
   type = string
@@ -39,16 +29,6 @@ variable "hub_access_key" {
 
 variable "member_access_key" {
   type = string
-}
-
-variable "secret_key" {
-  type      = string
-  sensitive = true
-}
-
-variable "region" {
-  type    = string
-  default = "ap-northeast-1"
 }
 
 provider "aws" {
@@ -97,35 +77,24 @@ locals {
 
 # --- Hub: network and the S3 interface endpoint ----------------------------------------------
 
-resource "aws_vpc" "hub" {
-  provider             = aws.hub
-  cidr_block           = "10.50.0.0/16"
-  enable_dns_support   = true
-  enable_dns_hostnames = true
-  tags                 = merge(local.tags, { Name = "tf-r53-hub" })
-}
+module "hub_vpc" {
+  source     = "./modules/vpc"
+  providers  = { aws = aws.hub }
+  name       = "tf-r53-hub"
+  cidr_block = "10.50.0.0/16"
+  tags       = local.tags
 
-resource "aws_subnet" "hub_a" {
-  provider          = aws.hub
-  vpc_id            = aws_vpc.hub.id
-  cidr_block        = "10.50.1.0/24"
-  availability_zone = "ap-northeast-1a"
-  tags              = merge(local.tags, { Name = "tf-r53-hub-a" })
-}
-
-resource "aws_subnet" "hub_c" {
-  provider          = aws.hub
-  vpc_id            = aws_vpc.hub.id
-  cidr_block        = "10.50.2.0/24"
-  availability_zone = "ap-northeast-1c"
-  tags              = merge(local.tags, { Name = "tf-r53-hub-c" })
+  subnets = {
+    a = { name = "tf-r53-hub-a", cidr_block = "10.50.1.0/24", availability_zone = "ap-northeast-1a" }
+    c = { name = "tf-r53-hub-c", cidr_block = "10.50.2.0/24", availability_zone = "ap-northeast-1c" }
+  }
 }
 
 resource "aws_security_group" "endpoint" {
   provider    = aws.hub
   name        = "s3-endpoint"
   description = "HTTPS from the private network to the S3 endpoint"
-  vpc_id      = aws_vpc.hub.id
+  vpc_id      = module.hub_vpc.vpc_id
 
   ingress {
     description = "https from 10/8"
@@ -140,11 +109,11 @@ resource "aws_security_group" "endpoint" {
 
 resource "aws_vpc_endpoint" "s3" {
   provider            = aws.hub
-  vpc_id              = aws_vpc.hub.id
+  vpc_id              = module.hub_vpc.vpc_id
   service_name        = "com.amazonaws.${var.region}.s3"
   vpc_endpoint_type   = "Interface"
   private_dns_enabled = false
-  subnet_ids          = [aws_subnet.hub_a.id, aws_subnet.hub_c.id]
+  subnet_ids          = [module.hub_vpc.subnet_ids["a"], module.hub_vpc.subnet_ids["c"]]
   security_group_ids  = [aws_security_group.endpoint.id]
   tags                = merge(local.tags, { Name = "tf-r53-s3" })
 }
@@ -157,7 +126,7 @@ resource "aws_route53_zone" "s3" {
   comment  = "S3 through the hub's interface endpoint"
 
   vpc {
-    vpc_id     = aws_vpc.hub.id
+    vpc_id     = module.hub_vpc.vpc_id
     vpc_region = var.region
   }
 
@@ -218,18 +187,18 @@ resource "aws_route53_delegation_set" "hub" {
 
 # --- Member: a VPC that uses the hub's zone ---------------------------------------------------
 
-resource "aws_vpc" "member" {
-  provider             = aws.member
-  cidr_block           = "10.51.0.0/16"
-  enable_dns_support   = true
-  enable_dns_hostnames = true
-  tags                 = merge(local.tags, { Name = "tf-r53-member" })
+module "member_vpc" {
+  source     = "./modules/vpc"
+  providers  = { aws = aws.member }
+  name       = "tf-r53-member"
+  cidr_block = "10.51.0.0/16"
+  tags       = local.tags
 }
 
 resource "aws_route53_vpc_association_authorization" "member" {
   provider   = aws.hub
   zone_id    = aws_route53_zone.s3.zone_id
-  vpc_id     = aws_vpc.member.id
+  vpc_id     = module.member_vpc.vpc_id
   vpc_region = var.region
 }
 
@@ -243,10 +212,10 @@ resource "aws_route53_zone_association" "member" {
 # --- Outputs read back by the test ------------------------------------------------------------
 
 output "hub_vpc_id" {
-  value = aws_vpc.hub.id
+  value = module.hub_vpc.vpc_id
 }
 output "hub_subnet_ids" {
-  value = [aws_subnet.hub_a.id, aws_subnet.hub_c.id]
+  value = [module.hub_vpc.subnet_ids["a"], module.hub_vpc.subnet_ids["c"]]
 }
 output "sg_id" {
   value = aws_security_group.endpoint.id
@@ -276,7 +245,7 @@ output "wildcard_fqdn" {
   value = aws_route53_record.s3_wildcard.fqdn
 }
 output "member_vpc_id" {
-  value = aws_vpc.member.id
+  value = module.member_vpc.vpc_id
 }
 output "authorization_id" {
   value = aws_route53_vpc_association_authorization.member.id

@@ -9,51 +9,9 @@
 #     one endpoint: route_table_ids is Optional+Computed and would plan the extra table away)
 #   security group: egress to S3 through the AWS-managed prefix list (inline egress block)
 
-terraform {
-  required_version = ">= 1.5.0"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.0.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  description = "localvpc URL, e.g. http://127.0.0.1:PORT"
-  type        = string
-}
-
-variable "access_key" {
-  type = string
-}
-
-variable "secret_key" {
-  type      = string
-  sensitive = true
-}
-
-variable "region" {
-  type    = string
-  default = "ap-northeast-1"
-}
-
-provider "aws" {
-  region     = var.region
-  access_key = var.access_key
-  secret_key = var.secret_key
-
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_requesting_account_id  = true
-  skip_region_validation      = true
-  max_retries                 = 2
-
-  endpoints {
-    ec2 = var.endpoint
-    sts = var.endpoint
-  }
-}
+# The terraform block, the provider and its variables (endpoint, access_key, secret_key, region)
+# are in ../_shared/provider.tf, the VPC module in ../modules/vpc: tfhelpers.TerraformRun copies
+# both into the working directory.
 
 locals {
   tags   = { Project = "localvpc-e2e", Config = "s3_gateway_endpoint" }
@@ -62,54 +20,35 @@ locals {
 
 # --- VPC, subnets, route tables --------------------------------------------------------
 
-resource "aws_vpc" "main" {
-  cidr_block           = "10.20.0.0/16"
-  enable_dns_support   = true
-  enable_dns_hostnames = true
-  tags                 = merge(local.tags, { Name = "tf-gwe-main" })
-}
+module "main" {
+  source     = "./modules/vpc"
+  name       = "tf-gwe-main"
+  cidr_block = "10.20.0.0/16"
+  tags       = local.tags
 
-resource "aws_subnet" "private" {
-  vpc_id            = aws_vpc.main.id
-  cidr_block        = "10.20.1.0/24"
-  availability_zone = "ap-northeast-1a"
-  tags              = merge(local.tags, { Name = "tf-gwe-private" })
-}
-
-resource "aws_subnet" "isolated" {
-  vpc_id            = aws_vpc.main.id
-  cidr_block        = "10.20.2.0/24"
-  availability_zone = "ap-northeast-1c"
-  tags              = merge(local.tags, { Name = "tf-gwe-isolated" })
-}
-
-resource "aws_route_table" "private" {
-  vpc_id = aws_vpc.main.id
-  tags   = merge(local.tags, { Name = "tf-gwe-private-rt" })
-}
-
-resource "aws_route_table_association" "private" {
-  subnet_id      = aws_subnet.private.id
-  route_table_id = aws_route_table.private.id
-}
-
-resource "aws_route_table" "isolated" {
-  vpc_id = aws_vpc.main.id
-  tags   = merge(local.tags, { Name = "tf-gwe-isolated-rt" })
-}
-
-resource "aws_route_table_association" "isolated" {
-  subnet_id      = aws_subnet.isolated.id
-  route_table_id = aws_route_table.isolated.id
+  subnets = {
+    private = {
+      name              = "tf-gwe-private"
+      cidr_block        = "10.20.1.0/24"
+      availability_zone = "ap-northeast-1a"
+      route_table       = true
+    }
+    isolated = {
+      name              = "tf-gwe-isolated"
+      cidr_block        = "10.20.2.0/24"
+      availability_zone = "ap-northeast-1c"
+      route_table       = true
+    }
+  }
 }
 
 # --- S3 gateway endpoint with a bucket-restricted policy -------------------------------
 
 resource "aws_vpc_endpoint" "s3" {
-  vpc_id            = aws_vpc.main.id
+  vpc_id            = module.main.vpc_id
   service_name      = "com.amazonaws.${var.region}.s3"
   vpc_endpoint_type = "Gateway"
-  route_table_ids   = [aws_route_table.private.id]
+  route_table_ids   = [module.main.route_table_ids["private"]]
 
   policy = jsonencode({
     Version = "2012-10-17"
@@ -130,7 +69,7 @@ resource "aws_vpc_endpoint" "s3" {
 # --- DynamoDB gateway endpoint, tables attached one by one -----------------------------
 
 resource "aws_vpc_endpoint" "dynamodb" {
-  vpc_id            = aws_vpc.main.id
+  vpc_id            = module.main.vpc_id
   service_name      = "com.amazonaws.${var.region}.dynamodb"
   vpc_endpoint_type = "Gateway"
   tags              = merge(local.tags, { Name = "tf-gwe-dynamodb" })
@@ -138,12 +77,12 @@ resource "aws_vpc_endpoint" "dynamodb" {
 
 resource "aws_vpc_endpoint_route_table_association" "dynamodb_private" {
   vpc_endpoint_id = aws_vpc_endpoint.dynamodb.id
-  route_table_id  = aws_route_table.private.id
+  route_table_id  = module.main.route_table_ids["private"]
 }
 
 resource "aws_vpc_endpoint_route_table_association" "dynamodb_isolated" {
   vpc_endpoint_id = aws_vpc_endpoint.dynamodb.id
-  route_table_id  = aws_route_table.isolated.id
+  route_table_id  = module.main.route_table_ids["isolated"]
 }
 
 # --- The AWS-managed S3 prefix list, two ways ------------------------------------------
@@ -161,7 +100,7 @@ data "aws_ec2_managed_prefix_list" "s3" {
 resource "aws_security_group" "app" {
   name        = "app-s3"
   description = "app tier, egress to S3 only"
-  vpc_id      = aws_vpc.main.id
+  vpc_id      = module.main.vpc_id
 
   egress {
     description     = "https to S3"
@@ -177,22 +116,22 @@ resource "aws_security_group" "app" {
 # --- Outputs read back by the test -----------------------------------------------------
 
 output "vpc_id" {
-  value = aws_vpc.main.id
+  value = module.main.vpc_id
 }
 output "private_subnet_id" {
-  value = aws_subnet.private.id
+  value = module.main.subnet_ids["private"]
 }
 output "isolated_subnet_id" {
-  value = aws_subnet.isolated.id
+  value = module.main.subnet_ids["isolated"]
 }
 output "private_route_table_id" {
-  value = aws_route_table.private.id
+  value = module.main.route_table_ids["private"]
 }
 output "isolated_route_table_id" {
-  value = aws_route_table.isolated.id
+  value = module.main.route_table_ids["isolated"]
 }
 output "main_route_table_id" {
-  value = aws_vpc.main.main_route_table_id
+  value = module.main.main_route_table_id
 }
 output "s3_endpoint_id" {
   value = aws_vpc_endpoint.s3.id

@@ -8,51 +8,9 @@
 #   security group admitting HTTPS from the VPC CIDR
 #   one Interface endpoint per service: both subnets, that group, private DNS enabled
 
-terraform {
-  required_version = ">= 1.5.0"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.0.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  description = "localvpc URL, e.g. http://127.0.0.1:PORT"
-  type        = string
-}
-
-variable "access_key" {
-  type = string
-}
-
-variable "secret_key" {
-  type      = string
-  sensitive = true
-}
-
-variable "region" {
-  type    = string
-  default = "ap-northeast-1"
-}
-
-provider "aws" {
-  region     = var.region
-  access_key = var.access_key
-  secret_key = var.secret_key
-
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_requesting_account_id  = true
-  skip_region_validation      = true
-  max_retries                 = 2
-
-  endpoints {
-    ec2 = var.endpoint
-    sts = var.endpoint
-  }
-}
+# The terraform block, the provider and its variables (endpoint, access_key, secret_key, region)
+# are in ../_shared/provider.tf, the VPC module in ../modules/vpc: tfhelpers.TerraformRun copies
+# both into the working directory.
 
 locals {
   tags     = { Project = "localvpc-e2e", Config = "ssm_interface_endpoints" }
@@ -61,25 +19,16 @@ locals {
 
 # --- VPC and private subnets -----------------------------------------------------------
 
-resource "aws_vpc" "main" {
-  cidr_block           = "10.30.0.0/16"
-  enable_dns_support   = true
-  enable_dns_hostnames = true
-  tags                 = merge(local.tags, { Name = "tf-ife-main" })
-}
+module "main" {
+  source     = "./modules/vpc"
+  name       = "tf-ife-main"
+  cidr_block = "10.30.0.0/16"
+  tags       = local.tags
 
-resource "aws_subnet" "private_a" {
-  vpc_id            = aws_vpc.main.id
-  cidr_block        = "10.30.1.0/24"
-  availability_zone = "ap-northeast-1a"
-  tags              = merge(local.tags, { Name = "tf-ife-private-a" })
-}
-
-resource "aws_subnet" "private_c" {
-  vpc_id            = aws_vpc.main.id
-  cidr_block        = "10.30.2.0/24"
-  availability_zone = "ap-northeast-1c"
-  tags              = merge(local.tags, { Name = "tf-ife-private-c" })
+  subnets = {
+    a = { name = "tf-ife-private-a", cidr_block = "10.30.1.0/24", availability_zone = "ap-northeast-1a" }
+    c = { name = "tf-ife-private-c", cidr_block = "10.30.2.0/24", availability_zone = "ap-northeast-1c" }
+  }
 }
 
 # --- Security group for the endpoint interfaces ----------------------------------------
@@ -87,14 +36,14 @@ resource "aws_subnet" "private_c" {
 resource "aws_security_group" "endpoints" {
   name        = "vpc-endpoints"
   description = "HTTPS from the VPC to the interface endpoints"
-  vpc_id      = aws_vpc.main.id
+  vpc_id      = module.main.vpc_id
 
   ingress {
     description = "https from the vpc"
     protocol    = "tcp"
     from_port   = 443
     to_port     = 443
-    cidr_blocks = [aws_vpc.main.cidr_block]
+    cidr_blocks = [module.main.cidr_block]
   }
 
   tags = merge(local.tags, { Name = "tf-ife-endpoints" })
@@ -105,11 +54,11 @@ resource "aws_security_group" "endpoints" {
 resource "aws_vpc_endpoint" "svc" {
   for_each = local.services
 
-  vpc_id              = aws_vpc.main.id
+  vpc_id              = module.main.vpc_id
   service_name        = "com.amazonaws.${var.region}.${each.key}"
   vpc_endpoint_type   = "Interface"
   private_dns_enabled = true
-  subnet_ids          = [aws_subnet.private_a.id, aws_subnet.private_c.id]
+  subnet_ids          = [module.main.subnet_ids["a"], module.main.subnet_ids["c"]]
   security_group_ids  = [aws_security_group.endpoints.id]
   tags                = merge(local.tags, { Name = "tf-ife-${each.key}" })
 }
@@ -117,13 +66,13 @@ resource "aws_vpc_endpoint" "svc" {
 # --- Outputs read back by the test -----------------------------------------------------
 
 output "vpc_id" {
-  value = aws_vpc.main.id
+  value = module.main.vpc_id
 }
 output "subnet_a_id" {
-  value = aws_subnet.private_a.id
+  value = module.main.subnet_ids["a"]
 }
 output "subnet_c_id" {
-  value = aws_subnet.private_c.id
+  value = module.main.subnet_ids["c"]
 }
 output "sg_id" {
   value = aws_security_group.endpoints.id
