@@ -776,6 +776,15 @@ def test_parameters_that_exclude_each_other(elbv2, three_of_each):
     assert e["Error"]["Message"] == "Listener ARNs and a load balancer ARN cannot be specified at the same time"
 
 
+def test_at_most_20_arns_a_call(elbv2, three_of_each):
+    lbs, tgs = three_of_each["lbs"], three_of_each["tgs"]
+    e = expect_error(elbv2.describe_target_groups, TargetGroupArns=tgs[:1] * 21, code="ValidationError")
+    assert e["Error"]["Message"] == "You cannot describe more than '20' target groups at a time"
+    e = expect_error(elbv2.describe_load_balancers, LoadBalancerArns=lbs[:1] * 21, code="ValidationError")
+    assert e["Error"]["Message"] == "You cannot describe more than '20' load balancers at a time"
+    assert len(elbv2.describe_load_balancers(LoadBalancerArns=lbs[:1] * 20)["LoadBalancers"]) == 20
+
+
 # --------------------------------------------------------------------------- tags
 
 

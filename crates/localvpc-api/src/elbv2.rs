@@ -189,6 +189,17 @@ impl<'o, B: Backend> Describe<'o, B> {
         Ok(self)
     }
 
+    /// Refuses more than 20 `param` ARNs in one call, as AWS does: "You cannot describe more
+    /// than '20' `noun` at a time".
+    fn at_most_20(self, param: &str, noun: &str) -> Result<Self, ApiError> {
+        if self.op.members(param).len() > 20 {
+            return Err(validation(format!(
+                "You cannot describe more than '20' {noun} at a time"
+            )));
+        }
+        Ok(self)
+    }
+
     /// Answers one page of `items` (chosen, in their answer order) as `<set>`, each written by
     /// `write`, and `<NextMarker>` when more remain; `key` is an item's ARN.
     fn answer<T>(
@@ -567,10 +578,13 @@ async fn create_load_balancer<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 fn describe_load_balancers<B: Backend>(op: &Op<'_, B>) -> Body {
-    let describe = op.describe()?.exclusive(
-        &["LoadBalancerArns", "Names"],
-        "Load balancer names and load balancer ARNs cannot be specified at the same time",
-    )?;
+    let describe = op
+        .describe()?
+        .exclusive(
+            &["LoadBalancerArns", "Names"],
+            "Load balancer names and load balancer ARNs cannot be specified at the same time",
+        )?
+        .at_most_20("LoadBalancerArns", "load balancers")?;
     let model = op.snapshot();
     let scope = &op.ctx.scope;
     let lbs = if op.given("Names") {
@@ -672,11 +686,14 @@ async fn create_target_group<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 fn describe_target_groups<B: Backend>(op: &Op<'_, B>) -> Body {
-    let describe = op.describe()?.exclusive(
-        &["LoadBalancerArn", "TargetGroupArns", "Names"],
-        "Target group names, target group ARNs, and a load balancer ARN cannot be specified \
+    let describe = op
+        .describe()?
+        .exclusive(
+            &["LoadBalancerArn", "TargetGroupArns", "Names"],
+            "Target group names, target group ARNs, and a load balancer ARN cannot be specified \
          at the same time",
-    )?;
+        )?
+        .at_most_20("TargetGroupArns", "target groups")?;
     let lb = op
         .params
         .get("LoadBalancerArn")
@@ -1098,7 +1115,7 @@ mod tests {
     }
 
     #[test]
-    fn parameters_that_exclude_each_other_are_refused() {
+    fn exclusive_parameters_and_more_than_20_arns_are_refused() {
         let b = Fake::default();
         let [lbs, tgs, listeners] = fixture(&b, 1);
         let (lb, tg, listener) = (&lbs[0], &tgs[0], &listeners[0]);
@@ -1134,6 +1151,27 @@ mod tests {
                 "{query}"
             );
         }
+        // At most 20 ARNs a call (AWS's text for target groups).
+        let many = |param: &str, arn: &str| {
+            (1..=21)
+                .map(|i| format!("&{param}.member.{i}={arn}"))
+                .collect::<String>()
+        };
+        let q = format!("Action=DescribeTargetGroups{}", many("TargetGroupArns", tg));
+        let message = "You cannot describe more than '20' target groups at a time";
+        assert_eq!(refused(&b, &q).1, message);
+        let q = format!(
+            "Action=DescribeLoadBalancers{}",
+            many("LoadBalancerArns", lb)
+        );
+        let message = "You cannot describe more than '20' load balancers at a time";
+        assert_eq!(refused(&b, &q).1, message);
+        let q = format!(
+            "Action=DescribeLoadBalancers{}",
+            many("LoadBalancerArns", lb)
+        );
+        let twenty = q.rsplit_once('&').unwrap().0;
+        assert_eq!(all(&elb(&b, twenty), "LoadBalancerArn").len(), 20);
         // Each alone is answered.
         let q = format!("Action=DescribeTargetGroups&LoadBalancerArn={lb}");
         assert_eq!(all(&elb(&b, &q), "TargetGroupArn"), [tg.as_str()]);
