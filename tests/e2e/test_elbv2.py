@@ -674,6 +674,117 @@ def test_udp_target_group_terminates_connections_on_deregistration(elbv2, net):
     assert got["deregistration_delay.connection_termination.enabled"] == "true"
 
 
+# --------------------------------------------------------------------------- pages
+
+
+def walk(call, result_key, **kw):
+    """Every page of a Describe with PageSize=1, following NextMarker: the pages' items."""
+    pages, marker = [], {}
+    while True:
+        resp = call(PageSize=1, **marker, **kw)
+        pages.append(resp[result_key])
+        if "NextMarker" not in resp:
+            return pages
+        marker = {"Marker": resp["NextMarker"]}
+
+
+@pytest.fixture
+def three_of_each(elbv2, net):
+    """Three NLBs and three target groups; the first NLB listens on three ports, one per group."""
+    lbs = [create_nlb(elbv2, f"page-lb{i}", net["subnets"])["LoadBalancerArn"] for i in range(3)]
+    tgs = [create_tg(elbv2, f"page-tg{i}", net["vpc"])["TargetGroupArn"] for i in range(3)]
+    listeners = [create_listener(elbv2, lbs[0], tg, port=port)["ListenerArn"]
+                 for tg, port in zip(tgs, (80, 443, 8080))]
+    return {"lbs": lbs, "tgs": tgs, "listeners": listeners}
+
+
+def test_page_size_one_walks_every_item_once(elbv2, three_of_each):
+    lbs, tgs, listeners = three_of_each["lbs"], three_of_each["tgs"], three_of_each["listeners"]
+    for call, key, arn, want, kw in [
+        (elbv2.describe_load_balancers, "LoadBalancers", "LoadBalancerArn", lbs, {}),
+        (elbv2.describe_target_groups, "TargetGroups", "TargetGroupArn", tgs, {}),
+        (elbv2.describe_listeners, "Listeners", "ListenerArn", listeners, {"LoadBalancerArn": lbs[0]}),
+    ]:
+        pages = walk(call, key, **kw)
+        assert [len(p) for p in pages] == [1, 1, 1], pages
+        walked = [item[arn] for page in pages for item in page]
+        assert sorted(walked) == sorted(want) and len(set(walked)) == 3, walked
+        # The whole set fits in one page without PageSize: no NextMarker.
+        assert "NextMarker" not in call(**kw)
+
+
+def test_named_items_page_in_request_order(elbv2, three_of_each):
+    lbs, listeners = three_of_each["lbs"], three_of_each["listeners"]
+    names = ["page-lb2", "page-lb0", "page-lb1"]
+    pages = walk(elbv2.describe_load_balancers, "LoadBalancers", Names=names)
+    assert [lb["LoadBalancerName"] for page in pages for lb in page] == names
+    arns = [lbs[1], lbs[2]]
+    pages = walk(elbv2.describe_load_balancers, "LoadBalancers", LoadBalancerArns=arns)
+    assert [lb["LoadBalancerArn"] for page in pages for lb in page] == arns
+    arns = [listeners[2], listeners[0]]
+    pages = walk(elbv2.describe_listeners, "Listeners", ListenerArns=arns)
+    assert [x["ListenerArn"] for page in pages for x in page] == arns
+
+
+def test_boto3_paginators(elbv2, three_of_each):
+    lbs, tgs = three_of_each["lbs"], three_of_each["tgs"]
+    pages = list(elbv2.get_paginator("describe_load_balancers").paginate(PaginationConfig={"PageSize": 1}))
+    assert len(pages) == 3
+    assert sorted(lb["LoadBalancerArn"] for p in pages for lb in p["LoadBalancers"]) == sorted(lbs)
+    got = elbv2.get_paginator("describe_target_groups").paginate(
+        PaginationConfig={"PageSize": 2}).build_full_result()["TargetGroups"]
+    assert sorted(t["TargetGroupArn"] for t in got) == sorted(tgs)
+    got = elbv2.get_paginator("describe_listeners").paginate(
+        LoadBalancerArn=lbs[0], PaginationConfig={"PageSize": 1, "MaxItems": 2}).build_full_result()
+    assert len(got["Listeners"]) == 2 and "NextToken" in got
+
+
+@pytest.mark.parametrize("size, bound", [(0, "greater than or equal to 1"), (401, "less than or equal to 400")])
+def test_page_size_out_of_range(elbv2_raw, three_of_each, size, bound):
+    for call in (elbv2_raw.describe_load_balancers, elbv2_raw.describe_target_groups):
+        e = expect_error(call, PageSize=size, code="ValidationError")
+        assert e["Error"]["Message"] == (
+            f"1 validation error detected: Value '{size}' at 'pageSize' failed to satisfy constraint: "
+            f"Member must have value {bound}")
+    expect_error(elbv2_raw.describe_listeners, LoadBalancerArn=three_of_each["lbs"][0], PageSize=size,
+                 code="ValidationError")
+    # The largest page is valid.
+    assert len(elbv2_raw.describe_load_balancers(PageSize=400)["LoadBalancers"]) == 3
+
+
+def test_invalid_marker(elbv2, three_of_each):
+    for call, kw in [(elbv2.describe_load_balancers, {}), (elbv2.describe_target_groups, {}),
+                     (elbv2.describe_listeners, {"LoadBalancerArn": three_of_each["lbs"][0]})]:
+        e = expect_error(call, Marker="not-a-marker", code="ValidationError", **kw)
+        assert e["Error"]["Message"] == "The marker 'not-a-marker' is not valid"
+
+
+def test_parameters_that_exclude_each_other(elbv2, three_of_each):
+    lbs, tgs, listeners = three_of_each["lbs"], three_of_each["tgs"], three_of_each["listeners"]
+    e = expect_error(elbv2.describe_load_balancers, LoadBalancerArns=lbs[:1], Names=["page-lb0"],
+                     code="ValidationError")
+    assert e["Error"]["Message"] == \
+        "Load balancer names and load balancer ARNs cannot be specified at the same time"
+    for kw in ({"LoadBalancerArn": lbs[0], "Names": ["page-tg0"]},
+               {"TargetGroupArns": tgs[:1], "Names": ["page-tg0"]},
+               {"LoadBalancerArn": lbs[0], "TargetGroupArns": tgs[:1]}):
+        e = expect_error(elbv2.describe_target_groups, code="ValidationError", **kw)
+        assert e["Error"]["Message"] == ("Target group names, target group ARNs, and a load balancer ARN "
+                                         "cannot be specified at the same time")
+    e = expect_error(elbv2.describe_listeners, LoadBalancerArn=lbs[0], ListenerArns=listeners[:1],
+                     code="ValidationError")
+    assert e["Error"]["Message"] == "Listener ARNs and a load balancer ARN cannot be specified at the same time"
+
+
+def test_at_most_20_arns_a_call(elbv2, three_of_each):
+    lbs, tgs = three_of_each["lbs"], three_of_each["tgs"]
+    e = expect_error(elbv2.describe_target_groups, TargetGroupArns=tgs[:1] * 21, code="ValidationError")
+    assert e["Error"]["Message"] == "You cannot describe more than '20' target groups at a time"
+    e = expect_error(elbv2.describe_load_balancers, LoadBalancerArns=lbs[:1] * 21, code="ValidationError")
+    assert e["Error"]["Message"] == "You cannot describe more than '20' load balancers at a time"
+    assert len(elbv2.describe_load_balancers(LoadBalancerArns=lbs[:1] * 20)["LoadBalancers"]) == 20
+
+
 # --------------------------------------------------------------------------- tags
 
 

@@ -27,7 +27,7 @@ mod subnet;
 mod subnet_cidr_reservation;
 mod tags;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 mod transit_gateway;
 mod vpc;
 mod vpc_endpoint;
@@ -35,6 +35,7 @@ mod vpc_peering;
 mod vpn;
 
 use crate::{ApiError, ApiResponse, Backend, RequestCtx};
+pub(crate) use filter::{decode_token, encode_token};
 use localvpc_model::{Command, Model, Outcome};
 use localvpc_wire::query::QueryParams;
 use localvpc_wire::xml::{XmlWriter, ec2_error, ec2_response};

@@ -126,6 +126,138 @@ fn validation(message: impl Into<String>) -> ApiError {
     .into()
 }
 
+/// The pipeline ELBv2's paged Describes share (DescribeLoadBalancers, DescribeTargetGroups,
+/// DescribeListeners; AWS pages no other operation localvpc serves): read `PageSize` (its
+/// range first, as AWS checks constraints before anything else), refuse parameters that
+/// exclude each other, choose the items (those named, in request order, each of which must
+/// exist; else all, in ARN order), cut one page at `Marker`, write the items and `NextMarker`.
+///
+/// ```text
+/// op.describe()?                                  PageSize (1–400; AWS's constraint text)
+///     .exclusive(&["LoadBalancerArns", "Names"], "…")?
+///     .answer("LoadBalancers", chosen, key, write)  Marker → one page, NextMarker if more
+/// ```
+///
+/// A marker names the position and the key (ARN) of the next page's first item, so a page
+/// resumes at that item even when items before it were deleted or added meanwhile.
+struct Describe<'o, B> {
+    op: &'o Op<'o, B>,
+    page_size: usize,
+    marker: Option<&'o str>,
+}
+
+/// `PageSize`'s range (the botocore model); a call without one gets a page of the most.
+const PAGE_SIZE_MIN: i64 = 1;
+const PAGE_SIZE_MAX: i64 = 400;
+
+impl<'o, B: Backend> Op<'o, B> {
+    /// A paged Describe: reads `PageSize` (out of range → AWS's `ValidationError`) and `Marker`.
+    fn describe(&'o self) -> Result<Describe<'o, B>, ApiError> {
+        let size = self.int("PageSize")?.unwrap_or(PAGE_SIZE_MAX);
+        let bound = if size < PAGE_SIZE_MIN {
+            Some(format!("greater than or equal to {PAGE_SIZE_MIN}"))
+        } else if size > PAGE_SIZE_MAX {
+            Some(format!("less than or equal to {PAGE_SIZE_MAX}"))
+        } else {
+            None
+        };
+        if let Some(bound) = bound {
+            return Err(validation(format!(
+                "1 validation error detected: Value '{size}' at 'pageSize' failed to satisfy \
+                 constraint: Member must have value {bound}"
+            )));
+        }
+        Ok(Describe {
+            op: self,
+            page_size: usize::try_from(size).unwrap_or(usize::MAX),
+            marker: self.params.get("Marker").filter(|m| !m.is_empty()),
+        })
+    }
+
+    /// Whether the call gives `param`, as a list (`param.member.N`) or a single value.
+    fn given(&self, param: &str) -> bool {
+        !self.members(param).is_empty() || self.params.get(param).is_some_and(|v| !v.is_empty())
+    }
+}
+
+impl<'o, B: Backend> Describe<'o, B> {
+    /// Refuses a call that gives more than one of `params` with `message` (ValidationError).
+    fn exclusive(self, params: &[&str], message: &str) -> Result<Self, ApiError> {
+        if params.iter().filter(|p| self.op.given(p)).count() > 1 {
+            return Err(validation(message));
+        }
+        Ok(self)
+    }
+
+    /// Refuses more than 20 `param` ARNs in one call, as AWS does: "You cannot describe more
+    /// than '20' `noun` at a time".
+    fn at_most_20(self, param: &str, noun: &str) -> Result<Self, ApiError> {
+        if self.op.members(param).len() > 20 {
+            return Err(validation(format!(
+                "You cannot describe more than '20' {noun} at a time"
+            )));
+        }
+        Ok(self)
+    }
+
+    /// Answers one page of `items` (chosen, in their answer order) as `<set>`, each written by
+    /// `write`, and `<NextMarker>` when more remain; `key` is an item's ARN.
+    fn answer<T>(
+        self,
+        set: &str,
+        items: Vec<T>,
+        key: impl Fn(&T) -> &str,
+        write: impl FnMut(&mut XmlWriter, T),
+    ) -> Body {
+        let start = match self.marker {
+            None => 0,
+            Some(marker) => resume(&items, &key, marker)
+                .ok_or_else(|| validation(format!("The marker '{marker}' is not valid")))?,
+        };
+        let mut page: Vec<T> = items.into_iter().skip(start).collect();
+        let next = page.get(self.page_size).map(|first| {
+            let position = start + self.page_size;
+            crate::ec2::encode_token(&format!("{position}:{}", key(first)))
+        });
+        page.truncate(self.page_size);
+        self.op.respond(|w| {
+            w.members(set, page, write);
+            w.leaf_opt("NextMarker", next.as_deref());
+        })
+    }
+}
+
+/// Where the page a marker names starts in `items`: at its position if the item there is still
+/// the one it names, else where that item is now, else (it is gone) at the first item after it
+/// in ARN order. `None` for text no marker of ours is.
+fn resume<T>(items: &[T], key: impl Fn(&T) -> &str, marker: &str) -> Option<usize> {
+    let text = crate::ec2::decode_token(marker)?;
+    let (position, first) = text.split_once(':')?;
+    let position: usize = position.parse().ok()?;
+    if items.get(position).is_some_and(|i| key(i) == first) {
+        return Some(position);
+    }
+    Some(
+        items
+            .iter()
+            .position(|i| key(i) == first)
+            .or_else(|| items.iter().position(|i| key(i) > first))
+            .unwrap_or(items.len()),
+    )
+}
+
+/// The items `named` (each found by `find`, in request order), or `all` when none are named.
+fn chosen<'m, T: ?Sized, N>(
+    named: Vec<N>,
+    find: impl FnMut(N) -> Result<&'m T, ApiError>,
+    all: impl FnOnce() -> Vec<&'m T>,
+) -> Result<Vec<&'m T>, ApiError> {
+    if named.is_empty() {
+        return Ok(all());
+    }
+    named.into_iter().map(find).collect()
+}
+
 const ACTIONS: &[&str] = &[
     "AddTags",
     "CreateListener",
@@ -446,28 +578,32 @@ async fn create_load_balancer<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 fn describe_load_balancers<B: Backend>(op: &Op<'_, B>) -> Body {
-    let arns = op.members("LoadBalancerArns");
-    let names = op.members("Names");
+    let describe = op
+        .describe()?
+        .exclusive(
+            &["LoadBalancerArns", "Names"],
+            "Load balancer names and load balancer ARNs cannot be specified at the same time",
+        )?
+        .at_most_20("LoadBalancerArns", "load balancers")?;
     let model = op.snapshot();
     let scope = &op.ctx.scope;
-    let mut chosen: Vec<&LoadBalancer> = Vec::new();
-    for a in &arns {
-        let arn = LoadBalancerArn::parse(a)?;
-        chosen.push(model.load_balancer(scope, &arn)?);
-    }
-    for n in &names {
-        let lb = model
-            .load_balancers_in(scope)
-            .find(|l| l.name == *n)
-            .ok_or_else(|| load_balancer_name_not_found(n))?;
-        chosen.push(lb);
-    }
-    if arns.is_empty() && names.is_empty() {
-        chosen = model.load_balancers_in(scope).collect();
-    }
-    op.respond(|w| {
-        w.members("LoadBalancers", chosen, write_load_balancer);
-    })
+    let lbs = if op.given("Names") {
+        chosen(
+            op.members("Names"),
+            |n| {
+                let found = model.load_balancers_in(scope).find(|l| l.name == n);
+                Ok(found.ok_or_else(|| load_balancer_name_not_found(n))?)
+            },
+            Vec::new,
+        )?
+    } else {
+        chosen(
+            op.members("LoadBalancerArns"),
+            |a| Ok(model.load_balancer(scope, &LoadBalancerArn::parse(a)?)?),
+            || model.load_balancers_in(scope).collect(),
+        )?
+    };
+    describe.answer("LoadBalancers", lbs, |l| l.id.as_str(), write_load_balancer)
 }
 
 fn health_check_input<B: Backend>(op: &Op<'_, B>) -> Result<HealthCheckInput, ApiError> {
@@ -550,8 +686,14 @@ async fn create_target_group<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 fn describe_target_groups<B: Backend>(op: &Op<'_, B>) -> Body {
-    let arns = op.members("TargetGroupArns");
-    let names = op.members("Names");
+    let describe = op
+        .describe()?
+        .exclusive(
+            &["LoadBalancerArn", "TargetGroupArns", "Names"],
+            "Target group names, target group ARNs, and a load balancer ARN cannot be specified \
+         at the same time",
+        )?
+        .at_most_20("TargetGroupArns", "target groups")?;
     let lb = op
         .params
         .get("LoadBalancerArn")
@@ -559,32 +701,35 @@ fn describe_target_groups<B: Backend>(op: &Op<'_, B>) -> Body {
         .transpose()?;
     let model = op.snapshot();
     let scope = &op.ctx.scope;
-    let mut chosen: Vec<&TargetGroup> = Vec::new();
-    for a in &arns {
-        chosen.push(model.target_group(scope, &TargetGroupArn::parse(a)?)?);
-    }
-    for n in &names {
-        chosen.push(
-            model
-                .target_groups_in(scope)
-                .find(|t| t.name == *n)
-                .ok_or_else(|| target_group_name_not_found(n))?,
-        );
-    }
-    if let Some(lb) = &lb {
+    let in_scope = || model.target_groups_in(scope);
+    let tgs = if let Some(lb) = &lb {
         model.load_balancer(scope, lb)?;
-        chosen = model
-            .target_groups_in(scope)
+        in_scope()
             .filter(|t| model.target_group_load_balancers(&t.id).contains(lb))
-            .collect();
-    } else if arns.is_empty() && names.is_empty() {
-        chosen = model.target_groups_in(scope).collect();
-    }
-    op.respond(|w| {
-        w.members("TargetGroups", chosen, |w, t| {
-            write_target_group(w, &model, t)
-        });
-    })
+            .collect()
+    } else if op.given("Names") {
+        chosen(
+            op.members("Names"),
+            |n| {
+                Ok(in_scope()
+                    .find(|t| t.name == n)
+                    .ok_or_else(|| target_group_name_not_found(n))?)
+            },
+            Vec::new,
+        )?
+    } else {
+        chosen(
+            op.members("TargetGroupArns"),
+            |a| Ok(model.target_group(scope, &TargetGroupArn::parse(a)?)?),
+            || in_scope().collect(),
+        )?
+    };
+    describe.answer(
+        "TargetGroups",
+        tgs,
+        |t| t.id.as_str(),
+        |w, t| write_target_group(w, &model, t),
+    )
 }
 
 fn targets<B: Backend>(op: &Op<'_, B>) -> Result<Vec<Target>, ApiError> {
@@ -741,30 +886,294 @@ async fn create_listener<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 fn describe_listeners<B: Backend>(op: &Op<'_, B>) -> Body {
-    let arns = op.members("ListenerArns");
+    let describe = op.describe()?.exclusive(
+        &["ListenerArns", "LoadBalancerArn"],
+        "Listener ARNs and a load balancer ARN cannot be specified at the same time",
+    )?;
     let lb = op
         .params
         .get("LoadBalancerArn")
         .map(LoadBalancerArn::parse)
         .transpose()?;
-    let model = op.snapshot();
-    let scope = &op.ctx.scope;
-    let mut chosen: Vec<&Listener> = Vec::new();
-    for a in &arns {
-        chosen.push(model.listener(scope, &ListenerArn::parse(a)?)?);
-    }
-    if let Some(lb) = &lb {
-        model.load_balancer(scope, lb)?;
-        chosen = model
-            .in_scope::<Listener>(scope)
-            .filter(|l| &l.load_balancer_arn == lb)
-            .collect();
-    } else if arns.is_empty() {
+    let arns = op.members("ListenerArns");
+    if lb.is_none() && arns.is_empty() {
         return Err(validation(
             "You must specify either listener ARNs or a load balancer ARN",
         ));
     }
-    op.respond(|w| {
-        w.members("Listeners", chosen, write_listener);
-    })
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    let listeners = match &lb {
+        Some(lb) => {
+            model.load_balancer(scope, lb)?;
+            model
+                .in_scope::<Listener>(scope)
+                .filter(|l| &l.load_balancer_arn == lb)
+                .collect()
+        }
+        None => chosen(
+            arns,
+            |a| Ok(model.listener(scope, &ListenerArn::parse(a)?)?),
+            Vec::new,
+        )?,
+    };
+    describe.answer("Listeners", listeners, |l| l.id.as_str(), write_listener)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ec2::testing::{Fake, ME, all, new_subnet, ok};
+    use crate::{ApiResponse, RequestCtx};
+    use localvpc_model::{AccountId, Scope};
+    use localvpc_wire::query::QueryParams;
+
+    fn call(b: &Fake, query: &str) -> ApiResponse {
+        let ctx = RequestCtx {
+            scope: Scope::new(AccountId::parse(ME).unwrap(), "ap-northeast-1"),
+            request_id: "req-1".to_owned(),
+        };
+        let params = QueryParams::parse(format!("{query}&Version=2015-12-01").as_bytes());
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(super::handle(b, &ctx, &params))
+    }
+
+    fn elb(b: &Fake, query: &str) -> String {
+        let r = call(b, query);
+        assert_eq!(r.status, 200, "{query}: {}", r.body);
+        r.body
+    }
+
+    /// The code and message of a refused call.
+    fn refused(b: &Fake, query: &str) -> (String, String) {
+        let r = call(b, query);
+        assert_eq!(r.status, 400, "{query}: {}", r.body);
+        let message = all(&r.body, "Message").remove(0).replace("&apos;", "'");
+        (all(&r.body, "Code").remove(0), message)
+    }
+
+    /// A subnet, `n` network load balancers in it (named lb0, lb1, …) and `n` target groups
+    /// (tg0, tg1, …) in its VPC, each load balancer with one listener forwarding to its
+    /// group: the ARNs of the load balancers, the groups and the listeners, in ARN order.
+    fn fixture(b: &Fake, n: usize) -> [Vec<String>; 3] {
+        let subnet = new_subnet(b);
+        let q = format!("Action=DescribeSubnets&SubnetId.1={subnet}");
+        let vpc = all(&ok(b, ME, &q), "vpcId").remove(0);
+        let (mut lbs, mut tgs, mut listeners) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..n {
+            let q = format!(
+                "Action=CreateLoadBalancer&Name=lb{i}&Type=network&Scheme=internal\
+                 &Subnets.member.1={subnet}"
+            );
+            let lb = all(&elb(b, &q), "LoadBalancerArn").remove(0);
+            let q = format!("Action=CreateTargetGroup&Name=tg{i}&Protocol=TCP&Port=80&VpcId={vpc}");
+            let tg = all(&elb(b, &q), "TargetGroupArn").remove(0);
+            let q = format!(
+                "Action=CreateListener&LoadBalancerArn={lb}&Protocol=TCP&Port=80\
+                 &DefaultActions.member.1.Type=forward\
+                 &DefaultActions.member.1.TargetGroupArn={tg}"
+            );
+            listeners.push(all(&elb(b, &q), "ListenerArn").remove(0));
+            lbs.push(lb);
+            tgs.push(tg);
+        }
+        for list in [&mut lbs, &mut tgs, &mut listeners] {
+            list.sort();
+        }
+        [lbs, tgs, listeners]
+    }
+
+    /// Every page of `query` with `PageSize=size`, following `NextMarker`.
+    fn pages(b: &Fake, query: &str, size: usize, tag: &str) -> Vec<Vec<String>> {
+        let mut pages = Vec::new();
+        let mut marker = String::new();
+        loop {
+            let body = elb(b, &format!("{query}&PageSize={size}{marker}"));
+            pages.push(all(&body, tag));
+            match all(&body, "NextMarker").pop() {
+                Some(next) => marker = format!("&Marker={next}"),
+                None => return pages,
+            }
+        }
+    }
+
+    #[test]
+    fn every_describe_walks_each_item_once_page_by_page() {
+        let b = Fake::default();
+        let [lbs, tgs, listeners] = fixture(&b, 3);
+        let lb = &lbs[1];
+        for (query, tag, want) in [
+            ("Action=DescribeLoadBalancers", "LoadBalancerArn", &lbs),
+            ("Action=DescribeTargetGroups", "TargetGroupArn", &tgs),
+        ] {
+            let walked = pages(&b, query, 1, tag);
+            assert_eq!(walked.len(), 3, "{query}");
+            assert_eq!(walked.concat(), *want, "{query}");
+            assert_eq!(pages(&b, query, 2, tag).len(), 2, "{query}");
+            // Without PageSize, or with a page of them all: one page, no NextMarker.
+            let one = elb(&b, query);
+            assert!(!one.contains("NextMarker"), "{query}");
+            assert_eq!(pages(&b, query, 3, tag), std::slice::from_ref(want));
+        }
+        // A listener's page holds its ARN and its load balancer's.
+        let q = format!(
+            "Action=DescribeListeners&ListenerArns.member.1={}&ListenerArns.member.2={}",
+            listeners[2], listeners[0]
+        );
+        let walked = pages(&b, &q, 1, "ListenerArn");
+        assert_eq!(walked, [[listeners[2].as_str()], [listeners[0].as_str()]]);
+        let q = format!("Action=DescribeListeners&LoadBalancerArn={lb}");
+        assert_eq!(pages(&b, &q, 1, "ListenerArn").len(), 1);
+    }
+
+    #[test]
+    fn names_and_arns_are_answered_in_request_order_and_paged() {
+        let b = Fake::default();
+        let [lbs, tgs, _] = fixture(&b, 3);
+        let q = "Action=DescribeLoadBalancers&Names.member.1=lb2&Names.member.2=lb0\
+                 &Names.member.3=lb1";
+        let names = pages(&b, q, 2, "LoadBalancerName");
+        assert_eq!(names, [vec!["lb2", "lb0"], vec!["lb1"]]);
+        let q = format!(
+            "Action=DescribeTargetGroups&TargetGroupArns.member.1={}\
+             &TargetGroupArns.member.2={}",
+            tgs[1], tgs[0]
+        );
+        assert_eq!(
+            pages(&b, &q, 1, "TargetGroupArn"),
+            [[tgs[1].as_str()], [tgs[0].as_str()]]
+        );
+        let q = format!(
+            "Action=DescribeLoadBalancers&LoadBalancerArns.member.1={}\
+             &LoadBalancerArns.member.2={}",
+            lbs[2], lbs[1]
+        );
+        assert_eq!(
+            all(&elb(&b, &q), "LoadBalancerArn"),
+            [lbs[2].as_str(), lbs[1].as_str()]
+        );
+    }
+
+    #[test]
+    fn a_page_resumes_at_its_item_when_others_were_deleted_meanwhile() {
+        let b = Fake::default();
+        let [lbs, _, listeners] = fixture(&b, 3);
+        let first = elb(&b, "Action=DescribeLoadBalancers&PageSize=1");
+        let marker = all(&first, "NextMarker").remove(0);
+        // The first item goes before the next page is asked for.
+        let lb = &lbs[0];
+        let listener = listeners
+            .iter()
+            .find(|l| l.contains(lb.rsplit('/').next().unwrap()))
+            .unwrap();
+        elb(&b, &format!("Action=DeleteListener&ListenerArn={listener}"));
+        elb(
+            &b,
+            &format!("Action=DeleteLoadBalancer&LoadBalancerArn={lb}"),
+        );
+        let q = format!("Action=DescribeLoadBalancers&PageSize=1&Marker={marker}");
+        assert_eq!(all(&elb(&b, &q), "LoadBalancerArn"), [lbs[1].as_str()]);
+        // The item the marker names went too: the page starts at the one after it.
+        elb(
+            &b,
+            &format!("Action=DeleteLoadBalancer&LoadBalancerArn={}", lbs[1]),
+        );
+        assert_eq!(all(&elb(&b, &q), "LoadBalancerArn"), [lbs[2].as_str()]);
+    }
+
+    #[test]
+    fn page_size_and_marker_are_checked() {
+        let b = Fake::default();
+        fixture(&b, 1);
+        for action in ["DescribeLoadBalancers", "DescribeTargetGroups"] {
+            let (code, message) = refused(&b, &format!("Action={action}&PageSize=0"));
+            assert_eq!(code, "ValidationError");
+            assert_eq!(
+                message,
+                "1 validation error detected: Value '0' at 'pageSize' failed to satisfy \
+                 constraint: Member must have value greater than or equal to 1"
+            );
+            let (_, message) = refused(&b, &format!("Action={action}&PageSize=401"));
+            assert!(message.ends_with("less than or equal to 400"), "{message}");
+            assert_eq!(
+                refused(&b, &format!("Action={action}&PageSize=x")).0,
+                "ValidationError"
+            );
+            for marker in ["zz", "6162", "413a"] {
+                let (code, message) = refused(&b, &format!("Action={action}&Marker={marker}"));
+                assert_eq!(code, "ValidationError");
+                assert_eq!(message, format!("The marker '{marker}' is not valid"));
+            }
+            // The range is checked before anything else.
+            let q = format!("Action={action}&PageSize=0&Names.member.1=nothing");
+            assert_eq!(refused(&b, &q).0, "ValidationError");
+            assert!(!elb(&b, &format!("Action={action}&PageSize=400")).contains("NextMarker"));
+        }
+        let q = "Action=DescribeListeners&PageSize=401&ListenerArns.member.1=x";
+        assert!(refused(&b, q).1.starts_with("1 validation error detected"));
+    }
+
+    #[test]
+    fn exclusive_parameters_and_more_than_20_arns_are_refused() {
+        let b = Fake::default();
+        let [lbs, tgs, listeners] = fixture(&b, 1);
+        let (lb, tg, listener) = (&lbs[0], &tgs[0], &listeners[0]);
+        for (query, message) in [
+            (
+                format!(
+                    "Action=DescribeLoadBalancers&LoadBalancerArns.member.1={lb}&Names.member.1=lb0"
+                ),
+                "Load balancer names and load balancer ARNs cannot be specified at the same time",
+            ),
+            (
+                format!("Action=DescribeTargetGroups&LoadBalancerArn={lb}&Names.member.1=tg0"),
+                "Target group names, target group ARNs, and a load balancer ARN cannot be \
+                 specified at the same time",
+            ),
+            (
+                format!(
+                    "Action=DescribeTargetGroups&TargetGroupArns.member.1={tg}&Names.member.1=tg0"
+                ),
+                "Target group names, target group ARNs, and a load balancer ARN cannot be \
+                 specified at the same time",
+            ),
+            (
+                format!(
+                    "Action=DescribeListeners&LoadBalancerArn={lb}&ListenerArns.member.1={listener}"
+                ),
+                "Listener ARNs and a load balancer ARN cannot be specified at the same time",
+            ),
+        ] {
+            assert_eq!(
+                refused(&b, &query),
+                ("ValidationError".to_owned(), message.to_owned()),
+                "{query}"
+            );
+        }
+        // At most 20 ARNs a call (AWS's text for target groups).
+        let many = |param: &str, arn: &str| {
+            (1..=21)
+                .map(|i| format!("&{param}.member.{i}={arn}"))
+                .collect::<String>()
+        };
+        let q = format!("Action=DescribeTargetGroups{}", many("TargetGroupArns", tg));
+        let message = "You cannot describe more than '20' target groups at a time";
+        assert_eq!(refused(&b, &q).1, message);
+        let q = format!(
+            "Action=DescribeLoadBalancers{}",
+            many("LoadBalancerArns", lb)
+        );
+        let message = "You cannot describe more than '20' load balancers at a time";
+        assert_eq!(refused(&b, &q).1, message);
+        let q = format!(
+            "Action=DescribeLoadBalancers{}",
+            many("LoadBalancerArns", lb)
+        );
+        let twenty = q.rsplit_once('&').unwrap().0;
+        assert_eq!(all(&elb(&b, twenty), "LoadBalancerArn").len(), 20);
+        // Each alone is answered.
+        let q = format!("Action=DescribeTargetGroups&LoadBalancerArn={lb}");
+        assert_eq!(all(&elb(&b, &q), "TargetGroupArn"), [tg.as_str()]);
+    }
 }

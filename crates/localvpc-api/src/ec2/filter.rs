@@ -200,11 +200,14 @@ pub(super) fn paginate<T>(
     Ok((items, token))
 }
 
-fn encode_token(key: &str) -> String {
+/// A page token naming `key` (hex, so any text travels safely in a query string); ELBv2's
+/// markers use it too.
+pub(crate) fn encode_token(key: &str) -> String {
     key.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
-fn decode_token(token: &str) -> Option<String> {
+/// The key a token of [`encode_token`] names, or `None` for a token it did not make.
+pub(crate) fn decode_token(token: &str) -> Option<String> {
     if !token.len().is_multiple_of(2) {
         return None;
     }

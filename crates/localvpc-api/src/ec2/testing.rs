@@ -1,5 +1,5 @@
 //! A backend without a writer thread or a store, and helpers to call the EC2 API with it, for
-//! the unit tests of the operations.
+//! the unit tests of the operations (ELBv2's tests use the backend and the EC2 helpers too).
 
 use crate::{ApiResponse, Backend, ExecuteError, RequestCtx};
 use localvpc_model::{
@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 /// A backend without a writer thread or a store: a command runs on the model in place.
 #[derive(Default)]
-pub(super) struct Fake {
+pub(crate) struct Fake {
     state: Mutex<(Arc<Model>, SequentialIds)>,
     catalog: Catalog,
 }
@@ -48,8 +48,8 @@ impl Backend for Fake {
     }
 }
 
-pub(super) const ME: &str = "111111111111";
-pub(super) const OTHER: &str = "222222222222";
+pub(crate) const ME: &str = "111111111111";
+pub(crate) const OTHER: &str = "222222222222";
 
 pub(super) fn call(backend: &Fake, account: &str, query: &str) -> ApiResponse {
     let ctx = RequestCtx {
@@ -64,21 +64,21 @@ pub(super) fn call(backend: &Fake, account: &str, query: &str) -> ApiResponse {
 }
 
 /// The body of a successful call.
-pub(super) fn ok(backend: &Fake, account: &str, query: &str) -> String {
+pub(crate) fn ok(backend: &Fake, account: &str, query: &str) -> String {
     let r = call(backend, account, query);
     assert_eq!(r.status, 200, "{query}: {}", r.body);
     r.body
 }
 
 /// The error code of a failed call.
-pub(super) fn error(backend: &Fake, account: &str, query: &str) -> String {
+pub(crate) fn error(backend: &Fake, account: &str, query: &str) -> String {
     let r = call(backend, account, query);
     assert_ne!(r.status, 200, "{query}: {}", r.body);
     all(&r.body, "Code").remove(0)
 }
 
 /// The text of every `<tag>` of a body, in order.
-pub(super) fn all(body: &str, tag: &str) -> Vec<String> {
+pub(crate) fn all(body: &str, tag: &str) -> Vec<String> {
     body.split(&format!("<{tag}>"))
         .skip(1)
         .filter_map(|s| s.split(&format!("</{tag}>")).next())
@@ -87,7 +87,7 @@ pub(super) fn all(body: &str, tag: &str) -> Vec<String> {
 }
 
 /// A new 10.0.0.0/16 VPC of `ME` with a 10.0.1.0/24 subnet in ap-northeast-1a: the subnet's id.
-pub(super) fn new_subnet(b: &Fake) -> String {
+pub(crate) fn new_subnet(b: &Fake) -> String {
     let vpc = all(
         &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
         "vpcId",
