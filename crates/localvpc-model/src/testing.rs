@@ -23,6 +23,25 @@ pub(crate) struct Harness {
 }
 
 impl Harness {
+    /// A transit gateway with default options ("hub") and its default association table.
+    pub(crate) fn transit_gateway(
+        &mut self,
+    ) -> (crate::TransitGateway, crate::TransitGatewayRouteTableId) {
+        let Ok(Outcome::TransitGateway(tgw)) = self.run(Command::CreateTransitGateway {
+            description: "hub".into(),
+            options: crate::TransitGatewayOptions::default(),
+            tag_specifications: vec![],
+        }) else {
+            panic!("CreateTransitGateway")
+        };
+        let rtb = tgw
+            .options
+            .association_default_route_table_id
+            .clone()
+            .expect("a default association table");
+        (tgw, rtb)
+    }
+
     /// The default account in ap-northeast-1, with or without its default VPC, at time 0.
     pub(crate) fn new(default_vpc: bool) -> Self {
         let mut h = Self {

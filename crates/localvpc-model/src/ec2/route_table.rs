@@ -945,11 +945,8 @@ impl Txn<'_, '_> {
 
 #[cfg(test)]
 mod tests {
-
     use crate::command::{Command, Outcome};
-
     use crate::id::RouteTableId;
-
     use crate::testing::Harness;
 
     #[test]

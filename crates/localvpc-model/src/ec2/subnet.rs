@@ -501,11 +501,8 @@ impl Txn<'_, '_> {
 
 #[cfg(test)]
 mod tests {
-
     use crate::command::{Command, Outcome};
-
     use crate::ec2::subnet::CreateSubnet;
-
     use crate::testing::Harness;
 
     #[test]

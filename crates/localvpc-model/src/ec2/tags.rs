@@ -80,9 +80,7 @@ pub(crate) fn tags_for(
 
 #[cfg(test)]
 mod tests {
-
     use crate::command::Command;
-
     use crate::testing::Harness;
 
     #[test]

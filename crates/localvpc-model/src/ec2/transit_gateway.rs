@@ -1225,37 +1225,17 @@ fn make_available(attachment: &mut TransitGatewayAttachment, tgw: &TransitGatewa
 
 #[cfg(test)]
 mod tests {
-
     use crate::command::{Command, Outcome};
-
     use crate::ec2::vpc::Vpc;
-
     use crate::id::SubnetId;
-
     use crate::scope::{AccountId, Scope};
     use crate::testing::Harness;
 
     #[test]
     fn transit_gateway_defaults_acceptance_and_lookup() {
-        use crate::ec2::transit_gateway::{
-            AttachmentState, CreateTgwVpcAttachment, TransitGatewayOptions,
-        };
+        use crate::ec2::transit_gateway::{AttachmentState, CreateTgwVpcAttachment};
         let mut h = Harness::new(false);
-        let Outcome::TransitGateway(tgw) = h
-            .run(Command::CreateTransitGateway {
-                description: "hub".into(),
-                options: TransitGatewayOptions::default(),
-                tag_specifications: vec![],
-            })
-            .unwrap()
-        else {
-            panic!()
-        };
-        let rtb = tgw
-            .options
-            .association_default_route_table_id
-            .clone()
-            .unwrap();
+        let (tgw, rtb) = h.transit_gateway();
         let hub = h.vpc("10.0.0.0/16");
         let hs = h.subnet(&hub.id, "10.0.1.0/24", "ap-northeast-1a").unwrap();
         let attach = |vpc: &Vpc, subnets: Vec<SubnetId>| {

@@ -695,11 +695,8 @@ fn restricted(primary: Family, new: Family) -> bool {
 
 #[cfg(test)]
 mod tests {
-
     use crate::command::{Command, Outcome};
-
     use crate::ec2::vpc::{CreateVpc, VpcAttribute};
-
     use crate::testing::Harness;
 
     #[test]

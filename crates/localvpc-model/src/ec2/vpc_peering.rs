@@ -431,11 +431,8 @@ fn overlaps(a: &crate::ec2::vpc::Vpc, b: &crate::ec2::vpc::Vpc) -> bool {
 
 #[cfg(test)]
 mod tests {
-
     use crate::command::{Command, Outcome};
-
     use crate::ec2::vpc::Vpc;
-
     use crate::scope::{AccountId, Scope};
     use crate::testing::Harness;
 

@@ -438,31 +438,15 @@ impl Txn<'_, '_> {
 
 #[cfg(test)]
 mod tests {
-
     use crate::command::{Command, Outcome};
-
     use crate::testing::Harness;
 
     #[test]
     fn vpn_connections_on_a_transit_gateway_are_vpn_attachments() {
-        use crate::ec2::transit_gateway::{AttachmentState, TransitGatewayOptions};
+        use crate::ec2::transit_gateway::AttachmentState;
         use crate::ec2::vpn::VpnTarget;
         let mut h = Harness::new(false);
-        let Outcome::TransitGateway(tgw) = h
-            .run(Command::CreateTransitGateway {
-                description: "hub".into(),
-                options: TransitGatewayOptions::default(),
-                tag_specifications: vec![],
-            })
-            .unwrap()
-        else {
-            panic!()
-        };
-        let rtb = tgw
-            .options
-            .association_default_route_table_id
-            .clone()
-            .unwrap();
+        let (tgw, rtb) = h.transit_gateway();
         let Outcome::CustomerGateway(cgw) = h
             .run(Command::CreateCustomerGateway {
                 bgp_asn: 65000,
