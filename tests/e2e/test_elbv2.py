@@ -33,6 +33,7 @@ from helpers import (
     ALPHA_KEY,
     UNKNOWN_KEY_ACCOUNT,
     expect_client_error,
+    NOT_EMULATED,
     expect_error,
     signed_request,
     wait_until,
@@ -182,6 +183,17 @@ def test_internal_nlb_subnet_mappings_with_private_addresses(ec2, elbv2, net):
     # The address is taken: an interface cannot claim it.
     expect_error(ec2.create_network_interface, SubnetId=sa, PrivateIpAddress="10.0.1.50",
                  code="InvalidIPAddress.InUse")
+
+
+def test_dual_stack_is_refused_as_not_emulated(elbv2, net):
+    """localvpc's one refusal for what it does not emulate, not a made-up AWS error."""
+    for kw in ({"IpAddressType": "dualstack"},):
+        err = expect_error(elbv2.create_load_balancer, Name="dual", Type="network", Scheme="internal",
+                           Subnets=[net["subnets"][0]], code=NOT_EMULATED, **kw)
+        assert "localvpc does not emulate" in err["Error"]["Message"], err
+    expect_error(elbv2.create_target_group, Name="v6", Protocol="TCP", Port=443, VpcId=net["vpc"],
+                 TargetType="ip", IpAddressType="ipv6", code=NOT_EMULATED)
+    assert elbv2.describe_load_balancers()["LoadBalancers"] == []
 
 
 def test_subnet_mapping_address_outside_the_subnet_is_refused(ec2, elbv2, net):

@@ -10,6 +10,7 @@ import pytest
 from helpers import (
     ALPHA_KEY,
     DEFAULT_VPC_CIDR,
+    NOT_EMULATED,
     UNKNOWN_KEY_ACCOUNT,
     default_vpc,
     expect_client_error,
@@ -730,7 +731,7 @@ def test_termination_and_stop_protection(ec2, ami, subnet):
     assert attr("disableApiStop")["DisableApiStop"] == {"Value": True}
     expect_error(ec2.stop_instances, InstanceIds=[iid], code="OperationNotPermitted")
     expect_error(ec2.modify_instance_attribute, InstanceId=iid, InstanceType={"Value": "t3.large"},
-                 code="InvalidParameterValue")
+                 code=NOT_EMULATED)
     ec2.modify_instance_attribute(InstanceId=iid, Attribute="disableApiTermination", Value="false")
     ec2.modify_instance_attribute(InstanceId=iid, DisableApiStop={"Value": False})
     assert describe(ec2, iid)["State"] == RUNNING

@@ -21,6 +21,7 @@ from helpers import (
     all_pages,
     expect_client_error,
     expect_dry_run,
+    NOT_EMULATED,
     expect_error,
     tag_spec,
     tags_of,
@@ -978,3 +979,13 @@ def test_cli_vpc_endpoint_flow(cli, ec2, vpc_id, rtb, rtb2, subnet_a, subnet_c, 
     assert endpoint_enis_in_vpc(ec2, vpc_id) == []
     bad = run("describe-vpc-endpoints", "--vpc-endpoint-ids", MISSING_VPCE, check=False)
     assert bad.returncode != 0 and "InvalidVpcEndpointId.NotFound" in bad.stderr
+
+
+def test_dual_stack_endpoints_are_refused_as_not_emulated(ec2, vpc_id, subnet_a):
+    for kw in ({"IpAddressType": "dualstack"},
+               {"SubnetConfigurations": [{"SubnetId": subnet_a, "Ipv6": "2600:1f00::10"}]}):
+        extra = {} if "SubnetConfigurations" in kw else {"SubnetIds": [subnet_a]}
+        err = expect_error(ec2.create_vpc_endpoint, VpcId=vpc_id, ServiceName=SSM, VpcEndpointType="Interface",
+                           code=NOT_EMULATED, **extra, **kw)
+        assert "localvpc does not emulate" in err["Error"]["Message"], err
+    assert ec2.describe_vpc_endpoints()["VpcEndpoints"] == []

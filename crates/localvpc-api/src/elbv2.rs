@@ -564,7 +564,9 @@ async fn create_load_balancer<B: Backend>(op: &Op<'_, B>) -> Body {
         tags: op.pairs("Tags"),
     };
     if op.params.get("IpAddressType").is_some_and(|t| t != "ipv4") {
-        return Err(validation("localvpc emulates IPv4 load balancers only"));
+        return Err(ApiError::not_emulated(
+            "dual-stack load balancers (IpAddressType other than ipv4)",
+        ));
     }
     match op.run(ElbCommand::CreateLoadBalancer(input)).await? {
         ElbOutcome::LoadBalancer(lb) => op.respond(|w| {
@@ -657,7 +659,9 @@ fn write_target_group(w: &mut XmlWriter, model: &Model, tg: &TargetGroup) {
 
 async fn create_target_group<B: Backend>(op: &Op<'_, B>) -> Body {
     if op.params.get("IpAddressType").is_some_and(|t| t != "ipv4") {
-        return Err(validation("localvpc emulates IPv4 target groups only"));
+        return Err(ApiError::not_emulated(
+            "IPv6 target groups (IpAddressType other than ipv4)",
+        ));
     }
     let input = CreateTargetGroup {
         name: op.required("Name")?.to_owned(),

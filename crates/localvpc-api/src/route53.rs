@@ -961,8 +961,8 @@ fn parse_record_set(e: &Element) -> Result<RecordSet, ApiError> {
         "TrafficPolicyInstanceId",
     ] {
         if e.child(unsupported).is_some() {
-            return Err(invalid_input(format!(
-                "localvpc does not support {unsupported} in private or public hosted zones yet"
+            return Err(ApiError::not_emulated(format!(
+                "{unsupported} in resource record sets"
             )));
         }
     }

@@ -1010,8 +1010,8 @@ pub(super) async fn modify_attribute<B: Backend>(op: &Op<'_, B>) -> Body {
         "disableApiTermination" => InstanceAttributeChange::DisableApiTermination(on(value)?),
         "disableApiStop" => InstanceAttributeChange::DisableApiStop(on(value)?),
         other if ATTRIBUTES.contains(&other) => {
-            return Err(ApiError::invalid_value(format!(
-                "localvpc does not modify the instance attribute {other}"
+            return Err(ApiError::not_emulated(format!(
+                "changing the instance attribute {other}"
             )));
         }
         other => {
@@ -1129,9 +1129,10 @@ mod tests {
         assert_eq!(error(&b, ME, &stop), "OperationNotPermitted");
         let both = modify("&DisableApiTermination.Value=false&DisableApiStop.Value=false");
         assert_eq!(error(&b, ME, &both), "InvalidParameterCombination");
+        // An attribute localvpc keeps but does not change: the one not-emulated refusal.
         assert_eq!(
             error(&b, ME, &modify("&InstanceType.Value=t3.large")),
-            "InvalidParameterValue"
+            "UnsupportedOperation"
         );
         ok(&b, ME, &modify("&DisableApiTermination.Value=false"));
         ok(&b, ME, &terminate);

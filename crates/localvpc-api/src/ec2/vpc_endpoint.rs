@@ -94,8 +94,8 @@ fn subnet_ips(p: &Input<'_>) -> Result<Vec<(SubnetId, Ipv4Addr)>, ApiError> {
                 .ok_or_else(|| ApiError::missing("SubnetConfiguration.N.SubnetId"))?,
         )?;
         if c.get("Ipv6").is_some() {
-            return Err(ApiError::invalid_value(
-                "localvpc emulates IPv4 networks only: SubnetConfiguration Ipv6 is not supported",
+            return Err(ApiError::not_emulated(
+                "IPv6 addresses of endpoint interfaces (SubnetConfiguration.N.Ipv6)",
             ));
         }
         if let Some(v) = c.get("Ipv4") {

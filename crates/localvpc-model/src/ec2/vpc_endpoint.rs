@@ -604,10 +604,8 @@ impl Txn<'_, '_> {
             "IpAddressType",
         )?;
         if ip_address_type != "ipv4" {
-            return Err(ModelError::InvalidParameter {
-                message: format!(
-                    "IpAddressType {ip_address_type} needs IPv6 subnets; localvpc emulates IPv4 networks only"
-                ),
+            return Err(ModelError::NotEmulated {
+                what: format!("VPC endpoints of IpAddressType {ip_address_type}"),
             });
         }
         let id = VpcEndpointId::generate(self.ctx.ids);
@@ -1061,10 +1059,8 @@ impl Txn<'_, '_> {
             && t != "ipv4"
         {
             check_choice(t, &["ipv4", "dualstack", "ipv6"], "IpAddressType")?;
-            return Err(ModelError::InvalidParameter {
-                message: format!(
-                    "IpAddressType {t} needs IPv6 subnets; localvpc emulates IPv4 networks only"
-                ),
+            return Err(ModelError::NotEmulated {
+                what: format!("VPC endpoints of IpAddressType {t}"),
             });
         }
         if let Some(t) = &input.dns_record_ip_type {
