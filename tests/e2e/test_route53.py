@@ -27,6 +27,7 @@ from helpers import (
     ALPHA_KEY,
     BRAVO_KEY,
     MISSING_VPC_ID,
+    NOT_EMULATED,
     SHARED_ACCOUNTS,
     UNKNOWN_KEY_ACCOUNT,
     expect_error,
@@ -1264,3 +1265,16 @@ def test_route53_wire_guard_rejects_deviations():
     assert "Sender|Receiver" in " ".join(check_route53_response(
         listing, 404, xml, error.replace("<Type>Sender</Type>", "").encode()))
     assert "Content-Type" in " ".join(check_route53_response(listing, 404, hdr, error.encode()))
+
+
+def test_cidr_and_geoproximity_routing_are_refused_as_not_emulated(r53):
+    zone = zone_id(r53, "routing.example.com")
+    for extra in ({"CidrRoutingConfig": {"CollectionId": "00000000-0000-0000-0000-000000000000",
+                                         "LocationName": "*"}, "SetIdentifier": "a"},
+                  {"GeoProximityLocation": {"AWSRegion": "ap-northeast-1", "Bias": 0}, "SetIdentifier": "b"}):
+        err = expect_error(apply, r53, zone, change("CREATE", rrset("www.routing.example.com", "A", "10.0.0.1",
+                                                                     **extra)), code=NOT_EMULATED)
+        assert "localvpc does not emulate" in err["Error"]["Message"], err
+    names = [r["Name"] for r in r53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]]
+    assert "www.routing.example.com." not in names
+
