@@ -588,6 +588,14 @@ impl<B: Backend> Op<'_, B> {
             .await?)
     }
 
+    /// Runs a command whose result is one typed value (the `Outcome` variant carrying it).
+    async fn run_as<T: localvpc_model::FromOutcome>(
+        &self,
+        command: Command,
+    ) -> Result<T, ApiError> {
+        T::from_outcome(self.run(command).await?).map_err(|other| vpc::unexpected(&other))
+    }
+
     /// The response envelope around `body`.
     fn respond(&self, body: impl FnOnce(&mut XmlWriter)) -> Body {
         Ok(ec2_response(self.action, &self.ctx.request_id, body))

@@ -558,3 +558,59 @@ pub enum Outcome {
     Unsuccessful(Vec<(String, &'static str, String)>),
     Resolver(ResolverOutcome),
 }
+
+/// A command's typed result: the one [`Outcome`] variant that carries it. `Err` gives the
+/// outcome back when a command answered with another variant (a bug in the caller's
+/// pairing of command and result).
+pub trait FromOutcome: Sized {
+    fn from_outcome(outcome: Outcome) -> Result<Self, Box<Outcome>>;
+}
+
+macro_rules! from_outcome {
+    ($($variant:ident => $ty:ty,)*) => {
+        $(
+            impl FromOutcome for $ty {
+                fn from_outcome(outcome: Outcome) -> Result<Self, Box<Outcome>> {
+                    match outcome {
+                        Outcome::$variant(x) => Ok(x),
+                        other => Err(Box::new(other)),
+                    }
+                }
+            }
+        )*
+    };
+}
+
+from_outcome! {
+    Vpc => Vpc,
+    Subnet => Subnet,
+    SubnetCidrReservation => SubnetCidrReservation,
+    EgressOnlyInternetGateway => EgressOnlyInternetGateway,
+    SecurityGroup => SecurityGroup,
+    SecurityGroupId => SecurityGroupId,
+    InternetGateway => InternetGateway,
+    RouteTable => RouteTable,
+    RouteTableAssociation => RouteTableAssociationId,
+    NetworkAcl => NetworkAcl,
+    NetworkAclAssociation => NetworkAclAssociationId,
+    NetworkInterface => NetworkInterface,
+    NetworkInterfaceAttachment => InterfaceAttachment,
+    DhcpOptions => DhcpOptions,
+    VpcPeeringConnection => VpcPeeringConnection,
+    ElasticIp => ElasticIp,
+    ElasticIpAssociation => ElasticIpAssociationId,
+    NatGateway => NatGateway,
+    TransitGateway => TransitGateway,
+    TransitGatewayAttachment => TransitGatewayAttachment,
+    TransitGatewayRouteTable => TransitGatewayRouteTable,
+    Instances => Vec<Instance>,
+    NetworkInsightsPath => NetworkInsightsPath,
+    NetworkInsightsAnalysis => NetworkInsightsAnalysis,
+    CustomerGateway => CustomerGateway,
+    VpnGateway => VpnGateway,
+    VpnConnection => VpnConnection,
+    ManagedPrefixList => ManagedPrefixList,
+    VpcEndpoint => VpcEndpoint,
+    EndpointService => VpcEndpointServiceConfiguration,
+    ConnectionNotification => ConnectionNotification,
+}

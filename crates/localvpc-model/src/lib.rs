@@ -37,7 +37,7 @@ pub use catalog::{
     instance_type, instance_types,
 };
 pub use cidr::{Ipv4Cidr, Ipv6Cidr, parse_ipv4_cidr, parse_ipv6_cidr};
-pub use command::{Command, Outcome};
+pub use command::{Command, FromOutcome, Outcome};
 pub use ec2::dhcp::DhcpOptions;
 pub use ec2::egress_only_internet_gateway::EgressOnlyInternetGateway;
 pub use ec2::elastic_ip::{EipAssociation, ElasticIp};

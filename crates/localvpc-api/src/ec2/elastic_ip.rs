@@ -97,12 +97,10 @@ pub(super) async fn associate<B: Backend>(op: &Op<'_, B>) -> Body {
         private_ip,
         allow_reassociation,
     };
-    match op.run(command).await? {
-        Outcome::ElasticIpAssociation(id) => op.respond(|w| {
-            w.bool("return", true).leaf("associationId", id.as_str());
-        }),
-        other => Err(unexpected(&other)),
-    }
+    let id: ElasticIpAssociationId = op.run_as(command).await?;
+    op.respond(|w| {
+        w.bool("return", true).leaf("associationId", id.as_str());
+    })
 }
 
 pub(super) async fn disassociate<B: Backend>(op: &Op<'_, B>) -> Body {

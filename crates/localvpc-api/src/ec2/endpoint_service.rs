@@ -151,15 +151,13 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
             .collect(),
         tag_specifications: p.tag_specifications()?,
     };
-    match op.run(Command::CreateEndpointService(input)).await? {
-        Outcome::EndpointService(s) => {
-            let model = op.snapshot();
-            op.respond(|w| {
-                w.node("serviceConfiguration", |w| write_service(w, &model, &s));
-                w.leaf_opt("clientToken", p.opt("ClientToken"));
-            })
-        }
-        other => Err(unexpected(&other)),
+    let s = op.run_as(Command::CreateEndpointService(input)).await?;
+    {
+        let model = op.snapshot();
+        op.respond(|w| {
+            w.node("serviceConfiguration", |w| write_service(w, &model, &s));
+            w.leaf_opt("clientToken", p.opt("ClientToken"));
+        })
     }
 }
 
@@ -429,15 +427,13 @@ pub(super) async fn create_notification<B: Backend>(op: &Op<'_, B>) -> Body {
         topic_arn: p.required("ConnectionNotificationArn")?.to_owned(),
         events: events(p),
     };
-    match op.run(command).await? {
-        Outcome::ConnectionNotification(n) => op.respond(|w| {
-            w.node("connectionNotification", |w| {
-                write_notification(w, &op.ctx.scope, &n)
-            });
-            w.leaf_opt("clientToken", p.opt("ClientToken"));
-        }),
-        other => Err(unexpected(&other)),
-    }
+    let n = op.run_as(command).await?;
+    op.respond(|w| {
+        w.node("connectionNotification", |w| {
+            write_notification(w, &op.ctx.scope, &n)
+        });
+        w.leaf_opt("clientToken", p.opt("ClientToken"));
+    })
 }
 
 pub(super) async fn modify_notification<B: Backend>(op: &Op<'_, B>) -> Body {

@@ -404,25 +404,23 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
         disable_api_termination: p.bool("DisableApiTermination")?.unwrap_or(false),
         disable_api_stop: p.bool("DisableApiStop")?.unwrap_or(false),
     };
-    match op.run(Command::RunInstances(input)).await? {
-        Outcome::Instances(instances) => {
-            let model = op.snapshot();
-            let first = instances.first();
-            let attached = model.interfaces_of_instances(&instances.iter().collect::<Vec<_>>());
-            op.respond(|w| {
-                w.leaf(
-                    "reservationId",
-                    first.map(|i| i.reservation_id.as_str()).unwrap_or_default(),
-                )
-                .leaf("ownerId", op.ctx.scope.account.as_str())
-                .list("groupSet", Vec::<()>::new(), |_, ()| {})
-                .list("instancesSet", &instances, |w, i| {
-                    let enis = attached.get(&i.id).map(Vec::as_slice).unwrap_or_default();
-                    write_instance(w, &model, i, enis, Some("pending"));
-                });
-            })
-        }
-        other => Err(unexpected(&other)),
+    let instances: Vec<Instance> = op.run_as(Command::RunInstances(input)).await?;
+    {
+        let model = op.snapshot();
+        let first = instances.first();
+        let attached = model.interfaces_of_instances(&instances.iter().collect::<Vec<_>>());
+        op.respond(|w| {
+            w.leaf(
+                "reservationId",
+                first.map(|i| i.reservation_id.as_str()).unwrap_or_default(),
+            )
+            .leaf("ownerId", op.ctx.scope.account.as_str())
+            .list("groupSet", Vec::<()>::new(), |_, ()| {})
+            .list("instancesSet", &instances, |w, i| {
+                let enis = attached.get(&i.id).map(Vec::as_slice).unwrap_or_default();
+                write_instance(w, &model, i, enis, Some("pending"));
+            });
+        })
     }
 }
 

@@ -1,12 +1,9 @@
 //! NAT gateways: Create/Delete/DescribeNatGateways.
 
 use super::filter::DESCRIBE_BOUNDS;
-use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
-use localvpc_model::{
-    AllocationId, Command, CreateNatGateway, NatGateway, NatGatewayId, Outcome, SubnetId,
-};
+use localvpc_model::{AllocationId, Command, CreateNatGateway, NatGateway, NatGatewayId, SubnetId};
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
 
@@ -86,14 +83,12 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
             .transpose()?,
         tag_specifications: p.tag_specifications()?,
     };
-    match op.run(Command::CreateNatGateway(input)).await? {
-        Outcome::NatGateway(n) => op.respond(|w| {
-            w.leaf_opt("clientToken", p.opt("ClientToken"));
-            // AWS answers `pending`; the gateway is `available` (or `failed`) on the next Describe.
-            w.node("natGateway", |w| write_nat(w, &n, "pending"));
-        }),
-        other => Err(unexpected(&other)),
-    }
+    let n = op.run_as(Command::CreateNatGateway(input)).await?;
+    op.respond(|w| {
+        w.leaf_opt("clientToken", p.opt("ClientToken"));
+        // AWS answers `pending`; the gateway is `available` (or `failed`) on the next Describe.
+        w.node("natGateway", |w| write_nat(w, &n, "pending"));
+    })
 }
 
 pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {

@@ -140,12 +140,10 @@ pub(super) async fn create_path<B: Backend>(op: &Op<'_, B>) -> Body {
         client_token: p.opt("ClientToken").map(str::to_owned),
         tag_specifications: p.tag_specifications()?,
     };
-    match op.run(Command::CreateNetworkInsightsPath(input)).await? {
-        Outcome::NetworkInsightsPath(path) => op.respond(|w| {
-            w.node("networkInsightsPath", |w| write_path(w, &path));
-        }),
-        other => Err(unexpected(&other)),
-    }
+    let path = op.run_as(Command::CreateNetworkInsightsPath(input)).await?;
+    op.respond(|w| {
+        w.node("networkInsightsPath", |w| write_path(w, &path));
+    })
 }
 
 pub(super) async fn delete_path<B: Backend>(op: &Op<'_, B>) -> Body {

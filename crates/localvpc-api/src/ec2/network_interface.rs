@@ -356,15 +356,13 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
         ipv6_count,
         tag_specifications: p.tag_specifications()?,
     };
-    match op.run(Command::CreateNetworkInterface(input)).await? {
-        Outcome::NetworkInterface(e) => {
-            let model = op.snapshot();
-            op.respond(|w| {
-                w.node("networkInterface", |w| write_interface(w, &model, &e));
-                w.leaf_opt("clientToken", p.opt("ClientToken"));
-            })
-        }
-        other => Err(unexpected(&other)),
+    let e = op.run_as(Command::CreateNetworkInterface(input)).await?;
+    {
+        let model = op.snapshot();
+        op.respond(|w| {
+            w.node("networkInterface", |w| write_interface(w, &model, &e));
+            w.leaf_opt("clientToken", p.opt("ClientToken"));
+        })
     }
 }
 
@@ -479,13 +477,11 @@ pub(super) async fn attach<B: Backend>(op: &Op<'_, B>) -> Body {
         device_index,
         network_card_index,
     };
-    match op.run(Command::AttachNetworkInterface(input)).await? {
-        Outcome::NetworkInterfaceAttachment(a) => op.respond(|w| {
-            w.leaf("attachmentId", &a.id)
-                .num("networkCardIndex", a.network_card_index);
-        }),
-        other => Err(unexpected(&other)),
-    }
+    let a: InterfaceAttachment = op.run_as(Command::AttachNetworkInterface(input)).await?;
+    op.respond(|w| {
+        w.leaf("attachmentId", &a.id)
+            .num("networkCardIndex", a.network_card_index);
+    })
 }
 
 pub(super) async fn detach<B: Backend>(op: &Op<'_, B>) -> Body {

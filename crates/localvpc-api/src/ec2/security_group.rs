@@ -333,24 +333,20 @@ pub(super) async fn create_security_group<B: Backend>(op: &Op<'_, B>) -> Body {
         description: p.required("GroupDescription")?.to_owned(),
         tag_specifications: p.tag_specifications()?,
     };
-    match op.run(Command::CreateSecurityGroup(input)).await? {
-        Outcome::SecurityGroup(g) => op.respond(|w| {
-            w.leaf("groupId", g.id.as_str());
-            super::tags::write_tag_set(w, &g.tags);
-            w.leaf("securityGroupArn", &g.arn());
-        }),
-        other => Err(unexpected(&other)),
-    }
+    let g: SecurityGroup = op.run_as(Command::CreateSecurityGroup(input)).await?;
+    op.respond(|w| {
+        w.leaf("groupId", g.id.as_str());
+        super::tags::write_tag_set(w, &g.tags);
+        w.leaf("securityGroupArn", &g.arn());
+    })
 }
 
 pub(super) async fn delete_security_group<B: Backend>(op: &Op<'_, B>) -> Body {
     let group = group_ref(&op.params)?;
-    match op.run(Command::DeleteSecurityGroup { group }).await? {
-        Outcome::SecurityGroupId(id) => op.respond(|w| {
-            w.bool("return", true).leaf("groupId", id.as_str());
-        }),
-        other => Err(unexpected(&other)),
-    }
+    let id: SecurityGroupId = op.run_as(Command::DeleteSecurityGroup { group }).await?;
+    op.respond(|w| {
+        w.bool("return", true).leaf("groupId", id.as_str());
+    })
 }
 
 /// DescribeSecurityGroups names groups by id (in request order) or by name (in the default

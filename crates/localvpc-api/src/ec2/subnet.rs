@@ -164,14 +164,12 @@ pub(super) async fn create_subnet<B: Backend>(op: &Op<'_, B>) -> Body {
         }
     }
     refuse_ipam(p)?;
-    match op.run(Command::CreateSubnet(input)).await? {
-        Outcome::Subnet(subnet) => {
-            let model = op.snapshot();
-            op.respond(|w| {
-                w.node("subnet", |w| write_subnet(w, &model, &subnet));
-            })
-        }
-        other => Err(unexpected(&other)),
+    let subnet = op.run_as(Command::CreateSubnet(input)).await?;
+    {
+        let model = op.snapshot();
+        op.respond(|w| {
+            w.node("subnet", |w| write_subnet(w, &model, &subnet));
+        })
     }
 }
 
@@ -191,14 +189,12 @@ pub(super) async fn create_default_subnet<B: Backend>(op: &Op<'_, B>) -> Body {
         }
         _ => {}
     }
-    match op.run(Command::CreateDefaultSubnet(input)).await? {
-        Outcome::Subnet(subnet) => {
-            let model = op.snapshot();
-            op.respond(|w| {
-                w.node("subnet", |w| write_subnet(w, &model, &subnet));
-            })
-        }
-        other => Err(unexpected(&other)),
+    let subnet = op.run_as(Command::CreateDefaultSubnet(input)).await?;
+    {
+        let model = op.snapshot();
+        op.respond(|w| {
+            w.node("subnet", |w| write_subnet(w, &model, &subnet));
+        })
     }
 }
 

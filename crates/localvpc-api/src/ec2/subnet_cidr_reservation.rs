@@ -3,12 +3,11 @@
 
 use super::describe::Describe;
 use super::filter::DESCRIBE_BOUNDS;
-use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    Command, CreateSubnetCidrReservation, Outcome, ReservationType, ReservedCidr,
-    SubnetCidrReservation, SubnetCidrReservationId, SubnetId,
+    Command, CreateSubnetCidrReservation, ReservationType, ReservedCidr, SubnetCidrReservation,
+    SubnetCidrReservationId, SubnetId,
 };
 use localvpc_wire::xml::XmlWriter;
 
@@ -51,24 +50,24 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
         description: p.opt("Description").map(str::to_owned),
         tag_specifications: p.tag_specifications()?,
     };
-    match op.run(Command::CreateSubnetCidrReservation(input)).await? {
-        Outcome::SubnetCidrReservation(r) => op.respond(|w| {
-            w.node("subnetCidrReservation", |w| write_reservation(w, &r));
-        }),
-        other => Err(unexpected(&other)),
-    }
+    let r = op
+        .run_as(Command::CreateSubnetCidrReservation(input))
+        .await?;
+    op.respond(|w| {
+        w.node("subnetCidrReservation", |w| write_reservation(w, &r));
+    })
 }
 
 pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
     let id = SubnetCidrReservationId::parse(op.params.required("SubnetCidrReservationId")?)?;
-    match op.run(Command::DeleteSubnetCidrReservation { id }).await? {
-        Outcome::SubnetCidrReservation(r) => op.respond(|w| {
-            w.node("deletedSubnetCidrReservation", |w| {
-                write_reservation(w, &r);
-            });
-        }),
-        other => Err(unexpected(&other)),
-    }
+    let r = op
+        .run_as(Command::DeleteSubnetCidrReservation { id })
+        .await?;
+    op.respond(|w| {
+        w.node("deletedSubnetCidrReservation", |w| {
+            write_reservation(w, &r);
+        });
+    })
 }
 
 pub(super) fn get<B: Backend>(op: &Op<'_, B>) -> Body {

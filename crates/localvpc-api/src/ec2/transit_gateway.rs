@@ -360,22 +360,18 @@ pub(super) async fn modify<B: Backend>(op: &Op<'_, B>) -> Body {
     if maybe_enable(p, "Options.EncryptionSupport")? == Some(true) {
         return Err(ApiError::not_emulated("transit gateway encryption support"));
     }
-    match op.run(Command::ModifyTransitGateway(input)).await? {
-        Outcome::TransitGateway(t) => op.respond(|w| {
-            w.node("transitGateway", |w| write_tgw(w, &t));
-        }),
-        other => Err(unexpected(&other)),
-    }
+    let t = op.run_as(Command::ModifyTransitGateway(input)).await?;
+    op.respond(|w| {
+        w.node("transitGateway", |w| write_tgw(w, &t));
+    })
 }
 
 pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
     let id = tgw_id(&op.params)?;
-    match op.run(Command::DeleteTransitGateway { id }).await? {
-        Outcome::TransitGateway(t) => op.respond(|w| {
-            w.node("transitGateway", |w| write_tgw(w, &t));
-        }),
-        other => Err(unexpected(&other)),
-    }
+    let t = op.run_as(Command::DeleteTransitGateway { id }).await?;
+    op.respond(|w| {
+        w.node("transitGateway", |w| write_tgw(w, &t));
+    })
 }
 
 fn tgw_values(t: &TransitGateway, name: &str) -> Vec<String> {

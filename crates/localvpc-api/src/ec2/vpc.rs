@@ -141,12 +141,10 @@ pub(super) async fn create_vpc<B: Backend>(op: &Op<'_, B>) -> Body {
     if p.opt("Ipv4IpamPoolId").is_some() {
         return Err(ApiError::not_emulated("IPAM pools (Ipv4IpamPoolId)"));
     }
-    match op.run(Command::CreateVpc(input)).await? {
-        Outcome::Vpc(vpc) => op.respond(|w| {
-            w.node("vpc", |w| write_vpc_in_state(w, &vpc, "pending"));
-        }),
-        other => Err(unexpected(&other)),
-    }
+    let vpc = op.run_as(Command::CreateVpc(input)).await?;
+    op.respond(|w| {
+        w.node("vpc", |w| write_vpc_in_state(w, &vpc, "pending"));
+    })
 }
 
 /// BYOIP pools (`Ipv6Pool`, `Ipv6CidrBlock`) and IPAM pools are not emulated: only
@@ -171,12 +169,10 @@ fn refuse_ipv6_pools(p: &super::input::Input<'_>, amazon: bool) -> Result<(), Ap
 }
 
 pub(super) async fn create_default_vpc<B: Backend>(op: &Op<'_, B>) -> Body {
-    match op.run(Command::CreateDefaultVpc).await? {
-        Outcome::Vpc(vpc) => op.respond(|w| {
-            w.node("vpc", |w| write_vpc_in_state(w, &vpc, "pending"));
-        }),
-        other => Err(unexpected(&other)),
-    }
+    let vpc = op.run_as(Command::CreateDefaultVpc).await?;
+    op.respond(|w| {
+        w.node("vpc", |w| write_vpc_in_state(w, &vpc, "pending"));
+    })
 }
 
 pub(super) async fn modify_vpc_tenancy<B: Backend>(op: &Op<'_, B>) -> Body {

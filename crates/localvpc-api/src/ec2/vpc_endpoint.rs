@@ -162,25 +162,23 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
         client_token: p.opt("ClientToken").map(str::to_owned),
         tag_specifications: p.tag_specifications()?,
     };
-    match op.run(Command::CreateVpcEndpoint(input)).await? {
-        Outcome::VpcEndpoint(e) => {
-            let model = op.snapshot();
-            let catalog = op.backend.catalog();
-            // AWS answers an interface endpoint as `pending` (private DNS zone id
-            // `ZONEIDPENDING`); the next Describe shows it `available`.
-            let state = match (e.endpoint_type, e.state) {
-                (EndpointTypeWire::Gateway, s) => s,
-                (_, EndpointState::Available) => EndpointState::Pending,
-                (_, s) => s,
-            };
-            op.respond(|w| {
-                w.node("vpcEndpoint", |w| {
-                    write_endpoint(w, &model, catalog, &e, state)
-                });
-                w.leaf_opt("clientToken", p.opt("ClientToken"));
-            })
-        }
-        other => Err(unexpected(&other)),
+    let e: VpcEndpoint = op.run_as(Command::CreateVpcEndpoint(input)).await?;
+    {
+        let model = op.snapshot();
+        let catalog = op.backend.catalog();
+        // AWS answers an interface endpoint as `pending` (private DNS zone id
+        // `ZONEIDPENDING`); the next Describe shows it `available`.
+        let state = match (e.endpoint_type, e.state) {
+            (EndpointTypeWire::Gateway, s) => s,
+            (_, EndpointState::Available) => EndpointState::Pending,
+            (_, s) => s,
+        };
+        op.respond(|w| {
+            w.node("vpcEndpoint", |w| {
+                write_endpoint(w, &model, catalog, &e, state)
+            });
+            w.leaf_opt("clientToken", p.opt("ClientToken"));
+        })
     }
 }
 

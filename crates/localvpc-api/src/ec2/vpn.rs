@@ -174,12 +174,10 @@ pub(super) async fn create_customer_gateway<B: Backend>(op: &Op<'_, B>) -> Body 
         device_name: p.opt("DeviceName").map(str::to_owned),
         tag_specifications: p.tag_specifications()?,
     };
-    match op.run(command).await? {
-        Outcome::CustomerGateway(g) => op.respond(|w| {
-            w.node("customerGateway", |w| write_cgw(w, &g));
-        }),
-        other => Err(unexpected(&other)),
-    }
+    let g = op.run_as(command).await?;
+    op.respond(|w| {
+        w.node("customerGateway", |w| write_cgw(w, &g));
+    })
 }
 
 pub(super) async fn delete_customer_gateway<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -320,14 +318,12 @@ pub(super) async fn create_vpn_connection<B: Backend>(op: &Op<'_, B>) -> Body {
         static_routes_only: p.bool("Options.StaticRoutesOnly")?.unwrap_or(false),
         tag_specifications: p.tag_specifications()?,
     };
-    match op.run(command).await? {
-        Outcome::VpnConnection(c) => {
-            let model = op.snapshot();
-            op.respond(|w| {
-                w.node("vpnConnection", |w| write_vpn(w, &model, &c));
-            })
-        }
-        other => Err(unexpected(&other)),
+    let c = op.run_as(command).await?;
+    {
+        let model = op.snapshot();
+        op.respond(|w| {
+            w.node("vpnConnection", |w| write_vpn(w, &model, &c));
+        })
     }
 }
 
