@@ -1,10 +1,9 @@
 //! DHCP option sets: Create/Delete/Describe/AssociateDhcpOptions.
 
 use super::filter::DESCRIBE_BOUNDS;
-use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
-use localvpc_model::{Command, DhcpOptions, DhcpOptionsId, Outcome, VpcId};
+use localvpc_model::{Command, DhcpOptions, DhcpOptionsId, VpcId};
 use localvpc_wire::xml::XmlWriter;
 
 fn write_options(w: &mut XmlWriter, d: &DhcpOptions) {
@@ -33,18 +32,15 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
         configurations.push((key.to_owned(), values));
     }
     let tag_specifications = p.tag_specifications()?;
-    match op
-        .run(Command::CreateDhcpOptions {
+    let d = op
+        .run_as(Command::CreateDhcpOptions {
             configurations,
             tag_specifications,
         })
-        .await?
-    {
-        Outcome::DhcpOptions(d) => op.respond(|w| {
-            w.node("dhcpOptions", |w| write_options(w, &d));
-        }),
-        other => Err(unexpected(&other)),
-    }
+        .await?;
+    op.respond(|w| {
+        w.node("dhcpOptions", |w| write_options(w, &d));
+    })
 }
 
 pub(super) async fn associate<B: Backend>(op: &Op<'_, B>) -> Body {

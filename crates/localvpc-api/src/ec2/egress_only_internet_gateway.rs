@@ -1,12 +1,9 @@
 //! Create/Delete/DescribeEgressOnlyInternetGateways.
 
 use super::filter::Bounds;
-use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::Backend;
-use localvpc_model::{
-    Command, EgressOnlyInternetGateway, EgressOnlyInternetGatewayId, Outcome, VpcId,
-};
+use localvpc_model::{Command, EgressOnlyInternetGateway, EgressOnlyInternetGatewayId, VpcId};
 use localvpc_wire::xml::XmlWriter;
 
 /// `DescribeEgressOnlyInternetGatewaysMaxResults`: 5–255.
@@ -32,19 +29,16 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
     let vpc_id = VpcId::parse(p.required("VpcId")?)?;
     let tag_specifications = p.tag_specifications()?;
-    match op
-        .run(Command::CreateEgressOnlyInternetGateway {
+    let g = op
+        .run_as(Command::CreateEgressOnlyInternetGateway {
             vpc_id,
             tag_specifications,
         })
-        .await?
-    {
-        Outcome::EgressOnlyInternetGateway(g) => op.respond(|w| {
-            w.leaf_opt("clientToken", p.opt("ClientToken"));
-            w.node("egressOnlyInternetGateway", |w| write_gateway(w, &g));
-        }),
-        other => Err(unexpected(&other)),
-    }
+        .await?;
+    op.respond(|w| {
+        w.leaf_opt("clientToken", p.opt("ClientToken"));
+        w.node("egressOnlyInternetGateway", |w| write_gateway(w, &g));
+    })
 }
 
 pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {

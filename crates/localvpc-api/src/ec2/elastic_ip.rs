@@ -1,11 +1,9 @@
 //! Elastic IPs: Allocate/Associate/Disassociate/Release/DescribeAddresses.
 
-use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    AllocationId, Command, ElasticIp, ElasticIpAssociationId, Model, ModelError,
-    NetworkInterfaceId, Outcome,
+    AllocationId, Command, ElasticIp, ElasticIpAssociationId, Model, ModelError, NetworkInterfaceId,
 };
 use localvpc_wire::xml::XmlWriter;
 
@@ -47,19 +45,16 @@ pub(super) async fn allocate<B: Backend>(op: &Op<'_, B>) -> Body {
         ));
     }
     let tag_specifications = p.tag_specifications()?;
-    match op
-        .run(Command::AllocateAddress { tag_specifications })
-        .await?
-    {
-        Outcome::ElasticIp(e) => op.respond(|w| {
-            w.leaf("publicIp", &e.public_ip.to_string())
-                .leaf("domain", "vpc")
-                .leaf("allocationId", e.id.as_str())
-                .leaf("publicIpv4Pool", "amazon")
-                .leaf("networkBorderGroup", &e.scope.region);
-        }),
-        other => Err(unexpected(&other)),
-    }
+    let e: ElasticIp = op
+        .run_as(Command::AllocateAddress { tag_specifications })
+        .await?;
+    op.respond(|w| {
+        w.leaf("publicIp", &e.public_ip.to_string())
+            .leaf("domain", "vpc")
+            .leaf("allocationId", e.id.as_str())
+            .leaf("publicIpv4Pool", "amazon")
+            .leaf("networkBorderGroup", &e.scope.region);
+    })
 }
 
 pub(super) async fn associate<B: Backend>(op: &Op<'_, B>) -> Body {

@@ -1,10 +1,9 @@
 //! Create/Attach/Detach/Delete/DescribeInternetGateways.
 
 use super::filter::{DESCRIBE_BOUNDS, texts};
-use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::Backend;
-use localvpc_model::{Command, InternetGateway, InternetGatewayId, Outcome, VpcId};
+use localvpc_model::{Command, InternetGateway, InternetGatewayId, VpcId};
 use localvpc_wire::xml::XmlWriter;
 
 const FILTERS: &[&str] = &[
@@ -33,15 +32,12 @@ fn ids<B: Backend>(op: &Op<'_, B>) -> Result<(InternetGatewayId, VpcId), crate::
 
 pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
     let tag_specifications = op.params.tag_specifications()?;
-    match op
-        .run(Command::CreateInternetGateway { tag_specifications })
-        .await?
-    {
-        Outcome::InternetGateway(g) => op.respond(|w| {
-            w.node("internetGateway", |w| write_internet_gateway(w, &g));
-        }),
-        other => Err(unexpected(&other)),
-    }
+    let g = op
+        .run_as(Command::CreateInternetGateway { tag_specifications })
+        .await?;
+    op.respond(|w| {
+        w.node("internetGateway", |w| write_internet_gateway(w, &g));
+    })
 }
 
 pub(super) async fn attach<B: Backend>(op: &Op<'_, B>) -> Body {

@@ -2,13 +2,12 @@
 
 use super::filter::DESCRIBE_BOUNDS;
 use super::input::Input;
-use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::IpNet;
 use localvpc_model::{
-    Command, NetworkAcl, NetworkAclEntrySpec, NetworkAclId, Outcome, RuleAction, VpcId,
-    parse_ipv4_cidr, parse_ipv6_cidr,
+    Command, NetworkAcl, NetworkAclEntrySpec, NetworkAclId, RuleAction, VpcId, parse_ipv4_cidr,
+    parse_ipv6_cidr,
 };
 use localvpc_wire::xml::XmlWriter;
 
@@ -162,19 +161,16 @@ pub(super) async fn create_network_acl<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
     let vpc_id = VpcId::parse(p.required("VpcId")?)?;
     let tag_specifications = p.tag_specifications()?;
-    match op
-        .run(Command::CreateNetworkAcl {
+    let acl = op
+        .run_as(Command::CreateNetworkAcl {
             vpc_id,
             tag_specifications,
         })
-        .await?
-    {
-        Outcome::NetworkAcl(acl) => op.respond(|w| {
-            w.node("networkAcl", |w| write_acl(w, &acl));
-            w.leaf_opt("clientToken", p.opt("ClientToken"));
-        }),
-        other => Err(unexpected(&other)),
-    }
+        .await?;
+    op.respond(|w| {
+        w.node("networkAcl", |w| write_acl(w, &acl));
+        w.leaf_opt("clientToken", p.opt("ClientToken"));
+    })
 }
 
 pub(super) async fn delete_network_acl<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -232,16 +228,13 @@ pub(super) async fn replace_network_acl_association<B: Backend>(op: &Op<'_, B>) 
     let p = &op.params;
     let association_id = p.required("AssociationId")?.to_owned();
     let network_acl_id = acl_id(p)?;
-    match op
-        .run(Command::ReplaceNetworkAclAssociation {
+    let id: localvpc_model::NetworkAclAssociationId = op
+        .run_as(Command::ReplaceNetworkAclAssociation {
             association_id,
             network_acl_id,
         })
-        .await?
-    {
-        Outcome::NetworkAclAssociation(id) => op.respond(|w| {
-            w.leaf("newAssociationId", id.as_str());
-        }),
-        other => Err(unexpected(&other)),
-    }
+        .await?;
+    op.respond(|w| {
+        w.leaf("newAssociationId", id.as_str());
+    })
 }

@@ -2,11 +2,10 @@
 
 use super::filter::Bounds;
 use super::input::Input;
-use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    Command, InternetGatewayId, Model, ModelError, NatGatewayId, NetworkInterfaceId, Outcome,
+    Command, InternetGatewayId, Model, ModelError, NatGatewayId, NetworkInterfaceId,
     RouteDestination, RouteSpec, RouteTable, RouteTableId, RouteTarget, SubnetId, TransitGatewayId,
     UnmodelledTarget, VpcId, VpcPeeringConnectionId, parse_ipv4_cidr, parse_ipv6_cidr,
 };
@@ -275,21 +274,18 @@ pub(super) async fn create_route_table<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
     let vpc_id = VpcId::parse(p.required("VpcId")?)?;
     let tag_specifications = p.tag_specifications()?;
-    match op
-        .run(Command::CreateRouteTable {
+    let t = op
+        .run_as(Command::CreateRouteTable {
             vpc_id,
             tag_specifications,
         })
-        .await?
+        .await?;
     {
-        Outcome::RouteTable(t) => {
-            let model = op.snapshot();
-            op.respond(|w| {
-                w.node("routeTable", |w| write_table(w, &model, &t));
-                w.leaf_opt("clientToken", p.opt("ClientToken"));
-            })
-        }
-        other => Err(unexpected(&other)),
+        let model = op.snapshot();
+        op.respond(|w| {
+            w.node("routeTable", |w| write_table(w, &model, &t));
+            w.leaf_opt("clientToken", p.opt("ClientToken"));
+        })
     }
 }
 
@@ -317,22 +313,19 @@ pub(super) async fn associate_route_table<B: Backend>(op: &Op<'_, B>) -> Body {
     if subnet_id.is_none() && gateway_id.is_none() {
         return Err(ApiError::missing("SubnetId"));
     }
-    match op
-        .run(Command::AssociateRouteTable {
+    let id: localvpc_model::RouteTableAssociationId = op
+        .run_as(Command::AssociateRouteTable {
             route_table_id,
             subnet_id,
             gateway_id,
         })
-        .await?
-    {
-        Outcome::RouteTableAssociation(id) => op.respond(|w| {
-            w.leaf("associationId", id.as_str())
-                .node("associationState", |w| {
-                    w.leaf("state", "associated");
-                });
-        }),
-        other => Err(unexpected(&other)),
-    }
+        .await?;
+    op.respond(|w| {
+        w.leaf("associationId", id.as_str())
+            .node("associationState", |w| {
+                w.leaf("state", "associated");
+            });
+    })
 }
 
 pub(super) async fn disassociate_route_table<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -346,21 +339,18 @@ pub(super) async fn replace_route_table_association<B: Backend>(op: &Op<'_, B>) 
     let p = &op.params;
     let association_id = p.required("AssociationId")?.to_owned();
     let route_table_id = table_id(p)?;
-    match op
-        .run(Command::ReplaceRouteTableAssociation {
+    let id: localvpc_model::RouteTableAssociationId = op
+        .run_as(Command::ReplaceRouteTableAssociation {
             association_id,
             route_table_id,
         })
-        .await?
-    {
-        Outcome::RouteTableAssociation(id) => op.respond(|w| {
-            w.leaf("newAssociationId", id.as_str())
-                .node("associationState", |w| {
-                    w.leaf("state", "associated");
-                });
-        }),
-        other => Err(unexpected(&other)),
-    }
+        .await?;
+    op.respond(|w| {
+        w.leaf("newAssociationId", id.as_str())
+            .node("associationState", |w| {
+                w.leaf("state", "associated");
+            });
+    })
 }
 
 pub(super) async fn create_route<B: Backend>(op: &Op<'_, B>) -> Body {

@@ -313,19 +313,16 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
     };
     let description = p.opt("Description").unwrap_or_default().to_owned();
     let tag_specifications = p.tag_specifications()?;
-    match op
-        .run(Command::CreateTransitGateway {
+    let t = op
+        .run_as(Command::CreateTransitGateway {
             description,
             options,
             tag_specifications,
         })
-        .await?
-    {
-        Outcome::TransitGateway(t) => op.respond(|w| {
-            w.node("transitGateway", |w| write_tgw(w, &t));
-        }),
-        other => Err(unexpected(&other)),
-    }
+        .await?;
+    op.respond(|w| {
+        w.node("transitGateway", |w| write_tgw(w, &t));
+    })
 }
 
 pub(super) async fn modify<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -582,40 +579,34 @@ pub(super) async fn create_route_table<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
     let transit_gateway_id = tgw_id(p)?;
     let tag_specifications = p.tag_specifications()?;
-    match op
-        .run(Command::CreateTransitGatewayRouteTable {
+    let t = op
+        .run_as(Command::CreateTransitGatewayRouteTable {
             transit_gateway_id,
             tag_specifications,
         })
-        .await?
+        .await?;
     {
-        Outcome::TransitGatewayRouteTable(t) => {
-            let model = op.snapshot();
-            op.respond(|w| {
-                w.node("transitGatewayRouteTable", |w| {
-                    write_route_table(w, &model, &t)
-                });
-            })
-        }
-        other => Err(unexpected(&other)),
+        let model = op.snapshot();
+        op.respond(|w| {
+            w.node("transitGatewayRouteTable", |w| {
+                write_route_table(w, &model, &t)
+            });
+        })
     }
 }
 
 pub(super) async fn delete_route_table<B: Backend>(op: &Op<'_, B>) -> Body {
     let id = table_id(&op.params)?;
-    match op
-        .run(Command::DeleteTransitGatewayRouteTable { id })
-        .await?
+    let t = op
+        .run_as(Command::DeleteTransitGatewayRouteTable { id })
+        .await?;
     {
-        Outcome::TransitGatewayRouteTable(t) => {
-            let model = op.snapshot();
-            op.respond(|w| {
-                w.node("transitGatewayRouteTable", |w| {
-                    write_route_table_in_state(w, &model, &t, "deleting")
-                });
-            })
-        }
-        other => Err(unexpected(&other)),
+        let model = op.snapshot();
+        op.respond(|w| {
+            w.node("transitGatewayRouteTable", |w| {
+                write_route_table_in_state(w, &model, &t, "deleting")
+            });
+        })
     }
 }
 

@@ -203,34 +203,31 @@ pub(super) async fn modify_options<B: Backend>(op: &Op<'_, B>) -> Body {
             "RequesterPeeringConnectionOptions or AccepterPeeringConnectionOptions",
         ));
     }
-    match op
-        .run(Command::ModifyVpcPeeringConnectionOptions {
+    let pc: VpcPeeringConnection = op
+        .run_as(Command::ModifyVpcPeeringConnectionOptions {
             id,
             requester,
             accepter,
         })
-        .await?
-    {
-        Outcome::VpcPeeringConnection(pc) => op.respond(|w| {
-            let write = |w: &mut XmlWriter, tag: &str, s: &PeeringSide| {
-                w.node(tag, |w| {
-                    w.bool(
-                        "allowDnsResolutionFromRemoteVpc",
-                        s.allow_dns_resolution_from_remote_vpc,
-                    )
-                    .bool("allowEgressFromLocalClassicLinkToRemoteVpc", false)
-                    .bool("allowEgressFromLocalVpcToRemoteClassicLink", false);
-                });
-            };
-            if accepter.is_some() {
-                write(w, "accepterPeeringConnectionOptions", &pc.accepter);
-            }
-            if requester.is_some() {
-                write(w, "requesterPeeringConnectionOptions", &pc.requester);
-            }
-        }),
-        other => Err(unexpected(&other)),
-    }
+        .await?;
+    op.respond(|w| {
+        let write = |w: &mut XmlWriter, tag: &str, s: &PeeringSide| {
+            w.node(tag, |w| {
+                w.bool(
+                    "allowDnsResolutionFromRemoteVpc",
+                    s.allow_dns_resolution_from_remote_vpc,
+                )
+                .bool("allowEgressFromLocalClassicLinkToRemoteVpc", false)
+                .bool("allowEgressFromLocalVpcToRemoteClassicLink", false);
+            });
+        };
+        if accepter.is_some() {
+            write(w, "accepterPeeringConnectionOptions", &pc.accepter);
+        }
+        if requester.is_some() {
+            write(w, "requesterPeeringConnectionOptions", &pc.requester);
+        }
+    })
 }
 
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {

@@ -4,12 +4,11 @@
 
 use super::filter::texts;
 use super::input::Input;
-use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    Command, CustomerGateway, CustomerGatewayId, Model, Outcome, RouteTableId, TransitGatewayId,
-    VpcId, VpnConnection, VpnConnectionId, VpnGateway, VpnGatewayId, VpnTarget, parse_ipv4_cidr,
+    Command, CustomerGateway, CustomerGatewayId, Model, RouteTableId, TransitGatewayId, VpcId,
+    VpnConnection, VpnConnectionId, VpnGateway, VpnGatewayId, VpnTarget, parse_ipv4_cidr,
 };
 use localvpc_wire::xml::XmlWriter;
 
@@ -223,18 +222,15 @@ pub(super) async fn create_vpn_gateway<B: Backend>(op: &Op<'_, B>) -> Body {
         ));
     }
     let tag_specifications = p.tag_specifications()?;
-    match op
-        .run(Command::CreateVpnGateway {
+    let g = op
+        .run_as(Command::CreateVpnGateway {
             amazon_side_asn,
             tag_specifications,
         })
-        .await?
-    {
-        Outcome::VpnGateway(g) => op.respond(|w| {
-            w.node("vpnGateway", |w| write_vgw(w, &g));
-        }),
-        other => Err(unexpected(&other)),
-    }
+        .await?;
+    op.respond(|w| {
+        w.node("vpnGateway", |w| write_vgw(w, &g));
+    })
 }
 
 pub(super) async fn attach_vpn_gateway<B: Backend>(op: &Op<'_, B>) -> Body {
