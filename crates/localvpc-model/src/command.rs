@@ -613,4 +613,5 @@ from_outcome! {
     VpcEndpoint => VpcEndpoint,
     EndpointService => VpcEndpointServiceConfiguration,
     ConnectionNotification => ConnectionNotification,
+    Unsuccessful => Vec<(String, &'static str, String)>,
 }

@@ -198,10 +198,9 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
     if ids.is_empty() {
         return Err(ApiError::missing("ServiceId"));
     }
-    match op.run(Command::DeleteEndpointServices { ids }).await? {
-        Outcome::Unsuccessful(failed) => op.respond(|w| super::write_unsuccessful(w, &failed)),
-        other => Err(unexpected(&other)),
-    }
+    let failed: Vec<(String, &'static str, String)> =
+        op.run_as(Command::DeleteEndpointServices { ids }).await?;
+    op.respond(|w| super::write_unsuccessful(w, &failed))
 }
 
 fn service_values(s: &VpcEndpointServiceConfiguration, name: &str) -> Vec<String> {
@@ -357,17 +356,14 @@ pub(super) async fn answer_connections<B: Backend>(op: &Op<'_, B>, accept: bool)
     if endpoints.is_empty() {
         return Err(ApiError::missing("VpcEndpointId"));
     }
-    match op
-        .run(Command::AnswerEndpointConnections {
+    let failed: Vec<(String, &'static str, String)> = op
+        .run_as(Command::AnswerEndpointConnections {
             id,
             endpoints,
             accept,
         })
-        .await?
-    {
-        Outcome::Unsuccessful(failed) => op.respond(|w| super::write_unsuccessful(w, &failed)),
-        other => Err(unexpected(&other)),
-    }
+        .await?;
+    op.respond(|w| super::write_unsuccessful(w, &failed))
 }
 
 pub(super) async fn start_private_dns_verification<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -458,13 +454,10 @@ pub(super) async fn delete_notifications<B: Backend>(op: &Op<'_, B>) -> Body {
     if ids.is_empty() {
         return Err(ApiError::missing("ConnectionNotificationId"));
     }
-    match op
-        .run(Command::DeleteConnectionNotifications { ids })
-        .await?
-    {
-        Outcome::Unsuccessful(failed) => op.respond(|w| super::write_unsuccessful(w, &failed)),
-        other => Err(unexpected(&other)),
-    }
+    let failed: Vec<(String, &'static str, String)> = op
+        .run_as(Command::DeleteConnectionNotifications { ids })
+        .await?;
+    op.respond(|w| super::write_unsuccessful(w, &failed))
 }
 
 fn notification_values(n: &ConnectionNotification, name: &str) -> Vec<String> {

@@ -4,13 +4,11 @@
 use super::describe::Describe;
 use super::filter::Bounds;
 use super::input::Input;
-use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
     Catalog, Command, CreateVpcEndpoint, EndpointService, EndpointState, EndpointTypeWire, Model,
-    ModifyVpcEndpoint, Outcome, RouteTableId, SecurityGroupId, SubnetId, VpcEndpoint,
-    VpcEndpointId, VpcId,
+    ModifyVpcEndpoint, RouteTableId, SecurityGroupId, SubnetId, VpcEndpoint, VpcEndpointId, VpcId,
 };
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
@@ -210,12 +208,11 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
     if ids.is_empty() {
         return Err(ApiError::missing("VpcEndpointId"));
     }
-    match op.run(Command::DeleteVpcEndpoints { ids }).await? {
-        Outcome::Unsuccessful(failed) => op.respond(|w| {
-            super::write_unsuccessful(w, &failed);
-        }),
-        other => Err(unexpected(&other)),
-    }
+    let failed: Vec<(String, &'static str, String)> =
+        op.run_as(Command::DeleteVpcEndpoints { ids }).await?;
+    op.respond(|w| {
+        super::write_unsuccessful(w, &failed);
+    })
 }
 
 /// DescribeVpcEndpoints' `MaxResults`: 1–1000, and AWS caps larger values rather than
