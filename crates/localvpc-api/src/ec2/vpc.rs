@@ -405,6 +405,32 @@ mod tests {
     }
 
     #[test]
+    fn create_default_vpc() {
+        let b = Fake::default();
+        dry_run(&b, "Action=CreateDefaultVpc");
+        assert!(all(&ok(&b, ME, "Action=DescribeVpcs"), "vpcId").is_empty());
+        let body = ok(&b, ME, "Action=CreateDefaultVpc");
+        let [id] = all(&body, "vpcId").try_into().unwrap();
+        assert!(id.starts_with("vpc-"), "{id}");
+        assert_eq!(all(&body, "isDefault"), ["true"]);
+        assert_eq!(all(&body, "cidrBlock"), ["172.31.0.0/16", "172.31.0.0/16"]);
+        assert!(body.contains("<state>pending</state>"), "{body}");
+        assert_eq!(
+            error(&b, ME, "Action=CreateDefaultVpc"),
+            "DefaultVpcAlreadyExists"
+        );
+        // The other account has none yet.
+        let theirs = ok(&b, OTHER, "Action=CreateDefaultVpc");
+        assert_eq!(all(&theirs, "ownerId"), [OTHER]);
+        let mine = ok(
+            &b,
+            ME,
+            "Action=DescribeVpcs&Filter.1.Name=is-default&Filter.1.Value.1=true",
+        );
+        assert_eq!(all(&mine, "vpcId"), [id.as_str()]);
+    }
+
+    #[test]
     fn describe_vpcs() {
         let b = Fake::default();
         let id = vpc(&b);
