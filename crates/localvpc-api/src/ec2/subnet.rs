@@ -663,5 +663,32 @@ mod tests {
             &b,
             "Action=CreateDefaultSubnet&AvailabilityZone=ap-northeast-1a",
         );
+        ok(&b, ME, "Action=CreateDefaultVpc");
+        // The default VPC comes with a default subnet in every zone.
+        let create = "Action=CreateDefaultSubnet&AvailabilityZone=ap-northeast-1a";
+        assert_eq!(
+            error(&b, ME, create),
+            "DefaultSubnetAlreadyExistsInAvailabilityZone"
+        );
+        let existing = ok(
+            &b,
+            ME,
+            "Action=DescribeSubnets&Filter.1.Name=default-for-az&Filter.1.Value.1=true\
+             &Filter.2.Name=availability-zone&Filter.2.Value.1=ap-northeast-1a",
+        );
+        let [old] = all(&existing, "subnetId").try_into().unwrap();
+        ok(&b, ME, &format!("Action=DeleteSubnet&SubnetId={old}"));
+        let body = ok(
+            &b,
+            ME,
+            "Action=CreateDefaultSubnet&AvailabilityZone=ap-northeast-1a",
+        );
+        let [id] = all(&body, "subnetId").try_into().unwrap();
+        assert!(id.starts_with("subnet-"), "{id}");
+        assert_ne!(id, old);
+        assert_eq!(all(&body, "defaultForAz"), ["true"]);
+        assert_eq!(all(&body, "mapPublicIpOnLaunch"), ["true"]);
+        assert_eq!(all(&body, "availabilityZone"), ["ap-northeast-1a"]);
+        assert_eq!(all(&body, "ownerId"), [ME]);
     }
 }
