@@ -70,3 +70,171 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
         .paged(&BOUNDS)?
         .answer("egressOnlyInternetGatewaySet", filter_values, write_gateway)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fake, ME, OTHER, all, call, error, ok};
+
+    fn dry_run(b: &Fake, query: &str) {
+        let r = call(b, ME, &format!("{query}&DryRun=true"));
+        assert_eq!(r.status, 412, "{query}: {}", r.body);
+        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
+    }
+
+    fn vpc(b: &Fake) -> String {
+        all(
+            &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
+            "vpcId",
+        )
+        .remove(0)
+    }
+
+    #[test]
+    fn create_egress_only_internet_gateway() {
+        let b = Fake::default();
+        let v = vpc(&b);
+        let r = call(&b, ME, "Action=CreateEgressOnlyInternetGateway");
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert_eq!(all(&r.body, "Code"), ["MissingParameter"]);
+        assert_eq!(
+            error(&b, ME, "Action=CreateEgressOnlyInternetGateway&VpcId=vpc"),
+            "InvalidVpcID.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=CreateEgressOnlyInternetGateway&VpcId=vpc-0123456789abcdef0"
+            ),
+            "InvalidVpcID.NotFound"
+        );
+        let create = format!("Action=CreateEgressOnlyInternetGateway&VpcId={v}");
+        assert_eq!(error(&b, OTHER, &create), "InvalidVpcID.NotFound");
+        dry_run(&b, &create);
+        assert!(
+            all(
+                &ok(&b, ME, "Action=DescribeEgressOnlyInternetGateways"),
+                "egressOnlyInternetGatewayId"
+            )
+            .is_empty()
+        );
+        let body = ok(&b, ME, &format!("{create}&ClientToken=tok-3"));
+        let [id] = all(&body, "egressOnlyInternetGatewayId")
+            .try_into()
+            .unwrap();
+        assert!(id.starts_with("eigw-"), "{id}");
+        assert_eq!(all(&body, "clientToken"), ["tok-3"]);
+        assert!(
+            body.contains(&format!(
+                "<attachmentSet><item><state>attached</state><vpcId>{v}</vpcId></item>\
+                 </attachmentSet>"
+            )),
+            "{body}"
+        );
+    }
+
+    #[test]
+    fn describe_egress_only_internet_gateways() {
+        let b = Fake::default();
+        let v = vpc(&b);
+        let g = all(
+            &ok(
+                &b,
+                ME,
+                &format!("Action=CreateEgressOnlyInternetGateway&VpcId={v}"),
+            ),
+            "egressOnlyInternetGatewayId",
+        )
+        .remove(0);
+        let describe = "Action=DescribeEgressOnlyInternetGateways";
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{describe}&EgressOnlyInternetGatewayId.1=eigw")
+            ),
+            "InvalidEgressOnlyInternetGatewayId.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{describe}&EgressOnlyInternetGatewayId.1=eigw-0123456789abcdef0")
+            ),
+            "InvalidEgressOnlyInternetGatewayId.NotFound"
+        );
+        let by_id = format!("{describe}&EgressOnlyInternetGatewayId.1={g}");
+        assert_eq!(
+            error(&b, OTHER, &by_id),
+            "InvalidEgressOnlyInternetGatewayId.NotFound"
+        );
+        assert!(all(&ok(&b, OTHER, describe), "egressOnlyInternetGatewayId").is_empty());
+        assert_eq!(
+            error(&b, ME, &format!("{describe}&MaxResults=256")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{describe}&Filter.1.Name=owner-id&Filter.1.Value.1={ME}")
+            ),
+            "InvalidParameterValue"
+        );
+        dry_run(&b, &by_id);
+        let body = ok(&b, ME, &by_id);
+        assert_eq!(all(&body, "egressOnlyInternetGatewayId"), [g.as_str()]);
+        assert_eq!(all(&body, "vpcId"), [v.as_str()]);
+        assert_eq!(all(&body, "state"), ["attached"]);
+        let filtered = ok(
+            &b,
+            ME,
+            &format!(
+                "{describe}&Filter.1.Name=attachment.vpc-id&Filter.1.Value.1=vpc-0123456789abcdef0"
+            ),
+        );
+        assert!(
+            all(&filtered, "egressOnlyInternetGatewayId").is_empty(),
+            "{filtered}"
+        );
+    }
+
+    #[test]
+    fn delete_egress_only_internet_gateway() {
+        let b = Fake::default();
+        let v = vpc(&b);
+        let g = all(
+            &ok(
+                &b,
+                ME,
+                &format!("Action=CreateEgressOnlyInternetGateway&VpcId={v}"),
+            ),
+            "egressOnlyInternetGatewayId",
+        )
+        .remove(0);
+        let delete = "Action=DeleteEgressOnlyInternetGateway";
+        assert_eq!(error(&b, ME, delete), "MissingParameter");
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{delete}&EgressOnlyInternetGatewayId=igw-0123456789abcdef0")
+            ),
+            "InvalidEgressOnlyInternetGatewayId.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{delete}&EgressOnlyInternetGatewayId=eigw-0123456789abcdef0")
+            ),
+            "InvalidGatewayID.NotFound"
+        );
+        let by_id = format!("{delete}&EgressOnlyInternetGatewayId={g}");
+        assert_eq!(error(&b, OTHER, &by_id), "InvalidGatewayID.NotFound");
+        dry_run(&b, &by_id);
+        let body = ok(&b, ME, &by_id);
+        assert_eq!(all(&body, "returnCode"), ["true"]);
+        assert_eq!(error(&b, ME, &by_id), "InvalidGatewayID.NotFound");
+    }
+}

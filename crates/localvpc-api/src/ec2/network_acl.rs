@@ -238,3 +238,382 @@ pub(super) async fn replace_network_acl_association<B: Backend>(op: &Op<'_, B>) 
         w.leaf("newAssociationId", id.as_str());
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fake, ME, OTHER, all, call, error, new_subnet, ok};
+
+    fn dry_run(b: &Fake, query: &str) {
+        let r = call(b, ME, &format!("{query}&DryRun=true"));
+        assert_eq!(r.status, 412, "{query}: {}", r.body);
+        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
+    }
+
+    /// A new VPC of `ME` and a network ACL of its own: (vpc, acl).
+    fn acl(b: &Fake) -> (String, String) {
+        let vpc = all(
+            &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
+            "vpcId",
+        )
+        .remove(0);
+        let acl = all(
+            &ok(b, ME, &format!("Action=CreateNetworkAcl&VpcId={vpc}")),
+            "networkAclId",
+        )
+        .remove(0);
+        (vpc, acl)
+    }
+
+    #[test]
+    fn create_network_acl() {
+        let b = Fake::default();
+        let (vpc, _) = acl(&b);
+        let r = call(&b, ME, "Action=CreateNetworkAcl");
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert_eq!(all(&r.body, "Code"), ["MissingParameter"]);
+        assert_eq!(
+            error(&b, ME, "Action=CreateNetworkAcl&VpcId=vpc"),
+            "InvalidVpcID.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=CreateNetworkAcl&VpcId=vpc-0123456789abcdef0"
+            ),
+            "InvalidVpcID.NotFound"
+        );
+        let create = format!("Action=CreateNetworkAcl&VpcId={vpc}");
+        assert_eq!(error(&b, OTHER, &create), "InvalidVpcID.NotFound");
+        dry_run(&b, &create);
+        let body = ok(&b, ME, &format!("{create}&ClientToken=tok-2"));
+        let [id] = all(&body, "networkAclId").try_into().unwrap();
+        assert!(id.starts_with("acl-"), "{id}");
+        assert_eq!(all(&body, "vpcId"), [vpc.as_str()]);
+        assert_eq!(all(&body, "ownerId"), [ME]);
+        assert_eq!(all(&body, "default"), ["false"]);
+        assert_eq!(all(&body, "clientToken"), ["tok-2"]);
+        assert!(body.contains("<associationSet/>"), "{body}");
+        // A new ACL denies everything: the two catch-all rules 32767.
+        assert_eq!(all(&body, "ruleNumber"), ["32767", "32767"]);
+        assert_eq!(all(&body, "ruleAction"), ["deny", "deny"]);
+        assert_eq!(all(&body, "cidrBlock"), ["0.0.0.0/0", "0.0.0.0/0"]);
+    }
+
+    #[test]
+    fn describe_and_delete_network_acls() {
+        let b = Fake::default();
+        let (vpc, a) = acl(&b);
+        assert_eq!(
+            error(&b, ME, "Action=DescribeNetworkAcls&NetworkAclId.1=acl"),
+            "InvalidNetworkAclId.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=DescribeNetworkAcls&NetworkAclId.1=acl-0123456789abcdef0"
+            ),
+            "InvalidNetworkAclID.NotFound"
+        );
+        let describe = format!("Action=DescribeNetworkAcls&NetworkAclId.1={a}");
+        assert_eq!(error(&b, OTHER, &describe), "InvalidNetworkAclID.NotFound");
+        assert!(all(&ok(&b, OTHER, "Action=DescribeNetworkAcls"), "networkAclId").is_empty());
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=DescribeNetworkAcls&Filter.1.Name=color&Filter.1.Value.1=x"
+            ),
+            "InvalidParameterValue"
+        );
+        dry_run(&b, "Action=DescribeNetworkAcls");
+        let body = ok(&b, ME, &describe);
+        assert_eq!(all(&body, "networkAclId"), [a.as_str()]);
+        let defaults = ok(
+            &b,
+            ME,
+            &format!(
+                "Action=DescribeNetworkAcls&Filter.1.Name=vpc-id&Filter.1.Value.1={vpc}\
+                 &Filter.2.Name=default&Filter.2.Value.1=true"
+            ),
+        );
+        let [default_acl] = all(&defaults, "networkAclId").try_into().unwrap();
+        assert_ne!(default_acl, a);
+        assert_eq!(all(&defaults, "default"), ["true"]);
+        // The default ACL allows everything before the catch-all denies.
+        assert_eq!(
+            all(&defaults, "ruleAction"),
+            ["allow", "deny", "allow", "deny"]
+        );
+        assert_eq!(
+            all(&defaults, "ruleNumber"),
+            ["100", "32767", "100", "32767"]
+        );
+
+        assert_eq!(error(&b, ME, "Action=DeleteNetworkAcl"), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, "Action=DeleteNetworkAcl&NetworkAclId=rtb-1"),
+            "InvalidNetworkAclId.Malformed"
+        );
+        let delete = format!("Action=DeleteNetworkAcl&NetworkAclId={a}");
+        assert_eq!(error(&b, OTHER, &delete), "InvalidNetworkAclID.NotFound");
+        dry_run(&b, &delete);
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("Action=DeleteNetworkAcl&NetworkAclId={default_acl}")
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(all(&ok(&b, ME, &delete), "return"), ["true"]);
+        assert_eq!(error(&b, ME, &describe), "InvalidNetworkAclID.NotFound");
+    }
+
+    #[test]
+    fn entries() {
+        let b = Fake::default();
+        let (_, a) = acl(&b);
+        let create = format!("Action=CreateNetworkAclEntry&NetworkAclId={a}");
+        let rule = "&RuleNumber=100&Egress=false&Protocol=6&RuleAction=allow\
+                    &CidrBlock=10.0.0.0/8&PortRange.From=22&PortRange.To=22";
+        assert_eq!(
+            error(&b, ME, &format!("Action=CreateNetworkAclEntry{rule}")),
+            "MissingParameter"
+        );
+        for missing in [
+            "RuleNumber=100&",
+            "Egress=false&",
+            "Protocol=6&",
+            "RuleAction=allow&",
+        ] {
+            let without = rule.replace(missing, "");
+            assert_eq!(
+                error(&b, ME, &format!("{create}{without}")),
+                "MissingParameter",
+                "{without}"
+            );
+        }
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}{}", rule.replace("&CidrBlock=10.0.0.0/8", ""))
+            ),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}{}", rule.replace("&PortRange.To=22", ""))
+            ),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}{}", rule.replace("allow", "permit"))
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}{}", rule.replace("10.0.0.0/8", "10.0.0.0/99"))
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}{}", rule.replace("Egress=false", "Egress=no"))
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}{}", rule.replace("RuleNumber=100", "RuleNumber=x"))
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{create}{rule}&Ipv6CidrBlock=::/0")),
+            "InvalidParameterCombination"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("Action=CreateNetworkAclEntry&NetworkAclId=acl{rule}")
+            ),
+            "InvalidNetworkAclId.Malformed"
+        );
+        assert_eq!(
+            error(&b, OTHER, &format!("{create}{rule}")),
+            "InvalidNetworkAclID.NotFound"
+        );
+        dry_run(&b, &format!("{create}{rule}"));
+        let describe = format!("Action=DescribeNetworkAcls&NetworkAclId.1={a}");
+        assert_eq!(
+            all(&ok(&b, ME, &describe), "ruleNumber"),
+            ["32767", "32767"]
+        );
+        assert_eq!(
+            all(&ok(&b, ME, &format!("{create}{rule}")), "return"),
+            ["true"]
+        );
+        let body = ok(&b, ME, &describe);
+        assert!(
+            body.contains(
+                "<item><cidrBlock>10.0.0.0/8</cidrBlock><egress>false</egress>\
+                 <portRange><from>22</from><to>22</to></portRange><protocol>6</protocol>\
+                 <ruleAction>allow</ruleAction><ruleNumber>100</ruleNumber></item>"
+            ),
+            "{body}"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{create}{rule}")),
+            "NetworkAclEntryAlreadyExists"
+        );
+
+        // Replace
+        let replace = format!("Action=ReplaceNetworkAclEntry&NetworkAclId={a}");
+        let deny = rule.replace("allow", "deny");
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!(
+                    "{replace}{}",
+                    deny.replace("RuleNumber=100", "RuleNumber=101")
+                )
+            ),
+            "InvalidNetworkAclEntry.NotFound"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{replace}{}", deny.replace("Protocol=6&", ""))
+            ),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, OTHER, &format!("{replace}{deny}")),
+            "InvalidNetworkAclID.NotFound"
+        );
+        dry_run(&b, &format!("{replace}{deny}"));
+        assert_eq!(
+            all(&ok(&b, ME, &format!("{replace}{deny}")), "return"),
+            ["true"]
+        );
+        assert_eq!(
+            all(&ok(&b, ME, &describe), "ruleAction"),
+            ["deny", "deny", "deny"]
+        );
+
+        // Delete
+        let delete = format!("Action=DeleteNetworkAclEntry&NetworkAclId={a}");
+        assert_eq!(
+            error(&b, ME, &format!("{delete}&Egress=false")),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{delete}&RuleNumber=100")),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=DeleteNetworkAclEntry&RuleNumber=100&Egress=false"
+            ),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{delete}&RuleNumber=100&Egress=true")),
+            "InvalidNetworkAclEntry.NotFound"
+        );
+        let delete = format!("{delete}&RuleNumber=100&Egress=false");
+        assert_eq!(error(&b, OTHER, &delete), "InvalidNetworkAclID.NotFound");
+        dry_run(&b, &delete);
+        assert_eq!(all(&ok(&b, ME, &delete), "return"), ["true"]);
+        assert_eq!(
+            all(&ok(&b, ME, &describe), "ruleNumber"),
+            ["32767", "32767"]
+        );
+    }
+
+    #[test]
+    fn replace_network_acl_association() {
+        let b = Fake::default();
+        let s = new_subnet(&b);
+        let by_subnet = ok(
+            &b,
+            ME,
+            &format!(
+                "Action=DescribeNetworkAcls&Filter.1.Name=association.subnet-id\
+                 &Filter.1.Value.1={s}"
+            ),
+        );
+        let [vpc] = all(&by_subnet, "vpcId").try_into().unwrap();
+        let [assoc] = all(&by_subnet, "networkAclAssociationId")
+            .try_into()
+            .unwrap();
+        assert!(assoc.starts_with("aclassoc-"), "{assoc}");
+        let a = all(
+            &ok(&b, ME, &format!("Action=CreateNetworkAcl&VpcId={vpc}")),
+            "networkAclId",
+        )
+        .remove(0);
+        let replace = "Action=ReplaceNetworkAclAssociation";
+        assert_eq!(
+            error(&b, ME, &format!("{replace}&NetworkAclId={a}")),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{replace}&AssociationId={assoc}")),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{replace}&AssociationId={assoc}&NetworkAclId=acl")
+            ),
+            "InvalidNetworkAclId.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{replace}&AssociationId=aclassoc-0123456789abcdef0&NetworkAclId={a}")
+            ),
+            "InvalidAssociationID.NotFound"
+        );
+        let replace = format!("{replace}&AssociationId={assoc}&NetworkAclId={a}");
+        assert_eq!(error(&b, OTHER, &replace), "InvalidAssociationID.NotFound");
+        dry_run(&b, &replace);
+        let body = ok(&b, ME, &replace);
+        let [new_assoc] = all(&body, "newAssociationId").try_into().unwrap();
+        assert!(new_assoc.starts_with("aclassoc-"), "{new_assoc}");
+        assert_ne!(new_assoc, assoc);
+        let described = ok(
+            &b,
+            ME,
+            &format!("Action=DescribeNetworkAcls&NetworkAclId.1={a}"),
+        );
+        assert_eq!(
+            all(&described, "networkAclAssociationId"),
+            [new_assoc.as_str()]
+        );
+        assert_eq!(all(&described, "subnetId"), [s.as_str()]);
+    }
+}

@@ -399,3 +399,451 @@ pub(super) async fn delete_route<B: Backend>(op: &Op<'_, B>) -> Body {
     .await?;
     op.respond_true()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fake, ME, OTHER, all, call, error, ok};
+
+    fn dry_run(b: &Fake, query: &str) {
+        let r = call(b, ME, &format!("{query}&DryRun=true"));
+        assert_eq!(r.status, 412, "{query}: {}", r.body);
+        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
+    }
+
+    /// A new 10.0.0.0/16 VPC of `ME` with a 10.0.1.0/24 subnet and a route table of its own:
+    /// (vpc, subnet, table).
+    fn setup(b: &Fake) -> (String, String, String) {
+        let vpc = all(
+            &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
+            "vpcId",
+        )
+        .remove(0);
+        let subnet = all(
+            &ok(
+                b,
+                ME,
+                &format!("Action=CreateSubnet&VpcId={vpc}&CidrBlock=10.0.1.0/24"),
+            ),
+            "subnetId",
+        )
+        .remove(0);
+        let table = all(
+            &ok(b, ME, &format!("Action=CreateRouteTable&VpcId={vpc}")),
+            "routeTableId",
+        )
+        .remove(0);
+        (vpc, subnet, table)
+    }
+
+    /// An internet gateway attached to `vpc`: its id.
+    fn igw(b: &Fake, vpc: &str) -> String {
+        let id = all(
+            &ok(b, ME, "Action=CreateInternetGateway"),
+            "internetGatewayId",
+        )
+        .remove(0);
+        ok(
+            b,
+            ME,
+            &format!("Action=AttachInternetGateway&InternetGatewayId={id}&VpcId={vpc}"),
+        );
+        id
+    }
+
+    #[test]
+    fn create_route_table() {
+        let b = Fake::default();
+        let (vpc, _, _) = setup(&b);
+        let r = call(&b, ME, "Action=CreateRouteTable");
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert_eq!(all(&r.body, "Code"), ["MissingParameter"]);
+        assert_eq!(
+            error(&b, ME, "Action=CreateRouteTable&VpcId=vpc"),
+            "InvalidVpcID.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=CreateRouteTable&VpcId=vpc-0123456789abcdef0"
+            ),
+            "InvalidVpcID.NotFound"
+        );
+        let create = format!("Action=CreateRouteTable&VpcId={vpc}");
+        assert_eq!(error(&b, OTHER, &create), "InvalidVpcID.NotFound");
+        dry_run(&b, &create);
+        let body = ok(&b, ME, &format!("{create}&ClientToken=tok-1"));
+        let [id] = all(&body, "routeTableId").try_into().unwrap();
+        assert!(id.starts_with("rtb-"), "{id}");
+        assert_eq!(all(&body, "vpcId"), [vpc.as_str()]);
+        assert_eq!(all(&body, "ownerId"), [ME]);
+        assert_eq!(all(&body, "clientToken"), ["tok-1"]);
+        assert!(
+            body.contains(
+                "<destinationCidrBlock>10.0.0.0/16</destinationCidrBlock>\
+                 <gatewayId>local</gatewayId><origin>CreateRouteTable</origin>\
+                 <state>active</state>"
+            ),
+            "{body}"
+        );
+        assert!(body.contains("<associationSet/>"), "{body}");
+    }
+
+    #[test]
+    fn describe_and_delete_route_tables() {
+        let b = Fake::default();
+        let (vpc, _, t) = setup(&b);
+        assert_eq!(
+            error(&b, ME, "Action=DescribeRouteTables&RouteTableId.1=rtb"),
+            "InvalidRouteTableId.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=DescribeRouteTables&RouteTableId.1=rtb-0123456789abcdef0"
+            ),
+            "InvalidRouteTableID.NotFound"
+        );
+        let describe = format!("Action=DescribeRouteTables&RouteTableId.1={t}");
+        assert_eq!(error(&b, OTHER, &describe), "InvalidRouteTableID.NotFound");
+        assert!(all(&ok(&b, OTHER, "Action=DescribeRouteTables"), "routeTableId").is_empty());
+        assert_eq!(
+            error(&b, ME, "Action=DescribeRouteTables&MaxResults=4"),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=DescribeRouteTables&Filter.1.Name=color&Filter.1.Value.1=x"
+            ),
+            "InvalidParameterValue"
+        );
+        dry_run(&b, "Action=DescribeRouteTables");
+        let main = ok(
+            &b,
+            ME,
+            &format!(
+                "Action=DescribeRouteTables&Filter.1.Name=vpc-id&Filter.1.Value.1={vpc}\
+                 &Filter.2.Name=association.main&Filter.2.Value.1=true"
+            ),
+        );
+        let [main_id] = all(&main, "routeTableId")
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+            .try_into()
+            .unwrap();
+        assert_ne!(main_id, t);
+        assert_eq!(all(&main, "main"), ["true"]);
+        let body = ok(&b, ME, &describe);
+        assert_eq!(all(&body, "routeTableId"), [t.as_str()]);
+        assert_eq!(all(&body, "vpcId"), [vpc.as_str()]);
+
+        assert_eq!(error(&b, ME, "Action=DeleteRouteTable"), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, "Action=DeleteRouteTable&RouteTableId=igw-1"),
+            "InvalidRouteTableId.Malformed"
+        );
+        let delete = format!("Action=DeleteRouteTable&RouteTableId={t}");
+        assert_eq!(error(&b, OTHER, &delete), "InvalidRouteTableID.NotFound");
+        dry_run(&b, &delete);
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("Action=DeleteRouteTable&RouteTableId={main_id}")
+            ),
+            "DependencyViolation"
+        );
+        assert_eq!(all(&ok(&b, ME, &delete), "return"), ["true"]);
+        assert_eq!(error(&b, ME, &describe), "InvalidRouteTableID.NotFound");
+    }
+
+    #[test]
+    fn associations() {
+        let b = Fake::default();
+        let (_, s, t) = setup(&b);
+        let associate = format!("Action=AssociateRouteTable&RouteTableId={t}");
+        assert_eq!(error(&b, ME, &associate), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("Action=AssociateRouteTable&SubnetId={s}")),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{associate}&SubnetId=sub-1")),
+            "InvalidSubnetID.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{associate}&SubnetId=subnet-0123456789abcdef0")
+            ),
+            "InvalidSubnetID.NotFound"
+        );
+        let with_subnet = format!("{associate}&SubnetId={s}");
+        assert_eq!(
+            error(&b, OTHER, &with_subnet),
+            "InvalidRouteTableID.NotFound"
+        );
+        dry_run(&b, &with_subnet);
+        let body = ok(&b, ME, &with_subnet);
+        let [assoc] = all(&body, "associationId").try_into().unwrap();
+        assert!(assoc.starts_with("rtbassoc-"), "{assoc}");
+        assert!(
+            body.contains("<associationState><state>associated</state></associationState>"),
+            "{body}"
+        );
+        let described = ok(
+            &b,
+            ME,
+            &format!("Action=DescribeRouteTables&RouteTableId.1={t}"),
+        );
+        assert_eq!(all(&described, "routeTableAssociationId"), [assoc.as_str()]);
+        assert_eq!(all(&described, "subnetId"), [s.as_str()]);
+        assert_eq!(all(&described, "main"), ["false"]);
+
+        // Replace: back onto a second table.
+        let vpc = all(&described, "vpcId").remove(0);
+        let t2 = all(
+            &ok(&b, ME, &format!("Action=CreateRouteTable&VpcId={vpc}")),
+            "routeTableId",
+        )
+        .remove(0);
+        let replace = "Action=ReplaceRouteTableAssociation";
+        assert_eq!(
+            error(&b, ME, &format!("{replace}&RouteTableId={t2}")),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{replace}&AssociationId={assoc}")),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{replace}&AssociationId={assoc}&RouteTableId=rtb")
+            ),
+            "InvalidRouteTableId.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{replace}&AssociationId=rtbassoc-0123456789abcdef0&RouteTableId={t2}")
+            ),
+            "InvalidAssociationID.NotFound"
+        );
+        let replace = format!("{replace}&AssociationId={assoc}&RouteTableId={t2}");
+        assert_eq!(error(&b, OTHER, &replace), "InvalidAssociationID.NotFound");
+        dry_run(&b, &replace);
+        let body = ok(&b, ME, &replace);
+        let [new_assoc] = all(&body, "newAssociationId").try_into().unwrap();
+        assert!(new_assoc.starts_with("rtbassoc-"), "{new_assoc}");
+        assert!(body.contains("<state>associated</state>"), "{body}");
+
+        let disassociate = "Action=DisassociateRouteTable";
+        assert_eq!(error(&b, ME, disassociate), "MissingParameter");
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{disassociate}&AssociationId=rtbassoc-0123456789abcdef0")
+            ),
+            "InvalidAssociationID.NotFound"
+        );
+        let by_assoc = format!("{disassociate}&AssociationId={new_assoc}");
+        assert_eq!(error(&b, OTHER, &by_assoc), "InvalidAssociationID.NotFound");
+        dry_run(&b, &by_assoc);
+        assert_eq!(all(&ok(&b, ME, &by_assoc), "return"), ["true"]);
+        let described = ok(
+            &b,
+            ME,
+            &format!("Action=DescribeRouteTables&RouteTableId.1={t2}"),
+        );
+        assert!(
+            all(&described, "routeTableAssociationId").is_empty(),
+            "{described}"
+        );
+    }
+
+    #[test]
+    fn routes() {
+        let b = Fake::default();
+        let (vpc, _, t) = setup(&b);
+        let g = igw(&b, &vpc);
+        let create = format!("Action=CreateRoute&RouteTableId={t}");
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("Action=CreateRoute&DestinationCidrBlock=0.0.0.0/0&GatewayId={g}")
+            ),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{create}&GatewayId={g}")),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{create}&DestinationCidrBlock=0.0.0.0/0")),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}&DestinationCidrBlock=0.0.0.0/40&GatewayId={g}")
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!(
+                    "{create}&DestinationCidrBlock=0.0.0.0/0\
+                     &DestinationIpv6CidrBlock=::/0&GatewayId={g}"
+                )
+            ),
+            "InvalidParameterCombination"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!(
+                    "{create}&DestinationCidrBlock=0.0.0.0/0&GatewayId={g}\
+                     &NatGatewayId=nat-0123456789abcdef0"
+                )
+            ),
+            "InvalidParameterCombination"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}&DestinationCidrBlock=0.0.0.0/0&GatewayId=igw-x")
+            ),
+            "InvalidInternetGatewayId.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}&DestinationCidrBlock=0.0.0.0/0&GatewayId=igw-0123456789abcdef0")
+            ),
+            "InvalidInternetGatewayID.NotFound"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}&DestinationCidrBlock=0.0.0.0/0&GatewayId=gw-1")
+            ),
+            "InvalidGatewayID.NotFound"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=CreateRoute&RouteTableId=rtb&DestinationCidrBlock=0.0.0.0/0\
+                 &GatewayId=igw-0123456789abcdef0"
+            ),
+            "InvalidRouteTableId.Malformed"
+        );
+        let default_route = format!("{create}&DestinationCidrBlock=0.0.0.0/0&GatewayId={g}");
+        assert_eq!(
+            error(&b, OTHER, &default_route),
+            "InvalidRouteTableID.NotFound"
+        );
+        dry_run(&b, &default_route);
+        let describe = format!("Action=DescribeRouteTables&RouteTableId.1={t}");
+        assert_eq!(
+            all(&ok(&b, ME, &describe), "destinationCidrBlock"),
+            ["10.0.0.0/16"]
+        );
+        assert_eq!(all(&ok(&b, ME, &default_route), "return"), ["true"]);
+        let body = ok(&b, ME, &describe);
+        assert!(
+            body.contains(&format!(
+                "<destinationCidrBlock>0.0.0.0/0</destinationCidrBlock>\
+                 <gatewayId>{g}</gatewayId><origin>CreateRoute</origin>\
+                 <state>active</state>"
+            )),
+            "{body}"
+        );
+        assert_eq!(error(&b, ME, &default_route), "RouteAlreadyExists");
+
+        // ReplaceRoute
+        let replace = format!("Action=ReplaceRoute&RouteTableId={t}");
+        assert_eq!(
+            error(&b, ME, &format!("{replace}&GatewayId={g}")),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{replace}&DestinationCidrBlock=0.0.0.0/0&LocalTarget=sure")
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{replace}&DestinationCidrBlock=192.168.0.0/16&GatewayId={g}")
+            ),
+            "InvalidRoute.NotFound"
+        );
+        let to_tgw = format!(
+            "{replace}&DestinationCidrBlock=0.0.0.0/0&TransitGatewayId=tgw-0123456789abcdef0"
+        );
+        assert_eq!(error(&b, ME, &to_tgw), "InvalidTransitGatewayID.NotFound");
+        let same = format!("{replace}&DestinationCidrBlock=0.0.0.0/0&GatewayId={g}");
+        assert_eq!(error(&b, OTHER, &same), "InvalidRouteTableID.NotFound");
+        dry_run(&b, &same);
+        assert_eq!(all(&ok(&b, ME, &same), "return"), ["true"]);
+        let body = ok(&b, ME, &describe);
+        assert!(
+            body.contains(&format!(
+                "<destinationCidrBlock>0.0.0.0/0</destinationCidrBlock>\
+                 <gatewayId>{g}</gatewayId><origin>CreateRoute</origin>"
+            )),
+            "{body}"
+        );
+
+        // DeleteRoute
+        let delete = format!("Action=DeleteRoute&RouteTableId={t}");
+        assert_eq!(error(&b, ME, &delete), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, "Action=DeleteRoute&DestinationCidrBlock=0.0.0.0/0"),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{delete}&DestinationCidrBlock=192.168.0.0/16")
+            ),
+            "InvalidRoute.NotFound"
+        );
+        let delete_default = format!("{delete}&DestinationCidrBlock=0.0.0.0/0");
+        assert_eq!(
+            error(&b, OTHER, &delete_default),
+            "InvalidRouteTableID.NotFound"
+        );
+        dry_run(&b, &delete_default);
+        assert_eq!(all(&ok(&b, ME, &delete_default), "return"), ["true"]);
+        assert_eq!(
+            all(&ok(&b, ME, &describe), "destinationCidrBlock"),
+            ["10.0.0.0/16"]
+        );
+        assert_eq!(error(&b, ME, &delete_default), "InvalidRoute.NotFound");
+    }
+}

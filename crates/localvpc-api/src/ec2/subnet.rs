@@ -313,3 +313,378 @@ pub(super) async fn modify_subnet_attribute<B: Backend>(op: &Op<'_, B>) -> Body 
     .await?;
     op.respond_true()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fake, ME, OTHER, all, call, error, new_subnet, ok};
+
+    fn dry_run(b: &Fake, query: &str) {
+        let r = call(b, ME, &format!("{query}&DryRun=true"));
+        assert_eq!(r.status, 412, "{query}: {}", r.body);
+        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
+    }
+
+    /// An operation whose AWS shape has no `DryRun` member refuses it.
+    fn no_dry_run(b: &Fake, query: &str) {
+        let r = call(b, ME, &format!("{query}&DryRun=true"));
+        assert_eq!(r.status, 400, "{query}: {}", r.body);
+        assert_eq!(all(&r.body, "Code"), ["UnknownParameter"]);
+    }
+
+    fn vpc(b: &Fake) -> String {
+        all(
+            &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
+            "vpcId",
+        )
+        .remove(0)
+    }
+
+    #[test]
+    fn create_subnet() {
+        let b = Fake::default();
+        let v = vpc(&b);
+        let create = format!("Action=CreateSubnet&VpcId={v}");
+        let r = call(&b, ME, &create);
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert_eq!(all(&r.body, "Code"), ["MissingParameter"]);
+        assert_eq!(
+            error(&b, ME, "Action=CreateSubnet&CidrBlock=10.0.1.0/24"),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=CreateSubnet&VpcId=vpc&CidrBlock=10.0.1.0/24"
+            ),
+            "InvalidVpcID.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=CreateSubnet&VpcId=vpc-0123456789abcdef0&CidrBlock=10.0.1.0/24"
+            ),
+            "InvalidVpcID.NotFound"
+        );
+        assert_eq!(
+            error(&b, OTHER, &format!("{create}&CidrBlock=10.0.1.0/24")),
+            "InvalidVpcID.NotFound"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{create}&CidrBlock=10.9.1.0/24")),
+            "InvalidSubnet.Range"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}&CidrBlock=10.0.1.0/24&Ipv6Native=true")
+            ),
+            "InvalidParameterCombination"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}&CidrBlock=10.0.1.0/24&Ipv6Native=perhaps")
+            ),
+            "InvalidParameterValue"
+        );
+        dry_run(&b, &format!("{create}&CidrBlock=10.0.1.0/24"));
+        assert!(all(&ok(&b, ME, "Action=DescribeSubnets"), "subnetId").is_empty());
+        let body = ok(
+            &b,
+            ME,
+            &format!("{create}&CidrBlock=10.0.1.0/24&AvailabilityZone=ap-northeast-1c"),
+        );
+        let [id] = all(&body, "subnetId").try_into().unwrap();
+        assert!(id.starts_with("subnet-"), "{id}");
+        assert_eq!(all(&body, "vpcId"), [v.as_str()]);
+        assert_eq!(all(&body, "ownerId"), [ME]);
+        assert_eq!(all(&body, "cidrBlock"), ["10.0.1.0/24"]);
+        assert_eq!(all(&body, "availabilityZone"), ["ap-northeast-1c"]);
+        assert_eq!(all(&body, "availableIpAddressCount"), ["251"]);
+        assert_eq!(all(&body, "defaultForAz"), ["false"]);
+        assert_eq!(all(&body, "mapPublicIpOnLaunch"), ["false"]);
+        assert_eq!(
+            all(&body, "subnetArn"),
+            [format!("arn:aws:ec2:ap-northeast-1:{ME}:subnet/{id}")]
+        );
+        assert!(body.contains("<state>available</state>"), "{body}");
+        assert_eq!(
+            error(&b, ME, &format!("{create}&CidrBlock=10.0.1.0/24")),
+            "InvalidSubnet.Conflict"
+        );
+    }
+
+    #[test]
+    fn describe_subnets() {
+        let b = Fake::default();
+        let s = new_subnet(&b);
+        assert_eq!(
+            error(&b, ME, "Action=DescribeSubnets&SubnetId.1=subnet_1"),
+            "InvalidSubnetID.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=DescribeSubnets&SubnetId.1=subnet-0123456789abcdef0"
+            ),
+            "InvalidSubnetID.NotFound"
+        );
+        assert_eq!(
+            error(&b, OTHER, &format!("Action=DescribeSubnets&SubnetId.1={s}")),
+            "InvalidSubnetID.NotFound"
+        );
+        assert!(all(&ok(&b, OTHER, "Action=DescribeSubnets"), "subnetId").is_empty());
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=DescribeSubnets&Filter.1.Name=color&Filter.1.Value.1=x"
+            ),
+            "InvalidParameterValue"
+        );
+        dry_run(&b, "Action=DescribeSubnets");
+        let body = ok(&b, ME, &format!("Action=DescribeSubnets&SubnetId.1={s}"));
+        assert_eq!(all(&body, "subnetId"), [s.as_str()]);
+        assert_eq!(all(&body, "availabilityZone"), ["ap-northeast-1a"]);
+        let by_az = ok(
+            &b,
+            ME,
+            "Action=DescribeSubnets&Filter.1.Name=availability-zone\
+             &Filter.1.Value.1=ap-northeast-1c",
+        );
+        assert!(all(&by_az, "subnetId").is_empty(), "{by_az}");
+    }
+
+    #[test]
+    fn delete_subnet() {
+        let b = Fake::default();
+        let s = new_subnet(&b);
+        assert_eq!(error(&b, ME, "Action=DeleteSubnet"), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, "Action=DeleteSubnet&SubnetId=vpc-1"),
+            "InvalidSubnetID.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=DeleteSubnet&SubnetId=subnet-0123456789abcdef0"
+            ),
+            "InvalidSubnetID.NotFound"
+        );
+        let delete = format!("Action=DeleteSubnet&SubnetId={s}");
+        assert_eq!(error(&b, OTHER, &delete), "InvalidSubnetID.NotFound");
+        dry_run(&b, &delete);
+        assert_eq!(all(&ok(&b, ME, &delete), "return"), ["true"]);
+        assert_eq!(error(&b, ME, &delete), "InvalidSubnetID.NotFound");
+    }
+
+    #[test]
+    fn modify_subnet_attribute() {
+        let b = Fake::default();
+        let s = new_subnet(&b);
+        let modify = format!("Action=ModifySubnetAttribute&SubnetId={s}");
+        assert_eq!(error(&b, ME, &modify), "MissingParameter");
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=ModifySubnetAttribute&MapPublicIpOnLaunch.Value=true"
+            ),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=ModifySubnetAttribute&SubnetId=subnet&MapPublicIpOnLaunch.Value=true"
+            ),
+            "InvalidSubnetID.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{modify}&MapPublicIpOnLaunch.Value=often")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{modify}&PrivateDnsHostnameTypeOnLaunch=fqdn")
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{modify}&EnableLniAtDeviceIndex=1")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{modify}&MapPublicIpOnLaunch.Value=true&EnableDns64.Value=true")
+            ),
+            "InvalidParameterCombination"
+        );
+        assert_eq!(
+            error(
+                &b,
+                OTHER,
+                &format!("{modify}&MapPublicIpOnLaunch.Value=true")
+            ),
+            "InvalidSubnetID.NotFound"
+        );
+        no_dry_run(&b, &format!("{modify}&MapPublicIpOnLaunch.Value=true"));
+        let describe = format!("Action=DescribeSubnets&SubnetId.1={s}");
+        assert_eq!(
+            all(&ok(&b, ME, &describe), "mapPublicIpOnLaunch"),
+            ["false"]
+        );
+        let body = ok(&b, ME, &format!("{modify}&MapPublicIpOnLaunch.Value=true"));
+        assert_eq!(all(&body, "return"), ["true"]);
+        assert_eq!(all(&ok(&b, ME, &describe), "mapPublicIpOnLaunch"), ["true"]);
+        ok(
+            &b,
+            ME,
+            &format!("{modify}&PrivateDnsHostnameTypeOnLaunch=resource-name"),
+        );
+        assert_eq!(
+            all(&ok(&b, ME, &describe), "hostnameType"),
+            ["resource-name"]
+        );
+    }
+
+    #[test]
+    fn subnet_ipv6_blocks() {
+        let b = Fake::default();
+        let body = ok(
+            &b,
+            ME,
+            "Action=CreateVpc&CidrBlock=10.0.0.0/16&AmazonProvidedIpv6CidrBlock=true",
+        );
+        let [v] = all(&body, "vpcId").try_into().unwrap();
+        let described = ok(&b, ME, &format!("Action=DescribeVpcs&VpcId.1={v}"));
+        let [block] = all(&described, "ipv6CidrBlock").try_into().unwrap();
+        let (prefix, len) = block.split_once('/').unwrap();
+        assert_eq!(len, "56", "{block}");
+        let slash64 = format!("{prefix}/64");
+        let s = all(
+            &ok(
+                &b,
+                ME,
+                &format!("Action=CreateSubnet&VpcId={v}&CidrBlock=10.0.1.0/24"),
+            ),
+            "subnetId",
+        )
+        .remove(0);
+
+        let associate = format!("Action=AssociateSubnetCidrBlock&SubnetId={s}");
+        assert_eq!(error(&b, ME, &associate), "MissingParameter");
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("Action=AssociateSubnetCidrBlock&Ipv6CidrBlock={slash64}")
+            ),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("Action=AssociateSubnetCidrBlock&SubnetId=sub-1&Ipv6CidrBlock={slash64}")
+            ),
+            "InvalidSubnetID.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{associate}&Ipv6IpamPoolId=ipam-pool-1")),
+            "UnsupportedOperation"
+        );
+        let with_block = format!("{associate}&Ipv6CidrBlock={slash64}");
+        assert_eq!(error(&b, OTHER, &with_block), "InvalidSubnetID.NotFound");
+        no_dry_run(&b, &with_block);
+        let body = ok(&b, ME, &with_block);
+        assert_eq!(all(&body, "subnetId"), [s.as_str()]);
+        assert_eq!(all(&body, "ipv6CidrBlock"), [slash64.as_str()]);
+        assert!(body.contains("<state>associating</state>"), "{body}");
+        let [assoc] = all(&body, "associationId").try_into().unwrap();
+        assert!(assoc.starts_with("subnet-cidr-assoc-"), "{assoc}");
+
+        let disassociate = "Action=DisassociateSubnetCidrBlock";
+        assert_eq!(error(&b, ME, disassociate), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{disassociate}&AssociationId=subnet-1")),
+            "InvalidSubnetCidrBlockAssociationId.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{disassociate}&AssociationId=subnet-cidr-assoc-0123456789abcdef0")
+            ),
+            "InvalidSubnetCidrBlockAssociationID.NotFound"
+        );
+        let by_assoc = format!("{disassociate}&AssociationId={assoc}");
+        assert_eq!(
+            error(&b, OTHER, &by_assoc),
+            "InvalidSubnetCidrBlockAssociationID.NotFound"
+        );
+        no_dry_run(&b, &by_assoc);
+        let body = ok(&b, ME, &by_assoc);
+        assert_eq!(all(&body, "associationId"), [assoc.as_str()]);
+        assert!(body.contains("<state>disassociating</state>"), "{body}");
+    }
+
+    #[test]
+    fn create_default_subnet() {
+        let b = Fake::default();
+        assert_eq!(
+            error(&b, ME, "Action=CreateDefaultSubnet"),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=CreateDefaultSubnet&AvailabilityZone=ap-northeast-1a\
+                 &AvailabilityZoneId=apne1-az4"
+            ),
+            "InvalidParameterCombination"
+        );
+        dry_run(
+            &b,
+            "Action=CreateDefaultSubnet&AvailabilityZone=ap-northeast-1a",
+        );
+        ok(&b, ME, "Action=CreateDefaultVpc");
+        // The default VPC comes with a default subnet in every zone.
+        let create = "Action=CreateDefaultSubnet&AvailabilityZone=ap-northeast-1a";
+        assert_eq!(
+            error(&b, ME, create),
+            "DefaultSubnetAlreadyExistsInAvailabilityZone"
+        );
+        let existing = ok(
+            &b,
+            ME,
+            "Action=DescribeSubnets&Filter.1.Name=default-for-az&Filter.1.Value.1=true\
+             &Filter.2.Name=availability-zone&Filter.2.Value.1=ap-northeast-1a",
+        );
+        let [old] = all(&existing, "subnetId").try_into().unwrap();
+        ok(&b, ME, &format!("Action=DeleteSubnet&SubnetId={old}"));
+        let body = ok(
+            &b,
+            ME,
+            "Action=CreateDefaultSubnet&AvailabilityZone=ap-northeast-1a",
+        );
+        let [id] = all(&body, "subnetId").try_into().unwrap();
+        assert!(id.starts_with("subnet-"), "{id}");
+        assert_ne!(id, old);
+        assert_eq!(all(&body, "defaultForAz"), ["true"]);
+        assert_eq!(all(&body, "mapPublicIpOnLaunch"), ["true"]);
+        assert_eq!(all(&body, "availabilityZone"), ["ap-northeast-1a"]);
+        assert_eq!(all(&body, "ownerId"), [ME]);
+    }
+}

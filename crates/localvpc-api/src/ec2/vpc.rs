@@ -342,3 +342,331 @@ pub(super) async fn disassociate_vpc_cidr_block<B: Backend>(op: &Op<'_, B>) -> B
 pub(super) fn unexpected(outcome: &Outcome) -> ApiError {
     ApiError::internal(format!("unexpected outcome {outcome:?}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fake, ME, OTHER, all, call, error, ok};
+
+    fn vpc(b: &Fake) -> String {
+        all(
+            &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
+            "vpcId",
+        )
+        .remove(0)
+    }
+
+    fn dry_run(b: &Fake, query: &str) {
+        let r = call(b, ME, &format!("{query}&DryRun=true"));
+        assert_eq!(r.status, 412, "{query}: {}", r.body);
+        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
+    }
+
+    /// An operation whose AWS shape has no `DryRun` member refuses it.
+    fn no_dry_run(b: &Fake, query: &str) {
+        let r = call(b, ME, &format!("{query}&DryRun=true"));
+        assert_eq!(r.status, 400, "{query}: {}", r.body);
+        assert_eq!(all(&r.body, "Code"), ["UnknownParameter"]);
+    }
+
+    #[test]
+    fn create_vpc() {
+        let b = Fake::default();
+        let r = call(&b, ME, "Action=CreateVpc");
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert_eq!(all(&r.body, "Code"), ["MissingParameter"]);
+        assert_eq!(
+            error(&b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/33"),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=CreateVpc&CidrBlock=10.0.0.0/16&AmazonProvidedIpv6CidrBlock=maybe"
+            ),
+            "InvalidParameterValue"
+        );
+        dry_run(&b, "Action=CreateVpc&CidrBlock=10.0.0.0/16");
+        assert!(all(&ok(&b, ME, "Action=DescribeVpcs"), "vpcId").is_empty());
+        let body = ok(&b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16");
+        let [id] = all(&body, "vpcId").try_into().unwrap();
+        assert!(id.starts_with("vpc-"), "{id}");
+        assert_eq!(all(&body, "ownerId"), [ME]);
+        assert_eq!(all(&body, "cidrBlock"), ["10.0.0.0/16", "10.0.0.0/16"]);
+        assert!(body.contains("<state>pending</state>"), "{body}");
+        assert_eq!(all(&body, "instanceTenancy"), ["default"]);
+        assert_eq!(all(&body, "isDefault"), ["false"]);
+        let [dhcp] = all(&body, "dhcpOptionsId").try_into().unwrap();
+        assert!(dhcp.starts_with("dopt-"), "{dhcp}");
+    }
+
+    #[test]
+    fn create_default_vpc() {
+        let b = Fake::default();
+        dry_run(&b, "Action=CreateDefaultVpc");
+        assert!(all(&ok(&b, ME, "Action=DescribeVpcs"), "vpcId").is_empty());
+        let body = ok(&b, ME, "Action=CreateDefaultVpc");
+        let [id] = all(&body, "vpcId").try_into().unwrap();
+        assert!(id.starts_with("vpc-"), "{id}");
+        assert_eq!(all(&body, "isDefault"), ["true"]);
+        assert_eq!(all(&body, "cidrBlock"), ["172.31.0.0/16", "172.31.0.0/16"]);
+        assert!(body.contains("<state>pending</state>"), "{body}");
+        assert_eq!(
+            error(&b, ME, "Action=CreateDefaultVpc"),
+            "DefaultVpcAlreadyExists"
+        );
+        // The other account has none yet.
+        let theirs = ok(&b, OTHER, "Action=CreateDefaultVpc");
+        assert_eq!(all(&theirs, "ownerId"), [OTHER]);
+        let mine = ok(
+            &b,
+            ME,
+            "Action=DescribeVpcs&Filter.1.Name=is-default&Filter.1.Value.1=true",
+        );
+        assert_eq!(all(&mine, "vpcId"), [id.as_str()]);
+    }
+
+    #[test]
+    fn describe_vpcs() {
+        let b = Fake::default();
+        let id = vpc(&b);
+        assert_eq!(
+            error(&b, ME, "Action=DescribeVpcs&VpcId.1=vpc"),
+            "InvalidVpcID.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, "Action=DescribeVpcs&VpcId.1=vpc-0123456789abcdef0"),
+            "InvalidVpcID.NotFound"
+        );
+        assert_eq!(
+            error(&b, OTHER, &format!("Action=DescribeVpcs&VpcId.1={id}")),
+            "InvalidVpcID.NotFound"
+        );
+        assert!(all(&ok(&b, OTHER, "Action=DescribeVpcs"), "vpcId").is_empty());
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=DescribeVpcs&Filter.1.Name=color&Filter.1.Value.1=x"
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, ME, "Action=DescribeVpcs&MaxResults=4"),
+            "InvalidParameterValue"
+        );
+        dry_run(&b, "Action=DescribeVpcs");
+        let body = ok(&b, ME, &format!("Action=DescribeVpcs&VpcId.1={id}"));
+        assert_eq!(all(&body, "vpcId"), [id.as_str()]);
+        assert!(body.contains("<state>available</state>"), "{body}");
+        assert!(
+            body.contains("<cidrBlockState><state>associated</state>"),
+            "{body}"
+        );
+        let filtered = ok(
+            &b,
+            ME,
+            "Action=DescribeVpcs&Filter.1.Name=cidr&Filter.1.Value.1=10.9.0.0/16",
+        );
+        assert!(all(&filtered, "vpcId").is_empty(), "{filtered}");
+    }
+
+    #[test]
+    fn delete_vpc() {
+        let b = Fake::default();
+        let id = vpc(&b);
+        assert_eq!(error(&b, ME, "Action=DeleteVpc"), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, "Action=DeleteVpc&VpcId=subnet-1"),
+            "InvalidVpcID.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, "Action=DeleteVpc&VpcId=vpc-0123456789abcdef0"),
+            "InvalidVpcID.NotFound"
+        );
+        assert_eq!(
+            error(&b, OTHER, &format!("Action=DeleteVpc&VpcId={id}")),
+            "InvalidVpcID.NotFound"
+        );
+        dry_run(&b, &format!("Action=DeleteVpc&VpcId={id}"));
+        let body = ok(&b, ME, &format!("Action=DeleteVpc&VpcId={id}"));
+        assert_eq!(all(&body, "return"), ["true"]);
+        assert_eq!(
+            error(&b, ME, &format!("Action=DescribeVpcs&VpcId.1={id}")),
+            "InvalidVpcID.NotFound"
+        );
+    }
+
+    #[test]
+    fn vpc_attributes() {
+        let b = Fake::default();
+        let id = vpc(&b);
+        let modify = format!("Action=ModifyVpcAttribute&VpcId={id}");
+        assert_eq!(error(&b, ME, &modify), "MissingParameter");
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=ModifyVpcAttribute&EnableDnsHostnames.Value=true"
+            ),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{modify}&EnableDnsHostnames.Value=yes")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{modify}&EnableDnsHostnames.Value=true&EnableDnsSupport.Value=true")
+            ),
+            "InvalidParameterCombination"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=ModifyVpcAttribute&VpcId=vpc-x&EnableDnsHostnames.Value=true"
+            ),
+            "InvalidVpcID.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                OTHER,
+                &format!("{modify}&EnableDnsHostnames.Value=true")
+            ),
+            "InvalidVpcID.NotFound"
+        );
+        no_dry_run(&b, &format!("{modify}&EnableDnsHostnames.Value=true"));
+        let describe = format!("Action=DescribeVpcAttribute&VpcId={id}");
+        let hostnames = format!("{describe}&Attribute=enableDnsHostnames");
+        assert_eq!(all(&ok(&b, ME, &hostnames), "value"), ["false"]);
+        let body = ok(&b, ME, &format!("{modify}&EnableDnsHostnames.Value=true"));
+        assert_eq!(all(&body, "return"), ["true"]);
+        let body = ok(&b, ME, &hostnames);
+        assert_eq!(all(&body, "vpcId"), [id.as_str()]);
+        assert!(
+            body.contains("<enableDnsHostnames><value>true</value></enableDnsHostnames>"),
+            "{body}"
+        );
+        assert_eq!(
+            all(
+                &ok(&b, ME, &format!("{describe}&Attribute=enableDnsSupport")),
+                "value"
+            ),
+            ["true"]
+        );
+
+        assert_eq!(error(&b, ME, &describe), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{describe}&Attribute=color")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=DescribeVpcAttribute&VpcId=vpc&Attribute=enableDnsSupport"
+            ),
+            "InvalidVpcID.Malformed"
+        );
+        assert_eq!(error(&b, OTHER, &hostnames), "InvalidVpcID.NotFound");
+        dry_run(&b, &hostnames);
+    }
+
+    #[test]
+    fn modify_vpc_tenancy() {
+        let b = Fake::default();
+        let id = vpc(&b);
+        let modify = format!("Action=ModifyVpcTenancy&VpcId={id}");
+        assert_eq!(error(&b, ME, &modify), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, "Action=ModifyVpcTenancy&InstanceTenancy=default"),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{modify}&InstanceTenancy=dedicated")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=ModifyVpcTenancy&VpcId=vpc-zz&InstanceTenancy=default"
+            ),
+            "InvalidVpcID.Malformed"
+        );
+        assert_eq!(
+            error(&b, OTHER, &format!("{modify}&InstanceTenancy=default")),
+            "InvalidVpcID.NotFound"
+        );
+        dry_run(&b, &format!("{modify}&InstanceTenancy=default"));
+        let body = ok(&b, ME, &format!("{modify}&InstanceTenancy=default"));
+        assert_eq!(all(&body, "return"), ["true"]);
+    }
+
+    #[test]
+    fn vpc_cidr_blocks() {
+        let b = Fake::default();
+        let id = vpc(&b);
+        let associate = format!("Action=AssociateVpcCidrBlock&VpcId={id}");
+        assert_eq!(error(&b, ME, &associate), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, "Action=AssociateVpcCidrBlock&CidrBlock=10.1.0.0/16"),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{associate}&CidrBlock=10.1.0.0/16&AmazonProvidedIpv6CidrBlock=true")
+            ),
+            "InvalidParameterCombination"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=AssociateVpcCidrBlock&VpcId=vpc_1&CidrBlock=10.1.0.0/16"
+            ),
+            "InvalidVpcID.Malformed"
+        );
+        assert_eq!(
+            error(&b, OTHER, &format!("{associate}&CidrBlock=10.1.0.0/16")),
+            "InvalidVpcID.NotFound"
+        );
+        no_dry_run(&b, &format!("{associate}&CidrBlock=10.1.0.0/16"));
+        let body = ok(&b, ME, &format!("{associate}&CidrBlock=10.1.0.0/16"));
+        assert_eq!(all(&body, "vpcId"), [id.as_str()]);
+        assert_eq!(all(&body, "cidrBlock"), ["10.1.0.0/16"]);
+        assert!(body.contains("<state>associating</state>"), "{body}");
+        let [assoc] = all(&body, "associationId").try_into().unwrap();
+
+        let disassociate = "Action=DisassociateVpcCidrBlock";
+        assert_eq!(error(&b, ME, disassociate), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{disassociate}&AssociationId=vpc-1")),
+            "InvalidVpcCidrBlockAssociationId.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{disassociate}&AssociationId=vpc-cidr-assoc-0123456789abcdef0")
+            ),
+            "InvalidVpcCidrBlockAssociationID.NotFound"
+        );
+        let by_assoc = format!("{disassociate}&AssociationId={assoc}");
+        assert_eq!(
+            error(&b, OTHER, &by_assoc),
+            "InvalidVpcCidrBlockAssociationID.NotFound"
+        );
+        no_dry_run(&b, &by_assoc);
+        let body = ok(&b, ME, &by_assoc);
+        assert_eq!(all(&body, "associationId"), [assoc.as_str()]);
+        assert_eq!(all(&body, "vpcId"), [id.as_str()]);
+        assert!(body.contains("<state>disassociating</state>"), "{body}");
+    }
+}
