@@ -216,3 +216,265 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
         |w, e| write_address(w, &model, e),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fake, ME, OTHER, all, call, error, new_subnet, ok};
+
+    const EIPALLOC: &str = "eipalloc-0123456789abcdef0";
+
+    fn dry_run(b: &Fake, query: &str) {
+        let r = call(b, ME, &format!("{query}&DryRun=true"));
+        assert_eq!(r.status, 412, "{query}: {}", r.body);
+        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
+    }
+
+    /// An address of `ME`: (allocation id, public IP).
+    fn allocate(b: &Fake) -> (String, String) {
+        let body = ok(b, ME, "Action=AllocateAddress&Domain=vpc");
+        (
+            all(&body, "allocationId").remove(0),
+            all(&body, "publicIp").remove(0),
+        )
+    }
+
+    /// A network interface of `ME` in a new subnet whose VPC has an internet gateway:
+    /// (interface id, its private IP).
+    fn interface(b: &Fake) -> (String, String) {
+        let subnet = new_subnet(b);
+        let q = format!("Action=DescribeSubnets&SubnetId.1={subnet}");
+        let vpc = all(&ok(b, ME, &q), "vpcId").remove(0);
+        let igw = all(
+            &ok(b, ME, "Action=CreateInternetGateway"),
+            "internetGatewayId",
+        )
+        .remove(0);
+        ok(
+            b,
+            ME,
+            &format!("Action=AttachInternetGateway&InternetGatewayId={igw}&VpcId={vpc}"),
+        );
+        let body = ok(
+            b,
+            ME,
+            &format!("Action=CreateNetworkInterface&SubnetId={subnet}"),
+        );
+        (
+            all(&body, "networkInterfaceId").remove(0),
+            all(&body, "privateIpAddress").remove(0),
+        )
+    }
+
+    #[test]
+    fn allocate_decodes_and_maps_errors() {
+        let b = Fake::default();
+        assert_eq!(
+            error(&b, ME, "Action=AllocateAddress&Domain=standard"),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, ME, "Action=AllocateAddress&Address=203.0.113.9"),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=AllocateAddress&PublicIpv4Pool=ipv4pool-ec2-1"
+            ),
+            "InvalidParameterValue"
+        );
+        dry_run(&b, "Action=AllocateAddress");
+        assert!(all(&ok(&b, ME, "Action=DescribeAddresses"), "allocationId").is_empty());
+        let body = ok(&b, ME, "Action=AllocateAddress");
+        let [id] = all(&body, "allocationId").try_into().unwrap();
+        assert!(id.starts_with("eipalloc-"), "{id}");
+        assert_eq!(all(&body, "domain"), ["vpc"]);
+        assert_eq!(all(&body, "publicIpv4Pool"), ["amazon"]);
+        assert_eq!(all(&body, "networkBorderGroup"), ["ap-northeast-1"]);
+        let [ip] = all(&body, "publicIp").try_into().unwrap();
+        assert!(ip.parse::<std::net::Ipv4Addr>().is_ok(), "{ip}");
+    }
+
+    #[test]
+    fn associate_and_disassociate_decode_and_map_errors() {
+        let b = Fake::default();
+        let (id, ip) = allocate(&b);
+        let (eni, private) = interface(&b);
+        let associate = "Action=AssociateAddress";
+        assert_eq!(
+            error(&b, ME, &format!("{associate}&NetworkInterfaceId={eni}")),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{associate}&AllocationId={id}")),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!(
+                    "{associate}&AllocationId={id}&NetworkInterfaceId={eni}&InstanceId=i-0123456789abcdef0"
+                )
+            ),
+            "InvalidParameterCombination"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{associate}&AllocationId=eni-1&NetworkInterfaceId={eni}")
+            ),
+            "InvalidAllocationID.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{associate}&AllocationId={id}&NetworkInterfaceId=eipalloc-1")
+            ),
+            "InvalidNetworkInterfaceID.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{associate}&AllocationId={EIPALLOC}&NetworkInterfaceId={eni}")
+            ),
+            "InvalidAllocationID.NotFound"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{associate}&AllocationId={id}&InstanceId=i-0123456789abcdef0")
+            ),
+            "InvalidInstanceID.NotFound"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{associate}&PublicIp=198.51.100.1&NetworkInterfaceId={eni}")
+            ),
+            "InvalidAddress.NotFound"
+        );
+        let with = format!("{associate}&AllocationId={id}&NetworkInterfaceId={eni}");
+        assert_eq!(
+            error(&b, ME, &format!("{with}&PrivateIpAddress=10.0.1.300")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{with}&AllowReassociation=sometimes")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(error(&b, OTHER, &with), "InvalidAllocationID.NotFound");
+        dry_run(&b, &with);
+        let body = ok(&b, ME, &with);
+        assert_eq!(all(&body, "return"), ["true"]);
+        let [association] = all(&body, "associationId").try_into().unwrap();
+        assert!(association.starts_with("eipassoc-"), "{association}");
+        let listed = ok(&b, ME, "Action=DescribeAddresses");
+        assert_eq!(all(&listed, "associationId"), [association.as_str()]);
+        assert_eq!(all(&listed, "networkInterfaceId"), [eni.as_str()]);
+        assert_eq!(all(&listed, "privateIpAddress"), [private.as_str()]);
+        assert_eq!(all(&listed, "networkInterfaceOwnerId"), [ME]);
+
+        let disassociate = "Action=DisassociateAddress";
+        assert_eq!(error(&b, ME, disassociate), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{disassociate}&AssociationId=eipalloc-1")),
+            "InvalidAssociationID.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{disassociate}&AssociationId=eipassoc-0123456789abcdef0")
+            ),
+            "InvalidAssociationID.NotFound"
+        );
+        assert_eq!(
+            error(&b, OTHER, &format!("{disassociate}&PublicIp={ip}")),
+            "InvalidAssociationID.NotFound"
+        );
+        let by_id = format!("{disassociate}&AssociationId={association}");
+        dry_run(&b, &by_id);
+        assert_eq!(all(&ok(&b, ME, &by_id), "return"), ["true"]);
+        let listed = ok(&b, ME, "Action=DescribeAddresses");
+        assert!(all(&listed, "associationId").is_empty(), "{listed}");
+        // By public IP: the same association, found through the address.
+        ok(&b, ME, &with);
+        assert_eq!(
+            all(
+                &ok(&b, ME, &format!("{disassociate}&PublicIp={ip}")),
+                "return"
+            ),
+            ["true"]
+        );
+    }
+
+    #[test]
+    fn release_and_describe_decode_and_map_errors() {
+        let b = Fake::default();
+        let (id, ip) = allocate(&b);
+        let describe = "Action=DescribeAddresses";
+        assert_eq!(
+            error(&b, ME, &format!("{describe}&AllocationId.1=eni-1")),
+            "InvalidAllocationID.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{describe}&AllocationId.1={EIPALLOC}")),
+            "InvalidAllocationID.NotFound"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{describe}&PublicIp.1=198.51.100.1")),
+            "InvalidAddress.NotFound"
+        );
+        assert_eq!(
+            error(&b, OTHER, &format!("{describe}&AllocationId.1={id}")),
+            "InvalidAllocationID.NotFound"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{describe}&Filter.1.Name=bogus&Filter.1.Value.1=x")
+            ),
+            "InvalidParameterValue"
+        );
+        dry_run(&b, describe);
+        assert!(all(&ok(&b, OTHER, describe), "allocationId").is_empty());
+        let listed = ok(&b, ME, &format!("{describe}&PublicIp.1={ip}"));
+        assert_eq!(all(&listed, "allocationId"), [id.as_str()]);
+        assert_eq!(all(&listed, "publicIp"), [ip.as_str()]);
+        assert_eq!(all(&listed, "domain"), ["vpc"]);
+        let filtered = ok(
+            &b,
+            ME,
+            &format!("{describe}&Filter.1.Name=allocation-id&Filter.1.Value.1={id}"),
+        );
+        assert_eq!(all(&filtered, "allocationId"), [id.as_str()]);
+
+        let release = "Action=ReleaseAddress";
+        assert_eq!(error(&b, ME, release), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{release}&AllocationId=eni-1")),
+            "InvalidAllocationID.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{release}&AllocationId={EIPALLOC}")),
+            "InvalidAllocationID.NotFound"
+        );
+        let by_id = format!("{release}&AllocationId={id}");
+        assert_eq!(error(&b, OTHER, &by_id), "InvalidAllocationID.NotFound");
+        assert_eq!(
+            error(&b, OTHER, &format!("{release}&PublicIp={ip}")),
+            "InvalidAddress.NotFound"
+        );
+        dry_run(&b, &by_id);
+        assert_eq!(all(&ok(&b, ME, &by_id), "return"), ["true"]);
+        assert!(all(&ok(&b, ME, describe), "allocationId").is_empty());
+    }
+}

@@ -483,3 +483,483 @@ pub(super) fn describe_notifications<B: Backend>(op: &Op<'_, B>) -> Body {
             write_notification(w, scope, n)
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fake, ME, OTHER, all, call, error, new_subnet, ok};
+    use crate::{RequestCtx, elbv2};
+    use localvpc_model::{AccountId, Scope};
+    use localvpc_wire::query::QueryParams;
+
+    const SVC: &str = "vpce-svc-0123456789abcdef0";
+
+    /// An internal network load balancer of `ME` in a new subnet: its ARN.
+    fn nlb(b: &Fake) -> String {
+        let subnet = new_subnet(b);
+        let ctx = RequestCtx {
+            scope: Scope::new(AccountId::parse(ME).unwrap(), "ap-northeast-1"),
+            request_id: "req-1".to_owned(),
+        };
+        let q = format!(
+            "Action=CreateLoadBalancer&Name=lb0&Type=network&Scheme=internal\
+             &Subnets.member.1={subnet}&Version=2015-12-01"
+        );
+        let params = QueryParams::parse(q.as_bytes());
+        let r = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(elbv2::handle(b, &ctx, &params));
+        assert_eq!(r.status, 200, "{}", r.body);
+        all(&r.body, "LoadBalancerArn").remove(0)
+    }
+
+    /// A service of `ME` on a new load balancer: (service id, load balancer ARN).
+    fn service(b: &Fake) -> (String, String) {
+        let lb = nlb(b);
+        let body = ok(
+            b,
+            ME,
+            &format!(
+                "Action=CreateVpcEndpointServiceConfiguration&NetworkLoadBalancerArn.1={lb}\
+                 &AcceptanceRequired=true"
+            ),
+        );
+        (all(&body, "serviceId").remove(0), lb)
+    }
+
+    fn dry_run(b: &Fake, query: &str) {
+        let r = call(b, ME, &format!("{query}&DryRun=true"));
+        assert_eq!(r.status, 412, "{query}: {}", r.body);
+        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
+    }
+
+    #[test]
+    fn configurations_decode_and_map_errors() {
+        let b = Fake::default();
+        let lb = nlb(&b);
+        let create = "Action=CreateVpcEndpointServiceConfiguration";
+        assert_eq!(
+            error(&b, ME, &format!("{create}&NetworkLoadBalancerArn.1=nope")),
+            "InvalidNetworkLoadBalancerArn.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{create}&GatewayLoadBalancerArn.1=nope")),
+            "InvalidGatewayLoadBalancerArn.Malformed"
+        );
+        let with = format!("{create}&NetworkLoadBalancerArn.1={lb}");
+        assert_eq!(
+            error(&b, ME, &format!("{with}&AcceptanceRequired=perhaps")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{with}&SupportedRegion.1=us-east-1")),
+            "UnsupportedOperation"
+        );
+        dry_run(&b, &with);
+        let body = ok(&b, ME, &format!("{with}&ClientToken=tok-1"));
+        let [id] = all(&body, "serviceId").try_into().unwrap();
+        assert!(id.starts_with("vpce-svc-"), "{id}");
+        assert_eq!(
+            all(&body, "serviceName"),
+            [format!("com.amazonaws.vpce.ap-northeast-1.{id}")]
+        );
+        assert_eq!(all(&body, "serviceState"), ["Available", "Available"]);
+        assert_eq!(all(&body, "acceptanceRequired"), ["true"]);
+        assert!(
+            body.contains(&format!(
+                "<networkLoadBalancerArnSet><item>{lb}</item></networkLoadBalancerArnSet>"
+            )),
+            "{body}"
+        );
+        assert_eq!(all(&body, "clientToken"), ["tok-1"]);
+
+        let describe = "Action=DescribeVpcEndpointServiceConfigurations";
+        assert_eq!(
+            error(&b, ME, &format!("{describe}&ServiceId.1=vpce-1")),
+            "InvalidVpcEndpointServiceId.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{describe}&ServiceId.1={SVC}")),
+            "InvalidVpcEndpointServiceId.NotFound"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{describe}&Filter.1.Name=bogus&Filter.1.Value.1=x")
+            ),
+            "InvalidParameterValue"
+        );
+        assert!(all(&ok(&b, OTHER, describe), "serviceId").is_empty());
+        let listed = ok(
+            &b,
+            ME,
+            &format!("{describe}&Filter.1.Name=service-id&Filter.1.Value.1={id}"),
+        );
+        assert_eq!(all(&listed, "serviceId"), [id.as_str()]);
+
+        let modify = "Action=ModifyVpcEndpointServiceConfiguration";
+        assert_eq!(
+            error(&b, ME, &format!("{modify}&AcceptanceRequired=true")),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{modify}&ServiceId=svc-1")),
+            "InvalidVpcEndpointServiceId.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{modify}&ServiceId={SVC}&AcceptanceRequired=true")
+            ),
+            "InvalidVpcEndpointServiceId.NotFound"
+        );
+        let by_id = format!("{modify}&ServiceId={id}");
+        assert_eq!(
+            error(&b, OTHER, &format!("{by_id}&AcceptanceRequired=true")),
+            "InvalidVpcEndpointServiceId.NotFound"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{by_id}&RemovePrivateDnsName=perhaps")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{by_id}&AddSupportedRegion.1=us-east-1")),
+            "UnsupportedOperation"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{by_id}&AddNetworkLoadBalancerArn.1=nope")),
+            "InvalidNetworkLoadBalancerArn.Malformed"
+        );
+        dry_run(&b, &format!("{by_id}&AcceptanceRequired=false"));
+        assert_eq!(
+            all(
+                &ok(&b, ME, &format!("{by_id}&AcceptanceRequired=false")),
+                "return"
+            ),
+            ["true"]
+        );
+        let listed = ok(&b, ME, &format!("{describe}&ServiceId.1={id}"));
+        assert_eq!(all(&listed, "acceptanceRequired"), ["false"]);
+
+        let delete = "Action=DeleteVpcEndpointServiceConfigurations";
+        assert_eq!(error(&b, ME, delete), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{delete}&ServiceId.1=svc-1")),
+            "InvalidVpcEndpointServiceId.Malformed"
+        );
+        let by_id = format!("{delete}&ServiceId.1={id}");
+        let other = ok(&b, OTHER, &by_id);
+        assert_eq!(all(&other, "resourceId"), [id.as_str()]);
+        assert_eq!(
+            all(&other, "code"),
+            ["InvalidVpcEndpointServiceId.NotFound"]
+        );
+        dry_run(&b, &by_id);
+        assert!(ok(&b, ME, &by_id).contains("<unsuccessful/>"));
+        assert!(all(&ok(&b, ME, describe), "serviceId").is_empty());
+    }
+
+    #[test]
+    fn permissions_decode_and_map_errors() {
+        let b = Fake::default();
+        let (id, _) = service(&b);
+        let modify = "Action=ModifyVpcEndpointServicePermissions";
+        assert_eq!(error(&b, ME, modify), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{modify}&ServiceId=svc-1")),
+            "InvalidVpcEndpointServiceId.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{modify}&ServiceId={SVC}")),
+            "InvalidVpcEndpointServiceId.NotFound"
+        );
+        let principal = format!("arn:aws:iam::{OTHER}:root");
+        let add = format!("{modify}&ServiceId={id}&AddAllowedPrincipals.1={principal}");
+        assert_eq!(
+            error(&b, OTHER, &add),
+            "InvalidVpcEndpointServiceId.NotFound"
+        );
+        dry_run(&b, &add);
+        let body = ok(&b, ME, &add);
+        assert_eq!(all(&body, "principal"), [principal.as_str()]);
+        assert_eq!(all(&body, "principalType"), ["Account"]);
+        assert_eq!(all(&body, "serviceId"), [id.as_str()]);
+        assert_eq!(all(&body, "return"), ["true"]);
+
+        let describe = "Action=DescribeVpcEndpointServicePermissions";
+        assert_eq!(error(&b, ME, describe), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{describe}&ServiceId=svc-1")),
+            "InvalidVpcEndpointServiceId.Malformed"
+        );
+        let by_id = format!("{describe}&ServiceId={id}");
+        assert_eq!(
+            error(&b, OTHER, &by_id),
+            "InvalidVpcEndpointServiceId.NotFound"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{by_id}&Filter.1.Name=bogus&Filter.1.Value.1=x")
+            ),
+            "InvalidParameterValue"
+        );
+        dry_run(&b, &by_id);
+        let listed = ok(&b, ME, &by_id);
+        assert_eq!(all(&listed, "principal"), [principal.as_str()]);
+        let none = ok(
+            &b,
+            ME,
+            &format!("{by_id}&Filter.1.Name=principal-type&Filter.1.Value.1=Role"),
+        );
+        assert!(all(&none, "principal").is_empty(), "{none}");
+    }
+
+    #[test]
+    fn connections_decode_and_map_errors() {
+        let b = Fake::default();
+        let (id, lb) = service(&b);
+        let principal = format!("arn:aws:iam::{OTHER}:root");
+        ok(
+            &b,
+            ME,
+            &format!(
+                "Action=ModifyVpcEndpointServicePermissions&ServiceId={id}\
+                 &AddAllowedPrincipals.1={principal}"
+            ),
+        );
+        let vpc = all(
+            &ok(&b, OTHER, "Action=CreateVpc&CidrBlock=10.1.0.0/16"),
+            "vpcId",
+        )
+        .remove(0);
+        let subnet = all(
+            &ok(
+                &b,
+                OTHER,
+                &format!(
+                    "Action=CreateSubnet&VpcId={vpc}&CidrBlock=10.1.1.0/24\
+                     &AvailabilityZone=ap-northeast-1a"
+                ),
+            ),
+            "subnetId",
+        )
+        .remove(0);
+        let endpoint = all(
+            &ok(
+                &b,
+                OTHER,
+                &format!(
+                    "Action=CreateVpcEndpoint&VpcId={vpc}&VpcEndpointType=Interface\
+                     &ServiceName=com.amazonaws.vpce.ap-northeast-1.{id}&SubnetId.1={subnet}"
+                ),
+            ),
+            "vpcEndpointId",
+        )
+        .remove(0);
+
+        let describe = "Action=DescribeVpcEndpointConnections";
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{describe}&Filter.1.Name=bogus&Filter.1.Value.1=x")
+            ),
+            "InvalidParameterValue"
+        );
+        dry_run(&b, describe);
+        assert!(all(&ok(&b, OTHER, describe), "vpcEndpointId").is_empty());
+        let listed = ok(&b, ME, describe);
+        assert_eq!(all(&listed, "vpcEndpointId"), [endpoint.as_str()]);
+        assert_eq!(all(&listed, "serviceId"), [id.as_str()]);
+        assert_eq!(all(&listed, "vpcEndpointOwner"), [OTHER]);
+        assert_eq!(all(&listed, "vpcEndpointState"), ["pendingAcceptance"]);
+        assert!(listed.contains(&format!("<item>{lb}</item>")), "{listed}");
+
+        for action in [
+            "AcceptVpcEndpointConnections",
+            "RejectVpcEndpointConnections",
+        ] {
+            let q = format!("Action={action}");
+            assert_eq!(
+                error(&b, ME, &format!("{q}&VpcEndpointId.1={endpoint}")),
+                "MissingParameter",
+                "{action}"
+            );
+            assert_eq!(
+                error(&b, ME, &format!("{q}&ServiceId={id}")),
+                "MissingParameter",
+                "{action}"
+            );
+            assert_eq!(
+                error(&b, ME, &format!("{q}&ServiceId={id}&VpcEndpointId.1=vpc-1")),
+                "InvalidVpcEndpointId.Malformed",
+                "{action}"
+            );
+            assert_eq!(
+                error(
+                    &b,
+                    ME,
+                    &format!("{q}&ServiceId=svc-1&VpcEndpointId.1={endpoint}")
+                ),
+                "InvalidVpcEndpointServiceId.Malformed",
+                "{action}"
+            );
+            assert_eq!(
+                error(
+                    &b,
+                    OTHER,
+                    &format!("{q}&ServiceId={id}&VpcEndpointId.1={endpoint}")
+                ),
+                "InvalidVpcEndpointServiceId.NotFound",
+                "{action}"
+            );
+            dry_run(
+                &b,
+                &format!("{q}&ServiceId={id}&VpcEndpointId.1={endpoint}"),
+            );
+        }
+        let accepted = ok(
+            &b,
+            ME,
+            &format!(
+                "Action=AcceptVpcEndpointConnections&ServiceId={id}\
+                 &VpcEndpointId.1={endpoint}&VpcEndpointId.2=vpce-0123456789abcdef0"
+            ),
+        );
+        assert_eq!(all(&accepted, "resourceId"), ["vpce-0123456789abcdef0"]);
+        let listed = ok(&b, ME, describe);
+        assert_eq!(all(&listed, "vpcEndpointState"), ["available"]);
+    }
+
+    #[test]
+    fn private_dns_verification_decodes_and_maps_errors() {
+        let b = Fake::default();
+        let (id, _) = service(&b);
+        let start = "Action=StartVpcEndpointServicePrivateDnsVerification";
+        assert_eq!(error(&b, ME, start), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{start}&ServiceId=svc-1")),
+            "InvalidVpcEndpointServiceId.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{start}&ServiceId={SVC}")),
+            "InvalidVpcEndpointServiceId.NotFound"
+        );
+        let by_id = format!("{start}&ServiceId={id}");
+        assert_eq!(
+            error(&b, OTHER, &by_id),
+            "InvalidVpcEndpointServiceId.NotFound"
+        );
+        dry_run(&b, &by_id);
+        assert_eq!(error(&b, ME, &by_id), "InvalidParameter");
+        ok(
+            &b,
+            ME,
+            &format!(
+                "Action=ModifyVpcEndpointServiceConfiguration&ServiceId={id}\
+                 &PrivateDnsName=api.example.com"
+            ),
+        );
+        assert_eq!(all(&ok(&b, ME, &by_id), "return"), ["true"]);
+    }
+
+    #[test]
+    fn notifications_decode_and_map_errors() {
+        let b = Fake::default();
+        let (id, _) = service(&b);
+        let topic = format!("arn:aws:sns:ap-northeast-1:{ME}:topic");
+        let create = "Action=CreateVpcEndpointConnectionNotification";
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}&ServiceId={id}&ConnectionEvents.1=Accept")
+            ),
+            "MissingParameter"
+        );
+        let with = format!("{create}&ConnectionNotificationArn={topic}&ConnectionEvents.1=Accept");
+        assert_eq!(
+            error(&b, ME, &format!("{with}&ServiceId=svc-1")),
+            "InvalidVpcEndpointServiceId.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{with}&VpcEndpointId=vpc-1")),
+            "InvalidVpcEndpointId.Malformed"
+        );
+        assert_eq!(
+            error(&b, OTHER, &format!("{with}&ServiceId={id}")),
+            "InvalidVpcEndpointServiceId.NotFound"
+        );
+        dry_run(&b, &format!("{with}&ServiceId={id}"));
+        let body = ok(&b, ME, &format!("{with}&ServiceId={id}&ClientToken=tok-2"));
+        let [n] = all(&body, "connectionNotificationId").try_into().unwrap();
+        assert!(n.starts_with("vpce-nfn-"), "{n}");
+        assert_eq!(all(&body, "serviceId"), [id.as_str()]);
+        assert_eq!(all(&body, "connectionNotificationArn"), [topic.as_str()]);
+        assert_eq!(all(&body, "connectionNotificationType"), ["Topic"]);
+        assert_eq!(all(&body, "connectionNotificationState"), ["Enabled"]);
+        assert!(
+            body.contains("<connectionEvents><item>Accept</item></connectionEvents>"),
+            "{body}"
+        );
+        assert_eq!(all(&body, "clientToken"), ["tok-2"]);
+
+        let describe = "Action=DescribeVpcEndpointConnectionNotifications";
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{describe}&ConnectionNotificationId=svc-1")
+            ),
+            "InvalidConnectionNotification"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{describe}&Filter.1.Name=bogus&Filter.1.Value.1=x")
+            ),
+            "InvalidParameterValue"
+        );
+        assert!(all(&ok(&b, OTHER, describe), "connectionNotificationId").is_empty());
+        let listed = ok(&b, ME, &format!("{describe}&ConnectionNotificationId={n}"));
+        assert_eq!(all(&listed, "connectionNotificationId"), [n.as_str()]);
+
+        let modify = "Action=ModifyVpcEndpointConnectionNotification";
+        assert_eq!(error(&b, ME, modify), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{modify}&ConnectionNotificationId=svc-1")),
+            "InvalidConnectionNotification"
+        );
+        let by_id = format!("{modify}&ConnectionNotificationId={n}&ConnectionEvents.1=Reject");
+        assert_eq!(error(&b, OTHER, &by_id), "InvalidConnectionNotification");
+        dry_run(&b, &by_id);
+        assert_eq!(all(&ok(&b, ME, &by_id), "return"), ["true"]);
+        let listed = ok(&b, ME, describe);
+        assert!(
+            listed.contains("<connectionEvents><item>Reject</item></connectionEvents>"),
+            "{listed}"
+        );
+
+        let delete = "Action=DeleteVpcEndpointConnectionNotifications";
+        assert_eq!(error(&b, ME, delete), "MissingParameter");
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{delete}&ConnectionNotificationId.1=svc-1")
+            ),
+            "InvalidConnectionNotification"
+        );
+        let by_id = format!("{delete}&ConnectionNotificationId.1={n}");
+        let other = ok(&b, OTHER, &by_id);
+        assert_eq!(all(&other, "resourceId"), [n.as_str()]);
+        dry_run(&b, &by_id);
+        assert!(ok(&b, ME, &by_id).contains("<unsuccessful/>"));
+        assert!(all(&ok(&b, ME, describe), "connectionNotificationId").is_empty());
+    }
+}

@@ -125,3 +125,152 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
         .paged(&DESCRIBE_BOUNDS)?
         .answer("natGatewaySet", filter_values, write_described)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fake, ME, OTHER, all, call, error, new_subnet, ok};
+
+    const NAT: &str = "nat-0123456789abcdef0";
+
+    fn dry_run(b: &Fake, query: &str) {
+        let r = call(b, ME, &format!("{query}&DryRun=true"));
+        assert_eq!(r.status, 412, "{query}: {}", r.body);
+        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
+    }
+
+    #[test]
+    fn create_decodes_and_maps_errors() {
+        let b = Fake::default();
+        let subnet = new_subnet(&b);
+        let create = "Action=CreateNatGateway";
+        assert_eq!(
+            error(&b, ME, &format!("{create}&ConnectivityType=private")),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{create}&SubnetId=vpc-1")),
+            "InvalidSubnetID.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}&SubnetId=subnet-0123456789abcdef0&ConnectivityType=private")
+            ),
+            "InvalidSubnetID.NotFound"
+        );
+        let with = format!("{create}&SubnetId={subnet}");
+        assert_eq!(
+            error(&b, ME, &format!("{with}&ConnectivityType=Private")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{with}&AvailabilityMode=regional")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{with}&AllocationId=eni-1")),
+            "InvalidAllocationID.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{with}&ConnectivityType=private&PrivateIpAddress=10.0.1.300")
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{with}&AllocationId=eipalloc-0123456789abcdef0")
+            ),
+            "InvalidAllocationID.NotFound"
+        );
+        let private = format!("{with}&ConnectivityType=private");
+        assert_eq!(error(&b, OTHER, &private), "InvalidSubnetID.NotFound");
+        dry_run(&b, &private);
+        assert!(all(&ok(&b, ME, "Action=DescribeNatGateways"), "natGatewayId").is_empty());
+        let body = ok(
+            &b,
+            ME,
+            &format!("{private}&PrivateIpAddress=10.0.1.10&ClientToken=tok-1"),
+        );
+        let [id] = all(&body, "natGatewayId").try_into().unwrap();
+        assert!(id.starts_with("nat-"), "{id}");
+        assert_eq!(all(&body, "clientToken"), ["tok-1"]);
+        assert_eq!(all(&body, "state"), ["pending"]);
+        assert_eq!(all(&body, "subnetId"), [subnet.as_str()]);
+        assert_eq!(all(&body, "connectivityType"), ["private"]);
+        assert_eq!(all(&body, "privateIp"), ["10.0.1.10"]);
+        assert!(!body.contains("<publicIp>"), "{body}");
+        assert!(!body.contains("<allocationId>"), "{body}");
+    }
+
+    #[test]
+    fn describe_and_delete_decode_and_map_errors() {
+        let b = Fake::default();
+        let subnet = new_subnet(&b);
+        let body = ok(
+            &b,
+            ME,
+            &format!("Action=CreateNatGateway&SubnetId={subnet}&ConnectivityType=private"),
+        );
+        let id = all(&body, "natGatewayId").remove(0);
+        let describe = "Action=DescribeNatGateways";
+        assert_eq!(
+            error(&b, ME, &format!("{describe}&NatGatewayId.1=vpc-1")),
+            "InvalidNatGatewayID.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{describe}&NatGatewayId.1={NAT}")),
+            "NatGatewayNotFound"
+        );
+        assert_eq!(
+            error(&b, OTHER, &format!("{describe}&NatGatewayId.1={id}")),
+            "NatGatewayNotFound"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{describe}&Filter.1.Name=bogus&Filter.1.Value.1=x")
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{describe}&MaxResults=4")),
+            "InvalidParameterValue"
+        );
+        dry_run(&b, describe);
+        assert!(all(&ok(&b, OTHER, describe), "natGatewayId").is_empty());
+        let listed = ok(
+            &b,
+            ME,
+            &format!("{describe}&Filter.1.Name=subnet-id&Filter.1.Value.1={subnet}"),
+        );
+        assert_eq!(all(&listed, "natGatewayId"), [id.as_str()]);
+        assert_eq!(all(&listed, "state"), ["available"]);
+        assert_eq!(all(&listed, "status"), ["succeeded"]);
+
+        let delete = "Action=DeleteNatGateway";
+        assert_eq!(error(&b, ME, delete), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{delete}&NatGatewayId=vpc-1")),
+            "InvalidNatGatewayID.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{delete}&NatGatewayId={NAT}")),
+            "NatGatewayNotFound"
+        );
+        let by_id = format!("{delete}&NatGatewayId={id}");
+        assert_eq!(error(&b, OTHER, &by_id), "NatGatewayNotFound");
+        dry_run(&b, &by_id);
+        let body = ok(&b, ME, &by_id);
+        assert_eq!(all(&body, "natGatewayId"), [id.as_str()]);
+        let listed = ok(&b, ME, &format!("{describe}&NatGatewayId.1={id}"));
+        assert_eq!(all(&listed, "state"), ["deleted"]);
+        assert_eq!(all(&listed, "deleteTime").len(), 1, "{listed}");
+    }
+}

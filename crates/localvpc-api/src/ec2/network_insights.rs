@@ -758,3 +758,283 @@ fn write_explanation(w: &mut XmlWriter, e: &Value) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fake, ME, OTHER, all, call, error, ok};
+
+    fn igw(b: &Fake) -> String {
+        all(
+            &ok(b, ME, "Action=CreateInternetGateway"),
+            "internetGatewayId",
+        )
+        .remove(0)
+    }
+
+    fn path(b: &Fake, source: &str) -> String {
+        let body = ok(
+            b,
+            ME,
+            &format!(
+                "Action=CreateNetworkInsightsPath&Source={source}&Protocol=tcp\
+                 &FilterAtSource.DestinationAddress=10.0.1.5"
+            ),
+        );
+        all(&body, "networkInsightsPathId").remove(0)
+    }
+
+    #[test]
+    fn create_path_decodes_and_maps_errors() {
+        let b = Fake::default();
+        let g = igw(&b);
+        let create = |rest: &str| format!("Action=CreateNetworkInsightsPath{rest}");
+        assert_eq!(error(&b, ME, &create("&Protocol=tcp")), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &create(&format!("&Source={g}"))),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &create(&format!("&Source={g}&Protocol=tcp&SourceIp=10.0.0.300"))
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &create(&format!("&Source={g}&Protocol=tcp&DestinationPort=70000"))
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &create(&format!(
+                    "&Source={g}&Protocol=tcp&FilterAtSource.SourcePortRange.FromPort=-1"
+                ))
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &create(&format!(
+                    "&Source={g}&Protocol=tcp&FilterAtDestination.DestinationAddress=nope"
+                ))
+            ),
+            "InvalidParameterValue"
+        );
+        let dry = call(
+            &b,
+            ME,
+            &create(&format!("&Source={g}&Protocol=tcp&DryRun=true")),
+        );
+        assert_eq!(dry.status, 412, "{}", dry.body);
+        assert_eq!(all(&dry.body, "Code"), ["DryRunOperation"]);
+        assert!(
+            all(
+                &ok(&b, ME, "Action=DescribeNetworkInsightsPaths"),
+                "networkInsightsPathId"
+            )
+            .is_empty()
+        );
+
+        let body = ok(
+            &b,
+            ME,
+            &create(&format!(
+                "&Source={g}&Protocol=tcp&FilterAtSource.DestinationAddress=10.0.1.5\
+                 &FilterAtSource.DestinationPortRange.FromPort=443\
+                 &FilterAtSource.DestinationPortRange.ToPort=443"
+            )),
+        );
+        let [id] = all(&body, "networkInsightsPathId").try_into().unwrap();
+        assert!(id.starts_with("nip-"), "{id}");
+        assert_eq!(all(&body, "source"), [g.as_str()]);
+        assert_eq!(all(&body, "protocol"), ["tcp"]);
+        assert_eq!(all(&body, "destinationAddress"), ["10.0.1.5"]);
+        assert!(!body.contains("<destinationIp>"), "{body}");
+        assert!(!body.contains("<destinationPort>"), "{body}");
+        assert_eq!(all(&body, "fromPort"), ["443"]);
+        assert_eq!(all(&body, "toPort"), ["443"]);
+        assert_eq!(
+            all(&body, "networkInsightsPathArn"),
+            [format!(
+                "arn:aws:ec2:ap-northeast-1:{ME}:network-insights-path/{id}"
+            )]
+        );
+    }
+
+    #[test]
+    fn describe_and_delete_paths() {
+        let b = Fake::default();
+        let g = igw(&b);
+        let id = path(&b, &g);
+        let describe = "Action=DescribeNetworkInsightsPaths";
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{describe}&NetworkInsightsPathId.1=nia-0123456789abcdef0")
+            ),
+            "InvalidNetworkInsightsPathId.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{describe}&NetworkInsightsPathId.1=nip-0123456789abcdef0")
+            ),
+            "InvalidNetworkInsightsPathId.NotFound"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{describe}&MaxResults=101")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{describe}&Filter.1.Name=bogus&Filter.1.Value.1=x")
+            ),
+            "InvalidParameterValue"
+        );
+        assert!(all(&ok(&b, OTHER, describe), "networkInsightsPathId").is_empty());
+        let listed = ok(
+            &b,
+            ME,
+            &format!(
+                "{describe}&Filter.1.Name=filter-at-source.destination-address&Filter.1.Value.1=10.0.1.5"
+            ),
+        );
+        assert_eq!(all(&listed, "networkInsightsPathId"), [id.as_str()]);
+        let none = ok(
+            &b,
+            ME,
+            &format!("{describe}&Filter.1.Name=protocol&Filter.1.Value.1=udp"),
+        );
+        assert!(all(&none, "networkInsightsPathId").is_empty(), "{none}");
+
+        let delete = "Action=DeleteNetworkInsightsPath";
+        assert_eq!(error(&b, ME, delete), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{delete}&NetworkInsightsPathId=vpc-1")),
+            "InvalidNetworkInsightsPathId.Malformed"
+        );
+        let by_id = format!("{delete}&NetworkInsightsPathId={id}");
+        assert_eq!(
+            error(&b, OTHER, &by_id),
+            "InvalidNetworkInsightsPathId.NotFound"
+        );
+        let dry = call(&b, ME, &format!("{by_id}&DryRun=true"));
+        assert_eq!(dry.status, 412, "{}", dry.body);
+        assert_eq!(all(&dry.body, "Code"), ["DryRunOperation"]);
+        assert_eq!(
+            all(&ok(&b, ME, &by_id), "networkInsightsPathId"),
+            [id.as_str()]
+        );
+        assert_eq!(
+            error(&b, ME, &by_id),
+            "InvalidNetworkInsightsPathId.NotFound"
+        );
+    }
+
+    #[test]
+    fn analyses_decode_and_map_errors() {
+        let b = Fake::default();
+        let g = igw(&b);
+        let p = path(&b, &g);
+        let start = "Action=StartNetworkInsightsAnalysis";
+        assert_eq!(error(&b, ME, start), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{start}&NetworkInsightsPathId=nia-1")),
+            "InvalidNetworkInsightsPathId.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{start}&NetworkInsightsPathId=nip-0123456789abcdef0")
+            ),
+            "InvalidNetworkInsightsPathId.NotFound"
+        );
+        let by_path = format!("{start}&NetworkInsightsPathId={p}");
+        assert_eq!(
+            error(&b, OTHER, &by_path),
+            "InvalidNetworkInsightsPathId.NotFound"
+        );
+        let dry = call(&b, ME, &format!("{by_path}&DryRun=true"));
+        assert_eq!(dry.status, 412, "{}", dry.body);
+        assert_eq!(all(&dry.body, "Code"), ["DryRunOperation"]);
+        let started = ok(&b, ME, &by_path);
+        let [id] = all(&started, "networkInsightsAnalysisId")
+            .try_into()
+            .unwrap();
+        assert!(id.starts_with("nia-"), "{id}");
+        assert_eq!(all(&started, "networkInsightsPathId"), [p.as_str()]);
+        assert_eq!(all(&started, "status"), ["running"]);
+        assert!(!started.contains("<networkPathFound>"), "{started}");
+
+        let describe = "Action=DescribeNetworkInsightsAnalyses";
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{describe}&NetworkInsightsAnalysisId.1=nip-1")
+            ),
+            "InvalidNetworkInsightsAnalysisId.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{describe}&NetworkInsightsPathId=nia-1")),
+            "InvalidNetworkInsightsPathId.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{describe}&AnalysisStartTime=yesterday")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{describe}&Filter.1.Name=bogus&Filter.1.Value.1=x")
+            ),
+            "InvalidParameterValue"
+        );
+        assert!(all(&ok(&b, OTHER, describe), "networkInsightsAnalysisId").is_empty());
+        let listed = ok(
+            &b,
+            ME,
+            &format!(
+                "{describe}&NetworkInsightsPathId={p}&Filter.1.Name=status&Filter.1.Value.1=succeeded"
+            ),
+        );
+        assert_eq!(all(&listed, "networkInsightsAnalysisId"), [id.as_str()]);
+        assert_eq!(all(&listed, "status"), ["succeeded"]);
+        assert_eq!(all(&listed, "networkPathFound").len(), 1, "{listed}");
+
+        let delete = "Action=DeleteNetworkInsightsAnalysis";
+        assert_eq!(error(&b, ME, delete), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{delete}&NetworkInsightsAnalysisId=nip-1")),
+            "InvalidNetworkInsightsAnalysisId.Malformed"
+        );
+        let by_id = format!("{delete}&NetworkInsightsAnalysisId={id}");
+        assert_eq!(
+            error(&b, OTHER, &by_id),
+            "InvalidNetworkInsightsAnalysisId.NotFound"
+        );
+        let dry = call(&b, ME, &format!("{by_id}&DryRun=true"));
+        assert_eq!(dry.status, 412, "{}", dry.body);
+        assert_eq!(all(&dry.body, "Code"), ["DryRunOperation"]);
+        assert_eq!(
+            all(&ok(&b, ME, &by_id), "networkInsightsAnalysisId"),
+            [id.as_str()]
+        );
+        assert!(all(&ok(&b, ME, describe), "networkInsightsAnalysisId").is_empty());
+    }
+}

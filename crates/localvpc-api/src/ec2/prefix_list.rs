@@ -323,3 +323,312 @@ pub(super) fn get_associations<B: Backend>(op: &Op<'_, B>) -> Body {
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fake, ME, OTHER, all, call, error, ok};
+
+    const PL: &str = "pl-0123456789abcdef0";
+
+    fn dry_run(b: &Fake, query: &str) {
+        let r = call(b, ME, &format!("{query}&DryRun=true"));
+        assert_eq!(r.status, 412, "{query}: {}", r.body);
+        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
+    }
+
+    /// A customer-managed list of `ME` with 10.0.0.0/16 (version 1): its id.
+    fn list(b: &Fake) -> String {
+        let body = ok(
+            b,
+            ME,
+            "Action=CreateManagedPrefixList&PrefixListName=office&MaxEntries=5\
+             &AddressFamily=IPv4&Entry.1.Cidr=10.0.0.0/16&Entry.1.Description=hq",
+        );
+        all(&body, "prefixListId").remove(0)
+    }
+
+    #[test]
+    fn create_decodes_and_maps_errors() {
+        let b = Fake::default();
+        let create = "Action=CreateManagedPrefixList";
+        assert_eq!(
+            error(&b, ME, &format!("{create}&MaxEntries=5&AddressFamily=IPv4")),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}&PrefixListName=a&AddressFamily=IPv4")
+            ),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{create}&PrefixListName=a&MaxEntries=5")),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}&PrefixListName=a&MaxEntries=-1&AddressFamily=IPv4")
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}&PrefixListName=a&MaxEntries=many&AddressFamily=IPv4")
+            ),
+            "InvalidParameterValue"
+        );
+        let with = format!("{create}&PrefixListName=office&MaxEntries=5&AddressFamily=IPv4");
+        dry_run(&b, &with);
+        let body = ok(&b, ME, &format!("{with}&Entry.1.Cidr=10.0.0.0/16"));
+        let [id] = all(&body, "prefixListId").try_into().unwrap();
+        assert!(id.starts_with("pl-"), "{id}");
+        assert_eq!(all(&body, "prefixListName"), ["office"]);
+        assert_eq!(all(&body, "addressFamily"), ["IPv4"]);
+        assert_eq!(all(&body, "maxEntries"), ["5"]);
+        assert_eq!(all(&body, "version"), ["1"]);
+        assert_eq!(all(&body, "ownerId"), [ME]);
+        assert_eq!(
+            all(&body, "prefixListArn"),
+            [format!("arn:aws:ec2:ap-northeast-1:{ME}:prefix-list/{id}")]
+        );
+    }
+
+    #[test]
+    fn modify_restore_and_delete_decode_and_map_errors() {
+        let b = Fake::default();
+        let id = list(&b);
+        let modify = "Action=ModifyManagedPrefixList";
+        assert_eq!(error(&b, ME, modify), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{modify}&PrefixListId=vpc-1")),
+            "InvalidPrefixListId.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{modify}&PrefixListId={PL}&PrefixListName=x")
+            ),
+            "InvalidPrefixListID.NotFound"
+        );
+        let by_id = format!("{modify}&PrefixListId={id}");
+        assert_eq!(
+            error(&b, OTHER, &format!("{by_id}&PrefixListName=x")),
+            "InvalidPrefixListID.NotFound"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{by_id}&CurrentVersion=-1")),
+            "InvalidParameterValue"
+        );
+        let add = format!("{by_id}&CurrentVersion=1&AddEntry.1.Cidr=10.1.0.0/16");
+        dry_run(&b, &add);
+        let body = ok(&b, ME, &add);
+        assert_eq!(all(&body, "prefixListId"), [id.as_str()]);
+        assert_eq!(all(&body, "version"), ["2"]);
+
+        let restore = "Action=RestoreManagedPrefixListVersion";
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{restore}&PreviousVersion=1&CurrentVersion=2")
+            ),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{restore}&PrefixListId={id}&CurrentVersion=2")
+            ),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{restore}&PrefixListId={id}&PreviousVersion=1")
+            ),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{restore}&PrefixListId=pl&PreviousVersion=1&CurrentVersion=2")
+            ),
+            "InvalidPrefixListId.Malformed"
+        );
+        let back = format!("{restore}&PrefixListId={id}&PreviousVersion=1&CurrentVersion=2");
+        assert_eq!(error(&b, OTHER, &back), "InvalidPrefixListID.NotFound");
+        dry_run(&b, &back);
+        let body = ok(&b, ME, &back);
+        assert_eq!(all(&body, "version"), ["3"]);
+        let entries = ok(
+            &b,
+            ME,
+            &format!("Action=GetManagedPrefixListEntries&PrefixListId={id}"),
+        );
+        assert_eq!(all(&entries, "cidr"), ["10.0.0.0/16"]);
+        assert_eq!(all(&entries, "description"), ["hq"]);
+
+        let delete = "Action=DeleteManagedPrefixList";
+        assert_eq!(error(&b, ME, delete), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{delete}&PrefixListId=sg-1")),
+            "InvalidPrefixListId.Malformed"
+        );
+        let by_id = format!("{delete}&PrefixListId={id}");
+        assert_eq!(error(&b, OTHER, &by_id), "InvalidPrefixListID.NotFound");
+        dry_run(&b, &by_id);
+        let body = ok(&b, ME, &by_id);
+        assert_eq!(all(&body, "prefixListId"), [id.as_str()]);
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!(
+                    "{managed}&PrefixListId.1={id}",
+                    managed = "Action=DescribeManagedPrefixLists"
+                )
+            ),
+            "InvalidPrefixListID.NotFound"
+        );
+    }
+
+    #[test]
+    #[ignore = "bug: DeleteManagedPrefixList answers the list's last state (create-complete or \
+                modify-complete); AWS answers delete-in-progress"]
+    fn delete_answers_delete_in_progress() {
+        let b = Fake::default();
+        let id = list(&b);
+        let body = ok(
+            &b,
+            ME,
+            &format!("Action=DeleteManagedPrefixList&PrefixListId={id}"),
+        );
+        assert_eq!(all(&body, "state"), ["delete-in-progress"]);
+    }
+
+    #[test]
+    fn describes_and_gets_decode_and_map_errors() {
+        let b = Fake::default();
+        let id = list(&b);
+        let managed = "Action=DescribeManagedPrefixLists";
+        assert_eq!(
+            error(&b, ME, &format!("{managed}&PrefixListId.1=vpc-1")),
+            "InvalidPrefixListId.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{managed}&PrefixListId.1={PL}")),
+            "InvalidPrefixListID.NotFound"
+        );
+        assert_eq!(
+            error(&b, OTHER, &format!("{managed}&PrefixListId.1={id}")),
+            "InvalidPrefixListID.NotFound"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{managed}&MaxResults=101")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{managed}&Filter.1.Name=bogus&Filter.1.Value.1=x")
+            ),
+            "InvalidParameterValue"
+        );
+        dry_run(&b, managed);
+        let mine = ok(
+            &b,
+            ME,
+            &format!("{managed}&Filter.1.Name=owner-id&Filter.1.Value.1={ME}"),
+        );
+        assert_eq!(all(&mine, "prefixListId"), [id.as_str()]);
+        let aws = ok(
+            &b,
+            ME,
+            &format!(
+                "{managed}&Filter.1.Name=prefix-list-name&Filter.1.Value.1=com.amazonaws.ap-northeast-1.s3"
+            ),
+        );
+        let [s3] = all(&aws, "prefixListId").try_into().unwrap();
+        assert_eq!(all(&aws, "ownerId"), ["AWS"]);
+        assert_eq!(all(&aws, "state"), ["create-complete"]);
+
+        let plain = "Action=DescribePrefixLists";
+        // DescribePrefixLists shows the AWS-managed lists only.
+        assert_eq!(
+            error(&b, ME, &format!("{plain}&PrefixListId.1={id}")),
+            "InvalidPrefixListID.NotFound"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{plain}&PrefixListId.1=x")),
+            "InvalidPrefixListId.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{plain}&Filter.1.Name=owner-id&Filter.1.Value.1=x")
+            ),
+            "InvalidParameterValue"
+        );
+        dry_run(&b, plain);
+        let listed = ok(&b, ME, &format!("{plain}&PrefixListId.1={s3}"));
+        assert_eq!(all(&listed, "prefixListId"), [s3.as_str()]);
+        assert_eq!(
+            all(&listed, "prefixListName"),
+            ["com.amazonaws.ap-northeast-1.s3"]
+        );
+        assert!(listed.contains("<cidrSet><item>"), "{listed}");
+
+        let entries = "Action=GetManagedPrefixListEntries";
+        assert_eq!(error(&b, ME, entries), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{entries}&PrefixListId=vpc-1")),
+            "InvalidPrefixListId.Malformed"
+        );
+        let by_id = format!("{entries}&PrefixListId={id}");
+        assert_eq!(error(&b, OTHER, &by_id), "InvalidPrefixListID.NotFound");
+        assert_eq!(
+            error(&b, ME, &format!("{by_id}&TargetVersion=7")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{by_id}&MaxResults=0")),
+            "InvalidParameterValue"
+        );
+        dry_run(&b, &by_id);
+        let body = ok(&b, ME, &format!("{by_id}&TargetVersion=1"));
+        assert_eq!(all(&body, "cidr"), ["10.0.0.0/16"]);
+        assert_eq!(all(&body, "description"), ["hq"]);
+
+        let associations = "Action=GetManagedPrefixListAssociations";
+        assert_eq!(error(&b, ME, associations), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{associations}&PrefixListId=vpc-1")),
+            "InvalidPrefixListId.Malformed"
+        );
+        let by_id = format!("{associations}&PrefixListId={id}");
+        assert_eq!(error(&b, OTHER, &by_id), "InvalidPrefixListID.NotFound");
+        assert_eq!(
+            error(&b, ME, &format!("{by_id}&MaxResults=4")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{associations}&PrefixListId={s3}")),
+            "InvalidParameterValue"
+        );
+        dry_run(&b, &by_id);
+        let body = ok(&b, ME, &by_id);
+        assert!(body.contains("<prefixListAssociationSet/>"), "{body}");
+    }
+}

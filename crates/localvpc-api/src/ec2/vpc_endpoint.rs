@@ -346,3 +346,289 @@ pub(super) fn describe_services<B: Backend>(op: &Op<'_, B>) -> Body {
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fake, ME, OTHER, all, call, error, ok};
+
+    const S3: &str = "com.amazonaws.ap-northeast-1.s3";
+
+    fn vpc(b: &Fake) -> String {
+        all(
+            &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
+            "vpcId",
+        )
+        .remove(0)
+    }
+
+    fn gateway(b: &Fake, vpc: &str) -> String {
+        let body = ok(
+            b,
+            ME,
+            &format!(
+                "Action=CreateVpcEndpoint&VpcId={vpc}&ServiceName={S3}&VpcEndpointType=Gateway"
+            ),
+        );
+        all(&body, "vpcEndpointId").remove(0)
+    }
+
+    #[test]
+    fn create_decodes_and_maps_errors() {
+        let b = Fake::default();
+        let v = vpc(&b);
+        let create = |rest: &str| format!("Action=CreateVpcEndpoint{rest}");
+        assert_eq!(
+            error(&b, ME, &create(&format!("&ServiceName={S3}"))),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, ME, &create(&format!("&VpcId={v}"))),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &create(&format!("&VpcId=subnet-1&ServiceName={S3}"))
+            ),
+            "InvalidVpcID.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &create(&format!("&VpcId=vpc-0123456789abcdef0&ServiceName={S3}"))
+            ),
+            "InvalidVpcID.NotFound"
+        );
+        assert_eq!(
+            error(&b, OTHER, &create(&format!("&VpcId={v}&ServiceName={S3}"))),
+            "InvalidVpcID.NotFound"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &create(&format!("&VpcId={v}&ServiceName=com.amazonaws.nowhere.s3x"))
+            ),
+            "InvalidServiceName"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &create(&format!(
+                    "&VpcId={v}&ServiceName={S3}&RouteTableId.1=subnet-1"
+                ))
+            ),
+            "InvalidRouteTableId.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &create(&format!(
+                    "&VpcId={v}&ServiceName={S3}&PrivateDnsEnabled=maybe"
+                ))
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &create(&format!(
+                    "&VpcId={v}&ServiceName={S3}&ServiceNetworkArn=arn:aws:x"
+                ))
+            ),
+            "UnsupportedOperation"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &create(&format!(
+                    "&VpcId={v}&ServiceName={S3}&SubnetConfiguration.1.Ipv4=10.0.1.5"
+                ))
+            ),
+            "MissingParameter"
+        );
+        let dry = call(
+            &b,
+            ME,
+            &create(&format!("&VpcId={v}&ServiceName={S3}&DryRun=true")),
+        );
+        assert_eq!(dry.status, 412, "{}", dry.body);
+        assert_eq!(all(&dry.body, "Code"), ["DryRunOperation"]);
+        assert!(all(&ok(&b, ME, "Action=DescribeVpcEndpoints"), "vpcEndpointId").is_empty());
+
+        let body = ok(
+            &b,
+            ME,
+            &create(&format!(
+                "&VpcId={v}&ServiceName={S3}&VpcEndpointType=Gateway&ClientToken=tok-1"
+            )),
+        );
+        let [id] = all(&body, "vpcEndpointId").try_into().unwrap();
+        assert!(id.starts_with("vpce-"), "{id}");
+        assert_eq!(all(&body, "vpcEndpointType"), ["Gateway"]);
+        assert_eq!(all(&body, "vpcId"), [v.as_str()]);
+        assert_eq!(all(&body, "serviceName"), [S3]);
+        assert_eq!(all(&body, "state"), ["available"]);
+        assert_eq!(all(&body, "ownerId"), [ME]);
+        assert_eq!(all(&body, "serviceRegion"), ["ap-northeast-1"]);
+        assert_eq!(all(&body, "clientToken"), ["tok-1"]);
+        assert_eq!(all(&body, "requesterManaged"), ["false"]);
+    }
+
+    #[test]
+    fn modify_decodes_and_maps_errors() {
+        let b = Fake::default();
+        let v = vpc(&b);
+        let id = gateway(&b, &v);
+        assert_eq!(
+            error(&b, ME, "Action=ModifyVpcEndpoint"),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, ME, "Action=ModifyVpcEndpoint&VpcEndpointId=vpc-1"),
+            "InvalidVpcEndpointId.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=ModifyVpcEndpoint&VpcEndpointId=vpce-0123456789abcdef0"
+            ),
+            "InvalidVpcEndpointId.NotFound"
+        );
+        let modify = format!("Action=ModifyVpcEndpoint&VpcEndpointId={id}");
+        assert_eq!(error(&b, OTHER, &modify), "InvalidVpcEndpointId.NotFound");
+        assert_eq!(
+            error(&b, ME, &format!("{modify}&ResetPolicy=yes")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{modify}&AddRouteTableId.1=vpc-1")),
+            "InvalidRouteTableId.Malformed"
+        );
+        let dry = call(&b, ME, &format!("{modify}&ResetPolicy=true&DryRun=true"));
+        assert_eq!(dry.status, 412, "{}", dry.body);
+        assert_eq!(all(&dry.body, "Code"), ["DryRunOperation"]);
+        assert_eq!(
+            all(&ok(&b, ME, &format!("{modify}&ResetPolicy=true")), "return"),
+            ["true"]
+        );
+    }
+
+    #[test]
+    fn delete_and_describe() {
+        let b = Fake::default();
+        let v = vpc(&b);
+        let id = gateway(&b, &v);
+        assert_eq!(
+            error(&b, ME, "Action=DeleteVpcEndpoints"),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, ME, "Action=DeleteVpcEndpoints&VpcEndpointId.1=vpc-1"),
+            "InvalidVpcEndpointId.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, "Action=DescribeVpcEndpoints&VpcEndpointId.1=vpc-1"),
+            "InvalidVpcEndpointId.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=DescribeVpcEndpoints&VpcEndpointId.1=vpce-0123456789abcdef0"
+            ),
+            "InvalidVpcEndpointId.NotFound"
+        );
+        assert_eq!(
+            error(&b, ME, "Action=DescribeVpcEndpoints&MaxResults=0"),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=DescribeVpcEndpoints&Filter.1.Name=bogus&Filter.1.Value.1=x"
+            ),
+            "InvalidParameterValue"
+        );
+        assert!(
+            all(
+                &ok(&b, OTHER, "Action=DescribeVpcEndpoints"),
+                "vpcEndpointId"
+            )
+            .is_empty()
+        );
+        let listed = ok(
+            &b,
+            ME,
+            &format!("Action=DescribeVpcEndpoints&Filter.1.Name=vpc-id&Filter.1.Value.1={v}"),
+        );
+        assert_eq!(all(&listed, "vpcEndpointId"), [id.as_str()]);
+        assert_eq!(all(&listed, "serviceName"), [S3]);
+
+        // Another account's endpoint: the delete fails per item.
+        let other = ok(
+            &b,
+            OTHER,
+            &format!("Action=DeleteVpcEndpoints&VpcEndpointId.1={id}"),
+        );
+        assert_eq!(all(&other, "resourceId"), [id.as_str()]);
+        assert_eq!(all(&other, "code"), ["InvalidVpcEndpointId.NotFound"]);
+        let dry = call(
+            &b,
+            ME,
+            &format!("Action=DeleteVpcEndpoints&VpcEndpointId.1={id}&DryRun=true"),
+        );
+        assert_eq!(dry.status, 412, "{}", dry.body);
+        assert_eq!(all(&dry.body, "Code"), ["DryRunOperation"]);
+        let deleted = ok(
+            &b,
+            ME,
+            &format!("Action=DeleteVpcEndpoints&VpcEndpointId.1={id}"),
+        );
+        assert!(deleted.contains("<unsuccessful/>"), "{deleted}");
+    }
+
+    #[test]
+    fn describe_services_decodes_and_maps_errors() {
+        let b = Fake::default();
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=DescribeVpcEndpointServices&ServiceName.1=com.amazonaws.nowhere.x"
+            ),
+            "InvalidServiceName"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=DescribeVpcEndpointServices&Filter.1.Name=bogus&Filter.1.Value.1=x"
+            ),
+            "InvalidParameterValue"
+        );
+        let dry = call(&b, ME, "Action=DescribeVpcEndpointServices&DryRun=true");
+        assert_eq!(dry.status, 412, "{}", dry.body);
+        assert_eq!(all(&dry.body, "Code"), ["DryRunOperation"]);
+        let body = ok(
+            &b,
+            ME,
+            &format!("Action=DescribeVpcEndpointServices&ServiceName.1={S3}"),
+        );
+        assert!(all(&body, "serviceName").iter().all(|n| n == S3), "{body}");
+        assert!(body.contains(&format!("<item>{S3}</item>")), "{body}");
+        assert!(
+            body.contains("<serviceType><item><serviceType>Gateway</serviceType></item>"),
+            "{body}"
+        );
+        assert!(all(&body, "owner").iter().all(|o| o == "amazon"), "{body}");
+    }
+}

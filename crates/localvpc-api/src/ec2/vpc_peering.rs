@@ -242,3 +242,291 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
             write_peering(w, c, scope)
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fake, ME, OTHER, all, call, error, ok};
+
+    const THIRD: &str = "333333333333";
+
+    fn vpc(b: &Fake, account: &str, cidr: &str) -> String {
+        all(
+            &ok(b, account, &format!("Action=CreateVpc&CidrBlock={cidr}")),
+            "vpcId",
+        )
+        .remove(0)
+    }
+
+    /// `ME`'s 10.0.0.0/16 VPC asks `OTHER`'s 10.1.0.0/16 VPC: (connection, mine, theirs).
+    fn requested(b: &Fake) -> (String, String, String) {
+        let mine = vpc(b, ME, "10.0.0.0/16");
+        let theirs = vpc(b, OTHER, "10.1.0.0/16");
+        let body = ok(
+            b,
+            ME,
+            &format!(
+                "Action=CreateVpcPeeringConnection&VpcId={mine}&PeerVpcId={theirs}\
+                 &PeerOwnerId={OTHER}"
+            ),
+        );
+        (all(&body, "vpcPeeringConnectionId").remove(0), mine, theirs)
+    }
+
+    fn dry_run(b: &Fake, account: &str, query: &str) {
+        let r = call(b, account, &format!("{query}&DryRun=true"));
+        assert_eq!(r.status, 412, "{query}: {}", r.body);
+        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
+    }
+
+    #[test]
+    fn create_decodes_and_maps_errors() {
+        let b = Fake::default();
+        let mine = vpc(&b, ME, "10.0.0.0/16");
+        let theirs = vpc(&b, OTHER, "10.1.0.0/16");
+        let create = |rest: &str| format!("Action=CreateVpcPeeringConnection{rest}");
+        assert_eq!(
+            error(&b, ME, &create(&format!("&VpcId={mine}"))),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, ME, &create(&format!("&PeerVpcId={theirs}"))),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &create(&format!("&VpcId=subnet-1&PeerVpcId={theirs}"))
+            ),
+            "InvalidVpcID.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &create(&format!(
+                    "&VpcId={mine}&PeerVpcId={theirs}&PeerOwnerId=12ab"
+                ))
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &create(&format!("&VpcId=vpc-0123456789abcdef0&PeerVpcId={theirs}"))
+            ),
+            "InvalidVpcID.NotFound"
+        );
+        // Another account's VPC is not a requester VPC.
+        assert_eq!(
+            error(
+                &b,
+                OTHER,
+                &create(&format!("&VpcId={mine}&PeerVpcId={theirs}"))
+            ),
+            "InvalidVpcID.NotFound"
+        );
+        let with = create(&format!(
+            "&VpcId={mine}&PeerVpcId={theirs}&PeerOwnerId={OTHER}"
+        ));
+        dry_run(&b, ME, &with);
+        assert!(
+            all(
+                &ok(&b, ME, "Action=DescribeVpcPeeringConnections"),
+                "vpcPeeringConnectionId"
+            )
+            .is_empty()
+        );
+        let body = ok(&b, ME, &with);
+        let [id] = all(&body, "vpcPeeringConnectionId").try_into().unwrap();
+        assert!(id.starts_with("pcx-"), "{id}");
+        assert_eq!(all(&body, "code"), ["initiating-request"]);
+        assert_eq!(
+            all(&body, "message"),
+            [format!("Initiating Request to {OTHER}")]
+        );
+        assert_eq!(all(&body, "vpcId"), [theirs.as_str(), mine.as_str()]);
+        assert_eq!(all(&body, "ownerId"), [OTHER, ME]);
+        // The accepter's blocks show only once the connection is active.
+        assert_eq!(all(&body, "cidrBlock"), ["10.0.0.0/16", "10.0.0.0/16"]);
+    }
+
+    #[test]
+    fn both_sides_see_it_and_accept_decodes() {
+        let b = Fake::default();
+        let (id, mine, theirs) = requested(&b);
+        let describe = "Action=DescribeVpcPeeringConnections";
+        for account in [ME, OTHER] {
+            let seen = ok(&b, account, describe);
+            assert_eq!(all(&seen, "vpcPeeringConnectionId"), [id.as_str()]);
+            assert_eq!(all(&seen, "code"), ["pending-acceptance"]);
+        }
+        assert!(all(&ok(&b, THIRD, describe), "vpcPeeringConnectionId").is_empty());
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{describe}&VpcPeeringConnectionId.1=vpc-1")
+            ),
+            "InvalidVpcPeeringConnectionId.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{describe}&VpcPeeringConnectionId.1=pcx-0123456789abcdef0")
+            ),
+            "InvalidVpcPeeringConnectionID.NotFound"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{describe}&Filter.1.Name=bogus&Filter.1.Value.1=x")
+            ),
+            "InvalidParameterValue"
+        );
+        let filtered = ok(
+            &b,
+            OTHER,
+            &format!("{describe}&Filter.1.Name=requester-vpc-info.vpc-id&Filter.1.Value.1={mine}"),
+        );
+        assert_eq!(all(&filtered, "vpcPeeringConnectionId"), [id.as_str()]);
+
+        let accept = "Action=AcceptVpcPeeringConnection";
+        assert_eq!(error(&b, OTHER, accept), "MissingParameter");
+        assert_eq!(
+            error(&b, OTHER, &format!("{accept}&VpcPeeringConnectionId=vpc-1")),
+            "InvalidVpcPeeringConnectionId.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                OTHER,
+                &format!("{accept}&VpcPeeringConnectionId=pcx-0123456789abcdef0")
+            ),
+            "InvalidVpcPeeringConnectionID.NotFound"
+        );
+        let by_id = format!("{accept}&VpcPeeringConnectionId={id}");
+        assert_eq!(
+            error(&b, THIRD, &by_id),
+            "InvalidVpcPeeringConnectionID.NotFound"
+        );
+        dry_run(&b, OTHER, &by_id);
+        let body = ok(&b, OTHER, &by_id);
+        assert_eq!(all(&body, "vpcPeeringConnectionId"), [id.as_str()]);
+        assert_eq!(all(&body, "code"), ["active"]);
+        assert_eq!(all(&body, "vpcId"), [theirs.as_str(), mine.as_str()]);
+        assert_eq!(
+            all(&body, "cidrBlock"),
+            ["10.1.0.0/16", "10.1.0.0/16", "10.0.0.0/16", "10.0.0.0/16"]
+        );
+    }
+
+    #[test]
+    fn modify_options_decodes_and_maps_errors() {
+        let b = Fake::default();
+        let (id, _, _) = requested(&b);
+        ok(
+            &b,
+            OTHER,
+            &format!("Action=AcceptVpcPeeringConnection&VpcPeeringConnectionId={id}"),
+        );
+        let modify = "Action=ModifyVpcPeeringConnectionOptions";
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!(
+                    "{modify}&RequesterPeeringConnectionOptions.AllowDnsResolutionFromRemoteVpc=true"
+                )
+            ),
+            "MissingParameter"
+        );
+        let by_id = format!("{modify}&VpcPeeringConnectionId={id}");
+        assert_eq!(error(&b, ME, &by_id), "MissingParameter");
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!(
+                    "{modify}&VpcPeeringConnectionId=vpc-1&RequesterPeeringConnectionOptions.AllowDnsResolutionFromRemoteVpc=true"
+                )
+            ),
+            "InvalidVpcPeeringConnectionId.Malformed"
+        );
+        let requester =
+            format!("{by_id}&RequesterPeeringConnectionOptions.AllowDnsResolutionFromRemoteVpc");
+        assert_eq!(
+            error(&b, ME, &format!("{requester}=yes")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, THIRD, &format!("{requester}=true")),
+            "InvalidVpcPeeringConnectionID.NotFound"
+        );
+        dry_run(&b, ME, &format!("{requester}=true"));
+        // DNS resolution needs DNS hostnames on both VPCs, which new VPCs lack.
+        assert_eq!(
+            error(&b, ME, &format!("{requester}=true")),
+            "InvalidVpcPeeringConnectionState.DnsHostnamesDisabled"
+        );
+        let body = ok(&b, ME, &format!("{requester}=false"));
+        assert!(
+            body.contains(
+                "<requesterPeeringConnectionOptions><allowDnsResolutionFromRemoteVpc>false\
+                 </allowDnsResolutionFromRemoteVpc>"
+            ),
+            "{body}"
+        );
+        assert!(
+            !body.contains("<accepterPeeringConnectionOptions>"),
+            "{body}"
+        );
+    }
+
+    #[test]
+    fn reject_and_delete_decode_and_map_errors() {
+        let b = Fake::default();
+        let (id, _, _) = requested(&b);
+        for action in ["RejectVpcPeeringConnection", "DeleteVpcPeeringConnection"] {
+            let q = format!("Action={action}");
+            assert_eq!(error(&b, OTHER, &q), "MissingParameter", "{action}");
+            assert_eq!(
+                error(&b, OTHER, &format!("{q}&VpcPeeringConnectionId=pcx")),
+                "InvalidVpcPeeringConnectionId.Malformed",
+                "{action}"
+            );
+            assert_eq!(
+                error(
+                    &b,
+                    OTHER,
+                    &format!("{q}&VpcPeeringConnectionId=pcx-0123456789abcdef0")
+                ),
+                "InvalidVpcPeeringConnectionID.NotFound",
+                "{action}"
+            );
+            assert_eq!(
+                error(&b, THIRD, &format!("{q}&VpcPeeringConnectionId={id}")),
+                "InvalidVpcPeeringConnectionID.NotFound",
+                "{action}"
+            );
+            dry_run(&b, OTHER, &format!("{q}&VpcPeeringConnectionId={id}"));
+        }
+        let reject = format!("Action=RejectVpcPeeringConnection&VpcPeeringConnectionId={id}");
+        assert_eq!(all(&ok(&b, OTHER, &reject), "return"), ["true"]);
+        let seen = ok(&b, ME, "Action=DescribeVpcPeeringConnections");
+        assert_eq!(all(&seen, "code"), ["rejected"]);
+
+        let (id, _, _) = requested(&b);
+        let delete = format!("Action=DeleteVpcPeeringConnection&VpcPeeringConnectionId={id}");
+        assert_eq!(all(&ok(&b, ME, &delete), "return"), ["true"]);
+        let seen = ok(
+            &b,
+            ME,
+            &format!("Action=DescribeVpcPeeringConnections&VpcPeeringConnectionId.1={id}"),
+        );
+        assert_eq!(all(&seen, "code"), ["deleted"]);
+    }
+}

@@ -374,3 +374,541 @@ pub(super) async fn vgw_route_propagation<B: Backend>(op: &Op<'_, B>, enable: bo
     .await?;
     op.respond_true()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fake, ME, OTHER, all, call, error, ok};
+
+    const CGW: &str = "cgw-0123456789abcdef0";
+    const VGW: &str = "vgw-0123456789abcdef0";
+    const VPN: &str = "vpn-0123456789abcdef0";
+
+    fn dry_run(b: &Fake, query: &str) {
+        let r = call(b, ME, &format!("{query}&DryRun=true"));
+        assert_eq!(r.status, 412, "{query}: {}", r.body);
+        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
+    }
+
+    fn cgw(b: &Fake) -> String {
+        let body = ok(
+            b,
+            ME,
+            "Action=CreateCustomerGateway&Type=ipsec.1&IpAddress=203.0.113.10&BgpAsn=65010",
+        );
+        all(&body, "customerGatewayId").remove(0)
+    }
+
+    fn vgw(b: &Fake) -> String {
+        let body = ok(b, ME, "Action=CreateVpnGateway&Type=ipsec.1");
+        all(&body, "vpnGatewayId").remove(0)
+    }
+
+    fn vpc(b: &Fake) -> String {
+        all(
+            &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
+            "vpcId",
+        )
+        .remove(0)
+    }
+
+    /// A static VPN connection of `ME`: (connection, customer gateway, virtual private gateway).
+    fn connection(b: &Fake) -> (String, String, String) {
+        let (c, g) = (cgw(b), vgw(b));
+        let body = ok(
+            b,
+            ME,
+            &format!(
+                "Action=CreateVpnConnection&Type=ipsec.1&CustomerGatewayId={c}\
+                 &VpnGatewayId={g}&Options.StaticRoutesOnly=true"
+            ),
+        );
+        (all(&body, "vpnConnectionId").remove(0), c, g)
+    }
+
+    #[test]
+    fn customer_gateways_decode_and_map_errors() {
+        let b = Fake::default();
+        let create = "Action=CreateCustomerGateway";
+        assert_eq!(
+            error(&b, ME, &format!("{create}&Type=ipsec.1")),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{create}&IpAddress=203.0.113.10")),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{create}&Type=ipsec.1&IpAddress=host")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}&Type=ipsec.1&IpAddress=203.0.113.10&BgpAsn=0")
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}&Type=ipsec.2&IpAddress=203.0.113.10")
+            ),
+            "InvalidParameterValue"
+        );
+        let with = format!("{create}&Type=ipsec.1&IpAddress=203.0.113.10&BgpAsn=65010");
+        dry_run(&b, &with);
+        assert!(
+            all(
+                &ok(&b, ME, "Action=DescribeCustomerGateways"),
+                "customerGatewayId"
+            )
+            .is_empty()
+        );
+        let body = ok(&b, ME, &format!("{with}&DeviceName=edge"));
+        let [id] = all(&body, "customerGatewayId").try_into().unwrap();
+        assert!(id.starts_with("cgw-"), "{id}");
+        assert_eq!(all(&body, "state"), ["available"]);
+        assert_eq!(all(&body, "type"), ["ipsec.1"]);
+        assert_eq!(all(&body, "ipAddress"), ["203.0.113.10"]);
+        assert_eq!(all(&body, "bgpAsn"), ["65010"]);
+        assert_eq!(all(&body, "deviceName"), ["edge"]);
+
+        let describe = "Action=DescribeCustomerGateways";
+        assert_eq!(
+            error(&b, ME, &format!("{describe}&CustomerGatewayId.1=vgw-1")),
+            "InvalidCustomerGatewayId.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{describe}&CustomerGatewayId.1={CGW}")),
+            "InvalidCustomerGatewayID.NotFound"
+        );
+        assert_eq!(
+            error(&b, OTHER, &format!("{describe}&CustomerGatewayId.1={id}")),
+            "InvalidCustomerGatewayID.NotFound"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{describe}&Filter.1.Name=bogus&Filter.1.Value.1=x")
+            ),
+            "InvalidParameterValue"
+        );
+        dry_run(&b, describe);
+        let listed = ok(
+            &b,
+            ME,
+            &format!("{describe}&Filter.1.Name=bgp-asn&Filter.1.Value.1=65010"),
+        );
+        assert_eq!(all(&listed, "customerGatewayId"), [id.as_str()]);
+
+        let delete = "Action=DeleteCustomerGateway";
+        assert_eq!(error(&b, ME, delete), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{delete}&CustomerGatewayId=vgw-1")),
+            "InvalidCustomerGatewayId.Malformed"
+        );
+        let by_id = format!("{delete}&CustomerGatewayId={id}");
+        assert_eq!(
+            error(&b, OTHER, &by_id),
+            "InvalidCustomerGatewayID.NotFound"
+        );
+        dry_run(&b, &by_id);
+        assert_eq!(all(&ok(&b, ME, &by_id), "return"), ["true"]);
+        let listed = ok(&b, ME, &format!("{describe}&CustomerGatewayId.1={id}"));
+        assert_eq!(all(&listed, "state"), ["deleted"]);
+    }
+
+    #[test]
+    fn vpn_gateways_decode_and_map_errors() {
+        let b = Fake::default();
+        let v = vpc(&b);
+        let create = "Action=CreateVpnGateway";
+        assert_eq!(error(&b, ME, create), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{create}&Type=ipsec.2")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{create}&Type=ipsec.1&AmazonSideAsn=-5")),
+            "InvalidParameterValue"
+        );
+        dry_run(&b, &format!("{create}&Type=ipsec.1"));
+        let body = ok(
+            &b,
+            ME,
+            &format!("{create}&Type=ipsec.1&AmazonSideAsn=64512"),
+        );
+        let [id] = all(&body, "vpnGatewayId").try_into().unwrap();
+        assert!(id.starts_with("vgw-"), "{id}");
+        assert_eq!(all(&body, "state"), ["available"]);
+        assert_eq!(all(&body, "amazonSideAsn"), ["64512"]);
+        assert!(body.contains("<attachments/>"), "{body}");
+
+        for action in ["AttachVpnGateway", "DetachVpnGateway"] {
+            let q = format!("Action={action}");
+            assert_eq!(
+                error(&b, ME, &format!("{q}&VpcId={v}")),
+                "MissingParameter",
+                "{action}"
+            );
+            assert_eq!(
+                error(&b, ME, &format!("{q}&VpnGatewayId={id}")),
+                "MissingParameter",
+                "{action}"
+            );
+            assert_eq!(
+                error(&b, ME, &format!("{q}&VpnGatewayId=cgw-1&VpcId={v}")),
+                "InvalidVpnGatewayId.Malformed",
+                "{action}"
+            );
+            assert_eq!(
+                error(&b, ME, &format!("{q}&VpnGatewayId={VGW}&VpcId={v}")),
+                "InvalidVpnGatewayID.NotFound",
+                "{action}"
+            );
+            dry_run(&b, &format!("{q}&VpnGatewayId={id}&VpcId={v}"));
+        }
+        let attach = format!("Action=AttachVpnGateway&VpnGatewayId={id}&VpcId={v}");
+        assert_eq!(error(&b, OTHER, &attach), "InvalidVpnGatewayID.NotFound");
+        let body = ok(&b, ME, &attach);
+        assert_eq!(all(&body, "vpcId"), [v.as_str()]);
+        assert_eq!(all(&body, "state"), ["attached"]);
+
+        let describe = "Action=DescribeVpnGateways";
+        assert_eq!(
+            error(&b, ME, &format!("{describe}&VpnGatewayId.1=cgw-1")),
+            "InvalidVpnGatewayId.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{describe}&VpnGatewayId.1={VGW}")),
+            "InvalidVpnGatewayID.NotFound"
+        );
+        assert_eq!(
+            error(&b, OTHER, &format!("{describe}&VpnGatewayId.1={id}")),
+            "InvalidVpnGatewayID.NotFound"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{describe}&Filter.1.Name=bogus&Filter.1.Value.1=x")
+            ),
+            "InvalidParameterValue"
+        );
+        dry_run(&b, describe);
+        let listed = ok(
+            &b,
+            ME,
+            &format!("{describe}&Filter.1.Name=attachment.vpc-id&Filter.1.Value.1={v}"),
+        );
+        assert_eq!(all(&listed, "vpnGatewayId"), [id.as_str()]);
+
+        let detach = format!("Action=DetachVpnGateway&VpnGatewayId={id}&VpcId={v}");
+        assert_eq!(all(&ok(&b, ME, &detach), "return"), ["true"]);
+        let listed = ok(&b, ME, &format!("{describe}&VpnGatewayId.1={id}"));
+        assert!(
+            listed.contains(&format!(
+                "<attachments><item><vpcId>{v}</vpcId><state>detached</state></item></attachments>"
+            )),
+            "{listed}"
+        );
+
+        let delete = "Action=DeleteVpnGateway";
+        assert_eq!(error(&b, ME, delete), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{delete}&VpnGatewayId=cgw-1")),
+            "InvalidVpnGatewayId.Malformed"
+        );
+        let by_id = format!("{delete}&VpnGatewayId={id}");
+        assert_eq!(error(&b, OTHER, &by_id), "InvalidVpnGatewayID.NotFound");
+        dry_run(&b, &by_id);
+        assert_eq!(all(&ok(&b, ME, &by_id), "return"), ["true"]);
+    }
+
+    #[test]
+    fn vpn_connections_decode_and_map_errors() {
+        let b = Fake::default();
+        let (c, g) = (cgw(&b), vgw(&b));
+        let create = "Action=CreateVpnConnection";
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}&Type=ipsec.1&CustomerGatewayId={c}")
+            ),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{create}&Type=ipsec.1&VpnGatewayId={g}")),
+            "MissingParameter"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}&CustomerGatewayId={c}&VpnGatewayId={g}")
+            ),
+            "MissingParameter"
+        );
+        let with = format!("{create}&Type=ipsec.1&CustomerGatewayId={c}");
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{with}&VpnGatewayId={g}&TransitGatewayId=tgw-0123456789abcdef0")
+            ),
+            "InvalidParameterCombination"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{with}&VpnGatewayId={g}&VpnConcentratorId=vcn-1")
+            ),
+            "UnsupportedOperation"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}&Type=ipsec.2&CustomerGatewayId={c}&VpnGatewayId={g}")
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{with}&VpnGatewayId=cgw-1")),
+            "InvalidVpnGatewayId.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{with}&TransitGatewayId=vgw-1")),
+            "InvalidTransitGatewayID.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{create}&Type=ipsec.1&CustomerGatewayId=vgw-1&VpnGatewayId={g}")
+            ),
+            "InvalidCustomerGatewayId.Malformed"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{with}&VpnGatewayId={g}&Options.StaticRoutesOnly=perhaps")
+            ),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{with}&VpnGatewayId={VGW}")),
+            "InvalidVpnGatewayID.NotFound"
+        );
+        let by_vgw = format!("{with}&VpnGatewayId={g}&Options.StaticRoutesOnly=true");
+        assert_eq!(
+            error(&b, OTHER, &by_vgw),
+            "InvalidCustomerGatewayID.NotFound"
+        );
+        dry_run(&b, &by_vgw);
+        let body = ok(&b, ME, &by_vgw);
+        let [id] = all(&body, "vpnConnectionId").try_into().unwrap();
+        assert!(id.starts_with("vpn-"), "{id}");
+        assert_eq!(all(&body, "customerGatewayId"), [c.as_str()]);
+        assert_eq!(all(&body, "vpnGatewayId"), [g.as_str()]);
+        assert_eq!(all(&body, "staticRoutesOnly"), ["true"]);
+        assert_eq!(all(&body, "category"), ["VPN"]);
+        assert!(!body.contains("<transitGatewayId>"), "{body}");
+
+        let describe = "Action=DescribeVpnConnections";
+        assert_eq!(
+            error(&b, ME, &format!("{describe}&VpnConnectionId.1=vgw-1")),
+            "InvalidVpnConnectionID.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{describe}&VpnConnectionId.1={VPN}")),
+            "InvalidVpnConnectionID.NotFound"
+        );
+        assert_eq!(
+            error(&b, OTHER, &format!("{describe}&VpnConnectionId.1={id}")),
+            "InvalidVpnConnectionID.NotFound"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{describe}&Filter.1.Name=bogus&Filter.1.Value.1=x")
+            ),
+            "InvalidParameterValue"
+        );
+        dry_run(&b, describe);
+        let listed = ok(
+            &b,
+            ME,
+            &format!("{describe}&Filter.1.Name=bgp-asn&Filter.1.Value.1=65010"),
+        );
+        assert_eq!(all(&listed, "vpnConnectionId"), [id.as_str()]);
+
+        let delete = "Action=DeleteVpnConnection";
+        assert_eq!(error(&b, ME, delete), "MissingParameter");
+        assert_eq!(
+            error(&b, ME, &format!("{delete}&VpnConnectionId=vgw-1")),
+            "InvalidVpnConnectionID.Malformed"
+        );
+        let by_id = format!("{delete}&VpnConnectionId={id}");
+        assert_eq!(error(&b, OTHER, &by_id), "InvalidVpnConnectionID.NotFound");
+        dry_run(&b, &by_id);
+        assert_eq!(all(&ok(&b, ME, &by_id), "return"), ["true"]);
+        let listed = ok(&b, ME, &format!("{describe}&VpnConnectionId.1={id}"));
+        assert_eq!(all(&listed, "vpnConnectionId"), [id.as_str()]);
+        assert!(
+            !listed.contains("<customerGatewayConfiguration>"),
+            "{listed}"
+        );
+    }
+
+    #[test]
+    fn connection_routes_decode_and_map_errors() {
+        let b = Fake::default();
+        let (id, _, _) = connection(&b);
+        for action in ["CreateVpnConnectionRoute", "DeleteVpnConnectionRoute"] {
+            let q = format!("Action={action}");
+            assert_eq!(
+                error(&b, ME, &format!("{q}&DestinationCidrBlock=192.168.0.0/16")),
+                "MissingParameter",
+                "{action}"
+            );
+            assert_eq!(
+                error(&b, ME, &format!("{q}&VpnConnectionId={id}")),
+                "MissingParameter",
+                "{action}"
+            );
+            assert_eq!(
+                error(
+                    &b,
+                    ME,
+                    &format!("{q}&VpnConnectionId=vgw-1&DestinationCidrBlock=192.168.0.0/16")
+                ),
+                "InvalidVpnConnectionID.Malformed",
+                "{action}"
+            );
+            assert_eq!(
+                error(
+                    &b,
+                    ME,
+                    &format!("{q}&VpnConnectionId={id}&DestinationCidrBlock=192.168.0.0/33")
+                ),
+                "InvalidParameterValue",
+                "{action}"
+            );
+            let with = format!("{q}&VpnConnectionId={id}&DestinationCidrBlock=192.168.0.0/16");
+            assert_eq!(
+                error(&b, OTHER, &with),
+                "InvalidVpnConnectionID.NotFound",
+                "{action}"
+            );
+            // The route operations take no DryRun in AWS's API.
+            assert_eq!(
+                error(&b, ME, &format!("{with}&DryRun=true")),
+                "UnknownParameter",
+                "{action}"
+            );
+        }
+        let route = format!("VpnConnectionId={id}&DestinationCidrBlock=192.168.0.0/16");
+        assert_eq!(
+            all(
+                &ok(&b, ME, &format!("Action=CreateVpnConnectionRoute&{route}")),
+                "return"
+            ),
+            ["true"]
+        );
+        let listed = ok(
+            &b,
+            ME,
+            &format!("Action=DescribeVpnConnections&VpnConnectionId.1={id}"),
+        );
+        assert_eq!(all(&listed, "destinationCidrBlock"), ["192.168.0.0/16"]);
+        assert_eq!(
+            all(
+                &ok(&b, ME, &format!("Action=DeleteVpnConnectionRoute&{route}")),
+                "return"
+            ),
+            ["true"]
+        );
+        let listed = ok(
+            &b,
+            ME,
+            &format!("Action=DescribeVpnConnections&VpnConnectionId.1={id}"),
+        );
+        assert!(all(&listed, "destinationCidrBlock").is_empty(), "{listed}");
+    }
+
+    #[test]
+    fn route_propagation_decodes_and_maps_errors() {
+        let b = Fake::default();
+        let v = vpc(&b);
+        let g = vgw(&b);
+        ok(
+            &b,
+            ME,
+            &format!("Action=AttachVpnGateway&VpnGatewayId={g}&VpcId={v}"),
+        );
+        let tables = ok(
+            &b,
+            ME,
+            &format!("Action=DescribeRouteTables&Filter.1.Name=vpc-id&Filter.1.Value.1={v}"),
+        );
+        let rtb = all(&tables, "routeTableId").remove(0);
+        for action in ["EnableVgwRoutePropagation", "DisableVgwRoutePropagation"] {
+            let q = format!("Action={action}");
+            assert_eq!(
+                error(&b, ME, &format!("{q}&GatewayId={g}")),
+                "MissingParameter",
+                "{action}"
+            );
+            assert_eq!(
+                error(&b, ME, &format!("{q}&RouteTableId={rtb}")),
+                "MissingParameter",
+                "{action}"
+            );
+            assert_eq!(
+                error(&b, ME, &format!("{q}&RouteTableId=vgw-1&GatewayId={g}")),
+                "InvalidRouteTableId.Malformed",
+                "{action}"
+            );
+            assert_eq!(
+                error(&b, ME, &format!("{q}&RouteTableId={rtb}&GatewayId=rtb-1")),
+                "InvalidVpnGatewayId.Malformed",
+                "{action}"
+            );
+            assert_eq!(
+                error(&b, ME, &format!("{q}&RouteTableId={rtb}&GatewayId={VGW}")),
+                "InvalidVpnGatewayID.NotFound",
+                "{action}"
+            );
+            let with = format!("{q}&RouteTableId={rtb}&GatewayId={g}");
+            assert_eq!(
+                error(&b, OTHER, &with),
+                "InvalidRouteTableID.NotFound",
+                "{action}"
+            );
+            dry_run(&b, &with);
+        }
+        let enable = format!("Action=EnableVgwRoutePropagation&RouteTableId={rtb}&GatewayId={g}");
+        assert_eq!(all(&ok(&b, ME, &enable), "return"), ["true"]);
+        let tables = ok(
+            &b,
+            ME,
+            &format!("Action=DescribeRouteTables&RouteTableId.1={rtb}"),
+        );
+        assert!(
+            tables.contains(&format!(
+                "<propagatingVgwSet><item><gatewayId>{g}</gatewayId></item></propagatingVgwSet>"
+            )),
+            "{tables}"
+        );
+        let disable = format!("Action=DisableVgwRoutePropagation&RouteTableId={rtb}&GatewayId={g}");
+        assert_eq!(all(&ok(&b, ME, &disable), "return"), ["true"]);
+    }
+}
