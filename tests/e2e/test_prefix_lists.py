@@ -429,7 +429,7 @@ def test_cli_a_referenced_list_cannot_be_deleted(cli, ec2, sg, pl):
 def test_delete_managed_prefix_list(ec2, pl):
     expect_dry_run(ec2.delete_managed_prefix_list, PrefixListId=pl)
     resp = ec2.delete_managed_prefix_list(PrefixListId=pl)
-    assert resp["PrefixList"]["PrefixListId"] == pl
+    assert (resp["PrefixList"]["PrefixListId"], resp["PrefixList"]["State"]) == (pl, "delete-in-progress")
 
     # AWS-UNCONFIRMED: whether a deleted list lingers (delete-in-progress/delete-complete) or
     # disappears at once; either way it is no longer a live list.

@@ -20,6 +20,12 @@ const ENTRIES_BOUNDS: Bounds = Bounds { min: 1, max: 100 };
 const ASSOCIATIONS_BOUNDS: Bounds = Bounds { min: 5, max: 255 };
 
 fn write_managed(w: &mut XmlWriter, l: &PrefixListRef<'_>) {
+    write_managed_in_state(w, l, None);
+}
+
+/// A prefix list, its state given where the answer is not the stored one (a deleted list is
+/// `delete-in-progress` in DeleteManagedPrefixList's answer, as AWS reports it).
+fn write_managed_in_state(w: &mut XmlWriter, l: &PrefixListRef<'_>, state: Option<&str>) {
     w.leaf("prefixListId", l.id()).leaf("addressFamily", "IPv4");
     match l {
         PrefixListRef::Aws(a) => {
@@ -33,7 +39,7 @@ fn write_managed(w: &mut XmlWriter, l: &PrefixListRef<'_>) {
             w.leaf("ownerId", "AWS");
         }
         PrefixListRef::Customer(c) => {
-            w.leaf("state", c.state())
+            w.leaf("state", state.unwrap_or(c.state()))
                 .leaf("prefixListArn", &c.arn())
                 .leaf("prefixListName", &c.name)
                 .leaf("maxEntries", &c.max_entries.to_string())
@@ -118,18 +124,14 @@ pub(super) async fn modify<B: Backend>(op: &Op<'_, B>) -> Body {
 
 pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
     let prefix_list_id = PrefixListId::parse(op.params.required("PrefixListId")?)?;
-    let outcome = op
-        .run(Command::DeleteManagedPrefixList { prefix_list_id })
+    let l: ManagedPrefixList = op
+        .run_as(Command::DeleteManagedPrefixList { prefix_list_id })
         .await?;
-    match outcome {
-        Outcome::ManagedPrefixList(l) => op.respond(|w| {
-            w.node("prefixList", |w| {
-                write_managed(w, &PrefixListRef::Customer(&l));
-                // The list is gone: AWS reports it as being deleted.
-            });
-        }),
-        other => Err(unexpected(&other)),
-    }
+    op.respond(|w| {
+        w.node("prefixList", |w| {
+            write_managed_in_state(w, &PrefixListRef::Customer(&l), Some("delete-in-progress"));
+        });
+    })
 }
 
 pub(super) async fn restore<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -503,8 +505,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "bug: DeleteManagedPrefixList answers the list's last state (create-complete or \
-                modify-complete); AWS answers delete-in-progress"]
     fn delete_answers_delete_in_progress() {
         let b = Fake::default();
         let id = list(&b);
