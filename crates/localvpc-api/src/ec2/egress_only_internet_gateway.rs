@@ -73,26 +73,12 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, OTHER, all, call, error, ok};
-
-    fn dry_run(b: &Fake, query: &str) {
-        let r = call(b, ME, &format!("{query}&DryRun=true"));
-        assert_eq!(r.status, 412, "{query}: {}", r.body);
-        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
-    }
-
-    fn vpc(b: &Fake) -> String {
-        all(
-            &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
-            "vpcId",
-        )
-        .remove(0)
-    }
+    use super::super::testing::{Fake, ME, OTHER, all, call, dry_run, error, new_vpc, ok};
 
     #[test]
     fn create_egress_only_internet_gateway() {
         let b = Fake::default();
-        let v = vpc(&b);
+        let v = new_vpc(&b);
         let r = call(&b, ME, "Action=CreateEgressOnlyInternetGateway");
         assert_eq!(r.status, 400, "{}", r.body);
         assert_eq!(all(&r.body, "Code"), ["MissingParameter"]);
@@ -136,7 +122,7 @@ mod tests {
     #[test]
     fn describe_egress_only_internet_gateways() {
         let b = Fake::default();
-        let v = vpc(&b);
+        let v = new_vpc(&b);
         let g = all(
             &ok(
                 &b,
@@ -202,7 +188,7 @@ mod tests {
     #[test]
     fn delete_egress_only_internet_gateway() {
         let b = Fake::default();
-        let v = vpc(&b);
+        let v = new_vpc(&b);
         let g = all(
             &ok(
                 &b,

@@ -219,15 +219,9 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, OTHER, all, call, error, new_subnet, ok};
+    use super::super::testing::{Fake, ME, OTHER, all, dry_run, error, new_subnet, ok};
 
     const EIPALLOC: &str = "eipalloc-0123456789abcdef0";
-
-    fn dry_run(b: &Fake, query: &str) {
-        let r = call(b, ME, &format!("{query}&DryRun=true"));
-        assert_eq!(r.status, 412, "{query}: {}", r.body);
-        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
-    }
 
     /// An address of `ME`: (allocation id, public IP).
     fn allocate(b: &Fake) -> (String, String) {

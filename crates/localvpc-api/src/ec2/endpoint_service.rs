@@ -486,7 +486,7 @@ pub(super) fn describe_notifications<B: Backend>(op: &Op<'_, B>) -> Body {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, OTHER, all, call, error, new_subnet, ok};
+    use super::super::testing::{Fake, ME, OTHER, all, dry_run, error, new_subnet, ok};
     use crate::{RequestCtx, elbv2};
     use localvpc_model::{AccountId, Scope};
     use localvpc_wire::query::QueryParams;
@@ -525,12 +525,6 @@ mod tests {
             ),
         );
         (all(&body, "serviceId").remove(0), lb)
-    }
-
-    fn dry_run(b: &Fake, query: &str) {
-        let r = call(b, ME, &format!("{query}&DryRun=true"));
-        assert_eq!(r.status, 412, "{query}: {}", r.body);
-        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
     }
 
     #[test]

@@ -88,13 +88,7 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, OTHER, all, call, error, ok};
-
-    fn dry_run(b: &Fake, query: &str) {
-        let r = call(b, ME, &format!("{query}&DryRun=true"));
-        assert_eq!(r.status, 412, "{query}: {}", r.body);
-        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
-    }
+    use super::super::testing::{Fake, ME, OTHER, all, dry_run, error, ok};
 
     /// A new VPC and a new, detached internet gateway of `ME`: (vpc, gateway).
     fn vpc_and_gateway(b: &Fake) -> (String, String) {

@@ -241,13 +241,7 @@ pub(super) async fn replace_network_acl_association<B: Backend>(op: &Op<'_, B>) 
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, OTHER, all, call, error, new_subnet, ok};
-
-    fn dry_run(b: &Fake, query: &str) {
-        let r = call(b, ME, &format!("{query}&DryRun=true"));
-        assert_eq!(r.status, 412, "{query}: {}", r.body);
-        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
-    }
+    use super::super::testing::{Fake, ME, OTHER, all, call, dry_run, error, new_subnet, ok};
 
     /// A new VPC of `ME` and a network ACL of its own: (vpc, acl).
     fn acl(b: &Fake) -> (String, String) {

@@ -328,15 +328,9 @@ pub(super) fn get_associations<B: Backend>(op: &Op<'_, B>) -> Body {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, OTHER, all, call, error, ok};
+    use super::super::testing::{Fake, ME, OTHER, all, dry_run, error, ok};
 
     const PL: &str = "pl-0123456789abcdef0";
-
-    fn dry_run(b: &Fake, query: &str) {
-        let r = call(b, ME, &format!("{query}&DryRun=true"));
-        assert_eq!(r.status, 412, "{query}: {}", r.body);
-        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
-    }
 
     /// A customer-managed list of `ME` with 10.0.0.0/16 (version 1): its id.
     fn list(b: &Fake) -> String {

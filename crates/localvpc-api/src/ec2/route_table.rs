@@ -402,13 +402,7 @@ pub(super) async fn delete_route<B: Backend>(op: &Op<'_, B>) -> Body {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, OTHER, all, call, error, ok};
-
-    fn dry_run(b: &Fake, query: &str) {
-        let r = call(b, ME, &format!("{query}&DryRun=true"));
-        assert_eq!(r.status, 412, "{query}: {}", r.body);
-        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
-    }
+    use super::super::testing::{Fake, ME, OTHER, all, call, dry_run, error, ok};
 
     /// A new 10.0.0.0/16 VPC of `ME` with a 10.0.1.0/24 subnet and a route table of its own:
     /// (vpc, subnet, table).

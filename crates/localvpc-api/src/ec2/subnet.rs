@@ -316,33 +316,15 @@ pub(super) async fn modify_subnet_attribute<B: Backend>(op: &Op<'_, B>) -> Body 
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, OTHER, all, call, error, new_subnet, ok};
-
-    fn dry_run(b: &Fake, query: &str) {
-        let r = call(b, ME, &format!("{query}&DryRun=true"));
-        assert_eq!(r.status, 412, "{query}: {}", r.body);
-        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
-    }
+    use super::super::testing::{
+        Fake, ME, OTHER, all, call, dry_run, error, new_subnet, new_vpc, no_dry_run, ok,
+    };
 
     /// An operation whose AWS shape has no `DryRun` member refuses it.
-    fn no_dry_run(b: &Fake, query: &str) {
-        let r = call(b, ME, &format!("{query}&DryRun=true"));
-        assert_eq!(r.status, 400, "{query}: {}", r.body);
-        assert_eq!(all(&r.body, "Code"), ["UnknownParameter"]);
-    }
-
-    fn vpc(b: &Fake) -> String {
-        all(
-            &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
-            "vpcId",
-        )
-        .remove(0)
-    }
-
     #[test]
     fn create_subnet() {
         let b = Fake::default();
-        let v = vpc(&b);
+        let v = new_vpc(&b);
         let create = format!("Action=CreateSubnet&VpcId={v}");
         let r = call(&b, ME, &create);
         assert_eq!(r.status, 400, "{}", r.body);

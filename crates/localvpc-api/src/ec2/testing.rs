@@ -112,3 +112,26 @@ pub(super) fn launch_in(b: &Fake, subnet: &str, instance_type: &str) -> String {
     );
     all(&ok(b, ME, &run), "instanceId").remove(0)
 }
+
+/// A permitted DryRun: 412 `DryRunOperation`.
+pub(crate) fn dry_run(b: &Fake, query: &str) {
+    let r = call(b, ME, &format!("{query}&DryRun=true"));
+    assert_eq!(r.status, 412, "{query}: {}", r.body);
+    assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
+}
+
+/// An operation AWS defines without DryRun: the parameter is unknown (400).
+pub(crate) fn no_dry_run(b: &Fake, query: &str) {
+    let r = call(b, ME, &format!("{query}&DryRun=true"));
+    assert_eq!(r.status, 400, "{query}: {}", r.body);
+    assert_eq!(all(&r.body, "Code"), ["UnknownParameter"]);
+}
+
+/// A new 10.0.0.0/16 VPC of `ME`: its id.
+pub(crate) fn new_vpc(b: &Fake) -> String {
+    all(
+        &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
+        "vpcId",
+    )
+    .remove(0)
+}

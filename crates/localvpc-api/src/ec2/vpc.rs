@@ -345,29 +345,11 @@ pub(super) fn unexpected(outcome: &Outcome) -> ApiError {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, OTHER, all, call, error, ok};
-
-    fn vpc(b: &Fake) -> String {
-        all(
-            &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
-            "vpcId",
-        )
-        .remove(0)
-    }
-
-    fn dry_run(b: &Fake, query: &str) {
-        let r = call(b, ME, &format!("{query}&DryRun=true"));
-        assert_eq!(r.status, 412, "{query}: {}", r.body);
-        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
-    }
+    use super::super::testing::{
+        Fake, ME, OTHER, all, call, dry_run, error, new_vpc, no_dry_run, ok,
+    };
 
     /// An operation whose AWS shape has no `DryRun` member refuses it.
-    fn no_dry_run(b: &Fake, query: &str) {
-        let r = call(b, ME, &format!("{query}&DryRun=true"));
-        assert_eq!(r.status, 400, "{query}: {}", r.body);
-        assert_eq!(all(&r.body, "Code"), ["UnknownParameter"]);
-    }
-
     #[test]
     fn create_vpc() {
         let b = Fake::default();
@@ -429,7 +411,7 @@ mod tests {
     #[test]
     fn describe_vpcs() {
         let b = Fake::default();
-        let id = vpc(&b);
+        let id = new_vpc(&b);
         assert_eq!(
             error(&b, ME, "Action=DescribeVpcs&VpcId.1=vpc"),
             "InvalidVpcID.Malformed"
@@ -474,7 +456,7 @@ mod tests {
     #[test]
     fn delete_vpc() {
         let b = Fake::default();
-        let id = vpc(&b);
+        let id = new_vpc(&b);
         assert_eq!(error(&b, ME, "Action=DeleteVpc"), "MissingParameter");
         assert_eq!(
             error(&b, ME, "Action=DeleteVpc&VpcId=subnet-1"),
@@ -500,7 +482,7 @@ mod tests {
     #[test]
     fn vpc_attributes() {
         let b = Fake::default();
-        let id = vpc(&b);
+        let id = new_vpc(&b);
         let modify = format!("Action=ModifyVpcAttribute&VpcId={id}");
         assert_eq!(error(&b, ME, &modify), "MissingParameter");
         assert_eq!(
@@ -579,7 +561,7 @@ mod tests {
     #[test]
     fn modify_vpc_tenancy() {
         let b = Fake::default();
-        let id = vpc(&b);
+        let id = new_vpc(&b);
         let modify = format!("Action=ModifyVpcTenancy&VpcId={id}");
         assert_eq!(error(&b, ME, &modify), "MissingParameter");
         assert_eq!(
@@ -610,7 +592,7 @@ mod tests {
     #[test]
     fn vpc_cidr_blocks() {
         let b = Fake::default();
-        let id = vpc(&b);
+        let id = new_vpc(&b);
         let associate = format!("Action=AssociateVpcCidrBlock&VpcId={id}");
         assert_eq!(error(&b, ME, &associate), "MissingParameter");
         assert_eq!(

@@ -349,17 +349,9 @@ pub(super) fn describe_services<B: Backend>(op: &Op<'_, B>) -> Body {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, OTHER, all, call, error, ok};
+    use super::super::testing::{Fake, ME, OTHER, all, call, error, new_vpc, ok};
 
     const S3: &str = "com.amazonaws.ap-northeast-1.s3";
-
-    fn vpc(b: &Fake) -> String {
-        all(
-            &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
-            "vpcId",
-        )
-        .remove(0)
-    }
 
     fn gateway(b: &Fake, vpc: &str) -> String {
         let body = ok(
@@ -375,7 +367,7 @@ mod tests {
     #[test]
     fn create_decodes_and_maps_errors() {
         let b = Fake::default();
-        let v = vpc(&b);
+        let v = new_vpc(&b);
         let create = |rest: &str| format!("Action=CreateVpcEndpoint{rest}");
         assert_eq!(
             error(&b, ME, &create(&format!("&ServiceName={S3}"))),
@@ -484,7 +476,7 @@ mod tests {
     #[test]
     fn modify_decodes_and_maps_errors() {
         let b = Fake::default();
-        let v = vpc(&b);
+        let v = new_vpc(&b);
         let id = gateway(&b, &v);
         assert_eq!(
             error(&b, ME, "Action=ModifyVpcEndpoint"),
@@ -524,7 +516,7 @@ mod tests {
     #[test]
     fn delete_and_describe() {
         let b = Fake::default();
-        let v = vpc(&b);
+        let v = new_vpc(&b);
         let id = gateway(&b, &v);
         assert_eq!(
             error(&b, ME, "Action=DeleteVpcEndpoints"),

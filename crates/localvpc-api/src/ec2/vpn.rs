@@ -377,17 +377,11 @@ pub(super) async fn vgw_route_propagation<B: Backend>(op: &Op<'_, B>, enable: bo
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, OTHER, all, call, error, ok};
+    use super::super::testing::{Fake, ME, OTHER, all, dry_run, error, new_vpc, ok};
 
     const CGW: &str = "cgw-0123456789abcdef0";
     const VGW: &str = "vgw-0123456789abcdef0";
     const VPN: &str = "vpn-0123456789abcdef0";
-
-    fn dry_run(b: &Fake, query: &str) {
-        let r = call(b, ME, &format!("{query}&DryRun=true"));
-        assert_eq!(r.status, 412, "{query}: {}", r.body);
-        assert_eq!(all(&r.body, "Code"), ["DryRunOperation"]);
-    }
 
     fn cgw(b: &Fake) -> String {
         let body = ok(
@@ -401,14 +395,6 @@ mod tests {
     fn vgw(b: &Fake) -> String {
         let body = ok(b, ME, "Action=CreateVpnGateway&Type=ipsec.1");
         all(&body, "vpnGatewayId").remove(0)
-    }
-
-    fn vpc(b: &Fake) -> String {
-        all(
-            &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
-            "vpcId",
-        )
-        .remove(0)
     }
 
     /// A static VPN connection of `ME`: (connection, customer gateway, virtual private gateway).
@@ -524,7 +510,7 @@ mod tests {
     #[test]
     fn vpn_gateways_decode_and_map_errors() {
         let b = Fake::default();
-        let v = vpc(&b);
+        let v = new_vpc(&b);
         let create = "Action=CreateVpnGateway";
         assert_eq!(error(&b, ME, create), "MissingParameter");
         assert_eq!(
@@ -847,7 +833,7 @@ mod tests {
     #[test]
     fn route_propagation_decodes_and_maps_errors() {
         let b = Fake::default();
-        let v = vpc(&b);
+        let v = new_vpc(&b);
         let g = vgw(&b);
         ok(
             &b,
