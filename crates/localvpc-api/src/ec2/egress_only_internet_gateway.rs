@@ -73,15 +73,15 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, OTHER, all, call, dry_run, error, new_vpc, ok};
+    use super::super::testing::{
+        Fake, ME, OTHER, all, dry_run, error, missing_parameter, new_vpc, ok,
+    };
 
     #[test]
     fn create_egress_only_internet_gateway() {
         let b = Fake::default();
         let v = new_vpc(&b);
-        let r = call(&b, ME, "Action=CreateEgressOnlyInternetGateway");
-        assert_eq!(r.status, 400, "{}", r.body);
-        assert_eq!(all(&r.body, "Code"), ["MissingParameter"]);
+        missing_parameter(&b, "Action=CreateEgressOnlyInternetGateway");
         assert_eq!(
             error(&b, ME, "Action=CreateEgressOnlyInternetGateway&VpcId=vpc"),
             "InvalidVpcID.Malformed"

@@ -241,7 +241,9 @@ pub(super) async fn replace_network_acl_association<B: Backend>(op: &Op<'_, B>) 
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, OTHER, all, call, dry_run, error, new_subnet, ok};
+    use super::super::testing::{
+        Fake, ME, OTHER, all, dry_run, error, missing_parameter, new_subnet, ok,
+    };
 
     /// A new VPC of `ME` and a network ACL of its own: (vpc, acl).
     fn acl(b: &Fake) -> (String, String) {
@@ -262,9 +264,7 @@ mod tests {
     fn create_network_acl() {
         let b = Fake::default();
         let (vpc, _) = acl(&b);
-        let r = call(&b, ME, "Action=CreateNetworkAcl");
-        assert_eq!(r.status, 400, "{}", r.body);
-        assert_eq!(all(&r.body, "Code"), ["MissingParameter"]);
+        missing_parameter(&b, "Action=CreateNetworkAcl");
         assert_eq!(
             error(&b, ME, "Action=CreateNetworkAcl&VpcId=vpc"),
             "InvalidVpcID.Malformed"

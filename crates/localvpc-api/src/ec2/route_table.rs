@@ -402,7 +402,7 @@ pub(super) async fn delete_route<B: Backend>(op: &Op<'_, B>) -> Body {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, OTHER, all, call, dry_run, error, ok};
+    use super::super::testing::{Fake, ME, OTHER, all, dry_run, error, missing_parameter, ok};
 
     /// A new 10.0.0.0/16 VPC of `ME` with a 10.0.1.0/24 subnet and a route table of its own:
     /// (vpc, subnet, table).
@@ -448,9 +448,7 @@ mod tests {
     fn create_route_table() {
         let b = Fake::default();
         let (vpc, _, _) = setup(&b);
-        let r = call(&b, ME, "Action=CreateRouteTable");
-        assert_eq!(r.status, 400, "{}", r.body);
-        assert_eq!(all(&r.body, "Code"), ["MissingParameter"]);
+        missing_parameter(&b, "Action=CreateRouteTable");
         assert_eq!(
             error(&b, ME, "Action=CreateRouteTable&VpcId=vpc"),
             "InvalidVpcID.Malformed"

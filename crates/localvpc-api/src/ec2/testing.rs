@@ -135,3 +135,16 @@ pub(crate) fn new_vpc(b: &Fake) -> String {
     )
     .remove(0)
 }
+
+/// A Describe with a filter name it does not know: `InvalidParameterValue`.
+pub(crate) fn unknown_filter(b: &Fake, describe: &str) {
+    let query = format!("{describe}&Filter.1.Name=bogus&Filter.1.Value.1=x");
+    assert_eq!(error(b, ME, &query), "InvalidParameterValue");
+}
+
+/// A call without a required parameter: 400 `MissingParameter`.
+pub(crate) fn missing_parameter(b: &Fake, query: &str) {
+    let r = call(b, ME, query);
+    assert_eq!(r.status, 400, "{query}: {}", r.body);
+    assert_eq!(all(&r.body, "Code"), ["MissingParameter"]);
+}

@@ -346,16 +346,14 @@ pub(super) fn unexpected(outcome: &Outcome) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::super::testing::{
-        Fake, ME, OTHER, all, call, dry_run, error, new_vpc, no_dry_run, ok,
+        Fake, ME, OTHER, all, dry_run, error, missing_parameter, new_vpc, no_dry_run, ok,
     };
 
     /// An operation whose AWS shape has no `DryRun` member refuses it.
     #[test]
     fn create_vpc() {
         let b = Fake::default();
-        let r = call(&b, ME, "Action=CreateVpc");
-        assert_eq!(r.status, 400, "{}", r.body);
-        assert_eq!(all(&r.body, "Code"), ["MissingParameter"]);
+        missing_parameter(&b, "Action=CreateVpc");
         assert_eq!(
             error(&b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/33"),
             "InvalidParameterValue"

@@ -245,7 +245,7 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, OTHER, all, call, error, ok};
+    use super::super::testing::{Fake, ME, OTHER, all, call, error, ok, unknown_filter};
 
     const THIRD: &str = "333333333333";
 
@@ -379,14 +379,7 @@ mod tests {
             ),
             "InvalidVpcPeeringConnectionID.NotFound"
         );
-        assert_eq!(
-            error(
-                &b,
-                ME,
-                &format!("{describe}&Filter.1.Name=bogus&Filter.1.Value.1=x")
-            ),
-            "InvalidParameterValue"
-        );
+        unknown_filter(&b, describe);
         let filtered = ok(
             &b,
             OTHER,
