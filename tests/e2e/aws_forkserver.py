@@ -5,7 +5,9 @@ request; the suite makes well over a thousand calls, on two cores. This server i
 `awscli.clidriver` once and forks a child per call; the child takes the caller's stdin,
 stdout and stderr (passed over a Unix socket), argv, environment and working directory, and
 runs the CLI's own entry point (`awscli.clidriver.main`, what the `aws` script runs) in a
-fresh process. Nothing of the CLI is replaced or patched: only the imports are shared.
+fresh process. The CLI's code runs as shipped; the one thing the server changes is botocore's
+JSON data-file loader, which it memoises by path (the files never change during a run) so a
+child does not parse the service models again.
 
 `aws` (the shim written next to the socket) is what tests and example scripts find on
 PATH: a few lines of stdlib-only Python (`python -SE`: no site import) that connect, pass
