@@ -211,9 +211,7 @@ fn search(index: &NetIndex, query: &PathQuery, detail: bool) -> Result<Analysis,
     if let PathEnd::VpcEndpointService(id) = &query.destination
         && consumer_endpoint(index, id, &source.vpc_id)?.is_none()
     {
-        return Ok(no_endpoint_to_service(
-            index, query, source, source_ip, id, detail,
-        ));
+        return Ok(no_endpoint_to_service(index, query, source, id, detail));
     }
     let target = target(
         index,
@@ -259,25 +257,20 @@ fn search(index: &NetIndex, query: &PathQuery, detail: bool) -> Result<Analysis,
     Ok(walk.finish(forward))
 }
 
-/// A path to an endpoint service from a VPC without an interface endpoint to it: the
-/// packet leaves the source and has nowhere to go (PrivateLink is reached only through an
-/// endpoint in the consumer's VPC).
+/// A path to an endpoint service from a VPC without an interface endpoint to it: there is
+/// nowhere to send the packet (PrivateLink is reached only through an endpoint in the
+/// consumer's VPC).
 fn no_endpoint_to_service(
     index: &NetIndex,
     query: &PathQuery,
     source: &NetworkInterface,
-    source_ip: IpAddr,
     service: &VpcEndpointServiceId,
     detail: bool,
 ) -> Analysis {
-    let packet = Packet::new(
-        query.protocol,
-        source_ip,
-        query.destination_ip.unwrap_or(INTERNET_ADDRESS),
-        query.destination_port,
-    );
+    // No hop is walked: without an endpoint there is no address to send to, so the source's
+    // groups and routes have nothing to decide (checking them against an invented address
+    // could name a blocker that is not one).
     let mut walk = Walk::new(index, detail, query.request.as_ref());
-    walk.leave_interface(source, &packet);
     let component = index
         .model()
         .any::<VpcEndpointServiceConfiguration>(service)
