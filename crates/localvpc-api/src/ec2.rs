@@ -36,7 +36,7 @@ mod vpn;
 
 use crate::{ApiError, ApiResponse, Backend, RequestCtx};
 pub(crate) use filter::{decode_token, encode_token};
-use localvpc_model::{Command, Model, Outcome};
+use localvpc_model::{Command, Model};
 use localvpc_wire::query::QueryParams;
 use localvpc_wire::xml::{XmlWriter, ec2_error, ec2_response};
 use std::sync::Arc;
@@ -580,12 +580,13 @@ impl<B: Backend> Op<'_, B> {
         Ok(())
     }
 
-    async fn run(&self, command: Command) -> Result<Outcome, ApiError> {
+    /// Runs a command whose answer carries nothing the response needs.
+    async fn run(&self, command: Command) -> Result<(), ApiError> {
         self.check_dry_run()?;
-        Ok(self
-            .backend
+        self.backend
             .execute(self.ctx.scope.clone(), command)
-            .await?)
+            .await?;
+        Ok(())
     }
 
     /// Runs a command whose result is one typed value (the `Outcome` variant carrying it).
@@ -593,7 +594,8 @@ impl<B: Backend> Op<'_, B> {
         &self,
         command: Command,
     ) -> Result<T, ApiError> {
-        T::from_outcome(self.run(command).await?).map_err(|other| vpc::unexpected(&other))
+        self.check_dry_run()?;
+        crate::execute_as(self.backend, &self.ctx.scope, command).await
     }
 
     /// The response envelope around `body`.

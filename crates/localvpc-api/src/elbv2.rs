@@ -4,9 +4,9 @@
 
 use crate::{ApiError, ApiResponse, Backend, RequestCtx};
 use localvpc_model::{
-    Command, CreateLoadBalancer, CreateTargetGroup, ElbCommand, ElbErrorCode, ElbOutcome,
+    Command, CreateLoadBalancer, CreateTargetGroup, ElbCommand, ElbErrorCode, FromOutcome,
     HealthCheckInput, InstanceId, Listener, ListenerArn, LoadBalancer, LoadBalancerArn,
-    LoadBalancerType, Model, ModelError, Outcome, SecurityGroupId, SubnetId, Target, TargetGroup,
+    LoadBalancerType, Model, ModelError, SecurityGroupId, SubnetId, Target, TargetGroup,
     TargetGroupArn, load_balancer_name_not_found, nlb_hosted_zone_id, target_group_name_not_found,
 };
 use localvpc_wire::query::QueryParams;
@@ -56,15 +56,17 @@ impl<B: Backend> Op<'_, B> {
         ))
     }
 
-    async fn run(&self, command: ElbCommand) -> Result<ElbOutcome, ApiError> {
-        match self
-            .backend
+    /// Runs a command and takes its typed result.
+    async fn run_as<T: FromOutcome>(&self, command: ElbCommand) -> Result<T, ApiError> {
+        crate::execute_as(self.backend, &self.ctx.scope, Command::Elb(command)).await
+    }
+
+    /// Runs a command whose answer carries nothing the response needs.
+    async fn run(&self, command: ElbCommand) -> Result<(), ApiError> {
+        self.backend
             .execute(self.ctx.scope.clone(), Command::Elb(command))
-            .await?
-        {
-            Outcome::Elb(o) => Ok(o),
-            other => Err(ApiError::internal(format!("unexpected outcome {other:?}"))),
-        }
+            .await?;
+        Ok(())
     }
 
     fn snapshot(&self) -> Arc<Model> {
@@ -332,30 +334,18 @@ async fn dispatch<B: Backend>(
         "ModifyLoadBalancerAttributes" => {
             let arn = LoadBalancerArn::parse(op.required("LoadBalancerArn")?)?;
             let changes = op.pairs("Attributes");
-            match op
-                .run(ElbCommand::SetLoadBalancerAttributes(arn, changes.clone()))
-                .await?
-            {
-                ElbOutcome::Attributes(_) => op.respond(|w| write_attributes(w, &changes)),
-                other => Err(ApiError::internal(format!("unexpected outcome {other:?}"))),
-            }
+            let _: Vec<(String, String)> = op
+                .run_as(ElbCommand::SetLoadBalancerAttributes(arn, changes.clone()))
+                .await?;
+            op.respond(|w| write_attributes(w, &changes))
         }
         "CreateTargetGroup" => create_target_group(&op).await,
         "DescribeTargetGroups" => describe_target_groups(&op),
         "ModifyTargetGroup" => {
             let arn = TargetGroupArn::parse(op.required("TargetGroupArn")?)?;
             let hc = health_check_input(&op)?;
-            match op.run(ElbCommand::ModifyTargetGroup(arn, hc)).await? {
-                ElbOutcome::TargetGroup(tg) => {
-                    let model = op.snapshot();
-                    op.respond(|w| {
-                        w.members("TargetGroups", [&tg], |w, t| {
-                            write_target_group(w, &model, t)
-                        });
-                    })
-                }
-                other => Err(ApiError::internal(format!("unexpected outcome {other:?}"))),
-            }
+            let tg = op.run_as(ElbCommand::ModifyTargetGroup(arn, hc)).await?;
+            respond_target_group(&op, &tg)
         }
         "DeleteTargetGroup" => {
             let arn = TargetGroupArn::parse(op.required("TargetGroupArn")?)?;
@@ -401,12 +391,8 @@ async fn dispatch<B: Backend>(
                 port: op.int("Port")?,
                 target_group_arn,
             };
-            match op.run(command).await? {
-                ElbOutcome::Listener(l) => op.respond(|w| {
-                    w.members("Listeners", [&l], write_listener);
-                }),
-                other => Err(ApiError::internal(format!("unexpected outcome {other:?}"))),
-            }
+            let l = op.run_as(command).await?;
+            respond_listener(&op, &l)
         }
         "DeleteListener" => {
             let arn = ListenerArn::parse(op.required("ListenerArn")?)?;
@@ -568,15 +554,11 @@ async fn create_load_balancer<B: Backend>(op: &Op<'_, B>) -> Body {
             "dual-stack load balancers (IpAddressType other than ipv4)",
         ));
     }
-    match op.run(ElbCommand::CreateLoadBalancer(input)).await? {
-        ElbOutcome::LoadBalancer(lb) => op.respond(|w| {
-            w.members("LoadBalancers", [&lb], |w, lb| {
-                write_load_balancer(w, lb);
-                // A new load balancer reports `provisioning` once.
-            });
-        }),
-        other => Err(ApiError::internal(format!("unexpected outcome {other:?}"))),
-    }
+    let lb: LoadBalancer = op.run_as(ElbCommand::CreateLoadBalancer(input)).await?;
+    op.respond(|w| {
+        // A new load balancer reports `provisioning` once.
+        w.members("LoadBalancers", [&lb], |w, lb| write_load_balancer(w, lb));
+    })
 }
 
 fn describe_load_balancers<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -676,17 +658,18 @@ async fn create_target_group<B: Backend>(op: &Op<'_, B>) -> Body {
         health_check: health_check_input(op)?,
         tags: op.pairs("Tags"),
     };
-    match op.run(ElbCommand::CreateTargetGroup(input)).await? {
-        ElbOutcome::TargetGroup(tg) => {
-            let model = op.snapshot();
-            op.respond(|w| {
-                w.members("TargetGroups", [&tg], |w, t| {
-                    write_target_group(w, &model, t)
-                });
-            })
-        }
-        other => Err(ApiError::internal(format!("unexpected outcome {other:?}"))),
-    }
+    let tg = op.run_as(ElbCommand::CreateTargetGroup(input)).await?;
+    respond_target_group(op, &tg)
+}
+
+/// The answer of CreateTargetGroup and ModifyTargetGroup: the group as it now stands.
+fn respond_target_group<B: Backend>(op: &Op<'_, B>, tg: &TargetGroup) -> Body {
+    let model = op.snapshot();
+    op.respond(|w| {
+        w.members("TargetGroups", [tg], |w, t| {
+            write_target_group(w, &model, t)
+        });
+    })
 }
 
 fn describe_target_groups<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -881,12 +864,15 @@ async fn create_listener<B: Backend>(op: &Op<'_, B>) -> Body {
             .ok_or_else(|| validation("'DefaultActions' is required"))?,
         tags: op.pairs("Tags"),
     };
-    match op.run(command).await? {
-        ElbOutcome::Listener(l) => op.respond(|w| {
-            w.members("Listeners", [&l], write_listener);
-        }),
-        other => Err(ApiError::internal(format!("unexpected outcome {other:?}"))),
-    }
+    let l = op.run_as(command).await?;
+    respond_listener(op, &l)
+}
+
+/// The answer of CreateListener and ModifyListener: the listener as it now stands.
+fn respond_listener<B: Backend>(op: &Op<'_, B>, l: &Listener) -> Body {
+    op.respond(|w| {
+        w.members("Listeners", [l], write_listener);
+    })
 }
 
 fn describe_listeners<B: Backend>(op: &Op<'_, B>) -> Body {

@@ -14,7 +14,7 @@ pub mod sts;
 
 pub use error::ApiError;
 
-use localvpc_model::{Catalog, Command, Model, ModelError, Outcome, Scope, Timestamp};
+use localvpc_model::{Catalog, Command, FromOutcome, Model, ModelError, Outcome, Scope, Timestamp};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -43,6 +43,19 @@ pub trait Backend: Send + Sync {
         scope: Scope,
         command: Command,
     ) -> impl Future<Output = Result<Outcome, ExecuteError>> + Send;
+}
+
+/// Runs a command and takes its typed result: the one [`Outcome`] variant the command
+/// answers with. Another variant is a bug of ours (a command paired with the wrong result
+/// type), answered as `InternalError`.
+pub(crate) async fn execute_as<B: Backend, T: FromOutcome>(
+    backend: &B,
+    scope: &Scope,
+    command: Command,
+) -> Result<T, ApiError> {
+    let outcome = backend.execute(scope.clone(), command).await?;
+    T::from_outcome(outcome)
+        .map_err(|other| ApiError::internal(format!("unexpected outcome {other:?}")))
 }
 
 /// Why a command did not run.

@@ -7,10 +7,9 @@ use localvpc_model::Tags;
 use localvpc_model::route53::record::{AliasTarget, GeoLocation, RecordSet, Routing};
 use localvpc_model::route53::{
     ChangeAction, ChangeId, CreateHostedZone, HostedZone, HostedZoneChange, HostedZoneId,
-    ROUTE53_REGION, RecordChange, Route53Command, Route53ErrorCode, Route53Outcome, ZoneVpc,
-    invalid_vpc_id, name,
+    ROUTE53_REGION, RecordChange, Route53Command, Route53ErrorCode, ZoneVpc, invalid_vpc_id, name,
 };
-use localvpc_model::{Command, Model, ModelError, Outcome, Scope, VpcId};
+use localvpc_model::{Command, FromOutcome, Model, ModelError, Scope, VpcId};
 use localvpc_wire::query::QueryParams;
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
@@ -126,7 +125,7 @@ impl<B: Backend> Op<'_, B> {
             ("DELETE", ["hostedzone", id]) => {
                 let id = zone_id(id)?;
                 let change = self
-                    .run_change(Route53Command::DeleteHostedZone(id))
+                    .run_as::<HostedZoneChange>(Route53Command::DeleteHostedZone(id))
                     .await?;
                 self.ok("DeleteHostedZoneResponse", |w| {
                     write_change(w, &change, true)
@@ -233,29 +232,19 @@ impl<B: Backend> Op<'_, B> {
         Ok(())
     }
 
-    async fn run(&self, command: Route53Command) -> Result<Route53Outcome, ApiError> {
+    /// Runs a command and takes its typed result.
+    async fn run_as<T: FromOutcome>(&self, command: Route53Command) -> Result<T, ApiError> {
         self.ensure_scope().await?;
-        match self
-            .backend
-            .execute(self.ctx.scope.clone(), Command::Route53(command))
-            .await
-        {
-            Ok(Outcome::Route53(o)) => Ok(o),
-            Ok(other) => Err(ApiError::internal(format!("unexpected outcome {other:?}"))),
-            Err(e) => Err(e.into()),
-        }
+        crate::execute_as(self.backend, &self.ctx.scope, Command::Route53(command)).await
     }
 
-    async fn run_change(&self, command: Route53Command) -> Result<HostedZoneChange, ApiError> {
-        match self.run(command).await? {
-            Route53Outcome::Change(c) => Ok(c),
-            Route53Outcome::Zone { change, .. } => Ok(change),
-            Route53Outcome::Done
-            | Route53Outcome::HealthCheck(_)
-            | Route53Outcome::DelegationSet(_) => {
-                Err(ApiError::internal("the command recorded no change"))
-            }
-        }
+    /// Runs a command whose answer carries nothing the response needs.
+    async fn run(&self, command: Route53Command) -> Result<(), ApiError> {
+        self.ensure_scope().await?;
+        self.backend
+            .execute(self.ctx.scope.clone(), Command::Route53(command))
+            .await?;
+        Ok(())
     }
 
     fn max_items(&self, name: &str, default: usize, max: usize) -> Result<usize, ApiError> {
@@ -288,8 +277,8 @@ impl<B: Backend> Op<'_, B> {
             .text_of("DelegationSetId")
             .map(delegation_set::delegation_set_id)
             .transpose()?;
-        let outcome = self
-            .run(Route53Command::CreateHostedZone(CreateHostedZone {
+        let (zone, change): (Box<HostedZone>, HostedZoneChange) = self
+            .run_as(Route53Command::CreateHostedZone(CreateHostedZone {
                 name: name.to_owned(),
                 caller_reference: caller_reference.to_owned(),
                 comment,
@@ -298,9 +287,6 @@ impl<B: Backend> Op<'_, B> {
                 delegation_set_id,
             }))
             .await?;
-        let Route53Outcome::Zone { zone, change } = outcome else {
-            return Err(ApiError::internal("CreateHostedZone returned no zone"));
-        };
         let mut w = XmlWriter::new();
         write_zone(&mut w, &zone);
         write_change(&mut w, &change, true);
@@ -339,14 +325,9 @@ impl<B: Backend> Op<'_, B> {
         let id = zone_id(id)?;
         let body = self.body("UpdateHostedZoneCommentRequest")?;
         let comment = body.text_of("Comment").map(str::to_owned);
-        let outcome = self
-            .run(Route53Command::UpdateHostedZoneComment(id, comment))
+        let (zone, _): (Box<HostedZone>, HostedZoneChange) = self
+            .run_as(Route53Command::UpdateHostedZoneComment(id, comment))
             .await?;
-        let Route53Outcome::Zone { zone, .. } = outcome else {
-            return Err(ApiError::internal(
-                "UpdateHostedZoneComment returned no zone",
-            ));
-        };
         self.ok("UpdateHostedZoneCommentResponse", |w| write_zone(w, &zone))
     }
 
@@ -519,7 +500,7 @@ impl<B: Backend> Op<'_, B> {
                 comment,
             }
         };
-        let change = self.run_change(command).await?;
+        let change = self.run_as::<HostedZoneChange>(command).await?;
         self.ok(root, |w| write_change(w, &change, true))
     }
 
@@ -619,7 +600,7 @@ impl<B: Backend> Op<'_, B> {
             });
         }
         let change = self
-            .run_change(Route53Command::ChangeRecordSets {
+            .run_as::<HostedZoneChange>(Route53Command::ChangeRecordSets {
                 zone: id,
                 comment,
                 changes,

@@ -10,10 +10,10 @@
 
 use crate::{ApiError, ApiResponse, AwsRequest, Backend, RequestCtx};
 use localvpc_model::{
-    Command, CreateResolverEndpoint, CreateResolverRule, EndpointIpRequest, Model, ModelError,
-    Outcome, ResolverCommand, ResolverConfig, ResolverDnssecConfig, ResolverEndpoint,
-    ResolverErrorCode, ResolverOutcome, ResolverQueryLogConfig, ResolverQueryLogConfigAssociation,
-    ResolverRule, ResolverRuleAssociation, TargetIpRequest, check_resolver_tag_count,
+    Command, CreateResolverEndpoint, CreateResolverRule, EndpointIpRequest, FromOutcome, Model,
+    ModelError, ResolverCommand, ResolverConfig, ResolverDnssecConfig, ResolverEndpoint,
+    ResolverErrorCode, ResolverQueryLogConfig, ResolverQueryLogConfigAssociation, ResolverRule,
+    ResolverRuleAssociation, TargetIpRequest, check_resolver_tag_count,
 };
 use localvpc_wire::time::iso8601_millis;
 use serde::Deserialize;
@@ -94,10 +94,6 @@ fn resolver_error(code: ResolverErrorCode, message: impl Into<String>) -> ApiErr
     .into()
 }
 
-fn unexpected(o: &Outcome) -> ApiError {
-    ApiError::internal(format!("unexpected outcome {o:?}"))
-}
-
 /// A required member: present and not empty.
 fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, ApiError> {
     value
@@ -148,15 +144,17 @@ impl<B: Backend> Op<'_, B> {
         Ok(input)
     }
 
-    async fn run(&self, command: ResolverCommand) -> Result<ResolverOutcome, ApiError> {
-        match self
-            .backend
+    /// Runs a command and takes its typed result.
+    async fn run_as<T: FromOutcome>(&self, command: ResolverCommand) -> Result<T, ApiError> {
+        crate::execute_as(self.backend, &self.ctx.scope, Command::Resolver(command)).await
+    }
+
+    /// Runs a command whose answer carries nothing the response needs.
+    async fn run(&self, command: ResolverCommand) -> Result<(), ApiError> {
+        self.backend
             .execute(self.ctx.scope.clone(), Command::Resolver(command))
-            .await?
-        {
-            Outcome::Resolver(o) => Ok(o),
-            other => Err(unexpected(&other)),
-        }
+            .await?;
+        Ok(())
     }
 
     fn snapshot(&self) -> Arc<Model> {
@@ -285,25 +283,16 @@ async fn dispatch<B: Backend>(backend: &B, ctx: &RequestCtx, request: &AwsReques
                 target_ips: config.target_ips.map(targets),
                 resolver_endpoint_id: config.resolver_endpoint_id,
             };
-            match op.run(command).await? {
-                ResolverOutcome::Rule(r) => {
-                    Ok(json!({ "ResolverRule": rule_json(&r, RuleStatus::Complete) }))
-                }
-                other => Err(unexpected(&Outcome::Resolver(other))),
-            }
+            let r: ResolverRule = op.run_as(command).await?;
+            Ok(json!({ "ResolverRule": rule_json(&r, RuleStatus::Complete) }))
         }
         "DeleteResolverRule" => {
             let input: RuleIdInput = op.input()?;
             let id = required(&input.resolver_rule_id, "ResolverRuleId")?;
-            match op
-                .run(ResolverCommand::DeleteRule { id: id.to_owned() })
-                .await?
-            {
-                ResolverOutcome::Rule(r) => {
-                    Ok(json!({ "ResolverRule": rule_json(&r, RuleStatus::Deleting) }))
-                }
-                other => Err(unexpected(&Outcome::Resolver(other))),
-            }
+            let r: ResolverRule = op
+                .run_as(ResolverCommand::DeleteRule { id: id.to_owned() })
+                .await?;
+            Ok(json!({ "ResolverRule": rule_json(&r, RuleStatus::Deleting) }))
         }
         "AssociateResolverRule" | "DisassociateResolverRule" => {
             let input: AssociateRuleInput = op.input()?;
@@ -326,12 +315,10 @@ async fn dispatch<B: Backend>(backend: &B, ctx: &RequestCtx, request: &AwsReques
                     trace("Deleting Association"),
                 )
             };
-            match op.run(command).await? {
-                ResolverOutcome::RuleAssociation(a) => Ok(json!({
-                    "ResolverRuleAssociation": association_json(&a, status, &message)
-                })),
-                other => Err(unexpected(&Outcome::Resolver(other))),
-            }
+            let a: ResolverRuleAssociation = op.run_as(command).await?;
+            Ok(json!({
+                "ResolverRuleAssociation": association_json(&a, status, &message)
+            }))
         }
         "GetResolverRuleAssociation" => {
             let input: AssociationIdInput = op.input()?;
@@ -363,26 +350,17 @@ async fn dispatch<B: Backend>(backend: &B, ctx: &RequestCtx, request: &AwsReques
                 vpc_id,
                 flag: flag.to_owned(),
             };
-            match op.run(command).await? {
-                ResolverOutcome::Config(c) => {
-                    Ok(json!({ "ResolverConfig": config_json(&c, true) }))
-                }
-                other => Err(unexpected(&Outcome::Resolver(other))),
-            }
+            let c: ResolverConfig = op.run_as(command).await?;
+            Ok(json!({ "ResolverConfig": config_json(&c, true) }))
         }
         "UpdateResolverDnssecConfig" => {
             let input: UpdateDnssecInput = op.input()?;
             let vpc_id = required(&input.resource_id, "ResourceId")?.to_owned();
             let validation = required(&input.validation, "Validation")?.to_owned();
-            match op
-                .run(ResolverCommand::UpdateDnssecConfig { vpc_id, validation })
-                .await?
-            {
-                ResolverOutcome::DnssecConfig(c) => {
-                    Ok(json!({ "ResolverDNSSECConfig": dnssec_json(&c, true) }))
-                }
-                other => Err(unexpected(&Outcome::Resolver(other))),
-            }
+            let c: ResolverDnssecConfig = op
+                .run_as(ResolverCommand::UpdateDnssecConfig { vpc_id, validation })
+                .await?;
+            Ok(json!({ "ResolverDNSSECConfig": dnssec_json(&c, true) }))
         }
         "ListResolverConfigs" => {
             let input: ListInput = op.input()?;
@@ -470,12 +448,10 @@ async fn dispatch<B: Backend>(backend: &B, ctx: &RequestCtx, request: &AwsReques
                     "DELETING",
                 )
             };
-            match op.run(command).await? {
-                ResolverOutcome::QueryLogConfigAssociation(a) => Ok(json!({
-                    "ResolverQueryLogConfigAssociation": query_log_association_json(&a, status)
-                })),
-                other => Err(unexpected(&Outcome::Resolver(other))),
-            }
+            let a: ResolverQueryLogConfigAssociation = op.run_as(command).await?;
+            Ok(json!({
+                "ResolverQueryLogConfigAssociation": query_log_association_json(&a, status)
+            }))
         }
         "GetResolverQueryLogConfigAssociation" => {
             let input: QueryLogAssociationIdInput = op.input()?;
@@ -818,12 +794,8 @@ async fn endpoint_answer<B: Backend>(
     command: ResolverCommand,
     status: EndpointStatus,
 ) -> Body {
-    match op.run(command).await? {
-        ResolverOutcome::Endpoint(e) => {
-            Ok(json!({ "ResolverEndpoint": endpoint_json(&e, status) }))
-        }
-        other => Err(unexpected(&Outcome::Resolver(other))),
-    }
+    let e: ResolverEndpoint = op.run_as(command).await?;
+    Ok(json!({ "ResolverEndpoint": endpoint_json(&e, status) }))
 }
 
 async fn create_rule<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -837,12 +809,8 @@ async fn create_rule<B: Backend>(op: &Op<'_, B>) -> Body {
         resolver_endpoint_id: input.resolver_endpoint_id,
         tags: tags(input.tags)?,
     });
-    match op.run(command).await? {
-        ResolverOutcome::Rule(r) => {
-            Ok(json!({ "ResolverRule": rule_json(&r, RuleStatus::Complete) }))
-        }
-        other => Err(unexpected(&Outcome::Resolver(other))),
-    }
+    let r: ResolverRule = op.run_as(command).await?;
+    Ok(json!({ "ResolverRule": rule_json(&r, RuleStatus::Complete) }))
 }
 
 async fn query_log_config_answer<B: Backend>(
@@ -850,13 +818,9 @@ async fn query_log_config_answer<B: Backend>(
     command: ResolverCommand,
     status: &str,
 ) -> Body {
-    match op.run(command).await? {
-        ResolverOutcome::QueryLogConfig(c) => {
-            let model = op.snapshot();
-            Ok(json!({ "ResolverQueryLogConfig": query_log_config_json(&model, &c, status) }))
-        }
-        other => Err(unexpected(&Outcome::Resolver(other))),
-    }
+    let c: ResolverQueryLogConfig = op.run_as(command).await?;
+    let model = op.snapshot();
+    Ok(json!({ "ResolverQueryLogConfig": query_log_config_json(&model, &c, status) }))
 }
 
 /// One filter name of a list call: its documented spelling, the uppercase one of early

@@ -39,7 +39,7 @@ use crate::ec2::vpc::{CreateVpc, Vpc, VpcAttribute, VpcCidrAssociation};
 use crate::ec2::vpc_endpoint::{CreateVpcEndpoint, ModifyVpcEndpoint, VpcEndpoint};
 use crate::ec2::vpc_peering::{CreateVpcPeering, PeeringOptions, VpcPeeringConnection};
 use crate::ec2::vpn::{CustomerGateway, VpnConnection, VpnGateway, VpnTarget};
-use crate::elbv2::{ElbCommand, ElbOutcome};
+use crate::elbv2::{ElbCommand, ElbOutcome, Listener, LoadBalancer, TargetGroup};
 use crate::id::{
     AllocationId, ConnectionNotificationId, CustomerGatewayId, DhcpOptionsId,
     EgressOnlyInternetGatewayId, ElasticIpAssociationId, InstanceId, InternetGatewayId,
@@ -50,7 +50,14 @@ use crate::id::{
     VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
 };
 use crate::id::{NetworkInsightsAnalysisId, NetworkInsightsPathId};
-use crate::route53resolver::{ResolverCommand, ResolverOutcome};
+use crate::route53::delegation_set::ReusableDelegationSet;
+use crate::route53::health_check::HealthCheck;
+use crate::route53::{HostedZone, HostedZoneChange, Route53Outcome};
+use crate::route53resolver::{
+    ResolverCommand, ResolverConfig, ResolverDnssecConfig, ResolverEndpoint, ResolverOutcome,
+    ResolverQueryLogConfig, ResolverQueryLogConfigAssociation, ResolverRule,
+    ResolverRuleAssociation,
+};
 use serde::{Deserialize, Serialize};
 
 /// A write against one (account, region) scope, given by the [`crate::Ctx`].
@@ -550,7 +557,7 @@ pub enum Outcome {
     ManagedPrefixList(ManagedPrefixList),
     VpcEndpoint(VpcEndpoint),
     Elb(ElbOutcome),
-    Route53(crate::route53::Route53Outcome),
+    Route53(Route53Outcome),
     EndpointService(VpcEndpointServiceConfiguration),
     AddedPrincipals(Vec<AllowedPrincipal>),
     ConnectionNotification(ConnectionNotification),
@@ -567,12 +574,12 @@ pub trait FromOutcome: Sized {
 }
 
 macro_rules! from_outcome {
-    ($($variant:ident => $ty:ty,)*) => {
+    ($($ty:ty: $pattern:pat => $value:expr,)*) => {
         $(
             impl FromOutcome for $ty {
                 fn from_outcome(outcome: Outcome) -> Result<Self, Box<Outcome>> {
                     match outcome {
-                        Outcome::$variant(x) => Ok(x),
+                        $pattern => Ok($value),
                         other => Err(Box::new(other)),
                     }
                 }
@@ -582,36 +589,67 @@ macro_rules! from_outcome {
 }
 
 from_outcome! {
-    Vpc => Vpc,
-    Subnet => Subnet,
-    SubnetCidrReservation => SubnetCidrReservation,
-    EgressOnlyInternetGateway => EgressOnlyInternetGateway,
-    SecurityGroup => SecurityGroup,
-    SecurityGroupId => SecurityGroupId,
-    InternetGateway => InternetGateway,
-    RouteTable => RouteTable,
-    RouteTableAssociation => RouteTableAssociationId,
-    NetworkAcl => NetworkAcl,
-    NetworkAclAssociation => NetworkAclAssociationId,
-    NetworkInterface => NetworkInterface,
-    NetworkInterfaceAttachment => InterfaceAttachment,
-    DhcpOptions => DhcpOptions,
-    VpcPeeringConnection => VpcPeeringConnection,
-    ElasticIp => ElasticIp,
-    ElasticIpAssociation => ElasticIpAssociationId,
-    NatGateway => NatGateway,
-    TransitGateway => TransitGateway,
-    TransitGatewayAttachment => TransitGatewayAttachment,
-    TransitGatewayRouteTable => TransitGatewayRouteTable,
-    Instances => Vec<Instance>,
-    NetworkInsightsPath => NetworkInsightsPath,
-    NetworkInsightsAnalysis => NetworkInsightsAnalysis,
-    CustomerGateway => CustomerGateway,
-    VpnGateway => VpnGateway,
-    VpnConnection => VpnConnection,
-    ManagedPrefixList => ManagedPrefixList,
-    VpcEndpoint => VpcEndpoint,
-    EndpointService => VpcEndpointServiceConfiguration,
-    ConnectionNotification => ConnectionNotification,
-    Unsuccessful => Vec<(String, &'static str, String)>,
+    // A command that answers nothing, in any service.
+    (): Outcome::Done
+        | Outcome::Elb(ElbOutcome::Done)
+        | Outcome::Route53(Route53Outcome::Done)
+        | Outcome::Resolver(ResolverOutcome::Done) => (),
+    Vpc: Outcome::Vpc(x) => x,
+    Subnet: Outcome::Subnet(x) => x,
+    SubnetCidrReservation: Outcome::SubnetCidrReservation(x) => x,
+    EgressOnlyInternetGateway: Outcome::EgressOnlyInternetGateway(x) => x,
+    SecurityGroup: Outcome::SecurityGroup(x) => x,
+    SecurityGroupId: Outcome::SecurityGroupId(x) => x,
+    InternetGateway: Outcome::InternetGateway(x) => x,
+    RouteTable: Outcome::RouteTable(x) => x,
+    RouteTableAssociationId: Outcome::RouteTableAssociation(x) => x,
+    NetworkAcl: Outcome::NetworkAcl(x) => x,
+    NetworkAclAssociationId: Outcome::NetworkAclAssociation(x) => x,
+    NetworkInterface: Outcome::NetworkInterface(x) => x,
+    InterfaceAttachment: Outcome::NetworkInterfaceAttachment(x) => x,
+    DhcpOptions: Outcome::DhcpOptions(x) => x,
+    VpcPeeringConnection: Outcome::VpcPeeringConnection(x) => x,
+    ElasticIp: Outcome::ElasticIp(x) => x,
+    ElasticIpAssociationId: Outcome::ElasticIpAssociation(x) => x,
+    NatGateway: Outcome::NatGateway(x) => x,
+    TransitGateway: Outcome::TransitGateway(x) => x,
+    TransitGatewayAttachment: Outcome::TransitGatewayAttachment(x) => x,
+    TransitGatewayRouteTable: Outcome::TransitGatewayRouteTable(x) => x,
+    Vec<Instance>: Outcome::Instances(x) => x,
+    NetworkInsightsPath: Outcome::NetworkInsightsPath(x) => x,
+    NetworkInsightsAnalysis: Outcome::NetworkInsightsAnalysis(x) => x,
+    CustomerGateway: Outcome::CustomerGateway(x) => x,
+    VpnGateway: Outcome::VpnGateway(x) => x,
+    VpnConnection: Outcome::VpnConnection(x) => x,
+    ManagedPrefixList: Outcome::ManagedPrefixList(x) => x,
+    VpcEndpoint: Outcome::VpcEndpoint(x) => x,
+    VpcEndpointServiceConfiguration: Outcome::EndpointService(x) => x,
+    ConnectionNotification: Outcome::ConnectionNotification(x) => x,
+    Vec<(String, &'static str, String)>: Outcome::Unsuccessful(x) => x,
+    (VpcId, VpcCidrAssociation): Outcome::CidrAssociation { vpc_id, association } => (vpc_id, association),
+    (SubnetId, SubnetIpv6Association): Outcome::SubnetIpv6Association { subnet_id, association } => (subnet_id, association),
+    Vec<(SecurityGroupId, SecurityGroupRule)>: Outcome::Rules(x) => x,
+    // (group, rules removed, requested rules that matched nothing).
+    (SecurityGroupId, Vec<SecurityGroupRule>, Vec<SecurityGroupRule>): Outcome::Revoked { group_id, removed, unknown } => (group_id, removed, unknown),
+    (NetworkInterfaceId, Vec<std::net::Ipv4Addr>): Outcome::AssignedAddresses(id, addresses) => (id, addresses),
+    (NetworkInterfaceId, Vec<std::net::Ipv6Addr>): Outcome::Ipv6Addresses(id, addresses) => (id, addresses),
+    Vec<(InstanceId, InstanceState, InstanceState)>: Outcome::InstanceStateChanges(x) => x,
+    Vec<AllowedPrincipal>: Outcome::AddedPrincipals(x) => x,
+    LoadBalancer: Outcome::Elb(ElbOutcome::LoadBalancer(x)) => x,
+    TargetGroup: Outcome::Elb(ElbOutcome::TargetGroup(x)) => x,
+    Listener: Outcome::Elb(ElbOutcome::Listener(x)) => x,
+    // ELBv2 attributes after a change.
+    Vec<(String, String)>: Outcome::Elb(ElbOutcome::Attributes(x)) => x,
+    (Box<HostedZone>, HostedZoneChange): Outcome::Route53(Route53Outcome::Zone { zone, change }) => (zone, change),
+    // The change a Route 53 write recorded (a new zone's too).
+    HostedZoneChange: Outcome::Route53(Route53Outcome::Change(change) | Route53Outcome::Zone { change, .. }) => change,
+    Box<HealthCheck>: Outcome::Route53(Route53Outcome::HealthCheck(x)) => x,
+    Box<ReusableDelegationSet>: Outcome::Route53(Route53Outcome::DelegationSet(x)) => x,
+    ResolverEndpoint: Outcome::Resolver(ResolverOutcome::Endpoint(x)) => x,
+    ResolverRule: Outcome::Resolver(ResolverOutcome::Rule(x)) => x,
+    ResolverRuleAssociation: Outcome::Resolver(ResolverOutcome::RuleAssociation(x)) => x,
+    ResolverConfig: Outcome::Resolver(ResolverOutcome::Config(x)) => x,
+    ResolverDnssecConfig: Outcome::Resolver(ResolverOutcome::DnssecConfig(x)) => x,
+    ResolverQueryLogConfig: Outcome::Resolver(ResolverOutcome::QueryLogConfig(x)) => x,
+    ResolverQueryLogConfigAssociation: Outcome::Resolver(ResolverOutcome::QueryLogConfigAssociation(x)) => x,
 }

@@ -4,12 +4,11 @@
 use super::describe::Describe;
 use super::filter::Bounds;
 use super::input::Input;
-use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
     Command, ConnectionNotification, ConnectionNotificationId, CreateEndpointService,
-    EndpointTypeWire, LoadBalancerArn, Model, ModelError, ModifyEndpointService, Outcome, Scope,
+    EndpointTypeWire, LoadBalancerArn, Model, ModelError, ModifyEndpointService, Scope,
     VpcEndpointId, VpcEndpointServiceConfiguration, VpcEndpointServiceId,
 };
 use localvpc_wire::time::iso8601_millis;
@@ -234,20 +233,18 @@ pub(super) async fn modify_permissions<B: Backend>(op: &Op<'_, B>) -> Body {
         add: strings("AddAllowedPrincipals"),
         remove: strings("RemoveAllowedPrincipals"),
     };
-    match op.run(command).await? {
-        Outcome::AddedPrincipals(added) => op.respond(|w| {
-            if !added.is_empty() {
-                w.list("addedPrincipalSet", &added, |w, a| {
-                    w.leaf("principalType", a.principal_type())
-                        .leaf("principal", &a.principal)
-                        .leaf("servicePermissionId", &a.id)
-                        .leaf("serviceId", id.as_str());
-                });
-            }
-            w.bool("return", true);
-        }),
-        other => Err(unexpected(&other)),
-    }
+    let added: Vec<localvpc_model::AllowedPrincipal> = op.run_as(command).await?;
+    op.respond(|w| {
+        if !added.is_empty() {
+            w.list("addedPrincipalSet", &added, |w, a| {
+                w.leaf("principalType", a.principal_type())
+                    .leaf("principal", &a.principal)
+                    .leaf("servicePermissionId", &a.id)
+                    .leaf("serviceId", id.as_str());
+            });
+        }
+        w.bool("return", true);
+    })
 }
 
 pub(super) fn describe_permissions<B: Backend>(op: &Op<'_, B>) -> Body {

@@ -7,13 +7,12 @@
 use super::describe::Describe;
 use super::filter::DESCRIBE_BOUNDS;
 use super::input::Input;
-use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
     AMAZON_OWNER, BUILTIN_IMAGES, Command, Instance, InstanceAttributeChange, InstanceId,
-    InstanceState, Model, ModelError, NetworkInterface, Outcome, RunInstances, SecurityGroupId,
-    SubnetId, builtin_image_id, private_dns_name, valid_image_id,
+    InstanceState, Model, ModelError, NetworkInterface, RunInstances, SecurityGroupId, SubnetId,
+    builtin_image_id, private_dns_name, valid_image_id,
 };
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
@@ -451,22 +450,19 @@ pub(super) async fn change_state<B: Backend>(op: &Op<'_, B>, target: InstanceSta
     if instance_ids.is_empty() {
         return Err(ApiError::missing("InstanceId"));
     }
-    match op
-        .run(Command::ChangeInstanceStates {
+    let changes: Vec<(InstanceId, InstanceState, InstanceState)> = op
+        .run_as(Command::ChangeInstanceStates {
             instance_ids,
             target,
         })
-        .await?
-    {
-        Outcome::InstanceStateChanges(changes) => op.respond(|w| {
-            w.list("instancesSet", &changes, |w, (id, previous, current)| {
-                w.leaf("instanceId", id.as_str());
-                write_state(w, "currentState", *current);
-                write_state(w, "previousState", *previous);
-            });
-        }),
-        other => Err(unexpected(&other)),
-    }
+        .await?;
+    op.respond(|w| {
+        w.list("instancesSet", &changes, |w, (id, previous, current)| {
+            w.leaf("instanceId", id.as_str());
+            write_state(w, "currentState", *current);
+            write_state(w, "previousState", *previous);
+        });
+    })
 }
 
 fn status_values(i: &Instance, name: &str) -> Vec<String> {
@@ -1018,18 +1014,12 @@ pub(super) async fn modify_attribute<B: Backend>(op: &Op<'_, B>) -> Body {
             )));
         }
     };
-    match op
-        .run(Command::ModifyInstanceAttribute {
-            instance_id,
-            change,
-        })
-        .await?
-    {
-        Outcome::Done => op.respond(|w| {
-            w.bool("return", true);
-        }),
-        other => Err(unexpected(&other)),
-    }
+    op.run_as::<()>(Command::ModifyInstanceAttribute {
+        instance_id,
+        change,
+    })
+    .await?;
+    op.respond_true()
 }
 
 #[cfg(test)]

@@ -3,12 +3,11 @@
 //! core (`localvpc-net`) on the snapshot of its Start request; the model keeps the result.
 
 use super::filter::Bounds;
-use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
     Command, CreateNetworkInsightsPath, NetworkInsightsAnalysis, NetworkInsightsAnalysisId,
-    NetworkInsightsPath, NetworkInsightsPathId, Outcome, PathFilter, StartNetworkInsightsAnalysis,
+    NetworkInsightsPath, NetworkInsightsPathId, PathFilter, StartNetworkInsightsAnalysis,
 };
 use localvpc_net::{IpProtocol, PathEnd, PathError, PathQuery, analyze};
 use localvpc_wire::time::iso8601_millis;
@@ -348,13 +347,11 @@ pub(super) async fn start_analysis<B: Backend>(op: &Op<'_, B>) -> Body {
         result,
         tag_specifications,
     });
-    match op.run(command).await? {
-        // AWS answers Start while the analysis runs; the first Describe has the result.
-        Outcome::NetworkInsightsAnalysis(a) => op.respond(|w| {
-            w.node("networkInsightsAnalysis", |w| write_analysis(w, &a, false));
-        }),
-        other => Err(unexpected(&other)),
-    }
+    let a: NetworkInsightsAnalysis = op.run_as(command).await?;
+    // AWS answers Start while the analysis runs; the first Describe has the result.
+    op.respond(|w| {
+        w.node("networkInsightsAnalysis", |w| write_analysis(w, &a, false));
+    })
 }
 
 pub(super) async fn delete_analysis<B: Backend>(op: &Op<'_, B>) -> Body {

@@ -4,13 +4,12 @@
 
 use super::filter::DESCRIBE_BOUNDS;
 use super::input::Input;
-use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
     AttachNetworkInterface, Command, CreateNetworkInterface, InstanceId, InterfaceAttachment,
-    Model, NetworkInterface, NetworkInterfaceAttribute, NetworkInterfaceId, Outcome,
-    SecurityGroupId, SubnetId, private_dns_name,
+    Model, NetworkInterface, NetworkInterfaceAttribute, NetworkInterfaceId, SecurityGroupId,
+    SubnetId, private_dns_name,
 };
 use localvpc_wire::query::QueryParams;
 use localvpc_wire::time::iso8601_millis;
@@ -511,26 +510,23 @@ pub(super) async fn assign<B: Backend>(op: &Op<'_, B>) -> Body {
             "PrivateIpAddress or SecondaryPrivateIpAddressCount",
         ));
     }
-    match op
-        .run(Command::AssignPrivateIpAddresses {
+    let (id, added): (NetworkInterfaceId, Vec<Ipv4Addr>) = op
+        .run_as(Command::AssignPrivateIpAddresses {
             network_interface_id,
             addresses,
             count,
             allow_reassignment,
         })
-        .await?
-    {
-        Outcome::AssignedAddresses(id, added) => op.respond(|w| {
-            w.leaf("networkInterfaceId", id.as_str()).list(
-                "assignedPrivateIpAddressesSet",
-                added,
-                |w, a| {
-                    w.leaf("privateIpAddress", &a.to_string());
-                },
-            );
-        }),
-        other => Err(unexpected(&other)),
-    }
+        .await?;
+    op.respond(|w| {
+        w.leaf("networkInterfaceId", id.as_str()).list(
+            "assignedPrivateIpAddressesSet",
+            added,
+            |w, a| {
+                w.leaf("privateIpAddress", &a.to_string());
+            },
+        );
+    })
 }
 
 pub(super) async fn unassign<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -565,22 +561,19 @@ pub(super) async fn assign_ipv6<B: Backend>(op: &Op<'_, B>) -> Body {
     if addresses.is_empty() && count == 0 {
         return Err(ApiError::missing("Ipv6Addresses or Ipv6AddressCount"));
     }
-    match op
-        .run(Command::AssignIpv6Addresses {
+    let (id, added): (NetworkInterfaceId, Vec<Ipv6Addr>) = op
+        .run_as(Command::AssignIpv6Addresses {
             network_interface_id,
             addresses,
             count,
         })
-        .await?
-    {
-        Outcome::Ipv6Addresses(id, added) => op.respond(|w| {
-            w.list("assignedIpv6Addresses", added, |w, a| {
-                w.text(&a.to_string());
-            })
-            .leaf("networkInterfaceId", id.as_str());
-        }),
-        other => Err(unexpected(&other)),
-    }
+        .await?;
+    op.respond(|w| {
+        w.list("assignedIpv6Addresses", added, |w, a| {
+            w.text(&a.to_string());
+        })
+        .leaf("networkInterfaceId", id.as_str());
+    })
 }
 
 pub(super) async fn unassign_ipv6<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -599,24 +592,21 @@ pub(super) async fn unassign_ipv6<B: Backend>(op: &Op<'_, B>) -> Body {
     if addresses.is_empty() {
         return Err(ApiError::missing("Ipv6Addresses"));
     }
-    match op
-        .run(Command::UnassignIpv6Addresses {
+    let (id, removed): (NetworkInterfaceId, Vec<Ipv6Addr>) = op
+        .run_as(Command::UnassignIpv6Addresses {
             network_interface_id,
             addresses,
         })
-        .await?
-    {
-        Outcome::Ipv6Addresses(id, removed) => op.respond(|w| {
-            w.leaf("networkInterfaceId", id.as_str()).list(
-                "unassignedIpv6Addresses",
-                removed,
-                |w, a| {
-                    w.text(&a.to_string());
-                },
-            );
-        }),
-        other => Err(unexpected(&other)),
-    }
+        .await?;
+    op.respond(|w| {
+        w.leaf("networkInterfaceId", id.as_str()).list(
+            "unassignedIpv6Addresses",
+            removed,
+            |w, a| {
+                w.text(&a.to_string());
+            },
+        );
+    })
 }
 
 #[cfg(test)]

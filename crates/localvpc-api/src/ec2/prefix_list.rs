@@ -4,12 +4,11 @@
 
 use super::describe::Describe;
 use super::filter::{Bounds, DESCRIBE_BOUNDS};
-use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    Command, CreateManagedPrefixList, ManagedPrefixList, ModifyManagedPrefixList, Outcome,
-    PrefixListId, PrefixListRef,
+    Command, CreateManagedPrefixList, ManagedPrefixList, ModifyManagedPrefixList, PrefixListId,
+    PrefixListRef,
 };
 use localvpc_wire::xml::XmlWriter;
 
@@ -61,15 +60,12 @@ fn entries(p: &super::input::Input<'_>, name: &str) -> Vec<(String, Option<Strin
         .collect()
 }
 
-fn respond_list<B: Backend>(op: &Op<'_, B>, outcome: Outcome) -> Body {
-    match outcome {
-        Outcome::ManagedPrefixList(l) => op.respond(|w| {
-            w.node("prefixList", |w| {
-                write_managed(w, &PrefixListRef::Customer(&l));
-            });
-        }),
-        other => Err(unexpected(&other)),
-    }
+fn respond_list<B: Backend>(op: &Op<'_, B>, l: &ManagedPrefixList) -> Body {
+    op.respond(|w| {
+        w.node("prefixList", |w| {
+            write_managed(w, &PrefixListRef::Customer(l));
+        });
+    })
 }
 
 fn u32_param(p: &super::input::Input<'_>, name: &str) -> Result<Option<u32>, ApiError> {
@@ -101,8 +97,8 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
         entries: entries(p, "Entry"),
         tag_specifications: p.tag_specifications()?,
     };
-    let outcome = op.run(Command::CreateManagedPrefixList(input)).await?;
-    respond_list(op, outcome)
+    let outcome = op.run_as(Command::CreateManagedPrefixList(input)).await?;
+    respond_list(op, &outcome)
 }
 
 pub(super) async fn modify<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -118,8 +114,8 @@ pub(super) async fn modify<B: Backend>(op: &Op<'_, B>) -> Body {
             .collect(),
         max_entries: u32_param(p, "MaxEntries")?,
     };
-    let outcome = op.run(Command::ModifyManagedPrefixList(input)).await?;
-    respond_list(op, outcome)
+    let outcome = op.run_as(Command::ModifyManagedPrefixList(input)).await?;
+    respond_list(op, &outcome)
 }
 
 pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -142,13 +138,13 @@ pub(super) async fn restore<B: Backend>(op: &Op<'_, B>) -> Body {
     let current_version =
         u64_param(p, "CurrentVersion")?.ok_or_else(|| ApiError::missing("CurrentVersion"))?;
     let outcome = op
-        .run(Command::RestoreManagedPrefixListVersion {
+        .run_as(Command::RestoreManagedPrefixListVersion {
             prefix_list_id,
             previous_version,
             current_version,
         })
         .await?;
-    respond_list(op, outcome)
+    respond_list(op, &outcome)
 }
 
 /// The lists named by `PrefixListId.N` (each must exist) or all visible ones, sorted by id.

@@ -4,12 +4,11 @@
 
 use super::filter::DESCRIBE_BOUNDS;
 use super::input::Input;
-use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    Command, CreateSecurityGroup, GroupRef, IpPermission, Model, ModelError, Outcome, Scope,
-    SecurityGroup, SecurityGroupId, SecurityGroupRule, SecurityGroupRuleId, SgPeer, Traffic, VpcId,
+    Command, CreateSecurityGroup, GroupRef, IpPermission, Model, ModelError, Scope, SecurityGroup,
+    SecurityGroupId, SecurityGroupRule, SecurityGroupRuleId, SgPeer, Traffic, VpcId,
 };
 use localvpc_wire::query::QueryParams;
 use localvpc_wire::xml::XmlWriter;
@@ -403,27 +402,22 @@ pub(super) async fn authorize<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body 
     if permissions.is_empty() {
         return Err(ApiError::missing("IpPermissions"));
     }
-    match op
-        .run(Command::AuthorizeSecurityGroup {
+    let rules: Vec<(SecurityGroupId, SecurityGroupRule)> = op
+        .run_as(Command::AuthorizeSecurityGroup {
             group,
             egress,
             permissions,
             tag_specifications: p.tag_specifications()?,
         })
-        .await?
-    {
-        Outcome::Rules(rules) => {
-            let model = op.snapshot();
-            let scope = &op.ctx.scope;
-            op.respond(|w| {
-                w.bool("return", true);
-                w.list("securityGroupRuleSet", &rules, |w, (g, r)| {
-                    write_rule(w, &model, scope, g, egress, r)
-                });
-            })
-        }
-        other => Err(unexpected(&other)),
-    }
+        .await?;
+    let model = op.snapshot();
+    let scope = &op.ctx.scope;
+    op.respond(|w| {
+        w.bool("return", true);
+        w.list("securityGroupRuleSet", &rules, |w, (g, r)| {
+            write_rule(w, &model, scope, g, egress, r)
+        });
+    })
 }
 
 pub(super) async fn revoke<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body {
@@ -438,45 +432,38 @@ pub(super) async fn revoke<B: Backend>(op: &Op<'_, B>, egress: bool) -> Body {
     if permissions.is_empty() && rule_ids.is_empty() {
         return Err(ApiError::missing("IpPermissions or SecurityGroupRuleId"));
     }
-    match op
-        .run(Command::RevokeSecurityGroup {
+    let (group_id, removed, unknown): (
+        SecurityGroupId,
+        Vec<SecurityGroupRule>,
+        Vec<SecurityGroupRule>,
+    ) = op
+        .run_as(Command::RevokeSecurityGroup {
             group,
             egress,
             permissions,
             rule_ids,
         })
-        .await?
-    {
-        Outcome::Revoked {
-            group_id,
-            removed,
-            unknown,
-        } => {
-            let model = op.snapshot();
-            op.respond(|w| {
-                w.bool("return", true);
-                if !unknown.is_empty() {
-                    write_permissions(w, "unknownIpPermissionSet", &model, &unknown);
-                }
-                w.list("revokedSecurityGroupRuleSet", &removed, |w, r| {
-                    w.leaf("securityGroupRuleId", r.id.as_str())
-                        .leaf("groupId", group_id.as_str())
-                        .bool("isEgress", egress);
-                    write_protocol_and_ports(w, r.traffic);
-                    match &r.peer {
-                        SgPeer::Cidr(c) => w.leaf("cidrIpv4", &c.to_string()),
-                        SgPeer::Cidr6(c) => w.leaf("cidrIpv6", &c.to_string()),
-                        SgPeer::PrefixList(pl) => w.leaf("prefixListId", pl),
-                        SgPeer::Group { group_id, .. } => {
-                            w.leaf("referencedGroupId", group_id.as_str())
-                        }
-                    };
-                    w.leaf_opt("description", r.description.as_deref());
-                });
-            })
+        .await?;
+    let model = op.snapshot();
+    op.respond(|w| {
+        w.bool("return", true);
+        if !unknown.is_empty() {
+            write_permissions(w, "unknownIpPermissionSet", &model, &unknown);
         }
-        other => Err(unexpected(&other)),
-    }
+        w.list("revokedSecurityGroupRuleSet", &removed, |w, r| {
+            w.leaf("securityGroupRuleId", r.id.as_str())
+                .leaf("groupId", group_id.as_str())
+                .bool("isEgress", egress);
+            write_protocol_and_ports(w, r.traffic);
+            match &r.peer {
+                SgPeer::Cidr(c) => w.leaf("cidrIpv4", &c.to_string()),
+                SgPeer::Cidr6(c) => w.leaf("cidrIpv6", &c.to_string()),
+                SgPeer::PrefixList(pl) => w.leaf("prefixListId", pl),
+                SgPeer::Group { group_id, .. } => w.leaf("referencedGroupId", group_id.as_str()),
+            };
+            w.leaf_opt("description", r.description.as_deref());
+        });
+    })
 }
 
 pub(super) fn describe_security_group_rules<B: Backend>(op: &Op<'_, B>) -> Body {

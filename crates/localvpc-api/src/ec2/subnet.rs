@@ -2,12 +2,11 @@
 //! IPv6 block (Associate/DisassociateSubnetCidrBlock).
 
 use super::filter::DESCRIBE_BOUNDS;
-use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    Command, CreateDefaultSubnet, CreateSubnet, HostnameType, Model, Outcome, Subnet,
-    SubnetAttribute, SubnetCidrAssociationId, SubnetId, SubnetIpv6Association, VpcId,
+    Command, CreateDefaultSubnet, CreateSubnet, HostnameType, Model, Subnet, SubnetAttribute,
+    SubnetCidrAssociationId, SubnetId, SubnetIpv6Association, VpcId,
 };
 use localvpc_wire::xml::XmlWriter;
 
@@ -218,7 +217,7 @@ pub(super) async fn associate_subnet_cidr_block<B: Backend>(op: &Op<'_, B>) -> B
     refuse_ipam(p)?;
     let ipv6_cidr_block = p.required("Ipv6CidrBlock")?.to_owned();
     let outcome = op
-        .run(Command::AssociateSubnetCidrBlock {
+        .run_as(Command::AssociateSubnetCidrBlock {
             subnet_id,
             ipv6_cidr_block,
         })
@@ -229,24 +228,22 @@ pub(super) async fn associate_subnet_cidr_block<B: Backend>(op: &Op<'_, B>) -> B
 pub(super) async fn disassociate_subnet_cidr_block<B: Backend>(op: &Op<'_, B>) -> Body {
     let association_id = SubnetCidrAssociationId::parse(op.params.required("AssociationId")?)?;
     let outcome = op
-        .run(Command::DisassociateSubnetCidrBlock { association_id })
+        .run_as(Command::DisassociateSubnetCidrBlock { association_id })
         .await?;
     respond_ipv6_change(op, outcome, "disassociating")
 }
 
-fn respond_ipv6_change<B: Backend>(op: &Op<'_, B>, outcome: Outcome, state: &str) -> Body {
-    match outcome {
-        Outcome::SubnetIpv6Association {
-            subnet_id,
-            association,
-        } => op.respond(|w| {
-            w.node("ipv6CidrBlockAssociation", |w| {
-                write_ipv6_association(w, &association, state);
-            });
-            w.leaf("subnetId", subnet_id.as_str());
-        }),
-        other => Err(unexpected(&other)),
-    }
+fn respond_ipv6_change<B: Backend>(
+    op: &Op<'_, B>,
+    (subnet_id, association): (SubnetId, SubnetIpv6Association),
+    state: &str,
+) -> Body {
+    op.respond(|w| {
+        w.node("ipv6CidrBlockAssociation", |w| {
+            write_ipv6_association(w, &association, state);
+        });
+        w.leaf("subnetId", subnet_id.as_str());
+    })
 }
 
 pub(super) fn describe_subnets<B: Backend>(op: &Op<'_, B>) -> Body {

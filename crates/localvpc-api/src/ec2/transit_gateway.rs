@@ -5,12 +5,11 @@
 use super::describe::Describe;
 use super::filter::{Bounds, Filters, texts};
 use super::input::Input;
-use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
     AccountId, AttachmentState, Command, CreateTgwPeering, CreateTgwVpcAttachment, Model,
-    ModifyTgw, Outcome, Scope, SubnetId, TgwRoute, TransitGateway, TransitGatewayAttachment,
+    ModifyTgw, Scope, SubnetId, TgwRoute, TransitGateway, TransitGatewayAttachment,
     TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayOptions, TransitGatewayRouteTable,
     TransitGatewayRouteTableId, VpcId, parse_ipv4_cidr,
 };
@@ -408,15 +407,12 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
         .answer("transitGatewaySet", tgw_values, write_tgw)
 }
 
-fn respond_vpc_attachment<B: Backend>(op: &Op<'_, B>, outcome: Outcome) -> Body {
-    match outcome {
-        Outcome::TransitGatewayAttachment(a) => op.respond(|w| {
-            w.node("transitGatewayVpcAttachment", |w| {
-                write_vpc_attachment(w, &a)
-            });
-        }),
-        other => Err(unexpected(&other)),
-    }
+fn respond_vpc_attachment<B: Backend>(op: &Op<'_, B>, a: &TransitGatewayAttachment) -> Body {
+    op.respond(|w| {
+        w.node("transitGatewayVpcAttachment", |w| {
+            write_vpc_attachment(w, a)
+        });
+    })
 }
 
 pub(super) async fn create_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -436,33 +432,33 @@ pub(super) async fn create_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
         ));
     }
     let outcome = op
-        .run(Command::CreateTransitGatewayVpcAttachment(input))
+        .run_as(Command::CreateTransitGatewayVpcAttachment(input))
         .await?;
-    respond_vpc_attachment(op, outcome)
+    respond_vpc_attachment(op, &outcome)
 }
 
 pub(super) async fn accept_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
     let id = attachment_id(&op.params)?;
     let outcome = op
-        .run(Command::AcceptTransitGatewayVpcAttachment { id })
+        .run_as(Command::AcceptTransitGatewayVpcAttachment { id })
         .await?;
-    respond_vpc_attachment(op, outcome)
+    respond_vpc_attachment(op, &outcome)
 }
 
 pub(super) async fn reject_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
     let id = attachment_id(&op.params)?;
     let outcome = op
-        .run(Command::RejectTransitGatewayVpcAttachment { id })
+        .run_as(Command::RejectTransitGatewayVpcAttachment { id })
         .await?;
-    respond_vpc_attachment(op, outcome)
+    respond_vpc_attachment(op, &outcome)
 }
 
 pub(super) async fn delete_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
     let id = attachment_id(&op.params)?;
     let outcome = op
-        .run(Command::DeleteTransitGatewayVpcAttachment { id })
+        .run_as(Command::DeleteTransitGatewayVpcAttachment { id })
         .await?;
-    respond_vpc_attachment(op, outcome)
+    respond_vpc_attachment(op, &outcome)
 }
 
 pub(super) async fn modify_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -471,13 +467,13 @@ pub(super) async fn modify_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
     let add_subnets = p.ids("AddSubnetIds", SubnetId::parse)?;
     let remove_subnets = p.ids("RemoveSubnetIds", SubnetId::parse)?;
     let outcome = op
-        .run(Command::ModifyTransitGatewayVpcAttachment {
+        .run_as(Command::ModifyTransitGatewayVpcAttachment {
             id,
             add_subnets,
             remove_subnets,
         })
         .await?;
-    respond_vpc_attachment(op, outcome)
+    respond_vpc_attachment(op, &outcome)
 }
 
 /// An attachment's values for a filter, as seen from `tgw` (the viewer's gateway).
@@ -965,16 +961,17 @@ const PEERING_FILTERS: &[&str] = &[
 
 /// A peering attachment answered in `state`: the state each call's own answer catches
 /// (initiatingRequest, pending, rejecting, deleting), later reads show the one after it.
-fn respond_peering<B: Backend>(op: &Op<'_, B>, outcome: Outcome, state: Option<&str>) -> Body {
-    match outcome {
-        Outcome::TransitGatewayAttachment(a) => op.respond(|w| {
-            w.node("transitGatewayPeeringAttachment", |w| {
-                let state = state.unwrap_or(a.state.as_str());
-                write_peering_attachment(w, &a, &op.ctx.scope, state);
-            });
-        }),
-        other => Err(unexpected(&other)),
-    }
+fn respond_peering<B: Backend>(
+    op: &Op<'_, B>,
+    a: &TransitGatewayAttachment,
+    state: Option<&str>,
+) -> Body {
+    op.respond(|w| {
+        w.node("transitGatewayPeeringAttachment", |w| {
+            let state = state.unwrap_or(a.state.as_str());
+            write_peering_attachment(w, a, &op.ctx.scope, state);
+        });
+    })
 }
 
 pub(super) async fn create_peering_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -999,38 +996,37 @@ pub(super) async fn create_peering_attachment<B: Backend>(op: &Op<'_, B>) -> Bod
         dynamic_routing: maybe_enable(p, "Options.DynamicRouting")?,
         tag_specifications: p.tag_specifications()?,
     };
-    let outcome = op
-        .run(Command::CreateTransitGatewayPeeringAttachment(input))
+    let outcome: TransitGatewayAttachment = op
+        .run_as(Command::CreateTransitGatewayPeeringAttachment(input))
         .await?;
     // The request's answer catches it being initiated (CreateTransitGatewayPeeringAttachment
     // example: "initiatingRequest"); reads show pendingAcceptance from then on.
-    let pending = matches!(&outcome, Outcome::TransitGatewayAttachment(a)
-        if a.state == AttachmentState::PendingAcceptance);
-    respond_peering(op, outcome, pending.then_some("initiatingRequest"))
+    let pending = outcome.state == AttachmentState::PendingAcceptance;
+    respond_peering(op, &outcome, pending.then_some("initiatingRequest"))
 }
 
 pub(super) async fn accept_peering_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
     let id = attachment_id(&op.params)?;
     let outcome = op
-        .run(Command::AcceptTransitGatewayPeeringAttachment { id })
+        .run_as(Command::AcceptTransitGatewayPeeringAttachment { id })
         .await?;
-    respond_peering(op, outcome, Some("pending"))
+    respond_peering(op, &outcome, Some("pending"))
 }
 
 pub(super) async fn reject_peering_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
     let id = attachment_id(&op.params)?;
     let outcome = op
-        .run(Command::RejectTransitGatewayPeeringAttachment { id })
+        .run_as(Command::RejectTransitGatewayPeeringAttachment { id })
         .await?;
-    respond_peering(op, outcome, Some("rejecting"))
+    respond_peering(op, &outcome, Some("rejecting"))
 }
 
 pub(super) async fn delete_peering_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
     let id = attachment_id(&op.params)?;
     let outcome = op
-        .run(Command::DeleteTransitGatewayPeeringAttachment { id })
+        .run_as(Command::DeleteTransitGatewayPeeringAttachment { id })
         .await?;
-    respond_peering(op, outcome, Some("deleting"))
+    respond_peering(op, &outcome, Some("deleting"))
 }
 
 /// A peering attachment's values for a filter, as `viewer` sees it: `local-owner-id` is the

@@ -4,8 +4,8 @@ use super::filter::DESCRIBE_BOUNDS;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    CidrBlockAssociation, Command, CreateVpc, Ipv6CidrBlockAssociation, Model, Outcome, Vpc,
-    VpcAttribute, VpcCidrAssociation, VpcCidrAssociationId, VpcId,
+    CidrBlockAssociation, Command, CreateVpc, Ipv6CidrBlockAssociation, Model, Vpc, VpcAttribute,
+    VpcCidrAssociation, VpcCidrAssociationId, VpcId,
 };
 use localvpc_wire::xml::XmlWriter;
 
@@ -288,17 +288,12 @@ pub(super) async fn associate_vpc_cidr_block<B: Backend>(op: &Op<'_, B>) -> Body
         }
         (false, None) => return Err(ApiError::missing("CidrBlock")),
     };
-    match op.run(command).await? {
-        // AWS reports the new block as `associating` in the response itself.
-        Outcome::CidrAssociation {
-            vpc_id,
-            association,
-        } => op.respond(|w| {
-            write_association_change(w, &association, "associating");
-            w.leaf("vpcId", vpc_id.as_str());
-        }),
-        other => Err(unexpected(&other)),
-    }
+    let (vpc_id, association): (VpcId, VpcCidrAssociation) = op.run_as(command).await?;
+    // AWS reports the new block as `associating` in the response itself.
+    op.respond(|w| {
+        write_association_change(w, &association, "associating");
+        w.leaf("vpcId", vpc_id.as_str());
+    })
 }
 
 /// `cidrBlockAssociation` or `ipv6CidrBlockAssociation` of Associate/DisassociateVpcCidrBlock.
@@ -323,24 +318,13 @@ fn write_association_change(w: &mut XmlWriter, association: &VpcCidrAssociation,
 
 pub(super) async fn disassociate_vpc_cidr_block<B: Backend>(op: &Op<'_, B>) -> Body {
     let association_id = VpcCidrAssociationId::parse(op.params.required("AssociationId")?)?;
-    match op
-        .run(Command::DisassociateVpcCidrBlock { association_id })
-        .await?
-    {
-        Outcome::CidrAssociation {
-            vpc_id,
-            association,
-        } => op.respond(|w| {
-            write_association_change(w, &association, "disassociating");
-            w.leaf("vpcId", vpc_id.as_str());
-        }),
-        other => Err(unexpected(&other)),
-    }
-}
-
-/// A command answered with the wrong outcome: a bug of ours, reported as InternalError.
-pub(super) fn unexpected(outcome: &Outcome) -> ApiError {
-    ApiError::internal(format!("unexpected outcome {outcome:?}"))
+    let (vpc_id, association): (VpcId, VpcCidrAssociation) = op
+        .run_as(Command::DisassociateVpcCidrBlock { association_id })
+        .await?;
+    op.respond(|w| {
+        write_association_change(w, &association, "disassociating");
+        w.leaf("vpcId", vpc_id.as_str());
+    })
 }
 
 #[cfg(test)]

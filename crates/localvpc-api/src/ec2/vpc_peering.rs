@@ -3,12 +3,11 @@
 
 use super::filter::DESCRIBE_BOUNDS;
 use super::input::Input;
-use super::vpc::unexpected;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    AccountId, Command, CreateVpcPeering, Outcome, PeeringOptions, PeeringSide, PeeringStatus,
-    VpcId, VpcPeeringConnection, VpcPeeringConnectionId,
+    AccountId, Command, CreateVpcPeering, PeeringOptions, PeeringSide, PeeringStatus, VpcId,
+    VpcPeeringConnection, VpcPeeringConnectionId,
 };
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
@@ -113,15 +112,12 @@ fn pcx(p: &Input<'_>) -> Result<VpcPeeringConnectionId, ApiError> {
     )?)
 }
 
-fn respond_peering<B: Backend>(op: &Op<'_, B>, outcome: Outcome) -> Body {
-    match outcome {
-        Outcome::VpcPeeringConnection(p) => op.respond(|w| {
-            w.node("vpcPeeringConnection", |w| {
-                write_peering(w, &p, &op.ctx.scope)
-            });
-        }),
-        other => Err(unexpected(&other)),
-    }
+fn respond_peering<B: Backend>(op: &Op<'_, B>, p: &VpcPeeringConnection) -> Body {
+    op.respond(|w| {
+        w.node("vpcPeeringConnection", |w| {
+            write_peering(w, p, &op.ctx.scope)
+        });
+    })
 }
 
 pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
@@ -141,26 +137,29 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
         peer_region: p.opt("PeerRegion").map(str::to_owned),
         tag_specifications: p.tag_specifications()?,
     };
-    match op.run(Command::CreateVpcPeeringConnection(input)).await? {
-        // The request's own answer catches the connection while it is being initiated; every
-        // later read shows pending-acceptance (AWS's create-vpc-peering-connection example:
-        // "initiating-request", "Initiating Request to <accepter account>").
-        Outcome::VpcPeeringConnection(p) if p.status == PeeringStatus::PendingAcceptance => {
-            let message = format!("Initiating Request to {}", p.accepter.scope.account);
-            op.respond(|w| {
-                w.node("vpcPeeringConnection", |w| {
-                    write_peering_as(w, &p, &op.ctx.scope, ("initiating-request", &message));
-                });
-            })
-        }
-        other => respond_peering(op, other),
+    let p: VpcPeeringConnection = op
+        .run_as(Command::CreateVpcPeeringConnection(input))
+        .await?;
+    // The request's own answer catches the connection while it is being initiated; every
+    // later read shows pending-acceptance (AWS's create-vpc-peering-connection example:
+    // "initiating-request", "Initiating Request to <accepter account>").
+    if p.status != PeeringStatus::PendingAcceptance {
+        return respond_peering(op, &p);
     }
+    let message = format!("Initiating Request to {}", p.accepter.scope.account);
+    op.respond(|w| {
+        w.node("vpcPeeringConnection", |w| {
+            write_peering_as(w, &p, &op.ctx.scope, ("initiating-request", &message));
+        });
+    })
 }
 
 pub(super) async fn accept<B: Backend>(op: &Op<'_, B>) -> Body {
     let id = pcx(&op.params)?;
-    let outcome = op.run(Command::AcceptVpcPeeringConnection { id }).await?;
-    respond_peering(op, outcome)
+    let outcome = op
+        .run_as(Command::AcceptVpcPeeringConnection { id })
+        .await?;
+    respond_peering(op, &outcome)
 }
 
 pub(super) async fn reject<B: Backend>(op: &Op<'_, B>) -> Body {

@@ -3,10 +3,10 @@
 
 use super::{Op, Reply, document, invalid_input, required, zone_id};
 use crate::{ApiError, ApiResponse, Backend};
+use localvpc_model::route53::Route53Command;
 use localvpc_model::route53::delegation_set::{
     DelegationSetId, MAX_ZONES_PER_DELEGATION_SET, ReusableDelegationSet,
 };
-use localvpc_model::route53::{Route53Command, Route53Outcome};
 use localvpc_wire::xml::XmlWriter;
 
 pub(super) fn delegation_set_id(raw: &str) -> Result<DelegationSetId, ApiError> {
@@ -18,20 +18,12 @@ impl<B: Backend> Op<'_, B> {
         let body = self.body("CreateReusableDelegationSetRequest")?;
         let caller_reference = required(&body, "CallerReference")?;
         let zone = body.text_of("HostedZoneId").map(zone_id).transpose()?;
-        let set = match self
-            .run(Route53Command::CreateDelegationSet {
+        let set: Box<ReusableDelegationSet> = self
+            .run_as(Route53Command::CreateDelegationSet {
                 caller_reference: caller_reference.to_owned(),
                 zone,
             })
-            .await?
-        {
-            Route53Outcome::DelegationSet(set) => set,
-            other => {
-                return Err(ApiError::internal(format!(
-                    "unexpected delegation set outcome {other:?}"
-                )));
-            }
-        };
+            .await?;
         let mut w = XmlWriter::new();
         write_delegation_set(&mut w, &set);
         let mut response = ApiResponse::xml(

@@ -2,11 +2,11 @@
 
 use super::{Op, Reply, document, invalid_input, parse_bool, required};
 use crate::{ApiError, ApiResponse, Backend};
+use localvpc_model::route53::Route53Command;
 use localvpc_model::route53::health_check::{
     AlarmIdentifier, CreateHealthCheck, HealthCheck, HealthCheckConfig, HealthCheckId,
     HealthCheckType, Observation, UpdateHealthCheck,
 };
-use localvpc_model::route53::{Route53Command, Route53Outcome};
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
 use localvpc_wire::xml_doc::Element;
@@ -133,12 +133,7 @@ impl<B: Backend> Op<'_, B> {
     }
 
     async fn run_health_check(&self, command: Route53Command) -> Result<HealthCheck, ApiError> {
-        match self.run(command).await? {
-            Route53Outcome::HealthCheck(check) => Ok(*check),
-            other => Err(ApiError::internal(format!(
-                "unexpected health check outcome {other:?}"
-            ))),
-        }
+        Ok(*self.run_as::<Box<HealthCheck>>(command).await?)
     }
 }
 
