@@ -557,7 +557,7 @@ async fn create_load_balancer<B: Backend>(op: &Op<'_, B>) -> Body {
     let lb: LoadBalancer = op.run_as(ElbCommand::CreateLoadBalancer(input)).await?;
     op.respond(|w| {
         // A new load balancer reports `provisioning` once.
-        w.members("LoadBalancers", [&lb], |w, lb| write_load_balancer(w, lb));
+        w.members("LoadBalancers", [&lb], write_load_balancer);
     })
 }
 
