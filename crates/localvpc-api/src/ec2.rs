@@ -38,7 +38,7 @@ use crate::{ApiError, ApiResponse, Backend, RequestCtx};
 pub(crate) use filter::{decode_token, encode_token};
 use localvpc_model::{Command, Model};
 use localvpc_wire::query::QueryParams;
-use localvpc_wire::xml::{XmlWriter, ec2_error, ec2_response};
+use localvpc_wire::xml::{XmlWriter, ec2_response};
 use std::sync::Arc;
 
 /// The API version every EC2 operation here speaks.
@@ -227,21 +227,16 @@ pub const ACTIONS: &[&str] = &[
 ];
 
 /// Serves one EC2 request.
-pub async fn handle<B: Backend>(
+pub(crate) async fn serve<B: Backend>(
     backend: &B,
     ctx: &RequestCtx,
     params: &QueryParams,
-) -> ApiResponse {
+) -> Result<ApiResponse, ApiError> {
     let action = params.get("Action").unwrap_or_default();
-    match dispatch(backend, ctx, action, params).await {
-        Ok(body) => ApiResponse::xml(200, body),
-        Err(e) => error_response(&e, &ctx.request_id),
-    }
-}
-
-/// Renders an error in the EC2 envelope.
-pub fn error_response(e: &ApiError, request_id: &str) -> ApiResponse {
-    ApiResponse::xml(e.status, ec2_error(&e.code, &e.message, request_id))
+    Ok(ApiResponse::xml(
+        200,
+        dispatch(backend, ctx, action, params).await?,
+    ))
 }
 
 /// What an operation hands back: the XML of its result members.
@@ -270,7 +265,7 @@ async fn dispatch<B: Backend>(
         action,
         params: input::Input::new(params),
     };
-    op.ensure_scope().await?;
+    crate::service::ensure_scope(backend, &ctx.scope).await?;
     match action {
         "DescribeRegions" => region::describe_regions(&op),
         "DescribeAvailabilityZones" => region::describe_availability_zones(&op),
@@ -554,20 +549,6 @@ struct Op<'a, B> {
 }
 
 impl<B: Backend> Op<'_, B> {
-    /// Sets the caller's scope up on first use (default VPC), as AWS accounts come with one.
-    async fn ensure_scope(&self) -> Result<(), ApiError> {
-        if self.backend.snapshot().has_scope(&self.ctx.scope) {
-            return Ok(());
-        }
-        let command = Command::EnsureScope {
-            default_vpc: self.backend.default_vpc(),
-        };
-        self.backend
-            .execute(self.ctx.scope.clone(), command)
-            .await?;
-        Ok(())
-    }
-
     fn snapshot(&self) -> Arc<Model> {
         self.backend.snapshot()
     }

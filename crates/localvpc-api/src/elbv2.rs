@@ -11,7 +11,7 @@ use localvpc_model::{
 };
 use localvpc_wire::query::QueryParams;
 use localvpc_wire::time::iso8601_millis;
-use localvpc_wire::xml::{XmlWriter, query_error, query_response};
+use localvpc_wire::xml::{XmlWriter, query_response};
 use std::sync::Arc;
 
 pub const VERSION: &str = "2015-12-01";
@@ -20,23 +20,16 @@ const NAMESPACE: &str = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-0
 type Body = Result<String, ApiError>;
 
 /// Serves one ELBv2 request.
-pub async fn handle<B: Backend>(
+pub(crate) async fn serve<B: Backend>(
     backend: &B,
     ctx: &RequestCtx,
     params: &QueryParams,
-) -> ApiResponse {
+) -> Result<ApiResponse, ApiError> {
     let action = params.get("Action").unwrap_or_default();
-    match dispatch(backend, ctx, action, params).await {
-        Ok(body) => ApiResponse::xml(200, body),
-        Err(e) => error_response(&e, &ctx.request_id),
-    }
-}
-
-pub fn error_response(e: &ApiError, request_id: &str) -> ApiResponse {
-    ApiResponse::xml(
-        e.status,
-        query_error(e.status < 500, &e.code, &e.message, request_id),
-    )
+    Ok(ApiResponse::xml(
+        200,
+        dispatch(backend, ctx, action, params).await?,
+    ))
 }
 
 struct Op<'a, B> {
@@ -301,16 +294,7 @@ async fn dispatch<B: Backend>(
             format!("localvpc does not serve the ELBv2 action {action}"),
         ));
     }
-    if !backend.snapshot().has_scope(&ctx.scope) {
-        backend
-            .execute(
-                ctx.scope.clone(),
-                Command::EnsureScope {
-                    default_vpc: backend.default_vpc(),
-                },
-            )
-            .await?;
-    }
+    crate::service::ensure_scope(backend, &ctx.scope).await?;
     let op = Op {
         backend,
         ctx,
@@ -912,21 +896,14 @@ fn describe_listeners<B: Backend>(op: &Op<'_, B>) -> Body {
 
 #[cfg(test)]
 mod tests {
+    use crate::ApiResponse;
     use crate::ec2::testing::{Fake, ME, all, new_subnet, ok};
-    use crate::{ApiResponse, RequestCtx};
-    use localvpc_model::{AccountId, Scope};
-    use localvpc_wire::query::QueryParams;
+    use crate::service::{self, Service};
 
     fn call(b: &Fake, query: &str) -> ApiResponse {
-        let ctx = RequestCtx {
-            scope: Scope::new(AccountId::parse(ME).unwrap(), "ap-northeast-1"),
-            request_id: "req-1".to_owned(),
-        };
-        let params = QueryParams::parse(format!("{query}&Version=2015-12-01").as_bytes());
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap()
-            .block_on(super::handle(b, &ctx, &params))
+        let params = format!("{query}&Version=2015-12-01");
+        let request = service::query_request(&params);
+        service::call(Service::ElasticLoadBalancing, b, ME, &request)
     }
 
     fn elb(b: &Fake, query: &str) -> String {

@@ -10,9 +10,11 @@ pub mod elbv2;
 mod error;
 pub mod route53;
 pub mod route53resolver;
+mod service;
 pub mod sts;
 
 pub use error::ApiError;
+pub use service::{Protocol, Service};
 
 use localvpc_model::{Catalog, Command, FromOutcome, Model, ModelError, Outcome, Scope, Timestamp};
 use std::future::Future;
@@ -73,10 +75,14 @@ impl From<ModelError> for ExecuteError {
     }
 }
 
-/// Who is asking, and where.
+/// Who is asking, and where (made by [`Service::context`]).
 #[derive(Clone, Debug)]
 pub struct RequestCtx {
+    /// The account and region the request acts in.
     pub scope: Scope,
+    /// The region the client signed for; differs from `scope.region` for global services
+    /// (a Route 53 `VPC` without `VPCRegion` is taken to be there).
+    pub signed_region: String,
     pub request_id: String,
 }
 

@@ -7,7 +7,7 @@ use localvpc_model::Tags;
 use localvpc_model::route53::record::{AliasTarget, GeoLocation, RecordSet, Routing};
 use localvpc_model::route53::{
     ChangeAction, ChangeId, CreateHostedZone, HostedZone, HostedZoneChange, HostedZoneId,
-    ROUTE53_REGION, RecordChange, Route53Command, Route53ErrorCode, ZoneVpc, invalid_vpc_id, name,
+    RecordChange, Route53Command, Route53ErrorCode, ZoneVpc, invalid_vpc_id, name,
 };
 use localvpc_model::{Command, FromOutcome, Model, ModelError, Scope, VpcId};
 use localvpc_wire::query::QueryParams;
@@ -27,31 +27,22 @@ type Reply = Result<ApiResponse, ApiError>;
 
 /// Serves one Route 53 request. Zones are the caller's account's, stored under
 /// [`ROUTE53_REGION`] whatever region the client signed for.
-pub async fn handle<B: Backend>(
+pub(crate) async fn serve<B: Backend>(
     backend: &B,
     ctx: &RequestCtx,
     request: &AwsRequest<'_>,
-) -> ApiResponse {
-    let signed_region = ctx.scope.region.clone();
-    let ctx = RequestCtx {
-        scope: Scope::new(ctx.scope.account.clone(), ROUTE53_REGION),
-        request_id: ctx.request_id.clone(),
-    };
+) -> Result<ApiResponse, ApiError> {
     let op = Op {
         backend,
-        ctx: &ctx,
-        signed_region,
+        ctx,
         request,
         query: QueryParams::parse(request.query.as_bytes()),
     };
-    match op.route().await {
-        Ok(response) => response,
-        Err(e) => error_response(&e, &ctx.request_id),
-    }
+    op.route().await
 }
 
 /// `<ErrorResponse xmlns=…><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`.
-pub fn error_response(e: &ApiError, request_id: &str) -> ApiResponse {
+pub(crate) fn error_response(e: &ApiError, request_id: &str) -> ApiResponse {
     let mut w = XmlWriter::new();
     w.node("Error", |w| {
         w.leaf("Type", if e.status < 500 { "Sender" } else { "Receiver" })
@@ -85,8 +76,6 @@ fn invalid_input(message: impl Into<String>) -> ApiError {
 struct Op<'a, B> {
     backend: &'a B,
     ctx: &'a RequestCtx,
-    /// The region the client signed for: a `VPC` without `VPCRegion` is taken to be there.
-    signed_region: String,
     request: &'a AwsRequest<'a>,
     query: QueryParams,
 }
@@ -219,17 +208,7 @@ impl<B: Backend> Op<'_, B> {
     }
 
     async fn ensure_scope(&self) -> Result<(), ApiError> {
-        if !self.snapshot().has_scope(&self.ctx.scope) {
-            self.backend
-                .execute(
-                    self.ctx.scope.clone(),
-                    Command::EnsureScope {
-                        default_vpc: self.backend.default_vpc(),
-                    },
-                )
-                .await?;
-        }
-        Ok(())
+        crate::service::ensure_scope(self.backend, &self.ctx.scope).await
     }
 
     /// Runs a command and takes its typed result.
@@ -271,7 +250,7 @@ impl<B: Backend> Op<'_, B> {
             .transpose()?;
         let vpc = body
             .child("VPC")
-            .map(|v| parse_vpc(v, &self.signed_region))
+            .map(|v| parse_vpc(v, &self.ctx.signed_region))
             .transpose()?;
         let delegation_set_id = body
             .text_of("DelegationSetId")
@@ -484,7 +463,7 @@ impl<B: Backend> Op<'_, B> {
         let vpc = parse_vpc(
             body.child("VPC")
                 .ok_or_else(|| invalid_input("The parameter VPC is required."))?,
-            &self.signed_region,
+            &self.ctx.signed_region,
         )?;
         let comment = body.text_of("Comment").map(str::to_owned);
         let command = if associate {
@@ -521,7 +500,7 @@ impl<B: Backend> Op<'_, B> {
         let vpc = parse_vpc(
             body.child("VPC")
                 .ok_or_else(|| invalid_input("The parameter VPC is required."))?,
-            &self.signed_region,
+            &self.ctx.signed_region,
         )?;
         let command = if create {
             Route53Command::CreateAuthorization {

@@ -27,21 +27,13 @@ mod validate;
 type Body = Result<Value, ApiError>;
 
 /// Serves one Resolver request.
-pub async fn handle<B: Backend>(
+pub(crate) async fn serve<B: Backend>(
     backend: &B,
     ctx: &RequestCtx,
     request: &AwsRequest<'_>,
-) -> ApiResponse {
-    match dispatch(backend, ctx, request).await {
-        Ok(body) => ApiResponse::json(200, body.to_string()),
-        Err(e) => error_response(&e),
-    }
-}
-
-/// The JSON protocol's error body: `{"__type": code, "Message": message}`.
-pub fn error_response(e: &ApiError) -> ApiResponse {
-    let body = json!({ "__type": e.code, "Message": e.message });
-    ApiResponse::json(e.status, body.to_string())
+) -> Result<ApiResponse, ApiError> {
+    let body = dispatch(backend, ctx, request).await?;
+    Ok(ApiResponse::json(200, body.to_string()))
 }
 
 const OPERATIONS: &[&str] = &[
@@ -177,16 +169,7 @@ async fn dispatch<B: Backend>(backend: &B, ctx: &RequestCtx, request: &AwsReques
                 ),
             )
         })?;
-    if !backend.snapshot().has_scope(&ctx.scope) {
-        backend
-            .execute(
-                ctx.scope.clone(),
-                Command::EnsureScope {
-                    default_vpc: backend.default_vpc(),
-                },
-            )
-            .await?;
-    }
+    crate::service::ensure_scope(backend, &ctx.scope).await?;
     let op = Op {
         backend,
         ctx,

@@ -7,7 +7,7 @@ use crate::{ApiError, ApiResponse, Backend, RequestCtx};
 use localvpc_model::AccountId;
 use localvpc_wire::query::QueryParams;
 use localvpc_wire::time::iso8601_millis;
-use localvpc_wire::xml::{XmlWriter, query_error, query_response};
+use localvpc_wire::xml::{XmlWriter, query_response};
 
 pub const VERSION: &str = "2011-06-15";
 const NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
@@ -23,7 +23,11 @@ pub fn account_of_temporary_key(key: &str) -> Option<AccountId> {
 }
 
 /// Serves one STS request (the caller's account is in `ctx.scope`).
-pub fn handle<B: Backend>(backend: &B, ctx: &RequestCtx, params: &QueryParams) -> ApiResponse {
+pub(crate) fn serve<B: Backend>(
+    backend: &B,
+    ctx: &RequestCtx,
+    params: &QueryParams,
+) -> Result<ApiResponse, ApiError> {
     let now = backend.now().0;
     let action = params.get("Action").unwrap_or_default();
     let body = match action {
@@ -37,13 +41,7 @@ pub fn handle<B: Backend>(backend: &B, ctx: &RequestCtx, params: &QueryParams) -
             format!("localvpc does not serve the STS action {other}"),
         )),
     };
-    match body {
-        Ok(body) => ApiResponse::xml(200, body),
-        Err(e) => ApiResponse::xml(
-            e.status,
-            query_error(e.status < 500, &e.code, &e.message, &ctx.request_id),
-        ),
-    }
+    Ok(ApiResponse::xml(200, body?))
 }
 
 fn get_caller_identity(ctx: &RequestCtx) -> String {

@@ -9,14 +9,10 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
-use localvpc_api::{
-    ApiError, ApiResponse, AwsRequest, Backend, RequestCtx, ec2, elbv2, route53, route53resolver,
-    sts,
-};
-use localvpc_model::{Command, Scope};
+use localvpc_api::{ApiError, ApiResponse, AwsRequest, Backend, Protocol, Service};
+use localvpc_model::{AccountId, Command, Scope};
 use localvpc_wire::query::QueryParams;
 use localvpc_wire::sigv4::CredentialScope;
-use localvpc_wire::xml::query_error;
 use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
@@ -84,14 +80,19 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
         }
     };
     let response = match route {
-        Route::Health => json(
-            200,
-            &format!(
-                r#"{{"status":"ready","services":{{"ec2":"running","elasticloadbalancing":"running","route53":"running","route53resolver":"running","sts":"running","dns":"{}"}},"dns_views_without_listener":{}}}"#,
-                state.dns.status(),
-                state.dns.views_without_listener()
-            ),
-        ),
+        Route::Health => {
+            let mut services = serde_json::Map::new();
+            for service in Service::ALL {
+                services.insert(service.signing_name().to_owned(), "running".into());
+            }
+            services.insert("dns".to_owned(), state.dns.status().into());
+            let health = serde_json::json!({
+                "status": "ready",
+                "services": services,
+                "dns_views_without_listener": state.dns.views_without_listener(),
+            });
+            json(200, &health.to_string())
+        }
         Route::DnsListeners => {
             let listeners = state.dns.listeners().await;
             json(
@@ -112,7 +113,11 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
             json(status, &body)
         }
         Route::Reset => reset(state, &request_id).await,
-        Route::Aws { service, scope } => {
+        Route::Aws {
+            service,
+            account,
+            region,
+        } => {
             let target = parts
                 .headers
                 .get("x-amz-target")
@@ -125,7 +130,13 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
                 target,
                 body: &body,
             };
-            aws(state, &service, scope, &request, &request_id).await
+            match service {
+                Ok(service) => {
+                    let ctx = service.context(account, &region, &request_id);
+                    service.handle(state, &ctx, &request).await
+                }
+                Err(name) => unknown_service(&name, &request_id),
+            }
         }
         Route::NotFound => json(404, r#"{"error":"no such localvpc endpoint"}"#),
     };
@@ -139,7 +150,13 @@ enum Route {
     DnsQueryLogs,
     Trace,
     Reset,
-    Aws { service: String, scope: Scope },
+    /// An AWS request: the service its credential scope names (or that name, when localvpc
+    /// does not serve it), the account its access key maps to and the region it signed for.
+    Aws {
+        service: Result<Service, String>,
+        account: AccountId,
+        region: String,
+    },
     NotFound,
 }
 
@@ -167,81 +184,49 @@ impl Route {
             });
         match credential {
             Some(c) => Self::Aws {
-                service: c.service.clone(),
-                scope: Scope::new(state.config.account_for(&c.access_key_id), c.region),
+                service: Service::from_signing_name(&c.service).ok_or(c.service),
+                account: state.config.account_for(&c.access_key_id),
+                region: c.region,
             },
             // Unsigned requests (curl) are EC2 in the default account and region
             // (docs/aws-choices.md).
             None => Self::Aws {
-                service: "ec2".to_owned(),
-                scope: Scope::new(
-                    localvpc_model::AccountId::default_account(),
-                    state.config.default_region.clone(),
-                ),
+                service: Ok(Service::Ec2),
+                account: AccountId::default_account(),
+                region: state.config.default_region.clone(),
             },
         }
     }
 
     fn error_response(&self, e: &ApiError, request_id: &str) -> ApiResponse {
-        match self {
-            Self::Aws { service, .. } if service == "ec2" => ec2::error_response(e, request_id),
-            Self::Aws { service, .. } if service == "elasticloadbalancing" => {
-                elbv2::error_response(e, request_id)
-            }
-            Self::Aws { service, .. } if service == "route53" => {
-                route53::error_response(e, request_id)
-            }
-            Self::Aws { service, .. } if service == "route53resolver" => {
-                route53resolver::error_response(e)
-            }
-            _ => ApiResponse::xml(
-                e.status,
-                query_error(e.status < 500, &e.code, &e.message, request_id),
-            ),
-        }
+        let protocol = match self {
+            Self::Aws {
+                service: Ok(service),
+                ..
+            } => service.protocol(),
+            _ => Protocol::AwsQuery,
+        };
+        protocol.error_response(e, request_id)
     }
 }
 
-async fn aws(
-    state: &State,
-    service: &str,
-    scope: Scope,
-    request: &AwsRequest<'_>,
-    request_id: &str,
-) -> ApiResponse {
-    let ctx = RequestCtx {
-        scope,
-        request_id: request_id.to_owned(),
-    };
-    // Query protocols: GET puts everything in the query string, POST in the body; accept both.
-    let query_params = || {
-        let mut params = QueryParams::parse(request.query.as_bytes());
-        params.extend(QueryParams::parse(request.body));
-        params
-    };
-    match service {
-        "ec2" => ec2::handle(state, &ctx, &query_params()).await,
-        "elasticloadbalancing" => elbv2::handle(state, &ctx, &query_params()).await,
-        "sts" => sts::handle(state, &ctx, &query_params()),
-        "route53" => route53::handle(state, &ctx, request).await,
-        "route53resolver" => route53resolver::handle(state, &ctx, request).await,
-        other => {
-            let e = ApiError::new(
-                400,
-                "InvalidAction",
-                format!(
-                    "localvpc does not serve the AWS service `{other}` (it serves: ec2, elasticloadbalancing, route53, route53resolver, sts)"
-                ),
-            );
-            ApiResponse::xml(400, query_error(true, &e.code, &e.message, request_id))
-        }
-    }
+fn unknown_service(name: &str, request_id: &str) -> ApiResponse {
+    let served: Vec<&str> = Service::ALL.iter().map(|s| s.signing_name()).collect();
+    let e = ApiError::new(
+        400,
+        "InvalidAction",
+        format!(
+            "localvpc does not serve the AWS service `{name}` (it serves: {})",
+            served.join(", ")
+        ),
+    );
+    Protocol::AwsQuery.error_response(&e, request_id)
 }
 
 async fn reset(state: &State, request_id: &str) -> ApiResponse {
     // Reset is not scoped; the writer needs some scope for its context.
     let scope = Scope::new(
-        localvpc_model::AccountId::default_account(),
+        AccountId::default_account(),
         state.config.default_region.clone(),
     );
     match state.execute(scope, Command::Reset).await {

@@ -486,28 +486,19 @@ mod tests {
     use super::super::testing::{
         Fake, ME, OTHER, all, dry_run, error, new_subnet, ok, unknown_filter,
     };
-    use crate::{RequestCtx, elbv2};
-    use localvpc_model::{AccountId, Scope};
-    use localvpc_wire::query::QueryParams;
+    use crate::service::{self, Service};
 
     const SVC: &str = "vpce-svc-0123456789abcdef0";
 
     /// An internal network load balancer of `ME` in a new subnet: its ARN.
     fn nlb(b: &Fake) -> String {
         let subnet = new_subnet(b);
-        let ctx = RequestCtx {
-            scope: Scope::new(AccountId::parse(ME).unwrap(), "ap-northeast-1"),
-            request_id: "req-1".to_owned(),
-        };
         let q = format!(
             "Action=CreateLoadBalancer&Name=lb0&Type=network&Scheme=internal\
              &Subnets.member.1={subnet}&Version=2015-12-01"
         );
-        let params = QueryParams::parse(q.as_bytes());
-        let r = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap()
-            .block_on(elbv2::handle(b, &ctx, &params));
+        let request = service::query_request(&q);
+        let r = service::call(Service::ElasticLoadBalancing, b, ME, &request);
         assert_eq!(r.status, 200, "{}", r.body);
         all(&r.body, "LoadBalancerArn").remove(0)
     }

@@ -1,11 +1,9 @@
 //! A backend without a writer thread or a store, and helpers to call the EC2 API with it, for
 //! the unit tests of the operations (ELBv2's tests use the backend and the EC2 helpers too).
 
-use crate::{ApiResponse, Backend, ExecuteError, RequestCtx};
-use localvpc_model::{
-    AccountId, Catalog, Command, Ctx, Model, Outcome, Scope, SequentialIds, Timestamp,
-};
-use localvpc_wire::query::QueryParams;
+use crate::service::{self, Service};
+use crate::{ApiResponse, Backend, ExecuteError};
+use localvpc_model::{Catalog, Command, Ctx, Model, Outcome, Scope, SequentialIds, Timestamp};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// A backend without a writer thread or a store: a command runs on the model in place.
@@ -52,15 +50,13 @@ pub(crate) const ME: &str = "111111111111";
 pub(crate) const OTHER: &str = "222222222222";
 
 pub(super) fn call(backend: &Fake, account: &str, query: &str) -> ApiResponse {
-    let ctx = RequestCtx {
-        scope: Scope::new(AccountId::parse(account).unwrap(), "ap-northeast-1"),
-        request_id: "req-1".to_owned(),
-    };
-    let params = QueryParams::parse(format!("{query}&Version=2016-11-15").as_bytes());
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap()
-        .block_on(super::handle(backend, &ctx, &params))
+    let params = format!("{query}&Version=2016-11-15");
+    service::call(
+        Service::Ec2,
+        backend,
+        account,
+        &service::query_request(&params),
+    )
 }
 
 /// The body of a successful call.

@@ -1,0 +1,229 @@
+//! The AWS services localvpc serves, each with its wire protocol: the one table the server
+//! routes by. A request's service comes from its SigV4 credential scope; the service decides
+//! the scope its resources live in, decodes the request, runs the operation and, when the
+//! operation fails, renders the error in its protocol's envelope with the error's status.
+//!
+//! A new service is a variant here (its signing name, protocol and entry point) and a module.
+
+use crate::{ApiError, ApiResponse, AwsRequest, Backend, RequestCtx};
+use localvpc_model::route53::ROUTE53_REGION;
+use localvpc_model::{AccountId, Command, Scope};
+use localvpc_wire::query::QueryParams;
+use localvpc_wire::xml::{ec2_error, query_error};
+
+/// One AWS service localvpc serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    Ec2,
+    ElasticLoadBalancing,
+    Route53,
+    Route53Resolver,
+    Sts,
+}
+
+/// How a service's requests and errors look on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    /// EC2's query protocol: form parameters in; errors as
+    /// `<Response><Errors><Error>…</Error></Errors><RequestID/></Response>`.
+    Ec2Query,
+    /// The query protocol of ELBv2 and STS: form parameters in; errors as
+    /// `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`.
+    AwsQuery,
+    /// REST with XML bodies (Route 53): method and path name the operation; errors as
+    /// `<ErrorResponse xmlns=…>` with the same members.
+    RestXml,
+    /// JSON 1.1 (Route 53 Resolver): `X-Amz-Target` names the operation; errors as
+    /// `{"__type": code, "Message": message}`.
+    Json11,
+}
+
+impl Service {
+    pub const ALL: [Self; 5] = [
+        Self::Ec2,
+        Self::ElasticLoadBalancing,
+        Self::Route53,
+        Self::Route53Resolver,
+        Self::Sts,
+    ];
+
+    /// The service a SigV4 credential scope names (`ec2`, `elasticloadbalancing`, …).
+    pub fn from_signing_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.signing_name() == name)
+    }
+
+    /// The name clients sign requests for.
+    pub fn signing_name(self) -> &'static str {
+        match self {
+            Self::Ec2 => "ec2",
+            Self::ElasticLoadBalancing => "elasticloadbalancing",
+            Self::Route53 => "route53",
+            Self::Route53Resolver => "route53resolver",
+            Self::Sts => "sts",
+        }
+    }
+
+    pub fn protocol(self) -> Protocol {
+        match self {
+            Self::Ec2 => Protocol::Ec2Query,
+            Self::ElasticLoadBalancing | Self::Sts => Protocol::AwsQuery,
+            Self::Route53 => Protocol::RestXml,
+            Self::Route53Resolver => Protocol::Json11,
+        }
+    }
+
+    /// Who is asking and where the request acts: the signed region, except for Route 53,
+    /// a global service whose resources all live in `us-east-1` whatever region signed.
+    pub fn context(self, account: AccountId, signed_region: &str, request_id: &str) -> RequestCtx {
+        let region = match self {
+            Self::Route53 => ROUTE53_REGION,
+            _ => signed_region,
+        };
+        RequestCtx {
+            scope: Scope::new(account, region),
+            signed_region: signed_region.to_owned(),
+            request_id: request_id.to_owned(),
+        }
+    }
+
+    /// Serves one request: the operation's answer, or its error in this service's envelope.
+    pub async fn handle<B: Backend>(
+        self,
+        backend: &B,
+        ctx: &RequestCtx,
+        request: &AwsRequest<'_>,
+    ) -> ApiResponse {
+        let answer = match self {
+            Self::Ec2 => crate::ec2::serve(backend, ctx, &query_params(request)).await,
+            Self::ElasticLoadBalancing => {
+                crate::elbv2::serve(backend, ctx, &query_params(request)).await
+            }
+            Self::Sts => crate::sts::serve(backend, ctx, &query_params(request)),
+            Self::Route53 => crate::route53::serve(backend, ctx, request).await,
+            Self::Route53Resolver => crate::route53resolver::serve(backend, ctx, request).await,
+        };
+        answer.unwrap_or_else(|e| self.protocol().error_response(&e, &ctx.request_id))
+    }
+}
+
+impl Protocol {
+    /// An error in this protocol's envelope, with the error's own status.
+    pub fn error_response(self, e: &ApiError, request_id: &str) -> ApiResponse {
+        match self {
+            Self::Ec2Query => {
+                ApiResponse::xml(e.status, ec2_error(&e.code, &e.message, request_id))
+            }
+            Self::AwsQuery => ApiResponse::xml(
+                e.status,
+                query_error(e.status < 500, &e.code, &e.message, request_id),
+            ),
+            Self::RestXml => crate::route53::error_response(e, request_id),
+            Self::Json11 => {
+                let body = serde_json::json!({ "__type": e.code, "Message": e.message });
+                ApiResponse::json(e.status, body.to_string())
+            }
+        }
+    }
+}
+
+/// The parameters of a query-protocol request: GET puts them in the query string, POST in
+/// the body; both are accepted.
+fn query_params(request: &AwsRequest<'_>) -> QueryParams {
+    let mut params = QueryParams::parse(request.query.as_bytes());
+    params.extend(QueryParams::parse(request.body));
+    params
+}
+
+/// Sets the caller's scope up on first use (with a default VPC unless the server was told
+/// otherwise), as AWS accounts come with one. Services call it once the operation is known
+/// to exist, so a malformed request changes no state.
+pub(crate) async fn ensure_scope<B: Backend>(backend: &B, scope: &Scope) -> Result<(), ApiError> {
+    if backend.snapshot().has_scope(scope) {
+        return Ok(());
+    }
+    let command = Command::EnsureScope {
+        default_vpc: backend.default_vpc(),
+    };
+    backend.execute(scope.clone(), command).await?;
+    Ok(())
+}
+
+/// Calls a service as the server would, from `account` in `ap-northeast-1` (for tests of
+/// the services' operations against a fake backend).
+#[cfg(test)]
+pub(crate) fn call<B: Backend>(
+    service: Service,
+    backend: &B,
+    account: &str,
+    request: &AwsRequest<'_>,
+) -> ApiResponse {
+    let account = AccountId::parse(account).expect("a 12-digit account");
+    let ctx = service.context(account, "ap-northeast-1", "req-1");
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime")
+        .block_on(service.handle(backend, &ctx, request))
+}
+
+/// A query-protocol request (EC2, ELBv2, STS) with `params` in its body.
+#[cfg(test)]
+pub(crate) fn query_request(params: &str) -> AwsRequest<'_> {
+    AwsRequest {
+        method: "POST",
+        path: "/",
+        query: "",
+        target: "",
+        body: params.as_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_service_is_found_by_its_signing_name() {
+        for s in Service::ALL {
+            assert_eq!(Service::from_signing_name(s.signing_name()), Some(s));
+        }
+        assert_eq!(Service::from_signing_name("s3"), None);
+    }
+
+    #[test]
+    fn route53_acts_in_its_home_region_and_remembers_the_signed_one() {
+        let account = AccountId::parse("111111111111").unwrap();
+        let ctx = Service::Route53.context(account.clone(), "ap-northeast-1", "r");
+        assert_eq!(ctx.scope.region, ROUTE53_REGION);
+        assert_eq!(ctx.signed_region, "ap-northeast-1");
+        let ctx = Service::Ec2.context(account, "ap-northeast-1", "r");
+        assert_eq!(ctx.scope.region, "ap-northeast-1");
+    }
+
+    #[test]
+    fn each_protocol_has_its_error_envelope() {
+        let e = ApiError::new(400, "InvalidParameterValue", "bad");
+        let ec2 = Protocol::Ec2Query.error_response(&e, "r1");
+        assert!(
+            ec2.body
+                .contains("<Response><Errors><Error><Code>InvalidParameterValue")
+        );
+        let query = Protocol::AwsQuery.error_response(&e, "r1");
+        assert!(
+            query
+                .body
+                .contains("<ErrorResponse><Error><Type>Sender</Type>")
+        );
+        let rest = Protocol::RestXml.error_response(&e, "r1");
+        assert!(rest.body.contains("<ErrorResponse xmlns="), "{}", rest.body);
+        let json = Protocol::Json11.error_response(&e, "r1");
+        assert_eq!(json.content_type, "application/x-amz-json-1.1");
+        assert!(json.body.contains(r#""__type":"InvalidParameterValue""#));
+        for r in [ec2, query, rest, json] {
+            assert_eq!(r.status, 400);
+        }
+        let fault = ApiError::internal("ours");
+        let r = Protocol::AwsQuery.error_response(&fault, "r1");
+        assert_eq!(r.status, 500);
+        assert!(r.body.contains("<Type>Receiver</Type>"));
+    }
+}
