@@ -230,9 +230,9 @@ pub const ACTIONS: &[&str] = &[
 pub(crate) async fn serve<B: Backend>(
     backend: &B,
     ctx: &RequestCtx,
+    action: &str,
     params: &QueryParams,
 ) -> Result<ApiResponse, ApiError> {
-    let action = params.get("Action").unwrap_or_default();
     Ok(ApiResponse::xml(
         200,
         dispatch(backend, ctx, action, params).await?,
@@ -248,16 +248,6 @@ async fn dispatch<B: Backend>(
     action: &str,
     params: &QueryParams,
 ) -> Body {
-    if action.is_empty() {
-        return Err(ApiError::missing("Action"));
-    }
-    if !ACTIONS.contains(&action) {
-        return Err(ApiError::new(
-            400,
-            "InvalidAction",
-            format!("The action {action} is not valid for this web service."),
-        ));
-    }
     check_parameters(action, params)?;
     let op = Op {
         backend,

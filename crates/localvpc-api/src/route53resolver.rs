@@ -30,13 +30,14 @@ type Body = Result<Value, ApiError>;
 pub(crate) async fn serve<B: Backend>(
     backend: &B,
     ctx: &RequestCtx,
+    operation: &str,
     request: &AwsRequest<'_>,
 ) -> Result<ApiResponse, ApiError> {
-    let body = dispatch(backend, ctx, request).await?;
+    let body = dispatch(backend, ctx, operation, request).await?;
     Ok(ApiResponse::json(200, body.to_string()))
 }
 
-const OPERATIONS: &[&str] = &[
+pub(crate) const OPERATIONS: &[&str] = &[
     "AssociateResolverEndpointIpAddress",
     "AssociateResolverQueryLogConfig",
     "AssociateResolverRule",
@@ -154,21 +155,12 @@ impl<B: Backend> Op<'_, B> {
     }
 }
 
-async fn dispatch<B: Backend>(backend: &B, ctx: &RequestCtx, request: &AwsRequest<'_>) -> Body {
-    let operation = request
-        .target
-        .strip_prefix("Route53Resolver.")
-        .filter(|op| OPERATIONS.contains(op))
-        .ok_or_else(|| {
-            ApiError::new(
-                400,
-                "UnknownOperationException",
-                format!(
-                    "localvpc does not serve the Route 53 Resolver operation '{}'",
-                    request.target
-                ),
-            )
-        })?;
+async fn dispatch<B: Backend>(
+    backend: &B,
+    ctx: &RequestCtx,
+    operation: &str,
+    request: &AwsRequest<'_>,
+) -> Body {
     crate::service::ensure_scope(backend, &ctx.scope).await?;
     let op = Op {
         backend,

@@ -93,16 +93,89 @@ impl Service {
         ctx: &RequestCtx,
         request: &AwsRequest<'_>,
     ) -> ApiResponse {
-        let answer = match self {
-            Self::Ec2 => crate::ec2::serve(backend, ctx, &query_params(request)).await,
-            Self::ElasticLoadBalancing => {
-                crate::elbv2::serve(backend, ctx, &query_params(request)).await
+        self.serve(backend, ctx, request)
+            .await
+            .unwrap_or_else(|e| self.protocol().error_response(&e, &ctx.request_id))
+    }
+
+    /// Decodes the operation's name, then hands the request to the service's module.
+    async fn serve<B: Backend>(
+        self,
+        backend: &B,
+        ctx: &RequestCtx,
+        request: &AwsRequest<'_>,
+    ) -> Result<ApiResponse, ApiError> {
+        match self {
+            Self::Ec2 => {
+                let params = query_params(request);
+                let action = self.operation(params.get("Action").unwrap_or_default())?;
+                crate::ec2::serve(backend, ctx, action, &params).await
             }
-            Self::Sts => crate::sts::serve(backend, ctx, &query_params(request)),
+            Self::ElasticLoadBalancing => {
+                let params = query_params(request);
+                let action = self.operation(params.get("Action").unwrap_or_default())?;
+                crate::elbv2::serve(backend, ctx, action, &params).await
+            }
+            Self::Sts => {
+                let params = query_params(request);
+                let action = self.operation(params.get("Action").unwrap_or_default())?;
+                crate::sts::serve(backend, ctx, action, &params)
+            }
             Self::Route53 => crate::route53::serve(backend, ctx, request).await,
-            Self::Route53Resolver => crate::route53resolver::serve(backend, ctx, request).await,
+            Self::Route53Resolver => {
+                let target = request.target;
+                let operation = target.strip_prefix("Route53Resolver.").unwrap_or_default();
+                let operation = self.operation(operation).map_err(|_| {
+                    ApiError::new(
+                        400,
+                        "UnknownOperationException",
+                        format!(
+                            "localvpc does not serve the Route 53 Resolver operation '{target}'"
+                        ),
+                    )
+                })?;
+                crate::route53resolver::serve(backend, ctx, operation, request).await
+            }
+        }
+    }
+
+    /// The operations a query or JSON service serves, by name (Route 53's come from the
+    /// method and path, matched by its router).
+    fn operations(self) -> &'static [&'static str] {
+        match self {
+            Self::Ec2 => crate::ec2::ACTIONS,
+            Self::ElasticLoadBalancing => crate::elbv2::ACTIONS,
+            Self::Route53 => &[],
+            Self::Route53Resolver => crate::route53resolver::OPERATIONS,
+            Self::Sts => crate::sts::ACTIONS,
+        }
+    }
+
+    /// The operation a request names, if this service serves it; `MissingParameter` when
+    /// it names none, `InvalidAction` (EC2's text for EC2) when it names another.
+    fn operation(self, name: &str) -> Result<&'static str, ApiError> {
+        if name.is_empty() {
+            return Err(ApiError::missing("Action"));
+        }
+        if let Some(op) = self.operations().iter().find(|op| **op == name) {
+            return Ok(op);
+        }
+        let message = match self {
+            Self::Ec2 => format!("The action {name} is not valid for this web service."),
+            _ => format!("localvpc does not serve the {} action {name}", self.title()),
         };
-        answer.unwrap_or_else(|e| self.protocol().error_response(&e, &ctx.request_id))
+        Err(ApiError::new(400, "InvalidAction", message))
+    }
+
+    /// The service's name in AWS's documentation.
+    fn title(self) -> &'static str {
+        match self {
+            Self::Ec2 => "EC2",
+            Self::ElasticLoadBalancing => "ELBv2",
+            Self::Route53 => "Route 53",
+            Self::Route53Resolver => "Route 53 Resolver",
+            Self::Sts => "STS",
+        }
     }
 }
 

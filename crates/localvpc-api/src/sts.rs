@@ -22,26 +22,22 @@ pub fn account_of_temporary_key(key: &str) -> Option<AccountId> {
     AccountId::parse(digits)
 }
 
+pub(crate) const ACTIONS: &[&str] = &["AssumeRole", "GetCallerIdentity", "GetSessionToken"];
+
 /// Serves one STS request (the caller's account is in `ctx.scope`).
 pub(crate) fn serve<B: Backend>(
     backend: &B,
     ctx: &RequestCtx,
+    action: &str,
     params: &QueryParams,
 ) -> Result<ApiResponse, ApiError> {
     let now = backend.now().0;
-    let action = params.get("Action").unwrap_or_default();
     let body = match action {
-        "GetCallerIdentity" => Ok(get_caller_identity(ctx)),
-        "AssumeRole" => assume_role(ctx, params, now),
-        "GetSessionToken" => Ok(get_session_token(ctx, params, now)),
-        "" => Err(ApiError::missing("Action")),
-        other => Err(ApiError::new(
-            400,
-            "InvalidAction",
-            format!("localvpc does not serve the STS action {other}"),
-        )),
+        "AssumeRole" => assume_role(ctx, params, now)?,
+        "GetSessionToken" => get_session_token(ctx, params, now),
+        _ => get_caller_identity(ctx),
     };
-    Ok(ApiResponse::xml(200, body?))
+    Ok(ApiResponse::xml(200, body))
 }
 
 fn get_caller_identity(ctx: &RequestCtx) -> String {
