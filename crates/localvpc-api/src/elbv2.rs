@@ -926,21 +926,14 @@ fn describe_listeners<B: Backend>(op: &Op<'_, B>) -> Body {
 
 #[cfg(test)]
 mod tests {
-    use crate::ec2::testing::{Fake, ME, all, new_subnet, ok};
-    use crate::{ApiResponse, RequestCtx};
-    use localvpc_model::{AccountId, Scope};
+    use crate::ApiResponse;
+    use crate::ec2::testing::{ME, new_subnet, ok};
+    use crate::testing::{Fake, all, block_on, ctx};
     use localvpc_wire::query::QueryParams;
 
     fn call(b: &Fake, query: &str) -> ApiResponse {
-        let ctx = RequestCtx {
-            scope: Scope::new(AccountId::parse(ME).unwrap(), "ap-northeast-1"),
-            request_id: "req-1".to_owned(),
-        };
         let params = QueryParams::parse(format!("{query}&Version=2015-12-01").as_bytes());
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap()
-            .block_on(super::handle(b, &ctx, &params))
+        block_on(super::handle(b, &ctx(ME), &params))
     }
 
     fn elb(b: &Fake, query: &str) -> String {

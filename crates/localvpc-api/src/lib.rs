@@ -11,6 +11,8 @@ mod error;
 pub mod route53;
 pub mod route53resolver;
 pub mod sts;
+#[cfg(test)]
+mod testing;
 
 pub use error::ApiError;
 

@@ -1,66 +1,14 @@
-//! A backend without a writer thread or a store, and helpers to call the EC2 API with it, for
-//! the unit tests of the operations (ELBv2's tests use the backend and the EC2 helpers too).
+//! Helpers to call the EC2 API on the shared fake backend (`crate::testing`), for the unit
+//! tests of the operations (ELBv2's tests use the EC2 helpers too).
 
-use crate::{ApiResponse, Backend, ExecuteError, RequestCtx};
-use localvpc_model::{
-    AccountId, Catalog, Command, Ctx, Model, Outcome, Scope, SequentialIds, Timestamp,
-};
+use crate::ApiResponse;
+pub(crate) use crate::testing::{Fake, ME, OTHER, all};
+use crate::testing::{block_on, ctx};
 use localvpc_wire::query::QueryParams;
-use std::sync::{Arc, Mutex, PoisonError};
-
-/// A backend without a writer thread or a store: a command runs on the model in place.
-#[derive(Default)]
-pub(crate) struct Fake {
-    state: Mutex<(Arc<Model>, SequentialIds)>,
-    catalog: Catalog,
-}
-
-impl Backend for Fake {
-    fn snapshot(&self) -> Arc<Model> {
-        let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        Arc::clone(&state.0)
-    }
-
-    fn catalog(&self) -> &Catalog {
-        &self.catalog
-    }
-
-    fn default_vpc(&self) -> bool {
-        false
-    }
-
-    fn now(&self) -> Timestamp {
-        Timestamp(0)
-    }
-
-    async fn execute(&self, scope: Scope, command: Command) -> Result<Outcome, ExecuteError> {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        let (model, ids) = &mut *state;
-        let mut ctx = Ctx {
-            scope: &scope,
-            now: Timestamp(0),
-            ids,
-            catalog: &self.catalog,
-        };
-        let (next, outcome, _) = model.execute(&command, &mut ctx)?;
-        *model = Arc::new(next);
-        Ok(outcome)
-    }
-}
-
-pub(crate) const ME: &str = "111111111111";
-pub(crate) const OTHER: &str = "222222222222";
 
 pub(super) fn call(backend: &Fake, account: &str, query: &str) -> ApiResponse {
-    let ctx = RequestCtx {
-        scope: Scope::new(AccountId::parse(account).unwrap(), "ap-northeast-1"),
-        request_id: "req-1".to_owned(),
-    };
     let params = QueryParams::parse(format!("{query}&Version=2016-11-15").as_bytes());
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap()
-        .block_on(super::handle(backend, &ctx, &params))
+    block_on(super::handle(backend, &ctx(account), &params))
 }
 
 /// The body of a successful call.
@@ -75,15 +23,6 @@ pub(crate) fn error(backend: &Fake, account: &str, query: &str) -> String {
     let r = call(backend, account, query);
     assert_ne!(r.status, 200, "{query}: {}", r.body);
     all(&r.body, "Code").remove(0)
-}
-
-/// The text of every `<tag>` of a body, in order.
-pub(crate) fn all(body: &str, tag: &str) -> Vec<String> {
-    body.split(&format!("<{tag}>"))
-        .skip(1)
-        .filter_map(|s| s.split(&format!("</{tag}>")).next())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// A new 10.0.0.0/16 VPC of `ME` with a 10.0.1.0/24 subnet in ap-northeast-1a: the subnet's id.
