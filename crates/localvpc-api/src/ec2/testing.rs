@@ -44,7 +44,7 @@ pub(crate) fn new_subnet(b: &Fake) -> String {
 }
 
 /// One instance of `instance_type` launched by `ME` into `subnet`: its id.
-pub(super) fn launch_in(b: &Fake, subnet: &str, instance_type: &str) -> String {
+pub(crate) fn launch_in(b: &Fake, subnet: &str, instance_type: &str) -> String {
     let run = format!(
         "Action=RunInstances&ImageId=ami-0123456789abcdef0&InstanceType={instance_type}\
          &MinCount=1&MaxCount=1&SubnetId={subnet}"
