@@ -887,13 +887,18 @@ fn describe_listeners<B: Backend>(op: &Op<'_, B>) -> Body {
 #[cfg(test)]
 mod tests {
     use crate::ApiResponse;
-    use crate::ec2::testing::{Fake, ME, all, new_subnet, ok};
-    use crate::service::{self, Service};
+    use crate::Service;
+    use crate::ec2::testing::{ME, launch_in, new_subnet, ok};
+    use crate::testing::{Fake, all, query_request};
 
     fn call(b: &Fake, query: &str) -> ApiResponse {
         let params = format!("{query}&Version=2015-12-01");
-        let request = service::query_request(&params);
-        service::call(Service::ElasticLoadBalancing, b, ME, &request)
+        crate::testing::call(
+            Service::ElasticLoadBalancing,
+            b,
+            ME,
+            &query_request(&params),
+        )
     }
 
     fn elb(b: &Fake, query: &str) -> String {
@@ -1132,5 +1137,449 @@ mod tests {
         // Each alone is answered.
         let q = format!("Action=DescribeTargetGroups&LoadBalancerArn={lb}");
         assert_eq!(all(&elb(&b, &q), "TargetGroupArn"), [tg.as_str()]);
+    }
+
+    /// The code of a refused call (any status but 200).
+    fn code(b: &Fake, query: &str) -> String {
+        let r = call(b, query);
+        assert_ne!(r.status, 200, "{query}: {}", r.body);
+        all(&r.body, "Code").remove(0)
+    }
+
+    /// The one network load balancer, target group and listener of `fixture`, and the VPC.
+    fn one(b: &Fake) -> (String, String, String) {
+        let [lbs, tgs, listeners] = fixture(b, 1);
+        (lbs[0].clone(), tgs[0].clone(), listeners[0].clone())
+    }
+
+    fn vpc_of(b: &Fake, subnet: &str) -> String {
+        let q = format!("Action=DescribeSubnets&SubnetId.1={subnet}");
+        all(&ok(b, ME, &q), "vpcId").remove(0)
+    }
+
+    #[test]
+    fn actions_are_checked_before_anything_else() {
+        let b = Fake::default();
+        assert_eq!(code(&b, "Action=CreateRule"), "InvalidAction");
+        assert_eq!(code(&b, "Foo=bar"), "MissingParameter");
+        let r = call(&b, "Action=DescribeLoadBalancers");
+        assert!(
+            r.body.contains("<DescribeLoadBalancersResponse xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/\">"),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body.contains("<RequestId>req-1</RequestId>"),
+            "{}",
+            r.body
+        );
+    }
+
+    #[test]
+    fn create_load_balancer_reads_its_parameters() {
+        let b = Fake::default();
+        let subnet = new_subnet(&b);
+        let vpc = vpc_of(&b, &subnet);
+        let q = format!(
+            "Action=CreateLoadBalancer&Name=edge&Type=network&Scheme=internal\
+             &SubnetMappings.member.1.SubnetId={subnet}\
+             &SubnetMappings.member.1.PrivateIPv4Address=10.0.1.50\
+             &Tags.member.1.Key=env&Tags.member.1.Value=dev"
+        );
+        let body = elb(&b, &q);
+        assert_eq!(all(&body, "LoadBalancerName"), ["edge"]);
+        assert_eq!(all(&body, "Scheme"), ["internal"]);
+        assert_eq!(all(&body, "Type"), ["network"]);
+        assert_eq!(all(&body, "VpcId"), [vpc.as_str()]);
+        assert_eq!(all(&body, "ZoneName"), ["ap-northeast-1a"]);
+        assert_eq!(all(&body, "SubnetId"), [subnet.as_str()]);
+        assert_eq!(all(&body, "PrivateIPv4Address"), ["10.0.1.50"]);
+        assert_eq!(all(&body, "CanonicalHostedZoneId").len(), 1);
+        let arn = all(&body, "LoadBalancerArn").remove(0);
+        assert!(
+            arn.starts_with(&format!(
+                "arn:aws:elasticloadbalancing:ap-northeast-1:{ME}:loadbalancer/net/edge/"
+            )),
+            "{arn}"
+        );
+        let tags = elb(
+            &b,
+            &format!("Action=DescribeTags&ResourceArns.member.1={arn}"),
+        );
+        assert_eq!(all(&tags, "Key"), ["env"]);
+        assert_eq!(all(&tags, "Value"), ["dev"]);
+        let again =
+            format!("Action=CreateLoadBalancer&Name=edge&Type=network&Subnets.member.1={subnet}");
+        assert_eq!(code(&b, &again), "DuplicateLoadBalancerName");
+    }
+
+    #[test]
+    fn create_load_balancer_refuses_bad_input() {
+        let b = Fake::default();
+        let subnet = new_subnet(&b);
+        let base = format!("Action=CreateLoadBalancer&Type=network&Subnets.member.1={subnet}");
+        assert_eq!(
+            refused(&b, &base),
+            (
+                "ValidationError".to_owned(),
+                "'Name' is required".to_owned()
+            )
+        );
+        assert_eq!(
+            refused(&b, &format!("{base}&Name=x&Scheme=private")).1,
+            "'private' is not a valid scheme"
+        );
+        let q = format!(
+            "Action=CreateLoadBalancer&Name=x&Type=network\
+             &SubnetMappings.member.1.SubnetId={subnet}\
+             &SubnetMappings.member.1.PrivateIPv4Address=10.0.1"
+        );
+        assert_eq!(refused(&b, &q).0, "ValidationError");
+        let q = "Action=CreateLoadBalancer&Name=x&Type=network\
+                 &SubnetMappings.member.1.PrivateIPv4Address=10.0.1.5";
+        assert_eq!(refused(&b, q).0, "ValidationError");
+        let q = format!(
+            "Action=CreateLoadBalancer&Name=x&Type=network\
+             &SubnetMappings.member.1.SubnetId={subnet}\
+             &SubnetMappings.member.1.AllocationId=eipalloc-0123456789abcdef0"
+        );
+        let not_emulated = code(&b, &q);
+        assert_eq!(
+            code(&b, &format!("{base}&Name=x&IpAddressType=dualstack")),
+            not_emulated
+        );
+        assert_ne!(not_emulated, "ValidationError");
+        let q = "Action=CreateLoadBalancer&Name=x&Type=network\
+                 &Subnets.member.1=subnet-0123456789abcdef0";
+        assert_eq!(code(&b, q), "SubnetNotFound");
+        assert!(all(&elb(&b, "Action=DescribeLoadBalancers"), "LoadBalancerArn").is_empty());
+    }
+
+    #[test]
+    fn delete_load_balancer_takes_its_listeners_and_is_idempotent() {
+        let b = Fake::default();
+        let (lb, tg, listener) = one(&b);
+        assert_eq!(
+            refused(&b, "Action=DeleteLoadBalancer").1,
+            "'LoadBalancerArn' is required"
+        );
+        assert_eq!(
+            refused(&b, "Action=DeleteLoadBalancer&LoadBalancerArn=lb-1").0,
+            "ValidationError"
+        );
+        // Deletion protection refuses it.
+        let protect = format!(
+            "Action=ModifyLoadBalancerAttributes&LoadBalancerArn={lb}\
+             &Attributes.member.1.Key=deletion_protection.enabled&Attributes.member.1.Value="
+        );
+        elb(&b, &format!("{protect}true"));
+        let delete = format!("Action=DeleteLoadBalancer&LoadBalancerArn={lb}");
+        assert_eq!(code(&b, &delete), "OperationNotPermitted");
+        elb(&b, &format!("{protect}false"));
+        elb(&b, &delete);
+        elb(&b, &delete);
+        let q = format!("Action=DescribeLoadBalancers&LoadBalancerArns.member.1={lb}");
+        assert_eq!(code(&b, &q), "LoadBalancerNotFound");
+        let q = format!("Action=DescribeListeners&ListenerArns.member.1={listener}");
+        assert_eq!(code(&b, &q), "ListenerNotFound");
+        // Its target group stays, no longer in use.
+        let q = format!("Action=DescribeTargetGroups&TargetGroupArns.member.1={tg}");
+        assert!(
+            all(&elb(&b, &q), "LoadBalancerArns")
+                .iter()
+                .all(String::is_empty)
+        );
+    }
+
+    #[test]
+    fn load_balancer_attributes_are_set_and_read_back() {
+        let b = Fake::default();
+        let (lb, _, _) = one(&b);
+        let q = format!(
+            "Action=ModifyLoadBalancerAttributes&LoadBalancerArn={lb}\
+             &Attributes.member.1.Key=load_balancing.cross_zone.enabled\
+             &Attributes.member.1.Value=true"
+        );
+        let body = elb(&b, &q);
+        assert_eq!(all(&body, "Key"), ["load_balancing.cross_zone.enabled"]);
+        let q = format!("Action=DescribeLoadBalancerAttributes&LoadBalancerArn={lb}");
+        let attrs = elb(&b, &q);
+        let keys = all(&attrs, "Key");
+        let values = all(&attrs, "Value");
+        let at = keys
+            .iter()
+            .position(|k| k == "load_balancing.cross_zone.enabled")
+            .unwrap();
+        assert_eq!(values[at], "true");
+        let bogus = format!(
+            "Action=ModifyLoadBalancerAttributes&LoadBalancerArn={lb}\
+             &Attributes.member.1.Key=colour&Attributes.member.1.Value=red"
+        );
+        // An attribute the kind does not have (AWS answers InvalidConfigurationRequest).
+        assert_eq!(code(&b, &bogus), "InvalidConfigurationRequest");
+        let missing = lb.replace(lb.rsplit('/').next().unwrap(), "0123456789abcdef");
+        let q = format!("Action=DescribeLoadBalancerAttributes&LoadBalancerArn={missing}");
+        assert_eq!(code(&b, &q), "LoadBalancerNotFound");
+    }
+
+    #[test]
+    fn create_target_group_reads_its_health_check() {
+        let b = Fake::default();
+        let subnet = new_subnet(&b);
+        let vpc = vpc_of(&b, &subnet);
+        let base = format!("Action=CreateTargetGroup&Name=web&Protocol=TCP&Port=80&VpcId={vpc}");
+        let q = format!(
+            "{base}&HealthCheckProtocol=HTTP&HealthCheckPath=/ping&HealthCheckPort=8080\
+             &HealthCheckIntervalSeconds=10&HealthyThresholdCount=2&UnhealthyThresholdCount=2\
+             &Tags.member.1.Key=team&Tags.member.1.Value=web"
+        );
+        let body = elb(&b, &q);
+        assert_eq!(all(&body, "TargetGroupName"), ["web"]);
+        assert_eq!(all(&body, "Protocol"), ["TCP"]);
+        assert_eq!(all(&body, "Port"), ["80"]);
+        assert_eq!(all(&body, "VpcId"), [vpc.as_str()]);
+        assert_eq!(all(&body, "HealthCheckProtocol"), ["HTTP"]);
+        assert_eq!(all(&body, "HealthCheckPath"), ["/ping"]);
+        assert_eq!(all(&body, "HealthCheckPort"), ["8080"]);
+        assert_eq!(all(&body, "HealthCheckIntervalSeconds"), ["10"]);
+        assert_eq!(all(&body, "TargetType"), ["instance"]);
+        let tg = all(&body, "TargetGroupArn").remove(0);
+        let tags = elb(
+            &b,
+            &format!("Action=DescribeTags&ResourceArns.member.1={tg}"),
+        );
+        assert_eq!(all(&tags, "Value"), ["web"]);
+        // The same name and settings again is the same group (AWS: idempotent); another port
+        // is a duplicate.
+        assert_eq!(all(&elb(&b, &base), "TargetGroupArn"), [tg.as_str()]);
+        let q = base.replace("Port=80", "Port=81");
+        assert_eq!(code(&b, &q), "DuplicateTargetGroupName");
+        for bad in [
+            "&Name=a&HealthCheckIntervalSeconds=often",
+            "&Name=a&HealthCheckEnabled=maybe",
+            "&Name=a&Port=http",
+        ] {
+            let q = format!("Action=CreateTargetGroup&Protocol=TCP&VpcId={vpc}{bad}");
+            assert_eq!(refused(&b, &q).0, "ValidationError", "{bad}");
+        }
+        let q = format!("Action=CreateTargetGroup&Protocol=TCP&Port=80&VpcId={vpc}");
+        assert_eq!(refused(&b, &q).1, "'Name' is required");
+        let q = format!("{base}&Name=v6&IpAddressType=ipv6");
+        assert_ne!(code(&b, &q), "ValidationError");
+    }
+
+    #[test]
+    fn modify_and_delete_target_group() {
+        let b = Fake::default();
+        let (_, tg, listener) = one(&b);
+        let q = format!(
+            "Action=ModifyTargetGroup&TargetGroupArn={tg}&HealthCheckIntervalSeconds=10\
+             &HealthyThresholdCount=5"
+        );
+        let body = elb(&b, &q);
+        assert_eq!(all(&body, "HealthCheckIntervalSeconds"), ["10"]);
+        assert_eq!(all(&body, "HealthyThresholdCount"), ["5"]);
+        let q = format!("Action=DescribeTargetGroups&TargetGroupArns.member.1={tg}");
+        assert_eq!(all(&elb(&b, &q), "HealthyThresholdCount"), ["5"]);
+        let q = format!("Action=ModifyTargetGroup&TargetGroupArn={tg}&HealthyThresholdCount=x");
+        assert_eq!(refused(&b, &q).0, "ValidationError");
+        // In use by a listener, it cannot go.
+        let delete = format!("Action=DeleteTargetGroup&TargetGroupArn={tg}");
+        assert_eq!(code(&b, &delete), "ResourceInUse");
+        elb(&b, &format!("Action=DeleteListener&ListenerArn={listener}"));
+        elb(&b, &delete);
+        let q = format!("Action=DescribeTargetGroups&TargetGroupArns.member.1={tg}");
+        assert_eq!(code(&b, &q), "TargetGroupNotFound");
+        assert_eq!(
+            refused(&b, "Action=DeleteTargetGroup").1,
+            "'TargetGroupArn' is required"
+        );
+    }
+
+    #[test]
+    fn target_group_attributes_are_set_and_read_back() {
+        let b = Fake::default();
+        let (_, tg, _) = one(&b);
+        let q = format!(
+            "Action=ModifyTargetGroupAttributes&TargetGroupArn={tg}\
+             &Attributes.member.1.Key=deregistration_delay.timeout_seconds\
+             &Attributes.member.1.Value=30"
+        );
+        assert_eq!(all(&elb(&b, &q), "Value"), ["30"]);
+        let attrs = elb(
+            &b,
+            &format!("Action=DescribeTargetGroupAttributes&TargetGroupArn={tg}"),
+        );
+        let keys = all(&attrs, "Key");
+        let at = keys
+            .iter()
+            .position(|k| k == "deregistration_delay.timeout_seconds")
+            .unwrap();
+        assert_eq!(all(&attrs, "Value")[at], "30");
+        let q = format!(
+            "Action=ModifyTargetGroupAttributes&TargetGroupArn={tg}\
+             &Attributes.member.1.Key=colour&Attributes.member.1.Value=red"
+        );
+        assert_eq!(code(&b, &q), "InvalidConfigurationRequest");
+    }
+
+    #[test]
+    fn targets_are_registered_and_their_health_answered() {
+        let b = Fake::default();
+        let subnet = new_subnet(&b);
+        let vpc = vpc_of(&b, &subnet);
+        let instance = launch_in(&b, &subnet, "t3.micro");
+        let q = format!("Action=CreateTargetGroup&Name=tg&Protocol=TCP&Port=80&VpcId={vpc}");
+        let tg = all(&elb(&b, &q), "TargetGroupArn").remove(0);
+        let register =
+            format!("Action=RegisterTargets&TargetGroupArn={tg}&Targets.member.1.Id={instance}");
+        assert_eq!(
+            refused(&b, &format!("Action=RegisterTargets&TargetGroupArn={tg}")).1,
+            "'Targets' is required"
+        );
+        assert_eq!(
+            refused(&b, &format!("{register}&Targets.member.1.Port=web")).0,
+            "ValidationError"
+        );
+        let q = format!(
+            "Action=RegisterTargets&TargetGroupArn={tg}&Targets.member.1.Id=i-0123456789abcdef0"
+        );
+        assert_eq!(code(&b, &q), "InvalidTarget");
+        elb(&b, &register);
+        let health = format!("Action=DescribeTargetHealth&TargetGroupArn={tg}");
+        let body = elb(&b, &health);
+        assert_eq!(all(&body, "Id"), [instance.as_str()]);
+        assert_eq!(all(&body, "Port"), ["80"]);
+        // No listener forwards to the group yet.
+        assert_eq!(all(&body, "State"), ["unused"]);
+        assert_eq!(all(&body, "Reason"), ["Target.NotInUse"]);
+        let q = format!(
+            "Action=CreateLoadBalancer&Name=lb&Type=network&Scheme=internal&Subnets.member.1={subnet}"
+        );
+        let lb = all(&elb(&b, &q), "LoadBalancerArn").remove(0);
+        let q = format!(
+            "Action=CreateListener&LoadBalancerArn={lb}&Protocol=TCP&Port=80\
+             &DefaultActions.member.1.Type=forward&DefaultActions.member.1.TargetGroupArn={tg}"
+        );
+        elb(&b, &q);
+        assert_eq!(all(&elb(&b, &health), "State"), ["healthy"]);
+        // A target asked for but not registered.
+        let q = format!("{health}&Targets.member.1.Id={instance}&Targets.member.1.Port=81");
+        let body = elb(&b, &q);
+        assert_eq!(all(&body, "State"), ["unavailable"]);
+        assert_eq!(all(&body, "Reason"), ["Target.NotRegistered"]);
+        elb(
+            &b,
+            &format!("Action=DeregisterTargets&TargetGroupArn={tg}&Targets.member.1.Id={instance}"),
+        );
+        assert!(all(&elb(&b, &health), "Id").is_empty());
+    }
+
+    #[test]
+    fn create_and_modify_listener() {
+        let b = Fake::default();
+        let (lb, tg, listener) = one(&b);
+        let base = format!("Action=CreateListener&LoadBalancerArn={lb}&Protocol=TCP&Port=81");
+        assert_eq!(refused(&b, &base).1, "'DefaultActions' is required");
+        let q = format!(
+            "{base}&DefaultActions.member.1.Type=redirect&DefaultActions.member.1.TargetGroupArn={tg}"
+        );
+        assert_eq!(refused(&b, &q).0, "ValidationError");
+        let q = format!("{base}&DefaultActions.member.1.Type=forward");
+        assert_eq!(refused(&b, &q).1, "A forward action needs a target group");
+        let q = format!(
+            "{base}&Port=eighty&DefaultActions.member.1.Type=forward&DefaultActions.member.1.TargetGroupArn={tg}"
+        );
+        assert_eq!(refused(&b, &q).0, "ValidationError");
+        // The fixture's listener again is that listener (AWS: idempotent); its port with
+        // another group is a duplicate.
+        let q = format!(
+            "Action=CreateListener&LoadBalancerArn={lb}&Protocol=TCP&Port=80\
+             &DefaultActions.member.1.Type=forward&DefaultActions.member.1.TargetGroupArn={tg}"
+        );
+        assert_eq!(all(&elb(&b, &q), "ListenerArn"), [listener.as_str()]);
+        let vpc = all(
+            &elb(
+                &b,
+                &format!("Action=DescribeTargetGroups&TargetGroupArns.member.1={tg}"),
+            ),
+            "VpcId",
+        )
+        .remove(0);
+        let q2 = format!("Action=CreateTargetGroup&Name=other&Protocol=TCP&Port=80&VpcId={vpc}");
+        let other = all(&elb(&b, &q2), "TargetGroupArn").remove(0);
+        assert_eq!(code(&b, &q.replace(&tg, &other)), "DuplicateListener");
+        // ForwardConfig names the group too.
+        let q = format!(
+            "{base}&DefaultActions.member.1.Type=forward\
+             &DefaultActions.member.1.ForwardConfig.TargetGroups.member.1.TargetGroupArn={tg}"
+        );
+        let body = elb(&b, &q);
+        assert_eq!(all(&body, "Port"), ["81"]);
+        assert_eq!(all(&body, "Protocol"), ["TCP"]);
+        assert_eq!(all(&body, "LoadBalancerArn"), [lb.as_str()]);
+        let q = format!("Action=ModifyListener&ListenerArn={listener}&Port=8080");
+        let body = elb(&b, &q);
+        assert_eq!(all(&body, "Port"), ["8080"]);
+        let q = format!("Action=DescribeListeners&ListenerArns.member.1={listener}");
+        assert_eq!(all(&elb(&b, &q), "Port"), ["8080"]);
+        assert_eq!(
+            refused(&b, "Action=DescribeListeners").1,
+            "You must specify either listener ARNs or a load balancer ARN"
+        );
+        assert_eq!(
+            refused(&b, "Action=ModifyListener").1,
+            "'ListenerArn' is required"
+        );
+    }
+
+    #[test]
+    fn listener_attributes_and_delete() {
+        let b = Fake::default();
+        let (_, _, listener) = one(&b);
+        let q = format!("Action=DescribeListenerAttributes&ListenerArn={listener}");
+        let body = elb(&b, &q);
+        assert_eq!(all(&body, "Key"), ["tcp.idle_timeout.seconds"]);
+        assert_eq!(all(&body, "Value"), ["350"]);
+        let delete = format!("Action=DeleteListener&ListenerArn={listener}");
+        elb(&b, &delete);
+        assert_eq!(code(&b, &delete), "ListenerNotFound");
+        assert_eq!(code(&b, &q), "ListenerNotFound");
+        assert_eq!(
+            refused(&b, "Action=DeleteListener&ListenerArn=x").0,
+            "ValidationError"
+        );
+    }
+
+    #[test]
+    fn tags_are_added_removed_and_described_by_arn() {
+        let b = Fake::default();
+        let (lb, tg, _) = one(&b);
+        let q = format!(
+            "Action=AddTags&ResourceArns.member.1={lb}&ResourceArns.member.2={tg}\
+             &Tags.member.1.Key=env&Tags.member.1.Value=dev\
+             &Tags.member.2.Key=team&Tags.member.2.Value=net"
+        );
+        elb(&b, &q);
+        elb(
+            &b,
+            &format!("Action=RemoveTags&ResourceArns.member.1={lb}&TagKeys.member.1=team"),
+        );
+        let q =
+            format!("Action=DescribeTags&ResourceArns.member.1={lb}&ResourceArns.member.2={tg}");
+        let body = elb(&b, &q);
+        assert_eq!(all(&body, "ResourceArn"), [lb.as_str(), tg.as_str()]);
+        assert_eq!(all(&body, "Key"), ["env", "env", "team"]);
+        assert_eq!(
+            refused(&b, "Action=AddTags&Tags.member.1.Key=k").1,
+            "'ResourceArns' is required"
+        );
+        assert_eq!(
+            refused(&b, "Action=RemoveTags&TagKeys.member.1=k").1,
+            "'ResourceArns' is required"
+        );
+        let missing = lb.replace(lb.rsplit('/').next().unwrap(), "0123456789abcdef");
+        let q = format!("Action=DescribeTags&ResourceArns.member.1={missing}");
+        assert_eq!(code(&b, &q), "LoadBalancerNotFound");
     }
 }

@@ -12,6 +12,8 @@ pub mod route53;
 pub mod route53resolver;
 mod service;
 pub mod sts;
+#[cfg(test)]
+mod testing;
 
 pub use error::ApiError;
 pub use service::{Protocol, Service};

@@ -19,6 +19,8 @@ use std::sync::Arc;
 
 mod delegation_set;
 mod health_check;
+#[cfg(test)]
+mod testing;
 
 pub const VERSION: &str = "2013-04-01";
 pub const NAMESPACE: &str = "https://route53.amazonaws.com/doc/2013-04-01/";
@@ -1053,7 +1055,391 @@ fn write_record_set(w: &mut XmlWriter, r: &RecordSet) {
 
 #[cfg(test)]
 mod tests {
+    use super::testing::{answered, call, doc, new_zone, refused};
     use super::*;
+    use crate::ec2::testing::new_vpc;
+    use crate::testing::{Fake, all};
+
+    fn a_record(action: &str, name: &str, ip: &str) -> String {
+        doc(
+            "ChangeResourceRecordSetsRequest",
+            &format!(
+                "<ChangeBatch><Changes><Change><Action>{action}</Action><ResourceRecordSet>\
+                 <Name>{name}</Name><Type>A</Type><TTL>60</TTL><ResourceRecords><ResourceRecord>\
+                 <Value>{ip}</Value></ResourceRecord></ResourceRecords></ResourceRecordSet>\
+                 </Change></Changes></ChangeBatch>"
+            ),
+        )
+    }
+
+    #[test]
+    fn create_hosted_zone_answers_201_with_its_location_and_reads_back() {
+        let b = Fake::default();
+        let inner = "<Name>example.com</Name><CallerReference>r1</CallerReference>\
+                     <HostedZoneConfig><Comment>hello</Comment></HostedZoneConfig>";
+        let r = call(
+            &b,
+            "POST",
+            "hostedzone",
+            &doc("CreateHostedZoneRequest", inner),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let path = all(&r.body, "Id").remove(0);
+        assert!(path.starts_with("/hostedzone/Z"), "{path}");
+        assert_eq!(
+            r.headers,
+            [(
+                "location",
+                format!("https://route53.amazonaws.com/2013-04-01{path}")
+            )]
+        );
+        assert!(r.body.contains("<ChangeInfo>"), "{}", r.body);
+        // A public zone answers its delegation set.
+        assert_eq!(all(&r.body, "NameServer").len(), 4, "{}", r.body);
+        let id = path.trim_start_matches("/hostedzone/");
+        let got = answered(&b, 200, "GET", &format!("hostedzone/{id}"), "");
+        assert_eq!(all(&got, "Name"), ["example.com."]);
+        assert_eq!(all(&got, "CallerReference"), ["r1"]);
+        assert_eq!(all(&got, "Comment"), ["hello"]);
+        assert_eq!(all(&got, "PrivateZone"), ["false"]);
+        // The same caller reference again: HostedZoneAlreadyExists (409).
+        let again = refused(
+            &b,
+            "POST",
+            "hostedzone",
+            &doc("CreateHostedZoneRequest", inner),
+        );
+        assert_eq!(again, (409, "HostedZoneAlreadyExists".to_owned()));
+    }
+
+    #[test]
+    fn create_hosted_zone_refuses_what_it_cannot_read() {
+        let b = Fake::default();
+        for body in [
+            doc(
+                "CreateHostedZoneRequest",
+                "<CallerReference>r</CallerReference>",
+            ),
+            doc("CreateHostedZoneRequest", "<Name>a.com</Name>"),
+            doc(
+                "CreateHostedZoneRequest",
+                "<Name>a.com</Name><CallerReference>r</CallerReference>\
+                 <HostedZoneConfig><PrivateZone>maybe</PrivateZone></HostedZoneConfig>",
+            ),
+            doc(
+                "CreateHostedZone",
+                "<Name>a.com</Name><CallerReference>r</CallerReference>",
+            ),
+            "<CreateHostedZoneRequest><Name>a.com".to_owned(),
+        ] {
+            assert_eq!(
+                refused(&b, "POST", "hostedzone", &body),
+                (400, "InvalidInput".to_owned()),
+                "{body}"
+            );
+        }
+        // A private zone's VPC id must look like one.
+        let body = doc(
+            "CreateHostedZoneRequest",
+            "<Name>a.com</Name><CallerReference>r</CallerReference>\
+             <VPC><VPCRegion>ap-northeast-1</VPCRegion><VPCId>vpc-nope</VPCId></VPC>",
+        );
+        assert_eq!(
+            refused(&b, "POST", "hostedzone", &body),
+            (400, "InvalidVPCId".to_owned())
+        );
+        assert!(all(&answered(&b, 200, "GET", "hostedzone", ""), "Id").is_empty());
+    }
+
+    #[test]
+    fn a_private_zone_is_listed_by_its_vpc() {
+        let b = Fake::default();
+        let vpc = new_vpc(&b);
+        let body = doc(
+            "CreateHostedZoneRequest",
+            &format!(
+                "<Name>internal.example</Name><CallerReference>p</CallerReference>\
+                 <VPC><VPCId>{vpc}</VPCId></VPC>"
+            ),
+        );
+        let created = answered(&b, 201, "POST", "hostedzone", &body);
+        // Without VPCRegion the VPC is in the signing region; a private zone has no name servers.
+        assert_eq!(all(&created, "VPCRegion"), ["ap-northeast-1"]);
+        assert!(all(&created, "NameServer").is_empty());
+        let id = all(&created, "Id").remove(0);
+        let q = format!("hostedzonesbyvpc?vpcid={vpc}&vpcregion=ap-northeast-1");
+        let listed = answered(&b, 200, "GET", &q, "");
+        assert_eq!(
+            all(&listed, "HostedZoneId"),
+            [id.trim_start_matches("/hostedzone/")]
+        );
+        assert_eq!(all(&listed, "OwningAccount"), [crate::testing::ME]);
+        assert_eq!(
+            refused(&b, "GET", &format!("hostedzonesbyvpc?vpcid={vpc}"), ""),
+            (400, "InvalidInput".to_owned())
+        );
+        let q = "hostedzonesbyvpc?vpcid=vpc-0123456789abcdef0&vpcregion=ap-northeast-1";
+        assert_eq!(refused(&b, "GET", q, ""), (400, "InvalidVPCId".to_owned()));
+        let q = "hostedzone?hostedzonetype=PrivateHostedZone";
+        assert_eq!(all(&answered(&b, 200, "GET", q, ""), "Id"), [id]);
+    }
+
+    #[test]
+    fn unknown_zones_and_routes_are_refused_with_their_codes() {
+        let b = Fake::default();
+        let missing = "hostedzone/Z0000000000000000000";
+        assert_eq!(
+            refused(&b, "GET", missing, ""),
+            (404, "NoSuchHostedZone".to_owned())
+        );
+        assert_eq!(
+            refused(&b, "DELETE", missing, ""),
+            (404, "NoSuchHostedZone".to_owned())
+        );
+        assert_eq!(
+            refused(&b, "GET", "trafficpolicies", ""),
+            (400, "InvalidInput".to_owned())
+        );
+        let r = call(&b, "GET", missing, "");
+        assert!(r.body.contains("<Type>Sender</Type>"), "{}", r.body);
+        assert!(
+            r.body.contains("<RequestId>req-1</RequestId>"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains(NAMESPACE), "{}", r.body);
+    }
+
+    #[test]
+    fn list_hosted_zones_pages_with_maxitems_and_a_marker() {
+        let b = Fake::default();
+        let mut ids = [new_zone(&b, "a.example"), new_zone(&b, "b.example")];
+        ids.sort();
+        let first = answered(&b, 200, "GET", "hostedzone?maxitems=1", "");
+        assert_eq!(all(&first, "IsTruncated"), ["true"]);
+        assert_eq!(all(&first, "MaxItems"), ["1"]);
+        let next = all(&first, "NextMarker").remove(0);
+        assert_eq!(next, ids[1]);
+        let second = answered(
+            &b,
+            200,
+            "GET",
+            &format!("hostedzone?maxitems=1&marker={next}"),
+            "",
+        );
+        assert_eq!(all(&second, "Id"), [format!("/hostedzone/{}", ids[1])]);
+        assert_eq!(all(&second, "IsTruncated"), ["false"]);
+        for bad in [
+            "hostedzone?maxitems=0",
+            "hostedzone?maxitems=x",
+            "hostedzone?hostedzonetype=Public",
+        ] {
+            assert_eq!(
+                refused(&b, "GET", bad, ""),
+                (400, "InvalidInput".to_owned()),
+                "{bad}"
+            );
+        }
+        let count = answered(&b, 200, "GET", "hostedzonecount", "");
+        assert_eq!(all(&count, "HostedZoneCount"), ["2"]);
+    }
+
+    #[test]
+    fn list_hosted_zones_by_name_starts_at_the_name() {
+        let b = Fake::default();
+        new_zone(&b, "b.example");
+        new_zone(&b, "a.example");
+        let all_zones = answered(&b, 200, "GET", "hostedzonesbyname", "");
+        assert_eq!(all(&all_zones, "Name"), ["a.example.", "b.example."]);
+        let from_b = answered(&b, 200, "GET", "hostedzonesbyname?dnsname=b.example", "");
+        assert_eq!(all(&from_b, "Name"), ["b.example."]);
+        assert_eq!(all(&from_b, "DNSName"), ["b.example."]);
+        let q = "hostedzonesbyname?hostedzoneid=Z0000000000000000000";
+        assert_eq!(refused(&b, "GET", q, ""), (400, "InvalidInput".to_owned()));
+        let paged = answered(&b, 200, "GET", "hostedzonesbyname?maxitems=1", "");
+        assert_eq!(all(&paged, "NextDNSName"), ["b.example."]);
+    }
+
+    #[test]
+    fn records_are_created_listed_and_refused_as_a_batch() {
+        let b = Fake::default();
+        let id = new_zone(&b, "example.com");
+        let rrset = format!("hostedzone/{id}/rrset");
+        let body = answered(
+            &b,
+            200,
+            "POST",
+            &rrset,
+            &a_record("CREATE", "www.example.com", "192.0.2.1"),
+        );
+        assert_eq!(all(&body, "Id").len(), 1, "{body}");
+        // The zone's own NS and SOA come first (by name, then type); the new record after them.
+        let listed = answered(&b, 200, "GET", &rrset, "");
+        let names = all(&listed, "Name");
+        assert_eq!(
+            names.last().map(String::as_str),
+            Some("www.example.com."),
+            "{listed}"
+        );
+        let q = format!("{rrset}?name=www.example.com&type=A");
+        let from_www = answered(&b, 200, "GET", &q, "");
+        assert_eq!(all(&from_www, "Value"), ["192.0.2.1"]);
+        assert_eq!(all(&from_www, "TTL"), ["60"]);
+        // Creating it again: InvalidChangeBatch.
+        let again = a_record("CREATE", "www.example.com", "192.0.2.1");
+        assert_eq!(
+            refused(&b, "POST", &rrset, &again),
+            (400, "InvalidChangeBatch".to_owned())
+        );
+        for bad in [
+            a_record("REPLACE", "www.example.com", "192.0.2.1"),
+            doc("ChangeResourceRecordSetsRequest", ""),
+            doc(
+                "ChangeResourceRecordSetsRequest",
+                "<ChangeBatch></ChangeBatch>",
+            ),
+            a_record("UPSERT", "www.example.com", "192.0.2.1")
+                .replace("<TTL>60</TTL>", "<TTL>soon</TTL>"),
+        ] {
+            assert_eq!(
+                refused(&b, "POST", &rrset, &bad),
+                (400, "InvalidInput".to_owned()),
+                "{bad}"
+            );
+        }
+        // A zone with records of its own cannot go.
+        assert_eq!(
+            refused(&b, "DELETE", &format!("hostedzone/{id}"), ""),
+            (400, "HostedZoneNotEmpty".to_owned())
+        );
+        answered(
+            &b,
+            200,
+            "POST",
+            &rrset,
+            &a_record("DELETE", "www.example.com", "192.0.2.1"),
+        );
+        let deleted = answered(&b, 200, "DELETE", &format!("hostedzone/{id}"), "");
+        assert!(deleted.contains("<ChangeInfo>"), "{deleted}");
+        // The zone is gone.
+        assert_eq!(
+            refused(&b, "GET", &format!("hostedzone/{id}/rrset?type=A"), ""),
+            (404, "NoSuchHostedZone".to_owned())
+        );
+    }
+
+    #[test]
+    fn list_record_sets_checks_its_start_parameters() {
+        let b = Fake::default();
+        let id = new_zone(&b, "example.com");
+        let rrset = format!("hostedzone/{id}/rrset");
+        for q in ["?type=A", "?name=example.com&type=BOGUS", "?maxitems=0"] {
+            assert_eq!(
+                refused(&b, "GET", &format!("{rrset}{q}"), ""),
+                (400, "InvalidInput".to_owned()),
+                "{q}"
+            );
+        }
+        // A new zone holds its SOA and NS records; one a page.
+        let page = answered(&b, 200, "GET", &format!("{rrset}?maxitems=1"), "");
+        assert_eq!(all(&page, "IsTruncated"), ["true"]);
+        assert_eq!(all(&page, "NextRecordName"), ["example.com."]);
+    }
+
+    #[test]
+    fn update_comment_changes_the_comment() {
+        let b = Fake::default();
+        let id = new_zone(&b, "example.com");
+        let body = doc("UpdateHostedZoneCommentRequest", "<Comment>new</Comment>");
+        let r = answered(&b, 200, "POST", &format!("hostedzone/{id}"), &body);
+        assert_eq!(all(&r, "Comment"), ["new"]);
+        let got = answered(&b, 200, "GET", &format!("hostedzone/{id}"), "");
+        assert_eq!(all(&got, "Comment"), ["new"]);
+        let wrong = doc("UpdateHostedZoneComment", "<Comment>x</Comment>");
+        assert_eq!(
+            refused(&b, "POST", &format!("hostedzone/{id}"), &wrong),
+            (400, "InvalidInput".to_owned())
+        );
+    }
+
+    #[test]
+    fn zone_tags_are_changed_and_listed() {
+        let b = Fake::default();
+        let id = new_zone(&b, "example.com");
+        let path = format!("tags/hostedzone/{id}");
+        let add = doc(
+            "ChangeTagsForResourceRequest",
+            "<AddTags><Tag><Key>env</Key><Value>dev</Value></Tag><Tag><Key>team</Key>\
+             <Value>net</Value></Tag></AddTags>",
+        );
+        answered(&b, 200, "POST", &path, &add);
+        let remove = doc(
+            "ChangeTagsForResourceRequest",
+            "<RemoveTagKeys><Key>team</Key></RemoveTagKeys>",
+        );
+        answered(&b, 200, "POST", &path, &remove);
+        let listed = answered(&b, 200, "GET", &path, "");
+        assert_eq!(all(&listed, "Key"), ["env"]);
+        assert_eq!(all(&listed, "ResourceType"), ["hostedzone"]);
+        assert_eq!(all(&listed, "ResourceId"), [id.as_str()]);
+        let many = doc(
+            "ListTagsForResourcesRequest",
+            &format!("<ResourceIds><ResourceId>{id}</ResourceId></ResourceIds>"),
+        );
+        let sets = answered(&b, 200, "POST", "tags/hostedzone", &many);
+        assert_eq!(all(&sets, "Value"), ["dev"]);
+        let eleven = doc(
+            "ListTagsForResourcesRequest",
+            &format!(
+                "<ResourceIds>{}</ResourceIds>",
+                format!("<ResourceId>{id}</ResourceId>").repeat(11)
+            ),
+        );
+        assert_eq!(
+            refused(&b, "POST", "tags/hostedzone", &eleven),
+            (400, "InvalidInput".to_owned())
+        );
+        assert_eq!(
+            refused(&b, "GET", &format!("tags/zone/{id}"), ""),
+            (400, "InvalidInput".to_owned())
+        );
+        let keyless = doc(
+            "ChangeTagsForResourceRequest",
+            "<AddTags><Tag><Value>v</Value></Tag></AddTags>",
+        );
+        assert_eq!(
+            refused(&b, "POST", &path, &keyless),
+            (400, "InvalidInput".to_owned())
+        );
+        assert_eq!(
+            refused(&b, "GET", "tags/hostedzone/Z0000000000000000000", ""),
+            (404, "NoSuchHostedZone".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_change_is_found_by_its_id() {
+        let b = Fake::default();
+        let inner = "<Name>example.com</Name><CallerReference>c</CallerReference>";
+        let created = answered(
+            &b,
+            201,
+            "POST",
+            "hostedzone",
+            &doc("CreateHostedZoneRequest", inner),
+        );
+        let change = all(&created, "Id")
+            .into_iter()
+            .find(|i| i.starts_with("/change/"))
+            .unwrap();
+        let got = answered(&b, 200, "GET", change.trim_start_matches('/'), "");
+        assert_eq!(all(&got, "Id"), [change.as_str()]);
+        assert_eq!(all(&got, "Status"), ["INSYNC"]);
+        assert_eq!(
+            refused(&b, "GET", "change/C0000000000000000000", ""),
+            (404, "NoSuchChange".to_owned())
+        );
+    }
 
     #[test]
     fn path_segments_are_percent_decoded() {

@@ -1229,6 +1229,640 @@ fn query_log_association_json(a: &ResolverQueryLogConfigAssociation, status: &st
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Service;
+    use crate::ec2::testing::{new_vpc, ok};
+    use crate::testing::{Fake, ME, all};
+
+    /// `Route53Resolver.{operation}` with a JSON `body`, as `ME`: the status and the answer.
+    fn call(b: &Fake, operation: &str, body: &str) -> (u16, Value) {
+        let target = format!("Route53Resolver.{operation}");
+        let request = AwsRequest {
+            method: "POST",
+            path: "/",
+            query: "",
+            target: &target,
+            body: body.as_bytes(),
+        };
+        let r = crate::testing::call(Service::Route53Resolver, b, ME, &request);
+        assert_eq!(r.content_type, "application/x-amz-json-1.1");
+        (r.status, serde_json::from_str(&r.body).unwrap())
+    }
+
+    /// The answer of a successful call.
+    fn resolved(b: &Fake, operation: &str, body: Value) -> Value {
+        let (status, answer) = call(b, operation, &body.to_string());
+        assert_eq!(status, 200, "{operation} {body}: {answer}");
+        answer
+    }
+
+    /// The status and `__type` of a refused call.
+    fn refused(b: &Fake, operation: &str, body: Value) -> (u16, String) {
+        let (status, answer) = call(b, operation, &body.to_string());
+        assert_ne!(status, 200, "{operation} {body}: {answer}");
+        let code = answer["__type"].as_str().unwrap().to_owned();
+        assert!(answer["Message"].is_string(), "{answer}");
+        (status, code)
+    }
+
+    fn code(c: &str) -> (u16, String) {
+        (400, c.to_owned())
+    }
+
+    /// A VPC of `ME` with subnets in ap-northeast-1a and 1c and a security group:
+    /// (vpc, subnets, group).
+    fn network(b: &Fake) -> (String, [String; 2], String) {
+        let vpc = new_vpc(b);
+        let subnet = |cidr: &str, zone: &str| {
+            let q =
+                format!("Action=CreateSubnet&VpcId={vpc}&CidrBlock={cidr}&AvailabilityZone={zone}");
+            all(&ok(b, ME, &q), "subnetId").remove(0)
+        };
+        let subnets = [
+            subnet("10.0.1.0/24", "ap-northeast-1a"),
+            subnet("10.0.2.0/24", "ap-northeast-1c"),
+        ];
+        let q =
+            format!("Action=CreateSecurityGroup&GroupName=dns&GroupDescription=dns&VpcId={vpc}");
+        let group = all(&ok(b, ME, &q), "groupId").remove(0);
+        (vpc, subnets, group)
+    }
+
+    fn endpoint_input(direction: &str, subnets: &[String; 2], group: &str) -> Value {
+        json!({
+            "CreatorRequestId": format!("req-{direction}"),
+            "Name": "dns",
+            "Direction": direction,
+            "SecurityGroupIds": [group],
+            "IpAddresses": [
+                {"SubnetId": subnets[0], "Ip": "10.0.1.10"},
+                {"SubnetId": subnets[1]},
+            ],
+        })
+    }
+
+    /// A new endpoint of `ME` in `network`: its id.
+    fn new_endpoint(b: &Fake, direction: &str, subnets: &[String; 2], group: &str) -> String {
+        let e = resolved(
+            b,
+            "CreateResolverEndpoint",
+            endpoint_input(direction, subnets, group),
+        );
+        e["ResolverEndpoint"]["Id"].as_str().unwrap().to_owned()
+    }
+
+    fn system_rule(b: &Fake, reference: &str, domain: &str) -> String {
+        let body = json!({
+            "CreatorRequestId": reference, "RuleType": "SYSTEM", "DomainName": domain,
+        });
+        let r = resolved(b, "CreateResolverRule", body);
+        r["ResolverRule"]["Id"].as_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn unknown_operations_and_unreadable_bodies_are_refused() {
+        let b = Fake::default();
+        assert_eq!(
+            refused(&b, "CreateFirewallRule", json!({})),
+            code("UnknownOperationException")
+        );
+        let (status, answer) = call(&b, "GetResolverRule", "{not json");
+        assert_eq!(
+            (status, &answer["__type"]),
+            (400, &json!("SerializationException"))
+        );
+        assert_eq!(
+            refused(&b, "GetResolverRule", json!({"ResolverRuleId": 7})),
+            code("SerializationException")
+        );
+        // Botocore's constraints come before the model: a too-long id is a ValidationException.
+        let long = "r".repeat(65);
+        assert_eq!(
+            refused(&b, "GetResolverRule", json!({"ResolverRuleId": long})),
+            code("ValidationException")
+        );
+        // An empty body is `{}`: its required member is missing.
+        let (status, answer) = call(&b, "GetResolverRule", "");
+        assert_eq!(
+            (status, &answer["__type"]),
+            (400, &json!("ValidationException"))
+        );
+    }
+
+    #[test]
+    fn create_endpoint_reads_its_addresses_and_answers_creating() {
+        let b = Fake::default();
+        let (vpc, subnets, group) = network(&b);
+        let created = resolved(
+            &b,
+            "CreateResolverEndpoint",
+            endpoint_input("OUTBOUND", &subnets, &group),
+        );
+        let e = &created["ResolverEndpoint"];
+        assert_eq!(e["Status"], "CREATING");
+        assert_eq!(e["Direction"], "OUTBOUND");
+        assert_eq!(e["HostVPCId"], vpc.as_str());
+        assert_eq!(e["IpAddressCount"], 2);
+        assert_eq!(e["SecurityGroupIds"], json!([group]));
+        assert_eq!(e["Name"], "dns");
+        let id = e["Id"].as_str().unwrap();
+        assert!(id.starts_with("rslvr-out-"), "{id}");
+        let got = resolved(&b, "GetResolverEndpoint", json!({"ResolverEndpointId": id}));
+        assert_eq!(got["ResolverEndpoint"]["Status"], "OPERATIONAL");
+        let ips = resolved(
+            &b,
+            "ListResolverEndpointIpAddresses",
+            json!({"ResolverEndpointId": id}),
+        );
+        let listed: Vec<&str> = ips["IpAddresses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|ip| ip["SubnetId"].as_str().unwrap())
+            .collect();
+        assert_eq!(listed, [subnets[0].as_str(), subnets[1].as_str()]);
+        assert_eq!(ips["IpAddresses"][0]["Ip"], "10.0.1.10");
+        let list = resolved(&b, "ListResolverEndpoints", json!({}));
+        assert_eq!(list["ResolverEndpoints"][0]["Id"], id);
+        // The same request id and parameters again is the same endpoint.
+        let again = resolved(
+            &b,
+            "CreateResolverEndpoint",
+            endpoint_input("OUTBOUND", &subnets, &group),
+        );
+        assert_eq!(again["ResolverEndpoint"]["Id"], id);
+    }
+
+    #[test]
+    fn create_endpoint_refuses_bad_input_with_its_codes() {
+        let b = Fake::default();
+        let (_, subnets, group) = network(&b);
+        let with = |member: &str, value: Value| {
+            let mut input = endpoint_input("INBOUND", &subnets, &group);
+            input[member] = value;
+            input
+        };
+        let without = |member: &str| {
+            let mut input = endpoint_input("INBOUND", &subnets, &group);
+            input.as_object_mut().unwrap().remove(member);
+            input
+        };
+        for (input, want) in [
+            // A missing required member breaks botocore's constraints.
+            (without("CreatorRequestId"), "ValidationException"),
+            (without("SecurityGroupIds"), "ValidationException"),
+            (without("IpAddresses"), "ValidationException"),
+            (with("Direction", json!("SIDEWAYS")), "ValidationException"),
+            (
+                // Botocore's IpAddresses has at least 2 members.
+                with("IpAddresses", json!([{"SubnetId": subnets[0]}])),
+                "ValidationException",
+            ),
+            (
+                with("SecurityGroupIds", json!(["sg-0123456789abcdef0"])),
+                "ResourceNotFoundException",
+            ),
+            (
+                with(
+                    "IpAddresses",
+                    json!([{"SubnetId": "subnet-0123456789abcdef0"}, {"SubnetId": subnets[1]}]),
+                ),
+                "InvalidParameterException",
+            ),
+            (
+                with("IpAddresses", json!("10.0.1.10")),
+                "SerializationException",
+            ),
+        ] {
+            assert_eq!(
+                refused(&b, "CreateResolverEndpoint", input.clone()),
+                code(want),
+                "{input}"
+            );
+        }
+        assert_eq!(
+            resolved(&b, "ListResolverEndpoints", json!({}))["ResolverEndpoints"],
+            json!([])
+        );
+    }
+
+    #[test]
+    fn update_and_delete_endpoint() {
+        let b = Fake::default();
+        let (_, subnets, group) = network(&b);
+        let id = new_endpoint(&b, "INBOUND", &subnets, &group);
+        let updated = resolved(
+            &b,
+            "UpdateResolverEndpoint",
+            json!({"ResolverEndpointId": id, "Name": "renamed"}),
+        );
+        assert_eq!(updated["ResolverEndpoint"]["Name"], "renamed");
+        assert_eq!(updated["ResolverEndpoint"]["Status"], "UPDATING");
+        let got = resolved(&b, "GetResolverEndpoint", json!({"ResolverEndpointId": id}));
+        assert_eq!(got["ResolverEndpoint"]["Name"], "renamed");
+        let deleted = resolved(
+            &b,
+            "DeleteResolverEndpoint",
+            json!({"ResolverEndpointId": id}),
+        );
+        assert_eq!(deleted["ResolverEndpoint"]["Status"], "DELETING");
+        for operation in [
+            "GetResolverEndpoint",
+            "DeleteResolverEndpoint",
+            "UpdateResolverEndpoint",
+        ] {
+            assert_eq!(
+                refused(&b, operation, json!({"ResolverEndpointId": id})),
+                code("ResourceNotFoundException"),
+                "{operation}"
+            );
+        }
+    }
+
+    #[test]
+    fn endpoint_addresses_are_associated_and_disassociated() {
+        let b = Fake::default();
+        let (_, subnets, group) = network(&b);
+        let id = new_endpoint(&b, "INBOUND", &subnets, &group);
+        let body = |ip: &str| json!({"ResolverEndpointId": id, "IpAddress": {"SubnetId": subnets[0], "Ip": ip}});
+        let added = resolved(&b, "AssociateResolverEndpointIpAddress", body("10.0.1.20"));
+        assert_eq!(added["ResolverEndpoint"]["IpAddressCount"], 3);
+        assert_eq!(
+            refused(&b, "AssociateResolverEndpointIpAddress", body("10.0.1.20")),
+            code("ResourceExistsException")
+        );
+        assert_eq!(
+            refused(
+                &b,
+                "AssociateResolverEndpointIpAddress",
+                json!({"ResolverEndpointId": id})
+            ),
+            code("ValidationException")
+        );
+        let removed = resolved(
+            &b,
+            "DisassociateResolverEndpointIpAddress",
+            body("10.0.1.20"),
+        );
+        assert_eq!(removed["ResolverEndpoint"]["IpAddressCount"], 2);
+        // An endpoint keeps at least two addresses.
+        assert_eq!(
+            refused(
+                &b,
+                "DisassociateResolverEndpointIpAddress",
+                body("10.0.1.10")
+            ),
+            code("InvalidRequestException")
+        );
+    }
+
+    #[test]
+    fn forward_rules_need_an_outbound_endpoint_and_targets() {
+        let b = Fake::default();
+        let (_, subnets, group) = network(&b);
+        let outbound = new_endpoint(&b, "OUTBOUND", &subnets, &group);
+        let rule = |extra: Value| {
+            let mut input = json!({
+                "CreatorRequestId": "fwd", "RuleType": "FORWARD", "DomainName": "corp.example",
+                "Name": "corp",
+            });
+            for (k, v) in extra.as_object().unwrap() {
+                input[k] = v.clone();
+            }
+            input
+        };
+        let targets = json!({"ResolverEndpointId": outbound, "TargetIps": [{"Ip": "192.0.2.53", "Port": 53}]});
+        let created = resolved(&b, "CreateResolverRule", rule(targets));
+        let r = &created["ResolverRule"];
+        assert_eq!(r["RuleType"], "FORWARD");
+        assert_eq!(r["DomainName"], "corp.example.");
+        assert_eq!(r["ResolverEndpointId"], outbound.as_str());
+        assert_eq!(r["TargetIps"][0]["Ip"], "192.0.2.53");
+        assert_eq!(r["TargetIps"][0]["Port"], 53);
+        let id = r["Id"].as_str().unwrap().to_owned();
+        assert!(id.starts_with("rslvr-rr-"), "{id}");
+        for (input, want) in [
+            (
+                rule(json!({"CreatorRequestId": "a"})),
+                "InvalidRequestException",
+            ),
+            (
+                rule(json!({"CreatorRequestId": "b", "ResolverEndpointId": outbound})),
+                "InvalidRequestException",
+            ),
+            (
+                rule(json!({"CreatorRequestId": "c", "RuleType": "RECURSIVE"})),
+                "InvalidRequestException",
+            ),
+            (
+                rule(json!({"CreatorRequestId": "d", "RuleType": "BOGUS"})),
+                "ValidationException",
+            ),
+            (
+                json!({"CreatorRequestId": "e", "RuleType": "SYSTEM"}),
+                "InvalidParameterException",
+            ),
+            (
+                json!({"RuleType": "SYSTEM", "DomainName": "x.example"}),
+                "ValidationException",
+            ),
+            (
+                rule(json!({"ResolverEndpointId": outbound, "DomainName": "other.example"})),
+                "ResourceExistsException",
+            ),
+        ] {
+            assert_eq!(
+                refused(&b, "CreateResolverRule", input.clone()),
+                code(want),
+                "{input}"
+            );
+        }
+        // A rule in use keeps its endpoint.
+        assert_eq!(
+            refused(
+                &b,
+                "DeleteResolverEndpoint",
+                json!({"ResolverEndpointId": outbound})
+            ),
+            code("InvalidRequestException")
+        );
+        let updated = resolved(
+            &b,
+            "UpdateResolverRule",
+            json!({"ResolverRuleId": id, "Config": {"TargetIps": [{"Ip": "192.0.2.54"}]}}),
+        );
+        assert_eq!(updated["ResolverRule"]["TargetIps"][0]["Ip"], "192.0.2.54");
+        assert_eq!(
+            refused(&b, "UpdateResolverRule", json!({"ResolverRuleId": id})),
+            code("ValidationException")
+        );
+        let deleted = resolved(&b, "DeleteResolverRule", json!({"ResolverRuleId": id}));
+        assert_eq!(deleted["ResolverRule"]["Status"], "DELETING");
+        assert_eq!(
+            refused(&b, "GetResolverRule", json!({"ResolverRuleId": id})),
+            code("ResourceNotFoundException")
+        );
+    }
+
+    #[test]
+    fn rules_are_associated_with_vpcs() {
+        let b = Fake::default();
+        let vpc = new_vpc(&b);
+        let rule = system_rule(&b, "sys", "internal.example");
+        let got = resolved(&b, "GetResolverRule", json!({"ResolverRuleId": rule}));
+        assert_eq!(got["ResolverRule"]["Status"], "COMPLETE");
+        let body = json!({"ResolverRuleId": rule, "VPCId": vpc, "Name": "a"});
+        let associated = resolved(&b, "AssociateResolverRule", body.clone());
+        let a = &associated["ResolverRuleAssociation"];
+        assert_eq!(a["Status"], "CREATING");
+        assert_eq!(a["VPCId"], vpc.as_str());
+        assert_eq!(a["ResolverRuleId"], rule.as_str());
+        let id = a["Id"].as_str().unwrap().to_owned();
+        let got = resolved(
+            &b,
+            "GetResolverRuleAssociation",
+            json!({"ResolverRuleAssociationId": id}),
+        );
+        assert_eq!(got["ResolverRuleAssociation"]["Status"], "COMPLETE");
+        assert_eq!(
+            refused(&b, "AssociateResolverRule", body.clone()),
+            code("ResourceExistsException")
+        );
+        let listed = resolved(
+            &b,
+            "ListResolverRuleAssociations",
+            json!({"Filters": [{"Name": "VPCId", "Values": [vpc]}]}),
+        );
+        assert_eq!(listed["ResolverRuleAssociations"][0]["Id"], id.as_str());
+        // A rule in use cannot go.
+        assert_eq!(
+            refused(&b, "DeleteResolverRule", json!({"ResolverRuleId": rule})),
+            code("ResourceInUseException")
+        );
+        assert_eq!(
+            refused(&b, "AssociateResolverRule", json!({"ResolverRuleId": rule})),
+            code("ValidationException")
+        );
+        assert_eq!(
+            refused(
+                &b,
+                "AssociateResolverRule",
+                json!({"ResolverRuleId": "rslvr-rr-0123456789abcdef0", "VPCId": vpc})
+            ),
+            code("ResourceNotFoundException")
+        );
+        let gone = resolved(
+            &b,
+            "DisassociateResolverRule",
+            json!({"ResolverRuleId": rule, "VPCId": vpc}),
+        );
+        assert_eq!(gone["ResolverRuleAssociation"]["Status"], "DELETING");
+        assert_eq!(
+            refused(
+                &b,
+                "DisassociateResolverRule",
+                json!({"ResolverRuleId": rule, "VPCId": vpc})
+            ),
+            code("ResourceNotFoundException")
+        );
+    }
+
+    #[test]
+    fn list_rules_filters_and_pages() {
+        let b = Fake::default();
+        system_rule(&b, "a", "a.example");
+        system_rule(&b, "b", "b.example");
+        let by_domain = resolved(
+            &b,
+            "ListResolverRules",
+            json!({"Filters": [{"Name": "DomainName", "Values": ["b.example."]}]}),
+        );
+        let rules = by_domain["ResolverRules"].as_array().unwrap();
+        assert_eq!(rules.len(), 1);
+        assert_eq!(rules[0]["CreatorRequestId"], "b");
+        let first = resolved(&b, "ListResolverRules", json!({"MaxResults": 1}));
+        assert_eq!(first["ResolverRules"].as_array().unwrap().len(), 1);
+        assert_eq!(first["MaxResults"], 1);
+        let token = first["NextToken"].as_str().unwrap();
+        let rest = resolved(&b, "ListResolverRules", json!({"NextToken": token}));
+        assert!(!rest["ResolverRules"].as_array().unwrap().is_empty());
+        assert_eq!(
+            refused(&b, "ListResolverRules", json!({"NextToken": "nope"})),
+            code("InvalidNextTokenException")
+        );
+        assert_eq!(
+            refused(
+                &b,
+                "ListResolverRules",
+                json!({"Filters": [{"Name": "Colour", "Values": ["x"]}]})
+            ),
+            code("InvalidParameterException")
+        );
+    }
+
+    #[test]
+    fn resolver_and_dnssec_configs_are_read_and_updated_per_vpc() {
+        let b = Fake::default();
+        let vpc = new_vpc(&b);
+        let got = resolved(&b, "GetResolverConfig", json!({"ResourceId": vpc}));
+        assert_eq!(got["ResolverConfig"]["ResourceId"], vpc.as_str());
+        assert_eq!(got["ResolverConfig"]["AutodefinedReverse"], "ENABLED");
+        let updated = resolved(
+            &b,
+            "UpdateResolverConfig",
+            json!({"ResourceId": vpc, "AutodefinedReverseFlag": "DISABLE"}),
+        );
+        assert_eq!(updated["ResolverConfig"]["AutodefinedReverse"], "DISABLING");
+        let got = resolved(&b, "GetResolverConfig", json!({"ResourceId": vpc}));
+        assert_eq!(got["ResolverConfig"]["AutodefinedReverse"], "DISABLED");
+        assert_eq!(
+            refused(
+                &b,
+                "UpdateResolverConfig",
+                json!({"ResourceId": vpc, "AutodefinedReverseFlag": "OFF"})
+            ),
+            code("ValidationException")
+        );
+        let dnssec = resolved(
+            &b,
+            "UpdateResolverDnssecConfig",
+            json!({"ResourceId": vpc, "Validation": "ENABLE"}),
+        );
+        assert_eq!(
+            dnssec["ResolverDNSSECConfig"]["ValidationStatus"],
+            "ENABLING"
+        );
+        let got = resolved(&b, "GetResolverDnssecConfig", json!({"ResourceId": vpc}));
+        assert_eq!(got["ResolverDNSSECConfig"]["ValidationStatus"], "ENABLED");
+        let missing = json!({"ResourceId": "vpc-0123456789abcdef0"});
+        for operation in ["GetResolverConfig", "GetResolverDnssecConfig"] {
+            assert_eq!(
+                refused(&b, operation, missing.clone()),
+                code("ResourceNotFoundException"),
+                "{operation}"
+            );
+        }
+        let configs = resolved(&b, "ListResolverConfigs", json!({}));
+        assert_eq!(configs["ResolverConfigs"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn query_log_configs_are_created_associated_and_deleted() {
+        let b = Fake::default();
+        let vpc = new_vpc(&b);
+        let input = json!({
+            "Name": "logs", "CreatorRequestId": "q1",
+            "DestinationArn": "arn:aws:s3:::dns-logs",
+        });
+        let created = resolved(&b, "CreateResolverQueryLogConfig", input);
+        let c = &created["ResolverQueryLogConfig"];
+        assert_eq!(c["Status"], "CREATING");
+        assert_eq!(c["DestinationArn"], "arn:aws:s3:::dns-logs");
+        let id = c["Id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            refused(
+                &b,
+                "CreateResolverQueryLogConfig",
+                json!({"Name": "x", "CreatorRequestId": "q2"})
+            ),
+            code("ValidationException")
+        );
+        let associated = resolved(
+            &b,
+            "AssociateResolverQueryLogConfig",
+            json!({"ResolverQueryLogConfigId": id, "ResourceId": vpc}),
+        );
+        let a = &associated["ResolverQueryLogConfigAssociation"];
+        assert_eq!(a["Status"], "CREATING");
+        assert_eq!(a["ResourceId"], vpc.as_str());
+        let association = a["Id"].as_str().unwrap().to_owned();
+        let got = resolved(
+            &b,
+            "GetResolverQueryLogConfigAssociation",
+            json!({"ResolverQueryLogConfigAssociationId": association}),
+        );
+        assert_eq!(got["ResolverQueryLogConfigAssociation"]["Status"], "ACTIVE");
+        let got = resolved(
+            &b,
+            "GetResolverQueryLogConfig",
+            json!({"ResolverQueryLogConfigId": id}),
+        );
+        assert_eq!(got["ResolverQueryLogConfig"]["AssociationCount"], 1);
+        let listed = resolved(&b, "ListResolverQueryLogConfigAssociations", json!({}));
+        assert_eq!(
+            listed["ResolverQueryLogConfigAssociations"][0]["Id"],
+            association.as_str()
+        );
+        // Associated, it cannot go.
+        assert_ne!(
+            call(
+                &b,
+                "DeleteResolverQueryLogConfig",
+                &json!({"ResolverQueryLogConfigId": id}).to_string()
+            )
+            .0,
+            200
+        );
+        resolved(
+            &b,
+            "DisassociateResolverQueryLogConfig",
+            json!({"ResolverQueryLogConfigId": id, "ResourceId": vpc}),
+        );
+        let deleted = resolved(
+            &b,
+            "DeleteResolverQueryLogConfig",
+            json!({"ResolverQueryLogConfigId": id}),
+        );
+        assert_eq!(deleted["ResolverQueryLogConfig"]["Status"], "DELETING");
+        assert_eq!(
+            refused(
+                &b,
+                "GetResolverQueryLogConfig",
+                json!({"ResolverQueryLogConfigId": id})
+            ),
+            code("ResourceNotFoundException")
+        );
+    }
+
+    #[test]
+    fn tags_are_added_listed_and_removed_by_arn() {
+        let b = Fake::default();
+        let rule = system_rule(&b, "t", "t.example");
+        let got = resolved(&b, "GetResolverRule", json!({"ResolverRuleId": rule}));
+        let arn = got["ResolverRule"]["Arn"].as_str().unwrap().to_owned();
+        resolved(
+            &b,
+            "TagResource",
+            json!({"ResourceArn": arn, "Tags": [{"Key": "env", "Value": "dev"}, {"Key": "team", "Value": "net"}]}),
+        );
+        resolved(
+            &b,
+            "UntagResource",
+            json!({"ResourceArn": arn, "TagKeys": ["team"]}),
+        );
+        let listed = resolved(&b, "ListTagsForResource", json!({"ResourceArn": arn}));
+        assert_eq!(listed["Tags"], json!([{"Key": "env", "Value": "dev"}]));
+        assert_eq!(
+            refused(&b, "TagResource", json!({"ResourceArn": arn})),
+            code("ValidationException")
+        );
+        assert_eq!(
+            refused(&b, "UntagResource", json!({"ResourceArn": arn})),
+            code("ValidationException")
+        );
+        assert_eq!(
+            refused(
+                &b,
+                "TagResource",
+                json!({"ResourceArn": arn, "Tags": [{"Key": "k"}]})
+            ),
+            code("ValidationException")
+        );
+        let missing = arn.replace(&rule, "rslvr-rr-0123456789abcdef0");
+        assert_eq!(
+            refused(&b, "ListTagsForResource", json!({"ResourceArn": missing})),
+            code("ResourceNotFoundException")
+        );
+    }
 
     #[test]
     fn filter_names_match_exactly_in_either_spelling() {

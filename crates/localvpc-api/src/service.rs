@@ -221,35 +221,6 @@ pub(crate) async fn ensure_scope<B: Backend>(backend: &B, scope: &Scope) -> Resu
     Ok(())
 }
 
-/// Calls a service as the server would, from `account` in `ap-northeast-1` (for tests of
-/// the services' operations against a fake backend).
-#[cfg(test)]
-pub(crate) fn call<B: Backend>(
-    service: Service,
-    backend: &B,
-    account: &str,
-    request: &AwsRequest<'_>,
-) -> ApiResponse {
-    let account = AccountId::parse(account).expect("a 12-digit account");
-    let ctx = service.context(account, "ap-northeast-1", "req-1");
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a runtime")
-        .block_on(service.handle(backend, &ctx, request))
-}
-
-/// A query-protocol request (EC2, ELBv2, STS) with `params` in its body.
-#[cfg(test)]
-pub(crate) fn query_request(params: &str) -> AwsRequest<'_> {
-    AwsRequest {
-        method: "POST",
-        path: "/",
-        query: "",
-        target: "",
-        body: params.as_bytes(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -486,7 +486,8 @@ mod tests {
     use super::super::testing::{
         Fake, ME, OTHER, all, dry_run, error, new_subnet, ok, unknown_filter,
     };
-    use crate::service::{self, Service};
+    use crate::Service;
+    use crate::testing::{call, query_request};
 
     const SVC: &str = "vpce-svc-0123456789abcdef0";
 
@@ -497,8 +498,7 @@ mod tests {
             "Action=CreateLoadBalancer&Name=lb0&Type=network&Scheme=internal\
              &Subnets.member.1={subnet}&Version=2015-12-01"
         );
-        let request = service::query_request(&q);
-        let r = service::call(Service::ElasticLoadBalancing, b, ME, &request);
+        let r = call(Service::ElasticLoadBalancing, b, ME, &query_request(&q));
         assert_eq!(r.status, 200, "{}", r.body);
         all(&r.body, "LoadBalancerArn").remove(0)
     }

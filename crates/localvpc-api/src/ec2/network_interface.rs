@@ -611,7 +611,10 @@ pub(super) async fn unassign_ipv6<B: Backend>(op: &Op<'_, B>) -> Body {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, OTHER, all, error, launch_in, new_subnet, ok};
+    use super::super::testing::{
+        Fake, ME, OTHER, all, dry_run, error, launch_in, missing_parameter, new_subnet, ok,
+        unknown_filter,
+    };
 
     /// A subnet in ap-northeast-1a with one instance: (subnet, instance).
     fn subnet_with_instance(b: &Fake) -> (String, String) {
@@ -727,5 +730,260 @@ mod tests {
             &format!("Action=DescribeNetworkInterfaces&NetworkInterfaceId.1={eni}"),
         );
         assert_eq!(all(&described, "status"), ["available"]);
+    }
+
+    fn describe(b: &Fake, eni: &str) -> String {
+        ok(
+            b,
+            ME,
+            &format!("Action=DescribeNetworkInterfaces&NetworkInterfaceId.1={eni}"),
+        )
+    }
+
+    #[test]
+    fn create_reads_addresses_description_groups_and_tags() {
+        let b = Fake::default();
+        let subnet = new_subnet(&b);
+        let q = format!("Action=DescribeSubnets&SubnetId.1={subnet}");
+        let vpc = all(&ok(&b, ME, &q), "vpcId").remove(0);
+        let q =
+            format!("Action=CreateSecurityGroup&GroupName=web&GroupDescription=web&VpcId={vpc}");
+        let group = all(&ok(&b, ME, &q), "groupId").remove(0);
+        let create = format!(
+            "Action=CreateNetworkInterface&SubnetId={subnet}&PrivateIpAddress=10.0.1.20\
+             &PrivateIpAddresses.1.PrivateIpAddress=10.0.1.21&Description=app\
+             &SecurityGroupId.1={group}&TagSpecification.1.ResourceType=network-interface\
+             &TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=app"
+        );
+        dry_run(&b, &create);
+        let body = ok(&b, ME, &create);
+        let eni = all(&body, "networkInterfaceId").remove(0);
+        let described = describe(&b, &eni);
+        assert_eq!(
+            all(&described, "privateIpAddress")
+                .into_iter()
+                .filter(|a| a.starts_with("10."))
+                .collect::<Vec<_>>(),
+            ["10.0.1.20", "10.0.1.20", "10.0.1.21"]
+        );
+        assert_eq!(all(&described, "primary"), ["true", "false"]);
+        assert_eq!(all(&described, "description"), ["app"]);
+        assert_eq!(all(&described, "groupId"), [group.as_str()]);
+        assert_eq!(all(&described, "value"), ["app"]);
+        assert_eq!(all(&described, "subnetId"), [subnet.as_str()]);
+        assert_eq!(all(&described, "vpcId"), [vpc.as_str()]);
+        assert_eq!(all(&described, "status"), ["available"]);
+        assert_eq!(all(&described, "availabilityZone"), ["ap-northeast-1a"]);
+        // The address is taken now.
+        let again =
+            format!("Action=CreateNetworkInterface&SubnetId={subnet}&PrivateIpAddress=10.0.1.20");
+        assert_eq!(error(&b, ME, &again), "InvalidIPAddress.InUse");
+    }
+
+    #[test]
+    fn create_refuses_bad_input() {
+        let b = Fake::default();
+        let subnet = new_subnet(&b);
+        missing_parameter(&b, "Action=CreateNetworkInterface");
+        let base = format!("Action=CreateNetworkInterface&SubnetId={subnet}");
+        for (extra, want) in [
+            ("&PrivateIpAddress=10.0.1", "InvalidParameterValue"),
+            ("&PrivateIpAddress=10.0.9.5", "InvalidParameterValue"),
+            (
+                "&PrivateIpAddress=10.0.1.20&PrivateIpAddresses.1.PrivateIpAddress=10.0.1.21\
+                 &PrivateIpAddresses.1.Primary=true",
+                "InvalidParameterCombination",
+            ),
+            ("&PrivateIpAddresses.1.Primary=true", "MissingParameter"),
+            ("&InterfaceType=efa", "InvalidParameterValue"),
+            (
+                "&SecondaryPrivateIpAddressCount=many",
+                "InvalidParameterValue",
+            ),
+            (
+                "&SecurityGroupId.1=sg-0123456789abcdef0",
+                "InvalidGroup.NotFound",
+            ),
+        ] {
+            assert_eq!(error(&b, ME, &format!("{base}{extra}")), want, "{extra}");
+        }
+        let q = "Action=CreateNetworkInterface&SubnetId=subnet-0123456789abcdef0";
+        assert_eq!(error(&b, ME, q), "InvalidSubnetID.NotFound");
+        assert_eq!(error(&b, OTHER, &base), "InvalidSubnetID.NotFound");
+        assert!(
+            all(
+                &ok(&b, ME, "Action=DescribeNetworkInterfaces"),
+                "networkInterfaceId"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn delete_refuses_an_attached_interface() {
+        let b = Fake::default();
+        let (subnet, instance) = subnet_with_instance(&b);
+        let eni = new_eni(&b, &subnet);
+        let delete = format!("Action=DeleteNetworkInterface&NetworkInterfaceId={eni}");
+        dry_run(&b, &delete);
+        missing_parameter(&b, "Action=DeleteNetworkInterface");
+        ok(
+            &b,
+            ME,
+            &format!(
+                "Action=AttachNetworkInterface&NetworkInterfaceId={eni}&InstanceId={instance}&DeviceIndex=1"
+            ),
+        );
+        assert_eq!(error(&b, ME, &delete), "InvalidNetworkInterface.InUse");
+        assert_eq!(
+            error(&b, OTHER, &delete),
+            "InvalidNetworkInterfaceID.NotFound"
+        );
+        let other = new_eni(&b, &subnet);
+        let q = format!("Action=DeleteNetworkInterface&NetworkInterfaceId={other}");
+        assert_eq!(all(&ok(&b, ME, &q), "return"), ["true"]);
+        assert_eq!(error(&b, ME, &q), "InvalidNetworkInterfaceID.NotFound");
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                "Action=DeleteNetworkInterface&NetworkInterfaceId=eni-x"
+            ),
+            "InvalidNetworkInterfaceID.Malformed"
+        );
+    }
+
+    #[test]
+    fn describe_filters_by_subnet_status_and_description() {
+        let b = Fake::default();
+        let (subnet, instance) = subnet_with_instance(&b);
+        let eni = new_eni(&b, &subnet);
+        let q = "Action=DescribeNetworkInterfaces&Filter.1.Name=status&Filter.1.Value.1=available";
+        assert_eq!(all(&ok(&b, ME, q), "networkInterfaceId"), [eni.as_str()]);
+        let q = format!(
+            "Action=DescribeNetworkInterfaces&Filter.1.Name=attachment.instance-id\
+             &Filter.1.Value.1={instance}"
+        );
+        let primary = all(&ok(&b, ME, &q), "networkInterfaceId");
+        assert_eq!(primary.len(), 1);
+        assert_ne!(primary[0], eni);
+        let q = format!(
+            "Action=DescribeNetworkInterfaces&Filter.1.Name=subnet-id&Filter.1.Value.1={subnet}"
+        );
+        assert_eq!(all(&ok(&b, ME, &q), "networkInterfaceId").len(), 2);
+        unknown_filter(&b, "Action=DescribeNetworkInterfaces");
+        assert!(
+            all(
+                &ok(&b, OTHER, "Action=DescribeNetworkInterfaces"),
+                "networkInterfaceId"
+            )
+            .is_empty()
+        );
+        let q = format!("Action=DescribeNetworkInterfaces&NetworkInterfaceId.1={eni}");
+        assert_eq!(error(&b, OTHER, &q), "InvalidNetworkInterfaceID.NotFound");
+    }
+
+    #[test]
+    fn modify_sets_one_attribute_at_a_time() {
+        let b = Fake::default();
+        let subnet = new_subnet(&b);
+        let eni = new_eni(&b, &subnet);
+        let modify = format!("Action=ModifyNetworkInterfaceAttribute&NetworkInterfaceId={eni}");
+        dry_run(&b, &format!("{modify}&Description.Value=x"));
+        ok(&b, ME, &format!("{modify}&Description.Value=db"));
+        assert_eq!(all(&describe(&b, &eni), "description"), ["db"]);
+        ok(&b, ME, &format!("{modify}&SourceDestCheck.Value=false"));
+        assert_eq!(all(&describe(&b, &eni), "sourceDestCheck"), ["false"]);
+        missing_parameter(&b, &modify);
+        assert_eq!(
+            error(&b, ME, &format!("{modify}&SourceDestCheck.Value=perhaps")),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{modify}&Description.Value=x&SourceDestCheck.Value=true")
+            ),
+            "InvalidParameterCombination"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!("{modify}&SecurityGroupId.1=sg-0123456789abcdef0")
+            ),
+            "InvalidGroup.NotFound"
+        );
+    }
+
+    #[test]
+    fn secondary_private_addresses_are_assigned_and_unassigned() {
+        let b = Fake::default();
+        let subnet = new_subnet(&b);
+        let eni = new_eni(&b, &subnet);
+        let assign = format!("Action=AssignPrivateIpAddresses&NetworkInterfaceId={eni}");
+        missing_parameter(&b, &assign);
+        let body = ok(&b, ME, &format!("{assign}&PrivateIpAddress.1=10.0.1.30"));
+        assert_eq!(all(&body, "privateIpAddress"), ["10.0.1.30"]);
+        assert_eq!(all(&body, "networkInterfaceId"), [eni.as_str()]);
+        let body = ok(
+            &b,
+            ME,
+            &format!("{assign}&SecondaryPrivateIpAddressCount=2"),
+        );
+        assert_eq!(all(&body, "privateIpAddress").len(), 2);
+        assert_eq!(
+            all(&describe(&b, &eni), "primary"),
+            ["true", "false", "false", "false"]
+        );
+        // Another interface cannot take it without AllowReassignment.
+        let other = new_eni(&b, &subnet);
+        let q = format!(
+            "Action=AssignPrivateIpAddresses&NetworkInterfaceId={other}&PrivateIpAddress.1=10.0.1.30"
+        );
+        assert_eq!(error(&b, ME, &q), "InvalidIPAddress.InUse");
+        ok(&b, ME, &format!("{q}&AllowReassignment=true"));
+        assert!(describe(&b, &other).contains("<privateIpAddress>10.0.1.30</privateIpAddress>"));
+        assert!(!describe(&b, &eni).contains("10.0.1.30"));
+        ok(&b, ME, &format!("{assign}&PrivateIpAddress.1=10.0.1.31"));
+        let unassign = format!("Action=UnassignPrivateIpAddresses&NetworkInterfaceId={eni}");
+        missing_parameter(&b, &unassign);
+        assert_eq!(
+            all(
+                &ok(&b, ME, &format!("{unassign}&PrivateIpAddress.1=10.0.1.31")),
+                "return"
+            ),
+            ["true"]
+        );
+        assert!(!describe(&b, &eni).contains("10.0.1.31"));
+        assert_eq!(
+            error(&b, ME, &format!("{unassign}&PrivateIpAddress.1=10.0.1.99")),
+            "InvalidParameterValue"
+        );
+    }
+
+    #[test]
+    fn ipv6_addresses_need_their_parameters() {
+        let b = Fake::default();
+        let subnet = new_subnet(&b);
+        let eni = new_eni(&b, &subnet);
+        let assign = format!("Action=AssignIpv6Addresses&NetworkInterfaceId={eni}");
+        missing_parameter(&b, &assign);
+        assert_eq!(
+            error(&b, ME, &format!("{assign}&Ipv6Addresses.1=not-an-address")),
+            "InvalidParameterValue"
+        );
+        // The subnet has no IPv6 block.
+        assert_eq!(
+            error(&b, ME, &format!("{assign}&Ipv6AddressCount=1")),
+            "InvalidParameterValue"
+        );
+        let unassign = format!("Action=UnassignIpv6Addresses&NetworkInterfaceId={eni}");
+        missing_parameter(&b, &unassign);
+        assert_eq!(
+            error(&b, ME, &format!("{unassign}&Ipv6Prefix.1=2001:db8::/80")),
+            "UnsupportedOperation"
+        );
     }
 }

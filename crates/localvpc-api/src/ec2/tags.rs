@@ -124,3 +124,110 @@ pub(super) fn describe_tags<B: Backend>(op: &Op<'_, B>) -> Body {
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{
+        Fake, ME, OTHER, all, dry_run, error, missing_parameter, new_subnet, new_vpc, ok,
+        unknown_filter,
+    };
+
+    #[test]
+    fn create_tags_tags_every_resource_named() {
+        let b = Fake::default();
+        let (vpc, subnet) = (new_vpc(&b), new_subnet(&b));
+        let create = format!(
+            "Action=CreateTags&ResourceId.1={vpc}&ResourceId.2={subnet}\
+             &Tag.1.Key=env&Tag.1.Value=dev&Tag.2.Key=empty"
+        );
+        dry_run(&b, &create);
+        assert_eq!(all(&ok(&b, ME, &create), "return"), ["true"]);
+        let q = format!("Action=DescribeVpcs&VpcId.1={vpc}");
+        let body = ok(&b, ME, &q);
+        assert_eq!(all(&body, "key"), ["empty", "env"]);
+        assert_eq!(all(&body, "value"), ["", "dev"]);
+        let q = format!("Action=DescribeSubnets&SubnetId.1={subnet}");
+        assert_eq!(all(&ok(&b, ME, &q), "key"), ["empty", "env"]);
+        missing_parameter(&b, "Action=CreateTags&Tag.1.Key=k");
+        missing_parameter(&b, &format!("Action=CreateTags&ResourceId.1={vpc}"));
+        // Another account's resource is not found.
+        let theirs = format!("Action=CreateTags&ResourceId.1={vpc}&Tag.1.Key=k");
+        assert_eq!(error(&b, OTHER, &theirs), "InvalidVpcID.NotFound");
+        let bad = "Action=CreateTags&ResourceId.1=vpc-nope&Tag.1.Key=k";
+        assert_eq!(error(&b, ME, bad), "InvalidID");
+        // The aws: prefix is AWS's own.
+        let reserved = format!("Action=CreateTags&ResourceId.1={vpc}&Tag.1.Key=aws:x");
+        assert_eq!(error(&b, ME, &reserved), "InvalidParameterValue");
+    }
+
+    #[test]
+    fn delete_tags_by_key_by_value_or_all() {
+        let b = Fake::default();
+        let vpc = new_vpc(&b);
+        ok(
+            &b,
+            ME,
+            &format!(
+                "Action=CreateTags&ResourceId.1={vpc}&Tag.1.Key=a&Tag.1.Value=1\
+                 &Tag.2.Key=b&Tag.2.Value=2&Tag.3.Key=c&Tag.3.Value=3"
+            ),
+        );
+        let keys = || {
+            let q = format!("Action=DescribeTags&Filter.1.Name=resource-id&Filter.1.Value.1={vpc}");
+            all(&ok(&b, ME, &q), "key")
+        };
+        // A value that does not match keeps the tag.
+        let q = format!("Action=DeleteTags&ResourceId.1={vpc}&Tag.1.Key=a&Tag.1.Value=9");
+        assert_eq!(all(&ok(&b, ME, &q), "return"), ["true"]);
+        assert_eq!(keys(), ["a", "b", "c"]);
+        let q = format!("Action=DeleteTags&ResourceId.1={vpc}&Tag.1.Key=a&Tag.1.Value=1");
+        ok(&b, ME, &q);
+        assert_eq!(keys(), ["b", "c"]);
+        let delete_all = format!("Action=DeleteTags&ResourceId.1={vpc}");
+        dry_run(&b, &delete_all);
+        ok(&b, ME, &delete_all);
+        assert!(keys().is_empty());
+        missing_parameter(&b, "Action=DeleteTags&Tag.1.Key=a");
+    }
+
+    #[test]
+    fn describe_tags_filters_rows_by_key_value_type_and_id() {
+        let b = Fake::default();
+        let (vpc, subnet) = (new_vpc(&b), new_subnet(&b));
+        ok(
+            &b,
+            ME,
+            &format!(
+                "Action=CreateTags&ResourceId.1={vpc}&ResourceId.2={subnet}\
+                 &Tag.1.Key=env&Tag.1.Value=dev"
+            ),
+        );
+        ok(
+            &b,
+            ME,
+            &format!("Action=CreateTags&ResourceId.1={subnet}&Tag.1.Key=tier&Tag.1.Value=web"),
+        );
+        let body = ok(&b, ME, "Action=DescribeTags");
+        assert_eq!(all(&body, "key").len(), 3);
+        let q = "Action=DescribeTags&Filter.1.Name=resource-type&Filter.1.Value.1=subnet";
+        let body = ok(&b, ME, q);
+        assert_eq!(all(&body, "resourceId"), [subnet.as_str(), subnet.as_str()]);
+        assert_eq!(all(&body, "resourceType"), ["subnet", "subnet"]);
+        assert_eq!(all(&body, "key"), ["env", "tier"]);
+        let q = "Action=DescribeTags&Filter.1.Name=value&Filter.1.Value.1=web";
+        assert_eq!(all(&ok(&b, ME, q), "key"), ["tier"]);
+        let q = "Action=DescribeTags&Filter.1.Name=key&Filter.1.Value.1=env\
+                 &Filter.2.Name=resource-type&Filter.2.Value.1=vpc";
+        assert_eq!(all(&ok(&b, ME, q), "resourceId"), [vpc.as_str()]);
+        // Another account sees none of them.
+        assert!(all(&ok(&b, OTHER, "Action=DescribeTags"), "key").is_empty());
+        unknown_filter(&b, "Action=DescribeTags");
+        // Pages of one row.
+        let first = ok(&b, ME, "Action=DescribeTags&MaxResults=5");
+        assert!(all(&first, "nextToken").is_empty());
+        assert_eq!(
+            error(&b, ME, "Action=DescribeTags&MaxResults=1"),
+            "InvalidParameterValue"
+        );
+    }
+}

@@ -1,62 +1,13 @@
-//! A backend without a writer thread or a store, and helpers to call the EC2 API with it, for
-//! the unit tests of the operations (ELBv2's tests use the backend and the EC2 helpers too).
+//! Helpers to call the EC2 API on the shared fake backend (`crate::testing`), for the unit
+//! tests of the operations (ELBv2's tests use the EC2 helpers too).
 
-use crate::service::{self, Service};
-use crate::{ApiResponse, Backend, ExecuteError};
-use localvpc_model::{Catalog, Command, Ctx, Model, Outcome, Scope, SequentialIds, Timestamp};
-use std::sync::{Arc, Mutex, PoisonError};
-
-/// A backend without a writer thread or a store: a command runs on the model in place.
-#[derive(Default)]
-pub(crate) struct Fake {
-    state: Mutex<(Arc<Model>, SequentialIds)>,
-    catalog: Catalog,
-}
-
-impl Backend for Fake {
-    fn snapshot(&self) -> Arc<Model> {
-        let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        Arc::clone(&state.0)
-    }
-
-    fn catalog(&self) -> &Catalog {
-        &self.catalog
-    }
-
-    fn default_vpc(&self) -> bool {
-        false
-    }
-
-    fn now(&self) -> Timestamp {
-        Timestamp(0)
-    }
-
-    async fn execute(&self, scope: Scope, command: Command) -> Result<Outcome, ExecuteError> {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        let (model, ids) = &mut *state;
-        let mut ctx = Ctx {
-            scope: &scope,
-            now: Timestamp(0),
-            ids,
-            catalog: &self.catalog,
-        };
-        let (next, outcome, _) = model.execute(&command, &mut ctx)?;
-        *model = Arc::new(next);
-        Ok(outcome)
-    }
-}
-
-pub(crate) const ME: &str = "111111111111";
-pub(crate) const OTHER: &str = "222222222222";
+pub(crate) use crate::testing::{Fake, ME, OTHER, all};
+use crate::testing::{call as call_service, query_request};
+use crate::{ApiResponse, Service};
 
 pub(super) fn call(backend: &Fake, account: &str, query: &str) -> ApiResponse {
     let params = format!("{query}&Version=2016-11-15");
-    service::call(
-        Service::Ec2,
-        backend,
-        account,
-        &service::query_request(&params),
-    )
+    call_service(Service::Ec2, backend, account, &query_request(&params))
 }
 
 /// The body of a successful call.
@@ -71,15 +22,6 @@ pub(crate) fn error(backend: &Fake, account: &str, query: &str) -> String {
     let r = call(backend, account, query);
     assert_ne!(r.status, 200, "{query}: {}", r.body);
     all(&r.body, "Code").remove(0)
-}
-
-/// The text of every `<tag>` of a body, in order.
-pub(crate) fn all(body: &str, tag: &str) -> Vec<String> {
-    body.split(&format!("<{tag}>"))
-        .skip(1)
-        .filter_map(|s| s.split(&format!("</{tag}>")).next())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// A new 10.0.0.0/16 VPC of `ME` with a 10.0.1.0/24 subnet in ap-northeast-1a: the subnet's id.
@@ -101,7 +43,7 @@ pub(crate) fn new_subnet(b: &Fake) -> String {
 }
 
 /// One instance of `instance_type` launched by `ME` into `subnet`: its id.
-pub(super) fn launch_in(b: &Fake, subnet: &str, instance_type: &str) -> String {
+pub(crate) fn launch_in(b: &Fake, subnet: &str, instance_type: &str) -> String {
     let run = format!(
         "Action=RunInstances&ImageId=ami-0123456789abcdef0&InstanceType={instance_type}\
          &MinCount=1&MaxCount=1&SubnetId={subnet}"

@@ -1075,7 +1075,9 @@ pub(super) fn describe_peering_attachments<B: Backend>(op: &Op<'_, B>) -> Body {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, OTHER, all, error, ok};
+    use super::super::testing::{
+        Fake, ME, OTHER, all, dry_run, error, missing_parameter, new_subnet, ok, unknown_filter,
+    };
 
     fn tgw(b: &Fake, account: &str) -> String {
         all(
@@ -1141,5 +1143,304 @@ mod tests {
         assert_eq!(all(&body, "item"), ["10.9.0.0/24"]);
         let other = format!("Action=ModifyTransitGateway&TransitGatewayId={t}&Description=x");
         assert_eq!(error(&b, OTHER, &other), "InvalidTransitGatewayID.NotFound");
+    }
+
+    /// A gateway of `ME` and a VPC attachment to the VPC of a new subnet: (gateway, attachment,
+    /// vpc). The attachment is associated with and propagates to the default route table.
+    fn attached(b: &Fake) -> (String, String, String) {
+        let t = tgw(b, ME);
+        let subnet = new_subnet(b);
+        let q = format!("Action=DescribeSubnets&SubnetId.1={subnet}");
+        let vpc = all(&ok(b, ME, &q), "vpcId").remove(0);
+        let q = format!(
+            "Action=CreateTransitGatewayVpcAttachment&TransitGatewayId={t}&VpcId={vpc}\
+             &SubnetIds.1={subnet}"
+        );
+        let att = all(&ok(b, ME, &q), "transitGatewayAttachmentId").remove(0);
+        (t, att, vpc)
+    }
+
+    fn default_table(b: &Fake, t: &str) -> String {
+        let q = format!("Action=DescribeTransitGateways&TransitGatewayIds.1={t}");
+        all(&ok(b, ME, &q), "associationDefaultRouteTableId").remove(0)
+    }
+
+    /// The destination CIDRs of a table's routes.
+    fn routes(b: &Fake, table: &str) -> Vec<String> {
+        let q = format!(
+            "Action=SearchTransitGatewayRoutes&TransitGatewayRouteTableId={table}\
+             &Filter.1.Name=state&Filter.1.Value.1=active&Filter.1.Value.2=blackhole"
+        );
+        all(&ok(b, ME, &q), "destinationCidrBlock")
+    }
+
+    #[test]
+    fn create_reads_options_description_and_tags() {
+        let b = Fake::default();
+        let create = "Action=CreateTransitGateway&Description=core\
+                      &Options.AmazonSideAsn=64600&Options.DefaultRouteTablePropagation=disable\
+                      &Options.VpnEcmpSupport=disable\
+                      &TagSpecification.1.ResourceType=transit-gateway\
+                      &TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=core";
+        dry_run(&b, create);
+        let body = ok(&b, ME, create);
+        let t = all(&body, "transitGatewayId").remove(0);
+        assert!(t.starts_with("tgw-"), "{t}");
+        let q = format!("Action=DescribeTransitGateways&TransitGatewayIds.1={t}");
+        let described = ok(&b, ME, &q);
+        assert_eq!(all(&described, "description"), ["core"]);
+        assert_eq!(all(&described, "amazonSideAsn"), ["64600"]);
+        assert_eq!(all(&described, "defaultRouteTablePropagation"), ["disable"]);
+        assert_eq!(all(&described, "defaultRouteTableAssociation"), ["enable"]);
+        assert_eq!(all(&described, "vpnEcmpSupport"), ["disable"]);
+        assert_eq!(all(&described, "value"), ["core"]);
+        assert_eq!(all(&described, "ownerId"), [ME]);
+        assert_eq!(all(&described, "state"), ["available"]);
+        for (extra, want) in [
+            ("&Options.AmazonSideAsn=-1", "InvalidParameterValue"),
+            ("&Options.AmazonSideAsn=big", "InvalidParameterValue"),
+            ("&Options.DnsSupport=maybe", "InvalidParameterValue"),
+            ("&Options.MulticastSupport=enable", "UnsupportedOperation"),
+        ] {
+            let q = format!("Action=CreateTransitGateway{extra}");
+            assert_eq!(error(&b, ME, &q), want, "{extra}");
+        }
+        let q =
+            "Action=DescribeTransitGateways&Filter.1.Name=owner-id&Filter.1.Value.1=222222222222";
+        assert!(all(&ok(&b, ME, q), "transitGatewayId").is_empty());
+        unknown_filter(&b, "Action=DescribeTransitGateways");
+        assert!(
+            all(
+                &ok(&b, OTHER, "Action=DescribeTransitGateways"),
+                "transitGatewayId"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn delete_waits_for_its_attachments() {
+        let b = Fake::default();
+        let (t, att, _) = attached(&b);
+        let delete = format!("Action=DeleteTransitGateway&TransitGatewayId={t}");
+        missing_parameter(&b, "Action=DeleteTransitGateway");
+        dry_run(&b, &delete);
+        assert_eq!(error(&b, ME, &delete), "IncorrectState");
+        let q =
+            format!("Action=DeleteTransitGatewayVpcAttachment&TransitGatewayAttachmentId={att}");
+        assert_eq!(
+            all(&ok(&b, ME, &q), "transitGatewayAttachmentId"),
+            [att.as_str()]
+        );
+        assert_eq!(all(&ok(&b, ME, &delete), "transitGatewayId"), [t.as_str()]);
+        // Both are gone at once (localvpc is synchronous): described as deleted.
+        let q = format!("Action=DescribeTransitGateways&TransitGatewayIds.1={t}");
+        assert_eq!(all(&ok(&b, ME, &q), "state"), ["deleted"]);
+        assert_eq!(
+            error(&b, OTHER, &delete),
+            "InvalidTransitGatewayID.NotFound"
+        );
+        assert_eq!(
+            error(&b, ME, "Action=DeleteTransitGateway&TransitGatewayId=tgw-x"),
+            "InvalidTransitGatewayID.Malformed"
+        );
+    }
+
+    #[test]
+    fn a_vpc_attachment_is_associated_and_propagated_by_default() {
+        let b = Fake::default();
+        let (t, att, vpc) = attached(&b);
+        let q = format!(
+            "Action=DescribeTransitGatewayVpcAttachments&TransitGatewayAttachmentIds.1={att}"
+        );
+        let body = ok(&b, ME, &q);
+        assert_eq!(all(&body, "vpcId"), [vpc.as_str()]);
+        assert_eq!(all(&body, "transitGatewayId"), [t.as_str()]);
+        assert_eq!(all(&body, "state"), ["available"]);
+        let table = default_table(&b, &t);
+        assert_eq!(routes(&b, &table), ["10.0.0.0/16"]);
+        let q = format!(
+            "Action=GetTransitGatewayRouteTableAssociations&TransitGatewayRouteTableId={table}"
+        );
+        assert_eq!(
+            all(&ok(&b, ME, &q), "transitGatewayAttachmentId"),
+            [att.as_str()]
+        );
+        let q = format!(
+            "Action=GetTransitGatewayRouteTablePropagations&TransitGatewayRouteTableId={table}"
+        );
+        assert_eq!(
+            all(&ok(&b, ME, &q), "transitGatewayAttachmentId"),
+            [att.as_str()]
+        );
+        // Its VPC and subnets are checked.
+        let q =
+            format!("Action=CreateTransitGatewayVpcAttachment&TransitGatewayId={t}&VpcId={vpc}");
+        assert_eq!(error(&b, ME, &q), "MissingParameter");
+        let q = format!(
+            "Action=CreateTransitGatewayVpcAttachment&TransitGatewayId={t}\
+             &VpcId=vpc-0123456789abcdef0&SubnetIds.1=subnet-0123456789abcdef0"
+        );
+        assert_eq!(error(&b, ME, &q), "InvalidVpcID.NotFound");
+        let q = format!(
+            "Action=CreateTransitGatewayVpcAttachment&TransitGatewayId={t}&VpcId={vpc}\
+             &SubnetIds.1=subnet-0123456789abcdef0&Options.ApplianceModeSupport=enable"
+        );
+        assert_eq!(error(&b, ME, &q), "UnsupportedOperation");
+    }
+
+    #[test]
+    fn route_tables_associations_and_propagations() {
+        let b = Fake::default();
+        let (t, att, _) = attached(&b);
+        let default = default_table(&b, &t);
+        let q = format!("Action=CreateTransitGatewayRouteTable&TransitGatewayId={t}");
+        let table = all(&ok(&b, ME, &q), "transitGatewayRouteTableId").remove(0);
+        let q = format!(
+            "Action=DescribeTransitGatewayRouteTables&TransitGatewayRouteTableIds.1={table}"
+        );
+        let body = ok(&b, ME, &q);
+        assert_eq!(all(&body, "defaultAssociationRouteTable"), ["false"]);
+        assert_eq!(all(&body, "transitGatewayId"), [t.as_str()]);
+        let pair = |action: &str, table: &str| {
+            format!(
+                "Action={action}&TransitGatewayRouteTableId={table}\
+                 &TransitGatewayAttachmentId={att}"
+            )
+        };
+        // An attachment has one association: the default table's first.
+        assert_eq!(
+            error(&b, ME, &pair("AssociateTransitGatewayRouteTable", &table)),
+            "Resource.AlreadyAssociated"
+        );
+        let body = ok(
+            &b,
+            ME,
+            &pair("DisassociateTransitGatewayRouteTable", &default),
+        );
+        assert_eq!(all(&body, "transitGatewayRouteTableId"), [default.as_str()]);
+        let body = ok(&b, ME, &pair("AssociateTransitGatewayRouteTable", &table));
+        assert_eq!(all(&body, "transitGatewayRouteTableId"), [table.as_str()]);
+        assert_eq!(all(&body, "transitGatewayAttachmentId"), [att.as_str()]);
+        let associations = |t: &str| {
+            let q = format!(
+                "Action=GetTransitGatewayRouteTableAssociations&TransitGatewayRouteTableId={t}"
+            );
+            all(&ok(&b, ME, &q), "transitGatewayAttachmentId")
+        };
+        assert!(associations(&default).is_empty());
+        assert_eq!(associations(&table), [att.as_str()]);
+        // Propagation adds the VPC's CIDR to the table.
+        assert!(routes(&b, &table).is_empty());
+        ok(
+            &b,
+            ME,
+            &pair("EnableTransitGatewayRouteTablePropagation", &table),
+        );
+        assert_eq!(routes(&b, &table), ["10.0.0.0/16"]);
+        ok(
+            &b,
+            ME,
+            &pair("DisableTransitGatewayRouteTablePropagation", &table),
+        );
+        assert!(routes(&b, &table).is_empty());
+        // A table in use cannot go.
+        let delete =
+            format!("Action=DeleteTransitGatewayRouteTable&TransitGatewayRouteTableId={table}");
+        assert_eq!(error(&b, ME, &delete), "IncorrectState");
+        ok(
+            &b,
+            ME,
+            &pair("DisassociateTransitGatewayRouteTable", &table),
+        );
+        let body = ok(&b, ME, &delete);
+        assert_eq!(all(&body, "state"), ["deleting"]);
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &format!(
+                    "Action=GetTransitGatewayRouteTableAssociations&TransitGatewayRouteTableId={table}"
+                )
+            ),
+            "InvalidRouteTableID.NotFound"
+        );
+        missing_parameter(&b, "Action=CreateTransitGatewayRouteTable");
+    }
+
+    #[test]
+    fn static_routes_are_created_replaced_searched_and_deleted() {
+        let b = Fake::default();
+        let (t, att, _) = attached(&b);
+        let table = default_table(&b, &t);
+        let route = |action: &str, extra: &str| {
+            format!(
+                "Action={action}&TransitGatewayRouteTableId={table}\
+                 &DestinationCidrBlock=192.168.0.0/16{extra}"
+            )
+        };
+        let body = ok(
+            &b,
+            ME,
+            &route(
+                "CreateTransitGatewayRoute",
+                &format!("&TransitGatewayAttachmentId={att}"),
+            ),
+        );
+        assert_eq!(all(&body, "type"), ["static"]);
+        assert_eq!(all(&body, "state"), ["active"]);
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &route(
+                    "CreateTransitGatewayRoute",
+                    &format!("&TransitGatewayAttachmentId={att}")
+                )
+            ),
+            "RouteAlreadyExists"
+        );
+        let body = ok(
+            &b,
+            ME,
+            &route("ReplaceTransitGatewayRoute", "&Blackhole=true"),
+        );
+        assert_eq!(all(&body, "state"), ["blackhole"]);
+        assert_eq!(routes(&b, &table), ["10.0.0.0/16", "192.168.0.0/16"]);
+        // Route searches by prefix.
+        let q = format!(
+            "Action=SearchTransitGatewayRoutes&TransitGatewayRouteTableId={table}\
+             &Filter.1.Name=route-search.supernet-of-match&Filter.1.Value.1=192.168.1.0/24"
+        );
+        assert_eq!(
+            all(&ok(&b, ME, &q), "destinationCidrBlock"),
+            ["192.168.0.0/16"]
+        );
+        let q = format!(
+            "Action=SearchTransitGatewayRoutes&TransitGatewayRouteTableId={table}\
+             &Filter.1.Name=type&Filter.1.Value.1=propagated"
+        );
+        assert_eq!(
+            all(&ok(&b, ME, &q), "destinationCidrBlock"),
+            ["10.0.0.0/16"]
+        );
+        missing_parameter(
+            &b,
+            &format!("Action=SearchTransitGatewayRoutes&TransitGatewayRouteTableId={table}"),
+        );
+        let body = ok(&b, ME, &route("DeleteTransitGatewayRoute", ""));
+        assert_eq!(all(&body, "destinationCidrBlock"), ["192.168.0.0/16"]);
+        assert_eq!(routes(&b, &table), ["10.0.0.0/16"]);
+        assert_eq!(
+            error(&b, ME, &route("DeleteTransitGatewayRoute", "")),
+            "InvalidRoute.NotFound"
+        );
+        let q = format!(
+            "Action=CreateTransitGatewayRoute&TransitGatewayRouteTableId={table}\
+             &DestinationCidrBlock=192.168.0.0/33&Blackhole=true"
+        );
+        assert_eq!(error(&b, ME, &q), "InvalidParameterValue");
+        let q = format!("Action=CreateTransitGatewayRoute&TransitGatewayRouteTableId={table}");
+        missing_parameter(&b, &q);
     }
 }

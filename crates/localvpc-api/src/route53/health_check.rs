@@ -314,8 +314,218 @@ fn write_observation(w: &mut XmlWriter, o: &Observation) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{answered, call, doc, refused};
     use super::*;
+    use crate::testing::{Fake, all};
     use localvpc_wire::xml_doc::parse_document;
+
+    /// `CreateHealthCheckRequest` with `reference` and a config of `config`'s elements.
+    fn create(reference: &str, config: &str) -> String {
+        doc(
+            "CreateHealthCheckRequest",
+            &format!(
+                "<CallerReference>{reference}</CallerReference>\
+                 <HealthCheckConfig>{config}</HealthCheckConfig>"
+            ),
+        )
+    }
+
+    const TCP: &str = "<IPAddress>192.0.2.10</IPAddress><Port>443</Port><Type>TCP</Type>";
+
+    fn new_check(b: &Fake, reference: &str) -> String {
+        let body = answered(b, 201, "POST", "healthcheck", &create(reference, TCP));
+        all(&body, "Id").remove(0)
+    }
+
+    #[test]
+    fn create_answers_201_with_the_check_and_its_location() {
+        let b = Fake::default();
+        let r = call(&b, "POST", "healthcheck", &create("r1", TCP));
+        assert_eq!(r.status, 201, "{}", r.body);
+        let id = all(&r.body, "Id").remove(0);
+        assert_eq!(
+            r.headers,
+            [(
+                "location",
+                format!("https://route53.amazonaws.com/2013-04-01/healthcheck/{id}")
+            )]
+        );
+        assert_eq!(all(&r.body, "HealthCheckVersion"), ["1"]);
+        let got = answered(&b, 200, "GET", &format!("healthcheck/{id}"), "");
+        assert_eq!(all(&got, "IPAddress"), ["192.0.2.10"]);
+        assert_eq!(all(&got, "Port"), ["443"]);
+        assert_eq!(all(&got, "Type"), ["TCP"]);
+        assert_eq!(all(&got, "CallerReference"), ["r1"]);
+        // The same reference and config again is the same check; another config is a conflict.
+        let again = answered(&b, 201, "POST", "healthcheck", &create("r1", TCP));
+        assert_eq!(all(&again, "Id"), [id.as_str()]);
+        let other = create("r1", &TCP.replace("443", "80"));
+        assert_eq!(
+            refused(&b, "POST", "healthcheck", &other),
+            (409, "HealthCheckAlreadyExists".to_owned())
+        );
+        let count = answered(&b, 200, "GET", "healthcheckcount", "");
+        assert_eq!(all(&count, "HealthCheckCount"), ["1"]);
+    }
+
+    #[test]
+    fn create_refuses_bad_input_as_invalid_input() {
+        let b = Fake::default();
+        for body in [
+            doc(
+                "CreateHealthCheckRequest",
+                "<CallerReference>r</CallerReference>",
+            ),
+            doc(
+                "CreateHealthCheckRequest",
+                &format!("<HealthCheckConfig>{TCP}</HealthCheckConfig>"),
+            ),
+            create("r", "<Port>80</Port>"),
+            create("r", "<Type>PING</Type>"),
+            create("r", &TCP.replace("443", "70000")),
+            create("r", &format!("{TCP}<RequestInterval>15</RequestInterval>")),
+            create(
+                "r",
+                &format!("{TCP}<FailureThreshold>11</FailureThreshold>"),
+            ),
+            create("r", &format!("{TCP}<Inverted>yes</Inverted>")),
+            doc("CreateHealthCheck", "<CallerReference>r</CallerReference>"),
+        ] {
+            assert_eq!(
+                refused(&b, "POST", "healthcheck", &body),
+                (400, "InvalidInput".to_owned()),
+                "{body}"
+            );
+        }
+        let count = answered(&b, 200, "GET", "healthcheckcount", "");
+        assert_eq!(all(&count, "HealthCheckCount"), ["0"]);
+    }
+
+    #[test]
+    fn update_bumps_the_version_and_checks_it() {
+        let b = Fake::default();
+        let id = new_check(&b, "r1");
+        let path = format!("healthcheck/{id}");
+        let update = |inner: &str| doc("UpdateHealthCheckRequest", inner);
+        let body = answered(
+            &b,
+            200,
+            "POST",
+            &path,
+            &update("<HealthCheckVersion>1</HealthCheckVersion><Port>8443</Port>"),
+        );
+        assert_eq!(all(&body, "HealthCheckVersion"), ["2"]);
+        assert_eq!(all(&body, "Port"), ["8443"]);
+        assert_eq!(all(&answered(&b, 200, "GET", &path, ""), "Port"), ["8443"]);
+        assert_eq!(
+            refused(
+                &b,
+                "POST",
+                &path,
+                &update("<HealthCheckVersion>1</HealthCheckVersion>")
+            ),
+            (409, "HealthCheckVersionMismatch".to_owned())
+        );
+        for bad in [
+            "<HealthCheckVersion>0</HealthCheckVersion>",
+            "<Port>high</Port>",
+            "<ResetElements><ResettableElementName>Port</ResettableElementName></ResetElements>",
+        ] {
+            assert_eq!(
+                refused(&b, "POST", &path, &update(bad)),
+                (400, "InvalidInput".to_owned()),
+                "{bad}"
+            );
+        }
+        let missing = "healthcheck/00000000-0000-0000-0000-000000000000";
+        assert_eq!(
+            refused(&b, "POST", missing, &update("<Port>1</Port>")),
+            (404, "NoSuchHealthCheck".to_owned())
+        );
+    }
+
+    #[test]
+    fn list_pages_and_delete_forgets() {
+        let b = Fake::default();
+        let mut ids = [new_check(&b, "a"), new_check(&b, "b")];
+        ids.sort();
+        let first = answered(&b, 200, "GET", "healthcheck?maxitems=1", "");
+        assert_eq!(all(&first, "Id"), [ids[0].as_str()]);
+        assert_eq!(all(&first, "IsTruncated"), ["true"]);
+        assert_eq!(all(&first, "NextMarker"), [ids[1].as_str()]);
+        let q = format!("healthcheck?maxitems=1&marker={}", ids[1]);
+        let second = answered(&b, 200, "GET", &q, "");
+        assert_eq!(all(&second, "Id"), [ids[1].as_str()]);
+        assert_eq!(all(&second, "IsTruncated"), ["false"]);
+        assert_eq!(
+            refused(&b, "GET", "healthcheck?maxitems=-1", ""),
+            (400, "InvalidInput".to_owned())
+        );
+        answered(&b, 200, "DELETE", &format!("healthcheck/{}", ids[0]), "");
+        let left = answered(&b, 200, "GET", "healthcheck", "");
+        assert_eq!(all(&left, "Id"), [ids[1].as_str()]);
+        assert_eq!(
+            refused(&b, "GET", &format!("healthcheck/{}", ids[0]), ""),
+            (404, "NoSuchHealthCheck".to_owned())
+        );
+        assert_eq!(
+            refused(&b, "DELETE", &format!("healthcheck/{}", ids[0]), ""),
+            (404, "NoSuchHealthCheck".to_owned())
+        );
+        let long = "x".repeat(65);
+        assert_eq!(
+            refused(&b, "GET", &format!("healthcheck/{long}"), ""),
+            (400, "InvalidInput".to_owned())
+        );
+    }
+
+    #[test]
+    fn status_and_last_failure_reason_answer_observations() {
+        let b = Fake::default();
+        let id = new_check(&b, "r1");
+        let status = answered(&b, 200, "GET", &format!("healthcheck/{id}/status"), "");
+        assert!(status.contains("<GetHealthCheckStatusResponse"), "{status}");
+        assert!(
+            !all(&status, "HealthCheckObservation").is_empty(),
+            "{status}"
+        );
+        let reason = answered(
+            &b,
+            200,
+            "GET",
+            &format!("healthcheck/{id}/lastfailurereason"),
+            "",
+        );
+        assert!(
+            reason.contains("<GetHealthCheckLastFailureReasonResponse"),
+            "{reason}"
+        );
+        let missing = "healthcheck/00000000-0000-0000-0000-000000000000/status";
+        assert_eq!(
+            refused(&b, "GET", missing, ""),
+            (404, "NoSuchHealthCheck".to_owned())
+        );
+    }
+
+    #[test]
+    fn health_check_tags_are_changed_and_listed() {
+        let b = Fake::default();
+        let id = new_check(&b, "r1");
+        let path = format!("tags/healthcheck/{id}");
+        let add = doc(
+            "ChangeTagsForResourceRequest",
+            "<AddTags><Tag><Key>Name</Key><Value>web</Value></Tag></AddTags>",
+        );
+        answered(&b, 200, "POST", &path, &add);
+        let listed = answered(&b, 200, "GET", &path, "");
+        assert_eq!(all(&listed, "ResourceType"), ["healthcheck"]);
+        assert_eq!(all(&listed, "Value"), ["web"]);
+        let missing = "tags/healthcheck/00000000-0000-0000-0000-000000000000";
+        assert_eq!(
+            refused(&b, "POST", missing, &add),
+            (404, "NoSuchHealthCheck".to_owned())
+        );
+    }
 
     fn element(xml: &str) -> Element {
         parse_document(xml.as_bytes()).unwrap()

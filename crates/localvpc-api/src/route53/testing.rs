@@ -1,0 +1,52 @@
+//! Helpers to call the Route 53 API on the shared fake backend (`crate::testing`), for the
+//! unit tests of `route53.rs` and its operation files.
+
+use crate::testing::{Fake, ME, all};
+use crate::{ApiResponse, AwsRequest, Service};
+
+/// `method` on `/2013-04-01/{path}` (which may carry `?query`) with an XML `body`, as `ME`.
+pub(super) fn call(b: &Fake, method: &str, path: &str, body: &str) -> ApiResponse {
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let path = format!("/{}/{path}", super::VERSION);
+    let request = AwsRequest {
+        method,
+        path: &path,
+        query,
+        target: "",
+        body: body.as_bytes(),
+    };
+    crate::testing::call(Service::Route53, b, ME, &request)
+}
+
+/// The body of a call answered with `status`.
+pub(super) fn answered(b: &Fake, status: u16, method: &str, path: &str, body: &str) -> String {
+    let r = call(b, method, path, body);
+    assert_eq!(r.status, status, "{method} {path}: {}", r.body);
+    r.body
+}
+
+/// The status and code of a refused call.
+pub(super) fn refused(b: &Fake, method: &str, path: &str, body: &str) -> (u16, String) {
+    let r = call(b, method, path, body);
+    assert!(r.status >= 400, "{method} {path}: {}", r.body);
+    (r.status, all(&r.body, "Code").remove(0))
+}
+
+/// A request document of the Route 53 namespace: `<root xmlns=…>inner</root>`.
+pub(super) fn doc(root: &str, inner: &str) -> String {
+    format!("<{root} xmlns=\"{}\">{inner}</{root}>", super::NAMESPACE)
+}
+
+/// A new public zone `name` of `ME`: its bare id (`Z…`).
+pub(super) fn new_zone(b: &Fake, name: &str) -> String {
+    let inner = format!("<Name>{name}</Name><CallerReference>ref-{name}</CallerReference>");
+    let body = answered(
+        b,
+        201,
+        "POST",
+        "hostedzone",
+        &doc("CreateHostedZoneRequest", &inner),
+    );
+    let id = all(&body, "Id").remove(0);
+    id.trim_start_matches("/hostedzone/").to_owned()
+}
