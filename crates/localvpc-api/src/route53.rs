@@ -1055,7 +1055,7 @@ fn write_record_set(w: &mut XmlWriter, r: &RecordSet) {
 
 #[cfg(test)]
 mod tests {
-    use super::testing::{answered, call, doc, new_zone, refused};
+    use super::testing::{answered, call, create_private_zone, doc, new_zone, refused};
     use super::*;
     use crate::ec2::testing::new_vpc;
     use crate::testing::{Fake, all};
@@ -1155,14 +1155,7 @@ mod tests {
     fn a_private_zone_is_listed_by_its_vpc() {
         let b = Fake::default();
         let vpc = new_vpc(&b);
-        let body = doc(
-            "CreateHostedZoneRequest",
-            &format!(
-                "<Name>internal.example</Name><CallerReference>p</CallerReference>\
-                 <VPC><VPCId>{vpc}</VPCId></VPC>"
-            ),
-        );
-        let created = answered(&b, 201, "POST", "hostedzone", &body);
+        let created = create_private_zone(&b, &vpc);
         // Without VPCRegion the VPC is in the signing region; a private zone has no name servers.
         assert_eq!(all(&created, "VPCRegion"), ["ap-northeast-1"]);
         assert!(all(&created, "NameServer").is_empty());

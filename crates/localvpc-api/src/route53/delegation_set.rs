@@ -116,7 +116,7 @@ fn write_delegation_set_fields(w: &mut XmlWriter, d: &ReusableDelegationSet) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{answered, call, doc, new_zone, refused};
+    use super::super::testing::{answered, call, create_private_zone, doc, new_zone, refused};
     use crate::ec2::testing::new_vpc;
     use crate::testing::{Fake, all};
 
@@ -210,14 +210,7 @@ mod tests {
     fn a_private_zone_has_no_reusable_delegation_set() {
         let b = Fake::default();
         let vpc = new_vpc(&b);
-        let body = doc(
-            "CreateHostedZoneRequest",
-            &format!(
-                "<Name>internal.example</Name><CallerReference>p</CallerReference>\
-                 <VPC><VPCId>{vpc}</VPCId></VPC>"
-            ),
-        );
-        let created = answered(&b, 201, "POST", "hostedzone", &body);
+        let created = create_private_zone(&b, &vpc);
         let zone = all(&created, "Id").remove(0);
         assert_eq!(
             refused(&b, "POST", "delegationset", &create("r", Some(&zone))),

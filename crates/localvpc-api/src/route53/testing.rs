@@ -50,3 +50,16 @@ pub(super) fn new_zone(b: &Fake, name: &str) -> String {
     let id = all(&body, "Id").remove(0);
     id.trim_start_matches("/hostedzone/").to_owned()
 }
+
+/// CreateHostedZone of a private zone `internal.example` for `vpc` (no `VPCRegion`): the
+/// 201 answer's body.
+pub(super) fn create_private_zone(b: &Fake, vpc: &str) -> String {
+    let body = doc(
+        "CreateHostedZoneRequest",
+        &format!(
+            "<Name>internal.example</Name><CallerReference>p</CallerReference>\
+             <VPC><VPCId>{vpc}</VPCId></VPC>"
+        ),
+    );
+    answered(b, 201, "POST", "hostedzone", &body)
+}
