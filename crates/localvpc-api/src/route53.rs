@@ -10,7 +10,7 @@ use localvpc_model::route53::{
     ROUTE53_REGION, RecordChange, Route53Command, Route53ErrorCode, Route53Outcome, ZoneVpc,
     invalid_vpc_id, name,
 };
-use localvpc_model::{Command, Model, ModelError, Outcome, Scope, VpcId};
+use localvpc_model::{Command, Model, ModelError, Outcome, Scope, Vpc, VpcId};
 use localvpc_wire::query::QueryParams;
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
@@ -454,7 +454,7 @@ impl<B: Backend> Op<'_, B> {
         };
         let model = self.snapshot();
         let owned = model
-            .vpc(
+            .get::<Vpc>(
                 &Scope::new(self.ctx.scope.account.clone(), region),
                 &vpc.vpc_id,
             )

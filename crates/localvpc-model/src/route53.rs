@@ -492,6 +492,15 @@ impl Model {
             .filter(move |z| &z.scope.account == account)
     }
 
+    /// Every public hosted zone of every account, ordered by id (what the DNS server answers
+    /// for any VPC): filtered by visibility, not scope.
+    pub fn public_hosted_zones(&self) -> impl Iterator<Item = &HostedZone> + '_ {
+        self.hosted_zones
+            .values()
+            .map(AsRef::as_ref)
+            .filter(|z| !z.private)
+    }
+
     /// Private zones associated with a VPC, of any owner (ListHostedZonesByVPC, DNS).
     pub fn hosted_zones_for_vpc<'a>(
         &'a self,
@@ -1550,7 +1559,7 @@ mod tests {
             };
             w.r53(HUB, c).unwrap();
         }
-        let stored = w.model.hosted_zone_any(&zone.id).unwrap().clone();
+        let stored = w.model.any::<HostedZone>(&zone.id).unwrap().clone();
         let mut sorted: Vec<Arc<RecordSet>> = stored.records.iter().cloned().collect();
         sorted.sort_by(|a, b| record_order(a, b));
         assert_eq!(stored.records.iter().cloned().collect::<Vec<_>>(), sorted);

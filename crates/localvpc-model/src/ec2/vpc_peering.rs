@@ -4,6 +4,7 @@
 
 use crate::cidr::{self, Ipv4Cidr};
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{Timestamp, VpcId, VpcPeeringConnectionId};
 use crate::resource::{Model, Resource};
@@ -142,7 +143,7 @@ impl Txn<'_, '_> {
         input: &CreateVpcPeering,
     ) -> Result<VpcPeeringConnection, ModelError> {
         let scope = self.ctx.scope.clone();
-        let requester_vpc = self.model.vpc(&scope, &input.vpc_id)?.clone();
+        let requester_vpc = self.model.get::<Vpc>(&scope, &input.vpc_id)?.clone();
         let peer_scope = Scope::new(
             input
                 .peer_owner
@@ -424,7 +425,7 @@ impl Txn<'_, '_> {
     }
 }
 
-fn overlaps(a: &crate::ec2::vpc::Vpc, b: &crate::ec2::vpc::Vpc) -> bool {
+fn overlaps(a: &Vpc, b: &Vpc) -> bool {
     a.associated_cidrs()
         .any(|x| b.associated_cidrs().any(|y| cidr::overlaps(x, y)))
 }

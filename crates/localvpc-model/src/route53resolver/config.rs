@@ -3,6 +3,7 @@
 
 use super::common::invalid_parameter;
 use crate::ec2::tags::Tags;
+use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{ResolverConfigId, VpcId};
 use crate::resource::{Model, Resource};
@@ -47,7 +48,7 @@ impl Model {
 
     /// One config per VPC of the scope, in VPC id order.
     pub fn resolver_configs_in(&self, scope: &Scope) -> Vec<ResolverConfig> {
-        self.vpcs(scope)
+        self.in_scope::<Vpc>(scope)
             .map(|v| self.resolver_config_of(scope, &v.id))
             .collect()
     }

@@ -2,6 +2,7 @@
 
 use super::common::invalid_parameter;
 use crate::ec2::tags::Tags;
+use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{ResolverDnssecConfigId, VpcId};
 use crate::resource::{Model, Resource};
@@ -45,7 +46,7 @@ impl Model {
 
     /// One DNSSEC config per VPC of the scope, in VPC id order.
     pub fn resolver_dnssec_configs_in(&self, scope: &Scope) -> Vec<ResolverDnssecConfig> {
-        self.vpcs(scope)
+        self.in_scope::<Vpc>(scope)
             .map(|v| self.dnssec_config_of(scope, &v.id))
             .collect()
     }

@@ -41,13 +41,6 @@ impl Model {
             })
     }
 
-    pub fn resolver_query_log_config_associations_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a ResolverQueryLogConfigAssociation> + 'a {
-        self.in_scope(scope)
-    }
-
     /// The VPCs a query-logging configuration is associated with.
     pub fn query_log_config_vpcs<'a>(
         &'a self,
@@ -120,7 +113,7 @@ impl Txn<'_, '_> {
             .resolver_query_log_config(self.ctx.scope, config_id)?;
         let found = self
             .model
-            .resolver_query_log_config_associations_in(self.ctx.scope)
+            .in_scope::<ResolverQueryLogConfigAssociation>(self.ctx.scope)
             .find(|a| a.config_id.as_str() == config_id && a.vpc_id.as_str() == vpc_id)
             .cloned()
             .ok_or_else(|| {

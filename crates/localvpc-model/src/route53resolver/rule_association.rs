@@ -5,6 +5,7 @@ use super::ResolverErrorCode;
 use super::common::{check_name, invalid_parameter, invalid_request, not_found, rerr};
 use super::rule::{AUTODEFINED_INTERNET_RULE_ID, ResolverRule};
 use crate::ec2::tags::Tags;
+use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{ResolverRuleAssociationId, ResolverRuleId, VpcId};
 use crate::resource::{Model, Resource, ResourceRef};
@@ -43,7 +44,10 @@ impl Model {
             .filter(|a| &a.scope == scope)
             .map(|a| ResolverRuleAssociation::clone(a))
             .collect();
-        out.extend(self.vpcs(scope).map(|v| internet_association(scope, &v.id)));
+        out.extend(
+            self.in_scope::<Vpc>(scope)
+                .map(|v| internet_association(scope, &v.id)),
+        );
         out
     }
 
@@ -60,7 +64,7 @@ impl Model {
         if let Some(a) = stored {
             return Ok(a.clone());
         }
-        self.vpcs(scope)
+        self.in_scope::<Vpc>(scope)
             .map(|v| internet_association(scope, &v.id))
             .find(|a| a.id.as_str() == id)
             .ok_or_else(|| {
