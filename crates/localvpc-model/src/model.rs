@@ -1,4 +1,4 @@
-//! Reads over the whole state that several views share (tags, scopes, a few getters).
+//! Reads over the whole state that several views share (tags, scopes, free addresses).
 
 use crate::ec2::security_group::SecurityGroup;
 use crate::ec2::subnet::Subnet;

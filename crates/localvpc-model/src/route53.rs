@@ -472,7 +472,8 @@ pub enum ZoneOwnerOfName {
 }
 
 impl Model {
-    /// A zone of the caller's account (`NoSuchHostedZone` for others', as AWS answers).
+    /// A zone of the caller's account (`NoSuchHostedZone` for others', as AWS answers). Not
+    /// `get`: Route 53 is global, so the account is checked and the region is not.
     pub fn hosted_zone(&self, scope: &Scope, id: &HostedZoneId) -> Result<&HostedZone, ModelError> {
         self.hosted_zones
             .get(id)
@@ -481,7 +482,7 @@ impl Model {
             .ok_or_else(|| id.not_found())
     }
 
-    /// Every zone of an account, ordered by id.
+    /// Every zone of an account, ordered by id (not `in_scope`: Route 53 is global).
     pub fn hosted_zones_of<'a>(
         &'a self,
         account: &'a AccountId,
@@ -512,6 +513,8 @@ impl Model {
             .filter(move |z| z.private && z.vpcs.contains(vpc))
     }
 
+    /// A change by id alone (`NoSuchChange` if unknown). Not `get`: Route 53 is global and
+    /// GetChange names no zone, so neither region nor account is checked.
     pub fn hosted_zone_change(&self, id: &ChangeId) -> Result<&HostedZoneChange, ModelError> {
         self.hosted_zone_changes
             .get(id)

@@ -344,7 +344,7 @@ impl ModifyTgw {
 
 impl Model {
     /// A transit gateway usable from `scope`: its own, or (RAM sharing is implied) any in
-    /// the same region.
+    /// the same region. Not `get`: that checks the account too, and would find a deleted one.
     pub fn transit_gateway(
         &self,
         scope: &Scope,
@@ -357,6 +357,8 @@ impl Model {
             .ok_or_else(|| id.not_found())
     }
 
+    /// An attachment any side sees: its owner, the gateway's, a peer gateway's. Not `get`,
+    /// which sees only its owner's.
     pub fn tgw_attachment(
         &self,
         scope: &Scope,
@@ -369,6 +371,8 @@ impl Model {
             .ok_or_else(|| id.not_found())
     }
 
+    /// The attachments any side sees (owner, gateway, peer gateway), in id order. Not
+    /// `in_scope`, which lists only their owner's.
     pub fn tgw_attachments_visible<'a>(
         &'a self,
         scope: &'a Scope,

@@ -107,6 +107,8 @@ pub struct PeeringOptions {
 }
 
 impl Model {
+    /// A peering connection either side sees (requester or accepter). Not `get`, which sees
+    /// only the requester's.
     pub fn vpc_peering(
         &self,
         scope: &Scope,
@@ -119,6 +121,8 @@ impl Model {
             .ok_or_else(|| id.not_found())
     }
 
+    /// The peering connections either side sees, in id order. Not `in_scope`, which lists
+    /// only the requester's.
     pub fn vpc_peerings_visible<'a>(
         &'a self,
         scope: &'a Scope,

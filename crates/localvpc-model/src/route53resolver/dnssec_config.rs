@@ -21,6 +21,8 @@ pub struct ResolverDnssecConfig {
 }
 
 impl Model {
+    /// The DNSSEC config of a VPC (stored once updated, else the default: validation off).
+    /// Not `get`: it is found by VPC, and exists before it is stored.
     pub fn resolver_dnssec_config(
         &self,
         scope: &Scope,
@@ -44,7 +46,8 @@ impl Model {
         )
     }
 
-    /// One DNSSEC config per VPC of the scope, in VPC id order.
+    /// One DNSSEC config per VPC of the scope, in VPC id order (not `in_scope`: defaults
+    /// included).
     pub fn resolver_dnssec_configs_in(&self, scope: &Scope) -> Vec<ResolverDnssecConfig> {
         self.in_scope::<Vpc>(scope)
             .map(|v| self.dnssec_config_of(scope, &v.id))

@@ -167,6 +167,8 @@ pub(super) fn check_endpoint_ip(
 }
 
 impl Model {
+    /// An endpoint of `scope` by the id as sent. Not `get`: Resolver answers a malformed id
+    /// and another scope's alike, `ResourceNotFoundException` with its own message.
     pub fn resolver_endpoint(
         &self,
         scope: &Scope,

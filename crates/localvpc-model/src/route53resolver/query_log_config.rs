@@ -33,6 +33,8 @@ impl ResolverQueryLogConfig {
 }
 
 impl Model {
+    /// A query-logging configuration of `scope` by the id as sent. Not `get`: Resolver
+    /// answers a malformed id and another scope's alike, `ResourceNotFoundException`.
     pub fn resolver_query_log_config(
         &self,
         scope: &Scope,

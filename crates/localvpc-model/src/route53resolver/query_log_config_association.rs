@@ -24,6 +24,8 @@ pub struct ResolverQueryLogConfigAssociation {
 }
 
 impl Model {
+    /// An association of `scope` by the id as sent. Not `get`: Resolver answers a malformed
+    /// id and another scope's alike, `ResourceNotFoundException`.
     pub fn resolver_query_log_config_association(
         &self,
         scope: &Scope,

@@ -36,7 +36,7 @@ impl ResolverRuleAssociation {
 
 impl Model {
     /// Every rule association a scope sees: the stored ones, then the autodefined internet
-    /// rule's association with each of its VPCs (AWS lists those too).
+    /// rule's association with each of its VPCs (AWS lists those too; `in_scope` would not).
     pub fn resolver_rule_associations_in(&self, scope: &Scope) -> Vec<ResolverRuleAssociation> {
         let mut out: Vec<ResolverRuleAssociation> = self
             .resolver_rule_associations
@@ -51,6 +51,8 @@ impl Model {
         out
     }
 
+    /// A stored association of `scope`, or the internet rule's with one of its VPCs, by the
+    /// id as sent (not `get`: those are never stored, and a malformed id is not found).
     pub fn resolver_rule_association(
         &self,
         scope: &Scope,
