@@ -5,7 +5,7 @@
 use crate::{ApiError, ApiResponse, Backend, RequestCtx};
 use localvpc_model::{
     Command, CreateLoadBalancer, CreateTargetGroup, ElbCommand, ElbErrorCode, FromOutcome,
-    HealthCheckInput, InstanceId, Listener, ListenerArn, LoadBalancer, LoadBalancerArn,
+    HealthCheckInput, Instance, InstanceId, Listener, ListenerArn, LoadBalancer, LoadBalancerArn,
     LoadBalancerType, Model, ModelError, SecurityGroupId, SubnetId, Target, TargetGroup,
     TargetGroupArn, load_balancer_name_not_found, nlb_hosted_zone_id, target_group_name_not_found,
 };
@@ -302,7 +302,7 @@ async fn dispatch<B: Backend>(
         "DescribeLoadBalancerAttributes" => {
             let arn = LoadBalancerArn::parse(op.required("LoadBalancerArn")?)?;
             let model = op.snapshot();
-            let lb = model.load_balancer(&op.ctx.scope, &arn)?;
+            let lb = model.get::<LoadBalancer>(&op.ctx.scope, &arn)?;
             op.respond(|w| write_attributes(w, &lb.attributes))
         }
         "ModifyLoadBalancerAttributes" => {
@@ -329,7 +329,7 @@ async fn dispatch<B: Backend>(
         "DescribeTargetGroupAttributes" => {
             let arn = TargetGroupArn::parse(op.required("TargetGroupArn")?)?;
             let model = op.snapshot();
-            let tg = model.target_group(&op.ctx.scope, &arn)?;
+            let tg = model.get::<TargetGroup>(&op.ctx.scope, &arn)?;
             op.respond(|w| write_attributes(w, &tg.attributes))
         }
         "ModifyTargetGroupAttributes" => {
@@ -376,7 +376,7 @@ async fn dispatch<B: Backend>(
         "DescribeListenerAttributes" => {
             let arn = ListenerArn::parse(op.required("ListenerArn")?)?;
             let model = op.snapshot();
-            let l = model.listener(&op.ctx.scope, &arn)?;
+            let l = model.get::<Listener>(&op.ctx.scope, &arn)?;
             let attrs: Vec<(String, String)> = if l.protocol.as_deref() == Some("TCP") {
                 vec![("tcp.idle_timeout.seconds".to_owned(), "350".to_owned())]
             } else {
@@ -549,7 +549,7 @@ fn describe_load_balancers<B: Backend>(op: &Op<'_, B>) -> Body {
         chosen(
             op.members("Names"),
             |n| {
-                let found = model.load_balancers_in(scope).find(|l| l.name == n);
+                let found = model.in_scope::<LoadBalancer>(scope).find(|l| l.name == n);
                 Ok(found.ok_or_else(|| load_balancer_name_not_found(n))?)
             },
             Vec::new,
@@ -557,8 +557,8 @@ fn describe_load_balancers<B: Backend>(op: &Op<'_, B>) -> Body {
     } else {
         chosen(
             op.members("LoadBalancerArns"),
-            |a| Ok(model.load_balancer(scope, &LoadBalancerArn::parse(a)?)?),
-            || model.load_balancers_in(scope).collect(),
+            |a| Ok(model.get::<LoadBalancer>(scope, &LoadBalancerArn::parse(a)?)?),
+            || model.in_scope::<LoadBalancer>(scope).collect(),
         )?
     };
     describe.answer("LoadBalancers", lbs, |l| l.id.as_str(), write_load_balancer)
@@ -662,9 +662,9 @@ fn describe_target_groups<B: Backend>(op: &Op<'_, B>) -> Body {
         .transpose()?;
     let model = op.snapshot();
     let scope = &op.ctx.scope;
-    let in_scope = || model.target_groups_in(scope);
+    let in_scope = || model.in_scope::<TargetGroup>(scope);
     let tgs = if let Some(lb) = &lb {
-        model.load_balancer(scope, lb)?;
+        model.get::<LoadBalancer>(scope, lb)?;
         in_scope()
             .filter(|t| model.target_group_load_balancers(&t.id).contains(lb))
             .collect()
@@ -681,7 +681,7 @@ fn describe_target_groups<B: Backend>(op: &Op<'_, B>) -> Body {
     } else {
         chosen(
             op.members("TargetGroupArns"),
-            |a| Ok(model.target_group(scope, &TargetGroupArn::parse(a)?)?),
+            |a| Ok(model.get::<TargetGroup>(scope, &TargetGroupArn::parse(a)?)?),
             || in_scope().collect(),
         )?
     };
@@ -724,7 +724,7 @@ fn describe_target_health<B: Backend>(op: &Op<'_, B>) -> Body {
     let wanted = targets(op)?;
     let model = op.snapshot();
     let scope = &op.ctx.scope;
-    let tg = model.target_group(scope, &arn)?;
+    let tg = model.get::<TargetGroup>(scope, &arn)?;
     let in_use = !model.target_group_load_balancers(&tg.id).is_empty();
     let listed: Vec<Target> = if wanted.is_empty() {
         tg.targets.clone()
@@ -747,7 +747,7 @@ fn describe_target_health<B: Backend>(op: &Op<'_, B>) -> Body {
                 .any(|x| x.id == t.id && x.port.or(tg.port) == port);
             let running = match InstanceId::parse(&t.id) {
                 Ok(id) => model
-                    .instance(scope, &id)
+                    .get::<Instance>(scope, &id)
                     .is_ok_and(|i| i.state == localvpc_model::InstanceState::Running),
                 Err(_) => true,
             };
@@ -869,7 +869,7 @@ fn describe_listeners<B: Backend>(op: &Op<'_, B>) -> Body {
     let scope = &op.ctx.scope;
     let listeners = match &lb {
         Some(lb) => {
-            model.load_balancer(scope, lb)?;
+            model.get::<LoadBalancer>(scope, lb)?;
             model
                 .in_scope::<Listener>(scope)
                 .filter(|l| &l.load_balancer_arn == lb)
@@ -877,7 +877,7 @@ fn describe_listeners<B: Backend>(op: &Op<'_, B>) -> Body {
         }
         None => chosen(
             arns,
-            |a| Ok(model.listener(scope, &ListenerArn::parse(a)?)?),
+            |a| Ok(model.get::<Listener>(scope, &ListenerArn::parse(a)?)?),
             Vec::new,
         )?,
     };

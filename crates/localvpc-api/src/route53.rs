@@ -9,7 +9,7 @@ use localvpc_model::route53::{
     ChangeAction, ChangeId, CreateHostedZone, HostedZone, HostedZoneChange, HostedZoneId,
     RecordChange, Route53Command, Route53ErrorCode, ZoneVpc, invalid_vpc_id, name,
 };
-use localvpc_model::{Command, FromOutcome, Model, ModelError, Scope, VpcId};
+use localvpc_model::{Command, FromOutcome, Model, ModelError, Scope, Vpc, VpcId};
 use localvpc_wire::query::QueryParams;
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
@@ -416,7 +416,7 @@ impl<B: Backend> Op<'_, B> {
         };
         let model = self.snapshot();
         let owned = model
-            .vpc(
+            .get::<Vpc>(
                 &Scope::new(self.ctx.scope.account.clone(), region),
                 &vpc.vpc_id,
             )

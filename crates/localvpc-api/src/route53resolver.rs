@@ -394,7 +394,7 @@ async fn dispatch<B: Backend>(
             let input: ListInput = op.input()?;
             let model = op.snapshot();
             let items: Vec<Value> = model
-                .resolver_query_log_configs_in(&op.ctx.scope)
+                .in_scope::<ResolverQueryLogConfig>(&op.ctx.scope)
                 .map(|c| query_log_config_json(&model, c, "CREATED"))
                 .collect();
             sorted_page(
@@ -444,7 +444,7 @@ async fn dispatch<B: Backend>(
             let input: ListInput = op.input()?;
             let model = op.snapshot();
             let items: Vec<Value> = model
-                .resolver_query_log_config_associations_in(&op.ctx.scope)
+                .in_scope::<ResolverQueryLogConfigAssociation>(&op.ctx.scope)
                 .map(|a| query_log_association_json(a, "ACTIVE"))
                 .collect();
             sorted_page(
@@ -1000,7 +1000,7 @@ fn list_endpoints<B: Backend>(op: &Op<'_, B>) -> Body {
     let input: ListInput = op.input()?;
     let model = op.snapshot();
     let items: Vec<Value> = model
-        .resolver_endpoints_in(&op.ctx.scope)
+        .in_scope::<ResolverEndpoint>(&op.ctx.scope)
         .map(|e| endpoint_json(e, EndpointStatus::Operational))
         .collect();
     let items = filtered(items, input.filters.as_deref(), &ENDPOINT_FILTERS)?;

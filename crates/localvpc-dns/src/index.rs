@@ -11,7 +11,7 @@
 
 use crate::querylog::LogTargets;
 use crate::resolve::{compute_domains, endpoint_zones, reverse_zones};
-use localvpc_model::route53::{HostedZoneId, ZoneVpc};
+use localvpc_model::route53::{HostedZone, HostedZoneId, ZoneVpc};
 use localvpc_model::{
     Catalog, Change, EndpointTypeWire, Model, ResolverRule, Resource, ResourceRef, Vpc,
     VpcEndpoint, VpcEndpointId, VpcId,
@@ -45,7 +45,7 @@ impl Indexed {
         };
         let mut vpcs = self.index.vpcs.clone();
         for id in touched {
-            match model.vpc_any(&id) {
+            match model.any::<Vpc>(&id) {
                 Some(vpc) => {
                     let endpoints: Vec<&VpcEndpoint> =
                         model.vpc_endpoints_of_vpc(&vpc.id).collect();
@@ -73,7 +73,7 @@ pub(crate) struct Index {
 fn touched_vpcs(before: &Model, changes: &[Vec<Change>]) -> Option<BTreeSet<VpcId>> {
     let mut touched = BTreeSet::new();
     let endpoint_vpc =
-        |m: &Model, id: &VpcEndpointId| m.vpc_endpoint_any(id).map(|e| e.vpc_id.clone());
+        |m: &Model, id: &VpcEndpointId| m.any::<VpcEndpoint>(id).map(|e| e.vpc_id.clone());
     for change in changes.iter().flatten() {
         match change {
             Change::Reset => return None,
@@ -92,13 +92,13 @@ fn touched_vpcs(before: &Model, changes: &[Vec<Change>]) -> Option<BTreeSet<VpcI
             }
             Change::Put(Resource::HostedZone(z)) => {
                 let old = before
-                    .hosted_zone_any(&z.id)
+                    .any::<HostedZone>(&z.id)
                     .map(|o| o.vpcs.clone())
                     .unwrap_or_default();
                 touched.extend(z.vpcs.iter().chain(&old).map(|v| v.vpc_id.clone()));
             }
             Change::Delete(ResourceRef::HostedZone(id)) => {
-                if let Some(old) = before.hosted_zone_any(id) {
+                if let Some(old) = before.any::<HostedZone>(id) {
                     touched.extend(old.vpcs.iter().map(|v| v.vpc_id.clone()));
                 }
             }
@@ -205,7 +205,7 @@ impl Index {
             endpoints.entry(&e.vpc_id).or_default().push(e);
         }
         let mut vpcs = imbl::HashMap::new();
-        for vpc in model.all_vpcs() {
+        for vpc in model.all::<Vpc>() {
             let mine = endpoints.get(&vpc.id).map_or(&[][..], Vec::as_slice);
             vpcs.insert(
                 vpc.id.clone(),

@@ -10,8 +10,9 @@ use crate::trail::{Rcode, StepKind, TrailStep};
 use crate::zone;
 use localvpc_model::route53::name::{canonical, is_within};
 use localvpc_model::{
-    Catalog, EndpointState, EndpointType, EndpointTypeWire, Model, PREFIX_LIST_SERVICES,
-    VpcEndpointId, VpcId, aws_prefix_list_for, aws_services,
+    Catalog, ElasticIp, EndpointState, EndpointType, EndpointTypeWire, Instance, LoadBalancer,
+    Model, NetworkInterface, PREFIX_LIST_SERVICES, VpcEndpoint, VpcEndpointId, VpcId,
+    aws_prefix_list_for, aws_services,
 };
 use std::net::Ipv4Addr;
 
@@ -112,7 +113,7 @@ fn address(
 
 fn vpce_name(r: &mut Resolver<'_>, qname: &str, qtype: QType) -> Option<Step> {
     let (endpoint, ips, kind) = vpce_match(r.model, r.catalog, qname)?;
-    let e = r.model.vpc_endpoint_any(&endpoint)?;
+    let e = r.model.any::<VpcEndpoint>(&endpoint)?;
     if e.state != EndpointState::Available {
         r.push(|| {
             TrailStep::new(
@@ -212,7 +213,7 @@ fn vpce_match(
         .split('.')
         .find(|l| l.starts_with("vpce-") && !l.starts_with("vpce-svc-"))?;
     let id = VpcEndpointId::parse(label.get(..22)?).ok()?;
-    let e = model.vpc_endpoint_any(&id)?;
+    let e = model.any::<VpcEndpoint>(&id)?;
     if e.endpoint_type != EndpointTypeWire::Interface {
         return None;
     }
@@ -220,7 +221,7 @@ fn vpce_match(
     let enis: Vec<(String, Ipv4Addr)> = e
         .network_interface_ids
         .iter()
-        .filter_map(|n| model.network_interfaces_any(n))
+        .filter_map(|n| model.any::<NetworkInterface>(n))
         .map(|n| (n.availability_zone.clone(), n.private_ip))
         .collect();
     // S3 publishes `*.vpce-…` names; the bare name answers too (aliases point at it), and
@@ -252,7 +253,7 @@ pub(crate) fn vpce_addresses(
     let (id, ips, _) = vpce_match(r.model, r.catalog, target)?;
     let available = r
         .model
-        .vpc_endpoint_any(&id)
+        .any::<VpcEndpoint>(&id)
         .is_some_and(|e| e.state == EndpointState::Available);
     Some((id, if available { ips } else { Vec::new() }))
 }
@@ -263,7 +264,7 @@ pub(crate) fn load_balancer_addresses(
     target: &str,
 ) -> Option<(String, Vec<Ipv4Addr>)> {
     let lb = model
-        .all_load_balancers()
+        .all::<LoadBalancer>()
         .find(|lb| !lb.dns_name.is_empty() && canonical(&lb.dns_name).is_ok_and(|n| n == target))?;
     Some((
         lb.name.clone(),
@@ -345,15 +346,15 @@ pub(crate) fn ec2_public_name(
 ) -> Option<(Ipv4Addr, (VpcId, Ipv4Addr))> {
     let label = qname.strip_suffix(domain)?.strip_suffix('.')?;
     let ip: Ipv4Addr = label.strip_prefix("ec2-")?.replace('-', ".").parse().ok()?;
-    if let Some(i) = model.all_instances().find(|i| i.public_ip == Some(ip)) {
+    if let Some(i) = model.all::<Instance>().find(|i| i.public_ip == Some(ip)) {
         return Some((ip, (i.vpc_id.clone(), i.private_ip)));
     }
     model
-        .all_elastic_ips()
+        .all::<ElasticIp>()
         .find(|e| e.public_ip == ip)
         .and_then(|e| {
             let assoc = e.association.as_ref()?;
-            let eni = model.network_interfaces_any(&assoc.network_interface_id)?;
+            let eni = model.any::<NetworkInterface>(&assoc.network_interface_id)?;
             Some((ip, (eni.vpc_id.clone(), assoc.private_ip)))
         })
 }

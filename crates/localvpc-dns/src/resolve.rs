@@ -16,9 +16,9 @@ use crate::zone;
 use localvpc_model::route53::HostedZone;
 use localvpc_model::route53::name::{canonical, is_within};
 use localvpc_model::{
-    AUTODEFINED_INTERNET_RULE_ID, Catalog, EndpointState, Model, ResolverDirection,
-    ResolverEndpoint, ResolverEndpointId, ResolverRule, ResolverRuleType, Vpc, VpcEndpoint, VpcId,
-    private_dns_name,
+    AUTODEFINED_INTERNET_RULE_ID, Catalog, EndpointState, Model, NetworkInterface,
+    ResolverDirection, ResolverEndpoint, ResolverEndpointId, ResolverRule, ResolverRuleType, Vpc,
+    VpcEndpoint, VpcId, VpcPeeringConnection, private_dns_name,
 };
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -276,7 +276,7 @@ impl<'m> Resolver<'m> {
             View::Vpc(id) => (id.clone(), None),
             View::Inbound(id) => {
                 let Some(endpoint) = model
-                    .resolver_endpoint_any(id)
+                    .any::<ResolverEndpoint>(id)
                     .filter(|e| e.direction == ResolverDirection::Inbound)
                 else {
                     self.note(StepKind::View, || {
@@ -287,7 +287,7 @@ impl<'m> Resolver<'m> {
                 (endpoint.vpc_id.clone(), Some(endpoint))
             }
         };
-        let Some(vpc) = model.vpc_any(&vpc_id) else {
+        let Some(vpc) = model.any::<Vpc>(&vpc_id) else {
             self.note(StepKind::View, || format!("no VPC {vpc_id}: refused"));
             return Err(Rcode::Refused);
         };
@@ -450,7 +450,7 @@ impl<'m> Resolver<'m> {
         for zone in tables
             .zones
             .iter()
-            .filter_map(|id| model.hosted_zone_any(id))
+            .filter_map(|id| model.any::<HostedZone>(id))
             .filter(|z| is_within(qname, &z.name))
         {
             if both {
@@ -474,7 +474,7 @@ impl<'m> Resolver<'m> {
             }
         }
         for (endpoint_id, zones) in &tables.endpoints {
-            let Some(endpoint) = model.vpc_endpoint_any(endpoint_id) else {
+            let Some(endpoint) = model.any::<VpcEndpoint>(endpoint_id) else {
                 continue;
             };
             for (zone_name, exact, wildcard) in zones {
@@ -645,7 +645,7 @@ impl<'m> Resolver<'m> {
         endpoint
             .network_interface_ids
             .iter()
-            .filter_map(|id| self.model.network_interfaces_any(id))
+            .filter_map(|id| self.model.any::<NetworkInterface>(id))
             .map(|eni| (eni.availability_zone.clone(), eni.private_ip))
             .collect()
     }
@@ -794,7 +794,7 @@ impl<'m> Resolver<'m> {
             Some((ip, owner)) if vpc.enable_dns_hostnames => {
                 let region = self
                     .model
-                    .vpc_any(&owner)
+                    .any::<Vpc>(&owner)
                     .map_or(vpc.scope.region.clone(), |v| v.scope.region.clone());
                 let target = format!("{}.", private_dns_name(&region, ip));
                 if qtype != QType::Ptr {
@@ -859,7 +859,7 @@ impl<'m> Resolver<'m> {
             return Some(vpc.id.clone());
         }
         self.model
-            .all_vpc_peerings()
+            .all::<VpcPeeringConnection>()
             .filter(|p| p.is_active() && p.involves(&vpc.id))
             .filter_map(|p| {
                 let peer = if p.requester.vpc_id == vpc.id {
@@ -875,7 +875,7 @@ impl<'m> Resolver<'m> {
 
     /// Whether `peer` is peered with `vpc` and lets it resolve its names to private IPs.
     fn peer_allows_dns(&self, vpc: &VpcId, peer: &VpcId) -> bool {
-        self.model.all_vpc_peerings().any(|p| {
+        self.model.all::<VpcPeeringConnection>().any(|p| {
             p.is_active()
                 && p.involves(vpc)
                 && p.involves(peer)

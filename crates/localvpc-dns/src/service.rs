@@ -12,7 +12,10 @@ use crate::server::{self, Serves};
 use crate::trail::Resolution;
 use crate::{View, public::fnv1a};
 use arc_swap::ArcSwap;
-use localvpc_model::{Catalog, Change, Model, ResolverDirection, ResolverEndpointId, VpcId};
+use localvpc_model::{
+    Catalog, Change, Model, ResolverDirection, ResolverEndpoint, ResolverEndpointId,
+    ResolverQueryLogConfig, Vpc, VpcId,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -565,7 +568,7 @@ impl Dns {
         let model = &current.model;
         let (vpc_id, endpoint) = match view {
             View::Vpc(id) => (id, None),
-            View::Inbound(id) => (&model.resolver_endpoint_any(id)?.vpc_id, Some(id)),
+            View::Inbound(id) => (&model.any::<ResolverEndpoint>(id)?.vpc_id, Some(id)),
             View::Public => return None,
         };
         let targets = current.index.vpc(vpc_id)?.query_log.clone()?;
@@ -613,7 +616,7 @@ impl Dns {
     pub fn query_logs(&self) -> QueryLogsInfo {
         let model = self.snapshot();
         let mut configs: Vec<QueryLogInfo> = model
-            .all_query_log_configs()
+            .all::<ResolverQueryLogConfig>()
             .map(|c| {
                 let id = c.id.to_string();
                 let mut vpcs: Vec<String> = model
@@ -807,7 +810,7 @@ fn views(model: &Model) -> Vec<Wanted> {
             listen: String::new(),
         },
     }];
-    let mut vpcs: Vec<_> = model.all_vpcs().collect();
+    let mut vpcs: Vec<_> = model.all::<Vpc>().collect();
     vpcs.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
     for vpc in vpcs {
         out.push(Wanted {
@@ -823,7 +826,7 @@ fn views(model: &Model) -> Vec<Wanted> {
         });
     }
     let mut endpoints: Vec<_> = model
-        .all_resolver_endpoints()
+        .all::<ResolverEndpoint>()
         .filter(|e| e.direction == ResolverDirection::Inbound)
         .collect();
     endpoints.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));

@@ -1,6 +1,7 @@
 //! The one place a command becomes the transaction methods that run it.
 
 use crate::command::{Command, Outcome};
+use crate::ec2::endpoint_service::ConnectionNotification;
 use crate::ec2::tags::{merge_tags, validate_tag};
 use crate::error::ModelError;
 use crate::resource::ResourceRef;
@@ -441,7 +442,7 @@ impl Txn<'_, '_> {
             Command::DeleteConnectionNotifications { ids } => {
                 let mut failed = Vec::new();
                 for id in ids {
-                    match self.model.connection_notification(self.ctx.scope, id) {
+                    match self.model.get::<ConnectionNotification>(self.ctx.scope, id) {
                         Ok(_) => self.delete(ResourceRef::ConnectionNotification(id.clone())),
                         Err(e) => failed.push((id.to_string(), e.code(), e.to_string())),
                     }

@@ -2,8 +2,12 @@
 //! gateway load balancers in subnets with their requester-managed ENIs, target groups with
 //! registered targets, and listeners forwarding to them.
 
+use crate::ec2::instance::Instance;
 use crate::ec2::network_interface::ManagedInterface;
+use crate::ec2::security_group::SecurityGroup;
+use crate::ec2::subnet::Subnet;
 use crate::ec2::tags::Tags;
+use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{NetworkInterfaceId, ResourceKind, SecurityGroupId, SubnetId, Timestamp, VpcId};
 use crate::resource::{Model, Resource, ResourceRef};
@@ -460,45 +464,6 @@ pub fn nlb_hosted_zone_id(region: &str) -> String {
 }
 
 impl Model {
-    pub fn load_balancer(
-        &self,
-        scope: &Scope,
-        arn: &LoadBalancerArn,
-    ) -> Result<&LoadBalancer, ModelError> {
-        self.get(scope, arn)
-    }
-
-    pub fn load_balancers_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a LoadBalancer> + 'a {
-        self.in_scope(scope)
-    }
-
-    /// A load balancer of any scope (an endpoint service's, seen from a consumer).
-    pub fn load_balancer_any(&self, arn: &LoadBalancerArn) -> Option<&LoadBalancer> {
-        self.load_balancers.get(arn).map(AsRef::as_ref)
-    }
-
-    pub fn target_group(
-        &self,
-        scope: &Scope,
-        arn: &TargetGroupArn,
-    ) -> Result<&TargetGroup, ModelError> {
-        self.get(scope, arn)
-    }
-
-    pub fn target_groups_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a TargetGroup> + 'a {
-        self.in_scope(scope)
-    }
-
-    pub fn listener(&self, scope: &Scope, arn: &ListenerArn) -> Result<&Listener, ModelError> {
-        self.get(scope, arn)
-    }
-
     /// The load balancers whose listeners forward to a target group.
     pub fn target_group_load_balancers(&self, tg: &TargetGroupArn) -> Vec<LoadBalancerArn> {
         let mut out: Vec<LoadBalancerArn> = self
@@ -515,13 +480,13 @@ impl Model {
     /// The tags of any ELBv2 resource by ARN.
     pub fn elb_tags(&self, scope: &Scope, arn: &str) -> Result<&Tags, ModelError> {
         if let Ok(a) = LoadBalancerArn::parse(arn) {
-            return self.load_balancer(scope, &a).map(|l| &l.tags);
+            return self.get::<LoadBalancer>(scope, &a).map(|l| &l.tags);
         }
         if let Ok(a) = TargetGroupArn::parse(arn) {
-            return self.target_group(scope, &a).map(|t| &t.tags);
+            return self.get::<TargetGroup>(scope, &a).map(|t| &t.tags);
         }
         if let Ok(a) = ListenerArn::parse(arn) {
-            return self.listener(scope, &a).map(|l| &l.tags);
+            return self.get::<Listener>(scope, &a).map(|l| &l.tags);
         }
         Err(elb_error(
             ElbErrorCode::ValidationError,
@@ -560,7 +525,7 @@ impl Txn<'_, '_> {
                 Ok(ElbOutcome::Done)
             }
             ElbCommand::SetLoadBalancerAttributes(arn, changes) => {
-                let mut lb = self.model.load_balancer(self.ctx.scope, arn)?.clone();
+                let mut lb = self.model.get::<LoadBalancer>(self.ctx.scope, arn)?.clone();
                 set_attributes(&mut lb.attributes, changes)?;
                 let attrs = lb.attributes.clone();
                 self.put(Resource::LoadBalancer(lb));
@@ -570,14 +535,14 @@ impl Txn<'_, '_> {
                 Ok(ElbOutcome::TargetGroup(self.create_target_group(input)?))
             }
             ElbCommand::ModifyTargetGroup(arn, hc) => {
-                let mut tg = self.model.target_group(self.ctx.scope, arn)?.clone();
+                let mut tg = self.model.get::<TargetGroup>(self.ctx.scope, arn)?.clone();
                 apply_health_check(&mut tg.health_check, hc);
                 self.put(Resource::TargetGroup(tg.clone()));
                 Ok(ElbOutcome::TargetGroup(tg))
             }
             ElbCommand::DeleteTargetGroup(arn) => {
                 // Deleting a missing target group succeeds (AWS: idempotent).
-                let Ok(tg) = self.model.target_group(self.ctx.scope, arn) else {
+                let Ok(tg) = self.model.get::<TargetGroup>(self.ctx.scope, arn) else {
                     return Ok(ElbOutcome::Done);
                 };
                 if let Some(l) = self
@@ -598,7 +563,7 @@ impl Txn<'_, '_> {
                 Ok(ElbOutcome::Done)
             }
             ElbCommand::SetTargetGroupAttributes(arn, changes) => {
-                let mut tg = self.model.target_group(self.ctx.scope, arn)?.clone();
+                let mut tg = self.model.get::<TargetGroup>(self.ctx.scope, arn)?.clone();
                 set_attributes(&mut tg.attributes, changes)?;
                 let attrs = tg.attributes.clone();
                 self.put(Resource::TargetGroup(tg));
@@ -609,7 +574,7 @@ impl Txn<'_, '_> {
                 Ok(ElbOutcome::Done)
             }
             ElbCommand::DeregisterTargets(arn, targets) => {
-                let mut tg = self.model.target_group(self.ctx.scope, arn)?.clone();
+                let mut tg = self.model.get::<TargetGroup>(self.ctx.scope, arn)?.clone();
                 for t in targets {
                     let port = t.port.or(tg.port);
                     // AWS: deregistering a target that is not registered succeeds.
@@ -638,7 +603,10 @@ impl Txn<'_, '_> {
                 port,
                 target_group_arn,
             } => {
-                let mut l = self.model.listener(self.ctx.scope, listener_arn)?.clone();
+                let mut l = self
+                    .model
+                    .get::<Listener>(self.ctx.scope, listener_arn)?
+                    .clone();
                 if let Some(p) = protocol {
                     l.protocol = Some(p.clone());
                 }
@@ -646,14 +614,14 @@ impl Txn<'_, '_> {
                     l.port = Some(*p);
                 }
                 if let Some(tg) = target_group_arn {
-                    self.model.target_group(self.ctx.scope, tg)?;
+                    self.model.get::<TargetGroup>(self.ctx.scope, tg)?;
                     l.target_group_arn = tg.clone();
                 }
                 self.put(Resource::Listener(l.clone()));
                 Ok(ElbOutcome::Listener(l))
             }
             ElbCommand::DeleteListener(arn) => {
-                self.model.listener(self.ctx.scope, arn)?;
+                self.model.get::<Listener>(self.ctx.scope, arn)?;
                 self.delete(ResourceRef::Listener(arn.clone()));
                 Ok(ElbOutcome::Done)
             }
@@ -670,15 +638,15 @@ impl Txn<'_, '_> {
                         return Err(elb_error(ElbErrorCode::ValidationError, "Too many tags"));
                     }
                     if let Ok(a) = LoadBalancerArn::parse(arn) {
-                        let mut r = self.model.load_balancer(self.ctx.scope, &a)?.clone();
+                        let mut r = self.model.get::<LoadBalancer>(self.ctx.scope, &a)?.clone();
                         r.tags = tags;
                         self.put(Resource::LoadBalancer(r));
                     } else if let Ok(a) = TargetGroupArn::parse(arn) {
-                        let mut r = self.model.target_group(self.ctx.scope, &a)?.clone();
+                        let mut r = self.model.get::<TargetGroup>(self.ctx.scope, &a)?.clone();
                         r.tags = tags;
                         self.put(Resource::TargetGroup(r));
                     } else if let Ok(a) = ListenerArn::parse(arn) {
-                        let mut r = self.model.listener(self.ctx.scope, &a)?.clone();
+                        let mut r = self.model.get::<Listener>(self.ctx.scope, &a)?.clone();
                         r.tags = tags;
                         self.put(Resource::Listener(r));
                     }
@@ -712,7 +680,7 @@ impl Txn<'_, '_> {
         };
         if let Some(existing) = self
             .model
-            .load_balancers_in(self.ctx.scope)
+            .in_scope::<LoadBalancer>(self.ctx.scope)
             .find(|l| l.name == input.name)
         {
             // AWS: the same request again returns the existing load balancer.
@@ -732,12 +700,15 @@ impl Txn<'_, '_> {
         // Security groups first, so a bad group leaves no interface behind.
         let mut group_vpc: Option<VpcId> = None;
         for g in &input.security_groups {
-            let group = self.model.security_group(self.ctx.scope, g).map_err(|_| {
-                elb_error(
-                    ElbErrorCode::InvalidSecurityGroup,
-                    format!("Security group '{g}' does not exist"),
-                )
-            })?;
+            let group = self
+                .model
+                .get::<SecurityGroup>(self.ctx.scope, g)
+                .map_err(|_| {
+                    elb_error(
+                        ElbErrorCode::InvalidSecurityGroup,
+                        format!("Security group '{g}' does not exist"),
+                    )
+                })?;
             if group_vpc.as_ref().is_some_and(|v| v != &group.vpc_id) {
                 return Err(elb_error(
                     ElbErrorCode::InvalidSecurityGroup,
@@ -747,7 +718,7 @@ impl Txn<'_, '_> {
             group_vpc = Some(group.vpc_id.clone());
         }
         if let (Some(gv), Some((first, _))) = (&group_vpc, input.subnets.first())
-            && let Ok(subnet) = self.model.subnet(self.ctx.scope, first)
+            && let Ok(subnet) = self.model.get::<Subnet>(self.ctx.scope, first)
             && &subnet.vpc_id != gv
         {
             return Err(elb_error(
@@ -783,7 +754,7 @@ impl Txn<'_, '_> {
         for (subnet_id, ip) in &input.subnets {
             let subnet = self
                 .model
-                .subnet(self.ctx.scope, subnet_id)
+                .get::<Subnet>(self.ctx.scope, subnet_id)
                 .map_err(|_| {
                     elb_error(
                         ElbErrorCode::SubnetNotFound,
@@ -866,7 +837,7 @@ impl Txn<'_, '_> {
 
     fn delete_load_balancer(&mut self, arn: &LoadBalancerArn) -> Result<(), ModelError> {
         // Deleting a missing load balancer succeeds (AWS: idempotent).
-        let Ok(lb) = self.model.load_balancer(self.ctx.scope, arn).cloned() else {
+        let Ok(lb) = self.model.get::<LoadBalancer>(self.ctx.scope, arn).cloned() else {
             return Ok(());
         };
         if lb
@@ -963,10 +934,10 @@ impl Txn<'_, '_> {
         let vpc_id = input.vpc_id.clone().ok_or_else(|| {
             elb_error(ElbErrorCode::ValidationError, "A VPC ID must be specified")
         })?;
-        self.model.vpc(self.ctx.scope, &vpc_id)?;
+        self.model.get::<Vpc>(self.ctx.scope, &vpc_id)?;
         if let Some(existing) = self
             .model
-            .target_groups_in(self.ctx.scope)
+            .in_scope::<TargetGroup>(self.ctx.scope)
             .find(|t| t.name == input.name)
         {
             // Same name and settings return the existing group (AWS: idempotent); else a duplicate.
@@ -1031,7 +1002,7 @@ impl Txn<'_, '_> {
         arn: &TargetGroupArn,
         targets: &[Target],
     ) -> Result<(), ModelError> {
-        let mut tg = self.model.target_group(self.ctx.scope, arn)?.clone();
+        let mut tg = self.model.get::<TargetGroup>(self.ctx.scope, arn)?.clone();
         for t in targets {
             match tg.target_type.as_str() {
                 "instance" => {
@@ -1041,7 +1012,7 @@ impl Txn<'_, '_> {
                             format!("The target Id '{}' is not a valid instance ID", t.id),
                         )
                     })?;
-                    let instance = self.model.instance(self.ctx.scope, &id).map_err(|_| {
+                    let instance = self.model.get::<Instance>(self.ctx.scope, &id).map_err(|_| {
                         elb_error(ElbErrorCode::InvalidTarget, format!("The following targets are not in a running state and cannot be registered: '{}'", t.id))
                     })?;
                     if Some(&instance.vpc_id) != tg.vpc_id.as_ref() {
@@ -1092,8 +1063,14 @@ impl Txn<'_, '_> {
         tg_arn: &TargetGroupArn,
         tags: &[(String, String)],
     ) -> Result<Listener, ModelError> {
-        let lb = self.model.load_balancer(self.ctx.scope, lb_arn)?.clone();
-        let tg = self.model.target_group(self.ctx.scope, tg_arn)?.clone();
+        let lb = self
+            .model
+            .get::<LoadBalancer>(self.ctx.scope, lb_arn)?
+            .clone();
+        let tg = self
+            .model
+            .get::<TargetGroup>(self.ctx.scope, tg_arn)?
+            .clone();
         let (protocol, port) = match lb.lb_type {
             LoadBalancerType::Gateway => {
                 if protocol.is_some() || port.is_some() {

@@ -16,7 +16,6 @@ mod catalog;
 mod cidr;
 mod command;
 mod dispatch;
-mod dns_reads;
 mod ec2;
 mod elbv2;
 mod error;

@@ -1,13 +1,9 @@
-//! Reads over the whole state that several views share (tags, scopes, a few getters).
+//! Reads over the whole state that several views share (tags, scopes, free addresses).
 
-use crate::ec2::network_acl::NetworkAcl;
-use crate::ec2::route_table::RouteTable;
 use crate::ec2::security_group::SecurityGroup;
 use crate::ec2::subnet::Subnet;
 use crate::ec2::tags::Tags;
-use crate::ec2::vpc::Vpc;
-use crate::error::ModelError;
-use crate::id::{NetworkAclId, ResourceKind, RouteTableId, SecurityGroupId, SubnetId, VpcId};
+use crate::id::ResourceKind;
 use crate::resource::Model;
 use crate::scope::Scope;
 
@@ -47,7 +43,7 @@ impl Model {
                     )
                 }),
         );
-        for g in self.security_groups(scope) {
+        for g in self.in_scope::<SecurityGroup>(scope) {
             out.extend(
                 g.ingress
                     .iter()
@@ -61,55 +57,6 @@ impl Model {
     /// Whether the scope has been set up (default DHCP options, default VPC).
     pub fn has_scope(&self, scope: &Scope) -> bool {
         self.scopes.contains_key(scope)
-    }
-
-    // Thin names for the generic scope-checked readers (`Model::get`, `Model::in_scope`),
-    // kept for the kinds read most.
-
-    pub fn vpc(&self, scope: &Scope, id: &VpcId) -> Result<&Vpc, ModelError> {
-        self.get(scope, id)
-    }
-
-    pub fn subnet(&self, scope: &Scope, id: &SubnetId) -> Result<&Subnet, ModelError> {
-        self.get(scope, id)
-    }
-
-    pub fn security_group(
-        &self,
-        scope: &Scope,
-        id: &SecurityGroupId,
-    ) -> Result<&SecurityGroup, ModelError> {
-        self.get(scope, id)
-    }
-
-    /// A security group of any scope (cross-account references across a peering).
-    pub fn security_group_any(&self, id: &SecurityGroupId) -> Option<&SecurityGroup> {
-        self.any(id)
-    }
-
-    pub fn route_table(&self, scope: &Scope, id: &RouteTableId) -> Result<&RouteTable, ModelError> {
-        self.get(scope, id)
-    }
-
-    pub fn network_acl(&self, scope: &Scope, id: &NetworkAclId) -> Result<&NetworkAcl, ModelError> {
-        self.get(scope, id)
-    }
-
-    /// The scope's VPCs in id order.
-    pub fn vpcs<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a Vpc> + 'a {
-        self.in_scope(scope)
-    }
-
-    /// The scope's subnets in id order.
-    pub fn subnets<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a Subnet> + 'a {
-        self.in_scope(scope)
-    }
-
-    pub fn security_groups<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a SecurityGroup> + 'a {
-        self.in_scope(scope)
     }
 
     /// Addresses still free in a subnet (AvailableIpAddressCount).
@@ -128,9 +75,10 @@ impl Model {
 mod tests {
     use super::*;
     use crate::command::{Command, Outcome};
+    use crate::ec2::route_table::RouteTable;
     use crate::ec2::subnet::CreateSubnet;
-    use crate::ec2::vpc::CreateVpc;
-
+    use crate::ec2::vpc::{CreateVpc, Vpc};
+    use crate::id::SubnetId;
     use crate::scope::AccountId;
     use crate::testing::Harness;
 
@@ -140,11 +88,11 @@ mod tests {
         let vpc = h.vpc("10.0.0.0/16");
         let other = Scope::new(AccountId::parse("111111111111").unwrap(), "ap-northeast-1");
         assert_eq!(
-            h.model.vpc(&other, &vpc.id).unwrap_err().code(),
+            h.model.get::<Vpc>(&other, &vpc.id).unwrap_err().code(),
             "InvalidVpcID.NotFound"
         );
         let tokyo_us = Scope::new(AccountId::default_account(), "us-east-1");
-        assert!(h.model.vpcs(&tokyo_us).next().is_none());
+        assert!(h.model.in_scope::<Vpc>(&tokyo_us).next().is_none());
         // The generic readers follow the same rule for every kind, and list in id order.
         let subnet = h.subnet(&vpc.id, "10.0.1.0/24", "ap-northeast-1a").unwrap();
         assert_eq!(

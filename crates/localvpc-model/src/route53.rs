@@ -472,7 +472,8 @@ pub enum ZoneOwnerOfName {
 }
 
 impl Model {
-    /// A zone of the caller's account (`NoSuchHostedZone` for others', as AWS answers).
+    /// A zone of the caller's account (`NoSuchHostedZone` for others', as AWS answers). Not
+    /// `get`: Route 53 is global, so the account is checked and the region is not.
     pub fn hosted_zone(&self, scope: &Scope, id: &HostedZoneId) -> Result<&HostedZone, ModelError> {
         self.hosted_zones
             .get(id)
@@ -481,7 +482,7 @@ impl Model {
             .ok_or_else(|| id.not_found())
     }
 
-    /// Every zone of an account, ordered by id.
+    /// Every zone of an account, ordered by id (not `in_scope`: Route 53 is global).
     pub fn hosted_zones_of<'a>(
         &'a self,
         account: &'a AccountId,
@@ -490,6 +491,15 @@ impl Model {
             .values()
             .map(AsRef::as_ref)
             .filter(move |z| &z.scope.account == account)
+    }
+
+    /// Every public hosted zone of every account, ordered by id (what the DNS server answers
+    /// for any VPC): filtered by visibility, not scope.
+    pub fn public_hosted_zones(&self) -> impl Iterator<Item = &HostedZone> + '_ {
+        self.hosted_zones
+            .values()
+            .map(AsRef::as_ref)
+            .filter(|z| !z.private)
     }
 
     /// Private zones associated with a VPC, of any owner (ListHostedZonesByVPC, DNS).
@@ -503,6 +513,8 @@ impl Model {
             .filter(move |z| z.private && z.vpcs.contains(vpc))
     }
 
+    /// A change by id alone (`NoSuchChange` if unknown). Not `get`: Route 53 is global and
+    /// GetChange names no zone, so neither region nor account is checked.
     pub fn hosted_zone_change(&self, id: &ChangeId) -> Result<&HostedZoneChange, ModelError> {
         self.hosted_zone_changes
             .get(id)
@@ -1550,7 +1562,7 @@ mod tests {
             };
             w.r53(HUB, c).unwrap();
         }
-        let stored = w.model.hosted_zone_any(&zone.id).unwrap().clone();
+        let stored = w.model.any::<HostedZone>(&zone.id).unwrap().clone();
         let mut sorted: Vec<Arc<RecordSet>> = stored.records.iter().cloned().collect();
         sorted.sort_by(|a, b| record_order(a, b));
         assert_eq!(stored.records.iter().cloned().collect::<Vec<_>>(), sorted);

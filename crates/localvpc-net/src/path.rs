@@ -11,8 +11,8 @@ use crate::index::{NetIndex, Owner};
 use crate::packet::Packet;
 use localvpc_model::{
     AttachmentState, Instance, InternetGateway, NatGateway, NatGatewayState, NetworkInterface,
-    PeeringStatus, RouteDestination, RouteState, RouteTarget, Subnet, SubnetId, Tags,
-    TransitGateway, TransitGatewayAttachment, TransitGatewayRouteTable, Vpc, VpcEndpoint,
+    PeeringStatus, RouteDestination, RouteState, RouteTarget, SecurityGroup, Subnet, SubnetId,
+    Tags, TransitGateway, TransitGatewayAttachment, TransitGatewayRouteTable, Vpc, VpcEndpoint,
     VpcPeeringConnection, VpnGateway,
 };
 use localvpc_model::{
@@ -1079,7 +1079,7 @@ impl<'a, 'q> Walk<'a, 'q> {
         let components = || -> Vec<Component> {
             eni.groups
                 .iter()
-                .map(|g| match model.security_group_any(g) {
+                .map(|g| match model.any::<SecurityGroup>(g) {
                     Some(sg) => {
                         Component::new(sg.id.as_str(), Some(sg.arn()), Some(sg.name.as_str()))
                     }

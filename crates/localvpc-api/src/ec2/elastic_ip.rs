@@ -3,14 +3,15 @@
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    AllocationId, Command, ElasticIp, ElasticIpAssociationId, Model, ModelError, NetworkInterfaceId,
+    AllocationId, Command, ElasticIp, ElasticIpAssociationId, Instance, Model, ModelError,
+    NetworkInterface, NetworkInterfaceId,
 };
 use localvpc_wire::xml::XmlWriter;
 
 fn write_address(w: &mut XmlWriter, model: &Model, e: &ElasticIp) {
     w.leaf("allocationId", e.id.as_str());
     if let Some(a) = &e.association {
-        let eni = model.network_interfaces_any(&a.network_interface_id);
+        let eni = model.any::<NetworkInterface>(&a.network_interface_id);
         w.leaf("associationId", a.id.as_str())
             .leaf_opt(
                 "instanceId",
@@ -66,7 +67,7 @@ pub(super) async fn associate<B: Backend>(op: &Op<'_, B>) -> Body {
             // An instance's address goes on its primary interface.
             let id = localvpc_model::InstanceId::parse(i)?;
             op.snapshot()
-                .instance(&op.ctx.scope, &id)?
+                .get::<Instance>(&op.ctx.scope, &id)?
                 .primary_interface
                 .clone()
         }
@@ -105,7 +106,7 @@ pub(super) async fn disassociate<B: Backend>(op: &Op<'_, B>) -> Body {
         (None, Some(ip)) => {
             let model = op.snapshot();
             let found = model
-                .elastic_ips(&op.ctx.scope)
+                .in_scope::<ElasticIp>(&op.ctx.scope)
                 .find(|e| e.public_ip.to_string() == ip)
                 .and_then(|e| e.association.as_ref().map(|a| a.id.clone()));
             found.ok_or_else(|| ModelError::AddressNotAssociated { ip: ip.to_owned() })?
@@ -124,7 +125,7 @@ fn allocation_id<B: Backend>(op: &Op<'_, B>) -> Result<AllocationId, ApiError> {
         (Some(id), _) => Ok(AllocationId::parse(id)?),
         (None, Some(ip)) => op
             .snapshot()
-            .elastic_ips(&op.ctx.scope)
+            .in_scope::<ElasticIp>(&op.ctx.scope)
             .find(|e| e.public_ip.to_string() == ip)
             .map(|e| e.id.clone())
             .ok_or_else(|| ModelError::AddressNotFound { ip: ip.to_owned() }.into()),
@@ -145,7 +146,7 @@ fn address_values(model: &Model, e: &ElasticIp, name: &str) -> Vec<String> {
         "association-id" => a.map(|a| a.id.to_string()).into_iter().collect(),
         "domain" => vec!["vpc".to_owned()],
         "instance-id" => a
-            .and_then(|a| model.network_interfaces_any(&a.network_interface_id))
+            .and_then(|a| model.any::<NetworkInterface>(&a.network_interface_id))
             .and_then(|n| n.attachment.as_ref())
             .map(|x| x.instance_id.to_string())
             .into_iter()
@@ -187,11 +188,11 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
     let scope = &op.ctx.scope;
     let ids = describe.ids();
     for id in ids {
-        model.elastic_ip(scope, id)?;
+        model.get::<ElasticIp>(scope, id)?;
     }
     for ip in &ips {
         if !model
-            .elastic_ips(scope)
+            .in_scope::<ElasticIp>(scope)
             .any(|e| e.public_ip.to_string() == *ip)
         {
             return Err(ModelError::AddressNotFound {
@@ -201,7 +202,7 @@ pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
         }
     }
     let chosen: Vec<&ElasticIp> = model
-        .elastic_ips(scope)
+        .in_scope::<ElasticIp>(scope)
         .filter(|e| {
             (ids.is_empty() && ips.is_empty())
                 || ids.contains(&e.id)

@@ -8,8 +8,8 @@ use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
     Command, ConnectionNotification, ConnectionNotificationId, CreateEndpointService,
-    EndpointTypeWire, LoadBalancerArn, Model, ModelError, ModifyEndpointService, Scope,
-    VpcEndpointId, VpcEndpointServiceConfiguration, VpcEndpointServiceId,
+    EndpointTypeWire, LoadBalancer, LoadBalancerArn, Model, ModelError, ModifyEndpointService,
+    Scope, VpcEndpointId, VpcEndpointServiceConfiguration, VpcEndpointServiceId,
 };
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
@@ -65,7 +65,7 @@ fn write_service(w: &mut XmlWriter, model: &Model, s: &VpcEndpointServiceConfigu
     let zone_names: Vec<String> = s
         .load_balancer_arns
         .iter()
-        .filter_map(|a| model.load_balancer_any(a))
+        .filter_map(|a| model.any::<LoadBalancer>(a))
         .flat_map(|lb| lb.zones.iter().map(|z| z.zone_name.clone()))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
@@ -253,7 +253,7 @@ pub(super) fn describe_permissions<B: Backend>(op: &Op<'_, B>) -> Body {
         .filters(&["principal", "principal-type"], false)?
         .paged(&BOUNDS)?;
     let model = describe.snapshot()?;
-    let s = model.endpoint_service_configuration(&op.ctx.scope, &id)?;
+    let s = model.get::<VpcEndpointServiceConfiguration>(&op.ctx.scope, &id)?;
     let mut chosen: Vec<_> = s
         .allowed_principals
         .iter()
@@ -367,7 +367,7 @@ pub(super) async fn start_private_dns_verification<B: Backend>(op: &Op<'_, B>) -
     let id = service_id(&op.params)?;
     op.check_dry_run()?;
     let model = op.snapshot();
-    let s = model.endpoint_service_configuration(&op.ctx.scope, &id)?;
+    let s = model.get::<VpcEndpointServiceConfiguration>(&op.ctx.scope, &id)?;
     if s.private_dns_name.is_none() {
         return Err(ModelError::InvalidParameter {
             message: format!("The service {id} has no private DNS name to verify"),

@@ -11,8 +11,8 @@ use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
     AMAZON_OWNER, BUILTIN_IMAGES, Command, Instance, InstanceAttributeChange, InstanceId,
-    InstanceState, Model, ModelError, NetworkInterface, RunInstances, SecurityGroupId, SubnetId,
-    builtin_image_id, private_dns_name, valid_image_id,
+    InstanceState, Model, ModelError, NetworkInterface, RunInstances, SecurityGroup,
+    SecurityGroupId, SubnetId, builtin_image_id, private_dns_name, valid_image_id,
 };
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
@@ -43,7 +43,7 @@ fn write_instance(
 ) {
     let live = i.state != InstanceState::Terminated;
     let eni = model
-        .network_interfaces_any(&i.primary_interface)
+        .any::<NetworkInterface>(&i.primary_interface)
         .filter(|_| live);
     let attached = if live { attached } else { &[] };
     let public_ip = i
@@ -106,7 +106,7 @@ fn write_instance(
             eni.map(|e| e.groups.clone()).unwrap_or_default(),
             |w, g: SecurityGroupId| {
                 let name = model
-                    .security_group_any(&g)
+                    .any::<SecurityGroup>(&g)
                     .map(|x| x.name.clone())
                     .unwrap_or_default();
                 w.leaf("groupId", g.as_str()).leaf("groupName", &name);
@@ -140,7 +140,7 @@ fn write_instance(
                 })
                 .list("groupSet", &e.groups, |w, g| {
                     let name = model
-                        .security_group_any(g)
+                        .any::<SecurityGroup>(g)
                         .map(|x| x.name.clone())
                         .unwrap_or_default();
                     w.leaf("groupId", g.as_str()).leaf("groupName", &name);
@@ -220,7 +220,7 @@ fn write_reservations(w: &mut XmlWriter, model: &Model, instances: &[&Instance])
 }
 
 fn instance_values(model: &Model, i: &Instance, name: &str) -> Vec<String> {
-    let eni = model.network_interfaces_any(&i.primary_interface);
+    let eni = model.any::<NetworkInterface>(&i.primary_interface);
     let one = |v: String| vec![v];
     match name {
         "availability-zone" => one(i.availability_zone.clone()),
@@ -241,7 +241,7 @@ fn instance_values(model: &Model, i: &Instance, name: &str) -> Vec<String> {
             .map(|e| {
                 e.groups
                     .iter()
-                    .filter_map(|g| model.security_group_any(g).map(|x| x.name.clone()))
+                    .filter_map(|g| model.any::<SecurityGroup>(g).map(|x| x.name.clone()))
                     .collect()
             })
             .unwrap_or_default(),
@@ -835,7 +835,7 @@ pub(super) fn describe_attribute<B: Backend>(op: &Op<'_, B>) -> Body {
     let model = op.snapshot();
     let i: &Instance = model.get(&op.ctx.scope, &id)?;
     let eni = model
-        .network_interfaces_any(&i.primary_interface)
+        .any::<NetworkInterface>(&i.primary_interface)
         .filter(|_| i.state != InstanceState::Terminated);
     let value = |w: &mut XmlWriter, tag: &str, v: Option<&str>| {
         w.node(tag, |w| {
@@ -872,7 +872,7 @@ pub(super) fn describe_attribute<B: Backend>(op: &Op<'_, B>) -> Body {
                 let groups = eni.map(|e| e.groups.clone()).unwrap_or_default();
                 w.list("groupSet", groups, |w, g| {
                     let name = model
-                        .security_group_any(&g)
+                        .any::<SecurityGroup>(&g)
                         .map(|x| x.name.clone())
                         .unwrap_or_default();
                     w.leaf("groupId", g.as_str()).leaf("groupName", &name);

@@ -333,7 +333,7 @@ pub(super) async fn start_analysis<B: Backend>(op: &Op<'_, B>) -> Body {
     let index = op.backend.net_index();
     let path = index
         .model()
-        .network_insights_path(&op.ctx.scope, &path_id)?
+        .get::<NetworkInsightsPath>(&op.ctx.scope, &path_id)?
         .clone();
     let (found, result) = run_analysis(&index, &path, &filter_in_arns, &filter_out_arns);
     let command = Command::StartNetworkInsightsAnalysis(StartNetworkInsightsAnalysis {

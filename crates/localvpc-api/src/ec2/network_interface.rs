@@ -7,9 +7,9 @@ use super::input::Input;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    AttachNetworkInterface, Command, CreateNetworkInterface, InstanceId, InterfaceAttachment,
-    Model, NetworkInterface, NetworkInterfaceAttribute, NetworkInterfaceId, SecurityGroupId,
-    SubnetId, private_dns_name,
+    AttachNetworkInterface, Command, CreateNetworkInterface, Instance, InstanceId,
+    InterfaceAttachment, Model, NetworkInterface, NetworkInterfaceAttribute, NetworkInterfaceId,
+    SecurityGroup, SecurityGroupId, SubnetId, private_dns_name,
 };
 use localvpc_wire::query::QueryParams;
 use localvpc_wire::time::iso8601_millis;
@@ -59,7 +59,7 @@ fn public_ip<'m>(
     let instance = e
         .attachment
         .as_ref()
-        .and_then(|a| model.instance_any(&a.instance_id))?;
+        .and_then(|a| model.any::<Instance>(&a.instance_id))?;
     (private_ip == e.private_ip)
         .then_some(instance.public_ip)
         .flatten()
@@ -119,7 +119,7 @@ pub(super) fn write_interface(w: &mut XmlWriter, model: &Model, e: &NetworkInter
         .leaf("description", &e.description)
         .list("groupSet", &e.groups, |w, g| {
             let name = model
-                .security_group_any(g)
+                .any::<SecurityGroup>(g)
                 .map(|x| x.name.clone())
                 .unwrap_or_default();
             w.leaf("groupId", g.as_str()).leaf("groupName", &name);
@@ -155,7 +155,7 @@ pub(super) fn write_interface(w: &mut XmlWriter, model: &Model, e: &NetworkInter
 pub(super) fn attach_time(model: &Model, a: &InterfaceAttachment) -> String {
     let at = a
         .attached
-        .or_else(|| model.instance_any(&a.instance_id).map(|i| i.launched));
+        .or_else(|| model.any::<Instance>(&a.instance_id).map(|i| i.launched));
     at.map(|t| iso8601_millis(t.0)).unwrap_or_default()
 }
 
@@ -204,7 +204,7 @@ fn filter_values(model: &Model, e: &NetworkInterface, name: &str) -> Vec<String>
         "group-name" => e
             .groups
             .iter()
-            .filter_map(|g| model.security_group_any(g).map(|x| x.name.clone()))
+            .filter_map(|g| model.any::<SecurityGroup>(g).map(|x| x.name.clone()))
             .collect(),
         "interface-type" => one(e.interface_type.clone()),
         "mac-address" => one(e.mac_address.clone()),

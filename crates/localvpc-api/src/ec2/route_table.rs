@@ -5,7 +5,7 @@ use super::input::Input;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    Command, InternetGatewayId, Model, ModelError, NatGatewayId, NetworkInterfaceId,
+    Command, Instance, InternetGatewayId, Model, ModelError, NatGatewayId, NetworkInterfaceId,
     RouteDestination, RouteSpec, RouteTable, RouteTableId, RouteTarget, SubnetId, TransitGatewayId,
     UnmodelledTarget, VpcId, VpcPeeringConnectionId, parse_ipv4_cidr, parse_ipv6_cidr,
 };
@@ -225,7 +225,7 @@ fn target(
         let resolved = localvpc_model::InstanceId::parse(v)
             .map_err(ApiError::from)
             .and_then(|id| {
-                let instance = model.instance(scope, &id)?;
+                let instance = model.get::<Instance>(scope, &id)?;
                 Ok(RouteTarget::NetworkInterface(
                     instance.primary_interface.clone(),
                 ))

@@ -173,7 +173,7 @@ fn write_permissions(w: &mut XmlWriter, tag: &str, model: &Model, rules: &[Secur
                 if let SgPeer::Group { group_id, account } = &r.peer {
                     let owner = account.as_ref().map(|a| a.to_string()).or_else(|| {
                         model
-                            .security_group_any(group_id)
+                            .any::<SecurityGroup>(group_id)
                             .map(|g| g.scope.account.to_string())
                     });
                     w.leaf_opt("userId", owner.as_deref())
@@ -255,7 +255,7 @@ fn write_rule(
         SgPeer::Group { group_id, account } => {
             let owner = account.as_ref().map(|a| a.to_string()).or_else(|| {
                 model
-                    .security_group_any(group_id)
+                    .any::<SecurityGroup>(group_id)
                     .map(|g| g.scope.account.to_string())
             });
             w.node("referencedGroupInfo", |w| {
@@ -290,12 +290,12 @@ fn permission_values(model: &Model, rules: &[SecurityGroupRule], field: &str) ->
             ("prefix-list-id", SgPeer::PrefixList(p)) => Some(p.clone()),
             ("group-id", SgPeer::Group { group_id, .. }) => Some(group_id.to_string()),
             ("group-name", SgPeer::Group { group_id, .. }) => {
-                model.security_group_any(group_id).map(|g| g.name.clone())
+                model.any::<SecurityGroup>(group_id).map(|g| g.name.clone())
             }
             ("user-id", SgPeer::Group { group_id, account }) => {
                 account.as_ref().map(|a| a.to_string()).or_else(|| {
                     model
-                        .security_group_any(group_id)
+                        .any::<SecurityGroup>(group_id)
                         .map(|g| g.scope.account.to_string())
                 })
             }
@@ -375,13 +375,13 @@ pub(super) fn describe_security_groups<B: Backend>(op: &Op<'_, B>) -> Body {
     let scope = &op.ctx.scope;
     let mut chosen: Vec<&SecurityGroup> = Vec::new();
     for id in describe.ids() {
-        chosen.push(model.security_group(scope, id)?);
+        chosen.push(model.get::<SecurityGroup>(scope, id)?);
     }
     for name in &names {
         chosen.push(model.security_group_in_default_vpc(scope, name)?);
     }
     if describe.ids().is_empty() && names.is_empty() {
-        chosen = model.security_groups(scope).collect();
+        chosen = model.in_scope::<SecurityGroup>(scope).collect();
     }
     let matching: Vec<&SecurityGroup> = chosen
         .into_iter()
@@ -476,7 +476,7 @@ pub(super) fn describe_security_group_rules<B: Backend>(op: &Op<'_, B>) -> Body 
     let model = describe.snapshot()?;
     let scope = &op.ctx.scope;
     let mut rows: Vec<(&SecurityGroup, bool, &SecurityGroupRule)> = Vec::new();
-    for g in model.security_groups(scope) {
+    for g in model.in_scope::<SecurityGroup>(scope) {
         for (egress, rules) in [(false, &g.ingress), (true, &g.egress)] {
             rows.extend(rules.iter().map(|r| (g, egress, r)));
         }

@@ -6,8 +6,8 @@ use super::filter::DESCRIBE_BOUNDS;
 use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
-    Command, CreateSubnetCidrReservation, ReservationType, ReservedCidr, SubnetCidrReservation,
-    SubnetCidrReservationId, SubnetId,
+    Command, CreateSubnetCidrReservation, ReservationType, ReservedCidr, Subnet,
+    SubnetCidrReservation, SubnetCidrReservationId, SubnetId,
 };
 use localvpc_wire::xml::XmlWriter;
 
@@ -76,7 +76,7 @@ pub(super) fn get<B: Backend>(op: &Op<'_, B>) -> Body {
         .filters(FILTERS, true)?
         .paged(&DESCRIBE_BOUNDS)?;
     let model = describe.snapshot()?;
-    let subnet = model.subnet(&op.ctx.scope, &subnet_id)?;
+    let subnet = model.get::<Subnet>(&op.ctx.scope, &subnet_id)?;
     let chosen: Vec<&SubnetCidrReservation> = model
         .subnet_cidr_reservations(subnet)
         .filter(|r| describe.matches(Some(&r.tags), |name| values(r, name)))

@@ -206,7 +206,7 @@ fn write_route_table_in_state(
     t: &TransitGatewayRouteTable,
     state: &str,
 ) {
-    let tgw = model.transit_gateway_any(&t.transit_gateway_id);
+    let tgw = model.any::<TransitGateway>(&t.transit_gateway_id);
     let default_assoc =
         tgw.is_some_and(|g| g.options.association_default_route_table_id.as_ref() == Some(&t.id));
     let default_prop =
@@ -226,7 +226,7 @@ fn write_route(w: &mut XmlWriter, model: &Model, tgw: &TransitGatewayId, r: &Tgw
     let attachment = r
         .attachment
         .as_ref()
-        .and_then(|a| model.tgw_attachment_any(a));
+        .and_then(|a| model.any::<TransitGatewayAttachment>(a));
     w.list("transitGatewayAttachments", attachment, |w, a| {
         w.leaf("resourceId", a.resource_id_from(tgw))
             .leaf("transitGatewayAttachmentId", a.id.as_str())
@@ -607,7 +607,7 @@ pub(super) async fn delete_route_table<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 fn route_table_values(model: &Model, t: &TransitGatewayRouteTable, name: &str) -> Vec<String> {
-    let tgw = model.transit_gateway_any(&t.transit_gateway_id);
+    let tgw = model.any::<TransitGateway>(&t.transit_gateway_id);
     match name {
         "default-association-route-table" => vec![
             tgw.is_some_and(|g| {
@@ -658,7 +658,7 @@ fn write_link(
     model: &Model,
     state: &str,
 ) {
-    let attachment = model.tgw_attachment_any(a);
+    let attachment = model.any::<TransitGatewayAttachment>(a);
     let tgw = model
         .any::<TransitGatewayRouteTable>(table)
         .map(|t| &t.transit_gateway_id);
@@ -734,7 +734,7 @@ fn get_links<B: Backend>(op: &Op<'_, B>, propagations: bool) -> Body {
         .paged(&BOUNDS)?;
     let model = describe.snapshot()?;
     let tgw = &model
-        .tgw_route_table(&op.ctx.scope, &table)?
+        .get::<TransitGatewayRouteTable>(&op.ctx.scope, &table)?
         .transit_gateway_id;
     let attachments = if propagations {
         model.tgw_propagations(&table)
@@ -794,7 +794,7 @@ fn respond_route<B: Backend>(
     destination: localvpc_model::Ipv4Cidr,
 ) -> Body {
     let model = op.snapshot();
-    let t = model.tgw_route_table(&op.ctx.scope, table)?;
+    let t = model.get::<TransitGatewayRouteTable>(&op.ctx.scope, table)?;
     let route = model
         .tgw_routes(t)
         .into_iter()
@@ -846,7 +846,7 @@ pub(super) async fn delete_route<B: Backend>(op: &Op<'_, B>) -> Body {
     let destination = parse_ipv4_cidr(p.required("DestinationCidrBlock")?, "destinationCidrBlock")?;
     let before = {
         let model = op.snapshot();
-        let t = model.tgw_route_table(&op.ctx.scope, &table)?;
+        let t = model.get::<TransitGatewayRouteTable>(&op.ctx.scope, &table)?;
         let route = model
             .tgw_routes(t)
             .into_iter()
@@ -887,7 +887,7 @@ pub(super) fn search_routes<B: Backend>(op: &Op<'_, B>) -> Body {
     let max = p.int("MaxResults")?.unwrap_or(1000).clamp(1, 1000);
     op.check_dry_run()?;
     let model = op.snapshot();
-    let t = model.tgw_route_table(&op.ctx.scope, &table)?;
+    let t = model.get::<TransitGatewayRouteTable>(&op.ctx.scope, &table)?;
     let routes = model.tgw_routes(t);
     // Route-search filters compare prefixes, not strings: evaluate them apart.
     let mut search = Vec::new();
@@ -913,14 +913,14 @@ pub(super) fn search_routes<B: Backend>(op: &Op<'_, B>) -> Body {
                 "attachment.resource-id" => r
                     .attachment
                     .as_ref()
-                    .and_then(|a| model.tgw_attachment_any(a))
+                    .and_then(|a| model.any::<TransitGatewayAttachment>(a))
                     .map(|a| a.resource_id_from(&t.transit_gateway_id).to_owned())
                     .into_iter()
                     .collect(),
                 "attachment.resource-type" => r
                     .attachment
                     .as_ref()
-                    .and_then(|a| model.tgw_attachment_any(a))
+                    .and_then(|a| model.any::<TransitGatewayAttachment>(a))
                     .map(|a| a.resource_type().to_owned())
                     .into_iter()
                     .collect(),

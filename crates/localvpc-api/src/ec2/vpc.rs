@@ -247,7 +247,7 @@ pub(super) fn describe_vpc_attribute<B: Backend>(op: &Op<'_, B>) -> Body {
         ))),
     };
     let model: std::sync::Arc<Model> = op.snapshot();
-    let vpc = model.vpc(&op.ctx.scope, &vpc_id)?;
+    let vpc = model.get::<Vpc>(&op.ctx.scope, &vpc_id)?;
     let v = value(vpc)?;
     op.check_dry_run()?;
     op.respond(|w| {

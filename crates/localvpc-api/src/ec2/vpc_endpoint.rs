@@ -8,7 +8,8 @@ use super::{Body, Op};
 use crate::{ApiError, Backend};
 use localvpc_model::{
     Catalog, Command, CreateVpcEndpoint, EndpointService, EndpointState, EndpointTypeWire, Model,
-    ModifyVpcEndpoint, RouteTableId, SecurityGroupId, SubnetId, VpcEndpoint, VpcEndpointId, VpcId,
+    ModifyVpcEndpoint, RouteTableId, SecurityGroup, SecurityGroupId, SubnetId, VpcEndpoint,
+    VpcEndpointId, VpcId,
 };
 use localvpc_wire::time::iso8601_millis;
 use localvpc_wire::xml::XmlWriter;
@@ -52,7 +53,7 @@ fn write_endpoint(
         w.text(s.as_str());
     });
     w.list("groupSet", &e.groups, |w, g| {
-        let name = model.security_group_any(g).map(|g| g.name.as_str());
+        let name = model.any::<SecurityGroup>(g).map(|g| g.name.as_str());
         w.leaf("groupId", g.as_str()).leaf_opt("groupName", name);
     });
     w.leaf("ipAddressType", &e.ip_address_type);

@@ -98,7 +98,7 @@ fn customer_gateway_configuration(c: &VpnConnection, cgw_ip: &str) -> String {
 fn write_vpn(w: &mut XmlWriter, model: &Model, c: &VpnConnection) {
     if !c.deleted {
         let cgw_ip = model
-            .customer_gateways_in(&c.scope)
+            .in_scope::<CustomerGateway>(&c.scope)
             .find(|g| g.id == c.customer_gateway_id)
             .map(|g| g.ip_address.to_string())
             .unwrap_or_default();
@@ -341,7 +341,7 @@ pub(super) async fn vpn_connection_route<B: Backend>(op: &Op<'_, B>, present: bo
 fn vpn_values(model: &Model, c: &VpnConnection, name: &str) -> Vec<String> {
     match name {
         "bgp-asn" => model
-            .customer_gateway(&c.scope, &c.customer_gateway_id)
+            .get::<CustomerGateway>(&c.scope, &c.customer_gateway_id)
             .map(|g| vec![g.bgp_asn.to_string()])
             .unwrap_or_default(),
         "customer-gateway-id" => vec![c.customer_gateway_id.to_string()],

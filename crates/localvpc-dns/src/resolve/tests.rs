@@ -8,8 +8,9 @@ use localvpc_model::route53::{
 };
 use localvpc_model::{
     AccountId, Command, CreateResolverEndpoint, CreateResolverRule, CreateSubnet, CreateVpc,
-    CreateVpcEndpoint, Ctx, EndpointIpRequest, Outcome, ResolverCommand, ResolverOutcome,
-    Scope as ModelScope, SequentialIds, SubnetId, TargetIpRequest, Timestamp, VpcAttribute,
+    CreateVpcEndpoint, Ctx, EndpointIpRequest, NetworkInterface, Outcome, ResolverCommand,
+    ResolverOutcome, Scope as ModelScope, SequentialIds, SubnetId, TargetIpRequest, Timestamp,
+    VpcAttribute,
 };
 use std::sync::Arc;
 
@@ -223,7 +224,7 @@ impl World {
     }
 
     fn resolver_endpoint(&mut self, account: &str, net: &Net, direction: &str) -> ResolverEndpoint {
-        let vpc = self.model.vpc_any(&net.vpc).unwrap().clone();
+        let vpc = self.model.any::<Vpc>(&net.vpc).unwrap().clone();
         let c = ResolverCommand::CreateEndpoint(CreateResolverEndpoint {
             creator_request_id: format!("{direction}-{}", net.vpc),
             security_group_ids: vec![vpc.default_security_group_id.to_string()],
@@ -335,7 +336,7 @@ fn trail_text(r: &Resolution) -> String {
 fn eni_ips(w: &World, e: &VpcEndpoint) -> Vec<Ipv4Addr> {
     e.network_interface_ids
         .iter()
-        .map(|n| w.model.network_interfaces_any(n).unwrap().private_ip)
+        .map(|n| w.model.any::<NetworkInterface>(n).unwrap().private_ip)
         .collect()
 }
 

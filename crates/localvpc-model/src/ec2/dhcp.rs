@@ -1,6 +1,7 @@
 //! DHCP option sets: every region has a default one that every VPC starts with.
 
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{DhcpOptionsId, VpcId};
 use crate::resource::{Resource, ResourceRef};
@@ -137,7 +138,7 @@ impl Txn<'_, '_> {
         id: Option<&DhcpOptionsId>,
         vpc_id: &VpcId,
     ) -> Result<(), ModelError> {
-        let mut vpc = self.model.vpc(self.ctx.scope, vpc_id)?.clone();
+        let mut vpc = self.model.get::<Vpc>(self.ctx.scope, vpc_id)?.clone();
         if let Some(id) = id {
             self.model.get::<DhcpOptions>(self.ctx.scope, id)?;
         }

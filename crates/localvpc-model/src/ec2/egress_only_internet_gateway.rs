@@ -3,9 +3,10 @@
 //! then show `blackhole`.
 
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{EgressOnlyInternetGatewayId, VpcId};
-use crate::resource::{Model, Resource, ResourceRef};
+use crate::resource::{Resource, ResourceRef};
 use crate::scope::Scope;
 use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
@@ -19,25 +20,13 @@ pub struct EgressOnlyInternetGateway {
     pub tags: Tags,
 }
 
-impl Model {
-    /// An egress-only internet gateway of the caller's scope
-    /// (`InvalidEgressOnlyInternetGatewayId.NotFound` otherwise, as Describe answers).
-    pub fn egress_only_internet_gateway(
-        &self,
-        scope: &Scope,
-        id: &EgressOnlyInternetGatewayId,
-    ) -> Result<&EgressOnlyInternetGateway, ModelError> {
-        self.get(scope, id)
-    }
-}
-
 impl Txn<'_, '_> {
     pub(crate) fn create_egress_only_internet_gateway(
         &mut self,
         vpc_id: &VpcId,
         specs: &[TagSpecification],
     ) -> Result<EgressOnlyInternetGateway, ModelError> {
-        self.model.vpc(self.ctx.scope, vpc_id)?;
+        self.model.get::<Vpc>(self.ctx.scope, vpc_id)?;
         // "You can attach only one egress-only internet gateway to a VPC at a time" (VPC
         // quotas page); AWS documents no code for the refusal.
         if let Some(other) = self
@@ -71,7 +60,7 @@ impl Txn<'_, '_> {
     ) -> Result<(), ModelError> {
         // DeleteEgressOnlyInternetGateway answers an unknown id with the generic gateway code.
         self.model
-            .egress_only_internet_gateway(self.ctx.scope, id)
+            .get::<EgressOnlyInternetGateway>(self.ctx.scope, id)
             .map_err(|_| ModelError::GatewayNotFound { id: id.to_string() })?;
         self.delete(ResourceRef::EgressOnlyInternetGateway(id.clone()));
         Ok(())

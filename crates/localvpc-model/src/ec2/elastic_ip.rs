@@ -36,14 +36,6 @@ pub struct EipAssociation {
 }
 
 impl Model {
-    pub fn elastic_ips<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a ElasticIp> + 'a {
-        self.in_scope(scope)
-    }
-
-    pub fn elastic_ip(&self, scope: &Scope, id: &AllocationId) -> Result<&ElasticIp, ModelError> {
-        self.get(scope, id)
-    }
-
     /// The Elastic IP mapped to an interface's private address, if any.
     pub fn elastic_ip_for(
         &self,
@@ -125,7 +117,7 @@ impl Txn<'_, '_> {
     ) -> Result<ElasticIpAssociationId, ModelError> {
         let mut eip = self
             .model
-            .elastic_ip(self.ctx.scope, allocation_id)?
+            .get::<ElasticIp>(self.ctx.scope, allocation_id)?
             .clone();
         let eni = self
             .model
@@ -204,7 +196,7 @@ impl Txn<'_, '_> {
         let scope = self.ctx.scope;
         let found = self
             .model
-            .elastic_ips(scope)
+            .in_scope::<ElasticIp>(scope)
             .find(|e| {
                 e.association
                     .as_ref()
@@ -223,7 +215,7 @@ impl Txn<'_, '_> {
         &mut self,
         allocation_id: &AllocationId,
     ) -> Result<(), ModelError> {
-        let eip = self.model.elastic_ip(self.ctx.scope, allocation_id)?;
+        let eip = self.model.get::<ElasticIp>(self.ctx.scope, allocation_id)?;
         if eip.association.is_some() {
             return Err(ModelError::AddressInUse {
                 ip: eip.public_ip.to_string(),

@@ -4,7 +4,9 @@
 //! [`Model::endpoint_services`], which also serves the AWS catalogue.
 
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::ec2::vpc_endpoint::VpcEndpoint;
 use crate::ec2::vpc_endpoint::{EndpointState, EndpointTypeWire};
+use crate::elbv2::LoadBalancer;
 use crate::elbv2::{LoadBalancerArn, LoadBalancerType};
 use crate::error::ModelError;
 use crate::id::{ConnectionNotificationId, Timestamp, VpcEndpointId, VpcEndpointServiceId};
@@ -159,14 +161,6 @@ pub struct ModifyEndpointService {
 const EVENTS: [&str; 4] = ["Accept", "Connect", "Delete", "Reject"];
 
 impl Model {
-    pub fn endpoint_service_configuration(
-        &self,
-        scope: &Scope,
-        id: &VpcEndpointServiceId,
-    ) -> Result<&VpcEndpointServiceConfiguration, ModelError> {
-        self.get(scope, id)
-    }
-
     /// The customer endpoint service behind a service name, if any.
     pub fn endpoint_service_by_name(&self, name: &str) -> Option<&VpcEndpointServiceConfiguration> {
         let id = name.rsplit('.').next()?;
@@ -194,7 +188,7 @@ impl Model {
     pub fn endpoint_connections<'a>(
         &'a self,
         s: &'a VpcEndpointServiceConfiguration,
-    ) -> impl Iterator<Item = &'a crate::ec2::vpc_endpoint::VpcEndpoint> + 'a {
+    ) -> impl Iterator<Item = &'a VpcEndpoint> + 'a {
         let name = s.service_name();
         self.vpc_endpoints
             .values()
@@ -216,12 +210,13 @@ impl Txn<'_, '_> {
         myself: Option<&VpcEndpointServiceId>,
     ) -> Result<(), ModelError> {
         for arn in arns {
-            let lb = self.model.load_balancer(self.ctx.scope, arn).map_err(|_| {
-                ModelError::LoadBalancerArnNotFound {
+            let lb = self
+                .model
+                .get::<LoadBalancer>(self.ctx.scope, arn)
+                .map_err(|_| ModelError::LoadBalancerArnNotFound {
                     gateway: lb_type == LoadBalancerType::Gateway,
                     arn: arn.to_string(),
-                }
-            })?;
+                })?;
             if lb.lb_type != lb_type {
                 return Err(ModelError::InvalidParameter {
                     message: format!(
@@ -344,7 +339,7 @@ impl Txn<'_, '_> {
     ) -> Result<(), ModelError> {
         let mut s = self
             .model
-            .endpoint_service_configuration(self.ctx.scope, &input.id)?
+            .get::<VpcEndpointServiceConfiguration>(self.ctx.scope, &input.id)?
             .clone();
         let lb_type = match s.service_type {
             EndpointTypeWire::GatewayLoadBalancer => LoadBalancerType::Gateway,
@@ -416,7 +411,7 @@ impl Txn<'_, '_> {
     ) -> Result<(), ModelError> {
         let s = self
             .model
-            .endpoint_service_configuration(self.ctx.scope, id)?
+            .get::<VpcEndpointServiceConfiguration>(self.ctx.scope, id)?
             .clone();
         if self.live_connections(&s) > 0 {
             return Err(ModelError::ExistingVpcEndpointConnections { id: id.to_string() });
@@ -444,7 +439,7 @@ impl Txn<'_, '_> {
     ) -> Result<Vec<AllowedPrincipal>, ModelError> {
         let mut s = self
             .model
-            .endpoint_service_configuration(self.ctx.scope, id)?
+            .get::<VpcEndpointServiceConfiguration>(self.ctx.scope, id)?
             .clone();
         let mut added = Vec::new();
         for p in add {
@@ -484,7 +479,7 @@ impl Txn<'_, '_> {
     ) -> Result<Vec<(String, &'static str, String)>, ModelError> {
         let s = self
             .model
-            .endpoint_service_configuration(self.ctx.scope, id)?
+            .get::<VpcEndpointServiceConfiguration>(self.ctx.scope, id)?
             .clone();
         let name = s.service_name();
         let mut failed = Vec::new();
@@ -539,11 +534,7 @@ impl Txn<'_, '_> {
 
     /// Records an event for every enabled notification of the endpoint's service or of the
     /// endpoint itself that subscribes to it.
-    pub(crate) fn record_connection_event(
-        &mut self,
-        endpoint: &crate::ec2::vpc_endpoint::VpcEndpoint,
-        event: &str,
-    ) {
+    pub(crate) fn record_connection_event(&mut self, endpoint: &VpcEndpoint, event: &str) {
         let service_id = self
             .model
             .endpoint_service_by_name(&endpoint.service_name)
@@ -583,10 +574,10 @@ impl Txn<'_, '_> {
         match (service_id, endpoint_id) {
             (Some(s), None) => {
                 self.model
-                    .endpoint_service_configuration(self.ctx.scope, s)?;
+                    .get::<VpcEndpointServiceConfiguration>(self.ctx.scope, s)?;
             }
             (None, Some(e)) => {
-                let endpoint = self.model.vpc_endpoint(self.ctx.scope, e)?;
+                let endpoint = self.model.get::<VpcEndpoint>(self.ctx.scope, e)?;
                 if endpoint.endpoint_type != EndpointTypeWire::Interface {
                     return Err(ModelError::InvalidParameter {
                         message:
@@ -626,7 +617,7 @@ impl Txn<'_, '_> {
     ) -> Result<(), ModelError> {
         let mut n = self
             .model
-            .connection_notification(self.ctx.scope, id)?
+            .get::<ConnectionNotification>(self.ctx.scope, id)?
             .clone();
         if let Some(t) = topic_arn {
             check_topic_arn(t)?;
@@ -638,16 +629,6 @@ impl Txn<'_, '_> {
         }
         self.put(Resource::ConnectionNotification(n));
         Ok(())
-    }
-}
-
-impl Model {
-    pub fn connection_notification(
-        &self,
-        scope: &Scope,
-        id: &ConnectionNotificationId,
-    ) -> Result<&ConnectionNotification, ModelError> {
-        self.get(scope, id)
     }
 }
 

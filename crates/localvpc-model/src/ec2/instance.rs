@@ -6,6 +6,7 @@ use crate::ec2::network_interface::{NetworkInterface, private_dns_name};
 use crate::ec2::security_group::GroupRef;
 use crate::ec2::subnet::Subnet;
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{InstanceId, NetworkInterfaceId, SecurityGroupId, SubnetId, Timestamp, VpcId};
 use crate::resource::{Model, Resource, ResourceRef};
@@ -132,14 +133,6 @@ pub struct InterfaceAttachment {
 }
 
 impl Model {
-    pub fn instance(&self, scope: &Scope, id: &InstanceId) -> Result<&Instance, ModelError> {
-        self.get(scope, id)
-    }
-
-    pub fn instance_any(&self, id: &InstanceId) -> Option<&Instance> {
-        self.instances.get(id).map(AsRef::as_ref)
-    }
-
     /// The interfaces attached to each of `instances`, by device index (primary first),
     /// with one pass over each of their VPCs' interfaces (a Describe answers many instances).
     pub fn interfaces_of_instances<'a>(
@@ -269,17 +262,17 @@ impl Txn<'_, '_> {
             });
         }
         let subnet = match &input.subnet_id {
-            Some(id) => self.model.subnet(&scope, id)?.clone(),
+            Some(id) => self.model.get::<Subnet>(&scope, id)?.clone(),
             None => {
                 let default_vpc = self
                     .model
-                    .vpcs(&scope)
+                    .in_scope::<Vpc>(&scope)
                     .find(|v| v.is_default)
                     .cloned()
                     .ok_or(ModelError::VpcIdNotSpecified)?;
                 let mut candidates: Vec<_> = self
                     .model
-                    .subnets(&scope)
+                    .in_scope::<Subnet>(&scope)
                     .filter(|s| s.vpc_id == default_vpc.id && s.default_for_az)
                     .cloned()
                     .collect();
@@ -412,7 +405,7 @@ impl Txn<'_, '_> {
     }
 
     fn instance_mut(&self, id: &InstanceId) -> Result<Instance, ModelError> {
-        Ok(self.model.instance(self.ctx.scope, id)?.clone())
+        Ok(self.model.get::<Instance>(self.ctx.scope, id)?.clone())
     }
 
     /// ModifyInstanceAttribute.

@@ -1,6 +1,7 @@
 //! Internet gateways: created alone, attached to at most one VPC, and a VPC has at most one.
 
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{InternetGatewayId, VpcId};
 use crate::resource::{Resource, ResourceRef};
@@ -49,7 +50,7 @@ impl Txn<'_, '_> {
             .model
             .get::<InternetGateway>(self.ctx.scope, igw_id)?
             .clone();
-        let vpc = self.model.vpc(self.ctx.scope, vpc_id)?;
+        let vpc = self.model.get::<Vpc>(self.ctx.scope, vpc_id)?;
         if let Some(attached) = &igw.attached_vpc {
             return Err(ModelError::AlreadyAssociated {
                 message: format!("resource {igw_id} is already attached to network {attached}"),
@@ -82,7 +83,7 @@ impl Txn<'_, '_> {
             .model
             .get::<InternetGateway>(self.ctx.scope, igw_id)?
             .clone();
-        self.model.vpc(self.ctx.scope, vpc_id)?;
+        self.model.get::<Vpc>(self.ctx.scope, vpc_id)?;
         if igw.attached_vpc.as_ref() != Some(vpc_id) {
             return Err(ModelError::GatewayNotAttached {
                 message: format!("resource {igw_id} is not attached to network {vpc_id}"),

@@ -1,11 +1,13 @@
 //! NAT gateways: a requester-managed interface in a subnet, public (with an Elastic IP, in a
 //! VPC with an internet gateway) or private. Deleted gateways stay listed as `deleted`.
 
+use crate::ec2::elastic_ip::ElasticIp;
 use crate::ec2::network_interface::ManagedInterface;
+use crate::ec2::subnet::Subnet;
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
 use crate::id::{AllocationId, NatGatewayId, NetworkInterfaceId, SubnetId, Timestamp, VpcId};
-use crate::resource::{Model, Resource, ResourceRef};
+use crate::resource::{Resource, ResourceRef};
 use crate::scope::Scope;
 use crate::txn::Txn;
 use serde::{Deserialize, Serialize};
@@ -56,18 +58,15 @@ pub struct CreateNatGateway {
     pub tag_specifications: Vec<TagSpecification>,
 }
 
-impl Model {
-    pub fn nat_gateway(&self, scope: &Scope, id: &NatGatewayId) -> Result<&NatGateway, ModelError> {
-        self.get(scope, id)
-    }
-}
-
 impl Txn<'_, '_> {
     pub(crate) fn create_nat_gateway(
         &mut self,
         input: &CreateNatGateway,
     ) -> Result<NatGateway, ModelError> {
-        let subnet = self.model.subnet(self.ctx.scope, &input.subnet_id)?.clone();
+        let subnet = self
+            .model
+            .get::<Subnet>(self.ctx.scope, &input.subnet_id)?
+            .clone();
         let id = NatGatewayId::generate(self.ctx.ids);
         let tags = tags_for(&input.tag_specifications, "natgateway", id.as_str())?;
         match (input.public, &input.allocation_id) {
@@ -84,7 +83,7 @@ impl Txn<'_, '_> {
             _ => {}
         }
         if let Some(allocation_id) = &input.allocation_id {
-            let eip = self.model.elastic_ip(self.ctx.scope, allocation_id)?;
+            let eip = self.model.get::<ElasticIp>(self.ctx.scope, allocation_id)?;
             if eip.association.is_some() {
                 return Err(ModelError::AlreadyAssociated {
                     message: format!("Elastic IP address [{allocation_id}] is already associated"),
@@ -135,7 +134,7 @@ impl Txn<'_, '_> {
             self.associate_address(allocation_id, &eni.id, None, false)?;
             nat.public_ip = Some(
                 self.model
-                    .elastic_ip(self.ctx.scope, allocation_id)?
+                    .get::<ElasticIp>(self.ctx.scope, allocation_id)?
                     .public_ip,
             );
         }
@@ -146,7 +145,7 @@ impl Txn<'_, '_> {
     }
 
     pub(crate) fn delete_nat_gateway(&mut self, id: &NatGatewayId) -> Result<(), ModelError> {
-        let mut nat = self.model.nat_gateway(self.ctx.scope, id)?.clone();
+        let mut nat = self.model.get::<NatGateway>(self.ctx.scope, id)?.clone();
         if nat.state == NatGatewayState::Deleted {
             return Err(ModelError::NatGatewayDeleted { id: id.to_string() });
         }

@@ -7,6 +7,7 @@
 use crate::cidr::{Ipv4Cidr, Ipv6Cidr};
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::ec2::traffic::{IcmpVersion, PortRange, RuleProtocol, Traffic};
+use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{NetworkAclAssociationId, NetworkAclId, SubnetId, VpcId};
 use crate::resource::{Resource, ResourceRef};
@@ -313,7 +314,7 @@ impl Txn<'_, '_> {
     ) -> Result<NetworkAcl, ModelError> {
         let has_ipv6 = self
             .model
-            .vpc(self.ctx.scope, vpc_id)?
+            .get::<Vpc>(self.ctx.scope, vpc_id)?
             .associated_ipv6_cidrs()
             .next()
             .is_some();
@@ -340,7 +341,7 @@ impl Txn<'_, '_> {
     }
 
     pub(crate) fn delete_network_acl(&mut self, id: &NetworkAclId) -> Result<(), ModelError> {
-        let acl = self.model.network_acl(self.ctx.scope, id)?;
+        let acl = self.model.get::<NetworkAcl>(self.ctx.scope, id)?;
         if acl.is_default {
             return Err(ModelError::invalid_value(format!(
                 "cannot delete default network ACL {id}"
@@ -380,7 +381,7 @@ impl Txn<'_, '_> {
         id: &NetworkAclId,
         spec: &NetworkAclEntrySpec,
     ) -> Result<(), ModelError> {
-        let mut acl = self.model.network_acl(self.ctx.scope, id)?.clone();
+        let mut acl = self.model.get::<NetworkAcl>(self.ctx.scope, id)?.clone();
         let entry = Self::entry_from(spec)?;
         if acl
             .entries
@@ -410,7 +411,7 @@ impl Txn<'_, '_> {
         id: &NetworkAclId,
         spec: &NetworkAclEntrySpec,
     ) -> Result<(), ModelError> {
-        let mut acl = self.model.network_acl(self.ctx.scope, id)?.clone();
+        let mut acl = self.model.get::<NetworkAcl>(self.ctx.scope, id)?.clone();
         let entry = Self::entry_from(spec)?;
         let Some(slot) = acl
             .entries
@@ -433,7 +434,7 @@ impl Txn<'_, '_> {
         rule_number: i64,
         egress: bool,
     ) -> Result<(), ModelError> {
-        let mut acl = self.model.network_acl(self.ctx.scope, id)?.clone();
+        let mut acl = self.model.get::<NetworkAcl>(self.ctx.scope, id)?.clone();
         let number = u16::try_from(rule_number)
             .ok()
             .filter(|n| (1..CATCH_ALL_RULE).contains(n));
@@ -474,7 +475,7 @@ impl Txn<'_, '_> {
             .ok_or_else(|| ModelError::AssociationNotFound {
                 id: association_id.to_owned(),
             })?;
-        let mut new = self.model.network_acl(scope, new_acl_id)?.clone();
+        let mut new = self.model.get::<NetworkAcl>(scope, new_acl_id)?.clone();
         if new.vpc_id != old.vpc_id {
             return Err(ModelError::invalid_value(format!(
                 "network ACL {new_acl_id} and association {association_id} belong to different networks"

@@ -136,14 +136,6 @@ pub fn insights_resource_id(text: &str) -> &str {
 }
 
 impl Model {
-    pub fn network_insights_path(
-        &self,
-        scope: &Scope,
-        id: &NetworkInsightsPathId,
-    ) -> Result<&NetworkInsightsPath, ModelError> {
-        self.get(scope, id)
-    }
-
     /// The ARN of a path end, if the id names a resource of a kind Reachability Analyzer
     /// accepts and it exists in the scope; `None` for an unsupported kind.
     fn insights_end_arn(&self, scope: &Scope, id: &str) -> Option<Result<String, ()>> {
@@ -361,7 +353,7 @@ impl Txn<'_, '_> {
         &mut self,
         id: &NetworkInsightsPathId,
     ) -> Result<(), ModelError> {
-        self.model.network_insights_path(self.ctx.scope, id)?;
+        self.model.get::<NetworkInsightsPath>(self.ctx.scope, id)?;
         if self
             .model
             .network_insights_analyses
@@ -381,7 +373,7 @@ impl Txn<'_, '_> {
         input: &StartNetworkInsightsAnalysis,
     ) -> Result<NetworkInsightsAnalysis, ModelError> {
         self.model
-            .network_insights_path(self.ctx.scope, &input.path_id)?;
+            .get::<NetworkInsightsPath>(self.ctx.scope, &input.path_id)?;
         let id = NetworkInsightsAnalysisId::generate(self.ctx.ids);
         let tags = tags_for(
             &input.tag_specifications,

@@ -5,6 +5,7 @@
 
 use crate::cidr::{self, Ipv4Cidr, Ipv6Cidr};
 use crate::ec2::instance::{Instance, InstanceState, InterfaceAttachment};
+use crate::ec2::security_group::SecurityGroup;
 use crate::ec2::subnet::Subnet;
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::error::ModelError;
@@ -167,16 +168,17 @@ impl Model {
             .filter(move |e| &e.subnet_id == subnet_id)
     }
 
-    /// An interface of any scope (the owner of an address association).
-    pub fn network_interfaces_any(&self, id: &NetworkInterfaceId) -> Option<&NetworkInterface> {
-        self.network_interfaces.get(id).map(AsRef::as_ref)
-    }
-
-    pub fn interfaces_in<'a>(
+    /// The network interfaces in a VPC (instances', endpoints', load balancers'…), of any
+    /// owner (through the VPC's membership index, not a scan).
+    pub fn interfaces_of_vpc<'a>(
         &'a self,
-        scope: &'a Scope,
+        vpc_id: &'a VpcId,
     ) -> impl Iterator<Item = &'a NetworkInterface> + 'a {
-        self.in_scope(scope)
+        self.members_of::<NetworkInterface>(
+            vpc_id,
+            crate::id::ResourceKind::NetworkInterface,
+            |id| NetworkInterfaceId::parse(id).ok(),
+        )
     }
 }
 
@@ -319,7 +321,7 @@ impl Txn<'_, '_> {
             return Err(ModelError::SecurityGroupsPerInterfaceLimitExceeded);
         }
         for g in groups {
-            let group = self.model.security_group(self.ctx.scope, g)?;
+            let group = self.model.get::<SecurityGroup>(self.ctx.scope, g)?;
             if &group.vpc_id != vpc_id {
                 return Err(ModelError::invalid_value(format!(
                     "The security group '{g}' does not belong to VPC '{vpc_id}'"
@@ -404,11 +406,11 @@ impl Txn<'_, '_> {
                 "The request must contain the parameter SubnetId",
             ));
         };
-        let subnet = self.model.subnet(self.ctx.scope, subnet_id)?.clone();
+        let subnet = self.model.get::<Subnet>(self.ctx.scope, subnet_id)?.clone();
         let groups = if input.groups.is_empty() {
             let default = self
                 .model
-                .security_groups(self.ctx.scope)
+                .in_scope::<SecurityGroup>(self.ctx.scope)
                 .find(|g| g.vpc_id == subnet.vpc_id && g.is_default());
             default.map(|g| vec![g.id.clone()]).unwrap_or_default()
         } else {
@@ -459,7 +461,10 @@ impl Txn<'_, '_> {
         &mut self,
         spec: ManagedInterface<'_>,
     ) -> Result<NetworkInterface, ModelError> {
-        let subnet = self.model.subnet(self.ctx.scope, spec.subnet_id)?.clone();
+        let subnet = self
+            .model
+            .get::<Subnet>(self.ctx.scope, spec.subnet_id)?
+            .clone();
         self.check_groups(&subnet.vpc_id, &spec.groups)?;
         let mut eni = self.new_interface(&subnet, spec.ip, &[], 0, spec.groups)?;
         eni.description = spec.description;
@@ -562,7 +567,10 @@ impl Txn<'_, '_> {
         allow_reassignment: bool,
     ) -> Result<Vec<Ipv4Addr>, ModelError> {
         let mut eni = self.user_interface(id, "modify")?;
-        let subnet = self.model.subnet(self.ctx.scope, &eni.subnet_id)?.clone();
+        let subnet = self
+            .model
+            .get::<Subnet>(self.ctx.scope, &eni.subnet_id)?
+            .clone();
         if allow_reassignment {
             let holders: Vec<NetworkInterface> = self
                 .model
@@ -606,7 +614,10 @@ impl Txn<'_, '_> {
         count: u32,
     ) -> Result<Vec<Ipv6Addr>, ModelError> {
         let mut eni = self.user_interface(id, "modify")?;
-        let subnet = self.model.subnet(self.ctx.scope, &eni.subnet_id)?.clone();
+        let subnet = self
+            .model
+            .get::<Subnet>(self.ctx.scope, &eni.subnet_id)?
+            .clone();
         let mut used = self.model.used_ipv6_addresses(&subnet.id);
         let reserved = self.model.reserved_v6(&subnet);
         let added = pick_ipv6(&subnet, &mut used, &reserved, ips, count)?;
@@ -738,7 +749,7 @@ impl Txn<'_, '_> {
         }
         let found = self
             .model
-            .interfaces_in(self.ctx.scope)
+            .in_scope::<NetworkInterface>(self.ctx.scope)
             .find(|e| e.attachment.as_ref().is_some_and(|a| a.id == attachment_id));
         let Some(mut eni) = found.cloned() else {
             return Err(attachment_not_found(attachment_id));
@@ -810,7 +821,7 @@ mod tests {
         }
 
         fn get(&self, id: &NetworkInterfaceId) -> Option<&NetworkInterface> {
-            self.model.network_interfaces_any(id)
+            self.model.any::<NetworkInterface>(id)
         }
     }
 

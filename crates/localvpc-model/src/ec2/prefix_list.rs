@@ -111,7 +111,8 @@ impl PrefixListRef<'_> {
 }
 
 impl Model {
-    /// The AWS-managed lists of the scope's region, then the scope's own lists.
+    /// The AWS-managed lists of the scope's region, then the scope's own lists (not
+    /// `in_scope`, which has only the stored ones).
     pub fn prefix_lists_in<'a>(&'a self, scope: &'a Scope) -> Vec<PrefixListRef<'a>> {
         let mut out: Vec<PrefixListRef<'a>> = aws_prefix_lists(&scope.region)
             .into_iter()
@@ -126,7 +127,8 @@ impl Model {
         out
     }
 
-    /// A prefix list visible in this scope, by id.
+    /// A prefix list visible in this scope, by id: AWS-managed or the scope's own (not
+    /// `get`, which finds only stored ones).
     pub fn prefix_list<'a>(&'a self, scope: &'a Scope, id: &str) -> Option<PrefixListRef<'a>> {
         self.prefix_lists_in(scope)
             .into_iter()

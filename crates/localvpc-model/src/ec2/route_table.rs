@@ -3,9 +3,15 @@
 //! data plane and explainer will share (docs/aws-semantics.md §1.5).
 
 use crate::cidr::{Ipv4Cidr, Ipv6Cidr, parse_ipv4_cidr, parse_ipv6_cidr};
+use crate::ec2::egress_only_internet_gateway::EgressOnlyInternetGateway;
 use crate::ec2::internet_gateway::InternetGateway;
+use crate::ec2::nat_gateway::NatGateway;
 use crate::ec2::network_interface::NetworkInterface;
+use crate::ec2::subnet::Subnet;
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::ec2::vpc::Vpc;
+use crate::ec2::vpc_endpoint::VpcEndpoint;
+use crate::ec2::vpn::VpnGateway;
 use crate::error::ModelError;
 use crate::id::{
     EgressOnlyInternetGatewayId, InternetGatewayId, NatGatewayId, NetworkInterfaceId,
@@ -366,7 +372,7 @@ impl Txn<'_, '_> {
         vpc_id: &VpcId,
         specs: &[TagSpecification],
     ) -> Result<RouteTable, ModelError> {
-        let vpc = self.model.vpc(self.ctx.scope, vpc_id)?;
+        let vpc = self.model.get::<Vpc>(self.ctx.scope, vpc_id)?;
         let routes = vpc
             .associated_cidrs()
             .map(|c| RouteTable::local_route(RouteDestination::Ipv4(*c)))
@@ -391,7 +397,7 @@ impl Txn<'_, '_> {
     }
 
     fn table(&self, id: &RouteTableId) -> Result<RouteTable, ModelError> {
-        self.model.route_table(self.ctx.scope, id).cloned()
+        self.model.get::<RouteTable>(self.ctx.scope, id).cloned()
     }
 
     /// Routes a gateway endpoint installed change only through the endpoint (docs/aws-semantics.md §2.3).
@@ -449,7 +455,7 @@ impl Txn<'_, '_> {
         let association_id = RouteTableAssociationId::generate(self.ctx.ids);
         match (subnet_id, gateway_id) {
             (Some(subnet_id), None) => {
-                let subnet = self.model.subnet(self.ctx.scope, subnet_id)?;
+                let subnet = self.model.get::<Subnet>(self.ctx.scope, subnet_id)?;
                 if subnet.vpc_id != table.vpc_id {
                     return Err(ModelError::invalid_value(format!(
                         "route table {id} and subnet {subnet_id} belong to different networks"
@@ -603,7 +609,7 @@ impl Txn<'_, '_> {
 
     /// Checks a route's destination and target against the table's VPC (docs/aws-semantics.md §1.5).
     fn check_route(&self, table: &RouteTable, spec: &RouteSpec) -> Result<(), ModelError> {
-        let vpc = self.model.vpc(self.ctx.scope, &table.vpc_id)?;
+        let vpc = self.model.get::<Vpc>(self.ctx.scope, &table.vpc_id)?;
         if table.is_gateway_table() {
             let inside = match &spec.destination {
                 RouteDestination::Ipv4(cidr) => {
@@ -727,7 +733,7 @@ impl Txn<'_, '_> {
             RouteTarget::EgressOnlyInternetGateway(id) => {
                 let eigw = self
                     .model
-                    .egress_only_internet_gateway(self.ctx.scope, id)
+                    .get::<EgressOnlyInternetGateway>(self.ctx.scope, id)
                     .map_err(|_| ModelError::GatewayNotFound { id: id.to_string() })?;
                 if eigw.vpc_id != table.vpc_id {
                     return Err(ModelError::invalid_value(format!(
@@ -748,7 +754,7 @@ impl Txn<'_, '_> {
                 Ok(())
             }
             RouteTarget::NatGateway(id) => {
-                let nat = self.model.nat_gateway(self.ctx.scope, id)?;
+                let nat = self.model.get::<NatGateway>(self.ctx.scope, id)?;
                 if nat.vpc_id != table.vpc_id {
                     return Err(ModelError::invalid_value(format!(
                         "route table {} and NAT gateway {id} belong to different networks",
@@ -768,7 +774,7 @@ impl Txn<'_, '_> {
                 Ok(())
             }
             RouteTarget::VpnGateway(id) => {
-                let vgw = self.model.vpn_gateway(self.ctx.scope, id)?;
+                let vgw = self.model.get::<VpnGateway>(self.ctx.scope, id)?;
                 if vgw.attached_vpc.as_ref() != Some(&table.vpc_id) {
                     return Err(ModelError::invalid_value(format!(
                         "route table {} and network gateway {id} belong to different networks",
@@ -797,7 +803,7 @@ impl Txn<'_, '_> {
                 Ok(())
             }
             RouteTarget::VpcEndpoint(id) => {
-                let endpoint = self.model.vpc_endpoint(self.ctx.scope, id)?;
+                let endpoint = self.model.get::<VpcEndpoint>(self.ctx.scope, id)?;
                 if endpoint.endpoint_type
                     != crate::ec2::vpc_endpoint::EndpointTypeWire::GatewayLoadBalancer
                 {

@@ -4,6 +4,7 @@
 use crate::cidr::{Ipv4Cidr, parse_ipv4_cidr};
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
 use crate::ec2::traffic::{PortRange, RuleProtocol, Traffic};
+use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{PrefixListId, SecurityGroupId, SecurityGroupRuleId, VpcId};
 use crate::resource::{Model, Resource, ResourceRef};
@@ -298,8 +299,11 @@ impl Model {
         scope: &'a Scope,
         name: &str,
     ) -> Result<&'a SecurityGroup, ModelError> {
-        let default_vpc = self.vpcs(scope).find(|v| v.is_default).map(|v| &v.id);
-        self.security_groups(scope)
+        let default_vpc = self
+            .in_scope::<Vpc>(scope)
+            .find(|v| v.is_default)
+            .map(|v| &v.id);
+        self.in_scope::<SecurityGroup>(scope)
             .find(|g| g.name == name && Some(&g.vpc_id) == default_vpc)
             .ok_or_else(|| ModelError::GroupNameNotFound {
                 name: name.to_owned(),
@@ -313,7 +317,7 @@ impl Txn<'_, '_> {
     pub(crate) fn resolve_group(&self, group: &GroupRef) -> Result<SecurityGroup, ModelError> {
         let scope = self.ctx.scope;
         match group {
-            GroupRef::Id(id) => self.model.security_group(scope, id).cloned(),
+            GroupRef::Id(id) => self.model.get::<SecurityGroup>(scope, id).cloned(),
             GroupRef::Name(name) => self
                 .model
                 .security_group_in_default_vpc(scope, name)
@@ -327,10 +331,10 @@ impl Txn<'_, '_> {
     ) -> Result<SecurityGroup, ModelError> {
         let scope = self.ctx.scope;
         let vpc = match &input.vpc_id {
-            Some(id) => self.model.vpc(scope, id)?.clone(),
+            Some(id) => self.model.get::<Vpc>(scope, id)?.clone(),
             None => self
                 .model
-                .vpcs(scope)
+                .in_scope::<Vpc>(scope)
                 .find(|v| v.is_default)
                 .cloned()
                 .ok_or(ModelError::VpcIdNotSpecified)?,
@@ -479,7 +483,7 @@ impl Txn<'_, '_> {
                     .as_ref()
                     .is_none_or(|a| a == &self.ctx.scope.account);
                 if same_account {
-                    let target = self.model.security_group(self.ctx.scope, group_id)?;
+                    let target = self.model.get::<SecurityGroup>(self.ctx.scope, group_id)?;
                     // Another VPC's group is allowed across an active same-region peering.
                     if target.vpc_id != group.vpc_id
                         && !self.model.peered(&target.vpc_id, &group.vpc_id)
@@ -623,7 +627,10 @@ impl Txn<'_, '_> {
         group_id: &SecurityGroupId,
         updates: &[(SecurityGroupRuleId, IpPermission)],
     ) -> Result<(), ModelError> {
-        let mut group = self.model.security_group(self.ctx.scope, group_id)?.clone();
+        let mut group = self
+            .model
+            .get::<SecurityGroup>(self.ctx.scope, group_id)?
+            .clone();
         for (i, (rule_id, permission)) in updates.iter().enumerate() {
             if updates.iter().take(i).any(|(seen, _)| seen == rule_id) {
                 return Err(ModelError::invalid_value(format!(
@@ -734,7 +741,7 @@ impl Txn<'_, '_> {
         let id = SecurityGroupRuleId::parse(rule_id)?;
         let found = self
             .model
-            .security_groups(self.ctx.scope)
+            .in_scope::<SecurityGroup>(self.ctx.scope)
             .find(|g| g.ingress.iter().chain(&g.egress).any(|r| r.id == id))
             .cloned();
         let Some(mut group) = found else {

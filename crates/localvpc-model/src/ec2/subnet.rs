@@ -124,7 +124,10 @@ pub enum SubnetAttribute {
 
 impl Txn<'_, '_> {
     pub(crate) fn create_subnet(&mut self, input: &CreateSubnet) -> Result<Subnet, ModelError> {
-        let vpc = self.model.vpc(self.ctx.scope, &input.vpc_id)?.clone();
+        let vpc = self
+            .model
+            .get::<Vpc>(self.ctx.scope, &input.vpc_id)?
+            .clone();
         if input.ipv6_native {
             // AWS's checks of the request come first (the API checked the parameters):
             // the zone, then the IPv6 block.
@@ -214,7 +217,12 @@ impl Txn<'_, '_> {
         input: &CreateDefaultSubnet,
     ) -> Result<Subnet, ModelError> {
         let scope = self.ctx.scope;
-        let Some(vpc) = self.model.vpcs(scope).find(|v| v.is_default).cloned() else {
+        let Some(vpc) = self
+            .model
+            .in_scope::<Vpc>(scope)
+            .find(|v| v.is_default)
+            .cloned()
+        else {
             return Err(ModelError::DefaultVpcDoesNotExist);
         };
         let zone = self.choose_zone(
@@ -269,8 +277,11 @@ impl Txn<'_, '_> {
         subnet_id: &SubnetId,
         text: &str,
     ) -> Result<SubnetIpv6Association, ModelError> {
-        let mut subnet = self.model.subnet(self.ctx.scope, subnet_id)?.clone();
-        let vpc = self.model.vpc(self.ctx.scope, &subnet.vpc_id)?.clone();
+        let mut subnet = self.model.get::<Subnet>(self.ctx.scope, subnet_id)?.clone();
+        let vpc = self
+            .model
+            .get::<Vpc>(self.ctx.scope, &subnet.vpc_id)?
+            .clone();
         if let Some(existing) = &subnet.ipv6_association {
             // "You can only associate a single IPv6 CIDR block with your subnet."
             return Err(ModelError::invalid_value(format!(
@@ -414,7 +425,7 @@ impl Txn<'_, '_> {
     }
 
     pub(crate) fn delete_subnet(&mut self, subnet_id: &SubnetId) -> Result<(), ModelError> {
-        let subnet = self.model.subnet(self.ctx.scope, subnet_id)?.clone();
+        let subnet = self.model.get::<Subnet>(self.ctx.scope, subnet_id)?.clone();
         if self
             .model
             .network_interfaces
@@ -464,7 +475,7 @@ impl Txn<'_, '_> {
         subnet_id: &SubnetId,
         attribute: SubnetAttribute,
     ) -> Result<(), ModelError> {
-        let mut subnet = self.model.subnet(self.ctx.scope, subnet_id)?.clone();
+        let mut subnet = self.model.get::<Subnet>(self.ctx.scope, subnet_id)?.clone();
         match attribute {
             SubnetAttribute::MapPublicIpOnLaunch(v) => subnet.map_public_ip_on_launch = v,
             SubnetAttribute::MapCustomerOwnedIpOnLaunch(v) => {
@@ -503,6 +514,7 @@ impl Txn<'_, '_> {
 mod tests {
     use crate::command::{Command, Outcome};
     use crate::ec2::subnet::CreateSubnet;
+    use crate::ec2::subnet::Subnet;
     use crate::testing::Harness;
 
     #[test]
@@ -567,7 +579,7 @@ mod tests {
         assert_eq!(err.code(), "InvalidParameterValue");
         let c = h
             .model
-            .subnets(&h.scope)
+            .in_scope::<Subnet>(&h.scope)
             .find(|s| s.availability_zone == "ap-northeast-1c")
             .unwrap()
             .id

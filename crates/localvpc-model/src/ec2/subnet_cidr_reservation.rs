@@ -142,7 +142,10 @@ impl Txn<'_, '_> {
         &mut self,
         input: &CreateSubnetCidrReservation,
     ) -> Result<SubnetCidrReservation, ModelError> {
-        let subnet = self.model.subnet(self.ctx.scope, &input.subnet_id)?.clone();
+        let subnet = self
+            .model
+            .get::<Subnet>(self.ctx.scope, &input.subnet_id)?
+            .clone();
         let text = input.cidr.as_str();
         let cidr = if text.contains(':') {
             let c = cidr::parse_ipv6_cidr(text, "cidr")?;

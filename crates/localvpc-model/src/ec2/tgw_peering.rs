@@ -45,7 +45,7 @@ impl Txn<'_, '_> {
         }
         let peer = self
             .model
-            .transit_gateway_any(&input.peer_transit_gateway_id)
+            .any::<TransitGateway>(&input.peer_transit_gateway_id)
             .filter(|t| t.scope == peer_scope && !t.deleted);
         // A peer of the caller's own account and region must exist now; another's makes a
         // request that fails, as a VPC peering request to a missing VPC does.
@@ -157,7 +157,7 @@ impl Txn<'_, '_> {
         let mut attachment = self.pending_peering_for_accepter(id)?;
         let gateway = |t: &TransitGatewayId| -> Result<TransitGateway, ModelError> {
             self.model
-                .transit_gateway_any(t)
+                .any::<TransitGateway>(t)
                 .filter(|g| !g.deleted)
                 .cloned()
                 .ok_or_else(|| t.not_found())
@@ -226,6 +226,7 @@ mod tests {
     use super::*;
     use crate::Command;
     use crate::command::Outcome;
+    use crate::ec2::transit_gateway::TransitGatewayRouteTable;
     use crate::ec2::transit_gateway::{ModifyTgw, TransitGatewayOptions};
     use crate::testing::Harness;
 
@@ -324,7 +325,11 @@ mod tests {
             attachment: Some(p.id.clone()),
         })
         .unwrap();
-        let table = h.model.tgw_route_table(&accepter, &b_rtb).unwrap().clone();
+        let table = h
+            .model
+            .get::<TransitGatewayRouteTable>(&accepter, &b_rtb)
+            .unwrap()
+            .clone();
         assert!(h.model.tgw_routes(&table)[0].active);
         // Neither gateway can go while it lives.
         assert_eq!(

@@ -6,7 +6,9 @@
 
 use crate::cidr::Ipv4Cidr;
 use crate::ec2::network_interface::ManagedInterface;
+use crate::ec2::subnet::Subnet;
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{
     NetworkInterfaceId, SubnetId, Timestamp, TransitGatewayAttachmentId, TransitGatewayId,
@@ -342,7 +344,7 @@ impl ModifyTgw {
 
 impl Model {
     /// A transit gateway usable from `scope`: its own, or (RAM sharing is implied) any in
-    /// the same region.
+    /// the same region. Not `get`: that checks the account too, and would find a deleted one.
     pub fn transit_gateway(
         &self,
         scope: &Scope,
@@ -355,17 +357,8 @@ impl Model {
             .ok_or_else(|| id.not_found())
     }
 
-    pub fn transit_gateway_any(&self, id: &TransitGatewayId) -> Option<&TransitGateway> {
-        self.transit_gateways.get(id).map(AsRef::as_ref)
-    }
-
-    pub fn tgw_attachment_any(
-        &self,
-        id: &TransitGatewayAttachmentId,
-    ) -> Option<&TransitGatewayAttachment> {
-        self.transit_gateway_attachments.get(id).map(AsRef::as_ref)
-    }
-
+    /// An attachment any side sees: its owner, the gateway's, a peer gateway's. Not `get`,
+    /// which sees only its owner's.
     pub fn tgw_attachment(
         &self,
         scope: &Scope,
@@ -378,6 +371,8 @@ impl Model {
             .ok_or_else(|| id.not_found())
     }
 
+    /// The attachments any side sees (owner, gateway, peer gateway), in id order. Not
+    /// `in_scope`, which lists only their owner's.
     pub fn tgw_attachments_visible<'a>(
         &'a self,
         scope: &'a Scope,
@@ -386,14 +381,6 @@ impl Model {
             .values()
             .map(AsRef::as_ref)
             .filter(move |a| a.visible_to(scope))
-    }
-
-    pub fn tgw_route_table(
-        &self,
-        scope: &Scope,
-        id: &TransitGatewayRouteTableId,
-    ) -> Result<&TransitGatewayRouteTable, ModelError> {
-        self.get(scope, id)
     }
 
     /// Attachments associated with a route table.
@@ -610,7 +597,9 @@ impl Txn<'_, '_> {
             ),
         ] {
             if let Some(t) = table {
-                let found = self.model.tgw_route_table(self.ctx.scope, t)?;
+                let found = self
+                    .model
+                    .get::<TransitGatewayRouteTable>(self.ctx.scope, t)?;
                 if found.transit_gateway_id != input.id {
                     return Err(ModelError::invalid_value(format!(
                         "{t} is not a route table of {}",
@@ -701,7 +690,7 @@ impl Txn<'_, '_> {
             .model
             .transit_gateway(&scope, &input.transit_gateway_id)?
             .clone();
-        self.model.vpc(&scope, &input.vpc_id)?;
+        self.model.get::<Vpc>(&scope, &input.vpc_id)?;
         if input.subnet_ids.is_empty() {
             return Err(ModelError::missing(
                 "The request must contain the parameter SubnetIds",
@@ -709,7 +698,7 @@ impl Txn<'_, '_> {
         }
         let mut zones = Vec::new();
         for subnet_id in &input.subnet_ids {
-            let subnet = self.model.subnet(&scope, subnet_id)?;
+            let subnet = self.model.get::<Subnet>(&scope, subnet_id)?;
             if subnet.vpc_id != input.vpc_id {
                 return Err(ModelError::invalid_value(format!(
                     "Subnet {subnet_id} does not belong to VPC {}",
@@ -920,7 +909,7 @@ impl Txn<'_, '_> {
             }
         }
         for subnet_id in add {
-            let subnet = self.model.subnet(self.ctx.scope, subnet_id)?.clone();
+            let subnet = self.model.get::<Subnet>(self.ctx.scope, subnet_id)?.clone();
             if Some(&subnet.vpc_id) != attachment.vpc_id.as_ref() {
                 return Err(ModelError::invalid_value(format!(
                     "Subnet {subnet_id} does not belong to VPC {}",
@@ -962,14 +951,20 @@ impl Txn<'_, '_> {
         self.own_tgw(tgw)?;
         let tags = tags_for(specs, "transit-gateway-route-table", tgw.as_str())?;
         let id = self.new_tgw_route_table(tgw, tags);
-        Ok(self.model.tgw_route_table(self.ctx.scope, &id)?.clone())
+        Ok(self
+            .model
+            .get::<TransitGatewayRouteTable>(self.ctx.scope, &id)?
+            .clone())
     }
 
     pub(crate) fn delete_tgw_route_table(
         &mut self,
         id: &TransitGatewayRouteTableId,
     ) -> Result<TransitGatewayRouteTable, ModelError> {
-        let table = self.model.tgw_route_table(self.ctx.scope, id)?.clone();
+        let table = self
+            .model
+            .get::<TransitGatewayRouteTable>(self.ctx.scope, id)?
+            .clone();
         let tgw = self.own_tgw(&table.transit_gateway_id)?;
         let is_default = tgw.options.association_default_route_table_id.as_ref() == Some(id)
             || tgw.options.propagation_default_route_table_id.as_ref() == Some(id);
@@ -995,7 +990,10 @@ impl Txn<'_, '_> {
         table: &TransitGatewayRouteTableId,
         attachment: &TransitGatewayAttachmentId,
     ) -> Result<(TransitGatewayRouteTable, TransitGatewayAttachment), ModelError> {
-        let table = self.model.tgw_route_table(self.ctx.scope, table)?.clone();
+        let table = self
+            .model
+            .get::<TransitGatewayRouteTable>(self.ctx.scope, table)?
+            .clone();
         let attachment = self
             .model
             .tgw_attachment(self.ctx.scope, attachment)?
@@ -1108,7 +1106,10 @@ impl Txn<'_, '_> {
         destination: Ipv4Cidr,
         attachment: Option<TransitGatewayAttachmentId>,
     ) -> Result<(), ModelError> {
-        let mut t = self.model.tgw_route_table(self.ctx.scope, table)?.clone();
+        let mut t = self
+            .model
+            .get::<TransitGatewayRouteTable>(self.ctx.scope, table)?
+            .clone();
         if t.routes.iter().any(|r| r.destination == destination) {
             return Err(ModelError::RouteAlreadyExists {
                 destination: destination.to_string(),
@@ -1130,7 +1131,10 @@ impl Txn<'_, '_> {
         destination: Ipv4Cidr,
         attachment: Option<TransitGatewayAttachmentId>,
     ) -> Result<(), ModelError> {
-        let mut t = self.model.tgw_route_table(self.ctx.scope, table)?.clone();
+        let mut t = self
+            .model
+            .get::<TransitGatewayRouteTable>(self.ctx.scope, table)?
+            .clone();
         self.check_tgw_route_attachment(&t, attachment.as_ref())?;
         let Some(route) = t.routes.iter_mut().find(|r| r.destination == destination) else {
             return Err(ModelError::RouteNotFound {
@@ -1148,7 +1152,10 @@ impl Txn<'_, '_> {
         table: &TransitGatewayRouteTableId,
         destination: Ipv4Cidr,
     ) -> Result<(), ModelError> {
-        let mut t = self.model.tgw_route_table(self.ctx.scope, table)?.clone();
+        let mut t = self
+            .model
+            .get::<TransitGatewayRouteTable>(self.ctx.scope, table)?
+            .clone();
         let before = t.routes.len();
         t.routes.retain(|r| r.destination != destination);
         if t.routes.len() == before {

@@ -187,7 +187,7 @@ impl Txn<'_, '_> {
             return Ok(vpc);
         }
         self.associate_vpc_ipv6_cidr_block(&vpc.id, input.ipv6_network_border_group.as_deref())?;
-        Ok(self.model.vpc(self.ctx.scope, &vpc.id)?.clone())
+        Ok(self.model.get::<Vpc>(self.ctx.scope, &vpc.id)?.clone())
     }
 
     /// Creates a VPC with its main route table, default network ACL and default security
@@ -278,7 +278,7 @@ impl Txn<'_, '_> {
     }
 
     pub(crate) fn delete_vpc(&mut self, vpc_id: &VpcId) -> Result<(), ModelError> {
-        let vpc = self.model.vpc(self.ctx.scope, vpc_id)?.clone();
+        let vpc = self.model.get::<Vpc>(self.ctx.scope, vpc_id)?.clone();
         // What still lives in the VPC, from the membership index (no scan of every kind).
         let m = &self.model;
         let any = |kind: ResourceKind| m.vpc_members(vpc_id, kind).next().is_some();
@@ -314,7 +314,7 @@ impl Txn<'_, '_> {
         vpc_id: &VpcId,
         attribute: VpcAttribute,
     ) -> Result<(), ModelError> {
-        let mut vpc = self.model.vpc(self.ctx.scope, vpc_id)?.clone();
+        let mut vpc = self.model.get::<Vpc>(self.ctx.scope, vpc_id)?.clone();
         match attribute {
             VpcAttribute::EnableDnsSupport(v) => vpc.enable_dns_support = v,
             VpcAttribute::EnableDnsHostnames(v) => {
@@ -340,7 +340,7 @@ impl Txn<'_, '_> {
         vpc_id: &VpcId,
         tenancy: &str,
     ) -> Result<(), ModelError> {
-        let mut vpc = self.model.vpc(self.ctx.scope, vpc_id)?.clone();
+        let mut vpc = self.model.get::<Vpc>(self.ctx.scope, vpc_id)?.clone();
         if tenancy != "default" {
             return Err(ModelError::invalid_value(format!(
                 "Value ({tenancy}) for parameter instanceTenancy is invalid. A VPC's tenancy can only \
@@ -359,7 +359,7 @@ impl Txn<'_, '_> {
         vpc_id: &VpcId,
         text: &str,
     ) -> Result<CidrBlockAssociation, ModelError> {
-        let mut vpc = self.model.vpc(self.ctx.scope, vpc_id)?.clone();
+        let mut vpc = self.model.get::<Vpc>(self.ctx.scope, vpc_id)?.clone();
         let cidr = parse_ipv4_cidr(text, "cidrBlock")?;
         if !(16..=28).contains(&cidr.prefix_len()) {
             return Err(ModelError::InvalidVpcRange {
@@ -421,7 +421,7 @@ impl Txn<'_, '_> {
         vpc_id: &VpcId,
         network_border_group: Option<&str>,
     ) -> Result<Ipv6CidrBlockAssociation, ModelError> {
-        let mut vpc = self.model.vpc(self.ctx.scope, vpc_id)?.clone();
+        let mut vpc = self.model.get::<Vpc>(self.ctx.scope, vpc_id)?.clone();
         let region = self.ctx.scope.region.clone();
         if let Some(group) = network_border_group
             && group != region.as_str()
@@ -484,7 +484,7 @@ impl Txn<'_, '_> {
         }
         let mut group = self
             .model
-            .security_group(self.ctx.scope, &vpc.default_security_group_id)?
+            .get::<SecurityGroup>(self.ctx.scope, &vpc.default_security_group_id)?
             .clone();
         let all_v6 = SgPeer::Cidr6(Ipv6Cidr::default());
         let present = group
@@ -696,18 +696,20 @@ fn restricted(primary: Family, new: Family) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::command::{Command, Outcome};
+    use crate::ec2::subnet::Subnet;
+    use crate::ec2::vpc::Vpc;
     use crate::ec2::vpc::{CreateVpc, VpcAttribute};
     use crate::testing::Harness;
 
     #[test]
     fn default_vpc_has_one_default_subnet_per_zone() {
         let h = Harness::new(true);
-        let vpcs: Vec<_> = h.model.vpcs(&h.scope).collect();
+        let vpcs: Vec<_> = h.model.in_scope::<Vpc>(&h.scope).collect();
         assert_eq!(vpcs.len(), 1);
         assert!(vpcs[0].is_default && vpcs[0].enable_dns_hostnames);
         let subnets: Vec<_> = h
             .model
-            .subnets(&h.scope)
+            .in_scope::<Subnet>(&h.scope)
             .map(|s| (s.cidr_block.to_string(), s.availability_zone.clone()))
             .collect();
         let mut subnets = subnets;
@@ -904,7 +906,10 @@ mod tests {
         );
         h.run(to("default")).unwrap();
         assert_eq!(
-            h.model.vpc(&h.scope, &vpc.id).unwrap().instance_tenancy,
+            h.model
+                .get::<Vpc>(&h.scope, &vpc.id)
+                .unwrap()
+                .instance_tenancy,
             "default"
         );
         h.run(to("default")).unwrap();

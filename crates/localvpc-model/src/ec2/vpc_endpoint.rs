@@ -4,8 +4,12 @@
 
 use crate::catalog::{Catalog, EndpointType, aws_prefix_list_for, aws_services, fnv1a};
 use crate::ec2::network_interface::ManagedInterface;
+use crate::ec2::route_table::RouteTable;
 use crate::ec2::route_table::{Route, RouteDestination, RouteOrigin, RouteTarget};
+use crate::ec2::security_group::SecurityGroup;
+use crate::ec2::subnet::Subnet;
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{
     NetworkInterfaceId, RouteTableId, SecurityGroupId, SubnetId, Timestamp, VpcEndpointId, VpcId,
@@ -221,21 +225,6 @@ impl EndpointService {
 }
 
 impl Model {
-    pub fn vpc_endpoint(
-        &self,
-        scope: &Scope,
-        id: &VpcEndpointId,
-    ) -> Result<&VpcEndpoint, ModelError> {
-        self.get(scope, id)
-    }
-
-    pub fn vpc_endpoints_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a VpcEndpoint> + 'a {
-        self.in_scope(scope)
-    }
-
     /// Every endpoint service the scope can see, sorted by name then type: the AWS
     /// catalogue of its region.
     pub fn endpoint_services(&self, catalog: &Catalog, scope: &Scope) -> Vec<EndpointService> {
@@ -251,6 +240,17 @@ impl Model {
         name: &str,
     ) -> Vec<EndpointService> {
         self.endpoint_services_where(catalog, scope, |n| n == name)
+    }
+
+    /// The VPC endpoints in a VPC, of any owner, ordered by id (through the VPC's
+    /// membership index, not a scan).
+    pub fn vpc_endpoints_of_vpc<'a>(
+        &'a self,
+        vpc_id: &'a VpcId,
+    ) -> impl Iterator<Item = &'a VpcEndpoint> + 'a {
+        self.members_of::<VpcEndpoint>(vpc_id, crate::id::ResourceKind::VpcEndpoint, |id| {
+            VpcEndpointId::parse(id).ok()
+        })
     }
 
     fn endpoint_services_where(
@@ -479,7 +479,7 @@ impl Txn<'_, '_> {
                 ),
             });
         }
-        let vpc = self.model.vpc(self.ctx.scope, vpc_id)?;
+        let vpc = self.model.get::<Vpc>(self.ctx.scope, vpc_id)?;
         if !(vpc.enable_dns_support && vpc.enable_dns_hostnames) {
             return Err(ModelError::InvalidParameter {
                 message: format!(
@@ -570,7 +570,7 @@ impl Txn<'_, '_> {
         if let Some(token) = &input.client_token {
             let earlier = self
                 .model
-                .vpc_endpoints_in(self.ctx.scope)
+                .in_scope::<VpcEndpoint>(self.ctx.scope)
                 .find(|e| e.client_request.as_ref().is_some_and(|r| &r.0 == token));
             if let Some(earlier) = earlier {
                 return match earlier.client_request.as_deref() {
@@ -586,7 +586,7 @@ impl Txn<'_, '_> {
                 "The request must contain the parameter VpcId",
             ));
         };
-        let vpc = self.model.vpc(self.ctx.scope, vpc_id)?.clone();
+        let vpc = self.model.get::<Vpc>(self.ctx.scope, vpc_id)?.clone();
         let type_name = input.endpoint_type.as_deref().unwrap_or("Gateway");
         let Some(endpoint_type) = EndpointType::parse(type_name) else {
             return Err(ModelError::invalid_value(format!(
@@ -703,7 +703,7 @@ impl Txn<'_, '_> {
             .unwrap_or_else(|| "service-defined".to_owned());
         let gateways_in_region = self
             .model
-            .vpc_endpoints_in(self.ctx.scope)
+            .in_scope::<VpcEndpoint>(self.ctx.scope)
             .filter(|e| e.endpoint_type == EndpointTypeWire::Gateway)
             .count();
         if gateways_in_region >= MAX_GATEWAY_ENDPOINTS_PER_REGION {
@@ -734,7 +734,10 @@ impl Txn<'_, '_> {
         if endpoint.route_table_ids.contains(table_id) {
             return Ok(());
         }
-        let mut table = self.model.route_table(self.ctx.scope, table_id)?.clone();
+        let mut table = self
+            .model
+            .get::<RouteTable>(self.ctx.scope, table_id)?
+            .clone();
         if table.vpc_id != endpoint.vpc_id {
             return Err(ModelError::InvalidParameter {
                 message: format!(
@@ -825,7 +828,7 @@ impl Txn<'_, '_> {
         let groups = if input.security_group_ids.is_empty() {
             vec![
                 self.model
-                    .vpc(self.ctx.scope, &endpoint.vpc_id)?
+                    .get::<Vpc>(self.ctx.scope, &endpoint.vpc_id)?
                     .default_security_group_id
                     .clone(),
             ]
@@ -833,7 +836,7 @@ impl Txn<'_, '_> {
             input.security_group_ids.clone()
         };
         for g in &groups {
-            let group = self.model.security_group(self.ctx.scope, g)?;
+            let group = self.model.get::<SecurityGroup>(self.ctx.scope, g)?;
             if group.vpc_id != endpoint.vpc_id {
                 return Err(ModelError::InvalidParameter {
                     message: format!(
@@ -956,7 +959,7 @@ impl Txn<'_, '_> {
         subnet_id: &SubnetId,
         subnet_ips: &[(SubnetId, Ipv4Addr)],
     ) -> Result<(), ModelError> {
-        let subnet = self.model.subnet(self.ctx.scope, subnet_id)?.clone();
+        let subnet = self.model.get::<Subnet>(self.ctx.scope, subnet_id)?.clone();
         if subnet.vpc_id != endpoint.vpc_id {
             return Err(ModelError::InvalidParameter {
                 message: format!(
@@ -1029,7 +1032,7 @@ impl Txn<'_, '_> {
                 "The request must contain the parameter VpcEndpointId",
             ));
         };
-        let mut endpoint = self.model.vpc_endpoint(self.ctx.scope, id)?.clone();
+        let mut endpoint = self.model.get::<VpcEndpoint>(self.ctx.scope, id)?.clone();
         let kind = endpoint.endpoint_type.catalog();
         let service = self.find_service(&endpoint.service_name, kind)?;
         let gateway = kind == EndpointType::Gateway;
@@ -1129,7 +1132,7 @@ impl Txn<'_, '_> {
             changed = true;
         }
         for g in &input.add_security_group_ids {
-            let group = self.model.security_group(self.ctx.scope, g)?;
+            let group = self.model.get::<SecurityGroup>(self.ctx.scope, g)?;
             if group.vpc_id != endpoint.vpc_id {
                 return Err(ModelError::InvalidParameter {
                     message: format!(
@@ -1207,7 +1210,7 @@ impl Txn<'_, '_> {
 
     /// Deletes one endpoint with its ENIs and routes; the caller reports failures per item.
     pub(crate) fn delete_vpc_endpoint(&mut self, id: &VpcEndpointId) -> Result<(), ModelError> {
-        let mut endpoint = self.model.vpc_endpoint(self.ctx.scope, id)?.clone();
+        let mut endpoint = self.model.get::<VpcEndpoint>(self.ctx.scope, id)?.clone();
         if endpoint.endpoint_type == EndpointTypeWire::Gateway {
             let blocked = self.model.vpc_endpoints.values().any(|e| {
                 e.vpc_id == endpoint.vpc_id

@@ -4,6 +4,7 @@
 
 use crate::cidr::{self, Ipv4Cidr};
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{Timestamp, VpcId, VpcPeeringConnectionId};
 use crate::resource::{Model, Resource};
@@ -106,6 +107,8 @@ pub struct PeeringOptions {
 }
 
 impl Model {
+    /// A peering connection either side sees (requester or accepter). Not `get`, which sees
+    /// only the requester's.
     pub fn vpc_peering(
         &self,
         scope: &Scope,
@@ -118,6 +121,8 @@ impl Model {
             .ok_or_else(|| id.not_found())
     }
 
+    /// The peering connections either side sees, in id order. Not `in_scope`, which lists
+    /// only the requester's.
     pub fn vpc_peerings_visible<'a>(
         &'a self,
         scope: &'a Scope,
@@ -142,7 +147,7 @@ impl Txn<'_, '_> {
         input: &CreateVpcPeering,
     ) -> Result<VpcPeeringConnection, ModelError> {
         let scope = self.ctx.scope.clone();
-        let requester_vpc = self.model.vpc(&scope, &input.vpc_id)?.clone();
+        let requester_vpc = self.model.get::<Vpc>(&scope, &input.vpc_id)?.clone();
         let peer_scope = Scope::new(
             input
                 .peer_owner
@@ -424,7 +429,7 @@ impl Txn<'_, '_> {
     }
 }
 
-fn overlaps(a: &crate::ec2::vpc::Vpc, b: &crate::ec2::vpc::Vpc) -> bool {
+fn overlaps(a: &Vpc, b: &Vpc) -> bool {
     a.associated_cidrs()
         .any(|x| b.associated_cidrs().any(|y| cidr::overlaps(x, y)))
 }

@@ -4,7 +4,10 @@
 //! connection on a transit gateway instead gets a transit gateway attachment (type `vpn`).
 
 use crate::cidr::Ipv4Cidr;
+use crate::ec2::route_table::RouteTable;
 use crate::ec2::tags::{TagSpecification, Tags, tags_for};
+use crate::ec2::transit_gateway::TransitGatewayAttachment;
+use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{
     CustomerGatewayId, RouteTableId, TransitGatewayAttachmentId, TransitGatewayId, VpcId,
@@ -62,25 +65,6 @@ pub struct VpnConnection {
 }
 
 impl Model {
-    pub fn customer_gateway(
-        &self,
-        scope: &Scope,
-        id: &CustomerGatewayId,
-    ) -> Result<&CustomerGateway, ModelError> {
-        self.get(scope, id)
-    }
-
-    pub fn customer_gateways_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a CustomerGateway> + 'a {
-        self.in_scope(scope)
-    }
-
-    pub fn vpn_gateway(&self, scope: &Scope, id: &VpnGatewayId) -> Result<&VpnGateway, ModelError> {
-        self.get(scope, id)
-    }
-
     /// Routes a virtual private gateway propagates: the static routes of its live VPN
     /// connections (BGP-learned routes are not emulated).
     pub fn vgw_routes(&self, vgw: &VpnGatewayId) -> Vec<Ipv4Cidr> {
@@ -124,12 +108,16 @@ impl Txn<'_, '_> {
     ) -> Result<CustomerGateway, ModelError> {
         // The same address, ASN and device name return the existing gateway
         // (CreateCustomerGateway docs: a unique device name makes a new one).
-        if let Some(existing) = self.model.customer_gateways_in(self.ctx.scope).find(|g| {
-            !g.deleted
-                && g.ip_address == ip_address
-                && g.bgp_asn == bgp_asn
-                && g.device_name == device_name
-        }) {
+        if let Some(existing) = self
+            .model
+            .in_scope::<CustomerGateway>(self.ctx.scope)
+            .find(|g| {
+                !g.deleted
+                    && g.ip_address == ip_address
+                    && g.bgp_asn == bgp_asn
+                    && g.device_name == device_name
+            })
+        {
             return Ok(existing.clone());
         }
         let id = CustomerGatewayId::generate(self.ctx.ids);
@@ -151,7 +139,10 @@ impl Txn<'_, '_> {
         &mut self,
         id: &CustomerGatewayId,
     ) -> Result<(), ModelError> {
-        let mut gateway = self.model.customer_gateway(self.ctx.scope, id)?.clone();
+        let mut gateway = self
+            .model
+            .get::<CustomerGateway>(self.ctx.scope, id)?
+            .clone();
         let in_use = self
             .model
             .vpn_connections
@@ -196,7 +187,7 @@ impl Txn<'_, '_> {
     }
 
     fn live_vgw(&self, id: &VpnGatewayId) -> Result<VpnGateway, ModelError> {
-        let gateway = self.model.vpn_gateway(self.ctx.scope, id)?;
+        let gateway = self.model.get::<VpnGateway>(self.ctx.scope, id)?;
         if gateway.deleted {
             return Err(ModelError::IncorrectState {
                 message: format!("The VPN gateway {id} is deleted"),
@@ -211,7 +202,7 @@ impl Txn<'_, '_> {
         vpc_id: &VpcId,
     ) -> Result<(), ModelError> {
         let mut gateway = self.live_vgw(id)?;
-        self.model.vpc(self.ctx.scope, vpc_id)?;
+        self.model.get::<Vpc>(self.ctx.scope, vpc_id)?;
         if let Some(vpc) = &gateway.attached_vpc {
             return Err(ModelError::AlreadyAssociated {
                 message: format!("resource {id} is already attached to network {vpc}"),
@@ -278,7 +269,7 @@ impl Txn<'_, '_> {
     ) -> Result<VpnConnection, ModelError> {
         let cgw = self
             .model
-            .customer_gateway(self.ctx.scope, customer_gateway_id)?;
+            .get::<CustomerGateway>(self.ctx.scope, customer_gateway_id)?;
         if cgw.deleted {
             return Err(ModelError::IncorrectState {
                 message: format!("The customer gateway {customer_gateway_id} is deleted"),
@@ -357,7 +348,7 @@ impl Txn<'_, '_> {
         let attachment = connection
             .transit_gateway_attachment_id
             .as_ref()
-            .and_then(|a| self.model.tgw_attachment_any(a))
+            .and_then(|a| self.model.any::<TransitGatewayAttachment>(a))
             .cloned();
         if let Some(attachment) = attachment {
             self.end_attachment(
@@ -417,7 +408,7 @@ impl Txn<'_, '_> {
         vgw: &VpnGatewayId,
         enable: bool,
     ) -> Result<(), ModelError> {
-        let mut t = self.model.route_table(self.ctx.scope, table)?.clone();
+        let mut t = self.model.get::<RouteTable>(self.ctx.scope, table)?.clone();
         let gateway = self.live_vgw(vgw)?;
         if gateway.attached_vpc.as_ref() != Some(&t.vpc_id) {
             return Err(ModelError::GatewayNotAttached {

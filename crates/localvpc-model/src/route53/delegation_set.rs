@@ -45,6 +45,7 @@ pub struct ReusableDelegationSet {
 
 impl Model {
     /// A reusable delegation set of the caller's account (`NoSuchDelegationSet` otherwise).
+    /// Not `get`: Route 53 is global, so the account is checked and the region is not.
     pub fn delegation_set(
         &self,
         scope: &Scope,
@@ -57,7 +58,8 @@ impl Model {
             .ok_or_else(|| id.not_found())
     }
 
-    /// Every reusable delegation set of an account, ordered by id.
+    /// Every reusable delegation set of an account, ordered by id (not `in_scope`: Route 53
+    /// is global).
     pub fn delegation_sets_of<'a>(
         &'a self,
         account: &'a AccountId,

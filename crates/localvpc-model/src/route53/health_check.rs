@@ -259,7 +259,8 @@ fn checker_ip(region: &str) -> Option<&'static str> {
 }
 
 impl Model {
-    /// A live health check of the caller's account (`NoSuchHealthCheck` otherwise).
+    /// A live health check of the caller's account (`NoSuchHealthCheck` otherwise). Not
+    /// `get`: Route 53 is global (the region is not checked), and a deleted check is kept.
     pub fn health_check(
         &self,
         scope: &Scope,
@@ -272,7 +273,8 @@ impl Model {
             .ok_or_else(|| id.not_found())
     }
 
-    /// The live health checks of an account, ordered by id.
+    /// The live health checks of an account, ordered by id (not `in_scope`: Route 53 is
+    /// global, and deleted checks are kept).
     pub fn health_checks_of<'a>(
         &'a self,
         account: &'a AccountId,

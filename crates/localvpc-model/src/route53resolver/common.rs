@@ -1,6 +1,7 @@
 //! What the Resolver's resource kinds share: the error codes and their constructors, ARNs,
 //! name forms and the member checks several operations make.
 
+use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{IdGen, VpcId};
 use crate::resource::Model;
@@ -116,7 +117,7 @@ pub(super) fn parse_ipv4(s: &str, field: &str) -> Result<Ipv4Addr, ModelError> {
 impl Model {
     pub(super) fn scope_vpc(&self, scope: &Scope, id: &str) -> Option<VpcId> {
         let vpc = VpcId::parse(id).ok()?;
-        self.vpc(scope, &vpc).ok().map(|v| v.id.clone())
+        self.get::<Vpc>(scope, &vpc).ok().map(|v| v.id.clone())
     }
 
     /// The VPC a per-VPC setting (Resolver config, DNSSEC config) is read for, or the

@@ -3,6 +3,7 @@
 
 use super::common::invalid_parameter;
 use crate::ec2::tags::Tags;
+use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{ResolverConfigId, VpcId};
 use crate::resource::{Model, Resource};
@@ -22,6 +23,7 @@ pub struct ResolverConfig {
 
 impl Model {
     /// The resolver config of a VPC (stored once updated, else the default: reverse rules on).
+    /// Not `get`: it is found by VPC, and exists before it is stored.
     pub fn resolver_config(
         &self,
         scope: &Scope,
@@ -45,9 +47,9 @@ impl Model {
         )
     }
 
-    /// One config per VPC of the scope, in VPC id order.
+    /// One config per VPC of the scope, in VPC id order (not `in_scope`: defaults included).
     pub fn resolver_configs_in(&self, scope: &Scope) -> Vec<ResolverConfig> {
-        self.vpcs(scope)
+        self.in_scope::<Vpc>(scope)
             .map(|v| self.resolver_config_of(scope, &v.id))
             .collect()
     }

@@ -2,6 +2,7 @@
 
 use super::common::invalid_parameter;
 use crate::ec2::tags::Tags;
+use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{ResolverDnssecConfigId, VpcId};
 use crate::resource::{Model, Resource};
@@ -20,6 +21,8 @@ pub struct ResolverDnssecConfig {
 }
 
 impl Model {
+    /// The DNSSEC config of a VPC (stored once updated, else the default: validation off).
+    /// Not `get`: it is found by VPC, and exists before it is stored.
     pub fn resolver_dnssec_config(
         &self,
         scope: &Scope,
@@ -43,9 +46,10 @@ impl Model {
         )
     }
 
-    /// One DNSSEC config per VPC of the scope, in VPC id order.
+    /// One DNSSEC config per VPC of the scope, in VPC id order (not `in_scope`: defaults
+    /// included).
     pub fn resolver_dnssec_configs_in(&self, scope: &Scope) -> Vec<ResolverDnssecConfig> {
-        self.vpcs(scope)
+        self.in_scope::<Vpc>(scope)
             .map(|v| self.dnssec_config_of(scope, &v.id))
             .collect()
     }

@@ -8,6 +8,7 @@ use super::common::{
 };
 use super::tags::{check_resolver_tag_count, check_tags};
 use crate::ec2::network_interface::{MAX_GROUPS, ManagedInterface};
+use crate::ec2::security_group::SecurityGroup;
 use crate::ec2::subnet::Subnet;
 use crate::ec2::tags::Tags;
 use crate::error::ModelError;
@@ -166,6 +167,8 @@ pub(super) fn check_endpoint_ip(
 }
 
 impl Model {
+    /// An endpoint of `scope` by the id as sent. Not `get`: Resolver answers a malformed id
+    /// and another scope's alike, `ResourceNotFoundException` with its own message.
     pub fn resolver_endpoint(
         &self,
         scope: &Scope,
@@ -177,14 +180,6 @@ impl Model {
             .map(Arc::as_ref)
             .filter(|e| &e.scope == scope)
             .ok_or_else(|| not_found(format!("Resolver endpoint with ID '{id}' does not exist")))
-    }
-
-    /// A scope's endpoints in id order.
-    pub fn resolver_endpoints_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a ResolverEndpoint> + 'a {
-        self.in_scope(scope)
     }
 
     /// Inbound endpoints hosted in a VPC (where on-premises resolvers send queries).
@@ -205,11 +200,6 @@ impl Model {
             .values()
             .map(Arc::as_ref)
             .find(|e| e.ip_addresses.iter().any(|a| a.ip == ip))
-    }
-
-    /// An endpoint of any scope (a rule's outbound endpoint, seen from the DNS server).
-    pub fn resolver_endpoint_any(&self, id: &ResolverEndpointId) -> Option<&ResolverEndpoint> {
-        self.resolver_endpoints.get(id).map(Arc::as_ref)
     }
 }
 
@@ -247,7 +237,7 @@ impl Txn<'_, '_> {
             subnet_id.ok_or_else(|| invalid_parameter("Each IP address needs a SubnetId"))?;
         SubnetId::parse(subnet_id)
             .ok()
-            .and_then(|s| self.model.subnet(self.ctx.scope, &s).ok())
+            .and_then(|s| self.model.get::<Subnet>(self.ctx.scope, &s).ok())
             .cloned()
             .ok_or_else(|| invalid_parameter(format!("The subnet ID '{subnet_id}' does not exist")))
     }
@@ -302,7 +292,7 @@ impl Txn<'_, '_> {
         check_resolver_tag_count(input.tags.len())?;
         if let Some(existing) = self
             .model
-            .resolver_endpoints_in(scope)
+            .in_scope::<ResolverEndpoint>(scope)
             .find(|e| e.creator_request_id == input.creator_request_id)
         {
             // A retry of the same request answers the endpoint it made (idempotency).
@@ -330,7 +320,7 @@ impl Txn<'_, '_> {
                 ),
             ));
         }
-        if self.model.resolver_endpoints_in(scope).count() >= MAX_ENDPOINTS {
+        if self.model.in_scope::<ResolverEndpoint>(scope).count() >= MAX_ENDPOINTS {
             return Err(rerr(
                 ResolverErrorCode::LimitExceeded,
                 format!(
@@ -454,7 +444,7 @@ impl Txn<'_, '_> {
             })?;
             let group = self
                 .model
-                .security_group(self.ctx.scope, &id)
+                .get::<SecurityGroup>(self.ctx.scope, &id)
                 .map_err(|_| not_found(format!("The security group '{g}' does not exist")))?;
             if &group.vpc_id != vpc_id {
                 return Err(invalid_request(format!(
@@ -591,6 +581,7 @@ impl Txn<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ec2::network_interface::NetworkInterface;
     use crate::route53resolver::testing::*;
 
     #[test]
@@ -614,7 +605,7 @@ mod tests {
         for ip in &e.ip_addresses {
             let eni = h
                 .model
-                .get::<crate::NetworkInterface>(&h.scope, &ip.network_interface_id)
+                .get::<NetworkInterface>(&h.scope, &ip.network_interface_id)
                 .unwrap();
             assert!(eni.requester_managed);
             assert_eq!(eni.private_ip, ip.ip);
@@ -658,7 +649,7 @@ mod tests {
             id: e.id.to_string(),
         })
         .unwrap();
-        assert_eq!(h.model.interfaces_in(&h.scope).count(), 0);
+        assert_eq!(h.model.in_scope::<NetworkInterface>(&h.scope).count(), 0);
         h.run(Command::DeleteSubnet {
             subnet_id: a.id.clone(),
         })
@@ -712,8 +703,8 @@ mod tests {
             .endpoint("r", "INBOUND", &og, &[(&a, None), (&c, None)])
             .unwrap_err();
         assert_eq!(code(&err), "InvalidRequestException");
-        assert_eq!(h.model.interfaces_in(&h.scope).count(), 0);
-        assert_eq!(h.model.resolver_endpoints_in(&h.scope).count(), 0);
+        assert_eq!(h.model.in_scope::<NetworkInterface>(&h.scope).count(), 0);
+        assert_eq!(h.model.in_scope::<ResolverEndpoint>(&h.scope).count(), 0);
         // An address in use by another interface.
         h.endpoint("r1", "INBOUND", &g, &[(&a, Some("10.0.1.20")), (&c, None)])
             .unwrap();
@@ -756,6 +747,6 @@ mod tests {
         assert_eq!(code(&err), "InvalidRequestException");
         let err = h.resolver(remove(&e2.ip_addresses[0].id)).unwrap_err();
         assert_eq!(code(&err), "ResourceNotFoundException");
-        assert_eq!(h.model.interfaces_in(&h.scope).count(), 2);
+        assert_eq!(h.model.in_scope::<NetworkInterface>(&h.scope).count(), 2);
     }
 }

@@ -33,6 +33,8 @@ impl ResolverQueryLogConfig {
 }
 
 impl Model {
+    /// A query-logging configuration of `scope` by the id as sent. Not `get`: Resolver
+    /// answers a malformed id and another scope's alike, `ResourceNotFoundException`.
     pub fn resolver_query_log_config(
         &self,
         scope: &Scope,
@@ -50,24 +52,12 @@ impl Model {
             })
     }
 
-    pub fn resolver_query_log_configs_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a ResolverQueryLogConfig> + 'a {
-        self.in_scope(scope)
-    }
-
     /// How many VPCs a query-logging configuration is associated with.
     pub fn query_log_config_association_count(&self, id: &ResolverQueryLogConfigId) -> usize {
         self.resolver_query_log_config_associations
             .values()
             .filter(|a| &a.config_id == id)
             .count()
-    }
-
-    /// Every query-logging configuration of every scope, ordered by id.
-    pub fn all_query_log_configs(&self) -> impl Iterator<Item = &ResolverQueryLogConfig> + '_ {
-        self.resolver_query_log_configs.values().map(Arc::as_ref)
     }
 }
 
@@ -89,7 +79,7 @@ impl Txn<'_, '_> {
         check_tags(tags)?;
         if let Some(existing) = self
             .model
-            .resolver_query_log_configs_in(scope)
+            .in_scope::<ResolverQueryLogConfig>(scope)
             .find(|c| c.creator_request_id == creator_request_id)
         {
             if existing.name == name && existing.destination_arn == destination_arn {

@@ -24,6 +24,8 @@ pub struct ResolverQueryLogConfigAssociation {
 }
 
 impl Model {
+    /// An association of `scope` by the id as sent. Not `get`: Resolver answers a malformed
+    /// id and another scope's alike, `ResourceNotFoundException`.
     pub fn resolver_query_log_config_association(
         &self,
         scope: &Scope,
@@ -39,13 +41,6 @@ impl Model {
                     "Resolver query log config association with ID '{id}' does not exist"
                 ))
             })
-    }
-
-    pub fn resolver_query_log_config_associations_in<'a>(
-        &'a self,
-        scope: &'a Scope,
-    ) -> impl Iterator<Item = &'a ResolverQueryLogConfigAssociation> + 'a {
-        self.in_scope(scope)
     }
 
     /// The VPCs a query-logging configuration is associated with.
@@ -120,7 +115,7 @@ impl Txn<'_, '_> {
             .resolver_query_log_config(self.ctx.scope, config_id)?;
         let found = self
             .model
-            .resolver_query_log_config_associations_in(self.ctx.scope)
+            .in_scope::<ResolverQueryLogConfigAssociation>(self.ctx.scope)
             .find(|a| a.config_id.as_str() == config_id && a.vpc_id.as_str() == vpc_id)
             .cloned()
             .ok_or_else(|| {

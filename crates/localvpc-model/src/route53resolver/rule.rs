@@ -217,7 +217,8 @@ pub(super) fn parse_targets(targets: &[TargetIpRequest]) -> Result<Vec<TargetIp>
 }
 
 impl Model {
-    /// A customer rule, or the autodefined internet rule by its id.
+    /// A customer rule, or the autodefined internet rule by its id (not `get`: that rule is
+    /// never stored, and a malformed id is not found, as Resolver answers).
     pub fn resolver_rule(&self, scope: &Scope, id: &str) -> Result<ResolverRule, ModelError> {
         if id == AUTODEFINED_INTERNET_RULE_ID {
             return Ok(ResolverRule::internet(scope));
@@ -234,7 +235,8 @@ impl Model {
             .ok_or_else(|| not_found(format!("Resolver rule with ID '{id}' does not exist")))
     }
 
-    /// The autodefined internet rule first, then the scope's rules in id order.
+    /// The autodefined internet rule first, then the scope's rules in id order (not
+    /// `in_scope`, which lacks the unstored internet rule).
     pub fn resolver_rules_in(&self, scope: &Scope) -> Vec<ResolverRule> {
         let mut out = vec![ResolverRule::internet(scope)];
         out.extend(

@@ -5,6 +5,7 @@ use super::ResolverErrorCode;
 use super::common::{check_name, invalid_parameter, invalid_request, not_found, rerr};
 use super::rule::{AUTODEFINED_INTERNET_RULE_ID, ResolverRule};
 use crate::ec2::tags::Tags;
+use crate::ec2::vpc::Vpc;
 use crate::error::ModelError;
 use crate::id::{ResolverRuleAssociationId, ResolverRuleId, VpcId};
 use crate::resource::{Model, Resource, ResourceRef};
@@ -35,7 +36,7 @@ impl ResolverRuleAssociation {
 
 impl Model {
     /// Every rule association a scope sees: the stored ones, then the autodefined internet
-    /// rule's association with each of its VPCs (AWS lists those too).
+    /// rule's association with each of its VPCs (AWS lists those too; `in_scope` would not).
     pub fn resolver_rule_associations_in(&self, scope: &Scope) -> Vec<ResolverRuleAssociation> {
         let mut out: Vec<ResolverRuleAssociation> = self
             .resolver_rule_associations
@@ -43,10 +44,15 @@ impl Model {
             .filter(|a| &a.scope == scope)
             .map(|a| ResolverRuleAssociation::clone(a))
             .collect();
-        out.extend(self.vpcs(scope).map(|v| internet_association(scope, &v.id)));
+        out.extend(
+            self.in_scope::<Vpc>(scope)
+                .map(|v| internet_association(scope, &v.id)),
+        );
         out
     }
 
+    /// A stored association of `scope`, or the internet rule's with one of its VPCs, by the
+    /// id as sent (not `get`: those are never stored, and a malformed id is not found).
     pub fn resolver_rule_association(
         &self,
         scope: &Scope,
@@ -60,7 +66,7 @@ impl Model {
         if let Some(a) = stored {
             return Ok(a.clone());
         }
-        self.vpcs(scope)
+        self.in_scope::<Vpc>(scope)
             .map(|v| internet_association(scope, &v.id))
             .find(|a| a.id.as_str() == id)
             .ok_or_else(|| {
