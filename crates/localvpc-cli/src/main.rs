@@ -1,6 +1,7 @@
 //! `localvpc`: a small AWS region on your machine for VPC private connectivity.
 
 mod dns;
+mod exec;
 mod serve;
 mod trace;
 
@@ -29,6 +30,10 @@ enum Commands {
     /// hop with the rule that decided; every blocker with its Reachability Analyzer code.
     /// Exits 0 when the path is open, 2 when it is blocked.
     Trace(trace::TraceArgs),
+    /// Run a program "inside" an instance: its HTTP(S) traffic goes through localvpc's data
+    /// plane, resolved in the instance's VPC view and decided by routes, network ACLs and
+    /// security groups (a refusal names its blocker). Exits with the program's status.
+    Exec(exec::ExecArgs),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +41,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Commands::Serve(args) => serve::run(args),
         Commands::Dns(command) => dns::run(command),
+        Commands::Exec(args) => match exec::run(args) {
+            Ok(code) => return ExitCode::from(code),
+            Err(e) => Err(e),
+        },
         Commands::Trace(args) => match trace::run(args) {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::from(trace::BLOCKED),

@@ -67,7 +67,9 @@ pub(crate) struct ServeArgs {
     #[arg(long, env = "LOCALVPC_DNS_PORT")]
     dns_port: Option<u16>,
 
-    /// Send FORWARD-rule queries for an emulated target to a real socket:
+    /// The real socket behind an emulated address: FORWARD-rule queries to that target,
+    /// and data-plane connections to it (an "internet" or on-premises server, or what stands
+    /// behind an instance or load balancer target), go there:
     /// `192.168.0.10:53=127.0.0.1:5399` (repeatable; LOCALVPC_MAP_IP takes a comma-separated
     /// list).
     #[arg(
@@ -83,6 +85,16 @@ pub(crate) struct ServeArgs {
     /// --ephemeral none unless given]; `off` = none.
     #[arg(long, env = "LOCALVPC_QUERY_LOG_DIR", value_name = "DIR|off")]
     query_log_dir: Option<String>,
+
+    /// Where the data plane proxy of `localvpc exec` listens (loopback; port 0 = any free
+    /// port, which sessions hand out), or `off`.
+    #[arg(long, env = "LOCALVPC_PROXY_LISTEN", default_value = "127.0.0.1:0")]
+    proxy_listen: String,
+
+    /// Whether data-plane connections that leave every VPC (through an internet or NAT
+    /// gateway) reach their real destination; `off` refuses them (`--map-ip` still applies).
+    #[arg(long, env = "LOCALVPC_INTERNET", default_value = "on", value_parser = ["on", "off"])]
+    internet: String,
 
     /// Log filter (tracing `EnvFilter` syntax).
     #[arg(long, env = "LOCALVPC_LOG", default_value = "info")]
@@ -109,6 +121,9 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let addr = listener.local_addr()?;
+        if let Some(proxy) = proxy_listen(&args.proxy_listen)? {
+            start_proxy(proxy, &state)?;
+        }
         // One machine-readable line on stdout: tests and scripts wait for it.
         let mut out = std::io::stdout();
         writeln!(out, "listening on http://{addr}")?;
@@ -118,6 +133,62 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!("stopped");
         anyhow::Ok(())
     })
+}
+
+/// `--proxy-listen`: an address, or `off`.
+fn proxy_listen(flag: &str) -> anyhow::Result<Option<SocketAddr>> {
+    if flag == "off" {
+        return Ok(None);
+    }
+    let addr: SocketAddr = flag
+        .parse()
+        .with_context(|| format!("--proxy-listen expects HOST:PORT or off, got `{flag}`"))?;
+    if !addr.ip().is_loopback() {
+        bail!("--proxy-listen must be a loopback address (the proxy is never an open relay)");
+    }
+    Ok(Some(addr))
+}
+
+/// Binds the data plane proxy and serves it on a runtime of its own, on its own threads,
+/// so a busy proxy never delays the API or DNS.
+fn start_proxy(
+    addr: SocketAddr,
+    state: &std::sync::Arc<localvpc_server::State>,
+) -> anyhow::Result<()> {
+    let listener = std::net::TcpListener::bind(addr)
+        .with_context(|| format!("cannot listen on {addr} (--proxy-listen)"))?;
+    listener.set_nonblocking(true)?;
+    let bound = listener.local_addr()?;
+    state.set_proxy_address(bound);
+    let state = std::sync::Arc::clone(state);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("localvpc-proxy")
+        .enable_all()
+        .build()
+        .context("cannot start the proxy runtime")?;
+    std::thread::Builder::new()
+        .name("localvpc-proxy".to_owned())
+        .spawn(move || {
+            runtime.block_on(async move {
+                match tokio::net::TcpListener::from_std(listener) {
+                    Ok(listener) => {
+                        let sessions = std::sync::Arc::clone(&state.sessions);
+                        localvpc_server::serve_proxy(
+                            listener,
+                            state,
+                            sessions,
+                            std::future::pending(),
+                        )
+                        .await;
+                    }
+                    Err(e) => tracing::error!(error = %e, "the proxy cannot listen"),
+                }
+            });
+        })
+        .context("cannot start the proxy thread")?;
+    tracing::info!(%bound, "data plane proxy listening");
+    Ok(())
 }
 
 /// Every DNS view holds two sockets (UDP and TCP): with the common soft limit of 1,024 open
@@ -204,6 +275,7 @@ fn resolve(args: &ServeArgs) -> anyhow::Result<Config> {
             query_log_dir: query_log_dir(args.query_log_dir.as_deref(), &store),
             ..dns_config(args)?
         },
+        internet: args.internet == "on",
         store,
     })
 }

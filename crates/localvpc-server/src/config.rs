@@ -24,8 +24,12 @@ pub struct Config {
     /// The region of unsigned requests, which carry no credential scope.
     pub default_region: String,
     pub catalog: Catalog,
-    /// The DNS server (`ListenSpec::Off` to run without one).
+    /// The DNS server (`ListenSpec::Off` to run without one). Its `map_ip` also gives the
+    /// data plane the real socket behind an emulated address.
     pub dns: DnsConfig,
+    /// Whether the data plane carries connections that leave every VPC (through internet
+    /// or NAT gateways) to their real destinations (`--internet on|off`).
+    pub internet: bool,
 }
 
 impl Config {
@@ -50,6 +54,7 @@ impl Default for Config {
                 listen: ListenSpec::Off,
                 ..DnsConfig::default()
             },
+            internet: true,
         }
     }
 }

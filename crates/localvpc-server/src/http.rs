@@ -90,6 +90,7 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
                 "status": "ready",
                 "services": services,
                 "dns_views_without_listener": state.dns.views_without_listener(),
+                "proxy": state.proxy_address().map(|a| a.to_string()),
             });
             json(200, &health.to_string())
         }
@@ -110,6 +111,14 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
         }
         Route::Trace => {
             let (status, body) = crate::trace::trace(state, &body).await;
+            json(status, &body)
+        }
+        Route::OpenSession => {
+            let (status, body) = crate::dataplane::open_session(state, &body);
+            json(status, &body)
+        }
+        Route::CloseSession(id) => {
+            let (status, body) = crate::dataplane::close_session(state, &id);
             json(status, &body)
         }
         Route::Reset => reset(state, &request_id).await,
@@ -149,6 +158,8 @@ enum Route {
     DnsExplain,
     DnsQueryLogs,
     Trace,
+    OpenSession,
+    CloseSession(String),
     Reset,
     /// An AWS request: the service its credential scope names (or that name, when localvpc
     /// does not serve it), the account its access key maps to and the region it signed for.
@@ -168,6 +179,11 @@ impl Route {
             (&Method::POST, "/_localvpc/dns/explain") => return Self::DnsExplain,
             (&Method::GET, "/_localvpc/dns/query-logs") => return Self::DnsQueryLogs,
             (&Method::POST, "/_localvpc/trace") => return Self::Trace,
+            (&Method::POST, "/_localvpc/sessions") => return Self::OpenSession,
+            (&Method::DELETE, p) if p.starts_with("/_localvpc/sessions/") => {
+                let id = p.trim_start_matches("/_localvpc/sessions/");
+                return Self::CloseSession(id.to_owned());
+            }
             (&Method::POST, "/_localvpc/reset" | "/moto-api/reset") => return Self::Reset,
             (_, p) if p.starts_with("/_localvpc/") => return Self::NotFound,
             _ => {}

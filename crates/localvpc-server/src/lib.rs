@@ -8,6 +8,7 @@
 //! ```
 
 mod config;
+mod dataplane;
 mod http;
 mod state;
 mod trace;
@@ -16,4 +17,5 @@ mod writer;
 pub use config::{Config, StoreConfig};
 pub use http::serve;
 pub use localvpc_dns::{DnsConfig, ListenSpec};
+pub use localvpc_proxy::serve as serve_proxy;
 pub use state::{DATABASE_FILE, StartError, State};

@@ -7,8 +7,10 @@ use localvpc_api::{Backend, ExecuteError};
 use localvpc_dns::Dns;
 use localvpc_model::{Catalog, Change, Command, Model, Outcome, Scope, Timestamp};
 use localvpc_net::NetIndex;
+use localvpc_proxy::Sessions;
 use localvpc_store::{MemoryStore, RedbStore, Store, StoreError};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use tokio::sync::{mpsc, oneshot};
 
 /// The database file inside `--data-dir`.
@@ -22,6 +24,10 @@ pub struct State {
     pub dns: Arc<Dns>,
     /// The network decision tables of the latest snapshot that was analysed.
     net: Mutex<Option<Arc<NetIndex>>>,
+    /// The data plane's open sessions (`localvpc exec`).
+    pub sessions: Arc<Sessions>,
+    /// Where the data plane proxy listens, once it does.
+    proxy: OnceLock<SocketAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +83,8 @@ impl State {
             jobs: tx,
             dns,
             net: Mutex::new(None),
+            sessions: Arc::default(),
+            proxy: OnceLock::new(),
         }))
     }
 }
@@ -121,6 +129,16 @@ impl Backend for State {
 }
 
 impl State {
+    /// Records where the data plane proxy listens (sessions hand this address out).
+    pub fn set_proxy_address(&self, addr: SocketAddr) {
+        let _ = self.proxy.set(addr);
+    }
+
+    /// Where the data plane proxy listens; `None` while it does not.
+    pub fn proxy_address(&self) -> Option<SocketAddr> {
+        self.proxy.get().copied()
+    }
+
     /// The decision core's index of one snapshot (cached for the latest one asked).
     pub(crate) fn net_index_of(&self, model: Arc<Model>) -> Arc<NetIndex> {
         let mut cached = self.net.lock().unwrap_or_else(PoisonError::into_inner);

@@ -4,7 +4,7 @@
 
 use crate::state::State;
 use localvpc_api::Backend;
-use localvpc_dns::{QType, RrData, TrailStep, View};
+use localvpc_dns::{Explained, QType, RrData, TrailStep, View};
 use localvpc_model::NetworkInterface;
 use localvpc_net::explain::{Stage, Step};
 use localvpc_net::{IpProtocol, NetIndex, PathEnd, PathError, PathQuery, ServiceRequest, analyze};
@@ -104,8 +104,58 @@ fn service_request(text: &str, principal: Option<String>) -> Result<ServiceReque
     })
 }
 
+/// A name as the source's VPC resolver answers it.
+pub(crate) struct ResolvedName {
+    /// The answer and its trail, with the snapshot that answered.
+    pub(crate) explained: Explained,
+    /// The network tables of that snapshot: the path is searched in the model that
+    /// answered, so both parts see the same state.
+    pub(crate) index: Arc<NetIndex>,
+    /// The address a client connects to: of several, the one in the source's zone (as a
+    /// client reaches the nearest endpoint interface), else the first; none without an A record.
+    pub(crate) address: Option<IpAddr>,
+}
+
+/// Resolves `host` in the VPC view of `source` (`localvpc trace` and the data plane both ask
+/// this way, so an explanation and a connection always see the same answer).
+pub(crate) async fn resolve_name(
+    state: &State,
+    source: &NetworkInterface,
+    host: &str,
+) -> ResolvedName {
+    let view = View::Vpc(source.vpc_id.clone());
+    let explained = state.dns.explain_name(&view, host, QType::A).await;
+    let index = state.net_index_of(Arc::clone(&explained.snapshot));
+    let addresses: Vec<IpAddr> = explained
+        .resolution
+        .answers
+        .iter()
+        .filter_map(|rr| match rr.data {
+            RrData::A(ip) => Some(IpAddr::V4(ip)),
+            _ => None,
+        })
+        .collect();
+    let address = addresses
+        .iter()
+        .find(|a| {
+            index
+                .interface_from(&source.vpc_id, **a)
+                .is_some_and(|e| e.availability_zone == source.availability_zone)
+        })
+        .or_else(|| addresses.first())
+        .copied();
+    ResolvedName {
+        explained,
+        index,
+        address,
+    }
+}
+
 /// The interface a source names (to find its VPC view for DNS).
-fn source_interface<'a>(index: &'a NetIndex, from: &PathEnd) -> Option<&'a NetworkInterface> {
+pub(crate) fn source_interface<'a>(
+    index: &'a NetIndex,
+    from: &PathEnd,
+) -> Option<&'a NetworkInterface> {
     let model = index.model();
     match from {
         PathEnd::Instance(id) => model
@@ -186,35 +236,20 @@ pub(crate) async fn trace(state: &State, body: &[u8]) -> (u16, String) {
             let Some(source) = source_interface(&index, &from) else {
                 return error(404, format!("the source `{}` does not exist", request.from));
             };
-            let view = View::Vpc(source.vpc_id.clone());
-            let source_zone = source.availability_zone.clone();
-            let explained = state.dns.explain_name(&view, host, QType::A).await;
-            dns = explained.json(&view, host, QType::A);
-            steps.extend(explained.resolution.trail.iter().map(TrailStep::step));
-            index = state.net_index_of(Arc::clone(&explained.snapshot));
-            let Some(source) = source_interface(&index, &from) else {
-                return error(404, format!("the source `{}` does not exist", request.from));
-            };
-            let addresses: Vec<IpAddr> = explained
-                .resolution
-                .answers
-                .iter()
-                .filter_map(|rr| match rr.data {
-                    RrData::A(ip) => Some(IpAddr::V4(ip)),
-                    _ => None,
-                })
-                .collect();
-            // Of several addresses, the one in the source's zone (as a client would
-            // reach the nearest endpoint interface), else the first.
-            let chosen = addresses
-                .iter()
-                .find(|a| {
-                    index
-                        .interface_from(&source.vpc_id, **a)
-                        .is_some_and(|e| e.availability_zone == source_zone)
-                })
-                .or_else(|| addresses.first());
-            let Some(address) = chosen else {
+            let source_vpc = source.vpc_id.clone();
+            let resolved = resolve_name(state, source, host).await;
+            let view = View::Vpc(source_vpc.clone());
+            dns = resolved.explained.json(&view, host, QType::A);
+            steps.extend(
+                resolved
+                    .explained
+                    .resolution
+                    .trail
+                    .iter()
+                    .map(TrailStep::step),
+            );
+            index = resolved.index;
+            let Some(address) = resolved.address else {
                 return (
                     200,
                     json!({
@@ -230,7 +265,7 @@ pub(crate) async fn trace(state: &State, body: &[u8]) -> (u16, String) {
                         "explanations": [{
                             "explanation_code": "LOCALVPC_DNS_NO_ADDRESS",
                             "on_return_path": false,
-                            "detail": format!("{host} has no A record in the view of {}", source.vpc_id),
+                            "detail": format!("{host} has no A record in the view of {source_vpc}"),
                             "fix": "check the name, the VPC's private hosted zones and endpoints' private DNS (see the dns trail)",
                         }],
                         "steps": steps,
@@ -240,7 +275,7 @@ pub(crate) async fn trace(state: &State, body: &[u8]) -> (u16, String) {
             };
             // Names are AWS service endpoints more often than not.
             port = port.or(Some(443));
-            PathEnd::Address(*address)
+            PathEnd::Address(address)
         }
     };
     if !protocol.has_ports() {

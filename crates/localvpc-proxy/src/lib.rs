@@ -1,0 +1,57 @@
+//! The data plane's front door: the proxy that a program run "inside" an instance
+//! (`localvpc exec`) sends all its traffic to.
+//!
+//! It owns the wire side of the data plane and nothing of AWS:
+//! - **sessions** ([`Sessions`]): a session stands for one instance; its secret token is
+//!   the proxy credential (`http://SESSION:TOKEN@127.0.0.1:PORT`), so another local user
+//!   cannot act as an instance without it;
+//! - **the proxy** ([`serve`]): HTTP/1.1 forward proxying of absolute-form requests and
+//!   `CONNECT` tunnels, authenticated by `Proxy-Authorization: Basic`;
+//! - **the verdict's shape** ([`Decision`], [`Refusal`]): a connection is carried to a real
+//!   socket, or refused at once with the blocker named in `x-localvpc-*` headers.
+//!
+//! Whether a connection may happen, and where it really goes, is the [`Gate`]'s answer:
+//! the server implements it with the same DNS views and decision core as `localvpc trace`,
+//! so what the proxy does and what trace explains cannot disagree.
+
+mod proxy;
+mod session;
+
+pub use proxy::serve;
+pub use session::{Session, Sessions};
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+/// Decides each connection a session asks for.
+pub trait Gate: Send + Sync + 'static {
+    /// May the session's instance open a TCP connection to `host:port` (a name is resolved
+    /// in the instance's VPC view), and which real socket carries it?
+    fn decide(
+        &self,
+        session: &Session,
+        host: &str,
+        port: u16,
+    ) -> impl Future<Output = Decision> + Send;
+}
+
+/// The gate's answer for one connection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Open: connect to this real socket.
+    Connect(SocketAddr),
+    /// Closed, or nowhere to carry it.
+    Refuse(Refusal),
+}
+
+/// Why a connection was refused, as the client sees it: an HTTP status (403 for a blocked
+/// path, 502 for a path without a backend), the deciding code (a Reachability Analyzer
+/// explanation code or a `LOCALVPC_*` one), a sentence, and the `localvpc trace` command
+/// that shows the whole path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub status: u16,
+    pub code: String,
+    pub detail: String,
+    pub trace: Option<String>,
+}

@@ -1,0 +1,426 @@
+//! The proxy listener: HTTP/1.1 forward proxying and `CONNECT` tunnels, each connection
+//! authenticated by its session and decided by the gate before a byte is carried.
+
+use crate::{Decision, Gate, Refusal, Session, Sessions};
+use bytes::Bytes;
+use http::{HeaderValue, Method, Request, Response, StatusCode, Uri, header};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+
+type Body = BoxBody<Bytes, hyper::Error>;
+
+/// How long a client may take to send a request's head (slow clients are dropped).
+const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long connecting to a backend may take before the client gets a 504.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves the proxy on `listener` until `shutdown` resolves.
+pub async fn serve<G: Gate>(
+    listener: TcpListener,
+    gate: Arc<G>,
+    sessions: Arc<Sessions>,
+    shutdown: impl Future<Output = ()>,
+) {
+    tokio::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = match accepted {
+            Ok(a) => a,
+            Err(e) => {
+                tracing::warn!(error = %e, "proxy accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let gate = Arc::clone(&gate);
+        let sessions = Arc::clone(&sessions);
+        tokio::spawn(async move {
+            let service = service_fn(move |req| {
+                let gate = Arc::clone(&gate);
+                let sessions = Arc::clone(&sessions);
+                async move { Ok::<_, std::convert::Infallible>(handle(&*gate, &sessions, req).await) }
+            });
+            let conn = http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .preserve_header_case(true)
+                .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades();
+            if let Err(e) = conn.await {
+                tracing::debug!(%peer, error = %e, "proxy connection ended");
+            }
+        });
+    }
+}
+
+async fn handle<G: Gate>(gate: &G, sessions: &Sessions, req: Request<Incoming>) -> Response<Body> {
+    let credential = req
+        .headers()
+        .get(header::PROXY_AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let Some(session) = sessions.authenticate(credential) else {
+        return authentication_required();
+    };
+    let Some((host, port)) = destination(&req) else {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "localvpc proxy: send CONNECT host:port, or an absolute-form http:// request\n",
+        );
+    };
+    let backend = match gate.decide(&session, &host, port).await {
+        Decision::Connect(addr) => addr,
+        Decision::Refuse(refusal) => return refused(&session, &refusal),
+    };
+    let stream = match tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(backend)).await {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => {
+            return backend_failed(StatusCode::BAD_GATEWAY, &format!("{backend}: {e}"));
+        }
+        Err(_) => {
+            return backend_failed(
+                StatusCode::GATEWAY_TIMEOUT,
+                &format!("{backend}: no answer in {CONNECT_TIMEOUT:?}"),
+            );
+        }
+    };
+    let _ = stream.set_nodelay(true);
+    if req.method() == Method::CONNECT {
+        tunnel(req, stream)
+    } else {
+        forward(req, stream).await
+    }
+}
+
+/// `CONNECT host:port`, or the authority of an absolute-form `http://` request (port 80 by
+/// default). Other requests (origin-form, other schemes) name no destination.
+fn destination<B>(req: &Request<B>) -> Option<(String, u16)> {
+    let uri = req.uri();
+    if req.method() == Method::CONNECT {
+        let authority = uri.authority()?;
+        return Some((host_of(authority.host()), authority.port_u16()?));
+    }
+    if uri.scheme_str() != Some("http") {
+        return None;
+    }
+    let authority = uri.authority()?;
+    Some((
+        host_of(authority.host()),
+        authority.port_u16().unwrap_or(80),
+    ))
+}
+
+/// A host without the brackets of an IPv6 literal, lower-case (names are case-blind).
+fn host_of(host: &str) -> String {
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase()
+}
+
+/// Answers 200 to the CONNECT, then carries bytes both ways once hyper hands over the
+/// client's connection.
+fn tunnel(req: Request<Incoming>, backend: TcpStream) -> Response<Body> {
+    tokio::spawn(async move {
+        match hyper::upgrade::on(req).await {
+            Ok(upgraded) => {
+                let mut client = TokioIo::new(upgraded);
+                let mut backend = backend;
+                if let Err(e) = tokio::io::copy_bidirectional(&mut client, &mut backend).await {
+                    tracing::debug!(error = %e, "tunnel closed");
+                }
+            }
+            Err(e) => tracing::debug!(error = %e, "CONNECT upgrade failed"),
+        }
+    });
+    Response::new(empty())
+}
+
+/// Sends an absolute-form request on to the backend in origin form, without the proxy's
+/// own headers, and streams the answer back.
+async fn forward(mut req: Request<Incoming>, backend: TcpStream) -> Response<Body> {
+    let (mut sender, conn) = match hyper::client::conn::http1::Builder::new()
+        .preserve_header_case(true)
+        .handshake(TokioIo::new(backend))
+        .await
+    {
+        Ok(pair) => pair,
+        Err(e) => return backend_failed(StatusCode::BAD_GATEWAY, &e.to_string()),
+    };
+    tokio::spawn(async move {
+        if let Err(e) = conn.await {
+            tracing::debug!(error = %e, "backend connection ended");
+        }
+    });
+    let uri = req.uri().clone();
+    if !req.headers().contains_key(header::HOST)
+        && let Some(authority) = uri.authority()
+        && let Ok(host) = HeaderValue::from_str(authority.as_str())
+    {
+        req.headers_mut().insert(header::HOST, host);
+    }
+    let origin = uri
+        .path_and_query()
+        .map_or("/", http::uri::PathAndQuery::as_str);
+    *req.uri_mut() = origin.parse::<Uri>().unwrap_or_default();
+    let headers = req.headers_mut();
+    headers.remove(header::PROXY_AUTHORIZATION);
+    headers.remove("proxy-connection");
+    match sender.send_request(req).await {
+        Ok(response) => response.map(BodyExt::boxed),
+        Err(e) => backend_failed(StatusCode::BAD_GATEWAY, &e.to_string()),
+    }
+}
+
+fn empty() -> Body {
+    Full::new(Bytes::new())
+        .map_err(|never| match never {})
+        .boxed()
+}
+
+fn plain(status: StatusCode, text: &str) -> Response<Body> {
+    let mut response = Response::new(
+        Full::new(Bytes::from(text.to_owned()))
+            .map_err(|never| match never {})
+            .boxed(),
+    );
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+fn authentication_required() -> Response<Body> {
+    let mut response = plain(
+        StatusCode::PROXY_AUTHENTICATION_REQUIRED,
+        "localvpc proxy: no valid session; run the program with `localvpc exec --instance i-… -- …`\n",
+    );
+    response.headers_mut().insert(
+        header::PROXY_AUTHENTICATE,
+        HeaderValue::from_static("Basic realm=\"localvpc\""),
+    );
+    response
+}
+
+/// The refusal as the client sees it: the status, the deciding code and the trace command
+/// in `x-localvpc-*` headers, and the same in a short body.
+fn refused(session: &Session, refusal: &Refusal) -> Response<Body> {
+    let status = StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::FORBIDDEN);
+    let mut text = format!(
+        "localvpc: {} from {}: {}\n",
+        refusal.code, session.instance, refusal.detail
+    );
+    if let Some(trace) = &refusal.trace {
+        text.push_str(&format!("see why: {trace}\n"));
+    }
+    let mut response = plain(status, &text);
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("x-localvpc-blocked", Some(refusal.code.as_str())),
+        ("x-localvpc-trace", refusal.trace.as_deref()),
+    ] {
+        if let Some(v) = value.and_then(|v| HeaderValue::from_str(v).ok()) {
+            headers.insert(name, v);
+        }
+    }
+    response
+}
+
+fn backend_failed(status: StatusCode, detail: &str) -> Response<Body> {
+    let mut response = plain(status, &format!("localvpc: the backend failed: {detail}\n"));
+    if let Ok(v) = HeaderValue::from_str(detail) {
+        response.headers_mut().insert("x-localvpc-backend-error", v);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(method: Method, uri: &str) -> Request<()> {
+        Request::builder().method(method).uri(uri).body(()).unwrap()
+    }
+
+    #[test]
+    fn destinations_come_from_connect_or_absolute_form() {
+        assert_eq!(
+            destination(&req(
+                Method::CONNECT,
+                "ssm.ap-northeast-1.amazonaws.com:443"
+            )),
+            Some(("ssm.ap-northeast-1.amazonaws.com".to_owned(), 443))
+        );
+        assert_eq!(
+            destination(&req(Method::GET, "http://Web.Example:8080/a?b")),
+            Some(("web.example".to_owned(), 8080))
+        );
+        assert_eq!(
+            destination(&req(Method::GET, "http://10.0.1.5/")),
+            Some(("10.0.1.5".to_owned(), 80))
+        );
+        assert_eq!(
+            destination(&req(Method::GET, "http://[2001:db8::1]:81/")),
+            Some(("2001:db8::1".to_owned(), 81))
+        );
+        assert_eq!(destination(&req(Method::GET, "/origin-form")), None);
+        assert_eq!(destination(&req(Method::GET, "https://x.example/")), None);
+        assert_eq!(destination(&req(Method::CONNECT, "x.example")), None);
+    }
+}
+
+#[cfg(test)]
+mod socket_tests {
+    use super::*;
+    use base64::Engine as _;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// Opens port 80 of `open.example` onto `backend`; refuses everything else.
+    struct OneWay {
+        backend: std::net::SocketAddr,
+    }
+
+    impl Gate for OneWay {
+        async fn decide(&self, _: &Session, host: &str, port: u16) -> Decision {
+            if host == "open.example" && port == 80 {
+                Decision::Connect(self.backend)
+            } else {
+                Decision::Refuse(Refusal {
+                    status: 403,
+                    code: "SG_HAS_NO_RULES".to_owned(),
+                    detail: "no rule".to_owned(),
+                    trace: Some(format!("localvpc trace --from i-1 --to {host}:{port}")),
+                })
+            }
+        }
+    }
+
+    /// A backend that answers one HTTP request with the request line it received.
+    async fn backend() -> std::net::SocketAddr {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 4096];
+                    let n = s.read(&mut buf).await.unwrap_or(0);
+                    let head = String::from_utf8_lossy(&buf[..n]).into_owned();
+                    let line = head.lines().next().unwrap_or_default().to_owned();
+                    let leaked = head.to_ascii_lowercase().contains("proxy-authorization");
+                    let body = format!("{line} leaked={leaked}");
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = s.write_all(answer.as_bytes()).await;
+                });
+            }
+        });
+        addr
+    }
+
+    async fn ask(proxy: std::net::SocketAddr, request: &str) -> String {
+        let mut s = TcpStream::connect(proxy).await.unwrap();
+        s.write_all(request.as_bytes()).await.unwrap();
+        let mut out = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    #[tokio::test]
+    async fn requests_are_authenticated_decided_and_carried() {
+        let sessions = Arc::new(Sessions::default());
+        let session = sessions.open("i-1").unwrap();
+        let credential = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            session.id,
+            session.token()
+        ));
+        let gate = Arc::new(OneWay {
+            backend: backend().await,
+        });
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let proxy = listener.local_addr().unwrap();
+        tokio::spawn(serve(listener, gate, sessions, std::future::pending()));
+
+        let forwarded = ask(
+            proxy,
+            &format!(
+                "GET http://open.example/x?y HTTP/1.1\r\nHost: open.example\r\n\
+                 Proxy-Authorization: Basic {credential}\r\nConnection: close\r\n\r\n"
+            ),
+        )
+        .await;
+        assert!(forwarded.starts_with("HTTP/1.1 200"), "{forwarded}");
+        // Origin form on the way out, and the credential stays with the proxy.
+        assert!(
+            forwarded.ends_with("GET /x?y HTTP/1.1 leaked=false"),
+            "{forwarded}"
+        );
+
+        let refused = ask(
+            proxy,
+            &format!(
+                "GET http://closed.example/ HTTP/1.1\r\nHost: closed.example\r\n\
+                 Proxy-Authorization: Basic {credential}\r\nConnection: close\r\n\r\n"
+            ),
+        )
+        .await;
+        assert!(refused.starts_with("HTTP/1.1 403"), "{refused}");
+        assert!(
+            refused.contains("x-localvpc-blocked: SG_HAS_NO_RULES"),
+            "{refused}"
+        );
+        assert!(
+            refused.contains("x-localvpc-trace: localvpc trace --from i-1 --to closed.example:80")
+        );
+
+        let anonymous = ask(
+            proxy,
+            "GET http://open.example/ HTTP/1.1\r\nHost: open.example\r\nConnection: close\r\n\r\n",
+        )
+        .await;
+        assert!(anonymous.starts_with("HTTP/1.1 407"), "{anonymous}");
+        assert!(
+            anonymous
+                .to_ascii_lowercase()
+                .contains("proxy-authenticate: basic")
+        );
+
+        let tunnel = ask(
+            proxy,
+            &format!(
+                "CONNECT open.example:80 HTTP/1.1\r\nHost: open.example:80\r\n\
+                 Proxy-Authorization: Basic {credential}\r\n\r\n\
+                 GET /through HTTP/1.1\r\nHost: open.example\r\nConnection: close\r\n\r\n"
+            ),
+        )
+        .await;
+        assert!(tunnel.starts_with("HTTP/1.1 200"), "{tunnel}");
+        assert!(
+            tunnel.ends_with("GET /through HTTP/1.1 leaked=false"),
+            "{tunnel}"
+        );
+
+        let origin = ask(
+            proxy,
+            &format!(
+                "GET / HTTP/1.1\r\nHost: x\r\nProxy-Authorization: Basic {credential}\r\n\
+                 Connection: close\r\n\r\n"
+            ),
+        )
+        .await;
+        assert!(origin.starts_with("HTTP/1.1 400"), "{origin}");
+    }
+}

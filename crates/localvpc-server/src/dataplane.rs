@@ -1,0 +1,208 @@
+//! The data plane's gate: every connection a `localvpc exec` session opens is resolved in
+//! its instance's VPC view and decided by the network decision core — the functions
+//! `localvpc trace` explains with — and then carried to a real socket: the one `--map-ip`
+//! names for the emulated address, or (outside every VPC, the internet) the address itself.
+//!
+//! Sessions are opened by `POST /_localvpc/sessions` (`{"instance": "i-…"}`) and closed by
+//! `DELETE /_localvpc/sessions/ID`; docs/exec.md is the user's view.
+
+use crate::state::State;
+use crate::trace::resolve_name;
+use localvpc_api::Backend;
+use localvpc_model::{Instance, InstanceId, InstanceState, NetworkInterface};
+use localvpc_net::{IpProtocol, PathEnd, PathQuery, verdict};
+use localvpc_proxy::{Decision, Gate, Refusal, Session};
+use serde::Deserialize;
+use serde_json::json;
+use std::net::{IpAddr, SocketAddr};
+
+impl Gate for State {
+    async fn decide(&self, session: &Session, host: &str, port: u16) -> Decision {
+        match self.connection(&session.instance, host, port).await {
+            Ok(backend) => Decision::Connect(backend),
+            Err(refusal) => Decision::Refuse(refusal),
+        }
+    }
+}
+
+impl State {
+    /// Where a connection from `instance` to `host:port` really goes, or why it does not.
+    async fn connection(
+        &self,
+        instance: &str,
+        host: &str,
+        port: u16,
+    ) -> Result<SocketAddr, Refusal> {
+        let trace = Some(format!(
+            "localvpc trace --from {instance} --to {host}:{port}"
+        ));
+        let refuse = |status: u16, code: &str, detail: String| Refusal {
+            status,
+            code: code.to_owned(),
+            detail,
+            trace: trace.clone(),
+        };
+        let model = self.snapshot();
+        let source = InstanceId::parse(instance)
+            .ok()
+            .and_then(|id| model.any::<Instance>(&id).cloned())
+            .ok_or_else(|| {
+                refuse(
+                    403,
+                    "NO_SOURCE_OR_DESTINATION",
+                    format!("the instance {instance} no longer exists"),
+                )
+            })?;
+        if source.state != InstanceState::Running {
+            return Err(refuse(
+                403,
+                "LOCALVPC_INSTANCE_NOT_RUNNING",
+                format!(
+                    "{instance} is {}; only a running instance sends traffic",
+                    source.state.code_name().1
+                ),
+            ));
+        }
+        let (index, address) = match host.parse::<IpAddr>() {
+            Ok(ip) => (self.net_index(), ip),
+            Err(_) => {
+                let Some(interface) = model
+                    .any::<NetworkInterface>(&source.primary_interface)
+                    .cloned()
+                else {
+                    return Err(refuse(
+                        403,
+                        "NO_SOURCE_OR_DESTINATION",
+                        format!("{instance} has no network interface"),
+                    ));
+                };
+                let resolved = resolve_name(self, &interface, host).await;
+                let Some(address) = resolved.address else {
+                    return Err(refuse(
+                        502,
+                        "LOCALVPC_DNS_NO_ADDRESS",
+                        format!("{host} has no A record in the view of {}", interface.vpc_id),
+                    ));
+                };
+                (resolved.index, address)
+            }
+        };
+        let query = PathQuery {
+            source: PathEnd::Instance(source.id.clone()),
+            source_ip: None,
+            destination: PathEnd::Address(address),
+            destination_ip: None,
+            protocol: IpProtocol::TCP,
+            destination_port: Some(port),
+            request: None,
+        };
+        let analysis = verdict(&index, &query)
+            .map_err(|e| refuse(403, "NO_SOURCE_OR_DESTINATION", e.to_string()))?;
+        if !analysis.network_path_found {
+            let (code, detail) = analysis
+                .explanations
+                .first()
+                .map_or(("LOCALVPC_NO_PATH", "no path".to_owned()), |e| {
+                    (e.explanation_code, e.detail.clone())
+                });
+            return Err(refuse(403, code, detail));
+        }
+        let emulated = SocketAddr::new(address, port);
+        if let Some(real) = self.config.dns.map_ip.get(&emulated) {
+            return Ok(*real);
+        }
+        if index.interface_at(address).is_some() {
+            return Err(refuse(
+                502,
+                "LOCALVPC_NO_BACKEND",
+                format!(
+                    "the path to {emulated} is open, but nothing real stands behind that emulated \
+                     address: give it one with `localvpc serve --map-ip {emulated}=HOST:PORT`"
+                ),
+            ));
+        }
+        if !self.config.internet {
+            return Err(refuse(
+                502,
+                "LOCALVPC_INTERNET_OFF",
+                format!(
+                    "the path to {emulated} leaves the VPCs, and this server runs with \
+                     --internet off (map the address with --map-ip to reach a local server)"
+                ),
+            ));
+        }
+        Ok(emulated)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpenSession {
+    instance: String,
+}
+
+/// `POST /_localvpc/sessions`: a proxy credential for a running instance.
+pub(crate) fn open_session(state: &State, body: &[u8]) -> (u16, String) {
+    let error = |status: u16, message: String| (status, json!({ "error": message }).to_string());
+    let Some(proxy) = state.proxy_address() else {
+        return error(
+            503,
+            "the data plane proxy is off (`localvpc serve --proxy-listen off`)".to_owned(),
+        );
+    };
+    let request: OpenSession = match serde_json::from_slice(body) {
+        Ok(r) => r,
+        Err(e) => {
+            return error(
+                400,
+                format!("the body must be {{\"instance\": \"i-…\"}}: {e}"),
+            );
+        }
+    };
+    let model = state.snapshot();
+    let instance = InstanceId::parse(&request.instance)
+        .ok()
+        .and_then(|id| model.any::<Instance>(&id));
+    let Some(instance) = instance else {
+        return error(
+            404,
+            format!("the instance `{}` does not exist", request.instance),
+        );
+    };
+    if instance.state != InstanceState::Running {
+        return error(
+            409,
+            format!(
+                "the instance {} is {}; start it first",
+                request.instance,
+                instance.state.code_name().1
+            ),
+        );
+    }
+    let Some(session) = state.sessions.open(instance.id.as_str()) else {
+        return error(
+            500,
+            "the system gave no randomness for a credential".to_owned(),
+        );
+    };
+    let body = json!({
+        "session": session.id,
+        "token": session.token(),
+        "instance": session.instance,
+        "vpc": instance.vpc_id,
+        "proxy": format!("http://{}:{}@{proxy}", session.id, session.token()),
+    });
+    (201, body.to_string())
+}
+
+/// `DELETE /_localvpc/sessions/ID`.
+pub(crate) fn close_session(state: &State, id: &str) -> (u16, String) {
+    if state.sessions.close(id) {
+        (200, json!({ "closed": id }).to_string())
+    } else {
+        (
+            404,
+            json!({ "error": format!("no session `{id}`") }).to_string(),
+        )
+    }
+}

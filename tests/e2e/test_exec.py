@@ -1,0 +1,226 @@
+"""`localvpc exec --instance i-… -- COMMAND`: a real program (curl) runs "inside" an instance,
+and its HTTP traffic crosses the data plane — the name resolved in the instance's VPC view,
+then routes, network ACLs and security groups decided by the same decision core as
+`localvpc trace` — to a real server standing behind an emulated "internet" address
+(`--map-ip`), or is refused at once with the blocker named in `x-localvpc-blocked`.
+
+AWS is the spec for what passes: an instance reaches the internet through an internet
+gateway only from a subnet routed to it and with a public IPv4 address
+(`IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS` otherwise), a subnet without such a route has no
+route (`NO_ROUTE_TO_DESTINATION`), a security group without an outbound rule stops the
+packet (`SG_HAS_NO_RULES`). How a refusal looks (an immediate 403 with headers, instead of
+AWS's timeout) is localvpc's choice (docs/exec.md).
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import subprocess
+import threading
+
+import pytest
+
+from helpers import (SHARED_ACCOUNTS, LocalVpcServer, ServerStartError, http_call, new_ec2_client,
+                     resolve_binary)
+from path_helpers import Net
+from route53_helpers import apply, change, new_route53_client, rrset, zone_id
+
+INTERNET = "203.0.113.80"  # TEST-NET-3: nobody's VPC
+GREETING = b"hello from the internet\n"
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        body = GREETING + f"host={self.headers.get('Host')} path={self.path}\n".encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_):
+        pass
+
+
+@pytest.fixture(scope="module")
+def web():
+    """A real HTTP server on loopback: what the emulated internet address stands for."""
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv.server_address[1]
+    srv.shutdown()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, web):
+    """This module's server: the emulated internet address INTERNET:80 is the local web server."""
+    srv = LocalVpcServer(
+        binary=resolve_binary(),
+        workdir=tmp_path_factory.mktemp("exec-server"),
+        ephemeral=True,
+        accounts=SHARED_ACCOUNTS,
+        extra_args=("--map-ip", f"{INTERNET}:80=127.0.0.1:{web}"),
+    )
+    try:
+        srv.start()
+    except ServerStartError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield srv
+    srv.terminate(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def site(server):
+    """One VPC: a public subnet (routed to an internet gateway) and a private one, with
+    instances: public (with a public IP), public without one, private, and one whose only
+    group has no rules."""
+    ec2 = new_ec2_client(server.url)
+    net = Net(ec2)
+    vpc = net.vpc("10.20.0.0/16", dns_hostnames=True)
+    public = net.subnet(vpc, "10.20.1.0/24")
+    private = net.subnet(vpc, "10.20.2.0/24")
+    net.igw_for(vpc, public)
+    closed = net.empty_sg(vpc, "closed")
+    r53 = new_route53_client(server.url)
+    zone = zone_id(r53, "corp.example", vpc=vpc)
+    apply(r53, zone, change("CREATE", rrset("web.corp.example", "A", INTERNET)))
+    return {
+        "ec2": ec2,
+        "vpc": vpc,
+        "public": net.instance(public, public_ip=True)["InstanceId"],
+        "no_public_ip": net.instance(public)["InstanceId"],
+        "private": net.instance(private),
+        "closed": net.instance(public, groups=[closed], public_ip=True)["InstanceId"],
+    }
+
+
+def exec_(server, instance: str, *argv: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, LOCALVPC_ENDPOINT=server.url)
+    # The caller's own proxy settings must not leak in: exec sets them.
+    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        env.pop(name, None)
+    return subprocess.run([str(resolve_binary()), "exec", "--instance", instance, "--", *argv],
+                          capture_output=True, text=True, env=env, timeout=60)
+
+
+def curl(server, instance: str, url: str, *extra: str) -> tuple[int, dict[str, str], str]:
+    """curl -i through exec: (status, lower-case headers, body)."""
+    r = exec_(server, instance, "curl", "-sS", "-i", "--max-time", "20", *extra, url)
+    # 56: the proxy refused a CONNECT (curl still prints the refusal's head).
+    assert r.returncode == 0 or (r.returncode == 56 and "--proxytunnel" in extra), r.stderr
+    text = r.stdout.replace("\r\n", "\n")
+    # A CONNECT tunnel prints the proxy's "200 Connection established" head first.
+    while text.startswith("HTTP/") and "\n\nHTTP/" in text and " 200 " in text.split("\n", 1)[0] \
+            and text.split("\n\n", 1)[1].startswith("HTTP/"):
+        text = text.split("\n\n", 1)[1]
+    head, _, body = text.partition("\n\n")
+    lines = head.split("\n")
+    status = int(lines[0].split()[1])
+    headers = {k.strip().lower(): v.strip() for k, v in (l.split(":", 1) for l in lines[1:] if ":" in l)}
+    return status, headers, body
+
+
+def test_a_public_instance_reaches_the_internet_server(server, site):
+    status, headers, body = curl(server, site["public"], f"http://{INTERNET}/a?b=1")
+    assert status == 200, (headers, body)
+    assert body.startswith(GREETING.decode())
+    # The request arrives in origin form with its Host, without the proxy's credential.
+    assert f"host={INTERNET} path=/a?b=1" in body
+
+
+def test_a_name_is_resolved_in_the_instances_vpc_view(server, site):
+    status, _, body = curl(server, site["public"], "http://web.corp.example/")
+    assert status == 200, body
+    assert "host=web.corp.example" in body
+
+
+def test_a_connect_tunnel_is_decided_the_same_way(server, site):
+    status, _, body = curl(server, site["public"], f"http://{INTERNET}/tunnel", "--proxytunnel")
+    assert status == 200, body
+    assert "path=/tunnel" in body
+    status, headers, _ = curl(server, site["private"]["InstanceId"], f"http://{INTERNET}/", "--proxytunnel")
+    assert status == 403
+    assert headers["x-localvpc-blocked"] == "NO_ROUTE_TO_DESTINATION"
+
+
+@pytest.mark.parametrize("who, code", [
+    ("no_public_ip", "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"),
+    ("closed", "SG_HAS_NO_RULES"),
+])
+def test_blocked_paths_are_refused_at_once_with_the_blocker_named(server, site, who, code):
+    instance = site[who]
+    status, headers, body = curl(server, instance, f"http://{INTERNET}/")
+    assert status == 403, body
+    assert headers["x-localvpc-blocked"] == code
+    assert headers["x-localvpc-trace"] == f"localvpc trace --from {instance} --to {INTERNET}:80"
+    assert code in body and GREETING.decode() not in body
+    # The explanation agrees: trace names the same blocker.
+    status, raw = http_call(server.url + "/_localvpc/trace", method="POST",
+                            data=json.dumps({"from": instance, "to": f"{INTERNET}:80"}).encode())
+    r = json.loads(raw)
+    assert status == 200 and r["network_path_found"] is False
+    assert code in [e["explanation_code"] for e in r["explanations"]]
+
+
+def test_a_private_subnet_has_no_route_out(server, site):
+    status, headers, _ = curl(server, site["private"]["InstanceId"], f"http://{INTERNET}/")
+    assert status == 403
+    assert headers["x-localvpc-blocked"] == "NO_ROUTE_TO_DESTINATION"
+
+
+def test_an_open_path_to_an_emulated_address_without_a_backend_says_so(server, site):
+    # Inside the VPC the default group admits its own members: the path is open, but no
+    # real process stands behind the private instance's address.
+    target = site["private"]["PrivateIpAddress"]
+    status, headers, body = curl(server, site["public"], f"http://{target}:8080/")
+    assert status == 502, body
+    assert headers["x-localvpc-blocked"] == "LOCALVPC_NO_BACKEND"
+    assert f"--map-ip {target}:8080=" in body
+
+
+def test_a_name_without_an_address_is_refused(server, site):
+    status, headers, _ = curl(server, site["public"], "http://nothing.corp.example/")
+    assert status == 502
+    assert headers["x-localvpc-blocked"] == "LOCALVPC_DNS_NO_ADDRESS"
+
+
+def test_exec_exits_with_the_programs_status_and_names_its_session(server, site):
+    r = exec_(server, site["public"], "sh", "-c",
+              'echo "$LOCALVPC_INSTANCE $LOCALVPC_SESSION $https_proxy $NO_PROXY"; exit 7')
+    assert r.returncode == 7, r.stderr
+    instance, session, proxy, no_proxy = r.stdout.split()
+    assert instance == site["public"] and session.startswith("s-")
+    assert proxy.startswith(f"http://{session}:") and "@127.0.0.1:" in proxy
+    assert no_proxy == "localhost,127.0.0.1,::1"
+    # The session ended with the program: its credential no longer opens the proxy.
+    r = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10",
+                        "-x", proxy, f"http://{INTERNET}/"], capture_output=True, text=True)
+    assert r.stdout == "407", r
+
+
+def test_the_proxy_refuses_requests_without_a_session(server, site):
+    status, raw = http_call(server.url + "/_localvpc/health")
+    proxy = json.loads(raw)["proxy"]
+    assert status == 200 and proxy.startswith("127.0.0.1:")
+    for extra in ([], ["-U", "s-0000000000000000:wrong"]):
+        r = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10",
+                            "-x", f"http://{proxy}", *extra, f"http://{INTERNET}/"],
+                           capture_output=True, text=True)
+        assert r.stdout == "407", r
+
+
+def test_exec_refuses_unknown_and_stopped_instances(server, site):
+    r = exec_(server, "i-0123456789abcdef0", "true")
+    assert r.returncode == 1 and "does not exist" in r.stderr
+    ec2 = site["ec2"]
+    stopped = site["no_public_ip"]
+    ec2.stop_instances(InstanceIds=[stopped])
+    try:
+        r = exec_(server, stopped, "true")
+        assert r.returncode == 1 and "stopped" in r.stderr, r.stderr
+    finally:
+        ec2.start_instances(InstanceIds=[stopped])
+    status, raw = http_call(server.url + "/_localvpc/sessions", method="POST", data=b"{}")
+    assert status == 400 and b"instance" in raw
