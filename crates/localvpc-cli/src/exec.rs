@@ -35,6 +35,64 @@ const PROXY_VARIABLES: [&str; 6] = [
 /// Addresses that stay on the "instance" itself: its own loopback.
 const NO_PROXY: &str = "localhost,127.0.0.1,::1";
 
+/// The variables that name a CA bundle file, read by the aws CLI and botocore
+/// (`AWS_CA_BUNDLE`), OpenSSL-based tools (`SSL_CERT_FILE`), requests (`REQUESTS_CA_BUNDLE`)
+/// and curl (`CURL_CA_BUNDLE`). The bundle holds the system's authorities and localvpc's, so
+/// tunnels to the real internet still verify.
+const CA_BUNDLE_VARIABLES: [&str; 4] = [
+    "AWS_CA_BUNDLE",
+    "SSL_CERT_FILE",
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
+];
+
+/// The system's trusted authorities, where Debian/Ubuntu, Fedora/RHEL, Alpine and macOS
+/// (with Homebrew's OpenSSL) keep them.
+const SYSTEM_BUNDLES: [&str; 4] = [
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/cert.pem",
+    "/usr/local/etc/openssl/cert.pem",
+];
+
+/// The files a program trusts for the life of its session, removed afterwards.
+struct CaBundle {
+    /// The system's authorities and localvpc's.
+    path: std::path::PathBuf,
+    /// localvpc's alone (for `NODE_EXTRA_CA_CERTS`, which adds to Node's own list).
+    ca_only: std::path::PathBuf,
+}
+
+impl CaBundle {
+    fn write(endpoint: &str, session: &str) -> anyhow::Result<Self> {
+        let (status, ca) = http(endpoint, "GET", "/_localvpc/ca", None)?;
+        if status != 200 || !ca.contains("BEGIN CERTIFICATE") {
+            bail!("the server gave no certificate authority (GET /_localvpc/ca answered {status})");
+        }
+        let system = SYSTEM_BUNDLES
+            .iter()
+            .find_map(|p| std::fs::read_to_string(p).ok())
+            .unwrap_or_default();
+        let dir = std::env::temp_dir();
+        let bundle = Self {
+            path: dir.join(format!("localvpc-{session}-bundle.pem")),
+            ca_only: dir.join(format!("localvpc-{session}-ca.pem")),
+        };
+        std::fs::write(&bundle.path, format!("{system}\n{ca}"))
+            .with_context(|| format!("cannot write {}", bundle.path.display()))?;
+        std::fs::write(&bundle.ca_only, &ca)
+            .with_context(|| format!("cannot write {}", bundle.ca_only.display()))?;
+        Ok(bundle)
+    }
+}
+
+impl Drop for CaBundle {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+        let _ = std::fs::remove_file(&self.ca_only);
+    }
+}
+
 /// Runs the program; its exit status (128 + the signal when a signal ended it).
 pub(crate) fn run(args: ExecArgs) -> anyhow::Result<u8> {
     let endpoint = &args.endpoint.endpoint;
@@ -56,6 +114,7 @@ pub(crate) fn run(args: ExecArgs) -> anyhow::Result<u8> {
             .with_context(|| format!("the session answer has no `{name}`: {text}"))
     };
     let (session, proxy) = (field("session")?, field("proxy")?);
+    let bundle = CaBundle::write(endpoint, &session)?;
     let (program, rest) = args.command.split_first().context("no command to run")?;
     let mut command = Command::new(program);
     command.args(rest);
@@ -66,7 +125,12 @@ pub(crate) fn run(args: ExecArgs) -> anyhow::Result<u8> {
     command
         .env("LOCALVPC_INSTANCE", &args.instance)
         .env("LOCALVPC_SESSION", &session);
+    for name in CA_BUNDLE_VARIABLES {
+        command.env(name, &bundle.path);
+    }
+    command.env("NODE_EXTRA_CA_CERTS", &bundle.ca_only);
     let outcome = command.status();
+    drop(bundle);
     // The session ends with the program, whatever became of it.
     let _ = http(
         endpoint,
@@ -94,4 +158,15 @@ fn exit_code(status: &std::process::ExitStatus) -> u8 {
         .code()
         .and_then(|c| u8::try_from(c & 0xff).ok())
         .unwrap_or(1)
+}
+
+/// `localvpc ca`: prints the certificate authority a running server's data plane signs
+/// with (`GET /_localvpc/ca`), so it can be inspected or trusted by hand.
+pub(crate) fn print_ca(endpoint: &Endpoint) -> anyhow::Result<()> {
+    let (status, ca) = http(&endpoint.endpoint, "GET", "/_localvpc/ca", None)?;
+    if status != 200 {
+        bail!("GET /_localvpc/ca answered {status}: {ca}");
+    }
+    print!("{ca}");
+    Ok(())
 }

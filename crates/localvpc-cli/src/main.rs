@@ -34,6 +34,9 @@ enum Commands {
     /// plane, resolved in the instance's VPC view and decided by routes, network ACLs and
     /// security groups (a refusal names its blocker). Exits with the program's status.
     Exec(exec::ExecArgs),
+    /// Print the certificate authority the running server's data plane signs TLS
+    /// certificates with (made once per data directory; programs run by `exec` trust it).
+    Ca(dns::Endpoint),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Commands::Serve(args) => serve::run(args),
         Commands::Dns(command) => dns::run(command),
+        Commands::Ca(endpoint) => exec::print_ca(&endpoint),
         Commands::Exec(args) => match exec::run(args) {
             Ok(code) => return ExitCode::from(code),
             Err(e) => Err(e),

@@ -174,10 +174,12 @@ fn start_proxy(
                 match tokio::net::TcpListener::from_std(listener) {
                     Ok(listener) => {
                         let sessions = std::sync::Arc::clone(&state.sessions);
+                        let authority = std::sync::Arc::clone(&state.authority);
                         localvpc_server::serve_proxy(
                             listener,
                             state,
                             sessions,
+                            authority,
                             std::future::pending(),
                         )
                         .await;

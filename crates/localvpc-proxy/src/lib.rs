@@ -7,6 +7,9 @@
 //!   cannot act as an instance without it;
 //! - **the proxy** ([`serve`]): HTTP/1.1 forward proxying of absolute-form requests and
 //!   `CONNECT` tunnels, authenticated by `Proxy-Authorization: Basic`;
+//! - **TLS interception** ([`Authority`]): for a service localvpc serves itself, the proxy
+//!   ends the client's TLS with a certificate of the local CA for the name asked, and hands
+//!   each request to the gate in-process;
 //! - **the verdict's shape** ([`Decision`], [`Refusal`]): a connection is carried to a real
 //!   socket, or refused at once with the blocker named in `x-localvpc-*` headers.
 //!
@@ -16,10 +19,16 @@
 
 mod proxy;
 mod session;
+mod tls;
 
 pub use proxy::serve;
 pub use session::{Session, Sessions};
+pub use tls::{Authority, AuthorityError, CA_CERT_FILE, CA_KEY_FILE};
 
+use bytes::Bytes;
+use http::{Request, Response};
+use http_body_util::Full;
+use hyper::body::Incoming;
 use std::future::Future;
 use std::net::SocketAddr;
 
@@ -33,6 +42,14 @@ pub trait Gate: Send + Sync + 'static {
         host: &str,
         port: u16,
     ) -> impl Future<Output = Decision> + Send;
+
+    /// Answers a request to a service localvpc serves itself ([`Decision::Serve`]): the
+    /// request as the client sent it (origin form, its own `Host` and signature).
+    fn serve(
+        &self,
+        session: &Session,
+        request: Request<Incoming>,
+    ) -> impl Future<Output = Response<Full<Bytes>>> + Send;
 }
 
 /// The gate's answer for one connection.
@@ -40,6 +57,9 @@ pub trait Gate: Send + Sync + 'static {
 pub enum Decision {
     /// Open: connect to this real socket.
     Connect(SocketAddr),
+    /// Open, to a service localvpc serves itself: the proxy answers in-process (ending TLS
+    /// with the local CA's certificate for the name asked).
+    Serve,
     /// Closed, or nowhere to carry it.
     Refuse(Refusal),
 }

@@ -1,7 +1,7 @@
 //! The proxy listener: HTTP/1.1 forward proxying and `CONNECT` tunnels, each connection
 //! authenticated by its session and decided by the gate before a byte is carried.
 
-use crate::{Decision, Gate, Refusal, Session, Sessions};
+use crate::{Authority, Decision, Gate, Refusal, Session, Sessions};
 use bytes::Bytes;
 use http::{HeaderValue, Method, Request, Response, StatusCode, Uri, header};
 use http_body_util::combinators::BoxBody;
@@ -27,6 +27,7 @@ pub async fn serve<G: Gate>(
     listener: TcpListener,
     gate: Arc<G>,
     sessions: Arc<Sessions>,
+    authority: Arc<Authority>,
     shutdown: impl Future<Output = ()>,
 ) {
     tokio::pin!(shutdown);
@@ -45,11 +46,17 @@ pub async fn serve<G: Gate>(
         };
         let gate = Arc::clone(&gate);
         let sessions = Arc::clone(&sessions);
+        let authority = Arc::clone(&authority);
         tokio::spawn(async move {
             let service = service_fn(move |req| {
                 let gate = Arc::clone(&gate);
                 let sessions = Arc::clone(&sessions);
-                async move { Ok::<_, std::convert::Infallible>(handle(&*gate, &sessions, req).await) }
+                let authority = Arc::clone(&authority);
+                async move {
+                    Ok::<_, std::convert::Infallible>(
+                        handle(gate, &sessions, &authority, req).await,
+                    )
+                }
             });
             let conn = http1::Builder::new()
                 .timer(hyper_util::rt::TokioTimer::new())
@@ -64,7 +71,12 @@ pub async fn serve<G: Gate>(
     }
 }
 
-async fn handle<G: Gate>(gate: &G, sessions: &Sessions, req: Request<Incoming>) -> Response<Body> {
+async fn handle<G: Gate>(
+    gate: Arc<G>,
+    sessions: &Sessions,
+    authority: &Arc<Authority>,
+    req: Request<Incoming>,
+) -> Response<Body> {
     let credential = req
         .headers()
         .get(header::PROXY_AUTHORIZATION)
@@ -80,6 +92,16 @@ async fn handle<G: Gate>(gate: &G, sessions: &Sessions, req: Request<Incoming>) 
     };
     let backend = match gate.decide(&session, &host, port).await {
         Decision::Connect(addr) => addr,
+        Decision::Serve if req.method() == Method::CONNECT => {
+            return intercept(gate, session, authority, &host, port, req);
+        }
+        Decision::Serve => {
+            let req = to_origin_form(req);
+            return gate
+                .serve(&session, req)
+                .await
+                .map(|b| b.map_err(|never| match never {}).boxed());
+        }
         Decision::Refuse(refusal) => return refused(&session, &refusal),
     };
     let stream = match tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(backend)).await {
@@ -145,22 +167,71 @@ fn tunnel(req: Request<Incoming>, backend: TcpStream) -> Response<Body> {
     Response::new(empty())
 }
 
-/// Sends an absolute-form request on to the backend in origin form, without the proxy's
-/// own headers, and streams the answer back.
-async fn forward(mut req: Request<Incoming>, backend: TcpStream) -> Response<Body> {
-    let (mut sender, conn) = match hyper::client::conn::http1::Builder::new()
-        .preserve_header_case(true)
-        .handshake(TokioIo::new(backend))
-        .await
-    {
-        Ok(pair) => pair,
-        Err(e) => return backend_failed(StatusCode::BAD_GATEWAY, &e.to_string()),
+/// Answers 200 to the CONNECT, then serves HTTP/1.1 on the client's connection itself —
+/// inside TLS ended with the local CA's certificate for the name asked, except on port 80 —
+/// handing each request to the gate.
+fn intercept<G: Gate>(
+    gate: Arc<G>,
+    session: Arc<Session>,
+    authority: &Arc<Authority>,
+    host: &str,
+    port: u16,
+    req: Request<Incoming>,
+) -> Response<Body> {
+    let config = if port == 80 {
+        None
+    } else {
+        match authority.server_config(host) {
+            Ok(c) => Some(c),
+            Err(e) => return backend_failed(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        }
     };
     tokio::spawn(async move {
-        if let Err(e) = conn.await {
-            tracing::debug!(error = %e, "backend connection ended");
+        let upgraded = match hyper::upgrade::on(req).await {
+            Ok(u) => TokioIo::new(u),
+            Err(e) => {
+                tracing::debug!(error = %e, "CONNECT upgrade failed");
+                return;
+            }
+        };
+        let service = service_fn(move |req: Request<Incoming>| {
+            let gate = Arc::clone(&gate);
+            let session = Arc::clone(&session);
+            async move {
+                let response = gate.serve(&session, req).await;
+                Ok::<_, std::convert::Infallible>(response)
+            }
+        });
+        let builder = http1::Builder::new();
+        let served = match config {
+            None => {
+                builder
+                    .serve_connection(TokioIo::new(upgraded), service)
+                    .await
+            }
+            Some(config) => {
+                match tokio_rustls::TlsAcceptor::from(config)
+                    .accept(upgraded)
+                    .await
+                {
+                    Ok(tls) => builder.serve_connection(TokioIo::new(tls), service).await,
+                    Err(e) => {
+                        tracing::debug!(error = %e, "TLS handshake with the client failed");
+                        return;
+                    }
+                }
+            }
+        };
+        if let Err(e) = served {
+            tracing::debug!(error = %e, "intercepted connection ended");
         }
     });
+    Response::new(empty())
+}
+
+/// An absolute-form request in origin form: its path and query, a `Host` from its URI when
+/// it had none, and none of the proxy's own headers.
+fn to_origin_form(mut req: Request<Incoming>) -> Request<Incoming> {
     let uri = req.uri().clone();
     if !req.headers().contains_key(header::HOST)
         && let Some(authority) = uri.authority()
@@ -175,7 +246,26 @@ async fn forward(mut req: Request<Incoming>, backend: TcpStream) -> Response<Bod
     let headers = req.headers_mut();
     headers.remove(header::PROXY_AUTHORIZATION);
     headers.remove("proxy-connection");
-    match sender.send_request(req).await {
+    req
+}
+
+/// Sends an absolute-form request on to the backend in origin form, without the proxy's
+/// own headers, and streams the answer back.
+async fn forward(req: Request<Incoming>, backend: TcpStream) -> Response<Body> {
+    let (mut sender, conn) = match hyper::client::conn::http1::Builder::new()
+        .preserve_header_case(true)
+        .handshake(TokioIo::new(backend))
+        .await
+    {
+        Ok(pair) => pair,
+        Err(e) => return backend_failed(StatusCode::BAD_GATEWAY, &e.to_string()),
+    };
+    tokio::spawn(async move {
+        if let Err(e) = conn.await {
+            tracing::debug!(error = %e, "backend connection ended");
+        }
+    });
+    match sender.send_request(to_origin_form(req)).await {
         Ok(response) => response.map(BodyExt::boxed),
         Err(e) => backend_failed(StatusCode::BAD_GATEWAY, &e.to_string()),
     }
@@ -286,14 +376,17 @@ mod socket_tests {
     use base64::Engine as _;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    /// Opens port 80 of `open.example` onto `backend`; refuses everything else.
+    /// Opens port 80 of `open.example` onto `backend`, serves `api.example` itself (any
+    /// port); refuses everything else.
     struct OneWay {
         backend: std::net::SocketAddr,
     }
 
     impl Gate for OneWay {
         async fn decide(&self, _: &Session, host: &str, port: u16) -> Decision {
-            if host == "open.example" && port == 80 {
+            if host == "api.example" {
+                Decision::Serve
+            } else if host == "open.example" && port == 80 {
                 Decision::Connect(self.backend)
             } else {
                 Decision::Refuse(Refusal {
@@ -303,6 +396,18 @@ mod socket_tests {
                     trace: Some(format!("localvpc trace --from i-1 --to {host}:{port}")),
                 })
             }
+        }
+
+        async fn serve(&self, session: &Session, req: Request<Incoming>) -> Response<Full<Bytes>> {
+            let leaked = req.headers().contains_key(header::PROXY_AUTHORIZATION);
+            let host = req.headers().get(header::HOST).cloned();
+            let text = format!(
+                "served {} {} for {} host={host:?} leaked={leaked}",
+                req.method(),
+                req.uri(),
+                session.instance
+            );
+            Response::new(Full::new(Bytes::from(text)))
         }
     }
 
@@ -352,7 +457,14 @@ mod socket_tests {
         });
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let proxy = listener.local_addr().unwrap();
-        tokio::spawn(serve(listener, gate, sessions, std::future::pending()));
+        let authority = Arc::new(Authority::ephemeral().unwrap());
+        tokio::spawn(serve(
+            listener,
+            gate,
+            sessions,
+            Arc::clone(&authority),
+            std::future::pending(),
+        ));
 
         let forwarded = ask(
             proxy,
@@ -422,5 +534,70 @@ mod socket_tests {
         )
         .await;
         assert!(origin.starts_with("HTTP/1.1 400"), "{origin}");
+
+        let served = ask(
+            proxy,
+            &format!(
+                "GET http://api.example/?Action=X HTTP/1.1\r\nHost: api.example\r\n\
+                 Proxy-Authorization: Basic {credential}\r\nConnection: close\r\n\r\n"
+            ),
+        )
+        .await;
+        assert!(
+            served
+                .ends_with("served GET /?Action=X for i-1 host=Some(\"api.example\") leaked=false"),
+            "{served}"
+        );
+
+        // CONNECT to a served name on 443: TLS ended with the local CA's certificate.
+        let mut s = TcpStream::connect(proxy).await.unwrap();
+        s.write_all(
+            format!(
+                "CONNECT api.example:443 HTTP/1.1\r\nHost: api.example:443\r\n\
+                 Proxy-Authorization: Basic {credential}\r\n\r\n"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+        let mut head = Vec::new();
+        while !head.ends_with(b"\r\n\r\n") {
+            let mut byte = [0u8; 1];
+            s.read_exact(&mut byte).await.unwrap();
+            head.push(byte[0]);
+        }
+        assert!(head.starts_with(b"HTTP/1.1 200"));
+        let mut roots = rustls::RootCertStore::empty();
+        let ca_der = rustls::pki_types::pem::PemObject::from_pem_slice(
+            authority.certificate_pem().as_bytes(),
+        )
+        .unwrap();
+        roots.add(ca_der).unwrap();
+        #[expect(
+            deprecated,
+            reason = "ring's provider lacks post-quantum key exchange only"
+        )]
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let name = rustls::pki_types::ServerName::try_from("api.example").unwrap();
+        let mut tls = tokio_rustls::TlsConnector::from(Arc::new(config))
+            .connect(name, s)
+            .await
+            .expect("the leaf certificate verifies against the local CA");
+        tls.write_all(b"GET /tls HTTP/1.1\r\nHost: api.example\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut out = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), tls.read_to_end(&mut out)).await;
+        let out = String::from_utf8_lossy(&out);
+        assert!(out.starts_with("HTTP/1.1 200"), "{out}");
+        assert!(
+            out.ends_with("served GET /tls for i-1 host=Some(\"api.example\") leaked=false"),
+            "{out}"
+        );
     }
 }

@@ -8,9 +8,15 @@
 
 use crate::state::State;
 use crate::trace::resolve_name;
-use localvpc_api::Backend;
-use localvpc_model::{Instance, InstanceId, InstanceState, NetworkInterface};
-use localvpc_net::{IpProtocol, PathEnd, PathQuery, verdict};
+use bytes::Bytes;
+use http::{Request, Response};
+use http_body_util::Full;
+use hyper::body::Incoming;
+use localvpc_api::{Backend as _, Service};
+use localvpc_model::{
+    Instance, InstanceId, InstanceState, NetworkInterface, VpcEndpoint, VpcEndpointId,
+};
+use localvpc_net::{IpProtocol, NetIndex, Owner, PathEnd, PathQuery, verdict};
 use localvpc_proxy::{Decision, Gate, Refusal, Session};
 use serde::Deserialize;
 use serde_json::json;
@@ -19,20 +25,52 @@ use std::net::{IpAddr, SocketAddr};
 impl Gate for State {
     async fn decide(&self, session: &Session, host: &str, port: u16) -> Decision {
         match self.connection(&session.instance, host, port).await {
-            Ok(backend) => Decision::Connect(backend),
+            Ok(Backend::Real(addr)) => Decision::Connect(addr),
+            Ok(Backend::Api) => Decision::Serve,
             Err(refusal) => Decision::Refuse(refusal),
         }
     }
+
+    /// localvpc's own API answers, as on its HTTP port: the request's SigV4 credential
+    /// scope picks the service, account and region.
+    async fn serve(&self, _session: &Session, request: Request<Incoming>) -> Response<Full<Bytes>> {
+        crate::http::handle(self, request).await
+    }
+}
+
+/// What carries a connection that the path allows.
+enum Backend {
+    /// A real socket.
+    Real(SocketAddr),
+    /// localvpc's own API, in-process.
+    Api,
+}
+
+/// The AWS service a connection reaches, by its endpoint name (`ec2`, `sts`, `ssm`, …):
+/// through an interface endpoint (whose service names it), or by the service's own public
+/// name (`ec2.ap-northeast-1.amazonaws.com`, `route53.amazonaws.com`) outside every VPC.
+/// `None` for anything else (instances, load balancers, endpoint services, the internet).
+fn aws_service(index: &NetIndex, host: &str, address: IpAddr) -> Option<String> {
+    if let Some(interface) = index.interface_at(address) {
+        let Owner::VpcEndpoint(id) = index.owner(&interface.id) else {
+            return None;
+        };
+        let endpoint = VpcEndpointId::parse(id)
+            .ok()
+            .and_then(|id| index.model().any::<VpcEndpoint>(&id))?;
+        let rest = endpoint.service_name.strip_prefix("com.amazonaws.")?;
+        let (_region, service) = rest.split_once('.')?;
+        return (!service.starts_with("vpce-svc-") && !rest.starts_with("vpce."))
+            .then(|| service.to_owned());
+    }
+    let rest = host.strip_suffix(".amazonaws.com")?;
+    let service = rest.split('.').next()?;
+    (!service.is_empty() && !rest.ends_with(".vpce")).then(|| service.to_owned())
 }
 
 impl State {
     /// Where a connection from `instance` to `host:port` really goes, or why it does not.
-    async fn connection(
-        &self,
-        instance: &str,
-        host: &str,
-        port: u16,
-    ) -> Result<SocketAddr, Refusal> {
+    async fn connection(&self, instance: &str, host: &str, port: u16) -> Result<Backend, Refusal> {
         let trace = Some(format!(
             "localvpc trace --from {instance} --to {host}:{port}"
         ));
@@ -109,7 +147,21 @@ impl State {
         }
         let emulated = SocketAddr::new(address, port);
         if let Some(real) = self.config.dns.map_ip.get(&emulated) {
-            return Ok(*real);
+            return Ok(Backend::Real(*real));
+        }
+        if let Some(service) = aws_service(&index, host, address) {
+            if Service::from_signing_name(&service).is_some() {
+                return Ok(Backend::Api);
+            }
+            return Err(refuse(
+                502,
+                "LOCALVPC_NO_UPSTREAM",
+                format!(
+                    "the path to {service} at {emulated} is open, but localvpc does not serve \
+                     the AWS service `{service}` (it serves: {})",
+                    Service::ALL.map(Service::signing_name).join(", ")
+                ),
+            ));
         }
         if index.interface_at(address).is_some() {
             return Err(refuse(
@@ -131,7 +183,7 @@ impl State {
                 ),
             ));
         }
-        Ok(emulated)
+        Ok(Backend::Real(emulated))
     }
 }
 

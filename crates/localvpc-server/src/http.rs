@@ -64,7 +64,9 @@ pub async fn serve(listener: TcpListener, state: Arc<State>, shutdown: impl Futu
     }
 }
 
-async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> {
+/// Answers one request: localvpc's own endpoints, or an AWS request routed by its service
+/// (also the data plane's answer for a service localvpc serves, reached through the proxy).
+pub(crate) async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> {
     let request_id = request_id();
     let (parts, body) = req.into_parts();
     let route = Route::of(state, &parts.method, &parts.uri, &parts.headers);
@@ -117,6 +119,12 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
             let (status, body) = crate::dataplane::open_session(state, &body);
             json(status, &body)
         }
+        Route::CertificateAuthority => ApiResponse {
+            status: 200,
+            content_type: "application/x-pem-file",
+            body: state.authority.certificate_pem().to_owned(),
+            headers: Vec::new(),
+        },
         Route::CloseSession(id) => {
             let (status, body) = crate::dataplane::close_session(state, &id);
             json(status, &body)
@@ -160,6 +168,7 @@ enum Route {
     Trace,
     OpenSession,
     CloseSession(String),
+    CertificateAuthority,
     Reset,
     /// An AWS request: the service its credential scope names (or that name, when localvpc
     /// does not serve it), the account its access key maps to and the region it signed for.
@@ -180,6 +189,7 @@ impl Route {
             (&Method::GET, "/_localvpc/dns/query-logs") => return Self::DnsQueryLogs,
             (&Method::POST, "/_localvpc/trace") => return Self::Trace,
             (&Method::POST, "/_localvpc/sessions") => return Self::OpenSession,
+            (&Method::GET, "/_localvpc/ca") => return Self::CertificateAuthority,
             (&Method::DELETE, p) if p.starts_with("/_localvpc/sessions/") => {
                 let id = p.trim_start_matches("/_localvpc/sessions/");
                 return Self::CloseSession(id.to_owned());

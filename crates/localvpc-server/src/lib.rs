@@ -18,4 +18,4 @@ pub use config::{Config, StoreConfig};
 pub use http::serve;
 pub use localvpc_dns::{DnsConfig, ListenSpec};
 pub use localvpc_proxy::serve as serve_proxy;
-pub use state::{DATABASE_FILE, StartError, State};
+pub use state::{CA_DIR, DATABASE_FILE, StartError, State};

@@ -7,7 +7,7 @@ use localvpc_api::{Backend, ExecuteError};
 use localvpc_dns::Dns;
 use localvpc_model::{Catalog, Change, Command, Model, Outcome, Scope, Timestamp};
 use localvpc_net::NetIndex;
-use localvpc_proxy::Sessions;
+use localvpc_proxy::{Authority, AuthorityError, Sessions};
 use localvpc_store::{MemoryStore, RedbStore, Store, StoreError};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -15,6 +15,8 @@ use tokio::sync::{mpsc, oneshot};
 
 /// The database file inside `--data-dir`.
 pub const DATABASE_FILE: &str = "localvpc.redb";
+/// The local certificate authority's directory inside `--data-dir` (`ca.pem`, `ca.key`).
+pub const CA_DIR: &str = "ca";
 
 pub struct State {
     pub config: Config,
@@ -28,6 +30,8 @@ pub struct State {
     pub sessions: Arc<Sessions>,
     /// Where the data plane proxy listens, once it does.
     proxy: OnceLock<SocketAddr>,
+    /// The local certificate authority of the data plane's TLS interception.
+    pub authority: Arc<Authority>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +45,8 @@ pub enum StartError {
     },
     #[error("cannot start the writer thread: {0}")]
     Thread(std::io::Error),
+    #[error(transparent)]
+    Authority(#[from] AuthorityError),
 }
 
 impl State {
@@ -57,6 +63,10 @@ impl State {
             }
         };
         let model = store.load()?;
+        let authority = Arc::new(match &config.store {
+            StoreConfig::Ephemeral => Authority::ephemeral()?,
+            StoreConfig::DataDir(dir) => Authority::in_dir(&dir.join(CA_DIR))?,
+        });
         let published = Arc::new(ArcSwap::from_pointee(model.clone()));
         let (tx, rx) = mpsc::channel(4096);
         let dns = Dns::new(
@@ -85,6 +95,7 @@ impl State {
             net: Mutex::new(None),
             sessions: Arc::default(),
             proxy: OnceLock::new(),
+            authority,
         }))
     }
 }
