@@ -17,6 +17,7 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -28,6 +29,10 @@ from helpers import (DEFAULT_ACCESS_KEY, DEFAULT_REGION, DEFAULT_SECRET_KEY, SHA
                      new_ec2_client, resolve_binary)
 from path_helpers import Net
 from route53_helpers import apply, change, new_route53_client, rrset, zone_id
+
+if shutil.which("curl") is None:
+    pytest.skip("curl is not installed: the data-plane tests run it inside instances "
+                "(scripts/test installs it with apt-get as root)", allow_module_level=True)
 
 INTERNET = "203.0.113.80"  # TEST-NET-3: nobody's VPC
 GREETING = b"hello from the internet\n"
