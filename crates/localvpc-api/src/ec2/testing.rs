@@ -67,8 +67,13 @@ pub(crate) fn no_dry_run(b: &Fake, query: &str) {
 
 /// A new 10.0.0.0/16 VPC of `ME`: its id.
 pub(crate) fn new_vpc(b: &Fake) -> String {
+    new_vpc_of(b, ME)
+}
+
+/// A new 10.0.0.0/16 VPC of `account` (in ap-northeast-1): its id.
+pub(crate) fn new_vpc_of(b: &Fake, account: &str) -> String {
     all(
-        &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
+        &ok(b, account, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
         "vpcId",
     )
     .remove(0)
