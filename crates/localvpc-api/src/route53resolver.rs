@@ -1230,7 +1230,7 @@ fn query_log_association_json(a: &ResolverQueryLogConfigAssociation, status: &st
 mod tests {
     use super::*;
     use crate::Service;
-    use crate::ec2::testing::{new_vpc, ok};
+    use crate::ec2::testing::{new_vpc, ok, subnet_in};
     use crate::testing::{Fake, ME, OTHER, all};
 
     /// `Route53Resolver.{operation}` with a JSON `body`, as `ME`: the status and the answer.
@@ -1277,14 +1277,9 @@ mod tests {
     /// (vpc, subnets, group).
     fn network(b: &Fake) -> (String, [String; 2], String) {
         let vpc = new_vpc(b);
-        let subnet = |cidr: &str, zone: &str| {
-            let q =
-                format!("Action=CreateSubnet&VpcId={vpc}&CidrBlock={cidr}&AvailabilityZone={zone}");
-            all(&ok(b, ME, &q), "subnetId").remove(0)
-        };
         let subnets = [
-            subnet("10.0.1.0/24", "ap-northeast-1a"),
-            subnet("10.0.2.0/24", "ap-northeast-1c"),
+            subnet_in(b, &vpc, "10.0.1.0/24", "ap-northeast-1a"),
+            subnet_in(b, &vpc, "10.0.2.0/24", "ap-northeast-1c"),
         ];
         let q =
             format!("Action=CreateSecurityGroup&GroupName=dns&GroupDescription=dns&VpcId={vpc}");
