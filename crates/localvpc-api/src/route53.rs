@@ -21,6 +21,8 @@ mod delegation_set;
 mod health_check;
 #[cfg(test)]
 mod testing;
+#[cfg(test)]
+mod vpc_association_tests;
 
 pub const VERSION: &str = "2013-04-01";
 pub const NAMESPACE: &str = "https://route53.amazonaws.com/doc/2013-04-01/";

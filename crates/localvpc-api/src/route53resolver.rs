@@ -1230,11 +1230,16 @@ fn query_log_association_json(a: &ResolverQueryLogConfigAssociation, status: &st
 mod tests {
     use super::*;
     use crate::Service;
-    use crate::ec2::testing::{new_vpc, ok};
-    use crate::testing::{Fake, ME, all};
+    use crate::ec2::testing::{new_vpc, ok, subnet_in};
+    use crate::testing::{Fake, ME, OTHER, all};
 
     /// `Route53Resolver.{operation}` with a JSON `body`, as `ME`: the status and the answer.
     fn call(b: &Fake, operation: &str, body: &str) -> (u16, Value) {
+        call_as(b, ME, operation, body)
+    }
+
+    /// [`call`] from `account`.
+    fn call_as(b: &Fake, account: &str, operation: &str, body: &str) -> (u16, Value) {
         let target = format!("Route53Resolver.{operation}");
         let request = AwsRequest {
             method: "POST",
@@ -1243,7 +1248,7 @@ mod tests {
             target: &target,
             body: body.as_bytes(),
         };
-        let r = crate::testing::call(Service::Route53Resolver, b, ME, &request);
+        let r = crate::testing::call(Service::Route53Resolver, b, account, &request);
         assert_eq!(r.content_type, "application/x-amz-json-1.1");
         (r.status, serde_json::from_str(&r.body).unwrap())
     }
@@ -1272,14 +1277,9 @@ mod tests {
     /// (vpc, subnets, group).
     fn network(b: &Fake) -> (String, [String; 2], String) {
         let vpc = new_vpc(b);
-        let subnet = |cidr: &str, zone: &str| {
-            let q =
-                format!("Action=CreateSubnet&VpcId={vpc}&CidrBlock={cidr}&AvailabilityZone={zone}");
-            all(&ok(b, ME, &q), "subnetId").remove(0)
-        };
         let subnets = [
-            subnet("10.0.1.0/24", "ap-northeast-1a"),
-            subnet("10.0.2.0/24", "ap-northeast-1c"),
+            subnet_in(b, &vpc, "10.0.1.0/24", "ap-northeast-1a"),
+            subnet_in(b, &vpc, "10.0.2.0/24", "ap-northeast-1c"),
         ];
         let q =
             format!("Action=CreateSecurityGroup&GroupName=dns&GroupDescription=dns&VpcId={vpc}");
@@ -1743,6 +1743,151 @@ mod tests {
         }
         let configs = resolved(&b, "ListResolverConfigs", json!({}));
         assert_eq!(configs["ResolverConfigs"].as_array().unwrap().len(), 1);
+    }
+
+    /// The `ResourceId`s and `ValidationStatus`es ListResolverDnssecConfigs answers.
+    fn dnssec_configs(answer: &Value) -> Vec<(String, String)> {
+        answer["ResolverDnssecConfigs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let field = |name: &str| c[name].as_str().unwrap().to_owned();
+                (field("ResourceId"), field("ValidationStatus"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn dnssec_configs_are_listed_one_per_vpc_filtered_and_paged() {
+        let b = Fake::default();
+        let mut vpcs = [new_vpc(&b), new_vpc(&b)];
+        vpcs.sort();
+        let listed = resolved(&b, "ListResolverDnssecConfigs", json!({}));
+        let disabled = |v: &String| (v.clone(), "DISABLED".to_owned());
+        assert_eq!(
+            dnssec_configs(&listed),
+            vpcs.iter().map(disabled).collect::<Vec<_>>()
+        );
+        let c = &listed["ResolverDnssecConfigs"][0];
+        assert_eq!(c["OwnerId"], ME);
+        assert!(c["Id"].as_str().unwrap().starts_with("rdsc-"), "{c}");
+        assert!(listed.get("NextToken").is_none(), "{listed}");
+        // Enabled on one VPC: a filter on its status finds it alone.
+        resolved(
+            &b,
+            "UpdateResolverDnssecConfig",
+            json!({"ResourceId": vpcs[1], "Validation": "ENABLE"}),
+        );
+        let enabled = json!({"Filters": [{"Name": "ValidationStatus", "Values": ["ENABLED"]}]});
+        let listed = resolved(&b, "ListResolverDnssecConfigs", enabled);
+        assert_eq!(
+            dnssec_configs(&listed),
+            [(vpcs[1].clone(), "ENABLED".to_owned())]
+        );
+        let by_vpc = json!({"Filters": [{"Name": "ResourceId", "Values": [vpcs[0]]}]});
+        let listed = resolved(&b, "ListResolverDnssecConfigs", by_vpc);
+        assert_eq!(dnssec_configs(&listed), [disabled(&vpcs[0])]);
+        // One a page: the token leads to the second.
+        let first = resolved(&b, "ListResolverDnssecConfigs", json!({"MaxResults": 1}));
+        assert_eq!(dnssec_configs(&first), [disabled(&vpcs[0])]);
+        let token = first["NextToken"].as_str().unwrap();
+        let second = resolved(
+            &b,
+            "ListResolverDnssecConfigs",
+            json!({"MaxResults": 1, "NextToken": token}),
+        );
+        assert_eq!(
+            dnssec_configs(&second),
+            [(vpcs[1].clone(), "ENABLED".to_owned())]
+        );
+        assert!(second.get("NextToken").is_none(), "{second}");
+        for (input, want) in [
+            (
+                json!({"NextToken": "bogus"}),
+                code("InvalidNextTokenException"),
+            ),
+            (json!({"MaxResults": 0}), code("ValidationException")),
+            (
+                json!({"Filters": [{"Name": "Colour", "Values": ["x"]}]}),
+                code("InvalidParameterException"),
+            ),
+        ] {
+            assert_eq!(
+                refused(&b, "ListResolverDnssecConfigs", input.clone()),
+                want,
+                "{input}"
+            );
+        }
+        // Another account's list holds its own VPCs only.
+        let (status, theirs) = call_as(&b, OTHER, "ListResolverDnssecConfigs", "{}");
+        assert_eq!(status, 200, "{theirs}");
+        assert!(dnssec_configs(&theirs).is_empty(), "{theirs}");
+    }
+
+    #[test]
+    fn dnssec_validation_is_enabled_disabled_and_checked() {
+        let b = Fake::default();
+        let vpc = new_vpc(&b);
+        let update = |validation: &str| {
+            resolved(
+                &b,
+                "UpdateResolverDnssecConfig",
+                json!({"ResourceId": vpc, "Validation": validation}),
+            )
+        };
+        let get = || {
+            let got = resolved(&b, "GetResolverDnssecConfig", json!({"ResourceId": vpc}));
+            got["ResolverDNSSECConfig"]["ValidationStatus"].clone()
+        };
+        assert_eq!(get(), "DISABLED");
+        update("ENABLE");
+        let disabling = update("DISABLE");
+        let c = &disabling["ResolverDNSSECConfig"];
+        assert_eq!(c["ValidationStatus"], "DISABLING");
+        assert_eq!(c["ResourceId"], vpc.as_str());
+        assert_eq!(c["OwnerId"], ME);
+        assert_eq!(get(), "DISABLED");
+        // Required members and the enum are checked against the model: ValidationException.
+        for (input, want) in [
+            (json!({"ResourceId": vpc}), "ValidationException"),
+            (json!({"Validation": "ENABLE"}), "ValidationException"),
+            (
+                json!({"ResourceId": vpc, "Validation": "ON"}),
+                "ValidationException",
+            ),
+            (
+                json!({"ResourceId": vpc, "Validation": "USE_LOCAL_RESOURCE_SETTING"}),
+                "UnsupportedOperation",
+            ),
+            (
+                json!({"ResourceId": "vpc-0123456789abcdef0", "Validation": "ENABLE"}),
+                "ResourceNotFoundException",
+            ),
+        ] {
+            assert_eq!(
+                refused(&b, "UpdateResolverDnssecConfig", input.clone()).1,
+                want,
+                "{input}"
+            );
+        }
+        assert_eq!(
+            refused(&b, "GetResolverDnssecConfig", json!({})).1,
+            "ValidationException"
+        );
+        // Another account's VPC is not found, and stays as it was.
+        let (status, answer) = call_as(
+            &b,
+            OTHER,
+            "UpdateResolverDnssecConfig",
+            &json!({"ResourceId": vpc, "Validation": "ENABLE"}).to_string(),
+        );
+        assert_eq!(
+            (status, answer["__type"].as_str()),
+            (400, Some("ResourceNotFoundException")),
+            "{answer}"
+        );
+        assert_eq!(get(), "DISABLED");
     }
 
     #[test]

@@ -26,20 +26,13 @@ pub(crate) fn error(backend: &Fake, account: &str, query: &str) -> String {
 
 /// A new 10.0.0.0/16 VPC of `ME` with a 10.0.1.0/24 subnet in ap-northeast-1a: the subnet's id.
 pub(crate) fn new_subnet(b: &Fake) -> String {
-    let vpc = all(
-        &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
-        "vpcId",
-    )
-    .remove(0);
-    let body = ok(
-        b,
-        ME,
-        &format!(
-            "Action=CreateSubnet&VpcId={vpc}&CidrBlock=10.0.1.0/24\
-             &AvailabilityZone=ap-northeast-1a"
-        ),
-    );
-    all(&body, "subnetId").remove(0)
+    subnet_in(b, &new_vpc(b), "10.0.1.0/24", "ap-northeast-1a")
+}
+
+/// A new subnet of `ME` in `vpc` with `cidr`, in availability zone `zone`: its id.
+pub(crate) fn subnet_in(b: &Fake, vpc: &str, cidr: &str, zone: &str) -> String {
+    let q = format!("Action=CreateSubnet&VpcId={vpc}&CidrBlock={cidr}&AvailabilityZone={zone}");
+    all(&ok(b, ME, &q), "subnetId").remove(0)
 }
 
 /// One instance of `instance_type` launched by `ME` into `subnet`: its id.
@@ -67,8 +60,13 @@ pub(crate) fn no_dry_run(b: &Fake, query: &str) {
 
 /// A new 10.0.0.0/16 VPC of `ME`: its id.
 pub(crate) fn new_vpc(b: &Fake) -> String {
+    new_vpc_of(b, ME)
+}
+
+/// A new 10.0.0.0/16 VPC of `account` (in ap-northeast-1): its id.
+pub(crate) fn new_vpc_of(b: &Fake, account: &str) -> String {
     all(
-        &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
+        &ok(b, account, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
         "vpcId",
     )
     .remove(0)

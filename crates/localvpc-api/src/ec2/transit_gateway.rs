@@ -1076,7 +1076,8 @@ pub(super) fn describe_peering_attachments<B: Backend>(op: &Op<'_, B>) -> Body {
 #[cfg(test)]
 mod tests {
     use super::super::testing::{
-        Fake, ME, OTHER, all, dry_run, error, missing_parameter, new_subnet, ok, unknown_filter,
+        Fake, ME, OTHER, all, dry_run, error, missing_parameter, new_subnet, ok, subnet_in,
+        unknown_filter,
     };
 
     fn tgw(b: &Fake, account: &str) -> String {
@@ -1442,5 +1443,241 @@ mod tests {
         assert_eq!(error(&b, ME, &q), "InvalidParameterValue");
         let q = format!("Action=CreateTransitGatewayRoute&TransitGatewayRouteTableId={table}");
         missing_parameter(&b, &q);
+    }
+
+    /// A peering attachment from a new gateway of `ME` to a new gateway of `OTHER`, pending
+    /// acceptance: its id.
+    fn peering(b: &Fake) -> String {
+        let (mine, theirs) = (tgw(b, ME), tgw(b, OTHER));
+        let create = format!(
+            "Action=CreateTransitGatewayPeeringAttachment&TransitGatewayId={mine}\
+             &PeerTransitGatewayId={theirs}&PeerAccountId={OTHER}&PeerRegion=ap-northeast-1"
+        );
+        all(&ok(b, ME, &create), "transitGatewayAttachmentId").remove(0)
+    }
+
+    /// `action` on the attachment `att`.
+    fn on(action: &str, att: &str) -> String {
+        format!("Action={action}&TransitGatewayAttachmentId={att}")
+    }
+
+    /// The state of a peering attachment as `account` describes it.
+    fn peering_state(b: &Fake, account: &str, att: &str) -> Vec<String> {
+        let q = format!(
+            "Action=DescribeTransitGatewayPeeringAttachments&TransitGatewayAttachmentIds.1={att}"
+        );
+        all(&ok(b, account, &q), "state")
+    }
+
+    #[test]
+    fn a_peering_attachment_is_rejected_by_its_accepter_only() {
+        let b = Fake::default();
+        let att = peering(&b);
+        let reject = on("RejectTransitGatewayPeeringAttachment", &att);
+        missing_parameter(&b, "Action=RejectTransitGatewayPeeringAttachment");
+        // The requester cannot reject its own request.
+        assert_eq!(error(&b, ME, &reject), "OperationNotPermitted");
+        assert_eq!(peering_state(&b, ME, &att), ["pendingAcceptance"]);
+        let body = ok(&b, OTHER, &reject);
+        assert_eq!(all(&body, "transitGatewayAttachmentId"), [att.as_str()]);
+        assert_eq!(all(&body, "state"), ["rejecting"]);
+        assert_eq!(all(&body, "code"), ["rejecting"]);
+        for account in [ME, OTHER] {
+            assert_eq!(peering_state(&b, account, &att), ["rejected"], "{account}");
+        }
+        // Rejected: neither rejected again, accepted nor deleted.
+        assert_eq!(error(&b, OTHER, &reject), "IncorrectState");
+        let accept = on("AcceptTransitGatewayPeeringAttachment", &att);
+        assert_eq!(error(&b, OTHER, &accept), "IncorrectState");
+        let delete = on("DeleteTransitGatewayPeeringAttachment", &att);
+        assert_eq!(error(&b, ME, &delete), "IncorrectState");
+        for (account, id, want) in [
+            (
+                OTHER,
+                "tgw-attach-0123456789abcdef0",
+                "InvalidTransitGatewayAttachmentID.NotFound",
+            ),
+            (
+                OTHER,
+                "tgw-attach-x",
+                "InvalidTransitGatewayAttachmentID.Malformed",
+            ),
+            (
+                "333333333333",
+                att.as_str(),
+                "InvalidTransitGatewayAttachmentID.NotFound",
+            ),
+        ] {
+            let q = on("RejectTransitGatewayPeeringAttachment", id);
+            assert_eq!(error(&b, account, &q), want, "{account} {id}");
+        }
+    }
+
+    #[test]
+    fn a_peering_attachment_is_deleted_by_either_side_once() {
+        let b = Fake::default();
+        // Pending: its accepter may delete it rather than reject it.
+        let pending = peering(&b);
+        let delete = on("DeleteTransitGatewayPeeringAttachment", &pending);
+        missing_parameter(&b, "Action=DeleteTransitGatewayPeeringAttachment");
+        dry_run(&b, &delete);
+        assert_eq!(peering_state(&b, ME, &pending), ["pendingAcceptance"]);
+        let body = ok(&b, OTHER, &delete);
+        assert_eq!(all(&body, "state"), ["deleting"]);
+        assert_eq!(
+            error(&b, ME, &delete),
+            "InvalidTransitGatewayAttachmentID.NotFound"
+        );
+        // Available: its requester deletes it, and each gateway's attachments lose it.
+        let available = peering(&b);
+        ok(
+            &b,
+            OTHER,
+            &on("AcceptTransitGatewayPeeringAttachment", &available),
+        );
+        assert_eq!(peering_state(&b, OTHER, &available), ["available"]);
+        let delete = on("DeleteTransitGatewayPeeringAttachment", &available);
+        assert_eq!(
+            error(&b, "333333333333", &delete),
+            "InvalidTransitGatewayAttachmentID.NotFound"
+        );
+        let body = ok(&b, ME, &delete);
+        assert_eq!(
+            all(&body, "transitGatewayAttachmentId"),
+            [available.as_str()]
+        );
+        assert_eq!(all(&body, "state"), ["deleting"]);
+        let live = "Action=DescribeTransitGatewayAttachments\
+                    &Filter.1.Name=state&Filter.1.Value.1=available";
+        for account in [ME, OTHER] {
+            assert!(
+                all(&ok(&b, account, live), "transitGatewayAttachmentId").is_empty(),
+                "{account}"
+            );
+        }
+        assert_eq!(
+            error(&b, OTHER, &delete),
+            "InvalidTransitGatewayAttachmentID.NotFound"
+        );
+        assert_eq!(
+            error(
+                &b,
+                ME,
+                &on("DeleteTransitGatewayPeeringAttachment", "tgw-attach-x")
+            ),
+            "InvalidTransitGatewayAttachmentID.Malformed"
+        );
+    }
+
+    /// The subnets of a VPC attachment answer or description.
+    fn attachment_subnets(body: &str) -> Vec<String> {
+        let list = body
+            .split("<subnetIds>")
+            .nth(1)
+            .and_then(|s| s.split("</subnetIds>").next())
+            .unwrap_or_default();
+        all(list, "item")
+    }
+
+    /// The ids of the network interfaces of `ME` in `subnet`.
+    fn interfaces_in(b: &Fake, subnet: &str) -> Vec<String> {
+        let q = format!(
+            "Action=DescribeNetworkInterfaces&Filter.1.Name=subnet-id&Filter.1.Value.1={subnet}"
+        );
+        all(&ok(b, ME, &q), "networkInterfaceId")
+    }
+
+    #[test]
+    fn modify_vpc_attachment_adds_and_removes_subnets() {
+        let b = Fake::default();
+        let (_, att, vpc) = attached(&b);
+        let describe = format!(
+            "Action=DescribeTransitGatewayVpcAttachments&TransitGatewayAttachmentIds.1={att}"
+        );
+        let first = attachment_subnets(&ok(&b, ME, &describe)).remove(0);
+        let second = subnet_in(&b, &vpc, "10.0.2.0/24", "ap-northeast-1c");
+        let modify = on("ModifyTransitGatewayVpcAttachment", &att);
+        dry_run(&b, &format!("{modify}&AddSubnetIds.1={second}"));
+        assert!(interfaces_in(&b, &second).is_empty());
+        let body = ok(&b, ME, &format!("{modify}&AddSubnetIds.1={second}"));
+        assert_eq!(attachment_subnets(&body), [first.as_str(), second.as_str()]);
+        assert_eq!(all(&body, "transitGatewayAttachmentId"), [att.as_str()]);
+        assert_eq!(
+            attachment_subnets(&ok(&b, ME, &describe)),
+            [first.as_str(), second.as_str()]
+        );
+        // Each subnet holds the attachment's interface.
+        assert_eq!(interfaces_in(&b, &second).len(), 1);
+        let body = ok(&b, ME, &format!("{modify}&RemoveSubnetIds.1={first}"));
+        assert_eq!(attachment_subnets(&body), [second.as_str()]);
+        assert_eq!(
+            attachment_subnets(&ok(&b, ME, &describe)),
+            [second.as_str()]
+        );
+        assert!(interfaces_in(&b, &first).is_empty());
+        // One subnet per zone, of the attachment's VPC, known; removed ones must be in it.
+        let same_zone = subnet_in(&b, &vpc, "10.0.3.0/24", "ap-northeast-1c");
+        let elsewhere = new_subnet(&b);
+        for (extra, want) in [
+            (
+                format!("&AddSubnetIds.1={same_zone}"),
+                "DuplicateSubnetsInSameZone",
+            ),
+            (
+                format!("&AddSubnetIds.1={elsewhere}"),
+                "InvalidParameterValue",
+            ),
+            (
+                "&AddSubnetIds.1=subnet-0123456789abcdef0".to_owned(),
+                "InvalidSubnetID.NotFound",
+            ),
+            (
+                format!("&RemoveSubnetIds.1={first}"),
+                "InvalidParameterValue",
+            ),
+        ] {
+            assert_eq!(error(&b, ME, &format!("{modify}{extra}")), want, "{extra}");
+        }
+        assert_eq!(
+            attachment_subnets(&ok(&b, ME, &describe)),
+            [second.as_str()]
+        );
+        assert!(interfaces_in(&b, &same_zone).is_empty());
+    }
+
+    #[test]
+    fn modify_vpc_attachment_refuses_unknown_and_others_attachments() {
+        let b = Fake::default();
+        let (_, att, _) = attached(&b);
+        missing_parameter(&b, "Action=ModifyTransitGatewayVpcAttachment");
+        for (account, id, want) in [
+            (
+                ME,
+                "tgw-attach-x",
+                "InvalidTransitGatewayAttachmentID.Malformed",
+            ),
+            (
+                ME,
+                "tgw-attach-0123456789abcdef0",
+                "InvalidTransitGatewayAttachmentID.NotFound",
+            ),
+            (
+                OTHER,
+                att.as_str(),
+                "InvalidTransitGatewayAttachmentID.NotFound",
+            ),
+        ] {
+            let q = on("ModifyTransitGatewayVpcAttachment", id);
+            assert_eq!(error(&b, account, &q), want, "{account} {id}");
+        }
+        // A peering attachment is not a VPC attachment.
+        let peer = peering(&b);
+        let q = on("ModifyTransitGatewayVpcAttachment", &peer);
+        assert_eq!(
+            error(&b, ME, &q),
+            "InvalidTransitGatewayAttachmentID.NotFound"
+        );
+        let q = format!("{}&Bogus=1", on("ModifyTransitGatewayVpcAttachment", &att));
+        assert_eq!(error(&b, ME, &q), "UnknownParameter");
     }
 }
