@@ -345,6 +345,9 @@ pub enum Command {
         id: TransitGatewayAttachmentId,
         add_subnets: Vec<SubnetId>,
         remove_subnets: Vec<SubnetId>,
+        /// `Options.DnsSupport`, when given.
+        #[serde(default)]
+        dns_support: Option<bool>,
     },
     CreateTransitGatewayRouteTable {
         transit_gateway_id: TransitGatewayId,

@@ -533,10 +533,12 @@ impl Txn<'_, '_> {
                 id,
                 add_subnets,
                 remove_subnets,
+                dns_support,
             } => Outcome::TransitGatewayAttachment(self.modify_tgw_attachment(
                 id,
                 add_subnets,
                 remove_subnets,
+                *dns_support,
             )?),
             Command::CreateTransitGatewayRouteTable {
                 transit_gateway_id,

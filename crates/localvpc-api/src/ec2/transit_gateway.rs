@@ -466,11 +466,25 @@ pub(super) async fn modify_vpc_attachment<B: Backend>(op: &Op<'_, B>) -> Body {
     let id = attachment_id(p)?;
     let add_subnets = p.ids("AddSubnetIds", SubnetId::parse)?;
     let remove_subnets = p.ids("RemoveSubnetIds", SubnetId::parse)?;
+    let dns_support = match p.opt("Options.DnsSupport") {
+        None => None,
+        Some(_) => Some(enable(p, "Options.DnsSupport", true)?),
+    };
+    // What CreateTransitGatewayVpcAttachment refuses, Modify refuses too, rather than
+    // answering 200 and changing nothing.
+    if p.opt("Options.Ipv6Support") == Some("enable")
+        || p.opt("Options.ApplianceModeSupport") == Some("enable")
+    {
+        return Err(ApiError::not_emulated(
+            "IPv6 or appliance mode on attachments",
+        ));
+    }
     let outcome = op
         .run_as(Command::ModifyTransitGatewayVpcAttachment {
             id,
             add_subnets,
             remove_subnets,
+            dns_support,
         })
         .await?;
     respond_vpc_attachment(op, &outcome)
@@ -1643,6 +1657,40 @@ mod tests {
             [second.as_str()]
         );
         assert!(interfaces_in(&b, &same_zone).is_empty());
+    }
+
+    #[test]
+    fn modify_vpc_attachment_changes_dns_support_and_refuses_what_it_cannot() {
+        let b = Fake::default();
+        let (_, att, _) = attached(&b);
+        let modify =
+            format!("Action=ModifyTransitGatewayVpcAttachment&TransitGatewayAttachmentId={att}");
+        let answer = ok(&b, ME, &format!("{modify}&Options.DnsSupport=disable"));
+        assert_eq!(all(&answer, "dnsSupport"), ["disable"]);
+        let describe = format!(
+            "Action=DescribeTransitGatewayVpcAttachments&TransitGatewayAttachmentIds.1={att}"
+        );
+        assert_eq!(all(&ok(&b, ME, &describe), "dnsSupport"), ["disable"]);
+        for option in [
+            "Options.Ipv6Support=enable",
+            "Options.ApplianceModeSupport=enable",
+        ] {
+            assert_eq!(
+                error(&b, ME, &format!("{modify}&{option}")),
+                "UnsupportedOperation",
+                "{option}"
+            );
+        }
+        // A deleted attachment changes no more (and gets no new interface).
+        ok(
+            &b,
+            ME,
+            &format!("Action=DeleteTransitGatewayVpcAttachment&TransitGatewayAttachmentId={att}"),
+        );
+        assert_eq!(
+            error(&b, ME, &format!("{modify}&Options.DnsSupport=enable")),
+            "IncorrectState"
+        );
     }
 
     #[test]

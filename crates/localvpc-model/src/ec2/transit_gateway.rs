@@ -891,10 +891,18 @@ impl Txn<'_, '_> {
         id: &TransitGatewayAttachmentId,
         add: &[SubnetId],
         remove: &[SubnetId],
+        dns_support: Option<bool>,
     ) -> Result<TransitGatewayAttachment, ModelError> {
         let mut attachment = self.vpc_attachment(id)?.clone();
         if &attachment.scope != self.ctx.scope {
             return Err(id.not_found());
+        }
+        // Only a live attachment changes: a deleted or rejected one keeps no interfaces.
+        if !attachment.state.is_live() {
+            return Err(attachment.incorrect_state());
+        }
+        if let Some(dns) = dns_support {
+            attachment.dns_support = dns;
         }
         for subnet_id in remove {
             let Some(i) = attachment.subnet_ids.iter().position(|s| s == subnet_id) else {
