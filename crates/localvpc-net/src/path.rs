@@ -142,6 +142,25 @@ pub struct Analysis {
     pub explanations: Vec<Explanation>,
 }
 
+impl Analysis {
+    /// Where the forward path delivers the packet: the destination address and port of the
+    /// last hop that records a header — through a load balancer, its target and the target
+    /// port, through PrivateLink too. `None` without a path, or without hops ([`verdict`]).
+    pub fn delivered_to(&self) -> Option<(IpAddr, Option<u16>)> {
+        if !self.network_path_found {
+            return None;
+        }
+        let header = self
+            .forward_path_components
+            .iter()
+            .rev()
+            .find_map(|h| h.inbound_header.as_ref())?;
+        let address = header.destination_addresses.first()?.parse().ok()?;
+        let port = header.destination_port_ranges.first().map(|r| r.from());
+        Some((address, port))
+    }
+}
+
 /// Where the packet is meant to end.
 #[derive(Clone, Debug)]
 enum Target<'a> {

@@ -1255,6 +1255,11 @@ fn privatelink_reaches_the_providers_target_after_acceptance() {
             r.forward_path_components.last().unwrap().component.id,
             p.backend.id.as_str()
         );
+        // The data plane carries the connection to the target, at the target port.
+        assert_eq!(
+            r.delivered_to(),
+            Some((std::net::IpAddr::V4(p.backend.private_ip), Some(8443)))
+        );
         let back = &r.return_path_components;
         assert!(
             back.iter()
