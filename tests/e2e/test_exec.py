@@ -35,6 +35,7 @@ if shutil.which("curl") is None:
                 "(scripts/test installs it with apt-get as root)", allow_module_level=True)
 
 INTERNET = "203.0.113.80"  # TEST-NET-3: nobody's VPC
+PROVIDER_TARGET = "10.40.1.10"  # the provider's backend instance behind its load balancer
 GREETING = b"hello from the internet\n"
 
 
@@ -68,7 +69,8 @@ def server(tmp_path_factory, web):
         workdir=tmp_path_factory.mktemp("exec-server"),
         ephemeral=True,
         accounts=SHARED_ACCOUNTS,
-        extra_args=("--map-ip", f"{INTERNET}:80=127.0.0.1:{web}"),
+        extra_args=("--map-ip", f"{INTERNET}:80=127.0.0.1:{web}",
+                    "--map-ip", f"{PROVIDER_TARGET}:8080=127.0.0.1:{web}"),
     )
     try:
         srv.start()
@@ -354,3 +356,68 @@ def test_the_ca_is_printed_and_stays_with_the_server(server):
     assert r.stdout.startswith("-----BEGIN CERTIFICATE-----")
     status, raw = http_call(server.url + "/_localvpc/ca")
     assert status == 200 and raw.decode() == r.stdout
+
+
+# --------------------------------------------------------------------------- PrivateLink
+
+
+@pytest.fixture(scope="module")
+def privatelink(server, site):
+    """A provider's service: its backend instance (PROVIDER_TARGET, port 8080, mapped to the
+    local web server) behind an internal NLB listening on 80, published as an endpoint service
+    without acceptance; the site's private subnet gets an interface endpoint to it."""
+    import boto3
+
+    from helpers import DEFAULT_ACCESS_KEY as key, DEFAULT_SECRET_KEY as secret
+
+    ec2 = site["ec2"]
+    net = Net(ec2)
+    vpc = net.vpc("10.40.0.0/16")
+    subnet = net.subnet(vpc, "10.40.1.0/24")
+    backend_sg = net.sg(vpc, "backend", {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,
+                                         "IpRanges": [{"CidrIp": "10.40.0.0/16"}]})
+    [backend] = ec2.run_instances(ImageId=net.ami, InstanceType="t3.micro", MinCount=1, MaxCount=1,
+                                  SubnetId=subnet, PrivateIpAddress=PROVIDER_TARGET,
+                                  SecurityGroupIds=[backend_sg])["Instances"]
+    elbv2 = boto3.client("elbv2", endpoint_url=server.url, region_name=DEFAULT_REGION,
+                         aws_access_key_id=key, aws_secret_access_key=secret)
+    [lb] = elbv2.create_load_balancer(Name="provider", Type="network", Scheme="internal",
+                                      Subnets=[subnet])["LoadBalancers"]
+    [tg] = elbv2.create_target_group(Name="backend", Protocol="TCP", Port=8080, VpcId=vpc,
+                                     TargetType="instance")["TargetGroups"]
+    elbv2.register_targets(TargetGroupArn=tg["TargetGroupArn"], Targets=[{"Id": backend["InstanceId"]}])
+    elbv2.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="TCP", Port=80,
+                          DefaultActions=[{"Type": "forward", "TargetGroupArn": tg["TargetGroupArn"]}])
+    service = ec2.create_vpc_endpoint_service_configuration(
+        NetworkLoadBalancerArns=[lb["LoadBalancerArn"]], AcceptanceRequired=False)["ServiceConfiguration"]
+    sg = net.sg(site["vpc"], "to-provider", {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80,
+                                             "IpRanges": [{"CidrIp": "10.20.0.0/16"}]})
+    endpoint = ec2.create_vpc_endpoint(
+        VpcId=site["vpc"], VpcEndpointType="Interface", ServiceName=service["ServiceName"],
+        SubnetIds=[site["private"]["SubnetId"]], SecurityGroupIds=[sg])["VpcEndpoint"]
+    [eni] = ec2.describe_network_interfaces(NetworkInterfaceIds=endpoint["NetworkInterfaceIds"])[
+        "NetworkInterfaces"]
+    return {"service": service["ServiceId"], "endpoint": endpoint["VpcEndpointId"],
+            "name": endpoint["DnsEntries"][0]["DnsName"], "ip": eni["PrivateIpAddress"]}
+
+
+def test_privatelink_carries_the_request_to_the_providers_process(server, site, privatelink):
+    status, headers, body = curl(server, site["private"]["InstanceId"], f"http://{privatelink['name']}/pl")
+    assert status == 200, (headers, body)
+    assert body.startswith(GREETING.decode())
+    assert f"host={privatelink['name']} path=/pl" in body
+    # Another port: the endpoint's group admits only 80.
+    status, headers, _ = curl(server, site["private"]["InstanceId"], f"http://{privatelink['name']}:81/")
+    assert (status, headers["x-localvpc-blocked"]) == (403, "ENI_SG_RULES_MISMATCH")
+
+
+def test_privatelink_stops_when_the_provider_rejects_the_connection(server, site, privatelink):
+    ec2 = site["ec2"]
+    ec2.reject_vpc_endpoint_connections(ServiceId=privatelink["service"],
+                                        VpcEndpointIds=[privatelink["endpoint"]])
+    # The rejected endpoint's names no longer resolve, and its interface carries nothing.
+    status, headers, _ = curl(server, site["private"]["InstanceId"], f"http://{privatelink['name']}/")
+    assert (status, headers["x-localvpc-blocked"]) == (502, "LOCALVPC_DNS_NO_ADDRESS")
+    status, headers, body = curl(server, site["private"]["InstanceId"], f"http://{privatelink['ip']}/")
+    assert status == 403, body
+    assert headers["x-localvpc-blocked"] == "BAD_STATE"

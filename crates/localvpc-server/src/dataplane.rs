@@ -16,7 +16,7 @@ use localvpc_api::{Backend as _, Service};
 use localvpc_model::{
     Instance, InstanceId, InstanceState, NetworkInterface, VpcEndpoint, VpcEndpointId,
 };
-use localvpc_net::{IpProtocol, NetIndex, Owner, PathEnd, PathQuery, verdict};
+use localvpc_net::{IpProtocol, NetIndex, Owner, PathEnd, PathQuery, analyze, verdict};
 use localvpc_proxy::{Decision, Gate, Refusal, Session};
 use serde::Deserialize;
 use serde_json::json;
@@ -164,12 +164,26 @@ impl State {
             ));
         }
         if index.interface_at(address).is_some() {
+            // Through a load balancer (and PrivateLink) the connection ends at a target, on
+            // the target port: that is the emulated socket a real process stands behind.
+            let delivered = analyze(&index, &query)
+                .ok()
+                .and_then(|a| a.delivered_to())
+                .map_or(emulated, |(ip, p)| SocketAddr::new(ip, p.unwrap_or(port)));
+            if let Some(real) = self.config.dns.map_ip.get(&delivered) {
+                return Ok(Backend::Real(*real));
+            }
+            let via = if delivered == emulated {
+                String::new()
+            } else {
+                format!(" (reached through {emulated})")
+            };
             return Err(refuse(
                 502,
                 "LOCALVPC_NO_BACKEND",
                 format!(
-                    "the path to {emulated} is open, but nothing real stands behind that emulated \
-                     address: give it one with `localvpc serve --map-ip {emulated}=HOST:PORT`"
+                    "the path to {delivered}{via} is open, but nothing real stands behind that \
+                     emulated address: give it one with `localvpc serve --map-ip {delivered}=HOST:PORT`"
                 ),
             ));
         }
