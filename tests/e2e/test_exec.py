@@ -421,3 +421,65 @@ def test_privatelink_stops_when_the_provider_rejects_the_connection(server, site
     status, headers, body = curl(server, site["private"]["InstanceId"], f"http://{privatelink['ip']}/")
     assert status == 403, body
     assert headers["x-localvpc-blocked"] == "BAD_STATE"
+
+
+# --------------------------------------------------------------------------- instance metadata
+
+
+@pytest.fixture(scope="module")
+def profiled(server, site, endpoints):
+    """An instance in the private subnet (with the sts endpoint) launched with an instance profile."""
+    ec2 = site["ec2"]
+    [i] = ec2.run_instances(ImageId=Net(ec2).ami, InstanceType="t3.micro", MinCount=1, MaxCount=1,
+                            SubnetId=site["private"]["SubnetId"],
+                            IamInstanceProfile={"Name": "app-role"})["Instances"]
+    return i
+
+
+def test_the_instance_profile_is_described(site, profiled):
+    [r] = site["ec2"].describe_instances(InstanceIds=[profiled["InstanceId"]])["Reservations"]
+    profile = r["Instances"][0]["IamInstanceProfile"]
+    assert profile["Arn"] == "arn:aws:iam::000000000000:instance-profile/app-role"
+    assert profile["Id"].startswith("AIPA") and len(profile["Id"]) == 21
+
+
+def test_imds_v1_and_v2_answer_the_instances_own_metadata(server, site, profiled):
+    instance = profiled["InstanceId"]
+    status, _, body = curl(server, instance, "http://169.254.169.254/latest/meta-data/instance-id")
+    assert (status, body) == (200, instance)
+    # IMDSv2: a token from PUT, then reads with it; a wrong token is refused.
+    script = (
+        'T=$(curl -sS -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 60" '
+        'http://169.254.169.254/latest/api/token) && '
+        'curl -sS -H "X-aws-ec2-metadata-token: $T" '
+        'http://169.254.169.254/latest/meta-data/placement/availability-zone && echo && '
+        'curl -sS -o /dev/null -w "%{http_code}" -H "X-aws-ec2-metadata-token: nope" '
+        'http://169.254.169.254/latest/meta-data/instance-id'
+    )
+    r = exec_(server, instance, "sh", "-c", script)
+    assert r.returncode == 0, r.stderr
+    zone, refused = r.stdout.split()
+    assert zone == profiled["Placement"]["AvailabilityZone"] and refused == "401"
+    status, _, body = curl(server, instance, "http://169.254.169.254/latest/dynamic/instance-identity/document")
+    document = json.loads(body)
+    assert status == 200 and document["instanceId"] == instance and document["accountId"] == "000000000000"
+    assert document["privateIp"] == profiled["PrivateIpAddress"] and document["region"] == DEFAULT_REGION
+    status, _, body = curl(server, instance, "http://169.254.169.254/latest/meta-data/iam/security-credentials/")
+    assert (status, body) == (200, "app-role")
+    # An instance without a profile has no credentials to give.
+    status, _, _ = curl(server, site["private"]["InstanceId"],
+                        "http://169.254.169.254/latest/meta-data/iam/security-credentials/")
+    assert status == 404
+
+
+def test_an_sdk_without_keys_acts_as_the_instance_role(server, profiled, tmp_path):
+    env = {k: v for k, v in aws_env(tmp_path).items()
+           if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_EC2_METADATA_DISABLED")}
+    program = ("import boto3; s = boto3.Session(region_name='ap-northeast-1'); "
+               "c = s.get_credentials(); print(c.method, c.access_key[:4]); "
+               "print(s.client('sts').get_caller_identity()['Account'])")
+    r = exec_(server, profiled["InstanceId"], sys.executable, "-c", program, env=env)
+    assert r.returncode == 0, r.stderr
+    method_and_key, account = r.stdout.strip().split("\n")
+    assert method_and_key == "iam-role ASIA"
+    assert account == "000000000000"

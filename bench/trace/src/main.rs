@@ -211,6 +211,7 @@ fn build(accounts: usize, vpcs: usize, instances: usize) -> anyhow::Result<(Mode
                             tag_specifications: Vec::new(),
                             disable_api_termination: false,
                             disable_api_stop: false,
+                            iam_instance_profile: None,
                         }),
                     )?
                     else {

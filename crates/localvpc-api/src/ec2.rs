@@ -12,6 +12,7 @@ mod endpoint_service;
 mod filter;
 mod input;
 mod instance;
+pub use instance::instance_profile_id;
 mod instance_type;
 mod internet_gateway;
 mod nat_gateway;

@@ -80,20 +80,42 @@ fn random_alnum(len: usize) -> String {
         .collect()
 }
 
+/// Temporary credentials of an account, as STS and the instance metadata service hand
+/// them out: the access key names the account (`ASIA` + its 12 digits + 4 characters), so
+/// requests signed with it act in that account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemporaryCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: String,
+    /// ISO 8601, milliseconds.
+    pub expiration: String,
+}
+
+impl TemporaryCredentials {
+    /// New credentials of `account`, valid `seconds` from `now` (epoch milliseconds).
+    pub fn mint(account: &AccountId, seconds: u64, now: u64) -> Self {
+        let token: String = (0..64).map(|_| fastrand::alphanumeric()).collect();
+        Self {
+            access_key_id: format!(
+                "{TEMPORARY_KEY_PREFIX}{}{}",
+                account.as_str(),
+                random_alnum(4)
+            ),
+            secret_access_key: (0..40).map(|_| fastrand::alphanumeric()).collect(),
+            session_token: format!("localvpc/{token}"),
+            expiration: iso8601_millis(now.saturating_add(seconds.saturating_mul(1000))),
+        }
+    }
+}
+
 fn write_credentials(w: &mut XmlWriter, account: &AccountId, seconds: u64, now: u64) {
-    let key = format!(
-        "{TEMPORARY_KEY_PREFIX}{}{}",
-        account.as_str(),
-        random_alnum(4)
-    );
-    let secret: String = (0..40).map(|_| fastrand::alphanumeric()).collect();
-    let token: String = (0..64).map(|_| fastrand::alphanumeric()).collect();
-    let expiration = iso8601_millis(now.saturating_add(seconds.saturating_mul(1000)));
+    let c = TemporaryCredentials::mint(account, seconds, now);
     w.node("Credentials", |w| {
-        w.leaf("AccessKeyId", &key)
-            .leaf("SecretAccessKey", &secret)
-            .leaf("SessionToken", &format!("localvpc/{token}"))
-            .leaf("Expiration", &expiration);
+        w.leaf("AccessKeyId", &c.access_key_id)
+            .leaf("SecretAccessKey", &c.secret_access_key)
+            .leaf("SessionToken", &c.session_token)
+            .leaf("Expiration", &c.expiration);
     });
 }
 

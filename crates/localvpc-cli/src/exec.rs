@@ -122,6 +122,11 @@ pub(crate) fn run(args: ExecArgs) -> anyhow::Result<u8> {
         command.env(name, &proxy);
     }
     command.env("NO_PROXY", NO_PROXY).env("no_proxy", NO_PROXY);
+    // The instance's metadata service, reached through the proxy (SDKs' default address).
+    command.env(
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+        "http://169.254.169.254/",
+    );
     command
         .env("LOCALVPC_INSTANCE", &args.instance)
         .env("LOCALVPC_SESSION", &session);

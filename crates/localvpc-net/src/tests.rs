@@ -146,6 +146,7 @@ impl World {
                 tag_specifications: Vec::new(),
                 disable_api_termination: false,
                 disable_api_stop: false,
+                iam_instance_profile: None,
             }),
         ) else {
             panic!()

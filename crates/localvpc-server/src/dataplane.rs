@@ -6,6 +6,7 @@
 //! Sessions are opened by `POST /_localvpc/sessions` (`{"instance": "i-…"}`) and closed by
 //! `DELETE /_localvpc/sessions/ID`; docs/exec.md is the user's view.
 
+use crate::imds::IMDS_ADDRESS;
 use crate::state::State;
 use crate::trace::resolve_name;
 use bytes::Bytes;
@@ -31,9 +32,18 @@ impl Gate for State {
         }
     }
 
-    /// localvpc's own API answers, as on its HTTP port: the request's SigV4 credential
-    /// scope picks the service, account and region.
-    async fn serve(&self, _session: &Session, request: Request<Incoming>) -> Response<Full<Bytes>> {
+    /// The instance metadata service answers requests to its address; localvpc's own API
+    /// answers the rest, as on its HTTP port (the request's SigV4 credential scope picks the
+    /// service, account and region).
+    async fn serve(&self, session: &Session, request: Request<Incoming>) -> Response<Full<Bytes>> {
+        let host = request
+            .headers()
+            .get(http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(|h| h.rsplit_once(':').map_or(h, |(host, _)| host));
+        if host == Some(IMDS_ADDRESS) {
+            return crate::imds::answer(self, session, &request);
+        }
         crate::http::handle(self, request).await
     }
 }
@@ -100,6 +110,10 @@ impl State {
                     source.state.code_name().1
                 ),
             ));
+        }
+        // The metadata service is link-local: the instance always reaches its own.
+        if host == IMDS_ADDRESS && port == 80 {
+            return Ok(Backend::Api);
         }
         let (index, address) = match host.parse::<IpAddr>() {
             Ok(ip) => (self.net_index(), ip),

@@ -10,6 +10,7 @@
 mod config;
 mod dataplane;
 mod http;
+mod imds;
 mod state;
 mod trace;
 mod writer;

@@ -32,6 +32,8 @@ pub struct State {
     proxy: OnceLock<SocketAddr>,
     /// The local certificate authority of the data plane's TLS interception.
     pub authority: Arc<Authority>,
+    /// IMDSv2 tokens handed to sessions.
+    pub(crate) imds_tokens: crate::imds::Tokens,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +98,7 @@ impl State {
             sessions: Arc::default(),
             proxy: OnceLock::new(),
             authority,
+            imds_tokens: crate::imds::Tokens::default(),
         }))
     }
 }

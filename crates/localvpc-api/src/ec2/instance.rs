@@ -34,6 +34,56 @@ fn write_state(w: &mut XmlWriter, tag: &str, state: InstanceState) {
 
 /// The XML of one instance; `attached` are its interfaces by device index
 /// (`Model::interfaces_of_instances`, gathered once for a whole answer).
+/// A stable `AIPA…` id for a profile ARN (IAM would assign one; the same ARN always
+/// shows the same id).
+pub fn instance_profile_id(arn: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut hash = arn.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let mut id = String::from("AIPA");
+    for _ in 0..17 {
+        let digit = usize::try_from(hash % 32).unwrap_or(0);
+        id.push(char::from(ALPHABET.get(digit).copied().unwrap_or(b'A')));
+        hash = hash / 32 + 0x9e37_79b9;
+    }
+    id
+}
+
+/// `IamInstanceProfile.Arn` or `.Name` as the profile's ARN (a name is the caller's own
+/// account's profile). IAM is not emulated, so any well-formed profile is taken.
+fn instance_profile(
+    p: &Input<'_>,
+    account: &localvpc_model::AccountId,
+) -> Result<Option<String>, ApiError> {
+    match (
+        p.opt("IamInstanceProfile.Arn"),
+        p.opt("IamInstanceProfile.Name"),
+    ) {
+        (Some(_), Some(_)) => Err(ApiError::invalid_value(
+            "The parameter 'iamInstanceProfile.name' may not be used in combination with \
+             'iamInstanceProfile.arn'",
+        )),
+        (Some(arn), None) => {
+            let well_formed = arn
+                .strip_prefix("arn:aws:iam::")
+                .and_then(|rest| rest.split_once(":instance-profile/"))
+                .is_some_and(|(acct, name)| acct.len() == 12 && !name.is_empty());
+            if !well_formed {
+                return Err(ApiError::invalid_value(format!(
+                    "Value ({arn}) for parameter iamInstanceProfile.arn is invalid."
+                )));
+            }
+            Ok(Some(arn.to_owned()))
+        }
+        (None, Some(name)) if !name.is_empty() => Ok(Some(format!(
+            "arn:aws:iam::{}:instance-profile/{name}",
+            account.as_str()
+        ))),
+        _ => Ok(None),
+    }
+}
+
 fn write_instance(
     w: &mut XmlWriter,
     model: &Model,
@@ -88,6 +138,11 @@ fn write_instance(
     .node("monitoring", |w| {
         w.leaf("state", "disabled");
     });
+    if let Some(arn) = &i.iam_instance_profile {
+        w.node("iamInstanceProfile", |w| {
+            w.leaf("arn", arn).leaf("id", &instance_profile_id(arn));
+        });
+    }
     if live {
         w.leaf("subnetId", i.subnet_id.as_str())
             .leaf("vpcId", i.vpc_id.as_str())
@@ -402,6 +457,7 @@ pub(super) async fn run<B: Backend>(op: &Op<'_, B>) -> Body {
         tag_specifications: p.tag_specifications()?,
         disable_api_termination: p.bool("DisableApiTermination")?.unwrap_or(false),
         disable_api_stop: p.bool("DisableApiStop")?.unwrap_or(false),
+        iam_instance_profile: instance_profile(p, &op.ctx.scope.account)?,
     };
     let instances: Vec<Instance> = op.run_as(Command::RunInstances(input)).await?;
     {
@@ -1029,6 +1085,39 @@ mod tests {
     /// Launches one instance of `instance_type` in a new subnet; its id.
     fn launch(b: &Fake, instance_type: &str) -> String {
         launch_in(b, &new_subnet(b), instance_type)
+    }
+
+    #[test]
+    fn an_instance_profile_is_kept_by_arn_or_by_name() {
+        let b = Fake::default();
+        let subnet = new_subnet(&b);
+        let run = format!(
+            "Action=RunInstances&ImageId=ami-0123456789abcdef0&MinCount=1&MaxCount=1\
+             &SubnetId={subnet}"
+        );
+        let body = ok(&b, ME, &format!("{run}&IamInstanceProfile.Name=app"));
+        let arn = format!("arn:aws:iam::{ME}:instance-profile/app");
+        assert_eq!(all(&body, "arn"), [arn.as_str()]);
+        let id = all(&body, "id").remove(0);
+        assert!(id.starts_with("AIPA") && id.len() == 21, "{id}");
+        let other = "arn:aws:iam::222222222222:instance-profile/path/web";
+        let body = ok(&b, ME, &format!("{run}&IamInstanceProfile.Arn={other}"));
+        assert_eq!(all(&body, "arn"), [other]);
+        // The same profile always shows the same id.
+        let again = ok(&b, ME, &format!("{run}&IamInstanceProfile.Arn={arn}"));
+        assert_eq!(all(&again, "id"), [id.as_str()]);
+        for bad in [
+            format!("IamInstanceProfile.Arn={arn}&IamInstanceProfile.Name=app"),
+            "IamInstanceProfile.Arn=arn:aws:iam::1:role/app".to_owned(),
+        ] {
+            assert_eq!(
+                error(&b, ME, &format!("{run}&{bad}")),
+                "InvalidParameterValue",
+                "{bad}"
+            );
+        }
+        // Without a profile, no iamInstanceProfile element.
+        assert!(all(&ok(&b, ME, &run), "iamInstanceProfile").is_empty());
     }
 
     #[test]

@@ -42,6 +42,11 @@ pub struct Instance {
     /// Stop protection (`disableApiStop`): StopInstances refuses it.
     #[serde(default)]
     pub disable_api_stop: bool,
+    /// The instance profile's ARN (`IamInstanceProfile`): its role's credentials are what
+    /// the instance metadata service hands out (IAM itself is not emulated: the role is
+    /// named as the profile, docs/aws-choices.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iam_instance_profile: Option<String>,
 }
 
 /// A change of ModifyInstanceAttribute (the attributes localvpc keeps).
@@ -72,6 +77,14 @@ impl InstanceState {
 impl Instance {
     pub fn private_dns_name(&self) -> String {
         private_dns_name(&self.scope.region, self.private_ip)
+    }
+
+    /// The role of its instance profile: named as the profile (IAM is not emulated).
+    pub fn role_name(&self) -> Option<&str> {
+        self.iam_instance_profile
+            .as_deref()
+            .and_then(|arn| arn.rsplit('/').next())
+            .filter(|name| !name.is_empty())
     }
 
     /// `ec2-203-0-113-5.<region>.compute.amazonaws.com` (us-east-1: `compute-1`), docs/aws-semantics.md §1.4.
@@ -114,6 +127,9 @@ pub struct RunInstances {
     pub disable_api_termination: bool,
     #[serde(default)]
     pub disable_api_stop: bool,
+    /// The instance profile's ARN.
+    #[serde(default)]
+    pub iam_instance_profile: Option<String>,
 }
 
 /// An interface attached to an instance.
@@ -386,6 +402,7 @@ impl Txn<'_, '_> {
                 tags,
                 disable_api_termination: input.disable_api_termination,
                 disable_api_stop: input.disable_api_stop,
+                iam_instance_profile: input.iam_instance_profile.clone(),
             };
             self.put(Resource::Instance(instance.clone()));
             launched.push(instance);
