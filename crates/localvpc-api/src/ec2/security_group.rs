@@ -591,25 +591,69 @@ pub(super) async fn update_rule_descriptions<B: Backend>(op: &Op<'_, B>, egress:
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, all, call, error, ok};
+    use super::super::testing::{
+        Fake, ME, OTHER, all, call, dry_run, error, missing_parameter, new_vpc, ok, unknown_filter,
+    };
+
+    /// `IpPermissions.1` for TCP on `port` with `cidr`, as a query suffix.
+    fn tcp(port: u16, cidr: &str) -> String {
+        format!(
+            "&IpPermissions.1.IpProtocol=tcp&IpPermissions.1.FromPort={port}\
+             &IpPermissions.1.ToPort={port}&IpPermissions.1.IpRanges.1.CidrIp={cidr}"
+        )
+    }
+
+    /// A new group of `ME` named `name` in `vpc`: its id.
+    fn group(b: &Fake, vpc: &str, name: &str) -> String {
+        let create = format!(
+            "Action=CreateSecurityGroup&VpcId={vpc}&GroupName={name}&GroupDescription={name}"
+        );
+        all(&ok(b, ME, &create), "groupId").remove(0)
+    }
 
     /// A group in a new VPC with one SSH rule from 10.0.0.0/8: (group id, rule id).
     fn group_with_rule(b: &Fake) -> (String, String) {
-        let vpc = all(
-            &ok(b, ME, "Action=CreateVpc&CidrBlock=10.0.0.0/16"),
-            "vpcId",
-        )
-        .remove(0);
-        let create =
-            format!("Action=CreateSecurityGroup&VpcId={vpc}&GroupName=web&GroupDescription=web");
-        let sg = all(&ok(b, ME, &create), "groupId").remove(0);
+        let sg = group(b, &new_vpc(b), "web");
         let allow = format!(
-            "Action=AuthorizeSecurityGroupIngress&GroupId={sg}&IpPermissions.1.IpProtocol=tcp\
-             &IpPermissions.1.FromPort=22&IpPermissions.1.ToPort=22\
-             &IpPermissions.1.IpRanges.1.CidrIp=10.0.0.0/8"
+            "Action=AuthorizeSecurityGroupIngress&GroupId={sg}{}",
+            tcp(22, "10.0.0.0/8")
         );
         let rule = all(&ok(b, ME, &allow), "securityGroupRuleId").remove(0);
         (sg, rule)
+    }
+
+    /// The IPv4 CIDRs of a group's `ipPermissions` or `ipPermissionsEgress`, as described.
+    fn cidrs(b: &Fake, sg: &str, list: &str) -> Vec<String> {
+        let body = ok(
+            b,
+            ME,
+            &format!("Action=DescribeSecurityGroups&GroupId.1={sg}"),
+        );
+        all(&all(&body, list).concat(), "cidrIp")
+    }
+
+    /// The ids of the groups a DescribeSecurityGroups answer lists (a `groupId` may also be
+    /// a rule's peer: the default group allows its own members in).
+    fn group_ids(body: &str) -> Vec<String> {
+        all(body, "securityGroupArn")
+            .iter()
+            .filter_map(|arn| arn.rsplit('/').next())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The ids of a group's rules of one direction, as DescribeSecurityGroupRules lists them.
+    fn rule_ids(b: &Fake, sg: &str, egress: bool) -> Vec<String> {
+        let q = format!(
+            "Action=DescribeSecurityGroupRules&Filter.1.Name=group-id&Filter.1.Value.1={sg}"
+        );
+        let body = ok(b, ME, &q);
+        all(&body, "securityGroupRuleId")
+            .into_iter()
+            .zip(all(&body, "isEgress"))
+            .filter(|(_, e)| *e == egress.to_string())
+            .map(|(id, _)| id)
+            .collect()
     }
 
     #[test]
@@ -652,8 +696,7 @@ mod tests {
             "&SecurityGroupRuleDescription.1.SecurityGroupRuleId={rule}\
              &SecurityGroupRuleDescription.1.Description=ssh"
         );
-        let by_permission = "&IpPermissions.1.IpProtocol=tcp&IpPermissions.1.FromPort=22\
-                             &IpPermissions.1.ToPort=22&IpPermissions.1.IpRanges.1.CidrIp=10.0.0.0/8";
+        let by_permission = &tcp(22, "10.0.0.0/8");
         assert_eq!(error(&b, ME, &update("")), "MissingParameter");
         let both = update(&format!("{by_id}{by_permission}"));
         assert_eq!(error(&b, ME, &both), "InvalidParameterCombination");
@@ -671,5 +714,324 @@ mod tests {
         let egress =
             format!("Action=UpdateSecurityGroupRuleDescriptionsEgress&GroupId={sg}{by_permission}");
         assert_eq!(error(&b, ME, &egress), "InvalidPermission.NotFound");
+    }
+
+    #[test]
+    fn authorize_egress_adds_rules_from_ip_permissions_only() {
+        let b = Fake::default();
+        let sg = group(&b, &new_vpc(&b), "out");
+        let authorize = format!("Action=AuthorizeSecurityGroupEgress&GroupId={sg}");
+        let https = format!("{authorize}{}", tcp(443, "10.1.0.0/16"));
+        dry_run(&b, &https);
+        // A new group allows all egress: the one rule until then.
+        assert_eq!(cidrs(&b, &sg, "ipPermissionsEgress"), ["0.0.0.0/0"]);
+        let body = ok(&b, ME, &https);
+        assert_eq!(all(&body, "return"), ["true"]);
+        assert_eq!(all(&body, "isEgress"), ["true"]);
+        assert_eq!(all(&body, "groupId"), [sg.as_str()]);
+        assert_eq!(all(&body, "cidrIpv4"), ["10.1.0.0/16"]);
+        assert_eq!(all(&body, "fromPort"), ["443"]);
+        let rule = all(&body, "securityGroupRuleId").remove(0);
+        assert!(rule_ids(&b, &sg, true).contains(&rule));
+        assert!(rule_ids(&b, &sg, false).is_empty());
+        assert_eq!(
+            cidrs(&b, &sg, "ipPermissionsEgress"),
+            ["0.0.0.0/0", "10.1.0.0/16"]
+        );
+        assert!(cidrs(&b, &sg, "ipPermissions").is_empty());
+        assert_eq!(error(&b, ME, &https), "InvalidPermission.Duplicate");
+        // The flat ingress parameters are not egress's.
+        let legacy = format!("{authorize}&IpProtocol=tcp&FromPort=80&ToPort=80&CidrIp=10.2.0.0/16");
+        assert_eq!(error(&b, ME, &legacy), "InvalidParameterValue");
+        missing_parameter(&b, &authorize);
+        missing_parameter(
+            &b,
+            &format!(
+                "Action=AuthorizeSecurityGroupEgress{}",
+                tcp(80, "10.2.0.0/16")
+            ),
+        );
+        let bad_port = format!("{authorize}{}", tcp(80, "10.2.0.0/16")).replace("=80&", "=x&");
+        assert_eq!(error(&b, ME, &bad_port), "InvalidParameterValue");
+        for (account, id, want) in [
+            (ME, "sg-x", "InvalidGroupId.Malformed"),
+            (ME, "sg-0123456789abcdef0", "InvalidGroup.NotFound"),
+            (OTHER, sg.as_str(), "InvalidGroup.NotFound"),
+        ] {
+            let q = format!(
+                "Action=AuthorizeSecurityGroupEgress&GroupId={id}{}",
+                tcp(80, "10.2.0.0/16")
+            );
+            assert_eq!(error(&b, account, &q), want, "{account} {id}");
+        }
+        assert_eq!(
+            cidrs(&b, &sg, "ipPermissionsEgress"),
+            ["0.0.0.0/0", "10.1.0.0/16"]
+        );
+    }
+
+    #[test]
+    fn revoke_egress_by_permission_or_rule_id() {
+        let b = Fake::default();
+        let (sg, ingress_rule) = group_with_rule(&b);
+        let https = tcp(443, "10.1.0.0/16");
+        ok(
+            &b,
+            ME,
+            &format!("Action=AuthorizeSecurityGroupEgress&GroupId={sg}{https}"),
+        );
+        let revoke = format!("Action=RevokeSecurityGroupEgress&GroupId={sg}");
+        dry_run(&b, &format!("{revoke}{https}"));
+        let rules = rule_ids(&b, &sg, true);
+        assert_eq!(rules.len(), 2);
+        let body = ok(&b, ME, &format!("{revoke}{https}"));
+        assert_eq!(all(&body, "return"), ["true"]);
+        assert_eq!(all(&body, "isEgress"), ["true"]);
+        assert_eq!(all(&body, "cidrIpv4"), ["10.1.0.0/16"]);
+        assert_eq!(all(&body, "fromPort"), ["443"]);
+        assert_eq!(cidrs(&b, &sg, "ipPermissionsEgress"), ["0.0.0.0/0"]);
+        // Outside the default VPC every permission must exist.
+        assert_eq!(
+            error(&b, ME, &format!("{revoke}{https}")),
+            "InvalidPermission.NotFound"
+        );
+        // An ingress rule is not an egress rule.
+        let by_id = |id: &str| format!("{revoke}&SecurityGroupRuleId.1={id}");
+        assert_eq!(
+            error(&b, ME, &by_id(&ingress_rule)),
+            "InvalidSecurityGroupRuleId.NotFound"
+        );
+        assert_eq!(
+            error(&b, ME, &by_id("sgr-x")),
+            "InvalidSecurityGroupRuleId.Malformed"
+        );
+        let [all_traffic] = rule_ids(&b, &sg, true).try_into().unwrap();
+        let body = ok(&b, ME, &by_id(&all_traffic));
+        assert_eq!(all(&body, "securityGroupRuleId"), [all_traffic.as_str()]);
+        assert_eq!(all(&body, "ipProtocol"), ["-1"]);
+        assert!(cidrs(&b, &sg, "ipPermissionsEgress").is_empty());
+        assert_eq!(cidrs(&b, &sg, "ipPermissions"), ["10.0.0.0/8"]);
+        let legacy = format!("{revoke}&IpProtocol=-1&CidrIp=0.0.0.0/0");
+        assert_eq!(error(&b, ME, &legacy), "InvalidParameterValue");
+        missing_parameter(&b, &revoke);
+        assert_eq!(
+            error(&b, OTHER, &format!("{revoke}{https}")),
+            "InvalidGroup.NotFound"
+        );
+    }
+
+    #[test]
+    fn revoke_ingress_by_permission_flat_parameters_or_rule_id() {
+        let b = Fake::default();
+        let (sg, rule) = group_with_rule(&b);
+        let revoke = format!("Action=RevokeSecurityGroupIngress&GroupId={sg}");
+        let flat = "&IpProtocol=tcp&FromPort=22&ToPort=22&CidrIp=10.0.0.0/8";
+        dry_run(&b, &format!("{revoke}{flat}"));
+        assert_eq!(rule_ids(&b, &sg, false), [rule.as_str()]);
+        let both = format!("{revoke}{flat}{}", tcp(22, "10.0.0.0/8"));
+        assert_eq!(error(&b, ME, &both), "InvalidParameterCombination");
+        let body = ok(&b, ME, &format!("{revoke}{flat}"));
+        assert_eq!(all(&body, "revokedSecurityGroupRuleSet").len(), 1);
+        assert_eq!(all(&body, "securityGroupRuleId"), [rule.as_str()]);
+        assert_eq!(all(&body, "isEgress"), ["false"]);
+        assert!(cidrs(&b, &sg, "ipPermissions").is_empty());
+        assert_eq!(
+            error(&b, ME, &format!("{revoke}{flat}")),
+            "InvalidPermission.NotFound"
+        );
+        // By rule id; the egress rules stay.
+        let allow = format!(
+            "Action=AuthorizeSecurityGroupIngress&GroupId={sg}{}",
+            tcp(22, "10.0.0.0/8")
+        );
+        let rule = all(&ok(&b, ME, &allow), "securityGroupRuleId").remove(0);
+        let by_id = format!("{revoke}&SecurityGroupRuleId.1={rule}");
+        assert_eq!(error(&b, OTHER, &by_id), "InvalidGroup.NotFound");
+        let body = ok(&b, ME, &by_id);
+        assert_eq!(all(&body, "securityGroupRuleId"), [rule.as_str()]);
+        assert_eq!(all(&body, "cidrIpv4"), ["10.0.0.0/8"]);
+        assert!(rule_ids(&b, &sg, false).is_empty());
+        assert_eq!(cidrs(&b, &sg, "ipPermissionsEgress"), ["0.0.0.0/0"]);
+        assert_eq!(error(&b, ME, &by_id), "InvalidSecurityGroupRuleId.NotFound");
+        missing_parameter(&b, &revoke);
+        missing_parameter(
+            &b,
+            &format!("Action=RevokeSecurityGroupIngress{}", tcp(22, "10.0.0.0/8")),
+        );
+        // A name names a group of the default VPC, which this account does not have.
+        let by_name = format!("Action=RevokeSecurityGroupIngress&GroupName=web{flat}");
+        assert_eq!(error(&b, ME, &by_name), "InvalidGroup.NotFound");
+    }
+
+    #[test]
+    fn delete_security_group_refuses_default_and_referenced_groups() {
+        let b = Fake::default();
+        let vpc = new_vpc(&b);
+        let (web, db) = (group(&b, &vpc, "web"), group(&b, &vpc, "db"));
+        let from_web = format!(
+            "Action=AuthorizeSecurityGroupIngress&GroupId={db}&IpPermissions.1.IpProtocol=tcp\
+             &IpPermissions.1.FromPort=5432&IpPermissions.1.ToPort=5432\
+             &IpPermissions.1.Groups.1.GroupId={web}"
+        );
+        ok(&b, ME, &from_web);
+        let delete = |id: &str| format!("Action=DeleteSecurityGroup&GroupId={id}");
+        assert_eq!(error(&b, ME, &delete(&web)), "DependencyViolation");
+        let q = format!(
+            "Action=DescribeSecurityGroups&Filter.1.Name=vpc-id&Filter.1.Value.1={vpc}\
+             &Filter.2.Name=group-name&Filter.2.Value.1=default"
+        );
+        let default = all(&ok(&b, ME, &q), "groupId").remove(0);
+        assert_eq!(error(&b, ME, &delete(&default)), "CannotDelete");
+        dry_run(&b, &delete(&db));
+        assert_eq!(error(&b, OTHER, &delete(&db)), "InvalidGroup.NotFound");
+        let body = ok(&b, ME, &delete(&db));
+        assert_eq!(all(&body, "return"), ["true"]);
+        assert_eq!(all(&body, "groupId"), [db.as_str()]);
+        let described = format!("Action=DescribeSecurityGroups&GroupId.1={db}");
+        assert_eq!(error(&b, ME, &described), "InvalidGroup.NotFound");
+        // Its rule referenced web: web can go now.
+        assert_eq!(all(&ok(&b, ME, &delete(&web)), "groupId"), [web.as_str()]);
+        assert_eq!(error(&b, ME, &delete(&web)), "InvalidGroup.NotFound");
+        assert_eq!(error(&b, ME, &delete("sg-x")), "InvalidGroupId.Malformed");
+        missing_parameter(&b, "Action=DeleteSecurityGroup");
+        let by_name = "Action=DeleteSecurityGroup&GroupName=web";
+        assert_eq!(error(&b, ME, by_name), "InvalidGroup.NotFound");
+        let q =
+            format!("Action=DescribeSecurityGroups&Filter.1.Name=vpc-id&Filter.1.Value.1={vpc}");
+        assert_eq!(group_ids(&ok(&b, ME, &q)), [default.as_str()]);
+    }
+
+    #[test]
+    fn describe_security_groups_by_id_and_filter() {
+        let b = Fake::default();
+        let (sg, _) = group_with_rule(&b);
+        let by_id = format!("Action=DescribeSecurityGroups&GroupId.1={sg}");
+        dry_run(&b, &by_id);
+        let body = ok(&b, ME, &by_id);
+        assert_eq!(all(&body, "groupId"), [sg.as_str()]);
+        assert_eq!(all(&body, "groupName"), ["web"]);
+        assert_eq!(all(&body, "groupDescription"), ["web"]);
+        assert_eq!(all(&body, "ownerId"), [ME]);
+        assert_eq!(all(&body, "ipProtocol"), ["tcp", "-1"]);
+        assert_eq!(all(&body, "fromPort"), ["22"]);
+        let arn = format!("arn:aws:ec2:ap-northeast-1:{ME}:security-group/{sg}");
+        assert_eq!(all(&body, "securityGroupArn"), [arn]);
+        let vpc = all(&body, "vpcId").remove(0);
+        let filtered = |filters: &str| {
+            let q = format!("Action=DescribeSecurityGroups{filters}");
+            group_ids(&ok(&b, ME, &q))
+        };
+        let default = filtered("&Filter.1.Name=group-name&Filter.1.Value.1=default");
+        assert_eq!(default.len(), 1);
+        assert_eq!(
+            filtered(&format!("&Filter.1.Name=vpc-id&Filter.1.Value.1={vpc}")),
+            [default[0].as_str(), sg.as_str()]
+        );
+        for filter in [
+            "ip-permission.from-port&Filter.1.Value.1=22",
+            "ip-permission.cidr&Filter.1.Value.1=10.0.0.0/8",
+            "ip-permission.protocol&Filter.1.Value.1=tcp",
+            "description&Filter.1.Value.1=web",
+        ] {
+            let q = format!("&Filter.1.Name={filter}");
+            assert_eq!(filtered(&q), [sg.as_str()], "{filter}");
+        }
+        let q = "&Filter.1.Name=egress.ip-permission.cidr&Filter.1.Value.1=10.0.0.0/8";
+        assert!(filtered(q).is_empty());
+        assert_eq!(
+            filtered(&format!(
+                "&GroupId.1={sg}&Filter.1.Name=group-name&Filter.1.Value.1=db"
+            )),
+            Vec::<String>::new()
+        );
+        unknown_filter(&b, "Action=DescribeSecurityGroups");
+        let unknown = "Action=DescribeSecurityGroups&GroupId.1=sg-0123456789abcdef0";
+        assert_eq!(error(&b, ME, unknown), "InvalidGroup.NotFound");
+        let malformed = "Action=DescribeSecurityGroups&GroupId.1=sg-x";
+        assert_eq!(error(&b, ME, malformed), "InvalidGroupId.Malformed");
+        assert_eq!(error(&b, OTHER, &by_id), "InvalidGroup.NotFound");
+        let theirs = ok(&b, OTHER, "Action=DescribeSecurityGroups");
+        assert!(!theirs.contains(&sg), "{theirs}");
+        let by_name = "Action=DescribeSecurityGroups&GroupName.1=web";
+        assert_eq!(error(&b, ME, by_name), "InvalidGroup.NotFound");
+    }
+
+    #[test]
+    fn modify_security_group_rules_replaces_a_rule_keeping_its_id() {
+        let b = Fake::default();
+        let (sg, rule) = group_with_rule(&b);
+        let modify = format!("Action=ModifySecurityGroupRules&GroupId={sg}");
+        let update = |id: &str, rule: &str| {
+            format!(
+                "{modify}&SecurityGroupRule.1.SecurityGroupRuleId={id}\
+                 &SecurityGroupRule.1.SecurityGroupRule.IpProtocol=tcp{rule}"
+            )
+        };
+        let ssh_alt = "&SecurityGroupRule.1.SecurityGroupRule.FromPort=2222\
+                       &SecurityGroupRule.1.SecurityGroupRule.ToPort=2222\
+                       &SecurityGroupRule.1.SecurityGroupRule.CidrIpv4=10.1.0.0/16\
+                       &SecurityGroupRule.1.SecurityGroupRule.Description=alt";
+        dry_run(&b, &update(&rule, ssh_alt));
+        assert_eq!(cidrs(&b, &sg, "ipPermissions"), ["10.0.0.0/8"]);
+        assert_eq!(
+            all(&ok(&b, ME, &update(&rule, ssh_alt)), "return"),
+            ["true"]
+        );
+        let q = format!("Action=DescribeSecurityGroupRules&SecurityGroupRuleId.1={rule}");
+        let body = ok(&b, ME, &q);
+        assert_eq!(all(&body, "fromPort"), ["2222"]);
+        assert_eq!(all(&body, "toPort"), ["2222"]);
+        assert_eq!(all(&body, "cidrIpv4"), ["10.1.0.0/16"]);
+        assert_eq!(all(&body, "description"), ["alt"]);
+        assert_eq!(all(&body, "isEgress"), ["false"]);
+        assert_eq!(cidrs(&b, &sg, "ipPermissions"), ["10.1.0.0/16"]);
+        for (query, want) in [
+            (
+                update("sgr-0123456789abcdef0", ssh_alt),
+                "InvalidSecurityGroupRuleId.NotFound",
+            ),
+            (
+                update("sgr-x", ssh_alt),
+                "InvalidSecurityGroupRuleId.Malformed",
+            ),
+            // A CIDR rule stays a CIDR rule.
+            (
+                update(
+                    &rule,
+                    "&SecurityGroupRule.1.SecurityGroupRule.CidrIpv6=2001:db8::/32",
+                ),
+                "InvalidParameterValue",
+            ),
+            (
+                update(
+                    &rule,
+                    "&SecurityGroupRule.1.SecurityGroupRule.CidrIpv4=10.1.0.0/16\
+                     &SecurityGroupRule.1.SecurityGroupRule.CidrIpv6=2001:db8::/32",
+                ),
+                "InvalidParameterCombination",
+            ),
+            (update(&rule, ""), "MissingParameter"),
+            (modify.clone(), "MissingParameter"),
+            (
+                format!(
+                    "{modify}&SecurityGroupRule.1.SecurityGroupRuleId={rule}\
+                     &SecurityGroupRule.1.SecurityGroupRule.CidrIpv4=10.1.0.0/16"
+                ),
+                "MissingParameter",
+            ),
+        ] {
+            assert_eq!(error(&b, ME, &query), want, "{query}");
+        }
+        assert_eq!(
+            error(&b, OTHER, &update(&rule, ssh_alt)),
+            "InvalidGroup.NotFound"
+        );
+        missing_parameter(
+            &b,
+            &format!(
+                "Action=ModifySecurityGroupRules&SecurityGroupRule.1.SecurityGroupRuleId={rule}"
+            ),
+        );
+        assert_eq!(cidrs(&b, &sg, "ipPermissions"), ["10.1.0.0/16"]);
     }
 }
