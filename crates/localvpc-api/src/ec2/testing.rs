@@ -31,8 +31,13 @@ pub(crate) fn new_subnet(b: &Fake) -> String {
 
 /// A new subnet of `ME` in `vpc` with `cidr`, in availability zone `zone`: its id.
 pub(crate) fn subnet_in(b: &Fake, vpc: &str, cidr: &str, zone: &str) -> String {
+    subnet_of(b, ME, vpc, cidr, zone)
+}
+
+/// A new subnet of `account` in its `vpc` with `cidr`, in availability zone `zone`: its id.
+pub(crate) fn subnet_of(b: &Fake, account: &str, vpc: &str, cidr: &str, zone: &str) -> String {
     let q = format!("Action=CreateSubnet&VpcId={vpc}&CidrBlock={cidr}&AvailabilityZone={zone}");
-    all(&ok(b, ME, &q), "subnetId").remove(0)
+    all(&ok(b, account, &q), "subnetId").remove(0)
 }
 
 /// One instance of `instance_type` launched by `ME` into `subnet`: its id.

@@ -1090,8 +1090,8 @@ pub(super) fn describe_peering_attachments<B: Backend>(op: &Op<'_, B>) -> Body {
 #[cfg(test)]
 mod tests {
     use super::super::testing::{
-        Fake, ME, OTHER, all, dry_run, error, missing_parameter, new_subnet, ok, subnet_in,
-        unknown_filter,
+        Fake, ME, OTHER, all, dry_run, error, missing_parameter, new_subnet, new_vpc_of, ok,
+        subnet_in, subnet_of, unknown_filter,
     };
 
     fn tgw(b: &Fake, account: &str) -> String {
@@ -1167,12 +1167,32 @@ mod tests {
         let subnet = new_subnet(b);
         let q = format!("Action=DescribeSubnets&SubnetId.1={subnet}");
         let vpc = all(&ok(b, ME, &q), "vpcId").remove(0);
+        let att = attach(b, ME, &t, &vpc, &subnet);
+        (t, att, vpc)
+    }
+
+    /// A VPC attachment `account` makes of its `vpc`, in `subnet`, to the gateway `t`: its id.
+    fn attach(b: &Fake, account: &str, t: &str, vpc: &str, subnet: &str) -> String {
         let q = format!(
             "Action=CreateTransitGatewayVpcAttachment&TransitGatewayId={t}&VpcId={vpc}\
              &SubnetIds.1={subnet}"
         );
-        let att = all(&ok(b, ME, &q), "transitGatewayAttachmentId").remove(0);
-        (t, att, vpc)
+        all(&ok(b, account, &q), "transitGatewayAttachmentId").remove(0)
+    }
+
+    /// A VPC attachment to the gateway `t` of `ME` from a new 10.0.0.0/16 VPC of `OTHER`,
+    /// pending acceptance: (attachment, `OTHER`'s subnet).
+    fn shared(b: &Fake, t: &str) -> (String, String) {
+        let vpc = new_vpc_of(b, OTHER);
+        let subnet = subnet_of(b, OTHER, &vpc, "10.0.1.0/24", "ap-northeast-1a");
+        (attach(b, OTHER, t, &vpc, &subnet), subnet)
+    }
+
+    /// The ids of the attachments associated with (`GetTransitGatewayRouteTableAssociations`)
+    /// or propagating to (`…Propagations`) a table of `ME`.
+    fn links(b: &Fake, action: &str, table: &str) -> Vec<String> {
+        let q = format!("Action={action}&TransitGatewayRouteTableId={table}");
+        all(&ok(b, ME, &q), "transitGatewayAttachmentId")
     }
 
     fn default_table(b: &Fake, t: &str) -> String {
@@ -1337,12 +1357,7 @@ mod tests {
         let body = ok(&b, ME, &pair("AssociateTransitGatewayRouteTable", &table));
         assert_eq!(all(&body, "transitGatewayRouteTableId"), [table.as_str()]);
         assert_eq!(all(&body, "transitGatewayAttachmentId"), [att.as_str()]);
-        let associations = |t: &str| {
-            let q = format!(
-                "Action=GetTransitGatewayRouteTableAssociations&TransitGatewayRouteTableId={t}"
-            );
-            all(&ok(&b, ME, &q), "transitGatewayAttachmentId")
-        };
+        let associations = |t: &str| links(&b, "GetTransitGatewayRouteTableAssociations", t);
         assert!(associations(&default).is_empty());
         assert_eq!(associations(&table), [att.as_str()]);
         // Propagation adds the VPC's CIDR to the table.
@@ -1477,8 +1492,14 @@ mod tests {
 
     /// The state of a peering attachment as `account` describes it.
     fn peering_state(b: &Fake, account: &str, att: &str) -> Vec<String> {
+        attachment_state(b, account, "Peering", att)
+    }
+
+    /// The state of an attachment as `account` describes it with
+    /// `DescribeTransitGateway{kind}Attachments`.
+    fn attachment_state(b: &Fake, account: &str, kind: &str, att: &str) -> Vec<String> {
         let q = format!(
-            "Action=DescribeTransitGatewayPeeringAttachments&TransitGatewayAttachmentIds.1={att}"
+            "Action=DescribeTransitGateway{kind}Attachments&TransitGatewayAttachmentIds.1={att}"
         );
         all(&ok(b, account, &q), "state")
     }
@@ -1595,10 +1616,15 @@ mod tests {
 
     /// The ids of the network interfaces of `ME` in `subnet`.
     fn interfaces_in(b: &Fake, subnet: &str) -> Vec<String> {
+        interfaces_of(b, ME, subnet)
+    }
+
+    /// The ids of the network interfaces of `account` in `subnet`.
+    fn interfaces_of(b: &Fake, account: &str, subnet: &str) -> Vec<String> {
         let q = format!(
             "Action=DescribeNetworkInterfaces&Filter.1.Name=subnet-id&Filter.1.Value.1={subnet}"
         );
-        all(&ok(b, ME, &q), "networkInterfaceId")
+        all(&ok(b, account, &q), "networkInterfaceId")
     }
 
     #[test]
@@ -1727,5 +1753,366 @@ mod tests {
         );
         let q = format!("{}&Bogus=1", on("ModifyTransitGatewayVpcAttachment", &att));
         assert_eq!(error(&b, ME, &q), "UnknownParameter");
+    }
+
+    #[test]
+    fn a_shared_vpc_attachment_is_accepted_by_the_gateway_owner_only() {
+        let b = Fake::default();
+        let t = tgw(&b, ME);
+        let (att, _) = shared(&b, &t);
+        let accept = on("AcceptTransitGatewayVpcAttachment", &att);
+        missing_parameter(&b, "Action=AcceptTransitGatewayVpcAttachment");
+        for account in [ME, OTHER] {
+            let state = attachment_state(&b, account, "Vpc", &att);
+            assert_eq!(state, ["pendingAcceptance"], "{account}");
+        }
+        // The attachment's owner is not the gateway's.
+        assert_eq!(error(&b, OTHER, &accept), "OperationNotPermitted");
+        dry_run(&b, &accept);
+        let table = default_table(&b, &t);
+        assert!(routes(&b, &table).is_empty());
+        let body = ok(&b, ME, &accept);
+        assert_eq!(all(&body, "transitGatewayAttachmentId"), [att.as_str()]);
+        assert_eq!(all(&body, "transitGatewayId"), [t.as_str()]);
+        assert_eq!(all(&body, "vpcOwnerId"), [OTHER]);
+        assert_eq!(all(&body, "state"), ["available"]);
+        for account in [ME, OTHER] {
+            let state = attachment_state(&b, account, "Vpc", &att);
+            assert_eq!(state, ["available"], "{account}");
+        }
+        // Associated and propagating per the gateway's defaults.
+        assert_eq!(
+            links(&b, "GetTransitGatewayRouteTableAssociations", &table),
+            [att.as_str()]
+        );
+        assert_eq!(routes(&b, &table), ["10.0.0.0/16"]);
+        assert_eq!(error(&b, ME, &accept), "IncorrectState");
+        for (account, id, want) in [
+            (
+                ME,
+                "tgw-attach-x",
+                "InvalidTransitGatewayAttachmentID.Malformed",
+            ),
+            (
+                ME,
+                "tgw-attach-0123456789abcdef0",
+                "InvalidTransitGatewayAttachmentID.NotFound",
+            ),
+            (
+                "333333333333",
+                att.as_str(),
+                "InvalidTransitGatewayAttachmentID.NotFound",
+            ),
+        ] {
+            let q = on("AcceptTransitGatewayVpcAttachment", id);
+            assert_eq!(error(&b, account, &q), want, "{account} {id}");
+        }
+        // A peering attachment is not a VPC attachment.
+        let q = on("AcceptTransitGatewayVpcAttachment", &peering(&b));
+        assert_eq!(
+            error(&b, OTHER, &q),
+            "InvalidTransitGatewayAttachmentID.NotFound"
+        );
+    }
+
+    #[test]
+    fn a_shared_vpc_attachment_is_rejected_by_the_gateway_owner_only() {
+        let b = Fake::default();
+        let t = tgw(&b, ME);
+        let (att, subnet) = shared(&b, &t);
+        let reject = on("RejectTransitGatewayVpcAttachment", &att);
+        missing_parameter(&b, "Action=RejectTransitGatewayVpcAttachment");
+        assert_eq!(error(&b, OTHER, &reject), "OperationNotPermitted");
+        dry_run(&b, &reject);
+        assert_eq!(
+            attachment_state(&b, OTHER, "Vpc", &att),
+            ["pendingAcceptance"]
+        );
+        assert_eq!(interfaces_of(&b, OTHER, &subnet).len(), 1);
+        let body = ok(&b, ME, &reject);
+        assert_eq!(all(&body, "transitGatewayAttachmentId"), [att.as_str()]);
+        assert_eq!(all(&body, "vpcOwnerId"), [OTHER]);
+        assert_eq!(all(&body, "state"), ["rejected"]);
+        for account in [ME, OTHER] {
+            let state = attachment_state(&b, account, "Vpc", &att);
+            assert_eq!(state, ["rejected"], "{account}");
+        }
+        assert!(interfaces_of(&b, OTHER, &subnet).is_empty());
+        let table = default_table(&b, &t);
+        assert!(links(&b, "GetTransitGatewayRouteTableAssociations", &table).is_empty());
+        assert!(routes(&b, &table).is_empty());
+        // Rejected: neither rejected again nor accepted.
+        assert_eq!(error(&b, ME, &reject), "IncorrectState");
+        let accept = on("AcceptTransitGatewayVpcAttachment", &att);
+        assert_eq!(error(&b, ME, &accept), "IncorrectState");
+        // An attachment of the gateway owner's own VPC is available at once.
+        let (_, own, _) = attached(&b);
+        let q = on("RejectTransitGatewayVpcAttachment", &own);
+        assert_eq!(error(&b, ME, &q), "IncorrectState");
+        for (account, id, want) in [
+            (
+                ME,
+                "tgw-attach-x",
+                "InvalidTransitGatewayAttachmentID.Malformed",
+            ),
+            (
+                ME,
+                "tgw-attach-0123456789abcdef0",
+                "InvalidTransitGatewayAttachmentID.NotFound",
+            ),
+            (
+                "333333333333",
+                att.as_str(),
+                "InvalidTransitGatewayAttachmentID.NotFound",
+            ),
+        ] {
+            let q = on("RejectTransitGatewayVpcAttachment", id);
+            assert_eq!(error(&b, account, &q), want, "{account} {id}");
+        }
+    }
+
+    /// `action` on the route table `table` and the attachment `att`.
+    fn link(action: &str, table: &str, att: &str) -> String {
+        format!(
+            "Action={action}&TransitGatewayRouteTableId={table}&TransitGatewayAttachmentId={att}"
+        )
+    }
+
+    #[test]
+    fn associations_check_the_table_the_attachment_and_its_state() {
+        let b = Fake::default();
+        let (t, att, vpc) = attached(&b);
+        let default = default_table(&b, &t);
+        let associations =
+            |table: &str| links(&b, "GetTransitGatewayRouteTableAssociations", table);
+        let associate =
+            |table: &str, att: &str| link("AssociateTransitGatewayRouteTable", table, att);
+        let disassociate =
+            |table: &str, att: &str| link("DisassociateTransitGatewayRouteTable", table, att);
+        dry_run(&b, &disassociate(&default, &att));
+        assert_eq!(associations(&default), [att.as_str()]);
+        let body = ok(&b, ME, &disassociate(&default, &att));
+        assert_eq!(all(&body, "transitGatewayRouteTableId"), [default.as_str()]);
+        assert_eq!(all(&body, "transitGatewayAttachmentId"), [att.as_str()]);
+        assert_eq!(all(&body, "resourceId"), [vpc.as_str()]);
+        assert_eq!(all(&body, "resourceType"), ["vpc"]);
+        assert_eq!(all(&body, "state"), ["disassociated"]);
+        assert!(associations(&default).is_empty());
+        assert_eq!(
+            error(&b, ME, &disassociate(&default, &att)),
+            "InvalidAssociationID.NotFound"
+        );
+        dry_run(&b, &associate(&default, &att));
+        assert!(associations(&default).is_empty());
+        let body = ok(&b, ME, &associate(&default, &att));
+        assert_eq!(all(&body, "resourceId"), [vpc.as_str()]);
+        assert_eq!(all(&body, "state"), ["associated"]);
+        assert_eq!(associations(&default), [att.as_str()]);
+        // A table of another gateway, a pending attachment, another account's table.
+        let elsewhere = default_table(&b, &tgw(&b, ME));
+        let (pending, _) = shared(&b, &t);
+        for (account, query, want) in [
+            (ME, associate(&elsewhere, &att), "InvalidParameterValue"),
+            (ME, associate(&default, &pending), "IncorrectState"),
+            (ME, disassociate(&elsewhere, &att), "InvalidParameterValue"),
+            (
+                OTHER,
+                associate(&default, &att),
+                "InvalidRouteTableID.NotFound",
+            ),
+            (
+                ME,
+                associate("tgw-rtb-0123456789abcdef0", &att),
+                "InvalidRouteTableID.NotFound",
+            ),
+            (
+                ME,
+                associate("tgw-rtb-x", &att),
+                "InvalidRouteTableId.Malformed",
+            ),
+            (
+                ME,
+                disassociate(&default, "tgw-attach-0123456789abcdef0"),
+                "InvalidTransitGatewayAttachmentID.NotFound",
+            ),
+        ] {
+            assert_eq!(error(&b, account, &query), want, "{account} {query}");
+        }
+        assert_eq!(associations(&default), [att.as_str()]);
+        for action in [
+            "AssociateTransitGatewayRouteTable",
+            "DisassociateTransitGatewayRouteTable",
+        ] {
+            missing_parameter(
+                &b,
+                &format!("Action={action}&TransitGatewayRouteTableId={default}"),
+            );
+            missing_parameter(
+                &b,
+                &format!("Action={action}&TransitGatewayAttachmentId={att}"),
+            );
+        }
+    }
+
+    #[test]
+    fn propagations_are_enabled_and_disabled_once() {
+        let b = Fake::default();
+        let (t, att, vpc) = attached(&b);
+        let table = default_table(&b, &t);
+        let enable = link("EnableTransitGatewayRouteTablePropagation", &table, &att);
+        let disable = link("DisableTransitGatewayRouteTablePropagation", &table, &att);
+        let propagations = || links(&b, "GetTransitGatewayRouteTablePropagations", &table);
+        assert_eq!(
+            error(&b, ME, &enable),
+            "TransitGatewayRouteTablePropagation.Duplicate"
+        );
+        dry_run(&b, &disable);
+        assert_eq!(routes(&b, &table), ["10.0.0.0/16"]);
+        let body = ok(&b, ME, &disable);
+        assert_eq!(all(&body, "transitGatewayRouteTableId"), [table.as_str()]);
+        assert_eq!(all(&body, "transitGatewayAttachmentId"), [att.as_str()]);
+        assert_eq!(all(&body, "resourceId"), [vpc.as_str()]);
+        assert_eq!(all(&body, "state"), ["disabled"]);
+        assert!(routes(&b, &table).is_empty());
+        assert!(propagations().is_empty());
+        assert_eq!(
+            error(&b, ME, &disable),
+            "TransitGatewayRouteTablePropagation.NotFound"
+        );
+        dry_run(&b, &enable);
+        assert!(propagations().is_empty());
+        let body = ok(&b, ME, &enable);
+        assert_eq!(all(&body, "state"), ["enabled"]);
+        assert_eq!(all(&body, "resourceType"), ["vpc"]);
+        assert_eq!(routes(&b, &table), ["10.0.0.0/16"]);
+        assert_eq!(propagations(), [att.as_str()]);
+        assert_eq!(error(&b, OTHER, &enable), "InvalidRouteTableID.NotFound");
+        // A peering attachment propagates nothing: its routes are static.
+        let peer = peering(&b);
+        ok(
+            &b,
+            OTHER,
+            &on("AcceptTransitGatewayPeeringAttachment", &peer),
+        );
+        let q = format!(
+            "Action=DescribeTransitGatewayAttachments&TransitGatewayAttachmentIds.1={peer}"
+        );
+        let mine = all(&ok(&b, ME, &q), "transitGatewayId").remove(0);
+        let q = link(
+            "EnableTransitGatewayRouteTablePropagation",
+            &default_table(&b, &mine),
+            &peer,
+        );
+        assert_eq!(error(&b, ME, &q), "InvalidParameterValue");
+        for action in [
+            "EnableTransitGatewayRouteTablePropagation",
+            "DisableTransitGatewayRouteTablePropagation",
+        ] {
+            missing_parameter(
+                &b,
+                &format!("Action={action}&TransitGatewayRouteTableId={table}"),
+            );
+            let q = link(action, "tgw-rtb-x", &att);
+            assert_eq!(error(&b, ME, &q), "InvalidRouteTableId.Malformed");
+        }
+    }
+
+    #[test]
+    fn replace_and_delete_route_need_a_static_route() {
+        let b = Fake::default();
+        let (t, att, _) = attached(&b);
+        let table = default_table(&b, &t);
+        let route = |action: &str, cidr: &str, extra: &str| {
+            format!(
+                "Action={action}&TransitGatewayRouteTableId={table}\
+                 &DestinationCidrBlock={cidr}{extra}"
+            )
+        };
+        let state = |cidr: &str| {
+            let q = format!(
+                "Action=SearchTransitGatewayRoutes&TransitGatewayRouteTableId={table}\
+                 &Filter.1.Name=route-search.exact-match&Filter.1.Value.1={cidr}"
+            );
+            all(&ok(&b, ME, &q), "state")
+        };
+        ok(
+            &b,
+            ME,
+            &route(
+                "CreateTransitGatewayRoute",
+                "192.168.0.0/16",
+                "&Blackhole=true",
+            ),
+        );
+        let to_att = format!("&TransitGatewayAttachmentId={att}");
+        let replace = route("ReplaceTransitGatewayRoute", "192.168.0.0/16", &to_att);
+        dry_run(&b, &replace);
+        assert_eq!(state("192.168.0.0/16"), ["blackhole"]);
+        let body = ok(&b, ME, &replace);
+        assert_eq!(all(&body, "destinationCidrBlock"), ["192.168.0.0/16"]);
+        assert_eq!(all(&body, "transitGatewayAttachmentId"), [att.as_str()]);
+        assert_eq!(all(&body, "type"), ["static"]);
+        assert_eq!(all(&body, "state"), ["active"]);
+        assert_eq!(state("192.168.0.0/16"), ["active"]);
+        let (_, foreign, _) = attached(&b);
+        let replace_with =
+            |extra: &str| route("ReplaceTransitGatewayRoute", "192.168.0.0/16", extra);
+        for (account, query, want) in [
+            (
+                ME,
+                route("ReplaceTransitGatewayRoute", "172.16.0.0/12", &to_att),
+                "InvalidRoute.NotFound",
+            ),
+            (
+                ME,
+                replace_with(&format!("{to_att}&Blackhole=true")),
+                "InvalidParameterCombination",
+            ),
+            (ME, replace_with(""), "MissingParameter"),
+            (
+                ME,
+                replace_with(&format!("&TransitGatewayAttachmentId={foreign}")),
+                "InvalidParameterValue",
+            ),
+            (
+                ME,
+                replace_with("&TransitGatewayAttachmentId=tgw-attach-0123456789abcdef0"),
+                "InvalidTransitGatewayAttachmentID.NotFound",
+            ),
+            (
+                ME,
+                route("ReplaceTransitGatewayRoute", "192.168.0.0/33", &to_att),
+                "InvalidParameterValue",
+            ),
+            (OTHER, replace.clone(), "InvalidRouteTableID.NotFound"),
+        ] {
+            assert_eq!(error(&b, account, &query), want, "{account} {query}");
+        }
+        assert_eq!(state("192.168.0.0/16"), ["active"]);
+        let delete = route("DeleteTransitGatewayRoute", "192.168.0.0/16", "");
+        dry_run(&b, &delete);
+        assert_eq!(state("192.168.0.0/16"), ["active"]);
+        assert_eq!(error(&b, OTHER, &delete), "InvalidRouteTableID.NotFound");
+        let body = ok(&b, ME, &delete);
+        assert_eq!(all(&body, "destinationCidrBlock"), ["192.168.0.0/16"]);
+        assert_eq!(all(&body, "transitGatewayAttachmentId"), [att.as_str()]);
+        assert_eq!(all(&body, "type"), ["static"]);
+        assert!(state("192.168.0.0/16").is_empty());
+        assert_eq!(error(&b, ME, &delete), "InvalidRoute.NotFound");
+        // A propagated route is no static route to delete.
+        let propagated = route("DeleteTransitGatewayRoute", "10.0.0.0/16", "");
+        assert_eq!(error(&b, ME, &propagated), "InvalidRoute.NotFound");
+        assert_eq!(routes(&b, &table), ["10.0.0.0/16"]);
+        missing_parameter(
+            &b,
+            &format!("Action=DeleteTransitGatewayRoute&TransitGatewayRouteTableId={table}"),
+        );
+        missing_parameter(
+            &b,
+            "Action=DeleteTransitGatewayRoute&DestinationCidrBlock=192.168.0.0/16",
+        );
+        let q =
+            route("DeleteTransitGatewayRoute", "192.168.0.0/16", "").replace(&table, "tgw-rtb-x");
+        assert_eq!(error(&b, ME, &q), "InvalidRouteTableId.Malformed");
     }
 }
