@@ -112,3 +112,99 @@ pub(super) fn describe_availability_zones<B: Backend>(op: &Op<'_, B>) -> Body {
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fake, ME, OTHER, all, dry_run, error, ok, unknown_filter};
+
+    #[test]
+    fn describe_regions_lists_every_region_or_the_ones_named() {
+        let b = Fake::default();
+        let describe = "Action=DescribeRegions";
+        dry_run(&b, describe);
+        let body = ok(&b, ME, describe);
+        let names = all(&body, "regionName");
+        assert!(names.len() > 30, "{names:?}");
+        for name in ["ap-northeast-1", "us-east-1", "af-south-1"] {
+            assert!(names.iter().any(|n| n == name), "{name}");
+        }
+        let one = ok(&b, ME, &format!("{describe}&RegionName.1=ap-northeast-1"));
+        assert_eq!(all(&one, "regionName"), ["ap-northeast-1"]);
+        assert_eq!(
+            all(&one, "regionEndpoint"),
+            ["ec2.ap-northeast-1.amazonaws.com"]
+        );
+        assert_eq!(all(&one, "optInStatus"), ["opt-in-not-required"]);
+        let two = format!("{describe}&RegionName.1=us-east-1&RegionName.2=eu-west-1");
+        assert_eq!(all(&ok(&b, ME, &two), "regionName").len(), 2);
+        // Every region is enabled: AllRegions changes nothing.
+        let every = ok(&b, ME, &format!("{describe}&AllRegions=true"));
+        assert_eq!(all(&every, "regionName"), names);
+        let opted_in = format!("{describe}&Filter.1.Name=opt-in-status&Filter.1.Value.1=opted-in");
+        let opted_in = all(&ok(&b, ME, &opted_in), "regionName");
+        assert!(opted_in.iter().any(|n| n == "af-south-1"), "{opted_in:?}");
+        assert!(!opted_in.iter().any(|n| n == "ap-northeast-1"));
+        let by_endpoint = format!(
+            "{describe}&Filter.1.Name=endpoint&Filter.1.Value.1=ec2.us-east-1.amazonaws.com"
+        );
+        assert_eq!(all(&ok(&b, ME, &by_endpoint), "regionName"), ["us-east-1"]);
+        let none = format!("{describe}&Filter.1.Name=region-name&Filter.1.Value.1=mars-1");
+        assert!(all(&ok(&b, ME, &none), "regionName").is_empty());
+        for bad in ["RegionName.1=mars-1", "AllRegions=perhaps"] {
+            let q = format!("{describe}&{bad}");
+            assert_eq!(error(&b, ME, &q), "InvalidParameterValue", "{bad}");
+        }
+        // A name is checked before DryRun answers.
+        let q = format!("{describe}&RegionName.1=mars-1&DryRun=true");
+        assert_eq!(error(&b, ME, &q), "InvalidParameterValue");
+        unknown_filter(&b, describe);
+    }
+
+    #[test]
+    fn describe_availability_zones_answers_the_caller_s_region() {
+        let b = Fake::default();
+        let describe = "Action=DescribeAvailabilityZones";
+        dry_run(&b, describe);
+        let body = ok(&b, ME, describe);
+        let zones = ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"];
+        assert_eq!(all(&body, "zoneName"), zones);
+        assert_eq!(
+            all(&body, "zoneId"),
+            ["apne1-az4", "apne1-az1", "apne1-az2"]
+        );
+        assert_eq!(all(&body, "regionName"), ["ap-northeast-1"; 3]);
+        assert_eq!(all(&body, "zoneState"), ["available"; 3]);
+        assert_eq!(all(&body, "zoneType"), ["availability-zone"; 3]);
+        assert_eq!(all(&ok(&b, OTHER, describe), "zoneName"), zones);
+        let by_name = ok(&b, ME, &format!("{describe}&ZoneName.1=ap-northeast-1c"));
+        assert_eq!(all(&by_name, "zoneId"), ["apne1-az1"]);
+        let by_id = ok(&b, ME, &format!("{describe}&ZoneId.1=apne1-az2"));
+        assert_eq!(all(&by_id, "zoneName"), ["ap-northeast-1d"]);
+        let both = format!("{describe}&ZoneName.1=ap-northeast-1a&ZoneId.1=apne1-az2");
+        assert_eq!(
+            all(&ok(&b, ME, &both), "zoneName"),
+            ["ap-northeast-1a", "ap-northeast-1d"]
+        );
+        let filtered = |filter: &str| {
+            let q = format!("{describe}&Filter.1.Name={filter}");
+            all(&ok(&b, ME, &q), "zoneName")
+        };
+        assert_eq!(
+            filtered("zone-id&Filter.1.Value.1=apne1-az4"),
+            ["ap-northeast-1a"]
+        );
+        assert_eq!(filtered("state&Filter.1.Value.1=available"), zones);
+        assert!(filtered("state&Filter.1.Value.1=impaired").is_empty());
+        assert!(filtered("region-name&Filter.1.Value.1=us-east-1").is_empty());
+        for bad in [
+            "ZoneName.1=ap-northeast-1b",
+            "ZoneName.1=us-east-1a",
+            "ZoneId.1=use1-az1",
+            "AllAvailabilityZones=perhaps",
+        ] {
+            let q = format!("{describe}&{bad}");
+            assert_eq!(error(&b, ME, &q), "InvalidParameterValue", "{bad}");
+        }
+        unknown_filter(&b, describe);
+    }
+}
