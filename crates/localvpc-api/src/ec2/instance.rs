@@ -1080,7 +1080,10 @@ pub(super) async fn modify_attribute<B: Backend>(op: &Op<'_, B>) -> Body {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fake, ME, OTHER, all, error, launch_in, new_subnet, ok};
+    use super::super::testing::{
+        Fake, ME, OTHER, all, dry_run, error, launch_in, missing_parameter, new_subnet, ok,
+        unknown_filter,
+    };
 
     /// Launches one instance of `instance_type` in a new subnet; its id.
     fn launch(b: &Fake, instance_type: &str) -> String {
@@ -1249,5 +1252,224 @@ mod tests {
         assert_eq!(all(&listed, "instanceId"), [t3.as_str()]);
         let plain = format!("Action=DescribeInstanceCreditSpecifications&InstanceId.1={m5}");
         assert_eq!(error(&b, ME, &plain), "UnsupportedOperation");
+    }
+
+    /// The `name`s of the `instanceState`s of a DescribeInstances answer for `ids`.
+    fn states(b: &Fake, ids: &[&str]) -> Vec<String> {
+        let q: String = ids
+            .iter()
+            .enumerate()
+            .map(|(n, id)| format!("&InstanceId.{}={id}", n + 1))
+            .collect();
+        let body = ok(b, ME, &format!("Action=DescribeInstances{q}"));
+        all(&all(&body, "instanceState").concat(), "name")
+    }
+
+    #[test]
+    fn start_instances_runs_stopped_instances_again() {
+        let b = Fake::default();
+        let subnet = new_subnet(&b);
+        let q = format!(
+            "Action=ModifySubnetAttribute&SubnetId={subnet}&MapPublicIpOnLaunch.Value=true"
+        );
+        ok(&b, ME, &q);
+        let (i, j) = (
+            launch_in(&b, &subnet, "t3.micro"),
+            launch_in(&b, &subnet, "t3.micro"),
+        );
+        let public_ip = |id: &str| {
+            let body = ok(
+                &b,
+                ME,
+                &format!("Action=DescribeInstances&InstanceId.1={id}"),
+            );
+            all(&body, "ipAddress")
+        };
+        assert_eq!(public_ip(&i).len(), 1);
+        ok(&b, ME, &format!("Action=StopInstances&InstanceId.1={i}"));
+        assert_eq!(states(&b, &[&i, &j]), ["stopped", "running"]);
+        assert!(public_ip(&i).is_empty());
+        let start = format!("Action=StartInstances&InstanceId.1={i}&InstanceId.2={j}");
+        dry_run(&b, &start);
+        assert_eq!(states(&b, &[&i]), ["stopped"]);
+        let body = ok(&b, ME, &start);
+        assert_eq!(all(&body, "instanceId"), [i.as_str(), j.as_str()]);
+        let current = all(&all(&body, "currentState").concat(), "code");
+        let previous = all(&all(&body, "previousState").concat(), "code");
+        assert_eq!(current, ["16", "16"]);
+        assert_eq!(previous, ["80", "16"]);
+        assert_eq!(
+            all(&body, "name"),
+            ["running", "stopped", "running", "running"]
+        );
+        assert_eq!(states(&b, &[&i, &j]), ["running", "running"]);
+        // A started instance that maps public addresses gets one again.
+        assert_eq!(public_ip(&i).len(), 1);
+        missing_parameter(&b, "Action=StartInstances");
+        let start_one = |id: &str| format!("Action=StartInstances&InstanceId.1={id}");
+        assert_eq!(
+            error(&b, ME, &start_one("i-x")),
+            "InvalidInstanceID.Malformed"
+        );
+        assert_eq!(
+            error(&b, ME, &start_one("i-0123456789abcdef0")),
+            "InvalidInstanceID.NotFound"
+        );
+        assert_eq!(
+            error(&b, OTHER, &start_one(&i)),
+            "InvalidInstanceID.NotFound"
+        );
+        ok(
+            &b,
+            ME,
+            &format!("Action=TerminateInstances&InstanceId.1={j}"),
+        );
+        assert_eq!(error(&b, ME, &start_one(&j)), "IncorrectInstanceState");
+        // All or nothing: the instance before the terminated one stays as it was.
+        ok(&b, ME, &format!("Action=StopInstances&InstanceId.1={i}"));
+        let q = format!("Action=StartInstances&InstanceId.1={i}&InstanceId.2={j}");
+        assert_eq!(error(&b, ME, &q), "IncorrectInstanceState");
+        assert_eq!(states(&b, &[&i]), ["stopped"]);
+    }
+
+    #[test]
+    fn instance_status_describes_running_instances_unless_all_are_asked_for() {
+        let b = Fake::default();
+        let subnet = new_subnet(&b);
+        let (up, down) = (
+            launch_in(&b, &subnet, "t3.micro"),
+            launch_in(&b, &subnet, "t3.micro"),
+        );
+        ok(&b, ME, &format!("Action=StopInstances&InstanceId.1={down}"));
+        let describe = "Action=DescribeInstanceStatus";
+        dry_run(&b, describe);
+        let body = ok(&b, ME, describe);
+        assert_eq!(all(&body, "instanceId"), [up.as_str()]);
+        assert_eq!(all(&body, "availabilityZone"), ["ap-northeast-1a"]);
+        assert_eq!(all(&body, "code"), ["16"]);
+        assert_eq!(all(&body, "status"), ["ok", "passed", "ok", "passed"]);
+        assert_eq!(
+            all(&body, "name"),
+            ["running", "reachability", "reachability"]
+        );
+        let every = ok(&b, ME, &format!("{describe}&IncludeAllInstances=true"));
+        assert_eq!(all(&every, "instanceId"), [up.as_str(), down.as_str()]);
+        assert_eq!(
+            all(&every, "status"),
+            [
+                "ok",
+                "passed",
+                "ok",
+                "passed",
+                "not-applicable",
+                "not-applicable"
+            ]
+        );
+        // A stopped instance named without IncludeAllInstances is left out.
+        let named = format!("{describe}&InstanceId.1={down}");
+        assert!(all(&ok(&b, ME, &named), "instanceId").is_empty());
+        let filtered = |filter: &str| {
+            let q = format!("{describe}&IncludeAllInstances=true&Filter.1.Name={filter}");
+            all(&ok(&b, ME, &q), "instanceId")
+        };
+        assert_eq!(
+            filtered("instance-state-name&Filter.1.Value.1=stopped"),
+            [down.as_str()]
+        );
+        assert_eq!(
+            filtered("instance-state-code&Filter.1.Value.1=16"),
+            [up.as_str()]
+        );
+        assert_eq!(
+            filtered("instance-status.status&Filter.1.Value.1=ok"),
+            [up.as_str()]
+        );
+        assert_eq!(
+            filtered("system-status.status&Filter.1.Value.1=not-applicable"),
+            [down.as_str()]
+        );
+        assert!(filtered("availability-zone&Filter.1.Value.1=ap-northeast-1c").is_empty());
+        unknown_filter(&b, describe);
+        for (account, query, want) in [
+            (
+                ME,
+                format!("{describe}&InstanceId.1=i-x"),
+                "InvalidInstanceID.Malformed",
+            ),
+            (
+                ME,
+                format!("{describe}&InstanceId.1=i-0123456789abcdef0"),
+                "InvalidInstanceID.NotFound",
+            ),
+            (
+                OTHER,
+                format!("{describe}&InstanceId.1={up}"),
+                "InvalidInstanceID.NotFound",
+            ),
+            (
+                ME,
+                format!("{describe}&IncludeAllInstances=perhaps"),
+                "InvalidParameterValue",
+            ),
+        ] {
+            assert_eq!(error(&b, account, &query), want, "{account} {query}");
+        }
+        assert!(all(&ok(&b, OTHER, describe), "instanceId").is_empty());
+    }
+
+    #[test]
+    fn describe_images_lists_the_built_in_images_and_any_id_asked_for() {
+        let b = Fake::default();
+        let describe = "Action=DescribeImages";
+        dry_run(&b, describe);
+        let body = ok(&b, ME, describe);
+        let ids = all(&body, "imageId");
+        assert_eq!(ids.len(), 3);
+        assert!(
+            ids.iter()
+                .all(|id| id.starts_with("ami-") && id.len() == 21),
+            "{ids:?}"
+        );
+        assert_eq!(all(&body, "architecture"), ["x86_64", "arm64", "x86_64"]);
+        assert_eq!(all(&body, "imageState"), ["available"; 3]);
+        assert_eq!(all(&body, "imageOwnerAlias"), ["amazon", "amazon"]);
+        let owned = |owner: &str| {
+            let q = format!("{describe}&Owner.1={owner}");
+            all(&ok(&b, ME, &q), "imageId")
+        };
+        assert_eq!(owned("amazon"), ids[..2]);
+        assert_eq!(owned("137112412989"), ids[..2]);
+        assert_eq!(owned("099720109477"), ids[2..]);
+        assert!(owned("self").is_empty());
+        let filtered = |filter: &str| {
+            let q = format!("{describe}&Filter.1.Name={filter}");
+            all(&ok(&b, ME, &q), "imageId")
+        };
+        assert_eq!(
+            filtered("architecture&Filter.1.Value.1=arm64"),
+            [ids[1].as_str()]
+        );
+        assert_eq!(filtered("name&Filter.1.Value.1=al2023-ami-*"), ids[..2]);
+        assert_eq!(
+            filtered(&format!("image-id&Filter.1.Value.1={}", ids[2])),
+            ids[2..]
+        );
+        assert!(filtered("tag:Name&Filter.1.Value.1=web").is_empty());
+        unknown_filter(&b, describe);
+        // Named: a built-in image, or any well-formed id (RunInstances takes them all).
+        let named = ok(&b, ME, &format!("{describe}&ImageId.1={}", ids[1]));
+        assert_eq!(all(&named, "imageId"), [ids[1].as_str()]);
+        assert_eq!(all(&named, "architecture"), ["arm64"]);
+        let any = ok(
+            &b,
+            ME,
+            &format!("{describe}&ImageId.1=ami-0123456789abcdef0"),
+        );
+        assert_eq!(all(&any, "imageId"), ["ami-0123456789abcdef0"]);
+        assert_eq!(all(&any, "imageState"), ["available"]);
+        for bad in ["ami-xyz", "ami-123", "i-0123456789abcdef0"] {
+            let q = format!("{describe}&ImageId.1={bad}");
+            assert_eq!(error(&b, ME, &q), "InvalidAMIID.Malformed", "{bad}");
+        }
     }
 }
