@@ -484,7 +484,7 @@ pub(super) fn describe_notifications<B: Backend>(op: &Op<'_, B>) -> Body {
 #[cfg(test)]
 mod tests {
     use super::super::testing::{
-        Fake, ME, OTHER, all, dry_run, error, new_subnet, ok, unknown_filter,
+        Fake, ME, OTHER, all, dry_run, error, new_subnet, new_vpc_of, ok, subnet_of, unknown_filter,
     };
     use crate::Service;
     use crate::testing::{call, query_request};
@@ -688,48 +688,32 @@ mod tests {
         assert!(all(&none, "principal").is_empty(), "{none}");
     }
 
-    #[test]
-    fn connections_decode_and_map_errors() {
-        let b = Fake::default();
-        let (id, lb) = service(&b);
+    /// An interface endpoint of `OTHER`, allowed to and pending acceptance by the service
+    /// `id` of `ME`, in a new VPC and subnet: its id.
+    fn endpoint_of_other(b: &Fake, id: &str) -> String {
         let principal = format!("arn:aws:iam::{OTHER}:root");
         ok(
-            &b,
+            b,
             ME,
             &format!(
                 "Action=ModifyVpcEndpointServicePermissions&ServiceId={id}\
                  &AddAllowedPrincipals.1={principal}"
             ),
         );
-        let vpc = all(
-            &ok(&b, OTHER, "Action=CreateVpc&CidrBlock=10.1.0.0/16"),
-            "vpcId",
-        )
-        .remove(0);
-        let subnet = all(
-            &ok(
-                &b,
-                OTHER,
-                &format!(
-                    "Action=CreateSubnet&VpcId={vpc}&CidrBlock=10.1.1.0/24\
-                     &AvailabilityZone=ap-northeast-1a"
-                ),
-            ),
-            "subnetId",
-        )
-        .remove(0);
-        let endpoint = all(
-            &ok(
-                &b,
-                OTHER,
-                &format!(
-                    "Action=CreateVpcEndpoint&VpcId={vpc}&VpcEndpointType=Interface\
-                     &ServiceName=com.amazonaws.vpce.ap-northeast-1.{id}&SubnetId.1={subnet}"
-                ),
-            ),
-            "vpcEndpointId",
-        )
-        .remove(0);
+        let vpc = new_vpc_of(b, OTHER);
+        let subnet = subnet_of(b, OTHER, &vpc, "10.0.1.0/24", "ap-northeast-1a");
+        let q = format!(
+            "Action=CreateVpcEndpoint&VpcId={vpc}&VpcEndpointType=Interface\
+             &ServiceName=com.amazonaws.vpce.ap-northeast-1.{id}&SubnetId.1={subnet}"
+        );
+        all(&ok(b, OTHER, &q), "vpcEndpointId").remove(0)
+    }
+
+    #[test]
+    fn connections_decode_and_map_errors() {
+        let b = Fake::default();
+        let (id, lb) = service(&b);
+        let endpoint = endpoint_of_other(&b, &id);
 
         let describe = "Action=DescribeVpcEndpointConnections";
         unknown_filter(&b, describe);
@@ -917,5 +901,65 @@ mod tests {
         dry_run(&b, &by_id);
         assert!(ok(&b, ME, &by_id).contains("<unsuccessful/>"));
         assert!(all(&ok(&b, ME, describe), "connectionNotificationId").is_empty());
+    }
+
+    #[test]
+    fn rejected_connections_can_be_accepted_again() {
+        let b = Fake::default();
+        let (id, _) = service(&b);
+        let endpoint = endpoint_of_other(&b, &id);
+        let answer =
+            |action: &str, ids: &str| ok(&b, ME, &format!("Action={action}&ServiceId={id}{ids}"));
+        let state = || {
+            let q = format!(
+                "Action=DescribeVpcEndpointConnections\
+                 &Filter.1.Name=vpc-endpoint-id&Filter.1.Value.1={endpoint}"
+            );
+            all(&ok(&b, ME, &q), "vpcEndpointState")
+        };
+        let mine = format!("&VpcEndpointId.1={endpoint}");
+        dry_run(
+            &b,
+            &format!("Action=RejectVpcEndpointConnections&ServiceId={id}{mine}"),
+        );
+        assert_eq!(state(), ["pendingAcceptance"]);
+        let body = answer("RejectVpcEndpointConnections", &mine);
+        assert!(body.contains("<unsuccessful/>"), "{body}");
+        assert_eq!(state(), ["rejected"]);
+        let q = format!("Action=DescribeVpcEndpoints&VpcEndpointId.1={endpoint}");
+        assert_eq!(all(&ok(&b, OTHER, &q), "state"), ["rejected"]);
+        // Each endpoint that cannot be rejected is reported, not refused.
+        let body = answer(
+            "RejectVpcEndpointConnections",
+            &format!("{mine}&VpcEndpointId.2=vpce-0123456789abcdef0"),
+        );
+        assert_eq!(
+            all(&body, "resourceId"),
+            [endpoint.as_str(), "vpce-0123456789abcdef0"]
+        );
+        assert_eq!(
+            all(&body, "code"),
+            [
+                "InvalidVpcEndpoint.InvalidState",
+                "InvalidVpcEndpointId.NotFound"
+            ]
+        );
+        assert_eq!(state(), ["rejected"]);
+        answer("AcceptVpcEndpointConnections", &mine);
+        assert_eq!(state(), ["available"]);
+        // An available connection can be rejected too.
+        let body = answer("RejectVpcEndpointConnections", &mine);
+        assert!(body.contains("<unsuccessful/>"), "{body}");
+        assert_eq!(state(), ["rejected"]);
+        let theirs = format!("Action=RejectVpcEndpointConnections&ServiceId={id}{mine}");
+        assert_eq!(
+            error(&b, OTHER, &theirs),
+            "InvalidVpcEndpointServiceId.NotFound"
+        );
+        let unknown = format!("Action=RejectVpcEndpointConnections&ServiceId={SVC}{mine}");
+        assert_eq!(
+            error(&b, ME, &unknown),
+            "InvalidVpcEndpointServiceId.NotFound"
+        );
     }
 }
