@@ -1490,6 +1490,26 @@ mod tests {
         format!("Action={action}&TransitGatewayAttachmentId={att}")
     }
 
+    /// `action` on an attachment id refused: malformed or unknown for `caller`, and `att`
+    /// for a `stranger` who sees neither of its sides.
+    fn refuses_attachment_ids(b: &Fake, action: &str, caller: &str, att: &str, stranger: &str) {
+        for (account, id, want) in [
+            (
+                caller,
+                "tgw-attach-x",
+                "InvalidTransitGatewayAttachmentID.Malformed",
+            ),
+            (
+                caller,
+                "tgw-attach-0123456789abcdef0",
+                "InvalidTransitGatewayAttachmentID.NotFound",
+            ),
+            (stranger, att, "InvalidTransitGatewayAttachmentID.NotFound"),
+        ] {
+            assert_eq!(error(b, account, &on(action, id)), want, "{account} {id}");
+        }
+    }
+
     /// The state of a peering attachment as `account` describes it.
     fn peering_state(b: &Fake, account: &str, att: &str) -> Vec<String> {
         attachment_state(b, account, "Peering", att)
@@ -1526,26 +1546,13 @@ mod tests {
         assert_eq!(error(&b, OTHER, &accept), "IncorrectState");
         let delete = on("DeleteTransitGatewayPeeringAttachment", &att);
         assert_eq!(error(&b, ME, &delete), "IncorrectState");
-        for (account, id, want) in [
-            (
-                OTHER,
-                "tgw-attach-0123456789abcdef0",
-                "InvalidTransitGatewayAttachmentID.NotFound",
-            ),
-            (
-                OTHER,
-                "tgw-attach-x",
-                "InvalidTransitGatewayAttachmentID.Malformed",
-            ),
-            (
-                "333333333333",
-                att.as_str(),
-                "InvalidTransitGatewayAttachmentID.NotFound",
-            ),
-        ] {
-            let q = on("RejectTransitGatewayPeeringAttachment", id);
-            assert_eq!(error(&b, account, &q), want, "{account} {id}");
-        }
+        refuses_attachment_ids(
+            &b,
+            "RejectTransitGatewayPeeringAttachment",
+            OTHER,
+            &att,
+            "333333333333",
+        );
     }
 
     #[test]
@@ -1724,26 +1731,7 @@ mod tests {
         let b = Fake::default();
         let (_, att, _) = attached(&b);
         missing_parameter(&b, "Action=ModifyTransitGatewayVpcAttachment");
-        for (account, id, want) in [
-            (
-                ME,
-                "tgw-attach-x",
-                "InvalidTransitGatewayAttachmentID.Malformed",
-            ),
-            (
-                ME,
-                "tgw-attach-0123456789abcdef0",
-                "InvalidTransitGatewayAttachmentID.NotFound",
-            ),
-            (
-                OTHER,
-                att.as_str(),
-                "InvalidTransitGatewayAttachmentID.NotFound",
-            ),
-        ] {
-            let q = on("ModifyTransitGatewayVpcAttachment", id);
-            assert_eq!(error(&b, account, &q), want, "{account} {id}");
-        }
+        refuses_attachment_ids(&b, "ModifyTransitGatewayVpcAttachment", ME, &att, OTHER);
         // A peering attachment is not a VPC attachment.
         let peer = peering(&b);
         let q = on("ModifyTransitGatewayVpcAttachment", &peer);
@@ -1787,26 +1775,13 @@ mod tests {
         );
         assert_eq!(routes(&b, &table), ["10.0.0.0/16"]);
         assert_eq!(error(&b, ME, &accept), "IncorrectState");
-        for (account, id, want) in [
-            (
-                ME,
-                "tgw-attach-x",
-                "InvalidTransitGatewayAttachmentID.Malformed",
-            ),
-            (
-                ME,
-                "tgw-attach-0123456789abcdef0",
-                "InvalidTransitGatewayAttachmentID.NotFound",
-            ),
-            (
-                "333333333333",
-                att.as_str(),
-                "InvalidTransitGatewayAttachmentID.NotFound",
-            ),
-        ] {
-            let q = on("AcceptTransitGatewayVpcAttachment", id);
-            assert_eq!(error(&b, account, &q), want, "{account} {id}");
-        }
+        refuses_attachment_ids(
+            &b,
+            "AcceptTransitGatewayVpcAttachment",
+            ME,
+            &att,
+            "333333333333",
+        );
         // A peering attachment is not a VPC attachment.
         let q = on("AcceptTransitGatewayVpcAttachment", &peering(&b));
         assert_eq!(
@@ -1849,26 +1824,13 @@ mod tests {
         let (_, own, _) = attached(&b);
         let q = on("RejectTransitGatewayVpcAttachment", &own);
         assert_eq!(error(&b, ME, &q), "IncorrectState");
-        for (account, id, want) in [
-            (
-                ME,
-                "tgw-attach-x",
-                "InvalidTransitGatewayAttachmentID.Malformed",
-            ),
-            (
-                ME,
-                "tgw-attach-0123456789abcdef0",
-                "InvalidTransitGatewayAttachmentID.NotFound",
-            ),
-            (
-                "333333333333",
-                att.as_str(),
-                "InvalidTransitGatewayAttachmentID.NotFound",
-            ),
-        ] {
-            let q = on("RejectTransitGatewayVpcAttachment", id);
-            assert_eq!(error(&b, account, &q), want, "{account} {id}");
-        }
+        refuses_attachment_ids(
+            &b,
+            "RejectTransitGatewayVpcAttachment",
+            ME,
+            &att,
+            "333333333333",
+        );
     }
 
     /// `action` on the route table `table` and the attachment `att`.
