@@ -483,3 +483,100 @@ def test_an_sdk_without_keys_acts_as_the_instance_role(server, profiled, tmp_pat
     method_and_key, account = r.stdout.strip().split("\n")
     assert method_and_key == "iam-role ASIA"
     assert account == "000000000000"
+
+
+# --------------------------------------------------------------------------- each way to close the path
+
+
+def test_an_acl_deny_closes_the_path_to_the_endpoint(server, site, endpoints):
+    # From the public subnet, so the path crosses subnets (ACLs do not apply inside one).
+    ec2 = site["ec2"]
+    client = site["public"]
+    [i] = ec2.describe_instances(InstanceIds=[client])["Reservations"][0]["Instances"]
+    subnet = i["SubnetId"]
+    [acl] = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [subnet]}])["NetworkAcls"]
+    [assoc] = [a for a in acl["Associations"] if a["SubnetId"] == subnet]
+    # A new ACL denies everything (only its default * rules).
+    deny = ec2.create_network_acl(VpcId=site["vpc"])["NetworkAcl"]["NetworkAclId"]
+    moved = ec2.replace_network_acl_association(AssociationId=assoc["NetworkAclAssociationId"],
+                                                NetworkAclId=deny)["NewAssociationId"]
+    try:
+        status, headers, _ = curl(server, client,
+                                  f"https://ec2.{DEFAULT_REGION}.amazonaws.com/", "--proxytunnel")
+        assert (status, headers.get("x-localvpc-blocked")) == (403, "SUBNET_ACL_RESTRICTION"), (status, headers)
+    finally:
+        ec2.replace_network_acl_association(AssociationId=moved, NetworkAclId=acl["NetworkAclId"])
+    status, _, body = curl(server, client,
+                           f"https://ec2.{DEFAULT_REGION}.amazonaws.com/?Action=DescribeRegions")
+    assert status == 200, body
+
+
+def test_disabling_private_dns_sends_the_name_to_the_public_address(server, site, endpoints):
+    ec2 = site["ec2"]
+    ec2.modify_vpc_endpoint(VpcEndpointId=endpoints["ids"]["ec2"], PrivateDnsEnabled=False)
+    try:
+        status, headers, _ = curl(server, site["private"]["InstanceId"],
+                                  f"https://ec2.{DEFAULT_REGION}.amazonaws.com/", "--proxytunnel")
+        assert (status, headers["x-localvpc-blocked"]) == (403, "NO_ROUTE_TO_DESTINATION")
+    finally:
+        ec2.modify_vpc_endpoint(VpcEndpointId=endpoints["ids"]["ec2"], PrivateDnsEnabled=True)
+
+
+def test_deleting_the_endpoint_closes_the_path(server, site, endpoints, tmp_path):
+    ec2 = site["ec2"]
+    net = Net(ec2)
+    vpc = net.vpc("10.50.0.0/16", dns_hostnames=True)
+    subnet = net.subnet(vpc, "10.50.1.0/24")
+    instance = net.instance(subnet)["InstanceId"]
+    sg = net.sg(vpc, "https", {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                               "IpRanges": [{"CidrIp": "10.50.0.0/16"}]})
+    endpoint = ec2.create_vpc_endpoint(
+        VpcId=vpc, VpcEndpointType="Interface", ServiceName=f"com.amazonaws.{DEFAULT_REGION}.sts",
+        SubnetIds=[subnet], SecurityGroupIds=[sg], PrivateDnsEnabled=True)["VpcEndpoint"]["VpcEndpointId"]
+    program = ("import boto3; print(boto3.client('sts', region_name='ap-northeast-1')"
+               ".get_caller_identity()['Account'])")
+    r = exec_(server, instance, sys.executable, "-c", program, env=aws_env(tmp_path))
+    assert (r.returncode, r.stdout.strip()) == (0, "000000000000"), r.stderr
+    ec2.delete_vpc_endpoints(VpcEndpointIds=[endpoint])
+    r = exec_(server, instance, sys.executable, "-c", program, env=aws_env(tmp_path))
+    assert r.returncode != 0
+    status, headers, _ = curl(server, instance, f"https://sts.{DEFAULT_REGION}.amazonaws.com/", "--proxytunnel")
+    assert (status, headers["x-localvpc-blocked"]) == (403, "NO_ROUTE_TO_DESTINATION")
+
+
+def test_a_spoke_reaches_the_hubs_endpoint_over_peering(server, site, endpoints):
+    """The centralised layout: the hub's ec2 endpoint with private DNS off, a private hosted
+    zone in the spoke aliasing the service name to the endpoint, and a peering connection."""
+    ec2 = site["ec2"]
+    net = Net(ec2)
+    hub_endpoint = ec2.create_vpc_endpoint(
+        VpcId=site["vpc"], VpcEndpointType="Interface", ServiceName=f"com.amazonaws.{DEFAULT_REGION}.elasticloadbalancing",
+        SubnetIds=[site["private"]["SubnetId"]], SecurityGroupIds=[endpoints["sg"]],
+        PrivateDnsEnabled=False)["VpcEndpoint"]
+    spoke = net.vpc("10.21.0.0/16", dns_hostnames=True)
+    spoke_subnet = net.subnet(spoke, "10.21.1.0/24")
+    client = net.instance(spoke_subnet)["InstanceId"]
+    name = f"elasticloadbalancing.{DEFAULT_REGION}.amazonaws.com"
+    r53 = new_route53_client(server.url)
+    zone = zone_id(r53, name, vpc=spoke)
+    regional = hub_endpoint["DnsEntries"][0]
+    apply(r53, zone, change("CREATE", {"Name": name, "Type": "A", "AliasTarget": {
+        "HostedZoneId": regional["HostedZoneId"], "DNSName": regional["DnsName"],
+        "EvaluateTargetHealth": False}}))
+    url = f"https://{name}/?Action=DescribeRegions"
+    # No peering yet: the alias answers the hub's address, and nothing routes there.
+    status, headers, _ = curl(server, client, url, "--proxytunnel")
+    assert (status, headers["x-localvpc-blocked"]) == (403, "NO_ROUTE_TO_DESTINATION")
+    pcx = net.peer(spoke, site["vpc"])
+    ec2.create_route(RouteTableId=net.main_table(spoke), DestinationCidrBlock="10.20.0.0/16",
+                     VpcPeeringConnectionId=pcx)
+    ec2.create_route(RouteTableId=net.main_table(site["vpc"]), DestinationCidrBlock="10.21.0.0/16",
+                     VpcPeeringConnectionId=pcx)
+    # The endpoint's group admits only the hub's CIDR so far.
+    status, headers, _ = curl(server, client, url, "--proxytunnel")
+    assert (status, headers["x-localvpc-blocked"]) == (403, "ENI_SG_RULES_MISMATCH")
+    ec2.authorize_security_group_ingress(GroupId=endpoints["sg"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.21.0.0/16"}]}])
+    status, _, body = curl(server, client, url)
+    assert status == 200, body
+    assert "<regionName>ap-northeast-1</regionName>" in body
