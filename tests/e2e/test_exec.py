@@ -61,8 +61,35 @@ def web():
     srv.shutdown()
 
 
+class _Ssm(http.server.BaseHTTPRequestHandler):
+    """Another emulator's SSM: answers GetParameter with what it was asked."""
+
+    def do_POST(self):  # noqa: N802 (http.server's name)
+        length = int(self.headers.get("Content-Length", "0"))
+        asked = json.loads(self.rfile.read(length) or b"{}")
+        target = self.headers.get("X-Amz-Target", "")
+        body = json.dumps({"Parameter": {"Name": asked.get("Name", ""), "Type": "String",
+                                         "Value": f"from-upstream {target}"}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-amz-json-1.1")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_):
+        pass
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, web):
+def ssm_upstream():
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Ssm)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield srv.server_address[1]
+    srv.shutdown()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, web, ssm_upstream):
     """This module's server: the emulated internet address INTERNET:80 is the local web server."""
     srv = LocalVpcServer(
         binary=resolve_binary(),
@@ -70,7 +97,8 @@ def server(tmp_path_factory, web):
         ephemeral=True,
         accounts=SHARED_ACCOUNTS,
         extra_args=("--map-ip", f"{INTERNET}:80=127.0.0.1:{web}",
-                    "--map-ip", f"{PROVIDER_TARGET}:8080=127.0.0.1:{web}"),
+                    "--map-ip", f"{PROVIDER_TARGET}:8080=127.0.0.1:{web}",
+                    "--upstream", f"ssm=http://127.0.0.1:{ssm_upstream}"),
     )
     try:
         srv.start()
@@ -321,17 +349,36 @@ def test_a_public_instance_reaches_the_api_at_its_public_address(server, site, e
 
 def test_an_endpoint_to_a_service_localvpc_does_not_serve_says_so(server, site, endpoints):
     ec2 = site["ec2"]
+    kms = ec2.create_vpc_endpoint(
+        VpcId=site["vpc"], VpcEndpointType="Interface", ServiceName=f"com.amazonaws.{DEFAULT_REGION}.kms",
+        SubnetIds=[site["private"]["SubnetId"]], SecurityGroupIds=[endpoints["sg"]],
+        PrivateDnsEnabled=True)["VpcEndpoint"]["VpcEndpointId"]
+    try:
+        status, headers, body = curl(server, site["private"]["InstanceId"],
+                                     f"https://kms.{DEFAULT_REGION}.amazonaws.com/", "--proxytunnel")
+        assert status == 502
+        assert headers["x-localvpc-blocked"] == "LOCALVPC_NO_UPSTREAM"
+    finally:
+        ec2.delete_vpc_endpoints(VpcEndpointIds=[kms])
+
+
+def test_a_service_with_an_upstream_is_relayed_through_its_endpoint(server, site, endpoints, tmp_path):
+    ec2 = site["ec2"]
     ssm = ec2.create_vpc_endpoint(
         VpcId=site["vpc"], VpcEndpointType="Interface", ServiceName=f"com.amazonaws.{DEFAULT_REGION}.ssm",
         SubnetIds=[site["private"]["SubnetId"]], SecurityGroupIds=[endpoints["sg"]],
         PrivateDnsEnabled=True)["VpcEndpoint"]["VpcEndpointId"]
+    program = ("import boto3; print(boto3.client('ssm', region_name='ap-northeast-1')"
+               ".get_parameter(Name='/app/db')['Parameter']['Value'])")
     try:
-        status, headers, _ = curl(server, site["private"]["InstanceId"],
-                                  f"https://ssm.{DEFAULT_REGION}.amazonaws.com/", "--proxytunnel")
-        assert status == 502
-        assert headers["x-localvpc-blocked"] == "LOCALVPC_NO_UPSTREAM"
+        r = exec_(server, site["private"]["InstanceId"], sys.executable, "-c", program, env=aws_env(tmp_path))
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.strip() == "from-upstream AmazonSSM.GetParameter"
     finally:
         ec2.delete_vpc_endpoints(VpcEndpointIds=[ssm])
+    # Without the endpoint the private subnet has no way to SSM: the upstream is not a shortcut.
+    r = exec_(server, site["private"]["InstanceId"], sys.executable, "-c", program, env=aws_env(tmp_path))
+    assert r.returncode != 0
 
 
 def test_revoking_the_endpoint_rule_closes_the_path(server, site, endpoints, tmp_path):
@@ -580,3 +627,18 @@ def test_a_spoke_reaches_the_hubs_endpoint_over_peering(server, site, endpoints)
     status, _, body = curl(server, client, url)
     assert status == 200, body
     assert "<regionName>ap-northeast-1</regionName>" in body
+
+
+def test_hang_mode_leaves_a_blocked_connection_unanswered(spawn_server):
+    import time
+
+    srv = spawn_server(ephemeral=True, extra_args=("--refusals", "hang"))
+    ec2 = new_ec2_client(srv.url)
+    net = Net(ec2)
+    vpc = net.vpc("10.60.0.0/16")
+    instance = net.instance(net.subnet(vpc, "10.60.1.0/24"))["InstanceId"]
+    started = time.monotonic()
+    r = exec_(srv, instance, "curl", "-sS", "-o", "/dev/null", "--max-time", "2", f"http://{INTERNET}/")
+    # curl's own timeout (28) ends it, as a dropped packet would, not an answer.
+    assert r.returncode == 28, (r.returncode, r.stderr)
+    assert time.monotonic() - started >= 2

@@ -1,7 +1,7 @@
 //! The proxy listener: HTTP/1.1 forward proxying and `CONNECT` tunnels, each connection
 //! authenticated by its session and decided by the gate before a byte is carried.
 
-use crate::{Authority, Decision, Gate, Refusal, Session, Sessions};
+use crate::{Authority, Decision, Gate, ProxyOptions, Refusal, Session, Sessions};
 use bytes::Bytes;
 use http::{HeaderValue, Method, Request, Response, StatusCode, Uri, header};
 use http_body_util::combinators::BoxBody;
@@ -21,6 +21,8 @@ type Body = BoxBody<Bytes, hyper::Error>;
 const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long connecting to a backend may take before the client gets a 504.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a blocked connection is held in hang mode before the proxy gives up on it.
+pub const HANG_LIMIT: Duration = Duration::from_secs(600);
 
 /// Serves the proxy on `listener` until `shutdown` resolves.
 pub async fn serve<G: Gate>(
@@ -28,6 +30,7 @@ pub async fn serve<G: Gate>(
     gate: Arc<G>,
     sessions: Arc<Sessions>,
     authority: Arc<Authority>,
+    options: ProxyOptions,
     shutdown: impl Future<Output = ()>,
 ) {
     tokio::pin!(shutdown);
@@ -53,9 +56,8 @@ pub async fn serve<G: Gate>(
                 let sessions = Arc::clone(&sessions);
                 let authority = Arc::clone(&authority);
                 async move {
-                    Ok::<_, std::convert::Infallible>(
-                        handle(gate, &sessions, &authority, req).await,
-                    )
+                    let answer = handle(gate, &sessions, &authority, options, req).await;
+                    Ok::<_, std::convert::Infallible>(answer)
                 }
             });
             let conn = http1::Builder::new()
@@ -75,6 +77,7 @@ async fn handle<G: Gate>(
     gate: Arc<G>,
     sessions: &Sessions,
     authority: &Arc<Authority>,
+    options: ProxyOptions,
     req: Request<Incoming>,
 ) -> Response<Body> {
     let credential = req
@@ -92,15 +95,21 @@ async fn handle<G: Gate>(
     };
     let backend = match gate.decide(&session, &host, port).await {
         Decision::Connect(addr) => addr,
-        Decision::Serve if req.method() == Method::CONNECT => {
-            return intercept(gate, session, authority, &host, port, req);
+        Decision::Serve(target) if req.method() == Method::CONNECT => {
+            return intercept(gate, session, target, authority, &host, port, req);
         }
-        Decision::Serve => {
+        Decision::Serve(target) => {
             let req = to_origin_form(req);
             return gate
-                .serve(&session, req)
+                .serve(&session, &target, req)
                 .await
                 .map(|b| b.map_err(|never| match never {}).boxed());
+        }
+        Decision::Refuse(refusal) if options.hang_when_blocked && refusal.status == 403 => {
+            // As AWS drops the packet: no answer; the client's timeout ends the wait (its
+            // closed connection cancels this future).
+            tokio::time::sleep(HANG_LIMIT).await;
+            return refused(&session, &refusal);
         }
         Decision::Refuse(refusal) => return refused(&session, &refusal),
     };
@@ -173,6 +182,7 @@ fn tunnel(req: Request<Incoming>, backend: TcpStream) -> Response<Body> {
 fn intercept<G: Gate>(
     gate: Arc<G>,
     session: Arc<Session>,
+    target: String,
     authority: &Arc<Authority>,
     host: &str,
     port: u16,
@@ -194,11 +204,13 @@ fn intercept<G: Gate>(
                 return;
             }
         };
+        let target = Arc::new(target);
         let service = service_fn(move |req: Request<Incoming>| {
             let gate = Arc::clone(&gate);
             let session = Arc::clone(&session);
+            let target = Arc::clone(&target);
             async move {
-                let response = gate.serve(&session, req).await;
+                let response = gate.serve(&session, &target, req).await;
                 Ok::<_, std::convert::Infallible>(response)
             }
         });
@@ -385,7 +397,7 @@ mod socket_tests {
     impl Gate for OneWay {
         async fn decide(&self, _: &Session, host: &str, port: u16) -> Decision {
             if host == "api.example" {
-                Decision::Serve
+                Decision::Serve("api".to_owned())
             } else if host == "open.example" && port == 80 {
                 Decision::Connect(self.backend)
             } else {
@@ -398,7 +410,13 @@ mod socket_tests {
             }
         }
 
-        async fn serve(&self, session: &Session, req: Request<Incoming>) -> Response<Full<Bytes>> {
+        async fn serve(
+            &self,
+            session: &Session,
+            target: &str,
+            req: Request<Incoming>,
+        ) -> Response<Full<Bytes>> {
+            assert_eq!(target, "api");
             let leaked = req.headers().contains_key(header::PROXY_AUTHORIZATION);
             let host = req.headers().get(header::HOST).cloned();
             let text = format!(
@@ -463,6 +481,7 @@ mod socket_tests {
             gate,
             sessions,
             Arc::clone(&authority),
+            ProxyOptions::default(),
             std::future::pending(),
         ));
 
