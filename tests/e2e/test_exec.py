@@ -642,3 +642,13 @@ def test_hang_mode_leaves_a_blocked_connection_unanswered(spawn_server):
     # curl's own timeout (28) ends it, as a dropped packet would, not an answer.
     assert r.returncode == 28, (r.returncode, r.stderr)
     assert time.monotonic() - started >= 2
+
+
+def test_socks5_carries_any_tcp_under_the_same_decisions(server, site):
+    # ALL_PROXY is the session's SOCKS5 (socks5h: the proxy resolves the name in the VPC view).
+    script = 'curl -sS --max-time 20 -x "$ALL_PROXY" http://web.corp.example/socks'
+    r = exec_(server, site["public"], "sh", "-c", script)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(GREETING.decode()) and "path=/socks" in r.stdout
+    r = exec_(server, site["private"]["InstanceId"], "sh", "-c", script)
+    assert r.returncode != 0 and "SOCKS" in r.stderr.upper(), (r.returncode, r.stderr)

@@ -6,7 +6,8 @@
 //!   the proxy credential (`http://SESSION:TOKEN@127.0.0.1:PORT`), so another local user
 //!   cannot act as an instance without it;
 //! - **the proxy** ([`serve`]): HTTP/1.1 forward proxying of absolute-form requests and
-//!   `CONNECT` tunnels, authenticated by `Proxy-Authorization: Basic`;
+//!   `CONNECT` tunnels, authenticated by `Proxy-Authorization: Basic`, and SOCKS5 on the same
+//!   port (user/password: the session id and token) for any TCP;
 //! - **TLS interception** ([`Authority`]): for a service localvpc serves itself, the proxy
 //!   ends the client's TLS with a certificate of the local CA for the name asked, and hands
 //!   each request to the gate in-process;
@@ -19,6 +20,7 @@
 
 mod proxy;
 mod session;
+mod socks;
 mod tls;
 
 pub use proxy::{HANG_LIMIT, serve};

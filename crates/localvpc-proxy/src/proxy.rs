@@ -51,6 +51,16 @@ pub async fn serve<G: Gate>(
         let sessions = Arc::clone(&sessions);
         let authority = Arc::clone(&authority);
         tokio::spawn(async move {
+            // SOCKS5 clients open with their version byte; HTTP with a method name.
+            let mut first = [0u8; 1];
+            if matches!(stream.peek(&mut first).await, Ok(1)) && first == [crate::socks::VERSION] {
+                if let Err(e) =
+                    crate::socks::serve(stream, gate, &sessions, &authority, options).await
+                {
+                    tracing::debug!(%peer, error = %e, "SOCKS connection ended");
+                }
+                return;
+            }
             let service = service_fn(move |req| {
                 let gate = Arc::clone(&gate);
                 let sessions = Arc::clone(&sessions);
@@ -197,48 +207,53 @@ fn intercept<G: Gate>(
         }
     };
     tokio::spawn(async move {
-        let upgraded = match hyper::upgrade::on(req).await {
-            Ok(u) => TokioIo::new(u),
-            Err(e) => {
-                tracing::debug!(error = %e, "CONNECT upgrade failed");
-                return;
+        match hyper::upgrade::on(req).await {
+            Ok(upgraded) => {
+                serve_in_process(TokioIo::new(upgraded), gate, session, target, config).await
             }
-        };
-        let target = Arc::new(target);
-        let service = service_fn(move |req: Request<Incoming>| {
-            let gate = Arc::clone(&gate);
-            let session = Arc::clone(&session);
-            let target = Arc::clone(&target);
-            async move {
-                let response = gate.serve(&session, &target, req).await;
-                Ok::<_, std::convert::Infallible>(response)
-            }
-        });
-        let builder = http1::Builder::new();
-        let served = match config {
-            None => {
-                builder
-                    .serve_connection(TokioIo::new(upgraded), service)
-                    .await
-            }
-            Some(config) => {
-                match tokio_rustls::TlsAcceptor::from(config)
-                    .accept(upgraded)
-                    .await
-                {
-                    Ok(tls) => builder.serve_connection(TokioIo::new(tls), service).await,
-                    Err(e) => {
-                        tracing::debug!(error = %e, "TLS handshake with the client failed");
-                        return;
-                    }
-                }
-            }
-        };
-        if let Err(e) = served {
-            tracing::debug!(error = %e, "intercepted connection ended");
+            Err(e) => tracing::debug!(error = %e, "CONNECT upgrade failed"),
         }
     });
     Response::new(empty())
+}
+
+/// Serves HTTP/1.1 on a client's connection itself — inside TLS when `tls` is given —
+/// handing each request to the gate (a `CONNECT` or SOCKS tunnel to something answered
+/// in-process).
+pub(crate) async fn serve_in_process<G, IO>(
+    io: IO,
+    gate: Arc<G>,
+    session: Arc<Session>,
+    target: String,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) where
+    G: Gate,
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let target = Arc::new(target);
+    let service = service_fn(move |req: Request<Incoming>| {
+        let gate = Arc::clone(&gate);
+        let session = Arc::clone(&session);
+        let target = Arc::clone(&target);
+        async move {
+            let response = gate.serve(&session, &target, req).await;
+            Ok::<_, std::convert::Infallible>(response)
+        }
+    });
+    let builder = http1::Builder::new();
+    let served = match tls {
+        None => builder.serve_connection(TokioIo::new(io), service).await,
+        Some(config) => match tokio_rustls::TlsAcceptor::from(config).accept(io).await {
+            Ok(tls) => builder.serve_connection(TokioIo::new(tls), service).await,
+            Err(e) => {
+                tracing::debug!(error = %e, "TLS handshake with the client failed");
+                return;
+            }
+        },
+    };
+    if let Err(e) = served {
+        tracing::debug!(error = %e, "intercepted connection ended");
+    }
 }
 
 /// An absolute-form request in origin form: its path and query, a `Host` from its URI when
@@ -618,5 +633,46 @@ mod socket_tests {
             out.ends_with("served GET /tls for i-1 host=Some(\"api.example\") leaked=false"),
             "{out}"
         );
+
+        // SOCKS5 on the same port: user/password is the session; a name is the gate's to resolve.
+        let socks = |host: &'static str, id: String, token: String| async move {
+            let mut s = TcpStream::connect(proxy).await.unwrap();
+            s.write_all(&[5, 1, 2]).await.unwrap();
+            let mut choice = [0u8; 2];
+            s.read_exact(&mut choice).await.unwrap();
+            assert_eq!(choice, [5, 2]);
+            let mut auth = vec![1, u8::try_from(id.len()).unwrap()];
+            auth.extend(id.as_bytes());
+            auth.push(u8::try_from(token.len()).unwrap());
+            auth.extend(token.as_bytes());
+            s.write_all(&auth).await.unwrap();
+            let mut status = [0u8; 2];
+            s.read_exact(&mut status).await.unwrap();
+            if status != [1, 0] {
+                return (status[1], s);
+            }
+            let mut request = vec![5, 1, 0, 3, u8::try_from(host.len()).unwrap()];
+            request.extend(host.as_bytes());
+            request.extend(80u16.to_be_bytes());
+            s.write_all(&request).await.unwrap();
+            let mut answer = [0u8; 10];
+            s.read_exact(&mut answer).await.unwrap();
+            (answer[1], s)
+        };
+        let id = session.id.clone();
+        let token = session.token().to_owned();
+        let (code, mut s) = socks("open.example", id.clone(), token.clone()).await;
+        assert_eq!(code, 0);
+        s.write_all(b"GET /socks HTTP/1.1\r\nHost: open.example\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut out = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
+        let out = String::from_utf8_lossy(&out);
+        assert!(out.ends_with("GET /socks HTTP/1.1 leaked=false"), "{out}");
+        let (code, _) = socks("closed.example", id.clone(), token).await;
+        assert_eq!(code, 2, "not allowed by the ruleset");
+        let (code, _) = socks("open.example", id, "wrong".to_owned()).await;
+        assert_eq!(code, 1, "authentication failed");
     }
 }
