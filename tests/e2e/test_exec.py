@@ -61,8 +61,35 @@ def web():
     srv.shutdown()
 
 
+class _Ssm(http.server.BaseHTTPRequestHandler):
+    """Another emulator's SSM: answers GetParameter with what it was asked."""
+
+    def do_POST(self):  # noqa: N802 (http.server's name)
+        length = int(self.headers.get("Content-Length", "0"))
+        asked = json.loads(self.rfile.read(length) or b"{}")
+        target = self.headers.get("X-Amz-Target", "")
+        body = json.dumps({"Parameter": {"Name": asked.get("Name", ""), "Type": "String",
+                                         "Value": f"from-upstream {target}"}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-amz-json-1.1")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_):
+        pass
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, web):
+def ssm_upstream():
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Ssm)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield srv.server_address[1]
+    srv.shutdown()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, web, ssm_upstream):
     """This module's server: the emulated internet address INTERNET:80 is the local web server."""
     srv = LocalVpcServer(
         binary=resolve_binary(),
@@ -70,7 +97,8 @@ def server(tmp_path_factory, web):
         ephemeral=True,
         accounts=SHARED_ACCOUNTS,
         extra_args=("--map-ip", f"{INTERNET}:80=127.0.0.1:{web}",
-                    "--map-ip", f"{PROVIDER_TARGET}:8080=127.0.0.1:{web}"),
+                    "--map-ip", f"{PROVIDER_TARGET}:8080=127.0.0.1:{web}",
+                    "--upstream", f"ssm=http://127.0.0.1:{ssm_upstream}"),
     )
     try:
         srv.start()
@@ -321,17 +349,36 @@ def test_a_public_instance_reaches_the_api_at_its_public_address(server, site, e
 
 def test_an_endpoint_to_a_service_localvpc_does_not_serve_says_so(server, site, endpoints):
     ec2 = site["ec2"]
+    kms = ec2.create_vpc_endpoint(
+        VpcId=site["vpc"], VpcEndpointType="Interface", ServiceName=f"com.amazonaws.{DEFAULT_REGION}.kms",
+        SubnetIds=[site["private"]["SubnetId"]], SecurityGroupIds=[endpoints["sg"]],
+        PrivateDnsEnabled=True)["VpcEndpoint"]["VpcEndpointId"]
+    try:
+        status, headers, body = curl(server, site["private"]["InstanceId"],
+                                     f"https://kms.{DEFAULT_REGION}.amazonaws.com/", "--proxytunnel")
+        assert status == 502
+        assert headers["x-localvpc-blocked"] == "LOCALVPC_NO_UPSTREAM"
+    finally:
+        ec2.delete_vpc_endpoints(VpcEndpointIds=[kms])
+
+
+def test_a_service_with_an_upstream_is_relayed_through_its_endpoint(server, site, endpoints, tmp_path):
+    ec2 = site["ec2"]
     ssm = ec2.create_vpc_endpoint(
         VpcId=site["vpc"], VpcEndpointType="Interface", ServiceName=f"com.amazonaws.{DEFAULT_REGION}.ssm",
         SubnetIds=[site["private"]["SubnetId"]], SecurityGroupIds=[endpoints["sg"]],
         PrivateDnsEnabled=True)["VpcEndpoint"]["VpcEndpointId"]
+    program = ("import boto3; print(boto3.client('ssm', region_name='ap-northeast-1')"
+               ".get_parameter(Name='/app/db')['Parameter']['Value'])")
     try:
-        status, headers, _ = curl(server, site["private"]["InstanceId"],
-                                  f"https://ssm.{DEFAULT_REGION}.amazonaws.com/", "--proxytunnel")
-        assert status == 502
-        assert headers["x-localvpc-blocked"] == "LOCALVPC_NO_UPSTREAM"
+        r = exec_(server, site["private"]["InstanceId"], sys.executable, "-c", program, env=aws_env(tmp_path))
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.strip() == "from-upstream AmazonSSM.GetParameter"
     finally:
         ec2.delete_vpc_endpoints(VpcEndpointIds=[ssm])
+    # Without the endpoint the private subnet has no way to SSM: the upstream is not a shortcut.
+    r = exec_(server, site["private"]["InstanceId"], sys.executable, "-c", program, env=aws_env(tmp_path))
+    assert r.returncode != 0
 
 
 def test_revoking_the_endpoint_rule_closes_the_path(server, site, endpoints, tmp_path):
@@ -483,3 +530,125 @@ def test_an_sdk_without_keys_acts_as_the_instance_role(server, profiled, tmp_pat
     method_and_key, account = r.stdout.strip().split("\n")
     assert method_and_key == "iam-role ASIA"
     assert account == "000000000000"
+
+
+# --------------------------------------------------------------------------- each way to close the path
+
+
+def test_an_acl_deny_closes_the_path_to_the_endpoint(server, site, endpoints):
+    # From the public subnet, so the path crosses subnets (ACLs do not apply inside one).
+    ec2 = site["ec2"]
+    client = site["public"]
+    [i] = ec2.describe_instances(InstanceIds=[client])["Reservations"][0]["Instances"]
+    subnet = i["SubnetId"]
+    [acl] = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [subnet]}])["NetworkAcls"]
+    [assoc] = [a for a in acl["Associations"] if a["SubnetId"] == subnet]
+    # A new ACL denies everything (only its default * rules).
+    deny = ec2.create_network_acl(VpcId=site["vpc"])["NetworkAcl"]["NetworkAclId"]
+    moved = ec2.replace_network_acl_association(AssociationId=assoc["NetworkAclAssociationId"],
+                                                NetworkAclId=deny)["NewAssociationId"]
+    try:
+        status, headers, _ = curl(server, client,
+                                  f"https://ec2.{DEFAULT_REGION}.amazonaws.com/", "--proxytunnel")
+        assert (status, headers.get("x-localvpc-blocked")) == (403, "SUBNET_ACL_RESTRICTION"), (status, headers)
+    finally:
+        ec2.replace_network_acl_association(AssociationId=moved, NetworkAclId=acl["NetworkAclId"])
+    status, _, body = curl(server, client,
+                           f"https://ec2.{DEFAULT_REGION}.amazonaws.com/?Action=DescribeRegions")
+    assert status == 200, body
+
+
+def test_disabling_private_dns_sends_the_name_to_the_public_address(server, site, endpoints):
+    ec2 = site["ec2"]
+    ec2.modify_vpc_endpoint(VpcEndpointId=endpoints["ids"]["ec2"], PrivateDnsEnabled=False)
+    try:
+        status, headers, _ = curl(server, site["private"]["InstanceId"],
+                                  f"https://ec2.{DEFAULT_REGION}.amazonaws.com/", "--proxytunnel")
+        assert (status, headers["x-localvpc-blocked"]) == (403, "NO_ROUTE_TO_DESTINATION")
+    finally:
+        ec2.modify_vpc_endpoint(VpcEndpointId=endpoints["ids"]["ec2"], PrivateDnsEnabled=True)
+
+
+def test_deleting_the_endpoint_closes_the_path(server, site, endpoints, tmp_path):
+    ec2 = site["ec2"]
+    net = Net(ec2)
+    vpc = net.vpc("10.50.0.0/16", dns_hostnames=True)
+    subnet = net.subnet(vpc, "10.50.1.0/24")
+    instance = net.instance(subnet)["InstanceId"]
+    sg = net.sg(vpc, "https", {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                               "IpRanges": [{"CidrIp": "10.50.0.0/16"}]})
+    endpoint = ec2.create_vpc_endpoint(
+        VpcId=vpc, VpcEndpointType="Interface", ServiceName=f"com.amazonaws.{DEFAULT_REGION}.sts",
+        SubnetIds=[subnet], SecurityGroupIds=[sg], PrivateDnsEnabled=True)["VpcEndpoint"]["VpcEndpointId"]
+    program = ("import boto3; print(boto3.client('sts', region_name='ap-northeast-1')"
+               ".get_caller_identity()['Account'])")
+    r = exec_(server, instance, sys.executable, "-c", program, env=aws_env(tmp_path))
+    assert (r.returncode, r.stdout.strip()) == (0, "000000000000"), r.stderr
+    ec2.delete_vpc_endpoints(VpcEndpointIds=[endpoint])
+    r = exec_(server, instance, sys.executable, "-c", program, env=aws_env(tmp_path))
+    assert r.returncode != 0
+    status, headers, _ = curl(server, instance, f"https://sts.{DEFAULT_REGION}.amazonaws.com/", "--proxytunnel")
+    assert (status, headers["x-localvpc-blocked"]) == (403, "NO_ROUTE_TO_DESTINATION")
+
+
+def test_a_spoke_reaches_the_hubs_endpoint_over_peering(server, site, endpoints):
+    """The centralised layout: the hub's ec2 endpoint with private DNS off, a private hosted
+    zone in the spoke aliasing the service name to the endpoint, and a peering connection."""
+    ec2 = site["ec2"]
+    net = Net(ec2)
+    hub_endpoint = ec2.create_vpc_endpoint(
+        VpcId=site["vpc"], VpcEndpointType="Interface", ServiceName=f"com.amazonaws.{DEFAULT_REGION}.elasticloadbalancing",
+        SubnetIds=[site["private"]["SubnetId"]], SecurityGroupIds=[endpoints["sg"]],
+        PrivateDnsEnabled=False)["VpcEndpoint"]
+    spoke = net.vpc("10.21.0.0/16", dns_hostnames=True)
+    spoke_subnet = net.subnet(spoke, "10.21.1.0/24")
+    client = net.instance(spoke_subnet)["InstanceId"]
+    name = f"elasticloadbalancing.{DEFAULT_REGION}.amazonaws.com"
+    r53 = new_route53_client(server.url)
+    zone = zone_id(r53, name, vpc=spoke)
+    regional = hub_endpoint["DnsEntries"][0]
+    apply(r53, zone, change("CREATE", {"Name": name, "Type": "A", "AliasTarget": {
+        "HostedZoneId": regional["HostedZoneId"], "DNSName": regional["DnsName"],
+        "EvaluateTargetHealth": False}}))
+    url = f"https://{name}/?Action=DescribeRegions"
+    # No peering yet: the alias answers the hub's address, and nothing routes there.
+    status, headers, _ = curl(server, client, url, "--proxytunnel")
+    assert (status, headers["x-localvpc-blocked"]) == (403, "NO_ROUTE_TO_DESTINATION")
+    pcx = net.peer(spoke, site["vpc"])
+    ec2.create_route(RouteTableId=net.main_table(spoke), DestinationCidrBlock="10.20.0.0/16",
+                     VpcPeeringConnectionId=pcx)
+    ec2.create_route(RouteTableId=net.main_table(site["vpc"]), DestinationCidrBlock="10.21.0.0/16",
+                     VpcPeeringConnectionId=pcx)
+    # The endpoint's group admits only the hub's CIDR so far.
+    status, headers, _ = curl(server, client, url, "--proxytunnel")
+    assert (status, headers["x-localvpc-blocked"]) == (403, "ENI_SG_RULES_MISMATCH")
+    ec2.authorize_security_group_ingress(GroupId=endpoints["sg"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.21.0.0/16"}]}])
+    status, _, body = curl(server, client, url)
+    assert status == 200, body
+    assert "<regionName>ap-northeast-1</regionName>" in body
+
+
+def test_hang_mode_leaves_a_blocked_connection_unanswered(spawn_server):
+    import time
+
+    srv = spawn_server(ephemeral=True, extra_args=("--refusals", "hang"))
+    ec2 = new_ec2_client(srv.url)
+    net = Net(ec2)
+    vpc = net.vpc("10.60.0.0/16")
+    instance = net.instance(net.subnet(vpc, "10.60.1.0/24"))["InstanceId"]
+    started = time.monotonic()
+    r = exec_(srv, instance, "curl", "-sS", "-o", "/dev/null", "--max-time", "2", f"http://{INTERNET}/")
+    # curl's own timeout (28) ends it, as a dropped packet would, not an answer.
+    assert r.returncode == 28, (r.returncode, r.stderr)
+    assert time.monotonic() - started >= 2
+
+
+def test_socks5_carries_any_tcp_under_the_same_decisions(server, site):
+    # ALL_PROXY is the session's SOCKS5 (socks5h: the proxy resolves the name in the VPC view).
+    script = 'curl -sS --max-time 20 -x "$ALL_PROXY" http://web.corp.example/socks'
+    r = exec_(server, site["public"], "sh", "-c", script)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(GREETING.decode()) and "path=/socks" in r.stdout
+    r = exec_(server, site["private"]["InstanceId"], "sh", "-c", script)
+    assert r.returncode != 0 and "SOCKS" in r.stderr.upper(), (r.returncode, r.stderr)

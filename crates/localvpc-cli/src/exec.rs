@@ -21,16 +21,13 @@ pub(crate) struct ExecArgs {
     command: Vec<String>,
 }
 
-/// The proxy variables set for the program, in both spellings (curl reads the lower-case
-/// `http_proxy` only; most other tools read either).
-const PROXY_VARIABLES: [&str; 6] = [
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "all_proxy",
-];
+/// The HTTP proxy variables set for the program, in both spellings (curl reads the
+/// lower-case `http_proxy` only; most other tools read either).
+const PROXY_VARIABLES: [&str; 4] = ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"];
+
+/// The variables for everything else, pointing at the same port's SOCKS5 (`socks5h`: the
+/// proxy resolves names, in the instance's VPC view).
+const SOCKS_VARIABLES: [&str; 2] = ["ALL_PROXY", "all_proxy"];
 
 /// Addresses that stay on the "instance" itself: its own loopback.
 const NO_PROXY: &str = "localhost,127.0.0.1,::1";
@@ -120,6 +117,10 @@ pub(crate) fn run(args: ExecArgs) -> anyhow::Result<u8> {
     command.args(rest);
     for name in PROXY_VARIABLES {
         command.env(name, &proxy);
+    }
+    let socks = proxy.replacen("http://", "socks5h://", 1);
+    for name in SOCKS_VARIABLES {
+        command.env(name, &socks);
     }
     command.env("NO_PROXY", NO_PROXY).env("no_proxy", NO_PROXY);
     // The instance's metadata service, reached through the proxy (SDKs' default address).

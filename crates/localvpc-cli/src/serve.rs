@@ -96,6 +96,24 @@ pub(crate) struct ServeArgs {
     #[arg(long, env = "LOCALVPC_INTERNET", default_value = "on", value_parser = ["on", "off"])]
     internet: String,
 
+    /// Relay an AWS service localvpc does not serve to another emulator:
+    /// `ssm=http://127.0.0.1:4566` (the service's endpoint name; repeatable;
+    /// LOCALVPC_UPSTREAM takes a comma-separated list). The data plane sends requests that
+    /// reach that service (through its interface endpoint or public name) there.
+    #[arg(
+        long = "upstream",
+        env = "LOCALVPC_UPSTREAM",
+        value_delimiter = ',',
+        value_name = "SERVICE=http://HOST:PORT"
+    )]
+    upstreams: Vec<String>,
+
+    /// How the data plane refuses a blocked connection: `fast` (at once, the blocker named in
+    /// `x-localvpc-*` headers) or `hang` (no answer until the client gives up, as AWS drops
+    /// the packet).
+    #[arg(long, env = "LOCALVPC_REFUSALS", default_value = "fast", value_parser = ["fast", "hang"])]
+    refusals: String,
+
     /// Log filter (tracing `EnvFilter` syntax).
     #[arg(long, env = "LOCALVPC_LOG", default_value = "info")]
     log: String,
@@ -133,6 +151,23 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!("stopped");
         anyhow::Ok(())
     })
+}
+
+/// `--upstream SERVICE=http://HOST:PORT` pairs.
+fn upstreams(specs: &[String]) -> anyhow::Result<BTreeMap<String, http::Uri>> {
+    let mut out = BTreeMap::new();
+    for spec in specs {
+        let parsed = spec.split_once('=').and_then(|(service, url)| {
+            let uri: http::Uri = url.trim().parse().ok()?;
+            (uri.scheme_str() == Some("http") && uri.authority().is_some() && !service.is_empty())
+                .then(|| (service.trim().to_owned(), uri))
+        });
+        let Some((service, uri)) = parsed else {
+            bail!("--upstream expects SERVICE=http://HOST:PORT, got `{spec}`");
+        };
+        out.insert(service, uri);
+    }
+    Ok(out)
 }
 
 /// `--proxy-listen`: an address, or `off`.
@@ -175,11 +210,15 @@ fn start_proxy(
                     Ok(listener) => {
                         let sessions = std::sync::Arc::clone(&state.sessions);
                         let authority = std::sync::Arc::clone(&state.authority);
+                        let options = localvpc_server::ProxyOptions {
+                            hang_when_blocked: state.config.hang_when_blocked,
+                        };
                         localvpc_server::serve_proxy(
                             listener,
                             state,
                             sessions,
                             authority,
+                            options,
                             std::future::pending(),
                         )
                         .await;
@@ -278,6 +317,8 @@ fn resolve(args: &ServeArgs) -> anyhow::Result<Config> {
             ..dns_config(args)?
         },
         internet: args.internet == "on",
+        upstreams: upstreams(&args.upstreams)?,
+        hang_when_blocked: args.refusals == "hang",
         store,
     })
 }

@@ -6,7 +6,8 @@
 //!   the proxy credential (`http://SESSION:TOKEN@127.0.0.1:PORT`), so another local user
 //!   cannot act as an instance without it;
 //! - **the proxy** ([`serve`]): HTTP/1.1 forward proxying of absolute-form requests and
-//!   `CONNECT` tunnels, authenticated by `Proxy-Authorization: Basic`;
+//!   `CONNECT` tunnels, authenticated by `Proxy-Authorization: Basic`, and SOCKS5 on the same
+//!   port (user/password: the session id and token) for any TCP;
 //! - **TLS interception** ([`Authority`]): for a service localvpc serves itself, the proxy
 //!   ends the client's TLS with a certificate of the local CA for the name asked, and hands
 //!   each request to the gate in-process;
@@ -19,9 +20,10 @@
 
 mod proxy;
 mod session;
+mod socks;
 mod tls;
 
-pub use proxy::serve;
+pub use proxy::{HANG_LIMIT, serve};
 pub use session::{Session, Sessions};
 pub use tls::{Authority, AuthorityError, CA_CERT_FILE, CA_KEY_FILE};
 
@@ -43,11 +45,13 @@ pub trait Gate: Send + Sync + 'static {
         port: u16,
     ) -> impl Future<Output = Decision> + Send;
 
-    /// Answers a request to a service localvpc serves itself ([`Decision::Serve`]): the
-    /// request as the client sent it (origin form, its own `Host` and signature).
+    /// Answers a request in-process ([`Decision::Serve`]): `target` is the name the gate
+    /// gave when it decided, the request as the client sent it (origin form, its own `Host`
+    /// and signature).
     fn serve(
         &self,
         session: &Session,
+        target: &str,
         request: Request<Incoming>,
     ) -> impl Future<Output = Response<Full<Bytes>>> + Send;
 }
@@ -57,11 +61,20 @@ pub trait Gate: Send + Sync + 'static {
 pub enum Decision {
     /// Open: connect to this real socket.
     Connect(SocketAddr),
-    /// Open, to a service localvpc serves itself: the proxy answers in-process (ending TLS
-    /// with the local CA's certificate for the name asked).
-    Serve,
+    /// Open, to something answered in-process (localvpc's own API, the metadata service,
+    /// an upstream the gate relays to): the proxy ends TLS with the local CA's certificate
+    /// for the name asked and hands each request to [`Gate::serve`] with this target name.
+    Serve(String),
     /// Closed, or nowhere to carry it.
     Refuse(Refusal),
+}
+
+/// How the proxy behaves beyond what the gate decides.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProxyOptions {
+    /// Hold connections on a blocked path (status 403) unanswered until the client gives
+    /// up, as AWS drops such packets, instead of refusing them at once.
+    pub hang_when_blocked: bool,
 }
 
 /// Why a connection was refused, as the client sees it: an HTTP status (403 for a blocked

@@ -1,7 +1,7 @@
 //! The proxy listener: HTTP/1.1 forward proxying and `CONNECT` tunnels, each connection
 //! authenticated by its session and decided by the gate before a byte is carried.
 
-use crate::{Authority, Decision, Gate, Refusal, Session, Sessions};
+use crate::{Authority, Decision, Gate, ProxyOptions, Refusal, Session, Sessions};
 use bytes::Bytes;
 use http::{HeaderValue, Method, Request, Response, StatusCode, Uri, header};
 use http_body_util::combinators::BoxBody;
@@ -21,6 +21,8 @@ type Body = BoxBody<Bytes, hyper::Error>;
 const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long connecting to a backend may take before the client gets a 504.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a blocked connection is held in hang mode before the proxy gives up on it.
+pub const HANG_LIMIT: Duration = Duration::from_secs(600);
 
 /// Serves the proxy on `listener` until `shutdown` resolves.
 pub async fn serve<G: Gate>(
@@ -28,6 +30,7 @@ pub async fn serve<G: Gate>(
     gate: Arc<G>,
     sessions: Arc<Sessions>,
     authority: Arc<Authority>,
+    options: ProxyOptions,
     shutdown: impl Future<Output = ()>,
 ) {
     tokio::pin!(shutdown);
@@ -48,14 +51,23 @@ pub async fn serve<G: Gate>(
         let sessions = Arc::clone(&sessions);
         let authority = Arc::clone(&authority);
         tokio::spawn(async move {
+            // SOCKS5 clients open with their version byte; HTTP with a method name.
+            let mut first = [0u8; 1];
+            if matches!(stream.peek(&mut first).await, Ok(1)) && first == [crate::socks::VERSION] {
+                if let Err(e) =
+                    crate::socks::serve(stream, gate, &sessions, &authority, options).await
+                {
+                    tracing::debug!(%peer, error = %e, "SOCKS connection ended");
+                }
+                return;
+            }
             let service = service_fn(move |req| {
                 let gate = Arc::clone(&gate);
                 let sessions = Arc::clone(&sessions);
                 let authority = Arc::clone(&authority);
                 async move {
-                    Ok::<_, std::convert::Infallible>(
-                        handle(gate, &sessions, &authority, req).await,
-                    )
+                    let answer = handle(gate, &sessions, &authority, options, req).await;
+                    Ok::<_, std::convert::Infallible>(answer)
                 }
             });
             let conn = http1::Builder::new()
@@ -75,6 +87,7 @@ async fn handle<G: Gate>(
     gate: Arc<G>,
     sessions: &Sessions,
     authority: &Arc<Authority>,
+    options: ProxyOptions,
     req: Request<Incoming>,
 ) -> Response<Body> {
     let credential = req
@@ -92,15 +105,21 @@ async fn handle<G: Gate>(
     };
     let backend = match gate.decide(&session, &host, port).await {
         Decision::Connect(addr) => addr,
-        Decision::Serve if req.method() == Method::CONNECT => {
-            return intercept(gate, session, authority, &host, port, req);
+        Decision::Serve(target) if req.method() == Method::CONNECT => {
+            return intercept(gate, session, target, authority, &host, port, req);
         }
-        Decision::Serve => {
+        Decision::Serve(target) => {
             let req = to_origin_form(req);
             return gate
-                .serve(&session, req)
+                .serve(&session, &target, req)
                 .await
                 .map(|b| b.map_err(|never| match never {}).boxed());
+        }
+        Decision::Refuse(refusal) if options.hang_when_blocked && refusal.status == 403 => {
+            // As AWS drops the packet: no answer; the client's timeout ends the wait (its
+            // closed connection cancels this future).
+            tokio::time::sleep(HANG_LIMIT).await;
+            return refused(&session, &refusal);
         }
         Decision::Refuse(refusal) => return refused(&session, &refusal),
     };
@@ -173,6 +192,7 @@ fn tunnel(req: Request<Incoming>, backend: TcpStream) -> Response<Body> {
 fn intercept<G: Gate>(
     gate: Arc<G>,
     session: Arc<Session>,
+    target: String,
     authority: &Arc<Authority>,
     host: &str,
     port: u16,
@@ -187,46 +207,53 @@ fn intercept<G: Gate>(
         }
     };
     tokio::spawn(async move {
-        let upgraded = match hyper::upgrade::on(req).await {
-            Ok(u) => TokioIo::new(u),
-            Err(e) => {
-                tracing::debug!(error = %e, "CONNECT upgrade failed");
-                return;
+        match hyper::upgrade::on(req).await {
+            Ok(upgraded) => {
+                serve_in_process(TokioIo::new(upgraded), gate, session, target, config).await
             }
-        };
-        let service = service_fn(move |req: Request<Incoming>| {
-            let gate = Arc::clone(&gate);
-            let session = Arc::clone(&session);
-            async move {
-                let response = gate.serve(&session, req).await;
-                Ok::<_, std::convert::Infallible>(response)
-            }
-        });
-        let builder = http1::Builder::new();
-        let served = match config {
-            None => {
-                builder
-                    .serve_connection(TokioIo::new(upgraded), service)
-                    .await
-            }
-            Some(config) => {
-                match tokio_rustls::TlsAcceptor::from(config)
-                    .accept(upgraded)
-                    .await
-                {
-                    Ok(tls) => builder.serve_connection(TokioIo::new(tls), service).await,
-                    Err(e) => {
-                        tracing::debug!(error = %e, "TLS handshake with the client failed");
-                        return;
-                    }
-                }
-            }
-        };
-        if let Err(e) = served {
-            tracing::debug!(error = %e, "intercepted connection ended");
+            Err(e) => tracing::debug!(error = %e, "CONNECT upgrade failed"),
         }
     });
     Response::new(empty())
+}
+
+/// Serves HTTP/1.1 on a client's connection itself — inside TLS when `tls` is given —
+/// handing each request to the gate (a `CONNECT` or SOCKS tunnel to something answered
+/// in-process).
+pub(crate) async fn serve_in_process<G, IO>(
+    io: IO,
+    gate: Arc<G>,
+    session: Arc<Session>,
+    target: String,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) where
+    G: Gate,
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let target = Arc::new(target);
+    let service = service_fn(move |req: Request<Incoming>| {
+        let gate = Arc::clone(&gate);
+        let session = Arc::clone(&session);
+        let target = Arc::clone(&target);
+        async move {
+            let response = gate.serve(&session, &target, req).await;
+            Ok::<_, std::convert::Infallible>(response)
+        }
+    });
+    let builder = http1::Builder::new();
+    let served = match tls {
+        None => builder.serve_connection(TokioIo::new(io), service).await,
+        Some(config) => match tokio_rustls::TlsAcceptor::from(config).accept(io).await {
+            Ok(tls) => builder.serve_connection(TokioIo::new(tls), service).await,
+            Err(e) => {
+                tracing::debug!(error = %e, "TLS handshake with the client failed");
+                return;
+            }
+        },
+    };
+    if let Err(e) = served {
+        tracing::debug!(error = %e, "intercepted connection ended");
+    }
 }
 
 /// An absolute-form request in origin form: its path and query, a `Host` from its URI when
@@ -385,7 +412,7 @@ mod socket_tests {
     impl Gate for OneWay {
         async fn decide(&self, _: &Session, host: &str, port: u16) -> Decision {
             if host == "api.example" {
-                Decision::Serve
+                Decision::Serve("api".to_owned())
             } else if host == "open.example" && port == 80 {
                 Decision::Connect(self.backend)
             } else {
@@ -398,7 +425,13 @@ mod socket_tests {
             }
         }
 
-        async fn serve(&self, session: &Session, req: Request<Incoming>) -> Response<Full<Bytes>> {
+        async fn serve(
+            &self,
+            session: &Session,
+            target: &str,
+            req: Request<Incoming>,
+        ) -> Response<Full<Bytes>> {
+            assert_eq!(target, "api");
             let leaked = req.headers().contains_key(header::PROXY_AUTHORIZATION);
             let host = req.headers().get(header::HOST).cloned();
             let text = format!(
@@ -463,6 +496,7 @@ mod socket_tests {
             gate,
             sessions,
             Arc::clone(&authority),
+            ProxyOptions::default(),
             std::future::pending(),
         ));
 
@@ -599,5 +633,46 @@ mod socket_tests {
             out.ends_with("served GET /tls for i-1 host=Some(\"api.example\") leaked=false"),
             "{out}"
         );
+
+        // SOCKS5 on the same port: user/password is the session; a name is the gate's to resolve.
+        let socks = |host: &'static str, id: String, token: String| async move {
+            let mut s = TcpStream::connect(proxy).await.unwrap();
+            s.write_all(&[5, 1, 2]).await.unwrap();
+            let mut choice = [0u8; 2];
+            s.read_exact(&mut choice).await.unwrap();
+            assert_eq!(choice, [5, 2]);
+            let mut auth = vec![1, u8::try_from(id.len()).unwrap()];
+            auth.extend(id.as_bytes());
+            auth.push(u8::try_from(token.len()).unwrap());
+            auth.extend(token.as_bytes());
+            s.write_all(&auth).await.unwrap();
+            let mut status = [0u8; 2];
+            s.read_exact(&mut status).await.unwrap();
+            if status != [1, 0] {
+                return (status[1], s);
+            }
+            let mut request = vec![5, 1, 0, 3, u8::try_from(host.len()).unwrap()];
+            request.extend(host.as_bytes());
+            request.extend(80u16.to_be_bytes());
+            s.write_all(&request).await.unwrap();
+            let mut answer = [0u8; 10];
+            s.read_exact(&mut answer).await.unwrap();
+            (answer[1], s)
+        };
+        let id = session.id.clone();
+        let token = session.token().to_owned();
+        let (code, mut s) = socks("open.example", id.clone(), token.clone()).await;
+        assert_eq!(code, 0);
+        s.write_all(b"GET /socks HTTP/1.1\r\nHost: open.example\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut out = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
+        let out = String::from_utf8_lossy(&out);
+        assert!(out.ends_with("GET /socks HTTP/1.1 leaked=false"), "{out}");
+        let (code, _) = socks("closed.example", id.clone(), token).await;
+        assert_eq!(code, 2, "not allowed by the ruleset");
+        let (code, _) = socks("open.example", id, "wrong".to_owned()).await;
+        assert_eq!(code, 1, "authentication failed");
     }
 }

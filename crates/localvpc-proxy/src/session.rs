@@ -59,6 +59,11 @@ impl Sessions {
         let decoded = STANDARD.decode(encoded.trim()).ok()?;
         let text = String::from_utf8(decoded).ok()?;
         let (id, token) = text.split_once(':')?;
+        self.prove(id, token)
+    }
+
+    /// The session `id` names, if `token` is its token.
+    pub fn prove(&self, id: &str, token: &str) -> Option<Arc<Session>> {
         let session = self.lock().get(id).cloned()?;
         same(session.token.as_bytes(), token.as_bytes()).then_some(session)
     }

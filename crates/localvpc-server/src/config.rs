@@ -30,6 +30,11 @@ pub struct Config {
     /// Whether the data plane carries connections that leave every VPC (through internet
     /// or NAT gateways) to their real destinations (`--internet on|off`).
     pub internet: bool,
+    /// AWS service (endpoint name, `ssm`) → the `http://HOST:PORT` the data plane relays its
+    /// requests to (`--upstream`), for services localvpc does not serve.
+    pub upstreams: BTreeMap<String, http::Uri>,
+    /// Hold blocked data-plane connections until the client gives up (`--refusals hang`).
+    pub hang_when_blocked: bool,
 }
 
 impl Config {
@@ -55,6 +60,8 @@ impl Default for Config {
                 ..DnsConfig::default()
             },
             internet: true,
+            upstreams: BTreeMap::new(),
+            hang_when_blocked: false,
         }
     }
 }

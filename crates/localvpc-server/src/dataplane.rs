@@ -27,26 +27,38 @@ impl Gate for State {
     async fn decide(&self, session: &Session, host: &str, port: u16) -> Decision {
         match self.connection(&session.instance, host, port).await {
             Ok(Backend::Real(addr)) => Decision::Connect(addr),
-            Ok(Backend::Api) => Decision::Serve,
+            Ok(Backend::Api) => Decision::Serve(API.to_owned()),
+            Ok(Backend::Metadata) => Decision::Serve(METADATA.to_owned()),
+            Ok(Backend::Upstream(service)) => Decision::Serve(format!("{UPSTREAM}{service}")),
             Err(refusal) => Decision::Refuse(refusal),
         }
     }
 
-    /// The instance metadata service answers requests to its address; localvpc's own API
-    /// answers the rest, as on its HTTP port (the request's SigV4 credential scope picks the
-    /// service, account and region).
-    async fn serve(&self, session: &Session, request: Request<Incoming>) -> Response<Full<Bytes>> {
-        let host = request
-            .headers()
-            .get(http::header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .map(|h| h.rsplit_once(':').map_or(h, |(host, _)| host));
-        if host == Some(IMDS_ADDRESS) {
+    /// localvpc's own API answers as on its HTTP port (the request's SigV4 credential scope
+    /// picks the service, account and region); the metadata service answers for the
+    /// session's instance; an upstream gets the request relayed.
+    async fn serve(
+        &self,
+        session: &Session,
+        target: &str,
+        request: Request<Incoming>,
+    ) -> Response<Full<Bytes>> {
+        if target == METADATA {
             return crate::imds::answer(self, session, &request);
+        }
+        if let Some(service) = target.strip_prefix(UPSTREAM)
+            && let Some(upstream) = self.config.upstreams.get(service)
+        {
+            return crate::upstream::relay(upstream, request).await;
         }
         crate::http::handle(self, request).await
     }
 }
+
+/// The names the gate gives what it answers in-process.
+const API: &str = "api";
+const METADATA: &str = "metadata";
+const UPSTREAM: &str = "upstream:";
 
 /// What carries a connection that the path allows.
 enum Backend {
@@ -54,6 +66,10 @@ enum Backend {
     Real(SocketAddr),
     /// localvpc's own API, in-process.
     Api,
+    /// The instance metadata service, in-process.
+    Metadata,
+    /// The upstream configured for an AWS service localvpc does not serve.
+    Upstream(String),
 }
 
 /// The AWS service a connection reaches, by its endpoint name (`ec2`, `sts`, `ssm`, …):
@@ -113,7 +129,7 @@ impl State {
         }
         // The metadata service is link-local: the instance always reaches its own.
         if host == IMDS_ADDRESS && port == 80 {
-            return Ok(Backend::Api);
+            return Ok(Backend::Metadata);
         }
         let (index, address) = match host.parse::<IpAddr>() {
             Ok(ip) => (self.net_index(), ip),
@@ -164,6 +180,9 @@ impl State {
             return Ok(Backend::Real(*real));
         }
         if let Some(service) = aws_service(&index, host, address) {
+            if self.config.upstreams.contains_key(&service) {
+                return Ok(Backend::Upstream(service));
+            }
             if Service::from_signing_name(&service).is_some() {
                 return Ok(Backend::Api);
             }
@@ -172,7 +191,8 @@ impl State {
                 "LOCALVPC_NO_UPSTREAM",
                 format!(
                     "the path to {service} at {emulated} is open, but localvpc does not serve \
-                     the AWS service `{service}` (it serves: {})",
+                     the AWS service `{service}` (it serves: {}); relay it to another emulator \
+                     with `localvpc serve --upstream {service}=http://HOST:PORT`",
                     Service::ALL.map(Service::signing_name).join(", ")
                 ),
             ));

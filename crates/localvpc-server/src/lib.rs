@@ -13,10 +13,11 @@ mod http;
 mod imds;
 mod state;
 mod trace;
+mod upstream;
 mod writer;
 
 pub use config::{Config, StoreConfig};
 pub use http::serve;
 pub use localvpc_dns::{DnsConfig, ListenSpec};
-pub use localvpc_proxy::serve as serve_proxy;
+pub use localvpc_proxy::{ProxyOptions, serve as serve_proxy};
 pub use state::{CA_DIR, DATABASE_FILE, StartError, State};
