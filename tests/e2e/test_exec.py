@@ -39,10 +39,10 @@ PROVIDER_TARGET = "10.40.1.10"  # the provider's backend instance behind its loa
 GREETING = b"hello from the internet\n"
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's name)
-        body = GREETING + f"host={self.headers.get('Host')} path={self.path}\n".encode()
+class _Quiet(http.server.BaseHTTPRequestHandler):
+    def answer(self, body: bytes, content_type: str = "text/plain") -> None:
         self.send_response(200)
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -51,17 +51,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def web():
-    """A real HTTP server on loopback: what the emulated internet address stands for."""
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv.server_address[1]
-    srv.shutdown()
+class _Handler(_Quiet):
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        self.answer(GREETING + f"host={self.headers.get('Host')} path={self.path}\n".encode())
 
 
-class _Ssm(http.server.BaseHTTPRequestHandler):
+class _Ssm(_Quiet):
     """Another emulator's SSM: answers GetParameter with what it was asked."""
 
     def do_POST(self):  # noqa: N802 (http.server's name)
@@ -70,20 +65,26 @@ class _Ssm(http.server.BaseHTTPRequestHandler):
         target = self.headers.get("X-Amz-Target", "")
         body = json.dumps({"Parameter": {"Name": asked.get("Name", ""), "Type": "String",
                                          "Value": f"from-upstream {target}"}}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/x-amz-json-1.1")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.answer(body, "application/x-amz-json-1.1")
 
-    def log_message(self, *_):
-        pass
+
+def _loopback_server(handler):
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+@pytest.fixture(scope="module")
+def web():
+    """A real HTTP server on loopback: what the emulated internet address stands for."""
+    srv = _loopback_server(_Handler)
+    yield srv.server_address[1]
+    srv.shutdown()
 
 
 @pytest.fixture(scope="module")
 def ssm_upstream():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Ssm)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    srv = _loopback_server(_Ssm)
     yield srv.server_address[1]
     srv.shutdown()
 
