@@ -21,6 +21,9 @@ type Body = BoxBody<Bytes, hyper::Error>;
 const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long connecting to a backend may take before the client gets a 504.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Each direction's buffer in a tunnel: large enough that a bulk transfer costs few
+/// system calls (tokio's default of 8 KiB made a tunnel 4× slower than the direct path).
+pub(crate) const TUNNEL_BUFFER: usize = 256 * 1024;
 /// How long a blocked connection is held in hang mode before the proxy gives up on it.
 pub const HANG_LIMIT: Duration = Duration::from_secs(600);
 
@@ -176,7 +179,14 @@ fn tunnel(req: Request<Incoming>, backend: TcpStream) -> Response<Body> {
             Ok(upgraded) => {
                 let mut client = TokioIo::new(upgraded);
                 let mut backend = backend;
-                if let Err(e) = tokio::io::copy_bidirectional(&mut client, &mut backend).await {
+                if let Err(e) = tokio::io::copy_bidirectional_with_sizes(
+                    &mut client,
+                    &mut backend,
+                    TUNNEL_BUFFER,
+                    TUNNEL_BUFFER,
+                )
+                .await
+                {
                     tracing::debug!(error = %e, "tunnel closed");
                 }
             }

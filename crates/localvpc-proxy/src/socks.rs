@@ -3,7 +3,7 @@
 //! HTTP. Each `CONNECT` (a name, which the gate resolves in the instance's VPC view, or an
 //! address) is decided by the gate like an HTTP proxy request.
 
-use crate::proxy::{HANG_LIMIT, serve_in_process};
+use crate::proxy::{HANG_LIMIT, TUNNEL_BUFFER, serve_in_process};
 use crate::{Authority, Decision, Gate, ProxyOptions, Sessions};
 use std::sync::Arc;
 use std::time::Duration;
@@ -104,7 +104,13 @@ pub(crate) async fn serve<G: Gate>(
                 };
             reply(&mut stream, SUCCEEDED).await?;
             let mut backend = backend;
-            tokio::io::copy_bidirectional(&mut stream, &mut backend).await?;
+            tokio::io::copy_bidirectional_with_sizes(
+                &mut stream,
+                &mut backend,
+                TUNNEL_BUFFER,
+                TUNNEL_BUFFER,
+            )
+            .await?;
             Ok(())
         }
         Decision::Serve(target) => {
