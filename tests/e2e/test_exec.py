@@ -653,3 +653,14 @@ def test_socks5_carries_any_tcp_under_the_same_decisions(server, site):
     assert r.stdout.startswith(GREETING.decode()) and "path=/socks" in r.stdout
     r = exec_(server, site["private"]["InstanceId"], "sh", "-c", script)
     assert r.returncode != 0 and "SOCKS" in r.stderr.upper(), (r.returncode, r.stderr)
+
+
+def test_a_global_service_is_reached_at_its_global_name_through_the_internet_gateway(server, site, tmp_path):
+    # Route 53 has no interface endpoint: a public instance reaches route53.amazonaws.com
+    # through its internet gateway, a private one not at all.
+    argv = (find_aws_cli(), "route53", "list-hosted-zones", "--query", "HostedZones[].Name", "--output", "text")
+    r = exec_(server, site["public"], *argv, env=aws_env(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert "corp.example." in r.stdout.split()
+    status, headers, _ = curl(server, site["private"]["InstanceId"], "https://route53.amazonaws.com/", "--proxytunnel")
+    assert (status, headers["x-localvpc-blocked"]) == (403, "NO_ROUTE_TO_DESTINATION")

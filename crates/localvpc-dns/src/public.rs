@@ -272,6 +272,21 @@ pub(crate) fn load_balancer_addresses(
     ))
 }
 
+/// The AWS services with a global endpoint name (`route53.amazonaws.com`), and their names.
+const GLOBAL_SERVICES: [(&str, &str); 4] = [
+    ("route53.amazonaws.com.", "route53"),
+    ("sts.amazonaws.com.", "sts"),
+    ("iam.amazonaws.com.", "iam"),
+    ("organizations.us-east-1.amazonaws.com.", "organizations"),
+];
+
+/// A stable address in 198.19.0.0/16, localvpc's stand-in range for AWS services' public
+/// endpoints (never .0 or .255.255).
+fn stand_in_address(hash: u64) -> Ipv4Addr {
+    let offset = u32::try_from(1 + (hash >> 16) % 65_534).unwrap_or(1);
+    Ipv4Addr::from(u32::from(Ipv4Addr::new(198, 19, 0, 0)) + offset)
+}
+
 /// An AWS service's public name → (service, region, address, where the address comes from).
 /// S3 and DynamoDB answer inside their managed prefix list (so a gateway endpoint route
 /// matches); other services answer in 198.19.0.0/16, localvpc's documented stand-in range.
@@ -281,6 +296,15 @@ fn service_address(
 ) -> Option<(&'static str, &'static str, Ipv4Addr, String)> {
     if !qname.ends_with(".amazonaws.com.") {
         return None;
+    }
+    // Services with one global endpoint: no region in the name; they live in us-east-1.
+    if let Some((_, service)) = GLOBAL_SERVICES.iter().find(|(name, _)| *name == qname) {
+        return Some((
+            service,
+            "us-east-1",
+            stand_in_address(fnv1a(qname.as_bytes())),
+            "a stand-in address in 198.19.0.0/16 for the service's global endpoint".to_owned(),
+        ));
     }
     let region = catalog
         .regions()
@@ -326,12 +350,10 @@ fn service_address(
             ));
         }
     }
-    let offset = u32::try_from(1 + (hash >> 16) % 65_534).unwrap_or(1);
-    let ip = Ipv4Addr::from(u32::from(Ipv4Addr::new(198, 19, 0, 0)) + offset);
     Some((
         service.name,
         region,
-        ip,
+        stand_in_address(hash),
         "a stand-in address in 198.19.0.0/16; localvpc carries no published range for this service"
             .to_owned(),
     ))

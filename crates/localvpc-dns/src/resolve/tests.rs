@@ -388,6 +388,35 @@ fn private_dns_shadows_the_public_answer_inside_the_vpc_only() {
 }
 
 #[test]
+fn global_service_names_answer_a_public_address() {
+    let w = World::new();
+    for name in [
+        "route53.amazonaws.com",
+        "sts.amazonaws.com",
+        "IAM.amazonaws.com",
+    ] {
+        let r = w.ask(&View::Public, name, QType::A);
+        let ips = a_records(&r);
+        assert_eq!(ips.len(), 1, "{name}");
+        assert_eq!(ips[0].octets()[..2], [198, 19], "{name}");
+        assert!(
+            trail_text(&r).contains("global endpoint"),
+            "{}",
+            trail_text(&r)
+        );
+    }
+    assert_ne!(
+        a_records(&w.ask(&View::Public, "route53.amazonaws.com", QType::A)),
+        a_records(&w.ask(&View::Public, "sts.amazonaws.com", QType::A))
+    );
+    assert_eq!(
+        w.ask(&View::Public, "nothing.amazonaws.com", QType::A)
+            .rcode,
+        Rcode::NxDomain
+    );
+}
+
+#[test]
 fn public_vpce_names_answer_everyone() {
     let mut w = World::new();
     let net = w.net(HUB, "10.0.0.0/16");
