@@ -664,3 +664,38 @@ def test_a_global_service_is_reached_at_its_global_name_through_the_internet_gat
     assert "corp.example." in r.stdout.split()
     status, headers, _ = curl(server, site["private"]["InstanceId"], "https://route53.amazonaws.com/", "--proxytunnel")
     assert (status, headers["x-localvpc-blocked"]) == (403, "NO_ROUTE_TO_DESTINATION")
+
+
+def test_a_spoke_reaches_the_hubs_endpoint_over_a_transit_gateway(server, site, endpoints, tmp_path):
+    """The same centralised layout as over peering, with a transit gateway: both VPCs
+    attached (default association and propagation), VPC routes to the gateway, and a private
+    hosted zone in the spoke aliasing sts's name to the hub's sts endpoint."""
+    ec2 = site["ec2"]
+    net = Net(ec2)
+    spoke = net.vpc("10.22.0.0/16", dns_hostnames=True)
+    spoke_subnet = net.subnet(spoke, "10.22.1.0/24")
+    client = net.instance(spoke_subnet)["InstanceId"]
+    [sts] = ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoints["ids"]["sts"]])["VpcEndpoints"]
+    regional = sts["DnsEntries"][0]
+    name = f"sts.{DEFAULT_REGION}.amazonaws.com"
+    r53 = new_route53_client(server.url)
+    zone = zone_id(r53, name, vpc=spoke)
+    apply(r53, zone, change("CREATE", {"Name": name, "Type": "A", "AliasTarget": {
+        "HostedZoneId": regional["HostedZoneId"], "DNSName": regional["DnsName"],
+        "EvaluateTargetHealth": False}}))
+    program = ("import boto3; print(boto3.client('sts', region_name='ap-northeast-1')"
+               ".get_caller_identity()['Account'])")
+    tgw = ec2.create_transit_gateway(Description="hub")["TransitGateway"]["TransitGatewayId"]
+    for vpc, subnet in ((spoke, spoke_subnet), (site["vpc"], site["private"]["SubnetId"])):
+        ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[subnet])
+    ec2.create_route(RouteTableId=net.main_table(spoke), DestinationCidrBlock="10.20.0.0/16",
+                     TransitGatewayId=tgw)
+    # The hub has no route back yet: the return path is blocked.
+    status, headers, _ = curl(server, client, f"https://{name}/", "--proxytunnel")
+    assert status == 403, headers
+    ec2.create_route(RouteTableId=net.main_table(site["vpc"]), DestinationCidrBlock="10.22.0.0/16",
+                     TransitGatewayId=tgw)
+    ec2.authorize_security_group_ingress(GroupId=endpoints["sg"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.22.0.0/16"}]}])
+    r = exec_(server, client, sys.executable, "-c", program, env=aws_env(tmp_path))
+    assert (r.returncode, r.stdout.strip()) == (0, "000000000000"), r.stderr
