@@ -397,3 +397,31 @@ fn insert_account(accounts: &mut BTreeMap<String, AccountId>, pair: &str) -> any
     accounts.insert(akid.trim().to_owned(), account);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_proxy_listens_on_loopback_or_not_at_all() {
+        assert_eq!(proxy_listen("off").unwrap(), None);
+        assert_eq!(
+            proxy_listen("127.0.0.1:0").unwrap(),
+            Some("127.0.0.1:0".parse().unwrap())
+        );
+        assert!(proxy_listen("[::1]:8080").unwrap().is_some());
+        // Never an open relay: other addresses are refused, as is nonsense.
+        assert!(proxy_listen("0.0.0.0:8080").is_err());
+        assert!(proxy_listen("10.0.0.1:8080").is_err());
+        assert!(proxy_listen("localhost").is_err());
+    }
+
+    #[test]
+    fn upstreams_are_service_and_http_url_pairs() {
+        let map = upstreams(&["ssm=http://127.0.0.1:4566".to_owned()]).unwrap();
+        assert_eq!(map["ssm"].authority().unwrap().as_str(), "127.0.0.1:4566");
+        for bad in ["ssm", "=http://h:1", "ssm=https://h:1", "ssm=h:1"] {
+            assert!(upstreams(&[bad.to_owned()]).is_err(), "{bad}");
+        }
+    }
+}

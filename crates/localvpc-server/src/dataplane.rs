@@ -306,3 +306,32 @@ pub(crate) fn close_session(state: &State, id: &str) -> (u16, String) {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use localvpc_model::Model;
+    use std::sync::Arc;
+
+    #[test]
+    fn aws_services_are_known_by_their_public_names() {
+        let index = NetIndex::build(Arc::new(Model::default()));
+        let outside: IpAddr = "198.19.1.2".parse().unwrap();
+        for (host, service) in [
+            ("ec2.ap-northeast-1.amazonaws.com", Some("ec2")),
+            ("sts.ap-northeast-1.amazonaws.com", Some("sts")),
+            ("route53.amazonaws.com", Some("route53")),
+            ("ssm.ap-northeast-1.amazonaws.com", Some("ssm")),
+            // Endpoint-specific names are known by the endpoint behind the address instead.
+            ("vpce-0123-abcd.ec2.ap-northeast-1.vpce.amazonaws.com", None),
+            ("example.com", None),
+            ("amazonaws.com", None),
+        ] {
+            assert_eq!(
+                aws_service(&index, host, outside).as_deref(),
+                service,
+                "{host}"
+            );
+        }
+    }
+}

@@ -263,3 +263,24 @@ fn iso8601_seconds(epoch_millis: u64) -> String {
         None => millis,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_belong_to_their_session_and_expire() {
+        let tokens = Tokens::default();
+        let t = tokens.issue("s-1", 60, 1_000);
+        assert!(tokens.valid(&t, "s-1", 1_000));
+        assert!(!tokens.valid(&t, "s-2", 1_000), "another session's token");
+        assert!(!tokens.valid(&t, "s-1", 61_000), "expired");
+        assert!(!tokens.valid("nope", "s-1", 1_000));
+    }
+
+    #[test]
+    fn times_are_written_to_the_second() {
+        assert_eq!(iso8601_seconds(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso8601_seconds(1_500), "1970-01-01T00:00:01Z");
+    }
+}
