@@ -164,7 +164,11 @@ impl State {
             destination_port: Some(port),
             request: None,
         };
-        let analysis = verdict(&index, &query)
+        // To an emulated interface the hops are needed (where a balancer delivers the
+        // connection); elsewhere the verdict alone, without recording hops, decides.
+        let to_interface = index.interface_at(address).is_some();
+        let search = if to_interface { analyze } else { verdict };
+        let analysis = search(&index, &query)
             .map_err(|e| refuse(403, "NO_SOURCE_OR_DESTINATION", e.to_string()))?;
         if !analysis.network_path_found {
             let (code, detail) = analysis
@@ -197,12 +201,11 @@ impl State {
                 ),
             ));
         }
-        if index.interface_at(address).is_some() {
+        if to_interface {
             // Through a load balancer (and PrivateLink) the connection ends at a target, on
             // the target port: that is the emulated socket a real process stands behind.
-            let delivered = analyze(&index, &query)
-                .ok()
-                .and_then(|a| a.delivered_to())
+            let delivered = analysis
+                .delivered_to()
                 .map_or(emulated, |(ip, p)| SocketAddr::new(ip, p.unwrap_or(port)));
             if let Some(real) = self.config.dns.map_ip.get(&delivered) {
                 return Ok(Backend::Real(*real));
