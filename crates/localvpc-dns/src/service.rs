@@ -651,8 +651,18 @@ impl Dns {
     /// (what a client in that view would get), and says which snapshot decided: a caller
     /// that goes on to decide more from the model (`localvpc trace`) uses that one.
     pub async fn explain_name(&self, view: &View, name: &str, qtype: QType) -> Explained {
+        self.lookup(view, name, qtype, Detail::Trail).await
+    }
+
+    /// The same answer without the trail's sentences: for the data plane, which needs the
+    /// addresses and the snapshot that decided, on every connection.
+    pub async fn answer_name(&self, view: &View, name: &str, qtype: QType) -> Explained {
+        self.lookup(view, name, qtype, Detail::AnswerOnly).await
+    }
+
+    async fn lookup(&self, view: &View, name: &str, qtype: QType, detail: Detail) -> Explained {
         let current = self.current();
-        let answer = answer::answer(self, &current, view, name, None, qtype, Detail::Trail).await;
+        let answer = answer::answer(self, &current, view, name, None, qtype, detail).await;
         Explained {
             snapshot: Arc::clone(&current.model),
             resolution: answer.resolution,

@@ -144,7 +144,7 @@ impl State {
                         format!("{instance} has no network interface"),
                     ));
                 };
-                let resolved = resolve_name(self, &interface, host).await;
+                let resolved = resolve_name(self, &interface, host, false).await;
                 let Some(address) = resolved.address else {
                     return Err(refuse(
                         502,

@@ -106,7 +106,7 @@ fn service_request(text: &str, principal: Option<String>) -> Result<ServiceReque
 
 /// A name as the source's VPC resolver answers it.
 pub(crate) struct ResolvedName {
-    /// The answer and its trail, with the snapshot that answered.
+    /// The answer (and its trail when asked for), with the snapshot that answered.
     pub(crate) explained: Explained,
     /// The network tables of that snapshot: the path is searched in the model that
     /// answered, so both parts see the same state.
@@ -122,9 +122,14 @@ pub(crate) async fn resolve_name(
     state: &State,
     source: &NetworkInterface,
     host: &str,
+    trail: bool,
 ) -> ResolvedName {
     let view = View::Vpc(source.vpc_id.clone());
-    let explained = state.dns.explain_name(&view, host, QType::A).await;
+    let explained = if trail {
+        state.dns.explain_name(&view, host, QType::A).await
+    } else {
+        state.dns.answer_name(&view, host, QType::A).await
+    };
     let index = state.net_index_of(Arc::clone(&explained.snapshot));
     let addresses: Vec<IpAddr> = explained
         .resolution
@@ -237,7 +242,7 @@ pub(crate) async fn trace(state: &State, body: &[u8]) -> (u16, String) {
                 return error(404, format!("the source `{}` does not exist", request.from));
             };
             let source_vpc = source.vpc_id.clone();
-            let resolved = resolve_name(state, source, host).await;
+            let resolved = resolve_name(state, source, host, true).await;
             let view = View::Vpc(source_vpc.clone());
             dns = resolved.explained.json(&view, host, QType::A);
             steps.extend(
