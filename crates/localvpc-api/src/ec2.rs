@@ -10,6 +10,7 @@ mod egress_only_internet_gateway;
 mod elastic_ip;
 mod endpoint_service;
 mod filter;
+mod flow_log;
 mod input;
 mod instance;
 pub use instance::instance_profile_id;
@@ -70,6 +71,7 @@ pub const ACTIONS: &[&str] = &[
     "CreateDefaultVpc",
     "CreateDhcpOptions",
     "CreateEgressOnlyInternetGateway",
+    "CreateFlowLogs",
     "CreateInternetGateway",
     "CreateManagedPrefixList",
     "CreateNatGateway",
@@ -99,6 +101,7 @@ pub const ACTIONS: &[&str] = &[
     "DeleteCustomerGateway",
     "DeleteDhcpOptions",
     "DeleteEgressOnlyInternetGateway",
+    "DeleteFlowLogs",
     "DeleteInternetGateway",
     "DeleteManagedPrefixList",
     "DeleteNatGateway",
@@ -131,6 +134,7 @@ pub const ACTIONS: &[&str] = &[
     "DescribeCustomerGateways",
     "DescribeDhcpOptions",
     "DescribeEgressOnlyInternetGateways",
+    "DescribeFlowLogs",
     "DescribeImages",
     "DescribeInstanceAttribute",
     "DescribeInstanceCreditSpecifications",
@@ -302,6 +306,9 @@ async fn dispatch<B: Backend>(
         "CreateEgressOnlyInternetGateway" => egress_only_internet_gateway::create(&op).await,
         "DeleteEgressOnlyInternetGateway" => egress_only_internet_gateway::delete(&op).await,
         "DescribeEgressOnlyInternetGateways" => egress_only_internet_gateway::describe(&op),
+        "CreateFlowLogs" => flow_log::create(&op).await,
+        "DeleteFlowLogs" => flow_log::delete(&op).await,
+        "DescribeFlowLogs" => flow_log::describe(&op),
         "CreateRouteTable" => route_table::create_route_table(&op).await,
         "DeleteRouteTable" => route_table::delete_route_table(&op).await,
         "DescribeRouteTables" => route_table::describe_route_tables(&op),

@@ -393,6 +393,10 @@ pub enum Command {
     DeleteNetworkInsightsAnalysis {
         id: NetworkInsightsAnalysisId,
     },
+    CreateFlowLogs(crate::ec2::flow_log::CreateFlowLogs),
+    DeleteFlowLogs {
+        ids: Vec<String>,
+    },
     ModifyInstanceAttribute {
         instance_id: InstanceId,
         change: crate::ec2::instance::InstanceAttributeChange,
@@ -552,6 +556,11 @@ pub enum Outcome {
     Instances(Vec<Instance>),
     NetworkInsightsPath(NetworkInsightsPath),
     NetworkInsightsAnalysis(NetworkInsightsAnalysis),
+    /// The flow logs created, and the resources refused.
+    FlowLogs(
+        Vec<crate::ec2::flow_log::FlowLog>,
+        Vec<crate::ec2::flow_log::Unsuccessful>,
+    ),
     /// (instance, previous state, current state).
     InstanceStateChanges(Vec<(InstanceId, InstanceState, InstanceState)>),
     CustomerGateway(CustomerGateway),
@@ -621,6 +630,7 @@ from_outcome! {
     Vec<Instance>: Outcome::Instances(x) => x,
     NetworkInsightsPath: Outcome::NetworkInsightsPath(x) => x,
     NetworkInsightsAnalysis: Outcome::NetworkInsightsAnalysis(x) => x,
+    (Vec<crate::ec2::flow_log::FlowLog>, Vec<crate::ec2::flow_log::Unsuccessful>): Outcome::FlowLogs(made, failed) => (made, failed),
     CustomerGateway: Outcome::CustomerGateway(x) => x,
     VpnGateway: Outcome::VpnGateway(x) => x,
     VpnConnection: Outcome::VpnConnection(x) => x,

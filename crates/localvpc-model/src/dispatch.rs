@@ -586,6 +586,11 @@ impl Txn<'_, '_> {
                 Outcome::Done
             }
             Command::RunInstances(input) => Outcome::Instances(self.run_instances(input)?),
+            Command::CreateFlowLogs(input) => {
+                let (made, failed) = self.create_flow_logs(input)?;
+                Outcome::FlowLogs(made, failed)
+            }
+            Command::DeleteFlowLogs { ids } => Outcome::Unsuccessful(self.delete_flow_logs(ids)),
             Command::CreateNetworkInsightsPath(input) => {
                 Outcome::NetworkInsightsPath(self.create_network_insights_path(input)?)
             }

@@ -4,6 +4,7 @@ pub(crate) mod dhcp;
 pub(crate) mod egress_only_internet_gateway;
 pub(crate) mod elastic_ip;
 pub(crate) mod endpoint_service;
+pub(crate) mod flow_log;
 pub(crate) mod image;
 pub(crate) mod instance;
 pub(crate) mod internet_gateway;

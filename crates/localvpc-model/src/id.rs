@@ -89,12 +89,13 @@ pub enum ResourceKind {
     ResolverDnssecConfig,
     NetworkInsightsPath,
     NetworkInsightsAnalysis,
+    FlowLog,
 }
 
 impl ResourceKind {
     /// The kinds EC2's tag calls and `of_id` know. Route 53 Resolver kinds are left out:
     /// they are tagged by ARN through their own API, never through EC2 CreateTags.
-    pub const ALL: [Self; 33] = [
+    pub const ALL: [Self; 34] = [
         Self::Vpc,
         Self::Subnet,
         Self::RouteTable,
@@ -128,6 +129,7 @@ impl ResourceKind {
         Self::Listener,
         Self::NetworkInsightsPath,
         Self::NetworkInsightsAnalysis,
+        Self::FlowLog,
     ];
 
     /// The id prefix without the dash.
@@ -177,6 +179,7 @@ impl ResourceKind {
             Self::ResolverDnssecConfig => "rdsc",
             Self::NetworkInsightsPath => "nip",
             Self::NetworkInsightsAnalysis => "nia",
+            Self::FlowLog => "fl",
         }
     }
 
@@ -227,6 +230,7 @@ impl ResourceKind {
             Self::ResolverDnssecConfig => "ResourceNotFoundException",
             Self::NetworkInsightsPath => "InvalidNetworkInsightsPathId.NotFound",
             Self::NetworkInsightsAnalysis => "InvalidNetworkInsightsAnalysisId.NotFound",
+            Self::FlowLog => "InvalidFlowLogId.NotFound",
         }
     }
 
@@ -277,6 +281,7 @@ impl ResourceKind {
             Self::ResolverDnssecConfig => "InvalidParameterException",
             Self::NetworkInsightsPath => "InvalidNetworkInsightsPathId.Malformed",
             Self::NetworkInsightsAnalysis => "InvalidNetworkInsightsAnalysisId.Malformed",
+            Self::FlowLog => "InvalidFlowLogId.Malformed",
         }
     }
 
@@ -327,6 +332,7 @@ impl ResourceKind {
             Self::ResolverDnssecConfig => "Resolver DNSSEC config",
             Self::NetworkInsightsPath => "network insights path ID",
             Self::NetworkInsightsAnalysis => "network insights analysis ID",
+            Self::FlowLog => "flow log ID",
         }
     }
 
@@ -376,6 +382,7 @@ impl ResourceKind {
             Self::ResolverDnssecConfig => None,
             Self::NetworkInsightsPath => Some("network-insights-path"),
             Self::NetworkInsightsAnalysis => Some("network-insights-analysis"),
+            Self::FlowLog => Some("vpc-flow-log"),
         }
     }
 
@@ -720,3 +727,5 @@ mod tests {
         assert!(VpcId::parse(id.as_str()).is_ok());
     }
 }
+id_type!(/// `fl-…`
+    FlowLogId, ResourceKind::FlowLog);

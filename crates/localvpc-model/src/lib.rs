@@ -44,6 +44,10 @@ pub use ec2::endpoint_service::{
     AllowedPrincipal, ConnectionEvent, ConnectionNotification, CreateEndpointService,
     ModifyEndpointService, PrivateDnsVerification, VpcEndpointServiceConfiguration,
 };
+pub use ec2::flow_log::{
+    CreateFlowLogs, FlowAction, FlowDirection, FlowLog, FlowLogDestination, FlowLogField,
+    FlowLogRecord, FlowLogResourceType, LogFormat, TrafficType, Unsuccessful,
+};
 pub use ec2::image::{
     AMAZON_OWNER, BUILTIN_IMAGES, BuiltinImage, CANONICAL_OWNER, builtin_image_id, valid_image_id,
 };
@@ -111,7 +115,7 @@ pub use elbv2::{
 pub use error::ModelError;
 pub use id::{
     AllocationId, Clock, ConnectionNotificationId, CustomerGatewayId, DhcpOptionsId,
-    EgressOnlyInternetGatewayId, ElasticIpAssociationId, FixedClock, IdGen, InstanceId,
+    EgressOnlyInternetGatewayId, ElasticIpAssociationId, FixedClock, FlowLogId, IdGen, InstanceId,
     InternetGatewayId, NatGatewayId, NetworkAclAssociationId, NetworkAclId,
     NetworkInsightsAnalysisId, NetworkInsightsPathId, NetworkInterfaceId, PrefixListId,
     ResourceKind, RouteTableAssociationId, RouteTableId, SecurityGroupId, SecurityGroupRuleId,

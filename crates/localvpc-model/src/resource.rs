@@ -6,6 +6,7 @@ use crate::ec2::dhcp::DhcpOptions;
 use crate::ec2::egress_only_internet_gateway::EgressOnlyInternetGateway;
 use crate::ec2::elastic_ip::ElasticIp;
 use crate::ec2::endpoint_service::{ConnectionNotification, VpcEndpointServiceConfiguration};
+use crate::ec2::flow_log::FlowLog;
 use crate::ec2::instance::Instance;
 use crate::ec2::internet_gateway::InternetGateway;
 use crate::ec2::nat_gateway::NatGateway;
@@ -31,9 +32,9 @@ use crate::elbv2::{
 use crate::error::ModelError;
 use crate::id::{
     AllocationId, ConnectionNotificationId, CustomerGatewayId, DhcpOptionsId,
-    EgressOnlyInternetGatewayId, InstanceId, InternetGatewayId, NatGatewayId, NetworkAclId,
-    NetworkInsightsAnalysisId, NetworkInsightsPathId, NetworkInterfaceId, PrefixListId,
-    ResourceKind, RouteTableId, SecurityGroupId, SubnetCidrReservationId, SubnetId,
+    EgressOnlyInternetGatewayId, FlowLogId, InstanceId, InternetGatewayId, NatGatewayId,
+    NetworkAclId, NetworkInsightsAnalysisId, NetworkInsightsPathId, NetworkInterfaceId,
+    PrefixListId, ResourceKind, RouteTableId, SecurityGroupId, SubnetCidrReservationId, SubnetId,
     TransitGatewayAttachmentId, TransitGatewayId, TransitGatewayRouteTableId, VpcEndpointId,
     VpcEndpointServiceId, VpcId, VpcPeeringConnectionId, VpnConnectionId, VpnGatewayId,
 };
@@ -351,6 +352,7 @@ stored_resources! {
     ResolverDnssecConfig(ResolverDnssecConfig, ResolverDnssecConfigId) in resolver_dnssec_configs as ResolverDnssecConfig;
     NetworkInsightsPath(NetworkInsightsPath, NetworkInsightsPathId) in network_insights_paths as NetworkInsightsPath;
     NetworkInsightsAnalysis(NetworkInsightsAnalysis, NetworkInsightsAnalysisId) in network_insights_analyses as NetworkInsightsAnalysis;
+    FlowLog(FlowLog, FlowLogId) in flow_logs as FlowLog;
 }
 
 /// One committed change. A command's changes are applied and persisted together.

@@ -86,6 +86,8 @@ impl InVpc for ResolverConfig {}
 impl InVpc for ResolverDnssecConfig {}
 impl InVpc for NetworkInsightsPath {}
 impl InVpc for NetworkInsightsAnalysis {}
+// A flow log does not keep its VPC, subnet or interface from being deleted.
+impl InVpc for crate::ec2::flow_log::FlowLog {}
 
 #[cfg(test)]
 mod tests {

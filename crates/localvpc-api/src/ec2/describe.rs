@@ -71,7 +71,8 @@ impl<'o, B: Backend> Describe<'o, B> {
 }
 
 impl<'o, B: Backend, Id> Describe<'o, B, Id> {
-    fn with_ids(op: &'o Op<'o, B>, ids: Vec<Id>) -> Self {
+    /// A Describe of the resources `ids` names (empty: all of the caller's).
+    pub(super) fn with_ids(op: &'o Op<'o, B>, ids: Vec<Id>) -> Self {
         Self {
             op,
             ids,
