@@ -195,6 +195,9 @@ pub struct Hop {
     pub outbound_header: Option<Header>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
+    /// Which way a security group or network ACL was crossed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
     /// What happened here, in one sentence.
     pub detail: String,
     /// Whether this hop stops the packet (its explanations say why).
@@ -215,6 +218,7 @@ impl Hop {
             inbound_header: None,
             outbound_header: None,
             service_name: None,
+            direction: None,
             detail: detail.into(),
             blocked: false,
         }

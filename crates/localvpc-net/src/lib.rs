@@ -16,6 +16,8 @@
 //! - the path search ([`analyze`]): forward and return path, hop by hop, with every blocker
 //!   on a blocked path named with AWS's Reachability Analyzer explanation codes; [`verdict`]
 //!   runs the same search without recording hops (batches, the data plane);
+//! - where VPC flow logs see a connection ([`sightings`]): the interfaces its packets leave
+//!   and enter, each with the action and the rule that decided, read off the same hops;
 //! - the explanation vocabulary ([`explain`]) that `localvpc trace`, the EC2 Network Insights
 //!   API and the data plane print.
 //!
@@ -23,12 +25,14 @@
 
 pub mod decide;
 pub mod explain;
+mod flow;
 mod index;
 mod packet;
 mod path;
 #[cfg(test)]
 mod tests;
 
+pub use flow::{Sighting, sightings};
 pub use index::{NetIndex, Owner};
 pub use localvpc_model::{IpProtocol, PortRange};
 pub use packet::Packet;

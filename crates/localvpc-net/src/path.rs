@@ -970,11 +970,9 @@ impl<'a, 'q> Walk<'a, 'q> {
     /// A reply leaves an interface: its groups are stateful and let it out.
     fn reply_leaves(&mut self, eni: &NetworkInterface, reply: &Packet) {
         if self.detail {
-            self.hops.push(Hop::new(
-                "network-interface",
-                Self::eni_component(eni),
-                format!("the reply leaves {}", eni.id),
-            ));
+            let mut hop = self.interface_hop(eni, format!("the reply leaves {}", eni.id));
+            hop.outbound_header = Some(Header::from(reply));
+            self.hops.push(hop);
         }
         self.check_groups(eni, Direction::Egress, reply);
     }
@@ -1122,6 +1120,7 @@ impl<'a, 'q> Walk<'a, 'q> {
                     "stateful: the reply of an allowed connection is allowed",
                 )
                 .with(Role::AttachedTo, Self::eni_component(eni));
+                hop.direction = Some(direction);
                 hop.related.extend(components.into_iter().skip(1).map(|c| {
                     crate::explain::Related {
                         role: Role::SecurityGroup,
@@ -1152,6 +1151,7 @@ impl<'a, 'q> Walk<'a, 'q> {
                         ),
                     )
                     .with(Role::AttachedTo, Self::eni_component(eni));
+                    hop.direction = Some(direction);
                     hop.security_group_rule = Some(rule);
                     self.hops.push(hop);
                 }
@@ -1159,7 +1159,7 @@ impl<'a, 'q> Walk<'a, 'q> {
             SgDecision::Denied { no_rules, .. } => {
                 let components = components();
                 if self.detail {
-                    let hop = Hop::new(
+                    let mut hop = Hop::new(
                         "security-group",
                         first(&components),
                         format!(
@@ -1168,6 +1168,7 @@ impl<'a, 'q> Walk<'a, 'q> {
                         ),
                     )
                     .with(Role::AttachedTo, Self::eni_component(eni));
+                    hop.direction = Some(direction);
                     self.hops.push(hop);
                 }
                 let peer = match direction {
@@ -1255,6 +1256,7 @@ impl<'a, 'q> Walk<'a, 'q> {
         if self.detail {
             let mut hop = Hop::new("network-acl", component.clone(), detail)
                 .with(Role::Subnet, self.subnet_component(subnet));
+            hop.direction = Some(direction);
             hop.acl_rule = Some(decision.rule.clone());
             self.hops.push(hop);
         }

@@ -1522,3 +1522,116 @@ fn path_ends_parse_from_ids() {
         assert_eq!(PathEnd::from_id(other), None, "{other}");
     }
 }
+
+fn seen(a: &Analysis) -> Vec<(String, &'static str, bool, bool)> {
+    crate::sightings(a)
+        .into_iter()
+        .map(|s| (s.interface, s.direction.as_str(), s.reply, s.accepted))
+        .collect()
+}
+
+#[test]
+fn flow_logs_see_both_interfaces_and_the_reply_when_the_request_gets_through() {
+    let mut w = World::new();
+    let net = w.net(0);
+    let sg = w.group(&net.vpc, "web");
+    let client = w.instance(&net.subnets[0], &[]);
+    let server = w.instance(&net.subnets[0], &[sg.clone()]);
+    let to_server = || PathEnd::Instance(server.id.clone());
+    let (c, s) = (
+        client.primary_interface.to_string(),
+        server.primary_interface.to_string(),
+    );
+    // The server's group admits nothing: the request leaves the client (ACCEPT there) and
+    // is rejected at the server; no reply.
+    let r = w.trace(&client.id, to_server(), 80);
+    assert!(!r.network_path_found);
+    assert_eq!(
+        seen(&r),
+        [
+            (c.clone(), "egress", false, true),
+            (s.clone(), "ingress", false, false)
+        ]
+    );
+    w.allow(&sg, false, "tcp", Some(80), "10.0.0.0/8");
+    let r = w.trace(&client.id, to_server(), 80);
+    assert!(r.network_path_found, "{:#?}", r.explanations);
+    let sightings = crate::sightings(&r);
+    assert_eq!(
+        seen(&r),
+        [
+            (c.clone(), "egress", false, true),
+            (s.clone(), "ingress", false, true),
+            (s.clone(), "egress", true, true),
+            (c.clone(), "ingress", true, true),
+        ]
+    );
+    // The server's sighting names the rule that admitted the request.
+    assert!(
+        sightings[1]
+            .decided_by
+            .as_deref()
+            .is_some_and(|r| r.starts_with("sgr-")),
+        "{sightings:#?}"
+    );
+    assert_eq!(sightings[1].destination_port, Some(80));
+}
+
+#[test]
+fn flow_logs_through_privatelink_skip_the_balancer_side_of_the_endpoint() {
+    let mut w = World::new();
+    let p = provider(&mut w);
+    let consumer = w.net_in(CONSUMER, 0);
+    let client = w.instance_in(CONSUMER, &consumer.subnets[0], &[], None);
+    let Outcome::VpcEndpoint(endpoint) = w.run_in(
+        CONSUMER,
+        Command::CreateVpcEndpoint(CreateVpcEndpoint {
+            vpc_id: Some(consumer.vpc.clone()),
+            service_name: p.service.service_name(),
+            endpoint_type: Some("Interface".into()),
+            subnet_ids: vec![consumer.subnets[0].clone()],
+            ..CreateVpcEndpoint::default()
+        }),
+    ) else {
+        panic!()
+    };
+    w.run_in(
+        PROVIDER,
+        Command::AnswerEndpointConnections {
+            id: p.service.id.clone(),
+            endpoints: vec![endpoint.id.clone()],
+            accept: true,
+        },
+    );
+    let nlb_ip = p.nlb.zones[0].private_ip;
+    w.admit(&p.backend_sg, 8443, &format!("{nlb_ip}/32"));
+    let r = w.trace(&client.id, PathEnd::VpcEndpoint(endpoint.id.clone()), 443);
+    assert!(r.network_path_found, "{:#?}", r.explanations);
+    let request: Vec<_> = crate::sightings(&r)
+        .into_iter()
+        .filter(|s| !s.reply)
+        .collect();
+    let interfaces: Vec<_> = request.iter().map(|s| s.interface.as_str()).collect();
+    let endpoint_eni = endpoint.network_interface_ids[0].as_str();
+    let backend_eni = p.backend.primary_interface.as_str();
+    assert_eq!(interfaces.first(), Some(&client.primary_interface.as_str()));
+    assert!(interfaces.contains(&endpoint_eni), "{request:#?}");
+    assert_eq!(interfaces.last(), Some(&backend_eni), "{request:#?}");
+    // The target sees the balancer's address.
+    let last = request.last().unwrap();
+    assert_eq!(last.source, std::net::IpAddr::V4(nlb_ip));
+    assert_eq!(last.destination_port, Some(8443));
+    let reply: Vec<_> = crate::sightings(&r)
+        .into_iter()
+        .filter(|s| s.reply)
+        .map(|s| (s.interface, s.direction.as_str()))
+        .collect();
+    assert_eq!(
+        reply,
+        [
+            (backend_eni.to_owned(), "egress"),
+            (endpoint_eni.to_owned(), "egress"),
+            (client.primary_interface.to_string(), "ingress")
+        ]
+    );
+}
