@@ -24,6 +24,8 @@ pub struct Sighting {
     pub decided_by: Option<String>,
     pub source: IpAddr,
     pub destination: IpAddr,
+    /// The ports, where the hop names one (not a range such as the ephemeral ports).
+    pub source_port: Option<u16>,
     pub destination_port: Option<u16>,
 }
 
@@ -69,21 +71,34 @@ fn walk(hops: &[Hop], reply: bool, out: &mut Vec<Sighting>) {
                 let id = hop.component.id.clone();
                 let header = hop.outbound_header.as_ref().or(hop.inbound_header.as_ref());
                 let leaving = hop.outbound_header.is_some() || header.is_none();
+                let single = |ranges: &[crate::PortRange]| {
+                    ranges
+                        .first()
+                        .filter(|r| r.from() == r.to())
+                        .map(|r| r.from())
+                };
                 let addresses = match header {
                     Some(h) => h
                         .source_addresses
                         .first()
                         .and_then(|a| a.parse().ok())
                         .zip(h.destination_addresses.first().and_then(|a| a.parse().ok()))
-                        .map(|(s, d)| (s, d, h.destination_port_ranges.first().map(|r| r.from()))),
+                        .map(|(s, d)| {
+                            (
+                                s,
+                                d,
+                                single(&h.source_port_ranges),
+                                single(&h.destination_port_ranges),
+                            )
+                        }),
                     // A reply's hop without a header: the request seen at this interface,
                     // turned around.
-                    None => out[..first]
-                        .iter()
-                        .find(|s| s.interface == id)
-                        .map(|s| (s.destination, s.source, None)),
+                    None => out[..first].iter().find(|s| s.interface == id).map(|s| {
+                        (s.destination, s.source, s.destination_port, s.source_port)
+                    }),
                 };
-                let Some((source, destination, destination_port)) = addresses else {
+                let Some((source, destination, source_port, destination_port)) = addresses
+                else {
                     continue;
                 };
                 let subnet = hop.related(Role::Subnet).map(|c| c.id.clone());
@@ -100,6 +115,7 @@ fn walk(hops: &[Hop], reply: bool, out: &mut Vec<Sighting>) {
                     decided_by: None,
                     source,
                     destination,
+                    source_port,
                     destination_port,
                 };
                 if !leaving {

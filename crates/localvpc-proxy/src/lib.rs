@@ -18,11 +18,13 @@
 //! the server implements it with the same DNS views and decision core as `localvpc trace`,
 //! so what the proxy does and what trace explains cannot disagree.
 
+mod flow;
 mod proxy;
 mod session;
 mod socks;
 mod tls;
 
+pub use flow::Transfer;
 pub use proxy::{HANG_LIMIT, serve};
 pub use session::{Session, Sessions};
 pub use tls::{Authority, AuthorityError, CA_CERT_FILE, CA_KEY_FILE};
@@ -54,6 +56,11 @@ pub trait Gate: Send + Sync + 'static {
         target: &str,
         request: Request<Incoming>,
     ) -> impl Future<Output = Response<Full<Bytes>>> + Send;
+
+    /// A connection the gate let through ([`Decision::Connect`] or [`Decision::Serve`]) is
+    /// over: what it carried each way. Called once per such connection, also when it ended
+    /// in an error.
+    fn closed(&self, _session: &Session, _host: &str, _port: u16, _transfer: Transfer) {}
 }
 
 /// The gate's answer for one connection.

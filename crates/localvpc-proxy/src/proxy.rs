@@ -1,6 +1,7 @@
 //! The proxy listener: HTTP/1.1 forward proxying and `CONNECT` tunnels, each connection
 //! authenticated by its session and decided by the gate before a byte is carried.
 
+use crate::flow::{Counted, FlowGuard, Transfer};
 use crate::{Authority, Decision, Gate, ProxyOptions, Refusal, Session, Sessions};
 use bytes::Bytes;
 use http::{HeaderValue, Method, Request, Response, StatusCode, Uri, header};
@@ -112,11 +113,20 @@ async fn handle<G: Gate>(
             return intercept(gate, session, target, authority, &host, port, req);
         }
         Decision::Serve(target) => {
+            let flow = FlowGuard::new(Arc::clone(&gate), Arc::clone(&session), &host, port);
             let req = to_origin_form(req);
-            return gate
-                .serve(&session, &target, req)
-                .await
-                .map(|b| b.map_err(|never| match never {}).boxed());
+            flow.add(Transfer {
+                to_server: content_length(req.headers()),
+                to_client: 0,
+            });
+            let response = gate.serve(&session, &target, req).await;
+            flow.add(Transfer {
+                to_server: 0,
+                to_client: hyper::body::Body::size_hint(response.body())
+                    .exact()
+                    .unwrap_or(0),
+            });
+            return response.map(|b| b.map_err(|never| match never {}).boxed());
         }
         Decision::Refuse(refusal) if options.hang_when_blocked && refusal.status == 403 => {
             // As AWS drops the packet: no answer; the client's timeout ends the wait (its
@@ -139,11 +149,22 @@ async fn handle<G: Gate>(
         }
     };
     let _ = stream.set_nodelay(true);
+    let flow = FlowGuard::new(gate, session, &host, port);
     if req.method() == Method::CONNECT {
-        tunnel(req, stream)
+        tunnel(req, stream, flow)
     } else {
-        forward(req, stream).await
+        forward(req, stream, flow).await
     }
+}
+
+/// A message's `Content-Length`, 0 when absent (what a forwarded request carries, as far
+/// as the proxy counts it without reading the body).
+fn content_length(headers: &http::HeaderMap) -> u64 {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
 }
 
 /// `CONNECT host:port`, or the authority of an absolute-form `http://` request (port 80 by
@@ -173,11 +194,12 @@ fn host_of(host: &str) -> String {
 
 /// Answers 200 to the CONNECT, then carries bytes both ways once hyper hands over the
 /// client's connection.
-fn tunnel(req: Request<Incoming>, backend: TcpStream) -> Response<Body> {
+fn tunnel(req: Request<Incoming>, backend: TcpStream, flow: FlowGuard) -> Response<Body> {
     tokio::spawn(async move {
         match hyper::upgrade::on(req).await {
             Ok(upgraded) => {
-                let mut client = TokioIo::new(upgraded);
+                let client = TokioIo::new(upgraded);
+                let mut client = Counted::new(client, flow.counters());
                 let mut backend = backend;
                 if let Err(e) = tokio::io::copy_bidirectional_with_sizes(
                     &mut client,
@@ -189,6 +211,7 @@ fn tunnel(req: Request<Incoming>, backend: TcpStream) -> Response<Body> {
                 {
                     tracing::debug!(error = %e, "tunnel closed");
                 }
+                drop(flow);
             }
             Err(e) => tracing::debug!(error = %e, "CONNECT upgrade failed"),
         }
@@ -216,10 +239,13 @@ fn intercept<G: Gate>(
             Err(e) => return backend_failed(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
         }
     };
+    let flow = FlowGuard::new(Arc::clone(&gate), Arc::clone(&session), host, port);
     tokio::spawn(async move {
         match hyper::upgrade::on(req).await {
             Ok(upgraded) => {
-                serve_in_process(TokioIo::new(upgraded), gate, session, target, config).await
+                let io = Counted::new(TokioIo::new(upgraded), flow.counters());
+                serve_in_process(io, gate, session, target, config).await;
+                drop(flow);
             }
             Err(e) => tracing::debug!(error = %e, "CONNECT upgrade failed"),
         }
@@ -288,7 +314,11 @@ fn to_origin_form(mut req: Request<Incoming>) -> Request<Incoming> {
 
 /// Sends an absolute-form request on to the backend in origin form, without the proxy's
 /// own headers, and streams the answer back.
-async fn forward(req: Request<Incoming>, backend: TcpStream) -> Response<Body> {
+async fn forward(req: Request<Incoming>, backend: TcpStream, flow: FlowGuard) -> Response<Body> {
+    flow.add(Transfer {
+        to_server: content_length(req.headers()),
+        to_client: 0,
+    });
     let (mut sender, conn) = match hyper::client::conn::http1::Builder::new()
         .preserve_header_case(true)
         .handshake(TokioIo::new(backend))
@@ -303,7 +333,13 @@ async fn forward(req: Request<Incoming>, backend: TcpStream) -> Response<Body> {
         }
     });
     match sender.send_request(to_origin_form(req)).await {
-        Ok(response) => response.map(BodyExt::boxed),
+        Ok(response) => {
+            flow.add(Transfer {
+                to_server: 0,
+                to_client: content_length(response.headers()),
+            });
+            response.map(BodyExt::boxed)
+        }
         Err(e) => backend_failed(StatusCode::BAD_GATEWAY, &e.to_string()),
     }
 }

@@ -3,6 +3,7 @@
 //! HTTP. Each `CONNECT` (a name, which the gate resolves in the instance's VPC view, or an
 //! address) is decided by the gate like an HTTP proxy request.
 
+use crate::flow::{Counted, FlowGuard, Transfer};
 use crate::proxy::{HANG_LIMIT, TUNNEL_BUFFER, serve_in_process};
 use crate::{Authority, Decision, Gate, ProxyOptions, Sessions};
 use std::sync::Arc;
@@ -103,14 +104,19 @@ pub(crate) async fn serve<G: Gate>(
                     Err(_) => return reply(&mut stream, HOST_UNREACHABLE).await,
                 };
             reply(&mut stream, SUCCEEDED).await?;
+            let flow = FlowGuard::new(gate, session, &host, port);
             let mut backend = backend;
-            tokio::io::copy_bidirectional_with_sizes(
+            let (to_server, to_client) = tokio::io::copy_bidirectional_with_sizes(
                 &mut stream,
                 &mut backend,
                 TUNNEL_BUFFER,
                 TUNNEL_BUFFER,
             )
             .await?;
+            flow.add(Transfer {
+                to_server,
+                to_client,
+            });
             Ok(())
         }
         Decision::Serve(target) => {
@@ -123,7 +129,10 @@ pub(crate) async fn serve<G: Gate>(
                 }
             };
             reply(&mut stream, SUCCEEDED).await?;
+            let flow = FlowGuard::new(Arc::clone(&gate), Arc::clone(&session), &host, port);
+            let stream = Counted::new(stream, flow.counters());
             serve_in_process(stream, gate, session, target, tls).await;
+            drop(flow);
             Ok(())
         }
         Decision::Refuse(refusal) => {

@@ -17,21 +17,50 @@ use localvpc_api::{Backend as _, Service};
 use localvpc_model::{
     Instance, InstanceId, InstanceState, NetworkInterface, VpcEndpoint, VpcEndpointId,
 };
-use localvpc_net::{IpProtocol, NetIndex, Owner, PathEnd, PathQuery, analyze, verdict};
-use localvpc_proxy::{Decision, Gate, Refusal, Session};
+use crate::flowlog::FlowRecorder;
+use localvpc_net::{
+    IpProtocol, NetIndex, Owner, PathEnd, PathQuery, Sighting, analyze, sightings, verdict,
+};
+use localvpc_proxy::{Decision, Gate, Refusal, Session, Transfer};
 use serde::Deserialize;
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
 
 impl Gate for State {
     async fn decide(&self, session: &Session, host: &str, port: u16) -> Decision {
-        match self.connection(&session.instance, host, port).await {
+        let mut seen = Vec::new();
+        let decided = self
+            .connection(&session.instance, host, port, &mut seen)
+            .await;
+        if !seen.is_empty() {
+            let now = self.now();
+            match &decided {
+                Ok(_) => self.flows.opened(
+                    (session.id.clone(), host.to_owned(), port),
+                    seen,
+                    now,
+                ),
+                Err(_) => self.flows.refused(&self.snapshot(), seen, now),
+            }
+        }
+        match decided {
             Ok(Backend::Real(addr)) => Decision::Connect(addr),
             Ok(Backend::Api) => Decision::Serve(API.to_owned()),
             Ok(Backend::Metadata) => Decision::Serve(METADATA.to_owned()),
             Ok(Backend::Upstream(service)) => Decision::Serve(format!("{UPSTREAM}{service}")),
             Err(refusal) => Decision::Refuse(refusal),
         }
+    }
+
+    /// The connection's flow log records (when a flow log watches what it crossed).
+    fn closed(&self, session: &Session, host: &str, port: u16, transfer: Transfer) {
+        self.flows.closed(
+            &self.snapshot(),
+            &(session.id.clone(), host.to_owned(), port),
+            transfer.to_server,
+            transfer.to_client,
+            self.now(),
+        );
     }
 
     /// localvpc's own API answers as on its HTTP port (the request's SigV4 credential scope
@@ -95,8 +124,15 @@ fn aws_service(index: &NetIndex, host: &str, address: IpAddr) -> Option<String> 
 }
 
 impl State {
-    /// Where a connection from `instance` to `host:port` really goes, or why it does not.
-    async fn connection(&self, instance: &str, host: &str, port: u16) -> Result<Backend, Refusal> {
+    /// Where a connection from `instance` to `host:port` really goes, or why it does not;
+    /// `seen` gets where flow logs see it, when any flow log exists.
+    async fn connection(
+        &self,
+        instance: &str,
+        host: &str,
+        port: u16,
+        seen: &mut Vec<Sighting>,
+    ) -> Result<Backend, Refusal> {
         let trace = Some(format!(
             "localvpc trace --from {instance} --to {host}:{port}"
         ));
@@ -165,11 +201,20 @@ impl State {
             request: None,
         };
         // To an emulated interface the hops are needed (where a balancer delivers the
-        // connection); elsewhere the verdict alone, without recording hops, decides.
+        // connection), and for flow logs (which interfaces saw it); elsewhere the verdict
+        // alone, without recording hops, decides.
         let to_interface = index.interface_at(address).is_some();
-        let search = if to_interface { analyze } else { verdict };
+        let logged = FlowRecorder::wanted(index.model());
+        let search = if to_interface || logged {
+            analyze
+        } else {
+            verdict
+        };
         let analysis = search(&index, &query)
             .map_err(|e| refuse(403, "NO_SOURCE_OR_DESTINATION", e.to_string()))?;
+        if logged {
+            *seen = sightings(&analysis);
+        }
         if !analysis.network_path_found {
             let (code, detail) = analysis
                 .explanations

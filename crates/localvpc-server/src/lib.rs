@@ -9,6 +9,7 @@
 
 mod config;
 mod dataplane;
+mod flowlog;
 mod http;
 mod imds;
 mod state;

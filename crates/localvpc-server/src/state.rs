@@ -34,6 +34,8 @@ pub struct State {
     pub authority: Arc<Authority>,
     /// IMDSv2 tokens handed to sessions.
     pub(crate) imds_tokens: crate::imds::Tokens,
+    /// VPC flow log records of the data plane's connections.
+    pub(crate) flows: crate::flowlog::FlowRecorder,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +73,7 @@ impl State {
         });
         let published = Arc::new(ArcSwap::from_pointee(model.clone()));
         let (tx, rx) = mpsc::channel(4096);
+        let flows = crate::flowlog::FlowRecorder::new(tx.clone());
         let dns = Dns::new(
             published.clone(),
             config.catalog.clone(),
@@ -99,6 +102,7 @@ impl State {
             proxy: OnceLock::new(),
             authority,
             imds_tokens: crate::imds::Tokens::default(),
+            flows,
         }))
     }
 }
