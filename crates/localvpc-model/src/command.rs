@@ -496,6 +496,7 @@ pub enum Command {
     /// Clears every account and region.
     Reset,
     Resolver(ResolverCommand),
+    Logs(crate::logs::LogsCommand),
 }
 
 impl Command {
@@ -567,6 +568,7 @@ pub enum Outcome {
     /// Per-item failures of a bulk call: (id, code, message).
     Unsuccessful(Vec<(String, &'static str, String)>),
     Resolver(ResolverOutcome),
+    Logs(crate::logs::LogsOutcome),
 }
 
 /// A command's typed result: the one [`Outcome`] variant that carries it. `Err` gives the
@@ -596,7 +598,8 @@ from_outcome! {
     (): Outcome::Done
         | Outcome::Elb(ElbOutcome::Done)
         | Outcome::Route53(Route53Outcome::Done)
-        | Outcome::Resolver(ResolverOutcome::Done) => (),
+        | Outcome::Resolver(ResolverOutcome::Done)
+        | Outcome::Logs(crate::logs::LogsOutcome::Done) => (),
     Vpc: Outcome::Vpc(x) => x,
     Subnet: Outcome::Subnet(x) => x,
     SubnetCidrReservation: Outcome::SubnetCidrReservation(x) => x,
@@ -655,4 +658,5 @@ from_outcome! {
     ResolverDnssecConfig: Outcome::Resolver(ResolverOutcome::DnssecConfig(x)) => x,
     ResolverQueryLogConfig: Outcome::Resolver(ResolverOutcome::QueryLogConfig(x)) => x,
     ResolverQueryLogConfigAssociation: Outcome::Resolver(ResolverOutcome::QueryLogConfigAssociation(x)) => x,
+    crate::logs::PutLogEventsResult: Outcome::Logs(crate::logs::LogsOutcome::Put(x)) => x,
 }

@@ -89,6 +89,8 @@ pub enum ResourceKind {
     ResolverDnssecConfig,
     NetworkInsightsPath,
     NetworkInsightsAnalysis,
+    LogGroup,
+    LogStream,
 }
 
 impl ResourceKind {
@@ -177,6 +179,8 @@ impl ResourceKind {
             Self::ResolverDnssecConfig => "rdsc",
             Self::NetworkInsightsPath => "nip",
             Self::NetworkInsightsAnalysis => "nia",
+            Self::LogGroup => "logs-loggroup",
+            Self::LogStream => "logs-logstream",
         }
     }
 
@@ -227,6 +231,8 @@ impl ResourceKind {
             Self::ResolverDnssecConfig => "ResourceNotFoundException",
             Self::NetworkInsightsPath => "InvalidNetworkInsightsPathId.NotFound",
             Self::NetworkInsightsAnalysis => "InvalidNetworkInsightsAnalysisId.NotFound",
+            Self::LogGroup => "ResourceNotFoundException",
+            Self::LogStream => "ResourceNotFoundException",
         }
     }
 
@@ -277,6 +283,8 @@ impl ResourceKind {
             Self::ResolverDnssecConfig => "InvalidParameterException",
             Self::NetworkInsightsPath => "InvalidNetworkInsightsPathId.Malformed",
             Self::NetworkInsightsAnalysis => "InvalidNetworkInsightsAnalysisId.Malformed",
+            Self::LogGroup => "InvalidParameterException",
+            Self::LogStream => "InvalidParameterException",
         }
     }
 
@@ -327,6 +335,8 @@ impl ResourceKind {
             Self::ResolverDnssecConfig => "Resolver DNSSEC config",
             Self::NetworkInsightsPath => "network insights path ID",
             Self::NetworkInsightsAnalysis => "network insights analysis ID",
+            Self::LogGroup => "log group",
+            Self::LogStream => "log stream",
         }
     }
 
@@ -376,6 +386,8 @@ impl ResourceKind {
             Self::ResolverDnssecConfig => None,
             Self::NetworkInsightsPath => Some("network-insights-path"),
             Self::NetworkInsightsAnalysis => Some("network-insights-analysis"),
+            Self::LogGroup => None,
+            Self::LogStream => None,
         }
     }
 
