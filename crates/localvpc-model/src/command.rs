@@ -500,6 +500,7 @@ pub enum Command {
     /// Clears every account and region.
     Reset,
     Resolver(ResolverCommand),
+    Logs(crate::logs::LogsCommand),
 }
 
 impl Command {
@@ -576,6 +577,7 @@ pub enum Outcome {
     /// Per-item failures of a bulk call: (id, code, message).
     Unsuccessful(Vec<(String, &'static str, String)>),
     Resolver(ResolverOutcome),
+    Logs(crate::logs::LogsOutcome),
 }
 
 /// A command's typed result: the one [`Outcome`] variant that carries it. `Err` gives the
@@ -605,7 +607,8 @@ from_outcome! {
     (): Outcome::Done
         | Outcome::Elb(ElbOutcome::Done)
         | Outcome::Route53(Route53Outcome::Done)
-        | Outcome::Resolver(ResolverOutcome::Done) => (),
+        | Outcome::Resolver(ResolverOutcome::Done)
+        | Outcome::Logs(crate::logs::LogsOutcome::Done) => (),
     Vpc: Outcome::Vpc(x) => x,
     Subnet: Outcome::Subnet(x) => x,
     SubnetCidrReservation: Outcome::SubnetCidrReservation(x) => x,
@@ -665,4 +668,5 @@ from_outcome! {
     ResolverDnssecConfig: Outcome::Resolver(ResolverOutcome::DnssecConfig(x)) => x,
     ResolverQueryLogConfig: Outcome::Resolver(ResolverOutcome::QueryLogConfig(x)) => x,
     ResolverQueryLogConfigAssociation: Outcome::Resolver(ResolverOutcome::QueryLogConfigAssociation(x)) => x,
+    crate::logs::PutLogEventsResult: Outcome::Logs(crate::logs::LogsOutcome::Put(x)) => x,
 }

@@ -681,6 +681,7 @@ impl Txn<'_, '_> {
                 Outcome::Done
             }
             Command::Resolver(c) => Outcome::Resolver(self.run_resolver(c)?),
+            Command::Logs(c) => Outcome::Logs(self.run_logs(c)?),
         })
     }
 }

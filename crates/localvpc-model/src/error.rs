@@ -220,6 +220,12 @@ pub enum ModelError {
     NetworkInsightsEndNotFound { is_source: bool, id: String },
     #[error("The network insights path '{path_id}' has analyses; delete them first")]
     AnalysisExistsForNetworkInsightsPath { path_id: String },
+    /// A CloudWatch Logs refusal: its JSON `__type` and AWS's message (all HTTP 400).
+    #[error("{message}")]
+    Logs {
+        code: crate::logs::LogsErrorCode,
+        message: String,
+    },
 }
 
 /// AWS's text for a resource that does not exist: EC2 names the id ("The vpc ID 'x' does
@@ -351,12 +357,13 @@ impl ModelError {
             Self::AnalysisExistsForNetworkInsightsPath { .. } => {
                 "AnalysisExistsForNetworkInsightsPath"
             }
+            Self::Logs { code, .. } => code.as_str(),
         }
     }
 
     /// The HTTP status AWS answers with. Every model refusal is the caller's fault (server
     /// faults come from the edges); Route 53's REST codes carry their own 4xx, the query and
-    /// JSON services (EC2, ELBv2, the Resolver) answer every client error with 400.
+    /// JSON services (EC2, ELBv2, the Resolver, CloudWatch Logs) answer every client error with 400.
     pub fn status(&self) -> u16 {
         match self {
             Self::Route53 { code, .. } => code.status(),

@@ -90,6 +90,8 @@ pub enum ResourceKind {
     NetworkInsightsPath,
     NetworkInsightsAnalysis,
     FlowLog,
+    LogGroup,
+    LogStream,
 }
 
 impl ResourceKind {
@@ -180,6 +182,8 @@ impl ResourceKind {
             Self::NetworkInsightsPath => "nip",
             Self::NetworkInsightsAnalysis => "nia",
             Self::FlowLog => "fl",
+            Self::LogGroup => "logs-loggroup",
+            Self::LogStream => "logs-logstream",
         }
     }
 
@@ -231,6 +235,8 @@ impl ResourceKind {
             Self::NetworkInsightsPath => "InvalidNetworkInsightsPathId.NotFound",
             Self::NetworkInsightsAnalysis => "InvalidNetworkInsightsAnalysisId.NotFound",
             Self::FlowLog => "InvalidFlowLogId.NotFound",
+            Self::LogGroup => "ResourceNotFoundException",
+            Self::LogStream => "ResourceNotFoundException",
         }
     }
 
@@ -282,6 +288,8 @@ impl ResourceKind {
             Self::NetworkInsightsPath => "InvalidNetworkInsightsPathId.Malformed",
             Self::NetworkInsightsAnalysis => "InvalidNetworkInsightsAnalysisId.Malformed",
             Self::FlowLog => "InvalidFlowLogId.Malformed",
+            Self::LogGroup => "InvalidParameterException",
+            Self::LogStream => "InvalidParameterException",
         }
     }
 
@@ -333,6 +341,8 @@ impl ResourceKind {
             Self::NetworkInsightsPath => "network insights path ID",
             Self::NetworkInsightsAnalysis => "network insights analysis ID",
             Self::FlowLog => "flow log ID",
+            Self::LogGroup => "log group",
+            Self::LogStream => "log stream",
         }
     }
 
@@ -383,6 +393,8 @@ impl ResourceKind {
             Self::NetworkInsightsPath => Some("network-insights-path"),
             Self::NetworkInsightsAnalysis => Some("network-insights-analysis"),
             Self::FlowLog => Some("vpc-flow-log"),
+            Self::LogGroup => None,
+            Self::LogStream => None,
         }
     }
 

@@ -20,6 +20,7 @@ mod ec2;
 mod elbv2;
 mod error;
 mod id;
+mod logs;
 mod model;
 mod resource;
 pub mod route53;
@@ -130,6 +131,13 @@ pub use id::{
     ResolverRuleId,
 };
 pub use ipnet::IpNet;
+pub use logs::pattern::FilterPattern;
+pub use logs::{
+    LogEvent, LogGroup, LogGroupArn, LogStream, LogStreamArn, LogsCommand, LogsErrorCode,
+    LogsOutcome, MAX_BATCH_EVENTS, MAX_EVENTS_PER_STREAM, MAX_STREAMS_PER_GROUP,
+    PutLogEventsResult, RETENTION_DAYS, RejectedLogEvents, StoredLogEvent, check_group_name,
+    check_stream_name, logs_invalid, validation_error,
+};
 pub use resource::{Change, Model, Resource, ResourceRef, ResourceView, Stored};
 pub use route53resolver::{
     AUTODEFINED_INTERNET_RULE_ID, CreateResolverEndpoint, CreateResolverRule, EndpointIpRequest,

@@ -43,6 +43,7 @@ use crate::id::{
     ResolverQueryLogConfigAssociationId, ResolverQueryLogConfigId, ResolverRuleAssociationId,
     ResolverRuleId,
 };
+use crate::logs::{LogGroup, LogGroupArn, LogStream, LogStreamArn};
 use crate::route53::delegation_set::{DelegationSetId, ReusableDelegationSet};
 use crate::route53::health_check::{HealthCheck, HealthCheckId};
 use crate::route53::{ChangeId, HostedZone, HostedZoneChange, HostedZoneId};
@@ -353,6 +354,8 @@ stored_resources! {
     NetworkInsightsPath(NetworkInsightsPath, NetworkInsightsPathId) in network_insights_paths as NetworkInsightsPath;
     NetworkInsightsAnalysis(NetworkInsightsAnalysis, NetworkInsightsAnalysisId) in network_insights_analyses as NetworkInsightsAnalysis;
     FlowLog(FlowLog, FlowLogId) in flow_logs as FlowLog;
+    LogGroup(LogGroup, LogGroupArn) in log_groups as LogGroup;
+    LogStream(LogStream, LogStreamArn) in log_streams as LogStream;
 }
 
 /// One committed change. A command's changes are applied and persisted together.

@@ -78,6 +78,8 @@ impl InVpc for HostedZoneChange {}
 impl InVpc for crate::route53::health_check::HealthCheck {}
 impl InVpc for crate::route53::delegation_set::ReusableDelegationSet {}
 impl InVpc for ResolverEndpoint {}
+impl InVpc for crate::logs::LogGroup {}
+impl InVpc for crate::logs::LogStream {}
 impl InVpc for ResolverRule {}
 impl InVpc for ResolverRuleAssociation {}
 impl InVpc for ResolverQueryLogConfig {}
