@@ -8,6 +8,8 @@
 pub mod ec2;
 pub mod elbv2;
 mod error;
+mod json;
+pub mod logs;
 pub mod route53;
 pub mod route53resolver;
 mod service;

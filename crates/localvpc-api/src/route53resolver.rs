@@ -119,20 +119,7 @@ impl<B: Backend> Op<'_, B> {
     /// The body as the operation's input type (an empty body is `{}`), once its members
     /// satisfy the operation's constraints.
     fn input<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
-        let text = if self.body.iter().all(u8::is_ascii_whitespace) {
-            b"{}".as_slice()
-        } else {
-            self.body
-        };
-        let unreadable = |e: serde_json::Error| {
-            ApiError::new(
-                400,
-                "SerializationException",
-                format!("The request body could not be read: {e}"),
-            )
-        };
-        let value: Value = serde_json::from_slice(text).map_err(unreadable)?;
-        let input = T::deserialize(&value).map_err(unreadable)?;
+        let (value, input) = crate::json::read_body(self.body)?;
         validate::check(self.operation, &value)?;
         Ok(input)
     }

@@ -19,6 +19,8 @@ pub enum Service {
     Route53,
     Route53Resolver,
     Sts,
+    /// Amazon CloudWatch Logs.
+    Logs,
 }
 
 /// How a service's requests and errors look on the wire.
@@ -33,18 +35,19 @@ pub enum Protocol {
     /// REST with XML bodies (Route 53): method and path name the operation; errors as
     /// `<ErrorResponse xmlns=…>` with the same members.
     RestXml,
-    /// JSON 1.1 (Route 53 Resolver): `X-Amz-Target` names the operation; errors as
+    /// JSON 1.1 (Route 53 Resolver, CloudWatch Logs): `X-Amz-Target` names the operation; errors as
     /// `{"__type": code, "Message": message}`.
     Json11,
 }
 
 impl Service {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Ec2,
         Self::ElasticLoadBalancing,
         Self::Route53,
         Self::Route53Resolver,
         Self::Sts,
+        Self::Logs,
     ];
 
     /// The service a SigV4 credential scope names (`ec2`, `elasticloadbalancing`, …).
@@ -60,6 +63,7 @@ impl Service {
             Self::Route53 => "route53",
             Self::Route53Resolver => "route53resolver",
             Self::Sts => "sts",
+            Self::Logs => "logs",
         }
     }
 
@@ -68,7 +72,7 @@ impl Service {
             Self::Ec2 => Protocol::Ec2Query,
             Self::ElasticLoadBalancing | Self::Sts => Protocol::AwsQuery,
             Self::Route53 => Protocol::RestXml,
-            Self::Route53Resolver => Protocol::Json11,
+            Self::Route53Resolver | Self::Logs => Protocol::Json11,
         }
     }
 
@@ -123,18 +127,12 @@ impl Service {
             }
             Self::Route53 => crate::route53::serve(backend, ctx, request).await,
             Self::Route53Resolver => {
-                let target = request.target;
-                let operation = target.strip_prefix("Route53Resolver.").unwrap_or_default();
-                let operation = self.operation(operation).map_err(|_| {
-                    ApiError::new(
-                        400,
-                        "UnknownOperationException",
-                        format!(
-                            "localvpc does not serve the Route 53 Resolver operation '{target}'"
-                        ),
-                    )
-                })?;
+                let operation = self.json_operation(request.target)?;
                 crate::route53resolver::serve(backend, ctx, operation, request).await
+            }
+            Self::Logs => {
+                let operation = self.json_operation(request.target)?;
+                crate::logs::serve(backend, ctx, operation, request).await
             }
         }
     }
@@ -148,7 +146,29 @@ impl Service {
             Self::Route53 => &[],
             Self::Route53Resolver => crate::route53resolver::OPERATIONS,
             Self::Sts => crate::sts::ACTIONS,
+            Self::Logs => crate::logs::OPERATIONS,
         }
+    }
+
+    /// The operation a JSON 1.1 request's `X-Amz-Target` (`<prefix>.<Operation>`) names, if
+    /// this service serves it; `UnknownOperationException` otherwise.
+    fn json_operation(self, target: &str) -> Result<&'static str, ApiError> {
+        let prefix = match self {
+            Self::Route53Resolver => "Route53Resolver.",
+            Self::Logs => "Logs_20140328.",
+            _ => "",
+        };
+        let operation = target.strip_prefix(prefix).unwrap_or_default();
+        self.operation(operation).map_err(|_| {
+            ApiError::new(
+                400,
+                "UnknownOperationException",
+                format!(
+                    "localvpc does not serve the {} operation '{target}'",
+                    self.title()
+                ),
+            )
+        })
     }
 
     /// The operation a request names, if this service serves it; `MissingParameter` when
@@ -175,6 +195,7 @@ impl Service {
             Self::Route53 => "Route 53",
             Self::Route53Resolver => "Route 53 Resolver",
             Self::Sts => "STS",
+            Self::Logs => "CloudWatch Logs",
         }
     }
 }

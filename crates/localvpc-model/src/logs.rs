@@ -737,8 +737,14 @@ impl Txn<'_, '_> {
         let too_old = now.0.saturating_sub(14 * DAY_MS);
         let expired = group.retention_cutoff(now).map_or(0, |t| t.0);
         // The batch is in chronological order, so each rejected kind is a run at an end.
-        let old = events.iter().take_while(|e| e.timestamp.0 < too_old).count();
-        let gone = events.iter().take_while(|e| e.timestamp.0 < expired).count();
+        let old = events
+            .iter()
+            .take_while(|e| e.timestamp.0 < too_old)
+            .count();
+        let gone = events
+            .iter()
+            .take_while(|e| e.timestamp.0 < expired)
+            .count();
         let rejected = RejectedLogEvents {
             too_new_start: events.iter().position(|e| e.timestamp.0 > too_new),
             too_old_end: (old > 0).then_some(old),
