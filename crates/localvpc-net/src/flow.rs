@@ -37,10 +37,7 @@ pub struct Sighting {
 pub fn sightings(analysis: &Analysis) -> Vec<Sighting> {
     let mut out = Vec::new();
     walk(&analysis.forward_path_components, false, &mut out);
-    let request_delivered = !analysis
-        .explanations
-        .iter()
-        .any(|e| !e.on_return_path);
+    let request_delivered = !analysis.explanations.iter().any(|e| !e.on_return_path);
     if request_delivered {
         walk(&analysis.return_path_components, true, &mut out);
     }
@@ -93,12 +90,12 @@ fn walk(hops: &[Hop], reply: bool, out: &mut Vec<Sighting>) {
                         }),
                     // A reply's hop without a header: the request seen at this interface,
                     // turned around.
-                    None => out[..first].iter().find(|s| s.interface == id).map(|s| {
-                        (s.destination, s.source, s.destination_port, s.source_port)
-                    }),
+                    None => out[..first]
+                        .iter()
+                        .find(|s| s.interface == id)
+                        .map(|s| (s.destination, s.source, s.destination_port, s.source_port)),
                 };
-                let Some((source, destination, source_port, destination_port)) = addresses
-                else {
+                let Some((source, destination, source_port, destination_port)) = addresses else {
                     continue;
                 };
                 let subnet = hop.related(Role::Subnet).map(|c| c.id.clone());

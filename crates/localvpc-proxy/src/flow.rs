@@ -108,7 +108,9 @@ impl<IO: AsyncWrite + Unpin> AsyncWrite for Counted<IO> {
     ) -> Poll<io::Result<usize>> {
         let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
         if let Poll::Ready(Ok(n)) = &polled {
-            self.counters.to_client.fetch_add(*n as u64, Ordering::Relaxed);
+            self.counters
+                .to_client
+                .fetch_add(*n as u64, Ordering::Relaxed);
         }
         polled
     }

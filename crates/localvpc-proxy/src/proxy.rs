@@ -116,15 +116,20 @@ async fn handle<G: Gate>(
             let flow = FlowGuard::new(Arc::clone(&gate), Arc::clone(&session), &host, port);
             let req = to_origin_form(req);
             flow.add(Transfer {
-                to_server: content_length(req.headers()),
+                to_server: request_size(&req),
                 to_client: 0,
             });
             let response = gate.serve(&session, &target, req).await;
             flow.add(Transfer {
                 to_server: 0,
-                to_client: hyper::body::Body::size_hint(response.body())
-                    .exact()
-                    .unwrap_or(0),
+                to_client: response_size(&response)
+                    + if response.headers().contains_key(header::CONTENT_LENGTH) {
+                        0
+                    } else {
+                        hyper::body::Body::size_hint(response.body())
+                            .exact()
+                            .unwrap_or(0)
+                    },
             });
             return response.map(|b| b.map_err(|never| match never {}).boxed());
         }
@@ -157,14 +162,34 @@ async fn handle<G: Gate>(
     }
 }
 
-/// A message's `Content-Length`, 0 when absent (what a forwarded request carries, as far
-/// as the proxy counts it without reading the body).
-fn content_length(headers: &http::HeaderMap) -> u64 {
-    headers
+/// What a message carries as far as the proxy counts it without reading the body: its
+/// head as HTTP/1.1 writes it, and its `Content-Length`.
+fn message_size(headers: &http::HeaderMap, start_line: usize) -> u64 {
+    let head: usize = start_line
+        + 2
+        + headers
+            .iter()
+            .map(|(k, v)| k.as_str().len() + v.len() + 4)
+            .sum::<usize>()
+        + 2;
+    let body: u64 = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
+        .unwrap_or(0);
+    head as u64 + body
+}
+
+fn request_size<B>(req: &Request<B>) -> u64 {
+    let line = req.method().as_str().len() + req.uri().to_string().len() + 10;
+    message_size(req.headers(), line)
+}
+
+fn response_size<B>(response: &Response<B>) -> u64 {
+    message_size(
+        response.headers(),
+        12 + response.status().canonical_reason().map_or(0, str::len),
+    )
 }
 
 /// `CONNECT host:port`, or the authority of an absolute-form `http://` request (port 80 by
@@ -316,7 +341,7 @@ fn to_origin_form(mut req: Request<Incoming>) -> Request<Incoming> {
 /// own headers, and streams the answer back.
 async fn forward(req: Request<Incoming>, backend: TcpStream, flow: FlowGuard) -> Response<Body> {
     flow.add(Transfer {
-        to_server: content_length(req.headers()),
+        to_server: request_size(&req),
         to_client: 0,
     });
     let (mut sender, conn) = match hyper::client::conn::http1::Builder::new()
@@ -336,7 +361,7 @@ async fn forward(req: Request<Incoming>, backend: TcpStream, flow: FlowGuard) ->
         Ok(response) => {
             flow.add(Transfer {
                 to_server: 0,
-                to_client: content_length(response.headers()),
+                to_client: response_size(&response),
             });
             response.map(BodyExt::boxed)
         }

@@ -6,6 +6,7 @@
 //! Sessions are opened by `POST /_localvpc/sessions` (`{"instance": "i-…"}`) and closed by
 //! `DELETE /_localvpc/sessions/ID`; docs/exec.md is the user's view.
 
+use crate::flowlog::FlowRecorder;
 use crate::imds::IMDS_ADDRESS;
 use crate::state::State;
 use crate::trace::resolve_name;
@@ -17,7 +18,6 @@ use localvpc_api::{Backend as _, Service};
 use localvpc_model::{
     Instance, InstanceId, InstanceState, NetworkInterface, VpcEndpoint, VpcEndpointId,
 };
-use crate::flowlog::FlowRecorder;
 use localvpc_net::{
     IpProtocol, NetIndex, Owner, PathEnd, PathQuery, Sighting, analyze, sightings, verdict,
 };
@@ -35,11 +35,9 @@ impl Gate for State {
         if !seen.is_empty() {
             let now = self.now();
             match &decided {
-                Ok(_) => self.flows.opened(
-                    (session.id.clone(), host.to_owned(), port),
-                    seen,
-                    now,
-                ),
+                Ok(_) => self
+                    .flows
+                    .opened((session.id.clone(), host.to_owned(), port), seen, now),
                 Err(_) => self.flows.refused(&self.snapshot(), seen, now),
             }
         }

@@ -19,8 +19,8 @@ use localvpc_net::Sighting;
 use localvpc_net::explain::Direction;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
@@ -108,7 +108,7 @@ impl FlowRecorder {
             client_port: self.client_port(),
             sightings,
         };
-        self.record(model, flow, 0, 0, now);
+        self.record(model, flow, None, now);
     }
 
     /// A connection is over: its records, with what it carried. Connections of one
@@ -133,11 +133,13 @@ impl FlowRecorder {
             flow
         };
         if let Some(flow) = flow {
-            self.record(model, flow, to_server, to_client, now);
+            self.record(model, flow, Some((to_server, to_client)), now);
         }
     }
 
-    fn record(&self, model: &Model, flow: OpenFlow, to_server: u64, to_client: u64, now: Timestamp) {
+    /// The records of a flow: `carried` is what a connection carried each way, `None` for
+    /// one refused before a byte crossed.
+    fn record(&self, model: &Model, flow: OpenFlow, carried: Option<(u64, u64)>, now: Timestamp) {
         let mut events: Outbox = BTreeMap::new();
         for sighting in &flow.sightings {
             let Some(interface) = NetworkInterfaceId::parse(&sighting.interface)
@@ -150,7 +152,7 @@ impl FlowRecorder {
                 f.covers(&interface.id, &interface.subnet_id, &interface.vpc_id)
                     && f.scope == interface.scope
             });
-            let record = flow_record(interface, sighting, &flow, to_server, to_client, now);
+            let record = flow_record(interface, sighting, &flow, carried, now);
             for flow_log in watching {
                 let FlowLogDestination::CloudWatchLogs { log_group_name, .. } =
                     &flow_log.destination
@@ -181,7 +183,11 @@ impl FlowRecorder {
             return;
         }
         {
-            let mut outbox = self.delivery.outbox.lock().unwrap_or_else(|p| p.into_inner());
+            let mut outbox = self
+                .delivery
+                .outbox
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
             for (key, mut batch) in events {
                 outbox.entry(key).or_default().append(&mut batch);
             }
@@ -205,9 +211,8 @@ impl Delivery {
         runtime.spawn(async move {
             tokio::time::sleep(GATHER).await;
             this.pending.store(false, Ordering::Release);
-            let batches = std::mem::take(
-                &mut *this.outbox.lock().unwrap_or_else(|p| p.into_inner()),
-            );
+            let batches =
+                std::mem::take(&mut *this.outbox.lock().unwrap_or_else(|p| p.into_inner()));
             for ((scope, log_group_name, log_stream_name), events) in batches {
                 let (reply, answer) = oneshot::channel();
                 let job = Job {
@@ -239,11 +244,13 @@ fn flow_record(
     interface: &NetworkInterface,
     sighting: &Sighting,
     flow: &OpenFlow,
-    to_server: u64,
-    to_client: u64,
+    carried: Option<(u64, u64)>,
     now: Timestamp,
 ) -> FlowLogRecord {
-    let (payload, control) = if !sighting.accepted {
+    // A refused connection is one SYN (with its options, 60 bytes) wherever it was seen.
+    let attempt_only = !sighting.accepted || carried.is_none();
+    let (to_server, to_client) = carried.unwrap_or_default();
+    let (payload, control) = if attempt_only {
         (0, 1)
     } else if sighting.reply {
         (to_client, 2)
@@ -251,10 +258,10 @@ fn flow_record(
         (to_server, 3)
     };
     let packets = payload.div_ceil(SEGMENT) + control;
-    let tcp_flags = match (sighting.accepted, sighting.reply) {
-        (false, _) => 2,  // SYN
-        (true, false) => 3, // SYN, FIN
-        (true, true) => 19, // SYN-ACK, FIN
+    let tcp_flags = match (attempt_only, sighting.reply) {
+        (true, _) => 2,      // SYN
+        (false, false) => 3, // SYN, FIN
+        (false, true) => 19, // SYN-ACK, FIN
     };
     let (source_port, destination_port) = if sighting.reply {
         (sighting.source_port, Some(flow.client_port))
@@ -271,7 +278,7 @@ fn flow_record(
         dstport: destination_port,
         protocol: 6,
         packets,
-        bytes: payload + packets * HEADERS + u64::from(!sighting.accepted) * 20,
+        bytes: payload + packets * HEADERS + u64::from(attempt_only) * 20,
         start: flow.started.0 / 1000,
         end: now.0.max(flow.started.0) / 1000,
         action: if sighting.accepted {

@@ -184,11 +184,19 @@ mod tests {
         );
         dry_run(&b, &create);
         assert_eq!(
-            error(&b, ME, &create.replace("TrafficType=ALL", "TrafficType=SOME")),
+            error(
+                &b,
+                ME,
+                &create.replace("TrafficType=ALL", "TrafficType=SOME")
+            ),
             "InvalidParameterValue"
         );
         assert_eq!(
-            error(&b, ME, &create.replace("ResourceType=VPC", "ResourceType=TransitGateway")),
+            error(
+                &b,
+                ME,
+                &create.replace("ResourceType=VPC", "ResourceType=TransitGateway")
+            ),
             "UnsupportedOperation"
         );
         assert_eq!(
@@ -247,9 +255,8 @@ mod tests {
                 "resource-id" => s.as_str(),
                 _ => "nope",
             };
-            let q = format!(
-                "Action=DescribeFlowLogs&Filter.1.Name={filter}&Filter.1.Value.1={value}"
-            );
+            let q =
+                format!("Action=DescribeFlowLogs&Filter.1.Name={filter}&Filter.1.Value.1={value}");
             assert_eq!(all(&ok(&b, ME, &q), "flowLogId").len(), hits, "{filter}");
         }
         unknown_filter(&b, "Action=DescribeFlowLogs");
