@@ -90,7 +90,9 @@ fn walk(hops: &[Hop], reply: bool, out: &mut Vec<Sighting>) {
                         }),
                     // A reply's hop without a header: the request seen at this interface,
                     // turned around.
-                    None => out[..first]
+                    None => out
+                        .get(..first)
+                        .unwrap_or_default()
                         .iter()
                         .find(|s| s.interface == id)
                         .map(|s| (s.destination, s.source, s.destination_port, s.source_port)),
@@ -148,14 +150,20 @@ fn walk(hops: &[Hop], reply: bool, out: &mut Vec<Sighting>) {
                     }),
                     Direction::Egress => {
                         let by_security_group = hop.kind == "security-group";
-                        if let Some(s) = out[first..].iter_mut().rev().find(|s| {
-                            s.direction == Direction::Egress
-                                && if by_security_group {
-                                    s.interface == key
-                                } else {
-                                    s.subnet.as_deref() == Some(key.as_str())
-                                }
-                        }) {
+                        if let Some(s) = out
+                            .get_mut(first..)
+                            .unwrap_or_default()
+                            .iter_mut()
+                            .rev()
+                            .find(|s| {
+                                s.direction == Direction::Egress
+                                    && if by_security_group {
+                                        s.interface == key
+                                    } else {
+                                        s.subnet.as_deref() == Some(key.as_str())
+                                    }
+                            })
+                        {
                             if hop.blocked {
                                 s.accepted = false;
                                 s.decided_by = rule;

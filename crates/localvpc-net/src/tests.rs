@@ -1536,7 +1536,7 @@ fn flow_logs_see_both_interfaces_and_the_reply_when_the_request_gets_through() {
     let net = w.net(0);
     let sg = w.group(&net.vpc, "web");
     let client = w.instance(&net.subnets[0], &[]);
-    let server = w.instance(&net.subnets[0], &[sg.clone()]);
+    let server = w.instance(&net.subnets[0], std::slice::from_ref(&sg));
     let to_server = || PathEnd::Instance(server.id.clone());
     let (c, s) = (
         client.primary_interface.to_string(),

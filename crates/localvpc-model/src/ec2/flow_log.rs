@@ -99,6 +99,17 @@ pub enum FlowLogDestination {
 }
 
 impl FlowLogDestination {
+    /// The destination's ARN (a log group's in the flow log's scope).
+    pub fn arn(&self, scope: &Scope) -> String {
+        match self {
+            Self::CloudWatchLogs { log_group_name, .. } => format!(
+                "arn:aws:logs:{}:{}:log-group:{log_group_name}",
+                scope.region, scope.account
+            ),
+            Self::S3 { arn } | Self::Firehose { arn } => arn.clone(),
+        }
+    }
+
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::CloudWatchLogs { .. } => "cloud-watch-logs",
@@ -127,13 +138,7 @@ pub struct FlowLog {
 impl FlowLog {
     /// The `logDestination` ARN DescribeFlowLogs shows.
     pub fn destination_arn(&self) -> String {
-        match &self.destination {
-            FlowLogDestination::CloudWatchLogs { log_group_name, .. } => format!(
-                "arn:aws:logs:{}:{}:log-group:{log_group_name}",
-                self.scope.region, self.scope.account
-            ),
-            FlowLogDestination::S3 { arn } | FlowLogDestination::Firehose { arn } => arn.clone(),
-        }
+        self.destination.arn(&self.scope)
     }
 
     /// Whether the flow log watches an interface in this subnet and VPC.
@@ -211,7 +216,7 @@ impl Txn<'_, '_> {
             let duplicate = self.model.in_scope::<FlowLog>(self.ctx.scope).any(|f| {
                 &f.resource_id == resource_id
                     && f.traffic_type == traffic_type
-                    && f.destination_arn() == self.destination_arn(&destination)
+                    && f.destination_arn() == destination.arn(self.ctx.scope)
             });
             if duplicate {
                 unsuccessful.push((
@@ -241,22 +246,6 @@ impl Txn<'_, '_> {
             created.push(flow_log);
         }
         Ok((created, unsuccessful))
-    }
-
-    fn destination_arn(&self, destination: &FlowLogDestination) -> String {
-        FlowLog {
-            id: FlowLogId::parse("fl-00000000").expect("well formed"),
-            scope: self.ctx.scope.clone(),
-            resource_type: FlowLogResourceType::Vpc,
-            resource_id: String::new(),
-            traffic_type: TrafficType::All,
-            destination: destination.clone(),
-            log_format: LogFormat::default(),
-            max_aggregation_interval: 600,
-            creation_time: self.ctx.now,
-            tags: Tags::new(),
-        }
-        .destination_arn()
     }
 
     /// The destination the parameters name, checked as EC2 checks them.
