@@ -382,6 +382,51 @@ def test_a_service_with_an_upstream_is_relayed_through_its_endpoint(server, site
     assert r.returncode != 0
 
 
+def test_the_endpoint_policy_decides_each_request_through_the_endpoint(server, site, endpoints, tmp_path):
+    """An endpoint policy that allows ec2:DescribeSubnets only: the aws CLI in the private
+    subnet lists subnets, and is refused DescribeVpcs with EC2's UnauthorizedOperation;
+    an explicit deny says so; the same request explained by trace names the same policy."""
+    ec2 = site["ec2"]
+    endpoint = endpoints["ids"]["ec2"]
+    allow_subnets = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "ec2:DescribeSubnets", "Resource": "*"}]}
+    ec2.modify_vpc_endpoint(VpcEndpointId=endpoint, PolicyDocument=json.dumps(allow_subnets))
+    aws, env = find_aws_cli(), aws_env(tmp_path)
+    instance = site["private"]["InstanceId"]
+    try:
+        r = exec_(server, instance, aws, "ec2", "describe-subnets", "--subnet-ids", site["private"]["SubnetId"],
+                  "--query", "Subnets[].SubnetId", "--output", "text", env=env)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.split() == [site["private"]["SubnetId"]]
+        r = exec_(server, instance, aws, "ec2", "describe-vpcs", env=env)
+        assert r.returncode != 0
+        assert "UnauthorizedOperation" in r.stderr, r.stderr
+        assert "because no VPC endpoint policy allows the ec2:DescribeVpcs action" in r.stderr, r.stderr
+        # The refusal names the blocker like every other refusal of the data plane.
+        status, headers, body = curl(server, instance, f"https://ec2.{DEFAULT_REGION}.amazonaws.com/",
+                                     "--data", "Action=DescribeVpcs&Version=2016-11-15")
+        assert status == 403, body
+        assert headers["x-localvpc-blocked"] == "LOCALVPC_ENDPOINT_POLICY_DENY"
+        assert "<Code>UnauthorizedOperation</Code>" in body
+        # trace evaluates the same policy for the same request.
+        status, raw = http_call(server.url + "/_localvpc/trace", method="POST", data=json.dumps({
+            "from": instance, "to": f"ec2.{DEFAULT_REGION}.amazonaws.com:443",
+            "request": "ec2:DescribeVpcs *", "principal": "arn:aws:iam::000000000000:root"}).encode())
+        assert status == 200, raw
+        assert "LOCALVPC_ENDPOINT_POLICY_DENY" in [e["explanation_code"] for e in json.loads(raw)["explanations"]]
+        deny = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"},
+            {"Effect": "Deny", "Principal": "*", "Action": "ec2:DescribeSubnets", "Resource": "*"}]}
+        ec2.modify_vpc_endpoint(VpcEndpointId=endpoint, PolicyDocument=json.dumps(deny))
+        r = exec_(server, instance, aws, "ec2", "describe-subnets", env=env)
+        assert r.returncode != 0 and "with an explicit deny in a VPC endpoint policy" in r.stderr, r.stderr
+        r = exec_(server, instance, aws, "ec2", "describe-vpcs", "--vpc-ids", site["vpc"],
+                  "--query", "Vpcs[].VpcId", "--output", "text", env=env)
+        assert r.returncode == 0 and r.stdout.split() == [site["vpc"]], r.stderr
+    finally:
+        ec2.modify_vpc_endpoint(VpcEndpointId=endpoint, ResetPolicy=True)
+
+
 def test_revoking_the_endpoint_rule_closes_the_path(server, site, endpoints, tmp_path):
     ec2 = site["ec2"]
     rule = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.20.0.0/16"}]}

@@ -187,6 +187,82 @@ impl Service {
         Err(ApiError::new(400, "InvalidAction", message))
     }
 
+    /// The IAM action a request asks for (`ec2:DescribeVpcs`, `logs:PutLogEvents`), for
+    /// the endpoint policies the data plane evaluates; `None` when the request names no
+    /// operation this service serves (it is refused anyway) and for Route 53, whose
+    /// operations are named by method and path (no interface endpoint serves it).
+    pub fn iam_action(self, request: &AwsRequest<'_>) -> Option<String> {
+        let prefix = match self {
+            Self::Ec2 => "ec2",
+            Self::ElasticLoadBalancing => "elasticloadbalancing",
+            Self::Sts => "sts",
+            Self::Route53Resolver => "route53resolver",
+            Self::Logs => "logs",
+            Self::Route53 => return None,
+        };
+        let operation = match self.protocol() {
+            Protocol::Json11 => self.json_operation(request.target).ok()?,
+            _ => self
+                .operation(query_params(request).get("Action").unwrap_or_default())
+                .ok()?,
+        };
+        Some(format!("{prefix}:{operation}"))
+    }
+
+    /// The resource a request acts on, as far as endpoint policies see it: the role of
+    /// `sts:AssumeRole`, the log group (or stream) of a CloudWatch Logs request, `*`
+    /// otherwise (docs/aws-choices.md: EC2's and ELBv2's resource-level ARNs are not
+    /// derived).
+    pub fn iam_resource(self, ctx: &RequestCtx, request: &AwsRequest<'_>) -> String {
+        match self {
+            Self::Sts => query_params(request)
+                .get("RoleArn")
+                .map_or_else(|| "*".to_owned(), str::to_owned),
+            Self::Logs => {
+                let body: serde_json::Value =
+                    serde_json::from_slice(request.body).unwrap_or_default();
+                let group = body.get("logGroupName").and_then(|v| v.as_str());
+                let stream = body.get("logStreamName").and_then(|v| v.as_str());
+                match (group, stream) {
+                    (Some(g), Some(s)) => format!(
+                        "arn:aws:logs:{}:{}:log-group:{g}:log-stream:{s}",
+                        ctx.scope.region, ctx.scope.account
+                    ),
+                    (Some(g), None) => format!(
+                        "arn:aws:logs:{}:{}:log-group:{g}",
+                        ctx.scope.region, ctx.scope.account
+                    ),
+                    _ => "*".to_owned(),
+                }
+            }
+            _ => "*".to_owned(),
+        }
+    }
+
+    /// The service's refusal of a request a VPC endpoint policy does not allow, as AWS
+    /// words it (`UnauthorizedOperation` for EC2, `AccessDenied` for the query services,
+    /// `AccessDeniedException` for the JSON ones).
+    pub fn endpoint_policy_denied(self, action: &str, principal: &str, explicit: bool) -> ApiError {
+        let why = if explicit {
+            "with an explicit deny in a VPC endpoint policy".to_owned()
+        } else {
+            format!("because no VPC endpoint policy allows the {action} action")
+        };
+        let sentence = format!("User: {principal} is not authorized to perform: {action} {why}");
+        match self {
+            Self::Ec2 => ApiError::new(
+                403,
+                "UnauthorizedOperation",
+                format!("You are not authorized to perform this operation. {sentence}"),
+            ),
+            Self::ElasticLoadBalancing | Self::Sts | Self::Route53 => {
+                ApiError::new(403, "AccessDenied", sentence)
+            }
+            Self::Route53Resolver => ApiError::new(403, "AccessDeniedException", sentence),
+            Self::Logs => ApiError::new(400, "AccessDeniedException", sentence),
+        }
+    }
+
     /// The service's name in AWS's documentation.
     fn title(self) -> &'static str {
         match self {
@@ -245,6 +321,57 @@ pub(crate) async fn ensure_scope<B: Backend>(backend: &B, scope: &Scope) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requests_name_their_iam_action_and_resource() {
+        let ctx = Service::Logs.context(AccountId::default_account(), "ap-northeast-1", "r");
+        let query = |body: &'static str| AwsRequest {
+            method: "POST",
+            path: "/",
+            query: "",
+            target: "",
+            body: body.as_bytes(),
+        };
+        let ec2 = query("Action=DescribeVpcs&Version=2016-11-15");
+        assert_eq!(
+            Service::Ec2.iam_action(&ec2).as_deref(),
+            Some("ec2:DescribeVpcs")
+        );
+        assert_eq!(Service::Ec2.iam_resource(&ctx, &ec2), "*");
+        assert_eq!(Service::Ec2.iam_action(&query("Action=Bogus")), None);
+        let assume = query("Action=AssumeRole&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fr");
+        assert_eq!(
+            Service::Sts.iam_action(&assume).as_deref(),
+            Some("sts:AssumeRole")
+        );
+        assert_eq!(
+            Service::Sts.iam_resource(&ctx, &assume),
+            "arn:aws:iam::1:role/r"
+        );
+        let put = AwsRequest {
+            target: "Logs_20140328.PutLogEvents",
+            ..query(r#"{"logGroupName":"g","logStreamName":"s"}"#)
+        };
+        assert_eq!(
+            Service::Logs.iam_action(&put).as_deref(),
+            Some("logs:PutLogEvents")
+        );
+        assert_eq!(
+            Service::Logs.iam_resource(&ctx, &put),
+            "arn:aws:logs:ap-northeast-1:000000000000:log-group:g:log-stream:s"
+        );
+        let denied =
+            Service::Ec2.endpoint_policy_denied("ec2:DescribeVpcs", "arn:aws:iam::1:root", false);
+        assert_eq!(
+            (denied.status, &*denied.code),
+            (403, "UnauthorizedOperation")
+        );
+        assert!(
+            denied
+                .message
+                .ends_with("because no VPC endpoint policy allows the ec2:DescribeVpcs action")
+        );
+    }
 
     #[test]
     fn every_service_is_found_by_its_signing_name() {

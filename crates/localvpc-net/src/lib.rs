@@ -37,5 +37,6 @@ pub use index::{NetIndex, Owner};
 pub use localvpc_model::{IpProtocol, PortRange};
 pub use packet::Packet;
 pub use path::{
-    Analysis, INTERNET_ADDRESS, PathEnd, PathError, PathQuery, ServiceRequest, analyze, verdict,
+    Analysis, INTERNET_ADDRESS, PathEnd, PathError, PathQuery, PolicyVerdict, ServiceRequest,
+    analyze, endpoint_policy, verdict,
 };

@@ -218,6 +218,68 @@ pub fn verdict(index: &NetIndex, query: &PathQuery) -> Result<Analysis, PathErro
     search(index, query, false)
 }
 
+/// What an endpoint's policy says of a request crossing it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyVerdict {
+    pub allowed: bool,
+    /// An explicit deny (rather than no statement allowing it).
+    pub explicit: bool,
+    /// The statement that decided, and the decision, in one sentence.
+    pub detail: String,
+}
+
+/// Evaluates the policy of the endpoint `endpoint` for `request` (the path search's check
+/// at the endpoint, and the data plane's on each request through it); `None` when the
+/// endpoint has no policy (full access).
+pub fn endpoint_policy(
+    index: &NetIndex,
+    endpoint: &str,
+    request: &ServiceRequest,
+) -> Option<PolicyVerdict> {
+    let policy = index.endpoint_policy(endpoint)?;
+    let context = Context::new();
+    let account = request
+        .principal
+        .as_deref()
+        .and_then(|arn| arn.split(':').nth(4))
+        .unwrap_or("");
+    let principal = match request.principal.as_deref() {
+        Some(arn) => Principal::Aws { arn, account },
+        None => Principal::Anonymous,
+    };
+    let evaluation = policy.evaluate(&Request {
+        principal,
+        action: &request.action,
+        resource: &request.resource,
+        context: &context,
+    });
+    let statement = match (&evaluation.statement, &evaluation.sid) {
+        (Some(n), Some(sid)) => format!("statement {n} ({sid})"),
+        (Some(n), None) => format!("statement {n}"),
+        _ => "no statement".to_owned(),
+    };
+    let allowed = evaluation.is_allowed();
+    let explicit = evaluation.decision == localvpc_policy::Decision::ExplicitDeny;
+    let detail = format!(
+        "endpoint policy of {endpoint}: {} {} on {} — {}",
+        if allowed { "allows" } else { "denies" },
+        request.action,
+        request.resource,
+        match evaluation.decision {
+            localvpc_policy::Decision::Allow => format!("{statement} allows it"),
+            localvpc_policy::Decision::ExplicitDeny => format!("{statement} denies it explicitly"),
+            localvpc_policy::Decision::ImplicitDeny => {
+                "no statement allows it (implicit deny)".to_owned()
+            }
+        }
+    );
+    Some(PolicyVerdict {
+        allowed,
+        explicit,
+        detail,
+    })
+}
+
 fn search(index: &NetIndex, query: &PathQuery, detail: bool) -> Result<Analysis, PathError> {
     if let PathEnd::InternetGateway(igw) = &query.source {
         return from_internet(index, query, igw, detail);
@@ -1648,55 +1710,20 @@ impl<'a, 'q> Walk<'a, 'q> {
         let Some(request) = self.request else {
             return;
         };
-        let Some(policy) = self.index.endpoint_policy(endpoint) else {
+        let Some(verdict) = endpoint_policy(self.index, endpoint, request) else {
             return;
         };
-        let context = Context::new();
-        let account = request
-            .principal
-            .as_deref()
-            .and_then(|arn| arn.split(':').nth(4))
-            .unwrap_or("");
-        let principal = match request.principal.as_deref() {
-            Some(arn) => Principal::Aws { arn, account },
-            None => Principal::Anonymous,
-        };
-        let evaluation = policy.evaluate(&Request {
-            principal,
-            action: &request.action,
-            resource: &request.resource,
-            context: &context,
-        });
-        let statement = match (&evaluation.statement, &evaluation.sid) {
-            (Some(n), Some(sid)) => format!("statement {n} ({sid})"),
-            (Some(n), None) => format!("statement {n}"),
-            _ => "no statement".to_owned(),
-        };
-        let allowed = evaluation.is_allowed();
-        let detail = format!(
-            "endpoint policy of {endpoint}: {} {} on {} — {}",
-            if allowed { "allows" } else { "denies" },
-            request.action,
-            request.resource,
-            match evaluation.decision {
-                localvpc_policy::Decision::Allow => format!("{statement} allows it"),
-                localvpc_policy::Decision::ExplicitDeny =>
-                    format!("{statement} denies it explicitly"),
-                localvpc_policy::Decision::ImplicitDeny =>
-                    "no statement allows it (implicit deny)".to_owned(),
-            }
-        );
         if self.detail {
             let mut hop = Hop::new(
                 "vpc-endpoint-policy",
                 Component::bare(endpoint),
-                detail.clone(),
+                verdict.detail.clone(),
             );
             hop.service_name = Some(request.action.split(':').next().unwrap_or("").to_owned());
             self.hops.push(hop);
         }
-        if !allowed {
-            let e = Explanation::new("LOCALVPC_ENDPOINT_POLICY_DENY", detail)
+        if !verdict.allowed {
+            let e = Explanation::new("LOCALVPC_ENDPOINT_POLICY_DENY", verdict.detail)
                 .component(Component::bare(endpoint))
                 .with(Role::VpcEndpoint, Component::bare(endpoint))
                 .fix(format!(

@@ -14,12 +14,13 @@ use bytes::Bytes;
 use http::{Request, Response};
 use http_body_util::Full;
 use hyper::body::Incoming;
-use localvpc_api::{Backend as _, Service};
+use localvpc_api::{AwsRequest, Backend as _, RequestCtx, Service};
 use localvpc_model::{
     Instance, InstanceId, InstanceState, NetworkInterface, VpcEndpoint, VpcEndpointId,
 };
 use localvpc_net::{
-    IpProtocol, NetIndex, Owner, PathEnd, PathQuery, Sighting, analyze, sightings, verdict,
+    IpProtocol, NetIndex, Owner, PathEnd, PathQuery, ServiceRequest, Sighting, analyze,
+    endpoint_policy, sightings, verdict,
 };
 use localvpc_proxy::{Decision, Gate, Refusal, Session, Transfer};
 use serde::Deserialize;
@@ -43,7 +44,8 @@ impl Gate for State {
         }
         match decided {
             Ok(Backend::Real(addr)) => Decision::Connect(addr),
-            Ok(Backend::Api) => Decision::Serve(API.to_owned()),
+            Ok(Backend::Api(None)) => Decision::Serve(API.to_owned()),
+            Ok(Backend::Api(Some(endpoint))) => Decision::Serve(format!("{API}:{endpoint}")),
             Ok(Backend::Metadata) => Decision::Serve(METADATA.to_owned()),
             Ok(Backend::Upstream(service)) => Decision::Serve(format!("{UPSTREAM}{service}")),
             Err(refusal) => Decision::Refuse(refusal),
@@ -78,7 +80,10 @@ impl Gate for State {
         {
             return crate::upstream::relay(upstream, request).await;
         }
-        crate::http::handle(self, request).await
+        match target.strip_prefix(API).and_then(|t| t.strip_prefix(':')) {
+            Some(endpoint) => self.through_endpoint(endpoint, request).await,
+            None => crate::http::handle(self, request).await,
+        }
     }
 }
 
@@ -91,8 +96,9 @@ const UPSTREAM: &str = "upstream:";
 enum Backend {
     /// A real socket.
     Real(SocketAddr),
-    /// localvpc's own API, in-process.
-    Api,
+    /// localvpc's own API, in-process (through this interface endpoint, whose policy each
+    /// request must pass).
+    Api(Option<String>),
     /// The instance metadata service, in-process.
     Metadata,
     /// The upstream configured for an AWS service localvpc does not serve.
@@ -121,7 +127,46 @@ fn aws_service(index: &NetIndex, host: &str, address: IpAddr) -> Option<String> 
     (!service.is_empty() && !rest.ends_with(".vpce")).then(|| service.to_owned())
 }
 
+/// The interface endpoint whose interface holds `address`, if one does.
+fn endpoint_at(index: &NetIndex, address: IpAddr) -> Option<String> {
+    let interface = index.interface_at(address)?;
+    match index.owner(&interface.id) {
+        Owner::VpcEndpoint(id) => Some(id.to_string()),
+        _ => None,
+    }
+}
+
 impl State {
+    /// A request to a service localvpc serves, through an interface endpoint: the
+    /// endpoint's policy decides it first (the same evaluation `localvpc trace --request`
+    /// shows), with the caller as its signature names it (the account's root: IAM users
+    /// are not emulated).
+    async fn through_endpoint(
+        &self,
+        endpoint: &str,
+        request: Request<Incoming>,
+    ) -> Response<Full<Bytes>> {
+        let index = self.net_index();
+        let check = |service: Service, ctx: &RequestCtx, req: &AwsRequest<'_>| {
+            let action = service.iam_action(req)?;
+            let principal = format!("arn:aws:iam::{}:root", ctx.scope.account);
+            let asked = ServiceRequest {
+                resource: service.iam_resource(ctx, req),
+                action: action.clone(),
+                principal: Some(principal.clone()),
+            };
+            let verdict = endpoint_policy(&index, endpoint, &asked)?;
+            (!verdict.allowed).then(|| {
+                tracing::info!(endpoint, detail = %verdict.detail, "endpoint policy refused a request");
+                (
+                    service.endpoint_policy_denied(&action, &principal, verdict.explicit),
+                    "LOCALVPC_ENDPOINT_POLICY_DENY",
+                )
+            })
+        };
+        crate::http::handle_checked(self, request, check).await
+    }
+
     /// Where a connection from `instance` to `host:port` really goes, or why it does not;
     /// `seen` gets where flow logs see it, when any flow log exists.
     async fn connection(
@@ -231,7 +276,7 @@ impl State {
                 return Ok(Backend::Upstream(service));
             }
             if Service::from_signing_name(&service).is_some() {
-                return Ok(Backend::Api);
+                return Ok(Backend::Api(endpoint_at(&index, address)));
             }
             return Err(refuse(
                 502,

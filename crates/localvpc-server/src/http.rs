@@ -9,7 +9,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
-use localvpc_api::{ApiError, ApiResponse, AwsRequest, Backend, Protocol, Service};
+use localvpc_api::{ApiError, ApiResponse, AwsRequest, Backend, Protocol, RequestCtx, Service};
 use localvpc_model::{AccountId, Command, Scope};
 use localvpc_wire::query::QueryParams;
 use localvpc_wire::sigv4::CredentialScope;
@@ -67,6 +67,17 @@ pub async fn serve(listener: TcpListener, state: Arc<State>, shutdown: impl Futu
 /// Answers one request: localvpc's own endpoints, or an AWS request routed by its service
 /// (also the data plane's answer for a service localvpc serves, reached through the proxy).
 pub(crate) async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    handle_checked(state, req, |_, _, _| None).await
+}
+
+/// [`handle`], with `check` asked first about each AWS request: what may refuse it before
+/// its service runs (the data plane's endpoint policies), as the error (put in the
+/// service's envelope) and the code `x-localvpc-blocked` names.
+pub(crate) async fn handle_checked(
+    state: &State,
+    req: Request<Incoming>,
+    check: impl Fn(Service, &RequestCtx, &AwsRequest<'_>) -> Option<(ApiError, &'static str)>,
+) -> Response<Full<Bytes>> {
     let request_id = request_id();
     let (parts, body) = req.into_parts();
     let route = Route::of(state, &parts.method, &parts.uri, &parts.headers);
@@ -150,7 +161,16 @@ pub(crate) async fn handle(state: &State, req: Request<Incoming>) -> Response<Fu
             match service {
                 Ok(service) => {
                     let ctx = service.context(account, &region, &request_id);
-                    service.handle(state, &ctx, &request).await
+                    match check(service, &ctx, &request) {
+                        Some((e, blocker)) => {
+                            let mut refused = service.protocol().error_response(&e, &request_id);
+                            refused
+                                .headers
+                                .push(("x-localvpc-blocked", blocker.to_owned()));
+                            refused
+                        }
+                        None => service.handle(state, &ctx, &request).await,
+                    }
                 }
                 Err(name) => unknown_service(&name, &request_id),
             }
