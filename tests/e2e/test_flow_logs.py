@@ -265,3 +265,27 @@ def test_flow_logs_are_described_and_deleted(server, site, traffic):
     assert len(logs.filter_log_events(logGroupName="rejects")["events"]) == before
     gone = ec2.delete_flow_logs(FlowLogIds=[by_group["rejects"]["FlowLogId"]])
     assert [u["Error"]["Code"] for u in gone["Unsuccessful"]] == ["InvalidFlowLogId.NotFound"]
+
+
+def test_localvpc_flows_ties_each_record_to_the_rule_that_decided_it(server, traffic):
+    public = traffic["public"]["InstanceId"]
+    backend_eni = traffic["backend"]["NetworkInterfaces"][0]["NetworkInterfaceId"]
+    env = dict(os.environ, LOCALVPC_ENDPOINT=server.url)
+    r = subprocess.run([str(resolve_binary()), "flows", "--instance", public, "--limit", "50", "--json"],
+                       capture_output=True, text=True, env=env, timeout=30)
+    assert r.returncode == 0, r.stderr
+    flows = json.loads(r.stdout)["flows"]
+    assert flows and all(f["instance"] == public for f in flows)
+    [refused] = [f for f in flows if f["destination"] == f"{BACKEND}:9090"]
+    assert refused["blocked"] == "ENI_SG_RULES_MISMATCH"
+    at_backend = [s for s in refused["sightings"] if s["interface"] == backend_eni]
+    assert [s["action"] for s in at_backend] == ["REJECT"]
+    assert at_backend[0]["decided_by"].startswith("sg-") and "no ingress rule" in at_backend[0]["decided_by"]
+    [accepted] = [f for f in flows if f["destination"] == f"{BACKEND}:8080"][:1]
+    admitted = [s for s in accepted["sightings"] if s["interface"] == backend_eni and not s["reply"]]
+    assert admitted[0]["action"] == "ACCEPT" and admitted[0]["decided_by"].startswith("sgr-")
+    assert admitted[0]["record"].split()[6] == "8080"
+    # The same, for people.
+    r = subprocess.run([str(resolve_binary()), "flows", "--instance", public],
+                       capture_output=True, text=True, env=env, timeout=30)
+    assert r.returncode == 0 and "refused: ENI_SG_RULES_MISMATCH" in r.stdout, r.stdout

@@ -2,6 +2,7 @@
 
 mod dns;
 mod exec;
+mod flows;
 mod serve;
 mod trace;
 
@@ -34,6 +35,9 @@ enum Commands {
     /// plane, resolved in the instance's VPC view and decided by routes, network ACLs and
     /// security groups (a refusal names its blocker). Exits with the program's status.
     Exec(exec::ExecArgs),
+    /// The data plane's latest connections as VPC flow logs saw them: each interface a
+    /// connection crossed, its record, and the rule that accepted or rejected it.
+    Flows(flows::FlowsArgs),
     /// Print the certificate authority the running server's data plane signs TLS
     /// certificates with (made once per data directory; programs run by `exec` trust it).
     Ca(dns::Endpoint),
@@ -45,6 +49,7 @@ fn main() -> ExitCode {
         Commands::Serve(args) => serve::run(args),
         Commands::Dns(command) => dns::run(command),
         Commands::Ca(endpoint) => exec::print_ca(&endpoint),
+        Commands::Flows(args) => flows::run(args),
         Commands::Exec(args) => match exec::run(args) {
             Ok(code) => return ExitCode::from(code),
             Err(e) => Err(e),

@@ -183,6 +183,13 @@ fn rule_of(hop: &Hop) -> Option<String> {
     if let Some(r) = &hop.security_group_rule {
         return Some(r.security_group_rule_id.clone());
     }
+    if hop.kind == "security-group" && hop.blocked {
+        let direction = hop.direction.map_or("", Direction::as_str);
+        return Some(format!(
+            "{} (no {direction} rule of the interface's groups allows it)",
+            hop.component.id
+        ));
+    }
     hop.acl_rule
         .as_ref()
         .map(|r| format!("{} rule {}", r.acl_id, r.rule_number))

@@ -6,7 +6,7 @@
 //! Sessions are opened by `POST /_localvpc/sessions` (`{"instance": "i-…"}`) and closed by
 //! `DELETE /_localvpc/sessions/ID`; docs/exec.md is the user's view.
 
-use crate::flowlog::FlowRecorder;
+use crate::flowlog::{FlowRecorder, Origin};
 use crate::imds::IMDS_ADDRESS;
 use crate::state::State;
 use crate::trace::resolve_name;
@@ -35,11 +35,20 @@ impl Gate for State {
             .await;
         if !seen.is_empty() {
             let now = self.now();
+            let origin = Origin {
+                instance: session.instance.clone(),
+                host: host.to_owned(),
+                port,
+                blocked: decided.as_ref().err().map(|r| r.code.clone()),
+            };
             match &decided {
-                Ok(_) => self
-                    .flows
-                    .opened((session.id.clone(), host.to_owned(), port), seen, now),
-                Err(_) => self.flows.refused(&self.snapshot(), seen, now),
+                Ok(_) => self.flows.opened(
+                    (session.id.clone(), host.to_owned(), port),
+                    origin,
+                    seen,
+                    now,
+                ),
+                Err(_) => self.flows.refused(&self.snapshot(), origin, seen, now),
             }
         }
         match decided {

@@ -13,7 +13,7 @@
 use crate::writer::Job;
 use localvpc_model::{
     Command, FlowAction, FlowDirection, FlowLog, FlowLogDestination, FlowLogRecord, LogEvent,
-    LogsCommand, Model, NetworkInterface, NetworkInterfaceId, Scope, Timestamp,
+    LogFormat, LogsCommand, Model, NetworkInterface, NetworkInterfaceId, Scope, Timestamp,
 };
 use localvpc_net::Sighting;
 use localvpc_net::explain::Direction;
@@ -33,12 +33,26 @@ const GATHER: Duration = Duration::from_millis(200);
 /// The ephemeral ports the instance side of a connection is given.
 const EPHEMERAL: std::ops::RangeInclusive<u16> = 49152..=65535;
 
-/// A connection let through and not over yet.
+/// A connection let through and not over yet (or refused).
 struct OpenFlow {
     started: Timestamp,
     client_port: u16,
     sightings: Vec<Sighting>,
+    /// Whose and where to, for `localvpc flows`.
+    origin: Origin,
 }
+
+/// Who opened a connection, where to, and the code that refused it (if one did).
+#[derive(Clone, Debug)]
+pub(crate) struct Origin {
+    pub(crate) instance: String,
+    pub(crate) host: String,
+    pub(crate) port: u16,
+    pub(crate) blocked: Option<String>,
+}
+
+/// How many recent flows `GET /_localvpc/flows` can show.
+const RECENT: usize = 1000;
 
 /// Who a connection belongs to: the session, and where it goes.
 type FlowKey = (String, String, u16);
@@ -48,6 +62,8 @@ type Outbox = BTreeMap<(Scope, String, String), Vec<LogEvent>>;
 
 pub(crate) struct FlowRecorder {
     open: Mutex<HashMap<FlowKey, VecDeque<OpenFlow>>>,
+    /// The latest flows recorded, newest last, each with its sightings and records.
+    recent: Mutex<VecDeque<serde_json::Value>>,
     delivery: Arc<Delivery>,
     next_port: AtomicU16,
 }
@@ -64,6 +80,7 @@ impl FlowRecorder {
     pub(crate) fn new(jobs: mpsc::Sender<Job>) -> Self {
         Self {
             open: Mutex::default(),
+            recent: Mutex::default(),
             delivery: Arc::new(Delivery {
                 jobs,
                 outbox: Mutex::default(),
@@ -90,11 +107,18 @@ impl FlowRecorder {
     }
 
     /// A connection the gate let through: recorded when it closes.
-    pub(crate) fn opened(&self, key: FlowKey, sightings: Vec<Sighting>, now: Timestamp) {
+    pub(crate) fn opened(
+        &self,
+        key: FlowKey,
+        origin: Origin,
+        sightings: Vec<Sighting>,
+        now: Timestamp,
+    ) {
         let flow = OpenFlow {
             started: now,
             client_port: self.client_port(),
             sightings,
+            origin,
         };
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
         open.entry(key).or_default().push_back(flow);
@@ -102,11 +126,18 @@ impl FlowRecorder {
 
     /// A connection the gate refused (or that reached nothing): recorded now, as one
     /// attempt (a SYN) and, where the path was open, its answer.
-    pub(crate) fn refused(&self, model: &Model, sightings: Vec<Sighting>, now: Timestamp) {
+    pub(crate) fn refused(
+        &self,
+        model: &Model,
+        origin: Origin,
+        sightings: Vec<Sighting>,
+        now: Timestamp,
+    ) {
         let flow = OpenFlow {
             started: now,
             client_port: self.client_port(),
             sightings,
+            origin,
         };
         self.record(model, flow, None, now);
     }
@@ -141,6 +172,7 @@ impl FlowRecorder {
     /// one refused before a byte crossed.
     fn record(&self, model: &Model, flow: OpenFlow, carried: Option<(u64, u64)>, now: Timestamp) {
         let mut events: Outbox = BTreeMap::new();
+        let mut seen = Vec::new();
         for sighting in &flow.sightings {
             let Some(interface) = NetworkInterfaceId::parse(&sighting.interface)
                 .ok()
@@ -153,6 +185,14 @@ impl FlowRecorder {
                     && f.scope == interface.scope
             });
             let record = flow_record(interface, sighting, &flow, carried, now);
+            seen.push(serde_json::json!({
+                "interface": interface.id,
+                "direction": record.flow_direction.as_str(),
+                "reply": sighting.reply,
+                "action": record.action.as_str(),
+                "decided_by": sighting.decided_by,
+                "record": LogFormat::default().render(&record),
+            }));
             for flow_log in watching {
                 let FlowLogDestination::CloudWatchLogs { log_group_name, .. } =
                     &flow_log.destination
@@ -179,6 +219,7 @@ impl FlowRecorder {
                 }
             }
         }
+        self.remember(&flow, carried, now, seen);
         if events.is_empty() {
             return;
         }
@@ -193,6 +234,46 @@ impl FlowRecorder {
             }
         }
         Delivery::soon(&self.delivery);
+    }
+
+    /// Keeps the flow for `GET /_localvpc/flows`.
+    fn remember(
+        &self,
+        flow: &OpenFlow,
+        carried: Option<(u64, u64)>,
+        now: Timestamp,
+        sightings: Vec<serde_json::Value>,
+    ) {
+        let o = &flow.origin;
+        let entry = serde_json::json!({
+            "instance": o.instance,
+            "destination": format!("{}:{}", o.host, o.port),
+            "start": flow.started.0 / 1000,
+            "end": now.0 / 1000,
+            "blocked": o.blocked,
+            "bytes_to_server": carried.map(|c| c.0),
+            "bytes_to_client": carried.map(|c| c.1),
+            "sightings": sightings,
+        });
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        if recent.len() == RECENT {
+            recent.pop_front();
+        }
+        recent.push_back(entry);
+    }
+
+    /// The latest flows, newest first, of one instance or of all.
+    pub(crate) fn recent(&self, instance: Option<&str>, limit: usize) -> Vec<serde_json::Value> {
+        let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        recent
+            .iter()
+            .rev()
+            .filter(|f| {
+                instance.is_none_or(|i| f.get("instance").and_then(|v| v.as_str()) == Some(i))
+            })
+            .take(limit)
+            .cloned()
+            .collect()
     }
 }
 

@@ -136,6 +136,10 @@ pub(crate) async fn handle_checked(
             body: state.authority.certificate_pem().to_owned(),
             headers: Vec::new(),
         },
+        Route::Flows { instance, limit } => {
+            let flows = state.flows.recent(instance.as_deref(), limit);
+            json(200, &serde_json::json!({ "flows": flows }).to_string())
+        }
         Route::CloseSession(id) => {
             let (status, body) = crate::dataplane::close_session(state, &id);
             json(status, &body)
@@ -188,6 +192,11 @@ enum Route {
     Trace,
     OpenSession,
     CloseSession(String),
+    /// `GET /_localvpc/flows?instance=i-…&limit=N`.
+    Flows {
+        instance: Option<String>,
+        limit: usize,
+    },
     CertificateAuthority,
     Reset,
     /// An AWS request: the service its credential scope names (or that name, when localvpc
@@ -210,6 +219,16 @@ impl Route {
             (&Method::POST, "/_localvpc/trace") => return Self::Trace,
             (&Method::POST, "/_localvpc/sessions") => return Self::OpenSession,
             (&Method::GET, "/_localvpc/ca") => return Self::CertificateAuthority,
+            (&Method::GET, "/_localvpc/flows") => {
+                let query = QueryParams::parse(uri.query().unwrap_or_default().as_bytes());
+                return Self::Flows {
+                    instance: query.get("instance").map(str::to_owned),
+                    limit: query
+                        .get("limit")
+                        .and_then(|l| l.parse().ok())
+                        .unwrap_or(100),
+                };
+            }
             (&Method::DELETE, p) if p.starts_with("/_localvpc/sessions/") => {
                 let id = p.trim_start_matches("/_localvpc/sessions/");
                 return Self::CloseSession(id.to_owned());
