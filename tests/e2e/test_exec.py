@@ -124,6 +124,8 @@ def site(server):
     r53 = new_route53_client(server.url)
     zone = zone_id(r53, "corp.example", vpc=vpc)
     apply(r53, zone, change("CREATE", rrset("web.corp.example", "A", INTERNET)))
+    # Every connection of this module is also a flow log record (checked where it matters).
+    flow_log(ec2, vpc)
     return {
         "ec2": ec2,
         "vpc": vpc,
@@ -132,6 +134,46 @@ def site(server):
         "private": net.instance(private),
         "closed": net.instance(public, groups=[closed], public_ip=True)["InstanceId"],
     }
+
+
+FLOW_LOG_GROUP = "exec-flows"
+
+
+def flow_log(ec2, vpc: str) -> None:
+    made = ec2.create_flow_logs(ResourceType="VPC", ResourceIds=[vpc], TrafficType="ALL",
+                                LogGroupName=FLOW_LOG_GROUP,
+                                DeliverLogsPermissionArn="arn:aws:iam::000000000000:role/flow-logs")
+    assert made["Unsuccessful"] == [], made
+
+
+def flow_records(server, interface: str, want, timeout: float = 10.0) -> list[list[str]]:
+    """The default-format records of one interface's stream, once `want(records)` holds
+    (each record split into its 14 fields: version … action log-status)."""
+    import time
+
+    import boto3
+
+    logs = boto3.client("logs", endpoint_url=server.url, region_name=DEFAULT_REGION,
+                        aws_access_key_id=DEFAULT_ACCESS_KEY, aws_secret_access_key=DEFAULT_SECRET_KEY)
+    deadline = time.monotonic() + timeout
+    records: list[list[str]] = []
+    while time.monotonic() < deadline:
+        try:
+            events = logs.filter_log_events(logGroupName=FLOW_LOG_GROUP, logStreamNames=[interface])["events"]
+        except logs.exceptions.ResourceNotFoundException:
+            events = []
+        records = [e["message"].split(" ") for e in events]
+        if want(records):
+            assert all(len(r) == 14 and r[0] == "2" and r[2] == interface for r in records), records
+            return records
+        time.sleep(0.2)
+    raise AssertionError(f"{interface}: no such flow log records in {timeout}s: {records}")
+
+
+def eni_of(ec2, instance: str) -> tuple[str, str]:
+    [i] = ec2.describe_instances(InstanceIds=[instance])["Reservations"][0]["Instances"]
+    eni = i["NetworkInterfaces"][0]
+    return eni["NetworkInterfaceId"], eni["PrivateIpAddress"]
 
 
 def exec_(server, instance: str, *argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -200,6 +242,12 @@ def test_blocked_paths_are_refused_at_once_with_the_blocker_named(server, site, 
     r = json.loads(raw)
     assert status == 200 and r["network_path_found"] is False
     assert code in [e["explanation_code"] for e in r["explanations"]]
+    # Flow logs: the closed instance's own group rejected the request as it left; the
+    # instance without a public address sent it (ACCEPT), the internet gateway dropped it.
+    eni, ip = eni_of(site["ec2"], instance)
+    action = "REJECT" if code == "SG_HAS_NO_RULES" else "ACCEPT"
+    flow_records(server, eni, lambda rs: any(r[3] == ip and r[4] == INTERNET and r[6] == "80" and r[12] == action
+                                             for r in rs))
 
 
 def test_a_private_subnet_has_no_route_out(server, site):
@@ -304,6 +352,13 @@ def test_the_aws_cli_reaches_ec2_through_its_interface_endpoint(server, site, en
               "--query", "Vpcs[].VpcId", "--output", "text", env=aws_env(tmp_path))
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == [site["vpc"]]
+    # Flow logs: the request arrived at the endpoint's interface on 443 and was answered.
+    [endpoint] = site["ec2"].describe_vpc_endpoints(VpcEndpointIds=[endpoints["ids"]["ec2"]])["VpcEndpoints"]
+    _, ip = eni_of(site["ec2"], site["private"]["InstanceId"])
+    records = flow_records(server, endpoint["NetworkInterfaceIds"][0],
+                           lambda rs: any(r[3] == ip and r[6] == "443" for r in rs)
+                           and any(r[4] == ip and r[5] == "443" for r in rs))
+    assert all(r[12] == "ACCEPT" for r in records if r[3] == ip or r[4] == ip)
 
 
 def test_boto3_reaches_sts_through_its_interface_endpoint(server, site, endpoints, tmp_path):
@@ -466,6 +521,7 @@ def privatelink(server, site):
     ec2 = site["ec2"]
     net = Net(ec2)
     vpc = net.vpc("10.40.0.0/16")
+    flow_log(ec2, vpc)
     subnet = net.subnet(vpc, "10.40.1.0/24")
     backend_sg = net.sg(vpc, "backend", {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,
                                          "IpRanges": [{"CidrIp": "10.40.0.0/16"}]})
@@ -491,7 +547,8 @@ def privatelink(server, site):
     [eni] = ec2.describe_network_interfaces(NetworkInterfaceIds=endpoint["NetworkInterfaceIds"])[
         "NetworkInterfaces"]
     return {"service": service["ServiceId"], "endpoint": endpoint["VpcEndpointId"],
-            "name": endpoint["DnsEntries"][0]["DnsName"], "ip": eni["PrivateIpAddress"]}
+            "name": endpoint["DnsEntries"][0]["DnsName"], "ip": eni["PrivateIpAddress"],
+            "eni": eni["NetworkInterfaceId"], "backend": backend["InstanceId"]}
 
 
 def test_privatelink_carries_the_request_to_the_providers_process(server, site, privatelink):
@@ -499,6 +556,15 @@ def test_privatelink_carries_the_request_to_the_providers_process(server, site, 
     assert status == 200, (headers, body)
     assert body.startswith(GREETING.decode())
     assert f"host={privatelink['name']} path=/pl" in body
+    # Flow logs: the consumer's request at its endpoint's interface on 80; the provider's
+    # target sees the balancer's address on the target port (8080), and answers.
+    _, client_ip = eni_of(site["ec2"], site["private"]["InstanceId"])
+    flow_records(server, privatelink["eni"], lambda rs: any(
+        r[3] == client_ip and r[4] == privatelink["ip"] and r[6] == "80" and r[12] == "ACCEPT" for r in rs))
+    backend_eni, _ = eni_of(site["ec2"], privatelink["backend"])
+    records = flow_records(server, backend_eni, lambda rs: any(
+        r[4] == PROVIDER_TARGET and r[6] == "8080" and r[12] == "ACCEPT" for r in rs))
+    assert all(r[3].startswith("10.40.") for r in records if r[4] == PROVIDER_TARGET), records
     # Another port: the endpoint's group admits only 80.
     status, headers, _ = curl(server, site["private"]["InstanceId"], f"http://{privatelink['name']}:81/")
     assert (status, headers["x-localvpc-blocked"]) == (403, "ENI_SG_RULES_MISMATCH")
@@ -673,6 +739,11 @@ def test_a_spoke_reaches_the_hubs_endpoint_over_peering(server, site, endpoints)
     status, _, body = curl(server, client, url)
     assert status == 200, body
     assert "<regionName>ap-northeast-1</regionName>" in body
+    # Flow logs at the hub's endpoint: the spoke's request rejected by the endpoint's group
+    # before the rule, accepted after it, over the peering.
+    _, spoke_ip = eni_of(ec2, client)
+    flow_records(server, hub_endpoint["NetworkInterfaceIds"][0], lambda rs: {
+        r[12] for r in rs if r[3] == spoke_ip and r[6] == "443"} == {"ACCEPT", "REJECT"})
 
 
 def test_hang_mode_leaves_a_blocked_connection_unanswered(spawn_server):
@@ -744,3 +815,9 @@ def test_a_spoke_reaches_the_hubs_endpoint_over_a_transit_gateway(server, site, 
         {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.22.0.0/16"}]}])
     r = exec_(server, client, sys.executable, "-c", program, env=aws_env(tmp_path))
     assert (r.returncode, r.stdout.strip()) == (0, "000000000000"), r.stderr
+    # Flow logs at the hub's sts endpoint: the spoke's request over the transit gateway and
+    # the reply.
+    _, spoke_ip = eni_of(ec2, client)
+    flow_records(server, sts["NetworkInterfaceIds"][0], lambda rs: any(
+        r[3] == spoke_ip and r[6] == "443" and r[12] == "ACCEPT" for r in rs) and any(
+        r[4] == spoke_ip and r[5] == "443" for r in rs))
