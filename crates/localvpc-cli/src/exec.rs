@@ -16,6 +16,12 @@ pub(crate) struct ExecArgs {
     /// The instance the program runs in (`i-…`, running).
     #[arg(long)]
     instance: String,
+    /// Serve a port of the instance from this program, while it runs: connections the data
+    /// plane delivers to the instance's private addresses on PORT (directly, or as a load
+    /// balancer's target) reach 127.0.0.1:REALPORT (default: PORT), the program's own
+    /// listener. Repeatable.
+    #[arg(long, value_name = "PORT[:REALPORT]", value_parser = crate::map::parse_publish)]
+    publish: Vec<(u16, u16)>,
     /// The program and its arguments.
     #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
     command: Vec<String>,
@@ -93,7 +99,17 @@ impl Drop for CaBundle {
 /// Runs the program; its exit status (128 + the signal when a signal ended it).
 pub(crate) fn run(args: ExecArgs) -> anyhow::Result<u8> {
     let endpoint = &args.endpoint.endpoint;
-    let body = json!({ "instance": args.instance }).to_string();
+    let publish: Vec<Value> = args
+        .publish
+        .iter()
+        .map(|&(port, real_port)| json!({ "port": port, "real_port": real_port }))
+        .collect();
+    let body = if publish.is_empty() {
+        json!({ "instance": args.instance })
+    } else {
+        json!({ "instance": args.instance, "publish": publish })
+    }
+    .to_string();
     let (status, text) = http(endpoint, "POST", "/_localvpc/sessions", Some(&body))?;
     let answer: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     if status != 201 {
@@ -111,7 +127,26 @@ pub(crate) fn run(args: ExecArgs) -> anyhow::Result<u8> {
             .with_context(|| format!("the session answer has no `{name}`: {text}"))
     };
     let (session, proxy) = (field("session")?, field("proxy")?);
-    let bundle = CaBundle::write(endpoint, &session)?;
+    for p in answer
+        .get("published")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let text = |name: &str| p.get(name).and_then(Value::as_str).unwrap_or_default();
+        eprintln!(
+            "localvpc: {} is served by {} while the program runs",
+            text("emulated"),
+            text("real")
+        );
+    }
+    let bundle = match CaBundle::write(endpoint, &session) {
+        Ok(bundle) => bundle,
+        Err(e) => {
+            close(endpoint, &session);
+            return Err(e);
+        }
+    };
     let (program, rest) = args.command.split_first().context("no command to run")?;
     let mut command = Command::new(program);
     command.args(rest);
@@ -135,17 +170,45 @@ pub(crate) fn run(args: ExecArgs) -> anyhow::Result<u8> {
         command.env(name, &bundle.path);
     }
     command.env("NODE_EXTRA_CA_CERTS", &bundle.ca_only);
+    // Ctrl-C reaches the program (the terminal signals the whole process group); exec
+    // itself outlives it, as a shell does, to close the session (and its published ports).
+    let _interrupts = keep_running_on_interrupt();
     let outcome = command.status();
     drop(bundle);
     // The session ends with the program, whatever became of it.
+    close(endpoint, &session);
+    let status = outcome.with_context(|| format!("cannot run `{program}`"))?;
+    Ok(exit_code(&status))
+}
+
+/// Closes a session (and with it the ports it published).
+fn close(endpoint: &str, session: &str) {
     let _ = http(
         endpoint,
         "DELETE",
         &format!("/_localvpc/sessions/{session}"),
         None,
     );
-    let status = outcome.with_context(|| format!("cannot run `{program}`"))?;
-    Ok(exit_code(&status))
+}
+
+/// Replaces the default action of SIGINT (end the process) with a handler that does nothing
+/// here; the returned runtime keeps the handler alive. `None` where that is not possible.
+#[cfg(unix)]
+fn keep_running_on_interrupt() -> Option<(tokio::runtime::Runtime, tokio::signal::unix::Signal)> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .ok()?;
+    let interrupts = runtime
+        .block_on(async { signal(SignalKind::interrupt()) })
+        .ok()?;
+    Some((runtime, interrupts))
+}
+
+#[cfg(not(unix))]
+fn keep_running_on_interrupt() -> Option<()> {
+    None
 }
 
 #[cfg(unix)]

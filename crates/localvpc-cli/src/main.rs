@@ -2,6 +2,7 @@
 
 mod dns;
 mod exec;
+mod map;
 mod serve;
 mod trace;
 
@@ -34,6 +35,11 @@ enum Commands {
     /// plane, resolved in the instance's VPC view and decided by routes, network ACLs and
     /// security groups (a refusal names its blocker). Exits with the program's status.
     Exec(exec::ExecArgs),
+    /// Change or list the data plane's address mappings while the server runs: which real
+    /// socket stands behind an emulated address (an IP target, an on-premises or internet
+    /// server).
+    #[command(subcommand)]
+    Map(map::MapCommand),
     /// Print the certificate authority the running server's data plane signs TLS
     /// certificates with (made once per data directory; programs run by `exec` trust it).
     Ca(dns::Endpoint),
@@ -44,6 +50,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Commands::Serve(args) => serve::run(args),
         Commands::Dns(command) => dns::run(command),
+        Commands::Map(command) => map::run(command),
         Commands::Ca(endpoint) => exec::print_ca(&endpoint),
         Commands::Exec(args) => match exec::run(args) {
             Ok(code) => return ExitCode::from(code),

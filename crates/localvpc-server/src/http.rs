@@ -129,6 +129,18 @@ pub(crate) async fn handle(state: &State, req: Request<Incoming>) -> Response<Fu
             let (status, body) = crate::dataplane::close_session(state, &id);
             json(status, &body)
         }
+        Route::AddMapping => {
+            let (status, body) = crate::mapping::add(state, &body);
+            json(status, &body)
+        }
+        Route::ListMappings => {
+            let (status, body) = crate::mapping::list(state);
+            json(status, &body)
+        }
+        Route::RemoveMapping(socket) => {
+            let (status, body) = crate::mapping::remove(state, &socket);
+            json(status, &body)
+        }
         Route::Reset => reset(state, &request_id).await,
         Route::Aws {
             service,
@@ -169,6 +181,9 @@ enum Route {
     OpenSession,
     CloseSession(String),
     CertificateAuthority,
+    AddMapping,
+    ListMappings,
+    RemoveMapping(String),
     Reset,
     /// An AWS request: the service its credential scope names (or that name, when localvpc
     /// does not serve it), the account its access key maps to and the region it signed for.
@@ -193,6 +208,12 @@ impl Route {
             (&Method::DELETE, p) if p.starts_with("/_localvpc/sessions/") => {
                 let id = p.trim_start_matches("/_localvpc/sessions/");
                 return Self::CloseSession(id.to_owned());
+            }
+            (&Method::POST, "/_localvpc/map-ip") => return Self::AddMapping,
+            (&Method::GET, "/_localvpc/map-ip") => return Self::ListMappings,
+            (&Method::DELETE, p) if p.starts_with("/_localvpc/map-ip/") => {
+                let socket = p.trim_start_matches("/_localvpc/map-ip/");
+                return Self::RemoveMapping(socket.to_owned());
             }
             (&Method::POST, "/_localvpc/reset" | "/moto-api/reset") => return Self::Reset,
             (_, p) if p.starts_with("/_localvpc/") => return Self::NotFound,

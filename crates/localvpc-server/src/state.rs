@@ -34,6 +34,9 @@ pub struct State {
     pub authority: Arc<Authority>,
     /// IMDSv2 tokens handed to sessions.
     pub(crate) imds_tokens: crate::imds::Tokens,
+    /// The real socket behind each mapped emulated one: `--map-ip`, the mapping API and
+    /// sessions' published ports (read lock-free on every data-plane connection).
+    pub addresses: crate::mapping::AddressMap,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -89,7 +92,9 @@ impl State {
             on_publish,
         )
         .map_err(StartError::Thread)?;
+        let addresses = crate::mapping::AddressMap::new(&config.dns.map_ip);
         Ok(Arc::new(Self {
+            addresses,
             config,
             published,
             jobs: tx,
