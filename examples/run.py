@@ -20,7 +20,10 @@ questions in each view that matters (a VPC's resolver, the inbound endpoint, the
 dnsviews.py) and traces the paths the scenario is for, from its app instance (see paths.py). It
 ends with both as tables: view, name, type, answer, plus the trail of one answer (what
 `localvpc dns query` prints); then what, from, to, REACHABLE / NOT REACHABLE (codes) and where
-the packet went, plus the hops of one trace (what `localvpc trace` prints).
+the packet went, plus the hops of one trace (what `localvpc trace` prints). Last, the traffic
+step (traffic.py): real programs run in the app instance with `localvpc exec` (the binary from
+--localvpc, $LOCALVPC_BIN or PATH) and what they met — an HTTP status, and a refusal's
+x-localvpc-blocked code.
 """
 
 from __future__ import annotations
