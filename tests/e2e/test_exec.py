@@ -215,7 +215,7 @@ def test_an_open_path_to_an_emulated_address_without_a_backend_says_so(server, s
     status, headers, body = curl(server, site["public"], f"http://{target}:8080/")
     assert status == 502, body
     assert headers["x-localvpc-blocked"] == "LOCALVPC_NO_BACKEND"
-    assert f"--map-ip {target}:8080=" in body
+    assert f"localvpc map add {target}:8080=" in body and "--publish 8080" in body, body
 
 
 def test_a_name_without_an_address_is_refused(server, site):

@@ -221,7 +221,9 @@ impl State {
                 format!(
                     "the path to {delivered}{via} is open, but nothing real stands behind that \
                      emulated address: give it one with `localvpc map add {delivered}=HOST:PORT` \
-                     (or `localvpc exec --instance i-… --publish PORT` for an instance's port)"
+                     (an instance's port: run its program with `localvpc exec --instance i-… \
+                     --publish {}`)",
+                    delivered.port()
                 ),
             ));
         }
@@ -231,7 +233,7 @@ impl State {
                 "LOCALVPC_INTERNET_OFF",
                 format!(
                     "the path to {emulated} leaves the VPCs, and this server runs with \
-                     --internet off (map the address with --map-ip to reach a local server)"
+                     --internet off (map the address to a local server with `localvpc map add {emulated}=HOST:PORT`)"
                 ),
             ));
         }
