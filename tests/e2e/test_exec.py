@@ -838,6 +838,20 @@ def test_a_published_instance_serves_its_own_vpc_directly(server, site, publishe
     assert (status, headers["x-localvpc-blocked"]) == (502, "LOCALVPC_NO_BACKEND")
 
 
+def test_terminating_exec_ends_the_program_and_its_published_port(server, site, published):
+    """`kill EXEC_PID` (SIGTERM, as `kill %1` sends a backgrounded exec): exec passes it on to
+    the program, and closes the session once the program has ended."""
+    import signal
+
+    port = _free_port()
+    p = Publishing(server, published["web"], f"8080:{port}", port, "web").__enter__()
+    assert [m for m in mappings(server) if m["emulated"] == f"{published['web_ip']}:8080"]
+    p.proc.send_signal(signal.SIGTERM)
+    # The program died of the signal: exec exits with 128 + 15.
+    assert p.proc.wait(timeout=20) == 143, p.proc.stderr.read()
+    assert not [m for m in mappings(server) if m["emulated"] == f"{published['web_ip']}:8080"]
+
+
 def test_a_port_published_twice_is_refused(server, site, published):
     port = _free_port()
     with Publishing(server, published["web"], f"8080:{port}", port, "first"):

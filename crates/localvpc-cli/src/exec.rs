@@ -170,10 +170,7 @@ pub(crate) fn run(args: ExecArgs) -> anyhow::Result<u8> {
         command.env(name, &bundle.path);
     }
     command.env("NODE_EXTRA_CA_CERTS", &bundle.ca_only);
-    // Ctrl-C reaches the program (the terminal signals the whole process group); exec
-    // itself outlives it, as a shell does, to close the session (and its published ports).
-    let _interrupts = keep_running_on_interrupt();
-    let outcome = command.status();
+    let outcome = run_program(command);
     drop(bundle);
     // The session ends with the program, whatever became of it.
     close(endpoint, &session);
@@ -191,24 +188,48 @@ fn close(endpoint: &str, session: &str) {
     );
 }
 
-/// Replaces the default action of SIGINT (end the process) with a handler that does nothing
-/// here; the returned runtime keeps the handler alive. `None` where that is not possible.
+/// Runs the program to its end. exec outlives the signals that would end it first, so that
+/// it closes the session (and its published ports) after the program: Ctrl-C (SIGINT) reaches
+/// the program from the terminal already, as it does under a shell; SIGTERM and SIGHUP sent
+/// to exec are passed on to the program.
 #[cfg(unix)]
-fn keep_running_on_interrupt() -> Option<(tokio::runtime::Runtime, tokio::signal::unix::Signal)> {
+fn run_program(mut command: Command) -> std::io::Result<std::process::ExitStatus> {
     use tokio::signal::unix::{SignalKind, signal};
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
-        .build()
-        .ok()?;
-    let interrupts = runtime
-        .block_on(async { signal(SignalKind::interrupt()) })
-        .ok()?;
-    Some((runtime, interrupts))
+        .build()?;
+    let _context = runtime.enter();
+    // Registered before the program starts: no signal in between takes the default action.
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    let mut child = command.spawn()?;
+    let pid = child.id().to_string();
+    let (done, mut ended) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait());
+    });
+    runtime.block_on(async move {
+        loop {
+            let pass_on = tokio::select! {
+                status = &mut ended => {
+                    return status.unwrap_or_else(|_| Err(std::io::Error::other("the program's waiter stopped")));
+                }
+                _ = interrupt.recv() => None,
+                _ = terminate.recv() => Some("TERM"),
+                _ = hangup.recv() => Some("HUP"),
+            };
+            if let Some(name) = pass_on {
+                // kill(1): the standard library sends no signal but SIGKILL.
+                let _ = Command::new("kill").args(["-s", name, &pid]).status();
+            }
+        }
+    })
 }
 
 #[cfg(not(unix))]
-fn keep_running_on_interrupt() -> Option<()> {
-    None
+fn run_program(mut command: Command) -> std::io::Result<std::process::ExitStatus> {
+    command.status()
 }
 
 #[cfg(unix)]
