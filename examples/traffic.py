@@ -141,7 +141,7 @@ def aws_cli_env() -> dict:
 
 
 def steps_1(f: dict) -> list[Step]:
-    return [probe("S3 through the gateway endpoint (aws s3 ls)", S3, "502 LOCALVPC_NO_UPSTREAM"),
+    return [probe("S3 through the gateway endpoint", S3, "502 LOCALVPC_NO_UPSTREAM"),
             probe("the internet, from the private subnet", INTERNET, "403 NO_ROUTE_TO_DESTINATION")]
 
 

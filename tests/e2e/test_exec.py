@@ -852,6 +852,29 @@ def test_terminating_exec_ends_the_program_and_its_published_port(server, site, 
     assert not [m for m in mappings(server) if m["emulated"] == f"{published['web_ip']}:8080"]
 
 
+def test_a_killed_exec_leaves_no_port_published(server, site, published):
+    """`kill -9` of exec: it cannot close the session, but the lease it holds open
+    (GET /_localvpc/sessions/ID/lease) drops with it, and the server closes the session."""
+    import time
+
+    port = _free_port()
+    p = Publishing(server, published["web"], f"8080:{port}", port, "web").__enter__()
+    socket_ = f"{published['web_ip']}:8080"
+    [entry] = [m for m in mappings(server) if m["emulated"] == socket_]
+    p.proc.kill()
+    p.proc.wait(timeout=20)
+    deadline = time.monotonic() + 10
+    while [m for m in mappings(server) if m["emulated"] == socket_] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    p.proc.stdin.close()  # the orphaned program reads its stdin to the end, then exits
+    assert not [m for m in mappings(server) if m["emulated"] == socket_]
+    status, _ = http_call(server.url + f"/_localvpc/sessions/{entry['session']}", method="DELETE")
+    assert status == 404  # already closed
+    # ... so the port can be published again at once.
+    r = exec_with_publish(server, published["web"], "8080", "true")
+    assert r.returncode == 0, r.stderr
+
+
 def test_a_port_published_twice_is_refused(server, site, published):
     port = _free_port()
     with Publishing(server, published["web"], f"8080:{port}", port, "first"):

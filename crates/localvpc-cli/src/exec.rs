@@ -140,6 +140,9 @@ pub(crate) fn run(args: ExecArgs) -> anyhow::Result<u8> {
             text("real")
         );
     }
+    // Held open, unread, until exec ends: should exec die before closing the session, the
+    // server closes it (and its published ports) when this connection drops.
+    let lease = lease(endpoint, &session);
     let bundle = match CaBundle::write(endpoint, &session) {
         Ok(bundle) => bundle,
         Err(e) => {
@@ -174,8 +177,23 @@ pub(crate) fn run(args: ExecArgs) -> anyhow::Result<u8> {
     drop(bundle);
     // The session ends with the program, whatever became of it.
     close(endpoint, &session);
+    drop(lease);
     let status = outcome.with_context(|| format!("cannot run `{program}`"))?;
     Ok(exit_code(&status))
+}
+
+/// Opens the session's lease (`GET /_localvpc/sessions/ID/lease`, answered only when the
+/// session closes); `None` when it cannot (the session then lives until it is closed).
+fn lease(endpoint: &str, session: &str) -> Option<std::net::TcpStream> {
+    use std::io::Write as _;
+    let authority = endpoint.strip_prefix("http://")?.trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(authority).ok()?;
+    write!(
+        stream,
+        "GET /_localvpc/sessions/{session}/lease HTTP/1.1\r\nHost: {authority}\r\n\r\n"
+    )
+    .ok()?;
+    Some(stream)
 }
 
 /// Closes a session (and with it the ports it published).

@@ -56,6 +56,7 @@ pub async fn serve(listener: TcpListener, state: Arc<State>, shutdown: impl Futu
         }
     }
     drop(listener);
+    state.closing.send_replace(true);
     if tokio::time::timeout(Duration::from_secs(10), graceful.shutdown())
         .await
         .is_err()
@@ -125,6 +126,10 @@ pub(crate) async fn handle(state: &State, req: Request<Incoming>) -> Response<Fu
             body: state.authority.certificate_pem().to_owned(),
             headers: Vec::new(),
         },
+        Route::SessionLease(id) => {
+            let (status, body) = crate::lease::hold(state, &id).await;
+            json(status, &body)
+        }
         Route::CloseSession(id) => {
             let (status, body) = crate::dataplane::close_session(state, &id);
             json(status, &body)
@@ -180,6 +185,7 @@ enum Route {
     Trace,
     OpenSession,
     CloseSession(String),
+    SessionLease(String),
     CertificateAuthority,
     AddMapping,
     ListMappings,
@@ -205,6 +211,12 @@ impl Route {
             (&Method::POST, "/_localvpc/trace") => return Self::Trace,
             (&Method::POST, "/_localvpc/sessions") => return Self::OpenSession,
             (&Method::GET, "/_localvpc/ca") => return Self::CertificateAuthority,
+            (&Method::GET, p) if p.starts_with("/_localvpc/sessions/") && p.ends_with("/lease") => {
+                let id = p
+                    .trim_start_matches("/_localvpc/sessions/")
+                    .trim_end_matches("/lease");
+                return Self::SessionLease(id.to_owned());
+            }
             (&Method::DELETE, p) if p.starts_with("/_localvpc/sessions/") => {
                 let id = p.trim_start_matches("/_localvpc/sessions/");
                 return Self::CloseSession(id.to_owned());

@@ -11,6 +11,7 @@ mod config;
 mod dataplane;
 mod http;
 mod imds;
+mod lease;
 mod mapping;
 mod state;
 mod trace;

@@ -37,6 +37,9 @@ pub struct State {
     /// The real socket behind each mapped emulated one: `--map-ip`, the mapping API and
     /// sessions' published ports (read lock-free on every data-plane connection).
     pub addresses: crate::mapping::AddressMap,
+    /// Set once the HTTP front door stops accepting: pending session leases answer then, so
+    /// they do not hold the graceful shutdown.
+    pub(crate) closing: tokio::sync::watch::Sender<bool>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +98,7 @@ impl State {
         let addresses = crate::mapping::AddressMap::new(&config.dns.map_ip);
         Ok(Arc::new(Self {
             addresses,
+            closing: tokio::sync::watch::Sender::new(false),
             config,
             published,
             jobs: tx,
