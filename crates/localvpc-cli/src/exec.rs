@@ -1,7 +1,8 @@
 //! `localvpc exec --instance i-… -- COMMAND …`: runs a program "inside" an instance. It
 //! opens a data-plane session on the running server (`POST /_localvpc/sessions`), hands the
 //! program that session's proxy in the variables HTTP clients read, waits for it, closes the
-//! session and exits with the program's status.
+//! session and exits with the program's status. With `--publish PORT[:REALPORT]` the program
+//! is also the instance's server on PORT for as long as the session lives.
 
 use crate::dns::{Endpoint, http};
 use anyhow::{Context, bail};

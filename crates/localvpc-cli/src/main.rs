@@ -33,7 +33,8 @@ enum Commands {
     Trace(trace::TraceArgs),
     /// Run a program "inside" an instance: its HTTP(S) traffic goes through localvpc's data
     /// plane, resolved in the instance's VPC view and decided by routes, network ACLs and
-    /// security groups (a refusal names its blocker). Exits with the program's status.
+    /// security groups (a refusal names its blocker); `--publish PORT` makes it the instance's
+    /// server on that port meanwhile. Exits with the program's status.
     Exec(exec::ExecArgs),
     /// Change or list the data plane's address mappings while the server runs: which real
     /// socket stands behind an emulated address (an IP target, an on-premises or internet
