@@ -20,7 +20,10 @@ questions in each view that matters (a VPC's resolver, the inbound endpoint, the
 dnsviews.py) and traces the paths the scenario is for, from its app instance (see paths.py). It
 ends with both as tables: view, name, type, answer, plus the trail of one answer (what
 `localvpc dns query` prints); then what, from, to, REACHABLE / NOT REACHABLE (codes) and where
-the packet went, plus the hops of one trace (what `localvpc trace` prints).
+the packet went, plus the hops of one trace (what `localvpc trace` prints). Last, the traffic
+step (traffic.py): real programs run in the app instance with `localvpc exec` (the binary from
+--localvpc, $LOCALVPC_BIN or PATH) and what they met — an HTTP status, and a refusal's
+x-localvpc-blocked code.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from pathlib import Path
 
 import dnsviews
 import paths
+import traffic
 
 HERE = Path(__file__).resolve().parent
 PROVIDER = "registry.terraform.io/hashicorp/aws"
@@ -89,8 +93,8 @@ def cli_facts(path: Path) -> dict:
 class DnsReport:
     """The scenario's DNS questions and traces, asked right after the create; printed at the very end."""
 
-    def __init__(self, endpoint: str, n: str):
-        self.endpoint, self.n = endpoint, n
+    def __init__(self, endpoint: str, n: str, localvpc: str | None = None):
+        self.endpoint, self.n, self.localvpc = endpoint, n, localvpc
         self.facts: dict = {}
         self.lines: list[str] = []
 
@@ -116,6 +120,17 @@ class DnsReport:
             self.lines += [paths.table(ps, traced, title), paths.hops(ps[featured], traced[featured])]
         except (OSError, urllib.error.URLError, KeyError, ValueError) as exc:
             self.lines.append(f"{title}: could not trace ({type(exc).__name__}: {exc})")
+        self.lines.append("")
+        title = "What really gets through" if kept else "What really got through (run before the delete)"
+        if not self.localvpc:
+            self.lines.append(f"{title}: not run (no localvpc binary: give --localvpc PATH or LOCALVPC_BIN, "
+                              "or put localvpc on PATH)")
+            return
+        try:
+            steps = traffic.run(self.n, facts, self.endpoint, self.localvpc)
+            self.lines.append(traffic.table(facts["app_instance_id"], steps, title))
+        except (OSError, subprocess.SubprocessError, KeyError, ValueError) as exc:
+            self.lines.append(f"{title}: could not run ({type(exc).__name__}: {exc})")
 
     def print(self, label: str) -> None:
         created = {k: v for k, v in self.facts.items()
@@ -214,6 +229,8 @@ def main() -> None:
     ap.add_argument("--endpoint", default=os.environ.get("LOCALVPC_ENDPOINT", "http://127.0.0.1:4566"))
     ap.add_argument("--connectivity", choices=("peering", "tgw"),
                     help="scenario 3: member VPC reaches the hub by VPC peering (default) or a transit gateway")
+    ap.add_argument("--localvpc", help="the localvpc binary that runs the traffic step's programs "
+                    "(default: $LOCALVPC_BIN, else localvpc on PATH)")
     ap.add_argument("--keep", action="store_true", help="leave the resources in place")
     ap.add_argument("--destroy", action="store_true", help="delete what an earlier --keep run left")
     args = ap.parse_args()
@@ -227,7 +244,7 @@ def main() -> None:
     print(f"== scenario {sdir.name}, {args.form} form, against {args.endpoint}", flush=True)
 
     n = sdir.name.split("-", 1)[0]
-    dns = DnsReport(args.endpoint, n)
+    dns = DnsReport(args.endpoint, n, traffic.find_localvpc(args.localvpc))
     label = f"scenario {sdir.name} ({args.form}{', ' + args.connectivity if args.connectivity else ''})"
     if args.form == "terraform":
         code = terraform(sdir, args, args.endpoint, dns)

@@ -26,6 +26,11 @@ the users' notes put it, and the same check traces what it expects from there wi
 SSM and CloudWatch endpoints' ENIs in the instance's AZ (2), the hub's S3 endpoint over the
 peering or the transit gateway (3), the consumer's endpoint and PrivateLink on to the provider's
 NLB, whose target 10.0.1.10 no interface holds (4: the scenario runs no backend).
+The CLI forms and run.py's round trip then run the examples' traffic step (examples/traffic.py,
+assert_traffic): real programs inside the app instance with `localvpc exec` — S3 and SSM open
+but not served (LOCALVPC_NO_UPSTREAM), the aws CLI reaching EC2 through its endpoint, the
+internet refused, and scenario 4's target mapped at run time (`localvpc map add`) to a local
+server whose answer comes back through PrivateLink.
 The Terraform forms launch the instance only with app_instance = true (default false):
 test_terraform_form launches the same instance with boto3 into the Terraform-built subnet, and
 test_terraform_app_instance applies scenario 1 with app_instance = true (aws_instance.app: the
@@ -61,6 +66,11 @@ from test_terraform import assert_only_defaults, inventory, one, plan_changes
 from tfhelpers import KnownGap, TerraformError
 
 pytestmark = [pytest.mark.spawns, pytest.mark.slow]
+
+# The examples' own modules: traffic.py (the traffic step run.py prints) and run.py's cli_facts.
+sys.path.insert(0, str(REPO_ROOT / "examples"))
+import traffic  # noqa: E402
+from run import cli_facts  # noqa: E402
 
 EXAMPLES = REPO_ROOT / "examples"
 REGION = "ap-northeast-1"
@@ -806,8 +816,42 @@ def run_step(argv: list[str], env: dict, label: str, timeout: float = 600) -> st
     return out
 
 
+# What the traffic step of each scenario must meet (examples/traffic.py): label -> result.
+TRAFFIC = {
+    "1": {"S3 through the gateway endpoint": "502 LOCALVPC_NO_UPSTREAM",
+          "the internet, from the private subnet": "403 NO_ROUTE_TO_DESTINATION"},
+    "2": {"EC2 through the ec2 interface endpoint": "exit 0",
+          "SSM through the ssm interface endpoint": "502 LOCALVPC_NO_UPSTREAM"},
+    "3": {"S3 at the hub's endpoint, over the peering": "502 LOCALVPC_NO_UPSTREAM",
+          "S3 at the hub's endpoint, over the transit gateway": "502 LOCALVPC_NO_UPSTREAM"},
+    "4": {"the provider's process, through PrivateLink": "200",
+          "the endpoint on port 80 (its group admits 443 only)": "403 ENI_SG_RULES_MISMATCH",
+          "the same, once the mapping is removed": "502 LOCALVPC_NO_BACKEND"},
+}
+
+
+def assert_traffic(url: str, n: str, facts: dict, env: dict, monkeypatch) -> None:
+    """The examples' traffic step (what run.py prints): real programs run with `localvpc exec`
+    in the app instance meet what the scenario says — S3 and SSM open but not served
+    (LOCALVPC_NO_UPSTREAM), EC2 answered through its interface endpoint by the unmodified aws
+    CLI, the internet refused, and scenario 4's IP target mapped at run time to a local server
+    that answers through PrivateLink."""
+    monkeypatch.setenv("PATH", env["PATH"])  # the aws CLI of form_env, for scenario 2
+    steps = traffic.run(n, facts, url, str(resolve_binary()))
+    shown = traffic.table(facts["app_instance_id"], steps, "traffic")
+    assert all(s.ok for s in steps), shown
+    met = {s.label: s.got for s in steps}
+    assert met.items() <= TRAFFIC[n].items() and len(met) == len(steps), shown
+    if n == "2":
+        assert facts["vpc_id"] in next(s.detail for s in steps if s.got == "exit 0"), shown
+    if n == "4":
+        assert steps[0].detail == traffic.GREETING.strip(), shown
+        status, raw = http_call(url + "/_localvpc/map-ip")
+        assert status == 200 and json.loads(raw)["mappings"] == [], raw
+
+
 @pytest.mark.parametrize("n,variant", CASES)
-def test_cli_form(fresh, tmp_path, n, variant):
+def test_cli_form(fresh, tmp_path, n, variant, monkeypatch):
     """cli.sh creates, prints and checks; the API state is right; cli.sh destroy leaves nothing."""
     sdir = SCENARIO_DIRS[n]
     env = form_env(fresh.url, tmp_path, variant)
@@ -817,6 +861,7 @@ def test_cli_form(fresh, tmp_path, n, variant):
     assert "What DNS answers where" in out and ";; WHY" in out, out  # `localvpc dns query`
     assert re.search(r"^  localvpc trace --from i-[0-9a-f]+ --to ", out, re.M), out
     gaps = SCENARIOS[n]["check"](fresh, variant)
+    assert_traffic(fresh.url, n, cli_facts(Path(env["STATE_FILE"])), env, monkeypatch)
     out = run_step(["bash", str(sdir / "cli.sh"), "destroy"], env, "destroy")
     assert not Path(env["STATE_FILE"]).exists(), out
     assert_nothing_left(fresh, SCENARIOS[n]["keys"], f"scenario {n} cli after destroy")
@@ -930,8 +975,8 @@ def test_run_py_round_trip(fresh, tmp_path):
     env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if not (Path(p) / "localvpc").exists())
     row = re.compile(rf"^  internet\s+{re.escape(S3_ZONE)}\s+A\s+(\d+\.\d+\.\d+\.\d+)$", re.M)
     for form in ("cli", "boto3"):
-        out = run_step([sys.executable, str(EXAMPLES / "run.py"), "1", "--form", form, "--endpoint", fresh.url],
-                       env, f"run.py 1 --form {form}")
+        out = run_step([sys.executable, str(EXAMPLES / "run.py"), "1", "--form", form, "--endpoint", fresh.url,
+                        "--localvpc", str(resolve_binary())], env, f"run.py 1 --form {form}")
         assert "pl-61a54008" in out and ("deleted" in out), out
         tail = out[out.rindex("deleted"):]
         assert "What DNS answered where (asked before the delete)" in tail and row.search(tail), out
@@ -943,6 +988,11 @@ def test_run_py_round_trip(fresh, tmp_path):
         assert re.search(r"^  aws s3 ls +i-.* NOT REACHABLE \(LOCALVPC_ENDPOINT_POLICY_DENY\): endpoint policy of vpce-",
                          traced, re.M), traced
         assert "vpc-endpoint-policy" in traced and "[expected" not in traced, traced
+        # ... and what really got through (traffic.py, localvpc exec in the app instance).
+        ran = tail[tail.index("What really got through (run before the delete), from i-"):]
+        assert re.search(r"^    inside: curl -si https://s3\.ap-northeast-1\.amazonaws\.com/\n"
+                         r"    -> 502, x-localvpc-blocked: LOCALVPC_NO_UPSTREAM: the path to s3 at ", ran, re.M), ran
+        assert "-> 403, x-localvpc-blocked: NO_ROUTE_TO_DESTINATION: " in ran and "[expected" not in ran, ran
         if form == "cli":
             assert "What DNS answers where" in out and ";; WHY" in out and "[view]" not in out.split("$ bash")[1], out
         assert_nothing_left(fresh, [UNMAPPED], f"run.py --form {form}")

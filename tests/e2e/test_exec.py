@@ -263,7 +263,7 @@ def test_an_open_path_to_an_emulated_address_without_a_backend_says_so(server, s
     status, headers, body = curl(server, site["public"], f"http://{target}:8080/")
     assert status == 502, body
     assert headers["x-localvpc-blocked"] == "LOCALVPC_NO_BACKEND"
-    assert f"--map-ip {target}:8080=" in body
+    assert f"localvpc map add {target}:8080=" in body and "--publish 8080" in body, body
 
 
 def test_a_name_without_an_address_is_refused(server, site):
@@ -821,3 +821,258 @@ def test_a_spoke_reaches_the_hubs_endpoint_over_a_transit_gateway(server, site, 
     flow_records(server, sts["NetworkInterfaceIds"][0], lambda rs: any(
         r[3] == spoke_ip and r[6] == "443" and r[12] == "ACCEPT" for r in rs) and any(
         r[4] == spoke_ip and r[5] == "443" for r in rs))
+
+
+# --------------------------------------------------------------------------- a real process behind an instance
+#
+# `exec --publish PORT[:REALPORT]`: while the program runs, the data plane carries what it
+# delivers to the instance's private addresses on PORT to 127.0.0.1:REALPORT, the program's
+# own listener. Run-time mappings (`localvpc map`, /_localvpc/map-ip) do the same for
+# addresses no instance holds.
+
+# The provider program: serves HTTP on 127.0.0.1:PORT, naming itself, until its stdin closes.
+SERVING = """
+import http.server, sys, threading
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = f"served by {sys.argv[2]} path={self.path}\\n".encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *_):
+        pass
+srv = http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H)
+threading.Thread(target=srv.serve_forever, daemon=True).start()
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Publishing:
+    """`localvpc exec --instance I --publish SPEC -- python3 SERVING PORT LABEL`, running until
+    the context ends (its stdin closes, the program exits, exec closes the session)."""
+
+    def __init__(self, server, instance: str, spec: str, real_port: int, label: str):
+        env = dict(os.environ, LOCALVPC_ENDPOINT=server.url)
+        self.proc = subprocess.Popen(
+            [str(resolve_binary()), "exec", "--instance", instance, "--publish", spec, "--",
+             sys.executable, "-c", SERVING, str(real_port), label],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+    def __enter__(self):
+        line = self.proc.stdout.readline()
+        if line != "ready\n":
+            self.proc.kill()
+            pytest.fail(f"the published program did not start: {line!r} {self.proc.stderr.read()}")
+        return self
+
+    def __exit__(self, *_):
+        self.proc.stdin.close()
+        assert self.proc.wait(timeout=20) == 0
+        self.stderr = self.proc.stderr.read()
+
+
+def mappings(server) -> list[dict]:
+    status, raw = http_call(server.url + "/_localvpc/map-ip")
+    assert status == 200, raw
+    return json.loads(raw)["mappings"]
+
+
+@pytest.fixture(scope="module")
+def published(server, site):
+    """A provider's backend instance behind an NLB (listener 80 → target port 8080) published
+    as an endpoint service without acceptance, the site's private subnet holding an interface
+    endpoint to it; and, in the site's own VPC, a web instance whose group admits 8080 from
+    the VPC. Nothing real stands behind either until a program publishes it."""
+    import boto3
+
+    ec2 = site["ec2"]
+    net = Net(ec2)
+    vpc = net.vpc("10.50.0.0/16")
+    subnet = net.subnet(vpc, "10.50.1.0/24")
+    backend_sg = net.sg(vpc, "pub-backend", {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,
+                                             "IpRanges": [{"CidrIp": "10.50.0.0/16"}]})
+    backend = net.instance(subnet, groups=[backend_sg])
+    elbv2 = boto3.client("elbv2", endpoint_url=server.url, region_name=DEFAULT_REGION,
+                         aws_access_key_id=DEFAULT_ACCESS_KEY, aws_secret_access_key=DEFAULT_SECRET_KEY)
+    [lb] = elbv2.create_load_balancer(Name="pub-nlb", Type="network", Scheme="internal",
+                                      Subnets=[subnet])["LoadBalancers"]
+    [tg] = elbv2.create_target_group(Name="pub-backend", Protocol="TCP", Port=8080, VpcId=vpc,
+                                     TargetType="instance")["TargetGroups"]
+    elbv2.register_targets(TargetGroupArn=tg["TargetGroupArn"], Targets=[{"Id": backend["InstanceId"]}])
+    elbv2.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="TCP", Port=80,
+                          DefaultActions=[{"Type": "forward", "TargetGroupArn": tg["TargetGroupArn"]}])
+    service = ec2.create_vpc_endpoint_service_configuration(
+        NetworkLoadBalancerArns=[lb["LoadBalancerArn"]], AcceptanceRequired=False)["ServiceConfiguration"]
+    sg = net.sg(site["vpc"], "to-published", {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80,
+                                              "IpRanges": [{"CidrIp": "10.20.0.0/16"}]})
+    endpoint = ec2.create_vpc_endpoint(
+        VpcId=site["vpc"], VpcEndpointType="Interface", ServiceName=service["ServiceName"],
+        SubnetIds=[site["private"]["SubnetId"]], SecurityGroupIds=[sg])["VpcEndpoint"]
+    web_sg = net.sg(site["vpc"], "web-8080", {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,
+                                              "IpRanges": [{"CidrIp": "10.20.0.0/16"}]})
+    web = net.instance(site["private"]["SubnetId"], groups=[web_sg])
+    return {"backend": backend["InstanceId"], "backend_ip": backend["PrivateIpAddress"],
+            "name": endpoint["DnsEntries"][0]["DnsName"],
+            "web": web["InstanceId"], "web_ip": web["PrivateIpAddress"]}
+
+
+def test_a_published_instance_serves_through_privatelink(server, site, published):
+    consumer = site["private"]["InstanceId"]
+    url = f"http://{published['name']}/via-privatelink"
+    status, headers, body = curl(server, consumer, url)
+    assert (status, headers["x-localvpc-blocked"]) == (502, "LOCALVPC_NO_BACKEND"), body
+    assert "--publish" in body, body
+    port = _free_port()
+    with Publishing(server, published["backend"], f"8080:{port}", port, "the provider") as p:
+        status, headers, body = curl(server, consumer, url)
+        assert status == 200, (headers, body)
+        assert body == "served by the provider path=/via-privatelink\n"
+        [entry] = [m for m in mappings(server) if m["emulated"] == f"{published['backend_ip']}:8080"]
+        assert (entry["real"], entry["origin"], entry["instance"]) == \
+            (f"127.0.0.1:{port}", "session", published["backend"])
+    assert f"{published['backend_ip']}:8080 is served by 127.0.0.1:{port}" in p.stderr
+    # The program ended, and its session with it: nothing stands behind the target again.
+    assert not [m for m in mappings(server) if m["emulated"] == f"{published['backend_ip']}:8080"]
+    status, headers, _ = curl(server, consumer, url)
+    assert (status, headers["x-localvpc-blocked"]) == (502, "LOCALVPC_NO_BACKEND")
+
+
+def test_a_published_instance_serves_its_own_vpc_directly(server, site, published):
+    consumer, ip = site["private"]["InstanceId"], published["web_ip"]
+    port = _free_port()
+    with Publishing(server, published["web"], f"8080:{port}", port, "web"):
+        status, _, body = curl(server, consumer, f"http://{ip}:8080/direct")
+        assert (status, body) == (200, "served by web path=/direct\n")
+        # The group admits 8080 only; the program's port is no way around it.
+        status, headers, _ = curl(server, consumer, f"http://{ip}:{port}/")
+        assert (status, headers["x-localvpc-blocked"]) == (403, "ENI_SG_RULES_MISMATCH")
+    status, headers, _ = curl(server, consumer, f"http://{ip}:8080/")
+    assert (status, headers["x-localvpc-blocked"]) == (502, "LOCALVPC_NO_BACKEND")
+
+
+def test_terminating_exec_ends_the_program_and_its_published_port(server, site, published):
+    """`kill EXEC_PID` (SIGTERM, as `kill %1` sends a backgrounded exec): exec passes it on to
+    the program, and closes the session once the program has ended."""
+    import signal
+
+    port = _free_port()
+    p = Publishing(server, published["web"], f"8080:{port}", port, "web").__enter__()
+    assert [m for m in mappings(server) if m["emulated"] == f"{published['web_ip']}:8080"]
+    p.proc.send_signal(signal.SIGTERM)
+    # The program died of the signal: exec exits with 128 + 15.
+    assert p.proc.wait(timeout=20) == 143, p.proc.stderr.read()
+    assert not [m for m in mappings(server) if m["emulated"] == f"{published['web_ip']}:8080"]
+
+
+def test_a_killed_exec_leaves_no_port_published(server, site, published):
+    """`kill -9` of exec: it cannot close the session, but the lease it holds open
+    (GET /_localvpc/sessions/ID/lease) drops with it, and the server closes the session."""
+    import time
+
+    port = _free_port()
+    p = Publishing(server, published["web"], f"8080:{port}", port, "web").__enter__()
+    socket_ = f"{published['web_ip']}:8080"
+    [entry] = [m for m in mappings(server) if m["emulated"] == socket_]
+    p.proc.kill()
+    p.proc.wait(timeout=20)
+    deadline = time.monotonic() + 10
+    while [m for m in mappings(server) if m["emulated"] == socket_] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    p.proc.stdin.close()  # the orphaned program reads its stdin to the end, then exits
+    assert not [m for m in mappings(server) if m["emulated"] == socket_]
+    status, _ = http_call(server.url + f"/_localvpc/sessions/{entry['session']}", method="DELETE")
+    assert status == 404  # already closed
+    # ... so the port can be published again at once.
+    r = exec_with_publish(server, published["web"], "8080", "true")
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_port_published_twice_is_refused(server, site, published):
+    port = _free_port()
+    with Publishing(server, published["web"], f"8080:{port}", port, "first"):
+        r = exec_with_publish(server, published["web"], "8080", "true")
+        assert r.returncode == 1, r
+        assert f"{published['web_ip']}:8080 is already mapped to 127.0.0.1:{port} by session s-" in r.stderr
+        body = json.dumps({"instance": published["web"], "publish": [{"port": 8080}]}).encode()
+        status, raw = http_call(server.url + "/_localvpc/sessions", method="POST", data=body)
+        assert status == 409, raw
+        # A different port of the same instance is free.
+        r = exec_with_publish(server, published["web"], "9090", "true")
+        assert r.returncode == 0, r.stderr
+
+
+def exec_with_publish(server, instance: str, spec: str, *argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(resolve_binary()), "exec", "--instance", instance, "--publish", spec, "--", *argv],
+                          capture_output=True, text=True, timeout=30, env=dict(os.environ, LOCALVPC_ENDPOINT=server.url))
+
+
+@pytest.mark.parametrize("spec", ["0", "80:0", "http", "70000", "80:90:100"])
+def test_a_bad_publish_spec_is_refused_before_anything_starts(server, site, spec, tmp_path):
+    marker = tmp_path / "ran"
+    r = exec_with_publish(server, site["private"]["InstanceId"], spec, "touch", str(marker))
+    assert r.returncode == 2 and "PORT[:REALPORT]" in r.stderr, r
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("publish", [[{"port": 0}], [{"port": 80, "real_port": 0}], [{"port": "x"}],
+                                     [{"port": 80}, {"port": 80}], [{"port": 80, "other": 1}]])
+def test_the_session_api_refuses_bad_publish_lists(server, site, publish):
+    body = json.dumps({"instance": site["private"]["InstanceId"], "publish": publish}).encode()
+    status, raw = http_call(server.url + "/_localvpc/sessions", method="POST", data=body)
+    assert status == 400, raw
+
+
+def localvpc_map(server, *argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(resolve_binary()), "map", *argv], capture_output=True, text=True, timeout=30,
+                          env=dict(os.environ, LOCALVPC_ENDPOINT=server.url))
+
+
+def test_the_map_cli_adds_lists_and_removes_mappings_at_run_time(server, site, web):
+    stand_in = "203.0.113.90"  # another "internet" server, mapped while the server runs
+    r = localvpc_map(server, "add", f"{stand_in}:80=127.0.0.1:{web}")
+    assert r.returncode == 0 and r.stdout == f"{stand_in}:80 -> 127.0.0.1:{web}\n", r
+    status, _, body = curl(server, site["public"], f"http://{stand_in}/mapped")
+    assert status == 200 and body.startswith(GREETING.decode()) and "path=/mapped" in body, body
+    r = localvpc_map(server, "list")
+    assert r.returncode == 0
+    lines = r.stdout.splitlines()
+    assert any(l.split()[:4] == [f"{stand_in}:80", "->", f"127.0.0.1:{web}", "api"] for l in lines), r.stdout
+    assert any(l.split()[:4] == [f"{INTERNET}:80", "->", f"127.0.0.1:{web}", "--map-ip"] for l in lines), r.stdout
+    # Twice: refused; --map-ip's entries stay as the server started.
+    r = localvpc_map(server, "add", f"{stand_in}:80=127.0.0.1:1")
+    assert r.returncode == 1 and "already mapped" in r.stderr and "HTTP 409" in r.stderr, r
+    r = localvpc_map(server, "remove", f"{INTERNET}:80")
+    assert r.returncode == 1 and "HTTP 409" in r.stderr, r
+    r = localvpc_map(server, "remove", f"{stand_in}:80")
+    assert r.returncode == 0 and r.stdout == f"removed {stand_in}:80\n", r
+    assert not [m for m in mappings(server) if m["emulated"] == f"{stand_in}:80"]
+    r = localvpc_map(server, "remove", f"{stand_in}:80")
+    assert r.returncode == 1 and "HTTP 404" in r.stderr, r
+    r = localvpc_map(server, "add", "10.0.0.1=127.0.0.1:80")
+    assert r.returncode == 2 and "EMULATED:PORT=REAL:PORT" in r.stderr, r
+
+
+def test_the_map_api_speaks_json(server):
+    add = json.dumps({"emulated": "198.51.100.7:443", "real": "127.0.0.1:9443"}).encode()
+    status, raw = http_call(server.url + "/_localvpc/map-ip", method="POST", data=add)
+    assert (status, json.loads(raw)) == (201, {"emulated": "198.51.100.7:443", "real": "127.0.0.1:9443",
+                                               "origin": "api"})
+    assert {"emulated": "198.51.100.7:443", "real": "127.0.0.1:9443", "origin": "api"} in mappings(server)
+    for bad in (b"{}", b'{"emulated": "198.51.100.7", "real": "127.0.0.1:1"}',
+                b'{"emulated": "198.51.100.8:1", "real": "localhost:1"}'):
+        status, raw = http_call(server.url + "/_localvpc/map-ip", method="POST", data=bad)
+        assert status == 400 and b"error" in raw, (bad, raw)
+    status, raw = http_call(server.url + "/_localvpc/map-ip/198.51.100.7:443", method="DELETE")
+    assert (status, json.loads(raw)) == (200, {"removed": "198.51.100.7:443", "real": "127.0.0.1:9443"})
+    status, _ = http_call(server.url + "/_localvpc/map-ip/not-a-socket", method="DELETE")
+    assert status == 400

@@ -1,7 +1,8 @@
 //! `localvpc exec --instance i-… -- COMMAND …`: runs a program "inside" an instance. It
 //! opens a data-plane session on the running server (`POST /_localvpc/sessions`), hands the
 //! program that session's proxy in the variables HTTP clients read, waits for it, closes the
-//! session and exits with the program's status.
+//! session and exits with the program's status. With `--publish PORT[:REALPORT]` the program
+//! is also the instance's server on PORT for as long as the session lives.
 
 use crate::dns::{Endpoint, http};
 use anyhow::{Context, bail};
@@ -16,6 +17,12 @@ pub(crate) struct ExecArgs {
     /// The instance the program runs in (`i-…`, running).
     #[arg(long)]
     instance: String,
+    /// Serve a port of the instance from this program, while it runs: connections the data
+    /// plane delivers to the instance's private addresses on PORT (directly, or as a load
+    /// balancer's target) reach 127.0.0.1:REALPORT (default: PORT), the program's own
+    /// listener. Repeatable.
+    #[arg(long, value_name = "PORT[:REALPORT]", value_parser = crate::map::parse_publish)]
+    publish: Vec<(u16, u16)>,
     /// The program and its arguments.
     #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
     command: Vec<String>,
@@ -93,7 +100,17 @@ impl Drop for CaBundle {
 /// Runs the program; its exit status (128 + the signal when a signal ended it).
 pub(crate) fn run(args: ExecArgs) -> anyhow::Result<u8> {
     let endpoint = &args.endpoint.endpoint;
-    let body = json!({ "instance": args.instance }).to_string();
+    let publish: Vec<Value> = args
+        .publish
+        .iter()
+        .map(|&(port, real_port)| json!({ "port": port, "real_port": real_port }))
+        .collect();
+    let body = if publish.is_empty() {
+        json!({ "instance": args.instance })
+    } else {
+        json!({ "instance": args.instance, "publish": publish })
+    }
+    .to_string();
     let (status, text) = http(endpoint, "POST", "/_localvpc/sessions", Some(&body))?;
     let answer: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     if status != 201 {
@@ -111,7 +128,29 @@ pub(crate) fn run(args: ExecArgs) -> anyhow::Result<u8> {
             .with_context(|| format!("the session answer has no `{name}`: {text}"))
     };
     let (session, proxy) = (field("session")?, field("proxy")?);
-    let bundle = CaBundle::write(endpoint, &session)?;
+    for p in answer
+        .get("published")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let text = |name: &str| p.get(name).and_then(Value::as_str).unwrap_or_default();
+        eprintln!(
+            "localvpc: {} is served by {} while the program runs",
+            text("emulated"),
+            text("real")
+        );
+    }
+    // Held open, unread, until exec ends: should exec die before closing the session, the
+    // server closes it (and its published ports) when this connection drops.
+    let lease = lease(endpoint, &session);
+    let bundle = match CaBundle::write(endpoint, &session) {
+        Ok(bundle) => bundle,
+        Err(e) => {
+            close(endpoint, &session);
+            return Err(e);
+        }
+    };
     let (program, rest) = args.command.split_first().context("no command to run")?;
     let mut command = Command::new(program);
     command.args(rest);
@@ -135,17 +174,81 @@ pub(crate) fn run(args: ExecArgs) -> anyhow::Result<u8> {
         command.env(name, &bundle.path);
     }
     command.env("NODE_EXTRA_CA_CERTS", &bundle.ca_only);
-    let outcome = command.status();
+    let outcome = run_program(command);
     drop(bundle);
     // The session ends with the program, whatever became of it.
+    close(endpoint, &session);
+    drop(lease);
+    let status = outcome.with_context(|| format!("cannot run `{program}`"))?;
+    Ok(exit_code(&status))
+}
+
+/// Opens the session's lease (`GET /_localvpc/sessions/ID/lease`, answered only when the
+/// session closes); `None` when it cannot (the session then lives until it is closed).
+fn lease(endpoint: &str, session: &str) -> Option<std::net::TcpStream> {
+    use std::io::Write as _;
+    let authority = endpoint.strip_prefix("http://")?.trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(authority).ok()?;
+    write!(
+        stream,
+        "GET /_localvpc/sessions/{session}/lease HTTP/1.1\r\nHost: {authority}\r\n\r\n"
+    )
+    .ok()?;
+    Some(stream)
+}
+
+/// Closes a session (and with it the ports it published).
+fn close(endpoint: &str, session: &str) {
     let _ = http(
         endpoint,
         "DELETE",
         &format!("/_localvpc/sessions/{session}"),
         None,
     );
-    let status = outcome.with_context(|| format!("cannot run `{program}`"))?;
-    Ok(exit_code(&status))
+}
+
+/// Runs the program to its end. exec outlives the signals that would end it first, so that
+/// it closes the session (and its published ports) after the program: Ctrl-C (SIGINT) reaches
+/// the program from the terminal already, as it does under a shell; SIGTERM and SIGHUP sent
+/// to exec are passed on to the program.
+#[cfg(unix)]
+fn run_program(mut command: Command) -> std::io::Result<std::process::ExitStatus> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()?;
+    let _context = runtime.enter();
+    // Registered before the program starts: no signal in between takes the default action.
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    let mut child = command.spawn()?;
+    let pid = child.id().to_string();
+    let (done, mut ended) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait());
+    });
+    runtime.block_on(async move {
+        loop {
+            let pass_on = tokio::select! {
+                status = &mut ended => {
+                    return status.unwrap_or_else(|_| Err(std::io::Error::other("the program's waiter stopped")));
+                }
+                _ = interrupt.recv() => None,
+                _ = terminate.recv() => Some("TERM"),
+                _ = hangup.recv() => Some("HUP"),
+            };
+            if let Some(name) = pass_on {
+                // kill(1): the standard library sends no signal but SIGKILL.
+                let _ = Command::new("kill").args(["-s", name, &pid]).status();
+            }
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn run_program(mut command: Command) -> std::io::Result<std::process::ExitStatus> {
+    command.status()
 }
 
 #[cfg(unix)]

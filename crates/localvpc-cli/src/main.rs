@@ -3,6 +3,7 @@
 mod dns;
 mod exec;
 mod flows;
+mod map;
 mod serve;
 mod trace;
 
@@ -33,11 +34,17 @@ enum Commands {
     Trace(trace::TraceArgs),
     /// Run a program "inside" an instance: its HTTP(S) traffic goes through localvpc's data
     /// plane, resolved in the instance's VPC view and decided by routes, network ACLs and
-    /// security groups (a refusal names its blocker). Exits with the program's status.
+    /// security groups (a refusal names its blocker); `--publish PORT` makes it the instance's
+    /// server on that port meanwhile. Exits with the program's status.
     Exec(exec::ExecArgs),
     /// The data plane's latest connections as VPC flow logs saw them: each interface a
     /// connection crossed, its record, and the rule that accepted or rejected it.
     Flows(flows::FlowsArgs),
+    /// Change or list the data plane's address mappings while the server runs: which real
+    /// socket stands behind an emulated address (an IP target, an on-premises or internet
+    /// server).
+    #[command(subcommand)]
+    Map(map::MapCommand),
     /// Print the certificate authority the running server's data plane signs TLS
     /// certificates with (made once per data directory; programs run by `exec` trust it).
     Ca(dns::Endpoint),
@@ -48,6 +55,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Commands::Serve(args) => serve::run(args),
         Commands::Dns(command) => dns::run(command),
+        Commands::Map(command) => map::run(command),
         Commands::Ca(endpoint) => exec::print_ca(&endpoint),
         Commands::Flows(args) => flows::run(args),
         Commands::Exec(args) => match exec::run(args) {

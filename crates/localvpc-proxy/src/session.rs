@@ -53,6 +53,11 @@ impl Sessions {
         self.lock().remove(id).is_some()
     }
 
+    /// Whether the session `id` is open.
+    pub fn is_open(&self, id: &str) -> bool {
+        self.lock().contains_key(id)
+    }
+
     /// The session a `Proxy-Authorization: Basic …` value proves, if any.
     pub fn authenticate(&self, header: Option<&str>) -> Option<Arc<Session>> {
         let encoded = header?.trim().strip_prefix("Basic ")?;

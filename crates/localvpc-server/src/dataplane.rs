@@ -277,8 +277,8 @@ impl State {
             return Err(refuse(403, code, detail));
         }
         let emulated = SocketAddr::new(address, port);
-        if let Some(real) = self.config.dns.map_ip.get(&emulated) {
-            return Ok(Backend::Real(*real));
+        if let Some(real) = self.addresses.get(&emulated) {
+            return Ok(Backend::Real(real));
         }
         if let Some(service) = aws_service(&index, host, address) {
             if self.config.upstreams.contains_key(&service) {
@@ -304,8 +304,8 @@ impl State {
             let delivered = analysis
                 .delivered_to()
                 .map_or(emulated, |(ip, p)| SocketAddr::new(ip, p.unwrap_or(port)));
-            if let Some(real) = self.config.dns.map_ip.get(&delivered) {
-                return Ok(Backend::Real(*real));
+            if let Some(real) = self.addresses.get(&delivered) {
+                return Ok(Backend::Real(real));
             }
             let via = if delivered == emulated {
                 String::new()
@@ -317,7 +317,10 @@ impl State {
                 "LOCALVPC_NO_BACKEND",
                 format!(
                     "the path to {delivered}{via} is open, but nothing real stands behind that \
-                     emulated address: give it one with `localvpc serve --map-ip {delivered}=HOST:PORT`"
+                     emulated address: give it one with `localvpc map add {delivered}=HOST:PORT` \
+                     (an instance's port: run its program with `localvpc exec --instance i-… \
+                     --publish {}`)",
+                    delivered.port()
                 ),
             ));
         }
@@ -327,7 +330,7 @@ impl State {
                 "LOCALVPC_INTERNET_OFF",
                 format!(
                     "the path to {emulated} leaves the VPCs, and this server runs with \
-                     --internet off (map the address with --map-ip to reach a local server)"
+                     --internet off (map the address to a local server with `localvpc map add {emulated}=HOST:PORT`)"
                 ),
             ));
         }
@@ -339,6 +342,9 @@ impl State {
 #[serde(deny_unknown_fields)]
 struct OpenSession {
     instance: String,
+    /// Ports of the instance the program serves (`exec --publish`).
+    #[serde(default)]
+    publish: Vec<crate::mapping::Publish>,
 }
 
 /// `POST /_localvpc/sessions`: a proxy credential for a running instance.
@@ -355,7 +361,10 @@ pub(crate) fn open_session(state: &State, body: &[u8]) -> (u16, String) {
         Err(e) => {
             return error(
                 400,
-                format!("the body must be {{\"instance\": \"i-…\"}}: {e}"),
+                format!(
+                    "the body must be {{\"instance\": \"i-…\", \"publish\": \
+                     [{{\"port\": 8080, \"real_port\": 8000}}]}} (publish optional): {e}"
+                ),
             );
         }
     };
@@ -379,24 +388,42 @@ pub(crate) fn open_session(state: &State, body: &[u8]) -> (u16, String) {
             ),
         );
     }
+    let published = match crate::mapping::publish_entries(state, instance, &request.publish) {
+        Ok(entries) => entries,
+        Err(e) => return error(e.status, e.message),
+    };
     let Some(session) = state.sessions.open(instance.id.as_str()) else {
         return error(
             500,
             "the system gave no randomness for a credential".to_owned(),
         );
     };
+    let origin = crate::mapping::Origin::Session {
+        id: session.id.clone(),
+        instance: session.instance.clone(),
+    };
+    if let Err(e) = state.addresses.add_all(&published, &origin) {
+        state.sessions.close(&session.id);
+        return error(e.status, e.message);
+    }
     let body = json!({
         "session": session.id,
         "token": session.token(),
         "instance": session.instance,
         "vpc": instance.vpc_id,
         "proxy": format!("http://{}:{}@{proxy}", session.id, session.token()),
+        "published": published
+            .iter()
+            .map(|(emulated, real)| json!({ "emulated": emulated.to_string(), "real": real.to_string() }))
+            .collect::<Vec<_>>(),
     });
     (201, body.to_string())
 }
 
 /// `DELETE /_localvpc/sessions/ID`.
 pub(crate) fn close_session(state: &State, id: &str) -> (u16, String) {
+    // The session's published ports go with it.
+    state.addresses.remove_session(id);
     if state.sessions.close(id) {
         (200, json!({ "closed": id }).to_string())
     } else {

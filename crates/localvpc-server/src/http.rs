@@ -56,6 +56,7 @@ pub async fn serve(listener: TcpListener, state: Arc<State>, shutdown: impl Futu
         }
     }
     drop(listener);
+    state.closing.send_replace(true);
     if tokio::time::timeout(Duration::from_secs(10), graceful.shutdown())
         .await
         .is_err()
@@ -140,8 +141,24 @@ pub(crate) async fn handle_checked(
             let flows = state.flows.recent(instance.as_deref(), limit);
             json(200, &serde_json::json!({ "flows": flows }).to_string())
         }
+        Route::SessionLease(id) => {
+            let (status, body) = crate::lease::hold(state, &id).await;
+            json(status, &body)
+        }
         Route::CloseSession(id) => {
             let (status, body) = crate::dataplane::close_session(state, &id);
+            json(status, &body)
+        }
+        Route::AddMapping => {
+            let (status, body) = crate::mapping::add(state, &body);
+            json(status, &body)
+        }
+        Route::ListMappings => {
+            let (status, body) = crate::mapping::list(state);
+            json(status, &body)
+        }
+        Route::RemoveMapping(socket) => {
+            let (status, body) = crate::mapping::remove(state, &socket);
             json(status, &body)
         }
         Route::Reset => reset(state, &request_id).await,
@@ -197,7 +214,11 @@ enum Route {
         instance: Option<String>,
         limit: usize,
     },
+    SessionLease(String),
     CertificateAuthority,
+    AddMapping,
+    ListMappings,
+    RemoveMapping(String),
     Reset,
     /// An AWS request: the service its credential scope names (or that name, when localvpc
     /// does not serve it), the account its access key maps to and the region it signed for.
@@ -229,9 +250,21 @@ impl Route {
                         .unwrap_or(100),
                 };
             }
+            (&Method::GET, p) if p.starts_with("/_localvpc/sessions/") && p.ends_with("/lease") => {
+                let id = p
+                    .trim_start_matches("/_localvpc/sessions/")
+                    .trim_end_matches("/lease");
+                return Self::SessionLease(id.to_owned());
+            }
             (&Method::DELETE, p) if p.starts_with("/_localvpc/sessions/") => {
                 let id = p.trim_start_matches("/_localvpc/sessions/");
                 return Self::CloseSession(id.to_owned());
+            }
+            (&Method::POST, "/_localvpc/map-ip") => return Self::AddMapping,
+            (&Method::GET, "/_localvpc/map-ip") => return Self::ListMappings,
+            (&Method::DELETE, p) if p.starts_with("/_localvpc/map-ip/") => {
+                let socket = p.trim_start_matches("/_localvpc/map-ip/");
+                return Self::RemoveMapping(socket.to_owned());
             }
             (&Method::POST, "/_localvpc/reset" | "/moto-api/reset") => return Self::Reset,
             (_, p) if p.starts_with("/_localvpc/") => return Self::NotFound,

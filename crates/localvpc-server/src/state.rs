@@ -36,6 +36,12 @@ pub struct State {
     pub(crate) imds_tokens: crate::imds::Tokens,
     /// VPC flow log records of the data plane's connections.
     pub(crate) flows: crate::flowlog::FlowRecorder,
+    /// The real socket behind each mapped emulated one: `--map-ip`, the mapping API and
+    /// sessions' published ports (read lock-free on every data-plane connection).
+    pub addresses: crate::mapping::AddressMap,
+    /// Set once the HTTP front door stops accepting: pending session leases answer then, so
+    /// they do not hold the graceful shutdown.
+    pub(crate) closing: tokio::sync::watch::Sender<bool>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,7 +98,10 @@ impl State {
             on_publish,
         )
         .map_err(StartError::Thread)?;
+        let addresses = crate::mapping::AddressMap::new(&config.dns.map_ip);
         Ok(Arc::new(Self {
+            addresses,
+            closing: tokio::sync::watch::Sender::new(false),
             config,
             published,
             jobs: tx,
