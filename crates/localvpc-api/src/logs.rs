@@ -15,8 +15,9 @@
 
 use crate::{ApiError, ApiResponse, AwsRequest, Backend, RequestCtx};
 use localvpc_model::{
-    Command, FilterPattern, LogEvent, LogGroup, LogStream, LogsCommand, Model, PutLogEventsResult,
-    StoredLogEvent, Timestamp, check_group_name, check_stream_name, logs_invalid, validation_error,
+    Command, FilterPattern, LogEvent, LogEvents, LogGroup, LogStream, LogsCommand, Model,
+    PutLogEventsResult, StoredLogEvent, Timestamp, check_group_name, check_stream_name,
+    logs_invalid, validation_error,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -583,7 +584,7 @@ async fn put_log_events<B: Backend>(op: &Op<'_, B>) -> Body {
 /// The events of `stream` a read may see: from `start` (inclusive) to `end` (exclusive), and
 /// not older than the group's retention at `now`. As indexes into the stream's events.
 fn visible(
-    stream: &LogStream,
+    events: &LogEvents<'_>,
     group: &LogGroup,
     now: Timestamp,
     start: Option<u64>,
@@ -591,8 +592,8 @@ fn visible(
 ) -> (usize, usize) {
     let cutoff = group.retention_cutoff(now).map_or(0, |t| t.0);
     let from = start.unwrap_or(0).max(cutoff);
-    let lo = stream.position((from, 0));
-    let hi = end.map_or(stream.events.len(), |e| stream.position((e, 0)));
+    let lo = events.position((from, 0));
+    let hi = end.map_or(events.len(), |e| events.position((e, 0)));
     (lo, hi.max(lo))
 }
 
@@ -645,28 +646,27 @@ fn get_log_events<B: Backend>(op: &Op<'_, B>) -> Body {
         input.log_group_identifier.as_deref(),
     )?;
     let stream = model.log_stream(group, &stream_name)?;
-    let (lo, hi) = visible(stream, group, op.backend.now(), start, end);
+    let all = model.log_events(stream);
+    let (lo, hi) = visible(&all, group, op.backend.now(), start, end);
     let (from, to, given) = match token {
         Some((true, key)) => {
-            let from = stream.position(key).clamp(lo, hi);
+            let from = all.position(key).clamp(lo, hi);
             (from, from.saturating_add(take).min(hi), Some(key))
         }
         Some((false, key)) => {
-            let to = stream.position(key).clamp(lo, hi);
+            let to = all.position(key).clamp(lo, hi);
             (to.saturating_sub(take).max(lo), to, Some(key))
         }
         None if input.start_from_head == Some(true) => (lo, lo.saturating_add(take).min(hi), None),
         None => (hi.saturating_sub(take).max(lo), hi, None),
     };
-    let events: Vec<&StoredLogEvent> = stream.events.iter().skip(from).take(to - from).collect();
+    let events = all.slice(from, to);
     // Where a read with no events stands: the given token's key, else the range's edge.
     let edge = |at: usize| {
         given.unwrap_or_else(|| {
-            stream
-                .events
-                .get(at)
+            all.get(at)
                 .map(StoredLogEvent::key)
-                .or_else(|| stream.events.back().map(event_after))
+                .or_else(|| all.last().map(event_after))
                 .unwrap_or((0, 0))
         })
     };
@@ -763,8 +763,9 @@ fn filter_log_events<B: Backend>(op: &Op<'_, B>) -> Body {
         .filter(|s| prefix.is_none_or(|p| s.name.starts_with(p)))
         .filter(|s| names.is_none_or(|n| n.contains(&s.name)))
     {
-        let (lo, hi) = visible(stream, group, now, start, end);
-        for e in stream.events.iter().skip(lo).take(hi - lo) {
+        let events = model.log_events(stream);
+        let (lo, hi) = visible(&events, group, now, start, end);
+        for &e in events.slice(lo, hi) {
             let key = (e.timestamp.0, stream.name.as_str(), e.seq);
             let past = after
                 .as_ref()

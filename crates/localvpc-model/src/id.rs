@@ -91,6 +91,7 @@ pub enum ResourceKind {
     NetworkInsightsAnalysis,
     LogGroup,
     LogStream,
+    LogChunk,
 }
 
 impl ResourceKind {
@@ -181,6 +182,7 @@ impl ResourceKind {
             Self::NetworkInsightsAnalysis => "nia",
             Self::LogGroup => "logs-loggroup",
             Self::LogStream => "logs-logstream",
+            Self::LogChunk => "logs-logchunk",
         }
     }
 
@@ -233,6 +235,7 @@ impl ResourceKind {
             Self::NetworkInsightsAnalysis => "InvalidNetworkInsightsAnalysisId.NotFound",
             Self::LogGroup => "ResourceNotFoundException",
             Self::LogStream => "ResourceNotFoundException",
+            Self::LogChunk => "ResourceNotFoundException",
         }
     }
 
@@ -285,6 +288,7 @@ impl ResourceKind {
             Self::NetworkInsightsAnalysis => "InvalidNetworkInsightsAnalysisId.Malformed",
             Self::LogGroup => "InvalidParameterException",
             Self::LogStream => "InvalidParameterException",
+            Self::LogChunk => "InvalidParameterException",
         }
     }
 
@@ -337,6 +341,7 @@ impl ResourceKind {
             Self::NetworkInsightsAnalysis => "network insights analysis ID",
             Self::LogGroup => "log group",
             Self::LogStream => "log stream",
+            Self::LogChunk => "log stream chunk",
         }
     }
 
@@ -388,6 +393,7 @@ impl ResourceKind {
             Self::NetworkInsightsAnalysis => Some("network-insights-analysis"),
             Self::LogGroup => None,
             Self::LogStream => None,
+            Self::LogChunk => None,
         }
     }
 

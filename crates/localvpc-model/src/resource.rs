@@ -42,7 +42,7 @@ use crate::id::{
     ResolverQueryLogConfigAssociationId, ResolverQueryLogConfigId, ResolverRuleAssociationId,
     ResolverRuleId,
 };
-use crate::logs::{LogGroup, LogGroupArn, LogStream, LogStreamArn};
+use crate::logs::{LogChunk, LogChunkKey, LogGroup, LogGroupArn, LogStream, LogStreamArn};
 use crate::route53::delegation_set::{DelegationSetId, ReusableDelegationSet};
 use crate::route53::health_check::{HealthCheck, HealthCheckId};
 use crate::route53::{ChangeId, HostedZone, HostedZoneChange, HostedZoneId};
@@ -354,6 +354,7 @@ stored_resources! {
     NetworkInsightsAnalysis(NetworkInsightsAnalysis, NetworkInsightsAnalysisId) in network_insights_analyses as NetworkInsightsAnalysis;
     LogGroup(LogGroup, LogGroupArn) in log_groups as LogGroup;
     LogStream(LogStream, LogStreamArn) in log_streams as LogStream;
+    LogChunk(LogChunk, LogChunkKey) in log_chunks as LogChunk;
 }
 
 /// One committed change. A command's changes are applied and persisted together.
