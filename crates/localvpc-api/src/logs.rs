@@ -1310,6 +1310,52 @@ mod tests {
     }
 
     #[test]
+    fn delivered_events_read_back_like_put_ones() {
+        // The AWS-side writer (VPC flow logs) goes through the backend, not the API.
+        let b = Fake::default();
+        let scope = localvpc_model::Scope::new(
+            localvpc_model::AccountId::parse(ME).unwrap(),
+            "ap-northeast-1",
+        );
+        let deliver = |events: Vec<LogEvent>| {
+            let command = Command::Logs(LogsCommand::Deliver {
+                log_group_name: "/vpc/flows".into(),
+                log_stream_name: "eni-0123456789abcdef0-all".into(),
+                events,
+            });
+            tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap()
+                .block_on(b.execute(scope.clone(), command))
+                .unwrap();
+        };
+        let ev = |t: u64, m: &str| LogEvent {
+            timestamp: Timestamp(t),
+            message: m.into(),
+        };
+        ok(&b, "DescribeLogGroups", json!({}));
+        deliver(vec![ev(2, "second REJECT"), ev(1, "first ACCEPT")]);
+        deliver(vec![ev(3, "third REJECT")]);
+        let got = ok(
+            &b,
+            "GetLogEvents",
+            json!({"logGroupName": "/vpc/flows", "logStreamName": "eni-0123456789abcdef0-all", "startFromHead": true}),
+        );
+        assert_eq!(
+            messages(&got),
+            ["first ACCEPT", "second REJECT", "third REJECT"]
+        );
+        let found = ok(
+            &b,
+            "FilterLogEvents",
+            json!({"logGroupName": "/vpc/flows", "filterPattern": "REJECT"}),
+        );
+        assert_eq!(messages(&found), ["second REJECT", "third REJECT"]);
+        let groups = ok(&b, "DescribeLogGroups", json!({}));
+        assert_eq!(groups["logGroups"][0]["logGroupName"], "/vpc/flows");
+    }
+
+    #[test]
     fn tokens_round_trip() {
         assert_eq!(
             parse_event_token(&event_token(true, (12, 3))),
