@@ -250,6 +250,6 @@ def test_events_survive_kill_9(spawn_server):
     assert state(logs) == before
     # Writes go on after the restart, in order.
     logs.put_log_events(logGroupName="durable", logStreamName="s",
-                        logEvents=[{"timestamp": base + 100, "message": "after"}])
+                        logEvents=[{"timestamp": base + 1000, "message": "after"}])
     tail = logs.get_log_events(logGroupName="durable", logStreamName="s", limit=1)["events"]
     assert [e["message"] for e in tail] == ["after"]
