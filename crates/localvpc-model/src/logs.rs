@@ -41,6 +41,8 @@ pub const RETENTION_DAYS: [i64; 22] = [
 ];
 /// The most events one PutLogEvents call may carry.
 pub const MAX_BATCH_EVENTS: usize = 10_000;
+/// The most bytes one PutLogEvents call may carry: messages in UTF-8 plus 26 per event.
+pub const MAX_BATCH_BYTES: u64 = 1_048_576;
 
 const HOUR_MS: u64 = 3_600_000;
 const DAY_MS: u64 = 24 * HOUR_MS;
@@ -952,8 +954,8 @@ fn too_many_tags() -> ModelError {
     )
 }
 
-/// PutLogEvents' batch rules: 1 to 10,000 events with messages, in chronological order,
-/// spanning at most 24 hours.
+/// PutLogEvents' batch rules: 1 to 10,000 events with messages, at most 1,048,576 bytes, in
+/// chronological order, spanning at most 24 hours.
 fn check_batch(events: &[LogEvent]) -> Result<(), ModelError> {
     if events.is_empty() {
         return Err(validation_error(
@@ -975,6 +977,15 @@ fn check_batch(events: &[LogEvent]) -> Result<(), ModelError> {
                 "Member must have length greater than or equal to 1",
             ));
         }
+    }
+    let bytes: u64 = events
+        .iter()
+        .map(|e| e.message.len() as u64 + EVENT_OVERHEAD)
+        .sum();
+    if bytes > MAX_BATCH_BYTES {
+        return Err(logs_invalid(format!(
+            "The batch of log events in a single PutLogEvents request cannot exceed {MAX_BATCH_BYTES} bytes (messages in UTF-8 plus 26 bytes per event); this one has {bytes}"
+        )));
     }
     if events.windows(2).any(|w| match w {
         [a, b] => a.timestamp > b.timestamp,
@@ -1284,6 +1295,9 @@ mod tests {
         );
         let e = put(&mut h, vec![ev(NOW, "")]).unwrap_err();
         assert_eq!(code(&e), "InvalidParameterException");
+        let big = "x".repeat(600_000);
+        let e = put(&mut h, vec![ev(NOW, &big), ev(NOW, &big)]).unwrap_err();
+        assert!(e.to_string().contains("1048576 bytes"), "{e}");
         let many = (0..=MAX_BATCH_EVENTS as u64)
             .map(|i| ev(NOW, &i.to_string()))
             .collect();
