@@ -91,6 +91,20 @@ async fn dispatch<B: Backend>(op: &Op<'_, B>, operation: &str) -> Body {
     match operation {
         "CreateLogGroup" => {
             let input: GroupInput = op.input()?;
+            if input.kms_key_id.is_some() {
+                return Err(ApiError::not_emulated(
+                    "KMS encryption of log groups (kmsKeyId)",
+                ));
+            }
+            if let Some(class) = input
+                .log_group_class
+                .as_deref()
+                .filter(|c| *c != "STANDARD")
+            {
+                return Err(ApiError::not_emulated(format!(
+                    "the log group class {class}"
+                )));
+            }
             op.run(LogsCommand::CreateLogGroup {
                 log_group_name: required(input.log_group_name, "logGroupName")?,
                 tags: input.tags.unwrap_or_default().into_iter().collect(),
@@ -206,6 +220,8 @@ struct GroupInput {
     log_group_name: Option<String>,
     tags: Option<BTreeMap<String, String>>,
     retention_in_days: Option<i64>,
+    kms_key_id: Option<String>,
+    log_group_class: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -897,6 +913,18 @@ mod tests {
             message.contains("Value null at 'logGroupName'"),
             "{message}"
         );
+        ok(
+            &b,
+            "CreateLogGroup",
+            json!({"logGroupName": "std", "logGroupClass": "STANDARD"}),
+        );
+        for refused_input in [
+            json!({"logGroupName": "ia", "logGroupClass": "INFREQUENT_ACCESS"}),
+            json!({"logGroupName": "kms", "kmsKeyId": "arn:aws:kms:ap-northeast-1:111111111111:key/x"}),
+        ] {
+            let (_, code, _) = refused(&b, "CreateLogGroup", refused_input);
+            assert_eq!(code, "UnsupportedOperation");
+        }
     }
 
     #[test]
