@@ -234,7 +234,7 @@ def test_events_survive_kill_9(spawn_server):
     logs.create_log_stream(logGroupName="durable", logStreamName="s")
     base = now_ms() - 10_000
     logs.put_log_events(logGroupName="durable", logStreamName="s",
-                        logEvents=[{"timestamp": base + i, "message": f"m{i}"} for i in range(50)])
+                        logEvents=[{"timestamp": base + i, "message": f"m{i}"} for i in range(600)])
 
     def state(c):
         return (c.describe_log_groups()["logGroups"],
@@ -243,13 +243,13 @@ def test_events_survive_kill_9(spawn_server):
                 c.list_tags_log_group(logGroupName="durable")["tags"])
 
     before = state(logs)
-    assert len(before[2]) == 50
+    assert len(before[2]) == 600  # stored in three chunks
     assert srv.terminate(signal.SIGKILL) != 0
     srv.start()
     logs = new_logs_client(srv.url)
     assert state(logs) == before
     # Writes go on after the restart, in order.
     logs.put_log_events(logGroupName="durable", logStreamName="s",
-                        logEvents=[{"timestamp": base + 100, "message": "after"}])
+                        logEvents=[{"timestamp": base + 1000, "message": "after"}])
     tail = logs.get_log_events(logGroupName="durable", logStreamName="s", limit=1)["events"]
     assert [e["message"] for e in tail] == ["after"]

@@ -15,8 +15,9 @@
 
 use crate::{ApiError, ApiResponse, AwsRequest, Backend, RequestCtx};
 use localvpc_model::{
-    Command, FilterPattern, LogEvent, LogGroup, LogStream, LogsCommand, Model, PutLogEventsResult,
-    StoredLogEvent, Timestamp, check_group_name, check_stream_name, logs_invalid, validation_error,
+    Command, FilterPattern, LogEvent, LogEvents, LogGroup, LogStream, LogsCommand, Model,
+    PutLogEventsResult, StoredLogEvent, Timestamp, check_group_name, check_stream_name,
+    logs_invalid, validation_error,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -90,6 +91,20 @@ async fn dispatch<B: Backend>(op: &Op<'_, B>, operation: &str) -> Body {
     match operation {
         "CreateLogGroup" => {
             let input: GroupInput = op.input()?;
+            if input.kms_key_id.is_some() {
+                return Err(ApiError::not_emulated(
+                    "KMS encryption of log groups (kmsKeyId)",
+                ));
+            }
+            if let Some(class) = input
+                .log_group_class
+                .as_deref()
+                .filter(|c| *c != "STANDARD")
+            {
+                return Err(ApiError::not_emulated(format!(
+                    "the log group class {class}"
+                )));
+            }
             op.run(LogsCommand::CreateLogGroup {
                 log_group_name: required(input.log_group_name, "logGroupName")?,
                 tags: input.tags.unwrap_or_default().into_iter().collect(),
@@ -205,6 +220,8 @@ struct GroupInput {
     log_group_name: Option<String>,
     tags: Option<BTreeMap<String, String>>,
     retention_in_days: Option<i64>,
+    kms_key_id: Option<String>,
+    log_group_class: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -583,7 +600,7 @@ async fn put_log_events<B: Backend>(op: &Op<'_, B>) -> Body {
 /// The events of `stream` a read may see: from `start` (inclusive) to `end` (exclusive), and
 /// not older than the group's retention at `now`. As indexes into the stream's events.
 fn visible(
-    stream: &LogStream,
+    events: &LogEvents<'_>,
     group: &LogGroup,
     now: Timestamp,
     start: Option<u64>,
@@ -591,8 +608,8 @@ fn visible(
 ) -> (usize, usize) {
     let cutoff = group.retention_cutoff(now).map_or(0, |t| t.0);
     let from = start.unwrap_or(0).max(cutoff);
-    let lo = stream.position((from, 0));
-    let hi = end.map_or(stream.events.len(), |e| stream.position((e, 0)));
+    let lo = events.position((from, 0));
+    let hi = end.map_or(events.len(), |e| events.position((e, 0)));
     (lo, hi.max(lo))
 }
 
@@ -645,28 +662,27 @@ fn get_log_events<B: Backend>(op: &Op<'_, B>) -> Body {
         input.log_group_identifier.as_deref(),
     )?;
     let stream = model.log_stream(group, &stream_name)?;
-    let (lo, hi) = visible(stream, group, op.backend.now(), start, end);
+    let all = model.log_events(stream);
+    let (lo, hi) = visible(&all, group, op.backend.now(), start, end);
     let (from, to, given) = match token {
         Some((true, key)) => {
-            let from = stream.position(key).clamp(lo, hi);
+            let from = all.position(key).clamp(lo, hi);
             (from, from.saturating_add(take).min(hi), Some(key))
         }
         Some((false, key)) => {
-            let to = stream.position(key).clamp(lo, hi);
+            let to = all.position(key).clamp(lo, hi);
             (to.saturating_sub(take).max(lo), to, Some(key))
         }
         None if input.start_from_head == Some(true) => (lo, lo.saturating_add(take).min(hi), None),
         None => (hi.saturating_sub(take).max(lo), hi, None),
     };
-    let events: Vec<&StoredLogEvent> = stream.events.iter().skip(from).take(to - from).collect();
+    let events = all.slice(from, to);
     // Where a read with no events stands: the given token's key, else the range's edge.
     let edge = |at: usize| {
         given.unwrap_or_else(|| {
-            stream
-                .events
-                .get(at)
+            all.get(at)
                 .map(StoredLogEvent::key)
-                .or_else(|| stream.events.back().map(event_after))
+                .or_else(|| all.last().map(event_after))
                 .unwrap_or((0, 0))
         })
     };
@@ -763,8 +779,9 @@ fn filter_log_events<B: Backend>(op: &Op<'_, B>) -> Body {
         .filter(|s| prefix.is_none_or(|p| s.name.starts_with(p)))
         .filter(|s| names.is_none_or(|n| n.contains(&s.name)))
     {
-        let (lo, hi) = visible(stream, group, now, start, end);
-        for e in stream.events.iter().skip(lo).take(hi - lo) {
+        let events = model.log_events(stream);
+        let (lo, hi) = visible(&events, group, now, start, end);
+        for &e in events.slice(lo, hi) {
             let key = (e.timestamp.0, stream.name.as_str(), e.seq);
             let past = after
                 .as_ref()
@@ -896,6 +913,18 @@ mod tests {
             message.contains("Value null at 'logGroupName'"),
             "{message}"
         );
+        ok(
+            &b,
+            "CreateLogGroup",
+            json!({"logGroupName": "std", "logGroupClass": "STANDARD"}),
+        );
+        for refused_input in [
+            json!({"logGroupName": "ia", "logGroupClass": "INFREQUENT_ACCESS"}),
+            json!({"logGroupName": "kms", "kmsKeyId": "arn:aws:kms:ap-northeast-1:111111111111:key/x"}),
+        ] {
+            let (_, code, _) = refused(&b, "CreateLogGroup", refused_input);
+            assert_eq!(code, "UnsupportedOperation");
+        }
     }
 
     #[test]
@@ -1306,6 +1335,52 @@ mod tests {
         assert_eq!(code, "ResourceNotFoundException");
         let (_, code, _) = refused(&b, "TagResource", json!({"resourceArn": arn, "tags": {}}));
         assert_eq!(code, "InvalidParameterException");
+    }
+
+    #[test]
+    fn delivered_events_read_back_like_put_ones() {
+        // The AWS-side writer (VPC flow logs) goes through the backend, not the API.
+        let b = Fake::default();
+        let scope = localvpc_model::Scope::new(
+            localvpc_model::AccountId::parse(ME).unwrap(),
+            "ap-northeast-1",
+        );
+        let deliver = |events: Vec<LogEvent>| {
+            let command = Command::Logs(LogsCommand::Deliver {
+                log_group_name: "/vpc/flows".into(),
+                log_stream_name: "eni-0123456789abcdef0-all".into(),
+                events,
+            });
+            tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap()
+                .block_on(b.execute(scope.clone(), command))
+                .unwrap();
+        };
+        let ev = |t: u64, m: &str| LogEvent {
+            timestamp: Timestamp(t),
+            message: m.into(),
+        };
+        ok(&b, "DescribeLogGroups", json!({}));
+        deliver(vec![ev(2, "second REJECT"), ev(1, "first ACCEPT")]);
+        deliver(vec![ev(3, "third REJECT")]);
+        let got = ok(
+            &b,
+            "GetLogEvents",
+            json!({"logGroupName": "/vpc/flows", "logStreamName": "eni-0123456789abcdef0-all", "startFromHead": true}),
+        );
+        assert_eq!(
+            messages(&got),
+            ["first ACCEPT", "second REJECT", "third REJECT"]
+        );
+        let found = ok(
+            &b,
+            "FilterLogEvents",
+            json!({"logGroupName": "/vpc/flows", "filterPattern": "REJECT"}),
+        );
+        assert_eq!(messages(&found), ["second REJECT", "third REJECT"]);
+        let groups = ok(&b, "DescribeLogGroups", json!({}));
+        assert_eq!(groups["logGroups"][0]["logGroupName"], "/vpc/flows");
     }
 
     #[test]

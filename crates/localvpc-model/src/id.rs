@@ -92,6 +92,7 @@ pub enum ResourceKind {
     FlowLog,
     LogGroup,
     LogStream,
+    LogChunk,
 }
 
 impl ResourceKind {
@@ -184,6 +185,7 @@ impl ResourceKind {
             Self::FlowLog => "fl",
             Self::LogGroup => "logs-loggroup",
             Self::LogStream => "logs-logstream",
+            Self::LogChunk => "logs-logchunk",
         }
     }
 
@@ -237,6 +239,7 @@ impl ResourceKind {
             Self::FlowLog => "InvalidFlowLogId.NotFound",
             Self::LogGroup => "ResourceNotFoundException",
             Self::LogStream => "ResourceNotFoundException",
+            Self::LogChunk => "ResourceNotFoundException",
         }
     }
 
@@ -290,6 +293,7 @@ impl ResourceKind {
             Self::FlowLog => "InvalidFlowLogId.Malformed",
             Self::LogGroup => "InvalidParameterException",
             Self::LogStream => "InvalidParameterException",
+            Self::LogChunk => "InvalidParameterException",
         }
     }
 
@@ -343,6 +347,7 @@ impl ResourceKind {
             Self::FlowLog => "flow log ID",
             Self::LogGroup => "log group",
             Self::LogStream => "log stream",
+            Self::LogChunk => "log stream chunk",
         }
     }
 
@@ -395,6 +400,7 @@ impl ResourceKind {
             Self::FlowLog => Some("vpc-flow-log"),
             Self::LogGroup => None,
             Self::LogStream => None,
+            Self::LogChunk => None,
         }
     }
 

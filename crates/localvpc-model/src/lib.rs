@@ -133,10 +133,11 @@ pub use id::{
 pub use ipnet::IpNet;
 pub use logs::pattern::FilterPattern;
 pub use logs::{
-    LogEvent, LogGroup, LogGroupArn, LogStream, LogStreamArn, LogsCommand, LogsErrorCode,
-    LogsOutcome, MAX_BATCH_EVENTS, MAX_EVENTS_PER_STREAM, MAX_STREAMS_PER_GROUP,
-    PutLogEventsResult, RETENTION_DAYS, RejectedLogEvents, StoredLogEvent, check_group_name,
-    check_stream_name, logs_invalid, validation_error,
+    CHUNK_EVENTS, LogChunk, LogChunkKey, LogEvent, LogEvents, LogGroup, LogGroupArn, LogStream,
+    LogStreamArn, LogsCommand, LogsErrorCode, LogsOutcome, MAX_BATCH_BYTES, MAX_BATCH_EVENTS,
+    MAX_EVENTS_PER_STREAM, MAX_STREAMS_PER_GROUP, PutLogEventsResult, RETENTION_DAYS,
+    RejectedLogEvents, StoredLogEvent, check_group_name, check_stream_name, logs_invalid,
+    validation_error,
 };
 pub use resource::{Change, Model, Resource, ResourceRef, ResourceView, Stored};
 pub use route53resolver::{

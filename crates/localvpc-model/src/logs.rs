@@ -3,10 +3,14 @@
 //!
 //! A log group and each of its streams are stored kinds of their own, keyed by ARN (which
 //! holds the account, the region and the names, so a scope's groups and a group's streams are
-//! contiguous ranges of their maps). A stream keeps its events in timestamp order in a
-//! persistent vector: an append copies a path of the vector, not the stream. Each stream
-//! keeps its newest [`MAX_EVENTS_PER_STREAM`] events and each group at most
-//! [`MAX_STREAMS_PER_GROUP`] streams (docs/aws-choices.md, "CloudWatch Logs").
+//! contiguous ranges of their maps). A stream's events are stored in chunks of at most
+//! [`CHUNK_EVENTS`] (a stored kind too, keyed by the stream's ARN and the chunk's number),
+//! each a persistent vector in timestamp order: an append stores the stream's counters and the
+//! open chunk, not every event of the stream, and copies a path of the chunk's vector. Reads
+//! put the chunks together ([`Model::log_events`]). Each stream keeps its newest
+//! [`MAX_EVENTS_PER_STREAM`] events (whole chunks are dropped, oldest first, while at least
+//! that many remain) and each group at most [`MAX_STREAMS_PER_GROUP`] streams
+//! (docs/aws-choices.md, "CloudWatch Logs").
 //!
 //! Filter patterns (FilterLogEvents) are parsed and evaluated by [`pattern`].
 
@@ -21,11 +25,13 @@ use crate::txn::Txn;
 use imbl::Vector;
 use serde::{Deserialize, Serialize};
 use smol_str::{SmolStr, format_smolstr};
-use std::cmp::Ordering;
 use std::fmt;
 
-/// A stream keeps its newest events up to this many; older ones are dropped.
+/// A stream keeps at least its newest this many events (and fewer than this plus one chunk):
+/// older ones are dropped a chunk at a time.
 pub const MAX_EVENTS_PER_STREAM: usize = 10_000;
+/// The events of one stored chunk: what one append stores at most, besides the stream.
+pub const CHUNK_EVENTS: usize = 256;
 /// A group holds at most this many streams (`LimitExceededException` beyond).
 pub const MAX_STREAMS_PER_GROUP: usize = 1_000;
 /// The retention values PutRetentionPolicy accepts, in days.
@@ -35,6 +41,8 @@ pub const RETENTION_DAYS: [i64; 22] = [
 ];
 /// The most events one PutLogEvents call may carry.
 pub const MAX_BATCH_EVENTS: usize = 10_000;
+/// The most bytes one PutLogEvents call may carry: messages in UTF-8 plus 26 per event.
+pub const MAX_BATCH_BYTES: u64 = 1_048_576;
 
 const HOUR_MS: u64 = 3_600_000;
 const DAY_MS: u64 = 24 * HOUR_MS;
@@ -132,6 +140,15 @@ arn_key!(/// A log group's ARN, `arn:aws:logs:<region>:<account>:log-group:<name
     LogGroupArn, ResourceKind::LogGroup, group_not_found());
 arn_key!(/// A log stream's ARN: its group's, then `:log-stream:<name>`.
     LogStreamArn, ResourceKind::LogStream, stream_not_found());
+arn_key!(/// A chunk of a stream's events: the stream's ARN, `:` and the chunk's number in 20
+    /// digits (a stream name has no `:`, so a stream's chunks are one key range).
+    LogChunkKey, ResourceKind::LogChunk, stream_not_found());
+
+impl LogChunkKey {
+    fn new(stream: &LogStreamArn, number: u64) -> Self {
+        Self(format_smolstr!("{stream}:{number:020}"))
+    }
+}
 
 impl LogGroupArn {
     pub fn new(scope: &Scope, name: &str) -> Self {
@@ -197,7 +214,7 @@ impl StoredLogEvent {
     }
 }
 
-/// A log stream and its events.
+/// A log stream: its counters; its events are in its chunks.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogStream {
     pub id: LogStreamArn,
@@ -205,14 +222,17 @@ pub struct LogStream {
     pub group_name: String,
     pub name: String,
     pub creation_time: Timestamp,
+    pub first_event_timestamp: Option<Timestamp>,
+    pub last_event_timestamp: Option<Timestamp>,
     pub last_ingestion_time: Option<Timestamp>,
-    /// In (timestamp, seq) order.
-    // INVARIANT: at most MAX_EVENTS_PER_STREAM, sorted by `StoredLogEvent::key`.
-    pub events: Vector<StoredLogEvent>,
+    /// How many events its chunks keep.
+    pub event_count: usize,
     /// The UTF-8 bytes of the kept events, plus AWS's 26 per event.
     pub stored_bytes: u64,
     /// The `seq` of the next event.
     pub next_seq: u64,
+    /// How many chunks it has had: the open one is the last.
+    pub chunks: u64,
     /// How many PutLogEvents calls it has taken (the sequence token of old clients).
     pub uploads: u64,
     /// Streams have no tags; the stored-kind table asks every kind for some.
@@ -222,11 +242,11 @@ pub struct LogStream {
 
 impl LogStream {
     pub fn first_event_timestamp(&self) -> Option<Timestamp> {
-        self.events.front().map(|e| e.timestamp)
+        self.first_event_timestamp
     }
 
     pub fn last_event_timestamp(&self) -> Option<Timestamp> {
-        self.events.back().map(|e| e.timestamp)
+        self.last_event_timestamp
     }
 
     /// The sequence token PutLogEvents answers (AWS no longer checks the one it is given).
@@ -234,48 +254,75 @@ impl LogStream {
         format!("{:056}", self.uploads)
     }
 
-    /// The index of the first event at or after `key` in (timestamp, seq) order.
-    pub fn position(&self, key: (u64, u64)) -> usize {
-        match self.events.binary_search_by(|e| match e.key().cmp(&key) {
-            Ordering::Equal => Ordering::Greater,
-            o => o,
-        }) {
-            Ok(i) | Err(i) => i,
-        }
+    fn chunk_prefix(&self) -> String {
+        format!("{}:", self.id)
     }
+}
 
-    fn append(&mut self, timestamp: Timestamp, message: &str, now: Timestamp) {
-        let event = StoredLogEvent {
-            timestamp,
-            message: SmolStr::new(message),
-            ingestion_time: now,
-            seq: self.next_seq,
-        };
-        self.next_seq += 1;
-        self.stored_bytes += message.len() as u64 + EVENT_OVERHEAD;
+/// Up to [`CHUNK_EVENTS`] events of a stream, in (timestamp, seq) order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogChunk {
+    pub id: LogChunkKey,
+    pub scope: Scope,
+    // INVARIANT: sorted by `StoredLogEvent::key`, at most CHUNK_EVENTS long.
+    pub events: Vector<StoredLogEvent>,
+    /// Chunks have no tags; the stored-kind table asks every kind for some.
+    #[serde(default, skip_serializing)]
+    pub tags: Tags,
+}
+
+impl LogChunk {
+    fn insert(&mut self, event: StoredLogEvent) {
         // Events mostly arrive in order: then this is a push.
-        let at = if self.events.back().is_none_or(|e| e.timestamp <= timestamp) {
+        let at = if self.events.back().is_none_or(|e| e.key() <= event.key()) {
             self.events.len()
         } else {
-            match self.events.binary_search_by(|e| {
-                if e.timestamp <= timestamp {
-                    Ordering::Less
-                } else {
-                    Ordering::Greater
-                }
-            }) {
+            match self.events.binary_search_by(|e| e.key().cmp(&event.key())) {
                 Ok(i) | Err(i) => i,
             }
         };
         self.events.insert(at, event);
-        while self.events.len() > MAX_EVENTS_PER_STREAM {
-            if let Some(old) = self.events.pop_front() {
-                self.stored_bytes = self
-                    .stored_bytes
-                    .saturating_sub(old.message.len() as u64 + EVENT_OVERHEAD);
-            }
-        }
-        self.last_ingestion_time = Some(now);
+    }
+
+    fn bytes(&self) -> u64 {
+        self.events
+            .iter()
+            .map(|e| e.message.len() as u64 + EVENT_OVERHEAD)
+            .sum()
+    }
+}
+
+/// A stream's events, put together from its chunks in (timestamp, seq) order.
+#[derive(Clone, Debug, Default)]
+pub struct LogEvents<'a> {
+    events: Vec<&'a StoredLogEvent>,
+}
+
+impl<'a> LogEvents<'a> {
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&'a StoredLogEvent> {
+        self.events.get(i).copied()
+    }
+
+    pub fn last(&self) -> Option<&'a StoredLogEvent> {
+        self.events.last().copied()
+    }
+
+    /// The events from index `from` to `to` (exclusive).
+    pub fn slice(&self, from: usize, to: usize) -> &[&'a StoredLogEvent] {
+        self.events.get(from..to).unwrap_or_default()
+    }
+
+    /// The index of the first event at or after `key` in (timestamp, seq) order.
+    pub fn position(&self, key: (u64, u64)) -> usize {
+        self.events.partition_point(|e| e.key() < key)
     }
 }
 
@@ -487,6 +534,28 @@ impl Model {
             .ok_or_else(stream_not_found)
     }
 
+    /// A stream's chunks, oldest first.
+    fn log_chunks_of<'a>(&'a self, stream: &LogStream) -> impl Iterator<Item = &'a LogChunk> + 'a {
+        let prefix = stream.chunk_prefix();
+        self.log_chunks
+            .range(LogChunkKey(SmolStr::new(&prefix))..)
+            .take_while(move |(k, _)| k.as_str().starts_with(&prefix))
+            .map(|(_, c)| c.as_ref())
+    }
+
+    /// A stream's events in (timestamp, seq) order.
+    pub fn log_events<'a>(&'a self, stream: &LogStream) -> LogEvents<'a> {
+        let mut events: Vec<&StoredLogEvent> = self
+            .log_chunks_of(stream)
+            .flat_map(|c| c.events.iter())
+            .collect();
+        // Chunks follow one another in time unless events arrived out of order.
+        if !events.is_sorted_by_key(|e| e.key()) {
+            events.sort_by_key(|e| e.key());
+        }
+        LogEvents { events }
+    }
+
     /// The bytes a group's streams keep (DescribeLogGroups' `storedBytes`).
     pub fn log_group_stored_bytes(&self, group: &LogGroup) -> u64 {
         self.log_streams_of(group).map(|s| s.stored_bytes).sum()
@@ -572,9 +641,8 @@ impl Txn<'_, '_> {
                 log_stream_name,
             } => {
                 let group = self.model.log_group(self.ctx.scope, log_group_name)?;
-                let stream = self.model.log_stream(group, log_stream_name)?;
-                let key = ResourceRef::LogStream(stream.id.clone());
-                self.delete(key);
+                let stream = self.model.log_stream(group, log_stream_name)?.clone();
+                self.delete_log_stream(&stream);
             }
             LogsCommand::PutLogEvents {
                 log_group_name,
@@ -649,16 +717,108 @@ impl Txn<'_, '_> {
 
     fn delete_log_group(&mut self, name: &str) -> Result<(), ModelError> {
         let group = self.model.log_group(self.ctx.scope, name)?.clone();
-        let streams: Vec<LogStreamArn> = self
-            .model
-            .log_streams_of(&group)
-            .map(|s| s.id.clone())
-            .collect();
-        for id in streams {
-            self.delete(ResourceRef::LogStream(id));
+        let streams: Vec<LogStream> = self.model.log_streams_of(&group).cloned().collect();
+        for stream in &streams {
+            self.delete_log_stream(stream);
         }
         self.delete(ResourceRef::LogGroup(group.id));
         Ok(())
+    }
+
+    fn delete_log_stream(&mut self, stream: &LogStream) {
+        let chunks: Vec<LogChunkKey> = self
+            .model
+            .log_chunks_of(stream)
+            .map(|c| c.id.clone())
+            .collect();
+        for key in chunks {
+            self.delete(ResourceRef::LogChunk(key));
+        }
+        self.delete(ResourceRef::LogStream(stream.id.clone()));
+    }
+
+    /// Appends events to a stream (in any order: each chunk keeps its own in order), stores
+    /// the stream and the chunks it wrote, then drops the oldest chunks beyond the cap.
+    fn append_events<'e>(
+        &mut self,
+        mut stream: LogStream,
+        events: impl IntoIterator<Item = &'e LogEvent>,
+    ) {
+        let now = self.ctx.now;
+        let mut open: Option<LogChunk> = stream
+            .chunks
+            .checked_sub(1)
+            .and_then(|n| self.model.log_chunks.get(&LogChunkKey::new(&stream.id, n)))
+            .map(|c| LogChunk::clone(c));
+        for e in events {
+            if open.as_ref().is_none_or(|c| c.events.len() >= CHUNK_EVENTS) {
+                if let Some(full) = open.take() {
+                    self.put(Resource::LogChunk(full));
+                }
+                open = Some(LogChunk {
+                    id: LogChunkKey::new(&stream.id, stream.chunks),
+                    scope: stream.scope.clone(),
+                    events: Vector::new(),
+                    tags: Tags::new(),
+                });
+                stream.chunks += 1;
+            }
+            if let Some(chunk) = open.as_mut() {
+                chunk.insert(StoredLogEvent {
+                    timestamp: e.timestamp,
+                    message: SmolStr::new(&e.message),
+                    ingestion_time: now,
+                    seq: stream.next_seq,
+                });
+            }
+            stream.next_seq += 1;
+            stream.event_count += 1;
+            stream.stored_bytes += e.message.len() as u64 + EVENT_OVERHEAD;
+            stream.first_event_timestamp = Some(
+                stream
+                    .first_event_timestamp
+                    .map_or(e.timestamp, |t| t.min(e.timestamp)),
+            );
+            stream.last_event_timestamp = Some(
+                stream
+                    .last_event_timestamp
+                    .map_or(e.timestamp, |t| t.max(e.timestamp)),
+            );
+        }
+        if let Some(chunk) = open {
+            self.put(Resource::LogChunk(chunk));
+        }
+        let mut dropped = false;
+        loop {
+            let Some((key, len, bytes)) = self
+                .model
+                .log_chunks_of(&stream)
+                .next()
+                .map(|c| (c.id.clone(), c.events.len(), c.bytes()))
+            else {
+                break;
+            };
+            if stream.event_count - len < MAX_EVENTS_PER_STREAM {
+                break;
+            }
+            stream.event_count -= len;
+            stream.stored_bytes = stream.stored_bytes.saturating_sub(bytes);
+            self.delete(ResourceRef::LogChunk(key));
+            dropped = true;
+        }
+        if dropped {
+            let chunks: Vec<&LogChunk> = self.model.log_chunks_of(&stream).collect();
+            stream.first_event_timestamp = chunks
+                .iter()
+                .filter_map(|c| c.events.front().map(|e| e.timestamp))
+                .min();
+            stream.last_event_timestamp = chunks
+                .iter()
+                .filter_map(|c| c.events.back().map(|e| e.timestamp))
+                .max();
+        }
+        stream.last_ingestion_time = Some(now);
+        self.put(Resource::LogStream(stream));
     }
 
     fn edit_log_group(
@@ -710,10 +870,13 @@ impl Txn<'_, '_> {
             group_name: group.name.clone(),
             name: name.to_owned(),
             creation_time: self.ctx.now,
+            first_event_timestamp: None,
+            last_event_timestamp: None,
             last_ingestion_time: None,
-            events: Vector::new(),
+            event_count: 0,
             stored_bytes: 0,
             next_seq: 0,
+            chunks: 0,
             uploads: 0,
             tags: Tags::new(),
         };
@@ -752,12 +915,9 @@ impl Txn<'_, '_> {
         };
         let start = old.max(gone);
         let end = rejected.too_new_start.unwrap_or(events.len()).max(start);
-        for e in events.get(start..end).unwrap_or_default() {
-            stream.append(e.timestamp, &e.message, now);
-        }
         stream.uploads += 1;
         let next_sequence_token = stream.sequence_token();
-        self.put(Resource::LogStream(stream));
+        self.append_events(stream, events.get(start..end).unwrap_or_default());
         Ok(PutLogEventsResult {
             next_sequence_token,
             rejected,
@@ -776,17 +936,13 @@ impl Txn<'_, '_> {
             self.create_log_group(group_name, &[])?;
         }
         let group = self.model.log_group(self.ctx.scope, group_name)?.clone();
-        let mut stream = match self.model.log_stream(&group, stream_name) {
+        let stream = match self.model.log_stream(&group, stream_name) {
             Ok(s) => s.clone(),
             Err(_) => self.create_log_stream(&group, stream_name)?,
         };
-        let now = self.ctx.now;
         let mut sorted: Vec<&LogEvent> = events.iter().collect();
         sorted.sort_by_key(|e| e.timestamp);
-        for e in sorted {
-            stream.append(e.timestamp, &e.message, now);
-        }
-        self.put(Resource::LogStream(stream));
+        self.append_events(stream, sorted);
         Ok(())
     }
 }
@@ -798,8 +954,8 @@ fn too_many_tags() -> ModelError {
     )
 }
 
-/// PutLogEvents' batch rules: 1 to 10,000 events with messages, in chronological order,
-/// spanning at most 24 hours.
+/// PutLogEvents' batch rules: 1 to 10,000 events with messages, at most 1,048,576 bytes, in
+/// chronological order, spanning at most 24 hours.
 fn check_batch(events: &[LogEvent]) -> Result<(), ModelError> {
     if events.is_empty() {
         return Err(validation_error(
@@ -821,6 +977,15 @@ fn check_batch(events: &[LogEvent]) -> Result<(), ModelError> {
                 "Member must have length greater than or equal to 1",
             ));
         }
+    }
+    let bytes: u64 = events
+        .iter()
+        .map(|e| e.message.len() as u64 + EVENT_OVERHEAD)
+        .sum();
+    if bytes > MAX_BATCH_BYTES {
+        return Err(logs_invalid(format!(
+            "The batch of log events in a single PutLogEvents request cannot exceed {MAX_BATCH_BYTES} bytes (messages in UTF-8 plus 26 bytes per event); this one has {bytes}"
+        )));
     }
     if events.windows(2).any(|w| match w {
         [a, b] => a.timestamp > b.timestamp,
@@ -910,7 +1075,12 @@ mod tests {
     fn messages(h: &Harness, group: &str, stream: &str) -> Vec<String> {
         let g = h.model.log_group(&h.scope, group).unwrap();
         let s = h.model.log_stream(g, stream).unwrap();
-        s.events.iter().map(|e| e.message.to_string()).collect()
+        let events = h.model.log_events(s);
+        events
+            .slice(0, events.len())
+            .iter()
+            .map(|e| e.message.to_string())
+            .collect()
     }
 
     #[test]
@@ -1125,6 +1295,9 @@ mod tests {
         );
         let e = put(&mut h, vec![ev(NOW, "")]).unwrap_err();
         assert_eq!(code(&e), "InvalidParameterException");
+        let big = "x".repeat(600_000);
+        let e = put(&mut h, vec![ev(NOW, &big), ev(NOW, &big)]).unwrap_err();
+        assert!(e.to_string().contains("1048576 bytes"), "{e}");
         let many = (0..=MAX_BATCH_EVENTS as u64)
             .map(|i| ev(NOW, &i.to_string()))
             .collect();
@@ -1170,27 +1343,44 @@ mod tests {
     }
 
     #[test]
-    fn a_stream_keeps_its_newest_events() {
+    fn a_stream_keeps_its_newest_events_in_chunks() {
         let mut h = h();
-        let batch: Vec<LogEvent> = (0..MAX_EVENTS_PER_STREAM as u64 + 5)
-            .map(|i| ev(i, "m"))
-            .collect();
+        let total = 2 * MAX_EVENTS_PER_STREAM as u64;
+        // Two deliveries: one in order, then a late event that lands first.
+        let batch: Vec<LogEvent> = (1..total).map(|i| ev(i, "m")).collect();
+        let deliver = |events| LogsCommand::Deliver {
+            log_group_name: "g".into(),
+            log_stream_name: "s".into(),
+            events,
+        };
+        run(&mut h, deliver(batch)).unwrap();
+        run(&mut h, deliver(vec![ev(total - 1, "late")])).unwrap();
+        let g = h.model.log_group(&h.scope, "g").unwrap();
+        let s = h.model.log_stream(g, "s").unwrap();
+        // Whole chunks went, oldest first, while at least the cap remained.
+        let kept = s.event_count;
+        assert!((MAX_EVENTS_PER_STREAM..MAX_EVENTS_PER_STREAM + CHUNK_EVENTS).contains(&kept));
+        let events = h.model.log_events(s);
+        assert_eq!(events.len(), kept);
+        assert_eq!(h.model.log_chunks.len(), kept.div_ceil(CHUNK_EVENTS));
+        let first = events.get(0).unwrap().timestamp;
+        assert_eq!(s.first_event_timestamp(), Some(first));
+        assert_eq!(first, Timestamp(total - kept as u64 + 1));
+        assert_eq!(s.last_event_timestamp(), Some(Timestamp(total - 1)));
+        assert_eq!(s.stored_bytes, (kept as u64 - 1) * 27 + 30);
+        // In (timestamp, arrival) order across chunks.
+        assert_eq!(events.last().unwrap().message, "late");
+        assert_eq!(events.position((total - 1, 0)), kept - 2);
+        assert_eq!(events.position((total, 0)), kept);
+        // Deleting the group takes the chunks with it.
         run(
             &mut h,
-            LogsCommand::Deliver {
+            LogsCommand::DeleteLogGroup {
                 log_group_name: "g".into(),
-                log_stream_name: "s".into(),
-                events: batch,
             },
         )
         .unwrap();
-        let g = h.model.log_group(&h.scope, "g").unwrap();
-        let s = h.model.log_stream(g, "s").unwrap();
-        assert_eq!(s.events.len(), MAX_EVENTS_PER_STREAM);
-        assert_eq!(s.first_event_timestamp(), Some(Timestamp(5)));
-        assert_eq!(s.stored_bytes, MAX_EVENTS_PER_STREAM as u64 * 27);
-        assert_eq!(s.position((5, 0)), 0);
-        assert_eq!(s.position((5, 6)), 1);
+        assert!(h.model.log_chunks.is_empty());
     }
 
     #[test]

@@ -43,7 +43,7 @@ use crate::id::{
     ResolverQueryLogConfigAssociationId, ResolverQueryLogConfigId, ResolverRuleAssociationId,
     ResolverRuleId,
 };
-use crate::logs::{LogGroup, LogGroupArn, LogStream, LogStreamArn};
+use crate::logs::{LogChunk, LogChunkKey, LogGroup, LogGroupArn, LogStream, LogStreamArn};
 use crate::route53::delegation_set::{DelegationSetId, ReusableDelegationSet};
 use crate::route53::health_check::{HealthCheck, HealthCheckId};
 use crate::route53::{ChangeId, HostedZone, HostedZoneChange, HostedZoneId};
@@ -356,6 +356,7 @@ stored_resources! {
     FlowLog(FlowLog, FlowLogId) in flow_logs as FlowLog;
     LogGroup(LogGroup, LogGroupArn) in log_groups as LogGroup;
     LogStream(LogStream, LogStreamArn) in log_streams as LogStream;
+    LogChunk(LogChunk, LogChunkKey) in log_chunks as LogChunk;
 }
 
 /// One committed change. A command's changes are applied and persisted together.

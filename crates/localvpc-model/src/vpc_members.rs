@@ -80,6 +80,7 @@ impl InVpc for crate::route53::delegation_set::ReusableDelegationSet {}
 impl InVpc for ResolverEndpoint {}
 impl InVpc for crate::logs::LogGroup {}
 impl InVpc for crate::logs::LogStream {}
+impl InVpc for crate::logs::LogChunk {}
 impl InVpc for ResolverRule {}
 impl InVpc for ResolverRuleAssociation {}
 impl InVpc for ResolverQueryLogConfig {}
