@@ -509,15 +509,38 @@ def test_the_ca_is_printed_and_stays_with_the_server(server):
 # --------------------------------------------------------------------------- PrivateLink
 
 
+def nlb_service(server, site, backend: str, vpc: str, subnet: str, name: str) -> tuple[dict, dict]:
+    """`backend` behind an internal NLB `name` in `subnet` (listener 80 → target port 8080),
+    published as an endpoint service without acceptance; the site's private subnet gets an
+    interface endpoint to it whose group admits 80 from the site. (service, endpoint)."""
+    import boto3
+
+    ec2 = site["ec2"]
+    net = Net(ec2)
+    elbv2 = boto3.client("elbv2", endpoint_url=server.url, region_name=DEFAULT_REGION,
+                         aws_access_key_id=DEFAULT_ACCESS_KEY, aws_secret_access_key=DEFAULT_SECRET_KEY)
+    [lb] = elbv2.create_load_balancer(Name=name, Type="network", Scheme="internal",
+                                      Subnets=[subnet])["LoadBalancers"]
+    [tg] = elbv2.create_target_group(Name=f"{name}-targets", Protocol="TCP", Port=8080, VpcId=vpc,
+                                     TargetType="instance")["TargetGroups"]
+    elbv2.register_targets(TargetGroupArn=tg["TargetGroupArn"], Targets=[{"Id": backend}])
+    elbv2.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="TCP", Port=80,
+                          DefaultActions=[{"Type": "forward", "TargetGroupArn": tg["TargetGroupArn"]}])
+    service = ec2.create_vpc_endpoint_service_configuration(
+        NetworkLoadBalancerArns=[lb["LoadBalancerArn"]], AcceptanceRequired=False)["ServiceConfiguration"]
+    sg = net.sg(site["vpc"], f"to-{name}", {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80,
+                                           "IpRanges": [{"CidrIp": "10.20.0.0/16"}]})
+    endpoint = ec2.create_vpc_endpoint(
+        VpcId=site["vpc"], VpcEndpointType="Interface", ServiceName=service["ServiceName"],
+        SubnetIds=[site["private"]["SubnetId"]], SecurityGroupIds=[sg])["VpcEndpoint"]
+    return service, endpoint
+
+
 @pytest.fixture(scope="module")
 def privatelink(server, site):
     """A provider's service: its backend instance (PROVIDER_TARGET, port 8080, mapped to the
     local web server) behind an internal NLB listening on 80, published as an endpoint service
     without acceptance; the site's private subnet gets an interface endpoint to it."""
-    import boto3
-
-    from helpers import DEFAULT_ACCESS_KEY as key, DEFAULT_SECRET_KEY as secret
-
     ec2 = site["ec2"]
     net = Net(ec2)
     vpc = net.vpc("10.40.0.0/16")
@@ -528,22 +551,7 @@ def privatelink(server, site):
     [backend] = ec2.run_instances(ImageId=net.ami, InstanceType="t3.micro", MinCount=1, MaxCount=1,
                                   SubnetId=subnet, PrivateIpAddress=PROVIDER_TARGET,
                                   SecurityGroupIds=[backend_sg])["Instances"]
-    elbv2 = boto3.client("elbv2", endpoint_url=server.url, region_name=DEFAULT_REGION,
-                         aws_access_key_id=key, aws_secret_access_key=secret)
-    [lb] = elbv2.create_load_balancer(Name="provider", Type="network", Scheme="internal",
-                                      Subnets=[subnet])["LoadBalancers"]
-    [tg] = elbv2.create_target_group(Name="backend", Protocol="TCP", Port=8080, VpcId=vpc,
-                                     TargetType="instance")["TargetGroups"]
-    elbv2.register_targets(TargetGroupArn=tg["TargetGroupArn"], Targets=[{"Id": backend["InstanceId"]}])
-    elbv2.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="TCP", Port=80,
-                          DefaultActions=[{"Type": "forward", "TargetGroupArn": tg["TargetGroupArn"]}])
-    service = ec2.create_vpc_endpoint_service_configuration(
-        NetworkLoadBalancerArns=[lb["LoadBalancerArn"]], AcceptanceRequired=False)["ServiceConfiguration"]
-    sg = net.sg(site["vpc"], "to-provider", {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80,
-                                             "IpRanges": [{"CidrIp": "10.20.0.0/16"}]})
-    endpoint = ec2.create_vpc_endpoint(
-        VpcId=site["vpc"], VpcEndpointType="Interface", ServiceName=service["ServiceName"],
-        SubnetIds=[site["private"]["SubnetId"]], SecurityGroupIds=[sg])["VpcEndpoint"]
+    service, endpoint = nlb_service(server, site, backend["InstanceId"], vpc, subnet, "provider")
     [eni] = ec2.describe_network_interfaces(NetworkInterfaceIds=endpoint["NetworkInterfaceIds"])[
         "NetworkInterfaces"]
     return {"service": service["ServiceId"], "endpoint": endpoint["VpcEndpointId"],
@@ -893,8 +901,6 @@ def published(server, site):
     as an endpoint service without acceptance, the site's private subnet holding an interface
     endpoint to it; and, in the site's own VPC, a web instance whose group admits 8080 from
     the VPC. Nothing real stands behind either until a program publishes it."""
-    import boto3
-
     ec2 = site["ec2"]
     net = Net(ec2)
     vpc = net.vpc("10.50.0.0/16")
@@ -902,22 +908,7 @@ def published(server, site):
     backend_sg = net.sg(vpc, "pub-backend", {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,
                                              "IpRanges": [{"CidrIp": "10.50.0.0/16"}]})
     backend = net.instance(subnet, groups=[backend_sg])
-    elbv2 = boto3.client("elbv2", endpoint_url=server.url, region_name=DEFAULT_REGION,
-                         aws_access_key_id=DEFAULT_ACCESS_KEY, aws_secret_access_key=DEFAULT_SECRET_KEY)
-    [lb] = elbv2.create_load_balancer(Name="pub-nlb", Type="network", Scheme="internal",
-                                      Subnets=[subnet])["LoadBalancers"]
-    [tg] = elbv2.create_target_group(Name="pub-backend", Protocol="TCP", Port=8080, VpcId=vpc,
-                                     TargetType="instance")["TargetGroups"]
-    elbv2.register_targets(TargetGroupArn=tg["TargetGroupArn"], Targets=[{"Id": backend["InstanceId"]}])
-    elbv2.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="TCP", Port=80,
-                          DefaultActions=[{"Type": "forward", "TargetGroupArn": tg["TargetGroupArn"]}])
-    service = ec2.create_vpc_endpoint_service_configuration(
-        NetworkLoadBalancerArns=[lb["LoadBalancerArn"]], AcceptanceRequired=False)["ServiceConfiguration"]
-    sg = net.sg(site["vpc"], "to-published", {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80,
-                                              "IpRanges": [{"CidrIp": "10.20.0.0/16"}]})
-    endpoint = ec2.create_vpc_endpoint(
-        VpcId=site["vpc"], VpcEndpointType="Interface", ServiceName=service["ServiceName"],
-        SubnetIds=[site["private"]["SubnetId"]], SecurityGroupIds=[sg])["VpcEndpoint"]
+    _, endpoint = nlb_service(server, site, backend["InstanceId"], vpc, subnet, "pub-nlb")
     web_sg = net.sg(site["vpc"], "web-8080", {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,
                                               "IpRanges": [{"CidrIp": "10.20.0.0/16"}]})
     web = net.instance(site["private"]["SubnetId"], groups=[web_sg])

@@ -826,17 +826,7 @@ mod tests {
 
     fn call_as(b: &Fake, account: &str, operation: &str, body: &Value) -> (u16, Value) {
         let target = format!("Logs_20140328.{operation}");
-        let body = body.to_string();
-        let request = AwsRequest {
-            method: "POST",
-            path: "/",
-            query: "",
-            target: &target,
-            body: body.as_bytes(),
-        };
-        let r = crate::testing::call(Service::Logs, b, account, &request);
-        assert_eq!(r.content_type, "application/x-amz-json-1.1");
-        (r.status, serde_json::from_str(&r.body).unwrap())
+        crate::testing::call_json(Service::Logs, b, account, &target, &body.to_string())
     }
 
     fn ok(b: &Fake, operation: &str, body: Value) -> Value {

@@ -1228,16 +1228,7 @@ mod tests {
     /// [`call`] from `account`.
     fn call_as(b: &Fake, account: &str, operation: &str, body: &str) -> (u16, Value) {
         let target = format!("Route53Resolver.{operation}");
-        let request = AwsRequest {
-            method: "POST",
-            path: "/",
-            query: "",
-            target: &target,
-            body: body.as_bytes(),
-        };
-        let r = crate::testing::call(Service::Route53Resolver, b, account, &request);
-        assert_eq!(r.content_type, "application/x-amz-json-1.1");
-        (r.status, serde_json::from_str(&r.body).unwrap())
+        crate::testing::call_json(Service::Route53Resolver, b, account, &target, body)
     }
 
     /// The answer of a successful call.

@@ -67,6 +67,27 @@ pub(crate) fn call(
         .block_on(service.handle(backend, &ctx, request))
 }
 
+/// A JSON 1.1 call (`X-Amz-Target: <prefix>.<operation>`) from `account`: the status and
+/// the answer's JSON, checked to be JSON 1.1.
+pub(crate) fn call_json(
+    service: Service,
+    backend: &Fake,
+    account: &str,
+    target: &str,
+    body: &str,
+) -> (u16, serde_json::Value) {
+    let request = AwsRequest {
+        method: "POST",
+        path: "/",
+        query: "",
+        target,
+        body: body.as_bytes(),
+    };
+    let r = call(service, backend, account, &request);
+    assert_eq!(r.content_type, "application/x-amz-json-1.1");
+    (r.status, serde_json::from_str(&r.body).expect("a JSON answer"))
+}
+
 /// A query-protocol request (EC2, ELBv2, STS) with `params` in its body.
 pub(crate) fn query_request(params: &str) -> AwsRequest<'_> {
     AwsRequest {
