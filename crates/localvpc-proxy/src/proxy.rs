@@ -1,6 +1,7 @@
 //! The proxy listener: HTTP/1.1 forward proxying and `CONNECT` tunnels, each connection
 //! authenticated by its session and decided by the gate before a byte is carried.
 
+use crate::session::Live;
 use crate::{Authority, Decision, Gate, ProxyOptions, Refusal, Session, Sessions};
 use bytes::Bytes;
 use http::{HeaderValue, Method, Request, Response, StatusCode, Uri, header};
@@ -13,12 +14,11 @@ use hyper_util::rt::TokioIo;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::io::AsyncWriteExt as _;
 use tokio::net::{TcpListener, TcpStream};
 
 type Body = BoxBody<Bytes, hyper::Error>;
 
-/// How long a client may take to send a request's head (slow clients are dropped).
-const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long connecting to a backend may take before the client gets a 504.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Each direction's buffer in a tunnel: large enough that a bulk transfer costs few
@@ -53,7 +53,9 @@ pub async fn serve<G: Gate>(
         let gate = Arc::clone(&gate);
         let sessions = Arc::clone(&sessions);
         let authority = Arc::clone(&authority);
+        let live = sessions.enter();
         tokio::spawn(async move {
+            let _live = live;
             // SOCKS5 clients open with their version byte; HTTP with a method name.
             let mut first = [0u8; 1];
             if matches!(stream.peek(&mut first).await, Ok(1)) && first == [crate::socks::VERSION] {
@@ -75,7 +77,7 @@ pub async fn serve<G: Gate>(
             });
             let conn = http1::Builder::new()
                 .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(HEADER_TIMEOUT)
+                .header_read_timeout(options.handshake_timeout)
                 .preserve_header_case(true)
                 .serve_connection(TokioIo::new(stream), service)
                 .with_upgrades();
@@ -109,7 +111,8 @@ async fn handle<G: Gate>(
     let backend = match gate.decide(&session, &host, port).await {
         Decision::Connect(addr) => addr,
         Decision::Serve(target) if req.method() == Method::CONNECT => {
-            return intercept(gate, session, target, authority, &host, port, req);
+            let live = sessions.enter();
+            return intercept(gate, session, target, authority, &host, port, req, live);
         }
         Decision::Serve(target) => {
             let req = to_origin_form(req);
@@ -140,7 +143,7 @@ async fn handle<G: Gate>(
     };
     let _ = stream.set_nodelay(true);
     if req.method() == Method::CONNECT {
-        tunnel(req, stream)
+        tunnel(req, stream, sessions.enter())
     } else {
         forward(req, stream).await
     }
@@ -173,24 +176,40 @@ fn host_of(host: &str) -> String {
 
 /// Answers 200 to the CONNECT, then carries bytes both ways once hyper hands over the
 /// client's connection.
-fn tunnel(req: Request<Incoming>, backend: TcpStream) -> Response<Body> {
+fn tunnel(req: Request<Incoming>, backend: TcpStream, live: Live) -> Response<Body> {
     tokio::spawn(async move {
-        match hyper::upgrade::on(req).await {
-            Ok(upgraded) => {
+        let _live = live;
+        let upgraded = match hyper::upgrade::on(req).await {
+            Ok(upgraded) => upgraded,
+            Err(e) => {
+                tracing::debug!(error = %e, "CONNECT upgrade failed");
+                return;
+            }
+        };
+        // The client's own socket back from hyper (and any bytes it read past the request
+        // head), so the tunnel can splice socket to socket.
+        let carried = match upgraded.downcast::<TokioIo<TcpStream>>() {
+            Ok(parts) => {
+                let mut backend = backend;
+                match backend.write_all(&parts.read_buf).await {
+                    Ok(()) => crate::carry::carry(parts.io.into_inner(), backend).await,
+                    Err(e) => Err(e),
+                }
+            }
+            Err(upgraded) => {
                 let mut client = TokioIo::new(upgraded);
                 let mut backend = backend;
-                if let Err(e) = tokio::io::copy_bidirectional_with_sizes(
+                tokio::io::copy_bidirectional_with_sizes(
                     &mut client,
                     &mut backend,
                     TUNNEL_BUFFER,
                     TUNNEL_BUFFER,
                 )
                 .await
-                {
-                    tracing::debug!(error = %e, "tunnel closed");
-                }
             }
-            Err(e) => tracing::debug!(error = %e, "CONNECT upgrade failed"),
+        };
+        if let Err(e) = carried {
+            tracing::debug!(error = %e, "tunnel closed");
         }
     });
     Response::new(empty())
@@ -207,6 +226,7 @@ fn intercept<G: Gate>(
     host: &str,
     port: u16,
     req: Request<Incoming>,
+    live: Live,
 ) -> Response<Body> {
     let config = if port == 80 {
         None
@@ -217,6 +237,7 @@ fn intercept<G: Gate>(
         }
     };
     tokio::spawn(async move {
+        let _live = live;
         match hyper::upgrade::on(req).await {
             Ok(upgraded) => {
                 serve_in_process(TokioIo::new(upgraded), gate, session, target, config).await
