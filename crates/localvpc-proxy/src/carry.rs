@@ -31,8 +31,13 @@ pub(crate) async fn carry(
             }
         }
     }
-    tokio::io::copy_bidirectional_with_sizes(&mut client, &mut backend, TUNNEL_BUFFER, TUNNEL_BUFFER)
-        .await
+    tokio::io::copy_bidirectional_with_sizes(
+        &mut client,
+        &mut backend,
+        TUNNEL_BUFFER,
+        TUNNEL_BUFFER,
+    )
+    .await
 }
 
 #[cfg(target_os = "linux")]

@@ -24,6 +24,9 @@ mod session;
 mod socks;
 mod tls;
 
+#[cfg(test)]
+mod hostile;
+
 pub use proxy::{HANG_LIMIT, serve};
 pub use session::{Session, Sessions};
 pub use tls::{Authority, AuthorityError, CA_CERT_FILE, CA_KEY_FILE};

@@ -111,8 +111,18 @@ async fn handle<G: Gate>(
     let backend = match gate.decide(&session, &host, port).await {
         Decision::Connect(addr) => addr,
         Decision::Serve(target) if req.method() == Method::CONNECT => {
-            let live = sessions.enter();
-            return intercept(gate, session, target, authority, &host, port, req, live);
+            // TLS ended with the local CA's certificate for the name asked, except on port 80.
+            let tls = if port == 80 {
+                None
+            } else {
+                match authority.server_config(&host) {
+                    Ok(c) => Some(c),
+                    Err(e) => {
+                        return backend_failed(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
+                    }
+                }
+            };
+            return intercept(gate, session, target, tls, req, sessions.enter());
         }
         Decision::Serve(target) => {
             let req = to_origin_form(req);
@@ -151,20 +161,19 @@ async fn handle<G: Gate>(
 
 /// `CONNECT host:port`, or the authority of an absolute-form `http://` request (port 80 by
 /// default). Other requests (origin-form, other schemes) name no destination.
+/// An empty host or port 0 names nothing either.
 fn destination<B>(req: &Request<B>) -> Option<(String, u16)> {
     let uri = req.uri();
-    if req.method() == Method::CONNECT {
-        let authority = uri.authority()?;
-        return Some((host_of(authority.host()), authority.port_u16()?));
-    }
-    if uri.scheme_str() != Some("http") {
-        return None;
-    }
     let authority = uri.authority()?;
-    Some((
-        host_of(authority.host()),
-        authority.port_u16().unwrap_or(80),
-    ))
+    let port = if req.method() == Method::CONNECT {
+        authority.port_u16()?
+    } else if uri.scheme_str() == Some("http") {
+        authority.port_u16().unwrap_or(80)
+    } else {
+        return None;
+    };
+    let host = host_of(authority.host());
+    (!host.is_empty() && port != 0).then_some((host, port))
 }
 
 /// A host without the brackets of an IPv6 literal, lower-case (names are case-blind).
@@ -216,31 +225,20 @@ fn tunnel(req: Request<Incoming>, backend: TcpStream, live: Live) -> Response<Bo
 }
 
 /// Answers 200 to the CONNECT, then serves HTTP/1.1 on the client's connection itself —
-/// inside TLS ended with the local CA's certificate for the name asked, except on port 80 —
-/// handing each request to the gate.
+/// inside TLS when `tls` is given — handing each request to the gate.
 fn intercept<G: Gate>(
     gate: Arc<G>,
     session: Arc<Session>,
     target: String,
-    authority: &Arc<Authority>,
-    host: &str,
-    port: u16,
+    tls: Option<Arc<rustls::ServerConfig>>,
     req: Request<Incoming>,
     live: Live,
 ) -> Response<Body> {
-    let config = if port == 80 {
-        None
-    } else {
-        match authority.server_config(host) {
-            Ok(c) => Some(c),
-            Err(e) => return backend_failed(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
-        }
-    };
     tokio::spawn(async move {
         let _live = live;
         match hyper::upgrade::on(req).await {
             Ok(upgraded) => {
-                serve_in_process(TokioIo::new(upgraded), gate, session, target, config).await
+                serve_in_process(TokioIo::new(upgraded), gate, session, target, tls).await;
             }
             Err(e) => tracing::debug!(error = %e, "CONNECT upgrade failed"),
         }
@@ -425,6 +423,8 @@ mod tests {
         assert_eq!(destination(&req(Method::GET, "/origin-form")), None);
         assert_eq!(destination(&req(Method::GET, "https://x.example/")), None);
         assert_eq!(destination(&req(Method::CONNECT, "x.example")), None);
+        assert_eq!(destination(&req(Method::CONNECT, "x.example:0")), None);
+        assert_eq!(destination(&req(Method::GET, "http://x.example:0/")), None);
     }
 }
 

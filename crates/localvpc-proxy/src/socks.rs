@@ -56,22 +56,20 @@ pub(crate) async fn serve<G: Gate>(
     authority: &Arc<Authority>,
     options: ProxyOptions,
 ) -> std::io::Result<()> {
-    let asked = match tokio::time::timeout(
-        options.handshake_timeout,
-        negotiate(&mut stream, sessions),
-    )
-    .await
-    {
-        Ok(Ok(Some(asked))) => asked,
-        Ok(Ok(None)) => return Ok(()),
-        Ok(Err(e)) => return Err(e),
-        Err(_) => {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                "the SOCKS5 handshake took too long",
-            ));
-        }
-    };
+    let asked =
+        match tokio::time::timeout(options.handshake_timeout, negotiate(&mut stream, sessions))
+            .await
+        {
+            Ok(Ok(Some(asked))) => asked,
+            Ok(Ok(None)) => return Ok(()),
+            Ok(Err(e)) => return Err(e),
+            Err(_) => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "the SOCKS5 handshake took too long",
+                ));
+            }
+        };
     decided(stream, gate, authority, options, asked).await
 }
 
