@@ -50,9 +50,11 @@ mod linux {
     use tokio::io::Interest;
     use tokio::net::TcpStream;
 
-    /// What a pipe is asked to hold: 1 MiB (the default `pipe-max-size`), so a bulk transfer
-    /// moves many pages per system call; the kernel's 64 KiB default is kept if refused.
-    const PIPE_SIZE: i32 = 1 << 20;
+    /// What a pipe grows to once a transfer fills it: 1 MiB (the default `pipe-max-size`), so
+    /// a bulk transfer moves many pages per system call. Pipes start at the kernel's default
+    /// (64 KiB) because the size is charged to the user's pipe allowance whether or not it
+    /// is used (`pipe-user-pages-soft`, 64 MiB): idle and chatty tunnels stay small.
+    const PIPE_GROWN: i32 = 1 << 20;
 
     /// A non-blocking pipe standing between two sockets, and how many bytes sit in it.
     pub(super) struct Pipe {
@@ -60,20 +62,32 @@ mod linux {
         write: OwnedFd,
         held: usize,
         capacity: usize,
+        grown: bool,
     }
 
     impl Pipe {
         pub(super) fn new() -> io::Result<Self> {
             let (read, write) = nix::unistd::pipe2(OFlag::O_NONBLOCK | OFlag::O_CLOEXEC)?;
-            let capacity = fcntl(&write, FcntlArg::F_SETPIPE_SZ(PIPE_SIZE))
-                .or_else(|_| fcntl(&write, FcntlArg::F_GETPIPE_SZ))
-                .map_or(64 * 1024, |n| usize::try_from(n).unwrap_or(64 * 1024));
+            let capacity = fcntl(&write, FcntlArg::F_GETPIPE_SZ)
+                .map_or(4096, |n| usize::try_from(n).unwrap_or(4096));
             Ok(Self {
                 read,
                 write,
                 held: 0,
                 capacity,
+                grown: false,
             })
+        }
+
+        /// After a splice filled the pipe: grow it once (kept as it is if refused).
+        fn filled(&mut self) {
+            if self.grown {
+                return;
+            }
+            self.grown = true;
+            if let Ok(n) = fcntl(&self.write, FcntlArg::F_SETPIPE_SZ(PIPE_GROWN)) {
+                self.capacity = usize::try_from(n).unwrap_or(self.capacity);
+            }
         }
     }
 
@@ -107,6 +121,9 @@ mod linux {
             };
             pipe.held = moved;
             total += moved as u64;
+            if moved == pipe.capacity {
+                pipe.filled();
+            }
             // Drain it into the destination.
             while pipe.held > 0 {
                 to.writable().await?;
