@@ -29,7 +29,10 @@ pub(crate) struct HttpsArgs {
     /// The server name: TLS SNI, `Host`, and the CONNECT authority (port 443).
     #[arg(long)]
     pub(crate) name: String,
-    /// `SESSION:TOKEN`: open each connection with `CONNECT NAME:443` through the proxy.
+    /// The port the CONNECT asks for.
+    #[arg(long, default_value_t = 443)]
+    pub(crate) port: u16,
+    /// `SESSION:TOKEN`: open each connection with `CONNECT NAME:PORT` through the proxy.
     #[arg(long)]
     pub(crate) proxy_credential: Option<String>,
     /// PEM file of the certificate authority to trust.
@@ -76,8 +79,8 @@ async fn open_tcp(args: &HttpsArgs) -> Result<TcpStream> {
         stream
             .write_all(
                 format!(
-                    "CONNECT {0}:443 HTTP/1.1\r\nHost: {0}:443\r\nProxy-Authorization: Basic {basic}\r\n\r\n",
-                    args.name
+                    "CONNECT {0}:{1} HTTP/1.1\r\nHost: {0}:{1}\r\nProxy-Authorization: Basic {basic}\r\n\r\n",
+                    args.name, args.port
                 )
                 .as_bytes(),
             )
