@@ -127,15 +127,22 @@ class Haproxy:
 
     def __init__(self, work: Path, api_port: int):
         self.port = free_port()
-        key, cert = work / "h.key", work / "h.crt"
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                        "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", f"/CN={EC2_NAME}",
-                        "-addext", f"subjectAltName=DNS:{EC2_NAME}"], check=True, capture_output=True, timeout=30)
-        (work / "h.pem").write_bytes(cert.read_bytes() + key.read_bytes())
-        self.ca = cert
+        ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        run = lambda *a: subprocess.run(["openssl", *a], check=True, capture_output=True, timeout=30)
+        # A CA and a leaf it signs (webpki refuses a CA certificate as the server's own).
+        run("req", "-x509", *ec, "-keyout", str(work / "hca.key"), "-out", str(work / "hca.crt"), "-days", "2",
+            "-subj", "/CN=bench CA", "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=keyCertSign")
+        run("req", *ec, "-keyout", str(work / "h.key"), "-out", str(work / "h.csr"), "-subj", f"/CN={EC2_NAME}")
+        (work / "h.ext").write_text(f"subjectAltName=DNS:{EC2_NAME}\nbasicConstraints=CA:FALSE\n"
+                                    "extendedKeyUsage=serverAuth\n")
+        run("x509", "-req", "-in", str(work / "h.csr"), "-CA", str(work / "hca.crt"), "-CAkey", str(work / "hca.key"),
+            "-CAcreateserial", "-out", str(work / "h.crt"), "-days", "2", "-extfile", str(work / "h.ext"))
+        (work / "h.pem").write_bytes((work / "h.crt").read_bytes() + (work / "h.key").read_bytes())
+        self.ca = work / "hca.crt"
         cfg = work / "haproxy.cfg"
         cfg.write_text(f"""global
-    maxconn 20000
+    maxconn 4000
     nbthread 2
 defaults
     mode http
@@ -307,6 +314,8 @@ def main() -> None:
                                              "--ca", str(ca), *common))
                 runs["haproxy"].append(loadgen("https", "--connect", f"127.0.0.1:{haproxy.port}",
                                                "--ca", str(haproxy.ca), *common))
+            if any(r["errors"] for v in runs.values() for r in v):
+                print("  errors:", {k: [r["first_error"] for r in v] for k, v in runs.items()})
             med = {k: {m: statistics.median(r[m] for r in v) for m in ("requests_per_s", "p50_ms", "p99_ms")}
                    for k, v in runs.items()}
             errors = {k: sum(r["errors"] for r in v) for k, v in runs.items()}
@@ -317,7 +326,7 @@ def main() -> None:
             for k in ("proxy", "haproxy"):
                 m = med[k]
                 print(f"  {k:<8} {m['requests_per_s']:9.0f} req/s  p50 {m['p50_ms']:6.3f} ms  p99 {m['p99_ms']:6.3f} ms"
-                      f"  errors {errors[k]}")
+                      f"  errors {errors[k]}  body {runs[k][0]['body_bytes_per_response']} B")
             print(f"  ratio    {results['https']['rps_ratio']:.2f}x req/s (aim >= 1.0), "
                   f"p99 {results['https']['p99_ratio']:.2f}x of haproxy's")
 
@@ -352,7 +361,7 @@ def main() -> None:
             print(f"sessions and connections (RSS of the localvpc process)")
             print(f"  per session          {s['bytes_per_session'] / 1024:8.2f} KiB  ({SESSIONS} sessions)")
             print(f"  per idle tunnel      {s['bytes_per_idle_tunnel'] / 1024:8.2f} KiB  ({ready.strip()})")
-            print(f"  new HTTPS connections through the proxy {rate['connections_per_s']:8.0f}/s "
+            print(f"  new HTTPS connections through the proxy {rate['connections_per_s']:8.0f}/s p50 {rate['p50_ms']} ms "
                   f"(p99 {rate['p99_ms']} ms, errors {rate['errors']})"
                   + (f"; straight to haproxy {peer_rate['connections_per_s']:.0f}/s "
                      f"({rate['connections_per_s'] / peer_rate['connections_per_s']:.2f}x)" if peer_rate else ""))
@@ -401,7 +410,8 @@ def main() -> None:
             haproxy.stop()
         server.terminate()
         server.wait(15)
-        shutil.rmtree(work, ignore_errors=True)
+        if os.environ.get("KEEP_WORK") != "1":
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -135,6 +135,7 @@ fn request(args: &HttpsArgs) -> Result<hyper::Request<Full<Bytes>>> {
 #[derive(Default)]
 struct Tally {
     latencies_us: Vec<u64>,
+    body_bytes: u64,
     errors: u64,
     connects: u64,
     first_error: Option<String>,
@@ -159,15 +160,16 @@ async fn worker(args: Arc<HttpsArgs>, tls: Arc<rustls::ClientConfig>, until: Ins
             };
             let response = s.send_request(request(&args)?).await?;
             let status = response.status();
-            let _body = response.into_body().collect().await?;
+            let body = response.into_body().collect().await?.to_bytes();
             if !status.is_success() {
                 bail!("status {status}");
             }
-            Ok::<_, anyhow::Error>(s)
+            Ok::<_, anyhow::Error>((s, body.len()))
         })
         .await;
         match outcome {
-            Ok(Ok(s)) => {
+            Ok(Ok((s, len))) => {
+                tally.body_bytes += len as u64;
                 tally
                     .latencies_us
                     .push(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX));
@@ -207,6 +209,7 @@ pub(crate) async fn run(args: HttpsArgs) -> Result<Value> {
     for w in workers {
         let t = w.await?;
         all.latencies_us.extend(t.latencies_us);
+        all.body_bytes += t.body_bytes;
         all.errors += t.errors;
         all.connects += t.connects;
         if all.first_error.is_none() {
@@ -221,11 +224,12 @@ pub(crate) async fn run(args: HttpsArgs) -> Result<Value> {
         "errors": all.errors,
         "first_error": all.first_error,
         "connects": all.connects,
+        "body_bytes_per_response": all.body_bytes / (all.latencies_us.len() as u64).max(1),
         "seconds": round3(elapsed),
         "requests_per_s": round3(all.latencies_us.len() as f64 / elapsed),
-        "p50_ms": ms(50.0),
-        "p99_ms": ms(99.0),
-        "max_ms": ms(100.0),
+        "p50_ms": ms(0.50),
+        "p99_ms": ms(0.99),
+        "max_ms": ms(1.0),
     }))
 }
 
@@ -292,8 +296,8 @@ pub(crate) async fn connect_rate(args: HttpsArgs) -> Result<Value> {
         "errors": all.errors,
         "first_error": all.first_error,
         "connections_per_s": round3(all.latencies_us.len() as f64 / elapsed),
-        "p50_ms": ms(50.0),
-        "p99_ms": ms(99.0),
+        "p50_ms": ms(0.50),
+        "p99_ms": ms(0.99),
     }))
 }
 
