@@ -122,11 +122,12 @@ def free_port() -> int:
 
 
 class Haproxy:
-    """haproxy ending TLS (a self-signed P-256 certificate for EC2_NAME, as the proxy's leaves)
-    in front of `api_port`; None when haproxy or openssl cannot be had."""
+    """haproxy ending TLS (a P-256 certificate for EC2_NAME, as the proxy's leaves) in front of
+    `api_port`, and relaying TCP (with splice, as the proxy) to `bulk_port`."""
 
-    def __init__(self, work: Path, api_port: int):
+    def __init__(self, work: Path, api_port: int, bulk_port: int):
         self.port = free_port()
+        self.bulk_port = free_port()
         ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
         run = lambda *a: subprocess.run(["openssl", *a], check=True, capture_output=True, timeout=30)
         # A CA and a leaf it signs (webpki refuses a CA certificate as the server's own).
@@ -156,6 +157,14 @@ frontend tls
 backend api
     http-reuse always
     server api 127.0.0.1:{api_port}
+frontend bulk
+    mode tcp
+    option splice-auto
+    bind 127.0.0.1:{self.bulk_port}
+    default_backend bulk
+backend bulk
+    mode tcp
+    server sender 127.0.0.1:{bulk_port}
 """)
         self.proc = subprocess.Popen(["haproxy", "-db", "-f", str(cfg)], stdout=subprocess.DEVNULL,
                                      stderr=open(work / "haproxy.log", "wb"))
@@ -266,6 +275,14 @@ def main() -> None:
             while not stop.is_set():
                 subprocess.run(curl, capture_output=True, timeout=300)
 
+        if shutil.which("haproxy") is None and shutil.which("apt-get") and os.geteuid() == 0:
+            subprocess.run("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy",
+                           shell=True, capture_output=True, timeout=300)
+        if shutil.which("haproxy") and shutil.which("openssl"):
+            haproxy = Haproxy(work, api_port, port)
+        else:
+            print("SKIP the haproxy peers: haproxy (Debian package) or openssl cannot be installed")
+
         if "bulk" in PHASES:
             curl = ["curl", "-sS", "-o", "/dev/null", "-w", "%{speed_download}"]
             exec_ = [str(BIN), "exec", "--instance", iid, "--"]
@@ -276,8 +293,11 @@ def main() -> None:
             }
             direct, proxied = [], {k: [] for k in ways}
             cpu = {k: 0.0 for k in ways}
+            peer = []
             for _ in range(RUNS):
                 direct.append(curl_speed(curl + [f"http://127.0.0.1:{port}/"]))
+                if haproxy:
+                    peer.append(curl_speed(curl + [f"http://127.0.0.1:{haproxy.bulk_port}/"]))
                 for k, argv in ways.items():
                     c0 = cpu_seconds(server.pid)
                     proxied[k].append(curl_speed(argv, env=env))
@@ -292,19 +312,16 @@ def main() -> None:
             print(f"bulk TCP, {SIZE // MIB} MiB per transfer, median of {RUNS} (curl's speed_download); "
                   f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
             print(f"  direct                              {d / MIB:9.1f} MiB/s")
+            if peer:
+                h = statistics.median(peer)
+                results["bulk"]["haproxy_tcp_bytes_per_s"] = peer
+                results["bulk"]["haproxy_tcp_ratio"] = h / d
+                print(f"  through haproxy (TCP, splice-auto)  {h / MIB:9.1f} MiB/s  {h / d:5.2f}x  (a peer relay)")
             for k, v in proxied.items():
                 p = statistics.median(v)
                 print(f"  exec + PrivateLink, {k:<15} {p / MIB:9.1f} MiB/s  {p / d:5.2f}x  (aim >= 0.8)"
                       f"  localvpc CPU {1000 * cpu[k] / gib:6.0f} ms/GiB")
 
-        if PHASES & {"https", "contention"}:
-            if shutil.which("haproxy") is None and shutil.which("apt-get") and os.geteuid() == 0:
-                subprocess.run("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy",
-                               shell=True, capture_output=True, timeout=300)
-            if shutil.which("haproxy") and shutil.which("openssl"):
-                haproxy = Haproxy(work, api_port)
-            else:
-                print("SKIP https/contention peers: haproxy (Debian package) or openssl cannot be installed")
 
         common = ["--name", EC2_NAME, "--concurrency", str(CONC), "--duration-secs", str(SECS)]
         if "https" in PHASES and haproxy:
