@@ -13,7 +13,8 @@
    view's p99 (a fixed-rate query loop) alone and while tunnels carry bulk transfers.
 
 Prints a table and writes bench/results/proxy-latest.json. A benchmark, not a test: nothing
-asserts on timings. PHASES=bulk,https,sessions,contention selects phases.
+asserts on timings. PHASES=bulk,https,sessions,contention selects phases; CLIENT_THREADS=N gives
+the load generator N runtime threads (1 by default) to check that it is not the bottleneck.
 """
 
 from __future__ import annotations
@@ -102,7 +103,8 @@ def rss_kib(pid: int) -> int:
 
 
 def loadgen(*args: str, timeout: int = 120) -> dict:
-    out = subprocess.run([str(LOADGEN), *args], capture_output=True, text=True, timeout=timeout)
+    threads = ["--client-threads", os.environ["CLIENT_THREADS"]] if os.environ.get("CLIENT_THREADS") else []
+    out = subprocess.run([str(LOADGEN), *threads, *args], capture_output=True, text=True, timeout=timeout)
     if out.returncode != 0:
         raise SystemExit(f"localvpc-bench {args[0]}: {out.returncode} {out.stderr}")
     return json.loads(out.stdout)

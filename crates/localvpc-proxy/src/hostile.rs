@@ -15,13 +15,16 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-/// `open.example` (any port) goes to the backend; everything else is refused.
+/// `open.example` (any port) goes to the backend, `api.example` is served in-process;
+/// everything else is refused.
 struct ToBackend(SocketAddr);
 
 impl Gate for ToBackend {
     async fn decide(&self, _: &Session, host: &str, _: u16) -> Decision {
         if host == "open.example" {
             Decision::Connect(self.0)
+        } else if host == "api.example" {
+            Decision::Serve("api".to_owned())
         } else {
             Decision::Refuse(Refusal {
                 status: 403,
@@ -219,6 +222,33 @@ async fn a_slow_head_is_closed_after_the_handshake_timeout() {
         answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
         "{answer}"
     );
+    // A tunnel to a name served in-process, then nothing: no TLS hello (port 443), or a head
+    // never finished (port 80).
+    for (port, then) in [(443, &b""[..]), (80, &b"GET / HTTP/1.1\r\nHost: api"[..])] {
+        let mut s = TcpStream::connect(p.addr).await.unwrap();
+        s.write_all(
+            format!(
+                "CONNECT api.example:{port} HTTP/1.1\r\nProxy-Authorization: Basic {}\r\n\r\n",
+                p.credential
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+        let head = read_head(&mut s).await;
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        s.write_all(then).await.unwrap();
+        let started = tokio::time::Instant::now();
+        let answer = read_all(&mut s).await;
+        assert!(
+            started.elapsed() < Duration::from_secs(4),
+            "port {port}: closed by the proxy"
+        );
+        assert!(
+            answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+            "{answer}"
+        );
+    }
     // SOCKS5: a greeting and nothing more.
     let mut s = TcpStream::connect(p.addr).await.unwrap();
     s.write_all(&[5, 1]).await.unwrap();

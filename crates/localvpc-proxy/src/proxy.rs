@@ -125,7 +125,8 @@ async fn handle<G: Gate>(
                     }
                 }
             };
-            return intercept(gate, session, target, tls, req, sessions.enter());
+            let timeout = options.handshake_timeout;
+            return intercept(gate, session, target, tls, timeout, req, sessions.enter());
         }
         Decision::Serve(target) => {
             let req = to_origin_form(req);
@@ -234,6 +235,7 @@ fn intercept<G: Gate>(
     session: Arc<Session>,
     target: String,
     tls: Option<Arc<rustls::ServerConfig>>,
+    handshake_timeout: Duration,
     req: Request<Incoming>,
     live: Live,
 ) -> Response<Body> {
@@ -241,7 +243,8 @@ fn intercept<G: Gate>(
         let _live = live;
         match hyper::upgrade::on(req).await {
             Ok(upgraded) => {
-                serve_in_process(TokioIo::new(upgraded), gate, session, target, tls).await;
+                let io = TokioIo::new(upgraded);
+                serve_in_process(io, gate, session, target, tls, handshake_timeout).await;
             }
             Err(e) => tracing::debug!(error = %e, "CONNECT upgrade failed"),
         }
@@ -258,6 +261,7 @@ pub(crate) async fn serve_in_process<G, IO>(
     session: Arc<Session>,
     target: String,
     tls: Option<Arc<rustls::ServerConfig>>,
+    handshake_timeout: Duration,
 ) where
     G: Gate,
     IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
@@ -272,16 +276,28 @@ pub(crate) async fn serve_in_process<G, IO>(
             Ok::<_, std::convert::Infallible>(response)
         }
     });
-    let builder = http1::Builder::new();
+    // A client that opens the tunnel and then stalls (no TLS hello, a head never finished)
+    // is closed like one that stalls before its CONNECT.
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(handshake_timeout);
     let served = match tls {
         None => builder.serve_connection(TokioIo::new(io), service).await,
-        Some(config) => match tokio_rustls::TlsAcceptor::from(config).accept(io).await {
-            Ok(tls) => builder.serve_connection(TokioIo::new(tls), service).await,
-            Err(e) => {
-                tracing::debug!(error = %e, "TLS handshake with the client failed");
-                return;
+        Some(config) => {
+            let accept = tokio_rustls::TlsAcceptor::from(config).accept(io);
+            match tokio::time::timeout(handshake_timeout, accept).await {
+                Ok(Ok(tls)) => builder.serve_connection(TokioIo::new(tls), service).await,
+                Ok(Err(e)) => {
+                    tracing::debug!(error = %e, "TLS handshake with the client failed");
+                    return;
+                }
+                Err(_) => {
+                    tracing::debug!("TLS handshake with the client took too long");
+                    return;
+                }
             }
-        },
+        }
     };
     if let Err(e) = served {
         tracing::debug!(error = %e, "intercepted connection ended");

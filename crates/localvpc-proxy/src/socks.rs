@@ -176,7 +176,15 @@ async fn decided<G: Gate>(
                 }
             };
             reply(&mut stream, SUCCEEDED).await?;
-            serve_in_process(stream, gate, session, target, tls).await;
+            serve_in_process(
+                stream,
+                gate,
+                session,
+                target,
+                tls,
+                options.handshake_timeout,
+            )
+            .await;
             Ok(())
         }
         Decision::Refuse(refusal) => {
