@@ -9,8 +9,12 @@
 //!   mix, stop it; print a side-by-side table and write the JSON results.
 //! - `stub-server`: a stateless canned-answer EC2 stub that shows the harness's ceiling.
 //! - `writes`: server CPU per API write at several organisation sizes (issue 13's aim: flat).
+//! - `https`, `connect-rate`, `idle`: keep-alive HTTPS requests straight to a TLS endpoint or
+//!   through localvpc's intercepting proxy; new proxied connections per second; idle
+//!   proxied tunnels held open (bench/proxy.sh).
 
 mod client;
+mod https;
 mod server;
 mod stats;
 mod stub;
@@ -112,6 +116,25 @@ enum Cmd {
         #[arg(long, default_value = "bench/results")]
         log_dir: PathBuf,
     },
+    /// Keep-alive HTTPS requests (through the proxy with --proxy-credential); JSON summary.
+    Https {
+        #[command(flatten)]
+        https: https::HttpsArgs,
+    },
+    /// New proxied connections per second (CONNECT, TLS, one request, close); JSON summary.
+    ConnectRate {
+        #[command(flatten)]
+        https: https::HttpsArgs,
+    },
+    /// Holds `--count` idle CONNECT tunnels through the proxy; prints `ready N` once open.
+    Idle {
+        #[command(flatten)]
+        https: https::HttpsArgs,
+        #[arg(long, default_value_t = 1000)]
+        count: usize,
+        #[arg(long, default_value_t = 30)]
+        hold_secs: u64,
+    },
     /// Start, seed, measure and stop each server in turn; print the comparison.
     Compare {
         /// localvpc's command line; `{port}` is replaced by a free loopback port.
@@ -186,6 +209,21 @@ async fn run(cmd: Cmd) -> Result<()> {
             println!("{}", serde_json::to_string_pretty(&summary)?);
         }
         Cmd::StubServer { listen } => stub::serve(listen).await?,
+        Cmd::Https { https } => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&https::run(https).await?)?
+            );
+        }
+        Cmd::ConnectRate { https } => {
+            let summary = https::connect_rate(https).await?;
+            println!("{}", serde_json::to_string_pretty(&summary)?);
+        }
+        Cmd::Idle {
+            https,
+            count,
+            hold_secs,
+        } => https::idle(https, count, hold_secs).await?,
         Cmd::Writes {
             localvpc,
             sizes,

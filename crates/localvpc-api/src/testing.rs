@@ -85,7 +85,10 @@ pub(crate) fn call_json(
     };
     let r = call(service, backend, account, &request);
     assert_eq!(r.content_type, "application/x-amz-json-1.1");
-    (r.status, serde_json::from_str(&r.body).expect("a JSON answer"))
+    (
+        r.status,
+        serde_json::from_str(&r.body).expect("a JSON answer"),
+    )
 }
 
 /// A query-protocol request (EC2, ELBv2, STS) with `params` in its body.

@@ -212,6 +212,7 @@ fn start_proxy(
                         let authority = std::sync::Arc::clone(&state.authority);
                         let options = localvpc_server::ProxyOptions {
                             hang_when_blocked: state.config.hang_when_blocked,
+                            ..Default::default()
                         };
                         localvpc_server::serve_proxy(
                             listener,

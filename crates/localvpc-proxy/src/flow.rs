@@ -3,6 +3,7 @@
 //! error or a cancelled task is reported too, and a counting wrapper for connections the
 //! proxy serves itself.
 
+use crate::session::Live;
 use crate::{Gate, Session};
 use std::io;
 use std::pin::Pin;
@@ -36,10 +37,12 @@ impl Counters {
     }
 }
 
-/// Reports a connection to its gate when dropped.
+/// Reports a connection to its gate when dropped (and keeps it counted live meanwhile,
+/// when it holds the gauge's token).
 pub(crate) struct FlowGuard {
     counters: Arc<Counters>,
     report: Option<Box<dyn FnOnce(Transfer) + Send + Sync>>,
+    _live: Option<Live>,
 }
 
 impl FlowGuard {
@@ -50,7 +53,14 @@ impl FlowGuard {
             report: Some(Box::new(move |transfer| {
                 gate.closed(&session, &host, port, transfer);
             })),
+            _live: None,
         }
+    }
+
+    /// The guard also holds the connection's place in the live gauge.
+    pub(crate) fn holding(mut self, live: Live) -> Self {
+        self._live = Some(live);
+        self
     }
 
     pub(crate) fn counters(&self) -> Arc<Counters> {

@@ -18,6 +18,7 @@
 //! the server implements it with the same DNS views and decision core as `localvpc trace`,
 //! so what the proxy does and what trace explains cannot disagree.
 
+mod carry;
 mod flow;
 mod proxy;
 mod session;
@@ -25,6 +26,9 @@ mod socks;
 mod tls;
 
 pub use flow::Transfer;
+#[cfg(test)]
+mod hostile;
+
 pub use proxy::{HANG_LIMIT, serve};
 pub use session::{Session, Sessions};
 pub use tls::{Authority, AuthorityError, CA_CERT_FILE, CA_KEY_FILE};
@@ -77,11 +81,24 @@ pub enum Decision {
 }
 
 /// How the proxy behaves beyond what the gate decides.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ProxyOptions {
     /// Hold connections on a blocked path (status 403) unanswered until the client gives
     /// up, as AWS drops such packets, instead of refusing them at once.
     pub hang_when_blocked: bool,
+    /// How long a client may take to send a whole request head (HTTP), or to finish its
+    /// SOCKS5 greeting and request, before the proxy closes the connection (slow clients
+    /// hold no task for longer).
+    pub handshake_timeout: std::time::Duration,
+}
+
+impl Default for ProxyOptions {
+    fn default() -> Self {
+        Self {
+            hang_when_blocked: false,
+            handshake_timeout: std::time::Duration::from_secs(30),
+        }
+    }
 }
 
 /// Why a connection was refused, as the client sees it: an HTTP status (403 for a blocked

@@ -2,6 +2,7 @@
 //! authenticated by its session and decided by the gate before a byte is carried.
 
 use crate::flow::{Counted, FlowGuard, Transfer};
+use crate::session::Live;
 use crate::{Authority, Decision, Gate, ProxyOptions, Refusal, Session, Sessions};
 use bytes::Bytes;
 use http::{HeaderValue, Method, Request, Response, StatusCode, Uri, header};
@@ -14,12 +15,11 @@ use hyper_util::rt::TokioIo;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::io::AsyncWriteExt as _;
 use tokio::net::{TcpListener, TcpStream};
 
 type Body = BoxBody<Bytes, hyper::Error>;
 
-/// How long a client may take to send a request's head (slow clients are dropped).
-const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long connecting to a backend may take before the client gets a 504.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Each direction's buffer in a tunnel: large enough that a bulk transfer costs few
@@ -51,10 +51,15 @@ pub async fn serve<G: Gate>(
                 continue;
             }
         };
+        // Small writes (a TLS server's session tickets, then its answer) must not wait for
+        // the client's delayed ACK: that cost every new intercepted connection ~40 ms.
+        let _ = stream.set_nodelay(true);
         let gate = Arc::clone(&gate);
         let sessions = Arc::clone(&sessions);
         let authority = Arc::clone(&authority);
+        let live = sessions.enter();
         tokio::spawn(async move {
+            let _live = live;
             // SOCKS5 clients open with their version byte; HTTP with a method name.
             let mut first = [0u8; 1];
             if matches!(stream.peek(&mut first).await, Ok(1)) && first == [crate::socks::VERSION] {
@@ -76,7 +81,7 @@ pub async fn serve<G: Gate>(
             });
             let conn = http1::Builder::new()
                 .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(HEADER_TIMEOUT)
+                .header_read_timeout(options.handshake_timeout)
                 .preserve_header_case(true)
                 .serve_connection(TokioIo::new(stream), service)
                 .with_upgrades();
@@ -110,7 +115,21 @@ async fn handle<G: Gate>(
     let backend = match gate.decide(&session, &host, port).await {
         Decision::Connect(addr) => addr,
         Decision::Serve(target) if req.method() == Method::CONNECT => {
-            return intercept(gate, session, target, authority, &host, port, req);
+            // TLS ended with the local CA's certificate for the name asked, except on port 80.
+            let tls = if port == 80 {
+                None
+            } else {
+                match authority.server_config(&host) {
+                    Ok(c) => Some(c),
+                    Err(e) => {
+                        return backend_failed(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
+                    }
+                }
+            };
+            let timeout = options.handshake_timeout;
+            let flow = FlowGuard::new(Arc::clone(&gate), Arc::clone(&session), &host, port)
+                .holding(sessions.enter());
+            return intercept(gate, session, target, tls, timeout, req, flow);
         }
         Decision::Serve(target) => {
             let flow = FlowGuard::new(Arc::clone(&gate), Arc::clone(&session), &host, port);
@@ -156,7 +175,7 @@ async fn handle<G: Gate>(
     let _ = stream.set_nodelay(true);
     let flow = FlowGuard::new(gate, session, &host, port);
     if req.method() == Method::CONNECT {
-        tunnel(req, stream, flow)
+        tunnel(req, stream, sessions.enter(), flow)
     } else {
         forward(req, stream, flow).await
     }
@@ -194,20 +213,19 @@ fn response_size<B>(response: &Response<B>) -> u64 {
 
 /// `CONNECT host:port`, or the authority of an absolute-form `http://` request (port 80 by
 /// default). Other requests (origin-form, other schemes) name no destination.
+/// An empty host or port 0 names nothing either.
 fn destination<B>(req: &Request<B>) -> Option<(String, u16)> {
     let uri = req.uri();
-    if req.method() == Method::CONNECT {
-        let authority = uri.authority()?;
-        return Some((host_of(authority.host()), authority.port_u16()?));
-    }
-    if uri.scheme_str() != Some("http") {
-        return None;
-    }
     let authority = uri.authority()?;
-    Some((
-        host_of(authority.host()),
-        authority.port_u16().unwrap_or(80),
-    ))
+    let port = if req.method() == Method::CONNECT {
+        authority.port_u16()?
+    } else if uri.scheme_str() == Some("http") {
+        authority.port_u16().unwrap_or(80)
+    } else {
+        return None;
+    };
+    let host = host_of(authority.host());
+    (!host.is_empty() && port != 0).then_some((host, port))
 }
 
 /// A host without the brackets of an IPv6 literal, lower-case (names are case-blind).
@@ -219,57 +237,73 @@ fn host_of(host: &str) -> String {
 
 /// Answers 200 to the CONNECT, then carries bytes both ways once hyper hands over the
 /// client's connection.
-fn tunnel(req: Request<Incoming>, backend: TcpStream, flow: FlowGuard) -> Response<Body> {
+fn tunnel(
+    req: Request<Incoming>,
+    backend: TcpStream,
+    live: Live,
+    flow: FlowGuard,
+) -> Response<Body> {
     tokio::spawn(async move {
-        match hyper::upgrade::on(req).await {
-            Ok(upgraded) => {
-                let client = TokioIo::new(upgraded);
-                let mut client = Counted::new(client, flow.counters());
+        let _live = live;
+        let upgraded = match hyper::upgrade::on(req).await {
+            Ok(upgraded) => upgraded,
+            Err(e) => {
+                tracing::debug!(error = %e, "CONNECT upgrade failed");
+                return;
+            }
+        };
+        // The client's own socket back from hyper (and any bytes it read past the request
+        // head), so the tunnel can splice socket to socket.
+        let carried = match upgraded.downcast::<TokioIo<TcpStream>>() {
+            Ok(parts) => {
                 let mut backend = backend;
-                if let Err(e) = tokio::io::copy_bidirectional_with_sizes(
+                let early = parts.read_buf.len() as u64;
+                match backend.write_all(&parts.read_buf).await {
+                    Ok(()) => crate::carry::carry(parts.io.into_inner(), backend)
+                        .await
+                        .map(|(up, down)| (up + early, down)),
+                    Err(e) => Err(e),
+                }
+            }
+            Err(upgraded) => {
+                let mut client = TokioIo::new(upgraded);
+                let mut backend = backend;
+                tokio::io::copy_bidirectional_with_sizes(
                     &mut client,
                     &mut backend,
                     TUNNEL_BUFFER,
                     TUNNEL_BUFFER,
                 )
                 .await
-                {
-                    tracing::debug!(error = %e, "tunnel closed");
-                }
-                drop(flow);
             }
-            Err(e) => tracing::debug!(error = %e, "CONNECT upgrade failed"),
+        };
+        match carried {
+            Ok((to_server, to_client)) => flow.add(Transfer {
+                to_server,
+                to_client,
+            }),
+            Err(e) => tracing::debug!(error = %e, "tunnel closed"),
         }
     });
     Response::new(empty())
 }
 
 /// Answers 200 to the CONNECT, then serves HTTP/1.1 on the client's connection itself —
-/// inside TLS ended with the local CA's certificate for the name asked, except on port 80 —
-/// handing each request to the gate.
+/// inside TLS when `tls` is given — handing each request to the gate.
 fn intercept<G: Gate>(
     gate: Arc<G>,
     session: Arc<Session>,
     target: String,
-    authority: &Arc<Authority>,
-    host: &str,
-    port: u16,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    handshake_timeout: Duration,
     req: Request<Incoming>,
+    flow: FlowGuard,
 ) -> Response<Body> {
-    let config = if port == 80 {
-        None
-    } else {
-        match authority.server_config(host) {
-            Ok(c) => Some(c),
-            Err(e) => return backend_failed(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
-        }
-    };
-    let flow = FlowGuard::new(Arc::clone(&gate), Arc::clone(&session), host, port);
     tokio::spawn(async move {
         match hyper::upgrade::on(req).await {
             Ok(upgraded) => {
                 let io = Counted::new(TokioIo::new(upgraded), flow.counters());
-                serve_in_process(io, gate, session, target, config).await;
+                serve_in_process(io, gate, session, target, tls, handshake_timeout).await;
                 drop(flow);
             }
             Err(e) => tracing::debug!(error = %e, "CONNECT upgrade failed"),
@@ -287,6 +321,7 @@ pub(crate) async fn serve_in_process<G, IO>(
     session: Arc<Session>,
     target: String,
     tls: Option<Arc<rustls::ServerConfig>>,
+    handshake_timeout: Duration,
 ) where
     G: Gate,
     IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
@@ -301,16 +336,28 @@ pub(crate) async fn serve_in_process<G, IO>(
             Ok::<_, std::convert::Infallible>(response)
         }
     });
-    let builder = http1::Builder::new();
+    // A client that opens the tunnel and then stalls (no TLS hello, a head never finished)
+    // is closed like one that stalls before its CONNECT.
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(handshake_timeout);
     let served = match tls {
         None => builder.serve_connection(TokioIo::new(io), service).await,
-        Some(config) => match tokio_rustls::TlsAcceptor::from(config).accept(io).await {
-            Ok(tls) => builder.serve_connection(TokioIo::new(tls), service).await,
-            Err(e) => {
-                tracing::debug!(error = %e, "TLS handshake with the client failed");
-                return;
+        Some(config) => {
+            let accept = tokio_rustls::TlsAcceptor::from(config).accept(io);
+            match tokio::time::timeout(handshake_timeout, accept).await {
+                Ok(Ok(tls)) => builder.serve_connection(TokioIo::new(tls), service).await,
+                Ok(Err(e)) => {
+                    tracing::debug!(error = %e, "TLS handshake with the client failed");
+                    return;
+                }
+                Err(_) => {
+                    tracing::debug!("TLS handshake with the client took too long");
+                    return;
+                }
             }
-        },
+        }
     };
     if let Err(e) = served {
         tracing::debug!(error = %e, "intercepted connection ended");
@@ -465,6 +512,8 @@ mod tests {
         assert_eq!(destination(&req(Method::GET, "/origin-form")), None);
         assert_eq!(destination(&req(Method::GET, "https://x.example/")), None);
         assert_eq!(destination(&req(Method::CONNECT, "x.example")), None);
+        assert_eq!(destination(&req(Method::CONNECT, "x.example:0")), None);
+        assert_eq!(destination(&req(Method::GET, "http://x.example:0/")), None);
     }
 }
 

@@ -3,6 +3,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// One `localvpc exec`: a program acting as an instance.
@@ -27,6 +28,17 @@ impl Session {
 #[derive(Debug, Default)]
 pub struct Sessions {
     open: Mutex<HashMap<String, Arc<Session>>>,
+    live: Arc<AtomicUsize>,
+}
+
+/// One client connection (or the tunnel it became) counted as live until dropped.
+#[derive(Debug)]
+pub(crate) struct Live(Arc<AtomicUsize>);
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// `n` random bytes from the operating system, as hex.
@@ -71,6 +83,18 @@ impl Sessions {
     pub fn prove(&self, id: &str, token: &str) -> Option<Arc<Session>> {
         let session = self.lock().get(id).cloned()?;
         same(session.token.as_bytes(), token.as_bytes()).then_some(session)
+    }
+
+    /// How many client connections the proxy holds now: those being read or answered, and
+    /// the tunnels and intercepted connections they became (a gauge for tests and leaks).
+    pub fn live_connections(&self) -> usize {
+        self.live.load(Ordering::Relaxed)
+    }
+
+    /// Counts one more live connection until the guard is dropped.
+    pub(crate) fn enter(&self) -> Live {
+        self.live.fetch_add(1, Ordering::Relaxed);
+        Live(Arc::clone(&self.live))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Session>>> {

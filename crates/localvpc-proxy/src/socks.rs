@@ -4,7 +4,7 @@
 //! address) is decided by the gate like an HTTP proxy request.
 
 use crate::flow::{Counted, FlowGuard, Transfer};
-use crate::proxy::{HANG_LIMIT, TUNNEL_BUFFER, serve_in_process};
+use crate::proxy::{HANG_LIMIT, serve_in_process};
 use crate::{Authority, Decision, Gate, ProxyOptions, Sessions};
 use std::sync::Arc;
 use std::time::Duration;
@@ -41,7 +41,15 @@ async fn read_string(stream: &mut TcpStream) -> std::io::Result<String> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// Serves one SOCKS5 client until its tunnel closes.
+/// What a client asked for once its greeting, authentication and request are read.
+struct Asked {
+    session: Arc<crate::Session>,
+    host: String,
+    port: u16,
+}
+
+/// Serves one SOCKS5 client until its tunnel closes. The greeting, authentication and
+/// request must all arrive within the handshake timeout.
 pub(crate) async fn serve<G: Gate>(
     mut stream: TcpStream,
     gate: Arc<G>,
@@ -49,52 +57,104 @@ pub(crate) async fn serve<G: Gate>(
     authority: &Arc<Authority>,
     options: ProxyOptions,
 ) -> std::io::Result<()> {
+    let asked =
+        match tokio::time::timeout(options.handshake_timeout, negotiate(&mut stream, sessions))
+            .await
+        {
+            Ok(Ok(Some(asked))) => asked,
+            Ok(Ok(None)) => return Ok(()),
+            Ok(Err(e)) => return Err(e),
+            Err(_) => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "the SOCKS5 handshake took too long",
+                ));
+            }
+        };
+    decided(stream, gate, authority, options, asked).await
+}
+
+/// Reads the greeting, the credential and the request; `None` when the client was answered
+/// already (no acceptable method, a wrong credential, an unsupported request) or spoke
+/// something else.
+async fn negotiate(stream: &mut TcpStream, sessions: &Sessions) -> std::io::Result<Option<Asked>> {
     // Greeting: only user/password is offered, so no session means no tunnel.
     if stream.read_u8().await? != VERSION {
-        return Ok(());
+        return Ok(None);
     }
     let count = stream.read_u8().await?;
     let mut methods = vec![0u8; usize::from(count)];
     stream.read_exact(&mut methods).await?;
     if !methods.contains(&USER_PASSWORD) {
-        return stream.write_all(&[VERSION, NO_ACCEPTABLE_METHOD]).await;
+        stream.write_all(&[VERSION, NO_ACCEPTABLE_METHOD]).await?;
+        return Ok(None);
     }
     stream.write_all(&[VERSION, USER_PASSWORD]).await?;
     // RFC 1929: version 1, user (the session id), password (its token).
     if stream.read_u8().await? != 1 {
-        return Ok(());
+        return Ok(None);
     }
-    let (id, token) = (
-        read_string(&mut stream).await?,
-        read_string(&mut stream).await?,
-    );
+    let (id, token) = (read_string(stream).await?, read_string(stream).await?);
     let Some(session) = sessions.prove(&id, &token) else {
-        return stream.write_all(&[1, 1]).await;
+        stream.write_all(&[1, 1]).await?;
+        return Ok(None);
     };
     stream.write_all(&[1, 0]).await?;
     // The request.
     let mut head = [0u8; 4];
     stream.read_exact(&mut head).await?;
-    let [_, command, _, address_type] = head;
+    let [version, command, _, address_type] = head;
+    if version != VERSION {
+        reply(stream, GENERAL_FAILURE).await?;
+        return Ok(None);
+    }
     let host = match address_type {
         1 => {
             let mut ip = [0u8; 4];
             stream.read_exact(&mut ip).await?;
             std::net::Ipv4Addr::from(ip).to_string()
         }
-        3 => read_string(&mut stream).await?.to_ascii_lowercase(),
+        3 => read_string(stream).await?.to_ascii_lowercase(),
         4 => {
             let mut ip = [0u8; 16];
             stream.read_exact(&mut ip).await?;
             std::net::Ipv6Addr::from(ip).to_string()
         }
-        _ => return reply(&mut stream, ADDRESS_TYPE_NOT_SUPPORTED).await,
+        _ => {
+            reply(stream, ADDRESS_TYPE_NOT_SUPPORTED).await?;
+            return Ok(None);
+        }
     };
     let port = stream.read_u16().await?;
     if command != 1 {
         // BIND and UDP ASSOCIATE: only CONNECT is carried.
-        return reply(&mut stream, COMMAND_NOT_SUPPORTED).await;
+        reply(stream, COMMAND_NOT_SUPPORTED).await?;
+        return Ok(None);
     }
+    if host.is_empty() || port == 0 {
+        reply(stream, HOST_UNREACHABLE).await?;
+        return Ok(None);
+    }
+    Ok(Some(Asked {
+        session,
+        host,
+        port,
+    }))
+}
+
+/// Asks the gate about a read request and carries, serves or refuses it.
+async fn decided<G: Gate>(
+    mut stream: TcpStream,
+    gate: Arc<G>,
+    authority: &Arc<Authority>,
+    options: ProxyOptions,
+    asked: Asked,
+) -> std::io::Result<()> {
+    let Asked {
+        session,
+        host,
+        port,
+    } = asked;
     match gate.decide(&session, &host, port).await {
         Decision::Connect(addr) => {
             let backend =
@@ -105,14 +165,7 @@ pub(crate) async fn serve<G: Gate>(
                 };
             reply(&mut stream, SUCCEEDED).await?;
             let flow = FlowGuard::new(gate, session, &host, port);
-            let mut backend = backend;
-            let (to_server, to_client) = tokio::io::copy_bidirectional_with_sizes(
-                &mut stream,
-                &mut backend,
-                TUNNEL_BUFFER,
-                TUNNEL_BUFFER,
-            )
-            .await?;
+            let (to_server, to_client) = crate::carry::carry(stream, backend).await?;
             flow.add(Transfer {
                 to_server,
                 to_client,
@@ -131,7 +184,15 @@ pub(crate) async fn serve<G: Gate>(
             reply(&mut stream, SUCCEEDED).await?;
             let flow = FlowGuard::new(Arc::clone(&gate), Arc::clone(&session), &host, port);
             let stream = Counted::new(stream, flow.counters());
-            serve_in_process(stream, gate, session, target, tls).await;
+            serve_in_process(
+                stream,
+                gate,
+                session,
+                target,
+                tls,
+                options.handshake_timeout,
+            )
+            .await;
             drop(flow);
             Ok(())
         }

@@ -40,6 +40,10 @@ pub struct Authority {
     /// The CA certificate, PEM: what clients trust.
     pem: String,
     leaves: Mutex<HashMap<String, Arc<CertifiedKey>>>,
+    /// One TLS configuration per CONNECT host, kept: building one per connection cost a
+    /// provider and a resolver each time, and a configuration's session cache is what lets
+    /// a client resume (a short handshake without signing) on its next connection.
+    configs: Mutex<HashMap<String, Arc<rustls::ServerConfig>>>,
 }
 
 impl std::fmt::Debug for Authority {
@@ -100,6 +104,7 @@ impl Authority {
             issuer: Issuer::new(params, key),
             pem,
             leaves: Mutex::default(),
+            configs: Mutex::default(),
         }
     }
 
@@ -140,6 +145,10 @@ impl Authority {
         self: &Arc<Self>,
         fallback: &str,
     ) -> Result<Arc<rustls::ServerConfig>, rustls::Error> {
+        let mut configs = self.configs.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(config) = configs.get(fallback) {
+            return Ok(Arc::clone(config));
+        }
         // ring (no C toolchain beyond cc, quick to build) has no post-quantum key exchange,
         // which loopback connections from local programs do not need.
         #[expect(
@@ -155,7 +164,9 @@ impl Authority {
                 fallback: fallback.to_owned(),
             }));
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
-        Ok(Arc::new(config))
+        let config = Arc::new(config);
+        configs.insert(fallback.to_owned(), Arc::clone(&config));
+        Ok(config)
     }
 }
 
@@ -238,5 +249,16 @@ mod tests {
         assert!(Arc::ptr_eq(&a, &b));
         let ip = ca.leaf("10.0.1.5").unwrap();
         assert!(!Arc::ptr_eq(&a, &ip));
+        let ca = Arc::new(ca);
+        let c = ca
+            .server_config("sts.ap-northeast-1.amazonaws.com")
+            .unwrap();
+        let d = ca
+            .server_config("sts.ap-northeast-1.amazonaws.com")
+            .unwrap();
+        assert!(
+            Arc::ptr_eq(&c, &d),
+            "one configuration (and session cache) per name"
+        );
     }
 }
