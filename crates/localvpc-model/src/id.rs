@@ -92,6 +92,8 @@ pub enum ResourceKind {
     FlowLog,
     LogGroup,
     LogStream,
+    S3Bucket,
+    S3Object,
 }
 
 impl ResourceKind {
@@ -184,6 +186,8 @@ impl ResourceKind {
             Self::FlowLog => "fl",
             Self::LogGroup => "logs-loggroup",
             Self::LogStream => "logs-logstream",
+            Self::S3Bucket => "s3-bucket",
+            Self::S3Object => "s3-object",
         }
     }
 
@@ -237,6 +241,8 @@ impl ResourceKind {
             Self::FlowLog => "InvalidFlowLogId.NotFound",
             Self::LogGroup => "ResourceNotFoundException",
             Self::LogStream => "ResourceNotFoundException",
+            Self::S3Bucket => "NoSuchBucket",
+            Self::S3Object => "NoSuchKey",
         }
     }
 
@@ -290,6 +296,8 @@ impl ResourceKind {
             Self::FlowLog => "InvalidFlowLogId.Malformed",
             Self::LogGroup => "InvalidParameterException",
             Self::LogStream => "InvalidParameterException",
+            Self::S3Bucket => "InvalidBucketName",
+            Self::S3Object => "InvalidArgument",
         }
     }
 
@@ -343,6 +351,8 @@ impl ResourceKind {
             Self::FlowLog => "flow log ID",
             Self::LogGroup => "log group",
             Self::LogStream => "log stream",
+            Self::S3Bucket => "bucket",
+            Self::S3Object => "object",
         }
     }
 
@@ -395,6 +405,8 @@ impl ResourceKind {
             Self::FlowLog => Some("vpc-flow-log"),
             Self::LogGroup => None,
             Self::LogStream => None,
+            Self::S3Bucket => None,
+            Self::S3Object => None,
         }
     }
 

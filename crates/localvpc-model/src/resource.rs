@@ -51,6 +51,7 @@ use crate::route53resolver::{
     ResolverConfig, ResolverDnssecConfig, ResolverEndpoint, ResolverQueryLogConfig,
     ResolverQueryLogConfigAssociation, ResolverRule, ResolverRuleAssociation,
 };
+use crate::s3::{Bucket, BucketName, ObjectId, S3Object};
 use crate::scope::Scope;
 use crate::txn::{ScopeState, Txn};
 use imbl::OrdMap;
@@ -356,6 +357,8 @@ stored_resources! {
     FlowLog(FlowLog, FlowLogId) in flow_logs as FlowLog;
     LogGroup(LogGroup, LogGroupArn) in log_groups as LogGroup;
     LogStream(LogStream, LogStreamArn) in log_streams as LogStream;
+    S3Bucket(Bucket, BucketName) in buckets as S3Bucket;
+    S3Object(S3Object, ObjectId) in s3_objects as S3Object;
 }
 
 /// One committed change. A command's changes are applied and persisted together.

@@ -36,6 +36,8 @@ pub struct State {
     pub(crate) imds_tokens: crate::imds::Tokens,
     /// VPC flow log records of the data plane's connections.
     pub(crate) flows: crate::flowlog::FlowRecorder,
+    /// S3 object bytes.
+    pub(crate) blobs: Arc<dyn localvpc_api::s3::Blobs>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +53,11 @@ pub enum StartError {
     Thread(std::io::Error),
     #[error(transparent)]
     Authority(#[from] AuthorityError),
+    #[error("cannot open the S3 object directory `{path}`: {source}")]
+    Blobs {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 impl State {
@@ -67,6 +74,20 @@ impl State {
             }
         };
         let model = store.load()?;
+        let blobs: Arc<dyn localvpc_api::s3::Blobs> = match &config.store {
+            StoreConfig::Ephemeral => Arc::new(crate::blobs::MemoryBlobs::default()),
+            StoreConfig::DataDir(dir) => {
+                let path = dir.join(crate::blobs::BLOBS_DIR);
+                Arc::new(
+                    crate::blobs::FileBlobs::open(&path, &model).map_err(|source| {
+                        StartError::Blobs {
+                            path: path.display().to_string(),
+                            source,
+                        }
+                    })?,
+                )
+            }
+        };
         let authority = Arc::new(match &config.store {
             StoreConfig::Ephemeral => Authority::ephemeral()?,
             StoreConfig::DataDir(dir) => Authority::in_dir(&dir.join(CA_DIR))?,
@@ -103,6 +124,7 @@ impl State {
             authority,
             imds_tokens: crate::imds::Tokens::default(),
             flows,
+            blobs,
         }))
     }
 }

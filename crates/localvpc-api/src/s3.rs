@@ -1,0 +1,1036 @@
+//! Amazon S3 (REST-XML, signing name `s3`): buckets and objects, path-style and
+//! virtual-hosted-style, as the aws CLI (`s3 mb/ls/cp/rm/rb`) and boto3 use them.
+//!
+//! Unlike the other services, S3 carries bytes: a request is an [`S3Request`] (headers and
+//! the raw body) and the answer an [`S3Response`] (any headers, a byte body). Object bytes
+//! live in the server's [`Blobs`]; the model keeps the metadata. A write stores the blob
+//! first (durably), then commits the command that names it; the blobs a command releases
+//! (an overwritten or deleted object's) are removed after the commit, so a crash at any
+//! point leaves at worst an unnamed blob, which the server deletes at start.
+//!
+//! Served: ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation,
+//! ListObjects, ListObjectsV2, PutObject, GetObject (with `Range`), HeadObject,
+//! DeleteObject, DeleteObjects, CopyObject. Everything else answers `NotImplemented`
+//! (docs/aws-choices.md, "S3").
+
+use crate::service::ensure_scope;
+use crate::{ApiError, Backend, RequestCtx, execute_as};
+use base64::Engine as _;
+use bytes::Bytes;
+use http::HeaderMap;
+use localvpc_model::s3::{
+    PutObject, S3Command, S3ErrorCode, S3Object, S3Outcome, check_bucket_name,
+};
+use localvpc_model::{AccountId, Command, Model, Timestamp};
+use localvpc_wire::md5::{hex, md5};
+use localvpc_wire::query::QueryParams;
+use localvpc_wire::time::iso8601_millis;
+use localvpc_wire::xml::XmlWriter;
+use localvpc_wire::xml_doc::parse_document;
+use std::time::{Duration, UNIX_EPOCH};
+
+/// S3's XML namespace.
+pub const S3_NAMESPACE: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
+/// The most keys one list call returns, and the most DeleteObjects takes.
+const MAX_KEYS: usize = 1000;
+
+/// Where object bytes live: files under the data directory, or memory with `--ephemeral`.
+pub trait Blobs: Send + Sync {
+    /// Stores bytes durably and names them.
+    fn put(&self, data: &[u8]) -> Result<String, String>;
+    /// The bytes of a blob.
+    fn get(&self, blob: &str) -> Result<Bytes, String>;
+    /// Deletes blobs no object names any more (best effort: leftovers go at next start).
+    fn release(&self, blobs: &[String]);
+}
+
+/// One S3 request.
+#[derive(Clone, Copy, Debug)]
+pub struct S3Request<'a> {
+    pub method: &'a str,
+    /// Still percent-encoded.
+    pub path: &'a str,
+    /// The raw query string, without `?`.
+    pub query: &'a str,
+    pub headers: &'a HeaderMap,
+    pub body: &'a [u8],
+    /// The bucket the `Host` header names (virtual-hosted style), if any.
+    pub host_bucket: Option<&'a str>,
+}
+
+/// One S3 answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct S3Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+}
+
+impl S3Response {
+    fn empty(status: u16) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            body: Bytes::new(),
+        }
+    }
+
+    fn xml(status: u16, body: String) -> Self {
+        Self {
+            status,
+            headers: vec![("content-type".to_owned(), "application/xml".to_owned())],
+            body: Bytes::from(body),
+        }
+    }
+
+    fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push((name.to_owned(), value.into()));
+        self
+    }
+}
+
+/// S3's error document.
+pub fn error_xml(code: &str, message: &str, request_id: &str) -> String {
+    let mut w = XmlWriter::new();
+    w.node("Error", |w| {
+        w.leaf("Code", code)
+            .leaf("Message", message)
+            .leaf("RequestId", request_id)
+            .leaf("HostId", request_id);
+    });
+    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}", w.finish())
+}
+
+fn not_implemented(what: &str) -> ApiError {
+    ApiError::new(
+        501,
+        "NotImplemented",
+        format!(
+            "A header you provided implies functionality that is not implemented ({what} is not emulated by localvpc)"
+        ),
+    )
+}
+
+fn s3_err(code: S3ErrorCode, message: impl Into<String>) -> ApiError {
+    localvpc_model::s3::s3_error(code, message).into()
+}
+
+fn invalid_argument(message: impl Into<String>) -> ApiError {
+    s3_err(S3ErrorCode::InvalidArgument, message)
+}
+
+/// Serves one S3 request.
+pub async fn handle<B: Backend>(
+    backend: &B,
+    blobs: &dyn Blobs,
+    ctx: &RequestCtx,
+    request: &S3Request<'_>,
+) -> S3Response {
+    match serve(backend, blobs, ctx, request).await {
+        Ok(r) => r,
+        Err(e) => {
+            let mut r = S3Response::xml(e.status, error_xml(&e.code, &e.message, &ctx.request_id));
+            if request.method == "HEAD" {
+                r.body = Bytes::new();
+            }
+            r
+        }
+    }
+}
+
+/// The bucket and key a request names: the `Host` header's bucket and the whole path as
+/// the key, or the path's first segment and the rest.
+fn target<'a>(request: &S3Request<'a>) -> (Option<String>, Option<String>) {
+    let path = request.path.strip_prefix('/').unwrap_or(request.path);
+    if let Some(bucket) = request.host_bucket {
+        let key = (!path.is_empty()).then(|| percent_decode(path));
+        return (Some(bucket.to_owned()), key);
+    }
+    if path.is_empty() {
+        return (None, None);
+    }
+    match path.split_once('/') {
+        None => (Some(percent_decode(path)), None),
+        Some((bucket, "")) => (Some(percent_decode(bucket)), None),
+        Some((bucket, key)) => (Some(percent_decode(bucket)), Some(percent_decode(key))),
+    }
+}
+
+async fn serve<B: Backend>(
+    backend: &B,
+    blobs: &dyn Blobs,
+    ctx: &RequestCtx,
+    request: &S3Request<'_>,
+) -> Result<S3Response, ApiError> {
+    let query = QueryParams::parse(request.query.as_bytes());
+    let (bucket, key) = target(request);
+    let method = request.method;
+    let Some(bucket) = bucket else {
+        return match method {
+            "GET" => Ok(list_buckets(backend, ctx)),
+            _ => Err(ApiError::new(
+                405,
+                "MethodNotAllowed",
+                "The specified method is not allowed against this resource.",
+            )),
+        };
+    };
+    let Some(key) = key else {
+        return bucket_operation(backend, blobs, ctx, request, &query, &bucket).await;
+    };
+    for sub in [
+        "uploads",
+        "uploadId",
+        "partNumber",
+        "tagging",
+        "acl",
+        "retention",
+        "legal-hold",
+        "torrent",
+        "restore",
+        "select",
+        "attributes",
+        "versionId",
+    ] {
+        if query.get(sub).is_some() {
+            return Err(not_implemented(&format!("the object subresource `{sub}`")));
+        }
+    }
+    match method {
+        "PUT" => match request.headers.get("x-amz-copy-source") {
+            Some(source) => {
+                let source = source.to_str().unwrap_or_default();
+                copy_object(backend, blobs, ctx, request, &bucket, &key, source).await
+            }
+            None => put_object(backend, blobs, ctx, request, &bucket, &key).await,
+        },
+        "GET" | "HEAD" => get_object(backend, blobs, ctx, request, &bucket, &key),
+        "DELETE" => {
+            delete_keys(backend, blobs, ctx, &bucket, vec![key]).await?;
+            Ok(S3Response::empty(204))
+        }
+        _ => Err(ApiError::new(
+            405,
+            "MethodNotAllowed",
+            "The specified method is not allowed against this resource.",
+        )),
+    }
+}
+
+async fn bucket_operation<B: Backend>(
+    backend: &B,
+    blobs: &dyn Blobs,
+    ctx: &RequestCtx,
+    request: &S3Request<'_>,
+    query: &QueryParams,
+    bucket: &str,
+) -> Result<S3Response, ApiError> {
+    let account = &ctx.scope.account;
+    let known = [
+        "list-type",
+        "prefix",
+        "delimiter",
+        "max-keys",
+        "continuation-token",
+        "start-after",
+        "encoding-type",
+        "fetch-owner",
+        "marker",
+        "location",
+        "delete",
+        "x-id",
+    ];
+    if let Some(sub) = query.keys().find(|k| !known.contains(k)) {
+        return Err(not_implemented(&format!("the bucket subresource `{sub}`")));
+    }
+    match (request.method, query.get("location"), query.get("delete")) {
+        ("PUT", None, None) => {
+            check_bucket_name(bucket)?;
+            let location = if request.body.iter().all(u8::is_ascii_whitespace) {
+                None
+            } else {
+                let doc = parse_document(request.body).map_err(|_| malformed_xml())?;
+                doc.text_of("LocationConstraint")
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned)
+            };
+            ensure_scope(backend, &ctx.scope).await?;
+            let command = S3Command::CreateBucket {
+                bucket: bucket.to_owned(),
+                location,
+            };
+            execute_as::<B, ()>(backend, &ctx.scope, Command::S3(command)).await?;
+            Ok(S3Response::empty(200).header("location", format!("/{bucket}")))
+        }
+        ("HEAD", None, None) => {
+            let b = backend.snapshot();
+            let b = b.s3_bucket(account, bucket)?;
+            Ok(S3Response::empty(200)
+                .header("x-amz-bucket-region", b.scope.region.clone())
+                .header("x-amz-access-point-alias", "false"))
+        }
+        ("DELETE", None, None) => {
+            let command = S3Command::DeleteBucket {
+                bucket: bucket.to_owned(),
+            };
+            execute_as::<B, ()>(backend, &ctx.scope, Command::S3(command)).await?;
+            Ok(S3Response::empty(204))
+        }
+        ("GET", Some(_), _) => {
+            let model = backend.snapshot();
+            let b = model.s3_bucket(account, bucket)?;
+            let region = b.scope.region.as_str();
+            let region = if region == localvpc_model::s3::S3_LEGACY_REGION {
+                ""
+            } else {
+                region
+            };
+            let mut w = XmlWriter::new();
+            w.open(&format!("LocationConstraint xmlns=\"{S3_NAMESPACE}\""))
+                .text(region)
+                .close("LocationConstraint");
+            Ok(S3Response::xml(200, document(w)))
+        }
+        ("GET", None, None) => {
+            let model = backend.snapshot();
+            model.s3_bucket(account, bucket)?;
+            list_objects(&model, bucket, query)
+        }
+        ("POST", None, Some(_)) => delete_objects(backend, blobs, ctx, request, bucket).await,
+        _ => Err(ApiError::new(
+            405,
+            "MethodNotAllowed",
+            "The specified method is not allowed against this resource.",
+        )),
+    }
+}
+
+fn malformed_xml() -> ApiError {
+    ApiError::new(
+        400,
+        "MalformedXML",
+        "The XML you provided was not well-formed or did not validate against our published schema",
+    )
+}
+
+fn document(w: XmlWriter) -> String {
+    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}", w.finish())
+}
+
+/// The canonical user id S3 shows as an account's owner id (64 hex digits, stable).
+fn owner_id(account: &AccountId) -> String {
+    let a = md5(account.to_string().as_bytes());
+    let b = md5(&a);
+    format!("{}{}", hex(&a), hex(&b))
+}
+
+fn owner(w: &mut XmlWriter, account: &AccountId) {
+    w.node("Owner", |w| {
+        w.leaf("ID", &owner_id(account))
+            .leaf("DisplayName", &account.to_string());
+    });
+}
+
+fn list_buckets<B: Backend>(backend: &B, ctx: &RequestCtx) -> S3Response {
+    let model = backend.snapshot();
+    let account = &ctx.scope.account;
+    let mut w = XmlWriter::new();
+    w.open(&format!("ListAllMyBucketsResult xmlns=\"{S3_NAMESPACE}\""));
+    owner(&mut w, account);
+    w.node("Buckets", |w| {
+        for b in model.s3_buckets_of(account) {
+            w.node("Bucket", |w| {
+                w.leaf("Name", b.name())
+                    .leaf("CreationDate", &iso8601_millis(b.creation_date.0))
+                    .leaf("BucketRegion", &b.scope.region);
+            });
+        }
+    });
+    w.close("ListAllMyBucketsResult");
+    S3Response::xml(200, document(w))
+}
+
+/// One entry of a listing: an object, or a common prefix that stands for every key under it.
+enum Entry<'a> {
+    Object(&'a S3Object),
+    Prefix(&'a str),
+}
+
+struct Listing<'a> {
+    objects: Vec<&'a S3Object>,
+    prefixes: Vec<&'a str>,
+    truncated: bool,
+    /// The last entry returned (a key or a common prefix): where the next page starts.
+    last: Option<&'a str>,
+}
+
+/// The keys after `after` with `prefix`, grouped by `delimiter`, at most `max` entries
+/// (objects and common prefixes count alike).
+fn list<'a>(
+    model: &'a Model,
+    bucket: &str,
+    prefix: &'a str,
+    delimiter: &str,
+    after: &str,
+    max: usize,
+) -> Listing<'a> {
+    let mut out = Listing {
+        objects: Vec::new(),
+        prefixes: Vec::new(),
+        truncated: false,
+        last: None,
+    };
+    let mut count = 0;
+    for object in model
+        .s3_objects_after(bucket, prefix, after)
+        .filter(|o| o.key.as_str() > after)
+    {
+        let rest = object.key.get(prefix.len()..).unwrap_or_default();
+        let common = (!delimiter.is_empty())
+            .then(|| rest.find(delimiter))
+            .flatten()
+            .and_then(|i| object.key.get(..prefix.len() + i + delimiter.len()));
+        let entry = match common {
+            Some(p) => {
+                // Already returned, on this page or an earlier one.
+                if p <= after || out.prefixes.last() == Some(&p) {
+                    continue;
+                }
+                Entry::Prefix(p)
+            }
+            None => Entry::Object(object),
+        };
+        if count == max {
+            out.truncated = true;
+            break;
+        }
+        count += 1;
+        match entry {
+            Entry::Object(o) => {
+                out.last = Some(o.key.as_str());
+                out.objects.push(o);
+            }
+            Entry::Prefix(p) => {
+                out.last = Some(p);
+                out.prefixes.push(p);
+            }
+        }
+    }
+    out
+}
+
+fn max_keys(query: &QueryParams) -> Result<usize, ApiError> {
+    match query.get("max-keys") {
+        None | Some("") => Ok(MAX_KEYS),
+        Some(v) => v.parse::<usize>().map(|n| n.min(MAX_KEYS)).map_err(|_| {
+            invalid_argument("Provided max-keys not an integer or within integer range")
+        }),
+    }
+}
+
+fn list_objects(model: &Model, bucket: &str, query: &QueryParams) -> Result<S3Response, ApiError> {
+    let v2 = match query.get("list-type") {
+        Some("2") => true,
+        None => false,
+        Some(_) => return Err(invalid_argument("Invalid List Type specified")),
+    };
+    let encode = match query.get("encoding-type") {
+        None => false,
+        Some("url") => true,
+        Some(_) => {
+            return Err(invalid_argument(
+                "Invalid Encoding Method specified in Request",
+            ));
+        }
+    };
+    let enc = |s: &str| if encode { url_encode(s) } else { s.to_owned() };
+    let prefix = query.get("prefix").unwrap_or_default();
+    let delimiter = query.get("delimiter").unwrap_or_default();
+    let max = max_keys(query)?;
+    let token = match query.get("continuation-token") {
+        Some(t) if v2 => Some(
+            decode_token(t)
+                .ok_or_else(|| invalid_argument("The continuation token provided is incorrect"))?,
+        ),
+        _ => None,
+    };
+    let after = match (&token, v2) {
+        (Some(t), _) => t.clone(),
+        (None, true) => query.get("start-after").unwrap_or_default().to_owned(),
+        (None, false) => query.get("marker").unwrap_or_default().to_owned(),
+    };
+    let listing = list(model, bucket, prefix, delimiter, &after, max);
+    let mut w = XmlWriter::new();
+    w.open(&format!("ListBucketResult xmlns=\"{S3_NAMESPACE}\""));
+    w.leaf("Name", bucket).leaf("Prefix", &enc(prefix));
+    if v2 {
+        if let Some(t) = query.get("continuation-token") {
+            w.leaf("ContinuationToken", t);
+        }
+        if let Some(s) = query.get("start-after") {
+            w.leaf("StartAfter", &enc(s));
+        }
+        w.num("KeyCount", listing.objects.len() + listing.prefixes.len());
+    } else {
+        w.leaf("Marker", &enc(query.get("marker").unwrap_or_default()));
+    }
+    w.num("MaxKeys", max);
+    if !delimiter.is_empty() {
+        w.leaf("Delimiter", &enc(delimiter));
+    }
+    if encode {
+        w.leaf("EncodingType", "url");
+    }
+    w.bool("IsTruncated", listing.truncated);
+    if listing.truncated
+        && let Some(last) = listing.last
+    {
+        if v2 {
+            w.leaf("NextContinuationToken", &encode_token(last));
+        } else if !delimiter.is_empty() {
+            w.leaf("NextMarker", &enc(last));
+        }
+    }
+    let fetch_owner = !v2 || query.get("fetch-owner") == Some("true");
+    for o in &listing.objects {
+        w.node("Contents", |w| {
+            w.leaf("Key", &enc(&o.key))
+                .leaf("LastModified", &iso8601_millis(o.last_modified.0))
+                .leaf("ETag", &format!("\"{}\"", o.etag))
+                .num("Size", o.size)
+                .leaf("StorageClass", "STANDARD");
+            if fetch_owner {
+                owner(w, &o.scope.account);
+            }
+        });
+    }
+    for p in &listing.prefixes {
+        w.node("CommonPrefixes", |w| {
+            w.leaf("Prefix", &enc(p));
+        });
+    }
+    w.close("ListBucketResult");
+    Ok(S3Response::xml(200, document(w)))
+}
+
+fn encode_token(last: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(last.as_bytes())
+}
+
+fn decode_token(token: &str) -> Option<String> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(token)
+        .ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// S3's `encoding-type=url`: every byte but the unreserved characters and `/`.
+fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%'
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).and_then(|c| char::from(*c).to_digit(16)),
+                bytes.get(i + 2).and_then(|c| char::from(*c).to_digit(16)),
+            )
+        {
+            out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
+            i += 3;
+            continue;
+        }
+        out.push(b);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The body as sent: aws-chunked uploads (`STREAMING-…` payloads, what the aws CLI and
+/// boto3 send with trailing checksums) decoded to their data; chunk signatures are not
+/// checked (no signature is, docs/aws-choices.md).
+fn payload<'a>(request: &S3Request<'a>) -> Result<std::borrow::Cow<'a, [u8]>, ApiError> {
+    let streaming = header(request.headers, "x-amz-content-sha256")
+        .is_some_and(|v| v.starts_with("STREAMING-"))
+        || header(request.headers, "content-encoding")
+            .is_some_and(|v| v.split(',').any(|e| e.trim() == "aws-chunked"));
+    if !streaming {
+        return Ok(std::borrow::Cow::Borrowed(request.body));
+    }
+    let incomplete = || {
+        ApiError::new(
+            400,
+            "IncompleteBody",
+            "You did not provide the number of bytes specified by the Content-Length HTTP header.",
+        )
+    };
+    let mut out = Vec::with_capacity(request.body.len());
+    let mut rest = request.body;
+    loop {
+        let line_end = rest
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .ok_or_else(incomplete)?;
+        let line = std::str::from_utf8(rest.get(..line_end).unwrap_or_default())
+            .map_err(|_| incomplete())?;
+        let size_hex = line.split(';').next().unwrap_or_default().trim();
+        let size = usize::from_str_radix(size_hex, 16).map_err(|_| incomplete())?;
+        rest = rest.get(line_end + 2..).unwrap_or_default();
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(rest.get(..size).ok_or_else(incomplete)?);
+        rest = rest.get(size..).unwrap_or_default();
+        rest = rest.strip_prefix(b"\r\n").ok_or_else(incomplete)?;
+    }
+    if let Some(expected) = header(request.headers, "x-amz-decoded-content-length")
+        .and_then(|v| v.parse::<usize>().ok())
+        && expected != out.len()
+    {
+        return Err(incomplete());
+    }
+    Ok(std::borrow::Cow::Owned(out))
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The headers S3 stores with an object and returns as given.
+const STORED_HEADERS: [&str; 5] = [
+    "cache-control",
+    "content-disposition",
+    "content-encoding",
+    "content-language",
+    "expires",
+];
+
+fn user_metadata(headers: &HeaderMap) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = headers
+        .iter()
+        .filter_map(|(name, value)| {
+            let name = name.as_str().strip_prefix("x-amz-meta-")?;
+            Some((name.to_owned(), value.to_str().ok()?.to_owned()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn stored_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    STORED_HEADERS
+        .iter()
+        .filter_map(|name| {
+            let value = header(headers, name)?;
+            let value = if *name == "content-encoding" {
+                let kept: Vec<&str> = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|e| *e != "aws-chunked" && !e.is_empty())
+                    .collect();
+                if kept.is_empty() {
+                    return None;
+                }
+                kept.join(",")
+            } else {
+                value.to_owned()
+            };
+            Some(((*name).to_owned(), value))
+        })
+        .collect()
+}
+
+async fn put_object<B: Backend>(
+    backend: &B,
+    blobs: &dyn Blobs,
+    ctx: &RequestCtx,
+    request: &S3Request<'_>,
+    bucket: &str,
+    key: &str,
+) -> Result<S3Response, ApiError> {
+    backend.snapshot().s3_bucket(&ctx.scope.account, bucket)?;
+    let data = payload(request)?;
+    let digest = md5(&data);
+    if let Some(given) = header(request.headers, "content-md5") {
+        let given = base64::engine::general_purpose::STANDARD
+            .decode(given.trim())
+            .ok()
+            .filter(|d| d.len() == 16)
+            .ok_or_else(|| {
+                ApiError::new(
+                    400,
+                    "InvalidDigest",
+                    "The Content-MD5 you specified was invalid.",
+                )
+            })?;
+        if given != digest {
+            return Err(ApiError::new(
+                400,
+                "BadDigest",
+                "The Content-MD5 you specified did not match what we received.",
+            ));
+        }
+    }
+    let put = PutObject {
+        bucket: bucket.to_owned(),
+        key: key.to_owned(),
+        size: u64::try_from(data.len()).unwrap_or(u64::MAX),
+        etag: hex(&digest),
+        content_type: header(request.headers, "content-type")
+            .unwrap_or("binary/octet-stream")
+            .to_owned(),
+        metadata: user_metadata(request.headers),
+        headers: stored_headers(request.headers),
+        blob: String::new(),
+    };
+    let object = store(backend, blobs, ctx, put, &data).await?;
+    let mut r = S3Response::empty(200).header("etag", format!("\"{}\"", object.etag));
+    for (name, value) in request.headers {
+        if name.as_str().starts_with("x-amz-checksum-")
+            && name.as_str() != "x-amz-checksum-type"
+            && let Ok(v) = value.to_str()
+        {
+            r = r.header(name.as_str(), v);
+        }
+    }
+    Ok(r)
+}
+
+/// Writes the blob, then commits the object that names it; releases what it replaced.
+async fn store<B: Backend>(
+    backend: &B,
+    blobs: &dyn Blobs,
+    ctx: &RequestCtx,
+    mut put: PutObject,
+    data: &[u8],
+) -> Result<Box<S3Object>, ApiError> {
+    put.blob = blobs
+        .put(data)
+        .map_err(|e| ApiError::internal(format!("cannot store the object: {e}")))?;
+    let blob = put.blob.clone();
+    let outcome = execute_as::<B, S3Outcome>(
+        backend,
+        &ctx.scope,
+        Command::S3(S3Command::PutObject(Box::new(put))),
+    )
+    .await;
+    match outcome {
+        Ok(S3Outcome::Put { object, released }) => {
+            blobs.release(&released);
+            Ok(object)
+        }
+        Ok(other) => {
+            blobs.release(&[blob]);
+            Err(ApiError::internal(format!("unexpected outcome {other:?}")))
+        }
+        Err(e) => {
+            blobs.release(&[blob]);
+            Err(e)
+        }
+    }
+}
+
+async fn copy_object<B: Backend>(
+    backend: &B,
+    blobs: &dyn Blobs,
+    ctx: &RequestCtx,
+    request: &S3Request<'_>,
+    bucket: &str,
+    key: &str,
+    source: &str,
+) -> Result<S3Response, ApiError> {
+    let source = percent_decode(source.split('?').next().unwrap_or_default());
+    let source = source.strip_prefix('/').unwrap_or(&source);
+    let (src_bucket, src_key) = source
+        .split_once('/')
+        .filter(|(_, k)| !k.is_empty())
+        .ok_or_else(|| {
+            invalid_argument(
+                "Copy Source must mention the source bucket and key: sourcebucket/sourcekey",
+            )
+        })?;
+    let model = backend.snapshot();
+    model.s3_bucket(&ctx.scope.account, bucket)?;
+    model.s3_bucket(&ctx.scope.account, src_bucket)?;
+    let src = model.s3_object(src_bucket, src_key)?;
+    let replace = header(request.headers, "x-amz-metadata-directive") == Some("REPLACE");
+    if !replace && src_bucket == bucket && src_key == key {
+        return Err(ApiError::new(
+            400,
+            "InvalidRequest",
+            "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+        ));
+    }
+    let data = blobs
+        .get(&src.blob)
+        .map_err(|e| ApiError::internal(format!("cannot read the source object: {e}")))?;
+    let put = PutObject {
+        bucket: bucket.to_owned(),
+        key: key.to_owned(),
+        size: src.size,
+        etag: src.etag.clone(),
+        content_type: if replace {
+            header(request.headers, "content-type")
+                .unwrap_or("binary/octet-stream")
+                .to_owned()
+        } else {
+            src.content_type.clone()
+        },
+        metadata: if replace {
+            user_metadata(request.headers)
+        } else {
+            src.metadata.clone()
+        },
+        headers: if replace {
+            stored_headers(request.headers)
+        } else {
+            src.headers.clone()
+        },
+        blob: String::new(),
+    };
+    let object = store(backend, blobs, ctx, put, &data).await?;
+    let mut w = XmlWriter::new();
+    w.open(&format!("CopyObjectResult xmlns=\"{S3_NAMESPACE}\""))
+        .leaf("LastModified", &iso8601_millis(object.last_modified.0))
+        .leaf("ETag", &format!("\"{}\"", object.etag))
+        .close("CopyObjectResult");
+    Ok(S3Response::xml(200, document(w)))
+}
+
+fn http_date(t: Timestamp) -> String {
+    httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_millis(t.0))
+}
+
+/// A `Range: bytes=…` header against an object of `size` bytes: `Ok(None)` for no (or an
+/// unusable) range, which S3 answers with the whole object; `InvalidRange` when it cannot
+/// be satisfied.
+fn byte_range(value: Option<&str>, size: u64) -> Result<Option<(u64, u64)>, ApiError> {
+    let Some(spec) = value.and_then(|v| v.trim().strip_prefix("bytes=")) else {
+        return Ok(None);
+    };
+    if spec.contains(',') {
+        return Ok(None);
+    }
+    let Some((first, last)) = spec.split_once('-') else {
+        return Ok(None);
+    };
+    let unsatisfiable = || {
+        ApiError::new(
+            416,
+            "InvalidRange",
+            "The requested range is not satisfiable",
+        )
+    };
+    let range = match (first.trim(), last.trim()) {
+        ("", "") => return Ok(None),
+        ("", n) => {
+            let Ok(n) = n.parse::<u64>() else {
+                return Ok(None);
+            };
+            if n == 0 || size == 0 {
+                return Err(unsatisfiable());
+            }
+            (size.saturating_sub(n), size - 1)
+        }
+        (a, b) => {
+            let Ok(a) = a.parse::<u64>() else {
+                return Ok(None);
+            };
+            let b = if b.is_empty() {
+                u64::MAX
+            } else {
+                match b.parse::<u64>() {
+                    Ok(b) if b >= a => b,
+                    _ => return Ok(None),
+                }
+            };
+            if a >= size {
+                return Err(unsatisfiable());
+            }
+            (a, b.min(size - 1))
+        }
+    };
+    Ok(Some(range))
+}
+
+fn get_object<B: Backend>(
+    backend: &B,
+    blobs: &dyn Blobs,
+    ctx: &RequestCtx,
+    request: &S3Request<'_>,
+    bucket: &str,
+    key: &str,
+) -> Result<S3Response, ApiError> {
+    let model = backend.snapshot();
+    model.s3_bucket(&ctx.scope.account, bucket)?;
+    let object = model.s3_object(bucket, key)?;
+    let range = byte_range(header(request.headers, "range"), object.size)?;
+    let mut r = S3Response::empty(if range.is_some() { 206 } else { 200 })
+        .header("content-type", object.content_type.clone())
+        .header("etag", format!("\"{}\"", object.etag))
+        .header("last-modified", http_date(object.last_modified))
+        .header("accept-ranges", "bytes");
+    for (name, value) in &object.headers {
+        r = r.header(name, value.clone());
+    }
+    for (name, value) in &object.metadata {
+        r = r.header(&format!("x-amz-meta-{name}"), value.clone());
+    }
+    let (start, end) = range.unwrap_or((0, object.size.saturating_sub(1)));
+    let length = if object.size == 0 { 0 } else { end - start + 1 };
+    if let Some((a, b)) = range {
+        r = r.header("content-range", format!("bytes {a}-{b}/{}", object.size));
+    }
+    r = r.header("content-length", length.to_string());
+    if request.method == "HEAD" {
+        return Ok(r);
+    }
+    let data = blobs
+        .get(&object.blob)
+        .map_err(|e| ApiError::internal(format!("cannot read object `{key}`: {e}")))?;
+    let from = usize::try_from(start).unwrap_or(usize::MAX);
+    let to = usize::try_from(start + length).unwrap_or(usize::MAX);
+    if to > data.len() || from > to {
+        return Err(ApiError::internal(format!(
+            "object `{key}` is shorter than its metadata says"
+        )));
+    }
+    r.body = data.slice(from..to);
+    Ok(r)
+}
+
+/// Removes keys (absent ones are not errors) and releases their blobs.
+async fn delete_keys<B: Backend>(
+    backend: &B,
+    blobs: &dyn Blobs,
+    ctx: &RequestCtx,
+    bucket: &str,
+    keys: Vec<String>,
+) -> Result<Vec<String>, ApiError> {
+    let command = S3Command::DeleteObjects {
+        bucket: bucket.to_owned(),
+        keys,
+    };
+    match execute_as::<B, S3Outcome>(backend, &ctx.scope, Command::S3(command)).await? {
+        S3Outcome::Deleted { keys, released } => {
+            blobs.release(&released);
+            Ok(keys)
+        }
+        other => Err(ApiError::internal(format!("unexpected outcome {other:?}"))),
+    }
+}
+
+async fn delete_objects<B: Backend>(
+    backend: &B,
+    blobs: &dyn Blobs,
+    ctx: &RequestCtx,
+    request: &S3Request<'_>,
+    bucket: &str,
+) -> Result<S3Response, ApiError> {
+    backend.snapshot().s3_bucket(&ctx.scope.account, bucket)?;
+    let data = payload(request)?;
+    let doc = parse_document(&data).map_err(|_| malformed_xml())?;
+    if doc.name != "Delete" {
+        return Err(malformed_xml());
+    }
+    let quiet = doc.text_of("Quiet") == Some("true");
+    let keys: Vec<String> = doc
+        .children_named("Object")
+        .map(|o| {
+            o.text_of("Key")
+                .map(str::to_owned)
+                .ok_or_else(malformed_xml)
+        })
+        .collect::<Result<_, _>>()?;
+    if keys.is_empty() || keys.len() > MAX_KEYS {
+        return Err(malformed_xml());
+    }
+    let deleted = delete_keys(backend, blobs, ctx, bucket, keys).await?;
+    let mut w = XmlWriter::new();
+    w.open(&format!("DeleteResult xmlns=\"{S3_NAMESPACE}\""));
+    if !quiet {
+        for key in &deleted {
+            w.node("Deleted", |w| {
+                w.leaf("Key", key);
+            });
+        }
+    }
+    w.close("DeleteResult");
+    Ok(S3Response::xml(200, document(w)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_read_as_s3_reads_them() {
+        assert_eq!(byte_range(Some("bytes=0-3"), 10).unwrap(), Some((0, 3)));
+        assert_eq!(byte_range(Some("bytes=5-"), 10).unwrap(), Some((5, 9)));
+        assert_eq!(byte_range(Some("bytes=-3"), 10).unwrap(), Some((7, 9)));
+        assert_eq!(byte_range(Some("bytes=8-100"), 10).unwrap(), Some((8, 9)));
+        assert_eq!(byte_range(Some("bytes=3-1"), 10).unwrap(), None);
+        assert_eq!(byte_range(None, 10).unwrap(), None);
+        assert_eq!(byte_range(Some("bytes=10-"), 10).unwrap_err().status, 416);
+    }
+
+    #[test]
+    fn aws_chunked_bodies_decode() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-amz-content-sha256",
+            http::HeaderValue::from_static("STREAMING-UNSIGNED-PAYLOAD-TRAILER"),
+        );
+        let body =
+            b"5\r\nhello\r\n3;chunk-signature=ab\r\nabc\r\n0\r\nx-amz-checksum-crc32:AAAA\r\n\r\n";
+        let request = S3Request {
+            method: "PUT",
+            path: "/b/k",
+            query: "",
+            headers: &headers,
+            body,
+            host_bucket: None,
+        };
+        assert_eq!(&*payload(&request).unwrap(), b"helloabc");
+    }
+
+    #[test]
+    fn paths_name_bucket_and_key() {
+        let headers = HeaderMap::new();
+        let at = |path: &'static str, host_bucket: Option<&'static str>| {
+            target(&S3Request {
+                method: "GET",
+                path,
+                query: "",
+                headers: &headers,
+                body: b"",
+                host_bucket,
+            })
+        };
+        assert_eq!(at("/", None), (None, None));
+        assert_eq!(at("/b", None), (Some("b".into()), None));
+        assert_eq!(at("/b/", None), (Some("b".into()), None));
+        assert_eq!(
+            at("/b/a%20b/c/", None),
+            (Some("b".into()), Some("a b/c/".into()))
+        );
+        assert_eq!(
+            at("/k/x", Some("b")),
+            (Some("b".into()), Some("k/x".into()))
+        );
+        assert_eq!(at("/", Some("b")), (Some("b".into()), None));
+        assert_eq!(url_encode("a b/ü"), "a%20b/%C3%BC");
+    }
+}
