@@ -187,3 +187,45 @@ def test_objects_survive_restart_and_kill_9(spawn_server, tmp_path):
     blobs = list((data / "s3" / "blobs").iterdir())
     assert len(blobs) == 2, blobs
 
+
+def test_exec_reaches_s3_through_a_gateway_endpoint(server, endpoint, tmp_path):
+    """A private-subnet instance with an S3 gateway endpoint on its route table: the aws CLI
+    inside `localvpc exec`, with no --endpoint-url, copies up and down by S3's real name."""
+    import os
+    import subprocess
+
+    from helpers import find_aws_cli, isolated_aws_env, new_ec2_client, resolve_binary
+    from path_helpers import Net
+
+    ec2 = new_ec2_client(endpoint)
+    net = Net(ec2)
+    vpc = net.vpc("10.40.0.0/16", dns_hostnames=True)
+    private = net.subnet(vpc, "10.40.2.0/24")
+    instance = net.instance(private)["InstanceId"]
+    bare = net.instance(net.subnet(net.vpc("10.41.0.0/16", dns_hostnames=True), "10.41.1.0/24"))["InstanceId"]
+    ec2.create_vpc_endpoint(VpcId=vpc, VpcEndpointType="Gateway",
+                            ServiceName=f"com.amazonaws.{REGION}.s3",
+                            RouteTableIds=[net.table_for(vpc, private)])
+    make_bucket(s3_client(endpoint), "through-gateway")
+    (tmp_path / "up.txt").write_text("through the gateway endpoint\n")
+    empty = tmp_path / "empty-aws-config"
+    empty.write_text("")
+    env = isolated_aws_env(dict(os.environ), empty, access_key=DEFAULT_ACCESS_KEY,
+                           secret_key=DEFAULT_SECRET_KEY, region=REGION)
+    env["LOCALVPC_ENDPOINT"] = endpoint
+    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        env.pop(name, None)
+
+    def aws_in(who: str, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(resolve_binary()), "exec", "--instance", who, "--", find_aws_cli(), *args],
+                              capture_output=True, text=True, env=env, timeout=60, cwd=tmp_path)
+
+    up = aws_in(instance, "s3", "cp", "up.txt", "s3://through-gateway/up.txt")
+    assert up.returncode == 0, up.stderr
+    down = aws_in(instance, "s3", "cp", "s3://through-gateway/up.txt", "down.txt")
+    assert down.returncode == 0, down.stderr
+    assert (tmp_path / "down.txt").read_text() == "through the gateway endpoint\n"
+    # Without an endpoint (and without a way out), the same request does not get through.
+    blocked = aws_in(bare, "s3", "ls", "s3://through-gateway/", "--cli-read-timeout", "5",
+                     "--cli-connect-timeout", "5")
+    assert blocked.returncode != 0
