@@ -9,8 +9,10 @@
 //! point leaves at worst an unnamed blob, which the server deletes at start.
 //!
 //! Served: ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation,
-//! ListObjects, ListObjectsV2, PutObject, GetObject (with `Range`), HeadObject,
-//! DeleteObject, DeleteObjects, CopyObject. Everything else answers `NotImplemented`
+//! Get/Put/DeleteBucketPolicy, Get/Put/DeleteBucketTagging, ListObjects, ListObjectsV2,
+//! PutObject, GetObject (with `Range`), HeadObject, DeleteObject, DeleteObjects, CopyObject,
+//! CreateMultipartUpload, UploadPart, ListParts, ListMultipartUploads,
+//! CompleteMultipartUpload, AbortMultipartUpload. Everything else answers `NotImplemented`
 //! (docs/aws-choices.md, "S3").
 
 use crate::service::ensure_scope;
@@ -178,9 +180,10 @@ async fn serve<B: Backend>(
     let Some(key) = key else {
         return bucket_operation(backend, blobs, ctx, request, &query, &bucket).await;
     };
+    if query.get("uploads").is_some() || query.get("uploadId").is_some() {
+        return multipart(backend, blobs, ctx, request, &query, &bucket, &key).await;
+    }
     for sub in [
-        "uploads",
-        "uploadId",
         "partNumber",
         "tagging",
         "acl",
@@ -239,9 +242,26 @@ async fn bucket_operation<B: Backend>(
         "location",
         "delete",
         "x-id",
+        "policy",
+        "tagging",
+        "uploads",
+        "key-marker",
+        "upload-id-marker",
+        "max-uploads",
     ];
     if let Some(sub) = query.keys().find(|k| !known.contains(k)) {
         return Err(not_implemented(&format!("the bucket subresource `{sub}`")));
+    }
+    if query.get("policy").is_some() {
+        return bucket_policy(backend, ctx, request, bucket).await;
+    }
+    if query.get("tagging").is_some() {
+        return bucket_tagging(backend, ctx, request, bucket).await;
+    }
+    if query.get("uploads").is_some() && request.method == "GET" {
+        let model = backend.snapshot();
+        model.s3_bucket(account, bucket)?;
+        return Ok(list_uploads(&model, bucket));
     }
     match (request.method, query.get("location"), query.get("delete")) {
         ("PUT", None, None) => {
@@ -273,7 +293,10 @@ async fn bucket_operation<B: Backend>(
             let command = S3Command::DeleteBucket {
                 bucket: bucket.to_owned(),
             };
-            execute_as::<B, ()>(backend, &ctx.scope, Command::S3(command)).await?;
+            released(
+                blobs,
+                execute_as(backend, &ctx.scope, Command::S3(command)).await?,
+            );
             Ok(S3Response::empty(204))
         }
         ("GET", Some(_), _) => {
@@ -663,26 +686,7 @@ async fn put_object<B: Backend>(
     backend.snapshot().s3_bucket(&ctx.scope.account, bucket)?;
     let data = payload(request)?;
     let digest = md5(&data);
-    if let Some(given) = header(request.headers, "content-md5") {
-        let given = base64::engine::general_purpose::STANDARD
-            .decode(given.trim())
-            .ok()
-            .filter(|d| d.len() == 16)
-            .ok_or_else(|| {
-                ApiError::new(
-                    400,
-                    "InvalidDigest",
-                    "The Content-MD5 you specified was invalid.",
-                )
-            })?;
-        if given != digest {
-            return Err(ApiError::new(
-                400,
-                "BadDigest",
-                "The Content-MD5 you specified did not match what we received.",
-            ));
-        }
-    }
+    check_content_md5(request, &digest)?;
     let put = PutObject {
         bucket: bucket.to_owned(),
         key: key.to_owned(),
@@ -968,6 +972,402 @@ async fn delete_objects<B: Backend>(
         }
     }
     w.close("DeleteResult");
+    Ok(S3Response::xml(200, document(w)))
+}
+
+/// Releases what a write's outcome says no object or upload names any more.
+fn released(blobs: &dyn Blobs, outcome: S3Outcome) {
+    match outcome {
+        S3Outcome::Released(r)
+        | S3Outcome::Put { released: r, .. }
+        | S3Outcome::Deleted { released: r, .. } => blobs.release(&r),
+        S3Outcome::Done | S3Outcome::Upload(_) => {}
+    }
+}
+
+async fn bucket_policy<B: Backend>(
+    backend: &B,
+    ctx: &RequestCtx,
+    request: &S3Request<'_>,
+    bucket: &str,
+) -> Result<S3Response, ApiError> {
+    let model = backend.snapshot();
+    let b = model.s3_bucket(&ctx.scope.account, bucket)?;
+    match request.method {
+        "GET" => match &b.policy {
+            Some(policy) => Ok(S3Response {
+                status: 200,
+                headers: vec![("content-type".to_owned(), "application/json".to_owned())],
+                body: Bytes::from(policy.clone()),
+            }),
+            None => Err(s3_err(
+                S3ErrorCode::NoSuchBucketPolicy,
+                "The bucket policy does not exist",
+            )),
+        },
+        "PUT" => {
+            let policy = String::from_utf8(payload(request)?.into_owned()).map_err(|_| {
+                s3_err(
+                    S3ErrorCode::MalformedPolicy,
+                    "Policies must be valid JSON and the first byte must be '{'",
+                )
+            })?;
+            localvpc_model::s3::check_bucket_policy(&policy)?;
+            let command = S3Command::PutBucketPolicy {
+                bucket: bucket.to_owned(),
+                policy,
+            };
+            execute_as::<B, ()>(backend, &ctx.scope, Command::S3(command)).await?;
+            Ok(S3Response::empty(204))
+        }
+        "DELETE" => {
+            let command = S3Command::DeleteBucketPolicy {
+                bucket: bucket.to_owned(),
+            };
+            execute_as::<B, ()>(backend, &ctx.scope, Command::S3(command)).await?;
+            Ok(S3Response::empty(204))
+        }
+        _ => Err(method_not_allowed()),
+    }
+}
+
+fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        405,
+        "MethodNotAllowed",
+        "The specified method is not allowed against this resource.",
+    )
+}
+
+async fn bucket_tagging<B: Backend>(
+    backend: &B,
+    ctx: &RequestCtx,
+    request: &S3Request<'_>,
+    bucket: &str,
+) -> Result<S3Response, ApiError> {
+    let model = backend.snapshot();
+    let b = model.s3_bucket(&ctx.scope.account, bucket)?;
+    let tags = match request.method {
+        "GET" => {
+            if b.tags.is_empty() {
+                return Err(s3_err(
+                    S3ErrorCode::NoSuchTagSet,
+                    "The TagSet does not exist",
+                ));
+            }
+            let mut w = XmlWriter::new();
+            w.open(&format!("Tagging xmlns=\"{S3_NAMESPACE}\""));
+            w.node("TagSet", |w| {
+                for (k, v) in &b.tags {
+                    w.node("Tag", |w| {
+                        w.leaf("Key", k).leaf("Value", v);
+                    });
+                }
+            });
+            w.close("Tagging");
+            return Ok(S3Response::xml(200, document(w)));
+        }
+        "PUT" => {
+            let data = payload(request)?;
+            let doc = parse_document(&data).map_err(|_| malformed_xml())?;
+            let set = doc.child("TagSet").ok_or_else(malformed_xml)?;
+            set.children_named("Tag")
+                .map(|t| {
+                    let key = t.text_of("Key").ok_or_else(malformed_xml)?;
+                    let value = t.text_of("Value").unwrap_or_default();
+                    Ok((key.to_owned(), value.to_owned()))
+                })
+                .collect::<Result<Vec<_>, ApiError>>()?
+        }
+        "DELETE" => Vec::new(),
+        _ => return Err(method_not_allowed()),
+    };
+    let status = if request.method == "PUT" { 200 } else { 204 };
+    let command = S3Command::PutBucketTagging {
+        bucket: bucket.to_owned(),
+        tags,
+    };
+    execute_as::<B, ()>(backend, &ctx.scope, Command::S3(command)).await?;
+    Ok(S3Response::empty(status))
+}
+
+fn list_uploads(model: &Model, bucket: &str) -> S3Response {
+    let mut w = XmlWriter::new();
+    w.open(&format!(
+        "ListMultipartUploadsResult xmlns=\"{S3_NAMESPACE}\""
+    ));
+    w.leaf("Bucket", bucket)
+        .leaf("KeyMarker", "")
+        .leaf("UploadIdMarker", "")
+        .num("MaxUploads", MAX_KEYS)
+        .bool("IsTruncated", false);
+    for u in model.s3_uploads_of(bucket) {
+        w.node("Upload", |w| {
+            w.leaf("Key", &u.key)
+                .leaf("UploadId", u.id.as_str())
+                .leaf("StorageClass", "STANDARD")
+                .leaf("Initiated", &iso8601_millis(u.initiated.0));
+            owner(w, &u.scope.account);
+        });
+    }
+    w.close("ListMultipartUploadsResult");
+    S3Response::xml(200, document(w))
+}
+
+/// CreateMultipartUpload, UploadPart, CompleteMultipartUpload, AbortMultipartUpload,
+/// ListParts.
+async fn multipart<B: Backend>(
+    backend: &B,
+    blobs: &dyn Blobs,
+    ctx: &RequestCtx,
+    request: &S3Request<'_>,
+    query: &QueryParams,
+    bucket: &str,
+    key: &str,
+) -> Result<S3Response, ApiError> {
+    let account = &ctx.scope.account;
+    let upload_id = query.get("uploadId").unwrap_or_default();
+    match (request.method, query.get("uploads").is_some()) {
+        ("POST", true) => {
+            let put = PutObject {
+                bucket: bucket.to_owned(),
+                key: key.to_owned(),
+                size: 0,
+                etag: String::new(),
+                content_type: header(request.headers, "content-type")
+                    .unwrap_or("binary/octet-stream")
+                    .to_owned(),
+                metadata: user_metadata(request.headers),
+                headers: stored_headers(request.headers),
+                blob: String::new(),
+            };
+            let command = S3Command::CreateMultipartUpload(Box::new(put));
+            let id = match execute_as(backend, &ctx.scope, Command::S3(command)).await? {
+                S3Outcome::Upload(id) => id,
+                other => {
+                    return Err(ApiError::internal(format!("unexpected outcome {other:?}")));
+                }
+            };
+            let mut w = XmlWriter::new();
+            w.open(&format!(
+                "InitiateMultipartUploadResult xmlns=\"{S3_NAMESPACE}\""
+            ))
+            .leaf("Bucket", bucket)
+            .leaf("Key", key)
+            .leaf("UploadId", &id)
+            .close("InitiateMultipartUploadResult");
+            Ok(S3Response::xml(200, document(w)))
+        }
+        ("PUT", false) => {
+            if request.headers.contains_key("x-amz-copy-source") {
+                return Err(not_implemented("UploadPartCopy"));
+            }
+            let number = query
+                .get("partNumber")
+                .and_then(|n| n.parse::<u32>().ok())
+                .ok_or_else(|| {
+                    invalid_argument(
+                        "Part number must be an integer between 1 and 10000, inclusive",
+                    )
+                })?;
+            {
+                let model = backend.snapshot();
+                model.s3_bucket(account, bucket)?;
+                model.s3_upload(bucket, key, upload_id)?;
+            }
+            let data = payload(request)?;
+            let digest = md5(&data);
+            check_content_md5(request, &digest)?;
+            let blob = blobs
+                .put(&data)
+                .map_err(|e| ApiError::internal(format!("cannot store the part: {e}")))?;
+            let part = localvpc_model::s3::Part {
+                number,
+                size: u64::try_from(data.len()).unwrap_or(u64::MAX),
+                etag: hex(&digest),
+                blob: blob.clone(),
+                last_modified: Timestamp(0),
+            };
+            let etag = part.etag.clone();
+            let command = S3Command::UploadPart {
+                bucket: bucket.to_owned(),
+                key: key.to_owned(),
+                upload_id: upload_id.to_owned(),
+                part,
+            };
+            match execute_as(backend, &ctx.scope, Command::S3(command)).await {
+                Ok(outcome) => released(blobs, outcome),
+                Err(e) => {
+                    blobs.release(&[blob]);
+                    return Err(e);
+                }
+            }
+            Ok(S3Response::empty(200).header("etag", format!("\"{etag}\"")))
+        }
+        ("POST", false) => complete(backend, blobs, ctx, request, bucket, key, upload_id).await,
+        ("DELETE", false) => {
+            let command = S3Command::AbortMultipartUpload {
+                bucket: bucket.to_owned(),
+                key: key.to_owned(),
+                upload_id: upload_id.to_owned(),
+            };
+            released(
+                blobs,
+                execute_as(backend, &ctx.scope, Command::S3(command)).await?,
+            );
+            Ok(S3Response::empty(204))
+        }
+        ("GET", false) => {
+            let model = backend.snapshot();
+            model.s3_bucket(account, bucket)?;
+            let upload = model.s3_upload(bucket, key, upload_id)?;
+            let mut w = XmlWriter::new();
+            w.open(&format!("ListPartsResult xmlns=\"{S3_NAMESPACE}\""))
+                .leaf("Bucket", bucket)
+                .leaf("Key", key)
+                .leaf("UploadId", upload_id)
+                .num("PartNumberMarker", 0)
+                .num("MaxParts", 1000)
+                .bool("IsTruncated", false)
+                .leaf("StorageClass", "STANDARD");
+            for part in upload.parts.values() {
+                w.node("Part", |w| {
+                    w.num("PartNumber", part.number)
+                        .leaf("LastModified", &iso8601_millis(part.last_modified.0))
+                        .leaf("ETag", &format!("\"{}\"", part.etag))
+                        .num("Size", part.size);
+                });
+            }
+            w.close("ListPartsResult");
+            Ok(S3Response::xml(200, document(w)))
+        }
+        _ => Err(method_not_allowed()),
+    }
+}
+
+fn check_content_md5(request: &S3Request<'_>, digest: &[u8; 16]) -> Result<(), ApiError> {
+    if let Some(given) = header(request.headers, "content-md5") {
+        let given = base64::engine::general_purpose::STANDARD
+            .decode(given.trim())
+            .ok()
+            .filter(|d| d.len() == 16)
+            .ok_or_else(|| {
+                ApiError::new(
+                    400,
+                    "InvalidDigest",
+                    "The Content-MD5 you specified was invalid.",
+                )
+            })?;
+        if given != digest {
+            return Err(ApiError::new(
+                400,
+                "BadDigest",
+                "The Content-MD5 you specified did not match what we received.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| s.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok()))
+        .collect()
+}
+
+/// CompleteMultipartUpload: the chosen parts (ascending, ETags matching, all but the last
+/// at least 5 MiB) concatenated into one blob; the ETag is the MD5 of the parts' MD5s,
+/// then `-<count>`, as S3 computes it.
+async fn complete<B: Backend>(
+    backend: &B,
+    blobs: &dyn Blobs,
+    ctx: &RequestCtx,
+    request: &S3Request<'_>,
+    bucket: &str,
+    key: &str,
+    upload_id: &str,
+) -> Result<S3Response, ApiError> {
+    let body = payload(request)?;
+    let doc = parse_document(&body).map_err(|_| malformed_xml())?;
+    let asked: Vec<(u32, String)> = doc
+        .children_named("Part")
+        .map(|p| {
+            let number = p
+                .text_of("PartNumber")
+                .and_then(|n| n.parse::<u32>().ok())
+                .ok_or_else(malformed_xml)?;
+            let etag = p.text_of("ETag").unwrap_or_default().trim_matches('"');
+            Ok((number, etag.to_owned()))
+        })
+        .collect::<Result<_, ApiError>>()?;
+    if asked.is_empty() {
+        return Err(malformed_xml());
+    }
+    if asked.windows(2).any(|w| matches!(w, [a, b] if a.0 >= b.0)) {
+        return Err(s3_err(
+            S3ErrorCode::InvalidPartOrder,
+            "The list of parts was not in ascending order. Parts must be ordered by part number.",
+        ));
+    }
+    let model = backend.snapshot();
+    model.s3_bucket(&ctx.scope.account, bucket)?;
+    let upload = model.s3_upload(bucket, key, upload_id)?;
+    let mut chosen = Vec::with_capacity(asked.len());
+    for (i, (number, etag)) in asked.iter().enumerate() {
+        let part = upload
+            .parts
+            .get(number)
+            .filter(|p| p.etag == *etag)
+            .ok_or_else(|| ApiError::from(localvpc_model::s3::invalid_part()))?;
+        if i + 1 < asked.len() && part.size < localvpc_model::s3::MIN_PART_SIZE {
+            return Err(s3_err(
+                S3ErrorCode::EntityTooSmall,
+                "Your proposed upload is smaller than the minimum allowed object size.",
+            ));
+        }
+        chosen.push(part.clone());
+    }
+    drop(model);
+    let total: u64 = chosen.iter().map(|p| p.size).sum();
+    let mut data = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
+    let mut digests = Vec::with_capacity(16 * chosen.len());
+    for part in &chosen {
+        let bytes = blobs
+            .get(&part.blob)
+            .map_err(|e| ApiError::internal(format!("cannot read part {}: {e}", part.number)))?;
+        data.extend_from_slice(&bytes);
+        digests.extend(unhex(&part.etag).unwrap_or_default());
+    }
+    let etag = format!("{}-{}", hex(&md5(&digests)), chosen.len());
+    let blob = blobs
+        .put(&data)
+        .map_err(|e| ApiError::internal(format!("cannot store the object: {e}")))?;
+    let command = S3Command::CompleteMultipartUpload {
+        bucket: bucket.to_owned(),
+        key: key.to_owned(),
+        upload_id: upload_id.to_owned(),
+        parts: chosen.iter().map(|p| (p.number, p.blob.clone())).collect(),
+        size: total,
+        etag: etag.clone(),
+        blob: blob.clone(),
+    };
+    match execute_as(backend, &ctx.scope, Command::S3(command)).await {
+        Ok(outcome) => released(blobs, outcome),
+        Err(e) => {
+            blobs.release(&[blob]);
+            return Err(e);
+        }
+    }
+    let mut w = XmlWriter::new();
+    w.open(&format!(
+        "CompleteMultipartUploadResult xmlns=\"{S3_NAMESPACE}\""
+    ))
+    .leaf("Location", &format!("/{bucket}/{key}"))
+    .leaf("Bucket", bucket)
+    .leaf("Key", key)
+    .leaf("ETag", &format!("\"{etag}\""))
+    .close("CompleteMultipartUploadResult");
     Ok(S3Response::xml(200, document(w)))
 }
 

@@ -94,6 +94,7 @@ pub enum ResourceKind {
     LogStream,
     S3Bucket,
     S3Object,
+    S3MultipartUpload,
 }
 
 impl ResourceKind {
@@ -188,6 +189,7 @@ impl ResourceKind {
             Self::LogStream => "logs-logstream",
             Self::S3Bucket => "s3-bucket",
             Self::S3Object => "s3-object",
+            Self::S3MultipartUpload => "s3-upload",
         }
     }
 
@@ -243,6 +245,7 @@ impl ResourceKind {
             Self::LogStream => "ResourceNotFoundException",
             Self::S3Bucket => "NoSuchBucket",
             Self::S3Object => "NoSuchKey",
+            Self::S3MultipartUpload => "NoSuchUpload",
         }
     }
 
@@ -298,6 +301,7 @@ impl ResourceKind {
             Self::LogStream => "InvalidParameterException",
             Self::S3Bucket => "InvalidBucketName",
             Self::S3Object => "InvalidArgument",
+            Self::S3MultipartUpload => "InvalidArgument",
         }
     }
 
@@ -353,6 +357,7 @@ impl ResourceKind {
             Self::LogStream => "log stream",
             Self::S3Bucket => "bucket",
             Self::S3Object => "object",
+            Self::S3MultipartUpload => "multipart upload",
         }
     }
 
@@ -407,6 +412,7 @@ impl ResourceKind {
             Self::LogStream => None,
             Self::S3Bucket => None,
             Self::S3Object => None,
+            Self::S3MultipartUpload => None,
         }
     }
 

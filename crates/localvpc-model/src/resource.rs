@@ -51,7 +51,7 @@ use crate::route53resolver::{
     ResolverConfig, ResolverDnssecConfig, ResolverEndpoint, ResolverQueryLogConfig,
     ResolverQueryLogConfigAssociation, ResolverRule, ResolverRuleAssociation,
 };
-use crate::s3::{Bucket, BucketName, ObjectId, S3Object};
+use crate::s3::{Bucket, BucketName, MultipartUpload, ObjectId, S3Object, UploadId};
 use crate::scope::Scope;
 use crate::txn::{ScopeState, Txn};
 use imbl::OrdMap;
@@ -359,6 +359,7 @@ stored_resources! {
     LogStream(LogStream, LogStreamArn) in log_streams as LogStream;
     S3Bucket(Bucket, BucketName) in buckets as S3Bucket;
     S3Object(S3Object, ObjectId) in s3_objects as S3Object;
+    S3MultipartUpload(MultipartUpload, UploadId) in s3_uploads as S3MultipartUpload;
 }
 
 /// One committed change. A command's changes are applied and persisted together.

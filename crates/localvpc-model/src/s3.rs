@@ -38,6 +38,14 @@ pub enum S3ErrorCode {
     AccessDenied,
     InvalidArgument,
     KeyTooLongError,
+    NoSuchUpload,
+    InvalidPart,
+    InvalidPartOrder,
+    EntityTooSmall,
+    MalformedPolicy,
+    NoSuchBucketPolicy,
+    NoSuchTagSet,
+    InvalidTag,
 }
 
 impl S3ErrorCode {
@@ -54,19 +62,36 @@ impl S3ErrorCode {
             Self::AccessDenied => "AccessDenied",
             Self::InvalidArgument => "InvalidArgument",
             Self::KeyTooLongError => "KeyTooLongError",
+            Self::NoSuchUpload => "NoSuchUpload",
+            Self::InvalidPart => "InvalidPart",
+            Self::InvalidPartOrder => "InvalidPartOrder",
+            Self::EntityTooSmall => "EntityTooSmall",
+            Self::MalformedPolicy => "MalformedPolicy",
+            Self::NoSuchBucketPolicy => "NoSuchBucketPolicy",
+            Self::NoSuchTagSet => "NoSuchTagSet",
+            Self::InvalidTag => "InvalidTag",
         }
     }
 
     pub fn status(self) -> u16 {
         match self {
-            Self::NoSuchBucket | Self::NoSuchKey => 404,
+            Self::NoSuchBucket
+            | Self::NoSuchKey
+            | Self::NoSuchUpload
+            | Self::NoSuchBucketPolicy
+            | Self::NoSuchTagSet => 404,
             Self::BucketNotEmpty | Self::BucketAlreadyExists | Self::BucketAlreadyOwnedByYou => 409,
             Self::AccessDenied => 403,
             Self::InvalidBucketName
             | Self::IllegalLocationConstraintException
             | Self::InvalidLocationConstraint
             | Self::InvalidArgument
-            | Self::KeyTooLongError => 400,
+            | Self::KeyTooLongError
+            | Self::InvalidPart
+            | Self::InvalidPartOrder
+            | Self::EntityTooSmall
+            | Self::MalformedPolicy
+            | Self::InvalidTag => 400,
         }
     }
 }
@@ -89,6 +114,25 @@ pub fn no_such_bucket() -> ModelError {
 pub fn no_such_key() -> ModelError {
     s3_error(S3ErrorCode::NoSuchKey, "The specified key does not exist.")
 }
+
+pub fn no_such_upload() -> ModelError {
+    s3_error(
+        S3ErrorCode::NoSuchUpload,
+        "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+    )
+}
+
+pub fn invalid_part() -> ModelError {
+    s3_error(
+        S3ErrorCode::InvalidPart,
+        "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+    )
+}
+
+/// The smallest part but the last of a multipart upload (5 MiB).
+pub const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
+/// The highest part number.
+pub const MAX_PART_NUMBER: u32 = 10_000;
 
 fn access_denied() -> ModelError {
     s3_error(S3ErrorCode::AccessDenied, "Access Denied")
@@ -123,6 +167,61 @@ pub fn check_bucket_name(name: &str) -> Result<(), ModelError> {
             .iter()
             .any(|s| name.ends_with(s));
     if valid { Ok(()) } else { Err(invalid()) }
+}
+
+fn check_key(key: &str) -> Result<(), ModelError> {
+    if key.is_empty() {
+        return Err(s3_error(
+            S3ErrorCode::InvalidArgument,
+            "A key must be specified",
+        ));
+    }
+    if key.len() > MAX_KEY_BYTES {
+        return Err(s3_error(
+            S3ErrorCode::KeyTooLongError,
+            "Your key is too long",
+        ));
+    }
+    Ok(())
+}
+
+/// A bucket policy S3 would store: a resource policy `localvpc-policy` parses
+/// (`MalformedPolicy` with its reason otherwise).
+pub fn check_bucket_policy(text: &str) -> Result<(), ModelError> {
+    if !text.trim_start().starts_with('{') {
+        return Err(s3_error(
+            S3ErrorCode::MalformedPolicy,
+            "Policies must be valid JSON and the first byte must be '{'",
+        ));
+    }
+    localvpc_policy::Policy::parse(text)
+        .map(|_| ())
+        .map_err(|e| s3_error(S3ErrorCode::MalformedPolicy, e.message))
+}
+
+/// S3's tag rules: at most 50, keys 1–128 and values 0–256 characters, keys unique, no
+/// `aws:` prefix.
+pub fn check_tags(tags: &[(String, String)]) -> Result<(), ModelError> {
+    let invalid = |m: &str| s3_error(S3ErrorCode::InvalidTag, m.to_owned());
+    if tags.len() > 50 {
+        return Err(invalid("Object tags cannot be greater than 50"));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (k, v) in tags {
+        if k.is_empty() || k.chars().count() > 128 {
+            return Err(invalid("The TagKey you have provided is invalid"));
+        }
+        if v.chars().count() > 256 {
+            return Err(invalid("The TagValue you have provided is invalid"));
+        }
+        if k.starts_with("aws:") {
+            return Err(invalid("Your TagKey cannot be prefixed with aws:"));
+        }
+        if !seen.insert(k) {
+            return Err(invalid("Cannot provide multiple Tags with the same key"));
+        }
+    }
+    Ok(())
 }
 
 /// A bucket's name: the key of its stored record.
@@ -186,6 +285,59 @@ pub struct Bucket {
     /// The owner's account and the region the bucket lives in.
     pub scope: Scope,
     pub creation_date: Timestamp,
+    /// The bucket's tag set (PutBucketTagging); empty: none.
+    pub tags: Tags,
+    /// The bucket policy as given (stored, validated; enforcement is a later step).
+    #[serde(default)]
+    pub policy: Option<String>,
+}
+
+/// A multipart upload's id: the key of its stored record.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UploadId(SmolStr);
+
+impl UploadId {
+    pub const KIND: ResourceKind = ResourceKind::S3MultipartUpload;
+
+    pub fn parse(s: &str) -> Result<Self, ModelError> {
+        Ok(Self(SmolStr::new(s)))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn not_found(&self) -> ModelError {
+        no_such_upload()
+    }
+}
+
+/// One uploaded part.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Part {
+    pub number: u32,
+    pub size: u64,
+    /// MD5 hex of the part's bytes.
+    pub etag: String,
+    pub blob: String,
+    pub last_modified: Timestamp,
+}
+
+/// A multipart upload in progress.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MultipartUpload {
+    pub id: UploadId,
+    /// The bucket's scope.
+    pub scope: Scope,
+    pub bucket: BucketName,
+    pub key: String,
+    pub initiated: Timestamp,
+    pub content_type: String,
+    pub metadata: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+    /// By part number.
+    pub parts: std::collections::BTreeMap<u32, Part>,
     pub tags: Tags,
 }
 
@@ -234,6 +386,44 @@ pub struct PutObject {
 /// The S3 writes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum S3Command {
+    /// The policy text, already checked by the caller (MalformedPolicy) and again here.
+    PutBucketPolicy {
+        bucket: String,
+        policy: String,
+    },
+    DeleteBucketPolicy {
+        bucket: String,
+    },
+    /// Replaces the tag set; an empty one deletes it.
+    PutBucketTagging {
+        bucket: String,
+        tags: Vec<(String, String)>,
+    },
+    /// `object` carries the key, content type, metadata and headers (size, ETag and blob
+    /// are empty).
+    CreateMultipartUpload(Box<PutObject>),
+    UploadPart {
+        bucket: String,
+        key: String,
+        upload_id: String,
+        part: Part,
+    },
+    /// `parts` names each chosen part and the blob the caller read it from (a part
+    /// replaced since is `InvalidPart`); `blob` holds their concatenation.
+    CompleteMultipartUpload {
+        bucket: String,
+        key: String,
+        upload_id: String,
+        parts: Vec<(u32, String)>,
+        size: u64,
+        etag: String,
+        blob: String,
+    },
+    AbortMultipartUpload {
+        bucket: String,
+        key: String,
+        upload_id: String,
+    },
     /// `location` is the body's `LocationConstraint`, if any.
     CreateBucket {
         bucket: String,
@@ -254,6 +444,10 @@ pub enum S3Command {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum S3Outcome {
     Done,
+    /// A new multipart upload's id.
+    Upload(String),
+    /// The blobs no object or upload names any more.
+    Released(Vec<String>),
     /// The object stored, and the blobs no object names any more (the server deletes them).
     Put {
         object: Box<S3Object>,
@@ -290,6 +484,32 @@ impl Model {
             .values()
             .filter(move |b| &b.scope.account == account)
             .map(AsRef::as_ref)
+    }
+
+    /// A multipart upload of `bucket`/`key`.
+    pub fn s3_upload(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+    ) -> Result<&MultipartUpload, ModelError> {
+        self.s3_uploads
+            .get(&UploadId(SmolStr::new(upload_id)))
+            .map(AsRef::as_ref)
+            .filter(|u| u.bucket.as_str() == bucket && u.key == key)
+            .ok_or_else(no_such_upload)
+    }
+
+    /// The uploads in progress in a bucket, by key then initiation.
+    pub fn s3_uploads_of<'a>(&'a self, bucket: &'a str) -> Vec<&'a MultipartUpload> {
+        let mut out: Vec<&MultipartUpload> = self
+            .s3_uploads
+            .values()
+            .filter(|u| u.bucket.as_str() == bucket)
+            .map(AsRef::as_ref)
+            .collect();
+        out.sort_by(|a, b| (&a.key, a.initiated).cmp(&(&b.key, b.initiated)));
+        out
     }
 
     /// One object of a bucket.
@@ -338,8 +558,133 @@ impl Txn<'_, '_> {
                         "The bucket you tried to delete is not empty",
                     ));
                 }
+                // Uploads in progress go with the bucket.
+                let uploads: Vec<(UploadId, Vec<String>)> = self
+                    .model
+                    .s3_uploads_of(bucket)
+                    .into_iter()
+                    .map(|u| {
+                        (
+                            u.id.clone(),
+                            u.parts.values().map(|p| p.blob.clone()).collect(),
+                        )
+                    })
+                    .collect();
+                let mut released = Vec::new();
+                for (upload, blobs) in uploads {
+                    released.extend(blobs);
+                    self.delete(ResourceRef::S3MultipartUpload(upload));
+                }
                 self.delete(ResourceRef::S3Bucket(id));
-                Ok(S3Outcome::Done)
+                Ok(S3Outcome::Released(released))
+            }
+            S3Command::PutBucketPolicy { bucket, policy } => {
+                check_bucket_policy(policy)?;
+                self.edit_bucket(bucket, |b| b.policy = Some(policy.clone()))
+            }
+            S3Command::DeleteBucketPolicy { bucket } => {
+                self.edit_bucket(bucket, |b| b.policy = None)
+            }
+            S3Command::PutBucketTagging { bucket, tags } => {
+                check_tags(tags)?;
+                self.edit_bucket(bucket, |b| b.tags = tags.iter().cloned().collect())
+            }
+            S3Command::CreateMultipartUpload(put) => {
+                let b = self.model.s3_bucket(&self.ctx.scope.account, &put.bucket)?;
+                let (scope, bucket) = (b.scope.clone(), b.id.clone());
+                check_key(&put.key)?;
+                let id = UploadId(SmolStr::new(self.ctx.ids.hex(64)));
+                self.put(Resource::S3MultipartUpload(MultipartUpload {
+                    id: id.clone(),
+                    scope,
+                    bucket,
+                    key: put.key.clone(),
+                    initiated: self.ctx.now,
+                    content_type: put.content_type.clone(),
+                    metadata: put.metadata.clone(),
+                    headers: put.headers.clone(),
+                    parts: std::collections::BTreeMap::new(),
+                    tags: Tags::default(),
+                }));
+                Ok(S3Outcome::Upload(id.as_str().to_owned()))
+            }
+            S3Command::UploadPart {
+                bucket,
+                key,
+                upload_id,
+                part,
+            } => {
+                self.model.s3_bucket(&self.ctx.scope.account, bucket)?;
+                let mut upload = self.model.s3_upload(bucket, key, upload_id)?.clone();
+                if !(1..=MAX_PART_NUMBER).contains(&part.number) {
+                    return Err(s3_error(
+                        S3ErrorCode::InvalidArgument,
+                        format!(
+                            "Part number must be an integer between 1 and {MAX_PART_NUMBER}, inclusive"
+                        ),
+                    ));
+                }
+                let mut part = part.clone();
+                part.last_modified = self.ctx.now;
+                let released = upload
+                    .parts
+                    .insert(part.number, part)
+                    .map(|old| old.blob)
+                    .into_iter()
+                    .collect();
+                self.put(Resource::S3MultipartUpload(upload));
+                Ok(S3Outcome::Released(released))
+            }
+            S3Command::CompleteMultipartUpload {
+                bucket,
+                key,
+                upload_id,
+                parts,
+                size,
+                etag,
+                blob,
+            } => {
+                self.model.s3_bucket(&self.ctx.scope.account, bucket)?;
+                let upload = self.model.s3_upload(bucket, key, upload_id)?.clone();
+                for (number, blob) in parts {
+                    if upload.parts.get(number).map(|p| &p.blob) != Some(blob) {
+                        return Err(invalid_part());
+                    }
+                }
+                let put = PutObject {
+                    bucket: bucket.clone(),
+                    key: key.clone(),
+                    size: *size,
+                    etag: etag.clone(),
+                    content_type: upload.content_type.clone(),
+                    metadata: upload.metadata.clone(),
+                    headers: upload.headers.clone(),
+                    blob: blob.clone(),
+                };
+                let outcome = self.put_object(&put)?;
+                self.delete(ResourceRef::S3MultipartUpload(upload.id.clone()));
+                match outcome {
+                    S3Outcome::Put {
+                        object,
+                        mut released,
+                    } => {
+                        released.extend(upload.parts.into_values().map(|p| p.blob));
+                        Ok(S3Outcome::Put { object, released })
+                    }
+                    other => Ok(other),
+                }
+            }
+            S3Command::AbortMultipartUpload {
+                bucket,
+                key,
+                upload_id,
+            } => {
+                self.model.s3_bucket(&self.ctx.scope.account, bucket)?;
+                let upload = self.model.s3_upload(bucket, key, upload_id)?.clone();
+                self.delete(ResourceRef::S3MultipartUpload(upload.id.clone()));
+                Ok(S3Outcome::Released(
+                    upload.parts.into_values().map(|p| p.blob).collect(),
+                ))
             }
             S3Command::PutObject(put) => self.put_object(put),
             S3Command::DeleteObjects { bucket, keys } => {
@@ -358,6 +703,20 @@ impl Txn<'_, '_> {
                 })
             }
         }
+    }
+
+    fn edit_bucket(
+        &mut self,
+        bucket: &str,
+        edit: impl FnOnce(&mut Bucket),
+    ) -> Result<S3Outcome, ModelError> {
+        let mut b = self
+            .model
+            .s3_bucket(&self.ctx.scope.account, bucket)?
+            .clone();
+        edit(&mut b);
+        self.put(Resource::S3Bucket(b));
+        Ok(S3Outcome::Done)
     }
 
     fn create_bucket(&mut self, name: &str, location: Option<&str>) -> Result<(), ModelError> {
@@ -406,6 +765,7 @@ impl Txn<'_, '_> {
             scope: self.ctx.scope.clone(),
             creation_date: self.ctx.now,
             tags: Tags::default(),
+            policy: None,
         }));
         Ok(())
     }
@@ -414,18 +774,7 @@ impl Txn<'_, '_> {
         let bucket = self.model.s3_bucket(&self.ctx.scope.account, &put.bucket)?;
         let scope = bucket.scope.clone();
         let bucket_id = bucket.id.clone();
-        if put.key.is_empty() {
-            return Err(s3_error(
-                S3ErrorCode::InvalidArgument,
-                "A key must be specified",
-            ));
-        }
-        if put.key.len() > MAX_KEY_BYTES {
-            return Err(s3_error(
-                S3ErrorCode::KeyTooLongError,
-                "Your key is too long",
-            ));
-        }
+        check_key(&put.key)?;
         let released = self
             .model
             .s3_object(&put.bucket, &put.key)
@@ -556,6 +905,74 @@ mod tests {
                 .unwrap_err()
                 .code(),
             "NoSuchBucket"
+        );
+    }
+
+    #[test]
+    fn multipart_uploads_complete_into_one_object_and_release_their_parts() {
+        let mut h = Harness::new(false);
+        let region = h.scope.region.clone();
+        h.run(create("mp-bucket", Some(&region))).unwrap();
+        let new_upload = Command::S3(S3Command::CreateMultipartUpload(Box::new(PutObject {
+            bucket: "mp-bucket".to_owned(),
+            key: "k".to_owned(),
+            size: 0,
+            etag: String::new(),
+            content_type: "text/plain".to_owned(),
+            metadata: Vec::new(),
+            headers: Vec::new(),
+            blob: String::new(),
+        })));
+        let Ok(crate::Outcome::S3(S3Outcome::Upload(id))) = h.run(new_upload) else {
+            panic!("no upload id");
+        };
+        let part = |number: u32, blob: &str| {
+            Command::S3(S3Command::UploadPart {
+                bucket: "mp-bucket".to_owned(),
+                key: "k".to_owned(),
+                upload_id: id.clone(),
+                part: Part {
+                    number,
+                    size: 1,
+                    etag: "e".to_owned(),
+                    blob: blob.to_owned(),
+                    last_modified: Timestamp(0),
+                },
+            })
+        };
+        h.run(part(1, "p1")).unwrap();
+        // A part uploaded again releases the blob it replaces.
+        let out = h.run(part(1, "p1b")).unwrap();
+        assert_eq!(
+            out,
+            crate::Outcome::S3(S3Outcome::Released(vec!["p1".to_owned()]))
+        );
+        h.run(part(2, "p2")).unwrap();
+        let complete = |parts: Vec<(u32, String)>| {
+            Command::S3(S3Command::CompleteMultipartUpload {
+                bucket: "mp-bucket".to_owned(),
+                key: "k".to_owned(),
+                upload_id: id.clone(),
+                parts,
+                size: 2,
+                etag: "x-1".to_owned(),
+                blob: "whole".to_owned(),
+            })
+        };
+        let e = h.run(complete(vec![(1, "p1".to_owned())])).unwrap_err();
+        assert_eq!(e.code(), "InvalidPart");
+        let out = h.run(complete(vec![(1, "p1b".to_owned())])).unwrap();
+        let crate::Outcome::S3(S3Outcome::Put { object, released }) = out else {
+            panic!("not a put");
+        };
+        assert_eq!(
+            (object.blob.as_str(), object.content_type.as_str()),
+            ("whole", "text/plain")
+        );
+        assert_eq!(released, ["p1b", "p2"]);
+        assert_eq!(
+            h.model.s3_upload("mp-bucket", "k", &id).unwrap_err().code(),
+            "NoSuchUpload"
         );
     }
 }

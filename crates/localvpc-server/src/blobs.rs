@@ -1,12 +1,12 @@
 //! Where S3 object bytes live: one file per blob under `<data dir>/s3/blobs/`, written and
 //! synced (file, then directory) before the command that names it commits; in memory with
-//! `--ephemeral`. At start, files no object names (a write interrupted before its commit,
+//! `--ephemeral`. At start, files no object or multipart upload part names (a write interrupted before its commit,
 //! or a release interrupted by a crash) are deleted.
 
 use bytes::Bytes;
 use localvpc_api::s3::Blobs;
 use localvpc_model::Model;
-use localvpc_model::s3::S3Object;
+use localvpc_model::s3::{MultipartUpload, S3Object};
 use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -28,7 +28,14 @@ impl FileBlobs {
     /// Opens (creates) the directory and deletes the files `model` does not name.
     pub(crate) fn open(dir: &Path, model: &Model) -> std::io::Result<Self> {
         std::fs::create_dir_all(dir)?;
-        let named: HashSet<&str> = model.all::<S3Object>().map(|o| o.blob.as_str()).collect();
+        let parts = model
+            .all::<MultipartUpload>()
+            .flat_map(|u| u.parts.values().map(|p| p.blob.as_str()));
+        let named: HashSet<&str> = model
+            .all::<S3Object>()
+            .map(|o| o.blob.as_str())
+            .chain(parts)
+            .collect();
         let mut removed = 0usize;
         for entry in std::fs::read_dir(dir)? {
             let entry = entry?;
