@@ -765,10 +765,8 @@ async fn copy_object<B: Backend>(
                 "Copy Source must mention the source bucket and key: sourcebucket/sourcekey",
             )
         })?;
-    let model = backend.snapshot();
-    model.s3_bucket(&ctx.scope.account, bucket)?;
-    model.s3_bucket(&ctx.scope.account, src_bucket)?;
-    let src = model.s3_object(src_bucket, src_key)?;
+    backend.snapshot().s3_bucket(&ctx.scope.account, bucket)?;
+    let (src, data) = read_current(backend, blobs, &ctx.scope.account, src_bucket, src_key)?;
     let replace = header(request.headers, "x-amz-metadata-directive") == Some("REPLACE");
     if !replace && src_bucket == bucket && src_key == key {
         return Err(ApiError::new(
@@ -777,9 +775,6 @@ async fn copy_object<B: Backend>(
             "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
         ));
     }
-    let data = blobs
-        .get(&src.blob)
-        .map_err(|e| ApiError::internal(format!("cannot read the source object: {e}")))?;
     let put = PutObject {
         bucket: bucket.to_owned(),
         key: key.to_owned(),
@@ -869,6 +864,31 @@ fn byte_range(value: Option<&str>, size: u64) -> Result<Option<(u64, u64)>, ApiE
     Ok(Some(range))
 }
 
+/// An object's metadata and its bytes, read together: a concurrent overwrite may release
+/// the blob a snapshot names before it is read, so a read that finds it gone looks again in
+/// the newer snapshot (the one that released it).
+fn read_current<B: Backend>(
+    backend: &B,
+    blobs: &dyn Blobs,
+    account: &AccountId,
+    bucket: &str,
+    key: &str,
+) -> Result<(S3Object, Bytes), ApiError> {
+    let mut last = String::new();
+    for _ in 0..3 {
+        let model = backend.snapshot();
+        model.s3_bucket(account, bucket)?;
+        let object = model.s3_object(bucket, key)?;
+        match blobs.get(&object.blob) {
+            Ok(data) => return Ok((object.clone(), data)),
+            Err(e) => last = e,
+        }
+    }
+    Err(ApiError::internal(format!(
+        "cannot read object `{key}`: {last}"
+    )))
+}
+
 fn get_object<B: Backend>(
     backend: &B,
     blobs: &dyn Blobs,
@@ -877,9 +897,13 @@ fn get_object<B: Backend>(
     bucket: &str,
     key: &str,
 ) -> Result<S3Response, ApiError> {
-    let model = backend.snapshot();
-    model.s3_bucket(&ctx.scope.account, bucket)?;
-    let object = model.s3_object(bucket, key)?;
+    let (object, data) = if request.method == "HEAD" {
+        let model = backend.snapshot();
+        model.s3_bucket(&ctx.scope.account, bucket)?;
+        (model.s3_object(bucket, key)?.clone(), Bytes::new())
+    } else {
+        read_current(backend, blobs, &ctx.scope.account, bucket, key)?
+    };
     let range = byte_range(header(request.headers, "range"), object.size)?;
     let mut r = S3Response::empty(if range.is_some() { 206 } else { 200 })
         .header("content-type", object.content_type.clone())
@@ -901,9 +925,6 @@ fn get_object<B: Backend>(
     if request.method == "HEAD" {
         return Ok(r);
     }
-    let data = blobs
-        .get(&object.blob)
-        .map_err(|e| ApiError::internal(format!("cannot read object `{key}`: {e}")))?;
     let from = usize::try_from(start).unwrap_or(usize::MAX);
     let to = usize::try_from(start + length).unwrap_or(usize::MAX);
     if to > data.len() || from > to {
@@ -1374,6 +1395,192 @@ async fn complete<B: Backend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Service;
+    use crate::testing::{Fake, ME, OTHER};
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    /// Blobs in a map, named in order.
+    #[derive(Default)]
+    struct Mem(Mutex<(u32, HashMap<String, Bytes>)>);
+
+    impl Blobs for Mem {
+        fn put(&self, data: &[u8]) -> Result<String, String> {
+            let mut m = self.0.lock().unwrap();
+            m.0 += 1;
+            let name = format!("{:032x}", m.0);
+            m.1.insert(name.clone(), Bytes::copy_from_slice(data));
+            Ok(name)
+        }
+        fn get(&self, blob: &str) -> Result<Bytes, String> {
+            self.0
+                .lock()
+                .unwrap()
+                .1
+                .get(blob)
+                .cloned()
+                .ok_or_else(|| "gone".to_owned())
+        }
+        fn release(&self, blobs: &[String]) {
+            let mut m = self.0.lock().unwrap();
+            for b in blobs {
+                m.1.remove(b);
+            }
+        }
+    }
+
+    struct S3 {
+        backend: Fake,
+        blobs: Mem,
+    }
+
+    impl S3 {
+        fn new() -> Self {
+            Self {
+                backend: Fake::default(),
+                blobs: Mem::default(),
+            }
+        }
+
+        fn call_as(
+            &self,
+            account: &str,
+            method: &str,
+            target: &str,
+            headers: &[(&'static str, &str)],
+            body: &[u8],
+        ) -> S3Response {
+            let (path, query) = target.split_once('?').unwrap_or((target, ""));
+            let mut map = HeaderMap::new();
+            for (k, v) in headers {
+                map.insert(*k, http::HeaderValue::from_str(v).unwrap());
+            }
+            let request = S3Request {
+                method,
+                path,
+                query,
+                headers: &map,
+                body,
+                host_bucket: None,
+            };
+            let ctx = Service::S3.context(
+                AccountId::parse(account).unwrap(),
+                "ap-northeast-1",
+                "req-1",
+            );
+            tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap()
+                .block_on(handle(&self.backend, &self.blobs, &ctx, &request))
+        }
+
+        fn call(&self, method: &str, target: &str, body: &[u8]) -> S3Response {
+            self.call_as(ME, method, target, &[], body)
+        }
+
+        fn text(&self, method: &str, target: &str, body: &[u8]) -> (u16, String) {
+            let r = self.call(method, target, body);
+            (r.status, String::from_utf8(r.body.to_vec()).unwrap())
+        }
+    }
+
+    const LOCATION: &[u8] = b"<CreateBucketConfiguration><LocationConstraint>ap-northeast-1</LocationConstraint></CreateBucketConfiguration>";
+
+    #[test]
+    fn objects_are_stored_listed_and_read_back() {
+        let s3 = S3::new();
+        assert_eq!(s3.call("PUT", "/bkt", LOCATION).status, 200);
+        let put = s3.call_as(
+            ME,
+            "PUT",
+            "/bkt/a%20b",
+            &[("x-amz-meta-color", "blue")],
+            b"hello world",
+        );
+        assert_eq!(put.status, 200);
+        assert!(put.headers.contains(&(
+            "etag".to_owned(),
+            "\"5eb63bbbe01eeed093cb22bb8f5acdc3\"".to_owned()
+        )));
+        let got = s3.call_as(ME, "GET", "/bkt/a%20b", &[("range", "bytes=6-")], b"");
+        assert_eq!((got.status, &got.body[..]), (206, &b"world"[..]));
+        assert!(
+            got.headers
+                .contains(&("x-amz-meta-color".to_owned(), "blue".to_owned()))
+        );
+        for key in ["d/1", "d/2", "e"] {
+            s3.call("PUT", &format!("/bkt/{key}"), b"x");
+        }
+        let (status, page) = s3.text("GET", "/bkt?list-type=2&delimiter=%2F&max-keys=2", b"");
+        assert_eq!(status, 200);
+        assert!(
+            page.contains("<Key>a b</Key>") && page.contains("<Prefix>d/</Prefix>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<KeyCount>2</KeyCount><MaxKeys>2</MaxKeys>"),
+            "{page}"
+        );
+        let token = page
+            .split("<NextContinuationToken>")
+            .nth(1)
+            .and_then(|t| t.split('<').next())
+            .unwrap();
+        let (_, next) = s3.text(
+            "GET",
+            &format!("/bkt?list-type=2&delimiter=%2F&continuation-token={token}"),
+            b"",
+        );
+        assert!(
+            next.contains("<Key>e</Key>") && !next.contains("d/"),
+            "{next}"
+        );
+        assert!(next.contains("<IsTruncated>false</IsTruncated>"), "{next}");
+        let delete =
+            b"<Delete><Object><Key>d/1</Key></Object><Object><Key>e</Key></Object></Delete>";
+        let (status, deleted) = s3.text("POST", "/bkt?delete", delete);
+        assert_eq!(status, 200);
+        assert!(
+            deleted.contains("<Deleted><Key>d/1</Key></Deleted>"),
+            "{deleted}"
+        );
+        // Deleted objects' blobs are gone; the rest remain.
+        assert_eq!(s3.blobs.0.lock().unwrap().1.len(), 2);
+    }
+
+    #[test]
+    fn errors_are_s3_documents_with_s3_statuses() {
+        let s3 = S3::new();
+        let (status, body) = s3.text("GET", "/nope/k", b"");
+        assert_eq!(status, 404);
+        assert!(body.contains("<Error><Code>NoSuchBucket</Code>"), "{body}");
+        assert_eq!(s3.call("PUT", "/Bad_Name", LOCATION).status, 400);
+        assert_eq!(s3.call("PUT", "/bkt", b"").status, 400);
+        s3.call("PUT", "/bkt", LOCATION);
+        let (status, body) = s3.text("PUT", "/bkt", LOCATION);
+        assert_eq!(status, 409);
+        assert!(body.contains("BucketAlreadyOwnedByYou"), "{body}");
+        let other = s3.call_as(OTHER, "PUT", "/bkt", &[], LOCATION);
+        assert_eq!(other.status, 409);
+        assert_eq!(s3.call_as(OTHER, "GET", "/bkt", &[], b"").status, 403);
+        let head = s3.call("HEAD", "/bkt/missing", b"");
+        assert_eq!((head.status, head.body.len()), (404, 0));
+        let (status, body) = s3.text("GET", "/bkt?versioning", b"");
+        assert_eq!(status, 501);
+        assert!(body.contains("NotImplemented"), "{body}");
+        let bad_md5 = s3.call_as(
+            ME,
+            "PUT",
+            "/bkt/k",
+            &[("content-md5", "AAAAAAAAAAAAAAAAAAAAAA==")],
+            b"x",
+        );
+        assert_eq!(bad_md5.status, 400);
+        assert!(
+            s3.blobs.0.lock().unwrap().1.is_empty(),
+            "a refused PUT leaves no blob"
+        );
+    }
 
     #[test]
     fn ranges_read_as_s3_reads_them() {
