@@ -36,12 +36,15 @@ pub const S3_NAMESPACE: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
 /// The most keys one list call returns, and the most DeleteObjects takes.
 const MAX_KEYS: usize = 1000;
 
+/// A blob read or write in progress (the server runs file I/O off the async workers).
+pub type BlobFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = Result<T, String>> + Send + 'a>>;
+
 /// Where object bytes live: files under the data directory, or memory with `--ephemeral`.
 pub trait Blobs: Send + Sync {
     /// Stores bytes durably and names them.
-    fn put(&self, data: &[u8]) -> Result<String, String>;
+    fn put(&self, data: Bytes) -> BlobFuture<'_, String>;
     /// The bytes of a blob.
-    fn get(&self, blob: &str) -> Result<Bytes, String>;
+    fn get(&self, blob: &str) -> BlobFuture<'_, Bytes>;
     /// Deletes blobs no object names any more (best effort: leftovers go at next start).
     fn release(&self, blobs: &[String]);
 }
@@ -207,7 +210,7 @@ async fn serve<B: Backend>(
             }
             None => put_object(backend, blobs, ctx, request, &bucket, &key).await,
         },
-        "GET" | "HEAD" => get_object(backend, blobs, ctx, request, &bucket, &key),
+        "GET" | "HEAD" => get_object(backend, blobs, ctx, request, &bucket, &key).await,
         "DELETE" => {
             delete_keys(backend, blobs, ctx, &bucket, vec![key]).await?;
             Ok(S3Response::empty(204))
@@ -699,7 +702,7 @@ async fn put_object<B: Backend>(
         headers: stored_headers(request.headers),
         blob: String::new(),
     };
-    let object = store(backend, blobs, ctx, put, &data).await?;
+    let object = store(backend, blobs, ctx, put, Bytes::from(data.into_owned())).await?;
     let mut r = S3Response::empty(200).header("etag", format!("\"{}\"", object.etag));
     for (name, value) in request.headers {
         if name.as_str().starts_with("x-amz-checksum-")
@@ -718,10 +721,11 @@ async fn store<B: Backend>(
     blobs: &dyn Blobs,
     ctx: &RequestCtx,
     mut put: PutObject,
-    data: &[u8],
+    data: Bytes,
 ) -> Result<Box<S3Object>, ApiError> {
     put.blob = blobs
         .put(data)
+        .await
         .map_err(|e| ApiError::internal(format!("cannot store the object: {e}")))?;
     let blob = put.blob.clone();
     let outcome = execute_as::<B, S3Outcome>(
@@ -766,7 +770,7 @@ async fn copy_object<B: Backend>(
             )
         })?;
     backend.snapshot().s3_bucket(&ctx.scope.account, bucket)?;
-    let (src, data) = read_current(backend, blobs, &ctx.scope.account, src_bucket, src_key)?;
+    let (src, data) = read_current(backend, blobs, &ctx.scope.account, src_bucket, src_key).await?;
     let replace = header(request.headers, "x-amz-metadata-directive") == Some("REPLACE");
     if !replace && src_bucket == bucket && src_key == key {
         return Err(ApiError::new(
@@ -799,7 +803,7 @@ async fn copy_object<B: Backend>(
         },
         blob: String::new(),
     };
-    let object = store(backend, blobs, ctx, put, &data).await?;
+    let object = store(backend, blobs, ctx, put, data).await?;
     let mut w = XmlWriter::new();
     w.open(&format!("CopyObjectResult xmlns=\"{S3_NAMESPACE}\""))
         .leaf("LastModified", &iso8601_millis(object.last_modified.0))
@@ -867,7 +871,7 @@ fn byte_range(value: Option<&str>, size: u64) -> Result<Option<(u64, u64)>, ApiE
 /// An object's metadata and its bytes, read together: a concurrent overwrite may release
 /// the blob a snapshot names before it is read, so a read that finds it gone looks again in
 /// the newer snapshot (the one that released it).
-fn read_current<B: Backend>(
+async fn read_current<B: Backend>(
     backend: &B,
     blobs: &dyn Blobs,
     account: &AccountId,
@@ -879,8 +883,10 @@ fn read_current<B: Backend>(
         let model = backend.snapshot();
         model.s3_bucket(account, bucket)?;
         let object = model.s3_object(bucket, key)?;
-        match blobs.get(&object.blob) {
-            Ok(data) => return Ok((object.clone(), data)),
+        let (object, read) = (object.clone(), blobs.get(&object.blob));
+        drop(model);
+        match read.await {
+            Ok(data) => return Ok((object, data)),
             Err(e) => last = e,
         }
     }
@@ -889,7 +895,7 @@ fn read_current<B: Backend>(
     )))
 }
 
-fn get_object<B: Backend>(
+async fn get_object<B: Backend>(
     backend: &B,
     blobs: &dyn Blobs,
     ctx: &RequestCtx,
@@ -902,7 +908,7 @@ fn get_object<B: Backend>(
         model.s3_bucket(&ctx.scope.account, bucket)?;
         (model.s3_object(bucket, key)?.clone(), Bytes::new())
     } else {
-        read_current(backend, blobs, &ctx.scope.account, bucket, key)?
+        read_current(backend, blobs, &ctx.scope.account, bucket, key).await?
     };
     let range = byte_range(header(request.headers, "range"), object.size)?;
     let mut r = S3Response::empty(if range.is_some() { 206 } else { 200 })
@@ -1199,12 +1205,14 @@ async fn multipart<B: Backend>(
             let data = payload(request)?;
             let digest = md5(&data);
             check_content_md5(request, &digest)?;
+            let size = u64::try_from(data.len()).unwrap_or(u64::MAX);
             let blob = blobs
-                .put(&data)
+                .put(Bytes::from(data.into_owned()))
+                .await
                 .map_err(|e| ApiError::internal(format!("cannot store the part: {e}")))?;
             let part = localvpc_model::s3::Part {
                 number,
-                size: u64::try_from(data.len()).unwrap_or(u64::MAX),
+                size,
                 etag: hex(&digest),
                 blob: blob.clone(),
                 last_modified: Timestamp(0),
@@ -1356,13 +1364,15 @@ async fn complete<B: Backend>(
     for part in &chosen {
         let bytes = blobs
             .get(&part.blob)
+            .await
             .map_err(|e| ApiError::internal(format!("cannot read part {}: {e}", part.number)))?;
         data.extend_from_slice(&bytes);
         digests.extend(unhex(&part.etag).unwrap_or_default());
     }
     let etag = format!("{}-{}", hex(&md5(&digests)), chosen.len());
     let blob = blobs
-        .put(&data)
+        .put(Bytes::from(data))
+        .await
         .map_err(|e| ApiError::internal(format!("cannot store the object: {e}")))?;
     let command = S3Command::CompleteMultipartUpload {
         bucket: bucket.to_owned(),
@@ -1405,21 +1415,16 @@ mod tests {
     struct Mem(Mutex<(u32, HashMap<String, Bytes>)>);
 
     impl Blobs for Mem {
-        fn put(&self, data: &[u8]) -> Result<String, String> {
+        fn put(&self, data: Bytes) -> BlobFuture<'_, String> {
             let mut m = self.0.lock().unwrap();
             m.0 += 1;
             let name = format!("{:032x}", m.0);
-            m.1.insert(name.clone(), Bytes::copy_from_slice(data));
-            Ok(name)
+            m.1.insert(name.clone(), data);
+            Box::pin(std::future::ready(Ok(name)))
         }
-        fn get(&self, blob: &str) -> Result<Bytes, String> {
-            self.0
-                .lock()
-                .unwrap()
-                .1
-                .get(blob)
-                .cloned()
-                .ok_or_else(|| "gone".to_owned())
+        fn get(&self, blob: &str) -> BlobFuture<'_, Bytes> {
+            let found = self.0.lock().unwrap().1.get(blob).cloned();
+            Box::pin(std::future::ready(found.ok_or_else(|| "gone".to_owned())))
         }
         fn release(&self, blobs: &[String]) {
             let mut m = self.0.lock().unwrap();

@@ -4,7 +4,7 @@
 //! or a release interrupted by a crash) are deleted.
 
 use bytes::Bytes;
-use localvpc_api::s3::Blobs;
+use localvpc_api::s3::{BlobFuture, Blobs};
 use localvpc_model::Model;
 use localvpc_model::s3::{MultipartUpload, S3Object};
 use std::collections::{HashMap, HashSet};
@@ -61,32 +61,47 @@ impl FileBlobs {
     }
 }
 
-impl Blobs for FileBlobs {
-    fn put(&self, data: &[u8]) -> Result<String, String> {
-        let name = new_name();
-        let path = self.dir.join(&name);
-        let write = || -> std::io::Result<()> {
-            let mut file = std::fs::File::create_new(&path)?;
-            file.write_all(data)?;
-            file.sync_all()?;
-            std::fs::File::open(&self.dir)?.sync_all()
-        };
-        match write() {
-            Ok(()) => Ok(name),
-            Err(e) => {
-                let _ = std::fs::remove_file(&path);
-                Err(e.to_string())
-            }
+/// Writes a new blob file and syncs it and its directory.
+fn write_blob(dir: &Path, data: &[u8]) -> Result<String, String> {
+    let name = new_name();
+    let path = dir.join(&name);
+    let write = || -> std::io::Result<()> {
+        let mut file = std::fs::File::create_new(&path)?;
+        file.write_all(data)?;
+        file.sync_all()?;
+        std::fs::File::open(dir)?.sync_all()
+    };
+    match write() {
+        Ok(()) => Ok(name),
+        Err(e) => {
+            let _ = std::fs::remove_file(&path);
+            Err(e.to_string())
         }
     }
+}
 
-    fn get(&self, blob: &str) -> Result<Bytes, String> {
+impl Blobs for FileBlobs {
+    // File I/O (and its fsyncs) runs on tokio's blocking pool, not on the API's workers.
+    fn put(&self, data: Bytes) -> BlobFuture<'_, String> {
+        let dir = self.dir.clone();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || write_blob(&dir, &data))
+                .await
+                .map_err(|e| e.to_string())?
+        })
+    }
+
+    fn get(&self, blob: &str) -> BlobFuture<'_, Bytes> {
         let path = self
             .path(blob)
-            .ok_or_else(|| format!("bad blob name `{blob}`"))?;
-        std::fs::read(path)
-            .map(Bytes::from)
-            .map_err(|e| e.to_string())
+            .ok_or_else(|| format!("bad blob name `{blob}`"));
+        Box::pin(async move {
+            let path = path?;
+            tokio::task::spawn_blocking(move || std::fs::read(path).map(Bytes::from))
+                .await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| e.to_string())
+        })
     }
 
     fn release(&self, blobs: &[String]) {
@@ -108,22 +123,24 @@ pub(crate) struct MemoryBlobs {
 }
 
 impl Blobs for MemoryBlobs {
-    fn put(&self, data: &[u8]) -> Result<String, String> {
+    fn put(&self, data: Bytes) -> BlobFuture<'_, String> {
         let name = new_name();
         self.blobs
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(name.clone(), Bytes::copy_from_slice(data));
-        Ok(name)
+            .insert(name.clone(), data);
+        Box::pin(std::future::ready(Ok(name)))
     }
 
-    fn get(&self, blob: &str) -> Result<Bytes, String> {
-        self.blobs
+    fn get(&self, blob: &str) -> BlobFuture<'_, Bytes> {
+        let found = self
+            .blobs
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(blob)
             .cloned()
-            .ok_or_else(|| format!("no blob `{blob}`"))
+            .ok_or_else(|| format!("no blob `{blob}`"));
+        Box::pin(std::future::ready(found))
     }
 
     fn release(&self, blobs: &[String]) {
