@@ -12,6 +12,7 @@ mod json;
 pub mod logs;
 pub mod route53;
 pub mod route53resolver;
+pub mod s3;
 mod service;
 pub mod sts;
 #[cfg(test)]

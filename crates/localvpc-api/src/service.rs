@@ -21,6 +21,8 @@ pub enum Service {
     Sts,
     /// Amazon CloudWatch Logs.
     Logs,
+    /// Amazon S3 (served by [`crate::s3::handle`]: its requests and answers carry bytes).
+    S3,
 }
 
 /// How a service's requests and errors look on the wire.
@@ -38,16 +40,20 @@ pub enum Protocol {
     /// JSON 1.1 (Route 53 Resolver, CloudWatch Logs): `X-Amz-Target` names the operation; errors as
     /// `{"__type": code, "Message": message}`.
     Json11,
+    /// S3's REST-XML: method, path and query name the operation; errors as
+    /// `<Error><Code/><Message/><RequestId/><HostId/></Error>` with the error's status.
+    S3Xml,
 }
 
 impl Service {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Ec2,
         Self::ElasticLoadBalancing,
         Self::Route53,
         Self::Route53Resolver,
         Self::Sts,
         Self::Logs,
+        Self::S3,
     ];
 
     /// The service a SigV4 credential scope names (`ec2`, `elasticloadbalancing`, …).
@@ -64,6 +70,7 @@ impl Service {
             Self::Route53Resolver => "route53resolver",
             Self::Sts => "sts",
             Self::Logs => "logs",
+            Self::S3 => "s3",
         }
     }
 
@@ -73,6 +80,7 @@ impl Service {
             Self::ElasticLoadBalancing | Self::Sts => Protocol::AwsQuery,
             Self::Route53 => Protocol::RestXml,
             Self::Route53Resolver | Self::Logs => Protocol::Json11,
+            Self::S3 => Protocol::S3Xml,
         }
     }
 
@@ -134,6 +142,10 @@ impl Service {
                 let operation = self.json_operation(request.target)?;
                 crate::logs::serve(backend, ctx, operation, request).await
             }
+            // The server hands S3 requests, bytes and headers included, to `s3::handle`.
+            Self::S3 => Err(ApiError::internal(
+                "S3 requests are served by localvpc_api::s3::handle",
+            )),
         }
     }
 
@@ -143,7 +155,7 @@ impl Service {
         match self {
             Self::Ec2 => crate::ec2::ACTIONS,
             Self::ElasticLoadBalancing => crate::elbv2::ACTIONS,
-            Self::Route53 => &[],
+            Self::Route53 | Self::S3 => &[],
             Self::Route53Resolver => crate::route53resolver::OPERATIONS,
             Self::Sts => crate::sts::ACTIONS,
             Self::Logs => crate::logs::OPERATIONS,
@@ -198,7 +210,8 @@ impl Service {
             Self::Sts => "sts",
             Self::Route53Resolver => "route53resolver",
             Self::Logs => "logs",
-            Self::Route53 => return None,
+            // S3's actions come from method, path and query (a later step: docs/aws-choices.md).
+            Self::Route53 | Self::S3 => return None,
         };
         let operation = match self.protocol() {
             Protocol::Json11 => self.json_operation(request.target).ok()?,
@@ -255,7 +268,7 @@ impl Service {
                 "UnauthorizedOperation",
                 format!("You are not authorized to perform this operation. {sentence}"),
             ),
-            Self::ElasticLoadBalancing | Self::Sts | Self::Route53 => {
+            Self::ElasticLoadBalancing | Self::Sts | Self::Route53 | Self::S3 => {
                 ApiError::new(403, "AccessDenied", sentence)
             }
             Self::Route53Resolver => ApiError::new(403, "AccessDeniedException", sentence),
@@ -272,6 +285,7 @@ impl Service {
             Self::Route53Resolver => "Route 53 Resolver",
             Self::Sts => "STS",
             Self::Logs => "CloudWatch Logs",
+            Self::S3 => "S3",
         }
     }
 }
@@ -292,6 +306,12 @@ impl Protocol {
                 let body = serde_json::json!({ "__type": e.code, "Message": e.message });
                 ApiResponse::json(e.status, body.to_string())
             }
+            Self::S3Xml => ApiResponse {
+                status: e.status,
+                content_type: "application/xml",
+                body: crate::s3::error_xml(&e.code, &e.message, request_id),
+                headers: Vec::new(),
+            },
         }
     }
 }
@@ -378,7 +398,7 @@ mod tests {
         for s in Service::ALL {
             assert_eq!(Service::from_signing_name(s.signing_name()), Some(s));
         }
-        assert_eq!(Service::from_signing_name("s3"), None);
+        assert_eq!(Service::from_signing_name("dynamodb"), None);
     }
 
     #[test]

@@ -501,6 +501,7 @@ pub enum Command {
     Reset,
     Resolver(ResolverCommand),
     Logs(crate::logs::LogsCommand),
+    S3(crate::s3::S3Command),
 }
 
 impl Command {
@@ -578,6 +579,7 @@ pub enum Outcome {
     Unsuccessful(Vec<(String, &'static str, String)>),
     Resolver(ResolverOutcome),
     Logs(crate::logs::LogsOutcome),
+    S3(crate::s3::S3Outcome),
 }
 
 /// A command's typed result: the one [`Outcome`] variant that carries it. `Err` gives the
@@ -608,7 +610,8 @@ from_outcome! {
         | Outcome::Elb(ElbOutcome::Done)
         | Outcome::Route53(Route53Outcome::Done)
         | Outcome::Resolver(ResolverOutcome::Done)
-        | Outcome::Logs(crate::logs::LogsOutcome::Done) => (),
+        | Outcome::Logs(crate::logs::LogsOutcome::Done)
+        | Outcome::S3(crate::s3::S3Outcome::Done) => (),
     Vpc: Outcome::Vpc(x) => x,
     Subnet: Outcome::Subnet(x) => x,
     SubnetCidrReservation: Outcome::SubnetCidrReservation(x) => x,
@@ -669,4 +672,5 @@ from_outcome! {
     ResolverQueryLogConfig: Outcome::Resolver(ResolverOutcome::QueryLogConfig(x)) => x,
     ResolverQueryLogConfigAssociation: Outcome::Resolver(ResolverOutcome::QueryLogConfigAssociation(x)) => x,
     crate::logs::PutLogEventsResult: Outcome::Logs(crate::logs::LogsOutcome::Put(x)) => x,
+    crate::s3::S3Outcome: Outcome::S3(x) => x,
 }

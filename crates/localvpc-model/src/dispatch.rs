@@ -682,6 +682,7 @@ impl Txn<'_, '_> {
             }
             Command::Resolver(c) => Outcome::Resolver(self.run_resolver(c)?),
             Command::Logs(c) => Outcome::Logs(self.run_logs(c)?),
+            Command::S3(c) => Outcome::S3(self.run_s3(c)?),
         })
     }
 }

@@ -226,6 +226,12 @@ pub enum ModelError {
         code: crate::logs::LogsErrorCode,
         message: String,
     },
+    /// An Amazon S3 refusal: its code, with its own HTTP status, and S3's message.
+    #[error("{message}")]
+    S3 {
+        code: crate::s3::S3ErrorCode,
+        message: String,
+    },
 }
 
 /// AWS's text for a resource that does not exist: EC2 names the id ("The vpc ID 'x' does
@@ -358,6 +364,7 @@ impl ModelError {
                 "AnalysisExistsForNetworkInsightsPath"
             }
             Self::Logs { code, .. } => code.as_str(),
+            Self::S3 { code, .. } => code.as_str(),
         }
     }
 
@@ -367,6 +374,7 @@ impl ModelError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Route53 { code, .. } => code.status(),
+            Self::S3 { code, .. } => code.status(),
             _ => 400,
         }
     }

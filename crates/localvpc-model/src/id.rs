@@ -93,6 +93,9 @@ pub enum ResourceKind {
     LogGroup,
     LogStream,
     LogChunk,
+    S3Bucket,
+    S3Object,
+    S3MultipartUpload,
 }
 
 impl ResourceKind {
@@ -186,6 +189,9 @@ impl ResourceKind {
             Self::LogGroup => "logs-loggroup",
             Self::LogStream => "logs-logstream",
             Self::LogChunk => "logs-logchunk",
+            Self::S3Bucket => "s3-bucket",
+            Self::S3Object => "s3-object",
+            Self::S3MultipartUpload => "s3-upload",
         }
     }
 
@@ -240,6 +246,9 @@ impl ResourceKind {
             Self::LogGroup => "ResourceNotFoundException",
             Self::LogStream => "ResourceNotFoundException",
             Self::LogChunk => "ResourceNotFoundException",
+            Self::S3Bucket => "NoSuchBucket",
+            Self::S3Object => "NoSuchKey",
+            Self::S3MultipartUpload => "NoSuchUpload",
         }
     }
 
@@ -294,6 +303,9 @@ impl ResourceKind {
             Self::LogGroup => "InvalidParameterException",
             Self::LogStream => "InvalidParameterException",
             Self::LogChunk => "InvalidParameterException",
+            Self::S3Bucket => "InvalidBucketName",
+            Self::S3Object => "InvalidArgument",
+            Self::S3MultipartUpload => "InvalidArgument",
         }
     }
 
@@ -348,6 +360,9 @@ impl ResourceKind {
             Self::LogGroup => "log group",
             Self::LogStream => "log stream",
             Self::LogChunk => "log stream chunk",
+            Self::S3Bucket => "bucket",
+            Self::S3Object => "object",
+            Self::S3MultipartUpload => "multipart upload",
         }
     }
 
@@ -401,6 +416,9 @@ impl ResourceKind {
             Self::LogGroup => None,
             Self::LogStream => None,
             Self::LogChunk => None,
+            Self::S3Bucket => None,
+            Self::S3Object => None,
+            Self::S3MultipartUpload => None,
         }
     }
 

@@ -25,6 +25,7 @@ mod model;
 mod resource;
 pub mod route53;
 mod route53resolver;
+pub mod s3;
 mod scope;
 #[cfg(test)]
 mod testing;

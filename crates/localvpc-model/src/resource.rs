@@ -51,6 +51,7 @@ use crate::route53resolver::{
     ResolverConfig, ResolverDnssecConfig, ResolverEndpoint, ResolverQueryLogConfig,
     ResolverQueryLogConfigAssociation, ResolverRule, ResolverRuleAssociation,
 };
+use crate::s3::{Bucket, BucketName, MultipartUpload, ObjectId, S3Object, UploadId};
 use crate::scope::Scope;
 use crate::txn::{ScopeState, Txn};
 use imbl::OrdMap;
@@ -357,6 +358,9 @@ stored_resources! {
     LogGroup(LogGroup, LogGroupArn) in log_groups as LogGroup;
     LogStream(LogStream, LogStreamArn) in log_streams as LogStream;
     LogChunk(LogChunk, LogChunkKey) in log_chunks as LogChunk;
+    S3Bucket(Bucket, BucketName) in buckets as S3Bucket;
+    S3Object(S3Object, ObjectId) in s3_objects as S3Object;
+    S3MultipartUpload(MultipartUpload, UploadId) in s3_uploads as S3MultipartUpload;
 }
 
 /// One committed change. A command's changes are applied and persisted together.

@@ -60,6 +60,9 @@ in_vpc! {
 }
 
 impl InVpc for DhcpOptions {}
+impl InVpc for crate::s3::Bucket {}
+impl InVpc for crate::s3::S3Object {}
+impl InVpc for crate::s3::MultipartUpload {}
 impl InVpc for Vpc {}
 impl InVpc for VpcPeeringConnection {}
 impl InVpc for ElasticIp {}

@@ -132,6 +132,16 @@ fn aws_service(index: &NetIndex, host: &str, address: IpAddr) -> Option<String> 
             .then(|| service.to_owned());
     }
     let rest = host.strip_suffix(".amazonaws.com")?;
+    // S3's virtual-hosted names put the bucket first: `BUCKET.s3.<region>.amazonaws.com`,
+    // `BUCKET.s3.amazonaws.com`, `BUCKET.s3-<region>.amazonaws.com`.
+    if !rest.ends_with(".vpce")
+        && rest
+            .split('.')
+            .skip(1)
+            .any(|label| label == "s3" || label.starts_with("s3-"))
+    {
+        return Some("s3".to_owned());
+    }
     let service = rest.split('.').next()?;
     (!service.is_empty() && !rest.ends_with(".vpce")).then(|| service.to_owned())
 }
@@ -449,6 +459,9 @@ mod tests {
             ("sts.ap-northeast-1.amazonaws.com", Some("sts")),
             ("route53.amazonaws.com", Some("route53")),
             ("ssm.ap-northeast-1.amazonaws.com", Some("ssm")),
+            ("s3.ap-northeast-1.amazonaws.com", Some("s3")),
+            ("my.bucket.s3.ap-northeast-1.amazonaws.com", Some("s3")),
+            ("bucket.s3.amazonaws.com", Some("s3")),
             // Endpoint-specific names are known by the endpoint behind the address instead.
             ("vpce-0123-abcd.ec2.ap-northeast-1.vpce.amazonaws.com", None),
             ("example.com", None),

@@ -9,6 +9,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
+use localvpc_api::s3::{S3Request, S3Response};
 use localvpc_api::{ApiError, ApiResponse, AwsRequest, Backend, Protocol, RequestCtx, Service};
 use localvpc_model::{AccountId, Command, Scope};
 use localvpc_wire::query::QueryParams;
@@ -21,6 +22,9 @@ use tokio::net::TcpListener;
 
 /// Requests larger than this are refused before they are read whole.
 const MAX_BODY: usize = 8 * 1024 * 1024;
+/// The largest S3 request body (a single PutObject or an upload part; S3's own limit is
+/// 5 GiB, docs/aws-choices.md "S3").
+const MAX_S3_BODY: usize = 64 * 1024 * 1024;
 
 /// Serves until `shutdown` resolves, then lets open requests finish (up to 10 s).
 pub async fn serve(listener: TcpListener, state: Arc<State>, shutdown: impl Future<Output = ()>) {
@@ -82,13 +86,19 @@ pub(crate) async fn handle_checked(
     let request_id = request_id();
     let (parts, body) = req.into_parts();
     let route = Route::of(state, &parts.method, &parts.uri, &parts.headers);
-    let body = match Limited::new(body, MAX_BODY).collect().await {
+    let limit = route.body_limit();
+    let body = match Limited::new(body, limit).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
+            let code = if limit == MAX_S3_BODY {
+                "EntityTooLarge"
+            } else {
+                "RequestEntityTooLarge"
+            };
             let e = ApiError::new(
                 413,
-                "RequestEntityTooLarge",
-                format!("Request body exceeds the {MAX_BODY}-byte limit"),
+                code,
+                format!("Request body exceeds the {limit}-byte limit"),
             );
             return render(route.error_response(&e, &request_id), &request_id);
         }
@@ -166,6 +176,7 @@ pub(crate) async fn handle_checked(
             service,
             account,
             region,
+            host_bucket,
         } => {
             let target = parts
                 .headers
@@ -189,6 +200,20 @@ pub(crate) async fn handle_checked(
                                 .headers
                                 .push(("x-localvpc-blocked", blocker.to_owned()));
                             refused
+                        }
+                        None if service == Service::S3 => {
+                            let request = S3Request {
+                                method: parts.method.as_str(),
+                                path: parts.uri.path(),
+                                query: parts.uri.query().unwrap_or_default(),
+                                headers: &parts.headers,
+                                body: &body,
+                                host_bucket: host_bucket.as_deref(),
+                            };
+                            let answer =
+                                localvpc_api::s3::handle(state, &*state.blobs, &ctx, &request)
+                                    .await;
+                            return render_s3(answer, &request_id);
                         }
                         None => service.handle(state, &ctx, &request).await,
                     }
@@ -226,6 +251,8 @@ enum Route {
         service: Result<Service, String>,
         account: AccountId,
         region: String,
+        /// The bucket a virtual-hosted-style S3 `Host` names (`BUCKET.s3.…`).
+        host_bucket: Option<String>,
     },
     NotFound,
 }
@@ -280,19 +307,41 @@ impl Route {
                     .get("X-Amz-Credential")
                     .and_then(CredentialScope::from_credential)
             });
+        let host_bucket = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .or_else(|| uri.host())
+            .and_then(s3_host_bucket);
         match credential {
             Some(c) => Self::Aws {
                 service: Service::from_signing_name(&c.service).ok_or(c.service),
                 account: state.config.account_for(&c.access_key_id),
                 region: c.region,
+                host_bucket,
             },
-            // Unsigned requests (curl) are EC2 in the default account and region
-            // (docs/aws-choices.md).
+            // Unsigned requests (curl) are EC2 in the default account and region, unless
+            // the Host names an S3 bucket (docs/aws-choices.md).
             None => Self::Aws {
-                service: Ok(Service::Ec2),
+                service: Ok(if host_bucket.is_some() {
+                    Service::S3
+                } else {
+                    Service::Ec2
+                }),
                 account: AccountId::default_account(),
                 region: state.config.default_region.clone(),
+                host_bucket,
             },
+        }
+    }
+
+    /// How much of the body is read: S3 carries objects.
+    fn body_limit(&self) -> usize {
+        match self {
+            Self::Aws {
+                service: Ok(Service::S3),
+                ..
+            } => MAX_S3_BODY,
+            _ => MAX_BODY,
         }
     }
 
@@ -306,6 +355,48 @@ impl Route {
         };
         protocol.error_response(e, request_id)
     }
+}
+
+/// The bucket a virtual-hosted-style S3 host names: `BUCKET.s3.<region>.amazonaws.com`,
+/// `BUCKET.s3.amazonaws.com`, `BUCKET.s3-<region>.amazonaws.com`, `BUCKET.s3.localhost…`.
+/// An interface endpoint's names (`bucket.vpce-….s3.<region>.vpce.amazonaws.com`) are
+/// path-style: their first label is the literal `bucket`.
+fn s3_host_bucket(host: &str) -> Option<String> {
+    let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+        if port.bytes().all(|b| b.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
+    });
+    let host = host.to_ascii_lowercase();
+    let at = host.rfind(".s3.").or_else(|| host.rfind(".s3-"))?;
+    let bucket = host.get(..at)?;
+    if bucket.is_empty() || bucket.contains("vpce-") {
+        return None;
+    }
+    Some(bucket.to_owned())
+}
+
+/// An S3 answer on the wire: its own headers and bytes.
+fn render_s3(r: S3Response, request_id: &str) -> Response<Full<Bytes>> {
+    let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = Response::new(Full::new(r.body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    if let Ok(v) = header::HeaderValue::from_str(request_id) {
+        headers.insert("x-amz-request-id", v.clone());
+        headers.insert("x-amz-id-2", v);
+    }
+    for (name, value) in r.headers {
+        if let (Ok(n), Ok(v)) = (
+            header::HeaderName::from_bytes(name.as_bytes()),
+            header::HeaderValue::from_str(&value),
+        ) {
+            headers.insert(n, v);
+        }
+    }
+    response
 }
 
 fn unknown_service(name: &str, request_id: &str) -> ApiResponse {

@@ -7,6 +7,7 @@
 //!                                                             └─▶ Writer thread ─▶ Store ─▶ publish
 //! ```
 
+mod blobs;
 mod config;
 mod dataplane;
 mod flowlog;

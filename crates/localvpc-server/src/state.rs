@@ -42,6 +42,8 @@ pub struct State {
     /// Set once the HTTP front door stops accepting: pending session leases answer then, so
     /// they do not hold the graceful shutdown.
     pub(crate) closing: tokio::sync::watch::Sender<bool>,
+    /// S3 object bytes.
+    pub(crate) blobs: Arc<dyn localvpc_api::s3::Blobs>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +59,11 @@ pub enum StartError {
     Thread(std::io::Error),
     #[error(transparent)]
     Authority(#[from] AuthorityError),
+    #[error("cannot open the S3 object directory `{path}`: {source}")]
+    Blobs {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 impl State {
@@ -73,6 +80,20 @@ impl State {
             }
         };
         let model = store.load()?;
+        let blobs: Arc<dyn localvpc_api::s3::Blobs> = match &config.store {
+            StoreConfig::Ephemeral => Arc::new(crate::blobs::MemoryBlobs::default()),
+            StoreConfig::DataDir(dir) => {
+                let path = dir.join(crate::blobs::BLOBS_DIR);
+                Arc::new(
+                    crate::blobs::FileBlobs::open(&path, &model).map_err(|source| {
+                        StartError::Blobs {
+                            path: path.display().to_string(),
+                            source,
+                        }
+                    })?,
+                )
+            }
+        };
         let authority = Arc::new(match &config.store {
             StoreConfig::Ephemeral => Authority::ephemeral()?,
             StoreConfig::DataDir(dir) => Authority::in_dir(&dir.join(CA_DIR))?,
@@ -112,6 +133,7 @@ impl State {
             authority,
             imds_tokens: crate::imds::Tokens::default(),
             flows,
+            blobs,
         }))
     }
 }

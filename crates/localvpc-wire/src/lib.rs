@@ -8,6 +8,7 @@
 //! - [`sigv4`]: reading the credential scope (access key, region, service) of a request.
 //! - [`time`]: AWS timestamp formats.
 
+pub mod md5;
 pub mod query;
 pub mod sigv4;
 pub mod time;
