@@ -112,9 +112,14 @@ async fn handle<G: Gate>(
             "localvpc proxy: send CONNECT host:port, or an absolute-form http:// request\n",
         );
     };
-    let backend = match gate.decide(&session, &host, port).await {
-        Decision::Connect(addr) => addr,
+    let decision = gate.decide(&session, &host, port).await;
+    // Every connection the gate lets through is reported to it once over, also when it
+    // fails before a byte is carried (the gate keeps it open until then).
+    let flow = || FlowGuard::new(Arc::clone(&gate), Arc::clone(&session), &host, port);
+    let backend = match decision {
+        Decision::Connect(addr) => (addr, flow()),
         Decision::Serve(target) if req.method() == Method::CONNECT => {
+            let flow = flow().holding(sessions.enter());
             // TLS ended with the local CA's certificate for the name asked, except on port 80.
             let tls = if port == 80 {
                 None
@@ -127,12 +132,10 @@ async fn handle<G: Gate>(
                 }
             };
             let timeout = options.handshake_timeout;
-            let flow = FlowGuard::new(Arc::clone(&gate), Arc::clone(&session), &host, port)
-                .holding(sessions.enter());
             return intercept(gate, session, target, tls, timeout, req, flow);
         }
         Decision::Serve(target) => {
-            let flow = FlowGuard::new(Arc::clone(&gate), Arc::clone(&session), &host, port);
+            let flow = flow();
             let req = to_origin_form(req);
             flow.add(Transfer {
                 to_server: request_size(&req),
@@ -160,6 +163,7 @@ async fn handle<G: Gate>(
         }
         Decision::Refuse(refusal) => return refused(&session, &refusal),
     };
+    let (backend, flow) = backend;
     let stream = match tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(backend)).await {
         Ok(Ok(s)) => s,
         Ok(Err(e)) => {
@@ -173,7 +177,6 @@ async fn handle<G: Gate>(
         }
     };
     let _ = stream.set_nodelay(true);
-    let flow = FlowGuard::new(gate, session, &host, port);
     if req.method() == Method::CONNECT {
         tunnel(req, stream, sessions.enter(), flow)
     } else {
@@ -594,6 +597,95 @@ mod socket_tests {
         let mut out = Vec::new();
         let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
         String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// Lets everything through to `backend` (`dead.example` to a closed port) and notes
+    /// each connection reported closed.
+    struct Counting {
+        backend: std::net::SocketAddr,
+        closed: std::sync::Mutex<Vec<(String, Transfer)>>,
+    }
+
+    impl Gate for Counting {
+        async fn decide(&self, _: &Session, host: &str, _: u16) -> Decision {
+            if host == "dead.example" {
+                Decision::Connect("127.0.0.1:1".parse().unwrap())
+            } else {
+                Decision::Connect(self.backend)
+            }
+        }
+
+        async fn serve(&self, _: &Session, _: &str, _: Request<Incoming>) -> Response<Full<Bytes>> {
+            unreachable!("nothing is served in-process")
+        }
+
+        fn closed(&self, _: &Session, host: &str, _: u16, transfer: Transfer) {
+            self.closed
+                .lock()
+                .unwrap()
+                .push((host.to_owned(), transfer));
+        }
+    }
+
+    #[tokio::test]
+    async fn every_connection_let_through_is_reported_once_with_its_bytes() {
+        let sessions = Arc::new(Sessions::default());
+        let session = sessions.open("i-1").unwrap();
+        let credential = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            session.id,
+            session.token()
+        ));
+        let gate = Arc::new(Counting {
+            backend: backend().await,
+            closed: std::sync::Mutex::default(),
+        });
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let proxy = listener.local_addr().unwrap();
+        tokio::spawn(serve(
+            listener,
+            Arc::clone(&gate),
+            sessions,
+            Arc::new(Authority::ephemeral().unwrap()),
+            ProxyOptions::default(),
+            std::future::pending(),
+        ));
+        let tunnel = ask(
+            proxy,
+            &format!(
+                "CONNECT open.example:80 HTTP/1.1\r\nHost: open.example:80\r\n\
+                 Proxy-Authorization: Basic {credential}\r\n\r\n\
+                 GET /through HTTP/1.1\r\nHost: open.example\r\nConnection: close\r\n\r\n"
+            ),
+        )
+        .await;
+        assert!(tunnel.ends_with("leaked=false"), "{tunnel}");
+        let dead = ask(
+            proxy,
+            &format!(
+                "GET http://dead.example/ HTTP/1.1\r\nHost: dead.example\r\n\
+                 Proxy-Authorization: Basic {credential}\r\nConnection: close\r\n\r\n"
+            ),
+        )
+        .await;
+        assert!(dead.starts_with("HTTP/1.1 502"), "{dead}");
+        // The reports arrive as the connections' tasks end.
+        for _ in 0..50 {
+            if gate.closed.lock().unwrap().len() == 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let closed = gate.closed.lock().unwrap().clone();
+        assert_eq!(closed.len(), 2, "{closed:?}");
+        let (_, carried) = closed.iter().find(|(h, _)| h == "open.example").unwrap();
+        // The request through the tunnel and the backend's answer, counted each way.
+        assert!(
+            carried.to_server > 40 && carried.to_client > 40,
+            "{carried:?}"
+        );
+        let (_, nothing) = closed.iter().find(|(h, _)| h == "dead.example").unwrap();
+        assert_eq!(nothing.to_client, 0);
     }
 
     #[tokio::test]

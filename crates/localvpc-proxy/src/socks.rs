@@ -157,6 +157,8 @@ async fn decided<G: Gate>(
     } = asked;
     match gate.decide(&session, &host, port).await {
         Decision::Connect(addr) => {
+            // Reported to the gate once over, also when the backend cannot be reached.
+            let flow = FlowGuard::new(gate, session, &host, port);
             let backend =
                 match tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(addr)).await {
                     Ok(Ok(b)) => b,
@@ -164,7 +166,6 @@ async fn decided<G: Gate>(
                     Err(_) => return reply(&mut stream, HOST_UNREACHABLE).await,
                 };
             reply(&mut stream, SUCCEEDED).await?;
-            let flow = FlowGuard::new(gate, session, &host, port);
             let (to_server, to_client) = crate::carry::carry(stream, backend).await?;
             flow.add(Transfer {
                 to_server,
@@ -173,6 +174,7 @@ async fn decided<G: Gate>(
             Ok(())
         }
         Decision::Serve(target) => {
+            let flow = FlowGuard::new(Arc::clone(&gate), Arc::clone(&session), &host, port);
             let tls = if port == 80 {
                 None
             } else {
@@ -182,7 +184,6 @@ async fn decided<G: Gate>(
                 }
             };
             reply(&mut stream, SUCCEEDED).await?;
-            let flow = FlowGuard::new(Arc::clone(&gate), Arc::clone(&session), &host, port);
             let stream = Counted::new(stream, flow.counters());
             serve_in_process(
                 stream,
