@@ -66,6 +66,31 @@ def test_cli_mb_cp_ls_rm_rb(cli, tmp_path):
     assert "cli-bucket" not in cli("s3", "ls").stdout
 
 
+
+def test_cli_sync_mv_and_presigned_urls(cli, tmp_path):
+    import urllib.request
+
+    src = tmp_path / "src"
+    (src / "sub").mkdir(parents=True)
+    (src / "a.txt").write_text("a")
+    (src / "sub" / "b.txt").write_text("b")
+    cli("s3", "mb", "s3://synced")
+    cli("s3", "sync", str(src), "s3://synced/tree")
+    again = cli("s3", "sync", str(src), "s3://synced/tree").stdout
+    assert again.strip() == "", again  # nothing changed, nothing copied
+    dst = tmp_path / "dst"
+    cli("s3", "sync", "s3://synced/tree", str(dst))
+    assert (dst / "sub" / "b.txt").read_text() == "b"
+    cli("s3", "mv", "s3://synced/tree/a.txt", "s3://synced/moved.txt")
+    listing = cli("s3", "ls", "s3://synced/", "--recursive").stdout
+    assert "moved.txt" in listing and "tree/a.txt" not in listing, listing
+    url = cli("s3", "presign", "s3://synced/moved.txt", "--expires-in", "60").stdout.strip()
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:  # a GET signed in its query string
+            assert r.read() == b"a"
+    except urllib.error.HTTPError as e:
+        raise AssertionError(f"{url}: {e.read()!r}") from e
+
 def test_boto3_objects(s3):
     make_bucket(s3, "objects")
     body = bytes(range(256)) * 40
@@ -113,6 +138,16 @@ def test_boto3_objects(s3):
     assert [o["Key"] for o in v1["Contents"]] == ["p/1", "p/2"]
     v1_pages = s3.get_paginator("list_objects").paginate(Bucket="objects", PaginationConfig={"PageSize": 3})
     assert len([o for page in v1_pages for o in page.get("Contents", [])]) == 8
+
+    import urllib.request
+
+    for method, params in (("get_object", {"Bucket": "objects", "Key": "p/1"}),
+                           ("list_objects_v2", {"Bucket": "objects", "Prefix": "p/"})):
+        url = s3.generate_presigned_url(method, Params=params, ExpiresIn=60)
+        assert "X-Amz-Credential" in url or "AWSAccessKeyId" in url, url
+        with urllib.request.urlopen(url, timeout=10) as r:
+            body = r.read()
+        assert body == b"p/1" if method == "get_object" else b"<Key>p/2</Key>" in body, body
 
     deleted = s3.delete_objects(Bucket="objects", Delete={"Objects": [{"Key": "k1"}, {"Key": "k2"}, {"Key": "nope"}]})
     assert sorted(d["Key"] for d in deleted["Deleted"]) == ["k1", "k2", "nope"]

@@ -796,6 +796,48 @@ def test_s3_gateway_endpoint_config_lifecycle(spawn_server, tf):
                              f"(exit {plan.returncode})\n" + run.failure_report(plan, n=120))
 
 
+
+def test_s3_config_lifecycle(spawn_server, tf):
+    """S3 itself: aws_s3_bucket (with tags), aws_s3_bucket_policy, aws_s3_object, next to an S3
+    gateway endpoint whose policy is an aws_vpc_endpoint_policy; apply, check with boto3,
+    re-plan clean, destroy to nothing."""
+    import hashlib
+
+    from botocore.config import Config
+
+    tfh.require_terraform()
+    srv = spawn_server(ephemeral=True, accounts={NET_KEY: NET_ACCOUNT})
+    ec2 = new_ec2_client(srv.url, access_key=NET_KEY, region=REGION)
+    baseline = inventory(ec2)
+    with helpers._SESSION_LOCK:
+        s3 = helpers._shared_session().client(
+            "s3", endpoint_url=srv.url, region_name=REGION, aws_access_key_id=NET_KEY,
+            aws_secret_access_key=DEFAULT_SECRET_KEY,
+            config=Config(s3={"addressing_style": "path"}, retries={"total_max_attempts": 1}))
+
+    run = tf("s3", {"endpoint": srv.url, "access_key": NET_KEY, "secret_key": DEFAULT_SECRET_KEY,
+                    "region": REGION})
+    run.init()
+    apply_or_known_gap(run, {})
+    out = run.outputs()
+    body = s3.get_object(Bucket=out["bucket"], Key="greetings/hello.txt")
+    assert body["Body"].read() == b"hello from terraform\n" and body["ContentType"] == "text/plain"
+    assert out["object_etag"] == hashlib.md5(b"hello from terraform\n").hexdigest()
+    policy = json.loads(s3.get_bucket_policy(Bucket=out["bucket"])["Policy"])
+    assert policy["Statement"][0]["Condition"]["StringNotEquals"]["aws:SourceVpce"] == out["endpoint_id"]
+    assert s3.get_bucket_tagging(Bucket=out["bucket"])["TagSet"] == [{"Key": "Team", "Value": "net"}]
+    [endpoint] = ec2.describe_vpc_endpoints(VpcEndpointIds=[out["endpoint_id"]])["VpcEndpoints"]
+    assert json.loads(endpoint["PolicyDocument"])["Statement"][0]["Sid"] == "OneBucketOnly"
+
+    plan = run.run("plan", "-detailed-exitcode", "-input=false")
+    run.destroy()
+    assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == []
+    assert_back_to_baseline(ec2, baseline, "s3")
+
+    if plan.returncode != 0:
+        raise TerraformError("`terraform plan -detailed-exitcode` after apply was not empty "
+                             f"(exit {plan.returncode})\n" + run.failure_report(plan, n=120))
+
 def check_s3_gateway(ec2, out: dict) -> None:
     vpc_id = out["vpc_id"]
     priv_rt, iso_rt = out["private_route_table_id"], out["isolated_route_table_id"]

@@ -252,7 +252,11 @@ async fn bucket_operation<B: Backend>(
         "upload-id-marker",
         "max-uploads",
     ];
-    if let Some(sub) = query.keys().find(|k| !known.contains(k)) {
+    // A presigned URL's signature parameters name no subresource.
+    let signature = |k: &str| {
+        k.starts_with("X-Amz-") || matches!(k, "AWSAccessKeyId" | "Signature" | "Expires")
+    };
+    if let Some(sub) = query.keys().find(|k| !known.contains(k) && !signature(k)) {
         return Err(not_implemented(&format!("the bucket subresource `{sub}`")));
     }
     if query.get("policy").is_some() {

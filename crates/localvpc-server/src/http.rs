@@ -319,17 +319,28 @@ impl Route {
                 region: c.region,
                 host_bucket,
             },
-            // Unsigned requests (curl) are EC2 in the default account and region, unless
-            // the Host names an S3 bucket (docs/aws-choices.md).
-            None => Self::Aws {
-                service: Ok(if host_bucket.is_some() {
-                    Service::S3
-                } else {
-                    Service::Ec2
-                }),
-                account: AccountId::default_account(),
-                region: state.config.default_region.clone(),
-                host_bucket,
+            // S3's signature version 2 (`Authorization: AWS KEY:…`, or a presigned URL's
+            // `AWSAccessKeyId`/`Signature` without an `Action`, what `aws s3 presign` of
+            // CLI v1 writes): S3 in the key's account and the default region.
+            None => match s3_v2_access_key(uri, headers) {
+                Some(key) => Self::Aws {
+                    service: Ok(Service::S3),
+                    account: state.config.account_for(&key),
+                    region: state.config.default_region.clone(),
+                    host_bucket,
+                },
+                // Unsigned requests (curl) are EC2 in the default account and region, unless
+                // the Host names an S3 bucket (docs/aws-choices.md).
+                None => Self::Aws {
+                    service: Ok(if host_bucket.is_some() {
+                        Service::S3
+                    } else {
+                        Service::Ec2
+                    }),
+                    account: AccountId::default_account(),
+                    region: state.config.default_region.clone(),
+                    host_bucket,
+                },
             },
         }
     }
@@ -355,6 +366,22 @@ impl Route {
         };
         protocol.error_response(e, request_id)
     }
+}
+
+/// The access key of an S3 signature-version-2 request, if it is one.
+fn s3_v2_access_key(uri: &http::Uri, headers: &HeaderMap) -> Option<String> {
+    if let Some(key) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("AWS "))
+        .and_then(|v| v.split_once(':'))
+        .map(|(key, _)| key.to_owned())
+    {
+        return Some(key);
+    }
+    let query = QueryParams::parse(uri.query().unwrap_or_default().as_bytes());
+    let key = query.get("AWSAccessKeyId")?;
+    (query.get("Signature").is_some() && query.get("Action").is_none()).then(|| key.to_owned())
 }
 
 /// The bucket a virtual-hosted-style S3 host names: `BUCKET.s3.<region>.amazonaws.com`,

@@ -48,10 +48,13 @@ provider "aws" {
   skip_region_validation      = true
   max_retries                 = 2
 
-  # Route 53 Resolver is served on the same URL (routed by the SigV4 credential scope).
+  # Route 53 Resolver and S3 are served on the same URL (routed by the SigV4 credential
+  # scope); S3 path-style, as the URL names no bucket.
+  s3_use_path_style = true
   endpoints {
     ec2             = var.endpoint
     route53resolver = var.endpoint
+    s3              = var.endpoint
     sts             = var.endpoint
   }
 }
