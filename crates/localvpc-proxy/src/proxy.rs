@@ -271,13 +271,7 @@ fn tunnel(
             Err(upgraded) => {
                 let mut client = TokioIo::new(upgraded);
                 let mut backend = backend;
-                tokio::io::copy_bidirectional_with_sizes(
-                    &mut client,
-                    &mut backend,
-                    TUNNEL_BUFFER,
-                    TUNNEL_BUFFER,
-                )
-                .await
+                crate::carry::copy(&mut client, &mut backend).await
             }
         };
         match carried {
@@ -627,8 +621,9 @@ mod socket_tests {
         }
     }
 
-    #[tokio::test]
-    async fn every_connection_let_through_is_reported_once_with_its_bytes() {
+    /// A proxy deciding with `gate`, the Basic credential of a session for `i-1`, and the
+    /// proxy's certificate authority.
+    async fn start<G: Gate>(gate: Arc<G>) -> (std::net::SocketAddr, String, Arc<Authority>) {
         let sessions = Arc::new(Sessions::default());
         let session = sessions.open("i-1").unwrap();
         let credential = base64::engine::general_purpose::STANDARD.encode(format!(
@@ -636,20 +631,27 @@ mod socket_tests {
             session.id,
             session.token()
         ));
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let proxy = listener.local_addr().unwrap();
+        let authority = Arc::new(Authority::ephemeral().unwrap());
+        tokio::spawn(serve(
+            listener,
+            gate,
+            sessions,
+            Arc::clone(&authority),
+            ProxyOptions::default(),
+            std::future::pending(),
+        ));
+        (proxy, credential, authority)
+    }
+
+    #[tokio::test]
+    async fn every_connection_let_through_is_reported_once_with_its_bytes() {
         let gate = Arc::new(Counting {
             backend: backend().await,
             closed: std::sync::Mutex::default(),
         });
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let proxy = listener.local_addr().unwrap();
-        tokio::spawn(serve(
-            listener,
-            Arc::clone(&gate),
-            sessions,
-            Arc::new(Authority::ephemeral().unwrap()),
-            ProxyOptions::default(),
-            std::future::pending(),
-        ));
+        let (proxy, credential, _) = start(Arc::clone(&gate)).await;
         let tunnel = ask(
             proxy,
             &format!(
@@ -690,27 +692,10 @@ mod socket_tests {
 
     #[tokio::test]
     async fn requests_are_authenticated_decided_and_carried() {
-        let sessions = Arc::new(Sessions::default());
-        let session = sessions.open("i-1").unwrap();
-        let credential = base64::engine::general_purpose::STANDARD.encode(format!(
-            "{}:{}",
-            session.id,
-            session.token()
-        ));
         let gate = Arc::new(OneWay {
             backend: backend().await,
         });
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let proxy = listener.local_addr().unwrap();
-        let authority = Arc::new(Authority::ephemeral().unwrap());
-        tokio::spawn(serve(
-            listener,
-            gate,
-            sessions,
-            Arc::clone(&authority),
-            ProxyOptions::default(),
-            std::future::pending(),
-        ));
+        let (proxy, credential, authority) = start(gate).await;
 
         let forwarded = ask(
             proxy,
@@ -871,8 +856,14 @@ mod socket_tests {
             s.read_exact(&mut answer).await.unwrap();
             (answer[1], s)
         };
-        let id = session.id.clone();
-        let token = session.token().to_owned();
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(&credential)
+            .unwrap();
+        let (id, token) = std::str::from_utf8(&decoded)
+            .unwrap()
+            .split_once(':')
+            .unwrap();
+        let (id, token) = (id.to_owned(), token.to_owned());
         let (code, mut s) = socks("open.example", id.clone(), token.clone()).await;
         assert_eq!(code, 0);
         s.write_all(b"GET /socks HTTP/1.1\r\nHost: open.example\r\nConnection: close\r\n\r\n")

@@ -114,14 +114,19 @@ impl FlowRecorder {
         sightings: Vec<Sighting>,
         now: Timestamp,
     ) {
-        let flow = OpenFlow {
+        let flow = self.flow(origin, sightings, now);
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        open.entry(key).or_default().push_back(flow);
+    }
+
+    /// A flow starting now, with the instance's side given the next ephemeral port.
+    fn flow(&self, origin: Origin, sightings: Vec<Sighting>, now: Timestamp) -> OpenFlow {
+        OpenFlow {
             started: now,
             client_port: self.client_port(),
             sightings,
             origin,
-        };
-        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        open.entry(key).or_default().push_back(flow);
+        }
     }
 
     /// A connection the gate refused (or that reached nothing): recorded now, as one
@@ -133,12 +138,7 @@ impl FlowRecorder {
         sightings: Vec<Sighting>,
         now: Timestamp,
     ) {
-        let flow = OpenFlow {
-            started: now,
-            client_port: self.client_port(),
-            sightings,
-            origin,
-        };
+        let flow = self.flow(origin, sightings, now);
         self.record(model, flow, None, now);
     }
 

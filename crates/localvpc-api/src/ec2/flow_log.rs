@@ -75,11 +75,7 @@ fn write_flow_log(w: &mut XmlWriter, f: &FlowLog) {
 pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
     let p = &op.params;
     let resource_type = FlowLogResourceType::parse(p.required("ResourceType")?)?;
-    let resource_ids: Vec<String> = p
-        .list("ResourceId")
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let resource_ids = owned(p.list("ResourceId"));
     if resource_ids.is_empty() {
         return Err(ApiError::missing("ResourceId"));
     }
@@ -107,12 +103,7 @@ pub(super) async fn create<B: Backend>(op: &Op<'_, B>) -> Body {
 }
 
 pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
-    let ids: Vec<String> = op
-        .params
-        .list("FlowLogId")
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let ids = owned(op.params.list("FlowLogId"));
     if ids.is_empty() {
         return Err(ApiError::missing("FlowLogId"));
     }
@@ -120,6 +111,12 @@ pub(super) async fn delete<B: Backend>(op: &Op<'_, B>) -> Body {
     op.respond(|w| {
         super::write_unsuccessful(w, &failed);
     })
+}
+
+/// A list parameter's values, owned (flow log and resource ids are checked by the model,
+/// which answers unknown and malformed ones per id).
+fn owned(values: Vec<&str>) -> Vec<String> {
+    values.into_iter().map(str::to_owned).collect()
 }
 
 fn filter_values(f: &FlowLog, name: &str) -> Vec<String> {
@@ -149,12 +146,7 @@ fn filter_values(f: &FlowLog, name: &str) -> Vec<String> {
 /// Unknown flow log ids are left out rather than refused: DescribeFlowLogs answers an
 /// empty set for them (Terraform reads a deleted flow log that way).
 pub(super) fn describe<B: Backend>(op: &Op<'_, B>) -> Body {
-    let ids: Vec<String> = op
-        .params
-        .list("FlowLogId")
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let ids = owned(op.params.list("FlowLogId"));
     super::describe::Describe::<B, FlowLogId>::with_ids(op, Vec::new())
         .filters(FILTERS, true)?
         .paged(&BOUNDS)?
