@@ -96,6 +96,11 @@ impl Gate for State {
     }
 }
 
+/// Services localvpc serves on its API port but does not answer through the data plane yet:
+/// S3 until its endpoint and bucket policies decide each request there, so that what
+/// happens never disagrees with what `localvpc trace --request` says (issue 15).
+const NOT_CARRIED_YET: &[&str] = &["s3"];
+
 /// The names the gate gives what it answers in-process.
 const API: &str = "api";
 const METADATA: &str = "metadata";
@@ -293,6 +298,19 @@ impl State {
         if let Some(service) = aws_service(&index, host, address) {
             if self.config.upstreams.contains_key(&service) {
                 return Ok(Backend::Upstream(service));
+            }
+            if NOT_CARRIED_YET.contains(&service.as_str()) {
+                return Err(refuse(
+                    502,
+                    "LOCALVPC_NO_UPSTREAM",
+                    format!(
+                        "the path to {service} at {emulated} is open; localvpc serves \
+                         `{service}` on its API port, but does not carry it through the data \
+                         plane until the endpoint and bucket policies are evaluated on each \
+                         request (a request here could pass where AWS refuses it); relay it to \
+                         another emulator with `localvpc serve --upstream {service}=http://HOST:PORT`"
+                    ),
+                ));
             }
             if Service::from_signing_name(&service).is_some() {
                 return Ok(Backend::Api(endpoint_at(&index, address)));
