@@ -5,8 +5,9 @@ Used by run.py after the traces (paths.py), and by the end-to-end suite. Standar
 `localvpc` itself runs the programs (its path: run.py's --localvpc, $LOCALVPC_BIN, or `localvpc`
 on PATH). Each step is a program run inside the instance and what it met: an HTTP status, and
 for a refusal the code in `x-localvpc-blocked` (the blocker on the path, or why nothing answered
-at its end: `LOCALVPC_NO_UPSTREAM` for an AWS service localvpc does not serve, such as S3 and SSM
-today, `LOCALVPC_NO_BACKEND` for an address nothing real stands behind).
+at its end: `LOCALVPC_NO_UPSTREAM` for an AWS service localvpc does not serve, such as SSM,
+`LOCALVPC_NO_BACKEND` for an address nothing real stands behind; `LOCALVPC_ENDPOINT_POLICY_DENY`
+when the endpoint's policy refuses the request).
 
 The HTTP requests are made by a small probe (PROBE below: Python's standard library, through the
 session's proxy, as `curl -si URL` would, CONNECT for https) so that no curl is needed and the
@@ -141,7 +142,11 @@ def aws_cli_env() -> dict:
 
 
 def steps_1(f: dict) -> list[Step]:
-    return [probe("S3 through the gateway endpoint", S3, "502 LOCALVPC_NO_UPSTREAM"),
+    # The endpoint's policy allows s3:GetObject/PutObject on example-bucket only: listing the
+    # buckets is refused by it; getting an object passes it, and S3 answers (no such bucket).
+    return [probe("S3 through the gateway endpoint: list the buckets", S3, "403 LOCALVPC_ENDPOINT_POLICY_DENY"),
+            probe("S3 through the gateway endpoint: get example-bucket/test.txt",
+                  f"https://example-bucket.s3.{REGION}.amazonaws.com/test.txt", "404"),
             probe("the internet, from the private subnet", INTERNET, "403 NO_ROUTE_TO_DESTINATION")]
 
 
@@ -159,8 +164,8 @@ def steps_2(f: dict) -> list[Step]:
 
 def steps_3(f: dict) -> list[Step]:
     over = f.get("connectivity") or "peering"
-    return [probe(f"S3 at the hub's endpoint, over the {'transit gateway' if over == 'tgw' else 'peering'}",
-                  S3, "502 LOCALVPC_NO_UPSTREAM")]
+    return [probe(f"S3 at the hub's endpoint, over the {'transit gateway' if over == 'tgw' else 'peering'}: "
+                  "list the buckets", S3, "200", contains="ListAllMyBucketsResult")]
 
 
 def steps_4(f: dict) -> list[Step]:
@@ -235,6 +240,6 @@ def table(instance: str, steps: list[Step], title: str) -> str:
         lines.append(f"    inside: {s.shown}")
         lines.append(f"    -> {met}" + (f": {detail}" if detail else "") + ("" if s.ok else f"  [expected {s.expect}]"))
     if any("NO_UPSTREAM" in s.expect for s in steps):
-        lines.append("  (localvpc does not serve S3 or SSM yet: the path is open, and the proxy answers "
-                     "LOCALVPC_NO_UPSTREAM; `localvpc serve --upstream s3=http://HOST:PORT` relays to another emulator)")
+        lines.append("  (localvpc does not serve SSM: the path is open, and the proxy answers "
+                     "LOCALVPC_NO_UPSTREAM; `localvpc serve --upstream ssm=http://HOST:PORT` relays to another emulator)")
     return "\n".join(lines)

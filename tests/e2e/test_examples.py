@@ -27,8 +27,8 @@ SSM and CloudWatch endpoints' ENIs in the instance's AZ (2), the hub's S3 endpoi
 peering or the transit gateway (3), the consumer's endpoint and PrivateLink on to the provider's
 NLB, whose target 10.0.1.10 no interface holds (4: the scenario runs no backend).
 The CLI forms and run.py's round trip then run the examples' traffic step (examples/traffic.py,
-assert_traffic): real programs inside the app instance with `localvpc exec` — S3 and SSM open
-but not served (LOCALVPC_NO_UPSTREAM), the aws CLI reaching EC2 through its endpoint, the
+assert_traffic): real programs inside the app instance with `localvpc exec` — S3 decided by the
+endpoint policy, SSM open but not served (LOCALVPC_NO_UPSTREAM), the aws CLI reaching EC2 through its endpoint, the
 internet refused, and scenario 4's target mapped at run time (`localvpc map add`) to a local
 server whose answer comes back through PrivateLink.
 The Terraform forms launch the instance only with app_instance = true (default false):
@@ -818,12 +818,13 @@ def run_step(argv: list[str], env: dict, label: str, timeout: float = 600) -> st
 
 # What the traffic step of each scenario must meet (examples/traffic.py): label -> result.
 TRAFFIC = {
-    "1": {"S3 through the gateway endpoint": "502 LOCALVPC_NO_UPSTREAM",
+    "1": {"S3 through the gateway endpoint: list the buckets": "403 LOCALVPC_ENDPOINT_POLICY_DENY",
+          "S3 through the gateway endpoint: get example-bucket/test.txt": "404",
           "the internet, from the private subnet": "403 NO_ROUTE_TO_DESTINATION"},
     "2": {"EC2 through the ec2 interface endpoint": "exit 0",
           "SSM through the ssm interface endpoint": "502 LOCALVPC_NO_UPSTREAM"},
-    "3": {"S3 at the hub's endpoint, over the peering": "502 LOCALVPC_NO_UPSTREAM",
-          "S3 at the hub's endpoint, over the transit gateway": "502 LOCALVPC_NO_UPSTREAM"},
+    "3": {"S3 at the hub's endpoint, over the peering: list the buckets": "200",
+          "S3 at the hub's endpoint, over the transit gateway: list the buckets": "200"},
     "4": {"the provider's process, through PrivateLink": "200",
           "the endpoint on port 80 (its group admits 443 only)": "403 ENI_SG_RULES_MISMATCH",
           "the same, once the mapping is removed": "502 LOCALVPC_NO_BACKEND"},
@@ -832,8 +833,9 @@ TRAFFIC = {
 
 def assert_traffic(url: str, n: str, facts: dict, env: dict, monkeypatch) -> None:
     """The examples' traffic step (what run.py prints): real programs run with `localvpc exec`
-    in the app instance meet what the scenario says — S3 and SSM open but not served
-    (LOCALVPC_NO_UPSTREAM), EC2 answered through its interface endpoint by the unmodified aws
+    in the app instance meet what the scenario says — S3 decided by the gateway endpoint's
+    policy (listing refused, an object of the allowed bucket reaching S3) or reached at the
+    hub's endpoint, SSM open but not served (LOCALVPC_NO_UPSTREAM), EC2 answered through its interface endpoint by the unmodified aws
     CLI, the internet refused, and scenario 4's IP target mapped at run time to a local server
     that answers through PrivateLink."""
     monkeypatch.setenv("PATH", env["PATH"])  # the aws CLI of form_env, for scenario 2
@@ -990,8 +992,9 @@ def test_run_py_round_trip(fresh, tmp_path):
         assert "vpc-endpoint-policy" in traced and "[expected" not in traced, traced
         # ... and what really got through (traffic.py, localvpc exec in the app instance).
         ran = tail[tail.index("What really got through (run before the delete), from i-"):]
+        # The live request meets the same endpoint policy the trace above names.
         assert re.search(r"^    inside: curl -si https://s3\.ap-northeast-1\.amazonaws\.com/\n"
-                         r"    -> 502, x-localvpc-blocked: LOCALVPC_NO_UPSTREAM: the path to s3 at ", ran, re.M), ran
+                         r"    -> 403, x-localvpc-blocked: LOCALVPC_ENDPOINT_POLICY_DENY", ran, re.M), ran
         assert "-> 403, x-localvpc-blocked: NO_ROUTE_TO_DESTINATION: " in ran and "[expected" not in ran, ran
         if form == "cli":
             assert "What DNS answers where" in out and ";; WHY" in out and "[view]" not in out.split("$ bash")[1], out

@@ -1,7 +1,7 @@
 """Amazon S3 on the API port: buckets and objects through the aws CLI (`s3 mb/cp/ls/rm/rb`,
 a multipart `cp`) and boto3 (put/get/range/head/list/copy/delete-objects, multipart uploads,
 bucket policies and tags), S3's error codes and statuses, objects and uploads surviving a
-restart and kill -9, and S3 not yet carried through `localvpc exec` (its policies must decide first)."""
+restart and kill -9, and S3 from `localvpc exec` through a gateway endpoint whose policy decides."""
 
 from __future__ import annotations
 
@@ -308,40 +308,65 @@ def test_objects_survive_restart_and_kill_9(spawn_server, tmp_path):
     assert len(blobs) == 3, blobs
 
 
-def test_exec_is_not_carried_to_s3_until_its_policies_decide(server, endpoint, tmp_path):
-    """A private-subnet instance with an S3 gateway endpoint on its route table: the path to
-    S3's real name is open, but the data plane does not carry S3 requests yet — their
-    endpoint and bucket policies are not evaluated on live requests, and a request must not
-    pass where AWS (and `localvpc trace --request`) would refuse it. It says so, naming the
-    relay that works meanwhile; an instance without an endpoint has no path at all."""
+def test_exec_reaches_s3_through_a_gateway_endpoint_whose_policy_decides(server, endpoint, tmp_path):
+    """The users' verification, literally: a private-subnet instance with an S3 gateway
+    endpoint whose policy allows only s3:GetObject and s3:PutObject on one bucket. The aws
+    CLI inside `localvpc exec`, with no --endpoint-url: `aws s3 cp` up and down works, `aws s3
+    ls` is AccessDenied naming the endpoint policy, another bucket is denied; an explicit
+    Deny says so; an instance without an endpoint has no path."""
+    import json
     import os
     import subprocess
 
-    from helpers import new_ec2_client, resolve_binary
+    from helpers import find_aws_cli, isolated_aws_env, new_ec2_client, resolve_binary
     from path_helpers import Net
 
-    if shutil.which("curl") is None:
-        pytest.skip("curl is not installed (scripts/test installs it with apt-get as root)")
     ec2 = new_ec2_client(endpoint)
     net = Net(ec2)
     vpc = net.vpc("10.40.0.0/16", dns_hostnames=True)
     private = net.subnet(vpc, "10.40.2.0/24")
     instance = net.instance(private)["InstanceId"]
     bare = net.instance(net.subnet(net.vpc("10.41.0.0/16", dns_hostnames=True), "10.41.1.0/24"))["InstanceId"]
-    ec2.create_vpc_endpoint(VpcId=vpc, VpcEndpointType="Gateway",
-                            ServiceName=f"com.amazonaws.{REGION}.s3",
-                            RouteTableIds=[net.table_for(vpc, private)])
-    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "all_proxy")}
+    only_one_bucket = {"Version": "2012-10-17", "Statement": [{
+        "Sid": "OneBucket", "Effect": "Allow", "Principal": "*",
+        "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::through-gateway/*"}]}
+    gateway = ec2.create_vpc_endpoint(VpcId=vpc, VpcEndpointType="Gateway",
+                                      ServiceName=f"com.amazonaws.{REGION}.s3",
+                                      RouteTableIds=[net.table_for(vpc, private)],
+                                      PolicyDocument=json.dumps(only_one_bucket))["VpcEndpoint"]["VpcEndpointId"]
+    make_bucket(s3_client(endpoint), "through-gateway")
+    make_bucket(s3_client(endpoint), "another-bucket")
+    (tmp_path / "up.txt").write_text("through the gateway endpoint\n")
+    empty = tmp_path / "empty-aws-config"
+    empty.write_text("")
+    env = isolated_aws_env(dict(os.environ), empty, access_key=DEFAULT_ACCESS_KEY,
+                           secret_key=DEFAULT_SECRET_KEY, region=REGION)
     env["LOCALVPC_ENDPOINT"] = endpoint
+    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        env.pop(name, None)
 
-    def curl_in(who: str) -> str:
-        r = subprocess.run([str(resolve_binary()), "exec", "--instance", who, "--", "curl", "-si",
-                            "--max-time", "20", f"http://through-gateway.s3.{REGION}.amazonaws.com/"],
-                           capture_output=True, text=True, env=env, timeout=60)
-        return r.stdout.replace("\r\n", "\n")
+    def aws_in(who: str, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(resolve_binary()), "exec", "--instance", who, "--", find_aws_cli(), *args],
+                              capture_output=True, text=True, env=env, timeout=60, cwd=tmp_path)
 
-    answer = curl_in(instance)
-    assert answer.startswith("HTTP/1.1 502"), answer
-    assert "x-localvpc-blocked: LOCALVPC_NO_UPSTREAM" in answer
-    assert "--upstream s3=" in answer and "policies" in answer
-    assert "x-localvpc-blocked: NO_ROUTE_TO_DESTINATION" in curl_in(bare)
+    up = aws_in(instance, "s3", "cp", "up.txt", "s3://through-gateway/up.txt")
+    assert up.returncode == 0, up.stderr
+    down = aws_in(instance, "s3", "cp", "s3://through-gateway/up.txt", "down.txt")
+    assert down.returncode == 0, down.stderr
+    assert (tmp_path / "down.txt").read_text() == "through the gateway endpoint\n"
+    listed = aws_in(instance, "s3", "ls")
+    assert listed.returncode != 0 and "AccessDenied" in listed.stderr, listed.stderr
+    assert "because no VPC endpoint policy allows the s3:ListAllMyBuckets action" in listed.stderr
+    other = aws_in(instance, "s3", "cp", "up.txt", "s3://another-bucket/up.txt")
+    assert other.returncode != 0 and "AccessDenied" in other.stderr, other.stderr
+    # From the host, not through the endpoint, its policy does not apply.
+    assert [b["Name"] for b in s3_client(endpoint).list_buckets()["Buckets"]]
+    explicit = dict(only_one_bucket, Statement=only_one_bucket["Statement"] + [{
+        "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}])
+    ec2.modify_vpc_endpoint(VpcEndpointId=gateway, PolicyDocument=json.dumps(explicit))
+    denied = aws_in(instance, "s3", "cp", "s3://through-gateway/up.txt", "again.txt")
+    assert denied.returncode != 0, denied.stderr
+    # Without an endpoint (and without a way out), the same request does not get through.
+    blocked = aws_in(bare, "s3", "ls", "s3://through-gateway/", "--cli-read-timeout", "5",
+                     "--cli-connect-timeout", "5")
+    assert blocked.returncode != 0

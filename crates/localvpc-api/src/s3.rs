@@ -143,6 +143,53 @@ pub async fn handle<B: Backend>(
     }
 }
 
+/// The IAM action and resource ARN of an S3 request in path style (`/BUCKET/KEY`), as
+/// endpoint policies see it: `s3:ListAllMyBuckets` on `arn:aws:s3:::*`, bucket actions on
+/// `arn:aws:s3:::BUCKET`, object actions on `arn:aws:s3:::BUCKET/KEY`.
+pub fn iam_request(method: &str, path: &str, query: &str) -> (String, String) {
+    let query = QueryParams::parse(query.as_bytes());
+    let has = |name: &str| query.get(name).is_some();
+    let path = path.strip_prefix('/').unwrap_or(path);
+    let (bucket, key) = match path.split_once('/') {
+        None => (percent_decode(path), String::new()),
+        Some((bucket, key)) => (percent_decode(bucket), percent_decode(key)),
+    };
+    let action = |a: &str| format!("s3:{a}");
+    if bucket.is_empty() {
+        return (action("ListAllMyBuckets"), "arn:aws:s3:::*".to_owned());
+    }
+    if key.is_empty() {
+        let name = match method {
+            _ if has("policy") => match method {
+                "GET" => "GetBucketPolicy",
+                "DELETE" => "DeleteBucketPolicy",
+                _ => "PutBucketPolicy",
+            },
+            _ if has("tagging") => match method {
+                "GET" => "GetBucketTagging",
+                _ => "PutBucketTagging",
+            },
+            _ if has("location") => "GetBucketLocation",
+            _ if has("uploads") => "ListBucketMultipartUploads",
+            "POST" if has("delete") => {
+                return (action("DeleteObject"), format!("arn:aws:s3:::{bucket}/*"));
+            }
+            "PUT" => "CreateBucket",
+            "DELETE" => "DeleteBucket",
+            _ => "ListBucket",
+        };
+        return (action(name), format!("arn:aws:s3:::{bucket}"));
+    }
+    let name = match method {
+        "DELETE" if has("uploadId") => "AbortMultipartUpload",
+        "GET" if has("uploadId") => "ListMultipartUploadParts",
+        "GET" | "HEAD" => "GetObject",
+        "DELETE" => "DeleteObject",
+        _ => "PutObject",
+    };
+    (action(name), format!("arn:aws:s3:::{bucket}/{key}"))
+}
+
 /// The bucket and key a request names: the `Host` header's bucket and the whole path as
 /// the key, or the path's first segment and the rest.
 fn target<'a>(request: &S3Request<'a>) -> (Option<String>, Option<String>) {

@@ -210,8 +210,12 @@ impl Service {
             Self::Sts => "sts",
             Self::Route53Resolver => "route53resolver",
             Self::Logs => "logs",
-            // S3's actions come from method, path and query (a later step: docs/aws-choices.md).
-            Self::Route53 | Self::S3 => return None,
+            Self::S3 => {
+                let (action, _) =
+                    crate::s3::iam_request(request.method, request.path, request.query);
+                return Some(action);
+            }
+            Self::Route53 => return None,
         };
         let operation = match self.protocol() {
             Protocol::Json11 => self.json_operation(request.target).ok()?,
@@ -228,6 +232,7 @@ impl Service {
     /// derived).
     pub fn iam_resource(self, ctx: &RequestCtx, request: &AwsRequest<'_>) -> String {
         match self {
+            Self::S3 => crate::s3::iam_request(request.method, request.path, request.query).1,
             Self::Sts => query_params(request)
                 .get("RoleArn")
                 .map_or_else(|| "*".to_owned(), str::to_owned),
@@ -380,6 +385,69 @@ mod tests {
             Service::Logs.iam_resource(&ctx, &put),
             "arn:aws:logs:ap-northeast-1:000000000000:log-group:g:log-stream:s"
         );
+        for (method, path, qs, action, resource) in [
+            ("GET", "/", "", "s3:ListAllMyBuckets", "arn:aws:s3:::*"),
+            (
+                "GET",
+                "/b",
+                "list-type=2",
+                "s3:ListBucket",
+                "arn:aws:s3:::b",
+            ),
+            ("HEAD", "/b/", "", "s3:ListBucket", "arn:aws:s3:::b"),
+            ("PUT", "/b", "", "s3:CreateBucket", "arn:aws:s3:::b"),
+            (
+                "GET",
+                "/b",
+                "policy",
+                "s3:GetBucketPolicy",
+                "arn:aws:s3:::b",
+            ),
+            (
+                "POST",
+                "/b",
+                "delete",
+                "s3:DeleteObject",
+                "arn:aws:s3:::b/*",
+            ),
+            (
+                "GET",
+                "/b/a%20key",
+                "",
+                "s3:GetObject",
+                "arn:aws:s3:::b/a key",
+            ),
+            (
+                "PUT",
+                "/b/k",
+                "partNumber=1&uploadId=u",
+                "s3:PutObject",
+                "arn:aws:s3:::b/k",
+            ),
+            (
+                "DELETE",
+                "/b/k",
+                "uploadId=u",
+                "s3:AbortMultipartUpload",
+                "arn:aws:s3:::b/k",
+            ),
+            ("DELETE", "/b/k", "", "s3:DeleteObject", "arn:aws:s3:::b/k"),
+        ] {
+            let request = AwsRequest {
+                method,
+                path,
+                query: qs,
+                ..query("")
+            };
+            assert_eq!(
+                (
+                    Service::S3.iam_action(&request).as_deref(),
+                    Service::S3.iam_resource(&ctx, &request).as_str()
+                ),
+                (Some(action), resource),
+                "{method} {path}?{qs}"
+            );
+        }
         let denied =
             Service::Ec2.endpoint_policy_denied("ec2:DescribeVpcs", "arn:aws:iam::1:root", false);
         assert_eq!(

@@ -96,11 +96,6 @@ impl Gate for State {
     }
 }
 
-/// Services localvpc serves on its API port but does not answer through the data plane yet:
-/// S3 until its endpoint and bucket policies decide each request there, so that what
-/// happens never disagrees with what `localvpc trace --request` says (issue 15).
-const NOT_CARRIED_YET: &[&str] = &["s3"];
-
 /// The names the gate gives what it answers in-process.
 const API: &str = "api";
 const METADATA: &str = "metadata";
@@ -272,7 +267,9 @@ impl State {
         // alone, without recording hops, decides.
         let to_interface = index.interface_at(address).is_some();
         let logged = FlowRecorder::wanted(index.model());
-        let search = if to_interface || logged {
+        // To an AWS service the hops also name the gateway endpoint crossed, if any.
+        let to_service = aws_service(&index, host, address).is_some();
+        let search = if to_interface || logged || to_service {
             analyze
         } else {
             verdict
@@ -299,21 +296,17 @@ impl State {
             if self.config.upstreams.contains_key(&service) {
                 return Ok(Backend::Upstream(service));
             }
-            if NOT_CARRIED_YET.contains(&service.as_str()) {
-                return Err(refuse(
-                    502,
-                    "LOCALVPC_NO_UPSTREAM",
-                    format!(
-                        "the path to {service} at {emulated} is open; localvpc serves \
-                         `{service}` on its API port, but does not carry it through the data \
-                         plane until the endpoint and bucket policies are evaluated on each \
-                         request (a request here could pass where AWS refuses it); relay it to \
-                         another emulator with `localvpc serve --upstream {service}=http://HOST:PORT`"
-                    ),
-                ));
-            }
             if Service::from_signing_name(&service).is_some() {
-                return Ok(Backend::Api(endpoint_at(&index, address)));
+                // The endpoint whose policy each request must pass: the interface endpoint
+                // holding the address, or the gateway endpoint the route went through.
+                let endpoint = endpoint_at(&index, address).or_else(|| {
+                    analysis
+                        .forward_path_components
+                        .iter()
+                        .find(|h| h.kind == "vpc-endpoint")
+                        .map(|h| h.component.id.clone())
+                });
+                return Ok(Backend::Api(endpoint));
             }
             return Err(refuse(
                 502,

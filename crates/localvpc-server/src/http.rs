@@ -183,9 +183,13 @@ pub(crate) async fn handle_checked(
                 .get("x-amz-target")
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default();
+            // A virtual-hosted S3 request as the check sees it: in path style.
+            let path_style = host_bucket
+                .as_deref()
+                .map(|bucket| format!("/{bucket}{}", parts.uri.path()));
             let request = AwsRequest {
                 method: parts.method.as_str(),
-                path: parts.uri.path(),
+                path: path_style.as_deref().unwrap_or(parts.uri.path()),
                 query: parts.uri.query().unwrap_or_default(),
                 target,
                 body: &body,
@@ -330,13 +334,21 @@ impl Route {
                     host_bucket,
                 },
                 // Unsigned requests (curl) are EC2 in the default account and region, unless
-                // the Host names an S3 bucket (docs/aws-choices.md).
+                // the Host is S3's (a bucket's name, or S3's own, as the data plane carries
+                // them: docs/aws-choices.md).
                 None => Self::Aws {
-                    service: Ok(if host_bucket.is_some() {
-                        Service::S3
-                    } else {
-                        Service::Ec2
-                    }),
+                    service: Ok(
+                        if host_bucket.is_some()
+                            || headers
+                                .get(header::HOST)
+                                .and_then(|v| v.to_str().ok())
+                                .is_some_and(is_s3_service_host)
+                        {
+                            Service::S3
+                        } else {
+                            Service::Ec2
+                        },
+                    ),
                     account: AccountId::default_account(),
                     region: state.config.default_region.clone(),
                     host_bucket,
@@ -403,6 +415,15 @@ fn s3_host_bucket(host: &str) -> Option<String> {
         return None;
     }
     Some(bucket.to_owned())
+}
+
+/// S3's own names without a bucket: `s3.amazonaws.com`, `s3.<region>.amazonaws.com`,
+/// `s3-<region>.amazonaws.com` (a port allowed).
+fn is_s3_service_host(host: &str) -> bool {
+    let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+    host.strip_suffix(".amazonaws.com")
+        .and_then(|rest| rest.split('.').next())
+        .is_some_and(|first| first == "s3" || first.starts_with("s3-"))
 }
 
 /// An S3 answer on the wire: its own headers and bytes.
