@@ -23,12 +23,14 @@ const FILTERS: &[&str] = &[
 /// `MaxResults`: AWS documents no bounds; EC2's usual 5–1000 apply (docs/aws-choices.md).
 const BOUNDS: Bounds = Bounds { min: 5, max: 1000 };
 
-/// Delivery to S3 and Firehose waits for those services (docs/aws-choices.md).
+/// Delivery to S3 (its key layout and gzip) and to Firehose is not built yet
+/// (docs/aws-choices.md).
 fn delivery_failure(f: &FlowLog) -> Option<&'static str> {
     match f.destination {
         FlowLogDestination::CloudWatchLogs { .. } => None,
         FlowLogDestination::S3 { .. } => Some(
-            "localvpc does not serve Amazon S3 yet: records for this flow log are not delivered",
+            "localvpc does not deliver flow log records to S3 yet: records for this flow log are \
+             not delivered",
         ),
         FlowLogDestination::Firehose { .. } => Some(
             "localvpc does not serve Amazon Data Firehose: records for this flow log are not delivered",
