@@ -199,61 +199,63 @@ impl Service {
         Err(ApiError::new(400, "InvalidAction", message))
     }
 
-    /// The IAM action a request asks for (`ec2:DescribeVpcs`, `logs:PutLogEvents`), for
-    /// the endpoint policies the data plane evaluates; `None` when the request names no
-    /// operation this service serves (it is refused anyway) and for Route 53, whose
-    /// operations are named by method and path (no interface endpoint serves it).
-    pub fn iam_action(self, request: &AwsRequest<'_>) -> Option<String> {
-        let prefix = match self {
-            Self::Ec2 => "ec2",
-            Self::ElasticLoadBalancing => "elasticloadbalancing",
-            Self::Sts => "sts",
-            Self::Route53Resolver => "route53resolver",
-            Self::Logs => "logs",
-            Self::S3 => {
-                let (action, _) =
-                    crate::s3::iam_request(request.method, request.path, request.query);
-                return Some(action);
-            }
-            Self::Route53 => return None,
-        };
-        let operation = match self.protocol() {
-            Protocol::Json11 => self.json_operation(request.target).ok()?,
-            _ => self
-                .operation(query_params(request).get("Action").unwrap_or_default())
-                .ok()?,
-        };
-        Some(format!("{prefix}:{operation}"))
-    }
-
-    /// The resource a request acts on, as far as endpoint policies see it: the role of
-    /// `sts:AssumeRole`, the log group (or stream) of a CloudWatch Logs request, `*`
-    /// otherwise (docs/aws-choices.md: EC2's and ELBv2's resource-level ARNs are not
-    /// derived).
-    pub fn iam_resource(self, ctx: &RequestCtx, request: &AwsRequest<'_>) -> String {
+    /// The IAM action a request asks for (`ec2:DescribeVpcs`, `logs:PutLogEvents`) and the
+    /// resource it acts on, for the endpoint policies the data plane evaluates; the request
+    /// is decoded once. The resource is `sts:AssumeRole`'s role, a CloudWatch Logs request's
+    /// log group (or stream), S3's bucket or object (`s3::iam_request`), `*` otherwise
+    /// (docs/aws-choices.md: EC2's and ELBv2's resource-level ARNs are not derived). `None`
+    /// when the request names no operation this service serves (it is refused anyway) and
+    /// for Route 53, whose operations are named by method and path (no endpoint serves it).
+    pub fn iam_request(
+        self,
+        ctx: &RequestCtx,
+        request: &AwsRequest<'_>,
+    ) -> Option<(String, String)> {
+        let any = || "*".to_owned();
         match self {
-            Self::S3 => crate::s3::iam_request(request.method, request.path, request.query).1,
-            Self::Sts => query_params(request)
-                .get("RoleArn")
-                .map_or_else(|| "*".to_owned(), str::to_owned),
-            Self::Logs => {
-                let body: serde_json::Value =
-                    serde_json::from_slice(request.body).unwrap_or_default();
-                let group = body.get("logGroupName").and_then(|v| v.as_str());
-                let stream = body.get("logStreamName").and_then(|v| v.as_str());
-                match (group, stream) {
-                    (Some(g), Some(s)) => format!(
-                        "arn:aws:logs:{}:{}:log-group:{g}:log-stream:{s}",
-                        ctx.scope.region, ctx.scope.account
-                    ),
-                    (Some(g), None) => format!(
-                        "arn:aws:logs:{}:{}:log-group:{g}",
-                        ctx.scope.region, ctx.scope.account
-                    ),
-                    _ => "*".to_owned(),
-                }
+            Self::Route53 => None,
+            Self::S3 => Some(crate::s3::iam_request(
+                request.method,
+                request.path,
+                request.query,
+            )),
+            Self::Route53Resolver | Self::Logs => {
+                let operation = self.json_operation(request.target).ok()?;
+                let resource = if self == Self::Logs {
+                    let body: serde_json::Value =
+                        serde_json::from_slice(request.body).unwrap_or_default();
+                    let (scope, text) = (&ctx.scope, |k: &str| {
+                        body.get(k).and_then(|v| v.as_str()).map(str::to_owned)
+                    });
+                    match (text("logGroupName"), text("logStreamName")) {
+                        (Some(g), Some(s)) => format!(
+                            "arn:aws:logs:{}:{}:log-group:{g}:log-stream:{s}",
+                            scope.region, scope.account
+                        ),
+                        (Some(g), None) => {
+                            format!(
+                                "arn:aws:logs:{}:{}:log-group:{g}",
+                                scope.region, scope.account
+                            )
+                        }
+                        _ => any(),
+                    }
+                } else {
+                    any()
+                };
+                Some((format!("{}:{operation}", self.signing_name()), resource))
             }
-            _ => "*".to_owned(),
+            Self::Ec2 | Self::ElasticLoadBalancing | Self::Sts => {
+                let params = query_params(request);
+                let operation = self
+                    .operation(params.get("Action").unwrap_or_default())
+                    .ok()?;
+                let resource = match self {
+                    Self::Sts => params.get("RoleArn").map_or_else(any, str::to_owned),
+                    _ => any(),
+                };
+                Some((format!("{}:{operation}", self.signing_name()), resource))
+            }
         }
     }
 
@@ -358,32 +360,25 @@ mod tests {
             body: body.as_bytes(),
         };
         let ec2 = query("Action=DescribeVpcs&Version=2016-11-15");
-        assert_eq!(
-            Service::Ec2.iam_action(&ec2).as_deref(),
-            Some("ec2:DescribeVpcs")
-        );
-        assert_eq!(Service::Ec2.iam_resource(&ctx, &ec2), "*");
-        assert_eq!(Service::Ec2.iam_action(&query("Action=Bogus")), None);
+        let iam = |service: Service, request: &AwsRequest<'_>| service.iam_request(&ctx, request);
+        let pair = |a: &str, r: &str| Some((a.to_owned(), r.to_owned()));
+        assert_eq!(iam(Service::Ec2, &ec2), pair("ec2:DescribeVpcs", "*"));
+        assert_eq!(iam(Service::Ec2, &query("Action=Bogus")), None);
         let assume = query("Action=AssumeRole&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fr");
         assert_eq!(
-            Service::Sts.iam_action(&assume).as_deref(),
-            Some("sts:AssumeRole")
-        );
-        assert_eq!(
-            Service::Sts.iam_resource(&ctx, &assume),
-            "arn:aws:iam::1:role/r"
+            iam(Service::Sts, &assume),
+            pair("sts:AssumeRole", "arn:aws:iam::1:role/r")
         );
         let put = AwsRequest {
             target: "Logs_20140328.PutLogEvents",
             ..query(r#"{"logGroupName":"g","logStreamName":"s"}"#)
         };
         assert_eq!(
-            Service::Logs.iam_action(&put).as_deref(),
-            Some("logs:PutLogEvents")
-        );
-        assert_eq!(
-            Service::Logs.iam_resource(&ctx, &put),
-            "arn:aws:logs:ap-northeast-1:000000000000:log-group:g:log-stream:s"
+            iam(Service::Logs, &put),
+            pair(
+                "logs:PutLogEvents",
+                "arn:aws:logs:ap-northeast-1:000000000000:log-group:g:log-stream:s"
+            )
         );
         for (method, path, qs, action, resource) in [
             ("GET", "/", "", "s3:ListAllMyBuckets", "arn:aws:s3:::*"),
@@ -440,11 +435,8 @@ mod tests {
                 ..query("")
             };
             assert_eq!(
-                (
-                    Service::S3.iam_action(&request).as_deref(),
-                    Service::S3.iam_resource(&ctx, &request).as_str()
-                ),
-                (Some(action), resource),
+                iam(Service::S3, &request),
+                pair(action, resource),
                 "{method} {path}?{qs}"
             );
         }

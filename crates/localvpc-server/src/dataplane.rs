@@ -167,10 +167,10 @@ impl State {
     ) -> Response<Full<Bytes>> {
         let index = self.net_index();
         let check = |service: Service, ctx: &RequestCtx, req: &AwsRequest<'_>| {
-            let action = service.iam_action(req)?;
+            let (action, resource) = service.iam_request(ctx, req)?;
             let principal = format!("arn:aws:iam::{}:root", ctx.scope.account);
             let asked = ServiceRequest {
-                resource: service.iam_resource(ctx, req),
+                resource,
                 action: action.clone(),
                 principal: Some(principal.clone()),
             };
@@ -267,9 +267,10 @@ impl State {
         // alone, without recording hops, decides.
         let to_interface = index.interface_at(address).is_some();
         let logged = FlowRecorder::wanted(index.model());
-        // To an AWS service the hops also name the gateway endpoint crossed, if any.
-        let to_service = aws_service(&index, host, address).is_some();
-        let search = if to_interface || logged || to_service {
+        // To an AWS service outside every interface, the hops name the gateway endpoint
+        // crossed, if any (its policy decides each request).
+        let service = aws_service(&index, host, address);
+        let search = if to_interface || logged || service.is_some() {
             analyze
         } else {
             verdict
@@ -292,7 +293,7 @@ impl State {
         if let Some(real) = self.addresses.get(&emulated) {
             return Ok(Backend::Real(real));
         }
-        if let Some(service) = aws_service(&index, host, address) {
+        if let Some(service) = service {
             if self.config.upstreams.contains_key(&service) {
                 return Ok(Backend::Upstream(service));
             }
